@@ -1,0 +1,49 @@
+// The HTTP application: one sub-app per resource, mounted here (STYLE §4). Built from
+// `deps` so tests run the whole thing on an in-memory database.
+import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import type { Deps } from "./deps.ts";
+import { csrfProtection } from "./http/csrf.ts";
+import type { AppEnv } from "./http/env.ts";
+import { onError } from "./http/errors.ts";
+import { loadSession, requireStaff } from "./http/session.ts";
+import { apiRoutes } from "./routes/api/index.ts";
+import { appointmentRoutes } from "./routes/appointments.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { customerImportRoutes } from "./routes/customer-import.ts";
+import { customerRoutes } from "./routes/customers.ts";
+import { dashboardRoutes } from "./routes/dashboard.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { jobRoutes } from "./routes/jobs.ts";
+import { settingsRoutes } from "./routes/settings.ts";
+import { staticRoutes } from "./routes/static.ts";
+
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.use(async function provideDeps(c, next) {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use(secureHeaders({ referrerPolicy: "same-origin", crossOriginEmbedderPolicy: false }));
+
+  app.route("/", healthRoutes);
+  app.route("/static", staticRoutes);
+  app.route("/api/v1", apiRoutes);
+
+  // Everything below is the staff UI: sessions and CSRF checks on every state change.
+  const ui = new Hono<AppEnv>();
+  ui.use(loadSession(), csrfProtection());
+  ui.route("/", authRoutes);
+  ui.use(requireStaff());
+  ui.route("/", dashboardRoutes);
+  ui.route("/jobs", jobRoutes);
+  ui.route("/customers/import", customerImportRoutes);
+  ui.route("/customers", customerRoutes);
+  ui.route("/appointments", appointmentRoutes);
+  ui.route("/settings", settingsRoutes);
+  app.route("/", ui);
+
+  app.notFound((c) => (c.req.path.startsWith("/api/") ? c.json({ error: { message: "No such endpoint.", fields: {} } }, 404) : c.text("Not found", 404)));
+  return app;
+}

@@ -1,0 +1,192 @@
+// The command line (SPEC X6). Each command returns an exit code; `serve` returns null and
+// keeps the process alive until SIGINT/SIGTERM.
+import { parseArgs } from "node:util";
+import { existsSync } from "node:fs";
+import { z } from "zod";
+import { createApp } from "./app.ts";
+import { ConfigError, type Config, loadConfig } from "./config.ts";
+import { type Db, migrateDatabase, openDatabase } from "./db/client.ts";
+import { countUsers, createApiKey, createUser, findUserByEmail } from "./db/auth.ts";
+import { audit } from "./db/audit.ts";
+import { loadDemoData } from "./db/demo.ts";
+import { email } from "./core/validation.ts";
+import { passwordSchema } from "./routes/auth.ts";
+import type { Deps } from "./deps.ts";
+import { jsonLogger } from "./log.ts";
+import { startScheduler } from "./scheduler.ts";
+
+type Io = { env: Record<string, string | undefined>; out: (line: string) => void; err: (line: string) => void };
+
+const HELP = `Pigeon — customer messaging for photo studios
+
+Usage: pigeon [command] [options]
+
+Commands:
+  serve                                  Start the web server and scheduler (the default)
+  migrate                                Apply database migrations and exit
+  create-owner --email E --password P    Create the studio owner account
+  create-api-key --name N                Create an API key; the key is the last line printed
+  demo                                   Load the demo studio into an empty database
+  backup <file>                          Write a consistent copy of the database to <file>
+
+Options:
+  -h, --help                             Show help for a command
+
+Configuration comes from environment variables; see README.md.`;
+
+const COMMAND_HELP: Record<string, string> = {
+  serve: "Usage: pigeon serve\n\nStarts the web server on $PORT (default 3000) and the in-process scheduler.",
+  migrate: "Usage: pigeon migrate\n\nApplies the database migrations and exits. `serve` does this too at start.",
+  "create-owner": "Usage: pigeon create-owner --email E --password P [--name N]\n\nCreates the owner account on a new install (no other accounts may exist).",
+  "create-api-key": "Usage: pigeon create-api-key --name N\n\nCreates an API key for the JSON API. The key is printed once, as the last line.",
+  demo: "Usage: pigeon demo\n\nLoads a believable demo studio (jobs, customers, albums, orders, appointments) into an empty database.",
+  backup: "Usage: pigeon backup <file>\n\nWrites a consistent copy of a file database to <file> (VACUUM INTO). The file must not exist.",
+};
+
+async function openMigrated(config: Config): Promise<Db> {
+  const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+  await migrateDatabase(db);
+  return db;
+}
+
+/** Runs one command; returns its exit code, or null when it keeps running (serve). */
+export async function runCli(argv: string[], io: Io): Promise<number | null> {
+  const [command = "serve", ...rest] = argv[0]?.startsWith("-") ? ["", ...argv] : argv;
+  if (command === "" || command === "help") {
+    if (argv.includes("-h") || argv.includes("--help") || command === "help") {
+      io.out(HELP);
+      return 0;
+    }
+  }
+  const name = command === "" ? "serve" : command;
+  if (!(name in COMMAND_HELP)) {
+    io.err(`Unknown command "${name}".\n\n${HELP}`);
+    return 2;
+  }
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { help: { type: "boolean", short: "h" }, email: { type: "string" }, password: { type: "string" }, name: { type: "string" } },
+    });
+  } catch (err) {
+    io.err(`${(err as Error).message}\n\n${COMMAND_HELP[name]}`);
+    return 2;
+  }
+  if (args.values.help) {
+    io.out(COMMAND_HELP[name]!);
+    return 0;
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig(io.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return 78; // EX_CONFIG
+    }
+    throw err;
+  }
+
+  switch (name) {
+    case "serve":
+      await serve(config, io);
+      return null;
+    case "migrate": {
+      await openMigrated(config);
+      io.out("Database is up to date.");
+      return 0;
+    }
+    case "create-owner": {
+      const input = z
+        .object({ email: z.string({ error: "--email is required" }).pipe(email), password: passwordSchema, name: z.string().optional() })
+        .safeParse(args.values);
+      if (!input.success) {
+        for (const i of input.error.issues) io.err(`--${i.path.join(".")}: ${i.message}`);
+        return 2;
+      }
+      const db = await openMigrated(config);
+      if (await findUserByEmail(db, input.data.email)) {
+        io.err(`An account with the e-mail ${input.data.email} exists already.`);
+        return 1;
+      }
+      if (await countUsers(db)) {
+        io.err("This install has an owner already. Add staff from Settings → Staff.");
+        return 1;
+      }
+      const user = await createUser(db, { email: input.data.email, password: input.data.password, name: input.data.name ?? input.data.email.split("@")[0]!, role: "owner" });
+      await audit(db, { userId: user.id }, "created", "user", user.id, { role: "owner", via: "cli" });
+      io.out(`Owner ${user.email} created. Log in at ${config.publicUrl}/login`);
+      return 0;
+    }
+    case "create-api-key": {
+      const keyName = args.values.name;
+      if (typeof keyName !== "string" || keyName.trim() === "") {
+        io.err(`--name is required.\n\n${COMMAND_HELP[name]}`);
+        return 2;
+      }
+      const db = await openMigrated(config);
+      const { key, row } = await createApiKey(db, keyName.trim().slice(0, 100), null);
+      await audit(db, {}, "created", "api_key", row.id, { name: row.name, via: "cli" });
+      io.out(`API key "${row.name}" created. It is shown only this once:`);
+      io.out(key);
+      return 0;
+    }
+    case "demo": {
+      const db = await openMigrated(config);
+      const result = await loadDemoData(db, new Date());
+      if (!result.loaded) {
+        io.err(result.reason);
+        return 1;
+      }
+      io.out(`Demo data loaded: ${Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(", ")}.`);
+      return 0;
+    }
+    case "backup": {
+      const target = args.positionals[0];
+      if (!target) {
+        io.err(`Missing <file>.\n\n${COMMAND_HELP.backup}`);
+        return 2;
+      }
+      if (existsSync(target)) {
+        io.err(`${target} exists already; choose a new file name.`);
+        return 1;
+      }
+      if (!config.databaseUrl.startsWith("file:")) {
+        io.err("backup works on a file: database; back up a libSQL server with its own tools.");
+        return 1;
+      }
+      const db = await openMigrated(config);
+      await db.$client.execute({ sql: "VACUUM INTO ?", args: [target] });
+      io.out(`Backup written to ${target}.`);
+      return 0;
+    }
+  }
+  return 2;
+}
+
+async function serve(config: Config, io: Io) {
+  const log = jsonLogger(config.logLevel);
+  const db = await openMigrated(config);
+  const deps: Deps = { db, config, clock: () => new Date(), log, health: { schedulerLastTickAt: null } };
+  const app = createApp(deps);
+  const scheduler = config.scheduler ? startScheduler(deps) : null;
+  const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
+  io.out(`Pigeon is running at ${config.publicUrl} (listening on ${server.hostname}:${server.port})`);
+  log("info", "listening", { port: server.port, database: config.databaseUrl.replace(/\/\/.*@/, "//***@") });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log("info", "stopping", { signal });
+    await scheduler?.stop();
+    await server.stop();
+    db.$client.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}

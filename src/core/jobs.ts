@@ -1,0 +1,57 @@
+// Job rules that need no database: the input schema shared by the form and the API, and
+// which status changes are real transitions that fire triggers (SPEC J1).
+import { z } from "zod";
+import { JOB_STATUSES, JOB_TYPES, type JobStatus } from "../db/schema.ts";
+import { optionalDate, optionalIdRef, optionalText, optionalTimeZone, requiredText } from "./validation.ts";
+
+export const jobStatus = z.enum(JOB_STATUSES, { error: `must be one of ${JOB_STATUSES.join(", ")}` });
+export const jobType = z.enum(JOB_TYPES, { error: `must be one of ${JOB_TYPES.join(", ")}` });
+
+const galleryUrl = z.preprocess(
+  (v) => (typeof v === "string" ? v.trim() : v),
+  z
+    .string()
+    .max(500, "must be at most 500 characters")
+    .refine((v) => v === "" || /^https?:\/\/[^\s]+$/i.test(v), "must start with http:// or https://")
+    .optional(),
+);
+
+/** Fields of a job as forms and the API send them (snake_case, SPEC I3). */
+export const jobFields = z
+  .object({
+    name: requiredText(200, "Name"),
+    type: z.preprocess((v) => (v === "" ? undefined : v), jobType.default("school")),
+    year: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v === "" ? undefined : v),
+      z
+        .number({ error: "must be a year like 2026" })
+        .int("must be a year like 2026")
+        .min(1900, "must be a year like 2026")
+        .max(2200, "must be a year like 2026")
+        .optional(),
+    ),
+    status: z.preprocess((v) => (v === "" ? undefined : v), jobStatus.optional()),
+    shoot_date: optionalDate,
+    selling_start: optionalDate,
+    archive_date: optionalDate,
+    coupon_deadline: optionalDate,
+    shipping_deadline: optionalDate,
+    custom_text: optionalText(5000),
+    gallery_url: galleryUrl,
+    time_zone: optionalTimeZone,
+    profile_id: optionalIdRef,
+  })
+  .superRefine((job, ctx) => {
+    if (job.shoot_date && job.archive_date && job.archive_date < job.shoot_date) {
+      ctx.addIssue({ code: "custom", path: ["archive_date"], message: "must be on or after the picture day" });
+    }
+  });
+
+export type JobFields = z.infer<typeof jobFields>;
+
+/** A status change fires triggers only when it moves forward into selling or archived. */
+export function isTriggeringTransition(from: JobStatus, to: JobStatus): boolean {
+  return from !== to && to !== "planning";
+}
+
+export const STATUS_LABELS: Record<JobStatus, string> = { planning: "Planning", selling: "Selling", archived: "Archived" };

@@ -1,0 +1,99 @@
+// Shared zod building blocks. Forms send strings and the API sends JSON; both pass through
+// the same schemas, so a rule is written once and a form and the API reject the same things.
+import { z } from "zod";
+
+/** Field path → first problem, the shape forms render beside fields and the API returns (SPEC I3). */
+export type FieldErrors = Record<string, string>;
+
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const path = issue.path.length ? issue.path.join(".") : "_";
+    out[path] ??= issue.message;
+  }
+  return out;
+}
+
+/** Empty form fields mean "not given". */
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
+
+export const optionalText = (max: number) =>
+  z.preprocess(blankToUndefined, z.string().trim().max(max, `must be at most ${max} characters`).optional());
+
+export const requiredText = (max: number, what = "this field") =>
+  z.preprocess(
+    (v) => (v === undefined || v === null ? "" : v),
+    z
+      .string({ error: `${what} must be text` })
+      .trim()
+      .min(1, `${what} is required`)
+      .max(max, `must be at most ${max} characters`),
+  );
+
+const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A calendar day `YYYY-MM-DD`; blank or null clears it. */
+export const optionalDate = z.preprocess(
+  blankToNull,
+  z
+    .string({ error: "must be a date like 2026-09-14" })
+    .regex(isoDate, "must be a date like 2026-09-14")
+    .refine((v) => {
+      const d = new Date(`${v}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
+    }, "is not a real calendar date")
+    .nullable()
+    .optional(),
+);
+
+/** An instant: ISO 8601 with a time (and zone, else UTC), or a plain date meaning midnight UTC. */
+export const instant = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : v),
+  z
+    .string({ error: "must be a date and time like 2026-09-14T09:30:00Z" })
+    .refine((v) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v), "must be a date and time like 2026-09-14T09:30:00Z")
+    .transform((v) => new Date(/[Zz]|[+-]\d{2}:?\d{2}$/.test(v) || v.length === 10 ? v : `${v}Z`))
+    .refine((d) => !Number.isNaN(d.getTime()), "is not a real date and time"),
+);
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const optionalTimeZone = z.preprocess(
+  blankToNull,
+  z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin").nullable().optional(),
+);
+
+export const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, "must be at most 254 characters")
+  .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an e-mail address like name@example.com");
+
+export const optionalEmail = z.preprocess(blankToNull, email.nullable().optional());
+
+/** Checkboxes send "on"; JSON sends booleans; CSV sends yes/no. */
+export const flag = z.preprocess((v) => {
+  if (typeof v === "boolean") return v;
+  if (v === undefined || v === null) return false;
+  const s = String(v).trim().toLowerCase();
+  if (["on", "true", "yes", "y", "1", "x"].includes(s)) return true;
+  if (["", "off", "false", "no", "n", "0"].includes(s)) return false;
+  return v;
+}, z.boolean({ error: "must be yes or no" }));
+
+/** A positive database id, from a form string or a JSON number. */
+export const idRef = z.preprocess(
+  (v) => (typeof v === "string" && /^\d+$/.test(v.trim()) ? Number(v) : blankToUndefined(v)),
+  z.number({ error: "must be an id (a whole number)" }).int("must be a whole number").positive("must be a positive id"),
+);
+
+export const optionalIdRef = z.preprocess(blankToNull, idRef.nullable().optional());

@@ -1,0 +1,617 @@
+// The whole data model of SPEC §3 in one file. Column names are camelCase here and
+// snake_case in SQL (drizzle `casing: "snake_case"`). Instants are integer milliseconds
+// since the epoch; calendar dates of a job (shoot day, deadlines) are `YYYY-MM-DD` text
+// because they mean a day in the job's own time zone, not an instant.
+import { sql } from "drizzle-orm";
+import {
+  type AnySQLiteColumn,
+  blob,
+  check,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+const id = () => integer().primaryKey({ autoIncrement: true });
+const createdAt = () =>
+  integer({ mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+const timestamps = {
+  createdAt: createdAt(),
+  updatedAt: integer({ mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`),
+};
+/** Integrations refer to our rows by their own ids (SPEC I3); unique when present. */
+const externalId = () => text();
+
+export const JOB_STATUSES = ["planning", "selling", "archived"] as const;
+export const JOB_TYPES = ["school", "kindergarten", "sports", "event", "portrait", "other"] as const;
+export const APPOINTMENT_STATUSES = ["scheduled", "confirmed", "cancelled", "reschedule_requested"] as const;
+export const CHANNELS = ["email", "sms", "voice"] as const;
+export const SUPPRESSION_REASONS = [
+  "unsubscribed",
+  "bounced",
+  "complained",
+  "stop_keyword",
+  "invalid_address",
+  "landline",
+] as const;
+export const DELIVERY_STATUSES = [
+  "queued",
+  "skipped",
+  "sending",
+  "sent",
+  "delivered",
+  "undelivered",
+  "failed",
+  "bounced",
+  "held",
+] as const;
+export const TRIGGERS = [
+  "job_selling",
+  "job_archiving",
+  "picture_day",
+  "photos_available",
+  "customer_registered",
+  "coupon_deadline",
+  "shipping_deadline",
+  "order_placed",
+  "appointment_booked",
+  "appointment_reminder",
+  "appointment_followup",
+] as const;
+export const AUDIENCES = ["all", "potential_buyers", "buyers"] as const;
+export const CONDITIONS = ["any", "with_photos", "without_photos"] as const;
+export const EVENT_TYPES = [
+  "job_status_changed",
+  "customer_registered",
+  "photos_available",
+  "order_placed",
+  "appointment_booked",
+] as const;
+export const MESSAGE_STATUSES = ["draft", "scheduled", "sending", "paused", "sent", "cancelled"] as const;
+
+// ---------------------------------------------------------------- studio and staff
+
+/** One row (id = 1): the studio's identity, sending policy and links base. */
+export const studioSettings = sqliteTable("studio_settings", {
+  id: integer().primaryKey(),
+  name: text().notNull().default("My Studio"),
+  postalAddress: text().notNull().default(""),
+  phone: text().notNull().default(""),
+  website: text().notNull().default(""),
+  logoFileId: integer(),
+  brandColor: text().notNull().default("#2f6fdf"),
+  senderName: text().notNull().default(""),
+  senderEmail: text().notNull().default(""),
+  replyTo: text().notNull().default(""),
+  smsFrom: text().notNull().default(""),
+  timeZone: text().notNull().default("UTC"),
+  sendWindowStart: text().notNull().default("09:00"),
+  sendWindowEnd: text().notNull().default("21:00"),
+  staggerBatchSize: integer().notNull().default(500),
+  staggerIntervalSeconds: integer().notNull().default(60),
+  emailRatePerSecond: real().notNull().default(5),
+  smsRatePerSecond: real().notNull().default(1),
+  overdueHoldMinutes: integer().notNull().default(120),
+  lateGraceHours: integer().notNull().default(24),
+  smsHelpReply: text().notNull().default(""),
+  publicUrl: text().notNull().default(""),
+  defaultProfileId: integer().references((): AnySQLiteColumn => communicationProfiles.id, {
+    onDelete: "set null",
+  }),
+  updatedAt: integer({ mode: "timestamp_ms" }),
+});
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: id(),
+    email: text().notNull(),
+    name: text().notNull(),
+    passwordHash: text().notNull(),
+    role: text({ enum: ["owner", "staff"] }).notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("users_email_unique").on(t.email)],
+);
+
+/** The cookie carries a random token; only its SHA-256 is stored. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    tokenHash: text().primaryKey(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    csrfToken: text().notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer({ mode: "timestamp_ms" }).notNull(),
+    ip: text(),
+    userAgent: text(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+);
+
+/** Failed logins per key ("ip:1.2.3.4", "account:a@b.c") inside the current window. */
+export const loginAttempts = sqliteTable("login_attempts", {
+  key: text().primaryKey(),
+  failures: integer().notNull(),
+  windowStartedAt: integer({ mode: "timestamp_ms" }).notNull(),
+  lockedUntil: integer({ mode: "timestamp_ms" }),
+});
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: id(),
+    name: text().notNull(),
+    /** First characters of the key, shown in Settings so staff can tell keys apart. */
+    prefix: text().notNull(),
+    keyHash: text().notNull(),
+    createdByUserId: integer().references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    lastUsedAt: integer({ mode: "timestamp_ms" }),
+    revokedAt: integer({ mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("api_keys_hash_unique").on(t.keyHash)],
+);
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: id(),
+    actorUserId: integer().references(() => users.id, { onDelete: "set null" }),
+    actorApiKeyId: integer().references(() => apiKeys.id, { onDelete: "set null" }),
+    action: text().notNull(),
+    entityType: text().notNull(),
+    entityId: integer(),
+    detail: text({ mode: "json" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_entity_idx").on(t.entityType, t.entityId), index("audit_created_idx").on(t.createdAt)],
+);
+
+// ---------------------------------------------------------------- jobs
+
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: id(),
+    externalId: externalId(),
+    name: text().notNull(),
+    type: text({ enum: JOB_TYPES }).notNull(),
+    year: integer().notNull(),
+    status: text({ enum: JOB_STATUSES }).notNull().default("planning"),
+    shootDate: text(),
+    sellingStart: text(),
+    archiveDate: text(),
+    couponDeadline: text(),
+    shippingDeadline: text(),
+    customText: text().notNull().default(""),
+    galleryUrl: text().notNull().default(""),
+    profileId: integer().references((): AnySQLiteColumn => communicationProfiles.id, { onDelete: "set null" }),
+    /** IANA zone; null means the studio's default. */
+    timeZone: text(),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("jobs_external_id_unique").on(t.externalId),
+    index("jobs_status_year_idx").on(t.status, t.year, t.id),
+    index("jobs_type_idx").on(t.type, t.id),
+    index("jobs_year_idx").on(t.year, t.id),
+    index("jobs_archive_date_idx").on(t.archiveDate),
+    index("jobs_shoot_date_idx").on(t.shootDate),
+    index("jobs_coupon_deadline_idx").on(t.couponDeadline),
+    index("jobs_shipping_deadline_idx").on(t.shippingDeadline),
+    check("jobs_year_check", sql`${t.year} between 1900 and 2200`),
+  ],
+);
+
+export const albums = sqliteTable(
+  "albums",
+  {
+    id: id(),
+    externalId: externalId(),
+    jobId: integer()
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("albums_external_id_unique").on(t.externalId),
+    uniqueIndex("albums_job_name_unique").on(t.jobId, t.name),
+  ],
+);
+
+/**
+ * Domain events the automation reads (SPEC P4): job status transitions, registrations,
+ * photos available, orders, bookings. Append-only; the scheduler keeps a cursor on `id`.
+ */
+export const events = sqliteTable(
+  "events",
+  {
+    id: id(),
+    type: text({ enum: EVENT_TYPES }).notNull(),
+    jobId: integer().references(() => jobs.id, { onDelete: "cascade" }),
+    customerId: integer().references((): AnySQLiteColumn => customers.id, { onDelete: "cascade" }),
+    appointmentId: integer().references((): AnySQLiteColumn => appointments.id, { onDelete: "cascade" }),
+    orderId: integer().references((): AnySQLiteColumn => orders.id, { onDelete: "cascade" }),
+    fromStatus: text({ enum: JOB_STATUSES }),
+    toStatus: text({ enum: JOB_STATUSES }),
+    source: text({ enum: ["ui", "api", "import", "demo", "cli"] }).notNull(),
+    actorUserId: integer().references(() => users.id, { onDelete: "set null" }),
+    occurredAt: integer({ mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("events_job_idx").on(t.jobId, t.id), index("events_type_idx").on(t.type, t.id)],
+);
+
+export const appointments = sqliteTable(
+  "appointments",
+  {
+    id: id(),
+    externalId: externalId(),
+    jobId: integer().references(() => jobs.id, { onDelete: "set null" }),
+    customerId: integer()
+      .notNull()
+      .references((): AnySQLiteColumn => customers.id, { onDelete: "cascade" }),
+    startsAt: integer({ mode: "timestamp_ms" }).notNull(),
+    durationMinutes: integer().notNull().default(30),
+    location: text().notNull().default(""),
+    status: text({ enum: APPOINTMENT_STATUSES }).notNull().default("scheduled"),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("appointments_external_id_unique").on(t.externalId),
+    index("appointments_starts_idx").on(t.startsAt),
+    index("appointments_job_starts_idx").on(t.jobId, t.startsAt),
+    index("appointments_customer_idx").on(t.customerId),
+  ],
+);
+
+// ---------------------------------------------------------------- customers
+
+export const customers = sqliteTable(
+  "customers",
+  {
+    id: id(),
+    externalId: externalId(),
+    firstName: text().notNull().default(""),
+    lastName: text().notNull().default(""),
+    /** Lower-cased; null when unknown. Not unique: families share addresses. */
+    email: text(),
+    /** E.164; null when unknown. */
+    phone: text(),
+    locale: text().notNull().default("en"),
+    timeZone: text(),
+    consentEmail: integer({ mode: "boolean" }).notNull().default(false),
+    consentEmailSource: text(),
+    consentEmailAt: integer({ mode: "timestamp_ms" }),
+    consentSms: integer({ mode: "boolean" }).notNull().default(false),
+    consentSmsSource: text(),
+    consentSmsAt: integer({ mode: "timestamp_ms" }),
+    consentVoice: integer({ mode: "boolean" }).notNull().default(false),
+    consentVoiceSource: text(),
+    consentVoiceAt: integer({ mode: "timestamp_ms" }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("customers_external_id_unique").on(t.externalId),
+    index("customers_email_idx").on(t.email),
+    index("customers_phone_idx").on(t.phone),
+    index("customers_name_idx").on(t.lastName, t.firstName),
+  ],
+);
+
+export const registrations = sqliteTable(
+  "registrations",
+  {
+    id: id(),
+    externalId: externalId(),
+    jobId: integer()
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    customerId: integer()
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    albumId: integer().references(() => albums.id, { onDelete: "set null" }),
+    accessCode: text().notNull().default(""),
+    registeredAt: integer({ mode: "timestamp_ms" }).notNull(),
+    photosAvailableAt: integer({ mode: "timestamp_ms" }),
+    photosCount: integer().notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex("registrations_external_id_unique").on(t.externalId),
+    uniqueIndex("registrations_job_customer_unique").on(t.jobId, t.customerId),
+    index("registrations_customer_idx").on(t.customerId),
+    index("registrations_job_album_idx").on(t.jobId, t.albumId),
+    index("registrations_photos_idx").on(t.photosAvailableAt),
+  ],
+);
+
+export const orders = sqliteTable(
+  "orders",
+  {
+    id: id(),
+    externalId: externalId(),
+    jobId: integer()
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    customerId: integer()
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    amountCents: integer().notNull(),
+    orderedAt: integer({ mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("orders_external_id_unique").on(t.externalId),
+    index("orders_job_customer_idx").on(t.jobId, t.customerId),
+    index("orders_customer_idx").on(t.customerId),
+  ],
+);
+
+/** Active while `clearedAt` is null; a re-subscribe clears it and keeps the history. */
+export const suppressions = sqliteTable(
+  "suppressions",
+  {
+    id: id(),
+    channel: text({ enum: CHANNELS }).notNull(),
+    /** Normalised e-mail address or E.164 number. */
+    address: text().notNull(),
+    customerId: integer().references(() => customers.id, { onDelete: "set null" }),
+    reason: text({ enum: SUPPRESSION_REASONS }).notNull(),
+    source: text().notNull(),
+    detail: text(),
+    createdAt: createdAt(),
+    clearedAt: integer({ mode: "timestamp_ms" }),
+    clearedSource: text(),
+  },
+  (t) => [
+    uniqueIndex("suppressions_active_unique")
+      .on(t.channel, t.address)
+      .where(sql`cleared_at is null`),
+    index("suppressions_customer_idx").on(t.customerId),
+  ],
+);
+
+/** Twilio Lookup line type per number (SPEC D10). */
+export const phoneLookups = sqliteTable("phone_lookups", {
+  phone: text().primaryKey(),
+  lineType: text().notNull(),
+  carrier: text(),
+  lookedUpAt: integer({ mode: "timestamp_ms" }).notNull(),
+});
+
+// ---------------------------------------------------------------- communication
+
+export const communicationProfiles = sqliteTable("communication_profiles", {
+  id: id(),
+  externalId: externalId(),
+  name: text().notNull(),
+  description: text().notNull().default(""),
+  /** Shipped with Pigeon: read-only, duplicate to change (SPEC P2). */
+  builtIn: integer({ mode: "boolean" }).notNull().default(false),
+  ...timestamps,
+});
+
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: id(),
+    profileId: integer()
+      .notNull()
+      .references(() => communicationProfiles.id, { onDelete: "cascade" }),
+    trigger: text({ enum: TRIGGERS }).notNull(),
+    offsetDays: integer().notNull().default(0),
+    offsetHours: integer().notNull().default(0),
+    /** "immediately" or "HH:MM" in the job's time zone. */
+    timeOfDay: text().notNull().default("immediately"),
+    audience: text({ enum: AUDIENCES }).notNull().default("all"),
+    condition: text({ enum: CONDITIONS }).notNull().default("any"),
+    channel: text({ enum: CHANNELS }).notNull(),
+    subject: text().notNull().default(""),
+    body: text().notNull().default(""),
+    templateId: integer().references((): AnySQLiteColumn => templates.id, { onDelete: "set null" }),
+    active: integer({ mode: "boolean" }).notNull().default(true),
+    position: integer().notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [index("notifications_profile_idx").on(t.profileId, t.position), index("notifications_trigger_idx").on(t.trigger)],
+);
+
+/** One-time messages (SPEC §5). `filters` holds the recipient filter object of SPEC I3. */
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: id(),
+    externalId: externalId(),
+    name: text().notNull(),
+    channels: text({ mode: "json" }).$type<string[]>().notNull(),
+    subject: text().notNull().default(""),
+    body: text().notNull().default(""),
+    voiceScript: text().notNull().default(""),
+    voiceFileId: integer().references((): AnySQLiteColumn => files.id, { onDelete: "set null" }),
+    callOnlyIfNoSms: integer({ mode: "boolean" }).notNull().default(false),
+    filters: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** The job whose Communication tab it was started from, if any. */
+    jobId: integer().references(() => jobs.id, { onDelete: "set null" }),
+    toAddress: text(),
+    status: text({ enum: MESSAGE_STATUSES }).notNull().default("draft"),
+    sendAt: integer({ mode: "timestamp_ms" }),
+    activatedAt: integer({ mode: "timestamp_ms" }),
+    activatedByUserId: integer().references(() => users.id, { onDelete: "set null" }),
+    createdByUserId: integer().references(() => users.id, { onDelete: "set null" }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("messages_external_id_unique").on(t.externalId),
+    index("messages_status_send_idx").on(t.status, t.sendAt),
+  ],
+);
+
+/**
+ * The outbox (SPEC D2): one row per (source, recipient, channel). `deliveryKey` is
+ * deterministic so that deciding to send twice inserts once.
+ */
+export const deliveries = sqliteTable(
+  "deliveries",
+  {
+    id: id(),
+    deliveryKey: text().notNull(),
+    sourceType: text({ enum: ["notification", "message", "test"] }).notNull(),
+    notificationId: integer().references(() => notifications.id, { onDelete: "set null" }),
+    messageId: integer().references(() => messages.id, { onDelete: "set null" }),
+    jobId: integer().references(() => jobs.id, { onDelete: "set null" }),
+    customerId: integer().references(() => customers.id, { onDelete: "set null" }),
+    appointmentId: integer().references(() => appointments.id, { onDelete: "set null" }),
+    channel: text({ enum: CHANNELS }).notNull(),
+    toAddress: text(),
+    status: text({ enum: DELIVERY_STATUSES }).notNull().default("queued"),
+    skipReason: text(),
+    subject: text(),
+    body: text(),
+    provider: text(),
+    providerMessageId: text(),
+    attempts: integer().notNull().default(0),
+    /** When it may next be tried (scheduled time, backoff, sending window). */
+    dueAt: integer({ mode: "timestamp_ms" }).notNull(),
+    waitingReason: text(),
+    leaseOwner: text(),
+    leaseExpiresAt: integer({ mode: "timestamp_ms" }),
+    lastError: text(),
+    sentAt: integer({ mode: "timestamp_ms" }),
+    deliveredAt: integer({ mode: "timestamp_ms" }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("deliveries_key_unique").on(t.deliveryKey),
+    index("deliveries_due_idx").on(t.status, t.dueAt),
+    index("deliveries_message_idx").on(t.messageId, t.status),
+    index("deliveries_notification_job_idx").on(t.notificationId, t.jobId),
+    index("deliveries_customer_idx").on(t.customerId, t.id),
+    index("deliveries_job_idx").on(t.jobId, t.id),
+    index("deliveries_appointment_idx").on(t.appointmentId),
+    index("deliveries_provider_id_idx").on(t.provider, t.providerMessageId),
+  ],
+);
+
+export const deliveryEvents = sqliteTable(
+  "delivery_events",
+  {
+    id: id(),
+    deliveryId: integer()
+      .notNull()
+      .references(() => deliveries.id, { onDelete: "cascade" }),
+    /** The provider's own event id, for de-duplicating webhook retries. */
+    providerEventId: text(),
+    type: text().notNull(),
+    detail: text({ mode: "json" }),
+    occurredAt: integer({ mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("delivery_events_delivery_idx").on(t.deliveryId, t.id),
+    uniqueIndex("delivery_events_provider_event_unique").on(t.providerEventId),
+  ],
+);
+
+export const inboundMessages = sqliteTable(
+  "inbound_messages",
+  {
+    id: id(),
+    channel: text({ enum: CHANNELS }).notNull(),
+    fromAddress: text().notNull(),
+    toAddress: text(),
+    customerId: integer().references(() => customers.id, { onDelete: "set null" }),
+    appointmentId: integer().references(() => appointments.id, { onDelete: "set null" }),
+    body: text().notNull(),
+    providerMessageId: text(),
+    /** What Pigeon did with it: confirmed, cancelled, stop, start, help, inbox. */
+    handledAs: text().notNull().default("inbox"),
+    readAt: integer({ mode: "timestamp_ms" }),
+    receivedAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("inbound_provider_id_unique").on(t.providerMessageId),
+    index("inbound_customer_idx").on(t.customerId, t.receivedAt),
+    index("inbound_received_idx").on(t.receivedAt),
+  ],
+);
+
+/** Uploaded images, PDFs and audio; bytes live in the database so backups are one file. */
+export const files = sqliteTable(
+  "files",
+  {
+    id: id(),
+    storedName: text().notNull(),
+    originalName: text().notNull(),
+    mimeType: text().notNull(),
+    sizeBytes: integer().notNull(),
+    sha256: text().notNull(),
+    content: blob({ mode: "buffer" }).notNull(),
+    uploadedByUserId: integer().references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("files_stored_name_unique").on(t.storedName)],
+);
+
+export const templates = sqliteTable(
+  "templates",
+  {
+    id: id(),
+    name: text().notNull(),
+    channel: text({ enum: CHANNELS }).notNull(),
+    /** The trigger it was written for, if any, so editors can suggest it. */
+    trigger: text({ enum: TRIGGERS }),
+    subject: text().notNull().default(""),
+    body: text().notNull(),
+    builtIn: integer({ mode: "boolean" }).notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [index("templates_channel_idx").on(t.channel, t.trigger)],
+);
+
+export const snippets = sqliteTable(
+  "snippets",
+  {
+    id: id(),
+    key: text().notNull(),
+    title: text().notNull(),
+    body: text().notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("snippets_key_unique").on(t.key)],
+);
+
+/** Cursor positions of background loops (scheduler's last event id, last tick). */
+export const workerState = sqliteTable(
+  "worker_state",
+  {
+    name: text().notNull(),
+    key: text().notNull(),
+    value: text().notNull(),
+    updatedAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.key] })],
+);
+
+export type Job = typeof jobs.$inferSelect;
+export type Customer = typeof customers.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type StudioSettings = typeof studioSettings.$inferSelect;
+export type Album = typeof albums.$inferSelect;
+export type Registration = typeof registrations.$inferSelect;
+export type Order = typeof orders.$inferSelect;
+export type Appointment = typeof appointments.$inferSelect;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export type JobType = (typeof JOB_TYPES)[number];
+export type Channel = (typeof CHANNELS)[number];

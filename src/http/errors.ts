@@ -1,0 +1,27 @@
+// The one error handler (STYLE §6): JSON for the API, a plain page for browsers. Unexpected
+// errors are logged with their stack and shown as a generic message.
+import type { ErrorHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { ErrorPage } from "../../views/auth.tsx";
+import type { AppEnv } from "./env.ts";
+
+export class ApiError extends HTTPException {
+  constructor(
+    status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429,
+    message: string,
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(status, { message });
+  }
+}
+
+export const onError: ErrorHandler<AppEnv> = (err, c) => {
+  const status = err instanceof HTTPException ? err.status : 500;
+  const message = err instanceof HTTPException ? err.message : "Something went wrong on our side. It has been logged.";
+  if (status >= 500) c.get("deps")?.log("error", "request failed", { path: c.req.path, error: String(err), stack: (err as Error).stack });
+  if (c.req.path.startsWith("/api/") || c.req.path.startsWith("/webhooks/")) {
+    const fields = err instanceof ApiError ? err.fields : {};
+    return c.json({ error: { message, fields } }, status);
+  }
+  return c.html(ErrorPage({ csrf: c.get("csrfToken") ?? "", status, message, user: c.get("user") }), status);
+};

@@ -1,0 +1,44 @@
+// The dashboard and the fresh-install "Load demo data" action.
+import { count, eq, gt } from "drizzle-orm";
+import { Hono } from "hono";
+import { DashboardPage } from "../../views/dashboard.tsx";
+import { audit } from "../db/audit.ts";
+import { loadDemoData } from "../db/demo.ts";
+import { appointments, customers, jobs, orders, registrations } from "../db/schema.ts";
+import { getSettings } from "../db/settings.ts";
+import type { AppEnv, Ctx } from "../http/env.ts";
+
+async function render(c: Ctx, flash: { kind: "ok" | "bad" | "info"; text: string } | null = null, status: 200 | 409 = 200) {
+  const { db, clock } = c.get("deps");
+  const n = async (q: Promise<{ n: number }[]>) => (await q)[0]?.n ?? 0;
+  const [settings, jobCount, selling, customerCount, registrationCount, orderCount, upcoming] = await Promise.all([
+    getSettings(db),
+    n(db.select({ n: count() }).from(jobs)),
+    n(db.select({ n: count() }).from(jobs).where(eq(jobs.status, "selling"))),
+    n(db.select({ n: count() }).from(customers)),
+    n(db.select({ n: count() }).from(registrations)),
+    n(db.select({ n: count() }).from(orders)),
+    n(db.select({ n: count() }).from(appointments).where(gt(appointments.startsAt, clock()))),
+  ]);
+  return c.html(
+    DashboardPage({
+      user: c.get("user")!,
+      csrf: c.get("csrfToken"),
+      studioName: settings.name,
+      welcome: c.req.query("welcome") === "1",
+      flash,
+      stats: { jobs: jobCount, selling, customers: customerCount, registrations: registrationCount, orders: orderCount, upcomingAppointments: upcoming },
+    }),
+    status,
+  );
+}
+
+export const dashboardRoutes = new Hono<AppEnv>()
+  .get("/", (c) => render(c))
+  .post("/demo", async (c) => {
+    const { db, clock } = c.get("deps");
+    const result = await loadDemoData(db, clock());
+    if (!result.loaded) return render(c, { kind: "bad", text: result.reason }, 409);
+    await audit(db, { userId: c.get("user")!.id }, "loaded", "demo_data", null, result.counts);
+    return c.redirect("/jobs", 303);
+  });

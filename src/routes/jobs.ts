@@ -1,0 +1,163 @@
+// Staff pages for jobs: list with filters, create, edit, status changes, albums.
+import { Hono } from "hono";
+import { z } from "zod";
+import { JobForm, JobPage, JobsPage, JobsTable, type JobListQuery } from "../../views/jobs.tsx";
+import type { Values } from "../../views/form.tsx";
+import { jobFields, jobStatus, jobType } from "../core/jobs.ts";
+import { fieldErrors, requiredText } from "../core/validation.ts";
+import { audit } from "../db/audit.ts";
+import {
+  changeJobStatus,
+  countJobRegistrations,
+  createAlbum,
+  createJob,
+  deleteAlbum,
+  findAlbumByName,
+  getJob,
+  JOBS_PAGE_SIZE,
+  jobRegistrations,
+  jobStatusHistory,
+  jobYears,
+  listAlbums,
+  listJobs,
+  updateJob,
+} from "../db/jobs.ts";
+import { listProfileNames } from "../db/profiles.ts";
+import type { Job } from "../db/schema.ts";
+import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
+import { HTTPException } from "hono/http-exception";
+
+const listQuery = z.object({
+  q: z.string().trim().max(200).optional().catch(undefined),
+  status: jobStatus.optional().catch(undefined),
+  year: z.coerce.number().int().min(1900).max(2200).optional().catch(undefined),
+  type: jobType.optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
+});
+
+const idParam = z.coerce.number().int().positive();
+
+async function loadJob(c: Ctx): Promise<Job> {
+  const id = idParam.safeParse(c.req.param("id"));
+  const job = id.success ? await getJob(c.get("deps").db, id.data) : undefined;
+  if (!job) throw new HTTPException(404, { message: "There is no such job. It may have been deleted." });
+  return job;
+}
+
+function formValues(body: Record<string, unknown>): Values {
+  return Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== "_csrf" && typeof v === "string")) as Values;
+}
+
+function jobValues(job: Job): Values {
+  return {
+    name: job.name,
+    type: job.type,
+    year: String(job.year),
+    status: job.status,
+    shoot_date: job.shootDate ?? "",
+    selling_start: job.sellingStart ?? "",
+    archive_date: job.archiveDate ?? "",
+    coupon_deadline: job.couponDeadline ?? "",
+    shipping_deadline: job.shippingDeadline ?? "",
+    custom_text: job.customText,
+    gallery_url: job.galleryUrl,
+    time_zone: job.timeZone ?? "",
+    profile_id: job.profileId ? String(job.profileId) : "",
+  };
+}
+
+async function renderJob(c: Ctx, job: Job, extra: { albumErrors?: Record<string, string>; albumValues?: Values; flash?: { kind: "ok" | "bad" | "info"; text: string } } = {}, status: 200 | 422 = 200) {
+  const { db } = c.get("deps");
+  const [albums, registrations, registrationCount, history, profiles] = await Promise.all([
+    listAlbums(db, job.id),
+    jobRegistrations(db, job.id),
+    countJobRegistrations(db, job.id),
+    jobStatusHistory(db, job.id),
+    listProfileNames(db),
+  ]);
+  const profileName = profiles.find((p) => p.id === job.profileId)?.name ?? null;
+  return c.html(
+    JobPage({ user: c.get("user")!, csrf: c.get("csrfToken"), job, albums, registrations, registrationCount, history, profileName, ...extra }),
+    status,
+  );
+}
+
+export const jobRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const { db } = c.get("deps");
+    const query = listQuery.parse(c.req.query());
+    const { rows, total } = await listJobs(db, query, query.page);
+    const shown: JobListQuery = { q: query.q, status: query.status, year: query.year ? String(query.year) : undefined, type: query.type, page: query.page };
+    if (isPartial(c)) return c.html(JobsTable({ rows, total, query: shown, pageSize: JOBS_PAGE_SIZE }));
+    const years = await jobYears(db);
+    return c.html(JobsPage({ user: c.get("user")!, csrf: c.get("csrfToken"), rows, total, query: shown, years, pageSize: JOBS_PAGE_SIZE }));
+  })
+  .get("/new", async (c) => {
+    const profiles = await listProfileNames(c.get("deps").db);
+    const values: Values = { type: "school", status: "planning", year: String(c.get("deps").clock().getUTCFullYear()) };
+    return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values, errors: {}, profiles }));
+  })
+  .post("/", async (c) => {
+    const { db, clock } = c.get("deps");
+    const body = await c.req.parseBody();
+    const parsed = jobFields.safeParse(body);
+    if (!parsed.success) {
+      const profiles = await listProfileNames(db);
+      return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values: formValues(body), errors: fieldErrors(parsed.error), profiles }), 422);
+    }
+    const actor = { userId: c.get("user")!.id };
+    const job = await createJob(db, parsed.data, actor, "ui", clock());
+    await audit(db, actor, "created", "job", job.id);
+    return c.redirect(`/jobs/${job.id}`, 303);
+  })
+  .get("/:id", async (c) => renderJob(c, await loadJob(c)))
+  .get("/:id/edit", async (c) => {
+    const job = await loadJob(c);
+    const profiles = await listProfileNames(c.get("deps").db);
+    return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), job, values: jobValues(job), errors: {}, profiles }));
+  })
+  .post("/:id", async (c) => {
+    const { db, clock } = c.get("deps");
+    const job = await loadJob(c);
+    const body = await c.req.parseBody();
+    // The edit form has no status field: status changes go through their own buttons.
+    const parsed = jobFields.safeParse({ ...body, status: undefined });
+    if (!parsed.success) {
+      const profiles = await listProfileNames(db);
+      return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), job, values: formValues(body), errors: fieldErrors(parsed.error), profiles }), 422);
+    }
+    const actor = { userId: c.get("user")!.id };
+    await updateJob(db, job, parsed.data, actor, "ui", clock());
+    await audit(db, actor, "updated", "job", job.id);
+    return c.redirect(`/jobs/${job.id}`, 303);
+  })
+  .post("/:id/status", async (c) => {
+    const { db, clock } = c.get("deps");
+    const job = await loadJob(c);
+    const body = await c.req.parseBody();
+    const to = jobStatus.safeParse(body.status);
+    if (!to.success) return renderJob(c, job, { flash: { kind: "bad", text: `Status ${to.error.issues[0]?.message}.` } }, 422);
+    const actor = { userId: c.get("user")!.id };
+    const result = await changeJobStatus(db, job.id, to.data, actor, "ui", clock());
+    if (result?.changed) await audit(db, actor, "status_changed", "job", job.id, { from: job.status, to: to.data });
+    return c.redirect(`/jobs/${job.id}`, 303);
+  })
+  .post("/:id/albums", async (c) => {
+    const { db } = c.get("deps");
+    const job = await loadJob(c);
+    const body = await c.req.parseBody();
+    const name = requiredText(120, "Album name").safeParse(body.album_name);
+    const albumValues = { album_name: String(body.album_name ?? "") };
+    if (!name.success) return renderJob(c, job, { albumErrors: { album_name: name.error.issues[0]!.message }, albumValues }, 422);
+    if (await findAlbumByName(db, job.id, name.data)) {
+      return renderJob(c, job, { albumErrors: { album_name: `This job already has an album called “${name.data}”.` }, albumValues }, 422);
+    }
+    await createAlbum(db, job.id, name.data);
+    return c.redirect(`/jobs/${job.id}#albums`, 303);
+  })
+  .post("/:id/albums/:albumId/delete", async (c) => {
+    const job = await loadJob(c);
+    const albumId = idParam.safeParse(c.req.param("albumId"));
+    if (albumId.success) await deleteAlbum(c.get("deps").db, job.id, albumId.data);
+    return c.redirect(`/jobs/${job.id}#albums`, 303);
+  });

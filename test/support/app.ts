@@ -1,0 +1,87 @@
+// Builds the whole app on a fresh migrated in-memory libSQL database, with a settable clock,
+// and a small browser-like client that keeps cookies and echoes the CSRF token.
+import { createApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
+import type { Deps } from "../../src/deps.ts";
+import { silentLogger } from "../../src/log.ts";
+
+export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;
+
+export async function makeTestApp(opts: { now?: Date; env?: Record<string, string> } = {}) {
+  const db = await openDatabase(":memory:");
+  await migrateDatabase(db);
+  let now = opts.now ?? new Date("2026-09-01T10:00:00Z");
+  const deps: Deps = {
+    db,
+    config: loadConfig({ PUBLIC_URL: "http://localhost", ...opts.env }),
+    clock: () => now,
+    log: silentLogger,
+    health: { schedulerLastTickAt: null },
+  };
+  const app = createApp(deps);
+  return {
+    app,
+    deps,
+    db,
+    setNow: (d: Date) => {
+      now = d;
+    },
+    browser: () => new Browser(app),
+  };
+}
+
+/** A cookie-keeping client that behaves like a same-origin browser tab. */
+export class Browser {
+  cookies = new Map<string, string>();
+  csrf = "";
+  constructor(private app: ReturnType<typeof createApp>) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+    const res = await this.app.request(`http://localhost${path}`, { ...init, headers, redirect: "manual" });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const [name, ...value] = pair!.split("=");
+      if (/Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.delete(name!);
+      else this.cookies.set(name!, value.join("="));
+    }
+    return res;
+  }
+
+  /** GET a page and remember the CSRF token it carries, as a browser holding the form would. */
+  async get(path: string, headers: Record<string, string> = {}) {
+    const res = await this.request(path, { headers });
+    const text = await res.text();
+    const token = text.match(/name="_csrf" value="([^"]+)"/)?.[1];
+    if (token) this.csrf = token;
+    return { status: res.status, text, headers: res.headers };
+  }
+
+  /** POST a form from this origin, with the CSRF token unless told otherwise. */
+  async post(path: string, fields: Record<string, string>, opts: { csrf?: string | null; origin?: string } = {}) {
+    const body = new URLSearchParams({ ...fields });
+    const token = opts.csrf === undefined ? this.csrf : opts.csrf;
+    if (token !== null) body.set("_csrf", token);
+    const res = await this.request(path, {
+      method: "POST",
+      body,
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: opts.origin ?? "http://localhost" },
+    });
+    const text = await res.text();
+    return { status: res.status, text, location: res.headers.get("Location"), headers: res.headers };
+  }
+}
+
+export const OWNER = { studio_name: "Sunny Side Photo", name: "Olivia Owner", email: "owner@sunny.test", password: "correct horse battery" };
+
+/** Runs first-run setup and returns a signed-in browser. */
+export async function signedInOwner(t: TestApp): Promise<Browser> {
+  const b = t.browser();
+  await b.get("/setup");
+  const res = await b.post("/setup", OWNER);
+  if (res.status !== 303) throw new Error(`setup failed: ${res.status} ${res.text.slice(0, 500)}`);
+  await b.get("/");
+  return b;
+}

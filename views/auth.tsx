@@ -1,0 +1,70 @@
+// First-run setup and login pages.
+import type { FieldErrors } from "../src/core/validation.ts";
+import { Csrf, Field, FormErrors, type Values } from "./form.tsx";
+import { Page } from "./layout.tsx";
+
+export function SetupPage(p: { csrf: string; values: Values; errors: FieldErrors }) {
+  return (
+    <Page title="Set up Pigeon" user={null} csrf={p.csrf}>
+      <article class="auth-card">
+        <header>
+          <h1>Welcome to Pigeon</h1>
+          <p class="muted">Create the owner account for your studio. You can add staff later in Settings.</p>
+        </header>
+        <FormErrors errors={p.errors} />
+        <form method="post" action="/setup">
+          <Csrf token={p.csrf} />
+          <Field name="studio_name" label="Studio name" values={p.values} errors={p.errors} required autofocus />
+          <Field name="name" label="Your name" values={p.values} errors={p.errors} required autocomplete="name" />
+          <Field name="email" label="E-mail" type="email" values={p.values} errors={p.errors} required autocomplete="email" />
+          <Field
+            name="password"
+            label="Password"
+            type="password"
+            values={{}}
+            errors={p.errors}
+            required
+            autocomplete="new-password"
+            hint="At least 10 characters."
+          />
+          <button type="submit">Create owner account</button>
+        </form>
+      </article>
+    </Page>
+  );
+}
+
+export function LoginPage(p: { csrf: string; values: Values; errors: FieldErrors; next: string; status?: number }) {
+  return (
+    <Page title="Log in" user={null} csrf={p.csrf}>
+      <article class="auth-card">
+        <header>
+          <h1>Log in</h1>
+        </header>
+        <FormErrors errors={p.errors._ ? { _: p.errors._ } : {}} />
+        <form method="post" action="/login">
+          <Csrf token={p.csrf} />
+          <input type="hidden" name="next" value={p.next} />
+          <Field name="email" label="E-mail" type="email" values={p.values} errors={p.errors} required autocomplete="username" autofocus />
+          <Field name="password" label="Password" type="password" values={{}} errors={p.errors} required autocomplete="current-password" />
+          <button type="submit">Log in</button>
+        </form>
+      </article>
+    </Page>
+  );
+}
+
+export function ErrorPage(p: { csrf: string; status: number; message: string; user?: import("../src/db/schema.ts").User | null }) {
+  const titles: Record<number, string> = { 400: "Bad request", 403: "Not allowed", 404: "Not found", 429: "Too many attempts" };
+  return (
+    <Page title={titles[p.status] ?? "Something went wrong"} user={p.user ?? null} csrf={p.csrf}>
+      <div class="error-page">
+        <h1>{titles[p.status] ?? "Something went wrong"}</h1>
+        <p>{p.message}</p>
+        <p>
+          <a href="/">Back to the dashboard</a>
+        </p>
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,112 @@
+// Form fields that show their error beside them and keep what was typed (SPEC U3).
+import type { FC } from "hono/jsx";
+import type { FieldErrors } from "../src/core/validation.ts";
+
+export type Values = Record<string, string | undefined>;
+
+type FieldProps = {
+  name: string;
+  label: string;
+  values: Values;
+  errors: FieldErrors;
+  type?: string;
+  required?: boolean;
+  placeholder?: string;
+  hint?: string;
+  autocomplete?: string;
+  autofocus?: boolean;
+};
+
+const describedBy = (name: string, errors: FieldErrors, hint?: string) =>
+  [errors[name] ? `${name}-error` : "", hint ? `${name}-hint` : ""].filter(Boolean).join(" ") || undefined;
+
+const FieldMessages: FC<{ name: string; errors: FieldErrors; hint?: string }> = ({ name, errors, hint }) => (
+  <>
+    {errors[name] && (
+      <small class="error" id={`${name}-error`}>
+        {errors[name]}
+      </small>
+    )}
+    {hint && !errors[name] && <small id={`${name}-hint`}>{hint}</small>}
+  </>
+);
+
+export const Field: FC<FieldProps> = (p) => (
+  <label>
+    {p.label}
+    <input
+      type={p.type ?? "text"}
+      name={p.name}
+      value={p.values[p.name] ?? ""}
+      required={p.required}
+      placeholder={p.placeholder}
+      autocomplete={p.autocomplete}
+      autofocus={p.autofocus}
+      aria-invalid={p.errors[p.name] ? "true" : undefined}
+      aria-describedby={describedBy(p.name, p.errors, p.hint)}
+    />
+    <FieldMessages name={p.name} errors={p.errors} hint={p.hint} />
+  </label>
+);
+
+export const TextArea: FC<FieldProps & { rows?: number }> = (p) => (
+  <label>
+    {p.label}
+    <textarea
+      name={p.name}
+      rows={p.rows ?? 3}
+      placeholder={p.placeholder}
+      aria-invalid={p.errors[p.name] ? "true" : undefined}
+      aria-describedby={describedBy(p.name, p.errors, p.hint)}
+    >
+      {p.values[p.name] ?? ""}
+    </textarea>
+    <FieldMessages name={p.name} errors={p.errors} hint={p.hint} />
+  </label>
+);
+
+export const Select: FC<FieldProps & { options: readonly (string | [string, string])[]; blank?: string }> = (p) => (
+  <label>
+    {p.label}
+    <select
+      name={p.name}
+      required={p.required}
+      aria-invalid={p.errors[p.name] ? "true" : undefined}
+      aria-describedby={describedBy(p.name, p.errors, p.hint)}
+    >
+      {p.blank !== undefined && <option value="">{p.blank}</option>}
+      {p.options.map((o) => {
+        const [value, label] = typeof o === "string" ? [o, o] : o;
+        return (
+          <option value={value} selected={p.values[p.name] === value}>
+            {label}
+          </option>
+        );
+      })}
+    </select>
+    <FieldMessages name={p.name} errors={p.errors} hint={p.hint} />
+  </label>
+);
+
+export const Checkbox: FC<{ name: string; label: string; values: Values; errors: FieldErrors; hint?: string }> = (p) => (
+  <>
+    <label>
+      <input type="checkbox" name={p.name} checked={["on", "true", "1", "yes"].includes(p.values[p.name] ?? "")} />
+      {p.label}
+    </label>
+    <FieldMessages name={p.name} errors={p.errors} hint={p.hint} />
+  </>
+);
+
+export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
+
+/** A summary above a form when it was refused, so the reason is seen even on a long form. */
+export const FormErrors: FC<{ errors: FieldErrors }> = ({ errors }) => {
+  const count = Object.keys(errors).length;
+  if (!count) return null;
+  return (
+    <div class="flash bad" role="alert">
+      {errors._ ?? `Please correct the ${count === 1 ? "field" : `${count} fields`} marked below.`}
+    </div>
+  );
+};
