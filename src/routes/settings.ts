@@ -1,4 +1,152 @@
+// Settings (owner only): studio details and sending policy, staff accounts, API keys.
 import { Hono } from "hono";
-import type { AppEnv } from "../http/env.ts";
+import { z } from "zod";
+import { ApiKeysPage, StaffPage, StudioSettingsPage } from "../../views/settings.tsx";
+import type { Values } from "../../views/form.tsx";
+import { settingsFields } from "../core/settings.ts";
+import { email, fieldErrors, requiredText } from "../core/validation.ts";
+import { audit } from "../db/audit.ts";
+import { createApiKey, createUser, findUserByEmail } from "../db/auth.ts";
+import { listProfileNames } from "../db/profiles.ts";
+import type { StudioSettings } from "../db/schema.ts";
+import { getSettings, updateSettings } from "../db/settings.ts";
+import { deleteStaffUser, listApiKeys, listUsers, revokeApiKey } from "../db/staff.ts";
+import type { AppEnv, Ctx } from "../http/env.ts";
+import { requireOwner } from "../http/session.ts";
+import { passwordSchema } from "./auth.ts";
 
-export const settingsRoutes = new Hono<AppEnv>();
+function settingsValues(s: StudioSettings): Values {
+  return {
+    name: s.name,
+    postal_address: s.postalAddress,
+    phone: s.phone,
+    website: s.website,
+    brand_color: s.brandColor,
+    sender_name: s.senderName,
+    sender_email: s.senderEmail,
+    reply_to: s.replyTo,
+    sms_from: s.smsFrom,
+    time_zone: s.timeZone,
+    send_window_start: s.sendWindowStart,
+    send_window_end: s.sendWindowEnd,
+    stagger_batch_size: String(s.staggerBatchSize),
+    stagger_interval_seconds: String(s.staggerIntervalSeconds),
+    overdue_hold_minutes: String(s.overdueHoldMinutes),
+    late_grace_hours: String(s.lateGraceHours),
+    sms_help_reply: s.smsHelpReply,
+    public_url: s.publicUrl,
+    default_profile_id: s.defaultProfileId ? String(s.defaultProfileId) : "",
+  };
+}
+
+const typed = (body: Record<string, unknown>): Values =>
+  Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== "_csrf" && k !== "password" && typeof v === "string")) as Values;
+
+const staffSchema = z.object({ name: requiredText(120, "Name"), email: z.preprocess((v) => v ?? "", email), password: passwordSchema });
+const keyName = requiredText(100, "A name for the key");
+
+async function staffPage(c: Ctx, extra: { values?: Values; errors?: Record<string, string>; flash?: { kind: "ok" | "bad"; text: string } } = {}, status: 200 | 422 = 200) {
+  const users = await listUsers(c.get("deps").db);
+  return c.html(StaffPage({ user: c.get("user")!, csrf: c.get("csrfToken"), users, values: extra.values ?? {}, errors: extra.errors ?? {}, flash: extra.flash }), status);
+}
+
+async function keysPage(c: Ctx, extra: { newKey?: { name: string; key: string }; values?: Values; errors?: Record<string, string> } = {}, status: 200 | 201 | 422 = 200) {
+  const { db, config } = c.get("deps");
+  const keys = await listApiKeys(db);
+  return c.html(
+    ApiKeysPage({ user: c.get("user")!, csrf: c.get("csrfToken"), keys, newKey: extra.newKey, values: extra.values ?? {}, errors: extra.errors ?? {}, publicUrl: config.publicUrl }),
+    status,
+  );
+}
+
+export const settingsRoutes = new Hono<AppEnv>()
+  .use(requireOwner())
+  .get("/", async (c) => {
+    const { db } = c.get("deps");
+    const [settings, profiles] = await Promise.all([getSettings(db), listProfileNames(db)]);
+    const saved = c.req.query("saved") === "1";
+    return c.html(
+      StudioSettingsPage({ user: c.get("user")!, csrf: c.get("csrfToken"), values: settingsValues(settings), errors: {}, profiles, flash: saved ? { kind: "ok", text: "Settings saved." } : null }),
+    );
+  })
+  .post("/", async (c) => {
+    const { db, clock } = c.get("deps");
+    const body = await c.req.parseBody();
+    const parsed = settingsFields.safeParse(body);
+    if (!parsed.success) {
+      const profiles = await listProfileNames(db);
+      return c.html(StudioSettingsPage({ user: c.get("user")!, csrf: c.get("csrfToken"), values: typed(body), errors: fieldErrors(parsed.error), profiles }), 422);
+    }
+    const s = parsed.data;
+    if (s.default_profile_id && !(await listProfileNames(db)).some((p) => p.id === s.default_profile_id)) {
+      const profiles = await listProfileNames(db);
+      return c.html(
+        StudioSettingsPage({ user: c.get("user")!, csrf: c.get("csrfToken"), values: typed(body), errors: { default_profile_id: "That profile no longer exists." }, profiles }),
+        422,
+      );
+    }
+    await updateSettings(
+      db,
+      {
+        name: s.name,
+        postalAddress: s.postal_address ?? "",
+        phone: s.phone ?? "",
+        website: s.website ?? "",
+        brandColor: s.brand_color,
+        senderName: s.sender_name ?? "",
+        senderEmail: s.sender_email ?? "",
+        replyTo: s.reply_to ?? "",
+        smsFrom: s.sms_from ?? "",
+        timeZone: s.time_zone,
+        sendWindowStart: s.send_window_start,
+        sendWindowEnd: s.send_window_end,
+        staggerBatchSize: s.stagger_batch_size,
+        staggerIntervalSeconds: s.stagger_interval_seconds,
+        overdueHoldMinutes: s.overdue_hold_minutes,
+        lateGraceHours: s.late_grace_hours,
+        smsHelpReply: s.sms_help_reply ?? "",
+        publicUrl: (s.public_url ?? "").replace(/\/+$/, ""),
+        defaultProfileId: s.default_profile_id ?? null,
+      },
+      clock(),
+    );
+    await audit(db, { userId: c.get("user")!.id }, "updated", "studio_settings", 1);
+    return c.redirect("/settings?saved=1", 303);
+  })
+  .get("/staff", (c) => staffPage(c))
+  .post("/staff", async (c) => {
+    const { db } = c.get("deps");
+    const body = await c.req.parseBody();
+    const parsed = staffSchema.safeParse(body);
+    if (!parsed.success) return staffPage(c, { values: typed(body), errors: fieldErrors(parsed.error) }, 422);
+    if (await findUserByEmail(db, parsed.data.email)) {
+      return staffPage(c, { values: typed(body), errors: { email: "An account with this e-mail exists already." } }, 422);
+    }
+    const user = await createUser(db, { ...parsed.data, role: "staff" });
+    await audit(db, { userId: c.get("user")!.id }, "created", "user", user.id, { role: "staff" });
+    return staffPage(c, { flash: { kind: "ok", text: `${user.name} can now log in with ${user.email}.` } });
+  })
+  .post("/staff/:id/delete", async (c) => {
+    const { db } = c.get("deps");
+    const id = Number(c.req.param("id"));
+    const removed = Number.isInteger(id) && (await deleteStaffUser(db, id));
+    if (removed) await audit(db, { userId: c.get("user")!.id }, "deleted", "user", id);
+    return staffPage(c, { flash: removed ? { kind: "ok", text: "Staff account removed." } : { kind: "bad", text: "No such staff account (the owner cannot be removed)." } });
+  })
+  .get("/api-keys", (c) => keysPage(c))
+  .post("/api-keys", async (c) => {
+    const { db } = c.get("deps");
+    const body = await c.req.parseBody();
+    const name = keyName.safeParse(body.name);
+    if (!name.success) return keysPage(c, { values: typed(body), errors: { name: name.error.issues[0]!.message } }, 422);
+    const { key, row } = await createApiKey(db, name.data, c.get("user")!.id);
+    await audit(db, { userId: c.get("user")!.id }, "created", "api_key", row.id, { name: row.name });
+    c.header("Cache-Control", "no-store");
+    return keysPage(c, { newKey: { name: row.name, key } }, 201);
+  })
+  .post("/api-keys/:id/revoke", async (c) => {
+    const { db, clock } = c.get("deps");
+    const id = Number(c.req.param("id"));
+    if (Number.isInteger(id) && (await revokeApiKey(db, id, clock()))) await audit(db, { userId: c.get("user")!.id }, "revoked", "api_key", id);
+    return c.redirect("/settings/api-keys", 303);
+  });

@@ -1,0 +1,58 @@
+// Studio settings input (SPEC §3): what the Settings form and the first-run defaults accept.
+import { z } from "zod";
+import { optionalPhone } from "./phone.ts";
+import { isTimeZone, optionalEmail, optionalIdRef, optionalText, requiredText } from "./validation.ts";
+
+const hhmm = z
+  .string()
+  .trim()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time like 09:00");
+
+const wholeNumber = (min: number, max: number, unit: string) =>
+  z.preprocess(
+    (v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v),
+    z
+      .number({ error: `must be a number of ${unit}` })
+      .int(`must be a whole number of ${unit}`)
+      .min(min, `must be between ${min} and ${max} ${unit}`)
+      .max(max, `must be between ${min} and ${max} ${unit}`),
+  );
+
+const optionalUrl = z.preprocess(
+  (v) => (typeof v === "string" ? v.trim() : v),
+  z
+    .string()
+    .max(300)
+    .refine((v) => v === "" || /^https?:\/\/[^\s/]+/i.test(v), "must start with http:// or https://")
+    .optional(),
+);
+
+export const settingsFields = z
+  .object({
+    name: requiredText(120, "Studio name"),
+    postal_address: optionalText(500),
+    phone: optionalPhone,
+    website: optionalUrl,
+    brand_color: z.string().trim().regex(/^#[0-9a-fA-F]{6}$/, "must be a colour like #2f6fdf"),
+    sender_name: optionalText(120),
+    sender_email: optionalEmail,
+    reply_to: optionalEmail,
+    sms_from: optionalPhone,
+    time_zone: z.string().trim().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin"),
+    send_window_start: hhmm,
+    send_window_end: hhmm,
+    stagger_batch_size: wholeNumber(1, 100_000, "messages"),
+    stagger_interval_seconds: wholeNumber(1, 86_400, "seconds"),
+    overdue_hold_minutes: wholeNumber(0, 10_080, "minutes"),
+    late_grace_hours: wholeNumber(0, 720, "hours"),
+    sms_help_reply: optionalText(320),
+    public_url: optionalUrl,
+    default_profile_id: optionalIdRef,
+  })
+  .superRefine((s, ctx) => {
+    if (s.send_window_start >= s.send_window_end) {
+      ctx.addIssue({ code: "custom", path: ["send_window_end"], message: "must be later than the start of the window" });
+    }
+  });
+
+export type SettingsFields = z.infer<typeof settingsFields>;

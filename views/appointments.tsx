@@ -1,0 +1,75 @@
+// Appointments list (SPEC A1): upcoming first, filterable by status and time.
+import { APPOINTMENT_STATUSES, type Appointment, type Customer, type Job, type User } from "../src/db/schema.ts";
+import { Page, PageHead } from "./layout.tsx";
+import { Pager } from "./pager.tsx";
+
+type Row = { appointment: Appointment; customer: Customer; job: Job | null };
+export type AppointmentQuery = { when: "upcoming" | "past"; status?: string; page: number };
+
+const fmt = (d: Date, tz: string) =>
+  new Intl.DateTimeFormat("en-US", { timeZone: tz, weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" }).format(d);
+
+export function AppointmentsPage(p: { user: User; csrf: string; rows: Row[]; total: number; query: AppointmentQuery; pageSize: number; timeZone: string }) {
+  const { page, ...params } = p.query;
+  return (
+    <Page title="Appointments" user={p.user} csrf={p.csrf} section="appointments">
+      <PageHead title="Appointments" />
+      <form class="filters" method="get" action="/appointments">
+        <select name="when" aria-label="When">
+          <option value="upcoming" selected={p.query.when === "upcoming"}>Upcoming</option>
+          <option value="past" selected={p.query.when === "past"}>Past</option>
+        </select>
+        <select name="status" aria-label="Status">
+          <option value="">Any status</option>
+          {APPOINTMENT_STATUSES.map((s) => (
+            <option value={s} selected={p.query.status === s}>
+              {s.replace("_", " ")}
+            </option>
+          ))}
+        </select>
+        <button type="submit" class="secondary">Filter</button>
+      </form>
+      {p.rows.length === 0 ? (
+        <div class="empty">
+          <p>No {p.query.when} appointments{p.query.status ? ` with status ${p.query.status.replace("_", " ")}` : ""}. Booking tools add them through the API.</p>
+        </div>
+      ) : (
+        <>
+          <div class="table-wrap">
+            <table class="striped">
+              <thead>
+                <tr>
+                  <th>When ({p.timeZone})</th>
+                  <th>Customer</th>
+                  <th class="hide-sm">Job</th>
+                  <th class="hide-sm">Location</th>
+                  <th>Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.rows.map(({ appointment: a, customer, job }) => (
+                  <tr>
+                    <td>
+                      {fmt(a.startsAt, job?.timeZone ?? p.timeZone)} <span class="muted">· {a.durationMinutes} min</span>
+                    </td>
+                    <td>
+                      <a href={`/customers/${customer.id}`}>
+                        {customer.firstName} {customer.lastName}
+                      </a>
+                    </td>
+                    <td class="hide-sm">{job ? <a href={`/jobs/${job.id}`}>{job.name}</a> : "—"}</td>
+                    <td class="hide-sm">{a.location || "—"}</td>
+                    <td>
+                      <span class={`badge ${a.status === "cancelled" ? "no" : a.status === "confirmed" ? "yes" : ""}`}>{a.status.replace("_", " ")}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager path="/appointments" params={params} page={page} total={p.total} pageSize={p.pageSize} />
+        </>
+      )}
+    </Page>
+  );
+}

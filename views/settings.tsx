@@ -1,0 +1,205 @@
+// Settings: studio details and sending policy, staff accounts, API keys.
+import type { Child } from "hono/jsx";
+import type { FieldErrors } from "../src/core/validation.ts";
+import type { User } from "../src/db/schema.ts";
+import { Csrf, Field, FormErrors, Select, TextArea, type Values } from "./form.tsx";
+import { Page, PageHead } from "./layout.tsx";
+
+type Common = { user: User; csrf: string; flash?: { kind: "ok" | "bad" | "info"; text: string } | null };
+type Tab = "studio" | "staff" | "api-keys";
+
+function SettingsShell(p: Common & { tab: Tab; title: string; children?: Child }) {
+  const tabs: [Tab, string, string][] = [
+    ["studio", "/settings", "Studio"],
+    ["staff", "/settings/staff", "Staff"],
+    ["api-keys", "/settings/api-keys", "API keys"],
+  ];
+  return (
+    <Page title={p.title} user={p.user} csrf={p.csrf} section="settings" flash={p.flash}>
+      <PageHead title="Settings" />
+      <nav aria-label="Settings sections">
+        <ul>
+          {tabs.map(([tab, href, label]) => (
+            <li>
+              <a href={href} aria-current={tab === p.tab ? "page" : undefined}>
+                {label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {p.children}
+    </Page>
+  );
+}
+
+export function StudioSettingsPage(p: Common & { values: Values; errors: FieldErrors; profiles: { id: number; name: string }[] }) {
+  const v = p.values;
+  const e = p.errors;
+  return (
+    <SettingsShell {...p} tab="studio" title="Studio settings">
+      <FormErrors errors={e} />
+      <form method="post" action="/settings" novalidate>
+        <Csrf token={p.csrf} />
+        <fieldset>
+          <legend>Studio</legend>
+          <div class="grid-2">
+            <Field name="name" label="Studio name" values={v} errors={e} required />
+            <Field name="phone" label="Phone" type="tel" values={v} errors={e} placeholder="+1 217 555 0142" />
+            <Field name="website" label="Website" type="url" values={v} errors={e} placeholder="https://studio.example.com" />
+            <Field name="brand_color" label="Brand colour" type="color" values={v} errors={e} />
+          </div>
+          <TextArea name="postal_address" label="Postal address" values={v} errors={e} hint="Printed in the footer of every marketing e-mail, as the law requires." />
+        </fieldset>
+        <fieldset>
+          <legend>Senders</legend>
+          <div class="grid-2">
+            <Field name="sender_name" label="Sender name" values={v} errors={e} />
+            <Field name="sender_email" label="Sender e-mail" type="email" values={v} errors={e} />
+            <Field name="reply_to" label="Reply-to e-mail" type="email" values={v} errors={e} />
+            <Field name="sms_from" label="SMS sender number" type="tel" values={v} errors={e} placeholder="+15551234567" />
+          </div>
+          <TextArea name="sms_help_reply" label="Reply to HELP by SMS" values={v} errors={e} />
+        </fieldset>
+        <fieldset>
+          <legend>Sending</legend>
+          <div class="grid-2">
+            <Field name="time_zone" label="Default time zone" values={v} errors={e} placeholder="America/Chicago" />
+            <Field name="send_window_start" label="Sending window opens" type="time" values={v} errors={e} />
+            <Field name="send_window_end" label="Sending window closes" type="time" values={v} errors={e} />
+            <Field name="stagger_batch_size" label="Batch size" type="number" values={v} errors={e} hint="Messages per batch in large sends." />
+            <Field name="stagger_interval_seconds" label="Seconds between batches" type="number" values={v} errors={e} />
+            <Field name="overdue_hold_minutes" label="Hold overdue work after (minutes)" type="number" values={v} errors={e} hint="After an outage, work this late waits for review." />
+            <Field name="late_grace_hours" label="Late notification grace (hours)" type="number" values={v} errors={e} />
+            <Select
+              name="default_profile_id"
+              label="Default profile for new jobs"
+              values={v}
+              errors={e}
+              blank="None"
+              options={p.profiles.map((pr) => [String(pr.id), pr.name] as [string, string])}
+            />
+          </div>
+          <Field name="public_url" label="Public base URL" type="url" values={v} errors={e} hint="Used for links in messages. Blank uses the PUBLIC_URL setting." />
+        </fieldset>
+        <button type="submit">Save settings</button>
+      </form>
+    </SettingsShell>
+  );
+}
+
+export function StaffPage(p: Common & { users: User[]; values: Values; errors: FieldErrors }) {
+  return (
+    <SettingsShell {...p} tab="staff" title="Staff">
+      <div class="table-wrap">
+        <table class="striped">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>E-mail</th>
+              <th>Role</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.users.map((u) => (
+              <tr>
+                <td>{u.name}</td>
+                <td>{u.email}</td>
+                <td>{u.role}</td>
+                <td>
+                  {u.role !== "owner" && (
+                    <form method="post" action={`/settings/staff/${u.id}/delete`} class="inline-form" data-confirm={`Remove ${u.name}'s account? They are signed out at once.`}>
+                      <Csrf token={p.csrf} />
+                      <button type="submit" class="secondary outline">Remove</button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <article>
+        <h2>Add a staff member</h2>
+        <FormErrors errors={p.errors} />
+        <form method="post" action="/settings/staff" novalidate>
+          <Csrf token={p.csrf} />
+          <div class="grid-2">
+            <Field name="name" label="Name" values={p.values} errors={p.errors} required />
+            <Field name="email" label="E-mail" type="email" values={p.values} errors={p.errors} required />
+            <Field name="password" label="Temporary password" type="password" values={{}} errors={p.errors} required hint="At least 10 characters. Share it privately." autocomplete="new-password" />
+          </div>
+          <button type="submit">Add staff member</button>
+        </form>
+      </article>
+    </SettingsShell>
+  );
+}
+
+type KeyRow = { id: number; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
+
+export function ApiKeysPage(p: Common & { keys: KeyRow[]; newKey?: { name: string; key: string }; values: Values; errors: FieldErrors; publicUrl: string }) {
+  const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "never");
+  return (
+    <SettingsShell {...p} tab="api-keys" title="API keys">
+      {p.newKey && (
+        <article class="flash ok" role="status">
+          <p>
+            <strong>API key “{p.newKey.name}” created.</strong> Copy it now: it is shown only this once and Pigeon keeps only a hash of it.
+          </p>
+          <p class="secret" id="new-api-key">{p.newKey.key}</p>
+        </article>
+      )}
+      <p class="muted">
+        Other systems use these keys with <code>Authorization: Bearer &lt;key&gt;</code> on <code>{p.publicUrl}/api/v1</code>.
+      </p>
+      {p.keys.length === 0 ? (
+        <p>No API keys yet.</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="striped">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Key starts with</th>
+                <th>Created (UTC)</th>
+                <th>Last used</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.keys.map((k) => (
+                <tr>
+                  <td>{k.name}</td>
+                  <td>
+                    <code>{k.prefix}…</code>
+                  </td>
+                  <td>{when(k.createdAt)}</td>
+                  <td>{when(k.lastUsedAt)}</td>
+                  <td>
+                    {k.revokedAt ? (
+                      <span class="badge no">Revoked</span>
+                    ) : (
+                      <form method="post" action={`/settings/api-keys/${k.id}/revoke`} class="inline-form" data-confirm={`Revoke “${k.name}”? Systems using it stop working at once.`}>
+                        <Csrf token={p.csrf} />
+                        <button type="submit" class="secondary outline">Revoke</button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <form method="post" action="/settings/api-keys" class="filters" novalidate>
+        <Csrf token={p.csrf} />
+        <div>
+          <Field name="name" label="New key for" values={p.values} errors={p.errors} placeholder="Photo shop integration" />
+        </div>
+        <button type="submit">Create API key</button>
+      </form>
+    </SettingsShell>
+  );
+}
