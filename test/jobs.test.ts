@@ -1,0 +1,184 @@
+import { describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { events, jobs } from "../src/db/schema.ts";
+import { makeTestApp, signedInOwner } from "./support/app.ts";
+
+const validJob = {
+  name: "Lincoln Elementary – Fall Portraits",
+  type: "school",
+  year: "2026",
+  status: "planning",
+  shoot_date: "2026-09-14",
+  archive_date: "2026-12-14",
+  coupon_deadline: "2026-10-01",
+  gallery_url: "https://shop.example.com/lincoln",
+};
+
+describe("jobs", () => {
+  test("a job is created from the form and shown on its page", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    await b.get("/jobs/new");
+    const res = await b.post("/jobs", validJob);
+    expect(res.status).toBe(303);
+    const page = await b.get(res.location!);
+    expect(page.text).toContain("Lincoln Elementary – Fall Portraits");
+    expect(page.text).toContain("2026-09-14");
+    expect(page.text).toContain("Set to selling");
+  });
+
+  test("bad input is answered beside each field, what was typed is kept and nothing is written", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    await b.get("/jobs/new");
+    const res = await b.post("/jobs", {
+      name: "  ",
+      type: "wedding",
+      year: "20x6",
+      shoot_date: "2026-02-30",
+      archive_date: "2026-01-01",
+      gallery_url: "javascript:alert(1)",
+      time_zone: "Mars/Olympus",
+      custom_text: "Keep <this> text",
+    });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain("Name is required");
+    expect(res.text).toContain("must be one of school, kindergarten");
+    expect(res.text).toContain("must be a year like 2026");
+    expect(res.text).toContain("is not a real calendar date");
+    expect(res.text).toContain("must start with http:// or https://");
+    expect(res.text).toContain("must be an IANA time zone");
+    expect(res.text).toContain("Keep &lt;this&gt; text");
+    expect(res.text).toContain('value="20x6"');
+    expect(await t.db.select().from(jobs)).toHaveLength(0);
+  });
+
+  test("the archive date may not be before the picture day", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    await b.get("/jobs/new");
+    const res = await b.post("/jobs", { ...validJob, archive_date: "2026-09-01" });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain("must be on or after the picture day");
+  });
+
+  test("status changes record one event per real transition, none for a repeat", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    await b.get("/jobs/new");
+    const created = await b.post("/jobs", validJob);
+    const id = Number(created.location!.split("/").pop());
+    await b.get(`/jobs/${id}`);
+    expect((await b.post(`/jobs/${id}/status`, { status: "selling" })).status).toBe(303);
+    expect((await b.post(`/jobs/${id}/status`, { status: "selling" })).status).toBe(303);
+    await b.post(`/jobs/${id}/status`, { status: "archived" });
+    await b.post(`/jobs/${id}/status`, { status: "planning" });
+    const rows = await t.db.select().from(events).where(eq(events.jobId, id)).orderBy(events.id);
+    expect(rows.map((r) => `${r.fromStatus}→${r.toStatus}`)).toEqual(["planning→selling", "selling→archived", "archived→planning"]);
+    const page = await b.get(`/jobs/${id}`);
+    expect(page.text).toContain("Set to selling");
+    const bad = await b.post(`/jobs/${id}/status`, { status: "sold-out" });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain("must be one of planning, selling, archived");
+  });
+
+  test("a job created straight into selling records that transition", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    await b.get("/jobs/new");
+    await b.post("/jobs", { ...validJob, status: "selling" });
+    const rows = await t.db.select().from(events);
+    expect(rows.map((r) => `${r.type}:${r.fromStatus}→${r.toStatus}`)).toEqual(["job_status_changed:planning→selling"]);
+  });
+
+  test("editing keeps the status and shows errors with input kept", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    await b.get("/jobs/new");
+    const created = await b.post("/jobs", { ...validJob, status: "selling" });
+    const id = Number(created.location!.split("/").pop());
+    const form = await b.get(`/jobs/${id}/edit`);
+    expect(form.text).toContain('value="Lincoln Elementary – Fall Portraits"');
+    const bad = await b.post(`/jobs/${id}`, { ...validJob, name: "Renamed", year: "1800" });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('value="Renamed"');
+    const ok = await b.post(`/jobs/${id}`, { ...validJob, name: "Renamed", status: "archived" });
+    expect(ok.status).toBe(303);
+    const [row] = await t.db.select().from(jobs).where(eq(jobs.id, id));
+    expect(row!.name).toBe("Renamed");
+    expect(row!.status).toBe("selling");
+  });
+
+  test("an unknown job is a 404 page", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    const res = await b.get("/jobs/999");
+    expect(res.status).toBe(404);
+    expect(res.text).toContain("There is no such job");
+    expect((await b.get("/jobs/abc")).status).toBe(404);
+  });
+
+  test("albums are added, refused when duplicate or empty, and deleted", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    await b.get("/jobs/new");
+    const created = await b.post("/jobs", validJob);
+    const id = Number(created.location!.split("/").pop());
+    await b.get(`/jobs/${id}`);
+    expect((await b.post(`/jobs/${id}/albums`, { album_name: "Class 3B" })).status).toBe(303);
+    const dup = await b.post(`/jobs/${id}/albums`, { album_name: "Class 3B" });
+    expect(dup.status).toBe(422);
+    expect(dup.text).toContain("already has an album called “Class 3B”");
+    const empty = await b.post(`/jobs/${id}/albums`, { album_name: "" });
+    expect(empty.text).toContain("Album name is required");
+    const page = await b.get(`/jobs/${id}`);
+    expect(page.text).toContain("Class 3B");
+    const album = await t.db.query.albums.findFirst();
+    await b.post(`/jobs/${id}/albums/${album!.id}/delete`, {});
+    expect(await t.db.query.albums.findMany()).toHaveLength(0);
+  });
+
+  test("the list filters by status, year, type and search, paginates, and answers htmx with the table only", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    await b.get("/jobs/new");
+    for (let i = 0; i < 30; i++) {
+      await b.post("/jobs", { name: `School ${i}`, type: i % 2 ? "sports" : "school", year: i < 10 ? "2025" : "2026", status: i % 3 === 0 ? "selling" : "planning" });
+    }
+    await b.post("/jobs", { name: "100% Fun Day", type: "event", year: "2026" });
+    const all = await b.get("/jobs");
+    expect(all.text).toContain("Page 1 of 2");
+    expect(all.text).toContain("31 in all");
+    const selling = await b.get("/jobs?status=selling&year=2025");
+    expect(selling.text).toContain("4 in all");
+    const sports = await b.get("/jobs?type=sports&q=School%201");
+    expect(sports.text).toContain("School 19");
+    expect(sports.text).not.toContain("School 18<");
+    const pct = await b.get("/jobs?q=100%25");
+    expect(pct.text).toContain("100% Fun Day");
+    expect(pct.text).toContain("1 in all");
+    const partial = await b.get("/jobs?status=selling", { "HX-Request": "true" });
+    expect(partial.text.startsWith('<div id="jobs-results">')).toBe(true);
+    const none = await b.get("/jobs?q=nothing-matches");
+    expect(none.text).toContain("No jobs match these filters");
+  });
+});
+
+describe("demo data", () => {
+  test("loads a studio with jobs in every status, and only into an empty install", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    const res = await b.post("/demo", {});
+    expect(res.status).toBe(303);
+    const list = await b.get("/jobs");
+    expect(list.text).toContain("Lincoln Elementary");
+    const statuses = new Set((await t.db.select().from(jobs)).map((j) => j.status));
+    expect([...statuses].sort()).toEqual(["archived", "planning", "selling"]);
+    const dash = await b.get("/");
+    expect(dash.text).toContain("300");
+    expect(dash.text).not.toContain("Load demo data");
+    const again = await b.post("/demo", {});
+    expect(again.status).toBe(409);
+    expect(again.text).toContain("only be loaded into an empty studio");
+  });
+});
