@@ -1,0 +1,185 @@
+// Named queries for customers and the records hanging off them: registrations, orders,
+// appointments. Creating a registration, an order or a booking, or making photos available,
+// appends the domain event the automation reads (SPEC P4), in the same transaction.
+import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { consentChanges, type CustomerFields } from "../core/customers.ts";
+import type { Db } from "./client.ts";
+import {
+  albums,
+  type Appointment,
+  appointments,
+  type Customer,
+  customers,
+  events,
+  jobs,
+  orders,
+  registrations,
+} from "./schema.ts";
+
+export type Source = "ui" | "api" | "import" | "demo" | "cli";
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+type DbOrTx = Db | Tx;
+
+export const CUSTOMERS_PAGE_SIZE = 50;
+
+/** Turns free text into an FTS5 prefix query: every word must match the start of a token. */
+export function ftsQuery(q: string): string | null {
+  const words = q
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 8);
+  return words.length ? words.map((w) => `"${w}"*`).join(" ") : null;
+}
+
+/**
+ * One page of customers, newest first, by keyset (`before` = the last id of the previous
+ * page) so page 1,000 costs what page 1 costs with a million rows.
+ */
+export async function listCustomers(db: Db, opts: { q?: string; before?: number; limit?: number }) {
+  const limit = opts.limit ?? CUSTOMERS_PAGE_SIZE;
+  const match = opts.q ? ftsQuery(opts.q) : null;
+  const conditions = [
+    opts.before ? lt(customers.id, opts.before) : undefined,
+    match ? sql`${customers.id} in (select rowid from customers_fts where customers_fts match ${match})` : undefined,
+  ].filter(Boolean);
+  const rows = await db
+    .select()
+    .from(customers)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(customers.id))
+    .limit(limit + 1);
+  return { rows: rows.slice(0, limit), nextBefore: rows.length > limit ? rows[limit - 1]!.id : null };
+}
+
+export async function getCustomer(db: DbOrTx, id: number) {
+  return db.query.customers.findFirst({ where: eq(customers.id, id) });
+}
+
+export async function getCustomerByExternalId(db: DbOrTx, externalId: string) {
+  return db.query.customers.findFirst({ where: eq(customers.externalId, externalId) });
+}
+
+function customerColumns(f: CustomerFields) {
+  return {
+    firstName: f.first_name ?? "",
+    lastName: f.last_name ?? "",
+    email: f.email ?? null,
+    phone: f.phone ?? null,
+    ...(f.locale !== undefined && { locale: f.locale }),
+    timeZone: f.time_zone ?? null,
+  };
+}
+
+export async function createCustomer(db: DbOrTx, f: CustomerFields, consentSource: string, now: Date, externalId?: string | null): Promise<Customer> {
+  const [row] = await db
+    .insert(customers)
+    .values({ ...customerColumns(f), ...consentChanges(null, f.consent, consentSource, now), externalId: externalId ?? null, createdAt: now, updatedAt: now })
+    .returning();
+  return row!;
+}
+
+export async function updateCustomer(db: DbOrTx, current: Customer, f: CustomerFields, consentSource: string, now: Date): Promise<Customer> {
+  const consent = consentChanges({ email: current.consentEmail, sms: current.consentSms, voice: current.consentVoice }, f.consent, consentSource, now);
+  const [row] = await db
+    .update(customers)
+    .set({ ...customerColumns(f), ...consent, updatedAt: now })
+    .where(eq(customers.id, current.id))
+    .returning();
+  return row!;
+}
+
+export type RegistrationInput = {
+  jobId: number;
+  customerId: number;
+  albumId?: number | null;
+  accessCode?: string;
+  registeredAt?: Date;
+  photosAvailableAt?: Date | null;
+  photosCount?: number;
+  externalId?: string | null;
+};
+
+/**
+ * Registers a customer to a job, or updates the registration. A new registration records
+ * `customer_registered`; photos becoming available for the first time records `photos_available`.
+ */
+export async function upsertRegistration(db: DbOrTx, input: RegistrationInput, source: Source, now: Date) {
+  const existing = await db.query.registrations.findFirst({
+    where: and(eq(registrations.jobId, input.jobId), eq(registrations.customerId, input.customerId)),
+  });
+  const values = {
+    ...(input.albumId !== undefined && { albumId: input.albumId }),
+    ...(input.accessCode !== undefined && { accessCode: input.accessCode }),
+    ...(input.photosAvailableAt !== undefined && { photosAvailableAt: input.photosAvailableAt }),
+    ...(input.photosCount !== undefined && { photosCount: input.photosCount }),
+    ...(input.externalId && { externalId: input.externalId }),
+  };
+  let row;
+  if (existing) {
+    [row] = await db.update(registrations).set(values).where(eq(registrations.id, existing.id)).returning();
+  } else {
+    [row] = await db
+      .insert(registrations)
+      .values({ jobId: input.jobId, customerId: input.customerId, registeredAt: input.registeredAt ?? now, ...values })
+      .returning();
+    await db.insert(events).values({ type: "customer_registered", jobId: input.jobId, customerId: input.customerId, source, occurredAt: input.registeredAt ?? now });
+  }
+  if (row!.photosAvailableAt && !existing?.photosAvailableAt) {
+    await db.insert(events).values({ type: "photos_available", jobId: input.jobId, customerId: input.customerId, source, occurredAt: row!.photosAvailableAt });
+  }
+  return { registration: row!, created: !existing };
+}
+
+export type OrderInput = { jobId: number; customerId: number; amountCents: number; orderedAt: Date; externalId?: string | null };
+
+/** Records an order (the customer becomes a buyer in that job) and its `order_placed` event. */
+export async function createOrder(db: DbOrTx, input: OrderInput, source: Source, now: Date) {
+  const [order] = await db.insert(orders).values({ ...input, externalId: input.externalId ?? null, createdAt: now }).returning();
+  await db.insert(events).values({ type: "order_placed", jobId: input.jobId, customerId: input.customerId, orderId: order!.id, source, occurredAt: input.orderedAt });
+  return order!;
+}
+
+export type AppointmentInput = {
+  customerId: number;
+  jobId?: number | null;
+  startsAt: Date;
+  durationMinutes?: number;
+  location?: string;
+  status?: Appointment["status"];
+  externalId?: string | null;
+};
+
+/** Books an appointment and records `appointment_booked`. */
+export async function createAppointment(db: DbOrTx, input: AppointmentInput, source: Source, now: Date) {
+  const [row] = await db
+    .insert(appointments)
+    .values({ ...input, externalId: input.externalId ?? null, createdAt: now, updatedAt: now })
+    .returning();
+  await db.insert(events).values({ type: "appointment_booked", jobId: input.jobId ?? null, customerId: input.customerId, appointmentId: row!.id, source, occurredAt: now });
+  return row!;
+}
+
+/** A customer's registrations with job and album names, for the customer page. */
+export async function customerRegistrations(db: Db, customerId: number) {
+  return db
+    .select({ registration: registrations, job: jobs, album: albums })
+    .from(registrations)
+    .innerJoin(jobs, eq(jobs.id, registrations.jobId))
+    .leftJoin(albums, eq(albums.id, registrations.albumId))
+    .where(eq(registrations.customerId, customerId))
+    .orderBy(desc(registrations.registeredAt));
+}
+
+export async function customerOrders(db: Db, customerId: number) {
+  return db
+    .select({ order: orders, job: jobs })
+    .from(orders)
+    .innerJoin(jobs, eq(jobs.id, orders.jobId))
+    .where(eq(orders.customerId, customerId))
+    .orderBy(desc(orders.orderedAt));
+}
+
+export async function customerAppointments(db: Db, customerId: number) {
+  return db.select().from(appointments).where(eq(appointments.customerId, customerId)).orderBy(desc(appointments.startsAt));
+}
