@@ -274,6 +274,7 @@ export const appointments = sqliteTable(
     index("appointments_starts_idx").on(t.startsAt),
     index("appointments_job_starts_idx").on(t.jobId, t.startsAt),
     index("appointments_customer_idx").on(t.customerId),
+    index("appointments_status_starts_idx").on(t.status, t.startsAt),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `appointments_status_starts_idx` ON `appointments` (`status`,`starts_at`);

@@ -1,0 +1,65 @@
+// The data model's own guarantees, which later features lean on.
+import { describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
+import { deliveries, suppressions } from "../src/db/schema.ts";
+import { makeTestApp } from "./support/app.ts";
+
+describe("schema", () => {
+  test("migrations create every table of the data model", async () => {
+    const t = await makeTestApp();
+    const rows = await t.db.all<{ name: string }>(sql`select name from sqlite_master where type = 'table' and name not like '%fts%' and name not like 'sqlite_%' and name not like '__drizzle%' order by name`);
+    expect(rows.map((r) => r.name)).toEqual([
+      "albums",
+      "api_keys",
+      "appointments",
+      "audit_log",
+      "communication_profiles",
+      "customers",
+      "deliveries",
+      "delivery_events",
+      "events",
+      "files",
+      "inbound_messages",
+      "jobs",
+      "login_attempts",
+      "messages",
+      "notifications",
+      "orders",
+      "phone_lookups",
+      "registrations",
+      "sessions",
+      "snippets",
+      "studio_settings",
+      "suppressions",
+      "templates",
+      "users",
+      "worker_state",
+    ]);
+  });
+
+  test("a delivery key is unique: deciding to send twice inserts once", async () => {
+    const t = await makeTestApp();
+    const row = { deliveryKey: "n:1|job:2|c:3|email", sourceType: "notification" as const, channel: "email" as const, dueAt: new Date() };
+    await t.db.insert(deliveries).values(row).onConflictDoNothing();
+    await t.db.insert(deliveries).values(row).onConflictDoNothing();
+    expect(await t.db.select().from(deliveries)).toHaveLength(1);
+    let error: unknown;
+    try {
+      await t.db.insert(deliveries).values(row);
+    } catch (err) {
+      error = err;
+    }
+    expect(String((error as { cause?: unknown })?.cause)).toContain("UNIQUE constraint failed: deliveries.delivery_key");
+  });
+
+  test("one active suppression per address and channel; history is kept after a re-subscribe", async () => {
+    const t = await makeTestApp();
+    const s = { channel: "sms" as const, address: "+15551234567", reason: "stop_keyword" as const, source: "twilio" };
+    await t.db.insert(suppressions).values(s);
+    await t.db.insert(suppressions).values(s).onConflictDoNothing();
+    expect(await t.db.select().from(suppressions)).toHaveLength(1);
+    await t.db.update(suppressions).set({ clearedAt: new Date(), clearedSource: "START keyword" });
+    await t.db.insert(suppressions).values(s);
+    expect(await t.db.select().from(suppressions)).toHaveLength(2);
+  });
+});
