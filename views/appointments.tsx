@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // Appointments list (SPEC A1): upcoming first, filterable by status and time.
 import { APPOINTMENT_STATUSES, type Appointment, type Customer, type Job, type User } from "../src/db/schema.ts";
 import { Page, PageHead } from "./layout.tsx";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // First-run setup and login pages.
 import type { FieldErrors } from "../src/core/validation.ts";
 import { Csrf, Field, FormErrors, type Values } from "./form.tsx";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // The dashboard: what the studio has, and on a fresh install, how to get started.
 import type { User } from "../src/db/schema.ts";
 import { Csrf } from "./form.tsx";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // Form fields that show their error beside them and keep what was typed (SPEC U3).
 import type { FC } from "hono/jsx";
 import type { FieldErrors } from "../src/core/validation.ts";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // Jobs: the list with its filters, the job page, and the create/edit form. The list page
 // and the table fragment it re-renders live together (locality of behaviour).
 import type { FieldErrors } from "../src/core/validation.ts";

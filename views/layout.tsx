@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // The page shell every staff page shares: Pico CSS, our stylesheet, htmx from our own
 // server, the navigation, and the CSRF header htmx sends with every request.
 import { raw } from "hono/html";

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // "Previous / next" links that keep the current filters.
 import type { FC } from "hono/jsx";
 

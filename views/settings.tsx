@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 // Settings: studio details and sending policy, staff accounts, API keys.
 import type { Child } from "hono/jsx";
 import type { FieldErrors } from "../src/core/validation.ts";
