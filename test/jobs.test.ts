@@ -172,6 +172,18 @@ describe("demo data", () => {
     expect(res.status).toBe(303);
     const list = await b.get("/jobs");
     expect(list.text).toContain("Lincoln Elementary");
+    // Registered and order counts per job row: Lincoln has 90 registrations in the demo.
+    const lincolnRow = list.text.match(/Lincoln Elementary[^]*?<\/tr>/)![0];
+    const counts = [...lincolnRow.matchAll(/<td class="num[^"]*">(\d+)<\/td>/g)].map((m) => Number(m[1]));
+    expect(counts[1]).toBe(90);
+    expect(counts[2]).toBeGreaterThan(10);
+    const lincoln = (await t.db.select().from(jobs)).find((j) => j.name.startsWith("Lincoln"))!;
+    const jobPage = await b.get(`/jobs/${lincoln.id}`);
+    expect(jobPage.text).toContain("Registered customers (90)");
+    expect(jobPage.text).toMatch(/Class 1A <span class="muted">\((\d+) registered\)/);
+    expect(Number(jobPage.text.match(/Class 1A <span class="muted">\((\d+) registered\)/)![1])).toBeGreaterThan(5);
+    expect(jobPage.text).toContain(">Buyer<");
+    expect(jobPage.text).toContain(">Potential<");
     const statuses = new Set((await t.db.select().from(jobs)).map((j) => j.status));
     expect([...statuses].sort()).toEqual(["archived", "planning", "selling"]);
     const dash = await b.get("/");

@@ -20,15 +20,19 @@ function jobWhere(f: JobFilters): SQL | undefined {
   return parts.length ? and(...parts) : undefined;
 }
 
-/** One page of jobs, newest first, with registration and order counts. */
+/**
+ * One page of jobs, newest first, with registration and order counts. The counts' subqueries
+ * name their tables outright: drizzle leaves columns of a one-table select unqualified, and an
+ * unqualified `id` inside the subquery would bind to the inner table.
+ */
 export async function listJobs(db: Db, f: JobFilters, page: number) {
   const where = jobWhere(f);
   const [rows, [total]] = await Promise.all([
     db
       .select({
         job: jobs,
-        registrations: sql<number>`(select count(*) from ${registrations} where ${registrations.jobId} = ${jobs.id})`,
-        orders: sql<number>`(select count(*) from ${orders} where ${orders.jobId} = ${jobs.id})`,
+        registrations: sql<number>`(select count(*) from registrations r where r.job_id = jobs.id)`,
+        orders: sql<number>`(select count(*) from orders o where o.job_id = jobs.id)`,
       })
       .from(jobs)
       .where(where)
@@ -131,7 +135,7 @@ export async function listAlbums(db: Db, jobId: number) {
   return db
     .select({
       album: albums,
-      registrations: sql<number>`(select count(*) from ${registrations} where ${registrations.albumId} = ${albums.id})`,
+      registrations: sql<number>`(select count(*) from registrations r where r.album_id = albums.id)`,
     })
     .from(albums)
     .where(eq(albums.jobId, jobId))
@@ -158,7 +162,7 @@ export async function jobRegistrations(db: Db, jobId: number, limit = 50) {
       registration: registrations,
       customer: customers,
       album: albums,
-      orders: sql<number>`(select count(*) from ${orders} where ${orders.jobId} = ${registrations.jobId} and ${orders.customerId} = ${registrations.customerId})`,
+      orders: sql<number>`(select count(*) from orders o where o.job_id = registrations.job_id and o.customer_id = registrations.customer_id)`,
     })
     .from(registrations)
     .innerJoin(customers, eq(customers.id, registrations.customerId))
