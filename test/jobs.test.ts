@@ -53,6 +53,16 @@ describe("jobs", () => {
     expect(await t.db.select().from(jobs)).toHaveLength(0);
   });
 
+  test("a profile that does not exist is named beside its field", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    await b.get("/jobs/new");
+    const res = await b.post("/jobs", { ...validJob, profile_id: "77" });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain("That profile no longer exists.");
+    expect(await t.db.select().from(jobs)).toHaveLength(0);
+  });
+
   test("the archive date may not be before the picture day", async () => {
     const t = await makeTestApp();
     const b = await signedInOwner(t);

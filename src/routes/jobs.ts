@@ -44,6 +44,17 @@ async function loadJob(c: Ctx): Promise<Job> {
   return job;
 }
 
+/** Parses the job form; a profile that no longer exists is an error beside its field. */
+async function parseJobForm(c: Ctx, body: Record<string, unknown>) {
+  const parsed = jobFields.safeParse(body);
+  const profiles = await listProfileNames(c.get("deps").db);
+  if (!parsed.success) return { ok: false as const, errors: fieldErrors(parsed.error), profiles };
+  if (parsed.data.profile_id && !profiles.some((p) => p.id === parsed.data.profile_id)) {
+    return { ok: false as const, errors: { profile_id: "That profile no longer exists." }, profiles };
+  }
+  return { ok: true as const, data: parsed.data };
+}
+
 function formValues(body: Record<string, unknown>): Values {
   return Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== "_csrf" && typeof v === "string")) as Values;
 }
@@ -100,10 +111,9 @@ export const jobRoutes = new Hono<AppEnv>()
   .post("/", async (c) => {
     const { db, clock } = c.get("deps");
     const body = await c.req.parseBody();
-    const parsed = jobFields.safeParse(body);
-    if (!parsed.success) {
-      const profiles = await listProfileNames(db);
-      return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values: formValues(body), errors: fieldErrors(parsed.error), profiles }), 422);
+    const parsed = await parseJobForm(c, body);
+    if (!parsed.ok) {
+      return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values: formValues(body), errors: parsed.errors, profiles: parsed.profiles }), 422);
     }
     const actor = { userId: c.get("user")!.id };
     const job = await createJob(db, parsed.data, actor, "ui", clock());
@@ -121,10 +131,9 @@ export const jobRoutes = new Hono<AppEnv>()
     const job = await loadJob(c);
     const body = await c.req.parseBody();
     // The edit form has no status field: status changes go through their own buttons.
-    const parsed = jobFields.safeParse({ ...body, status: undefined });
-    if (!parsed.success) {
-      const profiles = await listProfileNames(db);
-      return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), job, values: formValues(body), errors: fieldErrors(parsed.error), profiles }), 422);
+    const parsed = await parseJobForm(c, { ...body, status: undefined });
+    if (!parsed.ok) {
+      return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), job, values: formValues(body), errors: parsed.errors, profiles: parsed.profiles }), 422);
     }
     const actor = { userId: c.get("user")!.id };
     await updateJob(db, job, parsed.data, actor, "ui", clock());
