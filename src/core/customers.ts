@@ -50,6 +50,8 @@ export function consentChanges(
     const want = wanted?.[channel];
     if (want === undefined) continue;
     if (current && current[channel] === want) continue;
+    // A new customer without consent has nothing to record: there was nothing to withdraw.
+    if (!current && !want) continue;
     const key = channel.charAt(0).toUpperCase() + channel.slice(1);
     out[`consent${key}`] = want;
     out[`consent${key}Source`] = want ? source : `withdrawn: ${source}`;

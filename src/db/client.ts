@@ -5,21 +5,26 @@ import { type Client, createClient } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { resourcePath } from "../resources.ts";
+import { waitingForLocks } from "./wait-for-lock.ts";
 import * as schema from "./schema.ts";
 
 export type Db = ReturnType<typeof drizzle<typeof schema>> & { $client: Client };
 
-/** Opens the database; for a `file:` URL the folder is created first (libSQL will not). */
+/**
+ * Opens the database; for a `file:` URL the folder is created first (libSQL will not).
+ * A local database gets one connection: the driver is synchronous, so more connections buy no
+ * parallelism, and with one the connection pragmas below hold for every statement. While a
+ * transaction holds it, other calls wait their turn (see wait-for-lock.ts).
+ */
 export async function openDatabase(url: string, authToken?: string): Promise<Db> {
+  const local = url.startsWith("file:") || url === ":memory:";
   if (url.startsWith("file:") && !url.startsWith("file::memory:")) {
     mkdirSync(dirname(url.slice("file:".length)), { recursive: true });
   }
-  const client = createClient({ url, authToken });
-  if (url.startsWith("file:") || url === ":memory:") {
-    // WAL lets the web pages read while the dispatcher writes; the busy timeout makes a
-    // second process wait for the write lock instead of failing at once.
+  const client = waitingForLocks(createClient({ url, authToken, ...(local && { concurrency: 1 }) }));
+  if (local) {
+    // WAL lets readers in other processes go on while one process writes.
     await client.execute("PRAGMA journal_mode = WAL").catch(() => undefined);
-    await client.execute("PRAGMA busy_timeout = 5000");
     await client.execute("PRAGMA foreign_keys = ON");
   }
   return drizzle(client, { schema, casing: "snake_case" }) as Db;

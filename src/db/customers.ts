@@ -117,7 +117,7 @@ export async function upsertRegistration(db: DbOrTx, input: RegistrationInput, s
   };
   let row;
   if (existing) {
-    [row] = await db.update(registrations).set(values).where(eq(registrations.id, existing.id)).returning();
+    row = Object.keys(values).length ? (await db.update(registrations).set(values).where(eq(registrations.id, existing.id)).returning())[0] : existing;
   } else {
     [row] = await db
       .insert(registrations)

@@ -1,0 +1,64 @@
+// /api/v1/customers: upsert by external_id with per-channel consent recorded as given by
+// the API (SPEC C, I3). Registrations, orders and bookings may send their customer inline.
+import { Hono } from "hono";
+import { z } from "zod";
+import { customerFields } from "../../core/customers.ts";
+import { setCustomerExternalId } from "../../db/api-upserts.ts";
+import { createCustomer, getCustomer, getCustomerByExternalId, updateCustomer } from "../../db/customers.ts";
+import type { Customer } from "../../db/schema.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { type Body, externalIdField, iso } from "./input.ts";
+import { customerRef, mentions } from "./refs.ts";
+import { type Resource, saveResource, showResource, upsert, type Write } from "./upsert.ts";
+
+const CONSENT_SOURCE = "api";
+
+export function customerJson(customer: Customer) {
+  return {
+    id: customer.id,
+    external_id: customer.externalId,
+    first_name: customer.firstName,
+    last_name: customer.lastName,
+    email: customer.email,
+    phone: customer.phone,
+    locale: customer.locale,
+    time_zone: customer.timeZone,
+    consent: { email: customer.consentEmail, sms: customer.consentSms, voice: customer.consentVoice },
+    created_at: iso(customer.createdAt),
+    updated_at: iso(customer.updatedAt),
+  };
+}
+
+const customerInput = customerFields.safeExtend({ external_id: externalIdField });
+
+export const customerResource: Resource<Customer, z.infer<typeof customerInput>> = {
+  entity: "customer",
+  schema: customerInput,
+  byId: getCustomer,
+  byExternalId: getCustomerByExternalId,
+  toJson: customerJson,
+  async save({ db, now }, input, current) {
+    if (!current) return { row: await createCustomer(db, input, CONSENT_SOURCE, now, input.external_id), created: true };
+    if (input.external_id && input.external_id !== current.externalId) await setCustomerExternalId(db, current.id, input.external_id);
+    return { row: await updateCustomer(db, current, input, CONSENT_SOURCE, now), created: false };
+  },
+};
+
+/** The reference fields of the customer a registration, order or booking is for. */
+export const customerFieldsRef = { ...customerRef, customer: z.record(z.string(), z.unknown(), { error: "must be an object" }).optional() };
+
+/**
+ * The input with a customer sent whole as `customer: {…}` upserted (by its own external_id)
+ * in the caller's transaction and named by `customer_id`, so references resolve in one go.
+ */
+export async function withInlineCustomer<T extends { customer_id?: number | null; customer_external_id?: string; customer?: Body }>(w: Write, input: T): Promise<T> {
+  if (!input.customer || mentions(input, "customer")) return input;
+  const { row } = await upsert(w, customerResource, input.customer, undefined, "customer.");
+  return { ...input, customer_id: row.id };
+}
+
+export const customerRoutes = new Hono<AppEnv>()
+  .post("/", (c) => saveResource(c, customerResource))
+  .put("/", (c) => saveResource(c, customerResource))
+  .get("/:id", (c) => showResource(c, customerResource))
+  .put("/:id", (c) => saveResource(c, customerResource, true));

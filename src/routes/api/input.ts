@@ -1,0 +1,77 @@
+// What an integration sends, checked once for every resource: a JSON object of at most
+// 1 MB, validated by zod into 422s that name each bad field (SPEC I3).
+import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
+import { fieldErrors } from "../../core/validation.ts";
+import type { Ctx } from "../../http/env.ts";
+import { ApiError } from "../../http/errors.ts";
+
+export type Body = Record<string, unknown>;
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ApiError(413, "Body must be at most 1 MB.");
+  },
+});
+
+/** The request's JSON object: 415 for another content type, 400 for anything but a JSON object. */
+export async function jsonBody(c: Ctx): Promise<Body> {
+  const type = c.req.header("Content-Type") ?? "";
+  if (!/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(type)) {
+    throw new ApiError(415, "Send the body as JSON with `Content-Type: application/json`.");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(await c.req.text());
+  } catch {
+    throw new ApiError(400, "Body must be JSON");
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new ApiError(400, "Body must be a JSON object");
+  return value as Body;
+}
+
+/** Validates `value` or answers 422 with every bad field; `prefix` names where a nested object sits. */
+export function parse<T>(schema: z.ZodType<T>, value: unknown, prefix = ""): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const fields = Object.fromEntries(Object.entries(fieldErrors(result.error)).map(([path, problem]) => [`${prefix}${path}`, problem]));
+  throw new ApiError(422, "Some fields are not valid.", fields);
+}
+
+/** The numeric id in the path; anything else names no row. */
+export function pathId(c: Ctx, what: string): number {
+  const id = Number(c.req.param("id"));
+  if (!Number.isSafeInteger(id) || id <= 0) throw new ApiError(404, `There is no ${what} with this id.`);
+  return id;
+}
+
+/** The integration's own id for a row; numbers are taken as their text. */
+export const externalIdField = z.preprocess(
+  (v) => (typeof v === "number" ? String(v) : v),
+  z.string({ error: "must be text" }).trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
+);
+
+export const externalIdOnly = z.object({ external_id: externalIdField });
+
+/**
+ * An update lays the body over the stored resource, so fields left out keep their values
+ * and `null` clears one. A reference sent another way (`job_external_id`, or a whole
+ * `customer: {…}`) replaces the stored `job_id` / `customer_id`.
+ */
+export function overlay(stored: Body, body: Body): Body {
+  const out = { ...stored, ...body };
+  for (const [key, value] of Object.entries(body)) {
+    const isObject = value !== null && typeof value === "object" && !Array.isArray(value);
+    const idKey = key.endsWith("_external_id") ? key.replace(/_external_id$/, "_id") : isObject ? `${key}_id` : null;
+    if (idKey && !(idKey in body)) delete out[idKey];
+  }
+  return out;
+}
+
+/** Instants go out as ISO 8601 in UTC. */
+export function iso(d: Date | null): string | null {
+  return d ? d.toISOString() : null;
+}
