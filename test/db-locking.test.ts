@@ -1,0 +1,37 @@
+// Overlapping work in one process on a real database file: a write that arrives while a
+// transaction is open waits for it instead of failing or freezing the process.
+import { expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { migrateDatabase, openDatabase } from "../src/db/client.ts";
+import { jobs } from "../src/db/schema.ts";
+
+test("a write during another request's open transaction waits its turn, and both land", async () => {
+  const db = await openDatabase(`file:${join(mkdtempSync(join(tmpdir(), "pigeon-lock-")), "p.db")}`);
+  await migrateDatabase(db);
+  const order: string[] = [];
+  const slowTransaction = db.transaction(async (tx) => {
+    await tx.insert(jobs).values({ name: "In transaction", type: "school", year: 2026 });
+    await Bun.sleep(50); // another request runs meanwhile
+    order.push("transaction done");
+  });
+  await Bun.sleep(5);
+  const outsideWrite = db.insert(jobs).values({ name: "Outside", type: "event", year: 2026 }).then(() => order.push("outside write done"));
+  await Promise.all([slowTransaction, outsideWrite]);
+  expect(order).toEqual(["transaction done", "outside write done"]);
+  expect((await db.select().from(jobs)).map((j) => j.name).sort()).toEqual(["In transaction", "Outside"]);
+});
+
+test("foreign keys are enforced on the database's connection", async () => {
+  const db = await openDatabase(`file:${join(mkdtempSync(join(tmpdir(), "pigeon-fk-")), "p.db")}`);
+  await migrateDatabase(db);
+  const { albums } = await import("../src/db/schema.ts");
+  let error: unknown;
+  try {
+    await db.insert(albums).values({ jobId: 12345, name: "Orphan" });
+  } catch (err) {
+    error = err;
+  }
+  expect(String((error as { cause?: unknown }).cause)).toContain("FOREIGN KEY constraint failed");
+});
