@@ -1,6 +1,7 @@
 // The HTTP application: one sub-app per resource, mounted here (STYLE §4). Built from
 // `deps` so tests run the whole thing on an in-memory database.
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { Deps } from "./deps.ts";
 import { csrfProtection } from "./http/csrf.ts";
@@ -33,6 +34,12 @@ export function createApp(deps: Deps) {
 
   // Everything below is the staff UI: sessions and CSRF checks on every state change.
   const ui = new Hono<AppEnv>();
+  // Refuse oversized bodies before anything reads them; CSV uploads get more room.
+  const uploadLimit = bodyLimit({ maxSize: 12 * 1024 * 1024, onError: (c) => c.text("That upload is larger than 12 MB. Split the file and import the parts.", 413) });
+  const formLimit = bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.text("That form is larger than 1 MB, which is more than any Pigeon form needs.", 413) });
+  ui.use(function limitBody(c, next) {
+    return (c.req.path.startsWith("/customers/import") ? uploadLimit : formLimit)(c, next);
+  });
   ui.use(loadSession(), csrfProtection());
   ui.route("/", authRoutes);
   ui.use(requireStaff());

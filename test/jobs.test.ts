@@ -53,6 +53,16 @@ describe("jobs", () => {
     expect(await t.db.select().from(jobs)).toHaveLength(0);
   });
 
+  test("a form body over 1 MB is refused before it is read, and nothing is written", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    await b.get("/jobs/new");
+    const res = await b.post("/jobs", { ...validJob, custom_text: "x".repeat(1_100_000) });
+    expect(res.status).toBe(413);
+    expect(res.text).toContain("larger than 1 MB");
+    expect(await t.db.select().from(jobs)).toHaveLength(0);
+  });
+
   test("a profile that does not exist is named beside its field", async () => {
     const t = await makeTestApp();
     const b = await signedInOwner(t);
@@ -167,8 +177,11 @@ describe("jobs", () => {
     const pct = await b.get("/jobs?q=100%25");
     expect(pct.text).toContain("100% Fun Day");
     expect(pct.text).toContain("1 in all");
-    const partial = await b.get("/jobs?status=selling", { "HX-Request": "true" });
+    const partial = await b.get("/jobs?status=selling", { "HX-Request": "true", "HX-Request-Type": "partial" });
     expect(partial.text.startsWith('<div id="jobs-results">')).toBe(true);
+    // The Back button's history restore asks for the whole page.
+    const restore = await b.get("/jobs?status=selling", { "HX-Request": "true", "HX-Request-Type": "full" });
+    expect(restore.text).toContain("<!DOCTYPE html>");
     const none = await b.get("/jobs?q=nothing-matches");
     expect(none.text).toContain("No jobs match these filters");
   });

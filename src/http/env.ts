@@ -16,7 +16,10 @@ export type AppEnv = {
 
 export type Ctx = Context<AppEnv>;
 
-/** True when htmx asked for a fragment rather than a whole page. */
+/**
+ * True when htmx 4 asked for a fragment. A history restore (Back button) is an htmx request
+ * too, but of type "full": it must get the whole page.
+ */
 export function isPartial(c: Ctx): boolean {
-  return c.req.header("HX-Request") === "true" || c.req.header("HX-Request-Type") === "partial";
+  return c.req.header("HX-Request-Type") === "partial";
 }

@@ -53,7 +53,7 @@ export function requireStaff(): MiddlewareHandler<AppEnv> {
     if (!c.get("user")) {
       const back = new URL(c.req.url);
       const to = `/login?next=${encodeURIComponent(back.pathname + back.search)}`;
-      if (c.req.header("HX-Request")) {
+      if (c.req.header("HX-Request") === "true") {
         c.header("HX-Redirect", to);
         return c.body(null, 204);
       }

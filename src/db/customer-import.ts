@@ -1,0 +1,271 @@
+// Named queries behind the customer pages and the CSV import (SPEC I2): the job and album
+// choices their forms offer, matching rows to existing customers, and the one-transaction
+// batched import.
+import { and, desc, eq, inArray, ne, or, sql } from "drizzle-orm";
+import { consentChanges } from "../core/customers.ts";
+import type { BadRow, GoodRow } from "../core/csv-import.ts";
+import type { Db } from "./client.ts";
+import type { Tx } from "./customers.ts";
+import { albums, type Customer, customers, events, jobs, registrations, suppressions } from "./schema.ts";
+
+type DbOrTx = Db | Tx;
+
+/** Rows per multi-row INSERT: ~18 columns each stays far below SQLite's variable limit. */
+const CHUNK = 500;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+// ---------------------------------------------------------------- choices for forms
+
+export type JobChoice = { id: number; name: string; year: number };
+
+/** The most recent jobs for a job select, plus any ids asked for that are older. */
+export async function jobChoices(db: Db, include: (number | null | undefined)[] = [], limit = 100): Promise<JobChoice[]> {
+  const cols = { id: jobs.id, name: jobs.name, year: jobs.year };
+  const recent = await db.select(cols).from(jobs).orderBy(desc(jobs.id)).limit(limit);
+  const missing = include.filter((id): id is number => !!id && !recent.some((j) => j.id === id));
+  const extra = missing.length ? await db.select(cols).from(jobs).where(inArray(jobs.id, missing)) : [];
+  return [...recent, ...extra];
+}
+
+export async function albumsOfJobs(db: Db, jobIds: number[]) {
+  if (!jobIds.length) return [];
+  return db.select({ id: albums.id, jobId: albums.jobId, name: albums.name }).from(albums).where(inArray(albums.jobId, jobIds)).orderBy(albums.name);
+}
+
+/** Other customers with this e-mail address, for the "already used by" notice. */
+export async function customersWithEmail(db: Db, email: string, exceptId?: number) {
+  return db
+    .select({ id: customers.id, firstName: customers.firstName, lastName: customers.lastName })
+    .from(customers)
+    .where(and(eq(customers.email, email.trim().toLowerCase()), exceptId ? ne(customers.id, exceptId) : undefined))
+    .limit(5);
+}
+
+/** Suppressions of this customer's addresses, active and cleared (SPEC C3). */
+export async function customerSuppressions(db: Db, c: Customer) {
+  const byAddress = [c.email ? and(eq(suppressions.channel, "email"), eq(suppressions.address, c.email)) : undefined, c.phone ? eq(suppressions.address, c.phone) : undefined];
+  return db
+    .select()
+    .from(suppressions)
+    .where(or(eq(suppressions.customerId, c.id), ...byAddress))
+    .orderBy(desc(suppressions.id))
+    .limit(20);
+}
+
+/**
+ * How many customers match, counting no further than `cap`: an exact total over a million
+ * rows costs more than the page itself, and "10,000+" says enough.
+ */
+export async function countCustomersUpTo(db: Db, match: string | null, cap: number): Promise<number> {
+  const inner = match
+    ? sql`select 1 from customers_fts where customers_fts match ${match} limit ${cap}`
+    : sql`select 1 from ${customers} limit ${cap}`;
+  const rows = await db.all<{ n: number }>(sql`select count(*) as n from (${inner})`);
+  return Number(rows[0]?.n ?? 0);
+}
+
+// ---------------------------------------------------------------- matching
+
+export type PlannedRow = GoodRow & { existing: Customer | null };
+
+const sameFirstName = (a: string, b: string | undefined) => !a || !b || a.toLowerCase() === b.toLowerCase();
+
+/** Among customers sharing an address, the one this row means, if that is unambiguous. */
+function pickOne(candidates: Customer[], row: GoodRow): Customer | null {
+  // A different first name at the same address is a family member, not the same person.
+  const plausible = candidates.filter((c) => sameFirstName(c.firstName, row.customer.first_name) && (!row.externalId || !c.externalId));
+  if (candidates.length === 1) return plausible[0] ?? null;
+  const named = plausible.filter((c) => c.lastName.toLowerCase() === (row.customer.last_name ?? "").toLowerCase() && c.firstName.toLowerCase() === (row.customer.first_name ?? "").toLowerCase());
+  return named.length === 1 ? named[0]! : null;
+}
+
+async function lookup(db: DbOrTx, column: typeof customers.externalId | typeof customers.email | typeof customers.phone, keys: string[]) {
+  const found = new Map<string, Customer[]>();
+  for (const part of chunks([...new Set(keys)])) {
+    for (const c of await db.select().from(customers).where(inArray(column, part))) {
+      const key = (column === customers.externalId ? c.externalId : column === customers.email ? c.email : c.phone)!;
+      found.set(key, [...(found.get(key) ?? []), c]);
+    }
+  }
+  return found;
+}
+
+/**
+ * Decides for every row whether it updates an existing customer or creates one: by
+ * external_id first, then by e-mail when exactly one customer has it (else by phone for rows
+ * without e-mail). Two rows landing on the same customer: the later one is reported.
+ */
+export async function planImport(db: DbOrTx, rows: GoodRow[]): Promise<{ rows: PlannedRow[]; conflicts: BadRow[] }> {
+  const byExternal = await lookup(db, customers.externalId, rows.flatMap((r) => (r.externalId ? [r.externalId] : [])));
+  const byEmail = await lookup(db, customers.email, rows.flatMap((r) => (r.customer.email ? [r.customer.email] : [])));
+  const byPhone = await lookup(db, customers.phone, rows.flatMap((r) => (!r.customer.email && r.customer.phone ? [r.customer.phone] : [])));
+  const claimed = new Map<number, number>();
+  const planned: PlannedRow[] = [];
+  const conflicts: BadRow[] = [];
+  for (const row of rows) {
+    const c = row.customer;
+    const existing =
+      (row.externalId ? byExternal.get(row.externalId)?.[0] : undefined) ??
+      (c.email ? pickOne(byEmail.get(c.email) ?? [], row) : c.phone ? pickOne(byPhone.get(c.phone) ?? [], row) : null) ??
+      null;
+    if (existing) {
+      const earlier = claimed.get(existing.id);
+      if (earlier !== undefined) {
+        conflicts.push({ line: row.line, problems: [`matches the same existing customer (#${existing.id}) as row ${earlier}`], raw: row.raw });
+        continue;
+      }
+      claimed.set(existing.id, row.line);
+    }
+    planned.push({ ...row, existing });
+  }
+  return { rows: planned, conflicts };
+}
+
+// ---------------------------------------------------------------- import
+
+export type ImportOptions = { jobId: number | null; consentSource: string; now: Date };
+export type ImportResult = { created: number; updated: number; unchanged: number; registered: number; albumsCreated: number; conflicts: BadRow[] };
+
+const NO_CONSENT = { email: false, sms: false, voice: false };
+
+function newCustomerValues(row: GoodRow, opts: ImportOptions) {
+  const c = row.customer;
+  const consent = consentChanges(NO_CONSENT, c.consent, `import: ${row.consentSource ?? opts.consentSource}`, opts.now);
+  return {
+    externalId: row.externalId,
+    firstName: c.first_name ?? "",
+    lastName: c.last_name ?? "",
+    email: c.email ?? null,
+    phone: c.phone ?? null,
+    locale: c.locale ?? "en",
+    timeZone: c.time_zone ?? null,
+    consentEmail: false,
+    consentEmailSource: null,
+    consentEmailAt: null,
+    consentSms: false,
+    consentSmsSource: null,
+    consentSmsAt: null,
+    consentVoice: false,
+    consentVoiceSource: null,
+    consentVoiceAt: null,
+    ...consent,
+    createdAt: opts.now,
+    updatedAt: opts.now,
+  };
+}
+
+/** Only what the row says and differs: a blank cell keeps what the customer already has. */
+function changedColumns(current: Customer, row: GoodRow, opts: ImportOptions) {
+  const c = row.customer;
+  const wanted: Partial<Customer> = {
+    ...(c.first_name !== undefined && { firstName: c.first_name }),
+    ...(c.last_name !== undefined && { lastName: c.last_name }),
+    ...(c.email != null && { email: c.email }),
+    ...(c.phone != null && { phone: c.phone }),
+    ...(c.locale !== undefined && { locale: c.locale }),
+    ...(c.time_zone != null && { timeZone: c.time_zone }),
+    ...(row.externalId && !current.externalId && { externalId: row.externalId }),
+  };
+  const changes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(wanted)) if (current[key as keyof Customer] !== value) changes[key] = value;
+  const consent = consentChanges(
+    { email: current.consentEmail, sms: current.consentSms, voice: current.consentVoice },
+    c.consent,
+    `import: ${row.consentSource ?? opts.consentSource}`,
+    opts.now,
+  );
+  return { ...changes, ...consent };
+}
+
+/** Albums named in the file, found case-insensitively or created, as name → id. */
+async function ensureAlbums(tx: Tx, jobId: number, names: string[]) {
+  const ids = new Map<string, number>();
+  for (const a of await tx.select().from(albums).where(eq(albums.jobId, jobId))) ids.set(a.name.toLowerCase(), a.id);
+  const missing = [...new Map(names.map((n) => [n.toLowerCase(), n])).entries()].filter(([key]) => !ids.has(key));
+  for (const part of chunks(missing)) {
+    const made = await tx.insert(albums).values(part.map(([, name]) => ({ jobId, name }))).returning({ id: albums.id, name: albums.name });
+    for (const a of made) ids.set(a.name.toLowerCase(), a.id);
+  }
+  return { ids, created: missing.length };
+}
+
+/** Registers the imported customers to the job, recording `customer_registered` for new ones (SPEC P4). */
+async function registerAll(tx: Tx, jobId: number, rows: { customerId: number; row: GoodRow }[], now: Date) {
+  const { ids: albumIds, created: albumsCreated } = await ensureAlbums(tx, jobId, rows.flatMap(({ row }) => (row.album ? [row.album] : [])));
+  const existing = new Map<number, typeof registrations.$inferSelect>();
+  for (const part of chunks(rows.map((r) => r.customerId))) {
+    for (const r of await tx.select().from(registrations).where(and(eq(registrations.jobId, jobId), inArray(registrations.customerId, part)))) existing.set(r.customerId, r);
+  }
+  const fresh: (typeof registrations.$inferInsert)[] = [];
+  for (const { customerId, row } of rows) {
+    const albumId = row.album ? albumIds.get(row.album.toLowerCase())! : undefined;
+    const current = existing.get(customerId);
+    if (!current) {
+      fresh.push({ jobId, customerId, albumId: albumId ?? null, accessCode: row.accessCode ?? "", registeredAt: now, photosAvailableAt: null, photosCount: 0, externalId: null });
+      continue;
+    }
+    const set = {
+      ...(albumId !== undefined && albumId !== current.albumId && { albumId }),
+      ...(row.accessCode && row.accessCode !== current.accessCode && { accessCode: row.accessCode }),
+    };
+    if (Object.keys(set).length) await tx.update(registrations).set(set).where(eq(registrations.id, current.id));
+  }
+  for (const part of chunks(fresh)) {
+    await tx.insert(registrations).values(part);
+    await tx.insert(events).values(
+      part.map((r) => ({
+        type: "customer_registered" as const,
+        jobId,
+        customerId: r.customerId,
+        appointmentId: null,
+        orderId: null,
+        fromStatus: null,
+        toStatus: null,
+        source: "import" as const,
+        actorUserId: null,
+        occurredAt: now,
+        createdAt: now,
+      })),
+    );
+  }
+  return { registered: fresh.length, albumsCreated };
+}
+
+/**
+ * Imports the good rows in one transaction with multi-row INSERTs: all of it or, if anything
+ * fails, none of it (SPEC I2 "nothing half-written").
+ */
+export async function importCustomers(db: Db, rows: GoodRow[], opts: ImportOptions): Promise<ImportResult> {
+  return db.transaction(async (tx) => {
+    const plan = await planImport(tx, rows);
+    const toCreate = plan.rows.filter((r) => !r.existing);
+    const resolved: { customerId: number; row: GoodRow }[] = [];
+
+    for (const part of chunks(toCreate)) {
+      const made = await tx.insert(customers).values(part.map((r) => newCustomerValues(r, opts))).returning({ id: customers.id });
+      // Rowids of one INSERT ascend in VALUES order; RETURNING's own order is not promised.
+      const ids = made.map((m) => m.id).sort((a, b) => a - b);
+      part.forEach((row, i) => resolved.push({ customerId: ids[i]!, row }));
+    }
+
+    let updated = 0;
+    let unchanged = 0;
+    for (const row of plan.rows) {
+      if (!row.existing) continue;
+      const set = changedColumns(row.existing, row, opts);
+      if (Object.keys(set).length) {
+        await tx.update(customers).set({ ...set, updatedAt: opts.now }).where(eq(customers.id, row.existing.id));
+        updated++;
+      } else unchanged++;
+      resolved.push({ customerId: row.existing.id, row });
+    }
+
+    const reg = opts.jobId ? await registerAll(tx, opts.jobId, resolved, opts.now) : { registered: 0, albumsCreated: 0 };
+    return { created: toCreate.length, updated, unchanged, ...reg, conflicts: plan.conflicts };
+  });
+}
