@@ -10,7 +10,7 @@ import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { createSession, createUser } from "../src/db/auth.ts";
 import { migrateDatabase, openDatabase } from "../src/db/client.ts";
-import { countCustomersUpTo } from "../src/db/customer-import.ts";
+import { countCustomersUpTo } from "../src/db/customers.ts";
 import { ftsQuery, listCustomers } from "../src/db/customers.ts";
 import { silentLogger } from "../src/log.ts";
 

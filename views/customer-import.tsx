@@ -5,7 +5,8 @@
 import type { FC } from "hono/jsx";
 import { CSV_FIELDS, MAX_CSV_BYTES, MAX_CSV_ROWS, type BadRow } from "../src/core/csv-import.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
-import type { ImportResult, JobChoice, PlannedRow } from "../src/db/customer-import.ts";
+import type { ImportResult, PlannedRow } from "../src/db/customer-import.ts";
+import type { JobChoice } from "../src/db/jobs.ts";
 import { CHANNELS, type User } from "../src/db/schema.ts";
 import { CHANNEL_LABELS } from "./customers.tsx";
 import { Csrf, Field, FormErrors, type Values } from "./form.tsx";

@@ -4,7 +4,7 @@
 import type { FC } from "hono/jsx";
 import type { FieldErrors } from "../src/core/validation.ts";
 import { type Album, type Appointment, CHANNELS, type Channel, type Customer, type Job, type Order, type Registration, type User } from "../src/db/schema.ts";
-import type { JobChoice } from "../src/db/customer-import.ts";
+import type { JobChoice } from "../src/db/jobs.ts";
 import { Checkbox, Csrf, Field, FormErrors, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { withParams } from "./pager.tsx";

@@ -1,12 +1,11 @@
-// Named queries behind the customer pages and the CSV import (SPEC I2): the job and album
-// choices their forms offer, matching rows to existing customers, and the one-transaction
-// batched import.
-import { and, desc, eq, inArray, ne, or, sql } from "drizzle-orm";
+// Named queries behind the CSV import (SPEC I2): matching rows to existing customers, and
+// the one-transaction batched import.
+import { and, eq, inArray } from "drizzle-orm";
 import { consentChanges } from "../core/customers.ts";
 import type { BadRow, GoodRow } from "../core/csv-import.ts";
 import type { Db } from "./client.ts";
 import type { Tx } from "./customers.ts";
-import { albums, type Customer, customers, events, jobs, registrations, suppressions } from "./schema.ts";
+import { albums, type Customer, customers, events, registrations } from "./schema.ts";
 
 type DbOrTx = Db | Tx;
 
@@ -17,56 +16,6 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-// ---------------------------------------------------------------- choices for forms
-
-export type JobChoice = { id: number; name: string; year: number };
-
-/** The most recent jobs for a job select, plus any ids asked for that are older. */
-export async function jobChoices(db: Db, include: (number | null | undefined)[] = [], limit = 100): Promise<JobChoice[]> {
-  const cols = { id: jobs.id, name: jobs.name, year: jobs.year };
-  const recent = await db.select(cols).from(jobs).orderBy(desc(jobs.id)).limit(limit);
-  const missing = include.filter((id): id is number => !!id && !recent.some((j) => j.id === id));
-  const extra = missing.length ? await db.select(cols).from(jobs).where(inArray(jobs.id, missing)) : [];
-  return [...recent, ...extra];
-}
-
-export async function albumsOfJobs(db: Db, jobIds: number[]) {
-  if (!jobIds.length) return [];
-  return db.select({ id: albums.id, jobId: albums.jobId, name: albums.name }).from(albums).where(inArray(albums.jobId, jobIds)).orderBy(albums.name);
-}
-
-/** Other customers with this e-mail address, for the "already used by" notice. */
-export async function customersWithEmail(db: Db, email: string, exceptId?: number) {
-  return db
-    .select({ id: customers.id, firstName: customers.firstName, lastName: customers.lastName })
-    .from(customers)
-    .where(and(eq(customers.email, email.trim().toLowerCase()), exceptId ? ne(customers.id, exceptId) : undefined))
-    .limit(5);
-}
-
-/** Suppressions of this customer's addresses, active and cleared (SPEC C3). */
-export async function customerSuppressions(db: Db, c: Customer) {
-  const byAddress = [c.email ? and(eq(suppressions.channel, "email"), eq(suppressions.address, c.email)) : undefined, c.phone ? eq(suppressions.address, c.phone) : undefined];
-  return db
-    .select()
-    .from(suppressions)
-    .where(or(eq(suppressions.customerId, c.id), ...byAddress))
-    .orderBy(desc(suppressions.id))
-    .limit(20);
-}
-
-/**
- * How many customers match, counting no further than `cap`: an exact total over a million
- * rows costs more than the page itself, and "10,000+" says enough.
- */
-export async function countCustomersUpTo(db: Db, match: string | null, cap: number): Promise<number> {
-  const inner = match
-    ? sql`select 1 from customers_fts where customers_fts match ${match} limit ${cap}`
-    : sql`select 1 from ${customers} limit ${cap}`;
-  const rows = await db.all<{ n: number }>(sql`select count(*) as n from (${inner})`);
-  return Number(rows[0]?.n ?? 0);
 }
 
 // ---------------------------------------------------------------- matching

@@ -1,7 +1,7 @@
 // Named queries for customers and the records hanging off them: registrations, orders,
 // appointments. Creating a registration, an order or a booking, or making photos available,
 // appends the domain event the automation reads (SPEC P4), in the same transaction.
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, lt, ne, or, sql } from "drizzle-orm";
 import { consentChanges, type CustomerFields } from "../core/customers.ts";
 import type { Db } from "./client.ts";
 import {
@@ -14,6 +14,7 @@ import {
   jobs,
   orders,
   registrations,
+  suppressions,
 } from "./schema.ts";
 
 export type Source = "ui" | "api" | "import" | "demo" | "cli";
@@ -182,4 +183,36 @@ export async function customerOrders(db: Db, customerId: number) {
 
 export async function customerAppointments(db: Db, customerId: number) {
   return db.select().from(appointments).where(eq(appointments.customerId, customerId)).orderBy(desc(appointments.startsAt));
+}
+
+/** Other customers with this e-mail address, for the "already used by" notice. */
+export async function customersWithEmail(db: Db, email: string, exceptId?: number) {
+  return db
+    .select({ id: customers.id, firstName: customers.firstName, lastName: customers.lastName })
+    .from(customers)
+    .where(and(eq(customers.email, email.trim().toLowerCase()), exceptId ? ne(customers.id, exceptId) : undefined))
+    .limit(5);
+}
+
+/** Suppressions of this customer's addresses, active and cleared (SPEC C3). */
+export async function customerSuppressions(db: Db, c: Customer) {
+  const byAddress = [c.email ? and(eq(suppressions.channel, "email"), eq(suppressions.address, c.email)) : undefined, c.phone ? eq(suppressions.address, c.phone) : undefined];
+  return db
+    .select()
+    .from(suppressions)
+    .where(or(eq(suppressions.customerId, c.id), ...byAddress))
+    .orderBy(desc(suppressions.id))
+    .limit(20);
+}
+
+/**
+ * How many customers match, counting no further than `cap`: an exact total over a million
+ * rows costs more than the page itself, and "10,000+" says enough.
+ */
+export async function countCustomersUpTo(db: Db, match: string | null, cap: number): Promise<number> {
+  const inner = match
+    ? sql`select 1 from customers_fts where customers_fts match ${match} limit ${cap}`
+    : sql`select 1 from ${customers} limit ${cap}`;
+  const rows = await db.all<{ n: number }>(sql`select count(*) as n from (${inner})`);
+  return Number(rows[0]?.n ?? 0);
 }

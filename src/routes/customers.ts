@@ -8,7 +8,8 @@ import type { Values } from "../../views/form.tsx";
 import { type ConsentInput, customerFields } from "../core/customers.ts";
 import { email, type FieldErrors, fieldErrors, flag, optionalDate, optionalIdRef, optionalText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
-import { albumsOfJobs, countCustomersUpTo, customerSuppressions, customersWithEmail, jobChoices } from "../db/customer-import.ts";
+import { countCustomersUpTo, customerSuppressions, customersWithEmail } from "../db/customers.ts";
+import { albumsOfJobs, jobChoices } from "../db/jobs.ts";
 import {
   createCustomer,
   createOrder,
@@ -210,7 +211,7 @@ export const customerRoutes = new Hono<AppEnv>()
   })
   .get("/:id/album-field", async (c) => {
     const { db } = c.get("deps");
-    const cu = await loadCustomer(c);
+    await loadCustomer(c); // 404 for an unknown customer
     const values = { job_id: c.req.query("job_id") ?? "", job_ref: c.req.query("job_ref") ?? "" };
     const jobId = effectiveJobId(values);
     const jobs = await jobChoices(db, [jobId]);
