@@ -33,9 +33,10 @@ const FieldMessages: FC<{ name: string; errors: FieldErrors; hint?: string }> = 
 );
 
 export const Field: FC<FieldProps> = (p) => (
-  <label>
-    {p.label}
+  <div class="field">
+    <label for={`f-${p.name}`}>{p.label}</label>
     <input
+      id={`f-${p.name}`}
       type={p.type ?? "text"}
       name={p.name}
       value={p.values[p.name] ?? ""}
@@ -47,13 +48,14 @@ export const Field: FC<FieldProps> = (p) => (
       aria-describedby={describedBy(p.name, p.errors, p.hint)}
     />
     <FieldMessages name={p.name} errors={p.errors} hint={p.hint} />
-  </label>
+  </div>
 );
 
 export const TextArea: FC<FieldProps & { rows?: number }> = (p) => (
-  <label>
-    {p.label}
+  <div class="field">
+    <label for={`f-${p.name}`}>{p.label}</label>
     <textarea
+      id={`f-${p.name}`}
       name={p.name}
       rows={p.rows ?? 3}
       placeholder={p.placeholder}
@@ -63,13 +65,14 @@ export const TextArea: FC<FieldProps & { rows?: number }> = (p) => (
       {p.values[p.name] ?? ""}
     </textarea>
     <FieldMessages name={p.name} errors={p.errors} hint={p.hint} />
-  </label>
+  </div>
 );
 
 export const Select: FC<FieldProps & { options: readonly (string | [string, string])[]; blank?: string }> = (p) => (
-  <label>
-    {p.label}
+  <div class="field">
+    <label for={`f-${p.name}`}>{p.label}</label>
     <select
+      id={`f-${p.name}`}
       name={p.name}
       required={p.required}
       aria-invalid={p.errors[p.name] ? "true" : undefined}
@@ -86,13 +89,19 @@ export const Select: FC<FieldProps & { options: readonly (string | [string, stri
       })}
     </select>
     <FieldMessages name={p.name} errors={p.errors} hint={p.hint} />
-  </label>
+  </div>
 );
 
 export const Checkbox: FC<{ name: string; label: string; values: Values; errors: FieldErrors; hint?: string }> = (p) => (
   <>
     <label>
-      <input type="checkbox" name={p.name} checked={["on", "true", "1", "yes"].includes(p.values[p.name] ?? "")} />
+      <input
+        type="checkbox"
+        name={p.name}
+        checked={["on", "true", "1", "yes"].includes(p.values[p.name] ?? "")}
+        aria-invalid={p.errors[p.name] ? "true" : undefined}
+        aria-describedby={describedBy(p.name, p.errors, p.hint)}
+      />
       {p.label}
     </label>
     <FieldMessages name={p.name} errors={p.errors} hint={p.hint} />

@@ -84,7 +84,7 @@ export function JobsPage(p: Common & { rows: JobRow[]; total: number; query: Job
         action="/jobs"
         role="search"
         hx-get="/jobs"
-        hx-trigger="input changed delay:300ms from:find input, change from:find select"
+        hx-trigger="input changed delay:300ms from:'find input', change from:'find select'"
         hx-target="#jobs-results"
         hx-select="#jobs-results"
         hx-swap="outerHTML"

@@ -1,0 +1,92 @@
+// Browser-test harness: the real app on a real `Bun.serve` (port 0, temp file database, real
+// clock) driven by Debian's Chromium through playwright-core (STACK-NOTES: the `playwright`
+// package downloads its own browser, which this network cannot reach).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { createApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
+import type { Deps } from "../../src/deps.ts";
+import type { Logger } from "../../src/log.ts";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+const SCREENSHOTS = join(import.meta.dir, "..", "..", "test-results", "screenshots");
+
+/** Server errors are worth seeing in a failed browser run; routine logs are not. */
+const stderrLogger: Logger = (level, msg, fields) => {
+  if (level === "warn" || level === "error") console.error(JSON.stringify({ level, msg, ...fields }));
+};
+
+export type BrowserHarness = Awaited<ReturnType<typeof startBrowserHarness>>;
+
+/** Starts the server on a fresh migrated database and launches Chromium. Call `stop()` after. */
+export async function startBrowserHarness() {
+  const dir = mkdtempSync(join(tmpdir(), "pigeon-browser-"));
+  const db = await openDatabase(`file:${join(dir, "pigeon.db")}`);
+  await migrateDatabase(db);
+  const deps: Deps = {
+    db,
+    config: loadConfig({ SCHEDULER: "off" }),
+    clock: () => new Date(),
+    log: stderrLogger,
+    health: { schedulerLastTickAt: null },
+  };
+  const app = createApp(deps);
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch });
+  const baseUrl = `http://127.0.0.1:${server.port}`;
+  // Links and the CSRF origin check use PUBLIC_URL, known only once the port is.
+  deps.config = { ...deps.config, port: server.port ?? 0, publicUrl: baseUrl };
+
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  const context: BrowserContext = await browser.newContext({ baseURL: baseUrl, viewport: DESKTOP });
+  // Fail a step in seconds rather than at the test timeout, with Playwright's own message.
+  context.setDefaultTimeout(10_000);
+  const page: Page = await context.newPage();
+  // Only loopback may be reached; anything else is a bug in a page (a CDN link, say).
+  await context.route(/^(?!http:\/\/(127\.0\.0\.1|localhost)[:/])/, (route) => route.abort("blockedbyclient"));
+
+  return {
+    baseUrl,
+    deps,
+    db,
+    browser,
+    context,
+    page,
+    /** Saves a full-page screenshot to test-results/screenshots/NAME.png. */
+    async screenshot(name: string, viewport: { width: number; height: number } = DESKTOP) {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      const before = page.viewportSize();
+      if (before?.width !== viewport.width || before?.height !== viewport.height) await page.setViewportSize(viewport);
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+      if (before && (before.width !== viewport.width || before.height !== viewport.height)) await page.setViewportSize(before);
+    },
+    /** Writes a file into this run's temp folder (for uploads) and returns its path. */
+    tempFile(name: string, contents: string) {
+      const path = join(dir, name);
+      writeFileSync(path, contents);
+      return path;
+    },
+    async stop() {
+      await browser.close().catch(() => undefined);
+      await server.stop(true);
+      db.$client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
