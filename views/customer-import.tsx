@@ -9,7 +9,7 @@ import type { ImportResult, PlannedRow } from "../src/db/customer-import.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
 import { CHANNELS, type User } from "../src/db/schema.ts";
 import { CHANNEL_LABELS } from "./customers.tsx";
-import { Csrf, Field, FormErrors, type Values } from "./form.tsx";
+import { Csrf, Field, FieldMessages, FormErrors, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 
 type Common = { user: User; csrf: string };
@@ -19,14 +19,6 @@ type Flash = { kind: "ok" | "bad" | "info"; text: string } | null;
 export const BAD_ROWS_SHOWN = 1000;
 export const GOOD_ROWS_SHOWN = 20;
 
-const ErrorText: FC<{ name: string; errors: FieldErrors; hint?: string }> = ({ name, errors, hint }) =>
-  errors[name] ? (
-    <small class="error" id={`${name}-error`}>
-      {errors[name]}
-    </small>
-  ) : hint ? (
-    <small id={`${name}-hint`}>{hint}</small>
-  ) : null;
 
 const JobSelect: FC<{ jobs: JobChoice[]; values: Values; errors: FieldErrors }> = ({ jobs, values, errors }) => (
   <label>
@@ -39,7 +31,7 @@ const JobSelect: FC<{ jobs: JobChoice[]; values: Values; errors: FieldErrors }> 
         </option>
       ))}
     </select>
-    <ErrorText name="job_id" errors={errors} hint="An album column then puts each customer in that album; missing albums are created." />
+    <FieldMessages name="job_id" errors={errors} hint="An album column then puts each customer in that album; missing albums are created." />
   </label>
 );
 
@@ -68,7 +60,7 @@ export function ImportUploadPage(p: Common & { jobs: JobChoice[]; values: Values
         <label>
           CSV file
           <input type="file" name="file" accept=".csv,text/csv,text/plain" aria-invalid={e.file ? "true" : undefined} aria-describedby={e.file ? "file-error" : "file-hint"} />
-          <ErrorText name="file" errors={e} hint={`Up to ${MAX_CSV_BYTES / 1024 / 1024} MB and ${MAX_CSV_ROWS.toLocaleString("en")} rows, UTF-8, with a header row.`} />
+          <FieldMessages name="file" errors={e} hint={`Up to ${MAX_CSV_BYTES / 1024 / 1024} MB and ${MAX_CSV_ROWS.toLocaleString("en")} rows, UTF-8, with a header row.`} />
         </label>
         <div class="grid-2">
           <JobSelect jobs={p.jobs} values={p.values} errors={e} />
@@ -251,7 +243,7 @@ export function ImportPreviewPage(p: PreviewProps) {
           />
           I confirm these people gave consent and I may lawfully contact them
         </label>
-        <ErrorText name="lawful" errors={e} />
+        <FieldMessages name="lawful" errors={e} />
         <div class="status-buttons">
           <button type="submit" disabled={p.good.length === 0}>
             Import

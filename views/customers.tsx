@@ -5,7 +5,7 @@ import type { FC } from "hono/jsx";
 import type { FieldErrors } from "../src/core/validation.ts";
 import { type Album, type Appointment, CHANNELS, type Channel, type Customer, type Job, type Order, type Registration, type User } from "../src/db/schema.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
-import { Checkbox, Csrf, Field, FormErrors, type Values } from "./form.tsx";
+import { Checkbox, Csrf, Field, FieldMessages, FormErrors, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { withParams } from "./pager.tsx";
 
@@ -40,14 +40,6 @@ export const ConsentBadges: FC<{ customer: Customer }> = ({ customer }) => (
   </span>
 );
 
-const ErrorText: FC<{ name: string; errors: FieldErrors; hint?: string }> = ({ name, errors, hint }) =>
-  errors[name] ? (
-    <small class="error" id={`${name}-error`}>
-      {errors[name]}
-    </small>
-  ) : hint ? (
-    <small id={`${name}-hint`}>{hint}</small>
-  ) : null;
 
 const invalid = (name: string, errors: FieldErrors) => (errors[name] ? "true" : undefined);
 
@@ -213,7 +205,7 @@ export function CustomerForm(p: Common & { customer?: Customer; values: Values; 
               hx-target="#email-notice"
               hx-swap="outerHTML"
             />
-            <ErrorText name="email" errors={e} />
+            <FieldMessages name="email" errors={e} />
             <EmailNotice others={p.namesakes} />
           </label>
           <Field name="phone" label="Phone" type="tel" values={v} errors={e} placeholder="+1 555 123 4567" hint="US numbers may leave out +1; others need their country code." />
@@ -268,7 +260,7 @@ export function AlbumField(p: { jobs: JobChoice[]; albums: AlbumChoice[]; jobId:
           ? p.albums.filter((a) => a.jobId === p.jobId).map(option)
           : groups.map((j) => <optgroup label={j.name}>{p.albums.filter((a) => a.jobId === j.id).map(option)}</optgroup>)}
       </select>
-      <ErrorText name="album_id" errors={p.errors} hint={p.jobId && !p.albums.some((a) => a.jobId === p.jobId) ? "This job has no albums." : undefined} />
+      <FieldMessages name="album_id" errors={p.errors} hint={p.jobId && !p.albums.some((a) => a.jobId === p.jobId) ? "This job has no albums." : undefined} />
     </label>
   );
 }
@@ -284,7 +276,7 @@ const JobSelect: FC<{ name: string; id: string; jobs: JobChoice[]; values: Value
         </option>
       ))}
     </select>
-    <ErrorText name={p.name} errors={p.errors} />
+    <FieldMessages name={p.name} errors={p.errors} />
   </label>
 );
 
@@ -471,7 +463,7 @@ export function CustomerPage(p: CustomerPageProps) {
                 hx-target="#album-field"
                 hx-swap="outerHTML"
               />
-              <ErrorText name="job_ref" errors={re} hint="For a job not in the list." />
+              <FieldMessages name="job_ref" errors={re} hint="For a job not in the list." />
             </label>
             <AlbumField jobs={p.jobs} albums={p.albums} jobId={p.registerJobId} values={rv} errors={re} />
             <Field name="access_code" label="Access code" values={rv} errors={re} placeholder="ABC-123" />

@@ -21,7 +21,8 @@ type FieldProps = {
 const describedBy = (name: string, errors: FieldErrors, hint?: string) =>
   [errors[name] ? `${name}-error` : "", hint ? `${name}-hint` : ""].filter(Boolean).join(" ") || undefined;
 
-const FieldMessages: FC<{ name: string; errors: FieldErrors; hint?: string }> = ({ name, errors, hint }) => (
+/** A field's error, or else its hint, with the ids its control's aria-describedby names. */
+export const FieldMessages: FC<{ name: string; errors: FieldErrors; hint?: string }> = ({ name, errors, hint }) => (
   <>
     {errors[name] && (
       <small class="error" id={`${name}-error`}>

@@ -10,6 +10,7 @@ import { jobChoices } from "../db/jobs.ts";
 import { getJob } from "../db/jobs.ts";
 import type { Job } from "../db/schema.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
+import { typedValues } from "../http/form-values.ts";
 import { ImportPreviewPage, ImportResultPage, ImportUploadPage } from "../../views/customer-import.tsx";
 import type { Values } from "../../views/form.tsx";
 
@@ -25,9 +26,6 @@ Anna,Smith,anna.smith@example.com,+1 555 201 0001,Class 3B,AB12CD,yes,no
 Ben,Jones,ben.jones@example.com,,Class 3B,EF34GH,yes,yes
 `;
 
-function formValues(body: Record<string, unknown>): Values {
-  return Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== "_csrf" && k !== "csv" && typeof v === "string")) as Values;
-}
 
 /** The file's text: a fresh upload, or the text a preview carried along. */
 async function readCsv(body: Record<string, unknown>): Promise<{ text: string; fileName: string; note?: string } | { error: string }> {
@@ -82,7 +80,7 @@ async function prepare(c: Ctx, body: Record<string, unknown>): Promise<Step> {
       good: plan.rows,
       bad: [...bad, ...plan.conflicts].sort((a, b) => a.line - b.line),
       jobs: await jobChoices(db, [job?.id]),
-      values: formValues(body),
+      values: typedValues(body, ["csv"]),
       errors: {},
     },
   };
@@ -100,14 +98,14 @@ export const customerImportRoutes = new Hono<AppEnv>()
   .post("/preview", async (c) => {
     const body = await c.req.parseBody();
     const step = await prepare(c, body);
-    if (step.kind === "upload") return uploadPage(c, formValues(body), step.errors, 422);
+    if (step.kind === "upload") return uploadPage(c, typedValues(body, ["csv"]), step.errors, 422);
     return c.html(ImportPreviewPage(step.props));
   })
   .post("/", async (c) => {
     const { db, clock, log } = c.get("deps");
     const body = await c.req.parseBody();
     const step = await prepare(c, body);
-    if (step.kind === "upload") return uploadPage(c, formValues(body), step.errors, 422);
+    if (step.kind === "upload") return uploadPage(c, typedValues(body, ["csv"]), step.errors, 422);
     const p = step.props;
     if (!flag.safeParse(body.lawful).data) {
       return c.html(ImportPreviewPage({ ...p, errors: { lawful: "Tick this to import: only import people you may lawfully contact." } }), 422);

@@ -25,6 +25,7 @@ import {
 import { getJob } from "../db/jobs.ts";
 import { CHANNELS, type Customer } from "../db/schema.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
+import { typedValues } from "../http/form-values.ts";
 
 /** Counting matches stops here: past it the list says "10,000+" (see bench/customers.ts). */
 const COUNT_CAP = 10_000;
@@ -68,9 +69,6 @@ const orderForm = z.object({
 
 /** True for a targeted htmx swap; a history restore asks for the whole page. */
 
-function formValues(body: Record<string, unknown>): Values {
-  return Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== "_csrf" && typeof v === "string")) as Values;
-}
 
 async function loadCustomer(c: Ctx): Promise<Customer> {
   const id = idParam.safeParse(c.req.param("id"));
@@ -184,7 +182,7 @@ export const customerRoutes = new Hono<AppEnv>()
     const form = parseCustomerForm(body, undefined, user.name);
     if (!form.ok) {
       const others = await namesakes(c, String(body.email ?? ""));
-      return c.html(CustomerForm({ user, csrf: c.get("csrfToken"), values: formValues(body), errors: form.errors, namesakes: others }), 422);
+      return c.html(CustomerForm({ user, csrf: c.get("csrfToken"), values: typedValues(body), errors: form.errors, namesakes: others }), 422);
     }
     const customer = await createCustomer(db, form.fields, form.source, clock());
     await audit(db, { userId: user.id }, "created", "customer", customer.id);
@@ -203,7 +201,7 @@ export const customerRoutes = new Hono<AppEnv>()
     const form = parseCustomerForm(body, cu, user.name);
     if (!form.ok) {
       const others = await namesakes(c, String(body.email ?? ""), cu.id);
-      return c.html(CustomerForm({ user, csrf: c.get("csrfToken"), customer: cu, values: formValues(body), errors: form.errors, namesakes: others }), 422);
+      return c.html(CustomerForm({ user, csrf: c.get("csrfToken"), customer: cu, values: typedValues(body), errors: form.errors, namesakes: others }), 422);
     }
     await updateCustomer(db, cu, form.fields, form.source, clock());
     await audit(db, { userId: user.id }, "updated", "customer", cu.id);
@@ -222,7 +220,7 @@ export const customerRoutes = new Hono<AppEnv>()
     const { db, clock } = c.get("deps");
     const cu = await loadCustomer(c);
     const body = await c.req.parseBody();
-    const values = formValues(body);
+    const values = typedValues(body);
     const refuse = (errors: FieldErrors) => renderCustomer(c, cu, { registerValues: values, registerErrors: errors }, 422);
     const parsed = registrationForm.safeParse(body);
     if (!parsed.success) return refuse(fieldErrors(parsed.error));
@@ -253,7 +251,7 @@ export const customerRoutes = new Hono<AppEnv>()
     const { db, clock } = c.get("deps");
     const cu = await loadCustomer(c);
     const body = await c.req.parseBody();
-    const refuse = (errors: FieldErrors) => renderCustomer(c, cu, { orderValues: formValues(body), orderErrors: errors }, 422);
+    const refuse = (errors: FieldErrors) => renderCustomer(c, cu, { orderValues: typedValues(body), orderErrors: errors }, 422);
     const parsed = orderForm.safeParse(body);
     if (!parsed.success) return refuse(fieldErrors(parsed.error));
     const job = await getJob(db, parsed.data.order_job_id!);

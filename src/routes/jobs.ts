@@ -25,6 +25,7 @@ import {
 import { listProfileNames } from "../db/profiles.ts";
 import type { Job } from "../db/schema.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
+import { typedValues } from "../http/form-values.ts";
 import { HTTPException } from "hono/http-exception";
 
 const listQuery = z.object({
@@ -55,9 +56,6 @@ async function parseJobForm(c: Ctx, body: Record<string, unknown>) {
   return { ok: true as const, data: parsed.data };
 }
 
-function formValues(body: Record<string, unknown>): Values {
-  return Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== "_csrf" && typeof v === "string")) as Values;
-}
 
 function jobValues(job: Job): Values {
   return {
@@ -113,7 +111,7 @@ export const jobRoutes = new Hono<AppEnv>()
     const body = await c.req.parseBody();
     const parsed = await parseJobForm(c, body);
     if (!parsed.ok) {
-      return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values: formValues(body), errors: parsed.errors, profiles: parsed.profiles }), 422);
+      return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values: typedValues(body), errors: parsed.errors, profiles: parsed.profiles }), 422);
     }
     const actor = { userId: c.get("user")!.id };
     const job = await createJob(db, parsed.data, actor, "ui", clock());
@@ -133,7 +131,7 @@ export const jobRoutes = new Hono<AppEnv>()
     // The edit form has no status field: status changes go through their own buttons.
     const parsed = await parseJobForm(c, { ...body, status: undefined });
     if (!parsed.ok) {
-      return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), job, values: formValues(body), errors: parsed.errors, profiles: parsed.profiles }), 422);
+      return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), job, values: typedValues(body), errors: parsed.errors, profiles: parsed.profiles }), 422);
     }
     const actor = { userId: c.get("user")!.id };
     await updateJob(db, job, parsed.data, actor, "ui", clock());

@@ -12,6 +12,7 @@ import type { StudioSettings } from "../db/schema.ts";
 import { getSettings, updateSettings } from "../db/settings.ts";
 import { deleteStaffUser, listApiKeys, listUsers, revokeApiKey } from "../db/staff.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
+import { typedValues } from "../http/form-values.ts";
 import { requireOwner } from "../http/session.ts";
 import { passwordSchema } from "./auth.ts";
 
@@ -39,8 +40,6 @@ function settingsValues(s: StudioSettings): Values {
   };
 }
 
-const typed = (body: Record<string, unknown>): Values =>
-  Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== "_csrf" && k !== "password" && typeof v === "string")) as Values;
 
 const staffSchema = z.object({ name: requiredText(120, "Name"), email: z.preprocess((v) => v ?? "", email), password: passwordSchema });
 const keyName = requiredText(100, "A name for the key");
@@ -75,13 +74,13 @@ export const settingsRoutes = new Hono<AppEnv>()
     const parsed = settingsFields.safeParse(body);
     if (!parsed.success) {
       const profiles = await listProfileNames(db);
-      return c.html(StudioSettingsPage({ user: c.get("user")!, csrf: c.get("csrfToken"), values: typed(body), errors: fieldErrors(parsed.error), profiles }), 422);
+      return c.html(StudioSettingsPage({ user: c.get("user")!, csrf: c.get("csrfToken"), values: typedValues(body), errors: fieldErrors(parsed.error), profiles }), 422);
     }
     const s = parsed.data;
     if (s.default_profile_id && !(await listProfileNames(db)).some((p) => p.id === s.default_profile_id)) {
       const profiles = await listProfileNames(db);
       return c.html(
-        StudioSettingsPage({ user: c.get("user")!, csrf: c.get("csrfToken"), values: typed(body), errors: { default_profile_id: "That profile no longer exists." }, profiles }),
+        StudioSettingsPage({ user: c.get("user")!, csrf: c.get("csrfToken"), values: typedValues(body), errors: { default_profile_id: "That profile no longer exists." }, profiles }),
         422,
       );
     }
@@ -118,9 +117,9 @@ export const settingsRoutes = new Hono<AppEnv>()
     const { db } = c.get("deps");
     const body = await c.req.parseBody();
     const parsed = staffSchema.safeParse(body);
-    if (!parsed.success) return staffPage(c, { values: typed(body), errors: fieldErrors(parsed.error) }, 422);
+    if (!parsed.success) return staffPage(c, { values: typedValues(body), errors: fieldErrors(parsed.error) }, 422);
     if (await findUserByEmail(db, parsed.data.email)) {
-      return staffPage(c, { values: typed(body), errors: { email: "An account with this e-mail exists already." } }, 422);
+      return staffPage(c, { values: typedValues(body), errors: { email: "An account with this e-mail exists already." } }, 422);
     }
     const user = await createUser(db, { ...parsed.data, role: "staff" });
     await audit(db, { userId: c.get("user")!.id }, "created", "user", user.id, { role: "staff" });
@@ -138,7 +137,7 @@ export const settingsRoutes = new Hono<AppEnv>()
     const { db } = c.get("deps");
     const body = await c.req.parseBody();
     const name = keyName.safeParse(body.name);
-    if (!name.success) return keysPage(c, { values: typed(body), errors: { name: name.error.issues[0]!.message } }, 422);
+    if (!name.success) return keysPage(c, { values: typedValues(body), errors: { name: name.error.issues[0]!.message } }, 422);
     const { key, row } = await createApiKey(db, name.data, c.get("user")!.id);
     await audit(db, { userId: c.get("user")!.id }, "created", "api_key", row.id, { name: row.name });
     c.header("Cache-Control", "no-store");
