@@ -69,7 +69,8 @@ describe("studio settings", () => {
     const owner = await signedInOwner(t);
     await owner.get("/settings/staff");
     const added = await owner.post("/settings/staff", { name: "Sam Staff", email: "sam@sunny.test", password: "staff password 1" });
-    expect(added.text).toContain("Sam Staff can now log in");
+    expect(added.status).toBe(303);
+    expect((await owner.get(added.location!)).text).toContain("Sam Staff can now log in with sam@sunny.test");
     const sam = t.browser();
     await sam.get("/login");
     expect((await sam.post("/login", { email: "sam@sunny.test", password: "staff password 1" })).status).toBe(303);

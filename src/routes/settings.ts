@@ -112,7 +112,10 @@ export const settingsRoutes = new Hono<AppEnv>()
     await audit(db, { userId: c.get("user")!.id }, "updated", "studio_settings", 1);
     return c.redirect("/settings?saved=1", 303);
   })
-  .get("/staff", (c) => staffPage(c))
+  .get("/staff", async (c) => {
+    const added = (await listUsers(c.get("deps").db)).find((u) => String(u.id) === c.req.query("added"));
+    return staffPage(c, added ? { flash: { kind: "ok", text: `${added.name} can now log in with ${added.email}.` } } : {});
+  })
   .post("/staff", async (c) => {
     const { db } = c.get("deps");
     const body = await c.req.parseBody();
@@ -123,7 +126,7 @@ export const settingsRoutes = new Hono<AppEnv>()
     }
     const user = await createUser(db, { ...parsed.data, role: "staff" });
     await audit(db, { userId: c.get("user")!.id }, "created", "user", user.id, { role: "staff" });
-    return staffPage(c, { flash: { kind: "ok", text: `${user.name} can now log in with ${user.email}.` } });
+    return c.redirect(`/settings/staff?added=${user.id}`, 303);
   })
   .post("/staff/:id/delete", async (c) => {
     const { db } = c.get("deps");
