@@ -488,6 +488,8 @@ export const deliveries = sqliteTable(
     waitingReason: text(),
     leaseOwner: text(),
     leaseExpiresAt: integer({ mode: "timestamp_ms" }),
+    /** When the current attempt began: the "since" of a crash reconciliation (SPEC D4). */
+    attemptStartedAt: integer({ mode: "timestamp_ms" }),
     lastError: text(),
     sentAt: integer({ mode: "timestamp_ms" }),
     deliveredAt: integer({ mode: "timestamp_ms" }),
@@ -495,7 +497,8 @@ export const deliveries = sqliteTable(
   },
   (t) => [
     uniqueIndex("deliveries_key_unique").on(t.deliveryKey),
-    index("deliveries_due_idx").on(t.status, t.dueAt),
+    index("deliveries_due_idx").on(t.status, t.channel, t.dueAt),
+    index("deliveries_lease_idx").on(t.status, t.leaseExpiresAt),
     index("deliveries_message_idx").on(t.messageId, t.status),
     index("deliveries_notification_job_idx").on(t.notificationId, t.jobId),
     index("deliveries_customer_idx").on(t.customerId, t.id),

@@ -1,0 +1,206 @@
+// The outbox (SPEC D2–D5): deliveries are created in one transaction with the decision to
+// send, claimed with leases, and acknowledged only by the worker that still holds the lease.
+import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import type { Candidate, Decision } from "../core/recipients.ts";
+import type { Db } from "./client.ts";
+import { type Channel, customers, deliveries, deliveryEvents, phoneLookups, suppressions } from "./schema.ts";
+
+export type Delivery = typeof deliveries.$inferSelect;
+
+export type OutboxSource = {
+  sourceType: "notification" | "message" | "test";
+  notificationId?: number | null;
+  messageId?: number | null;
+  jobId?: number | null;
+};
+
+export type OutboxEntry = { key: string; decision: Decision; appointmentId?: number | null; dueAt: Date; subject?: string | null };
+
+const CHUNK = 400;
+const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
+
+/**
+ * Writes one delivery per entry in a single transaction: queued when it will be sent, skipped
+ * with its reason when not. A key that exists already is left alone (a repeat is a no-op).
+ */
+export async function enqueueDeliveries(db: Db, source: OutboxSource, entries: OutboxEntry[], now: Date) {
+  let created = 0;
+  await db.transaction(async (tx) => {
+    for (const part of chunks(entries)) {
+      const rows = await tx
+        .insert(deliveries)
+        .values(
+          part.map((e) => ({
+            deliveryKey: e.key,
+            sourceType: source.sourceType,
+            notificationId: source.notificationId ?? null,
+            messageId: source.messageId ?? null,
+            jobId: source.jobId ?? null,
+            customerId: e.decision.customerId || null,
+            appointmentId: e.appointmentId ?? null,
+            channel: e.decision.channel,
+            toAddress: e.decision.to,
+            status: e.decision.skip ? ("skipped" as const) : ("queued" as const),
+            skipReason: e.decision.skip,
+            subject: e.subject ?? null,
+            dueAt: e.dueAt,
+            createdAt: now,
+            updatedAt: now,
+          })),
+        )
+        .onConflictDoNothing({ target: deliveries.deliveryKey })
+        .returning({ id: deliveries.id });
+      created += rows.length;
+    }
+  });
+  return { created, existing: entries.length - created };
+}
+
+/** Everything the recipient rules need to know about these customers (SPEC D9, D10). */
+export async function loadCandidates(db: Db, customerIds: number[]): Promise<Candidate[]> {
+  const out: Candidate[] = [];
+  for (const ids of chunks(customerIds)) {
+    const rows = await db.select().from(customers).where(inArray(customers.id, ids));
+    const emails = rows.map((r) => r.email).filter((e): e is string => !!e);
+    const phones = rows.map((r) => r.phone).filter((p): p is string => !!p);
+    const addresses = [...emails, ...phones];
+    const active = addresses.length
+      ? await db.select().from(suppressions).where(and(inArray(suppressions.address, addresses), isNull(suppressions.clearedAt)))
+      : [];
+    const lookups = phones.length ? await db.select().from(phoneLookups).where(inArray(phoneLookups.phone, phones)) : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const id of ids) {
+      const c = byId.get(id);
+      if (!c) continue;
+      const suppression: Candidate["suppression"] = {};
+      for (const s of active) {
+        if ((s.channel === "email" && s.address === c.email) || (s.channel !== "email" && s.address === c.phone)) suppression[s.channel] = s.reason;
+      }
+      const lineType = lookups.find((l) => l.phone === c.phone)?.lineType as Candidate["lineType"];
+      out.push({
+        customerId: c.id,
+        email: c.email,
+        phone: c.phone,
+        consent: { email: c.consentEmail, sms: c.consentSms, voice: c.consentVoice },
+        suppression,
+        lineType,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Claims up to `limit` due deliveries of a channel for `owner` until `leaseUntil`: queued ones
+ * whose time has come, and ones whose previous worker's lease ran out (a crash). Claiming
+ * counts as an attempt. A taken-over delivery keeps `attemptStartedAt` of the attempt that
+ * crashed: its outcome is unknown, and the sender must ask the provider before trying again.
+ */
+export async function claimDue(db: Db, channel: Channel, owner: string, now: Date, leaseUntil: Date, limit: number): Promise<Delivery[]> {
+  return db
+    .update(deliveries)
+    .set({
+      status: "sending",
+      leaseOwner: owner,
+      leaseExpiresAt: leaseUntil,
+      attempts: sql`${deliveries.attempts} + 1`,
+      attemptStartedAt: sql`case when ${deliveries.status} = 'sending' then ${deliveries.attemptStartedAt} else null end`,
+      updatedAt: now,
+    })
+    .where(
+      inArray(
+        deliveries.id,
+        sql`(select id from deliveries where channel = ${channel} and (
+               (status = 'queued' and due_at <= ${now.getTime()})
+            or (status = 'sending' and lease_expires_at < ${now.getTime()}))
+             order by due_at, id limit ${limit})`,
+      ),
+    )
+    .returning();
+}
+
+const holding = (id: number, owner: string, now: Date) =>
+  and(eq(deliveries.id, id), eq(deliveries.status, "sending"), eq(deliveries.leaseOwner, owner), sql`${deliveries.leaseExpiresAt} >= ${now.getTime()}`);
+
+/** Records what is about to be sent; false when the lease is gone (then do not send). */
+export async function beginAttempt(db: Db, d: Delivery, owner: string, now: Date, content: { subject?: string | null; body?: string | null }) {
+  const rows = await db
+    .update(deliveries)
+    .set({ attemptStartedAt: now, subject: content.subject ?? d.subject, body: content.body ?? d.body, updatedAt: now })
+    .where(holding(d.id, owner, now))
+    .returning({ id: deliveries.id });
+  return rows.length === 1;
+}
+
+/** Marks a delivery sent; a worker whose lease expired (or was taken over) changes nothing. */
+export async function ackSent(db: Db, id: number, owner: string, now: Date, provider: string, providerMessageId: string) {
+  const rows = await db
+    .update(deliveries)
+    .set({ status: "sent", provider, providerMessageId, sentAt: now, leaseOwner: null, leaseExpiresAt: null, lastError: null, waitingReason: null, updatedAt: now })
+    .where(holding(id, owner, now))
+    .returning({ id: deliveries.id });
+  if (rows.length) await db.insert(deliveryEvents).values({ deliveryId: id, type: "sent", detail: { provider, providerMessageId }, occurredAt: now });
+  return rows.length === 1;
+}
+
+/** Puts a delivery back in the queue for later (retry, sending window), keeping why. */
+export async function requeue(db: Db, id: number, owner: string, now: Date, dueAt: Date, why: { error?: string; waiting?: string; notAnAttempt?: boolean }) {
+  const rows = await db
+    .update(deliveries)
+    .set({
+      status: "queued",
+      dueAt,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      lastError: why.error ?? sql`${deliveries.lastError}`,
+      waitingReason: why.waiting ?? null,
+      attempts: why.notAnAttempt ? sql`${deliveries.attempts} - 1` : sql`${deliveries.attempts}`,
+      updatedAt: now,
+    })
+    .where(holding(id, owner, now))
+    .returning({ id: deliveries.id });
+  if (rows.length && why.error) await db.insert(deliveryEvents).values({ deliveryId: id, type: "retry_scheduled", detail: { error: why.error, dueAt: dueAt.toISOString() }, occurredAt: now });
+  return rows.length === 1;
+}
+
+/** Gives up on a delivery, keeping the provider's message (SPEC D5). */
+export async function failDelivery(db: Db, id: number, owner: string, now: Date, error: string) {
+  const rows = await db
+    .update(deliveries)
+    .set({ status: "failed", lastError: error, leaseOwner: null, leaseExpiresAt: null, updatedAt: now })
+    .where(holding(id, owner, now))
+    .returning({ id: deliveries.id });
+  if (rows.length) await db.insert(deliveryEvents).values({ deliveryId: id, type: "failed", detail: { error }, occurredAt: now });
+  return rows.length === 1;
+}
+
+/** Skips a claimed delivery with a reason found at send time (e.g. unsubscribed meanwhile). */
+export async function skipClaimed(db: Db, id: number, owner: string, now: Date, reason: string) {
+  const rows = await db
+    .update(deliveries)
+    .set({ status: "skipped", skipReason: reason, leaseOwner: null, leaseExpiresAt: null, attempts: sql`${deliveries.attempts} - 1`, updatedAt: now })
+    .where(holding(id, owner, now))
+    .returning({ id: deliveries.id });
+  return rows.length === 1;
+}
+
+/** Graceful stop (SPEC X5): hands back what this worker claimed but did not start. */
+export async function releaseLeases(db: Db, owner: string, now: Date) {
+  await db
+    .update(deliveries)
+    .set({ status: "queued", leaseOwner: null, leaseExpiresAt: null, attempts: sql`${deliveries.attempts} - 1`, updatedAt: now })
+    .where(and(eq(deliveries.status, "sending"), eq(deliveries.leaseOwner, owner), isNull(deliveries.attemptStartedAt)));
+}
+
+/**
+ * After an outage longer than `holdMs`, work that should have gone out more than `holdMs` ago
+ * is held for review instead of sent in a burst (SPEC D6).
+ */
+export async function holdOverdue(db: Db, now: Date, holdMs: number) {
+  const rows = await db
+    .update(deliveries)
+    .set({ status: "held", waitingReason: "held for review: it was due long ago, during an outage", updatedAt: now })
+    .where(and(eq(deliveries.status, "queued"), lt(deliveries.dueAt, new Date(now.getTime() - holdMs)), sql`${deliveries.sourceType} != 'test'`))
+    .returning({ id: deliveries.id });
+  return rows.length;
+}

@@ -1,0 +1,132 @@
+// The outbox's guarantees on a real database: one row per decision, leases that make a late
+// acknowledgement harmless, and nothing lost when a worker disappears.
+import { describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { deliveryKey } from "../src/core/delivery-key.ts";
+import { decideRecipients } from "../src/core/recipients.ts";
+import { createCustomer } from "../src/db/customers.ts";
+import { ackSent, beginAttempt, claimDue, enqueueDeliveries, failDelivery, holdOverdue, loadCandidates, releaseLeases, requeue } from "../src/db/outbox.ts";
+import { deliveries, deliveryEvents, phoneLookups, suppressions } from "../src/db/schema.ts";
+import { makeTestApp } from "./support/app.ts";
+
+const t0 = new Date("2026-09-01T10:00:00Z");
+const at = (s: number) => new Date(t0.getTime() + s * 1000);
+
+async function setup(n = 3) {
+  const t = await makeTestApp({ now: t0 });
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = await createCustomer(t.db, { first_name: `C${i}`, email: `c${i}@x.test`, phone: `+1555123000${i}`, consent: { email: true, sms: true } }, "test", t0);
+    ids.push(c.id);
+  }
+  return { t, ids };
+}
+
+async function enqueue(t: Awaited<ReturnType<typeof makeTestApp>>, ids: number[], channel: "email" | "sms" = "email") {
+  const decisions = decideRecipients(await loadCandidates(t.db, ids), channel, { requireConsent: true });
+  const source = { kind: "message" as const, messageId: 1 };
+  return enqueueDeliveries(
+    t.db,
+    { sourceType: "message" },
+    decisions.map((d) => ({ key: deliveryKey(source, { customerId: d.customerId }, channel), decision: d, dueAt: t0 })),
+    t0,
+  );
+}
+
+describe("outbox", () => {
+  test("enqueueing the same decision twice creates each delivery once", async () => {
+    const { t, ids } = await setup();
+    expect(await enqueue(t, ids)).toEqual({ created: 3, existing: 0 });
+    expect(await enqueue(t, ids)).toEqual({ created: 0, existing: 3 });
+    expect(await t.db.select().from(deliveries)).toHaveLength(3);
+  });
+
+  test("every recipient not sent to is recorded with the reason", async () => {
+    const { t, ids } = await setup(3);
+    await t.db.insert(suppressions).values({ channel: "sms", address: "+15551230001", reason: "stop_keyword", source: "twilio" });
+    await t.db.insert(phoneLookups).values({ phone: "+15551230002", lineType: "landline", lookedUpAt: t0 });
+    await enqueue(t, ids, "sms");
+    const rows = await t.db.select().from(deliveries).orderBy(deliveries.customerId);
+    expect(rows.map((r) => [r.status, r.skipReason])).toEqual([
+      ["queued", null],
+      ["skipped", "stop_keyword"],
+      ["skipped", "landline"],
+    ]);
+  });
+
+  test("a worker whose lease expired cannot acknowledge; the worker that took over can", async () => {
+    const { t, ids } = await setup(1);
+    await enqueue(t, ids);
+    const [mine] = await claimDue(t.db, "email", "worker-a", at(0), at(30), 10);
+    expect(mine!.attempts).toBe(1);
+    expect(await beginAttempt(t.db, mine!, "worker-a", at(1), { subject: "Hi" })).toBe(true);
+    // worker-a stalls past its lease; worker-b takes the delivery over.
+    const [theirs] = await claimDue(t.db, "email", "worker-b", at(31), at(61), 10);
+    expect(theirs!.id).toBe(mine!.id);
+    expect(theirs!.attempts).toBe(2);
+    expect(theirs!.attemptStartedAt).toEqual(at(1)); // the unknown-outcome attempt to reconcile
+    expect(await ackSent(t.db, mine!.id, "worker-a", at(32), "resend", "late-id")).toBe(false);
+    expect(await ackSent(t.db, theirs!.id, "worker-b", at(33), "resend", "real-id")).toBe(true);
+    const [row] = await t.db.select().from(deliveries);
+    expect([row!.status, row!.providerMessageId, row!.leaseOwner]).toEqual(["sent", "real-id", null]);
+    expect((await t.db.select().from(deliveryEvents)).map((e) => e.type)).toEqual(["sent"]);
+  });
+
+  test("an ack after the lease ran out changes nothing even before anyone took over", async () => {
+    const { t, ids } = await setup(1);
+    await enqueue(t, ids);
+    const [d] = await claimDue(t.db, "email", "w", at(0), at(30), 10);
+    expect(await ackSent(t.db, d!.id, "w", at(31), "resend", "x")).toBe(false);
+    expect((await t.db.select().from(deliveries))[0]!.status).toBe("sending");
+  });
+
+  test("claims take only what is due, in order, up to the limit, and not twice", async () => {
+    const { t, ids } = await setup(3);
+    await enqueue(t, ids);
+    await t.db.update(deliveries).set({ dueAt: at(100) }).where(eq(deliveries.customerId, ids[2]!));
+    const first = await claimDue(t.db, "email", "a", at(0), at(30), 1);
+    const second = await claimDue(t.db, "email", "b", at(0), at(30), 10);
+    expect(first).toHaveLength(1);
+    expect(second).toHaveLength(1);
+    expect(second[0]!.id).not.toBe(first[0]!.id);
+    expect(await claimDue(t.db, "sms", "c", at(0), at(30), 10)).toHaveLength(0);
+  });
+
+  test("a retry goes back to the queue with its error; a permanent failure keeps the provider's message", async () => {
+    const { t, ids } = await setup(2);
+    await enqueue(t, ids);
+    const [a, b] = await claimDue(t.db, "email", "w", at(0), at(30), 10);
+    await requeue(t.db, a!.id, "w", at(1), at(61), { error: "429 rate limited" });
+    await failDelivery(t.db, b!.id, "w", at(1), "422: The to field is invalid");
+    const rows = await t.db.select().from(deliveries).orderBy(deliveries.id);
+    expect(rows.map((r) => [r.status, r.lastError])).toEqual([
+      ["queued", "429 rate limited"],
+      ["failed", "422: The to field is invalid"],
+    ]);
+    expect(await claimDue(t.db, "email", "w", at(60), at(90), 10)).toHaveLength(0);
+    expect(await claimDue(t.db, "email", "w", at(61), at(90), 10)).toHaveLength(1);
+  });
+
+  test("a graceful stop hands back what was claimed but not started", async () => {
+    const { t, ids } = await setup(2);
+    await enqueue(t, ids);
+    const [started] = await claimDue(t.db, "email", "w", at(0), at(30), 10);
+    await beginAttempt(t.db, started!, "w", at(1), {});
+    await releaseLeases(t.db, "w", at(2));
+    const rows = await t.db.select().from(deliveries).orderBy(deliveries.id);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ["sending", 1],
+      ["queued", 0],
+    ]);
+  });
+
+  test("work overdue after an outage is held for review, not blasted", async () => {
+    const { t, ids } = await setup(2);
+    await enqueue(t, ids);
+    await t.db.update(deliveries).set({ dueAt: at(7200) }).where(eq(deliveries.customerId, ids[1]!));
+    expect(await holdOverdue(t.db, at(3 * 3600), 2 * 3600_000)).toBe(1);
+    const rows = await t.db.select().from(deliveries).orderBy(deliveries.id);
+    expect(rows.map((r) => r.status)).toEqual(["held", "queued"]);
+    expect(rows[0]!.waitingReason).toContain("held for review");
+  });
+});
