@@ -1,0 +1,76 @@
+// Signed tokens in customer-facing links (SPEC L1–L5). A token names one customer and one
+// purpose, so a leaked unsubscribe link cannot open someone's gallery. It rides in SMS, so it
+// is kept short: a compact base36 payload and an HMAC-SHA256 cut to 128 bits.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { Channel } from "../db/schema.ts";
+
+export const LINK_PURPOSES = ["unsubscribe", "preferences", "gallery", "view", "appointment"] as const;
+export type LinkPurpose = (typeof LINK_PURPOSES)[number];
+
+export type LinkTokenPayload = {
+  purpose: LinkPurpose;
+  customerId: number;
+  /** The delivery (view, unsubscribe) or appointment the link is about. */
+  subjectId?: number;
+  channel?: Channel;
+  expiresAt?: Date;
+};
+export type LinkTokenError = { error: "malformed" | "bad_signature" | "wrong_purpose" | "expired" };
+
+const PURPOSE_CODES: Record<LinkPurpose, string> = { unsubscribe: "u", preferences: "p", gallery: "g", view: "v", appointment: "a" };
+const CHANNEL_CODES: Record<Channel, string> = { email: "e", sms: "s", voice: "v" };
+const SIGNATURE_BYTES = 16;
+// Keeps these signatures apart from anything else keyed with the same secret.
+const DOMAIN = "pigeon-link-v1.";
+
+const sign = (secret: string, payload: string) => createHmac("sha256", secret).update(DOMAIN + payload).digest().subarray(0, SIGNATURE_BYTES).toString("base64url");
+const invert = <K extends string>(codes: Record<K, string>) => new Map(Object.entries(codes).map(([k, v]) => [v as string, k as K]));
+const PURPOSES_BY_CODE = invert(PURPOSE_CODES);
+const CHANNELS_BY_CODE = invert(CHANNEL_CODES);
+
+/** A URL-safe token for one customer and purpose: `<payload>.<signature>`, both base64url. */
+export function signLinkToken(secret: string, payload: LinkTokenPayload): string {
+  if (!Number.isSafeInteger(payload.customerId) || payload.customerId <= 0) throw new Error("customerId must be a positive integer");
+  if (payload.subjectId !== undefined && (!Number.isSafeInteger(payload.subjectId) || payload.subjectId < 0)) throw new Error("subjectId must be a whole number");
+  const fields = [
+    PURPOSE_CODES[payload.purpose],
+    payload.customerId.toString(36),
+    payload.subjectId?.toString(36) ?? "",
+    payload.channel ? CHANNEL_CODES[payload.channel] : "",
+    payload.expiresAt ? Math.floor(payload.expiresAt.getTime() / 1000).toString(36) : "",
+  ];
+  while (fields.at(-1) === "") fields.pop();
+  const encoded = Buffer.from(fields.join(":")).toString("base64url");
+  return `${encoded}.${sign(secret, encoded)}`;
+}
+
+/** The token's payload if it is genuine, meant for `purpose` and not expired at `now`; else why not. */
+export function verifyLinkToken(secret: string, token: string, purpose: LinkPurpose, now: Date): LinkTokenPayload | LinkTokenError {
+  const match = /^([A-Za-z0-9_-]{1,120})\.([A-Za-z0-9_-]{22})$/.exec(token);
+  if (!match) return { error: "malformed" };
+  const encoded = match[1]!;
+  const signature = match[2]!;
+  // Comparing the canonical text, not decoded bytes: base64url decoding ignores spare bits,
+  // so two spellings would otherwise pass for one signature.
+  const expected = Buffer.from(sign(secret, encoded));
+  if (!timingSafeEqual(expected, Buffer.from(signature))) return { error: "bad_signature" };
+  const payload = decodePayload(Buffer.from(encoded, "base64url").toString());
+  if (!payload) return { error: "malformed" };
+  if (payload.purpose !== purpose) return { error: "wrong_purpose" };
+  if (payload.expiresAt && now.getTime() >= payload.expiresAt.getTime()) return { error: "expired" };
+  return payload;
+}
+
+function decodePayload(text: string): LinkTokenPayload | undefined {
+  const [purposeCode, customer, subject, channelCode, expires, ...rest] = text.split(":");
+  const purpose = PURPOSES_BY_CODE.get(purposeCode ?? "");
+  const number = (s: string | undefined) => (s && /^[0-9a-z]{1,11}$/.test(s) ? parseInt(s, 36) : undefined);
+  const customerId = number(customer);
+  if (!purpose || !customerId || rest.length > 0) return undefined;
+  const payload: LinkTokenPayload = { purpose, customerId };
+  if (subject) payload.subjectId = number(subject);
+  if (channelCode) payload.channel = CHANNELS_BY_CODE.get(channelCode);
+  if (expires) payload.expiresAt = new Date((number(expires) ?? NaN) * 1000);
+  const broken = (subject && payload.subjectId === undefined) || (channelCode && !payload.channel) || (payload.expiresAt && Number.isNaN(payload.expiresAt.getTime()));
+  return broken ? undefined : payload;
+}

@@ -1,0 +1,87 @@
+// What an SMS costs and how replies are read (SPEC P3, D9). Carriers bill per segment: GSM-7
+// texts fit 160 units in one segment and 153 per segment once split (the rest carries the
+// concatenation header); one character outside GSM-7 turns the whole text into UCS-2 at 70/67.
+
+// 3GPP TS 23.038 basic set (without the escape character itself) and its extension table,
+// whose characters are sent as escape + character and so take two units.
+const GSM_BASIC = new Set(
+  "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà",
+);
+const GSM_EXTENSION = new Set("^{}\\[~]|€\f");
+
+export type SmsInfo = {
+  encoding: "GSM-7" | "UCS-2";
+  /** What a person counts: user-perceived characters (an emoji with skin tone is one). */
+  characters: number;
+  /** What the carrier counts: GSM-7 septets, or UTF-16 code units for UCS-2. */
+  units: number;
+  segments: number;
+  perSegment: number;
+  /** The characters that forced UCS-2, so staff can replace a stray ’ or emoji. */
+  nonGsm: string[];
+  warning?: string;
+};
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** Encoding, length and segment count of an SMS body, with a warning when it runs long. */
+export function smsInfo(text: string): SmsInfo {
+  const chars = Array.from(text);
+  const nonGsm = [...new Set(chars.filter((c) => !GSM_BASIC.has(c) && !GSM_EXTENSION.has(c)))];
+  const gsm = nonGsm.length === 0;
+  // Unit cost per code point; a character is never split across two segments.
+  const costs = chars.map((c) => (gsm ? (GSM_EXTENSION.has(c) ? 2 : 1) : c.length));
+  const units = costs.reduce((a, b) => a + b, 0);
+  const [single, multi] = gsm ? [160, 153] : [70, 67];
+  const segments = units === 0 ? 0 : units <= single ? 1 : packedSegments(costs, multi);
+  let characters = 0;
+  for (const _ of graphemes.segment(text)) characters++;
+  const info: SmsInfo = { encoding: gsm ? "GSM-7" : "UCS-2", characters, units, segments, perSegment: segments > 1 ? multi : single, nonGsm };
+  if (characters > 150) info.warning = `Long messages cost more: this one is ${segments} ${segments === 1 ? "segment" : "segments"}`;
+  return info;
+}
+
+function packedSegments(costs: number[], perSegment: number): number {
+  let segments = 1;
+  let used = 0;
+  for (const cost of costs) {
+    if (used + cost > perSegment) {
+      segments++;
+      used = 0;
+    }
+    used += cost;
+  }
+  return segments;
+}
+
+export const OPT_OUT_HINT = "Reply STOP to opt out.";
+
+/** Appends the opt-out hint when it is required and the text does not already mention STOP. */
+export function withOptOutHint(text: string, options: { required: boolean }): string {
+  if (!options.required || /\bSTOP\b/i.test(text)) return text;
+  const body = text.trimEnd();
+  if (body === "") return OPT_OUT_HINT;
+  return `${body}${body.includes("\n") ? "\n" : " "}${OPT_OUT_HINT}`;
+}
+
+// Twilio's default Advanced Opt-Out keywords; Twilio itself also acts on them, we mirror it.
+export const STOP_KEYWORDS = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"] as const;
+export const START_KEYWORDS = ["START", "UNSTOP", "YES"] as const;
+export const HELP_KEYWORDS = ["HELP", "INFO"] as const;
+
+export type InboundKind = "stop" | "start" | "help" | "other";
+
+const KIND_BY_WORD = new Map<string, InboundKind>([
+  ...STOP_KEYWORDS.map((k) => [k, "stop"] as const),
+  ...START_KEYWORDS.map((k) => [k, "start"] as const),
+  ...HELP_KEYWORDS.map((k) => [k, "help"] as const),
+]);
+
+/**
+ * Whether a reply is an opt-out, opt-in or help request. Only a whole-message keyword counts,
+ * as with Twilio: "Stop." does, "Please don't stop sending" must not unsubscribe anyone.
+ */
+export function classifyInboundSms(body: string): InboundKind {
+  const word = body.trim().replace(/[\s.!?,;:]+$/u, "").toUpperCase();
+  return KIND_BY_WORD.get(word) ?? "other";
+}

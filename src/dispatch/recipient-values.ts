@@ -1,0 +1,86 @@
+// Placeholder values for one recipient (SPEC T1), from rows loaded in bulk for a batch.
+// Pure: the link maker and the rows come in, a flat key → value map goes out.
+import type { PlaceholderValues } from "../core/placeholders.ts";
+import type { Album, Appointment, Customer, Job, Order, Registration, StudioSettings } from "../db/schema.ts";
+
+export type LinkPurpose = "unsubscribe" | "preferences" | "gallery" | "view" | "appointment";
+export type LinkMaker = (purpose: LinkPurpose, customerId: number, subjectId?: number, action?: string) => string;
+
+export type RecipientRows = {
+  deliveryId: number;
+  customer: Customer | null;
+  job: Job | null;
+  registration: Registration | null;
+  album: Album | null;
+  order: Order | null;
+  appointment: Appointment | null;
+};
+
+const longDate = (isoDay: string | null | undefined, locale: string) => {
+  if (!isoDay) return "";
+  const d = new Date(`${isoDay}T12:00:00Z`);
+  return new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "long", year: "numeric", month: "long", day: "numeric" }).format(d);
+};
+
+/** Builds every placeholder value the recipient's data allows; missing data is left out (fallbacks apply). */
+export function recipientValues(rows: RecipientRows, studio: StudioSettings, snippets: Record<string, string>, link: LinkMaker, address?: string | null): PlaceholderValues {
+  const c = rows.customer;
+  const locale = c?.locale || "en";
+  const tz = c?.timeZone || rows.job?.timeZone || studio.timeZone;
+  const values: PlaceholderValues = {
+    "studio.name": studio.name,
+    "studio.address": studio.postalAddress,
+    "studio.phone": studio.phone,
+    "studio.email": studio.replyTo || studio.senderEmail,
+    "studio.website": studio.website,
+  };
+  if (c) {
+    Object.assign(values, {
+      "customer.first_name": c.firstName,
+      "customer.last_name": c.lastName,
+      "customer.name": `${c.firstName} ${c.lastName}`.trim(),
+      "customer.email": c.email,
+      "customer.phone": c.phone,
+      "links.unsubscribe_link": link("unsubscribe", c.id, rows.deliveryId),
+      "links.preferences_link": link("preferences", c.id),
+      "links.view_in_browser_link": link("view", c.id, rows.deliveryId),
+    });
+  } else if (address) {
+    values["customer.email"] = address.includes("@") ? address : null;
+  }
+  if (rows.job) {
+    const j = rows.job;
+    Object.assign(values, {
+      "job.name": j.name,
+      "job.type": j.type,
+      "job.shoot_date": longDate(j.shootDate, locale),
+      "job.archive_date": longDate(j.archiveDate, locale),
+      "job.coupon_deadline": longDate(j.couponDeadline, locale),
+      "job.shipping_deadline": longDate(j.shippingDeadline, locale),
+      "job.custom_text": j.customText,
+    });
+  }
+  if (rows.registration && c) {
+    values["customer.access_code"] = rows.registration.accessCode;
+    values["customer.photos_count"] = String(rows.registration.photosCount);
+    if (rows.job?.galleryUrl) values["customer.gallery_link"] = link("gallery", c.id, rows.job.id);
+  }
+  if (rows.album) values["album.name"] = rows.album.name;
+  if (rows.order) {
+    values["order.amount"] = new Intl.NumberFormat(locale, { style: "currency", currency: "USD" }).format(rows.order.amountCents / 100);
+    values["order.date"] = new Intl.DateTimeFormat(locale, { timeZone: tz, dateStyle: "long" }).format(rows.order.orderedAt);
+  }
+  if (rows.appointment && c) {
+    const a = rows.appointment;
+    Object.assign(values, {
+      "appointment.date": new Intl.DateTimeFormat(locale, { timeZone: tz, weekday: "long", month: "long", day: "numeric" }).format(a.startsAt),
+      "appointment.time": new Intl.DateTimeFormat(locale, { timeZone: tz, hour: "numeric", minute: "2-digit" }).format(a.startsAt),
+      "appointment.location": a.location,
+      "appointment.confirm_link": link("appointment", c.id, a.id, "confirm"),
+      "appointment.cancel_link": link("appointment", c.id, a.id, "cancel"),
+      "appointment.reschedule_link": link("appointment", c.id, a.id, "reschedule"),
+    });
+  }
+  for (const [key, text] of Object.entries(snippets)) values[`snippet.${key}`] = text;
+  return values;
+}
