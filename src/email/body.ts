@@ -1,0 +1,107 @@
+// Staff-written e-mail bodies (SPEC §6 T2): Markdown or HTML in, sanitised e-mail-safe HTML out.
+// Placeholder tokens pass through both paths untouched, including as a link's whole href.
+import { Marked } from "marked";
+import sanitizeHtml from "sanitize-html";
+import { isUrlPlaceholder, tokenGuard, type TokenGuard } from "./tokens.ts";
+
+export type BodyFormat = "markdown" | "html";
+
+const markdown = new Marked({ gfm: true, breaks: true });
+
+const LINK_SCHEMES = ["http", "https", "mailto", "tel"];
+const ABSOLUTE_LINK = /^(?:https?:\/\/[^\s/]+|mailto:|tel:)/i;
+const ABSOLUTE_IMAGE = /^https?:\/\/[^\s/]+/i;
+
+const colour = /^(?:[a-z]{3,20}|#[0-9a-f]{3}|#[0-9a-f]{6}|rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\))$/i;
+const textStyles = {
+  color: [colour],
+  "background-color": [colour],
+  "text-align": [/^(?:left|right|center|justify)$/],
+  "font-weight": [/^(?:normal|bold|[1-9]00)$/],
+  "font-style": [/^(?:normal|italic)$/],
+  "text-decoration": [/^(?:none|underline|line-through)$/],
+};
+
+/** Drops a URL attribute unless it is absolute with a safe scheme or exactly one URL placeholder. */
+function keepUrl(value: string | undefined, absolute: RegExp, guard: TokenGuard): string | undefined {
+  if (value === undefined) return undefined;
+  const url = value.trim();
+  const placeholder = guard.placeholderAt(url);
+  if (placeholder !== null) {
+    const { key, fallback } = placeholder;
+    const fallbackOk = fallback === undefined || fallback === "" || absolute.test(fallback.trim());
+    return isUrlPlaceholder(key) && fallbackOk ? url : undefined;
+  }
+  return absolute.test(url) ? url : undefined;
+}
+
+function withoutUndefined(attribs: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(attribs).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+function sanitizeOptions(guard: TokenGuard): sanitizeHtml.IOptions {
+  return {
+    allowedTags: [
+      "p", "br", "hr", "strong", "b", "em", "i", "u", "s", "del", "code", "pre", "span", "div",
+      "a", "ul", "ol", "li", "h1", "h2", "h3", "blockquote", "img",
+      "table", "thead", "tbody", "tr", "th", "td",
+    ],
+    allowedAttributes: {
+      a: ["href", "title", "rel", "target"],
+      img: ["src", "alt", "width", "height", "style"],
+      th: ["colspan", "rowspan", "align"],
+      td: ["colspan", "rowspan", "align"],
+      ol: ["start"],
+      "*": ["style"],
+    },
+    allowedStyles: {
+      "*": textStyles,
+      img: { "max-width": [/^100%$/], height: [/^auto$/] },
+    },
+    allowedSchemes: LINK_SCHEMES,
+    allowedSchemesByTag: { img: ["http", "https"] },
+    allowedSchemesAppliedToAttributes: ["href", "src"],
+    allowProtocolRelative: false,
+    disallowedTagsMode: "discard",
+    transformTags: {
+      h4: "h3",
+      h5: "h3",
+      h6: "h3",
+      a: (tagName, attribs) => {
+        const href = keepUrl(attribs.href, ABSOLUTE_LINK, guard);
+        // A link whose URL was refused keeps its text as a plain span.
+        if (href === undefined) return { tagName: "span", attribs: {} };
+        return { tagName, attribs: withoutUndefined({ href, title: attribs.title, rel: "noopener", target: "_blank" }) };
+      },
+      img: (tagName, attribs) => ({
+        tagName,
+        attribs: withoutUndefined({
+          src: keepUrl(attribs.src, ABSOLUTE_IMAGE, guard),
+          alt: attribs.alt ?? "",
+          width: /^\d{1,4}$/.test(attribs.width ?? "") ? attribs.width : undefined,
+          height: /^\d{1,4}$/.test(attribs.height ?? "") ? attribs.height : undefined,
+          style: "max-width:100%;height:auto",
+        }),
+      }),
+    },
+    exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src,
+  };
+}
+
+/**
+ * Turns a staff-written body into sanitised e-mail HTML, its placeholders replaced by `guard`'s
+ * stand-ins. Markdown (GFM, single newlines kept as line breaks) is converted first; either way
+ * the result goes through one allowlist: no scripts, event handlers, styles beyond a few text
+ * properties, or URLs other than http(s)/mailto/tel and link placeholders.
+ */
+export function sanitizeBody(source: string, format: BodyFormat, guard: TokenGuard): string {
+  const text = guard.protect(source);
+  const html = format === "markdown" ? markdown.parse(text, { async: false }) : text;
+  return sanitizeHtml(html, sanitizeOptions(guard));
+}
+
+/** The sanitised body HTML with its placeholders written back (fallbacks HTML-escaped), e.g. for a preview. */
+export function renderBodyHtml(source: string, format: BodyFormat): string {
+  const guard = tokenGuard();
+  return guard.restore(sanitizeBody(source, format, guard), "html");
+}
