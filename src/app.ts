@@ -12,6 +12,7 @@ import { apiRoutes } from "./routes/api/index.ts";
 import { appointmentRoutes } from "./routes/appointments.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { customerImportRoutes } from "./routes/customer-import.ts";
+import { customerLinkRoutes } from "./routes/customer-links.ts";
 import { customerRoutes } from "./routes/customers.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -31,6 +32,8 @@ export function createApp(deps: Deps) {
   app.route("/", healthRoutes);
   app.route("/static", staticRoutes);
   app.route("/api/v1", apiRoutes);
+  // Customer links carry their own signed token: no staff session, no CSRF (RFC 8058 one-click).
+  app.route("/", customerLinkRoutes);
 
   // Everything below is the staff UI: sessions and CSRF checks on every state change.
   const ui = new Hono<AppEnv>();

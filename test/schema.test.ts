@@ -17,6 +17,7 @@ describe("schema", () => {
       "customers",
       "deliveries",
       "delivery_events",
+      "dev_outbox",
       "events",
       "files",
       "inbound_messages",

@@ -14,7 +14,8 @@ export type OutboxSource = {
   jobId?: number | null;
 };
 
-export type OutboxEntry = { key: string; decision: Decision; appointmentId?: number | null; dueAt: Date; subject?: string | null };
+/** `subject` and `body` are stored only for test sends, whose content has no other home. */
+export type OutboxEntry = { key: string; decision: Decision; appointmentId?: number | null; dueAt: Date; subject?: string | null; body?: string | null };
 
 const CHUNK = 400;
 const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
@@ -43,6 +44,7 @@ export async function enqueueDeliveries(db: Db, source: OutboxSource, entries: O
             status: e.decision.skip ? ("skipped" as const) : ("queued" as const),
             skipReason: e.decision.skip,
             subject: e.subject ?? null,
+            body: e.body ?? null,
             dueAt: e.dueAt,
             createdAt: now,
             updatedAt: now,
@@ -93,8 +95,9 @@ export async function loadCandidates(db: Db, customerIds: number[]): Promise<Can
 /**
  * Claims up to `limit` due deliveries of a channel for `owner` until `leaseUntil`: queued ones
  * whose time has come, and ones whose previous worker's lease ran out (a crash). Claiming
- * counts as an attempt. A taken-over delivery keeps `attemptStartedAt` of the attempt that
- * crashed: its outcome is unknown, and the sender must ask the provider before trying again.
+ * counts as an attempt. A delivery with `attemptStartedAt` set has an attempt of unknown
+ * outcome behind it (its worker crashed, or the provider failed mid-call): the sender must ask
+ * the provider, or replay the same idempotent request, before trying again.
  */
 export async function claimDue(db: Db, channel: Channel, owner: string, now: Date, leaseUntil: Date, limit: number): Promise<Delivery[]> {
   return db
@@ -104,7 +107,6 @@ export async function claimDue(db: Db, channel: Channel, owner: string, now: Dat
       leaseOwner: owner,
       leaseExpiresAt: leaseUntil,
       attempts: sql`${deliveries.attempts} + 1`,
-      attemptStartedAt: sql`case when ${deliveries.status} = 'sending' then ${deliveries.attemptStartedAt} else null end`,
       updatedAt: now,
     })
     .where(
@@ -132,6 +134,30 @@ export async function beginAttempt(db: Db, d: Delivery, owner: string, now: Date
   return rows.length === 1;
 }
 
+/**
+ * Records that these e-mails are about to go out together as one batch (`group`), with their
+ * subjects; returns the ids still held (only those may be sent).
+ */
+export async function beginEmailGroup(db: Db, batch: { id: number; subject: string }[], owner: string, now: Date, group: string) {
+  const held: number[] = [];
+  await db.transaction(async (tx) => {
+    for (const d of batch) {
+      const rows = await tx
+        .update(deliveries)
+        .set({ attemptStartedAt: now, attemptGroup: group, subject: d.subject, updatedAt: now })
+        .where(holding(d.id, owner, now))
+        .returning({ id: deliveries.id });
+      if (rows.length) held.push(d.id);
+    }
+  });
+  return held;
+}
+
+/** The members of an e-mail batch, in the order they were sent. */
+export async function emailGroup(db: Db, group: string) {
+  return db.select().from(deliveries).where(eq(deliveries.attemptGroup, group)).orderBy(deliveries.id);
+}
+
 /** Marks a delivery sent; a worker whose lease expired (or was taken over) changes nothing. */
 export async function ackSent(db: Db, id: number, owner: string, now: Date, provider: string, providerMessageId: string) {
   const rows = await db
@@ -143,8 +169,12 @@ export async function ackSent(db: Db, id: number, owner: string, now: Date, prov
   return rows.length === 1;
 }
 
-/** Puts a delivery back in the queue for later (retry, sending window), keeping why. */
-export async function requeue(db: Db, id: number, owner: string, now: Date, dueAt: Date, why: { error?: string; waiting?: string; notAnAttempt?: boolean }) {
+/**
+ * Puts a delivery back in the queue for later (retry, sending window), keeping why. After a
+ * transient failure the provider may have sent it anyway: `outcomeUnknown` keeps the attempt on
+ * record so the retry reconciles first.
+ */
+export async function requeue(db: Db, id: number, owner: string, now: Date, dueAt: Date, why: { error?: string; waiting?: string; notAnAttempt?: boolean; outcomeUnknown?: boolean }) {
   const rows = await db
     .update(deliveries)
     .set({
@@ -154,6 +184,8 @@ export async function requeue(db: Db, id: number, owner: string, now: Date, dueA
       leaseExpiresAt: null,
       lastError: why.error ?? sql`${deliveries.lastError}`,
       waitingReason: why.waiting ?? null,
+      attemptStartedAt: why.outcomeUnknown ? sql`${deliveries.attemptStartedAt}` : null,
+      attemptGroup: why.outcomeUnknown ? sql`${deliveries.attemptGroup}` : null,
       attempts: why.notAnAttempt ? sql`${deliveries.attempts} - 1` : sql`${deliveries.attempts}`,
       updatedAt: now,
     })

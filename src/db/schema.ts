@@ -490,6 +490,8 @@ export const deliveries = sqliteTable(
     leaseExpiresAt: integer({ mode: "timestamp_ms" }),
     /** When the current attempt began: the "since" of a crash reconciliation (SPEC D4). */
     attemptStartedAt: integer({ mode: "timestamp_ms" }),
+    /** The e-mail batch this attempt went out in; a crashed batch is re-sent whole so Resend replays it. */
+    attemptGroup: text(),
     lastError: text(),
     sentAt: integer({ mode: "timestamp_ms" }),
     deliveredAt: integer({ mode: "timestamp_ms" }),
@@ -505,7 +507,32 @@ export const deliveries = sqliteTable(
     index("deliveries_job_idx").on(t.jobId, t.id),
     index("deliveries_appointment_idx").on(t.appointmentId),
     index("deliveries_provider_id_idx").on(t.provider, t.providerMessageId),
+    index("deliveries_attempt_group_idx").on(t.attemptGroup),
   ],
+);
+
+/**
+ * What the dev outbox "delivered" (SPEC D1): exactly the message a provider would have been
+ * given, so staff can read it when no provider is configured.
+ */
+export const devOutbox = sqliteTable(
+  "dev_outbox",
+  {
+    id: text().primaryKey(),
+    channel: text({ enum: CHANNELS }).notNull(),
+    toAddress: text().notNull(),
+    fromAddress: text().notNull(),
+    subject: text(),
+    /** The e-mail's text part, the SMS body, or the call's TwiML URL. */
+    body: text().notNull(),
+    html: text(),
+    headers: text({ mode: "json" }).$type<Record<string, string>>(),
+    /** The e-mail's idempotency key, or the SMS's or call's delivery key. */
+    ref: text().notNull(),
+    status: text().notNull(),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("dev_outbox_ref_idx").on(t.channel, t.ref), index("dev_outbox_to_idx").on(t.channel, t.toAddress, t.createdAt)],
 );
 
 export const deliveryEvents = sqliteTable(

@@ -1,0 +1,56 @@
+// What a delivery says: the subject and body of its source (a notification, a one-time
+// message, or a test), rendered once per source version and personalised per recipient.
+import { eq } from "drizzle-orm";
+import { compileTemplate, type CompiledTemplate } from "../core/placeholders.ts";
+import type { Db } from "../db/client.ts";
+import type { Delivery } from "../db/outbox.ts";
+import { messages, notifications, type StudioSettings } from "../db/schema.ts";
+import { type EmailVariant, renderEmailVariant } from "../email/render.ts";
+
+export type SourceText = { version: string; subject: string; body: string; marketing: boolean };
+
+/** The raw subject and body templates of a delivery's source, or null if the source is gone. */
+export async function sourceText(db: Db, d: Delivery): Promise<SourceText | null> {
+  if (d.sourceType === "notification" && d.notificationId) {
+    const n = await db.query.notifications.findFirst({ where: eq(notifications.id, d.notificationId) });
+    return n ? { version: `n${n.id}@${n.updatedAt.getTime()}`, subject: n.subject, body: n.body, marketing: !n.trigger.startsWith("appointment_") } : null;
+  }
+  if (d.sourceType === "message" && d.messageId) {
+    const m = await db.query.messages.findFirst({ where: eq(messages.id, d.messageId) });
+    if (!m) return null;
+    const body = d.channel === "voice" && m.voiceScript ? m.voiceScript : m.body;
+    return { version: `m${m.id}@${m.updatedAt.getTime()}:${d.channel}`, subject: m.subject, body, marketing: true };
+  }
+  return { version: `t${d.id}`, subject: d.subject ?? "", body: d.body ?? "", marketing: false };
+}
+
+/** Render-once caches (SPEC T6), one per dispatcher; keyed by source version, so an edit re-renders. */
+export function contentCache(studio: () => StudioSettings) {
+  const emails = new Map<string, Promise<EmailVariant>>();
+  const texts = new Map<string, CompiledTemplate>();
+  return {
+    email(src: SourceText): Promise<EmailVariant> {
+      let v = emails.get(src.version);
+      if (!v) {
+        const s = studio();
+        v = renderEmailVariant({
+          subject: src.subject,
+          body: src.body,
+          format: "markdown",
+          studio: { name: s.name, postalAddress: s.postalAddress, phone: s.phone, website: s.website, brandColor: s.brandColor },
+        });
+        v.catch(() => emails.delete(src.version));
+        emails.set(src.version, v);
+      }
+      return v;
+    },
+    text(src: SourceText): CompiledTemplate {
+      let t = texts.get(src.version);
+      if (!t) {
+        t = compileTemplate(src.body);
+        texts.set(src.version, t);
+      }
+      return t;
+    },
+  };
+}

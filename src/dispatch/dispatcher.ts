@@ -1,0 +1,270 @@
+// The dispatcher (SPEC D3–D6): claims due deliveries with leases, sends them within each
+// channel's rate, and records every outcome. Crash safety: an e-mail batch that may have gone
+// out is re-sent whole with the same idempotency key (Resend replays it); an SMS or call whose
+// outcome is unknown is looked up at the provider before any retry.
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import { retryDecision } from "../core/retry-policy.ts";
+import { nextSendableInstant } from "../core/send-window.ts";
+import { type Bucket, take } from "../core/token-bucket.ts";
+import {
+  ackSent,
+  beginAttempt,
+  beginEmailGroup,
+  claimDue,
+  type Delivery,
+  emailGroup,
+  failDelivery,
+  holdOverdue,
+  releaseLeases,
+  requeue,
+  skipClaimed,
+} from "../db/outbox.ts";
+import { type Channel, type StudioSettings, suppressions, workerState } from "../db/schema.ts";
+import { getSettings } from "../db/settings.ts";
+import type { Deps } from "../deps.ts";
+import type { EmailMessage, EmailProvider, LookupProvider, SendOutcome, SmsProvider, VoiceProvider } from "../providers/types.ts";
+import { createComposer } from "./compose.ts";
+
+export type Providers = { email: EmailProvider; sms: SmsProvider; voice: VoiceProvider; lookup: LookupProvider };
+
+export type DispatcherOptions = {
+  /** This worker's name in leases; unique per process. */
+  owner: string;
+  leaseMs?: number;
+  random?: () => number;
+  /** Wake-up interval when idle. */
+  idleMs?: number;
+};
+
+export type TickResult = { sent: number; retried: number; failed: number; skipped: number; waiting: number };
+
+const EMAIL_BATCH = 100;
+
+export function createDispatcher(deps: Deps, providers: Providers, opts: DispatcherOptions) {
+  const { db, clock, log } = deps;
+  const leaseMs = opts.leaseMs ?? 60_000;
+  const random = opts.random ?? Math.random;
+  const buckets = new Map<Channel, Bucket>();
+  let running: Promise<unknown> | null = null;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Rates from settings: e-mail counts API requests (a batch is one), SMS and calls count messages. */
+  function grant(channel: Channel, wanted: number, s: StudioSettings, now: Date): number {
+    const rate = channel === "email" ? s.emailRatePerSecond : s.smsRatePerSecond;
+    const capacity = Math.max(1, rate);
+    const result = take(buckets.get(channel) ?? { tokens: capacity, at: now.getTime() }, wanted, rate, capacity, now.getTime());
+    buckets.set(channel, result.bucket);
+    return result.granted;
+  }
+
+  /** Addresses suppressed now, re-checked at send time: an unsubscribe wins over a queued send. */
+  async function suppressedNow(channel: Channel, addresses: string[]) {
+    if (!addresses.length) return new Map<string, string>();
+    const rows = await db
+      .select({ address: suppressions.address, reason: suppressions.reason, channel: suppressions.channel })
+      .from(suppressions)
+      .where(and(inArray(suppressions.address, addresses), isNull(suppressions.clearedAt)));
+    return new Map(rows.filter((r) => (channel === "email" ? r.channel === "email" : r.channel === channel)).map((r) => [r.address, r.reason]));
+  }
+
+  /** Applies one provider outcome to one delivery. */
+  async function settle(d: Delivery, outcome: SendOutcome, provider: string, now: Date, result: TickResult) {
+    if (outcome.ok) {
+      if (await ackSent(db, d.id, opts.owner, now, provider, outcome.providerId)) result.sent++;
+      return;
+    }
+    const e = outcome.error;
+    const message = `${e.status ?? ""} ${e.code ?? ""} ${e.message}`.replace(/\s+/g, " ").trim();
+    if (e.code === 21610 && d.toAddress) {
+      // The number replied STOP at the carrier: never text it again (SPEC D9).
+      await db.insert(suppressions).values({ channel: "sms", address: d.toAddress, customerId: d.customerId, reason: "stop_keyword", source: "twilio error 21610", detail: e.message }).onConflictDoNothing();
+    }
+    const decision = retryDecision(e.kind, d.attempts, random(), e.retryAfterMs);
+    if (decision.retry) {
+      const outcomeUnknown = e.kind === "transient";
+      if (await requeue(db, d.id, opts.owner, now, new Date(now.getTime() + decision.delayMs), { error: message, outcomeUnknown })) result.retried++;
+    } else if (await failDelivery(db, d.id, opts.owner, now, message)) {
+      result.failed++;
+    }
+    log(decision.retry ? "warn" : "error", "send failed", { delivery: d.id, channel: d.channel, kind: e.kind, error: message, retry: decision.retry });
+  }
+
+  /** Holds sends outside the sending window until it opens (SPEC D6); true when it had to wait. */
+  async function outsideWindow(d: Delivery, tz: string, s: StudioSettings, now: Date, result: TickResult) {
+    const automatedOrPhone = d.channel !== "email" || d.sourceType === "notification";
+    if (!automatedOrPhone) return false;
+    const opens = nextSendableInstant(now, { start: s.sendWindowStart, end: s.sendWindowEnd }, tz);
+    if (opens.getTime() === now.getTime()) return false;
+    await requeue(db, d.id, opts.owner, now, opens, { waiting: `waiting for the sending window (${s.sendWindowStart}–${s.sendWindowEnd} ${tz})`, notAnAttempt: true });
+    result.waiting++;
+    return true;
+  }
+
+  async function sendEmails(claimed: Delivery[], s: StudioSettings, now: Date, result: TickResult) {
+    const composer = await createComposer(deps, s, now);
+    const from = deps.config.emailFrom ?? `${s.senderName || s.name} <${s.senderEmail || "studio@localhost"}>`;
+
+    async function build(batch: Delivery[]) {
+      const composed = await composer.emails(batch.filter((d) => d.toAddress));
+      return composed.map((e) => {
+        const message: EmailMessage = {
+          to: e.delivery.toAddress!,
+          from,
+          replyTo: s.replyTo || undefined,
+          subject: e.subject,
+          html: e.html,
+          text: e.text,
+          headers: e.unsubscribeUrl ? { "List-Unsubscribe": `<${e.unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } : {},
+          idempotencyKey: e.delivery.deliveryKey,
+        };
+        return { d: e.delivery, rows: e.rows, message };
+      });
+    }
+
+    // Batches whose outcome is unknown (their worker died mid-send) go again exactly as they were.
+    const groups = new Set(claimed.filter((d) => d.attemptStartedAt && d.attemptGroup).map((d) => d.attemptGroup!));
+    for (const group of groups) {
+      const members = await emailGroup(db, group);
+      const built = await build(members);
+      const outcomes = await providers.email.sendBatch(built.map((b) => b.message));
+      for (const [i, b] of built.entries()) {
+        const mine = claimed.find((d) => d.id === b.d.id);
+        if (mine) await settle(mine, outcomes[i]!, providers.email.name, clock(), result);
+      }
+    }
+
+    const fresh = claimed.filter((d) => !(d.attemptStartedAt && d.attemptGroup));
+    const suppressed = await suppressedNow("email", fresh.map((d) => d.toAddress!).filter(Boolean));
+    const sendable: Awaited<ReturnType<typeof build>> = [];
+    const built = await build(fresh);
+    for (const d of fresh) {
+      const b = built.find((x) => x.d.id === d.id);
+      const reason = !d.toAddress ? "no_address" : suppressed.get(d.toAddress);
+      if (reason) {
+        if (await skipClaimed(db, d.id, opts.owner, now, reason)) result.skipped++;
+        continue;
+      }
+      if (!b) {
+        if (await failDelivery(db, d.id, opts.owner, now, "its message or notification was deleted before it could be sent")) result.failed++;
+        continue;
+      }
+      if (await outsideWindow(d, b.rows.customer?.timeZone || b.rows.job?.timeZone || s.timeZone, s, now, result)) continue;
+      sendable.push(b);
+    }
+    for (let i = 0; i < sendable.length; i += EMAIL_BATCH) {
+      const built = sendable.slice(i, i + EMAIL_BATCH);
+      const started = clock();
+      const group = `${opts.owner}:${started.getTime()}:${built[0]?.d.id ?? 0}`;
+      const held = new Set(await beginEmailGroup(db, built.map((b) => ({ id: b.d.id, subject: b.message.subject })), opts.owner, started, group));
+      const go = built.filter((b) => held.has(b.d.id));
+      if (!go.length) continue;
+      const outcomes = await providers.email.sendBatch(go.map((b) => b.message));
+      const done = clock();
+      for (const [j, b] of go.entries()) await settle(b.d, outcomes[j]!, providers.email.name, done, result);
+    }
+  }
+
+  async function sendPhone(channel: "sms" | "voice", claimed: Delivery[], s: StudioSettings, now: Date, result: TickResult) {
+    const composer = await createComposer(deps, s, now);
+    const composed = await composer.texts(claimed);
+    const suppressed = await suppressedNow(channel, claimed.map((d) => d.toAddress!).filter(Boolean));
+    const from = deps.config.twilio?.from ?? (s.smsFrom || "+15550000000");
+    for (const { delivery: d, rows: r, text } of composed) {
+      if (stopped) break;
+      const at = clock();
+      // Unknown outcome: the previous worker may have sent it. Ask before trying again (D4).
+      if (d.attemptStartedAt && d.toAddress) {
+        const found =
+          channel === "sms" ? (d.body ? await providers.sms.findSent(d.toAddress, d.body, d.attemptStartedAt) : null) : await providers.voice.findCall(d.toAddress, d.attemptStartedAt);
+        if (found) {
+          if (await ackSent(db, d.id, opts.owner, clock(), providers[channel].name, found.id)) result.sent++;
+          continue;
+        }
+      }
+      const reason = !d.toAddress ? "no_address" : suppressed.get(d.toAddress);
+      if (reason) {
+        if (await skipClaimed(db, d.id, opts.owner, at, reason)) result.skipped++;
+        continue;
+      }
+      if (await outsideWindow(d, r.customer?.timeZone || r.job?.timeZone || s.timeZone, s, at, result)) continue;
+      if (text === null) {
+        if (await failDelivery(db, d.id, opts.owner, at, "its message or notification was deleted before it could be sent")) result.failed++;
+        continue;
+      }
+      if (!(await beginAttempt(db, d, opts.owner, at, { body: text }))) continue;
+      const callback = `${composer.base}/webhooks/twilio/status?d=${d.id}`;
+      const outcome =
+        channel === "sms"
+          ? await providers.sms.send({ to: d.toAddress!, from, body: text, clientRef: d.deliveryKey, statusCallback: callback })
+          : await providers.voice.call({ to: d.toAddress!, from, twimlUrl: `${composer.base}/webhooks/twilio/voice?d=${d.id}`, statusCallback: callback, clientRef: d.deliveryKey });
+      await settle(d, outcome, providers[channel].name, clock(), result);
+    }
+  }
+
+  /** One pass: hold overdue work after an outage, then send what is due within each channel's rate. */
+  async function tick(): Promise<TickResult> {
+    const result: TickResult = { sent: 0, retried: 0, failed: 0, skipped: 0, waiting: 0 };
+    const now = clock();
+    const s = await getSettings(db);
+    const holdMs = s.overdueHoldMinutes * 60_000;
+    const last = await db.query.workerState.findFirst({ where: and(eq(workerState.name, "dispatcher"), eq(workerState.key, "last_tick")) });
+    if (holdMs > 0 && last && now.getTime() - Number(last.value) > holdMs) {
+      const held = await holdOverdue(db, now, holdMs);
+      if (held) log("warn", "held overdue deliveries for review after an outage", { held, downMinutes: Math.round((now.getTime() - Number(last.value)) / 60_000) });
+    }
+    await db
+      .insert(workerState)
+      .values({ name: "dispatcher", key: "last_tick", value: String(now.getTime()), updatedAt: now })
+      .onConflictDoUpdate({ target: [workerState.name, workerState.key], set: { value: String(now.getTime()), updatedAt: now } });
+
+    const leaseUntil = new Date(now.getTime() + leaseMs);
+    const emailRequests = grant("email", 10, s, now);
+    if (emailRequests > 0) {
+      const claimed = await claimDue(db, "email", opts.owner, now, leaseUntil, emailRequests * EMAIL_BATCH);
+      if (claimed.length) await sendEmails(claimed, s, now, result);
+    }
+    for (const channel of ["sms", "voice"] as const) {
+      const n = grant(channel, 50, s, now);
+      if (n === 0) continue;
+      const claimed = await claimDue(db, channel, opts.owner, now, leaseUntil, n);
+      if (claimed.length) await sendPhone(channel, claimed, s, now, result);
+    }
+    return result;
+  }
+
+  async function loop() {
+    while (!stopped) {
+      let busy = false;
+      try {
+        running = tick();
+        const r = (await running) as TickResult;
+        busy = r.sent + r.retried + r.failed + r.skipped > 0;
+      } catch (err) {
+        log("error", "dispatcher tick failed", { error: String(err), stack: (err as Error).stack });
+      } finally {
+        running = null;
+      }
+      if (stopped) break;
+      await new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, busy ? 50 : (opts.idleMs ?? 1000));
+      });
+    }
+  }
+
+  return {
+    tick,
+    start() {
+      stopped = false;
+      void loop();
+    },
+    /** Graceful stop (SPEC X5): finish the provider calls in flight, hand back unstarted claims. */
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running?.catch(() => undefined);
+      await releaseLeases(db, opts.owner, clock());
+    },
+  };
+}
+

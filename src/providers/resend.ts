@@ -1,0 +1,106 @@
+// E-mail through Resend (SPEC D1, D3) with the real SDK. The SDK never throws: it answers
+// `{ data, error, headers }`, where `error` is Resend's JSON error body ({ statusCode, name,
+// message }) and `headers` keeps Retry-After, so failures are translated here.
+import { createHash } from "node:crypto";
+import { type CreateEmailOptions, type ErrorResponse, Resend, type WebhookEventPayload } from "resend";
+import { type EmailMessage, type EmailProvider, httpFailure, ProviderError, type SendOutcome } from "./types.ts";
+
+export type ResendProviderOptions = {
+  apiKey: string;
+  /** Where the API lives; unset means the SDK's choice (RESEND_BASE_URL, else api.resend.com). */
+  baseUrl?: string;
+  clock?: () => Date;
+  timeoutMs?: number;
+};
+
+/** An EmailProvider over the Resend SDK. Each e-mail's idempotency key is its delivery key. */
+export function createResendProvider(opts: ResendProviderOptions): EmailProvider {
+  const resend = new Resend(opts.apiKey, { baseUrl: opts.baseUrl });
+  const now = opts.clock ?? (() => new Date());
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+
+  return {
+    name: "resend",
+
+    async send(message) {
+      const res = await resend.emails.send(toResend(message), { idempotencyKey: message.idempotencyKey, signal: AbortSignal.timeout(timeoutMs) });
+      if (res.error) return { ok: false, error: failure(res.error, res.headers, now()) };
+      return { ok: true, providerId: res.data.id };
+    },
+
+    async sendBatch(messages) {
+      if (messages.length === 0) return [];
+      // Permissive validation: one bad address fails only its own e-mail, not the other 99.
+      const res = await resend.batch.send(messages.map(toResend), {
+        idempotencyKey: batchIdempotencyKey(messages),
+        batchValidation: "permissive" as const,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (res.error) {
+        const error = failure(res.error, res.headers, now());
+        return messages.map(() => ({ ok: false, error }));
+      }
+      return batchOutcomes(messages.length, res.data.data, res.data.errors);
+    },
+  };
+}
+
+/**
+ * One key for the whole batch, from its sorted delivery keys: the same deliveries retried as a
+ * batch replay the first answer instead of sending again. A batch with other members is new.
+ */
+export function batchIdempotencyKey(messages: EmailMessage[]): string {
+  const keys = messages.map((m) => m.idempotencyKey).sort();
+  return `batch/${createHash("sha256").update(keys.join("\n")).digest("hex")}`;
+}
+
+function toResend(m: EmailMessage): CreateEmailOptions {
+  return {
+    from: m.from,
+    to: m.to,
+    replyTo: m.replyTo,
+    subject: m.subject,
+    html: m.html,
+    text: m.text,
+    headers: m.headers,
+    tags: m.tags,
+    attachments: m.attachments?.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+  };
+}
+
+function failure(error: ErrorResponse, headers: Record<string, string> | null, now: Date): ProviderError {
+  // Resend documents this 409 as "safe to retry later": the first request is still running.
+  if (error.name === "concurrent_idempotent_requests") return new ProviderError("transient", error.message, { status: error.statusCode ?? 409, code: error.name });
+  // statusCode is null when no answer came back at all (network error, timeout).
+  return httpFailure(error.statusCode, error.message, { code: error.name, retryAfter: headers?.["retry-after"], now });
+}
+
+/** In permissive mode Resend lists the accepted e-mails' ids in order and the refused ones by index. */
+function batchOutcomes(count: number, accepted: { id: string }[], refused: { index: number; message: string }[] = []): SendOutcome[] {
+  const refusedAt = new Map(refused.map((r) => [r.index, r.message]));
+  if (accepted.length + refusedAt.size !== count) {
+    const error = new ProviderError("transient", `Resend answered for ${accepted.length + refusedAt.size} of ${count} e-mails in the batch`);
+    return Array.from({ length: count }, () => ({ ok: false, error }));
+  }
+  const ids = accepted.values();
+  return Array.from({ length: count }, (_, i): SendOutcome => {
+    const refusal = refusedAt.get(i);
+    if (refusal !== undefined) return { ok: false, error: new ProviderError("permanent", refusal, { status: 422, code: "validation_error" }) };
+    return { ok: true, providerId: ids.next().value!.id };
+  });
+}
+
+/**
+ * Checks a Resend webhook's Svix signature (svix-id, svix-timestamp, svix-signature headers;
+ * timestamps older than five minutes are refused) and returns the parsed event, or throws.
+ */
+export function verifyResendWebhook(secret: string, rawBody: string, headers: Headers | Record<string, string | undefined>): WebhookEventPayload {
+  const get = (name: string) =>
+    headers instanceof Headers ? (headers.get(name) ?? "") : (Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1] ?? "");
+  // verify() needs no API access, but the SDK only offers it on a client, and a client needs a key.
+  return new Resend("re_verify_only").webhooks.verify({
+    payload: rawBody,
+    headers: { id: get("svix-id"), timestamp: get("svix-timestamp"), signature: get("svix-signature") },
+    webhookSecret: secret,
+  });
+}

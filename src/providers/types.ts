@@ -1,0 +1,106 @@
+// The one small interface per channel that the dispatcher sends through (SPEC D1). Adapters
+// translate to and from a provider and report failures by kind (D5); they never decide what
+// to do about them.
+import type { FailureKind } from "../core/retry-policy.ts";
+
+export type EmailMessage = {
+  to: string;
+  from: string;
+  replyTo?: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Extra MIME headers, e.g. List-Unsubscribe and List-Unsubscribe-Post. */
+  headers: Record<string, string>;
+  /** The delivery key: a retried send with the same key is not sent twice (D3, D4). */
+  idempotencyKey: string;
+  tags?: { name: string; value: string }[];
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
+};
+
+export type EmailProvider = {
+  name: "resend" | "dev";
+  /** At most 100 messages and none with attachments; one outcome per message, in order. */
+  sendBatch(messages: EmailMessage[]): Promise<SendOutcome[]>;
+  send(message: EmailMessage): Promise<SendOutcome>;
+};
+
+export type SmsMessage = {
+  to: string;
+  /** An E.164 number, or a Twilio messaging service SID (MG…). */
+  from: string;
+  body: string;
+  mediaUrls?: string[];
+  statusCallback?: string;
+  /** Our delivery key. Twilio has no field for it; put it in `statusCallback` to get it back. */
+  clientRef: string;
+};
+
+/** What the provider says it did with a message found while reconciling (D4). */
+export type SentRecord = { id: string; status: string };
+
+export type SmsProvider = {
+  name: "twilio" | "dev";
+  send(message: SmsMessage): Promise<SendOutcome>;
+  /** Did a message with exactly this body go to this number since then? For crash reconciliation (D4). */
+  findSent(to: string, body: string, since: Date): Promise<SentRecord | null>;
+};
+
+export type VoiceCall = { to: string; from: string; twimlUrl: string; statusCallback?: string; clientRef: string };
+
+export type VoiceProvider = {
+  name: "twilio" | "dev";
+  call(call: VoiceCall): Promise<SendOutcome>;
+  /** The newest call to this number placed since then, for crash reconciliation (D4). */
+  findCall(to: string, since: Date): Promise<SentRecord | null>;
+};
+
+export type LineType = "mobile" | "landline" | "voip" | "unknown";
+
+export type LookupProvider = {
+  name: "twilio" | "dev";
+  lineType(phone: string): Promise<LineType>;
+};
+
+export type SendOutcome = { ok: true; providerId: string; status?: string } | { ok: false; error: ProviderError };
+
+/** A failed provider call, classified for the retry policy (D5). The message is the provider's own. */
+export class ProviderError extends Error {
+  override name = "ProviderError";
+  readonly kind: FailureKind;
+  readonly status?: number;
+  /** The provider's error code: Twilio's number (21610 = recipient replied STOP) or Resend's name. */
+  readonly code?: string | number;
+  readonly retryAfterMs?: number;
+  readonly moreInfo?: string;
+
+  constructor(kind: FailureKind, message: string, details: { status?: number; code?: string | number; retryAfterMs?: number; moreInfo?: string } = {}) {
+    super(message);
+    this.kind = kind;
+    this.status = details.status;
+    this.code = details.code;
+    this.retryAfterMs = details.retryAfterMs;
+    this.moreInfo = details.moreInfo;
+  }
+}
+
+/** Classifies an HTTP failure per D5: 429 waits, 5xx and no status (network) retry, other 4xx are final. */
+export function httpFailure(
+  status: number | null | undefined,
+  message: string,
+  details: { code?: string | number; retryAfter?: string | null; moreInfo?: string; now: Date },
+): ProviderError {
+  const common = { status: status ?? undefined, code: details.code, moreInfo: details.moreInfo };
+  if (status === 429) return new ProviderError("rate_limited", message, { ...common, retryAfterMs: parseRetryAfter(details.retryAfter, details.now) });
+  if (!status || status >= 500) return new ProviderError("transient", message, common);
+  return new ProviderError("permanent", message, common);
+}
+
+/** A Retry-After header (delay in seconds, or an HTTP date) as milliseconds from `now`. */
+export function parseRetryAfter(value: string | null | undefined, now: Date): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
+}

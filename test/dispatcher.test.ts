@@ -1,0 +1,132 @@
+// The dispatcher end to end on the dev outbox: what a recipient would receive, exactly once,
+// with unsubscribes honoured, the sending window kept and crashed sends reconciled.
+import { describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { deliveryKey } from "../src/core/delivery-key.ts";
+import { decideRecipients } from "../src/core/recipients.ts";
+import { createCustomer } from "../src/db/customers.ts";
+import { databaseDevOutboxStore } from "../src/db/dev-outbox-store.ts";
+import { beginAttempt, claimDue, enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
+import { deliveries, devOutbox, suppressions } from "../src/db/schema.ts";
+import { updateSettings } from "../src/db/settings.ts";
+import { createDispatcher } from "../src/dispatch/dispatcher.ts";
+import { createDevProviders } from "../src/providers/dev-outbox.ts";
+import { makeTestApp } from "./support/app.ts";
+
+const noon = new Date("2026-09-01T17:00:00Z"); // 12:00 in Chicago
+
+async function setup(now = noon) {
+  const t = await makeTestApp({ now });
+  await updateSettings(t.db, { name: "Brightside", postalAddress: "412 Orchard Lane", timeZone: "America/Chicago", smsRatePerSecond: 100 }, now);
+  const people = [
+    ["Anna", "anna@x.test", "+15551230001"],
+    ["<b>Ben</b> & Co", "ben@x.test", "+15551230002"],
+    ["Cleo", "cleo@x.test", "+15551230003"],
+  ] as const;
+  const ids: number[] = [];
+  for (const [first, email, phone] of people) {
+    ids.push((await createCustomer(t.db, { first_name: first, email, phone, consent: { email: true, sms: true } }, "test", now)).id);
+  }
+  const providers = createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock });
+  const dispatcher = (owner = "w1") => createDispatcher(t.deps, providers, { owner, random: () => 0.5 });
+  return { t, ids, providers, dispatcher };
+}
+
+async function enqueueTest(t: Awaited<ReturnType<typeof setup>>["t"], ids: number[], channel: "email" | "sms", content: { subject?: string; body: string }) {
+  const decisions = decideRecipients(await loadCandidates(t.db, ids), channel, { requireConsent: true });
+  await enqueueDeliveries(
+    t.db,
+    { sourceType: "test" },
+    decisions.map((d) => ({ key: deliveryKey({ kind: "test", id: "x" }, { customerId: d.customerId }, channel), decision: d, dueAt: t.deps.clock(), ...content })),
+    t.deps.clock(),
+  );
+}
+
+describe("dispatcher on the dev outbox", () => {
+  test("each recipient gets their own e-mail once, with a one-click unsubscribe header", async () => {
+    const { t, ids, dispatcher } = await setup();
+    await enqueueTest(t, ids, "email", { subject: "Hello {{customer.first_name}}", body: "Hi **{{customer.first_name | \"there\"}}**, your photos are ready." });
+    const d = dispatcher();
+    expect((await d.tick()).sent).toBe(3);
+    expect((await d.tick()).sent).toBe(0);
+    const mail = await t.db.select().from(devOutbox).orderBy(devOutbox.toAddress);
+    expect(mail.map((m) => [m.toAddress, m.subject])).toEqual([
+      ["anna@x.test", "Hello Anna"],
+      ["ben@x.test", "Hello <b>Ben</b> & Co"],
+      ["cleo@x.test", "Hello Cleo"],
+    ]);
+    expect(mail[1]!.html).toContain("<strong>&lt;b&gt;Ben&lt;/b&gt; &amp; Co</strong>");
+    expect(mail[0]!.html).toContain("412 Orchard Lane");
+    expect(mail[0]!.headers!["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    expect(mail[0]!.headers!["List-Unsubscribe"]).toMatch(/^<http:\/\/localhost\/u\/[\w-]+\.[\w-]+>$/);
+    expect(mail[0]!.body).toContain("Hi Anna, your photos are ready.");
+    const rows = await t.db.select().from(deliveries);
+    expect(rows.every((r) => r.status === "sent" && r.providerMessageId?.startsWith("dev_"))).toBe(true);
+  });
+
+  test("someone who unsubscribes after the send was queued is skipped, with the reason", async () => {
+    const { t, ids, dispatcher } = await setup();
+    await enqueueTest(t, ids, "email", { subject: "News", body: "News" });
+    await t.db.insert(suppressions).values({ channel: "email", address: "cleo@x.test", reason: "unsubscribed", source: "link" });
+    const r = await dispatcher().tick();
+    expect([r.sent, r.skipped]).toEqual([2, 1]);
+    const [cleo] = await t.db.select().from(deliveries).where(eq(deliveries.toAddress, "cleo@x.test"));
+    expect([cleo!.status, cleo!.skipReason]).toEqual(["skipped", "unsubscribed"]);
+    expect(await t.db.select().from(devOutbox).where(eq(devOutbox.toAddress, "cleo@x.test"))).toHaveLength(0);
+  });
+
+  test("SMS waits for the sending window in the recipient's zone, visibly", async () => {
+    const late = new Date("2026-09-02T03:30:00Z"); // 22:30 in Chicago
+    const { t, ids, dispatcher } = await setup(late);
+    await enqueueTest(t, ids.slice(0, 1), "sms", { body: "Photos are ready, {{customer.first_name}}!" });
+    const r = await dispatcher().tick();
+    expect([r.sent, r.waiting]).toEqual([0, 1]);
+    const [row] = await t.db.select().from(deliveries);
+    expect(row!.status).toBe("queued");
+    expect(row!.waitingReason).toBe("waiting for the sending window (09:00–21:00 America/Chicago)");
+    expect(row!.dueAt.toISOString()).toBe("2026-09-02T14:00:00.000Z");
+    expect(row!.attempts).toBe(0);
+    t.setNow(new Date("2026-09-02T14:00:00Z"));
+    expect((await dispatcher().tick()).sent).toBe(1);
+    const [sms] = await t.db.select().from(devOutbox);
+    expect(sms!.body).toBe("Photos are ready, Anna!");
+  });
+
+  test("an SMS whose worker died after sending is found at the provider, not sent again", async () => {
+    const { t, ids, providers, dispatcher } = await setup();
+    await enqueueTest(t, ids.slice(0, 1), "sms", { body: "Hello {{customer.first_name}}" });
+    // Worker A claims, records the attempt, sends, and dies before acknowledging.
+    const [claimed] = await claimDue(t.db, "sms", "A", noon, new Date(noon.getTime() + 60_000), 10);
+    await beginAttempt(t.db, claimed!, "A", noon, { body: "Hello Anna" });
+    await providers.sms.send({ to: claimed!.toAddress!, from: "+15550000000", body: "Hello Anna", clientRef: claimed!.deliveryKey });
+    t.setNow(new Date(noon.getTime() + 61_000));
+    const r = await dispatcher("B").tick();
+    expect(r.sent).toBe(1);
+    expect(await t.db.select().from(devOutbox)).toHaveLength(1);
+    const [row] = await t.db.select().from(deliveries);
+    expect([row!.status, row!.attempts]).toEqual(["sent", 2]);
+  });
+
+  test("an SMS whose worker died before sending is sent by the next worker", async () => {
+    const { t, ids, dispatcher } = await setup();
+    await enqueueTest(t, ids.slice(0, 1), "sms", { body: "Hello {{customer.first_name}}" });
+    const [claimed] = await claimDue(t.db, "sms", "A", noon, new Date(noon.getTime() + 60_000), 10);
+    await beginAttempt(t.db, claimed!, "A", noon, { body: "Hello Anna" });
+    t.setNow(new Date(noon.getTime() + 61_000));
+    expect((await dispatcher("B").tick()).sent).toBe(1);
+    expect(await t.db.select().from(devOutbox)).toHaveLength(1);
+  });
+
+  test("a graceful stop releases claims nobody started", async () => {
+    const { t, ids, dispatcher } = await setup();
+    await enqueueTest(t, ids, "sms", { body: "x" });
+    await claimDue(t.db, "sms", "w1", noon, new Date(noon.getTime() + 60_000), 10);
+    await dispatcher("w1").stop();
+    const rows = await t.db.select().from(deliveries);
+    expect(rows.map((r) => [r.status, r.leaseOwner, r.attempts])).toEqual([
+      ["queued", null, 0],
+      ["queued", null, 0],
+      ["queued", null, 0],
+    ]);
+  });
+});
