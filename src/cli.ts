@@ -2,6 +2,7 @@
 // keeps the process alive until SIGINT/SIGTERM.
 import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
+import { hostname } from "node:os";
 import { z } from "zod";
 import { createApp } from "./app.ts";
 import { ConfigError, type Config, loadConfig } from "./config.ts";
@@ -9,7 +10,10 @@ import { type Db, migrateDatabase, openDatabase } from "./db/client.ts";
 import { countUsers, createApiKey, createUser, findUserByEmail } from "./db/auth.ts";
 import { audit } from "./db/audit.ts";
 import { loadDemoData } from "./db/demo.ts";
+import { randomToken } from "./core/crypto.ts";
 import { email } from "./core/validation.ts";
+import { createDispatcher } from "./dispatch/dispatcher.ts";
+import { providersFromConfig } from "./dispatch/providers.ts";
 import { passwordSchema } from "./routes/auth.ts";
 import type { Deps } from "./deps.ts";
 import { jsonLogger } from "./log.ts";
@@ -173,17 +177,27 @@ async function serve(config: Config, io: Io) {
   const deps: Deps = { db, config, clock: () => new Date(), log, health: { schedulerLastTickAt: null } };
   const app = createApp(deps);
   const scheduler = config.scheduler ? startScheduler(deps) : null;
+  // The dispatcher's name in leases: unique per process, readable in the outbox.
+  const dispatcher = config.scheduler
+    ? createDispatcher(deps, providersFromConfig(config, db, deps.clock), { owner: `${hostname()}:${process.pid}:${randomToken(4)}` })
+    : null;
+  dispatcher?.start();
   const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
   io.out(`Pigeon is running at ${config.publicUrl} (listening on ${server.hostname}:${server.port})`);
-  log("info", "listening", { port: server.port, database: config.databaseUrl.replace(/\/\/.*@/, "//***@") });
+  log("info", "listening", {
+    port: server.port,
+    database: config.databaseUrl.replace(/\/\/.*@/, "//***@"),
+    email: config.resend ? "resend" : "dev outbox",
+    sms: config.twilio ? "twilio" : "dev outbox",
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log("info", "stopping", { signal });
-    await scheduler?.stop();
     await server.stop();
+    await Promise.all([scheduler?.stop(), dispatcher?.stop()]);
     db.$client.close();
     process.exit(0);
   };
