@@ -7,6 +7,11 @@ const hhmm = z
   .string()
   .trim()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time like 09:00");
+/** The window may close at 24:00, the end of the day, for round-the-clock sending. */
+const closing = z
+  .string()
+  .trim()
+  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, "must be a time like 21:00 (24:00 for the end of the day)");
 
 const wholeNumber = (min: number, max: number, unit: string) =>
   z.preprocess(
@@ -40,7 +45,7 @@ export const settingsFields = z
     sms_from: optionalPhone,
     time_zone: z.string().trim().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin"),
     send_window_start: hhmm,
-    send_window_end: hhmm,
+    send_window_end: closing,
     stagger_batch_size: wholeNumber(1, 100_000, "messages"),
     stagger_interval_seconds: wholeNumber(1, 86_400, "seconds"),
     overdue_hold_minutes: wholeNumber(0, 10_080, "minutes"),

@@ -1,6 +1,7 @@
 // What a delivery says: the subject and body of its source (a notification, a one-time
 // message, or a test), rendered once per source version and personalised per recipient.
 import { eq } from "drizzle-orm";
+import { sha256Hex } from "../core/crypto.ts";
 import { compileTemplate, type CompiledTemplate } from "../core/placeholders.ts";
 import type { Db } from "../db/client.ts";
 import type { Delivery } from "../db/outbox.ts";
@@ -21,7 +22,10 @@ export async function sourceText(db: Db, d: Delivery): Promise<SourceText | null
     const body = d.channel === "voice" && m.voiceScript ? m.voiceScript : m.body;
     return { version: `m${m.id}@${m.updatedAt.getTime()}:${d.channel}`, subject: m.subject, body, marketing: true };
   }
-  return { version: `t${d.id}`, subject: d.subject ?? "", body: d.body ?? "", marketing: false };
+  // Test sends carry their own text; the same text is one variant, rendered once.
+  const subject = d.subject ?? "";
+  const body = d.body ?? "";
+  return { version: `t:${sha256Hex(`${subject}\u0000${body}`)}`, subject, body, marketing: false };
 }
 
 /** Render-once caches (SPEC T6), one per dispatcher; keyed by source version, so an edit re-renders. */
