@@ -19,6 +19,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { settingsRoutes } from "./routes/settings.ts";
 import { staticRoutes } from "./routes/static.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
 
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -32,6 +33,7 @@ export function createApp(deps: Deps) {
   app.route("/", healthRoutes);
   app.route("/static", staticRoutes);
   app.route("/api/v1", apiRoutes);
+  app.route("/webhooks", webhookRoutes);
   // Customer links carry their own signed token: no staff session, no CSRF (RFC 8058 one-click).
   app.route("/", customerLinkRoutes);
 

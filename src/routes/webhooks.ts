@@ -1,0 +1,289 @@
+// Provider webhooks (SPEC D7–D9, A2, A3): Resend's e-mail events, Twilio's status callbacks,
+// SMS replies and the TwiML of our calls. They sit outside the staff session and CSRF checks:
+// each request proves itself with its provider's signature, and one that cannot changes nothing.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import twilio from "twilio";
+import { z } from "zod";
+import { resendEvent, twilioEvent } from "../core/delivery-status.ts";
+import { classifyInboundSms } from "../core/sms-text.ts";
+import { deliveryById, deliveryByProviderId, recordProviderEvent } from "../db/delivery-status.ts";
+import { markInboundHandled, nextAppointment, recordInbound, setAppointmentStatus, type UpcomingAppointment } from "../db/inbound.ts";
+import type { StudioSettings } from "../db/schema.ts";
+import { getSettings } from "../db/settings.ts";
+import { customersWithAddress, resubscribe, suppress } from "../db/suppressions.ts";
+import type { AppEnv, Ctx } from "../http/env.ts";
+import { ApiError } from "../http/errors.ts";
+import { verifyResendWebhook } from "../providers/resend.ts";
+import { verifyTwilioSignature } from "../providers/twilio.ts";
+
+const { MessagingResponse, VoiceResponse } = twilio.twiml;
+
+const resendBody = z.looseObject({
+  type: z.string(),
+  created_at: z.string().optional(),
+  data: z
+    .looseObject({
+      email_id: z.string().optional(),
+      to: z.array(z.string()).optional(),
+      bounce: z.looseObject({ type: z.string().optional(), subType: z.string().optional(), message: z.string().optional() }).optional(),
+      failed: z.looseObject({ reason: z.string().optional() }).optional(),
+      suppressed: z.looseObject({ type: z.string().optional(), message: z.string().optional() }).optional(),
+      click: z.looseObject({ link: z.string().optional(), timestamp: z.string().optional() }).optional(),
+    })
+    .optional(),
+});
+
+export const webhookRoutes = new Hono<AppEnv>()
+  .use(bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.json({ error: { message: "A webhook body is never this large.", fields: {} } }, 413) }))
+
+  .post("/resend", async (c) => {
+    const { db, config, clock, log } = c.get("deps");
+    const secret = config.resend?.webhookSecret;
+    if (!secret) throw new ApiError(404, "Resend webhooks are off: set RESEND_WEBHOOK_SECRET to turn them on.");
+    // The signature covers the exact bytes sent, so the body is read as text before any parsing.
+    const raw = await c.req.text();
+    let payload: unknown;
+    try {
+      payload = verifyResendWebhook(secret, raw, c.req.raw.headers);
+    } catch (err) {
+      if (err instanceof SyntaxError) throw new ApiError(400, "The webhook body is not JSON.");
+      log("warn", "webhook refused: bad signature", { provider: "resend", error: String(err) });
+      throw new ApiError(403, "The webhook signature is missing, wrong or too old.");
+    }
+    const parsed = resendBody.safeParse(payload);
+    if (!parsed.success) throw new ApiError(400, "The webhook body is not a Resend event.");
+    const event = parsed.data;
+    const emailId = event.data?.email_id;
+    const mapped = emailId ? resendEvent(event.type, event.data ?? {}) : null;
+    if (!emailId || !mapped) return c.json({ ok: true, ignored: event.type });
+
+    const d = await deliveryByProviderId(db, "resend", emailId);
+    if (!d) {
+      // Another app on the same Resend account, or a deleted delivery: a 4xx/5xx would only make Resend retry.
+      log("info", "webhook for an unknown e-mail", { provider: "resend", type: event.type, email: emailId });
+      return c.json({ ok: true, ignored: "unknown email" });
+    }
+    const now = clock();
+    const occurredAt = validDate(event.created_at) ?? now;
+    const detail = { provider: "resend", type: event.type, email_id: emailId, bounce: event.data?.bounce, failed: event.data?.failed, suppressed: event.data?.suppressed, click: event.data?.click };
+    const eventId = c.req.header("svix-id")!;
+    const result = await recordProviderEvent(db, d.id, { providerEventId: eventId, type: mapped.event, status: mapped.status, detail, occurredAt, error: mapped.error }, now);
+    if (result.duplicate) return c.json({ ok: true, duplicate: true });
+
+    const address = d.toAddress ?? event.data?.to?.[0]?.toLowerCase();
+    if (mapped.suppress && address) {
+      await suppress(db, { channel: "email", address, reason: mapped.suppress, source: `resend ${event.type}`, customerId: d.customerId, detail: mapped.error ?? `delivery ${d.id}` }, now);
+    }
+    log("info", "webhook", { provider: "resend", type: event.type, delivery: d.id, status: result.status, suppressed: mapped.suppress ?? null });
+    return c.json({ ok: true });
+  })
+
+  .post("/twilio/status", async (c) => {
+    const { params } = await verifiedTwilioForm(c);
+    const { db, clock, log } = c.get("deps");
+    const kind = params.CallSid ? "call" : "message";
+    const sid = params.CallSid ?? params.MessageSid ?? params.SmsSid;
+    const status = params.CallStatus ?? params.MessageStatus ?? params.SmsStatus;
+    if (!sid || !status) throw new ApiError(400, "A status callback needs a MessageSid or CallSid and its status.");
+
+    // `d` comes from the signed URL we gave Twilio; the sid must match too, since a retried
+    // delivery keeps its URL while its earlier attempt's message may still report in.
+    const byUrl = await deliveryFromQuery(c);
+    let d = byUrl?.providerMessageId === sid ? byUrl : await deliveryByProviderId(db, "twilio", sid);
+    // The callback beat the dispatcher's acknowledgement: keep the event, leave the status to the ack.
+    const beforeAck = !d && byUrl?.status === "sending" && byUrl.providerMessageId === null;
+    if (beforeAck) d = byUrl;
+    if (!d) {
+      log("info", "webhook for an unknown message", { provider: "twilio", sid, status });
+      return c.body(null, 204);
+    }
+    const now = clock();
+    const mapped = twilioEvent(kind, status, params.ErrorCode, params.ErrorMessage);
+    const detail = { provider: "twilio", sid, status, error_code: params.ErrorCode, error: mapped.error, before_ack: beforeAck || undefined };
+    const occurredAt = validDate(params.Timestamp) ?? now;
+    const result = await recordProviderEvent(db, d.id, { providerEventId: `${sid}:${status}`, type: mapped.event, status: beforeAck ? null : mapped.status, detail, occurredAt, error: mapped.error }, now);
+    if (result.duplicate) return c.body(null, 204);
+
+    const address = d.toAddress ?? params.To;
+    if (mapped.suppress && address) {
+      await suppress(db, { channel: "sms", address, reason: mapped.suppress, source: `twilio error ${params.ErrorCode}`, customerId: d.customerId, detail: mapped.error }, now);
+    }
+    log("info", "webhook", { provider: "twilio", sid, status, delivery: d.id, moved: result.status, error: mapped.error });
+    return c.body(null, 204);
+  })
+
+  .post("/twilio/inbound", async (c) => {
+    const { params } = await verifiedTwilioForm(c);
+    const { db, clock, log } = c.get("deps");
+    const from = params.From;
+    const sid = params.MessageSid ?? params.SmsSid;
+    if (!from || !sid) throw new ApiError(400, "An incoming message needs From and MessageSid.");
+    const body = params.Body ?? "";
+    const now = clock();
+    const customerIds = (await customersWithAddress(db, "sms", from)).map((r) => r.id);
+    const id = await recordInbound(db, { channel: "sms", fromAddress: from, toAddress: params.To ?? null, customerId: customerIds[0] ?? null, body, providerMessageId: sid, receivedAt: now });
+    // A retry of a reply handled already: answering again would text the customer twice.
+    if (id === null) return twiml(c, new MessagingResponse());
+
+    const upcoming = await nextAppointment(db, customerIds, now, ["scheduled", "confirmed"]);
+    const awaiting = upcoming?.appointment.status === "scheduled" ? upcoming : await nextAppointment(db, customerIds, now, ["scheduled"]);
+    const word = replyWord(body);
+    const settings = await getSettings(db);
+    const outcome = await actOnReply(c, replyIntent(word, { awaiting: !!awaiting, upcoming: !!upcoming }), { from, body, word, customerId: customerIds[0] ?? null, awaiting, upcoming, settings });
+
+    const appointment = outcome.appointment?.appointment;
+    await markInboundHandled(db, id, outcome.handledAs, appointment ? { appointmentId: appointment.id, customerId: appointment.customerId } : {});
+    log("info", "sms reply", { inbound: id, handledAs: outcome.handledAs, customer: appointment?.customerId ?? customerIds[0] ?? null, appointment: appointment?.id ?? null });
+    const reply = new MessagingResponse();
+    if (outcome.text) reply.message(outcome.text);
+    return twiml(c, reply);
+  })
+
+  // TwiML for the calls we place (SPEC A2): the delivery's script, then "press 9" to opt out.
+  .post("/twilio/voice", async (c) => {
+    const { params, base } = await verifiedTwilioForm(c);
+    const { db, clock, log } = c.get("deps");
+    const d = await deliveryFromQuery(c);
+    const response = new VoiceResponse();
+    if (!d || d.channel !== "voice" || !d.body?.trim()) {
+      const settings = await getSettings(db);
+      response.say(`Hello, this is ${settings.name}. Sorry, this message is no longer available. Goodbye.`);
+      response.hangup();
+      return twiml(c, response);
+    }
+    if (c.req.query("step") === "gather") {
+      const address = d.toAddress ?? params.To;
+      if (params.Digits === "9" && address) {
+        await suppress(db, { channel: "voice", address, reason: "unsubscribed", source: "pressed 9", customerId: d.customerId, detail: `call ${params.CallSid ?? ""} for delivery ${d.id}`.trim() }, clock());
+        log("info", "unsubscribed", { channel: "voice", customer: d.customerId, delivery: d.id });
+        response.say("You will not receive these calls any more. Goodbye.");
+      } else {
+        response.say("Thank you. Goodbye.");
+      }
+      response.hangup();
+      return twiml(c, response);
+    }
+    response.say(d.body);
+    // Absolute, on the base Twilio called us on, so a PUBLIC_URL with a path prefix still works.
+    response.gather({ numDigits: 1, action: `${base}/webhooks/twilio/voice?d=${d.id}&step=gather` }).say("Press 9 to stop these calls.");
+    return twiml(c, response);
+  });
+
+/**
+ * The form Twilio posted, after checking X-Twilio-Signature against the full URL it called: our
+ * public base (the studio's setting, else PUBLIC_URL, as the dispatcher builds callback URLs)
+ * plus the path and query exactly as requested. Returns the base that matched.
+ */
+async function verifiedTwilioForm(c: Ctx): Promise<{ params: Record<string, string>; base: string }> {
+  const { db, config, log } = c.get("deps");
+  if (!config.twilio) throw new ApiError(404, "Twilio webhooks are off: Twilio is not configured.");
+  const params = Object.fromEntries(new URLSearchParams(await c.req.text()));
+  const signature = c.req.header("x-twilio-signature") ?? "";
+  const pathAndQuery = c.req.url.replace(/^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i, "");
+  const settings = await getSettings(db);
+  const bases = [...new Set([settings.publicUrl.replace(/\/+$/, ""), config.publicUrl].filter(Boolean))];
+  const authToken = config.twilio.authToken;
+  const base = signature ? bases.find((b) => verifyTwilioSignature(authToken, signature, `${b}${pathAndQuery}`, params)) : undefined;
+  if (!base) {
+    log("warn", "webhook refused: bad signature", { provider: "twilio", path: c.req.path });
+    throw new ApiError(403, "The X-Twilio-Signature is missing or wrong.");
+  }
+  return { params, base };
+}
+
+async function deliveryFromQuery(c: Ctx) {
+  const id = Number(c.req.query("d"));
+  return Number.isSafeInteger(id) && id > 0 ? deliveryById(c.get("deps").db, id) : undefined;
+}
+
+function twiml(c: Ctx, response: { toString(): string }) {
+  return c.body(response.toString(), 200, { "Content-Type": "text/xml; charset=utf-8" });
+}
+
+function validDate(s: string | undefined): Date | null {
+  const t = s ? Date.parse(s) : Number.NaN;
+  return Number.isNaN(t) ? null : new Date(t);
+}
+
+type ReplyIntent = "stop" | "start" | "help" | "confirm" | "cancel" | "inbox";
+
+/** A reply as one upper-case word, the way keywords are matched ("yes." → "YES"). */
+function replyWord(body: string): string {
+  return body.trim().replace(/[\s.!?,;:]+$/u, "").toUpperCase();
+}
+
+/**
+ * What an SMS reply asks for (SPEC D9, A3). STOP-family words always opt out. "C" and "YES"
+ * confirm the next appointment awaiting confirmation; without one, YES is the opt-in keyword it
+ * is for Twilio. "X" and "NO" cancel the next appointment: CANCEL is a STOP word and never does.
+ */
+function replyIntent(word: string, has: { awaiting: boolean; upcoming: boolean }): ReplyIntent {
+  const kind = classifyInboundSms(word);
+  if (kind === "stop") return "stop";
+  if ((word === "C" || word === "YES") && has.awaiting) return "confirm";
+  if ((word === "X" || word === "NO") && has.upcoming) return "cancel";
+  if (kind === "start" || kind === "help") return kind;
+  return "inbox";
+}
+
+type ReplyContext = {
+  from: string;
+  body: string;
+  word: string;
+  customerId: number | null;
+  awaiting: UpcomingAppointment | null;
+  upcoming: UpcomingAppointment | null;
+  settings: StudioSettings;
+};
+
+/** Does what a reply asks; returns how it was handled and the text to answer with, if any. */
+async function actOnReply(c: Ctx, intent: ReplyIntent, r: ReplyContext): Promise<{ handledAs: string; text?: string; appointment?: UpcomingAppointment }> {
+  const { db, clock } = c.get("deps");
+  const now = clock();
+  const studio = r.settings.name;
+  switch (intent) {
+    case "stop":
+      // Twilio answers STOP itself (Advanced Opt-Out); a second answer from us would be noise.
+      await suppress(db, { channel: "sms", address: r.from, reason: "stop_keyword", source: "STOP reply", customerId: r.customerId, detail: r.body.slice(0, 160) }, now);
+      return { handledAs: "stop" };
+    case "start": {
+      const cleared = await resubscribe(db, "sms", r.from, `${r.word} reply`, now);
+      // A YES that re-subscribed nothing answers some question of ours: staff should read it.
+      if (!cleared && r.word === "YES") return { handledAs: "inbox" };
+      return { handledAs: "start", text: `${studio}: you will get our text messages again. Reply STOP to opt out.` };
+    }
+    case "help": {
+      const phone = r.settings.phone.trim();
+      const text = r.settings.smsHelpReply.trim() || `${studio}: ${phone ? `for help call us at ${phone}` : "reply here and we will get back to you"}. Reply STOP to opt out.`;
+      return { handledAs: "help", text };
+    }
+    case "confirm": {
+      const a = r.awaiting!;
+      if (!(await setAppointmentStatus(db, a.appointment.id, ["scheduled"], "confirmed", now))) return { handledAs: "inbox" };
+      return { handledAs: "confirmed", appointment: a, text: `Thank you! Your appointment on ${when(a, r.settings)} is confirmed. - ${studio}` };
+    }
+    case "cancel": {
+      const a = r.upcoming!;
+      if (!(await setAppointmentStatus(db, a.appointment.id, ["scheduled", "confirmed"], "cancelled", now))) return { handledAs: "inbox" };
+      const phone = r.settings.phone.trim();
+      return { handledAs: "cancelled", appointment: a, text: `Your appointment on ${when(a, r.settings)} is cancelled. ${phone ? `Call us at ${phone}` : "Reply here"} to book a new time. - ${studio}` };
+    }
+    case "inbox":
+      return { handledAs: "inbox" };
+  }
+}
+
+/** "Tue, Sep 8, 10:00 AM" in the customer's (else the job's, else the studio's) time zone. */
+function when(a: UpcomingAppointment, s: StudioSettings): string {
+  const format = (timeZone: string) =>
+    new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" })
+      .format(a.appointment.startsAt)
+      // ICU puts a narrow no-break space before AM/PM, which would make the whole SMS UCS-2.
+      .replace(/\s/gu, " ");
+  try {
+    return format(a.timeZone ?? s.timeZone);
+  } catch {
+    return format("UTC");
+  }
+}
