@@ -17,6 +17,8 @@ import { customerRoutes } from "./routes/customers.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { jobRoutes } from "./routes/jobs.ts";
+import { outboxRoutes } from "./routes/outbox.ts";
+import { settingsMessagingRoutes } from "./routes/settings-messaging.ts";
 import { settingsRoutes } from "./routes/settings.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
@@ -53,6 +55,8 @@ export function createApp(deps: Deps) {
   ui.route("/customers/import", customerImportRoutes);
   ui.route("/customers", customerRoutes);
   ui.route("/appointments", appointmentRoutes);
+  ui.route("/outbox", outboxRoutes);
+  ui.route("/settings/messaging", settingsMessagingRoutes);
   ui.route("/settings", settingsRoutes);
   app.route("/", ui);
 

@@ -58,7 +58,7 @@ test(
       ...ids.slice(0, SMS).map((id, i) => ({ key: deliveryKey({ kind: "test", id: "crash" }, { customerId: id }, "sms"), decision: { customerId: id, channel: "sms" as const, to: `+1555${String(i + 1).padStart(7, "0")}`, skip: null }, dueAt: now, body: "Photos ready, {{customer.first_name}}" })),
     ];
     await enqueueDeliveries(db, { sourceType: "test" }, entries, now);
-    resend.latencyMs = 15;
+    resend.latencyMs = 40;
     twilio.latencyMs = 1;
 
     const env = {

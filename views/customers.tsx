@@ -7,6 +7,8 @@ import { type Album, type Appointment, CHANNELS, type Channel, type Customer, ty
 import type { JobChoice } from "../src/db/jobs.ts";
 import { Checkbox, Csrf, Field, FieldMessages, FormErrors, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
+import { CustomerMessages } from "./outbox.tsx";
+import type { OutboxRow } from "../src/db/outbox-list.ts";
 import { withParams } from "./pager.tsx";
 
 type Common = { user: User; csrf: string };
@@ -290,6 +292,8 @@ export type CustomerPageProps = Common & {
   orders: { order: Order; job: Job }[];
   appointments: Appointment[];
   suppressions: Suppression[];
+  /** The latest deliveries to this customer, newest first (SPEC A5). */
+  messages: OutboxRow[];
   jobs: JobChoice[];
   albums: AlbumChoice[];
   registerValues: Values;
@@ -398,6 +402,8 @@ export function CustomerPage(p: CustomerPageProps) {
           </>
         )}
       </section>
+
+      <CustomerMessages customerId={cu.id} rows={p.messages} />
 
       <section id="registrations">
         <h2>Registrations</h2>

@@ -7,11 +7,12 @@ import { Csrf, Field, FormErrors, Select, TextArea, type Values } from "./form.t
 import { Page, PageHead } from "./layout.tsx";
 
 type Common = { user: User; csrf: string; flash?: { kind: "ok" | "bad" | "info"; text: string } | null };
-type Tab = "studio" | "staff" | "api-keys";
+type Tab = "studio" | "messaging" | "staff" | "api-keys";
 
-function SettingsShell(p: Common & { tab: Tab; title: string; children?: Child }) {
+export function SettingsShell(p: Common & { tab: Tab; title: string; children?: Child }) {
   const tabs: [Tab, string, string][] = [
     ["studio", "/settings", "Studio"],
+    ["messaging", "/settings/messaging", "Messaging"],
     ["staff", "/settings/staff", "Staff"],
     ["api-keys", "/settings/api-keys", "API keys"],
   ];

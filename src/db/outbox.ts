@@ -160,13 +160,30 @@ export async function emailGroup(db: Db, group: string) {
 
 /** Marks a delivery sent; a worker whose lease expired (or was taken over) changes nothing. */
 export async function ackSent(db: Db, id: number, owner: string, now: Date, provider: string, providerMessageId: string) {
-  const rows = await db
-    .update(deliveries)
-    .set({ status: "sent", provider, providerMessageId, sentAt: now, leaseOwner: null, leaseExpiresAt: null, lastError: null, waitingReason: null, updatedAt: now })
-    .where(holding(id, owner, now))
-    .returning({ id: deliveries.id });
-  if (rows.length) await db.insert(deliveryEvents).values({ deliveryId: id, type: "sent", detail: { provider, providerMessageId }, occurredAt: now });
-  return rows.length === 1;
+  return (await ackSentMany(db, [{ id, providerMessageId }], owner, now, provider)).length === 1;
+}
+
+/**
+ * Acknowledges sent deliveries in one transaction (an e-mail batch: one commit instead of two per
+ * message). Only a worker still holding the lease may; returns the ids acknowledged.
+ */
+export async function ackSentMany(db: Db, sent: { id: number; providerMessageId: string }[], owner: string, now: Date, provider: string) {
+  const acked: number[] = [];
+  await db.transaction(async (tx) => {
+    for (const s of sent) {
+      const rows = await tx
+        .update(deliveries)
+        .set({ status: "sent", provider, providerMessageId: s.providerMessageId, sentAt: now, leaseOwner: null, leaseExpiresAt: null, lastError: null, waitingReason: null, updatedAt: now })
+        .where(holding(s.id, owner, now))
+        .returning({ id: deliveries.id });
+      if (rows.length) acked.push(s.id);
+    }
+    if (acked.length) {
+      const byId = new Map(sent.map((s) => [s.id, s.providerMessageId]));
+      await tx.insert(deliveryEvents).values(acked.map((id) => ({ deliveryId: id, type: "sent", detail: { provider, providerMessageId: byId.get(id) }, occurredAt: now })));
+    }
+  });
+  return acked;
 }
 
 /**

@@ -8,6 +8,7 @@ import { nextSendableInstant } from "../core/send-window.ts";
 import { type Bucket, take } from "../core/token-bucket.ts";
 import {
   ackSent,
+  ackSentMany,
   beginAttempt,
   beginEmailGroup,
   claimDue,
@@ -161,7 +162,12 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
       if (!go.length) continue;
       const outcomes = await providers.email.sendBatch(go.map((b) => b.message));
       const done = clock();
-      for (const [j, b] of go.entries()) await settle(b.d, outcomes[j]!, providers.email.name, done, result);
+      const sent = go.flatMap((b, j) => {
+        const o = outcomes[j]!;
+        return o.ok ? [{ id: b.d.id, providerMessageId: o.providerId }] : [];
+      });
+      result.sent += (await ackSentMany(db, sent, opts.owner, done, providers.email.name)).length;
+      for (const [j, b] of go.entries()) if (!outcomes[j]!.ok) await settle(b.d, outcomes[j]!, providers.email.name, done, result);
     }
   }
 

@@ -23,6 +23,7 @@ import {
   upsertRegistration,
 } from "../db/customers.ts";
 import { getJob } from "../db/jobs.ts";
+import { customerDeliveries } from "../db/outbox-list.ts";
 import { CHANNELS, type Customer } from "../db/schema.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
@@ -122,12 +123,13 @@ type PageExtras = Partial<Pick<CustomerPageProps, "registerValues" | "registerEr
 
 async function renderCustomer(c: Ctx, cu: Customer, extra: PageExtras = {}, status: 200 | 422 = 200) {
   const { db, clock } = c.get("deps");
-  const [registrations, orders, appointments, suppressions, others] = await Promise.all([
+  const [registrations, orders, appointments, suppressions, others, messages] = await Promise.all([
     customerRegistrations(db, cu.id),
     customerOrders(db, cu.id),
     customerAppointments(db, cu.id),
     customerSuppressions(db, cu),
     namesakes(c, cu.email, cu.id),
+    customerDeliveries(db, cu.id),
   ]);
   const registerValues = extra.registerValues ?? {};
   const registerJobId = effectiveJobId(registerValues);
@@ -143,6 +145,7 @@ async function renderCustomer(c: Ctx, cu: Customer, extra: PageExtras = {}, stat
       orders,
       appointments,
       suppressions,
+      messages,
       jobs,
       albums,
       registerValues,
