@@ -35,7 +35,7 @@ await migrateDatabase(db);
 const now = new Date();
 await updateSettings(db, { name: "Bench Studio", emailRatePerSecond: 100_000, smsRatePerSecond: 100_000, sendWindowStart: "00:00", sendWindowEnd: "24:00" }, now);
 await db.run(sql`insert into customers (first_name, last_name, email, phone, consent_email, consent_sms, created_at, updated_at)
-  select 'First' || value, 'Last' || value, 'c' || value || '@bench.test', '+1555' || printf('%07d', value), value % 10 != 0, value % 3 = 0, ${now.getTime()}, ${now.getTime()}
+  select 'First' || value, 'Last' || value, 'c' || value || '@bench.test', '+1777' || printf('%07d', value), value % 10 != 0, value % 3 = 0, ${now.getTime()}, ${now.getTime()}
   from generate_series(1, ${RECIPIENTS})`);
 const ids = (await db.select({ id: customers.id }).from(customers)).map((r) => r.id);
 
@@ -75,7 +75,7 @@ async function dispatchRate(channel: "email" | "sms", n: number, run: number) {
     { sourceType: "test" },
     ids.slice(0, n).map((id, i) => ({
       key: deliveryKey({ kind: "test", id: `${channel}${run}` }, { customerId: id }, channel),
-      decision: { customerId: id, channel, to: channel === "email" ? `c${i + 1}@bench.test` : `+1555${String(i + 1).padStart(7, "0")}`, skip: null },
+      decision: { customerId: id, channel, to: channel === "email" ? `c${i + 1}@bench.test` : `+1777${String(i + 1).padStart(7, "0")}`, skip: null },
       dueAt: new Date(0),
       subject: "Your photos, {{customer.first_name}}",
       body,

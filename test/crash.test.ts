@@ -50,12 +50,12 @@ test(
     // Rate limiting off, window round the clock: this test is about exactly-once, not pacing.
     await updateSettings(db, { name: "Crash Studio", emailRatePerSecond: 1000, smsRatePerSecond: 1000, sendWindowStart: "00:00", sendWindowEnd: "24:00" }, now);
     await db.run(sql`insert into customers (first_name, email, phone, consent_email, consent_sms, created_at, updated_at)
-      select 'C' || value, 'c' || value || '@crash.test', '+1555' || printf('%07d', value), 1, 1, ${now.getTime()}, ${now.getTime()}
+      select 'C' || value, 'c' || value || '@crash.test', '+1777' || printf('%07d', value), 1, 1, ${now.getTime()}, ${now.getTime()}
       from generate_series(1, ${EMAILS})`);
     const ids = (await db.select({ id: customers.id }).from(customers).orderBy(customers.id)).map((r) => r.id);
     const entries = [
       ...ids.map((id, i) => ({ key: deliveryKey({ kind: "test", id: "crash" }, { customerId: id }, "email"), decision: { customerId: id, channel: "email" as const, to: `c${i + 1}@crash.test`, skip: null }, dueAt: now, subject: "Hello {{customer.first_name}}", body: "Your photos, {{customer.first_name}}." })),
-      ...ids.slice(0, SMS).map((id, i) => ({ key: deliveryKey({ kind: "test", id: "crash" }, { customerId: id }, "sms"), decision: { customerId: id, channel: "sms" as const, to: `+1555${String(i + 1).padStart(7, "0")}`, skip: null }, dueAt: now, body: "Photos ready, {{customer.first_name}}" })),
+      ...ids.slice(0, SMS).map((id, i) => ({ key: deliveryKey({ kind: "test", id: "crash" }, { customerId: id }, "sms"), decision: { customerId: id, channel: "sms" as const, to: `+1777${String(i + 1).padStart(7, "0")}`, skip: null }, dueAt: now, body: "Photos ready, {{customer.first_name}}" })),
     ];
     await enqueueDeliveries(db, { sourceType: "test" }, entries, now);
     resend.latencyMs = 40;

@@ -7,7 +7,7 @@ import { decideRecipients } from "../src/core/recipients.ts";
 import { createCustomer } from "../src/db/customers.ts";
 import { databaseDevOutboxStore } from "../src/db/dev-outbox-store.ts";
 import { beginAttempt, claimDue, enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
-import { deliveries, devOutbox, suppressions } from "../src/db/schema.ts";
+import { deliveries, devOutbox, messages, phoneLookups, suppressions } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { createDevProviders } from "../src/providers/dev-outbox.ts";
@@ -27,7 +27,7 @@ async function setup(now = noon) {
   for (const [first, email, phone] of people) {
     ids.push((await createCustomer(t.db, { first_name: first, email, phone, consent: { email: true, sms: true } }, "test", now)).id);
   }
-  const providers = createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock });
+  const providers = createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock, lineType: (phone) => (phone.startsWith("+1555000") ? "landline" : "mobile") });
   const dispatcher = (owner = "w1") => createDispatcher(t.deps, providers, { owner, random: () => 0.5 });
   return { t, ids, providers, dispatcher };
 }
@@ -78,7 +78,9 @@ describe("dispatcher on the dev outbox", () => {
   test("SMS waits for the sending window in the recipient's zone, visibly", async () => {
     const late = new Date("2026-09-02T03:30:00Z"); // 22:30 in Chicago
     const { t, ids, dispatcher } = await setup(late);
-    await enqueueTest(t, ids.slice(0, 1), "sms", { body: "Photos are ready, {{customer.first_name}}!" });
+    const [message] = await t.db.insert(messages).values({ name: "Ready", channels: ["sms"], body: "Photos are ready, {{customer.first_name}}!", filters: {} }).returning();
+    const [decision] = decideRecipients(await loadCandidates(t.db, ids.slice(0, 1)), "sms", { requireConsent: true });
+    await enqueueDeliveries(t.db, { sourceType: "message", messageId: message!.id }, [{ key: deliveryKey({ kind: "message", messageId: message!.id }, { customerId: ids[0]! }, "sms"), decision: decision!, dueAt: late }], late);
     const r = await dispatcher().tick();
     expect([r.sent, r.waiting]).toEqual([0, 1]);
     const [row] = await t.db.select().from(deliveries);
@@ -89,7 +91,7 @@ describe("dispatcher on the dev outbox", () => {
     t.setNow(new Date("2026-09-02T14:00:00Z"));
     expect((await dispatcher().tick()).sent).toBe(1);
     const [sms] = await t.db.select().from(devOutbox);
-    expect(sms!.body).toBe("Photos are ready, Anna!");
+    expect(sms!.body).toBe("Photos are ready, Anna! Reply STOP to opt out.");
   });
 
   test("an SMS whose worker died after sending is found at the provider, not sent again", async () => {
@@ -115,6 +117,18 @@ describe("dispatcher on the dev outbox", () => {
     t.setNow(new Date(noon.getTime() + 61_000));
     expect((await dispatcher("B").tick()).sent).toBe(1);
     expect(await t.db.select().from(devOutbox)).toHaveLength(1);
+  });
+
+  test("a landline is looked up once, cached, and never texted", async () => {
+    const { t, dispatcher } = await setup();
+    const home = await createCustomer(t.db, { first_name: "Home", phone: "+15550001234", consent: { sms: true } }, "test", noon);
+    await enqueueTest(t, [home.id], "sms", { body: "Hi" });
+    const r = await dispatcher().tick();
+    expect([r.sent, r.skipped]).toEqual([0, 1]);
+    const [row] = await t.db.select().from(deliveries);
+    expect([row!.status, row!.skipReason]).toEqual(["skipped", "landline"]);
+    expect((await t.db.select().from(phoneLookups)).map((l) => [l.phone, l.lineType])).toEqual([["+15550001234", "landline"]]);
+    expect(await t.db.select().from(devOutbox)).toHaveLength(0);
   });
 
   test("a graceful stop releases claims nobody started", async () => {

@@ -43,8 +43,8 @@ async function setup(opts: { resend?: boolean; twilio?: boolean } = {}) {
   // Unique numbers per test: the fakes are shared, and they keep what they sent.
   const tag = String(++setups).padStart(6, "0");
   const people = [
-    ["Anna", `anna${tag}@x.test`, `+1555${tag}1`],
-    ["<b>Ben</b> & Co", `ben${tag}@x.test`, `+1555${tag}2`],
+    ["Anna", `anna${tag}@x.test`, `+1777${tag}1`],
+    ["<b>Ben</b> & Co", `ben${tag}@x.test`, `+1777${tag}2`],
   ] as const;
   const made: number[] = [];
   for (const [first, email, phone] of people) {

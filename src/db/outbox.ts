@@ -121,6 +121,16 @@ export async function claimDue(db: Db, channel: Channel, owner: string, now: Dat
     .returning();
 }
 
+/** Whether any delivery of the channel is due now (cheap: one index probe). */
+export async function hasDueWork(db: Db, channel: Channel, now: Date) {
+  const rows = await db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(and(eq(deliveries.status, "queued"), eq(deliveries.channel, channel), sql`${deliveries.dueAt} <= ${now.getTime()}`))
+    .limit(1);
+  return rows.length > 0;
+}
+
 const holding = (id: number, owner: string, now: Date) =>
   and(eq(deliveries.id, id), eq(deliveries.status, "sending"), eq(deliveries.leaseOwner, owner), sql`${deliveries.leaseExpiresAt} >= ${now.getTime()}`);
 
@@ -213,10 +223,10 @@ export async function requeue(db: Db, id: number, owner: string, now: Date, dueA
 }
 
 /** Gives up on a delivery, keeping the provider's message (SPEC D5). */
-export async function failDelivery(db: Db, id: number, owner: string, now: Date, error: string) {
+export async function failDelivery(db: Db, id: number, owner: string, now: Date, error: string, provider?: string) {
   const rows = await db
     .update(deliveries)
-    .set({ status: "failed", lastError: error, leaseOwner: null, leaseExpiresAt: null, updatedAt: now })
+    .set({ status: "failed", lastError: error, ...(provider && { provider }), leaseOwner: null, leaseExpiresAt: null, updatedAt: now })
     .where(holding(id, owner, now))
     .returning({ id: deliveries.id });
   if (rows.length) await db.insert(deliveryEvents).values({ deliveryId: id, type: "failed", detail: { error }, occurredAt: now });

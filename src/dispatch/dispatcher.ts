@@ -5,7 +5,7 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { retryDecision } from "../core/retry-policy.ts";
 import { nextSendableInstant } from "../core/send-window.ts";
-import { type Bucket, take } from "../core/token-bucket.ts";
+import { type Bucket, refill, take, waitForToken } from "../core/token-bucket.ts";
 import {
   ackSent,
   ackSentMany,
@@ -15,12 +15,13 @@ import {
   type Delivery,
   emailGroup,
   failDelivery,
+  hasDueWork,
   holdOverdue,
   releaseLeases,
   requeue,
   skipClaimed,
 } from "../db/outbox.ts";
-import { type Channel, type StudioSettings, suppressions, workerState } from "../db/schema.ts";
+import { type Channel, phoneLookups, type StudioSettings, suppressions, workerState } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import type { Deps } from "../deps.ts";
 import type { EmailMessage, EmailProvider, LookupProvider, SendOutcome, SmsProvider, VoiceProvider } from "../providers/types.ts";
@@ -37,7 +38,8 @@ export type DispatcherOptions = {
   idleMs?: number;
 };
 
-export type TickResult = { sent: number; retried: number; failed: number; skipped: number; waiting: number };
+/** What a tick did; `throttledMs` is set when due work waits for a rate-limit token. */
+export type TickResult = { sent: number; retried: number; failed: number; skipped: number; waiting: number; throttledMs?: number };
 
 const EMAIL_BATCH = 100;
 
@@ -51,12 +53,46 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
   let timer: ReturnType<typeof setTimeout> | null = null;
 
   /** Rates from settings: e-mail counts API requests (a batch is one), SMS and calls count messages. */
-  function grant(channel: Channel, wanted: number, s: StudioSettings, now: Date): number {
-    const rate = channel === "email" ? s.emailRatePerSecond : s.smsRatePerSecond;
-    const capacity = Math.max(1, rate);
-    const result = take(buckets.get(channel) ?? { tokens: capacity, at: now.getTime() }, wanted, rate, capacity, now.getTime());
-    buckets.set(channel, result.bucket);
-    return result.granted;
+  // The bucket holds at most a twentieth of a second's worth (at least one), so no second ever
+  // sees more than the configured rate plus that sliver: providers count in sliding seconds.
+  // We run 5 % under the configured rate: the provider counts when a request arrives, and our
+  // requests leave a little after their token is taken.
+  const limits = (channel: Channel, s: StudioSettings) => {
+    const rate = (channel === "email" ? s.emailRatePerSecond : s.smsRatePerSecond) * 0.95;
+    return { rate, capacity: Math.max(1, Math.floor(rate / 20)) };
+  };
+  const bucketOf = (channel: Channel, capacity: number, now: Date) => buckets.get(channel) ?? { tokens: capacity, at: now.getTime() };
+
+  /** Whole tokens available now, without taking them. */
+  function available(channel: Channel, s: StudioSettings, now: Date): number {
+    const { rate, capacity } = limits(channel, s);
+    return Math.floor(refill(bucketOf(channel, capacity, now), rate, capacity, now.getTime()).tokens);
+  }
+
+  /**
+   * Waits for a token right before a provider request, so pacing holds at the moment requests
+   * leave, not when work was claimed. Under a frozen test clock it does not wait.
+   */
+  async function pace(channel: Channel, s: StudioSettings) {
+    const { rate, capacity } = limits(channel, s);
+    for (;;) {
+      const now = clock();
+      const got = take(bucketOf(channel, capacity, now), 1, rate, capacity, now.getTime());
+      if (got.granted === 1) {
+        buckets.set(channel, got.bucket);
+        return;
+      }
+      await Bun.sleep(waitForToken(got.bucket, rate, capacity, now.getTime()));
+      if (clock().getTime() === now.getTime()) return;
+    }
+  }
+
+  /** How long until `channel` may send again, when it has due work but no token. */
+  async function throttled(channel: Channel, s: StudioSettings, now: Date, result: TickResult) {
+    if (!(await hasDueWork(db, channel, now))) return;
+    const { rate, capacity } = limits(channel, s);
+    const wait = waitForToken(bucketOf(channel, capacity, now), rate, capacity, now.getTime());
+    result.throttledMs = Math.min(result.throttledMs ?? wait, wait);
   }
 
   /** Addresses suppressed now, re-checked at send time: an unsubscribe wins over a queued send. */
@@ -67,6 +103,21 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
       .from(suppressions)
       .where(and(inArray(suppressions.address, addresses), isNull(suppressions.clearedAt)));
     return new Map(rows.filter((r) => (channel === "email" ? r.channel === "email" : r.channel === channel)).map((r) => [r.address, r.reason]));
+  }
+
+  /**
+   * A number's line type (SPEC D10), looked up once and cached: landlines cannot receive SMS.
+   * A failed lookup is not a reason to withhold a message, so it counts as unknown.
+   */
+  async function lineType(phone: string, now: Date) {
+    const cached = await db.query.phoneLookups.findFirst({ where: eq(phoneLookups.phone, phone) });
+    if (cached) return cached.lineType;
+    const found = await providers.lookup.lineType(phone).catch((err) => {
+      log("warn", "line type lookup failed", { error: String(err) });
+      return null;
+    });
+    if (found) await db.insert(phoneLookups).values({ phone, lineType: found, lookedUpAt: now }).onConflictDoNothing();
+    return found ?? "unknown";
   }
 
   /** Applies one provider outcome to one delivery. */
@@ -85,7 +136,7 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
     if (decision.retry) {
       const outcomeUnknown = e.kind === "transient";
       if (await requeue(db, d.id, opts.owner, now, new Date(now.getTime() + decision.delayMs), { error: message, outcomeUnknown })) result.retried++;
-    } else if (await failDelivery(db, d.id, opts.owner, now, message)) {
+    } else if (await failDelivery(db, d.id, opts.owner, now, message, provider)) {
       result.failed++;
     }
     log(decision.retry ? "warn" : "error", "send failed", { delivery: d.id, channel: d.channel, kind: e.kind, error: message, retry: decision.retry });
@@ -93,8 +144,9 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
 
   /** Holds sends outside the sending window until it opens (SPEC D6); true when it had to wait. */
   async function outsideWindow(d: Delivery, tz: string, s: StudioSettings, now: Date, result: TickResult) {
+    // Staff-initiated tests go at once; automated e-mail and every text or call keep the window.
     const automatedOrPhone = d.channel !== "email" || d.sourceType === "notification";
-    if (!automatedOrPhone) return false;
+    if (!automatedOrPhone || d.sourceType === "test") return false;
     const opens = nextSendableInstant(now, { start: s.sendWindowStart, end: s.sendWindowEnd }, tz);
     if (opens.getTime() === now.getTime()) return false;
     await requeue(db, d.id, opts.owner, now, opens, { waiting: `waiting for the sending window (${s.sendWindowStart}–${s.sendWindowEnd} ${tz})`, notAnAttempt: true });
@@ -128,6 +180,7 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
     for (const group of groups) {
       const members = await emailGroup(db, group);
       const built = await build(members);
+      await pace("email", s);
       const outcomes = await providers.email.sendBatch(built.map((b) => b.message));
       for (const [i, b] of built.entries()) {
         const mine = claimed.find((d) => d.id === b.d.id);
@@ -160,6 +213,7 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
       const held = new Set(await beginEmailGroup(db, built.map((b) => ({ id: b.d.id, subject: b.message.subject })), opts.owner, started, group));
       const go = built.filter((b) => held.has(b.d.id));
       if (!go.length) continue;
+      await pace("email", s);
       const outcomes = await providers.email.sendBatch(go.map((b) => b.message));
       const done = clock();
       const sent = go.flatMap((b, j) => {
@@ -194,11 +248,16 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
         continue;
       }
       if (await outsideWindow(d, r.customer?.timeZone || r.job?.timeZone || s.timeZone, s, at, result)) continue;
+      if (channel === "sms" && (await lineType(d.toAddress!, at)) === "landline") {
+        if (await skipClaimed(db, d.id, opts.owner, at, "landline")) result.skipped++;
+        continue;
+      }
       if (text === null) {
         if (await failDelivery(db, d.id, opts.owner, at, "its message or notification was deleted before it could be sent")) result.failed++;
         continue;
       }
-      if (!(await beginAttempt(db, d, opts.owner, at, { body: text }))) continue;
+      await pace(channel, s);
+      if (!(await beginAttempt(db, d, opts.owner, clock(), { body: text }))) continue;
       const callback = `${composer.base}/webhooks/twilio/status?d=${d.id}`;
       const outcome =
         channel === "sms"
@@ -225,14 +284,18 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
       .onConflictDoUpdate({ target: [workerState.name, workerState.key], set: { value: String(now.getTime()), updatedAt: now } });
 
     const leaseUntil = new Date(now.getTime() + leaseMs);
-    const emailRequests = grant("email", 10, s, now);
-    if (emailRequests > 0) {
-      const claimed = await claimDue(db, "email", opts.owner, now, leaseUntil, emailRequests * EMAIL_BATCH);
+    // E-mail tokens are API requests (a batch of up to 100 is one); SMS and call tokens are messages.
+    const requests = Math.min(10, available("email", s, now));
+    if (requests > 0) {
+      const claimed = await claimDue(db, "email", opts.owner, now, leaseUntil, requests * EMAIL_BATCH);
       if (claimed.length) await sendEmails(claimed, s, now, result);
-    }
+    } else await throttled("email", s, now, result);
     for (const channel of ["sms", "voice"] as const) {
-      const n = grant(channel, 50, s, now);
-      if (n === 0) continue;
+      const n = Math.min(50, available(channel, s, now));
+      if (n === 0) {
+        await throttled(channel, s, now, result);
+        continue;
+      }
       const claimed = await claimDue(db, channel, opts.owner, now, leaseUntil, n);
       if (claimed.length) await sendPhone(channel, claimed, s, now, result);
     }
@@ -242,10 +305,12 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
   async function loop() {
     while (!stopped) {
       let busy = false;
+      let throttledMs: number | undefined;
       try {
         running = tick();
         const r = (await running) as TickResult;
         busy = r.sent + r.retried + r.failed + r.skipped > 0;
+        throttledMs = r.throttledMs;
       } catch (err) {
         log("error", "dispatcher tick failed", { error: String(err), stack: (err as Error).stack });
       } finally {
@@ -253,7 +318,7 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
       }
       if (stopped) break;
       await new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, busy ? 50 : (opts.idleMs ?? 1000));
+        timer = setTimeout(resolve, throttledMs !== undefined ? Math.max(5, throttledMs) : busy ? 20 : (opts.idleMs ?? 1000));
       });
     }
   }

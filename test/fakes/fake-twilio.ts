@@ -206,11 +206,14 @@ export class FakeTwilio {
     if (user !== this.accountSid || pass !== this.authToken) {
       return { ...error(401, 20003, "Authenticate"), headers: { "www-authenticate": 'Basic realm="Twilio API"' } };
     }
-    if (this.#limited()) return { ...error(429, 20429, "Too Many Requests"), headers: { "retry-after": "1" } };
+    const path = decodeURIComponent(url.pathname);
+    // The sending rate is Twilio's throughput per sender: it limits new messages and calls,
+    // not Lookup or listing.
+    const sending = req.method === "POST" && /\/(Messages|Calls)\.json$/.test(path);
+    if (sending && this.#limited()) return { ...error(429, 20429, "Too Many Requests"), headers: { "retry-after": "1" } };
     const fault = this.#faults.shift();
     if (fault && !fault.afterAccept) return faultAnswer(fault);
 
-    const path = decodeURIComponent(url.pathname);
     const lookup = /^\/v2\/PhoneNumbers\/([^/]+)$/.exec(path);
     if (lookup && req.method === "GET") return this.#lookup(lookup[1]!, url.searchParams);
     const account = new RegExp(`^${API}([^/]+)/(Messages|Calls)\\.json$`).exec(path);

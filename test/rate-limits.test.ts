@@ -1,0 +1,64 @@
+// "Fast yet within the configured rates" (SPEC D3): with the fake Resend and Twilio enforcing
+// the same per-second limits the studio configured, a large send never gets a 429.
+import { afterAll, expect, test } from "bun:test";
+import { deliveryKey } from "../src/core/delivery-key.ts";
+import { createCustomer } from "../src/db/customers.ts";
+import { enqueueDeliveries } from "../src/db/outbox.ts";
+import { updateSettings } from "../src/db/settings.ts";
+import { createDispatcher } from "../src/dispatch/dispatcher.ts";
+import { providersFromConfig } from "../src/dispatch/providers.ts";
+import { startFakeResend } from "./fakes/fake-resend.ts";
+import { startFakeTwilio } from "./fakes/fake-twilio.ts";
+import { makeTestApp } from "./support/app.ts";
+
+const resend = startFakeResend();
+const twilio = startFakeTwilio();
+afterAll(() => {
+  resend.stop();
+  twilio.stop();
+});
+
+test(
+  "1,000 e-mails and 40 SMS at 5 requests/s and 20 SMS/s: all sent, not one 429",
+  async () => {
+    const t = await makeTestApp({
+      env: {
+        RESEND_API_KEY: resend.apiKey,
+        RESEND_BASE_URL: resend.url,
+        EMAIL_FROM: "Studio <hi@studio.test>",
+        TWILIO_ACCOUNT_SID: twilio.accountSid,
+        TWILIO_AUTH_TOKEN: twilio.authToken,
+        TWILIO_FROM: "+17770001111",
+        TWILIO_BASE_URL: twilio.url!,
+      },
+    });
+    const now = new Date();
+    t.setNow(now);
+    const clock = () => new Date();
+    const deps = { ...t.deps, clock };
+    await updateSettings(t.db, { emailRatePerSecond: 5, smsRatePerSecond: 20, sendWindowStart: "00:00", sendWindowEnd: "24:00" }, now);
+    resend.setRateLimit(5);
+    twilio.setRateLimit(20);
+    const customer = await createCustomer(t.db, { first_name: "Ann", email: "ann@x.test" }, "test", now);
+    const entries = [
+      ...Array.from({ length: 1000 }, (_, i) => ({ key: deliveryKey({ kind: "test", id: "rate" }, { address: `p${i}@x.test` }, "email"), decision: { customerId: customer.id, channel: "email" as const, to: `p${i}@x.test`, skip: null }, dueAt: now, subject: "Hi", body: "Hello" })),
+      ...Array.from({ length: 40 }, (_, i) => ({ key: deliveryKey({ kind: "test", id: "rate" }, { address: `+1777000${String(i).padStart(4, "0")}` }, "sms"), decision: { customerId: customer.id, channel: "sms" as const, to: `+1777000${String(i).padStart(4, "0")}`, skip: null }, dueAt: now, body: "Hello" })),
+    ];
+    await enqueueDeliveries(t.db, { sourceType: "test" }, entries, now);
+    const dispatcher = createDispatcher(deps, providersFromConfig(t.deps.config, t.db, clock), { owner: "rate" });
+    let sent = 0;
+    let retried = 0;
+    const deadline = Date.now() + 30_000;
+    while (sent < 1040 && Date.now() < deadline) {
+      const r = await dispatcher.tick();
+      sent += r.sent;
+      retried += r.retried;
+      await Bun.sleep(r.throttledMs ?? 5);
+    }
+    expect(sent).toBe(1040);
+    expect(retried).toBe(0);
+    expect(resend.sent).toHaveLength(1000);
+    expect(twilio.sent).toHaveLength(40);
+  },
+  { timeout: 40_000 },
+);
