@@ -30,7 +30,8 @@ export type StudioLayoutProps = {
   preheader?: string;
   lang?: string;
   /** Per-recipient link hrefs; the placeholder tokens unless a renderer swaps in its own stand-ins. */
-  links?: LayoutLinks;
+  /** null for an e-mail to an address with no customer behind it (a test send): no personal links. */
+  links?: LayoutLinks | null;
 };
 
 export type LayoutLinks = { unsubscribe: string; preferences: string; viewInBrowser: string };
@@ -102,13 +103,15 @@ export function StudioLayout({ studio, bodyHtml, preheader, lang = "en", links =
       {preheader ? <Preview>{preheader}</Preview> : null}
       <Body style={{ backgroundColor: PAGE, margin: 0, padding: "16px 0", fontFamily: "Helvetica, Arial, sans-serif" }}>
         <Container style={{ maxWidth: "600px", width: "100%", backgroundColor: "#ffffff" }}>
-          <Section style={{ padding: "8px 24px", backgroundColor: PAGE }}>
-            <Text style={{ margin: 0, fontSize: "12px", lineHeight: "18px", textAlign: "right", color: MUTED }}>
-              <Link href={links.viewInBrowser} style={footerLink}>
-                View in browser
-              </Link>
-            </Text>
-          </Section>
+          {links ? (
+            <Section style={{ padding: "8px 24px", backgroundColor: PAGE }}>
+              <Text style={{ margin: 0, fontSize: "12px", lineHeight: "18px", textAlign: "right", color: MUTED }}>
+                <Link href={links.viewInBrowser} style={footerLink}>
+                  View in browser
+                </Link>
+              </Text>
+            </Section>
+          ) : null}
           <Section style={{ backgroundColor: brand, padding: "20px 24px" }}>
             {studio.logoUrl ? (
               <Img src={studio.logoUrl} alt={studio.name} height="48" style={{ height: "48px", width: "auto", maxWidth: "100%" }} />
@@ -146,15 +149,17 @@ export function StudioLayout({ studio, bodyHtml, preheader, lang = "en", links =
                 </Link>
               </Text>
             ) : null}
-            <Text style={{ ...footerText, marginTop: "12px" }}>
-              <Link href={links.unsubscribe} style={footerLink}>
-                Unsubscribe
-              </Link>
-              {" · "}
-              <Link href={links.preferences} style={footerLink}>
-                E-mail preferences
-              </Link>
-            </Text>
+            {links ? (
+              <Text style={{ ...footerText, marginTop: "12px" }}>
+                <Link href={links.unsubscribe} style={footerLink}>
+                  Unsubscribe
+                </Link>
+                {" · "}
+                <Link href={links.preferences} style={footerLink}>
+                  E-mail preferences
+                </Link>
+              </Text>
+            ) : null}
           </Section>
         </Container>
       </Body>

@@ -126,6 +126,16 @@ describe("Markdown body in the studio layout", () => {
     expect(text).toContain("Tom & Jerry <Photo> {{job.name}}");
   });
 
+  test("an e-mail with no customer behind it (a test send) has no unsubscribe, preferences or view links", async () => {
+    const variant = await renderEmailVariant({ ...markdownEmail, personalLinks: false });
+    const email = personalizeEmail(variant, {});
+    for (const part of [email.html, email.text]) {
+      expect(part).not.toContain("Unsubscribe");
+      expect(part).not.toContain("View in browser");
+      expect(part).toContain("412 Orchard Lane");
+    }
+  });
+
   test("a broken placeholder is refused rather than sent", async () => {
     await expect(renderEmailVariant({ ...markdownEmail, body: "Hi {{customer.first_name" })).rejects.toBeInstanceOf(TemplateSyntaxError);
     await expect(renderEmailVariant({ ...markdownEmail, subject: 'Hi {{customer.first_name | there}}' })).rejects.toBeInstanceOf(TemplateSyntaxError);

@@ -38,7 +38,7 @@ export async function createComposer(deps: Deps, s: StudioSettings, now: Date) {
         const src = await sourceText(deps.db, d);
         if (!src) continue;
         const r = rows.get(d.id)!;
-        const email = personalizeEmail(await cache.email(src), recipientValues(r, s, snippets, link, d.toAddress));
+        const email = personalizeEmail(await cache.email(src, d.customerId !== null), recipientValues(r, s, snippets, link, d.toAddress));
         out.push({ ...email, delivery: d, rows: r, unsubscribeUrl: d.customerId ? link("unsubscribe", d.customerId, d.id) : null });
       }
       return out;

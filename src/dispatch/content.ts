@@ -33,8 +33,10 @@ export function contentCache(studio: () => StudioSettings) {
   const emails = new Map<string, Promise<EmailVariant>>();
   const texts = new Map<string, CompiledTemplate>();
   return {
-    email(src: SourceText): Promise<EmailVariant> {
-      let v = emails.get(src.version);
+    /** `personalLinks` is false for mail without a customer behind it: there is no one to unsubscribe. */
+    email(src: SourceText, personalLinks: boolean): Promise<EmailVariant> {
+      const key = `${src.version}${personalLinks ? "" : ":anonymous"}`;
+      let v = emails.get(key);
       if (!v) {
         const s = studio();
         v = renderEmailVariant({
@@ -42,9 +44,10 @@ export function contentCache(studio: () => StudioSettings) {
           body: src.body,
           format: "markdown",
           studio: { name: s.name, postalAddress: s.postalAddress, phone: s.phone, website: s.website, brandColor: s.brandColor },
+          personalLinks,
         });
-        v.catch(() => emails.delete(src.version));
-        emails.set(src.version, v);
+        v.catch(() => emails.delete(key));
+        emails.set(key, v);
       }
       return v;
     },

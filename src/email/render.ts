@@ -17,6 +17,8 @@ export type EmailVariantInput = {
   studio: StudioBranding;
   preheader?: string;
   lang?: string;
+  /** False for mail to an address without a customer (a test send): no unsubscribe or view links. */
+  personalLinks?: boolean;
 };
 
 export type PersonalizedEmail = { subject: string; html: string; text: string };
@@ -50,11 +52,14 @@ export async function renderEmailVariant(input: EmailVariantInput): Promise<Emai
   const guard = tokenGuard();
   const bodyHtml = sanitizeBody(input.body, input.format, guard);
   const preheader = input.preheader ? fitPreheader(guard.protect(input.preheader)) : undefined;
-  const links = {
-    unsubscribe: guard.protect(LINK_TOKENS.unsubscribe),
-    preferences: guard.protect(LINK_TOKENS.preferences),
-    viewInBrowser: guard.protect(LINK_TOKENS.viewInBrowser),
-  };
+  const links =
+    input.personalLinks === false
+      ? null
+      : {
+          unsubscribe: guard.protect(LINK_TOKENS.unsubscribe),
+          preferences: guard.protect(LINK_TOKENS.preferences),
+          viewInBrowser: guard.protect(LINK_TOKENS.viewInBrowser),
+        };
   const email = createElement(StudioLayout, { studio: input.studio, bodyHtml, preheader, lang: input.lang, links });
   const [html, text] = await Promise.all([
     render(email),
