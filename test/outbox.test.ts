@@ -41,6 +41,27 @@ describe("outbox", () => {
     expect(await t.db.select().from(deliveries)).toHaveLength(3);
   });
 
+  test("a staggered send spreads what will be sent over batches; skipped rows take no slot", async () => {
+    const { t, ids } = await setup(5);
+    await t.db.insert(suppressions).values({ channel: "email", address: "c1@x.test", reason: "bounced", source: "resend" });
+    const decisions = decideRecipients(await loadCandidates(t.db, ids), "email", { requireConsent: true });
+    await enqueueDeliveries(
+      t.db,
+      { sourceType: "message" },
+      decisions.map((d) => ({ key: deliveryKey({ kind: "message", messageId: 2 }, { customerId: d.customerId }, "email"), decision: d, dueAt: t0 })),
+      t0,
+      { batchSize: 2, intervalSeconds: 60 },
+    );
+    const rows = await t.db.select().from(deliveries).orderBy(deliveries.customerId);
+    expect(rows.map((r) => [r.status, (r.dueAt.getTime() - t0.getTime()) / 1000])).toEqual([
+      ["queued", 0],
+      ["skipped", 0],
+      ["queued", 0],
+      ["queued", 60],
+      ["queued", 60],
+    ]);
+  });
+
   test("every recipient not sent to is recorded with the reason", async () => {
     const { t, ids } = await setup(3);
     await t.db.insert(suppressions).values({ channel: "sms", address: "+15551230001", reason: "stop_keyword", source: "twilio" });

@@ -2,6 +2,7 @@
 // send, claimed with leases, and acknowledged only by the worker that still holds the lease.
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Candidate, Decision } from "../core/recipients.ts";
+import { staggeredDueAt } from "../core/stagger.ts";
 import type { Db } from "./client.ts";
 import { type Channel, customers, deliveries, deliveryEvents, phoneLookups, suppressions } from "./schema.ts";
 
@@ -23,8 +24,14 @@ const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / CHUNK)
 /**
  * Writes one delivery per entry in a single transaction: queued when it will be sent, skipped
  * with its reason when not. A key that exists already is left alone (a repeat is a no-op).
+ * With `stagger` (the studio's batch size and interval), sends are spread from each due time.
  */
-export async function enqueueDeliveries(db: Db, source: OutboxSource, entries: OutboxEntry[], now: Date) {
+export async function enqueueDeliveries(db: Db, source: OutboxSource, entries: OutboxEntry[], now: Date, stagger?: { batchSize: number; intervalSeconds: number }) {
+  if (stagger) {
+    // Spread what will be sent over batches; skipped rows take no place in the schedule.
+    let index = 0;
+    entries = entries.map((e) => (e.decision.skip ? e : { ...e, dueAt: staggeredDueAt(e.dueAt, index++, stagger) }));
+  }
   let created = 0;
   await db.transaction(async (tx) => {
     for (const part of chunks(entries)) {
