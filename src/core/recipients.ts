@@ -1,18 +1,9 @@
 // Who gets a message on a channel, and why not (SPEC D2, O3): a pure decision per candidate,
 // so the outbox can record a reason for every recipient it will not send to.
-import type { Channel } from "../db/schema.ts";
+import { type Channel, SUPPRESSION_REASONS } from "../db/schema.ts";
 
-export const SKIP_REASONS = [
-  "no_address",
-  "no_consent",
-  "unsubscribed",
-  "bounced",
-  "complained",
-  "stop_keyword",
-  "invalid_address",
-  "landline",
-  "duplicate_address",
-] as const;
+/** Why a recipient is not sent to: every suppression reason, plus what the audience rules find. */
+export const SKIP_REASONS = ["no_address", "no_consent", ...SUPPRESSION_REASONS, "duplicate_address"] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export const SKIP_REASON_LABELS: Record<SkipReason, string> = {
