@@ -1,20 +1,24 @@
-// The in-process background loop (croner). For now it keeps house and reports liveness to
-// /healthz; the automation and the dispatcher hang their work on the same tick later.
+// The in-process background loop (croner): every two seconds it runs the automation (so an
+// "immediately" notification goes out within seconds of its event), keeps house, and reports
+// liveness to /healthz. The dispatcher sends what the automation queued.
 import { Cron } from "croner";
 import { lt } from "drizzle-orm";
+import { runAutomation } from "./automation/run.ts";
 import type { Deps } from "./deps.ts";
 import { sessions } from "./db/schema.ts";
 
 export type Scheduler = { stop: () => Promise<void>; tick: () => Promise<void> };
 
-/** Runs `tick` every 15 seconds; one tick at a time, errors logged, never fatal. */
+/** Runs `tick` every 2 seconds; one tick at a time, errors logged, never fatal. */
 export function startScheduler(deps: Deps): Scheduler {
   const tick = async () => {
     const now = deps.clock();
+    const done = await runAutomation(deps, now);
+    if (done.fired || done.missed) deps.log("info", "automation", { ...done });
     await deps.db.delete(sessions).where(lt(sessions.expiresAt, now));
     deps.health.schedulerLastTickAt = now;
   };
-  const job = new Cron("*/15 * * * * *", { name: "pigeon-tick", protect: true, catch: (err) => deps.log("error", "scheduler tick failed", { error: String(err) }) }, tick);
+  const job = new Cron("*/2 * * * * *", { name: "pigeon-tick", protect: true, catch: (err) => deps.log("error", "scheduler tick failed", { error: String(err) }) }, tick);
   void tick().catch((err) => deps.log("error", "scheduler tick failed", { error: String(err) }));
   return {
     tick,

@@ -24,6 +24,7 @@ describe("schema", () => {
       "jobs",
       "login_attempts",
       "messages",
+      "notification_runs",
       "notifications",
       "orders",
       "phone_lookups",

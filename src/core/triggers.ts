@@ -106,7 +106,10 @@ export const timeOfDay = z
 
 export type Timing = { trigger: Trigger; offsetDays: number; offsetHours: number; timeOfDay: string };
 
-const DAY = 86_400_000;
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+const hhmm = (p: { hour: number; minute: number }) => `${String(p.hour).padStart(2, "0")}:${String(p.minute).padStart(2, "0")}`;
 
 function addCalendarDays(day: { year: number; month: number; day: number }, n: number) {
   const d = new Date(Date.UTC(day.year, day.month - 1, day.day + n));
@@ -125,10 +128,18 @@ export function notificationMoment(t: Timing, anchor: { date?: string | null; at
   if (info.unit === "hours") {
     const at = anchor.at;
     if (!at) return null;
-    const shifted = new Date(at.getTime() + sign * (t.offsetHours * 3600_000 + t.offsetDays * DAY));
-    if (t.timeOfDay === "immediately" || t.offsetDays === 0) return shifted;
+    // Hours are exact durations: "24 hours before" is 24 h earlier, even across a DST change.
+    const shifted = new Date(at.getTime() + sign * t.offsetHours * HOUR);
+    if (t.offsetDays === 0) return shifted;
+    // Days are calendar days in `timeZone`, like the other triggers. This used to add 24 h per
+    // day and then read the local date, which is off by one near midnight across a DST change:
+    // an appointment at 00:30 the day after spring-forward, "2 days before at 18:00", went to
+    // 23:30 three days before and so gave 18:00 a day early (a day late around the autumn change).
     const p = zonedParts(shifted, timeZone);
-    return zonedTimeToInstant(p, t.timeOfDay, timeZone);
+    const day = addCalendarDays(p, sign * t.offsetDays);
+    if (t.timeOfDay !== "immediately") return zonedTimeToInstant(day, t.timeOfDay, timeZone);
+    // "immediately" keeps the anchor's wall-clock time, seconds included.
+    return new Date(zonedTimeToInstant(day, hhmm(p), timeZone).getTime() + (((shifted.getTime() % MINUTE) + MINUTE) % MINUTE));
   }
   if (info.anchor === "job_date") {
     if (!anchor.date) return null;
@@ -141,7 +152,7 @@ export function notificationMoment(t: Timing, anchor: { date?: string | null; at
   if (t.timeOfDay === "immediately" && t.offsetDays === 0) return at;
   const p = zonedParts(at, timeZone);
   const day = addCalendarDays(p, t.offsetDays);
-  const local = t.timeOfDay === "immediately" ? `${String(p.hour).padStart(2, "0")}:${String(p.minute).padStart(2, "0")}` : t.timeOfDay;
+  const local = t.timeOfDay === "immediately" ? hhmm(p) : t.timeOfDay;
   const moment = zonedTimeToInstant(day, local, timeZone);
   // "0 days after at 09:00" for an event at 15:00 means the next 09:00, not this morning's.
   return moment < at ? zonedTimeToInstant(addCalendarDays(day, 1), local, timeZone) : moment;

@@ -5,7 +5,7 @@ import { type Client, createClient } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { resourcePath } from "../resources.ts";
-import { waitingForLocks } from "./wait-for-lock.ts";
+import { retrying, waitingForLocks } from "./wait-for-lock.ts";
 import * as schema from "./schema.ts";
 
 export type Db = ReturnType<typeof drizzle<typeof schema>> & { $client: Client };
@@ -27,7 +27,12 @@ export async function openDatabase(url: string, authToken?: string): Promise<Db>
     await client.execute("PRAGMA journal_mode = WAL").catch(() => undefined);
     await client.execute("PRAGMA foreign_keys = ON");
   }
-  return drizzle(client, { schema, casing: "snake_case" }) as Db;
+  const db = drizzle(client, { schema, casing: "snake_case" }) as Db;
+  // Another process's write can still make a COMMIT fail as busy; the transaction is rolled
+  // back then, so it is run again from the start (transactions here only touch the database).
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn, config) => retrying(() => transaction(fn, config))) as Db["transaction"];
+  return db;
 }
 
 /** Applies the committed drizzle-kit migrations; a no-op when they are all applied. */

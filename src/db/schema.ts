@@ -251,7 +251,7 @@ export const events = sqliteTable(
     occurredAt: integer({ mode: "timestamp_ms" }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("events_job_idx").on(t.jobId, t.id), index("events_type_idx").on(t.type, t.id)],
+  (t) => [index("events_job_idx").on(t.jobId, t.id), index("events_type_idx").on(t.type, t.id), index("events_type_time_idx").on(t.type, t.occurredAt)],
 );
 
 export const appointments = sqliteTable(
@@ -456,6 +456,34 @@ export const messages = sqliteTable(
   (t) => [
     uniqueIndex("messages_external_id_unique").on(t.externalId),
     index("messages_status_send_idx").on(t.status, t.sendAt),
+  ],
+);
+
+/**
+ * One firing of a notification for a job (and, for per-customer and appointment triggers, one
+ * customer or appointment): when it was due, and whether it went out or was missed (SPEC P5–P7).
+ * Ids that do not apply are 0, so the unique index also holds for them.
+ */
+export const notificationRuns = sqliteTable(
+  "notification_runs",
+  {
+    id: id(),
+    notificationId: integer()
+      .notNull()
+      .references(() => notifications.id, { onDelete: "cascade" }),
+    jobId: integer().notNull().default(0),
+    customerId: integer().notNull().default(0),
+    appointmentId: integer().notNull().default(0),
+    dueAt: integer({ mode: "timestamp_ms" }).notNull(),
+    status: text({ enum: ["sent", "missed", "skipped"] }).notNull(),
+    queued: integer().notNull().default(0),
+    skipped: integer().notNull().default(0),
+    reason: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("notification_runs_unique").on(t.notificationId, t.jobId, t.customerId, t.appointmentId),
+    index("notification_runs_job_idx").on(t.jobId, t.notificationId),
   ],
 );
 

@@ -13,7 +13,8 @@ function isRetryable(err: unknown): boolean {
   return typeof code === "string" && (RETRYABLE.has(code) || code.startsWith("SQLITE_BUSY"));
 }
 
-async function retrying<T>(call: () => Promise<T>): Promise<T> {
+/** Runs `call`, waiting and trying again while the database is locked. */
+export async function retrying<T>(call: () => Promise<T>): Promise<T> {
   const started = Date.now();
   let pause = 1;
   for (;;) {
