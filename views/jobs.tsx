@@ -6,6 +6,7 @@ import { STATUS_LABELS } from "../src/core/jobs.ts";
 import { JOB_STATUSES, JOB_TYPES, type Album, type Customer, type Job, type Registration, type User } from "../src/db/schema.ts";
 import { Csrf, Field, FormErrors, Select, TextArea, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
+import { AutomatedNotifications, type PlannedNotification } from "./job-automation.tsx";
 import { Pager, withParams } from "./pager.tsx";
 
 type Common = { user: User; csrf: string };
@@ -183,6 +184,7 @@ export function JobPage(
     albumValues?: Values;
     flash?: { kind: "ok" | "bad" | "info"; text: string } | null;
     profileName: string | null;
+    automation: { items: PlannedNotification[]; timeZone: string; now: Date };
   },
 ) {
   const j = p.job;
@@ -247,6 +249,8 @@ export function JobPage(
           </dl>
         </div>
       </article>
+
+      <AutomatedNotifications jobId={j.id} profileName={p.profileName} items={p.automation.items} now={p.automation.now} timeZone={p.automation.timeZone} />
 
       <section id="albums">
         <h2>Albums</h2>

@@ -172,3 +172,39 @@ export function momentState(moment: Date, now: Date, graceMs: number): "ahead" |
   if (moment > now) return "ahead";
   return now.getTime() - moment.getTime() > graceMs ? "missed" : "due";
 }
+
+const CHANNEL_WORDS: Record<Channel, string> = { email: "E-mail", sms: "SMS", voice: "Voice call" };
+
+/** A notification's timing in words, e.g. "7 days before the archive date at 09:00". */
+export function describeTiming(t: Timing): string {
+  const info = TRIGGER_INFO[t.trigger];
+  const at = t.timeOfDay === "immediately" ? "" : ` at ${t.timeOfDay}`;
+  const n = info.unit === "hours" ? t.offsetHours + t.offsetDays * 24 : t.offsetDays;
+  const unit = info.unit === "hours" ? (n === 1 ? "hour" : "hours") : Math.abs(n) === 1 ? "day" : "days";
+  const what: Record<Trigger, string> = {
+    job_selling: "the job is set to selling",
+    job_archiving: "the archive date",
+    picture_day: "picture day",
+    photos_available: "the customer's photos are available",
+    customer_registered: "the customer registers",
+    coupon_deadline: "the coupon deadline",
+    shipping_deadline: "the shipping deadline",
+    order_placed: "an order is placed",
+    appointment_booked: "the appointment is booked",
+    appointment_reminder: "the appointment",
+    appointment_followup: "the appointment",
+  };
+  if (n === 0) {
+    if (info.anchor === "job_date") return `On ${what[t.trigger]}${at || " at 09:00"}`;
+    return `${t.timeOfDay === "immediately" ? "Immediately when" : "When"} ${what[t.trigger]}${at ? `, then${at}` : ""}`;
+  }
+  const direction = info.direction === "either" ? (n < 0 ? "before" : "after") : info.direction;
+  return `${Math.abs(n)} ${unit} ${direction} ${what[t.trigger]}${at}`;
+}
+
+/** "E-mail · 7 days before the archive date at 09:00 · potential buyers · only with photos available" */
+export function describeNotification(n: Timing & { channel: Channel; audience: Audience; condition: Condition }): string {
+  const parts = [CHANNEL_WORDS[n.channel], describeTiming(n), AUDIENCE_LABELS[n.audience].toLowerCase()];
+  if (n.condition !== "any") parts.push(CONDITION_LABELS[n.condition].toLowerCase());
+  return parts.join(" · ");
+}

@@ -22,7 +22,11 @@ import {
   listJobs,
   updateJob,
 } from "../db/jobs.ts";
+import { jobAutomation, skippedFor } from "../db/job-automation.ts";
 import { listProfileNames } from "../db/profiles.ts";
+import { getSettings } from "../db/settings.ts";
+import { notificationMoment, TRIGGER_INFO } from "../core/triggers.ts";
+import type { PlannedNotification } from "../../views/job-automation.tsx";
 import type { Job } from "../db/schema.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
@@ -75,6 +79,29 @@ function jobValues(job: Job): Values {
   };
 }
 
+/** The assigned profile's notifications with their plan and results for this job (SPEC P7). */
+async function plannedNotifications(c: Ctx, job: Job): Promise<{ items: PlannedNotification[]; timeZone: string; now: Date }> {
+  const { db, clock } = c.get("deps");
+  const settings = await getSettings(db);
+  const timeZone = job.timeZone || settings.timeZone;
+  if (!job.profileId) return { items: [], timeZone, now: clock() };
+  const { notifications, runs, counts } = await jobAutomation(db, job.id, job.profileId);
+  const items: PlannedNotification[] = [];
+  for (const n of notifications) {
+    const info = TRIGGER_INFO[n.trigger];
+    const moment = info.anchor === "job_date" && info.jobDate ? notificationMoment(n, { date: job[info.jobDate] }, timeZone) : null;
+    const mine = counts.filter((x) => x.notificationId === n.id);
+    items.push({
+      n,
+      moment,
+      runs: runs.filter((r) => r.notificationId === n.id),
+      counts: mine,
+      skipped: mine.some((x) => x.status === "skipped") ? await skippedFor(db, job.id, n.id) : [],
+    });
+  }
+  return { items, timeZone, now: clock() };
+}
+
 async function renderJob(c: Ctx, job: Job, extra: { albumErrors?: Record<string, string>; albumValues?: Values; flash?: { kind: "ok" | "bad" | "info"; text: string } } = {}, status: 200 | 422 = 200) {
   const { db } = c.get("deps");
   const [albums, registrations, registrationCount, history, profiles] = await Promise.all([
@@ -85,8 +112,9 @@ async function renderJob(c: Ctx, job: Job, extra: { albumErrors?: Record<string,
     listProfileNames(db),
   ]);
   const profileName = profiles.find((p) => p.id === job.profileId)?.name ?? null;
+  const automation = await plannedNotifications(c, job);
   return c.html(
-    JobPage({ user: c.get("user")!, csrf: c.get("csrfToken"), job, albums, registrations, registrationCount, history, profileName, ...extra }),
+    JobPage({ user: c.get("user")!, csrf: c.get("csrfToken"), job, albums, registrations, registrationCount, history, profileName, automation, ...extra }),
     status,
   );
 }

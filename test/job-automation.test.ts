@@ -1,0 +1,50 @@
+// The job page's "Automated notifications" (SPEC P7, P8): what goes when, what went to how
+// many, who was skipped and why — and a changed date re-plans what has not gone yet.
+import { expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { runAutomation } from "../src/automation/run.ts";
+import { createCustomer, upsertRegistration } from "../src/db/customers.ts";
+import { changeJobStatus, createJob } from "../src/db/jobs.ts";
+import { communicationProfiles, jobs, notifications } from "../src/db/schema.ts";
+import { updateSettings } from "../src/db/settings.ts";
+import { makeTestApp, signedInOwner } from "./support/app.ts";
+
+test("the job page shows each notification's plan, what went, and who was not reached with the reason", async () => {
+  const now = new Date("2026-09-10T15:00:00Z");
+  const t = await makeTestApp({ now });
+  await updateSettings(t.db, { timeZone: "America/Chicago" }, now);
+  const [profile] = await t.db.insert(communicationProfiles).values({ name: "School basics" }).returning();
+  await t.db.insert(notifications).values([
+    { profileId: profile!.id, trigger: "job_selling", channel: "email", subject: "Selling", body: "Hi" },
+    { profileId: profile!.id, trigger: "job_archiving", channel: "email", offsetDays: 7, timeOfDay: "09:00", subject: "Soon gone", body: "Hi" },
+    { profileId: profile!.id, trigger: "coupon_deadline", channel: "sms", offsetDays: 3, timeOfDay: "18:00", body: "Hi" },
+  ]);
+  const job = await createJob(t.db, { name: "Lincoln", type: "school", archive_date: "2026-12-01", profile_id: profile!.id }, {}, "ui", now);
+  const anna = await createCustomer(t.db, { first_name: "Anna", last_name: "Alder", email: "anna@x.test", consent: { email: true } }, "test", now);
+  const ben = await createCustomer(t.db, { first_name: "Ben", last_name: "Brook", consent: { email: true } }, "test", now);
+  for (const c of [anna, ben]) await upsertRegistration(t.db, { jobId: job.id, customerId: c.id, registeredAt: now }, "ui", now);
+  await changeJobStatus(t.db, job.id, "selling", {}, "ui", now);
+  await runAutomation(t.deps, now);
+
+  const b = await signedInOwner(t);
+  const page = (await b.get(`/jobs/${job.id}`)).text;
+  expect(page).toContain("Automated notifications");
+  expect(page).toContain("E-mail · Immediately when the job is set to selling · all customers");
+  expect(page).toMatch(/Went Thu, Sep 10, 2026, 10:00\s?AM/);
+  expect(page).toContain("1 no address for this channel");
+  expect(page).toContain("Ben Brook");
+  expect(page).toContain("E-mail · 7 days before the archive date at 09:00 · all customers");
+  expect(page).toMatch(/Goes Tue, Nov 24, 2026, 9:00\s?AM/);
+  expect(page).toContain("Not planned: the job has no coupon deadline");
+
+  // P8: a new archive date re-plans the reminder.
+  await t.db.update(jobs).set({ archiveDate: "2026-12-20" }).where(eq(jobs.id, job.id));
+  expect((await b.get(`/jobs/${job.id}`)).text).toMatch(/Goes Sun, Dec 13, 2026, 9:00\s?AM/);
+});
+
+test("a job without a profile says how to get automated notifications", async () => {
+  const t = await makeTestApp();
+  const job = await createJob(t.db, { name: "Plain", type: "event" }, {}, "ui", t.deps.clock());
+  const b = await signedInOwner(t);
+  expect((await b.get(`/jobs/${job.id}`)).text).toContain("No communication profile is assigned.");
+});

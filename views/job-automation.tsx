@@ -1,0 +1,98 @@
+/** @jsxImportSource hono/jsx */
+// The job page's "Automated notifications" section (SPEC P7): for each notification of the
+// assigned profile, when it goes or went, to how many, who was skipped and why.
+import { SKIP_REASON_LABELS, type SkipReason } from "../src/core/recipients.ts";
+import { describeNotification, TRIGGER_INFO } from "../src/core/triggers.ts";
+import type { notificationRuns, notifications } from "../src/db/schema.ts";
+
+type Notification = typeof notifications.$inferSelect;
+type Run = typeof notificationRuns.$inferSelect;
+export type PlannedNotification = {
+  n: Notification;
+  /** The moment for a job-wide trigger, when the job has the date it needs. */
+  moment: Date | null;
+  runs: Run[];
+  counts: { status: string; skipReason: string | null; n: number }[];
+  skipped: { customerId: number; firstName: string; lastName: string; reason: string | null }[];
+};
+
+const when = (d: Date, tz: string) =>
+  new Intl.DateTimeFormat("en-US", { timeZone: tz, weekday: "short", month: "short", day: "numeric", year: "numeric", hour: "numeric", minute: "2-digit" }).format(d);
+
+function Status({ p, now, tz }: { p: PlannedNotification; now: Date; tz: string }) {
+  const info = TRIGGER_INFO[p.n.trigger];
+  if (!p.n.active) return <span class="badge">Switched off</span>;
+  if (info.perCustomer) {
+    const sent = p.runs.filter((r) => r.status === "sent").length;
+    return <span>Per customer, when it happens · fired {sent} time{sent === 1 ? "" : "s"} so far</span>;
+  }
+  const run = p.runs[0];
+  if (run?.status === "missed") return <span class="badge no">Missed · {run.reason}</span>;
+  if (run) return <span>Went {when(run.createdAt, tz)}{run.status === "skipped" ? ` · ${run.reason}` : ""}</span>;
+  if (!p.moment) return <span class="muted">Not planned: the job has no {info.jobDate === "archiveDate" ? "archive date" : info.jobDate === "shootDate" ? "picture day" : info.jobDate === "couponDeadline" ? "coupon deadline" : info.jobDate === "shippingDeadline" ? "shipping deadline" : "event for it yet"}</span>;
+  return p.moment > now ? <span>Goes {when(p.moment, tz)}</span> : <span class="muted">Its moment ({when(p.moment, tz)}) passed before it was planned</span>;
+}
+
+export function AutomatedNotifications(p: { jobId: number; profileName: string | null; items: PlannedNotification[]; now: Date; timeZone: string }) {
+  return (
+    <section id="automation">
+      <h2>Automated notifications</h2>
+      {!p.profileName ? (
+        <p class="muted">
+          No communication profile is assigned. <a href={`/jobs/${p.jobId}/edit`}>Choose one</a> to send automated notifications for this job.
+        </p>
+      ) : p.items.length === 0 ? (
+        <p class="muted">The profile “{p.profileName}” has no notifications yet.</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="striped">
+            <thead>
+              <tr>
+                <th>Notification</th>
+                <th>When</th>
+                <th class="num">Sent or queued</th>
+                <th>Not reached</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.items.map((item) => {
+                const sent = item.counts.filter((c) => c.status !== "skipped").reduce((a, c) => a + c.n, 0);
+                const skipped = item.counts.filter((c) => c.status === "skipped");
+                return (
+                  <tr>
+                    <td>{describeNotification(item.n)}</td>
+                    <td>
+                      <Status p={item} now={p.now} tz={p.timeZone} />
+                    </td>
+                    <td class="num">{sent}</td>
+                    <td>
+                      {skipped.length === 0 ? (
+                        "—"
+                      ) : (
+                        <details>
+                          <summary>
+                            {skipped.map((c) => `${c.n} ${SKIP_REASON_LABELS[c.skipReason as SkipReason]?.toLowerCase() ?? c.skipReason}`).join(", ")}
+                          </summary>
+                          <ul>
+                            {item.skipped.map((s) => (
+                              <li>
+                                <a href={`/customers/${s.customerId}`}>
+                                  {s.firstName} {s.lastName}
+                                </a>{" "}
+                                <span class="muted">— {SKIP_REASON_LABELS[s.reason as SkipReason] ?? s.reason}</span>
+                              </li>
+                            ))}
+                          </ul>
+                        </details>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
