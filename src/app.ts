@@ -18,6 +18,7 @@ import { dashboardRoutes } from "./routes/dashboard.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
+import { profileRoutes } from "./routes/profiles.ts";
 import { settingsMessagingRoutes } from "./routes/settings-messaging.ts";
 import { settingsRoutes } from "./routes/settings.ts";
 import { staticRoutes } from "./routes/static.ts";
@@ -55,6 +56,7 @@ export function createApp(deps: Deps) {
   ui.route("/customers/import", customerImportRoutes);
   ui.route("/customers", customerRoutes);
   ui.route("/appointments", appointmentRoutes);
+  ui.route("/profiles", profileRoutes);
   ui.route("/outbox", outboxRoutes);
   ui.route("/settings/messaging", settingsMessagingRoutes);
   ui.route("/settings", settingsRoutes);

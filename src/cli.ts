@@ -10,6 +10,7 @@ import { type Db, migrateDatabase, openDatabase } from "./db/client.ts";
 import { countUsers, createApiKey, createUser, findUserByEmail } from "./db/auth.ts";
 import { audit } from "./db/audit.ts";
 import { loadDemoData } from "./db/demo.ts";
+import { ensureBuiltinProfiles } from "./db/builtin-profiles.ts";
 import { randomToken } from "./core/crypto.ts";
 import { email } from "./core/validation.ts";
 import { createDispatcher } from "./dispatch/dispatcher.ts";
@@ -50,6 +51,7 @@ const COMMAND_HELP: Record<string, string> = {
 async function openMigrated(config: Config): Promise<Db> {
   const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
   await migrateDatabase(db);
+  await ensureBuiltinProfiles(db, new Date());
   return db;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { events, jobs } from "../src/db/schema.ts";
+import { createJob } from "../src/db/jobs.ts";
+import { events, jobs, studioSettings } from "../src/db/schema.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
 
 const validJob = {
@@ -61,6 +62,23 @@ describe("jobs", () => {
     expect(res.status).toBe(413);
     expect(res.text).toContain("larger than 1 MB");
     expect(await t.db.select().from(jobs)).toHaveLength(0);
+  });
+
+  test("a new job gets the studio's default profile unless someone chose otherwise", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    const standard = (await t.db.query.communicationProfiles.findMany()).find((p) => p.name === "Standard")!;
+    await t.db.update(studioSettings).set({ defaultProfileId: standard.id });
+    const form = await b.get("/jobs/new");
+    expect(form.text).toContain(`<option value="${standard.id}" selected="">Standard</option>`);
+    await b.post("/jobs", { ...validJob, name: "Chose none", profile_id: "" });
+    const viaApi = await createJob(t.db, { name: "From the shop", type: "school" }, {}, "api", t.deps.clock());
+    const rows = await t.db.select().from(jobs).orderBy(jobs.id);
+    expect(rows.map((j) => [j.name, j.profileId])).toEqual([
+      ["Chose none", null],
+      ["From the shop", standard.id],
+    ]);
+    expect(viaApi.profileId).toBe(standard.id);
   });
 
   test("a profile that does not exist is named beside its field", async () => {

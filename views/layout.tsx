@@ -21,6 +21,7 @@ const nav: { section: NonNullable<PageProps["section"]>; href: string; label: st
   { section: "jobs", href: "/jobs", label: "Jobs" },
   { section: "customers", href: "/customers", label: "Customers" },
   { section: "appointments", href: "/appointments", label: "Appointments" },
+  { section: "communication", href: "/profiles", label: "Profiles" },
   { section: "outbox", href: "/outbox", label: "Outbox" },
   { section: "settings", href: "/settings", label: "Settings" },
 ];

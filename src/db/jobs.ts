@@ -94,9 +94,11 @@ async function recordTransition(tx: Tx | Db, job: Job, to: JobStatus, actor: Act
 /** Creates a job; a job created straight into selling records that transition too. */
 export async function createJob(db: Db, f: JobFields, actor: Actor, source: "ui" | "api" | "demo" | "cli", now: Date, externalId?: string) {
   return db.transaction(async (tx) => {
+    // No profile given at all (not even "none") means the studio's default profile (SPEC P1).
+    const profileId = f.profile_id === undefined ? ((await tx.query.studioSettings.findFirst())?.defaultProfileId ?? null) : f.profile_id;
     const [job] = await tx
       .insert(jobs)
-      .values({ ...columns(f, now), status: "planning", externalId: externalId ?? null, createdAt: now, updatedAt: now })
+      .values({ ...columns(f, now), profileId, status: "planning", externalId: externalId ?? null, createdAt: now, updatedAt: now })
       .returning();
     if (f.status && f.status !== "planning") await recordTransition(tx, job!, f.status, actor, source, now);
     return (await tx.query.jobs.findFirst({ where: eq(jobs.id, job!.id) }))!;

@@ -131,7 +131,8 @@ export const jobRoutes = new Hono<AppEnv>()
   })
   .get("/new", async (c) => {
     const profiles = await listProfileNames(c.get("deps").db);
-    const values: Values = { type: "school", status: "planning", year: String(c.get("deps").clock().getUTCFullYear()) };
+    const defaultProfile = (await getSettings(c.get("deps").db)).defaultProfileId;
+    const values: Values = { type: "school", status: "planning", year: String(c.get("deps").clock().getUTCFullYear()), profile_id: defaultProfile ? String(defaultProfile) : "" };
     return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values, errors: {}, profiles }));
   })
   .post("/", async (c) => {

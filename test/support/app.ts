@@ -2,6 +2,7 @@
 // and a small browser-like client that keeps cookies and echoes the CSRF token.
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
+import { ensureBuiltinProfiles } from "../../src/db/builtin-profiles.ts";
 import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
 import type { Deps } from "../../src/deps.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -12,6 +13,7 @@ export async function makeTestApp(opts: { now?: Date; env?: Record<string, strin
   const db = await openDatabase(":memory:");
   await migrateDatabase(db);
   let now = opts.now ?? new Date("2026-09-01T10:00:00Z");
+  await ensureBuiltinProfiles(db, now);
   const deps: Deps = {
     db,
     config: loadConfig({ PUBLIC_URL: "http://localhost", ...opts.env }),

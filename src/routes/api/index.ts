@@ -11,6 +11,7 @@ import { eventRoutes } from "./events.ts";
 import { limitBody } from "./input.ts";
 import { jobRoutes } from "./jobs.ts";
 import { orderRoutes } from "./orders.ts";
+import { profileRoutes } from "./profiles.ts";
 import { registrationRoutes } from "./registrations.ts";
 
 export const apiRoutes = new Hono<AppEnv>();
@@ -22,6 +23,7 @@ apiRoutes.route("/registrations", registrationRoutes);
 apiRoutes.route("/orders", orderRoutes);
 apiRoutes.route("/appointments", appointmentRoutes);
 apiRoutes.route("/events", eventRoutes);
+apiRoutes.route("/profiles", profileRoutes);
 // Without this an unknown API path would fall through to the staff UI's login redirect.
 apiRoutes.all("*", () => {
   throw new ApiError(404, "No such endpoint.");
