@@ -1,8 +1,10 @@
 // The in-process background loop (croner): every two seconds it runs the automation (so an
-// "immediately" notification goes out within seconds of its event), keeps house, and reports
+// "immediately" notification goes out within seconds of its event), starts armed one-time
+// messages whose time has come, keeps house, and reports
 // liveness to /healthz. The dispatcher sends what the automation queued.
 import { Cron } from "croner";
 import { lt } from "drizzle-orm";
+import { runOneTimeMessages } from "./automation/one-time.ts";
 import { runAutomation } from "./automation/run.ts";
 import type { Deps } from "./deps.ts";
 import { sessions } from "./db/schema.ts";
@@ -15,6 +17,7 @@ export function startScheduler(deps: Deps): Scheduler {
     const now = deps.clock();
     const done = await runAutomation(deps, now);
     if (done.fired || done.missed) deps.log("info", "automation", { ...done });
+    await runOneTimeMessages(deps, now);
     await deps.db.delete(sessions).where(lt(sessions.expiresAt, now));
     deps.health.schedulerLastTickAt = now;
   };

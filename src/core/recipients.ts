@@ -3,7 +3,7 @@
 import { type Channel, SUPPRESSION_REASONS } from "../db/schema.ts";
 
 /** Why a recipient is not sent to: every suppression reason, plus what the audience rules find. */
-export const SKIP_REASONS = ["no_address", "no_consent", ...SUPPRESSION_REASONS, "duplicate_address"] as const;
+export const SKIP_REASONS = ["no_address", "no_consent", ...SUPPRESSION_REASONS, "duplicate_address", "cancelled", "sms_sent_instead"] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export const SKIP_REASON_LABELS: Record<SkipReason, string> = {
@@ -16,6 +16,8 @@ export const SKIP_REASON_LABELS: Record<SkipReason, string> = {
   invalid_address: "Invalid address",
   landline: "Landline (cannot receive SMS)",
   duplicate_address: "Same address as another recipient",
+  cancelled: "The message was cancelled before it was sent",
+  sms_sent_instead: "Got the SMS instead (calls only where SMS cannot go)",
 };
 
 export type Candidate = {

@@ -1,11 +1,10 @@
 // Suppressions (SPEC C3, D9): one active row per channel and address; a re-subscribe clears it
 // and keeps the history.
 import { and, eq, isNull } from "drizzle-orm";
-import type { SkipReason } from "../core/recipients.ts";
 import type { Db } from "./client.ts";
-import { type Channel, customers, suppressions } from "./schema.ts";
+import { type Channel, customers, type SUPPRESSION_REASONS, suppressions } from "./schema.ts";
 
-type Reason = Exclude<SkipReason, "no_address" | "no_consent" | "duplicate_address">;
+type Reason = (typeof SUPPRESSION_REASONS)[number];
 
 /** Suppresses an address on a channel; a second suppression of the same address is a no-op. */
 export async function suppress(db: Db, s: { channel: Channel; address: string; reason: Reason; source: string; customerId?: number | null; detail?: string }, now: Date) {

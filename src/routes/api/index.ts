@@ -1,6 +1,7 @@
 // The JSON API v1 (SPEC I1, I3): bearer keys instead of sessions, JSON in and out, one
 // sub-app per resource. Mounted at /api/v1 ahead of the staff UI.
 import { Hono } from "hono";
+import { deliveryApiRoutes, messageApiRoutes } from "./messages.ts";
 import { requireApiKey } from "../../http/api-auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { ApiError } from "../../http/errors.ts";
@@ -24,6 +25,8 @@ apiRoutes.route("/orders", orderRoutes);
 apiRoutes.route("/appointments", appointmentRoutes);
 apiRoutes.route("/events", eventRoutes);
 apiRoutes.route("/profiles", profileRoutes);
+apiRoutes.route("/messages", messageApiRoutes);
+apiRoutes.route("/deliveries", deliveryApiRoutes);
 // Without this an unknown API path would fall through to the staff UI's login redirect.
 apiRoutes.all("*", () => {
   throw new ApiError(404, "No such endpoint.");

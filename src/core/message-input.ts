@@ -1,0 +1,59 @@
+// A one-time message as the compose form and the API send it (SPEC O2, O5, I3): checked once,
+// here, so both refuse the same things with the same words.
+import { z } from "zod";
+import { CHANNELS } from "../db/schema.ts";
+import { messageFilters } from "./message-filters.ts";
+import { toE164 } from "./phone.ts";
+import { checkTemplate } from "./placeholders.ts";
+import { instant, optionalText, requiredText } from "./validation.ts";
+
+const channelList = z.preprocess(
+  (v) => (typeof v === "string" ? [v] : v),
+  z.array(z.enum(CHANNELS, { error: "must be email, sms or voice" }), { error: "choose at least one channel" }).min(1, "choose at least one channel"),
+);
+
+export const messageInput = (snippetKeys: readonly string[]) =>
+  z
+    .object({
+      name: requiredText(200, "An internal name"),
+      channels: channelList,
+      subject: optionalText(300),
+      body: optionalText(50_000),
+      voice_script: optionalText(5_000),
+      call_only_if_no_sms: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()).default(false),
+      filters: z.preprocess((v) => v ?? {}, messageFilters).default({}),
+      to_address: optionalText(254),
+      send_at: z.preprocess((v) => (v === "" || v === null ? undefined : v), instant.optional()),
+      job_id: z.preprocess((v) => (v === "" || v === null ? undefined : typeof v === "string" ? Number(v) : v), z.number().int().positive().optional()),
+    })
+    .superRefine((m, ctx) => {
+      const channels = new Set(m.channels);
+      if (channels.has("email") && !m.subject) ctx.addIssue({ code: "custom", path: ["subject"], message: "An e-mail needs a subject" });
+      if ((channels.has("email") || channels.has("sms")) && !m.body) ctx.addIssue({ code: "custom", path: ["body"], message: "Write the message" });
+      if (channels.has("voice") && !m.voice_script && !m.body) ctx.addIssue({ code: "custom", path: ["voice_script"], message: "Write what the call says" });
+      if (m.call_only_if_no_sms && !(channels.has("sms") && channels.has("voice"))) {
+        ctx.addIssue({ code: "custom", path: ["call_only_if_no_sms"], message: "needs both SMS and voice" });
+      }
+      for (const field of ["subject", "body", "voice_script"] as const) {
+        const text = m[field];
+        if (!text) continue;
+        const problem = checkTemplate(text, "one_time_message", snippetKeys)[0];
+        if (problem) ctx.addIssue({ code: "custom", path: [field], message: problem.message });
+      }
+      if (m.to_address) {
+        const isEmail = /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(m.to_address);
+        if (!isEmail && !toE164(m.to_address)) ctx.addIssue({ code: "custom", path: ["to_address"], message: "must be an e-mail address or a phone number" });
+        if (isEmail && (channels.has("sms") || channels.has("voice"))) ctx.addIssue({ code: "custom", path: ["channels"], message: "an e-mail address can only get e-mail" });
+        if (!isEmail && channels.has("email")) ctx.addIssue({ code: "custom", path: ["channels"], message: "a phone number cannot get e-mail" });
+      }
+    });
+
+export type MessageInput = z.infer<ReturnType<typeof messageInput>>;
+
+/** Activation rules (SPEC O5): a send time in the past is refused rather than sent late. */
+export function activationProblem(m: { sendAt: Date | null; status: string }, recipients: number, now: Date): string | null {
+  if (m.status !== "draft") return `This message is ${m.status} already.`;
+  if (m.sendAt && m.sendAt.getTime() < now.getTime() - 60_000) return "The send time is in the past. Choose a new time or send it now.";
+  if (recipients === 0) return "Nobody would receive this message with these filters.";
+  return null;
+}

@@ -1,0 +1,163 @@
+// Named queries for one-time messages (SPEC §5): drafts, activation, the send's lifecycle
+// (pause, resume, cancel) and its report.
+import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
+import type { MessageInput } from "../core/message-input.ts";
+import { staggeredDueAt } from "../core/stagger.ts";
+import type { Db } from "./client.ts";
+import { customers, deliveries, messages } from "./schema.ts";
+
+export type Message = typeof messages.$inferSelect;
+
+const columns = (m: MessageInput) => ({
+  name: m.name,
+  channels: m.channels,
+  subject: m.subject ?? "",
+  body: m.body ?? "",
+  voiceScript: m.voice_script ?? "",
+  callOnlyIfNoSms: m.call_only_if_no_sms,
+  filters: m.filters as Record<string, unknown>,
+  toAddress: m.to_address ?? null,
+  sendAt: m.send_at ?? null,
+  jobId: m.job_id ?? null,
+});
+
+export async function createMessage(db: Db, m: MessageInput, userId: number | null, now: Date, externalId?: string | null) {
+  const [row] = await db
+    .insert(messages)
+    .values({ ...columns(m), externalId: externalId ?? null, status: "draft", createdByUserId: userId, createdAt: now, updatedAt: now })
+    .returning();
+  return row!;
+}
+
+/** Edits a message that has not started sending; false when it has. */
+export async function updateMessage(db: Db, id: number, m: MessageInput, now: Date) {
+  const rows = await db
+    .update(messages)
+    .set({ ...columns(m), updatedAt: now })
+    .where(and(eq(messages.id, id), inArray(messages.status, ["draft", "scheduled"])))
+    .returning({ id: messages.id });
+  return rows.length === 1;
+}
+
+export async function getMessage(db: Db, id: number) {
+  return db.query.messages.findFirst({ where: eq(messages.id, id) });
+}
+
+export async function listMessages(db: Db, opts: { jobId?: number; limit?: number } = {}) {
+  return db
+    .select()
+    .from(messages)
+    .where(opts.jobId ? eq(messages.jobId, opts.jobId) : undefined)
+    .orderBy(desc(messages.id))
+    .limit(opts.limit ?? 100);
+}
+
+/** The explicit Send step (SPEC O5): arms a draft; it starts at its send time, or now. */
+export async function activateMessage(db: Db, id: number, userId: number | null, now: Date) {
+  const rows = await db
+    .update(messages)
+    .set({ status: "scheduled", activatedAt: now, activatedByUserId: userId, updatedAt: now })
+    .where(and(eq(messages.id, id), eq(messages.status, "draft")))
+    .returning();
+  return rows[0] ?? null;
+}
+
+/** Messages armed and due: the scheduler starts these. */
+export async function dueMessages(db: Db, now: Date) {
+  return db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.status, "scheduled"), sql`coalesce(${messages.sendAt}, 0) <= ${now.getTime()}`));
+}
+
+export async function setMessageStatus(db: Db, id: number, from: Message["status"][], to: Message["status"], now: Date) {
+  const rows = await db
+    .update(messages)
+    .set({ status: to, updatedAt: now })
+    .where(and(eq(messages.id, id), inArray(messages.status, from)))
+    .returning({ id: messages.id });
+  return rows.length === 1;
+}
+
+/** Pause (SPEC O5): queued deliveries of the message wait, visibly, until resumed. */
+export async function pauseMessage(db: Db, id: number, now: Date) {
+  return db.transaction(async (tx) => {
+    const ok = await setMessageStatus(tx as unknown as Db, id, ["sending"], "paused", now);
+    if (ok) {
+      await tx
+        .update(deliveries)
+        .set({ status: "held", waitingReason: "paused by staff", updatedAt: now })
+        .where(and(eq(deliveries.messageId, id), eq(deliveries.status, "queued")));
+    }
+    return ok;
+  });
+}
+
+/** Resume: what was held goes out again, staggered from now. */
+export async function resumeMessage(db: Db, id: number, now: Date, stagger: { batchSize: number; intervalSeconds: number }) {
+  return db.transaction(async (tx) => {
+    const ok = await setMessageStatus(tx as unknown as Db, id, ["paused"], "sending", now);
+    if (!ok) return false;
+    const held = await tx
+      .select({ id: deliveries.id })
+      .from(deliveries)
+      .where(and(eq(deliveries.messageId, id), eq(deliveries.status, "held")))
+      .orderBy(deliveries.id);
+    for (const [i, d] of held.entries()) {
+      await tx.update(deliveries).set({ status: "queued", waitingReason: null, dueAt: staggeredDueAt(now, i, stagger), updatedAt: now }).where(eq(deliveries.id, d.id));
+    }
+    return true;
+  });
+}
+
+/** Cancel: nothing more goes out; what had not gone is recorded as cancelled. */
+export async function cancelMessage(db: Db, id: number, now: Date) {
+  return db.transaction(async (tx) => {
+    const ok = await setMessageStatus(tx as unknown as Db, id, ["draft", "scheduled", "sending", "paused"], "cancelled", now);
+    if (ok) {
+      await tx
+        .update(deliveries)
+        .set({ status: "skipped", skipReason: "cancelled", waitingReason: null, updatedAt: now })
+        .where(and(eq(deliveries.messageId, id), inArray(deliveries.status, ["queued", "held"])));
+    }
+    return ok;
+  });
+}
+
+/** Totals by status and by skip reason (SPEC O7). */
+export async function messageTotals(db: Db, id: number) {
+  const rows = await db
+    .select({ status: deliveries.status, skipReason: deliveries.skipReason, channel: deliveries.channel, n: count() })
+    .from(deliveries)
+    .where(eq(deliveries.messageId, id))
+    .groupBy(deliveries.status, deliveries.skipReason, deliveries.channel);
+  const byStatus: Record<string, number> = {};
+  const bySkipReason: Record<string, number> = {};
+  for (const r of rows) {
+    byStatus[r.status] = (byStatus[r.status] ?? 0) + r.n;
+    if (r.skipReason) bySkipReason[r.skipReason] = (bySkipReason[r.skipReason] ?? 0) + r.n;
+  }
+  const total = rows.reduce((a, r) => a + r.n, 0);
+  const open = (byStatus.queued ?? 0) + (byStatus.sending ?? 0) + (byStatus.held ?? 0);
+  return { total, open, byStatus, bySkipReason, rows };
+}
+
+/** Everyone not reached by a message, with the reason — the report's "why not everyone" list. */
+export async function notReached(db: Db, id: number, limit = 100_000) {
+  return db
+    .select({
+      deliveryId: deliveries.id,
+      customerId: deliveries.customerId,
+      firstName: customers.firstName,
+      lastName: customers.lastName,
+      channel: deliveries.channel,
+      address: deliveries.toAddress,
+      status: deliveries.status,
+      reason: sql<string>`coalesce(${deliveries.skipReason}, ${deliveries.lastError}, ${deliveries.status})`,
+    })
+    .from(deliveries)
+    .leftJoin(customers, eq(customers.id, deliveries.customerId))
+    .where(and(eq(deliveries.messageId, id), inArray(deliveries.status, ["skipped", "failed", "bounced", "undelivered"])))
+    .orderBy(deliveries.channel, customers.lastName, customers.firstName)
+    .limit(limit);
+}

@@ -1,0 +1,105 @@
+// /api/v1/messages and /api/v1/deliveries (SPEC I3): one-time messages are created as drafts,
+// armed by an explicit send, and read back with their totals; deliveries are listed for
+// integrations that want to know who got what.
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { activationProblem, messageInput } from "../../core/message-input.ts";
+import { audit } from "../../db/audit.ts";
+import { audienceCustomerIds } from "../../db/message-audience.ts";
+import { activateMessage, createMessage, getMessage, type Message, messageTotals } from "../../db/messages.ts";
+import { loadSnippets } from "../../db/recipient-rows.ts";
+import { DELIVERY_STATUSES, deliveries } from "../../db/schema.ts";
+import type { AppEnv, Ctx } from "../../http/env.ts";
+import { ApiError } from "../../http/errors.ts";
+import { iso, jsonBody, parse, pathId } from "./input.ts";
+
+async function messageJson(c: Ctx, m: Message) {
+  const totals = await messageTotals(c.get("deps").db, m.id);
+  return {
+    id: m.id,
+    external_id: m.externalId,
+    name: m.name,
+    status: m.status,
+    channels: m.channels,
+    subject: m.subject,
+    body: m.body,
+    voice_script: m.voiceScript,
+    call_only_if_no_sms: m.callOnlyIfNoSms,
+    filters: m.filters,
+    to_address: m.toAddress,
+    job_id: m.jobId,
+    send_at: m.sendAt ? iso(m.sendAt) : null,
+    activated_at: m.activatedAt ? iso(m.activatedAt) : null,
+    totals: { deliveries: totals.total, open: totals.open, by_status: totals.byStatus, by_skip_reason: totals.bySkipReason },
+  };
+}
+
+async function loadMessage(c: Ctx) {
+  const m = await getMessage(c.get("deps").db, pathId(c, "message"));
+  if (!m) throw new ApiError(404, "There is no message with this id.");
+  return m;
+}
+
+export const messageApiRoutes = new Hono<AppEnv>()
+  .post("/", async (c) => {
+    const { db, clock } = c.get("deps");
+    const body = await jsonBody(c);
+    const input = parse(messageInput(Object.keys(await loadSnippets(db))), body);
+    if (input.send_at && input.send_at.getTime() < clock().getTime() - 60_000) throw new ApiError(422, "Some fields are not valid.", { send_at: "is in the past" });
+    const m = await createMessage(db, input, null, clock(), typeof body.external_id === "string" ? body.external_id : null);
+    await audit(db, { apiKeyId: c.get("apiKeyId") }, "created", "message", m.id);
+    return c.json(await messageJson(c, m), 201);
+  })
+  .get("/:id", async (c) => c.json(await messageJson(c, await loadMessage(c))))
+  // The explicit send step (SPEC O5): arms the draft; it starts at send_at, or at once.
+  .post("/:id/send", async (c) => {
+    const { db, clock } = c.get("deps");
+    const m = await loadMessage(c);
+    const now = clock();
+    const recipients = m.toAddress ? 1 : (await audienceCustomerIds(db, m.filters as never, now)).length;
+    const problem = activationProblem(m, recipients, now);
+    if (problem) throw new ApiError(409, problem);
+    const armed = await activateMessage(db, m.id, null, now);
+    if (!armed) throw new ApiError(409, "This message was changed meanwhile; read it again.");
+    await audit(db, { apiKeyId: c.get("apiKeyId") }, "activated", "message", m.id, { recipients });
+    return c.json(await messageJson(c, armed));
+  });
+
+const deliveryQuery = z.object({
+  customer_id: z.coerce.number({ error: "must be an id" }).int().positive("must be an id").optional(),
+  message_id: z.coerce.number({ error: "must be an id" }).int().positive("must be an id").optional(),
+  status: z.enum(DELIVERY_STATUSES, { error: `must be one of ${DELIVERY_STATUSES.join(", ")}` }).optional(),
+  before: z.coerce.number({ error: "must be an id" }).int().positive().optional(),
+  limit: z.coerce.number({ error: "must be a number" }).int().min(1, "must be 1 to 500").max(500, "must be 1 to 500").default(100),
+});
+
+export const deliveryApiRoutes = new Hono<AppEnv>().get("/", async (c) => {
+  const q = parse(deliveryQuery, c.req.query());
+  const where: SQL[] = [];
+  if (q.customer_id) where.push(eq(deliveries.customerId, q.customer_id));
+  if (q.message_id) where.push(eq(deliveries.messageId, q.message_id));
+  if (q.status) where.push(eq(deliveries.status, q.status));
+  if (q.before) where.push(lt(deliveries.id, q.before));
+  const rows = await c.get("deps").db.select().from(deliveries).where(and(...where)).orderBy(desc(deliveries.id)).limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  return c.json({
+    data: page.map((d) => ({
+      id: d.id,
+      message_id: d.messageId,
+      notification_id: d.notificationId,
+      job_id: d.jobId,
+      customer_id: d.customerId,
+      channel: d.channel,
+      to: d.toAddress,
+      status: d.status,
+      skip_reason: d.skipReason,
+      error: d.lastError,
+      provider: d.provider,
+      provider_message_id: d.providerMessageId,
+      created_at: iso(d.createdAt),
+      sent_at: d.sentAt ? iso(d.sentAt) : null,
+    })),
+    next_before: rows.length > q.limit ? page.at(-1)!.id : null,
+  });
+});

@@ -1,0 +1,77 @@
+// One-time messages through the API (SPEC I3, O5, O7): created as a draft, armed by the
+// explicit send, started by the scheduler, reported with totals by status and skip reason.
+import { describe, expect, test } from "bun:test";
+import { runOneTimeMessages } from "../../src/automation/one-time.ts";
+import { createCustomer, createOrder, upsertRegistration } from "../../src/db/customers.ts";
+import { databaseDevOutboxStore } from "../../src/db/dev-outbox-store.ts";
+import { createJob } from "../../src/db/jobs.ts";
+import { deliveries } from "../../src/db/schema.ts";
+import { createDispatcher } from "../../src/dispatch/dispatcher.ts";
+import { createDevProviders } from "../../src/providers/dev-outbox.ts";
+import { makeApiApp } from "./support.ts";
+
+const now = new Date("2026-09-01T17:00:00Z");
+
+async function setup() {
+  const t = await makeApiApp({ now });
+  const job = await createJob(t.db, { name: "Lincoln", type: "school" }, {}, "api", now);
+  const people = [
+    ["Anna", "anna@x.test", true],
+    ["Ben", "ben@x.test", true],
+    ["Cleo", null, true],
+    ["Dan", "dan@x.test", false],
+  ] as const;
+  const ids: number[] = [];
+  for (const [first, email, consent] of people) {
+    const c = await createCustomer(t.db, { first_name: first, email, consent: { email: consent } }, "test", now);
+    await upsertRegistration(t.db, { jobId: job.id, customerId: c.id, registeredAt: now }, "api", now);
+    ids.push(c.id);
+  }
+  await createOrder(t.db, { jobId: job.id, customerId: ids[1]!, amountCents: 1000, orderedAt: now }, "api", now);
+  return { t, job, ids };
+}
+
+describe("/api/v1/messages", () => {
+  test("a draft sends nothing; the send step arms it; the report explains who was not reached", async () => {
+    const { t, job } = await setup();
+    const created = await t.post("/messages", { name: "Last call", channels: ["email"], subject: "Last call, {{customer.first_name}}", body: "Order now.", filters: { job_ids: [job.id], audience: "potential_buyers" } });
+    expect(created.status).toBe(201);
+    expect(created.body.status).toBe("draft");
+    await runOneTimeMessages(t.deps, now);
+    expect(await t.db.select().from(deliveries)).toHaveLength(0);
+
+    const armed = await t.post(`/messages/${created.body.id}/send`, {});
+    expect(armed.status).toBe(200);
+    expect(armed.body.status).toBe("scheduled");
+    expect((await t.post(`/messages/${created.body.id}/send`, {})).status).toBe(409);
+
+    await runOneTimeMessages(t.deps, now);
+    await createDispatcher(t.deps, createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock }), { owner: "w" }).tick();
+    await runOneTimeMessages(t.deps, now);
+    const report = await t.get(`/messages/${created.body.id}`);
+    expect(report.body.status).toBe("sent");
+    expect(report.body.totals.by_status).toEqual({ sent: 1, skipped: 2 });
+    expect(report.body.totals.by_skip_reason).toEqual({ no_address: 1, no_consent: 1 });
+
+    const list = await t.get(`/deliveries?message_id=${created.body.id}&status=skipped`);
+    expect(list.status).toBe(200);
+    expect(list.body.data.map((d: { skip_reason: string }) => d.skip_reason).sort()).toEqual(["no_address", "no_consent"]);
+  });
+
+  test("bad bodies are answered with field paths; a past send time and an empty audience are refused", async () => {
+    const { t, job } = await setup();
+    const bad = await t.post("/messages", { name: "", channels: ["fax"], subject: "", body: "Hi {{customer.frist_name}}", filters: { years: ["twenty"] } });
+    expect(bad.status).toBe(422);
+    expect(Object.keys(bad.body.error.fields).sort()).toEqual(expect.arrayContaining(["name", "channels.0", "filters.years.0"]));
+    const typo = await t.post("/messages", { name: "x", channels: ["email"], subject: "Hi", body: "Hi {{customer.frist_name}}" });
+    expect(typo.body.error.fields.body).toContain("Unknown placeholder {{customer.frist_name}}");
+    const past = await t.post("/messages", { name: "x", channels: ["email"], subject: "Hi", body: "Hi", send_at: "2026-08-01T09:00:00Z" });
+    expect(past.body.error.fields.send_at).toBe("is in the past");
+    const nobody = await t.post("/messages", { name: "x", channels: ["email"], subject: "Hi", body: "Hi", filters: { job_ids: [job.id + 999] } });
+    const refused = await t.post(`/messages/${nobody.body.id}/send`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toBe("Nobody would receive this message with these filters.");
+    expect((await t.get("/messages/99999")).status).toBe(404);
+    expect((await t.get("/deliveries?status=lost")).body.error.fields.status).toContain("must be one of");
+  });
+});
