@@ -24,7 +24,8 @@ export async function messageDecisions(deps: Deps, m: Message, now: Date): Promi
     return [{ channel, decisions: [{ customerId: 0, channel, to, skip: to ? null : "no_address" }] }];
   }
   const filters = { ...(m.filters as MessageFilters) };
-  const ids = await audienceCustomerIds(deps.db, filters, now);
+  // Appointment date ranges mean days in the studio's zone.
+  const ids = await audienceCustomerIds(deps.db, filters, now, { timeZone: (await getSettings(deps.db)).timeZone });
   const candidates = await loadCandidates(deps.db, ids);
   const out = channels.map((channel) => ({ channel, decisions: decideRecipients(candidates, channel, { requireConsent: true }) }));
   if (m.callOnlyIfNoSms) {

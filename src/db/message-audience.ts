@@ -39,11 +39,12 @@ function dayStart(day: string, timeZone: string, addDays = 0): number {
 }
 
 /**
- * The condition the filters put on the customer whose id is `id`; `1` when they select everyone.
- * Job filters pick registrations, and audience and condition apply to each registration on its
- * own: a customer who is a potential buyer in one matching job is in, whatever they did in
- * another. Appointment filters pick appointments, all terms on the same appointment. Each kind
- * is a set the planner builds once and drives the customer lookups from, in id order.
+ * The condition the filters put on the customer whose id column is `customerId`; `1` when they
+ * select everyone. Job filters pick registrations, and audience and condition apply to each
+ * registration on its own: a customer who is a potential buyer in one matching job is in,
+ * whatever they did in another. Appointment filters pick appointments, all terms on the same
+ * appointment. Each kind is a set the planner builds once and drives the customer lookups from,
+ * in id order. The registration date is not read: a one-time message goes to who is registered.
  */
 function audienceWhere(f: MessageFilters, now: Date, opts: AudienceOptions, customerId = "c.id"): SQL {
   const id = sql.raw(customerId);
@@ -56,7 +57,10 @@ function audienceWhere(f: MessageFilters, now: Date, opts: AudienceOptions, cust
     if (f.years) job.push(inList(sql`j.year`, f.years));
     if (f.job_types) job.push(inList(sql`j.type`, f.job_types));
     if (job.length) reg.push(sql`r.job_id in (select j.id from jobs j where ${and(job)})`);
-    if (f.album_ids) reg.push(inList(sql`r.album_id`, f.album_ids));
+    if (f.album_ids) {
+      // An album lies in one job: naming that job lets the (job, album) index find the rows.
+      reg.push(inList(sql`r.album_id`, f.album_ids), sql`r.job_id in (select al.job_id from albums al where ${inList(sql`al.id`, f.album_ids)})`);
+    }
     const ordered = sql`exists (select 1 from orders o where o.job_id = r.job_id and o.customer_id = r.customer_id)`;
     if (f.audience === "potential_buyers") reg.push(sql`not ${ordered}`);
     if (f.audience === "buyers") reg.push(ordered);

@@ -335,6 +335,8 @@ export const registrations = sqliteTable(
     index("registrations_customer_idx").on(t.customerId),
     index("registrations_job_album_idx").on(t.jobId, t.albumId),
     index("registrations_photos_idx").on(t.photosAvailableAt),
+    // Recipient filters "with/without photos available" over whole jobs, without reading the rows.
+    index("registrations_job_photos_idx").on(t.jobId, t.photosAvailableAt, t.customerId),
   ],
 );
 

@@ -9,6 +9,7 @@ import { audit } from "../../db/audit.ts";
 import { audienceCustomerIds } from "../../db/message-audience.ts";
 import { activateMessage, createMessage, getMessage, type Message, messageTotals } from "../../db/messages.ts";
 import { loadSnippets } from "../../db/recipient-rows.ts";
+import { getSettings } from "../../db/settings.ts";
 import { DELIVERY_STATUSES, deliveries } from "../../db/schema.ts";
 import type { AppEnv, Ctx } from "../../http/env.ts";
 import { ApiError } from "../../http/errors.ts";
@@ -57,7 +58,8 @@ export const messageApiRoutes = new Hono<AppEnv>()
     const { db, clock } = c.get("deps");
     const m = await loadMessage(c);
     const now = clock();
-    const recipients = m.toAddress ? 1 : (await audienceCustomerIds(db, m.filters as never, now)).length;
+    const timeZone = (await getSettings(db)).timeZone;
+    const recipients = m.toAddress ? 1 : (await audienceCustomerIds(db, m.filters as never, now, { timeZone })).length;
     const problem = activationProblem(m, recipients, now);
     if (problem) throw new ApiError(409, problem);
     const armed = await activateMessage(db, m.id, null, now);

@@ -1,0 +1,1 @@
+CREATE INDEX `registrations_job_photos_idx` ON `registrations` (`job_id`,`photos_available_at`,`customer_id`);
