@@ -17,6 +17,7 @@ import { customerRoutes } from "./routes/customers.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { jobRoutes } from "./routes/jobs.ts";
+import { messageRoutes } from "./routes/messages.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { profileRoutes } from "./routes/profiles.ts";
 import { settingsMessagingRoutes } from "./routes/settings-messaging.ts";
@@ -57,6 +58,7 @@ export function createApp(deps: Deps) {
   ui.route("/customers", customerRoutes);
   ui.route("/appointments", appointmentRoutes);
   ui.route("/profiles", profileRoutes);
+  ui.route("/messages", messageRoutes);
   ui.route("/outbox", outboxRoutes);
   ui.route("/settings/messaging", settingsMessagingRoutes);
   ui.route("/settings", settingsRoutes);

@@ -14,7 +14,17 @@ export function AppointmentsPage(p: { user: User; csrf: string; rows: Row[]; tot
   const { page, ...params } = p.query;
   return (
     <Page title="Appointments" user={p.user} csrf={p.csrf} section="appointments">
-      <PageHead title="Appointments" />
+      <PageHead title="Appointments">
+        {p.rows.length ? (
+          <button type="submit" form="compose-selection" title="A message to the checked appointments' customers">
+            Compose
+          </button>
+        ) : (
+          <a role="button" href="/messages/new">
+            Compose
+          </a>
+        )}
+      </PageHead>
       <form class="filters" method="get" action="/appointments">
         <select name="when" aria-label="When">
           <option value="upcoming" selected={p.query.when === "upcoming"}>Upcoming</option>
@@ -36,10 +46,14 @@ export function AppointmentsPage(p: { user: User; csrf: string; rows: Row[]; tot
         </div>
       ) : (
         <>
-          <div class="table-wrap">
+          {/* Compose sends the checked appointments to the message form (SPEC A1, O1). */}
+          <form id="compose-selection" method="get" action="/messages/new" class="table-wrap">
             <table class="striped">
               <thead>
                 <tr>
+                  <th>
+                    <span class="hide-sm">Select</span>
+                  </th>
                   <th>When ({p.timeZone})</th>
                   <th>Customer</th>
                   <th class="hide-sm">Job</th>
@@ -50,6 +64,9 @@ export function AppointmentsPage(p: { user: User; csrf: string; rows: Row[]; tot
               <tbody>
                 {p.rows.map(({ appointment: a, customer, job }) => (
                   <tr>
+                    <td>
+                      <input type="checkbox" name="appointment_ids" value={String(a.id)} aria-label={`Select ${customer.firstName} ${customer.lastName}, ${fmt(a.startsAt, job?.timeZone ?? p.timeZone)}`} />
+                    </td>
                     <td>
                       {fmt(a.startsAt, job?.timeZone ?? p.timeZone)} <span class="muted">· {a.durationMinutes} min</span>
                     </td>
@@ -67,7 +84,7 @@ export function AppointmentsPage(p: { user: User; csrf: string; rows: Row[]; tot
                 ))}
               </tbody>
             </table>
-          </div>
+          </form>
           <Pager path="/appointments" params={params} page={page} total={p.total} pageSize={p.pageSize} />
         </>
       )}

@@ -252,6 +252,19 @@ export function JobPage(
 
       <AutomatedNotifications jobId={j.id} profileName={p.profileName} items={p.automation.items} now={p.automation.now} timeZone={p.automation.timeZone} />
 
+      <section id="communication">
+        <h2>Communication</h2>
+        <p class="actions">
+          <a role="button" href={`/messages/new?job_id=${j.id}`}>
+            Send a message to this job's customers
+          </a>
+        </p>
+        {/* The job's recent one-time messages, loaded from the Messages page. */}
+        <div hx-get={`/messages?job_id=${j.id}`} hx-trigger="load" hx-swap="innerHTML">
+          <a href={`/messages?job_id=${j.id}`}>Messages sent to this job's customers</a>
+        </div>
+      </section>
+
       <section id="albums">
         <h2>Albums</h2>
         {p.albums.length === 0 ? (

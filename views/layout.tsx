@@ -11,7 +11,7 @@ export type PageProps = {
   user: User | null;
   csrf: string;
   /** Which top-level section is open, for the navigation. */
-  section?: "dashboard" | "jobs" | "customers" | "appointments" | "communication" | "outbox" | "settings";
+  section?: "dashboard" | "jobs" | "customers" | "appointments" | "communication" | "messages" | "outbox" | "settings";
   flash?: { kind: "ok" | "bad" | "info"; text: string } | null;
   children?: Child;
 };
@@ -22,6 +22,7 @@ const nav: { section: NonNullable<PageProps["section"]>; href: string; label: st
   { section: "customers", href: "/customers", label: "Customers" },
   { section: "appointments", href: "/appointments", label: "Appointments" },
   { section: "communication", href: "/profiles", label: "Profiles" },
+  { section: "messages", href: "/messages", label: "Messages" },
   { section: "outbox", href: "/outbox", label: "Outbox" },
   { section: "settings", href: "/settings", label: "Settings" },
 ];

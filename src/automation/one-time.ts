@@ -53,7 +53,11 @@ export async function runOneTimeMessages(deps: Deps, now: Date) {
       }
     }
     // Deliveries first, status second: a crash in between re-runs this, and the keys make it a no-op.
-    await enqueueDeliveries(db, { sourceType: "message", messageId: m.id, jobId: m.jobId }, entries, now, { batchSize: s.staggerBatchSize, intervalSeconds: s.staggerIntervalSeconds });
+    // The job the message is about gives {{job.*}} and {{album.name}} their values: the job it
+    // was started from, or the one job its filters name.
+    const jobIds = (m.filters as MessageFilters).job_ids ?? [];
+    const jobId = m.jobId ?? (jobIds.length === 1 ? jobIds[0]! : null);
+    await enqueueDeliveries(db, { sourceType: "message", messageId: m.id, jobId }, entries, now, { batchSize: s.staggerBatchSize, intervalSeconds: s.staggerIntervalSeconds });
     if (await setMessageStatus(db, m.id, ["scheduled"], "sending", now)) started++;
     deps.log("info", "one-time message started", { message: m.id, deliveries: entries.length });
   }

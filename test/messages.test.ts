@@ -1,0 +1,455 @@
+// One-time messages as staff use them (SPEC O1–O7): the live count and who is left out, bad input
+// answered beside the fields, the explicit Send step, pause/resume/cancel mid-send, live progress
+// over SSE, the report and its CSV — through the real app, scheduler and dev-outbox dispatcher.
+import { describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import Papa from "papaparse";
+import { runOneTimeMessages } from "../src/automation/one-time.ts";
+import { createAppointment, createCustomer, createOrder, upsertRegistration } from "../src/db/customers.ts";
+import { databaseDevOutboxStore } from "../src/db/dev-outbox-store.ts";
+import { createAlbum, createJob } from "../src/db/jobs.ts";
+import { customers, deliveries, devOutbox, messages, suppressions } from "../src/db/schema.ts";
+import { updateSettings } from "../src/db/settings.ts";
+import { createDispatcher } from "../src/dispatch/dispatcher.ts";
+import { createDevProviders } from "../src/providers/dev-outbox.ts";
+import { type Browser, makeTestApp, OWNER, signedInOwner, type TestApp } from "./support/app.ts";
+
+const start = new Date("2026-09-01T15:00:00Z"); // 10:00 in Chicago
+const minutes = (n: number) => new Date(start.getTime() + n * 60_000);
+
+type World = Awaited<ReturnType<typeof world>>;
+
+/**
+ * Lincoln Elementary (selling, 2026) with albums 3B and 4A, and River FC (2025). In 3B: Anna and
+ * Ivy will get an e-mail; Ben has ordered; Cleo gave no e-mail consent; Dan has no address; Eve
+ * unsubscribed; Finn shares Anna's inbox. Gus is in 4A and Hana in River FC.
+ */
+async function world(opts: { stagger?: { batchSize: number; intervalSeconds: number } } = {}) {
+  const t = await makeTestApp({ now: start });
+  await updateSettings(
+    t.db,
+    {
+      name: "Sunny Side Photo",
+      postalAddress: "412 Orchard Lane",
+      timeZone: "America/Chicago",
+      smsRatePerSecond: 100,
+      emailRatePerSecond: 100,
+      staggerBatchSize: opts.stagger?.batchSize ?? 500,
+      staggerIntervalSeconds: opts.stagger?.intervalSeconds ?? 60,
+    },
+    start,
+  );
+  const lincoln = await createJob(t.db, { name: "Lincoln Elementary", type: "school", year: 2026, status: "selling", gallery_url: "https://shop.example.com/lincoln" }, {}, "ui", start);
+  const river = await createJob(t.db, { name: "River FC", type: "sports", year: 2025, status: "planning" }, {}, "ui", start);
+  const b3 = await createAlbum(t.db, lincoln.id, "Class 3B");
+  const a4 = await createAlbum(t.db, lincoln.id, "Class 4A");
+  const person = async (first: string, last: string, email: string | null, consent: { email?: boolean; sms?: boolean }, jobId: number, albumId: number | null, phone?: string) => {
+    const c = await createCustomer(t.db, { first_name: first, last_name: last, email: email ?? undefined, phone, consent: { email: consent.email ?? false, sms: consent.sms ?? false } }, "test", start);
+    await upsertRegistration(t.db, { jobId, customerId: c.id, albumId, accessCode: `AC-${first}`, registeredAt: minutes(-60 * 24) }, "ui", start);
+    return c;
+  };
+  const yes = { email: true, sms: true };
+  const anna = await person("Anna", "Smith", "anna@x.test", yes, lincoln.id, b3.id, "+15552010001");
+  const ben = await person("Ben", "Buyer", "ben@x.test", yes, lincoln.id, b3.id, "+15552010002");
+  const cleo = await person("Cleo", "Nocon", "cleo@x.test", { sms: true }, lincoln.id, b3.id, "+15552010003");
+  const dan = await person("Dan", "Noaddr", null, yes, lincoln.id, b3.id);
+  const eve = await person("Eve", "Gone", "eve@x.test", yes, lincoln.id, b3.id, "+15552010005");
+  const finn = await person("Finn", "Smith", "anna@x.test", yes, lincoln.id, b3.id);
+  const ivy = await person("Ivy", "Ok", "ivy@x.test", yes, lincoln.id, b3.id, "+15552010009");
+  const gus = await person("Gus", "Other", "gus@x.test", yes, lincoln.id, a4.id);
+  const hana = await person("Hana", "River", "hana@x.test", yes, river.id, null);
+  await createOrder(t.db, { jobId: lincoln.id, customerId: ben.id, amountCents: 2490, orderedAt: minutes(-60) }, "ui", start);
+  await t.db.insert(suppressions).values({ channel: "email", address: "eve@x.test", reason: "unsubscribed", source: "link", customerId: eve.id });
+  const b = await signedInOwner(t);
+  const providers = createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock, lineType: () => "mobile" });
+  const dispatcher = createDispatcher(t.deps, providers, { owner: "test", random: () => 0.5 });
+  return { t, b, lincoln, river, b3, a4, people: { anna, ben, cleo, dan, eve, finn, ivy, gus, hana }, dispatcher };
+}
+
+/** The compose form for "potential buyers of Lincoln's 3B, by e-mail", started from the job page. */
+function composeForm(w: World, extra: Record<string, string | string[]> = {}) {
+  return {
+    mode: "filters",
+    job_id: String(w.lincoln.id),
+    name: "3B gallery reminder",
+    channels: "email",
+    subject: "{{customer.first_name}}, the photos of {{album.name}} are online",
+    body: 'Hi {{customer.first_name | "there"}},\n\nyour code is **{{customer.access_code}}** for {{job.name}}.',
+    "filters.album_ids": String(w.b3.id),
+    "filters.audience": "potential_buyers",
+    "filters.condition": "any",
+    send_mode: "now",
+    intent: "save",
+    ...extra,
+  };
+}
+
+/** Posts a form whose fields may repeat (multi-selects, checkboxes). */
+async function postForm(b: Browser, path: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
+  body.set("_csrf", b.csrf);
+  const res = await b.request(path, { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost", ...headers } });
+  return { status: res.status, text: await res.text(), location: res.headers.get("Location"), headers: res.headers };
+}
+
+const partial = { "HX-Request": "true", "HX-Request-Type": "partial" };
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
+
+async function createDraft(w: World, extra: Record<string, string | string[]> = {}) {
+  await w.b.get(`/messages/new?job_id=${w.lincoln.id}`);
+  const res = await postForm(w.b, "/messages", composeForm(w, extra));
+  expect(res.status).toBe(303);
+  return Number(res.location!.match(/\/messages\/(\d+)/)![1]);
+}
+
+async function messageRow(t: TestApp, id: number) {
+  return (await t.db.select().from(messages).where(eq(messages.id, id)))[0]!;
+}
+
+describe("recipients and their live count", () => {
+  test("per channel who will receive it, and everyone left out grouped by reason, with their names", async () => {
+    const w = await world();
+    await w.b.get("/messages/new");
+    const res = await postForm(w.b, "/messages/count", { ...composeForm(w), channels: ["email", "sms"] }, partial);
+    expect(res.status).toBe(200);
+    const count = text(res.text);
+    expect(count).toContain("Potential buyers of Lincoln Elementary (Class 3B)");
+    expect(count).toContain("6 customers match");
+    // E-mail: Anna and Ivy; Cleo no consent, Dan no address, Eve unsubscribed, Finn shares Anna's inbox.
+    expect(count).toContain("2 will receive it by e-mail");
+    for (const line of ["1 no consent for this channel", "1 no address for this channel", "1 unsubscribed", "1 same address as another recipient"]) expect(count).toContain(line);
+    // SMS: Anna, Cleo, Eve, Ivy have numbers and SMS consent; Dan and Finn have no number.
+    expect(count).toContain("4 will receive it by SMS");
+    expect(count).toContain("2 no address for this channel");
+    // The album list follows the chosen job, swapped in out of band.
+    expect(res.text).toContain('id="album-filter" hx-swap-oob="true"');
+    expect(res.text).toContain("Class 4A");
+
+    // Each excluded group opens onto the names behind it, a page at a time.
+    const link = res.text.match(/hx-get="(\/messages\/excluded\?[^"]*reason=duplicate_address[^"]*)"/)![1]!.replaceAll("&amp;", "&");
+    const names = await w.b.get(link, partial);
+    expect(text(names.text)).toContain("Finn Smith");
+    expect(names.text).not.toContain("Anna");
+    const sms = res.text.match(/hx-get="(\/messages\/excluded\?[^"]*channel=sms[^"]*reason=no_address[^"]*)"/)![1]!.replaceAll("&amp;", "&");
+    const noPhone = text((await w.b.get(sms, partial)).text);
+    expect(noPhone).toContain("Dan Noaddr");
+    expect(noPhone).toContain("Finn Smith");
+    // Without htmx the same link is a page of its own.
+    expect((await w.b.get(link)).text).toContain("<!DOCTYPE html>");
+
+    // "Call only where SMS cannot go" is counted as the send will decide it.
+    const calls = text((await postForm(w.b, "/messages/count", { ...composeForm(w), channels: ["sms", "voice"], call_only_if_no_sms: "on" }, partial)).text);
+    expect(calls).toContain("4 will receive it by SMS");
+    expect(calls).toContain("0 will receive it by phone call");
+  });
+
+  test("without JavaScript the form re-renders with the count, the preview and a test's result", async () => {
+    const w = await world();
+    await w.b.get("/messages/new");
+    const page = await postForm(w.b, "/messages/form", composeForm(w));
+    expect(page.text).toContain("<!DOCTYPE html>");
+    expect(text(page.text)).toContain("2 will receive it by e-mail");
+    expect(page.text).toContain("Anna, the photos of Class 3B are online");
+    const tested = await postForm(w.b, "/messages/test", { ...composeForm(w), test_channel: "email" });
+    expect(tested.status).toBe(200);
+    expect(text(tested.text)).toContain(`Test e-mail with Anna Smith's data sent to ${OWNER.email}`);
+    expect(tested.text).toContain('value="3B gallery reminder"');
+  });
+
+  test("filters narrow together: job status, year, type, buyers, other jobs, appointments", async () => {
+    const w = await world();
+    await w.b.get("/messages/new");
+    const count = async (fields: Record<string, string | string[]>) => text((await postForm(w.b, "/messages/count", { channels: "email", "filters.audience": "all", "filters.condition": "any", ...fields }, partial)).text);
+    expect(await count({})).toContain("All customers · 9 customers match");
+    expect(await count({ "filters.job_ids": String(w.river.id) })).toContain("1 will receive it by e-mail");
+    expect(await count({ "filters.job_statuses": "selling" })).toContain("8 customers match");
+    expect(await count({ "filters.years": ["2025"] })).toContain("1 customer match");
+    expect(await count({ "filters.job_types": "sports" })).toContain("Customers of sports jobs");
+    expect(await count({ "filters.audience": "buyers", "filters.job_ids": String(w.lincoln.id) })).toContain("Buyers of Lincoln Elementary · 1 customer match");
+    await createAppointment(w.t.db, { customerId: w.people.gus.id, startsAt: new Date("2026-09-10T15:00:00Z"), status: "confirmed" }, "api", start);
+    await createAppointment(w.t.db, { customerId: w.people.hana.id, startsAt: new Date("2026-09-12T15:00:00Z"), status: "scheduled" }, "api", start);
+    const appt = await count({ "filters.appointment_statuses": "confirmed", "filters.appointment_from": "2026-09-10", "filters.appointment_to": "2026-09-10" });
+    expect(appt).toContain("1 customer match");
+    expect(await count({ "filters.appointment_from": "2026-09-12", "filters.appointment_to": "2026-09-10" })).toContain("must not be before the first day");
+  });
+
+  test("the entry points: a job's page fixes the job, appointments are carried over, one typed address", async () => {
+    const w = await world();
+    const fromJob = await w.b.get(`/messages/new?job_id=${w.lincoln.id}`);
+    expect(fromJob.status).toBe(200);
+    expect(text(fromJob.text)).toContain("Lincoln Elementary — started from this job's page, so only its customers");
+    expect(fromJob.text).toContain(`name="filters.job_ids" value="${w.lincoln.id}"`);
+    const a1 = await createAppointment(w.t.db, { customerId: w.people.gus.id, startsAt: new Date("2026-09-10T15:00:00Z") }, "api", start);
+    const a2 = await createAppointment(w.t.db, { customerId: w.people.hana.id, startsAt: new Date("2026-09-11T15:00:00Z") }, "api", start);
+    const appointmentsPage = await w.b.get("/appointments");
+    expect(appointmentsPage.text).toContain(`name="appointment_ids" value="${a1.id}"`);
+    const fromAppointments = await w.b.get(`/messages/new?appointment_ids=${a1.id},${a2.id}`);
+    const shown = text(fromAppointments.text);
+    expect(shown).toContain("Gus Other");
+    expect(shown).toContain("Hana River");
+    expect(shown).toContain("Customers with an appointment (2 chosen appointments)");
+    const single = await w.b.get("/messages/new?mode=address");
+    expect(single.text).toContain('name="to_address"');
+    const res = await postForm(w.b, "/messages", { mode: "address", name: "Hello", channels: "sms", body: "Hi from {{studio.name}}", to_address: "+1 555 201 7777", send_mode: "now", intent: "send" });
+    expect(res.status).toBe(303);
+    const confirm = await w.b.get(res.location!);
+    expect(text(confirm.text)).toContain("Send to 1 recipient by SMS?");
+    const job = await w.b.get(`/messages?job_id=${w.lincoln.id}`, partial);
+    expect(job.text).not.toContain("<!DOCTYPE html>");
+  });
+});
+
+describe("compose: bad input is answered beside the fields, nothing typed is lost, nothing written", () => {
+  test("empty subject, unknown placeholder and a time in the past", async () => {
+    const w = await world();
+    await w.b.get("/messages/new");
+    const res = await postForm(
+      w.b,
+      "/messages",
+      composeForm(w, { subject: "", body: "Hi {{customer.frist_name}}, see you", send_mode: "later", send_at_local: "2026-09-01T09:00", name: "Typed name" }),
+    );
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(/id="subject-error">An e-mail needs a subject</);
+    expect(res.text).toMatch(/id="body-error">Unknown placeholder \{\{customer\.frist_name\}\} at line 1, column 4 — did you mean \{\{customer\.first_name\}\}\?/);
+    expect(res.text).toMatch(/id="send_at_local-error">is in the past/);
+    // What was typed is all still there.
+    expect(res.text).toContain('value="Typed name"');
+    expect(res.text).toContain("Hi {{customer.frist_name}}, see you</textarea>");
+    expect(res.text).toContain('value="2026-09-01T09:00"');
+    expect(res.text).toMatch(new RegExp(`<option value="${w.b3.id}" selected`));
+    expect(await w.t.db.select().from(messages)).toHaveLength(0);
+  });
+
+  test("no channel, and no recipients when asking to send", async () => {
+    const w = await world();
+    await w.b.get("/messages/new");
+    const none = await postForm(w.b, "/messages", { ...composeForm(w), channels: [] });
+    expect(none.status).toBe(422);
+    expect(none.text).toMatch(/id="channels-error">choose at least one channel/);
+    const nobody = await postForm(w.b, "/messages", composeForm(w, { "filters.audience": "buyers", "filters.condition": "with_photos", intent: "send" }));
+    expect(nobody.status).toBe(422);
+    expect(nobody.text).toContain("Nobody would receive this message with these filters");
+    expect(await w.t.db.select().from(messages)).toHaveLength(0);
+  });
+
+  test("a draft re-opens with everything as saved, and a template fills the subject and message", async () => {
+    const w = await world();
+    const id = await createDraft(w, { send_mode: "later", send_at_local: "2026-09-03T09:30" });
+    const page = await w.b.get(`/messages/${id}?done=saved`);
+    expect(page.text).toContain("Draft saved");
+    expect(page.text).toContain('value="3B gallery reminder"');
+    expect(page.text).toContain('value="2026-09-03T09:30"');
+    expect((await messageRow(w.t, id)).sendAt?.toISOString()).toBe("2026-09-03T14:30:00.000Z");
+    const tpl = page.text.match(/<optgroup label="E-mail">\s*<option value="(\d+)"/)![1]!;
+    const form = await postForm(w.b, "/messages/form", { ...composeForm(w), message_id: String(id), template_id: tpl, use_template: "1" }, partial);
+    expect(form.status).toBe(200);
+    expect(form.text).toContain(`action="/messages/${id}"`);
+    expect(form.text).not.toContain("3B gallery reminder</textarea>");
+  });
+});
+
+describe("preview and test send", () => {
+  test("the e-mail with a chosen recipient's real data, the SMS with its segments", async () => {
+    const w = await world();
+    await w.b.get("/messages/new");
+    const res = await postForm(w.b, "/messages/preview", { ...composeForm(w), channels: ["email", "sms"], preview_customer_id: String(w.people.ivy.id) }, partial);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(`<option value="${w.people.ivy.id}" selected`);
+    expect(res.text).toContain("Ivy, the photos of Class 3B are online");
+    expect(res.text).toContain("AC-Ivy");
+    expect(res.text).toMatch(/sandbox="" srcdoc="/);
+    expect(text(res.text)).toContain("segment");
+    expect(text(res.text)).toContain("Reply STOP to opt out.");
+    // Searching by name picks someone else; Cleo will not get the e-mail and the preview says so.
+    const cleo = text((await postForm(w.b, "/messages/preview", { ...composeForm(w), preview_q: "nocon" }, partial)).text);
+    expect(cleo).toContain("Shown with Cleo Nocon's real data");
+    expect(cleo).toContain("Cleo Nocon will not get the e-mail: no consent for this channel.");
+  });
+
+  test("a test goes to the signed-in staff member through the dev outbox, personalised, with dead links", async () => {
+    const w = await world();
+    await w.b.get("/messages/new");
+    const res = await postForm(
+      w.b,
+      "/messages/test",
+      { ...composeForm(w), body: "Hi {{customer.first_name}} [stop]({{links.unsubscribe_link}})", preview_customer_id: String(w.people.anna.id), test_channel: "email" },
+      partial,
+    );
+    expect(res.status).toBe(200);
+    expect(text(res.text)).toContain(`Test e-mail with Anna Smith's data sent to ${OWNER.email} through the dev outbox.`);
+    const [mail] = await w.t.db.select().from(devOutbox);
+    expect(mail!.toAddress).toBe(OWNER.email);
+    expect(mail!.subject).toBe("Anna, the photos of Class 3B are online");
+    expect(mail!.html).toContain("Hi Anna");
+    expect(mail!.html).toContain("#unsubscribe-link-in-a-test");
+    const sms = await postForm(w.b, "/messages/test", { ...composeForm(w), test_channel: "sms", test_phone: "nope" }, partial);
+    expect(sms.status).toBe(422);
+    expect(text(sms.text)).toContain("must be a phone number");
+  });
+});
+
+describe("the explicit Send step", () => {
+  test("a scheduled-but-not-activated message sends nothing even when its time passes; Send, confirm, then it goes", async () => {
+    const w = await world();
+    const id = await createDraft(w, { send_mode: "later", send_at_local: "2026-09-01T11:00" });
+    w.t.setNow(minutes(90));
+    expect((await runOneTimeMessages(w.t.deps, minutes(90))).started).toBe(0);
+    expect(await w.t.db.select().from(deliveries)).toHaveLength(0);
+    expect((await messageRow(w.t, id)).status).toBe("draft");
+    // Its time has passed: Send refuses and says why.
+    const late = await w.b.get(`/messages/${id}/send`);
+    expect(late.status).toBe(409);
+    expect(late.text).toContain("The send time is in the past");
+    // Back to editing: send now instead.
+    await w.b.get(`/messages/${id}/edit`);
+    const saved = await postForm(w.b, `/messages/${id}`, composeForm(w, { send_mode: "now", intent: "send" }));
+    expect(saved.location).toBe(`/messages/${id}/send`);
+    const confirm = await w.b.get(`/messages/${id}/send`);
+    expect(text(confirm.text)).toContain("Send to 2 recipients by e-mail?");
+    expect(text(confirm.text)).toContain("Potential buyers of Lincoln Elementary (Class 3B)");
+    expect(await w.t.db.select().from(deliveries)).toHaveLength(0);
+    const armed = await w.b.post(`/messages/${id}/send`, {});
+    expect(armed.location).toBe(`/messages/${id}?done=armed`);
+    expect((await messageRow(w.t, id)).status).toBe("scheduled");
+    // A second confirmation does not arm it twice.
+    expect((await w.b.get(`/messages/${id}/send`)).status).toBe(303);
+
+    expect((await runOneTimeMessages(w.t.deps, minutes(90))).started).toBe(1);
+    expect((await w.dispatcher.tick()).sent).toBe(2);
+    await runOneTimeMessages(w.t.deps, minutes(91));
+    expect((await messageRow(w.t, id)).status).toBe("sent");
+    const mail = await w.t.db.select().from(devOutbox).orderBy(devOutbox.toAddress);
+    expect(mail.map((m) => [m.toAddress, m.subject])).toEqual([
+      ["anna@x.test", "Anna, the photos of Class 3B are online"],
+      ["ivy@x.test", "Ivy, the photos of Class 3B are online"],
+    ]);
+
+    // The report: totals and everyone not reached, with the reason.
+    const report = text((await w.b.get(`/messages/${id}`)).text);
+    expect(report).toContain("Sent 2");
+    expect(report).toContain("Skipped 4");
+    expect(report).toContain("Why not everyone was reached");
+    for (const who of ["Cleo Nocon E-mail cleo@x.test No consent for this channel", "Dan Noaddr E-mail — No address for this channel", "Eve Gone E-mail eve@x.test Unsubscribed", "Finn Smith E-mail anna@x.test Same address as another recipient"]) {
+      expect(report).toContain(who);
+    }
+    // A finished message's event stream says so once and ends.
+    const events = await w.b.request(`/messages/${id}/events`);
+    expect(events.headers.get("Content-Type")).toContain("text/event-stream");
+    const all = await events.text();
+    expect(all).toContain("2 / 2");
+    expect(all).toContain("event: done");
+  });
+
+  test("a scheduled message waits for its time; editing it returns it to draft and says so", async () => {
+    const w = await world();
+    const id = await createDraft(w, { send_mode: "later", send_at_local: "2026-09-01T12:00" });
+    await w.b.get(`/messages/${id}/send`);
+    expect((await w.b.post(`/messages/${id}/send`, {})).status).toBe(303);
+    const page = text((await w.b.get(`/messages/${id}`)).text);
+    expect(page).toContain("Armed: it goes to 2 recipients by e-mail.");
+    expect(page).toContain("It starts at Tue, Sep 1, 2026, 12:00 PM (America/Chicago)");
+    expect((await runOneTimeMessages(w.t.deps, minutes(60))).started).toBe(0);
+    const edit = await w.b.get(`/messages/${id}/edit`);
+    expect(edit.text).toContain("Saving a change returns it to draft");
+    const saved = await postForm(w.b, `/messages/${id}`, composeForm(w, { send_mode: "later", send_at_local: "2026-09-01T12:00", subject: "New subject" }));
+    expect(saved.location).toBe(`/messages/${id}?done=unscheduled`);
+    expect(text((await w.b.get(saved.location!)).text)).toContain("The message is a draft again");
+    const m = await messageRow(w.t, id);
+    expect([m.status, m.subject]).toEqual(["draft", "New subject"]);
+    expect((await runOneTimeMessages(w.t.deps, minutes(180))).started).toBe(0);
+    expect(await w.t.db.select().from(deliveries)).toHaveLength(0);
+  });
+});
+
+describe("while it goes out", () => {
+  test("pause holds what is queued, resume staggers it again, cancel stops the rest; progress over SSE", async () => {
+    const w = await world({ stagger: { batchSize: 1, intervalSeconds: 60 } });
+    // Everyone of Lincoln with an e-mail address and consent, one a minute.
+    const id = await createDraft(w, { "filters.album_ids": [], "filters.audience": "all", subject: "News", body: "Hi {{customer.first_name}}" });
+    await w.b.get(`/messages/${id}/send`);
+    expect(text((await w.b.get(`/messages/${id}/send`)).text)).toContain("Send to 4 recipients by e-mail?");
+    await w.b.post(`/messages/${id}/send`, {});
+    await runOneTimeMessages(w.t.deps, start);
+    expect((await w.dispatcher.tick()).sent).toBe(1);
+
+    // Live numbers, without JavaScript on reload, and over SSE.
+    const page = text((await w.b.get(`/messages/${id}`)).text);
+    expect(page).toContain("1 / 4 sent");
+    expect(page).toContain("Queued 3");
+    const events = await w.b.request(`/messages/${id}/events`);
+    const reader = events.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(first).toMatch(/^data: <progress[^\n]*\nid: 0\n\n$/);
+    expect(first).toContain("1 / 4");
+    expect(first).toContain("about 3 minutes left");
+
+    expect((await w.b.post(`/messages/${id}/pause`, {})).location).toBe(`/messages/${id}?done=paused`);
+    w.t.setNow(minutes(5));
+    expect((await w.dispatcher.tick()).sent).toBe(0);
+    const paused = text((await w.b.get(`/messages/${id}`)).text);
+    expect(paused).toContain("Paused");
+    expect(paused).toContain("Held (paused) 3");
+
+    expect((await w.b.post(`/messages/${id}/resume`, {})).location).toBe(`/messages/${id}?done=resumed`);
+    expect((await w.dispatcher.tick()).sent).toBe(1);
+    expect((await w.b.post(`/messages/${id}/cancel`, {})).location).toBe(`/messages/${id}?done=cancelled`);
+    w.t.setNow(minutes(30));
+    expect((await w.dispatcher.tick()).sent).toBe(0);
+    await runOneTimeMessages(w.t.deps, minutes(30));
+    expect((await messageRow(w.t, id)).status).toBe("cancelled");
+    expect(await w.t.db.select().from(devOutbox)).toHaveLength(2);
+    const report = text((await w.b.get(`/messages/${id}`)).text);
+    expect(report).toContain("The message was cancelled before it was sent");
+    // Nothing to pause any more.
+    expect((await w.b.post(`/messages/${id}/pause`, {})).status).toBe(409);
+  });
+});
+
+describe("the report as CSV", () => {
+  test("names and reasons, escaped as CSV and safe to open in a spreadsheet", async () => {
+    const w = await world();
+    await w.t.db.update(customers).set({ firstName: "=HYPERLINK(1)", lastName: 'O"Neil, Jr.' }).where(eq(customers.id, w.people.cleo.id));
+    const id = await createDraft(w);
+    await w.b.get(`/messages/${id}/send`);
+    await w.b.post(`/messages/${id}/send`, {});
+    await runOneTimeMessages(w.t.deps, start);
+    const res = await w.b.request(`/messages/${id}/report.csv`);
+    expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+    expect(res.headers.get("Content-Disposition")).toBe(`attachment; filename="message-${id}-not-reached.csv"`);
+    const csv = (await res.text()).replace(/^\ufeff/, "");
+    expect(csv).toContain(`"'=HYPERLINK(1)","O""Neil, Jr."`);
+    const parsed = Papa.parse<string[]>(csv.trim()).data;
+    expect(parsed[0]).toEqual(["first_name", "last_name", "channel", "address", "status", "reason"]);
+    expect(parsed.slice(1).map((r) => [r[1], r[5]])).toEqual([
+      ["Gone", "Unsubscribed"],
+      ["Noaddr", "No address for this channel"],
+      ['O"Neil, Jr.', "No consent for this channel"],
+      ["Smith", "Same address as another recipient"],
+    ]);
+  });
+});
+
+describe("the list", () => {
+  test("messages with status, channels and recipients; the job page links and loads its own", async () => {
+    const w = await world();
+    const id = await createDraft(w);
+    const list = text((await w.b.get("/messages")).text);
+    expect(list).toContain("3B gallery reminder");
+    expect(list).toContain("Draft");
+    expect(list).toContain("Potential buyers of Lincoln Elementary (Class 3B)");
+    const jobPage = await w.b.get(`/jobs/${w.lincoln.id}`);
+    expect(jobPage.text).toContain(`href="/messages/new?job_id=${w.lincoln.id}"`);
+    expect(jobPage.text).toContain(`hx-get="/messages?job_id=${w.lincoln.id}"`);
+    const fragment = await w.b.get(`/messages?job_id=${w.lincoln.id}`, partial);
+    expect(fragment.text).toContain(`href="/messages/${id}"`);
+    expect(text((await w.b.get(`/messages?job_id=${w.river.id}`, partial)).text)).toContain("No messages to this job's customers yet.");
+  });
+});
