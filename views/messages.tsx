@@ -703,7 +703,7 @@ export function MessageForm(p: ComposeProps) {
                 </small>
               )}
               {/* Only a change of channel or filter counts again, so open lists stay open while the preview changes. */}
-              <div hx-post="/messages/count" hx-trigger="change delay:300ms from:.audience-input" hx-target="#recipient-count" hx-swap="outerHTML">
+              <div hx-post="/messages/count" hx-trigger="change delay:300ms from:.audience-input" hx-target="#recipient-count" hx-swap="outerHTML" hx-sync="this:replace">
                 <RecipientCount count={p.count} />
               </div>
               <noscript>
@@ -724,11 +724,14 @@ export function MessageForm(p: ComposeProps) {
             <input id="f-preview_q" type="search" name="preview_q" value={v.preview_q ?? ""} placeholder="Name or e-mail" />
           </div>
         </div>
+        {/* hx-sync replace: a newer change aborts the preview in flight. Queued, the older answer
+            would reset the recipient select and the newer request would then read the old value. */}
         <div
           id="message-preview"
           hx-post="/messages/preview"
           hx-trigger="input delay:500ms from:'closest form', change delay:300ms from:'closest form'"
           hx-swap="innerHTML"
+          hx-sync="this:replace"
         >
           <MessagePreview preview={p.preview} />
         </div>
