@@ -7,3 +7,31 @@ document.addEventListener("submit", (event) => {
     event.stopImmediatePropagation();
   }
 }, true);
+
+// Placeholder buttons ([data-placeholder]) insert their token at the cursor of the template
+// field last focused ([data-placeholder-target]), else the form's body.
+let lastTemplateField = null;
+document.addEventListener("focusin", (event) => {
+  if (event.target instanceof HTMLElement && event.target.hasAttribute("data-placeholder-target")) lastTemplateField = event.target;
+});
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest("[data-placeholder]") : null;
+  if (!button) return;
+  const form = button.closest("form");
+  const field = lastTemplateField && form?.contains(lastTemplateField) ? lastTemplateField : form?.querySelector("textarea[name=body]");
+  if (!field) return;
+  const start = field.selectionStart ?? field.value.length;
+  const end = field.selectionEnd ?? start;
+  field.setRangeText(button.getAttribute("data-placeholder"), start, end, "end");
+  field.focus();
+  field.dispatchEvent(new Event("input", { bubbles: true }));
+});
+
+// Typing into a field with data-checks="radioName=value" selects that radio ("At 10:30" picks "exact").
+document.addEventListener("input", (event) => {
+  const spec = event.target instanceof HTMLElement ? event.target.dataset.checks : undefined;
+  if (!spec || !event.target.form) return;
+  const [name, value] = spec.split("=");
+  const radio = event.target.form.querySelector(`input[type=radio][name="${name}"][value="${value}"]`);
+  if (radio) radio.checked = true;
+});

@@ -788,7 +788,7 @@ export function MessageForm(p: ComposeProps) {
           </label>
           <label>
             <input type="radio" name="send_mode" value="later" checked={sendLater} /> At
-            <input type="datetime-local" name="send_at_local" value={v.send_at_local ?? ""} aria-label="Date and time" {...ariaError("send_at_local", errors, true)} />
+            <input type="datetime-local" name="send_at_local" value={v.send_at_local ?? ""} aria-label="Date and time" data-checks="send_mode=later" {...ariaError("send_at_local", errors, true)} />
           </label>
         </div>
         <FieldMessages name="send_at_local" errors={errors} hint={`In the studio's time zone, ${p.timeZone}. Saving schedules nothing: Send arms it.`} />
@@ -811,32 +811,6 @@ export function MessageForm(p: ComposeProps) {
   );
 }
 
-// Progressive: without it the placeholders are still listed to type, and the form still works.
-const COMPOSE_JS = `
-(function () {
-  var last = null;
-  document.addEventListener("focusin", function (e) {
-    if (e.target && e.target.hasAttribute && e.target.hasAttribute("data-placeholder-target")) last = e.target;
-  });
-  document.addEventListener("click", function (e) {
-    var button = e.target.closest && e.target.closest("[data-placeholder]");
-    if (!button) return;
-    var form = button.closest("form");
-    var field = last && form.contains(last) ? last : form.querySelector("textarea[name=body]");
-    var start = field.selectionStart == null ? field.value.length : field.selectionStart;
-    var end = field.selectionEnd == null ? start : field.selectionEnd;
-    field.setRangeText(button.getAttribute("data-placeholder"), start, end, "end");
-    field.focus();
-    field.dispatchEvent(new Event("input", { bubbles: true }));
-  });
-  document.addEventListener("input", function (e) {
-    if (e.target && e.target.name === "send_at_local") {
-      var later = e.target.form.querySelector("input[name=send_mode][value=later]");
-      if (later) later.checked = true;
-    }
-  });
-})();
-`;
 
 export function ComposePage(p: ComposeProps) {
   const title = p.message ? `Edit “${p.message.name}”` : p.state.values.mode === "address" ? "Message to one address" : "New message";
@@ -847,7 +821,6 @@ export function ComposePage(p: ComposeProps) {
       </p>
       <PageHead title={title}>{p.message && <MessageStatusBadge status={p.message.status} />}</PageHead>
       <MessageForm {...p} />
-      <script>{raw(COMPOSE_JS)}</script>
     </Page>
   );
 }

@@ -608,6 +608,7 @@ export function NotificationForm(p: EditorProps) {
                   name="time_exact"
                   value={v.time_exact ?? ""}
                   aria-label="Exact time"
+                  data-checks="time_mode=exact"
                   aria-invalid={e.time_exact ? "true" : undefined}
                   aria-describedby={e.time_exact ? "time_exact-error" : undefined}
                 />
@@ -796,33 +797,6 @@ export function NotificationForm(p: EditorProps) {
   );
 }
 
-// Progressive: without it the placeholders are still listed to type, and the form still works.
-const EDITOR_JS = `
-(function () {
-  var last = null;
-  document.addEventListener("focusin", function (e) {
-    if (e.target && e.target.hasAttribute && e.target.hasAttribute("data-placeholder-target")) last = e.target;
-  });
-  document.addEventListener("click", function (e) {
-    var button = e.target.closest && e.target.closest("[data-placeholder]");
-    if (!button) return;
-    var form = button.closest("form");
-    var field = last && form.contains(last) ? last : form.querySelector("textarea[name=body]");
-    if (!field) return;
-    var start = field.selectionStart == null ? field.value.length : field.selectionStart;
-    var end = field.selectionEnd == null ? start : field.selectionEnd;
-    field.setRangeText(button.getAttribute("data-placeholder"), start, end, "end");
-    field.focus();
-    field.dispatchEvent(new Event("input", { bubbles: true }));
-  });
-  document.addEventListener("input", function (e) {
-    if (e.target && e.target.name === "time_exact") {
-      var exact = e.target.form.querySelector("input[name=time_mode][value=exact]");
-      if (exact) exact.checked = true;
-    }
-  });
-})();
-`;
 
 export function NotificationEditorPage(p: EditorProps) {
   const title = p.notification ? "Edit notification" : "Add notification";
@@ -834,7 +808,6 @@ export function NotificationEditorPage(p: EditorProps) {
       </p>
       <PageHead title={title} />
       <NotificationForm {...p} />
-      <script>{raw(EDITOR_JS)}</script>
     </Page>
   );
 }

@@ -83,3 +83,19 @@ test("a new user builds a profile with an e-mail and an SMS on one trigger, assi
   await page.locator("#automation").scrollIntoViewIfNeeded();
   await h.screenshot("33-job-plan");
 });
+
+test("the editor's placeholder picker inserts at the cursor, and typing an exact time picks it", async () => {
+  const { page } = h;
+  await page.goto("/profiles");
+  await page.locator("main a", { hasText: "Seniors 2027" }).first().click();
+  await page.locator("main a", { hasText: "Add notification" }).first().click();
+  await page.waitForURL((u) => u.pathname.endsWith("/notifications/new"));
+  const subject = page.locator("input[name=subject]");
+  await subject.fill("Photos of ");
+  await subject.focus();
+  await page.locator("details", { hasText: "Placeholders" }).locator("summary").first().click();
+  await page.locator("button[data-placeholder='{{job.name}}']").first().click();
+  expect(await subject.inputValue()).toBe("Photos of {{job.name}}");
+  await page.locator("input[name=time_exact]").first().fill("10:30");
+  expect(await page.locator("input[name=time_mode][value=exact]").isChecked()).toBe(true);
+});
