@@ -5,7 +5,7 @@ import { and, count, desc, eq, isNull, lte, or, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { AppointmentInput, OrderInput } from "./customers.ts";
 import type { JobFilters } from "./jobs.ts";
-import { albums, apiKeys, appointments, communicationProfiles, customers, jobs, orders, registrations } from "./schema.ts";
+import { albums, apiKeys, appointments, customers, jobs, orders, registrations } from "./schema.ts";
 
 const LAST_USED_GRANULARITY_MS = 60_000;
 
@@ -35,14 +35,6 @@ export async function listApiJobs(db: Db, f: Omit<JobFilters, "q"> & { externalI
     db.select({ n: count() }).from(jobs).where(where),
   ]);
   return { rows, total: total?.n ?? 0 };
-}
-
-export async function getProfile(db: Db, id: number) {
-  return db.query.communicationProfiles.findFirst({ where: eq(communicationProfiles.id, id) });
-}
-
-export async function getProfileByExternalId(db: Db, externalId: string) {
-  return db.query.communicationProfiles.findFirst({ where: eq(communicationProfiles.externalId, externalId) });
 }
 
 /** The UI never sets external ids on jobs and customers; the API may add or change one. */

@@ -1,7 +1,8 @@
 // References between resources: `job_id` (ours) or `job_external_id` (the integration's),
 // SPEC I3. A reference to a row that does not exist is a 422 naming the field that was sent.
 import { optionalIdRef } from "../../core/validation.ts";
-import { getAlbum, getAlbumByExternalId, getProfile, getProfileByExternalId } from "../../db/api-upserts.ts";
+import { getAlbum, getAlbumByExternalId } from "../../db/api-upserts.ts";
+import { getProfile, getProfileByExternalId } from "../../db/profiles.ts";
 import type { Db } from "../../db/client.ts";
 import { getCustomer, getCustomerByExternalId } from "../../db/customers.ts";
 import { getJob, getJobByExternalId } from "../../db/jobs.ts";
