@@ -1,10 +1,10 @@
 // Named queries the JSON API needs beyond the staff UI's: look-ups by external id, updates
 // of rows the UI only ever creates, and one retrying transaction for idempotent upserts.
 import { LibsqlError } from "@libsql/client";
-import { and, count, desc, eq, isNull, lte, or, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { AppointmentInput, OrderInput } from "./customers.ts";
-import type { JobFilters } from "./jobs.ts";
+import { type JobFilters, jobWhere } from "./jobs.ts";
 import { albums, apiKeys, appointments, customers, jobs, orders, registrations } from "./schema.ts";
 
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -23,13 +23,8 @@ export function lastUsedIsStale(lastUsedAt: Date | null, now: Date): boolean {
 }
 
 /** One page of jobs for the API, newest first. */
-export async function listApiJobs(db: Db, f: Omit<JobFilters, "q"> & { externalId?: string }, page: number, perPage: number) {
-  const parts: SQL[] = [];
-  if (f.status) parts.push(eq(jobs.status, f.status));
-  if (f.year) parts.push(eq(jobs.year, f.year));
-  if (f.type) parts.push(eq(jobs.type, f.type));
-  if (f.externalId) parts.push(eq(jobs.externalId, f.externalId));
-  const where = parts.length ? and(...parts) : undefined;
+export async function listApiJobs(db: Db, f: Omit<JobFilters, "q">, page: number, perPage: number) {
+  const where = jobWhere(f);
   const [rows, [total]] = await Promise.all([
     db.select().from(jobs).where(where).orderBy(desc(jobs.id)).limit(perPage).offset((page - 1) * perPage),
     db.select({ n: count() }).from(jobs).where(where),

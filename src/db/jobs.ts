@@ -5,11 +5,13 @@ import type { Db } from "./client.ts";
 import type { Actor } from "./audit.ts";
 import { albums, customers, events, type Job, type JobStatus, type JobType, jobs, registrations } from "./schema.ts";
 
-export type JobFilters = { q?: string; status?: JobStatus; year?: number; type?: JobType };
+export type JobFilters = { q?: string; status?: JobStatus; year?: number; type?: JobType; externalId?: string };
 export const JOBS_PAGE_SIZE = 25;
 
-function jobWhere(f: JobFilters): SQL | undefined {
+/** The filters of the jobs list and of `GET /api/v1/jobs`. */
+export function jobWhere(f: JobFilters): SQL | undefined {
   const parts: SQL[] = [];
+  if (f.externalId) parts.push(eq(jobs.externalId, f.externalId));
   if (f.status) parts.push(eq(jobs.status, f.status));
   if (f.year) parts.push(eq(jobs.year, f.year));
   if (f.type) parts.push(eq(jobs.type, f.type));
