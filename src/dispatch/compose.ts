@@ -11,7 +11,7 @@ import { linkSigningSecret } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
 import type { Deps } from "../deps.ts";
 import { type PersonalizedEmail, personalizeEmail } from "../email/render.ts";
-import { contentCache, sourceText } from "./content.ts";
+import { contentCache } from "./content.ts";
 import { type LinkMaker, type RecipientRows, recipientValues } from "./recipient-values.ts";
 
 export type ComposedEmail = PersonalizedEmail & { delivery: Delivery; unsubscribeUrl: string | null; rows: RecipientRows };
@@ -24,7 +24,7 @@ export async function createComposer(deps: Deps, s: StudioSettings, now: Date) {
   const base = s.publicUrl || deps.config.publicUrl;
   const link: LinkMaker = (purpose, customerId, subjectId, action) =>
     `${base}/${PATHS[purpose]}/${signLinkToken(secret, { purpose, customerId, subjectId })}${action ? `?do=${action}` : ""}`;
-  const cache = contentCache(() => s);
+  const cache = contentCache(deps.db, () => s);
   const snippets = await loadSnippets(deps.db);
 
   return {
@@ -35,7 +35,7 @@ export async function createComposer(deps: Deps, s: StudioSettings, now: Date) {
       const rows = await loadRecipientRows(deps.db, batch);
       const out: ComposedEmail[] = [];
       for (const d of batch) {
-        const src = await sourceText(deps.db, d);
+        const src = await cache.source(d);
         if (!src) continue;
         const r = rows.get(d.id)!;
         const email = personalizeEmail(await cache.email(src, d.customerId !== null), recipientValues(r, s, snippets, link, d.toAddress));
@@ -49,7 +49,7 @@ export async function createComposer(deps: Deps, s: StudioSettings, now: Date) {
       const out: ComposedText[] = [];
       for (const d of batch) {
         const r = rows.get(d.id)!;
-        const src = await sourceText(deps.db, d);
+        const src = await cache.source(d);
         const text = src ? cache.text(src)(recipientValues(r, s, snippets, link, d.toAddress), noEscape) : null;
         out.push({ delivery: d, rows: r, text: text === null ? null : withOptOutHint(text, { required: d.channel === "sms" && !!src?.marketing }) });
       }

@@ -28,11 +28,26 @@ export async function sourceText(db: Db, d: Delivery): Promise<SourceText | null
   return { version: `t:${sha256Hex(`${subject}\u0000${body}`)}`, subject, body, marketing: false };
 }
 
-/** Render-once caches (SPEC T6), one per dispatcher; keyed by source version, so an edit re-renders. */
-export function contentCache(studio: () => StudioSettings) {
+/**
+ * Render-once caches (SPEC T6), one per composer (a dispatcher tick); keyed by source version,
+ * so an edit re-renders. The source rows are read once per batch too, not once per delivery.
+ */
+export function contentCache(db: Db, studio: () => StudioSettings) {
   const emails = new Map<string, Promise<EmailVariant>>();
   const texts = new Map<string, CompiledTemplate>();
+  const sources = new Map<string, Promise<SourceText | null>>();
   return {
+    /** `sourceText`, read once per notification or message (and channel) in this cache's life. */
+    source(d: Delivery): Promise<SourceText | null> {
+      if (d.sourceType === "test") return sourceText(db, d);
+      const key = `${d.sourceType}:${d.notificationId ?? d.messageId}:${d.channel}`;
+      let found = sources.get(key);
+      if (!found) {
+        found = sourceText(db, d);
+        sources.set(key, found);
+      }
+      return found;
+    },
     /** `personalLinks` is false for mail without a customer behind it: there is no one to unsubscribe. */
     email(src: SourceText, personalLinks: boolean): Promise<EmailVariant> {
       const key = `${src.version}${personalLinks ? "" : ":anonymous"}`;
