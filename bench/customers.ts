@@ -13,6 +13,7 @@ import { migrateDatabase, openDatabase } from "../src/db/client.ts";
 import { countCustomersUpTo } from "../src/db/customers.ts";
 import { ftsQuery, listCustomers } from "../src/db/customers.ts";
 import { silentLogger } from "../src/log.ts";
+import { timeMedian } from "./measure.ts";
 
 const COUNT = Number(process.argv[2] ?? 1_000_000);
 const RUNS = 20;
@@ -72,21 +73,7 @@ async function seed(db: Awaited<ReturnType<typeof openDatabase>>) {
   await client.execute("ANALYZE");
 }
 
-function median(xs: number[]) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
-async function time(fn: () => Promise<unknown>) {
-  await fn(); // warm-up
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return median(samples);
-}
+const time = (fn: () => Promise<unknown>) => timeMedian(RUNS, fn);
 
 const dir = mkdtempSync(join(tmpdir(), "pigeon-bench-"));
 try {

@@ -19,6 +19,7 @@ import { providersFromConfig } from "../src/dispatch/providers.ts";
 import { silentLogger } from "../src/log.ts";
 import { startFakeResend } from "../test/fakes/fake-resend.ts";
 import { startFakeTwilio } from "../test/fakes/fake-twilio.ts";
+import { median } from "./measure.ts";
 
 const RECIPIENTS = Number(process.argv[2] ?? 100_000);
 const DISPATCH_EMAILS = 20_000;
@@ -27,7 +28,6 @@ const RUNS = 3;
 
 /** The process's peak resident set so far, in MB (the kernel's own high-water mark). */
 const peakRssMb = () => Math.round((process.resourceUsage().maxRSS * 1024) / 1024 / 1024);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const dir = mkdtempSync(join(tmpdir(), "pigeon-bench-"));
 const db = await openDatabase(`file:${join(dir, "bench.db")}`);

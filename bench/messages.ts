@@ -12,6 +12,7 @@ import { sql } from "drizzle-orm";
 import type { MessageFilters } from "../src/core/message-filters.ts";
 import { migrateDatabase, openDatabase } from "../src/db/client.ts";
 import { audienceCustomerIds, audienceSummary, excludedCustomers } from "../src/db/message-audience.ts";
+import { timeMedian } from "./measure.ts";
 
 const COUNT = Number(process.argv[2] ?? 1_000_000);
 const JOBS = 2_000;
@@ -90,21 +91,7 @@ async function seed(db: Awaited<ReturnType<typeof openDatabase>>) {
   await run("ANALYZE");
 }
 
-function median(xs: number[]) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
-async function time(fn: () => Promise<unknown>) {
-  await fn(); // warm-up
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return median(samples);
-}
+const time = (fn: () => Promise<unknown>) => timeMedian(RUNS, fn);
 
 const dir = mkdtempSync(join(tmpdir(), "pigeon-bench-"));
 try {

@@ -12,11 +12,11 @@ import { communicationProfiles, deliveries, notifications } from "../src/db/sche
 import { updateSettings } from "../src/db/settings.ts";
 import type { Deps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
+import { median } from "./measure.ts";
 
 const JOBS = 10_000;
 const CUSTOMERS = 100_000;
 const PER_CUSTOMER = 10; // registrations per customer → 1,000,000 in all
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const dir = mkdtempSync(join(tmpdir(), "pigeon-sched-"));
 const db = await openDatabase(`file:${join(dir, "bench.db")}`);

@@ -5,6 +5,7 @@
 // Error bodies follow resend.com/docs/api-reference/errors: { statusCode, name, message }.
 import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import type { Server } from "bun";
+import { SlidingSecondLimit } from "./rate-limit.ts";
 
 export type ResendFault = {
   status: number;
@@ -63,8 +64,7 @@ export class FakeResend {
   latencyMs = 0;
   readonly #server: Server<undefined>;
   #faults: ResendFault[] = [];
-  #perSecond: number | null = null;
-  #recent: number[] = [];
+  readonly #rate = new SlidingSecondLimit();
   readonly #idempotency = new Map<string, { fingerprint: string; answer?: Answer }>();
 
   constructor(apiKey = `re_fake_${randomBytes(8).toString("hex")}`) {
@@ -83,8 +83,7 @@ export class FakeResend {
 
   /** At most `perSecond` requests in any second; more get 429 with Retry-After. `null` lifts it. */
   setRateLimit(perSecond: number | null): void {
-    this.#perSecond = perSecond;
-    this.#recent = [];
+    this.#rate.set(perSecond);
   }
 
   /** A webhook signed as Resend (Svix) signs it: base64 HMAC-SHA256 of `id.timestamp.body`. */
@@ -122,8 +121,8 @@ export class FakeResend {
     const auth = req.headers.get("authorization");
     if (!auth?.startsWith("Bearer ") || auth === "Bearer ") return error(401, "missing_api_key", "Missing API key in the authorization header.");
     if (auth !== `Bearer ${this.apiKey}`) return error(403, "invalid_api_key", "API key is invalid");
-    if (this.#limited()) {
-      return { ...error(429, "rate_limit_exceeded", `Too many requests. You can only make ${this.#perSecond} requests per second.`), headers: { "retry-after": "1" } };
+    if (this.#rate.exceeded()) {
+      return { ...error(429, "rate_limit_exceeded", `Too many requests. You can only make ${this.#rate.perSecond} requests per second.`), headers: { "retry-after": "1" } };
     }
     const fault = this.#faults.shift();
     if (fault && !fault.afterAccept) return faultAnswer(fault);
@@ -201,15 +200,6 @@ export class FakeResend {
     };
     this.sent.push(email);
     return email;
-  }
-
-  #limited(): boolean {
-    if (this.#perSecond === null) return false;
-    const now = Date.now();
-    this.#recent = this.#recent.filter((t) => now - t < 1000);
-    if (this.#recent.length >= this.#perSecond) return true;
-    this.#recent.push(now);
-    return false;
   }
 }
 

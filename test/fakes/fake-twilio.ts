@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { Server } from "bun";
 import twilio from "twilio";
+import { SlidingSecondLimit } from "./rate-limit.ts";
 
 export type TwilioFault = {
   status: number;
@@ -68,8 +69,7 @@ export class FakeTwilio {
   latencyMs = 0;
   readonly #server: Server<undefined>;
   #faults: TwilioFault[] = [];
-  #perSecond: number | null = null;
-  #recent: number[] = [];
+  readonly #rate = new SlidingSecondLimit();
   readonly #lineTypes = new Map<string, string>();
   readonly #optedOut = new Set<string>();
 
@@ -90,8 +90,7 @@ export class FakeTwilio {
 
   /** At most `perSecond` requests in any second; more get 429 (code 20429) with Retry-After. `null` lifts it. */
   setRateLimit(perSecond: number | null): void {
-    this.#perSecond = perSecond;
-    this.#recent = [];
+    this.#rate.set(perSecond);
   }
 
   /** Lookup's line type for a number: mobile, landline, fixedVoip, nonFixedVoip, tollFree, … */
@@ -210,7 +209,7 @@ export class FakeTwilio {
     // The sending rate is Twilio's throughput per sender: it limits new messages and calls,
     // not Lookup or listing.
     const sending = req.method === "POST" && /\/(Messages|Calls)\.json$/.test(path);
-    if (sending && this.#limited()) return { ...error(429, 20429, "Too Many Requests"), headers: { "retry-after": "1" } };
+    if (sending && this.#rate.exceeded()) return { ...error(429, 20429, "Too Many Requests"), headers: { "retry-after": "1" } };
     const fault = this.#faults.shift();
     if (fault && !fault.afterAccept) return faultAnswer(fault);
 
@@ -404,15 +403,6 @@ export class FakeTwilio {
       subresource_uris: { recordings: `${uri}/Recordings.json` },
       uri: `${uri}.json`,
     };
-  }
-
-  #limited(): boolean {
-    if (this.#perSecond === null) return false;
-    const now = Date.now();
-    this.#recent = this.#recent.filter((t) => now - t < 1000);
-    if (this.#recent.length >= this.#perSecond) return true;
-    this.#recent.push(now);
-    return false;
   }
 }
 
