@@ -121,3 +121,23 @@ export const FormErrors: FC<{ errors: FieldErrors }> = ({ errors }) => {
     </div>
   );
 };
+
+/**
+ * "Use template": re-renders the editor form (`form`, a selector) with the chosen template's
+ * text through htmx, or as a plain submit to the same URL without JavaScript.
+ */
+export const UseTemplateButton: FC<{ formUrl: string; form: string }> = ({ formUrl, form }) => (
+  <button
+    type="submit"
+    name="use_template"
+    value="1"
+    formaction={formUrl}
+    class="secondary"
+    hx-post={formUrl}
+    hx-vals={JSON.stringify({ use_template: "1" })}
+    hx-target={form}
+    hx-swap="outerHTML"
+  >
+    Use template
+  </button>
+);

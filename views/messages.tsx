@@ -16,7 +16,7 @@ import type { Message } from "../src/db/messages.ts";
 import type { Template } from "../src/db/profiles.ts";
 import { APPOINTMENT_STATUSES, type Channel, CHANNELS, JOB_STATUSES, JOB_TYPES, type User } from "../src/db/schema.ts";
 import { STATIC_VERSION } from "../src/routes/static.ts";
-import { Csrf, FieldMessages, FormErrors, type Values } from "./form.tsx";
+import { Csrf, FieldMessages, FormErrors, UseTemplateButton, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 
 type Common = { user: User; csrf: string };
@@ -622,19 +622,7 @@ export function MessageForm(p: ComposeProps) {
                   ) : null;
                 })}
               </select>
-              <button
-                type="submit"
-                name="use_template"
-                value="1"
-                formaction={formUrl}
-                class="secondary"
-                hx-post={formUrl}
-                hx-vals={JSON.stringify({ use_template: "1" })}
-                hx-target="#message-form"
-                hx-swap="outerHTML"
-              >
-                Use template
-              </button>
+              <UseTemplateButton formUrl={formUrl} form="#message-form" />
             </div>
             <small>An e-mail template replaces the subject and message, an SMS template the message, a voice template the call script.</small>
           </div>

@@ -10,7 +10,7 @@ import { CONTEXT_LABELS, contextForTrigger, type Placeholder } from "../src/core
 import type { SmsInfo } from "../src/core/sms-text.ts";
 import { AUDIENCE_LABELS, CONDITION_LABELS, TRIGGER_INFO, type Trigger } from "../src/core/triggers.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
-import { Csrf, Field, FieldMessages, FormErrors, type Values } from "./form.tsx";
+import { Csrf, Field, FieldMessages, FormErrors, UseTemplateButton, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 
 type Common = { user: User; csrf: string };
@@ -689,19 +689,7 @@ export function NotificationForm(p: EditorProps) {
                     </option>
                   ))}
                 </select>
-                <button
-                  type="submit"
-                  name="use_template"
-                  value="1"
-                  formaction={formUrl}
-                  class="secondary"
-                  hx-post={formUrl}
-                  hx-vals={JSON.stringify({ use_template: "1" })}
-                  hx-target="#notification-form"
-                  hx-swap="outerHTML"
-                >
-                  Use template
-                </button>
+                <UseTemplateButton formUrl={formUrl} form="#notification-form" />
               </div>
             )}
             <FieldMessages name="template_id" errors={e} hint={p.templates.length ? `Replaces the ${channel === "email" ? "subject and message" : "text"} below.` : undefined} />
