@@ -3,8 +3,9 @@
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Candidate, Decision } from "../core/recipients.ts";
 import { staggeredDueAt } from "../core/stagger.ts";
+import { activeSuppressions } from "./suppressions.ts";
 import type { Db } from "./client.ts";
-import { type Channel, customers, deliveries, deliveryEvents, phoneLookups, suppressions } from "./schema.ts";
+import { type Channel, customers, deliveries, deliveryEvents, phoneLookups } from "./schema.ts";
 
 export type Delivery = typeof deliveries.$inferSelect;
 
@@ -73,9 +74,7 @@ export async function loadCandidates(db: Db, customerIds: number[]): Promise<Can
     const emails = rows.map((r) => r.email).filter((e): e is string => !!e);
     const phones = rows.map((r) => r.phone).filter((p): p is string => !!p);
     const addresses = [...emails, ...phones];
-    const active = addresses.length
-      ? await db.select().from(suppressions).where(and(inArray(suppressions.address, addresses), isNull(suppressions.clearedAt)))
-      : [];
+    const active = await activeSuppressions(db, addresses);
     const lookups = phones.length ? await db.select().from(phoneLookups).where(inArray(phoneLookups.phone, phones)) : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const id of ids) {

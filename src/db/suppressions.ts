@@ -1,6 +1,6 @@
 // Suppressions (SPEC C3, D9): one active row per channel and address; a re-subscribe clears it
 // and keeps the history.
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { type Channel, customers, type SUPPRESSION_REASONS, suppressions } from "./schema.ts";
 
@@ -26,12 +26,10 @@ export async function resubscribe(db: Db, channel: Channel, address: string, sou
   return rows.length > 0;
 }
 
+/** The active suppressions of these addresses (e-mail addresses and numbers), any channel. */
 export async function activeSuppressions(db: Db, addresses: string[]) {
-  const out: (typeof suppressions.$inferSelect)[] = [];
-  for (const address of addresses) {
-    out.push(...(await db.select().from(suppressions).where(and(eq(suppressions.address, address), isNull(suppressions.clearedAt)))));
-  }
-  return out;
+  if (!addresses.length) return [];
+  return db.select().from(suppressions).where(and(inArray(suppressions.address, addresses), isNull(suppressions.clearedAt)));
 }
 
 /** Customers with this e-mail address or phone number, for webhooks that know only the address. */

@@ -2,7 +2,7 @@
 // channel's rate, and records every outcome. Crash safety: an e-mail batch that may have gone
 // out is re-sent whole with the same idempotency key (Resend replays it); an SMS or call whose
 // outcome is unknown is looked up at the provider before any retry.
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { retryDecision } from "../core/retry-policy.ts";
 import { nextSendableInstant } from "../core/send-window.ts";
 import { type Bucket, refill, take, waitForToken } from "../core/token-bucket.ts";
@@ -23,6 +23,7 @@ import {
 } from "../db/outbox.ts";
 import { type Channel, phoneLookups, type StudioSettings, suppressions, workerState } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
+import { activeSuppressions } from "../db/suppressions.ts";
 import type { Deps } from "../deps.ts";
 import type { EmailMessage, EmailProvider, LookupProvider, SendOutcome, SmsProvider, VoiceProvider } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
@@ -97,12 +98,8 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
 
   /** Addresses suppressed now, re-checked at send time: an unsubscribe wins over a queued send. */
   async function suppressedNow(channel: Channel, addresses: string[]) {
-    if (!addresses.length) return new Map<string, string>();
-    const rows = await db
-      .select({ address: suppressions.address, reason: suppressions.reason, channel: suppressions.channel })
-      .from(suppressions)
-      .where(and(inArray(suppressions.address, addresses), isNull(suppressions.clearedAt)));
-    return new Map(rows.filter((r) => (channel === "email" ? r.channel === "email" : r.channel === channel)).map((r) => [r.address, r.reason]));
+    const rows = await activeSuppressions(db, addresses);
+    return new Map<string, string>(rows.filter((r) => r.channel === channel).map((r) => [r.address, r.reason]));
   }
 
   /**
