@@ -21,9 +21,9 @@ import {
   requeue,
   skipClaimed,
 } from "../db/outbox.ts";
-import { type Channel, phoneLookups, type StudioSettings, suppressions, workerState } from "../db/schema.ts";
+import { type Channel, phoneLookups, type StudioSettings, workerState } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
-import { activeSuppressions } from "../db/suppressions.ts";
+import { activeSuppressions, suppress } from "../db/suppressions.ts";
 import type { Deps } from "../deps.ts";
 import type { EmailMessage, EmailProvider, LookupProvider, SendOutcome, SmsProvider, VoiceProvider } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
@@ -127,7 +127,7 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
     const message = `${e.status ?? ""} ${e.code ?? ""} ${e.message}`.replace(/\s+/g, " ").trim();
     if (e.code === 21610 && d.toAddress) {
       // The number replied STOP at the carrier: never text it again (SPEC D9).
-      await db.insert(suppressions).values({ channel: "sms", address: d.toAddress, customerId: d.customerId, reason: "stop_keyword", source: "twilio error 21610", detail: e.message }).onConflictDoNothing();
+      await suppress(db, { channel: "sms", address: d.toAddress, customerId: d.customerId, reason: "stop_keyword", source: "twilio error 21610", detail: e.message }, now);
     }
     const decision = retryDecision(e.kind, d.attempts, random(), e.retryAfterMs);
     if (decision.retry) {
