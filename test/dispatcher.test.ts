@@ -144,3 +144,30 @@ describe("dispatcher on the dev outbox", () => {
     ]);
   });
 });
+
+describe("dispatcher against the fake Twilio", () => {
+  test("a number Twilio reports as unsubscribed (21610) fails with Twilio's message and is never texted again", async () => {
+    const { startFakeTwilio } = await import("./fakes/fake-twilio.ts");
+    const { providersFromConfig } = await import("../src/dispatch/providers.ts");
+    const twilio = startFakeTwilio();
+    try {
+      const t = await makeTestApp({
+        now: noon,
+        env: { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM: "+17770001111", TWILIO_BASE_URL: twilio.url! },
+      });
+      await updateSettings(t.db, { timeZone: "America/Chicago", smsRatePerSecond: 100 }, noon);
+      const c = await createCustomer(t.db, { first_name: "Quinn", phone: "+17775550199", consent: { sms: true } }, "test", noon);
+      twilio.optOut("+17775550199");
+      await enqueueTest(t, [c.id], "sms", { body: "Hi" });
+      const r = await createDispatcher(t.deps, providersFromConfig(t.deps.config, t.db, t.deps.clock), { owner: "w", random: () => 0.5 }).tick();
+      expect(r.failed).toBe(1);
+      const [row] = await t.db.select().from(deliveries);
+      expect(row!.status).toBe("failed");
+      expect(row!.lastError).toContain("21610");
+      const active = await t.db.select().from(suppressions);
+      expect(active.map((s) => [s.channel, s.address, s.reason, s.source])).toEqual([["sms", "+17775550199", "stop_keyword", "twilio error 21610"]]);
+    } finally {
+      twilio.stop();
+    }
+  });
+});
