@@ -58,7 +58,10 @@ export function DashboardPage(p: { user: User; csrf: string; studioName: string;
       ) : (
         <article>
           <h2>Today</h2>
-          <p class="muted">Automated notifications and one-time messages will show their progress here once messaging is set up.</p>
+          <p class="muted">
+            One-time messages and their progress are under <a href="/messages">Messages</a>, every e-mail, text and call in the{" "}
+            <a href="/outbox">Outbox</a>, and each job's page shows its automated notifications.
+          </p>
         </article>
       )}
     </Page>
