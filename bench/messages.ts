@@ -4,14 +4,19 @@
 // with and without e-mail and phone, families sharing addresses, ~2% suppressed, ~10% without
 // e-mail consent, ~2,000 jobs with albums, registrations, orders, photos and appointments. Then
 // prints the median of 20 runs of the queries behind the compose page for a filter that matches
-// about a tenth of the customers.
+// about a tenth of the customers, and of the compose page's live count and preview requests
+// through the real app (query + rendering, as the browser asks for them).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
+import { createApp } from "../src/app.ts";
+import { loadConfig } from "../src/config.ts";
 import type { MessageFilters } from "../src/core/message-filters.ts";
+import { createSession, createUser } from "../src/db/auth.ts";
 import { migrateDatabase, openDatabase } from "../src/db/client.ts";
-import { audienceCustomerIds, audienceSummary, excludedCustomers } from "../src/db/message-audience.ts";
+import { audienceCustomerIds, audienceMembers, audienceSummary, excludedCustomers } from "../src/db/message-audience.ts";
+import { silentLogger } from "../src/log.ts";
 import { timeMedian } from "./measure.ts";
 
 const COUNT = Number(process.argv[2] ?? 1_000_000);
@@ -125,8 +130,49 @@ try {
   }
   const first = await audienceSummary(db, cases[0]!.filters, ["email", "sms"], NOW);
 
+  // The compose page's own requests, signed in, with the CSRF token the page hands out.
+  const user = await createUser(db, { email: "bench@example.com", name: "Bench", password: "bench password 1", role: "owner" });
+  const cookie = `pigeon_session=${await createSession(db, user.id, NOW, {})}`;
+  const app = createApp({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => NOW, log: silentLogger, health: { schedulerLastTickAt: null } });
+  const page = await (await app.request("http://localhost/messages/new", { headers: { Cookie: cookie } })).text();
+  const csrf = page.match(/name="_csrf" value="([^"]+)"/)?.[1] ?? "";
+  const post = async (path: string, fields: [string, string][]) => {
+    const body = new URLSearchParams([["_csrf", csrf], ...fields]);
+    const res = await app.request(`http://localhost${path}`, {
+      method: "POST",
+      body,
+      headers: { Cookie: cookie, Origin: "http://localhost", "HX-Request": "true", "HX-Request-Type": "partial", "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+    return res.text();
+  };
+  const compose: [string, string][] = [
+    ["mode", "filters"],
+    ["name", "Bench"],
+    ["filters.job_statuses", "selling"],
+    ["filters.years", "2026"],
+    ["subject", "{{customer.first_name}}, your photos of {{job.name}}"],
+    ["body", "Hi {{customer.first_name | \"there\"}},\n\nyour photos are **online**: {{links.gallery_link}}"],
+  ];
+  const email: [string, string][] = [["channels", "email"]];
+  const emailSms: [string, string][] = [["channels", "email"], ["channels", "sms"]];
+  const requests = [
+    { request: "live count, e-mail", path: "/messages/count", fields: [...compose, ...email] },
+    { request: "live count, e-mail + SMS", path: "/messages/count", fields: [...compose, ...emailSms] },
+    { request: "preview, e-mail + SMS (first recipient)", path: "/messages/preview", fields: [...compose, ...emailSms] },
+    { request: "preview, search “olivia”", path: "/messages/preview", fields: [...compose, ...emailSms, ["preview_q", "olivia"] as [string, string]] },
+  ];
+  const pages = [];
+  for (const r of requests) {
+    const html = await post(r.path, r.fields);
+    pages.push({ request: `${r.request} (${cases[0]!.name})`, "KB of HTML": (html.length / 1024).toFixed(1), "ms": (await time(() => post(r.path, r.fields))).toFixed(1) });
+  }
+  const memberPage = (await time(() => audienceMembers(db, cases[0]!.filters, NOW, { limit: 50 }))).toFixed(1);
+
   console.log(`\nbun bench/messages.ts ${COUNT}: ${COUNT.toLocaleString("en")} customers, ${JOBS.toLocaleString("en")} jobs, ${Object.entries(sizes).map(([k, v]) => `${v.toLocaleString("en")} ${k}`).join(", ")}; seeded in ${seededIn.toFixed(1)} s; median of ${RUNS} runs\n`);
   console.table(results);
+  console.log(`\nThrough the app (median of ${RUNS}; the preview's recipient list alone: ${memberPage} ms):`);
+  console.table(pages);
   console.log(`\n${cases[0]!.name}, e-mail:`, first.email);
   console.log(`${cases[0]!.name}, SMS:`, first.sms);
   db.$client.close();

@@ -2,10 +2,11 @@
 // the customers each filter selects, and the live count per channel, which must say exactly
 // what the outbox will do: decideRecipients over loadCandidates of the same customers.
 import { beforeAll, describe, expect, test } from "bun:test";
+import { eq, sql } from "drizzle-orm";
 import { describeFilters, type MessageFilters, parseMessageFilters } from "../src/core/message-filters.ts";
 import { decideRecipients, SKIP_REASONS, type SkipReason } from "../src/core/recipients.ts";
 import { migrateDatabase, openDatabase } from "../src/db/client.ts";
-import { audienceCustomerIds, audienceSummary, type ChannelSummary, excludedCustomers } from "../src/db/message-audience.ts";
+import { audienceCustomerIds, audienceSize, audienceSummary, type ChannelSummary, excludedCustomers } from "../src/db/message-audience.ts";
 import { loadCandidates } from "../src/db/outbox.ts";
 import { albums, appointments, type Channel, customers, jobs, orders, phoneLookups, registrations, suppressions } from "../src/db/schema.ts";
 import type { Db } from "../src/db/client.ts";
@@ -343,6 +344,7 @@ describe("message audience over a mixed population", () => {
     const f = filters();
     const ids = await audienceCustomerIds(db, f, NOW);
     expect(ids).toEqual(expectedIds(m, f));
+    expect(await audienceSize(db, f, NOW)).toBe(ids.length);
   });
 
   test.each(cases)("%s: the count per channel and reason is what the outbox would do", async (_, filters) => {
@@ -438,6 +440,54 @@ describe("message audience rules in small", () => {
     const f = { customer_ids: [cs[1]!.id, cs[2]!.id] };
     expect((await audienceSummary(db, f, ["email"], NOW)).email.willReceive).toBe(1);
     expect((await excludedCustomers(db, f, "email", "duplicate_address", NOW, { limit: 10 })).map((c) => c.id)).toEqual([cs[2]!.id]);
+  });
+
+  test("the counts follow every change to customers, suppressions and phone lookups", async () => {
+    const { db } = await fresh();
+    const [a, b, c] = await db
+      .insert(customers)
+      .values([
+        { email: "a@example.com", phone: "+17770000001", consentEmail: true, consentSms: true, consentVoice: true },
+        { email: "b@example.com", phone: "+17770000002", consentEmail: true, consentSms: true, consentVoice: true },
+        { email: "c@example.com", phone: "+17770000003", consentEmail: true, consentSms: true, consentVoice: true },
+      ])
+      .returning();
+    const ids = [a!.id, b!.id, c!.id];
+    /** The live count must say what the outbox would do, whatever changed since the last write. */
+    const expectInStep = async (why: string) => {
+      const summary = await audienceSummary(db, {}, CHANNELS, NOW);
+      for (const channel of CHANNELS) expect({ why, channel, ...summary[channel] }).toEqual({ why, channel, ...(await outboxTally(db, ids, channel)).summary });
+    };
+    await expectInStep("as created");
+
+    await db.insert(suppressions).values({ channel: "email", address: "a@example.com", reason: "bounced", source: "test" });
+    // An outer INSERT OR IGNORE must not turn the triggers' own writes into no-ops.
+    await db.run(sql`insert or ignore into suppressions (channel, address, reason, source) values ('sms', '+17770000002', 'stop_keyword', 'test')`);
+    await expectInStep("after two suppressions");
+    expect((await audienceSummary(db, {}, ["email", "sms"], NOW)).email.excluded.bounced).toBe(1);
+
+    await db.update(suppressions).set({ clearedAt: NOW }).where(eq(suppressions.address, "a@example.com"));
+    await expectInStep("after a suppression was cleared");
+    await db.delete(suppressions).where(eq(suppressions.address, "+17770000002"));
+    await expectInStep("after a suppression was deleted");
+
+    await db.insert(phoneLookups).values({ phone: "+17770000003", lineType: "landline", lookedUpAt: NOW });
+    await expectInStep("after a lookup found a landline");
+    await db.update(phoneLookups).set({ lineType: "mobile" }).where(eq(phoneLookups.phone, "+17770000003"));
+    await expectInStep("after the line turned out mobile");
+
+    // Moving to an address already suppressed, sharing an address, losing consent or the address.
+    await db.insert(suppressions).values({ channel: "email", address: "blocked@example.com", reason: "complained", source: "test" });
+    await db.update(customers).set({ email: "blocked@example.com" }).where(eq(customers.id, a!.id));
+    await db.update(customers).set({ email: "c@example.com", consentSms: false }).where(eq(customers.id, b!.id));
+    await db.update(customers).set({ phone: null, consentVoice: false }).where(eq(customers.id, c!.id));
+    await expectInStep("after customers changed");
+    expect((await audienceSummary(db, {}, ["email"], NOW)).email).toMatchObject({ willReceive: 1, excluded: { complained: 1, duplicate_address: 1 } });
+
+    await db.delete(customers).where(eq(customers.id, c!.id));
+    ids.pop();
+    await expectInStep("after a customer was deleted");
+    expect((await audienceSummary(db, {}, ["email"], NOW)).email).toMatchObject({ matched: 2, willReceive: 1, excluded: { complained: 1, duplicate_address: 0 } });
   });
 
   test("the appointment date range is read in the studio's time zone", async () => {

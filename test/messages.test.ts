@@ -271,6 +271,12 @@ describe("preview and test send", () => {
     const cleo = text((await postForm(w.b, "/messages/preview", { ...composeForm(w), preview_q: "nocon" }, partial)).text);
     expect(cleo).toContain("Shown with Cleo Nocon's real data");
     expect(cleo).toContain("Cleo Nocon will not get the e-mail: no consent for this channel.");
+    // Hana is a customer, but not of this audience: neither a search nor her id shows her data.
+    const hana = text((await postForm(w.b, "/messages/preview", { ...composeForm(w), preview_q: "hana" }, partial)).text);
+    expect(hana).toContain("Nobody among the recipients matches “hana”; this shows sample values.");
+    const byId = await postForm(w.b, "/messages/preview", { ...composeForm(w), preview_customer_id: String(w.people.hana.id) }, partial);
+    expect(text(byId.text)).toContain("Shown with Anna Smith's real data");
+    expect(byId.text).not.toContain("hana@x.test");
   });
 
   test("a test goes to the signed-in staff member through the dev outbox, personalised, with dead links", async () => {

@@ -14,6 +14,8 @@ describe("schema", () => {
       "appointments",
       "audit_log",
       "communication_profiles",
+      // Kept in step by triggers (migration 0007) for the live recipient count.
+      "customer_reach",
       "customers",
       "deliveries",
       "delivery_events",
@@ -28,6 +30,7 @@ describe("schema", () => {
       "notifications",
       "orders",
       "phone_lookups",
+      "reach_addresses",
       "registrations",
       "sessions",
       "snippets",

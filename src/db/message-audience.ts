@@ -7,6 +7,7 @@ import { hasAppointmentFilter, hasJobFilter, type MessageFilters } from "../core
 import { SKIP_REASONS, type SkipReason } from "../core/recipients.ts";
 import { zonedTimeToInstant } from "../core/send-window.ts";
 import type { Db } from "./client.ts";
+import { ftsQuery } from "./customers.ts";
 import { type Channel, SUPPRESSION_REASONS } from "./schema.ts";
 
 export type AudienceOptions = {
@@ -87,26 +88,49 @@ export async function audienceCustomerIds(db: Db, filters: MessageFilters, now: 
   return rows.map((r) => Number(r.id));
 }
 
-/** The reasons decideRecipients can give before its duplicate check. */
-const PRE_REASONS = [...new Set<SkipReason>(["no_address", ...SUPPRESSION_REASONS, "no_consent", "landline"])];
+/** How many customers the filters select. */
+export async function audienceSize(db: Db, filters: MessageFilters, now: Date, opts: AudienceOptions = {}): Promise<number> {
+  const [row] = await db.all<{ n: number }>(sql`select count(*) as n from customers c where ${audienceWhere(filters, now, opts)}`);
+  return Number(row?.n ?? 0);
+}
+
+export type AudienceMember = { id: number; firstName: string; lastName: string; email: string | null; phone: string | null };
 
 /**
- * For the customer aliased `c` on `channel`: its address, the suppression join, and the first
- * reason that stops it short of the duplicate check, in decideRecipients' order (no address,
- * suppressed, no consent, landline for SMS); null when none does. An empty address is none, as
- * in JS. Suppressions are active while not cleared, per channel and address; the join uses the
- * partial unique index, so it finds at most one.
+ * The first customers (by id) the filters select, for the preview's recipient list: those whose
+ * name, e-mail or phone starts with the words of `q` (the customer search's full-text index), or
+ * just `customerId` when given. A page costs the same however large the audience is.
  */
-function decided(channel: Channel, c = "c") {
-  const address = sql.raw(channel === "email" ? `nullif(${c}.email, '')` : `nullif(${c}.phone, '')`);
-  const consent = sql.raw(`${c}.consent_${channel}`);
-  const s = sql.raw(`${c}_${channel}_suppression`);
-  const landline =
-    channel === "sms" ? sql`when (select l.line_type from phone_lookups l where l.phone = ${sql.raw(`${c}.phone`)}) = 'landline' then 'landline'` : sql``;
+export async function audienceMembers(
+  db: Db,
+  filters: MessageFilters,
+  now: Date,
+  page: AudienceOptions & { limit: number; q?: string; customerId?: number },
+): Promise<AudienceMember[]> {
+  const terms = [audienceWhere(filters, now, page)];
+  const match = page.q ? ftsQuery(page.q) : null;
+  if (match) terms.push(sql`c.id in (select rowid from customers_fts where customers_fts match ${match})`);
+  if (page.customerId !== undefined) terms.push(sql`c.id = ${page.customerId}`);
+  const rows = await db.all<{ id: number; first_name: string; last_name: string; email: string | null; phone: string | null }>(
+    sql`select c.id as id, c.first_name as first_name, c.last_name as last_name, c.email as email, c.phone as phone
+      from customers c where ${and(terms)} order by c.id limit ${page.limit}`,
+  );
+  return rows.map((r) => ({ id: Number(r.id), firstName: r.first_name, lastName: r.last_name, email: r.email, phone: r.phone }));
+}
+
+/** The reasons decideRecipients can give on `channel` before its duplicate check (only SMS knows landlines). */
+const preReasons = (channel: Channel) =>
+  [...new Set<SkipReason>(["no_address", ...SUPPRESSION_REASONS, "no_consent", "landline"])].filter((r) => r !== "landline" || channel === "sms");
+
+/**
+ * The customer_reach columns of `channel` on the row aliased `x` (migration 0007): the number of
+ * the customer's address and the first reason, in decideRecipients' order, that stops a
+ * marketing message short of the duplicate check; null when none does. Calls go to the phone.
+ */
+function reach(channel: Channel, x = "x") {
   return {
-    address,
-    join: sql`left join suppressions ${s} on ${s}.channel = ${channel} and ${s}.address = ${address} and ${s}.cleared_at is null`,
-    pre: sql`case when ${address} is null then 'no_address' when ${s}.reason is not null then ${s}.reason when not ${consent} then 'no_consent' ${landline} end`,
+    address: sql.raw(`${x}.${channel === "email" ? "email" : "sms"}_address`),
+    skip: sql.raw(`${x}.${channel}_skip`),
   };
 }
 
@@ -127,24 +151,22 @@ export async function audienceSummary<C extends Channel>(
   opts: AudienceOptions = {},
 ): Promise<Record<C, ChannelSummary>> {
   const out = {} as Record<C, ChannelSummary>;
-  const perChannel = [...new Set(channels)].map((ch) => ({ ch, ...decided(ch) }));
+  const perChannel = [...new Set(channels)].map((ch) => ({ ch, ...reach(ch) }));
   if (!perChannel.length) return out;
-  const columns = perChannel.map(({ ch, address, pre }) => sql`${address} as ${sql.raw(`${ch}_address`)}, ${pre} as ${sql.raw(`${ch}_pre`)}`);
-  const counts = perChannel.flatMap(({ ch }) => [
-    sql.raw(`sum(${ch}_pre is null) as ${ch}_ok, count(distinct case when ${ch}_pre is null then ${ch}_address end) as ${ch}_addresses`),
-    ...PRE_REASONS.map((r) => sql.raw(`sum(${ch}_pre = '${r}') as ${ch}_${r}`)),
+  // `count(*) filter` skips the aggregate step for the rows it does not count, which `sum(a = b)`
+  // cannot: measurably faster with a dozen counts over a hundred thousand rows.
+  const counts = perChannel.flatMap(({ ch, address, skip }) => [
+    sql`count(*) filter (where ${skip} is null) as ${sql.raw(`${ch}_ok`)}`,
+    sql`count(distinct ${address}) filter (where ${skip} is null) as ${sql.raw(`${ch}_addresses`)}`,
+    ...preReasons(ch).map((r) => sql`count(*) filter (where ${skip} = ${r}) as ${sql.raw(`${ch}_${r}`)}`),
   ]);
-  // `limit -1 offset 0` keeps the inner select from being flattened into the outer one, which
-  // would evaluate each CASE once per aggregate instead of once per customer.
-  const [row] = await db.all<Record<string, number | null>>(sql`select count(*) as matched, ${sql.join(counts, sql`, `)} from (
-      select ${sql.join(columns, sql`, `)} from customers c ${sql.join(
-        perChannel.map((p) => p.join),
-        sql` `,
-      )} where ${audienceWhere(filters, now, opts)} limit -1 offset 0)`);
+  const [row] = await db.all<Record<string, number | null>>(
+    sql`select count(*) as matched, ${sql.join(counts, sql`, `)} from customer_reach x where ${audienceWhere(filters, now, opts, "x.customer_id")}`,
+  );
   const n = (key: string) => Number(row?.[key] ?? 0);
   for (const { ch } of perChannel) {
     const excluded = emptyExcluded();
-    for (const r of PRE_REASONS) excluded[r] = n(`${ch}_${r}`);
+    for (const r of preReasons(ch)) excluded[r] = n(`${ch}_${r}`);
     excluded.duplicate_address = n(`${ch}_ok`) - n(`${ch}_addresses`);
     out[ch] = { matched: n("matched"), willReceive: n(`${ch}_addresses`), excluded };
   }
@@ -164,23 +186,23 @@ export async function excludedCustomers(
   now: Date,
   page: AudienceOptions & { limit: number; offset?: number },
 ): Promise<ExcludedCustomer[]> {
-  const mine = decided(channel, "c");
+  const mine = reach(channel, "x");
+  const column = sql.raw(channel === "email" ? "email" : "phone");
   let where: SQL;
   if (reason === "duplicate_address") {
-    const earlier = decided(channel, "c2");
+    const earlier = reach(channel, "x2");
     // `+c2.id`: the audience is a check on the few customers found by address, not a list to walk.
-    const column = sql.raw(channel === "email" ? "email" : "phone");
-    where = sql`${mine.pre} is null and exists (
-        select 1 from customers c2 ${earlier.join}
-        where c2.${column} = c.${column} and c2.id < c.id and ${earlier.pre} is null and ${audienceWhere(filters, now, page, "+c2.id")})`;
+    where = sql`${mine.skip} is null and exists (
+        select 1 from customers c2 join customer_reach x2 on x2.customer_id = c2.id
+        where c2.${column} = c.${column} and c2.id < c.id and ${earlier.skip} is null and ${audienceWhere(filters, now, page, "+c2.id")})`;
   } else {
-    where = sql`${mine.pre} = ${reason}`;
+    where = sql`${mine.skip} = ${reason}`;
   }
   const rows = await db.all<{ id: number; first_name: string; last_name: string; address: string | null }>(
-    sql`select c.id as id, c.first_name as first_name, c.last_name as last_name, ${mine.address} as address
-      from customers c ${mine.join}
-      where ${audienceWhere(filters, now, page)} and ${where}
-      order by c.id limit ${page.limit} offset ${page.offset ?? 0}`,
+    sql`select c.id as id, c.first_name as first_name, c.last_name as last_name, nullif(c.${column}, '') as address
+      from customer_reach x join customers c on c.id = x.customer_id
+      where ${audienceWhere(filters, now, page, "x.customer_id")} and ${where}
+      order by x.customer_id limit ${page.limit} offset ${page.offset ?? 0}`,
   );
   return rows.map((r) => ({ id: Number(r.id), firstName: r.first_name, lastName: r.last_name, address: r.address }));
 }

@@ -2,7 +2,7 @@
 // appointments or to one typed address; a live recipient count with everyone left out, by
 // reason; a preview with a real recipient's data and a test to oneself; the explicit Send step
 // with its confirmation; pause, resume and cancel; live progress over SSE; the report and its CSV.
-import { and, count, countDistinct, desc, eq, inArray, like, min, ne, or, sql } from "drizzle-orm";
+import { and, count, countDistinct, desc, eq, inArray, min, ne, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { streamSSE } from "hono/streaming";
@@ -60,7 +60,7 @@ import { type FieldErrors, fieldErrors } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import type { Db } from "../db/client.ts";
 import { albumsOfJobs, getJob, jobChoices, jobYears } from "../db/jobs.ts";
-import { audienceCustomerIds, audienceSummary, excludedCustomers } from "../db/message-audience.ts";
+import { audienceMembers, audienceSummary, excludedCustomers } from "../db/message-audience.ts";
 import {
   activateMessage,
   cancelMessage,
@@ -128,25 +128,6 @@ async function recipientsPerMessage(db: Db, ids: number[]): Promise<Map<number, 
     .where(and(inArray(deliveries.messageId, ids), ne(deliveries.status, "skipped")))
     .groupBy(deliveries.messageId);
   return new Map(rows.map((r) => [r.id!, r.n]));
-}
-
-/** The first recipients of an audience (by id), optionally those whose name or address matches. */
-async function recipientOptions(db: Db, ids: number[], q: string) {
-  if (!ids.length) return [];
-  const term = `%${q.replace(/[%_\\]/g, (ch) => `\\${ch}`)}%`;
-  const match = q
-    ? or(
-        sql`(${customers.firstName} || ' ' || ${customers.lastName}) like ${term} escape '\\'`,
-        like(customers.email, term),
-        like(customers.phone, term),
-      )
-    : undefined;
-  return db
-    .select({ id: customers.id, firstName: customers.firstName, lastName: customers.lastName, email: customers.email, phone: customers.phone })
-    .from(customers)
-    .where(and(sql`${customers.id} in (select value from json_each(${JSON.stringify(ids)}))`, match))
-    .orderBy(customers.id)
-    .limit(PREVIEW_OPTIONS);
 }
 
 /** Chosen appointments with who and when, for the compose page. */
@@ -386,24 +367,25 @@ async function chooseRecipient(c: Ctx, s: ComposeState, timeZone: string): Promi
   }
   const parsed = parseMessageFilters(rawFilters(s));
   if (!parsed.ok) return { rows: null, address: null, options: [], selectedId: null, note: "Fix the recipient filters to preview with a real recipient; this shows sample values." };
-  const ids = await audienceCustomerIds(db, parsed.filters, clock(), { timeZone });
+  const now = clock();
   const q = (s.values.preview_q ?? "").trim();
-  // Without a search the first recipients are the first ids; only a search looks through them all.
-  const found = await recipientOptions(db, q ? ids : ids.slice(0, PREVIEW_OPTIONS), q);
+  // Pages of the audience, never all of it: a preview costs the same for ten recipients or 100,000.
+  const found = await audienceMembers(db, parsed.filters, now, { timeZone, limit: PREVIEW_OPTIONS, q });
   const wanted = Number(s.values.preview_customer_id) || null;
   let chosen = found.find((o) => o.id === wanted) ?? null;
-  if (!chosen && wanted && !q && ids.includes(wanted)) chosen = (await recipientOptions(db, [wanted], ""))[0] ?? null;
+  if (!chosen && wanted && !q) chosen = (await audienceMembers(db, parsed.filters, now, { timeZone, limit: 1, customerId: wanted }))[0] ?? null;
   chosen ??= found[0] ?? null;
   const options = found.map((o) => ({ id: o.id, label: `${`${o.firstName} ${o.lastName}`.trim() || `Customer #${o.id}`}${o.email ? ` · ${o.email}` : o.phone ? ` · ${o.phone}` : ""}` }));
   if (chosen && !options.some((o) => o.id === chosen.id)) options.unshift({ id: chosen.id, label: `${chosen.firstName} ${chosen.lastName}`.trim() });
   if (!chosen) {
-    const note = ids.length === 0 ? "Nobody matches these filters yet, so this shows sample values." : `Nobody among the ${ids.length.toLocaleString("en")} recipients matches “${q}”; this shows sample values.`;
+    const anyone = q && (await audienceMembers(db, parsed.filters, now, { timeZone, limit: 1 })).length > 0;
+    const note = anyone ? `Nobody among the recipients matches “${q}”; this shows sample values.` : "Nobody matches these filters yet, so this shows sample values.";
     return { rows: null, address: null, options, selectedId: null, note };
   }
   const probe: Pick<Delivery, "id" | "customerId" | "jobId" | "appointmentId"> = { id: 0, customerId: chosen.id, jobId, appointmentId: null };
   const rows = (await loadRecipientRows(db, [probe] as Delivery[])).get(0) ?? null;
   const name = `${chosen.firstName} ${chosen.lastName}`.trim() || `customer #${chosen.id}`;
-  const more = ids.length > PREVIEW_OPTIONS && !q ? ` The list shows the first ${PREVIEW_OPTIONS} of ${ids.length.toLocaleString("en")}; search to find others.` : "";
+  const more = found.length === PREVIEW_OPTIONS && !q ? ` The list shows the first ${PREVIEW_OPTIONS} recipients; search by name, e-mail or phone to find others.` : "";
   return { rows, address: null, options, selectedId: chosen.id, note: `Shown with ${name}'s real data.${more}` };
 }
 

@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { activationProblem, messageInput } from "../../core/message-input.ts";
 import { audit } from "../../db/audit.ts";
-import { audienceCustomerIds } from "../../db/message-audience.ts";
+import { audienceSize } from "../../db/message-audience.ts";
 import { activateMessage, createMessage, getMessage, type Message, messageTotals } from "../../db/messages.ts";
 import { loadSnippets } from "../../db/recipient-rows.ts";
 import { getSettings } from "../../db/settings.ts";
@@ -59,7 +59,7 @@ export const messageApiRoutes = new Hono<AppEnv>()
     const m = await loadMessage(c);
     const now = clock();
     const timeZone = (await getSettings(db)).timeZone;
-    const recipients = m.toAddress ? 1 : (await audienceCustomerIds(db, m.filters as never, now, { timeZone })).length;
+    const recipients = m.toAddress ? 1 : await audienceSize(db, m.filters as never, now, { timeZone });
     const problem = activationProblem(m, recipients, now);
     if (problem) throw new ApiError(409, problem);
     const armed = await activateMessage(db, m.id, null, now);
