@@ -6,7 +6,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { deliveryKey } from "../core/delivery-key.ts";
 import { toE164 } from "../core/phone.ts";
 import { type Decision, decideRecipients } from "../core/recipients.ts";
-import { audienceCustomerIds } from "../db/message-audience.ts";
+import { audienceCustomerIds, audienceJobs } from "../db/message-audience.ts";
 import { dueMessages, type Message, setMessageStatus } from "../db/messages.ts";
 import { enqueueDeliveries, loadCandidates, type OutboxEntry } from "../db/outbox.ts";
 import { deliveries, messages } from "../db/schema.ts";
@@ -45,18 +45,20 @@ export async function runOneTimeMessages(deps: Deps, now: Date) {
   const s = await getSettings(db);
   let started = 0;
   for (const m of await dueMessages(db, now)) {
+    // The job the message is about gives {{job.*}} and {{album.name}} their values: the job it
+    // was started from, the one job its filters name, or else each recipient's own matching job.
+    const filters = m.filters as MessageFilters;
+    const jobIds = filters.job_ids ?? [];
+    const jobId = m.jobId ?? (jobIds.length === 1 ? jobIds[0]! : null);
+    const jobOf = jobId || m.toAddress ? new Map<number, number>() : await audienceJobs(db, filters, now, { timeZone: s.timeZone });
     const entries: OutboxEntry[] = [];
     for (const { channel, decisions } of await messageDecisions(deps, m, now)) {
       for (const d of decisions) {
         const who = d.customerId ? { customerId: d.customerId } : { address: d.to ?? m.toAddress ?? "" };
-        entries.push({ key: deliveryKey({ kind: "message", messageId: m.id }, who, channel), decision: d, dueAt: now });
+        entries.push({ key: deliveryKey({ kind: "message", messageId: m.id }, who, channel), decision: d, jobId: jobOf.get(d.customerId), dueAt: now });
       }
     }
     // Deliveries first, status second: a crash in between re-runs this, and the keys make it a no-op.
-    // The job the message is about gives {{job.*}} and {{album.name}} their values: the job it
-    // was started from, or the one job its filters name.
-    const jobIds = (m.filters as MessageFilters).job_ids ?? [];
-    const jobId = m.jobId ?? (jobIds.length === 1 ? jobIds[0]! : null);
     await enqueueDeliveries(db, { sourceType: "message", messageId: m.id, jobId }, entries, now, { batchSize: s.staggerBatchSize, intervalSeconds: s.staggerIntervalSeconds });
     if (await setMessageStatus(db, m.id, ["scheduled"], "sending", now)) started++;
     deps.log("info", "one-time message started", { message: m.id, deliveries: entries.length });

@@ -40,35 +40,41 @@ function dayStart(day: string, timeZone: string, addDays = 0): number {
 }
 
 /**
+ * The condition the job filters put on a registration aliased `r`. Audience and condition apply
+ * to each registration on its own: a customer who is a potential buyer in one matching job is
+ * in, whatever they did in another. The registration date is not read: a one-time message goes
+ * to who is registered.
+ */
+function registrationTerms(f: MessageFilters, now: Date): SQL[] {
+  const reg: SQL[] = [];
+  if (f.job_ids) reg.push(inList(sql`r.job_id`, f.job_ids));
+  const job: SQL[] = [];
+  if (f.job_statuses) job.push(inList(sql`j.status`, f.job_statuses));
+  if (f.years) job.push(inList(sql`j.year`, f.years));
+  if (f.job_types) job.push(inList(sql`j.type`, f.job_types));
+  if (job.length) reg.push(sql`r.job_id in (select j.id from jobs j where ${and(job)})`);
+  if (f.album_ids) {
+    // An album lies in one job: naming that job lets the (job, album) index find the rows.
+    reg.push(inList(sql`r.album_id`, f.album_ids), sql`r.job_id in (select al.job_id from albums al where ${inList(sql`al.id`, f.album_ids)})`);
+  }
+  const ordered = sql`exists (select 1 from orders o where o.job_id = r.job_id and o.customer_id = r.customer_id)`;
+  if (f.audience === "potential_buyers") reg.push(sql`not ${ordered}`);
+  if (f.audience === "buyers") reg.push(ordered);
+  if (f.condition === "with_photos") reg.push(sql`r.photos_available_at <= ${now.getTime()}`);
+  if (f.condition === "without_photos") reg.push(sql`(r.photos_available_at is null or r.photos_available_at > ${now.getTime()})`);
+  return reg;
+}
+
+/**
  * The condition the filters put on the customer whose id column is `customerId`; `1` when they
- * select everyone. Job filters pick registrations, and audience and condition apply to each
- * registration on its own: a customer who is a potential buyer in one matching job is in,
- * whatever they did in another. Appointment filters pick appointments, all terms on the same
- * appointment. Each kind is a set the planner builds once and drives the customer lookups from,
- * in id order. The registration date is not read: a one-time message goes to who is registered.
+ * select everyone. Job filters pick registrations (registrationTerms), appointment filters pick
+ * appointments, all terms on the same appointment. Each kind is a set the planner builds once
+ * and drives the customer lookups from, in id order.
  */
 function audienceWhere(f: MessageFilters, now: Date, opts: AudienceOptions, customerId = "c.id"): SQL {
   const id = sql.raw(customerId);
   const terms: SQL[] = [];
-  if (hasJobFilter(f)) {
-    const reg: SQL[] = [];
-    if (f.job_ids) reg.push(inList(sql`r.job_id`, f.job_ids));
-    const job: SQL[] = [];
-    if (f.job_statuses) job.push(inList(sql`j.status`, f.job_statuses));
-    if (f.years) job.push(inList(sql`j.year`, f.years));
-    if (f.job_types) job.push(inList(sql`j.type`, f.job_types));
-    if (job.length) reg.push(sql`r.job_id in (select j.id from jobs j where ${and(job)})`);
-    if (f.album_ids) {
-      // An album lies in one job: naming that job lets the (job, album) index find the rows.
-      reg.push(inList(sql`r.album_id`, f.album_ids), sql`r.job_id in (select al.job_id from albums al where ${inList(sql`al.id`, f.album_ids)})`);
-    }
-    const ordered = sql`exists (select 1 from orders o where o.job_id = r.job_id and o.customer_id = r.customer_id)`;
-    if (f.audience === "potential_buyers") reg.push(sql`not ${ordered}`);
-    if (f.audience === "buyers") reg.push(ordered);
-    if (f.condition === "with_photos") reg.push(sql`r.photos_available_at <= ${now.getTime()}`);
-    if (f.condition === "without_photos") reg.push(sql`(r.photos_available_at is null or r.photos_available_at > ${now.getTime()})`);
-    terms.push(sql`${id} in (select r.customer_id from registrations r where ${and(reg)})`);
-  }
+  if (hasJobFilter(f)) terms.push(sql`${id} in (select r.customer_id from registrations r where ${and(registrationTerms(f, now))})`);
   if (hasAppointmentFilter(f)) {
     const zone = opts.timeZone ?? "UTC";
     const appt: SQL[] = [];
@@ -86,6 +92,21 @@ function audienceWhere(f: MessageFilters, now: Date, opts: AudienceOptions, cust
 export async function audienceCustomerIds(db: Db, filters: MessageFilters, now: Date, opts: AudienceOptions = {}): Promise<number[]> {
   const rows = await db.all<{ id: number }>(sql`select c.id as id from customers c where ${audienceWhere(filters, now, opts)} order by c.id`);
   return rows.map((r) => Number(r.id));
+}
+
+/**
+ * For a message about several jobs, the job each selected customer hears about: of the jobs in
+ * which the job filters match one of their registrations, the first by id, so `{{job.name}}` and
+ * `{{album.name}}` are theirs. Empty when the filters do not select by job.
+ */
+export async function audienceJobs(db: Db, filters: MessageFilters, now: Date, opts: AudienceOptions = {}): Promise<Map<number, number>> {
+  if (!hasJobFilter(filters)) return new Map();
+  const rows = await db.all<{ customer_id: number; job_id: number }>(
+    sql`select r.customer_id as customer_id, min(r.job_id) as job_id from registrations r
+      where ${and(registrationTerms(filters, now))} and ${audienceWhere(filters, now, opts, "r.customer_id")}
+      group by r.customer_id`,
+  );
+  return new Map(rows.map((r) => [Number(r.customer_id), Number(r.job_id)]));
 }
 
 /** How many customers the filters select. */

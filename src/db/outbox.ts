@@ -17,7 +17,8 @@ export type OutboxSource = {
 };
 
 /** `subject` and `body` are stored only for test sends, whose content has no other home. */
-export type OutboxEntry = { key: string; decision: Decision; appointmentId?: number | null; dueAt: Date; subject?: string | null; body?: string | null };
+/** One recipient on one channel; `jobId` overrides the source's job for this recipient. */
+export type OutboxEntry = { key: string; decision: Decision; jobId?: number | null; appointmentId?: number | null; dueAt: Date; subject?: string | null; body?: string | null };
 
 const CHUNK = 400;
 const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
@@ -44,7 +45,7 @@ export async function enqueueDeliveries(db: Db, source: OutboxSource, entries: O
             sourceType: source.sourceType,
             notificationId: source.notificationId ?? null,
             messageId: source.messageId ?? null,
-            jobId: source.jobId ?? null,
+            jobId: e.jobId !== undefined ? e.jobId : (source.jobId ?? null),
             customerId: e.decision.customerId || null,
             appointmentId: e.appointmentId ?? null,
             channel: e.decision.channel,

@@ -4,8 +4,8 @@ import { describe, expect, test } from "bun:test";
 import { runOneTimeMessages } from "../../src/automation/one-time.ts";
 import { createCustomer, createOrder, upsertRegistration } from "../../src/db/customers.ts";
 import { databaseDevOutboxStore } from "../../src/db/dev-outbox-store.ts";
-import { createJob } from "../../src/db/jobs.ts";
-import { deliveries } from "../../src/db/schema.ts";
+import { createAlbum, createJob } from "../../src/db/jobs.ts";
+import { deliveries, devOutbox } from "../../src/db/schema.ts";
 import { createDispatcher } from "../../src/dispatch/dispatcher.ts";
 import { createDevProviders } from "../../src/providers/dev-outbox.ts";
 import { makeApiApp } from "./support.ts";
@@ -56,6 +56,29 @@ describe("/api/v1/messages", () => {
     const list = await t.get(`/deliveries?message_id=${created.body.id}&status=skipped`);
     expect(list.status).toBe(200);
     expect(list.body.data.map((d: { skip_reason: string }) => d.skip_reason).sort()).toEqual(["no_address", "no_consent"]);
+  });
+
+  test("a message about several jobs tells each recipient about their own job and album", async () => {
+    const { t, job } = await setup();
+    const river = await createJob(t.db, { name: "River FC", type: "sports" }, {}, "api", now);
+    const album = await createAlbum(t.db, river.id, "Under 12");
+    const gus = await createCustomer(t.db, { first_name: "Gus", email: "gus@x.test", consent: { email: true } }, "test", now);
+    await upsertRegistration(t.db, { jobId: river.id, customerId: gus.id, albumId: album.id, registeredAt: now }, "api", now);
+    const created = await t.post("/messages", {
+      name: "Both jobs",
+      channels: ["email"],
+      subject: "{{customer.first_name}}: photos of {{job.name}}",
+      body: "Album: {{album.name | \"your class\"}}",
+      filters: { job_ids: [job.id, river.id], audience: "potential_buyers" },
+    });
+    expect((await t.post(`/messages/${created.body.id}/send`, {})).status).toBe(200);
+    await runOneTimeMessages(t.deps, now);
+    await createDispatcher(t.deps, createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock }), { owner: "w" }).tick();
+    const sent = await t.db.select({ to: devOutbox.toAddress, subject: devOutbox.subject, body: devOutbox.body }).from(devOutbox).orderBy(devOutbox.toAddress);
+    expect(sent.map((m) => [m.to, m.subject, m.body.match(/Album: [^\n]*/)?.[0]])).toEqual([
+      ["anna@x.test", "Anna: photos of Lincoln", "Album: your class"],
+      ["gus@x.test", "Gus: photos of River FC", "Album: Under 12"],
+    ]);
   });
 
   test("bad bodies are answered with field paths; a past send time and an empty audience are refused", async () => {
