@@ -282,19 +282,27 @@ describe("POST /webhooks/twilio/status", () => {
     expect([busy.status, busy.lastError]).toEqual(["undelivered", "the line was busy"]);
   });
 
-  test("a callback that beats the dispatcher's acknowledgement is kept as an event and leaves the status to the ack", async () => {
+  test("callbacks that beat the dispatcher's acknowledgement are kept as events and take effect with the ack", async () => {
     const { t, ids } = await setup();
     const [decision] = decideRecipients(await loadCandidates(t.db, ids.slice(0, 1)), "sms", { requireConsent: true });
     await enqueueDeliveries(t.db, { sourceType: "test" }, [{ key: "early", decision: decision!, dueAt: noon, body: "Hi" }], noon);
     const [claimed] = await claimDue(t.db, "sms", "w1", noon, new Date(noon.getTime() + 60_000), 10);
     const sid = "SM0123456789abcdef0123456789abcdef";
     const url = `http://localhost/webhooks/twilio/status?d=${claimed!.id}`;
-    const early = twilio.signCallback(twilio.authToken, url, { AccountSid: twilio.accountSid, MessageSid: sid, MessageStatus: "sent", To: decision!.to! });
-    expect((await postTwilio(t, early)).status).toBe(204);
+    const early = (status: string, messageSid = sid) =>
+      postTwilio(t, twilio.signCallback(twilio.authToken, url, { AccountSid: twilio.accountSid, MessageSid: messageSid, MessageStatus: status, To: decision!.to! }));
+    expect((await early("sent")).status).toBe(204);
+    expect((await early("delivered")).status).toBe(204);
+    // An earlier attempt's message reporting on the same URL says nothing about this send.
+    expect((await early("undelivered", "SM99999999999999999999999999999999")).status).toBe(204);
     expect((await deliveryRow(t, claimed!.id)).status).toBe("sending");
     expect(await ackSent(t.db, claimed!.id, "w1", noon, "twilio", sid)).toBe(true);
+    const row = await deliveryRow(t, claimed!.id);
+    expect([row.status, row.providerMessageId, row.deliveredAt !== null]).toEqual(["delivered", sid, true]);
     expect((await eventsOf(t, claimed!.id)).map((e) => [e.type, e.detail])).toEqual([
-      ["sent", { provider: "twilio", sid, status: "sent", before_ack: true }],
+      ["sent", { provider: "twilio", sid, status: "sent", before_ack: true, implies: "sent" }],
+      ["delivered", { provider: "twilio", sid, status: "delivered", before_ack: true, implies: "delivered" }],
+      ["undelivered", expect.objectContaining({ sid: "SM99999999999999999999999999999999", before_ack: true, implies: "undelivered" })],
       ["sent", { provider: "twilio", providerMessageId: sid }],
     ]);
   });

@@ -1,8 +1,10 @@
 // What provider webhooks write to the outbox (SPEC D7, D8): one event per provider event id,
 // and a status that only moves forward.
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { type DeliveryStatus, nextStatus } from "../core/delivery-status.ts";
 import type { Db } from "./client.ts";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 import type { Delivery } from "./outbox.ts";
 import { deliveries, deliveryEvents } from "./schema.ts";
 
@@ -58,4 +60,37 @@ export async function recordProviderEvent(db: Db, deliveryId: number, e: Provide
       .returning({ id: deliveries.id });
     return { duplicate: false, status: moved.length ? next : null };
   });
+}
+
+/**
+ * Applies what a provider said before the dispatcher acknowledged the send. A fast callback
+ * finds the delivery still `sending` without a message id, so the webhook keeps it as an event
+ * marked `before_ack` with the status it `implies`; once the ack has made the delivery `sent`,
+ * those statuses take effect in the order they happened. Runs in the ack's transaction.
+ */
+export async function applyEarlyEvents(tx: Tx, acked: { id: number; providerMessageId: string }[]) {
+  if (!acked.length) return;
+  const early = await tx
+    .select({ deliveryId: deliveryEvents.deliveryId, detail: deliveryEvents.detail, occurredAt: deliveryEvents.occurredAt })
+    .from(deliveryEvents)
+    .where(and(inArray(deliveryEvents.deliveryId, acked.map((a) => a.id)), sql`json_extract(${deliveryEvents.detail}, '$.before_ack') = 1`))
+    .orderBy(deliveryEvents.occurredAt, deliveryEvents.id);
+  const sidOf = new Map(acked.map((a) => [a.id, a.providerMessageId]));
+  const outcome = new Map<number, { status: DeliveryStatus; deliveredAt?: Date; error?: string }>();
+  for (const e of early) {
+    const detail = (e.detail ?? {}) as { sid?: string; implies?: DeliveryStatus | null; error?: string };
+    // Another attempt's message may have reported on the same URL: only this send's own events count.
+    if (!detail.implies || detail.sid !== sidOf.get(e.deliveryId)) continue;
+    const sofar = outcome.get(e.deliveryId) ?? { status: "sent" as const };
+    const next = nextStatus(sofar.status, detail.implies);
+    if (!next) continue;
+    outcome.set(e.deliveryId, { status: next, deliveredAt: next === "delivered" ? e.occurredAt : sofar.deliveredAt, error: detail.error ?? sofar.error });
+  }
+  for (const [id, o] of outcome) {
+    const failing = o.status === "undelivered" || o.status === "failed" || o.status === "bounced";
+    await tx
+      .update(deliveries)
+      .set({ status: o.status, ...(o.deliveredAt && { deliveredAt: o.deliveredAt }), ...(failing && o.error && { lastError: o.error }) })
+      .where(and(eq(deliveries.id, id), eq(deliveries.status, "sent")));
+  }
 }

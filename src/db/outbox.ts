@@ -3,6 +3,7 @@
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Candidate, Decision } from "../core/recipients.ts";
 import { staggeredDueAt } from "../core/stagger.ts";
+import { applyEarlyEvents } from "./delivery-status.ts";
 import { activeSuppressions } from "./suppressions.ts";
 import type { Db } from "./client.ts";
 import { type Channel, customers, deliveries, deliveryEvents, phoneLookups } from "./schema.ts";
@@ -198,6 +199,7 @@ export async function ackSentMany(db: Db, sent: { id: number; providerMessageId:
     if (acked.length) {
       const byId = new Map(sent.map((s) => [s.id, s.providerMessageId]));
       await tx.insert(deliveryEvents).values(acked.map((id) => ({ deliveryId: id, type: "sent", detail: { provider, providerMessageId: byId.get(id) }, occurredAt: now })));
+      await applyEarlyEvents(tx, acked.map((id) => ({ id, providerMessageId: byId.get(id)! })));
     }
   });
   return acked;

@@ -91,7 +91,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     // delivery keeps its URL while its earlier attempt's message may still report in.
     const byUrl = await deliveryFromQuery(c);
     let d = byUrl?.providerMessageId === sid ? byUrl : await deliveryByProviderId(db, "twilio", sid);
-    // The callback beat the dispatcher's acknowledgement: keep the event, leave the status to the ack.
+    // The callback beat the dispatcher's acknowledgement: keep the event; the ack applies it.
     const beforeAck = !d && byUrl?.status === "sending" && byUrl.providerMessageId === null;
     if (beforeAck) d = byUrl;
     if (!d) {
@@ -100,7 +100,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     }
     const now = clock();
     const mapped = twilioEvent(kind, status, params.ErrorCode, params.ErrorMessage);
-    const detail = { provider: "twilio", sid, status, error_code: params.ErrorCode, error: mapped.error, before_ack: beforeAck || undefined };
+    const detail = { provider: "twilio", sid, status, error_code: params.ErrorCode, error: mapped.error, ...(beforeAck && { before_ack: true, implies: mapped.status }) };
     const occurredAt = validDate(params.Timestamp) ?? now;
     const result = await recordProviderEvent(db, d.id, { providerEventId: `${sid}:${status}`, type: mapped.event, status: beforeAck ? null : mapped.status, detail, occurredAt, error: mapped.error }, now);
     if (result.duplicate) return c.body(null, 204);
