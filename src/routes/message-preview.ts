@@ -1,0 +1,197 @@
+// The compose page's preview and test send (SPEC O4): the message filled in with a real
+// recipient's data (or sample values), rendered per channel as it will go out, and a test of it
+// to the staff member's own inbox or phone through the real providers, its links made dead.
+import { eq } from "drizzle-orm";
+import type { ComposeState } from "../../views/message-compose.tsx";
+import type { PreviewData, TestResult } from "../../views/message-preview.tsx";
+import { reasonLabel } from "../../views/messages.tsx";
+import { randomToken } from "../core/crypto.ts";
+import { deliveryKey } from "../core/delivery-key.ts";
+import { parseMessageFilters } from "../core/message-filters.ts";
+import { toE164 } from "../core/phone.ts";
+import { checkTemplate, escapeHtml, fillTemplate, PLACEHOLDERS, type PlaceholderValues, TemplateSyntaxError } from "../core/placeholders.ts";
+import { decideRecipients } from "../core/recipients.ts";
+import { smsInfo, withOptOutHint } from "../core/sms-text.ts";
+import type { FieldErrors } from "../core/validation.ts";
+import { audit } from "../db/audit.ts";
+import { getJob } from "../db/jobs.ts";
+import { audienceMembers } from "../db/message-audience.ts";
+import { deliveryIdByKey } from "../db/outbox-list.ts";
+import { type Delivery, enqueueDeliveries, loadCandidates } from "../db/outbox.ts";
+import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
+import { deliveries, type StudioSettings } from "../db/schema.ts";
+import { getSettings } from "../db/settings.ts";
+import { createComposer } from "../dispatch/compose.ts";
+import { createDispatcher } from "../dispatch/dispatcher.ts";
+import { providersFromConfig } from "../dispatch/providers.ts";
+import type { LinkMaker, RecipientRows } from "../dispatch/recipient-values.ts";
+import { recipientValues } from "../dispatch/recipient-values.ts";
+import { personalizeEmail, renderEmailVariant } from "../email/render.ts";
+import type { Ctx } from "../http/env.ts";
+import { rawFilters, single, stateChannels } from "./message-form.ts";
+
+const PREVIEW_OPTIONS = 50;
+
+const branding = (s: StudioSettings) => ({ name: s.name, postalAddress: s.postalAddress, phone: s.phone, website: s.website, brandColor: s.brandColor });
+
+/** Example values for every placeholder, with the studio's own details. */
+function sampleValues(s: StudioSettings, snippets: Record<string, string>): PlaceholderValues {
+  const values: PlaceholderValues = Object.fromEntries(PLACEHOLDERS.map((p) => [p.key, p.example]));
+  Object.assign(values, { "studio.name": s.name, "studio.address": s.postalAddress, "studio.phone": s.phone, "studio.email": s.replyTo || s.senderEmail, "studio.website": s.website });
+  for (const [k, text] of Object.entries(snippets)) values[`snippet.${k}`] = text;
+  return values;
+}
+
+type Chosen = { rows: RecipientRows | null; address: string | null; options: PreviewData["options"]; selectedId: number | null; note: string };
+
+/** The recipient a preview or test shows: the chosen one, else the first of the audience. */
+async function chooseRecipient(c: Ctx, s: ComposeState, timeZone: string): Promise<Chosen> {
+  const { db, clock } = c.get("deps");
+  const jobId = Number(s.values.job_id) || null;
+  const emptyRows = async (): Promise<RecipientRows> => ({
+    deliveryId: 0,
+    customer: null,
+    job: jobId ? ((await getJob(db, jobId)) ?? null) : null,
+    registration: null,
+    album: null,
+    order: null,
+    appointment: null,
+  });
+  if (single(s)) {
+    const to = s.values.to_address?.trim() || null;
+    return { rows: await emptyRows(), address: to, options: [], selectedId: null, note: to ? `Shown as ${to} will get it: no customer data, so customer placeholders use their fallbacks.` : "Enter the address to send to." };
+  }
+  const parsed = parseMessageFilters(rawFilters(s));
+  if (!parsed.ok) return { rows: null, address: null, options: [], selectedId: null, note: "Fix the recipient filters to preview with a real recipient; this shows sample values." };
+  const now = clock();
+  const q = (s.values.preview_q ?? "").trim();
+  // Pages of the audience, never all of it: a preview costs the same for ten recipients or 100,000.
+  const found = await audienceMembers(db, parsed.filters, now, { timeZone, limit: PREVIEW_OPTIONS, q });
+  const wanted = Number(s.values.preview_customer_id) || null;
+  let chosen = found.find((o) => o.id === wanted) ?? null;
+  if (!chosen && wanted && !q) chosen = (await audienceMembers(db, parsed.filters, now, { timeZone, limit: 1, customerId: wanted }))[0] ?? null;
+  chosen ??= found[0] ?? null;
+  const options = found.map((o) => ({ id: o.id, label: `${`${o.firstName} ${o.lastName}`.trim() || `Customer #${o.id}`}${o.email ? ` · ${o.email}` : o.phone ? ` · ${o.phone}` : ""}` }));
+  if (chosen && !options.some((o) => o.id === chosen.id)) options.unshift({ id: chosen.id, label: `${chosen.firstName} ${chosen.lastName}`.trim() });
+  if (!chosen) {
+    const anyone = q && (await audienceMembers(db, parsed.filters, now, { timeZone, limit: 1 })).length > 0;
+    const note = anyone ? `Nobody among the recipients matches “${q}”; this shows sample values.` : "Nobody matches these filters yet, so this shows sample values.";
+    return { rows: null, address: null, options, selectedId: null, note };
+  }
+  const probe: Pick<Delivery, "id" | "customerId" | "jobId" | "appointmentId"> = { id: 0, customerId: chosen.id, jobId, appointmentId: null };
+  const rows = (await loadRecipientRows(db, [probe] as Delivery[])).get(0) ?? null;
+  const name = `${chosen.firstName} ${chosen.lastName}`.trim() || `customer #${chosen.id}`;
+  const more = found.length === PREVIEW_OPTIONS && !q ? ` The list shows the first ${PREVIEW_OPTIONS} recipients; search by name, e-mail or phone to find others.` : "";
+  return { rows, address: null, options, selectedId: chosen.id, note: `Shown with ${name}'s real data.${more}` };
+}
+
+/** Values for the chosen recipient, with signed links as the send will make them (or the test's dead ones). */
+async function valuesFor(c: Ctx, chosen: Chosen, settings: StudioSettings, snippets: Record<string, string>, link?: LinkMaker): Promise<PlaceholderValues> {
+  const deps = c.get("deps");
+  if (!chosen.rows) return sampleValues(settings, snippets);
+  const maker = link ?? (await createComposer(deps, settings, deps.clock())).link;
+  return recipientValues(chosen.rows, settings, snippets, maker, chosen.address);
+}
+
+/** The message as the chosen recipient will get it on each channel chosen, with what stands in the way. */
+export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSettings): Promise<PreviewData> {
+  const { db } = c.get("deps");
+  const snippets = await loadSnippets(db);
+  const chosen = await chooseRecipient(c, s, settings.timeZone);
+  const values = await valuesFor(c, chosen, settings, snippets);
+  const channels = stateChannels(s);
+  const customer = chosen.rows?.customer ?? null;
+  const pv: PreviewData = { options: chosen.options, selectedId: chosen.selectedId, note: chosen.note, warnings: [] };
+  if (!channels.length) {
+    pv.problem = "Choose a channel to see the message.";
+    return pv;
+  }
+  if (customer) {
+    // Say so when the person shown will not get it on a channel.
+    const [candidate] = await loadCandidates(db, [customer.id]);
+    for (const ch of channels) {
+      const skip = candidate ? decideRecipients([candidate], ch, { requireConsent: true })[0]!.skip : null;
+      if (skip) pv.warnings.push(`${`${customer.firstName} ${customer.lastName}`.trim()} will not get the ${ch === "email" ? "e-mail" : ch === "sms" ? "SMS" : "call"}: ${reasonLabel(skip).toLowerCase()}.`);
+    }
+  }
+  const v = s.values;
+  const problems = (["subject", "body", "voice_script"] as const).flatMap((k) => checkTemplate(v[k] ?? "", "one_time_message", Object.keys(snippets)).map((e) => e.message));
+  if (problems.length) pv.problem = problems[0];
+  try {
+    if (channels.includes("email")) {
+      const variant = await renderEmailVariant({ subject: v.subject ?? "", body: v.body ?? "", format: "markdown", studio: branding(settings), personalLinks: !!customer });
+      const email = personalizeEmail(variant, values);
+      pv.email = { to: customer?.email ?? chosen.address, subject: email.subject, html: email.html };
+    }
+    if (channels.includes("sms")) {
+      const filled = fillTemplate(v.body ?? "", values, (x) => x);
+      const text = withOptOutHint(filled, { required: true });
+      pv.sms = { to: customer?.phone ?? chosen.address, text, info: smsInfo(text), optOutAdded: text !== filled };
+    }
+    if (channels.includes("voice")) {
+      pv.voice = { to: customer?.phone ?? chosen.address, text: fillTemplate(v.voice_script?.trim() ? v.voice_script : (v.body ?? ""), values, (x) => x) };
+    }
+  } catch (err) {
+    if (!(err instanceof TemplateSyntaxError)) throw err;
+    pv.problem = `${problems[0] ?? err.errors[0]?.message}. The preview shows once it is fixed.`;
+  }
+  return pv;
+}
+
+/** Links in a test lead nowhere: a real recipient's unsubscribe link must not reach a staff inbox. */
+const deadLink = (base: string): LinkMaker => (purpose) => `${base}/#${purpose}-link-in-a-test`;
+/** A value must not become a placeholder when the test's text is compiled again at send time. */
+const inert = (value: string) => value.replaceAll("{{", "{ {");
+
+/** Sends the form's message to the staff member as the chosen recipient would get it, and says how it went. */
+export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: TestResult; errors?: FieldErrors }> {
+  const deps = c.get("deps");
+  const { db, config, clock } = deps;
+  const channel = s.values.test_channel === "sms" ? "sms" : "email";
+  const v = s.values;
+  const snippets = await loadSnippets(db);
+  const errors: FieldErrors = {};
+  if (channel === "email" && !v.subject?.trim()) errors.subject = "An e-mail needs a subject";
+  if (!v.body?.trim()) errors.body = "Write the message";
+  for (const k of ["subject", "body"] as const) {
+    const problem = checkTemplate(v[k] ?? "", "one_time_message", Object.keys(snippets))[0];
+    if (problem) errors[k] ??= problem.message;
+  }
+  let to = c.get("user")!.email;
+  if (channel === "sms") {
+    const phone = toE164(v.test_phone ?? "");
+    if (!phone) errors.test_phone = v.test_phone?.trim() ? "must be a phone number like +1 555 123 4567" : "Enter your mobile number to text the test to";
+    else to = phone;
+  }
+  if (Object.keys(errors).length) return { errors };
+
+  const now = clock();
+  const settings = await getSettings(db);
+  const chosen = await chooseRecipient(c, s, settings.timeZone);
+  const base = settings.publicUrl || config.publicUrl;
+  const values = await valuesFor(c, chosen, settings, snippets, deadLink(base));
+  const content =
+    channel === "email"
+      ? { subject: fillTemplate(v.subject ?? "", values, inert), body: fillTemplate(v.body ?? "", values, (x) => inert(escapeHtml(x))) }
+      : { body: withOptOutHint(fillTemplate(v.body ?? "", values, inert), { required: true }) };
+  const key = deliveryKey({ kind: "test", id: `${now.getTime().toString(36)}${randomToken(6)}` }, { address: to }, channel);
+  await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: 0, channel, to, skip: null }, dueAt: now, ...content }], now);
+  const deliveryId = await deliveryIdByKey(db, key);
+  await audit(db, { userId: c.get("user")!.id }, "test_sent", "delivery", deliveryId, { channel, message: Number(v.message_id) || null });
+  const providers = providersFromConfig(config, db, clock);
+  const via = channel === "email" ? (providers.email.name === "resend" ? "Resend" : "the dev outbox") : providers.sms.name === "twilio" ? "Twilio" : "the dev outbox";
+  // One dispatcher pass now, as Settings → Messaging does, so the outcome can be shown at once.
+  try {
+    await createDispatcher(deps, providers, { owner: `message-test-${randomToken(6)}` }).tick();
+  } catch (err) {
+    deps.log("error", "message test: dispatcher tick failed", { delivery: deliveryId, error: String(err) });
+  }
+  const d = deliveryId ? await db.query.deliveries.findFirst({ where: eq(deliveries.id, deliveryId) }) : undefined;
+  const what = channel === "email" ? "Test e-mail" : "Test SMS";
+  const who = chosen.rows?.customer ? ` with ${`${chosen.rows.customer.firstName} ${chosen.rows.customer.lastName}`.trim()}'s data` : "";
+  if (!d) return { result: { ok: false, text: `${what} could not be queued.` } };
+  if (d.status === "sent" || d.status === "delivered") return { result: { ok: true, text: `${what}${who} sent to ${to} through ${via}.`, deliveryId: d.id } };
+  if (d.status === "failed" || d.status === "bounced" || d.status === "undelivered") return { result: { ok: false, text: `${what} to ${to} failed: ${d.lastError ?? d.status}.`, deliveryId: d.id } };
+  if (d.status === "skipped") return { result: { ok: false, text: `${what} to ${to} was not sent: ${reasonLabel(d.skipReason ?? "skipped").toLowerCase()}.`, deliveryId: d.id } };
+  return { result: { ok: true, text: `${what} to ${to} is queued${d.waitingReason ? `: ${d.waitingReason}` : ""}.`, deliveryId: d.id } };
+}

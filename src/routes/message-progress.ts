@@ -1,0 +1,92 @@
+// What a message's page says about its send: the live numbers with rate and ETA (SPEC O6),
+// streamed over SSE while it goes out, and the report once anything went out (SPEC O7). The
+// figures come from named queries; this turns them into what the page shows.
+import { type Progress, type ReportData, reportBucket } from "../../views/message-page.tsx";
+import type { Db } from "../db/client.ts";
+import { engagement, sendPace } from "../db/message-pages.ts";
+import { type Message, messageTotals, notReached } from "../db/messages.ts";
+import { CHANNELS } from "../db/schema.ts";
+import { formatInstant } from "./message-form.ts";
+
+function minutesWords(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  if (min < 1) return "less than a minute left";
+  if (min < 60) return `about ${min} ${min === 1 ? "minute" : "minutes"} left`;
+  const h = Math.floor(min / 60);
+  return `about ${h} h ${min % 60} min left`;
+}
+
+/** Live numbers of a send (SPEC O6): sent of total, rate per minute, ETA and what is still open. */
+export async function messageProgress(db: Db, m: Message, now: Date, timeZone: string): Promise<Progress> {
+  const totals = await messageTotals(db, m.id);
+  const b = totals.byStatus;
+  const sent = (b.sent ?? 0) + (b.delivered ?? 0) + (b.undelivered ?? 0) + (b.bounced ?? 0);
+  const failed = b.failed ?? 0;
+  const queued = (b.queued ?? 0) + (b.sending ?? 0);
+  const held = b.held ?? 0;
+  const window = new Date(now.getTime() - 5 * 60_000);
+  const pace = await sendPace(db, m.id, window);
+  // A rate needs some seconds of sending behind it before it means anything.
+  let ratePerMinute: number | null = null;
+  const from = pace.first ? Math.max(window.getTime(), pace.first.getTime()) : now.getTime();
+  if (now.getTime() - from >= 10_000) ratePerMinute = pace.recent / ((now.getTime() - from) / 60_000);
+  let eta: string | null = null;
+  if (queued > 0 && m.status !== "paused") {
+    // Staggering sets each delivery's due time, so the last one bounds the end; the rate covers the rest.
+    const byRate = ratePerMinute ? now.getTime() + (queued / ratePerMinute) * 60_000 : 0;
+    const end = Math.max(pace.lastDue?.getTime() ?? 0, byRate);
+    eta = end > now.getTime() ? `${minutesWords(end - now.getTime())} (done around ${new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", minute: "2-digit" }).format(end)})` : "finishing";
+  }
+  return {
+    status: m.status,
+    total: sent + failed + queued + held,
+    sent,
+    failed,
+    queued,
+    held,
+    skipped: b.skipped ?? 0,
+    ratePerMinute,
+    eta,
+    startsAt: m.status === "scheduled" && m.sendAt && m.sendAt > now ? `at ${formatInstant(m.sendAt, timeZone)} (${timeZone})` : null,
+    finished: m.status === "sent" || m.status === "cancelled",
+  };
+}
+
+const NOT_REACHED_LABELS: Record<string, string> = { failed: "failed", bounced: "bounced", undelivered: "undelivered" };
+
+/** The report (SPEC O7): totals, opens and clicks, and who was not reached and why; null before any delivery. */
+export async function messageReport(db: Db, m: Message): Promise<ReportData | null> {
+  const totals = await messageTotals(db, m.id);
+  if (totals.total === 0) return null;
+  const sum: Record<string, number> = {};
+  const byChannel = new Map<string, Record<string, number>>();
+  const bySkipReason: Record<string, number> = {};
+  for (const r of totals.rows) {
+    const bucket = reportBucket(r.status);
+    sum[bucket] = (sum[bucket] ?? 0) + r.n;
+    const ch = byChannel.get(r.channel) ?? {};
+    ch[bucket] = (ch[bucket] ?? 0) + r.n;
+    byChannel.set(r.channel, ch);
+    if (r.status === "skipped" || NOT_REACHED_LABELS[r.status]) {
+      const key = r.skipReason ?? r.status;
+      bySkipReason[key] = (bySkipReason[key] ?? 0) + r.n;
+    }
+  }
+  const [rows, eng] = await Promise.all([notReached(db, m.id, 200), engagement(db, m.id)]);
+  return {
+    totals: sum,
+    byChannel: CHANNELS.filter((ch) => byChannel.has(ch)).map((ch) => ({ channel: ch, counts: byChannel.get(ch)! })),
+    opened: eng.opened,
+    clicked: eng.clicked,
+    bySkipReason,
+    notReachedTotal: Object.values(bySkipReason).reduce((a, n) => a + n, 0),
+    notReached: rows.map((r) => ({
+      customerId: r.customerId,
+      name: r.customerId ? `${r.firstName ?? ""} ${r.lastName ?? ""}`.trim() || `Customer #${r.customerId}` : (r.address ?? "—"),
+      channel: r.channel,
+      address: r.address,
+      status: r.status,
+      reason: r.reason,
+    })),
+  };
+}

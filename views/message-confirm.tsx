@@ -1,0 +1,84 @@
+/** @jsxImportSource hono/jsx */
+// The explicit Send step (SPEC O5): the confirmation that states how many will receive the
+// message on each channel and who will not, before it is armed.
+import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
+import type { Message } from "../src/db/messages.ts";
+import { Csrf } from "./form.tsx";
+import { Page, PageHead } from "./layout.tsx";
+import type { ChannelCount } from "./message-recipients.tsx";
+import { byChannel, type Common, nf, plural, reasonLabel } from "./messages.tsx";
+
+export type ConfirmProps = Common & { message: Message; who: string; counts: ChannelCount[]; when: string; problem?: string | null };
+
+/** "it goes to 2 recipients by e-mail." */
+export const armedPhrase = (counts: ChannelCount[]) => confirmQuestion(counts).replace(/^Send to /, "it goes to ").replace(/\?$/, ".");
+
+/** "Send to 1,234 recipients by e-mail and 456 by SMS?" */
+export function confirmQuestion(counts: ChannelCount[]): string {
+  const parts = counts.map((c, i) => `${i === 0 ? plural(c.willReceive, "recipient") : nf(c.willReceive)} ${byChannel(c.channel)}`);
+  const joined = parts.length < 2 ? (parts[0] ?? "nobody") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
+  return `Send to ${joined}?`;
+}
+
+export function ConfirmPage(p: ConfirmProps) {
+  const m = p.message;
+  const total = p.counts.reduce((a, c) => a + c.willReceive, 0);
+  return (
+    <Page title={`Send ${m.name}`} user={p.user} csrf={p.csrf} section="messages">
+      <p>
+        <a href={`/messages/${m.id}`}>← {m.name}</a>
+      </p>
+      <PageHead title={`Send “${m.name}”`} />
+      <article class="confirm">
+        <h2 class="question">{confirmQuestion(p.counts)}</h2>
+        <dl>
+          <dt class="muted">Who</dt>
+          <dd>{m.toAddress ?? p.who}</dd>
+          <dt class="muted">When</dt>
+          <dd>{p.when}</dd>
+          {m.subject && m.channels.includes("email") && (
+            <>
+              <dt class="muted">Subject</dt>
+              <dd>{m.subject}</dd>
+            </>
+          )}
+        </dl>
+        {p.counts.some((c) => c.excluded.length) && (
+          <details>
+            <summary>Who will not get it, and why</summary>
+            <ul>
+              {p.counts.flatMap((c) =>
+                c.excluded.map((x) => (
+                  <li>
+                    {CHANNEL_LABELS[c.channel]}: {nf(x.n)} · {reasonLabel(x.reason).toLowerCase()}
+                  </li>
+                )),
+              )}
+            </ul>
+          </details>
+        )}
+        {p.problem && (
+          <p class="flash bad" role="alert">
+            {p.problem}
+          </p>
+        )}
+        <div class="status-buttons">
+          {!p.problem && (
+            <form method="post" action={`/messages/${m.id}/send`}>
+              <Csrf token={p.csrf} />
+              <button type="submit">
+                {m.sendAt ? "Schedule it" : "Send"} to {plural(total, "recipient")}
+              </button>
+            </form>
+          )}
+          <a role="button" class="secondary outline" href={`/messages/${m.id}/edit`}>
+            Back to editing
+          </a>
+        </div>
+        <p class="muted">
+          <small>Until it starts you can still edit or cancel it; while it goes out you can pause, resume or cancel it.</small>
+        </p>
+      </article>
+    </Page>
+  );
+}

@@ -1,0 +1,321 @@
+/** @jsxImportSource hono/jsx */
+// One message's page (SPEC O5–O7): what it is, the buttons for what can be done now, the live
+// progress while it goes out, and the report. The progress numbers and, out of band, the
+// actions are the fragments each SSE update replaces.
+import { raw } from "hono/html";
+import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
+import type { Message } from "../src/db/messages.ts";
+import type { Channel } from "../src/db/schema.ts";
+import { STATIC_VERSION } from "../src/routes/static.ts";
+import { Csrf } from "./form.tsx";
+import { Page, PageHead } from "./layout.tsx";
+import { channelList, type Common, type Flash, MessageStatusBadge, nf, reasonLabel, type Status } from "./messages.tsx";
+
+const SSE_SCRIPT = `/static/hx-sse.min.js?v=${STATIC_VERSION}`;
+
+// htmx (deferred) starts on a timer that may run before the deferred SSE extension has loaded;
+// connecting only once both have run makes sure the extension sees the element, exactly once.
+const SSE_BOOT = `
+document.addEventListener("DOMContentLoaded", function () {
+  setTimeout(function () {
+    var el = document.getElementById("progress");
+    if (!el || !el.dataset.sseConnect || !window.htmx || el.hasAttribute("hx-sse:connect")) return;
+    el.setAttribute("hx-sse:connect", el.dataset.sseConnect);
+    htmx.process(el);
+  });
+});
+`;
+
+export type Progress = {
+  status: Status;
+  /** Deliveries that will be or were attempted (not skipped). */
+  total: number;
+  sent: number;
+  failed: number;
+  queued: number;
+  held: number;
+  skipped: number;
+  ratePerMinute: number | null;
+  eta: string | null;
+  startsAt: string | null;
+  /** While armed: "it goes to 2 recipients by e-mail." */
+  armedFor?: string | null;
+  finished: boolean;
+};
+
+/** The numbers inside the live block; each SSE message replaces them. */
+export function ProgressBody({ progress: pr, messageId }: { progress: Progress; messageId: number }) {
+  const done = pr.sent + pr.failed;
+  return (
+    <>
+      {pr.status === "scheduled" && pr.total === 0 ? (
+        <p class="progress-line">
+          <strong>Armed{pr.armedFor ? ":" : "."}</strong> {pr.armedFor ? `${pr.armedFor} ` : ""}
+          {pr.startsAt ? `It starts ${pr.startsAt}.` : "It starts within seconds."}
+        </p>
+      ) : (
+        <>
+          <progress value={String(done)} max={String(Math.max(pr.total, 1))}></progress>
+          <p class="progress-line">
+            <strong class="sent-of">
+              {nf(pr.sent)} / {nf(pr.total)}
+            </strong>{" "}
+            sent
+            {pr.ratePerMinute !== null && <> · {nf(Math.round(pr.ratePerMinute))} per minute</>}
+            {pr.status === "paused" ? <> · paused</> : pr.eta && <> · {pr.eta}</>}
+          </p>
+          <ul class="progress-counts">
+            <li>
+              <span class="k">Queued</span> <strong>{nf(pr.queued)}</strong>
+            </li>
+            {pr.held > 0 && (
+              <li>
+                <span class="k">Held (paused)</span> <strong>{nf(pr.held)}</strong>
+              </li>
+            )}
+            <li>
+              <span class="k">Failed</span> <strong>{nf(pr.failed)}</strong>
+            </li>
+            <li>
+              <span class="k">Skipped</span> <strong>{nf(pr.skipped)}</strong>
+            </li>
+          </ul>
+        </>
+      )}
+      {pr.finished && (
+        <p class="finished">
+          {pr.status === "cancelled" ? "Cancelled." : "All sent."} <a href={`/messages/${messageId}`}>Show the report</a>
+        </p>
+      )}
+    </>
+  );
+}
+
+/** The live progress block: numbers now, updates over SSE while the message is not finished. */
+export function ProgressBlock({ progress, messageId }: { progress: Progress; messageId: number }) {
+  const live = !progress.finished;
+  return (
+    <section class="progress-block" aria-label="Progress">
+      <h2>Progress</h2>
+      <div id="progress" aria-live="polite" data-sse-connect={live ? `/messages/${messageId}/events` : undefined} hx-sse:close={live ? "done" : undefined}>
+        <ProgressBody progress={progress} messageId={messageId} />
+      </div>
+      {live && (
+        <p class="muted">
+          <small>Updates live; without JavaScript, reload the page for the latest numbers.</small>
+        </p>
+      )}
+    </section>
+  );
+}
+
+export type ReportData = {
+  byChannel: { channel: string; counts: Record<string, number> }[];
+  totals: Record<string, number>;
+  opened: number;
+  clicked: number;
+  notReached: { customerId: number | null; name: string; channel: string; address: string | null; status: string; reason: string }[];
+  notReachedTotal: number;
+  bySkipReason: Record<string, number>;
+};
+
+const REPORT_COLUMNS = ["queued", "sent", "delivered", "failed", "bounced", "skipped"] as const;
+const REPORT_LABELS: Record<string, string> = { queued: "Queued", sent: "Sent", delivered: "Delivered", failed: "Failed", bounced: "Bounced", skipped: "Skipped" };
+
+/** Statuses folded into the report's columns: sending waits like queued, undelivered failed. */
+export function reportBucket(status: string): (typeof REPORT_COLUMNS)[number] {
+  if (status === "sending" || status === "held") return "queued";
+  if (status === "undelivered") return "failed";
+  return status as (typeof REPORT_COLUMNS)[number];
+}
+
+export function ReportBlock({ report: r, messageId }: { report: ReportData; messageId: number }) {
+  return (
+    <section class="report" id="report">
+      <h2>Report</h2>
+      <div class="stats report-totals">
+        {REPORT_COLUMNS.map((k) => (
+          <article data-total={k}>
+            <span class="muted">{REPORT_LABELS[k]}</span>
+            <strong>{nf(r.totals[k] ?? 0)}</strong>
+          </article>
+        ))}
+        <article data-total="opened">
+          <span class="muted">Opened</span>
+          <strong>{nf(r.opened)}</strong>
+        </article>
+        <article data-total="clicked">
+          <span class="muted">Clicked</span>
+          <strong>{nf(r.clicked)}</strong>
+        </article>
+      </div>
+      {r.byChannel.length > 1 && (
+        <div class="table-wrap">
+          <table class="report-channels">
+            <thead>
+              <tr>
+                <th>Channel</th>
+                {REPORT_COLUMNS.map((k) => (
+                  <th class="num">{REPORT_LABELS[k]}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {r.byChannel.map((row) => (
+                <tr>
+                  <td>{CHANNEL_LABELS[row.channel as Channel] ?? row.channel}</td>
+                  {REPORT_COLUMNS.map((k) => (
+                    <td class="num">{nf(row.counts[k] ?? 0)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p class="muted">
+        <small>Opened and clicked count only e-mails whose provider reports them (Resend with tracking on).</small>{" "}
+        <small>
+          <a href={`/outbox?message=${messageId}`}>Every delivery in the outbox</a>
+        </small>
+      </p>
+
+      <h3>Why not everyone was reached</h3>
+      {r.notReachedTotal === 0 ? (
+        <p class="muted">{(r.totals.queued ?? 0) > 0 ? "Nobody so far." : "Everyone was reached."}</p>
+      ) : (
+        <>
+          <ul class="reason-summary">
+            {Object.entries(r.bySkipReason).map(([reason, n]) => (
+              <li>
+                {reasonLabel(reason)}: <strong>{nf(n)}</strong>
+              </li>
+            ))}
+          </ul>
+          <div class="table-wrap">
+            <table class="striped not-reached">
+              <thead>
+                <tr>
+                  <th>Customer</th>
+                  <th>Channel</th>
+                  <th class="hide-sm">Address</th>
+                  <th>Reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.notReached.map((n) => (
+                  <tr>
+                    <td>{n.customerId ? <a href={`/customers/${n.customerId}`}>{n.name}</a> : n.name}</td>
+                    <td>{CHANNEL_LABELS[n.channel as Channel] ?? n.channel}</td>
+                    <td class="hide-sm">{n.address ?? "—"}</td>
+                    <td>{reasonLabel(n.reason)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {r.notReachedTotal > r.notReached.length && <p class="muted">And {nf(r.notReachedTotal - r.notReached.length)} more in the CSV.</p>}
+        </>
+      )}
+      <p>
+        <a role="button" class="secondary outline" href={`/messages/${messageId}/report.csv`} download>
+          Download as CSV
+        </a>
+      </p>
+    </section>
+  );
+}
+
+/** The status and what can be done now; the live stream replaces it as the status moves on. */
+export function MessageActions({ message: m, csrf, oob }: { message: Message; csrf: string; oob?: boolean }) {
+  const base = `/messages/${m.id}`;
+  return (
+    <div id="message-actions" class="message-actions" hx-swap-oob={oob ? "true" : undefined}>
+      <MessageStatusBadge status={m.status} />
+      {(m.status === "draft" || m.status === "scheduled") && (
+        <a role="button" class="secondary" href={`${base}/edit`}>
+          Edit
+        </a>
+      )}
+      {m.status === "sending" && (
+        <form method="post" action={`${base}/pause`} class="inline-form">
+          <Csrf token={csrf} />
+          <button type="submit" class="secondary">
+            Pause
+          </button>
+        </form>
+      )}
+      {m.status === "paused" && (
+        <form method="post" action={`${base}/resume`} class="inline-form">
+          <Csrf token={csrf} />
+          <button type="submit">Resume</button>
+        </form>
+      )}
+      {["draft", "scheduled", "sending", "paused"].includes(m.status) && (
+        <form method="post" action={`${base}/cancel`} class="inline-form" data-confirm="Cancel this message? Nothing more of it goes out, and it cannot be restarted.">
+          <Csrf token={csrf} />
+          <button type="submit" class="secondary outline">
+            Cancel message
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+export type MessagePageProps = Common & {
+  message: Message;
+  who: string;
+  when: string;
+  progress: Progress | null;
+  report: ReportData | null;
+  flash?: Flash;
+};
+
+export function MessagePage(p: MessagePageProps) {
+  const m = p.message;
+  return (
+    <Page title={m.name} user={p.user} csrf={p.csrf} section="messages" flash={p.flash}>
+      <p>
+        <a href={m.jobId ? `/messages?job_id=${m.jobId}` : "/messages"}>← Messages</a>
+      </p>
+      <PageHead title={m.name}>
+        <MessageActions message={m} csrf={p.csrf} />
+      </PageHead>
+      <article class="message-summary">
+        <dl class="grid-2">
+          <div>
+            <dt class="muted">Channels</dt>
+            <dd>{channelList(m.channels)}{m.callOnlyIfNoSms ? " (calls only where SMS cannot go)" : ""}</dd>
+            <dt class="muted">Who</dt>
+            <dd>{m.toAddress ?? p.who}</dd>
+          </div>
+          <div>
+            <dt class="muted">When</dt>
+            <dd>{p.when}</dd>
+            {m.subject && (
+              <>
+                <dt class="muted">Subject</dt>
+                <dd>{m.subject}</dd>
+              </>
+            )}
+          </div>
+        </dl>
+        <details>
+          <summary>The text</summary>
+          <pre class="message-text">{m.body}</pre>
+          {m.voiceScript && <pre class="message-text">{m.voiceScript}</pre>}
+        </details>
+      </article>
+      {/* Once finished, the report below says it all. */}
+      {p.progress && !p.progress.finished && <ProgressBlock progress={p.progress} messageId={m.id} />}
+      {p.report && <ReportBlock report={p.report} messageId={m.id} />}
+      {p.progress && !p.progress.finished && (
+        <>
+          <script src={SSE_SCRIPT} defer></script>
+          <script>{raw(SSE_BOOT)}</script>
+        </>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,126 @@
+/** @jsxImportSource hono/jsx */
+// The compose page's preview (SPEC O4), the fragment re-rendered as the message or the chosen
+// recipient changes: the e-mail at desktop and phone widths, the SMS with its segment count,
+// the call script; and the result of a test sent to oneself.
+import type { SmsInfo } from "../src/core/sms-text.ts";
+import { plural } from "./messages.tsx";
+
+export type PreviewData = {
+  options: { id: number; label: string }[];
+  selectedId: number | null;
+  /** Whose data is shown, and how they were chosen. */
+  note: string;
+  /** Channels this recipient will not get, with the reason. */
+  warnings: string[];
+  email?: { to: string | null; subject: string; html: string };
+  sms?: { to: string | null; text: string; info: SmsInfo; optOutAdded: boolean };
+  voice?: { to: string | null; text: string };
+  problem?: string;
+};
+
+export function MessagePreview({ preview: pv }: { preview: PreviewData }) {
+  return (
+    <>
+      {pv.options.length > 0 && (
+        <div class="field">
+          <label for="f-preview_customer_id">Show it as</label>
+          <select id="f-preview_customer_id" name="preview_customer_id">
+            {pv.options.map((o) => (
+              <option value={String(o.id)} selected={o.id === pv.selectedId}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <p class="muted preview-note">
+        <small>{pv.note}</small>
+      </p>
+      {pv.warnings.map((w) => (
+        <p class="warn">
+          <small>{w}</small>
+        </p>
+      ))}
+      {pv.problem && <p class="warn">{pv.problem}</p>}
+      {pv.email && (
+        <div class="email-preview">
+          <div class="preview-meta">
+            <div>
+              <span class="k">To</span> <span>{pv.email.to ?? "—"}</span>
+            </div>
+            <div>
+              <span class="k">Subject</span> <strong class="preview-subject">{pv.email.subject || "—"}</strong>
+            </div>
+          </div>
+          <div class="frames">
+            <figure class="frame desktop">
+              <iframe class="email-frame" title="E-mail preview, desktop width" sandbox="" srcdoc={pv.email.html}></iframe>
+              <figcaption>Desktop</figcaption>
+            </figure>
+            <figure class="frame phone">
+              <iframe class="email-frame" title="E-mail preview, phone width" sandbox="" srcdoc={pv.email.html}></iframe>
+              <figcaption>Phone (375 px)</figcaption>
+            </figure>
+          </div>
+        </div>
+      )}
+      {pv.sms && (
+        <div class="sms-preview">
+          <div class="preview-meta">
+            <div>
+              <span class="k">SMS to</span> <span>{pv.sms.to ?? "—"}</span>
+            </div>
+          </div>
+          <div class="sms-bubble">{pv.sms.text}</div>
+          <p class="sms-counter">
+            <strong>{pv.sms.info.characters}</strong> characters · {pv.sms.info.encoding} · {plural(pv.sms.info.segments, "segment")}{" "}
+            <span class="muted">({pv.sms.info.perSegment} per segment)</span>
+          </p>
+          {pv.sms.info.warning && <p class="warn">{pv.sms.info.warning}. Keep texts under 150 characters where you can.</p>}
+          {pv.sms.info.nonGsm.length > 0 && (
+            <p class="warn">
+              <small>
+                {pv.sms.info.nonGsm.join(" ")} {pv.sms.info.nonGsm.length === 1 ? "switches" : "switch"} the text to UCS-2 (70 characters per segment).
+              </small>
+            </p>
+          )}
+          {pv.sms.optOutAdded && (
+            <p class="muted">
+              <small>“Reply STOP to opt out.” is added because the text does not mention STOP; it is counted above.</small>
+            </p>
+          )}
+        </div>
+      )}
+      {pv.voice && (
+        <div class="voice-preview">
+          <div class="preview-meta">
+            <div>
+              <span class="k">Call</span> <span>{pv.voice.to ?? "—"}</span>
+            </div>
+          </div>
+          <blockquote class="voice-script">{pv.voice.text}</blockquote>
+          <p class="muted">
+            <small>Read out by text-to-speech; the call offers “press 9 to stop calls”.</small>
+          </p>
+        </div>
+      )}
+    </>
+  );
+}
+
+export type TestResult = { ok: boolean; text: string; deliveryId?: number };
+
+export function TestSendResult({ result }: { result: TestResult | null | undefined }) {
+  if (!result) return <></>;
+  return (
+    <p class={`flash ${result.ok ? "ok" : "bad"}`} role={result.ok ? "status" : "alert"}>
+      {result.text}
+      {result.deliveryId && (
+        <>
+          {" "}
+          <a href={`/outbox/${result.deliveryId}`}>Open it in the outbox</a>
+        </>
+      )}
+    </p>
+  );
+}
