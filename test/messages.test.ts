@@ -279,6 +279,22 @@ describe("preview and test send", () => {
     expect(byId.text).not.toContain("hana@x.test");
   });
 
+  test("a message about several jobs is previewed with the chosen recipient's own job", async () => {
+    const w = await world();
+    await w.b.get("/messages/new");
+    const form = {
+      ...composeForm(w),
+      job_id: "",
+      "filters.album_ids": "",
+      "filters.job_ids": [String(w.lincoln.id), String(w.river.id)],
+      subject: "{{customer.first_name}}, photos of {{job.name}}",
+    };
+    const hana = await postForm(w.b, "/messages/preview", { ...form, preview_customer_id: String(w.people.hana.id) }, partial);
+    expect(text(hana.text)).toContain("Hana, photos of River FC");
+    const anna = await postForm(w.b, "/messages/preview", { ...form, preview_customer_id: String(w.people.anna.id) }, partial);
+    expect(text(anna.text)).toContain("Anna, photos of Lincoln Elementary");
+  });
+
   test("a test goes to the signed-in staff member through the dev outbox, personalised, with dead links", async () => {
     const w = await world();
     await w.b.get("/messages/new");

@@ -12,7 +12,7 @@ import { enqueueDeliveries, loadCandidates, type OutboxEntry } from "../db/outbo
 import { deliveries, messages } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import type { Deps } from "../deps.ts";
-import type { MessageFilters } from "../core/message-filters.ts";
+import { type MessageFilters, messageJob } from "../core/message-filters.ts";
 import type { Channel } from "../db/schema.ts";
 
 /** The decisions for one message: per channel, with "call only where SMS cannot go". */
@@ -45,11 +45,8 @@ export async function runOneTimeMessages(deps: Deps, now: Date) {
   const s = await getSettings(db);
   let started = 0;
   for (const m of await dueMessages(db, now)) {
-    // The job the message is about gives {{job.*}} and {{album.name}} their values: the job it
-    // was started from, the one job its filters name, or else each recipient's own matching job.
     const filters = m.filters as MessageFilters;
-    const jobIds = filters.job_ids ?? [];
-    const jobId = m.jobId ?? (jobIds.length === 1 ? jobIds[0]! : null);
+    const jobId = messageJob(m.jobId, filters);
     const jobOf = jobId || m.toAddress ? new Map<number, number>() : await audienceJobs(db, filters, now, { timeZone: s.timeZone });
     const entries: OutboxEntry[] = [];
     for (const { channel, decisions } of await messageDecisions(deps, m, now)) {

@@ -85,6 +85,15 @@ export function hasJobFilter(f: MessageFilters): boolean {
   return !!(f.job_ids || f.job_statuses || f.years || f.album_ids || f.job_types || (f.audience && f.audience !== "all") || (f.condition && f.condition !== "any"));
 }
 
+/**
+ * The one job a message is about, which gives `{{job.*}}` and `{{album.name}}` their values: the
+ * job it was started from, else the one job its filters name; null when it spans several jobs
+ * (then each recipient hears about their own, see audienceJobs).
+ */
+export function messageJob(startedFrom: number | null, f: MessageFilters): number | null {
+  return startedFrom ?? (f.job_ids?.length === 1 ? f.job_ids[0]! : null);
+}
+
 /** Whether the filters select by appointment. */
 export function hasAppointmentFilter(f: MessageFilters): boolean {
   return !!(f.appointment_ids || f.appointment_statuses || f.appointment_from || f.appointment_to);

@@ -7,7 +7,7 @@ import type { PreviewData, TestResult } from "../../views/message-preview.tsx";
 import { reasonLabel } from "../../views/messages.tsx";
 import { randomToken } from "../core/crypto.ts";
 import { deliveryKey } from "../core/delivery-key.ts";
-import { parseMessageFilters } from "../core/message-filters.ts";
+import { messageJob, parseMessageFilters } from "../core/message-filters.ts";
 import { toE164 } from "../core/phone.ts";
 import { checkTemplate, escapeHtml, fillTemplate, PLACEHOLDERS, type PlaceholderValues, TemplateSyntaxError } from "../core/placeholders.ts";
 import { decideRecipients } from "../core/recipients.ts";
@@ -15,7 +15,7 @@ import { smsInfo, withOptOutHint } from "../core/sms-text.ts";
 import type { FieldErrors } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import { getJob } from "../db/jobs.ts";
-import { audienceMembers } from "../db/message-audience.ts";
+import { audienceJobs, audienceMembers } from "../db/message-audience.ts";
 import { deliveryIdByKey } from "../db/outbox-list.ts";
 import { type Delivery, enqueueDeliveries, loadCandidates } from "../db/outbox.ts";
 import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
@@ -78,7 +78,9 @@ async function chooseRecipient(c: Ctx, s: ComposeState, timeZone: string): Promi
     const note = anyone ? `Nobody among the recipients matches “${q}”; this shows sample values.` : "Nobody matches these filters yet, so this shows sample values.";
     return { rows: null, address: null, options, selectedId: null, note };
   }
-  const probe: Pick<Delivery, "id" | "customerId" | "jobId" | "appointmentId"> = { id: 0, customerId: chosen.id, jobId, appointmentId: null };
+  // As the send will: the message's one job, else the job this recipient matched through.
+  const jobOf = messageJob(jobId, parsed.filters) ?? (await audienceJobs(db, { ...parsed.filters, customer_ids: [chosen.id] }, now, { timeZone })).get(chosen.id) ?? null;
+  const probe: Pick<Delivery, "id" | "customerId" | "jobId" | "appointmentId"> = { id: 0, customerId: chosen.id, jobId: jobOf, appointmentId: null };
   const rows = (await loadRecipientRows(db, [probe] as Delivery[])).get(0) ?? null;
   const name = `${chosen.firstName} ${chosen.lastName}`.trim() || `customer #${chosen.id}`;
   const more = found.length === PREVIEW_OPTIONS && !q ? ` The list shows the first ${PREVIEW_OPTIONS} recipients; search by name, e-mail or phone to find others.` : "";
