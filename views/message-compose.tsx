@@ -283,7 +283,7 @@ export function MessageForm(p: ComposeProps) {
           <summary>Placeholders</summary>
           <small>
             Click one to insert it at the cursor. A fallback covers blank values: <code>{'{{customer.first_name | "there"}}'}</code>. Job and album values
-            come from the job the message was started from.
+            come from the job the message is about; a message to several jobs gives each recipient their own.
           </small>
           <ul>
             {p.placeholders.map((ph) => (
