@@ -184,7 +184,7 @@ describe("recipients and their live count", () => {
     const w = await world();
     const fromJob = await w.b.get(`/messages/new?job_id=${w.lincoln.id}`);
     expect(fromJob.status).toBe(200);
-    expect(text(fromJob.text)).toContain("Lincoln Elementary — started from this job's page, so only its customers");
+    expect(text(fromJob.text)).toContain("Lincoln Elementary Started from this job's page, so only its customers.");
     expect(fromJob.text).toContain(`name="filters.job_ids" value="${w.lincoln.id}"`);
     const a1 = await createAppointment(w.t.db, { customerId: w.people.gus.id, startsAt: new Date("2026-09-10T15:00:00Z") }, "api", start);
     const a2 = await createAppointment(w.t.db, { customerId: w.people.hana.id, startsAt: new Date("2026-09-11T15:00:00Z") }, "api", start);

@@ -107,7 +107,7 @@ function RecipientFilters({ p }: { p: ComposeProps }) {
         <div class="field">
           <span class="label">Job</span>
           <p class="fixed-job">
-            <strong>{choices.fixedJob.name}</strong> <small class="muted">— started from this job's page, so only its customers</small>
+            <strong>{choices.fixedJob.name}</strong> <small class="muted">Started from this job's page, so only its customers.</small>
           </p>
           <input type="hidden" name="filters.job_ids" value={String(choices.fixedJob.id)} />
         </div>
