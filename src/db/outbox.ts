@@ -79,14 +79,17 @@ export async function loadCandidates(db: Db, customerIds: number[]): Promise<Can
     const active = await activeSuppressions(db, addresses);
     const lookups = phones.length ? await db.select().from(phoneLookups).where(inArray(phoneLookups.phone, phones)) : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
+    const suppressed = new Map<string, typeof active>();
+    for (const s of active) suppressed.set(s.address, [...(suppressed.get(s.address) ?? []), s]);
+    const lineTypes = new Map(lookups.map((l) => [l.phone, l.lineType as Candidate["lineType"]]));
     for (const id of ids) {
       const c = byId.get(id);
       if (!c) continue;
       const suppression: Candidate["suppression"] = {};
-      for (const s of active) {
+      for (const s of [...(c.email ? (suppressed.get(c.email) ?? []) : []), ...(c.phone ? (suppressed.get(c.phone) ?? []) : [])]) {
         if ((s.channel === "email" && s.address === c.email) || (s.channel !== "email" && s.address === c.phone)) suppression[s.channel] = s.reason;
       }
-      const lineType = lookups.find((l) => l.phone === c.phone)?.lineType as Candidate["lineType"];
+      const lineType = c.phone ? lineTypes.get(c.phone) : undefined;
       out.push({
         customerId: c.id,
         email: c.email,
