@@ -8,6 +8,7 @@ import { SKIP_REASONS, type SkipReason } from "../core/recipients.ts";
 import { zonedTimeToInstant } from "../core/send-window.ts";
 import type { Db } from "./client.ts";
 import { ftsQuery } from "./customers.ts";
+import { inJson } from "./in-json.ts";
 import { type Channel, SUPPRESSION_REASONS } from "./schema.ts";
 
 export type AudienceOptions = {
@@ -23,7 +24,7 @@ export type ExcludedCustomer = { id: number; firstName: string; lastName: string
 const MAX_BOUND_VALUES = 500;
 
 function inList(column: SQL, values: readonly (string | number)[]): SQL {
-  if (values.length > MAX_BOUND_VALUES) return sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
+  if (values.length > MAX_BOUND_VALUES) return inJson(column, values);
   return sql`${column} in (${sql.join(
     values.map((v) => sql`${v}`),
     sql`, `,

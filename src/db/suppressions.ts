@@ -1,7 +1,8 @@
 // Suppressions (SPEC C3, D9): one active row per channel and address; a re-subscribe clears it
 // and keeps the history.
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { inJson } from "./in-json.ts";
 import { type Channel, customers, type SUPPRESSION_REASONS, suppressions } from "./schema.ts";
 
 type Reason = (typeof SUPPRESSION_REASONS)[number];
@@ -29,7 +30,7 @@ export async function resubscribe(db: Db, channel: Channel, address: string, sou
 /** The active suppressions of these addresses (e-mail addresses and numbers), any channel. */
 export async function activeSuppressions(db: Db, addresses: string[]) {
   if (!addresses.length) return [];
-  return db.select().from(suppressions).where(and(inArray(suppressions.address, addresses), isNull(suppressions.clearedAt)));
+  return db.select().from(suppressions).where(and(inJson(suppressions.address, addresses), isNull(suppressions.clearedAt)));
 }
 
 /** Customers with this e-mail address or phone number, for webhooks that know only the address. */
