@@ -35,3 +35,24 @@ test("foreign keys are enforced on the database's connection", async () => {
   }
   expect(String((error as { cause?: unknown }).cause)).toContain("FOREIGN KEY constraint failed");
 });
+
+// The connection reuses one prepared statement per SQL text (src/db/statement-cache.ts): a
+// statement that failed, or was left mid-way by a rolled-back transaction, must answer afresh.
+test("a reused statement answers afresh after a failure and after a rollback", async () => {
+  const db = await openDatabase(`file:${join(mkdtempSync(join(tmpdir(), "pigeon-stmt-")), "p.db")}`);
+  await migrateDatabase(db);
+  const insert = (name: string, externalId: string) => db.insert(jobs).values({ name, type: "school", year: 2026, externalId });
+  await insert("First", "a");
+  await expect(Promise.resolve(insert("Same external id", "a"))).rejects.toThrow();
+  await insert("Second", "b");
+  await expect(
+    db.transaction(async (tx) => {
+      await tx.insert(jobs).values({ name: "Rolled back", type: "school", year: 2026, externalId: "c" });
+      expect((await tx.select({ name: jobs.name }).from(jobs)).map((j) => j.name)).toEqual(["First", "Second", "Rolled back"]);
+      throw new Error("changed my mind");
+    }),
+  ).rejects.toThrow("changed my mind");
+  expect((await db.select({ name: jobs.name }).from(jobs)).map((j) => j.name)).toEqual(["First", "Second"]);
+  await insert("Third", "c");
+  expect((await db.select({ name: jobs.name }).from(jobs)).map((j) => j.name)).toEqual(["First", "Second", "Third"]);
+});

@@ -5,6 +5,7 @@ import { type Client, createClient } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { resourcePath } from "../resources.ts";
+import { reusePreparedStatements } from "./statement-cache.ts";
 import { retrying, waitingForLocks } from "./wait-for-lock.ts";
 import * as schema from "./schema.ts";
 
@@ -18,6 +19,7 @@ export type Db = ReturnType<typeof drizzle<typeof schema>> & { $client: Client }
  */
 export async function openDatabase(url: string, authToken?: string): Promise<Db> {
   const local = url.startsWith("file:") || url === ":memory:";
+  if (local) reusePreparedStatements();
   if (url.startsWith("file:") && !url.startsWith("file::memory:")) {
     mkdirSync(dirname(url.slice("file:".length)), { recursive: true });
   }
