@@ -5,6 +5,7 @@
 import type { FC } from "hono/jsx";
 import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
 import type { Placeholder } from "../src/core/placeholders.ts";
+import { PlaceholderPicker } from "./placeholder-picker.tsx";
 import { AUDIENCE_LABELS, CONDITION_LABELS } from "../src/core/triggers.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
@@ -279,23 +280,9 @@ export function MessageForm(p: ComposeProps) {
             hint="The e-mail's text in Markdown (**bold**, [link text](url), a blank line between paragraphs); the SMS is this text as it is."
           />
         </div>
-        <details class="placeholder-picker">
-          <summary>Placeholders</summary>
-          <small>
-            Click one to insert it at the cursor. A fallback covers blank values: <code>{'{{customer.first_name | "there"}}'}</code>. Job and album values
-            come from the job the message is about; a message to several jobs gives each recipient their own.
-          </small>
-          <ul>
-            {p.placeholders.map((ph) => (
-              <li>
-                <button type="button" class="ph" data-placeholder={`{{${ph.key}}}`} title={`Insert ${ph.description.toLowerCase()}`}>
-                  <code>{`{{${ph.key}}}`}</code>
-                </button>
-                <span>{ph.description}</span>
-              </li>
-            ))}
-          </ul>
-        </details>
+        <PlaceholderPicker summary="Placeholders" placeholders={p.placeholders}>
+          Job and album values come from the job the message is about; a message to several jobs gives each recipient their own.
+        </PlaceholderPicker>
         <div class="field only-voice">
           <label for="f-voice_script">Call script</label>
           <textarea id="f-voice_script" name="voice_script" rows={4} data-placeholder-target {...ariaError("voice_script", errors, true)}>

@@ -12,6 +12,7 @@ import { AUDIENCE_LABELS, CONDITION_LABELS, TRIGGER_INFO, type Trigger } from ".
 import type { FieldErrors } from "../src/core/validation.ts";
 import { Csrf, Field, FieldMessages, FormErrors, UseTemplateButton, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
+import { PlaceholderPicker } from "./placeholder-picker.tsx";
 
 type Common = { user: User; csrf: string };
 type Flash = { kind: "ok" | "bad" | "info"; text: string } | null;
@@ -734,23 +735,7 @@ export function NotificationForm(p: EditorProps) {
             )}
           </div>
 
-          <details class="placeholder-picker">
-            <summary>Placeholders for {CONTEXT_LABELS[contextForTrigger(trigger)]}</summary>
-            <small>
-              Click one to insert it at the cursor. A fallback covers blank values: <code>{'{{customer.first_name | "there"}}'}</code>.
-            </small>
-            <ul>
-              {p.placeholders.map((ph) => (
-                <li>
-                  <button type="button" class="ph" data-placeholder={`{{${ph.key}}}`} title={`Insert ${ph.description.toLowerCase()}`}>
-                    <code>{`{{${ph.key}}}`}</code>
-                  </button>
-                  <span>{ph.description}</span>
-                  <small>e.g. {ph.example}</small>
-                </li>
-              ))}
-            </ul>
-          </details>
+          <PlaceholderPicker summary={`Placeholders for ${CONTEXT_LABELS[contextForTrigger(trigger)]}`} placeholders={p.placeholders} examples />
 
           <label>
             <input type="checkbox" name="active" role="switch" checked={["on", "true", "1"].includes(v.active ?? "")} />
