@@ -8,6 +8,8 @@ import { runOneTimeMessages } from "../src/automation/one-time.ts";
 import { createAppointment, createCustomer, createOrder, upsertRegistration } from "../src/db/customers.ts";
 import { databaseDevOutboxStore } from "../src/db/dev-outbox-store.ts";
 import { createAlbum, createJob } from "../src/db/jobs.ts";
+import { stillScheduled } from "../src/db/messages.ts";
+import { enqueueDeliveries } from "../src/db/outbox.ts";
 import { customers, deliveries, devOutbox, messages, suppressions } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
@@ -432,6 +434,71 @@ describe("while it goes out", () => {
     expect(report).toContain("The message was cancelled before it was sent");
     // Nothing to pause any more.
     expect((await w.b.post(`/messages/${id}/pause`, {})).status).toBe(409);
+  });
+});
+
+describe("starting a message a page at a time", () => {
+  /** What the outbox holds for the message, in a form two runs can be compared by. */
+  const outboxOf = async (w: World, id: number) =>
+    (await w.t.db.select().from(deliveries).where(eq(deliveries.messageId, id)).orderBy(deliveries.customerId, deliveries.channel)).map((d) => ({
+      customer: d.customerId,
+      channel: d.channel,
+      status: d.status,
+      skip: d.skipReason,
+      due: d.dueAt.toISOString(),
+    }));
+  const armed = async (w: World) => {
+    const id = await createDraft(w, { channels: ["email", "sms"], "filters.album_ids": [], "filters.audience": "all", subject: "News", body: "Hi {{customer.first_name}}" });
+    await w.b.get(`/messages/${id}/send`);
+    await w.b.post(`/messages/${id}/send`, {});
+    return id;
+  };
+
+  test("pages of two write what one pass writes: duplicates across pages, skip reasons, two sends a minute", async () => {
+    const whole = await world({ stagger: { batchSize: 2, intervalSeconds: 60 } });
+    const paged = await world({ stagger: { batchSize: 2, intervalSeconds: 60 } });
+    const [a, b] = [await armed(whole), await armed(paged)];
+    await runOneTimeMessages(whole.t.deps, start);
+    await runOneTimeMessages(paged.t.deps, start, 2);
+    const withoutDue = (rows: Awaited<ReturnType<typeof outboxOf>>) => rows.map(({ due: _, ...rest }) => rest);
+    const written = await outboxOf(paged, b);
+    expect(withoutDue(written)).toEqual(withoutDue(await outboxOf(whole, a)));
+    // Finn shares Anna's inbox and comes pages later: still a duplicate.
+    expect(written.find((d) => d.customer === paged.people.finn.id && d.channel === "email")?.skip).toBe("duplicate_address");
+    // The pages continue one schedule: two sends a minute from the start, no slot skipped or crowded.
+    const perMinute = new Map<string, number>();
+    for (const d of written.filter((d) => d.status === "queued")) perMinute.set(d.due, (perMinute.get(d.due) ?? 0) + 1);
+    const sends = written.filter((d) => d.status === "queued").length;
+    expect([...perMinute.keys()].sort()).toEqual(Array.from({ length: Math.ceil(sends / 2) }, (_, i) => minutes(i).toISOString()));
+    expect([...perMinute.values()].filter((n) => n !== 2).length).toBeLessThanOrEqual(1);
+    expect((await messageRow(paged.t, b)).status).toBe("sending");
+  });
+
+  test("a start cut short by a crash is finished by the next tick, and cannot be edited meanwhile", async () => {
+    const w = await world({ stagger: { batchSize: 2, intervalSeconds: 60 } });
+    const id = await armed(w);
+    await runOneTimeMessages(w.t.deps, start, 2);
+    const complete = await outboxOf(w, id);
+    // As if the process died after the first pages: the last customers' rows were never written.
+    const last = [w.people.ivy.id, w.people.gus.id];
+    for (const customerId of last) await w.t.db.delete(deliveries).where(eq(deliveries.customerId, customerId));
+    await w.t.db.update(messages).set({ status: "scheduled" }).where(eq(messages.id, id));
+    const edit = await postForm(w.b, `/messages/${id}`, composeForm(w, { subject: "Changed" }));
+    expect(edit.status).toBe(409);
+    expect(text(edit.text)).toContain("It started sending meanwhile, so it can no longer be changed.");
+    await runOneTimeMessages(w.t.deps, start, 2);
+    expect(await outboxOf(w, id)).toEqual(complete);
+    expect((await messageRow(w.t, id)).status).toBe("sending");
+  });
+
+  test("a page is written only while the message is still scheduled: after a cancel, nothing more", async () => {
+    const w = await world();
+    const id = await armed(w);
+    expect((await w.b.post(`/messages/${id}/cancel`, {})).location).toBe(`/messages/${id}?done=cancelled`);
+    const decision = { customerId: w.people.ivy.id, channel: "email" as const, to: "ivy@x.test", skip: null };
+    const r = await enqueueDeliveries(w.t.db, { sourceType: "message", messageId: id }, [{ key: "late-page", decision, dueAt: start }], start, undefined, { onlyIf: stillScheduled(id) });
+    expect(r).toEqual({ created: 0, existing: 0, refused: true });
+    expect(await outboxOf(w, id)).toEqual([]);
   });
 });
 

@@ -36,8 +36,8 @@ async function enqueue(t: Awaited<ReturnType<typeof makeTestApp>>, ids: number[]
 describe("outbox", () => {
   test("enqueueing the same decision twice creates each delivery once", async () => {
     const { t, ids } = await setup();
-    expect(await enqueue(t, ids)).toEqual({ created: 3, existing: 0 });
-    expect(await enqueue(t, ids)).toEqual({ created: 0, existing: 3 });
+    expect(await enqueue(t, ids)).toEqual({ created: 3, existing: 0, refused: false });
+    expect(await enqueue(t, ids)).toEqual({ created: 0, existing: 3, refused: false });
     expect(await t.db.select().from(deliveries)).toHaveLength(3);
   });
 

@@ -7,7 +7,7 @@ import { deliveryKey } from "../core/delivery-key.ts";
 import { toE164 } from "../core/phone.ts";
 import { type Decision, decideRecipients } from "../core/recipients.ts";
 import { audienceCustomerIds, audienceJobs } from "../db/message-audience.ts";
-import { dueMessages, type Message, setMessageStatus } from "../db/messages.ts";
+import { dueMessages, type Message, setMessageStatus, stillScheduled } from "../db/messages.ts";
 import { enqueueDeliveries, loadCandidates, type OutboxEntry } from "../db/outbox.ts";
 import { deliveries, messages } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
@@ -15,50 +15,99 @@ import type { Deps } from "../deps.ts";
 import { type MessageFilters, messageJob } from "../core/message-filters.ts";
 import type { Channel } from "../db/schema.ts";
 
-/** The decisions for one message: per channel, with "call only where SMS cannot go". */
-export async function messageDecisions(deps: Deps, m: Message, now: Date): Promise<{ channel: Channel; decisions: Decision[] }[]> {
+/**
+ * Customers taken per page when a message starts. Each page is loaded, decided and committed on
+ * its own, so a send to a million customers holds neither the whole audience in memory nor the
+ * write lock for more than a moment (webhooks and the dispatcher's acks go on meanwhile).
+ */
+export const START_PAGE = 5_000;
+
+type ChannelDecisions = { channel: Channel; decisions: Decision[] }[];
+
+/**
+ * The decisions for one message, a page of customers at a time in id order: per channel, with
+ * "call only where SMS cannot go". Addresses given the message on an earlier page stay taken,
+ * so the pages decide exactly what one pass over the whole audience would.
+ */
+export async function* messageDecisionPages(deps: Deps, m: Message, now: Date, pageSize = START_PAGE): AsyncGenerator<ChannelDecisions> {
   const channels = m.channels as Channel[];
   if (m.toAddress) {
     const channel = channels[0]!;
     const to = channel === "email" ? m.toAddress.trim().toLowerCase() : toE164(m.toAddress);
-    return [{ channel, decisions: [{ customerId: 0, channel, to, skip: to ? null : "no_address" }] }];
+    yield [{ channel, decisions: [{ customerId: 0, channel, to, skip: to ? null : "no_address" }] }];
+    return;
   }
   const filters = { ...(m.filters as MessageFilters) };
   // Appointment date ranges mean days in the studio's zone.
-  const ids = await audienceCustomerIds(deps.db, filters, now, { timeZone: (await getSettings(deps.db)).timeZone });
-  const candidates = await loadCandidates(deps.db, ids);
-  const out = channels.map((channel) => ({ channel, decisions: decideRecipients(candidates, channel, { requireConsent: true }) }));
-  if (m.callOnlyIfNoSms) {
-    const sms = out.find((o) => o.channel === "sms");
-    const voice = out.find((o) => o.channel === "voice");
-    if (sms && voice) {
-      const textable = new Set(sms.decisions.filter((d) => !d.skip).map((d) => d.customerId));
-      voice.decisions = voice.decisions.map((d) => (!d.skip && textable.has(d.customerId) ? { ...d, skip: "sms_sent_instead" } : d));
+  const timeZone = (await getSettings(deps.db)).timeZone;
+  const seen = new Map(channels.map((ch) => [ch, new Set<string>()]));
+  let afterId: number | undefined;
+  for (;;) {
+    const ids = await audienceCustomerIds(deps.db, filters, now, { timeZone, afterId, limit: pageSize });
+    if (!ids.length) return;
+    afterId = ids.at(-1);
+    const candidates = await loadCandidates(deps.db, ids);
+    const out = channels.map((channel) => ({ channel, decisions: decideRecipients(candidates, channel, { requireConsent: true, seen: seen.get(channel) }) }));
+    if (m.callOnlyIfNoSms) {
+      const sms = out.find((o) => o.channel === "sms");
+      const voice = out.find((o) => o.channel === "voice");
+      if (sms && voice) {
+        const textable = new Set(sms.decisions.filter((d) => !d.skip).map((d) => d.customerId));
+        voice.decisions = voice.decisions.map((d) => (!d.skip && textable.has(d.customerId) ? { ...d, skip: "sms_sent_instead" } : d));
+      }
     }
+    yield out;
   }
-  return out;
 }
 
-/** Starts armed messages whose time has come and closes finished ones. */
-export async function runOneTimeMessages(deps: Deps, now: Date) {
+/** All the decisions for one message at once (for counting what a send will do). */
+export async function messageDecisions(deps: Deps, m: Message, now: Date): Promise<ChannelDecisions> {
+  const all: ChannelDecisions = (m.channels as Channel[]).map((channel) => ({ channel, decisions: [] }));
+  for await (const page of messageDecisionPages(deps, m, now)) {
+    for (const { channel, decisions } of page) all.find((a) => a.channel === channel)!.decisions.push(...decisions);
+  }
+  return all;
+}
+
+/**
+ * Starts armed messages whose time has come and closes finished ones. A message's deliveries are
+ * written a page at a time, each page only while the message is still scheduled: a cancel between
+ * pages stops the rest. It becomes `sending` after its last page; a crash before that leaves it
+ * scheduled, and the next tick writes the pages again, the delivery keys making the done ones
+ * no-ops and the staggering coming out the same.
+ */
+export async function runOneTimeMessages(deps: Deps, now: Date, pageSize = START_PAGE) {
   const { db } = deps;
   const s = await getSettings(db);
   let started = 0;
   for (const m of await dueMessages(db, now)) {
     const filters = m.filters as MessageFilters;
     const jobId = messageJob(m.jobId, filters);
-    const jobOf = jobId || m.toAddress ? new Map<number, number>() : await audienceJobs(db, filters, now, { timeZone: s.timeZone });
-    const entries: OutboxEntry[] = [];
-    for (const { channel, decisions } of await messageDecisions(deps, m, now)) {
-      for (const d of decisions) {
-        const who = d.customerId ? { customerId: d.customerId } : { address: d.to ?? m.toAddress ?? "" };
-        entries.push({ key: deliveryKey({ kind: "message", messageId: m.id }, who, channel), decision: d, jobId: jobOf.get(d.customerId), dueAt: now });
+    let placed = 0;
+    let entries = 0;
+    let cancelled = false;
+    for await (const page of messageDecisionPages(deps, m, now, pageSize)) {
+      const pageIds = page[0]?.decisions.map((d) => d.customerId).filter((id) => id > 0) ?? [];
+      const jobOf = jobId || !pageIds.length ? new Map<number, number>() : await audienceJobs(db, { ...filters, customer_ids: pageIds }, now, { timeZone: s.timeZone });
+      const batch: OutboxEntry[] = [];
+      for (const { channel, decisions } of page) {
+        for (const d of decisions) {
+          const who = d.customerId ? { customerId: d.customerId } : { address: d.to ?? m.toAddress ?? "" };
+          batch.push({ key: deliveryKey({ kind: "message", messageId: m.id }, who, channel), decision: d, jobId: jobOf.get(d.customerId), dueAt: now });
+        }
       }
+      const stagger = { batchSize: s.staggerBatchSize, intervalSeconds: s.staggerIntervalSeconds, firstIndex: placed };
+      const r = await enqueueDeliveries(db, { sourceType: "message", messageId: m.id, jobId }, batch, now, stagger, { onlyIf: stillScheduled(m.id) });
+      if (r.refused) {
+        cancelled = true;
+        break;
+      }
+      placed += batch.filter((e) => !e.decision.skip).length;
+      entries += batch.length;
     }
     // Deliveries first, status second: a crash in between re-runs this, and the keys make it a no-op.
-    await enqueueDeliveries(db, { sourceType: "message", messageId: m.id, jobId }, entries, now, { batchSize: s.staggerBatchSize, intervalSeconds: s.staggerIntervalSeconds });
-    if (await setMessageStatus(db, m.id, ["scheduled"], "sending", now)) started++;
-    deps.log("info", "one-time message started", { message: m.id, deliveries: entries.length });
+    if (!cancelled && (await setMessageStatus(db, m.id, ["scheduled"], "sending", now))) started++;
+    deps.log("info", cancelled ? "one-time message cancelled while starting" : "one-time message started", { message: m.id, deliveries: entries });
   }
   // A sending message with nothing left open is sent.
   const sending = await db.select({ id: messages.id }).from(messages).where(eq(messages.status, "sending"));

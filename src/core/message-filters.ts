@@ -94,6 +94,13 @@ export function messageJob(startedFrom: number | null, f: MessageFilters): numbe
   return startedFrom ?? (f.job_ids?.length === 1 ? f.job_ids[0]! : null);
 }
 
+const JOB_KEYS = ["job_ids", "job_statuses", "years", "album_ids", "job_types", "audience", "condition"] as const;
+
+/** The filters without the ones that select by job registration. */
+export function withoutJobFilters(f: MessageFilters): MessageFilters {
+  return Object.fromEntries(Object.entries(f).filter(([k]) => !(JOB_KEYS as readonly string[]).includes(k))) as MessageFilters;
+}
+
 /** Whether the filters select by appointment. */
 export function hasAppointmentFilter(f: MessageFilters): boolean {
   return !!(f.appointment_ids || f.appointment_statuses || f.appointment_from || f.appointment_to);

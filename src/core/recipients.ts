@@ -37,10 +37,11 @@ export type Decision = { customerId: number; channel: Channel; to: string | null
  * Decides for each candidate whether it is sent on `channel`. A second candidate with the same
  * address is skipped as a duplicate, so a family sharing an inbox gets one message, not three.
  * Consent is required only where the law asks for it (`requireConsent`); transactional
- * appointment messages pass `false`.
+ * appointment messages pass `false`. An audience decided a page at a time passes the same
+ * `seen` set to every page: the addresses already given the message, added to as it goes.
  */
-export function decideRecipients(candidates: Candidate[], channel: Channel, opts: { requireConsent: boolean }): Decision[] {
-  const seen = new Set<string>();
+export function decideRecipients(candidates: Candidate[], channel: Channel, opts: { requireConsent: boolean; seen?: Set<string> }): Decision[] {
+  const seen = opts.seen ?? new Set<string>();
   return candidates.map((c) => {
     const to = channel === "email" ? c.email : c.phone;
     const skip = skipReason(c, channel, to, opts.requireConsent, seen);

@@ -3,7 +3,7 @@
 // compose page can show a live count over a million customers; the rules are those of
 // decideRecipients (src/core/recipients.ts), in the same order, and a test holds them equal.
 import { type SQL, sql } from "drizzle-orm";
-import { hasAppointmentFilter, hasJobFilter, type MessageFilters } from "../core/message-filters.ts";
+import { hasAppointmentFilter, hasJobFilter, type MessageFilters, withoutJobFilters } from "../core/message-filters.ts";
 import { SKIP_REASONS, type SkipReason } from "../core/recipients.ts";
 import { zonedTimeToInstant } from "../core/send-window.ts";
 import type { Db } from "./client.ts";
@@ -89,9 +89,14 @@ function audienceWhere(f: MessageFilters, now: Date, opts: AudienceOptions, cust
   return and(terms);
 }
 
-/** The ids (ascending) of the customers the filters select; no filters select every customer. */
-export async function audienceCustomerIds(db: Db, filters: MessageFilters, now: Date, opts: AudienceOptions = {}): Promise<number[]> {
-  const rows = await db.all<{ id: number }>(sql`select c.id as id from customers c where ${audienceWhere(filters, now, opts)} order by c.id`);
+/**
+ * The ids (ascending) of the customers the filters select; no filters select every customer.
+ * With `limit`, one page of them: those after `afterId`.
+ */
+export async function audienceCustomerIds(db: Db, filters: MessageFilters, now: Date, opts: AudienceOptions & { afterId?: number; limit?: number } = {}): Promise<number[]> {
+  const after = opts.afterId !== undefined ? sql` and c.id > ${opts.afterId}` : sql``;
+  const limit = opts.limit !== undefined ? sql` limit ${opts.limit}` : sql``;
+  const rows = await db.all<{ id: number }>(sql`select c.id as id from customers c where ${audienceWhere(filters, now, opts)}${after} order by c.id${limit}`);
   return rows.map((r) => Number(r.id));
 }
 
@@ -102,9 +107,10 @@ export async function audienceCustomerIds(db: Db, filters: MessageFilters, now: 
  */
 export async function audienceJobs(db: Db, filters: MessageFilters, now: Date, opts: AudienceOptions = {}): Promise<Map<number, number>> {
   if (!hasJobFilter(filters)) return new Map();
+  // The registrations matched already say the job part; only the rest narrows the customers.
   const rows = await db.all<{ customer_id: number; job_id: number }>(
     sql`select r.customer_id as customer_id, min(r.job_id) as job_id from registrations r
-      where ${and(registrationTerms(filters, now))} and ${audienceWhere(filters, now, opts, "r.customer_id")}
+      where ${and(registrationTerms(filters, now))} and ${audienceWhere(withoutJobFilters(filters), now, opts, "r.customer_id")}
       group by r.customer_id`,
   );
   return new Map(rows.map((r) => [Number(r.customer_id), Number(r.job_id)]));

@@ -1,6 +1,6 @@
 // Named queries for one-time messages (SPEC §5): drafts, activation, the send's lifecycle
 // (pause, resume, cancel) and its report.
-import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { MessageInput } from "../core/message-input.ts";
 import { staggeredDueAt } from "../core/stagger.ts";
 import type { Db } from "./client.ts";
@@ -77,6 +77,25 @@ export async function setMessageStatus(db: Db, id: number, from: Message["status
     .where(and(eq(messages.id, id), inArray(messages.status, from)))
     .returning({ id: messages.id });
   return rows.length === 1;
+}
+
+/**
+ * Takes an armed message back to draft for editing, unless it has begun to start: once the
+ * scheduler has written its first page of deliveries it is past changing (it is cancelled
+ * instead). False when it was not scheduled or has begun.
+ */
+export async function unscheduleMessage(db: Db, id: number, now: Date) {
+  const rows = await db
+    .update(messages)
+    .set({ status: "draft", updatedAt: now })
+    .where(and(eq(messages.id, id), eq(messages.status, "scheduled"), sql`not exists (select 1 from deliveries where deliveries.message_id = ${id})`))
+    .returning({ id: messages.id });
+  return rows.length === 1;
+}
+
+/** A condition for enqueueDeliveries: the message is still armed and not yet started (not cancelled meanwhile). */
+export function stillScheduled(id: number): SQL {
+  return sql`exists (select 1 from messages where id = ${id} and status = 'scheduled')`;
 }
 
 /** Pause (SPEC O5): queued deliveries of the message wait, visibly, until resumed. */

@@ -1,6 +1,6 @@
 // The outbox (SPEC D2–D5): deliveries are created in one transaction with the decision to
 // send, claimed with leases, and acknowledged only by the worker that still holds the lease.
-import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Candidate, Decision } from "../core/recipients.ts";
 import { staggeredDueAt } from "../core/stagger.ts";
 import { applyEarlyEvents } from "./delivery-status.ts";
@@ -53,16 +53,33 @@ const ENQUEUED_COLUMNS = [
 /**
  * Writes one delivery per entry in a single transaction: queued when it will be sent, skipped
  * with its reason when not. A key that exists already is left alone (a repeat is a no-op).
- * With `stagger` (the studio's batch size and interval), sends are spread from each due time.
+ * With `stagger` (the studio's batch size and interval), sends are spread from each due time;
+ * `firstIndex` is how many sends earlier pages of the same audience already placed. With
+ * `onlyIf`, nothing is written unless that condition holds inside the transaction (`refused`).
  */
-export async function enqueueDeliveries(db: Db, source: OutboxSource, entries: OutboxEntry[], now: Date, stagger?: { batchSize: number; intervalSeconds: number }) {
+export async function enqueueDeliveries(
+  db: Db,
+  source: OutboxSource,
+  entries: OutboxEntry[],
+  now: Date,
+  stagger?: { batchSize: number; intervalSeconds: number; firstIndex?: number },
+  opts: { onlyIf?: SQL } = {},
+) {
   if (stagger) {
     // Spread what will be sent over batches; skipped rows take no place in the schedule.
-    let index = 0;
+    let index = stagger.firstIndex ?? 0;
     entries = entries.map((e) => (e.decision.skip ? e : { ...e, dueAt: staggeredDueAt(e.dueAt, index++, stagger) }));
   }
   let created = 0;
+  let refused = false;
   await db.transaction(async (tx) => {
+    if (opts.onlyIf) {
+      const [row] = await tx.all<{ ok: number }>(sql`select ${opts.onlyIf} as ok`);
+      if (!row?.ok) {
+        refused = true;
+        return;
+      }
+    }
     for (const part of chunks(entries)) {
       const rows = part.map((e) => [
         e.key,
@@ -89,7 +106,7 @@ export async function enqueueDeliveries(db: Db, source: OutboxSource, entries: O
       created += result.rowsAffected;
     }
   });
-  return { created, existing: entries.length - created };
+  return { created, existing: refused ? 0 : entries.length - created, refused };
 }
 
 /** Everything the recipient rules need to know about these customers (SPEC D9, D10). */

@@ -35,7 +35,7 @@ import {
   notReached,
   pauseMessage,
   resumeMessage,
-  setMessageStatus,
+  unscheduleMessage,
   updateMessage,
 } from "../db/messages.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
@@ -323,7 +323,7 @@ export const messageRoutes = new Hono<AppEnv>()
     const now = clock();
     // Back to draft first, so the scheduler cannot start it while it changes; an edit needs a new Send.
     const wasScheduled = m.status === "scheduled";
-    if (wasScheduled && !(await setMessageStatus(db, m.id, ["scheduled"], "draft", now))) return renderMessage(c, (await getMessage(db, m.id))!, { kind: "bad", text: "It started sending meanwhile, so it can no longer be changed." }, 409);
+    if (wasScheduled && !(await unscheduleMessage(db, m.id, now))) return renderMessage(c, (await getMessage(db, m.id))!, { kind: "bad", text: "It started sending meanwhile, so it can no longer be changed." }, 409);
     if (!(await updateMessage(db, m.id, parsed.input, now))) return renderMessage(c, (await getMessage(db, m.id))!, { kind: "bad", text: "It started sending meanwhile, so it can no longer be changed." }, 409);
     await audit(db, actorOf(c), wasScheduled ? "unscheduled_and_updated" : "updated", "message", m.id);
     return c.redirect(s.values.intent === "send" ? `/messages/${m.id}/send` : `/messages/${m.id}?done=${wasScheduled ? "unscheduled" : "saved"}`, 303);
