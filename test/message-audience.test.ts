@@ -487,6 +487,13 @@ describe("message audience rules in small", () => {
     await db.delete(customers).where(eq(customers.id, c!.id));
     ids.pop();
     await expectInStep("after a customer was deleted");
+
+    // A REPLACE that removes the row holding an external id takes its reach row with it.
+    await db.update(customers).set({ externalId: "crm-1" }).where(eq(customers.id, b!.id));
+    await db.run(sql`insert or replace into customers (external_id, first_name, email, consent_email) values ('crm-1', 'New', 'new@example.com', 1)`);
+    const [replaced] = await db.select({ id: customers.id }).from(customers).where(eq(customers.externalId, "crm-1"));
+    ids.splice(ids.indexOf(b!.id), 1, replaced!.id);
+    await expectInStep("after a customer row was replaced");
     expect((await audienceSummary(db, {}, ["email"], NOW)).email).toMatchObject({ matched: 2, willReceive: 1, excluded: { complained: 1, duplicate_address: 0 } });
   });
 

@@ -8,7 +8,7 @@ import { runOneTimeMessages } from "../src/automation/one-time.ts";
 import { createAppointment, createCustomer, createOrder, upsertRegistration } from "../src/db/customers.ts";
 import { databaseDevOutboxStore } from "../src/db/dev-outbox-store.ts";
 import { createAlbum, createJob } from "../src/db/jobs.ts";
-import { stillScheduled } from "../src/db/messages.ts";
+import { markStarted, stillScheduled } from "../src/db/messages.ts";
 import { enqueueDeliveries } from "../src/db/outbox.ts";
 import { customers, deliveries, devOutbox, messages, suppressions } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
@@ -496,9 +496,28 @@ describe("starting a message a page at a time", () => {
     const id = await armed(w);
     expect((await w.b.post(`/messages/${id}/cancel`, {})).location).toBe(`/messages/${id}?done=cancelled`);
     const decision = { customerId: w.people.ivy.id, channel: "email" as const, to: "ivy@x.test", skip: null };
-    const r = await enqueueDeliveries(w.t.db, { sourceType: "message", messageId: id }, [{ key: "late-page", decision, dueAt: start }], start, undefined, { onlyIf: stillScheduled(id) });
+    const r = await enqueueDeliveries(w.t.db, { sourceType: "message", messageId: id }, [{ key: "late-page", decision, dueAt: start }], start, undefined, { onlyIf: stillScheduled(await messageRow(w.t, id)) });
     expect(r).toEqual({ created: 0, existing: 0, refused: true });
     expect(await outboxOf(w, id)).toEqual([]);
+  });
+
+  test("a message changed and armed again after the scheduler read it is not started as it was read", async () => {
+    const w = await world();
+    const id = await armed(w);
+    const asRead = await messageRow(w.t, id);
+    // Staff edit it in the meantime (back to draft, narrowed to Ivy) and arm it again.
+    w.t.setNow(minutes(1));
+    await w.b.get(`/messages/${id}/edit`);
+    const ivyOnly = composeForm(w, { "filters.album_ids": [], "filters.audience": "all", subject: "News", body: "Hi", intent: "send" });
+    expect((await postForm(w.b, `/messages/${id}`, ivyOnly)).location).toBe(`/messages/${id}/send`);
+    await w.b.post(`/messages/${id}/send`, {});
+    const decision = { customerId: w.people.gus.id, channel: "email" as const, to: "gus@x.test", skip: null };
+    const stale = await enqueueDeliveries(w.t.db, { sourceType: "message", messageId: id }, [{ key: "stale-page", decision, dueAt: start }], start, undefined, { onlyIf: stillScheduled(asRead) });
+    expect(stale.refused).toBe(true);
+    expect(await markStarted(w.t.db, asRead, minutes(1))).toBe(false);
+    // The version armed now starts as it is.
+    expect((await runOneTimeMessages(w.t.deps, minutes(1))).started).toBe(1);
+    expect((await messageRow(w.t, id)).status).toBe("sending");
   });
 });
 

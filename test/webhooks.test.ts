@@ -8,6 +8,7 @@ import { nextStatus } from "../src/core/delivery-status.ts";
 import { deliveryKey } from "../src/core/delivery-key.ts";
 import { decideRecipients } from "../src/core/recipients.ts";
 import { createCustomer } from "../src/db/customers.ts";
+import { recordProviderEvent } from "../src/db/delivery-status.ts";
 import { ackSent, claimDue, enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
 import { appointments, type Channel, deliveries, deliveryEvents, inboundMessages, suppressions } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
@@ -305,6 +306,26 @@ describe("POST /webhooks/twilio/status", () => {
       ["undelivered", expect.objectContaining({ sid: "SM99999999999999999999999999999999", before_ack: true, implies: "undelivered" })],
       ["sent", { provider: "twilio", providerMessageId: sid }],
     ]);
+  });
+
+  test("a callback looked up before the ack but written after it still moves the status", async () => {
+    const { t, ids } = await setup();
+    const [decision] = decideRecipients(await loadCandidates(t.db, ids.slice(0, 1)), "sms", { requireConsent: true });
+    await enqueueDeliveries(t.db, { sourceType: "test" }, [{ key: "race", decision: decision!, dueAt: noon, body: "Hi" }], noon);
+    const [claimed] = await claimDue(t.db, "sms", "w1", noon, new Date(noon.getTime() + 60_000), 10);
+    const sid = "SM00000000000000000000000000000042";
+    // The webhook saw the delivery still sending, then the dispatcher's ack committed first.
+    expect(await ackSent(t.db, claimed!.id, "w1", noon, "twilio", sid)).toBe(true);
+    const early = { provider: "twilio", sid, status: "undelivered", before_ack: true, implies: "undelivered" };
+    const r = await recordProviderEvent(
+      t.db,
+      claimed!.id,
+      { providerEventId: `${sid}:undelivered`, type: "undelivered", status: null, detail: early, occurredAt: noon, error: "unreachable handset", afterAck: { providerMessageId: sid, status: "undelivered" } },
+      noon,
+    );
+    expect(r).toEqual({ duplicate: false, status: "undelivered" });
+    const row = await deliveryRow(t, claimed!.id);
+    expect([row.status, row.lastError]).toEqual(["undelivered", "unreachable handset"]);
   });
 
   test("a bad signature, a changed field or a signature for another URL is refused with 403", async () => {

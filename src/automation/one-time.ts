@@ -7,7 +7,7 @@ import { deliveryKey } from "../core/delivery-key.ts";
 import { toE164 } from "../core/phone.ts";
 import { type Decision, decideRecipients } from "../core/recipients.ts";
 import { audienceCustomerIds, audienceJobs } from "../db/message-audience.ts";
-import { dueMessages, type Message, setMessageStatus, stillScheduled } from "../db/messages.ts";
+import { dueMessages, markStarted, type Message, setMessageStatus, stillScheduled } from "../db/messages.ts";
 import { enqueueDeliveries, loadCandidates, type OutboxEntry } from "../db/outbox.ts";
 import { deliveries, messages } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
@@ -71,10 +71,10 @@ export async function messageDecisions(deps: Deps, m: Message, now: Date): Promi
 
 /**
  * Starts armed messages whose time has come and closes finished ones. A message's deliveries are
- * written a page at a time, each page only while the message is still scheduled: a cancel between
- * pages stops the rest. It becomes `sending` after its last page; a crash before that leaves it
- * scheduled, and the next tick writes the pages again, the delivery keys making the done ones
- * no-ops and the staggering coming out the same.
+ * written a page at a time, each page only while the message is still scheduled as read: a cancel
+ * (or an edit before the first page) stops the rest. It becomes `sending` after its last page; a
+ * crash before that leaves it scheduled, and the next tick writes the pages again, the delivery
+ * keys making the done ones no-ops and the rest staggered on from that tick.
  */
 export async function runOneTimeMessages(deps: Deps, now: Date, pageSize = START_PAGE) {
   const { db } = deps;
@@ -97,7 +97,7 @@ export async function runOneTimeMessages(deps: Deps, now: Date, pageSize = START
         }
       }
       const stagger = { batchSize: s.staggerBatchSize, intervalSeconds: s.staggerIntervalSeconds, firstIndex: placed };
-      const r = await enqueueDeliveries(db, { sourceType: "message", messageId: m.id, jobId }, batch, now, stagger, { onlyIf: stillScheduled(m.id) });
+      const r = await enqueueDeliveries(db, { sourceType: "message", messageId: m.id, jobId }, batch, now, stagger, { onlyIf: stillScheduled(m) });
       if (r.refused) {
         cancelled = true;
         break;
@@ -106,8 +106,8 @@ export async function runOneTimeMessages(deps: Deps, now: Date, pageSize = START
       entries += batch.length;
     }
     // Deliveries first, status second: a crash in between re-runs this, and the keys make it a no-op.
-    if (!cancelled && (await setMessageStatus(db, m.id, ["scheduled"], "sending", now))) started++;
-    deps.log("info", cancelled ? "one-time message cancelled while starting" : "one-time message started", { message: m.id, deliveries: entries });
+    if (!cancelled && (await markStarted(db, m, now))) started++;
+    deps.log("info", cancelled ? "one-time message cancelled or changed while starting" : "one-time message started", { message: m.id, deliveries: entries });
   }
   // A sending message with nothing left open is sent.
   const sending = await db.select({ id: messages.id }).from(messages).where(eq(messages.status, "sending"));

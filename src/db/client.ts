@@ -28,6 +28,9 @@ export async function openDatabase(url: string, authToken?: string): Promise<Db>
     // WAL lets readers in other processes go on while one process writes.
     await client.execute("PRAGMA journal_mode = WAL").catch(() => undefined);
     await client.execute("PRAGMA foreign_keys = ON");
+    // A REPLACE that removes a conflicting row fires its delete triggers only with this on; the
+    // search index and customer_reach (migrations 0001, 0007) must hear of that row going.
+    await client.execute("PRAGMA recursive_triggers = ON");
   }
   const db = drizzle(client, { schema, casing: "snake_case" }) as Db;
   // Another process's write can still make a COMMIT fail as busy; the transaction is rolled

@@ -28,6 +28,12 @@ export type ProviderEventRecord = {
   occurredAt: Date;
   /** Kept as the delivery's `lastError` when the event moves it to a failing status. */
   error?: string;
+  /**
+   * For an event that arrived before the dispatcher's ack (`status` null): the status it implies
+   * once the delivery is acknowledged with this message id. If the ack landed between the
+   * webhook's look-up and this write, it applies at once; otherwise the ack applies it.
+   */
+  afterAck?: { providerMessageId: string; status: DeliveryStatus | null };
 };
 
 /**
@@ -42,9 +48,11 @@ export async function recordProviderEvent(db: Db, deliveryId: number, e: Provide
       .onConflictDoNothing({ target: deliveryEvents.providerEventId })
       .returning({ id: deliveryEvents.id });
     if (inserted.length === 0) return { duplicate: true, status: null };
-    if (!e.status) return { duplicate: false, status: null };
-    const current = await tx.query.deliveries.findFirst({ columns: { status: true }, where: eq(deliveries.id, deliveryId) });
-    const next = current ? nextStatus(current.status, e.status) : null;
+    const current = await tx.query.deliveries.findFirst({ columns: { status: true, providerMessageId: true }, where: eq(deliveries.id, deliveryId) });
+    const acked = e.afterAck && current?.providerMessageId === e.afterAck.providerMessageId;
+    const status = e.status ?? (acked ? e.afterAck!.status : null);
+    if (!status) return { duplicate: false, status: null };
+    const next = current ? nextStatus(current.status, status) : null;
     if (!current || !next) return { duplicate: false, status: null };
     const failing = next === "undelivered" || next === "failed" || next === "bounced";
     const moved = await tx

@@ -146,9 +146,8 @@ export async function audienceMembers(
   return rows.map((r) => ({ id: Number(r.id), firstName: r.first_name, lastName: r.last_name, email: r.email, phone: r.phone }));
 }
 
-/** The reasons decideRecipients can give on `channel` before its duplicate check (only SMS knows landlines). */
-const preReasons = (channel: Channel) =>
-  [...new Set<SkipReason>(["no_address", ...SUPPRESSION_REASONS, "no_consent", "landline"])].filter((r) => r !== "landline" || channel === "sms");
+/** The reasons decideRecipients can give before its duplicate check. */
+const PRE_REASONS = [...new Set<SkipReason>(["no_address", ...SUPPRESSION_REASONS, "no_consent", "landline"])];
 
 /**
  * The customer_reach columns of `channel` on the row aliased `x` (migration 0007): the number of
@@ -186,7 +185,7 @@ export async function audienceSummary<C extends Channel>(
   const counts = perChannel.flatMap(({ ch, address, skip }) => [
     sql`count(*) filter (where ${skip} is null) as ${sql.raw(`${ch}_ok`)}`,
     sql`count(distinct ${address}) filter (where ${skip} is null) as ${sql.raw(`${ch}_addresses`)}`,
-    ...preReasons(ch).map((r) => sql`count(*) filter (where ${skip} = ${r}) as ${sql.raw(`${ch}_${r}`)}`),
+    ...PRE_REASONS.map((r) => sql`count(*) filter (where ${skip} = ${r}) as ${sql.raw(`${ch}_${r}`)}`),
   ]);
   const [row] = await db.all<Record<string, number | null>>(
     sql`select count(*) as matched, ${sql.join(counts, sql`, `)} from customer_reach x where ${audienceWhere(filters, now, opts, "x.customer_id")}`,
@@ -194,7 +193,7 @@ export async function audienceSummary<C extends Channel>(
   const n = (key: string) => Number(row?.[key] ?? 0);
   for (const { ch } of perChannel) {
     const excluded = emptyExcluded();
-    for (const r of preReasons(ch)) excluded[r] = n(`${ch}_${r}`);
+    for (const r of PRE_REASONS) excluded[r] = n(`${ch}_${r}`);
     excluded.duplicate_address = n(`${ch}_ok`) - n(`${ch}_addresses`);
     out[ch] = { matched: n("matched"), willReceive: n(`${ch}_addresses`), excluded };
   }

@@ -34,7 +34,7 @@ export async function updateMessage(db: Db, id: number, m: MessageInput, now: Da
   const rows = await db
     .update(messages)
     .set({ ...columns(m), updatedAt: now })
-    .where(and(eq(messages.id, id), inArray(messages.status, ["draft", "scheduled"])))
+    .where(and(eq(messages.id, id), eq(messages.status, "draft")))
     .returning({ id: messages.id });
   return rows.length === 1;
 }
@@ -93,9 +93,22 @@ export async function unscheduleMessage(db: Db, id: number, now: Date) {
   return rows.length === 1;
 }
 
-/** A condition for enqueueDeliveries: the message is still armed and not yet started (not cancelled meanwhile). */
-export function stillScheduled(id: number): SQL {
-  return sql`exists (select 1 from messages where id = ${id} and status = 'scheduled')`;
+/**
+ * A condition for enqueueDeliveries: the message is still armed, exactly as the scheduler read it
+ * — not cancelled meanwhile, nor taken back to draft, changed and armed again.
+ */
+export function stillScheduled(m: Pick<Message, "id" | "updatedAt">): SQL {
+  return sql`exists (select 1 from messages where id = ${m.id} and status = 'scheduled' and updated_at = ${m.updatedAt.getTime()})`;
+}
+
+/** Marks a message whose deliveries are all written as sending, if it is still the version read. */
+export async function markStarted(db: Db, m: Pick<Message, "id" | "updatedAt">, now: Date) {
+  const rows = await db
+    .update(messages)
+    .set({ status: "sending", updatedAt: now })
+    .where(and(eq(messages.id, m.id), eq(messages.status, "scheduled"), eq(messages.updatedAt, m.updatedAt)))
+    .returning({ id: messages.id });
+  return rows.length === 1;
 }
 
 /** Pause (SPEC O5): queued deliveries of the message wait, visibly, until resumed. */

@@ -3,6 +3,10 @@
 // statement for every query. A server that had sent 10,000 e-mails held ~500 MB it could not
 // return. Reusing one statement per SQL text per connection stops the growth: the driver is
 // synchronous, so a statement is bound, run and read to the end before anyone else uses it.
+// Two limits, both harmless here: a statement dropped from the cache still leaks (so SQL texts
+// should not vary with the data: long lists go in as one JSON parameter, see in-json.ts), and a
+// cached `select *` keeps its column list across another process's schema change (our queries
+// name their columns; migrations run before the server starts).
 import Database from "libsql";
 
 /** Distinct SQL texts kept per connection; past this, the least recently used one is dropped. */

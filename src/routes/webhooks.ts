@@ -102,7 +102,15 @@ export const webhookRoutes = new Hono<AppEnv>()
     const mapped = twilioEvent(kind, status, params.ErrorCode, params.ErrorMessage);
     const detail = { provider: "twilio", sid, status, error_code: params.ErrorCode, error: mapped.error, ...(beforeAck && { before_ack: true, implies: mapped.status }) };
     const occurredAt = validDate(params.Timestamp) ?? now;
-    const result = await recordProviderEvent(db, d.id, { providerEventId: `${sid}:${status}`, type: mapped.event, status: beforeAck ? null : mapped.status, detail, occurredAt, error: mapped.error }, now);
+    const result = await recordProviderEvent(db, d.id, {
+        providerEventId: `${sid}:${status}`,
+        type: mapped.event,
+        status: beforeAck ? null : mapped.status,
+        detail,
+        occurredAt,
+        error: mapped.error,
+        ...(beforeAck && { afterAck: { providerMessageId: sid, status: mapped.status } }),
+      }, now);
     if (result.duplicate) return c.body(null, 204);
 
     const address = d.toAddress ?? params.To;
