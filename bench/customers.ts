@@ -3,17 +3,14 @@
 // Seeds a temporary file database with multi-row INSERTs inside transactions, then measures
 // the median of 20 runs of each list request through the real app (query + rendering), and of
 // the queries behind it, so a slow page can be traced to its query.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { createSession, createUser } from "../src/db/auth.ts";
-import { migrateDatabase, openDatabase } from "../src/db/client.ts";
+import type { Db } from "../src/db/client.ts";
 import { countCustomersUpTo } from "../src/db/customers.ts";
 import { ftsQuery, listCustomers } from "../src/db/customers.ts";
 import { silentLogger } from "../src/log.ts";
-import { timeMedian } from "./measure.ts";
+import { benchDatabase, timeMedian } from "./measure.ts";
 
 const COUNT = Number(process.argv[2] ?? 1_000_000);
 const RUNS = 20;
@@ -42,7 +39,7 @@ const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
 const LAST = [...REAL_LAST];
 while (LAST.length < 3_000) LAST.push(pick(SYLLABLES) + pick(SYLLABLES) + pick(SYLLABLES));
 
-async function seed(db: Awaited<ReturnType<typeof openDatabase>>) {
+async function seed(db: Db) {
   const client = db.$client;
   await client.execute("PRAGMA synchronous = OFF");
   const start = Date.parse("2020-01-01T00:00:00Z");
@@ -75,52 +72,46 @@ async function seed(db: Awaited<ReturnType<typeof openDatabase>>) {
 
 const time = (fn: () => Promise<unknown>) => timeMedian(RUNS, fn);
 
-const dir = mkdtempSync(join(tmpdir(), "pigeon-bench-"));
-try {
-  const db = await openDatabase(`file:${join(dir, "bench.db")}`);
-  await migrateDatabase(db);
-  const t0 = performance.now();
-  await seed(db);
-  const seededIn = (performance.now() - t0) / 1000;
+const db = await benchDatabase();
+const t0 = performance.now();
+await seed(db);
+const seededIn = (performance.now() - t0) / 1000;
 
-  const now = new Date();
-  const user = await createUser(db, { email: "bench@example.com", name: "Bench", password: "bench password 1", role: "owner" });
-  const token = await createSession(db, user.id, now, {});
-  const app = createApp({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => now, log: silentLogger, health: { schedulerLastTickAt: null } });
-  const get = async (path: string) => {
-    const res = await app.request(`http://localhost${path}`, { headers: { Cookie: `pigeon_session=${token}` } });
-    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-    return res.text();
-  };
+const now = new Date();
+const user = await createUser(db, { email: "bench@example.com", name: "Bench", password: "bench password 1", role: "owner" });
+const token = await createSession(db, user.id, now, {});
+const app = createApp({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => now, log: silentLogger, health: { schedulerLastTickAt: null } });
+const get = async (path: string) => {
+  const res = await app.request(`http://localhost${path}`, { headers: { Cookie: `pigeon_session=${token}` } });
+  if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+  return res.text();
+};
 
-  const maxId = Number((await db.$client.execute("select max(id) as n from customers")).rows[0]?.n ?? 0);
-  const deep = Math.max(2, Math.floor(Number(maxId) * 0.02)); // 98% of the way to the oldest customer
-  const cases: { name: string; path: string; q?: string; before?: number }[] = [
-    { name: "first page of the list", path: "/customers" },
-    { name: "page at a deep cursor", path: `/customers?before=${deep}`, before: deep },
-    { name: "search by last-name prefix “wils”", path: "/customers?q=wils", q: "wils" },
-    { name: "search by e-mail prefix “olivia.j”", path: "/customers?q=olivia.j", q: "olivia.j" },
-    { name: "(worst case) search “gmail”, ~1 in 10", path: "/customers?q=gmail", q: "gmail" },
-  ];
+const maxId = Number((await db.$client.execute("select max(id) as n from customers")).rows[0]?.n ?? 0);
+const deep = Math.max(2, Math.floor(Number(maxId) * 0.02)); // 98% of the way to the oldest customer
+const cases: { name: string; path: string; q?: string; before?: number }[] = [
+  { name: "first page of the list", path: "/customers" },
+  { name: "page at a deep cursor", path: `/customers?before=${deep}`, before: deep },
+  { name: "search by last-name prefix “wils”", path: "/customers?q=wils", q: "wils" },
+  { name: "search by e-mail prefix “olivia.j”", path: "/customers?q=olivia.j", q: "olivia.j" },
+  { name: "(worst case) search “gmail”, ~1 in 10", path: "/customers?q=gmail", q: "gmail" },
+];
 
-  const results = [];
-  for (const c of cases) {
-    const html = await get(c.path);
-    const shown = (html.match(/<tr>/g)?.length ?? 1) - 1;
-    const match = c.q ? ftsQuery(c.q) : null;
-    results.push({
-      case: c.name,
-      "page ms": await time(() => get(c.path)),
-      "list query ms": await time(() => listCustomers(db, { q: c.q, before: c.before })),
-      "capped count ms": await time(() => countCustomersUpTo(db, match, 10_000)),
-      "exact count ms": await time(() => countCustomersUpTo(db, match, Number.MAX_SAFE_INTEGER)),
-      rows: shown,
-    });
-  }
-
-  console.log(`\nbun bench/customers.ts ${COUNT}: ${COUNT.toLocaleString("en")} customers seeded in ${seededIn.toFixed(1)} s; median of ${RUNS} runs\n`);
-  console.table(results.map((r) => ({ ...r, "page ms": r["page ms"].toFixed(1), "list query ms": r["list query ms"].toFixed(1), "capped count ms": r["capped count ms"].toFixed(1), "exact count ms": r["exact count ms"].toFixed(1) })));
-  db.$client.close();
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+const results = [];
+for (const c of cases) {
+  const html = await get(c.path);
+  const shown = (html.match(/<tr>/g)?.length ?? 1) - 1;
+  const match = c.q ? ftsQuery(c.q) : null;
+  results.push({
+    case: c.name,
+    "page ms": await time(() => get(c.path)),
+    "list query ms": await time(() => listCustomers(db, { q: c.q, before: c.before })),
+    "capped count ms": await time(() => countCustomersUpTo(db, match, 10_000)),
+    "exact count ms": await time(() => countCustomersUpTo(db, match, Number.MAX_SAFE_INTEGER)),
+    rows: shown,
+  });
 }
+
+console.log(`\nbun bench/customers.ts ${COUNT}: ${COUNT.toLocaleString("en")} customers seeded in ${seededIn.toFixed(1)} s; median of ${RUNS} runs\n`);
+console.table(results.map((r) => ({ ...r, "page ms": r["page ms"].toFixed(1), "list query ms": r["list query ms"].toFixed(1), "capped count ms": r["capped count ms"].toFixed(1), "exact count ms": r["exact count ms"].toFixed(1) })));
+db.$client.close();

@@ -3,14 +3,10 @@
 // 2. dispatch to the local fake Resend and Twilio, rate limiting off: e-mails/s and SMS/s
 //    through the real SDKs over loopback HTTP.
 // Prints medians of 3 runs and the peak RSS of this process.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { count, sql } from "drizzle-orm";
 import { loadConfig } from "../src/config.ts";
 import { deliveryKey } from "../src/core/delivery-key.ts";
 import { decideRecipients } from "../src/core/recipients.ts";
-import { migrateDatabase, openDatabase } from "../src/db/client.ts";
 import { enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
 import { customers, deliveries } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
@@ -19,7 +15,7 @@ import { providersFromConfig } from "../src/dispatch/providers.ts";
 import { silentLogger } from "../src/log.ts";
 import { startFakeResend } from "../test/fakes/fake-resend.ts";
 import { startFakeTwilio } from "../test/fakes/fake-twilio.ts";
-import { median } from "./measure.ts";
+import { benchDatabase, median } from "./measure.ts";
 
 const RECIPIENTS = Number(process.argv[2] ?? 100_000);
 const DISPATCH_EMAILS = 20_000;
@@ -29,9 +25,7 @@ const RUNS = 3;
 /** The process's peak resident set so far, in MB (the kernel's own high-water mark). */
 const peakRssMb = () => Math.round((process.resourceUsage().maxRSS * 1024) / 1024 / 1024);
 
-const dir = mkdtempSync(join(tmpdir(), "pigeon-bench-"));
-const db = await openDatabase(`file:${join(dir, "bench.db")}`);
-await migrateDatabase(db);
+const db = await benchDatabase();
 const now = new Date();
 await updateSettings(db, { name: "Bench Studio", emailRatePerSecond: 100_000, smsRatePerSecond: 100_000, sendWindowStart: "00:00", sendWindowEnd: "24:00" }, now);
 await db.run(sql`insert into customers (first_name, last_name, email, phone, consent_email, consent_sms, created_at, updated_at)

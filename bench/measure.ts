@@ -1,4 +1,9 @@
-// What every benchmark here measures with: a median, and a timed median after a warm-up.
+// What every benchmark here measures with: a median, a timed median after a warm-up, and a
+// throwaway database.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Db, migrateDatabase, openDatabase } from "../src/db/client.ts";
 
 /** The median; the mean of the middle two for an even count. */
 export function median(xs: number[]): number {
@@ -16,4 +21,16 @@ export async function timeMedian(runs: number, fn: () => Promise<unknown>): Prom
     samples.push(performance.now() - t0);
   }
   return median(samples);
+}
+
+/**
+ * A migrated database in a fresh temporary folder, removed when the process exits (also after
+ * `process.exit` or an error), so no benchmark leaves a million-row file behind.
+ */
+export async function benchDatabase(): Promise<Db> {
+  const dir = mkdtempSync(join(tmpdir(), "pigeon-bench-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const db = await openDatabase(`file:${join(dir, "bench.db")}`);
+  await migrateDatabase(db);
+  return db;
 }

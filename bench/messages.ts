@@ -6,20 +6,17 @@
 // prints the median of 20 runs of the queries behind the compose page for a filter that matches
 // about a tenth of the customers, and of the compose page's live count and preview requests
 // through the real app (query + rendering, as the browser asks for them).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { createApp } from "../src/app.ts";
 import { runOneTimeMessages } from "../src/automation/one-time.ts";
 import { loadConfig } from "../src/config.ts";
 import type { MessageFilters } from "../src/core/message-filters.ts";
 import { createSession, createUser } from "../src/db/auth.ts";
-import { migrateDatabase, openDatabase } from "../src/db/client.ts";
+import type { Db } from "../src/db/client.ts";
 import { audienceCustomerIds, audienceMembers, audienceSummary, excludedCustomers } from "../src/db/message-audience.ts";
 import { messages } from "../src/db/schema.ts";
 import { silentLogger } from "../src/log.ts";
-import { timeMedian } from "./measure.ts";
+import { benchDatabase, timeMedian } from "./measure.ts";
 
 const COUNT = Number(process.argv[2] ?? 1_000_000);
 const JOBS = 2_000;
@@ -37,7 +34,7 @@ const r = (k: number, mod: number, v = "value") => `((${v} * ${MULTIPLIERS[k]} +
 const FIRST = ["Olivia", "Emma", "Liam", "Noah", "Ava", "Mia", "Lucas", "Anna", "Lena", "Felix", "Jonas", "Clara", "Leon", "Ida", "Max", "Greta"];
 const LAST = ["Smith", "Johnson", "Garcia", "Miller", "Davis", "Wilson", "Taylor", "Moore", "Mueller", "Schmidt", "Weber", "Wagner", "Becker", "Klein", "Wolf", "Braun"];
 
-async function seed(db: Awaited<ReturnType<typeof openDatabase>>) {
+async function seed(db: Db) {
   const run = (q: string) => db.$client.execute(q);
   await run("PRAGMA synchronous = OFF");
   const start = NOW.getTime() - 3 * 365 * DAY;
@@ -100,99 +97,93 @@ async function seed(db: Awaited<ReturnType<typeof openDatabase>>) {
 
 const time = (fn: () => Promise<unknown>) => timeMedian(RUNS, fn);
 
-const dir = mkdtempSync(join(tmpdir(), "pigeon-bench-"));
-try {
-  const db = await openDatabase(`file:${join(dir, "bench.db")}`);
-  await migrateDatabase(db);
-  const t0 = performance.now();
-  await seed(db);
-  const seededIn = (performance.now() - t0) / 1000;
-  const count = async (table: string) => Number((await db.all<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)))[0]?.n ?? 0);
-  const sizes = { registrations: await count("registrations"), orders: await count("orders"), suppressions: await count("suppressions"), appointments: await count("appointments") };
+const db = await benchDatabase();
+const t0 = performance.now();
+await seed(db);
+const seededIn = (performance.now() - t0) / 1000;
+const count = async (table: string) => Number((await db.all<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)))[0]?.n ?? 0);
+const sizes = { registrations: await count("registrations"), orders: await count("orders"), suppressions: await count("suppressions"), appointments: await count("appointments") };
 
-  const cases: { name: string; filters: MessageFilters }[] = [
-    { name: "selling jobs of 2026", filters: { job_statuses: ["selling"], years: [2026] } },
-    { name: "… potential buyers with photos", filters: { job_statuses: ["selling"], years: [2026], audience: "potential_buyers", condition: "with_photos" } },
-    { name: "confirmed appointments in September", filters: { appointment_statuses: ["confirmed"], appointment_from: "2026-09-01", appointment_to: "2026-09-30" } },
-  ];
-  const results = [];
-  for (const c of cases) {
-    const ids = await audienceCustomerIds(db, c.filters, NOW);
-    const { email } = await audienceSummary(db, c.filters, ["email"], NOW);
-    results.push({
-      filter: c.name,
-      matched: ids.length,
-      "e-mail will receive": email.willReceive,
-      "summary e-mail ms": (await time(() => audienceSummary(db, c.filters, ["email"], NOW))).toFixed(1),
-      "summary e-mail+SMS ms": (await time(() => audienceSummary(db, c.filters, ["email", "sms"], NOW))).toFixed(1),
-      "excluded page (no consent) ms": (await time(() => excludedCustomers(db, c.filters, "email", "no_consent", NOW, { limit: 50 }))).toFixed(1),
-      "excluded page (duplicates) ms": (await time(() => excludedCustomers(db, c.filters, "email", "duplicate_address", NOW, { limit: 50 }))).toFixed(1),
-      "ids ms": (await time(() => audienceCustomerIds(db, c.filters, NOW))).toFixed(1),
-    });
-  }
-  const first = await audienceSummary(db, cases[0]!.filters, ["email", "sms"], NOW);
-
-  // The compose page's own requests, signed in, with the CSRF token the page hands out.
-  const user = await createUser(db, { email: "bench@example.com", name: "Bench", password: "bench password 1", role: "owner" });
-  const cookie = `pigeon_session=${await createSession(db, user.id, NOW, {})}`;
-  const app = createApp({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => NOW, log: silentLogger, health: { schedulerLastTickAt: null } });
-  const page = await (await app.request("http://localhost/messages/new", { headers: { Cookie: cookie } })).text();
-  const csrf = page.match(/name="_csrf" value="([^"]+)"/)?.[1] ?? "";
-  const post = async (path: string, fields: [string, string][]) => {
-    const body = new URLSearchParams([["_csrf", csrf], ...fields]);
-    const res = await app.request(`http://localhost${path}`, {
-      method: "POST",
-      body,
-      headers: { Cookie: cookie, Origin: "http://localhost", "HX-Request": "true", "HX-Request-Type": "partial", "Content-Type": "application/x-www-form-urlencoded" },
-    });
-    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-    return res.text();
-  };
-  const compose: [string, string][] = [
-    ["mode", "filters"],
-    ["name", "Bench"],
-    ["filters.job_statuses", "selling"],
-    ["filters.years", "2026"],
-    ["subject", "{{customer.first_name}}, your photos of {{job.name}}"],
-    ["body", "Hi {{customer.first_name | \"there\"}},\n\nyour photos are **online**: {{links.gallery_link}}"],
-  ];
-  const email: [string, string][] = [["channels", "email"]];
-  const emailSms: [string, string][] = [["channels", "email"], ["channels", "sms"]];
-  const requests = [
-    { request: "live count, e-mail", path: "/messages/count", fields: [...compose, ...email] },
-    { request: "live count, e-mail + SMS", path: "/messages/count", fields: [...compose, ...emailSms] },
-    { request: "preview, e-mail + SMS (first recipient)", path: "/messages/preview", fields: [...compose, ...emailSms] },
-    { request: "preview, search “olivia”", path: "/messages/preview", fields: [...compose, ...emailSms, ["preview_q", "olivia"] as [string, string]] },
-  ];
-  const pages = [];
-  for (const r of requests) {
-    const html = await post(r.path, r.fields);
-    pages.push({ request: `${r.request} (${cases[0]!.name})`, "KB of HTML": (html.length / 1024).toFixed(1), "ms": (await time(() => post(r.path, r.fields))).toFixed(1) });
-  }
-  const memberPage = (await time(() => audienceMembers(db, cases[0]!.filters, NOW, { limit: 50 }))).toFixed(1);
-
-  // Starting the message: its audience decided and written to the outbox a page at a time, once
-  // (a second start would find every delivery written). Armed through the app's own queries.
-  const [message] = await db
-    .insert(messages)
-    .values({ name: "Bench", channels: ["email", "sms"], subject: "Hi", body: "Hi {{customer.first_name}}", filters: cases[0]!.filters, status: "scheduled", createdAt: NOW, updatedAt: NOW })
-    .returning();
-  const deps = { db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => NOW, log: silentLogger, health: { schedulerLastTickAt: null } };
-  const rssBefore = process.memoryUsage().rss;
-  const startedAt = performance.now();
-  await runOneTimeMessages(deps, NOW);
-  const startSeconds = (performance.now() - startedAt) / 1000;
-  const written = Number((await db.all<{ n: number }>(sql`select count(*) as n from deliveries where message_id = ${message!.id}`))[0]?.n ?? 0);
-  const rssGrowth = Math.round((process.memoryUsage().rss - rssBefore) / 1024 / 1024);
-
-  console.log(`\nbun bench/messages.ts ${COUNT}: ${COUNT.toLocaleString("en")} customers, ${JOBS.toLocaleString("en")} jobs, ${Object.entries(sizes).map(([k, v]) => `${v.toLocaleString("en")} ${k}`).join(", ")}; seeded in ${seededIn.toFixed(1)} s; median of ${RUNS} runs\n`);
-  console.table(results);
-  console.log(`\nThrough the app (median of ${RUNS}; the preview's recipient list alone: ${memberPage} ms):`);
-  console.table(pages);
-  console.log(`\nStarting a message to ${cases[0]!.name} by e-mail + SMS: ${written.toLocaleString("en")} deliveries written in ${startSeconds.toFixed(1)} s (${Math.round(written / startSeconds).toLocaleString("en")}/s), RSS grew by ${rssGrowth} MB`);
-  console.log(`\n${cases[0]!.name}, e-mail:`, first.email);
-  console.log(`${cases[0]!.name}, SMS:`, first.sms);
-  db.$client.close();
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+const cases: { name: string; filters: MessageFilters }[] = [
+  { name: "selling jobs of 2026", filters: { job_statuses: ["selling"], years: [2026] } },
+  { name: "… potential buyers with photos", filters: { job_statuses: ["selling"], years: [2026], audience: "potential_buyers", condition: "with_photos" } },
+  { name: "confirmed appointments in September", filters: { appointment_statuses: ["confirmed"], appointment_from: "2026-09-01", appointment_to: "2026-09-30" } },
+];
+const results = [];
+for (const c of cases) {
+  const ids = await audienceCustomerIds(db, c.filters, NOW);
+  const { email } = await audienceSummary(db, c.filters, ["email"], NOW);
+  results.push({
+    filter: c.name,
+    matched: ids.length,
+    "e-mail will receive": email.willReceive,
+    "summary e-mail ms": (await time(() => audienceSummary(db, c.filters, ["email"], NOW))).toFixed(1),
+    "summary e-mail+SMS ms": (await time(() => audienceSummary(db, c.filters, ["email", "sms"], NOW))).toFixed(1),
+    "excluded page (no consent) ms": (await time(() => excludedCustomers(db, c.filters, "email", "no_consent", NOW, { limit: 50 }))).toFixed(1),
+    "excluded page (duplicates) ms": (await time(() => excludedCustomers(db, c.filters, "email", "duplicate_address", NOW, { limit: 50 }))).toFixed(1),
+    "ids ms": (await time(() => audienceCustomerIds(db, c.filters, NOW))).toFixed(1),
+  });
 }
+const first = await audienceSummary(db, cases[0]!.filters, ["email", "sms"], NOW);
+
+// The compose page's own requests, signed in, with the CSRF token the page hands out.
+const user = await createUser(db, { email: "bench@example.com", name: "Bench", password: "bench password 1", role: "owner" });
+const cookie = `pigeon_session=${await createSession(db, user.id, NOW, {})}`;
+const app = createApp({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => NOW, log: silentLogger, health: { schedulerLastTickAt: null } });
+const page = await (await app.request("http://localhost/messages/new", { headers: { Cookie: cookie } })).text();
+const csrf = page.match(/name="_csrf" value="([^"]+)"/)?.[1] ?? "";
+const post = async (path: string, fields: [string, string][]) => {
+  const body = new URLSearchParams([["_csrf", csrf], ...fields]);
+  const res = await app.request(`http://localhost${path}`, {
+    method: "POST",
+    body,
+    headers: { Cookie: cookie, Origin: "http://localhost", "HX-Request": "true", "HX-Request-Type": "partial", "Content-Type": "application/x-www-form-urlencoded" },
+  });
+  if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+  return res.text();
+};
+const compose: [string, string][] = [
+  ["mode", "filters"],
+  ["name", "Bench"],
+  ["filters.job_statuses", "selling"],
+  ["filters.years", "2026"],
+  ["subject", "{{customer.first_name}}, your photos of {{job.name}}"],
+  ["body", "Hi {{customer.first_name | \"there\"}},\n\nyour photos are **online**: {{links.gallery_link}}"],
+];
+const email: [string, string][] = [["channels", "email"]];
+const emailSms: [string, string][] = [["channels", "email"], ["channels", "sms"]];
+const requests = [
+  { request: "live count, e-mail", path: "/messages/count", fields: [...compose, ...email] },
+  { request: "live count, e-mail + SMS", path: "/messages/count", fields: [...compose, ...emailSms] },
+  { request: "preview, e-mail + SMS (first recipient)", path: "/messages/preview", fields: [...compose, ...emailSms] },
+  { request: "preview, search “olivia”", path: "/messages/preview", fields: [...compose, ...emailSms, ["preview_q", "olivia"] as [string, string]] },
+];
+const pages = [];
+for (const r of requests) {
+  const html = await post(r.path, r.fields);
+  pages.push({ request: `${r.request} (${cases[0]!.name})`, "KB of HTML": (html.length / 1024).toFixed(1), "ms": (await time(() => post(r.path, r.fields))).toFixed(1) });
+}
+const memberPage = (await time(() => audienceMembers(db, cases[0]!.filters, NOW, { limit: 50 }))).toFixed(1);
+
+// Starting the message: its audience decided and written to the outbox a page at a time, once
+// (a second start would find every delivery written). Armed through the app's own queries.
+const [message] = await db
+  .insert(messages)
+  .values({ name: "Bench", channels: ["email", "sms"], subject: "Hi", body: "Hi {{customer.first_name}}", filters: cases[0]!.filters, status: "scheduled", createdAt: NOW, updatedAt: NOW })
+  .returning();
+const deps = { db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => NOW, log: silentLogger, health: { schedulerLastTickAt: null } };
+const rssBefore = process.memoryUsage().rss;
+const startedAt = performance.now();
+await runOneTimeMessages(deps, NOW);
+const startSeconds = (performance.now() - startedAt) / 1000;
+const written = Number((await db.all<{ n: number }>(sql`select count(*) as n from deliveries where message_id = ${message!.id}`))[0]?.n ?? 0);
+const rssGrowth = Math.round((process.memoryUsage().rss - rssBefore) / 1024 / 1024);
+
+console.log(`\nbun bench/messages.ts ${COUNT}: ${COUNT.toLocaleString("en")} customers, ${JOBS.toLocaleString("en")} jobs, ${Object.entries(sizes).map(([k, v]) => `${v.toLocaleString("en")} ${k}`).join(", ")}; seeded in ${seededIn.toFixed(1)} s; median of ${RUNS} runs\n`);
+console.table(results);
+console.log(`\nThrough the app (median of ${RUNS}; the preview's recipient list alone: ${memberPage} ms):`);
+console.table(pages);
+console.log(`\nStarting a message to ${cases[0]!.name} by e-mail + SMS: ${written.toLocaleString("en")} deliveries written in ${startSeconds.toFixed(1)} s (${Math.round(written / startSeconds).toLocaleString("en")}/s), RSS grew by ${rssGrowth} MB`);
+console.log(`\n${cases[0]!.name}, e-mail:`, first.email);
+console.log(`${cases[0]!.name}, SMS:`, first.sms);
+db.$client.close();

@@ -1,26 +1,20 @@
 // Automation tick cost (run: `bun bench/scheduler.ts`): 10,000 jobs and 1,000,000
 // registrations on a file database. A tick must cost what is due, not what is stored:
 // measured once with nothing due and once with 10,000 deliveries due.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { count, sql } from "drizzle-orm";
 import { runAutomation } from "../src/automation/run.ts";
 import { loadConfig } from "../src/config.ts";
-import { migrateDatabase, openDatabase } from "../src/db/client.ts";
 import { communicationProfiles, deliveries, notifications } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import type { Deps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
-import { median } from "./measure.ts";
+import { benchDatabase, median } from "./measure.ts";
 
 const JOBS = 10_000;
 const CUSTOMERS = 100_000;
 const PER_CUSTOMER = 10; // registrations per customer → 1,000,000 in all
 
-const dir = mkdtempSync(join(tmpdir(), "pigeon-sched-"));
-const db = await openDatabase(`file:${join(dir, "bench.db")}`);
-await migrateDatabase(db);
+const db = await benchDatabase();
 const t0 = new Date("2026-03-01T12:00:00Z");
 await updateSettings(db, { name: "Bench", timeZone: "America/Chicago" }, t0);
 const [profile] = await db.insert(communicationProfiles).values({ name: "Bench profile" }).returning();
