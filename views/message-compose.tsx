@@ -5,16 +5,16 @@
 import type { FC } from "hono/jsx";
 import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
 import type { Placeholder } from "../src/core/placeholders.ts";
-import { PlaceholderPicker } from "./placeholder-picker.tsx";
 import { AUDIENCE_LABELS, CONDITION_LABELS } from "../src/core/triggers.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
 import type { Message } from "../src/db/messages.ts";
 import type { Template } from "../src/db/profiles.ts";
 import { APPOINTMENT_STATUSES, CHANNELS, JOB_STATUSES, JOB_TYPES } from "../src/db/schema.ts";
-import { Csrf, FieldMessages, FormErrors, UseTemplateButton, type Values } from "./form.tsx";
+import { Csrf, FieldMessages, FormErrors, Select, UseTemplateButton, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { MessagePreview, type PreviewData, type TestResult, TestSendResult } from "./message-preview.tsx";
+import { PlaceholderPicker } from "./placeholder-picker.tsx";
 import { type CountData, RecipientCount } from "./message-recipients.tsx";
 import { type Common, type Flash, MessageStatusBadge } from "./messages.tsx";
 
@@ -126,28 +126,9 @@ function RecipientFilters({ p }: { p: ComposeProps }) {
         </div>
       )}
       <AlbumFilter albums={choices.albums} state={state} errors={errors} jobsChosen={jobsChosen.size > 0 || !!choices.fixedJob} />
-      <div class="field">
-        <label for="f-filters.audience">Audience</label>
-        <select id="f-filters.audience" name="filters.audience" {...ariaError("filters.audience", errors)}>
-          {Object.entries(AUDIENCE_LABELS).map(([a, label]) => (
-            <option value={a} selected={(v["filters.audience"] || "all") === a}>
-              {label}
-            </option>
-          ))}
-        </select>
-        <FieldMessages name="filters.audience" errors={errors} />
-      </div>
-      <div class="field">
-        <label for="f-filters.condition">Photos</label>
-        <select id="f-filters.condition" name="filters.condition" {...ariaError("filters.condition", errors)}>
-          {Object.entries(CONDITION_LABELS).map(([c, label]) => (
-            <option value={c} selected={(v["filters.condition"] || "any") === c}>
-              {label}
-            </option>
-          ))}
-        </select>
-        <FieldMessages name="filters.condition" errors={errors} />
-      </div>
+      {/* A blank choice reads as the default, as the filters do. */}
+      <Select name="filters.audience" label="Audience" values={{ "filters.audience": v["filters.audience"] || "all" }} errors={errors} options={Object.entries(AUDIENCE_LABELS)} />
+      <Select name="filters.condition" label="Photos" values={{ "filters.condition": v["filters.condition"] || "any" }} errors={errors} options={Object.entries(CONDITION_LABELS)} />
       {!choices.fixedJob && (
         <>
           <CheckList name="filters.job_statuses" legend="Job status" options={JOB_STATUSES.map((s) => [s, s[0]!.toUpperCase() + s.slice(1)])} state={state} errors={errors} />
