@@ -9,6 +9,7 @@ import { createSession, createUser } from "../src/db/auth.ts";
 import type { Db } from "../src/db/client.ts";
 import { countCustomersUpTo } from "../src/db/customers.ts";
 import { ftsQuery, listCustomers } from "../src/db/customers.ts";
+import { createDeps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
 import { benchDatabase, timeMedian } from "./measure.ts";
 
@@ -80,7 +81,7 @@ const seededIn = (performance.now() - t0) / 1000;
 const now = new Date();
 const user = await createUser(db, { email: "bench@example.com", name: "Bench", password: "bench password 1", role: "owner" });
 const token = await createSession(db, user.id, now, {});
-const app = createApp({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => now, log: silentLogger, health: { schedulerLastTickAt: null } });
+const app = createApp(createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => now, log: silentLogger }));
 const get = async (path: string) => {
   const res = await app.request(`http://localhost${path}`, { headers: { Cookie: `pigeon_session=${token}` } });
   if (res.status !== 200) throw new Error(`${path}: ${res.status}`);

@@ -12,6 +12,7 @@ import { customers, deliveries } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { providersFromConfig } from "../src/dispatch/providers.ts";
+import { createDeps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
 import { startFakeResend } from "../test/fakes/fake-resend.ts";
 import { startFakeTwilio } from "../test/fakes/fake-twilio.ts";
@@ -59,7 +60,7 @@ const config = loadConfig({
   TWILIO_FROM: "+15550001111",
   TWILIO_BASE_URL: twilio.url!,
 });
-const deps = { db, config, clock: () => new Date(), log: silentLogger, health: { schedulerLastTickAt: null } };
+const deps = createDeps({ db, config, clock: () => new Date(), log: silentLogger });
 const dispatcher = createDispatcher(deps, providersFromConfig(config, db, deps.clock), { owner: "bench" });
 
 async function dispatchRate(channel: "email" | "sms", n: number, run: number) {

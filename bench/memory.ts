@@ -10,6 +10,7 @@ import { enqueueDeliveries } from "../src/db/outbox.ts";
 import { devOutbox } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
+import { createDeps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
 import { createDevProviders } from "../src/providers/dev-outbox.ts";
 import { benchDatabase } from "./measure.ts";
@@ -20,7 +21,7 @@ const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 
 const db = await benchDatabase();
 await updateSettings(db, { name: "Bench Studio", emailRatePerSecond: 100_000, sendWindowStart: "00:00", sendWindowEnd: "24:00" }, new Date());
-const deps = { db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => new Date(), log: silentLogger, health: { schedulerLastTickAt: null } };
+const deps = createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => new Date(), log: silentLogger });
 const dispatcher = createDispatcher(deps, createDevProviders(databaseDevOutboxStore(db), { clock: deps.clock }), { owner: "bench" });
 const rows = [];
 let previous = mb();

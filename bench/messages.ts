@@ -15,6 +15,7 @@ import { createSession, createUser } from "../src/db/auth.ts";
 import type { Db } from "../src/db/client.ts";
 import { audienceCustomerIds, audienceMembers, audienceSummary, excludedCustomers } from "../src/db/message-audience.ts";
 import { messages } from "../src/db/schema.ts";
+import { createDeps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
 import { benchDatabase, timeMedian } from "./measure.ts";
 
@@ -129,7 +130,7 @@ const first = await audienceSummary(db, cases[0]!.filters, ["email", "sms"], NOW
 // The compose page's own requests, signed in, with the CSRF token the page hands out.
 const user = await createUser(db, { email: "bench@example.com", name: "Bench", password: "bench password 1", role: "owner" });
 const cookie = `pigeon_session=${await createSession(db, user.id, NOW, {})}`;
-const app = createApp({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => NOW, log: silentLogger, health: { schedulerLastTickAt: null } });
+const app = createApp(createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => NOW, log: silentLogger }));
 const page = await (await app.request("http://localhost/messages/new", { headers: { Cookie: cookie } })).text();
 const csrf = page.match(/name="_csrf" value="([^"]+)"/)?.[1] ?? "";
 const post = async (path: string, fields: [string, string][]) => {
@@ -171,7 +172,7 @@ const [message] = await db
   .insert(messages)
   .values({ name: "Bench", channels: ["email", "sms"], subject: "Hi", body: "Hi {{customer.first_name}}", filters: cases[0]!.filters, status: "scheduled", createdAt: NOW, updatedAt: NOW })
   .returning();
-const deps = { db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => NOW, log: silentLogger, health: { schedulerLastTickAt: null } };
+const deps = createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => NOW, log: silentLogger });
 const rssBefore = process.memoryUsage().rss;
 const startedAt = performance.now();
 await runOneTimeMessages(deps, NOW);

@@ -6,7 +6,7 @@ import { runAutomation } from "../src/automation/run.ts";
 import { loadConfig } from "../src/config.ts";
 import { communicationProfiles, deliveries, notifications } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
-import type { Deps } from "../src/deps.ts";
+import { createDeps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
 import { benchDatabase, median } from "./measure.ts";
 
@@ -43,7 +43,7 @@ const [regs] = await db.select({ n: count() }).from(sql`registrations`);
 console.log(`seeded ${JOBS.toLocaleString("en")} jobs, ${regs!.n.toLocaleString("en")} registrations in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 let now = t0;
-const deps: Deps = { db, config: loadConfig({}), clock: () => now, log: silentLogger, health: { schedulerLastTickAt: null } };
+const deps = createDeps({ db, config: loadConfig({}), clock: () => now, log: silentLogger });
 await runAutomation(deps, now);
 
 // 1. Nothing due: ticks two seconds apart.

@@ -2,7 +2,6 @@
 // keeps the process alive until SIGINT/SIGTERM.
 import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
-import { hostname } from "node:os";
 import { z } from "zod";
 import { createApp } from "./app.ts";
 import { ConfigError, type Config, loadConfig } from "./config.ts";
@@ -11,12 +10,9 @@ import { countUsers, createApiKey, createUser, findUserByEmail } from "./db/auth
 import { audit } from "./db/audit.ts";
 import { loadDemoData } from "./db/demo.ts";
 import { ensureBuiltinProfiles } from "./db/builtin-profiles.ts";
-import { randomToken } from "./core/crypto.ts";
 import { email } from "./core/validation.ts";
-import { createDispatcher } from "./dispatch/dispatcher.ts";
-import { providersFromConfig } from "./dispatch/providers.ts";
 import { passwordSchema } from "./routes/auth.ts";
-import type { Deps } from "./deps.ts";
+import { createDeps } from "./deps.ts";
 import { jsonLogger } from "./log.ts";
 import { startScheduler } from "./scheduler.ts";
 
@@ -176,13 +172,10 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
 async function serve(config: Config, io: Io) {
   const log = jsonLogger(config.logLevel);
   const db = await openMigrated(config);
-  const deps: Deps = { db, config, clock: () => new Date(), log, health: { schedulerLastTickAt: null } };
+  const deps = createDeps({ db, config, clock: () => new Date(), log });
   const app = createApp(deps);
   const scheduler = config.scheduler ? startScheduler(deps) : null;
-  // The dispatcher's name in leases: unique per process, readable in the outbox.
-  const dispatcher = config.scheduler
-    ? createDispatcher(deps, providersFromConfig(config, db, deps.clock), { owner: `${hostname()}:${process.pid}:${randomToken(4)}` })
-    : null;
+  const dispatcher = config.scheduler ? deps.dispatcher : null;
   dispatcher?.start();
   const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
   io.out(`Pigeon is running at ${config.publicUrl} (listening on ${server.hostname}:${server.port})`);

@@ -13,7 +13,7 @@ import { createCustomer, createOrder, upsertRegistration } from "../src/db/custo
 import { changeJobStatus, createJob } from "../src/db/jobs.ts";
 import { communicationProfiles, customers, deliveries, notificationRuns, notifications } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
-import type { Deps } from "../src/deps.ts";
+import { createDeps, type Deps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
 
 const TZ = "America/Chicago";
@@ -55,7 +55,7 @@ async function studio(url = ":memory:") {
 }
 
 function depsFor(db: Db, clock: () => Date): Deps {
-  return { db, config: loadConfig({}), clock, log: silentLogger, health: { schedulerLastTickAt: null } };
+  return createDeps({ db, config: loadConfig({}), clock, log: silentLogger });
 }
 
 /** The send plan as "day HH:MM name → customer channel", in the studio's zone. */

@@ -1,6 +1,8 @@
 // Settings → Messaging through the real app (SPEC D1, U1, U3): which provider each channel uses
 // without showing a secret, and "send a test" going through the dispatcher at once.
 import { afterAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { enqueueDeliveries } from "../src/db/outbox.ts";
 import { deliveries, devOutbox } from "../src/db/schema.ts";
 import { startFakeResend } from "./fakes/fake-resend.ts";
 import { type Browser, makeTestApp, OWNER, signedInOwner, type TestApp } from "./support/app.ts";
@@ -114,6 +116,22 @@ describe("send a test", () => {
     const page = await follow(b, await b.post("/settings/messaging/test", { channel: "sms", sms_to: "+15551234567" }));
     expect(page.text).not.toContain("waiting for the sending window");
     expect(await t.db.select().from(devOutbox)).toHaveLength(1);
+  });
+
+  test("a test sends the test only: 150 overdue customer e-mails stay queued for the dispatcher", async () => {
+    const { t, b } = await owner();
+    const past = new Date(noon.getTime() - 60_000);
+    await enqueueDeliveries(
+      t.db,
+      { sourceType: "test" },
+      Array.from({ length: 150 }, (_, i) => ({ key: `overdue-${i}`, decision: { customerId: 0, channel: "email" as const, to: `customer${i}@x.test`, skip: null }, dueAt: past, subject: "Sale", body: "Sale" })),
+      past,
+    );
+    const page = await follow(b, await b.post("/settings/messaging/test", { channel: "email", email_to: "me@sunny.test" }));
+    expect(page.text).toContain('delivery-sent">Sent</span>');
+    expect((await t.db.select().from(devOutbox)).map((m) => m.toAddress)).toEqual(["me@sunny.test"]);
+    const queued = await t.db.select().from(deliveries).where(eq(deliveries.status, "queued"));
+    expect(queued).toHaveLength(150);
   });
 
   test("bad input is answered beside the field, keeping what was typed, and nothing is written", async () => {

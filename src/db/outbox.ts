@@ -173,6 +173,15 @@ export async function claimDue(db: Db, channel: Channel, owner: string, now: Dat
     .returning();
 }
 
+/** Claims one delivery by id, if it is queued (whatever its due time) or its lease ran out. */
+export async function claimById(db: Db, id: number, owner: string, now: Date, leaseUntil: Date): Promise<Delivery[]> {
+  return db
+    .update(deliveries)
+    .set({ status: "sending", leaseOwner: owner, leaseExpiresAt: leaseUntil, attempts: sql`${deliveries.attempts} + 1`, updatedAt: now })
+    .where(and(eq(deliveries.id, id), sql`(${deliveries.status} = 'queued' or (${deliveries.status} = 'sending' and ${deliveries.leaseExpiresAt} < ${now.getTime()}))`))
+    .returning();
+}
+
 /** Whether any delivery of the channel is due now (cheap: one index probe). */
 export async function hasDueWork(db: Db, channel: Channel, now: Date) {
   const rows = await db

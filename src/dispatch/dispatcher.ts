@@ -11,6 +11,7 @@ import {
   ackSentMany,
   beginAttempt,
   beginEmailGroup,
+  claimById,
   claimDue,
   type Delivery,
   emailGroup,
@@ -43,6 +44,8 @@ export type DispatcherOptions = {
 export type TickResult = { sent: number; retried: number; failed: number; skipped: number; waiting: number; throttledMs?: number };
 
 const EMAIL_BATCH = 100;
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;
 
 export function createDispatcher(deps: Deps, providers: Providers, opts: DispatcherOptions) {
   const { db, clock, log } = deps;
@@ -320,8 +323,24 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
     }
   }
 
+  /**
+   * Sends exactly this one delivery now, if it is queued (a test send a staff member waits for):
+   * through the same providers, leases and rate limit as the loop, and nothing else with it.
+   */
+  async function sendNow(id: number): Promise<TickResult> {
+    const result: TickResult = { sent: 0, retried: 0, failed: 0, skipped: 0, waiting: 0 };
+    const now = clock();
+    const s = await getSettings(db);
+    const [claimed] = await claimById(db, id, opts.owner, now, new Date(now.getTime() + leaseMs));
+    if (!claimed) return result;
+    if (claimed.channel === "email") await sendEmails([claimed], s, now, result);
+    else await sendPhone(claimed.channel, [claimed], s, now, result);
+    return result;
+  }
+
   return {
     tick,
+    sendNow,
     start() {
       stopped = false;
       void loop();

@@ -22,8 +22,6 @@ import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
 import { deliveries, type StudioSettings } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import { createComposer } from "../dispatch/compose.ts";
-import { createDispatcher } from "../dispatch/dispatcher.ts";
-import { providersFromConfig } from "../dispatch/providers.ts";
 import type { LinkMaker, RecipientRows } from "../dispatch/recipient-values.ts";
 import { recipientValues } from "../dispatch/recipient-values.ts";
 import { personalizeEmail, renderEmailVariant } from "../email/render.ts";
@@ -180,13 +178,13 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: 0, channel, to, skip: null }, dueAt: now, ...content }], now);
   const deliveryId = await deliveryIdByKey(db, key);
   await audit(db, { userId: c.get("user")!.id }, "test_sent", "delivery", deliveryId, { channel, message: Number(v.message_id) || null });
-  const providers = providersFromConfig(config, db, clock);
+  const { providers } = deps;
   const via = channel === "email" ? (providers.email.name === "resend" ? "Resend" : "the dev outbox") : providers.sms.name === "twilio" ? "Twilio" : "the dev outbox";
-  // One dispatcher pass now, as Settings → Messaging does, so the outcome can be shown at once.
+  // Sent at once, and only this delivery, so the outcome can be shown; queued work waits its turn.
   try {
-    await createDispatcher(deps, providers, { owner: `message-test-${randomToken(6)}` }).tick();
+    if (deliveryId) await deps.dispatcher.sendNow(deliveryId);
   } catch (err) {
-    deps.log("error", "message test: dispatcher tick failed", { delivery: deliveryId, error: String(err) });
+    deps.log("error", "message test: send failed", { delivery: deliveryId, error: String(err) });
   }
   const d = deliveryId ? await db.query.deliveries.findFirst({ where: eq(deliveries.id, deliveryId) }) : undefined;
   const what = channel === "email" ? "Test e-mail" : "Test SMS";

@@ -9,7 +9,6 @@ import { jobChoices } from "../db/jobs.ts";
 import { getDeliveryDetail, getDevOutboxEntry, listDevOutbox, listOutbox, parseDevCursor } from "../db/outbox-list.ts";
 import { CHANNELS, type Channel, DELIVERY_STATUSES } from "../db/schema.ts";
 import { renderDeliveryEmail } from "../dispatch/compose.ts";
-import { providersFromConfig } from "../dispatch/providers.ts";
 import { type AppEnv, isPartial } from "../http/env.ts";
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -37,11 +36,10 @@ export const outboxRoutes = new Hono<AppEnv>()
     return c.html(OutboxPage({ user: c.get("user")!, csrf: c.get("csrfToken"), rows, nextBefore, query, jobs, customerName }));
   })
   .get("/dev", async (c) => {
-    const { db, config, clock } = c.get("deps");
+    const { db, providers } = c.get("deps");
     const channel = z.enum(CHANNELS).optional().catch(undefined).parse(c.req.query("channel") || undefined);
     const before = parseDevCursor(c.req.query("before"));
     const { rows, nextBefore } = await listDevOutbox(db, { channel, before });
-    const providers = providersFromConfig(config, db, clock);
     const devChannels = CHANNELS.filter((ch) => providers[ch].name === "dev") as Channel[];
     return c.html(DevOutboxPage({ user: c.get("user")!, csrf: c.get("csrfToken"), rows, nextBefore, channel, before: c.req.query("before"), devChannels }));
   })

@@ -14,8 +14,7 @@ import { deliveryIdByKey, listOutbox } from "../db/outbox-list.ts";
 import { enqueueDeliveries } from "../db/outbox.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
-import { createDispatcher, type Providers } from "../dispatch/dispatcher.ts";
-import { providersFromConfig } from "../dispatch/providers.ts";
+import type { Providers } from "../dispatch/dispatcher.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
 import { requireOwner } from "../http/session.ts";
@@ -97,9 +96,8 @@ function describeProviders(config: Config, providers: Providers, s: StudioSettin
 }
 
 async function messagingPage(c: Ctx, extra: { values?: Values; errors?: FieldErrors } = {}, status: 200 | 422 = 200) {
-  const { db, config, clock } = c.get("deps");
+  const { db, config, providers } = c.get("deps");
   const [settings, recent] = await Promise.all([getSettings(db), listOutbox(db, { source: "test" }, 10)]);
-  const providers = providersFromConfig(config, db, clock);
   const user = c.get("user")!;
   return c.html(
     MessagingSettingsPage({
@@ -121,7 +119,7 @@ export const settingsMessagingRoutes = new Hono<AppEnv>()
   .get("/", (c) => messagingPage(c))
   .post("/test", async (c) => {
     const deps = c.get("deps");
-    const { db, config, clock } = deps;
+    const { db, clock, providers } = deps;
     const body = await c.req.parseBody();
     const channel = testChannel.safeParse(body.channel);
     if (!channel.success) return messagingPage(c, { values: typedValues(body), errors: { email_to: "Choose a test: e-mail or SMS" } }, 422);
@@ -130,7 +128,6 @@ export const settingsMessagingRoutes = new Hono<AppEnv>()
 
     const now = clock();
     const settings = await getSettings(db);
-    const providers = providersFromConfig(config, db, clock);
     const via = channel.data === "email" ? (providers.email.name === "resend" ? "Resend" : "the dev outbox") : providers.sms.name === "twilio" ? "Twilio" : "the dev outbox";
     // Braces would read as placeholders; the studio's name goes in through {{studio.name}} elsewhere.
     const studio = settings.name.replace(/[{}]/g, "");
@@ -145,11 +142,11 @@ export const settingsMessagingRoutes = new Hono<AppEnv>()
     await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: 0, channel: channel.data, to: address.to, skip: null }, dueAt: now, ...content }], now);
     const deliveryId = await deliveryIdByKey(db, key);
     await audit(db, { userId: c.get("user")!.id }, "test_sent", "delivery", deliveryId, { channel: channel.data, via });
-    // One dispatcher pass now, so the page shows the outcome; the scheduler would pick it up anyway.
+    // Sent at once, and only this delivery, so the page shows its outcome; queued work waits its turn.
     try {
-      await createDispatcher(deps, providers, { owner: `settings-test-${randomToken(6)}` }).tick();
+      if (deliveryId) await deps.dispatcher.sendNow(deliveryId);
     } catch (err) {
-      deps.log("error", "test send: dispatcher tick failed", { delivery: deliveryId, error: String(err) });
+      deps.log("error", "test send failed", { delivery: deliveryId, error: String(err) });
     }
     return c.redirect(`/outbox/${deliveryId}`, 303);
   });

@@ -10,6 +10,7 @@ import { type Db, migrateDatabase, openDatabase } from "../../src/db/client.ts";
 import { getJobByExternalId } from "../../src/db/jobs.ts";
 import { customers, events, jobs, orders, registrations } from "../../src/db/schema.ts";
 import { silentLogger } from "../../src/log.ts";
+import { createDeps } from "../../src/deps.ts";
 import { apiRequest, makeApiApp, rows } from "./support.ts";
 
 const dirs: string[] = [];
@@ -23,7 +24,7 @@ async function fileApp() {
   dirs.push(dir);
   const db = await openDatabase(`file:${join(dir, "pigeon.db")}`);
   await migrateDatabase(db);
-  const app = createApp({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => new Date(), log: silentLogger, health: { schedulerLastTickAt: null } });
+  const app = createApp(createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => new Date(), log: silentLogger }));
   const { key } = await createApiKey(db, "test", null);
   return { db, post: (path: string, body: unknown) => apiRequest(app, "POST", path, { key, body }) };
 }

@@ -8,7 +8,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
-import type { Deps } from "../../src/deps.ts";
+import { createDeps } from "../../src/deps.ts";
 import type { Logger } from "../../src/log.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -28,13 +28,7 @@ export async function startBrowserHarness() {
   const dir = mkdtempSync(join(tmpdir(), "pigeon-browser-"));
   const db = await openDatabase(`file:${join(dir, "pigeon.db")}`);
   await migrateDatabase(db);
-  const deps: Deps = {
-    db,
-    config: loadConfig({ SCHEDULER: "off" }),
-    clock: () => new Date(),
-    log: stderrLogger,
-    health: { schedulerLastTickAt: null },
-  };
+  const deps = createDeps({ db, config: loadConfig({ SCHEDULER: "off" }), clock: () => new Date(), log: stderrLogger });
   const app = createApp(deps);
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch });
   const baseUrl = `http://127.0.0.1:${server.port}`;

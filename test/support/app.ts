@@ -4,7 +4,7 @@ import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { ensureBuiltinProfiles } from "../../src/db/builtin-profiles.ts";
 import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
-import type { Deps } from "../../src/deps.ts";
+import { createDeps } from "../../src/deps.ts";
 import { silentLogger } from "../../src/log.ts";
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;
@@ -14,13 +14,7 @@ export async function makeTestApp(opts: { now?: Date; env?: Record<string, strin
   await migrateDatabase(db);
   let now = opts.now ?? new Date("2026-09-01T10:00:00Z");
   await ensureBuiltinProfiles(db, now);
-  const deps: Deps = {
-    db,
-    config: loadConfig({ PUBLIC_URL: "http://localhost", ...opts.env }),
-    clock: () => now,
-    log: silentLogger,
-    health: { schedulerLastTickAt: null },
-  };
+  const deps = createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost", ...opts.env }), clock: () => now, log: silentLogger });
   const app = createApp(deps);
   return {
     app,

@@ -5,11 +5,12 @@ import { openDatabase } from "../../src/db/client.ts";
 import { createDispatcher } from "../../src/dispatch/dispatcher.ts";
 import { providersFromConfig } from "../../src/dispatch/providers.ts";
 import { jsonLogger } from "../../src/log.ts";
+import { createDeps } from "../../src/deps.ts";
 
 const config = loadConfig(process.env);
 const db = await openDatabase(config.databaseUrl);
 const clock = () => new Date();
-const deps = { db, config, clock, log: jsonLogger("warn"), health: { schedulerLastTickAt: null } };
+const deps = createDeps({ db, config, clock, log: jsonLogger("warn") });
 const dispatcher = createDispatcher(deps, providersFromConfig(config, db, clock), {
   owner: `worker-${process.pid}`,
   leaseMs: Number(process.env.LEASE_MS ?? 60_000),
