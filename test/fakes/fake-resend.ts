@@ -5,6 +5,7 @@
 // Error bodies follow resend.com/docs/api-reference/errors: { statusCode, name, message }.
 import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import type { Server } from "bun";
+import { Gate } from "./gate.ts";
 import { SlidingSecondLimit } from "./rate-limit.ts";
 
 export type ResendFault = {
@@ -62,6 +63,8 @@ export class FakeResend {
   readonly requests: ReceivedRequest[] = [];
   /** How long accepting a well-formed request takes. */
   latencyMs = 0;
+  /** Holds sending requests on demand (see Gate). */
+  readonly gate = new Gate();
   readonly #server: Server<undefined>;
   #faults: ResendFault[] = [];
   readonly #rate = new SlidingSecondLimit();
@@ -79,6 +82,11 @@ export class FakeResend {
   /** The next `n` authenticated requests fail with `fault`. */
   failNext(n: number, fault: ResendFault): void {
     for (let i = 0; i < n; i++) this.#faults.push(fault);
+  }
+
+  /** Resend keeps idempotency keys for 24 hours: this is the day passing. */
+  forgetIdempotencyKeys(): void {
+    this.#idempotency.clear();
   }
 
   /** At most `perSecond` requests in any second; more get 429 with Retry-After. `null` lifts it. */
@@ -126,6 +134,7 @@ export class FakeResend {
     }
     const fault = this.#faults.shift();
     if (fault && !fault.afterAccept) return faultAnswer(fault);
+    await this.gate.pass();
 
     const batch = path === "/emails/batch";
     if (path !== "/emails" && !batch) return error(404, "not_found", "The requested endpoint does not exist.");

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { Server } from "bun";
 import twilio from "twilio";
+import { Gate } from "./gate.ts";
 import { SlidingSecondLimit } from "./rate-limit.ts";
 
 export type TwilioFault = {
@@ -67,6 +68,10 @@ export class FakeTwilio {
   readonly requests: ReceivedRequest[] = [];
   /** Added before each answer. */
   latencyMs = 0;
+  /** Added before a message or call is created (after latencyMs); listing and Lookup answer without it. */
+  sendLatencyMs = 0;
+  /** Holds message and call creation on demand (see Gate). */
+  readonly gate = new Gate();
   readonly #server: Server<undefined>;
   #faults: TwilioFault[] = [];
   readonly #rate = new SlidingSecondLimit();
@@ -212,6 +217,10 @@ export class FakeTwilio {
     if (sending && this.#rate.exceeded()) return { ...error(429, 20429, "Too Many Requests"), headers: { "retry-after": "1" } };
     const fault = this.#faults.shift();
     if (fault && !fault.afterAccept) return faultAnswer(fault);
+    if (sending) {
+      await this.gate.pass();
+      if (this.sendLatencyMs) await Bun.sleep(this.sendLatencyMs);
+    }
 
     const lookup = /^\/v2\/PhoneNumbers\/([^/]+)$/.exec(path);
     if (lookup && req.method === "GET") return this.#lookup(lookup[1]!, url.searchParams);
