@@ -6,12 +6,14 @@ import { deliveryKey } from "../src/core/delivery-key.ts";
 import { decideRecipients } from "../src/core/recipients.ts";
 import { createCustomer } from "../src/db/customers.ts";
 import { databaseDevOutboxStore } from "../src/db/dev-outbox-store.ts";
-import { beginAttempt, claimDue, enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
+import { beginAttempt, claimDue } from "../src/db/outbox-leases.ts";
+import { enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
 import { deliveries, devOutbox, messages, phoneLookups, suppressions } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { createDevProviders } from "../src/providers/dev-outbox.ts";
 import { makeTestApp } from "./support/app.ts";
+import { expireLeases } from "./support/leases.ts";
 
 const noon = new Date("2026-09-01T17:00:00Z"); // 12:00 in Chicago
 
@@ -98,9 +100,11 @@ describe("dispatcher on the dev outbox", () => {
     const { t, ids, providers, dispatcher } = await setup();
     await enqueueTest(t, ids.slice(0, 1), "sms", { body: "Hello {{customer.first_name}}" });
     // Worker A claims, records the attempt, sends, and dies before acknowledging.
-    const [claimed] = await claimDue(t.db, "sms", "A", noon, new Date(noon.getTime() + 60_000), 10);
-    await beginAttempt(t.db, claimed!, "A", noon, { body: "Hello Anna" });
+    const [claimed] = await claimDue(t.db, "sms", "A", noon, 60_000, 10);
+    await beginAttempt(t.db, claimed!, "A", noon, 60_000, { body: "Hello Anna" });
     await providers.sms.send({ to: claimed!.toAddress!, from: "+15550000000", body: "Hello Anna", clientRef: claimed!.deliveryKey });
+    await expireLeases(t.db, "A");
+    // Past the provider's timeout: A's request can no longer be in flight.
     t.setNow(new Date(noon.getTime() + 61_000));
     const r = await dispatcher("B").tick();
     expect(r.sent).toBe(1);
@@ -109,11 +113,30 @@ describe("dispatcher on the dev outbox", () => {
     expect([row!.status, row!.attempts]).toEqual(["sent", 2]);
   });
 
+  test("an SMS whose attempt may still be in flight is neither looked up nor sent until the provider's timeout has passed", async () => {
+    const { t, ids, dispatcher } = await setup();
+    await enqueueTest(t, ids.slice(0, 1), "sms", { body: "Hello {{customer.first_name}}" });
+    // A claims and begins; its lease lapses (a stalled process), but its request may still be on its way.
+    const [claimed] = await claimDue(t.db, "sms", "A", noon, 60_000, 10);
+    await beginAttempt(t.db, claimed!, "A", noon, 60_000, { body: "Hello Anna" });
+    await expireLeases(t.db, "A");
+    t.setNow(new Date(noon.getTime() + 5_000));
+    const early = await dispatcher("B").tick();
+    expect([early.sent, early.waiting]).toEqual([0, 1]);
+    const [waiting] = await t.db.select().from(deliveries);
+    expect([waiting!.status, waiting!.waitingReason, waiting!.dueAt.toISOString()]).toEqual(["queued", "checking whether an earlier attempt went out", "2026-09-01T17:00:35.000Z"]);
+    expect(await t.db.select().from(devOutbox)).toHaveLength(0);
+    t.setNow(new Date(noon.getTime() + 35_000));
+    expect((await dispatcher("B").tick()).sent).toBe(1);
+    expect(await t.db.select().from(devOutbox)).toHaveLength(1);
+  });
+
   test("an SMS whose worker died before sending is sent by the next worker", async () => {
     const { t, ids, dispatcher } = await setup();
     await enqueueTest(t, ids.slice(0, 1), "sms", { body: "Hello {{customer.first_name}}" });
-    const [claimed] = await claimDue(t.db, "sms", "A", noon, new Date(noon.getTime() + 60_000), 10);
-    await beginAttempt(t.db, claimed!, "A", noon, { body: "Hello Anna" });
+    const [claimed] = await claimDue(t.db, "sms", "A", noon, 60_000, 10);
+    await beginAttempt(t.db, claimed!, "A", noon, 60_000, { body: "Hello Anna" });
+    await expireLeases(t.db, "A");
     t.setNow(new Date(noon.getTime() + 61_000));
     expect((await dispatcher("B").tick()).sent).toBe(1);
     expect(await t.db.select().from(devOutbox)).toHaveLength(1);
@@ -134,7 +157,7 @@ describe("dispatcher on the dev outbox", () => {
   test("a graceful stop releases claims nobody started", async () => {
     const { t, ids, dispatcher } = await setup();
     await enqueueTest(t, ids, "sms", { body: "x" });
-    await claimDue(t.db, "sms", "w1", noon, new Date(noon.getTime() + 60_000), 10);
+    await claimDue(t.db, "sms", "w1", noon, 60_000, 10);
     await dispatcher("w1").stop();
     const rows = await t.db.select().from(deliveries);
     expect(rows.map((r) => [r.status, r.leaseOwner, r.attempts])).toEqual([

@@ -5,9 +5,11 @@ import { eq } from "drizzle-orm";
 import { deliveryKey } from "../src/core/delivery-key.ts";
 import { decideRecipients } from "../src/core/recipients.ts";
 import { createCustomer } from "../src/db/customers.ts";
-import { ackSent, beginAttempt, claimDue, enqueueDeliveries, failDelivery, holdOverdue, loadCandidates, releaseLeases, requeue } from "../src/db/outbox.ts";
+import { ackSent, beginAttempt, claimDue, failDelivery, holdOverdue, releaseLeases, renewLeases, requeue } from "../src/db/outbox-leases.ts";
+import { enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
 import { deliveries, deliveryEvents, phoneLookups, suppressions } from "../src/db/schema.ts";
 import { makeTestApp } from "./support/app.ts";
+import { expireLeases } from "./support/leases.ts";
 
 const t0 = new Date("2026-09-01T10:00:00Z");
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
@@ -78,11 +80,12 @@ describe("outbox", () => {
   test("a worker whose lease expired cannot acknowledge; the worker that took over can", async () => {
     const { t, ids } = await setup(1);
     await enqueue(t, ids);
-    const [mine] = await claimDue(t.db, "email", "worker-a", at(0), at(30), 10);
+    const [mine] = await claimDue(t.db, "email", "worker-a", at(0), 30_000, 10);
     expect(mine!.attempts).toBe(1);
-    expect(await beginAttempt(t.db, mine!, "worker-a", at(1), { subject: "Hi" })).toBe(true);
+    expect(await beginAttempt(t.db, mine!, "worker-a", at(1), 30_000, { subject: "Hi" })).toBe(true);
     // worker-a stalls past its lease; worker-b takes the delivery over.
-    const [theirs] = await claimDue(t.db, "email", "worker-b", at(31), at(61), 10);
+    await expireLeases(t.db, "worker-a");
+    const [theirs] = await claimDue(t.db, "email", "worker-b", at(31), 30_000, 10);
     expect(theirs!.id).toBe(mine!.id);
     expect(theirs!.attempts).toBe(2);
     expect(theirs!.attemptStartedAt).toEqual(at(1)); // the unknown-outcome attempt to reconcile
@@ -96,27 +99,48 @@ describe("outbox", () => {
   test("an ack after the lease ran out changes nothing even before anyone took over", async () => {
     const { t, ids } = await setup(1);
     await enqueue(t, ids);
-    const [d] = await claimDue(t.db, "email", "w", at(0), at(30), 10);
+    const [d] = await claimDue(t.db, "email", "w", at(0), 30_000, 10);
+    await expireLeases(t.db, "w");
     expect(await ackSent(t.db, d!.id, "w", at(31), "resend", "x")).toBe(false);
     expect((await t.db.select().from(deliveries))[0]!.status).toBe("sending");
+  });
+
+  test("leases are judged by the database's clock: a worker whose own clock runs ahead takes over nothing", async () => {
+    const { t, ids } = await setup(1);
+    await enqueue(t, ids);
+    const [mine] = await claimDue(t.db, "email", "worker-a", at(0), 30_000, 10);
+    // worker-b's clock is ten minutes ahead of worker-a's: by its clock the lease ran out long ago.
+    expect(await claimDue(t.db, "email", "worker-b", at(600), 30_000, 10)).toHaveLength(0);
+    expect(await ackSent(t.db, mine!.id, "worker-a", at(1), "resend", "id-a")).toBe(true);
+  });
+
+  test("a heartbeat renews only the leases still held", async () => {
+    const { t, ids } = await setup(2);
+    await enqueue(t, ids);
+    const [a, b] = await claimDue(t.db, "email", "w", at(0), 30_000, 10);
+    await t.db.update(deliveries).set({ leaseExpiresAt: new Date(0) }).where(eq(deliveries.id, b!.id));
+    expect(await renewLeases(t.db, [a!.id, b!.id], "w", 30_000)).toEqual([a!.id]);
+    expect(await renewLeases(t.db, [a!.id], "someone-else", 30_000)).toEqual([]);
+    const [row] = await t.db.select().from(deliveries).where(eq(deliveries.id, a!.id));
+    expect(row!.leaseExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 20_000);
   });
 
   test("claims take only what is due, in order, up to the limit, and not twice", async () => {
     const { t, ids } = await setup(3);
     await enqueue(t, ids);
     await t.db.update(deliveries).set({ dueAt: at(100) }).where(eq(deliveries.customerId, ids[2]!));
-    const first = await claimDue(t.db, "email", "a", at(0), at(30), 1);
-    const second = await claimDue(t.db, "email", "b", at(0), at(30), 10);
+    const first = await claimDue(t.db, "email", "a", at(0), 30_000, 1);
+    const second = await claimDue(t.db, "email", "b", at(0), 30_000, 10);
     expect(first).toHaveLength(1);
     expect(second).toHaveLength(1);
     expect(second[0]!.id).not.toBe(first[0]!.id);
-    expect(await claimDue(t.db, "sms", "c", at(0), at(30), 10)).toHaveLength(0);
+    expect(await claimDue(t.db, "sms", "c", at(0), 30_000, 10)).toHaveLength(0);
   });
 
   test("a retry goes back to the queue with its error; a permanent failure keeps the provider's message", async () => {
     const { t, ids } = await setup(2);
     await enqueue(t, ids);
-    const [a, b] = await claimDue(t.db, "email", "w", at(0), at(30), 10);
+    const [a, b] = await claimDue(t.db, "email", "w", at(0), 30_000, 10);
     await requeue(t.db, a!.id, "w", at(1), at(61), { error: "429 rate limited" });
     await failDelivery(t.db, b!.id, "w", at(1), "422: The to field is invalid");
     const rows = await t.db.select().from(deliveries).orderBy(deliveries.id);
@@ -124,15 +148,15 @@ describe("outbox", () => {
       ["queued", "429 rate limited"],
       ["failed", "422: The to field is invalid"],
     ]);
-    expect(await claimDue(t.db, "email", "w", at(60), at(90), 10)).toHaveLength(0);
-    expect(await claimDue(t.db, "email", "w", at(61), at(90), 10)).toHaveLength(1);
+    expect(await claimDue(t.db, "email", "w", at(60), 30_000, 10)).toHaveLength(0);
+    expect(await claimDue(t.db, "email", "w", at(61), 30_000, 10)).toHaveLength(1);
   });
 
   test("a graceful stop hands back what was claimed but not started", async () => {
     const { t, ids } = await setup(2);
     await enqueue(t, ids);
-    const [started] = await claimDue(t.db, "email", "w", at(0), at(30), 10);
-    await beginAttempt(t.db, started!, "w", at(1), {});
+    const [started] = await claimDue(t.db, "email", "w", at(0), 30_000, 10);
+    await beginAttempt(t.db, started!, "w", at(1), 30_000, {});
     await releaseLeases(t.db, "w", at(2));
     const rows = await t.db.select().from(deliveries).orderBy(deliveries.id);
     expect(rows.map((r) => [r.status, r.attempts])).toEqual([

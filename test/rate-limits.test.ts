@@ -1,6 +1,13 @@
 // "Fast yet within the configured rates" (SPEC D3): with the fake Resend and Twilio enforcing
 // the same per-second limits the studio configured, a large send never gets a 429.
 import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../src/config.ts";
+import { migrateDatabase, openDatabase } from "../src/db/client.ts";
+import { createDeps } from "../src/deps.ts";
+import { silentLogger } from "../src/log.ts";
 import { deliveryKey } from "../src/core/delivery-key.ts";
 import { createCustomer } from "../src/db/customers.ts";
 import { enqueueDeliveries } from "../src/db/outbox.ts";
@@ -61,4 +68,47 @@ test(
     expect(twilio.sent).toHaveLength(40);
   },
   { timeout: 40_000 },
+);
+
+test(
+  "two processes on one database share the rate: 60 SMS at 10/s from two dispatchers, not one 429",
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pigeon-rate-"));
+    const url = `file:${join(dir, "pigeon.db")}`;
+    const env = { DATABASE_URL: url, PUBLIC_URL: "https://pigeon.test", TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM: "+17770001111", TWILIO_BASE_URL: twilio.url! };
+    // Two connections to one file, as two processes have: each its own dispatcher.
+    const processes = [];
+    for (const name of ["web", "worker"]) {
+      const db = await openDatabase(url);
+      await migrateDatabase(db);
+      processes.push(createDeps({ db, config: loadConfig(env), clock: () => new Date(), log: silentLogger, dispatcher: { owner: name } }));
+    }
+    const { db } = processes[0]!;
+    const now = new Date();
+    await updateSettings(db, { smsRatePerSecond: 10, sendWindowStart: "00:00", sendWindowEnd: "24:00" }, now);
+    twilio.setRateLimit(10);
+    const before = twilio.sent.length;
+    const customer = await createCustomer(db, { first_name: "Ann", phone: "+17770009999" }, "test", now);
+    const entries = Array.from({ length: 60 }, (_, i) => {
+      const to = `+1777100${String(i).padStart(4, "0")}`;
+      return { key: deliveryKey({ kind: "test", id: "shared" }, { address: to }, "sms"), decision: { customerId: customer.id, channel: "sms" as const, to, skip: null }, dueAt: now, body: "Hello" };
+    });
+    await enqueueDeliveries(db, { sourceType: "test" }, entries, now);
+    const totals = { sent: 0, retried: 0 };
+    const deadline = Date.now() + 60_000;
+    await Promise.all(
+      processes.map(async (p) => {
+        while (totals.sent < 60 && Date.now() < deadline) {
+          const r = await p.dispatcher.tick();
+          totals.sent += r.sent;
+          totals.retried += r.retried;
+          await Bun.sleep(r.throttledMs ?? 5);
+        }
+      }),
+    );
+    expect(totals).toEqual({ sent: 60, retried: 0 });
+    expect(twilio.sent.length - before).toBe(60);
+    twilio.setRateLimit(null);
+  },
+  { timeout: 90_000 },
 );

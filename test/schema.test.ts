@@ -20,6 +20,8 @@ describe("schema", () => {
       "deliveries",
       "delivery_events",
       "dev_outbox",
+      // The exact request of each e-mail batch, for a byte-for-byte replay (migration 0008).
+      "email_batches",
       "events",
       "files",
       "inbound_messages",
@@ -30,6 +32,8 @@ describe("schema", () => {
       "notifications",
       "orders",
       "phone_lookups",
+      // The provider rate budget every process shares (migration 0008).
+      "rate_budgets",
       "reach_addresses",
       "registrations",
       "sessions",

@@ -9,7 +9,8 @@ import { deliveryKey } from "../src/core/delivery-key.ts";
 import { decideRecipients } from "../src/core/recipients.ts";
 import { createCustomer } from "../src/db/customers.ts";
 import { recordProviderEvent } from "../src/db/delivery-status.ts";
-import { ackSent, claimDue, enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
+import { ackSent, claimDue } from "../src/db/outbox-leases.ts";
+import { enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
 import { appointments, type Channel, deliveries, deliveryEvents, inboundMessages, suppressions } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
@@ -287,7 +288,7 @@ describe("POST /webhooks/twilio/status", () => {
     const { t, ids } = await setup();
     const [decision] = decideRecipients(await loadCandidates(t.db, ids.slice(0, 1)), "sms", { requireConsent: true });
     await enqueueDeliveries(t.db, { sourceType: "test" }, [{ key: "early", decision: decision!, dueAt: noon, body: "Hi" }], noon);
-    const [claimed] = await claimDue(t.db, "sms", "w1", noon, new Date(noon.getTime() + 60_000), 10);
+    const [claimed] = await claimDue(t.db, "sms", "w1", noon, 60_000, 10);
     const sid = "SM0123456789abcdef0123456789abcdef";
     const url = `http://localhost/webhooks/twilio/status?d=${claimed!.id}`;
     const early = (status: string, messageSid = sid) =>
@@ -312,7 +313,7 @@ describe("POST /webhooks/twilio/status", () => {
     const { t, ids } = await setup();
     const [decision] = decideRecipients(await loadCandidates(t.db, ids.slice(0, 1)), "sms", { requireConsent: true });
     await enqueueDeliveries(t.db, { sourceType: "test" }, [{ key: "race", decision: decision!, dueAt: noon, body: "Hi" }], noon);
-    const [claimed] = await claimDue(t.db, "sms", "w1", noon, new Date(noon.getTime() + 60_000), 10);
+    const [claimed] = await claimDue(t.db, "sms", "w1", noon, 60_000, 10);
     const sid = "SM00000000000000000000000000000042";
     // The webhook saw the delivery still sending, then the dispatcher's ack committed first.
     expect(await ackSent(t.db, claimed!.id, "w1", noon, "twilio", sid)).toBe(true);

@@ -3,7 +3,9 @@
 export type Bucket = { tokens: number; at: number };
 
 export function refill(b: Bucket, rate: number, capacity: number, now: number): Bucket {
-  return { tokens: Math.min(capacity, b.tokens + ((now - b.at) / 1000) * rate), at: now };
+  // A clock that stepped back refills nothing rather than taking tokens away.
+  const elapsed = Math.max(0, now - b.at);
+  return { tokens: Math.min(capacity, b.tokens + (elapsed / 1000) * rate), at: Math.max(now, b.at) };
 }
 
 /** Takes up to `wanted` whole tokens; returns how many were granted and the bucket after. */

@@ -542,6 +542,34 @@ export const deliveries = sqliteTable(
 );
 
 /**
+ * The exact request of each e-mail batch whose outcome may be unknown (SPEC D4): written with the
+ * attempt, so a replay after a crash or a 5xx sends the very same bytes under the same Resend
+ * idempotency key (made from the same members' keys), even if staff edited the text or deleted
+ * its source meanwhile. `payload` is zstd-compressed JSON ({ deliveryIds, messages }); kept a
+ * little longer than Resend keeps keys.
+ */
+export const emailBatches = sqliteTable(
+  "email_batches",
+  {
+    attemptGroup: text().primaryKey(),
+    payload: blob({ mode: "buffer" }).notNull(),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("email_batches_created_idx").on(t.createdAt)],
+);
+
+/**
+ * One token bucket per channel shared by every process on this database (SPEC D3, X7): a web
+ * process and any number of workers together stay under the provider's rate. `atMs` is the
+ * database's clock, the one clock all processes agree on.
+ */
+export const rateBudgets = sqliteTable("rate_budgets", {
+  channel: text({ enum: CHANNELS }).primaryKey(),
+  tokens: real().notNull(),
+  atMs: integer().notNull(),
+});
+
+/**
  * What the dev outbox "delivered" (SPEC D1): exactly the message a provider would have been
  * given, so staff can read it when no provider is configured.
  */

@@ -1,5 +1,6 @@
 // Placeholder values for one recipient (SPEC T1), from rows loaded in bulk for a batch.
 // Pure: the link maker and the rows come in, a flat key → value map goes out.
+import { usableLocale, usableTimeZone } from "../core/intl.ts";
 import type { PlaceholderValues } from "../core/placeholders.ts";
 import type { Album, Appointment, Customer, Job, Order, Registration, StudioSettings } from "../db/schema.ts";
 
@@ -25,8 +26,8 @@ const longDate = (isoDay: string | null | undefined, locale: string) => {
 /** Builds every placeholder value the recipient's data allows; missing data is left out (fallbacks apply). */
 export function recipientValues(rows: RecipientRows, studio: StudioSettings, snippets: Record<string, string>, link: LinkMaker, address?: string | null): PlaceholderValues {
   const c = rows.customer;
-  const locale = c?.locale || "en";
-  const tz = c?.timeZone || rows.job?.timeZone || studio.timeZone;
+  const locale = usableLocale(c?.locale);
+  const tz = usableTimeZone(c?.timeZone, rows.job?.timeZone, studio.timeZone);
   const values: PlaceholderValues = {
     "studio.name": studio.name,
     "studio.address": studio.postalAddress,

@@ -3,7 +3,7 @@
 // message }) and `headers` keeps Retry-After, so failures are translated here.
 import { createHash } from "node:crypto";
 import { type CreateEmailOptions, type ErrorResponse, Resend, type WebhookEventPayload } from "resend";
-import { type EmailMessage, type EmailProvider, httpFailure, ProviderError, type SendOutcome } from "./types.ts";
+import { type EmailMessage, type EmailProvider, httpFailure, PROVIDER_TIMEOUT_MS, ProviderError, type SendOutcome } from "./types.ts";
 
 export type ResendProviderOptions = {
   apiKey: string;
@@ -17,7 +17,7 @@ export type ResendProviderOptions = {
 export function createResendProvider(opts: ResendProviderOptions): EmailProvider {
   const resend = new Resend(opts.apiKey, { baseUrl: opts.baseUrl });
   const now = opts.clock ?? (() => new Date());
-  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const timeoutMs = opts.timeoutMs ?? PROVIDER_TIMEOUT_MS;
 
   return {
     name: "resend",

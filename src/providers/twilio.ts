@@ -1,7 +1,7 @@
 // SMS, calls and line-type lookups through Twilio (SPEC D1, D4, D10) with the real SDK.
 import twilio from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient";
-import { httpFailure, type LineType, type LookupProvider, ProviderError, type SmsProvider, type VoiceProvider } from "./types.ts";
+import { httpFailure, type LineType, type LookupProvider, PROVIDER_TIMEOUT_MS, ProviderError, type SmsProvider, type VoiceProvider } from "./types.ts";
 
 export type TwilioProviderOptions = {
   accountSid: string;
@@ -73,7 +73,7 @@ function toProviderError(e: unknown): ProviderError {
 /** SMS, voice and lookup providers sharing one Twilio client. */
 export function createTwilioProviders(opts: TwilioProviderOptions): { sms: SmsProvider; voice: VoiceProvider; lookup: LookupProvider } {
   const now = opts.clock ?? (() => new Date());
-  const client = twilio(opts.accountSid, opts.authToken, { httpClient: new TwilioHttpClient(opts.baseUrl, now, opts.timeoutMs ?? 30_000) });
+  const client = twilio(opts.accountSid, opts.authToken, { httpClient: new TwilioHttpClient(opts.baseUrl, now, opts.timeoutMs ?? PROVIDER_TIMEOUT_MS) });
 
   const sms: SmsProvider = {
     name: "twilio",

@@ -3,6 +3,12 @@
 // to do about them.
 import type { FailureKind } from "../core/retry-policy.ts";
 
+/**
+ * How long a provider request may take before the adapter gives up on it. The dispatcher relies on
+ * it: an attempt older than this is no longer in flight, so the provider can be asked about it.
+ */
+export const PROVIDER_TIMEOUT_MS = 30_000;
+
 export type EmailMessage = {
   to: string;
   from: string;

@@ -100,7 +100,14 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     if (!d || d.customerId !== opened.customer.id || d.channel !== "email") {
       return c.html(LinkProblemPage({ studio: opened.studio, status: 404, message: "We cannot find this message any more." }), 404);
     }
-    const email = await renderDeliveryEmail(c.get("deps"), d);
+    let email: Awaited<ReturnType<typeof renderDeliveryEmail>>;
+    try {
+      email = await renderDeliveryEmail(c.get("deps"), d);
+    } catch (err) {
+      // The sender failed this delivery with the same reason; the customer gets a page, not a stack.
+      c.get("deps").log("error", "view in browser: cannot compose", { delivery: d.id, error: String(err) });
+      return c.html(LinkProblemPage({ studio: opened.studio, status: 500, message: "This message cannot be shown right now. Please contact us if you need it." }), 500);
+    }
     if (!email) return c.html(LinkProblemPage({ studio: opened.studio, status: 404, message: "This message was withdrawn." }), 404);
     c.header("Content-Security-Policy", "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'");
     return c.html(email.html);

@@ -1,0 +1,272 @@
+// Claiming and settling deliveries (SPEC D3–D5): a worker claims due work with a lease, keeps the
+// lease alive while it works, and may record an outcome only while it still holds the lease, so
+// a worker that stalled or was taken over changes nothing. Leases are judged by the database's
+// clock (DB_NOW), the one clock every process shares; due times are business time (`now`).
+import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import type { Db } from "./client.ts";
+import { DB_NOW } from "./db-clock.ts";
+import { applyEarlyEvents } from "./delivery-status.ts";
+import { inJson } from "./in-json.ts";
+import type { Delivery } from "./outbox.ts";
+import { type Channel, deliveries, deliveryEvents, emailBatches } from "./schema.ts";
+
+const leaseFor = (leaseMs: number) => sql`${DB_NOW} + ${leaseMs}`;
+const leaseRanOut = sql`${deliveries.leaseExpiresAt} < ${DB_NOW}`;
+
+/** The condition that `owner` still holds the lease on delivery `id`. */
+const holding = (id: number, owner: string) =>
+  and(eq(deliveries.id, id), eq(deliveries.status, "sending"), eq(deliveries.leaseOwner, owner), sql`${deliveries.leaseExpiresAt} >= ${DB_NOW}`);
+
+/**
+ * Claims up to `limit` due deliveries of a channel for `owner` for `leaseMs`: queued ones whose
+ * time has come, and ones whose previous worker's lease ran out (a crash). Claiming counts as an
+ * attempt. A delivery with `attemptStartedAt` set has an attempt of unknown outcome behind it:
+ * the sender must ask the provider, or replay the same idempotent request, before trying again.
+ */
+export async function claimDue(db: Db, channel: Channel, owner: string, now: Date, leaseMs: number, limit: number): Promise<Delivery[]> {
+  return db
+    .update(deliveries)
+    .set({ status: "sending", leaseOwner: owner, leaseExpiresAt: sql`${leaseFor(leaseMs)}`, attempts: sql`${deliveries.attempts} + 1`, updatedAt: now })
+    .where(
+      inArray(
+        deliveries.id,
+        sql`(select id from deliveries where channel = ${channel} and (
+               (status = 'queued' and due_at <= ${now.getTime()})
+            or (status = 'sending' and lease_expires_at < ${DB_NOW}))
+             order by due_at, id limit ${limit})`,
+      ),
+    )
+    .returning();
+}
+
+/** Claims one delivery by id, if it is queued (whatever its due time) or its lease ran out. */
+export async function claimById(db: Db, id: number, owner: string, now: Date, leaseMs: number): Promise<Delivery[]> {
+  return db
+    .update(deliveries)
+    .set({ status: "sending", leaseOwner: owner, leaseExpiresAt: sql`${leaseFor(leaseMs)}`, attempts: sql`${deliveries.attempts} + 1`, updatedAt: now })
+    .where(and(eq(deliveries.id, id), sql`(${deliveries.status} = 'queued' or (${deliveries.status} = 'sending' and ${leaseRanOut}))`))
+    .returning();
+}
+
+/** Whether any delivery of the channel is due now (cheap: one index probe). */
+export async function hasDueWork(db: Db, channel: Channel, now: Date) {
+  const rows = await db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(and(eq(deliveries.status, "queued"), eq(deliveries.channel, channel), sql`${deliveries.dueAt} <= ${now.getTime()}`))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/**
+ * Extends `owner`'s leases on these deliveries by a full `leaseMs` from now, while it still holds
+ * them (a heartbeat: a slow provider call must not let the lease run out under it). Returns the
+ * ids still held.
+ */
+export async function renewLeases(db: Db, ids: number[], owner: string, leaseMs: number): Promise<number[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .update(deliveries)
+    .set({ leaseExpiresAt: sql`${leaseFor(leaseMs)}` })
+    .where(and(inJson(deliveries.id, ids), eq(deliveries.status, "sending"), eq(deliveries.leaseOwner, owner), sql`${deliveries.leaseExpiresAt} >= ${DB_NOW}`))
+    .returning({ id: deliveries.id });
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Records what is about to be sent and renews the lease for the whole provider call; false when
+ * the lease is gone (then do not send).
+ */
+export async function beginAttempt(db: Db, d: Delivery, owner: string, now: Date, leaseMs: number, content: { subject?: string | null; body?: string | null }) {
+  const rows = await db
+    .update(deliveries)
+    .set({ attemptStartedAt: now, subject: content.subject ?? d.subject, body: content.body ?? d.body, leaseExpiresAt: sql`${leaseFor(leaseMs)}`, updatedAt: now })
+    .where(holding(d.id, owner))
+    .returning({ id: deliveries.id });
+  return rows.length === 1;
+}
+
+/**
+ * Records that these e-mails are about to go out together as one batch (`group`), with their
+ * subjects, and the exact request that will carry them (`request` gets the ids still held, in
+ * order, and builds it): one transaction, so a batch that may have gone out always has its bytes
+ * on record for a replay. Returns the ids still held (only those may be sent).
+ */
+export async function beginEmailGroup(
+  db: Db,
+  batch: { id: number; subject: string }[],
+  owner: string,
+  now: Date,
+  leaseMs: number,
+  group: string,
+  request: (heldIds: number[]) => Buffer,
+) {
+  return db.transaction(async (tx) => {
+    const held: number[] = [];
+    for (const d of batch) {
+      const rows = await tx
+        .update(deliveries)
+        .set({ attemptStartedAt: now, attemptGroup: group, subject: d.subject, leaseExpiresAt: sql`${leaseFor(leaseMs)}`, updatedAt: now })
+        .where(holding(d.id, owner))
+        .returning({ id: deliveries.id });
+      if (rows.length) held.push(d.id);
+    }
+    if (held.length) {
+      await tx.insert(emailBatches).values({ attemptGroup: group, payload: request(held), createdAt: now }).onConflictDoNothing();
+    }
+    return held;
+  });
+}
+
+/** The recorded request of an e-mail batch, or null for a batch begun before requests were kept. */
+export async function emailBatchRequest(db: Db, group: string) {
+  const [row] = await db.select().from(emailBatches).where(eq(emailBatches.attemptGroup, group));
+  return row ?? null;
+}
+
+/** The members of an e-mail batch, in the order they were sent. */
+export async function emailGroup(db: Db, group: string) {
+  return db.select().from(deliveries).where(eq(deliveries.attemptGroup, group)).orderBy(deliveries.id);
+}
+
+/** Forgets batch requests older than `before`: past Resend's key window a replay is never made. */
+export async function pruneEmailBatches(db: Db, before: Date) {
+  await db.delete(emailBatches).where(lt(emailBatches.createdAt, before));
+}
+
+/** Marks a delivery sent; a worker whose lease expired (or was taken over) changes nothing. */
+export async function ackSent(db: Db, id: number, owner: string, now: Date, provider: string, providerMessageId: string) {
+  return (await ackSentMany(db, [{ id, providerMessageId }], owner, now, provider)).length === 1;
+}
+
+/**
+ * Acknowledges sent deliveries in one transaction (an e-mail batch: one commit instead of two per
+ * message). Only a worker still holding the lease may; returns the ids acknowledged.
+ */
+export async function ackSentMany(db: Db, sent: { id: number; providerMessageId: string }[], owner: string, now: Date, provider: string) {
+  const acked: number[] = [];
+  await db.transaction(async (tx) => {
+    for (const s of sent) {
+      const rows = await tx
+        .update(deliveries)
+        .set({ status: "sent", provider, providerMessageId: s.providerMessageId, sentAt: now, leaseOwner: null, leaseExpiresAt: null, lastError: null, waitingReason: null, updatedAt: now })
+        .where(holding(s.id, owner))
+        .returning({ id: deliveries.id });
+      if (rows.length) acked.push(s.id);
+    }
+    if (acked.length) {
+      const byId = new Map(sent.map((s) => [s.id, s.providerMessageId]));
+      await tx.insert(deliveryEvents).values(acked.map((id) => ({ deliveryId: id, type: "sent", detail: { provider, providerMessageId: byId.get(id) }, occurredAt: now })));
+      await applyEarlyEvents(tx, acked.map((id) => ({ id, providerMessageId: byId.get(id)! })));
+    }
+  });
+  return acked;
+}
+
+/**
+ * Marks a delivery sent without the provider's id: the provider refused a replay as different
+ * from the first request with its key, which means that first request was accepted — the customer
+ * got it, but its delivery reports cannot be matched to it.
+ */
+export async function ackUnconfirmed(db: Db, id: number, owner: string, now: Date, provider: string, why: string) {
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(deliveries)
+      .set({ status: "sent", provider, sentAt: now, leaseOwner: null, leaseExpiresAt: null, lastError: why, waitingReason: null, updatedAt: now })
+      .where(holding(id, owner))
+      .returning({ id: deliveries.id });
+    if (rows.length) await tx.insert(deliveryEvents).values({ deliveryId: id, type: "sent_unconfirmed", detail: { provider, why }, occurredAt: now });
+    return rows.length === 1;
+  });
+}
+
+/**
+ * Puts a delivery back in the queue for later (retry, sending window), keeping why. After a
+ * transient failure the provider may have sent it anyway: `outcomeUnknown` keeps the attempt on
+ * record so the retry reconciles first.
+ */
+export async function requeue(db: Db, id: number, owner: string, now: Date, dueAt: Date, why: { error?: string; waiting?: string; notAnAttempt?: boolean; outcomeUnknown?: boolean }) {
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(deliveries)
+      .set({
+        status: "queued",
+        dueAt,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        lastError: why.error ?? sql`${deliveries.lastError}`,
+        waitingReason: why.waiting ?? null,
+        attemptStartedAt: why.outcomeUnknown ? sql`${deliveries.attemptStartedAt}` : null,
+        attemptGroup: why.outcomeUnknown ? sql`${deliveries.attemptGroup}` : null,
+        attempts: why.notAnAttempt ? sql`${deliveries.attempts} - 1` : sql`${deliveries.attempts}`,
+        updatedAt: now,
+      })
+      .where(holding(id, owner))
+      .returning({ id: deliveries.id });
+    if (rows.length && why.error) await tx.insert(deliveryEvents).values({ deliveryId: id, type: "retry_scheduled", detail: { error: why.error, dueAt: dueAt.toISOString() }, occurredAt: now });
+    return rows.length === 1;
+  });
+}
+
+/** Gives up on a delivery, keeping the provider's message (SPEC D5). */
+export async function failDelivery(db: Db, id: number, owner: string, now: Date, error: string, provider?: string) {
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(deliveries)
+      .set({ status: "failed", lastError: error, ...(provider && { provider }), leaseOwner: null, leaseExpiresAt: null, updatedAt: now })
+      .where(holding(id, owner))
+      .returning({ id: deliveries.id });
+    if (rows.length) await tx.insert(deliveryEvents).values({ deliveryId: id, type: "failed", detail: { error }, occurredAt: now });
+    return rows.length === 1;
+  });
+}
+
+/**
+ * Holds a claimed delivery for staff to review instead of sending it (SPEC D6): used when sending
+ * again could send twice and only a person can tell (an outcome unknown for too long).
+ */
+export async function holdClaimed(db: Db, id: number, owner: string, now: Date, reason: string) {
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(deliveries)
+      .set({ status: "held", waitingReason: reason, leaseOwner: null, leaseExpiresAt: null, updatedAt: now })
+      .where(holding(id, owner))
+      .returning({ id: deliveries.id });
+    if (rows.length) await tx.insert(deliveryEvents).values({ deliveryId: id, type: "held", detail: { reason }, occurredAt: now });
+    return rows.length === 1;
+  });
+}
+
+/** Skips a claimed delivery with a reason found at send time (e.g. unsubscribed meanwhile). */
+export async function skipClaimed(db: Db, id: number, owner: string, now: Date, reason: string) {
+  const rows = await db
+    .update(deliveries)
+    .set({ status: "skipped", skipReason: reason, leaseOwner: null, leaseExpiresAt: null, attempts: sql`${deliveries.attempts} - 1`, updatedAt: now })
+    .where(holding(id, owner))
+    .returning({ id: deliveries.id });
+  return rows.length === 1;
+}
+
+/**
+ * Hands back what `owner` claimed but did not start (graceful stop, SPEC X5; or the leftovers of
+ * a tick cut short by an error). With `ids`, only those.
+ */
+export async function releaseLeases(db: Db, owner: string, now: Date, ids?: number[]) {
+  await db
+    .update(deliveries)
+    .set({ status: "queued", leaseOwner: null, leaseExpiresAt: null, attempts: sql`${deliveries.attempts} - 1`, updatedAt: now })
+    .where(and(eq(deliveries.status, "sending"), eq(deliveries.leaseOwner, owner), isNull(deliveries.attemptStartedAt), ids ? inJson(deliveries.id, ids) : undefined));
+}
+
+/**
+ * After an outage longer than `holdMs`, work that should have gone out more than `holdMs` ago
+ * is held for review instead of sent in a burst (SPEC D6).
+ */
+export async function holdOverdue(db: Db, now: Date, holdMs: number) {
+  const rows = await db
+    .update(deliveries)
+    .set({ status: "held", waitingReason: "held for review: it was due long ago, during an outage", updatedAt: now })
+    .where(and(eq(deliveries.status, "queued"), lt(deliveries.dueAt, new Date(now.getTime() - holdMs)), sql`${deliveries.sourceType} != 'test'`))
+    .returning({ id: deliveries.id });
+  return rows.length;
+}

@@ -1,0 +1,73 @@
+// What the dispatcher checks again right before sending (SPEC D6, D9, D10): suppressions that
+// arrived after the send was queued, the sending window, a number's line type — and composing
+// each delivery on its own, so one that cannot be composed fails alone instead of its batch.
+import { eq } from "drizzle-orm";
+import { usableTimeZone } from "../core/intl.ts";
+import { nextSendableInstant } from "../core/send-window.ts";
+import { requeue } from "../db/outbox-leases.ts";
+import type { Delivery } from "../db/outbox.ts";
+import { type Channel, phoneLookups } from "../db/schema.ts";
+import { activeSuppressions } from "../db/suppressions.ts";
+import type { LineType } from "../providers/types.ts";
+import type { RecipientRows } from "./recipient-values.ts";
+import type { SendContext } from "./settle.ts";
+
+/** Addresses suppressed now on `channel`, with the reason: an unsubscribe wins over a queued send. */
+export async function suppressedNow(cx: SendContext, channel: Channel, addresses: string[]) {
+  const rows = await activeSuppressions(cx.deps.db, addresses);
+  return new Map<string, string>(rows.filter((r) => r.channel === channel).map((r) => [r.address, r.reason]));
+}
+
+/**
+ * Holds a send outside the sending window until it opens (SPEC D6); true when it had to wait. The
+ * window is the recipient's wall clock, else the job's, else the studio's.
+ */
+export async function outsideWindow(cx: SendContext, d: Delivery, rows: RecipientRows, now: Date) {
+  // Staff-initiated tests go at once; automated e-mail and every text or call keep the window.
+  const automatedOrPhone = d.channel !== "email" || d.sourceType === "notification";
+  if (!automatedOrPhone || d.sourceType === "test") return false;
+  const s = cx.settings;
+  const timeZone = usableTimeZone(rows.customer?.timeZone, rows.job?.timeZone, s.timeZone);
+  const opens = nextSendableInstant(now, { start: s.sendWindowStart, end: s.sendWindowEnd }, timeZone);
+  if (opens.getTime() <= now.getTime()) return false;
+  await requeue(cx.deps.db, d.id, cx.owner, now, opens, { waiting: `waiting for the sending window (${s.sendWindowStart}–${s.sendWindowEnd} ${timeZone})`, notAnAttempt: true });
+  cx.result.waiting++;
+  return true;
+}
+
+/**
+ * A number's line type (SPEC D10), looked up once and cached: landlines cannot receive SMS.
+ * A failed lookup is not a reason to withhold a message, so it counts as unknown.
+ */
+export async function lineTypeOf(cx: SendContext, phone: string, now: Date): Promise<LineType> {
+  const { db, log } = cx.deps;
+  const cached = await db.query.phoneLookups.findFirst({ where: eq(phoneLookups.phone, phone) });
+  if (cached) return cached.lineType as LineType;
+  const found = await cx.providers.lookup.lineType(phone).catch((err) => {
+    log("warn", "line type lookup failed", { error: String(err) });
+    return null;
+  });
+  if (found) await db.insert(phoneLookups).values({ phone, lineType: found, lookedUpAt: now }).onConflictDoNothing();
+  return found ?? "unknown";
+}
+
+/**
+ * Composes a batch at once (one render per source), and when that throws, each delivery on its
+ * own: the ones that still throw come back in `failed` with the reason, the rest go on.
+ */
+export async function composeEach<T extends { delivery: Delivery }>(batch: Delivery[], compose: (ds: Delivery[]) => Promise<T[]>) {
+  const failed = new Map<number, string>();
+  try {
+    return { composed: await compose(batch), failed };
+  } catch {
+    const composed: T[] = [];
+    for (const d of batch) {
+      try {
+        composed.push(...(await compose([d])));
+      } catch (err) {
+        failed.set(d.id, `its message could not be composed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    return { composed, failed };
+  }
+}

@@ -1,0 +1,88 @@
+// Sending claimed SMS and calls (SPEC D3, D4, D10): one provider request each, paced; an
+// attempt whose outcome is unknown is looked up at the provider before anything is sent again.
+import { ackSent, beginAttempt, failDelivery, requeue, skipClaimed } from "../db/outbox-leases.ts";
+import type { Delivery } from "../db/outbox.ts";
+import { PROVIDER_TIMEOUT_MS, ProviderError } from "../providers/types.ts";
+import { createComposer } from "./compose.ts";
+import { pace, rateLimit } from "./pacing.ts";
+import { composeEach, lineTypeOf, outsideWindow, suppressedNow } from "./send-checks.ts";
+import { describeError, type SendContext, settle } from "./settle.ts";
+
+/** How long after an attempt began it may still be in flight: the provider timeout, and a margin. */
+const IN_FLIGHT_MS = PROVIDER_TIMEOUT_MS + 5_000;
+
+/** Asks the provider whether an attempt of unknown outcome went out; null when it did not. */
+async function findEarlier(cx: SendContext, channel: "sms" | "voice", d: Delivery) {
+  if (!d.toAddress) return null;
+  if (channel === "sms") return d.body ? cx.providers.sms.findSent(d.toAddress, d.body, d.attemptStartedAt!) : null;
+  return cx.providers.voice.findCall(d.toAddress, d.attemptStartedAt!);
+}
+
+/**
+ * Settles an attempt of unknown outcome by asking the provider (D4): "sent" when it went out
+ * (acknowledged now), "not_sent" when it did not, "unknown" when the provider could not say
+ * (then it is asked again later, never sent blind).
+ */
+export async function reconcile(cx: SendContext, channel: "sms" | "voice", d: Delivery, at: Date): Promise<"sent" | "not_sent" | "unknown"> {
+  const { db, clock, log } = cx.deps;
+  // Its sender may be alive and still waiting on that very request (a lease that lapsed under a
+  // stalled process): until the request's timeout has passed, "not found" proves nothing.
+  const settledBy = d.attemptStartedAt!.getTime() + IN_FLIGHT_MS;
+  if (at.getTime() < settledBy) {
+    if (await requeue(db, d.id, cx.owner, at, new Date(settledBy), { waiting: "checking whether an earlier attempt went out", notAnAttempt: true, outcomeUnknown: true })) cx.result.waiting++;
+    return "unknown";
+  }
+  let found: Awaited<ReturnType<typeof findEarlier>>;
+  try {
+    found = await findEarlier(cx, channel, d);
+  } catch (err) {
+    const error = err instanceof ProviderError ? describeError(err) : String(err);
+    if (await requeue(db, d.id, cx.owner, at, new Date(at.getTime() + 60_000), { error: `could not check whether it was sent: ${error}`, outcomeUnknown: true })) cx.result.retried++;
+    log("warn", "reconciliation failed", { delivery: d.id, channel, error });
+    return "unknown";
+  }
+  if (!found) return "not_sent";
+  if (await ackSent(db, d.id, cx.owner, clock(), cx.providers[channel].name, found.id)) cx.result.sent++;
+  return "sent";
+}
+
+/** Sends the claimed SMS or calls, one at a time, each within the channel's rate. */
+export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claimed: Delivery[], now: Date) {
+  const { db, clock } = cx.deps;
+  const { result, owner, settings: s } = cx;
+  const composer = await createComposer(cx.deps, s, now);
+  const { composed, failed } = await composeEach(claimed, (ds) => composer.texts(ds));
+  const suppressed = await suppressedNow(cx, channel, claimed.map((d) => d.toAddress!).filter(Boolean));
+  const from = cx.deps.config.twilio?.from ?? (s.smsFrom || "+15550000000");
+  for (const d of claimed) {
+    if (cx.stopping()) break;
+    const at = clock();
+    const c = composed.find((x) => x.delivery.id === d.id);
+    // Unknown outcome: the previous worker may have sent it. Ask before trying again (D4).
+    if (d.attemptStartedAt && (await reconcile(cx, channel, d, at)) !== "not_sent") continue;
+    const reason = !d.toAddress ? "no_address" : suppressed.get(d.toAddress);
+    if (reason) {
+      if (await skipClaimed(db, d.id, owner, at, reason)) result.skipped++;
+      continue;
+    }
+    const problem = failed.get(d.id) ?? (c?.text == null ? "its message or notification was deleted before it could be sent" : null);
+    if (problem || !c) {
+      if (await failDelivery(db, d.id, owner, at, problem!)) result.failed++;
+      continue;
+    }
+    if (await outsideWindow(cx, d, c.rows, at)) continue;
+    if (channel === "sms" && (await lineTypeOf(cx, d.toAddress!, at)) === "landline") {
+      if (await skipClaimed(db, d.id, owner, at, "landline")) result.skipped++;
+      continue;
+    }
+    await pace(db, channel, rateLimit(channel, s));
+    // The lease is renewed for the whole call here; a delivery whose lease is gone is not sent.
+    if (!(await beginAttempt(db, d, owner, clock(), cx.leaseMs, { body: c.text }))) continue;
+    const callback = `${composer.base}/webhooks/twilio/status?d=${d.id}`;
+    const outcome =
+      channel === "sms"
+        ? await cx.providers.sms.send({ to: d.toAddress!, from, body: c.text!, clientRef: d.deliveryKey, statusCallback: callback })
+        : await cx.providers.voice.call({ to: d.toAddress!, from, twimlUrl: `${composer.base}/webhooks/twilio/voice?d=${d.id}`, statusCallback: callback, clientRef: d.deliveryKey });
+    await settle(cx, d, outcome, cx.providers[channel].name, clock());
+  }
+}

@@ -1,0 +1,63 @@
+// What the dispatcher does with one provider outcome (SPEC D5): acknowledge, retry later, or
+// give up keeping the provider's message — and the context every sending step shares.
+import { retryDecision } from "../core/retry-policy.ts";
+import { ackSent, ackUnconfirmed, failDelivery, requeue } from "../db/outbox-leases.ts";
+import type { Delivery } from "../db/outbox.ts";
+import type { StudioSettings } from "../db/schema.ts";
+import { suppress } from "../db/suppressions.ts";
+import type { Deps } from "../deps.ts";
+import type { SendOutcome } from "../providers/types.ts";
+import type { Providers } from "./dispatcher.ts";
+
+/** What a tick did; `throttledMs` is set when due work waits for a rate-limit token. */
+export type TickResult = { sent: number; retried: number; failed: number; skipped: number; waiting: number; held: number; throttledMs?: number };
+
+export const emptyResult = (): TickResult => ({ sent: 0, retried: 0, failed: 0, skipped: 0, waiting: 0, held: 0 });
+
+/** Everything one pass of sending needs: who we are, what we send with, and the tally. */
+export type SendContext = {
+  deps: Deps;
+  providers: Providers;
+  owner: string;
+  leaseMs: number;
+  random: () => number;
+  settings: StudioSettings;
+  result: TickResult;
+  /** True once a graceful stop began: start no new provider call. */
+  stopping: () => boolean;
+};
+
+/** A provider error in one line, as staff see it on the delivery. */
+export const describeError = (e: { status?: number; code?: string | number; message: string }) => `${e.status ?? ""} ${e.code ?? ""} ${e.message}`.replace(/\s+/g, " ").trim();
+
+/** Applies one provider outcome to one delivery. */
+export async function settle(cx: SendContext, d: Delivery, outcome: SendOutcome, provider: string, now: Date) {
+  const { db, log } = cx.deps;
+  const { result, owner } = cx;
+  if (outcome.ok) {
+    if (await ackSent(db, d.id, owner, now, provider, outcome.providerId)) result.sent++;
+    return;
+  }
+  const e = outcome.error;
+  const message = describeError(e);
+  if (e.code === "invalid_idempotent_request") {
+    // Resend refuses a request whose key it has seen with other content: the first request with
+    // this key was accepted, so the customer got that one. Sending again would send twice.
+    const why = `Resend already accepted an earlier request for this e-mail (${e.message}); counted as sent, not confirmed`;
+    if (await ackUnconfirmed(db, d.id, owner, now, provider, why)) result.sent++;
+    log("warn", "send replay refused as different; counted as sent", { delivery: d.id, error: message });
+    return;
+  }
+  if (e.code === 21610 && d.toAddress) {
+    // The number replied STOP at the carrier: never text it again (SPEC D9).
+    await suppress(db, { channel: "sms", address: d.toAddress, customerId: d.customerId, reason: "stop_keyword", source: "twilio error 21610", detail: e.message }, now);
+  }
+  const decision = retryDecision(e.kind, d.attempts, cx.random(), e.retryAfterMs);
+  if (decision.retry) {
+    const outcomeUnknown = e.kind === "transient";
+    if (await requeue(db, d.id, owner, now, new Date(now.getTime() + decision.delayMs), { error: message, outcomeUnknown })) result.retried++;
+  } else if (await failDelivery(db, d.id, owner, now, message, provider)) {
+    result.failed++;
+  }
+  log(decision.retry ? "warn" : "error", "send failed", { delivery: d.id, channel: d.channel, kind: e.kind, error: message, retry: decision.retry });
+}

@@ -1,0 +1,228 @@
+// The send path's promises under trouble (issue 9): a replay is the same message, a lease holds
+// through a slow provider call, one delivery that cannot be composed fails alone, and the
+// attempt limit always holds. The real Resend and Twilio SDKs talk to the local fakes.
+import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { eq, sql } from "drizzle-orm";
+import { deliveryKey } from "../src/core/delivery-key.ts";
+import { createCustomer } from "../src/db/customers.ts";
+import { createJob } from "../src/db/jobs.ts";
+import { enqueueDeliveries } from "../src/db/outbox.ts";
+import { deliveries, deliveryEvents, messages } from "../src/db/schema.ts";
+import { updateSettings } from "../src/db/settings.ts";
+import { createDispatcher } from "../src/dispatch/dispatcher.ts";
+import { startFakeResend } from "./fakes/fake-resend.ts";
+import { startFakeTwilio } from "./fakes/fake-twilio.ts";
+import { makeTestApp } from "./support/app.ts";
+
+const resend = startFakeResend();
+const twilio = startFakeTwilio();
+afterAll(() => {
+  resend.stop();
+  twilio.stop();
+});
+
+const noon = new Date("2026-09-01T17:00:00Z"); // 12:00 in Chicago
+const later = (ms: number) => new Date(noon.getTime() + ms);
+
+const env = {
+  PUBLIC_URL: "https://pigeon.test",
+  RESEND_API_KEY: resend.apiKey,
+  RESEND_BASE_URL: resend.url,
+  EMAIL_FROM: "Brightside <hello@brightside.test>",
+  TWILIO_ACCOUNT_SID: twilio.accountSid,
+  TWILIO_AUTH_TOKEN: twilio.authToken,
+  TWILIO_FROM: "+17770001111",
+  TWILIO_BASE_URL: twilio.url!,
+};
+
+let sentBefore = { email: 0, sms: 0 };
+beforeEach(() => {
+  sentBefore = { email: resend.sent.length, sms: twilio.sent.length };
+  resend.latencyMs = 0;
+  twilio.sendLatencyMs = 0;
+});
+const emailsSent = () => resend.sent.slice(sentBefore.email);
+const smsSent = () => twilio.sent.slice(sentBefore.sms);
+
+async function studio() {
+  const t = await makeTestApp({ now: noon, env });
+  await updateSettings(t.db, { name: "Brightside", timeZone: "America/Chicago", smsRatePerSecond: 100, emailRatePerSecond: 100 }, noon);
+  const people = [];
+  for (const first of ["Anna", "Ben", "Cleo", "Dan"]) {
+    const unique = `${first.toLowerCase()}.${Math.random().toString(36).slice(2, 8)}`;
+    people.push(await createCustomer(t.db, { first_name: first, email: `${unique}@x.test`, phone: `+1777${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`, consent: { email: true, sms: true } }, "test", noon));
+  }
+  const dispatcher = (owner = "w1", leaseMs?: number) => createDispatcher(t.deps, t.deps.providers, { owner, random: () => 0.5, leaseMs });
+  return { t, people, dispatcher };
+}
+
+/** A one-time message already started: its deliveries queued for `who` on `channel`. */
+async function message(t: Awaited<ReturnType<typeof studio>>["t"], who: { id: number; email: string | null; phone: string | null }[], channel: "email" | "sms", body: string) {
+  const [m] = await t.db.insert(messages).values({ name: "Note", channels: [channel], subject: "A note for {{customer.first_name}}", body, filters: {}, status: "sending" }).returning();
+  await enqueueDeliveries(
+    t.db,
+    { sourceType: "message", messageId: m!.id },
+    who.map((c) => ({ key: deliveryKey({ kind: "message", messageId: m!.id }, { customerId: c.id }, channel), decision: { customerId: c.id, channel, to: channel === "email" ? c.email : c.phone, skip: null }, dueAt: noon })),
+    noon,
+  );
+  return m!;
+}
+
+const statuses = async (t: Awaited<ReturnType<typeof studio>>["t"]) => (await t.db.select().from(deliveries).orderBy(deliveries.id)).map((d) => d.status);
+
+describe("a replay is the same message (defect 6)", () => {
+  test("after an unknown outcome the batch goes again exactly as recorded, though staff edited the text meanwhile", async () => {
+    const { t, people, dispatcher } = await studio();
+    const m = await message(t, people.slice(0, 3), "email", "Old text for {{customer.first_name}}");
+    resend.failNext(1, { status: 500, afterAccept: true });
+    expect((await dispatcher().tick()).retried).toBe(3);
+    expect(emailsSent()).toHaveLength(3);
+    await t.db.update(messages).set({ body: "New text", updatedAt: later(1000) }).where(eq(messages.id, m.id));
+    t.setNow(later(60_000));
+    expect((await dispatcher("w2").tick()).sent).toBe(3);
+    // Resend replayed its first answer: nobody got a second e-mail, and nobody the new text.
+    expect(emailsSent()).toHaveLength(3);
+    expect(emailsSent().every((e) => e.text?.includes("Old text for"))).toBe(true);
+    expect(await statuses(t)).toEqual(["sent", "sent", "sent"]);
+  });
+
+  test("a batch whose members' message was deleted meanwhile is replayed whole: no one gets it twice", async () => {
+    const { t, people, dispatcher } = await studio();
+    await message(t, people.slice(0, 2), "email", "From the first message");
+    const gone = await message(t, people.slice(2, 4), "email", "From the second message");
+    resend.failNext(1, { status: 503, afterAccept: true });
+    await dispatcher().tick();
+    expect(emailsSent()).toHaveLength(4);
+    await t.db.delete(messages).where(eq(messages.id, gone.id));
+    t.setNow(later(60_000));
+    await dispatcher("w2").tick();
+    expect(emailsSent()).toHaveLength(4);
+    expect(await statuses(t)).toEqual(["sent", "sent", "sent", "sent"]);
+  });
+
+  test("an unknown outcome older than Resend's 24-hour key window is held for review, not sent again", async () => {
+    const { t, people, dispatcher } = await studio();
+    // No outage hold: this is about the key window alone.
+    await updateSettings(t.db, { overdueHoldMinutes: 0 }, noon);
+    await message(t, people.slice(0, 1), "email", "Hello");
+    resend.failNext(1, { status: 500, afterAccept: true });
+    await dispatcher().tick();
+    expect(emailsSent()).toHaveLength(1);
+    resend.forgetIdempotencyKeys();
+    t.setNow(later(25 * 3600_000));
+    const r = await dispatcher("w2").tick();
+    expect([r.sent, r.held]).toEqual([0, 1]);
+    expect(emailsSent()).toHaveLength(1);
+    const [d] = await t.db.select().from(deliveries);
+    expect(d!.status).toBe("held");
+    expect(d!.waitingReason).toContain("Resend keeps its duplicate guard only 24 hours");
+  });
+
+  test("Resend refusing a replay as different from the first request counts as sent, not confirmed", async () => {
+    const { t, people, dispatcher } = await studio();
+    await message(t, people.slice(0, 1), "email", "Hello");
+    resend.failNext(1, { status: 500, afterAccept: true });
+    await dispatcher().tick();
+    resend.failNext(1, { status: 409, name: "invalid_idempotent_request", message: "Same idempotency key used with a different request payload." });
+    t.setNow(later(60_000));
+    expect((await dispatcher("w2").tick()).sent).toBe(1);
+    const [d] = await t.db.select().from(deliveries);
+    expect(d!.status).toBe("sent");
+    expect(d!.lastError).toContain("counted as sent, not confirmed");
+    const events = await t.db.select().from(deliveryEvents).where(eq(deliveryEvents.deliveryId, d!.id));
+    expect(events.map((e) => e.type)).toContain("sent_unconfirmed");
+    expect(emailsSent()).toHaveLength(1);
+  });
+});
+
+describe("leases hold through a slow provider call (defect 7)", () => {
+  test("a second worker does not send an SMS whose first worker is still waiting on Twilio", async () => {
+    const { t, people } = await studio();
+    // Real time here, as in the reported duplicate: a short lease and a slow provider.
+    let skew = 0;
+    const deps = { ...t.deps, clock: () => new Date(Date.now() + skew) };
+    await updateSettings(t.db, { sendWindowStart: "00:00", sendWindowEnd: "24:00" }, noon);
+    await message(t, people.slice(0, 1), "sms", "Your photos are ready");
+    await t.db.update(deliveries).set({ dueAt: new Date(0) });
+    twilio.sendLatencyMs = 1_500;
+    const a = createDispatcher(deps, t.deps.providers, { owner: "A", leaseMs: 300 });
+    const b = createDispatcher(deps, t.deps.providers, { owner: "B", leaseMs: 300 });
+    let aDone = false;
+    const first = a.tick().then(() => (aDone = true));
+    // B keeps trying while A's request is in flight, well past A's 300 ms lease.
+    while (!aDone) {
+      await b.tick();
+      await Bun.sleep(50);
+    }
+    await first;
+    expect(smsSent()).toHaveLength(1);
+    // However the race went, a minute on (past the provider's timeout) the delivery is sent, once.
+    skew = 60_000;
+    twilio.sendLatencyMs = 0;
+    await b.tick();
+    const [d] = await t.db.select().from(deliveries);
+    expect(d!.status).toBe("sent");
+    expect(d!.providerMessageId).toBe(smsSent()[0]!.sid);
+    expect(smsSent()).toHaveLength(1);
+  });
+});
+
+describe("one bad delivery fails alone (defect 4)", () => {
+  test("a message whose template cannot be compiled fails its deliveries with the reason; the rest of the batch goes", async () => {
+    const { t, people, dispatcher } = await studio();
+    await message(t, people.slice(0, 2), "email", "Fine, {{customer.first_name}}");
+    const broken = await message(t, people.slice(2, 4), "email", "Fine too");
+    // A body broken outside the editors (which refuse it): an old row, a manual fix gone wrong.
+    await t.db.run(sql`update messages set body = 'Hello {{customer.first_name' where id = ${broken.id}`);
+    const r = await dispatcher().tick();
+    expect([r.sent, r.failed]).toEqual([2, 2]);
+    const rows = await t.db.select().from(deliveries).orderBy(deliveries.id);
+    expect(rows.map((d) => d.status)).toEqual(["sent", "sent", "failed", "failed"]);
+    expect(rows[2]!.lastError).toContain("could not be composed: Unclosed {{");
+    expect(emailsSent()).toHaveLength(2);
+  });
+
+  test("a customer whose stored locale the runtime cannot use still gets the e-mail, and its view-in-browser page opens", async () => {
+    const { t, people, dispatcher } = await studio();
+    const job = await createJob(t.db, { name: "Lincoln", type: "school", shoot_date: "2026-09-14" }, {}, "ui", noon);
+    await t.db.run(sql`update customers set locale = 'en-abc' where id = ${people[0]!.id}`);
+    const m = await message(t, people.slice(0, 2), "email", "Picture day is {{job.shoot_date}}. [View]({{links.view_in_browser_link}})");
+    await t.db.update(messages).set({ jobId: job.id }).where(eq(messages.id, m.id));
+    await t.db.update(deliveries).set({ jobId: job.id });
+    expect((await dispatcher().tick()).sent).toBe(2);
+    const anna = emailsSent().find((e) => e.to[0] === people[0]!.email)!;
+    expect(anna.text).toContain("Picture day is Monday, September 14, 2026.");
+    const view = anna.text!.match(/https:\/\/pigeon\.test(\/v\/[\w.-]+)/)![1]!;
+    const page = await t.app.request(view);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Picture day is Monday, September 14, 2026.");
+  });
+});
+
+describe("the attempt limit always holds (defect 4)", () => {
+  test("a delivery claimed more often than the limit stops, failed with the reason, instead of trying again", async () => {
+    const { t, people, dispatcher } = await studio();
+    await message(t, people.slice(0, 2), "email", "Hello");
+    // Its sender died before sending it, eight times over: claimed, never started.
+    await t.db.update(deliveries).set({ status: "sending", leaseOwner: "dead", leaseExpiresAt: new Date(0), attempts: 8, lastError: null }).where(eq(deliveries.customerId, people[0]!.id));
+    const r = await dispatcher().tick();
+    expect([r.sent, r.failed]).toEqual([1, 1]);
+    const [stuck] = await t.db.select().from(deliveries).where(eq(deliveries.customerId, people[0]!.id));
+    expect([stuck!.status, stuck!.attempts]).toEqual(["failed", 9]);
+    expect(stuck!.lastError).toBe("gave up after 8 attempts: its sender stopped before finishing it each time");
+    expect(emailsSent().map((e) => e.to[0])).toEqual([people[1]!.email!]);
+    expect((await dispatcher().tick()).failed).toBe(0);
+  });
+
+  test("an SMS past the limit whose last attempt may have gone out is looked up: found, it counts as sent", async () => {
+    const { t, people, dispatcher } = await studio();
+    await message(t, people.slice(0, 1), "sms", "Hello");
+    const sent = await t.deps.providers.sms.send({ to: people[0]!.phone!, from: "+17770001111", body: "Hello Reply STOP to opt out.", clientRef: "x" });
+    await t.db.update(deliveries).set({ status: "sending", leaseOwner: "dead", leaseExpiresAt: new Date(0), attempts: 8, attemptStartedAt: later(-60_000), body: "Hello Reply STOP to opt out." });
+    expect((await dispatcher().tick()).sent).toBe(1);
+    const [d] = await t.db.select().from(deliveries);
+    expect(d!.status).toBe("sent");
+    expect(d!.providerMessageId).toBe(sent.ok ? sent.providerId : "not sent");
+    expect(smsSent()).toHaveLength(1);
+  });
+});
