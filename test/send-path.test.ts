@@ -135,6 +135,16 @@ describe("a replay is the same message (defect 6)", () => {
   });
 });
 
+test("two installs on one Resend account each get their e-mail: idempotency keys carry the install's id", async () => {
+  // Delivery keys repeat from one database to the next: message 1 to customer 1 in both.
+  for (const install of ["production", "staging"]) {
+    const { t, people, dispatcher } = await studio();
+    await message(t, people.slice(0, 1), "email", `From ${install}`);
+    expect((await dispatcher().tick()).sent).toBe(1);
+  }
+  expect(emailsSent().map((e) => e.text?.match(/From \w+/)?.[0])).toEqual(["From production", "From staging"]);
+});
+
 describe("leases hold through a slow provider call (defect 7)", () => {
   test("a second worker does not send an SMS whose first worker is still waiting on Twilio", async () => {
     const { t, people } = await studio();
