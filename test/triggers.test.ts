@@ -2,6 +2,7 @@
 // into exact instants (across DST changes), audiences and conditions, the grace period, and the
 // trigger table itself.
 import { describe, expect, test } from "bun:test";
+import { Temporal } from "@js-temporal/polyfill";
 import { AUDIENCES, CONDITIONS, TRIGGERS } from "../src/db/schema.ts";
 import { zonedParts } from "../src/core/send-window.ts";
 import { type Audience, type Condition, inAudience, momentState, notificationMoment, type Timing, timeOfDay, TRIGGER_INFO, type Trigger, type TriggerInfo } from "../src/core/triggers.ts";
@@ -64,12 +65,38 @@ describe("notificationMoment: '7 days before the archive date at 09:00' stays 09
     expect(local(moment!, tz).slice(11)).toBe("09:00");
   });
 
-  test.each<[string, Trigger, number, string, string, string]>([
-    // A local time the clock skips, or shows twice, still gives one instant.
-    ["02:30 on the spring-forward night moves to 03:30 CEST", "coupon_deadline", 1, "02:30", "2026-03-30", "2026-03-29T01:30:00.000Z"],
-    ["02:30 on the fall-back night is the second (CET) 02:30", "coupon_deadline", 1, "02:30", "2026-10-26", "2026-10-25T01:30:00.000Z"],
-  ])("%s", (_name, trigger, days, time, date, expected) => {
-    expect(iso(notificationMoment(timing(trigger, days, time), { date }, BERLIN))).toBe(expected);
+  test.each<[string, Trigger, number, string, string, string, string]>([
+    // A local time the clock skips moves forward by the gap; one it shows twice is the earlier
+    // (Temporal's "compatible" rule), east and west of UTC alike.
+    ["02:30 on the spring-forward night moves to 03:30 CEST", "coupon_deadline", 1, "02:30", "2026-03-30", BERLIN, "2026-03-29T01:30:00.000Z"],
+    ["Berlin 02:30 on 2026-10-25 (fall-back night) is the earlier, CEST 02:30", "coupon_deadline", 1, "02:30", "2026-10-26", BERLIN, "2026-10-25T00:30:00.000Z"],
+    ["US spring-forward night: 02:30 is 03:30 CDT, not an hour early", "coupon_deadline", 1, "02:30", "2026-03-09", CHICAGO, "2026-03-08T08:30:00.000Z"],
+    ["US fall-back night: 01:30 is the earlier, CDT 01:30", "job_archiving", 7, "01:30", "2026-11-08", CHICAGO, "2026-11-01T06:30:00.000Z"],
+    ["picture day at 02:15 on the spring-forward night, New York", "picture_day", 0, "02:15", "2026-03-08", "America/New_York", "2026-03-08T07:15:00.000Z"],
+    ["Santiago skips midnight: 00:00 on the day is 01:00", "shipping_deadline", 2, "00:00", "2026-09-08", "America/Santiago", "2026-09-06T04:00:00.000Z"],
+    ["Lord Howe's 30-minute gap: 02:10 moves to 02:40", "coupon_deadline", 1, "02:10", "2026-10-05", "Australia/Lord_Howe", "2026-10-03T15:40:00.000Z"],
+  ])("%s", (_name, trigger, days, time, date, tz, expected) => {
+    expect(iso(notificationMoment(timing(trigger, days, time), { date }, tz))).toBe(expected);
+  });
+});
+
+describe("notificationMoment: times the clock skips or shows twice, for event and appointment triggers", () => {
+  test.each<[string, Trigger, number, number, string, string, string, string]>([
+    // name, trigger, offsetDays, offsetHours, timeOfDay, anchor instant, zone, expected
+    // 02:30 EST on 7 March, "1 day after, same clock time": 02:30 is skipped on the 8th → 03:30 EDT.
+    ["registered, 1 day after, immediately, onto the US spring-forward night", "customer_registered", 1, 0, "immediately", "2026-03-07T07:30:00.000Z", "America/New_York", "2026-03-08T07:30:00.000Z"],
+    // 02:30 CEST on 24 October; 02:30 on the 25th is shown twice → the earlier, CEST.
+    ["follow-up, 1 day after, immediately, onto the Berlin fall-back night", "appointment_followup", 1, 0, "immediately", "2026-10-24T00:30:00.000Z", BERLIN, "2026-10-25T00:30:00.000Z"],
+    // 02:30:20 CDT on 9 March; the day before at the same clock time is skipped → 03:30:20 CDT.
+    ["reminder, 1 day before, immediately keeps seconds across the gap", "appointment_reminder", 1, 0, "immediately", "2026-03-09T07:30:20.000Z", CHICAGO, "2026-03-08T08:30:20.000Z"],
+    ["reminder, 2 days before at 02:30, onto the US spring-forward night", "appointment_reminder", 2, 0, "02:30", "2026-03-10T15:00:00.000Z", CHICAGO, "2026-03-08T08:30:00.000Z"],
+    ["follow-up, 1 day after at 02:30, onto the Berlin fall-back night", "appointment_followup", 1, 0, "02:30", "2026-10-24T10:00:00.000Z", BERLIN, "2026-10-25T00:30:00.000Z"],
+    // "0 days after at 02:30" from an event at 01:00 EST: today's 02:30 is 03:30 EDT, still ahead.
+    ["job selling, 0 days at 02:30, event before the gap", "job_selling", 0, 0, "02:30", "2026-03-08T06:00:00.000Z", "America/New_York", "2026-03-08T07:30:00.000Z"],
+    // From an event at 03:45 EDT the moved 02:30 (03:30) has passed: the next is tomorrow's.
+    ["job selling, 0 days at 02:30, event after the moved time", "job_selling", 0, 0, "02:30", "2026-03-08T07:45:00.000Z", "America/New_York", "2026-03-09T06:30:00.000Z"],
+  ])("%s", (_name, trigger, days, hours, time, at, tz, expected) => {
+    expect(iso(notificationMoment(timing(trigger, days, time, hours), { at: new Date(at) }, tz))).toBe(expected);
   });
 });
 
@@ -122,6 +149,35 @@ describe("notificationMoment: appointment triggers", () => {
     ["booked, 1 hour after", "appointment_booked", 0, 1, "immediately", "2026-05-02T10:11:12.131Z", BERLIN, "2026-05-02T11:11:12.131Z"],
   ])("%s", (_name, trigger, days, hours, time, at, tz, expected) => {
     expect(iso(notificationMoment(timing(trigger, days, time, hours), { at: new Date(at) }, tz))).toBe(expected);
+  });
+});
+
+describe("notificationMoment: calendar days onto each 2026 transition day agree with Temporal", () => {
+  // Anchors every 15 minutes of the day next to a transition day, so that one calendar day later
+  // (or earlier) lands on every clock time of the transition day, skipped and repeated ones too.
+  test.each(["America/New_York", BERLIN, "America/Santiago", "Australia/Lord_Howe", "Pacific/Chatham"])("%s", (tz) => {
+    const wrong: string[] = [];
+    let z = Temporal.Instant.from("2026-01-01T00:00:00Z").toZonedDateTimeISO(tz);
+    for (let next = z.getTimeZoneTransition("next"); next && next.year === 2026; next = next.getTimeZoneTransition("next")) {
+      const day = next.toPlainDate();
+      for (let clock = 0; clock < 24 * 60; clock += 15) {
+        const time = Temporal.PlainTime.from({ hour: Math.floor(clock / 60), minute: clock % 60 });
+        const hhmm = time.toString().slice(0, 5);
+        const before = day.subtract({ days: 1 }).toZonedDateTime({ timeZone: tz, plainTime: time });
+        const after = day.add({ days: 1 }).toZonedDateTime({ timeZone: tz, plainTime: time });
+        const cases: [string, Timing, Date, Temporal.ZonedDateTime][] = [
+          ["registered, 1 day after, immediately", timing("customer_registered", 1, "immediately"), new Date(before.epochMilliseconds), before.add({ days: 1 })],
+          ["reminder, 1 day before, immediately", timing("appointment_reminder", 1, "immediately"), new Date(after.epochMilliseconds), after.subtract({ days: 1 })],
+          [`follow-up, 1 day after at ${hhmm}`, timing("appointment_followup", 1, hhmm), new Date(before.epochMilliseconds), day.toZonedDateTime({ timeZone: tz, plainTime: time })],
+        ];
+        for (const [name, t, at, expected] of cases) {
+          const got = notificationMoment(t, { at }, tz);
+          if (got?.getTime() !== expected.epochMilliseconds) wrong.push(`${name} from ${at.toISOString()}: ${iso(got)}, Temporal ${expected.toInstant()}`);
+        }
+      }
+      z = next;
+    }
+    expect(wrong.slice(0, 10)).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { hasAppointmentFilter, hasJobFilter, type MessageFilters, withoutJobFilters } from "../core/message-filters.ts";
 import { SKIP_REASONS, type SkipReason } from "../core/recipients.ts";
-import { zonedTimeToInstant } from "../core/send-window.ts";
+import { startOfZonedDay } from "../core/send-window.ts";
 import type { Db } from "./client.ts";
 import { ftsQuery } from "./customers.ts";
 import { inJson } from "./in-json.ts";
@@ -37,7 +37,7 @@ const and = (terms: SQL[]) => (terms.length ? sql.join(terms, sql` and `) : sql`
 function dayStart(day: string, timeZone: string, addDays = 0): number {
   const [y, m, d] = day.split("-").map(Number) as [number, number, number];
   const next = new Date(Date.UTC(y, m - 1, d + addDays));
-  return zonedTimeToInstant({ year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() }, "00:00", timeZone).getTime();
+  return startOfZonedDay({ year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() }, timeZone).getTime();
 }
 
 /**
