@@ -100,6 +100,14 @@ describe("studio settings", () => {
     });
   }
 
+  test("the time zone is stored by its canonical name", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    await b.get("/settings");
+    expect((await b.post("/settings", { ...good, time_zone: "america/chicago" })).status).toBe(303);
+    expect((await t.db.select().from(studioSettings))[0]!.timeZone).toBe("America/Chicago");
+  });
+
   test("staff members cannot open settings", async () => {
     const t = await makeTestApp();
     const owner = await signedInOwner(t);

@@ -1,7 +1,7 @@
 // Studio settings input (SPEC §3): what the Settings form and the first-run defaults accept.
 import { z } from "zod";
 import { optionalPhone } from "./phone.ts";
-import { isTimeZone, optionalEmail, optionalIdRef, optionalText, requiredText } from "./validation.ts";
+import { optionalEmail, optionalIdRef, optionalText, requiredText, timeZone } from "./validation.ts";
 
 const hhmm = z
   .string()
@@ -42,7 +42,7 @@ const fields = z.object({
   sender_email: optionalEmail,
   reply_to: optionalEmail,
   sms_from: optionalPhone,
-  time_zone: z.string().trim().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin"),
+  time_zone: timeZone,
   send_window_start: hhmm,
   send_window_end: closing,
   stagger_batch_size: wholeNumber(1, 100_000, "messages"),
