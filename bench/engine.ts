@@ -51,7 +51,7 @@ const peakBeforeFakes = peakRssMb();
 const resend = startFakeResend();
 const twilio = startFakeTwilio();
 const config = loadConfig({
-  PUBLIC_URL: "http://localhost",
+  PUBLIC_URL: "https://pigeon.test",
   RESEND_API_KEY: resend.apiKey,
   RESEND_BASE_URL: resend.url,
   EMAIL_FROM: "Bench <bench@bench.test>",

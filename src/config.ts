@@ -25,6 +25,8 @@ const envSchema = z
       .refine((v) => /^(file:|libsql:|https?:|wss?:|:memory:$)/.test(v), "must start with file:, libsql:, http(s): or be :memory:"),
     DATABASE_AUTH_TOKEN: optional,
     PUBLIC_URL: url("https://studio.example.com"),
+    /** Lets a local test install send real e-mail with an http PUBLIC_URL; never in production. */
+    ALLOW_HTTP_PUBLIC_URL: z.enum(["true", "false"], { error: "must be true or false" }).default("false"),
     SECRET_KEY: optional.refine((v) => v === undefined || v.length >= 32, "must be at least 32 characters"),
     RESEND_API_KEY: optional,
     RESEND_BASE_URL: url("http://127.0.0.1:4010"),
@@ -50,7 +52,17 @@ const envSchema = z
       ctx.addIssue({ code: "custom", path: ["TWILIO_FROM"], message: "is required when Twilio is configured" });
     if (env.RESEND_API_KEY && !env.EMAIL_FROM)
       ctx.addIssue({ code: "custom", path: ["EMAIL_FROM"], message: "is required when RESEND_API_KEY is set" });
+    const publicUrl = env.PUBLIC_URL;
+    if (env.RESEND_API_KEY && env.ALLOW_HTTP_PUBLIC_URL !== "true" && (publicUrl === undefined || (URL.canParse(publicUrl) && !isHttps(publicUrl)))) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PUBLIC_URL"],
+        message: `${publicUrl === undefined ? "is required" : "must be https"} when RESEND_API_KEY is set, e.g. https://studio.example.com: every e-mail's one-click unsubscribe link points at it, and RFC 8058 requires https (ALLOW_HTTP_PUBLIC_URL=true allows http, for local testing only)`,
+      });
+    }
   });
+
+const isHttps = (url: string) => new URL(url).protocol === "https:";
 
 export type Config = {
   port: number;
@@ -59,6 +71,11 @@ export type Config = {
   databaseAuthToken?: string;
   /** Base of every link we hand out; also the URL Twilio signs webhooks against. */
   publicUrl: string;
+  /**
+   * True when link bases must be https: e-mail goes out through Resend with one-click
+   * unsubscribe links (RFC 8058), and ALLOW_HTTP_PUBLIC_URL does not relax it for testing.
+   */
+  httpsLinksOnly: boolean;
   /** Signs customer links. When unset, one is generated and kept in the database. */
   secretKey?: string;
   resend?: { apiKey: string; baseUrl?: string; webhookSecret?: string };
@@ -89,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL,
     databaseAuthToken: e.DATABASE_AUTH_TOKEN,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    httpsLinksOnly: !!e.RESEND_API_KEY && e.ALLOW_HTTP_PUBLIC_URL !== "true",
     secretKey: e.SECRET_KEY,
     resend: e.RESEND_API_KEY
       ? { apiKey: e.RESEND_API_KEY, baseUrl: e.RESEND_BASE_URL, webhookSecret: e.RESEND_WEBHOOK_SECRET }

@@ -63,7 +63,7 @@ test(
 
     const env = {
       DATABASE_URL: url,
-      PUBLIC_URL: "http://localhost",
+      PUBLIC_URL: "https://pigeon.test",
       RESEND_API_KEY: resend.apiKey,
       RESEND_BASE_URL: resend.url,
       EMAIL_FROM: "Crash Studio <hello@crash.test>",

@@ -124,6 +124,21 @@ describe("CSV import: preview", () => {
   });
 });
 
+describe("CSV import: locales and time zones", () => {
+  test("a locale or time zone the runtime cannot use is reported on its row; good ones are imported in canonical form", async () => {
+    const { t, b } = await setup();
+    const csv = "first_name,email,locale,time_zone\nAnna,anna@example.com,en-abc,Europe/Berlin\nBen,ben@example.com,de,Nowhere/Special\nCara,cara@example.com,de-at,europe/vienna\n";
+    const p = await preview(b, csv);
+    expect(p.text).toContain("1 row is ready to import");
+    expect(p.text).toContain("Row 2</td><td class=\"problems\">locale: must be a language code like en or de-AT (“en-abc”)</td>");
+    expect(p.text).toContain("Row 3</td><td class=\"problems\">time_zone: must be an IANA time zone such as Europe/Berlin (“Nowhere/Special”)</td>");
+    const res = await postMultipart(b, "/customers/import", { ...carried(p.text), lawful: "on" });
+    expect(res.text).toContain("1 imported (1 new, 0 updated), 2 rows reported");
+    const rows = await t.db.select().from(customers);
+    expect(rows.map((r) => [r.firstName, r.locale, r.timeZone])).toEqual([["Cara", "de-AT", "Europe/Vienna"]]);
+  });
+});
+
 describe("CSV import: import", () => {
   test("refuses without the lawful-contact confirmation, writing nothing and keeping the settings", async () => {
     const { t, b } = await setup();

@@ -124,6 +124,27 @@ describe("create and edit", () => {
     expect(await t.db.select().from(customers)).toHaveLength(0);
   });
 
+  test("a locale or time zone the runtime cannot use is refused beside its field; good ones are stored in canonical form", async () => {
+    const { t, b } = await setup();
+    await b.get("/customers/new");
+    const res = await b.post("/customers", { first_name: "Anna", email: "anna@example.com", locale: "en-abc", time_zone: "Nowhere/Special" });
+    expect(res.status).toBe(422);
+    expect(errorBeside(res.text, "locale")).toBe("must be a language code like en or de-AT");
+    expect(errorBeside(res.text, "time_zone")).toBe("must be an IANA time zone such as Europe/Berlin");
+    expect(res.text).toContain('value="en-abc"');
+    expect(res.text).toContain('value="Nowhere/Special"');
+    expect(await t.db.select().from(customers)).toHaveLength(0);
+
+    expect((await b.post("/customers", { first_name: "Anna", email: "anna@example.com", locale: "de-at", time_zone: " europe/vienna " })).status).toBe(303);
+    const [row] = await t.db.select().from(customers);
+    expect([row!.locale, row!.timeZone]).toEqual(["de-AT", "Europe/Vienna"]);
+    await b.get(`/customers/${row!.id}/edit`);
+    const edit = await b.post(`/customers/${row!.id}`, { first_name: "Anna", email: "anna@example.com", locale: "en-abc", time_zone: "Europe/Vienna" });
+    expect(edit.status).toBe(422);
+    expect(errorBeside(edit.text, "locale")).toBe("must be a language code like en or de-AT");
+    expect((await t.db.select().from(customers))[0]!.locale).toBe("de-AT");
+  });
+
   test("a customer needs a name, an e-mail or a phone", async () => {
     const { t, b } = await setup();
     await b.get("/customers/new");

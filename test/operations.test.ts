@@ -42,6 +42,34 @@ describe("configuration", () => {
     expect(problems.join("\n")).toContain("TWILIO_AUTH_TOKEN is required when TWILIO_ACCOUNT_SID is set");
     expect(problems.join("\n")).toContain("EMAIL_FROM is required when RESEND_API_KEY is set");
   });
+
+  test("with Resend on, PUBLIC_URL must be https, since every e-mail's unsubscribe link points at it", () => {
+    const resend = { RESEND_API_KEY: "re_123", EMAIL_FROM: "Studio <hi@studio.test>" };
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ...resend, ...env });
+        return "";
+      } catch (err) {
+        return (err as ConfigError).problems.join("\n");
+      }
+    };
+    const unset = problems({});
+    expect(unset).toContain("PUBLIC_URL is required when RESEND_API_KEY is set, e.g. https://studio.example.com");
+    expect(unset).toContain("RFC 8058 requires https");
+    expect(unset).toContain("ALLOW_HTTP_PUBLIC_URL=true allows http, for local testing only");
+    expect(problems({ PUBLIC_URL: "http://studio.example.com" })).toContain('PUBLIC_URL must be https when RESEND_API_KEY is set');
+    expect(problems({ PUBLIC_URL: "http://studio.example.com" })).toContain('(got "http://studio.example.com")');
+    expect(problems({ PUBLIC_URL: "http://localhost:3000", ALLOW_HTTP_PUBLIC_URL: "yes" })).toContain("ALLOW_HTTP_PUBLIC_URL must be true or false");
+    // A URL that is not one at all gets that one line, not a second about https.
+    expect(problems({ PUBLIC_URL: "studio.example.com" }).split("\n").filter((p) => p.startsWith("PUBLIC_URL"))).toEqual([
+      'PUBLIC_URL must be a full URL, e.g. https://studio.example.com (got "studio.example.com")',
+    ]);
+
+    expect(loadConfig({ ...resend, PUBLIC_URL: "https://studio.example.com/" })).toMatchObject({ publicUrl: "https://studio.example.com", httpsLinksOnly: true });
+    expect(loadConfig({ ...resend, PUBLIC_URL: "http://localhost:3000", ALLOW_HTTP_PUBLIC_URL: "true" })).toMatchObject({ publicUrl: "http://localhost:3000", httpsLinksOnly: false });
+    // Without Resend, mail stays in the dev outbox: a local http address is fine.
+    expect(loadConfig({ PUBLIC_URL: "http://localhost:3000" }).httpsLinksOnly).toBe(false);
+  });
 });
 
 describe("/healthz", () => {
@@ -88,6 +116,17 @@ describe("command line", () => {
     expect(p.exitCode).toBe(78);
     expect(p.stderr.toString()).toContain("PORT must be a number");
   });
+
+  test("Resend with an http PUBLIC_URL exits 78 naming PUBLIC_URL, unless ALLOW_HTTP_PUBLIC_URL=true", () => {
+    const resend = { ...env, RESEND_API_KEY: "re_123", EMAIL_FROM: "Studio <hi@studio.test>", PUBLIC_URL: "http://studio.example.com" };
+    const cli = (extra: Record<string, string>) => Bun.spawnSync(["bun", join(import.meta.dir, "..", "src", "main.ts"), "migrate"], { env: { ...resend, ...extra }, cwd: join(import.meta.dir, "..") });
+    const refused = cli({});
+    expect(refused.exitCode).toBe(78);
+    expect(refused.stderr.toString()).toContain('PUBLIC_URL must be https when RESEND_API_KEY is set, e.g. https://studio.example.com: every e-mail\'s one-click unsubscribe link points at it, and RFC 8058 requires https');
+    const allowed = cli({ ALLOW_HTTP_PUBLIC_URL: "true" });
+    expect(allowed.exitCode).toBe(0);
+    expect(allowed.stdout.toString()).toContain("Database is up to date.");
+  }, 60_000); // two cold starts of bun; the machine may be busy
 
   test("migrate, create-owner, create-api-key, demo and backup work on a new database", () => {
     expect(run("migrate").out).toContain("Database is up to date.");

@@ -30,6 +30,7 @@ test(
   async () => {
     const t = await makeTestApp({
       env: {
+        PUBLIC_URL: "https://pigeon.test",
         RESEND_API_KEY: resend.apiKey,
         RESEND_BASE_URL: resend.url,
         EMAIL_FROM: "Studio <hi@studio.test>",

@@ -42,6 +42,7 @@ describe("providers", () => {
 
   test("with Resend and Twilio configured it says so, and never shows a secret", async () => {
     const env = {
+      PUBLIC_URL: "https://pigeon.test",
       RESEND_API_KEY: "re_supersecret_123456",
       EMAIL_FROM: "Sunny <hello@sunny.test>",
       RESEND_WEBHOOK_SECRET: "whsec_c2VjcmV0c2VjcmV0c2VjcmV0",
@@ -162,7 +163,7 @@ describe("send a test through Resend", () => {
   afterAll(() => fake.stop());
 
   async function resendOwner(): Promise<{ t: TestApp; b: Browser }> {
-    return owner({ RESEND_API_KEY: fake.apiKey, RESEND_BASE_URL: fake.url, EMAIL_FROM: "Sunny <hello@sunny.test>" });
+    return owner({ PUBLIC_URL: "https://pigeon.test", RESEND_API_KEY: fake.apiKey, RESEND_BASE_URL: fake.url, EMAIL_FROM: "Sunny <hello@sunny.test>" });
   }
 
   test("goes to Resend and shows it sent with Resend's id", async () => {

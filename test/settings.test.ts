@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { apiKeys, studioSettings, users } from "../src/db/schema.ts";
 import { sha256Hex } from "../src/core/crypto.ts";
+import { updateSettings } from "../src/db/settings.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
 
 const good = {
@@ -62,6 +63,49 @@ describe("studio settings", () => {
     expect(res.text).toContain('value="Nowhere/Special"');
     const [row] = await t.db.select().from(studioSettings);
     expect(row!.name).toBe("Sunny Side Photo");
+  });
+
+  test("with Resend on, the public base URL for links must be https, and a stored http one is pointed out", async () => {
+    const resend = { PUBLIC_URL: "https://pigeon.test", RESEND_API_KEY: "re_123", EMAIL_FROM: "Studio <hi@studio.test>" };
+    const t = await makeTestApp({ env: resend });
+    const b = await signedInOwner(t);
+    await b.get("/settings");
+    const refused = await b.post("/settings", { ...good, public_url: "http://photos.brightside.example" });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain("must start with https:// while e-mail goes through Resend");
+    expect(refused.text).toContain("RFC 8058 requires https");
+    expect(refused.text).toContain('value="http://photos.brightside.example"');
+    let [row] = await t.db.select().from(studioSettings);
+    expect([row!.name, row!.publicUrl]).toEqual(["Sunny Side Photo", ""]);
+
+    expect((await b.post("/settings", { ...good, public_url: "https://photos.brightside.example/" })).status).toBe(303);
+    [row] = await t.db.select().from(studioSettings);
+    expect(row!.publicUrl).toBe("https://photos.brightside.example");
+
+    // A base saved before Resend was turned on is pointed out where it is set.
+    await updateSettings(t.db, { publicUrl: "http://old.brightside.example" }, new Date());
+    expect((await b.get("/settings")).text).toContain("must start with https:// while e-mail goes through Resend");
+  });
+
+  for (const [when, env] of [
+    ["with ALLOW_HTTP_PUBLIC_URL=true", { PUBLIC_URL: "http://localhost:3000", RESEND_API_KEY: "re_123", EMAIL_FROM: "Studio <hi@studio.test>", ALLOW_HTTP_PUBLIC_URL: "true" }],
+    ["without Resend", {}],
+  ] as const) {
+    test(`${when}, an http base URL for links is accepted`, async () => {
+      const t = await makeTestApp({ env });
+      const b = await signedInOwner(t);
+      await b.get("/settings");
+      expect((await b.post("/settings", { ...good, public_url: "http://photos.brightside.example" })).status).toBe(303);
+      expect((await t.db.select().from(studioSettings))[0]!.publicUrl).toBe("http://photos.brightside.example");
+    });
+  }
+
+  test("the time zone is stored by its canonical name", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    await b.get("/settings");
+    expect((await b.post("/settings", { ...good, time_zone: "america/chicago" })).status).toBe(303);
+    expect((await t.db.select().from(studioSettings))[0]!.timeZone).toBe("America/Chicago");
   });
 
   test("staff members cannot open settings", async () => {

@@ -22,6 +22,8 @@ import { makeTestApp, type TestApp } from "./support/app.ts";
 
 const noon = new Date("2026-09-01T17:00:00Z"); // 12:00 in Chicago, inside the sending window
 const STUDIO_NUMBER = "+15550009999";
+// Links in e-mail must be https with Resend on; Twilio signs the same base.
+const BASE = "https://pigeon.test";
 
 let setups = 0;
 let resend: FakeResend;
@@ -37,7 +39,7 @@ afterAll(() => {
 
 async function setup(opts: { resend?: boolean; twilio?: boolean } = {}) {
   const secret = fakeWebhookSecret();
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { PUBLIC_URL: BASE };
   if (opts.resend !== false) Object.assign(env, { RESEND_API_KEY: resend.apiKey, RESEND_BASE_URL: resend.url, EMAIL_FROM: "Brightside <hello@brightside.test>", RESEND_WEBHOOK_SECRET: secret });
   if (opts.twilio !== false) Object.assign(env, { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM: STUDIO_NUMBER, TWILIO_BASE_URL: twilio.url });
   const t = await makeTestApp({ now: noon, env });
@@ -78,13 +80,24 @@ async function setup(opts: { resend?: boolean; twilio?: boolean } = {}) {
 }
 
 const post = (t: TestApp, url: string, req: { body: string; headers: Record<string, string> }) =>
-  t.app.request(url.startsWith("http") ? url : `http://localhost${url}`, { method: "POST", body: req.body, headers: req.headers });
+  t.app.request(url.startsWith("http") ? url : `${BASE}${url}`, { method: "POST", body: req.body, headers: req.headers });
 const postTwilio = (t: TestApp, signed: SignedRequest | null) => {
   if (!signed) throw new Error("no callback: the message has no StatusCallback");
   return post(t, signed.url, signed);
 };
 const deliveryRow = async (t: TestApp, id: number) => (await t.db.select().from(deliveries).where(eq(deliveries.id, id)))[0]!;
 const eventsOf = (t: TestApp, id: number) => t.db.select().from(deliveryEvents).where(eq(deliveryEvents.deliveryId, id)).orderBy(deliveryEvents.id);
+/**
+ * Makes every INSERT or UPDATE on `table` fail inside the database, as a full disk would, until
+ * the returned function drops the trigger again.
+ */
+async function failWrites(t: TestApp, op: "INSERT" | "UPDATE", table: string) {
+  const name = `fail_${op.toLowerCase()}_${table}`;
+  await t.db.$client.execute(`CREATE TRIGGER ${name} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+  return async () => {
+    await t.db.$client.execute(`DROP TRIGGER ${name}`);
+  };
+}
 const activeSuppressions = (t: TestApp) => t.db.select().from(suppressions).where(isNull(suppressions.clearedAt)).orderBy(suppressions.id);
 
 describe("nextStatus", () => {
@@ -182,6 +195,25 @@ describe("POST /webhooks/resend", () => {
     expect(resend.sent.length).toBe(sentBefore);
   });
 
+  test("a bounce whose suppression fails is not recorded at all, so Resend's retry suppresses the address, once", async () => {
+    const { t, secret, ids, people, send } = await setup();
+    const [d] = await send("email", ids.slice(0, 1), "Hi");
+    const bounce = resend.signWebhook(secret, resend.emailEvent("email.bounced", d!.providerMessageId!, { bounce: { type: "Permanent", subType: "General", message: "550 no such user" } }));
+    const heal = await failWrites(t, "INSERT", "suppressions");
+    const failed = await post(t, "/webhooks/resend", bounce);
+    expect(failed.status).toBe(500);
+    expect((await deliveryRow(t, d!.id)).status).toBe("sent");
+    expect((await eventsOf(t, d!.id)).map((e) => e.type)).toEqual(["sent"]);
+    expect(await activeSuppressions(t)).toEqual([]);
+
+    await heal();
+    expect((await post(t, "/webhooks/resend", bounce)).status).toBe(200);
+    expect(await (await post(t, "/webhooks/resend", bounce)).json()).toEqual({ ok: true, duplicate: true });
+    expect((await deliveryRow(t, d!.id)).status).toBe("bounced");
+    expect((await eventsOf(t, d!.id)).map((e) => e.type)).toEqual(["sent", "bounced"]);
+    expect((await activeSuppressions(t)).map((s) => [s.channel, s.address, s.reason])).toEqual([["email", people[0][1], "bounced"]]);
+  });
+
   test("a soft bounce is recorded but neither suppresses nor changes the status", async () => {
     const { t, secret, ids, send } = await setup();
     const [d] = await send("email", ids.slice(0, 1), "Hi");
@@ -223,7 +255,7 @@ describe("POST /webhooks/resend", () => {
   test("without a webhook secret, or without Twilio, the webhooks are off", async () => {
     const { t } = await setup({ resend: false, twilio: false });
     expect((await post(t, "/webhooks/resend", { body: "{}", headers: { "content-type": "application/json" } })).status).toBe(404);
-    const inbound = twilio.inboundSms("http://localhost/webhooks/twilio/inbound", { from: "+15551112222", to: STUDIO_NUMBER, body: "STOP" });
+    const inbound = twilio.inboundSms(`${BASE}/webhooks/twilio/inbound`, { from: "+15551112222", to: STUDIO_NUMBER, body: "STOP" });
     const res = await postTwilio(t, inbound);
     expect(res.status).toBe(404);
     expect((await res.json()).error.message).toContain("Twilio");
@@ -237,7 +269,7 @@ describe("POST /webhooks/twilio/status", () => {
     const [d] = await send("sms", ids.slice(0, 1), "Photos are ready");
     expect(d!.status).toBe("sent");
     const sms = twilio.sent.find((m) => m.sid === d!.providerMessageId)!;
-    expect(sms.statusCallback).toBe(`http://localhost/webhooks/twilio/status?d=${d!.id}`);
+    expect(sms.statusCallback).toBe(`${BASE}/webhooks/twilio/status?d=${d!.id}`);
 
     const sent = twilio.setStatus(sms.sid, "sent");
     const delivered = twilio.setStatus(sms.sid, "delivered");
@@ -273,6 +305,24 @@ describe("POST /webhooks/twilio/status", () => {
     expect((await activeSuppressions(t)).map((s) => [s.channel, s.address, s.reason])).toEqual([["sms", people[0][2], "stop_keyword"]]);
   });
 
+  test("a 21610 callback whose suppression fails is not recorded, so Twilio's retry suppresses the number, once", async () => {
+    const { t, ids, people, send } = await setup();
+    const [d] = await send("sms", ids.slice(0, 1), "Photos are ready");
+    const callback = twilio.setStatus(d!.providerMessageId!, "failed", { errorCode: 21610 });
+    const heal = await failWrites(t, "INSERT", "suppressions");
+    expect((await postTwilio(t, callback)).status).toBe(500);
+    expect((await deliveryRow(t, d!.id)).status).toBe("sent");
+    expect(await eventsOf(t, d!.id)).toHaveLength(1);
+    expect(await activeSuppressions(t)).toEqual([]);
+
+    await heal();
+    expect((await postTwilio(t, callback)).status).toBe(204);
+    expect((await postTwilio(t, callback)).status).toBe(204);
+    expect((await deliveryRow(t, d!.id)).status).toBe("failed");
+    expect((await eventsOf(t, d!.id)).map((e) => e.type)).toEqual(["sent", "failed"]);
+    expect((await activeSuppressions(t)).map((s) => [s.channel, s.address, s.reason])).toEqual([["sms", people[0][2], "stop_keyword"]]);
+  });
+
   test("a call's status: completed is delivered, busy is undelivered", async () => {
     const { t, ids, send } = await setup();
     const [a, b] = await send("voice", ids, "Reminder: picture day tomorrow.");
@@ -290,7 +340,7 @@ describe("POST /webhooks/twilio/status", () => {
     await enqueueDeliveries(t.db, { sourceType: "test" }, [{ key: "early", decision: decision!, dueAt: noon, body: "Hi" }], noon);
     const [claimed] = await claimDue(t.db, "sms", "w1", noon, 60_000, 10);
     const sid = "SM0123456789abcdef0123456789abcdef";
-    const url = `http://localhost/webhooks/twilio/status?d=${claimed!.id}`;
+    const url = `${BASE}/webhooks/twilio/status?d=${claimed!.id}`;
     const early = (status: string, messageSid = sid) =>
       postTwilio(t, twilio.signCallback(twilio.authToken, url, { AccountSid: twilio.accountSid, MessageSid: messageSid, MessageStatus: status, To: decision!.to! }));
     expect((await early("sent")).status).toBe(204);
@@ -338,7 +388,7 @@ describe("POST /webhooks/twilio/status", () => {
     const changed = new URLSearchParams({ ...signed.params, MessageStatus: "undelivered" }).toString();
     expect((await post(t, signed.url, { ...signed, body: changed })).status).toBe(403);
     // A genuine signature, but for the other delivery's URL.
-    expect((await post(t, `http://localhost/webhooks/twilio/status?d=${other!.id}`, signed)).status).toBe(403);
+    expect((await post(t, `${BASE}/webhooks/twilio/status?d=${other!.id}`, signed)).status).toBe(403);
     expect((await post(t, signed.url, { body: signed.body, headers: { "content-type": "application/x-www-form-urlencoded" } })).status).toBe(403);
     expect((await deliveryRow(t, d!.id)).status).toBe("sent");
     expect(await eventsOf(t, d!.id)).toHaveLength(1);
@@ -346,7 +396,7 @@ describe("POST /webhooks/twilio/status", () => {
 });
 
 describe("POST /webhooks/twilio/inbound", () => {
-  const INBOUND = "http://localhost/webhooks/twilio/inbound";
+  const INBOUND = `${BASE}/webhooks/twilio/inbound`;
   const reply = (t: TestApp, from: string, body: string) => postTwilio(t, twilio.inboundSms(INBOUND, { from, to: STUDIO_NUMBER, body }));
   const inbox = (t: TestApp) => t.db.select().from(inboundMessages).orderBy(inboundMessages.id);
 
@@ -448,6 +498,65 @@ describe("POST /webhooks/twilio/inbound", () => {
     ]);
   });
 
+  test("a STOP whose suppression fails stores nothing, so Twilio's retry suppresses the number, once", async () => {
+    const { t, ids, people } = await setup();
+    const stop = twilio.inboundSms(INBOUND, { from: people[0][2], to: STUDIO_NUMBER, body: "STOP" });
+    const heal = await failWrites(t, "INSERT", "suppressions");
+    expect((await postTwilio(t, stop)).status).toBe(500);
+    expect(await inbox(t)).toEqual([]);
+    expect(await activeSuppressions(t)).toEqual([]);
+
+    await heal();
+    expect((await postTwilio(t, stop)).status).toBe(200);
+    expect((await postTwilio(t, stop)).status).toBe(200);
+    expect((await inbox(t)).map((m) => [m.body, m.handledAs, m.customerId])).toEqual([["STOP", "stop", ids[0]]]);
+    expect((await activeSuppressions(t)).map((s) => [s.channel, s.address, s.reason])).toEqual([["sms", people[0][2], "stop_keyword"]]);
+  });
+
+  test("a STOP whose handling cannot be noted on the reply is undone too", async () => {
+    const { t, people } = await setup();
+    const stop = twilio.inboundSms(INBOUND, { from: people[0][2], to: STUDIO_NUMBER, body: "STOP" });
+    const heal = await failWrites(t, "UPDATE", "inbound_messages");
+    expect((await postTwilio(t, stop)).status).toBe(500);
+    expect(await inbox(t)).toEqual([]);
+    expect(await activeSuppressions(t)).toEqual([]);
+    await heal();
+    expect((await postTwilio(t, stop)).status).toBe(200);
+    expect((await inbox(t)).map((m) => m.handledAs)).toEqual(["stop"]);
+    expect(await activeSuppressions(t)).toHaveLength(1);
+  });
+
+  test("a START whose re-subscription fails stores nothing, so the retry lifts the STOP and says so", async () => {
+    const { t, people } = await setup();
+    await reply(t, people[0][2], "STOP");
+    const start = twilio.inboundSms(INBOUND, { from: people[0][2], to: STUDIO_NUMBER, body: "START" });
+    const heal = await failWrites(t, "UPDATE", "suppressions");
+    expect((await postTwilio(t, start)).status).toBe(500);
+    expect((await inbox(t)).map((m) => m.handledAs)).toEqual(["stop"]);
+    expect(await activeSuppressions(t)).toHaveLength(1);
+
+    await heal();
+    expect(await (await postTwilio(t, start)).text()).toContain("you will get our text messages again");
+    expect((await inbox(t)).map((m) => m.handledAs)).toEqual(["stop", "start"]);
+    expect(await activeSuppressions(t)).toEqual([]);
+  });
+
+  test("a confirmation whose appointment update fails stores nothing, so the retry confirms it and answers", async () => {
+    const { t, ids, people } = await setup();
+    const [appt] = await t.db.insert(appointments).values({ customerId: ids[0], startsAt: new Date("2026-09-03T15:00:00Z"), status: "scheduled" }).returning();
+    const yes = twilio.inboundSms(INBOUND, { from: people[0][2], to: STUDIO_NUMBER, body: "C" });
+    const heal = await failWrites(t, "UPDATE", "appointments");
+    expect((await postTwilio(t, yes)).status).toBe(500);
+    expect(await inbox(t)).toEqual([]);
+    expect((await t.db.select().from(appointments).where(eq(appointments.id, appt!.id)))[0]!.status).toBe("scheduled");
+
+    await heal();
+    expect(await (await postTwilio(t, yes)).text()).toContain("Your appointment on Thu, Sep 3, 10:00 AM is confirmed.");
+    expect(await (await postTwilio(t, yes)).text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    expect((await t.db.select().from(appointments).where(eq(appointments.id, appt!.id)))[0]!.status).toBe("confirmed");
+    expect((await inbox(t)).map((m) => [m.handledAs, m.appointmentId])).toEqual([["confirmed", appt!.id]]);
+  });
+
   test("a bad X-Twilio-Signature is refused and stores nothing", async () => {
     const { t, people } = await setup();
     const signed = twilio.inboundSms(INBOUND, { from: people[0][2], to: STUDIO_NUMBER, body: "STOP" });
@@ -466,14 +575,14 @@ describe("POST /webhooks/twilio/voice", () => {
     const { t, ids, send } = await setup();
     const [d] = await send("voice", ids.slice(1, 2), "Hi {{customer.first_name}}, bring <3 smiles & combs.");
     const call = twilio.calls.find((c) => c.sid === d!.providerMessageId)!;
-    expect(call.url).toBe(`http://localhost/webhooks/twilio/voice?d=${d!.id}`);
+    expect(call.url).toBe(`${BASE}/webhooks/twilio/voice?d=${d!.id}`);
     const res = await postTwilio(t, answer(call, call.url!));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toStartWith("text/xml");
     expect(await res.text()).toBe(
       '<?xml version="1.0" encoding="UTF-8"?><Response>' +
         "<Say>Hi &lt;b&gt;Ben&lt;/b&gt; &amp; Co, bring &lt;3 smiles &amp; combs.</Say>" +
-        `<Gather numDigits="1" action="http://localhost/webhooks/twilio/voice?d=${d!.id}&amp;step=gather"><Say>Press 9 to stop these calls.</Say></Gather>` +
+        `<Gather numDigits="1" action="${BASE}/webhooks/twilio/voice?d=${d!.id}&amp;step=gather"><Say>Press 9 to stop these calls.</Say></Gather>` +
         "</Response>",
     );
   });
@@ -483,23 +592,23 @@ describe("POST /webhooks/twilio/voice", () => {
     const [a, b] = await send("voice", ids, "Picture day is tomorrow.");
     const callA = twilio.calls.find((c) => c.sid === a!.providerMessageId)!;
     const callB = twilio.calls.find((c) => c.sid === b!.providerMessageId)!;
-    const pressed9 = await postTwilio(t, answer(callA, `http://localhost/webhooks/twilio/voice?d=${a!.id}&step=gather`, { Digits: "9" }));
+    const pressed9 = await postTwilio(t, answer(callA, `${BASE}/webhooks/twilio/voice?d=${a!.id}&step=gather`, { Digits: "9" }));
     expect(await pressed9.text()).toContain("<Say>You will not receive these calls any more. Goodbye.</Say><Hangup/>");
-    const pressed1 = await postTwilio(t, answer(callB, `http://localhost/webhooks/twilio/voice?d=${b!.id}&step=gather`, { Digits: "1" }));
+    const pressed1 = await postTwilio(t, answer(callB, `${BASE}/webhooks/twilio/voice?d=${b!.id}&step=gather`, { Digits: "1" }));
     expect(await pressed1.text()).toContain("<Say>Thank you. Goodbye.</Say><Hangup/>");
     expect((await activeSuppressions(t)).map((s) => [s.channel, s.address, s.reason, s.source, s.customerId])).toEqual([["voice", people[0][2], "unsubscribed", "pressed 9", ids[0]]]);
   });
 
   test("a call for a delivery we do not have gets a polite line and a hang-up", async () => {
     const { t } = await setup();
-    const res = await postTwilio(t, answer({ sid: "CA0123", to: "+15551112222", from: STUDIO_NUMBER }, "http://localhost/webhooks/twilio/voice?d=999999"));
+    const res = await postTwilio(t, answer({ sid: "CA0123", to: "+15551112222", from: STUDIO_NUMBER }, `${BASE}/webhooks/twilio/voice?d=999999`));
     expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello, this is Brightside. Sorry, this message is no longer available. Goodbye.</Say><Hangup/></Response>');
   });
 
   test("a voice request with a bad signature is refused", async () => {
     const { t, ids, send } = await setup();
     const [d] = await send("voice", ids.slice(0, 1), "Hello");
-    const signed = twilio.signCallback("wrong-token", `http://localhost/webhooks/twilio/voice?d=${d!.id}&step=gather`, { CallSid: d!.providerMessageId!, Digits: "9" });
+    const signed = twilio.signCallback("wrong-token", `${BASE}/webhooks/twilio/voice?d=${d!.id}&step=gather`, { CallSid: d!.providerMessageId!, Digits: "9" });
     expect((await postTwilio(t, signed)).status).toBe(403);
     expect(await t.db.select().from(suppressions).where(and(eq(suppressions.channel, "voice")))).toHaveLength(0);
   });

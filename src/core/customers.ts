@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { CHANNELS, type Channel } from "../db/schema.ts";
 import { optionalPhone } from "./phone.ts";
-import { flag, optionalEmail, optionalText, optionalTimeZone } from "./validation.ts";
+import { flag, optionalEmail, optionalLocale, optionalText, optionalTimeZone } from "./validation.ts";
 
 export const consentFields = z
   .object({ email: flag.optional(), sms: flag.optional(), voice: flag.optional() }, { error: "must be an object like {\"email\": true}" })
@@ -15,14 +15,7 @@ export const customerFields = z
     last_name: optionalText(100),
     email: optionalEmail,
     phone: optionalPhone,
-    locale: z.preprocess(
-      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-      z
-        .string()
-        .trim()
-        .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, "must be a language code like en or de-AT")
-        .optional(),
-    ),
+    locale: optionalLocale,
     time_zone: optionalTimeZone,
     consent: consentFields,
   })

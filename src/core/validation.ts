@@ -57,19 +57,64 @@ export const instant = z.preprocess(
     .refine((d) => !Number.isNaN(d.getTime()), "is not a real date and time"),
 );
 
-export function isTimeZone(tz: string): boolean {
+/**
+ * The zone's canonical name if the runtime can show times in it ("europe/berlin" →
+ * "Europe/Berlin"), else null. The runtime is the judge because it is what the sending
+ * window, the triggers and every formatted date will use the zone with.
+ */
+export function canonicalTimeZone(tz: string): string | null {
   try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
+    return new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return null;
   }
 }
 
-export const optionalTimeZone = z.preprocess(
-  blankToNull,
-  z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin").nullable().optional(),
-);
+// Language (ISO 639), then optional script, region and variants. BCP 47 also allows 5–8 letter
+// languages and extensions, which would let "English" through as a language nobody speaks.
+const LOCALE_SHAPE = /^[a-z]{2,3}(-[a-z]{4})?(-([a-z]{2}|\d{3}))?(-([a-z\d]{5,8}|\d[a-z\d]{3}))*$/i;
+
+/**
+ * The tag's canonical form if the runtime can format dates and numbers in it ("de-at" →
+ * "de-AT"), else null. A well-shaped tag is not enough: Intl throws on `en-abc`, and it would
+ * throw at send time, inside the dispatcher, for every message to that customer.
+ */
+export function canonicalLocale(tag: string): string | null {
+  if (!LOCALE_SHAPE.test(tag)) return null;
+  try {
+    const [canonical] = Intl.getCanonicalLocales(tag);
+    if (!canonical) return null;
+    new Intl.DateTimeFormat(canonical);
+    new Intl.NumberFormat(canonical);
+    return canonical;
+  } catch {
+    return null;
+  }
+}
+
+const TIME_ZONE = "must be an IANA time zone such as Europe/Berlin";
+const LOCALE = "must be a language code like en or de-AT";
+
+/**
+ * Trimmed text kept in the form `canonical` gives it; refused with `message` where that is null.
+ * A refinement rather than an issue raised in the transform, so that a form's other checks
+ * (its cross-field rules) still run and every problem is shown at once.
+ */
+const canonicalText = (canonical: (v: string) => string | null, message: string, max = 100) =>
+  z
+    .string({ error: message })
+    .trim()
+    .max(max, message)
+    .refine((v) => canonical(v) !== null, message)
+    .transform((v) => canonical(v)!);
+
+/** A time zone the runtime can use, stored by its canonical name. */
+export const timeZone = canonicalText(canonicalTimeZone, TIME_ZONE);
+
+export const optionalTimeZone = z.preprocess(blankToNull, timeZone.nullable().optional());
+
+/** A locale (a BCP 47 language tag) the runtime can format dates in, stored in canonical form. */
+export const optionalLocale = z.preprocess(blankToUndefined, canonicalText(canonicalLocale, LOCALE, 35).optional());
 
 export const email = z
   .string()

@@ -1,12 +1,13 @@
 // What provider webhooks write to the outbox (SPEC D7, D8): one event per provider event id,
-// and a status that only moves forward.
+// a status that only moves forward, and the suppression the event implies.
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { type DeliveryStatus, nextStatus } from "../core/delivery-status.ts";
 import type { Db } from "./client.ts";
-
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 import type { Delivery } from "./outbox.ts";
 import { deliveries, deliveryEvents } from "./schema.ts";
+import { type SuppressionInput, suppress } from "./suppressions.ts";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** One delivery by its id (the `d` of the callback URLs we hand Twilio). */
 export async function deliveryById(db: Db, id: number): Promise<Delivery | undefined> {
@@ -34,11 +35,16 @@ export type ProviderEventRecord = {
    * webhook's look-up and this write, it applies at once; otherwise the ack applies it.
    */
   afterAck?: { providerMessageId: string; status: DeliveryStatus | null };
+  /** The address this event says must not be sent to again (a hard bounce, a complaint, STOP). */
+  suppress?: SuppressionInput;
 };
 
 /**
- * Records a provider event once and moves the delivery's status if the order allows (SPEC D7).
- * `duplicate` is true for a replay, `status` is the new status or null when it stayed.
+ * Records a provider event once, moves the delivery's status if the order allows (SPEC D7) and
+ * suppresses the address the event names, all in one transaction: the event row is what makes a
+ * replay a duplicate, so it must never be kept without its effects, or the provider's retry of a
+ * failed request would be ignored and the bounce or STOP lost. `duplicate` is true for a replay,
+ * `status` is the new status or null when it stayed.
  */
 export async function recordProviderEvent(db: Db, deliveryId: number, e: ProviderEventRecord, now: Date): Promise<{ duplicate: boolean; status: DeliveryStatus | null }> {
   return db.transaction(async (tx) => {
@@ -48,26 +54,32 @@ export async function recordProviderEvent(db: Db, deliveryId: number, e: Provide
       .onConflictDoNothing({ target: deliveryEvents.providerEventId })
       .returning({ id: deliveryEvents.id });
     if (inserted.length === 0) return { duplicate: true, status: null };
-    const current = await tx.query.deliveries.findFirst({ columns: { status: true, providerMessageId: true }, where: eq(deliveries.id, deliveryId) });
-    const acked = e.afterAck && current?.providerMessageId === e.afterAck.providerMessageId;
-    const status = e.status ?? (acked ? e.afterAck!.status : null);
-    if (!status) return { duplicate: false, status: null };
-    const next = current ? nextStatus(current.status, status) : null;
-    if (!current || !next) return { duplicate: false, status: null };
-    const failing = next === "undelivered" || next === "failed" || next === "bounced";
-    const moved = await tx
-      .update(deliveries)
-      .set({
-        status: next,
-        updatedAt: now,
-        ...(next === "delivered" && { deliveredAt: e.occurredAt }),
-        ...(failing && e.error && { lastError: e.error }),
-      })
-      // Only from the status just read: a concurrent writer that got there first wins.
-      .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, current.status)))
-      .returning({ id: deliveries.id });
-    return { duplicate: false, status: moved.length ? next : null };
+    const status = await moveStatus(tx, deliveryId, e, now);
+    if (e.suppress) await suppress(tx, e.suppress, now);
+    return { duplicate: false, status };
   });
+}
+
+/** The status `e` moves the delivery to, written; null when it stays. */
+async function moveStatus(tx: Tx, deliveryId: number, e: ProviderEventRecord, now: Date): Promise<DeliveryStatus | null> {
+  const current = await tx.query.deliveries.findFirst({ columns: { status: true, providerMessageId: true }, where: eq(deliveries.id, deliveryId) });
+  const acked = e.afterAck && current?.providerMessageId === e.afterAck.providerMessageId;
+  const status = e.status ?? (acked ? e.afterAck!.status : null);
+  const next = current && status ? nextStatus(current.status, status) : null;
+  if (!current || !next) return null;
+  const failing = next === "undelivered" || next === "failed" || next === "bounced";
+  const moved = await tx
+    .update(deliveries)
+    .set({
+      status: next,
+      updatedAt: now,
+      ...(next === "delivered" && { deliveredAt: e.occurredAt }),
+      ...(failing && e.error && { lastError: e.error }),
+    })
+    // Only from the status just read: a concurrent writer that got there first wins.
+    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, current.status)))
+    .returning({ id: deliveries.id });
+  return moved.length ? next : null;
 }
 
 /**

@@ -4,21 +4,36 @@ import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { type Appointment, appointments, type Channel, customers, inboundMessages, jobs } from "./schema.ts";
 
-/** Stores a reply; null when one with this provider id is stored already (a webhook retry). */
-export async function recordInbound(
-  db: Db,
-  m: { channel: Channel; fromAddress: string; toAddress: string | null; customerId: number | null; body: string; providerMessageId: string; receivedAt: Date },
-): Promise<number | null> {
-  const [row] = await db.insert(inboundMessages).values(m).onConflictDoNothing({ target: inboundMessages.providerMessageId }).returning({ id: inboundMessages.id });
-  return row?.id ?? null;
-}
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
-/** Notes what Pigeon did with a reply (confirmed, cancelled, stop, start, help, inbox). */
-export async function markInboundHandled(db: Db, id: number, handledAs: string, link: { customerId?: number | null; appointmentId?: number | null } = {}) {
-  await db
-    .update(inboundMessages)
-    .set({ handledAs, ...(link.customerId !== undefined && { customerId: link.customerId }), ...(link.appointmentId !== undefined && { appointmentId: link.appointmentId }) })
-    .where(eq(inboundMessages.id, id));
+export type InboundMessage = { channel: Channel; fromAddress: string; toAddress: string | null; customerId: number | null; body: string; providerMessageId: string; receivedAt: Date };
+
+/** How a reply was handled (confirmed, cancelled, stop, start, help, inbox) and what it was about. */
+export type Handled = { handledAs: string; link?: { customerId?: number | null; appointmentId?: number | null } };
+
+/**
+ * Stores a reply and does what it asks in one transaction: `act` runs inside it (every write
+ * on `tx`) and returns how the reply was handled, which is noted on the stored row. The row is
+ * what makes a provider's retry a duplicate, so it must never be kept without its effect: if
+ * anything fails, nothing is stored and the retry does it all again. Null when a reply with this
+ * provider id is stored already (a retry of one handled before); `act` does not run then.
+ */
+export async function handleInbound<T extends Handled>(db: Db, m: InboundMessage, act: (tx: Tx) => Promise<T>): Promise<(T & { id: number }) | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(inboundMessages).values(m).onConflictDoNothing({ target: inboundMessages.providerMessageId }).returning({ id: inboundMessages.id });
+    if (!row) return null;
+    const handled = await act(tx);
+    const link = handled.link ?? {};
+    await tx
+      .update(inboundMessages)
+      .set({
+        handledAs: handled.handledAs,
+        ...(link.customerId !== undefined && { customerId: link.customerId }),
+        ...(link.appointmentId !== undefined && { appointmentId: link.appointmentId }),
+      })
+      .where(eq(inboundMessages.id, row.id));
+    return { ...handled, id: row.id };
+  });
 }
 
 export type UpcomingAppointment = { appointment: Appointment; timeZone: string | null };
@@ -27,7 +42,7 @@ export type UpcomingAppointment = { appointment: Appointment; timeZone: string |
  * The earliest appointment of these customers that starts after `now` and has one of
  * `statuses`, with the time zone to speak of it in (the customer's, else the job's).
  */
-export async function nextAppointment(db: Db, customerIds: number[], now: Date, statuses: Appointment["status"][]): Promise<UpcomingAppointment | null> {
+export async function nextAppointment(db: Db | Tx, customerIds: number[], now: Date, statuses: Appointment["status"][]): Promise<UpcomingAppointment | null> {
   if (!customerIds.length) return null;
   const [row] = await db
     .select({ appointment: appointments, customerZone: customers.timeZone, jobZone: jobs.timeZone })
@@ -41,7 +56,7 @@ export async function nextAppointment(db: Db, customerIds: number[], now: Date, 
 }
 
 /** Moves an appointment from one of `from` to `to`; false when someone changed it meanwhile. */
-export async function setAppointmentStatus(db: Db, id: number, from: Appointment["status"][], to: Appointment["status"], now: Date): Promise<boolean> {
+export async function setAppointmentStatus(db: Db | Tx, id: number, from: Appointment["status"][], to: Appointment["status"], now: Date): Promise<boolean> {
   const rows = await db
     .update(appointments)
     .set({ status: to, updatedAt: now })

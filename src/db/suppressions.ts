@@ -6,9 +6,12 @@ import { inJson } from "./in-json.ts";
 import { type Channel, customers, type SUPPRESSION_REASONS, suppressions } from "./schema.ts";
 
 type Reason = (typeof SUPPRESSION_REASONS)[number];
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export type SuppressionInput = { channel: Channel; address: string; reason: Reason; source: string; customerId?: number | null; detail?: string };
 
 /** Suppresses an address on a channel; a second suppression of the same address is a no-op. */
-export async function suppress(db: Db, s: { channel: Channel; address: string; reason: Reason; source: string; customerId?: number | null; detail?: string }, now: Date) {
+export async function suppress(db: Db | Tx, s: SuppressionInput, now: Date) {
   const rows = await db
     .insert(suppressions)
     .values({ channel: s.channel, address: s.address, reason: s.reason, source: s.source, customerId: s.customerId ?? null, detail: s.detail ?? null, createdAt: now })
@@ -18,7 +21,7 @@ export async function suppress(db: Db, s: { channel: Channel; address: string; r
 }
 
 /** Clears the active suppression of an address (START, preferences page); true if there was one. */
-export async function resubscribe(db: Db, channel: Channel, address: string, source: string, now: Date) {
+export async function resubscribe(db: Db | Tx, channel: Channel, address: string, source: string, now: Date) {
   const rows = await db
     .update(suppressions)
     .set({ clearedAt: now, clearedSource: source })

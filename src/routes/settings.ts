@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { ApiKeysPage, StaffPage, StudioSettingsPage } from "../../views/settings.tsx";
 import type { Values } from "../../views/form.tsx";
-import { settingsFields } from "../core/settings.ts";
+import { publicUrlProblem, settingsFields } from "../core/settings.ts";
 import { email, fieldErrors, requiredText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import { createApiKey, createUser, findUserByEmail } from "../db/auth.ts";
@@ -61,17 +61,26 @@ async function keysPage(c: Ctx, extra: { newKey?: { name: string; key: string };
 export const settingsRoutes = new Hono<AppEnv>()
   .use(requireOwner())
   .get("/", async (c) => {
-    const { db } = c.get("deps");
+    const { db, config } = c.get("deps");
     const [settings, profiles] = await Promise.all([getSettings(db), listProfileNames(db)]);
     const saved = c.req.query("saved") === "1";
+    // A base saved while e-mail stayed in the dev outbox may have become unusable since Resend was turned on.
+    const problem = publicUrlProblem(settings.publicUrl, config);
     return c.html(
-      StudioSettingsPage({ user: c.get("user")!, csrf: c.get("csrfToken"), values: settingsValues(settings), errors: {}, profiles, flash: saved ? { kind: "ok", text: "Settings saved." } : null }),
+      StudioSettingsPage({
+        user: c.get("user")!,
+        csrf: c.get("csrfToken"),
+        values: settingsValues(settings),
+        errors: problem ? { public_url: problem } : {},
+        profiles,
+        flash: saved ? { kind: "ok", text: "Settings saved." } : null,
+      }),
     );
   })
   .post("/", async (c) => {
-    const { db, clock } = c.get("deps");
+    const { db, clock, config } = c.get("deps");
     const body = await c.req.parseBody();
-    const parsed = settingsFields.safeParse(body);
+    const parsed = settingsFields(config).safeParse(body);
     if (!parsed.success) {
       const profiles = await listProfileNames(db);
       return c.html(StudioSettingsPage({ user: c.get("user")!, csrf: c.get("csrfToken"), values: typedValues(body), errors: fieldErrors(parsed.error), profiles }), 422);

@@ -1,6 +1,9 @@
 // Provider webhooks (SPEC D7–D9, A2, A3): Resend's e-mail events, Twilio's status callbacks,
 // SMS replies and the TwiML of our calls. They sit outside the staff session and CSRF checks:
 // each request proves itself with its provider's signature, and one that cannot changes nothing.
+// The row that makes a retry a duplicate (the event, the stored reply) commits in one transaction
+// with everything the request changes, so a failure answers 5xx having changed nothing and the
+// provider's retry does it all again.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import twilio from "twilio";
@@ -8,7 +11,8 @@ import { z } from "zod";
 import { resendEvent, twilioEvent } from "../core/delivery-status.ts";
 import { classifyInboundSms } from "../core/sms-text.ts";
 import { deliveryById, deliveryByProviderId, recordProviderEvent } from "../db/delivery-status.ts";
-import { markInboundHandled, nextAppointment, recordInbound, setAppointmentStatus, type UpcomingAppointment } from "../db/inbound.ts";
+import type { Tx } from "../db/customers.ts";
+import { handleInbound, nextAppointment, setAppointmentStatus, type UpcomingAppointment } from "../db/inbound.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import { customersWithAddress, resubscribe, suppress } from "../db/suppressions.ts";
@@ -68,13 +72,12 @@ export const webhookRoutes = new Hono<AppEnv>()
     const occurredAt = validDate(event.created_at) ?? now;
     const detail = { provider: "resend", type: event.type, email_id: emailId, bounce: event.data?.bounce, failed: event.data?.failed, suppressed: event.data?.suppressed, click: event.data?.click };
     const eventId = c.req.header("svix-id")!;
-    const result = await recordProviderEvent(db, d.id, { providerEventId: eventId, type: mapped.event, status: mapped.status, detail, occurredAt, error: mapped.error }, now);
-    if (result.duplicate) return c.json({ ok: true, duplicate: true });
-
     const address = d.toAddress ?? event.data?.to?.[0]?.toLowerCase();
-    if (mapped.suppress && address) {
-      await suppress(db, { channel: "email", address, reason: mapped.suppress, source: `resend ${event.type}`, customerId: d.customerId, detail: mapped.error ?? `delivery ${d.id}` }, now);
-    }
+    const suppression = mapped.suppress && address
+      ? { channel: "email" as const, address, reason: mapped.suppress, source: `resend ${event.type}`, customerId: d.customerId, detail: mapped.error ?? `delivery ${d.id}` }
+      : undefined;
+    const result = await recordProviderEvent(db, d.id, { providerEventId: eventId, type: mapped.event, status: mapped.status, detail, occurredAt, error: mapped.error, suppress: suppression }, now);
+    if (result.duplicate) return c.json({ ok: true, duplicate: true });
     log("info", "webhook", { provider: "resend", type: event.type, delivery: d.id, status: result.status, suppressed: mapped.suppress ?? null });
     return c.json({ ok: true });
   })
@@ -102,6 +105,10 @@ export const webhookRoutes = new Hono<AppEnv>()
     const mapped = twilioEvent(kind, status, params.ErrorCode, params.ErrorMessage);
     const detail = { provider: "twilio", sid, status, error_code: params.ErrorCode, error: mapped.error, ...(beforeAck && { before_ack: true, implies: mapped.status }) };
     const occurredAt = validDate(params.Timestamp) ?? now;
+    const address = d.toAddress ?? params.To;
+    const suppression = mapped.suppress && address
+      ? { channel: "sms" as const, address, reason: mapped.suppress, source: `twilio error ${params.ErrorCode}`, customerId: d.customerId, detail: mapped.error }
+      : undefined;
     const result = await recordProviderEvent(db, d.id, {
         providerEventId: `${sid}:${status}`,
         type: mapped.event,
@@ -109,14 +116,10 @@ export const webhookRoutes = new Hono<AppEnv>()
         detail,
         occurredAt,
         error: mapped.error,
+        suppress: suppression,
         ...(beforeAck && { afterAck: { providerMessageId: sid, status: mapped.status } }),
       }, now);
     if (result.duplicate) return c.body(null, 204);
-
-    const address = d.toAddress ?? params.To;
-    if (mapped.suppress && address) {
-      await suppress(db, { channel: "sms", address, reason: mapped.suppress, source: `twilio error ${params.ErrorCode}`, customerId: d.customerId, detail: mapped.error }, now);
-    }
     log("info", "webhook", { provider: "twilio", sid, status, delivery: d.id, moved: result.status, error: mapped.error });
     return c.body(null, 204);
   })
@@ -130,19 +133,22 @@ export const webhookRoutes = new Hono<AppEnv>()
     const body = params.Body ?? "";
     const now = clock();
     const customerIds = (await customersWithAddress(db, "sms", from)).map((r) => r.id);
-    const id = await recordInbound(db, { channel: "sms", fromAddress: from, toAddress: params.To ?? null, customerId: customerIds[0] ?? null, body, providerMessageId: sid, receivedAt: now });
-    // A retry of a reply handled already: answering again would text the customer twice.
-    if (id === null) return twiml(c, new MessagingResponse());
-
-    const upcoming = await nextAppointment(db, customerIds, now, ["scheduled", "confirmed"]);
-    const awaiting = upcoming?.appointment.status === "scheduled" ? upcoming : await nextAppointment(db, customerIds, now, ["scheduled"]);
-    const word = replyWord(body);
     const settings = await getSettings(db);
-    const outcome = await actOnReply(c, replyIntent(word, { awaiting: !!awaiting, upcoming: !!upcoming }), { from, body, word, customerId: customerIds[0] ?? null, awaiting, upcoming, settings });
+    const word = replyWord(body);
+    const message = { channel: "sms" as const, fromAddress: from, toAddress: params.To ?? null, customerId: customerIds[0] ?? null, body, providerMessageId: sid, receivedAt: now };
+    const outcome = await handleInbound(db, message, async (tx) => {
+      const upcoming = await nextAppointment(tx, customerIds, now, ["scheduled", "confirmed"]);
+      const awaiting = upcoming?.appointment.status === "scheduled" ? upcoming : await nextAppointment(tx, customerIds, now, ["scheduled"]);
+      const intent = replyIntent(word, { awaiting: !!awaiting, upcoming: !!upcoming });
+      const done = await actOnReply(tx, now, intent, { from, body, word, customerId: customerIds[0] ?? null, awaiting, upcoming, settings });
+      const appointment = done.appointment?.appointment;
+      return { ...done, link: appointment ? { appointmentId: appointment.id, customerId: appointment.customerId } : undefined };
+    });
+    // A retry of a reply handled already: answering again would text the customer twice.
+    if (!outcome) return twiml(c, new MessagingResponse());
 
     const appointment = outcome.appointment?.appointment;
-    await markInboundHandled(db, id, outcome.handledAs, appointment ? { appointmentId: appointment.id, customerId: appointment.customerId } : {});
-    log("info", "sms reply", { inbound: id, handledAs: outcome.handledAs, customer: appointment?.customerId ?? customerIds[0] ?? null, appointment: appointment?.id ?? null });
+    log("info", "sms reply", { inbound: outcome.id, handledAs: outcome.handledAs, customer: appointment?.customerId ?? customerIds[0] ?? null, appointment: appointment?.id ?? null });
     const reply = new MessagingResponse();
     if (outcome.text) reply.message(outcome.text);
     return twiml(c, reply);
@@ -245,18 +251,19 @@ type ReplyContext = {
   settings: StudioSettings;
 };
 
-/** Does what a reply asks; returns how it was handled and the text to answer with, if any. */
-async function actOnReply(c: Ctx, intent: ReplyIntent, r: ReplyContext): Promise<{ handledAs: string; text?: string; appointment?: UpcomingAppointment }> {
-  const { db, clock } = c.get("deps");
-  const now = clock();
+/**
+ * Does what a reply asks, on the transaction that stores it; returns how it was handled and the
+ * text to answer with, if any.
+ */
+async function actOnReply(tx: Tx, now: Date, intent: ReplyIntent, r: ReplyContext): Promise<{ handledAs: string; text?: string; appointment?: UpcomingAppointment }> {
   const studio = r.settings.name;
   switch (intent) {
     case "stop":
       // Twilio answers STOP itself (Advanced Opt-Out); a second answer from us would be noise.
-      await suppress(db, { channel: "sms", address: r.from, reason: "stop_keyword", source: "STOP reply", customerId: r.customerId, detail: r.body.slice(0, 160) }, now);
+      await suppress(tx, { channel: "sms", address: r.from, reason: "stop_keyword", source: "STOP reply", customerId: r.customerId, detail: r.body.slice(0, 160) }, now);
       return { handledAs: "stop" };
     case "start": {
-      const cleared = await resubscribe(db, "sms", r.from, `${r.word} reply`, now);
+      const cleared = await resubscribe(tx, "sms", r.from, `${r.word} reply`, now);
       // A YES that re-subscribed nothing answers some question of ours: staff should read it.
       if (!cleared && r.word === "YES") return { handledAs: "inbox" };
       return { handledAs: "start", text: `${studio}: you will get our text messages again. Reply STOP to opt out.` };
@@ -268,12 +275,12 @@ async function actOnReply(c: Ctx, intent: ReplyIntent, r: ReplyContext): Promise
     }
     case "confirm": {
       const a = r.awaiting!;
-      if (!(await setAppointmentStatus(db, a.appointment.id, ["scheduled"], "confirmed", now))) return { handledAs: "inbox" };
+      if (!(await setAppointmentStatus(tx, a.appointment.id, ["scheduled"], "confirmed", now))) return { handledAs: "inbox" };
       return { handledAs: "confirmed", appointment: a, text: `Thank you! Your appointment on ${when(a, r.settings)} is confirmed. - ${studio}` };
     }
     case "cancel": {
       const a = r.upcoming!;
-      if (!(await setAppointmentStatus(db, a.appointment.id, ["scheduled", "confirmed"], "cancelled", now))) return { handledAs: "inbox" };
+      if (!(await setAppointmentStatus(tx, a.appointment.id, ["scheduled", "confirmed"], "cancelled", now))) return { handledAs: "inbox" };
       const phone = r.settings.phone.trim();
       return { handledAs: "cancelled", appointment: a, text: `Your appointment on ${when(a, r.settings)} is cancelled. ${phone ? `Call us at ${phone}` : "Reply here"} to book a new time. - ${studio}` };
     }

@@ -63,4 +63,24 @@ describe("POST /api/v1/customers", () => {
     expect(fieldsOf(await t.post("/customers", { external_id: "CUS-9" }))).toEqual({ first_name: "give at least a name, an e-mail address or a phone number" });
     expect(await rows(t.db, customers)).toBe(0);
   });
+
+  test("a locale or time zone the runtime cannot use is a 422 naming the field, inline customers too; good ones are stored canonical", async () => {
+    const t = await makeApiApp();
+    const bad = await t.post("/customers", { first_name: "Ann", locale: "en-abc", time_zone: "Nowhere/Special" });
+    expect(bad.status).toBe(422);
+    expect(fieldsOf(bad)).toEqual({ locale: "must be a language code like en or de-AT", time_zone: "must be an IANA time zone such as Europe/Berlin" });
+    expect(fieldsOf(await t.post("/customers", { first_name: "Ann", locale: 7, time_zone: ["UTC"] }))).toEqual({
+      locale: "must be a language code like en or de-AT",
+      time_zone: "must be an IANA time zone such as Europe/Berlin",
+    });
+    const inline = await t.post("/appointments", { customer: { external_id: "CUS-7", first_name: "Ann", locale: "en-abc", time_zone: "Mars/Olympus" }, starts_at: "2026-09-14T09:30:00Z" });
+    expect(fieldsOf(inline)).toEqual({ "customer.locale": "must be a language code like en or de-AT", "customer.time_zone": "must be an IANA time zone such as Europe/Berlin" });
+    expect(await rows(t.db, customers)).toBe(0);
+
+    const good = await t.post("/customers", { first_name: "Ann", locale: "de-at", time_zone: "europe/vienna" });
+    expect(good.status).toBe(201);
+    expect([good.body.locale, good.body.time_zone]).toEqual(["de-AT", "Europe/Vienna"]);
+    const [row] = await t.db.select().from(customers);
+    expect([row!.locale, row!.timeZone]).toEqual(["de-AT", "Europe/Vienna"]);
+  });
 });

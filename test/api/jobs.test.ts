@@ -80,6 +80,13 @@ describe("POST /api/v1/jobs", () => {
     expect(await rows(t.db, jobs)).toBe(0);
   });
 
+  test("a job's time zone is stored by its canonical name", async () => {
+    const t = await makeApiApp();
+    const res = await t.post("/jobs", { ...oak, time_zone: " america/chicago " });
+    expect(res.status).toBe(201);
+    expect(res.body.time_zone).toBe("America/Chicago");
+  });
+
   test("a profile is referenced by profile_id or profile_external_id; a missing one is a 422", async () => {
     const t = await makeApiApp();
     const [profile] = await t.db.insert(communicationProfiles).values({ name: "School standard", externalId: "P-1" }).returning();
