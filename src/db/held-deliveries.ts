@@ -3,8 +3,7 @@
 // integration decide: release (queued again, due from now) or cancel (skipped, with the reason).
 // Only a delivery still held is touched, and every decision lands in the audit log and on the
 // delivery's timeline.
-import { and, asc, count, eq, isNull, type SQL, sql } from "drizzle-orm";
-import { staggeredDueAt } from "../core/stagger.ts";
+import { and, count, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { inJson } from "./in-json.ts";
 import type { Delivery } from "./outbox.ts";
@@ -24,9 +23,6 @@ export type HeldSelection = {
 
 /** Who decided, for the audit log (user or API key) and, by name, for the timeline. */
 export type HeldActor = { userId?: number | null; apiKeyId?: number | null; name: string };
-
-const CHUNK = 5_000;
-const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
 
 function selecting(sel: HeldSelection): SQL {
   const where: SQL[] = [eq(deliveries.status, "held")];
@@ -75,7 +71,8 @@ export async function apiKeyName(db: Db, id: number): Promise<string> {
   return `API key “${row?.name ?? `#${id}`}”`;
 }
 
-type Decided = { id: number; dueAt?: number; was: string | null };
+/** Held deliveries decided per transaction: a large release never holds the write lock for more than a moment. */
+const PAGE = 5_000;
 
 /**
  * Releases the selected held deliveries: queued again, due from now — several staggered by the
@@ -83,48 +80,44 @@ type Decided = { id: number; dueAt?: number; was: string | null };
  * attempt of unknown outcome cleared: a release is a decision to send afresh. Returns the ids released.
  */
 export async function releaseHeld(db: Db, sel: HeldSelection, actor: HeldActor, now: Date, stagger: { batchSize: number; intervalSeconds: number }) {
-  return decide(db, sel, actor, now, "released", (rows) =>
-    rows.map((r, i) => ({ ...r, dueAt: staggeredDueAt(now, i, stagger).getTime() })),
-  );
+  const at = now.getTime();
+  // staggeredDueAt's arithmetic, in SQL: the n-th released is due after floor(n / batch) intervals
+  // (the cast, because the driver binds numbers as reals and the division would not be whole).
+  return decide(db, sel, actor, now, "released", (n) => sql`status = 'queued',
+    due_at = ${at} + cast((${n}) / ${Math.max(1, stagger.batchSize)} as integer) * ${stagger.intervalSeconds * 1000},
+    waiting_reason = null, attempt_started_at = null, attempt_group = null, lease_owner = null, lease_expires_at = null, updated_at = ${at}`);
 }
 
 /** Cancels the selected held deliveries: skipped as "cancelled by staff", never sent. Returns the ids cancelled. */
 export async function cancelHeld(db: Db, sel: HeldSelection, actor: HeldActor, now: Date) {
-  return decide(db, sel, actor, now, "cancelled", (rows) => rows);
+  const at = now.getTime();
+  return decide(db, sel, actor, now, "cancelled", () => sql`status = 'skipped', skip_reason = 'cancelled_by_staff', waiting_reason = null, lease_owner = null, lease_expires_at = null, updated_at = ${at}`);
 }
 
 /**
- * One transaction: reads what is held now, changes only rows still held (the guard is repeated in
- * the update, so nothing that moved on is touched), and records the decision per delivery.
+ * Decides a page of held deliveries per transaction, in the order they were due, until none is
+ * left; each gets its timeline entry and audit row in the same transaction. `set` is given each
+ * row's place among all decided (for a stagger that runs on across pages) as SQL.
  */
-async function decide(db: Db, sel: HeldSelection, actor: HeldActor, now: Date, action: "released" | "cancelled", plan: (rows: Decided[]) => Decided[]): Promise<number[]> {
-  return db.transaction(async (tx) => {
-    const held = await tx
-      .select({ id: deliveries.id, was: deliveries.waitingReason })
-      .from(deliveries)
-      .where(selecting(sel))
-      .orderBy(asc(deliveries.dueAt), asc(deliveries.id));
-    const done: number[] = [];
-    const at = now.getTime();
-    for (const part of chunks(plan(held))) {
-      const rows = JSON.stringify(part.map((r) => [r.id, r.dueAt ?? null, r.was]));
-      const changed =
-        action === "released"
-          ? await tx.all<{ id: number }>(sql`update deliveries set status = 'queued', due_at = j.value ->> 1, waiting_reason = null,
-                attempt_started_at = null, attempt_group = null, lease_owner = null, lease_expires_at = null, updated_at = ${at}
-              from json_each(${rows}) j where deliveries.id = j.value ->> 0 and deliveries.status = 'held' returning deliveries.id as id`)
-          : await tx.all<{ id: number }>(sql`update deliveries set status = 'skipped', skip_reason = 'cancelled_by_staff', waiting_reason = null,
-                lease_owner = null, lease_expires_at = null, updated_at = ${at}
-              from json_each(${rows}) j where deliveries.id = j.value ->> 0 and deliveries.status = 'held' returning deliveries.id as id`);
-      const ids = JSON.stringify(changed.map((c) => c.id));
-      // The timeline says who decided and why it had been held; the audit log keeps the actor's ids.
+async function decide(db: Db, sel: HeldSelection, actor: HeldActor, now: Date, action: "released" | "cancelled", set: (place: SQL) => SQL): Promise<number[]> {
+  const at = now.getTime();
+  const done: number[] = [];
+  for (;;) {
+    const ids = await db.transaction(async (tx) => {
+      const page = (await tx.select({ id: deliveries.id }).from(deliveries).where(selecting(sel)).orderBy(deliveries.dueAt, deliveries.id).limit(PAGE)).map((r) => r.id);
+      if (!page.length) return [];
+      const list = JSON.stringify(page);
+      // The timeline says who decided and why it had been held (the update clears that reason);
+      // the audit log keeps the actor's ids.
       await tx.run(sql`insert into delivery_events (delivery_id, type, detail, occurred_at)
-        select j.value ->> 0, ${`${action}_by_staff`}, json_object('by', ${actor.name}, 'was', j.value ->> 2), ${at}
-        from json_each(${rows}) j where j.value ->> 0 in (select value from json_each(${ids}))`);
+        select id, ${`${action}_by_staff`}, json_object('by', ${actor.name}, 'was', waiting_reason), ${at} from deliveries where ${inJson(deliveries.id, page)}`);
       await tx.run(sql`insert into audit_log (actor_user_id, actor_api_key_id, action, entity_type, entity_id, created_at)
-        select ${actor.userId ?? null}, ${actor.apiKeyId ?? null}, ${action}, 'delivery', value, ${at} from json_each(${ids})`);
-      done.push(...changed.map((c) => c.id));
-    }
-    return done;
-  });
+        select ${actor.userId ?? null}, ${actor.apiKeyId ?? null}, ${action}, 'delivery', value, ${at} from json_each(${list})`);
+      // `+status` keeps SQLite driving the update from the page's ids rather than from the status index.
+      await tx.run(sql`update deliveries set ${set(sql`j.key + ${done.length}`)} from json_each(${list}) j where deliveries.id = j.value and +deliveries.status = 'held'`);
+      return page;
+    });
+    done.push(...ids);
+    if (ids.length < PAGE) return done.sort((a, b) => a - b);
+  }
 }
