@@ -8,10 +8,12 @@ import type { Delivery } from "../src/db/outbox.ts";
 import type { DeliveryDetail, DevOutboxRow, OutboxRow } from "../src/db/outbox-list.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
 import { CHANNELS, type Channel, type User } from "../src/db/schema.ts";
+import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { withParams } from "./pager.tsx";
 
 type Common = { user: User; csrf: string };
+type Flash = { kind: "ok" | "bad" | "info"; text: string } | null;
 type Status = Delivery["status"];
 
 const DELIVERY_STATUS_ORDER: readonly Status[] = ["queued", "sending", "sent", "delivered", "undelivered", "failed", "bounced", "skipped", "held"];
@@ -141,11 +143,48 @@ const rowLink = (href: string) => ({
 
 export type OutboxQuery = { status?: string; channel?: string; source?: string; job?: number; message?: number; customer?: number; before?: number };
 
-export function OutboxResults(p: { rows: OutboxRow[]; nextBefore: number | null; query: OutboxQuery; customerName?: string | null }) {
+/** How many held deliveries the list's filters cover, when it is filtered to held ones. */
+export type HeldCount = { total: number; ofPausedMessages: number };
+
+/** The filters a bulk action on held deliveries carries: the list's, without status and cursor. */
+export type HeldFilters = Pick<OutboxQuery, "channel" | "source" | "job" | "message" | "customer">;
+
+const heldFilters = (q: OutboxQuery): HeldFilters => ({ channel: q.channel, source: q.source, job: q.job, message: q.message, customer: q.customer });
+const nHeld = (n: number) => `${n.toLocaleString("en-US")} held ${n === 1 ? "delivery" : "deliveries"}`;
+
+const PAUSED_WHY = "is the usual way: it sends all of the message's held deliveries, staggered, and lets the message finish";
+
+/** Above a list filtered to held deliveries: what is held and the bulk release and cancel actions. */
+const HeldBar: FC<{ held: HeldCount; query: OutboxQuery }> = ({ held, query }) => {
+  const f = heldFilters(query);
+  const n = held.total.toLocaleString("en-US");
+  return (
+    <article id="held-actions">
+      <p>
+        <strong>{nHeld(held.total)}</strong> {held.total === 1 ? "matches" : "match"} these filters. Pigeon will not send {held.total === 1 ? "it" : "them"} on its own: release{" "}
+        {held.total === 1 ? "it" : "them"} to send from now, or cancel.
+      </p>
+      {held.ofPausedMessages > 0 && (
+        <p class="muted">
+          {held.ofPausedMessages.toLocaleString("en-US")} of them belong to paused messages; for those, resuming the message {PAUSED_WHY}.
+        </p>
+      )}
+      <a role="button" href={withParams("/outbox/held/release", f)}>
+        Release all {n} held
+      </a>{" "}
+      <a role="button" class="secondary" href={withParams("/outbox/held/cancel", f)}>
+        Cancel all {n} held…
+      </a>
+    </article>
+  );
+};
+
+export function OutboxResults(p: { rows: OutboxRow[]; nextBefore: number | null; query: OutboxQuery; customerName?: string | null; held?: HeldCount | null }) {
   const { before, ...filters } = p.query;
   const filtered = Object.values(filters).some((v) => v !== undefined && v !== "");
   return (
     <div id="outbox-results">
+      {p.held && p.held.total > 0 && <HeldBar held={p.held} query={p.query} />}
       {p.rows.length === 0 ? (
         <div class="empty">
           {before ? (
@@ -240,10 +279,10 @@ export function OutboxResults(p: { rows: OutboxRow[]; nextBefore: number | null;
   );
 }
 
-export function OutboxPage(p: Common & Parameters<typeof OutboxResults>[0] & { jobs: JobChoice[] }) {
+export function OutboxPage(p: Common & Parameters<typeof OutboxResults>[0] & { jobs: JobChoice[]; flash?: Flash }) {
   const q = p.query;
   return (
-    <Page title="Outbox" user={p.user} csrf={p.csrf} section="outbox">
+    <Page title="Outbox" user={p.user} csrf={p.csrf} section="outbox" flash={p.flash}>
       <PageHead title="Outbox">
         <a role="button" class="secondary" href="/outbox/dev">
           Dev outbox
@@ -305,7 +344,63 @@ export function OutboxPage(p: Common & Parameters<typeof OutboxResults>[0] & { j
           Filter
         </button>
       </form>
-      <OutboxResults rows={p.rows} nextBefore={p.nextBefore} query={q} />
+      <OutboxResults rows={p.rows} nextBefore={p.nextBefore} query={q} held={p.held} />
+    </Page>
+  );
+}
+
+/** The bulk action's confirmation: how many held deliveries it touches and what it does to them. */
+export function HeldConfirmPage(
+  p: Common & { action: "release" | "cancel"; filters: HeldFilters; held: HeldCount; stagger: { batchSize: number; intervalSeconds: number }; flash?: Flash },
+) {
+  const n = p.held.total;
+  const release = p.action === "release";
+  const title = release ? `Release ${nHeld(n)}?` : `Cancel ${nHeld(n)}?`;
+  const back = withParams("/outbox", { status: "held", ...p.filters });
+  const described = Object.entries(p.filters)
+    .filter(([, v]) => v !== undefined && v !== "")
+    .map(([k, v]) => (k === "channel" ? CHANNEL_LABELS[v as Channel] : k === "source" ? SOURCE_LABELS[v as Delivery["sourceType"]] : `${k} #${v}`));
+  return (
+    <Page title={n ? title : "No held deliveries"} user={p.user} csrf={p.csrf} section="outbox" flash={p.flash}>
+      <p>
+        <a href={back}>← Held deliveries</a>
+      </p>
+      {n === 0 ? (
+        <>
+          <PageHead title="No held deliveries" />
+          <p>No held deliveries match these filters{described.length ? ` (${described.join(", ")})` : ""}: there is nothing to {p.action}.</p>
+        </>
+      ) : (
+        <>
+          <PageHead title={title} />
+          <p class="muted">{described.length ? `Held deliveries matching: ${described.join(", ")}.` : "Every held delivery, from every source."}</p>
+          {release ? (
+            <>
+              <p>
+                They go back into the queue and are sent from now on, staggered: {p.stagger.batchSize.toLocaleString("en-US")} every {p.stagger.intervalSeconds.toLocaleString("en-US")} seconds,
+                inside the sending window. Whatever held them no longer stops them.
+              </p>
+              <p>Where an earlier attempt's outcome was unknown, it is sent afresh: that recipient may get the message twice.</p>
+            </>
+          ) : (
+            <p>They will not be sent: each is recorded as skipped, “{SKIP_REASON_LABELS.cancelled_by_staff}”. This cannot be undone. A sending message with nothing else left to send then finishes.</p>
+          )}
+          {p.held.ofPausedMessages > 0 && (
+            <p>
+              {p.held.ofPausedMessages.toLocaleString("en-US")} of them belong to paused messages: resuming the message {PAUSED_WHY}.
+            </p>
+          )}
+          <form method="post" action={`/outbox/held/${p.action}`}>
+            <Csrf token={p.csrf} />
+            {Object.entries(p.filters).map(([k, v]) => (v === undefined || v === "" ? null : <input type="hidden" name={k} value={String(v)} />))}
+            <input type="hidden" name="expected" value={String(n)} />
+            <button type="submit" class={release ? undefined : "secondary"}>
+              {release ? `Release ${nHeld(n)}` : `Cancel ${nHeld(n)}`}
+            </button>{" "}
+            <a href={back}>Keep them held</a>
+          </form>
+        </>
+      )}
     </Page>
   );
 }
@@ -397,7 +492,31 @@ function NotSent({ d }: { d: Delivery }) {
   return null;
 }
 
-export function DeliveryPage(p: Common & { detail: DeliveryDetail; preview: { subject: string; html: string; text: string } | null }) {
+/** A held delivery's way out: release or cancel, with what each means for this one. */
+const HeldActions: FC<{ d: Delivery; csrf: string; messagePaused: boolean }> = ({ d, csrf, messagePaused }) => (
+  <section id="held-actions">
+    <h2>Held</h2>
+    <p>Pigeon will not send this on its own{d.waitingReason ? ` (${d.waitingReason})` : ""}. Release it to send it now, or cancel it.</p>
+    {messagePaused && d.messageId && (
+      <p>
+        Its message is paused: <a href={`/messages/${d.messageId}`}>resuming the message</a> {PAUSED_WHY}. Releasing here sends just this one.
+      </p>
+    )}
+    {d.attemptStartedAt && <p>An earlier attempt (started {second(d.attemptStartedAt)}) may have reached the recipient: a release sends it afresh, so it may arrive twice.</p>}
+    <form method="post" action={`/outbox/${d.id}/release`} class="inline-form">
+      <Csrf token={csrf} />
+      <button type="submit">Release: send it now</button>
+    </form>{" "}
+    <form method="post" action={`/outbox/${d.id}/cancel`} class="inline-form" data-confirm="Cancel this delivery? It will not be sent; it is recorded as skipped, cancelled by staff.">
+      <Csrf token={csrf} />
+      <button type="submit" class="secondary">
+        Cancel: do not send
+      </button>
+    </form>
+  </section>
+);
+
+export function DeliveryPage(p: Common & { detail: DeliveryDetail; preview: { subject: string; html: string; text: string } | null; messagePaused?: boolean; flash?: Flash }) {
   const row = p.detail;
   const d = row.delivery;
   const r = deliveryReason(d);
@@ -410,7 +529,7 @@ export function DeliveryPage(p: Common & { detail: DeliveryDetail; preview: { su
       </>
     );
   return (
-    <Page title={`Delivery #${d.id}`} user={p.user} csrf={p.csrf} section="outbox">
+    <Page title={`Delivery #${d.id}`} user={p.user} csrf={p.csrf} section="outbox" flash={p.flash}>
       <p>
         <a href="/outbox">← Outbox</a>
       </p>
@@ -469,6 +588,8 @@ export function DeliveryPage(p: Common & { detail: DeliveryDetail; preview: { su
           </dl>
         </div>
       </article>
+
+      {d.status === "held" && <HeldActions d={d} csrf={p.csrf} messagePaused={!!p.messagePaused} />}
 
       <section id="timeline">
         <h2>Timeline</h2>

@@ -68,8 +68,8 @@ export function StudioSettingsPage(p: Common & { values: Values; errors: FieldEr
           <div class="grid-2">
             <Field name="time_zone" label="Default time zone" values={v} errors={e} placeholder="America/Chicago" />
             <Field name="send_window_start" label="Sending window opens" type="time" values={v} errors={e} />
-            <Field name="send_window_end" label="Sending window closes" type="time" values={v} errors={e} />
-            <Field name="stagger_batch_size" label="Batch size" type="number" values={v} errors={e} hint="Messages per batch in large sends." />
+            <Field name="send_window_end" label="Sending window closes" type="time" values={v} errors={e} hint="Deliveries waiting for the window follow a new one as soon as it is saved." />
+            <Field name="stagger_batch_size" label="Batch size" type="number" values={v} errors={e} hint="Messages per batch in large sends. A change spreads sends already planned again from now." />
             <Field name="stagger_interval_seconds" label="Seconds between batches" type="number" values={v} errors={e} />
             <Field name="overdue_hold_minutes" label="Hold overdue work after (minutes)" type="number" values={v} errors={e} hint="After an outage, work this late waits for review." />
             <Field name="late_grace_hours" label="Late notification grace (hours)" type="number" values={v} errors={e} />

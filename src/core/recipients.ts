@@ -2,8 +2,8 @@
 // so the outbox can record a reason for every recipient it will not send to.
 import { type Channel, SUPPRESSION_REASONS } from "../db/schema.ts";
 
-/** Why a recipient is not sent to: every suppression reason, plus what the audience rules find. */
-export const SKIP_REASONS = ["no_address", "no_consent", ...SUPPRESSION_REASONS, "duplicate_address", "cancelled", "sms_sent_instead"] as const;
+/** Why a recipient is not sent to: every suppression reason, what the audience rules find, and staff decisions. */
+export const SKIP_REASONS = ["no_address", "no_consent", ...SUPPRESSION_REASONS, "duplicate_address", "cancelled", "sms_sent_instead", "cancelled_by_staff"] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export const SKIP_REASON_LABELS: Record<SkipReason, string> = {
@@ -18,6 +18,7 @@ export const SKIP_REASON_LABELS: Record<SkipReason, string> = {
   duplicate_address: "Same address as another recipient",
   cancelled: "The message was cancelled before it was sent",
   sms_sent_instead: "Got the SMS instead (calls only where SMS cannot go)",
+  cancelled_by_staff: "Cancelled by staff",
 };
 
 export type Candidate = {

@@ -1,28 +1,126 @@
-// Staff pages for the outbox (SPEC A4, D1, D7): every delivery with live filters, one delivery
-// with its timeline and the message as sent, and the dev outbox.
+// Staff pages for the outbox (SPEC A4, D1, D6, D7): every delivery with live filters, one delivery
+// with its timeline and the message as sent, the dev outbox, and the release or cancel of held
+// deliveries, one at a time or all a filtered list shows.
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import { DeliveryPage, DevOutboxEntryPage, DevOutboxPage, OutboxPage, OutboxResults, type OutboxQuery } from "../../views/outbox.tsx";
+import {
+  DeliveryPage,
+  DevOutboxEntryPage,
+  DevOutboxPage,
+  type HeldFilters,
+  HeldConfirmPage,
+  OutboxPage,
+  OutboxResults,
+  type OutboxQuery,
+} from "../../views/outbox.tsx";
+import { withParams } from "../../views/pager.tsx";
+import { fieldErrors } from "../core/validation.ts";
 import { getCustomer } from "../db/customers.ts";
+import { cancelHeld, countHeld, type HeldSelection, releaseHeld } from "../db/held-deliveries.ts";
 import { jobChoices } from "../db/jobs.ts";
+import { getMessage } from "../db/messages.ts";
 import { getDeliveryDetail, getDevOutboxEntry, listDevOutbox, listOutbox, parseDevCursor } from "../db/outbox-list.ts";
 import { CHANNELS, type Channel, DELIVERY_STATUSES } from "../db/schema.ts";
+import { getSettings } from "../db/settings.ts";
 import { renderDeliveryEmail } from "../dispatch/compose.ts";
-import { type AppEnv, isPartial } from "../http/env.ts";
+import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const optionalId = id.optional().catch(undefined);
+const SOURCES = ["notification", "message", "test"] as const;
 
 const listQuery = z.object({
   status: z.enum(DELIVERY_STATUSES).optional().catch(undefined),
   channel: z.enum(CHANNELS).optional().catch(undefined),
-  source: z.enum(["notification", "message", "test"]).optional().catch(undefined),
+  source: z.enum(SOURCES).optional().catch(undefined),
   job: optionalId,
   message: optionalId,
   customer: optionalId,
   before: optionalId,
 });
+
+// A bulk action's filters are read strictly: one ignored as nonsense would widen what it touches.
+const blank = (v: unknown) => (v === "" ? undefined : v);
+const heldFilters = z.object({
+  channel: z.preprocess(blank, z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` }).optional()),
+  source: z.preprocess(blank, z.enum(SOURCES, { error: `must be one of ${SOURCES.join(", ")}` }).optional()),
+  job: z.preprocess(blank, id.optional()),
+  message: z.preprocess(blank, id.optional()),
+  customer: z.preprocess(blank, id.optional()),
+});
+const expected = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const bulkAction = z.enum(["release", "cancel"]);
+
+function parseHeldFilters(input: Record<string, unknown>): HeldFilters {
+  const parsed = heldFilters.safeParse(input);
+  if (!parsed.success) {
+    const problems = Object.entries(fieldErrors(parsed.error)).map(([k, v]) => `${k} ${v}`);
+    throw new HTTPException(422, { message: `These filters are not valid (${problems.join("; ")}); nothing was changed.` });
+  }
+  return parsed.data;
+}
+
+const selection = (f: HeldFilters): HeldSelection => ({
+  channel: f.channel as Channel | undefined,
+  source: f.source as HeldSelection["source"],
+  jobId: f.job,
+  messageId: f.message,
+  customerId: f.customer,
+});
+
+const actorOf = (c: Ctx) => ({ userId: c.get("user")!.id, name: c.get("user")!.name });
+const plural = (n: number) => `${n.toLocaleString("en-US")} held ${n === 1 ? "delivery" : "deliveries"}`;
+
+/** The list's note after a bulk action (`released=N`, `cancelled=N`). */
+function listFlash(c: Ctx) {
+  const released = optionalId.parse(c.req.query("released"));
+  const cancelled = optionalId.parse(c.req.query("cancelled"));
+  if (released) return { kind: "ok" as const, text: `Released ${plural(released)}: queued again, going out from now, staggered.` };
+  if (cancelled) return { kind: "ok" as const, text: `Cancelled ${plural(cancelled)}: they will not be sent.` };
+  return null;
+}
+
+async function deliveryPage(c: Ctx, deliveryId: number, flash: { kind: "ok" | "bad" | "info"; text: string } | null = null, status: 200 | 409 = 200) {
+  const deps = c.get("deps");
+  const detail = await getDeliveryDetail(deps.db, deliveryId);
+  if (!detail) throw new HTTPException(404, { message: "There is no such delivery." });
+  const d = detail.delivery;
+  // With a real provider (or before sending) the dev outbox has no copy: compose it again to show it.
+  let preview: { subject: string; html: string; text: string } | null = null;
+  if (!detail.devCopy && d.channel === "email" && d.status !== "skipped") {
+    try {
+      preview = await renderDeliveryEmail(deps, d);
+    } catch (err) {
+      deps.log("warn", "could not compose a delivery preview", { delivery: d.id, error: String(err) });
+    }
+  }
+  const messagePaused = d.status === "held" && d.messageId ? (await getMessage(deps.db, d.messageId))?.status === "paused" : false;
+  return c.html(DeliveryPage({ user: c.get("user")!, csrf: c.get("csrfToken"), detail, preview, messagePaused, flash }), status);
+}
+
+/** Releases or cancels one held delivery; one that moved on meanwhile is left alone, and the page says so. */
+async function decideOne(c: Ctx, action: "release" | "cancel") {
+  const { db, clock } = c.get("deps");
+  const deliveryId = id.safeParse(c.req.param("id"));
+  if (!deliveryId.success) throw new HTTPException(404, { message: "There is no such delivery." });
+  const sel = { ids: [deliveryId.data] };
+  const done =
+    action === "release"
+      ? await releaseHeld(db, sel, actorOf(c), clock(), await stagger(c))
+      : await cancelHeld(db, sel, actorOf(c), clock());
+  const past = action === "release" ? "released" : "cancelled";
+  if (done.length) return c.redirect(`/outbox/${deliveryId.data}?done=${past}`, 303);
+  const detail = await getDeliveryDetail(db, deliveryId.data);
+  if (!detail) throw new HTTPException(404, { message: "There is no such delivery." });
+  const now = detail.delivery.status;
+  return deliveryPage(c, deliveryId.data, { kind: "bad", text: `This delivery is no longer held (it is ${now} now), so it was not ${past}. Nothing was changed.` }, 409);
+}
+
+async function stagger(c: Ctx) {
+  const s = await getSettings(c.get("deps").db);
+  return { batchSize: s.staggerBatchSize, intervalSeconds: s.staggerIntervalSeconds };
+}
 
 export const outboxRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -30,10 +128,40 @@ export const outboxRoutes = new Hono<AppEnv>()
     const q = listQuery.parse(c.req.query());
     const { rows, nextBefore } = await listOutbox(db, { status: q.status, channel: q.channel, source: q.source, jobId: q.job, messageId: q.message, customerId: q.customer, before: q.before });
     const query: OutboxQuery = q;
-    if (isPartial(c)) return c.html(OutboxResults({ rows, nextBefore, query }));
+    const held = q.status === "held" ? await countHeld(db, selection(q)) : null;
+    if (isPartial(c)) return c.html(OutboxResults({ rows, nextBefore, query, held }));
     const [jobs, customer] = await Promise.all([jobChoices(db, [q.job]), q.customer ? getCustomer(db, q.customer) : undefined]);
     const customerName = customer ? `${customer.firstName} ${customer.lastName}`.trim() : null;
-    return c.html(OutboxPage({ user: c.get("user")!, csrf: c.get("csrfToken"), rows, nextBefore, query, jobs, customerName }));
+    return c.html(OutboxPage({ user: c.get("user")!, csrf: c.get("csrfToken"), rows, nextBefore, query, jobs, customerName, held, flash: listFlash(c) }));
+  })
+  // Bulk release or cancel: a confirmation page stating the count, then the POST it carries.
+  .get("/held/:action", async (c) => {
+    const action = bulkAction.safeParse(c.req.param("action"));
+    if (!action.success) throw new HTTPException(404, { message: "Held deliveries can be released or cancelled, nothing else." });
+    const filters = parseHeldFilters(c.req.query());
+    const held = await countHeld(c.get("deps").db, selection(filters));
+    return c.html(HeldConfirmPage({ user: c.get("user")!, csrf: c.get("csrfToken"), action: action.data, filters, held, stagger: await stagger(c) }));
+  })
+  .post("/held/:action", async (c) => {
+    const { db, clock } = c.get("deps");
+    const action = bulkAction.safeParse(c.req.param("action"));
+    if (!action.success) throw new HTTPException(404, { message: "Held deliveries can be released or cancelled, nothing else." });
+    const body = await c.req.parseBody();
+    const filters = parseHeldFilters(body);
+    const sel = selection(filters);
+    const confirmed = expected.safeParse(body.expected);
+    if (!confirmed.success) throw new HTTPException(422, { message: "Confirm how many deliveries this is about first, on the confirmation page; nothing was changed." });
+    const [held, s] = await Promise.all([countHeld(db, sel), stagger(c)]);
+    // The count changed since the confirmation (released, cancelled, resumed or newly held): confirm again.
+    const confirmAgain = (text: string) =>
+      c.html(HeldConfirmPage({ user: c.get("user")!, csrf: c.get("csrfToken"), action: action.data, filters, held, stagger: s, flash: { kind: "bad", text } }), 409);
+    if (held.total === 0) return confirmAgain("No held deliveries match any more: they were released, cancelled or resumed meanwhile. Nothing was changed.");
+    if (held.total !== confirmed.data) {
+      return confirmAgain(`You confirmed ${plural(confirmed.data)}, but ${held.total.toLocaleString("en-US")} match now. Nothing was changed: check the number and confirm again.`);
+    }
+    const done = action.data === "release" ? await releaseHeld(db, sel, actorOf(c), clock(), s) : await cancelHeld(db, sel, actorOf(c), clock());
+    const word = action.data === "release" ? "released" : "cancelled";
+    return c.redirect(withParams("/outbox", { status: "held", ...filters, [word]: done.length }), 303);
   })
   .get("/dev", async (c) => {
     const { db, providers } = c.get("deps");
@@ -50,19 +178,16 @@ export const outboxRoutes = new Hono<AppEnv>()
     return c.html(DevOutboxEntryPage({ user: c.get("user")!, csrf: c.get("csrfToken"), ...row }));
   })
   .get("/:id", async (c) => {
-    const deps = c.get("deps");
     const deliveryId = id.safeParse(c.req.param("id"));
-    const detail = deliveryId.success ? await getDeliveryDetail(deps.db, deliveryId.data) : null;
-    if (!detail) throw new HTTPException(404, { message: "There is no such delivery." });
-    const d = detail.delivery;
-    // With a real provider (or before sending) the dev outbox has no copy: compose it again to show it.
-    let preview: { subject: string; html: string; text: string } | null = null;
-    if (!detail.devCopy && d.channel === "email" && d.status !== "skipped") {
-      try {
-        preview = await renderDeliveryEmail(deps, d);
-      } catch (err) {
-        deps.log("warn", "could not compose a delivery preview", { delivery: d.id, error: String(err) });
-      }
-    }
-    return c.html(DeliveryPage({ user: c.get("user")!, csrf: c.get("csrfToken"), detail, preview }));
-  });
+    if (!deliveryId.success) throw new HTTPException(404, { message: "There is no such delivery." });
+    const done = c.req.query("done");
+    const flash =
+      done === "released"
+        ? { kind: "ok" as const, text: "Released: it is queued again and goes out now (inside the sending window)." }
+        : done === "cancelled"
+          ? { kind: "ok" as const, text: "Cancelled: it will not be sent." }
+          : null;
+    return deliveryPage(c, deliveryId.data, flash);
+  })
+  .post("/:id/release", (c) => decideOne(c, "release"))
+  .post("/:id/cancel", (c) => decideOne(c, "cancel"));

@@ -7,6 +7,8 @@ import { publicUrlProblem, settingsFields } from "../core/settings.ts";
 import { email, fieldErrors, requiredText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import { createApiKey, createUser, findUserByEmail } from "../db/auth.ts";
+import type { Db } from "../db/client.ts";
+import { type Replanned, replanForSendingPolicy } from "../db/delivery-replan.ts";
 import { listProfileNames } from "../db/profiles.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { getSettings, updateSettings } from "../db/settings.ts";
@@ -41,6 +43,20 @@ function settingsValues(s: StudioSettings): Values {
 }
 
 
+const nf = (n: number) => n.toLocaleString("en-US");
+const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).catch(0);
+
+/** "Settings saved.", and what the save re-planned: staff see that queued work follows the new policy. */
+function savedFlash(replanned: Replanned, s: StudioSettings): string {
+  const n = replanned.windowWaits + replanned.restaggered;
+  if (!n) return "Settings saved.";
+  const parts = [
+    replanned.windowWaits && `${nf(replanned.windowWaits)} waiting for the sending window ${replanned.windowWaits === 1 ? "is" : "are"} due now and follow${replanned.windowWaits === 1 ? "s" : ""} the new window (${s.sendWindowStart}–${s.sendWindowEnd})`,
+    replanned.restaggered && `${nf(replanned.restaggered)} staggered ${replanned.restaggered === 1 ? "one is" : "ones are"} spread again from now, ${nf(s.staggerBatchSize)} every ${nf(s.staggerIntervalSeconds)} s`,
+  ].filter(Boolean);
+  return `Settings saved. ${nf(n)} waiting ${n === 1 ? "delivery" : "deliveries"} re-planned: ${parts.join("; ")}.`;
+}
+
 const staffSchema = z.object({ name: requiredText(120, "Name"), email: z.preprocess((v) => v ?? "", email), password: passwordSchema });
 const keyName = requiredText(100, "A name for the key");
 
@@ -66,6 +82,7 @@ export const settingsRoutes = new Hono<AppEnv>()
     const saved = c.req.query("saved") === "1";
     // A base saved while e-mail stayed in the dev outbox may have become unusable since Resend was turned on.
     const problem = publicUrlProblem(settings.publicUrl, config);
+    const replanned = { windowWaits: count.parse(c.req.query("window")), restaggered: count.parse(c.req.query("restaggered")) };
     return c.html(
       StudioSettingsPage({
         user: c.get("user")!,
@@ -73,7 +90,7 @@ export const settingsRoutes = new Hono<AppEnv>()
         values: settingsValues(settings),
         errors: problem ? { public_url: problem } : {},
         profiles,
-        flash: saved ? { kind: "ok", text: "Settings saved." } : null,
+        flash: saved ? { kind: "ok", text: savedFlash(replanned, settings) } : null,
       }),
     );
   })
@@ -93,33 +110,42 @@ export const settingsRoutes = new Hono<AppEnv>()
         422,
       );
     }
-    await updateSettings(
-      db,
-      {
-        name: s.name,
-        postalAddress: s.postal_address ?? "",
-        phone: s.phone ?? "",
-        website: s.website ?? "",
-        brandColor: s.brand_color,
-        senderName: s.sender_name ?? "",
-        senderEmail: s.sender_email ?? "",
-        replyTo: s.reply_to ?? "",
-        smsFrom: s.sms_from ?? "",
-        timeZone: s.time_zone,
-        sendWindowStart: s.send_window_start,
-        sendWindowEnd: s.send_window_end,
-        staggerBatchSize: s.stagger_batch_size,
-        staggerIntervalSeconds: s.stagger_interval_seconds,
-        overdueHoldMinutes: s.overdue_hold_minutes,
-        lateGraceHours: s.late_grace_hours,
-        smsHelpReply: s.sms_help_reply ?? "",
-        publicUrl: (s.public_url ?? "").replace(/\/+$/, ""),
-        defaultProfileId: s.default_profile_id ?? null,
-      },
-      clock(),
-    );
-    await audit(db, { userId: c.get("user")!.id }, "updated", "studio_settings", 1);
-    return c.redirect("/settings?saved=1", 303);
+    const now = clock();
+    // The save and the re-plan of queued work commit together: no delivery is planned under a policy that no longer holds.
+    const replanned = await db.transaction(async (t) => {
+      const tx = t as unknown as Db;
+      const before = await getSettings(tx);
+      await updateSettings(
+        tx,
+        {
+          name: s.name,
+          postalAddress: s.postal_address ?? "",
+          phone: s.phone ?? "",
+          website: s.website ?? "",
+          brandColor: s.brand_color,
+          senderName: s.sender_name ?? "",
+          senderEmail: s.sender_email ?? "",
+          replyTo: s.reply_to ?? "",
+          smsFrom: s.sms_from ?? "",
+          timeZone: s.time_zone,
+          sendWindowStart: s.send_window_start,
+          sendWindowEnd: s.send_window_end,
+          staggerBatchSize: s.stagger_batch_size,
+          staggerIntervalSeconds: s.stagger_interval_seconds,
+          overdueHoldMinutes: s.overdue_hold_minutes,
+          lateGraceHours: s.late_grace_hours,
+          smsHelpReply: s.sms_help_reply ?? "",
+          publicUrl: (s.public_url ?? "").replace(/\/+$/, ""),
+          defaultProfileId: s.default_profile_id ?? null,
+        },
+        now,
+      );
+      const r = await replanForSendingPolicy(tx, before, await getSettings(tx), now);
+      await audit(tx, { userId: c.get("user")!.id }, "updated", "studio_settings", 1, r.windowWaits || r.restaggered ? { replanned: r } : undefined);
+      return r;
+    });
+    const counts = replanned.windowWaits || replanned.restaggered ? `&window=${replanned.windowWaits}&restaggered=${replanned.restaggered}` : "";
+    return c.redirect(`/settings?saved=1${counts}`, 303);
   })
   .get("/staff", async (c) => {
     const added = (await listUsers(c.get("deps").db)).find((u) => String(u.id) === c.req.query("added"));

@@ -1,13 +1,14 @@
 // The JSON API v1 (SPEC I1, I3): bearer keys instead of sessions, JSON in and out, one
 // sub-app per resource. Mounted at /api/v1 ahead of the staff UI.
 import { Hono } from "hono";
-import { deliveryApiRoutes, messageApiRoutes } from "./messages.ts";
+import { messageApiRoutes } from "./messages.ts";
 import { requireApiKey } from "../../http/api-auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { ApiError } from "../../http/errors.ts";
 import { albumRoutes } from "./albums.ts";
 import { appointmentRoutes } from "./appointments.ts";
 import { customerRoutes } from "./customers.ts";
+import { deliveryApiRoutes } from "./deliveries.ts";
 import { eventRoutes } from "./events.ts";
 import { limitBody } from "./input.ts";
 import { jobRoutes } from "./jobs.ts";

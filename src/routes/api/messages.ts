@@ -1,16 +1,12 @@
-// /api/v1/messages and /api/v1/deliveries (SPEC I3): one-time messages are created as drafts,
-// armed by an explicit send, and read back with their totals; deliveries are listed for
-// integrations that want to know who got what.
-import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+// /api/v1/messages (SPEC I3): one-time messages are created as drafts, armed by an explicit
+// send, and read back with their totals. Their deliveries are listed by deliveries.ts.
 import { Hono } from "hono";
-import { z } from "zod";
 import { activationProblem, messageInput } from "../../core/message-input.ts";
 import { audit } from "../../db/audit.ts";
 import { audienceSize } from "../../db/message-audience.ts";
 import { activateMessage, createMessage, getMessage, type Message, messageTotals } from "../../db/messages.ts";
 import { loadSnippets } from "../../db/recipient-rows.ts";
 import { getSettings } from "../../db/settings.ts";
-import { DELIVERY_STATUSES, deliveries } from "../../db/schema.ts";
 import type { AppEnv, Ctx } from "../../http/env.ts";
 import { ApiError } from "../../http/errors.ts";
 import { iso, jsonBody, parse, pathId } from "./input.ts";
@@ -67,41 +63,3 @@ export const messageApiRoutes = new Hono<AppEnv>()
     await audit(db, { apiKeyId: c.get("apiKeyId") }, "activated", "message", m.id, { recipients });
     return c.json(await messageJson(c, armed));
   });
-
-const deliveryQuery = z.object({
-  customer_id: z.coerce.number({ error: "must be an id" }).int().positive("must be an id").optional(),
-  message_id: z.coerce.number({ error: "must be an id" }).int().positive("must be an id").optional(),
-  status: z.enum(DELIVERY_STATUSES, { error: `must be one of ${DELIVERY_STATUSES.join(", ")}` }).optional(),
-  before: z.coerce.number({ error: "must be an id" }).int().positive().optional(),
-  limit: z.coerce.number({ error: "must be a number" }).int().min(1, "must be 1 to 500").max(500, "must be 1 to 500").default(100),
-});
-
-export const deliveryApiRoutes = new Hono<AppEnv>().get("/", async (c) => {
-  const q = parse(deliveryQuery, c.req.query());
-  const where: SQL[] = [];
-  if (q.customer_id) where.push(eq(deliveries.customerId, q.customer_id));
-  if (q.message_id) where.push(eq(deliveries.messageId, q.message_id));
-  if (q.status) where.push(eq(deliveries.status, q.status));
-  if (q.before) where.push(lt(deliveries.id, q.before));
-  const rows = await c.get("deps").db.select().from(deliveries).where(and(...where)).orderBy(desc(deliveries.id)).limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  return c.json({
-    data: page.map((d) => ({
-      id: d.id,
-      message_id: d.messageId,
-      notification_id: d.notificationId,
-      job_id: d.jobId,
-      customer_id: d.customerId,
-      channel: d.channel,
-      to: d.toAddress,
-      status: d.status,
-      skip_reason: d.skipReason,
-      error: d.lastError,
-      provider: d.provider,
-      provider_message_id: d.providerMessageId,
-      created_at: iso(d.createdAt),
-      sent_at: d.sentAt ? iso(d.sentAt) : null,
-    })),
-    next_before: rows.length > q.limit ? page.at(-1)!.id : null,
-  });
-});
