@@ -24,7 +24,7 @@ const NOTIFICATION = 1; // the built-in "photos online" e-mail
 async function afterOutage() {
   const t = await makeTestApp({ now: ten });
   const b = await signedInOwner(t);
-  await updateSettings(t.db, { postalAddress: "412 Orchard Lane", staggerBatchSize: 2, staggerIntervalSeconds: 60 }, ten);
+  await updateSettings(t.db, { postalAddress: "412 Orchard Lane", staggerBatchSize: 2, staggerIntervalSeconds: 60, emailRatePerSecond: 100 }, ten);
   const job = await createJob(t.db, { name: "Lincoln Elementary", type: "school" }, {}, "api", ten);
   const people = [];
   for (const [first, email] of [["Anna", "anna@x.test"], ["Ben", "ben@x.test"], ["Cleo", "cleo@x.test"]] as const) {

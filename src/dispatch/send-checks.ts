@@ -4,6 +4,7 @@
 import { eq } from "drizzle-orm";
 import { usableTimeZone } from "../core/intl.ts";
 import { nextSendableInstant } from "../core/send-window.ts";
+import { WINDOW_WAIT_REASON } from "../db/delivery-replan.ts";
 import { requeue } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { type Channel, phoneLookups } from "../db/schema.ts";
@@ -30,7 +31,7 @@ export async function outsideWindow(cx: SendContext, d: Delivery, rows: Recipien
   const timeZone = usableTimeZone(rows.customer?.timeZone, rows.job?.timeZone, s.timeZone);
   const opens = nextSendableInstant(now, { start: s.sendWindowStart, end: s.sendWindowEnd }, timeZone);
   if (opens.getTime() <= now.getTime()) return false;
-  await requeue(cx.deps.db, d.id, cx.owner, now, opens, { waiting: `waiting for the sending window (${s.sendWindowStart}–${s.sendWindowEnd} ${timeZone})`, notAnAttempt: true });
+  await requeue(cx.deps.db, d.id, cx.owner, now, opens, { waiting: `${WINDOW_WAIT_REASON} (${s.sendWindowStart}–${s.sendWindowEnd} ${timeZone})`, notAnAttempt: true });
   cx.result.waiting++;
   return true;
 }
