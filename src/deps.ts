@@ -28,6 +28,8 @@ export type Deps = {
 export type DepsInput = Pick<Deps, "db" | "config" | "clock" | "log"> & {
   /** Defaults to providersFromConfig: tests pass the dev outbox with their own line types. */
   providers?: Providers;
+  /** How long one provider request may take; the dispatcher counts on it (default 30 s). */
+  providerTimeoutMs?: number;
   dispatcher?: Partial<Omit<DispatcherOptions, "owner">> & { owner?: string };
 };
 
@@ -39,10 +41,10 @@ export function createDeps(input: DepsInput): Deps {
     clock: input.clock,
     log: input.log,
     health: { schedulerLastTickAt: null },
-    providers: input.providers ?? providersFromConfig(input.config, input.db, input.clock),
+    providers: input.providers ?? providersFromConfig(input.config, input.db, input.clock, { timeoutMs: input.providerTimeoutMs }),
   } as Omit<Deps, "dispatcher"> as Deps;
   // The dispatcher's name in leases: unique per process, readable in the outbox.
   const owner = input.dispatcher?.owner ?? `${hostname()}:${process.pid}:${randomToken(4)}`;
-  deps.dispatcher = createDispatcher(deps, deps.providers, { ...input.dispatcher, owner });
+  deps.dispatcher = createDispatcher(deps, deps.providers, { providerTimeoutMs: input.providerTimeoutMs, ...input.dispatcher, owner });
   return deps;
 }

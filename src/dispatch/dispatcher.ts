@@ -11,7 +11,7 @@ import { peekTokens } from "../db/rate-budget.ts";
 import { CHANNELS, type Channel, type StudioSettings, workerState } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import type { Deps } from "../deps.ts";
-import type { EmailProvider, LookupProvider, SmsProvider, VoiceProvider } from "../providers/types.ts";
+import { type EmailProvider, type LookupProvider, PROVIDER_TIMEOUT_MS, type SmsProvider, type VoiceProvider } from "../providers/types.ts";
 import { rateLimit } from "./pacing.ts";
 import { REPLAY_WINDOW_MS, sendEmails } from "./send-email.ts";
 import { reconcile, sendPhone } from "./send-phone.ts";
@@ -27,6 +27,8 @@ export type DispatcherOptions = {
   /** How long a claim lasts without a heartbeat; the heartbeat renews it every third of that. */
   leaseMs?: number;
   random?: () => number;
+  /** How long one provider request may take (the adapters' timeout); an attempt older than it is over. */
+  providerTimeoutMs?: number;
   /** Wake-up interval when idle. */
   idleMs?: number;
 };
@@ -73,7 +75,9 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
     }
   }
 
-  const context = (s: StudioSettings, result: TickResult): SendContext => ({ deps, providers, owner: opts.owner, leaseMs, random, settings: s, result, stopping: () => stopped });
+  // An attempt may be in flight until its request times out; a little margin for the clocks.
+  const inFlightMs = (opts.providerTimeoutMs ?? PROVIDER_TIMEOUT_MS) + 5_000;
+  const context = (s: StudioSettings, result: TickResult): SendContext => ({ deps, providers, owner: opts.owner, leaseMs, inFlightMs, random, settings: s, result, stopping: () => stopped });
 
   /**
    * A delivery claimed more often than the retry limit allows (its sender crashed on it each time,

@@ -2,14 +2,11 @@
 // attempt whose outcome is unknown is looked up at the provider before anything is sent again.
 import { ackSent, beginAttempt, failDelivery, requeue, skipClaimed } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
-import { PROVIDER_TIMEOUT_MS, ProviderError } from "../providers/types.ts";
+import { ProviderError } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
 import { pace, rateLimit } from "./pacing.ts";
 import { composeEach, lineTypeOf, outsideWindow, suppressedNow } from "./send-checks.ts";
 import { describeError, type SendContext, settle } from "./settle.ts";
-
-/** How long after an attempt began it may still be in flight: the provider timeout, and a margin. */
-const IN_FLIGHT_MS = PROVIDER_TIMEOUT_MS + 5_000;
 
 /** Asks the provider whether an attempt of unknown outcome went out; null when it did not. */
 async function findEarlier(cx: SendContext, channel: "sms" | "voice", d: Delivery) {
@@ -27,7 +24,7 @@ export async function reconcile(cx: SendContext, channel: "sms" | "voice", d: De
   const { db, clock, log } = cx.deps;
   // Its sender may be alive and still waiting on that very request (a lease that lapsed under a
   // stalled process): until the request's timeout has passed, "not found" proves nothing.
-  const settledBy = d.attemptStartedAt!.getTime() + IN_FLIGHT_MS;
+  const settledBy = d.attemptStartedAt!.getTime() + cx.inFlightMs;
   if (at.getTime() < settledBy) {
     if (await requeue(db, d.id, cx.owner, at, new Date(settledBy), { waiting: "checking whether an earlier attempt went out", notAnAttempt: true, outcomeUnknown: true })) cx.result.waiting++;
     return "unknown";

@@ -20,6 +20,8 @@ export type SendContext = {
   providers: Providers;
   owner: string;
   leaseMs: number;
+  /** How long after it began an attempt may still be in flight (the provider timeout and a margin). */
+  inFlightMs: number;
   random: () => number;
   settings: StudioSettings;
   result: TickResult;
