@@ -24,7 +24,7 @@ import { triggerOf } from "./plan.ts";
 
 /** Firings looked at per tick, so a backlog is worked off over several ticks, never in one long one. */
 export const FIRINGS_PER_TICK = 500;
-/** How long a tick holds a firing it took; a crashed tick's firing is taken again after it. */
+/** How long a tick holds the firings it took; a crashed tick's firings are taken again after it. */
 const LEASE_MS = 5 * 60_000;
 /** A firing that failed is tried again after these pauses, then given up. */
 const RETRY_AFTER_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
@@ -41,13 +41,13 @@ const zoneOf = (job: Job | null, s: StudioSettings) => job?.timeZone || s.timeZo
 export async function fireDue(c: FireContext): Promise<FireResult> {
   const { db } = c.deps;
   const result: FireResult = { fired: 0, missed: 0, queued: 0, failed: 0 };
-  const runs = await duePlanned(db, c.now, FIRINGS_PER_TICK);
-  if (!runs.length) return result;
+  const due = await duePlanned(db, c.now, FIRINGS_PER_TICK);
+  if (!due.length) return result;
+  const lease = new Date(c.now.getTime() + LEASE_MS);
+  const runs = await claimPlanned(db, due, c.now, lease);
   const loaded = await firingContext(db, runs);
   for (const run of runs) {
-    const lease = new Date(c.now.getTime() + LEASE_MS);
     try {
-      if (!(await claimPlanned(db, run, lease))) continue; // another tick has it
       const { outcome, queued } = await fireOne(c, loaded, run, lease);
       if (outcome === "fired") result.fired++;
       if (outcome === "missed") result.missed++;

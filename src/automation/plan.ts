@@ -11,7 +11,7 @@ import {
   customerTimeZones,
   eventsAfter,
   eventsOfTypeSince,
-  jobEventsSince,
+  jobsEventsSince,
   jobsWithDateBetween,
   type LiveNotification,
   planFirings,
@@ -28,10 +28,14 @@ import type { Deps } from "../deps.ts";
 const DAY = 86_400_000;
 /** Events read per tick: a tick's cost follows what is new, a backlog drains over a few ticks. */
 export const EVENTS_PER_TICK = 1_000;
-/** How far before the last tick changed rows are looked for: a write that began before the tick may commit after it. */
-const CHANGE_SLACK_MS = 60_000;
+/**
+ * How far before the last tick changed rows are looked for: a write stamps `updated_at` when it
+ * begins and may commit after a tick has looked (writes here take milliseconds; the slack also
+ * covers small clock differences between processes). Rows seen within it are remembered.
+ */
+const CHANGE_SLACK_MS = 10_000;
 /** Changed notifications and jobs re-planned per tick. */
-const CHANGES_PER_TICK = 200;
+const CHANGES_PER_TICK = 1_000;
 
 type Event = typeof events.$inferSelect;
 export type PlanContext = { deps: Deps; s: StudioSettings; now: Date; since: Date; live: LiveNotification[] };
@@ -152,21 +156,26 @@ export async function replanChanges(c: PlanContext, before: ChangesSeen | null):
     if (t > Math.min(at, now) - CHANGE_SLACK_MS) seen[key] = t;
   }
   const live = new Map(c.live.map((n) => [n.id, n]));
-  const longest = Math.max(0, ...c.live.map(reachOf));
-  for (const { id, key } of batch) {
-    if (key.startsWith("n")) {
-      const n = live.get(id);
-      const type = n && EVENT_TYPE[n.trigger];
-      if (n && type) {
-        const rows = await eventsOfTypeSince(db, n.profileId, type, new Date(c.since.getTime() - reachOf(n) - 2 * DAY));
-        await planFirings(db, await firingsOfEvents(c, db, rows, [n]), c.now);
-      }
-      await wakePlanned(db, { notificationId: id }, c.now);
-    } else {
-      const rows = await jobEventsSince(db, id, new Date(c.since.getTime() - longest - 2 * DAY));
-      await planFirings(db, await firingsOfEvents(c, db, rows, c.live), c.now);
-      await wakePlanned(db, { jobId: id }, c.now);
-    }
+  const notificationIds = batch.filter((r) => r.key.startsWith("n")).map((r) => r.id);
+  const jobIds = batch.filter((r) => r.key.startsWith("j")).map((r) => r.id);
+  const firings: PlannedFiring[] = [];
+  for (const n of notificationIds.map((id) => live.get(id))) {
+    const type = n && EVENT_TYPE[n.trigger];
+    if (!n || !type) continue;
+    const rows = await eventsOfTypeSince(db, n.profileId, type, new Date(c.since.getTime() - reachOf(n) - 2 * DAY));
+    firings.push(...(await firingsOfEvents(c, db, rows, [n])));
+  }
+  if (jobIds.length) {
+    const longest = Math.max(0, ...c.live.map(reachOf));
+    firings.push(...(await firingsOfEvents(c, db, await jobsEventsSince(db, jobIds, new Date(c.since.getTime() - longest - 2 * DAY)), c.live)));
+  }
+  // New plans, and the moments of those already planned recomputed by the next firing pass.
+  if (batch.length) {
+    await db.transaction(async (tx) => {
+      await planFirings(tx, firings, c.now);
+      if (notificationIds.length) await wakePlanned(tx, { notificationIds }, c.now);
+      if (jobIds.length) await wakePlanned(tx, { jobIds }, c.now);
+    });
   }
   return { at, seen };
 }

@@ -86,13 +86,13 @@ export async function eventsOfTypeSince(db: Db, profileId: number, type: (typeof
     .where(and(eq(events.type, type), gte(events.occurredAt, from), eq(jobs.profileId, profileId)));
 }
 
-/** One job's events since `from` (re-planning one job). */
-export async function jobEventsSince(db: Db, jobId: number, from: Date) {
+/** The events of these jobs since `from` (re-planning changed jobs). */
+export async function jobsEventsSince(db: Db | Tx, jobIds: number[], from: Date) {
   return db
     .select({ event: events, job: jobs })
     .from(events)
     .innerJoin(jobs, eq(jobs.id, events.jobId))
-    .where(and(eq(events.jobId, jobId), gte(events.occurredAt, from)));
+    .where(and(inJson(events.jobId, jobIds), gte(events.occurredAt, from)));
 }
 
 // ---------------------------------------------------------------- changes since the last tick
@@ -162,33 +162,37 @@ export async function planFirings(db: Db | Tx, rows: PlannedFiring[], now: Date)
   return created;
 }
 
-/** Brings planned, untried firings of a notification or job forward to `now`, so the next firing pass recomputes their moment. */
-export async function wakePlanned(db: Db, of: { notificationId: number } | { jobId: number }, now: Date) {
-  const which = "notificationId" in of ? eq(notificationRuns.notificationId, of.notificationId) : eq(notificationRuns.jobId, of.jobId);
+/** Brings planned, untried firings of these notifications or jobs forward to `now`, so the next firing pass recomputes their moment. */
+export async function wakePlanned(db: Db | Tx, of: { notificationIds: number[] } | { jobIds: number[] }, now: Date) {
+  const which = "notificationIds" in of ? inJson(notificationRuns.notificationId, of.notificationIds) : inJson(notificationRuns.jobId, of.jobIds);
   await db
     .update(notificationRuns)
     .set({ nextTryAt: now })
     .where(and(which, eq(notificationRuns.status, "planned"), eq(notificationRuns.attempts, 0), gt(notificationRuns.nextTryAt, now)));
 }
 
-/** Planned firings whose time to be looked at has come, oldest first. */
+/** The ids of up to `limit` planned firings whose time has come, oldest first (a read: an idle tick writes nothing). */
 export async function duePlanned(db: Db, now: Date, limit: number) {
-  return db
-    .select()
+  const rows = await db
+    .select({ id: notificationRuns.id })
     .from(notificationRuns)
     .where(and(eq(notificationRuns.status, "planned"), lte(notificationRuns.nextTryAt, now)))
     .orderBy(asc(notificationRuns.nextTryAt), asc(notificationRuns.id))
     .limit(limit);
+  return rows.map((r) => r.id);
 }
 
-/** Takes a planned firing for this tick until `leaseUntil`; false when another tick took it first. */
-export async function claimPlanned(db: Db, run: Run, leaseUntil: Date) {
+/**
+ * Takes these due planned firings for this tick until `leaseUntil`, in one statement; those
+ * another tick took in the meantime are not returned.
+ */
+export async function claimPlanned(db: Db, ids: number[], now: Date, leaseUntil: Date): Promise<Run[]> {
   const rows = await db
     .update(notificationRuns)
     .set({ nextTryAt: leaseUntil })
-    .where(and(eq(notificationRuns.id, run.id), eq(notificationRuns.status, "planned"), eq(notificationRuns.nextTryAt, run.nextTryAt!)))
-    .returning({ id: notificationRuns.id });
-  return rows.length === 1;
+    .where(and(inJson(notificationRuns.id, ids), eq(notificationRuns.status, "planned"), lte(notificationRuns.nextTryAt, now)))
+    .returning();
+  return rows.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
 }
 
 type Decision =

@@ -210,6 +210,8 @@ export const jobs = sqliteTable(
     index("jobs_shoot_date_idx").on(t.shootDate),
     index("jobs_coupon_deadline_idx").on(t.couponDeadline),
     index("jobs_shipping_deadline_idx").on(t.shippingDeadline),
+    // The automation re-plans jobs changed since its last tick (src/automation/plan.ts).
+    index("jobs_updated_idx").on(t.updatedAt),
     check("jobs_year_check", sql`${t.year} between 1900 and 2200`),
   ],
 );
