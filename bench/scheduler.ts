@@ -30,11 +30,12 @@ await db.insert(notifications).values([
 ]);
 const started = performance.now();
 const ms = t0.getTime();
-// Jobs' dates spread over the year ahead; none falls within the first days.
+// Jobs' dates spread over the year ahead; none falls within the first days. They were set up a
+// month ago, like the registrations: a tick re-plans jobs changed since the last one.
 await db.run(sql`insert into jobs (name, type, year, status, shoot_date, coupon_deadline, archive_date, profile_id, created_at, updated_at)
   select 'Job ' || value, 'school', 2026, 'selling',
     date('2026-03-20', '+' || (value % 300) || ' days'), date('2026-04-10', '+' || (value % 300) || ' days'), date('2026-06-01', '+' || (value % 300) || ' days'),
-    ${p}, ${ms}, ${ms} from generate_series(1, ${JOBS})`);
+    ${p}, ${ms - 30 * 86_400_000}, ${ms - 30 * 86_400_000} from generate_series(1, ${JOBS})`);
 await db.run(sql`insert into customers (first_name, email, consent_email, created_at, updated_at)
   select 'C' || value, 'c' || value || '@bench.test', 1, ${ms}, ${ms} from generate_series(1, ${CUSTOMERS})`);
 await db.run(sql`insert into registrations (job_id, customer_id, access_code, registered_at)

@@ -15,17 +15,21 @@ import {
   type LiveNotification,
   type Run,
   settleRun,
+  type Tx,
   unplan,
 } from "../db/automation.ts";
 import { enqueueDeliveries, loadCandidates } from "../db/outbox.ts";
+import type { Db } from "../db/client.ts";
 import type { Job, StudioSettings } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { triggerOf } from "./plan.ts";
 
 /** Firings looked at per tick, so a backlog is worked off over several ticks, never in one long one. */
-export const FIRINGS_PER_TICK = 500;
+export const FIRINGS_PER_TICK = 200;
 /** How long a tick holds the firings it took; a crashed tick's firings are taken again after it. */
 const LEASE_MS = 5 * 60_000;
+/** Firings written per transaction (see fireDue). */
+const FIRINGS_PER_COMMIT = 25;
 /** A firing that failed is tried again after these pauses, then given up. */
 const RETRY_AFTER_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
 export const MAX_ATTEMPTS = RETRY_AFTER_MS.length + 1;
@@ -37,7 +41,11 @@ type Outcome = "fired" | "missed" | "waiting" | "skipped" | "unplanned";
 
 const zoneOf = (job: Job | null, s: StudioSettings) => job?.timeZone || s.timeZone;
 
-/** Fires up to FIRINGS_PER_TICK due planned firings, each isolated from the others. */
+/**
+ * Fires up to FIRINGS_PER_TICK due planned firings, each isolated from the others. They are
+ * written FIRINGS_PER_COMMIT to a transaction, each inside its own savepoint: a firing that
+ * throws rolls back only itself, and the disk is synced once per group instead of twice per firing.
+ */
 export async function fireDue(c: FireContext): Promise<FireResult> {
   const { db } = c.deps;
   const result: FireResult = { fired: 0, missed: 0, queued: 0, failed: 0 };
@@ -46,23 +54,35 @@ export async function fireDue(c: FireContext): Promise<FireResult> {
   const lease = new Date(c.now.getTime() + LEASE_MS);
   const runs = await claimPlanned(db, due, c.now, lease);
   const loaded = await firingContext(db, runs);
-  for (const run of runs) {
+  for (let i = 0; i < runs.length; i += FIRINGS_PER_COMMIT) {
+    const group = runs.slice(i, i + FIRINGS_PER_COMMIT);
     try {
-      const { outcome, queued } = await fireOne(c, loaded, run, lease);
-      if (outcome === "fired") result.fired++;
-      if (outcome === "missed") result.missed++;
-      result.queued += queued;
+      const counted = await db.transaction(async (tx) => {
+        const r: FireResult = { fired: 0, missed: 0, queued: 0, failed: 0 };
+        for (const run of group) {
+          try {
+            const { outcome, queued } = await tx.transaction((sp) => fireOne(c, sp, loaded, run, lease));
+            if (outcome === "fired") r.fired++;
+            if (outcome === "missed") r.missed++;
+            r.queued += queued;
+          } catch (err) {
+            r.failed++;
+            await recordFailure(c, tx, run, lease, err);
+          }
+        }
+        return r;
+      });
+      for (const k of ["fired", "missed", "queued", "failed"] as const) result[k] += counted[k];
     } catch (err) {
-      result.failed++;
-      await recordFailure(c, run, lease, err).catch((e) => c.deps.log("error", "automation could not record a failed firing", { run: run.id, error: errorText(e) }));
+      // Nothing of this group was written; its firings are taken again when their lease ends.
+      c.deps.log("error", "automation could not write a group of firings", { runs: group.map((r) => r.id), error: errorText(err) });
     }
   }
   return result;
 }
 
 /** Decides one claimed firing. Throws when it cannot be decided; the caller records that. */
-async function fireOne(c: FireContext, loaded: Loaded, run: Run, lease: Date): Promise<{ outcome: Outcome; queued: number }> {
-  const { db } = c.deps;
+async function fireOne(c: FireContext, db: Tx, loaded: Loaded, run: Run, lease: Date): Promise<{ outcome: Outcome; queued: number }> {
   const { s, now } = c;
   const settle = async (d: Parameters<typeof settleRun>[3], outcome: Outcome, queued = 0) => ({ outcome: (await settleRun(db, run, lease, d, now)) ? outcome : ("waiting" as const), queued });
   const n = loaded.notifications.get(run.notificationId);
@@ -92,7 +112,7 @@ async function fireOne(c: FireContext, loaded: Loaded, run: Run, lease: Date): P
   const notLive = whyNotLive(n, job, s);
   if (notLive) return settle({ status: "skipped", dueAt: moment, reason: notLive }, "skipped");
   if (anchor.cancelled) return settle({ status: "skipped", dueAt: moment, reason: "the appointment was cancelled" }, "skipped");
-  const counts = await send(c, n, job, anchor.customerIds, anchor.appointmentId);
+  const counts = await send(c, db, n, job, anchor.customerIds, anchor.appointmentId);
   return settle(
     { status: counts.queued ? "sent" : "skipped", dueAt: moment, queued: counts.queued, skipped: counts.skipped, reason: counts.reason ?? null },
     "fired",
@@ -130,8 +150,9 @@ function whyNotLive(n: LiveNotification, job: Job | null, s: StudioSettings): st
 }
 
 /** Resolves the audience at `now` and writes the deliveries (queued or skipped with a reason). */
-async function send(c: FireContext, n: LiveNotification, job: Job | null, customerIds: number[] | "job", appointmentId: number | undefined) {
-  const { db } = c.deps;
+async function send(c: FireContext, tx: Tx, n: LiveNotification, job: Job | null, customerIds: number[] | "job", appointmentId: number | undefined) {
+  // The outbox's queries take a Db; inside this firing's savepoint they must run on it.
+  const db = tx as unknown as Db;
   const { s, now } = c;
   const info = TRIGGER_INFO[n.trigger];
   let ids: number[];
@@ -165,7 +186,7 @@ async function send(c: FireContext, n: LiveNotification, job: Job | null, custom
 }
 
 /** Logs a firing that threw with its ids and writes it on its run: tried again later, or given up. */
-async function recordFailure(c: FireContext, run: Run, lease: Date, err: unknown) {
+async function recordFailure(c: FireContext, db: Tx, run: Run, lease: Date, err: unknown) {
   const attempts = run.attempts + 1;
   const error = errorText(err);
   const gaveUp = attempts >= MAX_ATTEMPTS;
@@ -183,7 +204,7 @@ async function recordFailure(c: FireContext, run: Run, lease: Date, err: unknown
   const d = gaveUp
     ? ({ status: "failed", attempts, lastError: error, reason: `gave up after ${attempts} attempts` } as const)
     : ({ status: "planned", attempts, lastError: error, nextTryAt: new Date(c.now.getTime() + RETRY_AFTER_MS[attempts - 1]!) } as const);
-  await settleRun(c.deps.db, run, lease, d, c.now);
+  await settleRun(db, run, lease, d, c.now);
 }
 
 /** An error as one readable line: a driver error's own message rather than drizzle's query dump. */

@@ -200,7 +200,7 @@ type Decision =
   | { status: "planned"; dueAt?: Date; nextTryAt: Date; attempts?: number; lastError?: string | null };
 
 /** Writes what became of a claimed firing, only while this tick still holds it. */
-export async function settleRun(db: Db, run: Run, lease: Date, d: Decision, now: Date) {
+export async function settleRun(db: Db | Tx, run: Run, lease: Date, d: Decision, now: Date) {
   const rows = await db
     .update(notificationRuns)
     .set({ ...d, ...(d.status !== "planned" && { nextTryAt: null, firedAt: now }) })
@@ -210,7 +210,7 @@ export async function settleRun(db: Db, run: Run, lease: Date, d: Decision, now:
 }
 
 /** Drops a planned firing that no longer means anything (its date or trigger is gone), so it can be planned anew. */
-export async function unplan(db: Db, run: Run, lease: Date) {
+export async function unplan(db: Db | Tx, run: Run, lease: Date) {
   await db.delete(notificationRuns).where(and(eq(notificationRuns.id, run.id), eq(notificationRuns.status, "planned"), eq(notificationRuns.nextTryAt, lease)));
 }
 
@@ -236,7 +236,7 @@ export async function firingContext(db: Db, runs: Run[]) {
 }
 
 /** A job's registered customers at this moment, with what the audience rules need. */
-export async function jobAudience(db: Db, jobId: number, now: Date) {
+export async function jobAudience(db: Db | Tx, jobId: number, now: Date) {
   return db
     .select({
       customerId: registrations.customerId,
@@ -250,7 +250,7 @@ export async function jobAudience(db: Db, jobId: number, now: Date) {
 }
 
 /** One customer's standing in a job (for per-customer triggers). */
-export async function customerStanding(db: Db, jobId: number, customerId: number, now: Date) {
+export async function customerStanding(db: Db | Tx, jobId: number, customerId: number, now: Date) {
   const [reg] = await db
     .select()
     .from(registrations)
