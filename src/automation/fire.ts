@@ -25,14 +25,14 @@ import type { Deps } from "../deps.ts";
 import { triggerOf } from "./plan.ts";
 
 /** Firings looked at per tick, so a backlog is worked off over several ticks, never in one long one. */
-export const FIRINGS_PER_TICK = 200;
+const FIRINGS_PER_TICK = 200;
 /** How long a tick holds the firings it took; a crashed tick's firings are taken again after it. */
 const LEASE_MS = 5 * 60_000;
 /** Firings written per transaction (see fireDue). */
 const FIRINGS_PER_COMMIT = 25;
 /** A firing that failed is tried again after these pauses, then given up. */
 const RETRY_AFTER_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
-export const MAX_ATTEMPTS = RETRY_AFTER_MS.length + 1;
+const MAX_ATTEMPTS = RETRY_AFTER_MS.length + 1;
 
 export type FireResult = { fired: number; missed: number; queued: number; failed: number };
 type FireContext = { deps: Deps; s: StudioSettings; now: Date; graceMs: number };

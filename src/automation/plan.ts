@@ -27,7 +27,7 @@ import type { Deps } from "../deps.ts";
 
 const DAY = 86_400_000;
 /** Events read per tick: a tick's cost follows what is new, a backlog drains over a few ticks. */
-export const EVENTS_PER_TICK = 1_000;
+const EVENTS_PER_TICK = 1_000;
 /**
  * How far before the last tick changed rows are looked for: a write stamps `updated_at` when it
  * begins and may commit after a tick has looked (writes here take milliseconds; the slack also
