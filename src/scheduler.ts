@@ -16,7 +16,7 @@ export function startScheduler(deps: Deps): Scheduler {
   const tick = async () => {
     const now = deps.clock();
     const done = await runAutomation(deps, now);
-    if (done.fired || done.missed) deps.log("info", "automation", { ...done });
+    if (done.fired || done.missed || done.failed) deps.log(done.failed ? "warn" : "info", "automation", { ...done });
     await runOneTimeMessages(deps, now);
     await deps.db.delete(sessions).where(lt(sessions.expiresAt, now));
     deps.health.schedulerLastTickAt = now;

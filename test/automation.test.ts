@@ -1,7 +1,9 @@
 // A school job's life, simulated with a fixed clock (SPEC P4–P6): registrations, the move to
 // selling, photos, an order, deadlines — and exactly which customer gets which message, on
 // which day and channel. Also a restart in the middle, two schedulers on one database file,
-// an outage longer than the grace period, and DST.
+// an outage longer than the grace period, and DST. Then the tick's own guarantees: events are
+// read once through a cursor, a bounded number per tick; a firing that throws is recorded and
+// retried without stopping the others; what changed after its events were read is re-planned.
 import { describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,11 +12,12 @@ import { runAutomation } from "../src/automation/run.ts";
 import { loadConfig } from "../src/config.ts";
 import { migrateDatabase, openDatabase, type Db } from "../src/db/client.ts";
 import { createCustomer, createOrder, upsertRegistration } from "../src/db/customers.ts";
-import { changeJobStatus, createJob } from "../src/db/jobs.ts";
-import { communicationProfiles, customers, deliveries, notificationRuns, notifications } from "../src/db/schema.ts";
+import { changeJobStatus, createJob, updateJob } from "../src/db/jobs.ts";
+import { createNotification, updateNotification } from "../src/db/profiles.ts";
+import { communicationProfiles, customers, deliveries, events, jobs as jobsTable, notificationRuns, notifications, workerState } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { createDeps, type Deps } from "../src/deps.ts";
-import { silentLogger } from "../src/log.ts";
+import { jsonLogger, silentLogger } from "../src/log.ts";
 
 const TZ = "America/Chicago";
 const start = new Date("2026-09-01T05:00:00Z"); // 00:00 in Chicago
@@ -66,7 +69,7 @@ async function plan(db: Db, names: Map<number, string>) {
     return `${local} ${names.get(d.notificationId!)} → ${c.firstName} ${d.channel}${d.skipReason ? ` (skipped: ${d.skipReason})` : ""}`;
   });
 }
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 
 type Step = [Date, (db: Db, ctx: { job: { id: number }; people: Record<string, number> }) => Promise<unknown>];
 
@@ -164,7 +167,7 @@ describe("exactly once across processes", () => {
 });
 
 describe("time zones", () => {
-  test("09:00 is 09:00 in the job's zone after a DST change", async () => {
+  test("09:00 is 09:00 in the job's zone after a DST change", { timeout: 60_000 }, async () => {
     const { db, job, names } = await studio();
     // Archive date 2026-11-06: 7 days before = 10-30 (CDT, UTC-5); coupon 2026-11-04 → 11-01 is the fall-back day (CST, UTC-6).
     const { jobs } = await import("../src/db/schema.ts");
@@ -182,5 +185,176 @@ describe("time zones", () => {
       ["archive-7d", "2026-10-30T14:00:00.000Z"],
       ["coupon-3d", "2026-11-01T15:00:00.000Z"],
     ]);
+  });
+});
+
+const idNamed = (names: Map<number, string>, name: string) => [...names].find(([, v]) => v === name)![0];
+
+describe("a firing that throws", () => {
+  test("does not stop the others in its tick; it is logged with its ids, retried, then given up, and nothing goes twice", { timeout: 60_000 }, async () => {
+    const { db, job, names } = await studio();
+    const lines: string[] = [];
+    let now = at(26, "10:00"); // the 3-day coupon reminder (09-30) was due an hour ago, 09-27 09:00
+    const deps = createDeps({ db, config: loadConfig({}), clock: () => now, log: jsonLogger("debug", (l) => lines.push(l)) });
+    // A job from before the input checks refused unknown zones: only raw SQL can still write it.
+    const [legacy] = await db.all<{ id: number }>(sql`insert into jobs (name, type, year, status, coupon_deadline, profile_id, time_zone, created_at, updated_at)
+      values ('Legacy', 'school', 2026, 'selling', '2026-09-30', ${job.profileId}, 'Mars/Olympus_Mons', ${start.getTime()}, ${start.getTime()}) returning id`);
+    for (const [name, jobId] of [["Anna", job.id], ["Ben", legacy!.id]] as const) {
+      const c = await createCustomer(db, { first_name: name, email: `${name.toLowerCase()}@x.test`, consent: { email: true } }, "test", start);
+      await upsertRegistration(db, { jobId, customerId: c.id, registeredAt: start }, "ui", start);
+    }
+    const coupon = idNamed(names, "coupon-3d");
+
+    const first = await runAutomation(deps, now);
+    expect(first.failed).toBe(1);
+    expect(await plan(db, names)).toEqual(["09-27, 10:00 coupon-3d → Anna email"]);
+    const [failing] = await db.select().from(notificationRuns).where(eq(notificationRuns.jobId, legacy!.id));
+    expect(failing).toMatchObject({ notificationId: coupon, status: "planned", attempts: 1, lastError: expect.stringContaining("Mars/Olympus_Mons") });
+    const logged = lines.map((l) => JSON.parse(l)).find((l) => l.msg === "automation firing failed");
+    expect(logged).toMatchObject({ level: "error", notification: coupon, job: legacy!.id, attempt: 1, error: expect.stringContaining("Mars/Olympus_Mons") });
+
+    // Tried again after a pause, each tick on its own, until it gives up; Anna's stays single.
+    for (let t = now.getTime() + 60_000; t <= at(26, "13:00").getTime(); t += 60_000) {
+      now = new Date(t);
+      await runAutomation(deps, now);
+    }
+    const [given] = await db.select().from(notificationRuns).where(eq(notificationRuns.jobId, legacy!.id));
+    expect(given).toMatchObject({ status: "failed", attempts: 5, lastError: expect.stringContaining("Mars/Olympus_Mons") });
+    expect(lines.filter((l) => l.includes("automation firing failed"))).toHaveLength(5);
+    expect(await plan(db, names)).toEqual(["09-27, 10:00 coupon-3d → Anna email"]);
+  });
+});
+
+describe("events are read through a cursor", () => {
+  test("a tick reads at most 1,000 new events and plans them; later ticks read only what came after", { timeout: 60_000 }, async () => {
+    const db = await openDatabase(":memory:");
+    await migrateDatabase(db);
+    await updateSettings(db, { timeZone: TZ }, start);
+    const [profile] = await db.insert(communicationProfiles).values({ name: "Slow" }).returning();
+    const [n] = await db
+      .insert(notifications)
+      .values({ profileId: profile!.id, trigger: "photos_available", channel: "email", offsetDays: 7, timeOfDay: "09:00", subject: "s", body: "b", createdAt: start, updatedAt: start })
+      .returning();
+    const job = await createJob(db, { name: "Big", type: "school", profile_id: profile!.id }, {}, "ui", start);
+    await db.run(sql`insert into customers (first_name, email, consent_email, created_at, updated_at) select 'C' || value, 'c' || value || '@x.test', 1, ${start.getTime()}, ${start.getTime()} from generate_series(1, 2500)`);
+    await db.run(sql`insert into events (type, job_id, customer_id, source, occurred_at, created_at) select 'photos_available', ${job.id}, value, 'api', ${start.getTime()}, ${start.getTime()} from generate_series(1, 2500)`);
+    const [{ lo, hi }] = (await db.all<{ lo: number; hi: number }>(sql`select min(id) lo, max(id) hi from events where type = 'photos_available'`)) as [{ lo: number; hi: number }];
+    let now = new Date(start.getTime() + HOUR);
+    const deps = depsFor(db, () => now);
+    const cursor = async () => (await db.select().from(workerState).where(and(eq(workerState.name, "automation"), eq(workerState.key, "event_cursor"))))[0];
+    const planned = async () => (await db.all<{ n: number; top: number }>(sql`select count(*) n, max(event_id) top from notification_runs where status = 'planned'`))[0]!;
+
+    const marks: [string | undefined, number, number][] = [];
+    for (let i = 0; i < 4; i++) {
+      await runAutomation(deps, now);
+      const p = await planned();
+      marks.push([(await cursor())?.value, p.n, p.top]);
+      now = new Date(now.getTime() + 2000);
+    }
+    expect(marks).toEqual([
+      [String(lo + 999), 1000, lo + 999],
+      [String(lo + 1999), 2000, lo + 1999],
+      [String(hi), 2500, hi],
+      [String(hi), 2500, hi],
+    ]);
+    // Nothing new: the cursor is not even written again.
+    const idle = await cursor();
+    await runAutomation(deps, new Date(now.getTime() + 2000));
+    expect((await cursor())!.updatedAt).toEqual(idle!.updatedAt);
+
+    // Events behind the cursor are not read again: their plans, once gone, stay gone; a new event is planned.
+    await db.delete(notificationRuns);
+    await db.insert(events).values({ type: "photos_available", jobId: job.id, customerId: 1, source: "api", occurredAt: now });
+    await runAutomation(deps, new Date(now.getTime() + 4000));
+    const rows = await db.select().from(notificationRuns);
+    expect(rows.map((r) => [r.notificationId, r.customerId, r.status, r.eventId])).toEqual([[n!.id, 1, "planned", hi + 1]]);
+  });
+});
+
+describe("changes after the events were read (P8)", () => {
+  test("a notification added to the profile later still fires for events within the window, not for older ones", { timeout: 60_000 }, async () => {
+    const { db, job, names } = await studio();
+    const anna = await createCustomer(db, { first_name: "Anna", email: "anna@x.test", consent: { email: true } }, "test", start);
+    const ben = await createCustomer(db, { first_name: "Ben", email: "ben@x.test", consent: { email: true } }, "test", start);
+    await upsertRegistration(db, { jobId: job.id, customerId: ben.id, registeredAt: at(0, "09:00"), photosAvailableAt: at(0, "09:00") }, "api", at(0, "09:00"));
+    await upsertRegistration(db, { jobId: job.id, customerId: anna.id, registeredAt: at(1, "20:00"), photosAvailableAt: at(1, "20:00") }, "api", at(1, "20:00"));
+    let now = at(1, "20:00");
+    const deps = depsFor(db, () => now);
+    for (; now < at(2, "10:00"); now = new Date(now.getTime() + HOUR)) await runAutomation(deps, now);
+    const [profileId] = [job.profileId!];
+    const added = await createNotification(db, profileId, { trigger: "photos_available", offsetDays: 0, offsetHours: 0, timeOfDay: "immediately", audience: "all", condition: "any", channel: "email", subject: "Your photos", body: "b", active: true }, now);
+    names.set(added.id, "photos-email");
+    await runAutomation(deps, now);
+    // Anna's photos came 14 h ago (within the 24 h grace): she gets it now. Ben's came 49 h ago.
+    expect((await plan(db, names)).filter((x) => x.includes("photos-email"))).toEqual(["09-03, 10:00 photos-email → Anna email"]);
+  });
+
+  test("a job moved to the profile later fires for its events within the window", { timeout: 60_000 }, async () => {
+    const { db, job, names } = await studio();
+    const other = await createJob(db, { name: "Moved", type: "school", profile_id: null }, {}, "ui", start);
+    const anna = await createCustomer(db, { first_name: "Anna", email: "anna@x.test", phone: "+17775550001", consent: { email: true, sms: true } }, "test", start);
+    await upsertRegistration(db, { jobId: other.id, customerId: anna.id, registeredAt: at(1, "08:00"), photosAvailableAt: at(1, "08:00") }, "api", at(1, "08:00"));
+    let now = at(1, "08:00");
+    const deps = depsFor(db, () => now);
+    for (; now < at(1, "12:00"); now = new Date(now.getTime() + HOUR)) await runAutomation(deps, now);
+    expect(await plan(db, names)).toEqual([]);
+    await updateJob(db, other, { name: "Moved", type: "school", profile_id: job.profileId! }, {}, "ui", now);
+    await runAutomation(deps, now);
+    expect((await plan(db, names)).sort()).toEqual(["09-02, 12:00 photos → Anna sms", "09-02, 12:00 welcome → Anna email"]);
+  });
+
+  test("an edited timing moves a planned firing: earlier fires earlier, and a job that leaves the profile is skipped with the reason", { timeout: 60_000 }, async () => {
+    const { db, job, names } = await studio();
+    const [p] = [job.profileId!];
+    const later = await createNotification(db, p, { trigger: "photos_available", offsetDays: 3, offsetHours: 0, timeOfDay: "09:00", audience: "all", condition: "any", channel: "email", subject: "s", body: "b", active: true }, start);
+    names.set(later.id, "photos-3d");
+    const anna = await createCustomer(db, { first_name: "Anna", email: "anna@x.test", consent: { email: true } }, "test", start);
+    await upsertRegistration(db, { jobId: job.id, customerId: anna.id, registeredAt: at(1, "08:00"), photosAvailableAt: at(1, "08:00") }, "api", at(1, "08:00"));
+    let now = at(1, "08:00");
+    const deps = depsFor(db, () => now);
+    await runAutomation(deps, now);
+    const { offsetDays: _, ...rest } = later;
+    await updateNotification(db, p, later.id, { ...rest, offsetDays: 1 }, at(1, "09:00"));
+    for (now = at(1, "09:00"); now <= at(5, "00:00"); now = new Date(now.getTime() + HOUR / 2)) await runAutomation(deps, now);
+    expect((await plan(db, names)).filter((x) => x.includes("photos-3d"))).toEqual(["09-03, 09:00 photos-3d → Anna email"]);
+
+    // Ben's firing is planned, then his job leaves the profile before the moment.
+    const ben = await createCustomer(db, { first_name: "Ben", email: "ben@x.test", consent: { email: true } }, "test", now);
+    await upsertRegistration(db, { jobId: job.id, customerId: ben.id, registeredAt: now, photosAvailableAt: now }, "api", now);
+    await runAutomation(deps, now);
+    const current = (await db.query.jobs.findFirst({ where: eq(jobsTable.id, job.id) }))!;
+    await updateJob(db, current, { name: current.name, type: current.type, profile_id: null }, {}, "ui", now);
+    for (const end = new Date(now.getTime() + 2 * 24 * HOUR); now <= end; now = new Date(now.getTime() + HOUR)) await runAutomation(deps, now);
+    const [benRun] = await db.select().from(notificationRuns).where(and(eq(notificationRuns.notificationId, later.id), eq(notificationRuns.customerId, ben.id)));
+    expect(benRun).toMatchObject({ status: "skipped", reason: "the job no longer uses this notification's profile" });
+    expect((await plan(db, names)).filter((x) => x.includes("photos-3d → Ben"))).toEqual([]);
+  });
+});
+
+describe("exactly once, tick after tick", () => {
+  test("two runAutomation calls at once on one database, then repeated ticks, fire each firing once", { timeout: 60_000 }, async () => {
+    const { db, job, names } = await studio();
+    let now = at(1, "10:00");
+    const deps = depsFor(db, () => now);
+    const people: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const c = await createCustomer(db, { first_name: `P${i}`, email: `p${i}@x.test`, phone: `+1777556${String(i).padStart(4, "0")}`, consent: { email: true, sms: true } }, "test", now);
+      await upsertRegistration(db, { jobId: job.id, customerId: c.id, registeredAt: now, photosAvailableAt: now }, "api", now);
+      people.push(c.id);
+    }
+    await changeJobStatus(db, job.id, "selling", {}, "ui", now);
+    await Promise.all([runAutomation(deps, now), runAutomation(deps, now)]);
+    for (let i = 0; i < 20; i++) {
+      now = new Date(now.getTime() + 2000);
+      await Promise.all([runAutomation(deps, now), runAutomation(deps, now)]);
+    }
+    const p = await plan(db, names);
+    expect(p.filter((x) => x.includes("welcome"))).toHaveLength(30);
+    expect(p.filter((x) => x.includes("photos"))).toHaveLength(30);
+    expect(p.filter((x) => x.includes("selling"))).toHaveLength(30);
+    expect(new Set(p).size).toBe(p.length);
+    const runs = await db.select().from(notificationRuns);
+    expect(runs.filter((r) => r.status === "sent")).toHaveLength(61); // 30 welcome + 30 photos + 1 selling
+    expect(runs.filter((r) => r.status !== "sent")).toEqual([]);
   });
 });

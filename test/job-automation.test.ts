@@ -1,7 +1,8 @@
 // The job page's "Automated notifications" (SPEC P7, P8): what goes when, what went to how
-// many, who was skipped and why — and a changed date re-plans what has not gone yet.
+// many, who was skipped and why — and a changed date re-plans what has not gone yet; a firing
+// that fails says why, when it is tried again, and when Pigeon gave up.
 import { expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { runAutomation } from "../src/automation/run.ts";
 import { createCustomer, upsertRegistration } from "../src/db/customers.ts";
 import { changeJobStatus, createJob } from "../src/db/jobs.ts";
@@ -47,4 +48,40 @@ test("a job without a profile says how to get automated notifications", async ()
   const job = await createJob(t.db, { name: "Plain", type: "event" }, {}, "ui", t.deps.clock());
   const b = await signedInOwner(t);
   expect((await b.get(`/jobs/${job.id}`)).text).toContain("No communication profile is assigned.");
+});
+
+test("a firing that fails is shown on its job's page: the error, the next try, then that Pigeon gave up; the other job's went", async () => {
+  const now = new Date("2026-09-10T15:00:00Z");
+  const t = await makeTestApp({ now });
+  await updateSettings(t.db, { timeZone: "America/Chicago" }, now);
+  const [profile] = await t.db.insert(communicationProfiles).values({ name: "School basics" }).returning();
+  await t.db.insert(notifications).values({ profileId: profile!.id, trigger: "job_selling", channel: "email", offsetDays: 1, subject: "A day later", body: "Hi" });
+  const good = await createJob(t.db, { name: "Lincoln", type: "school", profile_id: profile!.id }, {}, "ui", now);
+  // Legacy data: a zone the input checks refuse today, so only raw SQL can write it.
+  const [legacy] = await t.db.all<{ id: number }>(sql`insert into jobs (name, type, year, status, profile_id, time_zone, created_at, updated_at)
+    values ('Legacy', 'school', 2026, 'planning', ${profile!.id}, 'Mars/Olympus_Mons', ${now.getTime()}, ${now.getTime()}) returning id`);
+  const anna = await createCustomer(t.db, { first_name: "Anna", last_name: "Alder", email: "anna@x.test", consent: { email: true } }, "test", now);
+  const ben = await createCustomer(t.db, { first_name: "Ben", last_name: "Brook", email: "ben@x.test", consent: { email: true } }, "test", now);
+  const yesterday = new Date(now.getTime() - 86_400_000);
+  for (const [c, jobId] of [[anna, good.id], [ben, legacy!.id]] as const) {
+    await upsertRegistration(t.db, { jobId, customerId: c.id, registeredAt: yesterday }, "ui", yesterday);
+    await changeJobStatus(t.db, jobId, "selling", {}, "ui", yesterday);
+  }
+  const first = await runAutomation(t.deps, now);
+  expect(first).toMatchObject({ fired: 1, queued: 1, failed: 1 });
+
+  const b = await signedInOwner(t);
+  expect((await b.get(`/jobs/${good.id}`)).text).toMatch(/Went Thu, Sep 10, 2026, 10:00\s?AM/);
+  const page = (await b.get(`/jobs/${legacy!.id}`)).text;
+  expect(page).toContain("E-mail · 1 day after the job is set to selling · all customers");
+  expect(page).toMatch(/Not sent yet: the first attempt failed · invalid time zone: Mars\/Olympus_Mons · Pigeon tries again Thu, Sep 10, 2026, 10:01\s?AM/);
+
+  // Four more failures, a pause before each; then it is given up, and the page says so.
+  for (const minutes of [1, 6, 21, 81]) {
+    t.setNow(new Date(now.getTime() + minutes * 60_000));
+    expect((await runAutomation(t.deps, t.deps.clock())).failed).toBe(1);
+  }
+  expect((await b.get(`/jobs/${legacy!.id}`)).text).toMatch(
+    /Not sent: Pigeon gave up on Thu, Sep 10, 2026, 11:21\s?AM after 5 failed attempts · invalid time zone: Mars\/Olympus_Mons/,
+  );
 });

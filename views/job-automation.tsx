@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 // The job page's "Automated notifications" section (SPEC P7): for each notification of the
-// assigned profile, when it goes or went, to how many, who was skipped and why.
+// assigned profile, when it goes or went, to how many, who was skipped and why, and which
+// firings failed: whether Pigeon tries again or has given up.
 import { SKIP_REASON_LABELS, type SkipReason } from "../src/core/recipients.ts";
 import { describeNotification, TRIGGER_INFO } from "../src/core/triggers.ts";
 import type { notificationRuns, notifications } from "../src/db/schema.ts";
@@ -9,9 +10,14 @@ type Notification = typeof notifications.$inferSelect;
 type Run = typeof notificationRuns.$inferSelect;
 export type PlannedNotification = {
   n: Notification;
-  /** The moment for a job-wide trigger, when the job has the date it needs. */
+  /** The moment for a job-date trigger, when the job has the date it needs. */
   moment: Date | null;
+  /** Its job-wide runs (job-wide triggers have at most one). */
   runs: Run[];
+  /** All its runs for this job by status; `retrying` marks planned ones that already failed. */
+  runCounts: { status: Run["status"]; retrying: boolean; n: number }[];
+  /** Firings that failed (being retried or given up), the first ones with the customer's name. */
+  problems: { run: Run; firstName: string | null; lastName: string | null }[];
   counts: { status: string; skipReason: string | null; n: number }[];
   skipped: { customerId: number; firstName: string; lastName: string; reason: string | null }[];
 };
@@ -19,17 +25,57 @@ export type PlannedNotification = {
 const when = (d: Date, tz: string) =>
   new Intl.DateTimeFormat("en-US", { timeZone: tz, weekday: "short", month: "short", day: "numeric", year: "numeric", hour: "numeric", minute: "2-digit" }).format(d);
 
+const JOB_DATE_WORDS = { archiveDate: "archive date", shootDate: "picture day", couponDeadline: "coupon deadline", shippingDeadline: "shipping deadline" } as const;
+
+/** A failed firing in words: what went wrong, and whether Pigeon tries again or has given up. */
+function Failure({ run, tz }: { run: Run; tz: string }) {
+  if (run.status === "failed") {
+    return (
+      <span class="badge no">
+        Not sent: Pigeon gave up{run.firedAt ? ` on ${when(run.firedAt, tz)}` : ""} after {run.attempts} failed attempt{run.attempts === 1 ? "" : "s"} · {run.lastError ?? run.reason}
+      </span>
+    );
+  }
+  return (
+    <span class="badge no">
+      Not sent yet: {run.attempts === 1 ? "the first attempt" : `${run.attempts} attempts`} failed · {run.lastError}
+      {run.nextTryAt ? ` · Pigeon tries again ${when(run.nextTryAt, tz)}` : ""}
+    </span>
+  );
+}
+
 function Status({ p, now, tz }: { p: PlannedNotification; now: Date; tz: string }) {
   const info = TRIGGER_INFO[p.n.trigger];
   if (!p.n.active) return <span class="badge">Switched off</span>;
   if (info.perCustomer) {
-    const sent = p.runs.filter((r) => r.status === "sent").length;
-    return <span>Per customer, when it happens · fired {sent} time{sent === 1 ? "" : "s"} so far</span>;
+    const of = (status: Run["status"], retrying?: boolean) => p.runCounts.filter((r) => r.status === status && (retrying === undefined || r.retrying === retrying)).reduce((a, r) => a + r.n, 0);
+    const sent = of("sent");
+    const planned = of("planned", false);
+    const failing = of("planned", true) + of("failed");
+    return (
+      <div>
+        <span>
+          Per customer, when it happens · fired {sent} time{sent === 1 ? "" : "s"} so far{planned ? ` · ${planned} planned` : ""}
+        </span>
+        {failing > 0 && (
+          <ul>
+            {p.problems.slice(0, 20).map((x) => (
+              <li>
+                {x.firstName !== null ? `${x.firstName} ${x.lastName}`.trim() : "Appointment"}: <Failure run={x.run} tz={tz} />
+              </li>
+            ))}
+            {failing > 20 && <li class="muted">and {failing - 20} more</li>}
+          </ul>
+        )}
+      </div>
+    );
   }
   const run = p.runs[0];
+  if (run && (run.status === "failed" || (run.status === "planned" && run.attempts > 0))) return <Failure run={run} tz={tz} />;
+  if (run?.status === "planned") return <span>Goes {when(run.dueAt, tz)}</span>;
   if (run?.status === "missed") return <span class="badge no">Missed · {run.reason}</span>;
-  if (run) return <span>Went {when(run.createdAt, tz)}{run.status === "skipped" ? ` · ${run.reason}` : ""}</span>;
-  if (!p.moment) return <span class="muted">Not planned: the job has no {info.jobDate === "archiveDate" ? "archive date" : info.jobDate === "shootDate" ? "picture day" : info.jobDate === "couponDeadline" ? "coupon deadline" : info.jobDate === "shippingDeadline" ? "shipping deadline" : "event for it yet"}</span>;
+  if (run) return <span>Went {when(run.firedAt ?? run.createdAt, tz)}{run.status === "skipped" ? ` · ${run.reason}` : ""}</span>;
+  if (!p.moment) return <span class="muted">Not planned: the job has no {info.jobDate ? JOB_DATE_WORDS[info.jobDate] : "event for it yet"}</span>;
   return p.moment > now ? <span>Goes {when(p.moment, tz)}</span> : <span class="muted">Its moment ({when(p.moment, tz)}) passed before it was planned</span>;
 }
 

@@ -1,20 +1,42 @@
 // What the automation did and will do for one job (SPEC P7): the assigned profile's
-// notifications, their runs, and the deliveries they made, by status and skip reason.
-import { and, asc, count, eq } from "drizzle-orm";
+// notifications, their runs, the firings that failed, and the deliveries they made, by status
+// and skip reason.
+import { and, asc, count, eq, gt, or, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { customers, deliveries, notificationRuns, notifications } from "./schema.ts";
 
+/** Failing firings listed per notification on the job page; the rest are counted. */
+const PROBLEMS_SHOWN = 20;
+
+/** The job's notifications, their job-wide runs, per-customer runs counted by status, failing firings, and delivery counts. */
 export async function jobAutomation(db: Db, jobId: number, profileId: number) {
-  const [ns, runs, counts] = await Promise.all([
+  const failing = or(eq(notificationRuns.status, "failed"), and(eq(notificationRuns.status, "planned"), gt(notificationRuns.attempts, 0)));
+  const [ns, runs, runCounts, problems, counts] = await Promise.all([
     db.select().from(notifications).where(eq(notifications.profileId, profileId)).orderBy(asc(notifications.position), asc(notifications.id)),
-    db.select().from(notificationRuns).where(eq(notificationRuns.jobId, jobId)),
+    // Job-wide firings have one run each; per-customer ones can be thousands, so they are counted.
+    db
+      .select()
+      .from(notificationRuns)
+      .where(and(eq(notificationRuns.jobId, jobId), eq(notificationRuns.customerId, 0), eq(notificationRuns.appointmentId, 0))),
+    db
+      .select({ notificationId: notificationRuns.notificationId, status: notificationRuns.status, retrying: sql<number>`${notificationRuns.attempts} > 0`, n: count() })
+      .from(notificationRuns)
+      .where(eq(notificationRuns.jobId, jobId))
+      .groupBy(notificationRuns.notificationId, notificationRuns.status, sql`${notificationRuns.attempts} > 0`),
+    db
+      .select({ run: notificationRuns, firstName: customers.firstName, lastName: customers.lastName })
+      .from(notificationRuns)
+      .leftJoin(customers, eq(customers.id, notificationRuns.customerId))
+      .where(and(eq(notificationRuns.jobId, jobId), failing))
+      .orderBy(asc(notificationRuns.notificationId), asc(notificationRuns.id))
+      .limit(PROBLEMS_SHOWN * 10),
     db
       .select({ notificationId: deliveries.notificationId, status: deliveries.status, skipReason: deliveries.skipReason, n: count() })
       .from(deliveries)
       .where(and(eq(deliveries.jobId, jobId), eq(deliveries.sourceType, "notification")))
       .groupBy(deliveries.notificationId, deliveries.status, deliveries.skipReason),
   ]);
-  return { notifications: ns, runs, counts };
+  return { notifications: ns, runs, runCounts, problems, counts };
 }
 
 /** Who was skipped for one notification of a job, and why (the list behind a count). */

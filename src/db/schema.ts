@@ -210,6 +210,8 @@ export const jobs = sqliteTable(
     index("jobs_shoot_date_idx").on(t.shootDate),
     index("jobs_coupon_deadline_idx").on(t.couponDeadline),
     index("jobs_shipping_deadline_idx").on(t.shippingDeadline),
+    // The automation re-plans jobs changed since its last tick (src/automation/plan.ts).
+    index("jobs_updated_idx").on(t.updatedAt),
     check("jobs_year_check", sql`${t.year} between 1900 and 2200`),
   ],
 );
@@ -463,8 +465,11 @@ export const messages = sqliteTable(
 
 /**
  * One firing of a notification for a job (and, for per-customer and appointment triggers, one
- * customer or appointment): when it was due, and whether it went out or was missed (SPEC P5–P7).
- * Ids that do not apply are 0, so the unique index also holds for them.
+ * customer or appointment): when it is or was due, and whether it is planned, went out, was
+ * skipped, missed or failed (SPEC P5–P7). Ids that do not apply are 0, so the unique index also
+ * holds for them: a planned row already takes its key, so planning twice plans once.
+ * A planned row is looked at from `nextTryAt` on: its moment, after a failure the next try, while
+ * a tick fires it that tick's lease.
  */
 export const notificationRuns = sqliteTable(
   "notification_runs",
@@ -476,16 +481,24 @@ export const notificationRuns = sqliteTable(
     jobId: integer().notNull().default(0),
     customerId: integer().notNull().default(0),
     appointmentId: integer().notNull().default(0),
+    /** The event it was planned from (event triggers): its moment is recomputed from it. */
+    eventId: integer(),
     dueAt: integer({ mode: "timestamp_ms" }).notNull(),
-    status: text({ enum: ["sent", "missed", "skipped"] }).notNull(),
+    status: text({ enum: ["planned", "sent", "missed", "skipped", "failed"] }).notNull(),
+    nextTryAt: integer({ mode: "timestamp_ms" }),
+    attempts: integer().notNull().default(0),
+    lastError: text(),
     queued: integer().notNull().default(0),
     skipped: integer().notNull().default(0),
     reason: text(),
     createdAt: createdAt(),
+    /** When it was decided: sent, skipped, missed, or given up on. */
+    firedAt: integer({ mode: "timestamp_ms" }),
   },
   (t) => [
     uniqueIndex("notification_runs_unique").on(t.notificationId, t.jobId, t.customerId, t.appointmentId),
     index("notification_runs_job_idx").on(t.jobId, t.notificationId),
+    index("notification_runs_due_idx").on(t.status, t.nextTryAt),
   ],
 );
 

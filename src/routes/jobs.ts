@@ -4,6 +4,7 @@ import { z } from "zod";
 import { JobForm, JobPage, JobsPage, JobsTable, type JobListQuery } from "../../views/jobs.tsx";
 import type { Values } from "../../views/form.tsx";
 import { jobFields, jobStatus, jobType } from "../core/jobs.ts";
+import { usableTimeZone } from "../core/intl.ts";
 import { fieldErrors, requiredText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import {
@@ -83,9 +84,11 @@ function jobValues(job: Job): Values {
 async function plannedNotifications(c: Ctx, job: Job): Promise<{ items: PlannedNotification[]; timeZone: string; now: Date }> {
   const { db, clock } = c.get("deps");
   const settings = await getSettings(db);
-  const timeZone = job.timeZone || settings.timeZone;
+  // A zone the input checks would refuse (legacy data) must not take the page down: the studio's
+  // is shown instead, and the firings that fail on it say so.
+  const timeZone = usableTimeZone(job.timeZone, settings.timeZone);
   if (!job.profileId) return { items: [], timeZone, now: clock() };
-  const { notifications, runs, counts } = await jobAutomation(db, job.id, job.profileId);
+  const { notifications, runs, runCounts, problems, counts } = await jobAutomation(db, job.id, job.profileId);
   const items: PlannedNotification[] = [];
   for (const n of notifications) {
     const info = TRIGGER_INFO[n.trigger];
@@ -95,6 +98,8 @@ async function plannedNotifications(c: Ctx, job: Job): Promise<{ items: PlannedN
       n,
       moment,
       runs: runs.filter((r) => r.notificationId === n.id),
+      runCounts: runCounts.filter((r) => r.notificationId === n.id).map((r) => ({ status: r.status, retrying: !!r.retrying, n: r.n })),
+      problems: problems.filter((p) => p.run.notificationId === n.id),
       counts: mine,
       skipped: mine.some((x) => x.status === "skipped") ? await skippedFor(db, job.id, n.id) : [],
     });
