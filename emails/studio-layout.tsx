@@ -34,7 +34,11 @@ export type StudioLayoutProps = {
   links?: LayoutLinks | null;
 };
 
-export type LayoutLinks = { unsubscribe: string; preferences: string; viewInBrowser: string };
+/**
+ * `unsubscribe` is left out of a service e-mail (an appointment reminder): its one-click link
+ * would stop marketing, which is not what that e-mail is, so it offers the preferences instead.
+ */
+export type LayoutLinks = { unsubscribe?: string; preferences: string; viewInBrowser: string };
 
 export const LINK_TOKENS: LayoutLinks = {
   unsubscribe: "{{links.unsubscribe_link}}",
@@ -151,10 +155,14 @@ export function StudioLayout({ studio, bodyHtml, preheader, lang = "en", links =
             ) : null}
             {links ? (
               <Text style={{ ...footerText, marginTop: "12px" }}>
-                <Link href={links.unsubscribe} style={footerLink}>
-                  Unsubscribe
-                </Link>
-                {" · "}
+                {links.unsubscribe ? (
+                  <>
+                    <Link href={links.unsubscribe} style={footerLink}>
+                      Unsubscribe
+                    </Link>
+                    {" · "}
+                  </>
+                ) : null}
                 <Link href={links.preferences} style={footerLink}>
                   E-mail preferences
                 </Link>

@@ -9,7 +9,7 @@ import { createCustomer, upsertRegistration } from "../src/db/customers.ts";
 import { databaseDevOutboxStore } from "../src/db/dev-outbox-store.ts";
 import { createJob } from "../src/db/jobs.ts";
 import { enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
-import { deliveries, devOutbox, suppressions } from "../src/db/schema.ts";
+import { appointments, communicationProfiles, deliveries, devOutbox, notifications, suppressions } from "../src/db/schema.ts";
 import { linkSigningSecret } from "../src/db/secrets.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
@@ -86,6 +86,55 @@ describe("unsubscribe", () => {
       expect(await res.text()).toContain("This link does not work");
     }
     expect(await t.db.select().from(suppressions)).toHaveLength(0);
+  });
+});
+
+describe("marketing and service e-mail (defect 13)", () => {
+  /** An appointment reminder for Anna, queued as the automation queues it. */
+  async function reminder(t: Awaited<ReturnType<typeof setup>>["t"], jobId: number, annaId: number) {
+    const [profile] = await t.db.insert(communicationProfiles).values({ name: "Appointments" }).returning();
+    const [n] = await t.db.insert(notifications).values({ profileId: profile!.id, trigger: "appointment_reminder", offsetHours: 24, channel: "email", subject: "See you tomorrow", body: "Your appointment is {{appointment.date}} at {{appointment.time}}." }).returning();
+    const [a] = await t.db.insert(appointments).values({ customerId: annaId, jobId, startsAt: new Date(now.getTime() + 24 * 3600_000), location: "Studio A" }).returning();
+    const [d] = decideRecipients(await loadCandidates(t.db, [annaId]), "email", { requireConsent: false });
+    const source = { kind: "notification" as const, notificationId: n!.id, jobId, appointmentId: a!.id };
+    await enqueueDeliveries(t.db, { sourceType: "notification", notificationId: n!.id, jobId }, [{ key: deliveryKey(source, { customerId: annaId }, "email"), decision: d!, dueAt: now, appointmentId: a!.id }], now);
+  }
+
+  test("an appointment reminder carries no one-click unsubscribe, and a marketing unsubscribe does not stop it", async () => {
+    const { t, job, anna, send } = await setup();
+    await send("Autumn offers");
+    const [offer] = await t.db.select().from(devOutbox);
+    const oneClick = offer!.headers!["List-Unsubscribe"]!.slice(1, -1);
+    expect((await plain(t, oneClick, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
+    // Anna opted out of marketing: the next offer is skipped, her appointment reminder still goes.
+    await send("Winter offers");
+    const [winter] = await t.db.select().from(deliveries).where(eq(deliveries.status, "skipped"));
+    expect([winter!.body, winter!.skipReason]).toEqual(["Winter offers", "unsubscribed"]);
+    await reminder(t, job.id, anna.id);
+    expect((await t.deps.dispatcher.tick()).sent).toBe(1);
+    const mails = await t.db.select().from(devOutbox).orderBy(devOutbox.createdAt);
+    const sent = mails.find((m) => m.subject === "See you tomorrow")!;
+    expect(sent.body).toContain("Your appointment is Wednesday, September 2 at 12:00 PM.");
+    expect(sent.headers!["List-Unsubscribe"]).toBeUndefined();
+    expect(sent.headers!["List-Unsubscribe-Post"]).toBeUndefined();
+    expect(sent.html).toContain("E-mail preferences");
+    expect(sent.html).not.toContain(">Unsubscribe<");
+  });
+
+  test("the unsubscribe and preferences pages say that appointment e-mails still come", async () => {
+    const { t, send } = await setup();
+    await send("Offers");
+    const [mail] = await t.db.select().from(devOutbox);
+    const link = mail!.headers!["List-Unsubscribe"]!.slice(1, -1);
+    const asked = await (await plain(t, link)).text();
+    expect(asked).toContain("Stop marketing e-mails (news, offers, photo reminders) from Brightside to anna@x.test.");
+    expect(asked).toContain("E-mails about appointments you book with us (reminders and confirmations) still come.");
+    const done = await (await plain(t, link, { method: "POST" })).text();
+    expect(done).toContain("anna@x.test will get no more marketing e-mails");
+    const preferences = done.match(/href="(\/p\/[^"]+)"/)![1]!;
+    const page = await (await plain(t, preferences)).text();
+    expect(page).toContain("Marketing e-mails");
+    expect(page).toContain("News, offers and reminders about your photos. E-mails about appointments you book with us (reminders and confirmations) still come.");
   });
 });
 

@@ -38,8 +38,9 @@ export function UnsubscribePage(p: { studio: string; address: string; done: bool
         <article>
           <h1>You are unsubscribed</h1>
           <p>
-            {p.address} will get no more e-mails from {p.studio}.
+            {p.address} will get no more marketing e-mails (news, offers, photo reminders) from {p.studio}.
           </p>
+          <p>{SERVICE_EMAIL_NOTE}</p>
           <p>
             <a href={p.preferences}>Change your preferences</a> if that was a mistake.
           </p>
@@ -48,8 +49,9 @@ export function UnsubscribePage(p: { studio: string; address: string; done: bool
         <article>
           <h1>Unsubscribe?</h1>
           <p>
-            Stop e-mails from {p.studio} to {p.address}.
+            Stop marketing e-mails (news, offers, photo reminders) from {p.studio} to {p.address}.
           </p>
+          <p class="muted">{SERVICE_EMAIL_NOTE}</p>
           <form method="post" action={p.action}>
             <button type="submit">Unsubscribe</button>
           </form>
@@ -62,7 +64,11 @@ export function UnsubscribePage(p: { studio: string; address: string; done: bool
   );
 }
 
-export type PreferenceRow = { channel: "email" | "sms" | "voice"; label: string; address: string | null; on: boolean };
+/** Service messages go on after a marketing unsubscribe; customers are told so where they decide. */
+export const SERVICE_EMAIL_NOTE = "E-mails about appointments you book with us (reminders and confirmations) still come.";
+
+/** `note` says what the switch does not cover. */
+export type PreferenceRow = { channel: "email" | "sms" | "voice"; label: string; address: string | null; on: boolean; note?: string };
 
 export function PreferencesPage(p: { studio: string; rows: PreferenceRow[]; action: string; saved: boolean }) {
   return (
@@ -79,6 +85,12 @@ export function PreferencesPage(p: { studio: string; rows: PreferenceRow[]; acti
             <label>
               <input type="checkbox" role="switch" name={r.channel} checked={r.on} disabled={!r.address} />
               {r.label} {r.address ? <span class="muted">({r.address})</span> : <span class="muted">(we have no address for this)</span>}
+              {r.note ? (
+                <>
+                  <br />
+                  <small class="muted">{r.note}</small>
+                </>
+              ) : null}
             </label>
           ))}
           <button type="submit">Save preferences</button>

@@ -51,10 +51,17 @@ export function decideRecipients(candidates: Candidate[], channel: Channel, opts
   });
 }
 
+/**
+ * An e-mail unsubscribe stops marketing: a message sent without asking for consent is a service
+ * message (an appointment reminder) and still goes. Bounces, complaints, STOP and opt-outs on the
+ * phone stop everything.
+ */
+export const stopsThisMessage = (channel: Channel, reason: string, marketing: boolean) => marketing || !(channel === "email" && reason === "unsubscribed");
+
 function skipReason(c: Candidate, channel: Channel, to: string | null, requireConsent: boolean, seen: Set<string>): SkipReason | null {
   if (!to) return "no_address";
   const suppressed = c.suppression[channel];
-  if (suppressed) return suppressed;
+  if (suppressed && stopsThisMessage(channel, suppressed, requireConsent)) return suppressed;
   if (requireConsent && !c.consent[channel]) return "no_consent";
   if (channel === "sms" && c.lineType === "landline") return "landline";
   if (seen.has(to)) return "duplicate_address";

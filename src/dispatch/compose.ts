@@ -14,7 +14,11 @@ import { type PersonalizedEmail, personalizeEmail } from "../email/render.ts";
 import { contentCache } from "./content.ts";
 import { type LinkMaker, type RecipientRows, recipientValues } from "./recipient-values.ts";
 
-export type ComposedEmail = PersonalizedEmail & { delivery: Delivery; unsubscribeUrl: string | null; rows: RecipientRows };
+/**
+ * `marketing` is false for service messages (appointment reminders): they carry no one-click
+ * unsubscribe, and a marketing unsubscribe does not stop them (SPEC L1).
+ */
+export type ComposedEmail = PersonalizedEmail & { delivery: Delivery; unsubscribeUrl: string | null; marketing: boolean; rows: RecipientRows };
 export type ComposedText = { delivery: Delivery; text: string | null; rows: RecipientRows };
 
 const PATHS = { unsubscribe: "u", preferences: "p", gallery: "g", view: "v", appointment: "a" } as const;
@@ -39,7 +43,7 @@ export async function createComposer(deps: Deps, s: StudioSettings, now: Date) {
         if (!src) continue;
         const r = rows.get(d.id)!;
         const email = personalizeEmail(await cache.email(src, d.customerId !== null), recipientValues(r, s, snippets, link, d.toAddress));
-        out.push({ ...email, delivery: d, rows: r, unsubscribeUrl: d.customerId ? link("unsubscribe", d.customerId, d.id) : null });
+        out.push({ ...email, delivery: d, rows: r, marketing: src.marketing, unsubscribeUrl: d.customerId && src.marketing ? link("unsubscribe", d.customerId, d.id) : null });
       }
       return out;
     },

@@ -22,10 +22,12 @@ export async function sourceText(db: Db, d: Delivery): Promise<SourceText | null
     const body = d.channel === "voice" && m.voiceScript ? m.voiceScript : m.body;
     return { version: `m${m.id}@${m.updatedAt.getTime()}:${d.channel}`, subject: m.subject, body, marketing: true };
   }
-  // Test sends carry their own text; the same text is one variant, rendered once.
+  // Test sends carry their own text; the same text is one variant, rendered once. A staff test
+  // goes to an address, not a customer, so it is no marketing: nobody to unsubscribe.
   const subject = d.subject ?? "";
   const body = d.body ?? "";
-  return { version: `t:${sha256Hex(`${subject}\u0000${body}`)}`, subject, body, marketing: false };
+  const marketing = d.customerId !== null;
+  return { version: `t:${sha256Hex(`${subject}\u0000${body}`)}:${marketing ? "m" : "s"}`, subject, body, marketing };
 }
 
 /**
@@ -48,7 +50,10 @@ export function contentCache(db: Db, studio: () => StudioSettings) {
       }
       return found;
     },
-    /** `personalLinks` is false for mail without a customer behind it: there is no one to unsubscribe. */
+    /**
+     * `personalLinks` is false for mail without a customer behind it: there is no one to
+     * unsubscribe. A service message (not marketing) offers preferences, not a marketing unsubscribe.
+     */
     email(src: SourceText, personalLinks: boolean): Promise<EmailVariant> {
       const key = `${src.version}${personalLinks ? "" : ":anonymous"}`;
       let v = emails.get(key);
@@ -60,6 +65,7 @@ export function contentCache(db: Db, studio: () => StudioSettings) {
           format: "markdown",
           studio: { name: s.name, postalAddress: s.postalAddress, phone: s.phone, website: s.website, brandColor: s.brandColor },
           personalLinks,
+          service: !src.marketing,
         });
         v.catch(() => emails.delete(key));
         emails.set(key, v);

@@ -11,6 +11,7 @@ import {
   holdClaimed,
   skipClaimed,
 } from "../db/outbox-leases.ts";
+import { stopsThisMessage } from "../core/recipients.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { installationId } from "../db/secrets.ts";
 import type { EmailMessage } from "../providers/types.ts";
@@ -66,7 +67,7 @@ async function messagesFor(cx: SendContext, batch: Delivery[], now: Date, legacy
       headers: e.unsubscribeUrl ? { "List-Unsubscribe": `<${e.unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } : {},
       idempotencyKey: `${prefix}${e.delivery.deliveryKey}`,
     };
-    return { d: e.delivery, rows: e.rows, message };
+    return { d: e.delivery, rows: e.rows, marketing: e.marketing, message };
   });
   return { built, failed };
 }
@@ -105,7 +106,8 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
   const sendable: typeof built = [];
   for (const d of fresh) {
     const b = built.find((x) => x.d.id === d.id);
-    const reason = !d.toAddress ? "no_address" : suppressed.get(d.toAddress);
+    const suppression = d.toAddress ? suppressed.get(d.toAddress) : undefined;
+    const reason = !d.toAddress ? "no_address" : suppression && stopsThisMessage("email", suppression, b?.marketing ?? true) ? suppression : undefined;
     if (reason) {
       if (await skipClaimed(db, d.id, owner, now, reason)) result.skipped++;
       continue;

@@ -19,6 +19,8 @@ export type EmailVariantInput = {
   lang?: string;
   /** False for mail to an address without a customer (a test send): no unsubscribe or view links. */
   personalLinks?: boolean;
+  /** A service e-mail (appointment messages): preferences in the footer, no marketing unsubscribe. */
+  service?: boolean;
 };
 
 export type PersonalizedEmail = { subject: string; html: string; text: string };
@@ -56,7 +58,7 @@ export async function renderEmailVariant(input: EmailVariantInput): Promise<Emai
     input.personalLinks === false
       ? null
       : {
-          unsubscribe: guard.protect(LINK_TOKENS.unsubscribe),
+          ...(!input.service && { unsubscribe: guard.protect(LINK_TOKENS.unsubscribe!) }),
           preferences: guard.protect(LINK_TOKENS.preferences),
           viewInBrowser: guard.protect(LINK_TOKENS.viewInBrowser),
         };

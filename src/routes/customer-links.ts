@@ -10,7 +10,7 @@ import { linkSigningSecret } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
 import { activeSuppressions, resubscribe, suppress } from "../db/suppressions.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
-import { LinkProblemPage, PreferencesPage, type PreferenceRow, UnsubscribePage } from "../../views/customer-pages.tsx";
+import { LinkProblemPage, PreferencesPage, type PreferenceRow, SERVICE_EMAIL_NOTE, UnsubscribePage } from "../../views/customer-pages.tsx";
 import { renderDeliveryEmail } from "../dispatch/compose.ts";
 
 async function open(c: Ctx, purpose: LinkPurpose): Promise<{ customer: Customer; subjectId?: number; studio: string } | Response> {
@@ -123,7 +123,7 @@ async function preferenceRows(c: Ctx, customer: Customer): Promise<PreferenceRow
   const active = await activeSuppressions(c.get("deps").db, addresses);
   const off = (channel: "email" | "sms" | "voice") => active.some((s) => s.channel === channel);
   return [
-    { channel: "email", label: "E-mail", address: customer.email, on: !!customer.email && customer.consentEmail && !off("email") },
+    { channel: "email", label: "Marketing e-mails", address: customer.email, on: !!customer.email && customer.consentEmail && !off("email"), note: `News, offers and reminders about your photos. ${SERVICE_EMAIL_NOTE}` },
     { channel: "sms", label: "Text messages", address: customer.phone, on: !!customer.phone && customer.consentSms && !off("sms") },
     { channel: "voice", label: "Phone calls", address: customer.phone, on: !!customer.phone && customer.consentVoice && !off("voice") },
   ];
