@@ -154,6 +154,36 @@ describe("dispatcher on the dev outbox", () => {
     expect(await t.db.select().from(devOutbox)).toHaveLength(0);
   });
 
+  test("a call that waits on its SMS goes only where the SMS could not: a landline is called, a mobile is texted", async () => {
+    const { t, dispatcher } = await setup();
+    const mobile = await createCustomer(t.db, { first_name: "Mo", phone: "+15551239999", consent: { sms: true, voice: true } }, "test", noon);
+    const landline = await createCustomer(t.db, { first_name: "Lan", phone: "+15550004444", consent: { sms: true, voice: true } }, "test", noon);
+    const [m] = await t.db.insert(messages).values({ name: "Snow day", channels: ["sms", "voice"], body: "Closed today", voiceScript: "We are closed today", callOnlyIfNoSms: true, filters: {} }).returning();
+    const key = (id: number, ch: "sms" | "voice") => deliveryKey({ kind: "message", messageId: m!.id }, { customerId: id }, ch);
+    const entries = [mobile, landline].flatMap((c) => [
+      { key: key(c.id, "sms"), decision: { customerId: c.id, channel: "sms" as const, to: c.phone, skip: null }, dueAt: noon },
+      { key: key(c.id, "voice"), decision: { customerId: c.id, channel: "voice" as const, to: c.phone, skip: null }, dueAt: noon, afterKey: key(c.id, "sms") },
+    ]);
+    await enqueueDeliveries(t.db, { sourceType: "message", messageId: m!.id }, entries, noon);
+    const calls = async () => (await t.db.select().from(deliveries).where(eq(deliveries.channel, "voice")).orderBy(deliveries.id)).map((d) => [d.status, d.skipReason, d.waitingReason]);
+    expect(await calls()).toEqual([
+      ["waiting", null, "waits for the SMS: called only if the SMS cannot go"],
+      ["waiting", null, "waits for the SMS: called only if the SMS cannot go"],
+    ]);
+    // One pass: texts go first, and the call their outcome released goes in the same pass.
+    const first = await dispatcher().tick();
+    expect([first.sent, first.skipped]).toEqual([2, 1]);
+    expect(await calls()).toEqual([
+      ["skipped", "sms_sent_instead", null],
+      ["sent", null, null],
+    ]);
+    const out = await t.db.select().from(devOutbox).orderBy(devOutbox.createdAt);
+    expect(out.map((o) => [o.channel, o.toAddress])).toEqual([
+      ["sms", "+15551239999"],
+      ["voice", "+15550004444"],
+    ]);
+  });
+
   test("a graceful stop releases claims nobody started", async () => {
     const { t, ids, dispatcher } = await setup();
     await enqueueTest(t, ids, "sms", { body: "x" });

@@ -16,7 +16,7 @@ type Common = { user: User; csrf: string };
 type Flash = { kind: "ok" | "bad" | "info"; text: string } | null;
 type Status = Delivery["status"];
 
-const DELIVERY_STATUS_ORDER: readonly Status[] = ["queued", "sending", "sent", "delivered", "undelivered", "failed", "bounced", "skipped", "held"];
+const DELIVERY_STATUS_ORDER: readonly Status[] = ["queued", "waiting", "sending", "sent", "delivered", "undelivered", "failed", "bounced", "skipped", "held"];
 
 const STATUS_LABELS: Record<Status, string> = {
   queued: "Queued",
@@ -28,6 +28,7 @@ const STATUS_LABELS: Record<Status, string> = {
   bounced: "Bounced",
   skipped: "Skipped",
   held: "Held",
+  waiting: "Waits for the SMS",
 };
 
 // Reuses the stylesheet's tones: green went out, red did not arrive, amber still waits, grey was skipped.
@@ -35,6 +36,7 @@ const STATUS_TONE: Record<Status, string> = {
   queued: "planning",
   sending: "planning",
   held: "planning",
+  waiting: "planning",
   sent: "yes",
   delivered: "yes",
   undelivered: "no",

@@ -19,7 +19,24 @@ export type OutboxSource = {
 
 /** `subject` and `body` are stored only for test sends, whose content has no other home. */
 /** One recipient on one channel; `jobId` overrides the source's job for this recipient. */
-export type OutboxEntry = { key: string; decision: Decision; jobId?: number | null; appointmentId?: number | null; dueAt: Date; subject?: string | null; body?: string | null };
+/**
+ * One recipient on one channel; `jobId` overrides the source's job for this recipient. `afterKey`
+ * makes a call wait on the SMS with that key ("call only where SMS cannot go"): it goes only if
+ * that SMS does not (see migration 0010's trigger). The SMS must be queued, not skipped.
+ */
+export type OutboxEntry = {
+  key: string;
+  decision: Decision;
+  jobId?: number | null;
+  appointmentId?: number | null;
+  dueAt: Date;
+  subject?: string | null;
+  body?: string | null;
+  afterKey?: string | null;
+};
+
+/** What a waiting call says while its SMS is not settled. */
+export const WAITS_FOR_SMS = "waits for the SMS: called only if the SMS cannot go";
 
 const CHUNK = 400;
 const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
@@ -45,6 +62,7 @@ const ENQUEUED_COLUMNS = [
   "subject",
   "body",
   "due_at",
+  "waiting_reason",
   "created_at",
   "updated_at",
 ] as const;
@@ -90,11 +108,12 @@ export async function enqueueDeliveries(
         e.appointmentId ?? null,
         e.decision.channel,
         e.decision.to,
-        e.decision.skip ? "skipped" : "queued",
+        e.decision.skip ? "skipped" : e.afterKey ? "waiting" : "queued",
         e.decision.skip,
         e.subject ?? null,
         e.body ?? null,
         e.dueAt.getTime(),
+        !e.decision.skip && e.afterKey ? WAITS_FOR_SMS : null,
         now.getTime(),
         now.getTime(),
       ]);
@@ -103,6 +122,15 @@ export async function enqueueDeliveries(
         select ${sql.raw(ENQUEUED_COLUMNS.map((_, i) => `r.value ->> ${i}`).join(", "))} from json_each(${JSON.stringify(rows)}) r where true
         on conflict (delivery_key) do nothing`);
       created += result.rowsAffected;
+    }
+    // Once every row is in, each waiting call learns its SMS's id; one whose SMS is not there
+    // (nothing to wait for) goes as usual.
+    for (const part of chunks(entries.filter((e) => e.afterKey && !e.decision.skip))) {
+      const waiting = JSON.stringify(part.map((e) => [e.key, e.afterKey]));
+      await tx.run(sql`update deliveries set after_delivery_id = (select s.id from deliveries s where s.delivery_key = w.value ->> 1)
+        from json_each(${waiting}) w where deliveries.delivery_key = w.value ->> 0 and deliveries.status = 'waiting'`);
+      await tx.run(sql`update deliveries set status = 'queued', waiting_reason = null
+        where status = 'waiting' and after_delivery_id is null and delivery_key in (select value ->> 0 from json_each(${waiting}))`);
     }
   });
   return { created, existing: refused ? 0 : entries.length - created, refused };

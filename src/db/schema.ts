@@ -52,6 +52,8 @@ export const DELIVERY_STATUSES = [
   "failed",
   "bounced",
   "held",
+  // A call that goes only if its SMS cannot (SPEC D10): decided when the SMS is settled.
+  "waiting",
 ] as const;
 export const TRIGGERS = [
   "job_selling",
@@ -517,6 +519,12 @@ export const deliveries = sqliteTable(
     jobId: integer().references(() => jobs.id, { onDelete: "set null" }),
     customerId: integer().references(() => customers.id, { onDelete: "set null" }),
     appointmentId: integer().references(() => appointments.id, { onDelete: "set null" }),
+    /**
+     * The SMS this call stands in for ("call only where SMS cannot go"): the call waits
+     * (`waiting`) until that SMS is settled — sent, and the call is skipped; not sent, and the
+     * call goes. A trigger (migration 0010) decides it in the SMS's own transaction.
+     */
+    afterDeliveryId: integer().references((): AnySQLiteColumn => deliveries.id, { onDelete: "set null" }),
     channel: text({ enum: CHANNELS }).notNull(),
     toAddress: text(),
     status: text({ enum: DELIVERY_STATUSES }).notNull().default("queued"),
@@ -551,6 +559,7 @@ export const deliveries = sqliteTable(
     index("deliveries_appointment_idx").on(t.appointmentId),
     index("deliveries_provider_id_idx").on(t.provider, t.providerMessageId),
     index("deliveries_attempt_group_idx").on(t.attemptGroup),
+    index("deliveries_after_idx").on(t.afterDeliveryId),
   ],
 );
 
