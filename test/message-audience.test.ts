@@ -3,10 +3,16 @@
 // what the outbox will do: decideRecipients over loadCandidates of the same customers.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { eq, sql } from "drizzle-orm";
-import { describeFilters, type MessageFilters, parseMessageFilters } from "../src/core/message-filters.ts";
-import { decideRecipients, SKIP_REASONS, type SkipReason } from "../src/core/recipients.ts";
+import { messageDecisionPages } from "../src/automation/one-time.ts";
+import { describeFilters, hasAppointmentFilter, type MessageFilters, messageJob, parseMessageFilters } from "../src/core/message-filters.ts";
+import { requiredByChannel } from "../src/core/message-values.ts";
+import { type Decision, decideRecipients, SKIP_REASONS, type SkipReason } from "../src/core/recipients.ts";
 import { migrateDatabase, openDatabase } from "../src/db/client.ts";
-import { audienceCustomerIds, audienceSize, audienceSummary, type ChannelSummary, excludedCustomers } from "../src/db/message-audience.ts";
+import { type AudienceNeeds, audienceCustomerIds, audienceSize, audienceSummary, type ChannelSummary, excludedCustomers } from "../src/db/message-audience.ts";
+import type { Message } from "../src/db/messages.ts";
+import { loadSnippets } from "../src/db/recipient-rows.ts";
+import { getSettings } from "../src/db/settings.ts";
+import { sharedValues } from "../src/dispatch/recipient-values.ts";
 import { loadCandidates } from "../src/db/outbox.ts";
 import { albums, appointments, type Channel, customers, jobs, orders, phoneLookups, registrations, suppressions } from "../src/db/schema.ts";
 import type { Db } from "../src/db/client.ts";
@@ -139,7 +145,7 @@ type Model = {
   customers: { id: number }[];
   jobs: { id: number; status: string; year: number; type: string }[];
   albums: { id: number; jobId: number }[];
-  regs: { jobId: number; customerId: number; albumId: number | null; photosAvailableAt: Date | null }[];
+  regs: { jobId: number; customerId: number; albumId: number | null; photosAvailableAt: Date | null; accessCode: string }[];
   orders: { jobId: number; customerId: number }[];
   appts: { id: number; customerId: number; status: string; startsAt: Date }[];
 };
@@ -160,8 +166,9 @@ async function seedPopulation(db: Db): Promise<Model> {
     const e = random();
     const p = random();
     return {
-      firstName: `First${i}`,
-      lastName: `Last${i}`,
+      // Names that give no value to a placeholder: empty, or only spaces, a tab, a no-break space.
+      firstName: i % 11 === 5 ? "" : i % 11 === 7 ? " \t\u00a0" : `First${i}`,
+      lastName: i % 17 === 3 ? " " : `Last${i}`,
       email: e < 0.1 ? null : e < 0.14 ? "" : e < 0.55 ? pick(sharedEmails) : `c${i}@example.com`,
       phone: p < 0.2 ? null : p < 0.24 ? "" : p < 0.6 ? pick(sharedPhones) : `+1555100${String(i).padStart(4, "0")}`,
       consentEmail: chance(0.75),
@@ -199,10 +206,11 @@ async function seedPopulation(db: Db): Promise<Model> {
     ...uniquePhones.slice(2, 12).map((phone, i) => ({ phone, lineType: i % 3 === 0 ? "landline" : i % 3 === 1 ? "voip" : "mobile", lookedUpAt: NOW })),
   ]);
 
+  // Jobs with and without the dates, texts and gallery their placeholders read.
   const jobRows = [
-    { name: "Lincoln Elementary", type: "school" as const, year: 2026, status: "selling" as const },
-    { name: "Oak Park Soccer", type: "sports" as const, year: 2025, status: "archived" as const },
-    { name: "Sunshine Kindergarten", type: "kindergarten" as const, year: 2026, status: "planning" as const },
+    { name: "Lincoln Elementary", type: "school" as const, year: 2026, status: "selling" as const, shootDate: "2026-09-14", galleryUrl: "https://shop.example.com/l", customText: "Office pick-up" },
+    { name: "Oak Park Soccer", type: "sports" as const, year: 2025, status: "archived" as const, couponDeadline: "2026-10-01", customText: "  " },
+    { name: "Sunshine Kindergarten", type: "kindergarten" as const, year: 2026, status: "planning" as const, shootDate: "2026-10-02", couponDeadline: "2026-11-01", galleryUrl: "https://shop.example.com/s" },
   ];
   const js = await db.insert(jobs).values(jobRows).returning({ id: jobs.id, status: jobs.status, year: jobs.year, type: jobs.type });
   const as = await db
@@ -223,7 +231,7 @@ async function seedPopulation(db: Db): Promise<Model> {
       const albumId = jobAlbums.length && chance(0.8) ? pick(jobAlbums).id : null;
       const ph = random();
       const photosAvailableAt = ph < 0.5 ? new Date(NOW.getTime() - 5 * DAY) : ph < 0.65 ? new Date(NOW.getTime() + 2 * DAY) : null;
-      regs.push({ jobId: j.id, customerId: c.id, albumId, photosAvailableAt });
+      regs.push({ jobId: j.id, customerId: c.id, albumId, photosAvailableAt, accessCode: c.id % 5 === 0 ? "" : c.id % 7 === 0 ? "  " : `AC${c.id}-${j.id}` });
       if (j.status !== "planning" && chance(0.4)) ords.push({ jobId: j.id, customerId: c.id });
     }
   }
@@ -242,6 +250,8 @@ async function seedPopulation(db: Db): Promise<Model> {
         }))
       : [],
   );
+  // Some appointments of another job, some with no location.
+  for (const [i, a] of apptRows.entries()) Object.assign(a, { jobId: i % 9 === 4 ? js[1]!.id : a.jobId, location: i % 4 === 1 ? "" : i % 6 === 3 ? " " : `Room ${i}` });
   const aps = await db.insert(appointments).values(apptRows).returning({ id: appointments.id, customerId: appointments.customerId, status: appointments.status, startsAt: appointments.startsAt });
   return { customers: cs, jobs: js, albums: as, regs, orders: ords, appts: aps };
 }
@@ -289,6 +299,56 @@ async function outboxTally(db: Db, ids: number[], channel: Channel): Promise<{ s
     byReason.set(d.skip, [...(byReason.get(d.skip) ?? []), d.customerId]);
   }
   return { summary: { matched: decisions.length, willReceive: decisions.filter((d) => !d.skip).length, excluded }, byReason };
+}
+
+type Text = { subject?: string; body?: string; voiceScript?: string };
+
+/**
+ * What starting the message would record (messageDecisions, a page at a time as the scheduler
+ * does), tallied the way audienceSummary reports it, with who is behind each reason: a customer
+ * id, or `id/a<appointment>` for a message to appointments.
+ */
+async function startTally(db: Db, f: MessageFilters, text: Text = {}, pageSize?: number) {
+  const message = { id: 0, channels: CHANNELS, filters: f, subject: text.subject ?? "", body: text.body ?? "", voiceScript: text.voiceScript ?? "", jobId: null, toAddress: null, callOnlyIfNoSms: false } as unknown as Message;
+  const decided: { channel: Channel; decisions: Decision[] }[] = CHANNELS.map((channel) => ({ channel, decisions: [] }));
+  for await (const page of messageDecisionPages({ db }, message, NOW, pageSize)) for (const [i, p] of page.entries()) decided[i]!.decisions.push(...p.decisions);
+  const out = new Map<Channel, { summary: ChannelSummary; byReason: Map<string, string[]> }>();
+  for (const { channel, decisions } of decided) {
+    const excluded = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
+    const byReason = new Map<string, string[]>();
+    for (const d of decisions) {
+      if (!d.skip) continue;
+      excluded[d.skip] = (excluded[d.skip] ?? 0) + 1;
+      byReason.set(d.skip, [...(byReason.get(d.skip) ?? []), `${d.customerId}${d.appointmentId ? `/a${d.appointmentId}` : ""}`]);
+    }
+    const summary: ChannelSummary = { matched: decisions.length, willReceive: decisions.filter((d) => !d.skip).length, excluded };
+    if (hasAppointmentFilter(f)) summary.customers = new Set(decisions.map((d) => d.customerId)).size;
+    out.set(channel, { summary, byReason });
+  }
+  return out;
+}
+
+/** What the SQL needs to count as the start decides: the text's required keys and the shared values. */
+async function needsOf(db: Db, f: MessageFilters, text: Text = {}): Promise<AudienceNeeds> {
+  const required = requiredByChannel({ channels: CHANNELS, subject: text.subject ?? "", body: text.body ?? "", voiceScript: text.voiceScript ?? "" });
+  return { required, jobId: messageJob(null, f), shared: sharedValues(await getSettings(db), await loadSnippets(db)) };
+}
+
+/** The SQL count and the names behind every excluded count equal what the start decides. */
+async function expectSqlEqualsStart(db: Db, f: MessageFilters, text: Text = {}) {
+  const needs = await needsOf(db, f, text);
+  const summary = await audienceSummary(db, f, CHANNELS, NOW, { needs });
+  const start = await startTally(db, f, text);
+  for (const channel of CHANNELS) {
+    const { summary: expected, byReason } = start.get(channel)!;
+    expect({ channel, ...summary[channel] }).toEqual({ channel, ...expected });
+    for (const reason of new Set([...SKIP_REASONS, ...Object.keys(summary[channel].excluded), ...byReason.keys()])) {
+      const listed = await excludedCustomers(db, f, channel, reason as SkipReason, NOW, { limit: 1000, needs });
+      const ids = listed.map((c) => `${c.id}${c.appointment ? `/a${c.appointment.id}` : ""}`);
+      expect({ channel, reason, ids }).toEqual({ channel, reason, ids: byReason.get(reason) ?? [] });
+    }
+  }
+  return start;
 }
 
 describe("message audience over a mixed population", () => {
@@ -347,19 +407,58 @@ describe("message audience over a mixed population", () => {
     expect(await audienceSize(db, f, NOW)).toBe(ids.length);
   });
 
-  test.each(cases)("%s: the count per channel and reason is what the outbox would do", async (_, filters) => {
-    const f = filters();
-    const ids = await audienceCustomerIds(db, f, NOW);
-    const summary = await audienceSummary(db, f, CHANNELS, NOW);
-    for (const channel of CHANNELS) {
-      const { summary: expected, byReason } = await outboxTally(db, ids, channel);
-      expect({ channel, ...summary[channel] }).toEqual({ channel, ...expected });
-      // The names behind each count are the very customers the outbox would skip.
-      for (const reason of SKIP_REASONS) {
-        const listed = await excludedCustomers(db, f, channel, reason, NOW, { limit: 1000 });
-        expect({ channel, reason, ids: listed.map((c) => c.id) }).toEqual({ channel, reason, ids: byReason.get(reason) ?? [] });
-      }
+  // A message to appointments counts appointments: one message each, about its own.
+  test.each(cases)("%s: the count per channel and reason is what the start would record", async (_, filters) => {
+    // The names behind each count are the very customers (or appointments) the start would skip.
+    await expectSqlEqualsStart(db, filters());
+  });
+
+  // Texts whose placeholders (without a fallback) may have no value for a recipient: customer
+  // names, the job's dates and texts, the registration's code, album and gallery, the appointment.
+  const texts: [string, Text][] = [
+    ["customer names", { subject: "{{customer.name}}, news", body: "Hi {{customer.first_name}}", voiceScript: "Hello {{customer.last_name}} from {{studio.name | \"us\"}}" }],
+    ["a fallback makes a key optional", { subject: "News", body: 'Hi {{customer.first_name | "there"}} {{customer.last_name}}', voiceScript: "Hi {{customer.first_name | \"\"}}" }],
+    [
+      "the job, its registration and album",
+      { subject: "{{job.name}}: {{job.coupon_deadline}}", body: "{{album.name}} {{customer.access_code}} {{customer.gallery_link}} {{customer.photos_count}} {{job.custom_text}} {{job.shoot_date}}" },
+    ],
+    ["the photo count and custom text", { body: "{{customer.photos_count}} photos. {{job.custom_text}}" }],
+    ["the appointment", { subject: "{{appointment.date}}", body: "{{appointment.date}} {{appointment.time}} at {{appointment.location}}, {{job.shoot_date}} {{customer.first_name}}", voiceScript: "{{appointment.confirm_link}} {{job.name}}" }],
+    ["a studio value empty for everyone", { subject: "{{customer.first_name}}", body: "Call {{studio.phone}} or {{customer.first_name}}", voiceScript: "{{snippet.nothing}}" }],
+  ];
+  const valueCases: [string, () => MessageFilters][] = [
+    ["everyone", () => ({})],
+    ["one job", () => ({ job_ids: [J(0)] })],
+    ["the other job", () => ({ job_ids: [J(1)] })],
+    ["two jobs (each hears about their first)", () => ({ job_ids: [J(1), J(2)] })],
+    ["potential buyers of any job", () => ({ audience: "potential_buyers" })],
+    ["appointment statuses", () => ({ appointment_statuses: ["scheduled", "confirmed"] })],
+    ["chosen appointments", () => ({ appointment_ids: m.appts.filter((_, i) => i % 3 === 0).map((a) => a.id) })],
+    ["a job and appointments", () => ({ job_ids: [J(1), J(2)], appointment_from: "2026-09-01" })],
+  ];
+  test.each(texts.flatMap(([name, text]) => valueCases.map(([fname, f]) => [`${name}, ${fname}`, text, f] as const)))(
+    "%s: who has no value is counted and listed as the start records it",
+    async (_, text, filters) => {
+      await expectSqlEqualsStart(db, filters(), text);
+    },
+  );
+
+  test("the texts above exercise every value rule (so the comparisons mean something)", async () => {
+    const seen = new Set<string>();
+    for (const [, text] of texts) {
+      for (const [, f] of valueCases) for (const { byReason } of (await startTally(db, f(), text)).values()) for (const r of byReason.keys()) seen.add(r);
     }
+    for (const key of ["customer.name", "customer.first_name", "customer.last_name", "job.coupon_deadline", "album.name", "customer.access_code", "customer.gallery_link", "customer.photos_count", "job.custom_text", "job.shoot_date", "appointment.location", "job.name", "studio.phone", "snippet.nothing"]) {
+      expect(seen).toContain(`missing:${key}`);
+    }
+  });
+
+  test("pages of a few customers decide what one pass decides", async () => {
+    const f = { appointment_statuses: ["scheduled", "confirmed"] } as MessageFilters;
+    const text = texts.find(([name]) => name === "the appointment")![1];
+    const whole = await startTally(db, f, text);
+    const paged = await startTally(db, f, text, 7);
+    expect([...paged.entries()]).toEqual([...whole.entries()]);
   });
 
   test("the population exercises every rule (so the comparisons above mean something)", async () => {

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 // The job page's "Automated notifications" section (SPEC P7): for each notification of the
 // assigned profile, when it goes or went, to how many, who was skipped and why.
-import { SKIP_REASON_LABELS, type SkipReason } from "../src/core/recipients.ts";
+import { skipReasonLabel } from "../src/core/recipients.ts";
 import { describeNotification, TRIGGER_INFO } from "../src/core/triggers.ts";
 import type { notificationRuns, notifications } from "../src/db/schema.ts";
 
@@ -71,7 +71,7 @@ export function AutomatedNotifications(p: { jobId: number; profileName: string |
                       ) : (
                         <details>
                           <summary>
-                            {skipped.map((c) => `${c.n} ${SKIP_REASON_LABELS[c.skipReason as SkipReason]?.toLowerCase() ?? c.skipReason}`).join(", ")}
+                            {skipped.map((c) => `${c.n} ${skipReasonLabel(c.skipReason ?? "").toLowerCase()}`).join(", ")}
                           </summary>
                           <ul>
                             {item.skipped.map((s) => (
@@ -79,7 +79,7 @@ export function AutomatedNotifications(p: { jobId: number; profileName: string |
                                 <a href={`/customers/${s.customerId}`}>
                                   {s.firstName} {s.lastName}
                                 </a>{" "}
-                                <span class="muted">— {SKIP_REASON_LABELS[s.reason as SkipReason] ?? s.reason}</span>
+                                <span class="muted">— {skipReasonLabel(s.reason ?? "")}</span>
                               </li>
                             ))}
                           </ul>
