@@ -159,7 +159,8 @@ async function renderConfirm(c: Ctx, m: Message, status: 200 | 409 = 200) {
   const total = counts.reduce((a, x) => a + x.willReceive, 0);
   const names = await filterNames(deps.db, [storedFilters(m)]);
   // The studio's details or a job may have changed since it was saved: it is checked again here.
-  const problem = activationProblem(m, total, deps.clock()) ?? valueProblemText(await emptyValueProblems(deps.db, draftOfMessage(m, storedFilters(m))));
+  const emptyValue = m.status === "draft" ? valueProblemText(await emptyValueProblems(deps.db, draftOfMessage(m, storedFilters(m)))) : null;
+  const problem = emptyValue ?? activationProblem(m, total, deps.clock());
   return {
     total,
     counts,
