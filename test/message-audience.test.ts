@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { eq, sql } from "drizzle-orm";
 import { messageDecisionPages } from "../src/automation/one-time.ts";
 import { describeFilters, hasAppointmentFilter, type MessageFilters, messageJob, parseMessageFilters } from "../src/core/message-filters.ts";
-import { requiredByChannel } from "../src/core/message-values.ts";
+import { messageValueProblems, requiredByChannel } from "../src/core/message-values.ts";
 import { type Decision, decideRecipients, SKIP_REASONS, type SkipReason } from "../src/core/recipients.ts";
 import { migrateDatabase, openDatabase } from "../src/db/client.ts";
 import { type AudienceNeeds, audienceCustomerIds, audienceSize, audienceSummary, type ChannelSummary, excludedCustomers } from "../src/db/message-audience.ts";
@@ -128,6 +128,28 @@ describe("describeFilters", () => {
     ["chosen customers of a job", { job_ids: [1], customer_ids: [1] }, "Customers of Lincoln Elementary, among 1 chosen customer"],
   ])("%s", (_, f, sentence) => {
     expect(describeFilters(f, names)).toBe(sentence);
+  });
+});
+
+describe("messageValueProblems: a value empty for every recipient is named beside its field", () => {
+  const shared = { "studio.name": "Sunny Side", "studio.phone": "", "snippet.hours": "", "snippet.ship": "Free over $50" };
+  const lincoln = { name: "Lincoln", values: { "job.name": "Lincoln", "job.type": "school", "job.coupon_deadline": "", "job.shoot_date": "Monday, September 14, 2026" }, hasGallery: false };
+  const msg = (over: Partial<Parameters<typeof messageValueProblems>[0]>) => ({ channels: ["email"], subject: "Hi", body: "Hello", voiceScript: "", filters: {}, toAddress: null, ...over });
+  test.each<[string, Parameters<typeof messageValueProblems>[0], Parameters<typeof messageValueProblems>[1], Record<string, string>]>([
+    ["values that exist pass", msg({ body: "{{studio.name}} {{snippet.ship}} {{customer.first_name}} {{links.unsubscribe_link}}" }), { shared, job: null }, {}],
+    ["a fallback makes any key optional", msg({ body: '{{studio.phone | "-"}} {{job.name | ""}} {{appointment.date | "soon"}}' }), { shared, job: null }, {}],
+    ["an empty snippet", msg({ subject: "{{snippet.hours}}" }), { shared, job: null }, { subject: '{{snippet.hours}} is empty: the snippet “hours” has no text. Write it, or give it a fallback like {{snippet.hours | "…"}}' }],
+    ["job keys need a job, job filters or appointments", msg({ body: "{{customer.access_code}}" }), { shared, job: null }, { body: '{{customer.access_code}} has no value: this message is not about a job. Choose a job under Recipients, or give it a fallback like {{customer.access_code | "…"}}' }],
+    ["job filters can give each recipient a job", msg({ body: "{{job.name}} {{album.name}}", filters: { job_statuses: ["selling"] } }), { shared, job: null }, {}],
+    ["an appointment can carry a job", msg({ body: "{{job.name}} {{appointment.time}}", filters: { appointment_statuses: ["confirmed"] } }), { shared, job: null }, {}],
+    ["the message's job lacks a date", msg({ body: "{{job.shoot_date}} {{job.coupon_deadline}}", filters: { job_ids: [1] } }), { shared, job: lincoln }, { body: '{{job.coupon_deadline}} is empty: Lincoln has no coupon deadline. Set it on the job, or give it a fallback like {{job.coupon_deadline | "…"}}' }],
+    ["the message's job has no gallery", msg({ body: "{{customer.gallery_link}}", filters: { job_ids: [1] } }), { shared, job: lincoln }, { body: '{{customer.gallery_link}} is empty: Lincoln has no gallery URL. Set it on the job, or give it a fallback like {{customer.gallery_link | "…"}}' }],
+    ["a typed-in address has no customer", msg({ body: "{{customer.email}} {{customer.name}}", toAddress: "a@example.com" }), { shared, job: null }, { body: '{{customer.name}} has no value: this message goes to a typed-in address, not a customer. Remove it, or give it a fallback like {{customer.name | "…"}}' }],
+    ["a typed-in number is its own customer.phone", msg({ channels: ["sms"], body: "{{customer.phone}}", toAddress: "+15550001" }), { shared, job: null }, {}],
+    ["only the fields the channels use: an SMS has no subject", msg({ channels: ["sms"], subject: "{{studio.phone}}", body: "Hi" }), { shared, job: null }, {}],
+    ["a call reads its script, else the message", msg({ channels: ["voice"], body: "{{studio.phone}}", voiceScript: "{{appointment.date}}" }), { shared, job: null }, { voice_script: '{{appointment.date}} has no value: this message does not go to appointments. Choose appointments (by status or date) under Recipients, or give it a fallback like {{appointment.date | "…"}}' }],
+  ])("%s", (_, m, ctx, errors) => {
+    expect(messageValueProblems(m, ctx)).toEqual(errors);
   });
 });
 
