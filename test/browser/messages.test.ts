@@ -240,7 +240,9 @@ test("a snow-day e-mail to chosen appointments: one per appointment, each with i
   await count.filter({ hasText: "3 will receive it by e-mail" }).waitFor();
 
   // The preview shows the appointment chosen: Anna's second.
-  await count.filter({ hasText: "3 will receive it by e-mail" }).waitFor();
+  // Each choice waits for its own preview, so no answer to an earlier one can reset a later choice.
+  await page.locator("#f-preview_customer_id").selectOption(String(ivyId));
+  await page.locator(".preview-note", { hasText: "Shown with Ivy Chen's real data and the appointment" }).waitFor();
   await page.locator("#f-preview_customer_id").selectOption(String(anna!.id));
   await page.locator(".preview-note", { hasText: "Shown with Anna Lee's real data and the appointment" }).waitFor();
   await page.locator("#f-preview_appointment_id").selectOption(String(mine[1]!.id));
