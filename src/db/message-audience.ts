@@ -220,12 +220,18 @@ function rowScope(f: MessageFilters, now: Date, opts: AudienceOptions, needs: Au
         if (!perAppointment) return true;
         return key === "appointment.location" ? blank(`${ap}.location`) : null;
       case "customer": {
+        // Names are marked in customer_reach (migration 0008), so the count reads no customer row.
+        if (key === "customer.first_name") return sql.raw(`(${x}.blank_names & 1) != 0`);
+        if (key === "customer.last_name") return sql.raw(`(${x}.blank_names & 2) != 0`);
+        if (key === "customer.name") return sql.raw(`${x}.blank_names = 3`);
         use.customer = true;
-        if (key === "customer.name") return sql`trim(coalesce(${sql.raw(`${c}.first_name`)}, '') || ' ' || coalesce(${sql.raw(`${c}.last_name`)}, ''), ${JS_SPACE}) = ''`;
         return blank(`${c}.${key.slice(9)}`);
       }
       case "job": {
         if (!jobFrom) return true;
+        // Every row matched through the job filters has a job, and a job always has a name and
+        // a type (required on every way in): nothing to look up for those.
+        if (jobFrom === "registration" && (key === "job.name" || key === "job.type")) return null;
         use.job = true;
         const column = `${mj}.${key.slice(4)}`;
         // Dates are ISO days or null: an empty one formats as nothing, any other as a date.
@@ -265,7 +271,8 @@ function rowScope(f: MessageFilters, now: Date, opts: AudienceOptions, needs: Au
   if (use.registration) {
     if (jobFrom === "registration") {
       // The registration audienceJobs picks: the first matching job of this customer's.
-      joins.push(sql`left join registrations ${sql.raw(mr)} on ${sql.raw(mr)}.id = (select r.id from registrations r
+      // By the customer's own few registrations: the (job, customer) index would try every matching job.
+      joins.push(sql`left join registrations ${sql.raw(mr)} on ${sql.raw(mr)}.id = (select r.id from registrations r indexed by registrations_customer_idx
         where r.customer_id = ${sql.raw(x)}.customer_id and ${and(registrationTerms(f, now))} order by r.job_id limit 1)`);
     } else {
       joins.push(sql`left join registrations ${sql.raw(mr)} on ${sql.raw(mr)}.job_id = ${jobId} and ${sql.raw(mr)}.customer_id = ${sql.raw(x)}.customer_id`);
@@ -286,12 +293,19 @@ function rowScope(f: MessageFilters, now: Date, opts: AudienceOptions, needs: Au
       : audienceWhere(f, now, opts, `${x}.customer_id`),
     /** The `missing:<key>` reasons the rows can have on `channel`, in order. */
     missingReasons: (ch: Channel) => (missing.get(ch) ?? []).map((m) => missingReason(m.key)),
+    /** The first `missing:<key>` of the row on `channel`, null when it has every value; null SQL when no key can be missing. */
+    missing(ch: Channel): SQL | null {
+      const list = missing.get(ch) ?? [];
+      if (!list.length) return null;
+      return sql`case ${sql.join(
+        list.map((m) => sql`when ${m.when === true ? sql`1` : m.when} then ${missingReason(m.key)}`),
+        sql` `,
+      )} end`;
+    },
     skip(ch: Channel): SQL {
       const own = reach(ch, x).skip;
-      const list = missing.get(ch) ?? [];
-      if (!list.length) return own;
-      const cases = list.map((m) => sql`when ${m.when === true ? sql`1` : m.when} then ${missingReason(m.key)}`);
-      return sql`coalesce(${own}, case ${sql.join(cases, sql` `)} end)`;
+      const missing = this.missing(ch);
+      return missing ? sql`coalesce(${own}, ${missing})` : own;
     },
   };
 }
@@ -329,15 +343,23 @@ export async function audienceSummary<C extends Channel>(
 ): Promise<Record<C, ChannelSummary>> {
   const out = {} as Record<C, ChannelSummary>;
   const rows = rowScope(filters, now, opts, opts.needs);
-  const perChannel = [...new Set(channels)].map((ch) => ({ ch, address: reach(ch).address, skip: rows.skip(ch), missing: rows.missingReasons(ch) }));
+  const perChannel = [...new Set(channels)].map((ch) => {
+    const { address, skip: own } = reach(ch);
+    const missing = rows.missing(ch);
+    // customer_reach's reasons come first and are read as they are; the values are looked at
+    // only for the rows it lets through, once per count that needs them.
+    const ok = missing ? sql`${own} is null and ${missing} is null` : sql`${own} is null`;
+    return { ch, address, own, missing, ok, missingReasons: rows.missingReasons(ch) };
+  });
   if (!perChannel.length) return out;
   // `count(*) filter` skips the aggregate step for the rows it does not count, which `sum(a = b)`
   // cannot: measurably faster with a dozen counts over a hundred thousand rows.
-  const reasons = (ch: { missing: string[] }) => [...PRE_REASONS, ...ch.missing];
+  const reasons = (ch: { missingReasons: string[] }) => [...PRE_REASONS, ...ch.missingReasons];
   const counts = perChannel.flatMap((ch) => [
-    sql`count(*) filter (where ${ch.skip} is null) as ${sql.raw(`${ch.ch}_ok`)}`,
-    ...(rows.perAppointment ? [] : [sql`count(distinct ${ch.address}) filter (where ${ch.skip} is null) as ${sql.raw(`${ch.ch}_addresses`)}`]),
-    ...reasons(ch).map((r, i) => sql`count(*) filter (where ${ch.skip} = ${r}) as ${sql.raw(`${ch.ch}_r${i}`)}`),
+    sql`count(*) filter (where ${ch.ok}) as ${sql.raw(`${ch.ch}_ok`)}`,
+    ...(rows.perAppointment ? [] : [sql`count(distinct ${ch.address}) filter (where ${ch.ok}) as ${sql.raw(`${ch.ch}_addresses`)}`]),
+    ...PRE_REASONS.map((r, i) => sql`count(*) filter (where ${ch.own} = ${r}) as ${sql.raw(`${ch.ch}_r${i}`)}`),
+    ...ch.missingReasons.map((r, i) => sql`count(*) filter (where ${ch.own} is null and ${ch.missing} = ${r}) as ${sql.raw(`${ch.ch}_r${PRE_REASONS.length + i}`)}`),
   ]);
   const customers = rows.perAppointment ? sql`, count(distinct x.customer_id) as customers` : sql``;
   const [row] = await db.all<Record<string, number | null>>(

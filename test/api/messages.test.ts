@@ -132,5 +132,7 @@ describe("/api/v1/messages", () => {
     await createDispatcher(t.deps, createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock }), { owner: "w" }).tick();
     expect((await t.db.select({ subject: devOutbox.subject }).from(devOutbox)).map((m) => m.subject).sort()).toEqual(["Studio A", "Studio B"]);
     expect((await t.get(`/messages/${created.body.id}`)).body.totals.by_status).toEqual({ sent: 2 });
+    const listed = await t.get(`/deliveries?message_id=${created.body.id}`);
+    expect(listed.body.data.map((d: { appointment_id: number }) => d.appointment_id).sort()).toEqual([a1.id, a2.id].sort());
   });
 });

@@ -99,6 +99,7 @@ export const deliveryApiRoutes = new Hono<AppEnv>().get("/", async (c) => {
       notification_id: d.notificationId,
       job_id: d.jobId,
       customer_id: d.customerId,
+      appointment_id: d.appointmentId,
       channel: d.channel,
       to: d.toAddress,
       status: d.status,
