@@ -618,6 +618,32 @@ describe("message audience rules in small", () => {
     expect((await audienceSummary(db, {}, ["email"], NOW)).email).toMatchObject({ matched: 2, willReceive: 1, excluded: { complained: 1, duplicate_address: 0 } });
   });
 
+  test("who has no name is counted from customer_reach, in step with every change of name", async () => {
+    const { db } = await fresh();
+    const [a, b] = await db
+      .insert(customers)
+      .values([
+        { firstName: "Anna", lastName: "Smith", email: "a@example.com", consentEmail: true },
+        { firstName: "Ben", lastName: "Jones", email: "b@example.com", consentEmail: true },
+      ])
+      .returning();
+    const text = { subject: "Hi {{customer.first_name}}", body: "Dear {{customer.name}}", voiceScript: "{{customer.last_name}}" };
+    const missing = async () => (await audienceSummary(db, {}, ["email"], NOW, { needs: await needsOf(db, {}, text) })).email.excluded;
+    expect(await missing()).not.toHaveProperty("missing:customer.first_name");
+    await db.update(customers).set({ firstName: " \u2003" }).where(eq(customers.id, a!.id));
+    expect(await missing()).toMatchObject({ "missing:customer.first_name": 1 });
+    await expectSqlEqualsStart(db, {}, text);
+    await db.update(customers).set({ firstName: "", lastName: "" }).where(eq(customers.id, b!.id));
+    await expectSqlEqualsStart(db, {}, text);
+    await db.update(customers).set({ firstName: "Anna" }).where(eq(customers.id, a!.id));
+    expect(await missing()).toMatchObject({ "missing:customer.first_name": 1 });
+    // A row replaced whole is marked anew.
+    await db.update(customers).set({ externalId: "crm-b" }).where(eq(customers.id, b!.id));
+    await db.run(sql`insert or replace into customers (external_id, first_name, last_name, email, consent_email) values ('crm-b', 'Bo', '', 'b@example.com', 1)`);
+    expect(await missing()).not.toHaveProperty("missing:customer.first_name");
+    await expectSqlEqualsStart(db, {}, text);
+  });
+
   test("the appointment date range is read in the studio's time zone", async () => {
     const { db } = await fresh();
     const [c] = await db.insert(customers).values({ email: "a@example.com" }).returning();
