@@ -1,7 +1,10 @@
 // Who a one-time message reaches (SPEC O3): the customers its filters select, and per channel
 // how many will receive it and why the others will not. The counting happens in SQL so the
 // compose page can show a live count over a million customers; the rules are those of
-// decideRecipients (src/core/recipients.ts), in the same order, and a test holds them equal.
+// decideRecipients (src/core/recipients.ts) as the start applies them (src/automation/one-time.ts)
+// — who has no value the text cannot do without included — in the same order, and a test holds
+// them equal. A message filtered by appointment goes to each matching appointment: its rows
+// are (customer, appointment) pairs.
 import { type SQL, sql } from "drizzle-orm";
 import { hasAppointmentFilter, hasJobFilter, type MessageFilters, withoutJobFilters } from "../core/message-filters.ts";
 import { valueSource } from "../core/message-values.ts";

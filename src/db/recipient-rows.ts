@@ -1,6 +1,6 @@
 // Loads, for a batch of deliveries, the rows their placeholders draw from — a handful of
 // IN-queries per batch instead of a handful per recipient.
-import { and, desc } from "drizzle-orm";
+import { desc } from "drizzle-orm";
 import type { RecipientRows } from "../dispatch/recipient-values.ts";
 import type { Db } from "./client.ts";
 import { inJson } from "./in-json.ts";
@@ -22,20 +22,20 @@ export async function loadRecipientRows(db: Db, batch: RowsKey[], opts: { orders
   const jobIds = ids(batch.map((d) => d.jobId));
   const appointmentIds = ids(batch.map((d) => d.appointmentId));
   const both = customerIds.length > 0 && jobIds.length > 0;
+  // Registrations and orders are looked up by customer alone (each has a few) and matched to the
+  // job below: with many jobs the (job, customer) index would try every pair of the two lists.
   const [cs, js, regs, ords, apps] = await Promise.all([
     customerIds.length ? db.select().from(customers).where(inJson(customers.id, customerIds)) : [],
     jobIds.length ? db.select().from(jobs).where(inJson(jobs.id, jobIds)) : [],
-    both ? db.select().from(registrations).where(and(inJson(registrations.customerId, customerIds), inJson(registrations.jobId, jobIds))) : [],
-    both && opts.orders !== false
-      ? db.select().from(orders).where(and(inJson(orders.customerId, customerIds), inJson(orders.jobId, jobIds))).orderBy(desc(orders.orderedAt))
-      : [],
+    both ? db.select().from(registrations).where(inJson(registrations.customerId, customerIds)) : [],
+    both && opts.orders !== false ? db.select().from(orders).where(inJson(orders.customerId, customerIds)).orderBy(desc(orders.orderedAt)) : [],
     appointmentIds.length ? db.select().from(appointments).where(inJson(appointments.id, appointmentIds)) : [],
   ]);
-  const albumIds = ids(regs.map((r) => r.albumId));
+  const jobById = new Map(js.map((j) => [j.id, j]));
+  const albumIds = ids(regs.filter((r) => jobById.has(r.jobId)).map((r) => r.albumId));
   const als = albumIds.length ? await db.select().from(albums).where(inJson(albums.id, albumIds)) : [];
   const pair = (customerId: number | null, jobId: number | null) => `${customerId}:${jobId}`;
   const customerById = new Map(cs.map((c) => [c.id, c]));
-  const jobById = new Map(js.map((j) => [j.id, j]));
   const registrationOf = new Map(regs.map((r) => [pair(r.customerId, r.jobId), r]));
   const albumById = new Map(als.map((a) => [a.id, a]));
   const appointmentById = new Map(apps.map((a) => [a.id, a]));

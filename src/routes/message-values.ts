@@ -41,7 +41,7 @@ export const draftOfMessage = (m: Message, filters: MessageFilters): MessageDraf
 /** The values every recipient of the message shares: studio.*, snippet.* and its one job's job.*. */
 export async function valueContext(db: Db, m: Pick<MessageDraft, "filters" | "jobId" | "toAddress">): Promise<ValueContext> {
   const [settings, snippets] = await Promise.all([getSettings(db), loadSnippets(db)]);
-  const jobId = m.toAddress ? m.jobId : messageJob(m.jobId, m.filters);
+  const jobId = messageJob(m.jobId, m.filters);
   const job = jobId ? await getJob(db, jobId) : undefined;
   return {
     shared: sharedValues(settings, snippets),
