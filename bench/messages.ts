@@ -4,8 +4,9 @@
 // with and without e-mail and phone, families sharing addresses, ~2% suppressed, ~10% without
 // e-mail consent, ~2,000 jobs with albums, registrations, orders, photos and appointments. Then
 // prints the median of 20 runs of the queries behind the compose page for a filter that matches
-// about a tenth of the customers, and of the compose page's live count and preview requests
-// through the real app (query + rendering, as the browser asks for them).
+// about a tenth of the customers (also counting who has no value for a placeholder the text
+// cannot do without), and of the compose page's live count and preview requests through the
+// real app (query + rendering, as the browser asks for them).
 import { sql } from "drizzle-orm";
 import { createApp } from "../src/app.ts";
 import { runOneTimeMessages } from "../src/automation/one-time.ts";
