@@ -3,10 +3,16 @@
 // what the outbox will do: decideRecipients over loadCandidates of the same customers.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { eq, sql } from "drizzle-orm";
-import { describeFilters, type MessageFilters, parseMessageFilters } from "../src/core/message-filters.ts";
-import { decideRecipients, SKIP_REASONS, type SkipReason } from "../src/core/recipients.ts";
+import { messageDecisionPages } from "../src/automation/one-time.ts";
+import { describeFilters, hasAppointmentFilter, type MessageFilters, messageJob, parseMessageFilters } from "../src/core/message-filters.ts";
+import { messageValueProblems, requiredByChannel } from "../src/core/message-values.ts";
+import { type Decision, decideRecipients, SKIP_REASONS, type SkipReason } from "../src/core/recipients.ts";
 import { migrateDatabase, openDatabase } from "../src/db/client.ts";
-import { audienceCustomerIds, audienceSize, audienceSummary, type ChannelSummary, excludedCustomers } from "../src/db/message-audience.ts";
+import { type AudienceNeeds, audienceCustomerIds, audienceSize, audienceSummary, type ChannelSummary, excludedCustomers } from "../src/db/message-audience.ts";
+import type { Message } from "../src/db/messages.ts";
+import { loadSnippets } from "../src/db/recipient-rows.ts";
+import { getSettings } from "../src/db/settings.ts";
+import { sharedValues } from "../src/dispatch/recipient-values.ts";
 import { loadCandidates } from "../src/db/outbox.ts";
 import { albums, appointments, type Channel, customers, jobs, orders, phoneLookups, registrations, suppressions } from "../src/db/schema.ts";
 import type { Db } from "../src/db/client.ts";
@@ -125,6 +131,28 @@ describe("describeFilters", () => {
   });
 });
 
+describe("messageValueProblems: a value empty for every recipient is named beside its field", () => {
+  const shared = { "studio.name": "Sunny Side", "studio.phone": "", "snippet.hours": "", "snippet.ship": "Free over $50" };
+  const lincoln = { name: "Lincoln", values: { "job.name": "Lincoln", "job.type": "school", "job.coupon_deadline": "", "job.shoot_date": "Monday, September 14, 2026" }, hasGallery: false };
+  const msg = (over: Partial<Parameters<typeof messageValueProblems>[0]>) => ({ channels: ["email"], subject: "Hi", body: "Hello", voiceScript: "", filters: {}, toAddress: null, ...over });
+  test.each<[string, Parameters<typeof messageValueProblems>[0], Parameters<typeof messageValueProblems>[1], Record<string, string>]>([
+    ["values that exist pass", msg({ body: "{{studio.name}} {{snippet.ship}} {{customer.first_name}} {{links.unsubscribe_link}}" }), { shared, job: null }, {}],
+    ["a fallback makes any key optional", msg({ body: '{{studio.phone | "-"}} {{job.name | ""}} {{appointment.date | "soon"}}' }), { shared, job: null }, {}],
+    ["an empty snippet", msg({ subject: "{{snippet.hours}}" }), { shared, job: null }, { subject: '{{snippet.hours}} is empty: the snippet “hours” has no text. Write it, or give it a fallback like {{snippet.hours | "…"}}' }],
+    ["job keys need a job, job filters or appointments", msg({ body: "{{customer.access_code}}" }), { shared, job: null }, { body: '{{customer.access_code}} has no value: this message is not about a job. Choose a job under Recipients, or give it a fallback like {{customer.access_code | "…"}}' }],
+    ["job filters can give each recipient a job", msg({ body: "{{job.name}} {{album.name}}", filters: { job_statuses: ["selling"] } }), { shared, job: null }, {}],
+    ["an appointment can carry a job", msg({ body: "{{job.name}} {{appointment.time}}", filters: { appointment_statuses: ["confirmed"] } }), { shared, job: null }, {}],
+    ["the message's job lacks a date", msg({ body: "{{job.shoot_date}} {{job.coupon_deadline}}", filters: { job_ids: [1] } }), { shared, job: lincoln }, { body: '{{job.coupon_deadline}} is empty: Lincoln has no coupon deadline. Set it on the job, or give it a fallback like {{job.coupon_deadline | "…"}}' }],
+    ["the message's job has no gallery", msg({ body: "{{customer.gallery_link}}", filters: { job_ids: [1] } }), { shared, job: lincoln }, { body: '{{customer.gallery_link}} is empty: Lincoln has no gallery URL. Set it on the job, or give it a fallback like {{customer.gallery_link | "…"}}' }],
+    ["a typed-in address has no customer", msg({ body: "{{customer.email}} {{customer.name}}", toAddress: "a@example.com" }), { shared, job: null }, { body: '{{customer.name}} has no value: this message goes to a typed-in address, not a customer. Remove it, or give it a fallback like {{customer.name | "…"}}' }],
+    ["a typed-in number is its own customer.phone", msg({ channels: ["sms"], body: "{{customer.phone}}", toAddress: "+15550001" }), { shared, job: null }, {}],
+    ["only the fields the channels use: an SMS has no subject", msg({ channels: ["sms"], subject: "{{studio.phone}}", body: "Hi" }), { shared, job: null }, {}],
+    ["a call reads its script, else the message", msg({ channels: ["voice"], body: "{{studio.phone}}", voiceScript: "{{appointment.date}}" }), { shared, job: null }, { voice_script: '{{appointment.date}} has no value: this message does not go to appointments. Choose appointments (by status or date) under Recipients, or give it a fallback like {{appointment.date | "…"}}' }],
+  ])("%s", (_, m, ctx, errors) => {
+    expect(messageValueProblems(m, ctx)).toEqual(errors);
+  });
+});
+
 // ---------------------------------------------------------------- a mixed population
 
 /** A small deterministic PRNG, so a failure can be replayed. */
@@ -139,7 +167,7 @@ type Model = {
   customers: { id: number }[];
   jobs: { id: number; status: string; year: number; type: string }[];
   albums: { id: number; jobId: number }[];
-  regs: { jobId: number; customerId: number; albumId: number | null; photosAvailableAt: Date | null }[];
+  regs: { jobId: number; customerId: number; albumId: number | null; photosAvailableAt: Date | null; accessCode: string }[];
   orders: { jobId: number; customerId: number }[];
   appts: { id: number; customerId: number; status: string; startsAt: Date }[];
 };
@@ -160,8 +188,9 @@ async function seedPopulation(db: Db): Promise<Model> {
     const e = random();
     const p = random();
     return {
-      firstName: `First${i}`,
-      lastName: `Last${i}`,
+      // Names that give no value to a placeholder: empty, or only spaces, a tab, a no-break space.
+      firstName: i % 11 === 5 ? "" : i % 11 === 7 ? " \t\u00a0" : `First${i}`,
+      lastName: i % 17 === 3 ? " " : `Last${i}`,
       email: e < 0.1 ? null : e < 0.14 ? "" : e < 0.55 ? pick(sharedEmails) : `c${i}@example.com`,
       phone: p < 0.2 ? null : p < 0.24 ? "" : p < 0.6 ? pick(sharedPhones) : `+1555100${String(i).padStart(4, "0")}`,
       consentEmail: chance(0.75),
@@ -199,10 +228,11 @@ async function seedPopulation(db: Db): Promise<Model> {
     ...uniquePhones.slice(2, 12).map((phone, i) => ({ phone, lineType: i % 3 === 0 ? "landline" : i % 3 === 1 ? "voip" : "mobile", lookedUpAt: NOW })),
   ]);
 
+  // Jobs with and without the dates, texts and gallery their placeholders read.
   const jobRows = [
-    { name: "Lincoln Elementary", type: "school" as const, year: 2026, status: "selling" as const },
-    { name: "Oak Park Soccer", type: "sports" as const, year: 2025, status: "archived" as const },
-    { name: "Sunshine Kindergarten", type: "kindergarten" as const, year: 2026, status: "planning" as const },
+    { name: "Lincoln Elementary", type: "school" as const, year: 2026, status: "selling" as const, shootDate: "2026-09-14", galleryUrl: "https://shop.example.com/l", customText: "Office pick-up" },
+    { name: "Oak Park Soccer", type: "sports" as const, year: 2025, status: "archived" as const, couponDeadline: "2026-10-01", customText: "  " },
+    { name: "Sunshine Kindergarten", type: "kindergarten" as const, year: 2026, status: "planning" as const, shootDate: "2026-10-02", couponDeadline: "2026-11-01", galleryUrl: "https://shop.example.com/s" },
   ];
   const js = await db.insert(jobs).values(jobRows).returning({ id: jobs.id, status: jobs.status, year: jobs.year, type: jobs.type });
   const as = await db
@@ -223,7 +253,7 @@ async function seedPopulation(db: Db): Promise<Model> {
       const albumId = jobAlbums.length && chance(0.8) ? pick(jobAlbums).id : null;
       const ph = random();
       const photosAvailableAt = ph < 0.5 ? new Date(NOW.getTime() - 5 * DAY) : ph < 0.65 ? new Date(NOW.getTime() + 2 * DAY) : null;
-      regs.push({ jobId: j.id, customerId: c.id, albumId, photosAvailableAt });
+      regs.push({ jobId: j.id, customerId: c.id, albumId, photosAvailableAt, accessCode: c.id % 5 === 0 ? "" : c.id % 7 === 0 ? "  " : `AC${c.id}-${j.id}` });
       if (j.status !== "planning" && chance(0.4)) ords.push({ jobId: j.id, customerId: c.id });
     }
   }
@@ -242,6 +272,8 @@ async function seedPopulation(db: Db): Promise<Model> {
         }))
       : [],
   );
+  // Some appointments of another job, some with no location.
+  for (const [i, a] of apptRows.entries()) Object.assign(a, { jobId: i % 9 === 4 ? js[1]!.id : a.jobId, location: i % 4 === 1 ? "" : i % 6 === 3 ? " " : `Room ${i}` });
   const aps = await db.insert(appointments).values(apptRows).returning({ id: appointments.id, customerId: appointments.customerId, status: appointments.status, startsAt: appointments.startsAt });
   return { customers: cs, jobs: js, albums: as, regs, orders: ords, appts: aps };
 }
@@ -289,6 +321,56 @@ async function outboxTally(db: Db, ids: number[], channel: Channel): Promise<{ s
     byReason.set(d.skip, [...(byReason.get(d.skip) ?? []), d.customerId]);
   }
   return { summary: { matched: decisions.length, willReceive: decisions.filter((d) => !d.skip).length, excluded }, byReason };
+}
+
+type Text = { subject?: string; body?: string; voiceScript?: string };
+
+/**
+ * What starting the message would record (messageDecisions, a page at a time as the scheduler
+ * does), tallied the way audienceSummary reports it, with who is behind each reason: a customer
+ * id, or `id/a<appointment>` for a message to appointments.
+ */
+async function startTally(db: Db, f: MessageFilters, text: Text = {}, pageSize?: number) {
+  const message = { id: 0, channels: CHANNELS, filters: f, subject: text.subject ?? "", body: text.body ?? "", voiceScript: text.voiceScript ?? "", jobId: null, toAddress: null, callOnlyIfNoSms: false } as unknown as Message;
+  const decided: { channel: Channel; decisions: Decision[] }[] = CHANNELS.map((channel) => ({ channel, decisions: [] }));
+  for await (const page of messageDecisionPages({ db }, message, NOW, pageSize)) for (const [i, p] of page.entries()) decided[i]!.decisions.push(...p.decisions);
+  const out = new Map<Channel, { summary: ChannelSummary; byReason: Map<string, string[]> }>();
+  for (const { channel, decisions } of decided) {
+    const excluded = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
+    const byReason = new Map<string, string[]>();
+    for (const d of decisions) {
+      if (!d.skip) continue;
+      excluded[d.skip] = (excluded[d.skip] ?? 0) + 1;
+      byReason.set(d.skip, [...(byReason.get(d.skip) ?? []), `${d.customerId}${d.appointmentId ? `/a${d.appointmentId}` : ""}`]);
+    }
+    const summary: ChannelSummary = { matched: decisions.length, willReceive: decisions.filter((d) => !d.skip).length, excluded };
+    if (hasAppointmentFilter(f)) summary.customers = new Set(decisions.map((d) => d.customerId)).size;
+    out.set(channel, { summary, byReason });
+  }
+  return out;
+}
+
+/** What the SQL needs to count as the start decides: the text's required keys and the shared values. */
+async function needsOf(db: Db, f: MessageFilters, text: Text = {}): Promise<AudienceNeeds> {
+  const required = requiredByChannel({ channels: CHANNELS, subject: text.subject ?? "", body: text.body ?? "", voiceScript: text.voiceScript ?? "" });
+  return { required, jobId: messageJob(null, f), shared: sharedValues(await getSettings(db), await loadSnippets(db)) };
+}
+
+/** The SQL count and the names behind every excluded count equal what the start decides. */
+async function expectSqlEqualsStart(db: Db, f: MessageFilters, text: Text = {}) {
+  const needs = await needsOf(db, f, text);
+  const summary = await audienceSummary(db, f, CHANNELS, NOW, { needs });
+  const start = await startTally(db, f, text);
+  for (const channel of CHANNELS) {
+    const { summary: expected, byReason } = start.get(channel)!;
+    expect({ channel, ...summary[channel] }).toEqual({ channel, ...expected });
+    for (const reason of new Set([...SKIP_REASONS, ...Object.keys(summary[channel].excluded), ...byReason.keys()])) {
+      const listed = await excludedCustomers(db, f, channel, reason as SkipReason, NOW, { limit: 1000, needs });
+      const ids = listed.map((c) => `${c.id}${c.appointment ? `/a${c.appointment.id}` : ""}`);
+      expect({ channel, reason, ids }).toEqual({ channel, reason, ids: byReason.get(reason) ?? [] });
+    }
+  }
+  return start;
 }
 
 describe("message audience over a mixed population", () => {
@@ -347,19 +429,58 @@ describe("message audience over a mixed population", () => {
     expect(await audienceSize(db, f, NOW)).toBe(ids.length);
   });
 
-  test.each(cases)("%s: the count per channel and reason is what the outbox would do", async (_, filters) => {
-    const f = filters();
-    const ids = await audienceCustomerIds(db, f, NOW);
-    const summary = await audienceSummary(db, f, CHANNELS, NOW);
-    for (const channel of CHANNELS) {
-      const { summary: expected, byReason } = await outboxTally(db, ids, channel);
-      expect({ channel, ...summary[channel] }).toEqual({ channel, ...expected });
-      // The names behind each count are the very customers the outbox would skip.
-      for (const reason of SKIP_REASONS) {
-        const listed = await excludedCustomers(db, f, channel, reason, NOW, { limit: 1000 });
-        expect({ channel, reason, ids: listed.map((c) => c.id) }).toEqual({ channel, reason, ids: byReason.get(reason) ?? [] });
-      }
+  // A message to appointments counts appointments: one message each, about its own.
+  test.each(cases)("%s: the count per channel and reason is what the start would record", async (_, filters) => {
+    // The names behind each count are the very customers (or appointments) the start would skip.
+    await expectSqlEqualsStart(db, filters());
+  });
+
+  // Texts whose placeholders (without a fallback) may have no value for a recipient: customer
+  // names, the job's dates and texts, the registration's code, album and gallery, the appointment.
+  const texts: [string, Text][] = [
+    ["customer names", { subject: "{{customer.name}}, news", body: "Hi {{customer.first_name}}", voiceScript: "Hello {{customer.last_name}} from {{studio.name | \"us\"}}" }],
+    ["a fallback makes a key optional", { subject: "News", body: 'Hi {{customer.first_name | "there"}} {{customer.last_name}}', voiceScript: "Hi {{customer.first_name | \"\"}}" }],
+    [
+      "the job, its registration and album",
+      { subject: "{{job.name}}: {{job.coupon_deadline}}", body: "{{album.name}} {{customer.access_code}} {{customer.gallery_link}} {{customer.photos_count}} {{job.custom_text}} {{job.shoot_date}}" },
+    ],
+    ["the photo count and custom text", { body: "{{customer.photos_count}} photos. {{job.custom_text}}" }],
+    ["the appointment", { subject: "{{appointment.date}}", body: "{{appointment.date}} {{appointment.time}} at {{appointment.location}}, {{job.shoot_date}} {{customer.first_name}}", voiceScript: "{{appointment.confirm_link}} {{job.name}}" }],
+    ["a studio value empty for everyone", { subject: "{{customer.first_name}}", body: "Call {{studio.phone}} or {{customer.first_name}}", voiceScript: "{{snippet.nothing}}" }],
+  ];
+  const valueCases: [string, () => MessageFilters][] = [
+    ["everyone", () => ({})],
+    ["one job", () => ({ job_ids: [J(0)] })],
+    ["the other job", () => ({ job_ids: [J(1)] })],
+    ["two jobs (each hears about their first)", () => ({ job_ids: [J(1), J(2)] })],
+    ["potential buyers of any job", () => ({ audience: "potential_buyers" })],
+    ["appointment statuses", () => ({ appointment_statuses: ["scheduled", "confirmed"] })],
+    ["chosen appointments", () => ({ appointment_ids: m.appts.filter((_, i) => i % 3 === 0).map((a) => a.id) })],
+    ["a job and appointments", () => ({ job_ids: [J(1), J(2)], appointment_from: "2026-09-01" })],
+  ];
+  test.each(texts.flatMap(([name, text]) => valueCases.map(([fname, f]) => [`${name}, ${fname}`, text, f] as const)))(
+    "%s: who has no value is counted and listed as the start records it",
+    async (_, text, filters) => {
+      await expectSqlEqualsStart(db, filters(), text);
+    },
+  );
+
+  test("the texts above exercise every value rule (so the comparisons mean something)", async () => {
+    const seen = new Set<string>();
+    for (const [, text] of texts) {
+      for (const [, f] of valueCases) for (const { byReason } of (await startTally(db, f(), text)).values()) for (const r of byReason.keys()) seen.add(r);
     }
+    for (const key of ["customer.name", "customer.first_name", "customer.last_name", "job.coupon_deadline", "album.name", "customer.access_code", "customer.gallery_link", "customer.photos_count", "job.custom_text", "job.shoot_date", "appointment.location", "job.name", "studio.phone", "snippet.nothing"]) {
+      expect(seen).toContain(`missing:${key}`);
+    }
+  });
+
+  test("pages of a few customers decide what one pass decides", async () => {
+    const f = { appointment_statuses: ["scheduled", "confirmed"] } as MessageFilters;
+    const text = texts.find(([name]) => name === "the appointment")![1];
+    const whole = await startTally(db, f, text);
+    const paged = await startTally(db, f, text, 7);
+    expect([...paged.entries()]).toEqual([...whole.entries()]);
   });
 
   test("the population exercises every rule (so the comparisons above mean something)", async () => {
@@ -495,6 +616,32 @@ describe("message audience rules in small", () => {
     ids.splice(ids.indexOf(b!.id), 1, replaced!.id);
     await expectInStep("after a customer row was replaced");
     expect((await audienceSummary(db, {}, ["email"], NOW)).email).toMatchObject({ matched: 2, willReceive: 1, excluded: { complained: 1, duplicate_address: 0 } });
+  });
+
+  test("who has no name is counted from customer_reach, in step with every change of name", async () => {
+    const { db } = await fresh();
+    const [a, b] = await db
+      .insert(customers)
+      .values([
+        { firstName: "Anna", lastName: "Smith", email: "a@example.com", consentEmail: true },
+        { firstName: "Ben", lastName: "Jones", email: "b@example.com", consentEmail: true },
+      ])
+      .returning();
+    const text = { subject: "Hi {{customer.first_name}}", body: "Dear {{customer.name}}", voiceScript: "{{customer.last_name}}" };
+    const missing = async () => (await audienceSummary(db, {}, ["email"], NOW, { needs: await needsOf(db, {}, text) })).email.excluded;
+    expect(await missing()).not.toHaveProperty("missing:customer.first_name");
+    await db.update(customers).set({ firstName: " \u2003" }).where(eq(customers.id, a!.id));
+    expect(await missing()).toMatchObject({ "missing:customer.first_name": 1 });
+    await expectSqlEqualsStart(db, {}, text);
+    await db.update(customers).set({ firstName: "", lastName: "" }).where(eq(customers.id, b!.id));
+    await expectSqlEqualsStart(db, {}, text);
+    await db.update(customers).set({ firstName: "Anna" }).where(eq(customers.id, a!.id));
+    expect(await missing()).toMatchObject({ "missing:customer.first_name": 1 });
+    // A row replaced whole is marked anew.
+    await db.update(customers).set({ externalId: "crm-b" }).where(eq(customers.id, b!.id));
+    await db.run(sql`insert or replace into customers (external_id, first_name, last_name, email, consent_email) values ('crm-b', 'Bo', '', 'b@example.com', 1)`);
+    expect(await missing()).not.toHaveProperty("missing:customer.first_name");
+    await expectSqlEqualsStart(db, {}, text);
   });
 
   test("the appointment date range is read in the studio's time zone", async () => {

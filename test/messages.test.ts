@@ -2,7 +2,7 @@
 // answered beside the fields, the explicit Send step, pause/resume/cancel mid-send, live progress
 // over SSE, the report and its CSV — through the real app, scheduler and dev-outbox dispatcher.
 import { describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import Papa from "papaparse";
 import { runOneTimeMessages } from "../src/automation/one-time.ts";
 import { createAppointment, createCustomer, createOrder, upsertRegistration } from "../src/db/customers.ts";
@@ -10,8 +10,9 @@ import { databaseDevOutboxStore } from "../src/db/dev-outbox-store.ts";
 import { createAlbum, createJob } from "../src/db/jobs.ts";
 import { markStarted, stillScheduled } from "../src/db/messages.ts";
 import { enqueueDeliveries } from "../src/db/outbox.ts";
-import { customers, deliveries, devOutbox, messages, suppressions } from "../src/db/schema.ts";
-import { updateSettings } from "../src/db/settings.ts";
+import { customers, deliveries, devOutbox, jobs, messages, registrations, suppressions } from "../src/db/schema.ts";
+import { getSettings, updateSettings } from "../src/db/settings.ts";
+import { createComposer } from "../src/dispatch/compose.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { createDevProviders } from "../src/providers/dev-outbox.ts";
 import { type Browser, makeTestApp, OWNER, signedInOwner, type TestApp } from "./support/app.ts";
@@ -561,3 +562,206 @@ describe("the list", () => {
     expect(text((await w.b.get(`/messages?job_id=${w.river.id}`, partial)).text)).toContain("No messages to this job's customers yet.");
   });
 });
+
+describe("a message to appointments goes once per appointment, about its own", () => {
+  const snowDay = "Snow day: the studio is closed on {{appointment.date}}. Your {{appointment.time}} session will be moved.";
+
+  test("the snow-day SMS to chosen appointments fills date and time, one per appointment for a customer with two", async () => {
+    const w = await world();
+    const { anna, ivy } = w.people;
+    const a1 = await createAppointment(w.t.db, { customerId: anna.id, startsAt: new Date("2026-09-14T15:00:00Z"), location: "Studio A" }, "api", start);
+    const a2 = await createAppointment(w.t.db, { customerId: anna.id, startsAt: new Date("2026-09-15T19:30:00Z"), location: "Studio B" }, "api", start);
+    const a3 = await createAppointment(w.t.db, { customerId: ivy.id, startsAt: new Date("2026-09-14T16:00:00Z"), location: "Studio A" }, "api", start);
+    const chosen = [a1.id, a2.id, a3.id].map(String);
+    await w.b.get(`/messages/new?appointment_ids=${chosen.join(",")}`);
+    const form = { mode: "filters", name: "Snow day", channels: "sms", body: snowDay, "filters.appointment_ids": chosen, "filters.audience": "all", "filters.condition": "any", send_mode: "now" };
+
+    // The live count counts messages, one per appointment, and says so.
+    const count = text((await postForm(w.b, "/messages/count", form, partial)).text);
+    expect(count).toContain("3 appointments of 2 customers match");
+    expect(count).toContain("3 will receive it by SMS (one message per appointment)");
+    // The preview shows the appointment chosen for it: Anna's second.
+    const preview = text((await postForm(w.b, "/messages/preview", { ...form, preview_customer_id: String(anna.id), preview_appointment_id: String(a2.id) }, partial)).text);
+    expect(preview).toContain("closed on Tuesday, September 15. Your 2:30 PM session will be moved.");
+    expect(preview).toContain("One message per appointment: this customer gets 2.");
+
+    const saved = await postForm(w.b, "/messages", { ...form, intent: "send" });
+    expect(saved.status).toBe(303);
+    const confirm = text((await w.b.get(saved.location!)).text);
+    expect(confirm).toContain("Send to 3 appointments by SMS?");
+    expect(confirm).toContain("One per appointment, about its own: 3 appointments of 2 customers match.");
+    const id = Number(saved.location!.match(/\/messages\/(\d+)/)![1]);
+    await w.b.post(`/messages/${id}/send`, {});
+    await runOneTimeMessages(w.t.deps, start);
+    expect((await w.dispatcher.tick()).sent).toBe(3);
+
+    const texts = (await w.t.db.select().from(devOutbox)).map((m) => [m.toAddress, m.body]).sort();
+    expect(texts).toEqual([
+      ["+15552010001", "Snow day: the studio is closed on Monday, September 14. Your 10:00 AM session will be moved. Reply STOP to opt out."],
+      ["+15552010001", "Snow day: the studio is closed on Tuesday, September 15. Your 2:30 PM session will be moved. Reply STOP to opt out."],
+      ["+15552010009", "Snow day: the studio is closed on Monday, September 14. Your 11:00 AM session will be moved. Reply STOP to opt out."],
+    ]);
+    // Each delivery carries its appointment, and its key names it (so a re-run writes nothing twice).
+    const rows = await w.t.db.select().from(deliveries).where(eq(deliveries.messageId, id)).orderBy(deliveries.appointmentId);
+    expect(rows.map((d) => [d.appointmentId, d.deliveryKey])).toEqual([
+      [a1.id, `m${id}:a${a1.id}:c${anna.id}:sms`],
+      [a2.id, `m${id}:a${a2.id}:c${anna.id}:sms`],
+      [a3.id, `m${id}:a${a3.id}:c${ivy.id}:sms`],
+    ]);
+    const report = text((await w.b.get(`/messages/${id}`)).text);
+    expect(report).toContain("One message per appointment: the numbers count appointments, not customers.");
+  });
+
+  test("a shared address is no duplicate when each has an appointment of their own; the job comes from the appointment", async () => {
+    const w = await world();
+    const { anna, finn } = w.people;
+    // Anna and Finn share anna@x.test. Anna's appointment belongs to Lincoln; Finn's to none.
+    await createAppointment(w.t.db, { customerId: anna.id, jobId: w.lincoln.id, startsAt: new Date("2026-09-14T15:00:00Z"), status: "confirmed", location: "Gym" }, "api", start);
+    await createAppointment(w.t.db, { customerId: finn.id, startsAt: new Date("2026-09-14T16:00:00Z"), status: "confirmed", location: "Gym" }, "api", start);
+    await w.b.get("/messages/new");
+    const form = {
+      mode: "filters",
+      name: "Reminder",
+      channels: "email",
+      subject: "Your appointment at {{appointment.location}}",
+      body: 'See you {{appointment.date}} for {{job.name | "your session"}}.',
+      "filters.appointment_statuses": "confirmed",
+      "filters.audience": "all",
+      "filters.condition": "any",
+      send_mode: "now",
+      intent: "send",
+    };
+    const count = text((await postForm(w.b, "/messages/count", form, partial)).text);
+    expect(count).toContain("2 will receive it by e-mail");
+    expect(count).not.toContain("same address");
+    const saved = await postForm(w.b, "/messages", form);
+    const id = Number(saved.location!.match(/\/messages\/(\d+)/)![1]);
+    await w.b.post(`/messages/${id}/send`, {});
+    await runOneTimeMessages(w.t.deps, start);
+    expect((await w.dispatcher.tick()).sent).toBe(2);
+    const mail = (await w.t.db.select().from(devOutbox)).map((m) => m.body.match(/See you [^.]*\./)?.[0]).sort();
+    expect(mail).toEqual(["See you Monday, September 14 for Lincoln Elementary.", "See you Monday, September 14 for your session."]);
+  });
+});
+
+describe("a value the message cannot do without is never sent blank", () => {
+  test("{{job.name}} in a message about no job is refused beside the field, naming it; nothing is written", async () => {
+    const w = await world();
+    await w.b.get("/messages/new");
+    const form = { mode: "filters", name: "Coupon", channels: ["email", "sms"], subject: "Coupon", body: "Your coupon for {{job.name}} ends soon", "filters.audience": "all", "filters.condition": "any", send_mode: "now", intent: "send" };
+    const res = await postForm(w.b, "/messages", form);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('id="body-error">{{job.name}} has no value: this message is not about a job. Choose a job under Recipients, or give it a fallback like {{job.name | &quot;…&quot;}}');
+    expect(res.text).toContain("Your coupon for {{job.name}} ends soon</textarea>");
+    expect(await w.t.db.select().from(messages)).toHaveLength(0);
+    // With a fallback, or a job chosen, it is fine.
+    expect((await postForm(w.b, "/messages", { ...form, body: 'Your coupon for {{job.name | "your photos"}} ends soon', intent: "save" })).status).toBe(303);
+    expect((await postForm(w.b, "/messages", { ...form, "filters.job_ids": String(w.lincoln.id), intent: "save" })).status).toBe(303);
+  });
+
+  test("a studio value or a job's date empty for everyone is refused, and checked again at Send", async () => {
+    const w = await world();
+    await w.b.get("/messages/new");
+    const phone = await postForm(w.b, "/messages", composeForm(w, { body: "Questions? Call {{studio.phone}}." }));
+    expect(phone.status).toBe(422);
+    expect(text(phone.text)).toContain(`{{studio.phone}} is empty: set the studio's phone in Settings, or give it a fallback like {{studio.phone | "…"}}`);
+    const coupon = await postForm(w.b, "/messages", composeForm(w, { subject: "Coupon until {{job.coupon_deadline}}" }));
+    expect(coupon.status).toBe(422);
+    expect(coupon.text).toMatch(/id="subject-error">\{\{job\.coupon_deadline\}\} is empty: Lincoln Elementary has no coupon deadline\. Set it on the job/);
+    const noAppointments = await postForm(w.b, "/messages", composeForm(w, { body: "See you {{appointment.date}}" }));
+    expect(text(noAppointments.text)).toContain("{{appointment.date}} has no value: this message does not go to appointments.");
+    expect(await w.t.db.select().from(messages)).toHaveLength(0);
+
+    // Saved while the studio had a phone; emptied before Send: the confirmation refuses and says why.
+    await updateSettings(w.t.db, { phone: "+1 217 555 0142" }, start);
+    const id = await createDraft(w, { body: "Questions? Call {{studio.phone}}." });
+    await updateSettings(w.t.db, { phone: "" }, start);
+    const confirm = await w.b.get(`/messages/${id}/send`);
+    expect(confirm.status).toBe(409);
+    expect(text(confirm.text)).toContain("Message: {{studio.phone}} is empty: set the studio's phone in Settings");
+    expect((await w.b.post(`/messages/${id}/send`, {})).status).toBe(409);
+    expect((await messageRow(w.t, id)).status).toBe("draft");
+    // Editing it is refused the same way.
+    const edit = await postForm(w.b, `/messages/${id}`, composeForm(w, { body: "Questions? Call {{studio.phone}}." }));
+    expect(edit.status).toBe(422);
+    expect(edit.text).toContain('id="body-error">{{studio.phone}} is empty');
+  });
+
+  test("a recipient without a first name is counted, listed and previewed as left out, then skipped with that reason", async () => {
+    const w = await world();
+    await w.t.db.update(customers).set({ firstName: "  " }).where(eq(customers.id, w.people.ivy.id));
+    await w.b.get("/messages/new");
+    const form = composeForm(w, { subject: "{{customer.first_name}}, the photos of {{album.name}} are online" });
+    const count = await postForm(w.b, "/messages/count", form, partial);
+    expect(text(count.text)).toContain("1 will receive it by e-mail");
+    expect(text(count.text)).toContain("1 no value for {{customer.first_name}}");
+    const link = count.text.match(/hx-get="(\/messages\/excluded\?[^"]*reason=missing%3Acustomer\.first_name[^"]*)"/)![1]!.replaceAll("&amp;", "&");
+    const names = text((await w.b.get(link, partial)).text);
+    expect(names).toContain("Ok");
+    expect(names).toContain("ivy@x.test");
+    expect(names).not.toContain("Anna");
+    // The preview of that recipient says why they will not get it.
+    const preview = text((await postForm(w.b, "/messages/preview", { ...form, preview_customer_id: String(w.people.ivy.id) }, partial)).text);
+    expect(preview).toContain("Ok will not get the e-mail: no value for {{customer.first_name}}.");
+
+    const id = await createDraft(w, { subject: "{{customer.first_name}}, the photos of {{album.name}} are online" });
+    const confirm = text((await w.b.get(`/messages/${id}/send`)).text);
+    expect(confirm).toContain("Send to 1 recipient by e-mail?");
+    expect(confirm).toContain("E-mail: 1 · no value for {{customer.first_name}}");
+    await w.b.post(`/messages/${id}/send`, {});
+    await runOneTimeMessages(w.t.deps, start);
+    const [ivy] = await w.t.db.select().from(deliveries).where(eq(deliveries.customerId, w.people.ivy.id));
+    expect([ivy!.status, ivy!.skipReason]).toEqual(["skipped", "missing:customer.first_name"]);
+    expect((await w.dispatcher.tick()).sent).toBe(1);
+    expect((await w.t.db.select().from(devOutbox)).map((m) => m.subject)).toEqual(["Anna, the photos of Class 3B are online"]);
+    const report = text((await w.b.get(`/messages/${id}`)).text);
+    expect(report).toContain("No value for {{customer.first_name}}: 1");
+    expect(report).toContain("Ok E-mail ivy@x.test No value for {{customer.first_name}}");
+  });
+
+  test("the exclusion list refuses placeholder names and reasons it cannot read", async () => {
+    const w = await world();
+    await w.b.get("/messages/new");
+    const base = { filters: "{}", channel: "email" };
+    for (const bad of [
+      { ...base, reason: "missing:", required: "" },
+      { ...base, reason: "missing:customer first", required: "" },
+      { ...base, reason: "no_consent", required: "customer.first_name,{{x}}" },
+      { ...base, reason: "no_consent", job_id: "abc" },
+    ]) {
+      const res = await w.b.get(`/messages/excluded?${new URLSearchParams(bad)}`);
+      expect(res.status).toBe(400);
+      expect(text(res.text)).toContain("That list needs its filters, channel and reason (and placeholder names, if any, like customer.first_name).");
+    }
+  });
+});
+
+describe("the last line of defence: composing a delivery says what it is missing", () => {
+  test("emails() and texts() name the first blank required value, and one bad delivery does not fail the batch", async () => {
+    const w = await world();
+    const id = await createDraft(w, { channels: ["email", "sms"], "filters.album_ids": [], "filters.audience": "all", subject: "News for {{customer.first_name}}", body: 'Hi {{customer.first_name | "there"}}, code {{customer.access_code}}' });
+    await w.b.get(`/messages/${id}/send`);
+    await w.b.post(`/messages/${id}/send`, {});
+    await runOneTimeMessages(w.t.deps, start);
+    // After the start: Anna's first name is cleared, Gus's access code too, and Ivy's locale is
+    // one no date can be written in (the job now has a picture day to write).
+    await w.t.db.update(customers).set({ firstName: "" }).where(eq(customers.id, w.people.anna.id));
+    await w.t.db.update(registrations).set({ accessCode: " " }).where(eq(registrations.customerId, w.people.gus.id));
+    await w.t.db.update(customers).set({ locale: "not a locale!" }).where(eq(customers.id, w.people.ivy.id));
+    await w.t.db.update(jobs).set({ shootDate: "2026-09-14" }).where(eq(jobs.id, w.lincoln.id));
+    const queued = await w.t.db.select().from(deliveries).where(and(eq(deliveries.messageId, id), eq(deliveries.status, "queued")));
+    const composer = await createComposer(w.t.deps, await getSettings(w.t.db), start);
+    const byCustomer = (list: { delivery: { customerId: number | null }; missing: string | null; error: string | null }[]) =>
+      Object.fromEntries(list.map((x) => [x.delivery.customerId, [x.missing, x.error === null ? null : "error"]]));
+    const { anna, gus, ivy } = w.people;
+    const emails = byCustomer(await composer.emails(queued.filter((d) => d.channel === "email")));
+    expect(emails[anna.id]).toEqual(["customer.first_name", null]);
+    expect(emails[gus.id]).toEqual(["customer.access_code", null]);
+    expect(emails[ivy.id]).toEqual([null, "error"]);
+    const texts = byCustomer(await composer.texts(queued.filter((d) => d.channel === "sms")));
+    // The SMS is the body alone: the first name has a fallback there.
+    expect(texts[anna.id]).toEqual([null, null]);
+    expect(texts[ivy.id]).toEqual([null, "error"]);
+  });
+});
+

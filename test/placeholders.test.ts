@@ -6,10 +6,13 @@ import {
   contextForTrigger,
   escapeHtml,
   fillTemplate,
+  firstMissing,
+  isBlank,
   noEscape,
   parseTemplate,
   PLACEHOLDERS,
   placeholdersFor,
+  requiredKeys,
   TemplateSyntaxError,
 } from "../src/core/placeholders.ts";
 
@@ -191,6 +194,25 @@ describe("filling", () => {
     expect(fill({ "customer.gallery_link": "L", "customer.name": "N" }, noEscape)).toBe("L N L");
     expect(() => compileTemplate("Hi {{customer.name")).toThrow(TemplateSyntaxError);
     expect(() => fillTemplate("Hi {{customer.name", {}, noEscape)).toThrow("Unclosed {{ at line 1, column 4");
+  });
+
+  test("required keys: those used at least once without a fallback, in order of first use", () => {
+    const text = '{{customer.first_name | "there"}} {{job.name}} {{customer.first_name}} {{album.name | ""}} {{job.name}} {{studio.phone | "us"}}';
+    expect(requiredKeys(text)).toEqual(["job.name", "customer.first_name"]);
+    expect(compileTemplate(text).required).toEqual(["job.name", "customer.first_name"]);
+    // A broken placeholder stays text and requires nothing.
+    expect(requiredKeys("Hi {{customer.first_name")).toEqual([]);
+    expect(requiredKeys("No placeholders")).toEqual([]);
+  });
+
+  test("the first required value that is missing: null, empty or only white space", () => {
+    const keys = ["job.name", "customer.first_name", "customer.last_name"];
+    expect(firstMissing(keys, { "job.name": "Lincoln", "customer.first_name": "Anna", "customer.last_name": "Smith" })).toBeNull();
+    expect(firstMissing(keys, { "job.name": "Lincoln", "customer.first_name": " \t\u00a0", "customer.last_name": null })).toBe("customer.first_name");
+    expect(firstMissing(keys, { "customer.first_name": "Anna" })).toBe("job.name");
+    expect(firstMissing([], {})).toBeNull();
+    for (const blank of [null, undefined, "", "  ", "\n"]) expect(isBlank(blank)).toBe(true);
+    expect(isBlank("0")).toBe(false);
   });
 
   test("100,000 fills of a 5 KB e-mail with 10 placeholders", () => {

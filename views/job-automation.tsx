@@ -2,7 +2,7 @@
 // The job page's "Automated notifications" section (SPEC P7): for each notification of the
 // assigned profile, when it goes or went, to how many, who was skipped and why, and which
 // firings failed: whether Pigeon tries again or has given up.
-import { SKIP_REASON_LABELS, type SkipReason } from "../src/core/recipients.ts";
+import { skipReasonLabel } from "../src/core/recipients.ts";
 import { describeNotification, TRIGGER_INFO } from "../src/core/triggers.ts";
 import type { notificationRuns, notifications } from "../src/db/schema.ts";
 
@@ -117,7 +117,7 @@ export function AutomatedNotifications(p: { jobId: number; profileName: string |
                       ) : (
                         <details>
                           <summary>
-                            {skipped.map((c) => `${c.n} ${SKIP_REASON_LABELS[c.skipReason as SkipReason]?.toLowerCase() ?? c.skipReason}`).join(", ")}
+                            {skipped.map((c) => `${c.n} ${skipReasonLabel(c.skipReason ?? "").toLowerCase()}`).join(", ")}
                           </summary>
                           <ul>
                             {item.skipped.map((s) => (
@@ -125,7 +125,7 @@ export function AutomatedNotifications(p: { jobId: number; profileName: string |
                                 <a href={`/customers/${s.customerId}`}>
                                   {s.firstName} {s.lastName}
                                 </a>{" "}
-                                <span class="muted">— {SKIP_REASON_LABELS[s.reason as SkipReason] ?? s.reason}</span>
+                                <span class="muted">— {skipReasonLabel(s.reason ?? "")}</span>
                               </li>
                             ))}
                           </ul>

@@ -247,12 +247,12 @@ export function MessageForm(p: ComposeProps) {
 
         <div class="field only-email">
           <label for="f-subject">Subject</label>
-          <input id="f-subject" type="text" name="subject" value={v.subject ?? ""} data-placeholder-target {...ariaError("subject", errors)} />
+          <input id="f-subject" type="text" name="subject" value={v.subject ?? ""} class="audience-input" data-placeholder-target {...ariaError("subject", errors)} />
           <FieldMessages name="subject" errors={errors} />
         </div>
         <div class="field">
           <label for="f-body">Message</label>
-          <textarea id="f-body" name="body" rows={10} data-placeholder-target {...ariaError("body", errors, true)}>
+          <textarea id="f-body" name="body" rows={10} class="audience-input" data-placeholder-target {...ariaError("body", errors, true)}>
             {v.body ?? ""}
           </textarea>
           <FieldMessages
@@ -262,11 +262,12 @@ export function MessageForm(p: ComposeProps) {
           />
         </div>
         <PlaceholderPicker summary="Placeholders" placeholders={p.placeholders}>
-          Job and album values come from the job the message is about; a message to several jobs gives each recipient their own.
+          Job and album values come from the job the message is about; a message to several jobs gives each recipient their own, and a message to
+          appointments the appointment's. A placeholder without a fallback is required: whoever has no value for it is left out, and counted so.
         </PlaceholderPicker>
         <div class="field only-voice">
           <label for="f-voice_script">Call script</label>
-          <textarea id="f-voice_script" name="voice_script" rows={4} data-placeholder-target {...ariaError("voice_script", errors, true)}>
+          <textarea id="f-voice_script" name="voice_script" rows={4} class="audience-input" data-placeholder-target {...ariaError("voice_script", errors, true)}>
             {v.voice_script ?? ""}
           </textarea>
           <FieldMessages name="voice_script" errors={errors} hint="What the call says, written as it should be spoken. Empty: the message above is read out." />
@@ -293,7 +294,8 @@ export function MessageForm(p: ComposeProps) {
                   {errors.recipients}
                 </small>
               )}
-              {/* Only a change of channel or filter counts again, so open lists stay open while the preview changes. */}
+              {/* Only a change of channel, filter or text (its placeholders decide who has every value; a text
+                  field changes when it loses focus) counts again, so open lists stay open while the preview changes. */}
               <div hx-post="/messages/count" hx-trigger="change delay:300ms from:.audience-input" hx-target="#recipient-count" hx-swap="outerHTML" hx-sync="this:replace">
                 <RecipientCount count={p.count} />
               </div>

@@ -5,7 +5,7 @@ import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
 import type { Message } from "../src/db/messages.ts";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
-import type { ChannelCount } from "./message-recipients.tsx";
+import { type ChannelCount, countWords } from "./message-recipients.tsx";
 import { byChannel, type Common, nf, plural, reasonLabel } from "./messages.tsx";
 
 export type ConfirmProps = Common & { message: Message; who: string; counts: ChannelCount[]; when: string; problem?: string | null };
@@ -13,9 +13,12 @@ export type ConfirmProps = Common & { message: Message; who: string; counts: Cha
 /** "it goes to 2 recipients by e-mail." */
 export const armedPhrase = (counts: ChannelCount[]) => confirmQuestion(counts).replace(/^Send to /, "it goes to ").replace(/\?$/, ".");
 
-/** "Send to 1,234 recipients by e-mail and 456 by SMS?" */
+/** What a count counts: recipients, or for a message to appointments appointments (one message each). */
+const unitOf = (counts: ChannelCount[]) => (counts.some((c) => c.customers !== undefined) ? "appointment" : "recipient");
+
+/** "Send to 1,234 recipients by e-mail and 456 by SMS?"; "Send to 3 appointments by SMS?" */
 export function confirmQuestion(counts: ChannelCount[]): string {
-  const parts = counts.map((c, i) => `${i === 0 ? plural(c.willReceive, "recipient") : nf(c.willReceive)} ${byChannel(c.channel)}`);
+  const parts = counts.map((c, i) => `${i === 0 ? plural(c.willReceive, unitOf(counts)) : nf(c.willReceive)} ${byChannel(c.channel)}`);
   const joined = parts.length < 2 ? (parts[0] ?? "nobody") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
   return `Send to ${joined}?`;
 }
@@ -34,6 +37,12 @@ export function ConfirmPage(p: ConfirmProps) {
         <dl>
           <dt class="muted">Who</dt>
           <dd>{m.toAddress ?? p.who}</dd>
+          {p.counts[0]?.customers !== undefined && (
+            <>
+              <dt class="muted">Messages</dt>
+              <dd>One per appointment, about its own: {countWords(p.counts[0].matched, p.counts[0].customers)} match.</dd>
+            </>
+          )}
           <dt class="muted">When</dt>
           <dd>{p.when}</dd>
           {m.subject && m.channels.includes("email") && (
@@ -67,7 +76,7 @@ export function ConfirmPage(p: ConfirmProps) {
             <form method="post" action={`/messages/${m.id}/send`}>
               <Csrf token={p.csrf} />
               <button type="submit">
-                {m.sendAt ? "Schedule it" : "Send"} to {plural(total, "recipient")}
+                {m.sendAt ? "Schedule it" : "Send"} to {plural(total, unitOf(p.counts))}
               </button>
             </form>
           )}

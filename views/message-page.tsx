@@ -114,7 +114,9 @@ export type ReportData = {
   totals: Record<string, number>;
   opened: number;
   clicked: number;
-  notReached: { customerId: number | null; name: string; channel: string; address: string | null; status: string; reason: string }[];
+  notReached: { customerId: number | null; name: string; channel: string; address: string | null; status: string; reason: string; appointment: string | null }[];
+  /** It went out per appointment: every number counts messages, one per appointment. */
+  perAppointment: boolean;
   notReachedTotal: number;
   bySkipReason: Record<string, number>;
 };
@@ -133,6 +135,7 @@ export function ReportBlock({ report: r, messageId }: { report: ReportData; mess
   return (
     <section class="report" id="report">
       <h2>Report</h2>
+      {r.perAppointment && <p class="muted per-appointment">One message per appointment: the numbers count appointments, not customers.</p>}
       <div class="stats report-totals">
         {REPORT_COLUMNS.map((k) => (
           <article data-total={k}>
@@ -197,6 +200,7 @@ export function ReportBlock({ report: r, messageId }: { report: ReportData; mess
               <thead>
                 <tr>
                   <th>Customer</th>
+                  {r.perAppointment && <th>Appointment</th>}
                   <th>Channel</th>
                   <th class="hide-sm">Address</th>
                   <th>Reason</th>
@@ -206,6 +210,7 @@ export function ReportBlock({ report: r, messageId }: { report: ReportData; mess
                 {r.notReached.map((n) => (
                   <tr>
                     <td>{n.customerId ? <a href={`/customers/${n.customerId}`}>{n.name}</a> : n.name}</td>
+                    {r.perAppointment && <td>{n.appointment ?? "—"}</td>}
                     <td>{CHANNEL_LABELS[n.channel as Channel] ?? n.channel}</td>
                     <td class="hide-sm">{n.address ?? "—"}</td>
                     <td>{reasonLabel(n.reason)}</td>

@@ -8,6 +8,8 @@ import { plural } from "./messages.tsx";
 export type PreviewData = {
   options: { id: number; label: string }[];
   selectedId: number | null;
+  /** For a message to appointments: the chosen customer's appointments it goes to, one message each. */
+  appointmentOptions: { id: number; label: string; selected: boolean }[];
   /** Whose data is shown, and how they were chosen. */
   note: string;
   /** Channels this recipient will not get, with the reason. */
@@ -31,6 +33,19 @@ export function MessagePreview({ preview: pv }: { preview: PreviewData }) {
               </option>
             ))}
           </select>
+        </div>
+      )}
+      {pv.appointmentOptions.length > 0 && (
+        <div class="field">
+          <label for="f-preview_appointment_id">Appointment</label>
+          <select id="f-preview_appointment_id" name="preview_appointment_id">
+            {pv.appointmentOptions.map((o) => (
+              <option value={String(o.id)} selected={o.selected}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+          {pv.appointmentOptions.length > 1 && <small>One message per appointment: this customer gets {pv.appointmentOptions.length}.</small>}
         </div>
       )}
       <p class="muted preview-note">

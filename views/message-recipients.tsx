@@ -7,14 +7,20 @@ import type { Channel } from "../src/db/schema.ts";
 import { Page, PageHead } from "./layout.tsx";
 import { byChannel, type Common, nf, plural, reasonLabel } from "./messages.tsx";
 
-export type ChannelCount = { channel: Channel; matched: number; willReceive: number; excluded: { reason: string; n: number }[] };
+/** For a message to appointments `matched` and `willReceive` count appointments (one message each) of `customers` customers. */
+export type ChannelCount = { channel: Channel; matched: number; willReceive: number; excluded: { reason: string; n: number }[]; customers?: number };
 
 export type CountData = {
   /** The filters in one sentence. */
   who: string;
   channels: ChannelCount[];
-  /** Customers the filters match, shown even before a channel is chosen. */
+  /** Customers the filters match (appointments, for a message to appointments), shown even before a channel is chosen. */
   matched?: number;
+  /** For a message to appointments: how many customers the matched appointments are of. */
+  customers?: number;
+  /** Per channel, the placeholders the text cannot do without, and the message's one job: the excluded lists count as the count does. */
+  required?: Partial<Record<Channel, readonly string[]>>;
+  jobId?: number | null;
   /** The filters as JSON, for the excluded-names links. */
   filtersJson: string;
   /** Why no count could be made (a filter is invalid). */
@@ -23,8 +29,21 @@ export type CountData = {
   single?: boolean;
 };
 
-const excludedUrl = (filtersJson: string, channel: string, reason: string, offset = 0) =>
-  `/messages/excluded?${new URLSearchParams({ filters: filtersJson, channel, reason, ...(offset ? { offset: String(offset) } : {}) })}`;
+export type ExcludedQuery = { filtersJson: string; channel: string; reason: string; required?: string; jobId?: number | null };
+
+const excludedUrl = (q: ExcludedQuery, offset = 0) =>
+  `/messages/excluded?${new URLSearchParams({
+    filters: q.filtersJson,
+    channel: q.channel,
+    reason: q.reason,
+    ...(q.required ? { required: q.required } : {}),
+    ...(q.jobId ? { job_id: String(q.jobId) } : {}),
+    ...(offset ? { offset: String(offset) } : {}),
+  })}`;
+
+/** "3 appointments of 2 customers", or "5 customers". */
+export const countWords = (n: number, customers: number | undefined) =>
+  customers === undefined ? plural(n, "customer") : `${plural(n, "appointment")} of ${plural(customers, "customer")}`;
 
 /** The live count: per channel who will receive it, and each group that will not, by reason. */
 export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean }) {
@@ -37,7 +56,7 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
           {!count.single && (
             <p class="who">
               <strong>{count.who}</strong>
-              {count.matched !== undefined && <span class="muted"> · {plural(count.matched, "customer")} match</span>}
+              {count.matched !== undefined && <span class="muted"> · {countWords(count.matched, count.customers)} match</span>}
             </p>
           )}
           {count.channels.length === 0 && <p class="muted">Choose a channel to see who will receive it.</p>}
@@ -45,12 +64,13 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
             <div class="channel-count" data-channel={ch.channel}>
               <p class="will-receive">
                 <strong>{nf(ch.willReceive)}</strong> will receive it {byChannel(ch.channel)}
+                {ch.customers !== undefined && <span class="muted"> (one message per appointment)</span>}
               </p>
               {ch.excluded.length > 0 && (
                 <ul class="excluded">
                   {ch.excluded.map((x) => {
                     const listId = `excluded-${ch.channel}-${x.reason}`;
-                    const url = excludedUrl(count.filtersJson, ch.channel, x.reason);
+                    const url = excludedUrl({ filtersJson: count.filtersJson, channel: ch.channel, reason: x.reason, required: count.required?.[ch.channel]?.join(","), jobId: count.jobId });
                     // They get the SMS: not a loss, and not a list of its own.
                     if (x.reason === "sms_sent_instead") {
                       return (
@@ -84,16 +104,18 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
   );
 }
 
-export type ExcludedName = { id: number; firstName: string; lastName: string; address: string | null };
+/** A customer left out; for a message to appointments, with the appointment (its start, in words). */
+export type ExcludedName = { id: number; firstName: string; lastName: string; address: string | null; appointment?: string };
 
 /** One page of names behind an excluded count, with a "more" item that loads the next page. */
-export function ExcludedNames(p: { names: ExcludedName[]; more: boolean; filtersJson: string; channel: string; reason: string; offset: number }) {
-  const next = excludedUrl(p.filtersJson, p.channel, p.reason, p.offset + p.names.length);
+export function ExcludedNames(p: ExcludedQuery & { names: ExcludedName[]; more: boolean; offset: number }) {
+  const next = excludedUrl(p, p.offset + p.names.length);
   return (
     <>
       {p.names.map((n) => (
         <li>
           <a href={`/customers/${n.id}`}>{`${n.firstName} ${n.lastName}`.trim() || `Customer #${n.id}`}</a>
+          {n.appointment && <small> · appointment {n.appointment}</small>}
           {n.address && <small class="muted"> · {n.address}</small>}
         </li>
       ))}
@@ -109,7 +131,7 @@ export function ExcludedNames(p: { names: ExcludedName[]; more: boolean; filters
   );
 }
 
-export function ExcludedPage(p: Common & { reason: string; channel: string; names: ExcludedName[]; more: boolean; filtersJson: string; offset: number }) {
+export function ExcludedPage(p: Common & ExcludedQuery & { names: ExcludedName[]; more: boolean; offset: number }) {
   return (
     <Page title="Not receiving" user={p.user} csrf={p.csrf} section="messages">
       <p>

@@ -5,7 +5,7 @@
 // the send confirmation in message-confirm.tsx, progress and report in message-page.tsx.
 import type { FC } from "hono/jsx";
 import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
-import { SKIP_REASON_LABELS, type SkipReason } from "../src/core/recipients.ts";
+import { skipReasonLabel } from "../src/core/recipients.ts";
 import type { Message } from "../src/db/messages.ts";
 import type { Channel, User } from "../src/db/schema.ts";
 import { Page, PageHead } from "./layout.tsx";
@@ -33,7 +33,7 @@ export const channelList = (channels: readonly string[]) => channels.map((ch) =>
 /** "by e-mail", "by SMS", "by phone call". */
 export const byChannel = (ch: Channel) => (ch === "email" ? "by e-mail" : ch === "sms" ? "by SMS" : "by phone call");
 
-export const reasonLabel = (reason: string) => SKIP_REASON_LABELS[reason as SkipReason] ?? reason;
+export const reasonLabel = skipReasonLabel;
 
 // ---------------------------------------------------------------- the list
 

@@ -3,7 +3,7 @@
 // sent, one delivery with its timeline and the message as sent, the dev outbox, and the
 // customer page's message history. The list page and the fragment it re-renders live together.
 import type { FC } from "hono/jsx";
-import { SKIP_REASON_LABELS } from "../src/core/recipients.ts";
+import { missingKey, SKIP_REASON_LABELS, skipReasonLabel as labelOf } from "../src/core/recipients.ts";
 import type { Delivery } from "../src/db/outbox.ts";
 import type { DeliveryDetail, DevOutboxRow, OutboxRow } from "../src/db/outbox-list.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
@@ -65,6 +65,7 @@ const Stamp: FC<{ at: Date; sameDayAs?: Date }> = ({ at, sameDayAs }) => {
 export const DeliveryStatusBadge: FC<{ status: Status }> = ({ status }) => <span class={`badge ${STATUS_TONE[status]} delivery-${status}`}>{STATUS_LABELS[status]}</span>;
 
 export function skipReasonLabel(reason: string): string {
+  if (missingKey(reason) !== null) return labelOf(reason);
   return (SKIP_REASON_LABELS as Record<string, string>)[reason] ?? reason.replace(/_/g, " ");
 }
 

@@ -4,16 +4,19 @@
 // deliveries have all settled is marked sent.
 import { and, eq, inArray } from "drizzle-orm";
 import { deliveryKey } from "../core/delivery-key.ts";
+import { hasAppointmentFilter, type MessageFilters, messageJob } from "../core/message-filters.ts";
+import { missingByChannel, requiredByChannel } from "../core/message-values.ts";
 import { toE164 } from "../core/phone.ts";
-import { type Decision, decideRecipients } from "../core/recipients.ts";
-import { audienceCustomerIds, audienceJobs } from "../db/message-audience.ts";
+import { type Candidate, type Decision, decideRecipients } from "../core/recipients.ts";
+import type { Db } from "../db/client.ts";
+import { audienceAppointments, audienceCustomerIds, audienceJobs } from "../db/message-audience.ts";
 import { dueMessages, markStarted, type Message, setMessageStatus, stillScheduled } from "../db/messages.ts";
 import { enqueueDeliveries, loadCandidates, type OutboxEntry } from "../db/outbox.ts";
-import { deliveries, messages } from "../db/schema.ts";
+import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
+import { type Channel, deliveries, messages, type StudioSettings } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import type { Deps } from "../deps.ts";
-import { type MessageFilters, messageJob } from "../core/message-filters.ts";
-import type { Channel } from "../db/schema.ts";
+import { type LinkMaker, recipientValues } from "../dispatch/recipient-values.ts";
 
 /**
  * Customers taken per page when a message starts. Each page is loaded, decided and committed on
@@ -24,36 +27,74 @@ export const START_PAGE = 5_000;
 
 type ChannelDecisions = { channel: Channel; decisions: Decision[] }[];
 
+/** Links are always there for a customer; deciding who has a value needs no signing. */
+const anyLink: LinkMaker = () => "link";
+
+/**
+ * Per channel, the first key the text cannot do without that has no value for each candidate:
+ * the values are built as the sender will build them (one bulk load per page), with the job
+ * and appointment each candidate's delivery will carry.
+ */
+async function findMissing(db: Db, candidates: Candidate[], required: Partial<Record<Channel, string[]>>, studio: StudioSettings, snippets: Record<string, string>, address?: string | null) {
+  if (!Object.values(required).some((keys) => keys.length)) return;
+  const keys = candidates.map((c, i) => ({ id: i, customerId: c.customerId || null, jobId: c.jobId ?? null, appointmentId: c.appointmentId ?? null }));
+  const rows = await loadRecipientRows(db, keys, { orders: false });
+  for (const [i, c] of candidates.entries()) c.missing = missingByChannel(required, recipientValues(rows.get(i)!, studio, snippets, anyLink, address));
+}
+
 /**
  * The decisions for one message, a page of customers at a time in id order: per channel, with
  * "call only where SMS cannot go". Addresses given the message on an earlier page stay taken,
- * so the pages decide exactly what one pass over the whole audience would.
+ * so the pages decide exactly what one pass over the whole audience would. A message to
+ * appointments decides per matching appointment (one message each, about its own). Each
+ * decision carries the job its recipient hears about: the message's, else the one their job
+ * filters matched, else their appointment's. A recipient without a value the text cannot do
+ * without is skipped as `missing:<key>`.
  */
-export async function* messageDecisionPages(deps: Deps, m: Message, now: Date, pageSize = START_PAGE): AsyncGenerator<ChannelDecisions> {
+export async function* messageDecisionPages(deps: Pick<Deps, "db">, m: Message, now: Date, pageSize = START_PAGE): AsyncGenerator<ChannelDecisions> {
+  const { db } = deps;
   const channels = m.channels as Channel[];
+  const settings = await getSettings(db);
+  const snippets = await loadSnippets(db);
+  const required = requiredByChannel({ channels, subject: m.subject, body: m.body, voiceScript: m.voiceScript });
+  const filters = { ...(m.filters as MessageFilters) };
+  const jobId = messageJob(m.jobId, filters);
   if (m.toAddress) {
     const channel = channels[0]!;
     const to = channel === "email" ? m.toAddress.trim().toLowerCase() : toE164(m.toAddress);
-    yield [{ channel, decisions: [{ customerId: 0, channel, to, skip: to ? null : "no_address" }] }];
+    const candidate: Candidate = { customerId: 0, jobId, email: to, phone: to, consent: { email: true, sms: true, voice: true }, suppression: {} };
+    await findMissing(db, [candidate], required, settings, snippets, to);
+    yield [{ channel, decisions: decideRecipients([candidate], channel, { requireConsent: false }) }];
     return;
   }
-  const filters = { ...(m.filters as MessageFilters) };
   // Appointment date ranges mean days in the studio's zone.
-  const timeZone = (await getSettings(deps.db)).timeZone;
+  const timeZone = settings.timeZone;
   const seen = new Map(channels.map((ch) => [ch, new Set<string>()]));
   let afterId: number | undefined;
   for (;;) {
-    const ids = await audienceCustomerIds(deps.db, filters, now, { timeZone, afterId, limit: pageSize });
+    const ids = await audienceCustomerIds(db, filters, now, { timeZone, afterId, limit: pageSize });
     if (!ids.length) return;
     afterId = ids.at(-1);
-    const candidates = await loadCandidates(deps.db, ids);
+    const customers = await loadCandidates(db, ids);
+    const jobOf = jobId ? new Map<number, number>() : await audienceJobs(db, { ...filters, customer_ids: ids }, now, { timeZone });
+    let candidates: Candidate[];
+    if (hasAppointmentFilter(filters)) {
+      const byCustomer = Map.groupBy(await audienceAppointments(db, filters, ids, { timeZone }), (a) => a.customerId);
+      candidates = customers.flatMap((c) =>
+        (byCustomer.get(c.customerId) ?? []).map((a) => ({ ...c, appointmentId: a.id, jobId: jobId ?? jobOf.get(c.customerId) ?? a.jobId })),
+      );
+    } else {
+      candidates = customers.map((c) => ({ ...c, jobId: jobId ?? jobOf.get(c.customerId) ?? null }));
+    }
+    await findMissing(db, candidates, required, settings, snippets);
     const out = channels.map((channel) => ({ channel, decisions: decideRecipients(candidates, channel, { requireConsent: true, seen: seen.get(channel) }) }));
     if (m.callOnlyIfNoSms) {
       const sms = out.find((o) => o.channel === "sms");
       const voice = out.find((o) => o.channel === "voice");
       if (sms && voice) {
-        const textable = new Set(sms.decisions.filter((d) => !d.skip).map((d) => d.customerId));
-        voice.decisions = voice.decisions.map((d) => (!d.skip && textable.has(d.customerId) ? { ...d, skip: "sms_sent_instead" } : d));
+        const who = (d: Decision) => `${d.customerId}:${d.appointmentId ?? 0}`;
+        const textable = new Set(sms.decisions.filter((d) => !d.skip).map(who));
+        voice.decisions = voice.decisions.map((d) => (!d.skip && textable.has(who(d)) ? { ...d, skip: "sms_sent_instead" } : d));
       }
     }
     yield out;
@@ -61,7 +102,7 @@ export async function* messageDecisionPages(deps: Deps, m: Message, now: Date, p
 }
 
 /** All the decisions for one message at once (for counting what a send will do). */
-export async function messageDecisions(deps: Deps, m: Message, now: Date): Promise<ChannelDecisions> {
+export async function messageDecisions(deps: Pick<Deps, "db">, m: Message, now: Date): Promise<ChannelDecisions> {
   const all: ChannelDecisions = (m.channels as Channel[]).map((channel) => ({ channel, decisions: [] }));
   for await (const page of messageDecisionPages(deps, m, now)) {
     for (const { channel, decisions } of page) all.find((a) => a.channel === channel)!.decisions.push(...decisions);
@@ -81,19 +122,17 @@ export async function runOneTimeMessages(deps: Deps, now: Date, pageSize = START
   const s = await getSettings(db);
   let started = 0;
   for (const m of await dueMessages(db, now)) {
-    const filters = m.filters as MessageFilters;
-    const jobId = messageJob(m.jobId, filters);
+    const jobId = messageJob(m.jobId, m.filters as MessageFilters);
     let placed = 0;
     let entries = 0;
     let cancelled = false;
     for await (const page of messageDecisionPages(deps, m, now, pageSize)) {
-      const pageIds = page[0]?.decisions.map((d) => d.customerId).filter((id) => id > 0) ?? [];
-      const jobOf = jobId || !pageIds.length ? new Map<number, number>() : await audienceJobs(db, { ...filters, customer_ids: pageIds }, now, { timeZone: s.timeZone });
       const batch: OutboxEntry[] = [];
       for (const { channel, decisions } of page) {
         for (const d of decisions) {
           const who = d.customerId ? { customerId: d.customerId } : { address: d.to ?? m.toAddress ?? "" };
-          batch.push({ key: deliveryKey({ kind: "message", messageId: m.id }, who, channel), decision: d, jobId: jobOf.get(d.customerId), dueAt: now });
+          const source = { kind: "message" as const, messageId: m.id, appointmentId: d.appointmentId };
+          batch.push({ key: deliveryKey(source, who, channel), decision: d, jobId: d.jobId ?? undefined, appointmentId: d.appointmentId ?? null, dueAt: now });
         }
       }
       const stagger = { batchSize: s.staggerBatchSize, intervalSeconds: s.staggerIntervalSeconds, firstIndex: placed };

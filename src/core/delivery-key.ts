@@ -5,7 +5,7 @@ import type { Channel } from "../db/schema.ts";
 
 export type DeliverySource =
   | { kind: "notification"; notificationId: number; jobId: number; appointmentId?: number | null }
-  | { kind: "message"; messageId: number }
+  | { kind: "message"; messageId: number; appointmentId?: number | null }
   | { kind: "test"; id: string };
 
 /** One recipient of one source on one channel: a customer, or a typed-in address. */
@@ -15,7 +15,8 @@ export function deliveryKey(source: DeliverySource, recipient: { customerId: num
     case "notification":
       return `n${source.notificationId}:j${source.jobId}${source.appointmentId ? `:a${source.appointmentId}` : ""}:${who}:${channel}`;
     case "message":
-      return `m${source.messageId}:${who}:${channel}`;
+      // A message to appointments goes once per appointment: a customer with two gets two.
+      return `m${source.messageId}${source.appointmentId ? `:a${source.appointmentId}` : ""}:${who}:${channel}`;
     case "test":
       return `t${source.id}:${who}:${channel}`;
   }

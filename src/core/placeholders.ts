@@ -237,7 +237,11 @@ function editDistance(a: string, b: string): number {
 
 export type PlaceholderValues = Record<string, string | null | undefined>;
 export type Escape = (value: string) => string;
-export type CompiledTemplate = ((values: PlaceholderValues, escape: Escape) => string) & { readonly keys: readonly string[] };
+export type CompiledTemplate = ((values: PlaceholderValues, escape: Escape) => string) & {
+  readonly keys: readonly string[];
+  /** The keys used at least once without a fallback (see requiredKeys). */
+  readonly required: readonly string[];
+};
 
 /** Thrown when compiling a template with syntax errors: better no message than one with `{{`. */
 export class TemplateSyntaxError extends Error {
@@ -284,7 +288,27 @@ export function compileTemplate(source: string | ParsedTemplate): CompiledTempla
     }
     return out;
   };
-  return Object.assign(fill, { keys: [...new Set(keys)] });
+  return Object.assign(fill, { keys: [...new Set(keys)], required: requiredKeys(parsed) });
+}
+
+/**
+ * The keys a template cannot do without, in order of first use: those used at least once
+ * without a fallback. An empty fallback (`{{x | ""}}`) is a fallback: staff chose the blank.
+ */
+export function requiredKeys(source: string | ParsedTemplate): string[] {
+  const parsed = typeof source === "string" ? parseTemplate(source) : source;
+  const out = new Set<string>();
+  for (const part of parsed.parts) if (part.kind === "placeholder" && part.fallback === undefined) out.add(part.key);
+  return [...out];
+}
+
+/** Whether a value counts as missing: what the fill replaces with the fallback. */
+export const isBlank = (value: string | null | undefined): boolean => value == null || value.trim() === "";
+
+/** The first of `keys` whose value is blank, or null when every one has a value. */
+export function firstMissing(keys: readonly string[], values: PlaceholderValues): string | null {
+  for (const key of keys) if (isBlank(values[key])) return key;
+  return null;
 }
 
 /** Fills a template once; a missing or blank value takes the fallback, else nothing. */

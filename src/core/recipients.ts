@@ -4,9 +4,15 @@ import { type Channel, SUPPRESSION_REASONS } from "../db/schema.ts";
 
 /** Why a recipient is not sent to: every suppression reason, what the audience rules find, and staff decisions. */
 export const SKIP_REASONS = ["no_address", "no_consent", ...SUPPRESSION_REASONS, "duplicate_address", "cancelled", "sms_sent_instead", "cancelled_by_staff"] as const;
-export type SkipReason = (typeof SKIP_REASONS)[number];
+/** A placeholder the message cannot do without has no value for this recipient: `missing:customer.first_name`. */
+export type MissingReason = `missing:${string}`;
+export type SkipReason = (typeof SKIP_REASONS)[number] | MissingReason;
 
-export const SKIP_REASON_LABELS: Record<SkipReason, string> = {
+export const missingReason = (key: string): MissingReason => `missing:${key}`;
+/** The placeholder key of a `missing:<key>` reason, else null. */
+export const missingKey = (reason: string): string | null => (reason.startsWith("missing:") ? reason.slice(8) : null);
+
+export const SKIP_REASON_LABELS: Record<(typeof SKIP_REASONS)[number], string> = {
   no_address: "No address for this channel",
   no_consent: "No consent for this channel",
   unsubscribed: "Unsubscribed",
@@ -21,8 +27,19 @@ export const SKIP_REASON_LABELS: Record<SkipReason, string> = {
   cancelled_by_staff: "Cancelled by staff",
 };
 
+/** The label of any skip reason, `missing:<key>` included; an unknown reason reads as itself. */
+export function skipReasonLabel(reason: string): string {
+  const key = missingKey(reason);
+  if (key !== null) return `No value for {{${key}}}`;
+  return (SKIP_REASON_LABELS as Record<string, string>)[reason] ?? reason;
+}
+
 export type Candidate = {
   customerId: number;
+  /** For a message to appointments: the appointment this message is about (one per appointment). */
+  appointmentId?: number | null;
+  /** The job its placeholders speak of, if any. */
+  jobId?: number | null;
   email: string | null;
   phone: string | null;
   consent: Record<Channel, boolean>;
@@ -30,13 +47,16 @@ export type Candidate = {
   suppression: Partial<Record<Channel, SkipReason>>;
   /** Twilio Lookup line type, when known (SPEC D10). */
   lineType?: "mobile" | "landline" | "voip" | "unknown";
+  /** Per channel, the first placeholder the text cannot do without that has no value for them. */
+  missing?: Partial<Record<Channel, string | null>>;
 };
 
-export type Decision = { customerId: number; channel: Channel; to: string | null; skip: SkipReason | null };
+export type Decision = { customerId: number; channel: Channel; to: string | null; skip: SkipReason | null; appointmentId?: number | null; jobId?: number | null };
 
 /**
  * Decides for each candidate whether it is sent on `channel`. A second candidate with the same
- * address is skipped as a duplicate, so a family sharing an inbox gets one message, not three.
+ * address is skipped as a duplicate, so a family sharing an inbox gets one message, not three;
+ * a message per appointment is its own, so two appointments on one number get one each.
  * Consent is required only where the law asks for it (`requireConsent`); transactional
  * appointment messages pass `false`. An audience decided a page at a time passes the same
  * `seen` set to every page: the addresses already given the message, added to as it goes.
@@ -45,9 +65,13 @@ export function decideRecipients(candidates: Candidate[], channel: Channel, opts
   const seen = opts.seen ?? new Set<string>();
   return candidates.map((c) => {
     const to = channel === "email" ? c.email : c.phone;
-    const skip = skipReason(c, channel, to, opts.requireConsent, seen);
-    if (!skip && to) seen.add(to);
-    return { customerId: c.customerId, channel, to, skip };
+    const seenAs = c.appointmentId ? `${to} a${c.appointmentId}` : to;
+    const skip = skipReason(c, channel, to, seenAs, opts.requireConsent, seen);
+    if (!skip && seenAs) seen.add(seenAs);
+    const d: Decision = { customerId: c.customerId, channel, to, skip };
+    if (c.appointmentId) d.appointmentId = c.appointmentId;
+    if (c.jobId) d.jobId = c.jobId;
+    return d;
   });
 }
 
@@ -58,12 +82,14 @@ export function decideRecipients(candidates: Candidate[], channel: Channel, opts
  */
 export const stopsThisMessage = (channel: Channel, reason: string, marketing: boolean) => marketing || !(channel === "email" && reason === "unsubscribed");
 
-function skipReason(c: Candidate, channel: Channel, to: string | null, requireConsent: boolean, seen: Set<string>): SkipReason | null {
+function skipReason(c: Candidate, channel: Channel, to: string | null, seenAs: string | null, requireConsent: boolean, seen: Set<string>): SkipReason | null {
   if (!to) return "no_address";
   const suppressed = c.suppression[channel];
   if (suppressed && stopsThisMessage(channel, suppressed, requireConsent)) return suppressed;
   if (requireConsent && !c.consent[channel]) return "no_consent";
   if (channel === "sms" && c.lineType === "landline") return "landline";
-  if (seen.has(to)) return "duplicate_address";
+  const missing = c.missing?.[channel];
+  if (missing) return missingReason(missing);
+  if (seen.has(seenAs!)) return "duplicate_address";
   return null;
 }

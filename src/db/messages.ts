@@ -1,10 +1,10 @@
 // Named queries for one-time messages (SPEC §5): drafts, activation, the send's lifecycle
 // (pause, resume, cancel) and its report.
-import { and, count, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
 import type { MessageInput } from "../core/message-input.ts";
 import { staggeredDueAt } from "../core/stagger.ts";
 import type { Db } from "./client.ts";
-import { customers, deliveries, messages } from "./schema.ts";
+import { appointments, customers, deliveries, messages } from "./schema.ts";
 
 export type Message = typeof messages.$inferSelect;
 
@@ -174,7 +174,7 @@ export async function messageTotals(db: Db, id: number) {
   return { total, open, byStatus, bySkipReason, rows };
 }
 
-/** Everyone not reached by a message, with the reason — the report's "why not everyone" list. */
+/** Everyone not reached by a message, with the reason — the report's "why not everyone" list (per appointment, for a message to appointments). */
 export async function notReached(db: Db, id: number, limit = 100_000) {
   return db
     .select({
@@ -186,10 +186,19 @@ export async function notReached(db: Db, id: number, limit = 100_000) {
       address: deliveries.toAddress,
       status: deliveries.status,
       reason: sql<string>`coalesce(${deliveries.skipReason}, ${deliveries.lastError}, ${deliveries.status})`,
+      /** For a message to appointments: the appointment this one was about. */
+      appointmentStartsAt: appointments.startsAt,
     })
     .from(deliveries)
     .leftJoin(customers, eq(customers.id, deliveries.customerId))
+    .leftJoin(appointments, eq(appointments.id, deliveries.appointmentId))
     .where(and(eq(deliveries.messageId, id), inArray(deliveries.status, ["skipped", "failed", "bounced", "undelivered"])))
     .orderBy(deliveries.channel, customers.lastName, customers.firstName)
     .limit(limit);
+}
+
+/** Whether a message went out per appointment (its deliveries carry appointments). */
+export async function sentPerAppointment(db: Db, id: number): Promise<boolean> {
+  const rows = await db.select({ id: deliveries.id }).from(deliveries).where(and(eq(deliveries.messageId, id), isNotNull(deliveries.appointmentId))).limit(1);
+  return rows.length > 0;
 }

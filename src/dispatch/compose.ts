@@ -1,8 +1,10 @@
 // Turns deliveries into the exact messages a recipient gets: the source's text rendered once
 // (per tick), values for each recipient, signed links. Used by the dispatcher and by "view in
-// browser", so the page shows what was sent.
+// browser", so the page shows what was sent. The last line of defence against blanks: each
+// message says which placeholder it cannot do without has no value (`missing`), and the
+// dispatcher skips it with the reason `missing:<key>` instead of sending it blank.
 import { signLinkToken } from "../core/link-tokens.ts";
-import { noEscape } from "../core/placeholders.ts";
+import { type CompiledTemplate, firstMissing, noEscape } from "../core/placeholders.ts";
 import { withOptOutHint } from "../core/sms-text.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
@@ -15,11 +17,19 @@ import { contentCache } from "./content.ts";
 import { type LinkMaker, type RecipientRows, recipientValues } from "./recipient-values.ts";
 
 /**
- * `marketing` is false for service messages (appointment reminders): they carry no one-click
- * unsubscribe, and a marketing unsubscribe does not stop them (SPEC L1).
+ * `missing`: the first key the text uses without a fallback whose value is blank for this
+ * recipient (skip it as `missing:<key>`), else null. `error`: why this one delivery could not
+ * be composed (its content is then empty; fail it), else null. `marketing` is false for service
+ * messages (appointment reminders): they carry no one-click unsubscribe, and a marketing
+ * unsubscribe does not stop them (SPEC L1).
  */
-export type ComposedEmail = PersonalizedEmail & { delivery: Delivery; unsubscribeUrl: string | null; marketing: boolean; rows: RecipientRows };
-export type ComposedText = { delivery: Delivery; text: string | null; rows: RecipientRows };
+type Checked = { missing: string | null; error: string | null };
+export type ComposedEmail = PersonalizedEmail & Checked & { delivery: Delivery; unsubscribeUrl: string | null; marketing: boolean; rows: RecipientRows };
+export type ComposedText = Checked & { delivery: Delivery; text: string | null; rows: RecipientRows };
+
+const emptyRows = (d: Delivery): RecipientRows => ({ deliveryId: d.id, customer: null, job: null, registration: null, album: null, order: null, appointment: null });
+const required = (...parts: CompiledTemplate[]) => [...new Set(parts.flatMap((p) => p.required))];
+const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 const PATHS = { unsubscribe: "u", preferences: "p", gallery: "g", view: "v", appointment: "a" } as const;
 
@@ -34,28 +44,48 @@ export async function createComposer(deps: Deps, s: StudioSettings, now: Date) {
   return {
     link,
     base,
-    /** The personalised e-mail of each delivery whose source still exists. */
+    /** The personalised e-mail of each delivery whose source still exists; one bad delivery never fails the batch. */
     async emails(batch: Delivery[]): Promise<ComposedEmail[]> {
       const rows = await loadRecipientRows(deps.db, batch);
       const out: ComposedEmail[] = [];
       for (const d of batch) {
-        const src = await cache.source(d);
-        if (!src) continue;
-        const r = rows.get(d.id)!;
-        const email = personalizeEmail(await cache.email(src, d.customerId !== null), recipientValues(r, s, snippets, link, d.toAddress));
-        out.push({ ...email, delivery: d, rows: r, marketing: src.marketing, unsubscribeUrl: d.customerId && src.marketing ? link("unsubscribe", d.customerId, d.id) : null });
+        const r = rows.get(d.id) ?? emptyRows(d);
+        try {
+          const src = await cache.source(d);
+          if (!src) continue;
+          const variant = await cache.email(src, d.customerId !== null);
+          const values = recipientValues(r, s, snippets, link, d.toAddress);
+          const email = personalizeEmail(variant, values);
+          const missing = firstMissing(required(variant.subject, variant.html, variant.text), values);
+          const unsubscribeUrl = d.customerId && src.marketing ? link("unsubscribe", d.customerId, d.id) : null;
+          out.push({ ...email, missing, error: null, delivery: d, rows: r, marketing: src.marketing, unsubscribeUrl });
+        } catch (err) {
+          deps.log("error", "compose: e-mail could not be composed", { delivery: d.id, error: describe(err) });
+          out.push({ subject: "", html: "", text: "", missing: null, error: describe(err), delivery: d, rows: r, marketing: true, unsubscribeUrl: null });
+        }
       }
       return out;
     },
-    /** The SMS text (with the opt-out hint where required) or voice script of each delivery. */
+    /** The SMS text (with the opt-out hint where required) or voice script of each delivery; never throws for one. */
     async texts(batch: Delivery[]): Promise<ComposedText[]> {
       const rows = await loadRecipientRows(deps.db, batch);
       const out: ComposedText[] = [];
       for (const d of batch) {
-        const r = rows.get(d.id)!;
-        const src = await cache.source(d);
-        const text = src ? cache.text(src)(recipientValues(r, s, snippets, link, d.toAddress), noEscape) : null;
-        out.push({ delivery: d, rows: r, text: text === null ? null : withOptOutHint(text, { required: d.channel === "sms" && !!src?.marketing }) });
+        const r = rows.get(d.id) ?? emptyRows(d);
+        try {
+          const src = await cache.source(d);
+          if (!src) {
+            out.push({ delivery: d, rows: r, text: null, missing: null, error: null });
+            continue;
+          }
+          const template = cache.text(src);
+          const values = recipientValues(r, s, snippets, link, d.toAddress);
+          const text = withOptOutHint(template(values, noEscape), { required: d.channel === "sms" && src.marketing });
+          out.push({ delivery: d, rows: r, text, missing: firstMissing(template.required, values), error: null });
+        } catch (err) {
+          deps.log("error", "compose: text could not be composed", { delivery: d.id, error: describe(err) });
+          out.push({ delivery: d, rows: r, text: null, missing: null, error: describe(err) });
+        }
       }
       return out;
     },

@@ -17,10 +17,30 @@ export type RecipientRows = {
   appointment: Appointment | null;
 };
 
+// Building an Intl formatter costs far more than using one, and a message's start values a
+// hundred thousand recipients: one formatter per locale, zone and style, made once.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, timeZone: string, style: "long" | "weekday" | "time" | "date"): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${style}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions =
+      style === "long"
+        ? { weekday: "long", year: "numeric", month: "long", day: "numeric" }
+        : style === "weekday"
+          ? { weekday: "long", month: "long", day: "numeric" }
+          : style === "time"
+            ? { hour: "numeric", minute: "2-digit" }
+            : { dateStyle: "long" };
+    f = new Intl.DateTimeFormat(locale, { timeZone, ...options });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 const longDate = (isoDay: string | null | undefined, locale: string) => {
   if (!isoDay) return "";
-  const d = new Date(`${isoDay}T12:00:00Z`);
-  return new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "long", year: "numeric", month: "long", day: "numeric" }).format(d);
+  return formatter(locale, "UTC", "long").format(new Date(`${isoDay}T12:00:00Z`));
 };
 
 /** Builds every placeholder value the recipient's data allows; missing data is left out (fallbacks apply). */
@@ -48,6 +68,7 @@ export function recipientValues(rows: RecipientRows, studio: StudioSettings, sni
     });
   } else if (address) {
     values["customer.email"] = address.includes("@") ? address : null;
+    values["customer.phone"] = address.includes("@") ? null : address;
   }
   if (rows.job) {
     const j = rows.job;
@@ -69,13 +90,13 @@ export function recipientValues(rows: RecipientRows, studio: StudioSettings, sni
   if (rows.album) values["album.name"] = rows.album.name;
   if (rows.order) {
     values["order.amount"] = new Intl.NumberFormat(locale, { style: "currency", currency: "USD" }).format(rows.order.amountCents / 100);
-    values["order.date"] = new Intl.DateTimeFormat(locale, { timeZone: tz, dateStyle: "long" }).format(rows.order.orderedAt);
+    values["order.date"] = formatter(locale, tz, "date").format(rows.order.orderedAt);
   }
   if (rows.appointment && c) {
     const a = rows.appointment;
     Object.assign(values, {
-      "appointment.date": new Intl.DateTimeFormat(locale, { timeZone: tz, weekday: "long", month: "long", day: "numeric" }).format(a.startsAt),
-      "appointment.time": new Intl.DateTimeFormat(locale, { timeZone: tz, hour: "numeric", minute: "2-digit" }).format(a.startsAt),
+      "appointment.date": formatter(locale, tz, "weekday").format(a.startsAt),
+      "appointment.time": formatter(locale, tz, "time").format(a.startsAt),
       "appointment.location": a.location,
       "appointment.confirm_link": link("appointment", c.id, a.id, "confirm"),
       "appointment.cancel_link": link("appointment", c.id, a.id, "cancel"),
@@ -84,4 +105,17 @@ export function recipientValues(rows: RecipientRows, studio: StudioSettings, sni
   }
   for (const [key, text] of Object.entries(snippets)) values[`snippet.${key}`] = text;
   return values;
+}
+
+const NO_ROWS: Omit<RecipientRows, "deliveryId"> = { customer: null, job: null, registration: null, album: null, order: null, appointment: null };
+const noLink: LinkMaker = () => "";
+
+/** The values every recipient gets alike: studio.* and snippet.*. */
+export function sharedValues(studio: StudioSettings, snippets: Record<string, string>): PlaceholderValues {
+  return recipientValues({ deliveryId: 0, ...NO_ROWS }, studio, snippets, noLink);
+}
+
+/** The job.* values of a job, as every recipient hearing about it gets them. */
+export function jobValues(job: Job, studio: StudioSettings): PlaceholderValues {
+  return recipientValues({ deliveryId: 0, ...NO_ROWS, job }, studio, {}, noLink);
 }

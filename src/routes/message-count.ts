@@ -1,24 +1,74 @@
 // Who a one-time message will reach (SPEC O3), as the compose page's live count, the send
 // confirmation and an armed message's progress show it: per channel how many the filters
-// match, how many will receive it, and everyone left out, by reason.
+// match, how many will receive it, and everyone left out, by reason — a recipient without a
+// value the text cannot do without included. A message to appointments counts appointments.
 import type { ComposeState } from "../../views/message-compose.tsx";
 import type { ChannelCount, CountData } from "../../views/message-recipients.tsx";
 import { messageDecisions } from "../automation/one-time.ts";
-import { describeFilters, type MessageFilters, parseMessageFilters } from "../core/message-filters.ts";
+import { describeFilters, hasAppointmentFilter, type MessageFilters, parseMessageFilters } from "../core/message-filters.ts";
+import type { MessageInput } from "../core/message-input.ts";
 import { toE164 } from "../core/phone.ts";
-import { audienceSummary } from "../db/message-audience.ts";
+import { type AudienceNeeds, audienceSummary } from "../db/message-audience.ts";
 import { filterNames } from "../db/message-pages.ts";
 import type { Message } from "../db/messages.ts";
 import { type Channel, CHANNELS } from "../db/schema.ts";
 import type { Ctx } from "../http/env.ts";
 import { rawFilters, stateChannels, storedFilters } from "./message-form.ts";
+import { audienceNeeds } from "./message-values.ts";
 
-type Audience = { channels: Channel[]; filters: MessageFilters; toAddress: string | null; callOnlyIfNoSms: boolean };
+/** A message as the count reads it: its recipients and the text that decides who has every value. */
+export type Audience = {
+  channels: Channel[];
+  filters: MessageFilters;
+  toAddress: string | null;
+  callOnlyIfNoSms: boolean;
+  subject: string;
+  body: string;
+  voiceScript: string;
+  /** The job it was started from. */
+  jobId: number | null;
+};
 
 const isChannel = (ch: unknown): ch is Channel => CHANNELS.includes(ch as Channel);
 
 /** The audience a saved message stands for. */
-export const fromMessage = (m: Message): Audience => ({ channels: m.channels.filter(isChannel), filters: storedFilters(m), toAddress: m.toAddress, callOnlyIfNoSms: m.callOnlyIfNoSms });
+export const fromMessage = (m: Message): Audience => ({
+  channels: m.channels.filter(isChannel),
+  filters: storedFilters(m),
+  toAddress: m.toAddress,
+  callOnlyIfNoSms: m.callOnlyIfNoSms,
+  subject: m.subject,
+  body: m.body,
+  voiceScript: m.voiceScript,
+  jobId: m.jobId,
+});
+
+/** The audience of a checked message input (form or API). */
+export const fromInput = (m: MessageInput): Audience => ({
+  channels: m.channels,
+  filters: m.filters,
+  toAddress: m.to_address ?? null,
+  callOnlyIfNoSms: m.call_only_if_no_sms,
+  subject: m.subject ?? "",
+  body: m.body ?? "",
+  voiceScript: m.voice_script ?? "",
+  jobId: m.job_id ?? null,
+});
+
+/** The audience of a compose form as typed. */
+export const fromState = (s: ComposeState, filters: MessageFilters, channels: Channel[]): Audience => ({
+  channels,
+  filters,
+  toAddress: null,
+  callOnlyIfNoSms: !!s.values.call_only_if_no_sms,
+  subject: s.values.subject ?? "",
+  body: s.values.body ?? "",
+  voiceScript: s.values.voice_script ?? "",
+  jobId: Number(s.values.job_id) || null,
+});
+
+/** A message to decide for as the start will, without saving one. */
+const probe = (a: Audience) => ({ ...a, id: 0 }) as unknown as Message;
 
 const sortExcluded = (excluded: Partial<Record<string, number>>) =>
   Object.entries(excluded)
@@ -27,40 +77,53 @@ const sortExcluded = (excluded: Partial<Record<string, number>>) =>
     .sort((a, b) => b.n - a.n);
 
 /** Per channel: how many the filters match, how many will receive it, and who will not, by reason. */
-export async function countAudience(c: Ctx, a: Audience, timeZone: string): Promise<ChannelCount[]> {
+export async function countAudience(c: Ctx, a: Audience, timeZone: string, needs?: AudienceNeeds): Promise<ChannelCount[]> {
   const deps = c.get("deps");
   const now = deps.clock();
   if (a.toAddress) {
     const channel = a.channels[0] ?? "email";
     const ok = channel === "email" ? /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a.toAddress) : !!toE164(a.toAddress);
-    return [{ channel, matched: 1, willReceive: ok ? 1 : 0, excluded: ok ? [] : [{ reason: "no_address", n: 1 }] }];
+    if (!ok) return [{ channel, matched: 1, willReceive: 0, excluded: [{ reason: "no_address", n: 1 }] }];
+    const skip = (await messageDecisions(deps, probe({ ...a, channels: [channel] }), now))[0]?.decisions[0]?.skip ?? null;
+    return [{ channel, matched: 1, willReceive: skip ? 0 : 1, excluded: skip ? [{ reason: skip, n: 1 }] : [] }];
   }
   if (a.callOnlyIfNoSms && a.channels.includes("sms") && a.channels.includes("voice")) {
     // "Call only where SMS cannot go" depends on both channels' decisions: count what the send will do.
-    const probe = { channels: a.channels, filters: a.filters, toAddress: null, callOnlyIfNoSms: true } as unknown as Message;
-    const decided = await messageDecisions(deps, probe, now);
+    const decided = await messageDecisions(deps, probe(a), now);
     return decided.map(({ channel, decisions }) => {
       const excluded: Record<string, number> = {};
       for (const d of decisions) if (d.skip) excluded[d.skip] = (excluded[d.skip] ?? 0) + 1;
-      return { channel, matched: decisions.length, willReceive: decisions.filter((d) => !d.skip).length, excluded: sortExcluded(excluded) };
+      const count: ChannelCount = { channel, matched: decisions.length, willReceive: decisions.filter((d) => !d.skip).length, excluded: sortExcluded(excluded) };
+      if (hasAppointmentFilter(a.filters)) count.customers = new Set(decisions.map((d) => d.customerId)).size;
+      return count;
     });
   }
-  const summary = await audienceSummary(deps.db, a.filters, a.channels, now, { timeZone });
-  return a.channels.map((channel) => ({ channel, matched: summary[channel].matched, willReceive: summary[channel].willReceive, excluded: sortExcluded(summary[channel].excluded) }));
+  const summary = await audienceSummary(deps.db, a.filters, a.channels, now, { timeZone, needs: needs ?? (await audienceNeeds(deps.db, a)) });
+  return a.channels.map((channel) => {
+    const s = summary[channel];
+    const count: ChannelCount = { channel, matched: s.matched, willReceive: s.willReceive, excluded: sortExcluded(s.excluded) };
+    if (s.customers !== undefined) count.customers = s.customers;
+    return count;
+  });
 }
 
-/** The live count of a compose form's filters, or why none can be made. */
+/** The live count of a compose form's filters and text, or why none can be made. */
 export async function countData(c: Ctx, s: ComposeState, timeZone: string): Promise<CountData> {
   const parsed = parseMessageFilters(rawFilters(s));
   if (!parsed.ok) return { who: "", channels: [], filtersJson: "{}", problem: `Check the recipient filters: ${Object.values(parsed.errors)[0]}.` };
   const channels = stateChannels(s);
   const names = await filterNames(c.get("deps").db, [parsed.filters]);
-  const counts = await countAudience(c, { channels: channels.length ? channels : ["email"], filters: parsed.filters, toAddress: null, callOnlyIfNoSms: !!s.values.call_only_if_no_sms }, timeZone);
+  const audience = fromState(s, parsed.filters, channels.length ? channels : ["email"]);
+  const needs = await audienceNeeds(c.get("deps").db, audience);
+  const counts = await countAudience(c, audience, timeZone, needs);
   return {
     who: describeFilters(parsed.filters, names),
     // With no channel chosen the e-mail count still says how many match.
     channels: channels.length ? counts : [],
     matched: counts[0]?.matched ?? 0,
+    customers: counts[0]?.customers,
     filtersJson: JSON.stringify(parsed.filters),
+    required: needs.required,
+    jobId: needs.jobId,
   };
 }

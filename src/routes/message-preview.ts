@@ -8,6 +8,7 @@ import { reasonLabel } from "../../views/messages.tsx";
 import { randomToken } from "../core/crypto.ts";
 import { deliveryKey } from "../core/delivery-key.ts";
 import { messageJob, parseMessageFilters } from "../core/message-filters.ts";
+import { missingByChannel, requiredByChannel } from "../core/message-values.ts";
 import { toE164 } from "../core/phone.ts";
 import { checkTemplate, escapeHtml, fillTemplate, PLACEHOLDERS, type PlaceholderValues, TemplateSyntaxError } from "../core/placeholders.ts";
 import { decideRecipients } from "../core/recipients.ts";
@@ -15,9 +16,9 @@ import { smsInfo, withOptOutHint } from "../core/sms-text.ts";
 import type { FieldErrors } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import { getJob } from "../db/jobs.ts";
-import { audienceJobs, audienceMembers } from "../db/message-audience.ts";
+import { audienceAppointments, audienceJobs, audienceMembers } from "../db/message-audience.ts";
 import { deliveryIdByKey } from "../db/outbox-list.ts";
-import { type Delivery, enqueueDeliveries, loadCandidates } from "../db/outbox.ts";
+import { enqueueDeliveries, loadCandidates } from "../db/outbox.ts";
 import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
 import { deliveries, type StudioSettings } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
@@ -26,7 +27,8 @@ import type { LinkMaker, RecipientRows } from "../dispatch/recipient-values.ts";
 import { recipientValues } from "../dispatch/recipient-values.ts";
 import { personalizeEmail, renderEmailVariant } from "../email/render.ts";
 import type { Ctx } from "../http/env.ts";
-import { rawFilters, single, stateChannels } from "./message-form.ts";
+import { formatInstant, rawFilters, single, stateChannels } from "./message-form.ts";
+import { emptyValueProblems } from "./message-values.ts";
 
 const PREVIEW_OPTIONS = 50;
 
@@ -40,9 +42,17 @@ function sampleValues(s: StudioSettings, snippets: Record<string, string>): Plac
   return values;
 }
 
-type Chosen = { rows: RecipientRows | null; address: string | null; options: PreviewData["options"]; selectedId: number | null; note: string };
+type Chosen = {
+  rows: RecipientRows | null;
+  address: string | null;
+  options: PreviewData["options"];
+  selectedId: number | null;
+  /** For a message to appointments: the chosen customer's matching appointments, one message each. */
+  appointmentOptions: PreviewData["appointmentOptions"];
+  note: string;
+};
 
-/** The recipient a preview or test shows: the chosen one, else the first of the audience. */
+/** The recipient a preview or test shows: the chosen one, else the first of the audience (and their chosen appointment). */
 async function chooseRecipient(c: Ctx, s: ComposeState, timeZone: string): Promise<Chosen> {
   const { db, clock } = c.get("deps");
   const jobId = Number(s.values.job_id) || null;
@@ -55,12 +65,13 @@ async function chooseRecipient(c: Ctx, s: ComposeState, timeZone: string): Promi
     order: null,
     appointment: null,
   });
+  const none = { options: [], selectedId: null, appointmentOptions: [] };
   if (single(s)) {
     const to = s.values.to_address?.trim() || null;
-    return { rows: await emptyRows(), address: to, options: [], selectedId: null, note: to ? `Shown as ${to} will get it: no customer data, so customer placeholders use their fallbacks.` : "Enter the address to send to." };
+    return { ...none, rows: await emptyRows(), address: to, note: to ? `Shown as ${to} will get it: no customer data, so customer placeholders use their fallbacks.` : "Enter the address to send to." };
   }
   const parsed = parseMessageFilters(rawFilters(s));
-  if (!parsed.ok) return { rows: null, address: null, options: [], selectedId: null, note: "Fix the recipient filters to preview with a real recipient; this shows sample values." };
+  if (!parsed.ok) return { ...none, rows: null, address: null, note: "Fix the recipient filters to preview with a real recipient; this shows sample values." };
   const now = clock();
   const q = (s.values.preview_q ?? "").trim();
   // Pages of the audience, never all of it: a preview costs the same for ten recipients or 100,000.
@@ -74,15 +85,27 @@ async function chooseRecipient(c: Ctx, s: ComposeState, timeZone: string): Promi
   if (!chosen) {
     const anyone = q && (await audienceMembers(db, parsed.filters, now, { timeZone, limit: 1 })).length > 0;
     const note = anyone ? `Nobody among the recipients matches “${q}”; this shows sample values.` : "Nobody matches these filters yet, so this shows sample values.";
-    return { rows: null, address: null, options, selectedId: null, note };
+    return { ...none, rows: null, address: null, options, note };
   }
-  // As the send will: the message's one job, else the job this recipient matched through.
-  const jobOf = messageJob(jobId, parsed.filters) ?? (await audienceJobs(db, { ...parsed.filters, customer_ids: [chosen.id] }, now, { timeZone })).get(chosen.id) ?? null;
-  const probe: Pick<Delivery, "id" | "customerId" | "jobId" | "appointmentId"> = { id: 0, customerId: chosen.id, jobId: jobOf, appointmentId: null };
-  const rows = (await loadRecipientRows(db, [probe] as Delivery[])).get(0) ?? null;
+  // A message to appointments is one message per appointment: show the one chosen, else the first.
+  const appointments = await audienceAppointments(db, parsed.filters, [chosen.id], { timeZone });
+  const appointment = appointments.find((a) => a.id === Number(s.values.preview_appointment_id)) ?? appointments[0] ?? null;
+  // As the send will: the message's one job, else the job this recipient matched through, else their appointment's.
+  const jobOf =
+    messageJob(jobId, parsed.filters) ?? (await audienceJobs(db, { ...parsed.filters, customer_ids: [chosen.id] }, now, { timeZone })).get(chosen.id) ?? appointment?.jobId ?? null;
+  const probe = { id: 0, customerId: chosen.id, jobId: jobOf, appointmentId: appointment?.id ?? null };
+  const rows = (await loadRecipientRows(db, [probe])).get(0) ?? null;
   const name = `${chosen.firstName} ${chosen.lastName}`.trim() || `customer #${chosen.id}`;
   const more = found.length === PREVIEW_OPTIONS && !q ? ` The list shows the first ${PREVIEW_OPTIONS} recipients; search by name, e-mail or phone to find others.` : "";
-  return { rows, address: null, options, selectedId: chosen.id, note: `Shown with ${name}'s real data.${more}` };
+  const about = appointment ? ` and the appointment on ${formatInstant(appointment.startsAt, timeZone)}` : "";
+  return {
+    rows,
+    address: null,
+    options,
+    selectedId: chosen.id,
+    appointmentOptions: appointments.map((a) => ({ id: a.id, label: formatInstant(a.startsAt, timeZone), selected: a.id === appointment?.id })),
+    note: `Shown with ${name}'s real data${about}.${more}`,
+  };
 }
 
 /** Values for the chosen recipient, with signed links as the send will make them (or the test's dead ones). */
@@ -101,22 +124,31 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
   const values = await valuesFor(c, chosen, settings, snippets);
   const channels = stateChannels(s);
   const customer = chosen.rows?.customer ?? null;
-  const pv: PreviewData = { options: chosen.options, selectedId: chosen.selectedId, note: chosen.note, warnings: [] };
+  const pv: PreviewData = { options: chosen.options, selectedId: chosen.selectedId, appointmentOptions: chosen.appointmentOptions, note: chosen.note, warnings: [] };
   if (!channels.length) {
     pv.problem = "Choose a channel to see the message.";
     return pv;
   }
+  const v = s.values;
+  const text = { channels, subject: v.subject ?? "", body: v.body ?? "", voiceScript: v.voice_script ?? "" };
   if (customer) {
-    // Say so when the person shown will not get it on a channel.
+    // Say so when the person shown will not get it on a channel, as the start will decide it.
     const [candidate] = await loadCandidates(db, [customer.id]);
+    if (candidate) candidate.missing = missingByChannel(requiredByChannel(text), values);
+    const name = `${customer.firstName} ${customer.lastName}`.trim() || `Customer #${customer.id}`;
     for (const ch of channels) {
       const skip = candidate ? decideRecipients([candidate], ch, { requireConsent: true })[0]!.skip : null;
-      if (skip) pv.warnings.push(`${`${customer.firstName} ${customer.lastName}`.trim()} will not get the ${ch === "email" ? "e-mail" : ch === "sms" ? "SMS" : "call"}: ${reasonLabel(skip).toLowerCase()}.`);
+      if (skip) pv.warnings.push(`${name} will not get the ${ch === "email" ? "e-mail" : ch === "sms" ? "SMS" : "call"}: ${reasonLabel(skip).toLowerCase()}.`);
     }
   }
-  const v = s.values;
   const problems = (["subject", "body", "voice_script"] as const).flatMap((k) => checkTemplate(v[k] ?? "", "one_time_message", Object.keys(snippets)).map((e) => e.message));
   if (problems.length) pv.problem = problems[0];
+  else {
+    const filters = parseMessageFilters(single(s) ? {} : rawFilters(s));
+    const draft = { ...text, filters: filters.ok ? filters.filters : {}, toAddress: single(s) ? (v.to_address?.trim() || null) : null, jobId: Number(v.job_id) || null };
+    const empty = Object.values(await emptyValueProblems(db, draft))[0];
+    if (empty) pv.problem = `${empty}.`;
+  }
   try {
     if (channels.includes("email")) {
       const variant = await renderEmailVariant({ subject: v.subject ?? "", body: v.body ?? "", format: "markdown", studio: branding(settings), personalLinks: !!customer });

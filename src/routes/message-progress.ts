@@ -4,7 +4,7 @@
 import { type Progress, type ReportData, reportBucket } from "../../views/message-page.tsx";
 import type { Db } from "../db/client.ts";
 import { engagement, sendPace } from "../db/message-pages.ts";
-import { type Message, messageTotals, notReached } from "../db/messages.ts";
+import { type Message, messageTotals, notReached, sentPerAppointment } from "../db/messages.ts";
 import { CHANNELS } from "../db/schema.ts";
 import { formatInstant } from "./message-form.ts";
 
@@ -54,8 +54,11 @@ export async function messageProgress(db: Db, m: Message, now: Date, timeZone: s
 
 const NOT_REACHED_LABELS: Record<string, string> = { failed: "failed", bounced: "bounced", undelivered: "undelivered" };
 
-/** The report (SPEC O7): totals, opens and clicks, and who was not reached and why; null before any delivery. */
-export async function messageReport(db: Db, m: Message): Promise<ReportData | null> {
+/**
+ * The report (SPEC O7): totals, opens and clicks, and who was not reached and why; null before
+ * any delivery. A message to appointments counts messages, one per appointment, and says so.
+ */
+export async function messageReport(db: Db, m: Message, timeZone: string): Promise<ReportData | null> {
   const totals = await messageTotals(db, m.id);
   if (totals.total === 0) return null;
   const sum: Record<string, number> = {};
@@ -72,8 +75,9 @@ export async function messageReport(db: Db, m: Message): Promise<ReportData | nu
       bySkipReason[key] = (bySkipReason[key] ?? 0) + r.n;
     }
   }
-  const [rows, eng] = await Promise.all([notReached(db, m.id, 200), engagement(db, m.id)]);
+  const [rows, eng, perAppointment] = await Promise.all([notReached(db, m.id, 200), engagement(db, m.id), sentPerAppointment(db, m.id)]);
   return {
+    perAppointment,
     totals: sum,
     byChannel: CHANNELS.filter((ch) => byChannel.has(ch)).map((ch) => ({ channel: ch, counts: byChannel.get(ch)! })),
     opened: eng.opened,
@@ -87,6 +91,7 @@ export async function messageReport(db: Db, m: Message): Promise<ReportData | nu
       address: r.address,
       status: r.status,
       reason: r.reason,
+      appointment: r.appointmentStartsAt ? formatInstant(r.appointmentStartsAt, timeZone) : null,
     })),
   };
 }

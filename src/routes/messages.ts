@@ -35,14 +35,17 @@ import {
   notReached,
   pauseMessage,
   resumeMessage,
+  sentPerAppointment,
   unscheduleMessage,
   updateMessage,
 } from "../db/messages.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
+import { sharedValues } from "../dispatch/recipient-values.ts";
 import { CHANNELS, templates } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
-import { countAudience, countData, fromMessage } from "./message-count.ts";
+import { countAudience, countData, fromInput, fromMessage } from "./message-count.ts";
+import { draftOfMessage, emptyValueProblems, valueProblemText } from "./message-values.ts";
 import { bodyState, formatInstant, parseCompose, single, stateFromMessage, storedFilters } from "./message-form.ts";
 import { buildPreview, sendTest } from "./message-preview.ts";
 import { messageProgress, messageReport } from "./message-progress.ts";
@@ -141,7 +144,7 @@ async function renderMessage(c: Ctx, m: Message, flash: Flash = null, status: 20
   const tz = settings.timeZone;
   const filters = storedFilters(m);
   const names = await filterNames(deps.db, [filters]);
-  const [progress, report] = await Promise.all([m.status !== "draft" ? messageProgress(deps.db, m, deps.clock(), tz) : Promise.resolve(null), messageReport(deps.db, m)]);
+  const [progress, report] = await Promise.all([m.status !== "draft" ? messageProgress(deps.db, m, deps.clock(), tz) : Promise.resolve(null), messageReport(deps.db, m, tz)]);
   if (progress && m.status === "scheduled") progress.armedFor = armedPhrase(await countAudience(c, fromMessage(m), tz));
   return c.html(
     MessagePage({ user: c.get("user")!, csrf: c.get("csrfToken"), message: m, who: describeFilters(filters, names), when: describeWhen(m, tz), progress, report, flash }),
@@ -155,7 +158,9 @@ async function renderConfirm(c: Ctx, m: Message, status: 200 | 409 = 200) {
   const counts = await countAudience(c, fromMessage(m), tz);
   const total = counts.reduce((a, x) => a + x.willReceive, 0);
   const names = await filterNames(deps.db, [storedFilters(m)]);
-  const problem = activationProblem(m, total, deps.clock());
+  // The studio's details or a job may have changed since it was saved: it is checked again here.
+  const emptyValue = m.status === "draft" ? valueProblemText(await emptyValueProblems(deps.db, draftOfMessage(m, storedFilters(m)))) : null;
+  const problem = emptyValue ?? activationProblem(m, total, deps.clock());
   return {
     total,
     counts,
@@ -176,10 +181,19 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).catch(100).default(100),
 });
 
+const placeholderKey = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
 const excludedQuery = z.object({
   filters: z.string().max(100_000),
   channel: z.enum(CHANNELS),
-  reason: z.enum(SKIP_REASONS),
+  reason: z.union([z.enum(SKIP_REASONS), z.string().regex(/^missing:/).refine((r) => placeholderKey.test(r.slice(8)))]),
+  /** The channel's placeholders the text cannot do without, comma-separated, as the count had them. */
+  required: z
+    .string()
+    .max(2_000)
+    .default("")
+    .transform((v) => v.split(",").filter(Boolean))
+    .refine((keys) => keys.length <= 100 && keys.every((k) => placeholderKey.test(k))),
+  job_id: idParam.optional(),
   offset: z.coerce.number().int().min(0).max(10_000_000).catch(0).default(0),
 });
 
@@ -230,7 +244,7 @@ export const messageRoutes = new Hono<AppEnv>()
     const parsed = await parseCompose(c, s, settings);
     if (!parsed.ok) return renderCompose(c, s, parsed.errors, undefined, 422);
     if (s.values.intent === "send" && !parsed.input.to_address) {
-      const counts = await countAudience(c, { channels: parsed.input.channels, filters: parsed.input.filters, toAddress: null, callOnlyIfNoSms: parsed.input.call_only_if_no_sms }, settings.timeZone);
+      const counts = await countAudience(c, fromInput(parsed.input), settings.timeZone);
       if (counts.every((x) => x.willReceive === 0)) return renderCompose(c, s, { recipients: "Nobody would receive this message with these filters. Widen them, or save it as a draft." }, undefined, 422);
     }
     const m = await createMessage(db, parsed.input, c.get("user")!.id, clock());
@@ -264,7 +278,7 @@ export const messageRoutes = new Hono<AppEnv>()
   .get("/excluded", async (c) => {
     const { db, clock } = c.get("deps");
     const q = excludedQuery.safeParse(c.req.query());
-    if (!q.success) throw new HTTPException(400, { message: "That list needs its filters, channel and reason." });
+    if (!q.success) throw new HTTPException(400, { message: "That list needs its filters, channel and reason (and placeholder names, if any, like customer.first_name)." });
     let raw: unknown;
     try {
       raw = JSON.parse(q.data.filters);
@@ -273,9 +287,22 @@ export const messageRoutes = new Hono<AppEnv>()
     }
     const f = parseMessageFilters(raw);
     if (!f.ok) throw new HTTPException(400, { message: `Those filters are not valid: ${Object.values(f.errors)[0]}` });
-    const tz = (await getSettings(db)).timeZone;
-    const found = await excludedCustomers(db, f.filters, q.data.channel, q.data.reason as SkipReason, clock(), { timeZone: tz, limit: EXCLUDED_PAGE + 1, offset: q.data.offset });
-    const props = { names: found.slice(0, EXCLUDED_PAGE), more: found.length > EXCLUDED_PAGE, filtersJson: JSON.stringify(f.filters), channel: q.data.channel, reason: q.data.reason, offset: q.data.offset };
+    const settings = await getSettings(db);
+    const tz = settings.timeZone;
+    const needs = { required: { [q.data.channel]: q.data.required }, jobId: q.data.job_id ?? null, shared: sharedValues(settings, await loadSnippets(db)) };
+    const page = { timeZone: tz, limit: EXCLUDED_PAGE + 1, offset: q.data.offset, needs };
+    const found = await excludedCustomers(db, f.filters, q.data.channel, q.data.reason as SkipReason, clock(), page);
+    const names = found.slice(0, EXCLUDED_PAGE).map((n) => ({ ...n, appointment: n.appointment && formatInstant(n.appointment.startsAt, tz) }));
+    const props = {
+      names,
+      more: found.length > EXCLUDED_PAGE,
+      filtersJson: JSON.stringify(f.filters),
+      channel: q.data.channel,
+      reason: q.data.reason,
+      required: q.data.required.join(","),
+      jobId: q.data.job_id,
+      offset: q.data.offset,
+    };
     if (isPartial(c)) return c.html(ExcludedNames(props));
     return c.html(ExcludedPage({ user: c.get("user")!, csrf: c.get("csrfToken"), ...props }));
   })
@@ -317,7 +344,7 @@ export const messageRoutes = new Hono<AppEnv>()
     const parsed = await parseCompose(c, s, settings);
     if (!parsed.ok) return renderCompose(c, s, parsed.errors, m, 422);
     if (s.values.intent === "send" && !parsed.input.to_address) {
-      const counts = await countAudience(c, { channels: parsed.input.channels, filters: parsed.input.filters, toAddress: null, callOnlyIfNoSms: parsed.input.call_only_if_no_sms }, settings.timeZone);
+      const counts = await countAudience(c, fromInput(parsed.input), settings.timeZone);
       if (counts.every((x) => x.willReceive === 0)) return renderCompose(c, s, { recipients: "Nobody would receive this message with these filters. Widen them, or save it as a draft." }, m, 422);
     }
     const now = clock();
@@ -398,11 +425,20 @@ export const messageRoutes = new Hono<AppEnv>()
   })
   .get("/:id{[0-9]+}/report.csv", async (c) => {
     const m = await loadMessage(c);
-    const rows = await notReached(c.get("deps").db, m.id);
+    const { db } = c.get("deps");
+    const [rows, perAppointment, tz] = await Promise.all([notReached(db, m.id), sentPerAppointment(db, m.id), getSettings(db).then((s) => s.timeZone)]);
     const csv = Papa.unparse(
       {
-        fields: ["first_name", "last_name", "channel", "address", "status", "reason"],
-        data: rows.map((r) => [r.firstName ?? "", r.lastName ?? "", r.channel, r.address ?? "", r.status, reasonLabel(r.reason)]),
+        fields: ["first_name", "last_name", "channel", "address", "status", "reason", ...(perAppointment ? ["appointment"] : [])],
+        data: rows.map((r) => [
+          r.firstName ?? "",
+          r.lastName ?? "",
+          r.channel,
+          r.address ?? "",
+          r.status,
+          reasonLabel(r.reason),
+          ...(perAppointment ? [r.appointmentStartsAt ? formatInstant(r.appointmentStartsAt, tz) : ""] : []),
+        ]),
       },
       // A name like "=HYPERLINK(…)" must stay text when the file is opened in a spreadsheet.
       { escapeFormulae: true },

@@ -2,10 +2,11 @@
 // explicit send, started by the scheduler, reported with totals by status and skip reason.
 import { describe, expect, test } from "bun:test";
 import { runOneTimeMessages } from "../../src/automation/one-time.ts";
-import { createCustomer, createOrder, upsertRegistration } from "../../src/db/customers.ts";
+import { createAppointment, createCustomer, createOrder, upsertRegistration } from "../../src/db/customers.ts";
 import { databaseDevOutboxStore } from "../../src/db/dev-outbox-store.ts";
 import { createAlbum, createJob } from "../../src/db/jobs.ts";
-import { deliveries, devOutbox } from "../../src/db/schema.ts";
+import { deliveries, devOutbox, messages } from "../../src/db/schema.ts";
+import { updateSettings } from "../../src/db/settings.ts";
 import { createDispatcher } from "../../src/dispatch/dispatcher.ts";
 import { createDevProviders } from "../../src/providers/dev-outbox.ts";
 import { makeApiApp } from "./support.ts";
@@ -96,5 +97,42 @@ describe("/api/v1/messages", () => {
     expect(refused.body.error.message).toBe("Nobody would receive this message with these filters.");
     expect((await t.get("/messages/99999")).status).toBe(404);
     expect((await t.get("/deliveries?status=lost")).body.error.fields.status).toContain("must be one of");
+  });
+
+  test("a value empty for every recipient is refused under its field, at create and again at send", async () => {
+    const { t, job } = await setup();
+    const noJob = await t.post("/messages", { name: "Coupon", channels: ["sms"], body: "Your coupon for {{job.name}} ends soon" });
+    expect(noJob.status).toBe(422);
+    expect(noJob.body.error.fields.body).toBe('{{job.name}} has no value: this message is not about a job. Choose a job under Recipients, or give it a fallback like {{job.name | "…"}}');
+    const phone = await t.post("/messages", { name: "Call us", channels: ["email"], subject: "Call {{studio.phone}}", body: "Hi", filters: { job_ids: [job.id] } });
+    expect(phone.status).toBe(422);
+    expect(phone.body.error.fields.subject).toStartWith("{{studio.phone}} is empty: set the studio's phone in Settings");
+    const typed = await t.post("/messages", { name: "One", channels: ["email"], subject: "Hi {{customer.first_name}}", body: "Hi", to_address: "x@example.com" });
+    expect(typed.body.error.fields.subject).toStartWith("{{customer.first_name}} has no value: this message goes to a typed-in address, not a customer.");
+    expect(await t.db.select().from(messages)).toHaveLength(0);
+    // Written while the studio had a phone; refused at send once it is gone, and left a draft.
+    await updateSettings(t.db, { phone: "+1 217 555 0142" }, now);
+    const ok = await t.post("/messages", { name: "Call us", channels: ["email"], subject: "Call {{studio.phone}}", body: "Hi", filters: { job_ids: [job.id] } });
+    expect(ok.status).toBe(201);
+    await updateSettings(t.db, { phone: "" }, now);
+    const send = await t.post(`/messages/${ok.body.id}/send`, {});
+    expect(send.status).toBe(422);
+    expect(send.body.error.fields.subject).toStartWith("{{studio.phone}} is empty");
+    expect((await t.get(`/messages/${ok.body.id}`)).body.status).toBe("draft");
+  });
+
+  test("a message to appointments reports a delivery per appointment, each with its own key", async () => {
+    const { t, ids } = await setup();
+    const a1 = await createAppointment(t.db, { customerId: ids[0]!, startsAt: new Date("2026-09-14T15:00:00Z"), location: "Studio A" }, "api", now);
+    const a2 = await createAppointment(t.db, { customerId: ids[0]!, startsAt: new Date("2026-09-15T15:00:00Z"), location: "Studio B" }, "api", now);
+    const created = await t.post("/messages", { name: "Where", channels: ["email"], subject: "{{appointment.location}}", body: "See you {{appointment.date}}", filters: { appointment_ids: [a1.id, a2.id] } });
+    expect(created.status).toBe(201);
+    expect((await t.post(`/messages/${created.body.id}/send`, {})).status).toBe(200);
+    await runOneTimeMessages(t.deps, now);
+    await createDispatcher(t.deps, createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock }), { owner: "w" }).tick();
+    expect((await t.db.select({ subject: devOutbox.subject }).from(devOutbox)).map((m) => m.subject).sort()).toEqual(["Studio A", "Studio B"]);
+    expect((await t.get(`/messages/${created.body.id}`)).body.totals.by_status).toEqual({ sent: 2 });
+    const listed = await t.get(`/deliveries?message_id=${created.body.id}`);
+    expect(listed.body.data.map((d: { appointment_id: number }) => d.appointment_id).sort()).toEqual([a1.id, a2.id].sort());
   });
 });

@@ -7,10 +7,11 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { runOneTimeMessages } from "../../src/automation/one-time.ts";
 import { zonedParts } from "../../src/core/send-window.ts";
 import { createUser } from "../../src/db/auth.ts";
-import { createCustomer, createOrder, upsertRegistration } from "../../src/db/customers.ts";
+import { eq } from "drizzle-orm";
+import { createAppointment, createCustomer, createOrder, upsertRegistration } from "../../src/db/customers.ts";
 import { databaseDevOutboxStore } from "../../src/db/dev-outbox-store.ts";
 import { createAlbum, createJob } from "../../src/db/jobs.ts";
-import { devOutbox, suppressions } from "../../src/db/schema.ts";
+import { customers, devOutbox, suppressions } from "../../src/db/schema.ts";
 import { updateSettings } from "../../src/db/settings.ts";
 import { createDispatcher } from "../../src/dispatch/dispatcher.ts";
 import { createDevProviders } from "../../src/providers/dev-outbox.ts";
@@ -92,6 +93,8 @@ test("an e-mail to one album's potential buyers: count, who is left out, preview
   await body.press("End");
   await body.pressSequentially(",\n\nyour access code is **{{customer.access_code}}**. Orders before Friday ship free.");
   expect(await body.inputValue()).toContain("Hi {{customer.first_name}},");
+  // Leaving the field counts again (its placeholders decide who has every value), as clicking the next field would.
+  await body.blur();
 
   // 2. Recipients: one album, potential buyers; the count follows.
   await page.locator('select[name="filters.album_ids"]').selectOption(String(albumId));
@@ -199,4 +202,68 @@ test("an e-mail to one album's potential buyers: count, who is left out, preview
   await page.goto("/messages");
   expect(await page.locator("main").innerText()).toContain("Sent");
   await h.screenshot("47-messages");
+});
+
+test("a snow-day e-mail to chosen appointments: one per appointment, each with its own date; an empty studio value refused beside the field", async () => {
+  const { page } = h;
+  const now = h.deps.clock();
+  await updateSettings(h.db, { staggerBatchSize: 100 }, now);
+  const [anna] = await h.db.select().from(customers).where(eq(customers.firstName, "Anna"));
+  const at = (days: number, hour: number) => new Date(Date.parse(`${new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10)}T${String(hour).padStart(2, "0")}:00:00Z`));
+  const mine = [
+    await createAppointment(h.db, { customerId: anna!.id, startsAt: at(2, 15), location: "Studio A" }, "api", now),
+    await createAppointment(h.db, { customerId: anna!.id, startsAt: at(3, 19), location: "Studio B" }, "api", now),
+    await createAppointment(h.db, { customerId: ivyId, startsAt: at(2, 16), location: "Studio A" }, "api", now),
+  ];
+  const day = (d: Date) => new Intl.DateTimeFormat("en", { timeZone: ZONE, weekday: "long", month: "long", day: "numeric" }).format(d);
+
+  await page.goto("/appointments");
+  for (const a of mine) await page.locator(`input[name="appointment_ids"][value="${a.id}"]`).check();
+  await page.getByRole("button", { name: "Compose" }).click();
+  await page.waitForURL((u) => u.pathname === "/messages/new");
+  await page.getByLabel("Internal name").fill("Snow day");
+  await page.getByLabel("Subject").fill("Snow day: closed on {{appointment.date}}");
+  await page.locator("#f-body").fill("Your {{appointment.time}} session at {{appointment.location}} will be moved. Questions? Call {{studio.phone}}.");
+  const count = page.locator("#recipient-count");
+  await count.filter({ hasText: "3 appointments of 2 customers match" }).waitFor();
+  expect(await count.innerText()).toContain("3 will receive it by e-mail (one message per appointment)");
+
+  // The studio has no phone: saving is refused beside the message, naming the placeholder.
+  await page.getByRole("button", { name: "Save and review sending…" }).click();
+  await page.locator("#body-error").waitFor();
+  expect(await page.locator("#body-error").innerText()).toContain("{{studio.phone}} is empty: set the studio's phone in Settings");
+  expect(await page.locator("#f-body").inputValue()).toContain("Call {{studio.phone}}.");
+  // The count said so too; with a fallback everyone has every value again (counted once the field is left).
+  expect(await count.innerText()).toContain("3 no value for {{studio.phone}}");
+  await page.locator("#f-body").fill('Your {{appointment.time}} session at {{appointment.location}} will be moved. Questions? Call {{studio.phone | "the studio"}}.');
+  await page.locator("#f-body").blur();
+  await count.filter({ hasText: "3 will receive it by e-mail" }).waitFor();
+
+  // The preview shows the appointment chosen: Anna's second.
+  // Each choice waits for its own preview, so no answer to an earlier one can reset a later choice.
+  await page.locator("#f-preview_customer_id").selectOption(String(ivyId));
+  await page.locator(".preview-note", { hasText: "Shown with Ivy Chen's real data and the appointment" }).waitFor();
+  await page.locator("#f-preview_customer_id").selectOption(String(anna!.id));
+  await page.locator(".preview-note", { hasText: "Shown with Anna Lee's real data and the appointment" }).waitFor();
+  await page.locator("#f-preview_appointment_id").selectOption(String(mine[1]!.id));
+  await page.locator(".preview-subject", { hasText: day(mine[1]!.startsAt) }).waitFor();
+  await page.locator("#message-preview").scrollIntoViewIfNeeded();
+  await h.screenshot("48-appointments-preview");
+
+  await page.getByRole("button", { name: "Save and review sending…" }).click();
+  await page.waitForURL((u) => /^\/messages\/\d+\/send$/.test(u.pathname));
+  expect(await page.locator(".question").innerText()).toBe("Send to 3 appointments by e-mail?");
+  await page.getByRole("button", { name: "Send to 3 appointments" }).click();
+  await page.waitForURL((u) => /^\/messages\/\d+$/.test(u.pathname));
+  expect((await runOneTimeMessages(h.deps, h.deps.clock())).started).toBe(1);
+  const providers = createDevProviders(databaseDevOutboxStore(h.db), { clock: h.deps.clock, lineType: () => "mobile" });
+  expect((await createDispatcher(h.deps, providers, { owner: "browser-test-2" }).tick()).sent).toBe(3);
+  const sent = (await h.db.select().from(devOutbox)).filter((m) => m.subject?.startsWith("Snow day"));
+  expect(sent.map((m) => [m.toAddress, m.subject]).sort()).toEqual(
+    [
+      ["anna@families.test", `Snow day: closed on ${day(mine[0]!.startsAt)}`],
+      ["anna@families.test", `Snow day: closed on ${day(mine[1]!.startsAt)}`],
+      ["ivy@families.test", `Snow day: closed on ${day(mine[2]!.startsAt)}`],
+    ].sort(),
+  );
 });

@@ -51,6 +51,7 @@ function deliveryJson(d: Delivery) {
     notification_id: d.notificationId,
     job_id: d.jobId,
     customer_id: d.customerId,
+    appointment_id: d.appointmentId,
     channel: d.channel,
     to: d.toAddress,
     status: d.status,

@@ -9,6 +9,8 @@ import { loadSnippets } from "../../db/recipient-rows.ts";
 import { getSettings } from "../../db/settings.ts";
 import type { AppEnv, Ctx } from "../../http/env.ts";
 import { ApiError } from "../../http/errors.ts";
+import { storedFilters } from "../message-form.ts";
+import { draftOfInput, draftOfMessage, emptyValueProblems } from "../message-values.ts";
 import { iso, jsonBody, parse, pathId } from "./input.ts";
 
 async function messageJson(c: Ctx, m: Message) {
@@ -44,6 +46,8 @@ export const messageApiRoutes = new Hono<AppEnv>()
     const body = await jsonBody(c);
     const input = parse(messageInput(Object.keys(await loadSnippets(db))), body);
     if (input.send_at && input.send_at.getTime() < clock().getTime() - 60_000) throw new ApiError(422, "Some fields are not valid.", { send_at: "is in the past" });
+    const empty = await emptyValueProblems(db, draftOfInput(input));
+    if (Object.keys(empty).length) throw new ApiError(422, "A placeholder the message cannot do without would be empty for every recipient.", empty);
     const m = await createMessage(db, input, null, clock(), typeof body.external_id === "string" ? body.external_id : null);
     await audit(db, { apiKeyId: c.get("apiKeyId") }, "created", "message", m.id);
     return c.json(await messageJson(c, m), 201);
@@ -55,9 +59,12 @@ export const messageApiRoutes = new Hono<AppEnv>()
     const m = await loadMessage(c);
     const now = clock();
     const timeZone = (await getSettings(db)).timeZone;
-    const recipients = m.toAddress ? 1 : await audienceSize(db, m.filters as never, now, { timeZone });
+    const recipients = m.toAddress ? 1 : await audienceSize(db, storedFilters(m), now, { timeZone });
     const problem = activationProblem(m, recipients, now);
     if (problem) throw new ApiError(409, problem);
+    // The studio's details or the job may have changed since the draft was written.
+    const empty = await emptyValueProblems(db, draftOfMessage(m, storedFilters(m)));
+    if (Object.keys(empty).length) throw new ApiError(422, "A placeholder the message cannot do without would be empty for every recipient.", empty);
     const armed = await activateMessage(db, m.id, null, now);
     if (!armed) throw new ApiError(409, "This message was changed meanwhile; read it again.");
     await audit(db, { apiKeyId: c.get("apiKeyId") }, "activated", "message", m.id, { recipients });
