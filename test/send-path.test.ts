@@ -209,6 +209,20 @@ describe("one bad delivery fails alone (defect 4)", () => {
   });
 });
 
+describe("never sent blank (defect 3)", () => {
+  test("a value the text cannot do without that is empty at send time skips that recipient with the reason; the others go", async () => {
+    const { t, people, dispatcher } = await studio();
+    await message(t, people.slice(0, 3), "sms", "Hi {{customer.first_name}}, your photos are ready");
+    // Queued, then Ben's first name was cleared (an import, an edit) before it went.
+    await t.db.run(sql`update customers set first_name = '' where id = ${people[1]!.id}`);
+    const r = await dispatcher().tick();
+    expect([r.sent, r.skipped]).toEqual([2, 1]);
+    const [ben] = await t.db.select().from(deliveries).where(eq(deliveries.customerId, people[1]!.id));
+    expect([ben!.status, ben!.skipReason]).toEqual(["skipped", "missing:customer.first_name"]);
+    expect(smsSent().map((m) => m.body.split(",")[0])).toEqual(["Hi Anna", "Hi Cleo"]);
+  });
+});
+
 describe("the attempt limit always holds (defect 4)", () => {
   test("a delivery claimed more often than the limit stops, failed with the reason, instead of trying again", async () => {
     const { t, people, dispatcher } = await studio();

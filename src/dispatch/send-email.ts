@@ -11,7 +11,7 @@ import {
   holdClaimed,
   skipClaimed,
 } from "../db/outbox-leases.ts";
-import { stopsThisMessage } from "../core/recipients.ts";
+import { missingReason, stopsThisMessage } from "../core/recipients.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { installationId } from "../db/secrets.ts";
 import type { EmailMessage } from "../providers/types.ts";
@@ -67,7 +67,7 @@ async function messagesFor(cx: SendContext, batch: Delivery[], now: Date, legacy
       headers: e.unsubscribeUrl ? { "List-Unsubscribe": `<${e.unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } : {},
       idempotencyKey: `${prefix}${e.delivery.deliveryKey}`,
     };
-    return { d: e.delivery, rows: e.rows, marketing: e.marketing, message };
+    return { d: e.delivery, rows: e.rows, marketing: e.marketing, missing: e.missing, error: e.error, message };
   });
   return { built, failed };
 }
@@ -112,9 +112,14 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
       if (await skipClaimed(db, d.id, owner, now, reason)) result.skipped++;
       continue;
     }
-    const problem = failed.get(d.id) ?? (b ? null : "its message or notification was deleted before it could be sent");
+    const problem = failed.get(d.id) ?? (b ? (b.error ? `its message could not be composed: ${b.error}` : null) : "its message or notification was deleted before it could be sent");
     if (problem || !b) {
       if (await failDelivery(db, d.id, owner, now, problem!)) result.failed++;
+      continue;
+    }
+    // Never sent blank: a value the text cannot do without is empty for this recipient.
+    if (b.missing) {
+      if (await skipClaimed(db, d.id, owner, now, missingReason(b.missing))) result.skipped++;
       continue;
     }
     if (await outsideWindow(cx, d, b.rows, now)) continue;

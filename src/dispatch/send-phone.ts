@@ -2,6 +2,7 @@
 // attempt whose outcome is unknown is looked up at the provider before anything is sent again.
 import { ackSent, beginAttempt, failDelivery, requeue, skipClaimed } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
+import { missingReason } from "../core/recipients.ts";
 import { ProviderError } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
 import { pace, rateLimit } from "./pacing.ts";
@@ -62,9 +63,14 @@ export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claim
       if (await skipClaimed(db, d.id, owner, at, reason)) result.skipped++;
       continue;
     }
-    const problem = failed.get(d.id) ?? (c?.text == null ? "its message or notification was deleted before it could be sent" : null);
+    const problem = failed.get(d.id) ?? (c?.error ? `its message could not be composed: ${c.error}` : c?.text == null ? "its message or notification was deleted before it could be sent" : null);
     if (problem || !c) {
       if (await failDelivery(db, d.id, owner, at, problem!)) result.failed++;
+      continue;
+    }
+    // Never sent blank: a value the text cannot do without is empty for this recipient.
+    if (c.missing) {
+      if (await skipClaimed(db, d.id, owner, at, missingReason(c.missing))) result.skipped++;
       continue;
     }
     if (await outsideWindow(cx, d, c.rows, at)) continue;
