@@ -10,7 +10,7 @@ import { databaseDevOutboxStore } from "../src/db/dev-outbox-store.ts";
 import { createAlbum, createJob } from "../src/db/jobs.ts";
 import { markStarted, stillScheduled } from "../src/db/messages.ts";
 import { enqueueDeliveries } from "../src/db/outbox.ts";
-import { customers, deliveries, devOutbox, jobs, messages, registrations, suppressions } from "../src/db/schema.ts";
+import { customers, deliveries, devOutbox, jobs, messages, phoneLookups, registrations, suppressions } from "../src/db/schema.ts";
 import { getSettings, updateSettings } from "../src/db/settings.ts";
 import { createComposer } from "../src/dispatch/compose.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
@@ -766,3 +766,120 @@ describe("the last line of defence: composing a delivery says what it is missing
   });
 });
 
+
+describe("SMS, and a call only where the SMS cannot go (defect 1)", () => {
+  const snowDay = "Snow day: the studio is closed on {{appointment.date}}.";
+  const script = "Hello {{customer.first_name}}. The studio is closed on {{appointment.date}}.";
+
+  /** Anna and Ivy have mobiles; Lena a landline (+1 555 000… in the dev outbox's lookup). Each has an appointment. */
+  async function threeAppointments(w: World) {
+    const { anna, ivy } = w.people;
+    const lena = await createCustomer(w.t.db, { first_name: "Lena", last_name: "Land", phone: "+15550001234", consent: { sms: true, voice: true } }, "test", start);
+    await w.t.db.update(customers).set({ consentVoice: true });
+    const when = (h: number) => new Date(`2026-09-14T${h}:00:00Z`);
+    const ids = [];
+    for (const [c, h] of [[anna, 15], [ivy, 16], [lena, 17]] as const) ids.push((await createAppointment(w.t.db, { customerId: c.id, startsAt: when(h), location: "Studio A" }, "api", start)).id);
+    await w.b.get(`/messages/new?appointment_ids=${ids.join(",")}`);
+    const form = { mode: "filters", name: "Snow day", channels: ["sms", "voice"], call_only_if_no_sms: "on", body: snowDay, voice_script: script, "filters.appointment_ids": ids.map(String), "filters.audience": "all", "filters.condition": "any", send_mode: "now" };
+    return { lena, ids, form };
+  }
+
+  test("the landline is called, the mobiles texted, dates filled in; the count never promised otherwise", async () => {
+    const w = await world();
+    const { anna, ivy } = w.people;
+    const { lena, form } = await threeAppointments(w);
+    // Composing: nobody's number has been checked, and the count says what that means.
+    const count = text((await postForm(w.b, "/messages/count", form, partial)).text);
+    expect(count).toContain("3 will receive it by SMS");
+    expect(count).toContain("3 of these numbers have not been checked yet: Pigeon checks each before sending, and a landline gets the call instead of the SMS.");
+    expect(count).toContain("3 more will be called if their number turns out not to take SMS");
+    // The review checks the three numbers, so it can say exactly who gets what.
+    const saved = await postForm(w.b, "/messages", { ...form, intent: "send" });
+    expect(saved.status).toBe(303);
+    const confirm = text((await w.b.get(saved.location!)).text);
+    expect(confirm).toContain("Send to 2 appointments by SMS and 1 by phone call?");
+    expect(confirm).toContain("2 calls are not needed: those numbers get the SMS.");
+    expect(confirm).toContain("Who will not get it, and why SMS: 1 · landline (cannot receive sms) Send to 3 appointments");
+    expect(confirm).not.toContain("not been checked yet");
+    const id = Number(saved.location!.match(/\/messages\/(\d+)/)![1]);
+    await w.b.post(`/messages/${id}/send`, {});
+    await runOneTimeMessages(w.t.deps, start);
+    let sent = 0;
+    for (let i = 0; i < 3 && sent < 3; i++) sent += (await w.t.deps.dispatcher.tick()).sent;
+    expect(sent).toBe(3);
+    const out = (await w.t.db.select().from(devOutbox)).map((m) => [m.channel, m.toAddress]).sort();
+    expect(out).toEqual([
+      ["sms", anna.phone!],
+      ["sms", ivy.phone!],
+      ["voice", lena.phone!],
+    ]);
+    const call = (await w.t.db.select().from(deliveries).where(and(eq(deliveries.messageId, id), eq(deliveries.channel, "voice"), eq(deliveries.status, "sent"))))[0]!;
+    expect(call.body).toBe("Hello Lena. The studio is closed on Monday, September 14.");
+    // The report tells the same story as the review did.
+    const report = text((await w.b.get(`/messages/${id}`)).text);
+    expect(report).toContain("SMS 0 2 0 0 0 1 Voice call 0 1 0 0 0 2");
+    expect(report).toContain("2 calls were not needed: those numbers got the SMS.");
+    expect(report).toContain("Why not everyone was reached Landline (cannot receive SMS): 1 Customer");
+    expect(report).not.toContain("Got the SMS instead");
+  });
+
+  test("the call waits on its SMS: a number that turns out unable to take SMS at send time is called", async () => {
+    const w = await world();
+    const { form } = await threeAppointments(w);
+    // Sent straight away (the API has no review step): no number was checked before the start.
+    const saved = await postForm(w.b, "/messages", { ...form, intent: "save" });
+    const id = Number(saved.location!.match(/\/messages\/(\d+)/)![1]);
+    await w.b.get(`/messages/${id}/send`);
+    await w.t.db.delete(phoneLookups);
+    await w.b.post(`/messages/${id}/send`, {});
+    await w.t.db.delete(phoneLookups);
+    await runOneTimeMessages(w.t.deps, start);
+    const calls = await w.t.db.select().from(deliveries).where(and(eq(deliveries.messageId, id), eq(deliveries.channel, "voice")));
+    expect(calls.map((d) => d.status)).toEqual(["waiting", "waiting", "waiting"]);
+    let sent = 0;
+    for (let i = 0; i < 3 && sent < 3; i++) sent += (await w.t.deps.dispatcher.tick()).sent;
+    const rows = await w.t.db.select().from(deliveries).where(eq(deliveries.messageId, id)).orderBy(deliveries.channel, deliveries.customerId);
+    expect(rows.map((d) => [d.channel, d.toAddress, d.status, d.skipReason])).toEqual([
+      ["sms", "+15552010001", "sent", null],
+      ["sms", "+15552010009", "sent", null],
+      ["sms", "+15550001234", "skipped", "landline"],
+      ["voice", "+15552010001", "skipped", "sms_sent_instead"],
+      ["voice", "+15552010009", "skipped", "sms_sent_instead"],
+      ["voice", "+15550001234", "sent", null],
+    ]);
+  });
+
+  test("one typed-in number gets the call when it cannot take SMS, the SMS when it can", async () => {
+    const w = await world();
+    const sendTo = async (number: string) => {
+      await w.b.get("/messages/new");
+      const saved = await postForm(w.b, "/messages", { mode: "address", name: `To ${number}`, channels: ["sms", "voice"], call_only_if_no_sms: "on", to_address: number, body: "The studio is closed today.", voice_script: "The studio is closed today.", send_mode: "now", intent: "send" });
+      expect(saved.status).toBe(303);
+      const confirm = text((await w.b.get(saved.location!)).text);
+      const id = Number(saved.location!.match(/\/messages\/(\d+)/)![1]);
+      await w.b.post(`/messages/${id}/send`, {});
+      await runOneTimeMessages(w.t.deps, start);
+      for (let i = 0; i < 2; i++) await w.t.deps.dispatcher.tick();
+      const rows = await w.t.db.select().from(deliveries).where(eq(deliveries.messageId, id)).orderBy(deliveries.channel);
+      return { confirm, rows: rows.map((d) => [d.channel, d.status, d.skipReason]) };
+    };
+    const landline = await sendTo("+1 555 000 9876");
+    expect(landline.confirm).toContain("Send to 1 recipient by phone call?");
+    expect(landline.confirm).toContain("SMS: 1 · landline (cannot receive sms)");
+    expect(landline.rows).toEqual([
+      ["sms", "skipped", "landline"],
+      ["voice", "sent", null],
+    ]);
+    const mobile = await sendTo("+1 555 201 7777");
+    expect(mobile.confirm).toContain("Send to 1 recipient by SMS?");
+    expect(mobile.confirm).toContain("1 call is not needed: that number gets the SMS.");
+    expect(mobile.rows).toEqual([
+      ["sms", "sent", null],
+      ["voice", "skipped", "sms_sent_instead"],
+    ]);
+    expect((await w.t.db.select().from(devOutbox)).map((m) => [m.channel, m.toAddress]).sort()).toEqual([
+      ["sms", "+15552017777"],
+      ["voice", "+15550009876"],
+    ]);
+  });
+});

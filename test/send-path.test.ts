@@ -209,6 +209,30 @@ describe("one bad delivery fails alone (defect 4)", () => {
   });
 });
 
+describe("SMS, and a call only where it cannot go (defect 1)", () => {
+  test("an SMS Twilio reports undelivered after all gets its customer the call it stood for", async () => {
+    const { t, people, dispatcher } = await studio();
+    await updateSettings(t.db, { sendWindowStart: "00:00", sendWindowEnd: "24:00" }, noon);
+    const anna = people[0]!;
+    const [m] = await t.db.insert(messages).values({ name: "Snow day", channels: ["sms", "voice"], body: "Closed today", voiceScript: "We are closed today", callOnlyIfNoSms: true, filters: {}, status: "sending" }).returning();
+    const key = (ch: "sms" | "voice") => deliveryKey({ kind: "message", messageId: m!.id }, { customerId: anna.id }, ch);
+    await enqueueDeliveries(t.db, { sourceType: "message", messageId: m!.id }, [
+      { key: key("sms"), decision: { customerId: anna.id, channel: "sms", to: anna.phone, skip: null }, dueAt: noon },
+      { key: key("voice"), decision: { customerId: anna.id, channel: "voice", to: anna.phone, skip: null }, dueAt: noon, afterKey: key("sms") },
+    ], noon);
+    await dispatcher().tick();
+    const call = async () => (await t.db.select().from(deliveries).where(eq(deliveries.channel, "voice")))[0]!;
+    expect([(await call()).status, (await call()).skipReason]).toEqual(["skipped", "sms_sent_instead"]);
+    // The carrier could not deliver it (30006: landline or unreachable carrier).
+    const callback = twilio.setStatus(smsSent()[0]!.sid, "undelivered", { errorCode: 30006 })!;
+    const res = await t.app.request(callback.url, { method: "POST", body: callback.body, headers: callback.headers });
+    expect(res.status).toBe(204);
+    expect([(await call()).status, (await call()).skipReason]).toEqual(["queued", null]);
+    expect((await dispatcher().tick()).sent).toBe(1);
+    expect(twilio.calls.filter((c) => c.to === anna.phone)).toHaveLength(1);
+  });
+});
+
 describe("never sent blank (defect 3)", () => {
   test("a value the text cannot do without that is empty at send time skips that recipient with the reason; the others go", async () => {
     const { t, people, dispatcher } = await studio();

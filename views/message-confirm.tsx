@@ -16,16 +16,26 @@ export const armedPhrase = (counts: ChannelCount[]) => confirmQuestion(counts).r
 /** What a count counts: recipients, or for a message to appointments appointments (one message each). */
 const unitOf = (counts: ChannelCount[]) => (counts.some((c) => c.customers !== undefined) ? "appointment" : "recipient");
 
-/** "Send to 1,234 recipients by e-mail and 456 by SMS?"; "Send to 3 appointments by SMS?" */
+/**
+ * "Send to 1,234 recipients by e-mail and 456 by SMS?"; "Send to 3 appointments by SMS?". A
+ * channel nobody gets it by is left out, unless that leaves nothing; calls that go only if their
+ * SMS cannot are named as such.
+ */
 export function confirmQuestion(counts: ChannelCount[]): string {
-  const parts = counts.map((c, i) => `${i === 0 ? plural(c.willReceive, unitOf(counts)) : nf(c.willReceive)} ${byChannel(c.channel)}`);
+  const going = counts.filter((c) => c.willReceive > 0);
+  const shown = going.length ? going : counts.slice(0, 1);
+  const parts = shown.map((c, i) => `${i === 0 ? plural(c.willReceive, unitOf(counts)) : nf(c.willReceive)} ${byChannel(c.channel)}`);
   const joined = parts.length < 2 ? (parts[0] ?? "nobody") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
-  return `Send to ${joined}?`;
+  const maybe = counts.find((c) => c.ifSmsCannot)?.ifSmsCannot;
+  return `Send to ${joined}${maybe ? `, and call ${nf(maybe)} more if their number cannot take SMS` : ""}?`;
 }
 
 export function ConfirmPage(p: ConfirmProps) {
   const m = p.message;
   const total = p.counts.reduce((a, c) => a + c.willReceive, 0);
+  // A call not placed because its SMS goes is no one left out: said on its own line.
+  const smsInstead = p.counts.reduce((a, c) => a + (c.excluded.find((x) => x.reason === "sms_sent_instead")?.n ?? 0), 0);
+  const notReached = p.counts.map((c) => ({ ...c, excluded: c.excluded.filter((x) => x.reason !== "sms_sent_instead") }));
   return (
     <Page title={`Send ${m.name}`} user={p.user} csrf={p.csrf} section="messages">
       <p>
@@ -52,11 +62,23 @@ export function ConfirmPage(p: ConfirmProps) {
             </>
           )}
         </dl>
-        {p.counts.some((c) => c.excluded.length) && (
+        {p.counts.map((c) =>
+          c.unchecked ? (
+            <p class="muted unchecked">
+              {nf(c.unchecked)} of the numbers have not been checked yet: Pigeon checks each before sending, and a landline gets the call instead of the SMS.
+            </p>
+          ) : null,
+        )}
+        {smsInstead > 0 && (
+          <p class="muted sms-instead">
+            {nf(smsInstead)} {smsInstead === 1 ? "call is" : "calls are"} not needed: {smsInstead === 1 ? "that number gets" : "those numbers get"} the SMS.
+          </p>
+        )}
+        {notReached.some((c) => c.excluded.length) && (
           <details>
             <summary>Who will not get it, and why</summary>
             <ul>
-              {p.counts.flatMap((c) =>
+              {notReached.flatMap((c) =>
                 c.excluded.map((x) => (
                   <li>
                     {CHANNEL_LABELS[c.channel]}: {nf(x.n)} · {reasonLabel(x.reason).toLowerCase()}

@@ -119,6 +119,8 @@ export type ReportData = {
   perAppointment: boolean;
   notReachedTotal: number;
   bySkipReason: Record<string, number>;
+  /** Calls not placed because their SMS went ("call only where SMS cannot go"). */
+  smsInstead: number;
 };
 
 const REPORT_COLUMNS = ["queued", "sent", "delivered", "failed", "bounced", "skipped"] as const;
@@ -126,7 +128,7 @@ const REPORT_LABELS: Record<string, string> = { queued: "Queued", sent: "Sent", 
 
 /** Statuses folded into the report's columns: sending waits like queued, undelivered failed. */
 export function reportBucket(status: string): (typeof REPORT_COLUMNS)[number] {
-  if (status === "sending" || status === "held") return "queued";
+  if (status === "sending" || status === "held" || status === "waiting") return "queued";
   if (status === "undelivered") return "failed";
   return status as (typeof REPORT_COLUMNS)[number];
 }
@@ -183,6 +185,11 @@ export function ReportBlock({ report: r, messageId }: { report: ReportData; mess
         </small>
       </p>
 
+      {r.smsInstead > 0 && (
+        <p class="muted sms-instead">
+          {nf(r.smsInstead)} {r.smsInstead === 1 ? "call was" : "calls were"} not needed: {r.smsInstead === 1 ? "that number" : "those numbers"} got the SMS.
+        </p>
+      )}
       <h3>Why not everyone was reached</h3>
       {r.notReachedTotal === 0 ? (
         <p class="muted">{(r.totals.queued ?? 0) > 0 ? "Nobody so far." : "Everyone was reached."}</p>

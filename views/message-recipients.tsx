@@ -8,7 +8,12 @@ import { Page, PageHead } from "./layout.tsx";
 import { byChannel, type Common, nf, plural, reasonLabel } from "./messages.tsx";
 
 /** For a message to appointments `matched` and `willReceive` count appointments (one message each) of `customers` customers. */
-export type ChannelCount = { channel: Channel; matched: number; willReceive: number; excluded: { reason: string; n: number }[]; customers?: number };
+/**
+ * With "call only where SMS cannot go": `unchecked` of the texts go to numbers whose line type is
+ * not known yet (Pigeon checks each before sending; a landline is called instead), and
+ * `ifSmsCannot` calls wait on such a text.
+ */
+export type ChannelCount = { channel: Channel; matched: number; willReceive: number; excluded: { reason: string; n: number }[]; customers?: number; unchecked?: number; ifSmsCannot?: number };
 
 export type CountData = {
   /** The filters in one sentence. */
@@ -66,6 +71,16 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
                 <strong>{nf(ch.willReceive)}</strong> will receive it {byChannel(ch.channel)}
                 {ch.customers !== undefined && <span class="muted"> (one message per appointment)</span>}
               </p>
+              {ch.unchecked ? (
+                <p class="muted unchecked">
+                  {nf(ch.unchecked)} of these {ch.unchecked === 1 ? "number has" : "numbers have"} not been checked yet: Pigeon checks each before sending, and a landline gets the call instead of the SMS.
+                </p>
+              ) : null}
+              {ch.ifSmsCannot ? (
+                <p class="if-sms-cannot">
+                  <strong>{nf(ch.ifSmsCannot)}</strong> more will be called if their number turns out not to take SMS
+                </p>
+              ) : null}
               {ch.excluded.length > 0 && (
                 <ul class="excluded">
                   {ch.excluded.map((x) => {

@@ -8,12 +8,13 @@ import { hasAppointmentFilter, type MessageFilters, messageJob } from "../core/m
 import { missingByChannel, requiredByChannel } from "../core/message-values.ts";
 import { toE164 } from "../core/phone.ts";
 import { type Candidate, type Decision, decideRecipients } from "../core/recipients.ts";
+import { callsAfterTexts } from "../core/sms-or-call.ts";
 import type { Db } from "../db/client.ts";
 import { audienceAppointments, audienceCustomerIds, audienceJobs } from "../db/message-audience.ts";
 import { dueMessages, markStarted, type Message, setMessageStatus, stillScheduled } from "../db/messages.ts";
 import { enqueueDeliveries, loadCandidates, type OutboxEntry } from "../db/outbox.ts";
 import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
-import { type Channel, deliveries, messages, type StudioSettings } from "../db/schema.ts";
+import { type Channel, deliveries, messages, phoneLookups, type StudioSettings } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import type { Deps } from "../deps.ts";
 import { type LinkMaker, recipientValues } from "../dispatch/recipient-values.ts";
@@ -60,11 +61,13 @@ export async function* messageDecisionPages(deps: Pick<Deps, "db">, m: Message, 
   const filters = { ...(m.filters as MessageFilters) };
   const jobId = messageJob(m.jobId, filters);
   if (m.toAddress) {
-    const channel = channels[0]!;
-    const to = channel === "email" ? m.toAddress.trim().toLowerCase() : toE164(m.toAddress);
-    const candidate: Candidate = { customerId: 0, jobId, email: to, phone: to, consent: { email: true, sms: true, voice: true }, suppression: {} };
+    // One typed address: an e-mail, or a number that may get the SMS, the call, or both.
+    const email = channels.includes("email");
+    const to = email ? m.toAddress.trim().toLowerCase() : toE164(m.toAddress);
+    const lineType = !email && to ? await knownLineType(db, to) : undefined;
+    const candidate: Candidate = { customerId: 0, jobId, email: to, phone: to, consent: { email: true, sms: true, voice: true }, suppression: {}, lineType };
     await findMissing(db, [candidate], required, settings, snippets, to);
-    yield [{ channel, decisions: decideRecipients([candidate], channel, { requireConsent: false }) }];
+    yield pairTextsAndCalls(m, channels.map((channel) => ({ channel, decisions: decideRecipients([candidate], channel, { requireConsent: false }) })));
     return;
   }
   // Appointment date ranges mean days in the studio's zone.
@@ -87,18 +90,22 @@ export async function* messageDecisionPages(deps: Pick<Deps, "db">, m: Message, 
       candidates = customers.map((c) => ({ ...c, jobId: jobId ?? jobOf.get(c.customerId) ?? null }));
     }
     await findMissing(db, candidates, required, settings, snippets);
-    const out = channels.map((channel) => ({ channel, decisions: decideRecipients(candidates, channel, { requireConsent: true, seen: seen.get(channel) }) }));
-    if (m.callOnlyIfNoSms) {
-      const sms = out.find((o) => o.channel === "sms");
-      const voice = out.find((o) => o.channel === "voice");
-      if (sms && voice) {
-        const who = (d: Decision) => `${d.customerId}:${d.appointmentId ?? 0}`;
-        const textable = new Set(sms.decisions.filter((d) => !d.skip).map(who));
-        voice.decisions = voice.decisions.map((d) => (!d.skip && textable.has(who(d)) ? { ...d, skip: "sms_sent_instead" } : d));
-      }
-    }
-    yield out;
+    yield pairTextsAndCalls(m, channels.map((channel) => ({ channel, decisions: decideRecipients(candidates, channel, { requireConsent: true, seen: seen.get(channel) }) })));
   }
+}
+
+/** With "call only where SMS cannot go", each call whose SMS will be tried waits on it. */
+function pairTextsAndCalls(m: Message, out: ChannelDecisions): ChannelDecisions {
+  const sms = out.find((o) => o.channel === "sms");
+  const voice = out.find((o) => o.channel === "voice");
+  if (m.callOnlyIfNoSms && sms && voice) voice.decisions = callsAfterTexts(sms.decisions, voice.decisions);
+  return out;
+}
+
+/** A typed number's line type, if a lookup already told it. */
+async function knownLineType(db: Db, phone: string): Promise<Candidate["lineType"]> {
+  const found = await db.query.phoneLookups.findFirst({ where: eq(phoneLookups.phone, phone) });
+  return (found?.lineType as Candidate["lineType"]) ?? undefined;
 }
 
 /** All the decisions for one message at once (for counting what a send will do). */
@@ -132,7 +139,8 @@ export async function runOneTimeMessages(deps: Deps, now: Date, pageSize = START
         for (const d of decisions) {
           const who = d.customerId ? { customerId: d.customerId } : { address: d.to ?? m.toAddress ?? "" };
           const source = { kind: "message" as const, messageId: m.id, appointmentId: d.appointmentId };
-          batch.push({ key: deliveryKey(source, who, channel), decision: d, jobId: d.jobId ?? undefined, appointmentId: d.appointmentId ?? null, dueAt: now });
+          const afterKey = d.waitsOnSms ? deliveryKey(source, who, "sms") : null;
+          batch.push({ key: deliveryKey(source, who, channel), decision: d, jobId: d.jobId ?? undefined, appointmentId: d.appointmentId ?? null, dueAt: now, afterKey });
         }
       }
       const stagger = { batchSize: s.staggerBatchSize, intervalSeconds: s.staggerIntervalSeconds, firstIndex: placed };
@@ -154,7 +162,7 @@ export async function runOneTimeMessages(deps: Deps, now: Date, pageSize = START
     const open = await db
       .select({ id: deliveries.id })
       .from(deliveries)
-      .where(and(eq(deliveries.messageId, id), inArray(deliveries.status, ["queued", "sending", "held"])))
+      .where(and(eq(deliveries.messageId, id), inArray(deliveries.status, ["queued", "sending", "held", "waiting"])))
       .limit(1);
     if (!open.length) await setMessageStatus(db, id, ["sending"], "sent", now);
   }

@@ -51,7 +51,20 @@ export type Candidate = {
   missing?: Partial<Record<Channel, string | null>>;
 };
 
-export type Decision = { customerId: number; channel: Channel; to: string | null; skip: SkipReason | null; appointmentId?: number | null; jobId?: number | null };
+/**
+ * `lineType`: for a number, its line type when already known. `waitsOnSms`: a call that goes only
+ * if its SMS cannot (see core/sms-or-call.ts).
+ */
+export type Decision = {
+  customerId: number;
+  channel: Channel;
+  to: string | null;
+  skip: SkipReason | null;
+  appointmentId?: number | null;
+  jobId?: number | null;
+  lineType?: Candidate["lineType"];
+  waitsOnSms?: boolean;
+};
 
 /**
  * Decides for each candidate whether it is sent on `channel`. A second candidate with the same
@@ -71,6 +84,7 @@ export function decideRecipients(candidates: Candidate[], channel: Channel, opts
     const d: Decision = { customerId: c.customerId, channel, to, skip };
     if (c.appointmentId) d.appointmentId = c.appointmentId;
     if (c.jobId) d.jobId = c.jobId;
+    if (channel !== "email" && c.lineType) d.lineType = c.lineType;
     return d;
   });
 }

@@ -150,7 +150,7 @@ export async function cancelMessage(db: Db, id: number, now: Date) {
       await tx
         .update(deliveries)
         .set({ status: "skipped", skipReason: "cancelled", waitingReason: null, updatedAt: now })
-        .where(and(eq(deliveries.messageId, id), inArray(deliveries.status, ["queued", "held"])));
+        .where(and(eq(deliveries.messageId, id), inArray(deliveries.status, ["queued", "held", "waiting"])));
     }
     return ok;
   });
@@ -170,7 +170,7 @@ export async function messageTotals(db: Db, id: number) {
     if (r.skipReason) bySkipReason[r.skipReason] = (bySkipReason[r.skipReason] ?? 0) + r.n;
   }
   const total = rows.reduce((a, r) => a + r.n, 0);
-  const open = (byStatus.queued ?? 0) + (byStatus.sending ?? 0) + (byStatus.held ?? 0);
+  const open = (byStatus.queued ?? 0) + (byStatus.sending ?? 0) + (byStatus.held ?? 0) + (byStatus.waiting ?? 0);
   return { total, open, byStatus, bySkipReason, rows };
 }
 
@@ -192,7 +192,8 @@ export async function notReached(db: Db, id: number, limit = 100_000) {
     .from(deliveries)
     .leftJoin(customers, eq(customers.id, deliveries.customerId))
     .leftJoin(appointments, eq(appointments.id, deliveries.appointmentId))
-    .where(and(eq(deliveries.messageId, id), inArray(deliveries.status, ["skipped", "failed", "bounced", "undelivered"])))
+    // A call not placed because its SMS went reached its customer: not in this list.
+    .where(and(eq(deliveries.messageId, id), inArray(deliveries.status, ["skipped", "failed", "bounced", "undelivered"]), sql`coalesce(${deliveries.skipReason}, '') != 'sms_sent_instead'`))
     .orderBy(deliveries.channel, customers.lastName, customers.firstName)
     .limit(limit);
 }

@@ -1,15 +1,13 @@
 // What the dispatcher checks again right before sending (SPEC D6, D9, D10): suppressions that
 // arrived after the send was queued, the sending window, a number's line type — and composing
 // each delivery on its own, so one that cannot be composed fails alone instead of its batch.
-import { eq } from "drizzle-orm";
 import { usableTimeZone } from "../core/intl.ts";
 import { nextSendableInstant } from "../core/send-window.ts";
 import { WINDOW_WAIT_REASON } from "../db/delivery-replan.ts";
 import { requeue } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
-import { type Channel, phoneLookups } from "../db/schema.ts";
+import type { Channel } from "../db/schema.ts";
 import { activeSuppressions } from "../db/suppressions.ts";
-import type { LineType } from "../providers/types.ts";
 import type { RecipientRows } from "./recipient-values.ts";
 import type { SendContext } from "./settle.ts";
 
@@ -34,22 +32,6 @@ export async function outsideWindow(cx: SendContext, d: Delivery, rows: Recipien
   await requeue(cx.deps.db, d.id, cx.owner, now, opens, { waiting: `${WINDOW_WAIT_REASON} (${s.sendWindowStart}–${s.sendWindowEnd} ${timeZone})`, notAnAttempt: true });
   cx.result.waiting++;
   return true;
-}
-
-/**
- * A number's line type (SPEC D10), looked up once and cached: landlines cannot receive SMS.
- * A failed lookup is not a reason to withhold a message, so it counts as unknown.
- */
-export async function lineTypeOf(cx: SendContext, phone: string, now: Date): Promise<LineType> {
-  const { db, log } = cx.deps;
-  const cached = await db.query.phoneLookups.findFirst({ where: eq(phoneLookups.phone, phone) });
-  if (cached) return cached.lineType as LineType;
-  const found = await cx.providers.lookup.lineType(phone).catch((err) => {
-    log("warn", "line type lookup failed", { error: String(err) });
-    return null;
-  });
-  if (found) await db.insert(phoneLookups).values({ phone, lineType: found, lookedUpAt: now }).onConflictDoNothing();
-  return found ?? "unknown";
 }
 
 /**

@@ -6,7 +6,8 @@ import { missingReason } from "../core/recipients.ts";
 import { ProviderError } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
 import { pace, rateLimit } from "./pacing.ts";
-import { composeEach, lineTypeOf, outsideWindow, suppressedNow } from "./send-checks.ts";
+import { lineTypeOf } from "./line-types.ts";
+import { composeEach, outsideWindow, suppressedNow } from "./send-checks.ts";
 import { describeError, type SendContext, settle } from "./settle.ts";
 
 /** Asks the provider whether an attempt of unknown outcome went out; null when it did not. */
@@ -74,7 +75,7 @@ export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claim
       continue;
     }
     if (await outsideWindow(cx, d, c.rows, at)) continue;
-    if (channel === "sms" && (await lineTypeOf(cx, d.toAddress!, at)) === "landline") {
+    if (channel === "sms" && (await lineTypeOf({ ...cx.deps, providers: cx.providers }, d.toAddress!, at)) === "landline") {
       if (await skipClaimed(db, d.id, owner, at, "landline")) result.skipped++;
       continue;
     }

@@ -8,6 +8,8 @@ import { messageDecisions } from "../automation/one-time.ts";
 import { describeFilters, hasAppointmentFilter, type MessageFilters, parseMessageFilters } from "../core/message-filters.ts";
 import type { MessageInput } from "../core/message-input.ts";
 import { toE164 } from "../core/phone.ts";
+import type { Decision } from "../core/recipients.ts";
+import { expectedCall } from "../core/sms-or-call.ts";
 import { type AudienceNeeds, audienceSummary } from "../db/message-audience.ts";
 import { filterNames } from "../db/message-pages.ts";
 import type { Message } from "../db/messages.ts";
@@ -76,24 +78,47 @@ const sortExcluded = (excluded: Partial<Record<string, number>>) =>
     .map(([reason, n]) => ({ reason, n: n! }))
     .sort((a, b) => b.n - a.n);
 
+/**
+ * One channel's count for a message that calls only where its SMS cannot go, from the decisions
+ * the send will make: a text to a number not checked yet may turn out to be a landline's (then
+ * it is called instead), and a call waits on its SMS — said, not hidden in a single number.
+ */
+function smsOrCallCount(channel: Channel, decisions: Decision[], callFallback: boolean): ChannelCount {
+  const excluded: Record<string, number> = {};
+  let willReceive = 0;
+  let unchecked = 0;
+  let ifSmsCannot = 0;
+  for (const d of decisions) {
+    if (d.skip) excluded[d.skip] = (excluded[d.skip] ?? 0) + 1;
+    else if (channel === "voice" && expectedCall(d) === "sms_instead") excluded.sms_sent_instead = (excluded.sms_sent_instead ?? 0) + 1;
+    else if (channel === "voice" && expectedCall(d) === "unknown") ifSmsCannot++;
+    else {
+      willReceive++;
+      if (callFallback && channel === "sms" && (!d.lineType || d.lineType === "unknown")) unchecked++;
+    }
+  }
+  const count: ChannelCount = { channel, matched: decisions.length, willReceive, excluded: sortExcluded(excluded) };
+  if (unchecked) count.unchecked = unchecked;
+  if (ifSmsCannot) count.ifSmsCannot = ifSmsCannot;
+  return count;
+}
+
 /** Per channel: how many the filters match, how many will receive it, and who will not, by reason. */
 export async function countAudience(c: Ctx, a: Audience, timeZone: string, needs?: AudienceNeeds): Promise<ChannelCount[]> {
   const deps = c.get("deps");
   const now = deps.clock();
+  const channels = a.channels.length ? a.channels : (["email"] as Channel[]);
   if (a.toAddress) {
-    const channel = a.channels[0] ?? "email";
-    const ok = channel === "email" ? /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a.toAddress) : !!toE164(a.toAddress);
-    if (!ok) return [{ channel, matched: 1, willReceive: 0, excluded: [{ reason: "no_address", n: 1 }] }];
-    const skip = (await messageDecisions(deps, probe({ ...a, channels: [channel] }), now))[0]?.decisions[0]?.skip ?? null;
-    return [{ channel, matched: 1, willReceive: skip ? 0 : 1, excluded: skip ? [{ reason: skip, n: 1 }] : [] }];
+    const ok = channels.includes("email") ? /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a.toAddress) : !!toE164(a.toAddress);
+    if (!ok) return channels.map((channel) => ({ channel, matched: 1, willReceive: 0, excluded: [{ reason: "no_address", n: 1 }] }));
+    // A typed number may get the SMS, the call, or the call only if the SMS cannot go.
+    const fallback = a.callOnlyIfNoSms && channels.includes("sms") && channels.includes("voice");
+    return (await messageDecisions(deps, probe({ ...a, channels }), now)).map(({ channel, decisions }) => smsOrCallCount(channel, decisions, fallback));
   }
   if (a.callOnlyIfNoSms && a.channels.includes("sms") && a.channels.includes("voice")) {
     // "Call only where SMS cannot go" depends on both channels' decisions: count what the send will do.
-    const decided = await messageDecisions(deps, probe(a), now);
-    return decided.map(({ channel, decisions }) => {
-      const excluded: Record<string, number> = {};
-      for (const d of decisions) if (d.skip) excluded[d.skip] = (excluded[d.skip] ?? 0) + 1;
-      const count: ChannelCount = { channel, matched: decisions.length, willReceive: decisions.filter((d) => !d.skip).length, excluded: sortExcluded(excluded) };
+    return (await messageDecisions(deps, probe(a), now)).map(({ channel, decisions }) => {
+      const count = smsOrCallCount(channel, decisions, true);
       if (hasAppointmentFilter(a.filters)) count.customers = new Set(decisions.map((d) => d.customerId)).size;
       return count;
     });

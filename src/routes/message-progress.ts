@@ -22,7 +22,8 @@ export async function messageProgress(db: Db, m: Message, now: Date, timeZone: s
   const b = totals.byStatus;
   const sent = (b.sent ?? 0) + (b.delivered ?? 0) + (b.undelivered ?? 0) + (b.bounced ?? 0);
   const failed = b.failed ?? 0;
-  const queued = (b.queued ?? 0) + (b.sending ?? 0);
+  // A call waiting on its SMS is still to go, or to be skipped once the SMS went.
+  const queued = (b.queued ?? 0) + (b.sending ?? 0) + (b.waiting ?? 0);
   const held = b.held ?? 0;
   const window = new Date(now.getTime() - 5 * 60_000);
   const pace = await sendPace(db, m.id, window);
@@ -64,13 +65,16 @@ export async function messageReport(db: Db, m: Message, timeZone: string): Promi
   const sum: Record<string, number> = {};
   const byChannel = new Map<string, Record<string, number>>();
   const bySkipReason: Record<string, number> = {};
+  // Calls not placed because the SMS went: those customers were reached, by SMS.
+  let smsInstead = 0;
   for (const r of totals.rows) {
     const bucket = reportBucket(r.status);
     sum[bucket] = (sum[bucket] ?? 0) + r.n;
     const ch = byChannel.get(r.channel) ?? {};
     ch[bucket] = (ch[bucket] ?? 0) + r.n;
     byChannel.set(r.channel, ch);
-    if (r.status === "skipped" || NOT_REACHED_LABELS[r.status]) {
+    if (r.skipReason === "sms_sent_instead") smsInstead += r.n;
+    else if (r.status === "skipped" || NOT_REACHED_LABELS[r.status]) {
       const key = r.skipReason ?? r.status;
       bySkipReason[key] = (bySkipReason[key] ?? 0) + r.n;
     }
@@ -83,6 +87,7 @@ export async function messageReport(db: Db, m: Message, timeZone: string): Promi
     opened: eng.opened,
     clicked: eng.clicked,
     bySkipReason,
+    smsInstead,
     notReachedTotal: Object.values(bySkipReason).reduce((a, n) => a + n, 0),
     notReached: rows.map((r) => ({
       customerId: r.customerId,

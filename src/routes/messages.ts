@@ -16,6 +16,7 @@ import { MessageActions, MessagePage, ProgressBody } from "../../views/message-p
 import { MessagePreview, type TestResult, TestSendResult } from "../../views/message-preview.tsx";
 import { type CountData, ExcludedNames, ExcludedPage, RecipientCount } from "../../views/message-recipients.tsx";
 import { type Flash, type MessageRow, MessagesPage, MessagesTable, reasonLabel } from "../../views/messages.tsx";
+import { messageDecisions } from "../automation/one-time.ts";
 import { describeFilters, parseMessageFilters } from "../core/message-filters.ts";
 import { activationProblem } from "../core/message-input.ts";
 import { placeholdersFor } from "../core/placeholders.ts";
@@ -40,6 +41,7 @@ import {
   updateMessage,
 } from "../db/messages.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
+import { checkLineTypes } from "../dispatch/line-types.ts";
 import { sharedValues } from "../dispatch/recipient-values.ts";
 import { CHANNELS, templates } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
@@ -152,10 +154,21 @@ async function renderMessage(c: Ctx, m: Message, flash: Flash = null, status: 20
   );
 }
 
+/** Numbers a review may look up ahead of the send, so its count is exact; more are checked as they are sent. */
+const LOOKUP_AHEAD = 100;
+
 async function renderConfirm(c: Ctx, m: Message, status: 200 | 409 = 200) {
   const deps = c.get("deps");
   const tz = (await getSettings(deps.db)).timeZone;
-  const counts = await countAudience(c, fromMessage(m), tz);
+  let counts = await countAudience(c, fromMessage(m), tz);
+  // "Call only where SMS cannot go": with a few numbers not checked yet, check them now, so the
+  // count says who gets the SMS and who the call instead of "either".
+  const unchecked = counts.find((x) => x.channel === "sms")?.unchecked ?? 0;
+  if (unchecked > 0 && unchecked <= LOOKUP_AHEAD) {
+    const texts = (await messageDecisions(deps, m, deps.clock())).find((x) => x.channel === "sms")?.decisions ?? [];
+    const numbers = texts.filter((d) => !d.skip && d.to).map((d) => d.to!);
+    if (await checkLineTypes(deps, numbers, deps.clock(), LOOKUP_AHEAD)) counts = await countAudience(c, fromMessage(m), tz);
+  }
   const total = counts.reduce((a, x) => a + x.willReceive, 0);
   const names = await filterNames(deps.db, [storedFilters(m)]);
   // The studio's details or a job may have changed since it was saved: it is checked again here.

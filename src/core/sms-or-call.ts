@@ -1,0 +1,26 @@
+// "SMS, and call only where SMS cannot go" (SPEC D10, A2). Whether an SMS can go is known for
+// sure only once it is tried (Twilio's line type, a landline refusal, a failure), so a call
+// never decides early: it waits on its SMS, and the outbox settles it when the SMS is settled
+// (migration 0010's trigger). Pure: decisions in, decisions and predictions out.
+import type { Decision } from "./recipients.ts";
+
+const who = (d: Decision) => `${d.customerId}:${d.appointmentId ?? 0}:${d.customerId ? "" : d.to}`;
+
+/**
+ * The call decisions of a message that calls only where its SMS cannot go: a call whose SMS will
+ * be tried waits on it (`waitsOnSms`); a call whose SMS is ruled out already (a known landline,
+ * no consent, no number…) goes on its own terms.
+ */
+export function callsAfterTexts(sms: Decision[], calls: Decision[]): Decision[] {
+  const texted = new Set(sms.filter((d) => !d.skip).map(who));
+  return calls.map((d) => (!d.skip && texted.has(who(d)) ? { ...d, waitsOnSms: true } : d));
+}
+
+/**
+ * What will become of a call that waits on its SMS, as far as the number's line type tells now:
+ * a known mobile gets the SMS instead, anything not yet checked could go either way.
+ */
+export function expectedCall(d: Decision): "called" | "sms_instead" | "unknown" {
+  if (!d.waitsOnSms) return "called";
+  return d.lineType === "mobile" || d.lineType === "voip" ? "sms_instead" : "unknown";
+}

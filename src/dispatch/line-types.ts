@@ -1,0 +1,41 @@
+// Line types (SPEC D10): whether a number is a mobile, a landline or VoIP, asked of the lookup
+// provider once per number and kept, because a landline cannot receive SMS. The dispatcher asks
+// right before a text; the send review asks ahead for a small audience, so its count is exact.
+import { eq } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { inJson } from "../db/in-json.ts";
+import { phoneLookups } from "../db/schema.ts";
+import type { Deps } from "../deps.ts";
+import type { LineType } from "../providers/types.ts";
+
+type LookupDeps = Pick<Deps, "db" | "providers" | "log">;
+
+/** A number's line type: kept from an earlier lookup, else asked now. A failed lookup is "unknown", never a reason to withhold. */
+export async function lineTypeOf(deps: LookupDeps, phone: string, now: Date): Promise<LineType> {
+  const cached = await deps.db.query.phoneLookups.findFirst({ where: eq(phoneLookups.phone, phone) });
+  if (cached) return cached.lineType as LineType;
+  const found = await deps.providers.lookup.lineType(phone).catch((err) => {
+    deps.log("warn", "line type lookup failed", { error: String(err) });
+    return null;
+  });
+  if (found) await deps.db.insert(phoneLookups).values({ phone, lineType: found, lookedUpAt: now }).onConflictDoNothing();
+  return found ?? "unknown";
+}
+
+/** Of these numbers, the ones no lookup has told about yet. */
+export async function uncheckedNumbers(db: Db, phones: string[]): Promise<string[]> {
+  if (!phones.length) return [];
+  const known = new Set((await db.select({ phone: phoneLookups.phone }).from(phoneLookups).where(inJson(phoneLookups.phone, phones))).map((r) => r.phone));
+  return [...new Set(phones)].filter((p) => !known.has(p));
+}
+
+/**
+ * Looks up these numbers' line types ahead of a send, unless there are more than `limit` unknown
+ * ones (a big audience is checked number by number as it is sent). True when it looked them up.
+ */
+export async function checkLineTypes(deps: LookupDeps, phones: string[], now: Date, limit: number): Promise<boolean> {
+  const unknown = await uncheckedNumbers(deps.db, phones);
+  if (!unknown.length || unknown.length > limit) return false;
+  for (const phone of unknown) await lineTypeOf(deps, phone, now);
+  return true;
+}
