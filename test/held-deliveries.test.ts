@@ -6,7 +6,7 @@ import { and, eq } from "drizzle-orm";
 import { runOneTimeMessages } from "../src/automation/one-time.ts";
 import { deliveryKey } from "../src/core/delivery-key.ts";
 import { decideRecipients } from "../src/core/recipients.ts";
-import { createCustomer } from "../src/db/customers.ts";
+import { createCustomer, upsertRegistration } from "../src/db/customers.ts";
 import { createJob } from "../src/db/jobs.ts";
 import { enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
 import { auditLog, deliveries, deliveryEvents, devOutbox, messages, users } from "../src/db/schema.ts";
@@ -25,10 +25,13 @@ async function afterOutage() {
   const t = await makeTestApp({ now: ten });
   const b = await signedInOwner(t);
   await updateSettings(t.db, { postalAddress: "412 Orchard Lane", staggerBatchSize: 2, staggerIntervalSeconds: 60, emailRatePerSecond: 100 }, ten);
-  const job = await createJob(t.db, { name: "Lincoln Elementary", type: "school" }, {}, "api", ten);
+  const job = await createJob(t.db, { name: "Lincoln Elementary", type: "school", gallery_url: "https://shop.example.com/lincoln" }, {}, "api", ten);
   const people = [];
   for (const [first, email] of [["Anna", "anna@x.test"], ["Ben", "ben@x.test"], ["Cleo", "cleo@x.test"]] as const) {
-    people.push(await createCustomer(t.db, { first_name: first, email, consent: { email: true } }, "test", ten));
+    const c = await createCustomer(t.db, { first_name: first, email, consent: { email: true } }, "test", ten);
+    // Registered, so the notification's personal gallery link has a value for them.
+    await upsertRegistration(t.db, { jobId: job.id, customerId: c.id }, "api", ten);
+    people.push(c);
   }
   const [message] = await t.db
     .insert(messages)

@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { deliveryKey } from "../../src/core/delivery-key.ts";
 import { decideRecipients } from "../../src/core/recipients.ts";
-import { createCustomer } from "../../src/db/customers.ts";
+import { createCustomer, upsertRegistration } from "../../src/db/customers.ts";
 import { createJob } from "../../src/db/jobs.ts";
 import { enqueueDeliveries, loadCandidates } from "../../src/db/outbox.ts";
 import { auditLog, deliveries, deliveryEvents, devOutbox, messages } from "../../src/db/schema.ts";
@@ -18,10 +18,13 @@ const one = new Date("2026-09-01T13:00:00Z");
 async function afterOutage() {
   const t = await makeApiApp({ now: ten });
   await updateSettings(t.db, { postalAddress: "412 Orchard Lane", staggerBatchSize: 2, staggerIntervalSeconds: 60 }, ten);
-  const job = await createJob(t.db, { name: "Lincoln Elementary", type: "school" }, {}, "api", ten);
+  const job = await createJob(t.db, { name: "Lincoln Elementary", type: "school", gallery_url: "https://shop.example.com/lincoln" }, {}, "api", ten);
   const ids = [];
   for (const [first, email] of [["Anna", "anna@x.test"], ["Ben", "ben@x.test"], ["Cleo", "cleo@x.test"]] as const) {
-    ids.push((await createCustomer(t.db, { first_name: first, email, consent: { email: true } }, "test", ten)).id);
+    const c = await createCustomer(t.db, { first_name: first, email, consent: { email: true } }, "test", ten);
+    // Registered, so the notification's personal gallery link has a value for them.
+    await upsertRegistration(t.db, { jobId: job.id, customerId: c.id }, "api", ten);
+    ids.push(c.id);
   }
   const [message] = await t.db.insert(messages).values({ name: "Retake day", channels: ["email"], subject: "Retakes", body: "Retakes on Friday.", filters: {}, status: "sending" }).returning();
   await t.deps.dispatcher.tick();
