@@ -162,7 +162,7 @@ describe("dispatcher on the dev outbox", () => {
     const key = (id: number, ch: "sms" | "voice") => deliveryKey({ kind: "message", messageId: m!.id }, { customerId: id }, ch);
     const entries = [mobile, landline].flatMap((c) => [
       { key: key(c.id, "sms"), decision: { customerId: c.id, channel: "sms" as const, to: c.phone, skip: null }, dueAt: noon },
-      { key: key(c.id, "voice"), decision: { customerId: c.id, channel: "voice" as const, to: c.phone, skip: null }, dueAt: noon, afterKey: key(c.id, "sms") },
+      { key: key(c.id, "voice"), decision: { customerId: c.id, channel: "voice" as const, to: c.phone, skip: null, waitsOnSms: true }, dueAt: noon, afterKey: key(c.id, "sms") },
     ]);
     await enqueueDeliveries(t.db, { sourceType: "message", messageId: m!.id }, entries, noon);
     const calls = async () => (await t.db.select().from(deliveries).where(eq(deliveries.channel, "voice")).orderBy(deliveries.id)).map((d) => [d.status, d.skipReason, d.waitingReason]);

@@ -798,8 +798,8 @@ describe("SMS, and a call only where the SMS cannot go (defect 1)", () => {
     expect(saved.status).toBe(303);
     const confirm = text((await w.b.get(saved.location!)).text);
     expect(confirm).toContain("Send to 2 appointments by SMS and 1 by phone call?");
-    expect(confirm).toContain("2 calls are not needed: those numbers get the SMS.");
-    expect(confirm).toContain("Who will not get it, and why SMS: 1 · landline (cannot receive sms) Send to 3 appointments");
+    expect(confirm).toContain("SMS or call: 2 get the SMS, so their call is not needed; 1 cannot take SMS and is called instead.");
+    expect(confirm).not.toContain("Who will not get it");
     expect(confirm).not.toContain("not been checked yet");
     const id = Number(saved.location!.match(/\/messages\/(\d+)/)![1]);
     await w.b.post(`/messages/${id}/send`, {});
@@ -818,9 +818,8 @@ describe("SMS, and a call only where the SMS cannot go (defect 1)", () => {
     // The report tells the same story as the review did.
     const report = text((await w.b.get(`/messages/${id}`)).text);
     expect(report).toContain("SMS 0 2 0 0 0 1 Voice call 0 1 0 0 0 2");
-    expect(report).toContain("2 calls were not needed: those numbers got the SMS.");
-    expect(report).toContain("Why not everyone was reached Landline (cannot receive SMS): 1 Customer");
-    expect(report).not.toContain("Got the SMS instead");
+    expect(report).toContain("SMS or call: 2 got the SMS, so their call was not needed; 1 could not take the SMS and was called instead.");
+    expect(report).toContain("Why not everyone was reached Everyone was reached.");
   });
 
   test("the call waits on its SMS: a number that turns out unable to take SMS at send time is called", async () => {
@@ -865,14 +864,14 @@ describe("SMS, and a call only where the SMS cannot go (defect 1)", () => {
     };
     const landline = await sendTo("+1 555 000 9876");
     expect(landline.confirm).toContain("Send to 1 recipient by phone call?");
-    expect(landline.confirm).toContain("SMS: 1 · landline (cannot receive sms)");
+    expect(landline.confirm).toContain("SMS or call: 1 cannot take SMS and is called instead.");
     expect(landline.rows).toEqual([
       ["sms", "skipped", "landline"],
       ["voice", "sent", null],
     ]);
     const mobile = await sendTo("+1 555 201 7777");
     expect(mobile.confirm).toContain("Send to 1 recipient by SMS?");
-    expect(mobile.confirm).toContain("1 call is not needed: that number gets the SMS.");
+    expect(mobile.confirm).toContain("SMS or call: 1 gets the SMS, so their call is not needed.");
     expect(mobile.rows).toEqual([
       ["sms", "sent", null],
       ["voice", "skipped", "sms_sent_instead"],

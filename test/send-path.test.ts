@@ -218,7 +218,7 @@ describe("SMS, and a call only where it cannot go (defect 1)", () => {
     const key = (ch: "sms" | "voice") => deliveryKey({ kind: "message", messageId: m!.id }, { customerId: anna.id }, ch);
     await enqueueDeliveries(t.db, { sourceType: "message", messageId: m!.id }, [
       { key: key("sms"), decision: { customerId: anna.id, channel: "sms", to: anna.phone, skip: null }, dueAt: noon },
-      { key: key("voice"), decision: { customerId: anna.id, channel: "voice", to: anna.phone, skip: null }, dueAt: noon, afterKey: key("sms") },
+      { key: key("voice"), decision: { customerId: anna.id, channel: "voice", to: anna.phone, skip: null, waitsOnSms: true }, dueAt: noon, afterKey: key("sms") },
     ], noon);
     await dispatcher().tick();
     const call = async () => (await t.db.select().from(deliveries).where(eq(deliveries.channel, "voice")))[0]!;

@@ -35,6 +35,7 @@ export function ConfirmPage(p: ConfirmProps) {
   const total = p.counts.reduce((a, c) => a + c.willReceive, 0);
   // A call not placed because its SMS goes is no one left out: said on its own line.
   const smsInstead = p.counts.reduce((a, c) => a + (c.excluded.find((x) => x.reason === "sms_sent_instead")?.n ?? 0), 0);
+  const calledInstead = p.counts.reduce((a, c) => a + (c.calledInstead ?? 0), 0);
   const notReached = p.counts.map((c) => ({ ...c, excluded: c.excluded.filter((x) => x.reason !== "sms_sent_instead") }));
   return (
     <Page title={`Send ${m.name}`} user={p.user} csrf={p.csrf} section="messages">
@@ -69,9 +70,16 @@ export function ConfirmPage(p: ConfirmProps) {
             </p>
           ) : null,
         )}
-        {smsInstead > 0 && (
-          <p class="muted sms-instead">
-            {nf(smsInstead)} {smsInstead === 1 ? "call is" : "calls are"} not needed: {smsInstead === 1 ? "that number gets" : "those numbers get"} the SMS.
+        {smsInstead + calledInstead > 0 && (
+          <p class="sms-or-call">
+            SMS or call:{" "}
+            {[
+              smsInstead && `${nf(smsInstead)} ${smsInstead === 1 ? "gets" : "get"} the SMS, so their call is not needed`,
+              calledInstead && `${nf(calledInstead)} cannot take SMS and ${calledInstead === 1 ? "is" : "are"} called instead`,
+            ]
+              .filter(Boolean)
+              .join("; ")}
+            .
           </p>
         )}
         {notReached.some((c) => c.excluded.length) && (

@@ -119,8 +119,8 @@ export type ReportData = {
   perAppointment: boolean;
   notReachedTotal: number;
   bySkipReason: Record<string, number>;
-  /** Calls not placed because their SMS went ("call only where SMS cannot go"). */
-  smsInstead: number;
+  /** "Call only where SMS cannot go": calls not needed (the SMS went), calls placed instead of an SMS. */
+  smsOrCall: { smsInstead: number; calledInstead: number };
 };
 
 const REPORT_COLUMNS = ["queued", "sent", "delivered", "failed", "bounced", "skipped"] as const;
@@ -185,9 +185,16 @@ export function ReportBlock({ report: r, messageId }: { report: ReportData; mess
         </small>
       </p>
 
-      {r.smsInstead > 0 && (
-        <p class="muted sms-instead">
-          {nf(r.smsInstead)} {r.smsInstead === 1 ? "call was" : "calls were"} not needed: {r.smsInstead === 1 ? "that number" : "those numbers"} got the SMS.
+      {r.smsOrCall.smsInstead + r.smsOrCall.calledInstead > 0 && (
+        <p class="sms-or-call">
+          SMS or call:{" "}
+          {[
+            r.smsOrCall.smsInstead && `${nf(r.smsOrCall.smsInstead)} got the SMS, so their call was not needed`,
+            r.smsOrCall.calledInstead && `${nf(r.smsOrCall.calledInstead)} could not take the SMS and ${r.smsOrCall.calledInstead === 1 ? "was" : "were"} called instead`,
+          ]
+            .filter(Boolean)
+            .join("; ")}
+          .
         </p>
       )}
       <h3>Why not everyone was reached</h3>

@@ -13,7 +13,17 @@ import { byChannel, type Common, nf, plural, reasonLabel } from "./messages.tsx"
  * not known yet (Pigeon checks each before sending; a landline is called instead), and
  * `ifSmsCannot` calls wait on such a text.
  */
-export type ChannelCount = { channel: Channel; matched: number; willReceive: number; excluded: { reason: string; n: number }[]; customers?: number; unchecked?: number; ifSmsCannot?: number };
+export type ChannelCount = {
+  channel: Channel;
+  matched: number;
+  willReceive: number;
+  excluded: { reason: string; n: number }[];
+  customers?: number;
+  unchecked?: number;
+  ifSmsCannot?: number;
+  /** On the SMS count: recipients whose SMS cannot go and who are called instead. */
+  calledInstead?: number;
+};
 
 export type CountData = {
   /** The filters in one sentence. */
@@ -74,6 +84,11 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
               {ch.unchecked ? (
                 <p class="muted unchecked">
                   {nf(ch.unchecked)} of these {ch.unchecked === 1 ? "number has" : "numbers have"} not been checked yet: Pigeon checks each before sending, and a landline gets the call instead of the SMS.
+                </p>
+              ) : null}
+              {ch.calledInstead ? (
+                <p class="called-instead">
+                  <strong>{nf(ch.calledInstead)}</strong> cannot take SMS and will be called instead
                 </p>
               ) : null}
               {ch.ifSmsCannot ? (

@@ -139,7 +139,9 @@ export async function runOneTimeMessages(deps: Deps, now: Date, pageSize = START
         for (const d of decisions) {
           const who = d.customerId ? { customerId: d.customerId } : { address: d.to ?? m.toAddress ?? "" };
           const source = { kind: "message" as const, messageId: m.id, appointmentId: d.appointmentId };
-          const afterKey = d.waitsOnSms ? deliveryKey(source, who, "sms") : null;
+          // A call of "call only where SMS cannot go" is tied to its SMS, waiting on it or not, so
+          // the report tells each pair as one story.
+          const afterKey = m.callOnlyIfNoSms && channel === "voice" && m.channels.includes("sms") ? deliveryKey(source, who, "sms") : null;
           batch.push({ key: deliveryKey(source, who, channel), decision: d, jobId: d.jobId ?? undefined, appointmentId: d.appointmentId ?? null, dueAt: now, afterKey });
         }
       }

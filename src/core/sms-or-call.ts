@@ -4,7 +4,8 @@
 // (migration 0010's trigger). Pure: decisions in, decisions and predictions out.
 import type { Decision } from "./recipients.ts";
 
-const who = (d: Decision) => `${d.customerId}:${d.appointmentId ?? 0}:${d.customerId ? "" : d.to}`;
+/** One recipient of a message (a customer, per appointment; or a typed address), whatever the channel. */
+export const who = (d: Decision) => `${d.customerId}:${d.appointmentId ?? 0}:${d.customerId ? "" : d.to}`;
 
 /**
  * The call decisions of a message that calls only where its SMS cannot go: a call whose SMS will
@@ -23,4 +24,10 @@ export function callsAfterTexts(sms: Decision[], calls: Decision[]): Decision[] 
 export function expectedCall(d: Decision): "called" | "sms_instead" | "unknown" {
   if (!d.waitsOnSms) return "called";
   return d.lineType === "mobile" || d.lineType === "voip" ? "sms_instead" : "unknown";
+}
+
+/** The recipients whose SMS is ruled out while their call goes: called instead of texted. */
+export function calledInsteadOfTexted(sms: Decision[], calls: Decision[]): Set<string> {
+  const ruledOut = new Set(sms.filter((d) => d.skip).map(who));
+  return new Set(calls.filter((d) => !d.skip && !d.waitsOnSms && ruledOut.has(who(d))).map(who));
 }

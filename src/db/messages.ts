@@ -174,6 +174,38 @@ export async function messageTotals(db: Db, id: number) {
   return { total, open, byStatus, bySkipReason, rows };
 }
 
+/**
+ * The deliveries of a message that reached nobody. With "call only where SMS cannot go" a pair is
+ * one story: a call not placed because its SMS went, and an SMS that could not go but whose call
+ * did, both reached their customer (see smsOrCallOutcome).
+ */
+const reachedNobody = (id: number) =>
+  and(
+    eq(deliveries.messageId, id),
+    inArray(deliveries.status, ["skipped", "failed", "bounced", "undelivered"]),
+    sql`coalesce(${deliveries.skipReason}, '') != 'sms_sent_instead'`,
+    sql`not exists (select 1 from deliveries f where f.after_delivery_id = ${deliveries.id} and f.status in ('sent', 'delivered'))`,
+  );
+
+/** Not reached, by reason (skip reason, else status) — the report's summary of the list below. */
+export async function notReachedByReason(db: Db, id: number): Promise<Record<string, number>> {
+  const rows = await db
+    .select({ reason: sql<string>`coalesce(${deliveries.skipReason}, ${deliveries.status})`, n: count() })
+    .from(deliveries)
+    .where(reachedNobody(id))
+    .groupBy(sql`1`);
+  return Object.fromEntries(rows.map((r) => [r.reason, r.n]));
+}
+
+/** How "call only where SMS cannot go" went: calls not needed (the SMS went), and calls placed instead of an SMS. */
+export async function smsOrCallOutcome(db: Db, id: number): Promise<{ smsInstead: number; calledInstead: number }> {
+  const [row] = await db.all<{ sms_instead: number; called_instead: number }>(sql`select
+      count(*) filter (where c.status = 'skipped' and c.skip_reason = 'sms_sent_instead') as sms_instead,
+      count(*) filter (where c.status in ('sent', 'delivered')) as called_instead
+    from deliveries c where c.message_id = ${id} and c.after_delivery_id is not null`);
+  return { smsInstead: Number(row?.sms_instead ?? 0), calledInstead: Number(row?.called_instead ?? 0) };
+}
+
 /** Everyone not reached by a message, with the reason — the report's "why not everyone" list (per appointment, for a message to appointments). */
 export async function notReached(db: Db, id: number, limit = 100_000) {
   return db
@@ -192,8 +224,7 @@ export async function notReached(db: Db, id: number, limit = 100_000) {
     .from(deliveries)
     .leftJoin(customers, eq(customers.id, deliveries.customerId))
     .leftJoin(appointments, eq(appointments.id, deliveries.appointmentId))
-    // A call not placed because its SMS went reached its customer: not in this list.
-    .where(and(eq(deliveries.messageId, id), inArray(deliveries.status, ["skipped", "failed", "bounced", "undelivered"]), sql`coalesce(${deliveries.skipReason}, '') != 'sms_sent_instead'`))
+    .where(reachedNobody(id))
     .orderBy(deliveries.channel, customers.lastName, customers.firstName)
     .limit(limit);
 }

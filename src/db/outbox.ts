@@ -21,8 +21,8 @@ export type OutboxSource = {
 /** One recipient on one channel; `jobId` overrides the source's job for this recipient. */
 /**
  * One recipient on one channel; `jobId` overrides the source's job for this recipient. `afterKey`
- * makes a call wait on the SMS with that key ("call only where SMS cannot go"): it goes only if
- * that SMS does not (see migration 0010's trigger). The SMS must be queued, not skipped.
+ * ties a call to the SMS with that key ("call only where SMS cannot go"); a call whose decision
+ * `waitsOnSms` waits for that SMS and goes only if it does not (migration 0010's trigger).
  */
 export type OutboxEntry = {
   key: string;
@@ -108,12 +108,12 @@ export async function enqueueDeliveries(
         e.appointmentId ?? null,
         e.decision.channel,
         e.decision.to,
-        e.decision.skip ? "skipped" : e.afterKey ? "waiting" : "queued",
+        e.decision.skip ? "skipped" : e.afterKey && e.decision.waitsOnSms ? "waiting" : "queued",
         e.decision.skip,
         e.subject ?? null,
         e.body ?? null,
         e.dueAt.getTime(),
-        !e.decision.skip && e.afterKey ? WAITS_FOR_SMS : null,
+        !e.decision.skip && e.afterKey && e.decision.waitsOnSms ? WAITS_FOR_SMS : null,
         now.getTime(),
         now.getTime(),
       ]);
@@ -123,12 +123,12 @@ export async function enqueueDeliveries(
         on conflict (delivery_key) do nothing`);
       created += result.rowsAffected;
     }
-    // Once every row is in, each waiting call learns its SMS's id; one whose SMS is not there
+    // Once every row is in, each call learns its SMS's id; a waiting one whose SMS is not there
     // (nothing to wait for) goes as usual.
-    for (const part of chunks(entries.filter((e) => e.afterKey && !e.decision.skip))) {
+    for (const part of chunks(entries.filter((e) => e.afterKey))) {
       const waiting = JSON.stringify(part.map((e) => [e.key, e.afterKey]));
       await tx.run(sql`update deliveries set after_delivery_id = (select s.id from deliveries s where s.delivery_key = w.value ->> 1)
-        from json_each(${waiting}) w where deliveries.delivery_key = w.value ->> 0 and deliveries.status = 'waiting'`);
+        from json_each(${waiting}) w where deliveries.delivery_key = w.value ->> 0 and deliveries.after_delivery_id is null`);
       await tx.run(sql`update deliveries set status = 'queued', waiting_reason = null
         where status = 'waiting' and after_delivery_id is null and delivery_key in (select value ->> 0 from json_each(${waiting}))`);
     }

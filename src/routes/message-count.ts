@@ -9,7 +9,7 @@ import { describeFilters, hasAppointmentFilter, type MessageFilters, parseMessag
 import type { MessageInput } from "../core/message-input.ts";
 import { toE164 } from "../core/phone.ts";
 import type { Decision } from "../core/recipients.ts";
-import { expectedCall } from "../core/sms-or-call.ts";
+import { calledInsteadOfTexted, expectedCall, who } from "../core/sms-or-call.ts";
 import { type AudienceNeeds, audienceSummary } from "../db/message-audience.ts";
 import { filterNames } from "../db/message-pages.ts";
 import type { Message } from "../db/messages.ts";
@@ -78,18 +78,24 @@ const sortExcluded = (excluded: Partial<Record<string, number>>) =>
     .map(([reason, n]) => ({ reason, n: n! }))
     .sort((a, b) => b.n - a.n);
 
+const calledInstead = (decided: { channel: Channel; decisions: Decision[] }[]) =>
+  calledInsteadOfTexted(decided.find((x) => x.channel === "sms")?.decisions ?? [], decided.find((x) => x.channel === "voice")?.decisions ?? []);
+
 /**
  * One channel's count for a message that calls only where its SMS cannot go, from the decisions
  * the send will make: a text to a number not checked yet may turn out to be a landline's (then
  * it is called instead), and a call waits on its SMS — said, not hidden in a single number.
  */
-function smsOrCallCount(channel: Channel, decisions: Decision[], callFallback: boolean): ChannelCount {
+function smsOrCallCount(channel: Channel, decisions: Decision[], callFallback: boolean, calledInstead = new Set<string>()): ChannelCount {
   const excluded: Record<string, number> = {};
   let willReceive = 0;
   let unchecked = 0;
   let ifSmsCannot = 0;
+  let instead = 0;
   for (const d of decisions) {
-    if (d.skip) excluded[d.skip] = (excluded[d.skip] ?? 0) + 1;
+    // An SMS that cannot go while the call does is no one left out: they are called instead.
+    if (d.skip && channel === "sms" && calledInstead.has(who(d))) instead++;
+    else if (d.skip) excluded[d.skip] = (excluded[d.skip] ?? 0) + 1;
     else if (channel === "voice" && expectedCall(d) === "sms_instead") excluded.sms_sent_instead = (excluded.sms_sent_instead ?? 0) + 1;
     else if (channel === "voice" && expectedCall(d) === "unknown") ifSmsCannot++;
     else {
@@ -100,6 +106,7 @@ function smsOrCallCount(channel: Channel, decisions: Decision[], callFallback: b
   const count: ChannelCount = { channel, matched: decisions.length, willReceive, excluded: sortExcluded(excluded) };
   if (unchecked) count.unchecked = unchecked;
   if (ifSmsCannot) count.ifSmsCannot = ifSmsCannot;
+  if (instead) count.calledInstead = instead;
   return count;
 }
 
@@ -113,12 +120,16 @@ export async function countAudience(c: Ctx, a: Audience, timeZone: string, needs
     if (!ok) return channels.map((channel) => ({ channel, matched: 1, willReceive: 0, excluded: [{ reason: "no_address", n: 1 }] }));
     // A typed number may get the SMS, the call, or the call only if the SMS cannot go.
     const fallback = a.callOnlyIfNoSms && channels.includes("sms") && channels.includes("voice");
-    return (await messageDecisions(deps, probe({ ...a, channels }), now)).map(({ channel, decisions }) => smsOrCallCount(channel, decisions, fallback));
+    const decided = await messageDecisions(deps, probe({ ...a, channels }), now);
+    const instead = fallback ? calledInstead(decided) : new Set<string>();
+    return decided.map(({ channel, decisions }) => smsOrCallCount(channel, decisions, fallback, instead));
   }
   if (a.callOnlyIfNoSms && a.channels.includes("sms") && a.channels.includes("voice")) {
     // "Call only where SMS cannot go" depends on both channels' decisions: count what the send will do.
-    return (await messageDecisions(deps, probe(a), now)).map(({ channel, decisions }) => {
-      const count = smsOrCallCount(channel, decisions, true);
+    const decided = await messageDecisions(deps, probe(a), now);
+    const instead = calledInstead(decided);
+    return decided.map(({ channel, decisions }) => {
+      const count = smsOrCallCount(channel, decisions, true, instead);
       if (hasAppointmentFilter(a.filters)) count.customers = new Set(decisions.map((d) => d.customerId)).size;
       return count;
     });

@@ -4,7 +4,7 @@
 import { type Progress, type ReportData, reportBucket } from "../../views/message-page.tsx";
 import type { Db } from "../db/client.ts";
 import { engagement, sendPace } from "../db/message-pages.ts";
-import { type Message, messageTotals, notReached, sentPerAppointment } from "../db/messages.ts";
+import { type Message, messageTotals, notReached, notReachedByReason, sentPerAppointment, smsOrCallOutcome } from "../db/messages.ts";
 import { CHANNELS } from "../db/schema.ts";
 import { formatInstant } from "./message-form.ts";
 
@@ -53,8 +53,6 @@ export async function messageProgress(db: Db, m: Message, now: Date, timeZone: s
   };
 }
 
-const NOT_REACHED_LABELS: Record<string, string> = { failed: "failed", bounced: "bounced", undelivered: "undelivered" };
-
 /**
  * The report (SPEC O7): totals, opens and clicks, and who was not reached and why; null before
  * any delivery. A message to appointments counts messages, one per appointment, and says so.
@@ -64,22 +62,20 @@ export async function messageReport(db: Db, m: Message, timeZone: string): Promi
   if (totals.total === 0) return null;
   const sum: Record<string, number> = {};
   const byChannel = new Map<string, Record<string, number>>();
-  const bySkipReason: Record<string, number> = {};
-  // Calls not placed because the SMS went: those customers were reached, by SMS.
-  let smsInstead = 0;
   for (const r of totals.rows) {
     const bucket = reportBucket(r.status);
     sum[bucket] = (sum[bucket] ?? 0) + r.n;
     const ch = byChannel.get(r.channel) ?? {};
     ch[bucket] = (ch[bucket] ?? 0) + r.n;
     byChannel.set(r.channel, ch);
-    if (r.skipReason === "sms_sent_instead") smsInstead += r.n;
-    else if (r.status === "skipped" || NOT_REACHED_LABELS[r.status]) {
-      const key = r.skipReason ?? r.status;
-      bySkipReason[key] = (bySkipReason[key] ?? 0) + r.n;
-    }
   }
-  const [rows, eng, perAppointment] = await Promise.all([notReached(db, m.id, 200), engagement(db, m.id), sentPerAppointment(db, m.id)]);
+  const [rows, eng, perAppointment, bySkipReason, smsOrCall] = await Promise.all([
+    notReached(db, m.id, 200),
+    engagement(db, m.id),
+    sentPerAppointment(db, m.id),
+    notReachedByReason(db, m.id),
+    smsOrCallOutcome(db, m.id),
+  ]);
   return {
     perAppointment,
     totals: sum,
@@ -87,7 +83,7 @@ export async function messageReport(db: Db, m: Message, timeZone: string): Promi
     opened: eng.opened,
     clicked: eng.clicked,
     bySkipReason,
-    smsInstead,
+    smsOrCall,
     notReachedTotal: Object.values(bySkipReason).reduce((a, n) => a + n, 0),
     notReached: rows.map((r) => ({
       customerId: r.customerId,
