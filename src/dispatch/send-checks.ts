@@ -2,9 +2,10 @@
 // arrived after the send was queued, the sending window, a number's line type — and composing
 // each delivery on its own, so one that cannot be composed fails alone instead of its batch.
 import { usableTimeZone } from "../core/intl.ts";
+import { missingReason, stopsThisMessage } from "../core/recipients.ts";
 import { nextSendableInstant } from "../core/send-window.ts";
 import { WINDOW_WAIT_REASON } from "../db/delivery-replan.ts";
-import { requeue } from "../db/outbox-leases.ts";
+import { failDelivery, requeue, skipClaimed } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
 import type { Channel } from "../db/schema.ts";
 import { activeSuppressions } from "../db/suppressions.ts";
@@ -53,4 +54,39 @@ export async function composeEach<T extends { delivery: Delivery }>(batch: Deliv
     }
     return { composed, failed };
   }
+}
+
+/** The reason a delivery fails when the notification or message it came from is gone. */
+export const SOURCE_GONE = "its message or notification was deleted before it could be sent";
+
+/** What was found about a claimed delivery right before sending it. */
+export type Found = {
+  /** The active suppression of its address on its channel, if any. */
+  suppression?: string;
+  /** A marketing message (a service e-mail goes on after a marketing unsubscribe). */
+  marketing: boolean;
+  /** Why its message could not be composed (or its source is gone), if so. */
+  problem: string | null;
+  /** The first placeholder it cannot do without that has no value for it, if any. */
+  missing: string | null;
+};
+
+/**
+ * The checks every claimed delivery passes before it goes, in order: an address, no suppression
+ * that stops this message, a message that could be composed, and a value for each placeholder it
+ * cannot do without — never sent blank. Records the outcome; true when the delivery stops here.
+ */
+export async function stoppedBeforeSending(cx: SendContext, d: Delivery, found: Found, at: Date): Promise<boolean> {
+  const { db } = cx.deps;
+  const suppressed = found.suppression && stopsThisMessage(d.channel, found.suppression, found.marketing) ? found.suppression : null;
+  const skip = !d.toAddress ? "no_address" : (suppressed ?? (!found.problem && found.missing ? missingReason(found.missing) : null));
+  if (skip) {
+    if (await skipClaimed(db, d.id, cx.owner, at, skip)) cx.result.skipped++;
+    return true;
+  }
+  if (found.problem) {
+    if (await failDelivery(db, d.id, cx.owner, at, found.problem)) cx.result.failed++;
+    return true;
+  }
+  return false;
 }

@@ -2,22 +2,13 @@
 // request recorded before it leaves; batches of unknown outcome replayed from that record, byte
 // for byte, under the same idempotency key — or held for review once the provider has forgotten
 // the key, because then a replay could send twice.
-import {
-  ackSentMany,
-  beginEmailGroup,
-  emailBatchRequest,
-  emailGroup,
-  failDelivery,
-  holdClaimed,
-  skipClaimed,
-} from "../db/outbox-leases.ts";
-import { missingReason, stopsThisMessage } from "../core/recipients.ts";
+import { ackSentMany, beginEmailGroup, emailBatchRequest, emailGroup, holdClaimed } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { installationId } from "../db/secrets.ts";
 import type { EmailMessage } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
 import { pace, rateLimit } from "./pacing.ts";
-import { composeEach, outsideWindow, suppressedNow } from "./send-checks.ts";
+import { composeEach, outsideWindow, SOURCE_GONE, stoppedBeforeSending, suppressedNow } from "./send-checks.ts";
 import { type SendContext, settle } from "./settle.ts";
 
 const EMAIL_BATCH = 100;
@@ -106,22 +97,9 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
   const sendable: typeof built = [];
   for (const d of fresh) {
     const b = built.find((x) => x.d.id === d.id);
-    const suppression = d.toAddress ? suppressed.get(d.toAddress) : undefined;
-    const reason = !d.toAddress ? "no_address" : suppression && stopsThisMessage("email", suppression, b?.marketing ?? true) ? suppression : undefined;
-    if (reason) {
-      if (await skipClaimed(db, d.id, owner, now, reason)) result.skipped++;
-      continue;
-    }
-    const problem = failed.get(d.id) ?? (b ? (b.error ? `its message could not be composed: ${b.error}` : null) : "its message or notification was deleted before it could be sent");
-    if (problem || !b) {
-      if (await failDelivery(db, d.id, owner, now, problem!)) result.failed++;
-      continue;
-    }
-    // Never sent blank: a value the text cannot do without is empty for this recipient.
-    if (b.missing) {
-      if (await skipClaimed(db, d.id, owner, now, missingReason(b.missing))) result.skipped++;
-      continue;
-    }
+    const problem = failed.get(d.id) ?? (b ? (b.error ? `its message could not be composed: ${b.error}` : null) : SOURCE_GONE);
+    const found = { suppression: d.toAddress ? suppressed.get(d.toAddress) : undefined, marketing: b?.marketing ?? true, problem, missing: b?.missing ?? null };
+    if ((await stoppedBeforeSending(cx, d, found, now)) || !b) continue;
     if (await outsideWindow(cx, d, b.rows, now)) continue;
     sendable.push(b);
   }

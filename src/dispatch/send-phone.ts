@@ -1,13 +1,12 @@
 // Sending claimed SMS and calls (SPEC D3, D4, D10): one provider request each, paced; an
 // attempt whose outcome is unknown is looked up at the provider before anything is sent again.
-import { ackSent, beginAttempt, failDelivery, requeue, skipClaimed } from "../db/outbox-leases.ts";
+import { ackSent, beginAttempt, requeue, skipClaimed } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
-import { missingReason } from "../core/recipients.ts";
 import { ProviderError } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
 import { pace, rateLimit } from "./pacing.ts";
 import { lineTypeOf } from "./line-types.ts";
-import { composeEach, outsideWindow, suppressedNow } from "./send-checks.ts";
+import { composeEach, outsideWindow, SOURCE_GONE, stoppedBeforeSending, suppressedNow } from "./send-checks.ts";
 import { describeError, type SendContext, settle } from "./settle.ts";
 
 /** Asks the provider whether an attempt of unknown outcome went out; null when it did not. */
@@ -59,21 +58,9 @@ export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claim
     const c = composed.find((x) => x.delivery.id === d.id);
     // Unknown outcome: the previous worker may have sent it. Ask before trying again (D4).
     if (d.attemptStartedAt && (await reconcile(cx, channel, d, at)) !== "not_sent") continue;
-    const reason = !d.toAddress ? "no_address" : suppressed.get(d.toAddress);
-    if (reason) {
-      if (await skipClaimed(db, d.id, owner, at, reason)) result.skipped++;
-      continue;
-    }
-    const problem = failed.get(d.id) ?? (c?.error ? `its message could not be composed: ${c.error}` : c?.text == null ? "its message or notification was deleted before it could be sent" : null);
-    if (problem || !c) {
-      if (await failDelivery(db, d.id, owner, at, problem!)) result.failed++;
-      continue;
-    }
-    // Never sent blank: a value the text cannot do without is empty for this recipient.
-    if (c.missing) {
-      if (await skipClaimed(db, d.id, owner, at, missingReason(c.missing))) result.skipped++;
-      continue;
-    }
+    const problem = failed.get(d.id) ?? (c?.error ? `its message could not be composed: ${c.error}` : c?.text == null ? SOURCE_GONE : null);
+    const found = { suppression: d.toAddress ? suppressed.get(d.toAddress) : undefined, marketing: true, problem, missing: c?.missing ?? null };
+    if ((await stoppedBeforeSending(cx, d, found, at)) || !c) continue;
     if (await outsideWindow(cx, d, c.rows, at)) continue;
     if (channel === "sms" && (await lineTypeOf({ ...cx.deps, providers: cx.providers }, d.toAddress!, at)) === "landline") {
       if (await skipClaimed(db, d.id, owner, at, "landline")) result.skipped++;

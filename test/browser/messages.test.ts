@@ -55,11 +55,7 @@ beforeAll(async () => {
   await person("Gus", "Ortiz", "gus@families.test", true, b12.id);
   await createOrder(h.db, { jobId, customerId: ben.id, amountCents: 4500, orderedAt: now }, "ui", now);
   await h.db.insert(suppressions).values({ channel: "email", address: "eve@families.test", reason: "unsubscribed", source: "link", customerId: eve.id });
-  await h.page.goto("/login");
-  await h.page.getByLabel("E-mail").fill(OWNER.email);
-  await h.page.getByLabel("Password").fill(OWNER.password);
-  await h.page.getByRole("button", { name: "Log in" }).click();
-  await h.page.waitForURL((u) => u.pathname === "/");
+  await h.logIn(OWNER.email, OWNER.password);
 });
 
 afterAll(async () => {

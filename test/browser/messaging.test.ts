@@ -21,11 +21,7 @@ beforeAll(async () => {
   h = await startBrowserHarness();
   await createUser(h.db, { ...OWNER, name: "Olivia", role: "owner" });
   await updateSettings(h.db, { name: "Brightside Photography", postalAddress: "412 Orchard Lane, Springfield", sendWindowStart: "00:00", sendWindowEnd: "24:00" }, new Date());
-  await h.page.goto("/login");
-  await h.page.getByLabel("E-mail").fill(OWNER.email);
-  await h.page.getByLabel("Password").fill(OWNER.password);
-  await h.page.getByRole("button", { name: "Log in" }).click();
-  await h.page.waitForURL((u) => u.pathname === "/");
+  await h.logIn(OWNER.email, OWNER.password);
 });
 
 afterAll(async () => {

@@ -22,11 +22,7 @@ beforeAll(async () => {
   jobId = job.id;
   const anna = await createCustomer(h.db, { first_name: "Anna", email: "anna@families.test", phone: "+17775550101", consent: { email: true, sms: true } }, "test", now);
   await upsertRegistration(h.db, { jobId, customerId: anna.id, accessCode: "HS-1" }, "ui", now);
-  await h.page.goto("/login");
-  await h.page.getByLabel("E-mail").fill("owner@brightside.test");
-  await h.page.getByLabel("Password").fill("correct horse battery");
-  await h.page.getByRole("button", { name: "Log in" }).click();
-  await h.page.waitForURL((u) => u.pathname === "/");
+  await h.logIn("owner@brightside.test", "correct horse battery");
 });
 
 afterAll(async () => {

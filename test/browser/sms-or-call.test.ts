@@ -29,11 +29,7 @@ beforeAll(async () => {
     const a = await createAppointment(h.db, { customerId: c.id, startsAt, location: "Studio A" }, "api", now);
     people.push({ first, phone, appointment: a.id, startsAt });
   }
-  await h.page.goto("/login");
-  await h.page.getByLabel("E-mail").fill(OWNER.email);
-  await h.page.getByLabel("Password").fill(OWNER.password);
-  await h.page.getByRole("button", { name: "Log in" }).click();
-  await h.page.waitForURL((u) => u.pathname === "/");
+  await h.logIn(OWNER.email, OWNER.password);
 });
 
 afterAll(async () => {

@@ -62,6 +62,14 @@ export async function startBrowserHarness() {
     browser,
     context,
     page,
+    /** Logs in on the login page as staff would, and waits for the dashboard. */
+    async logIn(email: string, password: string) {
+      await page.goto("/login");
+      await page.getByLabel("E-mail").fill(email);
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.waitForURL((u) => u.pathname === "/");
+    },
     /** Saves a full-page screenshot to test-results/screenshots/NAME.png. */
     async screenshot(name: string, viewport: { width: number; height: number } = DESKTOP) {
       mkdirSync(SCREENSHOTS, { recursive: true });
