@@ -35,6 +35,13 @@ export type OutboxEntry = {
   afterKey?: string | null;
 };
 
+/**
+ * When a test send is due: a minute on, so the background loop leaves it to the request that
+ * sends it at once (sendNow claims it whatever its due time) and the page can show its outcome;
+ * should that request die, the loop sends it a minute later.
+ */
+export const testDueAt = (now: Date) => new Date(now.getTime() + 60_000);
+
 /** What a waiting call says while its SMS is not settled. */
 export const WAITS_FOR_SMS = "waits for the SMS: called only if the SMS cannot go";
 

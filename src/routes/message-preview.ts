@@ -18,7 +18,7 @@ import { audit } from "../db/audit.ts";
 import { getJob } from "../db/jobs.ts";
 import { audienceAppointments, audienceJobs, audienceMembers } from "../db/message-audience.ts";
 import { deliveryIdByKey } from "../db/outbox-list.ts";
-import { enqueueDeliveries, loadCandidates } from "../db/outbox.ts";
+import { enqueueDeliveries, loadCandidates, testDueAt } from "../db/outbox.ts";
 import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
 import { deliveries, type StudioSettings } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
@@ -207,7 +207,7 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
       ? { subject: fillTemplate(v.subject ?? "", values, inert), body: fillTemplate(v.body ?? "", values, (x) => inert(escapeHtml(x))) }
       : { body: withOptOutHint(fillTemplate(v.body ?? "", values, inert), { required: true }) };
   const key = deliveryKey({ kind: "test", id: `${now.getTime().toString(36)}${randomToken(6)}` }, { address: to }, channel);
-  await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: 0, channel, to, skip: null }, dueAt: now, ...content }], now);
+  await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: 0, channel, to, skip: null }, dueAt: testDueAt(now), ...content }], now);
   const deliveryId = await deliveryIdByKey(db, key);
   await audit(db, { userId: c.get("user")!.id }, "test_sent", "delivery", deliveryId, { channel, message: Number(v.message_id) || null });
   const { providers } = deps;

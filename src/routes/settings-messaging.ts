@@ -11,7 +11,7 @@ import { toE164 } from "../core/phone.ts";
 import { email, type FieldErrors } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import { deliveryIdByKey, listOutbox } from "../db/outbox-list.ts";
-import { enqueueDeliveries } from "../db/outbox.ts";
+import { enqueueDeliveries, testDueAt } from "../db/outbox.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import type { Providers } from "../dispatch/dispatcher.ts";
@@ -139,7 +139,7 @@ export const settingsMessagingRoutes = new Hono<AppEnv>()
           }
         : { body: `Pigeon test SMS from {{studio.name}}, sent through ${via}. If you got this, text messages work.` };
     const key = deliveryKey({ kind: "test", id: `${now.getTime().toString(36)}${randomToken(6)}` }, { address: address.to }, channel.data);
-    await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: 0, channel: channel.data, to: address.to, skip: null }, dueAt: now, ...content }], now);
+    await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: 0, channel: channel.data, to: address.to, skip: null }, dueAt: testDueAt(now), ...content }], now);
     const deliveryId = await deliveryIdByKey(db, key);
     await audit(db, { userId: c.get("user")!.id }, "test_sent", "delivery", deliveryId, { channel: channel.data, via });
     // Sent at once, and only this delivery, so the page shows its outcome; queued work waits its turn.
