@@ -6,8 +6,9 @@ import { eq, sql } from "drizzle-orm";
 import { deliveryKey } from "../src/core/delivery-key.ts";
 import { createCustomer } from "../src/db/customers.ts";
 import { createJob } from "../src/db/jobs.ts";
+import { cancelMessage, pauseMessage } from "../src/db/messages.ts";
 import { enqueueDeliveries } from "../src/db/outbox.ts";
-import { deliveries, deliveryEvents, messages } from "../src/db/schema.ts";
+import { deliveries, deliveryEvents, messages, phoneLookups } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { startFakeResend } from "./fakes/fake-resend.ts";
@@ -39,6 +40,7 @@ let sentBefore = { email: 0, sms: 0 };
 beforeEach(() => {
   sentBefore = { email: resend.sent.length, sms: twilio.sent.length };
   resend.latencyMs = 0;
+  twilio.latencyMs = 0;
   twilio.sendLatencyMs = 0;
 });
 const emailsSent = () => resend.sent.slice(sentBefore.email);
@@ -230,6 +232,67 @@ describe("SMS, and a call only where it cannot go (defect 1)", () => {
     expect([(await call()).status, (await call()).skipReason]).toEqual(["queued", null]);
     expect((await dispatcher().tick()).sent).toBe(1);
     expect(twilio.calls.filter((c) => c.to === anna.phone)).toHaveLength(1);
+  });
+});
+
+describe("a paused or cancelled message stops, whatever is in flight", () => {
+  /** An SMS-and-call-where-it-cannot pair for Anna, and its message. */
+  async function pair(t: Awaited<ReturnType<typeof studio>>["t"], anna: { id: number; phone: string | null }) {
+    await updateSettings(t.db, { sendWindowStart: "00:00", sendWindowEnd: "24:00" }, noon);
+    const [m] = await t.db.insert(messages).values({ name: "Snow day", channels: ["sms", "voice"], body: "Closed today", voiceScript: "We are closed today", callOnlyIfNoSms: true, filters: {}, status: "sending" }).returning();
+    const key = (ch: "sms" | "voice") => deliveryKey({ kind: "message", messageId: m!.id }, { customerId: anna.id }, ch);
+    await enqueueDeliveries(t.db, { sourceType: "message", messageId: m!.id }, [
+      { key: key("sms"), decision: { customerId: anna.id, channel: "sms", to: anna.phone, skip: null }, dueAt: noon },
+      { key: key("voice"), decision: { customerId: anna.id, channel: "voice", to: anna.phone, skip: null, waitsOnSms: true }, dueAt: noon, afterKey: key("sms") },
+    ], noon);
+    // Its line type known already, so the fakes' next answer is the send's, not a lookup's.
+    await t.db.insert(phoneLookups).values({ phone: anna.phone!, lineType: "mobile", lookedUpAt: noon });
+    const row = async (ch: "sms" | "voice") => (await t.db.select().from(deliveries).where(eq(deliveries.channel, ch)))[0]!;
+    return { m: m!, row };
+  }
+
+  test("paused while its SMS is in flight: the SMS fails, and the call it releases waits with the message instead of going", async () => {
+    const { t, people, dispatcher } = await studio();
+    const { m, row } = await pair(t, people[0]!);
+    // Twilio takes its time to answer (the latency comes before its answer, refusals included).
+    twilio.latencyMs = 300;
+    twilio.failNext(1, { status: 400, code: 21614, message: "'To' number is not a valid mobile number" });
+    const sending = dispatcher().tick();
+    await Bun.sleep(100);
+    expect(await pauseMessage(t.db, m.id, noon)).toBe(true);
+    await sending;
+    expect((await row("sms")).status).toBe("failed");
+    expect([(await row("voice")).status, (await row("voice")).waitingReason]).toEqual(["held", "paused by staff"]);
+    await dispatcher().tick();
+    expect(twilio.calls.filter((c) => c.to === people[0]!.phone)).toHaveLength(0);
+  });
+
+  test("cancelled after its SMS went: an undelivered report does not bring the call back", async () => {
+    const { t, people, dispatcher } = await studio();
+    const { m, row } = await pair(t, people[0]!);
+    await dispatcher().tick();
+    expect(await cancelMessage(t.db, m.id, noon)).toBe(true);
+    const callback = twilio.setStatus(smsSent()[0]!.sid, "undelivered", { errorCode: 30006 })!;
+    expect((await t.app.request(callback.url, { method: "POST", body: callback.body, headers: callback.headers })).status).toBe(204);
+    expect([(await row("voice")).status, (await row("voice")).skipReason]).toEqual(["skipped", "sms_sent_instead"]);
+    await dispatcher().tick();
+    expect(twilio.calls.filter((c) => c.to === people[0]!.phone)).toHaveLength(0);
+  });
+
+  test("cancelled while its SMS is in flight: a rate-limited attempt is not retried, it is skipped as cancelled", async () => {
+    const { t, people, dispatcher } = await studio();
+    const { m, row } = await pair(t, people[0]!);
+    twilio.latencyMs = 300;
+    twilio.failNext(1, { status: 429, retryAfter: 1 });
+    const sending = dispatcher().tick();
+    await Bun.sleep(100);
+    expect(await cancelMessage(t.db, m.id, noon)).toBe(true);
+    await sending;
+    expect([(await row("sms")).status, (await row("sms")).skipReason]).toEqual(["skipped", "cancelled"]);
+    expect([(await row("voice")).status, (await row("voice")).skipReason]).toEqual(["skipped", "cancelled"]);
+    t.setNow(later(120_000));
+    await dispatcher().tick();
+    expect(smsSent()).toHaveLength(0);
   });
 });
 

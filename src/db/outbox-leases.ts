@@ -180,22 +180,29 @@ export async function ackUnconfirmed(db: Db, id: number, owner: string, now: Dat
   });
 }
 
+/** The status of the one-time message a delivery belongs to (null for other sources), as SQL. */
+const messageStatus = sql`(select m.status from messages m where m.id = ${deliveries.messageId})`;
+
 /**
  * Puts a delivery back in the queue for later (retry, sending window), keeping why. After a
  * transient failure the provider may have sent it anyway: `outcomeUnknown` keeps the attempt on
- * record so the retry reconciles first.
+ * record so the retry reconciles first. A one-time message paused or cancelled while this was in
+ * flight is obeyed here: paused, it is held; cancelled, it is skipped — unless its outcome is
+ * unknown, which is settled with the provider first (and then skipped at send time).
  */
 export async function requeue(db: Db, id: number, owner: string, now: Date, dueAt: Date, why: { error?: string; waiting?: string; notAnAttempt?: boolean; outcomeUnknown?: boolean }) {
+  const cancelledForGood = why.outcomeUnknown ? sql`0` : sql`${messageStatus} = 'cancelled'`;
   return db.transaction(async (tx) => {
     const rows = await tx
       .update(deliveries)
       .set({
-        status: "queued",
+        status: sql`case when ${messageStatus} = 'paused' then 'held' when ${cancelledForGood} then 'skipped' else 'queued' end`,
+        skipReason: sql`case when ${messageStatus} <> 'paused' and ${cancelledForGood} then 'cancelled' else ${deliveries.skipReason} end`,
         dueAt,
         leaseOwner: null,
         leaseExpiresAt: null,
         lastError: why.error ?? sql`${deliveries.lastError}`,
-        waitingReason: why.waiting ?? null,
+        waitingReason: sql`case when ${messageStatus} = 'paused' then 'paused by staff' else ${why.waiting ?? null} end`,
         attemptStartedAt: why.outcomeUnknown ? sql`${deliveries.attemptStartedAt}` : null,
         attemptGroup: why.outcomeUnknown ? sql`${deliveries.attemptGroup}` : null,
         attempts: why.notAnAttempt ? sql`${deliveries.attempts} - 1` : sql`${deliveries.attempts}`,

@@ -7,7 +7,9 @@ import { nextSendableInstant } from "../core/send-window.ts";
 import { WINDOW_WAIT_REASON } from "../db/delivery-replan.ts";
 import { failDelivery, requeue, skipClaimed } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
-import type { Channel } from "../db/schema.ts";
+import { and, eq } from "drizzle-orm";
+import { inJson } from "../db/in-json.ts";
+import { type Channel, messages } from "../db/schema.ts";
 import { activeSuppressions } from "../db/suppressions.ts";
 import type { RecipientRows } from "./recipient-values.ts";
 import type { SendContext } from "./settle.ts";
@@ -69,7 +71,17 @@ export type Found = {
   problem: string | null;
   /** The first placeholder it cannot do without that has no value for it, if any. */
   missing: string | null;
+  /** Its one-time message was cancelled (while this was in flight or waiting). */
+  cancelled?: boolean;
 };
+
+/** The one-time messages among these deliveries' sources that were cancelled. */
+export async function cancelledMessages(cx: SendContext, claimed: Delivery[]): Promise<Set<number>> {
+  const ids = [...new Set(claimed.map((d) => d.messageId).filter((id): id is number => id !== null))];
+  if (!ids.length) return new Set();
+  const rows = await cx.deps.db.select({ id: messages.id }).from(messages).where(and(inJson(messages.id, ids), eq(messages.status, "cancelled")));
+  return new Set(rows.map((r) => r.id));
+}
 
 /**
  * The checks every claimed delivery passes before it goes, in order: an address, no suppression
@@ -79,7 +91,7 @@ export type Found = {
 export async function stoppedBeforeSending(cx: SendContext, d: Delivery, found: Found, at: Date): Promise<boolean> {
   const { db } = cx.deps;
   const suppressed = found.suppression && stopsThisMessage(d.channel, found.suppression, found.marketing) ? found.suppression : null;
-  const skip = !d.toAddress ? "no_address" : (suppressed ?? (!found.problem && found.missing ? missingReason(found.missing) : null));
+  const skip = found.cancelled ? "cancelled" : !d.toAddress ? "no_address" : (suppressed ?? (!found.problem && found.missing ? missingReason(found.missing) : null));
   if (skip) {
     if (await skipClaimed(db, d.id, cx.owner, at, skip)) cx.result.skipped++;
     return true;

@@ -8,7 +8,7 @@ import { installationId } from "../db/secrets.ts";
 import type { EmailMessage } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
 import { pace, rateLimit } from "./pacing.ts";
-import { composeEach, outsideWindow, SOURCE_GONE, stoppedBeforeSending, suppressedNow } from "./send-checks.ts";
+import { cancelledMessages, composeEach, outsideWindow, SOURCE_GONE, stoppedBeforeSending, suppressedNow } from "./send-checks.ts";
 import { type SendContext, settle } from "./settle.ts";
 
 const EMAIL_BATCH = 100;
@@ -94,11 +94,12 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
   const { result, owner } = cx;
   const suppressed = await suppressedNow(cx, "email", fresh.map((d) => d.toAddress!).filter(Boolean));
   const { built, failed } = await messagesFor(cx, fresh, now);
+  const cancelled = await cancelledMessages(cx, fresh);
   const sendable: typeof built = [];
   for (const d of fresh) {
     const b = built.find((x) => x.d.id === d.id);
     const problem = failed.get(d.id) ?? (b ? (b.error ? `its message could not be composed: ${b.error}` : null) : SOURCE_GONE);
-    const found = { suppression: d.toAddress ? suppressed.get(d.toAddress) : undefined, marketing: b?.marketing ?? true, problem, missing: b?.missing ?? null };
+    const found = { suppression: d.toAddress ? suppressed.get(d.toAddress) : undefined, marketing: b?.marketing ?? true, problem, missing: b?.missing ?? null, cancelled: cancelled.has(d.messageId ?? 0) };
     if ((await stoppedBeforeSending(cx, d, found, now)) || !b) continue;
     if (await outsideWindow(cx, d, b.rows, now)) continue;
     sendable.push(b);

@@ -6,7 +6,7 @@ import { ProviderError } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
 import { pace, rateLimit } from "./pacing.ts";
 import { lineTypeOf } from "./line-types.ts";
-import { composeEach, outsideWindow, SOURCE_GONE, stoppedBeforeSending, suppressedNow } from "./send-checks.ts";
+import { cancelledMessages, composeEach, outsideWindow, SOURCE_GONE, stoppedBeforeSending, suppressedNow } from "./send-checks.ts";
 import { describeError, type SendContext, settle } from "./settle.ts";
 
 /** Asks the provider whether an attempt of unknown outcome went out; null when it did not. */
@@ -51,6 +51,7 @@ export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claim
   const composer = await createComposer(cx.deps, s, now);
   const { composed, failed } = await composeEach(claimed, (ds) => composer.texts(ds));
   const suppressed = await suppressedNow(cx, channel, claimed.map((d) => d.toAddress!).filter(Boolean));
+  const cancelled = await cancelledMessages(cx, claimed);
   const from = cx.deps.config.twilio?.from ?? (s.smsFrom || "+15550000000");
   for (const d of claimed) {
     if (cx.stopping()) break;
@@ -59,7 +60,7 @@ export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claim
     // Unknown outcome: the previous worker may have sent it. Ask before trying again (D4).
     if (d.attemptStartedAt && (await reconcile(cx, channel, d, at)) !== "not_sent") continue;
     const problem = failed.get(d.id) ?? (c?.error ? `its message could not be composed: ${c.error}` : c?.text == null ? SOURCE_GONE : null);
-    const found = { suppression: d.toAddress ? suppressed.get(d.toAddress) : undefined, marketing: true, problem, missing: c?.missing ?? null };
+    const found = { suppression: d.toAddress ? suppressed.get(d.toAddress) : undefined, marketing: true, problem, missing: c?.missing ?? null, cancelled: cancelled.has(d.messageId ?? 0) };
     if ((await stoppedBeforeSending(cx, d, found, at)) || !c) continue;
     if (await outsideWindow(cx, d, c.rows, at)) continue;
     if (channel === "sms" && (await lineTypeOf({ ...cx.deps, providers: cx.providers }, d.toAddress!, at)) === "landline") {
