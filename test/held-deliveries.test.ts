@@ -140,7 +140,7 @@ describe("one held delivery", () => {
     const tried = new Date("2026-08-30T09:00:00Z");
     await t.db.update(deliveries).set({ attemptStartedAt: tried, attemptGroup: "batch-old", waitingReason: "held: its send of 2026-08-30 may have gone out" }).where(eq(deliveries.id, d.id));
     const page = await b.get(`/outbox/${d.id}`);
-    expect(page.text).toContain("An earlier attempt (started 2026-08-30 09:00:00 UTC) may have reached the recipient: a release sends it afresh, so it may arrive twice.");
+    expect(page.text).toContain("An earlier attempt (started 2026-08-30 09:00:00 UTC) may have reached the recipient, and Resend no longer remembers it: a release sends it afresh, so it may arrive twice.");
     await b.post(`/outbox/${d.id}/release`, {});
     const row = await get(t, d.id);
     expect([row.status, row.attemptStartedAt, row.attemptGroup]).toEqual(["queued", null, null]);

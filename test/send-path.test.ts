@@ -8,7 +8,8 @@ import { createCustomer } from "../src/db/customers.ts";
 import { createJob } from "../src/db/jobs.ts";
 import { cancelMessage, pauseMessage } from "../src/db/messages.ts";
 import { enqueueDeliveries } from "../src/db/outbox.ts";
-import { deliveries, deliveryEvents, messages, phoneLookups } from "../src/db/schema.ts";
+import { releaseHeld } from "../src/db/held-deliveries.ts";
+import { deliveries, deliveryEvents, messages, phoneLookups, suppressions } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { startFakeResend } from "./fakes/fake-resend.ts";
@@ -54,6 +55,8 @@ async function studio() {
     const unique = `${first.toLowerCase()}.${Math.random().toString(36).slice(2, 8)}`;
     people.push(await createCustomer(t.db, { first_name: first, email: `${unique}@x.test`, phone: `+1777${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`, consent: { email: true, sms: true } }, "test", noon));
   }
+  // Their numbers' line types are known, so a fault a test asks of Twilio meets the send, not a lookup.
+  await t.db.insert(phoneLookups).values(people.map((p) => ({ phone: p.phone!, lineType: "mobile", lookedUpAt: noon })));
   const dispatcher = (owner = "w1", leaseMs?: number) => createDispatcher(t.deps, t.deps.providers, { owner, random: () => 0.5, leaseMs });
   return { t, people, dispatcher };
 }
@@ -145,6 +148,76 @@ test("two installs on one Resend account each get their e-mail: idempotency keys
     expect((await dispatcher().tick()).sent).toBe(1);
   }
   expect(emailsSent().map((e) => e.text?.match(/From \w+/)?.[0])).toEqual(["From production", "From staging"]);
+});
+
+describe("a replay leaves out who must not get it now, under the same key", () => {
+  test("refused before Resend took it, then one member's message was cancelled: the replay goes to the others only", async () => {
+    const { t, people, dispatcher } = await studio();
+    await message(t, people.slice(0, 1), "email", "From the first message");
+    const second = await message(t, people.slice(1, 2), "email", "From the second message");
+    resend.failNext(1, { status: 503 });
+    expect((await dispatcher().tick()).retried).toBe(2);
+    expect(emailsSent()).toHaveLength(0);
+    expect(await cancelMessage(t.db, second.id, noon)).toBe(true);
+    t.setNow(later(60_000));
+    await dispatcher("w2").tick();
+    expect(emailsSent().map((e) => e.to[0])).toEqual([people[0]!.email!]);
+    const rows = await t.db.select().from(deliveries).orderBy(deliveries.id);
+    expect(rows.map((d) => [d.status, d.skipReason])).toEqual([
+      ["sent", null],
+      ["skipped", "cancelled"],
+    ]);
+  });
+
+  test("refused before Resend took it, then one member unsubscribed: the replay leaves them out", async () => {
+    const { t, people, dispatcher } = await studio();
+    await message(t, people.slice(0, 2), "email", "Autumn offers");
+    resend.failNext(1, { status: 503 });
+    await dispatcher().tick();
+    await t.db.insert(suppressions).values({ channel: "email", address: people[1]!.email!, reason: "unsubscribed", source: "link", customerId: people[1]!.id });
+    t.setNow(later(60_000));
+    await dispatcher("w2").tick();
+    expect(emailsSent().map((e) => e.to[0])).toEqual([people[0]!.email!]);
+    expect((await t.db.select().from(deliveries).orderBy(deliveries.id)).map((d) => [d.status, d.skipReason])).toEqual([
+      ["sent", null],
+      ["skipped", "unsubscribed"],
+    ]);
+  });
+
+  test("taken by Resend, then one member's message was cancelled: Resend refuses the smaller replay, and both count as sent", async () => {
+    const { t, people, dispatcher } = await studio();
+    await message(t, people.slice(0, 1), "email", "From the first message");
+    const second = await message(t, people.slice(1, 2), "email", "From the second message");
+    resend.failNext(1, { status: 500, afterAccept: true });
+    await dispatcher().tick();
+    expect(emailsSent()).toHaveLength(2);
+    await cancelMessage(t.db, second.id, noon);
+    t.setNow(later(60_000));
+    await dispatcher("w2").tick();
+    expect(emailsSent()).toHaveLength(2);
+    // The report tells the truth: the cancelled one had gone out before the cancel.
+    const rows = await t.db.select().from(deliveries).orderBy(deliveries.id);
+    expect(rows.map((d) => d.status)).toEqual(["sent", "sent"]);
+    expect(rows[1]!.lastError).toContain("counted as sent, not confirmed");
+  });
+
+  test("a held SMS whose last attempt went out is looked up at Twilio when released, not sent again", async () => {
+    const { t, people, dispatcher } = await studio();
+    await message(t, people.slice(0, 1), "sms", "Hello there");
+    twilio.failNext(1, { status: 502, afterAccept: true });
+    await dispatcher().tick();
+    expect(smsSent()).toHaveLength(1);
+    // The dispatcher was down for hours: the retry is held for review after the outage.
+    t.setNow(later(3 * 3600_000));
+    await dispatcher("w2").tick();
+    const [held] = await t.db.select().from(deliveries);
+    expect(held!.status).toBe("held");
+    await releaseHeld(t.db, { ids: [held!.id] }, { name: "Olivia", userId: null }, later(3 * 3600_000), { batchSize: 100, intervalSeconds: 60 });
+    await dispatcher("w2").tick();
+    const [row] = await t.db.select().from(deliveries);
+    expect([row!.status, row!.providerMessageId]).toEqual(["sent", smsSent()[0]!.sid]);
+    expect(smsSent()).toHaveLength(1);
+  });
 });
 
 describe("leases hold through a slow provider call (defect 7)", () => {
@@ -245,8 +318,6 @@ describe("a paused or cancelled message stops, whatever is in flight", () => {
       { key: key("sms"), decision: { customerId: anna.id, channel: "sms", to: anna.phone, skip: null }, dueAt: noon },
       { key: key("voice"), decision: { customerId: anna.id, channel: "voice", to: anna.phone, skip: null, waitsOnSms: true }, dueAt: noon, afterKey: key("sms") },
     ], noon);
-    // Its line type known already, so the fakes' next answer is the send's, not a lookup's.
-    await t.db.insert(phoneLookups).values({ phone: anna.phone!, lineType: "mobile", lookedUpAt: noon });
     const row = async (ch: "sms" | "voice") => (await t.db.select().from(deliveries).where(eq(deliveries.channel, ch)))[0]!;
     return { m: m!, row };
   }

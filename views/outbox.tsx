@@ -4,6 +4,7 @@
 // customer page's message history. The list page and the fragment it re-renders live together.
 import type { FC } from "hono/jsx";
 import { missingKey, SKIP_REASON_LABELS, skipReasonLabel as labelOf } from "../src/core/recipients.ts";
+import { REPLAY_WINDOW_MS } from "../src/core/retry-policy.ts";
 import type { Delivery } from "../src/db/outbox.ts";
 import type { DeliveryDetail, DevOutboxRow, OutboxRow } from "../src/db/outbox-list.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
@@ -383,7 +384,10 @@ export function HeldConfirmPage(
                 They go back into the queue and are sent from now on, staggered: {p.stagger.batchSize.toLocaleString("en-US")} every {p.stagger.intervalSeconds.toLocaleString("en-US")} seconds,
                 inside the sending window. Whatever held them no longer stops them.
               </p>
-              <p>Where an earlier attempt's outcome was unknown, it is sent afresh: that recipient may get the message twice.</p>
+              <p>
+                Where an earlier attempt's outcome is unknown, Pigeon settles it first — it asks Twilio, or sends the e-mail again under the same key so Resend does not
+                send it twice. Only an e-mail whose attempt is more than a day old (Resend has forgotten its key) is sent afresh: that recipient may get it twice.
+              </p>
             </>
           ) : (
             <p>They will not be sent: each is recorded as skipped, “{SKIP_REASON_LABELS.cancelled_by_staff}”. This cannot be undone. A sending message with nothing else left to send then finishes.</p>
@@ -496,7 +500,7 @@ function NotSent({ d }: { d: Delivery }) {
 }
 
 /** A held delivery's way out: release or cancel, with what each means for this one. */
-const HeldActions: FC<{ d: Delivery; csrf: string; messagePaused: boolean }> = ({ d, csrf, messagePaused }) => (
+const HeldActions: FC<{ d: Delivery; csrf: string; messagePaused: boolean; now: Date }> = ({ d, csrf, messagePaused, now }) => (
   <section id="held-actions">
     <h2>Held</h2>
     <p>Pigeon will not send this on its own{d.waitingReason ? ` (${d.waitingReason})` : ""}. Release it to send it now, or cancel it.</p>
@@ -505,7 +509,12 @@ const HeldActions: FC<{ d: Delivery; csrf: string; messagePaused: boolean }> = (
         Its message is paused: <a href={`/messages/${d.messageId}`}>resuming the message</a> {PAUSED_WHY}. Releasing here sends just this one.
       </p>
     )}
-    {d.attemptStartedAt && <p>An earlier attempt (started {second(d.attemptStartedAt)}) may have reached the recipient: a release sends it afresh, so it may arrive twice.</p>}
+    {d.attemptStartedAt &&
+      (d.channel === "email" && now.getTime() - d.attemptStartedAt.getTime() > REPLAY_WINDOW_MS ? (
+        <p>An earlier attempt (started {second(d.attemptStartedAt)}) may have reached the recipient, and Resend no longer remembers it: a release sends it afresh, so it may arrive twice. Check Resend's log for this address first.</p>
+      ) : (
+        <p>An earlier attempt (started {second(d.attemptStartedAt)}) may have reached the recipient: on release Pigeon settles that with {d.channel === "email" ? "Resend" : "Twilio"} first, so it does not arrive twice.</p>
+      ))}
     <form method="post" action={`/outbox/${d.id}/release`} class="inline-form">
       <Csrf token={csrf} />
       <button type="submit">Release: send it now</button>
@@ -519,7 +528,7 @@ const HeldActions: FC<{ d: Delivery; csrf: string; messagePaused: boolean }> = (
   </section>
 );
 
-export function DeliveryPage(p: Common & { detail: DeliveryDetail; preview: { subject: string; html: string; text: string } | null; messagePaused?: boolean; flash?: Flash }) {
+export function DeliveryPage(p: Common & { detail: DeliveryDetail; preview: { subject: string; html: string; text: string } | null; messagePaused?: boolean; flash?: Flash; now: Date }) {
   const row = p.detail;
   const d = row.delivery;
   const r = deliveryReason(d);
@@ -592,7 +601,7 @@ export function DeliveryPage(p: Common & { detail: DeliveryDetail; preview: { su
         </div>
       </article>
 
-      {d.status === "held" && <HeldActions d={d} csrf={p.csrf} messagePaused={!!p.messagePaused} />}
+      {d.status === "held" && <HeldActions d={d} csrf={p.csrf} messagePaused={!!p.messagePaused} now={p.now} />}
 
       <section id="timeline">
         <h2>Timeline</h2>

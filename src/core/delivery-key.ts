@@ -1,6 +1,7 @@
 // Deterministic delivery keys (SPEC D2, P5): the same decision always yields the same key, so
 // the unique index turns a repeated decision into a no-op. Keys also become Resend's
 // Idempotency-Key, so they must stay short and ASCII.
+import { createHash } from "node:crypto";
 import type { Channel } from "../db/schema.ts";
 
 export type DeliverySource =
@@ -20,4 +21,13 @@ export function deliveryKey(source: DeliverySource, recipient: { customerId: num
     case "test":
       return `t${source.id}:${who}:${channel}`;
   }
+}
+
+/**
+ * One idempotency key for a batch of e-mails, from its members' keys (order does not matter): the
+ * same members retried as a batch replay the first answer instead of sending again. The
+ * dispatcher records it with the batch, so a replay can keep it even if some members must drop out.
+ */
+export function batchKey(memberKeys: string[]): string {
+  return `batch/${createHash("sha256").update([...memberKeys].sort().join("\n")).digest("hex")}`;
 }

@@ -15,3 +15,10 @@ export function retryDecision(kind: FailureKind, attempts: number, random: numbe
   const ceiling = Math.min(RETRY.maxDelayMs, RETRY.baseMs * 2 ** (attempts - 1));
   return { retry: true, delayMs: Math.round(ceiling / 2 + (ceiling / 2) * random) };
 }
+
+/**
+ * How long an e-mail attempt of unknown outcome may be replayed under its Resend idempotency key.
+ * Resend remembers keys for 24 hours; past 23 a replay might reach a Resend that no longer knows
+ * the key and sends again, so such an e-mail is held for staff instead.
+ */
+export const REPLAY_WINDOW_MS = 23 * 3600_000;

@@ -4,6 +4,7 @@
 // Only a delivery still held is touched, and every decision lands in the audit log and on the
 // delivery's timeline.
 import { and, count, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { REPLAY_WINDOW_MS } from "../core/retry-policy.ts";
 import type { Db } from "./client.ts";
 import { inJson } from "./in-json.ts";
 import type { Delivery } from "./outbox.ts";
@@ -76,8 +77,11 @@ const PAGE = 5_000;
 
 /**
  * Releases the selected held deliveries: queued again, due from now — several staggered by the
- * studio's batch size and interval, in the order they were due — with the hold's reason and any
- * attempt of unknown outcome cleared: a release is a decision to send afresh. Returns the ids released.
+ * studio's batch size and interval, in the order they were due — with the hold's reason cleared.
+ * An attempt of unknown outcome stays on record, so the dispatcher settles it first (asks Twilio,
+ * replays the e-mail's batch under its key) and nobody gets it twice; only an e-mail attempt older
+ * than Resend's key window is cleared — nothing can tell any more, and the release is staff's
+ * decision to send it afresh. Returns the ids released.
  */
 export async function releaseHeld(db: Db, sel: HeldSelection, actor: HeldActor, now: Date, stagger: { batchSize: number; intervalSeconds: number }) {
   const at = now.getTime();
@@ -85,7 +89,9 @@ export async function releaseHeld(db: Db, sel: HeldSelection, actor: HeldActor, 
   // (the cast, because the driver binds numbers as reals and the division would not be whole).
   return decide(db, sel, actor, now, "released", (n) => sql`status = 'queued',
     due_at = ${at} + cast((${n}) / ${Math.max(1, stagger.batchSize)} as integer) * ${stagger.intervalSeconds * 1000},
-    waiting_reason = null, attempt_started_at = null, attempt_group = null, lease_owner = null, lease_expires_at = null, updated_at = ${at}`);
+    waiting_reason = null, lease_owner = null, lease_expires_at = null, updated_at = ${at},
+    attempt_started_at = case when channel = 'email' and attempt_started_at < ${at - REPLAY_WINDOW_MS} then null else attempt_started_at end,
+    attempt_group = case when channel = 'email' and attempt_started_at < ${at - REPLAY_WINDOW_MS} then null else attempt_group end`);
 }
 
 /** Cancels the selected held deliveries: skipped as "cancelled by staff", never sent. Returns the ids cancelled. */

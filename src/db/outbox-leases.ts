@@ -129,6 +129,36 @@ export async function emailGroup(db: Db, group: string) {
   return db.select().from(deliveries).where(eq(deliveries.attemptGroup, group)).orderBy(deliveries.id);
 }
 
+/** Records what a batch's key now stands for: a replay sent fewer members under it. */
+export async function rerecordEmailBatch(db: Db, group: string, payload: Buffer) {
+  await db.update(emailBatches).set({ payload }).where(eq(emailBatches.attemptGroup, group));
+}
+
+/**
+ * Takes members out of their batch: its replay went without them, so they never got it, and any
+ * later send of theirs is a fresh one in a batch of its own.
+ */
+export async function leaveEmailGroup(db: Db, group: string, ids: number[]) {
+  if (!ids.length) return;
+  await db.update(deliveries).set({ attemptStartedAt: null, attemptGroup: null }).where(and(inJson(deliveries.id, ids), eq(deliveries.attemptGroup, group)));
+}
+
+/**
+ * Records as sent, not confirmed, members of a batch that Resend had accepted whole although they
+ * were skipped, held or failed here since: they got it, and the report must say so.
+ */
+export async function markSentUnconfirmed(db: Db, ids: number[], now: Date, why: string) {
+  if (!ids.length) return;
+  await db.transaction(async (tx) => {
+    const rows = await tx
+      .update(deliveries)
+      .set({ status: "sent", skipReason: null, waitingReason: null, lastError: why, sentAt: now, updatedAt: now })
+      .where(and(inJson(deliveries.id, ids), inArray(deliveries.status, ["skipped", "failed", "held", "queued"])))
+      .returning({ id: deliveries.id });
+    if (rows.length) await tx.insert(deliveryEvents).values(rows.map((r) => ({ deliveryId: r.id, type: "sent_unconfirmed", detail: { why }, occurredAt: now })));
+  });
+}
+
 /** Forgets batch requests older than `before`: past Resend's key window a replay is never made. */
 export async function pruneEmailBatches(db: Db, before: Date) {
   await db.delete(emailBatches).where(lt(emailBatches.createdAt, before));

@@ -4,7 +4,7 @@
 // its reason; the rest of its batch goes on. Crash safety lives in send-email.ts (replay the
 // recorded request) and send-phone.ts (ask the provider before sending again).
 import { and, eq } from "drizzle-orm";
-import { RETRY } from "../core/retry-policy.ts";
+import { REPLAY_WINDOW_MS, RETRY } from "../core/retry-policy.ts";
 import { claimById, claimDue, failDelivery, hasDueWork, holdClaimed, holdOverdue, pruneEmailBatches, releaseLeases, renewLeases } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { peekTokens } from "../db/rate-budget.ts";
@@ -13,7 +13,7 @@ import { getSettings } from "../db/settings.ts";
 import type { Deps } from "../deps.ts";
 import { type EmailProvider, type LookupProvider, PROVIDER_TIMEOUT_MS, type SmsProvider, type VoiceProvider } from "../providers/types.ts";
 import { rateLimit } from "./pacing.ts";
-import { REPLAY_WINDOW_MS, sendEmails } from "./send-email.ts";
+import { sendEmails } from "./send-email.ts";
 import { reconcile, sendPhone } from "./send-phone.ts";
 import { emptyResult, type SendContext, type TickResult } from "./settle.ts";
 

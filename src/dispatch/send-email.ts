@@ -2,7 +2,21 @@
 // request recorded before it leaves; batches of unknown outcome replayed from that record, byte
 // for byte, under the same idempotency key — or held for review once the provider has forgotten
 // the key, because then a replay could send twice.
-import { ackSentMany, beginEmailGroup, emailBatchRequest, emailGroup, holdClaimed } from "../db/outbox-leases.ts";
+import { batchKey } from "../core/delivery-key.ts";
+import { REPLAY_WINDOW_MS } from "../core/retry-policy.ts";
+import { stopsThisMessage } from "../core/recipients.ts";
+import {
+  ackSentMany,
+  ackUnconfirmed,
+  beginEmailGroup,
+  emailBatchRequest,
+  emailGroup,
+  holdClaimed,
+  leaveEmailGroup,
+  markSentUnconfirmed,
+  rerecordEmailBatch,
+  skipClaimed,
+} from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { installationId } from "../db/secrets.ts";
 import type { EmailMessage } from "../providers/types.ts";
@@ -13,16 +27,11 @@ import { type SendContext, settle } from "./settle.ts";
 
 const EMAIL_BATCH = 100;
 
-/**
- * How long Resend remembers an idempotency key is 24 hours; past 23 a replay might reach a Resend
- * that no longer knows the key and sends again, so such an e-mail is held for staff instead.
- */
-export const REPLAY_WINDOW_MS = 23 * 3600_000;
-
 const UNKNOWN_TOO_LONG =
   "held for review: an attempt to send it more than a day ago may or may not have reached Resend, and Resend keeps its duplicate guard only 24 hours. Check Resend's log for this address: release it to send it again, or cancel it.";
 
-type Recorded = { deliveryIds: number[]; messages: EmailMessage[] };
+/** A batch's exact request: its key, and its members in the order they were sent. */
+type Recorded = { key?: string; deliveryIds: number[]; messages: EmailMessage[] };
 
 const encode = (r: Recorded) => Buffer.from(Bun.zstdCompressSync(JSON.stringify(r)));
 const decode = (payload: Buffer): Recorded => JSON.parse(Buffer.from(Bun.zstdDecompressSync(payload)).toString("utf8"));
@@ -63,30 +72,85 @@ async function messagesFor(cx: SendContext, batch: Delivery[], now: Date, legacy
   return { built, failed };
 }
 
-/** A batch whose outcome is unknown goes again exactly as it went, or is held when that is no longer safe. */
+/**
+ * A batch whose outcome is unknown goes again as it went, under its key: if Resend took it the
+ * first time, it answers as it did then and sends nothing. Members that must not get it now
+ * (cancelled, unsubscribed, held or settled since) are left out, still under the same key:
+ * Resend then either refuses the changed request (the first one went, to all of them: recorded
+ * as sent, not confirmed) or sends it to the others only (the first one never arrived: the key
+ * now stands for the smaller batch, and those left out leave it). Past Resend's key window it is
+ * held for staff instead, because then even an identical replay could send twice.
+ */
 async function replayGroup(cx: SendContext, group: string, mine: Delivery[], now: Date) {
-  const { db } = cx.deps;
+  const { db, clock } = cx.deps;
   const startedAt = Math.min(...mine.map((d) => d.attemptStartedAt!.getTime()));
   if (now.getTime() - startedAt > REPLAY_WINDOW_MS) {
     for (const d of mine) if (await holdClaimed(db, d.id, cx.owner, now, UNKNOWN_TOO_LONG)) cx.result.held++;
     return;
   }
   const recorded = await emailBatchRequest(db, group);
-  let request: Recorded;
-  if (recorded) {
-    request = decode(recorded.payload);
-  } else {
-    // A batch begun before requests were recorded: compose its members again, the best there is.
-    const { built } = await messagesFor(cx, await emailGroup(db, group), now, true);
-    request = { deliveryIds: built.map((b) => b.d.id), messages: built.map((b) => b.message) };
+  const request: Recorded = recorded ? decode(recorded.payload) : await rebuilt(cx, group, now);
+  const key = request.key ?? batchKey(request.messages.map((m) => m.idempotencyKey));
+  const leftOut = await leftOutOf(cx, group, request);
+  const keep = request.deliveryIds.flatMap((id, i) => (leftOut.has(id) ? [] : [i]));
+  const isMine = (id: number) => mine.some((d) => d.id === id);
+  if (!keep.length) {
+    // Nobody left to send it to, so nothing can tell whether the first attempt went: each of mine
+    // is settled by why it is left out (what staff decided, or the customer, stands).
+    for (const d of mine) if (await skipClaimed(db, d.id, cx.owner, now, leftOut.get(d.id) ?? "cancelled")) cx.result.skipped++;
+    return;
   }
   await pace(db, "email", rateLimit("email", cx.settings));
-  const outcomes = await cx.providers.email.sendBatch(request.messages);
-  const done = cx.deps.clock();
-  for (const [i, id] of request.deliveryIds.entries()) {
-    const d = mine.find((m) => m.id === id);
-    if (d) await settle(cx, d, outcomes[i]!, cx.providers.email.name, done);
+  const outcomes = await cx.providers.email.sendBatch(
+    keep.map((i) => request.messages[i]!),
+    { idempotencyKey: key },
+  );
+  const done = clock();
+  const acceptedBefore = outcomes.every((o) => !o.ok && o.error.code === "invalid_idempotent_request");
+  const processed = outcomes.some((o) => o.ok || o.error.kind === "permanent");
+  if (leftOut.size && acceptedBefore) {
+    // The first request, with everyone in it, had gone out: those left out got it too.
+    const theirs = [...leftOut.keys()].filter((id) => !isMine(id));
+    await markSentUnconfirmed(db, theirs, done, "Resend had already accepted the batch it went out in; counted as sent, not confirmed");
+    for (const d of mine.filter((m) => leftOut.has(m.id))) if (await ackUnconfirmed(db, d.id, cx.owner, done, cx.providers.email.name, "Resend had already accepted the batch it went out in; counted as sent, not confirmed")) cx.result.sent++;
+  } else if (leftOut.size && processed) {
+    // The key now stands for the smaller batch; those left out never got it.
+    await rerecordEmailBatch(db, group, encode({ key, deliveryIds: keep.map((i) => request.deliveryIds[i]!), messages: keep.map((i) => request.messages[i]!) }));
+    await leaveEmailGroup(db, group, [...leftOut.keys()].filter((id) => !isMine(id)));
+    for (const d of mine.filter((m) => leftOut.has(m.id))) if (await skipClaimed(db, d.id, cx.owner, done, leftOut.get(d.id)!)) cx.result.skipped++;
   }
+  for (const [j, i] of keep.entries()) {
+    const d = mine.find((m) => m.id === request.deliveryIds[i]);
+    if (d) await settle(cx, d, outcomes[j]!, cx.providers.email.name, done);
+  }
+}
+
+/**
+ * The members of a recorded batch that must not get it now, with why: settled or held since, their
+ * message cancelled, or their address suppressed for it.
+ */
+async function leftOutOf(cx: SendContext, group: string, request: Recorded): Promise<Map<number, string>> {
+  const members = new Map((await emailGroup(cx.deps.db, group)).map((d) => [d.id, d]));
+  const cancelled = await cancelledMessages(cx, [...members.values()]);
+  const suppressed = await suppressedNow(cx, "email", [...members.values()].map((d) => d.toAddress!).filter(Boolean));
+  const out = new Map<number, string>();
+  for (const [i, id] of request.deliveryIds.entries()) {
+    const d = members.get(id);
+    // A marketing e-mail carries the one-click unsubscribe; a service e-mail does not.
+    const marketing = !!request.messages[i]?.headers["List-Unsubscribe"];
+    const suppression = d?.toAddress ? suppressed.get(d.toAddress) : undefined;
+    if (!d) out.set(id, "cancelled");
+    else if (d.status === "skipped" || d.status === "failed" || d.status === "held") out.set(id, d.skipReason ?? d.status);
+    else if (d.messageId && cancelled.has(d.messageId)) out.set(id, "cancelled");
+    else if (suppression && stopsThisMessage("email", suppression, marketing)) out.set(id, suppression);
+  }
+  return out;
+}
+
+/** A batch begun before requests were recorded: its members composed again, the best there is. */
+async function rebuilt(cx: SendContext, group: string, now: Date): Promise<Recorded> {
+  const { built } = await messagesFor(cx, await emailGroup(cx.deps.db, group), now, true);
+  return { deliveryIds: built.map((b) => b.d.id), messages: built.map((b) => b.message) };
 }
 
 async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
@@ -111,13 +175,16 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
     const held = new Set(
       await beginEmailGroup(db, batch.map((b) => ({ id: b.d.id, subject: b.message.subject })), owner, started, cx.leaseMs, group, (ids) => {
         const members = batch.filter((b) => ids.includes(b.d.id));
-        return encode({ deliveryIds: members.map((b) => b.d.id), messages: members.map((b) => b.message) });
+        return encode({ key: batchKey(members.map((b) => b.message.idempotencyKey)), deliveryIds: members.map((b) => b.d.id), messages: members.map((b) => b.message) });
       }),
     );
     const go = batch.filter((b) => held.has(b.d.id));
     if (!go.length) continue;
     await pace(db, "email", rateLimit("email", cx.settings));
-    const outcomes = await cx.providers.email.sendBatch(go.map((b) => b.message));
+    const outcomes = await cx.providers.email.sendBatch(
+      go.map((b) => b.message),
+      { idempotencyKey: batchKey(go.map((b) => b.message.idempotencyKey)) },
+    );
     const done = clock();
     const sent = go.flatMap((b, j) => {
       const o = outcomes[j]!;

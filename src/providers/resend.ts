@@ -1,7 +1,7 @@
 // E-mail through Resend (SPEC D1, D3) with the real SDK. The SDK never throws: it answers
 // `{ data, error, headers }`, where `error` is Resend's JSON error body ({ statusCode, name,
 // message }) and `headers` keeps Retry-After, so failures are translated here.
-import { createHash } from "node:crypto";
+import { batchKey } from "../core/delivery-key.ts";
 import { type CreateEmailOptions, type ErrorResponse, Resend, type WebhookEventPayload } from "resend";
 import { type EmailMessage, type EmailProvider, httpFailure, PROVIDER_TIMEOUT_MS, ProviderError, type SendOutcome } from "./types.ts";
 
@@ -28,11 +28,11 @@ export function createResendProvider(opts: ResendProviderOptions): EmailProvider
       return { ok: true, providerId: res.data.id };
     },
 
-    async sendBatch(messages) {
+    async sendBatch(messages, batchOpts) {
       if (messages.length === 0) return [];
       // Permissive validation: one bad address fails only its own e-mail, not the other 99.
       const res = await resend.batch.send(messages.map(toResend), {
-        idempotencyKey: batchIdempotencyKey(messages),
+        idempotencyKey: batchOpts?.idempotencyKey ?? batchIdempotencyKey(messages),
         batchValidation: "permissive" as const,
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -45,13 +45,9 @@ export function createResendProvider(opts: ResendProviderOptions): EmailProvider
   };
 }
 
-/**
- * One key for the whole batch, from its sorted delivery keys: the same deliveries retried as a
- * batch replay the first answer instead of sending again. A batch with other members is new.
- */
+/** The default key of a batch: from its members' keys (see batchKey). */
 export function batchIdempotencyKey(messages: EmailMessage[]): string {
-  const keys = messages.map((m) => m.idempotencyKey).sort();
-  return `batch/${createHash("sha256").update(keys.join("\n")).digest("hex")}`;
+  return batchKey(messages.map((m) => m.idempotencyKey));
 }
 
 function toResend(m: EmailMessage): CreateEmailOptions {

@@ -26,8 +26,11 @@ export type EmailMessage = {
 
 export type EmailProvider = {
   name: "resend" | "dev";
-  /** At most 100 messages and none with attachments; one outcome per message, in order. */
-  sendBatch(messages: EmailMessage[]): Promise<SendOutcome[]>;
+  /**
+   * At most 100 messages and none with attachments; one outcome per message, in order.
+   * `idempotencyKey` is the batch's own (by default made from the members' keys, see batchKey).
+   */
+  sendBatch(messages: EmailMessage[], opts?: { idempotencyKey?: string }): Promise<SendOutcome[]>;
   send(message: EmailMessage): Promise<SendOutcome>;
 };
 

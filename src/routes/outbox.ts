@@ -96,7 +96,7 @@ async function deliveryPage(c: Ctx, deliveryId: number, flash: { kind: "ok" | "b
     }
   }
   const messagePaused = d.status === "held" && d.messageId ? (await getMessage(deps.db, d.messageId))?.status === "paused" : false;
-  return c.html(DeliveryPage({ user: c.get("user")!, csrf: c.get("csrfToken"), detail, preview, messagePaused, flash }), status);
+  return c.html(DeliveryPage({ user: c.get("user")!, csrf: c.get("csrfToken"), detail, preview, messagePaused, flash, now: c.get("deps").clock() }), status);
 }
 
 /** Releases or cancels one held delivery; one that moved on meanwhile is left alone, and the page says so. */
