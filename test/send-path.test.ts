@@ -12,7 +12,7 @@ import { releaseHeld } from "../src/db/held-deliveries.ts";
 import { deliveries, deliveryEvents, messages, phoneLookups, suppressions } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
-import { startFakeResend } from "./fakes/fake-resend.ts";
+import { fakeWebhookSecret, startFakeResend } from "./fakes/fake-resend.ts";
 import { startFakeTwilio } from "./fakes/fake-twilio.ts";
 import { makeTestApp } from "./support/app.ts";
 
@@ -26,8 +26,10 @@ afterAll(() => {
 const noon = new Date("2026-09-01T17:00:00Z"); // 12:00 in Chicago
 const later = (ms: number) => new Date(noon.getTime() + ms);
 
+const webhookSecret = fakeWebhookSecret();
 const env = {
   PUBLIC_URL: "https://pigeon.test",
+  RESEND_WEBHOOK_SECRET: webhookSecret,
   RESEND_API_KEY: resend.apiKey,
   RESEND_BASE_URL: resend.url,
   EMAIL_FROM: "Brightside <hello@brightside.test>",
@@ -217,6 +219,88 @@ describe("a replay leaves out who must not get it now, under the same key", () =
     const [row] = await t.db.select().from(deliveries);
     expect([row!.status, row!.providerMessageId]).toEqual(["sent", smsSent()[0]!.sid]);
     expect(smsSent()).toHaveLength(1);
+  });
+});
+
+describe("reports about a send whose outcome is still unknown", () => {
+  test("Twilio's undelivered report for an SMS whose answer was lost is kept, and applied when the SMS is found: the customer is called", async () => {
+    const { t, people, dispatcher } = await studio();
+    await updateSettings(t.db, { sendWindowStart: "00:00", sendWindowEnd: "24:00" }, noon);
+    const anna = people[0]!;
+    const [m] = await t.db.insert(messages).values({ name: "Snow day", channels: ["sms", "voice"], body: "Closed today", voiceScript: "We are closed today", callOnlyIfNoSms: true, filters: {}, status: "sending" }).returning();
+    const key = (ch: "sms" | "voice") => deliveryKey({ kind: "message", messageId: m!.id }, { customerId: anna.id }, ch);
+    await enqueueDeliveries(t.db, { sourceType: "message", messageId: m!.id }, [
+      { key: key("sms"), decision: { customerId: anna.id, channel: "sms", to: anna.phone, skip: null }, dueAt: noon },
+      { key: key("voice"), decision: { customerId: anna.id, channel: "voice", to: anna.phone, skip: null, waitsOnSms: true }, dueAt: noon, afterKey: key("sms") },
+    ], noon);
+    twilio.failNext(1, { status: 500, afterAccept: true });
+    await dispatcher().tick();
+    const callback = twilio.setStatus(smsSent()[0]!.sid, "undelivered", { errorCode: 30006 })!;
+    expect((await t.app.request(callback.url, { method: "POST", body: callback.body, headers: callback.headers })).status).toBe(204);
+    t.setNow(later(61_000));
+    await dispatcher("w2").tick();
+    const rows = await t.db.select().from(deliveries).orderBy(deliveries.channel);
+    expect(rows.map((d) => [d.channel, d.status])).toEqual([
+      ["sms", "undelivered"],
+      ["voice", "sent"],
+    ]);
+    expect(smsSent()).toHaveLength(1);
+    expect(twilio.calls.filter((c) => c.to === anna.phone)).toHaveLength(1);
+  });
+
+  test("Resend's bounce for an e-mail whose answer was lost suppresses the address at once and bounces the delivery when replayed", async () => {
+    const { t, people, dispatcher } = await studio();
+    await message(t, people.slice(0, 1), "email", "Hello");
+    resend.failNext(1, { status: 500, afterAccept: true });
+    await dispatcher().tick();
+    const bounce = resend.emailEvent("email.bounced", emailsSent()[0]!.id, { bounce: { type: "Permanent", subType: "General", message: "550 no such user" } });
+    const signed = resend.signWebhook(webhookSecret, bounce);
+    const res = await t.app.request("/webhooks/resend", { method: "POST", body: signed.body, headers: signed.headers });
+    expect(await res.json()).toEqual({ ok: true });
+    expect((await t.db.select().from(suppressions)).map((s) => [s.address, s.reason])).toEqual([[people[0]!.email!, "bounced"]]);
+    t.setNow(later(60_000));
+    await dispatcher("w2").tick();
+    const [d] = await t.db.select().from(deliveries);
+    expect([d!.status, d!.providerMessageId]).toEqual(["bounced", emailsSent()[0]!.id]);
+    expect(emailsSent()).toHaveLength(1);
+  });
+
+  test("a call whose attempt failed is not taken for another delivery's call to the same number", async () => {
+    const { t, people, dispatcher } = await studio();
+    await updateSettings(t.db, { sendWindowStart: "00:00", sendWindowEnd: "24:00" }, noon);
+    const anna = people[0]!;
+    const first = await message(t, [anna], "sms", "x");
+    await t.db.update(messages).set({ channels: ["voice"], voiceScript: "First call" }).where(eq(messages.id, first.id));
+    await t.db.update(deliveries).set({ channel: "voice", deliveryKey: "first-call" });
+    twilio.failNext(1, { status: 503 });
+    await dispatcher().tick();
+    // Another message calls Anna meanwhile, and that call is placed.
+    const second = await message(t, [anna], "sms", "x");
+    await t.db.update(messages).set({ channels: ["voice"], voiceScript: "Second call" }).where(eq(messages.id, second.id));
+    await t.db.update(deliveries).set({ channel: "voice" }).where(eq(deliveries.messageId, second.id));
+    await dispatcher().tick();
+    expect(twilio.calls.filter((c) => c.to === anna.phone)).toHaveLength(1);
+    t.setNow(later(61_000));
+    await dispatcher("w2").tick();
+    const rows = await t.db.select().from(deliveries).orderBy(deliveries.id);
+    expect(rows.map((d) => d.status)).toEqual(["sent", "sent"]);
+    expect(new Set(rows.map((d) => d.providerMessageId)).size).toBe(2);
+    expect(twilio.calls.filter((c) => c.to === anna.phone)).toHaveLength(2);
+  });
+
+  test("an SMS Twilio cannot be asked about is held for review with the reason, not retried for ever", async () => {
+    const { t, people, dispatcher } = await studio();
+    await message(t, people.slice(0, 1), "sms", "Hello there");
+    twilio.failNext(1, { status: 500 });
+    await dispatcher().tick();
+    // Twilio answers the question "did it go?" with a refusal.
+    twilio.failNext(1, { status: 403, code: 20003, message: "Permission denied" });
+    t.setNow(later(61_000));
+    await dispatcher("w2").tick();
+    const [d] = await t.db.select().from(deliveries);
+    expect(d!.status).toBe("held");
+    expect(d!.waitingReason).toContain("could not check with Twilio whether an earlier attempt went out");
+    expect(smsSent()).toHaveLength(0);
   });
 });
 

@@ -14,6 +14,27 @@ export async function deliveryById(db: Db, id: number): Promise<Delivery | undef
   return db.query.deliveries.findFirst({ where: eq(deliveries.id, id) });
 }
 
+/** Whether the provider reported on any of these deliveries before their send was acknowledged (so it had them). */
+export async function reportedBeforeAck(db: Db, ids: number[]): Promise<boolean> {
+  if (!ids.length) return false;
+  const rows = await db
+    .select({ id: deliveryEvents.id })
+    .from(deliveryEvents)
+    .where(and(inArray(deliveryEvents.deliveryId, ids), sql`json_extract(${deliveryEvents.detail}, '$.before_ack') = 1`))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** Of these provider ids, the ones already recorded on a delivery other than `except`. */
+export async function providerIdsTaken(db: Db, provider: string, ids: string[], except: number): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await db
+    .select({ id: deliveries.providerMessageId })
+    .from(deliveries)
+    .where(and(eq(deliveries.provider, provider), inArray(deliveries.providerMessageId, ids), sql`${deliveries.id} <> ${except}`));
+  return new Set(rows.map((r) => r.id!));
+}
+
 /** The delivery a provider's message or call id belongs to. */
 export async function deliveryByProviderId(db: Db, provider: string, providerMessageId: string): Promise<Delivery | undefined> {
   return db.query.deliveries.findFirst({ where: and(eq(deliveries.provider, provider), eq(deliveries.providerMessageId, providerMessageId)) });

@@ -5,6 +5,7 @@
 import { batchKey } from "../core/delivery-key.ts";
 import { REPLAY_WINDOW_MS } from "../core/retry-policy.ts";
 import { stopsThisMessage } from "../core/recipients.ts";
+import { reportedBeforeAck } from "../db/delivery-status.ts";
 import {
   ackSentMany,
   ackUnconfirmed,
@@ -19,7 +20,7 @@ import {
 } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { installationId } from "../db/secrets.ts";
-import type { EmailMessage } from "../providers/types.ts";
+import { DELIVERY_TAG, type EmailMessage } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
 import { pace, rateLimit } from "./pacing.ts";
 import { cancelledMessages, composeEach, outsideWindow, SOURCE_GONE, stoppedBeforeSending, suppressedNow } from "./send-checks.ts";
@@ -66,6 +67,8 @@ async function messagesFor(cx: SendContext, batch: Delivery[], now: Date, legacy
       text: e.text,
       headers: e.unsubscribeUrl ? { "List-Unsubscribe": `<${e.unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } : {},
       idempotencyKey: `${prefix}${e.delivery.deliveryKey}`,
+      // Resend reports the tags back: a report that comes before the send is acknowledged still finds its delivery.
+      tags: [{ name: DELIVERY_TAG, value: String(e.delivery.id) }],
     };
     return { d: e.delivery, rows: e.rows, marketing: e.marketing, missing: e.missing, error: e.error, message };
   });
@@ -91,7 +94,8 @@ async function replayGroup(cx: SendContext, group: string, mine: Delivery[], now
   const recorded = await emailBatchRequest(db, group);
   const request: Recorded = recorded ? decode(recorded.payload) : await rebuilt(cx, group, now);
   const key = request.key ?? batchKey(request.messages.map((m) => m.idempotencyKey));
-  const leftOut = await leftOutOf(cx, group, request);
+  // A report from Resend about any member proves the first request went: replay it unchanged.
+  const leftOut = (await reportedBeforeAck(db, request.deliveryIds)) ? new Map<number, string>() : await leftOutOf(cx, group, request);
   const keep = request.deliveryIds.flatMap((id, i) => (leftOut.has(id) ? [] : [i]));
   const isMine = (id: number) => mine.some((d) => d.id === id);
   if (!keep.length) {

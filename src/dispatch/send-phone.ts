@@ -1,25 +1,29 @@
 // Sending claimed SMS and calls (SPEC D3, D4, D10): one provider request each, paced; an
 // attempt whose outcome is unknown is looked up at the provider before anything is sent again.
-import { ackSent, beginAttempt, requeue, skipClaimed } from "../db/outbox-leases.ts";
+import { twilioEvent } from "../core/delivery-status.ts";
+import { RETRY } from "../core/retry-policy.ts";
+import { providerIdsTaken, recordProviderEvent } from "../db/delivery-status.ts";
+import { ackSent, beginAttempt, holdClaimed, requeue, skipClaimed } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
-import { ProviderError } from "../providers/types.ts";
+import { ProviderError, type SentRecord } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
 import { pace, rateLimit } from "./pacing.ts";
 import { lineTypeOf } from "./line-types.ts";
 import { cancelledMessages, composeEach, outsideWindow, SOURCE_GONE, stoppedBeforeSending, suppressedNow } from "./send-checks.ts";
 import { describeError, type SendContext, settle } from "./settle.ts";
 
-/** Asks the provider whether an attempt of unknown outcome went out; null when it did not. */
-async function findEarlier(cx: SendContext, channel: "sms" | "voice", d: Delivery) {
-  if (!d.toAddress) return null;
-  if (channel === "sms") return d.body ? cx.providers.sms.findSent(d.toAddress, d.body, d.attemptStartedAt!) : null;
+/** What the provider has on record that could be this attempt: its messages or calls to the number since the attempt began. */
+async function candidates(cx: SendContext, channel: "sms" | "voice", d: Delivery) {
+  if (!d.toAddress) return [];
+  if (channel === "sms") return d.body ? cx.providers.sms.findSent(d.toAddress, d.body, d.attemptStartedAt!) : [];
   return cx.providers.voice.findCall(d.toAddress, d.attemptStartedAt!);
 }
 
 /**
  * Settles an attempt of unknown outcome by asking the provider (D4): "sent" when it went out
- * (acknowledged now), "not_sent" when it did not, "unknown" when the provider could not say
- * (then it is asked again later, never sent blind).
+ * (acknowledged now, with the status the provider reports), "not_sent" when it did not,
+ * "unknown" when the provider could not say — then it is asked again later, never sent blind,
+ * and held for review once the attempt limit is reached or the provider refuses the question.
  */
 export async function reconcile(cx: SendContext, channel: "sms" | "voice", d: Delivery, at: Date): Promise<"sent" | "not_sent" | "unknown"> {
   const { db, clock, log } = cx.deps;
@@ -30,17 +34,32 @@ export async function reconcile(cx: SendContext, channel: "sms" | "voice", d: De
     if (await requeue(db, d.id, cx.owner, at, new Date(settledBy), { waiting: "checking whether an earlier attempt went out", notAnAttempt: true, outcomeUnknown: true })) cx.result.waiting++;
     return "unknown";
   }
-  let found: Awaited<ReturnType<typeof findEarlier>>;
+  let found: SentRecord[];
   try {
-    found = await findEarlier(cx, channel, d);
+    found = await candidates(cx, channel, d);
   } catch (err) {
     const error = err instanceof ProviderError ? describeError(err) : String(err);
-    if (await requeue(db, d.id, cx.owner, at, new Date(at.getTime() + 60_000), { error: `could not check whether it was sent: ${error}`, outcomeUnknown: true })) cx.result.retried++;
     log("warn", "reconciliation failed", { delivery: d.id, channel, error });
+    // Not knowing is no reason to send it again; asking for ever is no answer either.
+    if ((err instanceof ProviderError && err.kind === "permanent") || d.attempts >= RETRY.maxAttempts) {
+      const reason = `held for review: Pigeon could not check with Twilio whether an earlier attempt went out (${error}); check Twilio's log for this number, then release or cancel it`;
+      if (await holdClaimed(db, d.id, cx.owner, at, reason)) cx.result.held++;
+    } else if (await requeue(db, d.id, cx.owner, at, new Date(at.getTime() + 60_000), { error: `could not check whether it was sent: ${error}`, outcomeUnknown: true })) cx.result.retried++;
     return "unknown";
   }
-  if (!found) return "not_sent";
-  if (await ackSent(db, d.id, cx.owner, clock(), cx.providers[channel].name, found.id)) cx.result.sent++;
+  // Not one already on another delivery (the same number may get two messages, or calls, at
+  // once); of the rest, the first created since the attempt began is the likeliest to be its own.
+  // (Twilio's clock is not ours, so "created since" has slack, and no upper bound is trusted.)
+  const taken = await providerIdsTaken(db, cx.providers[channel].name, found.map((f) => f.id), d.id);
+  const ours = found.filter((f) => !taken.has(f.id)).at(-1);
+  if (!ours) return "not_sent";
+  const done = clock();
+  if (await ackSent(db, d.id, cx.owner, done, cx.providers[channel].name, ours.id)) cx.result.sent++;
+  // What Twilio says became of it since (delivered, undelivered…), as its status callback would.
+  const mapped = twilioEvent(channel === "sms" ? "message" : "call", ours.status);
+  if (cx.providers[channel].name === "twilio" && mapped.status && mapped.status !== "sent") {
+    await recordProviderEvent(db, d.id, { providerEventId: `${ours.id}:${ours.status}`, type: mapped.event, status: mapped.status, detail: { provider: "twilio", sid: ours.id, status: ours.status, via: "reconciliation" }, occurredAt: done, error: mapped.error }, done);
+  }
   return "sent";
 }
 

@@ -92,8 +92,7 @@ export function createTwilioProviders(opts: TwilioProviderOptions): { sms: SmsPr
     async findSent(to, body, since) {
       try {
         const recent = await client.messages.list({ to, limit: 50 });
-        const hit = recent.find((m) => m.body === body && createdSince(m.dateCreated, since));
-        return hit ? { id: hit.sid, status: hit.status } : null;
+        return recent.filter((m) => m.body === body && createdSince(m.dateCreated, since)).map((m) => ({ id: m.sid, status: m.status, createdAt: m.dateCreated }));
       } catch (e) {
         throw toProviderError(e);
       }
@@ -113,8 +112,7 @@ export function createTwilioProviders(opts: TwilioProviderOptions): { sms: SmsPr
     async findCall(to, since) {
       try {
         const recent = await client.calls.list({ to, limit: 50 });
-        const hit = recent.find((c) => createdSince(c.dateCreated, since));
-        return hit ? { id: hit.sid, status: hit.status } : null;
+        return recent.filter((c) => createdSince(c.dateCreated, since)).map((c) => ({ id: c.sid, status: c.status, createdAt: c.dateCreated }));
       } catch (e) {
         throw toProviderError(e);
       }

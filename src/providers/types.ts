@@ -9,6 +9,9 @@ import type { FailureKind } from "../core/retry-policy.ts";
  */
 export const PROVIDER_TIMEOUT_MS = 30_000;
 
+/** The tag each e-mail carries with its delivery's id, so a webhook can find it before its send is acknowledged. */
+export const DELIVERY_TAG = "pigeon_delivery";
+
 export type EmailMessage = {
   to: string;
   from: string;
@@ -45,14 +48,14 @@ export type SmsMessage = {
   clientRef: string;
 };
 
-/** What the provider says it did with a message found while reconciling (D4). */
-export type SentRecord = { id: string; status: string };
+/** A message or call the provider has on record, found while reconciling (D4): its id, status and when it was created. */
+export type SentRecord = { id: string; status: string; createdAt: Date | null };
 
 export type SmsProvider = {
   name: "twilio" | "dev";
   send(message: SmsMessage): Promise<SendOutcome>;
-  /** Did a message with exactly this body go to this number since then? For crash reconciliation (D4). */
-  findSent(to: string, body: string, since: Date): Promise<SentRecord | null>;
+  /** Messages with exactly this body to this number since then, newest first. For crash reconciliation (D4). */
+  findSent(to: string, body: string, since: Date): Promise<SentRecord[]>;
 };
 
 export type VoiceCall = { to: string; from: string; twimlUrl: string; statusCallback?: string; clientRef: string };
@@ -60,8 +63,8 @@ export type VoiceCall = { to: string; from: string; twimlUrl: string; statusCall
 export type VoiceProvider = {
   name: "twilio" | "dev";
   call(call: VoiceCall): Promise<SendOutcome>;
-  /** The newest call to this number placed since then, for crash reconciliation (D4). */
-  findCall(to: string, since: Date): Promise<SentRecord | null>;
+  /** Calls to this number placed since then, newest first. For crash reconciliation (D4). */
+  findCall(to: string, since: Date): Promise<SentRecord[]>;
 };
 
 export type LineType = "mobile" | "landline" | "voip" | "unknown";

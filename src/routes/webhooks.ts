@@ -19,6 +19,7 @@ import { customersWithAddress, resubscribe, suppress } from "../db/suppressions.
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { ApiError } from "../http/errors.ts";
 import { verifyResendWebhook } from "../providers/resend.ts";
+import { DELIVERY_TAG } from "../providers/types.ts";
 import { verifyTwilioSignature } from "../providers/twilio.ts";
 
 const { MessagingResponse, VoiceResponse } = twilio.twiml;
@@ -34,6 +35,8 @@ const resendBody = z.looseObject({
       failed: z.looseObject({ reason: z.string().optional() }).optional(),
       suppressed: z.looseObject({ type: z.string().optional(), message: z.string().optional() }).optional(),
       click: z.looseObject({ link: z.string().optional(), timestamp: z.string().optional() }).optional(),
+      // Resend gives the e-mail's tags back as an object; each e-mail we send carries its delivery's id.
+      tags: z.record(z.string(), z.string()).optional().catch(undefined),
     })
     .optional(),
 });
@@ -62,7 +65,13 @@ export const webhookRoutes = new Hono<AppEnv>()
     const mapped = emailId ? resendEvent(event.type, event.data ?? {}) : null;
     if (!emailId || !mapped) return c.json({ ok: true, ignored: event.type });
 
-    const d = await deliveryByProviderId(db, "resend", emailId);
+    // The e-mail's own id finds its delivery once sent; before that (a report that beat the
+    // dispatcher's acknowledgement, or one about a send whose outcome is still unknown) the
+    // delivery id it carries as a tag does, and the event waits for the acknowledgement.
+    let d = await deliveryByProviderId(db, "resend", emailId);
+    const byTag = d ? undefined : await taggedDelivery(c, event.data?.tags);
+    const beforeAck = !!byTag && byTag.providerMessageId === null && byTag.attemptStartedAt !== null;
+    if (beforeAck) d = byTag;
     if (!d) {
       // Another app on the same Resend account, or a deleted delivery: a 4xx/5xx would only make Resend retry.
       log("info", "webhook for an unknown e-mail", { provider: "resend", type: event.type, email: emailId });
@@ -70,13 +79,36 @@ export const webhookRoutes = new Hono<AppEnv>()
     }
     const now = clock();
     const occurredAt = validDate(event.created_at) ?? now;
-    const detail = { provider: "resend", type: event.type, email_id: emailId, bounce: event.data?.bounce, failed: event.data?.failed, suppressed: event.data?.suppressed, click: event.data?.click };
+    const detail = {
+      provider: "resend",
+      type: event.type,
+      email_id: emailId,
+      bounce: event.data?.bounce,
+      failed: event.data?.failed,
+      suppressed: event.data?.suppressed,
+      click: event.data?.click,
+      ...(beforeAck && { sid: emailId, before_ack: true, implies: mapped.status }),
+    };
     const eventId = c.req.header("svix-id")!;
     const address = d.toAddress ?? event.data?.to?.[0]?.toLowerCase();
     const suppression = mapped.suppress && address
       ? { channel: "email" as const, address, reason: mapped.suppress, source: `resend ${event.type}`, customerId: d.customerId, detail: mapped.error ?? `delivery ${d.id}` }
       : undefined;
-    const result = await recordProviderEvent(db, d.id, { providerEventId: eventId, type: mapped.event, status: mapped.status, detail, occurredAt, error: mapped.error, suppress: suppression }, now);
+    const result = await recordProviderEvent(
+      db,
+      d.id,
+      {
+        providerEventId: eventId,
+        type: mapped.event,
+        status: beforeAck ? null : mapped.status,
+        detail,
+        occurredAt,
+        error: mapped.error,
+        suppress: suppression,
+        ...(beforeAck && { afterAck: { providerMessageId: emailId, status: mapped.status } }),
+      },
+      now,
+    );
     if (result.duplicate) return c.json({ ok: true, duplicate: true });
     log("info", "webhook", { provider: "resend", type: event.type, delivery: d.id, status: result.status, suppressed: mapped.suppress ?? null });
     return c.json({ ok: true });
@@ -94,8 +126,9 @@ export const webhookRoutes = new Hono<AppEnv>()
     // delivery keeps its URL while its earlier attempt's message may still report in.
     const byUrl = await deliveryFromQuery(c);
     let d = byUrl?.providerMessageId === sid ? byUrl : await deliveryByProviderId(db, "twilio", sid);
-    // The callback beat the dispatcher's acknowledgement: keep the event; the ack applies it.
-    const beforeAck = !d && byUrl?.status === "sending" && byUrl.providerMessageId === null;
+    // The callback beat the dispatcher's acknowledgement, or came for a send whose outcome is
+    // still unknown (its answer was lost): keep the event; the acknowledgement applies it.
+    const beforeAck = !d && !!byUrl && byUrl.providerMessageId === null && (byUrl.status === "sending" || byUrl.attemptStartedAt !== null);
     if (beforeAck) d = byUrl;
     if (!d) {
       log("info", "webhook for an unknown message", { provider: "twilio", sid, status });
@@ -204,6 +237,12 @@ async function verifiedTwilioForm(c: Ctx): Promise<{ params: Record<string, stri
     throw new ApiError(403, "The X-Twilio-Signature is missing or wrong.");
   }
   return { params, base };
+}
+
+/** The delivery an e-mail's `pigeon_delivery` tag names, if any. */
+async function taggedDelivery(c: Ctx, tags: Record<string, string> | undefined) {
+  const id = Number(tags?.[DELIVERY_TAG]);
+  return Number.isSafeInteger(id) && id > 0 ? deliveryById(c.get("deps").db, id) : undefined;
 }
 
 async function deliveryFromQuery(c: Ctx) {

@@ -108,7 +108,9 @@ export class FakeResend {
   emailEvent(type: string, emailId: string, extra: Record<string, unknown> = {}) {
     const email = this.sent.find((e) => e.id === emailId);
     if (!email) throw new Error(`fake Resend sent no e-mail ${emailId}`);
-    const data = { email_id: email.id, created_at: email.at.toISOString(), from: email.from, to: email.to, subject: email.subject, ...extra };
+    // Resend hands the e-mail's tags back as an object of name → value.
+    const tags = Object.fromEntries((email.tags ?? []).map((t) => [t.name, t.value]));
+    const data = { email_id: email.id, created_at: email.at.toISOString(), from: email.from, to: email.to, subject: email.subject, tags, ...extra };
     return { type, created_at: new Date().toISOString(), data };
   }
 

@@ -124,10 +124,10 @@ describe("reconciling after a crash (D4)", () => {
     const since = new Date();
     const outcome = await twilio.sms.send(sms());
     const sid = (outcome as { providerId: string }).providerId;
-    expect(await twilio.sms.findSent("+15551230001", sms().body, since)).toEqual({ id: sid, status: "queued" });
-    expect(await twilio.sms.findSent("+15551230001", "Another message", since)).toBeNull();
-    expect(await twilio.sms.findSent("+15551230002", sms().body, since)).toBeNull();
-    expect(await twilio.sms.findSent("+15551230001", sms().body, new Date(Date.now() + 5 * 60_000))).toBeNull();
+    expect((await twilio.sms.findSent("+15551230001", sms().body, since)).map((r) => [r.id, r.status])).toEqual([[sid, "queued"]]);
+    expect(await twilio.sms.findSent("+15551230001", "Another message", since)).toEqual([]);
+    expect(await twilio.sms.findSent("+15551230002", sms().body, since)).toEqual([]);
+    expect(await twilio.sms.findSent("+15551230001", sms().body, new Date(Date.now() + 5 * 60_000))).toEqual([]);
     const list = fake.requests.find((r) => r.method === "GET")!;
     expect(list.path).toBe(`/2010-04-01/Accounts/${fake.accountSid}/Messages.json`);
     expect(list.query).toMatchObject({ To: "+15551230001", PageSize: "50" });
@@ -137,14 +137,14 @@ describe("reconciling after a crash (D4)", () => {
     const since = new Date();
     fake.failNext(1, { status: 500, afterAccept: true });
     expect(failed(await twilio.sms.send(sms())).kind).toBe("transient");
-    expect(await twilio.sms.findSent("+15551230001", sms().body, since)).toEqual({ id: fake.sent[0]!.sid, status: "queued" });
+    expect((await twilio.sms.findSent("+15551230001", sms().body, since)).map((r) => [r.id, r.status])).toEqual([[fake.sent[0]!.sid, "queued"]]);
   });
 
   test("the status found is Twilio's latest", async () => {
     const since = new Date();
     await twilio.sms.send(sms());
     fake.setStatus(fake.sent[0]!.sid, "delivered");
-    expect(await twilio.sms.findSent("+15551230001", sms().body, since)).toMatchObject({ status: "delivered" });
+    expect((await twilio.sms.findSent("+15551230001", sms().body, since))[0]).toMatchObject({ status: "delivered" });
   });
 
   test("a failing lookup throws a classified ProviderError", async () => {
@@ -173,8 +173,8 @@ describe("calls", () => {
     const call = fake.calls[0]!;
     expect(outcome).toEqual({ ok: true, providerId: call.sid, status: "queued" });
     expect(call).toMatchObject({ to: "+15550001234", from: "+15557654321", url: "https://studio.example/webhooks/twilio/voice?d=n1", statusCallback: "https://studio.example/webhooks/twilio/status?d=n1" });
-    expect(await twilio.voice.findCall("+15550001234", since)).toEqual({ id: call.sid, status: "queued" });
-    expect(await twilio.voice.findCall("+15550009999", since)).toBeNull();
+    expect((await twilio.voice.findCall("+15550001234", since)).map((r) => [r.id, r.status])).toEqual([[call.sid, "queued"]]);
+    expect(await twilio.voice.findCall("+15550009999", since)).toEqual([]);
   });
 
   test("a call to an invalid number is permanent", async () => {
