@@ -465,6 +465,18 @@ describe("never sent blank (defect 3)", () => {
   });
 });
 
+test("a text that comes out blank for a recipient is not sent: it is skipped with the reason", async () => {
+  const { t, people, dispatcher } = await studio();
+  await updateSettings(t.db, { sendWindowStart: "00:00", sendWindowEnd: "24:00" }, noon);
+  // Every value in it optional and empty for Anna: a message of nothing but its opt-out hint.
+  await message(t, people.slice(0, 1), "sms", '{{job.custom_text | ""}}');
+  const r = await dispatcher().tick();
+  expect([r.sent, r.skipped]).toEqual([0, 1]);
+  const [d] = await t.db.select().from(deliveries);
+  expect([d!.status, d!.skipReason]).toEqual(["skipped", "empty_message"]);
+  expect(smsSent()).toHaveLength(0);
+});
+
 describe("the attempt limit always holds (defect 4)", () => {
   test("a delivery claimed more often than the limit stops, failed with the reason, instead of trying again", async () => {
     const { t, people, dispatcher } = await studio();

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { CHANNELS } from "../db/schema.ts";
 import { messageFilters } from "./message-filters.ts";
+import { MAX_BODY } from "./notification-input.ts";
 import { toE164 } from "./phone.ts";
 import { checkTemplate } from "./placeholders.ts";
 import { instant, optionalText, requiredText } from "./validation.ts";
@@ -31,6 +32,15 @@ export const messageInput = (snippetKeys: readonly string[]) =>
       if (channels.has("email") && !m.subject) ctx.addIssue({ code: "custom", path: ["subject"], message: "An e-mail needs a subject" });
       if ((channels.has("email") || channels.has("sms")) && !m.body) ctx.addIssue({ code: "custom", path: ["body"], message: "Write the message" });
       if (channels.has("voice") && !m.voice_script && !m.body) ctx.addIssue({ code: "custom", path: ["voice_script"], message: "Write what the call says" });
+      // The limits notifications keep: a subject is one header line, and Twilio refuses longer texts.
+      if (m.subject && /[\r\n]/.test(m.subject)) ctx.addIssue({ code: "custom", path: ["subject"], message: "must be one line" });
+      if (channels.has("sms") && m.body && m.body.length > MAX_BODY.sms) {
+        ctx.addIssue({ code: "custom", path: ["body"], message: `An SMS can hold at most ${MAX_BODY.sms.toLocaleString("en")} characters (Twilio's limit); this text has ${m.body.length.toLocaleString("en")}` });
+      }
+      const script = m.voice_script || (channels.has("voice") ? m.body : undefined);
+      if (channels.has("voice") && script && script.length > MAX_BODY.voice) {
+        ctx.addIssue({ code: "custom", path: [m.voice_script ? "voice_script" : "body"], message: `A call script can hold at most ${MAX_BODY.voice.toLocaleString("en")} characters; this one has ${script.length.toLocaleString("en")}` });
+      }
       if (m.call_only_if_no_sms && !(channels.has("sms") && channels.has("voice"))) {
         ctx.addIssue({ code: "custom", path: ["call_only_if_no_sms"], message: "needs both SMS and voice" });
       }

@@ -29,7 +29,8 @@ export type ParsedNotification = { ok: true; value: NotificationInput } | { ok: 
 export const MAX_OFFSET_DAYS = 365;
 export const MAX_OFFSET_HOURS = 720;
 const MAX_SUBJECT = 300;
-const MAX_BODY: Record<Channel, number> = { email: 50_000, sms: 1_600, voice: 4_000 };
+/** The most a text may hold per channel: Twilio refuses SMS over 1,600 characters (21617). */
+export const MAX_BODY: Record<Channel, number> = { email: 50_000, sms: 1_600, voice: 4_000 };
 
 export const CHANNEL_LABELS: Record<Channel, string> = { email: "E-mail", sms: "SMS", voice: "Voice call" };
 const AUDIENCE_WORDS: Record<Audience, string> = { all: "all customers", potential_buyers: "potential buyers", buyers: "buyers" };

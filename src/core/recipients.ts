@@ -3,7 +3,7 @@
 import { type Channel, SUPPRESSION_REASONS } from "../db/schema.ts";
 
 /** Why a recipient is not sent to: every suppression reason, what the audience rules find, and staff decisions. */
-export const SKIP_REASONS = ["no_address", "no_consent", ...SUPPRESSION_REASONS, "duplicate_address", "cancelled", "sms_sent_instead", "cancelled_by_staff"] as const;
+export const SKIP_REASONS = ["no_address", "no_consent", ...SUPPRESSION_REASONS, "duplicate_address", "cancelled", "sms_sent_instead", "cancelled_by_staff", "empty_message"] as const;
 /** A placeholder the message cannot do without has no value for this recipient: `missing:customer.first_name`. */
 export type MissingReason = `missing:${string}`;
 export type SkipReason = (typeof SKIP_REASONS)[number] | MissingReason;
@@ -24,6 +24,7 @@ export const SKIP_REASON_LABELS: Record<(typeof SKIP_REASONS)[number], string> =
   duplicate_address: "Same address as another recipient",
   cancelled: "The message was cancelled before it was sent",
   sms_sent_instead: "Got the SMS instead (calls only where SMS cannot go)",
+  empty_message: "Nothing to send: the text came out empty for this recipient",
   cancelled_by_staff: "Cancelled by staff",
 };
 

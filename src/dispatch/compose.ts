@@ -19,11 +19,12 @@ import { type LinkMaker, type RecipientRows, recipientValues } from "./recipient
 /**
  * `missing`: the first key the text uses without a fallback whose value is blank for this
  * recipient (skip it as `missing:<key>`), else null. `error`: why this one delivery could not
- * be composed (its content is then empty; fail it), else null. `marketing` is false for service
+ * be composed (its content is then empty; fail it), else null. `empty`: the text came out blank for
+ * this recipient (every placeholder in it empty, with empty fallbacks): there is nothing to send. `marketing` is false for service
  * messages (appointment reminders): they carry no one-click unsubscribe, and a marketing
  * unsubscribe does not stop them (SPEC L1).
  */
-type Checked = { missing: string | null; error: string | null };
+type Checked = { missing: string | null; error: string | null; empty?: boolean };
 export type ComposedEmail = PersonalizedEmail & Checked & { delivery: Delivery; unsubscribeUrl: string | null; marketing: boolean; rows: RecipientRows };
 export type ComposedText = Checked & { delivery: Delivery; text: string | null; rows: RecipientRows };
 
@@ -57,8 +58,9 @@ export async function createComposer(deps: Deps, s: StudioSettings, now: Date) {
           const values = recipientValues(r, s, snippets, link, d.toAddress);
           const email = personalizeEmail(variant, values);
           const missing = firstMissing(required(variant.subject, variant.html, variant.text), values);
+          const empty = email.subject.trim() === "" || cache.text(src)(values, noEscape).trim() === "";
           const unsubscribeUrl = d.customerId && src.marketing ? link("unsubscribe", d.customerId, d.id) : null;
-          out.push({ ...email, missing, error: null, delivery: d, rows: r, marketing: src.marketing, unsubscribeUrl });
+          out.push({ ...email, missing, error: null, empty, delivery: d, rows: r, marketing: src.marketing, unsubscribeUrl });
         } catch (err) {
           deps.log("error", "compose: e-mail could not be composed", { delivery: d.id, error: describe(err) });
           out.push({ subject: "", html: "", text: "", missing: null, error: describe(err), delivery: d, rows: r, marketing: true, unsubscribeUrl: null });
@@ -80,8 +82,9 @@ export async function createComposer(deps: Deps, s: StudioSettings, now: Date) {
           }
           const template = cache.text(src);
           const values = recipientValues(r, s, snippets, link, d.toAddress);
-          const text = withOptOutHint(template(values, noEscape), { required: d.channel === "sms" && src.marketing });
-          out.push({ delivery: d, rows: r, text, missing: firstMissing(template.required, values), error: null });
+          const filled = template(values, noEscape);
+          const text = withOptOutHint(filled, { required: d.channel === "sms" && src.marketing });
+          out.push({ delivery: d, rows: r, text, missing: firstMissing(template.required, values), error: null, empty: filled.trim() === "" });
         } catch (err) {
           deps.log("error", "compose: text could not be composed", { delivery: d.id, error: describe(err) });
           out.push({ delivery: d, rows: r, text: null, missing: null, error: describe(err) });

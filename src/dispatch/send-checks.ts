@@ -73,6 +73,8 @@ export type Found = {
   missing: string | null;
   /** Its one-time message was cancelled (while this was in flight or waiting). */
   cancelled?: boolean;
+  /** Its text came out blank for this recipient. */
+  empty?: boolean;
 };
 
 /** The one-time messages among these deliveries' sources that were cancelled. */
@@ -91,7 +93,8 @@ export async function cancelledMessages(cx: SendContext, claimed: Delivery[]): P
 export async function stoppedBeforeSending(cx: SendContext, d: Delivery, found: Found, at: Date): Promise<boolean> {
   const { db } = cx.deps;
   const suppressed = found.suppression && stopsThisMessage(d.channel, found.suppression, found.marketing) ? found.suppression : null;
-  const skip = found.cancelled ? "cancelled" : !d.toAddress ? "no_address" : (suppressed ?? (!found.problem && found.missing ? missingReason(found.missing) : null));
+  const blank = found.missing ? missingReason(found.missing) : found.empty ? "empty_message" : null;
+  const skip = found.cancelled ? "cancelled" : !d.toAddress ? "no_address" : (suppressed ?? (!found.problem ? blank : null));
   if (skip) {
     if (await skipClaimed(db, d.id, cx.owner, at, skip)) cx.result.skipped++;
     return true;

@@ -70,7 +70,7 @@ async function messagesFor(cx: SendContext, batch: Delivery[], now: Date, legacy
       // Resend reports the tags back: a report that comes before the send is acknowledged still finds its delivery.
       tags: [{ name: DELIVERY_TAG, value: String(e.delivery.id) }],
     };
-    return { d: e.delivery, rows: e.rows, marketing: e.marketing, missing: e.missing, error: e.error, message };
+    return { d: e.delivery, rows: e.rows, marketing: e.marketing, missing: e.missing, error: e.error, empty: e.empty, message };
   });
   return { built, failed };
 }
@@ -167,7 +167,7 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
   for (const d of fresh) {
     const b = built.find((x) => x.d.id === d.id);
     const problem = failed.get(d.id) ?? (b ? (b.error ? `its message could not be composed: ${b.error}` : null) : SOURCE_GONE);
-    const found = { suppression: d.toAddress ? suppressed.get(d.toAddress) : undefined, marketing: b?.marketing ?? true, problem, missing: b?.missing ?? null, cancelled: cancelled.has(d.messageId ?? 0) };
+    const found = { suppression: d.toAddress ? suppressed.get(d.toAddress) : undefined, marketing: b?.marketing ?? true, problem, missing: b?.missing ?? null, empty: b?.empty, cancelled: cancelled.has(d.messageId ?? 0) };
     if ((await stoppedBeforeSending(cx, d, found, now)) || !b) continue;
     if (await outsideWindow(cx, d, b.rows, now)) continue;
     sendable.push(b);

@@ -79,7 +79,7 @@ export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claim
     // Unknown outcome: the previous worker may have sent it. Ask before trying again (D4).
     if (d.attemptStartedAt && (await reconcile(cx, channel, d, at)) !== "not_sent") continue;
     const problem = failed.get(d.id) ?? (c?.error ? `its message could not be composed: ${c.error}` : c?.text == null ? SOURCE_GONE : null);
-    const found = { suppression: d.toAddress ? suppressed.get(d.toAddress) : undefined, marketing: true, problem, missing: c?.missing ?? null, cancelled: cancelled.has(d.messageId ?? 0) };
+    const found = { suppression: d.toAddress ? suppressed.get(d.toAddress) : undefined, marketing: true, problem, missing: c?.missing ?? null, empty: c?.empty, cancelled: cancelled.has(d.messageId ?? 0) };
     if ((await stoppedBeforeSending(cx, d, found, at)) || !c) continue;
     if (await outsideWindow(cx, d, c.rows, at)) continue;
     if (channel === "sms" && (await lineTypeOf({ ...cx.deps, providers: cx.providers }, d.toAddress!, at)) === "landline") {

@@ -1,6 +1,7 @@
 // One-time messages through the API (SPEC I3, O5, O7): created as a draft, armed by the
 // explicit send, started by the scheduler, reported with totals by status and skip reason.
 import { describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
 import { runOneTimeMessages } from "../../src/automation/one-time.ts";
 import { createAppointment, createCustomer, createOrder, upsertRegistration } from "../../src/db/customers.ts";
 import { databaseDevOutboxStore } from "../../src/db/dev-outbox-store.ts";
@@ -97,6 +98,14 @@ describe("/api/v1/messages", () => {
     expect(refused.body.error.message).toBe("Nobody would receive this message with these filters.");
     expect((await t.get("/messages/99999")).status).toBe(404);
     expect((await t.get("/deliveries?status=lost")).body.error.fields.status).toContain("must be one of");
+    // Twilio refuses SMS over 1,600 characters; a subject is one header line.
+    const long = await t.post("/messages", { name: "x", channels: ["sms"], body: "a".repeat(2_000) });
+    expect(long.status).toBe(422);
+    expect(long.body.error.fields.body).toBe("An SMS can hold at most 1,600 characters (Twilio's limit); this text has 2,000");
+    const twoLines = await t.post("/messages", { name: "x", channels: ["email"], subject: "Hi\r\nBcc: x@y.z", body: "Hi" });
+    expect(twoLines.status).toBe(422);
+    expect(twoLines.body.error.fields.subject).toBe("must be one line");
+    expect(await t.db.select().from(messages).where(eq(messages.name, "x"))).toHaveLength(1);
   });
 
   test("a value empty for every recipient is refused under its field, at create and again at send", async () => {
