@@ -695,6 +695,9 @@ describe("a value the message cannot do without is never sent blank", () => {
     const count = await postForm(w.b, "/messages/count", form, partial);
     expect(text(count.text)).toContain("1 will receive it by e-mail");
     expect(text(count.text)).toContain("1 no value for {{customer.first_name}}");
+    // The names open in place: the list's id is one a CSS selector can name.
+    expect(count.text).toContain('hx-target="#excluded-email-missing-customer-first_name"');
+    expect(count.text).toContain('<ul id="excluded-email-missing-customer-first_name" class="names">');
     const link = count.text.match(/hx-get="(\/messages\/excluded\?[^"]*reason=missing%3Acustomer\.first_name[^"]*)"/)![1]!.replaceAll("&amp;", "&");
     const names = text((await w.b.get(link, partial)).text);
     expect(names).toContain("Ok");

@@ -6,7 +6,8 @@ import type { Message } from "../src/db/messages.ts";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { type ChannelCount, countWords } from "./message-recipients.tsx";
-import { byChannel, type Common, nf, plural, reasonLabel } from "./messages.tsx";
+import { skipReasonInSentence } from "../src/core/recipients.ts";
+import { byChannel, type Common, nf, plural } from "./messages.tsx";
 
 export type ConfirmProps = Common & { message: Message; who: string; counts: ChannelCount[]; when: string; problem?: string | null };
 
@@ -89,7 +90,7 @@ export function ConfirmPage(p: ConfirmProps) {
               {notReached.flatMap((c) =>
                 c.excluded.map((x) => (
                   <li>
-                    {CHANNEL_LABELS[c.channel]}: {nf(x.n)} · {reasonLabel(x.reason).toLowerCase()}
+                    {CHANNEL_LABELS[c.channel]}: {nf(x.n)} · {skipReasonInSentence(x.reason)}
                   </li>
                 )),
               )}

@@ -5,6 +5,7 @@
 import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
 import type { Channel } from "../src/db/schema.ts";
 import { Page, PageHead } from "./layout.tsx";
+import { skipReasonInSentence } from "../src/core/recipients.ts";
 import { byChannel, type Common, nf, plural, reasonLabel } from "./messages.tsx";
 
 /** For a message to appointments `matched` and `willReceive` count appointments (one message each) of `customers` customers. */
@@ -99,13 +100,14 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
               {ch.excluded.length > 0 && (
                 <ul class="excluded">
                   {ch.excluded.map((x) => {
-                    const listId = `excluded-${ch.channel}-${x.reason}`;
+                    // A reason may hold a placeholder name (missing:customer.first_name): not every character may stand in an id.
+                    const listId = `excluded-${ch.channel}-${x.reason.replace(/[^A-Za-z0-9_-]/g, "-")}`;
                     const url = excludedUrl({ filtersJson: count.filtersJson, channel: ch.channel, reason: x.reason, required: count.required?.[ch.channel]?.join(","), jobId: count.jobId });
                     // They get the SMS: not a loss, and not a list of its own.
                     if (x.reason === "sms_sent_instead") {
                       return (
                         <li class="muted">
-                          <span class="n">{nf(x.n)}</span> {reasonLabel(x.reason).toLowerCase()}
+                          <span class="n">{nf(x.n)}</span> {skipReasonInSentence(x.reason)}
                         </li>
                       );
                     }
@@ -113,7 +115,7 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
                       <li>
                         <details hx-get={url} hx-trigger="toggle once" hx-target={`#${listId}`} hx-swap="innerHTML">
                           <summary>
-                            <span class="n">{nf(x.n)}</span> {reasonLabel(x.reason).toLowerCase()}
+                            <span class="n">{nf(x.n)}</span> {skipReasonInSentence(x.reason)}
                           </summary>
                           <ul id={listId} class="names">
                             <li>

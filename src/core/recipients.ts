@@ -35,6 +35,12 @@ export function skipReasonLabel(reason: string): string {
   return (SKIP_REASON_LABELS as Record<string, string>)[reason] ?? reason;
 }
 
+/** A reason's label inside a sentence: "landline (cannot receive SMS)" — the first letter lower, acronyms kept. */
+export function skipReasonInSentence(reason: string): string {
+  const label = skipReasonLabel(reason);
+  return /^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label;
+}
+
 export type Candidate = {
   customerId: number;
   /** For a message to appointments: the appointment this message is about (one per appointment). */

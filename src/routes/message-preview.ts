@@ -4,14 +4,13 @@
 import { eq } from "drizzle-orm";
 import type { ComposeState } from "../../views/message-compose.tsx";
 import type { PreviewData, TestResult } from "../../views/message-preview.tsx";
-import { reasonLabel } from "../../views/messages.tsx";
 import { randomToken } from "../core/crypto.ts";
 import { deliveryKey } from "../core/delivery-key.ts";
 import { messageJob, parseMessageFilters } from "../core/message-filters.ts";
 import { missingByChannel, requiredByChannel } from "../core/message-values.ts";
 import { toE164 } from "../core/phone.ts";
 import { checkTemplate, escapeHtml, fillTemplate, PLACEHOLDERS, type PlaceholderValues, TemplateSyntaxError } from "../core/placeholders.ts";
-import { decideRecipients } from "../core/recipients.ts";
+import { decideRecipients, skipReasonInSentence } from "../core/recipients.ts";
 import { smsInfo, withOptOutHint } from "../core/sms-text.ts";
 import type { FieldErrors } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
@@ -138,7 +137,7 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
     const name = `${customer.firstName} ${customer.lastName}`.trim() || `Customer #${customer.id}`;
     for (const ch of channels) {
       const skip = candidate ? decideRecipients([candidate], ch, { requireConsent: true })[0]!.skip : null;
-      if (skip) pv.warnings.push(`${name} will not get the ${ch === "email" ? "e-mail" : ch === "sms" ? "SMS" : "call"}: ${reasonLabel(skip).toLowerCase()}.`);
+      if (skip) pv.warnings.push(`${name} will not get the ${ch === "email" ? "e-mail" : ch === "sms" ? "SMS" : "call"}: ${skipReasonInSentence(skip)}.`);
     }
   }
   const problems = (["subject", "body", "voice_script"] as const).flatMap((k) => checkTemplate(v[k] ?? "", "one_time_message", Object.keys(snippets)).map((e) => e.message));
@@ -224,6 +223,6 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   if (!d) return { result: { ok: false, text: `${what} could not be queued.` } };
   if (d.status === "sent" || d.status === "delivered") return { result: { ok: true, text: `${what}${who} sent to ${to} through ${via}.`, deliveryId: d.id } };
   if (d.status === "failed" || d.status === "bounced" || d.status === "undelivered") return { result: { ok: false, text: `${what} to ${to} failed: ${d.lastError ?? d.status}.`, deliveryId: d.id } };
-  if (d.status === "skipped") return { result: { ok: false, text: `${what} to ${to} was not sent: ${reasonLabel(d.skipReason ?? "skipped").toLowerCase()}.`, deliveryId: d.id } };
+  if (d.status === "skipped") return { result: { ok: false, text: `${what} to ${to} was not sent: ${skipReasonInSentence(d.skipReason ?? "skipped")}.`, deliveryId: d.id } };
   return { result: { ok: true, text: `${what} to ${to} is queued${d.waitingReason ? `: ${d.waitingReason}` : ""}.`, deliveryId: d.id } };
 }
