@@ -825,6 +825,22 @@ describe("SMS, and a call only where the SMS cannot go (defect 1)", () => {
     expect(report).toContain("Why not everyone was reached Everyone was reached.");
   });
 
+  test("a customer texted who gave no consent to calls is not listed as left out: the call was never needed", async () => {
+    const w = await world();
+    const { form } = await threeAppointments(w);
+    await w.t.db.update(customers).set({ consentVoice: false }).where(eq(customers.id, w.people.anna.id));
+    const saved = await postForm(w.b, "/messages", { ...form, intent: "send" });
+    const confirm = text((await w.b.get(saved.location!)).text);
+    expect(confirm).toContain("SMS or call: 2 get the SMS, so their call is not needed; 1 cannot take SMS and is called instead.");
+    expect(confirm).not.toContain("no consent");
+    const id = Number(saved.location!.match(/\/messages\/(\d+)/)![1]);
+    await w.b.post(`/messages/${id}/send`, {});
+    await runOneTimeMessages(w.t.deps, start);
+    for (let i = 0; i < 3; i++) await w.t.deps.dispatcher.tick();
+    const report = text((await w.b.get(`/messages/${id}`)).text);
+    expect(report).toContain("Why not everyone was reached Everyone was reached.");
+  });
+
   test("the call waits on its SMS: a number that turns out unable to take SMS at send time is called", async () => {
     const w = await world();
     const { form } = await threeAppointments(w);

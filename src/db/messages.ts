@@ -179,12 +179,18 @@ export async function messageTotals(db: Db, id: number) {
  * one story: a call not placed because its SMS went, and an SMS that could not go but whose call
  * did, both reached their customer (see smsOrCallOutcome).
  */
+/** Statuses in which a delivery will not reach its customer. */
+const NOT_REACHING = sql`('skipped', 'failed', 'bounced', 'undelivered')`;
+
 const reachedNobody = (id: number) =>
   and(
     eq(deliveries.messageId, id),
     inArray(deliveries.status, ["skipped", "failed", "bounced", "undelivered"]),
     sql`coalesce(${deliveries.skipReason}, '') != 'sms_sent_instead'`,
-    sql`not exists (select 1 from deliveries f where f.after_delivery_id = ${deliveries.id} and f.status in ('sent', 'delivered'))`,
+    // An SMS whose call went (or is still to go) reached, or will reach, its customer by call…
+    sql`not exists (select 1 from deliveries f where f.after_delivery_id = ${deliveries.id} and f.status not in ${NOT_REACHING})`,
+    // …and a call that stands in for an SMS that went (or is still to go) is not needed.
+    sql`not exists (select 1 from deliveries s where s.id = ${deliveries.afterDeliveryId} and s.status not in ${NOT_REACHING})`,
   );
 
 /** Not reached, by reason (skip reason, else status) — the report's summary of the list below. */

@@ -78,23 +78,32 @@ const sortExcluded = (excluded: Partial<Record<string, number>>) =>
     .map(([reason, n]) => ({ reason, n: n! }))
     .sort((a, b) => b.n - a.n);
 
-const calledInstead = (decided: { channel: Channel; decisions: Decision[] }[]) =>
-  calledInsteadOfTexted(decided.find((x) => x.channel === "sms")?.decisions ?? [], decided.find((x) => x.channel === "voice")?.decisions ?? []);
+/** Who is called instead of texted, and who is texted (their call, if any, is not needed). */
+function smsOrCallStory(decided: { channel: Channel; decisions: Decision[] }[]) {
+  const sms = decided.find((x) => x.channel === "sms")?.decisions ?? [];
+  const calls = decided.find((x) => x.channel === "voice")?.decisions ?? [];
+  return { calledInstead: calledInsteadOfTexted(sms, calls), texted: new Set(sms.filter((d) => !d.skip).map(who)) };
+}
+
+type Story = ReturnType<typeof smsOrCallStory>;
+const noStory: Story = { calledInstead: new Set(), texted: new Set() };
 
 /**
  * One channel's count for a message that calls only where its SMS cannot go, from the decisions
  * the send will make: a text to a number not checked yet may turn out to be a landline's (then
  * it is called instead), and a call waits on its SMS — said, not hidden in a single number.
  */
-function smsOrCallCount(channel: Channel, decisions: Decision[], callFallback: boolean, calledInstead = new Set<string>()): ChannelCount {
+function smsOrCallCount(channel: Channel, decisions: Decision[], callFallback: boolean, story: Story = noStory): ChannelCount {
   const excluded: Record<string, number> = {};
   let willReceive = 0;
   let unchecked = 0;
   let ifSmsCannot = 0;
   let instead = 0;
   for (const d of decisions) {
-    // An SMS that cannot go while the call does is no one left out: they are called instead.
-    if (d.skip && channel === "sms" && calledInstead.has(who(d))) instead++;
+    // An SMS that cannot go while the call does is no one left out: they are called instead; and
+    // a call not placed (for whatever reason) to someone who gets the SMS is simply not needed.
+    if (d.skip && channel === "sms" && story.calledInstead.has(who(d))) instead++;
+    else if (d.skip && channel === "voice" && callFallback && story.texted.has(who(d))) excluded.sms_sent_instead = (excluded.sms_sent_instead ?? 0) + 1;
     else if (d.skip) excluded[d.skip] = (excluded[d.skip] ?? 0) + 1;
     else if (channel === "voice" && expectedCall(d) === "sms_instead") excluded.sms_sent_instead = (excluded.sms_sent_instead ?? 0) + 1;
     else if (channel === "voice" && expectedCall(d) === "unknown") ifSmsCannot++;
@@ -121,15 +130,15 @@ export async function countAudience(c: Ctx, a: Audience, timeZone: string, needs
     // A typed number may get the SMS, the call, or the call only if the SMS cannot go.
     const fallback = a.callOnlyIfNoSms && channels.includes("sms") && channels.includes("voice");
     const decided = await messageDecisions(deps, probe({ ...a, channels }), now);
-    const instead = fallback ? calledInstead(decided) : new Set<string>();
-    return decided.map(({ channel, decisions }) => smsOrCallCount(channel, decisions, fallback, instead));
+    const story = fallback ? smsOrCallStory(decided) : noStory;
+    return decided.map(({ channel, decisions }) => smsOrCallCount(channel, decisions, fallback, story));
   }
   if (a.callOnlyIfNoSms && a.channels.includes("sms") && a.channels.includes("voice")) {
     // "Call only where SMS cannot go" depends on both channels' decisions: count what the send will do.
     const decided = await messageDecisions(deps, probe(a), now);
-    const instead = calledInstead(decided);
+    const story = smsOrCallStory(decided);
     return decided.map(({ channel, decisions }) => {
-      const count = smsOrCallCount(channel, decisions, true, instead);
+      const count = smsOrCallCount(channel, decisions, true, story);
       if (hasAppointmentFilter(a.filters)) count.customers = new Set(decisions.map((d) => d.customerId)).size;
       return count;
     });
