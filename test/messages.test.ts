@@ -561,6 +561,23 @@ describe("the list", () => {
     expect(fragment.text).toContain(`href="/messages/${id}"`);
     expect(text((await w.b.get(`/messages?job_id=${w.river.id}`, partial)).text)).toContain("No messages to this job's customers yet.");
   });
+
+  test("a job's list has the messages that reached its customers, not only those started from it", async () => {
+    const w = await world();
+    // From the Messages page, to River FC by its filter; and one to Lincoln's appointments.
+    await w.b.get("/messages/new");
+    const byFilter = await postForm(w.b, "/messages", { mode: "filters", name: "River news", channels: "email", subject: "News", body: "News", "filters.job_ids": String(w.river.id), "filters.audience": "all", "filters.condition": "any", send_mode: "now", intent: "save" });
+    expect(byFilter.status).toBe(303);
+    const a = await createAppointment(w.t.db, { customerId: w.people.anna.id, jobId: w.lincoln.id, startsAt: new Date("2026-09-14T15:00:00Z") }, "api", start);
+    const toAppointments = await postForm(w.b, "/messages", { mode: "filters", name: "Retake day", channels: "email", subject: "Retakes", body: "Retakes", "filters.appointment_ids": String(a.id), "filters.audience": "all", "filters.condition": "any", send_mode: "now", intent: "send" });
+    const id = Number(toAppointments.location!.match(/\/messages\/(\d+)/)![1]);
+    await w.b.post(`/messages/${id}/send`, {});
+    await runOneTimeMessages(w.t.deps, start);
+    expect(text((await w.b.get(`/messages?job_id=${w.river.id}`, partial)).text)).toContain("River news");
+    const lincoln = text((await w.b.get(`/messages?job_id=${w.lincoln.id}`, partial)).text);
+    expect(lincoln).toContain("Retake day");
+    expect(lincoln).not.toContain("River news");
+  });
 });
 
 describe("a message to appointments goes once per appointment, about its own", () => {

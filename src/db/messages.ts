@@ -43,11 +43,19 @@ export async function getMessage(db: Db, id: number) {
   return db.query.messages.findFirst({ where: eq(messages.id, id) });
 }
 
+/**
+ * Messages, newest first. With `jobId`, those about that job: started from it, naming it in their
+ * filters, or reaching its customers (a message to several jobs, or to its appointments).
+ */
 export async function listMessages(db: Db, opts: { jobId?: number; limit?: number } = {}) {
+  const aboutJob = (jobId: number) =>
+    sql`(${messages.jobId} = ${jobId}
+      or exists (select 1 from json_each(${messages.filters}, '$.job_ids') j where j.value = ${jobId})
+      or ${messages.id} in (select d.message_id from deliveries d where d.job_id = ${jobId} and d.message_id is not null))`;
   return db
     .select()
     .from(messages)
-    .where(opts.jobId ? eq(messages.jobId, opts.jobId) : undefined)
+    .where(opts.jobId ? aboutJob(opts.jobId) : undefined)
     .orderBy(desc(messages.id))
     .limit(opts.limit ?? 100);
 }
