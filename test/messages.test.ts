@@ -858,6 +858,18 @@ describe("SMS, and a call only where the SMS cannot go (defect 1)", () => {
     expect(report).toContain("Why not everyone was reached Everyone was reached.");
   });
 
+  test("with the sending window closed, the review and the message page say when the texts and calls will start", async () => {
+    const w = await world();
+    w.t.setNow(new Date("2026-09-02T03:30:00Z")); // 22:30 in Chicago
+    const { form } = await threeAppointments(w);
+    const saved = await postForm(w.b, "/messages", { ...form, intent: "send" });
+    const note = "Texts and calls go only inside the sending window (09:00–21:00 in each recipient's time zone, else America/Chicago): in America/Chicago they start at";
+    expect(text((await w.b.get(saved.location!)).text)).toContain(`As soon as you press Send and confirm. ${note} Wed, Sep 2, 2026, 9:00 AM`);
+    const id = Number(saved.location!.match(/\/messages\/(\d+)/)![1]);
+    await w.b.post(`/messages/${id}/send`, {});
+    expect(text((await w.b.get(`/messages/${id}`)).text)).toContain(`Now: it starts within seconds. ${note} Wed, Sep 2, 2026, 9:00 AM`);
+  });
+
   test("the call waits on its SMS: a number that turns out unable to take SMS at send time is called", async () => {
     const w = await world();
     const { form } = await threeAppointments(w);

@@ -161,7 +161,7 @@ describe("queued work follows a changed sending policy", () => {
     expect(mail!.toAddress).toBe("anna@x.test");
 
     const page = await b.get(res.location!);
-    expect(page.text).toContain("Settings saved. 1 waiting delivery re-planned: 1 waiting for the sending window is due now and follows the new window (09:00–24:00).");
+    expect(page.text).toContain("Settings saved. 1 waiting delivery re-planned: 1 waiting for the sending window now goes by the new one (09:00–24:00 UTC): at once where it is open, else when it opens.");
   });
 
   test("a narrowed window is decided again too: the delivery waits for the new opening", async () => {

@@ -120,7 +120,7 @@ export function MessagingSettingsPage(p: MessagingPageProps) {
               errors={p.errors}
               placeholder="+1 555 123 4567"
               autocomplete="tel"
-              hint={`A test goes at once; other text messages wait for the sending window (${p.smsWindow}).`}
+              hint={`A test goes at once. Other texts and calls, and automated e-mails, wait for the sending window (${p.smsWindow}); one-time e-mails go when sent.`}
             />
             <button type="submit">Send a test SMS</button>
           </form>

@@ -21,6 +21,7 @@ import { describeFilters, parseMessageFilters } from "../core/message-filters.ts
 import { activationProblem } from "../core/message-input.ts";
 import { placeholdersFor } from "../core/placeholders.ts";
 import { SKIP_REASONS, type SkipReason } from "../core/recipients.ts";
+import { nextSendableInstant } from "../core/send-window.ts";
 import type { FieldErrors } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import { albumsOfJobs, getJob, jobChoices, jobYears } from "../db/jobs.ts";
@@ -43,7 +44,7 @@ import {
 import { loadSnippets } from "../db/recipient-rows.ts";
 import { checkLineTypes } from "../dispatch/line-types.ts";
 import { sharedValues } from "../dispatch/recipient-values.ts";
-import { CHANNELS, templates } from "../db/schema.ts";
+import { CHANNELS, type StudioSettings, templates } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { countAudience, countData, fromInput, fromMessage } from "./message-count.ts";
@@ -124,6 +125,20 @@ async function formMessage(c: Ctx, s: ComposeState): Promise<Message | undefined
 }
 
 
+/**
+ * A message's texts and calls go only inside the sending window (SPEC D6), in each recipient's
+ * zone, else the studio's: said where staff read when it goes, if the window is closed in the
+ * studio's zone now and the message has texts or calls still to go.
+ */
+function windowNote(m: Message, s: StudioSettings, now: Date): string {
+  const phone = m.channels.some((ch) => ch === "sms" || ch === "voice");
+  if (!phone || m.status === "sent" || m.status === "cancelled") return "";
+  const starts = m.sendAt && m.sendAt > now ? m.sendAt : now;
+  const opens = nextSendableInstant(starts, { start: s.sendWindowStart, end: s.sendWindowEnd }, s.timeZone);
+  if (opens.getTime() <= starts.getTime()) return "";
+  return `. Texts and calls go only inside the sending window (${s.sendWindowStart}–${s.sendWindowEnd} in each recipient's time zone, else ${s.timeZone}): in ${s.timeZone} they start at ${formatInstant(opens, s.timeZone)}`;
+}
+
 function describeWhen(m: Message, timeZone: string): string {
   const at = (d: Date) => `${formatInstant(d, timeZone)} (${timeZone})`;
   switch (m.status) {
@@ -149,7 +164,7 @@ async function renderMessage(c: Ctx, m: Message, flash: Flash = null, status: 20
   const [progress, report] = await Promise.all([m.status !== "draft" ? messageProgress(deps.db, m, deps.clock(), tz) : Promise.resolve(null), messageReport(deps.db, m, tz)]);
   if (progress && m.status === "scheduled") progress.armedFor = armedPhrase(await countAudience(c, fromMessage(m), tz));
   return c.html(
-    MessagePage({ user: c.get("user")!, csrf: c.get("csrfToken"), message: m, who: describeFilters(filters, names), when: describeWhen(m, tz), progress, report, flash }),
+    MessagePage({ user: c.get("user")!, csrf: c.get("csrfToken"), message: m, who: describeFilters(filters, names), when: describeWhen(m, tz) + windowNote(m, settings, deps.clock()), progress, report, flash }),
     status,
   );
 }
@@ -159,7 +174,8 @@ const LOOKUP_AHEAD = 100;
 
 async function renderConfirm(c: Ctx, m: Message, status: 200 | 409 = 200) {
   const deps = c.get("deps");
-  const tz = (await getSettings(deps.db)).timeZone;
+  const settings = await getSettings(deps.db);
+  const tz = settings.timeZone;
   let counts = await countAudience(c, fromMessage(m), tz);
   // "Call only where SMS cannot go": with a few numbers not checked yet, check them now, so the
   // count says who gets the SMS and who the call instead of "either".
@@ -179,7 +195,7 @@ async function renderConfirm(c: Ctx, m: Message, status: 200 | 409 = 200) {
     counts,
     problem,
     response: c.html(
-      ConfirmPage({ user: c.get("user")!, csrf: c.get("csrfToken"), message: m, who: describeFilters(storedFilters(m), names), counts, when: describeWhen(m, tz), problem }),
+      ConfirmPage({ user: c.get("user")!, csrf: c.get("csrfToken"), message: m, who: describeFilters(storedFilters(m), names), counts, when: describeWhen(m, tz) + windowNote(m, settings, deps.clock()), problem }),
       problem ? 409 : status,
     ),
   };

@@ -51,7 +51,7 @@ function savedFlash(replanned: Replanned, s: StudioSettings): string {
   const n = replanned.windowWaits + replanned.restaggered;
   if (!n) return "Settings saved.";
   const parts = [
-    replanned.windowWaits && `${nf(replanned.windowWaits)} waiting for the sending window ${replanned.windowWaits === 1 ? "is" : "are"} due now and follow${replanned.windowWaits === 1 ? "s" : ""} the new window (${s.sendWindowStart}–${s.sendWindowEnd})`,
+    replanned.windowWaits && `${nf(replanned.windowWaits)} waiting for the sending window now ${replanned.windowWaits === 1 ? "goes" : "go"} by the new one (${s.sendWindowStart}–${s.sendWindowEnd} ${s.timeZone}): at once where it is open, else when it opens`,
     replanned.restaggered && `${nf(replanned.restaggered)} staggered ${replanned.restaggered === 1 ? "one is" : "ones are"} spread again from now, ${nf(s.staggerBatchSize)} every ${nf(s.staggerIntervalSeconds)} s`,
   ].filter(Boolean);
   return `Settings saved. ${nf(n)} waiting ${n === 1 ? "delivery" : "deliveries"} re-planned: ${parts.join("; ")}.`;
