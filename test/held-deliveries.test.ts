@@ -67,7 +67,7 @@ describe("one held delivery", () => {
   test("a held notification e-mail is released from its page and sent by the next dispatcher pass", async () => {
     const { t, b, notified } = await afterOutage();
     const d = notified[0]!;
-    expect([d.status, d.waitingReason]).toEqual(["held", "held for review: it was due long ago, during an outage"]);
+    expect([d.status, d.waitingReason]).toEqual(["held", "held for review: it fell due while Pigeon was not sending (for 3 h), and is too late to go out unasked"]);
     expect(await t.db.select().from(devOutbox)).toHaveLength(0);
 
     const page = await b.get(`/outbox/${d.id}`);
@@ -88,7 +88,7 @@ describe("one held delivery", () => {
     const after = await b.get(`/outbox/${d.id}?done=released`);
     expect(after.text).toContain("Released: it is queued again");
     expect(timeline(after.text)).toContain("Released by staff");
-    expect(timeline(after.text)).toContain("by: Olivia Owner · was: held for review: it was due long ago, during an outage");
+    expect(timeline(after.text)).toContain("by: Olivia Owner · was: held for review: it fell due while Pigeon was not sending (for 3 h), and is too late to go out unasked");
     const [owner] = await t.db.select().from(users);
     const [entry] = await t.db.select().from(auditLog).where(and(eq(auditLog.entityType, "delivery"), eq(auditLog.entityId, d.id)));
     expect([entry!.action, entry!.actorUserId, entry!.actorApiKeyId]).toEqual(["released", owner!.id, null]);

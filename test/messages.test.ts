@@ -393,6 +393,25 @@ describe("the explicit Send step", () => {
   });
 });
 
+describe("after an outage", () => {
+  test("a scheduled message Pigeon could only start hours late is held for review, with the release link on its page", async () => {
+    const w = await world();
+    const id = await createDraft(w, { send_mode: "later", send_at_local: "2026-09-01T11:00" }); // 16:00 UTC
+    await w.b.get(`/messages/${id}/send`);
+    await w.b.post(`/messages/${id}/send`, {});
+    // Pigeon was down from 10:00 to 14:00 Chicago time: the message starts three hours late.
+    w.t.setNow(new Date("2026-09-01T19:00:00Z"));
+    await runOneTimeMessages(w.t.deps, w.t.deps.clock());
+    const rows = await w.t.db.select().from(deliveries).where(and(eq(deliveries.messageId, id), eq(deliveries.status, "held")));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows[0]!.waitingReason).toBe("held for review: it was scheduled 180 min before Pigeon could start it, and is too late to go out unasked");
+    expect((await w.dispatcher.tick()).sent).toBe(0);
+    const page = await w.b.get(`/messages/${id}`);
+    expect(text(page.text)).toContain(`Held for review ${rows.length} release or cancel them`);
+    expect(page.text).toContain(`href="/outbox?status=held&amp;message=${id}"`);
+  });
+});
+
 describe("while it goes out", () => {
   test("pause holds what is queued, resume staggers it again, cancel stops the rest; progress over SSE", async () => {
     const w = await world({ stagger: { batchSize: 1, intervalSeconds: 60 } });

@@ -169,7 +169,7 @@ describe("outbox", () => {
     const { t, ids } = await setup(2);
     await enqueue(t, ids);
     await t.db.update(deliveries).set({ dueAt: at(7200) }).where(eq(deliveries.customerId, ids[1]!));
-    expect(await holdOverdue(t.db, at(3 * 3600), 2 * 3600_000)).toBe(1);
+    expect(await holdOverdue(t.db, at(3 * 3600), 2 * 3600_000, "3 h")).toBe(1);
     const rows = await t.db.select().from(deliveries).orderBy(deliveries.id);
     expect(rows.map((r) => r.status)).toEqual(["held", "queued"]);
     expect(rows[0]!.waitingReason).toContain("held for review");

@@ -68,11 +68,17 @@ export function ProgressBody({ progress: pr, messageId }: { progress: Progress; 
             <li>
               <span class="k">Queued</span> <strong>{nf(pr.queued)}</strong>
             </li>
-            {pr.held > 0 && (
-              <li>
-                <span class="k">Held (paused)</span> <strong>{nf(pr.held)}</strong>
-              </li>
-            )}
+            {pr.held > 0 &&
+              (pr.status === "paused" ? (
+                <li>
+                  <span class="k">Held (paused)</span> <strong>{nf(pr.held)}</strong>
+                </li>
+              ) : (
+                // Held for review (after an outage, or an outcome unknown too long): staff decide.
+                <li>
+                  <span class="k">Held for review</span> <strong>{nf(pr.held)}</strong> <a href={`/outbox?status=held&message=${messageId}`}>release or cancel them</a>
+                </li>
+              ))}
             <li>
               <span class="k">Failed</span> <strong>{nf(pr.failed)}</strong>
             </li>

@@ -11,7 +11,7 @@ import { type Candidate, type Decision, decideRecipients } from "../core/recipie
 import { callsAfterTexts } from "../core/sms-or-call.ts";
 import type { Db } from "../db/client.ts";
 import { audienceAppointments, audienceCustomerIds, audienceJobs } from "../db/message-audience.ts";
-import { dueMessages, markStarted, type Message, setMessageStatus, stillScheduled } from "../db/messages.ts";
+import { dueMessages, holdQueued, markStarted, type Message, setMessageStatus, stillScheduled } from "../db/messages.ts";
 import { enqueueDeliveries, loadCandidates, type OutboxEntry } from "../db/outbox.ts";
 import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
 import { type Channel, deliveries, messages, phoneLookups, type StudioSettings } from "../db/schema.ts";
@@ -155,7 +155,16 @@ export async function runOneTimeMessages(deps: Deps, now: Date, pageSize = START
       entries += batch.length;
     }
     // Deliveries first, status second: a crash in between re-runs this, and the keys make it a no-op.
-    if (!cancelled && (await markStarted(db, m, now))) started++;
+    if (!cancelled && (await markStarted(db, m, now))) {
+      started++;
+      // Started long after its time (Pigeon was not running): held for review, not sent in a burst (D6).
+      const holdMs = s.overdueHoldMinutes * 60_000;
+      if (holdMs > 0 && m.sendAt && now.getTime() - m.sendAt.getTime() > holdMs) {
+        const late = Math.round((now.getTime() - m.sendAt.getTime()) / 60_000);
+        const held = await holdQueued(db, m.id, `held for review: it was scheduled ${late} min before Pigeon could start it, and is too late to go out unasked`, now);
+        deps.log("warn", "one-time message started late: held for review", { message: m.id, held, lateMinutes: late });
+      }
+    }
     deps.log("info", cancelled ? "one-time message cancelled or changed while starting" : "one-time message started", { message: m.id, deliveries: entries });
   }
   // A sending message with nothing left open is sent.

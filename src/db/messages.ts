@@ -119,6 +119,16 @@ export async function markStarted(db: Db, m: Pick<Message, "id" | "updatedAt">, 
   return rows.length === 1;
 }
 
+/** Holds a message's queued deliveries for review, with the reason (a start long after its time, SPEC D6). */
+export async function holdQueued(db: Db, id: number, reason: string, now: Date) {
+  const rows = await db
+    .update(deliveries)
+    .set({ status: "held", waitingReason: reason, updatedAt: now })
+    .where(and(eq(deliveries.messageId, id), eq(deliveries.status, "queued")))
+    .returning({ id: deliveries.id });
+  return rows.length;
+}
+
 /** Pause (SPEC O5): queued deliveries of the message wait, visibly, until resumed. */
 export async function pauseMessage(db: Db, id: number, now: Date) {
   return db.transaction(async (tx) => {

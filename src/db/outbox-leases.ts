@@ -297,12 +297,12 @@ export async function releaseLeases(db: Db, owner: string, now: Date, ids?: numb
 
 /**
  * After an outage longer than `holdMs`, work that should have gone out more than `holdMs` ago
- * is held for review instead of sent in a burst (SPEC D6).
+ * is held for review instead of sent in a burst (SPEC D6); `downFor` says how long, in words.
  */
-export async function holdOverdue(db: Db, now: Date, holdMs: number) {
+export async function holdOverdue(db: Db, now: Date, holdMs: number, downFor: string) {
   const rows = await db
     .update(deliveries)
-    .set({ status: "held", waitingReason: "held for review: it was due long ago, during an outage", updatedAt: now })
+    .set({ status: "held", waitingReason: `held for review: it fell due while Pigeon was not sending (for ${downFor}), and is too late to go out unasked`, updatedAt: now })
     .where(and(eq(deliveries.status, "queued"), lt(deliveries.dueAt, new Date(now.getTime() - holdMs)), sql`${deliveries.sourceType} != 'test'`))
     .returning({ id: deliveries.id });
   return rows.length;

@@ -35,6 +35,15 @@ export type DispatcherOptions = {
 
 const EMAIL_BATCH = 100;
 
+/** "4 min", "3 h 5 min", "2 days 1 h": how long, for staff. */
+function durationWords(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return `${h} h${min % 60 ? ` ${min % 60} min` : ""}`;
+  return `${Math.floor(h / 24)} days${h % 24 ? ` ${h % 24} h` : ""}`;
+}
+
 export type Dispatcher = ReturnType<typeof createDispatcher>;
 
 export function createDispatcher(deps: Deps, providers: Providers, opts: DispatcherOptions) {
@@ -113,7 +122,7 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
     const holdMs = s.overdueHoldMinutes * 60_000;
     const last = await db.query.workerState.findFirst({ where: and(eq(workerState.name, "dispatcher"), eq(workerState.key, "last_tick")) });
     if (holdMs > 0 && last && now.getTime() - Number(last.value) > holdMs) {
-      const held = await holdOverdue(db, now, holdMs);
+      const held = await holdOverdue(db, now, holdMs, durationWords(now.getTime() - Number(last.value)));
       if (held) log("warn", "held overdue deliveries for review after an outage", { held, downMinutes: Math.round((now.getTime() - Number(last.value)) / 60_000) });
     }
     await db

@@ -59,7 +59,7 @@ describe("POST /api/v1/deliveries/{id}/release and /cancel", () => {
     expect((await t.deps.dispatcher.tick()).sent).toBe(1);
     expect((await t.db.select().from(devOutbox)).map((m) => m.toAddress)).toEqual(["anna@x.test"]);
     const [event] = await t.db.select().from(deliveryEvents).where(eq(deliveryEvents.deliveryId, notified[1]!));
-    expect([event!.type, event!.detail]).toEqual(["cancelled_by_staff", { by: "API key “test”", was: "held for review: it was due long ago, during an outage" }]);
+    expect([event!.type, event!.detail]).toEqual(["cancelled_by_staff", { by: "API key “test”", was: "held for review: it fell due while Pigeon was not sending (for 3 h), and is too late to go out unasked" }]);
     const audits = await t.db.select().from(auditLog).where(eq(auditLog.entityType, "delivery")).orderBy(auditLog.id);
     expect(audits.map((a) => [a.action, a.entityId, a.actorApiKeyId, a.actorUserId])).toEqual([
       ["released", notified[0]!, t.keyId, null],
@@ -134,6 +134,6 @@ describe("POST /api/v1/deliveries/release and /cancel", () => {
   test("a held delivery shows in the list with why it waits", async () => {
     const { t, messaged } = await afterOutage();
     const list = await t.get("/deliveries?status=held&limit=1");
-    expect(list.body.data[0]).toMatchObject({ id: messaged[1], status: "held", waiting_reason: "held for review: it was due long ago, during an outage", due_at: "2026-09-01T10:05:00.000Z" });
+    expect(list.body.data[0]).toMatchObject({ id: messaged[1], status: "held", waiting_reason: "held for review: it fell due while Pigeon was not sending (for 3 h), and is too late to go out unasked", due_at: "2026-09-01T10:05:00.000Z" });
   });
 });
