@@ -128,13 +128,13 @@ describe("marketing and service e-mail (defect 13)", () => {
     const link = mail!.headers!["List-Unsubscribe"]!.slice(1, -1);
     const asked = await (await plain(t, link)).text();
     expect(asked).toContain("Stop marketing e-mails (news, offers, photo reminders) from Brightside to anna@x.test.");
-    expect(asked).toContain("E-mails about appointments you book with us (reminders and confirmations) still come.");
+    expect(asked).toContain("Automatic reminders and confirmations of appointments you book with us still come.");
     const done = await (await plain(t, link, { method: "POST" })).text();
     expect(done).toContain("anna@x.test will get no more marketing e-mails");
     const preferences = done.match(/href="(\/p\/[^"]+)"/)![1]!;
     const page = await (await plain(t, preferences)).text();
     expect(page).toContain("Marketing e-mails");
-    expect(page).toContain("News, offers and reminders about your photos. E-mails about appointments you book with us (reminders and confirmations) still come.");
+    expect(page).toContain("News, offers and reminders about your photos. Automatic reminders and confirmations of appointments you book with us still come.");
   });
 });
 

@@ -311,7 +311,7 @@ describe("preview and test send", () => {
     expect(text(res.text)).toContain(`Test e-mail with Anna Smith's data sent to ${OWNER.email} through the dev outbox.`);
     const [mail] = await w.t.db.select().from(devOutbox);
     expect(mail!.toAddress).toBe(OWNER.email);
-    expect(mail!.subject).toBe("Anna, the photos of Class 3B are online");
+    expect(mail!.subject).toBe("[Test] Anna, the photos of Class 3B are online");
     expect(mail!.html).toContain("Hi Anna");
     expect(mail!.html).toContain("#unsubscribe-link-in-a-test");
     const sms = await postForm(w.b, "/messages/test", { ...composeForm(w), test_channel: "sms", test_phone: "nope" }, partial);
@@ -730,7 +730,7 @@ describe("a value the message cannot do without is never sent blank", () => {
     const form = composeForm(w, { subject: "{{customer.first_name}}, the photos of {{album.name}} are online" });
     const count = await postForm(w.b, "/messages/count", form, partial);
     expect(text(count.text)).toContain("1 will receive it by e-mail");
-    expect(text(count.text)).toContain("1 no value for {{customer.first_name}}");
+    expect(text(count.text)).toContain('1 no value for {{customer.first_name}} · a fallback, like {{customer.first_name | "…"}}, would include them');
     // The names open in place: the list's id is one a CSS selector can name.
     expect(count.text).toContain('hx-target="#excluded-email-missing-customer-first_name"');
     expect(count.text).toContain('<ul id="excluded-email-missing-customer-first_name" class="names">');
@@ -947,5 +947,9 @@ describe("SMS, and a call only where the SMS cannot go (defect 1)", () => {
       ["sms", "+15552017777"],
       ["voice", "+15550009876"],
     ]);
+    // The dev outbox shows what the call said, not only where Twilio would fetch it from.
+    const [call] = await w.t.db.select().from(devOutbox).where(eq(devOutbox.channel, "voice"));
+    expect(text((await w.b.get(`/outbox/dev/${call!.id}`)).text)).toContain("Call placed. It says, read out by text-to-speech: The studio is closed today. Then: “Press 9 to stop these calls.”");
+    expect(text((await w.b.get("/outbox/dev?channel=voice")).text)).toContain("+15550009876 The studio is closed today.");
   });
 });

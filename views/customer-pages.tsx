@@ -65,7 +65,7 @@ export function UnsubscribePage(p: { studio: string; address: string; done: bool
 }
 
 /** Service messages go on after a marketing unsubscribe; customers are told so where they decide. */
-export const SERVICE_EMAIL_NOTE = "E-mails about appointments you book with us (reminders and confirmations) still come.";
+export const SERVICE_EMAIL_NOTE = "Automatic reminders and confirmations of appointments you book with us still come.";
 
 /** `note` says what the switch does not cover. */
 export type PreferenceRow = { channel: "email" | "sms" | "voice"; label: string; address: string | null; on: boolean; note?: string };

@@ -5,7 +5,7 @@
 import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
 import type { Channel } from "../src/db/schema.ts";
 import { Page, PageHead } from "./layout.tsx";
-import { skipReasonInSentence } from "../src/core/recipients.ts";
+import { missingKey, skipReasonInSentence } from "../src/core/recipients.ts";
 import { byChannel, type Common, nf, plural, reasonLabel } from "./messages.tsx";
 
 /** For a message to appointments `matched` and `willReceive` count appointments (one message each) of `customers` customers. */
@@ -116,6 +116,9 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
                         <details hx-get={url} hx-trigger="toggle once" hx-target={`#${listId}`} hx-swap="innerHTML">
                           <summary>
                             <span class="n">{nf(x.n)}</span> {skipReasonInSentence(x.reason)}
+                            {missingKey(x.reason) !== null && (
+                              <small class="muted"> · a fallback, like {`{{${missingKey(x.reason)} | "…"}}`}, would include them</small>
+                            )}
                           </summary>
                           <ul id={listId} class="names">
                             <li>

@@ -425,8 +425,11 @@ function eventDetail(detail: unknown): string {
     .join(" · ");
 }
 
-/** The message exactly as the dev outbox received it: headers, the HTML sandboxed, the text part. */
-export const SentMessage: FC<{ entry: DevOutboxRow }> = ({ entry: e }) => {
+/**
+ * The message exactly as the dev outbox received it: headers, the HTML sandboxed, the text part;
+ * for a call, the script its TwiML reads out (`script`, the delivery's text as sent).
+ */
+export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null }> = ({ entry: e, script }) => {
   const headers = Object.entries(e.headers ?? {});
   return (
     <article class="sent-message">
@@ -482,9 +485,11 @@ export const SentMessage: FC<{ entry: DevOutboxRow }> = ({ entry: e }) => {
         </>
       )}
       {e.channel === "voice" && (
-        <p>
-          Call placed; the call's script comes from <code>{e.body}</code>
-        </p>
+        <>
+          <p>Call placed. It says, read out by text-to-speech:</p>
+          {script ? <blockquote class="call-script">{script}</blockquote> : <p class="muted">(its script is no longer on record)</p>}
+          <p class="muted">Then: “Press 9 to stop these calls.” Twilio fetches these words from {e.body}.</p>
+        </>
       )}
     </article>
   );
@@ -625,7 +630,7 @@ export function DeliveryPage(p: Common & { detail: DeliveryDetail; preview: { su
         {row.devCopy ? (
           <>
             <p class="muted">Delivered into the dev outbox: this is exactly what the recipient would have received.</p>
-            <SentMessage entry={row.devCopy} />
+            <SentMessage entry={row.devCopy} script={row.delivery.channel === "voice" ? row.delivery.body : null} />
           </>
         ) : (
           <>
@@ -664,10 +669,11 @@ export function DeliveryPage(p: Common & { detail: DeliveryDetail; preview: { su
 
 // ---------------------------------------------------------------- dev outbox
 
-type DevRow = { entry: DevOutboxRow; deliveryId: number | null };
+type DevRow = { entry: DevOutboxRow; deliveryId: number | null; script: string | null };
 
-const preview = (e: DevOutboxRow) => {
-  const text = (e.subject ?? e.body).replace(/\s+/g, " ").trim();
+/** A line of what was sent: the subject, the text, or what a call says (not the URL it is read from). */
+const preview = (e: DevOutboxRow, script: string | null) => {
+  const text = (e.subject ?? (e.channel === "voice" && script ? script : e.body)).replace(/\s+/g, " ").trim();
   return text.length > 90 ? `${text.slice(0, 89)}…` : text;
 };
 
@@ -725,14 +731,14 @@ export function DevOutboxPage(p: Common & { rows: DevRow[]; nextBefore: string |
                 </tr>
               </thead>
               <tbody>
-                {p.rows.map(({ entry: e, deliveryId }) => (
+                {p.rows.map(({ entry: e, deliveryId, script }) => (
                   <tr {...rowLink(`/outbox/dev/${e.id}`)}>
                     <td class="nowrap">
                       <a href={`/outbox/dev/${e.id}`}>{second(e.createdAt)}</a>
                     </td>
                     <td>{CHANNEL_LABELS[e.channel]}</td>
                     <td>{e.toAddress}</td>
-                    <td>{preview(e)}</td>
+                    <td>{preview(e, script)}</td>
                     <td>{deliveryId ? <a href={`/outbox/${deliveryId}`}>#{deliveryId}</a> : <span class="muted">—</span>}</td>
                   </tr>
                 ))}
@@ -766,7 +772,7 @@ export function DevOutboxEntryPage(p: Common & DevRow) {
           </a>
         )}
       </PageHead>
-      <SentMessage entry={p.entry} />
+      <SentMessage entry={p.entry} script={p.script} />
     </Page>
   );
 }

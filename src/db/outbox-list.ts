@@ -112,7 +112,7 @@ export async function listDevOutbox(db: Db, f: { channel?: Channel; before?: Dev
     where.push(or(lt(devOutbox.createdAt, at), and(eq(devOutbox.createdAt, at), lt(devOutbox.id, f.before.id)))!);
   }
   const rows = await db
-    .select({ entry: devOutbox, deliveryId: deliveries.id })
+    .select({ entry: devOutbox, deliveryId: deliveries.id, script: deliveries.body })
     .from(devOutbox)
     .leftJoin(deliveries, and(eq(deliveries.provider, "dev"), eq(deliveries.providerMessageId, devOutbox.id)))
     .where(where.length ? and(...where) : undefined)
@@ -125,7 +125,7 @@ export async function listDevOutbox(db: Db, f: { channel?: Channel; before?: Dev
 /** One dev outbox entry and the delivery it belongs to, if any. */
 export async function getDevOutboxEntry(db: Db, id: string) {
   const [row] = await db
-    .select({ entry: devOutbox, deliveryId: deliveries.id })
+    .select({ entry: devOutbox, deliveryId: deliveries.id, script: deliveries.body })
     .from(devOutbox)
     .leftJoin(deliveries, and(eq(deliveries.provider, "dev"), eq(deliveries.providerMessageId, devOutbox.id)))
     .where(eq(devOutbox.id, id))

@@ -203,7 +203,8 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   const values = await valuesFor(c, chosen, settings, snippets, deadLink(base));
   const content =
     channel === "email"
-      ? { subject: fillTemplate(v.subject ?? "", values, inert), body: fillTemplate(v.body ?? "", values, (x) => inert(escapeHtml(x))) }
+      ? // Marked as a test in the inbox it lands in, among real mail.
+        { subject: `[Test] ${fillTemplate(v.subject ?? "", values, inert)}`, body: fillTemplate(v.body ?? "", values, (x) => inert(escapeHtml(x))) }
       : { body: withOptOutHint(fillTemplate(v.body ?? "", values, inert), { required: true }) };
   const key = deliveryKey({ kind: "test", id: `${now.getTime().toString(36)}${randomToken(6)}` }, { address: to }, channel);
   await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: 0, channel, to, skip: null }, dueAt: testDueAt(now), ...content }], now);

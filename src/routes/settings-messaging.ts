@@ -129,15 +129,16 @@ export const settingsMessagingRoutes = new Hono<AppEnv>()
     const now = clock();
     const settings = await getSettings(db);
     const via = channel.data === "email" ? (providers.email.name === "resend" ? "Resend" : "the dev outbox") : providers.sms.name === "twilio" ? "Twilio" : "the dev outbox";
-    // Braces would read as placeholders; the studio's name goes in through {{studio.name}} elsewhere.
+    // The name goes in as text, braces removed so nothing in it reads as a placeholder: the stored
+    // test then says what was sent even if it is never sent (a suppressed number, say).
     const studio = settings.name.replace(/[{}]/g, "");
     const content =
       channel.data === "email"
         ? {
             subject: `Pigeon test e-mail from ${studio}`,
-            body: `This is a test e-mail from Pigeon for **{{studio.name}}**, sent through ${via}.\n\nIf you can read it, e-mail from Pigeon reaches this inbox.`,
+            body: `This is a test e-mail from Pigeon for **${studio}**, sent through ${via}.\n\nIf you can read it, e-mail from Pigeon reaches this inbox.`,
           }
-        : { body: `Pigeon test SMS from {{studio.name}}, sent through ${via}. If you got this, text messages work.` };
+        : { body: `Pigeon test SMS from ${studio}, sent through ${via}. If you got this, text messages work.` };
     const key = deliveryKey({ kind: "test", id: `${now.getTime().toString(36)}${randomToken(6)}` }, { address: address.to }, channel.data);
     await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: 0, channel: channel.data, to: address.to, skip: null }, dueAt: testDueAt(now), ...content }], now);
     const deliveryId = await deliveryIdByKey(db, key);
