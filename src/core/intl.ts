@@ -3,14 +3,26 @@
 // locale can never stop a batch (it gets English, or the next zone that works, instead).
 import { canonicalLocale, canonicalTimeZone } from "./validation.ts";
 
+// Asked for every recipient of every batch, and each answer costs the runtime a formatter: kept.
+const usable = new Map<string, boolean>();
+const check = (kind: "locale" | "zone", value: string) => {
+  const key = `${kind}:${value}`;
+  let ok = usable.get(key);
+  if (ok === undefined) {
+    ok = (kind === "locale" ? canonicalLocale(value) : canonicalTimeZone(value)) !== null;
+    if (usable.size < 10_000) usable.set(key, ok);
+  }
+  return ok;
+};
+
 /** The first of these locales the runtime can use, else English. */
 export function usableLocale(...tags: (string | null | undefined)[]): string {
-  for (const t of tags) if (t && canonicalLocale(t)) return t;
+  for (const t of tags) if (t && check("locale", t)) return t;
   return "en";
 }
 
 /** The first of these time zones the runtime can use, else UTC. */
 export function usableTimeZone(...zones: (string | null | undefined)[]): string {
-  for (const z of zones) if (z && canonicalTimeZone(z)) return z;
+  for (const z of zones) if (z && check("zone", z)) return z;
   return "UTC";
 }

@@ -1,10 +1,10 @@
 // The provider rate budget shared through the database (SPEC D3, X7): one token bucket per
 // channel that every process takes from, so a web process sending a test and any number of
 // workers stay under the provider's limit together instead of each pacing itself.
-import { eq, sql } from "drizzle-orm";
-import { type Bucket, refill, waitForToken } from "../core/token-bucket.ts";
+import { eq } from "drizzle-orm";
+import { type Bucket, refill, take, waitForToken } from "../core/token-bucket.ts";
 import type { Db } from "./client.ts";
-import { DB_NOW, dbNow } from "./db-clock.ts";
+import { dbNow } from "./db-clock.ts";
 import { type Channel, rateBudgets } from "./schema.ts";
 
 export type RateLimit = { rate: number; capacity: number };
@@ -15,25 +15,22 @@ async function bucketAt(db: Db, channel: Channel, capacity: number, now: number)
 }
 
 /**
- * Takes one token from the channel's shared bucket. Returns 0 when taken, else how many
- * milliseconds until one is free (nothing is taken then).
+ * Takes up to `want` tokens (at most a bucketful) at once, for that many requests about to leave
+ * one after the other: one write instead of one per request. Returns how many were taken, and,
+ * when none, how long until one is free.
  */
-export async function takeToken(db: Db, channel: Channel, limit: RateLimit): Promise<number> {
-  // One statement, so it is atomic across processes and costs one write: core/token-bucket.ts's
-  // refill() spelt in SQL (a clock that stepped back refills nothing), then take one if whole.
-  const refilled = sql`min(${limit.capacity}, ${rateBudgets.tokens} + max(0, ${DB_NOW} - ${rateBudgets.atMs}) * ${limit.rate} / 1000.0)`;
-  const taken = await db
-    .insert(rateBudgets)
-    .values({ channel, tokens: limit.capacity - 1, atMs: sql`${DB_NOW}` })
-    .onConflictDoUpdate({
-      target: rateBudgets.channel,
-      set: { tokens: sql`${refilled} - 1`, atMs: sql`max(${rateBudgets.atMs}, ${DB_NOW})` },
-      setWhere: sql`${refilled} >= 1`,
-    })
-    .returning({ tokens: rateBudgets.tokens });
-  if (taken.length) return 0;
-  const now = await dbNow(db);
-  return Math.max(1, waitForToken(await bucketAt(db, channel, limit.capacity, now), limit.rate, limit.capacity, now));
+export async function takeTokens(db: Db, channel: Channel, limit: RateLimit, want: number): Promise<{ granted: number; waitMs: number }> {
+  return db.transaction(async (tx) => {
+    const now = await dbNow(tx);
+    const bucket = await bucketAt(tx as unknown as Db, channel, limit.capacity, now);
+    const got = take(bucket, Math.max(1, want), limit.rate, limit.capacity, now);
+    if (got.granted === 0) return { granted: 0, waitMs: Math.max(1, waitForToken(bucket, limit.rate, limit.capacity, now)) };
+    await tx
+      .insert(rateBudgets)
+      .values({ channel, tokens: got.bucket.tokens, atMs: got.bucket.at })
+      .onConflictDoUpdate({ target: rateBudgets.channel, set: { tokens: got.bucket.tokens, atMs: got.bucket.at } });
+    return { granted: got.granted, waitMs: 0 };
+  });
 }
 
 /** Whole tokens free now, without taking any (to size a claim), and the wait when there are none. */

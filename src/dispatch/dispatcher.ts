@@ -9,10 +9,11 @@ import { claimById, claimDue, failDelivery, hasDueWork, holdClaimed, holdOverdue
 import type { Delivery } from "../db/outbox.ts";
 import { peekTokens } from "../db/rate-budget.ts";
 import { CHANNELS, type Channel, type StudioSettings, workerState } from "../db/schema.ts";
+import { installationId } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
 import type { Deps } from "../deps.ts";
 import { type EmailProvider, type LookupProvider, PROVIDER_TIMEOUT_MS, type SmsProvider, type VoiceProvider } from "../providers/types.ts";
-import { rateLimit } from "./pacing.ts";
+import { createPacer, rateLimit } from "./pacing.ts";
 import { sendEmails } from "./send-email.ts";
 import { reconcile, sendPhone } from "./send-phone.ts";
 import { emptyResult, type SendContext, type TickResult } from "./settle.ts";
@@ -86,7 +87,26 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
 
   // An attempt may be in flight until its request times out; a little margin for the clocks.
   const inFlightMs = (opts.providerTimeoutMs ?? PROVIDER_TIMEOUT_MS) + 5_000;
-  const context = (s: StudioSettings, result: TickResult): SendContext => ({ deps, providers, owner: opts.owner, leaseMs, inFlightMs, random, settings: s, result, stopping: () => stopped });
+  let install: Promise<string> | null = null;
+  // Read once; a failed read is not kept, so the next pass asks again.
+  const installId = () =>
+    (install ??= installationId(db, clock()).catch((err) => {
+      install = null;
+      throw err;
+    }));
+  const context = (s: StudioSettings, result: TickResult): SendContext => ({
+    deps,
+    providers,
+    owner: opts.owner,
+    leaseMs,
+    inFlightMs,
+    random,
+    settings: s,
+    result,
+    stopping: () => stopped,
+    installId,
+    pacer: createPacer(db, s),
+  });
 
   /**
    * A delivery claimed more often than the retry limit allows (its sender crashed on it each time,

@@ -1,7 +1,7 @@
 // Pacing provider requests within the studio's configured rates (SPEC D3), through the token
 // bucket every process shares in the database (src/db/rate-budget.ts).
 import type { Db } from "../db/client.ts";
-import { type RateLimit, takeToken } from "../db/rate-budget.ts";
+import { type RateLimit, takeTokens } from "../db/rate-budget.ts";
 import type { Channel, StudioSettings } from "../db/schema.ts";
 
 /**
@@ -16,11 +16,33 @@ export function rateLimit(channel: Channel, s: StudioSettings): RateLimit {
   return { rate, capacity: Math.max(1, Math.floor(rate / 20)) };
 }
 
-/** Waits for a token right before a provider request, so pacing holds when requests leave. */
-export async function pace(db: Db, channel: Channel, limit: RateLimit): Promise<void> {
-  for (;;) {
-    const wait = await takeToken(db, channel, limit);
-    if (wait === 0) return;
-    await Bun.sleep(wait);
-  }
+/**
+ * Paces one pass's provider requests through the shared budget. Right before each request it
+ * needs a token; it takes as many as the requests still ahead of it in this pass (at most a
+ * bucketful, the twentieth of a second's worth) in one write, and spends them one by one. What a
+ * pass leaves unspent is dropped, never carried into a later pass, so no second ever sees more
+ * requests than the rate allows plus that sliver.
+ */
+export function createPacer(db: Db, s: StudioSettings) {
+  const reserve = new Map<Channel, number>();
+  return {
+    /** Waits until one request on `channel` may leave; `ahead` counts it and the ones after it. */
+    async pace(channel: Channel, ahead: number): Promise<void> {
+      const left = reserve.get(channel) ?? 0;
+      if (left > 0) {
+        reserve.set(channel, left - 1);
+        return;
+      }
+      for (;;) {
+        const got = await takeTokens(db, channel, rateLimit(channel, s), ahead);
+        if (got.granted > 0) {
+          reserve.set(channel, got.granted - 1);
+          return;
+        }
+        await Bun.sleep(got.waitMs);
+      }
+    },
+  };
 }
+
+export type Pacer = ReturnType<typeof createPacer>;

@@ -19,10 +19,8 @@ import {
   skipClaimed,
 } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
-import { installationId } from "../db/secrets.ts";
 import { DELIVERY_TAG, type EmailMessage } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
-import { pace, rateLimit } from "./pacing.ts";
 import { cancelledMessages, composeEach, outsideWindow, SOURCE_GONE, stoppedBeforeSending, suppressedNow } from "./send-checks.ts";
 import { type SendContext, settle } from "./settle.ts";
 
@@ -53,7 +51,7 @@ export async function sendEmails(cx: SendContext, claimed: Delivery[], now: Date
  */
 async function messagesFor(cx: SendContext, batch: Delivery[], now: Date, legacyKeys = false) {
   const s = cx.settings;
-  const prefix = legacyKeys ? "" : `${await installationId(cx.deps.db, now)}/`;
+  const prefix = legacyKeys ? "" : `${await cx.installId()}/`;
   const composer = await createComposer(cx.deps, s, now);
   const from = cx.deps.config.emailFrom ?? `${s.senderName || s.name} <${s.senderEmail || "studio@localhost"}>`;
   const { composed, failed } = await composeEach(batch.filter((d) => d.toAddress), (ds) => composer.emails(ds));
@@ -104,7 +102,7 @@ async function replayGroup(cx: SendContext, group: string, mine: Delivery[], now
     for (const d of mine) if (await skipClaimed(db, d.id, cx.owner, now, leftOut.get(d.id) ?? "cancelled")) cx.result.skipped++;
     return;
   }
-  await pace(db, "email", rateLimit("email", cx.settings));
+  await cx.pacer.pace("email", 1);
   const outcomes = await cx.providers.email.sendBatch(
     keep.map((i) => request.messages[i]!),
     { idempotencyKey: key },
@@ -184,7 +182,7 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
     );
     const go = batch.filter((b) => held.has(b.d.id));
     if (!go.length) continue;
-    await pace(db, "email", rateLimit("email", cx.settings));
+    await cx.pacer.pace("email", Math.ceil((sendable.length - i) / EMAIL_BATCH));
     const outcomes = await cx.providers.email.sendBatch(
       go.map((b) => b.message),
       { idempotencyKey: batchKey(go.map((b) => b.message.idempotencyKey)) },

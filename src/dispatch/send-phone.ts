@@ -7,7 +7,6 @@ import { ackSent, beginAttempt, holdClaimed, requeue, skipClaimed } from "../db/
 import type { Delivery } from "../db/outbox.ts";
 import { ProviderError, type SentRecord } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
-import { pace, rateLimit } from "./pacing.ts";
 import { lineTypeOf } from "./line-types.ts";
 import { cancelledMessages, composeEach, outsideWindow, SOURCE_GONE, stoppedBeforeSending, suppressedNow } from "./send-checks.ts";
 import { describeError, type SendContext, settle } from "./settle.ts";
@@ -86,7 +85,7 @@ export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claim
       if (await skipClaimed(db, d.id, owner, at, "landline")) result.skipped++;
       continue;
     }
-    await pace(db, channel, rateLimit(channel, s));
+    await cx.pacer.pace(channel, claimed.length - claimed.indexOf(d));
     // The lease is renewed for the whole call here; a delivery whose lease is gone is not sent.
     if (!(await beginAttempt(db, d, owner, clock(), cx.leaseMs, { body: c.text }))) continue;
     const callback = `${composer.base}/webhooks/twilio/status?d=${d.id}`;

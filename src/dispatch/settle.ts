@@ -8,6 +8,7 @@ import { suppress } from "../db/suppressions.ts";
 import type { Deps } from "../deps.ts";
 import type { SendOutcome } from "../providers/types.ts";
 import type { Providers } from "./dispatcher.ts";
+import type { Pacer } from "./pacing.ts";
 
 /** What a tick did; `throttledMs` is set when due work waits for a rate-limit token. */
 export type TickResult = { sent: number; retried: number; failed: number; skipped: number; waiting: number; held: number; throttledMs?: number };
@@ -27,6 +28,10 @@ export type SendContext = {
   result: TickResult;
   /** True once a graceful stop began: start no new provider call. */
   stopping: () => boolean;
+  /** This install's id (it prefixes idempotency keys), read once per dispatcher. */
+  installId: () => Promise<string>;
+  /** This pass's pacing through the shared rate budget. */
+  pacer: Pacer;
 };
 
 /** A provider error in one line, as staff see it on the delivery. */
