@@ -31,7 +31,8 @@ BEGIN
 END;--> statement-breakpoint
 -- Hand-written: an SMS that went out but was then reported undelivered (a landline Twilio could
 -- not tell, a dead number) did not reach anyone after all: the call it stood for goes now —
--- held if its message is paused, and not at all if it was cancelled.
+-- held if its message is paused, and not at all if it was cancelled. A message that had finished
+-- is sending again, so staff see the call and can still pause or cancel it.
 CREATE TRIGGER `deliveries_call_after_undelivered_sms` AFTER UPDATE OF `status` ON `deliveries`
 WHEN OLD.`status` = 'sent' AND NEW.`status` IN ('undelivered', 'failed')
   AND coalesce((SELECT m.`status` FROM `messages` m WHERE m.`id` = NEW.`message_id`), '') <> 'cancelled'
@@ -43,4 +44,6 @@ BEGIN
     `due_at` = max(`due_at`, NEW.`updated_at`),
     `updated_at` = NEW.`updated_at`
   WHERE `after_delivery_id` = NEW.`id` AND `status` = 'skipped' AND `skip_reason` = 'sms_sent_instead';
+  UPDATE `messages` SET `status` = 'sending', `updated_at` = NEW.`updated_at`
+  WHERE `id` = NEW.`message_id` AND `status` = 'sent' AND changes() > 0;
 END;

@@ -11,7 +11,7 @@ import { type Candidate, type Decision, decideRecipients } from "../core/recipie
 import { callsAfterTexts } from "../core/sms-or-call.ts";
 import type { Db } from "../db/client.ts";
 import { audienceAppointments, audienceCustomerIds, audienceJobs } from "../db/message-audience.ts";
-import { dueMessages, holdQueued, markStarted, type Message, setMessageStatus, stillScheduled } from "../db/messages.ts";
+import { dueMessages, markStarted, type Message, setMessageStatus, stillScheduled } from "../db/messages.ts";
 import { enqueueDeliveries, loadCandidates, type OutboxEntry } from "../db/outbox.ts";
 import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
 import { type Channel, deliveries, messages, phoneLookups, type StudioSettings } from "../db/schema.ts";
@@ -73,6 +73,7 @@ export async function* messageDecisionPages(deps: Pick<Deps, "db">, m: Message, 
   // Appointment date ranges mean days in the studio's zone.
   const timeZone = settings.timeZone;
   const seen = new Map(channels.map((ch) => [ch, new Set<string>()]));
+  const texted = new Map<string, Decision>();
   let afterId: number | undefined;
   for (;;) {
     const ids = await audienceCustomerIds(db, filters, now, { timeZone, afterId, limit: pageSize });
@@ -90,15 +91,15 @@ export async function* messageDecisionPages(deps: Pick<Deps, "db">, m: Message, 
       candidates = customers.map((c) => ({ ...c, jobId: jobId ?? jobOf.get(c.customerId) ?? null }));
     }
     await findMissing(db, candidates, required, settings, snippets);
-    yield pairTextsAndCalls(m, channels.map((channel) => ({ channel, decisions: decideRecipients(candidates, channel, { requireConsent: true, seen: seen.get(channel) }) })));
+    yield pairTextsAndCalls(m, channels.map((channel) => ({ channel, decisions: decideRecipients(candidates, channel, { requireConsent: true, seen: seen.get(channel) }) })), texted);
   }
 }
 
 /** With "call only where SMS cannot go", each call whose SMS will be tried waits on it. */
-function pairTextsAndCalls(m: Message, out: ChannelDecisions): ChannelDecisions {
+function pairTextsAndCalls(m: Message, out: ChannelDecisions, texted?: Map<string, Decision>): ChannelDecisions {
   const sms = out.find((o) => o.channel === "sms");
   const voice = out.find((o) => o.channel === "voice");
-  if (m.callOnlyIfNoSms && sms && voice) voice.decisions = callsAfterTexts(sms.decisions, voice.decisions);
+  if (m.callOnlyIfNoSms && sms && voice) voice.decisions = callsAfterTexts(sms.decisions, voice.decisions, texted);
   return out;
 }
 
@@ -130,6 +131,11 @@ export async function runOneTimeMessages(deps: Deps, now: Date, pageSize = START
   let started = 0;
   for (const m of await dueMessages(db, now)) {
     const jobId = messageJob(m.jobId, m.filters as MessageFilters);
+    // Started long after its time (Pigeon was not running): written held for review, not queued —
+    // nothing goes out in a burst while the rest of the pages are still being written (D6).
+    const holdMs = s.overdueHoldMinutes * 60_000;
+    const lateMinutes = m.sendAt ? Math.round((now.getTime() - m.sendAt.getTime()) / 60_000) : 0;
+    const hold = holdMs > 0 && m.sendAt && now.getTime() - m.sendAt.getTime() > holdMs ? `held for review: it was scheduled ${lateMinutes} min before Pigeon could start it, and is too late to go out unasked` : undefined;
     let placed = 0;
     let entries = 0;
     let cancelled = false;
@@ -141,12 +147,16 @@ export async function runOneTimeMessages(deps: Deps, now: Date, pageSize = START
           const source = { kind: "message" as const, messageId: m.id, appointmentId: d.appointmentId };
           // A call of "call only where SMS cannot go" is tied to its SMS, waiting on it or not, so
           // the report tells each pair as one story.
-          const afterKey = m.callOnlyIfNoSms && channel === "voice" && m.channels.includes("sms") ? deliveryKey(source, who, "sms") : null;
+          const texter = d.waitsOn;
+          const smsKey = texter
+            ? deliveryKey({ ...source, appointmentId: texter.appointmentId ?? undefined }, texter.customerId ? { customerId: texter.customerId } : { address: texter.to ?? "" }, "sms")
+            : deliveryKey(source, who, "sms");
+          const afterKey = m.callOnlyIfNoSms && channel === "voice" && m.channels.includes("sms") ? smsKey : null;
           batch.push({ key: deliveryKey(source, who, channel), decision: d, jobId: d.jobId ?? undefined, appointmentId: d.appointmentId ?? null, dueAt: now, afterKey });
         }
       }
       const stagger = { batchSize: s.staggerBatchSize, intervalSeconds: s.staggerIntervalSeconds, firstIndex: placed };
-      const r = await enqueueDeliveries(db, { sourceType: "message", messageId: m.id, jobId }, batch, now, stagger, { onlyIf: stillScheduled(m) });
+      const r = await enqueueDeliveries(db, { sourceType: "message", messageId: m.id, jobId }, batch, now, stagger, { onlyIf: stillScheduled(m), hold });
       if (r.refused) {
         cancelled = true;
         break;
@@ -155,16 +165,8 @@ export async function runOneTimeMessages(deps: Deps, now: Date, pageSize = START
       entries += batch.length;
     }
     // Deliveries first, status second: a crash in between re-runs this, and the keys make it a no-op.
-    if (!cancelled && (await markStarted(db, m, now))) {
-      started++;
-      // Started long after its time (Pigeon was not running): held for review, not sent in a burst (D6).
-      const holdMs = s.overdueHoldMinutes * 60_000;
-      if (holdMs > 0 && m.sendAt && now.getTime() - m.sendAt.getTime() > holdMs) {
-        const late = Math.round((now.getTime() - m.sendAt.getTime()) / 60_000);
-        const held = await holdQueued(db, m.id, `held for review: it was scheduled ${late} min before Pigeon could start it, and is too late to go out unasked`, now);
-        deps.log("warn", "one-time message started late: held for review", { message: m.id, held, lateMinutes: late });
-      }
-    }
+    if (!cancelled && (await markStarted(db, m, now))) started++;
+    if (hold) deps.log("warn", "one-time message started late: held for review", { message: m.id, lateMinutes });
     deps.log("info", cancelled ? "one-time message cancelled or changed while starting" : "one-time message started", { message: m.id, deliveries: entries });
   }
   // A sending message with nothing left open is sent.

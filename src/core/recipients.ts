@@ -71,6 +71,8 @@ export type Decision = {
   jobId?: number | null;
   lineType?: Candidate["lineType"];
   waitsOnSms?: boolean;
+  /** The recipient whose SMS a call waits on, when it is not the call's own (one phone shared). */
+  waitsOn?: { customerId: number; appointmentId: number | null; to: string | null };
 };
 
 /**

@@ -1,6 +1,6 @@
 // Named queries for one-time messages (SPEC §5): drafts, activation, the send's lifecycle
 // (pause, resume, cancel) and its report.
-import { and, count, desc, eq, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { MessageInput } from "../core/message-input.ts";
 import { staggeredDueAt } from "../core/stagger.ts";
 import type { Db } from "./client.ts";
@@ -119,15 +119,8 @@ export async function markStarted(db: Db, m: Pick<Message, "id" | "updatedAt">, 
   return rows.length === 1;
 }
 
-/** Holds a message's queued deliveries for review, with the reason (a start long after its time, SPEC D6). */
-export async function holdQueued(db: Db, id: number, reason: string, now: Date) {
-  const rows = await db
-    .update(deliveries)
-    .set({ status: "held", waitingReason: reason, updatedAt: now })
-    .where(and(eq(deliveries.messageId, id), eq(deliveries.status, "queued")))
-    .returning({ id: deliveries.id });
-  return rows.length;
-}
+/** What a delivery held by its message's pause says; resume releases exactly these. */
+export const PAUSED = "paused by staff";
 
 /** Pause (SPEC O5): queued deliveries of the message wait, visibly, until resumed. */
 export async function pauseMessage(db: Db, id: number, now: Date) {
@@ -136,7 +129,7 @@ export async function pauseMessage(db: Db, id: number, now: Date) {
     if (ok) {
       await tx
         .update(deliveries)
-        .set({ status: "held", waitingReason: "paused by staff", updatedAt: now })
+        .set({ status: "held", waitingReason: PAUSED, updatedAt: now })
         .where(and(eq(deliveries.messageId, id), eq(deliveries.status, "queued")));
     }
     return ok;
@@ -151,7 +144,8 @@ export async function resumeMessage(db: Db, id: number, now: Date, stagger: { ba
     const held = await tx
       .select({ id: deliveries.id })
       .from(deliveries)
-      .where(and(eq(deliveries.messageId, id), eq(deliveries.status, "held")))
+      // Only what the pause held: what is held for review (an outage, an unknown outcome) stays for staff.
+      .where(and(eq(deliveries.messageId, id), eq(deliveries.status, "held"), eq(deliveries.waitingReason, PAUSED)))
       .orderBy(deliveries.id);
     for (const [i, d] of held.entries()) {
       await tx.update(deliveries).set({ status: "queued", waitingReason: null, dueAt: staggeredDueAt(now, i, stagger), updatedAt: now }).where(eq(deliveries.id, d.id));
@@ -168,7 +162,9 @@ export async function cancelMessage(db: Db, id: number, now: Date) {
       await tx
         .update(deliveries)
         .set({ status: "skipped", skipReason: "cancelled", waitingReason: null, updatedAt: now })
-        .where(and(eq(deliveries.messageId, id), inArray(deliveries.status, ["queued", "held", "waiting"])));
+        // One whose last attempt may have gone out is settled with the provider first (and skipped
+        // at send time if it did not go): cancelling cannot unsend it, and the report must not lie.
+        .where(and(eq(deliveries.messageId, id), inArray(deliveries.status, ["queued", "held", "waiting"]), isNull(deliveries.attemptStartedAt)));
     }
     return ok;
   });

@@ -80,6 +80,7 @@ const ENQUEUED_COLUMNS = [
  * With `stagger` (the studio's batch size and interval), sends are spread from each due time;
  * `firstIndex` is how many sends earlier pages of the same audience already placed. With
  * `onlyIf`, nothing is written unless that condition holds inside the transaction (`refused`).
+ * With `hold`, what would be queued is written held for review instead, with that reason.
  */
 export async function enqueueDeliveries(
   db: Db,
@@ -87,7 +88,7 @@ export async function enqueueDeliveries(
   entries: OutboxEntry[],
   now: Date,
   stagger?: { batchSize: number; intervalSeconds: number; firstIndex?: number },
-  opts: { onlyIf?: SQL } = {},
+  opts: { onlyIf?: SQL; hold?: string } = {},
 ) {
   if (stagger) {
     // Spread what will be sent over batches; skipped rows take no place in the schedule.
@@ -115,12 +116,12 @@ export async function enqueueDeliveries(
         e.appointmentId ?? null,
         e.decision.channel,
         e.decision.to,
-        e.decision.skip ? "skipped" : e.afterKey && e.decision.waitsOnSms ? "waiting" : "queued",
+        e.decision.skip ? "skipped" : e.afterKey && e.decision.waitsOnSms ? "waiting" : opts.hold ? "held" : "queued",
         e.decision.skip,
         e.subject ?? null,
         e.body ?? null,
         e.dueAt.getTime(),
-        !e.decision.skip && e.afterKey && e.decision.waitsOnSms ? WAITS_FOR_SMS : null,
+        e.decision.skip ? null : e.afterKey && e.decision.waitsOnSms ? WAITS_FOR_SMS : (opts.hold ?? null),
         now.getTime(),
         now.getTime(),
       ]);
@@ -138,6 +139,15 @@ export async function enqueueDeliveries(
         from json_each(${waiting}) w where deliveries.delivery_key = w.value ->> 0 and deliveries.after_delivery_id is null`);
       await tx.run(sql`update deliveries set status = 'queued', waiting_reason = null
         where status = 'waiting' and after_delivery_id is null and delivery_key in (select value ->> 0 from json_each(${waiting}))`);
+      // Another recipient's SMS on an earlier page may be settled already (a shared phone): the
+      // call is decided now, as migration 0010's trigger decides it when the SMS settles.
+      await tx.run(sql`update deliveries set
+          status = case when s.status in ('sent', 'delivered') or s.skip_reason in ('cancelled', 'cancelled_by_staff') then 'skipped' else 'queued' end,
+          skip_reason = case when s.status in ('sent', 'delivered') then 'sms_sent_instead' when s.skip_reason in ('cancelled', 'cancelled_by_staff') then s.skip_reason end,
+          waiting_reason = null
+        from deliveries s
+        where s.id = deliveries.after_delivery_id and deliveries.status = 'waiting' and s.status not in ('queued', 'sending', 'held', 'waiting')
+          and deliveries.delivery_key in (select value ->> 0 from json_each(${waiting}))`);
     }
   });
   return { created, existing: refused ? 0 : entries.length - created, refused };
