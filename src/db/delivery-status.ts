@@ -1,6 +1,6 @@
 // What provider webhooks write to the outbox (SPEC D7, D8): one event per provider event id,
 // a status that only moves forward, and the suppression the event implies.
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { type DeliveryStatus, nextStatus } from "../core/delivery-status.ts";
 import type { Db } from "./client.ts";
 import type { Delivery } from "./outbox.ts";
@@ -14,13 +14,16 @@ export async function deliveryById(db: Db, id: number): Promise<Delivery | undef
   return db.query.deliveries.findFirst({ where: eq(deliveries.id, id) });
 }
 
-/** Whether the provider reported on any of these deliveries before their send was acknowledged (so it had them). */
-export async function reportedBeforeAck(db: Db, ids: number[]): Promise<boolean> {
+/**
+ * Whether the provider reported on any of these deliveries, since `since`, before their send was
+ * acknowledged (so it had them).
+ */
+export async function reportedBeforeAck(db: Db, ids: number[], since: Date): Promise<boolean> {
   if (!ids.length) return false;
   const rows = await db
     .select({ id: deliveryEvents.id })
     .from(deliveryEvents)
-    .where(and(inArray(deliveryEvents.deliveryId, ids), sql`json_extract(${deliveryEvents.detail}, '$.before_ack') = 1`))
+    .where(and(inArray(deliveryEvents.deliveryId, ids), gte(deliveryEvents.createdAt, since), sql`json_extract(${deliveryEvents.detail}, '$.before_ack') = 1`))
     .limit(1);
   return rows.length > 0;
 }
@@ -35,9 +38,54 @@ export async function providerIdsTaken(db: Db, provider: string, ids: string[], 
   return new Set(rows.map((r) => r.id!));
 }
 
+/** Of these provider ids, which delivery each was reported on (its status callback names the delivery). */
+export async function reportedOn(db: Db, ids: string[]): Promise<Map<string, number>> {
+  if (!ids.length) return new Map();
+  const rows = await db
+    .select({ deliveryId: deliveryEvents.deliveryId, sid: sql<string>`json_extract(${deliveryEvents.detail}, '$.sid')` })
+    .from(deliveryEvents)
+    .where(sql`json_extract(${deliveryEvents.detail}, '$.sid') in (select value from json_each(${JSON.stringify(ids)}))`);
+  return new Map(rows.map((r) => [r.sid, r.deliveryId]));
+}
+
+/**
+ * How many other deliveries could own the same provider record as `d`: the same channel to the
+ * same number (and for an SMS the same text), their own attempt's outcome still unknown.
+ */
+export async function unsettledTwins(db: Db, d: Pick<Delivery, "id" | "channel" | "toAddress" | "body">): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.channel, d.channel),
+        eq(deliveries.toAddress, d.toAddress ?? ""),
+        d.channel === "sms" ? eq(deliveries.body, d.body ?? "") : undefined,
+        isNotNull(deliveries.attemptStartedAt),
+        isNull(deliveries.providerMessageId),
+        inArray(deliveries.status, ["queued", "sending", "held"]),
+        sql`${deliveries.id} <> ${d.id}`,
+      ),
+    );
+  return Number(row?.n ?? 0);
+}
+
 /** The delivery a provider's message or call id belongs to. */
 export async function deliveryByProviderId(db: Db, provider: string, providerMessageId: string): Promise<Delivery | undefined> {
   return db.query.deliveries.findFirst({ where: and(eq(deliveries.provider, provider), eq(deliveries.providerMessageId, providerMessageId)) });
+}
+
+/**
+ * Gives a delivery counted sent without the provider's answer the id of the message the provider
+ * reports it sent; returns the delivery as it now is (undefined if it had an id already).
+ */
+export async function claimProviderId(db: Db, id: number, provider: string, providerMessageId: string): Promise<Delivery | undefined> {
+  const [d] = await db
+    .update(deliveries)
+    .set({ provider, providerMessageId })
+    .where(and(eq(deliveries.id, id), isNull(deliveries.providerMessageId)))
+    .returning();
+  return d;
 }
 
 export type ProviderEventRecord = {

@@ -72,6 +72,12 @@ export async function apiKeyName(db: Db, id: number): Promise<string> {
   return `API key “${row?.name ?? `#${id}`}”`;
 }
 
+/**
+ * The start of the reason a delivery is held when Twilio has a message or call to its number that
+ * may be its own or another's. Staff have looked when they release it: it is sent again.
+ */
+export const WHICH_UNKNOWN = "held for review: Twilio has a message or call to this number that may be this one or another sent at the same time, and the answers to both were lost";
+
 /** Held deliveries decided per transaction: a large release never holds the write lock for more than a moment. */
 const PAGE = 5_000;
 
@@ -80,8 +86,8 @@ const PAGE = 5_000;
  * studio's batch size and interval, in the order they were due — with the hold's reason cleared.
  * An attempt of unknown outcome stays on record, so the dispatcher settles it first (asks Twilio,
  * replays the e-mail's batch under its key) and nobody gets it twice; only an e-mail attempt older
- * than Resend's key window is cleared — nothing can tell any more, and the release is staff's
- * decision to send it afresh. Returns the ids released.
+ * than Resend's key window, or one whose owner Twilio could not tell, is cleared — nothing can tell
+ * any more, and the release is staff's decision to send it afresh. Returns the ids released.
  */
 export async function releaseHeld(db: Db, sel: HeldSelection, actor: HeldActor, now: Date, stagger: { batchSize: number; intervalSeconds: number }) {
   const at = now.getTime();
@@ -90,9 +96,16 @@ export async function releaseHeld(db: Db, sel: HeldSelection, actor: HeldActor, 
   return decide(db, sel, actor, now, "released", (n) => sql`status = 'queued',
     due_at = ${at} + cast((${n}) / ${Math.max(1, stagger.batchSize)} as integer) * ${stagger.intervalSeconds * 1000},
     waiting_reason = null, lease_owner = null, lease_expires_at = null, updated_at = ${at},
-    attempt_started_at = case when channel = 'email' and attempt_started_at < ${at - REPLAY_WINDOW_MS} then null else attempt_started_at end,
-    attempt_group = case when channel = 'email' and attempt_started_at < ${at - REPLAY_WINDOW_MS} then null else attempt_group end`);
+    attempt_started_at = case when ${forgetAttempt(at)} then null else attempt_started_at end,
+    attempt_group = case when ${forgetAttempt(at)} then null else attempt_group end`);
 }
+
+/**
+ * Whether releasing a held delivery forgets its last attempt, so it is sent afresh: an e-mail past
+ * Resend's key window (a replay could not be matched), or one whose owner staff had to decide.
+ */
+const forgetAttempt = (at: number) =>
+  sql`(channel = 'email' and attempt_started_at < ${at - REPLAY_WINDOW_MS}) or substr(waiting_reason, 1, ${WHICH_UNKNOWN.length}) = ${WHICH_UNKNOWN}`;
 
 /** Cancels the selected held deliveries: skipped as "cancelled by staff", never sent. Returns the ids cancelled. */
 export async function cancelHeld(db: Db, sel: HeldSelection, actor: HeldActor, now: Date) {

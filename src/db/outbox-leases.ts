@@ -7,6 +7,7 @@ import type { Db } from "./client.ts";
 import { DB_NOW } from "./db-clock.ts";
 import { applyEarlyEvents } from "./delivery-status.ts";
 import { inJson } from "./in-json.ts";
+import { PAUSED } from "./messages.ts";
 import type { Delivery } from "./outbox.ts";
 import { type Channel, deliveries, deliveryEvents, emailBatches } from "./schema.ts";
 
@@ -59,15 +60,15 @@ export async function hasDueWork(db: Db, channel: Channel, now: Date) {
 }
 
 /**
- * Extends `owner`'s leases on these deliveries by a full `leaseMs` from now, while it still holds
- * them (a heartbeat: a slow provider call must not let the lease run out under it). Returns the
- * ids still held.
+ * Extends `owner`'s leases on these deliveries to a full `leaseMs` from now, while it still holds
+ * them (a heartbeat: a slow provider call must not let the lease run out under it), never
+ * shortening one (an attempt's lease covers its whole request). Returns the ids still held.
  */
 export async function renewLeases(db: Db, ids: number[], owner: string, leaseMs: number): Promise<number[]> {
   if (!ids.length) return [];
   const rows = await db
     .update(deliveries)
-    .set({ leaseExpiresAt: sql`${leaseFor(leaseMs)}` })
+    .set({ leaseExpiresAt: sql`max(${deliveries.leaseExpiresAt}, ${leaseFor(leaseMs)})` })
     .where(and(inJson(deliveries.id, ids), eq(deliveries.status, "sending"), eq(deliveries.leaseOwner, owner), sql`${deliveries.leaseExpiresAt} >= ${DB_NOW}`))
     .returning({ id: deliveries.id });
   return rows.map((r) => r.id);
@@ -75,7 +76,9 @@ export async function renewLeases(db: Db, ids: number[], owner: string, leaseMs:
 
 /**
  * Records what is about to be sent and renews the lease for the whole provider call; false when
- * the lease is gone (then do not send).
+ * the lease is gone (then do not send). `leaseMs` must outlast the provider's timeout: the lease
+ * runs on the database's clock, so however the workers' clocks disagree, nobody takes the
+ * delivery over while its request may still be in flight.
  */
 export async function beginAttempt(db: Db, d: Delivery, owner: string, now: Date, leaseMs: number, content: { subject?: string | null; body?: string | null }) {
   const rows = await db
@@ -144,18 +147,25 @@ export async function leaveEmailGroup(db: Db, group: string, ids: number[]) {
 }
 
 /**
- * Records as sent, not confirmed, members of a batch that Resend had accepted whole although they
- * were skipped, held or failed here since: they got it, and the report must say so.
+ * Records as sent members of a batch that the provider had sent although they were skipped, held
+ * or failed here since (or are not yet due again): they got it, and the report must say so. One
+ * without the provider's message id is sent, not confirmed, with `why`.
  */
-export async function markSentUnconfirmed(db: Db, ids: number[], now: Date, why: string) {
-  if (!ids.length) return;
+export async function markSentBy(db: Db, sent: { id: number; providerMessageId: string | null }[], now: Date, provider: string, why: string) {
+  if (!sent.length) return;
   await db.transaction(async (tx) => {
-    const rows = await tx
-      .update(deliveries)
-      .set({ status: "sent", skipReason: null, waitingReason: null, lastError: why, sentAt: now, updatedAt: now })
-      .where(and(inJson(deliveries.id, ids), inArray(deliveries.status, ["skipped", "failed", "held", "queued"])))
-      .returning({ id: deliveries.id });
-    if (rows.length) await tx.insert(deliveryEvents).values(rows.map((r) => ({ deliveryId: r.id, type: "sent_unconfirmed", detail: { why }, occurredAt: now })));
+    const acked: { id: number; providerMessageId: string }[] = [];
+    for (const s of sent) {
+      const rows = await tx
+        .update(deliveries)
+        .set({ status: "sent", provider, providerMessageId: s.providerMessageId, skipReason: null, waitingReason: null, lastError: s.providerMessageId ? null : why, sentAt: now, updatedAt: now })
+        .where(and(eq(deliveries.id, s.id), inArray(deliveries.status, ["skipped", "failed", "held", "queued"])))
+        .returning({ id: deliveries.id });
+      if (!rows.length) continue;
+      await tx.insert(deliveryEvents).values({ deliveryId: s.id, type: s.providerMessageId ? "sent" : "sent_unconfirmed", detail: { provider, why }, occurredAt: now });
+      if (s.providerMessageId) acked.push({ id: s.id, providerMessageId: s.providerMessageId });
+    }
+    await applyEarlyEvents(tx, acked);
   });
 }
 
@@ -232,7 +242,7 @@ export async function requeue(db: Db, id: number, owner: string, now: Date, dueA
         leaseOwner: null,
         leaseExpiresAt: null,
         lastError: why.error ?? sql`${deliveries.lastError}`,
-        waitingReason: sql`case when ${messageStatus} = 'paused' then 'paused by staff' else ${why.waiting ?? null} end`,
+        waitingReason: sql`case when ${messageStatus} = 'paused' then ${PAUSED} else ${why.waiting ?? null} end`,
         attemptStartedAt: why.outcomeUnknown ? sql`${deliveries.attemptStartedAt}` : null,
         attemptGroup: why.outcomeUnknown ? sql`${deliveries.attemptGroup}` : null,
         attempts: why.notAnAttempt ? sql`${deliveries.attempts} - 1` : sql`${deliveries.attempts}`,

@@ -100,6 +100,7 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
     owner: opts.owner,
     leaseMs,
     inFlightMs,
+    attemptLeaseMs: Math.max(leaseMs, inFlightMs),
     random,
     settings: s,
     result,

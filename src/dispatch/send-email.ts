@@ -14,23 +14,30 @@ import {
   emailGroup,
   holdClaimed,
   leaveEmailGroup,
-  markSentUnconfirmed,
+  markSentBy,
+  requeue,
   rerecordEmailBatch,
   skipClaimed,
 } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
-import { DELIVERY_TAG, type EmailMessage } from "../providers/types.ts";
+import { deliveryTag, type EmailMessage, type ProviderError, type SendOutcome } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
 import { cancelledMessages, composeEach, outsideWindow, SOURCE_GONE, stoppedBeforeSending, suppressedNow } from "./send-checks.ts";
-import { type SendContext, settle } from "./settle.ts";
+import { describeError, type SendContext, settle } from "./settle.ts";
 
 const EMAIL_BATCH = 100;
 
 const UNKNOWN_TOO_LONG =
   "held for review: an attempt to send it more than a day ago may or may not have reached Resend, and Resend keeps its duplicate guard only 24 hours. Check Resend's log for this address: release it to send it again, or cancel it.";
 
-/** A batch's exact request: its key, and its members in the order they were sent. */
-type Recorded = { key?: string; deliveryIds: number[]; messages: EmailMessage[] };
+/** A batch's exact request: its key, its members in the order they were sent, and its replays. */
+type Recorded = {
+  key?: string;
+  deliveryIds: number[];
+  messages: EmailMessage[];
+  /** The members of each request sent under the key, in order (absent: only the first, with all of them). */
+  tried?: number[][];
+};
 
 const encode = (r: Recorded) => Buffer.from(Bun.zstdCompressSync(JSON.stringify(r)));
 const decode = (payload: Buffer): Recorded => JSON.parse(Buffer.from(Bun.zstdDecompressSync(payload)).toString("utf8"));
@@ -51,7 +58,9 @@ export async function sendEmails(cx: SendContext, claimed: Delivery[], now: Date
  */
 async function messagesFor(cx: SendContext, batch: Delivery[], now: Date, legacyKeys = false) {
   const s = cx.settings;
-  const prefix = legacyKeys ? "" : `${await cx.installId()}/`;
+  const install = await cx.installId();
+  const prefix = legacyKeys ? "" : `${install}/`;
+  const tag = deliveryTag(install);
   const composer = await createComposer(cx.deps, s, now);
   const from = cx.deps.config.emailFrom ?? `${s.senderName || s.name} <${s.senderEmail || "studio@localhost"}>`;
   const { composed, failed } = await composeEach(batch.filter((d) => d.toAddress), (ds) => composer.emails(ds));
@@ -66,7 +75,7 @@ async function messagesFor(cx: SendContext, batch: Delivery[], now: Date, legacy
       headers: e.unsubscribeUrl ? { "List-Unsubscribe": `<${e.unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } : {},
       idempotencyKey: `${prefix}${e.delivery.deliveryKey}`,
       // Resend reports the tags back: a report that comes before the send is acknowledged still finds its delivery.
-      tags: [{ name: DELIVERY_TAG, value: String(e.delivery.id) }],
+      tags: [{ name: tag, value: String(e.delivery.id) }],
     };
     return { d: e.delivery, rows: e.rows, marketing: e.marketing, missing: e.missing, error: e.error, empty: e.empty, message };
   });
@@ -74,16 +83,18 @@ async function messagesFor(cx: SendContext, batch: Delivery[], now: Date, legacy
 }
 
 /**
- * A batch whose outcome is unknown goes again as it went, under its key: if Resend took it the
- * first time, it answers as it did then and sends nothing. Members that must not get it now
- * (cancelled, unsubscribed, held or settled since) are left out, still under the same key:
- * Resend then either refuses the changed request (the first one went, to all of them: recorded
- * as sent, not confirmed) or sends it to the others only (the first one never arrived: the key
- * now stands for the smaller batch, and those left out leave it). Past Resend's key window it is
- * held for staff instead, because then even an identical replay could send twice.
+ * A batch whose outcome is unknown goes again as it went, under its key. Resend keeps, for a day,
+ * the first request it accepted under a key: the same request again is answered as then and sends
+ * nothing; a different one is refused (409). So at most one request under a key ever went, and
+ * asking again tells which. Members that must not get it now (cancelled, unsubscribed, held or
+ * settled since) are left out, still under the same key, and every request is recorded before
+ * it leaves: Resend then either takes the smaller request (nothing had gone: those left out never
+ * got it) or refuses it, and the earlier requests, asked again exactly, show which one went and to
+ * whom. Past Resend's key window it is held for staff instead: then even an identical replay
+ * could send twice.
  */
 async function replayGroup(cx: SendContext, group: string, mine: Delivery[], now: Date) {
-  const { db, clock } = cx.deps;
+  const { db } = cx.deps;
   const startedAt = Math.min(...mine.map((d) => d.attemptStartedAt!.getTime()));
   if (now.getTime() - startedAt > REPLAY_WINDOW_MS) {
     for (const d of mine) if (await holdClaimed(db, d.id, cx.owner, now, UNKNOWN_TOO_LONG)) cx.result.held++;
@@ -91,40 +102,121 @@ async function replayGroup(cx: SendContext, group: string, mine: Delivery[], now
   }
   const recorded = await emailBatchRequest(db, group);
   const request: Recorded = recorded ? decode(recorded.payload) : await rebuilt(cx, group, now);
-  const key = request.key ?? batchKey(request.messages.map((m) => m.idempotencyKey));
-  // A report from Resend about any member proves the first request went: replay it unchanged.
-  const leftOut = (await reportedBeforeAck(db, request.deliveryIds)) ? new Map<number, string>() : await leftOutOf(cx, group, request);
-  const keep = request.deliveryIds.flatMap((id, i) => (leftOut.has(id) ? [] : [i]));
-  const isMine = (id: number) => mine.some((d) => d.id === id);
-  if (!keep.length) {
+  const batch: Batch = { group, request, key: request.key ?? batchKey(request.messages.map((m) => m.idempotencyKey)), tried: request.tried ?? [request.deliveryIds], mine };
+  const leftOut = await leftOutOf(cx, group, request);
+  // Resend reported on a member before the send was acknowledged: a request under the key went.
+  if (await reportedBeforeAck(db, request.deliveryIds, new Date(startedAt - CLOCK_MARGIN_MS))) return findWhatWent(cx, batch, batch.tried, leftOut);
+  const wanted = request.deliveryIds.filter((id) => !leftOut.has(id));
+  if (!wanted.length) {
     // Nobody left to send it to, so nothing can tell whether the first attempt went: each of mine
     // is settled by why it is left out (what staff decided, or the customer, stands).
     for (const d of mine) if (await skipClaimed(db, d.id, cx.owner, now, leftOut.get(d.id) ?? "cancelled")) cx.result.skipped++;
     return;
   }
+  if (!batch.tried.some((t) => sameMembers(t, wanted))) {
+    // Recorded before it leaves: if its answer is lost too, the next replay knows it may have gone.
+    batch.tried = [...batch.tried, wanted];
+    await rerecordEmailBatch(db, group, encode({ ...request, key: batch.key, tried: batch.tried }));
+  }
+  const outcomes = await ask(cx, batch, wanted);
+  if (answered(outcomes)) return settleWhatWent(cx, batch, wanted, outcomes, leftOut);
+  const error = firstError(outcomes);
+  // Refused as different from a request Resend had accepted: one of the earlier ones went.
+  if (error.code === "invalid_idempotent_request") return findWhatWent(cx, batch, batch.tried.filter((t) => !sameMembers(t, wanted)), leftOut);
+  await learnedNothing(cx, batch, error);
+}
+
+/** A batch of unknown outcome being replayed: its request, its key, what was sent under it, and what this worker holds of it. */
+type Batch = { group: string; request: Recorded; key: string; tried: number[][]; mine: Delivery[] };
+
+/** Reports are stamped by the web process's clock, the attempt by the worker's. */
+const CLOCK_MARGIN_MS = 60_000;
+
+const sameMembers = (a: number[], b: number[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+
+/** Sends exactly the recorded messages of these members under the batch's key. */
+async function ask(cx: SendContext, batch: Batch, ids: number[]) {
   await cx.pacer.pace("email", 1);
-  const outcomes = await cx.providers.email.sendBatch(
-    keep.map((i) => request.messages[i]!),
-    { idempotencyKey: key },
+  return cx.providers.email.sendBatch(
+    ids.map((id) => batch.request.messages[batch.request.deliveryIds.indexOf(id)]!),
+    { idempotencyKey: batch.key },
   );
+}
+
+/** Resend took the request and answered for its members (some may be refused one by one). */
+const answered = (outcomes: SendOutcome[]) => outcomes.some((o) => o.ok || o.error.perMessage);
+const firstError = (outcomes: SendOutcome[]) => (outcomes.find((o) => !o.ok) as { ok: false; error: ProviderError }).error;
+
+/**
+ * Resend had accepted one of the requests sent under the key. Each is asked again exactly, latest
+ * first: the one that went is answered as it was then (nothing is sent again), the others are
+ * refused. Its members got it; the rest of the batch never did.
+ */
+async function findWhatWent(cx: SendContext, batch: Batch, candidates: number[][], leftOut: Map<number, string>) {
+  for (const ids of candidates.toReversed()) {
+    const outcomes = await ask(cx, batch, ids);
+    if (answered(outcomes)) return settleWhatWent(cx, batch, ids, outcomes, leftOut);
+    const error = firstError(outcomes);
+    if (error.code !== "invalid_idempotent_request") return learnedNothing(cx, batch, error);
+  }
+  // Every request on record was refused as different: what went was one of them, sent in another
+  // form (a batch begun before requests were recorded, or by another version of Pigeon). Members
+  // of all of them got it; for the rest staff must look.
+  const { db, clock } = cx.deps;
+  const now = clock();
+  const got = batch.tried.reduce((all, ids) => all.filter((id) => ids.includes(id)));
+  const mine = new Map(batch.mine.map((d) => [d.id, d]));
+  const why = "Resend had already accepted a request for its batch; counted as sent, not confirmed";
+  await markSentBy(db, got.filter((id) => !mine.has(id)).map((id) => ({ id, providerMessageId: null })), now, cx.providers.email.name, why);
+  const unsure = "held for review: Resend says an earlier request for its batch went, but not whether this e-mail was in it. Check Resend's log for this address: release it to send it again, or cancel it.";
+  for (const d of batch.mine) {
+    if (got.includes(d.id) ? await ackUnconfirmed(db, d.id, cx.owner, now, cx.providers.email.name, why) : await holdClaimed(db, d.id, cx.owner, now, unsure)) cx.result[got.includes(d.id) ? "sent" : "held"]++;
+  }
+}
+
+/**
+ * What went under the key is known: `went`, with Resend's answers. Its members got it (those it
+ * refused one by one fail with the reason), whatever has happened to them here since; every other
+ * member of the batch never got it, and leaves it: skipped if it must not get it now, else sent
+ * afresh.
+ */
+async function settleWhatWent(cx: SendContext, batch: Batch, went: number[], outcomes: SendOutcome[], leftOut: Map<number, string>) {
+  const { db, clock } = cx.deps;
   const done = clock();
-  const acceptedBefore = outcomes.every((o) => !o.ok && o.error.code === "invalid_idempotent_request");
-  const processed = outcomes.some((o) => o.ok || o.error.kind === "permanent");
-  if (leftOut.size && acceptedBefore) {
-    // The first request, with everyone in it, had gone out: those left out got it too.
-    const theirs = [...leftOut.keys()].filter((id) => !isMine(id));
-    await markSentUnconfirmed(db, theirs, done, "Resend had already accepted the batch it went out in; counted as sent, not confirmed");
-    for (const d of mine.filter((m) => leftOut.has(m.id))) if (await ackUnconfirmed(db, d.id, cx.owner, done, cx.providers.email.name, "Resend had already accepted the batch it went out in; counted as sent, not confirmed")) cx.result.sent++;
-  } else if (leftOut.size && processed) {
-    // The key now stands for the smaller batch; those left out never got it.
-    await rerecordEmailBatch(db, group, encode({ key, deliveryIds: keep.map((i) => request.deliveryIds[i]!), messages: keep.map((i) => request.messages[i]!) }));
-    await leaveEmailGroup(db, group, [...leftOut.keys()].filter((id) => !isMine(id)));
-    for (const d of mine.filter((m) => leftOut.has(m.id))) if (await skipClaimed(db, d.id, cx.owner, done, leftOut.get(d.id)!)) cx.result.skipped++;
+  const provider = cx.providers.email.name;
+  const isMine = new Map(batch.mine.map((d) => [d.id, d]));
+  const theirs: { id: number; providerMessageId: string }[] = [];
+  for (const [i, id] of went.entries()) {
+    const d = isMine.get(id);
+    const o = outcomes[i]!;
+    if (d) await settle(cx, d, o, provider, done);
+    else if (o.ok) theirs.push({ id, providerMessageId: o.providerId });
   }
-  for (const [j, i] of keep.entries()) {
-    const d = mine.find((m) => m.id === request.deliveryIds[i]);
-    if (d) await settle(cx, d, outcomes[j]!, cx.providers.email.name, done);
+  await markSentBy(db, theirs, done, provider, "Resend had sent it in an earlier request of its batch");
+  const never = batch.request.deliveryIds.filter((id) => !went.includes(id));
+  await rerecordEmailBatch(db, batch.group, encode({ key: batch.key, deliveryIds: went, messages: went.map((id) => batch.request.messages[batch.request.deliveryIds.indexOf(id)]!), tried: [went] }));
+  await leaveEmailGroup(db, batch.group, never.filter((id) => !isMine.has(id)));
+  for (const id of never) {
+    const d = isMine.get(id);
+    if (!d) continue;
+    const reason = leftOut.get(id);
+    if (reason ? await skipClaimed(db, id, cx.owner, done, reason) : await requeue(db, id, cx.owner, done, done, { notAnAttempt: true })) cx.result[reason ? "skipped" : "retried"]++;
   }
+}
+
+/**
+ * The replay was not answered (timed out, rate limited, Resend down) or refused whole (a revoked
+ * key): nothing is known yet. Retried later as it is — unless refused for good, which staff must see.
+ */
+async function learnedNothing(cx: SendContext, batch: Batch, error: ProviderError) {
+  const { db, clock } = cx.deps;
+  const now = clock();
+  if (error.kind === "permanent") {
+    const why = `held for review: Resend refused to send its batch again (${describeError(error)}), and an earlier attempt may have reached them. Check Resend's log for this address: release it to send it again, or cancel it.`;
+    for (const d of batch.mine) if (await holdClaimed(db, d.id, cx.owner, now, why)) cx.result.held++;
+    return;
+  }
+  for (const d of batch.mine) await settle(cx, d, { ok: false, error }, cx.providers.email.name, now);
 }
 
 /**
@@ -175,7 +267,7 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
     const started = clock();
     const group = `${owner}:${started.getTime()}:${batch[0]!.d.id}`;
     const held = new Set(
-      await beginEmailGroup(db, batch.map((b) => ({ id: b.d.id, subject: b.message.subject })), owner, started, cx.leaseMs, group, (ids) => {
+      await beginEmailGroup(db, batch.map((b) => ({ id: b.d.id, subject: b.message.subject })), owner, started, cx.attemptLeaseMs, group, (ids) => {
         const members = batch.filter((b) => ids.includes(b.d.id));
         return encode({ key: batchKey(members.map((b) => b.message.idempotencyKey)), deliveryIds: members.map((b) => b.d.id), messages: members.map((b) => b.message) });
       }),

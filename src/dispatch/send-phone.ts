@@ -2,7 +2,8 @@
 // attempt whose outcome is unknown is looked up at the provider before anything is sent again.
 import { twilioEvent } from "../core/delivery-status.ts";
 import { RETRY } from "../core/retry-policy.ts";
-import { providerIdsTaken, recordProviderEvent } from "../db/delivery-status.ts";
+import { providerIdsTaken, recordProviderEvent, reportedOn, unsettledTwins } from "../db/delivery-status.ts";
+import { WHICH_UNKNOWN } from "../db/held-deliveries.ts";
 import { ackSent, beginAttempt, holdClaimed, requeue, skipClaimed } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { ProviderError, type SentRecord } from "../providers/types.ts";
@@ -46,12 +47,22 @@ export async function reconcile(cx: SendContext, channel: "sms" | "voice", d: De
     } else if (await requeue(db, d.id, cx.owner, at, new Date(at.getTime() + 60_000), { error: `could not check whether it was sent: ${error}`, outcomeUnknown: true })) cx.result.retried++;
     return "unknown";
   }
-  // Not one already on another delivery (the same number may get two messages, or calls, at
-  // once); of the rest, the first created since the attempt began is the likeliest to be its own.
-  // (Twilio's clock is not ours, so "created since" has slack, and no upper bound is trusted.)
-  const taken = await providerIdsTaken(db, cx.providers[channel].name, found.map((f) => f.id), d.id);
-  const ours = found.filter((f) => !taken.has(f.id)).at(-1);
+  // One its status callback named is its own. Otherwise not one already on another delivery, or
+  // reported on one (the same number may get two messages, or calls, at once); of the rest, the
+  // first created since the attempt began is the likeliest to be its own. (Twilio's clock is not
+  // ours, so "created since" has slack, and no upper bound is trusted.)
+  const ids = found.map((f) => f.id);
+  const taken = await providerIdsTaken(db, cx.providers[channel].name, ids, d.id);
+  const reported = await reportedOn(db, ids);
+  const free = found.filter((f) => !taken.has(f.id) && (reported.get(f.id) ?? d.id) === d.id);
+  const ours = free.find((f) => reported.get(f.id) === d.id) ?? free.at(-1);
   if (!ours) return "not_sent";
+  if (!reported.has(ours.id) && free.length < 1 + (await unsettledTwins(db, d))) {
+    // Another delivery to this number is as unsure as this one, and Twilio has fewer of them on
+    // record than there are of us: taking one could leave its owner sent again and this one never.
+    if (await holdClaimed(db, d.id, cx.owner, at, `${WHICH_UNKNOWN}. In Twilio's log its own has d=${d.id} in its callback URL: release it to send it again, or cancel it.`)) cx.result.held++;
+    return "unknown";
+  }
   const done = clock();
   if (await ackSent(db, d.id, cx.owner, done, cx.providers[channel].name, ours.id)) cx.result.sent++;
   // What Twilio says became of it since (delivered, undelivered…), as its status callback would.
@@ -87,7 +98,7 @@ export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claim
     }
     await cx.pacer.pace(channel, claimed.length - claimed.indexOf(d));
     // The lease is renewed for the whole call here; a delivery whose lease is gone is not sent.
-    if (!(await beginAttempt(db, d, owner, clock(), cx.leaseMs, { body: c.text }))) continue;
+    if (!(await beginAttempt(db, d, owner, clock(), cx.attemptLeaseMs, { body: c.text }))) continue;
     const callback = `${composer.base}/webhooks/twilio/status?d=${d.id}`;
     const outcome =
       channel === "sms"

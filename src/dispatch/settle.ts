@@ -23,6 +23,8 @@ export type SendContext = {
   leaseMs: number;
   /** How long after it began an attempt may still be in flight (the provider timeout and a margin). */
   inFlightMs: number;
+  /** The lease an attempt takes when its request leaves: at least the in-flight time, by the database's clock. */
+  attemptLeaseMs: number;
   random: () => number;
   settings: StudioSettings;
   result: TickResult;
@@ -59,10 +61,17 @@ export async function settle(cx: SendContext, d: Delivery, outcome: SendOutcome,
     // The number replied STOP at the carrier: never text it again (SPEC D9).
     await suppress(db, { channel: "sms", address: d.toAddress, customerId: d.customerId, reason: "stop_keyword", source: "twilio error 21610", detail: e.message }, now);
   }
+  // The provider may have sent it anyway after a transient failure; and a replay or a send after a
+  // reconciliation carries an earlier attempt whose outcome is still not known, whatever this
+  // answer was. Either way the attempt stays on record, so the next try settles it first.
+  const outcomeUnknown = e.kind === "transient" || d.attemptStartedAt !== null;
   const decision = retryDecision(e.kind, d.attempts, cx.random(), e.retryAfterMs);
   if (decision.retry) {
-    const outcomeUnknown = e.kind === "transient";
     if (await requeue(db, d.id, owner, now, new Date(now.getTime() + decision.delayMs), { error: message, outcomeUnknown })) result.retried++;
+  } else if (outcomeUnknown && e.kind !== "permanent") {
+    // Out of attempts, but this last one may have gone out: it is settled, never failed blind —
+    // looked up at Twilio, or held for review if an e-mail (the attempt limit takes it from here).
+    if (await requeue(db, d.id, owner, now, new Date(now.getTime() + cx.inFlightMs), { error: message, outcomeUnknown: true })) result.retried++;
   } else if (await failDelivery(db, d.id, owner, now, message, provider)) {
     result.failed++;
   }

@@ -81,7 +81,7 @@ function batchOutcomes(count: number, accepted: { id: string }[], refused: { ind
   const ids = accepted.values();
   return Array.from({ length: count }, (_, i): SendOutcome => {
     const refusal = refusedAt.get(i);
-    if (refusal !== undefined) return { ok: false, error: new ProviderError("permanent", refusal, { status: 422, code: "validation_error" }) };
+    if (refusal !== undefined) return { ok: false, error: new ProviderError("permanent", refusal, { status: 422, code: "validation_error", perMessage: true }) };
     return { ok: true, providerId: ids.next().value!.id };
   });
 }

@@ -9,8 +9,12 @@ import type { FailureKind } from "../core/retry-policy.ts";
  */
 export const PROVIDER_TIMEOUT_MS = 30_000;
 
-/** The tag each e-mail carries with its delivery's id, so a webhook can find it before its send is acknowledged. */
-export const DELIVERY_TAG = "pigeon_delivery";
+/**
+ * The name of the tag each e-mail carries with its delivery's id, so a webhook can find it before
+ * its send is acknowledged. It holds the install's id: another install on the same Resend account
+ * (whose events may reach this one) has other tags.
+ */
+export const deliveryTag = (installId: string) => `pigeon_${installId}`;
 
 export type EmailMessage = {
   to: string;
@@ -85,14 +89,20 @@ export class ProviderError extends Error {
   readonly code?: string | number;
   readonly retryAfterMs?: number;
   readonly moreInfo?: string;
+  /**
+   * One message refused inside a batch the provider took (the others' outcomes stand); otherwise
+   * the whole request was refused or never answered, and it tells nothing about its members.
+   */
+  readonly perMessage: boolean;
 
-  constructor(kind: FailureKind, message: string, details: { status?: number; code?: string | number; retryAfterMs?: number; moreInfo?: string } = {}) {
+  constructor(kind: FailureKind, message: string, details: { status?: number; code?: string | number; retryAfterMs?: number; moreInfo?: string; perMessage?: boolean } = {}) {
     super(message);
     this.kind = kind;
     this.status = details.status;
     this.code = details.code;
     this.retryAfterMs = details.retryAfterMs;
     this.moreInfo = details.moreInfo;
+    this.perMessage = details.perMessage ?? false;
   }
 }
 

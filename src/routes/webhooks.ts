@@ -10,16 +10,17 @@ import twilio from "twilio";
 import { z } from "zod";
 import { resendEvent, twilioEvent } from "../core/delivery-status.ts";
 import { classifyInboundSms } from "../core/sms-text.ts";
-import { deliveryById, deliveryByProviderId, recordProviderEvent } from "../db/delivery-status.ts";
+import { claimProviderId, deliveryById, deliveryByProviderId, recordProviderEvent } from "../db/delivery-status.ts";
 import type { Tx } from "../db/customers.ts";
 import { handleInbound, nextAppointment, setAppointmentStatus, type UpcomingAppointment } from "../db/inbound.ts";
 import type { StudioSettings } from "../db/schema.ts";
+import { installationId } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
 import { customersWithAddress, resubscribe, suppress } from "../db/suppressions.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { ApiError } from "../http/errors.ts";
 import { verifyResendWebhook } from "../providers/resend.ts";
-import { DELIVERY_TAG } from "../providers/types.ts";
+import { deliveryTag } from "../providers/types.ts";
 import { verifyTwilioSignature } from "../providers/twilio.ts";
 
 const { MessagingResponse, VoiceResponse } = twilio.twiml;
@@ -70,7 +71,10 @@ export const webhookRoutes = new Hono<AppEnv>()
     // delivery id it carries as a tag does, and the event waits for the acknowledgement.
     let d = await deliveryByProviderId(db, "resend", emailId);
     const byTag = d ? undefined : await taggedDelivery(c, event.data?.tags);
-    const beforeAck = !!byTag && byTag.providerMessageId === null && byTag.attemptStartedAt !== null;
+    // Counted sent without Resend's answer (a replay Resend refused as a duplicate): this e-mail
+    // is the one it sent, so the delivery takes its id and the event applies as to any other.
+    if (byTag?.status === "sent" && byTag.providerMessageId === null) d = await claimProviderId(db, byTag.id, "resend", emailId);
+    const beforeAck = !d && !!byTag && byTag.providerMessageId === null && byTag.attemptStartedAt !== null;
     if (beforeAck) d = byTag;
     if (!d) {
       // Another app on the same Resend account, or a deleted delivery: a 4xx/5xx would only make Resend retry.
@@ -239,9 +243,11 @@ async function verifiedTwilioForm(c: Ctx): Promise<{ params: Record<string, stri
   return { params, base };
 }
 
-/** The delivery an e-mail's `pigeon_delivery` tag names, if any. */
+/** The delivery this install's tag on an e-mail names, if any (another install's tags name none of ours). */
 async function taggedDelivery(c: Ctx, tags: Record<string, string> | undefined) {
-  const id = Number(tags?.[DELIVERY_TAG]);
+  if (!tags) return undefined;
+  const { db, clock } = c.get("deps");
+  const id = Number(tags[deliveryTag(await installationId(db, clock()))]);
   return Number.isSafeInteger(id) && id > 0 ? deliveryById(c.get("deps").db, id) : undefined;
 }
 
