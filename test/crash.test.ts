@@ -10,10 +10,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { count, sql } from "drizzle-orm";
 import { deliveryKey } from "../src/core/delivery-key.ts";
+import { loadConfig } from "../src/config.ts";
 import { migrateDatabase, openDatabase } from "../src/db/client.ts";
 import { enqueueDeliveries } from "../src/db/outbox.ts";
 import { customers, deliveries } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
+import { createDeps } from "../src/deps.ts";
+import { silentLogger } from "../src/log.ts";
 import { startFakeResend } from "./fakes/fake-resend.ts";
 import { startFakeTwilio } from "./fakes/fake-twilio.ts";
 
@@ -117,4 +120,54 @@ test(
     console.log(`crash test: killed inside e-mail batch ${batches + 1} and inside SMS ${texts + 1} (${killedAt.email} e-mails and ${killedAt.sms} SMS out by then); ${EMAILS} e-mails and ${SMS} SMS sent exactly once`);
   },
   { timeout: 600_000 },
+);
+
+test(
+  "a worker frozen mid-request (SIGSTOP) keeps its SMS: another worker whose clock runs 40 s ahead does not send it again",
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pigeon-frozen-"));
+    const url = `file:${join(dir, "pigeon.db")}`;
+    const db = await openDatabase(url);
+    await migrateDatabase(db);
+    const now = new Date();
+    await updateSettings(db, { name: "Frozen Studio", smsRatePerSecond: 1000, sendWindowStart: "00:00", sendWindowEnd: "24:00" }, now);
+    const phone = "+17779990001";
+    const [c] = await db.insert(customers).values({ firstName: "Anna", phone, consentSms: true, createdAt: now, updatedAt: now }).returning();
+    await enqueueDeliveries(db, { sourceType: "test" }, [{ key: deliveryKey({ kind: "test", id: "frozen" }, { customerId: c!.id }, "sms"), decision: { customerId: c!.id, channel: "sms", to: phone, skip: null }, dueAt: now, body: "Photos ready" }], now);
+    const env = {
+      DATABASE_URL: url,
+      PUBLIC_URL: "https://pigeon.test",
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM: "+15550001111",
+      TWILIO_BASE_URL: twilio.url!,
+      // Its claim lease is 300 ms; the provider's timeout stays 30 s.
+      LEASE_MS: "300",
+    };
+    const sentBefore = twilio.sent.length;
+    twilio.gate.closeAfter(0);
+    const a = startWorker(env);
+    await until("A's SMS held in flight", () => twilio.gate.waiting > 0);
+    a.kill("SIGSTOP"); // A is frozen while Twilio works on its request: no heartbeat, no answer
+    const b = createDeps({ db, config: loadConfig(env), clock: () => new Date(Date.now() + 40_000), log: silentLogger, dispatcher: { owner: "B", leaseMs: 300 } });
+    let trying = true;
+    const bTries = (async () => {
+      while (trying) {
+        await b.dispatcher.tick();
+        await Bun.sleep(50);
+      }
+    })();
+    // B tries for a second and a half: five times A's claim lease, far short of the provider's timeout.
+    await Bun.sleep(1_500);
+    a.kill("SIGCONT");
+    twilio.gate.open();
+    trying = false;
+    await bTries;
+    const status = async () => (await db.select({ status: deliveries.status }).from(deliveries))[0]!.status;
+    await until("the SMS to be settled", async () => (await status()) === "sent", 60_000);
+    a.kill("SIGTERM");
+    await a.exited;
+    expect(twilio.sent.slice(sentBefore).map((m) => m.to)).toEqual([phone]);
+  },
+  { timeout: 120_000 },
 );
