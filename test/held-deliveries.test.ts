@@ -4,60 +4,15 @@
 import { describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { runOneTimeMessages } from "../src/automation/one-time.ts";
-import { deliveryKey } from "../src/core/delivery-key.ts";
-import { decideRecipients } from "../src/core/recipients.ts";
-import { createCustomer, upsertRegistration } from "../src/db/customers.ts";
-import { createJob } from "../src/db/jobs.ts";
-import { enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
 import { auditLog, deliveries, deliveryEvents, devOutbox, messages, users } from "../src/db/schema.ts";
-import { updateSettings } from "../src/db/settings.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
+import { holdAfterOutage, one, ten } from "./support/held-work.ts";
 
-const ten = new Date("2026-09-01T10:00:00Z");
-const one = new Date("2026-09-01T13:00:00Z");
-const NOTIFICATION = 1; // the built-in "photos online" e-mail
-
-/**
- * A studio whose dispatcher was down from 10:00 to 13:00: three "photos online" notification
- * e-mails and two e-mails of a one-time message, due at 10:05, are held for review.
- */
+/** A signed-in owner of a studio whose dispatcher was down from 10:00 to 13:00 (see holdAfterOutage). */
 async function afterOutage() {
   const t = await makeTestApp({ now: ten });
   const b = await signedInOwner(t);
-  await updateSettings(t.db, { postalAddress: "412 Orchard Lane", staggerBatchSize: 2, staggerIntervalSeconds: 60, emailRatePerSecond: 100 }, ten);
-  const job = await createJob(t.db, { name: "Lincoln Elementary", type: "school", gallery_url: "https://shop.example.com/lincoln" }, {}, "api", ten);
-  const people = [];
-  for (const [first, email] of [["Anna", "anna@x.test"], ["Ben", "ben@x.test"], ["Cleo", "cleo@x.test"]] as const) {
-    const c = await createCustomer(t.db, { first_name: first, email, consent: { email: true } }, "test", ten);
-    // Registered, so the notification's personal gallery link has a value for them.
-    await upsertRegistration(t.db, { jobId: job.id, customerId: c.id }, "api", ten);
-    people.push(c);
-  }
-  const [message] = await t.db
-    .insert(messages)
-    .values({ name: "Retake day", channels: ["email"], subject: "Retake day", body: "Hi {{customer.first_name}}, retakes are on Friday.", filters: {}, status: "sending" })
-    .returning();
-  await t.deps.dispatcher.tick(); // the dispatcher's last sign of life: 10:00
-  const due = new Date("2026-09-01T10:05:00Z");
-  const candidates = await loadCandidates(t.db, people.map((p) => p.id));
-  const decisions = decideRecipients(candidates, "email", { requireConsent: true });
-  const source = { kind: "notification" as const, notificationId: NOTIFICATION, jobId: job.id };
-  await enqueueDeliveries(
-    t.db,
-    { sourceType: "notification", notificationId: NOTIFICATION, jobId: job.id },
-    decisions.map((d) => ({ key: deliveryKey(source, { customerId: d.customerId }, "email"), decision: d, dueAt: due })),
-    ten,
-  );
-  await enqueueDeliveries(
-    t.db,
-    { sourceType: "message", messageId: message!.id },
-    decisions.slice(0, 2).map((d) => ({ key: deliveryKey({ kind: "message", messageId: message!.id }, { customerId: d.customerId }, "email"), decision: d, dueAt: due })),
-    ten,
-  );
-  t.setNow(one);
-  await t.deps.dispatcher.tick();
-  const all = await t.db.select().from(deliveries).orderBy(deliveries.id);
-  return { t, b, job, message: message!, notified: all.filter((d) => d.sourceType === "notification"), messaged: all.filter((d) => d.sourceType === "message") };
+  return { t, b, ...(await holdAfterOutage(t)) };
 }
 
 const get = async (t: Awaited<ReturnType<typeof afterOutage>>["t"], id: number) => (await t.db.select().from(deliveries).where(eq(deliveries.id, id)))[0]!;

@@ -8,15 +8,16 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import twilio from "twilio";
 import { z } from "zod";
-import { resendEvent, twilioEvent } from "../core/delivery-status.ts";
+import { type ProviderEvent, resendEvent, twilioEvent } from "../core/delivery-status.ts";
 import { classifyInboundSms } from "../core/sms-text.ts";
 import { claimProviderId, deliveryById, deliveryByProviderId, recordProviderEvent } from "../db/delivery-status.ts";
+import type { Db } from "../db/client.ts";
 import type { Tx } from "../db/customers.ts";
 import { handleInbound, nextAppointment, setAppointmentStatus, type UpcomingAppointment } from "../db/inbound.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { installationId } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
-import { customersWithAddress, resubscribe, suppress } from "../db/suppressions.ts";
+import { customersWithAddress, resubscribe, type SuppressionInput, suppress } from "../db/suppressions.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { ApiError } from "../http/errors.ts";
 import { verifyResendWebhook } from "../providers/resend.ts";
@@ -98,21 +99,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     const suppression = mapped.suppress && address
       ? { channel: "email" as const, address, reason: mapped.suppress, source: `resend ${event.type}`, customerId: d.customerId, detail: mapped.error ?? `delivery ${d.id}` }
       : undefined;
-    const result = await recordProviderEvent(
-      db,
-      d.id,
-      {
-        providerEventId: eventId,
-        type: mapped.event,
-        status: beforeAck ? null : mapped.status,
-        detail,
-        occurredAt,
-        error: mapped.error,
-        suppress: suppression,
-        ...(beforeAck && { afterAck: { providerMessageId: emailId, status: mapped.status } }),
-      },
-      now,
-    );
+    const result = await recordOn(db, d.id, { eventId, mapped, detail, occurredAt, suppression, beforeAck, providerMessageId: emailId }, now);
     if (result.duplicate) return c.json({ ok: true, duplicate: true });
     log("info", "webhook", { provider: "resend", type: event.type, delivery: d.id, status: result.status, suppressed: mapped.suppress ?? null });
     return c.json({ ok: true });
@@ -146,16 +133,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     const suppression = mapped.suppress && address
       ? { channel: "sms" as const, address, reason: mapped.suppress, source: `twilio error ${params.ErrorCode}`, customerId: d.customerId, detail: mapped.error }
       : undefined;
-    const result = await recordProviderEvent(db, d.id, {
-        providerEventId: `${sid}:${status}`,
-        type: mapped.event,
-        status: beforeAck ? null : mapped.status,
-        detail,
-        occurredAt,
-        error: mapped.error,
-        suppress: suppression,
-        ...(beforeAck && { afterAck: { providerMessageId: sid, status: mapped.status } }),
-      }, now);
+    const result = await recordOn(db, d.id, { eventId: `${sid}:${status}`, mapped, detail, occurredAt, suppression, beforeAck, providerMessageId: sid }, now);
     if (result.duplicate) return c.body(null, 204);
     log("info", "webhook", { provider: "twilio", sid, status, delivery: d.id, moved: result.status, error: mapped.error });
     return c.body(null, 204);
@@ -241,6 +219,33 @@ async function verifiedTwilioForm(c: Ctx): Promise<{ params: Record<string, stri
     throw new ApiError(403, "The X-Twilio-Signature is missing or wrong.");
   }
   return { params, base };
+}
+
+/**
+ * Records a provider's event on its delivery. One that came before the send was acknowledged
+ * (`beforeAck`) moves nothing yet: the ack applies it, if the send it names is this delivery's.
+ */
+function recordOn(
+  db: Db,
+  deliveryId: number,
+  e: { eventId: string; mapped: ProviderEvent; detail: Record<string, unknown>; occurredAt: Date; suppression?: SuppressionInput; beforeAck: boolean; providerMessageId: string },
+  now: Date,
+) {
+  return recordProviderEvent(
+    db,
+    deliveryId,
+    {
+      providerEventId: e.eventId,
+      type: e.mapped.event,
+      status: e.beforeAck ? null : e.mapped.status,
+      detail: e.detail,
+      occurredAt: e.occurredAt,
+      error: e.mapped.error,
+      suppress: e.suppression,
+      ...(e.beforeAck && { afterAck: { providerMessageId: e.providerMessageId, status: e.mapped.status } }),
+    },
+    now,
+  );
 }
 
 /** The delivery this install's tag on an e-mail names, if any (another install's tags name none of ours). */

@@ -2,47 +2,15 @@
 // id or several at once (by ids, message, or notification and job), and is told what changed.
 import { describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { deliveryKey } from "../../src/core/delivery-key.ts";
-import { decideRecipients } from "../../src/core/recipients.ts";
-import { createCustomer, upsertRegistration } from "../../src/db/customers.ts";
-import { createJob } from "../../src/db/jobs.ts";
-import { enqueueDeliveries, loadCandidates } from "../../src/db/outbox.ts";
-import { auditLog, deliveries, deliveryEvents, devOutbox, messages } from "../../src/db/schema.ts";
-import { updateSettings } from "../../src/db/settings.ts";
+import { auditLog, deliveries, deliveryEvents, devOutbox } from "../../src/db/schema.ts";
+import { holdAfterOutage, one, ten } from "../support/held-work.ts";
 import { makeApiApp } from "./support.ts";
 
-const ten = new Date("2026-09-01T10:00:00Z");
-const one = new Date("2026-09-01T13:00:00Z");
-
-/** Three notification e-mails and two of a one-time message, held for review after a three-hour outage. */
+/** Three notification e-mails and two of a one-time message, held for review after a three-hour outage (see holdAfterOutage). */
 async function afterOutage() {
   const t = await makeApiApp({ now: ten });
-  await updateSettings(t.db, { postalAddress: "412 Orchard Lane", staggerBatchSize: 2, staggerIntervalSeconds: 60 }, ten);
-  const job = await createJob(t.db, { name: "Lincoln Elementary", type: "school", gallery_url: "https://shop.example.com/lincoln" }, {}, "api", ten);
-  const ids = [];
-  for (const [first, email] of [["Anna", "anna@x.test"], ["Ben", "ben@x.test"], ["Cleo", "cleo@x.test"]] as const) {
-    const c = await createCustomer(t.db, { first_name: first, email, consent: { email: true } }, "test", ten);
-    // Registered, so the notification's personal gallery link has a value for them.
-    await upsertRegistration(t.db, { jobId: job.id, customerId: c.id }, "api", ten);
-    ids.push(c.id);
-  }
-  const [message] = await t.db.insert(messages).values({ name: "Retake day", channels: ["email"], subject: "Retakes", body: "Retakes on Friday.", filters: {}, status: "sending" }).returning();
-  await t.deps.dispatcher.tick();
-  const due = new Date("2026-09-01T10:05:00Z");
-  const decisions = decideRecipients(await loadCandidates(t.db, ids), "email", { requireConsent: true });
-  const source = { kind: "notification" as const, notificationId: 1, jobId: job.id };
-  await enqueueDeliveries(t.db, { sourceType: "notification", notificationId: 1, jobId: job.id }, decisions.map((d) => ({ key: deliveryKey(source, { customerId: d.customerId }, "email"), decision: d, dueAt: due })), ten);
-  await enqueueDeliveries(
-    t.db,
-    { sourceType: "message", messageId: message!.id },
-    decisions.slice(0, 2).map((d) => ({ key: deliveryKey({ kind: "message", messageId: message!.id }, { customerId: d.customerId }, "email"), decision: d, dueAt: due })),
-    ten,
-  );
-  t.setNow(one);
-  await t.deps.dispatcher.tick();
-  const all = await t.db.select().from(deliveries).orderBy(deliveries.id);
-  expect(all.every((d) => d.status === "held")).toBe(true);
-  return { t, job, message: message!, notified: all.filter((d) => d.sourceType === "notification").map((d) => d.id), messaged: all.filter((d) => d.sourceType === "message").map((d) => d.id) };
+  const held = await holdAfterOutage(t);
+  return { t, job: held.job, message: held.message, notified: held.notified.map((d) => d.id), messaged: held.messaged.map((d) => d.id) };
 }
 
 const statusOf = async (t: Awaited<ReturnType<typeof afterOutage>>["t"], id: number) => (await t.db.select().from(deliveries).where(eq(deliveries.id, id)))[0]!;
