@@ -11,7 +11,7 @@ import { createCustomer } from "../src/db/customers.ts";
 import { releaseHeld } from "../src/db/held-deliveries.ts";
 import { cancelMessage, getMessage, notReached, pauseMessage, resumeMessage } from "../src/db/messages.ts";
 import { enqueueDeliveries } from "../src/db/outbox.ts";
-import { deliveries, messages, phoneLookups, suppressions } from "../src/db/schema.ts";
+import { deliveries, emailBatches, messages, phoneLookups, suppressions } from "../src/db/schema.ts";
 import { expireLeases } from "./support/leases.ts";
 import { later, noon, sendStudio } from "./support/send-studio.ts";
 
@@ -325,5 +325,143 @@ describe("a start long after its time", () => {
     await runOneTimeMessages(t.deps, now, 10);
     expect(await t.db.all(sql`select status, count(*) as n from written group by status`)).toEqual([{ status: "held", n: 54 }]);
     expect((await t.db.select().from(deliveries).where(eq(deliveries.messageId, m!.id)))[0]!.waitingReason).toContain("scheduled 180 min before Pigeon could start it");
+  });
+});
+
+describe("held work released, a cancel after a pause, reports that come late", () => {
+  const stagger = { batchSize: 10, intervalSeconds: 60 };
+
+  test("an e-mail held at the attempt limit (nothing went) and released by staff is sent: the attempt count starts again", async () => {
+    const { t, people, dispatcher } = await studio();
+    const m = await message(t, people.slice(0, 1), "email", "Hello");
+    await t.db.update(deliveries).set({ attempts: 7 });
+    resend.failNext(1, { status: 503 }); // refused before Resend took it
+    await dispatcher().tick();
+    t.setNow(later(60_000));
+    await dispatcher().tick();
+    const [held] = await all(t);
+    expect([held!.status, held!.waitingReason]).toEqual(["held", expect.stringContaining("release or cancel it")]);
+    await releaseHeld(t.db, { ids: [held!.id] }, { name: "Olivia" }, later(120_000), stagger);
+    t.setNow(later(121_000));
+    await dispatcher().tick();
+    expect(emailedTo()).toEqual([people[0]!.email]);
+    expect((await all(t))[0]!.status).toBe("sent");
+    expect(await notReached(t.db, m.id)).toEqual([]);
+  });
+
+  test("an SMS held because Twilio could not be asked, released by staff after checking, is sent", async () => {
+    const { t, people, dispatcher } = await studio();
+    await message(t, people.slice(0, 1), "sms", "Picture day moved to Friday");
+    await t.db.update(deliveries).set({ attempts: 7 });
+    twilio.failNext(1, { status: 503 });
+    await dispatcher().tick();
+    t.setNow(later(60_000));
+    twilio.failNext(1, { status: 503 }); // the look-up fails too
+    await dispatcher().tick();
+    const [held] = await all(t);
+    expect(held!.status).toBe("held");
+    await releaseHeld(t.db, { ids: [held!.id] }, { name: "Olivia" }, later(120_000), stagger);
+    t.setNow(later(121_000));
+    await dispatcher().tick();
+    expect(textedTo()).toEqual([people[0]!.phone]);
+    expect((await all(t))[0]!.status).toBe("sent");
+  });
+
+  test("paused, then cancelled, with an SMS of unknown outcome: it is looked up and, not found, skipped as cancelled — not left 'paused' for ever", async () => {
+    const { t, people, dispatcher } = await studio();
+    const m = await message(t, people.slice(0, 1), "sms", "Picture day moved to Friday");
+    twilio.failNext(1, { status: 503 }); // never sent
+    await dispatcher().tick();
+    await pauseMessage(t.db, m.id, later(1000));
+    await cancelMessage(t.db, m.id, later(2000));
+    t.setNow(later(60_000));
+    await dispatcher().tick();
+    expect(textedTo()).toEqual([]);
+    expect((await all(t)).map((d) => [d.status, d.skipReason])).toEqual([["skipped", "cancelled"]]);
+  });
+
+  test("paused, then cancelled, with an e-mail that went (answer lost): skipped saying it may have gone, and Resend's report then counts it sent", async () => {
+    const { t, people, dispatcher } = await studio();
+    const m = await message(t, people.slice(0, 1), "email", "Hello");
+    resend.failNext(1, { status: 500, afterAccept: true });
+    await dispatcher().tick();
+    await pauseMessage(t.db, m.id, later(1000));
+    await cancelMessage(t.db, m.id, later(2000));
+    t.setNow(later(60_000));
+    await dispatcher().tick();
+    const [skipped] = await all(t);
+    expect([skipped!.status, skipped!.skipReason, skipped!.lastError]).toEqual(["skipped", "cancelled", expect.stringContaining("may have reached them")]);
+    const mail = resend.sent.slice(before.email)[0]!;
+    expect((await resendEvent(t, "email.delivered", mail.id)).status).toBe(200);
+    expect((await all(t)).map((d) => [d.status, d.providerMessageId])).toEqual([["delivered", mail.id]]);
+    expect(await notReached(t.db, m.id)).toEqual([]);
+    expect(emailedTo()).toEqual([people[0]!.email]);
+  });
+
+  test("everyone unsubscribed after a batch went (answer lost): skipped, then Resend's reports count them reached", async () => {
+    const { t, people, dispatcher } = await studio();
+    const [anna, ben] = people;
+    const m = await message(t, [anna!, ben!], "email", "Autumn offers");
+    resend.failNext(1, { status: 500, afterAccept: true });
+    await dispatcher().tick();
+    for (const p of [anna!, ben!]) await unsubscribe(t, p);
+    t.setNow(later(60_000));
+    await dispatcher("w2").tick();
+    expect((await all(t)).map((d) => d.skipReason)).toEqual(["unsubscribed", "unsubscribed"]);
+    for (const mail of resend.sent.slice(before.email)) await resendEvent(t, "email.delivered", mail.id);
+    expect((await all(t)).map((d) => d.status)).toEqual(["delivered", "delivered"]);
+    expect(await notReached(t.db, m.id)).toEqual([]);
+  });
+
+  test("a batch begun before requests were recorded keeps a record from its first replay: a member left out and back is not counted sent", async () => {
+    const { t, people, dispatcher } = await studio();
+    const [anna, ben] = people;
+    await message(t, [anna!, ben!], "email", "Autumn offers");
+    resend.failNext(1, { status: 503 }); // nobody has it
+    await dispatcher().tick();
+    await t.db.delete(emailBatches); // as a batch begun before requests were recorded
+    await unsubscribe(t, ben!);
+    t.setNow(later(60_000));
+    resend.failNext(1, { status: 500, afterAccept: true }); // the replay to Anna only goes; its answer is lost
+    await dispatcher("w2").tick();
+    await t.db.delete(suppressions).where(eq(suppressions.address, ben!.email));
+    t.setNow(later(180_000));
+    await dispatcher("w3").tick();
+    t.setNow(later(400_000));
+    await dispatcher("w3").tick();
+    expect(emailedTo()).toEqual([anna!.email, ben!.email]);
+    expect((await all(t)).map((d) => d.status)).toEqual(["sent", "sent"]);
+  });
+
+  test("two identical SMS to one number, both sent, answers lost: the second's callback names it, so the other record is the first's", async () => {
+    const { t, people, dispatcher } = await studio();
+    const anna = people[0]!;
+    await message(t, [anna], "sms", "Closed today");
+    await message(t, [anna], "sms", "Closed today");
+    twilio.failNext(2, { status: 500, afterAccept: true });
+    await dispatcher().tick();
+    const [first, second] = twilio.sent.slice(before.sms);
+    expect((await twilioStatus(t, second!.sid, "delivered")).status).toBe(204);
+    t.setNow(later(61_000));
+    await dispatcher("w2").tick();
+    expect((await all(t)).map((d) => d.providerMessageId)).toEqual([first!.sid, second!.sid]);
+    expect(textedTo()).toHaveLength(2);
+  });
+
+  test("a call held as 'which is whose' whose status callback then names it is counted sent, not left for staff to cancel", async () => {
+    const { t, people, dispatcher } = await studio();
+    const anna = people[0]!;
+    await message(t, [anna], "voice", "School photos on Monday");
+    const second = await message(t, [anna], "voice", "Your order shipped");
+    twilio.failNext(1, { status: 503 });
+    twilio.failNext(1, { status: 500, afterAccept: true });
+    await dispatcher().tick();
+    t.setNow(later(61_000));
+    await dispatcher("w2").tick();
+    expect((await all(t)).map((d) => d.status)).toEqual(["held", "held"]);
+    const call = twilio.calls.at(-1)!;
+    expect((await twilioStatus(t, call.sid, "completed")).status).toBe(204);
+    expect((await all(t)).map((d) => [d.status, d.providerMessageId])).toEqual([["held", null], ["delivered", call.sid]]);
+    expect(await notReached(t.db, second.id)).toEqual([]);
   });
 });

@@ -50,9 +50,10 @@ export async function reportedOn(db: Db, ids: string[]): Promise<Map<string, num
 
 /**
  * How many other deliveries could own the same provider record as `d`: the same channel to the
- * same number (and for an SMS the same text), their own attempt's outcome still unknown.
+ * same number (and for an SMS the same text), their own attempt's outcome still unknown — but
+ * not those in `except`, whose own record is known.
  */
-export async function unsettledTwins(db: Db, d: Pick<Delivery, "id" | "channel" | "toAddress" | "body">): Promise<number> {
+export async function unsettledTwins(db: Db, d: Pick<Delivery, "id" | "channel" | "toAddress" | "body">, except: number[] = []): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)` })
     .from(deliveries)
@@ -65,6 +66,7 @@ export async function unsettledTwins(db: Db, d: Pick<Delivery, "id" | "channel" 
         isNull(deliveries.providerMessageId),
         inArray(deliveries.status, ["queued", "sending", "held"]),
         sql`${deliveries.id} <> ${d.id}`,
+        except.length ? sql`${deliveries.id} not in (select value from json_each(${JSON.stringify(except)}))` : undefined,
       ),
     );
   return Number(row?.n ?? 0);
@@ -76,17 +78,25 @@ export async function deliveryByProviderId(db: Db, provider: string, providerMes
 }
 
 /**
- * Gives a delivery counted sent without the provider's answer the id of the message the provider
- * reports it sent; returns the delivery as it now is (undefined if it had an id already).
+ * A delivery settled without the provider's answer — counted sent, or skipped, failed or held
+ * because nobody could tell whether its attempt went — that the provider now reports on: it went.
+ * It takes the id of the message the provider names and counts as sent, so the report's own event
+ * then applies as to any other. Returns the delivery as it now is (undefined if it had an id).
  */
-export async function claimProviderId(db: Db, id: number, provider: string, providerMessageId: string): Promise<Delivery | undefined> {
-  const [d] = await db
-    .update(deliveries)
-    .set({ provider, providerMessageId })
-    .where(and(eq(deliveries.id, id), isNull(deliveries.providerMessageId)))
-    .returning();
-  return d;
+export async function claimProviderId(db: Db, id: number, provider: string, providerMessageId: string, now: Date): Promise<Delivery | undefined> {
+  return db.transaction(async (tx) => {
+    const [d] = await tx
+      .update(deliveries)
+      .set({ provider, providerMessageId, status: "sent", skipReason: null, waitingReason: null, sentAt: sql`coalesce(${deliveries.sentAt}, ${now.getTime()})`, attemptStartedAt: null, attemptGroup: null, updatedAt: now })
+      .where(and(eq(deliveries.id, id), isNull(deliveries.providerMessageId), inArray(deliveries.status, SETTLED_UNANSWERED)))
+      .returning();
+    if (d) await tx.insert(deliveryEvents).values({ deliveryId: id, type: "sent", detail: { provider, sid: providerMessageId, why: `${provider} reported on it: its attempt had gone` }, occurredAt: now, createdAt: now });
+    return d;
+  });
 }
+
+/** Where a delivery whose attempt's outcome nobody knew may have been left; a report about it moves it to sent. */
+export const SETTLED_UNANSWERED = ["sent", "skipped", "failed", "held"] as const;
 
 export type ProviderEventRecord = {
   /** The provider's id for this event; a second event with the same id changes nothing. */

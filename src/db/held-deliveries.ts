@@ -87,7 +87,8 @@ const PAGE = 5_000;
  * An attempt of unknown outcome stays on record, so the dispatcher settles it first (asks Twilio,
  * replays the e-mail's batch under its key) and nobody gets it twice; only an e-mail attempt older
  * than Resend's key window, or one whose owner Twilio could not tell, is cleared — nothing can tell
- * any more, and the release is staff's decision to send it afresh. Returns the ids released.
+ * any more, and the release is staff's decision to send it afresh. The attempt count starts again:
+ * work held at the attempt limit would otherwise be given up at once. Returns the ids released.
  */
 export async function releaseHeld(db: Db, sel: HeldSelection, actor: HeldActor, now: Date, stagger: { batchSize: number; intervalSeconds: number }) {
   const at = now.getTime();
@@ -95,7 +96,7 @@ export async function releaseHeld(db: Db, sel: HeldSelection, actor: HeldActor, 
   // (the cast, because the driver binds numbers as reals and the division would not be whole).
   return decide(db, sel, actor, now, "released", (n) => sql`status = 'queued',
     due_at = ${at} + cast((${n}) / ${Math.max(1, stagger.batchSize)} as integer) * ${stagger.intervalSeconds * 1000},
-    waiting_reason = null, lease_owner = null, lease_expires_at = null, updated_at = ${at},
+    waiting_reason = null, lease_owner = null, lease_expires_at = null, updated_at = ${at}, attempts = 0,
     attempt_started_at = case when ${forgetAttempt(at)} then null else attempt_started_at end,
     attempt_group = case when ${forgetAttempt(at)} then null else attempt_group end`);
 }

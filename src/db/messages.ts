@@ -165,6 +165,11 @@ export async function cancelMessage(db: Db, id: number, now: Date) {
         // One whose last attempt may have gone out is settled with the provider first (and skipped
         // at send time if it did not go): cancelling cannot unsend it, and the report must not lie.
         .where(and(eq(deliveries.messageId, id), inArray(deliveries.status, ["queued", "held", "waiting"]), isNull(deliveries.attemptStartedAt)));
+      // One the pause was holding goes back to the queue for that.
+      await tx
+        .update(deliveries)
+        .set({ status: "queued", waitingReason: null, dueAt: now, updatedAt: now })
+        .where(and(eq(deliveries.messageId, id), eq(deliveries.status, "held"), eq(deliveries.waitingReason, PAUSED), isNotNull(deliveries.attemptStartedAt)));
     }
     return ok;
   });

@@ -132,9 +132,12 @@ export async function emailGroup(db: Db, group: string) {
   return db.select().from(deliveries).where(eq(deliveries.attemptGroup, group)).orderBy(deliveries.id);
 }
 
-/** Records what a batch's key now stands for: a replay sent fewer members under it. */
-export async function rerecordEmailBatch(db: Db, group: string, payload: Buffer) {
-  await db.update(emailBatches).set({ payload }).where(eq(emailBatches.attemptGroup, group));
+/**
+ * Records what has been sent under a batch's key since its first request (begun at `startedAt`);
+ * a batch begun before requests were recorded gets its record now.
+ */
+export async function rerecordEmailBatch(db: Db, group: string, payload: Buffer, startedAt: Date) {
+  await db.insert(emailBatches).values({ attemptGroup: group, payload, createdAt: startedAt }).onConflictDoUpdate({ target: emailBatches.attemptGroup, set: { payload } });
 }
 
 /**
@@ -284,11 +287,14 @@ export async function holdClaimed(db: Db, id: number, owner: string, now: Date, 
   });
 }
 
-/** Skips a claimed delivery with a reason found at send time (e.g. unsubscribed meanwhile). */
-export async function skipClaimed(db: Db, id: number, owner: string, now: Date, reason: string) {
+/**
+ * Skips a claimed delivery with a reason found at send time (e.g. unsubscribed meanwhile); `note`
+ * says what is still unsure about it.
+ */
+export async function skipClaimed(db: Db, id: number, owner: string, now: Date, reason: string, note?: string) {
   const rows = await db
     .update(deliveries)
-    .set({ status: "skipped", skipReason: reason, leaseOwner: null, leaseExpiresAt: null, attempts: sql`${deliveries.attempts} - 1`, updatedAt: now })
+    .set({ status: "skipped", skipReason: reason, leaseOwner: null, leaseExpiresAt: null, attempts: sql`${deliveries.attempts} - 1`, updatedAt: now, ...(note && { lastError: note }) })
     .where(holding(id, owner))
     .returning({ id: deliveries.id });
   return rows.length === 1;

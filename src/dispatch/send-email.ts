@@ -102,21 +102,23 @@ async function replayGroup(cx: SendContext, group: string, mine: Delivery[], now
   }
   const recorded = await emailBatchRequest(db, group);
   const request: Recorded = recorded ? decode(recorded.payload) : await rebuilt(cx, group, now);
-  const batch: Batch = { group, request, key: request.key ?? batchKey(request.messages.map((m) => m.idempotencyKey)), tried: request.tried ?? [request.deliveryIds], mine };
+  const batch: Batch = { group, request, key: request.key ?? batchKey(request.messages.map((m) => m.idempotencyKey)), tried: request.tried ?? [request.deliveryIds], mine, startedAt: new Date(startedAt) };
   const leftOut = await leftOutOf(cx, group, request);
   // Resend reported on a member before the send was acknowledged: a request under the key went.
   if (await reportedBeforeAck(db, request.deliveryIds, new Date(startedAt - CLOCK_MARGIN_MS))) return findWhatWent(cx, batch, batch.tried, leftOut);
   const wanted = request.deliveryIds.filter((id) => !leftOut.has(id));
   if (!wanted.length) {
     // Nobody left to send it to, so nothing can tell whether the first attempt went: each of mine
-    // is settled by why it is left out (what staff decided, or the customer, stands).
-    for (const d of mine) if (await skipClaimed(db, d.id, cx.owner, now, leftOut.get(d.id) ?? "cancelled")) cx.result.skipped++;
+    // is settled by why it is left out (what staff decided, or the customer, stands), saying so.
+    // Resend's report about it, if one comes, moves it to sent (routes/webhooks.ts).
+    const note = "an earlier attempt may have reached them before this: Resend's answer to it was lost";
+    for (const d of mine) if (await skipClaimed(db, d.id, cx.owner, now, leftOut.get(d.id) ?? "cancelled", note)) cx.result.skipped++;
     return;
   }
   if (!batch.tried.some((t) => sameMembers(t, wanted))) {
     // Recorded before it leaves: if its answer is lost too, the next replay knows it may have gone.
     batch.tried = [...batch.tried, wanted];
-    await rerecordEmailBatch(db, group, encode({ ...request, key: batch.key, tried: batch.tried }));
+    await rerecordEmailBatch(db, group, encode({ ...request, key: batch.key, tried: batch.tried }), batch.startedAt);
   }
   const outcomes = await ask(cx, batch, wanted);
   if (answered(outcomes)) return settleWhatWent(cx, batch, wanted, outcomes, leftOut);
@@ -127,7 +129,7 @@ async function replayGroup(cx: SendContext, group: string, mine: Delivery[], now
 }
 
 /** A batch of unknown outcome being replayed: its request, its key, what was sent under it, and what this worker holds of it. */
-type Batch = { group: string; request: Recorded; key: string; tried: number[][]; mine: Delivery[] };
+type Batch = { group: string; request: Recorded; key: string; tried: number[][]; mine: Delivery[]; startedAt: Date };
 
 /** Reports are stamped by the web process's clock, the attempt by the worker's. */
 const CLOCK_MARGIN_MS = 60_000;
@@ -194,7 +196,7 @@ async function settleWhatWent(cx: SendContext, batch: Batch, went: number[], out
   }
   await markSentBy(db, theirs, done, provider, "Resend had sent it in an earlier request of its batch");
   const never = batch.request.deliveryIds.filter((id) => !went.includes(id));
-  await rerecordEmailBatch(db, batch.group, encode({ key: batch.key, deliveryIds: went, messages: went.map((id) => batch.request.messages[batch.request.deliveryIds.indexOf(id)]!), tried: [went] }));
+  await rerecordEmailBatch(db, batch.group, encode({ key: batch.key, deliveryIds: went, messages: went.map((id) => batch.request.messages[batch.request.deliveryIds.indexOf(id)]!), tried: [went] }), batch.startedAt);
   await leaveEmailGroup(db, batch.group, never.filter((id) => !isMine.has(id)));
   for (const id of never) {
     const d = isMine.get(id);

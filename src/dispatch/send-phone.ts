@@ -57,7 +57,8 @@ export async function reconcile(cx: SendContext, channel: "sms" | "voice", d: De
   const free = found.filter((f) => !taken.has(f.id) && (reported.get(f.id) ?? d.id) === d.id);
   const ours = free.find((f) => reported.get(f.id) === d.id) ?? free.at(-1);
   if (!ours) return "not_sent";
-  if (!reported.has(ours.id) && free.length < 1 + (await unsettledTwins(db, d))) {
+  const knownOwners = [...reported.values()].filter((id) => id !== d.id);
+  if (!reported.has(ours.id) && free.length < 1 + (await unsettledTwins(db, d, knownOwners))) {
     // Another delivery to this number is as unsure as this one, and Twilio has fewer of them on
     // record than there are of us: taking one could leave its owner sent again and this one never.
     if (await holdClaimed(db, d.id, cx.owner, at, `${WHICH_UNKNOWN}. In Twilio's log its own has d=${d.id} in its callback URL: release it to send it again, or cancel it.`)) cx.result.held++;

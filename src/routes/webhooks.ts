@@ -10,7 +10,8 @@ import twilio from "twilio";
 import { z } from "zod";
 import { type ProviderEvent, resendEvent, twilioEvent } from "../core/delivery-status.ts";
 import { classifyInboundSms } from "../core/sms-text.ts";
-import { claimProviderId, deliveryById, deliveryByProviderId, recordProviderEvent } from "../db/delivery-status.ts";
+import { claimProviderId, deliveryById, deliveryByProviderId, recordProviderEvent, SETTLED_UNANSWERED } from "../db/delivery-status.ts";
+import type { Delivery } from "../db/outbox.ts";
 import type { Db } from "../db/client.ts";
 import type { Tx } from "../db/customers.ts";
 import { handleInbound, nextAppointment, setAppointmentStatus, type UpcomingAppointment } from "../db/inbound.ts";
@@ -72,9 +73,9 @@ export const webhookRoutes = new Hono<AppEnv>()
     // delivery id it carries as a tag does, and the event waits for the acknowledgement.
     let d = await deliveryByProviderId(db, "resend", emailId);
     const byTag = d ? undefined : await taggedDelivery(c, event.data?.tags);
-    // Counted sent without Resend's answer (a replay Resend refused as a duplicate): this e-mail
-    // is the one it sent, so the delivery takes its id and the event applies as to any other.
-    if (byTag?.status === "sent" && byTag.providerMessageId === null) d = await claimProviderId(db, byTag.id, "resend", emailId);
+    // Settled without Resend's answer (counted sent, or skipped or held since nobody could tell):
+    // this e-mail is the one it sent, so the delivery takes its id and the event applies as usual.
+    if (byTag && byTag.providerMessageId === null && settledUnanswered(byTag)) d = await claimProviderId(db, byTag.id, "resend", emailId, clock());
     const beforeAck = !d && !!byTag && byTag.providerMessageId === null && byTag.attemptStartedAt !== null;
     if (beforeAck) d = byTag;
     if (!d) {
@@ -117,6 +118,9 @@ export const webhookRoutes = new Hono<AppEnv>()
     // delivery keeps its URL while its earlier attempt's message may still report in.
     const byUrl = await deliveryFromQuery(c);
     let d = byUrl?.providerMessageId === sid ? byUrl : await deliveryByProviderId(db, "twilio", sid);
+    // Settled without Twilio's answer (held as "which is whose", skipped or failed after a lost
+    // answer): a report on its own URL about a message nobody else has proves its attempt went.
+    if (!d && byUrl && byUrl.providerMessageId === null && byUrl.attemptStartedAt !== null && settledUnanswered(byUrl)) d = await claimProviderId(db, byUrl.id, "twilio", sid, clock());
     // The callback beat the dispatcher's acknowledgement, or came for a send whose outcome is
     // still unknown (its answer was lost): keep the event; the acknowledgement applies it.
     const beforeAck = !d && !!byUrl && byUrl.providerMessageId === null && (byUrl.status === "sending" || byUrl.attemptStartedAt !== null);
@@ -247,6 +251,9 @@ function recordOn(
     now,
   );
 }
+
+/** Whether a delivery was left settled (or held) without its provider's answer to an attempt. */
+const settledUnanswered = (d: Delivery) => (SETTLED_UNANSWERED as readonly string[]).includes(d.status) && (d.status === "sent" || d.attemptStartedAt !== null || d.attemptGroup !== null);
 
 /** The delivery this install's tag on an e-mail names, if any (another install's tags name none of ours). */
 async function taggedDelivery(c: Ctx, tags: Record<string, string> | undefined) {
