@@ -18,6 +18,14 @@ async function afterOutage() {
 const get = async (t: Awaited<ReturnType<typeof afterOutage>>["t"], id: number) => (await t.db.select().from(deliveries).where(eq(deliveries.id, id)))[0]!;
 const timeline = (html: string) => html.slice(html.indexOf('id="timeline"'), html.indexOf('id="message"'));
 
+test("the dashboard says when work waits for review, and leads to it; a paused message's work waits for its Resume instead", async () => {
+  const { t, b, message } = await afterOutage();
+  const dash = await b.get("/");
+  expect(dash.text.replace(/\s+/g, " ")).toContain('5 e-mails, texts and calls are held for review and will not go out until you decide: <a href="/outbox?status=held">release or cancel them</a>.');
+  await t.db.update(messages).set({ status: "paused" }).where(eq(messages.id, message.id));
+  expect((await b.get("/")).text.replace(/\s+/g, " ")).toContain("3 e-mails, texts and calls are held for review");
+});
+
 describe("one held delivery", () => {
   test("a held notification e-mail is released from its page and sent by the next dispatcher pass", async () => {
     const { t, b, notified } = await afterOutage();

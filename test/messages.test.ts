@@ -318,6 +318,18 @@ describe("preview and test send", () => {
     expect(sms.status).toBe(422);
     expect(text(sms.text)).toContain("must be a phone number");
   });
+
+  test("a test for a recipient who would be skipped for a missing value is not sent blank; a test SMS says it is a test", async () => {
+    const w = await world();
+    await w.b.get("/messages/new");
+    const form = { ...composeForm(w), channels: ["sms"], preview_customer_id: String(w.people.anna.id), test_channel: "sms", test_phone: "+1 555 201 0199" };
+    const blank = await postForm(w.b, "/messages/test", { ...form, body: "Hi {{customer.first_name}}, see you on {{appointment.date}}" }, partial);
+    expect(text(blank.text)).toContain("Test SMS not sent: Anna Smith has no value for {{appointment.date}}, so they would not get it. Test with another recipient, or give the placeholder a fallback.");
+    expect(await w.t.db.select().from(devOutbox)).toHaveLength(0);
+    await postForm(w.b, "/messages/test", { ...form, body: "Hi {{customer.first_name}}, your photos are online" }, partial);
+    const [sms] = await w.t.db.select().from(devOutbox);
+    expect(sms!.body).toStartWith("[Test] Hi Anna, your photos are online");
+  });
 });
 
 describe("the explicit Send step", () => {
@@ -341,7 +353,8 @@ describe("the explicit Send step", () => {
     expect(text(confirm.text)).toContain("Potential buyers of Lincoln Elementary (Class 3B)");
     expect(await w.t.db.select().from(deliveries)).toHaveLength(0);
     const armed = await w.b.post(`/messages/${id}/send`, {});
-    expect(armed.location).toBe(`/messages/${id}?done=armed`);
+    expect(armed.location).toBe(`/messages/${id}?done=started`);
+    expect(text((await w.b.get(armed.location!)).text)).toContain("Sending: it starts within seconds. While it goes out you can pause or cancel it.");
     expect((await messageRow(w.t, id)).status).toBe("scheduled");
     // A second confirmation does not arm it twice.
     expect((await w.b.get(`/messages/${id}/send`)).status).toBe(303);
@@ -843,9 +856,15 @@ describe("SMS, and a call only where the SMS cannot go (defect 1)", () => {
     const id = Number(saved.location!.match(/\/messages\/(\d+)/)![1]);
     await w.b.post(`/messages/${id}/send`, {});
     await runOneTimeMessages(w.t.deps, start);
+    // While it goes out, the page counts what will go: the two calls waiting on their SMS apart,
+    // and no snapshot of totals that the live progress would contradict a moment later.
+    const going = text((await w.b.get(`/messages/${id}`)).text);
+    expect(going).toContain("Progress 0 / 3 sent · finishing Queued 3 Calls waiting on their SMS 2 Failed 0 Skipped 1");
+    expect(going).toContain("The totals by status and channel appear here once it has finished");
     let sent = 0;
     for (let i = 0; i < 3 && sent < 3; i++) sent += (await w.t.deps.dispatcher.tick()).sent;
     expect(sent).toBe(3);
+    await runOneTimeMessages(w.t.deps, start); // nothing left open: the message is sent
     const out = (await w.t.db.select().from(devOutbox)).map((m) => [m.channel, m.toAddress]).sort();
     expect(out).toEqual([
       ["sms", anna.phone!],
@@ -875,6 +894,8 @@ describe("SMS, and a call only where the SMS cannot go (defect 1)", () => {
     for (let i = 0; i < 3; i++) await w.t.deps.dispatcher.tick();
     const report = text((await w.b.get(`/messages/${id}`)).text);
     expect(report).toContain("Why not everyone was reached Everyone was reached.");
+    // …and the report counts them as the review did.
+    expect(report).toContain("SMS or call: 2 got the SMS, so their call was not needed; 1 could not take the SMS and was called instead.");
   });
 
   test("with the sending window closed, the review and the message page say when the texts and calls will start", async () => {

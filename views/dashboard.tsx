@@ -6,13 +6,28 @@ import { Page, PageHead } from "./layout.tsx";
 
 export type DashboardStats = { jobs: number; selling: number; customers: number; registrations: number; orders: number; upcomingAppointments: number };
 
-export function DashboardPage(p: { user: User; csrf: string; studioName: string; stats: DashboardStats; welcome: boolean; flash?: { kind: "ok" | "bad" | "info"; text: string } | null }) {
+export function DashboardPage(p: {
+  user: User;
+  csrf: string;
+  studioName: string;
+  stats: DashboardStats;
+  /** Deliveries held for review (after an outage, or of unknown outcome): staff release or cancel them. */
+  heldForReview: number;
+  welcome: boolean;
+  flash?: { kind: "ok" | "bad" | "info"; text: string } | null;
+}) {
   const s = p.stats;
   const fresh = s.jobs === 0 && s.customers === 0;
   return (
     <Page title="Dashboard" user={p.user} csrf={p.csrf} section="dashboard" flash={p.flash}>
       <PageHead title={p.studioName} />
       {p.welcome && <div class="flash ok">Your owner account is ready. Welcome to Pigeon!</div>}
+      {p.heldForReview > 0 && (
+        <div class="flash info held-for-review">
+          {p.heldForReview.toLocaleString("en")} {p.heldForReview === 1 ? "e-mail, text or call is" : "e-mails, texts and calls are"} held for review and will not go out until
+          you decide: <a href="/outbox?status=held">release or cancel them</a>.
+        </div>
+      )}
       <div class="stats">
         <article>
           <strong>{s.jobs.toLocaleString("en")}</strong> <a href="/jobs">jobs</a>

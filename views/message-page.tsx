@@ -33,6 +33,8 @@ export type Progress = {
   sent: number;
   failed: number;
   queued: number;
+  /** Calls waiting on their SMS: placed only if it cannot go. */
+  waiting: number;
   held: number;
   skipped: number;
   ratePerMinute: number | null;
@@ -68,6 +70,11 @@ export function ProgressBody({ progress: pr, messageId }: { progress: Progress; 
             <li>
               <span class="k">Queued</span> <strong>{nf(pr.queued)}</strong>
             </li>
+            {pr.waiting > 0 && (
+              <li>
+                <span class="k">Calls waiting on their SMS</span> <strong>{nf(pr.waiting)}</strong>
+              </li>
+            )}
             {pr.held > 0 &&
               (pr.status === "paused" ? (
                 <li>
@@ -139,11 +146,10 @@ export function reportBucket(status: string): (typeof REPORT_COLUMNS)[number] {
   return status as (typeof REPORT_COLUMNS)[number];
 }
 
-export function ReportBlock({ report: r, messageId }: { report: ReportData; messageId: number }) {
+/** The report's totals: by status, opened and clicked, and by channel when there are several. */
+function ReportTotals({ report: r }: { report: ReportData }) {
   return (
-    <section class="report" id="report">
-      <h2>Report</h2>
-      {r.perAppointment && <p class="muted per-appointment">One message per appointment: the numbers count appointments, not customers.</p>}
+    <>
       <div class="stats report-totals">
         {REPORT_COLUMNS.map((k) => (
           <article data-total={k}>
@@ -183,6 +189,24 @@ export function ReportBlock({ report: r, messageId }: { report: ReportData; mess
             </tbody>
           </table>
         </div>
+      )}
+    </>
+  );
+}
+
+/**
+ * The report. While the message still goes out (`live`) its totals would only be a snapshot beside
+ * the live progress, and disagree with it a moment later: they wait until it has finished.
+ */
+export function ReportBlock({ report: r, messageId, live }: { report: ReportData; messageId: number; live: boolean }) {
+  return (
+    <section class="report" id="report">
+      <h2>Report</h2>
+      {r.perAppointment && <p class="muted per-appointment">One message per appointment: the numbers count appointments, not customers.</p>}
+      {live ? (
+        <p class="muted report-pending">The totals by status and channel appear here once it has finished; until then the progress above has the live numbers.</p>
+      ) : (
+        <ReportTotals report={r} />
       )}
       <p class="muted">
         <small>Opened and clicked count only e-mails whose provider reports them (Resend with tracking on).</small>{" "}
@@ -334,7 +358,7 @@ export function MessagePage(p: MessagePageProps) {
       </article>
       {/* Once finished, the report below says it all. */}
       {p.progress && !p.progress.finished && <ProgressBlock progress={p.progress} messageId={m.id} />}
-      {p.report && <ReportBlock report={p.report} messageId={m.id} />}
+      {p.report && <ReportBlock report={p.report} messageId={m.id} live={!!p.progress && !p.progress.finished} />}
       {p.progress && !p.progress.finished && (
         <>
           <script src={SSE_SCRIPT} defer></script>

@@ -193,14 +193,14 @@ export async function messageTotals(db: Db, id: number) {
   return { total, open, byStatus, bySkipReason, rows };
 }
 
+/** Statuses in which a delivery will not reach its customer. */
+const NOT_REACHING = sql`('skipped', 'failed', 'bounced', 'undelivered')`;
+
 /**
  * The deliveries of a message that reached nobody. With "call only where SMS cannot go" a pair is
  * one story: a call not placed because its SMS went, and an SMS that could not go but whose call
  * did, both reached their customer (see smsOrCallOutcome).
  */
-/** Statuses in which a delivery will not reach its customer. */
-const NOT_REACHING = sql`('skipped', 'failed', 'bounced', 'undelivered')`;
-
 const reachedNobody = (id: number) =>
   and(
     eq(deliveries.messageId, id),
@@ -222,12 +222,16 @@ export async function notReachedByReason(db: Db, id: number): Promise<Record<str
   return Object.fromEntries(rows.map((r) => [r.reason, r.n]));
 }
 
-/** How "call only where SMS cannot go" went: calls not needed (the SMS went), and calls placed instead of an SMS. */
+/**
+ * How "call only where SMS cannot go" went: calls not needed because the SMS went (whatever else
+ * would have kept the call back — the review counts them the same way), and calls placed instead
+ * of an SMS.
+ */
 export async function smsOrCallOutcome(db: Db, id: number): Promise<{ smsInstead: number; calledInstead: number }> {
   const [row] = await db.all<{ sms_instead: number; called_instead: number }>(sql`select
-      count(*) filter (where c.status = 'skipped' and c.skip_reason = 'sms_sent_instead') as sms_instead,
+      count(*) filter (where c.status = 'skipped' and s.status in ('sent', 'delivered')) as sms_instead,
       count(*) filter (where c.status in ('sent', 'delivered')) as called_instead
-    from deliveries c where c.message_id = ${id} and c.after_delivery_id is not null`);
+    from deliveries c join deliveries s on s.id = c.after_delivery_id where c.message_id = ${id}`);
   return { smsInstead: Number(row?.sms_instead ?? 0), calledInstead: Number(row?.called_instead ?? 0) };
 }
 

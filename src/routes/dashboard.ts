@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { DashboardPage } from "../../views/dashboard.tsx";
 import { audit } from "../db/audit.ts";
 import { loadDemoData } from "../db/demo.ts";
+import { countHeld } from "../db/held-deliveries.ts";
 import { appointments, customers, jobs, orders, registrations } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
@@ -11,7 +12,7 @@ import type { AppEnv, Ctx } from "../http/env.ts";
 async function render(c: Ctx, flash: { kind: "ok" | "bad" | "info"; text: string } | null = null, status: 200 | 409 = 200) {
   const { db, clock } = c.get("deps");
   const n = async (q: Promise<{ n: number }[]>) => (await q)[0]?.n ?? 0;
-  const [settings, jobCount, selling, customerCount, registrationCount, orderCount, upcoming] = await Promise.all([
+  const [settings, jobCount, selling, customerCount, registrationCount, orderCount, upcoming, held] = await Promise.all([
     getSettings(db),
     n(db.select({ n: count() }).from(jobs)),
     n(db.select({ n: count() }).from(jobs).where(eq(jobs.status, "selling"))),
@@ -19,6 +20,7 @@ async function render(c: Ctx, flash: { kind: "ok" | "bad" | "info"; text: string
     n(db.select({ n: count() }).from(registrations)),
     n(db.select({ n: count() }).from(orders)),
     n(db.select({ n: count() }).from(appointments).where(gt(appointments.startsAt, clock()))),
+    countHeld(db, {}),
   ]);
   return c.html(
     DashboardPage({
@@ -28,6 +30,8 @@ async function render(c: Ctx, flash: { kind: "ok" | "bad" | "info"; text: string
       welcome: c.req.query("welcome") === "1",
       flash,
       stats: { jobs: jobCount, selling, customers: customerCount, registrations: registrationCount, orders: orderCount, upcomingAppointments: upcoming },
+      // What waits for staff to decide; what a paused message holds waits for its Resume instead.
+      heldForReview: held.total - held.ofPausedMessages,
     }),
     status,
   );

@@ -201,11 +201,19 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   const chosen = await chooseRecipient(c, s, settings.timeZone);
   const base = settings.publicUrl || config.publicUrl;
   const values = await valuesFor(c, chosen, settings, snippets, deadLink(base));
+  const what = channel === "email" ? "Test e-mail" : "Test SMS";
+  // The recipient shown would be skipped for a value the text cannot do without: a test must not
+  // show staff a blank that no customer would ever get.
+  const missing = missingByChannel(requiredByChannel({ channels: [channel], subject: v.subject ?? "", body: v.body ?? "", voiceScript: "" }), values)[channel];
+  if (missing) {
+    const person = chosen.rows?.customer ? `${chosen.rows.customer.firstName} ${chosen.rows.customer.lastName}`.trim() : "this recipient";
+    return { result: { ok: false, text: `${what} not sent: ${person} has no value for {{${missing}}}, so they would not get it. Test with another recipient, or give the placeholder a fallback.` } };
+  }
   const content =
     channel === "email"
       ? // Marked as a test in the inbox it lands in, among real mail.
         { subject: `[Test] ${fillTemplate(v.subject ?? "", values, inert)}`, body: fillTemplate(v.body ?? "", values, (x) => inert(escapeHtml(x))) }
-      : { body: withOptOutHint(fillTemplate(v.body ?? "", values, inert), { required: true }) };
+      : { body: withOptOutHint(`[Test] ${fillTemplate(v.body ?? "", values, inert)}`, { required: true }) };
   const key = deliveryKey({ kind: "test", id: `${now.getTime().toString(36)}${randomToken(6)}` }, { address: to }, channel);
   await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: 0, channel, to, skip: null }, dueAt: testDueAt(now), ...content }], now);
   const deliveryId = await deliveryIdByKey(db, key);
@@ -219,7 +227,6 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
     deps.log("error", "message test: send failed", { delivery: deliveryId, error: String(err) });
   }
   const d = deliveryId ? await db.query.deliveries.findFirst({ where: eq(deliveries.id, deliveryId) }) : undefined;
-  const what = channel === "email" ? "Test e-mail" : "Test SMS";
   const who = chosen.rows?.customer ? ` with ${`${chosen.rows.customer.firstName} ${chosen.rows.customer.lastName}`.trim()}'s data` : "";
   if (!d) return { result: { ok: false, text: `${what} could not be queued.` } };
   if (d.status === "sent" || d.status === "delivered") return { result: { ok: true, text: `${what}${who} sent to ${to} through ${via}.`, deliveryId: d.id } };

@@ -22,8 +22,9 @@ export async function messageProgress(db: Db, m: Message, now: Date, timeZone: s
   const b = totals.byStatus;
   const sent = (b.sent ?? 0) + (b.delivered ?? 0) + (b.undelivered ?? 0) + (b.bounced ?? 0);
   const failed = b.failed ?? 0;
-  // A call waiting on its SMS is still to go, or to be skipped once the SMS went.
-  const queued = (b.queued ?? 0) + (b.sending ?? 0) + (b.waiting ?? 0);
+  const queued = (b.queued ?? 0) + (b.sending ?? 0);
+  // A call waiting on its SMS goes only if the SMS cannot: counted apart, not as one more to send.
+  const waiting = b.waiting ?? 0;
   const held = b.held ?? 0;
   const window = new Date(now.getTime() - 5 * 60_000);
   const pace = await sendPace(db, m.id, window);
@@ -44,6 +45,7 @@ export async function messageProgress(db: Db, m: Message, now: Date, timeZone: s
     sent,
     failed,
     queued,
+    waiting,
     held,
     skipped: b.skipped ?? 0,
     ratePerMinute,

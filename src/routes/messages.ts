@@ -65,6 +65,7 @@ const DONE: Record<string, string> = {
   saved: "Draft saved. Nothing is sent until you press Send.",
   unscheduled: "Saved. The message is a draft again: send it again when it is ready.",
   armed: "Armed. It goes out at its time; you can still cancel it until then.",
+  started: "Sending: it starts within seconds. While it goes out you can pause or cancel it.",
   paused: "Paused. Nothing more goes out until you resume.",
   resumed: "Resumed: what was held goes out again, staggered from now.",
   cancelled: "Cancelled. Nothing more of it goes out.",
@@ -397,7 +398,8 @@ export const messageRoutes = new Hono<AppEnv>()
     const armed = await activateMessage(db, m.id, c.get("user")!.id, clock());
     if (!armed) return renderMessage(c, (await getMessage(db, m.id))!, { kind: "bad", text: "This message was changed meanwhile; check it and send again." }, 409);
     await audit(db, actorOf(c), "activated", "message", m.id, { recipients: Object.fromEntries(confirm.counts.map((x) => [x.channel, x.willReceive])) });
-    return c.redirect(`/messages/${m.id}?done=armed`, 303);
+    const later = m.sendAt !== null && m.sendAt.getTime() > clock().getTime();
+    return c.redirect(`/messages/${m.id}?done=${later ? "armed" : "started"}`, 303);
   })
   .post("/:id{[0-9]+}/pause", async (c) => {
     const { db, clock } = c.get("deps");

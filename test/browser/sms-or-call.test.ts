@@ -89,6 +89,9 @@ test("SMS with a call where SMS cannot go, to three appointments: mobiles texted
     expect(t.body).toContain(`closed on ${day(p.startsAt)}.`);
   }
 
+  // The scheduler's next pass finds nothing left open and marks the message sent.
+  await runOneTimeMessages(h.deps, h.deps.clock());
+
   // The report: what happened is what the review said would.
   await page.reload();
   const report = page.locator("#report");
