@@ -354,7 +354,10 @@ export const messageRoutes = new Hono<AppEnv>()
   // ------------------------------------------------------------ one message
   .get("/:id{[0-9]+}", async (c) => {
     const m = await loadMessage(c);
-    if (m.status !== "draft") return renderMessage(c, m, doneFlash(c.req.query("done")));
+    // "Sending" or "Armed" said after Send is stale once it has finished: the page says so itself.
+    const done = c.req.query("done");
+    const stale = (done === "started" || done === "armed") && (m.status === "sent" || m.status === "cancelled");
+    if (m.status !== "draft") return renderMessage(c, m, stale ? null : doneFlash(done));
     const tz = (await getSettings(c.get("deps").db)).timeZone;
     return renderCompose(c, stateFromMessage(m, tz), {}, m, 200, { flash: doneFlash(c.req.query("done")) });
   })

@@ -99,6 +99,8 @@ test("SMS with a call where SMS cannot go, to three appointments: mobiles texted
   const words = await report.innerText();
   expect(words).toContain("SMS or call: 2 got the SMS, so their call was not needed; 1 could not take the SMS and was called instead.");
   expect(words).toContain("Everyone was reached.");
+  // "Sending…", said when Send was pressed, is not said again of a message that has finished.
+  expect(await page.locator("body").innerText()).not.toContain("it starts within seconds");
   expect(await page.locator("table.not-reached").count()).toBe(0);
   await h.screenshot("93-sms-or-call-report");
 
