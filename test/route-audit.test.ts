@@ -17,7 +17,7 @@ import { albums, appointments, notifications, orders, registrations } from "../s
 import { linkSigningSecret } from "../src/db/secrets.ts";
 import { revokeApiKey } from "../src/db/staff.ts";
 import { fakeWebhookSecret } from "./fakes/fake-resend.ts";
-import { type Browser, makeTestApp, OWNER, signedInOwner, type TestApp } from "./support/app.ts";
+import { type Browser, makeTestApp, signedInOwner, type TestApp } from "./support/app.ts";
 import { holdAfterOutage, ten } from "./support/held-work.ts";
 
 type RouteClass = "public" | "webhook" | "customer-link" | "api" | "owner" | "staff";
