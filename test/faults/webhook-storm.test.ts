@@ -47,7 +47,7 @@ function shuffle<T>(xs: T[], seed: number): T[] {
 test("thousands of duplicated, shuffled status callbacks, some forged: statuses end right and never move back, forgeries get 403, /healthz answers throughout", async () => {
   const t = await makeTestApp({ now: noon, env: studio.env, url: `file:${join(dir, "storm.db")}` });
   await updateSettings(t.db, { name: "Brightside", timeZone: "America/Chicago", emailRatePerSecond: 1000, smsRatePerSecond: 1000 }, noon);
-  const people = [];
+  const people: Awaited<ReturnType<typeof createCustomer>>[] = [];
   for (let i = 0; i < Math.max(EMAILS, SMS); i++) {
     const n = String(i).padStart(4, "0");
     people.push(await createCustomer(t.db, { first_name: `Storm${n}`, email: `storm${n}@x.test`, phone: `+1777555${n}`, consent: { email: true, sms: true } }, "test", noon));
@@ -103,8 +103,8 @@ test("thousands of duplicated, shuffled status callbacks, some forged: statuses 
         callbacks.push({ url: local(genuine.url), body: genuine.body, headers: genuine.headers, delivery: d.id, good: true, eventId: `${sid}:${status}` });
       }
       // Forgeries claiming the SMS failed: signed with another auth token, or a genuine signature over another status.
-      const params = { ...genuine!.params, MessageStatus: "failed", SmsStatus: "failed" };
-      delete params.ErrorCode;
+      const { ErrorCode: _, ...rest } = genuine!.params;
+      const params = { ...rest, MessageStatus: "failed", SmsStatus: "failed" };
       const failed = studio.twilio.signCallback(`storm-wrong-token-${d.id}`.padEnd(32, "x"), genuine!.url, params);
       callbacks.push({ url: local(failed.url), body: failed.body, headers: failed.headers, delivery: d.id, good: false, eventId: `${sid}:failed` });
       if (pick % 2 === 1) callbacks.push({ url: local(genuine!.url), body: new URLSearchParams(params).toString(), headers: genuine!.headers, delivery: d.id, good: false, eventId: `${sid}:failed` });
@@ -201,7 +201,7 @@ test("thousands of duplicated, shuffled status callbacks, some forged: statuses 
   expect(new Set(recorded.map((r) => r.eventId))).toEqual(new Set(callbacks.filter((c) => c.good).map((c) => c.eventId)));
   // Only the genuine hard bounces suppressed an address.
   const suppressed = await t.db.select({ address: suppressions.address }).from(suppressions).where(and(isNull(suppressions.clearedAt), eq(suppressions.channel, "email")));
-  expect(new Set(suppressed.map((s) => s.address))).toEqual(new Set(finals.filter((d) => d.status === "bounced").map((d) => d.toAddress)));
+  expect(new Set<string | null>(suppressed.map((s) => s.address))).toEqual(new Set(finals.filter((d) => d.status === "bounced").map((d) => d.toAddress)));
   expect(healthzStatuses.get(200)).toBe(healthz.length);
   // A generous bound, not a speed target: on a loaded 2-core machine a poll may wait behind a
   // burst of writes, but five seconds only happens if the server stalls (a blocked event loop, a
