@@ -113,7 +113,9 @@ test("thousands of duplicated, shuffled status callbacks, some forged: statuses 
   // Providers retry: every genuine callback arrives one to five times, the same request each time.
   const unique = callbacks.filter((c) => c.good).length;
   const storm: Callback[] = [];
-  for (const c of callbacks) for (let n = c.good ? 1 + (c.eventId.charCodeAt(c.eventId.length - 1) % 5) : 1; n > 0; n--) storm.push(c);
+  callbacks.forEach((c, i) => {
+    for (let n = c.good ? 1 + (i % 5) : 1; n > 0; n--) storm.push(c);
+  });
   shuffle(storm, 20261122);
   const forged = storm.filter((c) => !c.good).length;
 
