@@ -1,5 +1,5 @@
-// Builds the whole app on a fresh migrated in-memory libSQL database, with a settable clock,
-// and a small browser-like client that keeps cookies and echoes the CSRF token.
+// Builds the whole app on a fresh migrated in-memory libSQL database (or the `file:` one given),
+// with a settable clock, and a small browser-like client that keeps cookies and echoes the CSRF token.
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { ensureBuiltinProfiles } from "../../src/db/builtin-profiles.ts";
@@ -10,8 +10,8 @@ import { silentLogger } from "../../src/log.ts";
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;
 
-export async function makeTestApp(opts: { now?: Date; env?: Record<string, string> } = {}) {
-  const db = await openDatabase(":memory:");
+export async function makeTestApp(opts: { now?: Date; env?: Record<string, string>; url?: string } = {}) {
+  const db = await openDatabase(opts.url ?? ":memory:");
   await migrateDatabase(db);
   let now = opts.now ?? new Date("2026-09-01T10:00:00Z");
   await ensureBuiltinProfiles(db, now);
