@@ -46,8 +46,11 @@ export function createApp(deps: Deps) {
   // Refuse oversized bodies before anything reads them; CSV uploads get more room.
   const uploadLimit = bodyLimit({ maxSize: 12 * 1024 * 1024, onError: (c) => c.text("That upload is larger than 12 MB. Split the file and import the parts.", 413) });
   const formLimit = bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.text("That form is larger than 1 MB, which is more than any Pigeon form needs.", 413) });
+  // Anyone can post to login and setup: they get only what their fields can hold.
+  const authLimit = bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text("That form is too large: an e-mail address and a password fit in far less.", 413) });
   ui.use(function limitBody(c, next) {
-    return (c.req.path.startsWith("/customers/import") ? uploadLimit : formLimit)(c, next);
+    const path = c.req.path;
+    return (path.startsWith("/customers/import") ? uploadLimit : path === "/login" || path === "/setup" ? authLimit : formLimit)(c, next);
   });
   ui.use(loadSession(), csrfProtection());
   ui.route("/", authRoutes);

@@ -3,7 +3,9 @@
 import { describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { createCustomer } from "../src/db/customers.ts";
-import { customers } from "../src/db/schema.ts";
+import { signLinkToken } from "../src/core/link-tokens.ts";
+import { customers, suppressions } from "../src/db/schema.ts";
+import { linkSigningSecret } from "../src/db/secrets.ts";
 import { jsonLogger } from "../src/log.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
 
@@ -40,5 +42,46 @@ describe("logs of failed queries", () => {
     expect(logged).toContain("Failed query: insert into");
     expect(logged).not.toContain("Private-Surname");
     expect(logged).not.toContain("multi-line note");
+  });
+});
+
+describe("body limits", () => {
+  async function customerLinks() {
+    const t = await makeTestApp();
+    const anna = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", phone: "+15551230001", consent: { email: true, sms: true } }, "test", t.deps.clock());
+    const secret = await linkSigningSecret(t.db, undefined, t.deps.clock());
+    const expiresAt = new Date(t.deps.clock().getTime() + 24 * 3600_000);
+    return {
+      t,
+      unsubscribe: `/u/${signLinkToken(secret, { purpose: "unsubscribe", customerId: anna.id })}`,
+      preferences: `/p/${signLinkToken(secret, { purpose: "preferences", customerId: anna.id, expiresAt })}`,
+    };
+  }
+  const big = (field: string, kb: number) => `${field}=${"x".repeat(kb * 1024)}`;
+  const form = { "Content-Type": "application/x-www-form-urlencoded" };
+
+  test("a 1 MB post to a customer link is refused with 413 and changes nothing", async () => {
+    const { t, unsubscribe, preferences } = await customerLinks();
+    for (const url of [unsubscribe, preferences]) {
+      const res = await t.app.request(url, { method: "POST", headers: form, body: big("List-Unsubscribe", 1024) });
+      expect([url, res.status]).toEqual([url, 413]);
+      expect(await res.text()).toContain("too large");
+    }
+    expect(await t.db.select().from(suppressions)).toHaveLength(0);
+    // A one-click unsubscribe of ordinary size still works.
+    const ok = await t.app.request(unsubscribe, { method: "POST", headers: form, body: "List-Unsubscribe=One-Click" });
+    expect(ok.status).toBe(200);
+  });
+
+  test("login and setup forms take a few kilobytes, not the megabyte other staff forms may use", async () => {
+    const t = await makeTestApp();
+    const b = t.browser();
+    await b.get("/setup");
+    for (const path of ["/setup", "/login"]) {
+      const res = await b.request(path, { method: "POST", headers: { ...form, Origin: "http://localhost" }, body: `${big("email", 500)}&_csrf=${b.csrf}` });
+      expect([path, res.status]).toEqual([path, 413]);
+    }
+    expect(await t.db.query.users.findMany()).toHaveLength(0);
+    expect(await t.db.query.loginAttempts.findMany()).toHaveLength(0);
   });
 });

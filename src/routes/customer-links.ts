@@ -3,6 +3,7 @@
 // session and CSRF checks; the token is the only key.
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { type LinkPurpose, signLinkToken, verifyLinkToken } from "../core/link-tokens.ts";
 import type { Customer } from "../db/schema.ts";
 import { customers, deliveries, jobs, registrations } from "../db/schema.ts";
@@ -36,7 +37,13 @@ async function unsubscribeEmail(c: Ctx, customer: Customer, deliveryId: number |
   if (created) log("info", "unsubscribed", { customer: customer.id, channel: "email", delivery: deliveryId });
 }
 
+// What a customer link receives is a one-click unsubscribe or a few checkboxes: a few kilobytes
+// cover it, and nobody holding a link can make the server buffer megabytes.
+const linkBodyLimit = bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.text("That request is too large for this page.", 413) });
+
 export const customerLinkRoutes = new Hono<AppEnv>()
+  .use("/u/*", linkBodyLimit)
+  .use("/p/*", linkBodyLimit)
   .get("/u/:token", async (c) => {
     const opened = await open(c, "unsubscribe");
     if (opened instanceof Response) return opened;
