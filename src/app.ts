@@ -1,6 +1,6 @@
 // The HTTP application: one sub-app per resource, mounted here (STYLE §4). Built from
 // `deps` so tests run the whole thing on an in-memory database.
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { Deps } from "./deps.ts";
@@ -25,6 +25,12 @@ import { settingsRoutes } from "./routes/settings.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
+/** Staff pages and customer links hold personal data: no browser or proxy may keep a copy. */
+const noStore: MiddlewareHandler = async function noStore(c, next) {
+  await next();
+  if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+};
+
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.onError(onError);
@@ -32,13 +38,34 @@ export function createApp(deps: Deps) {
     c.set("deps", deps);
     await next();
   });
-  app.use(secureHeaders({ referrerPolicy: "same-origin", crossOriginEmbedderPolicy: false }));
+  app.use(
+    secureHeaders({
+      referrerPolicy: "same-origin",
+      crossOriginEmbedderPolicy: false,
+      // Scripts only from our own /static files: no inline script, no eval (so no hx-on). Inline
+      // style attributes stay allowed: e-mails shown in sandboxed previews are styled inline,
+      // and a style cannot run code. Images may be remote for the same previews.
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:", "https:", "http:"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      // A page that sets its own (view in browser: stricter still) keeps it.
+      overwrite: false,
+    }),
+  );
 
   app.route("/", healthRoutes);
   app.route("/static", staticRoutes);
   app.route("/api/v1", apiRoutes);
   app.route("/webhooks", webhookRoutes);
   // Customer links carry their own signed token: no staff session, no CSRF (RFC 8058 one-click).
+  app.on(["GET", "POST"], ["/u/*", "/p/*", "/c/*", "/g/*", "/v/*"], noStore);
   app.route("/", customerLinkRoutes);
 
   // Everything below is the staff UI: sessions and CSRF checks on every state change.
@@ -52,7 +79,7 @@ export function createApp(deps: Deps) {
     const path = c.req.path;
     return (path.startsWith("/customers/import") ? uploadLimit : path === "/login" || path === "/setup" ? authLimit : formLimit)(c, next);
   });
-  ui.use(loadSession(), csrfProtection());
+  ui.use(loadSession(), csrfProtection(), noStore);
   ui.route("/", authRoutes);
   ui.use(requireStaff());
   ui.route("/", dashboardRoutes);

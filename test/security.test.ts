@@ -85,3 +85,42 @@ describe("body limits", () => {
     expect(await t.db.query.loginAttempts.findMany()).toHaveLength(0);
   });
 });
+
+describe("headers", () => {
+  test("staff pages carry a Content-Security-Policy without inline or eval'd script, and are never cached", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    for (const path of ["/", "/customers", "/messages/new", "/outbox", "/login"]) {
+      const res = await b.request(path);
+      const csp = res.headers.get("Content-Security-Policy") ?? "";
+      expect([path, csp]).toEqual([path, expect.stringContaining("script-src 'self'")]);
+      expect(csp).not.toContain("unsafe-eval");
+      expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect([path, res.headers.get("Cache-Control")]).toEqual([path, "no-store"]);
+    }
+    // Static files stay cacheable.
+    expect((await b.request("/static/app.js")).headers.get("Cache-Control")).toContain("immutable");
+  });
+
+  test("customer link pages carry the policy and are never cached", async () => {
+    const t = await makeTestApp();
+    const anna = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test" }, "test", t.deps.clock());
+    const secret = await linkSigningSecret(t.db, undefined, t.deps.clock());
+    const url = `/p/${signLinkToken(secret, { purpose: "preferences", customerId: anna.id, expiresAt: new Date(t.deps.clock().getTime() + 3600_000) })}`;
+    const res = await t.app.request(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Security-Policy")).toContain("default-src 'self'");
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+  });
+
+  test("no page the app renders has an inline script or an hx-on handler the policy would block", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const dir = `${import.meta.dir}/../views`;
+    for (const file of readdirSync(dir)) {
+      const text = readFileSync(`${dir}/${file}`, "utf8");
+      expect([file, /hx-on[:-]/.test(text)]).toEqual([file, false]);
+      expect([file, /<script>|<script\s+(?![^>]*\bsrc=)[^>]*>/.test(text)]).toEqual([file, false]);
+    }
+  });
+});
