@@ -1,6 +1,6 @@
 // The HTTP application: one sub-app per resource, mounted here (STYLE §4). Built from
 // `deps` so tests run the whole thing on an in-memory database.
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { Deps } from "./deps.ts";
@@ -25,6 +25,12 @@ import { settingsRoutes } from "./routes/settings.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
+/** Staff pages and customer links hold personal data: no browser or proxy may keep a copy. */
+const noStore: MiddlewareHandler = async function noStore(c, next) {
+  await next();
+  if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+};
+
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.onError(onError);
@@ -32,13 +38,34 @@ export function createApp(deps: Deps) {
     c.set("deps", deps);
     await next();
   });
-  app.use(secureHeaders({ referrerPolicy: "same-origin", crossOriginEmbedderPolicy: false }));
+  app.use(
+    secureHeaders({
+      referrerPolicy: "same-origin",
+      crossOriginEmbedderPolicy: false,
+      // Scripts only from our own /static files: no inline script, no eval (so no hx-on). Inline
+      // style attributes stay allowed: e-mails shown in sandboxed previews are styled inline,
+      // and a style cannot run code. Images may be remote for the same previews.
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:", "https:", "http:"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      // A page that sets its own (view in browser: stricter still) keeps it.
+      overwrite: false,
+    }),
+  );
 
   app.route("/", healthRoutes);
   app.route("/static", staticRoutes);
   app.route("/api/v1", apiRoutes);
   app.route("/webhooks", webhookRoutes);
   // Customer links carry their own signed token: no staff session, no CSRF (RFC 8058 one-click).
+  app.on(["GET", "POST"], ["/u/*", "/p/*", "/c/*", "/g/*", "/v/*"], noStore);
   app.route("/", customerLinkRoutes);
 
   // Everything below is the staff UI: sessions and CSRF checks on every state change.
@@ -46,10 +73,13 @@ export function createApp(deps: Deps) {
   // Refuse oversized bodies before anything reads them; CSV uploads get more room.
   const uploadLimit = bodyLimit({ maxSize: 12 * 1024 * 1024, onError: (c) => c.text("That upload is larger than 12 MB. Split the file and import the parts.", 413) });
   const formLimit = bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.text("That form is larger than 1 MB, which is more than any Pigeon form needs.", 413) });
+  // Anyone can post to login and setup: they get only what their fields can hold.
+  const authLimit = bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text("That form is too large: an e-mail address and a password fit in far less.", 413) });
   ui.use(function limitBody(c, next) {
-    return (c.req.path.startsWith("/customers/import") ? uploadLimit : formLimit)(c, next);
+    const path = c.req.path;
+    return (path.startsWith("/customers/import") ? uploadLimit : path === "/login" || path === "/setup" ? authLimit : formLimit)(c, next);
   });
-  ui.use(loadSession(), csrfProtection());
+  ui.use(loadSession(), csrfProtection(), noStore);
   ui.route("/", authRoutes);
   ui.use(requireStaff());
   ui.route("/", dashboardRoutes);

@@ -7,6 +7,7 @@ import { lt } from "drizzle-orm";
 import { runOneTimeMessages } from "./automation/one-time.ts";
 import { runAutomation } from "./automation/run.ts";
 import type { Deps } from "./deps.ts";
+import { deleteOldAttempts } from "./db/auth.ts";
 import { sessions } from "./db/schema.ts";
 
 export type Scheduler = { stop: () => Promise<void>; tick: () => Promise<void> };
@@ -19,6 +20,7 @@ export function startScheduler(deps: Deps): Scheduler {
     if (done.fired || done.missed || done.failed) deps.log(done.failed ? "warn" : "info", "automation", { ...done });
     await runOneTimeMessages(deps, now);
     await deps.db.delete(sessions).where(lt(sessions.expiresAt, now));
+    await deleteOldAttempts(deps.db, now);
     deps.health.schedulerLastTickAt = now;
   };
   const job = new Cron("*/2 * * * * *", { name: "pigeon-tick", protect: true, catch: (err) => deps.log("error", "scheduler tick failed", { error: String(err) }) }, tick);

@@ -35,3 +35,22 @@ document.addEventListener("input", (event) => {
   const radio = event.target.form.querySelector(`input[type=radio][name="${name}"][value="${value}"]`);
   if (radio) radio.checked = true;
 });
+
+// A table row with data-row-href opens that page when clicked anywhere but on a link inside it.
+document.addEventListener("click", (event) => {
+  const row = event.target instanceof Element ? event.target.closest("[data-row-href]") : null;
+  if (row && !event.target.closest("a")) window.location.href = row.getAttribute("data-row-href");
+});
+
+// The message page's live progress (#progress with data-sse-connect). htmx (deferred) starts on a
+// timer that may run before the deferred SSE extension has loaded; connecting only once both
+// have run makes sure the extension sees the element, exactly once. A file, not an inline
+// script, so the Content-Security-Policy can refuse inline scripts.
+document.addEventListener("DOMContentLoaded", () => {
+  setTimeout(() => {
+    const el = document.getElementById("progress");
+    if (!el || !el.dataset.sseConnect || !window.htmx || el.hasAttribute("hx-sse:connect")) return;
+    el.setAttribute("hx-sse:connect", el.dataset.sseConnect);
+    htmx.process(el);
+  });
+});

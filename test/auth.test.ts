@@ -153,3 +153,97 @@ describe("CSRF", () => {
     expect(res.status).toBe(303);
   });
 });
+
+describe("hostile login and setup input (issue 10)", () => {
+  test("next resolves against our own origin: tab, newline, //, /\\, absolute and javascript: land on /", async () => {
+    const t = await makeTestApp();
+    await signedInOwner(t);
+    const b = t.browser();
+    // %2F%09%2F is "/\t/": browsers drop the tab and read "//evil.example/phish" as another host.
+    const hostile = ["/\t/evil.example/phish", "/\n/evil.example", "/\r\n/evil.example", "//evil", "/\\evil", "https://evil", "javascript:alert(1)", "http://localhost.evil.example/x", " //evil", "/.//evil", "/a/..//evil"];
+    for (const next of hostile) {
+      const page = await b.get(`/login?next=${encodeURIComponent(next)}`);
+      expect([next, page.status]).toEqual([next, 200]);
+      expect(page.text).toContain('name="next" value="/"');
+    }
+    for (const next of hostile) {
+      const fresh = t.browser();
+      await fresh.get("/login");
+      const res = await fresh.post("/login", { email: OWNER.email, password: OWNER.password, next });
+      expect([next, res.status, res.location]).toEqual([next, 303, "/"]);
+    }
+    // A signed-in visitor is sent on at once: the same rule applies.
+    await b.post("/login", { email: OWNER.email, password: OWNER.password });
+    const res = await b.request(`/login?next=${encodeURIComponent("/\t/evil.example/phish")}`);
+    expect(res.headers.get("Location")).toBe("/");
+    // Our own paths, with their query, still come back.
+    const own = await b.request(`/login?next=${encodeURIComponent("/jobs?status=selling#top")}`);
+    expect(own.headers.get("Location")).toBe("/jobs?status=selling#top");
+  });
+
+  test("150 simultaneous wrong passwords for one account: at most 5 are checked, the rest are refused, and the right one is refused while locked", async () => {
+    const t = await makeTestApp();
+    await signedInOwner(t);
+    const b = t.browser();
+    await b.get("/login");
+    const answers = await Promise.all(Array.from({ length: 150 }, (_, i) => b.post("/login", { email: OWNER.email, password: `wrong guess ${i}` })));
+    const checked = answers.filter((r) => r.status === 401);
+    const refused = answers.filter((r) => r.status === 429);
+    console.log(`parallel login guesses: ${checked.length} checked, ${refused.length} refused`);
+    expect(checked.length).toBeLessThanOrEqual(5);
+    expect(checked.length + refused.length).toBe(150);
+    expect(refused[0]!.text).toContain("Too many failed attempts");
+    const right = await b.post("/login", { email: OWNER.email, password: OWNER.password });
+    expect(right.status).toBe(429);
+    expect(right.headers.get("Set-Cookie") ?? "").not.toContain("pigeon_session=");
+  });
+
+  test("a huge e-mail at login is refused by name and stores nothing; throttle keys are hashed and old ones expire", async () => {
+    const t = await makeTestApp();
+    await signedInOwner(t);
+    const b = t.browser();
+    await b.get("/login");
+    // The probe's 950 KB e-mail is refused before it is read (login takes 16 KB)...
+    const huge = await b.post("/login", { email: `${"a".repeat(950 * 1024)}@x.test`, password: "whatever it is" });
+    expect(huge.status).toBe(413);
+    // ...and one that fits the form but no address is refused by name.
+    const res = await b.post("/login", { email: `${"a".repeat(300)}@x.test`, password: "whatever it is" });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain("E-mail must be at most 254 characters");
+    expect(res.text).not.toContain("a".repeat(300));
+    expect(await t.db.query.loginAttempts.findMany()).toHaveLength(0);
+
+    const wrong = await b.post("/login", { email: "someone@x.test", password: "wrong password" });
+    expect(wrong.status).toBe(401);
+    const rows = await t.db.query.loginAttempts.findMany();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r.key).toMatch(/^[0-9a-f]{64}$/);
+      expect(r.key).not.toContain("someone");
+    }
+    // The scheduler's housekeeping drops rows whose window and lock are over.
+    t.setNow(new Date(t.deps.clock().getTime() + 31 * 60_000));
+    const { startScheduler } = await import("../src/scheduler.ts");
+    const s = startScheduler(t.deps);
+    await s.stop();
+    await s.tick();
+    expect(await t.db.query.loginAttempts.findMany()).toHaveLength(0);
+  });
+
+  test("10 simultaneous first-run setups make exactly one owner; the others are sent to login", async () => {
+    const t = await makeTestApp();
+    const browsers = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const b = t.browser();
+        await b.get("/setup");
+        return b;
+      }),
+    );
+    const answers = await Promise.all(browsers.map((b, i) => b.post("/setup", { ...OWNER, email: `owner${i}@sunny.test`, name: `Owner ${i}` })));
+    const users = await t.db.query.users.findMany();
+    expect(users).toHaveLength(1);
+    expect(answers.map((a) => a.status).sort()).toEqual(Array(10).fill(303));
+    expect(answers.filter((a) => a.location === "/?welcome=1")).toHaveLength(1);
+    expect(answers.filter((a) => a.location === "/login")).toHaveLength(9);
+  });
+});

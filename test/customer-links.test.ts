@@ -9,7 +9,7 @@ import { createCustomer, upsertRegistration } from "../src/db/customers.ts";
 import { databaseDevOutboxStore } from "../src/db/dev-outbox-store.ts";
 import { createJob } from "../src/db/jobs.ts";
 import { enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
-import { appointments, communicationProfiles, deliveries, devOutbox, notifications, suppressions } from "../src/db/schema.ts";
+import { appointments, communicationProfiles, customers, deliveries, devOutbox, notifications, suppressions } from "../src/db/schema.ts";
 import { linkSigningSecret } from "../src/db/secrets.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
@@ -139,21 +139,119 @@ describe("marketing and service e-mail (defect 13)", () => {
 });
 
 describe("preferences", () => {
+  const form = { "Content-Type": "application/x-www-form-urlencoded" };
+  async function preferencesUrl(t: Awaited<ReturnType<typeof setup>>["t"], customerId: number, expiresAt: Date | undefined = new Date(now.getTime() + 60 * 24 * 3600_000)) {
+    const secret = await linkSigningSecret(t.db, undefined, now);
+    return `/p/${signLinkToken(secret, { purpose: "preferences", customerId, expiresAt })}`;
+  }
+
   test("a customer turns SMS off and e-mail back on; both take effect and keep their history", async () => {
     const { t, anna } = await setup();
-    const secret = await linkSigningSecret(t.db, undefined, now);
     await t.db.insert(suppressions).values({ channel: "email", address: "anna@x.test", reason: "unsubscribed", source: "link" });
-    const url = `/p/${signLinkToken(secret, { purpose: "preferences", customerId: anna.id })}`;
+    const url = await preferencesUrl(t, anna.id);
     const page = await (await plain(t, url)).text();
     expect(page).toContain('name="sms" checked=""');
     expect(page).not.toContain('name="email" checked=""');
-    const res = await plain(t, url, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "email=on" });
+    const res = await plain(t, url, { method: "POST", headers: form, body: "email=on" });
     expect(await res.text()).toContain("Saved. Thank you!");
     const rows = await t.db.select().from(suppressions).orderBy(suppressions.id);
     expect(rows.map((s) => [s.channel, s.reason, s.clearedAt ? "cleared" : "active", s.clearedSource])).toEqual([
       ["email", "unsubscribed", "cleared", "preferences page"],
       ["sms", "unsubscribed", "active", null],
     ]);
+  });
+
+  test("the page shows the e-mail and phone masked", async () => {
+    const { t, anna } = await setup();
+    const page = await (await plain(t, await preferencesUrl(t, anna.id))).text();
+    expect(page).toContain("a•••@x.test");
+    expect(page).toContain("•••• 0001");
+    expect(page).not.toContain("anna@x.test");
+    expect(page).not.toContain("5551230001");
+  });
+
+  test("links from e-mails expire after 60 days, and one made before links expired is refused, with how to get a new one", async () => {
+    const { t, anna, send } = await setup();
+    await send("[Preferences]({{links.preferences_link}})");
+    const [mail] = await t.db.select().from(devOutbox);
+    const url = mail!.html!.match(/href="(http:\/\/localhost\/p\/[^"]+)"/)![1]!;
+    expect((await plain(t, url)).status).toBe(200);
+    t.setNow(new Date(now.getTime() + 61 * 24 * 3600_000));
+    for (const link of [url, await preferencesUrl(t, anna.id, undefined)]) {
+      const res = await plain(t, link, { method: "POST", headers: form, body: "sms=on&voice=on" });
+      expect(res.status).toBe(410);
+      const html = await res.text();
+      expect(html).toContain("This link has expired. Links to your preferences work for 60 days.");
+      expect(html).toContain("use the preferences or unsubscribe link in our latest message");
+    }
+    const [after] = await t.db.query.customers.findMany();
+    expect([after!.consentVoice, after!.consentSms]).toEqual([false, true]);
+    // The unsubscribe link of the same e-mail still works (it never expires) and offers a fresh one.
+    const unsubscribe = mail!.headers!["List-Unsubscribe"]!.slice(1, -1);
+    const done = await (await plain(t, unsubscribe, { method: "POST" })).text();
+    const fresh = done.match(/href="(\/p\/[^"]+)"/)![1]!;
+    expect((await plain(t, fresh)).status).toBe(200);
+  });
+
+  test("turning calls on from the page changes nothing until the phone confirms through the link texted to it", async () => {
+    const { t, anna } = await setup();
+    const url = await preferencesUrl(t, anna.id);
+    const res = await plain(t, url, { method: "POST", headers: form, body: "email=on&sms=on&voice=on" });
+    const html = await res.text();
+    expect(html).toContain("We sent a text to •••• 0001. Calls start once you confirm with the link in it.");
+    let [row] = await t.db.query.customers.findMany();
+    expect(row!.consentVoice).toBe(false);
+    // The text went to Anna's phone, with a link of its own.
+    const texts = await t.db.select().from(devOutbox).where(eq(devOutbox.channel, "sms"));
+    expect(texts).toHaveLength(1);
+    expect(texts[0]!.toAddress).toBe("+15551230001");
+    const confirm = texts[0]!.body.match(/http:\/\/localhost(\/c\/\S+)/)![1]!;
+    // Posting the preferences again within minutes texts no second time.
+    await plain(t, url, { method: "POST", headers: form, body: "email=on&sms=on&voice=on" });
+    expect(await t.db.select().from(devOutbox).where(eq(devOutbox.channel, "sms"))).toHaveLength(1);
+    // Opening the link (a link preview does this) asks; only the button turns calls on.
+    const ask = await (await plain(t, confirm)).text();
+    expect(ask).toContain("Turn on calls?");
+    [row] = await t.db.query.customers.findMany();
+    expect(row!.consentVoice).toBe(false);
+    const done = await (await plain(t, confirm, { method: "POST" })).text();
+    expect(done).toContain("Brightside may now send you calls at •••• 0001.");
+    [row] = await t.db.query.customers.findMany();
+    expect([row!.consentVoice, row!.consentVoiceSource]).toEqual([true, "customer: confirmed by text"]);
+  });
+
+  test("a confirmation link stops working when the number changes", async () => {
+    const { t, anna } = await setup();
+    await plain(t, await preferencesUrl(t, anna.id), { method: "POST", headers: form, body: "email=on&sms=on&voice=on" });
+    const [text] = await t.db.select().from(devOutbox).where(eq(devOutbox.channel, "sms"));
+    const confirm = text!.body.match(/http:\/\/localhost(\/c\/\S+)/)![1]!;
+    await t.db.update(customers).set({ phone: "+15559990000" });
+    const res = await plain(t, confirm, { method: "POST" });
+    expect(res.status).toBe(410);
+    const [row] = await t.db.query.customers.findMany();
+    expect(row!.consentVoice).toBe(false);
+  });
+
+  test("bounce and complaint suppressions are never cleared from the page; the customer is told why", async () => {
+    const { t, anna } = await setup();
+    await t.db.insert(suppressions).values([
+      { channel: "email", address: "anna@x.test", reason: "bounced", source: "resend" },
+      { channel: "sms", address: "+15551230001", reason: "stop_keyword", source: "twilio" },
+    ]);
+    const url = await preferencesUrl(t, anna.id);
+    const page = await (await plain(t, url)).text();
+    expect(page).toContain("our e-mails to this address bounced");
+    expect(page).toContain("you texted STOP");
+    await plain(t, url, { method: "POST", headers: form, body: "email=on&sms=on&voice=on" });
+    const rows = await t.db.select().from(suppressions).orderBy(suppressions.id);
+    expect(rows.map((s) => [s.reason, s.clearedAt])).toEqual([
+      ["bounced", null],
+      ["stop_keyword", null],
+    ]);
+    await t.db.update(suppressions).set({ reason: "complained" }).where(eq(suppressions.reason, "bounced"));
+    await plain(t, url, { method: "POST", headers: form, body: "email=on" });
+    expect((await t.db.select().from(suppressions)).every((s) => s.clearedAt === null)).toBe(true);
+    expect(await t.db.select().from(devOutbox).where(eq(devOutbox.channel, "sms"))).toHaveLength(0);
   });
 });
 

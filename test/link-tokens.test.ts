@@ -11,7 +11,8 @@ const flip = (s: string, at: number) => s.slice(0, at) + (s[at] === "A" ? "B" : 
 
 describe("link tokens", () => {
   test.each<[string, LinkTokenPayload]>([
-    ["just a customer", { purpose: "preferences", customerId: 7 }],
+    ["just a customer", { purpose: "view", customerId: 7 }],
+    ["a preferences link until a date", { purpose: "preferences", customerId: 7, expiresAt: LATER }],
     ["an unsubscribe link from one e-mail", { purpose: "unsubscribe", customerId: 123_456, subjectId: 9_876_543, channel: "email" }],
     ["an appointment link until a date", { purpose: "appointment", customerId: 42, subjectId: 0, channel: "sms", expiresAt: LATER }],
     ["a gallery link", { purpose: "gallery", customerId: Number.MAX_SAFE_INTEGER, expiresAt: LATER }],

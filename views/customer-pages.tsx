@@ -67,10 +67,13 @@ export function UnsubscribePage(p: { studio: string; address: string; done: bool
 /** Service messages go on after a marketing unsubscribe; customers are told so where they decide. */
 export const SERVICE_EMAIL_NOTE = "Automatic reminders and confirmations of appointments you book with us still come.";
 
-/** `note` says what the switch does not cover. */
-export type PreferenceRow = { channel: "email" | "sms" | "voice"; label: string; address: string | null; on: boolean; note?: string };
+/**
+ * `address` is masked. `note` says what the switch does not cover; `blocked` why it cannot be
+ * turned on from here (a bounce, a complaint, a STOP), which the page says instead of a switch.
+ */
+export type PreferenceRow = { channel: "email" | "sms" | "voice"; label: string; address: string | null; on: boolean; note?: string; blocked?: string };
 
-export function PreferencesPage(p: { studio: string; rows: PreferenceRow[]; action: string; saved: boolean }) {
+export function PreferencesPage(p: { studio: string; rows: PreferenceRow[]; action: string; saved: boolean; notes?: string[] }) {
   return (
     <CustomerPage title="Your preferences" studio={p.studio}>
       <article>
@@ -80,21 +83,62 @@ export function PreferencesPage(p: { studio: string; rows: PreferenceRow[]; acti
             Saved. Thank you!
           </p>
         )}
+        {(p.notes ?? []).map((n) => (
+          <p class="flash info" role="status">
+            {n}
+          </p>
+        ))}
         <form method="post" action={p.action}>
           {p.rows.map((r) => (
             <label>
-              <input type="checkbox" role="switch" name={r.channel} checked={r.on} disabled={!r.address} />
+              <input type="checkbox" role="switch" name={r.channel} checked={r.on} disabled={!r.address || (!!r.blocked && !r.on)} />
               {r.label} {r.address ? <span class="muted">({r.address})</span> : <span class="muted">(we have no address for this)</span>}
-              {r.note ? (
+              {r.note || r.blocked ? (
                 <>
                   <br />
-                  <small class="muted">{r.note}</small>
+                  <small class="muted">{r.blocked ?? r.note}</small>
                 </>
               ) : null}
             </label>
           ))}
           <button type="submit">Save preferences</button>
         </form>
+        <p class="muted">
+          <small>Turning texts or calls on sends a text to your phone first: they start once you confirm with the link in it.</small>
+        </p>
+      </article>
+    </CustomerPage>
+  );
+}
+
+/** The page a confirmation text links to: a button, so that link previews confirm nothing. */
+export function ConfirmChannelsPage(p: { studio: string; what: string; phone: string; action: string; done: boolean; notes?: string[] }) {
+  return (
+    <CustomerPage title="Confirm" studio={p.studio}>
+      <article>
+        {p.done ? (
+          <>
+            <h1>Confirmed</h1>
+            <p>
+              {p.studio} may now send you {p.what} at {p.phone}. You can change this with the preferences link in any of our messages.
+            </p>
+          </>
+        ) : (
+          <>
+            <h1>Turn on {p.what}?</h1>
+            <p>
+              You asked {p.studio} to send you {p.what} at {p.phone}.
+            </p>
+            <form method="post" action={p.action}>
+              <button type="submit">Yes, turn on {p.what}</button>
+            </form>
+          </>
+        )}
+        {(p.notes ?? []).map((n) => (
+          <p class="flash info" role="status">
+            {n}
+          </p>
+        ))}
       </article>
     </CustomerPage>
   );

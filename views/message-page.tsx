@@ -2,7 +2,6 @@
 // One message's page (SPEC O5–O7): what it is, the buttons for what can be done now, the live
 // progress while it goes out, and the report. The progress numbers and, out of band, the
 // actions are the fragments each SSE update replaces.
-import { raw } from "hono/html";
 import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
 import type { Message } from "../src/db/messages.ts";
 import type { Channel } from "../src/db/schema.ts";
@@ -13,18 +12,6 @@ import { channelList, type Common, type Flash, MessageStatusBadge, nf, reasonLab
 
 const SSE_SCRIPT = `/static/hx-sse.min.js?v=${STATIC_VERSION}`;
 
-// htmx (deferred) starts on a timer that may run before the deferred SSE extension has loaded;
-// connecting only once both have run makes sure the extension sees the element, exactly once.
-const SSE_BOOT = `
-document.addEventListener("DOMContentLoaded", function () {
-  setTimeout(function () {
-    var el = document.getElementById("progress");
-    if (!el || !el.dataset.sseConnect || !window.htmx || el.hasAttribute("hx-sse:connect")) return;
-    el.setAttribute("hx-sse:connect", el.dataset.sseConnect);
-    htmx.process(el);
-  });
-});
-`;
 
 export type Progress = {
   status: Status;
@@ -361,8 +348,8 @@ export function MessagePage(p: MessagePageProps) {
       {p.report && <ReportBlock report={p.report} messageId={m.id} live={!!p.progress && !p.progress.finished} />}
       {p.progress && !p.progress.finished && (
         <>
+          {/* static/app.js connects #progress once this extension has loaded. */}
           <script src={SSE_SCRIPT} defer></script>
-          <script>{raw(SSE_BOOT)}</script>
         </>
       )}
     </Page>

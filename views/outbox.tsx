@@ -137,11 +137,8 @@ const Recipient: FC<{ row: OutboxRow }> = ({ row }) => {
   return <span>{d.toAddress ?? <span class="muted">no address</span>}</span>;
 };
 
-/** A whole row opens its delivery; links inside the row keep going where they point. */
-const rowLink = (href: string) => ({
-  "hx-on:click": `if (!event.target.closest('a')) window.location.href = ${JSON.stringify(href)}`,
-  style: "cursor: pointer",
-});
+/** A whole row opens its delivery (static/app.js); links inside the row keep going where they point. */
+const rowLink = (href: string) => ({ "data-row-href": href, class: "row-link" });
 
 // ---------------------------------------------------------------- list
 

@@ -4,7 +4,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Channel } from "../db/schema.ts";
 
-export const LINK_PURPOSES = ["unsubscribe", "preferences", "gallery", "view", "appointment"] as const;
+export const LINK_PURPOSES = ["unsubscribe", "preferences", "gallery", "view", "appointment", "confirm"] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 export type LinkTokenPayload = {
@@ -17,7 +17,23 @@ export type LinkTokenPayload = {
 };
 export type LinkTokenError = { error: "malformed" | "bad_signature" | "wrong_purpose" | "expired" };
 
-const PURPOSE_CODES: Record<LinkPurpose, string> = { unsubscribe: "u", preferences: "p", gallery: "g", view: "v", appointment: "a" };
+const PURPOSE_CODES: Record<LinkPurpose, string> = { unsubscribe: "u", preferences: "p", gallery: "g", view: "v", appointment: "a", confirm: "c" };
+
+/**
+ * How long a link of each purpose works. A preferences link shows (masked) contact details and
+ * can turn e-mail back on, and e-mails get forwarded: it lasts 60 days, and one without an
+ * expiry (made before links expired) counts as expired. A confirmation (the text that turns on
+ * SMS or calls) lasts 2 days. Unsubscribe links never expire: the law wants them working for
+ * at least 30 days after sending (CAN-SPAM), mail clients follow List-Unsubscribe from old
+ * mail, and all they can do is send less. Gallery and view links show what the message did.
+ */
+export const LINK_LIFETIME_DAYS: Partial<Record<LinkPurpose, number>> = { preferences: 60, confirm: 2 };
+
+/** When a link made now for `purpose` stops working, or undefined if it never does. */
+export function linkExpiresAt(purpose: LinkPurpose, now: Date): Date | undefined {
+  const days = LINK_LIFETIME_DAYS[purpose];
+  return days === undefined ? undefined : new Date(now.getTime() + days * 24 * 3600_000);
+}
 const CHANNEL_CODES: Record<Channel, string> = { email: "e", sms: "s", voice: "v" };
 const SIGNATURE_BYTES = 16;
 // Keeps these signatures apart from anything else keyed with the same secret.
@@ -58,6 +74,7 @@ export function verifyLinkToken(secret: string, token: string, purpose: LinkPurp
   if (!payload) return { error: "malformed" };
   if (payload.purpose !== purpose) return { error: "wrong_purpose" };
   if (payload.expiresAt && now.getTime() >= payload.expiresAt.getTime()) return { error: "expired" };
+  if (!payload.expiresAt && LINK_LIFETIME_DAYS[purpose] !== undefined) return { error: "expired" };
   return payload;
 }
 

@@ -1,24 +1,16 @@
-// Login throttling policy (SPEC §13), pure: given what we know of earlier failures for a
-// key (an IP or an account) and the time, decide whether to refuse and what to store.
-export type AttemptState = { failures: number; windowStartedAt: number; lockedUntil: number | null };
+// Login throttling policy (SPEC §13): how many attempts a key (an IP or an account) may make
+// in a window, and how long it is locked after that. The database applies it in one statement
+// (db/auth.ts reserveAttempt), so parallel guesses cannot all slip past one read.
 export type ThrottlePolicy = { maxFailures: number; windowMs: number; lockMs: number };
 
 export const ACCOUNT_POLICY: ThrottlePolicy = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
 export const IP_POLICY: ThrottlePolicy = { maxFailures: 20, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
 
-/** Milliseconds until the key may try again, or 0 if it may try now. */
-export function lockedFor(state: AttemptState | undefined, now: number): number {
-  if (!state?.lockedUntil) return 0;
-  return Math.max(0, state.lockedUntil - now);
-}
+/** How long a throttle row can still matter: older ones are dropped by housekeeping. */
+export const ATTEMPT_RETENTION_MS = Math.max(...[ACCOUNT_POLICY, IP_POLICY].map((p) => p.windowMs + p.lockMs));
 
-/** The state after one more failure. */
-export function afterFailure(state: AttemptState | undefined, now: number, policy: ThrottlePolicy): AttemptState {
-  const fresh = !state || now - state.windowStartedAt > policy.windowMs;
-  const failures = fresh ? 1 : state.failures + 1;
-  return {
-    failures,
-    windowStartedAt: fresh ? now : state.windowStartedAt,
-    lockedUntil: failures >= policy.maxFailures ? now + policy.lockMs : null,
-  };
+/** "Try again in N minutes" for a wait in milliseconds. */
+export function waitMessage(waitMs: number): string {
+  const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
+  return `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }

@@ -1,6 +1,6 @@
 // Named queries for staff accounts, sessions, login attempts and API keys.
-import { and, eq, gt, isNull, lt } from "drizzle-orm";
-import { type AttemptState, afterFailure, type ThrottlePolicy } from "../core/login-throttle.ts";
+import { and, eq, gt, gte, isNull, lt, or, sql } from "drizzle-orm";
+import { ATTEMPT_RETENTION_MS, type ThrottlePolicy } from "../core/login-throttle.ts";
 import { randomToken, sha256Hex } from "../core/crypto.ts";
 import type { Db } from "./client.ts";
 import { apiKeys, loginAttempts, sessions, users } from "./schema.ts";
@@ -23,6 +23,20 @@ export async function createUser(db: Db, input: { email: string; name: string; p
     .values({ email: input.email.trim().toLowerCase(), name: input.name, passwordHash, role: input.role })
     .returning();
   return user!;
+}
+
+/**
+ * The first-run owner, only if there is no user yet: the check and the insert are one statement,
+ * so parallel setup posts make one owner. Undefined when someone else got there first.
+ */
+export async function createFirstOwner(db: Db, input: { email: string; name: string; password: string }) {
+  const passwordHash = await Bun.password.hash(input.password, { algorithm: "argon2id" });
+  const [row] = await db.all<{ id: number }>(sql`
+    insert into users (email, name, password_hash, role)
+    select ${input.email.trim().toLowerCase()}, ${input.name}, ${passwordHash}, 'owner'
+    where not exists (select 1 from users)
+    returning id`);
+  return row && { id: row.id };
 }
 
 /** Starts a session; returns the raw token for the cookie. The old one, if any, is gone (rotation). */
@@ -58,23 +72,54 @@ export async function deleteSession(db: Db, token: string) {
   await db.delete(sessions).where(eq(sessions.tokenHash, sha256Hex(token)));
 }
 
-export async function getAttempt(db: Db, key: string): Promise<AttemptState | undefined> {
-  const row = await db.query.loginAttempts.findFirst({ where: eq(loginAttempts.key, key) });
-  return row && { failures: row.failures, windowStartedAt: row.windowStartedAt.getTime(), lockedUntil: row.lockedUntil?.getTime() ?? null };
+// Throttle rows are keyed by a hash: the key holds whatever e-mail was typed, and the table
+// must not keep (or grow with) what strangers send.
+const attemptKey = (key: string) => sha256Hex(key);
+
+/**
+ * Counts one attempt for `key` before its password is checked, in one statement, so that
+ * parallel guesses each see the others. A new window starts once the old one (or its lock) is
+ * over. The attempt past the limit locks the key. Returns how long the key must wait (0: it may
+ * try now).
+ */
+export async function reserveAttempt(db: Db, key: string, now: Date, policy: ThrottlePolicy): Promise<number> {
+  const t = now.getTime();
+  // In an UPDATE every column reads the row as it was, so `fresh` and `failures + 1` agree.
+  const fresh = sql`((locked_until is not null and locked_until <= ${t}) or (locked_until is null and ${t} - window_started_at > ${policy.windowMs}))`;
+  const [row] = await db.all<{ failures: number; locked_until: number | null }>(sql`
+    insert into login_attempts (key, failures, window_started_at, locked_until) values (${attemptKey(key)}, 1, ${t}, null)
+    on conflict (key) do update set
+      failures = case when ${fresh} then 1 else failures + 1 end,
+      window_started_at = case when ${fresh} then ${t} else window_started_at end,
+      locked_until = case when ${fresh} then null when failures + 1 > ${policy.maxFailures} then coalesce(locked_until, ${t + policy.lockMs}) else locked_until end
+    returning failures, locked_until`);
+  return row?.locked_until ? Math.max(0, row.locked_until - t) : 0;
 }
 
+/** The reserved attempt failed: the one that reaches the limit locks the key. */
 export async function recordFailure(db: Db, key: string, now: Date, policy: ThrottlePolicy) {
-  const next = afterFailure(await getAttempt(db, key), now.getTime(), policy);
-  const values = {
-    failures: next.failures,
-    windowStartedAt: new Date(next.windowStartedAt),
-    lockedUntil: next.lockedUntil ? new Date(next.lockedUntil) : null,
-  };
-  await db.insert(loginAttempts).values({ key, ...values }).onConflictDoUpdate({ target: loginAttempts.key, set: values });
+  await db
+    .update(loginAttempts)
+    .set({ lockedUntil: sql`coalesce(${loginAttempts.lockedUntil}, ${now.getTime() + policy.lockMs})` })
+    .where(and(eq(loginAttempts.key, attemptKey(key)), gte(loginAttempts.failures, policy.maxFailures)));
+}
+
+/** The reserved attempt succeeded: it was no failure. */
+export async function releaseAttempt(db: Db, key: string) {
+  await db
+    .update(loginAttempts)
+    .set({ failures: sql`max(${loginAttempts.failures} - 1, 0)` })
+    .where(eq(loginAttempts.key, attemptKey(key)));
 }
 
 export async function clearAttempts(db: Db, key: string) {
-  await db.delete(loginAttempts).where(eq(loginAttempts.key, key));
+  await db.delete(loginAttempts).where(eq(loginAttempts.key, attemptKey(key)));
+}
+
+/** Housekeeping: throttle rows whose window and lock are long over. */
+export async function deleteOldAttempts(db: Db, now: Date) {
+  const before = new Date(now.getTime() - ATTEMPT_RETENTION_MS);
+  await db.delete(loginAttempts).where(and(lt(loginAttempts.windowStartedAt, before), or(isNull(loginAttempts.lockedUntil), lt(loginAttempts.lockedUntil, now))));
 }
 
 const API_KEY_PREFIX = "pgn_";

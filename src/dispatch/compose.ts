@@ -3,7 +3,7 @@
 // browser", so the page shows what was sent. The last line of defence against blanks: each
 // message says which placeholder it cannot do without has no value (`missing`), and the
 // dispatcher skips it with the reason `missing:<key>` instead of sending it blank.
-import { signLinkToken } from "../core/link-tokens.ts";
+import { linkExpiresAt, signLinkToken } from "../core/link-tokens.ts";
 import { type CompiledTemplate, firstMissing, noEscape } from "../core/placeholders.ts";
 import { withOptOutHint } from "../core/sms-text.ts";
 import type { Delivery } from "../db/outbox.ts";
@@ -38,7 +38,7 @@ export async function createComposer(deps: Deps, s: StudioSettings, now: Date) {
   const secret = await linkSigningSecret(deps.db, deps.config.secretKey, now);
   const base = s.publicUrl || deps.config.publicUrl;
   const link: LinkMaker = (purpose, customerId, subjectId, action) =>
-    `${base}/${PATHS[purpose]}/${signLinkToken(secret, { purpose, customerId, subjectId })}${action ? `?do=${action}` : ""}`;
+    `${base}/${PATHS[purpose]}/${signLinkToken(secret, { purpose, customerId, subjectId, expiresAt: linkExpiresAt(purpose, now) })}${action ? `?do=${action}` : ""}`;
   const cache = contentCache(deps.db, () => s);
   const snippets = await loadSnippets(deps.db);
 

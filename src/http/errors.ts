@@ -3,6 +3,7 @@
 import type { ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ErrorPage } from "../../views/auth.tsx";
+import { errorText } from "../log.ts";
 import type { AppEnv } from "./env.ts";
 
 export class ApiError extends HTTPException {
@@ -18,7 +19,7 @@ export class ApiError extends HTTPException {
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const status = err instanceof HTTPException ? err.status : 500;
   const message = err instanceof HTTPException ? err.message : "Something went wrong on our side. It has been logged.";
-  if (status >= 500) c.get("deps")?.log("error", "request failed", { path: c.req.path, error: String(err), stack: (err as Error).stack });
+  if (status >= 500) c.get("deps")?.log("error", "request failed", { path: c.req.path, error: errorText(err), stack: (err as Error).stack });
   if (c.req.path.startsWith("/api/") || c.req.path.startsWith("/webhooks/")) {
     const fields = err instanceof ApiError ? err.fields : {};
     return c.json({ error: { message, fields } }, status);

@@ -1,9 +1,9 @@
 // First-run setup, login and logout (SPEC §13: argon2id, rotated sessions, throttling).
 import { Hono } from "hono";
 import { z } from "zod";
-import { ACCOUNT_POLICY, IP_POLICY, lockedFor } from "../core/login-throttle.ts";
+import { ACCOUNT_POLICY, IP_POLICY, waitMessage } from "../core/login-throttle.ts";
 import { email, fieldErrors, requiredText } from "../core/validation.ts";
-import { clearAttempts, countUsers, createSession, createUser, deleteSession, findUserByEmail, getAttempt, recordFailure } from "../db/auth.ts";
+import { clearAttempts, countUsers, createFirstOwner, createSession, deleteSession, findUserByEmail, recordFailure, releaseAttempt, reserveAttempt } from "../db/auth.ts";
 import { updateSettings } from "../db/settings.ts";
 import { clientIp } from "../http/client-ip.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
@@ -23,9 +23,23 @@ const setupSchema = z.object({
   password: passwordSchema,
 });
 
-/** Only local paths, so `next` cannot send a user to another site. */
-function safeNext(next: unknown): string {
-  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+/**
+ * Only our own paths, so `next` cannot send a user to another site. Resolved as the browser
+ * will resolve it: URL parsing drops tabs and newlines and reads `\\` as `/`, which is how
+ * `/%09/evil.example` became `//evil.example`. What comes back is re-serialised (control
+ * characters escaped), so it is also safe in a Location header.
+ */
+function safeNext(next: unknown, origin: string): string {
+  if (typeof next !== "string" || !next.startsWith("/")) return "/";
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return "/";
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // A path that normalises to `//host` would be read as another origin once sent back.
+  return url.origin === origin && !path.startsWith("//") ? path : "/";
 }
 
 async function startSession(c: Ctx, userId: number) {
@@ -48,7 +62,9 @@ export const authRoutes = new Hono<AppEnv>()
     if (!parsed.success) {
       return c.html(SetupPage({ csrf: c.get("csrfToken"), values, errors: fieldErrors(parsed.error) }), 422);
     }
-    const user = await createUser(db, { ...parsed.data, role: "owner" });
+    const user = await createFirstOwner(db, parsed.data);
+    // Another setup post made the owner while this one was hashing: this one is not the owner.
+    if (!user) return c.redirect("/login", 303);
     await updateSettings(db, { name: parsed.data.studio_name, senderName: parsed.data.studio_name }, c.get("deps").clock());
     await audit(db, { userId: user.id }, "created", "user", user.id, { role: "owner", via: "setup" });
     await startSession(c, user.id);
@@ -56,37 +72,44 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .get("/login", async (c) => {
     if (!(await countUsers(c.get("deps").db))) return c.redirect("/setup", 303);
-    if (c.get("user")) return c.redirect(safeNext(c.req.query("next")), 303);
-    return c.html(LoginPage({ csrf: c.get("csrfToken"), values: {}, errors: {}, next: safeNext(c.req.query("next")) }));
+    if (c.get("user")) return c.redirect(safeNext(c.req.query("next"), new URL(c.req.url).origin), 303);
+    return c.html(LoginPage({ csrf: c.get("csrfToken"), values: {}, errors: {}, next: safeNext(c.req.query("next"), new URL(c.req.url).origin) }));
   })
   .post("/login", async (c) => {
     const { db, clock } = c.get("deps");
     const body = await c.req.parseBody();
     const emailValue = String(body.email ?? "").trim().toLowerCase();
-    const next = safeNext(body.next);
+    const password = typeof body.password === "string" ? body.password : "";
+    const next = safeNext(body.next, new URL(c.req.url).origin);
     const now = clock();
-    const render = (errors: Record<string, string>, status: 401 | 422 | 429) =>
-      c.html(LoginPage({ csrf: c.get("csrfToken"), values: { email: emailValue }, errors, next }), status);
+    const render = (errors: Record<string, string>, status: 401 | 422 | 429, shown = emailValue) =>
+      c.html(LoginPage({ csrf: c.get("csrfToken"), values: { email: shown }, errors, next }), status);
 
-    if (!emailValue || !body.password) {
-      return render({ ...(!emailValue && { email: "E-mail is required" }), ...(!body.password && { password: "Password is required" }) }, 422);
-    }
+    const errors: Record<string, string> = {};
+    if (!emailValue) errors.email = "E-mail is required";
+    // Longer than any address can be: refused before it reaches the throttle table or argon2.
+    else if (emailValue.length > 254) errors.email = "E-mail must be at most 254 characters";
+    if (!password) errors.password = "Password is required";
+    else if (password.length > 1000) errors.password = "Password must be at most 1000 characters";
+    if (Object.keys(errors).length) return render(errors, 422, errors.email ? "" : emailValue);
+
     const ipKey = `ip:${clientIp(c)}`;
     const accountKey = `account:${emailValue}`;
-    const wait = Math.max(lockedFor(await getAttempt(db, ipKey), now.getTime()), lockedFor(await getAttempt(db, accountKey), now.getTime()));
+    // The attempt is counted before the password is checked, so parallel guesses see each other.
+    const wait = Math.max(await reserveAttempt(db, ipKey, now, IP_POLICY), await reserveAttempt(db, accountKey, now, ACCOUNT_POLICY));
     if (wait > 0) {
-      const minutes = Math.ceil(wait / 60_000);
       c.header("Retry-After", String(Math.ceil(wait / 1000)));
-      return render({ _: `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` }, 429);
+      return render({ _: waitMessage(wait) }, 429);
     }
     const user = await findUserByEmail(db, emailValue);
     // Verify against a dummy hash for unknown accounts so timing does not reveal which exist.
-    const ok = await Bun.password.verify(String(body.password), user?.passwordHash ?? DUMMY_HASH);
+    const ok = await Bun.password.verify(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok) {
       await recordFailure(db, ipKey, now, IP_POLICY);
       await recordFailure(db, accountKey, now, ACCOUNT_POLICY);
       return render({ _: "That e-mail and password do not match an account." }, 401);
     }
+    await releaseAttempt(db, ipKey);
     await clearAttempts(db, accountKey);
     await startSession(c, user.id);
     return c.redirect(next, 303);

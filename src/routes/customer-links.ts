@@ -3,15 +3,27 @@
 // session and CSRF checks; the token is the only key.
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
-import { type LinkPurpose, signLinkToken, verifyLinkToken } from "../core/link-tokens.ts";
-import type { Customer } from "../db/schema.ts";
+import { bodyLimit } from "hono/body-limit";
+import { sha256Hex } from "../core/crypto.ts";
+import { deliveryKey } from "../core/delivery-key.ts";
+import { LINK_LIFETIME_DAYS, type LinkPurpose, linkExpiresAt, signLinkToken, verifyLinkToken } from "../core/link-tokens.ts";
+import { maskEmail, maskPhone } from "../core/mask.ts";
+import { withOptOutHint } from "../core/sms-text.ts";
+import { deliveryIdByKey } from "../db/outbox-list.ts";
+import { enqueueDeliveries, testDueAt } from "../db/outbox.ts";
+import type { Channel, Customer } from "../db/schema.ts";
 import { customers, deliveries, jobs, registrations } from "../db/schema.ts";
 import { linkSigningSecret } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
 import { activeSuppressions, resubscribe, suppress } from "../db/suppressions.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
-import { LinkProblemPage, PreferencesPage, type PreferenceRow, SERVICE_EMAIL_NOTE, UnsubscribePage } from "../../views/customer-pages.tsx";
+import { ConfirmChannelsPage, LinkProblemPage, PreferencesPage, type PreferenceRow, SERVICE_EMAIL_NOTE, UnsubscribePage } from "../../views/customer-pages.tsx";
 import { renderDeliveryEmail } from "../dispatch/compose.ts";
+
+const EXPIRED: Partial<Record<LinkPurpose, string>> = {
+  preferences: `Links to your preferences work for ${LINK_LIFETIME_DAYS.preferences} days. For a fresh one, use the preferences or unsubscribe link in our latest message, or contact us.`,
+  confirm: `This confirmation link worked for ${LINK_LIFETIME_DAYS.confirm} days. Open the preferences link in our latest message and turn it on again for a new one.`,
+};
 
 async function open(c: Ctx, purpose: LinkPurpose): Promise<{ customer: Customer; subjectId?: number; studio: string } | Response> {
   const { db, config, clock } = c.get("deps");
@@ -21,7 +33,7 @@ async function open(c: Ctx, purpose: LinkPurpose): Promise<{ customer: Customer;
   const problem = (status: 400 | 404 | 410, message: string) => c.html(LinkProblemPage({ studio: settings.name, status, message }), status);
   if ("error" in payload) {
     return payload.error === "expired"
-      ? problem(410, "This link has expired. Newer messages have a fresh link.")
+      ? problem(410, `This link has expired. ${EXPIRED[purpose] ?? "Newer messages have a fresh link."}${settings.phone || settings.replyTo ? ` You can reach ${settings.name} at ${[settings.phone, settings.replyTo].filter(Boolean).join(" or ")}.` : ""}`)
       : problem(400, "The link is damaged or incomplete. Please use the link from your message exactly as it is.");
   }
   const customer = await db.query.customers.findFirst({ where: eq(customers.id, payload.customerId) });
@@ -36,7 +48,13 @@ async function unsubscribeEmail(c: Ctx, customer: Customer, deliveryId: number |
   if (created) log("info", "unsubscribed", { customer: customer.id, channel: "email", delivery: deliveryId });
 }
 
+// What a customer link receives is a one-click unsubscribe or a few checkboxes: a few kilobytes
+// cover it, and nobody holding a link can make the server buffer megabytes.
+const linkBodyLimit = bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.text("That request is too large for this page.", 413) });
+
 export const customerLinkRoutes = new Hono<AppEnv>()
+  .use("/u/*", linkBodyLimit)
+  .use("/p/*", linkBodyLimit)
   .get("/u/:token", async (c) => {
     const opened = await open(c, "unsubscribe");
     if (opened instanceof Response) return opened;
@@ -56,25 +74,52 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     if (opened instanceof Response) return opened;
     return c.html(PreferencesPage({ studio: opened.studio, rows: await preferenceRows(c, opened.customer), action: c.req.path, saved: false }));
   })
+  // Turning something off takes effect at once; turning e-mail on too (the link came to that
+  // mailbox); texts and calls only after the phone confirms (a forwarded e-mail must not sign
+  // someone's phone up). Bounces, complaints and STOPs are never cleared from here.
   .post("/p/:token", async (c) => {
     const opened = await open(c, "preferences");
     if (opened instanceof Response) return opened;
     const { db, clock } = c.get("deps");
     const body = await c.req.parseBody();
     const now = clock();
-    for (const row of await preferenceRows(c, opened.customer)) {
-      if (!row.address) continue;
+    const customer = opened.customer;
+    const phoneWanted: PhoneChannel[] = [];
+    for (const row of await preferenceRows(c, customer)) {
+      const address = row.channel === "email" ? customer.email : customer.phone;
+      if (!address) continue;
       const wanted = body[row.channel] === "on";
       if (wanted === row.on) continue;
-      if (wanted) {
-        await resubscribe(db, row.channel, row.address, "preferences page", now);
-        const key = row.channel === "email" ? "Email" : row.channel === "sms" ? "Sms" : "Voice";
-        await db.update(customers).set({ [`consent${key}`]: true, [`consent${key}Source`]: "customer: preferences page", [`consent${key}At`]: now }).where(eq(customers.id, opened.customer.id));
+      if (!wanted) {
+        await suppress(db, { channel: row.channel, address, reason: "unsubscribed", source: "preferences page", customerId: customer.id }, now);
+      } else if (row.blocked) {
+        continue;
+      } else if (row.channel === "email") {
+        await optIn(c, customer, "email", "customer: preferences page");
       } else {
-        await suppress(db, { channel: row.channel, address: row.address, reason: "unsubscribed", source: "preferences page", customerId: opened.customer.id }, now);
+        phoneWanted.push(row.channel);
       }
     }
-    return c.html(PreferencesPage({ studio: opened.studio, rows: await preferenceRows(c, opened.customer), action: c.req.path, saved: true }));
+    const notes = phoneWanted.length ? [await askPhoneToConfirm(c, customer, phoneWanted, opened.studio)] : [];
+    return c.html(PreferencesPage({ studio: opened.studio, rows: await preferenceRows(c, customer), action: c.req.path, saved: true, notes }));
+  })
+  .use("/c/*", linkBodyLimit)
+  .get("/c/:token", async (c) => {
+    const opened = await openConfirmation(c);
+    if (opened instanceof Response) return opened;
+    return c.html(ConfirmChannelsPage({ studio: opened.studio, what: channelWords(opened.channels), phone: maskPhone(opened.customer.phone!), action: c.req.path, done: false }));
+  })
+  .post("/c/:token", async (c) => {
+    const opened = await openConfirmation(c);
+    if (opened instanceof Response) return opened;
+    const active = await activeSuppressions(c.get("deps").db, [opened.customer.phone!]);
+    const notes: string[] = [];
+    for (const channel of opened.channels) {
+      const blocking = active.find((s) => s.channel === channel && s.reason !== "unsubscribed");
+      if (blocking) notes.push(`${channel === "sms" ? "Texts" : "Calls"} stay off: ${blockedReason(blocking.reason)}`);
+      else await optIn(c, opened.customer, channel, "customer: confirmed by text");
+    }
+    return c.html(ConfirmChannelsPage({ studio: opened.studio, what: channelWords(opened.channels), phone: maskPhone(opened.customer.phone!), action: c.req.path, done: true, notes }));
   })
   .get("/g/:token", async (c) => {
     const opened = await open(c, "gallery");
@@ -115,16 +160,108 @@ export const customerLinkRoutes = new Hono<AppEnv>()
 
 async function preferencesUrl(c: Ctx, customerId: number) {
   const { db, config, clock } = c.get("deps");
-  return `/p/${signLinkToken(await linkSigningSecret(db, config.secretKey, clock()), { purpose: "preferences", customerId })}`;
+  const now = clock();
+  return `/p/${signLinkToken(await linkSigningSecret(db, config.secretKey, now), { purpose: "preferences", customerId, expiresAt: linkExpiresAt("preferences", now) })}`;
 }
 
+type PhoneChannel = "sms" | "voice";
+
+/** Clears the customer's own opt-out (never a bounce, complaint or STOP) and records consent. */
+async function optIn(c: Ctx, customer: Customer, channel: Channel, source: string) {
+  const { db, clock } = c.get("deps");
+  const now = clock();
+  const address = channel === "email" ? customer.email : customer.phone;
+  if (!address) return;
+  const active = await activeSuppressions(db, [address]);
+  if (active.some((s) => s.channel === channel && s.reason !== "unsubscribed")) return;
+  await resubscribe(db, channel, address, source.replace("customer: ", ""), now);
+  const key = channel === "email" ? "Email" : channel === "sms" ? "Sms" : "Voice";
+  await db.update(customers).set({ [`consent${key}`]: true, [`consent${key}Source`]: source, [`consent${key}At`]: now }).where(eq(customers.id, customer.id));
+}
+
+// A confirmation names the phone it was sent to (a hash, so the token stays short) and the
+// channels asked for: `subjectId = hash * 4 + (sms ? 1 : 0) + (voice ? 2 : 0)`. A number changed
+// since then makes the link invalid.
+const phoneHash = (phone: string) => parseInt(sha256Hex(phone).slice(0, 10), 16);
+const channelMask = (channels: PhoneChannel[]) => (channels.includes("sms") ? 1 : 0) + (channels.includes("voice") ? 2 : 0);
+const channelWords = (channels: PhoneChannel[]) => (channels.length === 2 ? "texts and calls" : channels[0] === "sms" ? "texts" : "calls");
+
+/**
+ * Texts the customer's phone a link that turns the channels on, and says so. One text per
+ * request and ten minutes (the delivery key repeats within them), so the page cannot be used
+ * to flood a phone.
+ */
+async function askPhoneToConfirm(c: Ctx, customer: Customer, channels: PhoneChannel[], studio: string): Promise<string> {
+  const deps = c.get("deps");
+  const { db, config, clock } = deps;
+  const now = clock();
+  const phone = customer.phone!;
+  const what = channelWords(channels);
+  const sms = (await activeSuppressions(db, [phone])).find((s) => s.channel === "sms");
+  if (sms) {
+    return sms.reason === "landline" || sms.reason === "invalid_address"
+      ? `We cannot text ${maskPhone(phone)} to confirm, so ${what} stay off. Please contact us to change this.`
+      : `We do not text ${maskPhone(phone)} since you asked us to stop, so ${what} stay off. Reply START to one of our texts, or contact us, to change this.`;
+  }
+  const settings = await getSettings(db);
+  const secret = await linkSigningSecret(db, config.secretKey, now);
+  const token = signLinkToken(secret, { purpose: "confirm", customerId: customer.id, subjectId: phoneHash(phone) * 4 + channelMask(channels), expiresAt: linkExpiresAt("confirm", now) });
+  const url = `${settings.publicUrl || config.publicUrl}/c/${token}`;
+  const text = withOptOutHint(`${studio}: to get ${what} from us at this number, confirm here: ${url} If you did not ask, ignore this text.`, { required: true });
+  // Sent as a one-off like a staff test (its own text, no consent needed, at once), not as marketing.
+  const key = deliveryKey({ kind: "test", id: `confirm-${customer.id}-${channelMask(channels)}-${Math.floor(now.getTime() / 600_000)}` }, { address: phone }, "sms");
+  await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: customer.id, channel: "sms", to: phone, skip: null }, dueAt: testDueAt(now), body: text }], now);
+  const id = await deliveryIdByKey(db, key);
+  try {
+    if (id) await deps.dispatcher.sendNow(id);
+  } catch (err) {
+    deps.log("error", "preferences: confirmation text failed", { delivery: id, error: String(err) });
+  }
+  return `We sent a text to ${maskPhone(phone)}. ${what[0]!.toUpperCase()}${what.slice(1)} start once you confirm with the link in it.`;
+}
+
+async function openConfirmation(c: Ctx) {
+  const opened = await open(c, "confirm");
+  if (opened instanceof Response) return opened;
+  const subject = opened.subjectId ?? 0;
+  const phone = opened.customer.phone;
+  const channels = (["sms", "voice"] as const).filter((_, i) => subject & (1 << i));
+  if (!phone || Math.floor(subject / 4) !== phoneHash(phone) || !channels.length) {
+    return c.html(LinkProblemPage({ studio: opened.studio, status: 410, message: "The phone number this link was sent to is no longer the one we have for you, so it cannot turn anything on." }), 410);
+  }
+  return { ...opened, channels };
+}
+
+/** Why a suppression that is not the customer's own opt-out keeps the channel off. */
+function blockedReason(reason: string): string {
+  switch (reason) {
+    case "bounced":
+      return "our e-mails to this address bounced, so we stopped sending. Please contact us to turn them back on.";
+    case "complained":
+      return "our e-mails were reported as spam from this address, so we stopped sending. Please contact us to turn them back on.";
+    case "stop_keyword":
+      return "you texted STOP. Reply START to one of our texts to get them again.";
+    case "landline":
+      return "this number cannot receive texts. Please contact us.";
+    default:
+      return "we cannot reach this address. Please contact us.";
+  }
+}
+
+/** The switches, with addresses masked and the suppressions the customer cannot lift from here. */
 async function preferenceRows(c: Ctx, customer: Customer): Promise<PreferenceRow[]> {
   const addresses = [customer.email, customer.phone].filter((a): a is string => !!a);
   const active = await activeSuppressions(c.get("deps").db, addresses);
-  const off = (channel: "email" | "sms" | "voice") => active.some((s) => s.channel === channel);
+  const off = (channel: Channel) => active.some((s) => s.channel === channel);
+  const blocked = (channel: Channel) => {
+    const s = active.find((x) => x.channel === channel && x.reason !== "unsubscribed");
+    return s ? `Off: ${blockedReason(s.reason)}` : undefined;
+  };
+  const email = customer.email ? maskEmail(customer.email) : null;
+  const phone = customer.phone ? maskPhone(customer.phone) : null;
   return [
-    { channel: "email", label: "Marketing e-mails", address: customer.email, on: !!customer.email && customer.consentEmail && !off("email"), note: `News, offers and reminders about your photos. ${SERVICE_EMAIL_NOTE}` },
-    { channel: "sms", label: "Text messages", address: customer.phone, on: !!customer.phone && customer.consentSms && !off("sms") },
-    { channel: "voice", label: "Phone calls", address: customer.phone, on: !!customer.phone && customer.consentVoice && !off("voice") },
+    { channel: "email", label: "Marketing e-mails", address: email, on: !!email && customer.consentEmail && !off("email"), note: `News, offers and reminders about your photos. ${SERVICE_EMAIL_NOTE}`, blocked: blocked("email") },
+    { channel: "sms", label: "Text messages", address: phone, on: !!phone && customer.consentSms && !off("sms"), blocked: blocked("sms") },
+    { channel: "voice", label: "Phone calls", address: phone, on: !!phone && customer.consentVoice && !off("voice"), blocked: blocked("voice") },
   ];
 }

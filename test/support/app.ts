@@ -6,11 +6,11 @@ import { ensureBuiltinProfiles } from "../../src/db/builtin-profiles.ts";
 import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
 import { updateSettings } from "../../src/db/settings.ts";
 import { createDeps } from "../../src/deps.ts";
-import { silentLogger } from "../../src/log.ts";
+import { type Logger, silentLogger } from "../../src/log.ts";
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;
 
-export async function makeTestApp(opts: { now?: Date; env?: Record<string, string>; url?: string } = {}) {
+export async function makeTestApp(opts: { now?: Date; env?: Record<string, string>; url?: string; log?: Logger } = {}) {
   const db = await openDatabase(opts.url ?? ":memory:");
   await migrateDatabase(db);
   let now = opts.now ?? new Date("2026-09-01T10:00:00Z");
@@ -18,7 +18,7 @@ export async function makeTestApp(opts: { now?: Date; env?: Record<string, strin
   // The rate budget runs on the database's real clock: a test that is not about pacing gets rates
   // high enough that it never waits on a token (test/rate-limits.test.ts sets its own).
   await updateSettings(db, { emailRatePerSecond: 1000, smsRatePerSecond: 1000 }, now);
-  const deps = createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost", ...opts.env }), clock: () => now, log: silentLogger });
+  const deps = createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost", ...opts.env }), clock: () => now, log: opts.log ?? silentLogger });
   const app = createApp(deps);
   return {
     app,
