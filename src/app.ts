@@ -65,7 +65,7 @@ export function createApp(deps: Deps) {
   app.route("/api/v1", apiRoutes);
   app.route("/webhooks", webhookRoutes);
   // Customer links carry their own signed token: no staff session, no CSRF (RFC 8058 one-click).
-  app.on(["GET", "POST"], ["/u/*", "/p/*", "/c/*", "/g/*", "/v/*"], noStore);
+  for (const scope of ["/u/*", "/p/*", "/c/*", "/g/*", "/v/*"]) app.use(scope, noStore);
   app.route("/", customerLinkRoutes);
 
   // Everything below is the staff UI: sessions and CSRF checks on every state change.

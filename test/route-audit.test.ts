@@ -6,14 +6,14 @@
 // here; one added beside the webhooks, static files or customer links fails as unclassified.
 // Path parameters are filled with ids that exist, so a missing check cannot hide behind a 404.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { createHmac } from "node:crypto";
-import { signLinkToken } from "../src/core/link-tokens.ts";
+import { confirmationSubject, linkExpiresAt, signLinkToken } from "../src/core/link-tokens.ts";
 import { createApiKey, createUser } from "../src/db/auth.ts";
 import { loadDemoData } from "../src/db/demo.ts";
 import { databaseDevOutboxStore } from "../src/db/dev-outbox-store.ts";
 import { duplicateProfile, listNotifications } from "../src/db/profiles.ts";
-import { albums, appointments, notifications, orders, registrations } from "../src/db/schema.ts";
+import { albums, appointments, customers, notifications, orders, registrations } from "../src/db/schema.ts";
 import { linkSigningSecret } from "../src/db/secrets.ts";
 import { revokeApiKey } from "../src/db/staff.ts";
 import { fakeWebhookSecret } from "./fakes/fake-resend.ts";
@@ -35,16 +35,19 @@ const PUBLIC: Record<string, string> = {
 /** Provider webhooks: each request proves itself with the provider's signature. */
 const WEBHOOKS = ["POST /webhooks/resend", "POST /webhooks/twilio/status", "POST /webhooks/twilio/inbound", "POST /webhooks/twilio/voice"];
 /** Customer links and the purpose their signed token must carry. */
-const CUSTOMER_LINKS: Record<string, "unsubscribe" | "preferences" | "gallery" | "view"> = {
+type LinkKind = "unsubscribe" | "preferences" | "gallery" | "view" | "confirm";
+const CUSTOMER_LINKS: Record<string, LinkKind> = {
   "GET /u/:token": "unsubscribe",
   "POST /u/:token": "unsubscribe",
   "GET /p/:token": "preferences",
   "POST /p/:token": "preferences",
   "GET /g/:token": "gallery",
   "GET /v/:token": "view",
+  "GET /c/:token": "confirm",
+  "POST /c/:token": "confirm",
 };
-/** Middleware mounts (`ALL <scope>/*`) Hono lists beside the routes: the guards themselves. */
-const MIDDLEWARE_SCOPES = new Set(["/*", "/api/v1/*", "/webhooks/*", "/settings/*", "/settings/messaging/*"]);
+/** Middleware mounts (`ALL <scope>/*`) Hono lists beside the routes: the guards and body limits themselves. */
+const MIDDLEWARE_SCOPES = new Set(["/*", "/api/v1/*", "/webhooks/*", "/settings/*", "/settings/messaging/*", "/u/*", "/p/*", "/c/*", "/g/*", "/v/*"]);
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** The class a route belongs to, or why it cannot be classified. */
@@ -124,8 +127,16 @@ beforeAll(async () => {
     devEntry: "dev_audit1",
   };
   const secret = await linkSigningSecret(t.db, t.deps.config.secretKey, ten);
-  const sign = (purpose: "unsubscribe" | "preferences" | "gallery" | "view", subjectId?: number) => signLinkToken(secret, { purpose, customerId: anna.customerId!, subjectId });
-  tokens = { unsubscribe: sign("unsubscribe", anna.id), preferences: sign("preferences"), gallery: sign("gallery", held.job.id), view: sign("view", anna.id) };
+  const sign = (purpose: LinkKind, subjectId?: number) => signLinkToken(secret, { purpose, customerId: anna.customerId!, subjectId, expiresAt: linkExpiresAt(purpose, ten) });
+  // A confirmation link names the phone it was texted to: Anna gets one.
+  const [annaRow] = await t.db.update(customers).set({ phone: "+15551230777" }).where(eq(customers.id, anna.customerId!)).returning();
+  tokens = {
+    unsubscribe: sign("unsubscribe", anna.id),
+    preferences: sign("preferences"),
+    gallery: sign("gallery", held.job.id),
+    view: sign("view", anna.id),
+    confirm: sign("confirm", confirmationSubject(annaRow!.phone!, ["sms"])),
+  };
 
   staff = t.browser();
   await staff.get("/login");

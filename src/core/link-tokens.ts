@@ -2,6 +2,7 @@
 // purpose, so a leaked unsubscribe link cannot open someone's gallery. It rides in SMS, so it
 // is kept short: a compact base36 payload and an HMAC-SHA256 cut to 128 bits.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { sha256Hex } from "./crypto.ts";
 import type { Channel } from "../db/schema.ts";
 
 export const LINK_PURPOSES = ["unsubscribe", "preferences", "gallery", "view", "appointment", "confirm"] as const;
@@ -90,4 +91,21 @@ function decodePayload(text: string): LinkTokenPayload | undefined {
   if (expires) payload.expiresAt = new Date((number(expires) ?? NaN) * 1000);
   const broken = (subject && payload.subjectId === undefined) || (channelCode && !payload.channel) || (payload.expiresAt && Number.isNaN(payload.expiresAt.getTime()));
   return broken ? undefined : payload;
+}
+
+type PhoneChannel = "sms" | "voice";
+// A confirmation link names the phone it was texted to (a hash, so the token stays short) and
+// the channels asked for: `subjectId = hash * 4 + (sms ? 1 : 0) + (voice ? 2 : 0)`. A number
+// changed since then makes the link invalid.
+const phoneHash = (phone: string) => parseInt(sha256Hex(phone).slice(0, 10), 16);
+
+/** The subject of a confirmation link for turning `channels` on at `phone`. */
+export function confirmationSubject(phone: string, channels: PhoneChannel[]): number {
+  return phoneHash(phone) * 4 + (channels.includes("sms") ? 1 : 0) + (channels.includes("voice") ? 2 : 0);
+}
+
+/** The channels a confirmation link turns on, or none when it was sent to another number. */
+export function confirmedChannels(subject: number, phone: string): PhoneChannel[] {
+  if (Math.floor(subject / 4) !== phoneHash(phone)) return [];
+  return (["sms", "voice"] as const).filter((_, i) => subject & (1 << i));
 }

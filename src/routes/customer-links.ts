@@ -4,9 +4,8 @@
 import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { sha256Hex } from "../core/crypto.ts";
 import { deliveryKey } from "../core/delivery-key.ts";
-import { LINK_LIFETIME_DAYS, type LinkPurpose, linkExpiresAt, signLinkToken, verifyLinkToken } from "../core/link-tokens.ts";
+import { LINK_LIFETIME_DAYS, type LinkPurpose, confirmationSubject, confirmedChannels, linkExpiresAt, signLinkToken, verifyLinkToken } from "../core/link-tokens.ts";
 import { maskEmail, maskPhone } from "../core/mask.ts";
 import { withOptOutHint } from "../core/sms-text.ts";
 import { deliveryIdByKey } from "../db/outbox-list.ts";
@@ -179,11 +178,6 @@ async function optIn(c: Ctx, customer: Customer, channel: Channel, source: strin
   await db.update(customers).set({ [`consent${key}`]: true, [`consent${key}Source`]: source, [`consent${key}At`]: now }).where(eq(customers.id, customer.id));
 }
 
-// A confirmation names the phone it was sent to (a hash, so the token stays short) and the
-// channels asked for: `subjectId = hash * 4 + (sms ? 1 : 0) + (voice ? 2 : 0)`. A number changed
-// since then makes the link invalid.
-const phoneHash = (phone: string) => parseInt(sha256Hex(phone).slice(0, 10), 16);
-const channelMask = (channels: PhoneChannel[]) => (channels.includes("sms") ? 1 : 0) + (channels.includes("voice") ? 2 : 0);
 const channelWords = (channels: PhoneChannel[]) => (channels.length === 2 ? "texts and calls" : channels[0] === "sms" ? "texts" : "calls");
 
 /**
@@ -205,11 +199,11 @@ async function askPhoneToConfirm(c: Ctx, customer: Customer, channels: PhoneChan
   }
   const settings = await getSettings(db);
   const secret = await linkSigningSecret(db, config.secretKey, now);
-  const token = signLinkToken(secret, { purpose: "confirm", customerId: customer.id, subjectId: phoneHash(phone) * 4 + channelMask(channels), expiresAt: linkExpiresAt("confirm", now) });
+  const token = signLinkToken(secret, { purpose: "confirm", customerId: customer.id, subjectId: confirmationSubject(phone, channels), expiresAt: linkExpiresAt("confirm", now) });
   const url = `${settings.publicUrl || config.publicUrl}/c/${token}`;
   const text = withOptOutHint(`${studio}: to get ${what} from us at this number, confirm here: ${url} If you did not ask, ignore this text.`, { required: true });
   // Sent as a one-off like a staff test (its own text, no consent needed, at once), not as marketing.
-  const key = deliveryKey({ kind: "test", id: `confirm-${customer.id}-${channelMask(channels)}-${Math.floor(now.getTime() / 600_000)}` }, { address: phone }, "sms");
+  const key = deliveryKey({ kind: "test", id: `confirm-${customer.id}-${[...channels].sort().join("+")}-${Math.floor(now.getTime() / 600_000)}` }, { address: phone }, "sms");
   await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: customer.id, channel: "sms", to: phone, skip: null }, dueAt: testDueAt(now), body: text }], now);
   const id = await deliveryIdByKey(db, key);
   try {
@@ -223,10 +217,9 @@ async function askPhoneToConfirm(c: Ctx, customer: Customer, channels: PhoneChan
 async function openConfirmation(c: Ctx) {
   const opened = await open(c, "confirm");
   if (opened instanceof Response) return opened;
-  const subject = opened.subjectId ?? 0;
   const phone = opened.customer.phone;
-  const channels = (["sms", "voice"] as const).filter((_, i) => subject & (1 << i));
-  if (!phone || Math.floor(subject / 4) !== phoneHash(phone) || !channels.length) {
+  const channels = phone ? confirmedChannels(opened.subjectId ?? 0, phone) : [];
+  if (!channels.length) {
     return c.html(LinkProblemPage({ studio: opened.studio, status: 410, message: "The phone number this link was sent to is no longer the one we have for you, so it cannot turn anything on." }), 410);
   }
   return { ...opened, channels };
