@@ -96,7 +96,7 @@ const register = (name: string, photos = false) => async (db: Db, ctx: { job: { 
 };
 
 describe("a school job's 60 days", () => {
-  test("sends exactly the expected plan; late registrants get only what is ahead; re-set status sends nothing twice", { timeout: 60_000 }, async () => {
+  test("sends exactly the expected plan; late registrants get only what is ahead; re-set status sends nothing twice", { timeout: 300_000 }, async () => {
     const { db, job, names } = await studio();
     const nowOf = (d: Date) => d;
     const steps: Step[] = [
@@ -126,7 +126,7 @@ describe("a school job's 60 days", () => {
     ]);
   });
 
-  test("an outage longer than the grace period skips the missed moment visibly and catches up within it", { timeout: 60_000 }, async () => {
+  test("an outage longer than the grace period skips the missed moment visibly and catches up within it", { timeout: 300_000 }, async () => {
     const { db, job, names } = await studio();
     const steps: Step[] = [
       [at(1, "10:00"), async (d, ctx) => { await register("Anna")(d, ctx); await upsertRegistration(d, { jobId: ctx.job.id, customerId: ctx.people.Anna!, registeredAt: at(1, "10:00") }, "ui", at(1, "10:00")); }],
@@ -143,7 +143,7 @@ describe("a school job's 60 days", () => {
 });
 
 describe("exactly once across processes", () => {
-  test("two schedulers on one database file fire each moment once", { timeout: 60_000 }, async () => {
+  test("two schedulers on one database file fire each moment once", { timeout: 300_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "pigeon-two-"));
     const url = `file:${join(dir, "p.db")}`;
     const { db, job, names } = await studio(url);
@@ -167,7 +167,7 @@ describe("exactly once across processes", () => {
 });
 
 describe("time zones", () => {
-  test("09:00 is 09:00 in the job's zone after a DST change", { timeout: 60_000 }, async () => {
+  test("09:00 is 09:00 in the job's zone after a DST change", { timeout: 300_000 }, async () => {
     const { db, job, names } = await studio();
     // Archive date 2026-11-06: 7 days before = 10-30 (CDT, UTC-5); coupon 2026-11-04 → 11-01 is the fall-back day (CST, UTC-6).
     const { jobs } = await import("../src/db/schema.ts");
@@ -191,7 +191,7 @@ describe("time zones", () => {
 const idNamed = (names: Map<number, string>, name: string) => [...names].find(([, v]) => v === name)![0];
 
 describe("a firing that throws", () => {
-  test("does not stop the others in its tick; it is logged with its ids, retried, then given up, and nothing goes twice", { timeout: 60_000 }, async () => {
+  test("does not stop the others in its tick; it is logged with its ids, retried, then given up, and nothing goes twice", { timeout: 300_000 }, async () => {
     const { db, job, names } = await studio();
     const lines: string[] = [];
     let now = at(26, "10:00"); // the 3-day coupon reminder (09-30) was due an hour ago, 09-27 09:00
@@ -226,7 +226,7 @@ describe("a firing that throws", () => {
 });
 
 describe("events are read through a cursor", () => {
-  test("a tick reads at most 1,000 new events and plans them; later ticks read only what came after", { timeout: 60_000 }, async () => {
+  test("a tick reads at most 1,000 new events and plans them; later ticks read only what came after", { timeout: 300_000 }, async () => {
     const db = await openDatabase(":memory:");
     await migrateDatabase(db);
     await updateSettings(db, { timeZone: TZ }, start);
@@ -272,7 +272,7 @@ describe("events are read through a cursor", () => {
 });
 
 describe("changes after the events were read (P8)", () => {
-  test("a notification added to the profile later still fires for events within the window, not for older ones", { timeout: 60_000 }, async () => {
+  test("a notification added to the profile later still fires for events within the window, not for older ones", { timeout: 300_000 }, async () => {
     const { db, job, names } = await studio();
     const anna = await createCustomer(db, { first_name: "Anna", email: "anna@x.test", consent: { email: true } }, "test", start);
     const ben = await createCustomer(db, { first_name: "Ben", email: "ben@x.test", consent: { email: true } }, "test", start);
@@ -289,7 +289,7 @@ describe("changes after the events were read (P8)", () => {
     expect((await plan(db, names)).filter((x) => x.includes("photos-email"))).toEqual(["09-03, 10:00 photos-email → Anna email"]);
   });
 
-  test("a job moved to the profile later fires for its events within the window", { timeout: 60_000 }, async () => {
+  test("a job moved to the profile later fires for its events within the window", { timeout: 300_000 }, async () => {
     const { db, job, names } = await studio();
     const other = await createJob(db, { name: "Moved", type: "school", profile_id: null }, {}, "ui", start);
     const anna = await createCustomer(db, { first_name: "Anna", email: "anna@x.test", phone: "+17775550001", consent: { email: true, sms: true } }, "test", start);
@@ -303,7 +303,7 @@ describe("changes after the events were read (P8)", () => {
     expect((await plan(db, names)).sort()).toEqual(["09-02, 12:00 photos → Anna sms", "09-02, 12:00 welcome → Anna email"]);
   });
 
-  test("an edited timing moves a planned firing: earlier fires earlier, and a job that leaves the profile is skipped with the reason", { timeout: 60_000 }, async () => {
+  test("an edited timing moves a planned firing: earlier fires earlier, and a job that leaves the profile is skipped with the reason", { timeout: 300_000 }, async () => {
     const { db, job, names } = await studio();
     const [p] = [job.profileId!];
     const later = await createNotification(db, p, { trigger: "photos_available", offsetDays: 3, offsetHours: 0, timeOfDay: "09:00", audience: "all", condition: "any", channel: "email", subject: "s", body: "b", active: true }, start);
@@ -332,7 +332,7 @@ describe("changes after the events were read (P8)", () => {
 });
 
 describe("exactly once, tick after tick", () => {
-  test("two runAutomation calls at once on one database, then repeated ticks, fire each firing once", { timeout: 60_000 }, async () => {
+  test("two runAutomation calls at once on one database, then repeated ticks, fire each firing once", { timeout: 300_000 }, async () => {
     const { db, job, names } = await studio();
     let now = at(1, "10:00");
     const deps = depsFor(db, () => now);

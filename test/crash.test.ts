@@ -169,5 +169,5 @@ test(
     await a.exited;
     expect(twilio.sent.slice(sentBefore).map((m) => m.to)).toEqual([phone]);
   },
-  { timeout: 120_000 },
+  { timeout: 300_000 },
 );
