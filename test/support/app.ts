@@ -10,8 +10,9 @@ import { silentLogger } from "../../src/log.ts";
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;
 
-export async function makeTestApp(opts: { now?: Date; env?: Record<string, string> } = {}) {
-  const db = await openDatabase(":memory:");
+/** `url` puts it on a database file instead (the data-safety tests back it up and restore it). */
+export async function makeTestApp(opts: { now?: Date; env?: Record<string, string>; url?: string } = {}) {
+  const db = await openDatabase(opts.url ?? ":memory:");
   await migrateDatabase(db);
   let now = opts.now ?? new Date("2026-09-01T10:00:00Z");
   await ensureBuiltinProfiles(db, now);
