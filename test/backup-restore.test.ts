@@ -6,6 +6,7 @@ import { createClient } from "@libsql/client";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runCli } from "../src/cli.ts";
 import { customers } from "../src/db/schema.ts";
 import { makeTestApp, OWNER } from "./support/app.ts";
 
@@ -51,6 +52,15 @@ function serve(env: Record<string, string | undefined>) {
   return { ready, stop: async () => (p.kill("SIGTERM"), await p.exited) };
 }
 
+/** The command line in this process, its output captured. */
+async function cli(env: Record<string, string | undefined>, ...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { env, out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+const modeOf = (path: string) => statSync(path).mode & 0o777;
 const leftovers = (dir: string) => readdirSync(dir).filter((f) => f.includes(".restoring-"));
 
 describe("backup and restore", () => {
@@ -177,7 +187,7 @@ describe("backup and restore refuse bad input with one line", () => {
   });
 
   test("a restore of a missing file, a file that is no database, another app's database, a newer Pigeon's, a live database", async () => {
-    const { dir, file, run } = place();
+    const { dir, file, env, run } = place();
     expect(run("migrate").code).toBe(0);
     expect(run("create-owner", "--email", "boss@studio.test", "--password", "a long password").code).toBe(0);
     const live = snapshot(file);
@@ -207,8 +217,10 @@ describe("backup and restore refuse bad input with one line", () => {
       [["restore", newer], 1, `${newer}: the database was written by a newer version of Pigeon (1 migration this version does not know); run that version or a newer one.`],
       [["restore", copyOfLive], 1, `${copyOfLive} has a write-ahead log beside it (${copyOfLive}-wal): it is a live database, not a backup. Make one with \`pigeon backup\`.`],
     ];
+    // In this process through runCli (a cold start of bun per case would cost seconds each on a
+    // busy machine); the real process's stderr is checked above and below.
     for (const [args, code, message] of cases) {
-      const r = run(...args);
+      const r = await cli(env, ...args);
       expect({ args, code: r.code }).toEqual({ args, code });
       expect(r.err.split("\n")[0]).toBe(message);
       if (code === 1) oneLine(r.err);
@@ -216,6 +228,20 @@ describe("backup and restore refuse bad input with one line", () => {
     // Nothing was replaced and nothing left behind.
     expect(snapshot(file)).toEqual(live);
     expect(readdirSync(join(dir, "data")).filter((f) => !/^pigeon\.db(-wal|-shm)?$/.test(f))).toEqual([]);
+
+    // On a new machine: a refused restore leaves no database behind; a good one makes it.
+    const elsewhere = place();
+    const refused = elsewhere.run("restore", text);
+    expect(refused.code).toBe(1);
+    expect(refused.err.trim()).toBe(`${text} is not a SQLite database.`);
+    expect(existsSync(elsewhere.file)).toBe(false);
+    const good = join(dir, "good.db");
+    expect(run("backup", good).code).toBe(0);
+    const restored = elsewhere.run("restore", good);
+    expect(restored).toMatchObject({ code: 0, err: "" });
+    expect(restored.out.trim()).toBe(`Restored ${good} into ${elsewhere.file}.`);
+    expect(snapshot(elsewhere.file).users).toEqual(live.users);
+    expect(modeOf(join(elsewhere.dir, "data"))).toBe(0o700);
   }, 120_000);
 
   test("serve on a database a newer Pigeon migrated refuses with one line", () => {

@@ -4,10 +4,10 @@
 // copy beside it, refuses while any process has the database open, and keeps the file it
 // replaces. Every refusal is a BackupError whose message is one line for the operator.
 import { type Client, createClient } from "@libsql/client";
-import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { type Db, migrateDatabase, NewerDatabaseError, openDatabase } from "./client.ts";
-import { databaseFiles, FILE_MODE, secureDatabaseFiles, tightenFile, type Warn } from "./file-modes.ts";
+import { databaseFiles, FILE_MODE, FOLDER_MODE, tightenFile, type Warn } from "./file-modes.ts";
 
 export class BackupError extends Error {}
 
@@ -37,7 +37,7 @@ export async function restoreDatabase(source: string, target: string, now: Date,
     throw new BackupError(`${source} has a write-ahead log beside it (${source}-wal): it is a live database, not a backup. Make one with \`pigeon backup\`.`);
   }
   const stamp = now.toISOString().replace(/[:.]/g, "-");
-  secureDatabaseFiles(target, warn);
+  mkdirSync(dirname(target), { recursive: true, mode: FOLDER_MODE });
   const copy = `${target}.restoring-${stamp}`;
   copyPrivately(source, copy);
   try {
@@ -49,11 +49,11 @@ export async function restoreDatabase(source: string, target: string, now: Date,
     throw err;
   }
   let kept: string | null = null;
-  if (statSync(target).size > 0) {
+  if (existsSync(target) && statSync(target).size > 0) {
     kept = `${target}.before-restore-${stamp}`;
     renameSync(target, kept);
     tightenFile(kept, warn);
-  } else rmSync(target);
+  } else rmSync(target, { force: true });
   // After closeIfIdle there is no log left; a file that was no database may still have one.
   if (existsSync(`${target}-wal`)) renameSync(`${target}-wal`, `${kept ?? target}.wal-before-restore-${stamp}`);
   rmSync(`${target}-shm`, { force: true });
@@ -102,7 +102,7 @@ async function migrateCopy(path: string, shownAs: string): Promise<void> {
  * when no other connection has it open: a running server or worker keeps one open all its life.
  */
 async function closeIfIdle(path: string): Promise<void> {
-  if (statSync(path).size === 0) return;
+  if (!existsSync(path) || statSync(path).size === 0) return;
   const client: Client = createClient({ url: `file:${path}` });
   try {
     await client.execute("PRAGMA journal_mode = DELETE");
