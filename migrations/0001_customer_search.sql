@@ -19,3 +19,9 @@ END;
 CREATE TRIGGER `customers_fts_delete` AFTER DELETE ON `customers` BEGIN
   DELETE FROM `customers_fts` WHERE rowid = old.`id`;
 END;
+--> statement-breakpoint
+-- Customers written before this migration are indexed too (a new install has none). Added after
+-- the fact: no database was ever at 0000 without 0001 (they shipped together), and drizzle goes by
+-- each migration's journal time, so databases that applied 0001 before are not affected.
+INSERT INTO `customers_fts`(rowid, `name`, `email`, `phone`)
+  SELECT `id`, `first_name` || ' ' || `last_name`, coalesce(`email`, ''), coalesce(`phone`, '') FROM `customers`;

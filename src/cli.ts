@@ -6,6 +6,7 @@ import { z } from "zod";
 import { createApp } from "./app.ts";
 import { ConfigError, type Config, loadConfig } from "./config.ts";
 import { type Db, migrateDatabase, openDatabase } from "./db/client.ts";
+import { BackupError, backupDatabase, restoreDatabase } from "./db/backup.ts";
 import { countUsers, createApiKey, createUser, findUserByEmail } from "./db/auth.ts";
 import { audit } from "./db/audit.ts";
 import { loadDemoData } from "./db/demo.ts";
@@ -29,6 +30,7 @@ Commands:
   create-api-key --name N                Create an API key; the key is the last line printed
   demo                                   Load the demo studio into an empty database
   backup <file>                          Write a consistent copy of the database to <file>
+  restore <file>                         Replace the database with a backup (Pigeon must be stopped)
 
 Options:
   -h, --help                             Show help for a command
@@ -41,11 +43,14 @@ const COMMAND_HELP: Record<string, string> = {
   "create-owner": "Usage: pigeon create-owner --email E --password P [--name N]\n\nCreates the owner account on a new install (no other accounts may exist).",
   "create-api-key": "Usage: pigeon create-api-key --name N\n\nCreates an API key for the JSON API. The key is printed once, as the last line.",
   demo: "Usage: pigeon demo\n\nLoads a believable demo studio (jobs, customers, albums, orders, appointments) into an empty database.",
-  backup: "Usage: pigeon backup <file>\n\nWrites a consistent copy of a file database to <file> (VACUUM INTO). The file must not exist.",
+  backup: "Usage: pigeon backup <file>\n\nWrites a consistent copy of a file database to <file> (VACUUM INTO), readable only by this account. The file must not exist. Safe while Pigeon runs.",
+  restore:
+    "Usage: pigeon restore <file>\n\nReplaces the database with the backup <file>. Stop Pigeon first (the server and any workers): a database in use is refused. The backup is checked (a Pigeon database, intact, not from a newer version) and brought up to date on a copy before anything is replaced; the replaced database is kept beside it as <name>.before-restore-<time>.",
 };
 
 async function openMigrated(config: Config): Promise<Db> {
-  const db = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+  const log = jsonLogger(config.logLevel);
+  const db = await openDatabase(config.databaseUrl, config.databaseAuthToken, { warn: (msg, fields) => log("warn", msg, fields) });
   await migrateDatabase(db);
   await ensureBuiltinProfiles(db, new Date());
   return db;
@@ -160,9 +165,36 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
         io.err("backup works on a file: database; back up a libSQL server with its own tools.");
         return 1;
       }
-      const db = await openMigrated(config);
-      await db.$client.execute({ sql: "VACUUM INTO ?", args: [target] });
+      try {
+        await backupDatabase(await openMigrated(config), target);
+      } catch (err) {
+        if (!(err instanceof BackupError)) throw err;
+        io.err(err.message);
+        return 1;
+      }
       io.out(`Backup written to ${target}.`);
+      return 0;
+    }
+    case "restore": {
+      const source = args.positionals[0];
+      if (!source) {
+        io.err(`Missing <file>.\n\n${COMMAND_HELP.restore}`);
+        return 2;
+      }
+      if (!config.databaseUrl.startsWith("file:")) {
+        io.err("restore works on a file: database; restore a libSQL server with its own tools.");
+        return 1;
+      }
+      const log = jsonLogger(config.logLevel);
+      try {
+        const target = config.databaseUrl.slice("file:".length);
+        const { kept } = await restoreDatabase(source, target, new Date(), (msg, fields) => log("warn", msg, fields));
+        io.out(`Restored ${source} into ${target}.${kept ? ` The database it replaced is kept as ${kept}.` : ""}`);
+      } catch (err) {
+        if (!(err instanceof BackupError)) throw err;
+        io.err(err.message);
+        return 1;
+      }
       return 0;
     }
   }

@@ -1,10 +1,11 @@
 // Opening and migrating the database. The only place that knows how the driver is set up.
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
+import { readMigrationFiles } from "drizzle-orm/migrator";
+import { jsonLogger } from "../log.ts";
 import { resourcePath } from "../resources.ts";
+import { secureDatabaseFiles, type Warn } from "./file-modes.ts";
 import { reusePreparedStatements } from "./statement-cache.ts";
 import { retrying, waitingForLocks } from "./wait-for-lock.ts";
 import * as schema from "./schema.ts";
@@ -12,16 +13,18 @@ import * as schema from "./schema.ts";
 export type Db = ReturnType<typeof drizzle<typeof schema>> & { $client: Client };
 
 /**
- * Opens the database; for a `file:` URL the folder is created first (libSQL will not).
+ * Opens the database; for a `file:` URL the folder and file are created first, private to this
+ * account (libSQL would not create the folder, and would make the file readable by everyone).
  * A local database gets one connection: the driver is synchronous, so more connections buy no
  * parallelism, and with one the connection pragmas below hold for every statement. While a
  * transaction holds it, other calls wait their turn (see wait-for-lock.ts).
  */
-export async function openDatabase(url: string, authToken?: string): Promise<Db> {
+export async function openDatabase(url: string, authToken?: string, opts: { warn?: Warn } = {}): Promise<Db> {
   const local = url.startsWith("file:") || url === ":memory:";
   if (local) reusePreparedStatements();
   if (url.startsWith("file:") && !url.startsWith("file::memory:")) {
-    mkdirSync(dirname(url.slice("file:".length)), { recursive: true });
+    const log = jsonLogger("warn");
+    secureDatabaseFiles(url.slice("file:".length), opts.warn ?? ((msg, fields) => log("warn", msg, fields)));
   }
   const client = waitingForLocks(createClient({ url, authToken, ...(local && { concurrency: 1 }) }));
   if (local) {
@@ -40,8 +43,29 @@ export async function openDatabase(url: string, authToken?: string): Promise<Db>
   return db;
 }
 
-/** Applies the committed drizzle-kit migrations; a no-op when they are all applied. */
+/** A database with migrations this Pigeon does not carry: a newer Pigeon wrote it. */
+export class NewerDatabaseError extends Error {}
+
+/**
+ * Applies the committed drizzle-kit migrations; a no-op when they are all applied. Refuses a
+ * database a newer Pigeon migrated: drizzle would apply nothing and this code would run on a
+ * schema it does not know.
+ */
 export async function migrateDatabase(db: Db): Promise<void> {
-  await migrate(db, { migrationsFolder: resourcePath("migrations") });
+  const migrationsFolder = resourcePath("migrations");
+  const known = new Set(readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis));
+  const unknown = (await appliedMigrations(db.$client)).filter((at) => !known.has(at));
+  if (unknown.length) {
+    throw new NewerDatabaseError(`the database was written by a newer version of Pigeon (${unknown.length} migration${unknown.length === 1 ? "" : "s"} this version does not know); run that version or a newer one`);
+  }
+  await migrate(db, { migrationsFolder });
+}
+
+/** The migrations recorded in a database, by their journal time (drizzle's `created_at`). */
+export async function appliedMigrations(client: Client): Promise<number[]> {
+  const table = await client.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'");
+  if (!table.rows.length) return [];
+  const rows = await client.execute("SELECT created_at FROM __drizzle_migrations ORDER BY created_at");
+  return rows.rows.map((r) => Number(r.created_at));
 }
 

@@ -10,6 +10,7 @@ import { type Logger, silentLogger } from "../../src/log.ts";
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;
 
+/** `url` puts it on a database file instead (data-safety tests, the webhook storm); `log` lets a test read the logs. */
 export async function makeTestApp(opts: { now?: Date; env?: Record<string, string>; url?: string; log?: Logger } = {}) {
   const db = await openDatabase(opts.url ?? ":memory:");
   await migrateDatabase(db);
