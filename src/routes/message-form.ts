@@ -3,7 +3,7 @@
 // forms and the API share. Errors come back as values keyed by the form's own field names.
 import type { Values } from "../../views/form.tsx";
 import type { ComposeState } from "../../views/message-compose.tsx";
-import { type MessageFilters, messageFilters } from "../core/message-filters.ts";
+import { type MessageFilters, storedMessageFilters } from "../core/message-filters.ts";
 import { type MessageInput, messageInput } from "../core/message-input.ts";
 import { zonedParts, zonedTimeToInstant } from "../core/send-window.ts";
 import { type FieldErrors, fieldErrors } from "../core/validation.ts";
@@ -70,7 +70,7 @@ export function stateFromMessage(m: Message, timeZone: string): ComposeState {
 
 /** A saved message's filters; none when they no longer parse. */
 export function storedFilters(m: Pick<Message, "filters">): MessageFilters {
-  const r = messageFilters.safeParse(m.filters ?? {});
+  const r = storedMessageFilters.safeParse(m.filters ?? {});
   return r.success ? r.data : {};
 }
 
