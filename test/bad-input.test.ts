@@ -2,10 +2,13 @@
 // naming the field, nothing half-written, never a 500 — and data stored before these checks still
 // renders. The generated counterpart is test/bad-input.property.test.ts.
 import { describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { signLinkToken } from "../src/core/link-tokens.ts";
 import { createAppointment, createCustomer, upsertRegistration } from "../src/db/customers.ts";
 import { createAlbum, createJob } from "../src/db/jobs.ts";
-import { messages } from "../src/db/schema.ts";
-import { signedInOwner } from "./support/app.ts";
+import { jobs, messages } from "../src/db/schema.ts";
+import { linkSigningSecret } from "../src/db/secrets.ts";
+import { type Browser, signedInOwner } from "./support/app.ts";
 import { fieldsOf, makeApiApp, rows } from "./api/support.ts";
 
 const now = new Date("2026-09-01T10:00:00Z");
@@ -43,5 +46,115 @@ describe("huge id lists", () => {
     }
     expect((await b.get(`/messages/${m!.id}/send`)).text).toContain("Send to 1 appointment by e-mail?");
     expect((await t.get(`/messages/${m!.id}`)).status).toBe(200);
+  });
+});
+
+/** Posts a form whose fields may repeat, as the compose page does. */
+async function postForm(b: Browser, path: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
+  body.set("_csrf", b.csrf);
+  const res = await b.request(path, { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost", ...headers } });
+  return { status: res.status, text: await res.text(), location: res.headers.get("Location") };
+}
+
+async function postMultipart(b: Browser, path: string, fields: Record<string, string>, file?: { name: string; content: string }) {
+  const form = new FormData();
+  form.set("_csrf", b.csrf);
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  if (file) form.set("file", new File([file.content], file.name, { type: "text/csv" }));
+  const res = await b.request(path, { method: "POST", body: form, headers: { Origin: "http://localhost" } });
+  return { status: res.status, text: await res.text() };
+}
+
+const errorBeside = (html: string, name: string) => html.match(new RegExp(`id="${name}-error">([^<]*)<`))?.[1];
+
+const compose = { mode: "filters", name: "Reminder", channels: "email", subject: "Hi", body: "Hello there", send_mode: "now", intent: "save" };
+
+describe("references that name nothing", () => {
+  test("a message about a job that does not exist is a 422 naming job_id, from the API and the form", async () => {
+    const t = await makeApiApp({ now });
+    const res = await t.post("/messages", { name: "Ghost", channels: ["email"], subject: "Hi", body: "Hello", job_id: 999 });
+    expect(res.status).toBe(422);
+    expect(fieldsOf(res).job_id).toBe("no job with this id");
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    const form = await postForm(b, "/messages", { ...compose, job_id: "999" });
+    expect(form.status).toBe(422);
+    expect(form.text).toContain("no job with this id");
+    expect(form.text).toContain('value="Reminder"');
+    expect(await rows(t.db, messages)).toBe(0);
+  });
+
+  test("1e999 as an id in the compose, count, preview and import forms is a clear 4xx, never a 500", async () => {
+    const t = await makeApiApp({ now });
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    const saved = await postForm(b, "/messages", { ...compose, job_id: "1e999" });
+    expect(saved.status).toBe(422);
+    expect(errorBeside(saved.text, "job_id")).toBe("must be an id (a whole number)");
+    // The live count and preview are fragments of the page: they say what is wrong and go on.
+    const count = await postForm(b, "/messages/count", { ...compose, job_id: "1e999" }, { "HX-Request": "true" });
+    expect(count.status).toBe(200);
+    expect(count.text).toContain("Check the recipient filters: must be an id (a whole number).");
+    for (const fields of [{ job_id: "1e999" }, { preview_customer_id: "1e999" }] as Record<string, string>[]) {
+      const preview = await postForm(b, "/messages/preview", { ...compose, ...fields }, { "HX-Request": "true" });
+      expect({ fields, status: preview.status }).toEqual({ fields, status: 200 });
+    }
+    const imported = await postMultipart(b, "/customers/import/preview", { job_id: "1e999" }, { name: "x.csv", content: "first_name,email\nAnna,anna@x.test\n" });
+    expect(imported.status).toBe(422);
+    expect(errorBeside(imported.text, "job_id")).toBe("must be an id (a whole number)");
+    expect(await rows(t.db, messages)).toBe(0);
+  });
+});
+
+describe("external_id on messages", () => {
+  test("a repeated external_id updates the draft instead of failing (the README's promise)", async () => {
+    const t = await makeApiApp({ now });
+    const first = await t.post("/messages", { external_id: "shop-1", name: "First", channels: ["email"], subject: "Hi", body: "Hello" });
+    expect(first.status).toBe(201);
+    const again = await t.post("/messages", { external_id: "shop-1", name: "Second", channels: ["email"], subject: "Hi", body: "Hello again" });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: first.body.id, external_id: "shop-1", name: "Second", body: "Hello again" });
+    expect(await rows(t.db, messages)).toBe(1);
+  });
+
+  test("once armed, a repeat with its external_id is a 409 that changes nothing", async () => {
+    const t = await makeApiApp({ now });
+    await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", consent: { email: true } }, "test", now);
+    const first = await t.post("/messages", { external_id: "shop-2", name: "First", channels: ["email"], subject: "Hi", body: "Hello" });
+    expect((await t.post(`/messages/${first.body.id}/send`, {})).status).toBe(200);
+    const again = await t.post("/messages", { external_id: "shop-2", name: "Second", channels: ["email"], subject: "Hi", body: "Hello again" });
+    expect(again.status).toBe(409);
+    expect(fieldsOf(again).external_id).toContain("scheduled");
+    expect((await t.get(`/messages/${first.body.id}`)).body.name).toBe("First");
+  });
+});
+
+describe("gallery URLs", () => {
+  test("a gallery_url that is no URL is refused by the API and the job form", async () => {
+    const t = await makeApiApp({ now });
+    for (const url of ["http://[bad", "https://", "http:///path", "javascript:alert(1)"]) {
+      const res = await t.post("/jobs", { name: "Lincoln", type: "school", gallery_url: url });
+      expect({ url, status: res.status, field: fieldsOf(res)?.gallery_url }).toEqual({ url, status: 422, field: "must be a web address like https://shop.example.com/lincoln" });
+    }
+    const b = await signedInOwner(t);
+    await b.get("/jobs/new");
+    const form = await b.post("/jobs", { name: "Lincoln", type: "school", year: "2026", gallery_url: "http://[bad" });
+    expect(form.status).toBe(422);
+    expect(errorBeside(form.text, "gallery_url")).toBe("must be a web address like https://shop.example.com/lincoln");
+    expect(form.text).toContain('value="http://[bad"');
+  });
+
+  test("a bad gallery URL stored before the check answers the customer's gallery link with a page, not a 500", async () => {
+    const t = await makeApiApp({ now });
+    const job = await createJob(t.db, { name: "Lincoln", type: "school" }, {}, "api", now);
+    await t.db.update(jobs).set({ galleryUrl: "http://[bad" }).where(eq(jobs.id, job.id));
+    const cu = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test" }, "test", now);
+    await upsertRegistration(t.db, { jobId: job.id, customerId: cu.id, accessCode: "AB-12" }, "api", now);
+    const token = signLinkToken(await linkSigningSecret(t.db, undefined, now), { purpose: "gallery", customerId: cu.id, subjectId: job.id });
+    const res = await t.app.request(`http://localhost/g/${token}`);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain("This gallery is not online");
   });
 });

@@ -7,12 +7,23 @@ import { optionalDate, optionalIdRef, optionalText, optionalTimeZone, requiredTe
 export const jobStatus = z.enum(JOB_STATUSES, { error: `must be one of ${JOB_STATUSES.join(", ")}` });
 export const jobType = z.enum(JOB_TYPES, { error: `must be one of ${JOB_TYPES.join(", ")}` });
 
+/**
+ * Whether customers' gallery links can redirect to `v`: an http(s) address with a host, as the
+ * URL parser reads it (`http://[bad` starts right and parses as nothing; `http:///x` parses as
+ * the host "x", so the host must be written where it belongs).
+ */
+export function isWebAddress(v: string): boolean {
+  if (!/^https?:\/\/[^\s/?#@]/i.test(v) || /\s/.test(v)) return false;
+  const url = URL.parse(v);
+  return url !== null && (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+}
+
 const galleryUrl = z.preprocess(
   (v) => (typeof v === "string" ? v.trim() : v),
   z
-    .string()
+    .string({ error: "must be a web address like https://shop.example.com/lincoln" })
     .max(500, "must be at most 500 characters")
-    .refine((v) => v === "" || /^https?:\/\/[^\s]+$/i.test(v), "must start with http:// or https://")
+    .refine((v) => v === "" || isWebAddress(v), "must be a web address like https://shop.example.com/lincoln")
     .optional(),
 );
 

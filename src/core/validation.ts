@@ -18,8 +18,9 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
 
+/** Text that may be left out; blank or null (the API's "clear it") mean not given. */
 export const optionalText = (max: number) =>
-  z.preprocess(blankToUndefined, z.string().trim().max(max, `must be at most ${max} characters`).optional());
+  z.preprocess((v) => (v === null ? undefined : blankToUndefined(v)), z.string({ error: "must be text" }).trim().max(max, `must be at most ${max} characters`).optional());
 
 export const requiredText = (max: number, what = "this field") =>
   z.preprocess(

@@ -10,7 +10,7 @@ import { jobChoices } from "../db/jobs.ts";
 import { getJob } from "../db/jobs.ts";
 import type { Job } from "../db/schema.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
-import { typedValues } from "../http/form-values.ts";
+import { formId, typedValues } from "../http/form-values.ts";
 import { ImportPreviewPage, ImportResultPage, ImportUploadPage } from "../../views/customer-import.tsx";
 import type { Values } from "../../views/form.tsx";
 
@@ -87,7 +87,7 @@ async function prepare(c: Ctx, body: Record<string, unknown>): Promise<Step> {
 }
 
 async function uploadPage(c: Ctx, values: Values, errors: FieldErrors, status: 200 | 422) {
-  const jobId = Number(values.job_id) || null;
+  const jobId = formId(values.job_id);
   const jobs = await jobChoices(c.get("deps").db, [jobId]);
   return c.html(ImportUploadPage({ user: c.get("user")!, csrf: c.get("csrfToken"), jobs, values, errors }), status);
 }
