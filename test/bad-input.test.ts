@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { signLinkToken } from "../src/core/link-tokens.ts";
 import { createAppointment, createCustomer, upsertRegistration } from "../src/db/customers.ts";
 import { createAlbum, createJob } from "../src/db/jobs.ts";
-import { jobs, messages } from "../src/db/schema.ts";
+import { appointments, jobs, messages } from "../src/db/schema.ts";
 import { linkSigningSecret } from "../src/db/secrets.ts";
 import { type Browser, signedInOwner } from "./support/app.ts";
 import { fieldsOf, makeApiApp, rows } from "./api/support.ts";
@@ -156,5 +156,39 @@ describe("gallery URLs", () => {
     const res = await t.app.request(`http://localhost/g/${token}`);
     expect(res.status).toBe(404);
     expect(await res.text()).toContain("This gallery is not online");
+  });
+});
+
+describe("impossible dates and times", () => {
+  const impossible = ["2026-02-30T10:00:00Z", "2026-09-14T24:00:00Z", "2026-09-14T10:60:00Z", "2026-09-14T10:00:61Z", "2026-13-01T10:00:00Z", "2026-09-14T10:00:00+25:00", "2026-02-29"];
+
+  test("are refused naming the field wherever the API takes a date-time, and nothing is stored", async () => {
+    const t = await makeApiApp({ now });
+    const cu = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test" }, "test", now);
+    const job = await createJob(t.db, { name: "Lincoln", type: "school" }, {}, "api", now);
+    for (const at of impossible) {
+      const posts = [
+        ["/appointments", { customer_id: cu.id, starts_at: at }, "starts_at"],
+        ["/messages", { name: "Later", channels: ["email"], subject: "Hi", body: "Hello", send_at: at }, "send_at"],
+        ["/registrations", { job_id: job.id, customer_id: cu.id, photos_available_at: at }, "photos_available_at"],
+        ["/orders", { job_id: job.id, customer_id: cu.id, amount: 10, ordered_at: at }, "ordered_at"],
+      ] as const;
+      for (const [path, body, field] of posts) {
+        const res = await t.post(path, body);
+        expect({ at, path, status: res.status, problem: fieldsOf(res)?.[field] }).toEqual({ at, path, status: 422, problem: "is not a real date and time" });
+      }
+    }
+    expect(await rows(t.db, messages)).toBe(0);
+    expect(await rows(t.db, appointments)).toBe(0);
+  });
+
+  test("real ones still pass, in every accepted shape", async () => {
+    const t = await makeApiApp({ now });
+    const cu = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test" }, "test", now);
+    const shapes = { "2026-09-14T09:30:00Z": "2026-09-14T09:30:00.000Z", "2026-09-14T09:30:00.250+02:00": "2026-09-14T07:30:00.250Z", "2026-09-14 09:30": "2026-09-14T09:30:00.000Z", "2026-09-14T23:59:59-0530": "2026-09-15T05:29:59.000Z", "2028-02-29": "2028-02-29T00:00:00.000Z" };
+    for (const [at, stored] of Object.entries(shapes)) {
+      const res = await t.post("/appointments", { customer_id: cu.id, starts_at: at });
+      expect({ at, status: res.status, stored: res.body.starts_at }).toEqual({ at, status: 201, stored });
+    }
   });
 });

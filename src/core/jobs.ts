@@ -2,21 +2,10 @@
 // which status changes are real transitions that fire triggers (SPEC J1).
 import { z } from "zod";
 import { JOB_STATUSES, JOB_TYPES, type JobStatus } from "../db/schema.ts";
-import { optionalDate, optionalIdRef, optionalText, optionalTimeZone, requiredText } from "./validation.ts";
+import { isWebAddress, optionalDate, optionalIdRef, optionalText, optionalTimeZone, requiredText } from "./validation.ts";
 
 export const jobStatus = z.enum(JOB_STATUSES, { error: `must be one of ${JOB_STATUSES.join(", ")}` });
 export const jobType = z.enum(JOB_TYPES, { error: `must be one of ${JOB_TYPES.join(", ")}` });
-
-/**
- * Whether customers' gallery links can redirect to `v`: an http(s) address with a host, as the
- * URL parser reads it (`http://[bad` starts right and parses as nothing; `http:///x` parses as
- * the host "x", so the host must be written where it belongs).
- */
-export function isWebAddress(v: string): boolean {
-  if (!/^https?:\/\/[^\s/?#@]/i.test(v) || /\s/.test(v)) return false;
-  const url = URL.parse(v);
-  return url !== null && (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
-}
 
 const galleryUrl = z.preprocess(
   (v) => (typeof v === "string" ? v.trim() : v),

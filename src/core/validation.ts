@@ -48,12 +48,27 @@ export const optionalDate = z.preprocess(
     .optional(),
 );
 
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/i;
+
+/**
+ * Whether every part of a matched INSTANT exists. The Date parser quietly rolls `02-30` into
+ * March and `T24:00` into the next day, so a typo would be stored as another moment.
+ */
+function realInstantParts(m: readonly (string | undefined)[]): boolean {
+  if (!m.length) return false;
+  const [, y, mo, d, h = "0", mi = "0", sec = "0", , , oh = "0", om = "0"] = m;
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  const dateOk = day.getUTCFullYear() === Number(y) && day.getUTCMonth() === Number(mo) - 1 && day.getUTCDate() === Number(d);
+  return dateOk && Number(h) <= 23 && Number(mi) <= 59 && Number(sec) <= 59 && Number(oh) <= 14 && Number(om) <= 59;
+}
+
 /** An instant: ISO 8601 with a time (and zone, else UTC), or a plain date meaning midnight UTC. */
 export const instant = z.preprocess(
   (v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : v),
   z
     .string({ error: "must be a date and time like 2026-09-14T09:30:00Z" })
-    .refine((v) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v), "must be a date and time like 2026-09-14T09:30:00Z")
+    .refine((v) => INSTANT.test(v), { message: "must be a date and time like 2026-09-14T09:30:00Z", abort: true })
+    .refine((v) => realInstantParts(v.match(INSTANT) ?? []), { message: "is not a real date and time", abort: true })
     .transform((v) => new Date(/[Zz]|[+-]\d{2}:?\d{2}$/.test(v) || v.length === 10 ? v : `${v}Z`))
     .refine((d) => !Number.isNaN(d.getTime()), "is not a real date and time"),
 );
@@ -125,6 +140,17 @@ export const email = z
   .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an e-mail address like name@example.com");
 
 export const optionalEmail = z.preprocess(blankToNull, email.nullable().optional());
+
+/**
+ * Whether links can point at `v` (a gallery redirect, the studio's website): an http(s) address with a host, as the
+ * URL parser reads it (`http://[bad` starts right and parses as nothing; `http:///x` parses as
+ * the host "x", so the host must be written where it belongs).
+ */
+export function isWebAddress(v: string): boolean {
+  if (!/^https?:\/\/[^\s/?#@]/i.test(v) || /\s/.test(v)) return false;
+  const url = URL.parse(v);
+  return url !== null && (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+}
 
 /** Checkboxes send "on"; JSON sends booleans; CSV sends yes/no. */
 export const flag = z.preprocess((v) => {
