@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { signLinkToken } from "../src/core/link-tokens.ts";
 import { createAppointment, createCustomer, upsertRegistration } from "../src/db/customers.ts";
 import { createAlbum, createJob } from "../src/db/jobs.ts";
-import { appointments, jobs, messages } from "../src/db/schema.ts";
+import { appointments, customers, jobs, messages } from "../src/db/schema.ts";
 import { linkSigningSecret } from "../src/db/secrets.ts";
 import { type Browser, signedInOwner } from "./support/app.ts";
 import { fieldsOf, makeApiApp, rows } from "./api/support.ts";
@@ -190,5 +190,41 @@ describe("impossible dates and times", () => {
       const res = await t.post("/appointments", { customer_id: cu.id, starts_at: at });
       expect({ at, status: res.status, stored: res.body.starts_at }).toEqual({ at, status: 201, stored });
     }
+  });
+});
+
+describe("control characters", () => {
+  const CONTROL = "must not contain control characters (such as NUL); line breaks and tabs are fine";
+
+  test("NUL and other control characters in text are refused by the API, forms and the CSV import; nothing is cut short", async () => {
+    const t = await makeApiApp({ now });
+    const customer = await t.post("/customers", { first_name: "An\u0000na", email: "anna@x.test" });
+    expect(customer.status).toBe(422);
+    expect(fieldsOf(customer).first_name).toBe(CONTROL);
+    const message = await t.post("/messages", { name: "News", channels: ["email"], subject: "Hi", body: "Hello\u0000 and the rest" });
+    expect(fieldsOf(message).body).toBe(CONTROL);
+    const job = await t.post("/jobs", { name: "Lincoln\u001b[31m", type: "school", external_id: "a\u0000b" });
+    expect(fieldsOf(job)).toMatchObject({ name: CONTROL, external_id: CONTROL });
+    // Line breaks and tabs are text.
+    const fine = await t.post("/jobs", { name: "Lincoln", type: "school", custom_text: "Line one\r\nLine\ttwo" });
+    expect(fine.status).toBe(201);
+    expect(fine.body.custom_text).toBe("Line one\r\nLine\ttwo");
+
+    const b = await signedInOwner(t);
+    await b.get("/customers/new");
+    const form = await b.post("/customers", { first_name: "Ben\u0000jamin", last_name: "Jones", email: "ben@x.test", locale: "en" });
+    expect(form.status).toBe(422);
+    expect(errorBeside(form.text, "first_name")).toBe(CONTROL);
+    expect(await rows(t.db, customers)).toBe(0);
+
+    await b.get("/customers/import");
+    // A NUL makes the file binary, which the import refused already; other control characters are the row's problem.
+    const binary = await postMultipart(b, "/customers/import/preview", {}, { name: "x.csv", content: "first_name,last_name,email\nCara\u0000,Lee,cara@x.test\n" });
+    expect(binary.status).toBe(422);
+    expect(errorBeside(binary.text, "file")).toContain("it contains binary data");
+    const csv = await postMultipart(b, "/customers/import/preview", {}, { name: "x.csv", content: "first_name,last_name,email\nCara\u001b,Lee,cara@x.test\nDan,Ok,dan@x.test\n" });
+    expect(csv.status).toBe(200);
+    expect(csv.text).toContain(`first_name: ${CONTROL}`);
+    expect(csv.text).toContain("1 row is ready to import");
   });
 });

@@ -4,6 +4,7 @@
 import Papa from "papaparse";
 import { z } from "zod";
 import { type CustomerFields, customerFields } from "./customers.ts";
+import { CONTROL_PROBLEM, noControl } from "./validation.ts";
 
 export const MAX_CSV_BYTES = 5 * 1024 * 1024;
 export const MAX_CSV_ROWS = 50_000;
@@ -167,11 +168,13 @@ export type GoodRow = {
 };
 export type BadRow = { line: number; problems: string[]; raw: string[] };
 
+const extra = (max: number) => z.string().max(max, `must be at most ${max} characters`).refine(noControl, CONTROL_PROBLEM);
+
 const rowExtras = z.object({
-  external_id: z.string().max(200, "must be at most 200 characters"),
-  album: z.string().max(120, "must be at most 120 characters"),
-  access_code: z.string().max(100, "must be at most 100 characters"),
-  consent_source: z.string().max(200, "must be at most 200 characters"),
+  external_id: extra(200),
+  album: extra(120),
+  access_code: extra(100),
+  consent_source: extra(200),
 });
 
 const CONSENT_COLUMNS = { consent_email: "email", consent_sms: "sms", consent_voice: "voice" } as const;

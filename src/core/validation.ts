@@ -14,13 +14,28 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   return out;
 }
 
+// Control characters other than tab, line feed and carriage return. They are refused, not stripped:
+// the database driver ends a text at NUL, so "An\0na" was stored as "An", and quietly changing
+// what someone typed (or an integration sent) would hide that from them; a clear error lets them
+// fix it. Forms, the API and the CSV import share these schemas, so all three refuse alike. Text
+// from providers (an SMS reply) cannot be sent again, so it is stripped instead (stripControl).
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const CONTROL_ALL = new RegExp(CONTROL.source, "g");
+export const CONTROL_PROBLEM = "must not contain control characters (such as NUL); line breaks and tabs are fine";
+
+/** Whether `v` holds no control characters but tab and line breaks. */
+export const noControl = (v: string) => !CONTROL.test(v);
+
+/** `v` without control characters (but tab and line breaks), for text we cannot refuse. */
+export const stripControl = (v: string) => v.replace(CONTROL_ALL, "");
+
 /** Empty form fields mean "not given". */
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
 
 /** Text that may be left out; blank or null (the API's "clear it") mean not given. */
 export const optionalText = (max: number) =>
-  z.preprocess((v) => (v === null ? undefined : blankToUndefined(v)), z.string({ error: "must be text" }).trim().max(max, `must be at most ${max} characters`).optional());
+  z.preprocess((v) => (v === null ? undefined : blankToUndefined(v)), z.string({ error: "must be text" }).trim().max(max, `must be at most ${max} characters`).refine(noControl, CONTROL_PROBLEM).optional());
 
 export const requiredText = (max: number, what = "this field") =>
   z.preprocess(
@@ -29,7 +44,8 @@ export const requiredText = (max: number, what = "this field") =>
       .string({ error: `${what} must be text` })
       .trim()
       .min(1, `${what} is required`)
-      .max(max, `must be at most ${max} characters`),
+      .max(max, `must be at most ${max} characters`)
+      .refine(noControl, CONTROL_PROBLEM),
   );
 
 const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -137,7 +153,8 @@ export const email = z
   .trim()
   .toLowerCase()
   .max(254, "must be at most 254 characters")
-  .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an e-mail address like name@example.com");
+  .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an e-mail address like name@example.com")
+  .refine(noControl, "must be an e-mail address like name@example.com");
 
 export const optionalEmail = z.preprocess(blankToNull, email.nullable().optional());
 
