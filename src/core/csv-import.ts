@@ -186,9 +186,22 @@ const CONSENT_COLUMNS = { consent_email: "email", consent_sms: "sms", consent_vo
  * their line in the file, the header being row 1, as a spreadsheet numbers them.
  */
 export function validateRows(rows: CsvRow[], opts: { consentSource?: string | null } = {}): { good: GoodRow[]; bad: BadRow[] } {
-  const good: GoodRow[] = [];
-  const bad: BadRow[] = [];
+  const validator = rowValidator(opts);
+  validator.check(rows);
+  return validator.result;
+}
+
+/**
+ * validateRows a part at a time, for a caller that lets other work run between parts (50,000
+ * rows take seconds): duplicates are found across all the parts checked.
+ */
+export function rowValidator(opts: { consentSource?: string | null } = {}) {
+  const result = { good: [] as GoodRow[], bad: [] as BadRow[] };
   const seen = new Map<string, number>();
+  return { result, check: (rows: CsvRow[]) => checkRows(rows, opts, seen, result) };
+}
+
+function checkRows(rows: CsvRow[], opts: { consentSource?: string | null }, seen: Map<string, number>, { good, bad }: { good: GoodRow[]; bad: BadRow[] }) {
   for (const row of rows) {
     const v = row.values;
     const problems: string[] = row.problem ? [row.problem] : [];
@@ -243,7 +256,6 @@ export function validateRows(rows: CsvRow[], opts: { consentSource?: string | nu
     }
     bad.push({ line: row.line, problems, raw: row.raw });
   }
-  return { good, bad };
 }
 
 const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
