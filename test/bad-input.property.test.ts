@@ -39,7 +39,7 @@ import { type Browser, makeTestApp, signedInOwner, type TestApp } from "./suppor
 
 const now = new Date("2026-09-01T10:00:00Z");
 const SEED = 20261001;
-const RUNS = Number(process.env.BAD_INPUT_RUNS ?? 40);
+const RUNS = Number(process.env.BAD_INPUT_RUNS ?? 50);
 const settings = (numRuns = RUNS) => ({ seed: SEED, numRuns, endOnFailure: true });
 
 let generated = 0;
