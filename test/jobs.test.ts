@@ -47,7 +47,7 @@ describe("jobs", () => {
     expect(res.text).toContain("must be one of school, kindergarten");
     expect(res.text).toContain("must be a year like 2026");
     expect(res.text).toContain("is not a real calendar date");
-    expect(res.text).toContain("must start with http:// or https://");
+    expect(res.text).toContain("must be a web address like https://shop.example.com/lincoln");
     expect(res.text).toContain("must be an IANA time zone");
     expect(res.text).toContain("Keep &lt;this&gt; text");
     expect(res.text).toContain('value="20x6"');

@@ -196,6 +196,15 @@ export function MessageForm(p: ComposeProps) {
       <input type="hidden" name="mode" value={single ? "address" : "filters"} />
       {v.job_id && <input type="hidden" name="job_id" value={v.job_id} />}
       <FormErrors errors={errors} />
+      {/* The job is a hidden field (the page it was started from): its problem has no field to sit beside. */}
+      {errors.job_id && (
+        <p>
+          Job:{" "}
+          <small class="error" role="alert" id="job_id-error">
+            {errors.job_id}
+          </small>
+        </p>
+      )}
 
       <section class="step">
         <h2>1. Message</h2>

@@ -4,6 +4,7 @@
 import Papa from "papaparse";
 import { z } from "zod";
 import { type CustomerFields, customerFields } from "./customers.ts";
+import { CONTROL_PROBLEM, noControl } from "./validation.ts";
 
 export const MAX_CSV_BYTES = 5 * 1024 * 1024;
 export const MAX_CSV_ROWS = 50_000;
@@ -167,11 +168,13 @@ export type GoodRow = {
 };
 export type BadRow = { line: number; problems: string[]; raw: string[] };
 
+const extra = (max: number) => z.string().max(max, `must be at most ${max} characters`).refine(noControl, CONTROL_PROBLEM);
+
 const rowExtras = z.object({
-  external_id: z.string().max(200, "must be at most 200 characters"),
-  album: z.string().max(120, "must be at most 120 characters"),
-  access_code: z.string().max(100, "must be at most 100 characters"),
-  consent_source: z.string().max(200, "must be at most 200 characters"),
+  external_id: extra(200),
+  album: extra(120),
+  access_code: extra(100),
+  consent_source: extra(200),
 });
 
 const CONSENT_COLUMNS = { consent_email: "email", consent_sms: "sms", consent_voice: "voice" } as const;
@@ -183,9 +186,22 @@ const CONSENT_COLUMNS = { consent_email: "email", consent_sms: "sms", consent_vo
  * their line in the file, the header being row 1, as a spreadsheet numbers them.
  */
 export function validateRows(rows: CsvRow[], opts: { consentSource?: string | null } = {}): { good: GoodRow[]; bad: BadRow[] } {
-  const good: GoodRow[] = [];
-  const bad: BadRow[] = [];
+  const validator = rowValidator(opts);
+  validator.check(rows);
+  return validator.result;
+}
+
+/**
+ * validateRows a part at a time, for a caller that lets other work run between parts (50,000
+ * rows take seconds): duplicates are found across all the parts checked.
+ */
+export function rowValidator(opts: { consentSource?: string | null } = {}) {
+  const result = { good: [] as GoodRow[], bad: [] as BadRow[] };
   const seen = new Map<string, number>();
+  return { result, check: (rows: CsvRow[]) => checkRows(rows, opts, seen, result) };
+}
+
+function checkRows(rows: CsvRow[], opts: { consentSource?: string | null }, seen: Map<string, number>, { good, bad }: { good: GoodRow[]; bad: BadRow[] }) {
   for (const row of rows) {
     const v = row.values;
     const problems: string[] = row.problem ? [row.problem] : [];
@@ -240,7 +256,6 @@ export function validateRows(rows: CsvRow[], opts: { consentSource?: string | nu
     }
     bad.push({ line: row.line, problems, raw: row.raw });
   }
-  return { good, bad };
 }
 
 const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);

@@ -2,7 +2,7 @@
 // which status changes are real transitions that fire triggers (SPEC J1).
 import { z } from "zod";
 import { JOB_STATUSES, JOB_TYPES, type JobStatus } from "../db/schema.ts";
-import { optionalDate, optionalIdRef, optionalText, optionalTimeZone, requiredText } from "./validation.ts";
+import { isWebAddress, optionalDate, optionalIdRef, optionalText, optionalTimeZone, requiredText } from "./validation.ts";
 
 export const jobStatus = z.enum(JOB_STATUSES, { error: `must be one of ${JOB_STATUSES.join(", ")}` });
 export const jobType = z.enum(JOB_TYPES, { error: `must be one of ${JOB_TYPES.join(", ")}` });
@@ -10,9 +10,9 @@ export const jobType = z.enum(JOB_TYPES, { error: `must be one of ${JOB_TYPES.jo
 const galleryUrl = z.preprocess(
   (v) => (typeof v === "string" ? v.trim() : v),
   z
-    .string()
+    .string({ error: "must be a web address like https://shop.example.com/lincoln" })
     .max(500, "must be at most 500 characters")
-    .refine((v) => v === "" || /^https?:\/\/[^\s]+$/i.test(v), "must start with http:// or https://")
+    .refine((v) => v === "" || isWebAddress(v), "must be a web address like https://shop.example.com/lincoln")
     .optional(),
 );
 

@@ -8,15 +8,27 @@ import { type FieldErrors, fieldErrors, idRef } from "./validation.ts";
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "");
 
 /**
+ * The longest list a filter takes. Staff pick from a page and integrations name jobs or chosen
+ * customers; a list longer than this is a mistake, and every page that shows the message reads it.
+ */
+export const MAX_FILTER_LIST = 1000;
+
+/**
  * A list filter. A form sends one value as a plain string and several as an array; blank entries
  * are dropped, and an empty list means the filter is not given (not "match nobody").
  */
-const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v) => {
-    if (isBlank(v)) return undefined;
-    const xs = (Array.isArray(v) ? v : [v]).filter((x) => !isBlank(x));
-    return xs.length ? xs : undefined;
-  }, z.array(item, { error: "must be a list" }).optional());
+const list = <T extends z.ZodType>(item: T, max: number) =>
+  z.preprocess(
+    (v) => {
+      if (isBlank(v)) return undefined;
+      const xs = (Array.isArray(v) ? v : [v]).filter((x) => !isBlank(x));
+      return xs.length ? xs : undefined;
+    },
+    z
+      .array(item, { error: "must be a list" })
+      .max(max, `must list at most ${max.toLocaleString("en")} entries`)
+      .optional(),
+  );
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.join(", ")}` });
@@ -38,39 +50,52 @@ const day = z
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (isBlank(v) ? undefined : v), schema.optional());
 
-const shape = {
-  job_ids: list(idRef),
-  job_statuses: list(oneOf(JOB_STATUSES)),
-  years: list(year),
-  album_ids: list(idRef),
-  job_types: list(oneOf(JOB_TYPES)),
+const shapeWith = (max: number) => ({
+  job_ids: list(idRef, max),
+  job_statuses: list(oneOf(JOB_STATUSES), max),
+  years: list(year, max),
+  album_ids: list(idRef, max),
+  job_types: list(oneOf(JOB_TYPES), max),
   /** Within the matching jobs: everyone registered, those without an order, or those with one. */
   audience: optional(oneOf(AUDIENCES)),
   /** Within the matching jobs: whether the customer's photos are available. */
   condition: optional(oneOf(CONDITIONS)),
-  appointment_ids: list(idRef),
-  appointment_statuses: list(oneOf(APPOINTMENT_STATUSES)),
+  appointment_ids: list(idRef, max),
+  appointment_statuses: list(oneOf(APPOINTMENT_STATUSES), max),
   /** First and last calendar day (inclusive) of an appointment's start, in the studio's time zone. */
   appointment_from: optional(day),
   appointment_to: optional(day),
-  customer_ids: list(idRef),
+  customer_ids: list(idRef, max),
+});
+
+const filtersWith = (max: number) => {
+  const shape = shapeWith(max);
+  return z.preprocess(
+    (v, ctx) => {
+      // A misspelt key would otherwise be dropped and widen the audience, perhaps to everyone.
+      if (v && typeof v === "object" && !Array.isArray(v)) {
+        for (const key of Object.keys(v)) if (!(key in shape)) ctx.addIssue({ code: "custom", path: [key], message: "is not a recipient filter", input: v });
+      }
+      return v;
+    },
+    z
+      .object(shape, { error: "must be an object of filters" })
+      .refine((f) => !f.appointment_from || !f.appointment_to || f.appointment_from <= f.appointment_to, {
+        path: ["appointment_to"],
+        message: "must not be before the first day",
+      }),
+  );
 };
 
-export const messageFilters = z.preprocess(
-  (v, ctx) => {
-    // A misspelt key would otherwise be dropped and widen the audience, perhaps to everyone.
-    if (v && typeof v === "object" && !Array.isArray(v)) {
-      for (const key of Object.keys(v)) if (!(key in shape)) ctx.addIssue({ code: "custom", path: [key], message: "is not a recipient filter", input: v });
-    }
-    return v;
-  },
-  z
-    .object(shape, { error: "must be an object of filters" })
-    .refine((f) => !f.appointment_from || !f.appointment_to || f.appointment_from <= f.appointment_to, {
-      path: ["appointment_to"],
-      message: "must not be before the first day",
-    }),
-);
+/** Filters as forms and the API send them: each list at most MAX_FILTER_LIST long. */
+export const messageFilters = filtersWith(MAX_FILTER_LIST);
+
+/**
+ * Filters as a message stored them. Messages saved before the cap may hold longer lists, and the
+ * sender reads them as they are, so the pages must too: refusing them here would describe (and
+ * count) the message as going to all customers.
+ */
+export const storedMessageFilters = filtersWith(Number.POSITIVE_INFINITY);
 
 export type MessageFilters = z.output<typeof messageFilters>;
 

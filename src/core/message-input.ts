@@ -6,7 +6,7 @@ import { messageFilters } from "./message-filters.ts";
 import { MAX_BODY } from "./notification-input.ts";
 import { toE164 } from "./phone.ts";
 import { checkTemplate } from "./placeholders.ts";
-import { instant, optionalText, requiredText } from "./validation.ts";
+import { idRef, instant, optionalText, requiredText } from "./validation.ts";
 
 const channelList = z.preprocess(
   (v) => (typeof v === "string" ? [v] : v),
@@ -25,7 +25,7 @@ export const messageInput = (snippetKeys: readonly string[]) =>
       filters: z.preprocess((v) => v ?? {}, messageFilters).default({}),
       to_address: optionalText(254),
       send_at: z.preprocess((v) => (v === "" || v === null ? undefined : v), instant.optional()),
-      job_id: z.preprocess((v) => (v === "" || v === null ? undefined : typeof v === "string" ? Number(v) : v), z.number().int().positive().optional()),
+      job_id: z.preprocess((v) => (v === "" || v === null ? undefined : v), idRef.optional()),
     })
     .superRefine((m, ctx) => {
       const channels = new Set(m.channels);

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { AUDIENCES, CHANNELS, CONDITIONS, TRIGGERS } from "../db/schema.ts";
 import { checkTemplate, contextForTrigger } from "./placeholders.ts";
 import { type Audience, type Condition, TRIGGER_INFO, type Trigger, timeOfDay } from "./triggers.ts";
-import { type FieldErrors, flag } from "./validation.ts";
+import { CONTROL_PROBLEM, type FieldErrors, flag, noControl } from "./validation.ts";
 
 type Channel = (typeof CHANNELS)[number];
 
@@ -43,7 +43,7 @@ const wholeNumber = z.preprocess(
 );
 
 const text = (max: number) =>
-  z.preprocess((v) => (v === undefined || v === null ? "" : v), z.string({ error: "must be text" }).max(max, `must be at most ${max.toLocaleString("en")} characters`));
+  z.preprocess((v) => (v === undefined || v === null ? "" : v), z.string({ error: "must be text" }).max(max, `must be at most ${max.toLocaleString("en")} characters`).refine(noControl, CONTROL_PROBLEM));
 
 /** Each field on its own, so one bad field never hides the problems of the others. */
 const FIELDS = {

@@ -1,7 +1,7 @@
 // Studio settings input (SPEC §3): what the Settings form and the first-run defaults accept.
 import { z } from "zod";
 import { optionalPhone } from "./phone.ts";
-import { optionalEmail, optionalIdRef, optionalText, requiredText, timeZone } from "./validation.ts";
+import { isWebAddress, optionalEmail, optionalIdRef, optionalText, requiredText, timeZone } from "./validation.ts";
 
 const hhmm = z
   .string()
@@ -28,7 +28,7 @@ const optionalUrl = z.preprocess(
   z
     .string()
     .max(300)
-    .refine((v) => v === "" || /^https?:\/\/[^\s/]+/i.test(v), "must start with http:// or https://")
+    .refine((v) => v === "" || isWebAddress(v), "must be a web address like https://studio.example.com")
     .optional(),
 );
 

@@ -14,12 +14,28 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   return out;
 }
 
+// Control characters other than tab, line feed and carriage return. They are refused, not stripped:
+// the database driver ends a text at NUL, so "An\0na" was stored as "An", and quietly changing
+// what someone typed (or an integration sent) would hide that from them; a clear error lets them
+// fix it. Forms, the API and the CSV import share these schemas, so all three refuse alike. Text
+// from providers (an SMS reply) cannot be sent again, so it is stripped instead (stripControl).
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const CONTROL_ALL = new RegExp(CONTROL.source, "g");
+export const CONTROL_PROBLEM = "must not contain control characters (such as NUL); line breaks and tabs are fine";
+
+/** Whether `v` holds no control characters but tab and line breaks. */
+export const noControl = (v: string) => !CONTROL.test(v);
+
+/** `v` without control characters (but tab and line breaks), for text we cannot refuse. */
+export const stripControl = (v: string) => v.replace(CONTROL_ALL, "");
+
 /** Empty form fields mean "not given". */
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
 
+/** Text that may be left out; blank or null (the API's "clear it") mean not given. */
 export const optionalText = (max: number) =>
-  z.preprocess(blankToUndefined, z.string().trim().max(max, `must be at most ${max} characters`).optional());
+  z.preprocess((v) => (v === null ? undefined : blankToUndefined(v)), z.string({ error: "must be text" }).trim().max(max, `must be at most ${max} characters`).refine(noControl, CONTROL_PROBLEM).optional());
 
 export const requiredText = (max: number, what = "this field") =>
   z.preprocess(
@@ -28,7 +44,8 @@ export const requiredText = (max: number, what = "this field") =>
       .string({ error: `${what} must be text` })
       .trim()
       .min(1, `${what} is required`)
-      .max(max, `must be at most ${max} characters`),
+      .max(max, `must be at most ${max} characters`)
+      .refine(noControl, CONTROL_PROBLEM),
   );
 
 const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -47,12 +64,27 @@ export const optionalDate = z.preprocess(
     .optional(),
 );
 
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/i;
+
+/**
+ * Whether every part of a matched INSTANT exists. The Date parser quietly rolls `02-30` into
+ * March and `T24:00` into the next day, so a typo would be stored as another moment.
+ */
+function realInstantParts(m: readonly (string | undefined)[]): boolean {
+  if (!m.length) return false;
+  const [, y, mo, d, h = "0", mi = "0", sec = "0", , , oh = "0", om = "0"] = m;
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  const dateOk = day.getUTCFullYear() === Number(y) && day.getUTCMonth() === Number(mo) - 1 && day.getUTCDate() === Number(d);
+  return dateOk && Number(h) <= 23 && Number(mi) <= 59 && Number(sec) <= 59 && Number(oh) <= 14 && Number(om) <= 59;
+}
+
 /** An instant: ISO 8601 with a time (and zone, else UTC), or a plain date meaning midnight UTC. */
 export const instant = z.preprocess(
   (v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : v),
   z
     .string({ error: "must be a date and time like 2026-09-14T09:30:00Z" })
-    .refine((v) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v), "must be a date and time like 2026-09-14T09:30:00Z")
+    .refine((v) => INSTANT.test(v), { message: "must be a date and time like 2026-09-14T09:30:00Z", abort: true })
+    .refine((v) => realInstantParts(v.match(INSTANT) ?? []), { message: "is not a real date and time", abort: true })
     .transform((v) => new Date(/[Zz]|[+-]\d{2}:?\d{2}$/.test(v) || v.length === 10 ? v : `${v}Z`))
     .refine((d) => !Number.isNaN(d.getTime()), "is not a real date and time"),
 );
@@ -121,9 +153,21 @@ export const email = z
   .trim()
   .toLowerCase()
   .max(254, "must be at most 254 characters")
-  .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an e-mail address like name@example.com");
+  .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an e-mail address like name@example.com")
+  .refine(noControl, "must be an e-mail address like name@example.com");
 
 export const optionalEmail = z.preprocess(blankToNull, email.nullable().optional());
+
+/**
+ * Whether links can point at `v` (a gallery redirect, the studio's website): an http(s) address with a host, as the
+ * URL parser reads it (`http://[bad` starts right and parses as nothing; `http:///x` parses as
+ * the host "x", so the host must be written where it belongs).
+ */
+export function isWebAddress(v: string): boolean {
+  if (!/^https?:\/\/[^\s/?#@]/i.test(v) || /\s/.test(v)) return false;
+  const url = URL.parse(v);
+  return url !== null && (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+}
 
 /** Checkboxes send "on"; JSON sends booleans; CSV sends yes/no. */
 export const flag = z.preprocess((v) => {

@@ -1,5 +1,5 @@
 // Named queries behind the CSV import (SPEC I2): matching rows to existing customers, and
-// the one-transaction batched import.
+// the all-or-nothing import, written a few hundred rows to a transaction.
 import { and, eq, inArray } from "drizzle-orm";
 import { consentChanges } from "../core/customers.ts";
 import type { BadRow, GoodRow } from "../core/csv-import.ts";
@@ -36,6 +36,8 @@ function pickOne(candidates: Customer[], row: GoodRow): Customer | null {
 async function lookup(db: DbOrTx, column: typeof customers.externalId | typeof customers.email | typeof customers.phone, keys: string[]) {
   const found = new Map<string, Customer[]>();
   for (const part of chunks([...new Set(keys)])) {
+    // The driver is synchronous: without a pause, 50,000 rows' lookups hold the event loop for seconds.
+    await Bun.sleep(0);
     for (const c of await db.select().from(customers).where(inArray(column, part))) {
       const key = (column === customers.externalId ? c.externalId : column === customers.email ? c.email : c.phone)!;
       found.set(key, [...(found.get(key) ?? []), c]);
@@ -131,21 +133,34 @@ function changedColumns(current: Customer, row: GoodRow, opts: ImportOptions) {
   return { ...changes, ...consent };
 }
 
+/** What an import wrote so far, so that a failure can take it back (see importCustomers). */
+type Undo = {
+  createdCustomers: number[];
+  /** Existing customers' columns as they were before the import changed them. */
+  changedCustomers: { id: number; before: Record<string, unknown> }[];
+  createdAlbums: number[];
+  createdRegistrations: number[];
+  changedRegistrations: { id: number; before: { albumId: number | null; accessCode: string } }[];
+};
+
+const emptyUndo = (): Undo => ({ createdCustomers: [], changedCustomers: [], createdAlbums: [], createdRegistrations: [], changedRegistrations: [] });
+
 /** Albums named in the file, found case-insensitively or created, as name → id. */
-async function ensureAlbums(tx: Tx, jobId: number, names: string[]) {
+async function ensureAlbums(tx: Tx, jobId: number, names: string[], undo: Undo) {
   const ids = new Map<string, number>();
   for (const a of await tx.select().from(albums).where(eq(albums.jobId, jobId))) ids.set(a.name.toLowerCase(), a.id);
   const missing = [...new Map(names.map((n) => [n.toLowerCase(), n])).entries()].filter(([key]) => !ids.has(key));
   for (const part of chunks(missing)) {
     const made = await tx.insert(albums).values(part.map(([, name]) => ({ jobId, name }))).returning({ id: albums.id, name: albums.name });
     for (const a of made) ids.set(a.name.toLowerCase(), a.id);
+    undo.createdAlbums.push(...made.map((a) => a.id));
   }
   return { ids, created: missing.length };
 }
 
-/** Registers the imported customers to the job, recording `customer_registered` for new ones (SPEC P4). */
-async function registerAll(tx: Tx, jobId: number, rows: { customerId: number; row: GoodRow }[], now: Date) {
-  const { ids: albumIds, created: albumsCreated } = await ensureAlbums(tx, jobId, rows.flatMap(({ row }) => (row.album ? [row.album] : [])));
+/** Registers one chunk of imported customers to the job, noting in `undo` what it changed. */
+async function registerChunk(tx: Tx, jobId: number, rows: { customerId: number; row: GoodRow }[], now: Date, undo: Undo) {
+  const { ids: albumIds, created: albumsCreated } = await ensureAlbums(tx, jobId, rows.flatMap(({ row }) => (row.album ? [row.album] : [])), undo);
   const existing = new Map<number, typeof registrations.$inferSelect>();
   for (const part of chunks(rows.map((r) => r.customerId))) {
     for (const r of await tx.select().from(registrations).where(and(eq(registrations.jobId, jobId), inArray(registrations.customerId, part)))) existing.set(r.customerId, r);
@@ -162,15 +177,28 @@ async function registerAll(tx: Tx, jobId: number, rows: { customerId: number; ro
       ...(albumId !== undefined && albumId !== current.albumId && { albumId }),
       ...(row.accessCode && row.accessCode !== current.accessCode && { accessCode: row.accessCode }),
     };
-    if (Object.keys(set).length) await tx.update(registrations).set(set).where(eq(registrations.id, current.id));
+    if (Object.keys(set).length) {
+      await tx.update(registrations).set(set).where(eq(registrations.id, current.id));
+      undo.changedRegistrations.push({ id: current.id, before: { albumId: current.albumId, accessCode: current.accessCode } });
+    }
   }
+  const registered: number[] = [];
   for (const part of chunks(fresh)) {
-    await tx.insert(registrations).values(part);
+    const made = await tx.insert(registrations).values(part).returning({ id: registrations.id, customerId: registrations.customerId });
+    undo.createdRegistrations.push(...made.map((r) => r.id));
+    registered.push(...made.map((r) => r.customerId));
+  }
+  return { registered, albumsCreated };
+}
+
+/** The `customer_registered` events of the newly registered customers (SPEC P4), in one transaction. */
+async function recordRegistrations(tx: Tx, jobId: number, customerIds: number[], now: Date) {
+  for (const part of chunks(customerIds)) {
     await tx.insert(events).values(
-      part.map((r) => ({
+      part.map((customerId) => ({
         type: "customer_registered" as const,
         jobId,
-        customerId: r.customerId,
+        customerId,
         appointmentId: null,
         orderId: null,
         fromStatus: null,
@@ -182,39 +210,82 @@ async function registerAll(tx: Tx, jobId: number, rows: { customerId: number; ro
       })),
     );
   }
-  return { registered: fresh.length, albumsCreated };
 }
 
-/**
- * Imports the good rows in one transaction with multi-row INSERTs: all of it or, if anything
- * fails, none of it (SPEC I2 "nothing half-written").
- */
-export async function importCustomers(db: Db, rows: GoodRow[], opts: ImportOptions): Promise<ImportResult> {
-  return db.transaction(async (tx) => {
-    const plan = await planImport(tx, rows);
-    const toCreate = plan.rows.filter((r) => !r.existing);
-    const resolved: { customerId: number; row: GoodRow }[] = [];
-
-    for (const part of chunks(toCreate)) {
-      const made = await tx.insert(customers).values(part.map((r) => newCustomerValues(r, opts))).returning({ id: customers.id });
-      // Rowids of one INSERT ascend in VALUES order; RETURNING's own order is not promised.
-      const ids = made.map((m) => m.id).sort((a, b) => a - b);
-      part.forEach((row, i) => resolved.push({ customerId: ids[i]!, row }));
-    }
-
-    let updated = 0;
-    let unchanged = 0;
-    for (const row of plan.rows) {
-      if (!row.existing) continue;
-      const set = changedColumns(row.existing, row, opts);
-      if (Object.keys(set).length) {
-        await tx.update(customers).set({ ...set, updatedAt: opts.now }).where(eq(customers.id, row.existing.id));
-        updated++;
-      } else unchanged++;
-      resolved.push({ customerId: row.existing.id, row });
-    }
-
-    const reg = opts.jobId ? await registerAll(tx, opts.jobId, resolved, opts.now) : { registered: 0, albumsCreated: 0 };
-    return { created: toCreate.length, updated, unchanged, ...reg, conflicts: plan.conflicts };
+/** Takes back what a failed import wrote, newest first, in one transaction. */
+async function undoImport(db: Db, undo: Undo) {
+  await db.transaction(async (tx) => {
+    for (const part of chunks(undo.createdRegistrations)) await tx.delete(registrations).where(inArray(registrations.id, part));
+    for (const r of undo.changedRegistrations) await tx.update(registrations).set(r.before).where(eq(registrations.id, r.id));
+    for (const part of chunks(undo.createdCustomers)) await tx.delete(customers).where(inArray(customers.id, part));
+    for (const c of undo.changedCustomers) await tx.update(customers).set(c.before).where(eq(customers.id, c.id));
+    for (const part of chunks(undo.createdAlbums)) await tx.delete(albums).where(inArray(albums.id, part));
   });
+}
+
+/** Rows written per transaction; between two, the import lets other requests have the database. */
+const ROWS_PER_TRANSACTION = 500;
+
+/**
+ * Imports the good rows: all of it or, if anything fails, none of it (SPEC I2 "nothing
+ * half-written"; the page says "nothing was imported"). One transaction for 50,000 rows held the
+ * database (and with the synchronous driver the whole process) for many seconds, so every other
+ * request waited or timed out. Rows are written 500 to a transaction instead, with a pause for the
+ * event loop between, and a failure takes back what the earlier ones wrote (their ids and the
+ * values they replaced are kept as it goes). The `customer_registered` events, which automation
+ * reacts to, are written last, in one transaction, so no notification fires for an import that
+ * then fails. Staff may see the customers appear while it runs.
+ */
+export async function importCustomers(db: Db, rows: GoodRow[], opts: ImportOptions, pause: () => Promise<unknown> = () => Bun.sleep(0)): Promise<ImportResult> {
+  const undo = emptyUndo();
+  try {
+    const plan = await planImport(db, rows);
+    const totals = { created: 0, updated: 0, unchanged: 0, albumsCreated: 0 };
+    const registered: number[] = [];
+    for (const part of chunks(plan.rows, ROWS_PER_TRANSACTION)) {
+      await pause();
+      // What this transaction wrote joins `undo` only once it committed (a retried attempt starts afresh).
+      const done = await db.transaction(async (tx) => {
+        const mine = emptyUndo();
+        const resolved: { customerId: number; row: GoodRow }[] = [];
+        const toCreate = part.filter((r) => !r.existing);
+        if (toCreate.length) {
+          const made = await tx.insert(customers).values(toCreate.map((r) => newCustomerValues(r, opts))).returning({ id: customers.id });
+          // Rowids of one INSERT ascend in VALUES order; RETURNING's own order is not promised.
+          const ids = made.map((m) => m.id).sort((a, b) => a - b);
+          toCreate.forEach((row, i) => resolved.push({ customerId: ids[i]!, row }));
+          mine.createdCustomers.push(...ids);
+        }
+        let updated = 0;
+        for (const row of part) {
+          if (!row.existing) continue;
+          const set = { ...changedColumns(row.existing, row, opts) };
+          if (Object.keys(set).length) {
+            await tx.update(customers).set({ ...set, updatedAt: opts.now }).where(eq(customers.id, row.existing.id));
+            const before = Object.fromEntries([...Object.keys(set), "updatedAt"].map((k) => [k, row.existing![k as keyof Customer]]));
+            mine.changedCustomers.push({ id: row.existing.id, before });
+            updated++;
+          }
+          resolved.push({ customerId: row.existing.id, row });
+        }
+        const reg = opts.jobId ? await registerChunk(tx, opts.jobId, resolved, opts.now, mine) : { registered: [], albumsCreated: 0 };
+        return { mine, created: toCreate.length, updated, unchanged: part.length - toCreate.length - updated, ...reg };
+      });
+      for (const key of Object.keys(undo) as (keyof Undo)[]) (undo[key] as unknown[]).push(...done.mine[key]);
+      totals.created += done.created;
+      totals.updated += done.updated;
+      totals.unchanged += done.unchanged;
+      totals.albumsCreated += done.albumsCreated;
+      registered.push(...done.registered);
+    }
+    if (opts.jobId && registered.length) {
+      const jobId = opts.jobId;
+      await pause();
+      await db.transaction((tx) => recordRegistrations(tx, jobId, registered, opts.now));
+    }
+    return { ...totals, registered: registered.length, conflicts: plan.conflicts };
+  } catch (err) {
+    await undoImport(db, undo);
+    throw err;
+  }
 }

@@ -1,8 +1,9 @@
 // Named queries for jobs, their albums and their status transitions.
-import { and, asc, count, desc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, or, type SQL, sql } from "drizzle-orm";
 import type { JobFields } from "../core/jobs.ts";
 import type { Db } from "./client.ts";
 import type { Actor } from "./audit.ts";
+import { inJson } from "./in-json.ts";
 import { albums, customers, events, type Job, type JobStatus, type JobType, jobs, registrations } from "./schema.ts";
 
 export type JobFilters = { q?: string; status?: JobStatus; year?: number; type?: JobType; externalId?: string };
@@ -188,11 +189,11 @@ export async function jobChoices(db: Db, include: (number | null | undefined)[] 
   const cols = { id: jobs.id, name: jobs.name, year: jobs.year };
   const recent = await db.select(cols).from(jobs).orderBy(desc(jobs.id)).limit(limit);
   const missing = include.filter((id): id is number => !!id && !recent.some((j) => j.id === id));
-  const extra = missing.length ? await db.select(cols).from(jobs).where(inArray(jobs.id, missing)) : [];
+  const extra = missing.length ? await db.select(cols).from(jobs).where(inJson(jobs.id, missing)) : [];
   return [...recent, ...extra];
 }
 
 export async function albumsOfJobs(db: Db, jobIds: number[]) {
   if (!jobIds.length) return [];
-  return db.select({ id: albums.id, jobId: albums.jobId, name: albums.name }).from(albums).where(inArray(albums.jobId, jobIds)).orderBy(albums.name);
+  return db.select({ id: albums.id, jobId: albums.jobId, name: albums.name }).from(albums).where(inJson(albums.jobId, jobIds)).orderBy(albums.name);
 }

@@ -63,7 +63,12 @@ function registrationTerms(f: MessageFilters, now: Date): SQL[] {
   if (f.years) job.push(inList(sql`j.year`, f.years));
   if (f.job_types) job.push(inList(sql`j.type`, f.job_types));
   if (job.length) reg.push(sql`r.job_id in (select j.id from jobs j where ${and(job)})`);
-  if (f.album_ids) {
+  if (f.album_ids && f.job_ids) {
+    // The jobs find the rows; the albums only narrow them. Through the (job, album) index SQLite
+    // would look up every pair of the two lists: a message stored before lists were capped, with
+    // 100,000 of each, never finished its count.
+    reg.push(inList(sql`+r.album_id`, f.album_ids));
+  } else if (f.album_ids) {
     // An album lies in one job: naming that job lets the (job, album) index find the rows.
     reg.push(inList(sql`r.album_id`, f.album_ids), sql`r.job_id in (select al.job_id from albums al where ${inList(sql`al.id`, f.album_ids)})`);
   }

@@ -5,6 +5,7 @@ import { and, count, countDistinct, desc, eq, inArray, min, ne, sql } from "driz
 import type { FilterNames, MessageFilters } from "../core/message-filters.ts";
 import { checkTemplate } from "../core/placeholders.ts";
 import type { Db } from "./client.ts";
+import { inJson } from "./in-json.ts";
 import { albums, appointments, customers, deliveries, deliveryEvents, jobs, templates } from "./schema.ts";
 
 /** Templates usable in a one-time message: those whose placeholders all exist there. */
@@ -13,13 +14,13 @@ export async function oneTimeTemplates(db: Db, snippetKeys: string[]) {
   return rows.filter((t) => checkTemplate(`${t.subject}\n${t.body}`, "one_time_message", snippetKeys).length === 0);
 }
 
-/** Job and album names for describeFilters. */
+/** Job and album names for describeFilters; the ids go in as one JSON value (a message stored before lists were capped may hold 100,000). */
 export async function filterNames(db: Db, list: MessageFilters[]): Promise<FilterNames> {
   const jobIds = [...new Set(list.flatMap((f) => f.job_ids ?? []))];
   const albumIds = [...new Set(list.flatMap((f) => f.album_ids ?? []))];
   const [js, as] = await Promise.all([
-    jobIds.length ? db.select({ id: jobs.id, name: jobs.name }).from(jobs).where(inArray(jobs.id, jobIds)) : [],
-    albumIds.length ? db.select({ id: albums.id, name: albums.name }).from(albums).where(inArray(albums.id, albumIds)) : [],
+    jobIds.length ? db.select({ id: jobs.id, name: jobs.name }).from(jobs).where(inJson(jobs.id, jobIds)) : [],
+    albumIds.length ? db.select({ id: albums.id, name: albums.name }).from(albums).where(inJson(albums.id, albumIds)) : [],
   ]);
   return { jobs: Object.fromEntries(js.map((j) => [j.id, j.name])), albums: Object.fromEntries(as.map((a) => [a.id, a.name])) };
 }
@@ -42,7 +43,7 @@ export async function chosenAppointments(db: Db, ids: number[]) {
     .select({ id: appointments.id, startsAt: appointments.startsAt, first: customers.firstName, last: customers.lastName })
     .from(appointments)
     .innerJoin(customers, eq(customers.id, appointments.customerId))
-    .where(inArray(appointments.id, ids))
+    .where(inJson(appointments.id, ids))
     .orderBy(appointments.startsAt);
 }
 

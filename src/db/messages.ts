@@ -43,6 +43,10 @@ export async function getMessage(db: Db, id: number) {
   return db.query.messages.findFirst({ where: eq(messages.id, id) });
 }
 
+export async function getMessageByExternalId(db: Db, externalId: string) {
+  return db.query.messages.findFirst({ where: eq(messages.externalId, externalId) });
+}
+
 /**
  * Messages, newest first. With `jobId`, those about that job: started from it, naming it in their
  * filters, or reaching its customers (a message to several jobs, or to its appointments).

@@ -130,10 +130,12 @@ export const customerLinkRoutes = new Hono<AppEnv>()
       .from(registrations)
       .innerJoin(jobs, eq(jobs.id, registrations.jobId))
       .where(and(eq(registrations.jobId, jobId), eq(registrations.customerId, opened.customer.id)));
-    if (!row?.galleryUrl) return c.html(LinkProblemPage({ studio: opened.studio, status: 404, message: "This gallery is not online (any more)." }), 404);
+    // A job saved before addresses were checked may hold one that parses as nothing.
+    const target = row?.galleryUrl ? URL.parse(row.galleryUrl) : null;
+    if (row?.galleryUrl && !target) log("warn", "gallery link: the job's gallery address is not a URL", { job: jobId });
+    if (!target) return c.html(LinkProblemPage({ studio: opened.studio, status: 404, message: "This gallery is not online (any more)." }), 404);
     log("info", "gallery link opened", { customer: opened.customer.id, job: jobId });
-    const target = new URL(row.galleryUrl);
-    if (row.accessCode) target.searchParams.set("code", row.accessCode);
+    if (row?.accessCode) target.searchParams.set("code", row.accessCode);
     return c.redirect(target.toString(), 302);
   })
   .get("/v/:token", async (c) => {

@@ -15,6 +15,7 @@ import { filterNames } from "../db/message-pages.ts";
 import type { Message } from "../db/messages.ts";
 import { type Channel, CHANNELS } from "../db/schema.ts";
 import type { Ctx } from "../http/env.ts";
+import { formId } from "../http/form-values.ts";
 import { rawFilters, stateChannels, storedFilters } from "./message-form.ts";
 import { audienceNeeds } from "./message-values.ts";
 
@@ -66,7 +67,7 @@ export const fromState = (s: ComposeState, filters: MessageFilters, channels: Ch
   subject: s.values.subject ?? "",
   body: s.values.body ?? "",
   voiceScript: s.values.voice_script ?? "",
-  jobId: Number(s.values.job_id) || null,
+  jobId: formId(s.values.job_id),
 });
 
 /** A message to decide for as the start will, without saving one. */

@@ -3,7 +3,7 @@
 // forms and the API share. Errors come back as values keyed by the form's own field names.
 import type { Values } from "../../views/form.tsx";
 import type { ComposeState } from "../../views/message-compose.tsx";
-import { type MessageFilters, messageFilters } from "../core/message-filters.ts";
+import { type MessageFilters, storedMessageFilters } from "../core/message-filters.ts";
 import { type MessageInput, messageInput } from "../core/message-input.ts";
 import { zonedParts, zonedTimeToInstant } from "../core/send-window.ts";
 import { type FieldErrors, fieldErrors } from "../core/validation.ts";
@@ -12,7 +12,7 @@ import { loadSnippets } from "../db/recipient-rows.ts";
 import { type Channel, CHANNELS, type StudioSettings } from "../db/schema.ts";
 import type { Ctx } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
-import { draftOfInput, emptyValueProblems } from "./message-values.ts";
+import { draftOfInput, emptyValueProblems, missingJobProblem } from "./message-values.ts";
 
 const LIST_FILTERS = ["job_ids", "job_statuses", "years", "album_ids", "job_types", "appointment_ids", "appointment_statuses"] as const;
 const SCALAR_FILTERS = ["audience", "condition", "appointment_from", "appointment_to"] as const;
@@ -70,7 +70,7 @@ export function stateFromMessage(m: Message, timeZone: string): ComposeState {
 
 /** A saved message's filters; none when they no longer parse. */
 export function storedFilters(m: Pick<Message, "filters">): MessageFilters {
-  const r = messageFilters.safeParse(m.filters ?? {});
+  const r = storedMessageFilters.safeParse(m.filters ?? {});
   return r.success ? r.data : {};
 }
 
@@ -139,6 +139,8 @@ export async function parseCompose(c: Ctx, s: ComposeState, settings: StudioSett
   if (single(s) && !v.to_address?.trim()) errors.to_address ??= "Enter the e-mail address or phone number to send to";
   if (when.error) errors.send_at_local = when.error;
   if (!r.success || Object.keys(errors).length) return { ok: false, errors };
+  const missingJob = await missingJobProblem(db, r.data.job_id ?? null);
+  if (Object.keys(missingJob).length) return { ok: false, errors: missingJob };
   // A value that would be empty for everyone is refused beside its field, naming the placeholder.
   const empty = await emptyValueProblems(db, draftOfInput(r.data));
   if (Object.keys(empty).length) return { ok: false, errors: empty };

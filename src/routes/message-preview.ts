@@ -26,6 +26,7 @@ import type { LinkMaker, RecipientRows } from "../dispatch/recipient-values.ts";
 import { recipientValues } from "../dispatch/recipient-values.ts";
 import { personalizeEmail, renderEmailVariant } from "../email/render.ts";
 import type { Ctx } from "../http/env.ts";
+import { formId } from "../http/form-values.ts";
 import { formatInstant, rawFilters, single, stateChannels } from "./message-form.ts";
 import { emptyValueProblems } from "./message-values.ts";
 
@@ -54,7 +55,7 @@ type Chosen = {
 /** The recipient a preview or test shows: the chosen one, else the first of the audience (and their chosen appointment). */
 async function chooseRecipient(c: Ctx, s: ComposeState, timeZone: string): Promise<Chosen> {
   const { db, clock } = c.get("deps");
-  const jobId = Number(s.values.job_id) || null;
+  const jobId = formId(s.values.job_id);
   const emptyRows = async (): Promise<RecipientRows> => ({
     deliveryId: 0,
     customer: null,
@@ -75,7 +76,7 @@ async function chooseRecipient(c: Ctx, s: ComposeState, timeZone: string): Promi
   const q = (s.values.preview_q ?? "").trim();
   // Pages of the audience, never all of it: a preview costs the same for ten recipients or 100,000.
   const found = await audienceMembers(db, parsed.filters, now, { timeZone, limit: PREVIEW_OPTIONS, q });
-  const wanted = Number(s.values.preview_customer_id) || null;
+  const wanted = formId(s.values.preview_customer_id);
   let chosen = found.find((o) => o.id === wanted) ?? null;
   if (!chosen && wanted && !q) chosen = (await audienceMembers(db, parsed.filters, now, { timeZone, limit: 1, customerId: wanted }))[0] ?? null;
   chosen ??= found[0] ?? null;
@@ -144,7 +145,7 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
   if (problems.length) pv.problem = problems[0];
   else {
     const filters = parseMessageFilters(single(s) ? {} : rawFilters(s));
-    const draft = { ...text, filters: filters.ok ? filters.filters : {}, toAddress: single(s) ? (v.to_address?.trim() || null) : null, jobId: Number(v.job_id) || null };
+    const draft = { ...text, filters: filters.ok ? filters.filters : {}, toAddress: single(s) ? (v.to_address?.trim() || null) : null, jobId: formId(v.job_id) };
     const empty = Object.values(await emptyValueProblems(db, draft))[0];
     if (empty) pv.problem = `${empty}.`;
   }

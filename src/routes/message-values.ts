@@ -49,6 +49,11 @@ export async function valueContext(db: Db, m: Pick<MessageDraft, "filters" | "jo
   };
 }
 
+/** The job the message says it is about, when that job does not exist: the form and the API refuse it by name. */
+export async function missingJobProblem(db: Db, jobId: number | null): Promise<FieldErrors> {
+  return jobId !== null && !(await getJob(db, jobId)) ? { job_id: "no job with this id" } : {};
+}
+
 /** Per text field, a placeholder the message cannot do without that would be empty for every recipient. */
 export async function emptyValueProblems(db: Db, m: MessageDraft): Promise<FieldErrors> {
   return messageValueProblems(m, await valueContext(db, m));

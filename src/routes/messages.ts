@@ -47,6 +47,7 @@ import { sharedValues } from "../dispatch/recipient-values.ts";
 import { CHANNELS, type StudioSettings, templates } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
+import { formId, formIds } from "../http/form-values.ts";
 import { countAudience, countData, fromInput, fromMessage } from "./message-count.ts";
 import { draftOfMessage, emptyValueProblems, valueProblemText } from "./message-values.ts";
 import { bodyState, formatInstant, parseCompose, single, stateFromMessage, storedFilters } from "./message-form.ts";
@@ -84,10 +85,10 @@ async function composeProps(c: Ctx, s: ComposeState, errors: FieldErrors, messag
   const settings = await getSettings(db);
   const tz = settings.timeZone;
   const snippetKeys = Object.keys(await loadSnippets(db));
-  const fixedJobId = Number(s.values.job_id) || null;
+  const fixedJobId = formId(s.values.job_id);
   const fixedJob = fixedJobId ? await getJob(db, fixedJobId) : undefined;
-  const chosenJobs = fixedJob ? [fixedJob.id] : (s.lists["filters.job_ids"] ?? []).map(Number).filter((n) => Number.isInteger(n) && n > 0);
-  const appointmentIds = (s.lists["filters.appointment_ids"] ?? []).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  const chosenJobs = fixedJob ? [fixedJob.id] : formIds(s.lists["filters.job_ids"]);
+  const appointmentIds = formIds(s.lists["filters.appointment_ids"]);
   const [jobList, years, albumList, appts, tpl, count, preview] = await Promise.all([
     jobChoices(db, chosenJobs),
     jobYears(db),
@@ -300,7 +301,7 @@ export const messageRoutes = new Hono<AppEnv>()
     const s = await bodyState(c);
     const tz = (await getSettings(db)).timeZone;
     const count = await countData(c, s, tz);
-    const jobsChosen = s.values.job_id ? [Number(s.values.job_id)] : (s.lists["filters.job_ids"] ?? []).map(Number).filter((n) => n > 0);
+    const jobsChosen = s.values.job_id ? formIds([s.values.job_id]) : formIds(s.lists["filters.job_ids"]);
     const albumList = await albumsOfJobs(db, jobsChosen);
     // The album choice follows the chosen jobs.
     return c.html(`${await RecipientCount({ count })}${await AlbumFilter({ albums: albumList, state: s, errors: {}, jobsChosen: jobsChosen.length > 0, oob: true })}`);

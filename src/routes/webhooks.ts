@@ -10,6 +10,7 @@ import twilio from "twilio";
 import { z } from "zod";
 import { type ProviderEvent, resendEvent, twilioEvent } from "../core/delivery-status.ts";
 import { classifyInboundSms } from "../core/sms-text.ts";
+import { stripControl } from "../core/validation.ts";
 import { claimProviderId, deliveryById, deliveryByProviderId, recordProviderEvent, SETTLED_UNANSWERED } from "../db/delivery-status.ts";
 import type { Delivery } from "../db/outbox.ts";
 import type { Db } from "../db/client.ts";
@@ -149,7 +150,8 @@ export const webhookRoutes = new Hono<AppEnv>()
     const from = params.From;
     const sid = params.MessageSid ?? params.SmsSid;
     if (!from || !sid) throw new ApiError(400, "An incoming message needs From and MessageSid.");
-    const body = params.Body ?? "";
+    // A customer's reply cannot be refused or sent again: what the database cannot keep is dropped.
+    const body = stripControl(params.Body ?? "");
     const now = clock();
     const customerIds = (await customersWithAddress(db, "sms", from)).map((r) => r.id);
     const settings = await getSettings(db);

@@ -72,7 +72,7 @@ describe("POST /api/v1/jobs", () => {
       type: "must be one of school, kindergarten, sports, event, portrait, other",
       year: "must be a year like 2026",
       shoot_date: "is not a real calendar date",
-      gallery_url: "must start with http:// or https://",
+      gallery_url: "must be a web address like https://shop.example.com/lincoln",
       time_zone: "must be an IANA time zone such as Europe/Berlin",
       external_id: "must not be empty",
     });

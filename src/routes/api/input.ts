@@ -2,7 +2,7 @@
 // 1 MB, validated by zod into 422s that name each bad field (SPEC I3).
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
-import { fieldErrors } from "../../core/validation.ts";
+import { CONTROL_PROBLEM, fieldErrors, noControl } from "../../core/validation.ts";
 import type { Ctx } from "../../http/env.ts";
 import { ApiError } from "../../http/errors.ts";
 
@@ -51,7 +51,7 @@ export function pathId(c: Ctx, what: string): number {
 /** The integration's own id for a row; numbers are taken as their text. */
 export const externalIdField = z.preprocess(
   (v) => (typeof v === "number" ? String(v) : v),
-  z.string({ error: "must be text" }).trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
+  z.string({ error: "must be text" }).trim().min(1, "must not be empty").max(200, "must be at most 200 characters").refine(noControl, CONTROL_PROBLEM).optional(),
 );
 
 export const externalIdOnly = z.object({ external_id: externalIdField });

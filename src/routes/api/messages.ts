@@ -4,17 +4,19 @@ import { Hono } from "hono";
 import { activationProblem, messageInput } from "../../core/message-input.ts";
 import { audit } from "../../db/audit.ts";
 import { audienceSize } from "../../db/message-audience.ts";
-import { activateMessage, createMessage, getMessage, type Message, messageTotals } from "../../db/messages.ts";
+import { activateMessage, createMessage, getMessage, getMessageByExternalId, type Message, messageTotals, updateMessage } from "../../db/messages.ts";
 import { loadSnippets } from "../../db/recipient-rows.ts";
 import { getSettings } from "../../db/settings.ts";
+import type { Db } from "../../db/client.ts";
 import type { AppEnv, Ctx } from "../../http/env.ts";
 import { ApiError } from "../../http/errors.ts";
 import { storedFilters } from "../message-form.ts";
-import { draftOfInput, draftOfMessage, emptyValueProblems } from "../message-values.ts";
-import { iso, jsonBody, parse, pathId } from "./input.ts";
+import { draftOfInput, draftOfMessage, emptyValueProblems, missingJobProblem } from "../message-values.ts";
+import { externalIdOnly, iso, jsonBody, overlay, parse, pathId } from "./input.ts";
+import { writeForRequest } from "./upsert.ts";
 
-async function messageJson(c: Ctx, m: Message) {
-  const totals = await messageTotals(c.get("deps").db, m.id);
+async function messageJson(db: Db, m: Message) {
+  const totals = await messageTotals(db, m.id);
   return {
     id: m.id,
     external_id: m.externalId,
@@ -41,18 +43,35 @@ async function loadMessage(c: Ctx) {
 }
 
 export const messageApiRoutes = new Hono<AppEnv>()
+  // Sending the same external_id again updates the draft (README, SPEC I3): the body is laid over
+  // it as for every resource. Once armed a message no longer changes, so a repeat is a 409.
   .post("/", async (c) => {
-    const { db, clock } = c.get("deps");
+    const { db } = c.get("deps");
     const body = await jsonBody(c);
-    const input = parse(messageInput(Object.keys(await loadSnippets(db))), body);
-    if (input.send_at && input.send_at.getTime() < clock().getTime() - 60_000) throw new ApiError(422, "Some fields are not valid.", { send_at: "is in the past" });
-    const empty = await emptyValueProblems(db, draftOfInput(input));
-    if (Object.keys(empty).length) throw new ApiError(422, "A placeholder the message cannot do without would be empty for every recipient.", empty);
-    const m = await createMessage(db, input, null, clock(), typeof body.external_id === "string" ? body.external_id : null);
-    await audit(db, { apiKeyId: c.get("apiKeyId") }, "created", "message", m.id);
-    return c.json(await messageJson(c, m), 201);
+    const { external_id } = parse(externalIdOnly, body);
+    const snippetKeys = Object.keys(await loadSnippets(db));
+    return writeForRequest(c, "message", async ({ db: tx, now, actor }) => {
+      const current = external_id ? await getMessageByExternalId(tx, external_id) : undefined;
+      if (current && current.status !== "draft") {
+        throw new ApiError(409, `This message is ${current.status} already, so it can no longer be changed.`, { external_id: `names a message that is ${current.status}` });
+      }
+      const input = parse(messageInput(snippetKeys), current ? overlay(await messageJson(tx, current), body) : body);
+      if (input.send_at && input.send_at.getTime() < now.getTime() - 60_000) throw new ApiError(422, "Some fields are not valid.", { send_at: "is in the past" });
+      const missingJob = await missingJobProblem(tx, input.job_id ?? null);
+      if (Object.keys(missingJob).length) throw new ApiError(422, "Some fields are not valid.", missingJob);
+      const empty = await emptyValueProblems(tx, draftOfInput(input));
+      if (Object.keys(empty).length) throw new ApiError(422, "A placeholder the message cannot do without would be empty for every recipient.", empty);
+      if (current) {
+        if (!(await updateMessage(tx, current.id, input, now))) throw new ApiError(409, "This message started meanwhile, so it can no longer be changed.", { external_id: "names a message that started" });
+        await audit(tx, actor, "updated", "message", current.id);
+        return c.json(await messageJson(tx, (await getMessage(tx, current.id))!), 200);
+      }
+      const m = await createMessage(tx, input, null, now, external_id ?? null);
+      await audit(tx, actor, "created", "message", m.id);
+      return c.json(await messageJson(tx, m), 201);
+    });
   })
-  .get("/:id", async (c) => c.json(await messageJson(c, await loadMessage(c))))
+  .get("/:id", async (c) => c.json(await messageJson(c.get("deps").db, await loadMessage(c))))
   // The explicit send step (SPEC O5): arms the draft; it starts at send_at, or at once.
   .post("/:id/send", async (c) => {
     const { db, clock } = c.get("deps");
@@ -68,5 +87,5 @@ export const messageApiRoutes = new Hono<AppEnv>()
     const armed = await activateMessage(db, m.id, null, now);
     if (!armed) throw new ApiError(409, "This message was changed meanwhile; read it again.");
     await audit(db, { apiKeyId: c.get("apiKeyId") }, "activated", "message", m.id, { recipients });
-    return c.json(await messageJson(c, armed));
+    return c.json(await messageJson(db, armed));
   });
