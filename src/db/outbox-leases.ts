@@ -258,6 +258,18 @@ export async function requeue(db: Db, id: number, owner: string, now: Date, dueA
   });
 }
 
+/**
+ * When the provider outage this delivery is waiting out began: its first retry since it was last
+ * held (a release by staff starts the count again); null when it has not failed yet.
+ */
+export async function outageStartedAt(db: Db, id: number): Promise<Date | null> {
+  const [row] = await db.all<{ at: number | null }>(sql`
+    select min(occurred_at) as at from delivery_events
+     where delivery_id = ${id} and type = 'retry_scheduled'
+       and occurred_at > coalesce((select max(occurred_at) from delivery_events where delivery_id = ${id} and type = 'held'), 0)`);
+  return row?.at ? new Date(row.at) : null;
+}
+
 /** Gives up on a delivery, keeping the provider's message (SPEC D5). */
 export async function failDelivery(db: Db, id: number, owner: string, now: Date, error: string, provider?: string) {
   return db.transaction(async (tx) => {
