@@ -238,7 +238,9 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
       stopped = true;
       if (timer) clearTimeout(timer);
       await running?.catch(() => undefined);
-      await releaseLeases(db, opts.owner, clock());
+      // Handing back unstarted claims only saves the others a wait: if the database will not take
+      // it (another process kept it locked past the lock wait), they return when their lease lapses.
+      await releaseLeases(db, opts.owner, clock()).catch((err) => log("warn", "could not hand back unstarted claims at stop; they return when their lease lapses", { error: String(err) }));
     },
   };
 }

@@ -59,7 +59,7 @@ test(
       { profileId: profile!.id, trigger: "job_selling", channel: "sms", body: "Your photos are on sale." },
     ]);
     const job = await createJob(db, { name: "Lincoln", type: "school", profile_id: profile!.id }, {}, "ui", now);
-    await db.run(sql`insert into registrations (job_id, customer_id, registered_at, created_at, updated_at) select ${job.id}, id, ${now.getTime()}, ${now.getTime()}, ${now.getTime()} from customers`);
+    await db.run(sql`insert into registrations (job_id, customer_id, registered_at) select ${job.id}, id, ${now.getTime()} from customers`);
 
     const env = workerEnv({ url, resend, twilio, extra: { LEASE_MS: "3000", PROVIDER_TIMEOUT_MS: "5000" } });
     const created = Bun.spawnSync(["bun", MAIN, "create-api-key", "--name", "faults"], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } });
@@ -100,9 +100,6 @@ test(
     await until("both sends settled", settled, 240_000, 100);
     polling = false;
     await poll;
-    for (const w of workers) w.kill("SIGTERM");
-    web.kill("SIGTERM");
-    expect(await Promise.all([...workers, web].map((p) => p.exited))).toEqual([0, 0, 0]);
 
     const emails = resend.sent.map((e) => `${e.to.join()}|${e.subject}`);
     const texts = twilio.sent.map((s) => `${s.to}|${s.body}`);
@@ -120,6 +117,10 @@ test(
     expect(skippedWithoutReason).toBe(0);
     const tooMany = { resend: resend.rateLimited, twilio: twilio.rateLimited };
     expect(tooMany).toEqual({ resend: 0, twilio: 0 });
+    // SIGTERM to all three at once: each stops cleanly while the others still write.
+    for (const w of workers) w.kill("SIGTERM");
+    web.kill("SIGTERM");
+    expect(await Promise.all([...workers, web].map((p) => p.exited))).toEqual([0, 0, 0]);
     console.log(
       `two workers and a web process: sent ${emails.length} e-mails and ${texts.length} SMS (a message and a notification); duplicates ${duplicates}; skipped without reason ${skippedWithoutReason}; 429s seen ${tooMany.resend + tooMany.twilio} at ${EMAIL_RATE} e-mail requests/s and ${SMS_RATE} SMS/s; slowest /healthz ${slowestHealthz.toFixed(0)} ms`,
     );
