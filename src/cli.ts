@@ -14,7 +14,7 @@ import { ensureBuiltinProfiles } from "./db/builtin-profiles.ts";
 import { email } from "./core/validation.ts";
 import { passwordSchema } from "./routes/auth.ts";
 import { createDeps } from "./deps.ts";
-import { jsonLogger } from "./log.ts";
+import { jsonLogger, type Logger } from "./log.ts";
 import { startScheduler } from "./scheduler.ts";
 
 type Io = { env: Record<string, string | undefined>; out: (line: string) => void; err: (line: string) => void };
@@ -25,6 +25,7 @@ Usage: pigeon [command] [options]
 
 Commands:
   serve                                  Start the web server and scheduler (the default)
+  worker                                 Run the scheduler and sending without a web server
   migrate                                Apply database migrations and exit
   create-owner --email E --password P    Create the studio owner account
   create-api-key --name N                Create an API key; the key is the last line printed
@@ -38,7 +39,9 @@ Options:
 Configuration comes from environment variables; see README.md.`;
 
 const COMMAND_HELP: Record<string, string> = {
-  serve: "Usage: pigeon serve\n\nStarts the web server on $PORT (default 3000) and the in-process scheduler.",
+  serve: "Usage: pigeon serve\n\nStarts the web server on $PORT (default 3000) and the in-process scheduler.\nWith SCHEDULER=off it serves the web only, for a deployment whose sending runs in `pigeon worker` processes.",
+  worker:
+    "Usage: pigeon worker\n\nRuns the scheduler (automation, one-time messages) and the dispatcher (sending) without a web server.\nRun one web process (SCHEDULER=off pigeon serve) and any number of workers on the same database:\nleases keep each delivery with one worker and they share the provider rates.\nSIGTERM or SIGINT stops it after the running tick and the sends in flight.",
   migrate: "Usage: pigeon migrate\n\nApplies the database migrations and exits. `serve` does this too at start.",
   "create-owner": "Usage: pigeon create-owner --email E --password P [--name N]\n\nCreates the owner account on a new install (no other accounts may exist).",
   "create-api-key": "Usage: pigeon create-api-key --name N\n\nCreates an API key for the JSON API. The key is printed once, as the last line.",
@@ -100,6 +103,9 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
   switch (name) {
     case "serve":
       await serve(config, io);
+      return null;
+    case "worker":
+      await work(config, io);
       return null;
     case "migrate": {
       await openMigrated(config);
@@ -218,16 +224,38 @@ async function serve(config: Config, io: Io) {
     sms: config.twilio ? "twilio" : "dev outbox",
   });
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log("info", "stopping", { signal });
+  stopOnSignal(log, async () => {
     await server.stop();
     await Promise.all([scheduler?.stop(), dispatcher?.stop()]);
     db.$client.close();
+  });
+}
+
+/** `pigeon worker`: the scheduler and the dispatcher of `serve`, without HTTP. */
+async function work(config: Config, io: Io) {
+  const log = jsonLogger(config.logLevel);
+  const db = await openMigrated(config);
+  const deps = createDeps({ db, config, clock: () => new Date(), log });
+  const scheduler = startScheduler(deps);
+  deps.dispatcher.start();
+  io.out(`Pigeon worker ${process.pid} is running (scheduler and sending; no web server)`);
+  log("info", "worker started", { database: config.databaseUrl.replace(/\/\/.*@/, "//***@"), email: config.resend ? "resend" : "dev outbox", sms: config.twilio ? "twilio" : "dev outbox" });
+  stopOnSignal(log, async () => {
+    await Promise.all([scheduler.stop(), deps.dispatcher.stop()]);
+    db.$client.close();
+  });
+}
+
+/** On SIGINT/SIGTERM: `stop` (which waits for the running tick and the sends in flight), then exit 0. */
+function stopOnSignal(log: Logger, stop: () => Promise<void>) {
+  let stopping = false;
+  const onSignal = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log("info", "stopping", { signal });
+    await stop();
     process.exit(0);
   };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void onSignal("SIGINT"));
+  process.on("SIGTERM", () => void onSignal("SIGTERM"));
 }

@@ -42,6 +42,10 @@ const envSchema = z
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "must be one of debug, info, warn, error" }).default("info"),
     /** Turn off the in-process scheduler (for a web-only process next to a worker). */
     SCHEDULER: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
+    /** How long a provider request may take; the dispatcher counts on it (tests shorten it). */
+    PROVIDER_TIMEOUT_MS: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(100, "must be at least 100").max(600_000, "must be at most 600000").default(30_000),
+    /** How soon a crashed sender's claimed work goes to another process (tests shorten it). */
+    LEASE_MS: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(100, "must be at least 100").max(3_600_000, "must be at most 3600000").default(60_000),
   })
   .superRefine((env, ctx) => {
     if (env.TWILIO_ACCOUNT_SID && !env.TWILIO_AUTH_TOKEN)
@@ -83,6 +87,10 @@ export type Config = {
   twilio?: { accountSid: string; authToken: string; from: string; baseUrl?: string };
   logLevel: "debug" | "info" | "warn" | "error";
   scheduler: boolean;
+  /** How long one provider request may take before it is given up (and its outcome is unknown). */
+  providerTimeoutMs: number;
+  /** How long a claim on a delivery lasts without its sender's heartbeat. */
+  leaseMs: number;
 };
 
 export class ConfigError extends Error {
@@ -118,5 +126,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         : undefined,
     logLevel: e.LOG_LEVEL,
     scheduler: e.SCHEDULER === "on",
+    providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
+    leaseMs: e.LEASE_MS,
   };
 }

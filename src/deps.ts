@@ -28,23 +28,24 @@ export type Deps = {
 export type DepsInput = Pick<Deps, "db" | "config" | "clock" | "log"> & {
   /** Defaults to providersFromConfig: tests pass the dev outbox with their own line types. */
   providers?: Providers;
-  /** How long one provider request may take; the dispatcher counts on it (default 30 s). */
+  /** How long one provider request may take; the dispatcher counts on it (default: the configuration's). */
   providerTimeoutMs?: number;
   dispatcher?: Partial<Omit<DispatcherOptions, "owner">> & { owner?: string };
 };
 
 /** Assembles Deps: providers from the configuration unless given, and one dispatcher over them. */
 export function createDeps(input: DepsInput): Deps {
+  const timeoutMs = input.providerTimeoutMs ?? input.config.providerTimeoutMs;
   const deps = {
     db: input.db,
     config: input.config,
     clock: input.clock,
     log: input.log,
     health: { schedulerLastTickAt: null },
-    providers: input.providers ?? providersFromConfig(input.config, input.db, input.clock, { timeoutMs: input.providerTimeoutMs }),
+    providers: input.providers ?? providersFromConfig(input.config, input.db, input.clock, { timeoutMs }),
   } as Omit<Deps, "dispatcher"> as Deps;
   // The dispatcher's name in leases: unique per process, readable in the outbox.
   const owner = input.dispatcher?.owner ?? `${hostname()}:${process.pid}:${randomToken(4)}`;
-  deps.dispatcher = createDispatcher(deps, deps.providers, { providerTimeoutMs: input.providerTimeoutMs, ...input.dispatcher, owner });
+  deps.dispatcher = createDispatcher(deps, deps.providers, { providerTimeoutMs: timeoutMs, leaseMs: input.config.leaseMs, ...input.dispatcher, owner });
   return deps;
 }

@@ -1,13 +1,15 @@
 // The in-process background loop (croner): every two seconds it runs the automation (so an
 // "immediately" notification goes out within seconds of its event), starts armed one-time
-// messages whose time has come, keeps house, and reports
-// liveness to /healthz. The dispatcher sends what the automation queued.
+// messages whose time has come, keeps house, and reports liveness to /healthz — in this process,
+// and in the database for a web-only process beside workers. The dispatcher sends what the
+// automation queued.
 import { Cron } from "croner";
 import { lt } from "drizzle-orm";
 import { runOneTimeMessages } from "./automation/one-time.ts";
 import { runAutomation } from "./automation/run.ts";
 import type { Deps } from "./deps.ts";
 import { deleteOldAttempts } from "./db/auth.ts";
+import { recordSchedulerTick } from "./db/liveness.ts";
 import { sessions } from "./db/schema.ts";
 
 export type Scheduler = { stop: () => Promise<void>; tick: () => Promise<void> };
@@ -22,6 +24,7 @@ export function startScheduler(deps: Deps): Scheduler {
     await deps.db.delete(sessions).where(lt(sessions.expiresAt, now));
     await deleteOldAttempts(deps.db, now);
     deps.health.schedulerLastTickAt = now;
+    await recordSchedulerTick(deps.db, now);
   };
   const job = new Cron("*/2 * * * * *", { name: "pigeon-tick", protect: true, catch: (err) => deps.log("error", "scheduler tick failed", { error: String(err) }) }, tick);
   void tick().catch((err) => deps.log("error", "scheduler tick failed", { error: String(err) }));

@@ -70,11 +70,13 @@ describe("retries", () => {
     expect(retryDecision("rate_limited", 1, 0.5, 2000)).toEqual({ retry: true, delayMs: 2000 });
   });
 
-  test("transient failures back off exponentially with jitter, then give up", () => {
-    const delays = [1, 2, 3, 4].map((n) => (retryDecision("transient", n, 1) as { delayMs: number }).delayMs);
-    expect(delays).toEqual([5000, 10000, 20000, 40000]);
-    expect((retryDecision("transient", 3, 0) as { delayMs: number }).delayMs).toBe(10000);
-    expect(retryDecision("transient", RETRY.maxAttempts, 0.5)).toEqual({ retry: false });
+  test("an outage is waited out: the wait grows with how long it has lasted, with jitter, and gives up only after a day", () => {
+    const delays = [0, 5_000, 10_000, 20_000, 40_000, 3 * 3600_000].map((ms) => (retryDecision("transient", ms, 1) as { delayMs: number }).delayMs);
+    expect(delays).toEqual([5000, 5000, 10000, 20000, 40000, RETRY.maxDelayMs]);
+    expect((retryDecision("transient", 20_000, 0) as { delayMs: number }).delayMs).toBe(10000);
+    expect(retryDecision("transient", RETRY.outageMs - 1, 0.5)).toEqual({ retry: true, delayMs: expect.any(Number) });
+    expect(retryDecision("transient", RETRY.outageMs, 0.5)).toEqual({ retry: false });
+    expect(retryDecision("rate_limited", RETRY.outageMs, 0.5, 1000)).toEqual({ retry: false });
   });
 });
 

@@ -179,7 +179,8 @@ describe("the last attempt, a cancel, a pause", () => {
     twilio.failNext(1, { status: 500, afterAccept: true });
     t.setNow(later(at));
     await dispatcher().tick();
-    t.setNow(later(at + 120_000));
+    // Twilio has been failing for hours: the next try waits the longest backoff (retry-policy.ts).
+    t.setNow(later(at + 31 * 60_000));
     await dispatcher().tick();
     expect(textedTo()).toEqual([anna.phone]);
     expect(calledTo()).toEqual([]);
@@ -337,6 +338,8 @@ describe("held work released, a cancel after a pause, reports that come late", (
     await t.db.update(deliveries).set({ attempts: 7 });
     resend.failNext(1, { status: 503 }); // refused before Resend took it
     await dispatcher().tick();
+    // An outage does not use up attempts; its sender dying on it does (retry-policy.ts).
+    await t.db.update(deliveries).set({ attempts: 8 });
     t.setNow(later(60_000));
     await dispatcher().tick();
     const [held] = await all(t);
@@ -356,7 +359,7 @@ describe("held work released, a cancel after a pause, reports that come late", (
     twilio.failNext(1, { status: 503 });
     await dispatcher().tick();
     t.setNow(later(60_000));
-    twilio.failNext(1, { status: 503 }); // the look-up fails too
+    twilio.failNext(1, { status: 401, code: 20003, message: "Authenticate" }); // the look-up is refused (Twilio down would be waited out)
     await dispatcher().tick();
     const [held] = await all(t);
     expect(held!.status).toBe("held");

@@ -13,6 +13,8 @@ import { type Channel, deliveries, deliveryEvents, emailBatches } from "./schema
 
 const leaseFor = (leaseMs: number) => sql`${DB_NOW} + ${leaseMs}`;
 const leaseRanOut = sql`${deliveries.leaseExpiresAt} < ${DB_NOW}`;
+/** A claim's attempt count: one more, unless it takes over a crashed claim whose attempt never began. */
+const chargeAttempt = sql`${deliveries.attempts} + case when ${deliveries.status} = 'sending' and ${deliveries.attemptStartedAt} is null then 0 else 1 end`;
 
 /** The condition that `owner` still holds the lease on delivery `id`. */
 const holding = (id: number, owner: string) =>
@@ -21,13 +23,16 @@ const holding = (id: number, owner: string) =>
 /**
  * Claims up to `limit` due deliveries of a channel for `owner` for `leaseMs`: queued ones whose
  * time has come, and ones whose previous worker's lease ran out (a crash). Claiming counts as an
- * attempt. A delivery with `attemptStartedAt` set has an attempt of unknown outcome behind it:
+ * attempt — except taking over one whose attempt never began: a worker claims a pass's worth and
+ * sends them one by one, so a crash finds most of its claims still waiting their turn, and
+ * charging them would fail innocent deliveries after a few crashes (the crash loop in
+ * test/faults found SMS "given up after 8 attempts" that were never tried once). A delivery with `attemptStartedAt` set has an attempt of unknown outcome behind it:
  * the sender must ask the provider, or replay the same idempotent request, before trying again.
  */
 export async function claimDue(db: Db, channel: Channel, owner: string, now: Date, leaseMs: number, limit: number): Promise<Delivery[]> {
   return db
     .update(deliveries)
-    .set({ status: "sending", leaseOwner: owner, leaseExpiresAt: sql`${leaseFor(leaseMs)}`, attempts: sql`${deliveries.attempts} + 1`, updatedAt: now })
+    .set({ status: "sending", leaseOwner: owner, leaseExpiresAt: sql`${leaseFor(leaseMs)}`, attempts: chargeAttempt, updatedAt: now })
     .where(
       inArray(
         deliveries.id,
@@ -44,7 +49,7 @@ export async function claimDue(db: Db, channel: Channel, owner: string, now: Dat
 export async function claimById(db: Db, id: number, owner: string, now: Date, leaseMs: number): Promise<Delivery[]> {
   return db
     .update(deliveries)
-    .set({ status: "sending", leaseOwner: owner, leaseExpiresAt: sql`${leaseFor(leaseMs)}`, attempts: sql`${deliveries.attempts} + 1`, updatedAt: now })
+    .set({ status: "sending", leaseOwner: owner, leaseExpiresAt: sql`${leaseFor(leaseMs)}`, attempts: chargeAttempt, updatedAt: now })
     .where(and(eq(deliveries.id, id), sql`(${deliveries.status} = 'queued' or (${deliveries.status} = 'sending' and ${leaseRanOut}))`))
     .returning();
 }
@@ -256,6 +261,18 @@ export async function requeue(db: Db, id: number, owner: string, now: Date, dueA
     if (rows.length && why.error) await tx.insert(deliveryEvents).values({ deliveryId: id, type: "retry_scheduled", detail: { error: why.error, dueAt: dueAt.toISOString() }, occurredAt: now });
     return rows.length === 1;
   });
+}
+
+/**
+ * When the provider outage this delivery is waiting out began: its first retry since it was last
+ * held (a release by staff starts the count again); null when it has not failed yet.
+ */
+export async function outageStartedAt(db: Db, id: number): Promise<Date | null> {
+  const [row] = await db.all<{ at: number | null }>(sql`
+    select min(occurred_at) as at from delivery_events
+     where delivery_id = ${id} and type = 'retry_scheduled'
+       and occurred_at > coalesce((select max(occurred_at) from delivery_events where delivery_id = ${id} and type = 'held'), 0)`);
+  return row?.at ? new Date(row.at) : null;
 }
 
 /** Gives up on a delivery, keeping the provider's message (SPEC D5). */

@@ -4,7 +4,7 @@
 // its reason; the rest of its batch goes on. Crash safety lives in send-email.ts (replay the
 // recorded request) and send-phone.ts (ask the provider before sending again).
 import { and, eq } from "drizzle-orm";
-import { REPLAY_WINDOW_MS, RETRY } from "../core/retry-policy.ts";
+import { REPLAY_WINDOW_MS, RETRY, type RetryPolicy } from "../core/retry-policy.ts";
 import { claimById, claimDue, failDelivery, hasDueWork, holdClaimed, holdOverdue, pruneEmailBatches, releaseLeases, renewLeases } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { peekTokens } from "../db/rate-budget.ts";
@@ -32,6 +32,8 @@ export type DispatcherOptions = {
   providerTimeoutMs?: number;
   /** Wake-up interval when idle. */
   idleMs?: number;
+  /** The retry policy (default RETRY); tests shorten its waits to live through an outage in seconds. */
+  retry?: Partial<RetryPolicy>;
 };
 
 const EMAIL_BATCH = 100;
@@ -51,6 +53,7 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
   const { db, clock, log } = deps;
   const leaseMs = opts.leaseMs ?? 60_000;
   const random = opts.random ?? Math.random;
+  const retry = { ...RETRY, ...opts.retry };
   let running: Promise<unknown> | null = null;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -102,6 +105,7 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
     inFlightMs,
     attemptLeaseMs: Math.max(leaseMs, inFlightMs),
     random,
+    retry,
     settings: s,
     result,
     stopping: () => stopped,
@@ -126,7 +130,7 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
 
   /** Sends what was claimed on one channel; what is past the attempt limit stops instead. */
   async function send(cx: SendContext, channel: Channel, claimed: Delivery[], now: Date) {
-    const over = claimed.filter((d) => d.attempts > RETRY.maxAttempts);
+    const over = claimed.filter((d) => d.attempts > retry.maxAttempts);
     for (const d of over) {
       // An SMS or call that may have gone out is looked up first: if it did, it is sent, not failed.
       if (channel !== "email" && d.attemptStartedAt && (await reconcile(cx, channel, d, now)) !== "not_sent") continue;
@@ -234,7 +238,9 @@ export function createDispatcher(deps: Deps, providers: Providers, opts: Dispatc
       stopped = true;
       if (timer) clearTimeout(timer);
       await running?.catch(() => undefined);
-      await releaseLeases(db, opts.owner, clock());
+      // Handing back unstarted claims only saves the others a wait: if the database will not take
+      // it (another process kept it locked past the lock wait), they return when their lease lapses.
+      await releaseLeases(db, opts.owner, clock()).catch((err) => log("warn", "could not hand back unstarted claims at stop; they return when their lease lapses", { error: String(err) }));
     },
   };
 }

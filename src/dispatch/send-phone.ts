@@ -1,10 +1,10 @@
 // Sending claimed SMS and calls (SPEC D3, D4, D10): one provider request each, paced; an
 // attempt whose outcome is unknown is looked up at the provider before anything is sent again.
 import { twilioEvent } from "../core/delivery-status.ts";
-import { RETRY } from "../core/retry-policy.ts";
+import { retryDecision } from "../core/retry-policy.ts";
 import { providerIdsTaken, recordProviderEvent, reportedOn, unsettledTwins } from "../db/delivery-status.ts";
 import { WHICH_UNKNOWN } from "../db/held-deliveries.ts";
-import { ackSent, beginAttempt, holdClaimed, requeue, skipClaimed } from "../db/outbox-leases.ts";
+import { ackSent, beginAttempt, holdClaimed, outageStartedAt, requeue, skipClaimed } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { ProviderError, type SentRecord } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
@@ -40,11 +40,19 @@ export async function reconcile(cx: SendContext, channel: "sms" | "voice", d: De
   } catch (err) {
     const error = err instanceof ProviderError ? describeError(err) : String(err);
     log("warn", "reconciliation failed", { delivery: d.id, channel, error });
-    // Not knowing is no reason to send it again; asking for ever is no answer either.
-    if ((err instanceof ProviderError && err.kind === "permanent") || d.attempts >= RETRY.maxAttempts) {
+    // Not knowing is no reason to send it again; asking for ever is no answer either. Twilio being
+    // down is waited out as any outage is (retry-policy.ts); anything else counts as an attempt.
+    const outage = err instanceof ProviderError && err.kind !== "permanent";
+    const since = outage ? await outageStartedAt(db, d.id) : null;
+    const decision = outage ? retryDecision(err.kind, since ? at.getTime() - since.getTime() : 0, cx.random(), err.retryAfterMs, cx.retry) : null;
+    const giveUp = decision ? !decision.retry : (err instanceof ProviderError && err.kind === "permanent") || d.attempts >= cx.retry.maxAttempts;
+    if (giveUp) {
       const reason = `held for review: Pigeon could not check with Twilio whether an earlier attempt went out (${error}); check Twilio's log for this number, then release or cancel it`;
       if (await holdClaimed(db, d.id, cx.owner, at, reason)) cx.result.held++;
-    } else if (await requeue(db, d.id, cx.owner, at, new Date(at.getTime() + 60_000), { error: `could not check whether it was sent: ${error}`, outcomeUnknown: true })) cx.result.retried++;
+    } else {
+      const delayMs = decision?.retry ? decision.delayMs : 60_000;
+      if (await requeue(db, d.id, cx.owner, at, new Date(at.getTime() + delayMs), { error: `could not check whether it was sent: ${error}`, outcomeUnknown: true, notAnAttempt: outage })) cx.result.retried++;
+    }
     return "unknown";
   }
   // One its status callback named is its own. Otherwise not one already on another delivery, or

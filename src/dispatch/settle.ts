@@ -1,7 +1,7 @@
 // What the dispatcher does with one provider outcome (SPEC D5): acknowledge, retry later, or
 // give up keeping the provider's message — and the context every sending step shares.
-import { retryDecision } from "../core/retry-policy.ts";
-import { ackSent, ackUnconfirmed, failDelivery, requeue } from "../db/outbox-leases.ts";
+import { type RetryPolicy, retryDecision } from "../core/retry-policy.ts";
+import { ackSent, ackUnconfirmed, failDelivery, outageStartedAt, requeue } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { suppress } from "../db/suppressions.ts";
@@ -26,6 +26,8 @@ export type SendContext = {
   /** The lease an attempt takes when its request leaves: at least the in-flight time, by the database's clock. */
   attemptLeaseMs: number;
   random: () => number;
+  /** When to try again (RETRY unless a test shortens it). */
+  retry: RetryPolicy;
   settings: StudioSettings;
   result: TickResult;
   /** True once a graceful stop began: start no new provider call. */
@@ -65,9 +67,12 @@ export async function settle(cx: SendContext, d: Delivery, outcome: SendOutcome,
   // reconciliation carries an earlier attempt whose outcome is still not known, whatever this
   // answer was. Either way the attempt stays on record, so the next try settles it first.
   const outcomeUnknown = e.kind === "transient" || d.attemptStartedAt !== null;
-  const decision = retryDecision(e.kind, d.attempts, cx.random(), e.retryAfterMs);
+  // An outage (5xx, timeout, 429) is waited out, backing off with how long it has lasted; it does
+  // not use up the attempt limit (notAnAttempt), which stops only a send that keeps dying on our side.
+  const since = e.kind === "permanent" ? null : await outageStartedAt(db, d.id);
+  const decision = retryDecision(e.kind, since ? now.getTime() - since.getTime() : 0, cx.random(), e.retryAfterMs, cx.retry);
   if (decision.retry) {
-    if (await requeue(db, d.id, owner, now, new Date(now.getTime() + decision.delayMs), { error: message, outcomeUnknown })) result.retried++;
+    if (await requeue(db, d.id, owner, now, new Date(now.getTime() + decision.delayMs), { error: message, outcomeUnknown, notAnAttempt: true })) result.retried++;
   } else if (outcomeUnknown && e.kind !== "permanent") {
     // Out of attempts, but this last one may have gone out: it is settled, never failed blind —
     // looked up at Twilio, or held for review if an e-mail (the attempt limit takes it from here).

@@ -6,6 +6,7 @@
 import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import type { Server } from "bun";
 import { Gate } from "./gate.ts";
+import { Outage } from "./outage.ts";
 import { SlidingSecondLimit } from "./rate-limit.ts";
 
 export type ResendFault = {
@@ -65,6 +66,8 @@ export class FakeResend {
   latencyMs = 0;
   /** Holds sending requests on demand (see Gate). */
   readonly gate = new Gate();
+  /** A sustained outage on demand: `outage.begin({ fault })` or `outage.begin({ hang: true })`, then `outage.end()`. */
+  readonly outage = new Outage<ResendFault>();
   readonly #server: Server<undefined>;
   #faults: ResendFault[] = [];
   readonly #rate = new SlidingSecondLimit();
@@ -92,6 +95,11 @@ export class FakeResend {
   /** At most `perSecond` requests in any second; more get 429 with Retry-After. `null` lifts it. */
   setRateLimit(perSecond: number | null): void {
     this.#rate.set(perSecond);
+  }
+
+  /** Requests answered 429 by the rate limit (not by a fault a test asked for), ever. */
+  get rateLimited(): number {
+    return this.#rate.refused;
   }
 
   /** A webhook signed as Resend (Svix) signs it: base64 HMAC-SHA256 of `id.timestamp.body`. */
@@ -131,6 +139,9 @@ export class FakeResend {
     const auth = req.headers.get("authorization");
     if (!auth?.startsWith("Bearer ") || auth === "Bearer ") return error(401, "missing_api_key", "Missing API key in the authorization header.");
     if (auth !== `Bearer ${this.apiKey}`) return error(403, "invalid_api_key", "API key is invalid");
+    const down = await this.outage.meet();
+    if (down === "hung") return error(504, "gateway_timeout", "The upstream server did not answer in time.");
+    if (down) return faultAnswer(down);
     if (this.#rate.exceeded()) {
       return { ...error(429, "rate_limit_exceeded", `Too many requests. You can only make ${this.#rate.perSecond} requests per second.`), headers: { "retry-after": "1" } };
     }

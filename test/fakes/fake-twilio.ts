@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { Server } from "bun";
 import twilio from "twilio";
 import { Gate } from "./gate.ts";
+import { Outage } from "./outage.ts";
 import { SlidingSecondLimit } from "./rate-limit.ts";
 
 export type TwilioFault = {
@@ -72,6 +73,8 @@ export class FakeTwilio {
   sendLatencyMs = 0;
   /** Holds message and call creation on demand (see Gate). */
   readonly gate = new Gate();
+  /** A sustained outage on demand: `outage.begin({ fault })` or `outage.begin({ hang: true })`, then `outage.end()`. */
+  readonly outage = new Outage<TwilioFault>();
   readonly #server: Server<undefined>;
   #faults: TwilioFault[] = [];
   readonly #rate = new SlidingSecondLimit();
@@ -96,6 +99,11 @@ export class FakeTwilio {
   /** At most `perSecond` requests in any second; more get 429 (code 20429) with Retry-After. `null` lifts it. */
   setRateLimit(perSecond: number | null): void {
     this.#rate.set(perSecond);
+  }
+
+  /** Requests answered 429 by the rate limit (not by a fault a test asked for), ever. */
+  get rateLimited(): number {
+    return this.#rate.refused;
   }
 
   /** Lookup's line type for a number: mobile, landline, fixedVoip, nonFixedVoip, tollFree, … */
@@ -214,6 +222,9 @@ export class FakeTwilio {
     // The sending rate is Twilio's throughput per sender: it limits new messages and calls,
     // not Lookup or listing.
     const sending = req.method === "POST" && /\/(Messages|Calls)\.json$/.test(path);
+    const down = await this.outage.meet();
+    if (down === "hung") return error(504, 20504, "Gateway Timeout");
+    if (down) return faultAnswer(down);
     if (sending && this.#rate.exceeded()) return { ...error(429, 20429, "Too Many Requests"), headers: { "retry-after": "1" } };
     const fault = this.#faults.shift();
     if (fault && !fault.afterAccept) return faultAnswer(fault);

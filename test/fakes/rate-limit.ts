@@ -2,6 +2,8 @@
 // any sliding second.
 export class SlidingSecondLimit {
   perSecond: number | null = null;
+  /** Requests refused for being over the limit (answered 429), ever. */
+  refused = 0;
   #recent: number[] = [];
 
   /** `null` lifts the limit; a new limit starts with an empty window. */
@@ -15,7 +17,10 @@ export class SlidingSecondLimit {
     if (this.perSecond === null) return false;
     const now = Date.now();
     this.#recent = this.#recent.filter((t) => now - t < 1000);
-    if (this.#recent.length >= this.perSecond) return true;
+    if (this.#recent.length >= this.perSecond) {
+      this.refused++;
+      return true;
+    }
     this.#recent.push(now);
     return false;
   }

@@ -1,4 +1,4 @@
-// SPEC D4 under real crashes: a worker sending 10,000 e-mails and 2,000 SMS to the local fake
+// SPEC D4 under real crashes: a `pigeon worker` process sending 10,000 e-mails and 2,000 SMS to the local fake
 // Resend and Twilio is killed with SIGKILL twice — once while an e-mail batch is in flight, once
 // while an SMS is — and started again each time. The fakes' logs must show every recipient
 // exactly once. Conditions decide when to kill, not the clock: each fake holds its sending
@@ -9,16 +9,18 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { count, sql } from "drizzle-orm";
-import { deliveryKey } from "../src/core/delivery-key.ts";
-import { loadConfig } from "../src/config.ts";
-import { migrateDatabase, openDatabase } from "../src/db/client.ts";
-import { enqueueDeliveries } from "../src/db/outbox.ts";
-import { customers, deliveries } from "../src/db/schema.ts";
-import { updateSettings } from "../src/db/settings.ts";
-import { createDeps } from "../src/deps.ts";
-import { silentLogger } from "../src/log.ts";
-import { startFakeResend } from "./fakes/fake-resend.ts";
-import { startFakeTwilio } from "./fakes/fake-twilio.ts";
+import { deliveryKey } from "../../src/core/delivery-key.ts";
+import { loadConfig } from "../../src/config.ts";
+import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
+import { enqueueDeliveries } from "../../src/db/outbox.ts";
+import { customers, deliveries } from "../../src/db/schema.ts";
+import { updateSettings } from "../../src/db/settings.ts";
+import { createDeps } from "../../src/deps.ts";
+import { silentLogger } from "../../src/log.ts";
+import { startFakeResend } from "../fakes/fake-resend.ts";
+import { startFakeTwilio } from "../fakes/fake-twilio.ts";
+import { until } from "../support/until.ts";
+import { startWorker as startPigeon } from "../support/worker.ts";
 
 const EMAILS = 10_000;
 const SMS = 2_000;
@@ -31,19 +33,11 @@ afterAll(() => {
   twilio.stop();
 });
 
+/** A real `pigeon worker` process (test/support/worker.ts), killed after all tests if still alive. */
 function startWorker(env: Record<string, string>) {
-  const worker = Bun.spawn(["bun", join(import.meta.dir, "support", "dispatch-worker.ts")], { env: { ...process.env, ...env }, stdout: "ignore", stderr: "inherit" });
+  const worker = startPigeon({ LOG_LEVEL: "warn", ...env });
   workers.push(worker);
   return worker;
-}
-
-/** Waits for a condition; the limit only ends a run that hangs (a bug), it never decides a pass. */
-async function until(what: string, check: () => boolean | Promise<boolean>, limitMs = 300_000) {
-  const deadline = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await Bun.sleep(20);
-  }
 }
 
 const between = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo));

@@ -1,0 +1,75 @@
+// `pigeon worker` as an operator runs it (SPEC X6, issue 10 §1): a real process on a database
+// file, sending through the fake Resend and Twilio with no web server; a one-time message armed
+// in the database goes out, its heartbeat reaches a web-only process's /healthz, and SIGTERM stops it
+// cleanly (exit 0).
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { eq, sql } from "drizzle-orm";
+import { createApp } from "../src/app.ts";
+import { loadConfig } from "../src/config.ts";
+import { migrateDatabase, openDatabase } from "../src/db/client.ts";
+import { messages } from "../src/db/schema.ts";
+import { updateSettings } from "../src/db/settings.ts";
+import { createDeps } from "../src/deps.ts";
+import { silentLogger } from "../src/log.ts";
+import { startFakeResend } from "./fakes/fake-resend.ts";
+import { startFakeTwilio } from "./fakes/fake-twilio.ts";
+import { until } from "./support/until.ts";
+import { startWorker, workerEnv } from "./support/worker.ts";
+
+const resend = startFakeResend();
+const twilio = startFakeTwilio();
+afterAll(() => {
+  resend.stop();
+  twilio.stop();
+});
+
+test("pigeon worker sends an armed one-time message with no web server, shows in a web-only /healthz, and stops on SIGTERM with 0", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "pigeon-worker-"));
+  const url = `file:${join(dir, "pigeon.db")}`;
+  const db = await openDatabase(url);
+  await migrateDatabase(db);
+  const now = new Date();
+  await updateSettings(db, { name: "Worker Studio", sendWindowStart: "00:00", sendWindowEnd: "24:00", emailRatePerSecond: 100, smsRatePerSecond: 100 }, now);
+  await db.run(sql`insert into customers (first_name, email, phone, consent_email, consent_sms, created_at, updated_at)
+    values ('Anna', 'anna@worker.test', '+17790000001', 1, 1, ${now.getTime()}, ${now.getTime()}), ('Ben', 'ben@worker.test', null, 1, 1, ${now.getTime()}, ${now.getTime()})`);
+  const [m] = await db
+    .insert(messages)
+    .values({ name: "Hello", channels: ["email", "sms"], subject: "Hello {{customer.first_name}}", body: "Picture day is Friday.", filters: {}, status: "scheduled", activatedAt: now, createdAt: now, updatedAt: now })
+    .returning();
+
+  const env = workerEnv({ url, resend, twilio });
+  // A web-only process on the same database: its /healthz has no scheduler of its own to ask.
+  const web = createApp(createDeps({ db, config: loadConfig({ ...env, SCHEDULER: "off" }), clock: () => new Date(), log: silentLogger }));
+  const before = await (await web.request("/healthz")).json();
+  expect(before.scheduler).toEqual({ enabled: false, workers_last_tick_at: null });
+
+  const worker = startWorker(env);
+  try {
+    await until("the message to be sent", async () => (await db.select({ status: messages.status }).from(messages).where(eq(messages.id, m!.id)))[0]!.status === "sent", 60_000, 50);
+    const health = await web.request("/healthz");
+    expect(health.status).toBe(200);
+    expect((await health.json()).scheduler.workers_last_tick_at).toEqual(expect.any(String));
+  } finally {
+    worker.kill("SIGTERM");
+  }
+  expect(await worker.exited).toBe(0);
+  expect(resend.sent.map((e) => [e.to[0], e.subject])).toEqual([
+    ["anna@worker.test", "Hello Anna"],
+    ["ben@worker.test", "Hello Ben"],
+  ]);
+  expect(twilio.sent.map((s) => s.to)).toEqual(["+17790000001"]);
+});
+
+test("a web-only process whose workers stopped ticking 10 minutes ago reports itself degraded", async () => {
+  const db = await openDatabase(":memory:");
+  await migrateDatabase(db);
+  const now = new Date();
+  await db.run(sql`insert into worker_state (name, key, value, updated_at) values ('scheduler', 'last_tick', ${String(now.getTime() - 10 * 60_000)}, ${now.getTime()})`);
+  const web = createApp(createDeps({ db, config: loadConfig({ SCHEDULER: "off" }), clock: () => now, log: silentLogger }));
+  const res = await web.request("/healthz");
+  expect(res.status).toBe(503);
+  expect((await res.json()).status).toBe("degraded");
+});
