@@ -26,8 +26,9 @@ const holding = (id: number, owner: string) =>
  * attempt — except taking over one whose attempt never began: a worker claims a pass's worth and
  * sends them one by one, so a crash finds most of its claims still waiting their turn, and
  * charging them would fail innocent deliveries after a few crashes (the crash loop in
- * test/faults found SMS "given up after 8 attempts" that were never tried once). A delivery with `attemptStartedAt` set has an attempt of unknown outcome behind it:
- * the sender must ask the provider, or replay the same idempotent request, before trying again.
+ * test/faults found SMS "given up after 8 attempts" that were never tried once). A delivery with
+ * `attemptStartedAt` set has an attempt of unknown outcome behind it: the sender must ask the
+ * provider, or replay the same idempotent request, before trying again.
  */
 export async function claimDue(db: Db, channel: Channel, owner: string, now: Date, leaseMs: number, limit: number): Promise<Delivery[]> {
   return db
