@@ -1,7 +1,7 @@
 // Does a long-running server keep its memory? (run: `bun bench/memory.ts [rounds] [per round]`)
 // Enqueues and dispatches rounds of e-mails through the dev outbox on a file database, and prints
 // the resident set after each round (after a full GC). A flat line is the goal: growth per round
-// is memory the process will never give back. Before statement reuse (src/db/statement-cache.ts)
+// is memory the process will never give back. Before statement reuse (src/db/local-connections.ts)
 // each round of 10,000 grew it by ~530 MB.
 import { loadConfig } from "../src/config.ts";
 import { deliveryKey } from "../src/core/delivery-key.ts";

@@ -6,7 +6,7 @@ import { readMigrationFiles } from "drizzle-orm/migrator";
 import { jsonLogger } from "../log.ts";
 import { resourcePath } from "../resources.ts";
 import { secureDatabaseFiles, type Warn } from "./file-modes.ts";
-import { reusePreparedStatements } from "./statement-cache.ts";
+import { setUpLocalConnections } from "./local-connections.ts";
 import { retrying, waitingForLocks } from "./wait-for-lock.ts";
 import * as schema from "./schema.ts";
 
@@ -16,12 +16,12 @@ export type Db = ReturnType<typeof drizzle<typeof schema>> & { $client: Client }
  * Opens the database; for a `file:` URL the folder and file are created first, private to this
  * account (libSQL would not create the folder, and would make the file readable by everyone).
  * A local database gets one connection: the driver is synchronous, so more connections buy no
- * parallelism, and with one the connection pragmas below hold for every statement. While a
- * transaction holds it, other calls wait their turn (see wait-for-lock.ts).
+ * parallelism. While a transaction holds it, other calls wait their turn (see wait-for-lock.ts);
+ * a connection another process's lock broke is replaced (see local-connections.ts).
  */
 export async function openDatabase(url: string, authToken?: string, opts: { warn?: Warn } = {}): Promise<Db> {
   const local = url.startsWith("file:") || url === ":memory:";
-  if (local) reusePreparedStatements();
+  if (local) setUpLocalConnections();
   if (url.startsWith("file:") && !url.startsWith("file::memory:")) {
     const log = jsonLogger("warn");
     secureDatabaseFiles(url.slice("file:".length), opts.warn ?? ((msg, fields) => log("warn", msg, fields)));
@@ -30,10 +30,8 @@ export async function openDatabase(url: string, authToken?: string, opts: { warn
   if (local) {
     // WAL lets readers in other processes go on while one process writes.
     await client.execute("PRAGMA journal_mode = WAL").catch(() => undefined);
-    await client.execute("PRAGMA foreign_keys = ON");
-    // A REPLACE that removes a conflicting row fires its delete triggers only with this on; the
-    // search index and customer_reach (migrations 0001, 0007) must hear of that row going.
-    await client.execute("PRAGMA recursive_triggers = ON");
+    // The per-connection settings (foreign keys, recursive triggers) are in local-connections.ts:
+    // every connection the client opens, now or after dropping a broken one, sets them itself.
   }
   const db = drizzle(client, { schema, casing: "snake_case" }) as Db;
   // Another process's write can still make a COMMIT fail as busy; the transaction is rolled

@@ -1,0 +1,82 @@
+// How every embedded libSQL connection in this process behaves (libsql 0.5), patched in at the
+// one place the driver lets us in: `Database.prototype.prepare`. @libsql/client opens these
+// connections itself, and opens a new one whenever it drops a broken one, so anything a
+// connection needs must happen here rather than once after `createClient`.
+//
+// 1. Settings per connection: foreign keys, and recursive triggers (a REPLACE that removes a
+//    conflicting row fires its delete triggers only with this on; the search index and
+//    customer_reach, migrations 0001 and 0007, must hear of that row going). Set when the
+//    connection prepares its first statement, before anything runs on it.
+// 2. Reused statements: the driver never frees a prepared statement once dropped, nor the values
+//    last bound to it, and @libsql/client prepares a new one for every query. A server that had
+//    sent 10,000 e-mails held ~500 MB it could not return. Reusing one statement per SQL text per
+//    connection stops the growth: the driver is synchronous, so a statement is bound, run and
+//    read to the end before anyone else uses it. Two limits, both harmless here: a statement
+//    dropped from the cache still leaks (so SQL texts should not vary with the data: long lists
+//    go in as one JSON parameter, see in-json.ts), and a cached `select *` keeps its column list
+//    across another process's schema change (our queries name their columns; migrations run
+//    before the server starts).
+// 3. A statement that another process's lock failed (SQLITE_BUSY) is left in progress by the
+//    driver (tursodatabase/libsql-js#237), and until it runs again its connection keeps an old
+//    snapshot, keeps whatever it writes next uncommitted, and blocks every other writer: workers
+//    stuck for good and a WAL that grows without end. Such a connection is closed on the spot,
+//    before anything else can run on it; @libsql/client drops a closed connection and opens a
+//    fresh one for the next call, and the caller's retry (wait-for-lock.ts) runs there.
+import Database from "libsql";
+
+/** Distinct SQL texts kept per connection; past this, the least recently used one is dropped. */
+const MAX_STATEMENTS = 1_000;
+const CONNECTION_SETTINGS = ["PRAGMA foreign_keys = ON", "PRAGMA recursive_triggers = ON"];
+
+type Statement = Record<"run" | "get" | "all", (...args: unknown[]) => unknown>;
+type Connection = { prepare: (sql: string) => Statement; close: () => void; memory: boolean; open: boolean };
+const cacheOf = new WeakMap<object, Map<string, Statement>>();
+let installed = false;
+
+const failedBusy = (err: unknown) => String((err as { code?: unknown })?.code ?? "").startsWith("SQLITE_BUSY");
+
+/** Makes every libSQL connection in this process set itself up, reuse statements and drop itself when a lock breaks it. */
+export function setUpLocalConnections(): void {
+  if (installed) return;
+  installed = true;
+  const proto = (Database as unknown as { prototype: Connection }).prototype;
+  const prepare = proto.prepare;
+  proto.prepare = function (this: Connection, sql: string) {
+    let cache = cacheOf.get(this);
+    if (!cache) {
+      cacheOf.set(this, (cache = new Map()));
+      for (const setting of CONNECTION_SETTINGS) prepare.call(this, setting).run();
+    }
+    const cached = cache.get(sql);
+    if (cached !== undefined) {
+      // Most recently used last, so the first key is the one to drop.
+      cache.delete(sql);
+      cache.set(sql, cached);
+      return cached;
+    }
+    const stmt = closingOnBusy(this, prepare.call(this, sql));
+    cache.set(sql, stmt);
+    if (cache.size > MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
+    return stmt;
+  };
+}
+
+function closingOnBusy(connection: Connection, stmt: Statement): Statement {
+  // An in-memory database lives only in its connection, and has no other process to be busy with.
+  if (connection.memory) return stmt;
+  for (const name of ["run", "get", "all"] as const) {
+    const call = stmt[name].bind(stmt);
+    stmt[name] = (...args: unknown[]) => {
+      try {
+        return call(...args);
+      } catch (err) {
+        if (failedBusy(err) && connection.open) {
+          cacheOf.delete(connection);
+          connection.close();
+        }
+        throw err;
+      }
+    };
+  }
+  return stmt;
+}
