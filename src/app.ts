@@ -15,6 +15,7 @@ import { customerImportRoutes } from "./routes/customer-import.ts";
 import { customerLinkRoutes } from "./routes/customer-links.ts";
 import { customerRoutes } from "./routes/customers.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
+import { sendingStatusRoutes } from "./routes/sending-status.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { messageRoutes } from "./routes/messages.ts";
@@ -83,6 +84,7 @@ export function createApp(deps: Deps) {
   ui.route("/", authRoutes);
   ui.use(requireStaff());
   ui.route("/", dashboardRoutes);
+  ui.route("/", sendingStatusRoutes);
   ui.route("/jobs", jobRoutes);
   ui.route("/customers/import", customerImportRoutes);
   ui.route("/customers", customerRoutes);

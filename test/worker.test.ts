@@ -16,6 +16,8 @@ import { createDeps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
 import { startFakeResend } from "./fakes/fake-resend.ts";
 import { startFakeTwilio } from "./fakes/fake-twilio.ts";
+import { recordSchedulerTick } from "../src/db/liveness.ts";
+import { makeTestApp, signedInOwner } from "./support/app.ts";
 import { until } from "./support/until.ts";
 import { startWorker, workerEnv } from "./support/worker.ts";
 
@@ -71,5 +73,35 @@ test("a web-only process whose workers stopped ticking 10 minutes ago reports it
   const web = createApp(createDeps({ db, config: loadConfig({ SCHEDULER: "off" }), clock: () => now, log: silentLogger }));
   const res = await web.request("/healthz");
   expect(res.status).toBe(503);
-  expect((await res.json()).status).toBe("degraded");
+  expect(await res.json()).toMatchObject({ status: "degraded", reason: "no worker has run for 10 minutes: start `pigeon worker`" });
+});
+
+// The new-owner walk: a web-only server with no worker said "It starts within seconds" for ever.
+test("staff pages say when nothing is being sent, and since when; they say nothing while it runs", async () => {
+  const t = await makeTestApp({ env: { SCHEDULER: "off" } });
+  const owner = await signedInOwner(t);
+  await updateSettings(t.db, { timeZone: "Europe/Berlin" }, t.deps.clock());
+  const page = await owner.get("/messages");
+  expect(page.text).toContain('hx-get="/sending-status"');
+
+  // No worker ever ran on this database.
+  let status = await owner.get("/sending-status");
+  expect(status.text).toContain("Nothing is being sent:</strong> no worker has run on this database yet: start `pigeon worker`.");
+  let health = await t.app.request("/healthz");
+  expect(health.status).toBe(503);
+  expect((await health.json()).reason).toBe("no worker has run on this database yet: start `pigeon worker`");
+
+  // A worker ran, then stopped 12 minutes ago.
+  await recordSchedulerTick(t.db, new Date(t.deps.clock().getTime() - 12 * 60_000));
+  status = await owner.get("/sending-status");
+  expect(status.text).toContain("no worker has run for 12 minutes: start `pigeon worker`. Last run: Sep 1, 2026, 11:48 AM GMT+2.");
+
+  // It runs again: the line goes, /healthz is ok.
+  await recordSchedulerTick(t.db, t.deps.clock());
+  status = await owner.get("/sending-status");
+  expect(status.status).toBe(204);
+  expect(status.text).toBe("");
+  health = await t.app.request("/healthz");
+  expect(health.status).toBe(200);
+  expect(await health.json()).not.toHaveProperty("reason");
 });

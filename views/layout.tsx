@@ -76,6 +76,8 @@ export const Page: FC<PageProps> = ({ title, user, csrf, section, flash, childre
           </nav>
         </header>
         <main class="container">
+          {/* Says when nothing is being sent (no worker, a stuck scheduler); empty otherwise. */}
+          {user && <div hx-get="/sending-status" hx-trigger="load" hx-swap="outerHTML"></div>}
           {flash && (
             <div class={`flash ${flash.kind}`} role={flash.kind === "bad" ? "alert" : "status"}>
               {flash.text}
