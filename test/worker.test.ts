@@ -86,7 +86,7 @@ test("staff pages say when nothing is being sent, and since when; they say nothi
 
   // No worker ever ran on this database.
   let status = await owner.get("/sending-status");
-  expect(status.text).toContain("Nothing is being sent:</strong> no worker has run on this database yet: start `pigeon worker`.");
+  expect(status.text).toContain("Nothing is being sent:</strong> no worker has run on this database yet: start <code>pigeon worker</code>.");
   let health = await t.app.request("/healthz");
   expect(health.status).toBe(503);
   expect((await health.json()).reason).toBe("no worker has run on this database yet: start `pigeon worker`");
@@ -94,7 +94,7 @@ test("staff pages say when nothing is being sent, and since when; they say nothi
   // A worker ran, then stopped 12 minutes ago.
   await recordSchedulerTick(t.db, new Date(t.deps.clock().getTime() - 12 * 60_000));
   status = await owner.get("/sending-status");
-  expect(status.text).toContain("no worker has run for 12 minutes: start `pigeon worker`. Last run: Sep 1, 2026, 11:48 AM GMT+2.");
+  expect(status.text).toContain("no worker has run for 12 minutes: start <code>pigeon worker</code>. Last run: Sep 1, 2026, 11:48 AM GMT+2.");
 
   // It runs again: the line goes, /healthz is ok.
   await recordSchedulerTick(t.db, t.deps.clock());

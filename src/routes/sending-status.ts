@@ -17,6 +17,6 @@ export const sendingStatusRoutes = new Hono<AppEnv>().get("/sending-status", asy
   const when = new Intl.DateTimeFormat("en-US", { timeZone, month: "short", day: "numeric", year: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
   const since = health.lastTickAt ? ` Last run: ${when.format(health.lastTickAt)}.` : "";
   return c.html(
-    `<div class="flash bad" role="alert"><strong>Nothing is being sent:</strong> ${escapeHtml(health.reason)}.${escapeHtml(since)} Messages, notifications and calls wait until it runs again.</div>`,
+    `<div class="flash bad" role="alert"><strong>Nothing is being sent:</strong> ${escapeHtml(health.reason).replace(/`([^`]+)`/g, "<code>$1</code>")}.${escapeHtml(since)} Messages, notifications and calls wait until it runs again.</div>`,
   );
 });
