@@ -63,11 +63,23 @@ describe("unsubscribe", () => {
     const page = await plain(t, url);
     const html = await page.text();
     expect(html).toContain("Unsubscribe?");
-    expect(html).toContain("anna@x.test");
+    expect(html).toContain("a•••@x.test");
     expect(html).toContain('<form method="post"');
     await plain(t, url, { method: "POST" });
     expect((await plain(t, url, { method: "POST" })).status).toBe(200);
     expect(await t.db.select().from(suppressions)).toHaveLength(1);
+  });
+
+  test("the unsubscribe page masks the address, before and after (the links never expire and get forwarded)", async () => {
+    const { t, send } = await setup();
+    await send("Offers");
+    const [mail] = await t.db.select().from(devOutbox);
+    const link = mail!.headers!["List-Unsubscribe"]!.slice(1, -1);
+    for (const res of [await plain(t, link), await plain(t, link, { method: "POST" })]) {
+      const html = await res.text();
+      expect(html).toContain("a•••@x.test");
+      expect(html).not.toContain("anna@x.test");
+    }
   });
 
   test("a tampered, foreign or wrong-purpose token gets a plain 4xx page and changes nothing", async () => {
@@ -127,10 +139,10 @@ describe("marketing and service e-mail (defect 13)", () => {
     const [mail] = await t.db.select().from(devOutbox);
     const link = mail!.headers!["List-Unsubscribe"]!.slice(1, -1);
     const asked = await (await plain(t, link)).text();
-    expect(asked).toContain("Stop marketing e-mails (news, offers, photo reminders) from Brightside to anna@x.test.");
+    expect(asked).toContain("Stop marketing e-mails (news, offers, photo reminders) from Brightside to a•••@x.test.");
     expect(asked).toContain("Automatic reminders and confirmations of appointments you book with us still come.");
     const done = await (await plain(t, link, { method: "POST" })).text();
-    expect(done).toContain("anna@x.test will get no more marketing e-mails");
+    expect(done).toContain("a•••@x.test will get no more marketing e-mails");
     const preferences = done.match(/href="(\/p\/[^"]+)"/)![1]!;
     const page = await (await plain(t, preferences)).text();
     expect(page).toContain("Marketing e-mails");
@@ -218,6 +230,52 @@ describe("preferences", () => {
     expect(done).toContain("Brightside may now send you calls at •••• 0001.");
     [row] = await t.db.query.customers.findMany();
     expect([row!.consentVoice, row!.consentVoiceSource]).toEqual([true, "customer: confirmed by text"]);
+  });
+
+  test("asking for texts, then calls, then both within ten minutes sends one confirmation text, and the page says one was sent", async () => {
+    const { t, anna } = await setup();
+    await t.db.update(customers).set({ consentSms: false });
+    const url = await preferencesUrl(t, anna.id);
+    const first = await (await plain(t, url, { method: "POST", headers: form, body: "email=on&sms=on" })).text();
+    expect(first).toContain("We sent a text to •••• 0001. Texts start once you confirm with the link in it.");
+    t.setNow(new Date(now.getTime() + 4 * 60_000));
+    for (const body of ["email=on&voice=on", "email=on&sms=on&voice=on"]) {
+      const html = await (await plain(t, url, { method: "POST", headers: form, body })).text();
+      expect(html).toContain("We sent a text to •••• 0001 a few minutes ago; confirm with the link in it, or try again in a few minutes.");
+    }
+    expect(await t.db.select().from(devOutbox).where(eq(devOutbox.channel, "sms"))).toHaveLength(1);
+    expect(await t.db.select().from(deliveries).where(eq(deliveries.channel, "sms"))).toHaveLength(1);
+    // Ten minutes after the first, a new one may go.
+    t.setNow(new Date(now.getTime() + 10 * 60_000));
+    const later = await (await plain(t, url, { method: "POST", headers: form, body: "email=on&sms=on&voice=on" })).text();
+    expect(later).toContain("We sent a text to •••• 0001. Texts and calls start once you confirm with the link in it.");
+    expect(await t.db.select().from(devOutbox).where(eq(devOutbox.channel, "sms"))).toHaveLength(2);
+  });
+
+  test("an old confirmation link cannot turn texts back on after the customer turned them off", async () => {
+    const { t, anna } = await setup();
+    await t.db.update(customers).set({ consentSms: false });
+    const url = await preferencesUrl(t, anna.id);
+    await plain(t, url, { method: "POST", headers: form, body: "email=on&sms=on" });
+    const [text] = await t.db.select().from(devOutbox).where(eq(devOutbox.channel, "sms"));
+    const confirm = text!.body.match(/http:\/\/localhost(\/c\/\S+)/)![1]!;
+    expect((await plain(t, confirm, { method: "POST" })).status).toBe(200);
+    let [row] = await t.db.query.customers.findMany();
+    expect(row!.consentSms).toBe(true);
+    // An hour later she turns texts off; a day later the old link (still within its 2 days) is posted again.
+    t.setNow(new Date(now.getTime() + 3600_000));
+    await plain(t, url, { method: "POST", headers: form, body: "email=on" });
+    t.setNow(new Date(now.getTime() + 24 * 3600_000));
+    for (const res of [await plain(t, confirm), await plain(t, confirm, { method: "POST" })]) {
+      expect(res.status).toBe(410);
+      expect(await res.text()).toContain("You turned texts off after this link was sent; ask for a new one from your preferences page.");
+    }
+    const active = await t.db.select().from(suppressions).where(isNull(suppressions.clearedAt));
+    expect(active.map((s) => [s.channel, s.reason])).toEqual([["sms", "unsubscribed"]]);
+    [row] = await t.db.query.customers.findMany();
+    expect(row!.consentSms).toBe(true);
+    const page = await (await plain(t, url)).text();
+    expect(page).not.toContain('name="sms" checked=""');
   });
 
   test("a confirmation link stops working when the number changes", async () => {

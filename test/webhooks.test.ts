@@ -7,7 +7,9 @@ import { and, eq, isNull } from "drizzle-orm";
 import { nextStatus } from "../src/core/delivery-status.ts";
 import { deliveryKey } from "../src/core/delivery-key.ts";
 import { decideRecipients } from "../src/core/recipients.ts";
+import { signLinkToken } from "../src/core/link-tokens.ts";
 import { createCustomer } from "../src/db/customers.ts";
+import { linkSigningSecret } from "../src/db/secrets.ts";
 import { recordProviderEvent } from "../src/db/delivery-status.ts";
 import { ackSent, claimDue } from "../src/db/outbox-leases.ts";
 import { enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
@@ -193,6 +195,35 @@ describe("POST /webhooks/resend", () => {
     const [next] = await send("email", ids.slice(0, 1), "Second try");
     expect([next!.status, next!.skipReason]).toEqual(["skipped", "bounced"]);
     expect(resend.sent.length).toBe(sentBefore);
+  });
+
+  test("a complaint after an unsubscribe replaces it, so the preferences page cannot clear it; an unsubscribe never downgrades a bounce", async () => {
+    const { t, secret, ids, people, send } = await setup();
+    const [d] = await send("email", ids, "Hi");
+    const linkSecret = await linkSigningSecret(t.db, undefined, noon);
+    const link = (purpose: "unsubscribe" | "preferences", customerId: number) =>
+      `${BASE}/${purpose === "unsubscribe" ? "u" : "p"}/${signLinkToken(linkSecret, { purpose, customerId, expiresAt: purpose === "preferences" ? new Date(noon.getTime() + 24 * 3600_000) : undefined })}`;
+    const form = { "Content-Type": "application/x-www-form-urlencoded" };
+    // Anna unsubscribes, then reports the e-mail as spam.
+    expect((await t.app.request(link("unsubscribe", ids[0]), { method: "POST" })).status).toBe(200);
+    const complaint = resend.emailEvent("email.complained", d!.providerMessageId!);
+    expect((await post(t, "/webhooks/resend", resend.signWebhook(secret, complaint))).status).toBe(200);
+    expect((await activeSuppressions(t)).map((s) => [s.address, s.reason])).toEqual([[people[0][1], "complained"]]);
+    // The preferences page tells her why and cannot turn marketing back on.
+    const page = await t.app.request(link("preferences", ids[0]), { method: "POST", headers: form, body: "email=on&sms=on&voice=on" });
+    expect(await page.text()).toContain("our e-mails were reported as spam from this address");
+    expect((await activeSuppressions(t)).map((s) => [s.address, s.reason])).toEqual([[people[0][1], "complained"]]);
+    // The unsubscribe stays in the history, closed by the complaint.
+    const history = await t.db.select().from(suppressions).where(eq(suppressions.address, people[0][1])).orderBy(suppressions.id);
+    expect(history.map((s) => [s.reason, s.clearedAt ? "cleared" : "active"])).toEqual([["unsubscribed", "cleared"], ["complained", "active"]]);
+
+    // Ben's address bounced; his unsubscribe afterwards does not turn the bounce into an opt-out he could undo.
+    const [b] = await t.db.select().from(deliveries).where(eq(deliveries.toAddress, people[1][1]));
+    const bounce = resend.emailEvent("email.bounced", b!.providerMessageId!, { bounce: { type: "Permanent", subType: "General", message: "550 no such user" } });
+    expect((await post(t, "/webhooks/resend", resend.signWebhook(secret, bounce))).status).toBe(200);
+    await t.app.request(link("unsubscribe", ids[1]), { method: "POST" });
+    await t.app.request(link("preferences", ids[1]), { method: "POST", headers: form, body: "email=on&sms=on&voice=on" });
+    expect((await activeSuppressions(t)).map((s) => [s.address, s.reason])).toEqual([[people[0][1], "complained"], [people[1][1], "bounced"]]);
   });
 
   test("a bounce whose suppression fails is not recorded at all, so Resend's retry suppresses the address, once", async () => {

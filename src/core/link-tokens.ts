@@ -35,6 +35,14 @@ export function linkExpiresAt(purpose: LinkPurpose, now: Date): Date | undefined
   const days = LINK_LIFETIME_DAYS[purpose];
   return days === undefined ? undefined : new Date(now.getTime() + days * 24 * 3600_000);
 }
+/**
+ * When a link of `purpose` that stops working at `expiresAt` was made (tokens carry no issue
+ * time; this assumes the lifetime has not changed since), or undefined if that cannot be told.
+ */
+export function linkIssuedAt(purpose: LinkPurpose, expiresAt: Date | undefined): Date | undefined {
+  const days = LINK_LIFETIME_DAYS[purpose];
+  return days === undefined || !expiresAt ? undefined : new Date(expiresAt.getTime() - days * 24 * 3600_000);
+}
 const CHANNEL_CODES: Record<Channel, string> = { email: "e", sms: "s", voice: "v" };
 const SIGNATURE_BYTES = 16;
 // Keeps these signatures apart from anything else keyed with the same secret.

@@ -10,8 +10,29 @@ type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export type SuppressionInput = { channel: Channel; address: string; reason: Reason; source: string; customerId?: number | null; detail?: string };
 
-/** Suppresses an address on a channel; a second suppression of the same address is a no-op. */
+/**
+ * Suppresses an address on a channel; true if this made a new active suppression. Only one is
+ * active per channel and address, so a stronger reason (a bounce, a complaint, STOP, a landline)
+ * replaces the customer's own "unsubscribed", which is closed and kept in the history: the
+ * preferences page may clear an opt-out but never those, and a complaint arriving after an
+ * unsubscribe must not be lost. Anything else over an active suppression is a no-op, so an
+ * unsubscribe never turns a bounce back into something the customer could undo.
+ */
 export async function suppress(db: Db | Tx, s: SuppressionInput, now: Date) {
+  if (await insertSuppression(db, s, now)) return true;
+  if (s.reason === "unsubscribed") return false;
+  // One transaction (a savepoint inside the caller's): the address is never left unsuppressed.
+  return db.transaction(async (tx) => {
+    const replaced = await tx
+      .update(suppressions)
+      .set({ clearedAt: now, clearedSource: `replaced by ${s.reason} (${s.source})` })
+      .where(and(eq(suppressions.channel, s.channel), eq(suppressions.address, s.address), eq(suppressions.reason, "unsubscribed"), isNull(suppressions.clearedAt)))
+      .returning({ id: suppressions.id });
+    return replaced.length > 0 && (await insertSuppression(tx, s, now));
+  });
+}
+
+async function insertSuppression(db: Db | Tx, s: SuppressionInput, now: Date) {
   const rows = await db
     .insert(suppressions)
     .values({ channel: s.channel, address: s.address, reason: s.reason, source: s.source, customerId: s.customerId ?? null, detail: s.detail ?? null, createdAt: now })

@@ -1,11 +1,11 @@
 // Customer-facing links (SPEC L1–L3, L5): signed tokens instead of logins. RFC 8058 one-click
 // unsubscribe is a cookie-less POST to the same URL, so these routes sit outside the staff
 // session and CSRF checks; the token is the only key.
-import { and, eq } from "drizzle-orm";
+import { and, eq, gt, like } from "drizzle-orm";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deliveryKey } from "../core/delivery-key.ts";
-import { LINK_LIFETIME_DAYS, type LinkPurpose, confirmationSubject, confirmedChannels, linkExpiresAt, signLinkToken, verifyLinkToken } from "../core/link-tokens.ts";
+import { LINK_LIFETIME_DAYS, type LinkPurpose, confirmationSubject, confirmedChannels, linkExpiresAt, linkIssuedAt, signLinkToken, verifyLinkToken } from "../core/link-tokens.ts";
 import { maskEmail, maskPhone } from "../core/mask.ts";
 import { withOptOutHint } from "../core/sms-text.ts";
 import { deliveryIdByKey } from "../db/outbox-list.ts";
@@ -24,7 +24,7 @@ const EXPIRED: Partial<Record<LinkPurpose, string>> = {
   confirm: `This confirmation link worked for ${LINK_LIFETIME_DAYS.confirm} days. Open the preferences link in our latest message and turn it on again for a new one.`,
 };
 
-async function open(c: Ctx, purpose: LinkPurpose): Promise<{ customer: Customer; subjectId?: number; studio: string } | Response> {
+async function open(c: Ctx, purpose: LinkPurpose): Promise<{ customer: Customer; subjectId?: number; expiresAt?: Date; studio: string } | Response> {
   const { db, config, clock } = c.get("deps");
   const settings = await getSettings(db);
   const secret = await linkSigningSecret(db, config.secretKey, clock());
@@ -37,8 +37,12 @@ async function open(c: Ctx, purpose: LinkPurpose): Promise<{ customer: Customer;
   }
   const customer = await db.query.customers.findFirst({ where: eq(customers.id, payload.customerId) });
   if (!customer) return problem(404, "We no longer have your details, so there is nothing to change.");
-  return { customer, subjectId: payload.subjectId, studio: settings.name };
+  return { customer, subjectId: payload.subjectId, expiresAt: payload.expiresAt, studio: settings.name };
 }
+
+// Unsubscribe links never expire and e-mails get forwarded: the page names the address masked,
+// as the preferences page does.
+const unsubscribeAddress = (customer: Customer) => (customer.email ? maskEmail(customer.email) : "your address");
 
 async function unsubscribeEmail(c: Ctx, customer: Customer, deliveryId: number | undefined) {
   const { db, clock, log } = c.get("deps");
@@ -58,7 +62,7 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     const opened = await open(c, "unsubscribe");
     if (opened instanceof Response) return opened;
     const preferences = await preferencesUrl(c, opened.customer.id);
-    return c.html(UnsubscribePage({ studio: opened.studio, address: opened.customer.email ?? "your address", done: false, action: c.req.path, preferences }));
+    return c.html(UnsubscribePage({ studio: opened.studio, address: unsubscribeAddress(opened.customer), done: false, action: c.req.path, preferences }));
   })
   // RFC 8058: mail clients POST `List-Unsubscribe=One-Click` here without cookies; the page's own button posts here too.
   .post("/u/:token", async (c) => {
@@ -66,7 +70,7 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     if (opened instanceof Response) return opened;
     await unsubscribeEmail(c, opened.customer, opened.subjectId);
     const preferences = await preferencesUrl(c, opened.customer.id);
-    return c.html(UnsubscribePage({ studio: opened.studio, address: opened.customer.email ?? "your address", done: true, action: c.req.path, preferences }));
+    return c.html(UnsubscribePage({ studio: opened.studio, address: unsubscribeAddress(opened.customer), done: true, action: c.req.path, preferences }));
   })
   .get("/p/:token", async (c) => {
     const opened = await open(c, "preferences");
@@ -106,13 +110,13 @@ export const customerLinkRoutes = new Hono<AppEnv>()
   .get("/c/:token", async (c) => {
     const opened = await openConfirmation(c);
     if (opened instanceof Response) return opened;
-    return c.html(ConfirmChannelsPage({ studio: opened.studio, what: channelWords(opened.channels), phone: maskPhone(opened.customer.phone!), action: c.req.path, done: false }));
+    return c.html(ConfirmChannelsPage({ studio: opened.studio, what: channelWords(opened.channels), phone: maskPhone(opened.customer.phone!), action: c.req.path, done: false, notes: opened.staleNote ? [opened.staleNote] : [] }));
   })
   .post("/c/:token", async (c) => {
     const opened = await openConfirmation(c);
     if (opened instanceof Response) return opened;
     const active = await activeSuppressions(c.get("deps").db, [opened.customer.phone!]);
-    const notes: string[] = [];
+    const notes: string[] = opened.staleNote ? [opened.staleNote] : [];
     for (const channel of opened.channels) {
       const blocking = active.find((s) => s.channel === channel && s.reason !== "unsubscribed");
       if (blocking) notes.push(`${channel === "sms" ? "Texts" : "Calls"} stay off: ${blockedReason(blocking.reason)}`);
@@ -182,10 +186,15 @@ async function optIn(c: Ctx, customer: Customer, channel: Channel, source: strin
 
 const channelWords = (channels: PhoneChannel[]) => (channels.length === 2 ? "texts and calls" : channels[0] === "sms" ? "texts" : "calls");
 
+/** How long after one confirmation text the page sends no other, whatever the channels asked for. */
+const CONFIRMATION_TEXT_GAP_MS = 10 * 60_000;
+const CONFIRMATION_KEY = "confirm";
+
 /**
  * Texts the customer's phone a link that turns the channels on, and says so. One text per
- * request and ten minutes (the delivery key repeats within them), so the page cannot be used
- * to flood a phone.
+ * customer and ten minutes, whichever channels each post asks for, so the page cannot be used
+ * to flood a phone: a recent one is looked up, and the delivery key (customer and ten-minute
+ * slot) makes two posts at the same moment enqueue one text.
  */
 async function askPhoneToConfirm(c: Ctx, customer: Customer, channels: PhoneChannel[], studio: string): Promise<string> {
   const deps = c.get("deps");
@@ -199,14 +208,24 @@ async function askPhoneToConfirm(c: Ctx, customer: Customer, channels: PhoneChan
       ? `We cannot text ${maskPhone(phone)} to confirm, so ${what} stay off. Please contact us to change this.`
       : `We do not text ${maskPhone(phone)} since you asked us to stop, so ${what} stay off. Reply START to one of our texts, or contact us, to change this.`;
   }
+  // deliveryKey spells a test key `t<id>:…`, so this prefix finds every confirmation text to this customer.
+  const keyPrefix = `t${CONFIRMATION_KEY}-${customer.id}-`;
+  const alreadySent = `We sent a text to ${maskPhone(phone)} a few minutes ago; confirm with the link in it, or try again in a few minutes.`;
+  const [recent] = await db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(and(eq(deliveries.customerId, customer.id), like(deliveries.deliveryKey, `${keyPrefix}%`), gt(deliveries.createdAt, new Date(now.getTime() - CONFIRMATION_TEXT_GAP_MS))))
+    .limit(1);
+  if (recent) return alreadySent;
   const settings = await getSettings(db);
   const secret = await linkSigningSecret(db, config.secretKey, now);
   const token = signLinkToken(secret, { purpose: "confirm", customerId: customer.id, subjectId: confirmationSubject(phone, channels), expiresAt: linkExpiresAt("confirm", now) });
   const url = `${settings.publicUrl || config.publicUrl}/c/${token}`;
   const text = withOptOutHint(`${studio}: to get ${what} from us at this number, confirm here: ${url} If you did not ask, ignore this text.`, { required: true });
   // Sent as a one-off like a staff test (its own text, no consent needed, at once), not as marketing.
-  const key = deliveryKey({ kind: "test", id: `confirm-${customer.id}-${[...channels].sort().join("+")}-${Math.floor(now.getTime() / 600_000)}` }, { address: phone }, "sms");
-  await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: customer.id, channel: "sms", to: phone, skip: null }, dueAt: testDueAt(now), body: text }], now);
+  const key = deliveryKey({ kind: "test", id: `${CONFIRMATION_KEY}-${customer.id}-${Math.floor(now.getTime() / CONFIRMATION_TEXT_GAP_MS)}` }, { address: phone }, "sms");
+  const { created } = await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: customer.id, channel: "sms", to: phone, skip: null }, dueAt: testDueAt(now), body: text }], now);
+  if (!created) return alreadySent;
   const id = await deliveryIdByKey(db, key);
   try {
     if (id) await deps.dispatcher.sendNow(id);
@@ -220,11 +239,20 @@ async function openConfirmation(c: Ctx) {
   const opened = await open(c, "confirm");
   if (opened instanceof Response) return opened;
   const phone = opened.customer.phone;
-  const channels = phone ? confirmedChannels(opened.subjectId ?? 0, phone) : [];
-  if (!channels.length) {
+  const asked = phone ? confirmedChannels(opened.subjectId ?? 0, phone) : [];
+  if (!asked.length) {
     return c.html(LinkProblemPage({ studio: opened.studio, status: 410, message: "The phone number this link was sent to is no longer the one we have for you, so it cannot turn anything on." }), 410);
   }
-  return { ...opened, channels };
+  // The link works for days; turning a channel off since it was sent is the newer wish, so the
+  // old link no longer turns that channel on. Compared in whole seconds (the token's precision):
+  // an opt-out in the very second the link was made counts as before it.
+  const issued = linkIssuedAt("confirm", opened.expiresAt);
+  const active = await activeSuppressions(c.get("deps").db, [phone!]);
+  const stale = asked.filter((ch) => active.some((s) => s.channel === ch && s.reason === "unsubscribed" && (!issued || Math.floor(s.createdAt.getTime() / 1000) * 1000 > issued.getTime())));
+  const channels = asked.filter((ch) => !stale.includes(ch));
+  const staleNote = stale.length ? `You turned ${channelWords(stale)} off after this link was sent; ask for a new one from your preferences page.` : undefined;
+  if (!channels.length) return c.html(LinkProblemPage({ studio: opened.studio, status: 410, message: staleNote! }), 410);
+  return { ...opened, channels, staleNote };
 }
 
 /** Why a suppression that is not the customer's own opt-out keeps the channel off. */
