@@ -6,7 +6,8 @@ import { secureHeaders } from "hono/secure-headers";
 import type { Deps } from "./deps.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import type { AppEnv } from "./http/env.ts";
-import { onError } from "./http/errors.ts";
+import { MAX_BODY } from "./core/notification-input.ts";
+import { onError, tooLarge } from "./http/errors.ts";
 import { loadSession, requireStaff } from "./http/session.ts";
 import { apiRoutes } from "./routes/api/index.ts";
 import { appointmentRoutes } from "./routes/appointments.ts";
@@ -72,10 +73,10 @@ export function createApp(deps: Deps) {
   // Everything below is the staff UI: sessions and CSRF checks on every state change.
   const ui = new Hono<AppEnv>();
   // Refuse oversized bodies before anything reads them; CSV uploads get more room.
-  const uploadLimit = bodyLimit({ maxSize: 12 * 1024 * 1024, onError: (c) => c.text("That upload is larger than 12 MB. Split the file and import the parts.", 413) });
-  const formLimit = bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.text("That form is larger than 1 MB, which is more than any Pigeon form needs.", 413) });
+  const uploadLimit = bodyLimit({ maxSize: 12 * 1024 * 1024, onError: tooLarge("That upload is larger than 12 MB, Pigeon's limit for a file. Split the file and import the parts.") });
+  const formLimit = bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge(`That form is larger than 1 MB, Pigeon's limit for a form, so nothing was saved. A message body holds at most ${MAX_BODY.email.toLocaleString("en")} characters.`) });
   // Anyone can post to login and setup: they get only what their fields can hold.
-  const authLimit = bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text("That form is too large: an e-mail address and a password fit in far less.", 413) });
+  const authLimit = bodyLimit({ maxSize: 16 * 1024, onError: tooLarge("That form is larger than 16 KB: an e-mail address and a password fit in far less.") });
   ui.use(function limitBody(c, next) {
     const path = c.req.path;
     return (path.startsWith("/customers/import") ? uploadLimit : path === "/login" || path === "/setup" ? authLimit : formLimit)(c, next);

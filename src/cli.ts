@@ -69,7 +69,7 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
     }
   }
   const name = command === "" ? "serve" : command;
-  if (!(name in COMMAND_HELP)) {
+  if (!Object.hasOwn(COMMAND_HELP, name)) {
     io.err(`Unknown command "${name}".\n\n${HELP}`);
     return 2;
   }

@@ -160,7 +160,7 @@ describe("gallery URLs", () => {
 });
 
 describe("impossible dates and times", () => {
-  const impossible = ["2026-02-30T10:00:00Z", "2026-09-14T24:00:00Z", "2026-09-14T10:60:00Z", "2026-09-14T10:00:61Z", "2026-13-01T10:00:00Z", "2026-09-14T10:00:00+25:00", "2026-02-29"];
+  const impossible = ["2026-02-30T10:00:00Z", "2026-09-14T24:00:00Z", "2026-09-14T10:60:00Z", "2026-09-14T10:00:61Z", "2026-13-01T10:00:00Z", "2026-09-14T10:00:00+25:00", "2026-02-29T10:00:00Z"];
 
   test("are refused naming the field wherever the API takes a date-time, and nothing is stored", async () => {
     const t = await makeApiApp({ now });
@@ -185,7 +185,7 @@ describe("impossible dates and times", () => {
   test("real ones still pass, in every accepted shape", async () => {
     const t = await makeApiApp({ now });
     const cu = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test" }, "test", now);
-    const shapes = { "2026-09-14T09:30:00Z": "2026-09-14T09:30:00.000Z", "2026-09-14T09:30:00.250+02:00": "2026-09-14T07:30:00.250Z", "2026-09-14 09:30": "2026-09-14T09:30:00.000Z", "2026-09-14T23:59:59-0530": "2026-09-15T05:29:59.000Z", "2028-02-29": "2028-02-29T00:00:00.000Z" };
+    const shapes = { "2026-09-14T09:30:00Z": "2026-09-14T09:30:00.000Z", "2026-09-14T09:30:00.250+02:00": "2026-09-14T07:30:00.250Z", "2026-09-14 09:30Z": "2026-09-14T09:30:00.000Z", "2026-09-14T23:59:59-0530": "2026-09-15T05:29:59.000Z", "2028-02-29T00:00+00:00": "2028-02-29T00:00:00.000Z" };
     for (const [at, stored] of Object.entries(shapes)) {
       const res = await t.post("/appointments", { customer_id: cu.id, starts_at: at });
       expect({ at, status: res.status, stored: res.body.starts_at }).toEqual({ at, status: 201, stored });
@@ -301,5 +301,91 @@ describe("a large CSV import", () => {
     expect(await t.db.select().from(registrations)).toEqual(regsBefore);
     expect(await rows(t.db, albums)).toBe(1);
     expect(await rows(t.db, events)).toBe(eventsBefore);
+  });
+});
+
+describe("inherited names as filter keys", () => {
+  test("__proto__, constructor and toString in filters are a 422 naming the key, not a message to everyone", async () => {
+    const t = await makeApiApp({ now });
+    for (const key of ["__proto__", "constructor", "toString"]) {
+      // Sent as raw JSON text: JSON.parse makes "__proto__" an own key, as it would from any client.
+      const res = await t.post("/messages", `{"name":"Wide","channels":["email"],"subject":"Hi","body":"Hello","filters":{"${key}":{"job_ids":[1]}}}`);
+      expect({ key, status: res.status, problem: fieldsOf(res)?.[`filters.${key}`] }).toEqual({ key, status: 422, problem: "is not a recipient filter" });
+    }
+    expect(await rows(t.db, messages)).toBe(0);
+  });
+});
+
+describe("date-times without a time or zone, and ids in other spellings", () => {
+  test("a send_at or starts_at without a time or a zone is refused with the date-time message", async () => {
+    const t = await makeApiApp({ now });
+    const cu = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test" }, "test", now);
+    const want = "must be a date and time like 2026-09-14T09:30:00Z";
+    for (const at of ["2027-01-01", "2027-01-01T09:30", "2027-01-01 09:30:00"]) {
+      const msg = await t.post("/messages", { name: "Later", channels: ["email"], subject: "Hi", body: "Hello", send_at: at });
+      expect({ at, status: msg.status, problem: fieldsOf(msg)?.send_at }).toEqual({ at, status: 422, problem: want });
+      const appt = await t.post("/appointments", { customer_id: cu.id, starts_at: at });
+      expect({ at, status: appt.status, problem: fieldsOf(appt)?.starts_at }).toEqual({ at, status: 422, problem: want });
+    }
+    expect(await rows(t.db, messages)).toBe(0);
+    expect(await rows(t.db, appointments)).toBe(0);
+  });
+
+  test("an id in the path is only its plain decimal: 0x1, 1e0, 01 and 1.0 name no job (404), from the API and the pages", async () => {
+    const t = await makeApiApp({ now });
+    const job = await createJob(t.db, { name: "Lincoln", type: "school" }, {}, "api", now);
+    expect(job.id).toBe(1);
+    expect((await t.get("/jobs/1")).status).toBe(200);
+    const b = await signedInOwner(t);
+    expect((await b.get("/jobs/1")).status).toBe(200);
+    for (const id of ["0x1", "1e0", "01", "1.0", "+1", "0b1"]) {
+      const api = await t.get(`/jobs/${id}`);
+      expect({ id, status: api.status, message: api.body?.error?.message }).toEqual({ id, status: 404, message: "There is no job with this id." });
+      expect({ id, page: (await b.get(`/jobs/${id}`)).status }).toEqual({ id, page: 404 });
+    }
+  });
+});
+
+describe("oversized staff forms", () => {
+  test("a form over 1 MB answers 413 with a page in the app's layout that says the limit and how to get back", async () => {
+    const t = await makeApiApp({ now });
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    const res = await postForm(b, "/messages", { ...compose, body: "x".repeat(2 * 1024 * 1024) });
+    expect(res.status).toBe(413);
+    const text = res.text.replaceAll("&#39;", "'");
+    expect(text).toContain("<h1>Too large</h1>");
+    expect(text).toContain("larger than 1 MB");
+    expect(text).toContain("at most 50,000 characters");
+    expect(text).toContain("Use your browser's Back button: what you typed is still in the form.");
+    expect(text).toContain("pico.min.css");
+    expect(text).not.toContain("<script>");
+    expect(await rows(t.db, messages)).toBe(0);
+    // htmx asks for a fragment: the short text alone.
+    const fragment = await postForm(b, "/messages/count", { ...compose, body: "x".repeat(2 * 1024 * 1024) }, { "HX-Request": "true" });
+    expect(fragment.status).toBe(413);
+    expect(fragment.text).toStartWith("That form is larger than 1 MB");
+    expect(fragment.text).not.toContain("<html");
+  });
+
+  test("an upload over 12 MB answers 413 with the styled page", async () => {
+    const t = await makeApiApp({ now });
+    const b = await signedInOwner(t);
+    await b.get("/customers/import");
+    const res = await postMultipart(b, "/customers/import/preview", {}, { name: "big.csv", content: "x".repeat(13 * 1024 * 1024) });
+    expect(res.status).toBe(413);
+    expect(res.text).toContain("<h1>Too large</h1>");
+    expect(res.text).toContain("larger than 12 MB");
+    expect(res.text.replaceAll("&#39;", "'")).toContain("Use your browser's Back button");
+  });
+
+  test("the compose page's text fields carry the server's limits as maxlength", async () => {
+    const t = await makeApiApp({ now });
+    const b = await signedInOwner(t);
+    const page = (await b.get("/messages/new")).text;
+    expect(page).toMatch(/<textarea id="f-body" name="body"[^>]*maxlength="50000"/);
+    expect(page).toMatch(/name="subject"[^>]*maxlength="300"/);
+    expect(page).toMatch(/name="name"[^>]*maxlength="200"/);
+    expect(page).toMatch(/name="voice_script"[^>]*maxlength="5000"/);
   });
 });

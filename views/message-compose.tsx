@@ -3,6 +3,7 @@
 // preview with a test to oneself, and when to send. The form is also the fragment re-rendered
 // when a template is used; the album choice follows the chosen jobs out of band.
 import type { FC } from "hono/jsx";
+import { MESSAGE_MAX } from "../src/core/message-input.ts";
 import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
 import type { Placeholder } from "../src/core/placeholders.ts";
 import { AUDIENCE_LABELS, CONDITION_LABELS } from "../src/core/triggers.ts";
@@ -210,7 +211,7 @@ export function MessageForm(p: ComposeProps) {
         <h2>1. Message</h2>
         <div class="field">
           <label for="f-name">Internal name</label>
-          <input id="f-name" type="text" name="name" value={v.name ?? ""} placeholder="Spring sale 2027" {...ariaError("name", errors, true)} />
+          <input id="f-name" type="text" name="name" value={v.name ?? ""} maxlength={MESSAGE_MAX.name} placeholder="Spring sale 2027" {...ariaError("name", errors, true)} />
           <FieldMessages name="name" errors={errors} hint="Only staff see it: in this list, the outbox and reports." />
         </div>
         <fieldset class="checks channels audience-input">
@@ -256,12 +257,12 @@ export function MessageForm(p: ComposeProps) {
 
         <div class="field only-email">
           <label for="f-subject">Subject</label>
-          <input id="f-subject" type="text" name="subject" value={v.subject ?? ""} class="audience-input" data-placeholder-target {...ariaError("subject", errors)} />
+          <input id="f-subject" type="text" name="subject" value={v.subject ?? ""} maxlength={MESSAGE_MAX.subject} class="audience-input" data-placeholder-target {...ariaError("subject", errors)} />
           <FieldMessages name="subject" errors={errors} />
         </div>
         <div class="field">
           <label for="f-body">Message</label>
-          <textarea id="f-body" name="body" rows={10} class="audience-input" data-placeholder-target {...ariaError("body", errors, true)}>
+          <textarea id="f-body" name="body" rows={10} maxlength={MESSAGE_MAX.body} class="audience-input" data-placeholder-target {...ariaError("body", errors, true)}>
             {v.body ?? ""}
           </textarea>
           <FieldMessages
@@ -276,7 +277,7 @@ export function MessageForm(p: ComposeProps) {
         </PlaceholderPicker>
         <div class="field only-voice">
           <label for="f-voice_script">Call script</label>
-          <textarea id="f-voice_script" name="voice_script" rows={4} class="audience-input" data-placeholder-target {...ariaError("voice_script", errors, true)}>
+          <textarea id="f-voice_script" name="voice_script" rows={4} maxlength={MESSAGE_MAX.voice_script} class="audience-input" data-placeholder-target {...ariaError("voice_script", errors, true)}>
             {v.voice_script ?? ""}
           </textarea>
           <FieldMessages name="voice_script" errors={errors} hint="What the call says, written as it should be spoken. Empty: the message above is read out." />
@@ -288,7 +289,7 @@ export function MessageForm(p: ComposeProps) {
         {single ? (
           <div class="field">
             <label for="f-to_address">Send to</label>
-            <input id="f-to_address" type="text" name="to_address" value={v.to_address ?? ""} placeholder="name@example.com or +1 555 201 0001" {...ariaError("to_address", errors, true)} />
+            <input id="f-to_address" type="text" name="to_address" value={v.to_address ?? ""} maxlength={MESSAGE_MAX.to_address} placeholder="name@example.com or +1 555 201 0001" {...ariaError("to_address", errors, true)} />
             <FieldMessages name="to_address" errors={errors} hint="One e-mail address (for an e-mail) or phone number (for an SMS or call)." />
             <small>
               <a href="/messages/new">Choose recipients by job and filters instead</a>

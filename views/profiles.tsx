@@ -5,7 +5,7 @@
 import { raw } from "hono/html";
 import { type Channel, TRIGGERS, type User } from "../src/db/schema.ts";
 import type { Notification, Profile, ProfileRow, Template } from "../src/db/profiles.ts";
-import { CHANNEL_LABELS, describeNotification, offsetWords } from "../src/core/notification-input.ts";
+import { CHANNEL_LABELS, describeNotification, MAX_BODY, MAX_SUBJECT, offsetWords } from "../src/core/notification-input.ts";
 import { CONTEXT_LABELS, contextForTrigger, type Placeholder } from "../src/core/placeholders.ts";
 import type { SmsInfo } from "../src/core/sms-text.ts";
 import { AUDIENCE_LABELS, CONDITION_LABELS, TRIGGER_INFO, type Trigger } from "../src/core/triggers.ts";
@@ -704,6 +704,7 @@ export function NotificationForm(p: EditorProps) {
                 type="text"
                 name="subject"
                 value={v.subject ?? ""}
+                maxlength={MAX_SUBJECT}
                 data-placeholder-target
                 aria-invalid={e.subject ? "true" : undefined}
                 aria-describedby={e.subject ? "subject-error" : undefined}
@@ -717,6 +718,8 @@ export function NotificationForm(p: EditorProps) {
               id="f-body"
               name="body"
               rows={channel === "email" ? 14 : 5}
+              // The longest any channel takes (e-mail's): the per-channel limit is the server's to explain.
+              maxlength={MAX_BODY.email}
               data-placeholder-target
               aria-invalid={e.body ? "true" : undefined}
               aria-describedby={e.body ? "body-error" : "body-hint"}

@@ -73,8 +73,9 @@ const filtersWith = (max: number) => {
   return z.preprocess(
     (v, ctx) => {
       // A misspelt key would otherwise be dropped and widen the audience, perhaps to everyone.
+      // Own keys only: `in` would let `__proto__` or `constructor` (inherited names) through.
       if (v && typeof v === "object" && !Array.isArray(v)) {
-        for (const key of Object.keys(v)) if (!(key in shape)) ctx.addIssue({ code: "custom", path: [key], message: "is not a recipient filter", input: v });
+        for (const key of Object.keys(v)) if (!Object.hasOwn(shape, key)) ctx.addIssue({ code: "custom", path: [key], message: "is not a recipient filter", input: v });
       }
       return v;
     },

@@ -13,17 +13,20 @@ const channelList = z.preprocess(
   z.array(z.enum(CHANNELS, { error: "must be email, sms or voice" }), { error: "choose at least one channel" }).min(1, "choose at least one channel"),
 );
 
+/** The longest each text field may be; the compose form gives them as `maxlength` so a browser stops there. */
+export const MESSAGE_MAX = { name: 200, subject: 300, body: MAX_BODY.email, voice_script: 5_000, to_address: 254 } as const;
+
 export const messageInput = (snippetKeys: readonly string[]) =>
   z
     .object({
-      name: requiredText(200, "An internal name"),
+      name: requiredText(MESSAGE_MAX.name, "An internal name"),
       channels: channelList,
-      subject: optionalText(300),
-      body: optionalText(50_000),
-      voice_script: optionalText(5_000),
+      subject: optionalText(MESSAGE_MAX.subject),
+      body: optionalText(MESSAGE_MAX.body),
+      voice_script: optionalText(MESSAGE_MAX.voice_script),
       call_only_if_no_sms: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()).default(false),
       filters: z.preprocess((v) => v ?? {}, messageFilters).default({}),
-      to_address: optionalText(254),
+      to_address: optionalText(MESSAGE_MAX.to_address),
       send_at: z.preprocess((v) => (v === "" || v === null ? undefined : v), instant.optional()),
       job_id: z.preprocess((v) => (v === "" || v === null ? undefined : v), idRef.optional()),
     })

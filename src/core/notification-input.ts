@@ -28,7 +28,7 @@ export type ParsedNotification = { ok: true; value: NotificationInput } | { ok: 
 
 export const MAX_OFFSET_DAYS = 365;
 export const MAX_OFFSET_HOURS = 720;
-const MAX_SUBJECT = 300;
+export const MAX_SUBJECT = 300;
 /** The most a text may hold per channel: Twilio refuses SMS over 1,600 characters (21617). */
 export const MAX_BODY: Record<Channel, number> = { email: 50_000, sms: 1_600, voice: 4_000 };
 
@@ -192,7 +192,7 @@ export function notificationFormInput(form: Record<string, unknown>): Record<str
   let offset: unknown = offsetText === "" ? "0" : offsetText;
   if (info?.direction === "either" && form.offset_direction === "before" && /^\d+$/.test(offsetText)) offset = String(-Number(offsetText));
   const mode = String(form.time_mode ?? "");
-  const time = mode in TIME_MODES ? TIME_MODES[mode as keyof typeof TIME_MODES] : mode === "exact" ? String(form.time_exact ?? "").trim() || "(blank)" : form.time_of_day;
+  const time = Object.hasOwn(TIME_MODES, mode) ? TIME_MODES[mode as keyof typeof TIME_MODES] : mode === "exact" ? String(form.time_exact ?? "").trim() || "(blank)" : form.time_of_day;
   return {
     trigger: form.trigger,
     offset_days: inHours ? "0" : offset,

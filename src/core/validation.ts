@@ -64,7 +64,9 @@ export const optionalDate = z.preprocess(
     .optional(),
 );
 
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/i;
+// A time and a zone are required: a bare date or a zoneless time would be read as UTC, which
+// for a send time or an appointment is hours away from what the sender most likely meant.
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-](\d{2}):?(\d{2}))$/i;
 
 /**
  * Whether every part of a matched INSTANT exists. The Date parser quietly rolls `02-30` into
@@ -78,14 +80,14 @@ function realInstantParts(m: readonly (string | undefined)[]): boolean {
   return dateOk && Number(h) <= 23 && Number(mi) <= 59 && Number(sec) <= 59 && Number(oh) <= 14 && Number(om) <= 59;
 }
 
-/** An instant: ISO 8601 with a time (and zone, else UTC), or a plain date meaning midnight UTC. */
+/** An instant: ISO 8601 with a time and a zone (`Z` or an offset); a plain date or a zoneless time is refused. */
 export const instant = z.preprocess(
   (v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : v),
   z
     .string({ error: "must be a date and time like 2026-09-14T09:30:00Z" })
     .refine((v) => INSTANT.test(v), { message: "must be a date and time like 2026-09-14T09:30:00Z", abort: true })
     .refine((v) => realInstantParts(v.match(INSTANT) ?? []), { message: "is not a real date and time", abort: true })
-    .transform((v) => new Date(/[Zz]|[+-]\d{2}:?\d{2}$/.test(v) || v.length === 10 ? v : `${v}Z`))
+    .transform((v) => new Date(v))
     .refine((d) => !Number.isNaN(d.getTime()), "is not a real date and time"),
 );
 

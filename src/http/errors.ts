@@ -1,6 +1,6 @@
 // The one error handler (STYLE §6): JSON for the API, a plain page for browsers. Unexpected
 // errors are logged with their stack and shown as a generic message.
-import type { ErrorHandler } from "hono";
+import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ErrorPage } from "../../views/auth.tsx";
 import { errorText } from "../log.ts";
@@ -26,3 +26,16 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   }
   return c.html(ErrorPage({ csrf: c.get("csrfToken") ?? "", status, message, user: c.get("user") }), status);
 };
+
+/**
+ * The answer to a staff form or upload over its size limit. Browsers get a page in the app's
+ * layout that says which limit and how to get back to what was typed (no script: the CSP forbids
+ * it); htmx requests get the short text alone, for a fragment.
+ */
+export function tooLarge(message: string) {
+  return (c: Context) => {
+    if (c.req.header("HX-Request")) return c.text(message, 413);
+    const back = "Use your browser's Back button: what you typed is still in the form.";
+    return c.html(ErrorPage({ csrf: "", status: 413, message, hint: back, user: null }), 413);
+  };
+}

@@ -27,6 +27,7 @@ import { customerDeliveries } from "../db/outbox-list.ts";
 import { CHANNELS, type Customer } from "../db/schema.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
+import { idParam } from "../http/path-id.ts";
 
 /** Counting matches stops here: past it the list says "10,000+" (see bench/customers.ts). */
 const COUNT_CAP = 10_000;
@@ -36,7 +37,6 @@ const listQuery = z.object({
   before: z.coerce.number().int().positive().optional().catch(undefined),
 });
 
-const idParam = z.coerce.number().int().positive();
 
 const registrationForm = z.object({
   job_id: optionalIdRef,

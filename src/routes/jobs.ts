@@ -32,6 +32,7 @@ import type { Job } from "../db/schema.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
 import { HTTPException } from "hono/http-exception";
+import { idParam } from "../http/path-id.ts";
 
 const listQuery = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
@@ -41,7 +42,6 @@ const listQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
 });
 
-const idParam = z.coerce.number().int().positive();
 
 async function loadJob(c: Ctx): Promise<Job> {
   const id = idParam.safeParse(c.req.param("id"));

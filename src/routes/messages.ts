@@ -53,8 +53,8 @@ import { draftOfMessage, emptyValueProblems, valueProblemText } from "./message-
 import { bodyState, formatInstant, parseCompose, single, stateFromMessage, storedFilters } from "./message-form.ts";
 import { buildPreview, sendTest } from "./message-preview.ts";
 import { messageProgress, messageReport } from "./message-progress.ts";
+import { idParam } from "../http/path-id.ts";
 
-const idParam = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const EXCLUDED_PAGE = 50;
 const SSE_INTERVAL_MS = 1500;
 /** An SSE connection ends after this many updates (~10 minutes); the browser reconnects. */

@@ -25,6 +25,7 @@ import { CHANNELS, type Channel, DELIVERY_STATUSES } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import { renderDeliveryEmail } from "../dispatch/compose.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
+import { idParam } from "../http/path-id.ts";
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const optionalId = id.optional().catch(undefined);
@@ -102,7 +103,7 @@ async function deliveryPage(c: Ctx, deliveryId: number, flash: { kind: "ok" | "b
 /** Releases or cancels one held delivery; one that moved on meanwhile is left alone, and the page says so. */
 async function decideOne(c: Ctx, action: "release" | "cancel") {
   const { db, clock } = c.get("deps");
-  const deliveryId = id.safeParse(c.req.param("id"));
+  const deliveryId = idParam.safeParse(c.req.param("id"));
   if (!deliveryId.success) throw new HTTPException(404, { message: "There is no such delivery." });
   const sel = { ids: [deliveryId.data] };
   const done =
@@ -178,7 +179,7 @@ export const outboxRoutes = new Hono<AppEnv>()
     return c.html(DevOutboxEntryPage({ user: c.get("user")!, csrf: c.get("csrfToken"), ...row }));
   })
   .get("/:id", async (c) => {
-    const deliveryId = id.safeParse(c.req.param("id"));
+    const deliveryId = idParam.safeParse(c.req.param("id"));
     if (!deliveryId.success) throw new HTTPException(404, { message: "There is no such delivery." });
     const done = c.req.query("done");
     const flash =

@@ -3,7 +3,6 @@
 // editor with its live preview on a real customer. Built-in profiles are read-only.
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { z } from "zod";
 import type { Values } from "../../views/form.tsx";
 import {
   DeleteProfilePage,
@@ -54,8 +53,8 @@ import { recipientValues } from "../dispatch/recipient-values.ts";
 import { personalizeEmail, renderEmailVariant } from "../email/render.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
+import { idParam } from "../http/path-id.ts";
 
-const idParam = z.coerce.number().int().positive();
 const profileName = requiredText(120, "Name");
 
 async function loadProfile(c: Ctx): Promise<Profile> {

@@ -17,6 +17,7 @@ import type { AppEnv, Ctx } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
 import { requireOwner } from "../http/session.ts";
 import { passwordSchema } from "./auth.ts";
+import { pathIdNumber } from "../http/path-id.ts";
 
 function settingsValues(s: StudioSettings): Values {
   return {
@@ -165,8 +166,8 @@ export const settingsRoutes = new Hono<AppEnv>()
   })
   .post("/staff/:id/delete", async (c) => {
     const { db } = c.get("deps");
-    const id = Number(c.req.param("id"));
-    const removed = Number.isInteger(id) && (await deleteStaffUser(db, id));
+    const id = pathIdNumber(c.req.param("id"));
+    const removed = id !== null && (await deleteStaffUser(db, id));
     if (removed) await audit(db, { userId: c.get("user")!.id }, "deleted", "user", id);
     return staffPage(c, { flash: removed ? { kind: "ok", text: "Staff account removed." } : { kind: "bad", text: "No such staff account (the owner cannot be removed)." } });
   })
@@ -183,7 +184,7 @@ export const settingsRoutes = new Hono<AppEnv>()
   })
   .post("/api-keys/:id/revoke", async (c) => {
     const { db, clock } = c.get("deps");
-    const id = Number(c.req.param("id"));
-    if (Number.isInteger(id) && (await revokeApiKey(db, id, clock()))) await audit(db, { userId: c.get("user")!.id }, "revoked", "api_key", id);
+    const id = pathIdNumber(c.req.param("id"));
+    if (id !== null && (await revokeApiKey(db, id, clock()))) await audit(db, { userId: c.get("user")!.id }, "revoked", "api_key", id);
     return c.redirect("/settings/api-keys", 303);
   });

@@ -1,6 +1,7 @@
 // What an integration sends, checked once for every resource: a JSON object of at most
 // 1 MB, validated by zod into 422s that name each bad field (SPEC I3).
 import { bodyLimit } from "hono/body-limit";
+import { pathIdNumber } from "../../http/path-id.ts";
 import { z } from "zod";
 import { CONTROL_PROBLEM, fieldErrors, noControl } from "../../core/validation.ts";
 import type { Ctx } from "../../http/env.ts";
@@ -41,10 +42,10 @@ export function parse<T>(schema: z.ZodType<T>, value: unknown, prefix = ""): T {
   throw new ApiError(422, "Some fields are not valid.", fields);
 }
 
-/** The numeric id in the path; anything else names no row. */
+/** The numeric id in the path: plain decimal digits only (`0x1`, `1e0`, ` 1` name no row). */
 export function pathId(c: Ctx, what: string): number {
-  const id = Number(c.req.param("id"));
-  if (!Number.isSafeInteger(id) || id <= 0) throw new ApiError(404, `There is no ${what} with this id.`);
+  const id = pathIdNumber(c.req.param("id"));
+  if (id === null) throw new ApiError(404, `There is no ${what} with this id.`);
   return id;
 }
 
