@@ -28,7 +28,9 @@ export async function startBrowserHarness() {
   const dir = mkdtempSync(join(tmpdir(), "pigeon-browser-"));
   const db = await openDatabase(`file:${join(dir, "pigeon.db")}`);
   await migrateDatabase(db);
-  const deps = createDeps({ db, config: loadConfig({ SCHEDULER: "off" }), clock: () => new Date(), log: stderrLogger });
+  // The scheduler belongs to this process, as in `pigeon serve`, but no timer runs it: the tests
+  // run its steps themselves when their story needs them (so no "Nothing is being sent" line).
+  const deps = createDeps({ db, config: loadConfig({}), clock: () => new Date(), log: stderrLogger });
   const app = createApp(deps);
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch });
   const baseUrl = `http://127.0.0.1:${server.port}`;
