@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { createJob } from "../src/db/jobs.ts";
 import { events, jobs, studioSettings } from "../src/db/schema.ts";
+import { getSettings, updateSettings } from "../src/db/settings.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
 
 const validJob = {
@@ -234,4 +235,20 @@ describe("demo data", () => {
     expect(again.status).toBe(409);
     expect(again.text).toContain("only be loaded into an empty studio");
   });
+});
+
+// The new-owner walk: set up as "Sunny Lens Studio", load the demo, and the studio was renamed
+// "Brightside Photography" everywhere, its sender too, without a word.
+test("demo data keeps the studio's own name and details; it fills only what is unset", async () => {
+  const t = await makeTestApp();
+  const b = await signedInOwner(t);
+  await updateSettings(t.db, { name: "Sunny Lens Studio", timeZone: "Europe/Berlin", replyTo: "desk@sunny.test" }, t.deps.clock());
+  const before = await getSettings(t.db);
+  expect((await b.post("/demo", {})).status).toBe(303);
+  const s = await getSettings(t.db);
+  expect([s.name, s.senderName, s.timeZone, s.replyTo]).toEqual(["Sunny Lens Studio", before.senderName, "Europe/Berlin", "desk@sunny.test"]);
+  // What the studio had not set comes from the demo, so its messages have an address and a sender.
+  expect([s.postalAddress, s.senderEmail]).toEqual(["412 Orchard Lane, Springfield, IL 62704, USA", "hello@brightside-photo.example"]);
+  expect(s.smsHelpReply).toStartWith("Sunny Lens Studio: questions?");
+  expect((await b.get("/")).text).toContain("Sunny Lens Studio");
 });

@@ -7,7 +7,7 @@ import type { Db } from "./client.ts";
 import { createAppointment, createCustomer, createOrder, upsertRegistration } from "./customers.ts";
 import { createAlbum, createJob } from "./jobs.ts";
 import { customers, jobs } from "./schema.ts";
-import { updateSettings } from "./settings.ts";
+import { getSettings, updateSettings } from "./settings.ts";
 
 export type DemoResult = { loaded: true; counts: Record<string, number> } | { loaded: false; reason: string };
 
@@ -62,21 +62,23 @@ export async function loadDemoData(db: Db, now: Date): Promise<DemoResult> {
 
   await db.transaction(async (tx) => {
     const tdb = tx as unknown as Db;
-    await updateSettings(
-      tdb,
-      {
-        name: "Brightside Photography",
-        postalAddress: "412 Orchard Lane, Springfield, IL 62704, USA",
-        phone: "+12175550142",
-        website: "https://brightside-photo.example",
-        senderName: "Brightside Photography",
-        senderEmail: "hello@brightside-photo.example",
-        replyTo: "studio@brightside-photo.example",
-        timeZone: "America/Chicago",
-        smsHelpReply: "Brightside Photography: questions? Call +1 217 555 0142. Reply STOP to opt out.",
-      },
-      now,
-    );
+    // The demo studio's details fill only what the studio has not set itself: an owner who named
+    // the studio at setup keeps that name (and it signs the demo's messages).
+    const own = await getSettings(tdb);
+    const name = own.name !== "My Studio" ? own.name : "Brightside Photography";
+    const demo = {
+      name,
+      postalAddress: "412 Orchard Lane, Springfield, IL 62704, USA",
+      phone: "+12175550142",
+      website: "https://brightside-photo.example",
+      senderName: name,
+      senderEmail: "hello@brightside-photo.example",
+      replyTo: "studio@brightside-photo.example",
+      timeZone: "America/Chicago",
+      smsHelpReply: `${name}: questions? Call +1 217 555 0142. Reply STOP to opt out.`,
+    };
+    const unset = (key: keyof typeof demo) => own[key] === "" || (key === "timeZone" && own.timeZone === "UTC");
+    await updateSettings(tdb, Object.fromEntries(Object.entries(demo).filter(([key]) => unset(key as keyof typeof demo) || key === "name")), now);
     let serial = 0;
     for (const spec of DEMO_JOBS) {
       const shoot = new Date(now.getTime() + spec.shoot * day);
