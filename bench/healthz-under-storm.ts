@@ -1,28 +1,19 @@
 // /healthz while a webhook storm runs (run: `bun bench/healthz-under-storm.ts [runs]`, default 1).
-// The scenario of test/faults/webhook-storm.test.ts without its checks: 200 e-mails and 150 SMS
-// really sent through the SDKs to the local fakes, then their status callbacks — each genuine one
-// one to five times, plus forgeries, shuffled — posted 50 at a time to a real server on a file
-// database, while /healthz is asked one request after another (20 ms apart). Each run prints
+// The storm of test/faults/webhook-storm.test.ts without its checks (test/support/webhook-storm.ts:
+// 200 e-mails and 150 SMS really sent through the SDKs to the local fakes, then their status
+// callbacks — each genuine one one to five times, plus forgeries, shuffled — posted 50 at a time
+// to a real server on a file database), while /healthz is asked one request after another (20 ms apart). Each run prints
 // callbacks/s, /healthz median/p95/max, the time /healthz spent in its handler, the CPU the
 // process used, and how long its event-loop thread ran versus waited for a CPU (Linux); with
 // several runs, the medians last.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isNotNull, isNull } from "drizzle-orm";
-import { createCustomer } from "../src/db/customers.ts";
-import { deliveries, phoneLookups } from "../src/db/schema.ts";
-import { updateSettings } from "../src/db/settings.ts";
-import { makeTestApp } from "../test/support/app.ts";
-import { noon, sendStudio } from "../test/support/send-studio.ts";
+import { sendStudio } from "../test/support/send-studio.ts";
+import { post, storm as stormOf, stormCallbacks, studioThatSent } from "../test/support/webhook-storm.ts";
 import { median } from "./measure.ts";
 
 const RUNS = Number(process.argv[2] ?? 1);
-const EMAILS = 200;
-const SMS = 150;
-const IN_FLIGHT = 50;
-
-type Callback = { url: string; body: string; headers: Record<string, string> };
 type Figures = {
   callbacks: number;
   perSecond: number;
@@ -36,17 +27,6 @@ type Figures = {
   waitingForCpuSeconds: number;
   stormSeconds: number;
 };
-
-/** Fisher–Yates with a seeded generator: every run posts the same order. */
-function shuffle<T>(xs: T[], seed: number): T[] {
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
-  }
-  return xs;
-}
 
 /**
  * Seconds the main thread (the event loop) has run on a CPU and has waited, runnable, for one
@@ -68,22 +48,7 @@ async function run(): Promise<Figures> {
   const studio = sendStudio();
   const dir = mkdtempSync(join(tmpdir(), "pigeon-bench-storm-"));
   try {
-    const t = await makeTestApp({ now: noon, env: studio.env, url: `file:${join(dir, "storm.db")}` });
-    await updateSettings(t.db, { name: "Brightside", timeZone: "America/Chicago", emailRatePerSecond: 1000, smsRatePerSecond: 1000 }, noon);
-    const people: { id: number; email: string | null; phone: string | null }[] = [];
-    for (let i = 0; i < Math.max(EMAILS, SMS); i++) {
-      const n = String(i).padStart(4, "0");
-      const c = await createCustomer(t.db, { first_name: `Storm${n}`, email: `storm${n}@x.test`, phone: `+1777555${n}`, consent: { email: true, sms: true } }, "test", noon);
-      people.push({ id: c.id, email: c.email, phone: c.phone });
-    }
-    await t.db.insert(phoneLookups).values(people.map((p) => ({ phone: p.phone!, lineType: "mobile", lookedUpAt: noon })));
-    await studio.message(t, people.slice(0, EMAILS), "email", "Your photos are online.");
-    await studio.message(t, people.slice(0, SMS), "sms", "Your photos are online.");
-    for (let i = 0; i < 50; i++) {
-      if (!(await t.db.select({ id: deliveries.id }).from(deliveries).where(isNull(deliveries.providerMessageId))).length) break;
-      await t.deps.dispatcher.tick();
-    }
-    const sent = await t.db.select().from(deliveries).where(isNotNull(deliveries.providerMessageId));
+    const { t, sent } = await studioThatSent(studio, `file:${join(dir, "storm.db")}`);
 
     // Time inside the app for each /healthz, to tell the handler's own time from waiting its turn.
     const inHandler: number[] = [];
@@ -99,36 +64,7 @@ async function run(): Promise<Figures> {
     });
 
     const origin = `http://127.0.0.1:${server.port}`;
-    const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, origin);
-    const genuine: Callback[] = [];
-    const forged: Callback[] = [];
-    for (const d of sent) {
-      const pick = d.id % 5;
-      if (d.channel === "email") {
-        const types = pick < 3 ? ["email.sent", "email.delivered", "email.opened"] : pick === 3 ? ["email.sent", "email.delivered", "email.bounced"] : ["email.sent", "email.delivery_delayed"];
-        for (const type of types) {
-          const extra = type === "email.bounced" ? { bounce: { type: "Permanent", subType: "General", message: "mailbox gone" } } : undefined;
-          genuine.push({ url: `${origin}/webhooks/resend`, ...studio.resend.signWebhook(studio.webhookSecret, studio.resend.emailEvent(type, d.providerMessageId!, extra)) });
-        }
-        const wrongSecret = `whsec_${Buffer.from(`storm-${d.id}-wrong-secret`).toString("base64")}`;
-        forged.push({ url: `${origin}/webhooks/resend`, ...studio.resend.signWebhook(wrongSecret, studio.resend.emailEvent("email.failed", d.providerMessageId!)) });
-      } else {
-        const statuses = pick < 3 ? ["queued", "sent", "delivered"] : pick === 3 ? ["queued", "sending", "sent", "undelivered"] : ["queued", "sent"];
-        let last;
-        for (const status of statuses) {
-          last = studio.twilio.setStatus(d.providerMessageId!, status, status === "undelivered" ? { errorCode: 30003 } : {})!;
-          genuine.push({ url: local(last.url), body: last.body, headers: last.headers });
-        }
-        const cb = studio.twilio.signCallback(`storm-wrong-token-${d.id}`.padEnd(32, "x"), last!.url, { ...last!.params, MessageStatus: "failed", SmsStatus: "failed" });
-        forged.push({ url: local(cb.url), body: cb.body, headers: cb.headers });
-      }
-    }
-    // Providers retry: every genuine callback arrives one to five times.
-    const storm: Callback[] = [...forged];
-    genuine.forEach((c, i) => {
-      for (let n = 1 + (i % 5); n > 0; n--) storm.push(c);
-    });
-    shuffle(storm, 20261122);
+    const storm = stormOf(stormCallbacks(studio, sent, origin).callbacks);
 
     let over = false;
     const healthz: number[] = [];
@@ -140,18 +76,10 @@ async function run(): Promise<Figures> {
         await Bun.sleep(20);
       }
     })();
-    let next = 0;
     const sched0 = mainThreadSchedule();
     const cpu = process.cpuUsage();
     const started = performance.now();
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (next < storm.length) {
-          const c = storm[next++]!;
-          await (await fetch(c.url, { method: "POST", body: c.body, headers: c.headers })).arrayBuffer();
-        }
-      }),
-    );
+    await post(storm);
     const stormMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
     const sched1 = mainThreadSchedule();

@@ -11,16 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import type { DeliveryStatus } from "../../src/core/delivery-status.ts";
-import { createCustomer } from "../../src/db/customers.ts";
-import { deliveries, deliveryEvents, phoneLookups, suppressions } from "../../src/db/schema.ts";
-import { updateSettings } from "../../src/db/settings.ts";
-import type { SignedRequest } from "../fakes/fake-twilio.ts";
-import { makeTestApp } from "../support/app.ts";
-import { noon, sendStudio } from "../support/send-studio.ts";
+import { deliveries, deliveryEvents, suppressions } from "../../src/db/schema.ts";
+import { sendStudio } from "../support/send-studio.ts";
+import { EMAILS, IN_FLIGHT, post, SMS, storm as stormOf, stormCallbacks, studioThatSent } from "../support/webhook-storm.ts";
 
-const EMAILS = 200;
-const SMS = 150;
-const IN_FLIGHT = 50;
 // The order of statuses (src/core/delivery-status.ts): a status seen later must never rank lower.
 const RANK: Partial<Record<DeliveryStatus, number>> = { queued: 0, sending: 1, sent: 2, delivered: 3, undelivered: 4, failed: 4, bounced: 4 };
 
@@ -31,92 +25,16 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-type Callback = { url: string; body: string; headers: Record<string, string>; delivery: number; good: boolean; eventId: string };
-
-/** Fisher–Yates with a seeded generator, so a failing order can be run again. */
-function shuffle<T>(xs: T[], seed: number): T[] {
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
-  }
-  return xs;
-}
-
 test("thousands of duplicated, shuffled status callbacks, some forged: statuses end right and never move back, forgeries get 403, /healthz answers throughout", async () => {
-  const t = await makeTestApp({ now: noon, env: studio.env, url: `file:${join(dir, "storm.db")}` });
-  await updateSettings(t.db, { name: "Brightside", timeZone: "America/Chicago", emailRatePerSecond: 1000, smsRatePerSecond: 1000 }, noon);
-  const people: Awaited<ReturnType<typeof createCustomer>>[] = [];
-  for (let i = 0; i < Math.max(EMAILS, SMS); i++) {
-    const n = String(i).padStart(4, "0");
-    people.push(await createCustomer(t.db, { first_name: `Storm${n}`, email: `storm${n}@x.test`, phone: `+1777555${n}`, consent: { email: true, sms: true } }, "test", noon));
-  }
-  await t.db.insert(phoneLookups).values(people.map((p) => ({ phone: p.phone!, lineType: "mobile", lookedUpAt: noon })));
-  const asPerson = (p: (typeof people)[number]) => ({ id: p.id, email: p.email, phone: p.phone });
-  await studio.message(t, people.slice(0, EMAILS).map(asPerson), "email", "Your photos are online.");
-  await studio.message(t, people.slice(0, SMS).map(asPerson), "sms", "Your photos are online.");
-  for (let i = 0; i < 50; i++) {
-    const waiting = await t.db.select({ id: deliveries.id }).from(deliveries).where(isNull(deliveries.providerMessageId));
-    if (!waiting.length) break;
-    await t.deps.dispatcher.tick();
-  }
-  const sent = await t.db.select().from(deliveries).where(isNotNull(deliveries.providerMessageId));
+  const { t, sent } = await studioThatSent(studio, `file:${join(dir, "storm.db")}`);
   expect(sent.length).toBe(EMAILS + SMS);
   expect(sent.every((d) => d.status === "sent")).toBe(true);
 
-  // What each delivery's provider will report, in the order it happened; the last is where it must end.
-  const expected = new Map<number, DeliveryStatus>();
-  const callbacks: Callback[] = [];
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: t.app.fetch });
   const origin = `http://127.0.0.1:${server.port}`;
-  const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, origin);
-  for (const d of sent) {
-    const pick = d.id % 5;
-    if (d.channel === "email") {
-      const path: [string, Record<string, unknown>?][] =
-        pick < 3 ? [["email.sent"], ["email.delivered"], ["email.opened"]] : pick === 3 ? [["email.sent"], ["email.delivered"], ["email.bounced", { bounce: { type: "Permanent", subType: "General", message: "mailbox gone" } }]] : [["email.sent"], ["email.delivery_delayed"]];
-      expected.set(d.id, pick < 3 ? "delivered" : pick === 3 ? "bounced" : "sent");
-      for (const [type, extra] of path) {
-        const signed = studio.resend.signWebhook(studio.webhookSecret, studio.resend.emailEvent(type, d.providerMessageId!, extra));
-        callbacks.push({ url: `${origin}/webhooks/resend`, ...signed, delivery: d.id, good: true, eventId: signed.headers["svix-id"] });
-      }
-      // Forgeries claiming the e-mail failed: by another secret, a genuine signature over another body, and a stale one.
-      if (pick % 2 === 0) {
-        const forged = studio.resend.signWebhook(`whsec_${Buffer.from(`storm-${d.id}-wrong-secret`).toString("base64")}`, studio.resend.emailEvent("email.failed", d.providerMessageId!, { failed: { reason: "forged" } }));
-        callbacks.push({ url: `${origin}/webhooks/resend`, ...forged, delivery: d.id, good: false, eventId: forged.headers["svix-id"] });
-      } else if (pick === 1) {
-        const genuine = studio.resend.signWebhook(studio.webhookSecret, studio.resend.emailEvent("email.delivered", d.providerMessageId!));
-        const body = genuine.body.replace('"email.delivered"', '"email.failed"');
-        callbacks.push({ url: `${origin}/webhooks/resend`, body, headers: genuine.headers, delivery: d.id, good: false, eventId: genuine.headers["svix-id"] });
-      } else {
-        const stale = studio.resend.signWebhook(studio.webhookSecret, studio.resend.emailEvent("email.failed", d.providerMessageId!), { timestamp: new Date(Date.now() - 10 * 60_000) });
-        callbacks.push({ url: `${origin}/webhooks/resend`, ...stale, delivery: d.id, good: false, eventId: stale.headers["svix-id"] });
-      }
-    } else {
-      const sid = d.providerMessageId!;
-      const path = pick < 3 ? ["queued", "sent", "delivered"] : pick === 3 ? ["queued", "sending", "sent", "undelivered"] : ["queued", "sent"];
-      expected.set(d.id, pick < 3 ? "delivered" : pick === 3 ? "undelivered" : "sent");
-      let genuine: SignedRequest | undefined;
-      for (const status of path) {
-        genuine = studio.twilio.setStatus(sid, status, status === "undelivered" ? { errorCode: 30003 } : {})!;
-        callbacks.push({ url: local(genuine.url), body: genuine.body, headers: genuine.headers, delivery: d.id, good: true, eventId: `${sid}:${status}` });
-      }
-      // Forgeries claiming the SMS failed: signed with another auth token, or a genuine signature over another status.
-      const { ErrorCode: _, ...rest } = genuine!.params;
-      const params = { ...rest, MessageStatus: "failed", SmsStatus: "failed" };
-      const failed = studio.twilio.signCallback(`storm-wrong-token-${d.id}`.padEnd(32, "x"), genuine!.url, params);
-      callbacks.push({ url: local(failed.url), body: failed.body, headers: failed.headers, delivery: d.id, good: false, eventId: `${sid}:failed` });
-      if (pick % 2 === 1) callbacks.push({ url: local(genuine!.url), body: new URLSearchParams(params).toString(), headers: genuine!.headers, delivery: d.id, good: false, eventId: `${sid}:failed` });
-    }
-  }
-  // Providers retry: every genuine callback arrives one to five times, the same request each time.
+  const { callbacks, expected } = stormCallbacks(studio, sent, origin);
   const unique = callbacks.filter((c) => c.good).length;
-  const storm: Callback[] = [];
-  callbacks.forEach((c, i) => {
-    for (let n = c.good ? 1 + (i % 5) : 1; n > 0; n--) storm.push(c);
-  });
-  shuffle(storm, 20261122);
+  const storm = stormOf(callbacks);
   const forged = storm.filter((c) => !c.good).length;
 
   // While the storm runs: /healthz polled one request after another, and every delivery's status
@@ -153,21 +71,14 @@ test("thousands of duplicated, shuffled status callbacks, some forged: statuses 
 
   const answers = new Map<string, number>();
   const wrong: string[] = [];
-  let next = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < storm.length) {
-        const c = storm[next++]!;
-        const res = await fetch(c.url, { method: "POST", body: c.body, headers: c.headers });
-        const text = await res.text();
-        const key = `${c.good ? "genuine" : "forged"} ${res.status}`;
-        answers.set(key, (answers.get(key) ?? 0) + 1);
-        const ok = c.good ? res.status === 200 || res.status === 204 : res.status === 403;
-        if (!ok && wrong.length < 20) wrong.push(`${key} for delivery ${c.delivery} (${c.eventId}): ${text.slice(0, 200)}`);
-      }
-    }),
-  );
+  await post(storm, async (c, res) => {
+    const text = await res.text();
+    const key = `${c.good ? "genuine" : "forged"} ${res.status}`;
+    answers.set(key, (answers.get(key) ?? 0) + 1);
+    const ok = c.good ? res.status === 200 || res.status === 204 : res.status === 403;
+    if (!ok && wrong.length < 20) wrong.push(`${key} for delivery ${c.delivery} (${c.eventId}): ${text.slice(0, 200)}`);
+  });
   const stormMs = performance.now() - started;
   stormOver = true;
   await Promise.all([poll, watch]);
