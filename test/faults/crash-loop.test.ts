@@ -17,16 +17,15 @@ import { updateSettings } from "../../src/db/settings.ts";
 import { startFakeResend } from "../fakes/fake-resend.ts";
 import { startFakeTwilio } from "../fakes/fake-twilio.ts";
 import { until } from "../support/until.ts";
-import { startWorker, workerEnv } from "../support/worker.ts";
+import { workerEnv, workersKilledAfterAll } from "../support/worker.ts";
 
 const CUSTOMERS = 20_000;
 const MOBILES = 2_000;
 const KILLS = 10;
 const resend = startFakeResend();
 const twilio = startFakeTwilio();
-const workers: ReturnType<typeof Bun.spawn>[] = [];
+const startWorker = workersKilledAfterAll();
 afterAll(() => {
-  for (const w of workers) w.kill("SIGKILL");
   resend.stop();
   twilio.stop();
 });
@@ -61,7 +60,6 @@ test(
     const kills: string[] = [];
     for (let k = 0; k < KILLS; k++) {
       const w = startWorker(env);
-      workers.push(w);
       if (k === 0) {
         await until("the message's first deliveries written", async () => (await written()) > 0);
       } else {
@@ -74,7 +72,6 @@ test(
       expect(await open()).toBeGreaterThan(0); // killed while work was left
     }
     const last = startWorker(env);
-    workers.push(last);
     await until("the message to be sent", async () => (await db.select({ status: messages.status }).from(messages).where(eq(messages.id, m!.id)))[0]!.status === "sent" && (await open()) === 0, 240_000, 100);
     last.kill("SIGTERM");
     expect(await last.exited).toBe(0);

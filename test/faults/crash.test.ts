@@ -20,25 +20,20 @@ import { silentLogger } from "../../src/log.ts";
 import { startFakeResend } from "../fakes/fake-resend.ts";
 import { startFakeTwilio } from "../fakes/fake-twilio.ts";
 import { until } from "../support/until.ts";
-import { startWorker as startPigeon } from "../support/worker.ts";
+import { workersKilledAfterAll } from "../support/worker.ts";
 
 const EMAILS = 10_000;
 const SMS = 2_000;
 const resend = startFakeResend();
 const twilio = startFakeTwilio();
-const workers: ReturnType<typeof Bun.spawn>[] = [];
+const startPigeon = workersKilledAfterAll();
 afterAll(() => {
-  for (const w of workers) w.kill("SIGKILL");
   resend.stop();
   twilio.stop();
 });
 
 /** A real `pigeon worker` process (test/support/worker.ts), killed after all tests if still alive. */
-function startWorker(env: Record<string, string>) {
-  const worker = startPigeon({ LOG_LEVEL: "warn", ...env });
-  workers.push(worker);
-  return worker;
-}
+const startWorker = (env: Record<string, string>) => startPigeon({ LOG_LEVEL: "warn", ...env });
 
 const between = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo));
 

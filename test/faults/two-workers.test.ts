@@ -16,7 +16,7 @@ import { updateSettings } from "../../src/db/settings.ts";
 import { startFakeResend } from "../fakes/fake-resend.ts";
 import { startFakeTwilio } from "../fakes/fake-twilio.ts";
 import { until } from "../support/until.ts";
-import { startWorker, workerEnv } from "../support/worker.ts";
+import { workerEnv, workersKilledAfterAll } from "../support/worker.ts";
 
 const CUSTOMERS = 300;
 const MOBILES = 60;
@@ -24,9 +24,8 @@ const EMAIL_RATE = 2; // requests per second (a batch of up to 100 is one)
 const SMS_RATE = 10; // messages per second
 const resend = startFakeResend();
 const twilio = startFakeTwilio();
-const processes: ReturnType<typeof Bun.spawn>[] = [];
+const startWorker = workersKilledAfterAll();
 afterAll(() => {
-  for (const p of processes) p.kill("SIGKILL");
   resend.stop();
   twilio.stop();
 });
@@ -67,7 +66,6 @@ test(
     const port = freePort();
     const web = startWorker({ ...env, SCHEDULER: "off", PORT: String(port), HOST: "127.0.0.1" }, "serve");
     const workers = [startWorker(env), startWorker(env)];
-    processes.push(web, ...workers);
     const base = `http://127.0.0.1:${port}`;
     await until("the web process to answer", async () => (await fetch(`${base}/healthz`).catch(() => null))?.ok === true, 60_000, 100);
     await until("a worker's first tick in the web process's /healthz", async () => (await (await fetch(`${base}/healthz`)).json()).scheduler.workers_last_tick_at !== null, 60_000, 100);

@@ -1,5 +1,6 @@
 // `pigeon worker` as a real process of its own (bun src/main.ts worker), for the tests that kill,
 // freeze or run several of them: configured only from the environment, like a deployment.
+import { afterAll } from "bun:test";
 import { join } from "node:path";
 import type { FakeResend } from "../fakes/fake-resend.ts";
 import type { FakeTwilio } from "../fakes/fake-twilio.ts";
@@ -21,4 +22,17 @@ export function workerEnv(opts: { url: string; resend?: FakeResend; twilio?: Fak
 /** Starts `pigeon <command>` (default `worker`) with only this environment (and PATH/HOME). */
 export function startWorker(env: Record<string, string>, command = "worker") {
   return Bun.spawn(["bun", MAIN, command], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdout: "ignore", stderr: "inherit" });
+}
+
+/** `startWorker` for a test file: every process it starts is killed (SIGKILL) when the file ends, pass or fail. */
+export function workersKilledAfterAll(): typeof startWorker {
+  const started: ReturnType<typeof startWorker>[] = [];
+  afterAll(() => {
+    for (const p of started) p.kill("SIGKILL");
+  });
+  return (env, command) => {
+    const p = startWorker(env, command);
+    started.push(p);
+    return p;
+  };
 }
