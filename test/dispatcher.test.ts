@@ -19,7 +19,7 @@ const noon = new Date("2026-09-01T17:00:00Z"); // 12:00 in Chicago
 
 async function setup(now = noon) {
   const t = await makeTestApp({ now });
-  await updateSettings(t.db, { name: "Brightside", postalAddress: "412 Orchard Lane", timeZone: "America/Chicago", smsRatePerSecond: 100 }, now);
+  await updateSettings(t.db, { name: "Brightside", postalAddress: "412 Orchard Lane", timeZone: "America/Chicago" }, now);
   const people = [
     ["Anna", "anna@x.test", "+15551230001"],
     ["<b>Ben</b> & Co", "ben@x.test", "+15551230002"],
@@ -208,7 +208,7 @@ describe("dispatcher against the fake Twilio", () => {
         now: noon,
         env: { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM: "+17770001111", TWILIO_BASE_URL: twilio.url! },
       });
-      await updateSettings(t.db, { timeZone: "America/Chicago", smsRatePerSecond: 100 }, noon);
+      await updateSettings(t.db, { timeZone: "America/Chicago" }, noon);
       const c = await createCustomer(t.db, { first_name: "Quinn", phone: "+17775550199", consent: { sms: true } }, "test", noon);
       twilio.optOut("+17775550199");
       await enqueueTest(t, [c.id], "sms", { body: "Hi" });

@@ -35,8 +35,6 @@ async function world(opts: { stagger?: { batchSize: number; intervalSeconds: num
       name: "Sunny Side Photo",
       postalAddress: "412 Orchard Lane",
       timeZone: "America/Chicago",
-      smsRatePerSecond: 100,
-      emailRatePerSecond: 100,
       staggerBatchSize: opts.stagger?.batchSize ?? 500,
       staggerIntervalSeconds: opts.stagger?.intervalSeconds ?? 60,
     },

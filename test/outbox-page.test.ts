@@ -22,7 +22,7 @@ const CLEO_PHONE = "+15551230003";
 async function sentStudio() {
   const t = await makeTestApp({ now: noon });
   const b = await signedInOwner(t);
-  await updateSettings(t.db, { postalAddress: "412 Orchard Lane", smsRatePerSecond: 100 }, noon);
+  await updateSettings(t.db, { postalAddress: "412 Orchard Lane" }, noon);
   const [job] = await t.db.insert(jobs).values({ name: "Lincoln Elementary", type: "school", year: 2026 }).returning();
   const [message] = await t.db
     .insert(messages)

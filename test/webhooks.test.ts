@@ -45,7 +45,7 @@ async function setup(opts: { resend?: boolean; twilio?: boolean } = {}) {
   if (opts.resend !== false) Object.assign(env, { RESEND_API_KEY: resend.apiKey, RESEND_BASE_URL: resend.url, EMAIL_FROM: "Brightside <hello@brightside.test>", RESEND_WEBHOOK_SECRET: secret });
   if (opts.twilio !== false) Object.assign(env, { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM: STUDIO_NUMBER, TWILIO_BASE_URL: twilio.url });
   const t = await makeTestApp({ now: noon, env });
-  await updateSettings(t.db, { name: "Brightside", phone: "+1 555 010 2000", timeZone: "America/Chicago", smsRatePerSecond: 100 }, noon);
+  await updateSettings(t.db, { name: "Brightside", phone: "+1 555 010 2000", timeZone: "America/Chicago" }, noon);
   // Unique numbers per test: the fakes are shared, and they keep what they sent.
   const tag = String(++setups).padStart(6, "0");
   const people = [

@@ -16,9 +16,12 @@ export async function makeTestApp(opts: { now?: Date; env?: Record<string, strin
   await migrateDatabase(db);
   let now = opts.now ?? new Date("2026-09-01T10:00:00Z");
   await ensureBuiltinProfiles(db, now);
-  // The rate budget runs on the database's real clock: a test that is not about pacing gets rates
-  // high enough that it never waits on a token (test/rate-limits.test.ts sets its own).
-  await updateSettings(db, { emailRatePerSecond: 1000, smsRatePerSecond: 1000 }, now);
+  // The rate budget runs on the database's real clock, and a pass that finds no whole token claims
+  // nothing. A test that is not about pacing must never meet it, however fast it ticks: each test
+  // starts with a full bucket, and at these rates it holds 4,750 requests (a twentieth of a
+  // second's worth, pacing.ts), more than any such test sends. test/rate-limits.test.ts and the
+  // fault tests set their own.
+  await updateSettings(db, { emailRatePerSecond: 100_000, smsRatePerSecond: 100_000 }, now);
   const deps = createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost", ...opts.env }), clock: () => now, log: opts.log ?? silentLogger });
   const app = createApp(deps);
   return {

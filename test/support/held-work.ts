@@ -16,7 +16,7 @@ const NOTIFICATION = 1; // the built-in "photos online" e-mail
 
 /** Holds the work on `t` (made at `ten`); returns the job, the message and the held deliveries by source. */
 export async function holdAfterOutage(t: Pick<TestApp, "db" | "deps" | "setNow">) {
-  await updateSettings(t.db, { postalAddress: "412 Orchard Lane", staggerBatchSize: 2, staggerIntervalSeconds: 60, emailRatePerSecond: 100 }, ten);
+  await updateSettings(t.db, { postalAddress: "412 Orchard Lane", staggerBatchSize: 2, staggerIntervalSeconds: 60 }, ten);
   const job = await createJob(t.db, { name: "Lincoln Elementary", type: "school", gallery_url: "https://shop.example.com/lincoln" }, {}, "api", ten);
   const people = [];
   for (const [first, email] of [["Anna", "anna@x.test"], ["Ben", "ben@x.test"], ["Cleo", "cleo@x.test"]] as const) {

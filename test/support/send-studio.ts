@@ -36,7 +36,7 @@ export function sendStudio() {
   /** A studio open all day with Anna, Ben, Cleo and Dan, who agreed to every channel. */
   async function studio() {
     const t = await makeTestApp({ now: noon, env });
-    await updateSettings(t.db, { name: "Brightside", timeZone: "America/Chicago", smsRatePerSecond: 100, emailRatePerSecond: 100 }, noon);
+    await updateSettings(t.db, { name: "Brightside", timeZone: "America/Chicago" }, noon);
     const people: { id: number; firstName: string; email: string; phone: string }[] = [];
     for (const first of ["Anna", "Ben", "Cleo", "Dan"]) {
       const email = `${first.toLowerCase()}.${Math.random().toString(36).slice(2, 8)}@x.test`;
