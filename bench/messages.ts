@@ -88,7 +88,7 @@ async function seed(db: Db) {
   await run(`insert or ignore into registrations (job_id, customer_id, album_id, registered_at, photos_available_at)
     select * from (${registration(`(${r(1, JOBS, "value * 31")} + 1)`)}) where ${r(0, 100, "customer_id")} < 30`);
   // ~30% of registrations in jobs that sell(ed) have an order.
-  await run(`insert into orders (job_id, customer_id, amount_cents, ordered_at)
+  await run(`insert into orders (job_id, customer_id, amount_minor, ordered_at)
     select r.job_id, r.customer_id, 2500, ${NOW.getTime() - 10 * DAY} from registrations r join jobs j on j.id = r.job_id
     where j.status != 'planning' and ${r(3, 100, "r.id")} < 30`);
   // 50,000 appointments over this year, in all statuses.

@@ -302,7 +302,7 @@ describe("customer page: registrations, orders, appointments", () => {
     const order = await b.post(`/customers/${cu.id}/orders`, { order_job_id: String(jobId), amount: "24.90", order_date: "2026-09-03" });
     expect(order.status).toBe(303);
     const [o] = await t.db.select().from(orders);
-    expect(o).toMatchObject({ jobId, customerId: cu.id, amountCents: 2490 });
+    expect(o).toMatchObject({ jobId, customerId: cu.id, amountMinor: 2490 });
     expect(o!.orderedAt).toEqual(new Date("2026-09-03T00:00:00Z"));
     const buyer = await b.get(`/customers/${cu.id}`);
     expect(buyer.text).toContain(">Buyer<");

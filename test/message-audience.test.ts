@@ -259,7 +259,7 @@ async function seedPopulation(db: Db): Promise<Model> {
   }
   await db.insert(registrations).values(regs.map((r) => ({ ...r, registeredAt: new Date(NOW.getTime() - 30 * DAY) })));
   // Some buyers ordered twice; that is still one buyer.
-  await db.insert(orders).values([...ords, ...ords.slice(0, 5)].map((o) => ({ ...o, amountCents: 1500, orderedAt: new Date(NOW.getTime() - DAY) })));
+  await db.insert(orders).values([...ords, ...ords.slice(0, 5)].map((o) => ({ ...o, amountMinor: 1500, orderedAt: new Date(NOW.getTime() - DAY) })));
 
   const statuses = ["scheduled", "confirmed", "cancelled", "reschedule_requested"] as const;
   const apptRows = cs.flatMap((c) =>
@@ -531,7 +531,7 @@ describe("message audience rules in small", () => {
       { jobId: j1.id, customerId: c!.id, registeredAt, photosAvailableAt: new Date(NOW.getTime() - DAY) },
       { jobId: j2.id, customerId: c!.id, registeredAt },
     ]);
-    await db.insert(orders).values({ jobId: j1.id, customerId: c!.id, amountCents: 100, orderedAt: NOW });
+    await db.insert(orders).values({ jobId: j1.id, customerId: c!.id, amountMinor: 100, orderedAt: NOW });
     expect(await audienceCustomerIds(db, { job_ids: [j1.id], audience: "potential_buyers" }, NOW)).toEqual([]);
     expect(await audienceCustomerIds(db, { job_ids: [j1.id, j2.id], audience: "potential_buyers" }, NOW)).toEqual([c!.id]);
     // Potential buyer (J2) and with photos (J1) are true in different jobs, never in the same one.

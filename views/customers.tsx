@@ -503,7 +503,7 @@ export function CustomerPage(p: CustomerPageProps) {
                     <td>
                       <a href={`/jobs/${job.id}`}>{job.name}</a>
                     </td>
-                    <td class="num">{money(order.amountCents)}</td>
+                    <td class="num">{money(order.amountMinor)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -132,7 +132,7 @@ export async function upsertRegistration(db: DbOrTx, input: RegistrationInput, s
   return { registration: row!, created: !existing };
 }
 
-export type OrderInput = { jobId: number; customerId: number; amountCents: number; orderedAt: Date; externalId?: string | null };
+export type OrderInput = { jobId: number; customerId: number; amountMinor: number; orderedAt: Date; externalId?: string | null };
 
 /** Records an order (the customer becomes a buyer in that job) and its `order_placed` event. */
 export async function createOrder(db: DbOrTx, input: OrderInput, source: Source, now: Date) {

@@ -95,6 +95,12 @@ export const studioSettings = sqliteTable("studio_settings", {
   replyTo: text().notNull().default(""),
   smsFrom: text().notNull().default(""),
   timeZone: text().notNull().default("UTC"),
+  /** ISO 3166 alpha-2: how national phone numbers are read. Empty until set (first-run setup fills it). */
+  country: text().notNull().default(""),
+  /** ISO 4217: the currency orders are in unless they say otherwise. */
+  currency: text().notNull().default("USD"),
+  /** BCP 47: the language of customer pages and built-in texts for customers without their own. */
+  locale: text().notNull().default("en"),
   sendWindowStart: text().notNull().default("09:00"),
   sendWindowEnd: text().notNull().default("21:00"),
   staggerBatchSize: integer().notNull().default(500),
@@ -295,6 +301,10 @@ export const customers = sqliteTable(
     email: text(),
     /** E.164; null when unknown. */
     phone: text(),
+    /** An extension to dial after the number answers (digits only); kept apart from the number. */
+    phoneExtension: text(),
+    /** ISO 3166 alpha-2, when known: how this customer's national numbers are read. */
+    country: text(),
     locale: text().notNull().default("en"),
     timeZone: text(),
     consentEmail: integer({ mode: "boolean" }).notNull().default(false),
@@ -355,7 +365,10 @@ export const orders = sqliteTable(
     customerId: integer()
       .notNull()
       .references(() => customers.id, { onDelete: "cascade" }),
-    amountCents: integer().notNull(),
+    /** In the currency's minor units (cents; yen are whole). */
+    amountMinor: integer().notNull(),
+    /** ISO 4217. */
+    currency: text().notNull().default("USD"),
     orderedAt: integer({ mode: "timestamp_ms" }).notNull(),
     createdAt: createdAt(),
   },

@@ -89,7 +89,7 @@ export function recipientValues(rows: RecipientRows, studio: StudioSettings, sni
   }
   if (rows.album) values["album.name"] = rows.album.name;
   if (rows.order) {
-    values["order.amount"] = new Intl.NumberFormat(locale, { style: "currency", currency: "USD" }).format(rows.order.amountCents / 100);
+    values["order.amount"] = new Intl.NumberFormat(locale, { style: "currency", currency: "USD" }).format(rows.order.amountMinor / 100);
     values["order.date"] = formatter(locale, tz, "date").format(rows.order.orderedAt);
   }
   if (rows.appointment && c) {

@@ -259,7 +259,7 @@ export const customerRoutes = new Hono<AppEnv>()
     if (!parsed.success) return refuse(fieldErrors(parsed.error));
     const job = await getJob(db, parsed.data.order_job_id!);
     if (!job) return refuse({ order_job_id: `There is no job with id ${parsed.data.order_job_id}` });
-    const order = await createOrder(db, { jobId: job.id, customerId: cu.id, amountCents: parsed.data.amount, orderedAt: parsed.data.order_date }, "ui", clock());
+    const order = await createOrder(db, { jobId: job.id, customerId: cu.id, amountMinor: parsed.data.amount, orderedAt: parsed.data.order_date }, "ui", clock());
     await audit(db, { userId: c.get("user")!.id }, "created", "order", order.id, { customerId: cu.id, jobId: job.id });
     return c.redirect(`/customers/${cu.id}#orders`, 303);
   });

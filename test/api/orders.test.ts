@@ -16,7 +16,7 @@ describe("POST /api/v1/orders", () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ external_id: "ORD-1", job_id: job.id, customer_id: customer.id, amount: 24.9, amount_cents: 2490, ordered_at: "2026-09-21T13:04:00.000Z" });
     const [row] = await t.db.select().from(orders);
-    expect(row).toMatchObject({ amountCents: 2490, jobId: job.id, customerId: customer.id });
+    expect(row).toMatchObject({ amountMinor: 2490, jobId: job.id, customerId: customer.id });
     const [event] = await t.db.select().from(events);
     expect(event).toMatchObject({ type: "order_placed", orderId: row!.id, jobId: job.id, customerId: customer.id, source: "api" });
     expect(event!.occurredAt.toISOString()).toBe("2026-09-21T13:04:00.000Z");

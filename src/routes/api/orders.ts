@@ -18,8 +18,8 @@ export function orderJson(order: Order) {
     external_id: order.externalId,
     job_id: order.jobId,
     customer_id: order.customerId,
-    amount: order.amountCents / 100,
-    amount_cents: order.amountCents,
+    amount: order.amountMinor / 100,
+    amount_cents: order.amountMinor,
     ordered_at: iso(order.orderedAt),
     created_at: iso(order.createdAt),
   };
@@ -46,7 +46,7 @@ export async function saveOrder(w: Write, input: OrderInput, current: Order | un
   const values = {
     jobId: job,
     customerId: customer,
-    amountCents: input.amount,
+    amountMinor: input.amount,
     orderedAt: input.ordered_at ?? w.now,
     externalId: input.external_id ?? current?.externalId,
   };
