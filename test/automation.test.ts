@@ -105,7 +105,7 @@ describe("a school job's 60 days", () => {
       [at(10, "08:30"), (d, ctx) => changeJobStatus(d, ctx.job.id, "selling", {}, "ui", nowOf(at(10, "08:30")))],
       [at(12, "14:00"), (d, ctx) => upsertRegistration(d, { jobId: ctx.job.id, customerId: ctx.people.Anna!, photosAvailableAt: at(12, "14:00"), photosCount: 12 }, "api", at(12, "14:00"))],
       [at(15, "11:00"), async (d, ctx) => { await register("Cleo")(d, ctx); await upsertRegistration(d, { jobId: ctx.job.id, customerId: ctx.people.Cleo!, registeredAt: at(15, "11:00") }, "ui", at(15, "11:00")); }],
-      [at(20, "19:00"), (d, ctx) => createOrder(d, { jobId: ctx.job.id, customerId: ctx.people.Ben!, amountMinor: 4990, orderedAt: at(20, "19:00") }, "api", at(20, "19:00"))],
+      [at(20, "19:00"), (d, ctx) => createOrder(d, { jobId: ctx.job.id, customerId: ctx.people.Ben!, amountMinor: 4990, currency: "USD", orderedAt: at(20, "19:00") }, "api", at(20, "19:00"))],
       [at(22, "09:00"), (d, ctx) => changeJobStatus(d, ctx.job.id, "planning", {}, "ui", at(22, "09:00"))],
       [at(22, "10:00"), (d, ctx) => changeJobStatus(d, ctx.job.id, "selling", {}, "ui", at(22, "10:00"))],
     ];

@@ -59,7 +59,7 @@ async function world(opts: { stagger?: { batchSize: number; intervalSeconds: num
   const ivy = await person("Ivy", "Ok", "ivy@x.test", yes, lincoln.id, b3.id, "+15552010009");
   const gus = await person("Gus", "Other", "gus@x.test", yes, lincoln.id, a4.id);
   const hana = await person("Hana", "River", "hana@x.test", yes, river.id, null);
-  await createOrder(t.db, { jobId: lincoln.id, customerId: ben.id, amountMinor: 2490, orderedAt: minutes(-60) }, "ui", start);
+  await createOrder(t.db, { jobId: lincoln.id, customerId: ben.id, amountMinor: 2490, currency: "USD", orderedAt: minutes(-60) }, "ui", start);
   await t.db.insert(suppressions).values({ channel: "email", address: "eve@x.test", reason: "unsubscribed", source: "link", customerId: eve.id });
   const b = await signedInOwner(t);
   const providers = createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock, lineType: () => "mobile" });

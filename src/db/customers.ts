@@ -132,7 +132,8 @@ export async function upsertRegistration(db: DbOrTx, input: RegistrationInput, s
   return { registration: row!, created: !existing };
 }
 
-export type OrderInput = { jobId: number; customerId: number; amountMinor: number; orderedAt: Date; externalId?: string | null };
+/** `amountMinor` counts minor units of `currency` (ISO 4217): cents of EUR, whole JPY. */
+export type OrderInput = { jobId: number; customerId: number; amountMinor: number; currency: string; orderedAt: Date; externalId?: string | null };
 
 /** Records an order (the customer becomes a buyer in that job) and its `order_placed` event. */
 export async function createOrder(db: DbOrTx, input: OrderInput, source: Source, now: Date) {

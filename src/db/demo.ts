@@ -146,7 +146,8 @@ export async function loadDemoData(db: Db, now: Date): Promise<DemoResult> {
         counts.registrations++;
         if (rand() < spec.buyerShare) {
           const orderedAt = new Date(Math.min(now.getTime() - 3600_000, shoot.getTime() + (8 + rand() * 30) * day));
-          await createOrder(tdb, { jobId: job.id, customerId: customer.id, amountMinor: 1990 + Math.floor(rand() * 12) * 500, orderedAt }, "demo", now);
+          // The demo's price list is in dollars, whatever currency the studio sells in.
+          await createOrder(tdb, { jobId: job.id, customerId: customer.id, amountMinor: 1990 + Math.floor(rand() * 12) * 500, currency: "USD", orderedAt }, "demo", now);
           counts.orders++;
         }
         if (spec.type === "portrait" || (spec.status === "planning" && i % 5 === 0)) {

@@ -74,7 +74,7 @@ describe("POST /api/v1/events", () => {
     const body = { type: "order_placed", external_id: "ORD-1", job_external_id: "JOB-1", customer_external_id: "CUS-1", amount: 24.9 };
     const res = await t.post("/events", body);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ type: "order_placed", order: { external_id: "ORD-1", amount_cents: 2490 } });
+    expect(res.body).toMatchObject({ type: "order_placed", order: { external_id: "ORD-1", amount_minor: 2490, currency: "USD" } });
     expect((await t.post("/events", body)).status).toBe(200);
     expect(await rows(t.db, orders)).toBe(1);
     expect(await recorded(t)).toEqual([["order_placed", job.id, customer.id]]);

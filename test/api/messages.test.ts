@@ -29,7 +29,7 @@ async function setup() {
     await upsertRegistration(t.db, { jobId: job.id, customerId: c.id, registeredAt: now }, "api", now);
     ids.push(c.id);
   }
-  await createOrder(t.db, { jobId: job.id, customerId: ids[1]!, amountMinor: 1000, orderedAt: now }, "api", now);
+  await createOrder(t.db, { jobId: job.id, customerId: ids[1]!, amountMinor: 1000, currency: "USD", orderedAt: now }, "api", now);
   return { t, job, ids };
 }
 

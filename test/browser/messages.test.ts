@@ -53,7 +53,7 @@ beforeAll(async () => {
   const eve = await person("Eve", "Stone", "eve@families.test", true, a12.id);
   ivyId = (await person("Ivy", "Chen", "ivy@families.test", true, a12.id)).id;
   await person("Gus", "Ortiz", "gus@families.test", true, b12.id);
-  await createOrder(h.db, { jobId, customerId: ben.id, amountMinor: 4500, orderedAt: now }, "ui", now);
+  await createOrder(h.db, { jobId, customerId: ben.id, amountMinor: 4500, currency: "USD", orderedAt: now }, "ui", now);
   await h.db.insert(suppressions).values({ channel: "email", address: "eve@families.test", reason: "unsubscribed", source: "link", customerId: eve.id });
   await h.logIn(OWNER.email, OWNER.password);
 });

@@ -1,12 +1,16 @@
 // /api/v1/orders: a customer's order in a job makes them a buyer there (SPEC C2). A new order
 // records `order_placed`; sending it again by external_id corrects it without a second event.
+// Amounts are decimals of the order's currency (the studio's unless it names one), kept in minor units.
 import { Hono } from "hono";
 import { z } from "zod";
+import { AMOUNT_PROBLEM, currencyCode, fromMinor, isDecimal, toMinor } from "../../core/money.ts";
 import { instant } from "../../core/validation.ts";
 import { getOrder, getOrderByExternalId, updateOrder } from "../../db/api-upserts.ts";
 import { createOrder } from "../../db/customers.ts";
 import type { Order } from "../../db/schema.ts";
+import { getSettings } from "../../db/settings.ts";
 import type { AppEnv } from "../../http/env.ts";
+import { ApiError } from "../../http/errors.ts";
 import { customerFieldsRef, withInlineCustomer } from "./customers.ts";
 import { externalIdField, iso } from "./input.ts";
 import { jobRef, resolveRefs } from "./refs.ts";
@@ -18,35 +22,32 @@ export function orderJson(order: Order) {
     external_id: order.externalId,
     job_id: order.jobId,
     customer_id: order.customerId,
-    amount: order.amountMinor / 100,
-    amount_cents: order.amountMinor,
+    amount: fromMinor(order.amountMinor, order.currency),
+    amount_minor: order.amountMinor,
+    currency: order.currency,
     ordered_at: iso(order.orderedAt),
     created_at: iso(order.createdAt),
   };
 }
 
-/** A decimal amount (24.90, or "24.90") in cents, without going through binary fractions. */
-const amount = z.preprocess(
-  (v) => (typeof v === "number" ? String(v) : typeof v === "string" ? v.trim() : v),
-  z
-    .string({ error: "must be an amount like 24.90" })
-    .regex(/^\d{1,9}(\.\d{1,2})?$/, "must be an amount like 24.90")
-    .transform((v) => {
-      const [whole, fraction = ""] = v.split(".");
-      return Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
-    }),
-);
+// Its decimals are checked against the currency in saveOrder, once the currency is known.
+const amount = z.union([z.string(), z.number()], { error: AMOUNT_PROBLEM }).refine(isDecimal, AMOUNT_PROBLEM);
 
-const orderInput = z.object({ ...jobRef, ...customerFieldsRef, amount, ordered_at: instant.optional(), external_id: externalIdField });
+const orderInput = z.object({ ...jobRef, ...customerFieldsRef, amount, currency: currencyCode.optional(), ordered_at: instant.optional(), external_id: externalIdField });
 
 type OrderInput = z.infer<typeof orderInput>;
 
 export async function saveOrder(w: Write, input: OrderInput, current: Order | undefined) {
+  // Checked before the refs, which may create an inline customer the refusal would leave half-made.
+  const currency = input.currency ?? (await getSettings(w.db)).currency;
+  const minor = toMinor(input.amount, currency);
+  if (!minor.ok) throw new ApiError(422, "Some fields are not valid.", { amount: minor.problem });
   const { job, customer } = await resolveRefs(w.db, await withInlineCustomer(w, input), { job: "required", customer: "required" });
   const values = {
     jobId: job,
     customerId: customer,
-    amountMinor: input.amount,
+    amountMinor: minor.minor,
+    currency,
     orderedAt: input.ordered_at ?? w.now,
     externalId: input.external_id ?? current?.externalId,
   };

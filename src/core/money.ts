@@ -1,0 +1,99 @@
+// Money (issue 11): amounts are whole minor units of their own ISO 4217 currency — cents, but
+// whole yen and thousandths of a dinar — so no amount ever goes through binary fractions, and
+// Intl decides both how many decimals a currency has and how a locale writes it.
+import { z } from "zod";
+
+export const CURRENCY_PROBLEM = "must be a currency code like EUR or USD (ISO 4217)";
+export const AMOUNT_PROBLEM = "must be an amount like 24.90";
+
+// The runtime's list, not a pattern: "XYZ" is well-formed but no currency anyone can pay in.
+const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+
+/** True for an ISO 4217 code the runtime knows, in capitals ("EUR", not "eur"). */
+export function isCurrency(code: string): boolean {
+  return CURRENCIES.has(code);
+}
+
+/** An ISO 4217 code as typed ("eur " is EUR), refused by name when no such currency exists. */
+export const currencyCode = z.preprocess(
+  (v) => (typeof v === "string" ? v.trim().toUpperCase() : v),
+  z.string({ error: CURRENCY_PROBLEM }).refine(isCurrency, CURRENCY_PROBLEM),
+);
+
+// Asked per recipient of a batch, and each answer costs the runtime a formatter: kept.
+const formatters = new Map<string, Intl.NumberFormat>();
+function formatter(locale: string, currency: string): Intl.NumberFormat {
+  const key = `${locale}|${currency}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { style: "currency", currency });
+    if (formatters.size < 10_000) formatters.set(key, f);
+  }
+  return f;
+}
+
+/** How many decimals the currency's minor unit has: 2 for EUR and USD, 0 for JPY, 3 for BHD. */
+export function currencyDigits(currency: string): number {
+  return formatter("en", currency).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+const DECIMAL = /^(\d{1,9})(?:\.(\d+))?$/;
+const decimalText = (amount: unknown) => (typeof amount === "number" ? String(amount) : typeof amount === "string" ? amount.trim() : "");
+
+/** True for a plain decimal ("24.90", 24.9, "2490"), whatever currency it will be read in. */
+export function isDecimal(amount: unknown): boolean {
+  return DECIMAL.test(decimalText(amount));
+}
+
+export type AmountResult = { ok: true; minor: number } | { ok: false; problem: string };
+
+/**
+ * A decimal amount ("24.9", 24.9, "2490") in minor units of `currency`. Decimals the currency
+ * does not have are refused rather than rounded: 24.999 euros is a typo, not 25.00. Zeros past
+ * them change nothing and are let through ("2490.00" yen, as spreadsheets write it).
+ */
+export function toMinor(amount: unknown, currency: string): AmountResult {
+  const m = DECIMAL.exec(decimalText(amount));
+  if (!m) return { ok: false, problem: AMOUNT_PROBLEM };
+  const digits = currencyDigits(currency);
+  const fraction = (m[2] ?? "").replace(/0+$/, "");
+  if (fraction.length > digits) {
+    return { ok: false, problem: digits === 0 ? `must be a whole number of ${currency}` : `must have at most ${digits} decimal places for ${currency}` };
+  }
+  return { ok: true, minor: Number(m[1]) * 10 ** digits + Number(fraction.padEnd(digits, "0") || "0") };
+}
+
+/** Minor units back as a decimal number of the currency (2490 EUR → 24.9), for the API's `amount`. */
+export function fromMinor(minor: number, currency: string): number {
+  return minor / 10 ** currencyDigits(currency);
+}
+
+/** An amount as the locale writes it: "24,90 €" in de, "$24.90" in en-US, "￥2,490" in ja. */
+export function formatMoney(minor: number, currency: string, locale: string): string {
+  return formatter(locale, currency).format(fromMinor(minor, currency));
+}
+
+/**
+ * As formatMoney, with plain spaces where Intl puts no-break ones ("24,90 €" in de, "1 234,50 €"
+ * in fr): those are outside GSM-7, and one of them would make a whole SMS UCS-2, at 70
+ * characters a segment instead of 160.
+ */
+export function formatMoneyForMessage(minor: number, currency: string, locale: string): string {
+  return formatMoney(minor, currency, locale).replace(/[\u00a0\u202f]/g, " ");
+}
+
+// 24.90 where the currency has cents, but 2,490 yen: a price of 25 yen would look like a mistake.
+const exampleMinor = (currency: string) => {
+  const digits = currencyDigits(currency);
+  return digits === 0 ? 2490 : 249 * 10 ** (digits - 1);
+};
+
+/** An example amount a form can show as its placeholder: "24.90", or "2490" for whole yen. */
+export function exampleAmount(currency: string): string {
+  return fromMinor(exampleMinor(currency), currency).toFixed(currencyDigits(currency));
+}
+
+/** The example `{{order.amount}}` a preview without a real order shows: "$24.90", "24,90 €". */
+export function exampleMoney(currency: string, locale: string): string {
+  return formatMoneyForMessage(exampleMinor(currency), currency, locale);
+}
