@@ -306,7 +306,7 @@ describe("customer page: registrations, orders, appointments", () => {
     expect(o!.orderedAt).toEqual(new Date("2026-09-03T00:00:00Z"));
     const buyer = await b.get(`/customers/${cu.id}`);
     expect(buyer.text).toContain(">Buyer<");
-    expect(buyer.text).toContain("24.90");
+    expect(buyer.text).toContain(">$24.90<");
     expect(buyer.text).toContain("2026-09-03");
     expect((await t.db.select().from(events).where(eq(events.type, "order_placed"))).length).toBe(1);
   });

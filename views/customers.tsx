@@ -2,6 +2,8 @@
 // Customers: the searchable list and the results fragment it re-renders, the create/edit
 // form, and the customer page with its registration and order forms (locality of behaviour).
 import type { FC } from "hono/jsx";
+import { exampleAmount, formatMoney } from "../src/core/money.ts";
+import { usableLocale } from "../src/core/intl.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import { type Album, type Appointment, CHANNELS, type Channel, type Customer, type Job, type Order, type Registration, type User } from "../src/db/schema.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
@@ -20,7 +22,6 @@ export const CHANNEL_LABELS: Record<Channel, string> = { email: "E-mail", sms: "
 const fullName = (c: { firstName: string; lastName: string }) => `${c.firstName} ${c.lastName}`.trim() || "(no name)";
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "—");
 const minute = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : "—");
-const money = (cents: number) => (cents / 100).toFixed(2);
 
 export function consentOf(c: Customer, channel: Channel): { given: boolean; source: string | null; at: Date | null } {
   if (channel === "email") return { given: c.consentEmail, source: c.consentEmailSource, at: c.consentEmailAt };
@@ -301,6 +302,8 @@ export type CustomerPageProps = Common & {
   registerJobId: number | null;
   orderValues: Values;
   orderErrors: FieldErrors;
+  /** The studio's currency (new orders are in it) and language (amounts are written its way). */
+  money: { currency: string; locale: string };
   flash?: Flash;
 };
 
@@ -503,7 +506,7 @@ export function CustomerPage(p: CustomerPageProps) {
                     <td>
                       <a href={`/jobs/${job.id}`}>{job.name}</a>
                     </td>
-                    <td class="num">{money(order.amountMinor)}</td>
+                    <td class="num">{formatMoney(order.amountMinor, order.currency, usableLocale(p.money.locale))}</td>
                   </tr>
                 ))}
               </tbody>
@@ -515,7 +518,7 @@ export function CustomerPage(p: CustomerPageProps) {
           <h3>Add an order</h3>
           <div class="grid-2">
             <JobSelect name="order_job_id" id="order-job-id" jobs={p.jobs} values={ov} errors={oe} blank="Choose a job…" />
-            <Field name="amount" label="Amount" values={ov} errors={oe} placeholder="24.90" />
+            <Field name="amount" label={`Amount (${p.money.currency})`} values={ov} errors={oe} placeholder={exampleAmount(p.money.currency)} />
             <Field name="order_date" label="Date" type="date" values={ov} errors={oe} />
           </div>
           <button type="submit" class="secondary">Add order</button>

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { AlbumField, CustomerForm, CustomerPage, type CustomerPageProps, CustomersPage, CustomersResults, EmailNotice } from "../../views/customers.tsx";
 import type { Values } from "../../views/form.tsx";
 import { type ConsentInput, customerFields } from "../core/customers.ts";
+import { AMOUNT_PROBLEM, toMinor } from "../core/money.ts";
 import { email, type FieldErrors, fieldErrors, flag, optionalDate, optionalIdRef, optionalText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import { countCustomersUpTo, customerSuppressions, customersWithEmail } from "../db/customers.ts";
@@ -24,6 +25,7 @@ import {
 } from "../db/customers.ts";
 import { getJob } from "../db/jobs.ts";
 import { customerDeliveries } from "../db/outbox-list.ts";
+import { getSettings } from "../db/settings.ts";
 import { CHANNELS, type Customer } from "../db/schema.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
@@ -50,23 +52,35 @@ const registrationForm = z.object({
   ),
 });
 
-const orderForm = z.object({
-  order_job_id: optionalIdRef.refine((v) => v != null, "Choose the job the order belongs to"),
-  amount: z.preprocess(
-    (v) => (typeof v === "string" ? v.trim() : ""),
-    z
-      .string()
-      .min(1, "Amount is required")
-      .regex(/^\d{1,7}([.,]\d{1,2})?$/, "must be an amount like 24.90")
-      .transform((v) => Math.round(Number(v.replace(",", ".")) * 100))
-      .refine((cents) => cents > 0, "must be more than 0"),
-  ),
-  order_date: optionalDate.transform((v, ctx) => {
-    if (v) return new Date(`${v}T00:00:00Z`);
-    ctx.addIssue({ code: "custom", message: "Date is required" });
-    return z.NEVER;
-  }),
-});
+/** The typed amount in minor units of the studio's currency; staff write 24.90 or 24,90. */
+function orderAmount(typed: string, currency: string): { ok: true; minor: number } | { ok: false; problem: string } {
+  if (!/^\d{1,7}([.,]\d+)?$/.test(typed)) return { ok: false, problem: AMOUNT_PROBLEM };
+  const amount = toMinor(typed.replace(",", "."), currency);
+  return amount.ok && amount.minor === 0 ? { ok: false, problem: "must be more than 0" } : amount;
+}
+
+/** The add-order form, for a studio selling in `currency`. */
+const orderForm = (currency: string) =>
+  z.object({
+    order_job_id: optionalIdRef.refine((v) => v != null, "Choose the job the order belongs to"),
+    amount: z.preprocess(
+      (v) => (typeof v === "string" ? v.trim() : ""),
+      z
+        .string()
+        .min(1, "Amount is required")
+        .transform((v, ctx) => {
+          const amount = orderAmount(v, currency);
+          if (amount.ok) return amount.minor;
+          ctx.addIssue({ code: "custom", message: amount.problem });
+          return z.NEVER;
+        }),
+    ),
+    order_date: optionalDate.transform((v, ctx) => {
+      if (v) return new Date(`${v}T00:00:00Z`);
+      ctx.addIssue({ code: "custom", message: "Date is required" });
+      return z.NEVER;
+    }),
+  });
 
 /** True for a targeted htmx swap; a history restore asks for the whole page. */
 
@@ -123,13 +137,14 @@ type PageExtras = Partial<Pick<CustomerPageProps, "registerValues" | "registerEr
 
 async function renderCustomer(c: Ctx, cu: Customer, extra: PageExtras = {}, status: 200 | 422 = 200) {
   const { db, clock } = c.get("deps");
-  const [registrations, orders, appointments, suppressions, others, messages] = await Promise.all([
+  const [registrations, orders, appointments, suppressions, others, messages, settings] = await Promise.all([
     customerRegistrations(db, cu.id),
     customerOrders(db, cu.id),
     customerAppointments(db, cu.id),
     customerSuppressions(db, cu),
     namesakes(c, cu.email, cu.id),
     customerDeliveries(db, cu.id),
+    getSettings(db),
   ]);
   const registerValues = extra.registerValues ?? {};
   const registerJobId = effectiveJobId(registerValues);
@@ -153,6 +168,7 @@ async function renderCustomer(c: Ctx, cu: Customer, extra: PageExtras = {}, stat
       registerJobId,
       orderValues: extra.orderValues ?? { order_date: clock().toISOString().slice(0, 10), order_job_id: registrations[0] ? String(registrations[0].job.id) : "" },
       orderErrors: extra.orderErrors ?? {},
+      money: { currency: settings.currency, locale: settings.locale },
       flash: extra.flash ?? null,
     }),
     status,
@@ -255,11 +271,12 @@ export const customerRoutes = new Hono<AppEnv>()
     const cu = await loadCustomer(c);
     const body = await c.req.parseBody();
     const refuse = (errors: FieldErrors) => renderCustomer(c, cu, { orderValues: typedValues(body), orderErrors: errors }, 422);
-    const parsed = orderForm.safeParse(body);
+    const { currency } = await getSettings(db);
+    const parsed = orderForm(currency).safeParse(body);
     if (!parsed.success) return refuse(fieldErrors(parsed.error));
     const job = await getJob(db, parsed.data.order_job_id!);
     if (!job) return refuse({ order_job_id: `There is no job with id ${parsed.data.order_job_id}` });
-    const order = await createOrder(db, { jobId: job.id, customerId: cu.id, amountMinor: parsed.data.amount, orderedAt: parsed.data.order_date }, "ui", clock());
+    const order = await createOrder(db, { jobId: job.id, customerId: cu.id, amountMinor: parsed.data.amount, currency, orderedAt: parsed.data.order_date }, "ui", clock());
     await audit(db, { userId: c.get("user")!.id }, "created", "order", order.id, { customerId: cu.id, jobId: job.id });
     return c.redirect(`/customers/${cu.id}#orders`, 303);
   });
