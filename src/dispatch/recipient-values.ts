@@ -1,6 +1,7 @@
 // Placeholder values for one recipient (SPEC T1), from rows loaded in bulk for a batch.
 // Pure: the link maker and the rows come in, a flat key → value map goes out.
 import { usableLocale, usableTimeZone } from "../core/intl.ts";
+import { formatMoneyForMessage } from "../core/money.ts";
 import type { PlaceholderValues } from "../core/placeholders.ts";
 import type { Album, Appointment, Customer, Job, Order, Registration, StudioSettings } from "../db/schema.ts";
 
@@ -89,7 +90,7 @@ export function recipientValues(rows: RecipientRows, studio: StudioSettings, sni
   }
   if (rows.album) values["album.name"] = rows.album.name;
   if (rows.order) {
-    values["order.amount"] = new Intl.NumberFormat(locale, { style: "currency", currency: "USD" }).format(rows.order.amountMinor / 100);
+    values["order.amount"] = formatMoneyForMessage(rows.order.amountMinor, rows.order.currency, usableLocale(c?.locale, studio.locale));
     values["order.date"] = formatter(locale, tz, "date").format(rows.order.orderedAt);
   }
   if (rows.appointment && c) {

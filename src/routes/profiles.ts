@@ -16,6 +16,8 @@ import {
   ProfilePage,
   ProfilesPage,
 } from "../../views/profiles.tsx";
+import { usableLocale } from "../core/intl.ts";
+import { exampleMoney } from "../core/money.ts";
 import { describeNotification, notificationFormValues, parseNotificationForm } from "../core/notification-input.ts";
 import { fillTemplate, noEscape, PLACEHOLDERS, type PlaceholderValues, placeholdersFor, contextForTrigger, TemplateSyntaxError } from "../core/placeholders.ts";
 import { smsInfo, withOptOutHint } from "../core/sms-text.ts";
@@ -169,6 +171,7 @@ function sampleValues(s: StudioSettings, snippets: Record<string, string>): Plac
   const values: PlaceholderValues = Object.fromEntries(PLACEHOLDERS.map((p) => [p.key, p.example]));
   const studio: PlaceholderValues = { "studio.name": s.name, "studio.address": s.postalAddress, "studio.phone": s.phone, "studio.email": s.replyTo || s.senderEmail, "studio.website": s.website };
   for (const [k, value] of Object.entries(studio)) if (value) values[k] = value;
+  values["order.amount"] = exampleMoney(s.currency, usableLocale(s.locale));
   for (const [k, text] of Object.entries(snippets)) values[`snippet.${k}`] = text;
   return values;
 }

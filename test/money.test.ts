@@ -1,0 +1,118 @@
+// Money outside the US (issue 11): an order is kept in minor units of its own currency, and every
+// page and message writes it the way the reader's language does.
+import { afterAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { runAutomation } from "../src/automation/run.ts";
+import { smsInfo } from "../src/core/sms-text.ts";
+import { createApiKey } from "../src/db/auth.ts";
+import { communicationProfiles, customers, notifications, orders } from "../src/db/schema.ts";
+import { updateSettings } from "../src/db/settings.ts";
+import { apiRequest, fieldsOf, makeApiApp, rows } from "./api/support.ts";
+import { signedInOwner } from "./support/app.ts";
+import { noon, sendStudio } from "./support/send-studio.ts";
+
+// Intl puts a no-break space between a number and its currency sign; a reader sees a space.
+const seen = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
+
+async function shop(currency: string, locale = "en") {
+  const t = await makeApiApp();
+  await updateSettings(t.db, { currency, locale }, new Date());
+  const job = (await t.post("/jobs", { external_id: "JOB-1", name: "Eichendorff-Grundschule" })).body;
+  const customer = (await t.post("/customers", { external_id: "CUS-1", first_name: "Lena" })).body;
+  return { t, job, customer, refs: { job_id: job.id, customer_id: customer.id } };
+}
+
+describe("orders in the studio's currency", () => {
+  test("a German-speaking euro studio's order of 24.9 is kept as 2490 cents of EUR and shown as 24,90 €", async () => {
+    const { t, refs, customer } = await shop("EUR", "de");
+    const res = await t.post("/orders", { ...refs, amount: "24.9" });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ amount: 24.9, amount_minor: 2490, currency: "EUR" });
+    expect(res.body).not.toHaveProperty("amount_cents");
+    const [row] = await t.db.select().from(orders);
+    expect(row).toMatchObject({ amountMinor: 2490, currency: "EUR" });
+
+    const page = await (await signedInOwner(t)).get(`/customers/${customer.id}`);
+    expect(seen(page.text)).toContain(">24,90 €<");
+    // Staff adding an order by hand are told which currency they type in.
+    expect(page.text).toContain("Amount (EUR)");
+  });
+
+  test("an order names its own currency; yen have no decimals and an unknown code is refused by name", async () => {
+    const { t, refs } = await shop("EUR");
+    const yen = await t.post("/orders", { ...refs, amount: 2490, currency: "JPY" });
+    expect(yen.body).toMatchObject({ amount: 2490, amount_minor: 2490, currency: "JPY" });
+    expect(fieldsOf(await t.post("/orders", { ...refs, amount: "24.90", currency: "JPY" }))).toEqual({ amount: "must be a whole number of JPY" });
+    expect(fieldsOf(await t.post("/orders", { ...refs, amount: "24.999" }))).toEqual({ amount: "must have at most 2 decimal places for EUR" });
+    const bad = await t.post("/orders", { ...refs, amount: "24.90", currency: "EURO" });
+    expect(bad.status).toBe(422);
+    expect(Object.keys(fieldsOf(bad))).toEqual(["currency"]);
+    expect(fieldsOf(await t.post("/orders", { ...refs, amount: "24.90", currency: "XYZ" }))).toEqual({ currency: "must be a currency code like EUR or USD (ISO 4217)" });
+    // A three-decimal currency keeps its thousandths.
+    expect((await t.post("/orders", { ...refs, amount: "1.234", currency: "BHD" })).body).toMatchObject({ amount: 1.234, amount_minor: 1234, currency: "BHD" });
+    expect(await rows(t.db, orders)).toBe(2);
+    // Correcting an order keeps the currency it was placed in, whatever the studio sells in now.
+    await t.post("/orders", { ...refs, external_id: "ORD-9", amount: "24.90" });
+    await updateSettings(t.db, { currency: "USD" }, new Date());
+    expect((await t.post("/orders", { external_id: "ORD-9", amount: "30" })).body).toMatchObject({ amount_minor: 3000, currency: "EUR" });
+  });
+
+  test("the staff form takes the studio's currency, with a decimal comma, and refuses decimals it does not have", async () => {
+    const { t, refs, customer } = await shop("JPY", "ja");
+    const b = await signedInOwner(t);
+    await b.get(`/customers/${customer.id}`);
+    const cents = await b.post(`/customers/${customer.id}/orders`, { order_job_id: String(refs.job_id), amount: "24,90", order_date: "2026-09-03" });
+    expect(cents.status).toBe(422);
+    expect(cents.text).toContain('id="amount-error">must be a whole number of JPY<');
+    expect(cents.text).toContain('value="24,90"');
+    expect(await rows(t.db, orders)).toBe(0);
+    expect((await b.post(`/customers/${customer.id}/orders`, { order_job_id: String(refs.job_id), amount: "2490", order_date: "2026-09-03" })).status).toBe(303);
+    const [row] = await t.db.select().from(orders);
+    expect(row).toMatchObject({ amountMinor: 2490, currency: "JPY" });
+    expect((await b.get(`/customers/${customer.id}`)).text).toMatch(/>[￥¥]2,490</);
+  });
+});
+
+describe("{{order.amount}} in a message", () => {
+  const { twilio, studio, stop } = sendStudio();
+  afterAll(stop);
+
+  test("an SMS thanking a German-speaking customer for a euro order reaches Twilio with 24,90 €", async () => {
+    const { t, people, dispatcher } = await studio();
+    await updateSettings(t.db, { currency: "EUR" }, noon);
+    const anna = people[0]!;
+    await t.db.update(customers).set({ locale: "de" }).where(eq(customers.id, anna.id));
+    const [profile] = await t.db.insert(communicationProfiles).values({ name: "Shop" }).returning();
+    await t.db.insert(notifications).values({ profileId: profile!.id, trigger: "order_placed", channel: "sms", audience: "buyers", subject: "", body: "Danke für {{order.amount}}!" });
+    const { key } = await createApiKey(t.db, "shop", null);
+    const api = (path: string, body: unknown) => apiRequest(t.app, "POST", path, { key, body });
+    const job = (await api("/jobs", { name: "Sommerfest", profile_id: profile!.id })).body;
+    expect((await api("/orders", { job_id: job.id, customer_id: anna.id, amount: "24.90" })).status).toBe(201);
+
+    const before = twilio.sent.length;
+    await runAutomation(t.deps, noon);
+    expect((await dispatcher().tick()).sent).toBe(1);
+    const sms = twilio.sent.slice(before);
+    expect(sms.map((m) => m.to)).toEqual([anna.phone]);
+    // A plain space, not Intl's no-break one: that is outside GSM-7 and would make the SMS UCS-2.
+    expect(sms[0]!.body).toStartWith("Danke für 24,90 €!");
+    expect(smsInfo(sms[0]!.body).encoding).toBe("GSM-7");
+  });
+
+  test("a notification's preview without a real order shows a sample amount in the studio's currency and language", async () => {
+    const t = await makeApiApp();
+    await updateSettings(t.db, { currency: "EUR", locale: "de" }, new Date());
+    const b = await signedInOwner(t);
+    await b.get("/profiles");
+    await b.post("/profiles", { name: "Shop" });
+    const [profile] = await t.db.select().from(communicationProfiles).where(eq(communicationProfiles.name, "Shop"));
+    const res = await b.request(`/profiles/${profile!.id}/notifications/preview`, {
+      method: "POST",
+      headers: { "HX-Request-Type": "partial", "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost", "X-CSRF-Token": b.csrf },
+      body: new URLSearchParams({ trigger: "order_placed", time_mode: "immediately", audience: "buyers", channel: "sms", body: "Danke für {{order.amount}}!" }),
+    });
+    const text = await res.text();
+    expect(text).toContain("sample values");
+    expect(text).toContain("Danke für 24,90 €!");
+  });
+});
