@@ -13,7 +13,7 @@ import { linkSigningSecret } from "../src/db/secrets.ts";
 import { recordProviderEvent } from "../src/db/delivery-status.ts";
 import { ackSent, claimDue } from "../src/db/outbox-leases.ts";
 import { enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
-import { appointments, type Channel, deliveries, deliveryEvents, inboundMessages, suppressions } from "../src/db/schema.ts";
+import { appointments, type Channel, customers, deliveries, deliveryEvents, inboundMessages, suppressions } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { createResendProvider } from "../src/providers/resend.ts";
@@ -476,6 +476,13 @@ describe("POST /webhooks/twilio/inbound", () => {
       ["inbox", null, STUDIO_NUMBER],
     ]);
     expect(await activeSuppressions(t)).toEqual([]);
+  });
+
+  test("the reply names the appointment in the customer's language and zone: a German customer reads Do., 3. Sept., 17:00", async () => {
+    const { t, ids, people } = await setup();
+    await t.db.update(customers).set({ locale: "de", timeZone: "Europe/Berlin" }).where(eq(customers.id, ids[0]));
+    await t.db.insert(appointments).values({ customerId: ids[0], startsAt: new Date("2026-09-03T15:00:00Z"), status: "scheduled", createdAt: noon, updatedAt: noon });
+    expect(await (await reply(t, people[0][2], "C")).text()).toContain("Do., 3. Sept., 17:00");
   });
 
   test("YES or C confirms the next appointment awaiting confirmation", async () => {

@@ -94,7 +94,7 @@ test("staff pages say when nothing is being sent, and since when; they say nothi
   // A worker ran, then stopped 12 minutes ago.
   await recordSchedulerTick(t.db, new Date(t.deps.clock().getTime() - 12 * 60_000));
   status = await owner.get("/sending-status");
-  expect(status.text).toContain("no worker has run for 12 minutes: start <code>pigeon worker</code>. Last run: Sep 1, 2026, 11:48 AM GMT+2.");
+  expect(status.text).toContain("no worker has run for 12 minutes: start <code>pigeon worker</code>. Last run: 2026-09-01 11:48 CEST.");
 
   // It runs again: the line goes, /healthz is ok.
   await recordSchedulerTick(t.db, t.deps.clock());

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 // Appointments list (SPEC A1): upcoming first, filterable by status and time.
+import { staffTime } from "../src/core/date-format.ts";
 import { APPOINTMENT_STATUSES, type Appointment, type Customer, type Job, type User } from "../src/db/schema.ts";
 import { Page, PageHead } from "./layout.tsx";
 import { Pager } from "./pager.tsx";
@@ -7,8 +8,7 @@ import { Pager } from "./pager.tsx";
 type Row = { appointment: Appointment; customer: Customer; job: Job | null };
 export type AppointmentQuery = { when: "upcoming" | "past"; status?: string; page: number };
 
-const fmt = (d: Date, tz: string) =>
-  new Intl.DateTimeFormat("en-US", { timeZone: tz, weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" }).format(d);
+const fmt = (d: Date, tz: string) => staffTime(d, tz, { weekday: true });
 
 export function AppointmentsPage(p: { user: User; csrf: string; rows: Row[]; total: number; query: AppointmentQuery; pageSize: number; timeZone: string }) {
   const { page, ...params } = p.query;
@@ -54,7 +54,7 @@ export function AppointmentsPage(p: { user: User; csrf: string; rows: Row[]; tot
                   <th>
                     <span class="hide-sm">Select</span>
                   </th>
-                  <th>When ({p.timeZone})</th>
+                  <th>When</th>
                   <th>Customer</th>
                   <th class="hide-sm">Job</th>
                   <th class="hide-sm">Location</th>
@@ -65,10 +65,10 @@ export function AppointmentsPage(p: { user: User; csrf: string; rows: Row[]; tot
                 {p.rows.map(({ appointment: a, customer, job }) => (
                   <tr>
                     <td>
-                      <input type="checkbox" name="appointment_ids" value={String(a.id)} aria-label={`Select ${customer.firstName} ${customer.lastName}, ${fmt(a.startsAt, job?.timeZone ?? p.timeZone)}`} />
+                      <input type="checkbox" name="appointment_ids" value={String(a.id)} aria-label={`Select ${customer.firstName} ${customer.lastName}, ${fmt(a.startsAt, p.timeZone)}`} />
                     </td>
                     <td>
-                      {fmt(a.startsAt, job?.timeZone ?? p.timeZone)} <span class="muted">· {a.durationMinutes} min</span>
+                      {fmt(a.startsAt, p.timeZone)} <span class="muted">· {a.durationMinutes} min</span>
                     </td>
                     <td>
                       <a href={`/customers/${customer.id}`}>

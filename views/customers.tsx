@@ -2,8 +2,9 @@
 // Customers: the searchable list and the results fragment it re-renders, the create/edit
 // form, and the customer page with its registration and order forms (locality of behaviour).
 import type { FC } from "hono/jsx";
-import { exampleAmount, formatMoney } from "../src/core/money.ts";
+import { staffDay, staffTimeOrDash } from "../src/core/date-format.ts";
 import { usableLocale } from "../src/core/intl.ts";
+import { exampleAmount, formatMoney } from "../src/core/money.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import { type Album, type Appointment, CHANNELS, type Channel, type Customer, type Job, type Order, type Registration, type User } from "../src/db/schema.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
@@ -20,8 +21,8 @@ type Namesake = { id: number; firstName: string; lastName: string };
 export const CHANNEL_LABELS: Record<Channel, string> = { email: "E-mail", sms: "SMS", voice: "Voice" };
 
 const fullName = (c: { firstName: string; lastName: string }) => `${c.firstName} ${c.lastName}`.trim() || "(no name)";
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "—");
-const minute = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : "—");
+const day = (d: Date | null, tz: string) => (d ? staffDay(d, tz) : "—");
+const minute = (d: Date | null, tz: string) => staffTimeOrDash(d, tz);
 
 export function consentOf(c: Customer, channel: Channel): { given: boolean; source: string | null; at: Date | null } {
   if (channel === "email") return { given: c.consentEmail, source: c.consentEmailSource, at: c.consentEmailAt };
@@ -50,7 +51,7 @@ const invalid = (name: string, errors: FieldErrors) => (errors[name] ? "true" : 
 
 export type CustomerListQuery = { q?: string; before?: number };
 
-export function CustomersResults(p: { rows: Customer[]; nextBefore: number | null; query: CustomerListQuery; count: number; countCap: number; csrf: string }) {
+export function CustomersResults(p: { rows: Customer[]; nextBefore: number | null; query: CustomerListQuery; count: number; countCap: number; csrf: string; timeZone: string }) {
   const { q, before } = p.query;
   const counted = p.count >= p.countCap ? `${p.countCap.toLocaleString("en")}+` : p.count.toLocaleString("en");
   return (
@@ -107,7 +108,7 @@ export function CustomersResults(p: { rows: Customer[]; nextBefore: number | nul
                     <td>
                       <ConsentBadges customer={c} />
                     </td>
-                    <td class="hide-sm">{day(c.createdAt)}</td>
+                    <td class="hide-sm">{day(c.createdAt, p.timeZone)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -176,7 +177,7 @@ export function EmailNotice({ others }: { others: Namesake[] }) {
   );
 }
 
-export function CustomerForm(p: Common & { customer?: Customer; values: Values; errors: FieldErrors; namesakes: Namesake[] }) {
+export function CustomerForm(p: Common & { customer?: Customer; values: Values; errors: FieldErrors; namesakes: Namesake[]; timeZone: string }) {
   const cu = p.customer;
   const v = p.values;
   const e = p.errors;
@@ -219,7 +220,7 @@ export function CustomerForm(p: Common & { customer?: Customer; values: Values; 
           <legend>Consent to be contacted</legend>
           {CHANNELS.map((ch) => {
             const current = cu ? consentOf(cu, ch) : null;
-            const hint = current?.given ? `Given ${minute(current.at)} · ${current.source ?? ""}` : current?.source ? `Not given · ${current.source}` : undefined;
+            const hint = current?.given ? `Given ${minute(current.at, p.timeZone)} · ${current.source ?? ""}` : current?.source ? `Not given · ${current.source}` : undefined;
             return <Checkbox name={`consent_${ch}`} label={CHANNEL_LABELS[ch]} values={v} errors={e} hint={hint} />;
           })}
           <Field
@@ -305,10 +306,13 @@ export type CustomerPageProps = Common & {
   /** The studio's currency (new orders are in it) and language (amounts are written its way). */
   money: { currency: string; locale: string };
   flash?: Flash;
+  /** The studio's: every time on the page is shown in it. */
+  timeZone: string;
 };
 
 export function CustomerPage(p: CustomerPageProps) {
   const cu = p.customer;
+  const tz = p.timeZone;
   const buyerIn = new Set(p.orders.map((o) => o.job.id));
   const rv = p.registerValues;
   const re = p.registerErrors;
@@ -351,7 +355,7 @@ export function CustomerPage(p: CustomerPageProps) {
           </dl>
           <dl>
             <dt class="muted">Created</dt>
-            <dd>{minute(cu.createdAt)}</dd>
+            <dd>{minute(cu.createdAt, tz)}</dd>
             {cu.externalId && (
               <>
                 <dt class="muted">External id</dt>
@@ -384,7 +388,7 @@ export function CustomerPage(p: CustomerPageProps) {
                     <td>{CHANNEL_LABELS[ch]}</td>
                     <td>{c.given ? <span class="badge yes">Yes</span> : <span class="badge consent-no">No</span>}</td>
                     <td>{c.source ?? "—"}</td>
-                    <td>{minute(c.at)}</td>
+                    <td>{minute(c.at, tz)}</td>
                   </tr>
                 );
               })}
@@ -397,8 +401,8 @@ export function CustomerPage(p: CustomerPageProps) {
             <ul>
               {p.suppressions.map((s) => (
                 <li>
-                  {CHANNEL_LABELS[s.channel]} {s.address}: <strong>{s.reason.replace(/_/g, " ")}</strong> <span class="muted">since {minute(s.createdAt)} via {s.source}</span>
-                  {s.clearedAt && <span class="muted"> · cleared {minute(s.clearedAt)}</span>}
+                  {CHANNEL_LABELS[s.channel]} {s.address}: <strong>{s.reason.replace(/_/g, " ")}</strong> <span class="muted">since {minute(s.createdAt, tz)} via {s.source}</span>
+                  {s.clearedAt && <span class="muted"> · cleared {minute(s.clearedAt, tz)}</span>}
                 </li>
               ))}
             </ul>
@@ -406,7 +410,7 @@ export function CustomerPage(p: CustomerPageProps) {
         )}
       </section>
 
-      <CustomerMessages customerId={cu.id} rows={p.messages} />
+      <CustomerMessages customerId={cu.id} rows={p.messages} timeZone={tz} />
 
       <section id="registrations">
         <h2>Registrations</h2>
@@ -434,7 +438,7 @@ export function CustomerPage(p: CustomerPageProps) {
                     <td>
                       <code>{r.accessCode || "—"}</code>
                     </td>
-                    <td>{r.photosAvailableAt ? `${r.photosCount} available since ${day(r.photosAvailableAt)}` : "Not yet"}</td>
+                    <td>{r.photosAvailableAt ? `${r.photosCount} available since ${day(r.photosAvailableAt, tz)}` : "Not yet"}</td>
                     <td>{buyerIn.has(job.id) ? <span class="badge yes">Buyer</span> : <span class="badge">Potential buyer</span>}</td>
                   </tr>
                 ))}
@@ -502,7 +506,7 @@ export function CustomerPage(p: CustomerPageProps) {
               <tbody>
                 {p.orders.map(({ order, job }) => (
                   <tr>
-                    <td>{day(order.orderedAt)}</td>
+                    <td>{day(order.orderedAt, tz)}</td>
                     <td>
                       <a href={`/jobs/${job.id}`}>{job.name}</a>
                     </td>
@@ -533,7 +537,7 @@ export function CustomerPage(p: CustomerPageProps) {
           <ul>
             {p.appointments.map((a) => (
               <li>
-                {minute(a.startsAt)} · {a.durationMinutes} min{a.location ? ` · ${a.location}` : ""} <span class="badge">{a.status.replace(/_/g, " ")}</span>
+                {minute(a.startsAt, tz)} · {a.durationMinutes} min{a.location ? ` · ${a.location}` : ""} <span class="badge">{a.status.replace(/_/g, " ")}</span>
               </li>
             ))}
           </ul>

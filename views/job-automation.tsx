@@ -3,6 +3,7 @@
 // assigned profile, when it goes or went, to how many, who was skipped and why, and which
 // firings failed: whether Pigeon tries again or has given up.
 import { skipReasonLabel } from "../src/core/recipients.ts";
+import { staffTime } from "../src/core/date-format.ts";
 import { describeNotification, TRIGGER_INFO } from "../src/core/triggers.ts";
 import type { notificationRuns, notifications } from "../src/db/schema.ts";
 
@@ -22,8 +23,7 @@ export type PlannedNotification = {
   skipped: { customerId: number; firstName: string; lastName: string; reason: string | null }[];
 };
 
-const when = (d: Date, tz: string) =>
-  new Intl.DateTimeFormat("en-US", { timeZone: tz, weekday: "short", month: "short", day: "numeric", year: "numeric", hour: "numeric", minute: "2-digit" }).format(d);
+const when = (d: Date, tz: string) => staffTime(d, tz, { weekday: true });
 
 const JOB_DATE_WORDS = { archiveDate: "archive date", shootDate: "picture day", couponDeadline: "coupon deadline", shippingDeadline: "shipping deadline" } as const;
 

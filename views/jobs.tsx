@@ -3,6 +3,7 @@
 // and the table fragment it re-renders live together (locality of behaviour).
 import type { FieldErrors } from "../src/core/validation.ts";
 import { STATUS_LABELS } from "../src/core/jobs.ts";
+import { staffTime } from "../src/core/date-format.ts";
 import { JOB_STATUSES, JOB_TYPES, type Album, type Customer, type Job, type Registration, type User } from "../src/db/schema.ts";
 import { Csrf, Field, FormErrors, Select, TextArea, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
@@ -185,6 +186,8 @@ export function JobPage(
     flash?: { kind: "ok" | "bad" | "info"; text: string } | null;
     profileName: string | null;
     automation: { items: PlannedNotification[]; timeZone: string; now: Date };
+    /** The status history is shown in it. */
+    studioTimeZone: string;
   },
 ) {
   const j = p.job;
@@ -250,7 +253,7 @@ export function JobPage(
         </div>
       </article>
 
-      <AutomatedNotifications jobId={j.id} profileName={p.profileName} items={p.automation.items} now={p.automation.now} timeZone={p.automation.timeZone} />
+      <AutomatedNotifications jobId={j.id} profileName={p.profileName} items={p.automation.items} now={p.automation.now} timeZone={p.studioTimeZone} />
 
       <section id="communication">
         <h2>Communication</h2>
@@ -341,7 +344,7 @@ export function JobPage(
           <ul>
             {p.history.map((h) => (
               <li>
-                {h.fromStatus} → <strong>{h.toStatus}</strong> <span class="muted">{h.occurredAt.toISOString().slice(0, 16).replace("T", " ")} UTC via {h.source}</span>
+                {h.fromStatus} → <strong>{h.toStatus}</strong> <span class="muted">{staffTime(h.occurredAt, p.studioTimeZone)} via {h.source}</span>
               </li>
             ))}
           </ul>

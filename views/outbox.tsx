@@ -5,6 +5,7 @@
 import type { FC } from "hono/jsx";
 import { missingKey, SKIP_REASON_LABELS, skipReasonLabel as labelOf } from "../src/core/recipients.ts";
 import { REPLAY_WINDOW_MS } from "../src/core/retry-policy.ts";
+import { staffDay, staffTime, staffTimeOrDash } from "../src/core/date-format.ts";
 import type { Delivery } from "../src/db/outbox.ts";
 import type { DeliveryDetail, DevOutboxRow, OutboxRow } from "../src/db/outbox-list.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
@@ -14,6 +15,8 @@ import { Page, PageHead } from "./layout.tsx";
 import { withParams } from "./pager.tsx";
 
 type Common = { user: User; csrf: string };
+/** The studio's time zone: every time on these pages is shown in it. */
+type Zoned = { timeZone: string };
 type Flash = { kind: "ok" | "bad" | "info"; text: string } | null;
 type Status = Delivery["status"];
 
@@ -49,16 +52,15 @@ const STATUS_TONE: Record<Status, string> = {
 const CHANNEL_LABELS: Record<Channel, string> = { email: "E-mail", sms: "SMS", voice: "Voice" };
 const SOURCE_LABELS: Record<Delivery["sourceType"], string> = { notification: "Notification", message: "One-time message", test: "Test" };
 
-const minute = (d: Date | null | undefined) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : "—");
-const second = (d: Date | null | undefined) => (d ? `${d.toISOString().slice(0, 19).replace("T", " ")} UTC` : "—");
+const second = (d: Date | null | undefined, tz: string) => staffTimeOrDash(d, tz, { seconds: true });
 
 /** A minute that wraps between day and time, never inside either; the day is left out when it repeats. */
-const Stamp: FC<{ at: Date; sameDayAs?: Date }> = ({ at, sameDayAs }) => {
-  const [day, time] = at.toISOString().slice(0, 16).split("T");
-  const repeat = sameDayAs && sameDayAs.toISOString().slice(0, 10) === day;
+const Stamp: FC<{ at: Date; sameDayAs?: Date; tz: string }> = ({ at, sameDayAs, tz }) => {
+  const [day, time, zone] = staffTime(at, tz).split(" ");
+  const repeat = sameDayAs && staffDay(sameDayAs, tz) === day;
   return (
     <>
-      {!repeat && <span style="white-space: nowrap">{day}</span>} <span style="white-space: nowrap">{time} UTC</span>
+      {!repeat && <span style="white-space: nowrap">{day}</span>} <span style="white-space: nowrap">{`${time} ${zone}`}</span>
     </>
   );
 };
@@ -71,17 +73,17 @@ export function skipReasonLabel(reason: string): string {
 }
 
 /** Why a delivery is where it is, in words: the skip reason, what it waits for, or the provider's error. */
-export function deliveryReason(d: Delivery): { kind: "skip" | "wait" | "error"; text: string } | null {
+export function deliveryReason(d: Delivery, tz: string): { kind: "skip" | "wait" | "error"; text: string } | null {
   if (d.status === "skipped") return { kind: "skip", text: d.skipReason ? skipReasonLabel(d.skipReason) : "Skipped" };
   if ((d.status === "queued" || d.status === "held") && d.waitingReason) return { kind: "wait", text: d.waitingReason };
-  if (d.status === "queued" && d.lastError) return { kind: "error", text: `Will try again at ${minute(d.dueAt)}: ${d.lastError}` };
+  if (d.status === "queued" && d.lastError) return { kind: "error", text: `Will try again at ${staffTimeOrDash(d.dueAt, tz)}: ${d.lastError}` };
   if (d.lastError && ["failed", "undelivered", "bounced"].includes(d.status)) return { kind: "error", text: d.lastError };
-  if (d.status === "queued") return { kind: "wait", text: `Due ${minute(d.dueAt)}` };
+  if (d.status === "queued") return { kind: "wait", text: `Due ${staffTimeOrDash(d.dueAt, tz)}` };
   return null;
 }
 
-const Reason: FC<{ d: Delivery }> = ({ d }) => {
-  const r = deliveryReason(d);
+const Reason: FC<{ d: Delivery; tz: string }> = ({ d, tz }) => {
+  const r = deliveryReason(d, tz);
   if (!r) return <span class="muted">—</span>;
   return r.kind === "error" ? <span class="delivery-error" style="color: var(--pico-del-color)">{r.text}</span> : <span class={r.kind === "wait" ? "muted" : undefined}>{r.text}</span>;
 };
@@ -180,7 +182,7 @@ const HeldBar: FC<{ held: HeldCount; query: OutboxQuery }> = ({ held, query }) =
   );
 };
 
-export function OutboxResults(p: { rows: OutboxRow[]; nextBefore: number | null; query: OutboxQuery; customerName?: string | null; held?: HeldCount | null }) {
+export function OutboxResults(p: { rows: OutboxRow[]; nextBefore: number | null; query: OutboxQuery; customerName?: string | null; held?: HeldCount | null; timeZone: string }) {
   const { before, ...filters } = p.query;
   const filtered = Object.values(filters).some((v) => v !== undefined && v !== "");
   return (
@@ -227,13 +229,13 @@ export function OutboxResults(p: { rows: OutboxRow[]; nextBefore: number | null;
                     <tr id={`delivery-${d.id}`} {...rowLink(`/outbox/${d.id}`)}>
                       <td>
                         <a href={`/outbox/${d.id}`}>
-                          <Stamp at={d.createdAt} />
+                          <Stamp at={d.createdAt} tz={p.timeZone} />
                         </a>
                         {d.sentAt && (
                           <>
                             <br />
                             <span class="muted">
-                              sent <Stamp at={d.sentAt} sameDayAs={d.createdAt} />
+                              sent <Stamp at={d.sentAt} sameDayAs={d.createdAt} tz={p.timeZone} />
                             </span>
                           </>
                         )}
@@ -246,7 +248,7 @@ export function OutboxResults(p: { rows: OutboxRow[]; nextBefore: number | null;
                       </td>
                       <td>{CHANNEL_LABELS[d.channel]}</td>
                       <td>
-                        <Reason d={d} />
+                        <Reason d={d} tz={p.timeZone} />
                       </td>
                       <td class="hide-sm">
                         <Source row={row} />
@@ -345,7 +347,7 @@ export function OutboxPage(p: Common & Parameters<typeof OutboxResults>[0] & { j
           Filter
         </button>
       </form>
-      <OutboxResults rows={p.rows} nextBefore={p.nextBefore} query={q} held={p.held} />
+      <OutboxResults rows={p.rows} nextBefore={p.nextBefore} query={q} held={p.held} timeZone={p.timeZone} />
     </Page>
   );
 }
@@ -426,7 +428,7 @@ function eventDetail(detail: unknown): string {
  * The message exactly as the dev outbox received it: headers, the HTML sandboxed, the text part;
  * for a call, the script its TwiML reads out (`script`, the delivery's text as sent).
  */
-export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null }> = ({ entry: e, script }) => {
+export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null; tz: string }> = ({ entry: e, script, tz }) => {
   const headers = Object.entries(e.headers ?? {});
   return (
     <article class="sent-message">
@@ -445,7 +447,7 @@ export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null }> = 
         )}
         <dt class="muted">Received by the dev outbox</dt>
         <dd>
-          {second(e.createdAt)} · <code>{e.id}</code>
+          {second(e.createdAt, tz)} · <code>{e.id}</code>
         </dd>
         {headers.map(([name, value]) => (
           <>
@@ -492,8 +494,8 @@ export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null }> = 
   );
 };
 
-function NotSent({ d }: { d: Delivery }) {
-  const r = deliveryReason(d);
+function NotSent({ d, tz }: { d: Delivery; tz: string }) {
+  const r = deliveryReason(d, tz);
   if (d.status === "skipped") return <p>Nothing was sent: {r?.text}.</p>;
   if (d.status === "failed") return <p>Nothing was delivered. The provider said: {(d.lastError ?? "no reason given").replace(/\.$/, "")}.</p>;
   if (d.status === "queued" || d.status === "held") return <p>Not sent yet{r ? `: ${r.text}` : "."}</p>;
@@ -502,7 +504,7 @@ function NotSent({ d }: { d: Delivery }) {
 }
 
 /** A held delivery's way out: release or cancel, with what each means for this one. */
-const HeldActions: FC<{ d: Delivery; csrf: string; messagePaused: boolean; now: Date }> = ({ d, csrf, messagePaused, now }) => (
+const HeldActions: FC<{ d: Delivery; csrf: string; messagePaused: boolean; now: Date; tz: string }> = ({ d, csrf, messagePaused, now, tz }) => (
   <section id="held-actions">
     <h2>Held</h2>
     <p>Pigeon will not send this on its own{d.waitingReason ? ` (${d.waitingReason})` : ""}. Release it to send it now, or cancel it.</p>
@@ -513,9 +515,9 @@ const HeldActions: FC<{ d: Delivery; csrf: string; messagePaused: boolean; now: 
     )}
     {d.attemptStartedAt &&
       (d.channel === "email" && now.getTime() - d.attemptStartedAt.getTime() > REPLAY_WINDOW_MS ? (
-        <p>An earlier attempt (started {second(d.attemptStartedAt)}) may have reached the recipient, and Resend no longer remembers it: a release sends it afresh, so it may arrive twice. Check Resend's log for this address first.</p>
+        <p>An earlier attempt (started {second(d.attemptStartedAt, tz)}) may have reached the recipient, and Resend no longer remembers it: a release sends it afresh, so it may arrive twice. Check Resend's log for this address first.</p>
       ) : (
-        <p>An earlier attempt (started {second(d.attemptStartedAt)}) may have reached the recipient: on release Pigeon settles that with {d.channel === "email" ? "Resend" : "Twilio"} first, so it does not arrive twice.</p>
+        <p>An earlier attempt (started {second(d.attemptStartedAt, tz)}) may have reached the recipient: on release Pigeon settles that with {d.channel === "email" ? "Resend" : "Twilio"} first, so it does not arrive twice.</p>
       ))}
     <form method="post" action={`/outbox/${d.id}/release`} class="inline-form">
       <Csrf token={csrf} />
@@ -530,10 +532,11 @@ const HeldActions: FC<{ d: Delivery; csrf: string; messagePaused: boolean; now: 
   </section>
 );
 
-export function DeliveryPage(p: Common & { detail: DeliveryDetail; preview: { subject: string; html: string; text: string } | null; messagePaused?: boolean; flash?: Flash; now: Date }) {
+export function DeliveryPage(p: Common & Zoned & { detail: DeliveryDetail; preview: { subject: string; html: string; text: string } | null; messagePaused?: boolean; flash?: Flash; now: Date }) {
   const row = p.detail;
   const d = row.delivery;
-  const r = deliveryReason(d);
+  const tz = p.timeZone;
+  const r = deliveryReason(d, tz);
   const sentOut = d.provider && d.providerMessageId;
   const field = (label: string, value: unknown) =>
     value === null || value === undefined || value === "" ? null : (
@@ -576,10 +579,10 @@ export function DeliveryPage(p: Common & { detail: DeliveryDetail; preview: { su
           </dl>
           <dl>
             <dt class="muted">Created</dt>
-            <dd>{second(d.createdAt)}</dd>
-            {field("Due", d.status === "queued" || d.status === "held" ? second(d.dueAt) : null)}
-            {field("Sent", d.sentAt ? second(d.sentAt) : null)}
-            {field("Delivered", d.deliveredAt ? second(d.deliveredAt) : null)}
+            <dd>{second(d.createdAt, tz)}</dd>
+            {field("Due", d.status === "queued" || d.status === "held" ? second(d.dueAt, tz) : null)}
+            {field("Sent", d.sentAt ? second(d.sentAt, tz) : null)}
+            {field("Delivered", d.deliveredAt ? second(d.deliveredAt, tz) : null)}
             <dt class="muted">Attempts</dt>
             <dd>{d.attempts}</dd>
             {field("Provider", d.provider)}
@@ -591,30 +594,30 @@ export function DeliveryPage(p: Common & { detail: DeliveryDetail; preview: { su
                 </dd>
               </>
             )}
-            {field("Claimed by", d.leaseOwner && d.leaseExpiresAt ? `${d.leaseOwner} until ${second(d.leaseExpiresAt)}` : null)}
-            {field("Attempt started", d.attemptStartedAt ? second(d.attemptStartedAt) : null)}
+            {field("Claimed by", d.leaseOwner && d.leaseExpiresAt ? `${d.leaseOwner} until ${second(d.leaseExpiresAt, tz)}` : null)}
+            {field("Attempt started", d.attemptStartedAt ? second(d.attemptStartedAt, tz) : null)}
             <dt class="muted">Delivery key</dt>
             <dd>
               <code style="word-break: break-all">{d.deliveryKey}</code>
             </dd>
             <dt class="muted">Last change</dt>
-            <dd>{second(d.updatedAt)}</dd>
+            <dd>{second(d.updatedAt, tz)}</dd>
           </dl>
         </div>
       </article>
 
-      {d.status === "held" && <HeldActions d={d} csrf={p.csrf} messagePaused={!!p.messagePaused} now={p.now} />}
+      {d.status === "held" && <HeldActions d={d} csrf={p.csrf} messagePaused={!!p.messagePaused} now={p.now} tz={tz} />}
 
       <section id="timeline">
         <h2>Timeline</h2>
         <ol>
           <li>
-            <strong>Created</strong> <span class="muted">{second(d.createdAt)}</span>
+            <strong>Created</strong> <span class="muted">{second(d.createdAt, tz)}</span>
             {d.status === "skipped" && d.attempts === 0 && d.skipReason && <span> · skipped: {skipReasonLabel(d.skipReason)}</span>}
           </li>
           {row.events.map((e) => (
             <li>
-              <strong>{eventLabel(e.type)}</strong> <span class="muted">{second(e.occurredAt)}</span>
+              <strong>{eventLabel(e.type)}</strong> <span class="muted">{second(e.occurredAt, tz)}</span>
               {eventDetail(e.detail) && <span> · {eventDetail(e.detail)}</span>}
             </li>
           ))}
@@ -627,7 +630,7 @@ export function DeliveryPage(p: Common & { detail: DeliveryDetail; preview: { su
         {row.devCopy ? (
           <>
             <p class="muted">Delivered into the dev outbox: this is exactly what the recipient would have received.</p>
-            <SentMessage entry={row.devCopy} script={row.delivery.channel === "voice" ? row.delivery.body : null} />
+            <SentMessage entry={row.devCopy} script={row.delivery.channel === "voice" ? row.delivery.body : null} tz={tz} />
           </>
         ) : (
           <>
@@ -637,7 +640,7 @@ export function DeliveryPage(p: Common & { detail: DeliveryDetail; preview: { su
                 Sent through <strong>{d.provider}</strong>, which keeps the message itself (id <code>{d.providerMessageId}</code>).
               </p>
             )}
-            {!sentOut && <NotSent d={d} />}
+            {!sentOut && <NotSent d={d} tz={tz} />}
             {d.channel !== "email" && d.body && (
               <>
                 <h3>{d.channel === "sms" ? "Text" : "Script"}</h3>
@@ -674,7 +677,7 @@ const preview = (e: DevOutboxRow, script: string | null) => {
   return text.length > 90 ? `${text.slice(0, 89)}…` : text;
 };
 
-export function DevOutboxPage(p: Common & { rows: DevRow[]; nextBefore: string | null; channel?: Channel; before?: string; devChannels: Channel[] }) {
+export function DevOutboxPage(p: Common & Zoned & { rows: DevRow[]; nextBefore: string | null; channel?: Channel; before?: string; devChannels: Channel[] }) {
   return (
     <Page title="Dev outbox" user={p.user} csrf={p.csrf} section="outbox">
       <p>
@@ -731,7 +734,7 @@ export function DevOutboxPage(p: Common & { rows: DevRow[]; nextBefore: string |
                 {p.rows.map(({ entry: e, deliveryId, script }) => (
                   <tr {...rowLink(`/outbox/dev/${e.id}`)}>
                     <td class="nowrap">
-                      <a href={`/outbox/dev/${e.id}`}>{second(e.createdAt)}</a>
+                      <a href={`/outbox/dev/${e.id}`}>{second(e.createdAt, p.timeZone)}</a>
                     </td>
                     <td>{CHANNEL_LABELS[e.channel]}</td>
                     <td>{e.toAddress}</td>
@@ -756,7 +759,7 @@ export function DevOutboxPage(p: Common & { rows: DevRow[]; nextBefore: string |
   );
 }
 
-export function DevOutboxEntryPage(p: Common & DevRow) {
+export function DevOutboxEntryPage(p: Common & Zoned & DevRow) {
   return (
     <Page title="Dev outbox message" user={p.user} csrf={p.csrf} section="outbox">
       <p>
@@ -769,7 +772,7 @@ export function DevOutboxEntryPage(p: Common & DevRow) {
           </a>
         )}
       </PageHead>
-      <SentMessage entry={p.entry} script={p.script} />
+      <SentMessage entry={p.entry} script={p.script} tz={p.timeZone} />
     </Page>
   );
 }
@@ -777,7 +780,7 @@ export function DevOutboxEntryPage(p: Common & DevRow) {
 // ---------------------------------------------------------------- customer page
 
 /** A customer's message history (SPEC A5): what went out, what was skipped and why. */
-export function CustomerMessages(p: { customerId: number; rows: OutboxRow[] }) {
+export function CustomerMessages(p: { customerId: number; rows: OutboxRow[]; timeZone: string }) {
   return (
     <section id="messages">
       <h2>Messages</h2>
@@ -803,7 +806,7 @@ export function CustomerMessages(p: { customerId: number; rows: OutboxRow[] }) {
                     <tr {...rowLink(`/outbox/${d.id}`)}>
                       <td>
                         <a href={`/outbox/${d.id}`}>
-                          <Stamp at={d.sentAt ?? d.createdAt} />
+                          <Stamp at={d.sentAt ?? d.createdAt} tz={p.timeZone} />
                         </a>
                       </td>
                       <td>
@@ -817,7 +820,7 @@ export function CustomerMessages(p: { customerId: number; rows: OutboxRow[] }) {
                         <DeliveryStatusBadge status={d.status} />
                       </td>
                       <td>
-                        <Reason d={d} />
+                        <Reason d={d} tz={p.timeZone} />
                       </td>
                     </tr>
                   );

@@ -7,6 +7,7 @@ import type { OutboxRow } from "../src/db/outbox-list.ts";
 import type { User } from "../src/db/schema.ts";
 import { Csrf, Field, type Values } from "./form.tsx";
 import { DeliveryStatusBadge, deliveryReason } from "./outbox.tsx";
+import { staffTime } from "../src/core/date-format.ts";
 import { SettingsShell } from "./settings.tsx";
 
 /** One configuration variable: its name, whether it is set (null: not used now), what it is for. Never its value. */
@@ -34,9 +35,9 @@ export type MessagingPageProps = {
   errors: FieldErrors;
   recentTests: OutboxRow[];
   smsWindow: string;
+  /** The studio's: the recent tests' times are shown in it. */
+  timeZone: string;
 };
-
-const minute = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 const VarList: FC<{ vars: ConfigVar[] }> = ({ vars }) => (
   <ul class="config-vars">
@@ -134,10 +135,10 @@ export function MessagingSettingsPage(p: MessagingPageProps) {
         ) : (
           <ul>
             {p.recentTests.map(({ delivery: d }) => {
-              const reason = deliveryReason(d);
+              const reason = deliveryReason(d, p.timeZone);
               return (
                 <li>
-                  <a href={`/outbox/${d.id}`}>{minute(d.createdAt)}</a> · {d.channel === "email" ? "E-mail" : d.channel === "sms" ? "SMS" : "Voice"} to {d.toAddress}{" "}
+                  <a href={`/outbox/${d.id}`}>{staffTime(d.createdAt, p.timeZone)}</a> · {d.channel === "email" ? "E-mail" : d.channel === "sms" ? "SMS" : "Voice"} to {d.toAddress}{" "}
                   <DeliveryStatusBadge status={d.status} />
                   {reason && <span class="muted"> {reason.text}</span>}
                 </li>

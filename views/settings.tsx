@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 // Settings: studio details and sending policy, staff accounts, API keys.
 import type { Child } from "hono/jsx";
+import { staffTime } from "../src/core/date-format.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { User } from "../src/db/schema.ts";
 import { Csrf, Field, FormErrors, Select, TextArea, type Values } from "./form.tsx";
@@ -141,8 +142,8 @@ export function StaffPage(p: Common & { users: User[]; values: Values; errors: F
 
 type KeyRow = { id: number; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
 
-export function ApiKeysPage(p: Common & { keys: KeyRow[]; newKey?: { name: string; key: string }; values: Values; errors: FieldErrors; publicUrl: string }) {
-  const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "never");
+export function ApiKeysPage(p: Common & { keys: KeyRow[]; newKey?: { name: string; key: string }; values: Values; errors: FieldErrors; publicUrl: string; timeZone: string }) {
+  const when = (d: Date | null) => (d ? staffTime(d, p.timeZone) : "never");
   return (
     <SettingsShell {...p} tab="api-keys" title="API keys">
       {p.newKey && (
@@ -165,7 +166,7 @@ export function ApiKeysPage(p: Common & { keys: KeyRow[]; newKey?: { name: strin
               <tr>
                 <th>Name</th>
                 <th>Key starts with</th>
-                <th>Created (UTC)</th>
+                <th>Created</th>
                 <th>Last used</th>
                 <th></th>
               </tr>

@@ -36,23 +36,24 @@ export async function handleInbound<T extends Handled>(db: Db, m: InboundMessage
   });
 }
 
-export type UpcomingAppointment = { appointment: Appointment; timeZone: string | null };
+export type UpcomingAppointment = { appointment: Appointment; timeZone: string | null; locale: string | null };
 
 /**
  * The earliest appointment of these customers that starts after `now` and has one of
- * `statuses`, with the time zone to speak of it in (the customer's, else the job's).
+ * `statuses`, with the time zone to speak of it in (the customer's, else the job's) and the
+ * customer's language.
  */
 export async function nextAppointment(db: Db | Tx, customerIds: number[], now: Date, statuses: Appointment["status"][]): Promise<UpcomingAppointment | null> {
   if (!customerIds.length) return null;
   const [row] = await db
-    .select({ appointment: appointments, customerZone: customers.timeZone, jobZone: jobs.timeZone })
+    .select({ appointment: appointments, customerZone: customers.timeZone, jobZone: jobs.timeZone, locale: customers.locale })
     .from(appointments)
     .innerJoin(customers, eq(customers.id, appointments.customerId))
     .leftJoin(jobs, eq(jobs.id, appointments.jobId))
     .where(and(inArray(appointments.customerId, customerIds), inArray(appointments.status, statuses), gt(appointments.startsAt, now)))
     .orderBy(asc(appointments.startsAt), asc(appointments.id))
     .limit(1);
-  return row ? { appointment: row.appointment, timeZone: row.customerZone ?? row.jobZone ?? null } : null;
+  return row ? { appointment: row.appointment, timeZone: row.customerZone ?? row.jobZone ?? null, locale: row.locale } : null;
 }
 
 /** Moves an appointment from one of `from` to `to`; false when someone changed it meanwhile. */

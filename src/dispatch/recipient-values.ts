@@ -1,5 +1,6 @@
 // Placeholder values for one recipient (SPEC T1), from rows loaded in bulk for a batch.
 // Pure: the link maker and the rows come in, a flat key → value map goes out.
+import { customerDate, customerDay } from "../core/date-format.ts";
 import { usableLocale, usableTimeZone } from "../core/intl.ts";
 import { formatMoneyForMessage } from "../core/money.ts";
 import type { PlaceholderValues } from "../core/placeholders.ts";
@@ -18,36 +19,12 @@ export type RecipientRows = {
   appointment: Appointment | null;
 };
 
-// Building an Intl formatter costs far more than using one, and a message's start values a
-// hundred thousand recipients: one formatter per locale, zone and style, made once.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(locale: string, timeZone: string, style: "long" | "weekday" | "time" | "date"): Intl.DateTimeFormat {
-  const key = `${locale}|${timeZone}|${style}`;
-  let f = formatters.get(key);
-  if (!f) {
-    const options: Intl.DateTimeFormatOptions =
-      style === "long"
-        ? { weekday: "long", year: "numeric", month: "long", day: "numeric" }
-        : style === "weekday"
-          ? { weekday: "long", month: "long", day: "numeric" }
-          : style === "time"
-            ? { hour: "numeric", minute: "2-digit" }
-            : { dateStyle: "long" };
-    f = new Intl.DateTimeFormat(locale, { timeZone, ...options });
-    formatters.set(key, f);
-  }
-  return f;
-}
-
-const longDate = (isoDay: string | null | undefined, locale: string) => {
-  if (!isoDay) return "";
-  return formatter(locale, "UTC", "long").format(new Date(`${isoDay}T12:00:00Z`));
-};
+const longDate = (isoDay: string | null | undefined, locale: string) => (isoDay ? customerDay(isoDay, locale) : "");
 
 /** Builds every placeholder value the recipient's data allows; missing data is left out (fallbacks apply). */
 export function recipientValues(rows: RecipientRows, studio: StudioSettings, snippets: Record<string, string>, link: LinkMaker, address?: string | null): PlaceholderValues {
   const c = rows.customer;
-  const locale = usableLocale(c?.locale);
+  const locale = usableLocale(c?.locale, studio.locale);
   const tz = usableTimeZone(c?.timeZone, rows.job?.timeZone, studio.timeZone);
   const values: PlaceholderValues = {
     "studio.name": studio.name,
@@ -91,13 +68,13 @@ export function recipientValues(rows: RecipientRows, studio: StudioSettings, sni
   if (rows.album) values["album.name"] = rows.album.name;
   if (rows.order) {
     values["order.amount"] = formatMoneyForMessage(rows.order.amountMinor, rows.order.currency, usableLocale(c?.locale, studio.locale));
-    values["order.date"] = formatter(locale, tz, "date").format(rows.order.orderedAt);
+    values["order.date"] = customerDate(rows.order.orderedAt, locale, tz, "date");
   }
   if (rows.appointment && c) {
     const a = rows.appointment;
     Object.assign(values, {
-      "appointment.date": formatter(locale, tz, "weekday").format(a.startsAt),
-      "appointment.time": formatter(locale, tz, "time").format(a.startsAt),
+      "appointment.date": customerDate(a.startsAt, locale, tz, "weekday"),
+      "appointment.time": customerDate(a.startsAt, locale, tz, "time"),
       "appointment.location": a.location,
       "appointment.confirm_link": link("appointment", c.id, a.id, "confirm"),
       "appointment.cancel_link": link("appointment", c.id, a.id, "cancel"),

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { AlbumField, CustomerForm, CustomerPage, type CustomerPageProps, CustomersPage, CustomersResults, EmailNotice } from "../../views/customers.tsx";
 import type { Values } from "../../views/form.tsx";
 import { type ConsentInput, customerFields } from "../core/customers.ts";
+import { staffDay } from "../core/date-format.ts";
 import { AMOUNT_PROBLEM, toMinor } from "../core/money.ts";
 import { email, type FieldErrors, fieldErrors, flag, optionalDate, optionalIdRef, optionalText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
@@ -133,6 +134,8 @@ async function namesakes(c: Ctx, address: string | null | undefined, exceptId?: 
   return valid.success ? customersWithEmail(c.get("deps").db, valid.data, exceptId) : [];
 }
 
+const studioZone = async (c: Ctx) => (await getSettings(c.get("deps").db)).timeZone;
+
 type PageExtras = Partial<Pick<CustomerPageProps, "registerValues" | "registerErrors" | "orderValues" | "orderErrors" | "flash">>;
 
 async function renderCustomer(c: Ctx, cu: Customer, extra: PageExtras = {}, status: 200 | 422 = 200) {
@@ -166,10 +169,11 @@ async function renderCustomer(c: Ctx, cu: Customer, extra: PageExtras = {}, stat
       registerValues,
       registerErrors: extra.registerErrors ?? {},
       registerJobId,
-      orderValues: extra.orderValues ?? { order_date: clock().toISOString().slice(0, 10), order_job_id: registrations[0] ? String(registrations[0].job.id) : "" },
+      orderValues: extra.orderValues ?? { order_date: staffDay(clock(), settings.timeZone), order_job_id: registrations[0] ? String(registrations[0].job.id) : "" },
       orderErrors: extra.orderErrors ?? {},
       money: { currency: settings.currency, locale: settings.locale },
       flash: extra.flash ?? null,
+      timeZone: settings.timeZone,
     }),
     status,
   );
@@ -188,11 +192,12 @@ export const customerRoutes = new Hono<AppEnv>()
     const { db } = c.get("deps");
     const query = listQuery.parse(c.req.query());
     const [page, count] = await Promise.all([listCustomers(db, query), countCustomersUpTo(db, query.q ? ftsQuery(query.q) : null, COUNT_CAP)]);
-    const props = { rows: page.rows, nextBefore: page.nextBefore, query, count, countCap: COUNT_CAP, csrf: c.get("csrfToken") };
+    const { timeZone } = await getSettings(db);
+    const props = { rows: page.rows, nextBefore: page.nextBefore, query, count, countCap: COUNT_CAP, csrf: c.get("csrfToken"), timeZone };
     if (isPartial(c)) return c.html(CustomersResults(props));
     return c.html(CustomersPage({ ...props, user: c.get("user")! }));
   })
-  .get("/new", (c) => c.html(CustomerForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values: { locale: "en" }, errors: {}, namesakes: [] })))
+  .get("/new", async (c) => c.html(CustomerForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values: { locale: "en" }, errors: {}, namesakes: [], timeZone: await studioZone(c) })))
   .get("/email-check", async (c) => c.html(EmailNotice({ others: await namesakes(c, c.req.query("email"), idParam.safeParse(c.req.query("except")).data) })))
   .post("/", async (c) => {
     const { db, clock } = c.get("deps");
@@ -201,7 +206,7 @@ export const customerRoutes = new Hono<AppEnv>()
     const form = parseCustomerForm(body, undefined, user.name);
     if (!form.ok) {
       const others = await namesakes(c, String(body.email ?? ""));
-      return c.html(CustomerForm({ user, csrf: c.get("csrfToken"), values: typedValues(body), errors: form.errors, namesakes: others }), 422);
+      return c.html(CustomerForm({ user, csrf: c.get("csrfToken"), values: typedValues(body), errors: form.errors, namesakes: others, timeZone: await studioZone(c) }), 422);
     }
     const customer = await createCustomer(db, form.fields, form.source, clock());
     await audit(db, { userId: user.id }, "created", "customer", customer.id);
@@ -210,7 +215,7 @@ export const customerRoutes = new Hono<AppEnv>()
   .get("/:id", async (c) => renderCustomer(c, await loadCustomer(c), { flash: c.req.query("saved") ? SAVED_FLASH : null }))
   .get("/:id/edit", async (c) => {
     const cu = await loadCustomer(c);
-    return c.html(CustomerForm({ user: c.get("user")!, csrf: c.get("csrfToken"), customer: cu, values: customerValues(cu), errors: {}, namesakes: await namesakes(c, cu.email, cu.id) }));
+    return c.html(CustomerForm({ user: c.get("user")!, csrf: c.get("csrfToken"), customer: cu, values: customerValues(cu), errors: {}, namesakes: await namesakes(c, cu.email, cu.id), timeZone: await studioZone(c) }));
   })
   .post("/:id", async (c) => {
     const { db, clock } = c.get("deps");
@@ -220,7 +225,7 @@ export const customerRoutes = new Hono<AppEnv>()
     const form = parseCustomerForm(body, cu, user.name);
     if (!form.ok) {
       const others = await namesakes(c, String(body.email ?? ""), cu.id);
-      return c.html(CustomerForm({ user, csrf: c.get("csrfToken"), customer: cu, values: typedValues(body), errors: form.errors, namesakes: others }), 422);
+      return c.html(CustomerForm({ user, csrf: c.get("csrfToken"), customer: cu, values: typedValues(body), errors: form.errors, namesakes: others, timeZone: await studioZone(c) }), 422);
     }
     await updateCustomer(db, cu, form.fields, form.source, clock());
     await audit(db, { userId: user.id }, "updated", "customer", cu.id);

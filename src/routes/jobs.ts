@@ -109,17 +109,18 @@ async function plannedNotifications(c: Ctx, job: Job): Promise<{ items: PlannedN
 
 async function renderJob(c: Ctx, job: Job, extra: { albumErrors?: Record<string, string>; albumValues?: Values; flash?: { kind: "ok" | "bad" | "info"; text: string } } = {}, status: 200 | 422 = 200) {
   const { db } = c.get("deps");
-  const [albums, registrations, registrationCount, history, profiles] = await Promise.all([
+  const [albums, registrations, registrationCount, history, profiles, settings] = await Promise.all([
     listAlbums(db, job.id),
     jobRegistrations(db, job.id),
     countJobRegistrations(db, job.id),
     jobStatusHistory(db, job.id),
     listProfileNames(db),
+    getSettings(db),
   ]);
   const profileName = profiles.find((p) => p.id === job.profileId)?.name ?? null;
   const automation = await plannedNotifications(c, job);
   return c.html(
-    JobPage({ user: c.get("user")!, csrf: c.get("csrfToken"), job, albums, registrations, registrationCount, history, profileName, automation, ...extra }),
+    JobPage({ user: c.get("user")!, csrf: c.get("csrfToken"), job, albums, registrations, registrationCount, history, profileName, automation, studioTimeZone: settings.timeZone, ...extra }),
     status,
   );
 }

@@ -6,6 +6,7 @@ import type { ComposeState } from "../../views/message-compose.tsx";
 import { type MessageFilters, storedMessageFilters } from "../core/message-filters.ts";
 import { type MessageInput, messageInput } from "../core/message-input.ts";
 import { zonedParts, zonedTimeToInstant } from "../core/send-window.ts";
+import { staffTime } from "../core/date-format.ts";
 import { type FieldErrors, fieldErrors } from "../core/validation.ts";
 import type { Message } from "../db/messages.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
@@ -42,9 +43,9 @@ function localInput(d: Date, timeZone: string): string {
   return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
 }
 
-/** "Mon, Sep 14, 2026, 9:30 AM" in `timeZone`. */
+/** "Mon 2026-09-14 09:30 CEST" in `timeZone`: the staff form with the weekday, for plans. */
 export function formatInstant(d: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", month: "short", day: "numeric", year: "numeric", hour: "numeric", minute: "2-digit" }).format(d);
+  return staffTime(d, timeZone, { weekday: true });
 }
 
 /** The form's state for a saved message. */
@@ -109,7 +110,7 @@ function sendAtFrom(s: ComposeState, timeZone: string, now: Date): { at?: Date; 
   const probe = new Date(Date.UTC(y, mo - 1, d));
   if (probe.getUTCMonth() !== mo - 1 || h > 23 || mi > 59) return { error: "is not a real date and time" };
   const at = zonedTimeToInstant({ year: y, month: mo, day: d }, `${pad(h)}:${pad(mi)}`, timeZone);
-  if (at.getTime() < now.getTime() - 60_000) return { error: `is in the past (it is ${formatInstant(now, timeZone)} in ${timeZone}): choose a later time, or send now` };
+  if (at.getTime() < now.getTime() - 60_000) return { error: `is in the past (it is ${formatInstant(now, timeZone)}): choose a later time, or send now` };
   return { at };
 }
 

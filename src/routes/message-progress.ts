@@ -7,6 +7,7 @@ import { engagement, sendPace } from "../db/message-pages.ts";
 import { type Message, messageTotals, notReached, notReachedByReason, sentPerAppointment, smsOrCallOutcome } from "../db/messages.ts";
 import { CHANNELS } from "../db/schema.ts";
 import { formatInstant } from "./message-form.ts";
+import { staffClock } from "../core/date-format.ts";
 
 function minutesWords(ms: number): string {
   const min = Math.round(ms / 60_000);
@@ -37,7 +38,7 @@ export async function messageProgress(db: Db, m: Message, now: Date, timeZone: s
     // Staggering sets each delivery's due time, so the last one bounds the end; the rate covers the rest.
     const byRate = ratePerMinute ? now.getTime() + (queued / ratePerMinute) * 60_000 : 0;
     const end = Math.max(pace.lastDue?.getTime() ?? 0, byRate);
-    eta = end > now.getTime() ? `${minutesWords(end - now.getTime())} (done around ${new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", minute: "2-digit" }).format(end)})` : "finishing";
+    eta = end > now.getTime() ? `${minutesWords(end - now.getTime())} (done around ${staffClock(new Date(end), timeZone)})` : "finishing";
   }
   return {
     status: m.status,
@@ -50,7 +51,7 @@ export async function messageProgress(db: Db, m: Message, now: Date, timeZone: s
     skipped: b.skipped ?? 0,
     ratePerMinute,
     eta,
-    startsAt: m.status === "scheduled" && m.sendAt && m.sendAt > now ? `at ${formatInstant(m.sendAt, timeZone)} (${timeZone})` : null,
+    startsAt: m.status === "scheduled" && m.sendAt && m.sendAt > now ? `at ${formatInstant(m.sendAt, timeZone)}` : null,
     finished: m.status === "sent" || m.status === "cancelled",
   };
 }

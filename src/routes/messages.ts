@@ -50,6 +50,7 @@ import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { formId, formIds } from "../http/form-values.ts";
 import { countAudience, countData, fromInput, fromMessage } from "./message-count.ts";
 import { draftOfMessage, emptyValueProblems, valueProblemText } from "./message-values.ts";
+import { isoWithOffset } from "../core/date-format.ts";
 import { bodyState, formatInstant, parseCompose, single, stateFromMessage, storedFilters } from "./message-form.ts";
 import { buildPreview, sendTest } from "./message-preview.ts";
 import { messageProgress, messageReport } from "./message-progress.ts";
@@ -142,7 +143,7 @@ function windowNote(m: Message, s: StudioSettings, now: Date): string {
 }
 
 function describeWhen(m: Message, timeZone: string): string {
-  const at = (d: Date) => `${formatInstant(d, timeZone)} (${timeZone})`;
+  const at = (d: Date) => formatInstant(d, timeZone);
   switch (m.status) {
     case "draft":
       return m.sendAt ? `${at(m.sendAt)}, once you press Send` : "As soon as you press Send and confirm";
@@ -472,7 +473,7 @@ export const messageRoutes = new Hono<AppEnv>()
           r.address ?? "",
           r.status,
           reasonLabel(r.reason),
-          ...(perAppointment ? [r.appointmentStartsAt ? formatInstant(r.appointmentStartsAt, tz) : ""] : []),
+          ...(perAppointment ? [r.appointmentStartsAt ? isoWithOffset(r.appointmentStartsAt, tz) : ""] : []),
         ]),
       },
       // A name like "=HYPERLINK(…)" must stay text when the file is opened in a spreadsheet.

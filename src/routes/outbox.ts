@@ -97,7 +97,8 @@ async function deliveryPage(c: Ctx, deliveryId: number, flash: { kind: "ok" | "b
     }
   }
   const messagePaused = d.status === "held" && d.messageId ? (await getMessage(deps.db, d.messageId))?.status === "paused" : false;
-  return c.html(DeliveryPage({ user: c.get("user")!, csrf: c.get("csrfToken"), detail, preview, messagePaused, flash, now: c.get("deps").clock() }), status);
+  const { timeZone } = await getSettings(deps.db);
+  return c.html(DeliveryPage({ user: c.get("user")!, csrf: c.get("csrfToken"), detail, preview, messagePaused, flash, now: c.get("deps").clock(), timeZone }), status);
 }
 
 /** Releases or cancels one held delivery; one that moved on meanwhile is left alone, and the page says so. */
@@ -130,10 +131,11 @@ export const outboxRoutes = new Hono<AppEnv>()
     const { rows, nextBefore } = await listOutbox(db, { status: q.status, channel: q.channel, source: q.source, jobId: q.job, messageId: q.message, customerId: q.customer, before: q.before });
     const query: OutboxQuery = q;
     const held = q.status === "held" ? await countHeld(db, selection(q)) : null;
-    if (isPartial(c)) return c.html(OutboxResults({ rows, nextBefore, query, held }));
+    const { timeZone } = await getSettings(db);
+    if (isPartial(c)) return c.html(OutboxResults({ rows, nextBefore, query, held, timeZone }));
     const [jobs, customer] = await Promise.all([jobChoices(db, [q.job]), q.customer ? getCustomer(db, q.customer) : undefined]);
     const customerName = customer ? `${customer.firstName} ${customer.lastName}`.trim() : null;
-    return c.html(OutboxPage({ user: c.get("user")!, csrf: c.get("csrfToken"), rows, nextBefore, query, jobs, customerName, held, flash: listFlash(c) }));
+    return c.html(OutboxPage({ user: c.get("user")!, csrf: c.get("csrfToken"), rows, nextBefore, query, jobs, customerName, held, flash: listFlash(c), timeZone }));
   })
   // Bulk release or cancel: a confirmation page stating the count, then the POST it carries.
   .get("/held/:action", async (c) => {
@@ -170,13 +172,15 @@ export const outboxRoutes = new Hono<AppEnv>()
     const before = parseDevCursor(c.req.query("before"));
     const { rows, nextBefore } = await listDevOutbox(db, { channel, before });
     const devChannels = CHANNELS.filter((ch) => providers[ch].name === "dev") as Channel[];
-    return c.html(DevOutboxPage({ user: c.get("user")!, csrf: c.get("csrfToken"), rows, nextBefore, channel, before: c.req.query("before"), devChannels }));
+    const { timeZone } = await getSettings(db);
+    return c.html(DevOutboxPage({ user: c.get("user")!, csrf: c.get("csrfToken"), rows, nextBefore, channel, before: c.req.query("before"), devChannels, timeZone }));
   })
   .get("/dev/:entryId", async (c) => {
     const entryId = c.req.param("entryId");
     const row = /^[\w-]{1,100}$/.test(entryId) ? await getDevOutboxEntry(c.get("deps").db, entryId) : null;
     if (!row) throw new HTTPException(404, { message: "The dev outbox has no such message." });
-    return c.html(DevOutboxEntryPage({ user: c.get("user")!, csrf: c.get("csrfToken"), ...row }));
+    const { timeZone } = await getSettings(c.get("deps").db);
+    return c.html(DevOutboxEntryPage({ user: c.get("user")!, csrf: c.get("csrfToken"), ...row, timeZone }));
   })
   .get("/:id", async (c) => {
     const deliveryId = idParam.safeParse(c.req.param("id"));

@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { escapeHtml } from "../core/placeholders.ts";
 import { schedulerHealth } from "../core/scheduler-health.ts";
+import { staffTime } from "../core/date-format.ts";
 import { getSettings } from "../db/settings.ts";
 import type { AppEnv } from "../http/env.ts";
 import { lastTickSeen } from "./health.ts";
@@ -14,8 +15,7 @@ export const sendingStatusRoutes = new Hono<AppEnv>().get("/sending-status", asy
   const health = schedulerHealth(deps.config.scheduler, await lastTickSeen(deps), deps.clock());
   if (health.ok) return c.body(null, 204);
   const { timeZone } = await getSettings(deps.db);
-  const when = new Intl.DateTimeFormat("en-US", { timeZone, month: "short", day: "numeric", year: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" });
-  const since = health.lastTickAt ? ` Last run: ${when.format(health.lastTickAt)}.` : "";
+  const since = health.lastTickAt ? ` Last run: ${staffTime(health.lastTickAt, timeZone)}.` : "";
   return c.html(
     `<div class="flash bad" role="alert"><strong>Nothing is being sent:</strong> ${escapeHtml(health.reason).replace(/`([^`]+)`/g, "<code>$1</code>")}.${escapeHtml(since)} Messages, notifications and calls wait until it runs again.</div>`,
   );

@@ -109,6 +109,7 @@ async function messagingPage(c: Ctx, extra: { values?: Values; errors?: FieldErr
       errors: extra.errors ?? {},
       recentTests: recent.rows,
       smsWindow: `${settings.sendWindowStart}–${settings.sendWindowEnd} ${settings.timeZone}`,
+      timeZone: settings.timeZone,
     }),
     status,
   );

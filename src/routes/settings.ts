@@ -68,9 +68,9 @@ async function staffPage(c: Ctx, extra: { values?: Values; errors?: Record<strin
 
 async function keysPage(c: Ctx, extra: { newKey?: { name: string; key: string }; values?: Values; errors?: Record<string, string> } = {}, status: 200 | 201 | 422 = 200) {
   const { db, config } = c.get("deps");
-  const keys = await listApiKeys(db);
+  const [keys, { timeZone }] = await Promise.all([listApiKeys(db), getSettings(db)]);
   return c.html(
-    ApiKeysPage({ user: c.get("user")!, csrf: c.get("csrfToken"), keys, newKey: extra.newKey, values: extra.values ?? {}, errors: extra.errors ?? {}, publicUrl: config.publicUrl }),
+    ApiKeysPage({ user: c.get("user")!, csrf: c.get("csrfToken"), keys, newKey: extra.newKey, values: extra.values ?? {}, errors: extra.errors ?? {}, publicUrl: config.publicUrl, timeZone }),
     status,
   );
 }

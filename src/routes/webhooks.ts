@@ -8,7 +8,9 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import twilio from "twilio";
 import { z } from "zod";
+import { customerDate } from "../core/date-format.ts";
 import { type ProviderEvent, resendEvent, twilioEvent } from "../core/delivery-status.ts";
+import { usableLocale, usableTimeZone } from "../core/intl.ts";
 import { classifyInboundSms } from "../core/sms-text.ts";
 import { stripControl } from "../core/validation.ts";
 import { claimProviderId, deliveryById, deliveryByProviderId, recordProviderEvent, SETTLED_UNANSWERED } from "../db/delivery-status.ts";
@@ -348,16 +350,11 @@ async function actOnReply(tx: Tx, now: Date, intent: ReplyIntent, r: ReplyContex
   }
 }
 
-/** "Tue, Sep 8, 10:00 AM" in the customer's (else the job's, else the studio's) time zone. */
+/** "Tue, Sep 8, 10:00 AM" in the customer's language and (else the job's, else the studio's) time zone. */
 function when(a: UpcomingAppointment, s: StudioSettings): string {
-  const format = (timeZone: string) =>
-    new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" })
-      .format(a.appointment.startsAt)
+  return (
+    customerDate(a.appointment.startsAt, usableLocale(a.locale, s.locale), usableTimeZone(a.timeZone, s.timeZone), "datetime")
       // ICU puts a narrow no-break space before AM/PM, which would make the whole SMS UCS-2.
-      .replace(/\s/gu, " ");
-  try {
-    return format(a.timeZone ?? s.timeZone);
-  } catch {
-    return format("UTC");
-  }
+      .replace(/\s/gu, " ")
+  );
 }
