@@ -8,7 +8,7 @@ import type { Values } from "../../views/form.tsx";
 import { type ConsentInput, customerFields } from "../core/customers.ts";
 import { email, type FieldErrors, fieldErrors, flag, optionalDate, optionalIdRef, optionalText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
-import { countCustomersUpTo, customerSuppressions, customersWithEmail } from "../db/customers.ts";
+import { countCustomersUpTo, customerSuppressions, customersWithEmail, studioLocale } from "../db/customers.ts";
 import { albumsOfJobs, jobChoices } from "../db/jobs.ts";
 import {
   createCustomer,
@@ -176,7 +176,7 @@ export const customerRoutes = new Hono<AppEnv>()
     if (isPartial(c)) return c.html(CustomersResults(props));
     return c.html(CustomersPage({ ...props, user: c.get("user")! }));
   })
-  .get("/new", (c) => c.html(CustomerForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values: { locale: "en" }, errors: {}, namesakes: [] })))
+  .get("/new", async (c) => c.html(CustomerForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values: { locale: await studioLocale(c.get("deps").db) }, errors: {}, namesakes: [] })))
   .get("/email-check", async (c) => c.html(EmailNotice({ others: await namesakes(c, c.req.query("email"), idParam.safeParse(c.req.query("except")).data) })))
   .post("/", async (c) => {
     const { db, clock } = c.get("deps");
