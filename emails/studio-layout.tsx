@@ -13,6 +13,7 @@ import { Preview } from "@react-email/preview";
 import { Section } from "@react-email/section";
 import { Text } from "@react-email/text";
 import { Fragment } from "react";
+import { languageOf, t } from "../src/core/i18n/translate.ts";
 
 export type StudioBranding = {
   name: string;
@@ -28,6 +29,7 @@ export type StudioLayoutProps = {
   /** Sanitised body HTML; inserted verbatim. */
   bodyHtml: string;
   preheader?: string;
+  /** The recipient's language: the `lang` attribute and the footer's own words. */
   lang?: string;
   /** Per-recipient link hrefs; the placeholder tokens unless a renderer swaps in its own stand-ins. */
   /** null for an e-mail to an address with no customer behind it (a test send): no personal links. */
@@ -94,6 +96,7 @@ export function StudioLayout({ studio, bodyHtml, preheader, lang = "en", links =
   const addressLines = studio.postalAddress.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   const footerText = { color: MUTED, fontSize: "13px", lineHeight: "20px", margin: "0 0 4px" };
   const footerLink = { color: MUTED, textDecoration: "underline" };
+  const words = languageOf(lang) ?? "en";
 
   return (
     <Html lang={lang} dir="ltr">
@@ -111,7 +114,7 @@ export function StudioLayout({ studio, bodyHtml, preheader, lang = "en", links =
             <Section style={{ padding: "8px 24px", backgroundColor: PAGE }}>
               <Text style={{ margin: 0, fontSize: "12px", lineHeight: "18px", textAlign: "right", color: MUTED }}>
                 <Link href={links.viewInBrowser} style={footerLink}>
-                  View in browser
+                  {t(words, "email.viewInBrowser")}
                 </Link>
               </Text>
             </Section>
@@ -158,13 +161,13 @@ export function StudioLayout({ studio, bodyHtml, preheader, lang = "en", links =
                 {links.unsubscribe ? (
                   <>
                     <Link href={links.unsubscribe} style={footerLink}>
-                      Unsubscribe
+                      {t(words, "email.unsubscribe")}
                     </Link>
                     {" · "}
                   </>
                 ) : null}
                 <Link href={links.preferences} style={footerLink}>
-                  E-mail preferences
+                  {t(words, "email.preferences")}
                 </Link>
               </Text>
             ) : null}

@@ -45,7 +45,7 @@ describe("link tokens", () => {
     ["a short signature", `${payload}.${signature.slice(1)}`, "unsubscribe", NOW, "malformed"],
     ["three parts", `${token}.x`, "unsubscribe", NOW, "malformed"],
   ] as const)("refused: %s", (_name, given, purpose, now, error) => {
-    expect(verifyLinkToken(SECRET, given, purpose, now)).toEqual({ error });
+    expect(verifyLinkToken(SECRET, given, purpose, now)).toMatchObject({ error });
   });
 
   test("a token signed with another secret is refused", () => {
@@ -54,7 +54,8 @@ describe("link tokens", () => {
 
   test("a token is valid until its expiry second and not after", () => {
     expect(verifyLinkToken(SECRET, token, "unsubscribe", new Date(LATER.getTime() - 1000))).toMatchObject({ customerId: 12 });
-    expect(verifyLinkToken(SECRET, token, "unsubscribe", LATER)).toEqual({ error: "expired" });
+    // Signed, so the customer it names is known: the expired-link page speaks their language.
+    expect(verifyLinkToken(SECRET, token, "unsubscribe", LATER)).toEqual({ error: "expired", customerId: 12 });
   });
 
   test("nonsense ids are refused when signing", () => {

@@ -1,15 +1,16 @@
 /** @jsxImportSource hono/jsx */
 // Pages customers reach from links in messages (SPEC §9): no login, no JavaScript needed,
-// readable on a phone. Forms post back to the same signed URL.
+// readable on a phone, in the customer's language. Forms post back to the same signed URL.
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
+import { type Language, t } from "../src/core/i18n/translate.ts";
 import { STATIC_VERSION } from "../src/routes/static.ts";
 
-function CustomerPage(p: { title: string; studio: string; children?: Child }) {
+function CustomerPage(p: { lang: Language; title: string; studio: string; children?: Child }) {
   return (
     <>
       {raw("<!DOCTYPE html>")}
-      <html lang="en">
+      <html lang={p.lang}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -31,32 +32,29 @@ function CustomerPage(p: { title: string; studio: string; children?: Child }) {
   );
 }
 
-export function UnsubscribePage(p: { studio: string; address: string; done: boolean; action: string; preferences: string }) {
+export function UnsubscribePage(p: { lang: Language; studio: string; address: string; done: boolean; action: string; preferences: string }) {
+  const { lang } = p;
   return (
-    <CustomerPage title="Unsubscribe" studio={p.studio}>
+    <CustomerPage lang={lang} title={t(lang, "unsubscribe.title")} studio={p.studio}>
       {p.done ? (
         <article>
-          <h1>You are unsubscribed</h1>
+          <h1>{t(lang, "unsubscribe.doneHeading")}</h1>
+          <p>{t(lang, "unsubscribe.doneText", { address: p.address, studio: p.studio })}</p>
+          <p>{t(lang, "service.note")}</p>
           <p>
-            {p.address} will get no more marketing e-mails (news, offers, photo reminders) from {p.studio}.
-          </p>
-          <p>{SERVICE_EMAIL_NOTE}</p>
-          <p>
-            <a href={p.preferences}>Change your preferences</a> if that was a mistake.
+            {t(lang, "unsubscribe.mistake")} <a href={p.preferences}>{t(lang, "unsubscribe.changePreferences")}</a>
           </p>
         </article>
       ) : (
         <article>
-          <h1>Unsubscribe?</h1>
-          <p>
-            Stop marketing e-mails (news, offers, photo reminders) from {p.studio} to {p.address}.
-          </p>
-          <p class="muted">{SERVICE_EMAIL_NOTE}</p>
+          <h1>{t(lang, "unsubscribe.askHeading")}</h1>
+          <p>{t(lang, "unsubscribe.askText", { address: p.address, studio: p.studio })}</p>
+          <p class="muted">{t(lang, "service.note")}</p>
           <form method="post" action={p.action}>
-            <button type="submit">Unsubscribe</button>
+            <button type="submit">{t(lang, "unsubscribe.button")}</button>
           </form>
           <p>
-            <a href={p.preferences}>Choose which messages you get instead</a>
+            <a href={p.preferences}>{t(lang, "unsubscribe.instead")}</a>
           </p>
         </article>
       )}
@@ -64,23 +62,21 @@ export function UnsubscribePage(p: { studio: string; address: string; done: bool
   );
 }
 
-/** Service messages go on after a marketing unsubscribe; customers are told so where they decide. */
-export const SERVICE_EMAIL_NOTE = "Automatic reminders and confirmations of appointments you book with us still come.";
-
 /**
  * `address` is masked. `note` says what the switch does not cover; `blocked` why it cannot be
  * turned on from here (a bounce, a complaint, a STOP), which the page says instead of a switch.
  */
 export type PreferenceRow = { channel: "email" | "sms" | "voice"; label: string; address: string | null; on: boolean; note?: string; blocked?: string };
 
-export function PreferencesPage(p: { studio: string; rows: PreferenceRow[]; action: string; saved: boolean; notes?: string[] }) {
+export function PreferencesPage(p: { lang: Language; studio: string; rows: PreferenceRow[]; action: string; saved: boolean; notes?: string[] }) {
+  const { lang } = p;
   return (
-    <CustomerPage title="Your preferences" studio={p.studio}>
+    <CustomerPage lang={lang} title={t(lang, "preferences.title")} studio={p.studio}>
       <article>
-        <h1>How may we contact you?</h1>
+        <h1>{t(lang, "preferences.heading")}</h1>
         {p.saved && (
           <p class="flash ok" role="status">
-            Saved. Thank you!
+            {t(lang, "preferences.saved")}
           </p>
         )}
         {(p.notes ?? []).map((n) => (
@@ -92,7 +88,7 @@ export function PreferencesPage(p: { studio: string; rows: PreferenceRow[]; acti
           {p.rows.map((r) => (
             <label>
               <input type="checkbox" role="switch" name={r.channel} checked={r.on} disabled={!r.address || (!!r.blocked && !r.on)} />
-              {r.label} {r.address ? <span class="muted">({r.address})</span> : <span class="muted">(we have no address for this)</span>}
+              {r.label} {r.address ? <span class="muted">({r.address})</span> : <span class="muted">{t(lang, "preferences.noAddress")}</span>}
               {r.note || r.blocked ? (
                 <>
                   <br />
@@ -101,10 +97,10 @@ export function PreferencesPage(p: { studio: string; rows: PreferenceRow[]; acti
               ) : null}
             </label>
           ))}
-          <button type="submit">Save preferences</button>
+          <button type="submit">{t(lang, "preferences.save")}</button>
         </form>
         <p class="muted">
-          <small>Turning texts or calls on sends a text to your phone first: they start once you confirm with the link in it.</small>
+          <small>{t(lang, "preferences.phoneNote")}</small>
         </p>
       </article>
     </CustomerPage>
@@ -112,25 +108,23 @@ export function PreferencesPage(p: { studio: string; rows: PreferenceRow[]; acti
 }
 
 /** The page a confirmation text links to: a button, so that link previews confirm nothing. */
-export function ConfirmChannelsPage(p: { studio: string; what: string; phone: string; action: string; done: boolean; notes?: string[] }) {
+export function ConfirmChannelsPage(p: { lang: Language; studio: string; what: string; phone: string; action: string; done: boolean; notes?: string[] }) {
+  const { lang } = p;
+  const vars = { studio: p.studio, what: p.what, phone: p.phone };
   return (
-    <CustomerPage title="Confirm" studio={p.studio}>
+    <CustomerPage lang={lang} title={t(lang, "confirm.title")} studio={p.studio}>
       <article>
         {p.done ? (
           <>
-            <h1>Confirmed</h1>
-            <p>
-              {p.studio} may now send you {p.what} at {p.phone}. You can change this with the preferences link in any of our messages.
-            </p>
+            <h1>{t(lang, "confirm.doneHeading")}</h1>
+            <p>{t(lang, "confirm.doneText", vars)}</p>
           </>
         ) : (
           <>
-            <h1>Turn on {p.what}?</h1>
-            <p>
-              You asked {p.studio} to send you {p.what} at {p.phone}.
-            </p>
+            <h1>{t(lang, "confirm.askHeading", vars)}</h1>
+            <p>{t(lang, "confirm.askText", vars)}</p>
             <form method="post" action={p.action}>
-              <button type="submit">Yes, turn on {p.what}</button>
+              <button type="submit">{t(lang, "confirm.button", vars)}</button>
             </form>
           </>
         )}
@@ -144,11 +138,11 @@ export function ConfirmChannelsPage(p: { studio: string; what: string; phone: st
   );
 }
 
-export function LinkProblemPage(p: { studio: string; status: number; message: string }) {
+export function LinkProblemPage(p: { lang: Language; studio: string; status: number; message: string }) {
   return (
-    <CustomerPage title="Link not valid" studio={p.studio}>
+    <CustomerPage lang={p.lang} title={t(p.lang, "page.linkProblem.title")} studio={p.studio}>
       <article>
-        <h1>This link does not work</h1>
+        <h1>{t(p.lang, "page.linkProblem.heading")}</h1>
         <p>{p.message}</p>
       </article>
     </CustomerPage>

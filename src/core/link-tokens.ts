@@ -16,7 +16,8 @@ export type LinkTokenPayload = {
   channel?: Channel;
   expiresAt?: Date;
 };
-export type LinkTokenError = { error: "malformed" | "bad_signature" | "wrong_purpose" | "expired" };
+/** An expired link was signed by us, so the customer it names is known (to answer in their language). */
+export type LinkTokenError = { error: "malformed" | "bad_signature" | "wrong_purpose" } | { error: "expired"; customerId: number };
 
 const PURPOSE_CODES: Record<LinkPurpose, string> = { unsubscribe: "u", preferences: "p", gallery: "g", view: "v", appointment: "a", confirm: "c" };
 
@@ -82,8 +83,8 @@ export function verifyLinkToken(secret: string, token: string, purpose: LinkPurp
   const payload = decodePayload(Buffer.from(encoded, "base64url").toString());
   if (!payload) return { error: "malformed" };
   if (payload.purpose !== purpose) return { error: "wrong_purpose" };
-  if (payload.expiresAt && now.getTime() >= payload.expiresAt.getTime()) return { error: "expired" };
-  if (!payload.expiresAt && LINK_LIFETIME_DAYS[purpose] !== undefined) return { error: "expired" };
+  if (payload.expiresAt && now.getTime() >= payload.expiresAt.getTime()) return { error: "expired", customerId: payload.customerId };
+  if (!payload.expiresAt && LINK_LIFETIME_DAYS[purpose] !== undefined) return { error: "expired", customerId: payload.customerId };
   return payload;
 }
 

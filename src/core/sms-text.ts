@@ -56,12 +56,17 @@ function packedSegments(costs: number[], perSegment: number): number {
 
 export const OPT_OUT_HINT = "Reply STOP to opt out.";
 
-/** Appends the opt-out hint when it is required and the text does not already mention STOP. */
-export function withOptOutHint(text: string, options: { required: boolean }): string {
+/**
+ * Appends the opt-out hint when it is required and the text does not already mention STOP.
+ * `hint` is the hint in the recipient's language; every one keeps the keyword STOP in English,
+ * the word carriers and Twilio act on.
+ */
+export function withOptOutHint(text: string, options: { required: boolean; hint?: string }): string {
   if (!options.required || /\bSTOP\b/i.test(text)) return text;
+  const hint = options.hint ?? OPT_OUT_HINT;
   const body = text.trimEnd();
-  if (body === "") return OPT_OUT_HINT;
-  return `${body}${body.includes("\n") ? "\n" : " "}${OPT_OUT_HINT}`;
+  if (body === "") return hint;
+  return `${body}${body.includes("\n") ? "\n" : " "}${hint}`;
 }
 
 // Twilio's default Advanced Opt-Out keywords; Twilio itself also acts on them, we mirror it.

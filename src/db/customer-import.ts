@@ -4,7 +4,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { consentChanges } from "../core/customers.ts";
 import type { BadRow, GoodRow } from "../core/csv-import.ts";
 import type { Db } from "./client.ts";
-import type { Tx } from "./customers.ts";
+import { studioLocale, type Tx } from "./customers.ts";
 import { albums, type Customer, customers, events, registrations } from "./schema.ts";
 
 type DbOrTx = Db | Tx;
@@ -84,7 +84,7 @@ export type ImportResult = { created: number; updated: number; unchanged: number
 
 const NO_CONSENT = { email: false, sms: false, voice: false };
 
-function newCustomerValues(row: GoodRow, opts: ImportOptions) {
+function newCustomerValues(row: GoodRow, opts: ImportOptions, studioLocale: string) {
   const c = row.customer;
   const consent = consentChanges(NO_CONSENT, c.consent, `import: ${row.consentSource ?? opts.consentSource}`, opts.now);
   return {
@@ -93,7 +93,7 @@ function newCustomerValues(row: GoodRow, opts: ImportOptions) {
     lastName: c.last_name ?? "",
     email: c.email ?? null,
     phone: c.phone ?? null,
-    locale: c.locale ?? "en",
+    locale: c.locale ?? studioLocale,
     timeZone: c.time_zone ?? null,
     consentEmail: false,
     consentEmailSource: null,
@@ -240,6 +240,8 @@ export async function importCustomers(db: Db, rows: GoodRow[], opts: ImportOptio
   const undo = emptyUndo();
   try {
     const plan = await planImport(db, rows);
+    // A row without a language column gets the studio's, as a customer added by hand does.
+    const locale = await studioLocale(db);
     const totals = { created: 0, updated: 0, unchanged: 0, albumsCreated: 0 };
     const registered: number[] = [];
     for (const part of chunks(plan.rows, ROWS_PER_TRANSACTION)) {
@@ -250,7 +252,7 @@ export async function importCustomers(db: Db, rows: GoodRow[], opts: ImportOptio
         const resolved: { customerId: number; row: GoodRow }[] = [];
         const toCreate = part.filter((r) => !r.existing);
         if (toCreate.length) {
-          const made = await tx.insert(customers).values(toCreate.map((r) => newCustomerValues(r, opts))).returning({ id: customers.id });
+          const made = await tx.insert(customers).values(toCreate.map((r) => newCustomerValues(r, opts, locale))).returning({ id: customers.id });
           // Rowids of one INSERT ascend in VALUES order; RETURNING's own order is not promised.
           const ids = made.map((m) => m.id).sort((a, b) => a - b);
           toCreate.forEach((row, i) => resolved.push({ customerId: ids[i]!, row }));

@@ -14,6 +14,7 @@ import {
   jobs,
   orders,
   registrations,
+  studioSettings,
   suppressions,
 } from "./schema.ts";
 
@@ -61,6 +62,12 @@ export async function getCustomerByExternalId(db: DbOrTx, externalId: string) {
   return db.query.customers.findFirst({ where: eq(customers.externalId, externalId) });
 }
 
+/** The studio's language for customers, for new customers given none. */
+export async function studioLocale(db: DbOrTx): Promise<string> {
+  const [row] = await db.select({ locale: studioSettings.locale }).from(studioSettings).where(eq(studioSettings.id, 1));
+  return row?.locale || "en";
+}
+
 function customerColumns(f: CustomerFields) {
   return {
     firstName: f.first_name ?? "",
@@ -72,10 +79,12 @@ function customerColumns(f: CustomerFields) {
   };
 }
 
+/** A new customer; one given no language gets the studio's (the language of its pages and built-in texts). */
 export async function createCustomer(db: DbOrTx, f: CustomerFields, consentSource: string, now: Date, externalId?: string | null): Promise<Customer> {
+  const locale = f.locale ?? (await studioLocale(db));
   const [row] = await db
     .insert(customers)
-    .values({ ...customerColumns(f), ...consentChanges(null, f.consent, consentSource, now), externalId: externalId ?? null, createdAt: now, updatedAt: now })
+    .values({ ...customerColumns(f), locale, ...consentChanges(null, f.consent, consentSource, now), externalId: externalId ?? null, createdAt: now, updatedAt: now })
     .returning();
   return row!;
 }

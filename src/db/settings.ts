@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { ensureBuiltinProfiles } from "./builtin-profiles.ts";
 import type { Db } from "./client.ts";
 import { type StudioSettings, studioSettings } from "./schema.ts";
 
@@ -10,7 +11,9 @@ export async function getSettings(db: Db): Promise<StudioSettings> {
   return (await db.query.studioSettings.findFirst({ where: eq(studioSettings.id, 1) }))!;
 }
 
+/** Saves settings; a new language for customers rewrites the built-in profiles and templates in it. */
 export async function updateSettings(db: Db, values: Partial<Omit<StudioSettings, "id" | "updatedAt">>, now: Date) {
-  await getSettings(db);
+  const before = await getSettings(db);
   await db.update(studioSettings).set({ ...values, updatedAt: now }).where(eq(studioSettings.id, 1));
+  if (values.locale !== undefined && values.locale !== before.locale) await ensureBuiltinProfiles(db, now, values.locale);
 }

@@ -3,6 +3,7 @@
 // browser", so the page shows what was sent. The last line of defence against blanks: each
 // message says which placeholder it cannot do without has no value (`missing`), and the
 // dispatcher skips it with the reason `missing:<key>` instead of sending it blank.
+import { pickLanguage, t } from "../core/i18n/translate.ts";
 import { linkExpiresAt, signLinkToken } from "../core/link-tokens.ts";
 import { type CompiledTemplate, firstMissing, noEscape } from "../core/placeholders.ts";
 import { withOptOutHint } from "../core/sms-text.ts";
@@ -54,7 +55,7 @@ export async function createComposer(deps: Deps, s: StudioSettings, now: Date) {
         try {
           const src = await cache.source(d);
           if (!src) continue;
-          const variant = await cache.email(src, d.customerId !== null);
+          const variant = await cache.email(src, d.customerId !== null, pickLanguage(r.customer?.locale, s.locale));
           const values = recipientValues(r, s, snippets, link, d.toAddress);
           const email = personalizeEmail(variant, values);
           const missing = firstMissing(required(variant.subject, variant.html, variant.text), values);
@@ -83,7 +84,8 @@ export async function createComposer(deps: Deps, s: StudioSettings, now: Date) {
           const template = cache.text(src);
           const values = recipientValues(r, s, snippets, link, d.toAddress);
           const filled = template(values, noEscape);
-          const text = withOptOutHint(filled, { required: d.channel === "sms" && src.marketing });
+          const hint = t(pickLanguage(r.customer?.locale, s.locale), "sms.optOut");
+          const text = withOptOutHint(filled, { required: d.channel === "sms" && src.marketing, hint });
           out.push({ delivery: d, rows: r, text, missing: firstMissing(template.required, values), error: null, empty: filled.trim() === "" });
         } catch (err) {
           deps.log("error", "compose: text could not be composed", { delivery: d.id, error: describe(err) });

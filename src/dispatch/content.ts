@@ -2,6 +2,7 @@
 // message, or a test), rendered once per source version and personalised per recipient.
 import { eq } from "drizzle-orm";
 import { sha256Hex } from "../core/crypto.ts";
+import type { Language } from "../core/i18n/translate.ts";
 import { compileTemplate, type CompiledTemplate } from "../core/placeholders.ts";
 import type { Db } from "../db/client.ts";
 import type { Delivery } from "../db/outbox.ts";
@@ -53,9 +54,10 @@ export function contentCache(db: Db, studio: () => StudioSettings) {
     /**
      * `personalLinks` is false for mail without a customer behind it: there is no one to
      * unsubscribe. A service message (not marketing) offers preferences, not a marketing unsubscribe.
+     * The footer speaks the recipient's language, so each language is a variant of its own.
      */
-    email(src: SourceText, personalLinks: boolean): Promise<EmailVariant> {
-      const key = `${src.version}${personalLinks ? "" : ":anonymous"}`;
+    email(src: SourceText, personalLinks: boolean, lang: Language): Promise<EmailVariant> {
+      const key = `${src.version}:${lang}${personalLinks ? "" : ":anonymous"}`;
       let v = emails.get(key);
       if (!v) {
         const s = studio();
@@ -66,6 +68,7 @@ export function contentCache(db: Db, studio: () => StudioSettings) {
           studio: { name: s.name, postalAddress: s.postalAddress, phone: s.phone, website: s.website, brandColor: s.brandColor },
           personalLinks,
           service: !src.marketing,
+          lang,
         });
         v.catch(() => emails.delete(key));
         emails.set(key, v);

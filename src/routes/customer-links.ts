@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deliveryKey } from "../core/delivery-key.ts";
 import { LINK_LIFETIME_DAYS, type LinkPurpose, confirmationSubject, confirmedChannels, linkExpiresAt, linkIssuedAt, signLinkToken, verifyLinkToken } from "../core/link-tokens.ts";
+import { type Language, pickLanguage, t } from "../core/i18n/translate.ts";
 import { maskEmail, maskPhone } from "../core/mask.ts";
 import { withOptOutHint } from "../core/sms-text.ts";
 import { deliveryIdByKey } from "../db/outbox-list.ts";
@@ -16,33 +17,43 @@ import { linkSigningSecret } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
 import { activeSuppressions, resubscribe, suppress } from "../db/suppressions.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
-import { ConfirmChannelsPage, LinkProblemPage, PreferencesPage, type PreferenceRow, SERVICE_EMAIL_NOTE, UnsubscribePage } from "../../views/customer-pages.tsx";
+import { ConfirmChannelsPage, LinkProblemPage, PreferencesPage, type PreferenceRow, UnsubscribePage } from "../../views/customer-pages.tsx";
 import { renderDeliveryEmail } from "../dispatch/compose.ts";
 
-const EXPIRED: Partial<Record<LinkPurpose, string>> = {
-  preferences: `Links to your preferences work for ${LINK_LIFETIME_DAYS.preferences} days. For a fresh one, use the preferences or unsubscribe link in our latest message, or contact us.`,
-  confirm: `This confirmation link worked for ${LINK_LIFETIME_DAYS.confirm} days. Open the preferences link in our latest message and turn it on again for a new one.`,
-};
+/** Why an expired link of this purpose expired and where a fresh one is, in the customer's language. */
+function expiredText(lang: Language, purpose: LinkPurpose): string {
+  if (purpose === "preferences") return t(lang, "link.expired.preferences", { days: LINK_LIFETIME_DAYS.preferences! });
+  if (purpose === "confirm") return t(lang, "link.expired.confirm", { days: LINK_LIFETIME_DAYS.confirm! });
+  return t(lang, "link.expired.other");
+}
 
-async function open(c: Ctx, purpose: LinkPurpose): Promise<{ customer: Customer; subjectId?: number; expiresAt?: Date; studio: string } | Response> {
+type Opened = { customer: Customer; subjectId?: number; expiresAt?: Date; studio: string; lang: Language };
+
+/**
+ * The customer a signed link names, or the page saying why the link does not work. Every page
+ * speaks the language of that customer (then the studio's); a link too damaged to name anyone
+ * gets the studio's.
+ */
+async function open(c: Ctx, purpose: LinkPurpose): Promise<Opened | Response> {
   const { db, config, clock } = c.get("deps");
   const settings = await getSettings(db);
   const secret = await linkSigningSecret(db, config.secretKey, clock());
   const payload = verifyLinkToken(secret, c.req.param("token") ?? "", purpose, clock());
-  const problem = (status: 400 | 404 | 410, message: string) => c.html(LinkProblemPage({ studio: settings.name, status, message }), status);
+  const named = "customerId" in payload ? await db.query.customers.findFirst({ where: eq(customers.id, payload.customerId) }) : undefined;
+  const lang = pickLanguage(named?.locale, settings.locale);
+  const problem = (status: 400 | 404 | 410, message: string) => c.html(LinkProblemPage({ lang, studio: settings.name, status, message }), status);
   if ("error" in payload) {
-    return payload.error === "expired"
-      ? problem(410, `This link has expired. ${EXPIRED[purpose] ?? "Newer messages have a fresh link."}${settings.phone || settings.replyTo ? ` You can reach ${settings.name} at ${[settings.phone, settings.replyTo].filter(Boolean).join(" or ")}.` : ""}`)
-      : problem(400, "The link is damaged or incomplete. Please use the link from your message exactly as it is.");
+    if (payload.error !== "expired") return problem(400, t(lang, "link.damaged"));
+    const contacts = [settings.phone, settings.replyTo].filter(Boolean).join(` ${t(lang, "link.or")} `);
+    return problem(410, [t(lang, "link.expired"), expiredText(lang, purpose), contacts ? t(lang, "link.expired.reach", { studio: settings.name, contacts }) : ""].filter(Boolean).join(" "));
   }
-  const customer = await db.query.customers.findFirst({ where: eq(customers.id, payload.customerId) });
-  if (!customer) return problem(404, "We no longer have your details, so there is nothing to change.");
-  return { customer, subjectId: payload.subjectId, expiresAt: payload.expiresAt, studio: settings.name };
+  if (!named) return problem(404, t(lang, "link.noCustomer"));
+  return { customer: named, subjectId: payload.subjectId, expiresAt: payload.expiresAt, studio: settings.name, lang };
 }
 
 // Unsubscribe links never expire and e-mails get forwarded: the page names the address masked,
 // as the preferences page does.
-const unsubscribeAddress = (customer: Customer) => (customer.email ? maskEmail(customer.email) : "your address");
+const unsubscribeAddress = (customer: Customer, lang: Language) => (customer.email ? maskEmail(customer.email) : t(lang, "unsubscribe.yourAddress"));
 
 async function unsubscribeEmail(c: Ctx, customer: Customer, deliveryId: number | undefined) {
   const { db, clock, log } = c.get("deps");
@@ -62,7 +73,7 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     const opened = await open(c, "unsubscribe");
     if (opened instanceof Response) return opened;
     const preferences = await preferencesUrl(c, opened.customer.id);
-    return c.html(UnsubscribePage({ studio: opened.studio, address: unsubscribeAddress(opened.customer), done: false, action: c.req.path, preferences }));
+    return c.html(UnsubscribePage({ lang: opened.lang, studio: opened.studio, address: unsubscribeAddress(opened.customer, opened.lang), done: false, action: c.req.path, preferences }));
   })
   // RFC 8058: mail clients POST `List-Unsubscribe=One-Click` here without cookies; the page's own button posts here too.
   .post("/u/:token", async (c) => {
@@ -70,12 +81,12 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     if (opened instanceof Response) return opened;
     await unsubscribeEmail(c, opened.customer, opened.subjectId);
     const preferences = await preferencesUrl(c, opened.customer.id);
-    return c.html(UnsubscribePage({ studio: opened.studio, address: unsubscribeAddress(opened.customer), done: true, action: c.req.path, preferences }));
+    return c.html(UnsubscribePage({ lang: opened.lang, studio: opened.studio, address: unsubscribeAddress(opened.customer, opened.lang), done: true, action: c.req.path, preferences }));
   })
   .get("/p/:token", async (c) => {
     const opened = await open(c, "preferences");
     if (opened instanceof Response) return opened;
-    return c.html(PreferencesPage({ studio: opened.studio, rows: await preferenceRows(c, opened.customer), action: c.req.path, saved: false }));
+    return c.html(PreferencesPage({ lang: opened.lang, studio: opened.studio, rows: await preferenceRows(c, opened.customer, opened.lang), action: c.req.path, saved: false }));
   })
   // Turning something off takes effect at once; turning e-mail on too (the link came to that
   // mailbox); texts and calls only after the phone confirms (a forwarded e-mail must not sign
@@ -88,7 +99,7 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     const now = clock();
     const customer = opened.customer;
     const phoneWanted: PhoneChannel[] = [];
-    for (const row of await preferenceRows(c, customer)) {
+    for (const row of await preferenceRows(c, customer, opened.lang)) {
       const address = row.channel === "email" ? customer.email : customer.phone;
       if (!address) continue;
       const wanted = body[row.channel] === "on";
@@ -103,14 +114,14 @@ export const customerLinkRoutes = new Hono<AppEnv>()
         phoneWanted.push(row.channel);
       }
     }
-    const notes = phoneWanted.length ? [await askPhoneToConfirm(c, customer, phoneWanted, opened.studio)] : [];
-    return c.html(PreferencesPage({ studio: opened.studio, rows: await preferenceRows(c, customer), action: c.req.path, saved: true, notes }));
+    const notes = phoneWanted.length ? [await askPhoneToConfirm(c, customer, phoneWanted, opened.studio, opened.lang)] : [];
+    return c.html(PreferencesPage({ lang: opened.lang, studio: opened.studio, rows: await preferenceRows(c, customer, opened.lang), action: c.req.path, saved: true, notes }));
   })
   .use("/c/*", linkBodyLimit)
   .get("/c/:token", async (c) => {
     const opened = await openConfirmation(c);
     if (opened instanceof Response) return opened;
-    return c.html(ConfirmChannelsPage({ studio: opened.studio, what: channelWords(opened.channels), phone: maskPhone(opened.customer.phone!), action: c.req.path, done: false, notes: opened.staleNote ? [opened.staleNote] : [] }));
+    return c.html(ConfirmChannelsPage({ lang: opened.lang, studio: opened.studio, what: channelWords(opened.lang, opened.channels), phone: maskPhone(opened.customer.phone!), action: c.req.path, done: false, notes: opened.staleNote ? [opened.staleNote] : [] }));
   })
   .post("/c/:token", async (c) => {
     const opened = await openConfirmation(c);
@@ -119,10 +130,10 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     const notes: string[] = opened.staleNote ? [opened.staleNote] : [];
     for (const channel of opened.channels) {
       const blocking = active.find((s) => s.channel === channel && s.reason !== "unsubscribed");
-      if (blocking) notes.push(`${channel === "sms" ? "Texts" : "Calls"} stay off: ${blockedReason(blocking.reason)}`);
+      if (blocking) notes.push(t(opened.lang, channel === "sms" ? "confirm.smsStayOff" : "confirm.voiceStayOff", { reason: blockedReason(opened.lang, blocking.reason) }));
       else await optIn(c, opened.customer, channel, "customer: confirmed by text");
     }
-    return c.html(ConfirmChannelsPage({ studio: opened.studio, what: channelWords(opened.channels), phone: maskPhone(opened.customer.phone!), action: c.req.path, done: true, notes }));
+    return c.html(ConfirmChannelsPage({ lang: opened.lang, studio: opened.studio, what: channelWords(opened.lang, opened.channels), phone: maskPhone(opened.customer.phone!), action: c.req.path, done: true, notes }));
   })
   .get("/g/:token", async (c) => {
     const opened = await open(c, "gallery");
@@ -137,7 +148,7 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     // A job saved before addresses were checked may hold one that parses as nothing.
     const target = row?.galleryUrl ? URL.parse(row.galleryUrl) : null;
     if (row?.galleryUrl && !target) log("warn", "gallery link: the job's gallery address is not a URL", { job: jobId });
-    if (!target) return c.html(LinkProblemPage({ studio: opened.studio, status: 404, message: "This gallery is not online (any more)." }), 404);
+    if (!target) return c.html(LinkProblemPage({ lang: opened.lang, studio: opened.studio, status: 404, message: t(opened.lang, "link.galleryOffline") }), 404);
     log("info", "gallery link opened", { customer: opened.customer.id, job: jobId });
     if (row?.accessCode) target.searchParams.set("code", row.accessCode);
     return c.redirect(target.toString(), 302);
@@ -148,7 +159,7 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     const { db } = c.get("deps");
     const d = opened.subjectId ? await db.query.deliveries.findFirst({ where: eq(deliveries.id, opened.subjectId) }) : undefined;
     if (!d || d.customerId !== opened.customer.id || d.channel !== "email") {
-      return c.html(LinkProblemPage({ studio: opened.studio, status: 404, message: "We cannot find this message any more." }), 404);
+      return c.html(LinkProblemPage({ lang: opened.lang, studio: opened.studio, status: 404, message: t(opened.lang, "link.messageGone") }), 404);
     }
     let email: Awaited<ReturnType<typeof renderDeliveryEmail>>;
     try {
@@ -156,9 +167,9 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     } catch (err) {
       // The sender failed this delivery with the same reason; the customer gets a page, not a stack.
       c.get("deps").log("error", "view in browser: cannot compose", { delivery: d.id, error: String(err) });
-      return c.html(LinkProblemPage({ studio: opened.studio, status: 500, message: "This message cannot be shown right now. Please contact us if you need it." }), 500);
+      return c.html(LinkProblemPage({ lang: opened.lang, studio: opened.studio, status: 500, message: t(opened.lang, "link.messageUnavailable") }), 500);
     }
-    if (!email) return c.html(LinkProblemPage({ studio: opened.studio, status: 404, message: "This message was withdrawn." }), 404);
+    if (!email) return c.html(LinkProblemPage({ lang: opened.lang, studio: opened.studio, status: 404, message: t(opened.lang, "link.messageWithdrawn") }), 404);
     c.header("Content-Security-Policy", "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'");
     return c.html(email.html);
   });
@@ -184,7 +195,7 @@ async function optIn(c: Ctx, customer: Customer, channel: Channel, source: strin
   await db.update(customers).set({ [`consent${key}`]: true, [`consent${key}Source`]: source, [`consent${key}At`]: now }).where(eq(customers.id, customer.id));
 }
 
-const channelWords = (channels: PhoneChannel[]) => (channels.length === 2 ? "texts and calls" : channels[0] === "sms" ? "texts" : "calls");
+const channelWords = (lang: Language, channels: PhoneChannel[]) => t(lang, channels.length === 2 ? "channels.both" : channels[0] === "sms" ? "channels.sms" : "channels.voice");
 
 /** How long after one confirmation text the page sends no other, whatever the channels asked for. */
 const CONFIRMATION_TEXT_GAP_MS = 10 * 60_000;
@@ -196,21 +207,18 @@ const CONFIRMATION_KEY = "confirm";
  * to flood a phone: a recent one is looked up, and the delivery key (customer and ten-minute
  * slot) makes two posts at the same moment enqueue one text.
  */
-async function askPhoneToConfirm(c: Ctx, customer: Customer, channels: PhoneChannel[], studio: string): Promise<string> {
+async function askPhoneToConfirm(c: Ctx, customer: Customer, channels: PhoneChannel[], studio: string, lang: Language): Promise<string> {
   const deps = c.get("deps");
   const { db, config, clock } = deps;
   const now = clock();
   const phone = customer.phone!;
-  const what = channelWords(channels);
+  const what = channelWords(lang, channels);
+  const masked = maskPhone(phone);
   const sms = (await activeSuppressions(db, [phone])).find((s) => s.channel === "sms");
-  if (sms) {
-    return sms.reason === "landline" || sms.reason === "invalid_address"
-      ? `We cannot text ${maskPhone(phone)} to confirm, so ${what} stay off. Please contact us to change this.`
-      : `We do not text ${maskPhone(phone)} since you asked us to stop, so ${what} stay off. Reply START to one of our texts, or contact us, to change this.`;
-  }
+  if (sms) return t(lang, sms.reason === "landline" || sms.reason === "invalid_address" ? "confirm.cannotText" : "confirm.stopped", { phone: masked, what });
   // deliveryKey spells a test key `t<id>:…`, so this prefix finds every confirmation text to this customer.
   const keyPrefix = `t${CONFIRMATION_KEY}-${customer.id}-`;
-  const alreadySent = `We sent a text to ${maskPhone(phone)} a few minutes ago; confirm with the link in it, or try again in a few minutes.`;
+  const alreadySent = t(lang, "confirm.alreadySent", { phone: masked });
   const [recent] = await db
     .select({ id: deliveries.id })
     .from(deliveries)
@@ -221,7 +229,7 @@ async function askPhoneToConfirm(c: Ctx, customer: Customer, channels: PhoneChan
   const secret = await linkSigningSecret(db, config.secretKey, now);
   const token = signLinkToken(secret, { purpose: "confirm", customerId: customer.id, subjectId: confirmationSubject(phone, channels), expiresAt: linkExpiresAt("confirm", now) });
   const url = `${settings.publicUrl || config.publicUrl}/c/${token}`;
-  const text = withOptOutHint(`${studio}: to get ${what} from us at this number, confirm here: ${url} If you did not ask, ignore this text.`, { required: true });
+  const text = withOptOutHint(t(lang, "confirm.sms", { studio, what, url }), { required: true, hint: t(lang, "sms.optOut") });
   // Sent as a one-off like a staff test (its own text, no consent needed, at once), not as marketing.
   const key = deliveryKey({ kind: "test", id: `${CONFIRMATION_KEY}-${customer.id}-${Math.floor(now.getTime() / CONFIRMATION_TEXT_GAP_MS)}` }, { address: phone }, "sms");
   const { created } = await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: customer.id, channel: "sms", to: phone, skip: null }, dueAt: testDueAt(now), body: text }], now);
@@ -232,7 +240,7 @@ async function askPhoneToConfirm(c: Ctx, customer: Customer, channels: PhoneChan
   } catch (err) {
     deps.log("error", "preferences: confirmation text failed", { delivery: id, error: String(err) });
   }
-  return `We sent a text to ${maskPhone(phone)}. ${what[0]!.toUpperCase()}${what.slice(1)} start once you confirm with the link in it.`;
+  return t(lang, "confirm.sent", { phone: masked, what });
 }
 
 async function openConfirmation(c: Ctx) {
@@ -241,7 +249,7 @@ async function openConfirmation(c: Ctx) {
   const phone = opened.customer.phone;
   const asked = phone ? confirmedChannels(opened.subjectId ?? 0, phone) : [];
   if (!asked.length) {
-    return c.html(LinkProblemPage({ studio: opened.studio, status: 410, message: "The phone number this link was sent to is no longer the one we have for you, so it cannot turn anything on." }), 410);
+    return c.html(LinkProblemPage({ lang: opened.lang, studio: opened.studio, status: 410, message: t(opened.lang, "link.phoneChanged") }), 410);
   }
   // The link works for days; turning a channel off since it was sent is the newer wish, so the
   // old link no longer turns that channel on. Compared in whole seconds (the token's precision):
@@ -250,41 +258,41 @@ async function openConfirmation(c: Ctx) {
   const active = await activeSuppressions(c.get("deps").db, [phone!]);
   const stale = asked.filter((ch) => active.some((s) => s.channel === ch && s.reason === "unsubscribed" && (!issued || Math.floor(s.createdAt.getTime() / 1000) * 1000 > issued.getTime())));
   const channels = asked.filter((ch) => !stale.includes(ch));
-  const staleNote = stale.length ? `You turned ${channelWords(stale)} off after this link was sent; ask for a new one from your preferences page.` : undefined;
-  if (!channels.length) return c.html(LinkProblemPage({ studio: opened.studio, status: 410, message: staleNote! }), 410);
+  const staleNote = stale.length ? t(opened.lang, "confirm.stale", { what: channelWords(opened.lang, stale) }) : undefined;
+  if (!channels.length) return c.html(LinkProblemPage({ lang: opened.lang, studio: opened.studio, status: 410, message: staleNote! }), 410);
   return { ...opened, channels, staleNote };
 }
 
 /** Why a suppression that is not the customer's own opt-out keeps the channel off. */
-function blockedReason(reason: string): string {
+function blockedReason(lang: Language, reason: string): string {
   switch (reason) {
     case "bounced":
-      return "our e-mails to this address bounced, so we stopped sending. Please contact us to turn them back on.";
+      return t(lang, "blocked.bounced");
     case "complained":
-      return "our e-mails were reported as spam from this address, so we stopped sending. Please contact us to turn them back on.";
+      return t(lang, "blocked.complained");
     case "stop_keyword":
-      return "you texted STOP. Reply START to one of our texts to get them again.";
+      return t(lang, "blocked.stop");
     case "landline":
-      return "this number cannot receive texts. Please contact us.";
+      return t(lang, "blocked.landline");
     default:
-      return "we cannot reach this address. Please contact us.";
+      return t(lang, "blocked.other");
   }
 }
 
 /** The switches, with addresses masked and the suppressions the customer cannot lift from here. */
-async function preferenceRows(c: Ctx, customer: Customer): Promise<PreferenceRow[]> {
+async function preferenceRows(c: Ctx, customer: Customer, lang: Language): Promise<PreferenceRow[]> {
   const addresses = [customer.email, customer.phone].filter((a): a is string => !!a);
   const active = await activeSuppressions(c.get("deps").db, addresses);
   const off = (channel: Channel) => active.some((s) => s.channel === channel);
   const blocked = (channel: Channel) => {
     const s = active.find((x) => x.channel === channel && x.reason !== "unsubscribed");
-    return s ? `Off: ${blockedReason(s.reason)}` : undefined;
+    return s ? t(lang, "preferences.off", { reason: blockedReason(lang, s.reason) }) : undefined;
   };
   const email = customer.email ? maskEmail(customer.email) : null;
   const phone = customer.phone ? maskPhone(customer.phone) : null;
   return [
-    { channel: "email", label: "Marketing e-mails", address: email, on: !!email && customer.consentEmail && !off("email"), note: `News, offers and reminders about your photos. ${SERVICE_EMAIL_NOTE}`, blocked: blocked("email") },
-    { channel: "sms", label: "Text messages", address: phone, on: !!phone && customer.consentSms && !off("sms"), blocked: blocked("sms") },
-    { channel: "voice", label: "Phone calls", address: phone, on: !!phone && customer.consentVoice && !off("voice"), blocked: blocked("voice") },
+    { channel: "email", label: t(lang, "preferences.email"), address: email, on: !!email && customer.consentEmail && !off("email"), note: `${t(lang, "preferences.emailNote")} ${t(lang, "service.note")}`, blocked: blocked("email") },
+    { channel: "sms", label: t(lang, "preferences.sms"), address: phone, on: !!phone && customer.consentSms && !off("sms"), blocked: blocked("sms") },
+    { channel: "voice", label: t(lang, "preferences.voice"), address: phone, on: !!phone && customer.consentVoice && !off("voice"), blocked: blocked("voice") },
   ];
 }

@@ -10,7 +10,7 @@ import { staffDay } from "../core/date-format.ts";
 import { AMOUNT_PROBLEM, toMinor } from "../core/money.ts";
 import { email, type FieldErrors, fieldErrors, flag, optionalDate, optionalIdRef, optionalText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
-import { countCustomersUpTo, customerSuppressions, customersWithEmail } from "../db/customers.ts";
+import { countCustomersUpTo, customerSuppressions, customersWithEmail, studioLocale } from "../db/customers.ts";
 import { albumsOfJobs, jobChoices } from "../db/jobs.ts";
 import {
   createCustomer,
@@ -197,7 +197,7 @@ export const customerRoutes = new Hono<AppEnv>()
     if (isPartial(c)) return c.html(CustomersResults(props));
     return c.html(CustomersPage({ ...props, user: c.get("user")! }));
   })
-  .get("/new", async (c) => c.html(CustomerForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values: { locale: "en" }, errors: {}, namesakes: [], timeZone: await studioZone(c) })))
+  .get("/new", async (c) => c.html(CustomerForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values: { locale: await studioLocale(c.get("deps").db) }, errors: {}, namesakes: [], timeZone: await studioZone(c) })))
   .get("/email-check", async (c) => c.html(EmailNotice({ others: await namesakes(c, c.req.query("email"), idParam.safeParse(c.req.query("except")).data) })))
   .post("/", async (c) => {
     const { db, clock } = c.get("deps");

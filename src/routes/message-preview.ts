@@ -11,6 +11,7 @@ import { missingByChannel, requiredByChannel } from "../core/message-values.ts";
 import { toE164 } from "../core/phone.ts";
 import { checkTemplate, escapeHtml, fillTemplate, PLACEHOLDERS, type PlaceholderValues, TemplateSyntaxError } from "../core/placeholders.ts";
 import { decideRecipients, skipReasonInSentence } from "../core/recipients.ts";
+import { pickLanguage, t } from "../core/i18n/translate.ts";
 import { smsInfo, withOptOutHint } from "../core/sms-text.ts";
 import type { FieldErrors } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
@@ -149,15 +150,17 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
     const empty = Object.values(await emptyValueProblems(db, draft))[0];
     if (empty) pv.problem = `${empty}.`;
   }
+  // Shown as the customer would get it: the footer and the opt-out hint in their language.
+  const lang = pickLanguage(customer?.locale, settings.locale);
   try {
     if (channels.includes("email")) {
-      const variant = await renderEmailVariant({ subject: v.subject ?? "", body: v.body ?? "", format: "markdown", studio: branding(settings), personalLinks: !!customer });
+      const variant = await renderEmailVariant({ subject: v.subject ?? "", body: v.body ?? "", format: "markdown", studio: branding(settings), personalLinks: !!customer, lang });
       const email = personalizeEmail(variant, values);
       pv.email = { to: customer?.email ?? chosen.address, subject: email.subject, html: email.html };
     }
     if (channels.includes("sms")) {
       const filled = fillTemplate(v.body ?? "", values, (x) => x);
-      const text = withOptOutHint(filled, { required: true });
+      const text = withOptOutHint(filled, { required: true, hint: t(lang, "sms.optOut") });
       pv.sms = { to: customer?.phone ?? chosen.address, text, info: smsInfo(text), optOutAdded: text !== filled };
     }
     if (channels.includes("voice")) {

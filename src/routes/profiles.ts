@@ -20,6 +20,7 @@ import { usableLocale } from "../core/intl.ts";
 import { exampleMoney } from "../core/money.ts";
 import { describeNotification, notificationFormValues, parseNotificationForm } from "../core/notification-input.ts";
 import { fillTemplate, noEscape, PLACEHOLDERS, type PlaceholderValues, placeholdersFor, contextForTrigger, TemplateSyntaxError } from "../core/placeholders.ts";
+import { pickLanguage, t } from "../core/i18n/translate.ts";
 import { smsInfo, withOptOutHint } from "../core/sms-text.ts";
 import { TRIGGER_INFO, type Trigger } from "../core/triggers.ts";
 import { type FieldErrors, flag, requiredText } from "../core/validation.ts";
@@ -211,16 +212,18 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
   const subject = v.subject ?? "";
   const body = v.body ?? "";
   const preview: PreviewData = { channel, sentence, recipientNote, to, errors };
+  // The footer and the opt-out hint in the language of the customer shown (sample values: the studio's).
+  const lang = pickLanguage(rows?.customer?.locale, settings.locale);
   try {
     if (channel === "email") {
-      const variant = await renderEmailVariant({ subject, body, format: "markdown", studio: branding(settings), personalLinks: true });
+      const variant = await renderEmailVariant({ subject, body, format: "markdown", studio: branding(settings), personalLinks: true, lang });
       const email = personalizeEmail(variant, values);
       preview.subject = email.subject;
       preview.html = email.html;
     } else {
       const filled = fillTemplate(body, values, noEscape);
       const marketing = channel === "sms" && !trigger.startsWith("appointment_");
-      preview.text = channel === "sms" ? withOptOutHint(filled, { required: marketing }) : filled;
+      preview.text = channel === "sms" ? withOptOutHint(filled, { required: marketing, hint: t(lang, "sms.optOut") }) : filled;
       preview.optOutAdded = marketing && preview.text !== filled;
       if (channel === "sms") preview.sms = smsInfo(preview.text);
     }

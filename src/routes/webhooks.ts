@@ -4,12 +4,14 @@
 // The row that makes a retry a duplicate (the event, the stored reply) commits in one transaction
 // with everything the request changes, so a failure answers 5xx having changed nothing and the
 // provider's retry does it all again.
+import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import twilio from "twilio";
 import { z } from "zod";
 import { customerDate } from "../core/date-format.ts";
 import { type ProviderEvent, resendEvent, twilioEvent } from "../core/delivery-status.ts";
+import { type Language, pickLanguage, SAY_LANGUAGE, t } from "../core/i18n/translate.ts";
 import { usableLocale, usableTimeZone } from "../core/intl.ts";
 import { classifyInboundSms } from "../core/sms-text.ts";
 import { stripControl } from "../core/validation.ts";
@@ -18,7 +20,7 @@ import type { Delivery } from "../db/outbox.ts";
 import type { Db } from "../db/client.ts";
 import type { Tx } from "../db/customers.ts";
 import { handleInbound, nextAppointment, setAppointmentStatus, type UpcomingAppointment } from "../db/inbound.ts";
-import type { StudioSettings } from "../db/schema.ts";
+import { customers, type StudioSettings } from "../db/schema.ts";
 import { installationId } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
 import { customersWithAddress, resubscribe, type SuppressionInput, suppress } from "../db/suppressions.ts";
@@ -157,13 +159,14 @@ export const webhookRoutes = new Hono<AppEnv>()
     const now = clock();
     const customerIds = (await customersWithAddress(db, "sms", from)).map((r) => r.id);
     const settings = await getSettings(db);
+    const lang = pickLanguage(await customerLocale(db, customerIds[0]), settings.locale);
     const word = replyWord(body);
     const message = { channel: "sms" as const, fromAddress: from, toAddress: params.To ?? null, customerId: customerIds[0] ?? null, body, providerMessageId: sid, receivedAt: now };
     const outcome = await handleInbound(db, message, async (tx) => {
       const upcoming = await nextAppointment(tx, customerIds, now, ["scheduled", "confirmed"]);
       const awaiting = upcoming?.appointment.status === "scheduled" ? upcoming : await nextAppointment(tx, customerIds, now, ["scheduled"]);
       const intent = replyIntent(word, { awaiting: !!awaiting, upcoming: !!upcoming });
-      const done = await actOnReply(tx, now, intent, { from, body, word, customerId: customerIds[0] ?? null, awaiting, upcoming, settings });
+      const done = await actOnReply(tx, now, intent, { from, body, word, customerId: customerIds[0] ?? null, awaiting, upcoming, settings, lang });
       const appointment = done.appointment?.appointment;
       return { ...done, link: appointment ? { appointmentId: appointment.id, customerId: appointment.customerId } : undefined };
     });
@@ -182,10 +185,13 @@ export const webhookRoutes = new Hono<AppEnv>()
     const { params, base } = await verifiedTwilioForm(c);
     const { db, clock, log } = c.get("deps");
     const d = await deliveryFromQuery(c);
+    const settings = await getSettings(db);
+    const lang = pickLanguage(await customerLocale(db, d?.customerId), settings.locale);
+    // Spoken by a voice of the customer's language; English keeps Twilio's default voice.
+    const voice = SAY_LANGUAGE[lang] ? { language: SAY_LANGUAGE[lang] } : {};
     const response = new VoiceResponse();
     if (!d || d.channel !== "voice" || !d.body?.trim()) {
-      const settings = await getSettings(db);
-      response.say(`Hello, this is ${settings.name}. Sorry, this message is no longer available. Goodbye.`);
+      response.say(voice, t(lang, "voice.unavailable", { studio: settings.name }));
       response.hangup();
       return twiml(c, response);
     }
@@ -194,16 +200,16 @@ export const webhookRoutes = new Hono<AppEnv>()
       if (params.Digits === "9" && address) {
         await suppress(db, { channel: "voice", address, reason: "unsubscribed", source: "pressed 9", customerId: d.customerId, detail: `call ${params.CallSid ?? ""} for delivery ${d.id}`.trim() }, clock());
         log("info", "unsubscribed", { channel: "voice", customer: d.customerId, delivery: d.id });
-        response.say("You will not receive these calls any more. Goodbye.");
+        response.say(voice, t(lang, "voice.stopped"));
       } else {
-        response.say("Thank you. Goodbye.");
+        response.say(voice, t(lang, "voice.thanks"));
       }
       response.hangup();
       return twiml(c, response);
     }
-    response.say(d.body);
+    response.say(voice, d.body);
     // Absolute, on the base Twilio called us on, so a PUBLIC_URL with a path prefix still works.
-    response.gather({ numDigits: 1, action: `${base}/webhooks/twilio/voice?d=${d.id}&step=gather` }).say("Press 9 to stop these calls.");
+    response.gather({ numDigits: 1, action: `${base}/webhooks/twilio/voice?d=${d.id}&step=gather` }).say(voice, t(lang, "voice.press9"));
     return twiml(c, response);
   });
 
@@ -272,6 +278,13 @@ async function deliveryFromQuery(c: Ctx) {
   return Number.isSafeInteger(id) && id > 0 ? deliveryById(c.get("deps").db, id) : undefined;
 }
 
+/** The locale of the customer a delivery or reply belongs to, if any. */
+async function customerLocale(db: Db, customerId: number | null | undefined): Promise<string | null> {
+  if (!customerId) return null;
+  const [row] = await db.select({ locale: customers.locale }).from(customers).where(eq(customers.id, customerId));
+  return row?.locale ?? null;
+}
+
 function twiml(c: Ctx, response: { toString(): string }) {
   return c.body(response.toString(), 200, { "Content-Type": "text/xml; charset=utf-8" });
 }
@@ -310,6 +323,8 @@ type ReplyContext = {
   awaiting: UpcomingAppointment | null;
   upcoming: UpcomingAppointment | null;
   settings: StudioSettings;
+  /** The customer's language (then the studio's) for our answer; keywords stay English. */
+  lang: Language;
 };
 
 /**
@@ -327,23 +342,23 @@ async function actOnReply(tx: Tx, now: Date, intent: ReplyIntent, r: ReplyContex
       const cleared = await resubscribe(tx, "sms", r.from, `${r.word} reply`, now);
       // A YES that re-subscribed nothing answers some question of ours: staff should read it.
       if (!cleared && r.word === "YES") return { handledAs: "inbox" };
-      return { handledAs: "start", text: `${studio}: you will get our text messages again. Reply STOP to opt out.` };
+      return { handledAs: "start", text: `${t(r.lang, "sms.start", { studio })} ${t(r.lang, "sms.optOut")}` };
     }
     case "help": {
       const phone = r.settings.phone.trim();
-      const text = r.settings.smsHelpReply.trim() || `${studio}: ${phone ? `for help call us at ${phone}` : "reply here and we will get back to you"}. Reply STOP to opt out.`;
+      const text = r.settings.smsHelpReply.trim() || `${t(r.lang, phone ? "sms.helpCall" : "sms.helpReply", { studio, phone })} ${t(r.lang, "sms.optOut")}`;
       return { handledAs: "help", text };
     }
     case "confirm": {
       const a = r.awaiting!;
       if (!(await setAppointmentStatus(tx, a.appointment.id, ["scheduled"], "confirmed", now))) return { handledAs: "inbox" };
-      return { handledAs: "confirmed", appointment: a, text: `Thank you! Your appointment on ${when(a, r.settings)} is confirmed. - ${studio}` };
+      return { handledAs: "confirmed", appointment: a, text: t(r.lang, "sms.confirmed", { when: when(a, r.settings), studio }) };
     }
     case "cancel": {
       const a = r.upcoming!;
       if (!(await setAppointmentStatus(tx, a.appointment.id, ["scheduled", "confirmed"], "cancelled", now))) return { handledAs: "inbox" };
       const phone = r.settings.phone.trim();
-      return { handledAs: "cancelled", appointment: a, text: `Your appointment on ${when(a, r.settings)} is cancelled. ${phone ? `Call us at ${phone}` : "Reply here"} to book a new time. - ${studio}` };
+      return { handledAs: "cancelled", appointment: a, text: t(r.lang, phone ? "sms.cancelledCall" : "sms.cancelledReply", { when: when(a, r.settings), phone, studio }) };
     }
     case "inbox":
       return { handledAs: "inbox" };
