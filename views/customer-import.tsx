@@ -102,7 +102,7 @@ export function ImportUploadPage(p: Common & { jobs: JobChoice[]; values: Values
         <Csrf token={p.csrf} />
         <label>
           CSV file
-          <input type="file" name="file" accept=".csv,text/csv,text/plain" aria-invalid={e.file ? "true" : undefined} aria-describedby={e.file ? "file-error" : "file-hint"} />
+          <input type="file" name="file" accept=".csv,.txt,text/csv,text/plain" aria-invalid={e.file ? "true" : undefined} aria-describedby={e.file ? "file-error" : "file-hint"} />
           <FieldMessages
             name="file"
             errors={e}
