@@ -3,7 +3,7 @@
 // The preview carries the parsed file in a hidden field, so importing needs no second upload
 // and no server-side state, with or without JavaScript.
 import type { FC } from "hono/jsx";
-import { CSV_FIELDS, MAX_CSV_BYTES, MAX_CSV_ROWS, type BadRow } from "../src/core/csv-import.ts";
+import { type BadRow, type ColumnMapping, CSV_FIELDS, type CsvField, MAX_CSV_BYTES, MAX_CSV_ROWS, UNSTORED_FIELDS } from "../src/core/csv-import.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { ImportResult, PlannedRow } from "../src/db/customer-import.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
@@ -19,6 +19,49 @@ type Flash = { kind: "ok" | "bad" | "info"; text: string } | null;
 export const BAD_ROWS_SHOWN = 1000;
 export const GOOD_ROWS_SHOWN = 20;
 
+const FIELD_LABELS: Record<CsvField, string> = {
+  first_name: "First name",
+  last_name: "Last name",
+  email: "E-mail",
+  phone: "Phone",
+  locale: "Language",
+  time_zone: "Time zone",
+  country: "Country",
+  external_id: "External id",
+  album: "Album",
+  access_code: "Access code",
+  consent_email: "E-mail consent",
+  consent_sms: "SMS consent",
+  consent_voice: "Voice consent",
+  consent_source: "Consent source",
+};
+
+/**
+ * Each column of the file and the field it went to, in the file's own words ("Vorname → First
+ * name"), so an owner sees that a column was understood, or why it was not imported.
+ */
+const ColumnMap: FC<{ mapping: ColumnMapping }> = ({ mapping }) => (
+  <section id="columns">
+    <h2>Columns</h2>
+    <ul>
+      {mapping.map(({ header, field }) =>
+        field === null ? (
+          <li class="warn">
+            {header} → not imported: no field has this name (see “Which columns can the file have?” on the upload page)
+          </li>
+        ) : UNSTORED_FIELDS.includes(field) ? (
+          <li class="warn">
+            {header} → {FIELD_LABELS[field]}, not imported: this version keeps no {FIELD_LABELS[field].toLowerCase()} for customers
+          </li>
+        ) : (
+          <li>
+            {header} → {FIELD_LABELS[field]}
+          </li>
+        ),
+      )}
+    </ul>
+  </section>
+);
 
 const JobSelect: FC<{ jobs: JobChoice[]; values: Values; errors: FieldErrors }> = ({ jobs, values, errors }) => (
   <label>
@@ -59,8 +102,12 @@ export function ImportUploadPage(p: Common & { jobs: JobChoice[]; values: Values
         <Csrf token={p.csrf} />
         <label>
           CSV file
-          <input type="file" name="file" accept=".csv,text/csv,text/plain" aria-invalid={e.file ? "true" : undefined} aria-describedby={e.file ? "file-error" : "file-hint"} />
-          <FieldMessages name="file" errors={e} hint={`Up to ${MAX_CSV_BYTES / 1024 / 1024} MB and ${MAX_CSV_ROWS.toLocaleString("en")} rows, UTF-8, with a header row.`} />
+          <input type="file" name="file" accept=".csv,.txt,text/csv,text/plain" aria-invalid={e.file ? "true" : undefined} aria-describedby={e.file ? "file-error" : "file-hint"} />
+          <FieldMessages
+            name="file"
+            errors={e}
+            hint={`Up to ${MAX_CSV_BYTES / 1024 / 1024} MB and ${MAX_CSV_ROWS.toLocaleString("en")} rows, with a header row; separated by commas, semicolons or tabs; UTF-8, Excel's “Unicode Text” or Windows-1252.`}
+          />
         </label>
         <div class="grid-2">
           <JobSelect jobs={p.jobs} values={p.values} errors={e} />
@@ -71,14 +118,15 @@ export function ImportUploadPage(p: Common & { jobs: JobChoice[]; values: Values
       <details>
         <summary>Which columns can the file have?</summary>
         <p>
-          The first row names the columns; upper or lower case and spaces do not matter, and unknown columns are ignored. At least one of first_name, last_name, email or phone is
-          needed. Consent columns take yes/no.
+          The first row names the columns; upper or lower case, accents and spaces do not matter, and unknown columns are reported in the preview and not imported. At least one
+          of first_name, last_name, email or phone is needed. Consent columns take yes/no.
         </p>
         <p>
           <code>{CSV_FIELDS.join(", ")}</code>
         </p>
         <p>
-          Also understood: first name, firstname, surname, e-mail, mobile, timezone, email_consent… Existing customers are updated instead of duplicated: matched by external_id, else
+          Also understood: first name, surname, e-mail, mobile, timezone, email consent…; in German, French and Spanish: Vorname, Nachname, Telefon, Handy, E-Mail, Sprache,
+          Zeitzone, Land; Prénom, Nom, Téléphone, Portable, Courriel, Langue, Pays; Nombre, Apellidos, Teléfono, Móvil, Correo electrónico, Idioma, País… Existing customers are updated instead of duplicated: matched by external_id, else
           by e-mail when exactly one customer has it. <a href="/customers/import/sample.csv">Download a sample file</a>.
         </p>
       </details>
@@ -139,8 +187,7 @@ export const BadRows: FC<{ rows: BadRow[] }> = ({ rows }) =>
 export type PreviewProps = Common & {
   fileName: string;
   csv: string;
-  columns: string[];
-  ignored: string[];
+  mapping: ColumnMapping;
   notes: string[];
   good: PlannedRow[];
   bad: BadRow[];
@@ -173,14 +220,13 @@ export function ImportPreviewPage(p: PreviewProps) {
         )}
         .
       </p>
-      <p class="muted">
-        Columns used: {p.columns.join(", ")}.{p.ignored.length > 0 && ` Ignored: ${p.ignored.join(", ")}.`}
-      </p>
       {p.notes.map((n) => (
         <div class="flash info" role="status">
           {n}
         </div>
       ))}
+
+      <ColumnMap mapping={p.mapping} />
 
       {p.good.length > 0 && (
         <section>

@@ -2,6 +2,7 @@
 // Settings: studio details and sending policy, staff accounts, API keys.
 import type { Child } from "hono/jsx";
 import { staffTime } from "../src/core/date-format.ts";
+import { quietHoursCountry, quietHoursRules, windowWarning } from "../src/core/quiet-hours.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { User } from "../src/db/schema.ts";
 import { Csrf, Field, FormErrors, Select, TextArea, type Values } from "./form.tsx";
@@ -33,6 +34,26 @@ export function SettingsShell(p: Common & { tab: Tab; title: string; children?: 
       </nav>
       {p.children}
     </Page>
+  );
+}
+
+/** The sending-hours rules of the studio's country beside the window, and a warning when the window is wider. */
+function QuietHoursNote({ values: v }: { values: Values }) {
+  const rules = quietHoursRules(quietHoursCountry({ country: v.country, timeZone: v.time_zone }));
+  const warning = windowWarning({ start: v.send_window_start ?? "", end: v.send_window_end ?? "" }, rules);
+  return (
+    <div id="quiet-hours" class="quiet-hours">
+      <p class="muted">
+        <strong>{rules.countryName ? `Sending hours: ${rules.countryName}` : "Sending hours"}</strong> (guidance, not legal advice): {rules.summary}
+        {rules.recommended && ` Recommended window: ${rules.recommended.start}–${rules.recommended.end}.`} The window applies in each recipient's own time zone when Pigeon knows it,
+        else in the studio's.
+      </p>
+      {warning && (
+        <p class="flash bad" role="status">
+          {warning}
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -70,6 +91,7 @@ export function StudioSettingsPage(p: Common & { values: Values; errors: FieldEr
             <Field name="time_zone" label="Default time zone" values={v} errors={e} placeholder="America/Chicago" />
             <Field name="send_window_start" label="Sending window opens" type="time" values={v} errors={e} />
             <Field name="send_window_end" label="Sending window closes" type="time" values={v} errors={e} hint="Deliveries waiting for the window follow a new one as soon as it is saved." />
+            <QuietHoursNote values={v} />
             <Field name="stagger_batch_size" label="Batch size" type="number" values={v} errors={e} hint="Messages per batch in large sends. A change spreads sends already planned again from now." />
             <Field name="stagger_interval_seconds" label="Seconds between batches" type="number" values={v} errors={e} />
             <Field name="overdue_hold_minutes" label="Hold overdue work after (minutes)" type="number" values={v} errors={e} hint="After an outage, work this late waits for review." />

@@ -16,6 +16,7 @@ export const CSV_FIELDS = [
   "phone",
   "locale",
   "time_zone",
+  "country",
   "external_id",
   "album",
   "access_code",
@@ -26,43 +27,111 @@ export const CSV_FIELDS = [
 ] as const;
 export type CsvField = (typeof CSV_FIELDS)[number];
 
-/** Header names as spreadsheets spell them, after `normalizeHeader`. */
+/** The columns that are the customer's own fields, checked by customerFields. */
+const CUSTOMER_COLUMNS = ["first_name", "last_name", "email", "phone", "locale", "time_zone", "country"] as const satisfies CsvField[];
+
+/**
+ * Header names as spreadsheets spell them, in English, German, French and Spanish; matched
+ * after `normalizeHeader`, so case, accents, spaces and punctuation do not matter.
+ */
 const ALIASES: Record<CsvField, string[]> = {
-  first_name: ["first_name", "firstname", "first", "given_name", "forename"],
-  last_name: ["last_name", "lastname", "last", "surname", "family_name"],
-  email: ["email", "e_mail", "email_address", "e_mail_address", "mail"],
-  phone: ["phone", "mobile", "phone_number", "mobile_phone", "mobile_number", "cell", "cell_phone", "telephone", "tel"],
-  locale: ["locale", "language", "lang"],
-  time_zone: ["time_zone", "timezone", "tz"],
-  external_id: ["external_id", "externalid", "ext_id"],
-  album: ["album", "album_name", "class", "group"],
-  access_code: ["access_code", "accesscode", "code"],
-  consent_email: ["consent_email", "email_consent", "e_mail_consent"],
-  consent_sms: ["consent_sms", "sms_consent"],
-  consent_voice: ["consent_voice", "voice_consent"],
-  consent_source: ["consent_source"],
+  first_name: ["first name", "first", "given name", "forename", "Vorname", "Prénom", "Nombre"],
+  last_name: ["last name", "last", "surname", "family name", "Nachname", "Familienname", "Zuname", "Nom", "Nom de famille", "Apellido", "Apellidos", "Primer apellido"],
+  email: [
+    "email",
+    "mail",
+    "email address",
+    "E-Mail-Adresse",
+    "Mailadresse",
+    "Courriel",
+    "Adresse e-mail",
+    "Adresse mail",
+    "Adresse électronique",
+    "Correo",
+    "Correo electrónico",
+  ],
+  phone: [
+    "phone",
+    "mobile",
+    "phone number",
+    "mobile phone",
+    "mobile number",
+    "cell",
+    "cell phone",
+    "telephone",
+    "tel",
+    "Telefon",
+    "Telefonnummer",
+    "Handy",
+    "Handynummer",
+    "Mobil",
+    "Mobilnummer",
+    "Mobiltelefon",
+    "Numéro de téléphone",
+    "Portable",
+    "Téléphone portable",
+    "Teléfono",
+    "Número de teléfono",
+    "Móvil",
+    "Teléfono móvil",
+    "Celular",
+  ],
+  locale: ["locale", "language", "lang", "Sprache", "Langue", "Idioma"],
+  time_zone: ["time zone", "tz", "Zeitzone", "Fuseau horaire", "Zona horaria"],
+  country: ["country", "country code", "Land", "Pays", "País"],
+  external_id: ["external id", "ext id"],
+  album: ["album", "album name", "class", "group", "Klasse", "Gruppe", "Classe", "Groupe", "Clase", "Grupo"],
+  access_code: ["access code", "code"],
+  consent_email: ["consent email", "email consent"],
+  consent_sms: ["consent sms", "sms consent"],
+  consent_voice: ["consent voice", "voice consent"],
+  consent_source: ["consent source"],
 };
 
-const BY_ALIAS = new Map(Object.entries(ALIASES).flatMap(([field, names]) => names.map((n) => [n, field as CsvField])));
-
-export function normalizeHeader(h: string): string {
-  return h
-    .replace(/^\uFEFF/, "")
-    .trim()
-    .toLowerCase()
-    .replace(/[\s\-.]+/g, "_");
+const BY_ALIAS = new Map<string, CsvField>();
+for (const [field, names] of Object.entries(ALIASES) as [CsvField, string[]][]) {
+  for (const name of [field, ...names]) {
+    const key = normalizeHeader(name);
+    // One spelling meaning two fields would pick one of them silently.
+    if (BY_ALIAS.has(key) && BY_ALIAS.get(key) !== field) throw new Error(`CSV header alias “${name}” names both ${BY_ALIAS.get(key)} and ${field}`);
+    BY_ALIAS.set(key, field);
+  }
 }
 
+/**
+ * A header as a lookup key, letters and digits only: `Téléphone portable`, ` E-Mail ` and
+ * `Apellido(s)` become `telephoneportable`, `email` and `apellidos`.
+ */
+export function normalizeHeader(h: string): string {
+  return h
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/ß/g, "ss")
+    .replace(/[^a-z0-9]+/g, "");
+}
+
+/** The field a header names, if any. */
+export const fieldForHeader = (header: string): CsvField | undefined => BY_ALIAS.get(normalizeHeader(header));
+
+/**
+ * Customer fields a file may name that this version's customer record does not keep (read,
+ * shown as not imported, never stored half-way).
+ */
+export const UNSTORED_FIELDS: readonly CsvField[] = CUSTOMER_COLUMNS.filter((f) => !(f in customerFields.shape));
+
 export type CsvRow = { line: number; values: Partial<Record<CsvField, string>>; raw: string[]; problem?: string };
-export type ParsedCsv = { headers: string[]; columns: CsvField[]; ignored: string[]; rows: CsvRow[] };
+/** Which field each column of the file went to; `field: null` for a column nothing matched. */
+export type ColumnMapping = { header: string; field: CsvField | null }[];
+export type ParsedCsv = { headers: string[]; columns: CsvField[]; mapping: ColumnMapping; rows: CsvRow[] };
 export type Failure = { error: string };
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /**
  * Turns the uploaded bytes into text, refusing what is not a CSV text file: spreadsheets,
- * PDFs, images and other binary content. UTF-8 is expected; Windows-1252 (older Excel) is
- * accepted as a fallback.
+ * PDFs, images and other binary content. UTF-8 is expected; UTF-16 (Excel's "Unicode Text")
+ * is read as such, and anything else as Windows-1252 (Excel's "CSV" in Western Europe).
  */
 export function decodeCsv(bytes: Uint8Array): { text: string; note?: string } | Failure {
   if (bytes.length === 0) return { error: "The file is empty. Choose a CSV file with a header row and one customer per line." };
@@ -73,6 +142,8 @@ export function decodeCsv(bytes: Uint8Array): { text: string; note?: string } | 
   if (head.startsWith("PK\u0003\u0004")) {
     return { error: "This is an Excel or other zipped file, not a CSV. In Excel choose File → Save As → “CSV UTF-8 (Comma delimited)” and upload that file." };
   }
+  const utf16 = utf16Text(bytes);
+  if (utf16 !== null) return { text: utf16 };
   if (bytes.subarray(0, 4096).includes(0)) {
     return { error: "This file is not a CSV text file (it contains binary data). Export your list as CSV (comma-separated values) and upload that file." };
   }
@@ -80,6 +151,34 @@ export function decodeCsv(bytes: Uint8Array): { text: string; note?: string } | 
     return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
   } catch {
     return { text: new TextDecoder("windows-1252").decode(bytes), note: "The file was not UTF-8; it was read as Windows-1252 (older Excel). Check accented names in the preview." };
+  }
+}
+
+/**
+ * The text of a UTF-16 file, or null: Excel's "Unicode Text (*.txt)" is UTF-16LE with a byte
+ * order mark, TAB-separated. Without a mark, a NUL in every other byte (and in no other) is
+ * UTF-16 of Latin text; anything that then fails to decode or holds control characters is
+ * left to the binary check.
+ */
+function utf16Text(bytes: Uint8Array): string | null {
+  let encoding: "utf-16le" | "utf-16be" | null = null;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) encoding = "utf-16le";
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) encoding = "utf-16be";
+  else if (bytes.length >= 4 && bytes.length % 2 === 0) {
+    const sample = bytes.subarray(0, 4096);
+    let evenZeros = 0;
+    let oddZeros = 0;
+    for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 ? oddZeros++ : evenZeros++;
+    const pairs = sample.length / 2;
+    if (evenZeros === 0 && oddZeros >= pairs * 0.9) encoding = "utf-16le";
+    else if (oddZeros === 0 && evenZeros >= pairs * 0.9) encoding = "utf-16be";
+  }
+  if (!encoding) return null;
+  try {
+    const text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
+    return /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(text) ? null : text;
+  } catch {
+    return null;
   }
 }
 
@@ -92,15 +191,20 @@ export function parseCsv(input: string): ParsedCsv | Failure {
   if (text.trim() === "") return { error: "The file is empty. Choose a CSV file with a header row and one customer per line." };
   if (text.includes("\u0000")) return { error: "This file is not a CSV text file (it contains binary data)." };
 
+  // Papa guesses the separator from the first rows: comma, semicolon (German Excel) or tab
+  // (Excel's "Unicode Text"); the whole file is then read with that one.
+  const delimiter = Papa.parse<string[]>(text, { preview: 10, skipEmptyLines: "greedy" }).meta.delimiter;
+  const tidy = tidyQuotes(text, delimiter);
   const records: { cells: string[]; line: number; error?: string }[] = [];
   let consumed = 0;
   let newlines = 0;
   let tooMany = false;
-  Papa.parse<string[]>(text, {
+  Papa.parse<string[]>(tidy, {
+    delimiter,
     skipEmptyLines: "greedy",
     step: (result, parser) => {
       const end = result.meta.cursor;
-      const segment = text.slice(consumed, end);
+      const segment = tidy.slice(consumed, end);
       const lead = segment.length - segment.trimStart().length;
       const line = newlines + countNewlines(segment.slice(0, lead)) + 1;
       newlines += countNewlines(segment);
@@ -119,7 +223,7 @@ export function parseCsv(input: string): ParsedCsv | Failure {
 
   const [header, ...body] = records;
   const headers = header!.cells.map((h) => h.trim());
-  const fieldAt = headers.map((h) => BY_ALIAS.get(normalizeHeader(h)));
+  const fieldAt = headers.map(fieldForHeader);
   const columns: CsvField[] = [];
   for (const [i, field] of fieldAt.entries()) {
     if (!field) continue;
@@ -135,7 +239,7 @@ export function parseCsv(input: string): ParsedCsv | Failure {
     };
   }
   if (body.length === 0) return { error: "The file has a header row but no customers below it." };
-  const ignored = headers.filter((h, i) => h !== "" && !fieldAt[i]);
+  const mapping = headers.flatMap((header, i) => (header === "" ? [] : [{ header, field: fieldAt[i] ?? null }]));
 
   const rows = body.map(({ cells, line, error }): CsvRow => {
     const values: Partial<Record<CsvField, string>> = {};
@@ -147,7 +251,51 @@ export function parseCsv(input: string): ParsedCsv | Failure {
     const problem = error ?? (extra.length ? `has ${cells.length} values but the header names ${headers.length} columns` : undefined);
     return { line, values, raw: cells, ...(problem && { problem }) };
   });
-  return { headers, columns, ignored, rows };
+  return { headers, columns, mapping, rows };
+}
+
+/**
+ * Drops the blanks around a quoted value (` "Vorname"; "Nachname"`), as hand-edited files and
+ * some exports have them: Papa reads a quote only as a value's first character, and would
+ * keep the quotes as part of the value. Only a quoted value that ends at its separator or line
+ * end is touched; the text inside quotes never is, and no line break is removed.
+ */
+export function tidyQuotes(text: string, delimiter: string): string {
+  const blank = (ch: string | undefined) => ch === " " || (ch === "\t" && delimiter !== "\t");
+  // Most files have no blank before a quote: nothing to do.
+  if (!/(^|[^"])[ \t]+"/.test(text)) return text;
+  const parts: string[] = [];
+  let copied = 0;
+  let i = 0;
+  while (i < text.length) {
+    // i is at the start of a value.
+    let j = i;
+    while (blank(text[j])) j++;
+    if (text[j] === '"') {
+      let k = j + 1;
+      for (;;) {
+        const q = text.indexOf('"', k);
+        if (q === -1) return [...parts, text.slice(copied)].join("");
+        if (text[q + 1] === '"') k = q + 2;
+        else {
+          k = q + 1;
+          break;
+        }
+      }
+      let after = k;
+      while (blank(text[after])) after++;
+      if (after === text.length || text[after] === "\n" || text.startsWith(delimiter, after)) {
+        parts.push(text.slice(copied, i), text.slice(j, k));
+        copied = after;
+      }
+      i = after;
+    }
+    // Past this value's unquoted part, to the next separator or line end.
+    while (i < text.length && text[i] !== "\n" && !text.startsWith(delimiter, i)) i++;
+    if (i < text.length) i += text[i] === "\n" ? 1 : delimiter.length;
+  }
+  parts.push(text.slice(copied));
+  return parts.join("");
 }
 
 function countNewlines(s: string): number {
@@ -210,15 +358,7 @@ function checkRows(rows: CsvRow[], opts: { consentSource?: string | null }, seen
       const cell = v[column as keyof typeof CONSENT_COLUMNS];
       if (cell !== undefined && cell !== "") consent[channel] = cell;
     }
-    const parsed = customerFields.safeParse({
-      first_name: v.first_name,
-      last_name: v.last_name,
-      email: v.email,
-      phone: v.phone,
-      locale: v.locale,
-      time_zone: v.time_zone,
-      consent,
-    });
+    const parsed = customerFields.safeParse({ ...Object.fromEntries(CUSTOMER_COLUMNS.map((f) => [f, v[f]])), consent });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const path = issue.path[0] === "consent" ? `consent_${String(issue.path[1])}` : String(issue.path[0] ?? "row");

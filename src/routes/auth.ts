@@ -2,9 +2,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { ACCOUNT_POLICY, IP_POLICY, waitMessage } from "../core/login-throttle.ts";
+import { quietHoursCountry, safeDefaultWindow } from "../core/quiet-hours.ts";
 import { email, fieldErrors, requiredText } from "../core/validation.ts";
 import { clearAttempts, countUsers, createFirstOwner, createSession, deleteSession, findUserByEmail, recordFailure, releaseAttempt, reserveAttempt } from "../db/auth.ts";
-import { updateSettings } from "../db/settings.ts";
+import { getSettings, updateSettings } from "../db/settings.ts";
 import { clientIp } from "../http/client-ip.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { clearSessionCookie, setSessionCookie } from "../http/session.ts";
@@ -66,6 +67,10 @@ export const authRoutes = new Hono<AppEnv>()
     // Another setup post made the owner while this one was hashing: this one is not the owner.
     if (!user) return c.redirect("/login", 303);
     await updateSettings(db, { name: parsed.data.studio_name, senderName: parsed.data.studio_name }, c.get("deps").clock());
+    // A new studio's sending window starts within its country's rules (see quiet-hours.ts).
+    const studio = await getSettings(db);
+    const window = safeDefaultWindow({ start: studio.sendWindowStart, end: studio.sendWindowEnd }, quietHoursCountry(studio));
+    await updateSettings(db, { sendWindowStart: window.start, sendWindowEnd: window.end }, c.get("deps").clock());
     await audit(db, { userId: user.id }, "created", "user", user.id, { role: "owner", via: "setup" });
     await startSession(c, user.id);
     return c.redirect("/?welcome=1", 303);

@@ -31,6 +31,7 @@ function settingsValues(s: StudioSettings): Values {
     reply_to: s.replyTo,
     sms_from: s.smsFrom,
     time_zone: s.timeZone,
+    country: s.country,
     send_window_start: s.sendWindowStart,
     send_window_end: s.sendWindowEnd,
     stagger_batch_size: String(s.staggerBatchSize),
