@@ -2,6 +2,7 @@
 // CSV import of customers (SPEC I2): upload, preview with every reported row, and the result.
 // The preview carries the parsed file in a hidden field, so importing needs no second upload
 // and no server-side state, with or without JavaScript.
+import { formatPhone } from "../src/core/phone.ts";
 import type { FC } from "hono/jsx";
 import { CSV_FIELDS, MAX_CSV_BYTES, MAX_CSV_ROWS, type BadRow } from "../src/core/csv-import.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
@@ -144,6 +145,8 @@ export type PreviewProps = Common & {
   notes: string[];
   good: PlannedRow[];
   bad: BadRow[];
+  /** The studio's: numbers from it show in national format. */
+  country: string;
   jobs: JobChoice[];
   values: Values;
   errors: FieldErrors;
@@ -207,7 +210,7 @@ export function ImportPreviewPage(p: PreviewProps) {
                       <td class="num">{r.line}</td>
                       <td>{`${c.first_name ?? ""} ${c.last_name ?? ""}`.trim() || "—"}</td>
                       <td>{c.email ?? "—"}</td>
-                      <td class="hide-sm">{c.phone ?? "—"}</td>
+                      <td class="hide-sm">{formatPhone(c.phone, p.country, c.phone_extension) || "—"}</td>
                       <td>{granted.length ? granted.map((ch) => CHANNEL_LABELS[ch]).join(", ") : "—"}</td>
                       <td class="hide-sm">{r.album ?? "—"}</td>
                       <td>{r.existing ? <a href={`/customers/${r.existing.id}`}>update #{r.existing.id}</a> : "create"}</td>

@@ -14,6 +14,7 @@ export const CSV_FIELDS = [
   "last_name",
   "email",
   "phone",
+  "country",
   "locale",
   "time_zone",
   "external_id",
@@ -32,6 +33,7 @@ const ALIASES: Record<CsvField, string[]> = {
   last_name: ["last_name", "lastname", "last", "surname", "family_name"],
   email: ["email", "e_mail", "email_address", "e_mail_address", "mail"],
   phone: ["phone", "mobile", "phone_number", "mobile_phone", "mobile_number", "cell", "cell_phone", "telephone", "tel"],
+  country: ["country", "country_code"],
   locale: ["locale", "language", "lang"],
   time_zone: ["time_zone", "timezone", "tz"],
   external_id: ["external_id", "externalid", "ext_id"],
@@ -185,7 +187,7 @@ const CONSENT_COLUMNS = { consent_email: "email", consent_sms: "sms", consent_vo
  * or same name, e-mail and phone) is reported as a duplicate of that row. Rows are numbered by
  * their line in the file, the header being row 1, as a spreadsheet numbers them.
  */
-export function validateRows(rows: CsvRow[], opts: { consentSource?: string | null } = {}): { good: GoodRow[]; bad: BadRow[] } {
+export function validateRows(rows: CsvRow[], opts: RowOptions): { good: GoodRow[]; bad: BadRow[] } {
   const validator = rowValidator(opts);
   validator.check(rows);
   return validator.result;
@@ -195,13 +197,23 @@ export function validateRows(rows: CsvRow[], opts: { consentSource?: string | nu
  * validateRows a part at a time, for a caller that lets other work run between parts (50,000
  * rows take seconds): duplicates are found across all the parts checked.
  */
-export function rowValidator(opts: { consentSource?: string | null } = {}) {
+export function rowValidator(opts: RowOptions) {
   const result = { good: [] as GoodRow[], bad: [] as BadRow[] };
   const seen = new Map<string, number>();
-  return { result, check: (rows: CsvRow[]) => checkRows(rows, opts, seen, result) };
+  const rules = customerFields(opts.studioCountry);
+  return { result, check: (rows: CsvRow[]) => checkRows(rows, opts, rules, seen, result) };
 }
 
-function checkRows(rows: CsvRow[], opts: { consentSource?: string | null }, seen: Map<string, number>, { good, bad }: { good: GoodRow[]; bad: BadRow[] }) {
+/** `studioCountry`: where national numbers of rows without a country are read. */
+type RowOptions = { consentSource?: string | null; studioCountry: string };
+
+function checkRows(
+  rows: CsvRow[],
+  opts: RowOptions,
+  rules: ReturnType<typeof customerFields>,
+  seen: Map<string, number>,
+  { good, bad }: { good: GoodRow[]; bad: BadRow[] },
+) {
   for (const row of rows) {
     const v = row.values;
     const problems: string[] = row.problem ? [row.problem] : [];
@@ -210,11 +222,12 @@ function checkRows(rows: CsvRow[], opts: { consentSource?: string | null }, seen
       const cell = v[column as keyof typeof CONSENT_COLUMNS];
       if (cell !== undefined && cell !== "") consent[channel] = cell;
     }
-    const parsed = customerFields.safeParse({
+    const parsed = rules.safeParse({
       first_name: v.first_name,
       last_name: v.last_name,
       email: v.email,
       phone: v.phone,
+      country: v.country,
       locale: v.locale,
       time_zone: v.time_zone,
       consent,
