@@ -2,7 +2,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { ACCOUNT_POLICY, IP_POLICY, waitMessage } from "../core/login-throttle.ts";
-import { email, fieldErrors, requiredText } from "../core/validation.ts";
+import { countryDefaults, countryOfZone } from "../core/country.ts";
+import { country, currency, customerLanguage } from "../core/settings.ts";
+import { email, fieldErrors, optionalTimeZone, requiredText } from "../core/validation.ts";
 import { clearAttempts, countUsers, createFirstOwner, createSession, deleteSession, findUserByEmail, recordFailure, releaseAttempt, reserveAttempt } from "../db/auth.ts";
 import { updateSettings } from "../db/settings.ts";
 import { clientIp } from "../http/client-ip.ts";
@@ -16,12 +18,26 @@ export const passwordSchema = z
   .min(10, "must be at least 10 characters")
   .max(200, "must be at most 200 characters");
 
+/** Blank means "work it out" (see studioSetup). */
+const blankOr = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
 const setupSchema = z.object({
   studio_name: requiredText(120, "Studio name"),
   name: requiredText(120, "Your name"),
   email: z.preprocess((v) => v ?? "", email),
   password: passwordSchema,
+  time_zone: optionalTimeZone,
+  country: blankOr(country),
+  currency: blankOr(currency),
+  locale: blankOr(customerLanguage),
 });
+
+/** The studio's zone and country as set up: a country left blank is the zone's (else the US); currency and language follow the country. */
+function studioSetup(s: z.infer<typeof setupSchema>) {
+  const where = s.country ?? (s.time_zone ? countryOfZone(s.time_zone) : null) ?? "US";
+  const defaults = countryDefaults(where);
+  return { ...(s.time_zone && { timeZone: s.time_zone }), country: where, currency: s.currency ?? defaults.currency, locale: s.locale ?? defaults.locale };
+}
 
 /**
  * Only our own paths, so `next` cannot send a user to another site. Resolved as the browser
@@ -58,14 +74,14 @@ export const authRoutes = new Hono<AppEnv>()
     if (await countUsers(db)) return c.redirect("/login", 303);
     const body = await c.req.parseBody();
     const parsed = setupSchema.safeParse(body);
-    const values = { studio_name: String(body.studio_name ?? ""), name: String(body.name ?? ""), email: String(body.email ?? "") };
+    const values = Object.fromEntries(["studio_name", "name", "email", "time_zone", "country", "currency", "locale"].map((k) => [k, String(body[k] ?? "")]));
     if (!parsed.success) {
       return c.html(SetupPage({ csrf: c.get("csrfToken"), values, errors: fieldErrors(parsed.error) }), 422);
     }
     const user = await createFirstOwner(db, parsed.data);
     // Another setup post made the owner while this one was hashing: this one is not the owner.
     if (!user) return c.redirect("/login", 303);
-    await updateSettings(db, { name: parsed.data.studio_name, senderName: parsed.data.studio_name }, c.get("deps").clock());
+    await updateSettings(db, { name: parsed.data.studio_name, senderName: parsed.data.studio_name, ...studioSetup(parsed.data) }, c.get("deps").clock());
     await audit(db, { userId: user.id }, "created", "user", user.id, { role: "owner", via: "setup" });
     await startSession(c, user.id);
     return c.redirect("/?welcome=1", 303);
