@@ -1,6 +1,7 @@
 // The compose page's preview and test send (SPEC O4): the message filled in with a real
 // recipient's data (or sample values), rendered per channel as it will go out, and a test of it
 // to the staff member's own inbox or phone through the real providers, its links made dead.
+import { studioCountry } from "../core/country.ts";
 import { eq } from "drizzle-orm";
 import type { ComposeState } from "../../views/message-compose.tsx";
 import type { PreviewData, TestResult } from "../../views/message-preview.tsx";
@@ -191,7 +192,7 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   }
   let to = c.get("user")!.email;
   if (channel === "sms") {
-    const phone = toE164(v.test_phone ?? "");
+    const phone = toE164(v.test_phone ?? "", studioCountry(await getSettings(c.get("deps").db)));
     if (!phone) errors.test_phone = v.test_phone?.trim() ? "must be a phone number like +1 555 123 4567" : "Enter your mobile number to text the test to";
     else to = phone;
   }
