@@ -3,7 +3,6 @@
 // studio's) by libphonenumber's tables; only numbers valid there are taken: a wrong guess
 // would text a stranger. Pure: no settings are read here, the country is passed in.
 import { type CountryCode, getCountryCallingCode, parsePhoneNumberFromString, validatePhoneNumberLength } from "libphonenumber-js/max";
-import { z } from "zod";
 import { countryName, isCountry } from "./country.ts";
 
 export type ParsedPhone = { ok: true; e164: string; extension: string | null } | { ok: false; problem: string };
@@ -123,24 +122,4 @@ export function storedNumberProblem(stored: string, country: string): string | n
   const typed = [`0${digits}`, `0${digits.slice(1)}`].map((t) => parsePhone(t, country)).find((t) => t.ok);
   const guess = typed?.ok ? `; it was probably typed as ${formatPhone(typed.e164, country)}, which is ${formatPhone(typed.e164, "")} in ${countryName(country)}` : "";
   return `is a North American number, but the customer is in ${countryName(country)}: before Pigeon knew countries it read national numbers as American${guess}`;
-}
-
-/** A phone field read in `country` (blank = none), as E.164. Its only value is a number, so an extension is refused, not dropped. */
-export function optionalPhoneIn(country: string) {
-  return z.preprocess(
-    (v) => (typeof v === "string" && v.trim() === "" ? null : v),
-    z
-      .string({ error: "must be a phone number" })
-      .transform((v, ctx) => {
-        const p = parsePhone(v, country);
-        const problem = !p.ok ? p.problem : p.extension ? "must be the number alone, without an extension" : null;
-        if (problem || !p.ok) {
-          ctx.addIssue({ code: "custom", message: problem ?? "" });
-          return z.NEVER;
-        }
-        return p.e164;
-      })
-      .nullable()
-      .optional(),
-  );
 }

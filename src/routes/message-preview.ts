@@ -9,7 +9,7 @@ import { randomToken } from "../core/crypto.ts";
 import { deliveryKey } from "../core/delivery-key.ts";
 import { messageJob, parseMessageFilters } from "../core/message-filters.ts";
 import { missingByChannel, requiredByChannel } from "../core/message-values.ts";
-import { toE164 } from "../core/phone.ts";
+import { parsePhone } from "../core/phone.ts";
 import { checkTemplate, escapeHtml, fillTemplate, PLACEHOLDERS, type PlaceholderValues, TemplateSyntaxError } from "../core/placeholders.ts";
 import { decideRecipients, skipReasonInSentence } from "../core/recipients.ts";
 import { smsInfo, withOptOutHint } from "../core/sms-text.ts";
@@ -192,9 +192,10 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   }
   let to = c.get("user")!.email;
   if (channel === "sms") {
-    const phone = toE164(v.test_phone ?? "", studioCountry(await getSettings(c.get("deps").db)));
-    if (!phone) errors.test_phone = v.test_phone?.trim() ? "must be a phone number like +1 555 123 4567" : "Enter your mobile number to text the test to";
-    else to = phone;
+    const phone = v.test_phone?.trim() ? parsePhone(v.test_phone, studioCountry(await getSettings(c.get("deps").db))) : null;
+    if (!phone) errors.test_phone = "Enter your mobile number to text the test to";
+    else if (!phone.ok) errors.test_phone = phone.problem;
+    else to = phone.e164;
   }
   if (Object.keys(errors).length) return { errors };
 
