@@ -10,6 +10,7 @@ import { BackupError, backupDatabase, restoreDatabase } from "./db/backup.ts";
 import { countUsers, createApiKey, createUser, findUserByEmail } from "./db/auth.ts";
 import { audit } from "./db/audit.ts";
 import { loadDemoData } from "./db/demo.ts";
+import { storedNumberProblems } from "./db/phone-check.ts";
 import { ensureBuiltinProfiles } from "./db/builtin-profiles.ts";
 import { email } from "./core/validation.ts";
 import { passwordSchema } from "./routes/auth.ts";
@@ -32,6 +33,7 @@ Commands:
   demo                                   Load the demo studio into an empty database
   backup <file>                          Write a consistent copy of the database to <file>
   restore <file>                         Replace the database with a backup (Pigeon must be stopped)
+  check-phones                           List stored phone numbers that no longer validate, and what to do
 
 Options:
   -h, --help                             Show help for a command
@@ -49,6 +51,8 @@ const COMMAND_HELP: Record<string, string> = {
   backup: "Usage: pigeon backup <file>\n\nWrites a consistent copy of a file database to <file> (VACUUM INTO), readable only by this account. The file must not exist. Safe while Pigeon runs.",
   restore:
     "Usage: pigeon restore <file>\n\nReplaces the database with the backup <file>. Stop Pigeon first (the server and any workers): a database in use is refused. The backup is checked (a Pigeon database, intact, not from a newer version) and brought up to date on a copy before anything is replaced; the replaced database is kept beside it as <name>.before-restore-<time>.",
+  "check-phones":
+    "Usage: pigeon check-phones\n\nChecks every stored phone number (customers', the studio's own and its SMS sender) as numbers are read now, by country.\nLists each one that no longer validates, or that is North American while its customer is elsewhere (read as American before Pigeon knew countries),\nwith the customer, the number, why, and what to do. Changes nothing. Exit code 0 when all are valid, 1 when some need a look.",
 };
 
 async function openMigrated(config: Config): Promise<Db> {
@@ -156,6 +160,16 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
       }
       io.out(`Demo data loaded: ${Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(", ")}.`);
       return 0;
+    }
+    case "check-phones": {
+      const { checked, problems } = await storedNumberProblems(await openMigrated(config));
+      if (!problems.length) {
+        io.out(`All ${checked.toLocaleString("en")} numbers are valid.`);
+        return 0;
+      }
+      for (const p of problems) io.out(`${p.where}: ${p.number} ${p.problem}. To fix: ${p.todo}.`);
+      io.out(`${problems.length.toLocaleString("en")} of ${checked.toLocaleString("en")} numbers need a look. Messages still go to them as stored: fix them before the next send.`);
+      return 1;
     }
     case "backup": {
       const target = args.positionals[0];

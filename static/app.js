@@ -54,3 +54,8 @@ document.addEventListener("DOMContentLoaded", () => {
     htmx.process(el);
   });
 });
+
+// A time zone field marked data-detect-zone starts with the browser's zone (first-run setup).
+for (const field of document.querySelectorAll("input[data-detect-zone]")) {
+  if (!field.value) field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+}

@@ -232,7 +232,7 @@ describe("control characters", () => {
 describe("a large CSV import", () => {
   const csvOf = (n: number, from = 0) => {
     const lines = ["external_id,first_name,last_name,email,phone,album,access_code,consent_email"];
-    for (let i = from; i < from + n; i++) lines.push(`K${i},Kid${i},Family${i % 70},p${i}@ex.test,+1555${String(1_000_000 + i)},Class ${i % 3},C${i},yes`);
+    for (let i = from; i < from + n; i++) lines.push(`K${i},Kid${i},Family${i % 70},p${i}@ex.test,+1212${String(2_000_000 + i)},Class ${i % 3},C${i},yes`);
     return `${lines.join("\n")}\n`;
   };
 

@@ -36,7 +36,7 @@ function carried(html: string) {
 const errorBeside = (html: string, name: string) => html.match(new RegExp(`id="${name}-error">([^<]*)<`))?.[1];
 
 const CSV = `First Name,Last Name,E-mail,Mobile,Album,Access Code,Consent_Email,External_ID
-Anna,Smith,anna@example.com,+1 555 201 0001,Class 3B,AB12,yes,S-1
+Anna,Smith,anna@example.com,+1 212 555 0101,Class 3B,AB12,yes,S-1
 Ben,Jones,not-an-email,,Class 3B,CD34,no,S-2
 Cara,Lee,cara@example.com,,Class 4A,EF56,yes,S-3
 `;
@@ -118,7 +118,7 @@ describe("CSV import: preview", () => {
   test("line numbers count lines in the file, including quoted line breaks and blank lines", () => {
     const parsed = parseCsv('first_name,last_name,email\r\nAnna,"Smith\nJones",a@x.com\r\n\r\nBen,,bad\n');
     if ("error" in parsed) throw new Error(parsed.error);
-    const { good, bad } = validateRows(parsed.rows);
+    const { good, bad } = validateRows(parsed.rows, { studioCountry: "US" });
     expect(good.map((g) => g.line)).toEqual([2]);
     expect(bad.map((r) => [r.line, r.problems])).toEqual([[5, ["email: must be an e-mail address like name@example.com (“bad”)"]]]);
   });
@@ -166,7 +166,7 @@ describe("CSV import: import", () => {
 
     const rows = await t.db.select().from(customers).orderBy(customers.id);
     expect(rows.map((r) => [r.firstName, r.email, r.phone, r.externalId])).toEqual([
-      ["Anna", "anna@example.com", "+15552010001", "S-1"],
+      ["Anna", "anna@example.com", "+12125550101", "S-1"],
       ["Cara", "cara@example.com", null, "S-3"],
     ]);
     expect(rows[0]!.consentEmail).toBe(true);
@@ -184,7 +184,7 @@ describe("CSV import: import", () => {
     expect(entry).toMatchObject({ action: "imported", detail: { file: "parents.csv", created: 2, updated: 0, reported: 1, jobId } });
 
     // The same file again, with Anna's phone changed: updates, no duplicates, no new registrations.
-    const again = CSV.replace("+1 555 201 0001", "+1 555 201 9999");
+    const again = CSV.replace("+1 212 555 0101", "+1 212 555 0199");
     const p2 = await preview(b, again, settings);
     expect(p2.text).toContain("0 new, 2 updates");
     const res2 = await postMultipart(b, "/customers/import", { ...carried(p2.text), ...settings, lawful: "on" });
@@ -192,7 +192,7 @@ describe("CSV import: import", () => {
     expect(res2.text).toContain("1 of the updated customers were already up to date");
     const after = await t.db.select().from(customers).orderBy(customers.id);
     expect(after).toHaveLength(2);
-    expect(after[0]!.phone).toBe("+15552019999");
+    expect(after[0]!.phone).toBe("+12125550199");
     expect(after[0]!.consentEmailAt).toEqual(NOW);
     expect(await t.db.select().from(registrations)).toHaveLength(2);
     expect(await t.db.select().from(events).where(eq(events.type, "customer_registered"))).toHaveLength(2);
@@ -201,14 +201,14 @@ describe("CSV import: import", () => {
   test("rows without external_id update the one customer with that e-mail, but not a family member's record", async () => {
     const { t, b } = await setup();
     const anna = await createCustomer(t.db, { first_name: "Anna", last_name: "Smith", email: "parent@example.com" }, "test", NOW);
-    const csv = "first_name,last_name,email,phone\nAnna,Smith,parent@example.com,+15550001111\nBen,Smith,parent@example.com,\n";
+    const csv = "first_name,last_name,email,phone\nAnna,Smith,parent@example.com,+12125550111\nBen,Smith,parent@example.com,\n";
     const p = await preview(b, csv);
     expect(p.text).toContain("1 new, 1 update");
     const res = await postMultipart(b, "/customers/import", { ...carried(p.text), lawful: "on" });
     expect(res.text).toContain("2 imported (1 new, 1 updated), 0 rows reported");
     const rows = await t.db.select().from(customers).orderBy(customers.id);
     expect(rows.map((r) => [r.id, r.firstName, r.phone])).toEqual([
-      [anna.id, "Anna", "+15550001111"],
+      [anna.id, "Anna", "+12125550111"],
       [anna.id + 1, "Ben", null],
     ]);
     // Re-importing: two customers share the address now, and each row finds its own by name.
@@ -236,7 +236,7 @@ describe("CSV import: import", () => {
     const { t, b } = await setup();
     const jobId = await jobWithId(b);
     const lines = ["external_id,first_name,last_name,email,phone,album,consent_email"];
-    for (let i = 0; i < 10_000; i++) lines.push(`K${i},Kid${i},Family${i % 700},parent${i}@example.com,+1555${String(1000000 + i)},Class ${i % 30},yes`);
+    for (let i = 0; i < 10_000; i++) lines.push(`K${i},Kid${i},Family${i % 700},parent${i}@example.com,+1212${String(2000000 + i)},Class ${i % 30},yes`);
     const csv = `${lines.join("\n")}\n`;
     const settings = { job_id: String(jobId), consent_source: "registration form" };
     const started = performance.now();

@@ -176,8 +176,8 @@ describe("which language", () => {
 
   test("a customer created without a language in a German studio gets the studio's", async () => {
     const t = await makeTestApp({ now });
-    await updateSettings(t.db, { locale: "de" }, now);
     const b = await signedInOwner(t);
+    await updateSettings(t.db, { locale: "de" }, now);
     expect((await b.get("/customers/new")).text).toMatch(/name="locale"[^>]*value="de"|value="de"[^>]*name="locale"/);
     expect((await b.post("/customers", { first_name: "Jonas", email: "jonas@x.test", locale: "" })).status).toBe(303);
     const made = await t.db.select({ firstName: customers.firstName, locale: customers.locale }).from(customers);
@@ -299,8 +299,8 @@ describe("the catalogue and the built-in texts", () => {
 
   test("a studio whose language is German gets the built-in profiles and templates in German; back in English when it changes back", async () => {
     const t = await makeTestApp({ now });
-    await updateSettings(t.db, { locale: "de" }, now);
     const b = await signedInOwner(t);
+    await updateSettings(t.db, { locale: "de" }, now);
     const [standard] = await t.db.select().from(communicationProfiles).where(eq(communicationProfiles.externalId, "pigeon:standard"));
     const page = visible((await b.get(`/profiles/${standard!.id}`)).text);
     expect(page).toContain("Ihre Fotos von {{job.name}} sind online");

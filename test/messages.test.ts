@@ -198,7 +198,7 @@ describe("recipients and their live count", () => {
     expect(shown).toContain("Customers with an appointment (2 chosen appointments)");
     const single = await w.b.get("/messages/new?mode=address");
     expect(single.text).toContain('name="to_address"');
-    const res = await postForm(w.b, "/messages", { mode: "address", name: "Hello", channels: "sms", body: "Hi from {{studio.name}}", to_address: "+1 555 201 7777", send_mode: "now", intent: "send" });
+    const res = await postForm(w.b, "/messages", { mode: "address", name: "Hello", channels: "sms", body: "Hi from {{studio.name}}", to_address: "+1 212 555 0177", send_mode: "now", intent: "send" });
     expect(res.status).toBe(303);
     const confirm = await w.b.get(res.location!);
     expect(text(confirm.text)).toContain("Send to 1 recipient by SMS?");
@@ -320,7 +320,7 @@ describe("preview and test send", () => {
   test("a test for a recipient who would be skipped for a missing value is not sent blank; a test SMS says it is a test", async () => {
     const w = await world();
     await w.b.get("/messages/new");
-    const form = { ...composeForm(w), channels: ["sms"], preview_customer_id: String(w.people.anna.id), test_channel: "sms", test_phone: "+1 555 201 0199" };
+    const form = { ...composeForm(w), channels: ["sms"], preview_customer_id: String(w.people.anna.id), test_channel: "sms", test_phone: "+1 212 555 0199" };
     const blank = await postForm(w.b, "/messages/test", { ...form, body: "Hi {{customer.first_name}}, see you on {{appointment.date}}" }, partial);
     expect(text(blank.text)).toContain("Test SMS not sent: Anna Smith has no value for {{appointment.date}}, so they would not get it. Test with another recipient, or give the placeholder a fallback.");
     expect(await w.t.db.select().from(devOutbox)).toHaveLength(0);
@@ -949,14 +949,15 @@ describe("SMS, and a call only where the SMS cannot go (defect 1)", () => {
       const rows = await w.t.db.select().from(deliveries).where(eq(deliveries.messageId, id)).orderBy(deliveries.channel);
       return { confirm, rows: rows.map((d) => [d.channel, d.status, d.skipReason]) };
     };
-    const landline = await sendTo("+1 555 000 9876");
+    // A German fixed line: the number plan says landline, no lookup needed.
+    const landline = await sendTo("+49 30 1234567");
     expect(landline.confirm).toContain("Send to 1 recipient by phone call?");
     expect(landline.confirm).toContain("SMS or call: 1 cannot take SMS and is called instead.");
     expect(landline.rows).toEqual([
       ["sms", "skipped", "landline"],
       ["voice", "sent", null],
     ]);
-    const mobile = await sendTo("+1 555 201 7777");
+    const mobile = await sendTo("+1 212 555 0177");
     expect(mobile.confirm).toContain("Send to 1 recipient by SMS?");
     expect(mobile.confirm).toContain("SMS or call: 1 gets the SMS, so their call is not needed.");
     expect(mobile.rows).toEqual([
@@ -964,12 +965,12 @@ describe("SMS, and a call only where the SMS cannot go (defect 1)", () => {
       ["voice", "skipped", "sms_sent_instead"],
     ]);
     expect((await w.t.db.select().from(devOutbox)).map((m) => [m.channel, m.toAddress]).sort()).toEqual([
-      ["sms", "+15552017777"],
-      ["voice", "+15550009876"],
+      ["sms", "+12125550177"],
+      ["voice", "+49301234567"],
     ]);
     // The dev outbox shows what the call said, not only where Twilio would fetch it from.
     const [call] = await w.t.db.select().from(devOutbox).where(eq(devOutbox.channel, "voice"));
     expect(text((await w.b.get(`/outbox/dev/${call!.id}`)).text)).toContain("Call placed. It says, read out by text-to-speech: The studio is closed today. Then: “Press 9 to stop these calls.”");
-    expect(text((await w.b.get("/outbox/dev?channel=voice")).text)).toContain("+15550009876 The studio is closed today.");
+    expect(text((await w.b.get("/outbox/dev?channel=voice")).text)).toContain("+49301234567 The studio is closed today.");
   });
 });

@@ -16,15 +16,17 @@ const seen = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
 
 async function shop(currency: string, locale = "en") {
   const t = await makeApiApp();
+  // First-run setup sets the studio's currency and language (from its country): the owner's choice comes after.
+  const b = await signedInOwner(t);
   await updateSettings(t.db, { currency, locale }, new Date());
   const job = (await t.post("/jobs", { external_id: "JOB-1", name: "Eichendorff-Grundschule" })).body;
   const customer = (await t.post("/customers", { external_id: "CUS-1", first_name: "Lena" })).body;
-  return { t, job, customer, refs: { job_id: job.id, customer_id: customer.id } };
+  return { t, b, job, customer, refs: { job_id: job.id, customer_id: customer.id } };
 }
 
 describe("orders in the studio's currency", () => {
   test("a German-speaking euro studio's order of 24.9 is kept as 2490 cents of EUR and shown as 24,90 €", async () => {
-    const { t, refs, customer } = await shop("EUR", "de");
+    const { t, b, refs, customer } = await shop("EUR", "de");
     const res = await t.post("/orders", { ...refs, amount: "24.9" });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ amount: 24.9, amount_minor: 2490, currency: "EUR" });
@@ -32,7 +34,7 @@ describe("orders in the studio's currency", () => {
     const [row] = await t.db.select().from(orders);
     expect(row).toMatchObject({ amountMinor: 2490, currency: "EUR" });
 
-    const page = await (await signedInOwner(t)).get(`/customers/${customer.id}`);
+    const page = await b.get(`/customers/${customer.id}`);
     expect(seen(page.text)).toContain(">24,90 €<");
     // Staff adding an order by hand are told which currency they type in.
     expect(page.text).toContain("Amount (EUR)");
@@ -58,8 +60,7 @@ describe("orders in the studio's currency", () => {
   });
 
   test("the staff form takes the studio's currency, with a decimal comma, and refuses decimals it does not have", async () => {
-    const { t, refs, customer } = await shop("JPY", "ja");
-    const b = await signedInOwner(t);
+    const { t, b, refs, customer } = await shop("JPY", "ja");
     await b.get(`/customers/${customer.id}`);
     const cents = await b.post(`/customers/${customer.id}/orders`, { order_job_id: String(refs.job_id), amount: "24,90", order_date: "2026-09-03" });
     expect(cents.status).toBe(422);
@@ -101,8 +102,8 @@ describe("{{order.amount}} in a message", () => {
 
   test("a notification's preview without a real order shows a sample amount in the studio's currency and language", async () => {
     const t = await makeApiApp();
-    await updateSettings(t.db, { currency: "EUR", locale: "de" }, new Date());
     const b = await signedInOwner(t);
+    await updateSettings(t.db, { currency: "EUR", locale: "de" }, new Date());
     await b.get("/profiles");
     await b.post("/profiles", { name: "Shop" });
     const [profile] = await t.db.select().from(communicationProfiles).where(eq(communicationProfiles.name, "Shop"));

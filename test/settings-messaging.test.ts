@@ -95,13 +95,13 @@ describe("send a test", () => {
 
   test("an SMS test lands in the dev outbox and its page shows the text", async () => {
     const { t, b } = await owner();
-    const page = await follow(b, await b.post("/settings/messaging/test", { channel: "sms", sms_to: "(555) 123-4567" }));
+    const page = await follow(b, await b.post("/settings/messaging/test", { channel: "sms", sms_to: "(212) 555-0142" }));
     const [d] = await t.db.select().from(deliveries);
-    expect(d).toMatchObject({ sourceType: "test", customerId: null, channel: "sms", toAddress: "+15551234567", status: "sent" });
+    expect(d).toMatchObject({ sourceType: "test", customerId: null, channel: "sms", toAddress: "+12125550142", status: "sent" });
     const [sms] = await t.db.select().from(devOutbox);
     expect(sms!.body).toBe("Pigeon test SMS from Sunny Side Photo, sent through the dev outbox. If you got this, text messages work.");
     expect(page.text).toContain("Pigeon test SMS from Sunny Side Photo");
-    expect(page.text).toContain("+15551234567");
+    expect(page.text).toContain("+12125550142");
   });
 
   test("two tests to the same address are two deliveries", async () => {
@@ -114,7 +114,7 @@ describe("send a test", () => {
   test("a test SMS goes at once even outside the sending window: staff are checking the setup", async () => {
     const { t, b } = await owner();
     t.setNow(new Date("2026-09-01T23:30:00Z"));
-    const page = await follow(b, await b.post("/settings/messaging/test", { channel: "sms", sms_to: "+15551234567" }));
+    const page = await follow(b, await b.post("/settings/messaging/test", { channel: "sms", sms_to: "+12125550142" }));
     expect(page.text).not.toContain("waiting for the sending window");
     expect(await t.db.select().from(devOutbox)).toHaveLength(1);
   });
@@ -141,8 +141,8 @@ describe("send a test", () => {
       [{ channel: "email", email_to: "" }, "email_to", "Enter the e-mail address to send the test to"],
       [{ channel: "email", email_to: "not-an-email" }, "email_to", "must be an e-mail address like name@example.com"],
       [{ channel: "sms", sms_to: "   " }, "sms_to", "Enter the mobile number to send the test to"],
-      [{ channel: "sms", sms_to: "call me maybe" }, "sms_to", "must be a phone number like +1 555 123 4567"],
-      [{ channel: "sms", sms_to: "12" }, "sms_to", "must be a phone number like +1 555 123 4567"],
+      [{ channel: "sms", sms_to: "call me maybe" }, "sms_to", "must be a phone number, like (212) 555-0123"],
+      [{ channel: "sms", sms_to: "12" }, "sms_to", "is too short for a number in the United States: check the digits, or give it with its country code if it is from another country (like +44 20 7946 0018)"],
     ];
     for (const [fields, name, message] of cases) {
       const res = await b.post("/settings/messaging/test", fields);

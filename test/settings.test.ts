@@ -140,7 +140,8 @@ describe("queued work follows a changed sending policy", () => {
     const late = new Date("2026-09-01T22:00:00Z");
     const t = await makeTestApp({ now: late });
     const b = await signedInOwner(t);
-    await updateSettings(t.db, { postalAddress: "412 Orchard Lane" }, late);
+    // Setup narrows a US studio's window to 09:00–20:00 (quiet-hours.ts); this story starts at 21:00.
+    await updateSettings(t.db, { postalAddress: "412 Orchard Lane", sendWindowStart: "09:00", sendWindowEnd: "21:00" }, late);
     const job = await createJob(t.db, { name: "Lincoln Elementary", type: "school", gallery_url: "https://shop.example.com/lincoln" }, {}, "api", late);
     const anna = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", consent: { email: true } }, "test", late);
     await upsertRegistration(t.db, { jobId: job.id, customerId: anna.id }, "api", late);

@@ -1,7 +1,9 @@
 /** @jsxImportSource hono/jsx */
 // First-run setup and login pages.
 import type { FieldErrors } from "../src/core/validation.ts";
-import { Csrf, Field, FormErrors, type Values } from "./form.tsx";
+import { COUNTRIES } from "../src/core/country.ts";
+import { COMMON_CURRENCIES, CUSTOMER_LANGUAGES } from "../src/core/settings.ts";
+import { Csrf, Field, FormErrors, Select, type Values } from "./form.tsx";
 import { Page } from "./layout.tsx";
 
 export function SetupPage(p: { csrf: string; values: Values; errors: FieldErrors }) {
@@ -28,6 +30,23 @@ export function SetupPage(p: { csrf: string; values: Values; errors: FieldErrors
             autocomplete="new-password"
             hint="At least 10 characters."
           />
+          <fieldset>
+            <legend>Where the studio is</legend>
+            <Field
+              name="time_zone"
+              label="Time zone"
+              values={p.values}
+              errors={p.errors}
+              placeholder="Europe/Berlin"
+              hint="Your browser's zone is filled in; blank keeps UTC. You can change everything here later in Settings."
+              detectZone
+            />
+            <div class="grid-2">
+              <Select name="country" label="Country" values={p.values} errors={p.errors} blank="The time zone's country" options={COUNTRIES} hint="Phone numbers without a country code are read as this country's." />
+              <Select name="currency" label="Currency" values={p.values} errors={p.errors} blank="The country's" options={[...COMMON_CURRENCIES]} />
+              <Select name="locale" label="Language for customers" values={p.values} errors={p.errors} blank="The country's (else English)" options={CUSTOMER_LANGUAGES.map(([c, n]) => [c, n] as [string, string])} />
+            </div>
+          </fieldset>
           <button type="submit">Create owner account</button>
         </form>
       </article>

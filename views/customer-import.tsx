@@ -2,8 +2,9 @@
 // CSV import of customers (SPEC I2): upload, preview with every reported row, and the result.
 // The preview carries the parsed file in a hidden field, so importing needs no second upload
 // and no server-side state, with or without JavaScript.
+import { formatPhone } from "../src/core/phone.ts";
 import type { FC } from "hono/jsx";
-import { type BadRow, type ColumnMapping, CSV_FIELDS, type CsvField, MAX_CSV_BYTES, MAX_CSV_ROWS, UNSTORED_FIELDS } from "../src/core/csv-import.ts";
+import { type BadRow, type ColumnMapping, CSV_FIELDS, type CsvField, MAX_CSV_BYTES, MAX_CSV_ROWS } from "../src/core/csv-import.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { ImportResult, PlannedRow } from "../src/db/customer-import.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
@@ -48,10 +49,6 @@ const ColumnMap: FC<{ mapping: ColumnMapping }> = ({ mapping }) => (
         field === null ? (
           <li class="warn">
             {header} → not imported: no field has this name (see “Which columns can the file have?” on the upload page)
-          </li>
-        ) : UNSTORED_FIELDS.includes(field) ? (
-          <li class="warn">
-            {header} → {FIELD_LABELS[field]}, not imported: this version keeps no {FIELD_LABELS[field].toLowerCase()} for customers
           </li>
         ) : (
           <li>
@@ -191,6 +188,8 @@ export type PreviewProps = Common & {
   notes: string[];
   good: PlannedRow[];
   bad: BadRow[];
+  /** The studio's: numbers from it show in national format. */
+  country: string;
   jobs: JobChoice[];
   values: Values;
   errors: FieldErrors;
@@ -253,7 +252,7 @@ export function ImportPreviewPage(p: PreviewProps) {
                       <td class="num">{r.line}</td>
                       <td>{`${c.first_name ?? ""} ${c.last_name ?? ""}`.trim() || "—"}</td>
                       <td>{c.email ?? "—"}</td>
-                      <td class="hide-sm">{c.phone ?? "—"}</td>
+                      <td class="hide-sm">{formatPhone(c.phone, p.country, c.phone_extension) || "—"}</td>
                       <td>{granted.length ? granted.map((ch) => CHANNEL_LABELS[ch]).join(", ") : "—"}</td>
                       <td class="hide-sm">{r.album ?? "—"}</td>
                       <td>{r.existing ? <a href={`/customers/${r.existing.id}`}>update #{r.existing.id}</a> : "create"}</td>

@@ -8,7 +8,9 @@ import { exampleAmount, formatMoney } from "../src/core/money.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import { type Album, type Appointment, CHANNELS, type Channel, type Customer, type Job, type Order, type Registration, type User } from "../src/db/schema.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
-import { Checkbox, Csrf, Field, FieldMessages, FormErrors, type Values } from "./form.tsx";
+import { Checkbox, Csrf, Field, FieldMessages, FormErrors, Select, type Values } from "./form.tsx";
+import { COUNTRIES, countryName } from "../src/core/country.ts";
+import { example, formatPhone } from "../src/core/phone.ts";
 import { Page, PageHead } from "./layout.tsx";
 import { CustomerMessages } from "./outbox.tsx";
 import type { OutboxRow } from "../src/db/outbox-list.ts";
@@ -51,7 +53,8 @@ const invalid = (name: string, errors: FieldErrors) => (errors[name] ? "true" : 
 
 export type CustomerListQuery = { q?: string; before?: number };
 
-export function CustomersResults(p: { rows: Customer[]; nextBefore: number | null; query: CustomerListQuery; count: number; countCap: number; csrf: string; timeZone: string }) {
+/** `country`: the studio's, whose numbers show in national format (see formatPhone). */
+export function CustomersResults(p: { rows: Customer[]; nextBefore: number | null; query: CustomerListQuery; count: number; countCap: number; csrf: string; country: string; timeZone: string }) {
   const { q, before } = p.query;
   const counted = p.count >= p.countCap ? `${p.countCap.toLocaleString("en")}+` : p.count.toLocaleString("en");
   return (
@@ -104,7 +107,7 @@ export function CustomersResults(p: { rows: Customer[]; nextBefore: number | nul
                       <a href={`/customers/${c.id}`}>{fullName(c)}</a>
                     </td>
                     <td>{c.email ?? "—"}</td>
-                    <td class="hide-sm">{c.phone ?? "—"}</td>
+                    <td class="hide-sm">{formatPhone(c.phone, p.country, c.phoneExtension) || "—"}</td>
                     <td>
                       <ConsentBadges customer={c} />
                     </td>
@@ -177,7 +180,7 @@ export function EmailNotice({ others }: { others: Namesake[] }) {
   );
 }
 
-export function CustomerForm(p: Common & { customer?: Customer; values: Values; errors: FieldErrors; namesakes: Namesake[]; timeZone: string }) {
+export function CustomerForm(p: Common & { customer?: Customer; values: Values; errors: FieldErrors; namesakes: Namesake[]; country: string; timeZone: string }) {
   const cu = p.customer;
   const v = p.values;
   const e = p.errors;
@@ -212,7 +215,16 @@ export function CustomerForm(p: Common & { customer?: Customer; values: Values; 
             <FieldMessages name="email" errors={e} />
             <EmailNotice others={p.namesakes} />
           </label>
-          <Field name="phone" label="Phone" type="tel" values={v} errors={e} placeholder="+1 555 123 4567" hint="US numbers may leave out +1; others need their country code." />
+          <Field
+            name="phone"
+            label="Phone"
+            type="tel"
+            values={v}
+            errors={e}
+            placeholder={example(v.country || p.country)}
+            hint={`Read as a number in ${countryName(v.country || p.country)} (the country below); numbers from elsewhere need their country code, like +44 20 7946 0018. An extension may follow, like “ext. 12”.`}
+          />
+          <Select name="country" label="Country" values={v} errors={e} blank={`The studio's (${countryName(p.country)})`} options={COUNTRIES} hint="Where the customer's national numbers are from." />
           <Field name="locale" label="Locale" values={v} errors={e} placeholder="en" hint="Language for messages, like en or de-AT." />
           <Field name="time_zone" label="Time zone" values={v} errors={e} placeholder="America/New_York" hint="Blank uses the job's or studio's time zone." />
         </div>
@@ -289,6 +301,8 @@ type Suppression = { id: number; channel: Channel; address: string; reason: stri
 
 export type CustomerPageProps = Common & {
   customer: Customer;
+  /** The studio's country: numbers from it show in national format. */
+  country: string;
   namesakes: Namesake[];
   registrations: RegistrationRow[];
   orders: { order: Order; job: Job }[];
@@ -347,7 +361,7 @@ export function CustomerPage(p: CustomerPageProps) {
             <dt class="muted">E-mail</dt>
             <dd>{cu.email ?? "—"}</dd>
             <dt class="muted">Phone</dt>
-            <dd>{cu.phone ?? "—"}</dd>
+            <dd>{formatPhone(cu.phone, p.country, cu.phoneExtension) || "—"}</dd>
             <dt class="muted">Locale · time zone</dt>
             <dd>
               {cu.locale} · {cu.timeZone ?? "job's or studio's"}

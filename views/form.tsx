@@ -16,6 +16,8 @@ type FieldProps = {
   hint?: string;
   autocomplete?: string;
   autofocus?: boolean;
+  /** Filled with the browser's time zone when empty (static/app.js). */
+  detectZone?: boolean;
 };
 
 const describedBy = (name: string, errors: FieldErrors, hint?: string) =>
@@ -45,6 +47,7 @@ export const Field: FC<FieldProps> = (p) => (
       placeholder={p.placeholder}
       autocomplete={p.autocomplete}
       autofocus={p.autofocus}
+      data-detect-zone={p.detectZone ? "" : undefined}
       aria-invalid={p.errors[p.name] ? "true" : undefined}
       aria-describedby={describedBy(p.name, p.errors, p.hint)}
     />

@@ -2,11 +2,18 @@
 // Settings: studio details and sending policy, staff accounts, API keys.
 import type { Child } from "hono/jsx";
 import { staffTime } from "../src/core/date-format.ts";
-import { quietHoursCountry, quietHoursRules, windowWarning } from "../src/core/quiet-hours.ts";
+import { studioCountry } from "../src/core/country.ts";
+import { quietHoursRules, windowWarning } from "../src/core/quiet-hours.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { User } from "../src/db/schema.ts";
 import { Csrf, Field, FormErrors, Select, TextArea, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
+import { COUNTRIES } from "../src/core/country.ts";
+import { example } from "../src/core/phone.ts";
+import { COMMON_CURRENCIES, CUSTOMER_LANGUAGES } from "../src/core/settings.ts";
+
+/** The common currencies, and the studio's own if it is another one. */
+const currencyOptions = (current: string | undefined) => [...new Set([...COMMON_CURRENCIES, ...(current && /^[A-Z]{3}$/.test(current) ? [current] : [])])];
 
 type Common = { user: User; csrf: string; flash?: { kind: "ok" | "bad" | "info"; text: string } | null };
 type Tab = "studio" | "messaging" | "staff" | "api-keys";
@@ -39,7 +46,7 @@ export function SettingsShell(p: Common & { tab: Tab; title: string; children?: 
 
 /** The sending-hours rules of the studio's country beside the window, and a warning when the window is wider. */
 function QuietHoursNote({ values: v }: { values: Values }) {
-  const rules = quietHoursRules(quietHoursCountry({ country: v.country, timeZone: v.time_zone }));
+  const rules = quietHoursRules(studioCountry({ country: v.country ?? "", timeZone: v.time_zone ?? "UTC" }));
   const warning = windowWarning({ start: v.send_window_start ?? "", end: v.send_window_end ?? "" }, rules);
   return (
     <div id="quiet-hours" class="quiet-hours">
@@ -69,9 +76,14 @@ export function StudioSettingsPage(p: Common & { values: Values; errors: FieldEr
           <legend>Studio</legend>
           <div class="grid-2">
             <Field name="name" label="Studio name" values={v} errors={e} required />
-            <Field name="phone" label="Phone" type="tel" values={v} errors={e} placeholder="+1 217 555 0142" />
+            <Field name="phone" label="Phone" type="tel" values={v} errors={e} placeholder={example(v.country ?? "US")} />
             <Field name="website" label="Website" type="url" values={v} errors={e} placeholder="https://studio.example.com" />
             <Field name="brand_color" label="Brand colour" type="color" values={v} errors={e} />
+          </div>
+          <div class="grid-2">
+            <Select name="country" label="Country" values={v} errors={e} blank="Choose…" options={COUNTRIES} hint="Phone numbers typed without a country code are read as this country's." />
+            <Select name="currency" label="Currency" values={v} errors={e} options={currencyOptions(v.currency)} />
+            <Select name="locale" label="Language for customers" values={v} errors={e} options={CUSTOMER_LANGUAGES.map(([c, n]) => [c, n] as [string, string])} hint="Customer pages and built-in texts, for customers without a language of their own." />
           </div>
           <TextArea name="postal_address" label="Postal address" values={v} errors={e} hint="Printed in the footer of every marketing e-mail, as the law requires." />
         </fieldset>
@@ -81,7 +93,7 @@ export function StudioSettingsPage(p: Common & { values: Values; errors: FieldEr
             <Field name="sender_name" label="Sender name" values={v} errors={e} />
             <Field name="sender_email" label="Sender e-mail" type="email" values={v} errors={e} />
             <Field name="reply_to" label="Reply-to e-mail" type="email" values={v} errors={e} />
-            <Field name="sms_from" label="SMS sender number" type="tel" values={v} errors={e} placeholder="+15551234567" />
+            <Field name="sms_from" label="SMS sender number" type="tel" values={v} errors={e} placeholder="+12125550123" />
           </div>
           <TextArea name="sms_help_reply" label="Reply to HELP by SMS" values={v} errors={e} />
         </fieldset>

@@ -6,7 +6,8 @@ import { and, eq, inArray } from "drizzle-orm";
 import { deliveryKey } from "../core/delivery-key.ts";
 import { hasAppointmentFilter, type MessageFilters, messageJob } from "../core/message-filters.ts";
 import { missingByChannel, requiredByChannel } from "../core/message-values.ts";
-import { toE164 } from "../core/phone.ts";
+import { knownLineType, toE164 } from "../core/phone.ts";
+import { studioCountry } from "../core/country.ts";
 import { type Candidate, type Decision, decideRecipients } from "../core/recipients.ts";
 import { callsAfterTexts } from "../core/sms-or-call.ts";
 import type { Db } from "../db/client.ts";
@@ -63,8 +64,8 @@ export async function* messageDecisionPages(deps: Pick<Deps, "db">, m: Message, 
   if (m.toAddress) {
     // One typed address: an e-mail, or a number that may get the SMS, the call, or both.
     const email = channels.includes("email");
-    const to = email ? m.toAddress.trim().toLowerCase() : toE164(m.toAddress);
-    const lineType = !email && to ? await knownLineType(db, to) : undefined;
+    const to = email ? m.toAddress.trim().toLowerCase() : toE164(m.toAddress, studioCountry(settings));
+    const lineType = !email && to ? await typedNumberLineType(db, to) : undefined;
     const candidate: Candidate = { customerId: 0, jobId, email: to, phone: to, consent: { email: true, sms: true, voice: true }, suppression: {}, lineType };
     await findMissing(db, [candidate], required, settings, snippets, to);
     yield pairTextsAndCalls(m, channels.map((channel) => ({ channel, decisions: decideRecipients([candidate], channel, { requireConsent: false }) })));
@@ -103,10 +104,10 @@ function pairTextsAndCalls(m: Message, out: ChannelDecisions, texted?: Map<strin
   return out;
 }
 
-/** A typed number's line type, if a lookup already told it. */
-async function knownLineType(db: Db, phone: string): Promise<Candidate["lineType"]> {
+/** A typed number's line type, if a lookup or the number plan already told it. */
+async function typedNumberLineType(db: Db, phone: string): Promise<Candidate["lineType"]> {
   const found = await db.query.phoneLookups.findFirst({ where: eq(phoneLookups.phone, phone) });
-  return (found?.lineType as Candidate["lineType"]) ?? undefined;
+  return knownLineType(found?.lineType, phone);
 }
 
 /** All the decisions for one message at once (for counting what a send will do). */

@@ -114,12 +114,6 @@ export function normalizeHeader(h: string): string {
 /** The field a header names, if any. */
 export const fieldForHeader = (header: string): CsvField | undefined => BY_ALIAS.get(normalizeHeader(header));
 
-/**
- * Customer fields a file may name that this version's customer record does not keep (read,
- * shown as not imported, never stored half-way).
- */
-export const UNSTORED_FIELDS: readonly CsvField[] = CUSTOMER_COLUMNS.filter((f) => !(f in customerFields.shape));
-
 export type CsvRow = { line: number; values: Partial<Record<CsvField, string>>; raw: string[]; problem?: string };
 /** Which field each column of the file went to; `field: null` for a column nothing matched. */
 export type ColumnMapping = { header: string; field: CsvField | null }[];
@@ -333,7 +327,7 @@ const CONSENT_COLUMNS = { consent_email: "email", consent_sms: "sms", consent_vo
  * or same name, e-mail and phone) is reported as a duplicate of that row. Rows are numbered by
  * their line in the file, the header being row 1, as a spreadsheet numbers them.
  */
-export function validateRows(rows: CsvRow[], opts: { consentSource?: string | null } = {}): { good: GoodRow[]; bad: BadRow[] } {
+export function validateRows(rows: CsvRow[], opts: RowOptions): { good: GoodRow[]; bad: BadRow[] } {
   const validator = rowValidator(opts);
   validator.check(rows);
   return validator.result;
@@ -343,13 +337,23 @@ export function validateRows(rows: CsvRow[], opts: { consentSource?: string | nu
  * validateRows a part at a time, for a caller that lets other work run between parts (50,000
  * rows take seconds): duplicates are found across all the parts checked.
  */
-export function rowValidator(opts: { consentSource?: string | null } = {}) {
+export function rowValidator(opts: RowOptions) {
   const result = { good: [] as GoodRow[], bad: [] as BadRow[] };
   const seen = new Map<string, number>();
-  return { result, check: (rows: CsvRow[]) => checkRows(rows, opts, seen, result) };
+  const rules = customerFields(opts.studioCountry);
+  return { result, check: (rows: CsvRow[]) => checkRows(rows, opts, rules, seen, result) };
 }
 
-function checkRows(rows: CsvRow[], opts: { consentSource?: string | null }, seen: Map<string, number>, { good, bad }: { good: GoodRow[]; bad: BadRow[] }) {
+/** `studioCountry`: where national numbers of rows without a country are read. */
+type RowOptions = { consentSource?: string | null; studioCountry: string };
+
+function checkRows(
+  rows: CsvRow[],
+  opts: RowOptions,
+  rules: ReturnType<typeof customerFields>,
+  seen: Map<string, number>,
+  { good, bad }: { good: GoodRow[]; bad: BadRow[] },
+) {
   for (const row of rows) {
     const v = row.values;
     const problems: string[] = row.problem ? [row.problem] : [];
@@ -358,7 +362,7 @@ function checkRows(rows: CsvRow[], opts: { consentSource?: string | null }, seen
       const cell = v[column as keyof typeof CONSENT_COLUMNS];
       if (cell !== undefined && cell !== "") consent[channel] = cell;
     }
-    const parsed = customerFields.safeParse({ ...Object.fromEntries(CUSTOMER_COLUMNS.map((f) => [f, v[f]])), consent });
+    const parsed = rules.safeParse({ ...Object.fromEntries(CUSTOMER_COLUMNS.map((f) => [f, v[f]])), consent });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const path = issue.path[0] === "consent" ? `consent_${String(issue.path[1])}` : String(issue.path[0] ?? "row");

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { CHANNELS } from "../db/schema.ts";
 import { messageFilters } from "./message-filters.ts";
 import { MAX_BODY } from "./notification-input.ts";
-import { toE164 } from "./phone.ts";
+import { parsePhone } from "./phone.ts";
 import { checkTemplate } from "./placeholders.ts";
 import { idRef, instant, optionalText, requiredText } from "./validation.ts";
 
@@ -16,7 +16,8 @@ const channelList = z.preprocess(
 /** The longest each text field may be; the compose form gives them as `maxlength` so a browser stops there. */
 export const MESSAGE_MAX = { name: 200, subject: 300, body: MAX_BODY.email, voice_script: 5_000, to_address: 254 } as const;
 
-export const messageInput = (snippetKeys: readonly string[]) =>
+/** `country`: the studio's, where a typed national number is read. */
+export const messageInput = (snippetKeys: readonly string[], country: string) =>
   z
     .object({
       name: requiredText(MESSAGE_MAX.name, "An internal name"),
@@ -55,7 +56,11 @@ export const messageInput = (snippetKeys: readonly string[]) =>
       }
       if (m.to_address) {
         const isEmail = /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(m.to_address);
-        if (!isEmail && !toE164(m.to_address)) ctx.addIssue({ code: "custom", path: ["to_address"], message: "must be an e-mail address or a phone number" });
+        const phone = isEmail ? null : parsePhone(m.to_address, country);
+        if (phone && !phone.ok) {
+          const message = phone.problem.startsWith("must be") ? "must be an e-mail address or a phone number" : `must be an e-mail address or a phone number; as a number it ${phone.problem}`;
+          ctx.addIssue({ code: "custom", path: ["to_address"], message });
+        }
         if (isEmail && (channels.has("sms") || channels.has("voice"))) ctx.addIssue({ code: "custom", path: ["channels"], message: "an e-mail address can only get e-mail" });
         if (!isEmail && channels.has("email")) ctx.addIssue({ code: "custom", path: ["channels"], message: "a phone number cannot get e-mail" });
       }

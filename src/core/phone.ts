@@ -1,38 +1,125 @@
-// Phone numbers are stored in E.164. Staff type them in many shapes; we accept the common
-// ones and refuse what we cannot turn into a number with certainty.
-import { z } from "zod";
+// Phone numbers are stored in E.164, with any extension kept apart. Staff type them in their
+// country's national format, so a number is read in a country (the customer's, else the
+// studio's) by libphonenumber's tables; only numbers valid there are taken: a wrong guess
+// would text a stranger. Pure: no settings are read here, the country is passed in.
+import { type CountryCode, getCountryCallingCode, parsePhoneNumberFromString, validatePhoneNumberLength } from "libphonenumber-js/max";
+import { countryName, isCountry } from "./country.ts";
 
-const callingCodes: Record<string, string> = { US: "1", CA: "1", GB: "44", DE: "49", AT: "43", CH: "41", FR: "33", NL: "31", AU: "61" };
+export type ParsedPhone = { ok: true; e164: string; extension: string | null } | { ok: false; problem: string };
 
-/** Normalises to E.164 or returns null. National numbers need a country (default US). */
-export function toE164(input: string, country = "US"): string | null {
-  const trimmed = input.trim();
-  if (trimmed === "") return null;
-  if (/[^\d\s()+.\-/]/.test(trimmed)) return null;
-  let digits = trimmed.replace(/[^\d+]/g, "");
-  if (digits.startsWith("00")) digits = `+${digits.slice(2)}`;
-  if (!digits.startsWith("+")) {
-    const code = callingCodes[country.toUpperCase()];
-    if (!code) return null;
-    const national = digits.replace(/^0/, "");
-    if (code === "1" && national.length === 11 && national.startsWith("1")) digits = `+${national}`;
-    else digits = `+${code}${national}`;
+// Digits and the separators people type, then an optional extension (x123, ext. 123, ;ext=123, #123).
+// Anything else ("call 030 …", letters) is refused rather than mined for digits.
+const SHAPE = /^\+?[\d\s().\-/]+(?:(?:;ext=|\s*(?:ext\.?|extension|x|#)\s*)\d{1,10})?$/i;
+
+/**
+ * `input` as E.164 and extension, read in `country` (ISO alpha-2) unless it starts with `+` or
+ * `00`; or why not, in words staff can act on.
+ */
+export function parsePhone(input: string, country: string): ParsedPhone {
+  const text = input.trim();
+  const home = (isCountry(country) ? country : "US") as CountryCode;
+  if (!SHAPE.test(text) || !/\d/.test(text)) return { ok: false, problem: `must be a phone number, like ${example(home)}` };
+  const intl = text.startsWith("+");
+  let found = parsePhoneNumberFromString(text, home);
+  // 00 is the international prefix in most of the world; the library knows only the country's own (011 in the US).
+  if (!found?.isValid() && text.startsWith("00")) {
+    const retry = parsePhoneNumberFromString(`+${text.slice(2)}`, home);
+    if (retry?.isValid()) found = retry;
   }
-  return /^\+[1-9]\d{6,14}$/.test(digits) ? digits : null;
+  if (found?.isValid()) return { ok: true, e164: found.number, extension: found.ext ?? null };
+  return { ok: false, problem: intl || text.startsWith("00") ? internationalProblem(text) : nationalProblem(text, home) };
 }
 
-export const optionalPhone = z.preprocess(
-  (v) => (typeof v === "string" && v.trim() === "" ? null : v),
-  z
-    .string({ error: "must be a phone number" })
-    .transform((v, ctx) => {
-      const e164 = toE164(v);
-      if (!e164) {
-        ctx.addIssue({ code: "custom", message: "must be a phone number like +1 555 123 4567" });
-        return z.NEVER;
-      }
-      return e164;
-    })
-    .nullable()
-    .optional(),
-);
+function internationalProblem(text: string): string {
+  const plus = text.startsWith("00") ? `+${text.slice(2)}` : text;
+  const length = validatePhoneNumberLength(plus);
+  const code = plus.replace(/[^\d+]/g, "").match(/^\+\d{1,3}/)?.[0] ?? "+";
+  if (length === "INVALID_COUNTRY") return `starts with ${code.slice(0, 4)}…, which is no country's calling code`;
+  const n = parsePhoneNumberFromString(plus);
+  const where = n?.country ? `${countryName(n.country)} (+${n.countryCallingCode})` : `starting +${n?.countryCallingCode ?? code.slice(1)}`;
+  if (length === "TOO_SHORT") return `is too short for a number ${n?.country ? "in " : ""}${where}: a digit is missing`;
+  if (length === "TOO_LONG") return `is too long for a number ${n?.country ? "in " : ""}${where}`;
+  return `is not a valid number ${n?.country ? "in " : ""}${where}: check the digits`;
+}
+
+function nationalProblem(text: string, home: CountryCode): string {
+  const length = validatePhoneNumberLength(text, home);
+  const what = length === "TOO_SHORT" ? "is too short for" : length === "TOO_LONG" ? "is too long for" : "is not a valid number in";
+  const other = home === "GB" ? "+49 30 1234567" : "+44 20 7946 0018";
+  return `${what} ${what.endsWith("for") ? "a number in " : ""}${countryName(home)}: check the digits, or give it with its country code if it is from another country (like ${other})`;
+}
+
+/** A made-up number in `country`'s own format, for messages and placeholders. */
+export function example(country: string): string {
+  const code = isCountry(country) ? getCountryCallingCode(country as CountryCode) : "1";
+  return EXAMPLES[country] ?? `+${code} …`;
+}
+
+const EXAMPLES: Record<string, string> = {
+  US: "(212) 555-0123",
+  CA: "(416) 555-0123",
+  GB: "020 7946 0018",
+  DE: "030 1234567",
+  AT: "01 234567",
+  CH: "044 668 18 00",
+  FR: "01 23 45 67 89",
+  AU: "(02) 9374 4000",
+};
+
+/** E.164 of `input` read in `country`, or null (extension dropped): for places that only need the number. */
+export function toE164(input: string, country: string): string | null {
+  const p = parsePhone(input, country);
+  return p.ok ? p.e164 : null;
+}
+
+/**
+ * A stored number for staff: in its own country's national format when that is `home` (the
+ * studio's country), else in international format; an extension follows as "ext. 12". A stored
+ * value that no longer parses is shown as stored.
+ */
+export function formatPhone(e164: string | null | undefined, home: string, extension?: string | null): string {
+  if (!e164) return "";
+  const n = parsePhoneNumberFromString(e164);
+  const number = !n?.isValid() ? e164 : n.country === home ? n.formatNational() : n.formatInternational();
+  return extension ? `${number} ext. ${extension}` : number;
+}
+
+/**
+ * What the number itself tells of its line for free: a fixed line (it cannot receive SMS) or a
+ * mobile; null where the number plan does not say (US and Canada mix both in one range).
+ */
+export function lineTypeHint(e164: string): "landline" | "mobile" | null {
+  const type = parsePhoneNumberFromString(e164)?.getType();
+  return type === "FIXED_LINE" ? "landline" : type === "MOBILE" ? "mobile" : null;
+}
+
+type LineType = "mobile" | "landline" | "voip" | "unknown";
+
+/**
+ * What is known of a number's line without asking: a lookup kept from earlier (it was paid for and
+ * knows ported numbers), else the number plan's hint. A fixed line is a landline: no SMS, as a
+ * lookup would say. A mobile hint only lets the SMS be tried, which is what an unknown line gets
+ * too: if it is wrong, the SMS fails and a call that waits on it still goes. US and Canadian
+ * numbers mix both in one range, so they get no hint and are looked up.
+ */
+export function knownLineType(stored: string | undefined, phone: string): LineType | undefined {
+  return (stored as LineType | undefined) ?? lineTypeHint(phone) ?? undefined;
+}
+
+const NANP = new Set(["US", "CA"]);
+
+/**
+ * Why a stored number needs a look, or null: it no longer validates, or it is North American
+ * while its customer is elsewhere — the old parser read every national number as American
+ * (German 0170 78678194 became +1 707 867 8194), so such a number is likely a stranger's. Then
+ * the national number it was probably typed as is named, read in `country`.
+ */
+export function storedNumberProblem(stored: string, country: string): string | null {
+  const p = parsePhone(stored, "US");
+  if (!p.ok) return p.problem;
+  if (!p.e164.startsWith("+1") || NANP.has(country) || !isCountry(country)) return null;
+  const digits = p.e164.slice(1);
+  const typed = [`0${digits}`, `0${digits.slice(1)}`].map((t) => parsePhone(t, country)).find((t) => t.ok);
+  const guess = typed?.ok ? `; it was probably typed as ${formatPhone(typed.e164, country)}, which is ${formatPhone(typed.e164, "")} in ${countryName(country)}` : "";
+  return `is a North American number, but the customer is in ${countryName(country)}: before Pigeon knew countries it read national numbers as American${guess}`;
+}

@@ -2,7 +2,6 @@
 // country, for the Settings page and a new studio's default sending window. Guidance only, kept
 // short and modest: most of these rules are about marketing (telemarketing calls above all),
 // and Pigeon's window is one range of hours, the same every day, in each recipient's own zone.
-import ct from "countries-and-timezones";
 
 export type Window = { start: string; end: string };
 export type QuietHoursRules = {
@@ -58,13 +57,6 @@ const RULES: Record<string, Entry> = {
 };
 
 const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
-
-/** The studio's country: the one it set, else the one its time zone is in ("" for UTC and the like). */
-export function quietHoursCountry(s: { country?: string | null; timeZone?: string | null }): string {
-  const set = (s.country ?? "").trim().toUpperCase();
-  if (/^[A-Z]{2}$/.test(set)) return set;
-  return (s.timeZone && ct.getTimezone(s.timeZone)?.countries[0]) || "";
-}
 
 /** The sending-hours guidance for a country (alpha-2, or "" when unknown). */
 export function quietHoursRules(country: string): QuietHoursRules {

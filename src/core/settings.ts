@@ -1,6 +1,7 @@
 // Studio settings input (SPEC §3): what the Settings form and the first-run defaults accept.
 import { z } from "zod";
-import { optionalPhone } from "./phone.ts";
+import { readCountry } from "./country.ts";
+import { parsePhone } from "./phone.ts";
 import { isWebAddress, optionalEmail, optionalIdRef, optionalText, requiredText, timeZone } from "./validation.ts";
 
 const hhmm = z
@@ -32,17 +33,63 @@ const optionalUrl = z.preprocess(
     .optional(),
 );
 
+/** Currencies the settings offer first; any other ISO 4217 code the runtime knows is accepted too. */
+export const COMMON_CURRENCIES = ["USD", "EUR", "GBP", "CHF", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "PLN", "JPY"] as const;
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+
+/** Languages of customer pages and built-in texts. */
+export const CUSTOMER_LANGUAGES = [
+  ["en", "English"],
+  ["de", "Deutsch (German)"],
+  ["fr", "Français (French)"],
+  ["es", "Español (Spanish)"],
+] as const;
+
+/** Left out of a post (an older form, a script) is undefined: the stored value stays. */
+const given = (normalise: (v: string) => string) => (v: unknown) => (v === undefined ? undefined : typeof v === "string" ? normalise(v) : "");
+
+export const country = z.preprocess(
+  given((v) => v),
+  z.string().transform((v, ctx) => {
+    const c = readCountry(v);
+    if (!c.ok) ctx.addIssue({ code: "custom", message: v.trim() ? c.problem : "Choose the studio's country" });
+    return c.ok ? c.code : z.NEVER;
+  }),
+);
+
+export const currency = z.preprocess(
+  given((v) => v.trim().toUpperCase()),
+  z.string().refine((v) => /^[A-Z]{3}$/.test(v) && KNOWN_CURRENCIES.has(v), "must be a three-letter ISO 4217 currency code, like USD, EUR or GBP"),
+);
+
+export const customerLanguage = z.preprocess(
+  given((v) => v.trim().toLowerCase()),
+  z.string().refine((v) => CUSTOMER_LANGUAGES.some(([code]) => code === v), `must be one of ${CUSTOMER_LANGUAGES.map(([c]) => c).join(", ")}`),
+);
+
+/** A number of the studio's own, read in `country`: E.164, nothing else (no extension). */
+function studioPhone(v: unknown, country: string): { e164: string } | { problem: string } | null {
+  if (typeof v !== "string" || !v.trim()) return null;
+  const p = parsePhone(v, country);
+  if (!p.ok) return { problem: p.problem };
+  return p.extension ? { problem: "must be the number alone, without an extension" } : { e164: p.e164 };
+}
+
 const fields = z.object({
   name: requiredText(120, "Studio name"),
   postal_address: optionalText(500),
-  phone: optionalPhone,
+  /** Read in `country` (see settingsFields). */
+  phone: optionalText(60),
   website: optionalUrl,
   brand_color: z.string().trim().regex(/^#[0-9a-fA-F]{6}$/, "must be a colour like #2f6fdf"),
   sender_name: optionalText(120),
   sender_email: optionalEmail,
   reply_to: optionalEmail,
-  sms_from: optionalPhone,
+  sms_from: optionalText(60),
   time_zone: timeZone,
+  country: country.optional(),
+  currency: currency.optional(),
+  locale: customerLanguage.optional(),
   send_window_start: hhmm,
   send_window_end: closing,
   stagger_batch_size: wholeNumber(1, 100_000, "messages"),
@@ -60,15 +107,36 @@ export function publicUrlProblem(url: string, rules: { httpsLinksOnly: boolean }
   return "must start with https:// while e-mail goes through Resend: every e-mail's one-click unsubscribe link points at it, and RFC 8058 requires https (ALLOW_HTTP_PUBLIC_URL=true allows http, for local testing only)";
 }
 
-/** The studio settings form; `rules` come from the configuration (see Config.httpsLinksOnly). */
-export function settingsFields(rules: { httpsLinksOnly: boolean }) {
-  return fields.superRefine((s, ctx) => {
-    if (s.send_window_start >= s.send_window_end) {
-      ctx.addIssue({ code: "custom", path: ["send_window_end"], message: "must be later than the start of the window" });
-    }
-    const problem = typeof s.public_url === "string" ? publicUrlProblem(s.public_url, rules) : null;
-    if (problem) ctx.addIssue({ code: "custom", path: ["public_url"], message: problem });
-  });
+/**
+ * The studio settings form; `rules` come from the configuration (see Config.httpsLinksOnly) and
+ * the stored settings: `country` reads the numbers when the post leaves the country out.
+ */
+export function settingsFields(rules: { httpsLinksOnly: boolean; country: string }) {
+  const readIn = (s: { country?: unknown }) => (s.country === undefined ? rules.country : typeof s.country === "string" ? readCountry(s.country) : null);
+  return fields
+    .superRefine(
+      (s, ctx) => {
+        // The numbers are read in the country chosen in the same form; with no valid one there, they wait for it.
+        const c = readIn(s);
+        const where = typeof c === "string" ? c : c?.ok ? c.code : null;
+        if (!where) return;
+        for (const key of ["phone", "sms_from"] as const) {
+          const p = studioPhone(s[key], where);
+          if (p && "problem" in p) ctx.addIssue({ code: "custom", path: [key], message: p.problem });
+        }
+      },
+      { when: () => true },
+    )
+    .superRefine((s, ctx) => {
+      if (s.send_window_start >= s.send_window_end) {
+        ctx.addIssue({ code: "custom", path: ["send_window_end"], message: "must be later than the start of the window" });
+      }
+      const problem = typeof s.public_url === "string" ? publicUrlProblem(s.public_url, rules) : null;
+      if (problem) ctx.addIssue({ code: "custom", path: ["public_url"], message: problem });
+    })
+    .transform((s) => ({ ...s, phone: e164Of(studioPhone(s.phone, s.country ?? rules.country)), sms_from: e164Of(studioPhone(s.sms_from, s.country ?? rules.country)) }));
 }
 
-export type SettingsFields = z.infer<typeof fields>;
+const e164Of = (p: ReturnType<typeof studioPhone>) => (p && "e164" in p ? p.e164 : undefined);
+
+export type SettingsFields = z.output<ReturnType<typeof settingsFields>>;

@@ -74,6 +74,8 @@ function customerColumns(f: CustomerFields) {
     lastName: f.last_name ?? "",
     email: f.email ?? null,
     phone: f.phone ?? null,
+    phoneExtension: f.phone_extension ?? null,
+    country: f.country ?? null,
     ...(f.locale !== undefined && { locale: f.locale }),
     timeZone: f.time_zone ?? null,
   };

@@ -120,7 +120,7 @@ export async function loadDemoData(db: Db, now: Date): Promise<DemoResult> {
             first_name: first,
             last_name: last,
             email: rand() < 0.95 ? `${local}${serial}@example.com` : null,
-            phone: hasPhone ? `+1217555${String(1000 + serial).slice(-4)}` : null,
+            phone: hasPhone ? `+1217555${String(1000 + serial).slice(-4)}` : undefined,
             locale: "en",
             consent: { email: rand() < 0.9, sms: hasPhone && rand() < 0.6, voice: hasPhone && rand() < 0.2 },
           },

@@ -1,6 +1,7 @@
 // The outbox (SPEC D2–D5): deliveries are created in one transaction with the decision to
 // send, claimed with leases, and acknowledged only by the worker that still holds the lease.
 import { type SQL, sql } from "drizzle-orm";
+import { knownLineType } from "../core/phone.ts";
 import type { Candidate, Decision } from "../core/recipients.ts";
 import { staggeredDueAt } from "../core/stagger.ts";
 import { activeSuppressions } from "./suppressions.ts";
@@ -174,7 +175,7 @@ export async function loadCandidates(db: Db, customerIds: number[]): Promise<Can
       for (const s of [...(c.email ? (suppressed.get(c.email) ?? []) : []), ...(c.phone ? (suppressed.get(c.phone) ?? []) : [])]) {
         if ((s.channel === "email" && s.address === c.email) || (s.channel !== "email" && s.address === c.phone)) suppression[s.channel] = s.reason;
       }
-      const lineType = c.phone ? lineTypes.get(c.phone) : undefined;
+      const lineType = c.phone ? knownLineType(lineTypes.get(c.phone), c.phone) : undefined;
       out.push({
         customerId: c.id,
         email: c.email,

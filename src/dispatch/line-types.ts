@@ -1,19 +1,23 @@
 // Line types (SPEC D10): whether a number is a mobile, a landline or VoIP, asked of the lookup
 // provider once per number and kept, because a landline cannot receive SMS. The dispatcher asks
 // right before a text; the send review asks ahead for a small audience, so its count is exact.
+// Where the number plan itself tells (a German or British fixed line, a mobile range), that free
+// hint is taken and nothing is paid for (knownLineType in core/phone.ts).
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { inJson } from "../db/in-json.ts";
 import { phoneLookups } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import type { LineType } from "../providers/types.ts";
+import { knownLineType, lineTypeHint } from "../core/phone.ts";
 
 type LookupDeps = Pick<Deps, "db" | "providers" | "log">;
 
-/** A number's line type: kept from an earlier lookup, else asked now. A failed lookup is "unknown", never a reason to withhold. */
+/** A number's line type: known already (knownLineType), else asked now. A failed lookup is "unknown", never a reason to withhold. */
 export async function lineTypeOf(deps: LookupDeps, phone: string, now: Date): Promise<LineType> {
   const cached = await deps.db.query.phoneLookups.findFirst({ where: eq(phoneLookups.phone, phone) });
-  if (cached) return cached.lineType as LineType;
+  const known = knownLineType(cached?.lineType, phone);
+  if (known) return known;
   const found = await deps.providers.lookup.lineType(phone).catch((err) => {
     deps.log("warn", "line type lookup failed", { error: String(err) });
     return null;
@@ -22,11 +26,11 @@ export async function lineTypeOf(deps: LookupDeps, phone: string, now: Date): Pr
   return found ?? "unknown";
 }
 
-/** Of these numbers, the ones no lookup has told about yet. */
+/** Of these numbers, the ones neither a lookup nor the number plan has told about yet. */
 export async function uncheckedNumbers(db: Db, phones: string[]): Promise<string[]> {
   if (!phones.length) return [];
   const known = new Set((await db.select({ phone: phoneLookups.phone }).from(phoneLookups).where(inJson(phoneLookups.phone, phones))).map((r) => r.phone));
-  return [...new Set(phones)].filter((p) => !known.has(p));
+  return [...new Set(phones)].filter((p) => !known.has(p) && !lineTypeHint(p));
 }
 
 /**

@@ -2,8 +2,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { ACCOUNT_POLICY, IP_POLICY, waitMessage } from "../core/login-throttle.ts";
-import { quietHoursCountry, safeDefaultWindow } from "../core/quiet-hours.ts";
-import { email, fieldErrors, requiredText } from "../core/validation.ts";
+import { countryDefaults, countryOfZone } from "../core/country.ts";
+import { safeDefaultWindow } from "../core/quiet-hours.ts";
+import { country, currency, customerLanguage } from "../core/settings.ts";
+import { email, fieldErrors, optionalTimeZone, requiredText } from "../core/validation.ts";
 import { clearAttempts, countUsers, createFirstOwner, createSession, deleteSession, findUserByEmail, recordFailure, releaseAttempt, reserveAttempt } from "../db/auth.ts";
 import { getSettings, updateSettings } from "../db/settings.ts";
 import { clientIp } from "../http/client-ip.ts";
@@ -17,12 +19,27 @@ export const passwordSchema = z
   .min(10, "must be at least 10 characters")
   .max(200, "must be at most 200 characters");
 
+/** Blank means "work it out" (see studioSetup). */
+const blankOr = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
 const setupSchema = z.object({
   studio_name: requiredText(120, "Studio name"),
   name: requiredText(120, "Your name"),
   email: z.preprocess((v) => v ?? "", email),
   password: passwordSchema,
+  time_zone: optionalTimeZone,
+  country: blankOr(country),
+  currency: blankOr(currency),
+  locale: blankOr(customerLanguage),
 });
+
+/** The studio's zone and country as set up: a country left blank is the zone's (else the US); currency and language follow the country. */
+/** `zone`: the studio's time zone as stored, for a form that leaves it out (the country follows it). */
+function studioSetup(s: z.infer<typeof setupSchema>, zone: string) {
+  const where = s.country ?? countryOfZone(s.time_zone ?? zone) ?? "US";
+  const defaults = countryDefaults(where);
+  return { ...(s.time_zone && { timeZone: s.time_zone }), country: where, currency: s.currency ?? defaults.currency, locale: s.locale ?? defaults.locale };
+}
 
 /**
  * Only our own paths, so `next` cannot send a user to another site. Resolved as the browser
@@ -59,18 +76,22 @@ export const authRoutes = new Hono<AppEnv>()
     if (await countUsers(db)) return c.redirect("/login", 303);
     const body = await c.req.parseBody();
     const parsed = setupSchema.safeParse(body);
-    const values = { studio_name: String(body.studio_name ?? ""), name: String(body.name ?? ""), email: String(body.email ?? "") };
+    const values = Object.fromEntries(["studio_name", "name", "email", "time_zone", "country", "currency", "locale"].map((k) => [k, String(body[k] ?? "")]));
     if (!parsed.success) {
       return c.html(SetupPage({ csrf: c.get("csrfToken"), values, errors: fieldErrors(parsed.error) }), 422);
     }
     const user = await createFirstOwner(db, parsed.data);
     // Another setup post made the owner while this one was hashing: this one is not the owner.
     if (!user) return c.redirect("/login", 303);
-    await updateSettings(db, { name: parsed.data.studio_name, senderName: parsed.data.studio_name }, c.get("deps").clock());
+    const stored = await getSettings(db);
+    const studio = studioSetup(parsed.data, stored.timeZone);
     // A new studio's sending window starts within its country's rules (see quiet-hours.ts).
-    const studio = await getSettings(db);
-    const window = safeDefaultWindow({ start: studio.sendWindowStart, end: studio.sendWindowEnd }, quietHoursCountry(studio));
-    await updateSettings(db, { sendWindowStart: window.start, sendWindowEnd: window.end }, c.get("deps").clock());
+    const window = safeDefaultWindow({ start: stored.sendWindowStart, end: stored.sendWindowEnd }, studio.country);
+    await updateSettings(
+      db,
+      { name: parsed.data.studio_name, senderName: parsed.data.studio_name, ...studio, sendWindowStart: window.start, sendWindowEnd: window.end },
+      c.get("deps").clock(),
+    );
     await audit(db, { userId: user.id }, "created", "user", user.id, { role: "owner", via: "setup" });
     await startSession(c, user.id);
     return c.redirect("/?welcome=1", 303);

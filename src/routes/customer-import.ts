@@ -8,6 +8,8 @@ import { audit } from "../db/audit.ts";
 import { importCustomers, planImport } from "../db/customer-import.ts";
 import { jobChoices } from "../db/jobs.ts";
 import { getJob } from "../db/jobs.ts";
+import { getSettings } from "../db/settings.ts";
+import { studioCountry } from "../core/country.ts";
 import type { Job } from "../db/schema.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { formId, typedValues } from "../http/form-values.ts";
@@ -22,7 +24,7 @@ const settingsForm = z.object({
 });
 
 const SAMPLE = `first_name,last_name,email,phone,album,access_code,consent_email,consent_sms
-Anna,Smith,anna.smith@example.com,+1 555 201 0001,Class 3B,AB12CD,yes,no
+Anna,Smith,anna.smith@example.com,+1 212 555 0101,Class 3B,AB12CD,yes,no
 Ben,Jones,ben.jones@example.com,,Class 3B,EF34GH,yes,yes
 `;
 
@@ -61,7 +63,8 @@ async function prepare(c: Ctx, body: Record<string, unknown>): Promise<Step> {
   if (Object.keys(errors).length || "error" in parsed || "error" in upload) return { kind: "upload", errors };
 
   // A part at a time, letting other requests in between: 50,000 rows take seconds to check.
-  const validator = rowValidator({ consentSource: settings.data!.consent_source });
+  const country = studioCountry(await getSettings(db));
+  const validator = rowValidator({ consentSource: settings.data!.consent_source, studioCountry: country });
   for (let i = 0; i < parsed.rows.length; i += 2_000) {
     validator.check(parsed.rows.slice(i, i + 2_000));
     await Bun.sleep(0);
@@ -84,6 +87,7 @@ async function prepare(c: Ctx, body: Record<string, unknown>): Promise<Step> {
       notes,
       good: plan.rows,
       bad: [...bad, ...plan.conflicts].sort((a, b) => a.line - b.line),
+      country,
       jobs: await jobChoices(db, [job?.id]),
       values: typedValues(body, ["csv"]),
       errors: {},

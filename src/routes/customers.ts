@@ -5,9 +5,11 @@ import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import { AlbumField, CustomerForm, CustomerPage, type CustomerPageProps, CustomersPage, CustomersResults, EmailNotice } from "../../views/customers.tsx";
 import type { Values } from "../../views/form.tsx";
+import { studioCountry } from "../core/country.ts";
 import { type ConsentInput, customerFields } from "../core/customers.ts";
 import { staffDay } from "../core/date-format.ts";
 import { AMOUNT_PROBLEM, toMinor } from "../core/money.ts";
+import { formatPhone } from "../core/phone.ts";
 import { email, type FieldErrors, fieldErrors, flag, optionalDate, optionalIdRef, optionalText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import { countCustomersUpTo, customerSuppressions, customersWithEmail, studioLocale } from "../db/customers.ts";
@@ -93,12 +95,14 @@ async function loadCustomer(c: Ctx): Promise<Customer> {
   return customer;
 }
 
-function customerValues(cu: Customer): Values {
+/** The form's values; the number as it reads back in the customer's (or studio's) country. */
+function customerValues(cu: Customer, home: string): Values {
   return {
     first_name: cu.firstName,
     last_name: cu.lastName,
     email: cu.email ?? "",
-    phone: cu.phone ?? "",
+    phone: formatPhone(cu.phone, cu.country ?? home, cu.phoneExtension),
+    country: cu.country ?? "",
     locale: cu.locale,
     time_zone: cu.timeZone ?? "",
     consent_email: cu.consentEmail ? "on" : "",
@@ -111,14 +115,15 @@ function customerValues(cu: Customer): Values {
  * Reads the create/edit form. A newly ticked consent box needs a source, stored as
  * `staff: <source>` with the time; unticking withdraws consent (edit only).
  */
-function parseCustomerForm(body: Record<string, unknown>, current: Customer | undefined, staffName: string) {
+function parseCustomerForm(body: Record<string, unknown>, current: Customer | undefined, staffName: string, home: string) {
   const was = { email: current?.consentEmail ?? false, sms: current?.consentSms ?? false, voice: current?.consentVoice ?? false };
   const consent: ConsentInput = {};
   for (const ch of CHANNELS) {
     const ticked = flag.safeParse(body[`consent_${ch}`]).data === true;
     if (ticked || current) consent[ch] = ticked;
   }
-  const parsed = customerFields.safeParse({ ...body, consent });
+  // The form has no extension field: it is typed with the number (the edit form shows it so).
+  const parsed = customerFields(home).safeParse({ ...body, phone_extension: undefined, consent });
   const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error);
   const source = optionalText(200).safeParse(body.consent_source);
   if (!source.success) errors.consent_source = source.error.issues[0]!.message;
@@ -158,6 +163,7 @@ async function renderCustomer(c: Ctx, cu: Customer, extra: PageExtras = {}, stat
       user: c.get("user")!,
       csrf: c.get("csrfToken"),
       customer: cu,
+      country: studioCountry(settings),
       namesakes: others,
       registrations,
       orders,
@@ -191,22 +197,26 @@ export const customerRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const { db } = c.get("deps");
     const query = listQuery.parse(c.req.query());
-    const [page, count] = await Promise.all([listCustomers(db, query), countCustomersUpTo(db, query.q ? ftsQuery(query.q) : null, COUNT_CAP)]);
-    const { timeZone } = await getSettings(db);
-    const props = { rows: page.rows, nextBefore: page.nextBefore, query, count, countCap: COUNT_CAP, csrf: c.get("csrfToken"), timeZone };
+    const [page, count, settings] = await Promise.all([listCustomers(db, query), countCustomersUpTo(db, query.q ? ftsQuery(query.q) : null, COUNT_CAP), getSettings(db)]);
+    const props = { rows: page.rows, nextBefore: page.nextBefore, query, count, countCap: COUNT_CAP, csrf: c.get("csrfToken"), country: studioCountry(settings), timeZone: settings.timeZone };
     if (isPartial(c)) return c.html(CustomersResults(props));
     return c.html(CustomersPage({ ...props, user: c.get("user")! }));
   })
-  .get("/new", async (c) => c.html(CustomerForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values: { locale: await studioLocale(c.get("deps").db) }, errors: {}, namesakes: [], timeZone: await studioZone(c) })))
+  .get("/new", async (c) => {
+    const { db } = c.get("deps");
+    const country = studioCountry(await getSettings(db));
+    return c.html(CustomerForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values: { locale: await studioLocale(db) }, errors: {}, namesakes: [], country, timeZone: await studioZone(c) }));
+  })
   .get("/email-check", async (c) => c.html(EmailNotice({ others: await namesakes(c, c.req.query("email"), idParam.safeParse(c.req.query("except")).data) })))
   .post("/", async (c) => {
     const { db, clock } = c.get("deps");
     const user = c.get("user")!;
     const body = await c.req.parseBody();
-    const form = parseCustomerForm(body, undefined, user.name);
+    const country = studioCountry(await getSettings(db));
+    const form = parseCustomerForm(body, undefined, user.name, country);
     if (!form.ok) {
       const others = await namesakes(c, String(body.email ?? ""));
-      return c.html(CustomerForm({ user, csrf: c.get("csrfToken"), values: typedValues(body), errors: form.errors, namesakes: others, timeZone: await studioZone(c) }), 422);
+      return c.html(CustomerForm({ user, csrf: c.get("csrfToken"), values: typedValues(body), errors: form.errors, namesakes: others, country, timeZone: await studioZone(c) }), 422);
     }
     const customer = await createCustomer(db, form.fields, form.source, clock());
     await audit(db, { userId: user.id }, "created", "customer", customer.id);
@@ -215,17 +225,19 @@ export const customerRoutes = new Hono<AppEnv>()
   .get("/:id", async (c) => renderCustomer(c, await loadCustomer(c), { flash: c.req.query("saved") ? SAVED_FLASH : null }))
   .get("/:id/edit", async (c) => {
     const cu = await loadCustomer(c);
-    return c.html(CustomerForm({ user: c.get("user")!, csrf: c.get("csrfToken"), customer: cu, values: customerValues(cu), errors: {}, namesakes: await namesakes(c, cu.email, cu.id), timeZone: await studioZone(c) }));
+    const home = studioCountry(await getSettings(c.get("deps").db));
+    return c.html(CustomerForm({ user: c.get("user")!, csrf: c.get("csrfToken"), customer: cu, values: customerValues(cu, home), errors: {}, namesakes: await namesakes(c, cu.email, cu.id), country: home, timeZone: await studioZone(c) }));
   })
   .post("/:id", async (c) => {
     const { db, clock } = c.get("deps");
     const user = c.get("user")!;
     const cu = await loadCustomer(c);
     const body = await c.req.parseBody();
-    const form = parseCustomerForm(body, cu, user.name);
+    const country = studioCountry(await getSettings(db));
+    const form = parseCustomerForm(body, cu, user.name, country);
     if (!form.ok) {
       const others = await namesakes(c, String(body.email ?? ""), cu.id);
-      return c.html(CustomerForm({ user, csrf: c.get("csrfToken"), customer: cu, values: typedValues(body), errors: form.errors, namesakes: others, timeZone: await studioZone(c) }), 422);
+      return c.html(CustomerForm({ user, csrf: c.get("csrfToken"), customer: cu, values: typedValues(body), errors: form.errors, namesakes: others, country, timeZone: await studioZone(c) }), 422);
     }
     await updateCustomer(db, cu, form.fields, form.source, clock());
     await audit(db, { userId: user.id }, "updated", "customer", cu.id);

@@ -2,6 +2,8 @@
 // confirmation and an armed message's progress show it: per channel how many the filters
 // match, how many will receive it, and everyone left out, by reason — a recipient without a
 // value the text cannot do without included. A message to appointments counts appointments.
+import { studioCountry } from "../core/country.ts";
+import { getSettings } from "../db/settings.ts";
 import type { ComposeState } from "../../views/message-compose.tsx";
 import type { ChannelCount, CountData } from "../../views/message-recipients.tsx";
 import { messageDecisions } from "../automation/one-time.ts";
@@ -126,7 +128,7 @@ export async function countAudience(c: Ctx, a: Audience, timeZone: string, needs
   const now = deps.clock();
   const channels = a.channels.length ? a.channels : (["email"] as Channel[]);
   if (a.toAddress) {
-    const ok = channels.includes("email") ? /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a.toAddress) : !!toE164(a.toAddress);
+    const ok = channels.includes("email") ? /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a.toAddress) : !!toE164(a.toAddress, studioCountry(await getSettings(deps.db)));
     if (!ok) return channels.map((channel) => ({ channel, matched: 1, willReceive: 0, excluded: [{ reason: "no_address", n: 1 }] }));
     // A typed number may get the SMS, the call, or the call only if the SMS cannot go.
     const fallback = a.callOnlyIfNoSms && channels.includes("sms") && channels.includes("voice");

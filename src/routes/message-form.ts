@@ -1,6 +1,7 @@
 // The compose form's state (SPEC O2, O5, U3): what it sent kept as typed, the state of a saved
 // message, the filters and channels it stands for, and its check against the one schema
 // forms and the API share. Errors come back as values keyed by the form's own field names.
+import { studioCountry } from "../core/country.ts";
 import type { Values } from "../../views/form.tsx";
 import type { ComposeState } from "../../views/message-compose.tsx";
 import { type MessageFilters, storedMessageFilters } from "../core/message-filters.ts";
@@ -135,7 +136,7 @@ export async function parseCompose(c: Ctx, s: ComposeState, settings: StudioSett
     send_at: when.at?.toISOString(),
     job_id: single(s) ? undefined : v.job_id,
   };
-  const r = messageInput(snippetKeys).safeParse(raw);
+  const r = messageInput(snippetKeys, studioCountry(settings)).safeParse(raw);
   const errors = r.success ? {} : formErrors(fieldErrors(r.error));
   if (single(s) && !v.to_address?.trim()) errors.to_address ??= "Enter the e-mail address or phone number to send to";
   if (when.error) errors.send_at_local = when.error;

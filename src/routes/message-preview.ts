@@ -1,6 +1,7 @@
 // The compose page's preview and test send (SPEC O4): the message filled in with a real
 // recipient's data (or sample values), rendered per channel as it will go out, and a test of it
 // to the staff member's own inbox or phone through the real providers, its links made dead.
+import { studioCountry } from "../core/country.ts";
 import { eq } from "drizzle-orm";
 import type { ComposeState } from "../../views/message-compose.tsx";
 import type { PreviewData, TestResult } from "../../views/message-preview.tsx";
@@ -8,7 +9,7 @@ import { randomToken } from "../core/crypto.ts";
 import { deliveryKey } from "../core/delivery-key.ts";
 import { messageJob, parseMessageFilters } from "../core/message-filters.ts";
 import { missingByChannel, requiredByChannel } from "../core/message-values.ts";
-import { toE164 } from "../core/phone.ts";
+import { parsePhone } from "../core/phone.ts";
 import { checkTemplate, escapeHtml, fillTemplate, PLACEHOLDERS, type PlaceholderValues, TemplateSyntaxError } from "../core/placeholders.ts";
 import { decideRecipients, skipReasonInSentence } from "../core/recipients.ts";
 import { pickLanguage, t } from "../core/i18n/translate.ts";
@@ -194,9 +195,10 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   }
   let to = c.get("user")!.email;
   if (channel === "sms") {
-    const phone = toE164(v.test_phone ?? "");
-    if (!phone) errors.test_phone = v.test_phone?.trim() ? "must be a phone number like +1 555 123 4567" : "Enter your mobile number to text the test to";
-    else to = phone;
+    const phone = v.test_phone?.trim() ? parsePhone(v.test_phone, studioCountry(await getSettings(c.get("deps").db))) : null;
+    if (!phone) errors.test_phone = "Enter your mobile number to text the test to";
+    else if (!phone.ok) errors.test_phone = phone.problem;
+    else to = phone.e164;
   }
   if (Object.keys(errors).length) return { errors };
 

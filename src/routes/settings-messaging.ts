@@ -7,7 +7,8 @@ import { type ChannelProvider, MessagingSettingsPage } from "../../views/setting
 import type { Config } from "../config.ts";
 import { randomToken } from "../core/crypto.ts";
 import { deliveryKey } from "../core/delivery-key.ts";
-import { toE164 } from "../core/phone.ts";
+import { parsePhone } from "../core/phone.ts";
+import { studioCountry } from "../core/country.ts";
 import { email, type FieldErrors } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import { deliveryIdByKey, listOutbox } from "../db/outbox-list.ts";
@@ -22,7 +23,7 @@ import { requireOwner } from "../http/session.ts";
 const testChannel = z.enum(["email", "sms"]);
 
 /** The test form's address, checked like every other address Pigeon accepts. */
-function parseTestAddress(channel: "email" | "sms", raw: unknown): { to: string } | { errors: FieldErrors } {
+function parseTestAddress(channel: "email" | "sms", raw: unknown, country: string): { to: string } | { errors: FieldErrors } {
   const text = typeof raw === "string" ? raw.trim() : "";
   if (channel === "email") {
     if (!text) return { errors: { email_to: "Enter the e-mail address to send the test to" } };
@@ -30,8 +31,8 @@ function parseTestAddress(channel: "email" | "sms", raw: unknown): { to: string 
     return parsed.success ? { to: parsed.data } : { errors: { email_to: parsed.error.issues[0]!.message } };
   }
   if (!text) return { errors: { sms_to: "Enter the mobile number to send the test to" } };
-  const phone = toE164(text);
-  return phone ? { to: phone } : { errors: { sms_to: "must be a phone number like +1 555 123 4567 (other countries need their +code)" } };
+  const p = parsePhone(text, country);
+  return p.ok ? { to: p.e164 } : { errors: { sms_to: p.problem } };
 }
 
 /** What the providers page shows per channel: names and set/unset only, never a value. */
@@ -124,11 +125,11 @@ export const settingsMessagingRoutes = new Hono<AppEnv>()
     const body = await c.req.parseBody();
     const channel = testChannel.safeParse(body.channel);
     if (!channel.success) return messagingPage(c, { values: typedValues(body), errors: { email_to: "Choose a test: e-mail or SMS" } }, 422);
-    const address = parseTestAddress(channel.data, body[`${channel.data}_to`]);
+    const settings = await getSettings(db);
+    const address = parseTestAddress(channel.data, body[`${channel.data}_to`], studioCountry(settings));
     if ("errors" in address) return messagingPage(c, { values: typedValues(body), errors: address.errors }, 422);
 
     const now = clock();
-    const settings = await getSettings(db);
     const via = channel.data === "email" ? (providers.email.name === "resend" ? "Resend" : "the dev outbox") : providers.sms.name === "twilio" ? "Twilio" : "the dev outbox";
     // The name goes in as text, braces removed so nothing in it reads as a placeholder: the stored
     // test then says what was sent even if it is never sent (a suppressed number, say).

@@ -3,6 +3,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { ApiKeysPage, StaffPage, StudioSettingsPage } from "../../views/settings.tsx";
 import type { Values } from "../../views/form.tsx";
+import { studioCountry } from "../core/country.ts";
+import { formatPhone } from "../core/phone.ts";
 import { publicUrlProblem, settingsFields } from "../core/settings.ts";
 import { email, fieldErrors, requiredText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
@@ -20,10 +22,11 @@ import { passwordSchema } from "./auth.ts";
 import { pathIdNumber } from "../http/path-id.ts";
 
 function settingsValues(s: StudioSettings): Values {
+  const country = studioCountry(s);
   return {
     name: s.name,
     postal_address: s.postalAddress,
-    phone: s.phone,
+    phone: formatPhone(s.phone, country),
     website: s.website,
     brand_color: s.brandColor,
     sender_name: s.senderName,
@@ -31,7 +34,9 @@ function settingsValues(s: StudioSettings): Values {
     reply_to: s.replyTo,
     sms_from: s.smsFrom,
     time_zone: s.timeZone,
-    country: s.country,
+    country,
+    currency: s.currency,
+    locale: s.locale,
     send_window_start: s.sendWindowStart,
     send_window_end: s.sendWindowEnd,
     stagger_batch_size: String(s.staggerBatchSize),
@@ -99,7 +104,7 @@ export const settingsRoutes = new Hono<AppEnv>()
   .post("/", async (c) => {
     const { db, clock, config } = c.get("deps");
     const body = await c.req.parseBody();
-    const parsed = settingsFields(config).safeParse(body);
+    const parsed = settingsFields({ ...config, country: studioCountry(await getSettings(db)) }).safeParse(body);
     if (!parsed.success) {
       const profiles = await listProfileNames(db);
       return c.html(StudioSettingsPage({ user: c.get("user")!, csrf: c.get("csrfToken"), values: typedValues(body), errors: fieldErrors(parsed.error), profiles }), 422);
@@ -130,6 +135,9 @@ export const settingsRoutes = new Hono<AppEnv>()
           replyTo: s.reply_to ?? "",
           smsFrom: s.sms_from ?? "",
           timeZone: s.time_zone,
+          ...(s.country && { country: s.country }),
+          ...(s.currency && { currency: s.currency }),
+          ...(s.locale && { locale: s.locale }),
           sendWindowStart: s.send_window_start,
           sendWindowEnd: s.send_window_end,
           staggerBatchSize: s.stagger_batch_size,

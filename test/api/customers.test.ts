@@ -55,7 +55,7 @@ describe("POST /api/v1/customers", () => {
     expect(res.status).toBe(422);
     expect(fieldsOf(res)).toEqual({
       email: "must be an e-mail address like name@example.com",
-      phone: "must be a phone number like +1 555 123 4567",
+      phone: "must be a phone number, like (212) 555-0123",
       locale: "must be a language code like en or de-AT",
       "consent.email": "must be yes or no",
     });

@@ -6,7 +6,7 @@ import { type BrowserHarness, DESKTOP, PHONE, startBrowserHarness } from "./supp
 
 const OWNER = { studio: "Sunny Side Photo", name: "Olivia Owner", email: "owner@sunny.test", password: "correct horse battery" };
 const JOB = { name: "Brookfield Middle – Spring portraits", year: "2027", shootDate: "2027-04-14", customText: "Bring your best smile!" };
-const CUSTOMER = { first: "Maren", last: "Lindqvist", email: "maren.lindqvist@example.com", phone: "+1 555 010 2233" };
+const CUSTOMER = { first: "Maren", last: "Lindqvist", email: "maren.lindqvist@example.com", phone: "+1 212 555 0133" };
 
 let h: BrowserHarness;
 
@@ -180,8 +180,8 @@ describe("foundation flows in Chromium", () => {
       "customers.csv",
       [
         "first_name,last_name,email,phone",
-        "Ada,Brightwater,ada.brightwater@example.com,+15550104455",
-        "Bruno,Castellano,bruno-at-example.com,+15550104466",
+        "Ada,Brightwater,ada.brightwater@example.com,+12125550145",
+        "Bruno,Castellano,bruno-at-example.com,+12125550146",
         "Chiara,Delacroix,chiara.delacroix@example.com,",
       ].join("\n") + "\n",
     );

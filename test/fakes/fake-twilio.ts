@@ -106,6 +106,14 @@ export class FakeTwilio {
     return this.#rate.refused;
   }
 
+  /** The numbers Lookup was asked about, in order: each one a paid request in real life. */
+  get lookups(): string[] {
+    return this.requests.flatMap((r) => {
+      const m = /^\/v2\/PhoneNumbers\/([^/]+)$/.exec(r.path);
+      return m ? [decodeURIComponent(m[1]!)] : [];
+    });
+  }
+
   /** Lookup's line type for a number: mobile, landline, fixedVoip, nonFixedVoip, tollFree, … */
   setLineType(phone: string, type: string): void {
     this.#lineTypes.set(phone, type);

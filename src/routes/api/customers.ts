@@ -2,7 +2,9 @@
 // the API (SPEC C, I3). Registrations, orders and bookings may send their customer inline.
 import { Hono } from "hono";
 import { z } from "zod";
+import { studioCountry } from "../../core/country.ts";
 import { customerFields } from "../../core/customers.ts";
+import { getSettings } from "../../db/settings.ts";
 import { setCustomerExternalId } from "../../db/api-upserts.ts";
 import { createCustomer, getCustomer, getCustomerByExternalId, updateCustomer } from "../../db/customers.ts";
 import type { Customer } from "../../db/schema.ts";
@@ -21,6 +23,8 @@ export function customerJson(customer: Customer) {
     last_name: customer.lastName,
     email: customer.email,
     phone: customer.phone,
+    phone_extension: customer.phoneExtension,
+    country: customer.country,
     locale: customer.locale,
     time_zone: customer.timeZone,
     consent: { email: customer.consentEmail, sms: customer.consentSms, voice: customer.consentVoice },
@@ -29,11 +33,12 @@ export function customerJson(customer: Customer) {
   };
 }
 
-const customerInput = customerFields.safeExtend({ external_id: externalIdField });
+/** A customer with the API's own id; national numbers are read in the customer's country, else the studio's. */
+const customerInput = (country: string) => z.object({ external_id: externalIdField }).and(customerFields(country));
 
-export const customerResource: Resource<Customer, z.infer<typeof customerInput>> = {
+export const customerResource: Resource<Customer, z.output<ReturnType<typeof customerInput>>> = {
   entity: "customer",
-  schema: customerInput,
+  schema: async ({ db }) => customerInput(studioCountry(await getSettings(db))),
   byId: getCustomer,
   byExternalId: getCustomerByExternalId,
   toJson: customerJson,

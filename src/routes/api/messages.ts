@@ -1,5 +1,6 @@
 // /api/v1/messages (SPEC I3): one-time messages are created as drafts, armed by an explicit
 // send, and read back with their totals. Their deliveries are listed by deliveries.ts.
+import { studioCountry } from "../../core/country.ts";
 import { Hono } from "hono";
 import { activationProblem, messageInput } from "../../core/message-input.ts";
 import { audit } from "../../db/audit.ts";
@@ -55,7 +56,7 @@ export const messageApiRoutes = new Hono<AppEnv>()
       if (current && current.status !== "draft") {
         throw new ApiError(409, `This message is ${current.status} already, so it can no longer be changed.`, { external_id: `names a message that is ${current.status}` });
       }
-      const input = parse(messageInput(snippetKeys), current ? overlay(await messageJson(tx, current), body) : body);
+      const input = parse(messageInput(snippetKeys, studioCountry(await getSettings(tx))), current ? overlay(await messageJson(tx, current), body) : body);
       if (input.send_at && input.send_at.getTime() < now.getTime() - 60_000) throw new ApiError(422, "Some fields are not valid.", { send_at: "is in the past" });
       const missingJob = await missingJobProblem(tx, input.job_id ?? null);
       if (Object.keys(missingJob).length) throw new ApiError(422, "Some fields are not valid.", missingJob);

@@ -15,7 +15,8 @@ export type Write = { db: Db; now: Date; actor: Actor };
 export type Resource<Row extends { id: number }, Input> = {
   /** The audit log's entity type and the noun in messages. */
   entity: string;
-  schema: z.ZodType<Input>;
+  /** The body's rules; a function when they depend on stored settings (a customer's phone on the studio's country). */
+  schema: z.ZodType<Input> | ((w: Write) => Promise<z.ZodType<Input>>);
   byId(db: Db, id: number): Promise<Row | undefined>;
   byExternalId(db: Db, externalId: string): Promise<Row | undefined>;
   toJson(row: Row): Body;
@@ -29,7 +30,8 @@ export async function upsert<Row extends { id: number }, Input>(w: Write, r: Res
   const external_id = externalIdOnly.safeParse(body).data?.external_id;
   const current = id !== undefined ? await r.byId(w.db, id) : external_id ? await r.byExternalId(w.db, external_id) : undefined;
   if (id !== undefined && !current) throw new ApiError(404, `There is no ${r.entity} with this id.`);
-  const input = parse(r.schema, current ? overlay(r.toJson(current), body) : body, prefix);
+  const schema = typeof r.schema === "function" ? await r.schema(w) : r.schema;
+  const input = parse(schema, current ? overlay(r.toJson(current), body) : body, prefix);
   const saved = await r.save(w, input, current);
   await audit(w.db, w.actor, saved.created ? "created" : "updated", r.entity, saved.row.id);
   return saved;
