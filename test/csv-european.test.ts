@@ -78,6 +78,21 @@ describe("CSV import: European spreadsheets", () => {
     ]);
   });
 
+  test("consent columns and their yes/no in German, French and Spanish: ja, oui, sí grant; nein, non, no do not", async () => {
+    const { t, b } = await setup();
+    const csv = "Vorname;E-Mail;Telefon;Einwilligung E-Mail;SMS-Einwilligung;Einwilligungsquelle\nJürgen;juergen@beispiel.de;+49 170 78678194;ja;nein;Anmeldebogen 2026\n";
+    const { preview } = await previewAndImport(b, csv);
+    for (const line of ["Einwilligung E-Mail → E-mail consent", "SMS-Einwilligung → SMS consent", "Einwilligungsquelle → Consent source"]) expect(preview).toContain(line);
+    await previewAndImport(b, "Prénom;Courriel;Consentement e-mail;Source du consentement\nRené;rene@exemple.fr;oui;formulaire\n");
+    await previewAndImport(b, "Nombre,Correo electrónico,Consentimiento correo,Origen del consentimiento\nMaría,maria@ejemplo.es,sí,formulario\n");
+    const rows = await t.db.select().from(customers);
+    expect(rows.map((c) => [c.firstName, c.consentEmail, c.consentSms, c.consentEmailSource])).toEqual([
+      ["Jürgen", true, false, "import: Anmeldebogen 2026"],
+      ["René", true, false, "import: formulaire"],
+      ["María", true, false, "import: formulario"],
+    ]);
+  });
+
   test("French and Spanish column names, in any case and with or without accents, map to the same fields", async () => {
     const { t, b } = await setup();
     await previewAndImport(b, "PRENOM,Nom de famille,Téléphone portable,Adresse e-mail,Langue,Fuseau horaire\nRené,Lefèvre,+33 6 12 34 56 78,rene@exemple.fr,fr-FR,Europe/Paris\n");

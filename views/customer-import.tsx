@@ -116,14 +116,14 @@ export function ImportUploadPage(p: Common & { jobs: JobChoice[]; values: Values
         <summary>Which columns can the file have?</summary>
         <p>
           The first row names the columns; upper or lower case, accents and spaces do not matter, and unknown columns are reported in the preview and not imported. At least one
-          of first_name, last_name, email or phone is needed. Consent columns take yes/no.
+          of first_name, last_name, email or phone is needed. Consent columns take yes/no (also ja/nein, oui/non, sí/no).
         </p>
         <p>
           <code>{CSV_FIELDS.join(", ")}</code>
         </p>
         <p>
           Also understood: first name, surname, e-mail, mobile, timezone, email consent…; in German, French and Spanish: Vorname, Nachname, Telefon, Handy, E-Mail, Sprache,
-          Zeitzone, Land; Prénom, Nom, Téléphone, Portable, Courriel, Langue, Pays; Nombre, Apellidos, Teléfono, Móvil, Correo electrónico, Idioma, País… Existing customers are updated instead of duplicated: matched by external_id, else
+          Zeitzone, Land, Einwilligung E-Mail, SMS-Einwilligung; Prénom, Nom, Téléphone, Portable, Courriel, Langue, Pays; Nombre, Apellidos, Teléfono, Móvil, Correo electrónico, Idioma, País… Existing customers are updated instead of duplicated: matched by external_id, else
           by e-mail when exactly one customer has it. <a href="/customers/import/sample.csv">Download a sample file</a>.
         </p>
       </details>

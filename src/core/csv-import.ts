@@ -82,10 +82,27 @@ const ALIASES: Record<CsvField, string[]> = {
   external_id: ["external id", "ext id"],
   album: ["album", "album name", "class", "group", "Klasse", "Gruppe", "Classe", "Groupe", "Clase", "Grupo"],
   access_code: ["access code", "code"],
-  consent_email: ["consent email", "email consent"],
-  consent_sms: ["consent sms", "sms consent"],
-  consent_voice: ["consent voice", "voice consent"],
-  consent_source: ["consent source"],
+  consent_email: [
+    "consent email",
+    "email consent",
+    "Einwilligung E-Mail",
+    "E-Mail-Einwilligung",
+    "Consentement e-mail",
+    "Consentement courriel",
+    "Consentimiento correo",
+    "Consentimiento email",
+  ],
+  consent_sms: ["consent sms", "sms consent", "Einwilligung SMS", "SMS-Einwilligung", "Consentement SMS", "Consentimiento SMS"],
+  consent_voice: [
+    "consent voice",
+    "voice consent",
+    "Einwilligung Anruf",
+    "Anruf-Einwilligung",
+    "Einwilligung Telefon",
+    "Consentement appel",
+    "Consentimiento llamada",
+  ],
+  consent_source: ["consent source", "Einwilligungsquelle", "Quelle der Einwilligung", "Source du consentement", "Origen del consentimiento"],
 };
 
 const BY_ALIAS = new Map<string, CsvField>();

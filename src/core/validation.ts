@@ -176,8 +176,9 @@ export const flag = z.preprocess((v) => {
   if (typeof v === "boolean") return v;
   if (v === undefined || v === null) return false;
   const s = String(v).trim().toLowerCase();
-  if (["on", "true", "yes", "y", "1", "x"].includes(s)) return true;
-  if (["", "off", "false", "no", "n", "0"].includes(s)) return false;
+  // Also in German, French and Spanish: spreadsheets from European studios say ja, oui, sí.
+  if (["on", "true", "yes", "y", "1", "x", "ja", "j", "oui", "si", "sí"].includes(s)) return true;
+  if (["", "off", "false", "no", "n", "0", "nein", "non"].includes(s)) return false;
   return v;
 }, z.boolean({ error: "must be yes or no" }));
 
