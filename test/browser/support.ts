@@ -23,14 +23,22 @@ const stderrLogger: Logger = (level, msg, fields) => {
 
 export type BrowserHarness = Awaited<ReturnType<typeof startBrowserHarness>>;
 
+export type HarnessOptions = {
+  /** Configuration on top of the defaults, e.g. provider keys pointing at the local fakes. */
+  env?: Record<string, string>;
+  /** The browser's language and time zone, as a customer's or owner's machine has them. */
+  locale?: string;
+  timezoneId?: string;
+};
+
 /** Starts the server on a fresh migrated database and launches Chromium. Call `stop()` after. */
-export async function startBrowserHarness() {
+export async function startBrowserHarness(opts: HarnessOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), "pigeon-browser-"));
   const db = await openDatabase(`file:${join(dir, "pigeon.db")}`);
   await migrateDatabase(db);
   // The scheduler belongs to this process, as in `pigeon serve`, but no timer runs it: the tests
   // run its steps themselves when their story needs them (so no "Nothing is being sent" line).
-  const deps = createDeps({ db, config: loadConfig({}), clock: () => new Date(), log: stderrLogger });
+  const deps = createDeps({ db, config: loadConfig(opts.env ?? {}), clock: () => new Date(), log: stderrLogger });
   const app = createApp(deps);
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch });
   const baseUrl = `http://127.0.0.1:${server.port}`;
@@ -50,7 +58,7 @@ export async function startBrowserHarness() {
       "--disable-sync",
     ],
   });
-  const context: BrowserContext = await browser.newContext({ baseURL: baseUrl, viewport: DESKTOP });
+  const context: BrowserContext = await browser.newContext({ baseURL: baseUrl, viewport: DESKTOP, locale: opts.locale, timezoneId: opts.timezoneId });
   // Fail a step in seconds rather than at the test timeout, with Playwright's own message.
   context.setDefaultTimeout(10_000);
   const page: Page = await context.newPage();
