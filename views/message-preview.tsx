@@ -15,7 +15,8 @@ export type PreviewData = {
   /** Channels this recipient will not get, with the reason. */
   warnings: string[];
   email?: { to: string | null; subject: string; html: string };
-  sms?: { to: string | null; text: string; info: SmsInfo; optOutAdded: boolean };
+  sms?: { to: string | null; text: string; info: SmsInfo; /** The opt-out hint added to the text (in the customer's language), or null. */
+  optOutAdded: string | null };
   voice?: { to: string | null; text: string };
   problem?: string;
 };
@@ -101,7 +102,7 @@ export function MessagePreview({ preview: pv }: { preview: PreviewData }) {
           )}
           {pv.sms.optOutAdded && (
             <p class="muted">
-              <small>“Reply STOP to opt out.” is added because the text does not mention STOP; it is counted above.</small>
+              <small>“{pv.sms.optOutAdded}” is added because the text does not mention STOP; it is counted above.</small>
             </p>
           )}
         </div>

@@ -381,7 +381,8 @@ export type PreviewData = {
   html?: string;
   text?: string;
   sms?: SmsInfo;
-  optOutAdded?: boolean;
+  /** The opt-out hint added to the text (in the customer's language), or null. */
+  optOutAdded?: string | null;
   /** Problems of the subject and body, as saving would report them. */
   errors: FieldErrors;
   problem?: string;
@@ -471,7 +472,7 @@ export function NotificationPreview({ preview: pv, oob }: { preview: PreviewData
           )}
           {pv.optOutAdded && (
             <p class="muted">
-              <small>“Reply STOP to opt out.” is added to marketing texts that do not mention STOP, and counted above.</small>
+              <small>“{pv.optOutAdded}” is added to marketing texts that do not mention STOP, and counted above.</small>
             </p>
           )}
         </>

@@ -9,7 +9,7 @@ import { randomToken } from "../core/crypto.ts";
 import { deliveryKey } from "../core/delivery-key.ts";
 import { messageJob, parseMessageFilters } from "../core/message-filters.ts";
 import { missingByChannel, requiredByChannel } from "../core/message-values.ts";
-import { parsePhone } from "../core/phone.ts";
+import { formatPhone, parsePhone } from "../core/phone.ts";
 import { checkTemplate, escapeHtml, fillTemplate, PLACEHOLDERS, type PlaceholderValues, TemplateSyntaxError } from "../core/placeholders.ts";
 import { decideRecipients, skipReasonInSentence } from "../core/recipients.ts";
 import { pickLanguage, t } from "../core/i18n/translate.ts";
@@ -161,8 +161,10 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
     }
     if (channels.includes("sms")) {
       const filled = fillTemplate(v.body ?? "", values, (x) => x);
-      const text = withOptOutHint(filled, { required: true, hint: t(lang, "sms.optOut") });
-      pv.sms = { to: customer?.phone ?? chosen.address, text, info: smsInfo(text), optOutAdded: text !== filled };
+      const hint = t(lang, "sms.optOut");
+      const text = withOptOutHint(filled, { required: true, hint });
+      const to = customer?.phone ?? chosen.address;
+      pv.sms = { to: to && formatPhone(to, studioCountry(settings)), text, info: smsInfo(text), optOutAdded: text !== filled ? hint : null };
     }
     if (channels.includes("voice")) {
       pv.voice = { to: customer?.phone ?? chosen.address, text: fillTemplate(v.voice_script?.trim() ? v.voice_script : (v.body ?? ""), values, (x) => x) };

@@ -223,8 +223,9 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
     } else {
       const filled = fillTemplate(body, values, noEscape);
       const marketing = channel === "sms" && !trigger.startsWith("appointment_");
-      preview.text = channel === "sms" ? withOptOutHint(filled, { required: marketing, hint: t(lang, "sms.optOut") }) : filled;
-      preview.optOutAdded = marketing && preview.text !== filled;
+      const hint = t(lang, "sms.optOut");
+      preview.text = channel === "sms" ? withOptOutHint(filled, { required: marketing, hint }) : filled;
+      preview.optOutAdded = marketing && preview.text !== filled ? hint : null;
       if (channel === "sms") preview.sms = smsInfo(preview.text);
     }
   } catch (err) {

@@ -129,6 +129,9 @@ test("a German studio: set up, a German spreadsheet imported, an SMS and an e-ma
   const sms = await bubble.innerText();
   expect(sms).toContain("schließt am Mittwoch, 30. Juni 2027.");
   expect(sms).toContain("Antworten Sie STOP zum Abmelden.");
+  const smsPreview = await page.locator(".sms-preview").innerText();
+  expect(smsPreview).toContain("“Antworten Sie STOP zum Abmelden.” is added because the text does not mention STOP");
+  expect(smsPreview).toMatch(/SMS to\s+01512 3456789/);
   await page.locator("#message-preview").scrollIntoViewIfNeeded();
   await h.screenshot("113-compose-preview-german");
   await page.getByRole("button", { name: "Save and review sending…" }).click();
