@@ -5,6 +5,7 @@ import { consentChanges } from "../core/customers.ts";
 import type { BadRow, GoodRow } from "../core/csv-import.ts";
 import type { Db } from "./client.ts";
 import { studioLocale, type Tx } from "./customers.ts";
+import { noteFixedLines } from "./line-hints.ts";
 import { albums, type Customer, customers, events, registrations } from "./schema.ts";
 
 type DbOrTx = Db | Tx;
@@ -273,6 +274,7 @@ export async function importCustomers(db: Db, rows: GoodRow[], opts: ImportOptio
           }
           resolved.push({ customerId: row.existing.id, row });
         }
+        await noteFixedLines(tx, part.map((r) => r.customer.phone), opts.now);
         const reg = opts.jobId ? await registerChunk(tx, opts.jobId, resolved, opts.now, mine) : { registered: [], albumsCreated: 0 };
         return { mine, created: toCreate.length, updated, unchanged: part.length - toCreate.length - updated, ...reg };
       });

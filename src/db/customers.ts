@@ -4,6 +4,7 @@
 import { and, desc, eq, lt, ne, or, sql } from "drizzle-orm";
 import { consentChanges, type CustomerFields } from "../core/customers.ts";
 import type { Db } from "./client.ts";
+import { noteFixedLines } from "./line-hints.ts";
 import {
   albums,
   type Appointment,
@@ -88,6 +89,7 @@ export async function createCustomer(db: DbOrTx, f: CustomerFields, consentSourc
     .insert(customers)
     .values({ ...customerColumns(f), locale, ...consentChanges(null, f.consent, consentSource, now), externalId: externalId ?? null, createdAt: now, updatedAt: now })
     .returning();
+  await noteFixedLines(db, [row!.phone], now);
   return row!;
 }
 
@@ -98,6 +100,7 @@ export async function updateCustomer(db: DbOrTx, current: Customer, f: CustomerF
     .set({ ...customerColumns(f), ...consent, updatedAt: now })
     .where(eq(customers.id, current.id))
     .returning();
+  await noteFixedLines(db, [row!.phone], now);
   return row!;
 }
 
