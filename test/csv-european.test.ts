@@ -93,6 +93,19 @@ describe("CSV import: European spreadsheets", () => {
     ]);
   });
 
+  test("a language column that names languages (Deutsch, English, français, Inglés) is read as their codes, not refused", async () => {
+    const { t, b } = await setup();
+    const { result } = await previewAndImport(b, "Vorname;E-Mail;Sprache\nJürgen;j@beispiel.test;Deutsch\nEmily;e@beispiel.test;English\nRené;r@beispiel.test;français\nPablo;p@beispiel.test;Inglés\nLena;l@beispiel.test;de-AT\n");
+    expect(result).toContain("5 imported");
+    expect((await people(t)).map((p) => [p.first, p.locale])).toEqual([
+      ["Jürgen", "de"],
+      ["Emily", "en"],
+      ["René", "fr"],
+      ["Pablo", "en"],
+      ["Lena", "de-AT"],
+    ]);
+  });
+
   test("French and Spanish column names, in any case and with or without accents, map to the same fields", async () => {
     const { t, b } = await setup();
     await previewAndImport(b, "PRENOM,Nom de famille,Téléphone portable,Adresse e-mail,Langue,Fuseau horaire\nRené,Lefèvre,+33 6 12 34 56 78,rene@exemple.fr,fr-FR,Europe/Paris\n");

@@ -4,6 +4,7 @@
 import Papa from "papaparse";
 import { z } from "zod";
 import { type CustomerFields, customerFields } from "./customers.ts";
+import { languageCode } from "./language-names.ts";
 import { CONTROL_PROBLEM, noControl } from "./validation.ts";
 
 export const MAX_CSV_BYTES = 5 * 1024 * 1024;
@@ -379,7 +380,9 @@ function checkRows(
       const cell = v[column as keyof typeof CONSENT_COLUMNS];
       if (cell !== undefined && cell !== "") consent[channel] = cell;
     }
-    const parsed = rules.safeParse({ ...Object.fromEntries(CUSTOMER_COLUMNS.map((f) => [f, v[f]])), consent });
+    const fields: Record<string, string | undefined> = Object.fromEntries(CUSTOMER_COLUMNS.map((f) => [f, v[f]]));
+    if (fields.locale) fields.locale = languageCode(fields.locale);
+    const parsed = rules.safeParse({ ...fields, consent });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const path = issue.path[0] === "consent" ? `consent_${String(issue.path[1])}` : String(issue.path[0] ?? "row");

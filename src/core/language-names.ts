@@ -1,0 +1,28 @@
+// Languages as spreadsheets name them: a "Sprache" column says "Deutsch", "Englisch" or
+// "français", not de or en. Their names in the four languages Pigeon speaks map to the codes;
+// anything else is left for the locale check to judge (a code like de-AT passes through).
+const CODES = ["en", "de", "fr", "es", "it", "nl", "pt", "pl", "tr", "da", "sv", "nb", "fi", "cs", "el", "ru", "uk", "ro", "hu", "hr", "ja", "zh", "ar"];
+const IN = ["en", "de", "fr", "es"];
+
+const key = (s: string) =>
+  s
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .trim();
+
+const BY_NAME = new Map<string, string>();
+for (const lang of IN) {
+  const names = new Intl.DisplayNames([lang], { type: "language" });
+  for (const code of CODES) {
+    const name = names.of(code);
+    if (name && name !== code) BY_NAME.set(key(name), code);
+  }
+}
+BY_NAME.set("norwegian", "nb");
+BY_NAME.set("norwegisch", "nb");
+
+/** The code a language's name stands for ("Deutsch" → de, "Inglés" → en), else the cell as it was. */
+export function languageCode(cell: string): string {
+  return BY_NAME.get(key(cell)) ?? cell;
+}
