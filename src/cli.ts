@@ -17,6 +17,7 @@ import { passwordSchema } from "./routes/auth.ts";
 import { createDeps } from "./deps.ts";
 import { jsonLogger, type Logger } from "./log.ts";
 import { startScheduler } from "./scheduler.ts";
+import { takeBackUnfinishedImports } from "./db/customer-import.ts";
 
 type Io = { env: Record<string, string | undefined>; out: (line: string) => void; err: (line: string) => void };
 
@@ -224,6 +225,9 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
 async function serve(config: Config, io: Io) {
   const log = jsonLogger(config.logLevel);
   const db = await openMigrated(config);
+  // An import a crash cut off is taken back before anything reads its customers (all or nothing, SPEC I2).
+  const takenBack = await takeBackUnfinishedImports(db);
+  if (takenBack) log("warn", "took back CSV imports a stop cut off", { imports: takenBack });
   const deps = createDeps({ db, config, clock: () => new Date(), log });
   const app = createApp(deps);
   const scheduler = config.scheduler ? startScheduler(deps) : null;

@@ -6,7 +6,7 @@ import type { BadRow, GoodRow } from "../core/csv-import.ts";
 import type { Db } from "./client.ts";
 import { studioLocale, type Tx } from "./customers.ts";
 import { noteFixedLines } from "./line-hints.ts";
-import { albums, type Customer, customers, events, registrations } from "./schema.ts";
+import { albums, type Customer, customers, events, importRuns, importUndo, registrations } from "./schema.ts";
 
 type DbOrTx = Db | Tx;
 
@@ -216,9 +216,47 @@ async function recordRegistrations(tx: Tx, jobId: number, customerIds: number[],
   }
 }
 
-/** Takes back what a failed import wrote, newest first, in one transaction. */
-async function undoImport(db: Db, undo: Undo) {
+/**
+ * An Undo as stored in import_undo: JSON, with the dates among the replaced values kept as
+ * {"$ms": n} so they come back as dates (JSON would turn them into strings the columns refuse).
+ */
+export function encodeUndo(undo: Undo): string {
+  const dates = (before: Record<string, unknown>) => Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v instanceof Date ? { $ms: v.getTime() } : v]));
+  return JSON.stringify({ ...undo, changedCustomers: undo.changedCustomers.map((c) => ({ id: c.id, before: dates(c.before) })) });
+}
+
+export function decodeUndo(text: string): Undo {
+  const undo = JSON.parse(text) as Undo;
+  const dates = (before: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v && typeof v === "object" && "$ms" in v ? new Date((v as { $ms: number }).$ms) : v]));
+  return { ...undo, changedCustomers: undo.changedCustomers.map((c) => ({ id: c.id, before: dates(c.before) })) };
+}
+
+/**
+ * Takes back every import a crash left unfinished: what its committed transactions wrote, from
+ * their records. Only the web process imports, so at its start no import is running (a deployment
+ * runs one web process; `pigeon worker` processes never import or call this).
+ */
+export async function takeBackUnfinishedImports(db: Db): Promise<number> {
+  const runs = await db.select().from(importRuns);
+  for (const run of runs) {
+    const undo = emptyUndo();
+    for (const row of await db.select().from(importUndo).where(eq(importUndo.importId, run.id)).orderBy(importUndo.id)) {
+      const part = decodeUndo(row.undo);
+      for (const key of Object.keys(undo) as (keyof Undo)[]) (undo[key] as unknown[]).push(...part[key]);
+    }
+    await undoImport(db, undo, run.id);
+  }
+  return runs.length;
+}
+
+/** Takes back what a failed import wrote, newest first, in one transaction; its journal goes with it. */
+async function undoImport(db: Db, undo: Undo, runId: number | null) {
   await db.transaction(async (tx) => {
+    if (runId !== null) {
+      await tx.delete(importUndo).where(eq(importUndo.importId, runId));
+      await tx.delete(importRuns).where(eq(importRuns.id, runId));
+    }
     for (const part of chunks(undo.createdRegistrations)) await tx.delete(registrations).where(inArray(registrations.id, part));
     for (const r of undo.changedRegistrations) await tx.update(registrations).set(r.before).where(eq(registrations.id, r.id));
     for (const part of chunks(undo.createdCustomers)) await tx.delete(customers).where(inArray(customers.id, part));
@@ -238,11 +276,17 @@ const ROWS_PER_TRANSACTION = 500;
  * event loop between, and a failure takes back what the earlier ones wrote (their ids and the
  * values they replaced are kept as it goes). The `customer_registered` events, which automation
  * reacts to, are written last, in one transaction, so no notification fires for an import that
- * then fails. Staff may see the customers appear while it runs.
+ * then fails. Staff may see the customers appear while it runs. Each transaction also records
+ * what it wrote in import_undo, so when the process dies mid-import (a kill, a power cut) the next
+ * `pigeon serve` takes it back (takeBackUnfinishedImports) instead of keeping half a file.
  */
 export async function importCustomers(db: Db, rows: GoodRow[], opts: ImportOptions, pause: () => Promise<unknown> = () => Bun.sleep(0)): Promise<ImportResult> {
   const undo = emptyUndo();
+  let runId: number | null = null;
   try {
+    const [run] = await db.insert(importRuns).values({ startedAt: opts.now }).returning({ id: importRuns.id });
+    runId = run!.id;
+    const journal = runId;
     const plan = await planImport(db, rows);
     // A row without a language column gets the studio's, as a customer added by hand does.
     const locale = await studioLocale(db);
@@ -276,6 +320,8 @@ export async function importCustomers(db: Db, rows: GoodRow[], opts: ImportOptio
         }
         await noteFixedLines(tx, part.map((r) => r.customer.phone), opts.now);
         const reg = opts.jobId ? await registerChunk(tx, opts.jobId, resolved, opts.now, mine) : { registered: [], albumsCreated: 0 };
+        // What this transaction wrote is on record as soon as it is: a crash after it can be taken back.
+        await tx.insert(importUndo).values({ importId: journal, undo: encodeUndo(mine) });
         return { mine, created: toCreate.length, updated, unchanged: part.length - toCreate.length - updated, ...reg };
       });
       for (const key of Object.keys(undo) as (keyof Undo)[]) (undo[key] as unknown[]).push(...done.mine[key]);
@@ -285,14 +331,16 @@ export async function importCustomers(db: Db, rows: GoodRow[], opts: ImportOptio
       totals.albumsCreated += done.albumsCreated;
       registered.push(...done.registered);
     }
-    if (opts.jobId && registered.length) {
-      const jobId = opts.jobId;
-      await pause();
-      await db.transaction((tx) => recordRegistrations(tx, jobId, registered, opts.now));
-    }
+    await pause();
+    // The events automation reacts to, and the end of the journal: together, or neither.
+    await db.transaction(async (tx) => {
+      if (opts.jobId && registered.length) await recordRegistrations(tx, opts.jobId, registered, opts.now);
+      await tx.delete(importUndo).where(eq(importUndo.importId, journal));
+      await tx.delete(importRuns).where(eq(importRuns.id, journal));
+    });
     return { ...totals, registered: registered.length, conflicts: plan.conflicts };
   } catch (err) {
-    await undoImport(db, undo);
+    await undoImport(db, undo, runId);
     throw err;
   }
 }

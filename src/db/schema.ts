@@ -716,6 +716,29 @@ export const snippets = sqliteTable(
   (t) => [uniqueIndex("snippets_key_unique").on(t.key)],
 );
 
+/**
+ * A CSV import under way. Each of its transactions records here what it wrote, in the same
+ * transaction, so a web process that starts after a crash mid-import can take the import back
+ * (all or nothing, SPEC I2); the last transaction deletes the run with its records.
+ */
+export const importRuns = sqliteTable("import_runs", {
+  id: id(),
+  startedAt: integer({ mode: "timestamp_ms" }).notNull(),
+});
+
+export const importUndo = sqliteTable(
+  "import_undo",
+  {
+    id: id(),
+    importId: integer()
+      .notNull()
+      .references(() => importRuns.id, { onDelete: "cascade" }),
+    /** What one committed transaction wrote and the values it replaced, as JSON (see customer-import.ts). */
+    undo: text().notNull(),
+  },
+  (t) => [index("import_undo_import_idx").on(t.importId)],
+);
+
 /** Cursor positions of background loops (scheduler's last event id, last tick). */
 export const workerState = sqliteTable(
   "worker_state",

@@ -1,0 +1,16 @@
+-- A CSV import's journal (issue 11's breaker: a kill -9 mid-import left thousands of rows): each
+-- of an import's transactions records what it wrote in the same transaction, so the next start
+-- of the web process takes back an import that never finished.
+CREATE TABLE `import_runs` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`started_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `import_undo` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`import_id` integer NOT NULL,
+	`undo` text NOT NULL,
+	FOREIGN KEY (`import_id`) REFERENCES `import_runs`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `import_undo_import_idx` ON `import_undo` (`import_id`);
