@@ -1,7 +1,7 @@
 // Money outside the US (issue 11): an order is kept in minor units of its own currency, and every
 // page and message writes it the way the reader's language does.
 import { afterAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { runAutomation } from "../src/automation/run.ts";
 import { smsInfo } from "../src/core/sms-text.ts";
 import { createApiKey } from "../src/db/auth.ts";
@@ -59,18 +59,71 @@ describe("orders in the studio's currency", () => {
     expect((await t.post("/orders", { external_id: "ORD-9", amount: "30" })).body).toMatchObject({ amount_minor: 3000, currency: "EUR" });
   });
 
-  test("the staff form takes the studio's currency, with a decimal comma, and refuses decimals it does not have", async () => {
+  test("the staff form takes the studio's currency, and refuses decimals it does not have", async () => {
     const { t, b, refs, customer } = await shop("JPY", "ja");
     await b.get(`/customers/${customer.id}`);
-    const cents = await b.post(`/customers/${customer.id}/orders`, { order_job_id: String(refs.job_id), amount: "24,90", order_date: "2026-09-03" });
+    const cents = await b.post(`/customers/${customer.id}/orders`, { order_job_id: String(refs.job_id), amount: "24.90", order_date: "2026-09-03" });
     expect(cents.status).toBe(422);
     expect(cents.text).toContain('id="amount-error">must be a whole number of JPY<');
-    expect(cents.text).toContain('value="24,90"');
+    expect(cents.text).toContain('value="24.90"');
     expect(await rows(t.db, orders)).toBe(0);
     expect((await b.post(`/customers/${customer.id}/orders`, { order_job_id: String(refs.job_id), amount: "2490", order_date: "2026-09-03" })).status).toBe(303);
     const [row] = await t.db.select().from(orders);
     expect(row).toMatchObject({ amountMinor: 2490, currency: "JPY" });
     expect((await b.get(`/customers/${customer.id}`)).text).toMatch(/>[￥¥]2,490</);
+  });
+});
+
+describe("the staff order form reads an amount the way the studio's language writes it", () => {
+  /** Posts the add-order form with `amount` typed; the stored minor units, or the error beside the field. */
+  async function typed(s: Awaited<ReturnType<typeof shop>>, amount: string) {
+    const res = await s.b.post(`/customers/${s.customer.id}/orders`, { order_job_id: String(s.refs.job_id), amount, order_date: "2026-09-03" });
+    if (res.status === 303) {
+      const [row] = await s.t.db.select().from(orders).orderBy(desc(orders.id)).limit(1);
+      return row!.amountMinor;
+    }
+    expect(res.status).toBe(422);
+    // What the user typed stays in the field.
+    expect(res.text).toContain(`value="${amount}"`);
+    return res.text.match(/id="amount-error">([^<]*)</)?.[1];
+  }
+
+  test("a US studio: a comma groups thousands, a point is the decimal; anything else is refused with the form to use", async () => {
+    const s = await shop("USD", "en");
+    await s.b.get(`/customers/${s.customer.id}`);
+    expect(await typed(s, "1,000")).toBe(100_000);
+    expect(await typed(s, "2,500")).toBe(250_000);
+    expect(await typed(s, "1,000.50")).toBe(100_050);
+    expect(await typed(s, "12,000,000")).toBe(1_200_000_000);
+    expect(await typed(s, "24.9")).toBe(2490);
+    const written = "must be an amount written like 1,000.50 or 24.90";
+    expect(await typed(s, "24,90")).toBe(written);
+    expect(await typed(s, "1,00")).toBe(written);
+    expect(await typed(s, "1,0000")).toBe(written);
+    expect(await typed(s, "1.000,50")).toBe(written);
+    expect(await typed(s, "24.900")).toBe("must have at most 2 decimal places for USD");
+    expect(await rows(s.t.db, orders)).toBe(5);
+  });
+
+  test("a yen studio writing English: 12,000 is twelve thousand yen, and 1.000 is refused as one yen with decimals", async () => {
+    const s = await shop("JPY", "en");
+    await s.b.get(`/customers/${s.customer.id}`);
+    expect(await typed(s, "12,000")).toBe(12_000);
+    expect(await typed(s, "2,490")).toBe(2490);
+    expect(await typed(s, "1.000")).toBe("must be a whole number of JPY");
+    expect(await typed(s, "2,49")).toBe("must be an amount written like 1,000 or 2,490");
+    expect(await rows(s.t.db, orders)).toBe(2);
+  });
+
+  test("a German euro studio: a point groups thousands, a comma is the decimal", async () => {
+    const s = await shop("EUR", "de");
+    expect((await s.b.get(`/customers/${s.customer.id}`)).text).toContain('placeholder="24,90"');
+    expect(await typed(s, "1.234,56")).toBe(123_456);
+    expect(await typed(s, "1.000")).toBe(100_000);
+    expect(await typed(s, "24,90")).toBe(2490);
+    expect(await typed(s, "24.90")).toBe("must be an amount written like 1.000,50 or 24,90");
+    expect(await typed(s, "1.000,505")).toBe("must have at most 2 decimal places for EUR");
+    expect(await rows(s.t.db, orders)).toBe(3);
   });
 });
 

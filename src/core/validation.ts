@@ -189,3 +189,11 @@ export const idRef = z.preprocess(
 );
 
 export const optionalIdRef = z.preprocess(blankToNull, idRef.nullable().optional());
+
+/**
+ * A form field that must be given, read by an optional rule: a field left out of the post
+ * entirely (an old page, a script) is read as blank. A zod object skips every check of an
+ * optional field whose key is absent (the wrapper inherits "optional" from its inner rule), so
+ * without `nonoptional` a `.refine` saying "required" never runs and undefined gets through.
+ */
+export const givenAsBlank = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === undefined || v === null ? "" : v), schema).nonoptional();
