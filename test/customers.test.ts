@@ -303,7 +303,8 @@ describe("customer page: registrations, orders, appointments", () => {
     expect(order.status).toBe(303);
     const [o] = await t.db.select().from(orders);
     expect(o).toMatchObject({ jobId, customerId: cu.id, amountMinor: 2490 });
-    expect(o!.orderedAt).toEqual(new Date("2026-09-03T00:00:00Z"));
+    // The day typed is a day in the studio's zone (UTC here): its noon there.
+    expect(o!.orderedAt).toEqual(new Date("2026-09-03T12:00:00Z"));
     const buyer = await b.get(`/customers/${cu.id}`);
     expect(buyer.text).toContain(">Buyer<");
     expect(buyer.text).toContain(">$24.90<");

@@ -127,7 +127,7 @@ describe("the staff order form reads an amount the way the studio's language wri
   });
 });
 
-describe("{{order.amount}} in a message", () => {
+describe("{{order.amount}} and {{order.date}} in a message", () => {
   const { twilio, studio, stop } = sendStudio();
   afterAll(stop);
 
@@ -152,6 +152,37 @@ describe("{{order.amount}} in a message", () => {
     expect(sms[0]!.body).toStartWith("Danke für 24,90 €!");
     expect(smsInfo(sms[0]!.body).encoding).toBe("GSM-7");
   });
+
+  // A day typed on a staff form is a day in the studio's zone: west of UTC its UTC midnight is
+  // the evening before, and east of it a late-evening customer-date could slip a day too.
+  for (const [zone, now, shown] of [
+    ["America/Sao_Paulo", new Date("2026-10-25T16:00:00Z"), "13:00"],
+    ["Pacific/Auckland", new Date("2026-10-25T00:00:00Z"), "13:00"],
+  ] as const) {
+    test(`an order typed for 25 October in a studio in ${zone} (at ${shown} there) is the 25th on its page and in {{order.date}}`, async () => {
+      const { t, people, dispatcher } = await studio();
+      t.setNow(now);
+      const b = await signedInOwner(t);
+      await updateSettings(t.db, { timeZone: zone, locale: "en", currency: "USD" }, now);
+      const anna = people[0]!;
+      const [profile] = await t.db.insert(communicationProfiles).values({ name: "Shop" }).returning();
+      await t.db.insert(notifications).values({ profileId: profile!.id, trigger: "order_placed", channel: "sms", audience: "buyers", subject: "", body: "Thanks for your order of {{order.date}}" });
+      const { key } = await createApiKey(t.db, "shop", null);
+      const job = (await apiRequest(t.app, "POST", "/jobs", { key, body: { name: "Summer fair", profile_id: profile!.id } })).body;
+
+      await b.get(`/customers/${anna.id}`);
+      const res = await b.post(`/customers/${anna.id}/orders`, { order_job_id: String(job.id), amount: "24.90", order_date: "2026-10-25" });
+      expect(res.status).toBe(303);
+      const page = (await b.get(`/customers/${anna.id}`)).text;
+      expect(page).toContain("<td>2026-10-25</td>");
+      expect(page).not.toContain("<td>2026-10-24</td>");
+
+      const before = twilio.sent.length;
+      await runAutomation(t.deps, now);
+      expect((await dispatcher().tick()).sent).toBe(1);
+      expect(twilio.sent.slice(before)[0]!.body).toStartWith("Thanks for your order of October 25, 2026");
+    });
+  }
 
   test("a notification's preview without a real order shows a sample amount in the studio's currency and language", async () => {
     const t = await makeApiApp();

@@ -7,7 +7,7 @@ import { AlbumField, CustomerForm, CustomerPage, type CustomerPageProps, Custome
 import type { Values } from "../../views/form.tsx";
 import { studioCountry } from "../core/country.ts";
 import { type ConsentInput, customerFields } from "../core/customers.ts";
-import { staffDay } from "../core/date-format.ts";
+import { staffDay, staffDayInstant } from "../core/date-format.ts";
 import { usableLocale } from "../core/intl.ts";
 import { type AmountResult, typedAmount } from "../core/money.ts";
 import { formatPhone } from "../core/phone.ts";
@@ -62,8 +62,8 @@ function orderAmount(typed: string, currency: string, locale: string): AmountRes
   return amount.ok && amount.minor === 0 ? { ok: false, problem: "must be more than 0" } : amount;
 }
 
-/** The add-order form, for a studio selling in `currency` and writing numbers as `locale` does. */
-const orderForm = (currency: string, locale: string) =>
+/** The add-order form, for a studio selling in `currency`, writing numbers as `locale` does, in `timeZone`. */
+const orderForm = (currency: string, locale: string, timeZone: string) =>
   z.object({
     order_job_id: givenAsBlank(optionalIdRef).refine((v) => v != null, "Choose the job the order belongs to"),
     amount: z.preprocess(
@@ -79,7 +79,7 @@ const orderForm = (currency: string, locale: string) =>
         }),
     ),
     order_date: givenAsBlank(optionalDate).transform((v, ctx) => {
-      if (v) return new Date(`${v}T00:00:00Z`);
+      if (v) return staffDayInstant(v, timeZone);
       ctx.addIssue({ code: "custom", message: "Date is required" });
       return z.NEVER;
     }),
@@ -288,8 +288,8 @@ export const customerRoutes = new Hono<AppEnv>()
     const cu = await loadCustomer(c);
     const body = await c.req.parseBody();
     const refuse = (errors: FieldErrors) => renderCustomer(c, cu, { orderValues: typedValues(body), orderErrors: errors }, 422);
-    const { currency, locale } = await getSettings(db);
-    const parsed = orderForm(currency, locale).safeParse(body);
+    const { currency, locale, timeZone } = await getSettings(db);
+    const parsed = orderForm(currency, locale, timeZone).safeParse(body);
     if (!parsed.success) return refuse(fieldErrors(parsed.error));
     const job = await getJob(db, parsed.data.order_job_id!);
     if (!job) return refuse({ order_job_id: `There is no job with id ${parsed.data.order_job_id}` });
