@@ -133,6 +133,10 @@ describe("create and edit", () => {
     expect(errorBeside(res.text, "time_zone")).toBe("must be an IANA time zone such as Europe/Berlin");
     expect(res.text).toContain('value="en-abc"');
     expect(res.text).toContain('value="Nowhere/Special"');
+    const klingon = await b.post("/customers", { first_name: "Anna", email: "anna@example.com", locale: "tlh" });
+    expect(klingon.status).toBe(422);
+    expect(errorBeside(klingon.text, "locale")).toBe("is not a language Pigeon can write dates in (like de, fr-CA)");
+    expect(klingon.text).toContain('value="tlh"');
     expect(await t.db.select().from(customers)).toHaveLength(0);
 
     expect((await b.post("/customers", { first_name: "Anna", email: "anna@example.com", locale: "de-at", time_zone: " europe/vienna " })).status).toBe(303);

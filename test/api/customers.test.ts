@@ -76,6 +76,11 @@ describe("POST /api/v1/customers", () => {
     const inline = await t.post("/appointments", { customer: { external_id: "CUS-7", first_name: "Ann", locale: "en-abc", time_zone: "Mars/Olympus" }, starts_at: "2026-09-14T09:30:00Z" });
     expect(fieldsOf(inline)).toEqual({ "customer.locale": "must be a language code like en or de-AT", "customer.time_zone": "must be an IANA time zone such as Europe/Berlin" });
     expect(await rows(t.db, customers)).toBe(0);
+    // Well-formed tags the runtime has no data for would write its dates in English, inside a German text.
+    for (const locale of ["zz", "tlh", "qaa", "und", "zz-DE"]) {
+      expect(fieldsOf(await t.post("/customers", { first_name: "Ann", locale }))).toEqual({ locale: "is not a language Pigeon can write dates in (like de, fr-CA)" });
+    }
+    expect(await rows(t.db, customers)).toBe(0);
 
     const good = await t.post("/customers", { first_name: "Ann", locale: "de-at", time_zone: "europe/vienna" });
     expect(good.status).toBe(201);
