@@ -6,7 +6,7 @@ import { runAutomation } from "../src/automation/run.ts";
 import { smsInfo } from "../src/core/sms-text.ts";
 import { createApiKey } from "../src/db/auth.ts";
 import { communicationProfiles, customers, notifications, orders } from "../src/db/schema.ts";
-import { updateSettings } from "../src/db/settings.ts";
+import { getSettings, updateSettings } from "../src/db/settings.ts";
 import { apiRequest, fieldsOf, makeApiApp, rows } from "./api/support.ts";
 import { signedInOwner } from "./support/app.ts";
 import { noon, sendStudio } from "./support/send-studio.ts";
@@ -50,9 +50,15 @@ describe("orders in the studio's currency", () => {
     expect(bad.status).toBe(422);
     expect(Object.keys(fieldsOf(bad))).toEqual(["currency"]);
     expect(fieldsOf(await t.post("/orders", { ...refs, amount: "24.90", currency: "XYZ" }))).toEqual({ currency: "must be a currency code like EUR or USD (ISO 4217)" });
+    // Codes Intl knows that no studio sells in: test, no-currency, metals, fund units, and withdrawn ones.
+    for (const currency of ["XXX", "XTS", "XAU", "XAG", "XPD", "XPT", "XDR", "XBA", "XBD", "XSU", "XUA", "DEM", "HRK", "FRF", "VEF", "CLF", "usn"]) {
+      expect(fieldsOf(await t.post("/orders", { ...refs, amount: "24", currency }))).toEqual({ currency: "must be a currency code like EUR or USD (ISO 4217)" });
+    }
     // A three-decimal currency keeps its thousandths.
     expect((await t.post("/orders", { ...refs, amount: "1.234", currency: "BHD" })).body).toMatchObject({ amount: 1.234, amount_minor: 1234, currency: "BHD" });
-    expect(await rows(t.db, orders)).toBe(2);
+    // The CFA francs, the CFP franc and the East Caribbean dollar start with X but are money.
+    for (const currency of ["XAF", "XOF", "XPF", "XCD"]) expect((await t.post("/orders", { ...refs, amount: "25", currency })).body).toMatchObject({ currency });
+    expect(await rows(t.db, orders)).toBe(6);
     // Correcting an order keeps the currency it was placed in, whatever the studio sells in now.
     await t.post("/orders", { ...refs, external_id: "ORD-9", amount: "24.90" });
     await updateSettings(t.db, { currency: "USD" }, new Date());
@@ -71,6 +77,36 @@ describe("orders in the studio's currency", () => {
     const [row] = await t.db.select().from(orders);
     expect(row).toMatchObject({ amountMinor: 2490, currency: "JPY" });
     expect((await b.get(`/customers/${customer.id}`)).text).toMatch(/>[￥¥]2,490</);
+  });
+});
+
+describe("the studio's currency in the settings", () => {
+  test("a metal, fund, test or withdrawn code is refused beside the field, keeping what was typed; a real X-currency is kept", async () => {
+    const t = await makeApiApp();
+    const b = await signedInOwner(t);
+    const form = (currency: string) => ({
+      name: "Atelier",
+      brand_color: "#2f6fdf",
+      time_zone: "Africa/Dakar",
+      send_window_start: "09:00",
+      send_window_end: "20:00",
+      stagger_batch_size: "500",
+      stagger_interval_seconds: "60",
+      overdue_hold_minutes: "120",
+      late_grace_hours: "24",
+      country: "SN",
+      currency,
+      locale: "fr",
+    });
+    await b.get("/settings");
+    for (const code of ["XAU", "XXX", "DEM"]) {
+      const res = await b.post("/settings", form(code));
+      expect(res.status).toBe(422);
+      expect(res.text).toContain('id="currency-error">must be a three-letter ISO 4217 currency code, like USD, EUR or GBP<');
+      expect(res.text).toContain(`value="${code}"`);
+    }
+    expect((await b.post("/settings", form("XOF"))).status).toBe(303);
+    expect((await getSettings(t.db)).currency).toBe("XOF");
   });
 });
 

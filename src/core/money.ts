@@ -6,10 +6,24 @@ import { z } from "zod";
 export const CURRENCY_PROBLEM = "must be a currency code like EUR or USD (ISO 4217)";
 export const AMOUNT_PROBLEM = "must be an amount like 24.90";
 
-// The runtime's list, not a pattern: "XYZ" is well-formed but no currency anyone can pay in.
-const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+// ISO 4217's current currencies (List One, 2025), without what no studio sells in: the funds
+// and units of account (BOV CHE CHW CLF COU MXV USN UYI UYW, XBA–XBD XDR XSU XUA), the metals
+// (XAG XAU XPD XPT), the test code XTS and "no currency" XXX. A pattern would let "XYZ" in, and
+// the runtime's own list is no better: Bun's ICU lists 300-odd codes, withdrawn ones included
+// (DEM, FRF, HRK, VEF), so a typo'd or long-dead code would be taken as a price. Kept to codes
+// the runtime can also format. A currency ISO adds later (XCG came in 2025) is added here.
+const CURRENT_ISO_4217 = `
+  AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD
+  CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS
+  GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW
+  KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR
+  MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR
+  SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX
+  USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG`;
+const RUNTIME_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+const CURRENCIES = new Set(CURRENT_ISO_4217.trim().split(/\s+/).filter((code) => RUNTIME_CURRENCIES.has(code)));
 
-/** True for an ISO 4217 code the runtime knows, in capitals ("EUR", not "eur"). */
+/** True for a current ISO 4217 currency a studio can sell in, in capitals ("EUR", not "eur"). */
 export function isCurrency(code: string): boolean {
   return CURRENCIES.has(code);
 }
