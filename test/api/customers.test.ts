@@ -49,6 +49,18 @@ describe("POST /api/v1/customers", () => {
     expect((await t.get("/customers/999")).status).toBe(404);
   });
 
+  test("PUT /customers/{id} updates a customer created without an external_id, which it still has not", async () => {
+    const t = await makeApiApp();
+    const created = (await t.post("/customers", { first_name: "Bo" })).body;
+    expect(created.external_id).toBeNull();
+    const res = await t.put(`/customers/${created.id}`, { email: "bo@example.com" });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: created.id, first_name: "Bo", email: "bo@example.com", external_id: null });
+    // The same for the other resources, which share the write path: a job made without one.
+    const job = (await t.post("/jobs", { name: "Spring" })).body;
+    expect((await t.put(`/jobs/${job.id}`, { name: "Spring fair" })).body).toMatchObject({ id: job.id, name: "Spring fair", external_id: null });
+  });
+
   test("bad fields are a 422 with their paths, consent channels included", async () => {
     const t = await makeApiApp();
     const res = await t.post("/customers", { first_name: "Ann", email: "ann@", phone: "call me", locale: "English", consent: { email: "maybe", sms: true } });
