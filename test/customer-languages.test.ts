@@ -5,17 +5,20 @@
 // prompts (with Twilio's `language`), an e-mail's footer.
 import { afterAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
+import { runAutomation } from "../src/automation/run.ts";
 import { en } from "../src/core/i18n/en.ts";
 import { LANGUAGES, type Language, pickLanguage, t as tr } from "../src/core/i18n/translate.ts";
 import { confirmationSubject, type LinkPurpose, signLinkToken } from "../src/core/link-tokens.ts";
 import { parseTemplate } from "../src/core/placeholders.ts";
 import { smsInfo, withOptOutHint } from "../src/core/sms-text.ts";
 import { builtinTexts } from "../src/db/builtin-profiles.ts";
+import { createApiKey } from "../src/db/auth.ts";
 import { createCustomer } from "../src/db/customers.ts";
 import { communicationProfiles, customers, devOutbox, notifications, templates } from "../src/db/schema.ts";
 import { linkSigningSecret } from "../src/db/secrets.ts";
 import { getSettings, updateSettings } from "../src/db/settings.ts";
 import { suppress } from "../src/db/suppressions.ts";
+import { apiRequest } from "./api/support.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
 import { noon, sendStudio } from "./support/send-studio.ts";
 
@@ -198,6 +201,24 @@ describe("what reaches the providers", () => {
     const to = (p: { phone: string }) => studio.twilio.sent.find((m) => m.to === p.phone)!.body;
     expect(to(anna!)).toBe("Ihre Fotos sind da, Anna! Antworten Sie STOP zum Abmelden.");
     expect(to(ben!)).toBe("Ihre Fotos sind da, Ben! Reply STOP to opt out.");
+  });
+
+  test("a customer stored with a language Pigeon cannot write dates in (zz) gets the German studio's date in a German SMS", async () => {
+    const { t, people, dispatcher } = await studio.studio();
+    await updateSettings(t.db, { locale: "de" }, noon);
+    const anna = people[0]!;
+    // Stored before input refused such values (an old import, a direct write): it must never break a send.
+    await t.db.update(customers).set({ locale: "zz" }).where(eq(customers.id, anna.id));
+    const [profile] = await t.db.insert(communicationProfiles).values({ name: "Shop" }).returning();
+    await t.db.insert(notifications).values({ profileId: profile!.id, trigger: "order_placed", channel: "sms", audience: "buyers", subject: "", body: "Danke für Ihre Bestellung vom {{order.date}}" });
+    const { key } = await createApiKey(t.db, "shop", null);
+    const api = (path: string, body: unknown) => apiRequest(t.app, "POST", path, { key, body });
+    const job = (await api("/jobs", { name: "Sommerfest", profile_id: profile!.id })).body;
+    expect((await api("/orders", { job_id: job.id, customer_id: anna.id, amount: "24.90", ordered_at: "2026-09-01T16:00:00Z" })).status).toBe(201);
+    const before = studio.twilio.sent.length;
+    await runAutomation(t.deps, noon);
+    expect((await dispatcher().tick()).sent).toBe(1);
+    expect(studio.twilio.sent.slice(before)[0]!.body).toStartWith("Danke für Ihre Bestellung vom 1. September 2026");
   });
 
   test("a call to a French customer speaks French, with Twilio's fr-FR voice, and so does pressing 9", async () => {

@@ -133,6 +133,10 @@ describe("create and edit", () => {
     expect(errorBeside(res.text, "time_zone")).toBe("must be an IANA time zone such as Europe/Berlin");
     expect(res.text).toContain('value="en-abc"');
     expect(res.text).toContain('value="Nowhere/Special"');
+    const klingon = await b.post("/customers", { first_name: "Anna", email: "anna@example.com", locale: "tlh" });
+    expect(klingon.status).toBe(422);
+    expect(errorBeside(klingon.text, "locale")).toBe("is not a language Pigeon can write dates in (like de, fr-CA)");
+    expect(klingon.text).toContain('value="tlh"');
     expect(await t.db.select().from(customers)).toHaveLength(0);
 
     expect((await b.post("/customers", { first_name: "Anna", email: "anna@example.com", locale: "de-at", time_zone: " europe/vienna " })).status).toBe(303);
@@ -303,7 +307,8 @@ describe("customer page: registrations, orders, appointments", () => {
     expect(order.status).toBe(303);
     const [o] = await t.db.select().from(orders);
     expect(o).toMatchObject({ jobId, customerId: cu.id, amountMinor: 2490 });
-    expect(o!.orderedAt).toEqual(new Date("2026-09-03T00:00:00Z"));
+    // The day typed is a day in the studio's zone (UTC here): its noon there.
+    expect(o!.orderedAt).toEqual(new Date("2026-09-03T12:00:00Z"));
     const buyer = await b.get(`/customers/${cu.id}`);
     expect(buyer.text).toContain(">Buyer<");
     expect(buyer.text).toContain(">$24.90<");
@@ -360,13 +365,35 @@ describe("customer page: registrations, orders, appointments", () => {
     const res = await b.post(`/customers/${cu.id}/orders`, { order_job_id: "", amount: "24,9x", order_date: "" });
     expect(res.status).toBe(422);
     expect(errorBeside(res.text, "order_job_id")).toBe("Choose the job the order belongs to");
-    expect(errorBeside(res.text, "amount")).toBe("must be an amount like 24.90");
+    expect(errorBeside(res.text, "amount")).toBe("must be an amount written like 1,000.50 or 24.90");
     expect(errorBeside(res.text, "order_date")).toBe("Date is required");
     expect(res.text).toContain('value="24,9x"');
     const zero = await b.post(`/customers/${cu.id}/orders`, { order_job_id: String(jobId), amount: "0", order_date: "2026-02-30" });
     expect(errorBeside(zero.text, "amount")).toBe("must be more than 0");
     expect(errorBeside(zero.text, "order_date")).toBe("is not a real calendar date");
+    // A post without the fields at all (an old page, a script) is answered like blank ones.
+    const noJobField = await b.post(`/customers/${cu.id}/orders`, { amount: "24.90", order_date: "2026-09-03" });
+    expect(noJobField.status).toBe(422);
+    expect(errorBeside(noJobField.text, "order_job_id")).toBe("Choose the job the order belongs to");
+    const missing = await b.post(`/customers/${cu.id}/orders`, { amount: "24.90" });
+    expect(missing.status).toBe(422);
+    expect(errorBeside(missing.text, "order_job_id")).toBe("Choose the job the order belongs to");
+    expect(errorBeside(missing.text, "order_date")).toBe("Date is required");
+    expect(missing.text).toContain('value="24.90"');
     expect(await t.db.select().from(orders)).toHaveLength(0);
+  });
+
+  test("a registration post without its job fields is answered like a blank one", async () => {
+    const { t, b } = await setup();
+    const cu = await newCustomer(t, { first_name: "Anna" });
+    await b.get(`/customers/${cu.id}`);
+    const missing = await b.post(`/customers/${cu.id}/registrations`, { access_code: "KEEP-ME" });
+    expect(missing.status).toBe(422);
+    expect(errorBeside(missing.text, "job_id")).toBe("Choose a job, or type its id");
+    expect(missing.text).toContain('value="KEEP-ME"');
+    const nothing = await b.post(`/customers/${cu.id}/registrations`, {});
+    expect(nothing.status).toBe(422);
+    expect(await t.db.select().from(registrations)).toHaveLength(0);
   });
 
   test("appointments are listed read-only", async () => {

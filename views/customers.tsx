@@ -4,7 +4,7 @@
 import type { FC } from "hono/jsx";
 import { staffDay, staffTimeOrDash } from "../src/core/date-format.ts";
 import { usableLocale } from "../src/core/intl.ts";
-import { exampleAmount, formatMoney } from "../src/core/money.ts";
+import { exampleTypedAmount, formatMoney } from "../src/core/money.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import { type Album, type Appointment, CHANNELS, type Channel, type Customer, type Job, type Order, type Registration, type User } from "../src/db/schema.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
@@ -536,7 +536,7 @@ export function CustomerPage(p: CustomerPageProps) {
           <h3>Add an order</h3>
           <div class="grid-2">
             <JobSelect name="order_job_id" id="order-job-id" jobs={p.jobs} values={ov} errors={oe} blank="Choose a job…" />
-            <Field name="amount" label={`Amount (${p.money.currency})`} values={ov} errors={oe} placeholder={exampleAmount(p.money.currency)} />
+            <Field name="amount" label={`Amount (${p.money.currency})`} values={ov} errors={oe} placeholder={exampleTypedAmount(p.money.currency, usableLocale(p.money.locale))} />
             <Field name="order_date" label="Date" type="date" values={ov} errors={oe} />
           </div>
           <button type="submit" class="secondary">Add order</button>

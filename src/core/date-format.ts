@@ -5,7 +5,7 @@
 // Exports carry ISO 8601 with the offset instead ("2026-09-01T12:00:00+02:00"): a spreadsheet or
 // a script reads that without knowing any zone names.
 import { usableTimeZone } from "./intl.ts";
-import { zonedParts } from "./send-window.ts";
+import { zonedParts, zonedTimeToInstant } from "./send-window.ts";
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
@@ -58,6 +58,17 @@ export function staffTimeOrDash(d: Date | null | undefined, timeZone: string, op
 export function staffDay(d: Date, timeZone: string): string {
   const p = zonedParts(d, usableTimeZone(timeZone));
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
+}
+
+/**
+ * The instant a calendar day typed on a staff form ("2026-10-25") stands for: noon of that day
+ * in the studio's zone, so staffDay gives the same day back. Not UTC midnight, which is the
+ * evening before west of UTC (São Paulo); and noon rather than midnight, so a customer a few
+ * zones away still reads the same day, and no DST jump (they happen at night) can move it.
+ */
+export function staffDayInstant(isoDay: string, timeZone: string): Date {
+  const [year, month, day] = isoDay.split("-").map(Number) as [number, number, number];
+  return zonedTimeToInstant({ year, month, day }, "12:00", usableTimeZone(timeZone));
 }
 
 /** "2026-09-01T12:00:00+02:00": ISO 8601 with the studio zone's offset, for exports. */

@@ -1,6 +1,7 @@
 // Locales and time zones the send path can always use. Input checks (validation.ts) refuse the
 // rest; these guard against values stored before those checks existed, so one customer's odd
-// locale can never stop a batch (it gets English, or the next zone that works, instead).
+// locale can never stop a batch, nor one the runtime has no data for ("zz") put English dates in
+// a German text: it gets the next locale that works (the studio's), else English.
 import { canonicalLocale, canonicalTimeZone } from "./validation.ts";
 
 // Asked for every recipient of every batch, and each answer costs the runtime a formatter: kept.

@@ -6,10 +6,24 @@ import { z } from "zod";
 export const CURRENCY_PROBLEM = "must be a currency code like EUR or USD (ISO 4217)";
 export const AMOUNT_PROBLEM = "must be an amount like 24.90";
 
-// The runtime's list, not a pattern: "XYZ" is well-formed but no currency anyone can pay in.
-const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+// ISO 4217's current currencies (List One, 2025), without what no studio sells in: the funds
+// and units of account (BOV CHE CHW CLF COU MXV USN UYI UYW, XBA–XBD XDR XSU XUA), the metals
+// (XAG XAU XPD XPT), the test code XTS and "no currency" XXX. A pattern would let "XYZ" in, and
+// the runtime's own list is no better: Bun's ICU lists 300-odd codes, withdrawn ones included
+// (DEM, FRF, HRK, VEF), so a typo'd or long-dead code would be taken as a price. Kept to codes
+// the runtime can also format. A currency ISO adds later (XCG came in 2025) is added here.
+const CURRENT_ISO_4217 = `
+  AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD
+  CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS
+  GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW
+  KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR
+  MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR
+  SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX
+  USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG`;
+const RUNTIME_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+const CURRENCIES = new Set(CURRENT_ISO_4217.trim().split(/\s+/).filter((code) => RUNTIME_CURRENCIES.has(code)));
 
-/** True for an ISO 4217 code the runtime knows, in capitals ("EUR", not "eur"). */
+/** True for a current ISO 4217 currency a studio can sell in, in capitals ("EUR", not "eur"). */
 export function isCurrency(code: string): boolean {
   return CURRENCIES.has(code);
 }
@@ -63,6 +77,61 @@ export function toMinor(amount: unknown, currency: string): AmountResult {
   return { ok: true, minor: Number(m[1]) * 10 ** digits + Number(fraction.padEnd(digits, "0") || "0") };
 }
 
+// Spaces and apostrophes group digits in several languages (fr: 1 000, de-CH: 1'000); staff type
+// whichever of the look-alikes their keyboard has, so each family is read as one character.
+const sameSeparator = (ch: string) => (/^[\s\u00a0\u202f]$/u.test(ch) ? " " : ch === "\u2019" ? "'" : ch);
+const separators = new Map<string, { group: string; decimal: string }>();
+
+/** How `locale` groups thousands and marks decimals in Latin digits: en "," and ".", de "." and ",". */
+function separatorsOf(locale: string) {
+  let s = separators.get(locale);
+  if (!s) {
+    const parts = new Intl.NumberFormat(locale, { numberingSystem: "latn" }).formatToParts(1234567.5);
+    s = { group: sameSeparator(parts.find((p) => p.type === "group")?.value ?? ","), decimal: parts.find((p) => p.type === "decimal")?.value ?? "." };
+    if (separators.size < 1000) separators.set(locale, s);
+  }
+  return s;
+}
+
+const escape = (ch: string) => ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** How `locale` writes a larger and a usual amount of `currency`: "1,000.50 or 24.90", "1.000 or 2.490" (de, yen). */
+function writtenLike(currency: string, locale: string): string {
+  const digits = currencyDigits(currency);
+  const f = new Intl.NumberFormat(locale, { numberingSystem: "latn", minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: "always" });
+  const large = digits === 0 ? 1000 : 1000.5;
+  return `${f.format(large)} or ${f.format(fromMinor(exampleMinor(currency), currency))}`.replace(/[\u00a0\u202f]/g, " ");
+}
+
+/**
+ * An amount typed by staff, read the way the studio's language writes numbers: in en "1,000.50",
+ * in de "1.000,50". The grouping separator is taken only between proper groups of three, so
+ * "24,90" in an English studio (a German habit, or a typo) is refused rather than read as 2,490;
+ * and decimals the currency lacks are refused even when they are zeros, since "1.000" typed
+ * for yen in an English studio may well mean a thousand. The API keeps plain decimals (toMinor).
+ */
+export function typedAmount(typed: string, currency: string, locale: string): AmountResult {
+  const { group, decimal } = separatorsOf(locale);
+  const text = [...typed.trim()].map(sameSeparator).join("");
+  const g = escape(group);
+  const shape = new RegExp(`^(\\d{1,9}|\\d{1,3}(?:${g}\\d{3})+)(?:${escape(decimal)}(\\d+))?$`);
+  const m = shape.exec(text);
+  const whole = m?.[1]!.split(group).join("");
+  if (!m || whole!.length > 9) return { ok: false, problem: `must be an amount written like ${writtenLike(currency, locale)}` };
+  const digits = currencyDigits(currency);
+  const fraction = m[2] ?? "";
+  if (fraction.length > digits) {
+    return { ok: false, problem: digits === 0 ? `must be a whole number of ${currency}` : `must have at most ${digits} decimal places for ${currency}` };
+  }
+  return toMinor(fraction ? `${whole}.${fraction}` : whole, currency);
+}
+
+/** An example amount as staff type it in `locale`: "24.90" in en, "24,90" in de, "2,490" yen in en. */
+export function exampleTypedAmount(currency: string, locale: string): string {
+  const digits = currencyDigits(currency);
+  return new Intl.NumberFormat(locale, { numberingSystem: "latn", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(fromMinor(exampleMinor(currency), currency)).replace(/[\u00a0\u202f]/g, " ");
+}
+
 /** Minor units back as a decimal number of the currency (2490 EUR → 24.9), for the API's `amount`. */
 export function fromMinor(minor: number, currency: string): number {
   return minor / 10 ** currencyDigits(currency);
@@ -87,11 +156,6 @@ const exampleMinor = (currency: string) => {
   const digits = currencyDigits(currency);
   return digits === 0 ? 2490 : 249 * 10 ** (digits - 1);
 };
-
-/** An example amount a form can show as its placeholder: "24.90", or "2490" for whole yen. */
-export function exampleAmount(currency: string): string {
-  return fromMinor(exampleMinor(currency), currency).toFixed(currencyDigits(currency));
-}
 
 /** The example `{{order.amount}}` a preview without a real order shows: "$24.90", "24,90 €". */
 export function exampleMoney(currency: string, locale: string): string {

@@ -1,6 +1,7 @@
 // Studio settings input (SPEC §3): what the Settings form and the first-run defaults accept.
 import { z } from "zod";
 import { readCountry } from "./country.ts";
+import { isCurrency } from "./money.ts";
 import { parsePhone } from "./phone.ts";
 import { isWebAddress, optionalEmail, optionalIdRef, optionalText, requiredText, timeZone } from "./validation.ts";
 
@@ -33,9 +34,8 @@ const optionalUrl = z.preprocess(
     .optional(),
 );
 
-/** Currencies the settings offer first; any other ISO 4217 code the runtime knows is accepted too. */
+/** Currencies the settings offer first; any other current ISO 4217 currency is accepted too (money.ts). */
 export const COMMON_CURRENCIES = ["USD", "EUR", "GBP", "CHF", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "PLN", "JPY"] as const;
-const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 
 /** Languages of customer pages and built-in texts. */
 export const CUSTOMER_LANGUAGES = [
@@ -59,7 +59,7 @@ export const country = z.preprocess(
 
 export const currency = z.preprocess(
   given((v) => v.trim().toUpperCase()),
-  z.string().refine((v) => /^[A-Z]{3}$/.test(v) && KNOWN_CURRENCIES.has(v), "must be a three-letter ISO 4217 currency code, like USD, EUR or GBP"),
+  z.string().refine(isCurrency, "must be a three-letter ISO 4217 currency code, like USD, EUR or GBP"),
 );
 
 export const customerLanguage = z.preprocess(

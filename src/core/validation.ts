@@ -108,12 +108,8 @@ export function canonicalTimeZone(tz: string): string | null {
 // languages and extensions, which would let "English" through as a language nobody speaks.
 const LOCALE_SHAPE = /^[a-z]{2,3}(-[a-z]{4})?(-([a-z]{2}|\d{3}))?(-([a-z\d]{5,8}|\d[a-z\d]{3}))*$/i;
 
-/**
- * The tag's canonical form if the runtime can format dates and numbers in it ("de-at" →
- * "de-AT"), else null. A well-shaped tag is not enough: Intl throws on `en-abc`, and it would
- * throw at send time, inside the dispatcher, for every message to that customer.
- */
-export function canonicalLocale(tag: string): string | null {
+/** The tag's canonical form if it is a language tag the runtime accepts ("de-at" → "de-AT"), else null. */
+function wellFormedLocale(tag: string): string | null {
   if (!LOCALE_SHAPE.test(tag)) return null;
   try {
     const [canonical] = Intl.getCanonicalLocales(tag);
@@ -126,8 +122,22 @@ export function canonicalLocale(tag: string): string | null {
   }
 }
 
+/**
+ * The tag's canonical form if the runtime can format dates and numbers in it ("de-at" →
+ * "de-AT"), else null. A well-shaped tag is not enough: Intl throws on `en-abc`, and it would
+ * throw at send time, inside the dispatcher, for every message to that customer. Nor is a tag
+ * Intl accepts: for "zz", "tlh" or "und" it has no data and silently writes English, which
+ * would put "October 25, 2026" inside a German text. supportedLocalesOf names those (it keeps
+ * "en-ZZ", whose language it has, and drops "zz-DE").
+ */
+export function canonicalLocale(tag: string): string | null {
+  const canonical = wellFormedLocale(tag);
+  return canonical && Intl.DateTimeFormat.supportedLocalesOf([canonical]).length > 0 ? canonical : null;
+}
+
 const TIME_ZONE = "must be an IANA time zone such as Europe/Berlin";
 const LOCALE = "must be a language code like en or de-AT";
+const LOCALE_WITHOUT_DATA = "is not a language Pigeon can write dates in (like de, fr-CA)";
 
 /**
  * Trimmed text kept in the form `canonical` gives it; refused with `message` where that is null.
@@ -148,7 +158,12 @@ export const timeZone = canonicalText(canonicalTimeZone, TIME_ZONE);
 export const optionalTimeZone = z.preprocess(blankToNull, timeZone.nullable().optional());
 
 /** A locale (a BCP 47 language tag) the runtime can format dates in, stored in canonical form. */
-export const optionalLocale = z.preprocess(blankToUndefined, canonicalText(canonicalLocale, LOCALE, 35).optional());
+export const optionalLocale = z.preprocess(
+  blankToUndefined,
+  canonicalText(wellFormedLocale, LOCALE, 35)
+    .refine((v) => canonicalLocale(v) !== null, LOCALE_WITHOUT_DATA)
+    .optional(),
+);
 
 export const email = z
   .string()
@@ -189,3 +204,11 @@ export const idRef = z.preprocess(
 );
 
 export const optionalIdRef = z.preprocess(blankToNull, idRef.nullable().optional());
+
+/**
+ * A form field that must be given, read by an optional rule: a field left out of the post
+ * entirely (an old page, a script) is read as blank. A zod object skips every check of an
+ * optional field whose key is absent (the wrapper inherits "optional" from its inner rule), so
+ * without `nonoptional` a `.refine` saying "required" never runs and undefined gets through.
+ */
+export const givenAsBlank = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === undefined || v === null ? "" : v), schema).nonoptional();

@@ -7,10 +7,11 @@ import { AlbumField, CustomerForm, CustomerPage, type CustomerPageProps, Custome
 import type { Values } from "../../views/form.tsx";
 import { studioCountry } from "../core/country.ts";
 import { type ConsentInput, customerFields } from "../core/customers.ts";
-import { staffDay } from "../core/date-format.ts";
-import { AMOUNT_PROBLEM, toMinor } from "../core/money.ts";
+import { staffDay, staffDayInstant } from "../core/date-format.ts";
+import { usableLocale } from "../core/intl.ts";
+import { type AmountResult, typedAmount } from "../core/money.ts";
 import { formatPhone } from "../core/phone.ts";
-import { email, type FieldErrors, fieldErrors, flag, optionalDate, optionalIdRef, optionalText } from "../core/validation.ts";
+import { email, type FieldErrors, fieldErrors, flag, givenAsBlank, optionalDate, optionalIdRef, optionalText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import { countCustomersUpTo, customerSuppressions, customersWithEmail, studioLocale } from "../db/customers.ts";
 import { albumsOfJobs, jobChoices } from "../db/jobs.ts";
@@ -55,31 +56,30 @@ const registrationForm = z.object({
   ),
 });
 
-/** The typed amount in minor units of the studio's currency; staff write 24.90 or 24,90. */
-function orderAmount(typed: string, currency: string): { ok: true; minor: number } | { ok: false; problem: string } {
-  if (!/^\d{1,7}([.,]\d+)?$/.test(typed)) return { ok: false, problem: AMOUNT_PROBLEM };
-  const amount = toMinor(typed.replace(",", "."), currency);
+/** The typed amount in minor units of the studio's currency, written the studio's language's way. */
+function orderAmount(typed: string, currency: string, locale: string): AmountResult {
+  const amount = typedAmount(typed, currency, usableLocale(locale));
   return amount.ok && amount.minor === 0 ? { ok: false, problem: "must be more than 0" } : amount;
 }
 
-/** The add-order form, for a studio selling in `currency`. */
-const orderForm = (currency: string) =>
+/** The add-order form, for a studio selling in `currency`, writing numbers as `locale` does, in `timeZone`. */
+const orderForm = (currency: string, locale: string, timeZone: string) =>
   z.object({
-    order_job_id: optionalIdRef.refine((v) => v != null, "Choose the job the order belongs to"),
+    order_job_id: givenAsBlank(optionalIdRef).refine((v) => v != null, "Choose the job the order belongs to"),
     amount: z.preprocess(
       (v) => (typeof v === "string" ? v.trim() : ""),
       z
         .string()
         .min(1, "Amount is required")
         .transform((v, ctx) => {
-          const amount = orderAmount(v, currency);
+          const amount = orderAmount(v, currency, locale);
           if (amount.ok) return amount.minor;
           ctx.addIssue({ code: "custom", message: amount.problem });
           return z.NEVER;
         }),
     ),
-    order_date: optionalDate.transform((v, ctx) => {
-      if (v) return new Date(`${v}T00:00:00Z`);
+    order_date: givenAsBlank(optionalDate).transform((v, ctx) => {
+      if (v) return staffDayInstant(v, timeZone);
       ctx.addIssue({ code: "custom", message: "Date is required" });
       return z.NEVER;
     }),
@@ -288,8 +288,8 @@ export const customerRoutes = new Hono<AppEnv>()
     const cu = await loadCustomer(c);
     const body = await c.req.parseBody();
     const refuse = (errors: FieldErrors) => renderCustomer(c, cu, { orderValues: typedValues(body), orderErrors: errors }, 422);
-    const { currency } = await getSettings(db);
-    const parsed = orderForm(currency).safeParse(body);
+    const { currency, locale, timeZone } = await getSettings(db);
+    const parsed = orderForm(currency, locale, timeZone).safeParse(body);
     if (!parsed.success) return refuse(fieldErrors(parsed.error));
     const job = await getJob(db, parsed.data.order_job_id!);
     if (!job) return refuse({ order_job_id: `There is no job with id ${parsed.data.order_job_id}` });

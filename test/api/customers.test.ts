@@ -49,6 +49,18 @@ describe("POST /api/v1/customers", () => {
     expect((await t.get("/customers/999")).status).toBe(404);
   });
 
+  test("PUT /customers/{id} updates a customer created without an external_id, which it still has not", async () => {
+    const t = await makeApiApp();
+    const created = (await t.post("/customers", { first_name: "Bo" })).body;
+    expect(created.external_id).toBeNull();
+    const res = await t.put(`/customers/${created.id}`, { email: "bo@example.com" });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: created.id, first_name: "Bo", email: "bo@example.com", external_id: null });
+    // The same for the other resources, which share the write path: a job made without one.
+    const job = (await t.post("/jobs", { name: "Spring" })).body;
+    expect((await t.put(`/jobs/${job.id}`, { name: "Spring fair" })).body).toMatchObject({ id: job.id, name: "Spring fair", external_id: null });
+  });
+
   test("bad fields are a 422 with their paths, consent channels included", async () => {
     const t = await makeApiApp();
     const res = await t.post("/customers", { first_name: "Ann", email: "ann@", phone: "call me", locale: "English", consent: { email: "maybe", sms: true } });
@@ -75,6 +87,11 @@ describe("POST /api/v1/customers", () => {
     });
     const inline = await t.post("/appointments", { customer: { external_id: "CUS-7", first_name: "Ann", locale: "en-abc", time_zone: "Mars/Olympus" }, starts_at: "2026-09-14T09:30:00Z" });
     expect(fieldsOf(inline)).toEqual({ "customer.locale": "must be a language code like en or de-AT", "customer.time_zone": "must be an IANA time zone such as Europe/Berlin" });
+    expect(await rows(t.db, customers)).toBe(0);
+    // Well-formed tags the runtime has no data for would write its dates in English, inside a German text.
+    for (const locale of ["zz", "tlh", "qaa", "und", "zz-DE"]) {
+      expect(fieldsOf(await t.post("/customers", { first_name: "Ann", locale }))).toEqual({ locale: "is not a language Pigeon can write dates in (like de, fr-CA)" });
+    }
     expect(await rows(t.db, customers)).toBe(0);
 
     const good = await t.post("/customers", { first_name: "Ann", locale: "de-at", time_zone: "europe/vienna" });

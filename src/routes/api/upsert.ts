@@ -24,6 +24,17 @@ export type Resource<Row extends { id: number }, Input> = {
   save(w: Write, input: Input, current: Row | undefined): Promise<{ row: Row; created: boolean }>;
 };
 
+/**
+ * The stored resource as an update starts from. A row made without an external_id answers
+ * `"external_id": null`, which the body's rules refuse ("must be text": an id cannot be
+ * cleared): laid under the body it would refuse every later update that does not name one.
+ */
+function storedFields(stored: Body): Body {
+  if (stored.external_id !== null) return stored;
+  const { external_id: _, ...rest } = stored;
+  return rest;
+}
+
 /** Creates or updates one resource from `body`, inside the caller's transaction. */
 export async function upsert<Row extends { id: number }, Input>(w: Write, r: Resource<Row, Input>, body: Body, id?: number, prefix = "") {
   // A bad external_id finds nothing here and is reported with the other fields below.
@@ -31,7 +42,7 @@ export async function upsert<Row extends { id: number }, Input>(w: Write, r: Res
   const current = id !== undefined ? await r.byId(w.db, id) : external_id ? await r.byExternalId(w.db, external_id) : undefined;
   if (id !== undefined && !current) throw new ApiError(404, `There is no ${r.entity} with this id.`);
   const schema = typeof r.schema === "function" ? await r.schema(w) : r.schema;
-  const input = parse(schema, current ? overlay(r.toJson(current), body) : body, prefix);
+  const input = parse(schema, current ? overlay(storedFields(r.toJson(current)), body) : body, prefix);
   const saved = await r.save(w, input, current);
   await audit(w.db, w.actor, saved.created ? "created" : "updated", r.entity, saved.row.id);
   return saved;
