@@ -3,6 +3,7 @@
 import { eq } from "drizzle-orm";
 import { sha256Hex } from "../core/crypto.ts";
 import type { Language } from "../core/i18n/translate.ts";
+import { formatPhone } from "../core/phone.ts";
 import { compileTemplate, type CompiledTemplate } from "../core/placeholders.ts";
 import type { Db } from "../db/client.ts";
 import type { Delivery } from "../db/outbox.ts";
@@ -10,6 +11,14 @@ import { messages, notifications, type StudioSettings } from "../db/schema.ts";
 import { type EmailVariant, renderEmailVariant } from "../email/render.ts";
 
 export type SourceText = { version: string; subject: string; body: string; marketing: boolean };
+
+/**
+ * The studio as its e-mails' header and footer show it. The phone is written in international
+ * form (+49 30 1234567): a customer may read it anywhere, and the stored E.164 is hard to read.
+ */
+export function studioBranding(s: StudioSettings) {
+  return { name: s.name, postalAddress: s.postalAddress, phone: formatPhone(s.phone, ""), website: s.website, brandColor: s.brandColor };
+}
 
 /** The raw subject and body templates of a delivery's source, or null if the source is gone. */
 export async function sourceText(db: Db, d: Delivery): Promise<SourceText | null> {
@@ -65,7 +74,7 @@ export function contentCache(db: Db, studio: () => StudioSettings) {
           subject: src.subject,
           body: src.body,
           format: "markdown",
-          studio: { name: s.name, postalAddress: s.postalAddress, phone: s.phone, website: s.website, brandColor: s.brandColor },
+          studio: studioBranding(s),
           personalLinks,
           service: !src.marketing,
           lang,

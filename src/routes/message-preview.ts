@@ -31,10 +31,10 @@ import type { Ctx } from "../http/env.ts";
 import { formId } from "../http/form-values.ts";
 import { formatInstant, rawFilters, single, stateChannels } from "./message-form.ts";
 import { emptyValueProblems } from "./message-values.ts";
+import { studioBranding } from "../dispatch/content.ts";
 
 const PREVIEW_OPTIONS = 50;
 
-const branding = (s: StudioSettings) => ({ name: s.name, postalAddress: s.postalAddress, phone: s.phone, website: s.website, brandColor: s.brandColor });
 
 /** Example values for every placeholder, with the studio's own details. */
 function sampleValues(s: StudioSettings, snippets: Record<string, string>): PlaceholderValues {
@@ -155,7 +155,7 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
   const lang = pickLanguage(customer?.locale, settings.locale);
   try {
     if (channels.includes("email")) {
-      const variant = await renderEmailVariant({ subject: v.subject ?? "", body: v.body ?? "", format: "markdown", studio: branding(settings), personalLinks: !!customer, lang });
+      const variant = await renderEmailVariant({ subject: v.subject ?? "", body: v.body ?? "", format: "markdown", studio: studioBranding(settings), personalLinks: !!customer, lang });
       const email = personalizeEmail(variant, values);
       pv.email = { to: customer?.email ?? chosen.address, subject: email.subject, html: email.html };
     }

@@ -57,6 +57,7 @@ import { personalizeEmail, renderEmailVariant } from "../email/render.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
 import { idParam } from "../http/path-id.ts";
+import { studioBranding } from "../dispatch/content.ts";
 
 const profileName = requiredText(120, "Name");
 
@@ -165,7 +166,6 @@ function shownChannel(v: Values): Channel {
   return isChannel(v.channel) && info.channels.includes(v.channel) ? v.channel : info.channels[0]!;
 }
 
-const branding = (s: StudioSettings) => ({ name: s.name, postalAddress: s.postalAddress, phone: s.phone, website: s.website, brandColor: s.brandColor });
 
 /** Example values for every placeholder, with the studio's own details where they are set. */
 function sampleValues(s: StudioSettings, snippets: Record<string, string>): PlaceholderValues {
@@ -216,7 +216,7 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
   const lang = pickLanguage(rows?.customer?.locale, settings.locale);
   try {
     if (channel === "email") {
-      const variant = await renderEmailVariant({ subject, body, format: "markdown", studio: branding(settings), personalLinks: true, lang });
+      const variant = await renderEmailVariant({ subject, body, format: "markdown", studio: studioBranding(settings), personalLinks: true, lang });
       const email = personalizeEmail(variant, values);
       preview.subject = email.subject;
       preview.html = email.html;

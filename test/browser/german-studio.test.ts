@@ -58,7 +58,7 @@ test("a German studio: set up, a German spreadsheet imported, an SMS and an e-ma
   await page.waitForURL((u) => u.pathname === "/");
   const [studio] = await h.db.select().from(studioSettings);
   expect([studio!.country, studio!.currency, studio!.locale, studio!.timeZone]).toEqual(["DE", "EUR", "de", "Europe/Berlin"]);
-  await h.db.update(studioSettings).set({ postalAddress: "Hauptstraße 5, 10115 Berlin", sendWindowStart: "00:00", sendWindowEnd: "24:00", smsRatePerSecond: 50, emailRatePerSecond: 50 });
+  await h.db.update(studioSettings).set({ postalAddress: "Hauptstraße 5, 10115 Berlin", phone: "+49301234567", sendWindowStart: "00:00", sendWindowEnd: "24:00", smsRatePerSecond: 50, emailRatePerSecond: 50 });
   const job = await createJob(
     h.db,
     { name: "Eichendorff-Grundschule", type: "school", year: 2027, status: "selling", gallery_url: "https://shop.lichtblick.test/eichendorff", archive_date: "2027-06-30" },
@@ -156,6 +156,8 @@ test("a German studio: set up, a German spreadsheet imported, an SMS and an e-ma
   expect(mail.subject).toBe("Ihre Fotos von Eichendorff-Grundschule");
   expect(mail.html).toContain("Mittwoch, 30. Juni 2027");
   expect(mail.html).toContain("Abmelden");
+  // The studio's own number in the footer as anyone can read and dial it.
+  expect(mail.html).toContain("+49 30 1234567");
 
   // 6. Jürgen opens the e-mail's unsubscribe link: the page is German, and says so to the browser.
   const unsubscribe = /<(http[^>]+)>/.exec(mail.headers["List-Unsubscribe"] ?? "")?.[1];
