@@ -159,20 +159,28 @@ export function knownLineType(stored: string | undefined, phone: string): LineTy
   return (stored as LineType | undefined) ?? lineTypeHint(phone) ?? undefined;
 }
 
-const NANP = new Set(["US", "CA"]);
+/** `misread`: set when the number may have been read as American; `maybeTypedAs` is the other reading, if any. */
+export type StoredNumberProblem = { problem: string; misread?: { country: string; maybeTypedAs: string | null } };
 
 /**
- * Why a stored number needs a look, or null: it no longer validates, or it is North American
- * while its customer is elsewhere — the old parser read every national number as American
- * (German 0170 78678194 became +1 707 867 8194), so such a number is likely a stranger's. Then
- * the national number it was probably typed as is named, read in `country`.
+ * Why a stored number needs a look, or null: it no longer validates, or (with `askIfNorthAmerican`)
+ * it is North American while its customer is elsewhere. The old parser read every national
+ * number as American (German 0170 78678194 became +1 707 867 8194), so such a number MAY be a
+ * stranger's; but it may as well be right, typed with +1 after the upgrade. So both readings are
+ * given (the national number it would have been typed as in `country`, if any), and only the customer can say which is theirs. `country`: the customer's (any case), else the studio's.
  */
-export function storedNumberProblem(stored: string, country: string): string | null {
-  const p = parsePhone(stored, "US");
-  if (!p.ok) return p.problem;
-  if (!p.e164.startsWith("+1") || NANP.has(country) || !isCountry(country)) return null;
+export function storedNumberProblem(stored: string, country: string, askIfNorthAmerican = true): StoredNumberProblem | null {
+  const home = country.trim().toUpperCase();
+  const p = parsePhone(stored, isCountry(home) ? home : "US");
+  if (!p.ok) return { problem: p.problem };
+  // Every country of the North American plan (the US, Canada, Jamaica, …) has +1 numbers of its own.
+  if (!askIfNorthAmerican || !p.e164.startsWith("+1") || !isCountry(home) || getCountryCallingCode(home as CountryCode) === "1") return null;
   const digits = p.e164.slice(1);
-  const typed = [`0${digits}`, `0${digits.slice(1)}`].map((t) => parsePhone(t, country)).find((t) => t.ok);
-  const guess = typed?.ok ? `; it was probably typed as ${formatPhone(typed.e164, country)}, which is ${formatPhone(typed.e164, "")} in ${countryName(country)}` : "";
-  return `is a North American number, but the customer is in ${countryName(country)}: before Pigeon knew countries it read national numbers as American${guess}`;
+  const typed = [`0${digits}`, `0${digits.slice(1)}`].map((t) => parsePhone(t, home)).find((t) => t.ok);
+  const maybeTypedAs = typed?.ok ? typed.e164 : null;
+  const reading = maybeTypedAs ? `: then it is ${formatPhone(maybeTypedAs, home)} (${formatPhone(maybeTypedAs, "")})` : "";
+  return {
+    problem: `is a North American number (${formatPhone(p.e164, "")}), but the customer is in ${countryName(home)}. It may have been typed without its country code before Pigeon knew countries${reading}`,
+    misread: { country: home, maybeTypedAs },
+  };
 }
