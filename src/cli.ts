@@ -53,7 +53,7 @@ const COMMAND_HELP: Record<string, string> = {
   restore:
     "Usage: pigeon restore <file>\n\nReplaces the database with the backup <file>. Stop Pigeon first (the server and any workers): a database in use is refused. The backup is checked (a Pigeon database, intact, not from a newer version) and brought up to date on a copy before anything is replaced; the replaced database is kept beside it as <name>.before-restore-<time>.",
   "check-phones":
-    "Usage: pigeon check-phones\n\nChecks every stored phone number (customers', the studio's own and its SMS sender) as numbers are read now, by country.\nLists each one that no longer validates, or that is North American while its customer is elsewhere (read as American before Pigeon knew countries),\nwith the customer, the number, why, and what to do. Changes nothing. Exit code 0 when all are valid, 1 when some need a look.",
+    "Usage: pigeon check-phones\n\nChecks every stored phone number (customers', the studio's own and its SMS sender) as numbers are read now, by country.\nLists each one that no longer validates, or that is North American while its customer is elsewhere (it may have been read as American before Pigeon knew countries:\nboth readings are shown; setting the customer's country to the US or Canada confirms it), with the customer, the number, why, and what to do. Changes nothing. Exit code 0 when all are valid, 1 when some need a look.",
 };
 
 async function openMigrated(config: Config): Promise<Db> {

@@ -138,7 +138,7 @@ describe("the customer form", () => {
     expect((await b.get(res.location!)).text).toContain("+44 20 7946 0018 ext. 12");
     const edit = await b.get(`/customers/${row.id}/edit`);
     const shown = edit.text.match(/name="phone" value="([^"]*)"/)?.[1] ?? "";
-    expect(shown).toBe("020 7946 0018 ext. 12");
+    expect(shown).toBe("+44 20 7946 0018 ext. 12");
     const saved = await b.post(`/customers/${row.id}`, { first_name: "Amy", country: "GB", phone: shown });
     expect(saved.status).toBe(303);
     expect(await t.db.query.customers.findFirst()).toMatchObject({ phone: "+442079460018", phoneExtension: "12" });
@@ -223,7 +223,7 @@ describe("studio settings and first-run setup", () => {
     expect(res.status).toBe(303);
     expect(await getSettings(t.db)).toMatchObject({ country: "FR", currency: "EUR", locale: "fr", phone: "+33142685300" });
     const page = await b.get("/settings");
-    expect(page.text).toContain('value="01 42 68 53 00"');
+    expect(page.text).toContain('value="+33 1 42 68 53 00"');
     expect(page.text).toMatch(/<option value="FR" selected="">France<\/option>/);
   });
 
@@ -328,7 +328,7 @@ describe("pigeon check-phones", () => {
     expect(found.code).toBe(1);
     const lines = found.out.trim().split("\n");
     expect(lines).toContain(
-      `Customer ${misread.id} Jonas Krause: +17078678194 is a North American number, but the customer is in Germany: before Pigeon knew countries it read national numbers as American; it was probably typed as 0170 78678194, which is +49 170 78678194 in Germany. To fix: edit the customer (/customers/${misread.id}/edit) and type the number again, with its country code or the customer's country; or import the file again with a country column.`,
+      `Customer ${misread.id} Jonas Krause: +17078678194 is a North American number (+1 707 867 8194), but the customer is in Germany. It may have been typed without its country code before Pigeon knew countries: then it is 0170 78678194 (+49 170 78678194). To fix: ask the customer which is theirs. If it is the North American one, set the customer's country to the United States or Canada (/customers/${misread.id}/edit) and it is no longer listed; if it is the one in Germany, type 0170 78678194 as their phone there.`,
     );
     expect(lines.find((l) => l.startsWith(`Customer ${invalid.id} Ann:`))).toContain("+15551230001 is not a valid number starting +1: check the digits");
     expect(lines.find((l) => l.startsWith("Studio settings, SMS sender number:"))).toContain("correct it in Settings → Studio");

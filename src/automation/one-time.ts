@@ -62,7 +62,9 @@ export async function* messageDecisionPages(deps: Pick<Deps, "db">, m: Message, 
   const filters = { ...(m.filters as MessageFilters) };
   const jobId = messageJob(m.jobId, filters);
   if (m.toAddress) {
-    // One typed address: an e-mail, or a number that may get the SMS, the call, or both.
+    // One typed address: an e-mail, or a number that may get the SMS, the call, or both. Numbers
+    // are stored in E.164 when the message is saved (read as is here); one saved before that was
+    // kept as typed and is read in the studio's country.
     const email = channels.includes("email");
     const to = email ? m.toAddress.trim().toLowerCase() : toE164(m.toAddress, studioCountry(settings));
     const lineType = !email && to ? await typedNumberLineType(db, to) : undefined;

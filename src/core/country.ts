@@ -38,6 +38,8 @@ export function studioCountry(s: { country: string; timeZone: string }): string 
 export function readCountry(v: string): { ok: true; code: string } | { ok: false; problem: string } {
   const code = v.trim().toUpperCase();
   if (isCountry(code)) return { ok: true, code };
+  // The one code people commonly write that ISO 3166 does not have (it is reserved, not assigned).
+  if (code === "UK") return { ok: false, problem: "must be a two-letter country code: UK is written GB (ISO 3166)" };
   return { ok: false, problem: "must be a two-letter country code, like US, GB, DE or FR" };
 }
 

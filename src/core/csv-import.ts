@@ -325,6 +325,11 @@ export type GoodRow = {
   accessCode: string | null;
   /** Where this row's consent came from; set when the row grants any consent. */
   consentSource: string | null;
+  /**
+   * The phone cell as typed when the row gives no country, so it was read in the studio's; a row
+   * that turns out to update a customer with a country of their own is read again in that one.
+   */
+  phoneTyped: string | null;
 };
 export type BadRow = { line: number; problems: string[]; raw: string[] };
 
@@ -414,6 +419,7 @@ function checkRows(
           album: v.album || null,
           accessCode: v.access_code || null,
           consentSource: grants ? consentSource : null,
+          phoneTyped: !c.country && c.phone ? v.phone! : null,
         });
         continue;
       }
@@ -422,4 +428,5 @@ function checkRows(
   }
 }
 
-const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
+/** A cell shortened for a problem message. */
+export const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);

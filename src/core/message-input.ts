@@ -16,7 +16,13 @@ const channelList = z.preprocess(
 /** The longest each text field may be; the compose form gives them as `maxlength` so a browser stops there. */
 export const MESSAGE_MAX = { name: 200, subject: 300, body: MAX_BODY.email, voice_script: 5_000, to_address: 254 } as const;
 
-/** `country`: the studio's, where a typed national number is read. */
+const isEmail = (v: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v);
+
+/**
+ * `country`: the studio's, where a typed national number is read. A typed number comes out in
+ * E.164, read now: read when the message starts instead, a studio country changed in between
+ * sent Spanish 612 34 15 13 to France's +33 6 12 34 15 13. An e-mail address stays as typed.
+ */
 export const messageInput = (snippetKeys: readonly string[], country: string) =>
   z
     .object({
@@ -55,15 +61,19 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
         if (problem) ctx.addIssue({ code: "custom", path: [field], message: problem.message });
       }
       if (m.to_address) {
-        const isEmail = /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(m.to_address);
-        const phone = isEmail ? null : parsePhone(m.to_address, country);
+        const email = isEmail(m.to_address);
+        const phone = email ? null : parsePhone(m.to_address, country);
         if (phone && !phone.ok) {
           const message = phone.problem.startsWith("must be") ? "must be an e-mail address or a phone number" : `must be an e-mail address or a phone number; as a number it ${phone.problem}`;
           ctx.addIssue({ code: "custom", path: ["to_address"], message });
         }
-        if (isEmail && (channels.has("sms") || channels.has("voice"))) ctx.addIssue({ code: "custom", path: ["channels"], message: "an e-mail address can only get e-mail" });
-        if (!isEmail && channels.has("email")) ctx.addIssue({ code: "custom", path: ["channels"], message: "a phone number cannot get e-mail" });
+        if (email && (channels.has("sms") || channels.has("voice"))) ctx.addIssue({ code: "custom", path: ["channels"], message: "an e-mail address can only get e-mail" });
+        if (!email && channels.has("email")) ctx.addIssue({ code: "custom", path: ["channels"], message: "a phone number cannot get e-mail" });
       }
+    })
+    .transform((m) => {
+      const phone = m.to_address && !isEmail(m.to_address) ? parsePhone(m.to_address, country) : null;
+      return phone?.ok ? { ...m, to_address: phone.e164 } : m;
     });
 
 export type MessageInput = z.infer<ReturnType<typeof messageInput>>;

@@ -2,14 +2,16 @@
 // country's national format, so a number is read in a country (the customer's, else the
 // studio's) by libphonenumber's tables; only numbers valid there are taken: a wrong guess
 // would text a stranger. Pure: no settings are read here, the country is passed in.
-import { type CountryCode, getCountryCallingCode, parsePhoneNumberFromString, validatePhoneNumberLength } from "libphonenumber-js/max";
+import examples from "libphonenumber-js/examples.mobile.json";
+import { type CountryCode, getCountryCallingCode, getExampleNumber, Metadata, type PhoneNumber, parsePhoneNumberFromString, validatePhoneNumberLength } from "libphonenumber-js/max";
 import { countryName, isCountry } from "./country.ts";
 
 export type ParsedPhone = { ok: true; e164: string; extension: string | null } | { ok: false; problem: string };
 
 // Digits and the separators people type, then an optional extension (x123, ext. 123, ;ext=123, #123).
 // Anything else ("call 030 …", letters) is refused rather than mined for digits.
-const SHAPE = /^\+?[\d\s().\-/]+(?:(?:;ext=|\s*(?:ext\.?|extension|x|#)\s*)\d{1,10})?$/i;
+const EXTENSION = /(?:;ext=|\s*(?:ext\.?|extension|x|#)\s*)\d{1,10}$/i;
+const SHAPE = new RegExp(`^\\+?[\\d\\s().\\-/]+(?:${EXTENSION.source.slice(0, -1)})?$`, "i");
 
 /**
  * `input` as E.164 and extension, read in `country` (ISO alpha-2) unless it starts with `+` or
@@ -26,8 +28,46 @@ export function parsePhone(input: string, country: string): ParsedPhone {
     const retry = parsePhoneNumberFromString(`+${text.slice(2)}`, home);
     if (retry?.isValid()) found = retry;
   }
-  if (found?.isValid()) return { ok: true, e164: found.number, extension: found.ext ?? null };
+  if (found?.isValid()) {
+    const problem = intl ? null : nationalFormProblem(text, found, home);
+    return problem ? { ok: false, problem } : { ok: true, e164: found.number, extension: found.ext ?? null };
+  }
   return { ok: false, problem: intl || text.startsWith("00") ? internationalProblem(text) : nationalProblem(text, home) };
+}
+
+/**
+ * Why a number typed without `+` cannot be taken as libphonenumber read it, or null. The library
+ * is lenient where a wrong guess texts a stranger: in Germany it reads American (212) 555-0123 as
+ * a Solingen number (+49 212 5550123), since it does not insist on the trunk prefix 0; and it
+ * takes leading digits that equal the country's own calling code as that code, so in Belgium
+ * (324) 218-1793 became +32 4 218 17 93. So: the digits before the national number must be the
+ * country's international prefix and code (0049 …), or the trunk prefix its national format
+ * writes (0 in most of Europe; optional 1 in North America), and never a calling code alone.
+ */
+function nationalFormProblem(text: string, n: PhoneNumber, home: CountryCode): string | null {
+  if (n.countryCallingCode !== getCountryCallingCode(home)) return null; // dialled with the country's international prefix (011 49 …)
+  const digits = text.replace(EXTENSION, "").replace(/\D/g, "");
+  const national = n.nationalNumber as string;
+  if (!digits.endsWith(national)) return null; // the library's own prefix rules (carrier codes) read it: nothing to compare
+  const before = digits.slice(0, -national.length);
+  const written = n.formatNational().replace(/\D/g, "");
+  const trunk = written.endsWith(national) ? written.slice(0, -national.length) : "";
+  if (before === trunk) return null;
+  const plan = new Metadata();
+  plan.selectNumberingPlan(home);
+  const numbering = plan.numberingPlan as unknown as { IDDPrefix(): string; nationalPrefix(): string | undefined };
+  if (new RegExp(`^(?:${numbering.IDDPrefix()}|00)${n.countryCallingCode}$`).test(before)) return null;
+  if (!trunk && before === numbering.nationalPrefix()) return null; // North America's optional 1
+  if (trunk || before.startsWith(n.countryCallingCode)) {
+    const rule = trunk ? `numbers there start with ${trunk} (like ${example(home)})` : `a number from there has no country code before it (like ${example(home)})`;
+    return `is not a number in ${countryName(home)}: ${rule}; a number from another country needs its country code, like ${foreignExample(home)}`;
+  }
+  return null;
+}
+
+/** A number from abroad in international format, for messages: an American one unless the studio is there. */
+function foreignExample(home: string): string {
+  return getCountryCallingCode(home as CountryCode) === "1" ? "+44 20 7946 0018" : "+1 212 555 0123";
 }
 
 function internationalProblem(text: string): string {
@@ -52,7 +92,7 @@ function nationalProblem(text: string, home: CountryCode): string {
 /** A made-up number in `country`'s own format, for messages and placeholders. */
 export function example(country: string): string {
   const code = isCountry(country) ? getCountryCallingCode(country as CountryCode) : "1";
-  return EXAMPLES[country] ?? `+${code} …`;
+  return EXAMPLES[country] ?? (isCountry(country) ? getExampleNumber(country as CountryCode, examples)?.formatNational() : undefined) ?? `+${code} …`;
 }
 
 const EXAMPLES: Record<string, string> = {
@@ -73,14 +113,27 @@ export function toE164(input: string, country: string): string | null {
 }
 
 /**
- * A stored number for staff: in its own country's national format when that is `home` (the
- * studio's country), else in international format; an extension follows as "ext. 12". A stored
- * value that no longer parses is shown as stored.
+ * A stored number for staff to read: in its own country's national format when that is `home`
+ * (the studio's country), else in international format; an extension follows as "ext. 12". A
+ * stored value that no longer parses is shown as stored. Only for pages that show it: a form
+ * that sends it back uses editablePhone.
  */
 export function formatPhone(e164: string | null | undefined, home: string, extension?: string | null): string {
   if (!e164) return "";
   const n = parsePhoneNumberFromString(e164);
   const number = !n?.isValid() ? e164 : n.country === home ? n.formatNational() : n.formatInternational();
+  return extension ? `${number} ext. ${extension}` : number;
+}
+
+/**
+ * A stored number put back into a form: always in international format (+49 170 1234567), so
+ * reading it again gives the same number whatever country is chosen beside it. In national
+ * format, changing only the Country field re-read 0170 1234567 as an Austrian number.
+ */
+export function editablePhone(e164: string | null | undefined, extension?: string | null): string {
+  if (!e164) return "";
+  const n = parsePhoneNumberFromString(e164);
+  const number = n?.isValid() ? n.formatInternational() : e164;
   return extension ? `${number} ext. ${extension}` : number;
 }
 
@@ -106,20 +159,28 @@ export function knownLineType(stored: string | undefined, phone: string): LineTy
   return (stored as LineType | undefined) ?? lineTypeHint(phone) ?? undefined;
 }
 
-const NANP = new Set(["US", "CA"]);
+/** `misread`: set when the number may have been read as American; `maybeTypedAs` is the other reading, if any. */
+export type StoredNumberProblem = { problem: string; misread?: { country: string; maybeTypedAs: string | null } };
 
 /**
- * Why a stored number needs a look, or null: it no longer validates, or it is North American
- * while its customer is elsewhere — the old parser read every national number as American
- * (German 0170 78678194 became +1 707 867 8194), so such a number is likely a stranger's. Then
- * the national number it was probably typed as is named, read in `country`.
+ * Why a stored number needs a look, or null: it no longer validates, or (with `askIfNorthAmerican`)
+ * it is North American while its customer is elsewhere. The old parser read every national
+ * number as American (German 0170 78678194 became +1 707 867 8194), so such a number MAY be a
+ * stranger's; but it may as well be right, typed with +1 after the upgrade. So both readings are
+ * given (the national number it would have been typed as in `country`, if any), and only the customer can say which is theirs. `country`: the customer's (any case), else the studio's.
  */
-export function storedNumberProblem(stored: string, country: string): string | null {
-  const p = parsePhone(stored, "US");
-  if (!p.ok) return p.problem;
-  if (!p.e164.startsWith("+1") || NANP.has(country) || !isCountry(country)) return null;
+export function storedNumberProblem(stored: string, country: string, askIfNorthAmerican = true): StoredNumberProblem | null {
+  const home = country.trim().toUpperCase();
+  const p = parsePhone(stored, isCountry(home) ? home : "US");
+  if (!p.ok) return { problem: p.problem };
+  // Every country of the North American plan (the US, Canada, Jamaica, …) has +1 numbers of its own.
+  if (!askIfNorthAmerican || !p.e164.startsWith("+1") || !isCountry(home) || getCountryCallingCode(home as CountryCode) === "1") return null;
   const digits = p.e164.slice(1);
-  const typed = [`0${digits}`, `0${digits.slice(1)}`].map((t) => parsePhone(t, country)).find((t) => t.ok);
-  const guess = typed?.ok ? `; it was probably typed as ${formatPhone(typed.e164, country)}, which is ${formatPhone(typed.e164, "")} in ${countryName(country)}` : "";
-  return `is a North American number, but the customer is in ${countryName(country)}: before Pigeon knew countries it read national numbers as American${guess}`;
+  const typed = [`0${digits}`, `0${digits.slice(1)}`].map((t) => parsePhone(t, home)).find((t) => t.ok);
+  const maybeTypedAs = typed?.ok ? typed.e164 : null;
+  const reading = maybeTypedAs ? `: then it is ${formatPhone(maybeTypedAs, home)} (${formatPhone(maybeTypedAs, "")})` : "";
+  return {
+    problem: `is a North American number (${formatPhone(p.e164, "")}), but the customer is in ${countryName(home)}. It may have been typed without its country code before Pigeon knew countries${reading}`,
+    misread: { country: home, maybeTypedAs },
+  };
 }

@@ -2,7 +2,8 @@
 // the all-or-nothing import, written a few hundred rows to a transaction.
 import { and, eq, inArray } from "drizzle-orm";
 import { consentChanges } from "../core/customers.ts";
-import type { BadRow, GoodRow } from "../core/csv-import.ts";
+import { parsePhone } from "../core/phone.ts";
+import { type BadRow, clip, type GoodRow } from "../core/csv-import.ts";
 import type { Db } from "./client.ts";
 import { studioLocale, type Tx } from "./customers.ts";
 import { noteFixedLines } from "./line-hints.ts";
@@ -48,9 +49,23 @@ async function lookup(db: DbOrTx, column: typeof customers.externalId | typeof c
 }
 
 /**
+ * A row without a country updating `existing`, whose country is known: its number read in that
+ * country, as the API and the form read it (a Dutch customer's 06 12340073 is not German), or why
+ * it is not a number there.
+ */
+function readInCustomersCountry(row: GoodRow, existing: Customer): PlannedRow | BadRow {
+  if (!row.phoneTyped || !existing.country) return { ...row, existing };
+  const p = parsePhone(row.phoneTyped, existing.country);
+  if (!p.ok) return { line: row.line, problems: [`phone: ${p.problem} (“${clip(row.phoneTyped)}”)`], raw: row.raw };
+  return { ...row, customer: { ...row.customer, phone: p.e164, phone_extension: p.extension ?? row.customer.phone_extension }, existing };
+}
+
+/**
  * Decides for every row whether it updates an existing customer or creates one: by
  * external_id first, then by e-mail when exactly one customer has it (else by phone for rows
- * without e-mail). Two rows landing on the same customer: the later one is reported.
+ * without e-mail). Two rows landing on the same customer: the later one is reported. A row
+ * without a country that updates a customer with one has its number read in theirs (not for a
+ * row found by its number: that number is the customer's as stored).
  */
 export async function planImport(db: DbOrTx, rows: GoodRow[]): Promise<{ rows: PlannedRow[]; conflicts: BadRow[] }> {
   const byExternal = await lookup(db, customers.externalId, rows.flatMap((r) => (r.externalId ? [r.externalId] : [])));
@@ -61,10 +76,8 @@ export async function planImport(db: DbOrTx, rows: GoodRow[]): Promise<{ rows: P
   const conflicts: BadRow[] = [];
   for (const row of rows) {
     const c = row.customer;
-    const existing =
-      (row.externalId ? byExternal.get(row.externalId)?.[0] : undefined) ??
-      (c.email ? pickOne(byEmail.get(c.email) ?? [], row) : c.phone ? pickOne(byPhone.get(c.phone) ?? [], row) : null) ??
-      null;
+    const found = (row.externalId ? byExternal.get(row.externalId)?.[0] : undefined) ?? (c.email ? pickOne(byEmail.get(c.email) ?? [], row) : null);
+    const existing = found ?? (!c.email && c.phone ? pickOne(byPhone.get(c.phone) ?? [], row) : null);
     if (existing) {
       const earlier = claimed.get(existing.id);
       if (earlier !== undefined) {
@@ -73,7 +86,9 @@ export async function planImport(db: DbOrTx, rows: GoodRow[]): Promise<{ rows: P
       }
       claimed.set(existing.id, row.line);
     }
-    planned.push({ ...row, existing });
+    const read = found ? readInCustomersCountry(row, found) : { ...row, existing };
+    if ("existing" in read) planned.push(read);
+    else conflicts.push(read);
   }
   return { rows: planned, conflicts };
 }

@@ -10,7 +10,7 @@ import { type ConsentInput, customerFields } from "../core/customers.ts";
 import { staffDay, staffDayInstant } from "../core/date-format.ts";
 import { usableLocale } from "../core/intl.ts";
 import { type AmountResult, typedAmount } from "../core/money.ts";
-import { formatPhone } from "../core/phone.ts";
+import { editablePhone } from "../core/phone.ts";
 import { email, type FieldErrors, fieldErrors, flag, givenAsBlank, optionalDate, optionalIdRef, optionalText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import { countCustomersUpTo, customerSuppressions, customersWithEmail, studioLocale } from "../db/customers.ts";
@@ -95,13 +95,13 @@ async function loadCustomer(c: Ctx): Promise<Customer> {
   return customer;
 }
 
-/** The form's values; the number as it reads back in the customer's (or studio's) country. */
-function customerValues(cu: Customer, home: string): Values {
+/** The form's values; the number in international format, so a changed country cannot re-read it. */
+function customerValues(cu: Customer): Values {
   return {
     first_name: cu.firstName,
     last_name: cu.lastName,
     email: cu.email ?? "",
-    phone: formatPhone(cu.phone, cu.country ?? home, cu.phoneExtension),
+    phone: editablePhone(cu.phone, cu.phoneExtension),
     country: cu.country ?? "",
     locale: cu.locale,
     time_zone: cu.timeZone ?? "",
@@ -226,7 +226,7 @@ export const customerRoutes = new Hono<AppEnv>()
   .get("/:id/edit", async (c) => {
     const cu = await loadCustomer(c);
     const home = studioCountry(await getSettings(c.get("deps").db));
-    return c.html(CustomerForm({ user: c.get("user")!, csrf: c.get("csrfToken"), customer: cu, values: customerValues(cu, home), errors: {}, namesakes: await namesakes(c, cu.email, cu.id), country: home, timeZone: await studioZone(c) }));
+    return c.html(CustomerForm({ user: c.get("user")!, csrf: c.get("csrfToken"), customer: cu, values: customerValues(cu), errors: {}, namesakes: await namesakes(c, cu.email, cu.id), country: home, timeZone: await studioZone(c) }));
   })
   .post("/:id", async (c) => {
     const { db, clock } = c.get("deps");

@@ -2,6 +2,7 @@
 // message, the filters and channels it stands for, and its check against the one schema
 // forms and the API share. Errors come back as values keyed by the form's own field names.
 import { studioCountry } from "../core/country.ts";
+import { editablePhone } from "../core/phone.ts";
 import type { Values } from "../../views/form.tsx";
 import type { ComposeState } from "../../views/message-compose.tsx";
 import { type MessageFilters, storedMessageFilters } from "../core/message-filters.ts";
@@ -58,7 +59,8 @@ export function stateFromMessage(m: Message, timeZone: string): ComposeState {
     body: m.body,
     voice_script: m.voiceScript,
     call_only_if_no_sms: m.callOnlyIfNoSms ? "on" : "",
-    to_address: m.toAddress ?? "",
+    // A number is stored in E.164; international format reads back as the same number in any country.
+    to_address: m.toAddress?.startsWith("+") ? editablePhone(m.toAddress) : (m.toAddress ?? ""),
     mode: m.toAddress ? "address" : "filters",
     job_id: m.jobId ? String(m.jobId) : "",
     send_mode: m.sendAt ? "later" : "now",

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ApiKeysPage, StaffPage, StudioSettingsPage } from "../../views/settings.tsx";
 import type { Values } from "../../views/form.tsx";
 import { studioCountry } from "../core/country.ts";
-import { formatPhone } from "../core/phone.ts";
+import { editablePhone } from "../core/phone.ts";
 import { publicUrlProblem, settingsFields } from "../core/settings.ts";
 import { email, fieldErrors, requiredText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
@@ -26,7 +26,7 @@ function settingsValues(s: StudioSettings): Values {
   return {
     name: s.name,
     postal_address: s.postalAddress,
-    phone: formatPhone(s.phone, country),
+    phone: editablePhone(s.phone),
     website: s.website,
     brand_color: s.brandColor,
     sender_name: s.senderName,

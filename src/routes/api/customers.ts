@@ -42,6 +42,13 @@ export const customerResource: Resource<Customer, z.output<ReturnType<typeof cus
   byId: getCustomer,
   byExternalId: getCustomerByExternalId,
   toJson: customerJson,
+  under(customer, body) {
+    const stored = customerJson(customer);
+    // An extension belongs to its number: a new number sent without one has none (a mobile kept
+    // showing "ext. 12" after an office number was replaced). The stored number sent back keeps it.
+    const same = typeof body.phone === "string" && body.phone.replace(/[^\d+]/g, "") === customer.phone;
+    return "phone" in body && !("phone_extension" in body) && !same ? { ...stored, phone_extension: null } : stored;
+  },
   async save({ db, now }, input, current) {
     if (!current) return { row: await createCustomer(db, input, CONSENT_SOURCE, now, input.external_id), created: true };
     if (input.external_id && input.external_id !== current.externalId) await setCustomerExternalId(db, current.id, input.external_id);

@@ -51,7 +51,8 @@ export function pathId(c: Ctx, what: string): number {
 
 /** The integration's own id for a row; numbers are taken as their text. */
 export const externalIdField = z.preprocess(
-  (v) => (typeof v === "number" ? String(v) : v),
+  // null: none. An update lays the body over the stored row, whose external_id may be null.
+  (v) => (typeof v === "number" ? String(v) : v === null ? undefined : v),
   z.string({ error: "must be text" }).trim().min(1, "must not be empty").max(200, "must be at most 200 characters").refine(noControl, CONTROL_PROBLEM).optional(),
 );
 

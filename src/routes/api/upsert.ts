@@ -20,6 +20,8 @@ export type Resource<Row extends { id: number }, Input> = {
   byId(db: Db, id: number): Promise<Row | undefined>;
   byExternalId(db: Db, externalId: string): Promise<Row | undefined>;
   toJson(row: Row): Body;
+  /** What an update lays `body` over, when that is not simply toJson(row). */
+  under?(row: Row, body: Body): Body;
   /** Creates the row, or updates `current` (or a row it finds by a natural key). */
   save(w: Write, input: Input, current: Row | undefined): Promise<{ row: Row; created: boolean }>;
 };
@@ -42,7 +44,7 @@ export async function upsert<Row extends { id: number }, Input>(w: Write, r: Res
   const current = id !== undefined ? await r.byId(w.db, id) : external_id ? await r.byExternalId(w.db, external_id) : undefined;
   if (id !== undefined && !current) throw new ApiError(404, `There is no ${r.entity} with this id.`);
   const schema = typeof r.schema === "function" ? await r.schema(w) : r.schema;
-  const input = parse(schema, current ? overlay(storedFields(r.toJson(current)), body) : body, prefix);
+  const input = parse(schema, current ? overlay(storedFields(r.under?.(current, body) ?? r.toJson(current)), body) : body, prefix);
   const saved = await r.save(w, input, current);
   await audit(w.db, w.actor, saved.created ? "created" : "updated", r.entity, saved.row.id);
   return saved;
