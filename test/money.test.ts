@@ -9,6 +9,7 @@ import { communicationProfiles, customers, notifications, orders } from "../src/
 import { getSettings, updateSettings } from "../src/db/settings.ts";
 import { apiRequest, fieldsOf, makeApiApp, rows } from "./api/support.ts";
 import { signedInOwner } from "./support/app.ts";
+import { settingsForm } from "./support/forms.ts";
 import { noon, sendStudio } from "./support/send-studio.ts";
 
 // Intl puts a no-break space between a number and its currency sign; a reader sees a space.
@@ -84,20 +85,7 @@ describe("the studio's currency in the settings", () => {
   test("a metal, fund, test or withdrawn code is refused beside the field, keeping what was typed; a real X-currency is kept", async () => {
     const t = await makeApiApp();
     const b = await signedInOwner(t);
-    const form = (currency: string) => ({
-      name: "Atelier",
-      brand_color: "#2f6fdf",
-      time_zone: "Africa/Dakar",
-      send_window_start: "09:00",
-      send_window_end: "20:00",
-      stagger_batch_size: "500",
-      stagger_interval_seconds: "60",
-      overdue_hold_minutes: "120",
-      late_grace_hours: "24",
-      country: "SN",
-      currency,
-      locale: "fr",
-    });
+    const form = (currency: string) => settingsForm({ time_zone: "Africa/Dakar", country: "SN", currency });
     await b.get("/settings");
     for (const code of ["XAU", "XXX", "DEM"]) {
       const res = await b.post("/settings", form(code));

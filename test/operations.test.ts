@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { makeTestApp } from "./support/app.ts";
+import { runPigeon } from "./support/forms.ts";
 
 describe("configuration", () => {
   test("nothing set means a local install: file database, dev outbox, port 3000", () => {
@@ -92,10 +93,7 @@ describe("/healthz", () => {
 describe("command line", () => {
   const dir = mkdtempSync(join(tmpdir(), "pigeon-cli-"));
   const env = { ...process.env, DATABASE_URL: `file:${join(dir, "db", "pigeon.db")}` };
-  const run = (...args: string[]) => {
-    const p = Bun.spawnSync(["bun", join(import.meta.dir, "..", "src", "main.ts"), ...args], { env, cwd: join(import.meta.dir, "..") });
-    return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
-  };
+  const run = (...args: string[]) => runPigeon(env, ...args);
 
   test("help, unknown commands and bad options", () => {
     const help = run("--help");

@@ -15,6 +15,7 @@ import { customers, deliveries, messages } from "../src/db/schema.ts";
 import { getSettings, updateSettings } from "../src/db/settings.ts";
 import { fieldsOf, makeApiApp } from "./api/support.ts";
 import { type Browser, makeTestApp, signedInOwner } from "./support/app.ts";
+import { runPigeon, settingsForm } from "./support/forms.ts";
 
 const NOW = new Date("2026-09-01T10:00:00Z");
 
@@ -80,21 +81,7 @@ describe("edit forms show stored numbers in international format, so a new count
     await updateSettings(t.db, { country: "DE", timeZone: "Europe/Berlin", phone: "+49301234567" }, NOW);
     const page = await b.get("/settings");
     expect(valueOf(page.text, "phone")).toBe("+49 30 1234567");
-    const form: Record<string, string> = {
-      name: "Atelier",
-      brand_color: "#2f6fdf",
-      time_zone: "Europe/Amsterdam",
-      send_window_start: "09:00",
-      send_window_end: "20:00",
-      stagger_batch_size: "500",
-      stagger_interval_seconds: "60",
-      overdue_hold_minutes: "120",
-      late_grace_hours: "24",
-      country: "NL",
-      currency: "EUR",
-      locale: "en",
-      phone: valueOf(page.text, "phone")!,
-    };
+    const form = settingsForm({ time_zone: "Europe/Amsterdam", country: "NL", locale: "en", phone: valueOf(page.text, "phone")! });
     const res = await b.post("/settings", form);
     expect(res.status).toBe(303);
     expect(await getSettings(t.db)).toMatchObject({ country: "NL", phone: "+49301234567" });
@@ -211,10 +198,7 @@ describe("pigeon check-phones", () => {
   const dir = mkdtempSync(join(tmpdir(), "pigeon-phones-"));
   const file = join(dir, "pigeon.db");
   const env = { ...process.env, DATABASE_URL: `file:${file}` };
-  const run = (...args: string[]) => {
-    const p = Bun.spawnSync(["bun", join(import.meta.dir, "..", "src", "main.ts"), ...args], { env, cwd: join(import.meta.dir, "..") });
-    return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
-  };
+  const run = (...args: string[]) => runPigeon(env, ...args);
 
   test("a +1 number of a customer in Germany is named as possibly misread, with both readings and how to confirm it; never as a number to retype", async () => {
     const db = await openDatabase(`file:${file}`);

@@ -14,6 +14,7 @@ import { customers, deliveries, messages, studioSettings } from "../src/db/schem
 import { getSettings, updateSettings } from "../src/db/settings.ts";
 import { makeApiApp, fieldsOf, rows } from "./api/support.ts";
 import { type Browser, makeTestApp, signedInOwner } from "./support/app.ts";
+import { runPigeon, settingsForm } from "./support/forms.ts";
 import { noon, sendStudio } from "./support/send-studio.ts";
 
 const NOW = new Date("2026-09-01T10:00:00Z");
@@ -199,21 +200,6 @@ describe("CSV import", () => {
 });
 
 describe("studio settings and first-run setup", () => {
-  const settingsForm = (s: Record<string, string>) => ({
-    name: "Atelier",
-    brand_color: "#2f6fdf",
-    time_zone: "Europe/Paris",
-    send_window_start: "09:00",
-    send_window_end: "20:00",
-    stagger_batch_size: "500",
-    stagger_interval_seconds: "60",
-    overdue_hold_minutes: "120",
-    late_grace_hours: "24",
-    country: "FR",
-    currency: "EUR",
-    locale: "fr",
-    ...s,
-  });
 
   test("country, currency and language for customers are saved; the studio's numbers are read in that country", async () => {
     const t = await makeTestApp({ now: NOW });
@@ -308,10 +294,7 @@ describe("pigeon check-phones", () => {
   const dir = mkdtempSync(join(tmpdir(), "pigeon-phones-"));
   const file = join(dir, "pigeon.db");
   const env = { ...process.env, DATABASE_URL: `file:${file}` };
-  const run = (...args: string[]) => {
-    const p = Bun.spawnSync(["bun", join(import.meta.dir, "..", "src", "main.ts"), ...args], { env, cwd: join(import.meta.dir, "..") });
-    return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
-  };
+  const run = (...args: string[]) => runPigeon(env, ...args);
 
   test("lists numbers stored before countries that no longer validate or were read as American, then says all are valid once fixed", async () => {
     const db = await openDatabase(`file:${file}`);
