@@ -147,6 +147,9 @@ describe("the staff order form reads an amount the way the studio's language wri
     expect(await typed(s, "24,90")).toBe(2490);
     expect(await typed(s, "24.90")).toBe("must be an amount written like 1.000,50 or 24,90");
     expect(await typed(s, "1.000,505")).toBe("must have at most 2 decimal places for EUR");
+    // No thousands group starts with a zero: "0.500" meant 50 cents, not 500 euros.
+    expect(await typed(s, "0.500")).toBe("must be an amount written like 1.000,50 or 24,90");
+    expect(await typed(s, "0.001")).toBe("must be an amount written like 1.000,50 or 24,90");
     expect(await rows(s.t.db, orders)).toBe(3);
   });
 });

@@ -114,7 +114,8 @@ export function typedAmount(typed: string, currency: string, locale: string): Am
   const { group, decimal } = separatorsOf(locale);
   const text = [...typed.trim()].map(sameSeparator).join("");
   const g = escape(group);
-  const shape = new RegExp(`^(\\d{1,9}|\\d{1,3}(?:${g}\\d{3})+)(?:${escape(decimal)}(\\d+))?$`);
+  // Grouped amounts start with a non-zero group: "0.500" is no thousand, it is a misplaced decimal.
+  const shape = new RegExp(`^(\\d{1,9}|[1-9]\\d{0,2}(?:${g}\\d{3})+)(?:${escape(decimal)}(\\d+))?$`);
   const m = shape.exec(text);
   const whole = m?.[1]!.split(group).join("");
   if (!m || whole!.length > 9) return { ok: false, problem: `must be an amount written like ${writtenLike(currency, locale)}` };
