@@ -3,7 +3,7 @@
 import { type Channel, SUPPRESSION_REASONS } from "../db/schema.ts";
 
 /** Why a recipient is not sent to: every suppression reason, what the audience rules find, and staff decisions. */
-export const SKIP_REASONS = ["no_address", "no_consent", ...SUPPRESSION_REASONS, "duplicate_address", "cancelled", "sms_sent_instead", "cancelled_by_staff", "empty_message"] as const;
+export const SKIP_REASONS = ["no_address", "no_consent", ...SUPPRESSION_REASONS, "duplicate_address", "cancelled", "sms_sent_instead", "cancelled_by_staff", "empty_message", "customer_removed"] as const;
 /** A placeholder the message cannot do without has no value for this recipient: `missing:customer.first_name`. */
 export type MissingReason = `missing:${string}`;
 export type SkipReason = (typeof SKIP_REASONS)[number] | MissingReason;
@@ -26,6 +26,7 @@ export const SKIP_REASON_LABELS: Record<(typeof SKIP_REASONS)[number], string> =
   sms_sent_instead: "Got the SMS instead (calls only where SMS cannot go)",
   empty_message: "Nothing to send: the text came out empty for this recipient",
   cancelled_by_staff: "Cancelled by staff",
+  customer_removed: "The customer was removed before it was sent (an import taken back)",
 };
 
 /** The label of any skip reason, `missing:<key>` included; an unknown reason reads as itself. */

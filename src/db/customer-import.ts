@@ -1,13 +1,13 @@
 // Named queries behind the CSV import (SPEC I2): matching rows to existing customers, and
 // the all-or-nothing import, written a few hundred rows to a transaction.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { consentChanges } from "../core/customers.ts";
 import { parsePhone } from "../core/phone.ts";
 import { type BadRow, clip, type GoodRow } from "../core/csv-import.ts";
 import type { Db } from "./client.ts";
 import { studioLocale, type Tx } from "./customers.ts";
 import { noteFixedLines } from "./line-hints.ts";
-import { albums, type Customer, customers, events, importRuns, importUndo, registrations } from "./schema.ts";
+import { albums, type Customer, customers, deliveries, events, importRuns, importUndo, registrations } from "./schema.ts";
 
 type DbOrTx = Db | Tx;
 
@@ -274,7 +274,16 @@ async function undoImport(db: Db, undo: Undo, runId: number | null) {
     }
     for (const part of chunks(undo.createdRegistrations)) await tx.delete(registrations).where(inArray(registrations.id, part));
     for (const r of undo.changedRegistrations) await tx.update(registrations).set(r.before).where(eq(registrations.id, r.id));
-    for (const part of chunks(undo.createdCustomers)) await tx.delete(customers).where(inArray(customers.id, part));
+    for (const part of chunks(undo.createdCustomers)) {
+      // Work queued for them meanwhile (a message started while the file went in) must not reach
+      // people Pigeon no longer has: deleting them would leave it addressed, with no customer.
+      // What may already have gone is left to be settled with the provider, as a cancel does.
+      await tx
+        .update(deliveries)
+        .set({ status: "skipped", skipReason: "customer_removed", waitingReason: null, updatedAt: new Date() })
+        .where(and(inArray(deliveries.customerId, part), inArray(deliveries.status, ["queued", "held", "waiting"]), isNull(deliveries.attemptStartedAt)));
+      await tx.delete(customers).where(inArray(customers.id, part));
+    }
     for (const c of undo.changedCustomers) await tx.update(customers).set(c.before).where(eq(customers.id, c.id));
     for (const part of chunks(undo.createdAlbums)) await tx.delete(albums).where(inArray(albums.id, part));
   });

@@ -7,9 +7,11 @@ import { expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { count } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
+import { deliveryKey } from "../../src/core/delivery-key.ts";
 import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
-import { customers, importRuns, importUndo } from "../../src/db/schema.ts";
+import { enqueueDeliveries } from "../../src/db/outbox.ts";
+import { customers, deliveries, importRuns, importUndo, messages } from "../../src/db/schema.ts";
 import { Browser, OWNER } from "../support/app.ts";
 import { until } from "../support/until.ts";
 import { workerEnv, workersKilledAfterAll } from "../support/worker.ts";
@@ -68,12 +70,27 @@ test(
     expect(left).toBeLessThan(ROWS);
     expect((await db.select({ n: count() }).from(importRuns))[0]!.n).toBe(1);
     console.log(`  killed with ${left} of ${ROWS} rows written`);
+    // Before the web process is back, a worker started a message: it queued e-mails to the half
+    // of the file that was in (as `enqueueDeliveries` does for any audience).
+    const half = (await db.select({ id: customers.id, email: customers.email }).from(customers)).slice(0, 50);
+    const [m] = await db.insert(messages).values({ name: "Hello", channels: ["email"], subject: "Hi", body: "Hello", filters: {}, status: "sending" }).returning();
+    const now = new Date();
+    await enqueueDeliveries(
+      db,
+      { sourceType: "message", messageId: m!.id },
+      half.map((c) => ({ key: deliveryKey({ kind: "message", messageId: m!.id }, { customerId: c.id }, "email"), decision: { customerId: c.id, channel: "email" as const, to: c.email, skip: null }, dueAt: now })),
+      now,
+    );
 
     server = startPigeon(env, "serve");
     await until("the server answers again", answers);
     expect(await customersNow()).toBe(0);
     expect((await db.select({ n: count() }).from(importRuns))[0]!.n).toBe(0);
     expect((await db.select({ n: count() }).from(importUndo))[0]!.n).toBe(0);
+    // Those e-mails do not go to people the import no longer has: skipped, saying why.
+    const queued = await db.select({ status: deliveries.status, skipReason: deliveries.skipReason }).from(deliveries).where(eq(deliveries.messageId, m!.id));
+    expect(queued).toHaveLength(half.length);
+    expect(new Set(queued.map((d) => `${d.status} ${d.skipReason}`))).toEqual(new Set(["skipped customer_removed"]));
 
     // The session survived the restart (it is in the database): the same file now imports whole.
     await b.get("/customers/import");
