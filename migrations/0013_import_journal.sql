@@ -1,9 +1,10 @@
 -- A CSV import's journal (issue 11's breaker: a kill -9 mid-import left thousands of rows): each
--- of an import's transactions records what it wrote in the same transaction, so the next start
--- of the web process takes back an import that never finished.
+-- of an import's transactions records what it wrote, and beats the run's heartbeat, in the same
+-- transaction; a run whose heartbeat stopped is a dead process's, and is taken back.
 CREATE TABLE `import_runs` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
-	`started_at` integer NOT NULL
+	`started_at` integer NOT NULL,
+	`heartbeat_at` integer NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE `import_undo` (

@@ -9,6 +9,7 @@ import { runOneTimeMessages } from "./automation/one-time.ts";
 import { runAutomation } from "./automation/run.ts";
 import type { Deps } from "./deps.ts";
 import { deleteOldAttempts } from "./db/auth.ts";
+import { takeBackUnfinishedImports } from "./db/customer-import.ts";
 import { recordSchedulerTick } from "./db/liveness.ts";
 import { sessions } from "./db/schema.ts";
 
@@ -18,6 +19,9 @@ export type Scheduler = { stop: () => Promise<void>; tick: () => Promise<void> }
 export function startScheduler(deps: Deps): Scheduler {
   const tick = async () => {
     const now = deps.clock();
+    // An import a dead process left half-way is taken back before any message reads its customers.
+    const takenBack = await takeBackUnfinishedImports(deps.db);
+    if (takenBack) deps.log("warn", "took back CSV imports a stop cut off", { imports: takenBack });
     const done = await runAutomation(deps, now);
     if (done.fired || done.missed || done.failed) deps.log(done.failed ? "warn" : "info", "automation", { ...done });
     await runOneTimeMessages(deps, now);

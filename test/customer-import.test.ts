@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { parseCsv, validateRows } from "../src/core/csv-import.ts";
+import { importCustomers, takeBackUnfinishedImports } from "../src/db/customer-import.ts";
 import { createCustomer } from "../src/db/customers.ts";
-import { albums, auditLog, customers, events, registrations } from "../src/db/schema.ts";
+import { albums, auditLog, customers, events, importRuns, importUndo, registrations } from "../src/db/schema.ts";
 import { type Browser, makeTestApp, signedInOwner } from "./support/app.ts";
 
 const NOW = new Date("2026-09-01T10:00:00Z");
@@ -254,4 +255,41 @@ describe("CSV import: import", () => {
     // The time is printed for whoever reads the log; speed is measured in bench/, never a pass/fail here.
     console.log(`10,000 rows: preview ${Math.round(previewed - started)} ms, import ${Math.round(imported - previewed)} ms`);
   }, 300_000);
+});
+
+describe("CSV import: a take-back never cuts off a live import", () => {
+  // 1,200 rows: three transactions, with the pause between them where another process may run.
+  const file = () => {
+    const parsed = parseCsv(["first_name,email", ...Array.from({ length: 1_200 }, (_, i) => `Kim${i},kim${i}@x.test`)].join("\n"));
+    if ("error" in parsed) throw new Error(parsed.error);
+    return validateRows(parsed.rows, { studioCountry: "US" }).good;
+  };
+  const opts = { jobId: null, consentSource: "form", now: NOW };
+
+  test("another process starting while the import runs finds its heartbeat fresh and leaves it alone", async () => {
+    const t = await makeTestApp({ now: NOW });
+    let tried = 0;
+    const result = await importCustomers(t.db, file(), opts, async () => {
+      tried++;
+      expect(await takeBackUnfinishedImports(t.db)).toBe(0);
+    });
+    expect(tried).toBeGreaterThan(1);
+    expect(result.created).toBe(1_200);
+    expect((await t.db.select().from(customers)).length).toBe(1_200);
+    expect(await t.db.select().from(importRuns)).toEqual([]);
+  });
+
+  test("an import taken back as dead mid-way stops at its next write and leaves nothing", async () => {
+    const t = await makeTestApp({ now: NOW });
+    let calls = 0;
+    const run = importCustomers(t.db, file(), opts, async () => {
+      // After the first transaction, as if its heartbeat had long stopped (a frozen process).
+      if (++calls === 2) expect(await takeBackUnfinishedImports(t.db, -60_000)).toBe(1);
+    });
+    expect(run).rejects.toThrow("taken back by another process");
+    await run.catch(() => undefined);
+    expect(await t.db.select().from(customers)).toEqual([]);
+    expect(await t.db.select().from(importRuns)).toEqual([]);
+    expect(await t.db.select().from(importUndo)).toEqual([]);
+  });
 });

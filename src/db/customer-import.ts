@@ -1,10 +1,11 @@
 // Named queries behind the CSV import (SPEC I2): matching rows to existing customers, and
 // the all-or-nothing import, written a few hundred rows to a transaction.
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { consentChanges } from "../core/customers.ts";
 import { parsePhone } from "../core/phone.ts";
 import { type BadRow, clip, type GoodRow } from "../core/csv-import.ts";
 import type { Db } from "./client.ts";
+import { DB_NOW } from "./db-clock.ts";
 import { studioLocale, type Tx } from "./customers.ts";
 import { noteFixedLines } from "./line-hints.ts";
 import { albums, type Customer, customers, deliveries, events, importRuns, importUndo, registrations } from "./schema.ts";
@@ -248,21 +249,43 @@ export function decodeUndo(text: string): Undo {
 }
 
 /**
- * Takes back every import a crash left unfinished: what its committed transactions wrote, from
- * their records. Only the web process imports, so at its start no import is running (a deployment
- * runs one web process; `pigeon worker` processes never import or call this).
+ * An import whose process has written nothing for this long is taken to be dead: its
+ * transactions beat every few hundred rows, well under a second each even on a loaded machine.
  */
-export async function takeBackUnfinishedImports(db: Db): Promise<number> {
-  const runs = await db.select().from(importRuns);
-  for (const run of runs) {
-    const undo = emptyUndo();
-    for (const row of await db.select().from(importUndo).where(eq(importUndo.importId, run.id)).orderBy(importUndo.id)) {
-      const part = decodeUndo(row.undo);
-      for (const key of Object.keys(undo) as (keyof Undo)[]) (undo[key] as unknown[]).push(...part[key]);
-    }
-    await undoImport(db, undo, run.id);
+export const IMPORT_STALE_MS = 30_000;
+
+/**
+ * Takes back every import a dead process left unfinished (its heartbeat silent for `staleMs`):
+ * what its committed transactions wrote, from their records. `pigeon serve` calls it at start and
+ * every scheduler tick calls it (a worker too), so a crash is undone even before the web process
+ * is back, and a second process starting never cuts off an import that is still running.
+ */
+export async function takeBackUnfinishedImports(db: Db, staleMs = IMPORT_STALE_MS): Promise<number> {
+  let taken = 0;
+  for (const run of await db.select({ id: importRuns.id }).from(importRuns)) {
+    const done = await db.transaction(async (tx) => {
+      // Claimed by a write first, so the staleness check and the undo are one transaction that
+      // holds the write lock: an import that beats in between is not taken, and one taken finds
+      // its run gone at its next write and stops.
+      const [stale] = await tx
+        .update(importRuns)
+        .set({ heartbeatAt: importRuns.heartbeatAt })
+        .where(and(eq(importRuns.id, run.id), lt(importRuns.heartbeatAt, sql`${DB_NOW} - ${staleMs}`)))
+        .returning({ id: importRuns.id });
+      if (!stale) return false;
+      const undo = emptyUndo();
+      for (const row of await tx.select().from(importUndo).where(eq(importUndo.importId, run.id)).orderBy(importUndo.id)) {
+        const part = decodeUndo(row.undo);
+        for (const key of Object.keys(undo) as (keyof Undo)[]) (undo[key] as unknown[]).push(...part[key]);
+      }
+      await applyUndo(tx, undo);
+      await tx.delete(importUndo).where(eq(importUndo.importId, run.id));
+      await tx.delete(importRuns).where(eq(importRuns.id, run.id));
+      return true;
+    });
+    if (done) taken++;
   }
-  return runs.length;
+  return taken;
 }
 
 /** Takes back what a failed import wrote, newest first, in one transaction; its journal goes with it. */
@@ -272,21 +295,26 @@ async function undoImport(db: Db, undo: Undo, runId: number | null) {
       await tx.delete(importUndo).where(eq(importUndo.importId, runId));
       await tx.delete(importRuns).where(eq(importRuns.id, runId));
     }
-    for (const part of chunks(undo.createdRegistrations)) await tx.delete(registrations).where(inArray(registrations.id, part));
-    for (const r of undo.changedRegistrations) await tx.update(registrations).set(r.before).where(eq(registrations.id, r.id));
-    for (const part of chunks(undo.createdCustomers)) {
-      // Work queued for them meanwhile (a message started while the file went in) must not reach
-      // people Pigeon no longer has: deleting them would leave it addressed, with no customer.
-      // What may already have gone is left to be settled with the provider, as a cancel does.
-      await tx
-        .update(deliveries)
-        .set({ status: "skipped", skipReason: "customer_removed", waitingReason: null, updatedAt: new Date() })
-        .where(and(inArray(deliveries.customerId, part), inArray(deliveries.status, ["queued", "held", "waiting"]), isNull(deliveries.attemptStartedAt)));
-      await tx.delete(customers).where(inArray(customers.id, part));
-    }
-    for (const c of undo.changedCustomers) await tx.update(customers).set(c.before).where(eq(customers.id, c.id));
-    for (const part of chunks(undo.createdAlbums)) await tx.delete(albums).where(inArray(albums.id, part));
+    await applyUndo(tx, undo);
   });
+}
+
+/** Deletes what an import created and puts back the values it replaced. */
+async function applyUndo(tx: Tx, undo: Undo) {
+  for (const part of chunks(undo.createdRegistrations)) await tx.delete(registrations).where(inArray(registrations.id, part));
+  for (const r of undo.changedRegistrations) await tx.update(registrations).set(r.before).where(eq(registrations.id, r.id));
+  for (const part of chunks(undo.createdCustomers)) {
+    // Work queued for them meanwhile (a message started while the file went in) must not reach
+    // people Pigeon no longer has: deleting them would leave it addressed, with no customer.
+    // What may already have gone is left to be settled with the provider, as a cancel does.
+    await tx
+      .update(deliveries)
+      .set({ status: "skipped", skipReason: "customer_removed", waitingReason: null, updatedAt: new Date() })
+      .where(and(inArray(deliveries.customerId, part), inArray(deliveries.status, ["queued", "held", "waiting"]), isNull(deliveries.attemptStartedAt)));
+    await tx.delete(customers).where(inArray(customers.id, part));
+  }
+  for (const c of undo.changedCustomers) await tx.update(customers).set(c.before).where(eq(customers.id, c.id));
+  for (const part of chunks(undo.createdAlbums)) await tx.delete(albums).where(inArray(albums.id, part));
 }
 
 /** Rows written per transaction; between two, the import lets other requests have the database. */
@@ -308,10 +336,10 @@ export async function importCustomers(db: Db, rows: GoodRow[], opts: ImportOptio
   const undo = emptyUndo();
   let runId: number | null = null;
   try {
-    const [run] = await db.insert(importRuns).values({ startedAt: opts.now }).returning({ id: importRuns.id });
+    const plan = await planImport(db, rows);
+    const [run] = await db.insert(importRuns).values({ startedAt: opts.now, heartbeatAt: sql`${DB_NOW}` }).returning({ id: importRuns.id });
     runId = run!.id;
     const journal = runId;
-    const plan = await planImport(db, rows);
     // A row without a language column gets the studio's, as a customer added by hand does.
     const locale = await studioLocale(db);
     const totals = { created: 0, updated: 0, unchanged: 0, albumsCreated: 0 };
@@ -320,6 +348,10 @@ export async function importCustomers(db: Db, rows: GoodRow[], opts: ImportOptio
       await pause();
       // What this transaction wrote joins `undo` only once it committed (a retried attempt starts afresh).
       const done = await db.transaction(async (tx) => {
+        // The heartbeat first: it also finds out whether another process took this import back
+        // as dead (a long freeze); then it stops, and what it wrote before is undone here too.
+        const [alive] = await tx.update(importRuns).set({ heartbeatAt: sql`${DB_NOW}` }).where(eq(importRuns.id, journal)).returning({ id: importRuns.id });
+        if (!alive) throw new Error("this import was taken back by another process");
         const mine = emptyUndo();
         const resolved: { customerId: number; row: GoodRow }[] = [];
         const toCreate = part.filter((r) => !r.existing);

@@ -724,6 +724,8 @@ export const snippets = sqliteTable(
 export const importRuns = sqliteTable("import_runs", {
   id: id(),
   startedAt: integer({ mode: "timestamp_ms" }).notNull(),
+  /** The database clock (ms) at its last committed transaction: a run silent for long is a dead process's. */
+  heartbeatAt: integer().notNull(),
 });
 
 export const importUndo = sqliteTable(
