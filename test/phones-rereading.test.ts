@@ -119,6 +119,19 @@ describe("CSV import: a row updating a customer reads its number in that custome
     expect((await t.db.query.customers.findFirst({ where: eq(customers.id, sanne.id) }))!.phone).toBe("+31612340073");
     expect((await t.db.query.customers.findFirst({ where: eq(customers.email, "lukas@x.test") }))!.phone).toBe("+491701234567");
   });
+
+  test("a row with only a name and 0664 1234567 in a German studio is the Austrian customer who has that number, not a new German one; a different first name is reported", async () => {
+    const { t, b } = await formStudio("DE");
+    await createCustomer(t.db, { first_name: "Max", last_name: "Huber", phone: "+436641234567", country: "AT" }, "test", NOW);
+    await b.get("/customers/import");
+    const html = await upload(b, "first_name,last_name,phone,consent_voice,consent_source\nMax,Huber,0664 1234567,ja,form\nAnna,Huber,0664 1234567,ja,form\n");
+    const seen = html.replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/\s+/g, " ");
+    expect(seen).toContain("1 row is ready to import (0 new, 1 update of existing customers)");
+    expect(seen).toContain("Row 3 phone: 0664 1234567 is Max Huber's number in Austria (+43 664 1234567): add a country column or an e-mail to say whose it is");
+    expect(await importCsv(b, html)).toContain("1 imported (0 new, 1 updated), 1 row reported");
+    const all = await t.db.select().from(customers);
+    expect(all.map((c) => [c.firstName, c.phone, c.consentVoice])).toEqual([["Max", "+436641234567", true]]);
+  });
 });
 
 describe("national numbers without their trunk prefix are refused", () => {

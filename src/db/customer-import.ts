@@ -1,8 +1,9 @@
 // Named queries behind the CSV import (SPEC I2): matching rows to existing customers, and
 // the all-or-nothing import, written a few hundred rows to a transaction.
-import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { consentChanges } from "../core/customers.ts";
-import { parsePhone } from "../core/phone.ts";
+import { countryName } from "../core/country.ts";
+import { formatPhone, parsePhone } from "../core/phone.ts";
 import { type BadRow, clip, type GoodRow } from "../core/csv-import.ts";
 import type { Db } from "./client.ts";
 import { DB_NOW } from "./db-clock.ts";
@@ -62,6 +63,34 @@ function readInCustomersCountry(row: GoodRow, existing: Customer): PlannedRow | 
 }
 
 /**
+ * For rows with a number typed nationally and nothing else to find them by: the customers with a
+ * country of their own whose stored number those digits are when read in that country.
+ */
+async function readingsAbroad(db: DbOrTx, rows: GoodRow[]): Promise<Map<GoodRow, Customer[]>> {
+  const out = new Map<GoodRow, Customer[]>();
+  const open = rows.filter((r) => r.phoneTyped && !r.externalId && !r.customer.email);
+  if (!open.length) return out;
+  const countries = (await db.selectDistinct({ country: customers.country }).from(customers).where(isNotNull(customers.country))).map((r) => r.country!);
+  const readings = new Map<GoodRow, string[]>();
+  for (const [i, row] of open.entries()) {
+    // Reading a number costs some microseconds: let other requests in between thousands of them.
+    if (i % 1000 === 999) await Bun.sleep(0);
+    const e164s = countries.flatMap((country) => {
+      const p = parsePhone(row.phoneTyped!, country);
+      return p.ok && p.e164 !== row.customer.phone ? [p.e164] : [];
+    });
+    if (e164s.length) readings.set(row, e164s);
+  }
+  const byPhone = await lookup(db, customers.phone, [...readings.values()].flat());
+  for (const [row, e164s] of readings) {
+    // Only a customer whose own country reads the digits that way: the row does mean that number there.
+    const hits = e164s.flatMap((e) => (byPhone.get(e) ?? []).filter((c) => c.country && parsePhone(row.phoneTyped!, c.country).ok && (parsePhone(row.phoneTyped!, c.country) as { e164: string }).e164 === c.phone));
+    if (hits.length) out.set(row, hits);
+  }
+  return out;
+}
+
+/**
  * Decides for every row whether it updates an existing customer or creates one: by
  * external_id first, then by e-mail when exactly one customer has it (else by phone for rows
  * without e-mail). Two rows landing on the same customer: the later one is reported. A row
@@ -72,13 +101,26 @@ export async function planImport(db: DbOrTx, rows: GoodRow[]): Promise<{ rows: P
   const byExternal = await lookup(db, customers.externalId, rows.flatMap((r) => (r.externalId ? [r.externalId] : [])));
   const byEmail = await lookup(db, customers.email, rows.flatMap((r) => (r.customer.email ? [r.customer.email] : [])));
   const byPhone = await lookup(db, customers.phone, rows.flatMap((r) => (!r.customer.email && r.customer.phone ? [r.customer.phone] : [])));
+  const abroad = await readingsAbroad(db, rows);
   const claimed = new Map<number, number>();
   const planned: PlannedRow[] = [];
   const conflicts: BadRow[] = [];
   for (const row of rows) {
     const c = row.customer;
     const found = (row.externalId ? byExternal.get(row.externalId)?.[0] : undefined) ?? (c.email ? pickOne(byEmail.get(c.email) ?? [], row) : null);
-    const existing = found ?? (!c.email && c.phone ? pickOne(byPhone.get(c.phone) ?? [], row) : null);
+    let existing = found ?? (!c.email && c.phone ? pickOne(byPhone.get(c.phone) ?? [], row) : null);
+    // Found by no number read in the studio's country: the same digits may be a customer's
+    // number in their own country (an Austrian 0664 …), and then the row means them, not a
+    // stranger's German number; someone else at that number is reported, not guessed.
+    const elsewhere = !existing && !row.externalId && !c.email ? abroad.get(row) : undefined;
+    if (elsewhere?.length) {
+      existing = pickOne(elsewhere, row);
+      if (!existing) {
+        const other = elsewhere[0]!;
+        conflicts.push({ line: row.line, problems: [`phone: ${clip(row.phoneTyped ?? "")} is ${`${other.firstName} ${other.lastName}`.trim()}'s number in ${countryName(other.country!)} (${formatPhone(other.phone, "")}): add a country column or an e-mail to say whose it is`], raw: row.raw });
+        continue;
+      }
+    }
     if (existing) {
       const earlier = claimed.get(existing.id);
       if (earlier !== undefined) {
@@ -87,7 +129,7 @@ export async function planImport(db: DbOrTx, rows: GoodRow[]): Promise<{ rows: P
       }
       claimed.set(existing.id, row.line);
     }
-    const read = found ? readInCustomersCountry(row, found) : { ...row, existing };
+    const read = found || elsewhere?.length ? readInCustomersCountry(row, existing!) : { ...row, existing };
     if ("existing" in read) planned.push(read);
     else conflicts.push(read);
   }
