@@ -190,7 +190,7 @@ describe("{{order.amount}} and {{order.date}} in a message", () => {
       const { t, people, dispatcher } = await studio();
       t.setNow(now);
       const b = await signedInOwner(t);
-      await updateSettings(t.db, { timeZone: zone, locale: "en", currency: "USD" }, now);
+      await updateSettings(t.db, { timeZone: zone, locale: "en", currency: "USD", sendWindowStart: "00:00", sendWindowEnd: "24:00" }, now);
       const anna = people[0]!;
       const [profile] = await t.db.insert(communicationProfiles).values({ name: "Shop" }).returning();
       await t.db.insert(notifications).values({ profileId: profile!.id, trigger: "order_placed", channel: "sms", audience: "buyers", subject: "", body: "Thanks for your order of {{order.date}}" });
@@ -204,10 +204,15 @@ describe("{{order.amount}} and {{order.date}} in a message", () => {
       expect(page).toContain("<td>2026-10-25</td>");
       expect(page).not.toContain("<td>2026-10-24</td>");
 
+      // A customer far from the studio reads the same day: the order's day is a calendar day.
+      await t.db.update(customers).set({ timeZone: zone === "Pacific/Auckland" ? "America/Los_Angeles" : "Pacific/Kiritimati" }).where(eq(customers.id, anna.id));
       const before = twilio.sent.length;
       await runAutomation(t.deps, now);
       expect((await dispatcher().tick()).sent).toBe(1);
       expect(twilio.sent.slice(before)[0]!.body).toStartWith("Thanks for your order of October 25, 2026");
+      // Years before 1900 are refused: JavaScript would read 0001 as 1901.
+      const old = await b.post(`/customers/${anna.id}/orders`, { order_job_id: String(job.id), amount: "24.90", order_date: "0001-06-15" });
+      expect([old.status, old.text.match(/id="order_date-error">([^<]*)</)?.[1]]).toEqual([422, "must be a date from 1900 on"]);
     });
   }
 

@@ -60,6 +60,8 @@ export const optionalDate = z.preprocess(
       const d = new Date(`${v}T00:00:00Z`);
       return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
     }, "is not a real calendar date")
+    // Before 1900 no date here means anything, and JavaScript reads years 0–99 as 1900–1999.
+    .refine((v) => v >= "1900", "must be a date from 1900 on")
     .nullable()
     .optional(),
 );
@@ -195,7 +197,7 @@ export const flag = z.preprocess((v) => {
   if (["on", "true", "yes", "y", "1", "x", "ja", "j", "oui", "si", "sí"].includes(s)) return true;
   if (["", "off", "false", "no", "n", "0", "nein", "non"].includes(s)) return false;
   return v;
-}, z.boolean({ error: "must be yes or no" }));
+}, z.boolean({ error: "must be yes or no (ja/nein, oui/non, sí/no)" }));
 
 /** A positive database id, from a form string or a JSON number. */
 export const idRef = z.preprocess(

@@ -1,6 +1,6 @@
 // Placeholder values for one recipient (SPEC T1), from rows loaded in bulk for a batch.
 // Pure: the link maker and the rows come in, a flat key → value map goes out.
-import { customerDate, customerDay } from "../core/date-format.ts";
+import { customerDate, customerDay, staffDay } from "../core/date-format.ts";
 import { usableLocale, usableTimeZone } from "../core/intl.ts";
 import { formatMoneyForMessage } from "../core/money.ts";
 import type { PlaceholderValues } from "../core/placeholders.ts";
@@ -68,7 +68,9 @@ export function recipientValues(rows: RecipientRows, studio: StudioSettings, sni
   if (rows.album) values["album.name"] = rows.album.name;
   if (rows.order) {
     values["order.amount"] = formatMoneyForMessage(rows.order.amountMinor, rows.order.currency, usableLocale(c?.locale, studio.locale));
-    values["order.date"] = customerDate(rows.order.orderedAt, locale, tz, "date");
+    // The day the studio took the order, as one calendar day everywhere: read in a customer's far-off
+    // zone, noon in Berlin was already the next day in Auckland.
+    values["order.date"] = customerDate(new Date(`${staffDay(rows.order.orderedAt, studio.timeZone)}T12:00:00Z`), locale, "UTC", "date");
   }
   if (rows.appointment && c) {
     const a = rows.appointment;

@@ -69,7 +69,7 @@ describe("POST /api/v1/customers", () => {
       email: "must be an e-mail address like name@example.com",
       phone: "must be a phone number, like (212) 555-0123",
       locale: "must be a language code like en or de-AT",
-      "consent.email": "must be yes or no",
+      "consent.email": "must be yes or no (ja/nein, oui/non, sí/no)",
     });
     expect(fieldsOf(await t.post("/customers", { consent: "yes" }))).toEqual({ consent: 'must be an object like {"email": true}' });
     expect(fieldsOf(await t.post("/customers", { external_id: "CUS-9" }))).toEqual({ first_name: "give at least a name, an e-mail address or a phone number" });
