@@ -14,7 +14,7 @@ import { smsInfo, withOptOutHint } from "../src/core/sms-text.ts";
 import { builtinTexts } from "../src/db/builtin-profiles.ts";
 import { createApiKey } from "../src/db/auth.ts";
 import { createCustomer } from "../src/db/customers.ts";
-import { communicationProfiles, customers, devOutbox, notifications, templates } from "../src/db/schema.ts";
+import { communicationProfiles, customers, devOutbox, messages, notifications, templates } from "../src/db/schema.ts";
 import { linkSigningSecret } from "../src/db/secrets.ts";
 import { getSettings, updateSettings } from "../src/db/settings.ts";
 import { suppress } from "../src/db/suppressions.ts";
@@ -345,3 +345,26 @@ const builtinTemplatesCount = () => 25;
 
 /** The placeholders a text uses (their fallbacks are words, translated like the rest). */
 const placeholderKeys = (text: string) => [...new Set(parseTemplate(text).parts.flatMap((p) => (p.kind === "placeholder" ? [p.key] : [])))];
+
+describe("a message to customers of several languages", () => {
+  test("the review says how many read each language, and what follows their language and what does not", async () => {
+    const t = await makeTestApp({ now });
+    const b = await signedInOwner(t);
+    await updateSettings(t.db, { locale: "de", timeZone: "Europe/Berlin" }, now);
+    for (const [first_name, locale] of [["Jonas", "de"], ["Lena", "de-AT"], ["Emily", "en"]] as const) {
+      await createCustomer(t.db, { first_name, email: `${first_name.toLowerCase()}@x.test`, locale, consent: { email: true } }, "test", now);
+    }
+    const [m] = await t.db.insert(messages).values({ name: "Galerie", channels: ["email"], subject: "Ihre Fotos", body: "Hallo {{customer.first_name}}", filters: {}, status: "draft" }).returning();
+    const page = visible((await b.get(`/messages/${m!.id}/send`)).text);
+    expect(page).toMatch(/Languages\s+2 German, 1 English\. Each gets/);
+    expect(page).toContain("2 German, 1 English. Each gets the footer, the opt-out line and dates in their own language; the text goes as you wrote it.");
+  });
+
+  test("one language only: nothing to say", async () => {
+    const t = await makeTestApp({ now });
+    const b = await signedInOwner(t);
+    await createCustomer(t.db, { first_name: "Amy", email: "amy@x.test", locale: "en", consent: { email: true } }, "test", now);
+    const [m] = await t.db.insert(messages).values({ name: "Hi", channels: ["email"], subject: "Hi", body: "Hi", filters: {}, status: "draft" }).returning();
+    expect(visible((await b.get(`/messages/${m!.id}/send`)).text)).not.toContain("German");
+  });
+});

@@ -8,8 +8,19 @@ import { Page, PageHead } from "./layout.tsx";
 import { type ChannelCount, countWords } from "./message-recipients.tsx";
 import { skipReasonInSentence } from "../src/core/recipients.ts";
 import { byChannel, type Common, nf, plural } from "./messages.tsx";
+import type { Language } from "../src/core/i18n/translate.ts";
 
-export type ConfirmProps = Common & { message: Message; who: string; counts: ChannelCount[]; when: string; problem?: string | null };
+export type ConfirmProps = Common & {
+  message: Message;
+  who: string;
+  counts: ChannelCount[];
+  when: string;
+  problem?: string | null;
+  /** Recipients by the language Pigeon speaks to them in; said when there is more than one. */
+  languages?: { language: Language; n: number }[];
+};
+
+const LANGUAGE_NAMES: Record<Language, string> = { en: "English", de: "German", fr: "French", es: "Spanish" };
 
 /** "it goes to 2 recipients by e-mail." */
 export const armedPhrase = (counts: ChannelCount[]) => confirmQuestion(counts).replace(/^Send to /, "it goes to ").replace(/\?$/, ".");
@@ -57,6 +68,15 @@ export function ConfirmPage(p: ConfirmProps) {
           )}
           <dt class="muted">When</dt>
           <dd>{p.when}</dd>
+          {p.languages && p.languages.length > 1 && (
+            <>
+              <dt class="muted">Languages</dt>
+              <dd class="languages">
+                {p.languages.map((l) => `${nf(l.n)} ${LANGUAGE_NAMES[l.language]}`).join(", ")}. Each gets the footer, the opt-out line and dates in their own language; the text
+                goes as you wrote it.
+              </dd>
+            </>
+          )}
           {m.subject && m.channels.includes("email") && (
             <>
               <dt class="muted">Subject</dt>

@@ -141,6 +141,12 @@ export async function audienceSize(db: Db, filters: MessageFilters, now: Date, o
   return Number(row?.n ?? 0);
 }
 
+/** How many of the customers the filters select have each stored language, most first. */
+export async function audienceLocales(db: Db, filters: MessageFilters, now: Date, opts: AudienceOptions = {}): Promise<{ locale: string; n: number }[]> {
+  const rows = await db.all<{ locale: string; n: number }>(sql`select c.locale as locale, count(*) as n from customers c where ${audienceWhere(filters, now, opts)} group by c.locale order by n desc`);
+  return rows.map((r) => ({ locale: String(r.locale), n: Number(r.n) }));
+}
+
 export type AudienceMember = { id: number; firstName: string; lastName: string; email: string | null; phone: string | null };
 
 /**

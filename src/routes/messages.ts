@@ -25,7 +25,7 @@ import { nextSendableInstant } from "../core/send-window.ts";
 import type { FieldErrors } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import { albumsOfJobs, getJob, jobChoices, jobYears } from "../db/jobs.ts";
-import { excludedCustomers } from "../db/message-audience.ts";
+import { audienceLocales, excludedCustomers } from "../db/message-audience.ts";
 import { chosenAppointments, filterNames, oneTimeTemplates, recipientsPerMessage } from "../db/message-pages.ts";
 import {
   activateMessage,
@@ -55,6 +55,7 @@ import { bodyState, formatInstant, parseCompose, single, stateFromMessage, store
 import { buildPreview, sendTest } from "./message-preview.ts";
 import { messageProgress, messageReport } from "./message-progress.ts";
 import { idParam } from "../http/path-id.ts";
+import { type Language, pickLanguage } from "../core/i18n/translate.ts";
 
 const EXCLUDED_PAGE = 50;
 const SSE_INTERVAL_MS = 1500;
@@ -175,6 +176,16 @@ async function renderMessage(c: Ctx, m: Message, flash: Flash = null, status: 20
 /** Numbers a review may look up ahead of the send, so its count is exact; more are checked as they are sent. */
 const LOOKUP_AHEAD = 100;
 
+/** Recipients by the language Pigeon will speak to them in (theirs, else the studio's), most first. */
+function languageCounts(locales: { locale: string; n: number }[], studioLocale: string): { language: Language; n: number }[] {
+  const by = new Map<Language, number>();
+  for (const { locale, n } of locales) {
+    const lang = pickLanguage(locale, studioLocale);
+    by.set(lang, (by.get(lang) ?? 0) + n);
+  }
+  return [...by].map(([language, n]) => ({ language, n })).sort((a, b) => b.n - a.n);
+}
+
 async function renderConfirm(c: Ctx, m: Message, status: 200 | 409 = 200) {
   const deps = c.get("deps");
   const settings = await getSettings(deps.db);
@@ -190,6 +201,9 @@ async function renderConfirm(c: Ctx, m: Message, status: 200 | 409 = 200) {
   }
   const total = counts.reduce((a, x) => a + x.willReceive, 0);
   const names = await filterNames(deps.db, [storedFilters(m)]);
+  // Customers of several languages get Pigeon's own words (footer, STOP line, dates) in theirs:
+  // said before sending, as the text itself goes to all as written.
+  const languages = m.toAddress ? [] : languageCounts(await audienceLocales(deps.db, storedFilters(m), deps.clock(), { timeZone: tz }), settings.locale);
   // The studio's details or a job may have changed since it was saved: it is checked again here.
   const emptyValue = m.status === "draft" ? valueProblemText(await emptyValueProblems(deps.db, draftOfMessage(m, storedFilters(m)))) : null;
   const problem = emptyValue ?? activationProblem(m, total, deps.clock());
@@ -198,7 +212,16 @@ async function renderConfirm(c: Ctx, m: Message, status: 200 | 409 = 200) {
     counts,
     problem,
     response: c.html(
-      ConfirmPage({ user: c.get("user")!, csrf: c.get("csrfToken"), message: m, who: describeFilters(storedFilters(m), names), counts, when: describeWhen(m, tz) + windowNote(m, settings, deps.clock()), problem }),
+      ConfirmPage({
+        user: c.get("user")!,
+        csrf: c.get("csrfToken"),
+        message: m,
+        who: describeFilters(storedFilters(m), names),
+        counts,
+        when: describeWhen(m, tz) + windowNote(m, settings, deps.clock()),
+        problem,
+        languages,
+      }),
       problem ? 409 : status,
     ),
   };
