@@ -226,14 +226,14 @@ async function serve(config: Config, io: Io) {
   const log = jsonLogger(config.logLevel);
   const db = await openMigrated(config);
   // An import a crash cut off is taken back (all or nothing, SPEC I2) once its heartbeat has been
-  // silent long enough to be a dead process's, here as in every scheduler tick: a web-only process
-  // beside workers, or one started while another still runs, never cuts off a live import.
+  // silent long enough to be a dead process's. Every scheduler tick does it; a web-only process
+  // (its scheduler off, beside workers) sweeps on a timer of its own, so it is undone either way.
   const sweepImports = async () => {
     const n = await takeBackUnfinishedImports(db).catch((err) => (log("error", "taking back imports failed", { error: String(err) }), 0));
     if (n) log("warn", "took back CSV imports a stop cut off", { imports: n });
   };
-  await sweepImports();
-  const importSweep = setInterval(sweepImports, 5_000);
+  const importSweep = config.scheduler ? null : setInterval(sweepImports, 5_000);
+  if (importSweep) await sweepImports();
   const deps = createDeps({ db, config, clock: () => new Date(), log });
   const app = createApp(deps);
   const scheduler = config.scheduler ? startScheduler(deps) : null;
@@ -249,7 +249,7 @@ async function serve(config: Config, io: Io) {
   });
 
   stopOnSignal(log, async () => {
-    clearInterval(importSweep);
+    if (importSweep) clearInterval(importSweep);
     await server.stop();
     await Promise.all([scheduler?.stop(), dispatcher?.stop()]);
     db.$client.close();

@@ -71,20 +71,20 @@ async function readingsAbroad(db: DbOrTx, rows: GoodRow[]): Promise<Map<GoodRow,
   const open = rows.filter((r) => r.phoneTyped && !r.externalId && !r.customer.email);
   if (!open.length) return out;
   const countries = (await db.selectDistinct({ country: customers.country }).from(customers).where(isNotNull(customers.country))).map((r) => r.country!);
-  const readings = new Map<GoodRow, string[]>();
+  const readings = new Map<GoodRow, { country: string; e164: string }[]>();
   for (const [i, row] of open.entries()) {
     // Reading a number costs some microseconds: let other requests in between thousands of them.
     if (i % 1000 === 999) await Bun.sleep(0);
-    const e164s = countries.flatMap((country) => {
+    const found = countries.flatMap((country) => {
       const p = parsePhone(row.phoneTyped!, country);
-      return p.ok && p.e164 !== row.customer.phone ? [p.e164] : [];
+      return p.ok && p.e164 !== row.customer.phone ? [{ country, e164: p.e164 }] : [];
     });
-    if (e164s.length) readings.set(row, e164s);
+    if (found.length) readings.set(row, found);
   }
-  const byPhone = await lookup(db, customers.phone, [...readings.values()].flat());
-  for (const [row, e164s] of readings) {
+  const byPhone = await lookup(db, customers.phone, [...readings.values()].flat().map((r) => r.e164));
+  for (const [row, found] of readings) {
     // Only a customer whose own country reads the digits that way: the row does mean that number there.
-    const hits = e164s.flatMap((e) => (byPhone.get(e) ?? []).filter((c) => c.country && parsePhone(row.phoneTyped!, c.country).ok && (parsePhone(row.phoneTyped!, c.country) as { e164: string }).e164 === c.phone));
+    const hits = found.flatMap(({ country, e164 }) => (byPhone.get(e164) ?? []).filter((c) => c.country === country));
     if (hits.length) out.set(row, hits);
   }
   return out;
