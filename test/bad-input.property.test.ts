@@ -36,6 +36,7 @@ import { type FakeResend, fakeWebhookSecret, startFakeResend } from "./fakes/fak
 import { type FakeTwilio, startFakeTwilio } from "./fakes/fake-twilio.ts";
 import { type ApiApp, makeApiApp } from "./api/support.ts";
 import { type Browser, makeTestApp, signedInOwner, type TestApp } from "./support/app.ts";
+import { postForm } from "./support/forms.ts";
 
 const now = new Date("2026-09-01T10:00:00Z");
 const SEED = 20261001;
@@ -255,15 +256,6 @@ describe("the JSON API, every body", () => {
 });
 
 // ------------------------------------------------------------------ the staff forms
-
-/** Posts a form whose fields may repeat; the CSRF token as a browser sends it. */
-async function postForm(b: Browser, path: string, fields: Record<string, string | string[]>) {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-  body.set("_csrf", b.csrf);
-  const res = await b.request(path, { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost" } });
-  return { status: res.status, text: await res.text(), location: res.headers.get("Location") };
-}
 
 describe("the staff forms", () => {
   let t: TestApp;

@@ -10,6 +10,7 @@ import { albums, appointments, customers, events, jobs, messages, registrations 
 import { linkSigningSecret } from "../src/db/secrets.ts";
 import { type Browser, signedInOwner } from "./support/app.ts";
 import { fieldsOf, makeApiApp, rows } from "./api/support.ts";
+import { postForm } from "./support/forms.ts";
 
 const now = new Date("2026-09-01T10:00:00Z");
 
@@ -48,15 +49,6 @@ describe("huge id lists", () => {
     expect((await t.get(`/messages/${m!.id}`)).status).toBe(200);
   });
 });
-
-/** Posts a form whose fields may repeat, as the compose page does. */
-async function postForm(b: Browser, path: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-  body.set("_csrf", b.csrf);
-  const res = await b.request(path, { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost", ...headers } });
-  return { status: res.status, text: await res.text(), location: res.headers.get("Location") };
-}
 
 async function postMultipart(b: Browser, path: string, fields: Record<string, string>, file?: { name: string; content: string }) {
   const form = new FormData();

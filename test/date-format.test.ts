@@ -13,24 +13,9 @@ import { updateSettings } from "../src/db/settings.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { createDevProviders } from "../src/providers/dev-outbox.ts";
 import { type Browser, makeTestApp, signedInOwner, type TestApp } from "./support/app.ts";
+import { pageText as text, postForm } from "./support/forms.ts";
 
 const noon = new Date("2026-09-01T10:00:00Z"); // 12:00 CEST in Berlin
-
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&#39;|&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ");
-
-async function postForm(b: Browser, path: string, fields: Record<string, string | string[]>) {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-  body.set("_csrf", b.csrf);
-  const res = await b.request(path, { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost" } });
-  return { status: res.status, text: await res.text(), location: res.headers.get("Location") };
-}
 
 /** A studio in Berlin with a job, and a German customer with e-mail and SMS consent. */
 async function berlinStudio(now = noon) {

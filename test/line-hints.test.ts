@@ -4,16 +4,11 @@
 // send would then skip. A mobile, and a US number (whose plan mixes both), still count as texted.
 import { describe, expect, test } from "bun:test";
 import { updateSettings } from "../src/db/settings.ts";
-import { makeTestApp, signedInOwner, type Browser } from "./support/app.ts";
+import { makeTestApp, signedInOwner } from "./support/app.ts";
+import { pageText, postForm } from "./support/forms.ts";
 
 const NOW = new Date("2026-09-01T10:00:00Z");
 
-async function postForm(b: Browser, path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-  const body = new URLSearchParams({ ...fields, _csrf: b.csrf });
-  const res = await b.request(path, { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost", ...headers } });
-  return { status: res.status, text: await res.text() };
-}
-const visible = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/\s+/g, " ");
 
 describe("landlines by the number plan, counted before sending", () => {
   test("a German studio's customers: the fixed line typed on the form and the one imported are counted as landlines; the mobile and the US number are texted", async () => {
@@ -34,7 +29,7 @@ describe("landlines by the number plan, counted before sending", () => {
     expect(await (await b.request("/customers/import", { method: "POST", body: imported, headers: { Origin: "http://localhost" } })).text()).toContain("1 imported");
 
     await b.get("/messages/new");
-    const count = visible((await postForm(b, "/messages/count", { mode: "filters", channels: "sms", body: "Hallo", "filters.audience": "all", "filters.condition": "any" }, { "HX-Request": "true", "HX-Request-Type": "partial" })).text);
+    const count = pageText((await postForm(b, "/messages/count", { mode: "filters", channels: "sms", body: "Hallo", "filters.audience": "all", "filters.condition": "any" }, { "HX-Request": "true", "HX-Request-Type": "partial" })).text);
     expect(count).toContain("2 will receive it by SMS");
     expect(count).toContain("2 landline (cannot receive SMS)");
   });

@@ -15,7 +15,8 @@ import { getSettings, updateSettings } from "../src/db/settings.ts";
 import { createComposer } from "../src/dispatch/compose.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { createDevProviders } from "../src/providers/dev-outbox.ts";
-import { type Browser, makeTestApp, OWNER, signedInOwner, type TestApp } from "./support/app.ts";
+import { makeTestApp, OWNER, signedInOwner, type TestApp } from "./support/app.ts";
+import { pageText as text, postForm } from "./support/forms.ts";
 
 const start = new Date("2026-09-01T15:00:00Z"); // 10:00 in Chicago
 const minutes = (n: number) => new Date(start.getTime() + n * 60_000);
@@ -85,24 +86,7 @@ function composeForm(w: World, extra: Record<string, string | string[]> = {}) {
   };
 }
 
-/** Posts a form whose fields may repeat (multi-selects, checkboxes). */
-async function postForm(b: Browser, path: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-  body.set("_csrf", b.csrf);
-  const res = await b.request(path, { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost", ...headers } });
-  return { status: res.status, text: await res.text(), location: res.headers.get("Location"), headers: res.headers };
-}
-
 const partial = { "HX-Request": "true", "HX-Request-Type": "partial" };
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&#39;|&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ");
-
 async function createDraft(w: World, extra: Record<string, string | string[]> = {}) {
   await w.b.get(`/messages/new?job_id=${w.lincoln.id}`);
   const res = await postForm(w.b, "/messages", composeForm(w, extra));

@@ -1,6 +1,8 @@
-// What several test files post or run the same way: the Settings form with every field a save
-// needs, and `pigeon <command>` as a process of its own.
+// What several test files post, read or run the same way: a form whose fields may repeat, a
+// page's text as a reader sees it, the Settings form with every field a save needs, and
+// `pigeon <command>` as a process of its own.
 import { join } from "node:path";
+import type { Browser } from "./app.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
 
@@ -28,3 +30,21 @@ export function runPigeon(env: Record<string, string | undefined>, ...args: stri
   const p = Bun.spawnSync(["bun", join(ROOT, "src", "main.ts"), ...args], { env, cwd: ROOT });
   return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
 }
+
+/** Posts a form whose fields may repeat (multi-selects, checkboxes), with the CSRF token as a browser sends it. */
+export async function postForm(b: Browser, path: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
+  body.set("_csrf", b.csrf);
+  const res = await b.request(path, { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost", ...headers } });
+  return { status: res.status, text: await res.text(), location: res.headers.get("Location"), headers: res.headers };
+}
+
+/** A page's text as a reader sees it: tags gone, the entities hono/jsx writes decoded, spaces collapsed. */
+export const pageText = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
