@@ -3,6 +3,12 @@ import type { BuiltinTexts } from "./en.ts";
 
 const HI = 'Hallo {{customer.first_name | "zusammen"}},';
 const CODE = '{{customer.access_code | "auf Ihrer Karte"}}';
+/** An appointment's details and its links, as booking and reminder e-mails both give them. */
+const APPOINTMENT = `- **Datum:** {{appointment.date}}
+- **Uhrzeit:** {{appointment.time}}
+- **Ort:** {{appointment.location | "in unserem Studio"}}
+
+[Bestätigen]({{appointment.confirm_link}}) · [Anderen Termin anfragen]({{appointment.reschedule_link}}) · [Absagen]({{appointment.cancel_link}})`;
 
 export const de: BuiltinTexts = {
   sellingEmail: {
@@ -161,11 +167,7 @@ Viele Grüße
 
 vielen Dank für Ihre Buchung bei {{studio.name}}. Hier die Einzelheiten:
 
-- **Datum:** {{appointment.date}}
-- **Uhrzeit:** {{appointment.time}}
-- **Ort:** {{appointment.location | "in unserem Studio"}}
-
-[Bestätigen]({{appointment.confirm_link}}) · [Anderen Termin anfragen]({{appointment.reschedule_link}}) · [Absagen]({{appointment.cancel_link}})
+${APPOINTMENT}
 
 Bis bald
 {{studio.name}}`,
@@ -184,11 +186,7 @@ Bis bald
 
 wir möchten Sie an Ihren Termin bei {{studio.name}} erinnern:
 
-- **Datum:** {{appointment.date}}
-- **Uhrzeit:** {{appointment.time}}
-- **Ort:** {{appointment.location | "in unserem Studio"}}
-
-[Bestätigen]({{appointment.confirm_link}}) · [Anderen Termin anfragen]({{appointment.reschedule_link}}) · [Absagen]({{appointment.cancel_link}})
+${APPOINTMENT}
 
 Bis bald
 {{studio.name}}`,

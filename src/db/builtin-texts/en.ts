@@ -7,6 +7,12 @@ export type Text = { subject: string; body: string };
 
 const HI = 'Hi {{customer.first_name | "there"}},';
 const CODE = '{{customer.access_code | "on the card you received"}}';
+/** An appointment's details and its links, as booking and reminder e-mails both give them. */
+const APPOINTMENT = `- **Date:** {{appointment.date}}
+- **Time:** {{appointment.time}}
+- **Where:** {{appointment.location | "at our studio"}}
+
+[Confirm]({{appointment.confirm_link}}) · [Ask for another time]({{appointment.reschedule_link}}) · [Cancel]({{appointment.cancel_link}})`;
 
 export const en = {
   sellingEmail: {
@@ -165,11 +171,7 @@ Best wishes,
 
 Thank you for booking with {{studio.name}}. Here are the details:
 
-- **Date:** {{appointment.date}}
-- **Time:** {{appointment.time}}
-- **Where:** {{appointment.location | "at our studio"}}
-
-[Confirm]({{appointment.confirm_link}}) · [Ask for another time]({{appointment.reschedule_link}}) · [Cancel]({{appointment.cancel_link}})
+${APPOINTMENT}
 
 See you soon,
 {{studio.name}}`,
@@ -188,11 +190,7 @@ See you soon,
 
 This is a friendly reminder of your appointment with {{studio.name}}:
 
-- **Date:** {{appointment.date}}
-- **Time:** {{appointment.time}}
-- **Where:** {{appointment.location | "at our studio"}}
-
-[Confirm]({{appointment.confirm_link}}) · [Ask for another time]({{appointment.reschedule_link}}) · [Cancel]({{appointment.cancel_link}})
+${APPOINTMENT}
 
 See you soon,
 {{studio.name}}`,

@@ -4,6 +4,12 @@ import type { BuiltinTexts } from "./en.ts";
 
 const HI = 'Estimado/a {{customer.first_name | "cliente"}}:';
 const CODE = '{{customer.access_code | "en la tarjeta que recibió"}}';
+/** An appointment's details and its links, as booking and reminder e-mails both give them. */
+const APPOINTMENT = `- **Fecha:** {{appointment.date}}
+- **Hora:** {{appointment.time}}
+- **Lugar:** {{appointment.location | "en nuestro estudio"}}
+
+[Confirmar]({{appointment.confirm_link}}) · [Pedir otra hora]({{appointment.reschedule_link}}) · [Cancelar]({{appointment.cancel_link}})`;
 
 export const es: BuiltinTexts = {
   sellingEmail: {
@@ -162,11 +168,7 @@ Saludos cordiales,
 
 Gracias por reservar con {{studio.name}}. Estos son los detalles:
 
-- **Fecha:** {{appointment.date}}
-- **Hora:** {{appointment.time}}
-- **Lugar:** {{appointment.location | "en nuestro estudio"}}
-
-[Confirmar]({{appointment.confirm_link}}) · [Pedir otra hora]({{appointment.reschedule_link}}) · [Cancelar]({{appointment.cancel_link}})
+${APPOINTMENT}
 
 Hasta pronto,
 {{studio.name}}`,
@@ -185,11 +187,7 @@ Hasta pronto,
 
 Le recordamos su cita con {{studio.name}}:
 
-- **Fecha:** {{appointment.date}}
-- **Hora:** {{appointment.time}}
-- **Lugar:** {{appointment.location | "en nuestro estudio"}}
-
-[Confirmar]({{appointment.confirm_link}}) · [Pedir otra hora]({{appointment.reschedule_link}}) · [Cancelar]({{appointment.cancel_link}})
+${APPOINTMENT}
 
 Hasta pronto,
 {{studio.name}}`,

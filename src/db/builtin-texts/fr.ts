@@ -4,6 +4,12 @@ import type { BuiltinTexts } from "./en.ts";
 
 const HI = 'Bonjour {{customer.first_name | "à vous"}},';
 const CODE = '{{customer.access_code | "sur la carte que vous avez reçue"}}';
+/** An appointment's details and its links, as booking and reminder e-mails both give them. */
+const APPOINTMENT = `- **Date :** {{appointment.date}}
+- **Heure :** {{appointment.time}}
+- **Lieu :** {{appointment.location | "à notre studio"}}
+
+[Confirmer]({{appointment.confirm_link}}) · [Demander un autre horaire]({{appointment.reschedule_link}}) · [Annuler]({{appointment.cancel_link}})`;
 
 export const fr: BuiltinTexts = {
   sellingEmail: {
@@ -162,11 +168,7 @@ Bien cordialement,
 
 Merci d’avoir réservé chez {{studio.name}}. Voici les détails :
 
-- **Date :** {{appointment.date}}
-- **Heure :** {{appointment.time}}
-- **Lieu :** {{appointment.location | "à notre studio"}}
-
-[Confirmer]({{appointment.confirm_link}}) · [Demander un autre horaire]({{appointment.reschedule_link}}) · [Annuler]({{appointment.cancel_link}})
+${APPOINTMENT}
 
 À très bientôt,
 {{studio.name}}`,
@@ -185,11 +187,7 @@ Merci d’avoir réservé chez {{studio.name}}. Voici les détails :
 
 Nous vous rappelons votre rendez-vous chez {{studio.name}} :
 
-- **Date :** {{appointment.date}}
-- **Heure :** {{appointment.time}}
-- **Lieu :** {{appointment.location | "à notre studio"}}
-
-[Confirmer]({{appointment.confirm_link}}) · [Demander un autre horaire]({{appointment.reschedule_link}}) · [Annuler]({{appointment.cancel_link}})
+${APPOINTMENT}
 
 À très bientôt,
 {{studio.name}}`,
