@@ -1,6 +1,6 @@
 // "Fast yet within the configured rates" (SPEC D3): with the fake Resend and Twilio enforcing
 // the same per-second limits the studio configured, a large send never gets a 429.
-import { afterAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,16 +14,10 @@ import { enqueueDeliveries } from "../src/db/outbox.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { providersFromConfig } from "../src/dispatch/providers.ts";
-import { startFakeResend } from "./fakes/fake-resend.ts";
-import { startFakeTwilio } from "./fakes/fake-twilio.ts";
 import { makeTestApp } from "./support/app.ts";
+import { fakesForThisFile } from "./support/fakes.ts";
 
-const resend = startFakeResend();
-const twilio = startFakeTwilio();
-afterAll(() => {
-  resend.stop();
-  twilio.stop();
-});
+const { resend, twilio } = fakesForThisFile();
 
 test(
   "1,000 e-mails and 40 SMS at 5 requests/s and 20 SMS/s: all sent, not one 429",

@@ -2,7 +2,7 @@
 // file, sending through the fake Resend and Twilio with no web server; a one-time message armed
 // in the database goes out, its heartbeat reaches a web-only process's /healthz, and SIGTERM stops it
 // cleanly (exit 0).
-import { afterAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,19 +14,13 @@ import { messages } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { createDeps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
-import { startFakeResend } from "./fakes/fake-resend.ts";
-import { startFakeTwilio } from "./fakes/fake-twilio.ts";
 import { recordSchedulerTick } from "../src/db/liveness.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
 import { until } from "./support/until.ts";
 import { startWorker, workerEnv } from "./support/worker.ts";
+import { fakesForThisFile } from "./support/fakes.ts";
 
-const resend = startFakeResend();
-const twilio = startFakeTwilio();
-afterAll(() => {
-  resend.stop();
-  twilio.stop();
-});
+const { resend, twilio } = fakesForThisFile();
 
 test("pigeon worker sends an armed one-time message with no web server, shows in a web-only /healthz, and stops on SIGTERM with 0", async () => {
   const dir = mkdtempSync(join(tmpdir(), "pigeon-worker-"));

@@ -6,7 +6,7 @@
 // scheduler's start is in the crash too) — conditions, not sleeps. At the end the fakes' logs show
 // every recipient exactly once per channel (a replay Resend answers from its idempotency cache is
 // not a send, and the fake does not log it as one), every skip has a reason, nothing is stuck.
-import { afterAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,21 +14,15 @@ import { count, eq, sql } from "drizzle-orm";
 import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
 import { deliveries, messages } from "../../src/db/schema.ts";
 import { updateSettings } from "../../src/db/settings.ts";
-import { startFakeResend } from "../fakes/fake-resend.ts";
-import { startFakeTwilio } from "../fakes/fake-twilio.ts";
 import { until } from "../support/until.ts";
 import { workerEnv, workersKilledAfterAll } from "../support/worker.ts";
+import { fakesForThisFile } from "../support/fakes.ts";
 
 const CUSTOMERS = 20_000;
 const MOBILES = 2_000;
 const KILLS = 10;
-const resend = startFakeResend();
-const twilio = startFakeTwilio();
+const { resend, twilio } = fakesForThisFile();
 const startWorker = workersKilledAfterAll();
-afterAll(() => {
-  resend.stop();
-  twilio.stop();
-});
 
 const between = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo));
 

@@ -4,7 +4,7 @@
 // exactly once. Conditions decide when to kill, not the clock: each fake holds its sending
 // requests at a gate after a random number of them, the worker is killed while a request waits
 // there, and the held request is then completed (the provider got it; the worker never heard).
-import { afterAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,20 +17,14 @@ import { customers, deliveries } from "../../src/db/schema.ts";
 import { updateSettings } from "../../src/db/settings.ts";
 import { createDeps } from "../../src/deps.ts";
 import { silentLogger } from "../../src/log.ts";
-import { startFakeResend } from "../fakes/fake-resend.ts";
-import { startFakeTwilio } from "../fakes/fake-twilio.ts";
 import { until } from "../support/until.ts";
 import { workersKilledAfterAll } from "../support/worker.ts";
+import { fakesForThisFile } from "../support/fakes.ts";
 
 const EMAILS = 10_000;
 const SMS = 2_000;
-const resend = startFakeResend();
-const twilio = startFakeTwilio();
+const { resend, twilio } = fakesForThisFile();
 const startPigeon = workersKilledAfterAll();
-afterAll(() => {
-  resend.stop();
-  twilio.stop();
-});
 
 /** A real `pigeon worker` process (test/support/worker.ts), killed after all tests if still alive. */
 const startWorker = (env: Record<string, string>) => startPigeon({ LOG_LEVEL: "warn", ...env });

@@ -8,7 +8,7 @@
 // often than the attempt limit (8) — so the outage is long relative to the policy, as a 30-minute outage
 // is to the real one (5 s … 30 min), yet the test takes ~30 s. Phases end on those conditions,
 // not on sleeps.
-import { afterAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { count, sql } from "drizzle-orm";
 import { deliveryKey } from "../../src/core/delivery-key.ts";
 import { RETRY } from "../../src/core/retry-policy.ts";
@@ -16,19 +16,13 @@ import { enqueueDeliveries } from "../../src/db/outbox.ts";
 import { customers, deliveries, messages, phoneLookups } from "../../src/db/schema.ts";
 import { updateSettings } from "../../src/db/settings.ts";
 import { createDispatcher } from "../../src/dispatch/dispatcher.ts";
-import { startFakeResend } from "../fakes/fake-resend.ts";
-import { startFakeTwilio } from "../fakes/fake-twilio.ts";
 import { makeTestApp, signedInOwner } from "../support/app.ts";
 import { until } from "../support/until.ts";
+import { fakesForThisFile } from "../support/fakes.ts";
 
 const EMAILS = 200;
 const SMS = 12;
-const resend = startFakeResend();
-const twilio = startFakeTwilio();
-afterAll(() => {
-  resend.stop();
-  twilio.stop();
-});
+const { resend, twilio } = fakesForThisFile();
 
 test(
   "Resend 503s, Twilio 429s, then both hang, for longer than the attempt limit: sending resumes by itself, nothing lost or doubled, the outbox says why it waits",

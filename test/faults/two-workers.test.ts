@@ -4,7 +4,7 @@
 // profile's notification (read and fired by whichever worker gets there). Nothing goes twice,
 // and the fakes, limited to exactly the studio's configured rates, never answer 429: the rate
 // budget is one for all processes. The web process's /healthz reports the workers' ticks.
-import { afterAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,22 +13,16 @@ import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
 import { communicationProfiles, deliveries, notifications } from "../../src/db/schema.ts";
 import { createJob } from "../../src/db/jobs.ts";
 import { updateSettings } from "../../src/db/settings.ts";
-import { startFakeResend } from "../fakes/fake-resend.ts";
-import { startFakeTwilio } from "../fakes/fake-twilio.ts";
 import { until } from "../support/until.ts";
 import { workerEnv, workersKilledAfterAll } from "../support/worker.ts";
+import { fakesForThisFile } from "../support/fakes.ts";
 
 const CUSTOMERS = 300;
 const MOBILES = 60;
 const EMAIL_RATE = 2; // requests per second (a batch of up to 100 is one)
 const SMS_RATE = 10; // messages per second
-const resend = startFakeResend();
-const twilio = startFakeTwilio();
+const { resend, twilio } = fakesForThisFile();
 const startWorker = workersKilledAfterAll();
-afterAll(() => {
-  resend.stop();
-  twilio.stop();
-});
 
 const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
 const freePort = () => {
