@@ -51,7 +51,7 @@ function QuietHoursNote({ values: v }: { values: Values }) {
   return (
     <div id="quiet-hours" class="quiet-hours">
       <p class="muted">
-        <strong>{rules.countryName ? `Sending hours: ${rules.countryName}` : "Sending hours"}</strong> (guidance, not legal advice): {rules.summary}
+        <strong>Sending hours: {rules.countryName}</strong> (guidance, not legal advice): {rules.summary}
         {rules.recommended && ` Recommended window: ${rules.recommended.start}–${rules.recommended.end}.`} The window applies in each recipient's own time zone when Pigeon knows it,
         else in the studio's.
       </p>

@@ -6,10 +6,14 @@ import { getCountries, isSupportedCountry } from "libphonenumber-js/max";
 const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
 const WITH_THE = new Set(["US", "GB", "NL", "CZ", "PH", "AE", "DO", "BS", "GM"]);
 
+/** "Germany", "United States": a country's name as a list or a heading shows it. */
+export function countryLabel(country: string): string {
+  return isCountry(country) ? (regionNames.of(country) ?? country) : country;
+}
+
 /** "Germany", "the United States": a country code as a sentence names it. */
 export function countryName(country: string): string {
-  if (!isCountry(country)) return country;
-  const name = regionNames.of(country) ?? country;
+  const name = countryLabel(country);
   return WITH_THE.has(country) ? `the ${name}` : name;
 }
 
@@ -20,7 +24,7 @@ export function isCountry(code: string): boolean {
 
 /** Every country staff may choose, as [code, name], by name. */
 export const COUNTRIES: [string, string][] = getCountries()
-  .map((c): [string, string] => [c, regionNames.of(c) ?? c])
+  .map((c): [string, string] => [c, countryLabel(c)])
   .sort((a, b) => a[1].localeCompare(b[1], "en"));
 
 /** The country of an IANA time zone (Europe/Berlin → DE), or null (UTC, unknown zones). */

@@ -3,9 +3,11 @@
 // short and modest: most of these rules are about marketing (telemarketing calls above all),
 // and Pigeon's window is one range of hours, the same every day, in each recipient's own zone.
 
+import { countryLabel } from "./country.ts";
+
 export type Window = { start: string; end: string };
 export type QuietHoursRules = {
-  /** ISO 3166 alpha-2, or "" when the studio's country is not known. */
+  /** ISO 3166 alpha-2: the studio's country (studioCountry), always known. */
   country: string;
   countryName: string;
   /** What applies there, in a sentence or three. */
@@ -56,23 +58,12 @@ const RULES: Record<string, Entry> = {
   },
 };
 
-const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
-
-/** The sending-hours guidance for a country (alpha-2, or "" when unknown). */
+/** The sending-hours guidance for the studio's country (alpha-2, as studioCountry gives it). */
 export function quietHoursRules(country: string): QuietHoursRules {
-  const code = country.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(code)) {
-    return { country: "", countryName: "", summary: "Set the studio's country or time zone to see the rules that apply where you are.", recommended: null };
-  }
-  let countryName = code;
-  try {
-    countryName = regionNames.of(code) ?? code;
-  } catch {
-    // An unassigned code has no name: the code itself says enough.
-  }
-  const entry = RULES[code];
-  if (!entry) return { country: code, countryName, summary: `Pigeon has no notes on ${countryName}'s rules: check the local rules for marketing calls and messages.`, recommended: null };
-  return { country: code, countryName, ...entry };
+  const countryName = countryLabel(country);
+  const entry = RULES[country];
+  if (!entry) return { country, countryName, summary: `Pigeon has no notes on ${countryName}'s rules: check the local rules for marketing calls and messages.`, recommended: null };
+  return { country, countryName, ...entry };
 }
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
