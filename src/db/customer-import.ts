@@ -278,12 +278,12 @@ async function recordRegistrations(tx: Tx, jobId: number, customerIds: number[],
  * An Undo as stored in import_undo: JSON, with the dates among the replaced values kept as
  * {"$ms": n} so they come back as dates (JSON would turn them into strings the columns refuse).
  */
-export function encodeUndo(undo: Undo): string {
+function encodeUndo(undo: Undo): string {
   const dates = (before: Record<string, unknown>) => Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v instanceof Date ? { $ms: v.getTime() } : v]));
   return JSON.stringify({ ...undo, changedCustomers: undo.changedCustomers.map((c) => ({ id: c.id, before: dates(c.before) })) });
 }
 
-export function decodeUndo(text: string): Undo {
+function decodeUndo(text: string): Undo {
   const undo = JSON.parse(text) as Undo;
   const dates = (before: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v && typeof v === "object" && "$ms" in v ? new Date((v as { $ms: number }).$ms) : v]));
@@ -294,7 +294,7 @@ export function decodeUndo(text: string): Undo {
  * An import whose process has written nothing for this long is taken to be dead: its
  * transactions beat every few hundred rows, well under a second each even on a loaded machine.
  */
-export const IMPORT_STALE_MS = 30_000;
+const IMPORT_STALE_MS = 30_000;
 
 /**
  * Takes back every import a dead process left unfinished (its heartbeat silent for `staleMs`):
