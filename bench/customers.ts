@@ -6,7 +6,7 @@
 import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { createSession, createUser } from "../src/db/auth.ts";
-import type { Db } from "../src/db/client.ts";
+import type { Database } from "../src/db/client.ts";
 import { countCustomersUpTo } from "../src/db/customers.ts";
 import { ftsQuery, listCustomers } from "../src/db/customers.ts";
 import { createDeps } from "../src/deps.ts";
@@ -40,7 +40,7 @@ const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
 const LAST = [...REAL_LAST];
 while (LAST.length < 3_000) LAST.push(pick(SYLLABLES) + pick(SYLLABLES) + pick(SYLLABLES));
 
-async function seed(db: Db) {
+async function seed(db: Database) {
   const client = db.$client;
   await client.execute("PRAGMA synchronous = OFF");
   const start = Date.parse("2020-01-01T00:00:00Z");

@@ -1,7 +1,6 @@
 // How long a sending-policy change and a bulk decision on held deliveries take at scale:
 // `bun bench/held.ts [count]` (default 100,000) on a throwaway file database.
 import { sql } from "drizzle-orm";
-import type { Db } from "../src/db/client.ts";
 import { replanForSendingPolicy } from "../src/db/delivery-replan.ts";
 import { cancelHeld, releaseHeld } from "../src/db/held-deliveries.ts";
 import { getSettings } from "../src/db/settings.ts";
@@ -29,7 +28,7 @@ async function timed(label: string, fn: () => Promise<number>) {
 const s = await getSettings(db);
 await fill("queued", (i) => now.getTime() + Math.floor(i / 500) * 60_000);
 await timed("batch size 500 → 100, staggered sends re-spread (one transaction)", async () =>
-  (await db.transaction((tx) => replanForSendingPolicy(tx as unknown as Db, s, { ...s, staggerBatchSize: 100 }, now))).restaggered,
+  (await db.transaction((tx) => replanForSendingPolicy(tx, s, { ...s, staggerBatchSize: 100 }, now))).restaggered,
 );
 const actor = { userId: null, name: "bench" };
 await fill("held", () => now.getTime() - 3_600_000);

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Db, migrateDatabase, openDatabase } from "../src/db/client.ts";
+import { type Database, migrateDatabase, openDatabase } from "../src/db/client.ts";
 
 /** The median; the mean of the middle two for an even count. */
 export function median(xs: number[]): number {
@@ -27,7 +27,7 @@ export async function timeMedian(runs: number, fn: () => Promise<unknown>): Prom
  * A migrated database in a fresh temporary folder, removed when the process exits (also after
  * `process.exit` or an error), so no benchmark leaves a million-row file behind.
  */
-export async function benchDatabase(): Promise<Db> {
+export async function benchDatabase(): Promise<Database> {
   const dir = mkdtempSync(join(tmpdir(), "pigeon-bench-"));
   process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
   const db = await openDatabase(`file:${join(dir, "bench.db")}`);

@@ -13,7 +13,7 @@ import { runOneTimeMessages } from "../src/automation/one-time.ts";
 import { loadConfig } from "../src/config.ts";
 import type { MessageFilters } from "../src/core/message-filters.ts";
 import { createSession, createUser } from "../src/db/auth.ts";
-import type { Db } from "../src/db/client.ts";
+import type { Database } from "../src/db/client.ts";
 import { requiredKeys } from "../src/core/placeholders.ts";
 import { type AudienceNeeds, audienceCustomerIds, audienceMembers, audienceSummary, excludedCustomers } from "../src/db/message-audience.ts";
 import { getSettings } from "../src/db/settings.ts";
@@ -39,7 +39,7 @@ const r = (k: number, mod: number, v = "value") => `((${v} * ${MULTIPLIERS[k]} +
 const FIRST = ["Olivia", "Emma", "Liam", "Noah", "Ava", "Mia", "Lucas", "Anna", "Lena", "Felix", "Jonas", "Clara", "Leon", "Ida", "Max", "Greta"];
 const LAST = ["Smith", "Johnson", "Garcia", "Miller", "Davis", "Wilson", "Taylor", "Moore", "Mueller", "Schmidt", "Weber", "Wagner", "Becker", "Klein", "Wolf", "Braun"];
 
-async function seed(db: Db) {
+async function seed(db: Database) {
   const run = (q: string) => db.$client.execute(q);
   await run("PRAGMA synchronous = OFF");
   const start = NOW.getTime() - 3 * 365 * DAY;

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { z } from "zod";
 import { createApp } from "./app.ts";
 import { ConfigError, type Config, loadConfig } from "./config.ts";
-import { type Db, migrateDatabase, openDatabase } from "./db/client.ts";
+import { type Database, migrateDatabase, openDatabase } from "./db/client.ts";
 import { BackupError, backupDatabase, restoreDatabase } from "./db/backup.ts";
 import { countUsers, createApiKey, createUser, findUserByEmail } from "./db/auth.ts";
 import { audit } from "./db/audit.ts";
@@ -56,7 +56,7 @@ const COMMAND_HELP: Record<string, string> = {
     "Usage: pigeon check-phones\n\nChecks every stored phone number (customers', the studio's own and its SMS sender) as numbers are read now, by country.\nLists each one that no longer validates, or that is North American while its customer is elsewhere (it may have been read as American before Pigeon knew countries:\nboth readings are shown; setting the customer's country to the US or Canada confirms it), with the customer, the number, why, and what to do. Changes nothing. Exit code 0 when all are valid, 1 when some need a look.",
 };
 
-async function openMigrated(config: Config): Promise<Db> {
+async function openMigrated(config: Config): Promise<Database> {
   const log = jsonLogger(config.logLevel);
   const db = await openDatabase(config.databaseUrl, config.databaseAuthToken, { warn: (msg, fields) => log("warn", msg, fields) });
   await migrateDatabase(db);
@@ -232,7 +232,7 @@ async function serve(config: Config, io: Io) {
     const n = await takeBackUnfinishedImports(db).catch((err) => (log("error", "taking back imports failed", { error: String(err) }), 0));
     if (n) log("warn", "took back CSV imports a stop cut off", { imports: n });
   };
-  const importSweep = config.scheduler ? null : setInterval(sweepImports, 5_000);
+  const importSweep = config.scheduler ? null : setInterval(() => void sweepImports(), 5_000);
   if (importSweep) await sweepImports();
   const deps = createDeps({ db, config, clock: () => new Date(), log });
   const app = createApp(deps);

@@ -5,7 +5,7 @@
 import { hostname } from "node:os";
 import type { Config } from "./config.ts";
 import { randomToken } from "./core/crypto.ts";
-import type { Db } from "./db/client.ts";
+import type { Database } from "./db/client.ts";
 import { createDispatcher, type Dispatcher, type DispatcherOptions, type Providers } from "./dispatch/dispatcher.ts";
 import { providersFromConfig } from "./dispatch/providers.ts";
 import type { Logger } from "./log.ts";
@@ -13,7 +13,7 @@ import type { Logger } from "./log.ts";
 export type Clock = () => Date;
 
 export type Deps = {
-  db: Db;
+  db: Database;
   config: Config;
   clock: Clock;
   log: Logger;

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAutomation } from "../src/automation/run.ts";
 import { loadConfig } from "../src/config.ts";
-import { migrateDatabase, openDatabase, type Db } from "../src/db/client.ts";
+import { type Database, migrateDatabase, openDatabase } from "../src/db/client.ts";
 import { createCustomer, createOrder, upsertRegistration } from "../src/db/customers.ts";
 import { changeJobStatus, createJob, updateJob } from "../src/db/jobs.ts";
 import { createNotification, updateNotification } from "../src/db/profiles.ts";
@@ -57,12 +57,12 @@ async function studio(url = ":memory:") {
   return { db, job, names };
 }
 
-function depsFor(db: Db, clock: () => Date): Deps {
+function depsFor(db: Database, clock: () => Date): Deps {
   return createDeps({ db, config: loadConfig({}), clock, log: silentLogger });
 }
 
 /** The send plan as "day HH:MM name → customer channel", in the studio's zone. */
-async function plan(db: Db, names: Map<number, string>) {
+async function plan(db: Database, names: Map<number, string>) {
   const rows = await db.select({ d: deliveries, c: customers }).from(deliveries).innerJoin(customers, eq(customers.id, deliveries.customerId)).orderBy(deliveries.createdAt, deliveries.id);
   return rows.map(({ d, c }) => {
     const local = new Intl.DateTimeFormat("en-CA", { timeZone: TZ, month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d.createdAt);
@@ -71,9 +71,9 @@ async function plan(db: Db, names: Map<number, string>) {
 }
 import { and, eq, sql } from "drizzle-orm";
 
-type Step = [Date, (db: Db, ctx: { job: { id: number }; people: Record<string, number> }) => Promise<unknown>];
+type Step = [Date, (db: Database, ctx: { job: { id: number }; people: Record<string, number> }) => Promise<unknown>];
 
-async function live(db: Db, job: { id: number }, steps: Step[], endDay: number, opts: { stepMs?: number; restartAt?: number; down?: [number, number] } = {}) {
+async function live(db: Database, job: { id: number }, steps: Step[], endDay: number, opts: { stepMs?: number; restartAt?: number; down?: [number, number] } = {}) {
   const people: Record<string, number> = {};
   let now = start;
   let deps = depsFor(db, () => now);
@@ -89,7 +89,7 @@ async function live(db: Db, job: { id: number }, steps: Step[], endDay: number, 
   return people;
 }
 
-const register = (name: string, photos = false) => async (db: Db, ctx: { job: { id: number }; people: Record<string, number> }) => {
+const register = (name: string, photos = false) => async (db: Database, ctx: { job: { id: number }; people: Record<string, number> }) => {
   const c = await createCustomer(db, { first_name: name, email: `${name.toLowerCase()}@x.test`, phone: `+1777555${String(Object.keys(ctx.people).length).padStart(4, "0")}`, consent: { email: true, sms: true } }, "test", new Date());
   ctx.people[name] = c.id;
   void photos;

@@ -9,13 +9,12 @@ import { messageValueProblems, requiredByChannel } from "../src/core/message-val
 import { type Decision, decideRecipients, SKIP_REASONS, type SkipReason } from "../src/core/recipients.ts";
 import { migrateDatabase, openDatabase } from "../src/db/client.ts";
 import { type AudienceNeeds, audienceCustomerIds, audienceSize, audienceSummary, type ChannelSummary, excludedCustomers } from "../src/db/message-audience.ts";
-import type { Message } from "../src/db/messages.ts";
 import { loadSnippets } from "../src/db/recipient-rows.ts";
 import { getSettings } from "../src/db/settings.ts";
 import { sharedValues } from "../src/dispatch/recipient-values.ts";
 import { loadCandidates } from "../src/db/outbox.ts";
 import { albums, appointments, type Channel, customers, jobs, orders, phoneLookups, registrations, suppressions } from "../src/db/schema.ts";
-import type { Db } from "../src/db/client.ts";
+import type { Database } from "../src/db/client.ts";
 
 const NOW = new Date("2026-09-01T10:00:00Z");
 const DAY = 86_400_000;
@@ -178,7 +177,7 @@ type Model = {
  * registered in up to three jobs as buyers or not, with and without photos (some due later), and
  * appointments in every status across September.
  */
-async function seedPopulation(db: Db): Promise<Model> {
+async function seedPopulation(db: Database): Promise<Model> {
   const random = rng(7);
   const chance = (p: number) => random() < p;
   const pick = <T,>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
@@ -311,7 +310,7 @@ function expectedIds(m: Model, f: MessageFilters): number[] {
 }
 
 /** What the outbox would record, tallied the way audienceSummary reports it. */
-async function outboxTally(db: Db, ids: number[], channel: Channel): Promise<{ summary: ChannelSummary; byReason: Map<SkipReason, number[]> }> {
+async function outboxTally(db: Database, ids: number[], channel: Channel): Promise<{ summary: ChannelSummary; byReason: Map<SkipReason, number[]> }> {
   const decisions = decideRecipients(await loadCandidates(db, ids), channel, { requireConsent: true });
   const excluded = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
   const byReason = new Map<SkipReason, number[]>();
@@ -330,8 +329,8 @@ type Text = { subject?: string; body?: string; voiceScript?: string };
  * does), tallied the way audienceSummary reports it, with who is behind each reason: a customer
  * id, or `id/a<appointment>` for a message to appointments.
  */
-async function startTally(db: Db, f: MessageFilters, text: Text = {}, pageSize?: number) {
-  const message = { id: 0, channels: CHANNELS, filters: f, subject: text.subject ?? "", body: text.body ?? "", voiceScript: text.voiceScript ?? "", jobId: null, toAddress: null, callOnlyIfNoSms: false } as unknown as Message;
+async function startTally(db: Database, f: MessageFilters, text: Text = {}, pageSize?: number) {
+  const message = { id: 0, channels: CHANNELS, filters: f, subject: text.subject ?? "", body: text.body ?? "", voiceScript: text.voiceScript ?? "", jobId: null, toAddress: null, callOnlyIfNoSms: false };
   const decided: { channel: Channel; decisions: Decision[] }[] = CHANNELS.map((channel) => ({ channel, decisions: [] }));
   for await (const page of messageDecisionPages({ db }, message, NOW, pageSize)) for (const [i, p] of page.entries()) decided[i]!.decisions.push(...p.decisions);
   const out = new Map<Channel, { summary: ChannelSummary; byReason: Map<string, string[]> }>();
@@ -351,13 +350,13 @@ async function startTally(db: Db, f: MessageFilters, text: Text = {}, pageSize?:
 }
 
 /** What the SQL needs to count as the start decides: the text's required keys and the shared values. */
-async function needsOf(db: Db, f: MessageFilters, text: Text = {}): Promise<AudienceNeeds> {
+async function needsOf(db: Database, f: MessageFilters, text: Text = {}): Promise<AudienceNeeds> {
   const required = requiredByChannel({ channels: CHANNELS, subject: text.subject ?? "", body: text.body ?? "", voiceScript: text.voiceScript ?? "" });
   return { required, jobId: messageJob(null, f), shared: sharedValues(await getSettings(db), await loadSnippets(db)) };
 }
 
 /** The SQL count and the names behind every excluded count equal what the start decides. */
-async function expectSqlEqualsStart(db: Db, f: MessageFilters, text: Text = {}) {
+async function expectSqlEqualsStart(db: Database, f: MessageFilters, text: Text = {}) {
   const needs = await needsOf(db, f, text);
   const summary = await audienceSummary(db, f, CHANNELS, NOW, { needs });
   const start = await startTally(db, f, text);
@@ -374,7 +373,7 @@ async function expectSqlEqualsStart(db: Db, f: MessageFilters, text: Text = {}) 
 }
 
 describe("message audience over a mixed population", () => {
-  let db: Db;
+  let db: Database;
   let m: Model;
   beforeAll(async () => {
     db = await openDatabase(":memory:");

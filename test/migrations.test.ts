@@ -18,7 +18,7 @@ import { loadConfig } from "../src/config.ts";
 import { sha256Hex } from "../src/core/crypto.ts";
 import { signLinkToken } from "../src/core/link-tokens.ts";
 import { ensureBuiltinProfiles } from "../src/db/builtin-profiles.ts";
-import { type Db, migrateDatabase, openDatabase } from "../src/db/client.ts";
+import { type Database, migrateDatabase, openDatabase } from "../src/db/client.ts";
 import { createDeps } from "../src/deps.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { silentLogger } from "../src/log.ts";
@@ -37,22 +37,22 @@ function migrationsOfRelease(n: number): string {
   return folder;
 }
 
-async function databaseOfRelease(n: number): Promise<Db> {
+async function databaseOfRelease(n: number): Promise<Database> {
   const db = await openDatabase(":memory:");
   await migrate(db, { migrationsFolder: migrationsOfRelease(n) });
   return db;
 }
 
 /** Everything in the schema: tables, indexes, triggers and views, with their SQL. */
-async function schemaOf(db: Db) {
+async function schemaOf(db: Database) {
   return (await db.$client.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")).rows.map((r) => ({ ...r }));
 }
-const migrationsOf = async (db: Db) => (await db.$client.execute("SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at")).rows.map((r) => ({ ...r }));
+const migrationsOf = async (db: Database) => (await db.$client.execute("SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at")).rows.map((r) => ({ ...r }));
 
-async function rows(db: Db, sql: string, args: (string | number | null)[] = []): Promise<Record<string, unknown>[]> {
+async function rows(db: Database, sql: string, args: (string | number | null)[] = []): Promise<Record<string, unknown>[]> {
   return (await db.$client.execute({ sql, args })).rows.map((r) => ({ ...r }));
 }
-const count = async (db: Db, table: string) => Number((await rows(db, `SELECT count(*) AS n FROM "${table}"`))[0]!.n);
+const count = async (db: Database, table: string) => Number((await rows(db, `SELECT count(*) AS n FROM "${table}"`))[0]!.n);
 
 const fresh = await (async () => {
   const db = await openDatabase(":memory:");
@@ -67,7 +67,7 @@ const API_KEY = "pgn_earlier-release-key-0123456789abcdefghijklmn";
 const LINK_SECRET = "an-earlier-release-link-signing-secret-0123456789";
 
 /** A studio as the 2026-11-23 release wrote it, through that release's schema. */
-async function previousReleaseStudio(db: Db) {
+async function previousReleaseStudio(db: Database) {
   const run = (sql: string, ...args: (string | number | null)[]) => db.$client.execute({ sql, args });
   const json = JSON.stringify;
   await run("INSERT INTO studio_settings (id, name, time_zone, public_url, sender_email, updated_at) VALUES (1, 'Lakeside Portraits', 'America/Chicago', 'https://photos.lakeside.test', 'hello@lakeside.test', ?)", t0);
@@ -134,7 +134,7 @@ const KEPT = {
   users: "SELECT id, email, password_hash FROM users",
 };
 
-async function tableCounts(db: Db) {
+async function tableCounts(db: Database) {
   const tables = (await rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'customers_fts_%' ORDER BY name")).map((r) => String(r.name));
   return Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(db, t)] as const)));
 }
@@ -249,7 +249,7 @@ describe("a database from the previous release (migrations 0000–0007)", () => 
 
 describe("a database from any earlier set of migrations", () => {
   // The tables every release had since the first (migration 0000), with a row each way.
-  async function someRows(db: Db) {
+  async function someRows(db: Database) {
     const run = (sql: string) => db.$client.execute(sql);
     await run("INSERT INTO customers (first_name, last_name, email, phone, consent_email, consent_sms) VALUES ('Zoë', 'Early', 'zoe@early.test', '+15553330001', 1, 1)");
     await run("INSERT INTO jobs (name, type, year) VALUES ('Early job', 'school', 2026)");

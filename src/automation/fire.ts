@@ -151,8 +151,8 @@ function whyNotLive(n: LiveNotification, job: Job | null, s: StudioSettings): st
 
 /** Resolves the audience at `now` and writes the deliveries (queued or skipped with a reason). */
 async function send(c: FireContext, tx: Tx, n: LiveNotification, job: Job | null, customerIds: number[] | "job", appointmentId: number | undefined) {
-  // The outbox's queries take a Db; inside this firing's savepoint they must run on it.
-  const db = tx as unknown as Db;
+  // Inside this firing's savepoint the outbox's queries run on it.
+  const db: Db = tx;
   const { s, now } = c;
   const info = TRIGGER_INFO[n.trigger];
   let ids: number[];

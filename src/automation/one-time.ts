@@ -44,6 +44,9 @@ async function findMissing(db: Db, candidates: Candidate[], required: Partial<Re
   for (const [i, c] of candidates.entries()) c.missing = missingByChannel(required, recipientValues(rows.get(i)!, studio, snippets, anyLink, address));
 }
 
+/** What deciding a message's recipients reads of it: a saved message, or the compose form's live count. */
+export type MessageToDecide = Pick<Message, "channels" | "filters" | "subject" | "body" | "voiceScript" | "jobId" | "toAddress" | "callOnlyIfNoSms">;
+
 /**
  * The decisions for one message, a page of customers at a time in id order: per channel, with
  * "call only where SMS cannot go". Addresses given the message on an earlier page stay taken,
@@ -53,7 +56,7 @@ async function findMissing(db: Db, candidates: Candidate[], required: Partial<Re
  * filters matched, else their appointment's. A recipient without a value the text cannot do
  * without is skipped as `missing:<key>`.
  */
-export async function* messageDecisionPages(deps: Pick<Deps, "db">, m: Message, now: Date, pageSize = START_PAGE): AsyncGenerator<ChannelDecisions> {
+export async function* messageDecisionPages(deps: Pick<Deps, "db">, m: MessageToDecide, now: Date, pageSize = START_PAGE): AsyncGenerator<ChannelDecisions> {
   const { db } = deps;
   const channels = m.channels as Channel[];
   const settings = await getSettings(db);
@@ -99,7 +102,7 @@ export async function* messageDecisionPages(deps: Pick<Deps, "db">, m: Message, 
 }
 
 /** With "call only where SMS cannot go", each call whose SMS will be tried waits on it. */
-function pairTextsAndCalls(m: Message, out: ChannelDecisions, texted?: Map<string, Decision>): ChannelDecisions {
+function pairTextsAndCalls(m: MessageToDecide, out: ChannelDecisions, texted?: Map<string, Decision>): ChannelDecisions {
   const sms = out.find((o) => o.channel === "sms");
   const voice = out.find((o) => o.channel === "voice");
   if (m.callOnlyIfNoSms && sms && voice) voice.decisions = callsAfterTexts(sms.decisions, voice.decisions, texted);
@@ -113,7 +116,7 @@ async function typedNumberLineType(db: Db, phone: string): Promise<Candidate["li
 }
 
 /** All the decisions for one message at once (for counting what a send will do). */
-export async function messageDecisions(deps: Pick<Deps, "db">, m: Message, now: Date): Promise<ChannelDecisions> {
+export async function messageDecisions(deps: Pick<Deps, "db">, m: MessageToDecide, now: Date): Promise<ChannelDecisions> {
   const all: ChannelDecisions = (m.channels as Channel[]).map((channel) => ({ channel, decisions: [] }));
   for await (const page of messageDecisionPages(deps, m, now)) {
     for (const { channel, decisions } of page) all.find((a) => a.channel === channel)!.decisions.push(...decisions);

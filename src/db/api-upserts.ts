@@ -131,7 +131,7 @@ export function writeAtomically<T>(db: Db, write: (tx: Db) => Promise<T>): Promi
       try {
         // Same cast as the demo loader: the named queries take a Db, and a transaction
         // answers every call they make (a nested `transaction` becomes a savepoint).
-        return await db.transaction((tx) => write(tx as unknown as Db));
+        return await db.transaction((tx) => write(tx));
       } catch (err) {
         if (uniqueViolation(err) && ++conflicts <= MAX_CONFLICT_RETRIES) continue;
         throw err;

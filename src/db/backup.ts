@@ -6,7 +6,7 @@
 import { type Client, createClient } from "@libsql/client";
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { type Db, migrateDatabase, NewerDatabaseError, openDatabase } from "./client.ts";
+import { type Database, migrateDatabase, NewerDatabaseError, openDatabase } from "./client.ts";
 import { databaseFiles, FILE_MODE, FOLDER_MODE, tightenFile, type Warn } from "./file-modes.ts";
 
 export class BackupError extends Error {}
@@ -15,7 +15,7 @@ export class BackupError extends Error {}
 const PIGEON_TABLES = ["__drizzle_migrations", "studio_settings", "customers", "jobs", "deliveries"];
 
 /** Writes a consistent copy of the open database to `target`, a new file only we may read. */
-export async function backupDatabase(db: Db, target: string): Promise<void> {
+export async function backupDatabase(db: Database, target: string): Promise<void> {
   createPrivateFile(target);
   try {
     // VACUUM INTO accepts an existing empty file and keeps its mode.

@@ -1,5 +1,6 @@
 // Opening and migrating the database. The only place that knows how the driver is set up.
-import { type Client, createClient } from "@libsql/client";
+import { type Client, createClient, type ResultSet } from "@libsql/client";
+import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { readMigrationFiles } from "drizzle-orm/migrator";
@@ -10,7 +11,13 @@ import { setUpLocalConnections } from "./local-connections.ts";
 import { retrying, waitingForLocks } from "./wait-for-lock.ts";
 import * as schema from "./schema.ts";
 
-export type Db = ReturnType<typeof drizzle<typeof schema>> & { $client: Client };
+/**
+ * What a named query runs on: the database, or a transaction on it (drizzle's common base), so a
+ * query called inside a caller's transaction needs no cast.
+ */
+export type Db = BaseSQLiteDatabase<"async", ResultSet, typeof schema>;
+/** The open database itself: only it can be closed, copied (backup) or migrated. */
+export type Database = ReturnType<typeof drizzle<typeof schema>> & { $client: Client };
 
 /**
  * Opens the database; for a `file:` URL the folder and file are created first, private to this
@@ -19,7 +26,7 @@ export type Db = ReturnType<typeof drizzle<typeof schema>> & { $client: Client }
  * parallelism. While a transaction holds it, other calls wait their turn (see wait-for-lock.ts);
  * a connection another process's lock broke is replaced (see local-connections.ts).
  */
-export async function openDatabase(url: string, authToken?: string, opts: { warn?: Warn } = {}): Promise<Db> {
+export async function openDatabase(url: string, authToken?: string, opts: { warn?: Warn } = {}): Promise<Database> {
   const local = url.startsWith("file:") || url === ":memory:";
   if (local) setUpLocalConnections();
   if (url.startsWith("file:") && !url.startsWith("file::memory:")) {
@@ -33,11 +40,11 @@ export async function openDatabase(url: string, authToken?: string, opts: { warn
     // The per-connection settings (foreign keys, recursive triggers) are in local-connections.ts:
     // every connection the client opens, now or after dropping a broken one, sets them itself.
   }
-  const db = drizzle(client, { schema, casing: "snake_case" }) as Db;
+  const db = drizzle(client, { schema, casing: "snake_case" }) as Database;
   // Another process's write can still make a COMMIT fail as busy; the transaction is rolled
   // back then, so it is run again from the start (transactions here only touch the database).
   const transaction = db.transaction.bind(db);
-  db.transaction = ((fn, config) => retrying(() => transaction(fn, config))) as Db["transaction"];
+  db.transaction = ((fn, config) => retrying(() => transaction(fn, config))) as Database["transaction"];
   return db;
 }
 
@@ -49,7 +56,7 @@ export class NewerDatabaseError extends Error {}
  * database a newer Pigeon migrated: drizzle would apply nothing and this code would run on a
  * schema it does not know.
  */
-export async function migrateDatabase(db: Db): Promise<void> {
+export async function migrateDatabase(db: Database): Promise<void> {
   const migrationsFolder = resourcePath("migrations");
   const known = new Set(readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis));
   const unknown = (await appliedMigrations(db.$client)).filter((at) => !known.has(at));

@@ -61,7 +61,7 @@ export async function loadDemoData(db: Db, now: Date): Promise<DemoResult> {
   const actor = {};
 
   await db.transaction(async (tx) => {
-    const tdb = tx as unknown as Db;
+    const tdb: Db = tx;
     // The demo studio's details fill only what the studio has not set itself: an owner who named
     // the studio at setup keeps that name (and it signs the demo's messages).
     const own = await getSettings(tdb);

@@ -129,7 +129,7 @@ export const PAUSED = "paused by staff";
 /** Pause (SPEC O5): queued deliveries of the message wait, visibly, until resumed. */
 export async function pauseMessage(db: Db, id: number, now: Date) {
   return db.transaction(async (tx) => {
-    const ok = await setMessageStatus(tx as unknown as Db, id, ["sending"], "paused", now);
+    const ok = await setMessageStatus(tx, id, ["sending"], "paused", now);
     if (ok) {
       await tx
         .update(deliveries)
@@ -143,7 +143,7 @@ export async function pauseMessage(db: Db, id: number, now: Date) {
 /** Resume: what was held goes out again, staggered from now. */
 export async function resumeMessage(db: Db, id: number, now: Date, stagger: { batchSize: number; intervalSeconds: number }) {
   return db.transaction(async (tx) => {
-    const ok = await setMessageStatus(tx as unknown as Db, id, ["paused"], "sending", now);
+    const ok = await setMessageStatus(tx, id, ["paused"], "sending", now);
     if (!ok) return false;
     const held = await tx
       .select({ id: deliveries.id })
@@ -161,7 +161,7 @@ export async function resumeMessage(db: Db, id: number, now: Date, stagger: { ba
 /** Cancel: nothing more goes out; what had not gone is recorded as cancelled. */
 export async function cancelMessage(db: Db, id: number, now: Date) {
   return db.transaction(async (tx) => {
-    const ok = await setMessageStatus(tx as unknown as Db, id, ["draft", "scheduled", "sending", "paused"], "cancelled", now);
+    const ok = await setMessageStatus(tx, id, ["draft", "scheduled", "sending", "paused"], "cancelled", now);
     if (ok) {
       await tx
         .update(deliveries)

@@ -99,9 +99,9 @@ async function copyName(db: Db, name: string): Promise<string> {
 /** Copies a profile with all its notifications into a new, editable profile. */
 export async function duplicateProfile(db: Db, id: number, now: Date): Promise<Profile | undefined> {
   return db.transaction(async (tx) => {
-    const source = await getProfile(tx as unknown as Db, id);
+    const source = await getProfile(tx, id);
     if (!source) return undefined;
-    const copy = await createProfile(tx as unknown as Db, { name: await copyName(tx as unknown as Db, source.name), description: source.description }, now);
+    const copy = await createProfile(tx, { name: await copyName(tx, source.name), description: source.description }, now);
     const rows = await tx.select().from(notifications).where(eq(notifications.profileId, id)).orderBy(asc(notifications.position), asc(notifications.id));
     if (rows.length) {
       await tx.insert(notifications).values(rows.map(({ id: _id, profileId: _p, createdAt: _c, updatedAt: _u, ...n }) => ({ ...n, profileId: copy.id, createdAt: now, updatedAt: now })));
@@ -170,7 +170,7 @@ export async function createNotification(db: Db, profileId: number, input: Notif
       .insert(notifications)
       .values({ ...input, profileId, position: (last?.position ?? -1) + 1, createdAt: now, updatedAt: now })
       .returning();
-    await touchProfile(tx as unknown as Db, profileId, now);
+    await touchProfile(tx, profileId, now);
     return row!;
   });
 }

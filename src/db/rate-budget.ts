@@ -22,7 +22,7 @@ async function bucketAt(db: Db, channel: Channel, capacity: number, now: number)
 export async function takeTokens(db: Db, channel: Channel, limit: RateLimit, want: number): Promise<{ granted: number; waitMs: number }> {
   return db.transaction(async (tx) => {
     const now = await dbNow(tx);
-    const bucket = await bucketAt(tx as unknown as Db, channel, limit.capacity, now);
+    const bucket = await bucketAt(tx, channel, limit.capacity, now);
     const got = take(bucket, Math.max(1, want), limit.rate, limit.capacity, now);
     if (got.granted === 0) return { granted: 0, waitMs: Math.max(1, waitForToken(bucket, limit.rate, limit.capacity, now)) };
     await tx

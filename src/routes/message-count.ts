@@ -72,8 +72,6 @@ export const fromState = (s: ComposeState, filters: MessageFilters, channels: Ch
   jobId: formId(s.values.job_id),
 });
 
-/** A message to decide for as the start will, without saving one. */
-const probe = (a: Audience) => ({ ...a, id: 0 }) as unknown as Message;
 
 const sortExcluded = (excluded: Partial<Record<string, number>>) =>
   Object.entries(excluded)
@@ -132,13 +130,13 @@ export async function countAudience(c: Ctx, a: Audience, timeZone: string, needs
     if (!ok) return channels.map((channel) => ({ channel, matched: 1, willReceive: 0, excluded: [{ reason: "no_address", n: 1 }] }));
     // A typed number may get the SMS, the call, or the call only if the SMS cannot go.
     const fallback = a.callOnlyIfNoSms && channels.includes("sms") && channels.includes("voice");
-    const decided = await messageDecisions(deps, probe({ ...a, channels }), now);
+    const decided = await messageDecisions(deps, { ...a, channels }, now);
     const story = fallback ? smsOrCallStory(decided) : noStory;
     return decided.map(({ channel, decisions }) => smsOrCallCount(channel, decisions, fallback, story));
   }
   if (a.callOnlyIfNoSms && a.channels.includes("sms") && a.channels.includes("voice")) {
     // "Call only where SMS cannot go" depends on both channels' decisions: count what the send will do.
-    const decided = await messageDecisions(deps, probe(a), now);
+    const decided = await messageDecisions(deps, a, now);
     const story = smsOrCallStory(decided);
     return decided.map(({ channel, decisions }) => {
       const count = smsOrCallCount(channel, decisions, true, story);

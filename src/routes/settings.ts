@@ -120,7 +120,7 @@ export const settingsRoutes = new Hono<AppEnv>()
     const now = clock();
     // The save and the re-plan of queued work commit together: no delivery is planned under a policy that no longer holds.
     const replanned = await db.transaction(async (t) => {
-      const tx = t as unknown as Db;
+      const tx: Db = t;
       const before = await getSettings(tx);
       await updateSettings(
         tx,
