@@ -85,7 +85,7 @@ async function run(): Promise<Figures> {
     const sched1 = mainThreadSchedule();
     over = true;
     await poll;
-    server.stop(true);
+    await server.stop(true);
     t.db.$client.close();
     const sorted = healthz.sort((a, b) => a - b);
     return {

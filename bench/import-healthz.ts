@@ -62,7 +62,7 @@ const text = await res.text();
 const result = { status: res.status, ms: performance.now() - started, summary: text.match(/[\d,]+ imported \([^)]*\)/)?.[0] ?? text.slice(0, 300) };
 poller.kill("SIGTERM");
 const latencies: number[] = JSON.parse(await new Response(poller.stdout).text());
-server.stop(true);
+await server.stop(true);
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 console.log(`${ROWS.toLocaleString("en")} rows: import ${result.status} in ${(result.ms / 1000).toFixed(1)} s — ${result.summary}`);

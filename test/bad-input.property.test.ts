@@ -201,8 +201,8 @@ describe("the JSON API, every body", () => {
   });
 
   /** Where a stored resource shows in the staff UI. */
-  const shownAt = (path: string, body: any): string[] => {
-    const id = body?.id;
+  const shownAt = (path: string, body: { id?: number; job_id?: number; customer_id?: number }): string[] => {
+    const id = body.id;
     if (path.startsWith("/jobs")) return [`/jobs/${id}`, "/jobs", `/jobs/${id}/edit`];
     if (path.startsWith("/customers")) return [`/customers/${id}`, "/customers", `/customers/${id}/edit`];
     if (path.startsWith("/messages")) return [`/messages/${id}`, "/messages"];

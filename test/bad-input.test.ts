@@ -268,7 +268,7 @@ describe("a large CSV import", () => {
       expect(await t.db.$count(events, eq(events.type, "customer_registered"))).toBe(3_000);
       expect(await rows(t.db, albums)).toBe(3);
     } finally {
-      server.stop(true);
+      await server.stop(true);
     }
   });
 

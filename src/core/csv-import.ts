@@ -180,7 +180,11 @@ function utf16Text(bytes: Uint8Array): string | null {
     const sample = bytes.subarray(0, 4096);
     let evenZeros = 0;
     let oddZeros = 0;
-    for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 ? oddZeros++ : evenZeros++;
+    for (let i = 0; i < sample.length; i++) {
+      if (sample[i] !== 0) continue;
+      if (i % 2) oddZeros++;
+      else evenZeros++;
+    }
     const pairs = sample.length / 2;
     if (evenZeros === 0 && oddZeros >= pairs * 0.9) encoding = "utf-16le";
     else if (oddZeros === 0 && evenZeros >= pairs * 0.9) encoding = "utf-16be";

@@ -55,6 +55,8 @@ function nationalFormProblem(text: string, n: PhoneNumber, home: CountryCode): s
   if (before === trunk) return null;
   const plan = new Metadata();
   plan.selectNumberingPlan(home);
+  // libphonenumber's typings leave out the numbering plan's accessors, which it documents.
+  // oxlint-disable-next-line pigeon/no-double-cast
   const numbering = plan.numberingPlan as unknown as { IDDPrefix(): string; nationalPrefix(): string | undefined };
   if (new RegExp(`^(?:${numbering.IDDPrefix()}|00)${n.countryCallingCode}$`).test(before)) return null;
   if (!trunk && before === numbering.nationalPrefix()) return null; // North America's optional 1

@@ -39,6 +39,8 @@ const failedBusy = (err: unknown) => String((err as { code?: unknown })?.code ??
 export function setUpLocalConnections(): void {
   if (installed) return;
   installed = true;
+  // The driver's class is typed without its prototype, which is what is being extended here.
+  // oxlint-disable-next-line pigeon/no-double-cast
   const proto = (Database as unknown as { prototype: Connection }).prototype;
   const prepare = proto.prepare;
   proto.prepare = function (this: Connection, sql: string) {

@@ -14,10 +14,10 @@ describe("GET /api/v1/profiles", () => {
     const res = await t.get("/profiles");
     expect(res.status).toBe(200);
     expect(res.body.total).toBe(2);
-    const standard = res.body.data.find((p: any) => p.name === "Standard");
+    const standard = res.body.data.find((p: { name: string }) => p.name === "Standard");
     expect(standard).toMatchObject({ external_id: "pigeon:standard", built_in: true, is_default: false });
     expect(standard.notifications).toHaveLength(6);
-    const coupon = standard.notifications.find((n: any) => n.trigger === "coupon_deadline");
+    const coupon = standard.notifications.find((n: { trigger: string }) => n.trigger === "coupon_deadline");
     expect(coupon).toMatchObject({ offset_days: 3, time_of_day: "09:00", audience: "potential_buyers", condition: "with_photos", channel: "email", active: true });
     expect(typeof coupon.id).toBe("number");
     expect(coupon.subject).toContain("{{job.name}}");
@@ -37,7 +37,7 @@ describe("POST /api/v1/profiles", () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ name: "School (shop)", external_id: "shop-7", built_in: false, is_default: true });
     expect(typeof res.body.id).toBe("number");
-    expect(res.body.notifications.map((n: any) => [n.trigger, n.channel])).toEqual([
+    expect(res.body.notifications.map((n: { trigger: string; channel: string }) => [n.trigger, n.channel])).toEqual([
       ["job_selling", "email"],
       ["job_archiving", "sms"],
       ["appointment_reminder", "voice"],
@@ -52,7 +52,7 @@ describe("POST /api/v1/profiles", () => {
   test("the same external_id replaces the notifications; unchanged ones keep their ids", async () => {
     const t = await makeApiApp();
     const first = await t.post("/profiles", { name: "School (shop)", external_id: "shop-7", notifications: [sellingEmail, archiveSms] });
-    const [sellingId, archiveId] = first.body.notifications.map((n: any) => n.id);
+    const [sellingId, archiveId] = first.body.notifications.map((n: { id: number }) => n.id);
     t.setNow(new Date("2026-09-02T10:00:00Z"));
     const again = await t.post("/profiles", {
       name: "School (shop, v2)",
@@ -73,7 +73,7 @@ describe("POST /api/v1/profiles", () => {
     // Sent once more unchanged: nothing is rewritten.
     t.setNow(new Date("2026-09-03T10:00:00Z"));
     const same = await t.post("/profiles", { external_id: "shop-7", notifications: again.body.notifications });
-    expect(same.body.notifications.map((n: any) => n.id)).toEqual(again.body.notifications.map((n: any) => n.id));
+    expect(same.body.notifications.map((n: { id: number }) => n.id)).toEqual(again.body.notifications.map((n: { id: number }) => n.id));
     const after = await t.db.select().from(notifications).where(eq(notifications.profileId, first.body.id)).orderBy(asc(notifications.position));
     expect(after.map((n) => n.updatedAt.toISOString())).toEqual(["2026-09-02T10:00:00.000Z", "2026-09-02T10:00:00.000Z"]);
     expect(same.body.name).toBe("School (shop, v2)");

@@ -5,6 +5,8 @@ import { createApiKey } from "../../src/db/auth.ts";
 import type { Db } from "../../src/db/client.ts";
 import { makeTestApp } from "../support/app.ts";
 
+// The API's JSON as the tests read it: each assertion checks the fields it reads.
+// oxlint-disable-next-line typescript/no-explicit-any
 export type ApiResponse = { status: number; headers: Headers; body: any };
 
 /** Sends one request to /api/v1 and reads the JSON answer. */

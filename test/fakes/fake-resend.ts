@@ -123,7 +123,7 @@ export class FakeResend {
   }
 
   stop(): void {
-    this.#server.stop(true);
+    void this.#server.stop(true);
   }
 
   async #handle(req: Request): Promise<Response> {

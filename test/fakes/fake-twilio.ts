@@ -199,7 +199,7 @@ export class FakeTwilio {
   }
 
   stop(): void {
-    this.#server.stop(true);
+    void this.#server.stop(true);
   }
 
   async #handle(req: Request): Promise<Response> {

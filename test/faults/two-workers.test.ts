@@ -28,7 +28,7 @@ const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
 const freePort = () => {
   const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
   const port = s.port;
-  s.stop(true);
+  void s.stop(true);
   return port;
 };
 

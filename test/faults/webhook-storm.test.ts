@@ -83,7 +83,7 @@ test("thousands of duplicated, shuffled status callbacks, some forged: statuses 
   stormOver = true;
   await Promise.all([poll, watch]);
   await sample();
-  server.stop(true);
+  await server.stop(true);
 
   const sorted = [...healthz].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;

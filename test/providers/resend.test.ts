@@ -209,7 +209,7 @@ describe("failures by kind (D5)", () => {
   test("no answer at all is transient", async () => {
     const closed = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
     const baseUrl = `http://127.0.0.1:${closed.port}`;
-    closed.stop(true);
+    await closed.stop(true);
     const offline = createResendProvider({ apiKey: fake.apiKey, baseUrl });
     const error = failed(await offline.send(message(1)));
     expect(error.kind).toBe("transient");
