@@ -151,7 +151,7 @@ describe("the outbox list", () => {
     expect(page.text).toContain('href="/settings/messaging"');
     const dev = await b.get("/outbox/dev");
     expect(dev.text).toContain("The dev outbox is empty.");
-    expect(dev.text).toContain("E-mail, SMS, Voice go here instead of to a real provider");
+    expect(dev.text).toContain("E-mail, SMS, Voice call go here instead of to a real provider");
   });
 
   test("is for staff only", async () => {

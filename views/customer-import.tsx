@@ -9,7 +9,7 @@ import type { FieldErrors } from "../src/core/validation.ts";
 import type { ImportResult, PlannedRow } from "../src/db/customer-import.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
 import { CHANNELS, type User } from "../src/db/schema.ts";
-import { CHANNEL_LABELS } from "./customers.tsx";
+import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import { Csrf, Field, FieldMessages, FormErrors, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 

@@ -4,6 +4,7 @@
 import type { FC } from "hono/jsx";
 import { staffDay, staffTimeOrDash } from "../src/core/date-format.ts";
 import { usableLocale } from "../src/core/intl.ts";
+import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import { exampleTypedAmount, formatMoney } from "../src/core/money.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import { type Album, type Appointment, CHANNELS, type Channel, type Customer, type Job, type Order, type Registration, type User } from "../src/db/schema.ts";
@@ -12,7 +13,7 @@ import { Checkbox, Csrf, Field, FieldMessages, FormErrors, Select, type Values }
 import { COUNTRIES, countryName } from "../src/core/country.ts";
 import { example, formatPhone } from "../src/core/phone.ts";
 import { Page, PageHead } from "./layout.tsx";
-import { CustomerMessages } from "./outbox.tsx";
+import { CustomerMessages } from "./customer-history.tsx";
 import type { OutboxRow } from "../src/db/outbox-list.ts";
 import { withParams } from "./pager.tsx";
 
@@ -20,7 +21,6 @@ type Common = { user: User; csrf: string };
 type Flash = { kind: "ok" | "bad" | "info"; text: string } | null;
 type Namesake = { id: number; firstName: string; lastName: string };
 
-export const CHANNEL_LABELS: Record<Channel, string> = { email: "E-mail", sms: "SMS", voice: "Voice" };
 
 const fullName = (c: { firstName: string; lastName: string }) => `${c.firstName} ${c.lastName}`.trim() || "(no name)";
 const day = (d: Date | null, tz: string) => (d ? staffDay(d, tz) : "—");

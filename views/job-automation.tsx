@@ -2,7 +2,7 @@
 // The job page's "Automated notifications" section (SPEC P7): for each notification of the
 // assigned profile, when it goes or went, to how many, who was skipped and why, and which
 // firings failed: whether Pigeon tries again or has given up.
-import { skipReasonLabel } from "../src/core/recipients.ts";
+import { skipReasonLabel } from "../src/core/labels.ts";
 import { staffTime } from "../src/core/date-format.ts";
 import { describeNotification, TRIGGER_INFO } from "../src/core/triggers.ts";
 import type { notificationRuns, notifications } from "../src/db/schema.ts";

@@ -2,7 +2,7 @@
 // Jobs: the list with its filters, the job page, and the create/edit form. The list page
 // and the table fragment it re-renders live together (locality of behaviour).
 import type { FieldErrors } from "../src/core/validation.ts";
-import { STATUS_LABELS } from "../src/core/jobs.ts";
+import { JOB_STATUS_LABELS } from "../src/core/labels.ts";
 import { staffTime } from "../src/core/date-format.ts";
 import { JOB_STATUSES, JOB_TYPES, type Album, type Customer, type Job, type Registration, type User } from "../src/db/schema.ts";
 import { Csrf, Field, FormErrors, Select, TextArea, type Values } from "./form.tsx";
@@ -14,7 +14,7 @@ type Common = { user: User; csrf: string };
 type JobRow = { job: Job; registrations: number; orders: number };
 export type JobListQuery = { q?: string; status?: string; year?: string; type?: string; page: number };
 
-export const StatusBadge = ({ status }: { status: Job["status"] }) => <span class={`badge ${status}`}>{STATUS_LABELS[status]}</span>;
+export const StatusBadge = ({ status }: { status: Job["status"] }) => <span class={`badge ${status}`}>{JOB_STATUS_LABELS[status]}</span>;
 
 export function JobsTable(p: { rows: JobRow[]; total: number; query: JobListQuery; pageSize: number }) {
   const { page, ...params } = p.query;
@@ -97,7 +97,7 @@ export function JobsPage(p: Common & { rows: JobRow[]; total: number; query: Job
           <option value="">Any status</option>
           {JOB_STATUSES.map((s) => (
             <option value={s} selected={q.status === s}>
-              {STATUS_LABELS[s]}
+              {JOB_STATUS_LABELS[s]}
             </option>
           ))}
         </select>
@@ -138,7 +138,7 @@ export function JobForm(p: Common & { job?: Job; values: Values; errors: FieldEr
         <div class="grid-2">
           <Select name="type" label="Type" values={v} errors={e} options={JOB_TYPES} />
           <Field name="year" label="Year" type="number" values={v} errors={e} placeholder="2026" hint="Defaults to the picture day's year." />
-          {!p.job && <Select name="status" label="Status" values={v} errors={e} options={JOB_STATUSES.map((s) => [s, STATUS_LABELS[s]] as [string, string])} />}
+          {!p.job && <Select name="status" label="Status" values={v} errors={e} options={JOB_STATUSES.map((s) => [s, JOB_STATUS_LABELS[s]] as [string, string])} />}
           <Field name="time_zone" label="Time zone" values={v} errors={e} placeholder="Europe/Berlin" hint="Blank uses the studio's time zone." />
         </div>
         <fieldset>
@@ -219,7 +219,7 @@ export function JobPage(
                 <Csrf token={p.csrf} />
                 <input type="hidden" name="status" value={s} />
                 <button type="submit" class={s === "planning" ? "secondary outline" : "outline"}>
-                  Set to {STATUS_LABELS[s].toLowerCase()}
+                  Set to {JOB_STATUS_LABELS[s].toLowerCase()}
                 </button>
               </form>
             ))}

@@ -13,6 +13,8 @@ export type PageProps = {
   /** Which top-level section is open, for the navigation. */
   section?: "dashboard" | "jobs" | "customers" | "appointments" | "communication" | "messages" | "outbox" | "settings";
   flash?: { kind: "ok" | "bad" | "info"; text: string } | null;
+  /** A page family's own stylesheets in static/, loaded after app.css. */
+  stylesheets?: string[];
   children?: Child;
 };
 
@@ -29,7 +31,7 @@ const nav: { section: NonNullable<PageProps["section"]>; href: string; label: st
 
 const asset = (name: string) => `/static/${name}?v=${STATIC_VERSION}`;
 
-export const Page: FC<PageProps> = ({ title, user, csrf, section, flash, children }) => (
+export const Page: FC<PageProps> = ({ title, user, csrf, section, flash, stylesheets, children }) => (
   <>
     {raw("<!DOCTYPE html>")}
     <html lang="en">
@@ -41,6 +43,7 @@ export const Page: FC<PageProps> = ({ title, user, csrf, section, flash, childre
         <link rel="icon" href={asset("pigeon.svg")} />
         <link rel="stylesheet" href={asset("pico.min.css")} />
         <link rel="stylesheet" href={asset("app.css")} />
+        {stylesheets?.map((name) => <link rel="stylesheet" href={asset(name)} />)}
         <script src={asset("htmx.min.js")} defer></script>
         <script src={asset("app.js")} defer></script>
       </head>

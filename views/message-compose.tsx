@@ -4,7 +4,7 @@
 // when a template is used; the album choice follows the chosen jobs out of band.
 import type { FC } from "hono/jsx";
 import { MESSAGE_MAX } from "../src/core/message-input.ts";
-import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
+import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import type { Placeholder } from "../src/core/placeholders.ts";
 import { AUDIENCE_LABELS, CONDITION_LABELS } from "../src/core/triggers.ts";
 import type { FieldErrors } from "../src/core/validation.ts";

@@ -1,12 +1,11 @@
 /** @jsxImportSource hono/jsx */
 // The explicit Send step (SPEC O5): the confirmation that states how many will receive the
 // message on each channel and who will not, before it is armed.
-import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
+import { CHANNEL_LABELS, skipReasonInSentence } from "../src/core/labels.ts";
 import type { Message } from "../src/db/messages.ts";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { type ChannelCount, countWords } from "./message-recipients.tsx";
-import { skipReasonInSentence } from "../src/core/recipients.ts";
 import { byChannel, type Common, nf, plural } from "./messages.tsx";
 import type { Language } from "../src/core/i18n/translate.ts";
 

@@ -2,13 +2,13 @@
 // One message's page (SPEC O5–O7): what it is, the buttons for what can be done now, the live
 // progress while it goes out, and the report. The progress numbers and, out of band, the
 // actions are the fragments each SSE update replaces.
-import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
+import { CHANNEL_LABELS, skipReasonLabel } from "../src/core/labels.ts";
 import type { Message } from "../src/db/messages.ts";
 import type { Channel } from "../src/db/schema.ts";
 import { STATIC_VERSION } from "../src/routes/static.ts";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
-import { channelList, type Common, type Flash, MessageStatusBadge, nf, reasonLabel, type Status } from "./messages.tsx";
+import { channelList, type Common, type Flash, MessageStatusBadge, nf, type Status } from "./messages.tsx";
 
 const SSE_SCRIPT = `/static/hx-sse.min.js?v=${STATIC_VERSION}`;
 
@@ -222,7 +222,7 @@ export function ReportBlock({ report: r, messageId, live }: { report: ReportData
           <ul class="reason-summary">
             {Object.entries(r.bySkipReason).map(([reason, n]) => (
               <li>
-                {reasonLabel(reason)}: <strong>{nf(n)}</strong>
+                {skipReasonLabel(reason)}: <strong>{nf(n)}</strong>
               </li>
             ))}
           </ul>
@@ -244,7 +244,7 @@ export function ReportBlock({ report: r, messageId, live }: { report: ReportData
                     {r.perAppointment && <td>{n.appointment ?? "—"}</td>}
                     <td>{CHANNEL_LABELS[n.channel as Channel] ?? n.channel}</td>
                     <td class="hide-sm">{n.address ?? "—"}</td>
-                    <td>{reasonLabel(n.reason)}</td>
+                    <td>{skipReasonLabel(n.reason)}</td>
                   </tr>
                 ))}
               </tbody>

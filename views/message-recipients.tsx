@@ -2,11 +2,11 @@
 // Who a one-time message will reach (SPEC O3): the live count on the compose page, per channel
 // with each group left out by reason, and the names behind a group, a page at a time, as the
 // fragment a count's details load and as a page of their own without JavaScript.
-import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
+import { CHANNEL_LABELS, skipReasonInSentence, skipReasonLabel } from "../src/core/labels.ts";
 import type { Channel } from "../src/db/schema.ts";
 import { Page, PageHead } from "./layout.tsx";
-import { missingKey, skipReasonInSentence } from "../src/core/recipients.ts";
-import { byChannel, type Common, nf, plural, reasonLabel } from "./messages.tsx";
+import { missingKey } from "../src/core/recipients.ts";
+import { byChannel, type Common, nf, plural } from "./messages.tsx";
 
 /** For a message to appointments `matched` and `willReceive` count appointments (one message each) of `customers` customers. */
 /**
@@ -172,7 +172,7 @@ export function ExcludedPage(p: Common & ExcludedQuery & { names: ExcludedName[]
       <p>
         <a href="/messages">← Messages</a>
       </p>
-      <PageHead title={`${reasonLabel(p.reason)} (${CHANNEL_LABELS[p.channel as Channel] ?? p.channel})`} />
+      <PageHead title={`${skipReasonLabel(p.reason)} (${CHANNEL_LABELS[p.channel as Channel] ?? p.channel})`} />
       <ul class="names">
         <ExcludedNames {...p} />
       </ul>

@@ -4,8 +4,7 @@
 // message-compose.tsx (its count in message-recipients.tsx, its preview in message-preview.tsx),
 // the send confirmation in message-confirm.tsx, progress and report in message-page.tsx.
 import type { FC } from "hono/jsx";
-import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
-import { skipReasonLabel } from "../src/core/recipients.ts";
+import { CHANNEL_LABELS, MESSAGE_STATUS_LABELS } from "../src/core/labels.ts";
 import type { Message } from "../src/db/messages.ts";
 import type { Channel, User } from "../src/db/schema.ts";
 import { Page, PageHead } from "./layout.tsx";
@@ -17,23 +16,12 @@ export type Status = Message["status"];
 export const nf = (n: number) => n.toLocaleString("en");
 export const plural = (n: number, one: string, many = `${one}s`) => `${nf(n)} ${n === 1 ? one : many}`;
 
-export const STATUS_LABELS: Record<Status, string> = {
-  draft: "Draft",
-  scheduled: "Scheduled",
-  sending: "Sending",
-  paused: "Paused",
-  sent: "Sent",
-  cancelled: "Cancelled",
-};
-
-export const MessageStatusBadge: FC<{ status: Status }> = ({ status }) => <span class={`badge message-${status}`}>{STATUS_LABELS[status]}</span>;
+export const MessageStatusBadge: FC<{ status: Status }> = ({ status }) => <span class={`badge message-${status}`}>{MESSAGE_STATUS_LABELS[status]}</span>;
 
 export const channelList = (channels: readonly string[]) => channels.map((ch) => CHANNEL_LABELS[ch as Channel] ?? ch).join(" + ");
 
 /** "by e-mail", "by SMS", "by phone call". */
 export const byChannel = (ch: Channel) => (ch === "email" ? "by e-mail" : ch === "sms" ? "by SMS" : "by phone call");
-
-export const reasonLabel = skipReasonLabel;
 
 // ---------------------------------------------------------------- the list
 

@@ -2,11 +2,12 @@
 // Settings → Messaging (SPEC D1, U1): which provider each channel uses, the configuration that
 // switches it (names only, never values), and a "send a test" form per channel.
 import type { FC } from "hono/jsx";
+import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { OutboxRow } from "../src/db/outbox-list.ts";
 import type { User } from "../src/db/schema.ts";
 import { Csrf, Field, type Values } from "./form.tsx";
-import { DeliveryStatusBadge, deliveryReason } from "./outbox.tsx";
+import { DeliveryStatusBadge, deliveryReason } from "./delivery-parts.tsx";
 import { staffTime } from "../src/core/date-format.ts";
 import { SettingsShell } from "./settings.tsx";
 
@@ -138,7 +139,7 @@ export function MessagingSettingsPage(p: MessagingPageProps) {
               const reason = deliveryReason(d, p.timeZone);
               return (
                 <li>
-                  <a href={`/outbox/${d.id}`}>{staffTime(d.createdAt, p.timeZone)}</a> · {d.channel === "email" ? "E-mail" : d.channel === "sms" ? "SMS" : "Voice"} to {d.toAddress}{" "}
+                  <a href={`/outbox/${d.id}`}>{staffTime(d.createdAt, p.timeZone)}</a> · {CHANNEL_LABELS[d.channel]} to {d.toAddress}{" "}
                   <DeliveryStatusBadge status={d.status} />
                   {reason && <span class="muted"> {reason.text}</span>}
                 </li>

@@ -54,4 +54,3 @@ export function isTriggeringTransition(from: JobStatus, to: JobStatus): boolean 
   return from !== to && to !== "planning";
 }
 
-export const STATUS_LABELS: Record<JobStatus, string> = { planning: "Planning", selling: "Selling", archived: "Archived" };

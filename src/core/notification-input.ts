@@ -4,6 +4,7 @@
 // spelling the same thing, and the sentence the profile page reads out. Pure: no database.
 import { z } from "zod";
 import { AUDIENCES, CHANNELS, CONDITIONS, TRIGGERS } from "../db/schema.ts";
+import { CHANNEL_LABELS } from "./labels.ts";
 import { checkTemplate, contextForTrigger } from "./placeholders.ts";
 import { type Audience, type Condition, TRIGGER_INFO, type Trigger, timeOfDay } from "./triggers.ts";
 import { CONTROL_PROBLEM, type FieldErrors, flag, noControl } from "./validation.ts";
@@ -32,7 +33,6 @@ export const MAX_SUBJECT = 300;
 /** The most a text may hold per channel: Twilio refuses SMS over 1,600 characters (21617). */
 export const MAX_BODY: Record<Channel, number> = { email: 50_000, sms: 1_600, voice: 4_000 };
 
-export const CHANNEL_LABELS: Record<Channel, string> = { email: "E-mail", sms: "SMS", voice: "Voice call" };
 const AUDIENCE_WORDS: Record<Audience, string> = { all: "all customers", potential_buyers: "potential buyers", buyers: "buyers" };
 
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "");

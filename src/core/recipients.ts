@@ -12,36 +12,6 @@ export const missingReason = (key: string): MissingReason => `missing:${key}`;
 /** The placeholder key of a `missing:<key>` reason, else null. */
 export const missingKey = (reason: string): string | null => (reason.startsWith("missing:") ? reason.slice(8) : null);
 
-export const SKIP_REASON_LABELS: Record<(typeof SKIP_REASONS)[number], string> = {
-  no_address: "No address for this channel",
-  no_consent: "No consent for this channel",
-  unsubscribed: "Unsubscribed",
-  bounced: "Address bounced",
-  complained: "Marked as spam",
-  stop_keyword: "Replied STOP",
-  invalid_address: "Invalid address",
-  landline: "Landline (cannot receive SMS)",
-  duplicate_address: "Same address as another recipient",
-  cancelled: "The message was cancelled before it was sent",
-  sms_sent_instead: "Got the SMS instead (calls only where SMS cannot go)",
-  empty_message: "Nothing to send: the text came out empty for this recipient",
-  cancelled_by_staff: "Cancelled by staff",
-  customer_removed: "The customer was removed before it was sent (an import taken back)",
-};
-
-/** The label of any skip reason, `missing:<key>` included; an unknown reason reads as itself. */
-export function skipReasonLabel(reason: string): string {
-  const key = missingKey(reason);
-  if (key !== null) return `No value for {{${key}}}`;
-  return (SKIP_REASON_LABELS as Record<string, string>)[reason] ?? reason;
-}
-
-/** A reason's label inside a sentence: "landline (cannot receive SMS)" — the first letter lower, acronyms kept. */
-export function skipReasonInSentence(reason: string): string {
-  const label = skipReasonLabel(reason);
-  return /^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label;
-}
-
 export type Candidate = {
   customerId: number;
   /** For a message to appointments: the appointment this message is about (one per appointment). */

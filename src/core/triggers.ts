@@ -3,6 +3,7 @@
 // come out.
 import { z } from "zod";
 import { AUDIENCES, type CHANNELS, CONDITIONS, TRIGGERS } from "../db/schema.ts";
+import { CHANNEL_LABELS } from "./labels.ts";
 import { zonedParts, zonedTimeToInstant } from "./send-window.ts";
 
 export type Trigger = (typeof TRIGGERS)[number];
@@ -173,8 +174,6 @@ export function momentState(moment: Date, now: Date, graceMs: number): "ahead" |
   return now.getTime() - moment.getTime() > graceMs ? "missed" : "due";
 }
 
-const CHANNEL_WORDS: Record<Channel, string> = { email: "E-mail", sms: "SMS", voice: "Voice call" };
-
 /** A notification's timing in words, e.g. "7 days before the archive date at 09:00". */
 export function describeTiming(t: Timing): string {
   const info = TRIGGER_INFO[t.trigger];
@@ -204,7 +203,7 @@ export function describeTiming(t: Timing): string {
 
 /** "E-mail · 7 days before the archive date at 09:00 · potential buyers · only with photos available" */
 export function describeNotification(n: Timing & { channel: Channel; audience: Audience; condition: Condition }): string {
-  const parts = [CHANNEL_WORDS[n.channel], describeTiming(n), AUDIENCE_LABELS[n.audience].toLowerCase()];
+  const parts = [CHANNEL_LABELS[n.channel], describeTiming(n), AUDIENCE_LABELS[n.audience].toLowerCase()];
   if (n.condition !== "any") parts.push(CONDITION_LABELS[n.condition].toLowerCase());
   return parts.join(" · ");
 }

@@ -15,10 +15,11 @@ import { armedPhrase, ConfirmPage } from "../../views/message-confirm.tsx";
 import { MessageActions, MessagePage, ProgressBody } from "../../views/message-page.tsx";
 import { MessagePreview, type TestResult, TestSendResult } from "../../views/message-preview.tsx";
 import { type CountData, ExcludedNames, ExcludedPage, RecipientCount } from "../../views/message-recipients.tsx";
-import { type Flash, type MessageRow, MessagesPage, MessagesTable, reasonLabel } from "../../views/messages.tsx";
+import { type Flash, type MessageRow, MessagesPage, MessagesTable } from "../../views/messages.tsx";
 import { messageDecisions } from "../automation/one-time.ts";
 import { describeFilters, parseMessageFilters } from "../core/message-filters.ts";
 import { activationProblem } from "../core/message-input.ts";
+import { skipReasonLabel } from "../core/labels.ts";
 import { placeholdersFor } from "../core/placeholders.ts";
 import { SKIP_REASONS, type SkipReason } from "../core/recipients.ts";
 import { nextSendableInstant } from "../core/send-window.ts";
@@ -495,7 +496,7 @@ export const messageRoutes = new Hono<AppEnv>()
           r.channel,
           r.address ?? "",
           r.status,
-          reasonLabel(r.reason),
+          skipReasonLabel(r.reason),
           ...(perAppointment ? [r.appointmentStartsAt ? isoWithOffset(r.appointmentStartsAt, tz) : ""] : []),
         ]),
       },

@@ -4,16 +4,9 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import {
-  DeliveryPage,
-  DevOutboxEntryPage,
-  DevOutboxPage,
-  type HeldFilters,
-  HeldConfirmPage,
-  OutboxPage,
-  OutboxResults,
-  type OutboxQuery,
-} from "../../views/outbox.tsx";
+import { DeliveryPage } from "../../views/delivery-page.tsx";
+import { DevOutboxEntryPage, DevOutboxPage } from "../../views/dev-outbox.tsx";
+import { type HeldFilters, HeldConfirmPage, OutboxPage, OutboxResults, type OutboxQuery } from "../../views/outbox.tsx";
 import { withParams } from "../../views/pager.tsx";
 import { fieldErrors } from "../core/validation.ts";
 import { getCustomer } from "../db/customers.ts";

@@ -4,18 +4,8 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Values } from "../../views/form.tsx";
-import {
-  DeleteProfilePage,
-  doneFlash,
-  type EditorProps,
-  NotificationEditorPage,
-  NotificationForm,
-  NotificationPreview,
-  NotificationRow,
-  type PreviewData,
-  ProfilePage,
-  ProfilesPage,
-} from "../../views/profiles.tsx";
+import { type EditorProps, NotificationEditorPage, NotificationForm, NotificationPreview, type PreviewData } from "../../views/profile-notification.tsx";
+import { DeleteProfilePage, doneFlash, NotificationRow, ProfilePage, ProfilesPage } from "../../views/profiles.tsx";
 import { usableLocale } from "../core/intl.ts";
 import { exampleMoney } from "../core/money.ts";
 import { describeNotification, notificationFormValues, parseNotificationForm } from "../core/notification-input.ts";

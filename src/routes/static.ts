@@ -6,6 +6,7 @@ import htmxSse from "htmx.org/dist/ext/hx-sse.min.js" with { type: "text" };
 import pico from "@picocss/pico/css/pico.min.css" with { type: "text" };
 import appCss from "../../static/app.css" with { type: "text" };
 import appJs from "../../static/app.js" with { type: "text" };
+import profilesCss from "../../static/profiles.css" with { type: "text" };
 import logo from "../../static/pigeon.svg" with { type: "text" };
 import { sha256Hex } from "../core/crypto.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -16,6 +17,7 @@ const files: Record<string, { body: string; type: string }> = {
   "pico.min.css": { body: pico, type: "text/css; charset=utf-8" },
   "app.css": { body: appCss, type: "text/css; charset=utf-8" },
   "app.js": { body: appJs, type: "text/javascript; charset=utf-8" },
+  "profiles.css": { body: profilesCss, type: "text/css; charset=utf-8" },
   "pigeon.svg": { body: logo, type: "image/svg+xml" },
 };
 const etags = Object.fromEntries(Object.entries(files).map(([name, f]) => [name, `"${sha256Hex(f.body).slice(0, 16)}"`]));

@@ -1,0 +1,188 @@
+/** @jsxImportSource hono/jsx */
+// The dev outbox (SPEC D1): every message the dev providers kept, exactly as it would have been
+// sent, and one of them in full (also shown on its delivery's page).
+import type { FC } from "hono/jsx";
+import { CHANNEL_LABELS } from "../src/core/labels.ts";
+import type { DevOutboxRow } from "../src/db/outbox-list.ts";
+import { CHANNELS, type Channel } from "../src/db/schema.ts";
+import { type Common, rowLink, second, type Zoned } from "./delivery-parts.tsx";
+import { Page, PageHead } from "./layout.tsx";
+import { withParams } from "./pager.tsx";
+
+/**
+ * The message exactly as the dev outbox received it: headers, the HTML sandboxed, the text part;
+ * for a call, the script its TwiML reads out (`script`, the delivery's text as sent).
+ */
+export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null; tz: string }> = ({ entry: e, script, tz }) => {
+  const headers = Object.entries(e.headers ?? {});
+  return (
+    <article class="sent-message">
+      <dl>
+        <dt class="muted">From</dt>
+        <dd>{e.fromAddress}</dd>
+        <dt class="muted">To</dt>
+        <dd>{e.toAddress}</dd>
+        {e.subject !== null && (
+          <>
+            <dt class="muted">Subject</dt>
+            <dd>
+              <strong>{e.subject}</strong>
+            </dd>
+          </>
+        )}
+        <dt class="muted">Received by the dev outbox</dt>
+        <dd>
+          {second(e.createdAt, tz)} · <code>{e.id}</code>
+        </dd>
+        {headers.map(([name, value]) => (
+          <>
+            <dt class="muted">{name}</dt>
+            <dd>
+              <code class="break-all">{value}</code>
+            </dd>
+          </>
+        ))}
+      </dl>
+      {e.channel === "email" && (
+        <>
+          {e.html && (
+            <>
+              <h3>HTML part</h3>
+              <iframe
+                sandbox=""
+                srcdoc={e.html}
+                title={`The e-mail to ${e.toAddress} as it was sent`}
+                referrerpolicy="no-referrer"
+                class="sent-frame"
+              ></iframe>
+            </>
+          )}
+          <h3>Text part</h3>
+          <pre class="message-text">{e.body}</pre>
+        </>
+      )}
+      {e.channel === "sms" && (
+        <>
+          <h3>Text message</h3>
+          <pre class="message-text">{e.body}</pre>
+          <p class="muted">{e.body.length} characters</p>
+        </>
+      )}
+      {e.channel === "voice" && (
+        <>
+          <p>Call placed. It says, read out by text-to-speech:</p>
+          {script ? <blockquote class="call-script">{script}</blockquote> : <p class="muted">(its script is no longer on record)</p>}
+          <p class="muted">Then: “Press 9 to stop these calls.” Twilio fetches these words from {e.body}.</p>
+        </>
+      )}
+    </article>
+  );
+};
+
+type DevRow = { entry: DevOutboxRow; deliveryId: number | null; script: string | null };
+
+/** A line of what was sent: the subject, the text, or what a call says (not the URL it is read from). */
+const preview = (e: DevOutboxRow, script: string | null) => {
+  const text = (e.subject ?? (e.channel === "voice" && script ? script : e.body)).replace(/\s+/g, " ").trim();
+  return text.length > 90 ? `${text.slice(0, 89)}…` : text;
+};
+
+export function DevOutboxPage(p: Common & Zoned & { rows: DevRow[]; nextBefore: string | null; channel?: Channel; before?: string; devChannels: Channel[] }) {
+  return (
+    <Page title="Dev outbox" user={p.user} csrf={p.csrf} section="outbox">
+      <p>
+        <a href="/outbox">← Outbox</a>
+      </p>
+      <PageHead title="Dev outbox" />
+      <p class="muted">
+        {p.devChannels.length
+          ? `${p.devChannels.map((c) => CHANNEL_LABELS[c]).join(", ")} ${p.devChannels.length === 1 ? "goes" : "go"} here instead of to a real provider: every message is kept exactly as it would have been sent.`
+          : "Resend and Twilio are configured, so nothing new lands here; older dev messages stay readable."}
+      </p>
+      <form class="filters" method="get" action="/outbox/dev">
+        <select name="channel" aria-label="Channel">
+          <option value="">Any channel</option>
+          {CHANNELS.map((ch) => (
+            <option value={ch} selected={p.channel === ch}>
+              {CHANNEL_LABELS[ch]}
+            </option>
+          ))}
+        </select>
+        <button type="submit" class="secondary">
+          Filter
+        </button>
+      </form>
+      {p.rows.length === 0 ? (
+        <div class="empty">
+          {p.before || p.channel ? (
+            <p>
+              Nothing more here. <a href="/outbox/dev">Back to the newest</a>
+            </p>
+          ) : (
+            <>
+              <p>The dev outbox is empty. With no Resend or Twilio keys configured, every message Pigeon sends lands here, so you can read it before going live.</p>
+              <p class="muted">
+                The owner can send one now from <a href="/settings/messaging">Settings → Messaging</a>.
+              </p>
+            </>
+          )}
+        </div>
+      ) : (
+        <>
+          <div class="table-wrap">
+            <table class="striped">
+              <thead>
+                <tr>
+                  <th>When</th>
+                  <th>Channel</th>
+                  <th>To</th>
+                  <th>Subject or text</th>
+                  <th>Delivery</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.rows.map(({ entry: e, deliveryId, script }) => (
+                  <tr {...rowLink(`/outbox/dev/${e.id}`)}>
+                    <td class="nowrap">
+                      <a href={`/outbox/dev/${e.id}`}>{second(e.createdAt, p.timeZone)}</a>
+                    </td>
+                    <td>{CHANNEL_LABELS[e.channel]}</td>
+                    <td>{e.toAddress}</td>
+                    <td>{preview(e, script)}</td>
+                    <td>{deliveryId ? <a href={`/outbox/${deliveryId}`}>#{deliveryId}</a> : <span class="muted">—</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <nav class="pager" aria-label="Pages">
+            <a href={withParams("/outbox/dev", { channel: p.channel })} aria-disabled={p.before ? undefined : "true"} rel="first">
+              ← Newest
+            </a>
+            <a href={withParams("/outbox/dev", { channel: p.channel, before: p.nextBefore })} aria-disabled={p.nextBefore ? undefined : "true"} rel="next">
+              Older →
+            </a>
+          </nav>
+        </>
+      )}
+    </Page>
+  );
+}
+
+export function DevOutboxEntryPage(p: Common & Zoned & DevRow) {
+  return (
+    <Page title="Dev outbox message" user={p.user} csrf={p.csrf} section="outbox">
+      <p>
+        <a href="/outbox/dev">← Dev outbox</a>
+      </p>
+      <PageHead title={`${CHANNEL_LABELS[p.entry.channel]} to ${p.entry.toAddress}`}>
+        {p.deliveryId && (
+          <a role="button" class="secondary" href={`/outbox/${p.deliveryId}`}>
+            Delivery #{p.deliveryId}
+          </a>
+        )}
+      </PageHead>
+      <SentMessage entry={p.entry} script={p.script} tz={p.timeZone} />
+    </Page>
+  );
+}
