@@ -129,13 +129,13 @@ function anchorOf(n: LiveNotification, run: Run, job: Job | null, loaded: Loaded
     const e = run.eventId ? loaded.events.get(run.eventId) : undefined;
     if (!e || triggerOf(e) !== n.trigger || !job) return null;
     const zone = (e.customerId && loaded.zones.get(e.customerId)) || zoneOf(job, s);
-    return { at: { at: e.occurredAt }, zone, customerIds: info.perCustomer ? [run.customerId] : "job", appointmentId: run.appointmentId || undefined };
+    return { at: { at: e.occurredAt }, zone, customerIds: info.perCustomer ? [run.customerId ?? 0] : "job", appointmentId: run.appointmentId ?? undefined };
   }
   if (info.anchor === "job_date") {
     if (run.eventId || run.appointmentId || run.customerId || !job || !info.jobDate) return null;
     return { at: { date: job[info.jobDate] }, zone: zoneOf(job, s), customerIds: "job" };
   }
-  const ap = loaded.appointments.get(run.appointmentId);
+  const ap = run.appointmentId ? loaded.appointments.get(run.appointmentId) : undefined;
   if (run.eventId || !ap) return null;
   const zone = loaded.zones.get(ap.customerId) || zoneOf(job, s);
   return { at: { at: ap.startsAt }, zone, customerIds: [ap.customerId], appointmentId: ap.id, cancelled: ap.status === "cancelled" };

@@ -92,8 +92,8 @@ async function firingsOfEvents(c: PlanContext, db: Db | Tx, rows: { event: Event
       out.push({
         notificationId: n.id,
         jobId: job.id,
-        customerId: perCustomer ? e.customerId! : 0,
-        appointmentId: perCustomer ? (e.appointmentId ?? 0) : 0,
+        customerId: perCustomer ? e.customerId! : null,
+        appointmentId: perCustomer ? (e.appointmentId ?? null) : null,
         eventId: e.id,
         dueAt: moment,
       });
@@ -199,10 +199,10 @@ export async function planDatesAndAppointments(c: PlanContext): Promise<number> 
       const b = isoDay(new Date(now.getTime() - sign * reach + 2 * DAY));
       for (const job of await jobsWithDateBetween(db, n.profileId, info.jobDate, a < b ? a : b, a < b ? b : a)) {
         const moment = planningMoment(n, { date: job[info.jobDate] }, zoneOf(job, s));
-        if (moment && moment >= since && moment <= now) firings.push({ notificationId: n.id, jobId: job.id, customerId: 0, appointmentId: 0, eventId: null, dueAt: moment });
+        if (moment && moment >= since && moment <= now) firings.push({ notificationId: n.id, jobId: job.id, customerId: null, appointmentId: null, eventId: null, dueAt: moment });
       }
-      const taken = await runKeysAmong(db, n.id, "jobId", firings.map((f) => f.jobId));
-      planned += await planFirings(db, firings.filter((f) => !taken.has(f.jobId)), now);
+      const taken = await runKeysAmong(db, n.id, "jobId", firings.map((f) => f.jobId!));
+      planned += await planFirings(db, firings.filter((f) => !taken.has(f.jobId!)), now);
     } else if (info.anchor === "appointment") {
       const rows = await appointmentsBetween(db, n.profileId, s.defaultProfileId === n.profileId, new Date(since.getTime() - sign * reach - 2 * DAY), new Date(now.getTime() - sign * reach + 2 * DAY));
       const zones = await customerTimeZones(db, rows.map((r) => r.appointment.customerId));
@@ -210,11 +210,11 @@ export async function planDatesAndAppointments(c: PlanContext): Promise<number> 
         if (ap.status === "cancelled") continue;
         const moment = planningMoment(n, { at: ap.startsAt }, zones.get(ap.customerId) || zoneOf(job, s));
         if (moment && moment >= since && moment <= now) {
-          firings.push({ notificationId: n.id, jobId: job?.id ?? 0, customerId: ap.customerId, appointmentId: ap.id, eventId: null, dueAt: moment });
+          firings.push({ notificationId: n.id, jobId: job?.id ?? null, customerId: ap.customerId, appointmentId: ap.id, eventId: null, dueAt: moment });
         }
       }
-      const taken = await runKeysAmong(db, n.id, "appointmentId", firings.map((f) => f.appointmentId));
-      planned += await planFirings(db, firings.filter((f) => !taken.has(f.appointmentId)), now);
+      const taken = await runKeysAmong(db, n.id, "appointmentId", firings.map((f) => f.appointmentId!));
+      planned += await planFirings(db, firings.filter((f) => !taken.has(f.appointmentId!)), now);
     }
   }
   return planned;

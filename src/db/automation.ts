@@ -142,7 +142,7 @@ export async function runKeysAmong(db: Db, notificationId: number, by: "jobId" |
 
 // ---------------------------------------------------------------- planned firings
 
-export type PlannedFiring = { notificationId: number; jobId: number; customerId: number; appointmentId: number; eventId: number | null; dueAt: Date };
+export type PlannedFiring = { notificationId: number; jobId: number | null; customerId: number | null; appointmentId: number | null; eventId: number | null; dueAt: Date };
 
 const PLAN_CHUNK = 2_000;
 
@@ -225,7 +225,7 @@ export async function firingContext(db: Db, runs: Run[]) {
     db.select().from(events).where(inJson(events.id, ids((r) => r.eventId))),
     db.select().from(appointments).where(inJson(appointments.id, ids((r) => r.appointmentId))),
   ]);
-  const customerIds = [...new Set([...runs.map((r) => r.customerId), ...as.map((a) => a.customerId)].filter((x) => x > 0))];
+  const customerIds = [...new Set([...runs.map((r) => r.customerId), ...as.map((a) => a.customerId)].filter((x): x is number => !!x))];
   return {
     notifications: new Map(ns.map((x) => [x.id, x])),
     jobs: new Map(js.map((x) => [x.id, x])),

@@ -1,7 +1,7 @@
 // What the automation did and will do for one job (SPEC P7): the assigned profile's
 // notifications, their runs, the firings that failed, and the deliveries they made, by status
 // and skip reason.
-import { and, asc, count, eq, gt, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { customers, deliveries, notificationRuns, notifications } from "./schema.ts";
 
@@ -17,7 +17,7 @@ export async function jobAutomation(db: Db, jobId: number, profileId: number) {
     db
       .select()
       .from(notificationRuns)
-      .where(and(eq(notificationRuns.jobId, jobId), eq(notificationRuns.customerId, 0), eq(notificationRuns.appointmentId, 0))),
+      .where(and(eq(notificationRuns.jobId, jobId), isNull(notificationRuns.customerId), isNull(notificationRuns.appointmentId))),
     db
       .select({ notificationId: notificationRuns.notificationId, status: notificationRuns.status, retrying: sql<number>`${notificationRuns.attempts} > 0`, n: count() })
       .from(notificationRuns)

@@ -29,6 +29,12 @@ const timestamps = {
 };
 /** Integrations refer to our rows by their own ids (SPEC I3); unique when present. */
 const externalId = () => text();
+/**
+ * A CHECK that an enum column holds one of its list's values (or null), built from the list the
+ * column's type comes from, so the two cannot drift: the database refuses what the code would not write.
+ */
+const oneOf = (name: string, column: AnySQLiteColumn, values: readonly string[]) =>
+  check(name, sql`${column} in (${sql.raw(values.map((v) => `'${v.replaceAll("'", "''")}'`).join(", "))})`);
 
 export const JOB_STATUSES = ["planning", "selling", "archived"] as const;
 export const JOB_TYPES = ["school", "kindergarten", "sports", "event", "portrait", "other"] as const;
@@ -78,6 +84,10 @@ export const EVENT_TYPES = [
   "appointment_booked",
 ] as const;
 export const MESSAGE_STATUSES = ["draft", "scheduled", "sending", "paused", "sent", "cancelled"] as const;
+const USER_ROLES = ["owner", "staff"] as const;
+const EVENT_SOURCES = ["ui", "api", "import", "demo", "cli"] as const;
+const RUN_STATUSES = ["planned", "sent", "missed", "skipped", "failed"] as const;
+const DELIVERY_SOURCES = ["notification", "message", "test"] as const;
 
 // ---------------------------------------------------------------- studio and staff
 
@@ -124,10 +134,10 @@ export const users = sqliteTable(
     email: text().notNull(),
     name: text().notNull(),
     passwordHash: text().notNull(),
-    role: text({ enum: ["owner", "staff"] }).notNull(),
+    role: text({ enum: USER_ROLES }).notNull(),
     ...timestamps,
   },
-  (t) => [uniqueIndex("users_email_unique").on(t.email)],
+  (t) => [uniqueIndex("users_email_unique").on(t.email), oneOf("users_role_check", t.role, USER_ROLES)],
 );
 
 /** The cookie carries a random token; only its SHA-256 is stored. */
@@ -221,6 +231,8 @@ export const jobs = sqliteTable(
     // The automation re-plans jobs changed since its last tick (src/automation/plan.ts).
     index("jobs_updated_idx").on(t.updatedAt),
     check("jobs_year_check", sql`${t.year} between 1900 and 2200`),
+    oneOf("jobs_type_check", t.type, JOB_TYPES),
+    oneOf("jobs_status_check", t.status, JOB_STATUSES),
   ],
 );
 
@@ -256,12 +268,20 @@ export const events = sqliteTable(
     orderId: integer().references((): AnySQLiteColumn => orders.id, { onDelete: "cascade" }),
     fromStatus: text({ enum: JOB_STATUSES }),
     toStatus: text({ enum: JOB_STATUSES }),
-    source: text({ enum: ["ui", "api", "import", "demo", "cli"] }).notNull(),
+    source: text({ enum: EVENT_SOURCES }).notNull(),
     actorUserId: integer().references(() => users.id, { onDelete: "set null" }),
     occurredAt: integer({ mode: "timestamp_ms" }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("events_job_idx").on(t.jobId, t.id), index("events_type_idx").on(t.type, t.id), index("events_type_time_idx").on(t.type, t.occurredAt)],
+  (t) => [
+    index("events_job_idx").on(t.jobId, t.id),
+    index("events_type_idx").on(t.type, t.id),
+    index("events_type_time_idx").on(t.type, t.occurredAt),
+    oneOf("events_type_check", t.type, EVENT_TYPES),
+    oneOf("events_from_status_check", t.fromStatus, JOB_STATUSES),
+    oneOf("events_to_status_check", t.toStatus, JOB_STATUSES),
+    oneOf("events_source_check", t.source, EVENT_SOURCES),
+  ],
 );
 
 export const appointments = sqliteTable(
@@ -285,6 +305,7 @@ export const appointments = sqliteTable(
     index("appointments_job_starts_idx").on(t.jobId, t.startsAt),
     index("appointments_customer_idx").on(t.customerId),
     index("appointments_status_starts_idx").on(t.status, t.startsAt),
+    oneOf("appointments_status_check", t.status, APPOINTMENT_STATUSES),
   ],
 );
 
@@ -400,6 +421,8 @@ export const suppressions = sqliteTable(
       .on(t.channel, t.address)
       .where(sql`cleared_at is null`),
     index("suppressions_customer_idx").on(t.customerId),
+    oneOf("suppressions_channel_check", t.channel, CHANNELS),
+    oneOf("suppressions_reason_check", t.reason, SUPPRESSION_REASONS),
   ],
 );
 
@@ -445,7 +468,14 @@ export const notifications = sqliteTable(
     position: integer().notNull().default(0),
     ...timestamps,
   },
-  (t) => [index("notifications_profile_idx").on(t.profileId, t.position), index("notifications_trigger_idx").on(t.trigger)],
+  (t) => [
+    index("notifications_profile_idx").on(t.profileId, t.position),
+    index("notifications_trigger_idx").on(t.trigger),
+    oneOf("notifications_trigger_check", t.trigger, TRIGGERS),
+    oneOf("notifications_audience_check", t.audience, AUDIENCES),
+    oneOf("notifications_condition_check", t.condition, CONDITIONS),
+    oneOf("notifications_channel_check", t.channel, CHANNELS),
+  ],
 );
 
 /** One-time messages (SPEC §5). `filters` holds the recipient filter object of SPEC I3. */
@@ -475,14 +505,16 @@ export const messages = sqliteTable(
   (t) => [
     uniqueIndex("messages_external_id_unique").on(t.externalId),
     index("messages_status_send_idx").on(t.status, t.sendAt),
+    oneOf("messages_status_check", t.status, MESSAGE_STATUSES),
   ],
 );
 
 /**
  * One firing of a notification for a job (and, for per-customer and appointment triggers, one
  * customer or appointment): when it is or was due, and whether it is planned, went out, was
- * skipped, missed or failed (SPEC P5–P7). Ids that do not apply are 0, so the unique index also
- * holds for them: a planned row already takes its key, so planning twice plans once.
+ * skipped, missed or failed (SPEC P5–P7). Ids that do not apply are null; the unique index reads
+ * them as 0, so a planned row already takes its key and planning twice plans once. A run goes
+ * with the job, customer or appointment it is for.
  * A planned row is looked at from `nextTryAt` on: its moment, after a failure the next try, while
  * a tick fires it that tick's lease.
  */
@@ -493,13 +525,13 @@ export const notificationRuns = sqliteTable(
     notificationId: integer()
       .notNull()
       .references(() => notifications.id, { onDelete: "cascade" }),
-    jobId: integer().notNull().default(0),
-    customerId: integer().notNull().default(0),
-    appointmentId: integer().notNull().default(0),
+    jobId: integer().references(() => jobs.id, { onDelete: "cascade" }),
+    customerId: integer().references(() => customers.id, { onDelete: "cascade" }),
+    appointmentId: integer().references(() => appointments.id, { onDelete: "cascade" }),
     /** The event it was planned from (event triggers): its moment is recomputed from it. */
     eventId: integer(),
     dueAt: integer({ mode: "timestamp_ms" }).notNull(),
-    status: text({ enum: ["planned", "sent", "missed", "skipped", "failed"] }).notNull(),
+    status: text({ enum: RUN_STATUSES }).notNull(),
     nextTryAt: integer({ mode: "timestamp_ms" }),
     attempts: integer().notNull().default(0),
     lastError: text(),
@@ -511,9 +543,18 @@ export const notificationRuns = sqliteTable(
     firedAt: integer({ mode: "timestamp_ms" }),
   },
   (t) => [
-    uniqueIndex("notification_runs_unique").on(t.notificationId, t.jobId, t.customerId, t.appointmentId),
+    uniqueIndex("notification_runs_unique").on(
+      t.notificationId,
+      sql`coalesce(${t.jobId}, 0)`,
+      sql`coalesce(${t.customerId}, 0)`,
+      sql`coalesce(${t.appointmentId}, 0)`,
+    ),
     index("notification_runs_job_idx").on(t.jobId, t.notificationId),
     index("notification_runs_due_idx").on(t.status, t.nextTryAt),
+    // The cascades from customers and appointments find a customer's or appointment's runs.
+    index("notification_runs_customer_idx").on(t.customerId),
+    index("notification_runs_appointment_idx").on(t.appointmentId),
+    oneOf("notification_runs_status_check", t.status, RUN_STATUSES),
   ],
 );
 
@@ -526,7 +567,7 @@ export const deliveries = sqliteTable(
   {
     id: id(),
     deliveryKey: text().notNull(),
-    sourceType: text({ enum: ["notification", "message", "test"] }).notNull(),
+    sourceType: text({ enum: DELIVERY_SOURCES }).notNull(),
     notificationId: integer().references(() => notifications.id, { onDelete: "set null" }),
     messageId: integer().references(() => messages.id, { onDelete: "set null" }),
     jobId: integer().references(() => jobs.id, { onDelete: "set null" }),
@@ -573,6 +614,9 @@ export const deliveries = sqliteTable(
     index("deliveries_provider_id_idx").on(t.provider, t.providerMessageId),
     index("deliveries_attempt_group_idx").on(t.attemptGroup),
     index("deliveries_after_idx").on(t.afterDeliveryId),
+    oneOf("deliveries_source_type_check", t.sourceType, DELIVERY_SOURCES),
+    oneOf("deliveries_channel_check", t.channel, CHANNELS),
+    oneOf("deliveries_status_check", t.status, DELIVERY_STATUSES),
   ],
 );
 
@@ -598,11 +642,15 @@ export const emailBatches = sqliteTable(
  * process and any number of workers together stay under the provider's rate. `atMs` is the
  * database's clock, the one clock all processes agree on.
  */
-export const rateBudgets = sqliteTable("rate_budgets", {
-  channel: text({ enum: CHANNELS }).primaryKey(),
-  tokens: real().notNull(),
-  atMs: integer().notNull(),
-});
+export const rateBudgets = sqliteTable(
+  "rate_budgets",
+  {
+    channel: text({ enum: CHANNELS }).primaryKey(),
+    tokens: real().notNull(),
+    atMs: integer().notNull(),
+  },
+  (t) => [oneOf("rate_budgets_channel_check", t.channel, CHANNELS)],
+);
 
 /**
  * What the dev outbox "delivered" (SPEC D1): exactly the message a provider would have been
@@ -625,7 +673,11 @@ export const devOutbox = sqliteTable(
     status: text().notNull(),
     createdAt: integer({ mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("dev_outbox_ref_idx").on(t.channel, t.ref), index("dev_outbox_to_idx").on(t.channel, t.toAddress, t.createdAt)],
+  (t) => [
+    index("dev_outbox_ref_idx").on(t.channel, t.ref),
+    index("dev_outbox_to_idx").on(t.channel, t.toAddress, t.createdAt),
+    oneOf("dev_outbox_channel_check", t.channel, CHANNELS),
+  ],
 );
 
 export const deliveryEvents = sqliteTable(
@@ -668,6 +720,7 @@ export const inboundMessages = sqliteTable(
     uniqueIndex("inbound_provider_id_unique").on(t.providerMessageId),
     index("inbound_customer_idx").on(t.customerId, t.receivedAt),
     index("inbound_received_idx").on(t.receivedAt),
+    oneOf("inbound_messages_channel_check", t.channel, CHANNELS),
   ],
 );
 
@@ -701,7 +754,11 @@ export const templates = sqliteTable(
     builtIn: integer({ mode: "boolean" }).notNull().default(false),
     ...timestamps,
   },
-  (t) => [index("templates_channel_idx").on(t.channel, t.trigger)],
+  (t) => [
+    index("templates_channel_idx").on(t.channel, t.trigger),
+    oneOf("templates_channel_check", t.channel, CHANNELS),
+    oneOf("templates_trigger_check", t.trigger, TRIGGERS),
+  ],
 );
 
 export const snippets = sqliteTable(

@@ -1,0 +1,35 @@
+// Fails when src/db/schema.ts and migrations/ disagree: runs `drizzle-kit generate` against a
+// copy of migrations/ in a temporary folder (never the real one) and reports any migration it
+// writes there — a schema change committed without its migration. Run with
+// `bun run check:migrations`; CI runs it after the type check.
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+
+const root = join(import.meta.dir, "..");
+const copy = mkdtempSync(join(tmpdir(), "pigeon-migrations-check-"));
+try {
+  cpSync(join(root, "migrations"), copy, { recursive: true });
+  const before = new Set(readdirSync(copy));
+  const kit = Bun.spawnSync(
+    ["bunx", "drizzle-kit", "generate", "--dialect", "turso", "--schema", "./src/db/schema.ts", "--casing", "snake_case", "--out", relative(root, copy), "--name", "drift"],
+    { cwd: root, stdout: "pipe", stderr: "pipe" },
+  );
+  const output = `${kit.stdout.toString()}${kit.stderr.toString()}`;
+  // drizzle-kit reads --out relative to the working folder, and exits 0 even when it fails.
+  const unchanged = output.includes("No schema changes");
+  const added = readdirSync(copy).filter((f) => !before.has(f) && f.endsWith(".sql"));
+  if (kit.exitCode !== 0 || (!unchanged && !added.length)) {
+    console.error(output);
+    console.error(`check-migrations: drizzle-kit generate failed (exit ${kit.exitCode})`);
+    process.exit(1);
+  }
+  if (added.length) {
+    for (const f of added) console.error(`--- ${f} (what drizzle-kit would add)\n${readFileSync(join(copy, f), "utf8")}`);
+    console.error(`check-migrations: src/db/schema.ts has changes no migration carries; run \`bun run db:generate\`, review the migration and commit it`);
+    process.exit(1);
+  }
+  console.log("check-migrations: migrations/ matches src/db/schema.ts");
+} finally {
+  rmSync(copy, { recursive: true, force: true });
+}
