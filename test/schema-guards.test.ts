@@ -3,19 +3,19 @@
 // nothing else would notice), the CHECKs that refuse a value outside an enum's list, the foreign
 // keys of notification_runs, and reach_addresses forgetting an address no customer has.
 import { describe, expect, test } from "bun:test";
-import { type Db, migrateDatabase, openDatabase } from "../src/db/client.ts";
+import { type Database, migrateDatabase, openDatabase } from "../src/db/client.ts";
 
-async function migrated(): Promise<Db> {
+async function migrated(): Promise<Database> {
   const db = await openDatabase(":memory:");
   await migrateDatabase(db);
   return db;
 }
-async function rows(db: Db, sql: string, args: (string | number | null)[] = []): Promise<Record<string, unknown>[]> {
+async function rows(db: Database, sql: string, args: (string | number | null)[] = []): Promise<Record<string, unknown>[]> {
   return (await db.$client.execute({ sql, args })).rows.map((r) => ({ ...r }));
 }
-const run = (db: Db, sql: string, args: (string | number | null)[] = []) => db.$client.execute({ sql, args });
+const run = (db: Database, sql: string, args: (string | number | null)[] = []) => db.$client.execute({ sql, args });
 /** The error a statement fails with, or null when it succeeds. */
-async function refusal(db: Db, sql: string): Promise<string | null> {
+async function refusal(db: Database, sql: string): Promise<string | null> {
   try {
     await run(db, sql);
     return null;
@@ -25,7 +25,7 @@ async function refusal(db: Db, sql: string): Promise<string | null> {
 }
 
 /** Every customer's reach row agrees with what the view computes, and search finds each by name. */
-async function expectReachAndSearchRight(db: Db) {
+async function expectReachAndSearchRight(db: Database) {
   expect(await rows(db, "SELECT * FROM customer_reach ORDER BY customer_id")).toEqual(await rows(db, "SELECT * FROM customer_reach_now ORDER BY customer_id"));
   const ids = (await rows(db, "SELECT id FROM customers ORDER BY id")).map((r) => r.id);
   expect((await rows(db, "SELECT rowid FROM customers_fts ORDER BY rowid")).map((r) => r.rowid)).toEqual(ids);
