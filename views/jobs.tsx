@@ -4,7 +4,8 @@
 import type { FieldErrors } from "../src/core/validation.ts";
 import { STATUS_LABELS } from "../src/core/jobs.ts";
 import { staffTime } from "../src/core/date-format.ts";
-import { JOB_STATUSES, JOB_TYPES, type Album, type Customer, type Job, type Registration, type User } from "../src/db/schema.ts";
+import type { Album, Customer, Job, Registration, User } from "../src/db/schema.ts";
+import { JOB_STATUSES, JOB_TYPES } from "../src/core/vocabulary.ts";
 import { Csrf, Field, FormErrors, Select, TextArea, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { AutomatedNotifications, type PlannedNotification } from "./job-automation.tsx";

@@ -11,7 +11,7 @@ import type { FieldErrors } from "../src/core/validation.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
 import type { Message } from "../src/db/messages.ts";
 import type { Template } from "../src/db/profiles.ts";
-import { APPOINTMENT_STATUSES, CHANNELS, JOB_STATUSES, JOB_TYPES } from "../src/db/schema.ts";
+import { APPOINTMENT_STATUSES, CHANNELS, JOB_STATUSES, JOB_TYPES } from "../src/core/vocabulary.ts";
 import { Csrf, FieldMessages, FormErrors, Select, UseTemplateButton, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { MessagePreview, type PreviewData, type TestResult, TestSendResult } from "./message-preview.tsx";

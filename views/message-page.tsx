@@ -4,7 +4,7 @@
 // actions are the fragments each SSE update replaces.
 import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
 import type { Message } from "../src/db/messages.ts";
-import type { Channel } from "../src/db/schema.ts";
+import type { Channel } from "../src/core/vocabulary.ts";
 import { STATIC_VERSION } from "../src/routes/static.ts";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";

@@ -3,7 +3,7 @@
 // with each group left out by reason, and the names behind a group, a page at a time, as the
 // fragment a count's details load and as a page of their own without JavaScript.
 import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
-import type { Channel } from "../src/db/schema.ts";
+import type { Channel } from "../src/core/vocabulary.ts";
 import { Page, PageHead } from "./layout.tsx";
 import { missingKey, skipReasonInSentence } from "../src/core/recipients.ts";
 import { byChannel, type Common, nf, plural, reasonLabel } from "./messages.tsx";

@@ -7,7 +7,8 @@ import type { FC } from "hono/jsx";
 import { CHANNEL_LABELS } from "../src/core/notification-input.ts";
 import { skipReasonLabel } from "../src/core/recipients.ts";
 import type { Message } from "../src/db/messages.ts";
-import type { Channel, User } from "../src/db/schema.ts";
+import type { User } from "../src/db/schema.ts";
+import type { Channel } from "../src/core/vocabulary.ts";
 import { Page, PageHead } from "./layout.tsx";
 
 export type Common = { user: User; csrf: string };

@@ -9,7 +9,8 @@ import { staffDay, staffTime, staffTimeOrDash } from "../src/core/date-format.ts
 import type { Delivery } from "../src/db/outbox.ts";
 import type { DeliveryDetail, DevOutboxRow, OutboxRow } from "../src/db/outbox-list.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
-import { CHANNELS, type Channel, type User } from "../src/db/schema.ts";
+import type { User } from "../src/db/schema.ts";
+import { CHANNELS, type Channel } from "../src/core/vocabulary.ts";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { withParams } from "./pager.tsx";

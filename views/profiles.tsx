@@ -3,7 +3,8 @@
 // confirmation, and the notification editor with its live preview. The pages and the fragments
 // htmx re-renders (a notification row, the editor form, the preview) live together here.
 import { raw } from "hono/html";
-import { type Channel, TRIGGERS, type User } from "../src/db/schema.ts";
+import type { User } from "../src/db/schema.ts";
+import { type Channel, TRIGGERS } from "../src/core/vocabulary.ts";
 import type { Notification, Profile, ProfileRow, Template } from "../src/db/profiles.ts";
 import { CHANNEL_LABELS, describeNotification, MAX_BODY, MAX_SUBJECT, offsetWords } from "../src/core/notification-input.ts";
 import { CONTEXT_LABELS, contextForTrigger, type Placeholder } from "../src/core/placeholders.ts";

@@ -1,7 +1,7 @@
 // Job rules that need no database: the input schema shared by the form and the API, and
 // which status changes are real transitions that fire triggers (SPEC J1).
 import { z } from "zod";
-import { JOB_STATUSES, JOB_TYPES, type JobStatus } from "../db/schema.ts";
+import { JOB_STATUSES, JOB_TYPES, type JobStatus } from "./vocabulary.ts";
 import { isWebAddress, optionalDate, optionalIdRef, optionalText, optionalTimeZone, requiredText } from "./validation.ts";
 
 export const jobStatus = z.enum(JOB_STATUSES, { error: `must be one of ${JOB_STATUSES.join(", ")}` });

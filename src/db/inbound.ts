@@ -2,7 +2,8 @@
 // customer, and acted on when they answer an appointment.
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import { type Appointment, appointments, type Channel, customers, inboundMessages, jobs } from "./schema.ts";
+import { type Appointment, appointments, customers, inboundMessages, jobs } from "./schema.ts";
+import type { Channel } from "../core/vocabulary.ts";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 

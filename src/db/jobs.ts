@@ -4,7 +4,8 @@ import type { JobFields } from "../core/jobs.ts";
 import type { Db } from "./client.ts";
 import type { Actor } from "./audit.ts";
 import { inJson } from "./in-json.ts";
-import { albums, customers, events, type Job, type JobStatus, type JobType, jobs, registrations } from "./schema.ts";
+import { albums, customers, events, type Job, jobs, registrations } from "./schema.ts";
+import type { JobStatus, JobType } from "../core/vocabulary.ts";
 
 export type JobFilters = { q?: string; status?: JobStatus; year?: number; type?: JobType; externalId?: string };
 export const JOBS_PAGE_SIZE = 25;

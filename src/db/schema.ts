@@ -15,6 +15,19 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import {
+  APPOINTMENT_STATUSES,
+  AUDIENCES,
+  CHANNELS,
+  CONDITIONS,
+  DELIVERY_STATUSES,
+  EVENT_TYPES,
+  JOB_STATUSES,
+  JOB_TYPES,
+  MESSAGE_STATUSES,
+  SUPPRESSION_REASONS,
+  TRIGGERS,
+} from "../core/vocabulary.ts";
 
 const id = () => integer().primaryKey({ autoIncrement: true });
 const createdAt = () =>
@@ -29,55 +42,6 @@ const timestamps = {
 };
 /** Integrations refer to our rows by their own ids (SPEC I3); unique when present. */
 const externalId = () => text();
-
-export const JOB_STATUSES = ["planning", "selling", "archived"] as const;
-export const JOB_TYPES = ["school", "kindergarten", "sports", "event", "portrait", "other"] as const;
-export const APPOINTMENT_STATUSES = ["scheduled", "confirmed", "cancelled", "reschedule_requested"] as const;
-export const CHANNELS = ["email", "sms", "voice"] as const;
-export const SUPPRESSION_REASONS = [
-  "unsubscribed",
-  "bounced",
-  "complained",
-  "stop_keyword",
-  "invalid_address",
-  "landline",
-] as const;
-export const DELIVERY_STATUSES = [
-  "queued",
-  "skipped",
-  "sending",
-  "sent",
-  "delivered",
-  "undelivered",
-  "failed",
-  "bounced",
-  "held",
-  // A call that goes only if its SMS cannot (SPEC D10): decided when the SMS is settled.
-  "waiting",
-] as const;
-export const TRIGGERS = [
-  "job_selling",
-  "job_archiving",
-  "picture_day",
-  "photos_available",
-  "customer_registered",
-  "coupon_deadline",
-  "shipping_deadline",
-  "order_placed",
-  "appointment_booked",
-  "appointment_reminder",
-  "appointment_followup",
-] as const;
-export const AUDIENCES = ["all", "potential_buyers", "buyers"] as const;
-export const CONDITIONS = ["any", "with_photos", "without_photos"] as const;
-export const EVENT_TYPES = [
-  "job_status_changed",
-  "customer_registered",
-  "photos_available",
-  "order_placed",
-  "appointment_booked",
-] as const;
-export const MESSAGE_STATUSES = ["draft", "scheduled", "sending", "paused", "sent", "cancelled"] as const;
 
 // ---------------------------------------------------------------- studio and staff
 
@@ -761,6 +725,3 @@ export type Album = typeof albums.$inferSelect;
 export type Registration = typeof registrations.$inferSelect;
 export type Order = typeof orders.$inferSelect;
 export type Appointment = typeof appointments.$inferSelect;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-export type JobType = (typeof JOB_TYPES)[number];
-export type Channel = (typeof CHANNELS)[number];

@@ -3,7 +3,8 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { inJson } from "./in-json.ts";
-import { type Channel, customers, type SUPPRESSION_REASONS, suppressions } from "./schema.ts";
+import { customers, suppressions } from "./schema.ts";
+import type { Channel, SUPPRESSION_REASONS } from "../core/vocabulary.ts";
 
 type Reason = (typeof SUPPRESSION_REASONS)[number];
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];

@@ -8,7 +8,8 @@ import { REPLAY_WINDOW_MS, RETRY, type RetryPolicy } from "../core/retry-policy.
 import { claimById, claimDue, failDelivery, hasDueWork, holdClaimed, holdOverdue, pruneEmailBatches, releaseLeases, renewLeases } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { peekTokens } from "../db/rate-budget.ts";
-import { CHANNELS, type Channel, type StudioSettings, workerState } from "../db/schema.ts";
+import { type StudioSettings, workerState } from "../db/schema.ts";
+import { CHANNELS, type Channel } from "../core/vocabulary.ts";
 import { installationId } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
 import type { Deps } from "../deps.ts";

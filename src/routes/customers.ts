@@ -30,7 +30,8 @@ import {
 import { getJob } from "../db/jobs.ts";
 import { customerDeliveries } from "../db/outbox-list.ts";
 import { getSettings } from "../db/settings.ts";
-import { CHANNELS, type Customer } from "../db/schema.ts";
+import type { Customer } from "../db/schema.ts";
+import { CHANNELS } from "../core/vocabulary.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
 import { idParam } from "../http/path-id.ts";

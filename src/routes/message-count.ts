@@ -15,7 +15,7 @@ import { calledInsteadOfTexted, expectedCall, who } from "../core/sms-or-call.ts
 import { type AudienceNeeds, audienceSummary } from "../db/message-audience.ts";
 import { filterNames } from "../db/message-pages.ts";
 import type { Message } from "../db/messages.ts";
-import { type Channel, CHANNELS } from "../db/schema.ts";
+import { type Channel, CHANNELS } from "../core/vocabulary.ts";
 import type { Ctx } from "../http/env.ts";
 import { formId } from "../http/form-values.ts";
 import { rawFilters, stateChannels, storedFilters } from "./message-form.ts";

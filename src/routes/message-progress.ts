@@ -5,7 +5,7 @@ import { type Progress, type ReportData, reportBucket } from "../../views/messag
 import type { Db } from "../db/client.ts";
 import { engagement, sendPace } from "../db/message-pages.ts";
 import { type Message, messageTotals, notReached, notReachedByReason, sentPerAppointment, smsOrCallOutcome } from "../db/messages.ts";
-import { CHANNELS } from "../db/schema.ts";
+import { CHANNELS } from "../core/vocabulary.ts";
 import { formatInstant } from "./message-form.ts";
 import { staffClock } from "../core/date-format.ts";
 

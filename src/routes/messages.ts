@@ -44,7 +44,8 @@ import {
 import { loadSnippets } from "../db/recipient-rows.ts";
 import { checkLineTypes } from "../dispatch/line-types.ts";
 import { sharedValues } from "../dispatch/recipient-values.ts";
-import { CHANNELS, type StudioSettings, templates } from "../db/schema.ts";
+import { type StudioSettings, templates } from "../db/schema.ts";
+import { CHANNELS } from "../core/vocabulary.ts";
 import { getSettings } from "../db/settings.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { formId, formIds } from "../http/form-values.ts";

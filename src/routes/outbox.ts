@@ -21,7 +21,7 @@ import { cancelHeld, countHeld, type HeldSelection, releaseHeld } from "../db/he
 import { jobChoices } from "../db/jobs.ts";
 import { getMessage } from "../db/messages.ts";
 import { getDeliveryDetail, getDevOutboxEntry, listDevOutbox, listOutbox, parseDevCursor } from "../db/outbox-list.ts";
-import { CHANNELS, type Channel, DELIVERY_STATUSES } from "../db/schema.ts";
+import { CHANNELS, type Channel, DELIVERY_STATUSES } from "../core/vocabulary.ts";
 import { getSettings } from "../db/settings.ts";
 import { renderDeliveryEmail } from "../dispatch/compose.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";

@@ -49,7 +49,8 @@ import {
   updateProfile,
 } from "../db/profiles.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
-import { type Channel, CHANNELS, type StudioSettings, TRIGGERS } from "../db/schema.ts";
+import type { StudioSettings } from "../db/schema.ts";
+import { type Channel, CHANNELS, TRIGGERS } from "../core/vocabulary.ts";
 import { getSettings } from "../db/settings.ts";
 import { createComposer } from "../dispatch/compose.ts";
 import { recipientValues } from "../dispatch/recipient-values.ts";
