@@ -2,18 +2,18 @@
 // Jobs: the list with its filters, the job page, and the create/edit form. The list page
 // and the table fragment it re-renders live together (locality of behaviour).
 import type { FieldErrors } from "../src/core/validation.ts";
-import { STATUS_LABELS } from "../src/core/jobs.ts";
+import { type JobListQuery, STATUS_LABELS } from "../src/core/jobs.ts";
 import { staffTime } from "../src/core/date-format.ts";
 import type { Album, Customer, Job, Registration, User } from "../src/db/schema.ts";
 import { JOB_STATUSES, JOB_TYPES } from "../src/core/vocabulary.ts";
 import { Csrf, Field, FormErrors, Select, TextArea, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
-import { AutomatedNotifications, type PlannedNotification } from "./job-automation.tsx";
+import type { PlannedNotification } from "../src/db/job-automation.ts";
+import { AutomatedNotifications } from "./job-automation.tsx";
 import { Pager, withParams } from "./pager.tsx";
 
 type Common = { user: User; csrf: string };
 type JobRow = { job: Job; registrations: number; orders: number };
-export type JobListQuery = { q?: string; status?: string; year?: string; type?: string; page: number };
 
 export const StatusBadge = ({ status }: { status: Job["status"] }) => <span class={`badge ${status}`}>{STATUS_LABELS[status]}</span>;
 

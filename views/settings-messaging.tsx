@@ -2,6 +2,7 @@
 // Settings → Messaging (SPEC D1, U1): which provider each channel uses, the configuration that
 // switches it (names only, never values), and a "send a test" form per channel.
 import type { FC } from "hono/jsx";
+import type { ChannelProvider, ConfigVar } from "../src/core/channel-providers.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { OutboxRow } from "../src/db/outbox-list.ts";
 import type { User } from "../src/db/schema.ts";
@@ -9,22 +10,6 @@ import { Csrf, Field, type Values } from "./form.tsx";
 import { DeliveryStatusBadge, deliveryReason } from "./outbox.tsx";
 import { staffTime } from "../src/core/date-format.ts";
 import { SettingsShell } from "./settings.tsx";
-
-/** One configuration variable: its name, whether it is set (null: not used now), what it is for. Never its value. */
-export type ConfigVar = { name: string; set: boolean | null; role: string };
-
-export type ChannelProvider = {
-  channel: string;
-  /** "Resend", "Twilio" or "Dev outbox". */
-  provider: string;
-  dev: boolean;
-  /** What the provider does on this channel, or what the dev outbox does instead. */
-  note: string;
-  from?: string;
-  vars: ConfigVar[];
-  /** How to switch to the other provider. */
-  howToSwitch: string;
-};
 
 export type MessagingPageProps = {
   user: User;

@@ -54,3 +54,4 @@ export const MESSAGE_STATUSES = ["draft", "scheduled", "sending", "paused", "sen
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export type JobType = (typeof JOB_TYPES)[number];
 export type Channel = (typeof CHANNELS)[number];
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];

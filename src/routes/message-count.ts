@@ -4,8 +4,7 @@
 // value the text cannot do without included. A message to appointments counts appointments.
 import { studioCountry } from "../core/country.ts";
 import { getSettings } from "../db/settings.ts";
-import type { ComposeState } from "../../views/message-compose.tsx";
-import type { ChannelCount, CountData } from "../../views/message-recipients.tsx";
+import type { ChannelCount, ComposeState, CountData } from "../core/message-pages.ts";
 import { messageDecisions } from "../automation/one-time.ts";
 import { describeFilters, hasAppointmentFilter, type MessageFilters, parseMessageFilters } from "../core/message-filters.ts";
 import type { MessageInput } from "../core/message-input.ts";

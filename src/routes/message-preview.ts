@@ -3,8 +3,7 @@
 // to the staff member's own inbox or phone through the real providers, its links made dead.
 import { studioCountry } from "../core/country.ts";
 import { eq } from "drizzle-orm";
-import type { ComposeState } from "../../views/message-compose.tsx";
-import type { PreviewData, TestResult } from "../../views/message-preview.tsx";
+import type { ComposeState, PreviewData, TestResult } from "../core/message-pages.ts";
 import { randomToken } from "../core/crypto.ts";
 import { deliveryKey } from "../core/delivery-key.ts";
 import { messageJob, parseMessageFilters } from "../core/message-filters.ts";

@@ -3,7 +3,7 @@
 // editor with its live preview on a real customer. Built-in profiles are read-only.
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { Values } from "../../views/form.tsx";
+import type { Values } from "../core/form-state.ts";
 import {
   DeleteProfilePage,
   doneFlash,
