@@ -5,7 +5,7 @@ import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { type Language, t } from "../src/core/i18n/translate.ts";
 import type { PreferenceRow } from "../src/core/preferences.ts";
-import { STATIC_VERSION } from "../src/routes/static.ts";
+import { STATIC_VERSION } from "../src/static-assets.ts";
 
 function CustomerPage(p: { lang: Language; title: string; studio: string; children?: Child }) {
   return (

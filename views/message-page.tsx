@@ -7,7 +7,7 @@ import type { Message } from "../src/db/messages.ts";
 import type { Channel } from "../src/core/vocabulary.ts";
 import { type Progress, REPORT_COLUMNS, type ReportData } from "../src/core/message-pages.ts";
 import type { Flash } from "../src/core/form-state.ts";
-import { STATIC_VERSION } from "../src/routes/static.ts";
+import { STATIC_VERSION } from "../src/static-assets.ts";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { channelList, type Common, MessageStatusBadge, nf, reasonLabel } from "./messages.tsx";
