@@ -3,7 +3,7 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, max, or, sql } from "drizzle-orm";
 import type { NotificationInput } from "../core/notification-input.ts";
 import type { Trigger } from "../core/triggers.ts";
-import type { RecipientRows } from "../dispatch/recipient-values.ts";
+import type { RecipientRows } from "./recipient-rows.ts";
 import type { Db } from "./client.ts";
 import { albums, appointments, communicationProfiles, customers, jobs, notifications, orders, registrations, studioSettings, templates } from "./schema.ts";
 import type { Channel } from "../core/vocabulary.ts";

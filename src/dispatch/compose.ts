@@ -8,14 +8,14 @@ import { linkExpiresAt, signLinkToken } from "../core/link-tokens.ts";
 import { type CompiledTemplate, firstMissing, noEscape } from "../core/placeholders.ts";
 import { withOptOutHint } from "../core/sms-text.ts";
 import type { Delivery } from "../db/outbox.ts";
-import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
+import { loadRecipientRows, loadSnippets, type RecipientRows } from "../db/recipient-rows.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { linkSigningSecret } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
 import type { Deps } from "../deps.ts";
 import { type PersonalizedEmail, personalizeEmail } from "../email/render.ts";
 import { contentCache } from "./content.ts";
-import { type LinkMaker, type RecipientRows, recipientValues } from "./recipient-values.ts";
+import { type LinkMaker, recipientValues } from "./recipient-values.ts";
 
 /**
  * `missing`: the first key the text uses without a fallback whose value is blank for this

@@ -12,7 +12,7 @@ import { inJson } from "../db/in-json.ts";
 import { messages } from "../db/schema.ts";
 import type { Channel } from "../core/vocabulary.ts";
 import { activeSuppressions } from "../db/suppressions.ts";
-import type { RecipientRows } from "./recipient-values.ts";
+import type { RecipientRows } from "../db/recipient-rows.ts";
 import type { SendContext } from "./settle.ts";
 
 /** Addresses suppressed now on `channel`, with the reason: an unsubscribe wins over a queued send. */
