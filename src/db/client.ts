@@ -11,6 +11,8 @@ import { retrying, waitingForLocks } from "./wait-for-lock.ts";
 import * as schema from "./schema.ts";
 
 export type Db = ReturnType<typeof drizzle<typeof schema>> & { $client: Client };
+/** A transaction: what `db.transaction` hands its callback; the queries that run inside one take it. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /**
  * Opens the database; for a `file:` URL the folder and file are created first, private to this
