@@ -16,7 +16,7 @@ import { deliveryIdByKey, listOutbox } from "../db/outbox-list.ts";
 import { enqueueDeliveries, testDueAt } from "../db/outbox.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
-import type { Providers } from "../dispatch/dispatcher.ts";
+import type { Providers } from "../dispatch/send-deps.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
 import { requireOwner } from "../http/session.ts";
