@@ -6,8 +6,9 @@ import { hostname } from "node:os";
 import type { Config } from "./config.ts";
 import { randomToken } from "./core/crypto.ts";
 import type { Database } from "./db/client.ts";
-import { createDispatcher, type Dispatcher, type DispatcherOptions, type Providers } from "./dispatch/dispatcher.ts";
+import { createDispatcher, type Dispatcher, type DispatcherOptions } from "./dispatch/dispatcher.ts";
 import { providersFromConfig } from "./dispatch/providers.ts";
+import type { Providers } from "./dispatch/send-deps.ts";
 import type { Logger } from "./log.ts";
 
 export type Clock = () => Date;

@@ -13,7 +13,8 @@ import { loadSnippets } from "../src/db/recipient-rows.ts";
 import { getSettings } from "../src/db/settings.ts";
 import { sharedValues } from "../src/dispatch/recipient-values.ts";
 import { loadCandidates } from "../src/db/outbox.ts";
-import { albums, appointments, type Channel, customers, jobs, orders, phoneLookups, registrations, suppressions } from "../src/db/schema.ts";
+import { albums, appointments, customers, jobs, orders, phoneLookups, registrations, suppressions } from "../src/db/schema.ts";
+import type { Channel } from "../src/core/vocabulary.ts";
 import type { Database } from "../src/db/client.ts";
 
 const NOW = new Date("2026-09-01T10:00:00Z");

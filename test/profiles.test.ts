@@ -8,7 +8,8 @@ import { smsInfo, withOptOutHint } from "../src/core/sms-text.ts";
 import { TRIGGER_INFO } from "../src/core/triggers.ts";
 import { BUILTIN_PROFILES, BUILTIN_TEMPLATES, ensureBuiltinProfiles } from "../src/db/builtin-profiles.ts";
 import { createJob } from "../src/db/jobs.ts";
-import { communicationProfiles, customers, jobs, notifications, registrations, studioSettings, templates, TRIGGERS } from "../src/db/schema.ts";
+import { communicationProfiles, customers, jobs, notifications, registrations, studioSettings, templates } from "../src/db/schema.ts";
+import { TRIGGERS } from "../src/core/vocabulary.ts";
 import { type Browser, makeTestApp, signedInOwner, type TestApp } from "./support/app.ts";
 
 const profileByName = async (t: TestApp, name: string) => (await t.db.select().from(communicationProfiles).where(eq(communicationProfiles.name, name)))[0]!;

@@ -3,7 +3,7 @@
 // trigger table itself.
 import { describe, expect, test } from "bun:test";
 import { Temporal } from "@js-temporal/polyfill";
-import { AUDIENCES, CONDITIONS, TRIGGERS } from "../src/db/schema.ts";
+import { AUDIENCES, CONDITIONS, TRIGGERS } from "../src/core/vocabulary.ts";
 import { zonedParts } from "../src/core/send-window.ts";
 import { type Audience, type Condition, inAudience, momentState, notificationMoment, type Timing, timeOfDay, TRIGGER_INFO, type Trigger, type TriggerInfo } from "../src/core/triggers.ts";
 

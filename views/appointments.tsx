@@ -1,7 +1,8 @@
 /** @jsxImportSource hono/jsx */
 // Appointments list (SPEC A1): upcoming first, filterable by status and time.
 import { staffTime } from "../src/core/date-format.ts";
-import { APPOINTMENT_STATUSES, type Appointment, type Customer, type Job, type User } from "../src/db/schema.ts";
+import type { Appointment, Customer, Job, User } from "../src/db/schema.ts";
+import { APPOINTMENT_STATUSES } from "../src/core/vocabulary.ts";
 import { Page, PageHead } from "./layout.tsx";
 import { Pager } from "./pager.tsx";
 

@@ -8,7 +8,8 @@ import { type BadRow, type ColumnMapping, CSV_FIELDS, type CsvField, MAX_CSV_BYT
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { ImportResult, PlannedRow } from "../src/db/customer-import.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
-import { CHANNELS, type User } from "../src/db/schema.ts";
+import type { User } from "../src/db/schema.ts";
+import { CHANNELS } from "../src/core/vocabulary.ts";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import { Csrf, Field, FieldMessages, FormErrors, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";

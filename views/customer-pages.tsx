@@ -4,7 +4,8 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { type Language, t } from "../src/core/i18n/translate.ts";
-import { STATIC_VERSION } from "../src/routes/static.ts";
+import type { PreferenceRow } from "../src/core/preferences.ts";
+import { STATIC_VERSION } from "../src/static-assets.ts";
 
 function CustomerPage(p: { lang: Language; title: string; studio: string; children?: Child }) {
   return (
@@ -61,12 +62,6 @@ export function UnsubscribePage(p: { lang: Language; studio: string; address: st
     </CustomerPage>
   );
 }
-
-/**
- * `address` is masked. `note` says what the switch does not cover; `blocked` why it cannot be
- * turned on from here (a bounce, a complaint, a STOP), which the page says instead of a switch.
- */
-export type PreferenceRow = { channel: "email" | "sms" | "voice"; label: string; address: string | null; on: boolean; note?: string; blocked?: string };
 
 export function PreferencesPage(p: { lang: Language; studio: string; rows: PreferenceRow[]; action: string; saved: boolean; notes?: string[] }) {
   const { lang } = p;

@@ -4,7 +4,7 @@
 import type { FC } from "hono/jsx";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import type { DevOutboxRow } from "../src/db/outbox-list.ts";
-import { CHANNELS, type Channel } from "../src/db/schema.ts";
+import { CHANNELS, type Channel } from "../src/core/vocabulary.ts";
 import { type Common, rowLink, second, type Zoned } from "./delivery-parts.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { withParams } from "./pager.tsx";

@@ -1,9 +1,11 @@
 /** @jsxImportSource hono/jsx */
 // Form fields that show their error beside them and keep what was typed (SPEC U3).
 import type { FC } from "hono/jsx";
+import type { Values } from "../src/core/form-state.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 
-export type Values = Record<string, string | undefined>;
+// The views' form kit hands Values on, so a view imports its fields and their values from one place.
+export type { Values };
 
 type FieldProps = {
   name: string;

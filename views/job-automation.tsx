@@ -5,23 +5,9 @@
 import { skipReasonLabel } from "../src/core/labels.ts";
 import { staffTime } from "../src/core/date-format.ts";
 import { describeNotification, TRIGGER_INFO } from "../src/core/triggers.ts";
-import type { notificationRuns, notifications } from "../src/db/schema.ts";
+import type { PlannedNotification } from "../src/db/job-automation.ts";
 
-type Notification = typeof notifications.$inferSelect;
-type Run = typeof notificationRuns.$inferSelect;
-export type PlannedNotification = {
-  n: Notification;
-  /** The moment for a job-date trigger, when the job has the date it needs. */
-  moment: Date | null;
-  /** Its job-wide runs (job-wide triggers have at most one). */
-  runs: Run[];
-  /** All its runs for this job by status; `retrying` marks planned ones that already failed. */
-  runCounts: { status: Run["status"]; retrying: boolean; n: number }[];
-  /** Firings that failed (being retried or given up), the first ones with the customer's name. */
-  problems: { run: Run; firstName: string | null; lastName: string | null }[];
-  counts: { status: string; skipReason: string | null; n: number }[];
-  skipped: { customerId: number; firstName: string; lastName: string; reason: string | null }[];
-};
+type Run = PlannedNotification["runs"][number];
 
 const when = (d: Date, tz: string) => staffTime(d, tz, { weekday: true });
 

@@ -3,16 +3,18 @@
 // and the table fragment it re-renders live together (locality of behaviour).
 import type { FieldErrors } from "../src/core/validation.ts";
 import { JOB_STATUS_LABELS } from "../src/core/labels.ts";
+import type { JobListQuery } from "../src/core/jobs.ts";
 import { staffTime } from "../src/core/date-format.ts";
-import { JOB_STATUSES, JOB_TYPES, type Album, type Customer, type Job, type Registration, type User } from "../src/db/schema.ts";
+import type { Album, Customer, Job, Registration, User } from "../src/db/schema.ts";
+import { JOB_STATUSES, JOB_TYPES } from "../src/core/vocabulary.ts";
 import { Csrf, Field, FormErrors, Select, TextArea, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
-import { AutomatedNotifications, type PlannedNotification } from "./job-automation.tsx";
+import type { PlannedNotification } from "../src/db/job-automation.ts";
+import { AutomatedNotifications } from "./job-automation.tsx";
 import { Pager, withParams } from "./pager.tsx";
 
 type Common = { user: User; csrf: string };
 type JobRow = { job: Job; registrations: number; orders: number };
-export type JobListQuery = { q?: string; status?: string; year?: string; type?: string; page: number };
 
 export const StatusBadge = ({ status }: { status: Job["status"] }) => <span class={`badge ${status}`}>{JOB_STATUS_LABELS[status]}</span>;
 

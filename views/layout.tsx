@@ -4,7 +4,7 @@
 import { raw } from "hono/html";
 import type { Child, FC } from "hono/jsx";
 import type { User } from "../src/db/schema.ts";
-import { STATIC_VERSION } from "../src/routes/static.ts";
+import { STATIC_VERSION } from "../src/static-assets.ts";
 
 export type PageProps = {
   title: string;

@@ -7,24 +7,19 @@ import { MESSAGE_MAX } from "../src/core/message-input.ts";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import type { Placeholder } from "../src/core/placeholders.ts";
 import { AUDIENCE_LABELS, CONDITION_LABELS } from "../src/core/triggers.ts";
+import type { Flash } from "../src/core/form-state.ts";
+import type { ComposeState, CountData, PreviewData, TestResult } from "../src/core/message-pages.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
 import type { Message } from "../src/db/messages.ts";
 import type { Template } from "../src/db/profiles.ts";
-import { APPOINTMENT_STATUSES, CHANNELS, JOB_STATUSES, JOB_TYPES } from "../src/db/schema.ts";
-import { Csrf, FieldMessages, FormErrors, Select, UseTemplateButton, type Values } from "./form.tsx";
+import { APPOINTMENT_STATUSES, CHANNELS, JOB_STATUSES, JOB_TYPES } from "../src/core/vocabulary.ts";
+import { Csrf, FieldMessages, FormErrors, Select, UseTemplateButton } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
-import { MessagePreview, type PreviewData, type TestResult, TestSendResult } from "./message-preview.tsx";
+import { MessagePreview, TestSendResult } from "./message-preview.tsx";
 import { PlaceholderPicker } from "./placeholder-picker.tsx";
-import { type CountData, RecipientCount } from "./message-recipients.tsx";
-import { type Common, type Flash, MessageStatusBadge } from "./messages.tsx";
-
-export type ComposeState = {
-  /** Single-valued fields, as typed. */
-  values: Values;
-  /** Multi-valued fields (channels and list filters), as typed. */
-  lists: Record<string, string[]>;
-};
+import { RecipientCount } from "./message-recipients.tsx";
+import { type Common, MessageStatusBadge } from "./messages.tsx";
 
 export type ComposeChoices = {
   jobs: JobChoice[];

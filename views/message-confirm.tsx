@@ -5,7 +5,8 @@ import { CHANNEL_LABELS, skipReasonInSentence } from "../src/core/labels.ts";
 import type { Message } from "../src/db/messages.ts";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
-import { type ChannelCount, countWords } from "./message-recipients.tsx";
+import type { ChannelCount } from "../src/core/message-pages.ts";
+import { countWords } from "./message-recipients.tsx";
 import { byChannel, type Common, nf, plural } from "./messages.tsx";
 import type { Language } from "../src/core/i18n/translate.ts";
 

@@ -4,33 +4,16 @@
 // actions are the fragments each SSE update replaces.
 import { CHANNEL_LABELS, skipReasonLabel } from "../src/core/labels.ts";
 import type { Message } from "../src/db/messages.ts";
-import type { Channel } from "../src/db/schema.ts";
-import { STATIC_VERSION } from "../src/routes/static.ts";
+import type { Channel } from "../src/core/vocabulary.ts";
+import { type Progress, REPORT_COLUMNS, type ReportData } from "../src/core/message-pages.ts";
+import type { Flash } from "../src/core/form-state.ts";
+import { STATIC_VERSION } from "../src/static-assets.ts";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
-import { channelList, type Common, type Flash, MessageStatusBadge, nf, type Status } from "./messages.tsx";
+import { channelList, type Common, MessageStatusBadge, nf } from "./messages.tsx";
 
 const SSE_SCRIPT = `/static/hx-sse.min.js?v=${STATIC_VERSION}`;
 
-
-export type Progress = {
-  status: Status;
-  /** Deliveries that will be or were attempted (not skipped). */
-  total: number;
-  sent: number;
-  failed: number;
-  queued: number;
-  /** Calls waiting on their SMS: placed only if it cannot go. */
-  waiting: number;
-  held: number;
-  skipped: number;
-  ratePerMinute: number | null;
-  eta: string | null;
-  startsAt: string | null;
-  /** While armed: "it goes to 2 recipients by e-mail." */
-  armedFor?: string | null;
-  finished: boolean;
-};
 
 /** The numbers inside the live block; each SSE message replaces them. */
 export function ProgressBody({ progress: pr, messageId }: { progress: Progress; messageId: number }) {
@@ -109,29 +92,7 @@ export function ProgressBlock({ progress, messageId }: { progress: Progress; mes
   );
 }
 
-export type ReportData = {
-  byChannel: { channel: string; counts: Record<string, number> }[];
-  totals: Record<string, number>;
-  opened: number;
-  clicked: number;
-  notReached: { customerId: number | null; name: string; channel: string; address: string | null; status: string; reason: string; appointment: string | null }[];
-  /** It went out per appointment: every number counts messages, one per appointment. */
-  perAppointment: boolean;
-  notReachedTotal: number;
-  bySkipReason: Record<string, number>;
-  /** "Call only where SMS cannot go": calls not needed (the SMS went), calls placed instead of an SMS. */
-  smsOrCall: { smsInstead: number; calledInstead: number };
-};
-
-const REPORT_COLUMNS = ["queued", "sent", "delivered", "failed", "bounced", "skipped"] as const;
 const REPORT_LABELS: Record<string, string> = { queued: "Queued", sent: "Sent", delivered: "Delivered", failed: "Failed", bounced: "Bounced", skipped: "Skipped" };
-
-/** Statuses folded into the report's columns: sending waits like queued, undelivered failed. */
-export function reportBucket(status: string): (typeof REPORT_COLUMNS)[number] {
-  if (status === "sending" || status === "held" || status === "waiting") return "queued";
-  if (status === "undelivered") return "failed";
-  return status as (typeof REPORT_COLUMNS)[number];
-}
 
 /** The report's totals: by status, opened and clicked, and by channel when there are several. */
 function ReportTotals({ report: r }: { report: ReportData }) {

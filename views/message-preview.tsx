@@ -2,24 +2,8 @@
 // The compose page's preview (SPEC O4), the fragment re-rendered as the message or the chosen
 // recipient changes: the e-mail at desktop and phone widths, the SMS with its segment count,
 // the call script; and the result of a test sent to oneself.
-import type { SmsInfo } from "../src/core/sms-text.ts";
+import type { PreviewData, TestResult } from "../src/core/message-pages.ts";
 import { plural } from "./messages.tsx";
-
-export type PreviewData = {
-  options: { id: number; label: string }[];
-  selectedId: number | null;
-  /** For a message to appointments: the chosen customer's appointments it goes to, one message each. */
-  appointmentOptions: { id: number; label: string; selected: boolean }[];
-  /** Whose data is shown, and how they were chosen. */
-  note: string;
-  /** Channels this recipient will not get, with the reason. */
-  warnings: string[];
-  email?: { to: string | null; subject: string; html: string };
-  sms?: { to: string | null; text: string; info: SmsInfo; /** The opt-out hint added to the text (in the customer's language), or null. */
-  optOutAdded: string | null };
-  voice?: { to: string | null; text: string };
-  problem?: string;
-};
 
 export function MessagePreview({ preview: pv }: { preview: PreviewData }) {
   return (
@@ -123,8 +107,6 @@ export function MessagePreview({ preview: pv }: { preview: PreviewData }) {
     </>
   );
 }
-
-export type TestResult = { ok: boolean; text: string; deliveryId?: number };
 
 export function TestSendResult({ result }: { result: TestResult | null | undefined }) {
   if (!result) return <></>;

@@ -3,47 +3,11 @@
 // with each group left out by reason, and the names behind a group, a page at a time, as the
 // fragment a count's details load and as a page of their own without JavaScript.
 import { CHANNEL_LABELS, skipReasonInSentence, skipReasonLabel } from "../src/core/labels.ts";
-import type { Channel } from "../src/db/schema.ts";
+import type { Channel } from "../src/core/vocabulary.ts";
+import type { CountData } from "../src/core/message-pages.ts";
 import { Page, PageHead } from "./layout.tsx";
 import { missingKey } from "../src/core/recipients.ts";
 import { byChannel, type Common, nf, plural } from "./messages.tsx";
-
-/** For a message to appointments `matched` and `willReceive` count appointments (one message each) of `customers` customers. */
-/**
- * With "call only where SMS cannot go": `unchecked` of the texts go to numbers whose line type is
- * not known yet (Pigeon checks each before sending; a landline is called instead), and
- * `ifSmsCannot` calls wait on such a text.
- */
-export type ChannelCount = {
-  channel: Channel;
-  matched: number;
-  willReceive: number;
-  excluded: { reason: string; n: number }[];
-  customers?: number;
-  unchecked?: number;
-  ifSmsCannot?: number;
-  /** On the SMS count: recipients whose SMS cannot go and who are called instead. */
-  calledInstead?: number;
-};
-
-export type CountData = {
-  /** The filters in one sentence. */
-  who: string;
-  channels: ChannelCount[];
-  /** Customers the filters match (appointments, for a message to appointments), shown even before a channel is chosen. */
-  matched?: number;
-  /** For a message to appointments: how many customers the matched appointments are of. */
-  customers?: number;
-  /** Per channel, the placeholders the text cannot do without, and the message's one job: the excluded lists count as the count does. */
-  required?: Partial<Record<Channel, readonly string[]>>;
-  jobId?: number | null;
-  /** The filters as JSON, for the excluded-names links. */
-  filtersJson: string;
-  /** Why no count could be made (a filter is invalid). */
-  problem?: string;
-  /** A message to one typed address. */
-  single?: boolean;
-};
 
 export type ExcludedQuery = { filtersJson: string; channel: string; reason: string; required?: string; jobId?: number | null };
 

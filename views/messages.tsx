@@ -5,12 +5,14 @@
 // the send confirmation in message-confirm.tsx, progress and report in message-page.tsx.
 import type { FC } from "hono/jsx";
 import { CHANNEL_LABELS, MESSAGE_STATUS_LABELS } from "../src/core/labels.ts";
+import type { MessageRow } from "../src/db/message-pages.ts";
 import type { Message } from "../src/db/messages.ts";
-import type { Channel, User } from "../src/db/schema.ts";
+import type { User } from "../src/db/schema.ts";
+import type { Channel } from "../src/core/vocabulary.ts";
+import type { Flash } from "../src/core/form-state.ts";
 import { Page, PageHead } from "./layout.tsx";
 
 export type Common = { user: User; csrf: string };
-export type Flash = { kind: "ok" | "bad" | "info"; text: string } | null;
 export type Status = Message["status"];
 
 export const nf = (n: number) => n.toLocaleString("en");
@@ -24,8 +26,6 @@ export const channelList = (channels: readonly string[]) => channels.map((ch) =>
 export const byChannel = (ch: Channel) => (ch === "email" ? "by e-mail" : ch === "sms" ? "by SMS" : "by phone call");
 
 // ---------------------------------------------------------------- the list
-
-export type MessageRow = { message: Message; who: string; recipients: number | null; when: string };
 
 /** The messages table; also the fragment the job page's Communication section loads. */
 export function MessagesTable({ rows, jobId, compact }: { rows: MessageRow[]; jobId?: number; compact?: boolean }) {

@@ -3,23 +3,19 @@
 // live filters, and the bulk release or cancel of held deliveries. The list page and the
 // fragment it re-renders live together.
 import type { FC } from "hono/jsx";
+import type { HeldCount, HeldFilters, OutboxQuery } from "../src/core/outbox-query.ts";
 import { CHANNEL_LABELS, DELIVERY_SOURCE_LABELS, DELIVERY_STATUS_LABELS, DELIVERY_STATUS_ORDER, SKIP_REASON_LABELS } from "../src/core/labels.ts";
 import type { Delivery } from "../src/db/outbox.ts";
 import type { OutboxRow } from "../src/db/outbox-list.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
-import { CHANNELS, type Channel } from "../src/db/schema.ts";
+import { CHANNELS, type Channel } from "../src/core/vocabulary.ts";
 import { type Common, DeliveryStatusBadge, type Flash, PAUSED_WHY, Reason, Recipient, rowLink, Source, Stamp } from "./delivery-parts.tsx";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { withParams } from "./pager.tsx";
 
-export type OutboxQuery = { status?: string; channel?: string; source?: string; job?: number; message?: number; customer?: number; before?: number };
 
-/** How many held deliveries the list's filters cover, when it is filtered to held ones. */
-export type HeldCount = { total: number; ofPausedMessages: number };
 
-/** The filters a bulk action on held deliveries carries: the list's, without status and cursor. */
-export type HeldFilters = Pick<OutboxQuery, "channel" | "source" | "job" | "message" | "customer">;
 
 const heldFilters = (q: OutboxQuery): HeldFilters => ({ channel: q.channel, source: q.source, job: q.job, message: q.message, customer: q.customer });
 const nHeld = (n: number) => `${n.toLocaleString("en-US")} held ${n === 1 ? "delivery" : "deliveries"}`;

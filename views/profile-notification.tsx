@@ -6,33 +6,17 @@ import type { Notification, Profile, Template } from "../src/db/profiles.ts";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import { MAX_BODY, MAX_SUBJECT, offsetWords } from "../src/core/notification-input.ts";
 import { CONTEXT_LABELS, contextForTrigger, type Placeholder } from "../src/core/placeholders.ts";
-import type { SmsInfo } from "../src/core/sms-text.ts";
+import type { PreviewData } from "../src/core/profile-pages.ts";
 import { AUDIENCE_LABELS, CONDITION_LABELS, TRIGGER_INFO, type Trigger } from "../src/core/triggers.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
-import { type Channel, TRIGGERS, type User } from "../src/db/schema.ts";
+import type { User } from "../src/db/schema.ts";
+import { type Channel, TRIGGERS } from "../src/core/vocabulary.ts";
 import { Csrf, FieldMessages, FormErrors, UseTemplateButton, type Values } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { PlaceholderPicker } from "./placeholder-picker.tsx";
 
 type Common = { user: User; csrf: string };
 
-export type PreviewData = {
-  channel: Channel;
-  /** The notification in words, when its fields make sense together. */
-  sentence: string | null;
-  /** Whose data is shown, and why that customer. */
-  recipientNote: string;
-  to: string | null;
-  subject?: string;
-  html?: string;
-  text?: string;
-  sms?: SmsInfo;
-  /** The opt-out hint added to the text (in the customer's language), or null. */
-  optOutAdded?: string | null;
-  /** Problems of the subject and body, as saving would report them. */
-  errors: FieldErrors;
-  problem?: string;
-};
 
 export type EditorProps = Common & {
   profile: Profile;

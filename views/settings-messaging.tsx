@@ -3,6 +3,7 @@
 // switches it (names only, never values), and a "send a test" form per channel.
 import type { FC } from "hono/jsx";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
+import type { ChannelProvider, ConfigVar } from "../src/core/channel-providers.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { OutboxRow } from "../src/db/outbox-list.ts";
 import type { User } from "../src/db/schema.ts";
@@ -10,22 +11,6 @@ import { Csrf, Field, type Values } from "./form.tsx";
 import { DeliveryStatusBadge, deliveryReason } from "./delivery-parts.tsx";
 import { staffTime } from "../src/core/date-format.ts";
 import { SettingsShell } from "./settings.tsx";
-
-/** One configuration variable: its name, whether it is set (null: not used now), what it is for. Never its value. */
-export type ConfigVar = { name: string; set: boolean | null; role: string };
-
-export type ChannelProvider = {
-  channel: string;
-  /** "Resend", "Twilio" or "Dev outbox". */
-  provider: string;
-  dev: boolean;
-  /** What the provider does on this channel, or what the dev outbox does instead. */
-  note: string;
-  from?: string;
-  vars: ConfigVar[];
-  /** How to switch to the other provider. */
-  howToSwitch: string;
-};
 
 export type MessagingPageProps = {
   user: User;

@@ -15,11 +15,10 @@ import {
   type LiveNotification,
   type Run,
   settleRun,
-  type Tx,
   unplan,
 } from "../db/automation.ts";
 import { enqueueDeliveries, loadCandidates } from "../db/outbox.ts";
-import type { Db } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import type { Job, StudioSettings } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 import { triggerOf } from "./plan.ts";

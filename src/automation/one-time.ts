@@ -15,7 +15,8 @@ import { audienceAppointments, audienceCustomerIds, audienceJobs } from "../db/m
 import { dueMessages, markStarted, type Message, setMessageStatus, stillScheduled } from "../db/messages.ts";
 import { enqueueDeliveries, loadCandidates, type OutboxEntry } from "../db/outbox.ts";
 import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
-import { type Channel, deliveries, messages, phoneLookups, type StudioSettings } from "../db/schema.ts";
+import { deliveries, messages, phoneLookups, type StudioSettings } from "../db/schema.ts";
+import type { Channel } from "../core/vocabulary.ts";
 import { getSettings } from "../db/settings.ts";
 import type { Deps } from "../deps.ts";
 import { type LinkMaker, recipientValues } from "../dispatch/recipient-values.ts";

@@ -18,10 +18,9 @@ import {
   type PlannedFiring,
   runKeysAmong,
   moveCursor,
-  type Tx,
   wakePlanned,
 } from "../db/automation.ts";
-import type { Db } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import type { events, Job, StudioSettings } from "../db/schema.ts";
 import type { Deps } from "../deps.ts";
 

@@ -1,6 +1,6 @@
 // Customer input rules shared by the form, the API and CSV import.
 import { z } from "zod";
-import { CHANNELS, type Channel } from "../db/schema.ts";
+import { CHANNELS, type Channel } from "./vocabulary.ts";
 import { readCountry } from "./country.ts";
 import { parsePhone } from "./phone.ts";
 import { flag, optionalEmail, optionalLocale, optionalText, optionalTimeZone } from "./validation.ts";

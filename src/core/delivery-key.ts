@@ -2,7 +2,7 @@
 // the unique index turns a repeated decision into a no-op. Keys also become Resend's
 // Idempotency-Key, so they must stay short and ASCII.
 import { createHash } from "node:crypto";
-import type { Channel } from "../db/schema.ts";
+import type { Channel } from "./vocabulary.ts";
 
 export type DeliverySource =
   | { kind: "notification"; notificationId: number; jobId: number; appointmentId?: number | null }

@@ -1,6 +1,6 @@
 // How a delivery's status moves (SPEC D7) and what the providers' webhook events mean in our
 // words. Pure: the webhook handlers look rows up and write; this decides.
-import type { DELIVERY_STATUSES } from "../db/schema.ts";
+import type { DELIVERY_STATUSES } from "./vocabulary.ts";
 
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 

@@ -1,8 +1,11 @@
 // Job rules that need no database: the input schema shared by the form and the API, and
 // which status changes are real transitions that fire triggers (SPEC J1).
 import { z } from "zod";
-import { JOB_STATUSES, JOB_TYPES, type JobStatus } from "../db/schema.ts";
+import { JOB_STATUSES, JOB_TYPES, type JobStatus } from "./vocabulary.ts";
 import { isWebAddress, optionalDate, optionalIdRef, optionalText, optionalTimeZone, requiredText } from "./validation.ts";
+
+/** The jobs list's filters and page as staff gave them, kept as typed for the filter form and the pager. */
+export type JobListQuery = { q?: string; status?: string; year?: string; type?: string; page: number };
 
 export const jobStatus = z.enum(JOB_STATUSES, { error: `must be one of ${JOB_STATUSES.join(", ")}` });
 export const jobType = z.enum(JOB_TYPES, { error: `must be one of ${JOB_TYPES.join(", ")}` });

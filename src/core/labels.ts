@@ -1,6 +1,6 @@
 // The words staff read for the domain's values: channels, statuses, delivery sources and skip
 // reasons. One table per thing, so every page names a channel or a reason the same way.
-import type { Channel, DELIVERY_STATUSES, JobStatus, MESSAGE_STATUSES } from "../db/schema.ts";
+import type { Channel, DELIVERY_STATUSES, JobStatus, MESSAGE_STATUSES } from "./vocabulary.ts";
 import { missingKey, type SKIP_REASONS } from "./recipients.ts";
 
 export const CHANNEL_LABELS: Record<Channel, string> = { email: "E-mail", sms: "SMS", voice: "Voice call" };

@@ -3,7 +3,7 @@
 // is kept short: a compact base36 payload and an HMAC-SHA256 cut to 128 bits.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { sha256Hex } from "./crypto.ts";
-import type { Channel } from "../db/schema.ts";
+import type { Channel } from "./vocabulary.ts";
 
 export const LINK_PURPOSES = ["unsubscribe", "preferences", "gallery", "view", "appointment", "confirm"] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];

@@ -2,7 +2,7 @@
 // forms and the API, and said back to staff in one sentence. Every key is optional; a list means
 // "any of"; keys narrow together (a customer must match all of them).
 import { z } from "zod";
-import { APPOINTMENT_STATUSES, AUDIENCES, CONDITIONS, JOB_STATUSES, JOB_TYPES } from "../db/schema.ts";
+import { APPOINTMENT_STATUSES, AUDIENCES, CONDITIONS, JOB_STATUSES, JOB_TYPES } from "./vocabulary.ts";
 import { type FieldErrors, fieldErrors, idRef } from "./validation.ts";
 
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "");

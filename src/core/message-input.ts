@@ -1,7 +1,7 @@
 // A one-time message as the compose form and the API send it (SPEC O2, O5, I3): checked once,
 // here, so both refuse the same things with the same words.
 import { z } from "zod";
-import { CHANNELS } from "../db/schema.ts";
+import { CHANNELS } from "./vocabulary.ts";
 import { messageFilters } from "./message-filters.ts";
 import { MAX_BODY } from "./notification-input.ts";
 import { parsePhone } from "./phone.ts";

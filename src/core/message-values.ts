@@ -3,7 +3,7 @@
 // which of them would be empty for every recipient. Those are refused while composing, naming
 // the placeholder; what depends on the recipient is decided per recipient when the message
 // starts (src/automation/one-time.ts, and in SQL for the live count) — never sent blank.
-import type { Channel } from "../db/schema.ts";
+import type { Channel } from "./vocabulary.ts";
 import { hasAppointmentFilter, hasJobFilter, type MessageFilters } from "./message-filters.ts";
 import { isBlank, PLACEHOLDERS, type PlaceholderValues, requiredKeys } from "./placeholders.ts";
 import type { FieldErrors } from "./validation.ts";

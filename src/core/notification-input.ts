@@ -3,7 +3,7 @@
 // an offset and a time of day mean for it, placeholders its context offers), the form's way of
 // spelling the same thing, and the sentence the profile page reads out. Pure: no database.
 import { z } from "zod";
-import { AUDIENCES, CHANNELS, CONDITIONS, TRIGGERS } from "../db/schema.ts";
+import { AUDIENCES, CHANNELS, CONDITIONS, TRIGGERS } from "./vocabulary.ts";
 import { CHANNEL_LABELS } from "./labels.ts";
 import { checkTemplate, contextForTrigger } from "./placeholders.ts";
 import { type Audience, type Condition, TRIGGER_INFO, type Trigger, timeOfDay } from "./triggers.ts";

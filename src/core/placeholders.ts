@@ -1,7 +1,7 @@
 // Placeholders in subjects and bodies (SPEC T1): `{{customer.first_name}}`, optionally with a
 // fallback `{{customer.first_name | "there"}}`. Templates are checked when staff save them;
 // at send time a message is rendered once and then compiled and filled per recipient (T6).
-import type { TRIGGERS } from "../db/schema.ts";
+import type { TRIGGERS } from "./vocabulary.ts";
 
 /**
  * Where a template is used decides which values exist for it:

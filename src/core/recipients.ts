@@ -1,6 +1,6 @@
 // Who gets a message on a channel, and why not (SPEC D2, O3): a pure decision per candidate,
 // so the outbox can record a reason for every recipient it will not send to.
-import { type Channel, SUPPRESSION_REASONS } from "../db/schema.ts";
+import { type Channel, SUPPRESSION_REASONS } from "./vocabulary.ts";
 
 /** Why a recipient is not sent to: every suppression reason, what the audience rules find, and staff decisions. */
 export const SKIP_REASONS = ["no_address", "no_consent", ...SUPPRESSION_REASONS, "duplicate_address", "cancelled", "sms_sent_instead", "cancelled_by_staff", "empty_message", "customer_removed"] as const;

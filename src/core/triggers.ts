@@ -2,7 +2,7 @@
 // why, and how a notification's timing turns into a moment. Pure: dates and zones go in, instants
 // come out.
 import { z } from "zod";
-import { AUDIENCES, type CHANNELS, CONDITIONS, TRIGGERS } from "../db/schema.ts";
+import { AUDIENCES, type CHANNELS, CONDITIONS, TRIGGERS } from "./vocabulary.ts";
 import { CHANNEL_LABELS } from "./labels.ts";
 import { zonedParts, zonedTimeToInstant } from "./send-window.ts";
 

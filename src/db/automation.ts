@@ -3,7 +3,7 @@
 // what changed since the last tick, who is in a job's audience, and the planned and decided
 // firings (notification_runs).
 import { and, asc, between, eq, gt, gte, isNotNull, lte, sql } from "drizzle-orm";
-import type { Db } from "./client.ts";
+import type { Db, Tx } from "./client.ts";
 import { inJson } from "./in-json.ts";
 import {
   appointments,
@@ -20,7 +20,6 @@ import {
 
 export type LiveNotification = typeof notifications.$inferSelect;
 export type Run = typeof notificationRuns.$inferSelect;
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** Active notifications of existing profiles. */
 export async function liveNotifications(db: Db) {

@@ -13,7 +13,8 @@ import { type BuiltinTexts, en, type Text, type TextName } from "./builtin-texts
 import { es } from "./builtin-texts/es.ts";
 import { fr } from "./builtin-texts/fr.ts";
 import { LABELS } from "./builtin-texts/labels.ts";
-import { type Channel, communicationProfiles, notifications, studioSettings, templates } from "./schema.ts";
+import { communicationProfiles, notifications, studioSettings, templates } from "./schema.ts";
+import type { Channel } from "../core/vocabulary.ts";
 
 // ---------------------------------------------------------------- the texts
 

@@ -18,6 +18,8 @@ import * as schema from "./schema.ts";
 export type Db = BaseSQLiteDatabase<"async", ResultSet, typeof schema>;
 /** The open database itself: only it can be closed, copied (backup) or migrated. */
 export type Database = ReturnType<typeof drizzle<typeof schema>> & { $client: Client };
+/** A transaction: what `db.transaction` hands its callback; the queries that run inside one take it. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /**
  * Opens the database; for a `file:` URL the folder and file are created first, private to this

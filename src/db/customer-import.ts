@@ -5,9 +5,9 @@ import { consentChanges } from "../core/customers.ts";
 import { countryName } from "../core/country.ts";
 import { formatPhone, parsePhone } from "../core/phone.ts";
 import { type BadRow, clip, type GoodRow } from "../core/csv-import.ts";
-import type { Db } from "./client.ts";
+import type { Db, Tx } from "./client.ts";
 import { DB_NOW } from "./db-clock.ts";
-import { studioLocale, type Tx } from "./customers.ts";
+import { studioLocale } from "./customers.ts";
 import { noteFixedLines } from "./line-hints.ts";
 import { albums, type Customer, customers, deliveries, events, importRuns, importUndo, registrations } from "./schema.ts";
 

@@ -3,7 +3,7 @@
 // appends the domain event the automation reads (SPEC P4), in the same transaction.
 import { and, desc, eq, lt, ne, or, sql } from "drizzle-orm";
 import { consentChanges, type CustomerFields } from "../core/customers.ts";
-import type { Db } from "./client.ts";
+import type { Db, Tx } from "./client.ts";
 import { noteFixedLines } from "./line-hints.ts";
 import {
   albums,
@@ -20,7 +20,6 @@ import {
 } from "./schema.ts";
 
 export type Source = "ui" | "api" | "import" | "demo" | "cli";
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type DbOrTx = Db | Tx;
 
 export const CUSTOMERS_PAGE_SIZE = 50;

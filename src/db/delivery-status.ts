@@ -2,12 +2,10 @@
 // a status that only moves forward, and the suppression the event implies.
 import { and, eq, gte, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { type DeliveryStatus, nextStatus } from "../core/delivery-status.ts";
-import type { Db } from "./client.ts";
+import type { Db, Tx } from "./client.ts";
 import type { Delivery } from "./outbox.ts";
 import { deliveries, deliveryEvents } from "./schema.ts";
 import { type SuppressionInput, suppress } from "./suppressions.ts";
-
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** One delivery by its id (the `d` of the callback URLs we hand Twilio). */
 export async function deliveryById(db: Db, id: number): Promise<Delivery | undefined> {

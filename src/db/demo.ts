@@ -2,7 +2,7 @@
 // named queries the app uses, so the demo's events and rows look like real ones. Seeded
 // randomness makes every demo install the same.
 import { count } from "drizzle-orm";
-import { JOB_TYPES } from "./schema.ts";
+import { JOB_TYPES } from "../core/vocabulary.ts";
 import type { Db } from "./client.ts";
 import { createAppointment, createCustomer, createOrder, upsertRegistration } from "./customers.ts";
 import { createAlbum, createJob } from "./jobs.ts";

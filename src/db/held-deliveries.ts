@@ -8,7 +8,8 @@ import { REPLAY_WINDOW_MS } from "../core/retry-policy.ts";
 import type { Db } from "./client.ts";
 import { inJson } from "./in-json.ts";
 import type { Delivery } from "./outbox.ts";
-import { apiKeys, type Channel, deliveries, jobs, messages, notifications } from "./schema.ts";
+import { apiKeys, deliveries, jobs, messages, notifications } from "./schema.ts";
+import type { Channel } from "../core/vocabulary.ts";
 
 /** Which held deliveries an action is about: given ids, or what the outbox list and the API filter by. */
 export type HeldSelection = {

@@ -1,10 +1,9 @@
 // Replies that come in (SPEC A3, A4): stored once per provider message id, linked to the
 // customer, and acted on when they answer an appointment.
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
-import type { Db } from "./client.ts";
-import { type Appointment, appointments, type Channel, customers, inboundMessages, jobs } from "./schema.ts";
-
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+import type { Db, Tx } from "./client.ts";
+import { type Appointment, appointments, customers, inboundMessages, jobs } from "./schema.ts";
+import type { Channel } from "../core/vocabulary.ts";
 
 export type InboundMessage = { channel: Channel; fromAddress: string; toAddress: string | null; customerId: number | null; body: string; providerMessageId: string; receivedAt: Date };
 

@@ -5,6 +5,23 @@ import { and, asc, count, eq, gt, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { customers, deliveries, notificationRuns, notifications } from "./schema.ts";
 
+type Notification = typeof notifications.$inferSelect;
+type Run = typeof notificationRuns.$inferSelect;
+/** One notification of the job's profile as the job page shows it: when it goes, its runs, what they did. */
+export type PlannedNotification = {
+  n: Notification;
+  /** The moment for a job-date trigger, when the job has the date it needs. */
+  moment: Date | null;
+  /** Its job-wide runs (job-wide triggers have at most one). */
+  runs: Run[];
+  /** All its runs for this job by status; `retrying` marks planned ones that already failed. */
+  runCounts: { status: Run["status"]; retrying: boolean; n: number }[];
+  /** Firings that failed (being retried or given up), the first ones with the customer's name. */
+  problems: { run: Run; firstName: string | null; lastName: string | null }[];
+  counts: { status: string; skipReason: string | null; n: number }[];
+  skipped: { customerId: number; firstName: string; lastName: string; reason: string | null }[];
+};
+
 /** Failing firings listed per notification on the job page; the rest are counted. */
 const PROBLEMS_SHOWN = 20;
 

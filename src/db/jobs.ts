@@ -1,10 +1,11 @@
 // Named queries for jobs, their albums and their status transitions.
 import { and, asc, count, desc, eq, or, type SQL, sql } from "drizzle-orm";
 import type { JobFields } from "../core/jobs.ts";
-import type { Db } from "./client.ts";
+import type { Db, Tx } from "./client.ts";
 import type { Actor } from "./audit.ts";
 import { inJson } from "./in-json.ts";
-import { albums, customers, events, type Job, type JobStatus, type JobType, jobs, registrations } from "./schema.ts";
+import { albums, customers, events, type Job, jobs, registrations } from "./schema.ts";
+import type { JobStatus, JobType } from "../core/vocabulary.ts";
 
 export type JobFilters = { q?: string; status?: JobStatus; year?: number; type?: JobType; externalId?: string };
 export const JOBS_PAGE_SIZE = 25;
@@ -76,8 +77,6 @@ function columns(f: JobFields, now: Date) {
     profileId: f.profile_id ?? null,
   };
 }
-
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 async function recordTransition(tx: Tx | Db, job: Job, to: JobStatus, actor: Actor, source: "ui" | "api" | "demo" | "cli", now: Date) {
   if (job.status === to) return false;

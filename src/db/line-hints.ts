@@ -4,8 +4,7 @@
 // promising a text that the send then skips. Mobiles are not written: a mobile range may still be
 // ported to a fixed line, and the send finds out; US and Canadian numbers say nothing here.
 import { lineTypeHint } from "../core/phone.ts";
-import type { Db } from "./client.ts";
-import type { Tx } from "./customers.ts";
+import type { Db, Tx } from "./client.ts";
 import { phoneLookups } from "./schema.ts";
 
 /** Records the numbers among `phones` that the number plan calls fixed lines; a real lookup already stored wins. */

@@ -14,7 +14,7 @@ import { startOfZonedDay } from "../core/send-window.ts";
 import type { Db } from "./client.ts";
 import { ftsQuery } from "./customers.ts";
 import { inJson } from "./in-json.ts";
-import { type Channel, SUPPRESSION_REASONS } from "./schema.ts";
+import { type Channel, SUPPRESSION_REASONS } from "../core/vocabulary.ts";
 
 export type AudienceOptions = {
   /** The zone the appointment date range is read in (the studio's); UTC when not given. */

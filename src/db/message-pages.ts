@@ -5,8 +5,12 @@ import { and, count, countDistinct, desc, eq, inArray, min, ne, sql } from "driz
 import type { FilterNames, MessageFilters } from "../core/message-filters.ts";
 import { checkTemplate } from "../core/placeholders.ts";
 import type { Db } from "./client.ts";
+import type { Message } from "./messages.ts";
 import { inJson } from "./in-json.ts";
 import { albums, appointments, customers, deliveries, deliveryEvents, jobs, templates } from "./schema.ts";
+
+/** A row of the messages list: the message, whom it goes to, how many it reached (none yet while a draft or scheduled), and when. */
+export type MessageRow = { message: Message; who: string; recipients: number | null; when: string };
 
 /** Templates usable in a one-time message: those whose placeholders all exist there. */
 export async function oneTimeTemplates(db: Db, snippetKeys: string[]) {

@@ -9,7 +9,8 @@ import { applyEarlyEvents } from "./delivery-status.ts";
 import { inJson } from "./in-json.ts";
 import { PAUSED } from "./messages.ts";
 import type { Delivery } from "./outbox.ts";
-import { type Channel, deliveries, deliveryEvents, emailBatches } from "./schema.ts";
+import { deliveries, deliveryEvents, emailBatches } from "./schema.ts";
+import type { Channel } from "../core/vocabulary.ts";
 
 const leaseFor = (leaseMs: number) => sql`${DB_NOW} + ${leaseMs}`;
 const leaseRanOut = sql`${deliveries.leaseExpiresAt} < ${DB_NOW}`;

@@ -3,7 +3,8 @@
 import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { Delivery } from "./outbox.ts";
-import { type Channel, customers, deliveries, deliveryEvents, devOutbox, jobs, messages, notifications } from "./schema.ts";
+import { customers, deliveries, deliveryEvents, devOutbox, jobs, messages, notifications } from "./schema.ts";
+import type { Channel } from "../core/vocabulary.ts";
 
 export const OUTBOX_PAGE_SIZE = 50;
 

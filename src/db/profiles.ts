@@ -3,21 +3,10 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, max, or, sql } from "drizzle-orm";
 import type { NotificationInput } from "../core/notification-input.ts";
 import type { Trigger } from "../core/triggers.ts";
-import type { RecipientRows } from "../dispatch/recipient-values.ts";
+import type { RecipientRows } from "./recipient-rows.ts";
 import type { Db } from "./client.ts";
-import {
-  albums,
-  appointments,
-  type Channel,
-  communicationProfiles,
-  customers,
-  jobs,
-  notifications,
-  orders,
-  registrations,
-  studioSettings,
-  templates,
-} from "./schema.ts";
+import { albums, appointments, communicationProfiles, customers, jobs, notifications, orders, registrations, studioSettings, templates } from "./schema.ts";
+import type { Channel } from "../core/vocabulary.ts";
 import { updateSettings } from "./settings.ts";
 
 export type Profile = typeof communicationProfiles.$inferSelect;

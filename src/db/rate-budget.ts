@@ -5,7 +5,8 @@ import { eq } from "drizzle-orm";
 import { type Bucket, refill, take, waitForToken } from "../core/token-bucket.ts";
 import type { Db } from "./client.ts";
 import { dbNow } from "./db-clock.ts";
-import { type Channel, rateBudgets } from "./schema.ts";
+import { rateBudgets } from "./schema.ts";
+import type { Channel } from "../core/vocabulary.ts";
 
 export type RateLimit = { rate: number; capacity: number };
 

@@ -1,11 +1,21 @@
 // Loads, for a batch of deliveries, the rows their placeholders draw from — a handful of
 // IN-queries per batch instead of a handful per recipient.
 import { desc } from "drizzle-orm";
-import type { RecipientRows } from "../dispatch/recipient-values.ts";
 import type { Db } from "./client.ts";
 import { inJson } from "./in-json.ts";
 import type { Delivery } from "./outbox.ts";
-import { albums, appointments, customers, jobs, orders, registrations, snippets } from "./schema.ts";
+import { type Album, type Appointment, type Customer, type Job, type Order, type Registration, albums, appointments, customers, jobs, orders, registrations, snippets } from "./schema.ts";
+
+/** The rows one delivery's placeholders draw from; any may be missing. */
+export type RecipientRows = {
+  deliveryId: number;
+  customer: Customer | null;
+  job: Job | null;
+  registration: Registration | null;
+  album: Album | null;
+  order: Order | null;
+  appointment: Appointment | null;
+};
 
 const ids = (xs: (number | null | undefined)[]) => [...new Set(xs.filter((x): x is number => typeof x === "number"))];
 

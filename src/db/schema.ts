@@ -15,6 +15,23 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import {
+  APPOINTMENT_STATUSES,
+  AUDIENCES,
+  CHANNELS,
+  CONDITIONS,
+  DELIVERY_STATUSES,
+  EVENT_TYPES,
+  JOB_STATUSES,
+  JOB_TYPES,
+  MESSAGE_STATUSES,
+  SUPPRESSION_REASONS,
+  TRIGGERS,
+  USER_ROLES,
+  EVENT_SOURCES,
+  RUN_STATUSES,
+  DELIVERY_SOURCES,
+} from "../core/vocabulary.ts";
 
 const id = () => integer().primaryKey({ autoIncrement: true });
 const createdAt = () =>
@@ -35,59 +52,6 @@ const externalId = () => text();
  */
 const oneOf = (name: string, column: AnySQLiteColumn, values: readonly string[]) =>
   check(name, sql`${column} in (${sql.raw(values.map((v) => `'${v.replaceAll("'", "''")}'`).join(", "))})`);
-
-export const JOB_STATUSES = ["planning", "selling", "archived"] as const;
-export const JOB_TYPES = ["school", "kindergarten", "sports", "event", "portrait", "other"] as const;
-export const APPOINTMENT_STATUSES = ["scheduled", "confirmed", "cancelled", "reschedule_requested"] as const;
-export const CHANNELS = ["email", "sms", "voice"] as const;
-export const SUPPRESSION_REASONS = [
-  "unsubscribed",
-  "bounced",
-  "complained",
-  "stop_keyword",
-  "invalid_address",
-  "landline",
-] as const;
-export const DELIVERY_STATUSES = [
-  "queued",
-  "skipped",
-  "sending",
-  "sent",
-  "delivered",
-  "undelivered",
-  "failed",
-  "bounced",
-  "held",
-  // A call that goes only if its SMS cannot (SPEC D10): decided when the SMS is settled.
-  "waiting",
-] as const;
-export const TRIGGERS = [
-  "job_selling",
-  "job_archiving",
-  "picture_day",
-  "photos_available",
-  "customer_registered",
-  "coupon_deadline",
-  "shipping_deadline",
-  "order_placed",
-  "appointment_booked",
-  "appointment_reminder",
-  "appointment_followup",
-] as const;
-export const AUDIENCES = ["all", "potential_buyers", "buyers"] as const;
-export const CONDITIONS = ["any", "with_photos", "without_photos"] as const;
-export const EVENT_TYPES = [
-  "job_status_changed",
-  "customer_registered",
-  "photos_available",
-  "order_placed",
-  "appointment_booked",
-] as const;
-export const MESSAGE_STATUSES = ["draft", "scheduled", "sending", "paused", "sent", "cancelled"] as const;
-const USER_ROLES = ["owner", "staff"] as const;
-const EVENT_SOURCES = ["ui", "api", "import", "demo", "cli"] as const;
-const RUN_STATUSES = ["planned", "sent", "missed", "skipped", "failed"] as const;
-const DELIVERY_SOURCES = ["notification", "message", "test"] as const;
 
 // ---------------------------------------------------------------- studio and staff
 
@@ -818,6 +782,3 @@ export type Album = typeof albums.$inferSelect;
 export type Registration = typeof registrations.$inferSelect;
 export type Order = typeof orders.$inferSelect;
 export type Appointment = typeof appointments.$inferSelect;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-export type JobType = (typeof JOB_TYPES)[number];
-export type Channel = (typeof CHANNELS)[number];

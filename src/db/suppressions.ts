@@ -1,12 +1,12 @@
 // Suppressions (SPEC C3, D9): one active row per channel and address; a re-subscribe clears it
 // and keeps the history.
 import { and, eq, isNull } from "drizzle-orm";
-import type { Db } from "./client.ts";
+import type { Db, Tx } from "./client.ts";
 import { inJson } from "./in-json.ts";
-import { type Channel, customers, type SUPPRESSION_REASONS, suppressions } from "./schema.ts";
+import { customers, suppressions } from "./schema.ts";
+import type { Channel, SUPPRESSION_REASONS } from "../core/vocabulary.ts";
 
 type Reason = (typeof SUPPRESSION_REASONS)[number];
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export type SuppressionInput = { channel: Channel; address: string; reason: Reason; source: string; customerId?: number | null; detail?: string };
 

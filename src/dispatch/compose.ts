@@ -8,14 +8,14 @@ import { linkExpiresAt, signLinkToken } from "../core/link-tokens.ts";
 import { type CompiledTemplate, firstMissing, noEscape } from "../core/placeholders.ts";
 import { withOptOutHint } from "../core/sms-text.ts";
 import type { Delivery } from "../db/outbox.ts";
-import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
+import { loadRecipientRows, loadSnippets, type RecipientRows } from "../db/recipient-rows.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { linkSigningSecret } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
-import type { Deps } from "../deps.ts";
 import { type PersonalizedEmail, personalizeEmail } from "../email/render.ts";
 import { contentCache } from "./content.ts";
-import { type LinkMaker, type RecipientRows, recipientValues } from "./recipient-values.ts";
+import { type LinkMaker, recipientValues } from "./recipient-values.ts";
+import type { SendDeps } from "./send-deps.ts";
 
 /**
  * `missing`: the first key the text uses without a fallback whose value is blank for this
@@ -35,7 +35,7 @@ const describe = (err: unknown) => (err instanceof Error ? err.message : String(
 
 const PATHS = { unsubscribe: "u", preferences: "p", gallery: "g", view: "v", appointment: "a" } as const;
 
-export async function createComposer(deps: Deps, s: StudioSettings, now: Date) {
+export async function createComposer(deps: SendDeps, s: StudioSettings, now: Date) {
   const secret = await linkSigningSecret(deps.db, deps.config.secretKey, now);
   const base = s.publicUrl || deps.config.publicUrl;
   const link: LinkMaker = (purpose, customerId, subjectId, action) =>
@@ -98,7 +98,7 @@ export async function createComposer(deps: Deps, s: StudioSettings, now: Date) {
 }
 
 /** The e-mail of one delivery as it was sent, for "view in browser" (SPEC L5). */
-export async function renderDeliveryEmail(deps: Deps, d: Delivery) {
+export async function renderDeliveryEmail(deps: SendDeps, d: Delivery) {
   const composer = await createComposer(deps, await getSettings(deps.db), deps.clock());
   const [email] = await composer.emails([d]);
   return email ?? null;

@@ -8,19 +8,18 @@ import { REPLAY_WINDOW_MS, RETRY, type RetryPolicy } from "../core/retry-policy.
 import { claimById, claimDue, failDelivery, hasDueWork, holdClaimed, holdOverdue, pruneEmailBatches, releaseLeases, renewLeases } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { peekTokens } from "../db/rate-budget.ts";
-import { CHANNELS, type Channel, type StudioSettings, workerState } from "../db/schema.ts";
+import { type StudioSettings, workerState } from "../db/schema.ts";
+import { CHANNELS, type Channel } from "../core/vocabulary.ts";
 import { installationId } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
-import type { Deps } from "../deps.ts";
-import { type EmailProvider, type LookupProvider, PROVIDER_TIMEOUT_MS, type SmsProvider, type VoiceProvider } from "../providers/types.ts";
+import { PROVIDER_TIMEOUT_MS } from "../providers/types.ts";
 import { createPacer, rateLimit } from "./pacing.ts";
+import type { Providers, SendDeps } from "./send-deps.ts";
 import { sendEmails } from "./send-email.ts";
 import { reconcile, sendPhone } from "./send-phone.ts";
 import { emptyResult, type SendContext, type TickResult } from "./settle.ts";
 
 export type { TickResult } from "./settle.ts";
-
-export type Providers = { email: EmailProvider; sms: SmsProvider; voice: VoiceProvider; lookup: LookupProvider };
 
 export type DispatcherOptions = {
   /** This worker's name in leases; unique per process. */
@@ -49,7 +48,7 @@ function durationWords(ms: number): string {
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
 
-export function createDispatcher(deps: Deps, providers: Providers, opts: DispatcherOptions) {
+export function createDispatcher(deps: SendDeps, providers: Providers, opts: DispatcherOptions) {
   const { db, clock, log } = deps;
   const leaseMs = opts.leaseMs ?? 60_000;
   const random = opts.random ?? Math.random;

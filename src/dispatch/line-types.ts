@@ -7,11 +7,11 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { inJson } from "../db/in-json.ts";
 import { phoneLookups } from "../db/schema.ts";
-import type { Deps } from "../deps.ts";
 import type { LineType } from "../providers/types.ts";
 import { knownLineType, lineTypeHint } from "../core/phone.ts";
+import type { SendDeps } from "./send-deps.ts";
 
-type LookupDeps = Pick<Deps, "db" | "providers" | "log">;
+type LookupDeps = Pick<SendDeps, "db" | "providers" | "log">;
 
 /** A number's line type: known already (knownLineType), else asked now. A failed lookup is "unknown", never a reason to withhold. */
 export async function lineTypeOf(deps: LookupDeps, phone: string, now: Date): Promise<LineType> {

@@ -2,7 +2,8 @@
 // bucket every process shares in the database (src/db/rate-budget.ts).
 import type { Db } from "../db/client.ts";
 import { type RateLimit, takeTokens } from "../db/rate-budget.ts";
-import type { Channel, StudioSettings } from "../db/schema.ts";
+import type { StudioSettings } from "../db/schema.ts";
+import type { Channel } from "../core/vocabulary.ts";
 
 /**
  * The channel's limit from settings: e-mail counts API requests (a batch is one), SMS and calls

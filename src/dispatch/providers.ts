@@ -6,7 +6,7 @@ import { databaseDevOutboxStore } from "../db/dev-outbox-store.ts";
 import { createDevProviders } from "../providers/dev-outbox.ts";
 import { createResendProvider } from "../providers/resend.ts";
 import { createTwilioProviders } from "../providers/twilio.ts";
-import type { Providers } from "./dispatcher.ts";
+import type { Providers } from "./send-deps.ts";
 
 /** `timeoutMs`: how long one provider request may take (default PROVIDER_TIMEOUT_MS). */
 export function providersFromConfig(config: Config, db: Db, clock: () => Date, opts: { timeoutMs?: number } = {}): Providers {

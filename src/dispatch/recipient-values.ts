@@ -4,20 +4,11 @@ import { customerDate, customerDay, staffDay } from "../core/date-format.ts";
 import { usableLocale, usableTimeZone } from "../core/intl.ts";
 import { formatMoneyForMessage } from "../core/money.ts";
 import type { PlaceholderValues } from "../core/placeholders.ts";
-import type { Album, Appointment, Customer, Job, Order, Registration, StudioSettings } from "../db/schema.ts";
+import type { RecipientRows } from "../db/recipient-rows.ts";
+import type { Job, StudioSettings } from "../db/schema.ts";
 
 export type LinkPurpose = "unsubscribe" | "preferences" | "gallery" | "view" | "appointment";
 export type LinkMaker = (purpose: LinkPurpose, customerId: number, subjectId?: number, action?: string) => string;
-
-export type RecipientRows = {
-  deliveryId: number;
-  customer: Customer | null;
-  job: Job | null;
-  registration: Registration | null;
-  album: Album | null;
-  order: Order | null;
-  appointment: Appointment | null;
-};
 
 const longDate = (isoDay: string | null | undefined, locale: string) => (isoDay ? customerDay(isoDay, locale) : "");
 

@@ -9,9 +9,10 @@ import { failDelivery, requeue, skipClaimed } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { and, eq } from "drizzle-orm";
 import { inJson } from "../db/in-json.ts";
-import { type Channel, messages } from "../db/schema.ts";
+import { messages } from "../db/schema.ts";
+import type { Channel } from "../core/vocabulary.ts";
 import { activeSuppressions } from "../db/suppressions.ts";
-import type { RecipientRows } from "./recipient-values.ts";
+import type { RecipientRows } from "../db/recipient-rows.ts";
 import type { SendContext } from "./settle.ts";
 
 /** Addresses suppressed now on `channel`, with the reason: an unsubscribe wins over a queued send. */

@@ -5,9 +5,8 @@ import { ackSent, ackUnconfirmed, failDelivery, outageStartedAt, requeue } from 
 import type { Delivery } from "../db/outbox.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { suppress } from "../db/suppressions.ts";
-import type { Deps } from "../deps.ts";
 import type { SendOutcome } from "../providers/types.ts";
-import type { Providers } from "./dispatcher.ts";
+import type { Providers, SendDeps } from "./send-deps.ts";
 import type { Pacer } from "./pacing.ts";
 
 /** What a tick did; `throttledMs` is set when due work waits for a rate-limit token. */
@@ -17,7 +16,7 @@ export const emptyResult = (): TickResult => ({ sent: 0, retried: 0, failed: 0, 
 
 /** Everything one pass of sending needs: who we are, what we send with, and the tally. */
 export type SendContext = {
-  deps: Deps;
+  deps: SendDeps;
   providers: Providers;
   owner: string;
   leaseMs: number;

@@ -1,4 +1,4 @@
-import type { Values } from "../../views/form.tsx";
+import type { Values } from "../core/form-state.ts";
 
 /**
  * A row id a form carries (a hidden field, a select), or null for anything that names no row:

@@ -3,7 +3,8 @@ import { and, asc, count, desc, eq, gte, lt } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { AppointmentsPage } from "../../views/appointments.tsx";
-import { APPOINTMENT_STATUSES, appointments, customers, jobs } from "../db/schema.ts";
+import { appointments, customers, jobs } from "../db/schema.ts";
+import { APPOINTMENT_STATUSES } from "../core/vocabulary.ts";
 import { getSettings } from "../db/settings.ts";
 import type { AppEnv } from "../http/env.ts";
 

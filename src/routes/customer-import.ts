@@ -14,7 +14,7 @@ import type { Job } from "../db/schema.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { formId, typedValues } from "../http/form-values.ts";
 import { ImportPreviewPage, ImportResultPage, ImportUploadPage } from "../../views/customer-import.tsx";
-import type { Values } from "../../views/form.tsx";
+import type { Values } from "../core/form-state.ts";
 
 const settingsForm = z.object({
   job_id: optionalIdRef,

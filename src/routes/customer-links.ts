@@ -8,16 +8,18 @@ import { deliveryKey } from "../core/delivery-key.ts";
 import { LINK_LIFETIME_DAYS, type LinkPurpose, confirmationSubject, confirmedChannels, linkExpiresAt, linkIssuedAt, signLinkToken, verifyLinkToken } from "../core/link-tokens.ts";
 import { type Language, pickLanguage, t } from "../core/i18n/translate.ts";
 import { maskEmail, maskPhone } from "../core/mask.ts";
+import type { PreferenceRow } from "../core/preferences.ts";
 import { withOptOutHint } from "../core/sms-text.ts";
 import { deliveryIdByKey } from "../db/outbox-list.ts";
 import { enqueueDeliveries, testDueAt } from "../db/outbox.ts";
-import type { Channel, Customer } from "../db/schema.ts";
+import type { Customer } from "../db/schema.ts";
+import type { Channel } from "../core/vocabulary.ts";
 import { customers, deliveries, jobs, registrations } from "../db/schema.ts";
 import { linkSigningSecret } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
 import { activeSuppressions, resubscribe, suppress } from "../db/suppressions.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
-import { ConfirmChannelsPage, LinkProblemPage, PreferencesPage, type PreferenceRow, UnsubscribePage } from "../../views/customer-pages.tsx";
+import { ConfirmChannelsPage, LinkProblemPage, PreferencesPage, UnsubscribePage } from "../../views/customer-pages.tsx";
 import { renderDeliveryEmail } from "../dispatch/compose.ts";
 
 /** Why an expired link of this purpose expired and where a fresh one is, in the customer's language. */

@@ -3,8 +3,8 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import { AlbumField, CustomerForm, CustomerPage, type CustomerPageProps, CustomersPage, CustomersResults, EmailNotice } from "../../views/customers.tsx";
-import type { Values } from "../../views/form.tsx";
+import { AlbumField, CustomerForm, CustomerPage, CustomersPage, CustomersResults, EmailNotice } from "../../views/customers.tsx";
+import type { Flash, Values } from "../core/form-state.ts";
 import { studioCountry } from "../core/country.ts";
 import { type ConsentInput, customerFields } from "../core/customers.ts";
 import { staffDay, staffDayInstant } from "../core/date-format.ts";
@@ -30,7 +30,8 @@ import {
 import { getJob } from "../db/jobs.ts";
 import { customerDeliveries } from "../db/outbox-list.ts";
 import { getSettings } from "../db/settings.ts";
-import { CHANNELS, type Customer } from "../db/schema.ts";
+import type { Customer } from "../db/schema.ts";
+import { CHANNELS } from "../core/vocabulary.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
 import { idParam } from "../http/path-id.ts";
@@ -141,7 +142,7 @@ async function namesakes(c: Ctx, address: string | null | undefined, exceptId?: 
 
 const studioZone = async (c: Ctx) => (await getSettings(c.get("deps").db)).timeZone;
 
-type PageExtras = Partial<Pick<CustomerPageProps, "registerValues" | "registerErrors" | "orderValues" | "orderErrors" | "flash">>;
+type PageExtras = { registerValues?: Values; registerErrors?: FieldErrors; orderValues?: Values; orderErrors?: FieldErrors; flash?: Flash };
 
 async function renderCustomer(c: Ctx, cu: Customer, extra: PageExtras = {}, status: 200 | 422 = 200) {
   const { db, clock } = c.get("deps");

@@ -1,9 +1,9 @@
 // Staff pages for jobs: list with filters, create, edit, status changes, albums.
 import { Hono } from "hono";
 import { z } from "zod";
-import { JobForm, JobPage, JobsPage, JobsTable, type JobListQuery } from "../../views/jobs.tsx";
-import type { Values } from "../../views/form.tsx";
-import { jobFields, jobStatus, jobType } from "../core/jobs.ts";
+import { JobForm, JobPage, JobsPage, JobsTable } from "../../views/jobs.tsx";
+import type { Values } from "../core/form-state.ts";
+import { type JobListQuery, jobFields, jobStatus, jobType } from "../core/jobs.ts";
 import { usableTimeZone } from "../core/intl.ts";
 import { fieldErrors, requiredText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
@@ -23,11 +23,10 @@ import {
   listJobs,
   updateJob,
 } from "../db/jobs.ts";
-import { jobAutomation, skippedFor } from "../db/job-automation.ts";
+import { jobAutomation, type PlannedNotification, skippedFor } from "../db/job-automation.ts";
 import { listProfileNames } from "../db/profiles.ts";
 import { getSettings } from "../db/settings.ts";
 import { notificationMoment, TRIGGER_INFO } from "../core/triggers.ts";
-import type { PlannedNotification } from "../../views/job-automation.tsx";
 import type { Job } from "../db/schema.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";

@@ -4,8 +4,7 @@
 // value the text cannot do without included. A message to appointments counts appointments.
 import { studioCountry } from "../core/country.ts";
 import { getSettings } from "../db/settings.ts";
-import type { ComposeState } from "../../views/message-compose.tsx";
-import type { ChannelCount, CountData } from "../../views/message-recipients.tsx";
+import type { ChannelCount, ComposeState, CountData } from "../core/message-pages.ts";
 import { messageDecisions } from "../automation/one-time.ts";
 import { describeFilters, hasAppointmentFilter, type MessageFilters, parseMessageFilters } from "../core/message-filters.ts";
 import type { MessageInput } from "../core/message-input.ts";
@@ -15,7 +14,7 @@ import { calledInsteadOfTexted, expectedCall, who } from "../core/sms-or-call.ts
 import { type AudienceNeeds, audienceSummary } from "../db/message-audience.ts";
 import { filterNames } from "../db/message-pages.ts";
 import type { Message } from "../db/messages.ts";
-import { type Channel, CHANNELS } from "../db/schema.ts";
+import { type Channel, CHANNELS } from "../core/vocabulary.ts";
 import type { Ctx } from "../http/env.ts";
 import { formId } from "../http/form-values.ts";
 import { rawFilters, stateChannels, storedFilters } from "./message-form.ts";

@@ -3,8 +3,8 @@
 // forms and the API share. Errors come back as values keyed by the form's own field names.
 import { studioCountry } from "../core/country.ts";
 import { editablePhone } from "../core/phone.ts";
-import type { Values } from "../../views/form.tsx";
-import type { ComposeState } from "../../views/message-compose.tsx";
+import type { Values } from "../core/form-state.ts";
+import type { ComposeState } from "../core/message-pages.ts";
 import { type MessageFilters, storedMessageFilters } from "../core/message-filters.ts";
 import { type MessageInput, messageInput } from "../core/message-input.ts";
 import { zonedParts, zonedTimeToInstant } from "../core/send-window.ts";
@@ -12,7 +12,8 @@ import { staffTime } from "../core/date-format.ts";
 import { type FieldErrors, fieldErrors } from "../core/validation.ts";
 import type { Message } from "../db/messages.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
-import { type Channel, CHANNELS, type StudioSettings } from "../db/schema.ts";
+import type { StudioSettings } from "../db/schema.ts";
+import { type Channel, CHANNELS } from "../core/vocabulary.ts";
 import type { Ctx } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
 import { draftOfInput, emptyValueProblems, missingJobProblem } from "./message-values.ts";

@@ -3,8 +3,7 @@
 // to the staff member's own inbox or phone through the real providers, its links made dead.
 import { studioCountry } from "../core/country.ts";
 import { eq } from "drizzle-orm";
-import type { ComposeState } from "../../views/message-compose.tsx";
-import type { PreviewData, TestResult } from "../../views/message-preview.tsx";
+import type { ComposeState, PreviewData, TestResult } from "../core/message-pages.ts";
 import { randomToken } from "../core/crypto.ts";
 import { deliveryKey } from "../core/delivery-key.ts";
 import { messageJob, parseMessageFilters } from "../core/message-filters.ts";
@@ -21,11 +20,11 @@ import { getJob } from "../db/jobs.ts";
 import { audienceAppointments, audienceJobs, audienceMembers } from "../db/message-audience.ts";
 import { deliveryIdByKey } from "../db/outbox-list.ts";
 import { enqueueDeliveries, loadCandidates, testDueAt } from "../db/outbox.ts";
-import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
+import { loadRecipientRows, loadSnippets, type RecipientRows } from "../db/recipient-rows.ts";
 import { deliveries, type StudioSettings } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import { createComposer } from "../dispatch/compose.ts";
-import type { LinkMaker, RecipientRows } from "../dispatch/recipient-values.ts";
+import type { LinkMaker } from "../dispatch/recipient-values.ts";
 import { recipientValues } from "../dispatch/recipient-values.ts";
 import { personalizeEmail, renderEmailVariant } from "../email/render.ts";
 import type { Ctx } from "../http/env.ts";

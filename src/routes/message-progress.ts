@@ -1,11 +1,11 @@
 // What a message's page says about its send: the live numbers with rate and ETA (SPEC O6),
 // streamed over SSE while it goes out, and the report once anything went out (SPEC O7). The
 // figures come from named queries; this turns them into what the page shows.
-import { type Progress, type ReportData, reportBucket } from "../../views/message-page.tsx";
+import { type Progress, type ReportData, reportBucket } from "../core/message-pages.ts";
 import type { Db } from "../db/client.ts";
 import { engagement, sendPace } from "../db/message-pages.ts";
 import { type Message, messageTotals, notReached, notReachedByReason, sentPerAppointment, smsOrCallOutcome } from "../db/messages.ts";
-import { CHANNELS } from "../db/schema.ts";
+import { CHANNELS } from "../core/vocabulary.ts";
 import { formatInstant } from "./message-form.ts";
 import { staffClock } from "../core/date-format.ts";
 

@@ -10,16 +10,18 @@ import { HTTPException } from "hono/http-exception";
 import { streamSSE } from "hono/streaming";
 import Papa from "papaparse";
 import { z } from "zod";
-import { AlbumFilter, ComposePage, type ComposeProps, type ComposeState, MessageForm } from "../../views/message-compose.tsx";
+import { AlbumFilter, ComposePage, type ComposeProps, MessageForm } from "../../views/message-compose.tsx";
 import { armedPhrase, ConfirmPage } from "../../views/message-confirm.tsx";
 import { MessageActions, MessagePage, ProgressBody } from "../../views/message-page.tsx";
-import { MessagePreview, type TestResult, TestSendResult } from "../../views/message-preview.tsx";
-import { type CountData, ExcludedNames, ExcludedPage, RecipientCount } from "../../views/message-recipients.tsx";
-import { type Flash, type MessageRow, MessagesPage, MessagesTable } from "../../views/messages.tsx";
+import { MessagePreview, TestSendResult } from "../../views/message-preview.tsx";
+import { ExcludedNames, ExcludedPage, RecipientCount } from "../../views/message-recipients.tsx";
+import { MessagesPage, MessagesTable } from "../../views/messages.tsx";
 import { messageDecisions } from "../automation/one-time.ts";
+import type { Flash } from "../core/form-state.ts";
 import { describeFilters, parseMessageFilters } from "../core/message-filters.ts";
 import { activationProblem } from "../core/message-input.ts";
 import { skipReasonLabel } from "../core/labels.ts";
+import type { ComposeState, CountData, TestResult } from "../core/message-pages.ts";
 import { placeholdersFor } from "../core/placeholders.ts";
 import { SKIP_REASONS, type SkipReason } from "../core/recipients.ts";
 import { nextSendableInstant } from "../core/send-window.ts";
@@ -27,7 +29,7 @@ import type { FieldErrors } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import { albumsOfJobs, getJob, jobChoices, jobYears } from "../db/jobs.ts";
 import { audienceLocales, excludedCustomers } from "../db/message-audience.ts";
-import { chosenAppointments, filterNames, oneTimeTemplates, recipientsPerMessage } from "../db/message-pages.ts";
+import { chosenAppointments, filterNames, type MessageRow, oneTimeTemplates, recipientsPerMessage } from "../db/message-pages.ts";
 import {
   activateMessage,
   cancelMessage,
@@ -45,7 +47,8 @@ import {
 import { loadSnippets } from "../db/recipient-rows.ts";
 import { checkLineTypes } from "../dispatch/line-types.ts";
 import { sharedValues } from "../dispatch/recipient-values.ts";
-import { CHANNELS, type StudioSettings, templates } from "../db/schema.ts";
+import { type StudioSettings, templates } from "../db/schema.ts";
+import { CHANNELS } from "../core/vocabulary.ts";
 import { getSettings } from "../db/settings.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { formId, formIds } from "../http/form-values.ts";

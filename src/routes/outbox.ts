@@ -6,7 +6,8 @@ import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import { DeliveryPage } from "../../views/delivery-page.tsx";
 import { DevOutboxEntryPage, DevOutboxPage } from "../../views/dev-outbox.tsx";
-import { type HeldFilters, HeldConfirmPage, OutboxPage, OutboxResults, type OutboxQuery } from "../../views/outbox.tsx";
+import type { HeldFilters, OutboxQuery } from "../core/outbox-query.ts";
+import { HeldConfirmPage, OutboxPage, OutboxResults } from "../../views/outbox.tsx";
 import { withParams } from "../../views/pager.tsx";
 import { fieldErrors } from "../core/validation.ts";
 import { getCustomer } from "../db/customers.ts";
@@ -14,7 +15,7 @@ import { cancelHeld, countHeld, type HeldSelection, releaseHeld } from "../db/he
 import { jobChoices } from "../db/jobs.ts";
 import { getMessage } from "../db/messages.ts";
 import { getDeliveryDetail, getDevOutboxEntry, listDevOutbox, listOutbox, parseDevCursor } from "../db/outbox-list.ts";
-import { CHANNELS, type Channel, DELIVERY_STATUSES } from "../db/schema.ts";
+import { CHANNELS, type Channel, DELIVERY_STATUSES } from "../core/vocabulary.ts";
 import { getSettings } from "../db/settings.ts";
 import { renderDeliveryEmail } from "../dispatch/compose.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";

@@ -3,8 +3,9 @@
 // editor with its live preview on a real customer. Built-in profiles are read-only.
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { Values } from "../../views/form.tsx";
-import { type EditorProps, NotificationEditorPage, NotificationForm, NotificationPreview, type PreviewData } from "../../views/profile-notification.tsx";
+import type { Values } from "../core/form-state.ts";
+import type { PreviewData } from "../core/profile-pages.ts";
+import { type EditorProps, NotificationEditorPage, NotificationForm, NotificationPreview } from "../../views/profile-notification.tsx";
 import { DeleteProfilePage, doneFlash, NotificationRow, ProfilePage, ProfilesPage } from "../../views/profiles.tsx";
 import { usableLocale } from "../core/intl.ts";
 import { exampleMoney } from "../core/money.ts";
@@ -39,7 +40,8 @@ import {
   updateProfile,
 } from "../db/profiles.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
-import { type Channel, CHANNELS, type StudioSettings, TRIGGERS } from "../db/schema.ts";
+import type { StudioSettings } from "../db/schema.ts";
+import { type Channel, CHANNELS, TRIGGERS } from "../core/vocabulary.ts";
 import { getSettings } from "../db/settings.ts";
 import { createComposer } from "../dispatch/compose.ts";
 import { recipientValues } from "../dispatch/recipient-values.ts";

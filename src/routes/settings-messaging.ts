@@ -2,9 +2,10 @@
 // send that goes through the real dispatcher at once, so its outcome is shown right away.
 import { Hono } from "hono";
 import { z } from "zod";
-import type { Values } from "../../views/form.tsx";
-import { type ChannelProvider, MessagingSettingsPage } from "../../views/settings-messaging.tsx";
+import type { Values } from "../core/form-state.ts";
+import { MessagingSettingsPage } from "../../views/settings-messaging.tsx";
 import type { Config } from "../config.ts";
+import type { ChannelProvider } from "../core/channel-providers.ts";
 import { randomToken } from "../core/crypto.ts";
 import { deliveryKey } from "../core/delivery-key.ts";
 import { parsePhone } from "../core/phone.ts";
@@ -15,7 +16,7 @@ import { deliveryIdByKey, listOutbox } from "../db/outbox-list.ts";
 import { enqueueDeliveries, testDueAt } from "../db/outbox.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
-import type { Providers } from "../dispatch/dispatcher.ts";
+import type { Providers } from "../dispatch/send-deps.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
 import { requireOwner } from "../http/session.ts";

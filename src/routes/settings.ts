@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { ApiKeysPage, StaffPage, StudioSettingsPage } from "../../views/settings.tsx";
-import type { Values } from "../../views/form.tsx";
+import type { Values } from "../core/form-state.ts";
 import { studioCountry } from "../core/country.ts";
 import { editablePhone } from "../core/phone.ts";
 import { publicUrlProblem, settingsFields } from "../core/settings.ts";

@@ -1,29 +1,7 @@
-// Static files, embedded into the bundle at build time (text imports), so the compiled
-// binary serves them with no files beside it and no CDN is ever involved.
+// Static files (src/static-assets.ts), cached for a year: their links carry the version.
 import { Hono } from "hono";
-import htmx from "htmx.org/dist/htmx.min.js" with { type: "text" };
-import htmxSse from "htmx.org/dist/ext/hx-sse.min.js" with { type: "text" };
-import pico from "@picocss/pico/css/pico.min.css" with { type: "text" };
-import appCss from "../../static/app.css" with { type: "text" };
-import appJs from "../../static/app.js" with { type: "text" };
-import profilesCss from "../../static/profiles.css" with { type: "text" };
-import logo from "../../static/pigeon.svg" with { type: "text" };
-import { sha256Hex } from "../core/crypto.ts";
 import type { AppEnv } from "../http/env.ts";
-
-const files: Record<string, { body: string; type: string }> = {
-  "htmx.min.js": { body: htmx, type: "text/javascript; charset=utf-8" },
-  "hx-sse.min.js": { body: htmxSse, type: "text/javascript; charset=utf-8" },
-  "pico.min.css": { body: pico, type: "text/css; charset=utf-8" },
-  "app.css": { body: appCss, type: "text/css; charset=utf-8" },
-  "app.js": { body: appJs, type: "text/javascript; charset=utf-8" },
-  "profiles.css": { body: profilesCss, type: "text/css; charset=utf-8" },
-  "pigeon.svg": { body: logo, type: "image/svg+xml" },
-};
-const etags = Object.fromEntries(Object.entries(files).map(([name, f]) => [name, `"${sha256Hex(f.body).slice(0, 16)}"`]));
-
-/** Cache-busting suffix for links in the layout: changes whenever any static file does. */
-export const STATIC_VERSION = sha256Hex(Object.values(etags).join()).slice(0, 8);
+import { STATIC_ETAGS as etags, STATIC_FILES as files } from "../static-assets.ts";
 
 export const staticRoutes = new Hono<AppEnv>().get("/:name", (c) => {
   const name = c.req.param("name");

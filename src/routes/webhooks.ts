@@ -18,7 +18,7 @@ import { stripControl } from "../core/validation.ts";
 import { claimProviderId, deliveryById, deliveryByProviderId, recordProviderEvent, SETTLED_UNANSWERED } from "../db/delivery-status.ts";
 import type { Delivery } from "../db/outbox.ts";
 import type { Db } from "../db/client.ts";
-import type { Tx } from "../db/customers.ts";
+import type { Tx } from "../db/client.ts";
 import { handleInbound, nextAppointment, setAppointmentStatus, type UpcomingAppointment } from "../db/inbound.ts";
 import { customers, type StudioSettings } from "../db/schema.ts";
 import { installationId } from "../db/secrets.ts";
