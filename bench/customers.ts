@@ -18,15 +18,22 @@ const RUNS = 20;
 const ROWS_PER_INSERT = 1_000;
 const ROWS_PER_TRANSACTION = 100_000;
 
-const FIRST = ("olivia emma amelia sophia isabella ava mia evelyn harper luna camila gianna elizabeth eleanor ella abigail sofia avery scarlett emily " +
+const FIRST = (
+  "olivia emma amelia sophia isabella ava mia evelyn harper luna camila gianna elizabeth eleanor ella abigail sofia avery scarlett emily " +
   "liam noah oliver james elijah william henry lucas benjamin theodore mateo levi sebastian daniel jack michael alexander owen asher samuel " +
-  "anna lena marie hannah lea clara emil paul felix jonas leon finn elias luis ben noel max moritz karl ida greta frieda mats lotta").split(" ");
-const REAL_LAST = ("smith johnson williams brown jones garcia miller davis rodriguez martinez hernandez lopez gonzalez wilson anderson thomas taylor moore " +
+  "anna lena marie hannah lea clara emil paul felix jonas leon finn elias luis ben noel max moritz karl ida greta frieda mats lotta"
+).split(" ");
+const REAL_LAST = (
+  "smith johnson williams brown jones garcia miller davis rodriguez martinez hernandez lopez gonzalez wilson anderson thomas taylor moore " +
   "jackson martin lee perez thompson white harris sanchez clark ramirez lewis robinson walker young allen king wright scott torres nguyen hill " +
   "flores green adams nelson baker hall rivera campbell mitchell carter roberts mueller schmidt schneider fischer weber meyer wagner becker " +
-  "schulz hoffmann koch richter klein wolf schroeder neumann schwarz zimmermann braun krueger hofmann hartmann lange werner krause").split(" ");
+  "schulz hoffmann koch richter klein wolf schroeder neumann schwarz zimmermann braun krueger hofmann hartmann lange werner krause"
+).split(" ");
 const SYLLABLES = "ka ri mo ten bal vor sen dal mar tis lun bre hol wik fer gan pol dor sta vin mel ron".split(" ");
-const DOMAINS = "gmail.com yahoo.com outlook.com icloud.com web.de gmx.de hotmail.com aol.com proton.me school.example.org".split(" ");
+const DOMAINS =
+  "gmail.com yahoo.com outlook.com icloud.com web.de gmx.de hotmail.com aol.com proton.me school.example.org".split(
+    " ",
+  );
 
 /** A small deterministic PRNG so every run seeds the same data. */
 function rng(seed: number) {
@@ -57,7 +64,17 @@ async function seed(db: Database) {
         const email = random() < 0.95 ? `${first}.${last}${Math.floor(random() * 1000)}@${pick(DOMAINS)}` : null;
         const phone = random() < 0.7 ? `+1555${String(Math.floor(random() * 1e7)).padStart(7, "0")}` : null;
         const consent = random() < 0.6 ? 1 : 0;
-        args.push(first[0]!.toUpperCase() + first.slice(1), last[0]!.toUpperCase() + last.slice(1), email, phone, consent, consent ? "import: bench" : null, consent ? at : null, at, at);
+        args.push(
+          first[0]!.toUpperCase() + first.slice(1),
+          last[0]!.toUpperCase() + last.slice(1),
+          email,
+          phone,
+          consent,
+          consent ? "import: bench" : null,
+          consent ? at : null,
+          at,
+          at,
+        );
       }
       const values = Array.from({ length: n }, () => "(?,?,?,?,?,?,?,?,?)").join(",");
       await tx.execute({
@@ -79,9 +96,16 @@ await seed(db);
 const seededIn = (performance.now() - t0) / 1000;
 
 const now = new Date();
-const user = await createUser(db, { email: "bench@example.com", name: "Bench", password: "bench password 1", role: "owner" });
+const user = await createUser(db, {
+  email: "bench@example.com",
+  name: "Bench",
+  password: "bench password 1",
+  role: "owner",
+});
 const token = await createSession(db, user.id, now, {});
-const app = createApp(createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => now, log: silentLogger }));
+const app = createApp(
+  createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => now, log: silentLogger }),
+);
 const get = async (path: string) => {
   const res = await app.request(`http://localhost${path}`, { headers: { Cookie: `pigeon_session=${token}` } });
   if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
@@ -113,6 +137,16 @@ for (const c of cases) {
   });
 }
 
-console.log(`\nbun bench/customers.ts ${COUNT}: ${COUNT.toLocaleString("en")} customers seeded in ${seededIn.toFixed(1)} s; median of ${RUNS} runs\n`);
-console.table(results.map((r) => ({ ...r, "page ms": r["page ms"].toFixed(1), "list query ms": r["list query ms"].toFixed(1), "capped count ms": r["capped count ms"].toFixed(1), "exact count ms": r["exact count ms"].toFixed(1) })));
+console.log(
+  `\nbun bench/customers.ts ${COUNT}: ${COUNT.toLocaleString("en")} customers seeded in ${seededIn.toFixed(1)} s; median of ${RUNS} runs\n`,
+);
+console.table(
+  results.map((r) => ({
+    ...r,
+    "page ms": r["page ms"].toFixed(1),
+    "list query ms": r["list query ms"].toFixed(1),
+    "capped count ms": r["capped count ms"].toFixed(1),
+    "exact count ms": r["exact count ms"].toFixed(1),
+  })),
+);
 db.$client.close();

@@ -28,7 +28,17 @@ const peakRssMb = () => Math.round((process.resourceUsage().maxRSS * 1024) / 102
 
 const db = await benchDatabase();
 const now = new Date();
-await updateSettings(db, { name: "Bench Studio", emailRatePerSecond: 100_000, smsRatePerSecond: 100_000, sendWindowStart: "00:00", sendWindowEnd: "24:00" }, now);
+await updateSettings(
+  db,
+  {
+    name: "Bench Studio",
+    emailRatePerSecond: 100_000,
+    smsRatePerSecond: 100_000,
+    sendWindowStart: "00:00",
+    sendWindowEnd: "24:00",
+  },
+  now,
+);
 await db.run(sql`insert into customers (first_name, last_name, email, phone, consent_email, consent_sms, created_at, updated_at)
   select 'First' || value, 'Last' || value, 'c' || value || '@bench.test', '+1777' || printf('%07d', value), value % 10 != 0, value % 3 = 0, ${now.getTime()}, ${now.getTime()}
   from generate_series(1, ${RECIPIENTS})`);
@@ -40,7 +50,16 @@ for (let run = 1; run <= RUNS; run++) {
   const started = performance.now();
   const decisions = decideRecipients(await loadCandidates(db, ids), "email", { requireConsent: true });
   const source = { kind: "message" as const, messageId: run };
-  await enqueueDeliveries(db, { sourceType: "message", messageId: null }, decisions.map((d) => ({ key: deliveryKey(source, { customerId: d.customerId }, "email"), decision: d, dueAt: new Date(0) })), now);
+  await enqueueDeliveries(
+    db,
+    { sourceType: "message", messageId: null },
+    decisions.map((d) => ({
+      key: deliveryKey(source, { customerId: d.customerId }, "email"),
+      decision: d,
+      dueAt: new Date(0),
+    })),
+    now,
+  );
   enqueueRates.push(RECIPIENTS / ((performance.now() - started) / 1000));
 }
 await db.delete(deliveries);
@@ -64,13 +83,21 @@ const deps = createDeps({ db, config, clock: () => new Date(), log: silentLogger
 const dispatcher = createDispatcher(deps, providersFromConfig(config, db, deps.clock), { owner: "bench" });
 
 async function dispatchRate(channel: "email" | "sms", n: number, run: number) {
-  const body = channel === "email" ? "Hello {{customer.first_name}}, your photos from **{{job.name | \"the shoot\"}}** are ready." : "Hi {{customer.first_name}}, your photos are ready!";
+  const body =
+    channel === "email"
+      ? 'Hello {{customer.first_name}}, your photos from **{{job.name | "the shoot"}}** are ready.'
+      : "Hi {{customer.first_name}}, your photos are ready!";
   await enqueueDeliveries(
     db,
     { sourceType: "test" },
     ids.slice(0, n).map((id, i) => ({
       key: deliveryKey({ kind: "test", id: `${channel}${run}` }, { customerId: id }, channel),
-      decision: { customerId: id, channel, to: channel === "email" ? `c${i + 1}@bench.test` : `+1777${String(i + 1).padStart(7, "0")}`, skip: null },
+      decision: {
+        customerId: id,
+        channel,
+        to: channel === "email" ? `c${i + 1}@bench.test` : `+1777${String(i + 1).padStart(7, "0")}`,
+        skip: null,
+      },
       dueAt: new Date(0),
       subject: "Your photos, {{customer.first_name}}",
       body,
@@ -81,7 +108,10 @@ async function dispatchRate(channel: "email" | "sms", n: number, run: number) {
   for (;;) {
     const r = await dispatcher.tick();
     if (r.sent + r.retried + r.failed + r.skipped === 0) {
-      const [left] = await db.select({ n: count() }).from(deliveries).where(sql`${deliveries.status} in ('queued', 'sending')`);
+      const [left] = await db
+        .select({ n: count() })
+        .from(deliveries)
+        .where(sql`${deliveries.status} in ('queued', 'sending')`);
       if (left!.n === 0) break;
     }
   }
@@ -93,7 +123,8 @@ for (let run = 1; run <= RUNS; run++) {
   emailRates.push(await dispatchRate("email", DISPATCH_EMAILS, run));
   smsRates.push(await dispatchRate("sms", DISPATCH_SMS, run));
 }
-if (resend.sent.length !== DISPATCH_EMAILS * RUNS || twilio.sent.length !== DISPATCH_SMS * RUNS) throw new Error("the fakes did not receive every message exactly once");
+if (resend.sent.length !== DISPATCH_EMAILS * RUNS || twilio.sent.length !== DISPATCH_SMS * RUNS)
+  throw new Error("the fakes did not receive every message exactly once");
 resend.stop();
 twilio.stop();
 
@@ -101,7 +132,10 @@ const fmt = (x: number) => Math.round(x).toLocaleString("en");
 console.log(`\nbun bench/engine.ts ${RECIPIENTS} — medians of ${RUNS} runs, file database, loopback fakes\n`);
 console.table([
   { measure: `audience → deliveries (${fmt(RECIPIENTS)} recipients)`, "per second": fmt(median(enqueueRates)) },
-  { measure: `dispatch e-mail to fake Resend (${fmt(DISPATCH_EMAILS)}, batches of 100)`, "per second": fmt(median(emailRates)) },
+  {
+    measure: `dispatch e-mail to fake Resend (${fmt(DISPATCH_EMAILS)}, batches of 100)`,
+    "per second": fmt(median(emailRates)),
+  },
   { measure: `dispatch SMS to fake Twilio (${fmt(DISPATCH_SMS)})`, "per second": fmt(median(smsRates)) },
 ]);
 console.log(`peak RSS while turning ${fmt(RECIPIENTS)} recipients into deliveries: ${peakBeforeFakes} MB`);

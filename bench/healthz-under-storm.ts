@@ -42,7 +42,8 @@ function mainThreadSchedule(): { onCpu: number; waiting: number } | null {
   }
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
 
 async function run(): Promise<Figures> {
   const studio = sendStudio();
@@ -96,7 +97,10 @@ async function run(): Promise<Figures> {
       healthzMax: sorted.at(-1) ?? 0,
       polls: sorted.length,
       cpuSeconds: (used.user + used.system) / 1e6,
-      handlerMedian: quantile(inHandler.sort((a, b) => a - b), 0.5),
+      handlerMedian: quantile(
+        inHandler.sort((a, b) => a - b),
+        0.5,
+      ),
       onCpuSeconds: sched0 && sched1 ? sched1.onCpu - sched0.onCpu : NaN,
       waitingForCpuSeconds: sched0 && sched1 ? sched1.waiting - sched0.waiting : NaN,
       stormSeconds: stormMs / 1000,

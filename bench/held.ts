@@ -9,7 +9,9 @@ import { benchDatabase } from "./measure.ts";
 const N = Number(process.argv[2] ?? 100_000);
 const db = await benchDatabase();
 const now = new Date("2026-09-01T12:00:00Z");
-await db.run(sql`insert into messages (name, channels, filters, status) values ('Newsletter', '["email"]', '{}', 'sending')`);
+await db.run(
+  sql`insert into messages (name, channels, filters, status) values ('Newsletter', '["email"]', '{}', 'sending')`,
+);
 
 /** N deliveries of the one message, all `status`, due as `due` says. */
 async function fill(status: "queued" | "held", due: (i: number) => number) {
@@ -27,11 +29,19 @@ async function timed(label: string, fn: () => Promise<number>) {
 
 const s = await getSettings(db);
 await fill("queued", (i) => now.getTime() + Math.floor(i / 500) * 60_000);
-await timed("batch size 500 → 100, staggered sends re-spread (one transaction)", async () =>
-  (await db.transaction((tx) => replanForSendingPolicy(tx, s, { ...s, staggerBatchSize: 100 }, now))).restaggered,
+await timed(
+  "batch size 500 → 100, staggered sends re-spread (one transaction)",
+  async () =>
+    (await db.transaction((tx) => replanForSendingPolicy(tx, s, { ...s, staggerBatchSize: 100 }, now))).restaggered,
 );
 const actor = { userId: null, name: "bench" };
 await fill("held", () => now.getTime() - 3_600_000);
-await timed("held deliveries released (pages of 5,000)", async () => (await releaseHeld(db, { messageId: 1 }, actor, now, { batchSize: 500, intervalSeconds: 60 })).length);
+await timed(
+  "held deliveries released (pages of 5,000)",
+  async () => (await releaseHeld(db, { messageId: 1 }, actor, now, { batchSize: 500, intervalSeconds: 60 })).length,
+);
 await fill("held", () => now.getTime() - 3_600_000);
-await timed("held deliveries cancelled (pages of 5,000)", async () => (await cancelHeld(db, { messageId: 1 }, actor, now)).length);
+await timed(
+  "held deliveries cancelled (pages of 5,000)",
+  async () => (await cancelHeld(db, { messageId: 1 }, actor, now)).length,
+);

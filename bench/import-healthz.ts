@@ -35,19 +35,37 @@ process.exit(0);
 const NOW = new Date("2026-09-01T10:00:00Z");
 
 const db = await benchDatabase();
-const deps = createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost", SCHEDULER: "off" }), clock: () => NOW, log: silentLogger });
+const deps = createDeps({
+  db,
+  config: loadConfig({ PUBLIC_URL: "http://localhost", SCHEDULER: "off" }),
+  clock: () => NOW,
+  log: silentLogger,
+});
 const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: createApp(deps).fetch });
 const base = `http://127.0.0.1:${server.port}`;
 
-const user = await createUser(db, { email: "bench@example.com", name: "Bench", password: "bench password 1", role: "owner" });
+const user = await createUser(db, {
+  email: "bench@example.com",
+  name: "Bench",
+  password: "bench password 1",
+  role: "owner",
+});
 const cookie = `pigeon_session=${await createSession(db, user.id, NOW, {})}`;
 const job = await createJob(db, { name: "Lincoln Elementary", type: "school" }, {}, "ui", NOW);
 const page = await (await fetch(`${base}/customers/import`, { headers: { Cookie: cookie } })).text();
 const csrf = page.match(/name="_csrf" value="([^"]+)"/)?.[1] ?? "";
 
 const lines = ["external_id,first_name,last_name,email,phone,album,consent_email"];
-for (let i = 0; i < ROWS; i++) lines.push(`K${i},Kid${i},Family${i % 700},p${i}@ex.com,+1555${String(1_000_000 + i)},Class ${i % 30},yes`);
-const form = new URLSearchParams({ _csrf: csrf, csv: `${lines.join("\n")}\n`, file_name: "bench.csv", job_id: String(job.id), consent_source: "bench", lawful: "on" });
+for (let i = 0; i < ROWS; i++)
+  lines.push(`K${i},Kid${i},Family${i % 700},p${i}@ex.com,+1555${String(1_000_000 + i)},Class ${i % 30},yes`);
+const form = new URLSearchParams({
+  _csrf: csrf,
+  csv: `${lines.join("\n")}\n`,
+  file_name: "bench.csv",
+  job_id: String(job.id),
+  consent_source: "bench",
+  lawful: "on",
+});
 
 // The poller is a process of its own: in this one, a stalled event loop would stall the clock too.
 const poller = Bun.spawn(["bun", "-e", POLLER, base], { stdout: "pipe", stderr: "inherit" });
@@ -59,12 +77,20 @@ const res = await fetch(`${base}/customers/import`, {
   headers: { Cookie: cookie, Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
 });
 const text = await res.text();
-const result = { status: res.status, ms: performance.now() - started, summary: text.match(/[\d,]+ imported \([^)]*\)/)?.[0] ?? text.slice(0, 300) };
+const result = {
+  status: res.status,
+  ms: performance.now() - started,
+  summary: text.match(/[\d,]+ imported \([^)]*\)/)?.[0] ?? text.slice(0, 300),
+};
 poller.kill("SIGTERM");
 const latencies: number[] = JSON.parse(await new Response(poller.stdout).text());
 await server.stop(true);
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
-console.log(`${ROWS.toLocaleString("en")} rows: import ${result.status} in ${(result.ms / 1000).toFixed(1)} s — ${result.summary}`);
-console.log(`/healthz during the import: ${latencies.length} requests, median ${ms(median(latencies))}, max ${ms(Math.max(...latencies))}`);
+console.log(
+  `${ROWS.toLocaleString("en")} rows: import ${result.status} in ${(result.ms / 1000).toFixed(1)} s — ${result.summary}`,
+);
+console.log(
+  `/healthz during the import: ${latencies.length} requests, median ${ms(median(latencies))}, max ${ms(Math.max(...latencies))}`,
+);
 process.exit(0);

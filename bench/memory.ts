@@ -20,9 +20,20 @@ const PER_ROUND = Number(process.argv[3] ?? 10_000);
 const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 
 const db = await benchDatabase();
-await updateSettings(db, { name: "Bench Studio", emailRatePerSecond: 100_000, sendWindowStart: "00:00", sendWindowEnd: "24:00" }, new Date());
-const deps = createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => new Date(), log: silentLogger });
-const dispatcher = createDispatcher(deps, createDevProviders(databaseDevOutboxStore(db), { clock: deps.clock }), { owner: "bench" });
+await updateSettings(
+  db,
+  { name: "Bench Studio", emailRatePerSecond: 100_000, sendWindowStart: "00:00", sendWindowEnd: "24:00" },
+  new Date(),
+);
+const deps = createDeps({
+  db,
+  config: loadConfig({ PUBLIC_URL: "http://localhost" }),
+  clock: () => new Date(),
+  log: silentLogger,
+});
+const dispatcher = createDispatcher(deps, createDevProviders(databaseDevOutboxStore(db), { clock: deps.clock }), {
+  owner: "bench",
+});
 const rows = [];
 let previous = mb();
 for (let round = 1; round <= ROUNDS; round++) {
@@ -30,7 +41,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     key: deliveryKey({ kind: "test", id: `round${round}` }, { customerId: i + 1 }, "email"),
     decision: { customerId: 0, channel: "email" as const, to: `c${i}@bench.test`, skip: null },
     dueAt: new Date(0),
-    subject: "Your photos, {{customer.first_name | \"friend\"}}",
+    subject: 'Your photos, {{customer.first_name | "friend"}}',
     body: "Hello, your photos from **the shoot** are ready. Order before Friday for free shipping.",
   }));
   await enqueueDeliveries(db, { sourceType: "test" }, entries, new Date());
@@ -44,6 +55,8 @@ for (let round = 1; round <= ROUNDS; round++) {
   rows.push({ round, "e-mails sent": round * PER_ROUND, "RSS MB": now, "growth MB": now - previous });
   previous = now;
 }
-console.log(`\nbun bench/memory.ts ${ROUNDS} ${PER_ROUND}: RSS after each round of ${PER_ROUND.toLocaleString("en")} e-mails (dev outbox, file database)\n`);
+console.log(
+  `\nbun bench/memory.ts ${ROUNDS} ${PER_ROUND}: RSS after each round of ${PER_ROUND.toLocaleString("en")} e-mails (dev outbox, file database)\n`,
+);
 console.table(rows);
 db.$client.close();

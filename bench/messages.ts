@@ -15,7 +15,13 @@ import type { MessageFilters } from "../src/core/message-filters.ts";
 import { createSession, createUser } from "../src/db/auth.ts";
 import type { Database } from "../src/db/client.ts";
 import { requiredKeys } from "../src/core/placeholders.ts";
-import { type AudienceNeeds, audienceCustomerIds, audienceMembers, audienceSummary, excludedCustomers } from "../src/db/message-audience.ts";
+import {
+  type AudienceNeeds,
+  audienceCustomerIds,
+  audienceMembers,
+  audienceSummary,
+  excludedCustomers,
+} from "../src/db/message-audience.ts";
 import { getSettings } from "../src/db/settings.ts";
 import { sharedValues } from "../src/dispatch/recipient-values.ts";
 import { messages } from "../src/db/schema.ts";
@@ -33,11 +39,48 @@ const DAY = 86_400_000;
  * A fixed pseudo-random number in [0, mod) per row and purpose `k`: a different permutation of
  * `value` modulo a prime for each purpose, so the attributes do not line up with each other.
  */
-const MULTIPLIERS = [7919, 104_729, 224_737, 350_377, 479_909, 611_953, 746_773, 882_377, 15_485_863, 32_452_843, 49_979_687, 67_867_967, 86_028_121, 104_395_301, 122_949_823, 141_650_939, 160_481_183];
+const MULTIPLIERS = [
+  7919, 104_729, 224_737, 350_377, 479_909, 611_953, 746_773, 882_377, 15_485_863, 32_452_843, 49_979_687, 67_867_967,
+  86_028_121, 104_395_301, 122_949_823, 141_650_939, 160_481_183,
+];
 const r = (k: number, mod: number, v = "value") => `((${v} * ${MULTIPLIERS[k]} + ${k * 977}) % 1000003 % ${mod})`;
 
-const FIRST = ["Olivia", "Emma", "Liam", "Noah", "Ava", "Mia", "Lucas", "Anna", "Lena", "Felix", "Jonas", "Clara", "Leon", "Ida", "Max", "Greta"];
-const LAST = ["Smith", "Johnson", "Garcia", "Miller", "Davis", "Wilson", "Taylor", "Moore", "Mueller", "Schmidt", "Weber", "Wagner", "Becker", "Klein", "Wolf", "Braun"];
+const FIRST = [
+  "Olivia",
+  "Emma",
+  "Liam",
+  "Noah",
+  "Ava",
+  "Mia",
+  "Lucas",
+  "Anna",
+  "Lena",
+  "Felix",
+  "Jonas",
+  "Clara",
+  "Leon",
+  "Ida",
+  "Max",
+  "Greta",
+];
+const LAST = [
+  "Smith",
+  "Johnson",
+  "Garcia",
+  "Miller",
+  "Davis",
+  "Wilson",
+  "Taylor",
+  "Moore",
+  "Mueller",
+  "Schmidt",
+  "Weber",
+  "Wagner",
+  "Becker",
+  "Klein",
+  "Wolf",
+  "Braun",
+];
 
 async function seed(db: Database) {
   const run = (q: string) => db.$client.execute(q);
@@ -74,11 +117,15 @@ async function seed(db: Database) {
                 when value % 7 = 5 then 'selling' else 'archived' end,
            ${start}, ${start}
     from generate_series(1, ${JOBS})`);
-  await run(`insert into albums (job_id, name) select (value - 1) / 5 + 1, 'Class ' || ((value - 1) % 5 + 1) from generate_series(1, ${JOBS * 5})`);
+  await run(
+    `insert into albums (job_id, name) select (value - 1) / 5 + 1, 'Class ' || ((value - 1) % 5 + 1) from generate_series(1, ${JOBS * 5})`,
+  );
 
   // Each customer is registered in the job of their block; ~30% also in one other job.
   const perJob = Math.ceil(COUNT / JOBS);
-  const registration = (job: string) => `select ${job} as job_id, value as customer_id, (${job} - 1) * 5 + 1 + ${r(15, 5)} as album_id,
+  const registration = (
+    job: string,
+  ) => `select ${job} as job_id, value as customer_id, (${job} - 1) * 5 + 1 + ${r(15, 5)} as album_id,
            ${start} + value * 60000 as registered_at,
            case when j.status = 'planning' or ${r(16, 100)} < 20 then null
                 when ${r(16, 100)} < 24 then ${NOW.getTime() + 3 * DAY} else ${NOW.getTime() - 30 * DAY} end as photos_available_at
@@ -106,13 +153,25 @@ const db = await benchDatabase();
 const t0 = performance.now();
 await seed(db);
 const seededIn = (performance.now() - t0) / 1000;
-const count = async (table: string) => Number((await db.all<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)))[0]?.n ?? 0);
-const sizes = { registrations: await count("registrations"), orders: await count("orders"), suppressions: await count("suppressions"), appointments: await count("appointments") };
+const count = async (table: string) =>
+  Number((await db.all<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)))[0]?.n ?? 0);
+const sizes = {
+  registrations: await count("registrations"),
+  orders: await count("orders"),
+  suppressions: await count("suppressions"),
+  appointments: await count("appointments"),
+};
 
 const cases: { name: string; filters: MessageFilters }[] = [
   { name: "selling jobs of 2026", filters: { job_statuses: ["selling"], years: [2026] } },
-  { name: "… potential buyers with photos", filters: { job_statuses: ["selling"], years: [2026], audience: "potential_buyers", condition: "with_photos" } },
-  { name: "confirmed appointments in September", filters: { appointment_statuses: ["confirmed"], appointment_from: "2026-09-01", appointment_to: "2026-09-30" } },
+  {
+    name: "… potential buyers with photos",
+    filters: { job_statuses: ["selling"], years: [2026], audience: "potential_buyers", condition: "with_photos" },
+  },
+  {
+    name: "confirmed appointments in September",
+    filters: { appointment_statuses: ["confirmed"], appointment_from: "2026-09-01", appointment_to: "2026-09-30" },
+  },
 ];
 const shared = sharedValues(await getSettings(db), {});
 const needsFor = (body: string): AudienceNeeds => ({ required: { email: requiredKeys(body) }, jobId: null, shared });
@@ -126,20 +185,35 @@ for (const c of cases) {
     "e-mail will receive": email.willReceive,
     "summary e-mail ms": (await time(() => audienceSummary(db, c.filters, ["email"], NOW))).toFixed(1),
     "summary e-mail+SMS ms": (await time(() => audienceSummary(db, c.filters, ["email", "sms"], NOW))).toFixed(1),
-    "excluded page (no consent) ms": (await time(() => excludedCustomers(db, c.filters, "email", "no_consent", NOW, { limit: 50 }))).toFixed(1),
-    "excluded page (duplicates) ms": (await time(() => excludedCustomers(db, c.filters, "email", "duplicate_address", NOW, { limit: 50 }))).toFixed(1),
+    "excluded page (no consent) ms": (
+      await time(() => excludedCustomers(db, c.filters, "email", "no_consent", NOW, { limit: 50 }))
+    ).toFixed(1),
+    "excluded page (duplicates) ms": (
+      await time(() => excludedCustomers(db, c.filters, "email", "duplicate_address", NOW, { limit: 50 }))
+    ).toFixed(1),
     "ids ms": (await time(() => audienceCustomerIds(db, c.filters, NOW))).toFixed(1),
     // A text with required placeholders: who has no value is counted too (issue 9).
-    "summary e-mail, {{customer.first_name}} ms": (await time(() => audienceSummary(db, c.filters, ["email"], NOW, { needs: needsFor("{{customer.first_name}}") }))).toFixed(1),
-    "summary e-mail, {{customer.access_code}} ms": (await time(() => audienceSummary(db, c.filters, ["email"], NOW, { needs: needsFor("{{customer.access_code}}") }))).toFixed(1),
+    "summary e-mail, {{customer.first_name}} ms": (
+      await time(() => audienceSummary(db, c.filters, ["email"], NOW, { needs: needsFor("{{customer.first_name}}") }))
+    ).toFixed(1),
+    "summary e-mail, {{customer.access_code}} ms": (
+      await time(() => audienceSummary(db, c.filters, ["email"], NOW, { needs: needsFor("{{customer.access_code}}") }))
+    ).toFixed(1),
   });
 }
 const first = await audienceSummary(db, cases[0]!.filters, ["email", "sms"], NOW);
 
 // The compose page's own requests, signed in, with the CSRF token the page hands out.
-const user = await createUser(db, { email: "bench@example.com", name: "Bench", password: "bench password 1", role: "owner" });
+const user = await createUser(db, {
+  email: "bench@example.com",
+  name: "Bench",
+  password: "bench password 1",
+  role: "owner",
+});
 const cookie = `pigeon_session=${await createSession(db, user.id, NOW, {})}`;
-const app = createApp(createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => NOW, log: silentLogger }));
+const app = createApp(
+  createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => NOW, log: silentLogger }),
+);
 const page = await (await app.request("http://localhost/messages/new", { headers: { Cookie: cookie } })).text();
 const csrf = page.match(/name="_csrf" value="([^"]+)"/)?.[1] ?? "";
 const post = async (path: string, fields: [string, string][]) => {
@@ -147,7 +221,13 @@ const post = async (path: string, fields: [string, string][]) => {
   const res = await app.request(`http://localhost${path}`, {
     method: "POST",
     body,
-    headers: { Cookie: cookie, Origin: "http://localhost", "HX-Request": "true", "HX-Request-Type": "partial", "Content-Type": "application/x-www-form-urlencoded" },
+    headers: {
+      Cookie: cookie,
+      Origin: "http://localhost",
+      "HX-Request": "true",
+      "HX-Request-Type": "partial",
+      "Content-Type": "application/x-www-form-urlencoded",
+    },
   });
   if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
   return res.text();
@@ -158,20 +238,31 @@ const compose: [string, string][] = [
   ["filters.job_statuses", "selling"],
   ["filters.years", "2026"],
   ["subject", "{{customer.first_name}}, your photos of {{job.name}}"],
-  ["body", "Hi {{customer.first_name | \"there\"}},\n\nyour photos are **online**: {{links.gallery_link}}"],
+  ["body", 'Hi {{customer.first_name | "there"}},\n\nyour photos are **online**: {{links.gallery_link}}'],
 ];
 const email: [string, string][] = [["channels", "email"]];
-const emailSms: [string, string][] = [["channels", "email"], ["channels", "sms"]];
+const emailSms: [string, string][] = [
+  ["channels", "email"],
+  ["channels", "sms"],
+];
 const requests = [
   { request: "live count, e-mail", path: "/messages/count", fields: [...compose, ...email] },
   { request: "live count, e-mail + SMS", path: "/messages/count", fields: [...compose, ...emailSms] },
   { request: "preview, e-mail + SMS (first recipient)", path: "/messages/preview", fields: [...compose, ...emailSms] },
-  { request: "preview, search “olivia”", path: "/messages/preview", fields: [...compose, ...emailSms, ["preview_q", "olivia"] as [string, string]] },
+  {
+    request: "preview, search “olivia”",
+    path: "/messages/preview",
+    fields: [...compose, ...emailSms, ["preview_q", "olivia"] as [string, string]],
+  },
 ];
 const pages = [];
 for (const r of requests) {
   const html = await post(r.path, r.fields);
-  pages.push({ request: `${r.request} (${cases[0]!.name})`, "KB of HTML": (html.length / 1024).toFixed(1), "ms": (await time(() => post(r.path, r.fields))).toFixed(1) });
+  pages.push({
+    request: `${r.request} (${cases[0]!.name})`,
+    "KB of HTML": (html.length / 1024).toFixed(1),
+    ms: (await time(() => post(r.path, r.fields))).toFixed(1),
+  });
 }
 const memberPage = (await time(() => audienceMembers(db, cases[0]!.filters, NOW, { limit: 50 }))).toFixed(1);
 
@@ -179,21 +270,45 @@ const memberPage = (await time(() => audienceMembers(db, cases[0]!.filters, NOW,
 // (a second start would find every delivery written). Armed through the app's own queries.
 const [message] = await db
   .insert(messages)
-  .values({ name: "Bench", channels: ["email", "sms"], subject: "Hi", body: "Hi {{customer.first_name}}", filters: cases[0]!.filters, status: "scheduled", createdAt: NOW, updatedAt: NOW })
+  .values({
+    name: "Bench",
+    channels: ["email", "sms"],
+    subject: "Hi",
+    body: "Hi {{customer.first_name}}",
+    filters: cases[0]!.filters,
+    status: "scheduled",
+    createdAt: NOW,
+    updatedAt: NOW,
+  })
   .returning();
-const deps = createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => NOW, log: silentLogger });
+const deps = createDeps({
+  db,
+  config: loadConfig({ PUBLIC_URL: "http://localhost" }),
+  clock: () => NOW,
+  log: silentLogger,
+});
 const rssBefore = process.memoryUsage().rss;
 const startedAt = performance.now();
 await runOneTimeMessages(deps, NOW);
 const startSeconds = (performance.now() - startedAt) / 1000;
-const written = Number((await db.all<{ n: number }>(sql`select count(*) as n from deliveries where message_id = ${message!.id}`))[0]?.n ?? 0);
+const written = Number(
+  (await db.all<{ n: number }>(sql`select count(*) as n from deliveries where message_id = ${message!.id}`))[0]?.n ?? 0,
+);
 const rssGrowth = Math.round((process.memoryUsage().rss - rssBefore) / 1024 / 1024);
 
-console.log(`\nbun bench/messages.ts ${COUNT}: ${COUNT.toLocaleString("en")} customers, ${JOBS.toLocaleString("en")} jobs, ${Object.entries(sizes).map(([k, v]) => `${v.toLocaleString("en")} ${k}`).join(", ")}; seeded in ${seededIn.toFixed(1)} s; median of ${RUNS} runs\n`);
+console.log(
+  `\nbun bench/messages.ts ${COUNT}: ${COUNT.toLocaleString("en")} customers, ${JOBS.toLocaleString("en")} jobs, ${Object.entries(
+    sizes,
+  )
+    .map(([k, v]) => `${v.toLocaleString("en")} ${k}`)
+    .join(", ")}; seeded in ${seededIn.toFixed(1)} s; median of ${RUNS} runs\n`,
+);
 console.table(results);
 console.log(`\nThrough the app (median of ${RUNS}; the preview's recipient list alone: ${memberPage} ms):`);
 console.table(pages);
-console.log(`\nStarting a message to ${cases[0]!.name} by e-mail + SMS: ${written.toLocaleString("en")} deliveries written in ${startSeconds.toFixed(1)} s (${Math.round(written / startSeconds).toLocaleString("en")}/s), RSS grew by ${rssGrowth} MB`);
+console.log(
+  `\nStarting a message to ${cases[0]!.name} by e-mail + SMS: ${written.toLocaleString("en")} deliveries written in ${startSeconds.toFixed(1)} s (${Math.round(written / startSeconds).toLocaleString("en")}/s), RSS grew by ${rssGrowth} MB`,
+);
 console.log(`\n${cases[0]!.name}, e-mail:`, first.email);
 console.log(`${cases[0]!.name}, SMS:`, first.sms);
 db.$client.close();

@@ -23,9 +23,32 @@ const p = profile!.id;
 await db.insert(notifications).values([
   { profileId: p, trigger: "job_selling", channel: "email", subject: "s", body: "b" },
   { profileId: p, trigger: "photos_available", channel: "email", subject: "s", body: "b" },
-  { profileId: p, trigger: "customer_registered", channel: "email", audience: "potential_buyers", subject: "s", body: "b" },
-  { profileId: p, trigger: "coupon_deadline", channel: "email", offsetDays: 3, timeOfDay: "09:00", subject: "s", body: "b" },
-  { profileId: p, trigger: "job_archiving", channel: "email", offsetDays: 7, timeOfDay: "09:00", subject: "s", body: "b" },
+  {
+    profileId: p,
+    trigger: "customer_registered",
+    channel: "email",
+    audience: "potential_buyers",
+    subject: "s",
+    body: "b",
+  },
+  {
+    profileId: p,
+    trigger: "coupon_deadline",
+    channel: "email",
+    offsetDays: 3,
+    timeOfDay: "09:00",
+    subject: "s",
+    body: "b",
+  },
+  {
+    profileId: p,
+    trigger: "job_archiving",
+    channel: "email",
+    offsetDays: 7,
+    timeOfDay: "09:00",
+    subject: "s",
+    body: "b",
+  },
   { profileId: p, trigger: "job_archiving", channel: "sms", offsetDays: 2, timeOfDay: "18:00", body: "b" },
 ]);
 const started = performance.now();
@@ -42,7 +65,9 @@ await db.run(sql`insert into registrations (job_id, customer_id, access_code, re
   select ((c.value * 7 + k.value * 1009) % ${JOBS}) + 1, c.value, 'X', ${ms - 30 * 86_400_000}
   from generate_series(1, ${CUSTOMERS}) c, generate_series(0, ${PER_CUSTOMER - 1}) k`);
 const [regs] = await db.select({ n: count() }).from(sql`registrations`);
-console.log(`seeded ${JOBS.toLocaleString("en")} jobs, ${regs!.n.toLocaleString("en")} registrations in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `seeded ${JOBS.toLocaleString("en")} jobs, ${regs!.n.toLocaleString("en")} registrations in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
 
 let now = t0;
 const deps = createDeps({ db, config: loadConfig({}), clock: () => now, log: silentLogger });
@@ -99,12 +124,22 @@ for (let i = 0; i < 10; i++) {
 }
 const [eventCount] = await db.select({ n: count() }).from(events);
 
-console.log(`\nbun bench/scheduler.ts — ${JOBS.toLocaleString("en")} jobs, ${regs!.n.toLocaleString("en")} registrations, 6 notifications\n`);
+console.log(
+  `\nbun bench/scheduler.ts — ${JOBS.toLocaleString("en")} jobs, ${regs!.n.toLocaleString("en")} registrations, 6 notifications\n`,
+);
 console.table([
   { tick: "nothing due (median of 20)", ms: median(idle).toFixed(1), deliveries: 0 },
   { tick: "100 jobs set to selling (median of 3)", ms: median(busy).toFixed(0), deliveries: median(queued) },
   { tick: `10,000 photos available: first tick`, ms: firing[0]!.toFixed(0), deliveries: "" },
-  { tick: `… all fired: ${firing.length} ticks (sum)`, ms: firing.reduce((a, b) => a + b, 0).toFixed(0), deliveries: photosAfter!.n - photosBefore!.n },
-  { tick: `… then nothing due, ${eventCount!.n.toLocaleString("en")} events kept (median of 10)`, ms: median(recentIdle).toFixed(1), deliveries: 0 },
+  {
+    tick: `… all fired: ${firing.length} ticks (sum)`,
+    ms: firing.reduce((a, b) => a + b, 0).toFixed(0),
+    deliveries: photosAfter!.n - photosBefore!.n,
+  },
+  {
+    tick: `… then nothing due, ${eventCount!.n.toLocaleString("en")} events kept (median of 10)`,
+    ms: median(recentIdle).toFixed(1),
+    deliveries: 0,
+  },
 ]);
 process.exit(0);

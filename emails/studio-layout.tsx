@@ -64,7 +64,7 @@ function textOn(hex: string): string {
     return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
   };
   const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
-  return (1.05 / (luminance + 0.05)) >= ((luminance + 0.05) / 0.05) ? "#ffffff" : TEXT;
+  return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 ? "#ffffff" : TEXT;
 }
 
 /** A link colour that stays readable on white: the brand colour unless it is too light. */
@@ -93,7 +93,10 @@ export function StudioLayout({ studio, bodyHtml, preheader, lang = "en", links =
   const brand = brandOf(studio.brandColor);
   const onBrand = textOn(brand);
   const link = linkColor(brand);
-  const addressLines = studio.postalAddress.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const addressLines = studio.postalAddress
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const footerText = { color: MUTED, fontSize: "13px", lineHeight: "20px", margin: "0 0 4px" };
   const footerLink = { color: MUTED, textDecoration: "underline" };
   const words = languageOf(lang) ?? "en";
@@ -121,7 +124,12 @@ export function StudioLayout({ studio, bodyHtml, preheader, lang = "en", links =
           ) : null}
           <Section style={{ backgroundColor: brand, padding: "20px 24px" }}>
             {studio.logoUrl ? (
-              <Img src={studio.logoUrl} alt={studio.name} height="48" style={{ height: "48px", width: "auto", maxWidth: "100%" }} />
+              <Img
+                src={studio.logoUrl}
+                alt={studio.name}
+                height="48"
+                style={{ height: "48px", width: "auto", maxWidth: "100%" }}
+              />
             ) : (
               <Text style={{ margin: 0, fontSize: "22px", lineHeight: "28px", fontWeight: 700, color: onBrand }}>
                 {studio.name}
@@ -129,7 +137,11 @@ export function StudioLayout({ studio, bodyHtml, preheader, lang = "en", links =
             )}
           </Section>
           <Section style={{ padding: "24px", color: TEXT, fontSize: "16px", lineHeight: "24px" }}>
-            <div className="pigeon-body" style={{ color: TEXT, fontSize: "16px", lineHeight: "24px" }} dangerouslySetInnerHTML={{ __html: bodyHtml }} />
+            <div
+              className="pigeon-body"
+              style={{ color: TEXT, fontSize: "16px", lineHeight: "24px" }}
+              dangerouslySetInnerHTML={{ __html: bodyHtml }}
+            />
           </Section>
           <Hr style={{ borderTop: "1px solid #d0d7de", margin: 0 }} />
           <Section style={{ padding: "20px 24px", backgroundColor: "#ffffff" }}>

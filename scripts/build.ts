@@ -35,7 +35,9 @@ function libsqlNativeModule(pkg: string): BunPlugin {
         const source = await Bun.file(args.path).text();
         const dynamic = /require\(`@libsql\/\$\{target\}`\)/;
         if (!dynamic.test(source)) {
-          throw new Error(`${args.path}: the dynamic require of the native module was not found; update scripts/build.ts for this libsql version.`);
+          throw new Error(
+            `${args.path}: the dynamic require of the native module was not found; update scripts/build.ts for this libsql version.`,
+          );
         }
         return { contents: source.replace(dynamic, `require(${JSON.stringify(pkg)})`), loader: "js" };
       });

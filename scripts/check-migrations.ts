@@ -12,7 +12,21 @@ try {
   cpSync(join(root, "migrations"), copy, { recursive: true });
   const before = new Set(readdirSync(copy));
   const kit = Bun.spawnSync(
-    ["bunx", "drizzle-kit", "generate", "--dialect", "turso", "--schema", "./src/db/schema.ts", "--casing", "snake_case", "--out", relative(root, copy), "--name", "drift"],
+    [
+      "bunx",
+      "drizzle-kit",
+      "generate",
+      "--dialect",
+      "turso",
+      "--schema",
+      "./src/db/schema.ts",
+      "--casing",
+      "snake_case",
+      "--out",
+      relative(root, copy),
+      "--name",
+      "drift",
+    ],
     { cwd: root, stdout: "pipe", stderr: "pipe" },
   );
   const output = `${kit.stdout.toString()}${kit.stderr.toString()}`;
@@ -25,8 +39,11 @@ try {
     process.exit(1);
   }
   if (added.length) {
-    for (const f of added) console.error(`--- ${f} (what drizzle-kit would add)\n${readFileSync(join(copy, f), "utf8")}`);
-    console.error(`check-migrations: src/db/schema.ts has changes no migration carries; run \`bun run db:generate\`, review the migration and commit it`);
+    for (const f of added)
+      console.error(`--- ${f} (what drizzle-kit would add)\n${readFileSync(join(copy, f), "utf8")}`);
+    console.error(
+      `check-migrations: src/db/schema.ts has changes no migration carries; run \`bun run db:generate\`, review the migration and commit it`,
+    );
     process.exit(1);
   }
   console.log("check-migrations: migrations/ matches src/db/schema.ts");

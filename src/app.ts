@@ -73,13 +73,32 @@ export function createApp(deps: Deps) {
   // Everything below is the staff UI: sessions and CSRF checks on every state change.
   const ui = new Hono<AppEnv>();
   // Refuse oversized bodies before anything reads them; CSV uploads get more room.
-  const uploadLimit = bodyLimit({ maxSize: 12 * 1024 * 1024, onError: tooLarge("That upload is larger than 12 MB, Pigeon's limit for a file. Split the file and import the parts.") });
-  const formLimit = bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge(`That form is larger than 1 MB, Pigeon's limit for a form, so nothing was saved. A message body holds at most ${MAX_BODY.email.toLocaleString("en")} characters.`) });
+  const uploadLimit = bodyLimit({
+    maxSize: 12 * 1024 * 1024,
+    onError: tooLarge(
+      "That upload is larger than 12 MB, Pigeon's limit for a file. Split the file and import the parts.",
+    ),
+  });
+  const formLimit = bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: tooLarge(
+      `That form is larger than 1 MB, Pigeon's limit for a form, so nothing was saved. A message body holds at most ${MAX_BODY.email.toLocaleString("en")} characters.`,
+    ),
+  });
   // Anyone can post to login and setup: they get only what their fields can hold.
-  const authLimit = bodyLimit({ maxSize: 16 * 1024, onError: tooLarge("That form is larger than 16 KB: an e-mail address and a password fit in far less.") });
+  const authLimit = bodyLimit({
+    maxSize: 16 * 1024,
+    onError: tooLarge("That form is larger than 16 KB: an e-mail address and a password fit in far less."),
+  });
   ui.use(function limitBody(c, next) {
     const path = c.req.path;
-    return (path.startsWith("/customers/import") ? uploadLimit : path === "/login" || path === "/setup" ? authLimit : formLimit)(c, next);
+    return (
+      path.startsWith("/customers/import")
+        ? uploadLimit
+        : path === "/login" || path === "/setup"
+          ? authLimit
+          : formLimit
+    )(c, next);
   });
   ui.use(loadSession(), csrfProtection(), noStore);
   ui.route("/", authRoutes);
@@ -97,6 +116,10 @@ export function createApp(deps: Deps) {
   ui.route("/settings", settingsRoutes);
   app.route("/", ui);
 
-  app.notFound((c) => (c.req.path.startsWith("/api/") ? c.json({ error: { message: "No such endpoint.", fields: {} } }, 404) : c.text("Not found", 404)));
+  app.notFound((c) =>
+    c.req.path.startsWith("/api/")
+      ? c.json({ error: { message: "No such endpoint.", fields: {} } }, 404)
+      : c.text("Not found", 404),
+  );
   return app;
 }

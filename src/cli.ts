@@ -42,14 +42,18 @@ Options:
 Configuration comes from environment variables; see README.md.`;
 
 const COMMAND_HELP: Record<string, string> = {
-  serve: "Usage: pigeon serve\n\nStarts the web server on $PORT (default 3000) and the in-process scheduler.\nWith SCHEDULER=off it serves the web only, for a deployment whose sending runs in `pigeon worker` processes.",
+  serve:
+    "Usage: pigeon serve\n\nStarts the web server on $PORT (default 3000) and the in-process scheduler.\nWith SCHEDULER=off it serves the web only, for a deployment whose sending runs in `pigeon worker` processes.",
   worker:
     "Usage: pigeon worker\n\nRuns the scheduler (automation, one-time messages) and the dispatcher (sending) without a web server.\nRun one web process (SCHEDULER=off pigeon serve) and any number of workers on the same database:\nleases keep each delivery with one worker and they share the provider rates.\nSIGTERM or SIGINT stops it after the running tick and the sends in flight.",
   migrate: "Usage: pigeon migrate\n\nApplies the database migrations and exits. `serve` does this too at start.",
-  "create-owner": "Usage: pigeon create-owner --email E --password P [--name N]\n\nCreates the owner account on a new install (no other accounts may exist).",
-  "create-api-key": "Usage: pigeon create-api-key --name N\n\nCreates an API key for the JSON API. The key is printed once, as the last line.",
+  "create-owner":
+    "Usage: pigeon create-owner --email E --password P [--name N]\n\nCreates the owner account on a new install (no other accounts may exist).",
+  "create-api-key":
+    "Usage: pigeon create-api-key --name N\n\nCreates an API key for the JSON API. The key is printed once, as the last line.",
   demo: "Usage: pigeon demo\n\nLoads a believable demo studio (jobs, customers, albums, orders, appointments) into an empty database.",
-  backup: "Usage: pigeon backup <file>\n\nWrites a consistent copy of a file database to <file> (VACUUM INTO), readable only by this account. The file must not exist. Safe while Pigeon runs.",
+  backup:
+    "Usage: pigeon backup <file>\n\nWrites a consistent copy of a file database to <file> (VACUUM INTO), readable only by this account. The file must not exist. Safe while Pigeon runs.",
   restore:
     "Usage: pigeon restore <file>\n\nReplaces the database with the backup <file>. Stop Pigeon first (the server and any workers): a database in use is refused. The backup is checked (a Pigeon database, intact, not from a newer version) and brought up to date on a copy before anything is replaced; the replaced database is kept beside it as <name>.before-restore-<time>.",
   "check-phones":
@@ -58,7 +62,9 @@ const COMMAND_HELP: Record<string, string> = {
 
 async function openMigrated(config: Config): Promise<Database> {
   const log = jsonLogger(config.logLevel);
-  const db = await openDatabase(config.databaseUrl, config.databaseAuthToken, { warn: (msg, fields) => log("warn", msg, fields) });
+  const db = await openDatabase(config.databaseUrl, config.databaseAuthToken, {
+    warn: (msg, fields) => log("warn", msg, fields),
+  });
   await migrateDatabase(db);
   await ensureBuiltinProfiles(db, new Date());
   return db;
@@ -83,7 +89,12 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
     args = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { help: { type: "boolean", short: "h" }, email: { type: "string" }, password: { type: "string" }, name: { type: "string" } },
+      options: {
+        help: { type: "boolean", short: "h" },
+        email: { type: "string" },
+        password: { type: "string" },
+        name: { type: "string" },
+      },
     });
   } catch (err) {
     io.err(`${(err as Error).message}\n\n${COMMAND_HELP[name]}`);
@@ -119,7 +130,11 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
     }
     case "create-owner": {
       const input = z
-        .object({ email: z.string({ error: "--email is required" }).pipe(email), password: passwordSchema, name: z.string().optional() })
+        .object({
+          email: z.string({ error: "--email is required" }).pipe(email),
+          password: passwordSchema,
+          name: z.string().optional(),
+        })
         .safeParse(args.values);
       if (!input.success) {
         for (const i of input.error.issues) io.err(`--${i.path.join(".")}: ${i.message}`);
@@ -134,7 +149,12 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
         io.err("This install has an owner already. Add staff from Settings → Staff.");
         return 1;
       }
-      const user = await createUser(db, { email: input.data.email, password: input.data.password, name: input.data.name ?? input.data.email.split("@")[0]!, role: "owner" });
+      const user = await createUser(db, {
+        email: input.data.email,
+        password: input.data.password,
+        name: input.data.name ?? input.data.email.split("@")[0]!,
+        role: "owner",
+      });
       await audit(db, { userId: user.id }, "created", "user", user.id, { role: "owner", via: "cli" });
       io.out(`Owner ${user.email} created. Log in at ${config.publicUrl}/login`);
       return 0;
@@ -159,7 +179,11 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
         io.err(result.reason);
         return 1;
       }
-      io.out(`Demo data loaded: ${Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(", ")}.`);
+      io.out(
+        `Demo data loaded: ${Object.entries(result.counts)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(", ")}.`,
+      );
       return 0;
     }
     case "check-phones": {
@@ -169,7 +193,9 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
         return 0;
       }
       for (const p of problems) io.out(`${p.where}: ${p.number} ${p.problem}. To fix: ${p.todo}.`);
-      io.out(`${problems.length.toLocaleString("en")} of ${checked.toLocaleString("en")} numbers need a look. Messages still go to them as stored: fix them before the next send.`);
+      io.out(
+        `${problems.length.toLocaleString("en")} of ${checked.toLocaleString("en")} numbers need a look. Messages still go to them as stored: fix them before the next send.`,
+      );
       return 1;
     }
     case "backup": {
@@ -229,7 +255,9 @@ async function serve(config: Config, io: Io) {
   // silent long enough to be a dead process's. Every scheduler tick does it; a web-only process
   // (its scheduler off, beside workers) sweeps on a timer of its own, so it is undone either way.
   const sweepImports = async () => {
-    const n = await takeBackUnfinishedImports(db).catch((err) => (log("error", "taking back imports failed", { error: String(err) }), 0));
+    const n = await takeBackUnfinishedImports(db).catch(
+      (err) => (log("error", "taking back imports failed", { error: String(err) }), 0),
+    );
     if (n) log("warn", "took back CSV imports a stop cut off", { imports: n });
   };
   const importSweep = config.scheduler ? null : setInterval(() => void sweepImports(), 5_000);
@@ -264,7 +292,11 @@ async function work(config: Config, io: Io) {
   const scheduler = startScheduler(deps);
   deps.dispatcher.start();
   io.out(`Pigeon worker ${process.pid} is running (scheduler and sending; no web server)`);
-  log("info", "worker started", { database: config.databaseUrl.replace(/\/\/.*@/, "//***@"), email: config.resend ? "resend" : "dev outbox", sms: config.twilio ? "twilio" : "dev outbox" });
+  log("info", "worker started", {
+    database: config.databaseUrl.replace(/\/\/.*@/, "//***@"),
+    email: config.resend ? "resend" : "dev outbox",
+    sms: config.twilio ? "twilio" : "dev outbox",
+  });
   stopOnSignal(log, async () => {
     await Promise.all([scheduler.stop(), deps.dispatcher.stop()]);
     db.$client.close();

@@ -22,7 +22,10 @@ const envSchema = z
     HOST: optional.default("0.0.0.0"),
     DATABASE_URL: optional
       .default("file:./data/pigeon.db")
-      .refine((v) => /^(file:|libsql:|https?:|wss?:|:memory:$)/.test(v), "must start with file:, libsql:, http(s): or be :memory:"),
+      .refine(
+        (v) => /^(file:|libsql:|https?:|wss?:|:memory:$)/.test(v),
+        "must start with file:, libsql:, http(s): or be :memory:",
+      ),
     DATABASE_AUTH_TOKEN: optional,
     PUBLIC_URL: url("https://studio.example.com"),
     /** Lets a local test install send real e-mail with an http PUBLIC_URL; never in production. */
@@ -35,29 +38,59 @@ const envSchema = z
       (v) => v === undefined || /^(.+<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/.test(v),
       'must be an address like "Studio <hello@studio.com>"',
     ),
-    TWILIO_ACCOUNT_SID: optional.refine((v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v), "must look like AC followed by 32 hex digits"),
+    TWILIO_ACCOUNT_SID: optional.refine(
+      (v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v),
+      "must look like AC followed by 32 hex digits",
+    ),
     TWILIO_AUTH_TOKEN: optional,
-    TWILIO_FROM: optional.refine((v) => v === undefined || /^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/.test(v), "must be an E.164 number (+15551234567) or a messaging service SID"),
+    TWILIO_FROM: optional.refine(
+      (v) => v === undefined || /^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/.test(v),
+      "must be an E.164 number (+15551234567) or a messaging service SID",
+    ),
     TWILIO_BASE_URL: url("http://127.0.0.1:4020"),
-    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "must be one of debug, info, warn, error" }).default("info"),
+    LOG_LEVEL: z
+      .enum(["debug", "info", "warn", "error"], { error: "must be one of debug, info, warn, error" })
+      .default("info"),
     /** Turn off the in-process scheduler (for a web-only process next to a worker). */
     SCHEDULER: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
     /** How long a provider request may take; the dispatcher counts on it (tests shorten it). */
-    PROVIDER_TIMEOUT_MS: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(100, "must be at least 100").max(600_000, "must be at most 600000").default(30_000),
+    PROVIDER_TIMEOUT_MS: z.coerce
+      .number({ error: "must be a number" })
+      .int("must be a whole number")
+      .min(100, "must be at least 100")
+      .max(600_000, "must be at most 600000")
+      .default(30_000),
     /** How soon a crashed sender's claimed work goes to another process (tests shorten it). */
-    LEASE_MS: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(100, "must be at least 100").max(3_600_000, "must be at most 3600000").default(60_000),
+    LEASE_MS: z.coerce
+      .number({ error: "must be a number" })
+      .int("must be a whole number")
+      .min(100, "must be at least 100")
+      .max(3_600_000, "must be at most 3600000")
+      .default(60_000),
   })
   .superRefine((env, ctx) => {
     if (env.TWILIO_ACCOUNT_SID && !env.TWILIO_AUTH_TOKEN)
-      ctx.addIssue({ code: "custom", path: ["TWILIO_AUTH_TOKEN"], message: "is required when TWILIO_ACCOUNT_SID is set" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["TWILIO_AUTH_TOKEN"],
+        message: "is required when TWILIO_ACCOUNT_SID is set",
+      });
     if (env.TWILIO_AUTH_TOKEN && !env.TWILIO_ACCOUNT_SID)
-      ctx.addIssue({ code: "custom", path: ["TWILIO_ACCOUNT_SID"], message: "is required when TWILIO_AUTH_TOKEN is set" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["TWILIO_ACCOUNT_SID"],
+        message: "is required when TWILIO_AUTH_TOKEN is set",
+      });
     if (env.TWILIO_ACCOUNT_SID && !env.TWILIO_FROM)
       ctx.addIssue({ code: "custom", path: ["TWILIO_FROM"], message: "is required when Twilio is configured" });
     if (env.RESEND_API_KEY && !env.EMAIL_FROM)
       ctx.addIssue({ code: "custom", path: ["EMAIL_FROM"], message: "is required when RESEND_API_KEY is set" });
     const publicUrl = env.PUBLIC_URL;
-    if (env.RESEND_API_KEY && env.ALLOW_HTTP_PUBLIC_URL !== "true" && (publicUrl === undefined || (URL.canParse(publicUrl) && !isHttps(publicUrl)))) {
+    if (
+      env.RESEND_API_KEY &&
+      env.ALLOW_HTTP_PUBLIC_URL !== "true" &&
+      (publicUrl === undefined || (URL.canParse(publicUrl) && !isHttps(publicUrl)))
+    ) {
       ctx.addIssue({
         code: "custom",
         path: ["PUBLIC_URL"],
@@ -104,7 +137,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])] ?? "")})`),
+      parsed.error.issues.map(
+        (issue) => `${issue.path.join(".")} ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])] ?? "")})`,
+      ),
     );
   }
   const e = parsed.data;
@@ -122,7 +157,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     emailFrom: e.EMAIL_FROM,
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
-        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, baseUrl: e.TWILIO_BASE_URL }
+        ? {
+            accountSid: e.TWILIO_ACCOUNT_SID,
+            authToken: e.TWILIO_AUTH_TOKEN,
+            from: e.TWILIO_FROM,
+            baseUrl: e.TWILIO_BASE_URL,
+          }
         : undefined,
     logLevel: e.LOG_LEVEL,
     scheduler: e.SCHEDULER === "on",

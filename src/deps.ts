@@ -47,6 +47,11 @@ export function createDeps(input: DepsInput): Deps {
   } as Omit<Deps, "dispatcher"> as Deps;
   // The dispatcher's name in leases: unique per process, readable in the outbox.
   const owner = input.dispatcher?.owner ?? `${hostname()}:${process.pid}:${randomToken(4)}`;
-  deps.dispatcher = createDispatcher(deps, deps.providers, { providerTimeoutMs: timeoutMs, leaseMs: input.config.leaseMs, ...input.dispatcher, owner });
+  deps.dispatcher = createDispatcher(deps, deps.providers, {
+    providerTimeoutMs: timeoutMs,
+    leaseMs: input.config.leaseMs,
+    ...input.dispatcher,
+    owner,
+  });
   return deps;
 }

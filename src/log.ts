@@ -12,16 +12,19 @@ const PARAMS = /(Failed query: [\s\S]*?)\nparams: [\s\S]*?(?=\n {4}at |$)/g;
 const PARAMS_NOTE = "\nparams: (not logged)";
 
 type QueryError = Error & { query: string; params: unknown; cause?: unknown };
-const isQueryError = (e: unknown): e is QueryError => e instanceof Error && typeof (e as QueryError).query === "string" && "params" in e;
+const isQueryError = (e: unknown): e is QueryError =>
+  e instanceof Error && typeof (e as QueryError).query === "string" && "params" in e;
 
 /** An error as one line for a log: a failed query's SQL and the database's reason, never its values. */
 export function errorText(err: unknown): string {
-  if (isQueryError(err)) return `Failed query: ${err.query}${err.cause instanceof Error ? ` (${err.cause.message})` : ""}`;
+  if (isQueryError(err))
+    return `Failed query: ${err.query}${err.cause instanceof Error ? ` (${err.cause.message})` : ""}`;
   return redact(String(err)) as string;
 }
 
 function redact(value: unknown): unknown {
-  if (typeof value === "string") return value.includes("Failed query: ") ? value.replace(PARAMS, `$1${PARAMS_NOTE}`) : value;
+  if (typeof value === "string")
+    return value.includes("Failed query: ") ? value.replace(PARAMS, `$1${PARAMS_NOTE}`) : value;
   if (value instanceof Error) return errorText(value);
   return value;
 }

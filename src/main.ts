@@ -3,7 +3,11 @@
 import { runCli } from "./cli.ts";
 import { NewerDatabaseError } from "./db/client.ts";
 
-const code = await runCli(process.argv.slice(2), { env: process.env, out: (l) => console.log(l), err: (l) => console.error(l) }).catch((err) => {
+const code = await runCli(process.argv.slice(2), {
+  env: process.env,
+  out: (l) => console.log(l),
+  err: (l) => console.error(l),
+}).catch((err) => {
   // Any command opens the database first; this refusal is the operator's to act on, not a bug.
   if (!(err instanceof NewerDatabaseError)) throw err;
   console.error(`Refused: ${err.message}.`);

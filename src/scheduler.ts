@@ -30,7 +30,15 @@ export function startScheduler(deps: Deps): Scheduler {
     deps.health.schedulerLastTickAt = now;
     await recordSchedulerTick(deps.db, now);
   };
-  const job = new Cron("*/2 * * * * *", { name: "pigeon-tick", protect: true, catch: (err) => deps.log("error", "scheduler tick failed", { error: String(err) }) }, tick);
+  const job = new Cron(
+    "*/2 * * * * *",
+    {
+      name: "pigeon-tick",
+      protect: true,
+      catch: (err) => deps.log("error", "scheduler tick failed", { error: String(err) }),
+    },
+    tick,
+  );
   void tick().catch((err) => deps.log("error", "scheduler tick failed", { error: String(err) }));
   return {
     tick,

@@ -21,7 +21,9 @@ export const STATIC_FILES: Record<string, { body: string; type: string }> = {
   "pigeon.svg": { body: logo, type: "image/svg+xml" },
 };
 /** Each file's ETag: a hash of its content. */
-export const STATIC_ETAGS = Object.fromEntries(Object.entries(STATIC_FILES).map(([name, f]) => [name, `"${sha256Hex(f.body).slice(0, 16)}"`]));
+export const STATIC_ETAGS = Object.fromEntries(
+  Object.entries(STATIC_FILES).map(([name, f]) => [name, `"${sha256Hex(f.body).slice(0, 16)}"`]),
+);
 
 /** Cache-busting suffix for links in the layout: changes whenever any static file does. */
 export const STATIC_VERSION = sha256Hex(Object.values(STATIC_ETAGS).join()).slice(0, 8);

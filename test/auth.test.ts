@@ -26,7 +26,12 @@ describe("first-run setup", () => {
     const t = await makeTestApp();
     const b = t.browser();
     await b.get("/setup");
-    const res = await b.post("/setup", { studio_name: "Sunny <b>Side</b>", name: "", email: "not-an-email", password: "short" });
+    const res = await b.post("/setup", {
+      studio_name: "Sunny <b>Side</b>",
+      name: "",
+      email: "not-an-email",
+      password: "short",
+    });
     expect(res.status).toBe(422);
     expect(res.text).toContain("Your name is required");
     expect(res.text).toContain("must be an e-mail address");
@@ -46,7 +51,11 @@ describe("login", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe("/login?next=%2Fjobs%3Fstatus%3Dselling");
     await b.get("/login?next=%2Fjobs%3Fstatus%3Dselling");
-    const login = await b.post("/login", { email: OWNER.email, password: OWNER.password, next: "/jobs?status=selling" });
+    const login = await b.post("/login", {
+      email: OWNER.email,
+      password: OWNER.password,
+      next: "/jobs?status=selling",
+    });
     expect(login.status).toBe(303);
     expect(login.location).toBe("/jobs?status=selling");
     expect((await b.get("/jobs")).status).toBe(200);
@@ -60,7 +69,11 @@ describe("login", () => {
     b.cookies.set("pigeon_session", "planted-by-attacker");
     const res = await b.request("/login", {
       method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost", Cookie: `pigeon_pre=${b.cookies.get("pigeon_pre")}` },
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: "http://localhost",
+        Cookie: `pigeon_pre=${b.cookies.get("pigeon_pre")}`,
+      },
       body: new URLSearchParams({ email: OWNER.email, password: OWNER.password, _csrf: b.csrf }),
     });
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith("pigeon_session="))!;
@@ -147,7 +160,12 @@ describe("CSRF", () => {
     expect(page.text).toContain(`hx-headers:inherited="{&quot;X-CSRF-Token&quot;:&quot;${b.csrf}&quot;}"`);
     const res = await b.request("/jobs", {
       method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", "X-CSRF-Token": b.csrf, Origin: "http://localhost" },
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "HX-Request": "true",
+        "X-CSRF-Token": b.csrf,
+        Origin: "http://localhost",
+      },
       body: new URLSearchParams({ name: "Via htmx", type: "school", year: "2026" }),
     });
     expect(res.status).toBe(303);
@@ -160,7 +178,19 @@ describe("hostile login and setup input (issue 10)", () => {
     await signedInOwner(t);
     const b = t.browser();
     // %2F%09%2F is "/\t/": browsers drop the tab and read "//evil.example/phish" as another host.
-    const hostile = ["/\t/evil.example/phish", "/\n/evil.example", "/\r\n/evil.example", "//evil", "/\\evil", "https://evil", "javascript:alert(1)", "http://localhost.evil.example/x", " //evil", "/.//evil", "/a/..//evil"];
+    const hostile = [
+      "/\t/evil.example/phish",
+      "/\n/evil.example",
+      "/\r\n/evil.example",
+      "//evil",
+      "/\\evil",
+      "https://evil",
+      "javascript:alert(1)",
+      "http://localhost.evil.example/x",
+      " //evil",
+      "/.//evil",
+      "/a/..//evil",
+    ];
     for (const next of hostile) {
       const page = await b.get(`/login?next=${encodeURIComponent(next)}`);
       expect([next, page.status]).toEqual([next, 200]);
@@ -186,7 +216,9 @@ describe("hostile login and setup input (issue 10)", () => {
     await signedInOwner(t);
     const b = t.browser();
     await b.get("/login");
-    const answers = await Promise.all(Array.from({ length: 150 }, (_, i) => b.post("/login", { email: OWNER.email, password: `wrong guess ${i}` })));
+    const answers = await Promise.all(
+      Array.from({ length: 150 }, (_, i) => b.post("/login", { email: OWNER.email, password: `wrong guess ${i}` })),
+    );
     const checked = answers.filter((r) => r.status === 401);
     const refused = answers.filter((r) => r.status === 429);
     console.log(`parallel login guesses: ${checked.length} checked, ${refused.length} refused`);
@@ -239,7 +271,9 @@ describe("hostile login and setup input (issue 10)", () => {
         return b;
       }),
     );
-    const answers = await Promise.all(browsers.map((b, i) => b.post("/setup", { ...OWNER, email: `owner${i}@sunny.test`, name: `Owner ${i}` })));
+    const answers = await Promise.all(
+      browsers.map((b, i) => b.post("/setup", { ...OWNER, email: `owner${i}@sunny.test`, name: `Owner ${i}` })),
+    );
     const users = await t.db.query.users.findMany();
     expect(users).toHaveLength(1);
     expect(answers.map((a) => a.status).sort()).toEqual(Array(10).fill(303));

@@ -34,7 +34,12 @@ type Snapshot = { counts: Record<string, number>; deliveries: unknown[]; search:
 const snapshot = (file: string) => step("snapshot", file);
 
 function serve(env: Record<string, string | undefined>) {
-  const p = Bun.spawn(["bun", main, "serve"], { env: { ...env, PORT: "0", LOG_LEVEL: "info" }, cwd: root, stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn(["bun", main, "serve"], {
+    env: { ...env, PORT: "0", LOG_LEVEL: "info" },
+    cwd: root,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const ready = (async () => {
     let text = "";
     const reader = p.stdout.getReader();
@@ -139,7 +144,10 @@ describe("backup and restore", () => {
     const writer = (async () => {
       while (writing) {
         await t.db.transaction(async (tx) => {
-          for (const side of ["left", "right"]) await tx.insert(customers).values({ firstName: `Pair${pairs}`, lastName: side, email: `${side}${pairs}@pairs.test` });
+          for (const side of ["left", "right"])
+            await tx
+              .insert(customers)
+              .values({ firstName: `Pair${pairs}`, lastName: side, email: `${side}${pairs}@pairs.test` });
         });
         pairs++;
         await Bun.sleep(0);
@@ -148,7 +156,12 @@ describe("backup and restore", () => {
     const backups: string[] = [];
     for (let i = 0; i < 3; i++) {
       const target = join(dir, `during-${i}.db`);
-      const p = Bun.spawn(["bun", main, "backup", target], { env: { ...process.env, DATABASE_URL: `file:${file}` }, cwd: root, stdout: "pipe", stderr: "pipe" });
+      const p = Bun.spawn(["bun", main, "backup", target], {
+        env: { ...process.env, DATABASE_URL: `file:${file}` },
+        cwd: root,
+        stdout: "pipe",
+        stderr: "pipe",
+      });
       expect(await p.exited).toBe(0);
       backups.push(target);
     }
@@ -162,7 +175,11 @@ describe("backup and restore", () => {
       const n = Number((await c.execute("SELECT count(*) AS n FROM customers")).rows[0]!.n);
       expect(n % 2).toBe(0);
       expect(Number((await c.execute("SELECT count(*) AS n FROM customer_reach")).rows[0]!.n)).toBe(n);
-      expect(Number((await c.execute("SELECT count(*) AS n FROM customers_fts WHERE customers_fts MATCH 'pairs'")).rows[0]!.n)).toBe(n);
+      expect(
+        Number(
+          (await c.execute("SELECT count(*) AS n FROM customers_fts WHERE customers_fts MATCH 'pairs'")).rows[0]!.n,
+        ),
+      ).toBe(n);
       seen.push(n);
       c.close();
     }
@@ -213,9 +230,21 @@ describe("backup and restore refuse bad input with one line", () => {
       [["restore", join(dir, "nope.db")], 1, `${join(dir, "nope.db")} does not exist.`],
       [["restore", dir], 1, `${dir} is not a file.`],
       [["restore", text], 1, `${text} is not a SQLite database.`],
-      [["restore", other], 1, `${other} is a SQLite database, but not Pigeon's (it has no __drizzle_migrations, studio_settings, customers, jobs, deliveries tables).`],
-      [["restore", newer], 1, `${newer}: the database was written by a newer version of Pigeon (1 migration this version does not know); run that version or a newer one.`],
-      [["restore", copyOfLive], 1, `${copyOfLive} has a write-ahead log beside it (${copyOfLive}-wal): it is a live database, not a backup. Make one with \`pigeon backup\`.`],
+      [
+        ["restore", other],
+        1,
+        `${other} is a SQLite database, but not Pigeon's (it has no __drizzle_migrations, studio_settings, customers, jobs, deliveries tables).`,
+      ],
+      [
+        ["restore", newer],
+        1,
+        `${newer}: the database was written by a newer version of Pigeon (1 migration this version does not know); run that version or a newer one.`,
+      ],
+      [
+        ["restore", copyOfLive],
+        1,
+        `${copyOfLive} has a write-ahead log beside it (${copyOfLive}-wal): it is a live database, not a backup. Make one with \`pigeon backup\`.`,
+      ],
     ];
     // In this process through runCli (a cold start of bun per case would cost seconds each on a
     // busy machine); the real process's stderr is checked above and below.
@@ -247,11 +276,20 @@ describe("backup and restore refuse bad input with one line", () => {
   test("serve on a database a newer Pigeon migrated refuses with one line", () => {
     const { file, run } = place();
     expect(run("migrate").code).toBe(0);
-    const c = Bun.spawnSync(["bun", "-e", `import { createClient } from "@libsql/client"; const c = createClient({ url: "file:${file}" }); await c.execute("INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('x', 4102444800000)"); c.close();`], { cwd: root });
+    const c = Bun.spawnSync(
+      [
+        "bun",
+        "-e",
+        `import { createClient } from "@libsql/client"; const c = createClient({ url: "file:${file}" }); await c.execute("INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('x', 4102444800000)"); c.close();`,
+      ],
+      { cwd: root },
+    );
     expect(c.exitCode).toBe(0);
     const r = run("migrate");
     expect(r.code).toBe(1);
-    expect(r.err.trim()).toBe("Refused: the database was written by a newer version of Pigeon (1 migration this version does not know); run that version or a newer one.");
+    expect(r.err.trim()).toBe(
+      "Refused: the database was written by a newer version of Pigeon (1 migration this version does not know); run that version or a newer one.",
+    );
     expect(existsSync(file)).toBe(true);
   });
 });

@@ -107,7 +107,13 @@ function mutated(base: Record<string, unknown>): fc.Arbitrary<Record<string, unk
   const keys = Object.keys(base);
   return fc
     .tuple(
-      fc.array(fc.tuple(fc.constantFrom(...keys), fc.oneof({ weight: 1, arbitrary: fc.constant<typeof DROP>(DROP) }, { weight: 5, arbitrary: nastyValue })), { minLength: 1, maxLength: 4 }),
+      fc.array(
+        fc.tuple(
+          fc.constantFrom(...keys),
+          fc.oneof({ weight: 1, arbitrary: fc.constant<typeof DROP>(DROP) }, { weight: 5, arbitrary: nastyValue }),
+        ),
+        { minLength: 1, maxLength: 4 },
+      ),
       fc.dictionary(fc.string({ maxLength: 8 }), nastyValue, { maxKeys: 2 }),
     )
     .map(([changes, extra]) => {
@@ -123,10 +129,20 @@ function mutated(base: Record<string, unknown>): fc.Arbitrary<Record<string, unk
 /** Form fields: strings only (a browser sends nothing else), sometimes repeated. */
 function mutatedForm(base: Record<string, string>): fc.Arbitrary<Record<string, string | string[]>> {
   const keys = Object.keys(base);
-  const formValue = fc.oneof({ weight: 5, arbitrary: nastyString }, fc.array(nastyString, { minLength: 2, maxLength: 3 }), fc.constant(Array.from({ length: 2_000 }, (_, i) => String(i + 1))));
+  const formValue = fc.oneof(
+    { weight: 5, arbitrary: nastyString },
+    fc.array(nastyString, { minLength: 2, maxLength: 3 }),
+    fc.constant(Array.from({ length: 2_000 }, (_, i) => String(i + 1))),
+  );
   return fc
     .tuple(
-      fc.array(fc.tuple(fc.constantFrom(...keys), fc.oneof({ weight: 1, arbitrary: fc.constant<typeof DROP>(DROP) }, { weight: 5, arbitrary: formValue })), { minLength: 1, maxLength: 4 }),
+      fc.array(
+        fc.tuple(
+          fc.constantFrom(...keys),
+          fc.oneof({ weight: 1, arbitrary: fc.constant<typeof DROP>(DROP) }, { weight: 5, arbitrary: formValue }),
+        ),
+        { minLength: 1, maxLength: 4 },
+      ),
       fc.dictionary(fc.string({ maxLength: 8 }), nastyString, { maxKeys: 2 }),
     )
     .map(([changes, extra]) => {
@@ -178,7 +194,10 @@ async function page(b: Browser, path: string): Promise<string> {
 async function expectShownEscaped(b: Browser, paths: string[]) {
   for (const path of paths) {
     const html = await page(b, path);
-    if (unescaped(html)) throw new Error(`${path} shows input unescaped: ${html.slice(Math.max(0, html.search(/<script>alert|<img src=x|<svg onload/) - 200), 400)}`);
+    if (unescaped(html))
+      throw new Error(
+        `${path} shows input unescaped: ${html.slice(Math.max(0, html.search(/<script>alert|<img src=x|<svg onload/) - 200), 400)}`,
+      );
   }
 }
 
@@ -192,10 +211,26 @@ describe("the JSON API, every body", () => {
   beforeAll(async () => {
     t = await makeApiApp({ now });
     const job = await createJob(t.db, { name: "Lincoln", type: "school" }, {}, "api", now, "J1");
-    const customer = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", consent: { email: true } }, "test", now, "C1");
+    const customer = await createCustomer(
+      t.db,
+      { first_name: "Anna", email: "anna@x.test", consent: { email: true } },
+      "test",
+      now,
+      "C1",
+    );
     const album = await createAlbum(t.db, job.id, "3B", "A1");
-    await upsertRegistration(t.db, { jobId: job.id, customerId: customer.id, albumId: album.id, registeredAt: now }, "api", now);
-    const appointment = await createAppointment(t.db, { customerId: customer.id, startsAt: new Date("2026-09-10T14:00:00Z") }, "api", now);
+    await upsertRegistration(
+      t.db,
+      { jobId: job.id, customerId: customer.id, albumId: album.id, registeredAt: now },
+      "api",
+      now,
+    );
+    const appointment = await createAppointment(
+      t.db,
+      { customerId: customer.id, startsAt: new Date("2026-09-10T14:00:00Z") },
+      "api",
+      now,
+    );
     ids = { job: job.id, customer: customer.id, album: album.id, appointment: appointment.id };
     b = await signedInOwner(t);
   });
@@ -208,51 +243,123 @@ describe("the JSON API, every body", () => {
     if (path.startsWith("/messages")) return [`/messages/${id}`, "/messages"];
     if (path.startsWith("/profiles")) return [`/profiles/${id}`, "/profiles"];
     if (path.startsWith("/albums")) return [`/jobs/${body.job_id}`];
-    if (path.startsWith("/registrations") || path.startsWith("/orders") || path.startsWith("/appointments")) return [`/customers/${body.customer_id}`, "/appointments"];
+    if (path.startsWith("/registrations") || path.startsWith("/orders") || path.startsWith("/appointments"))
+      return [`/customers/${body.customer_id}`, "/appointments"];
     if (path.startsWith("/events")) return [`/customers/${ids.customer}`];
     return [];
   };
 
   const bodies = () => ({
-    "POST /jobs": { name: "Lincoln", type: "school", year: 2026, status: "planning", shoot_date: "2026-09-14", gallery_url: "https://shop.example.com/l", custom_text: "Smile", time_zone: "Europe/Berlin", external_id: "shop-1" },
+    "POST /jobs": {
+      name: "Lincoln",
+      type: "school",
+      year: 2026,
+      status: "planning",
+      shoot_date: "2026-09-14",
+      gallery_url: "https://shop.example.com/l",
+      custom_text: "Smile",
+      time_zone: "Europe/Berlin",
+      external_id: "shop-1",
+    },
     "PUT /jobs/J": { name: "Lincoln", type: "school", archive_date: "2026-12-01" },
-    "POST /customers": { first_name: "Ben", last_name: "Jones", email: "ben@x.test", phone: "+15552010002", locale: "de-AT", time_zone: "Europe/Vienna", consent: { email: true, sms: false }, external_id: "c-2" },
+    "POST /customers": {
+      first_name: "Ben",
+      last_name: "Jones",
+      email: "ben@x.test",
+      phone: "+15552010002",
+      locale: "de-AT",
+      time_zone: "Europe/Vienna",
+      consent: { email: true, sms: false },
+      external_id: "c-2",
+    },
     "POST /albums": { job_id: ids.job, name: "4A", external_id: "a-2" },
-    "POST /registrations": { job_external_id: "J1", customer_id: ids.customer, album_id: ids.album, access_code: "AB12", registered_at: "2026-09-01T09:00:00Z", photos_available_at: null, photos_count: 3 },
-    "POST /orders": { job_id: ids.job, customer_external_id: "C1", amount: "24.90", ordered_at: "2026-09-02T10:00:00Z", external_id: "o-1" },
-    "POST /appointments": { customer_id: ids.customer, job_id: ids.job, starts_at: "2026-09-20T09:30:00+02:00", duration_minutes: 30, location: "Studio A", status: "scheduled", external_id: "ap-1" },
+    "POST /registrations": {
+      job_external_id: "J1",
+      customer_id: ids.customer,
+      album_id: ids.album,
+      access_code: "AB12",
+      registered_at: "2026-09-01T09:00:00Z",
+      photos_available_at: null,
+      photos_count: 3,
+    },
+    "POST /orders": {
+      job_id: ids.job,
+      customer_external_id: "C1",
+      amount: "24.90",
+      ordered_at: "2026-09-02T10:00:00Z",
+      external_id: "o-1",
+    },
+    "POST /appointments": {
+      customer_id: ids.customer,
+      job_id: ids.job,
+      starts_at: "2026-09-20T09:30:00+02:00",
+      duration_minutes: 30,
+      location: "Studio A",
+      status: "scheduled",
+      external_id: "ap-1",
+    },
     "POST /events": { type: "photos_available", job_id: ids.job, customer_id: ids.customer, photos_count: 12 },
-    "POST /profiles": { name: "Autumn", description: "School season", notifications: [{ trigger: "photos_available", channel: "email", subject: "Photos", body: "Hi {{customer.first_name}}" }] },
-    "POST /messages": { name: "News", channels: ["email"], subject: "Hi", body: "Hello {{customer.first_name}}", filters: { job_ids: [ids.job], audience: "all" }, send_at: "2026-09-02T10:00:00Z", external_id: "m-1" },
+    "POST /profiles": {
+      name: "Autumn",
+      description: "School season",
+      notifications: [
+        { trigger: "photos_available", channel: "email", subject: "Photos", body: "Hi {{customer.first_name}}" },
+      ],
+    },
+    "POST /messages": {
+      name: "News",
+      channels: ["email"],
+      subject: "Hi",
+      body: "Hello {{customer.first_name}}",
+      filters: { job_ids: [ids.job], audience: "all" },
+      send_at: "2026-09-02T10:00:00Z",
+      external_id: "m-1",
+    },
     "POST /deliveries/release": { ids: [1, 2] },
     "POST /deliveries/cancel": { message_id: 1 },
   });
 
-  const ROUTES = ["POST /jobs", "PUT /jobs/J", "POST /customers", "POST /albums", "POST /registrations", "POST /orders", "POST /appointments", "POST /events", "POST /profiles", "POST /messages", "POST /deliveries/release", "POST /deliveries/cancel"];
+  const ROUTES = [
+    "POST /jobs",
+    "PUT /jobs/J",
+    "POST /customers",
+    "POST /albums",
+    "POST /registrations",
+    "POST /orders",
+    "POST /appointments",
+    "POST /events",
+    "POST /profiles",
+    "POST /messages",
+    "POST /deliveries/release",
+    "POST /deliveries/cancel",
+  ];
 
-  test.each(ROUTES)("%s: never a 5xx; a 4xx names the field and writes nothing; stored input shows escaped", async (route) => {
-    const base = (bodies() as Record<string, Record<string, unknown>>)[route]!;
-    const [method, rawPath] = route.split(" ") as [string, string];
-    const path = rawPath.replace("/J", `/${ids.job}`);
-    const input = fc.oneof({ weight: 9, arbitrary: mutated(base) }, { weight: 1, arbitrary: nastyValue });
-    await fc.assert(
-      fc.asyncProperty(input, async (body) => {
-        generated++;
-        const before = await rowCounts(t.db);
-        const res = await t.call(method, path, body);
-        expect({ route, status: res.status < 500 }).toEqual({ route, status: true });
-        if (res.status >= 400) {
-          expect(res.body?.error?.message).toBeString();
-          // A 422 names each bad field; a 400 says the body is no JSON object, a 409 what it clashes with.
-          if (res.status === 422) expect(Object.keys(res.body.error.fields).length).toBeGreaterThan(0);
-          expect(await rowCounts(t.db)).toEqual(before);
-        } else if (method !== "GET") {
-          await expectShownEscaped(b, shownAt(path, res.body?.customer ?? res.body?.registration ?? res.body));
-        }
-      }),
-      settings(),
-    );
-  });
+  test.each(ROUTES)(
+    "%s: never a 5xx; a 4xx names the field and writes nothing; stored input shows escaped",
+    async (route) => {
+      const base = (bodies() as Record<string, Record<string, unknown>>)[route]!;
+      const [method, rawPath] = route.split(" ") as [string, string];
+      const path = rawPath.replace("/J", `/${ids.job}`);
+      const input = fc.oneof({ weight: 9, arbitrary: mutated(base) }, { weight: 1, arbitrary: nastyValue });
+      await fc.assert(
+        fc.asyncProperty(input, async (body) => {
+          generated++;
+          const before = await rowCounts(t.db);
+          const res = await t.call(method, path, body);
+          expect({ route, status: res.status < 500 }).toEqual({ route, status: true });
+          if (res.status >= 400) {
+            expect(res.body?.error?.message).toBeString();
+            // A 422 names each bad field; a 400 says the body is no JSON object, a 409 what it clashes with.
+            if (res.status === 422) expect(Object.keys(res.body.error.fields).length).toBeGreaterThan(0);
+            expect(await rowCounts(t.db)).toEqual(before);
+          } else if (method !== "GET") {
+            await expectShownEscaped(b, shownAt(path, res.body?.customer ?? res.body?.registration ?? res.body));
+          }
+        }),
+        settings(),
+      );
+    },
+  );
 });
 
 // ------------------------------------------------------------------ the staff forms
@@ -265,7 +372,12 @@ describe("the staff forms", () => {
   beforeAll(async () => {
     t = await makeTestApp({ now });
     const job = await createJob(t.db, { name: "Lincoln", type: "school" }, {}, "ui", now);
-    const customer = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", consent: { email: true } }, "test", now);
+    const customer = await createCustomer(
+      t.db,
+      { first_name: "Anna", email: "anna@x.test", consent: { email: true } },
+      "test",
+      now,
+    );
     await upsertRegistration(t.db, { jobId: job.id, customerId: customer.id, registeredAt: now }, "ui", now);
     const profile = await createProfile(t.db, { name: "Our own" }, now);
     ids = { job: job.id, customer: customer.id, profile: profile.id };
@@ -275,52 +387,125 @@ describe("the staff forms", () => {
 
   const forms = () => ({
     "/messages": {
-      base: { mode: "filters", name: "Reminder", channels: "email", subject: "Hi {{customer.first_name}}", body: "Hello", "filters.job_ids": String(ids.job), "filters.audience": "all", "filters.condition": "any", send_mode: "later", send_at_local: "2026-09-14T09:30", intent: "save", job_id: "", preview_customer_id: "" },
+      base: {
+        mode: "filters",
+        name: "Reminder",
+        channels: "email",
+        subject: "Hi {{customer.first_name}}",
+        body: "Hello",
+        "filters.job_ids": String(ids.job),
+        "filters.audience": "all",
+        "filters.condition": "any",
+        send_mode: "later",
+        send_at_local: "2026-09-14T09:30",
+        intent: "save",
+        job_id: "",
+        preview_customer_id: "",
+      },
       shown: (location: string) => [location.split("?")[0]!, "/messages"],
     },
     "/jobs": {
-      base: { name: "Lincoln", type: "school", year: "2026", status: "planning", shoot_date: "2026-09-14", archive_date: "2026-12-01", gallery_url: "https://shop.example.com/l", custom_text: "Smile", time_zone: "Europe/Berlin", profile_id: "" },
+      base: {
+        name: "Lincoln",
+        type: "school",
+        year: "2026",
+        status: "planning",
+        shoot_date: "2026-09-14",
+        archive_date: "2026-12-01",
+        gallery_url: "https://shop.example.com/l",
+        custom_text: "Smile",
+        time_zone: "Europe/Berlin",
+        profile_id: "",
+      },
       shown: (location: string) => [location, "/jobs"],
     },
     "/customers": {
-      base: { first_name: "Ben", last_name: "Jones", email: "ben@x.test", phone: "+15552010002", locale: "en", time_zone: "", consent_email: "on", consent_source: "form" },
+      base: {
+        first_name: "Ben",
+        last_name: "Jones",
+        email: "ben@x.test",
+        phone: "+15552010002",
+        locale: "en",
+        time_zone: "",
+        consent_email: "on",
+        consent_source: "form",
+      },
       shown: (location: string) => [location.split("?")[0]!, "/customers"],
     },
     "/settings": {
-      base: { name: "Sunny Side", postal_address: "1 Main St", phone: "+15550100000", website: "https://sunny.example", brand_color: "#2f6fdf", sender_name: "Sunny", sender_email: "hi@sunny.example", reply_to: "", sms_from: "", time_zone: "America/Chicago", send_window_start: "08:00", send_window_end: "21:00", stagger_batch_size: "100", stagger_interval_seconds: "60", overdue_hold_minutes: "60", late_grace_hours: "24", sms_help_reply: "Call us", public_url: "", default_profile_id: "" },
+      base: {
+        name: "Sunny Side",
+        postal_address: "1 Main St",
+        phone: "+15550100000",
+        website: "https://sunny.example",
+        brand_color: "#2f6fdf",
+        sender_name: "Sunny",
+        sender_email: "hi@sunny.example",
+        reply_to: "",
+        sms_from: "",
+        time_zone: "America/Chicago",
+        send_window_start: "08:00",
+        send_window_end: "21:00",
+        stagger_batch_size: "100",
+        stagger_interval_seconds: "60",
+        overdue_hold_minutes: "60",
+        late_grace_hours: "24",
+        sms_help_reply: "Call us",
+        public_url: "",
+        default_profile_id: "",
+      },
       shown: () => ["/settings", "/"],
     },
     "/profiles/P/notifications": {
-      base: { trigger: "photos_available", channel: "email", offset_days: "0", offset_hours: "0", time_of_day: "immediately", audience: "all", condition: "any", subject: "Photos", body: "Hi {{customer.first_name}}", active: "on" },
+      base: {
+        trigger: "photos_available",
+        channel: "email",
+        offset_days: "0",
+        offset_hours: "0",
+        time_of_day: "immediately",
+        audience: "all",
+        condition: "any",
+        subject: "Photos",
+        body: "Hi {{customer.first_name}}",
+        active: "on",
+      },
       shown: () => ["/profiles/P"],
     },
   });
 
-  test.each(["/messages", "/jobs", "/customers", "/settings", "/profiles/P/notifications"])("POST %s: never a 5xx; a refusal is shown beside a field and writes nothing; what is saved shows escaped", async (route) => {
-    const form = (forms() as Record<string, { base: Record<string, string>; shown: (location: string) => string[] }>)[route]!;
-    const path = route.replace("/P", `/${ids.profile}`);
-    await fc.assert(
-      fc.asyncProperty(mutatedForm(form.base), async (fields) => {
-        generated++;
-        const before = await rowCounts(t.db);
-        const stored = await settingsRow(t.db);
-        const res = await postForm(b, path, fields);
-        expect({ route, status: res.status < 500 }).toEqual({ route, status: true });
-        if (res.status >= 400) {
-          expect({ route, status: res.status }).toEqual({ route, status: 422 });
-          expect(res.text).toMatch(/class="error"|class="flash bad"/);
-          expect(unescaped(res.text)).toBe(false);
-          expect(await rowCounts(t.db)).toEqual(before);
-          expect(await settingsRow(t.db)).toBe(stored);
-        } else {
-          expect(unescaped(res.text)).toBe(false);
-          const shown = form.shown(res.location ?? "").map((p) => p.replace("/P", `/${ids.profile}`)).filter(Boolean);
-          await expectShownEscaped(b, shown);
-        }
-      }),
-      settings(),
-    );
-  });
+  test.each(["/messages", "/jobs", "/customers", "/settings", "/profiles/P/notifications"])(
+    "POST %s: never a 5xx; a refusal is shown beside a field and writes nothing; what is saved shows escaped",
+    async (route) => {
+      const form = (forms() as Record<string, { base: Record<string, string>; shown: (location: string) => string[] }>)[
+        route
+      ]!;
+      const path = route.replace("/P", `/${ids.profile}`);
+      await fc.assert(
+        fc.asyncProperty(mutatedForm(form.base), async (fields) => {
+          generated++;
+          const before = await rowCounts(t.db);
+          const stored = await settingsRow(t.db);
+          const res = await postForm(b, path, fields);
+          expect({ route, status: res.status < 500 }).toEqual({ route, status: true });
+          if (res.status >= 400) {
+            expect({ route, status: res.status }).toEqual({ route, status: 422 });
+            expect(res.text).toMatch(/class="error"|class="flash bad"/);
+            expect(unescaped(res.text)).toBe(false);
+            expect(await rowCounts(t.db)).toEqual(before);
+            expect(await settingsRow(t.db)).toBe(stored);
+          } else {
+            expect(unescaped(res.text)).toBe(false);
+            const shown = form
+              .shown(res.location ?? "")
+              .map((p) => p.replace("/P", `/${ids.profile}`))
+              .filter(Boolean);
+            await expectShownEscaped(b, shown);
+          }
+        }),
+        settings(),
+      );
+    },
+  );
 });
 
 // ------------------------------------------------------------------ the CSV import
@@ -331,13 +516,58 @@ describe("the CSV import", () => {
     const job = await createJob(t.db, { name: "Lincoln", type: "school" }, {}, "ui", now);
     const b = await signedInOwner(t);
     await b.get("/customers/import");
-    const COLUMNS = ["external_id", "first_name", "last_name", "email", "phone", "album", "access_code", "locale", "time_zone", "consent_email", "consent_sms", "consent_source"];
-    const good = { external_id: "", first_name: "Anna", last_name: "Lee", email: "anna@x.test", phone: "+15552010001", album: "3B", access_code: "AB12", locale: "en", time_zone: "", consent_email: "yes", consent_sms: "no", consent_source: "form" };
-    const row = mutatedForm(good).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v])));
+    const COLUMNS = [
+      "external_id",
+      "first_name",
+      "last_name",
+      "email",
+      "phone",
+      "album",
+      "access_code",
+      "locale",
+      "time_zone",
+      "consent_email",
+      "consent_sms",
+      "consent_source",
+    ];
+    const good = {
+      external_id: "",
+      first_name: "Anna",
+      last_name: "Lee",
+      email: "anna@x.test",
+      phone: "+15552010001",
+      album: "3B",
+      access_code: "AB12",
+      locale: "en",
+      time_zone: "",
+      consent_email: "yes",
+      consent_sms: "no",
+      consent_source: "form",
+    };
+    const row = mutatedForm(good).map((r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v])),
+    );
     const file = fc.oneof(
-      { weight: 6, arbitrary: fc.array(row, { minLength: 1, maxLength: 6 }).map((rows) => Papa.unparse(rows, { columns: [...COLUMNS, ...new Set(rows.flatMap((r) => Object.keys(r)))].filter((c, i, a) => a.indexOf(c) === i) })) },
+      {
+        weight: 6,
+        arbitrary: fc.array(row, { minLength: 1, maxLength: 6 }).map((rows) =>
+          Papa.unparse(rows, {
+            columns: [...COLUMNS, ...new Set(rows.flatMap((r) => Object.keys(r)))].filter(
+              (c, i, a) => a.indexOf(c) === i,
+            ),
+          }),
+        ),
+      },
       { weight: 1, arbitrary: nastyString },
-      { weight: 1, arbitrary: fc.constantFrom('first_name,email\n"unclosed,a@x.test\n', "first_name\n" + "x\n".repeat(3), "\uFEFFfirst_name;email\nAnna;anna@x.test\n", "email\n" + "a@x.test,".repeat(500)) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          'first_name,email\n"unclosed,a@x.test\n',
+          "first_name\n" + "x\n".repeat(3),
+          "\uFEFFfirst_name;email\nAnna;anna@x.test\n",
+          "email\n" + "a@x.test,".repeat(500),
+        ),
+      },
     );
     await fc.assert(
       fc.asyncProperty(file, fc.constantFrom("", String(job.id), "1e999", "-1", "abc"), async (csv, jobId) => {
@@ -384,7 +614,12 @@ describe("the provider webhooks, signed", () => {
         TWILIO_BASE_URL: twilio.url,
       },
     });
-    const cu = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", phone: "+15552010001", consent: { email: true, sms: true } }, "test", now);
+    const cu = await createCustomer(
+      t.db,
+      { first_name: "Anna", email: "anna@x.test", phone: "+15552010001", consent: { email: true, sms: true } },
+      "test",
+      now,
+    );
     await createAppointment(t.db, { customerId: cu.id, startsAt: new Date("2026-09-10T14:00:00Z") }, "api", now);
   });
   afterAll(() => {
@@ -392,13 +627,40 @@ describe("the provider webhooks, signed", () => {
     twilio.stop();
   });
 
-  const post = (url: string, req: { body: string; headers: Record<string, string> }) => t.app.request(url, { method: "POST", body: req.body, headers: req.headers });
+  const post = (url: string, req: { body: string; headers: Record<string, string> }) =>
+    t.app.request(url, { method: "POST", body: req.body, headers: req.headers });
 
   test("Resend: any signed payload is answered without a 5xx", async () => {
-    const types = fc.constantFrom("email.sent", "email.delivered", "email.bounced", "email.complained", "email.opened", "email.clicked", "email.delivery_delayed", "contact.created");
+    const types = fc.constantFrom(
+      "email.sent",
+      "email.delivered",
+      "email.bounced",
+      "email.complained",
+      "email.opened",
+      "email.clicked",
+      "email.delivery_delayed",
+      "contact.created",
+    );
     const event = fc.oneof(
-      { weight: 4, arbitrary: mutated({ type: "email.delivered", created_at: "2026-09-01T10:00:00Z", data: { email_id: "re_1", to: ["anna@x.test"], tags: { pigeon: "1" } } }) },
-      { weight: 4, arbitrary: fc.record({ type: fc.oneof(types, nastyValue), created_at: nastyValue, data: fc.record({ email_id: nastyValue, to: nastyValue, tags: nastyValue, bounce: nastyValue }, { requiredKeys: [] }) }) },
+      {
+        weight: 4,
+        arbitrary: mutated({
+          type: "email.delivered",
+          created_at: "2026-09-01T10:00:00Z",
+          data: { email_id: "re_1", to: ["anna@x.test"], tags: { pigeon: "1" } },
+        }),
+      },
+      {
+        weight: 4,
+        arbitrary: fc.record({
+          type: fc.oneof(types, nastyValue),
+          created_at: nastyValue,
+          data: fc.record(
+            { email_id: nastyValue, to: nastyValue, tags: nastyValue, bounce: nastyValue },
+            { requiredKeys: [] },
+          ),
+        }),
+      },
       { weight: 1, arbitrary: nastyValue },
     );
     await fc.assert(
@@ -412,11 +674,25 @@ describe("the provider webhooks, signed", () => {
   });
 
   test("Twilio: any signed status, reply or call step is answered without a 5xx; a reply keeps its text", async () => {
-    const params = (base: Record<string, string>) => mutatedForm(base).map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v])));
+    const params = (base: Record<string, string>) =>
+      mutatedForm(base).map((p) =>
+        Object.fromEntries(Object.entries(p).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v])),
+      );
     const calls = fc.oneof(
-      params({ MessageSid: "SM1", MessageStatus: "delivered", ErrorCode: "", To: "+15552010001", From: "+15550009999" }).map((p) => ({ path: "/webhooks/twilio/status?d=1", p })),
-      params({ From: "+15552010001", To: "+15550009999", Body: "C", MessageSid: "SM2" }).map((p) => ({ path: "/webhooks/twilio/inbound", p })),
-      fc.tuple(nastyString, params({ CallSid: "CA1", Digits: "9", To: "+15552010001" })).map(([d, p]) => ({ path: `/webhooks/twilio/voice?d=${encodeURIComponent(d)}&step=gather`, p })),
+      params({
+        MessageSid: "SM1",
+        MessageStatus: "delivered",
+        ErrorCode: "",
+        To: "+15552010001",
+        From: "+15550009999",
+      }).map((p) => ({ path: "/webhooks/twilio/status?d=1", p })),
+      params({ From: "+15552010001", To: "+15550009999", Body: "C", MessageSid: "SM2" }).map((p) => ({
+        path: "/webhooks/twilio/inbound",
+        p,
+      })),
+      fc
+        .tuple(nastyString, params({ CallSid: "CA1", Digits: "9", To: "+15552010001" }))
+        .map(([d, p]) => ({ path: `/webhooks/twilio/voice?d=${encodeURIComponent(d)}&step=gather`, p })),
     );
     await fc.assert(
       fc.asyncProperty(calls, async ({ path, p }) => {
@@ -432,7 +708,8 @@ describe("the provider webhooks, signed", () => {
           const sid = p.MessageSid ?? p.SmsSid;
           const [stored] = await t.db.select().from(inboundMessages).orderBy(desc(inboundMessages.id)).limit(1);
           // Nothing cut short at a NUL: what the database cannot keep is dropped, the rest kept.
-          if (stored && stored.providerMessageId === sid) expect(stored.body).toBe(p.Body.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, ""));
+          if (stored && stored.providerMessageId === sid)
+            expect(stored.body).toBe(p.Body.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, ""));
         }
       }),
       settings(RUNS * 2),

@@ -19,7 +19,13 @@ describe("huge id lists", () => {
 
   test("a message with 100,000 job ids is refused with a 422 naming filters.job_ids", async () => {
     const t = await makeApiApp({ now });
-    const res = await t.post("/messages", { name: "Flood", channels: ["email"], subject: "Hi", body: "Hello", filters: { job_ids: many } });
+    const res = await t.post("/messages", {
+      name: "Flood",
+      channels: ["email"],
+      subject: "Hi",
+      body: "Hello",
+      filters: { job_ids: many },
+    });
     expect(res.status).toBe(422);
     expect(fieldsOf(res)["filters.job_ids"]).toContain("at most 1,000");
     expect(await rows(t.db, messages)).toBe(0);
@@ -30,15 +36,34 @@ describe("huge id lists", () => {
     // One customer every list names, so the message has a recipient and its Send page a count.
     const job = await createJob(t.db, { name: "Lincoln", type: "school" }, {}, "api", now);
     const album = await createAlbum(t.db, job.id, "3B");
-    const cu = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", consent: { email: true } }, "test", now);
-    await upsertRegistration(t.db, { jobId: job.id, customerId: cu.id, albumId: album.id, registeredAt: now }, "api", now);
+    const cu = await createCustomer(
+      t.db,
+      { first_name: "Anna", email: "anna@x.test", consent: { email: true } },
+      "test",
+      now,
+    );
+    await upsertRegistration(
+      t.db,
+      { jobId: job.id, customerId: cu.id, albumId: album.id, registeredAt: now },
+      "api",
+      now,
+    );
     await createAppointment(t.db, { customerId: cu.id, startsAt: new Date("2026-09-10T14:00:00Z") }, "api", now);
     // Past SQLite's 32,766 placeholders in every list; 100,000 job ids as the probe stored them.
     const some = many.slice(0, 40_000);
     const filters = { job_ids: many, album_ids: some, appointment_ids: some, customer_ids: some };
     const [m] = await t.db
       .insert(messages)
-      .values({ name: "Legacy flood", channels: ["email"], subject: "Hi", body: "Hello", filters, status: "draft", createdAt: now, updatedAt: now })
+      .values({
+        name: "Legacy flood",
+        channels: ["email"],
+        subject: "Hi",
+        body: "Hello",
+        filters,
+        status: "draft",
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning();
     const b = await signedInOwner(t);
     for (const path of ["/messages", `/messages/${m!.id}`, `/messages/${m!.id}/edit`, `/messages/${m!.id}/send`]) {
@@ -50,7 +75,12 @@ describe("huge id lists", () => {
   });
 });
 
-async function postMultipart(b: Browser, path: string, fields: Record<string, string>, file?: { name: string; content: string }) {
+async function postMultipart(
+  b: Browser,
+  path: string,
+  fields: Record<string, string>,
+  file?: { name: string; content: string },
+) {
   const form = new FormData();
   form.set("_csrf", b.csrf);
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
@@ -61,12 +91,26 @@ async function postMultipart(b: Browser, path: string, fields: Record<string, st
 
 const errorBeside = (html: string, name: string) => html.match(new RegExp(`id="${name}-error">([^<]*)<`))?.[1];
 
-const compose = { mode: "filters", name: "Reminder", channels: "email", subject: "Hi", body: "Hello there", send_mode: "now", intent: "save" };
+const compose = {
+  mode: "filters",
+  name: "Reminder",
+  channels: "email",
+  subject: "Hi",
+  body: "Hello there",
+  send_mode: "now",
+  intent: "save",
+};
 
 describe("references that name nothing", () => {
   test("a message about a job that does not exist is a 422 naming job_id, from the API and the form", async () => {
     const t = await makeApiApp({ now });
-    const res = await t.post("/messages", { name: "Ghost", channels: ["email"], subject: "Hi", body: "Hello", job_id: 999 });
+    const res = await t.post("/messages", {
+      name: "Ghost",
+      channels: ["email"],
+      subject: "Hi",
+      body: "Hello",
+      job_id: 999,
+    });
     expect(res.status).toBe(422);
     expect(fieldsOf(res).job_id).toBe("no job with this id");
     const b = await signedInOwner(t);
@@ -93,7 +137,12 @@ describe("references that name nothing", () => {
       const preview = await postForm(b, "/messages/preview", { ...compose, ...fields }, { "HX-Request": "true" });
       expect({ fields, status: preview.status }).toEqual({ fields, status: 200 });
     }
-    const imported = await postMultipart(b, "/customers/import/preview", { job_id: "1e999" }, { name: "x.csv", content: "first_name,email\nAnna,anna@x.test\n" });
+    const imported = await postMultipart(
+      b,
+      "/customers/import/preview",
+      { job_id: "1e999" },
+      { name: "x.csv", content: "first_name,email\nAnna,anna@x.test\n" },
+    );
     expect(imported.status).toBe(422);
     expect(errorBeside(imported.text, "job_id")).toBe("must be an id (a whole number)");
     expect(await rows(t.db, messages)).toBe(0);
@@ -103,9 +152,21 @@ describe("references that name nothing", () => {
 describe("external_id on messages", () => {
   test("a repeated external_id updates the draft instead of failing (the README's promise)", async () => {
     const t = await makeApiApp({ now });
-    const first = await t.post("/messages", { external_id: "shop-1", name: "First", channels: ["email"], subject: "Hi", body: "Hello" });
+    const first = await t.post("/messages", {
+      external_id: "shop-1",
+      name: "First",
+      channels: ["email"],
+      subject: "Hi",
+      body: "Hello",
+    });
     expect(first.status).toBe(201);
-    const again = await t.post("/messages", { external_id: "shop-1", name: "Second", channels: ["email"], subject: "Hi", body: "Hello again" });
+    const again = await t.post("/messages", {
+      external_id: "shop-1",
+      name: "Second",
+      channels: ["email"],
+      subject: "Hi",
+      body: "Hello again",
+    });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ id: first.body.id, external_id: "shop-1", name: "Second", body: "Hello again" });
     expect(await rows(t.db, messages)).toBe(1);
@@ -114,9 +175,21 @@ describe("external_id on messages", () => {
   test("once armed, a repeat with its external_id is a 409 that changes nothing", async () => {
     const t = await makeApiApp({ now });
     await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", consent: { email: true } }, "test", now);
-    const first = await t.post("/messages", { external_id: "shop-2", name: "First", channels: ["email"], subject: "Hi", body: "Hello" });
+    const first = await t.post("/messages", {
+      external_id: "shop-2",
+      name: "First",
+      channels: ["email"],
+      subject: "Hi",
+      body: "Hello",
+    });
     expect((await t.post(`/messages/${first.body.id}/send`, {})).status).toBe(200);
-    const again = await t.post("/messages", { external_id: "shop-2", name: "Second", channels: ["email"], subject: "Hi", body: "Hello again" });
+    const again = await t.post("/messages", {
+      external_id: "shop-2",
+      name: "Second",
+      channels: ["email"],
+      subject: "Hi",
+      body: "Hello again",
+    });
     expect(again.status).toBe(409);
     expect(fieldsOf(again).external_id).toContain("scheduled");
     expect((await t.get(`/messages/${first.body.id}`)).body.name).toBe("First");
@@ -128,7 +201,11 @@ describe("gallery URLs", () => {
     const t = await makeApiApp({ now });
     for (const url of ["http://[bad", "https://", "http:///path", "javascript:alert(1)"]) {
       const res = await t.post("/jobs", { name: "Lincoln", type: "school", gallery_url: url });
-      expect({ url, status: res.status, field: fieldsOf(res)?.gallery_url }).toEqual({ url, status: 422, field: "must be a web address like https://shop.example.com/lincoln" });
+      expect({ url, status: res.status, field: fieldsOf(res)?.gallery_url }).toEqual({
+        url,
+        status: 422,
+        field: "must be a web address like https://shop.example.com/lincoln",
+      });
     }
     const b = await signedInOwner(t);
     await b.get("/jobs/new");
@@ -144,7 +221,11 @@ describe("gallery URLs", () => {
     await t.db.update(jobs).set({ galleryUrl: "http://[bad" }).where(eq(jobs.id, job.id));
     const cu = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test" }, "test", now);
     await upsertRegistration(t.db, { jobId: job.id, customerId: cu.id, accessCode: "AB-12" }, "api", now);
-    const token = signLinkToken(await linkSigningSecret(t.db, undefined, now), { purpose: "gallery", customerId: cu.id, subjectId: job.id });
+    const token = signLinkToken(await linkSigningSecret(t.db, undefined, now), {
+      purpose: "gallery",
+      customerId: cu.id,
+      subjectId: job.id,
+    });
     const res = await t.app.request(`http://localhost/g/${token}`);
     expect(res.status).toBe(404);
     expect(await res.text()).toContain("This gallery is not online");
@@ -152,7 +233,15 @@ describe("gallery URLs", () => {
 });
 
 describe("impossible dates and times", () => {
-  const impossible = ["2026-02-30T10:00:00Z", "2026-09-14T24:00:00Z", "2026-09-14T10:60:00Z", "2026-09-14T10:00:61Z", "2026-13-01T10:00:00Z", "2026-09-14T10:00:00+25:00", "2026-02-29T10:00:00Z"];
+  const impossible = [
+    "2026-02-30T10:00:00Z",
+    "2026-09-14T24:00:00Z",
+    "2026-09-14T10:60:00Z",
+    "2026-09-14T10:00:61Z",
+    "2026-13-01T10:00:00Z",
+    "2026-09-14T10:00:00+25:00",
+    "2026-02-29T10:00:00Z",
+  ];
 
   test("are refused naming the field wherever the API takes a date-time, and nothing is stored", async () => {
     const t = await makeApiApp({ now });
@@ -167,7 +256,12 @@ describe("impossible dates and times", () => {
       ] as const;
       for (const [path, body, field] of posts) {
         const res = await t.post(path, body);
-        expect({ at, path, status: res.status, problem: fieldsOf(res)?.[field] }).toEqual({ at, path, status: 422, problem: "is not a real date and time" });
+        expect({ at, path, status: res.status, problem: fieldsOf(res)?.[field] }).toEqual({
+          at,
+          path,
+          status: 422,
+          problem: "is not a real date and time",
+        });
       }
     }
     expect(await rows(t.db, messages)).toBe(0);
@@ -177,7 +271,13 @@ describe("impossible dates and times", () => {
   test("real ones still pass, in every accepted shape", async () => {
     const t = await makeApiApp({ now });
     const cu = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test" }, "test", now);
-    const shapes = { "2026-09-14T09:30:00Z": "2026-09-14T09:30:00.000Z", "2026-09-14T09:30:00.250+02:00": "2026-09-14T07:30:00.250Z", "2026-09-14 09:30Z": "2026-09-14T09:30:00.000Z", "2026-09-14T23:59:59-0530": "2026-09-15T05:29:59.000Z", "2028-02-29T00:00+00:00": "2028-02-29T00:00:00.000Z" };
+    const shapes = {
+      "2026-09-14T09:30:00Z": "2026-09-14T09:30:00.000Z",
+      "2026-09-14T09:30:00.250+02:00": "2026-09-14T07:30:00.250Z",
+      "2026-09-14 09:30Z": "2026-09-14T09:30:00.000Z",
+      "2026-09-14T23:59:59-0530": "2026-09-15T05:29:59.000Z",
+      "2028-02-29T00:00+00:00": "2028-02-29T00:00:00.000Z",
+    };
     for (const [at, stored] of Object.entries(shapes)) {
       const res = await t.post("/appointments", { customer_id: cu.id, starts_at: at });
       expect({ at, status: res.status, stored: res.body.starts_at }).toEqual({ at, status: 201, stored });
@@ -193,7 +293,12 @@ describe("control characters", () => {
     const customer = await t.post("/customers", { first_name: "An\u0000na", email: "anna@x.test" });
     expect(customer.status).toBe(422);
     expect(fieldsOf(customer).first_name).toBe(CONTROL);
-    const message = await t.post("/messages", { name: "News", channels: ["email"], subject: "Hi", body: "Hello\u0000 and the rest" });
+    const message = await t.post("/messages", {
+      name: "News",
+      channels: ["email"],
+      subject: "Hi",
+      body: "Hello\u0000 and the rest",
+    });
     expect(fieldsOf(message).body).toBe(CONTROL);
     const job = await t.post("/jobs", { name: "Lincoln\u001b[31m", type: "school", external_id: "a\u0000b" });
     expect(fieldsOf(job)).toMatchObject({ name: CONTROL, external_id: CONTROL });
@@ -204,17 +309,32 @@ describe("control characters", () => {
 
     const b = await signedInOwner(t);
     await b.get("/customers/new");
-    const form = await b.post("/customers", { first_name: "Ben\u0000jamin", last_name: "Jones", email: "ben@x.test", locale: "en" });
+    const form = await b.post("/customers", {
+      first_name: "Ben\u0000jamin",
+      last_name: "Jones",
+      email: "ben@x.test",
+      locale: "en",
+    });
     expect(form.status).toBe(422);
     expect(errorBeside(form.text, "first_name")).toBe(CONTROL);
     expect(await rows(t.db, customers)).toBe(0);
 
     await b.get("/customers/import");
     // A NUL makes the file binary, which the import refused already; other control characters are the row's problem.
-    const binary = await postMultipart(b, "/customers/import/preview", {}, { name: "x.csv", content: "first_name,last_name,email\nCara\u0000,Lee,cara@x.test\n" });
+    const binary = await postMultipart(
+      b,
+      "/customers/import/preview",
+      {},
+      { name: "x.csv", content: "first_name,last_name,email\nCara\u0000,Lee,cara@x.test\n" },
+    );
     expect(binary.status).toBe(422);
     expect(errorBeside(binary.text, "file")).toContain("it contains binary data");
-    const csv = await postMultipart(b, "/customers/import/preview", {}, { name: "x.csv", content: "first_name,last_name,email\nCara\u001b,Lee,cara@x.test\nDan,Ok,dan@x.test\n" });
+    const csv = await postMultipart(
+      b,
+      "/customers/import/preview",
+      {},
+      { name: "x.csv", content: "first_name,last_name,email\nCara\u001b,Lee,cara@x.test\nDan,Ok,dan@x.test\n" },
+    );
     expect(csv.status).toBe(200);
     expect(csv.text).toContain(`first_name: ${CONTROL}`);
     expect(csv.text).toContain("1 row is ready to import");
@@ -224,7 +344,8 @@ describe("control characters", () => {
 describe("a large CSV import", () => {
   const csvOf = (n: number, from = 0) => {
     const lines = ["external_id,first_name,last_name,email,phone,album,access_code,consent_email"];
-    for (let i = from; i < from + n; i++) lines.push(`K${i},Kid${i},Family${i % 70},p${i}@ex.test,+1212${String(2_000_000 + i)},Class ${i % 3},C${i},yes`);
+    for (let i = from; i < from + n; i++)
+      lines.push(`K${i},Kid${i},Family${i % 70},p${i}@ex.test,+1212${String(2_000_000 + i)},Class ${i % 3},C${i},yes`);
     return `${lines.join("\n")}\n`;
   };
 
@@ -237,9 +358,20 @@ describe("a large CSV import", () => {
     try {
       const base = `http://127.0.0.1:${server.port}`;
       const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-      const form = new URLSearchParams({ _csrf: b.csrf, csv: csvOf(3_000), file_name: "big.csv", job_id: String(job.id), consent_source: "form", lawful: "on" });
+      const form = new URLSearchParams({
+        _csrf: b.csrf,
+        csv: csvOf(3_000),
+        file_name: "big.csv",
+        job_id: String(job.id),
+        consent_source: "form",
+        lawful: "on",
+      });
       let importDone = false;
-      const importing = fetch(`${base}/customers/import`, { method: "POST", body: form, headers: { Cookie: cookie, Origin: "http://localhost", "Content-Type": "application/x-www-form-urlencoded" } }).then(async (res) => {
+      const importing = fetch(`${base}/customers/import`, {
+        method: "POST",
+        body: form,
+        headers: { Cookie: cookie, Origin: "http://localhost", "Content-Type": "application/x-www-form-urlencoded" },
+      }).then(async (res) => {
         const text = await res.text();
         importDone = true;
         return { status: res.status, text };
@@ -278,15 +410,34 @@ describe("a large CSV import", () => {
     const job = await createJob(t.db, { name: "Lincoln", type: "school" }, {}, "ui", now);
     // Two customers the file updates (rows 1 and 2 of the first transaction), and one registered with an album.
     await createCustomer(t.db, { first_name: "Kid0", last_name: "Before", email: "p0@ex.test" }, "test", now, "K0");
-    const kid1 = await createCustomer(t.db, { first_name: "Kid1", last_name: "Before", email: "p1@ex.test" }, "test", now, "K1");
+    const kid1 = await createCustomer(
+      t.db,
+      { first_name: "Kid1", last_name: "Before", email: "p1@ex.test" },
+      "test",
+      now,
+      "K1",
+    );
     const oldAlbum = await createAlbum(t.db, job.id, "Old");
-    await upsertRegistration(t.db, { jobId: job.id, customerId: kid1.id, albumId: oldAlbum.id, accessCode: "OLD" }, "ui", now);
+    await upsertRegistration(
+      t.db,
+      { jobId: job.id, customerId: kid1.id, albumId: oldAlbum.id, accessCode: "OLD" },
+      "ui",
+      now,
+    );
     const before = await t.db.select().from(customers).orderBy(customers.id);
     const regsBefore = await t.db.select().from(registrations);
     const eventsBefore = await rows(t.db, events);
-    await t.db.$client.execute("CREATE TRIGGER refuse_late BEFORE INSERT ON registrations WHEN new.access_code = 'C1100' BEGIN SELECT RAISE(ABORT, 'boom'); END");
+    await t.db.$client.execute(
+      "CREATE TRIGGER refuse_late BEFORE INSERT ON registrations WHEN new.access_code = 'C1100' BEGIN SELECT RAISE(ABORT, 'boom'); END",
+    );
     await b.get("/customers/import");
-    const res = await postForm(b, "/customers/import", { csv: csvOf(1_200), file_name: "big.csv", job_id: String(job.id), consent_source: "form", lawful: "on" });
+    const res = await postForm(b, "/customers/import", {
+      csv: csvOf(1_200),
+      file_name: "big.csv",
+      job_id: String(job.id),
+      consent_source: "form",
+      lawful: "on",
+    });
     expect(res.status).toBe(500);
     expect(res.text).toContain("The import failed and nothing was imported");
     expect(await t.db.select().from(customers).orderBy(customers.id)).toEqual(before);
@@ -301,8 +452,15 @@ describe("inherited names as filter keys", () => {
     const t = await makeApiApp({ now });
     for (const key of ["__proto__", "constructor", "toString"]) {
       // Sent as raw JSON text: JSON.parse makes "__proto__" an own key, as it would from any client.
-      const res = await t.post("/messages", `{"name":"Wide","channels":["email"],"subject":"Hi","body":"Hello","filters":{"${key}":{"job_ids":[1]}}}`);
-      expect({ key, status: res.status, problem: fieldsOf(res)?.[`filters.${key}`] }).toEqual({ key, status: 422, problem: "is not a recipient filter" });
+      const res = await t.post(
+        "/messages",
+        `{"name":"Wide","channels":["email"],"subject":"Hi","body":"Hello","filters":{"${key}":{"job_ids":[1]}}}`,
+      );
+      expect({ key, status: res.status, problem: fieldsOf(res)?.[`filters.${key}`] }).toEqual({
+        key,
+        status: 422,
+        problem: "is not a recipient filter",
+      });
     }
     expect(await rows(t.db, messages)).toBe(0);
   });
@@ -314,10 +472,20 @@ describe("date-times without a time or zone, and ids in other spellings", () => 
     const cu = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test" }, "test", now);
     const want = "must be a date and time like 2026-09-14T09:30:00Z";
     for (const at of ["2027-01-01", "2027-01-01T09:30", "2027-01-01 09:30:00"]) {
-      const msg = await t.post("/messages", { name: "Later", channels: ["email"], subject: "Hi", body: "Hello", send_at: at });
+      const msg = await t.post("/messages", {
+        name: "Later",
+        channels: ["email"],
+        subject: "Hi",
+        body: "Hello",
+        send_at: at,
+      });
       expect({ at, status: msg.status, problem: fieldsOf(msg)?.send_at }).toEqual({ at, status: 422, problem: want });
       const appt = await t.post("/appointments", { customer_id: cu.id, starts_at: at });
-      expect({ at, status: appt.status, problem: fieldsOf(appt)?.starts_at }).toEqual({ at, status: 422, problem: want });
+      expect({ at, status: appt.status, problem: fieldsOf(appt)?.starts_at }).toEqual({
+        at,
+        status: 422,
+        problem: want,
+      });
     }
     expect(await rows(t.db, messages)).toBe(0);
     expect(await rows(t.db, appointments)).toBe(0);
@@ -332,7 +500,11 @@ describe("date-times without a time or zone, and ids in other spellings", () => 
     expect((await b.get("/jobs/1")).status).toBe(200);
     for (const id of ["0x1", "1e0", "01", "1.0", "+1", "0b1"]) {
       const api = await t.get(`/jobs/${id}`);
-      expect({ id, status: api.status, message: api.body?.error?.message }).toEqual({ id, status: 404, message: "There is no job with this id." });
+      expect({ id, status: api.status, message: api.body?.error?.message }).toEqual({
+        id,
+        status: 404,
+        message: "There is no job with this id.",
+      });
       expect({ id, page: (await b.get(`/jobs/${id}`)).status }).toEqual({ id, page: 404 });
     }
   });
@@ -354,7 +526,12 @@ describe("oversized staff forms", () => {
     expect(text).not.toContain("<script>");
     expect(await rows(t.db, messages)).toBe(0);
     // htmx asks for a fragment: the short text alone.
-    const fragment = await postForm(b, "/messages/count", { ...compose, body: "x".repeat(2 * 1024 * 1024) }, { "HX-Request": "true" });
+    const fragment = await postForm(
+      b,
+      "/messages/count",
+      { ...compose, body: "x".repeat(2 * 1024 * 1024) },
+      { "HX-Request": "true" },
+    );
     expect(fragment.status).toBe(413);
     expect(fragment.text).toStartWith("That form is larger than 1 MB");
     expect(fragment.text).not.toContain("<html");
@@ -364,7 +541,12 @@ describe("oversized staff forms", () => {
     const t = await makeApiApp({ now });
     const b = await signedInOwner(t);
     await b.get("/customers/import");
-    const res = await postMultipart(b, "/customers/import/preview", {}, { name: "big.csv", content: "x".repeat(13 * 1024 * 1024) });
+    const res = await postMultipart(
+      b,
+      "/customers/import/preview",
+      {},
+      { name: "big.csv", content: "x".repeat(13 * 1024 * 1024) },
+    );
     expect(res.status).toBe(413);
     expect(res.text).toContain("<h1>Too large</h1>");
     expect(res.text).toContain("larger than 12 MB");

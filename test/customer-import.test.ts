@@ -16,7 +16,12 @@ async function setup() {
 }
 
 /** Sends a multipart form as a browser does for the upload form (file input + fields). */
-async function postMultipart(b: Browser, path: string, fields: Record<string, string>, file?: { name: string; content: string | Uint8Array; type?: string }) {
+async function postMultipart(
+  b: Browser,
+  path: string,
+  fields: Record<string, string>,
+  file?: { name: string; content: string | Uint8Array; type?: string },
+) {
   const form = new FormData();
   form.set("_csrf", b.csrf);
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
@@ -25,13 +30,23 @@ async function postMultipart(b: Browser, path: string, fields: Record<string, st
   return { status: res.status, text: await res.text() };
 }
 
-const preview = (b: Browser, csv: string, fields: Record<string, string> = {}) => postMultipart(b, "/customers/import/preview", fields, { name: "parents.csv", content: csv });
+const preview = (b: Browser, csv: string, fields: Record<string, string> = {}) =>
+  postMultipart(b, "/customers/import/preview", fields, { name: "parents.csv", content: csv });
 
 /** What the preview page carries to the import step, as the browser would submit it. */
 function carried(html: string) {
   const csv = html.match(/<textarea name="csv"[^>]*>([\s\S]*?)<\/textarea>/)?.[1] ?? "";
-  const unescape = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
-  return { csv: unescape(csv).replace(/^\n/, ""), file_name: html.match(/name="file_name" value="([^"]*)"/)?.[1] ?? "" };
+  const unescape = (s: string) =>
+    s
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, "&");
+  return {
+    csv: unescape(csv).replace(/^\n/, ""),
+    file_name: html.match(/name="file_name" value="([^"]*)"/)?.[1] ?? "",
+  };
 }
 
 const errorBeside = (html: string, name: string) => html.match(new RegExp(`id="${name}-error">([^<]*)<`))?.[1];
@@ -68,7 +83,9 @@ describe("CSV import: preview", () => {
     expect(res.text).toContain("2 rows are ready to import");
     expect(res.text).toContain("2 new, 0 updates");
     expect(res.text).toContain("1 row reported");
-    expect(res.text).toMatch(/<td class="nowrap">Row 3<\/td><td class="problems">email: must be an e-mail address like name@example.com \(“not-an-email”\)<\/td>/);
+    expect(res.text).toMatch(
+      /<td class="nowrap">Row 3<\/td><td class="problems">email: must be an e-mail address like name@example.com \(“not-an-email”\)<\/td>/,
+    );
     expect(res.text).toContain("anna@example.com");
     expect(res.text).toContain("Cara");
     expect(res.text).toContain("I confirm these people gave consent and I may lawfully contact them");
@@ -79,7 +96,8 @@ describe("CSV import: preview", () => {
 
   test("consent columns need a source: from a column or the form", async () => {
     const { b } = await setup();
-    const csv = "email,consent_sms,consent_source\nx@example.com,yes,\ny@example.com,yes,paper form\nz@example.com,no,\n";
+    const csv =
+      "email,consent_sms,consent_source\nx@example.com,yes,\ny@example.com,yes,paper form\nz@example.com,no,\n";
     const without = await preview(b, csv);
     expect(without.text).toContain("2 rows are ready to import");
     expect(without.text).toContain("consent_source: consent needs a source");
@@ -97,16 +115,29 @@ describe("CSV import: preview", () => {
   test("files that cannot be imported are answered clearly beside the file field", async () => {
     const { b } = await setup();
     const cases: [string, string | Uint8Array, string][] = [
-      ["wrong columns", "name;city\nAnna;Berlin\n", "The first row must name the columns, with at least one of first_name, last_name, email or phone"],
+      [
+        "wrong columns",
+        "name;city\nAnna;Berlin\n",
+        "The first row must name the columns, with at least one of first_name, last_name, email or phone",
+      ],
       ["empty", "", "The file is empty"],
       ["header only", "first_name,email\n", "The file has a header row but no customers below it"],
-      ["excel", new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 0]), "This is an Excel or other zipped file, not a CSV"],
+      [
+        "excel",
+        new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 0]),
+        "This is an Excel or other zipped file, not a CSV",
+      ],
       ["binary", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13]), "This file is not a CSV text file"],
       ["too large", `email\n${"a".repeat(5 * 1024 * 1024)}\n`, "the limit is 5 MB"],
       ["too many rows", `email\n${"x@example.com\n".repeat(50_001)}`, "more than 50,000 rows"],
     ];
     for (const [what, content, message] of cases) {
-      const res = await postMultipart(b, "/customers/import/preview", { consent_source: "kept" }, { name: `${what}.csv`, content });
+      const res = await postMultipart(
+        b,
+        "/customers/import/preview",
+        { consent_source: "kept" },
+        { name: `${what}.csv`, content },
+      );
       expect(res.status, what).toBe(422);
       expect(errorBeside(res.text, "file"), what).toContain(message);
       expect(res.text, what).toContain('value="kept"');
@@ -121,18 +152,25 @@ describe("CSV import: preview", () => {
     if ("error" in parsed) throw new Error(parsed.error);
     const { good, bad } = validateRows(parsed.rows, { studioCountry: "US" });
     expect(good.map((g) => g.line)).toEqual([2]);
-    expect(bad.map((r) => [r.line, r.problems])).toEqual([[5, ["email: must be an e-mail address like name@example.com (“bad”)"]]]);
+    expect(bad.map((r) => [r.line, r.problems])).toEqual([
+      [5, ["email: must be an e-mail address like name@example.com (“bad”)"]],
+    ]);
   });
 });
 
 describe("CSV import: locales and time zones", () => {
   test("a locale or time zone the runtime cannot use is reported on its row; good ones are imported in canonical form", async () => {
     const { t, b } = await setup();
-    const csv = "first_name,email,locale,time_zone\nAnna,anna@example.com,en-abc,Europe/Berlin\nBen,ben@example.com,de,Nowhere/Special\nCara,cara@example.com,de-at,europe/vienna\n";
+    const csv =
+      "first_name,email,locale,time_zone\nAnna,anna@example.com,en-abc,Europe/Berlin\nBen,ben@example.com,de,Nowhere/Special\nCara,cara@example.com,de-at,europe/vienna\n";
     const p = await preview(b, csv);
     expect(p.text).toContain("1 row is ready to import");
-    expect(p.text).toContain("Row 2</td><td class=\"problems\">locale: must be a language code like en or de-AT (“en-abc”)</td>");
-    expect(p.text).toContain("Row 3</td><td class=\"problems\">time_zone: must be an IANA time zone such as Europe/Berlin (“Nowhere/Special”)</td>");
+    expect(p.text).toContain(
+      'Row 2</td><td class="problems">locale: must be a language code like en or de-AT (“en-abc”)</td>',
+    );
+    expect(p.text).toContain(
+      'Row 3</td><td class="problems">time_zone: must be an IANA time zone such as Europe/Berlin (“Nowhere/Special”)</td>',
+    );
     const res = await postMultipart(b, "/customers/import", { ...carried(p.text), lawful: "on" });
     expect(res.text).toContain("1 imported (1 new, 0 updated), 2 rows reported");
     const rows = await t.db.select().from(customers);
@@ -144,7 +182,10 @@ describe("CSV import: import", () => {
   test("refuses without the lawful-contact confirmation, writing nothing and keeping the settings", async () => {
     const { t, b } = await setup();
     const p = await preview(b, CSV, { consent_source: "school registration form 2026" });
-    const res = await postMultipart(b, "/customers/import", { ...carried(p.text), consent_source: "school registration form 2026" });
+    const res = await postMultipart(b, "/customers/import", {
+      ...carried(p.text),
+      consent_source: "school registration form 2026",
+    });
     expect(res.status).toBe(422);
     expect(errorBeside(res.text, "lawful")).toContain("Tick this to import");
     expect(res.text).toContain('value="school registration form 2026"');
@@ -173,7 +214,11 @@ describe("CSV import: import", () => {
     expect(rows[0]!.consentEmail).toBe(true);
     expect(rows[0]!.consentEmailSource).toBe("import: school registration form 2026");
     expect(rows[0]!.consentEmailAt).toEqual(NOW);
-    const regs = await t.db.select({ code: registrations.accessCode, album: albums.name }).from(registrations).leftJoin(albums, eq(albums.id, registrations.albumId)).orderBy(registrations.id);
+    const regs = await t.db
+      .select({ code: registrations.accessCode, album: albums.name })
+      .from(registrations)
+      .leftJoin(albums, eq(albums.id, registrations.albumId))
+      .orderBy(registrations.id);
     // "Class 3B" found the existing "class 3b" album; "Class 4A" was created.
     expect(regs).toEqual([
       { code: "AB12", album: "class 3b" },
@@ -182,7 +227,10 @@ describe("CSV import: import", () => {
     const registered = await t.db.select().from(events).where(eq(events.type, "customer_registered"));
     expect(registered.map((e) => e.source)).toEqual(["import", "import"]);
     const [entry] = await t.db.select().from(auditLog).where(eq(auditLog.entityType, "customers"));
-    expect(entry).toMatchObject({ action: "imported", detail: { file: "parents.csv", created: 2, updated: 0, reported: 1, jobId } });
+    expect(entry).toMatchObject({
+      action: "imported",
+      detail: { file: "parents.csv", created: 2, updated: 0, reported: 1, jobId },
+    });
 
     // The same file again, with Anna's phone changed: updates, no duplicates, no new registrations.
     const again = CSV.replace("+1 212 555 0101", "+1 212 555 0199");
@@ -201,8 +249,14 @@ describe("CSV import: import", () => {
 
   test("rows without external_id update the one customer with that e-mail, but not a family member's record", async () => {
     const { t, b } = await setup();
-    const anna = await createCustomer(t.db, { first_name: "Anna", last_name: "Smith", email: "parent@example.com" }, "test", NOW);
-    const csv = "first_name,last_name,email,phone\nAnna,Smith,parent@example.com,+12125550111\nBen,Smith,parent@example.com,\n";
+    const anna = await createCustomer(
+      t.db,
+      { first_name: "Anna", last_name: "Smith", email: "parent@example.com" },
+      "test",
+      NOW,
+    );
+    const csv =
+      "first_name,last_name,email,phone\nAnna,Smith,parent@example.com,+12125550111\nBen,Smith,parent@example.com,\n";
     const p = await preview(b, csv);
     expect(p.text).toContain("1 new, 1 update");
     const res = await postMultipart(b, "/customers/import", { ...carried(p.text), lawful: "on" });
@@ -221,7 +275,9 @@ describe("CSV import: import", () => {
     const { t, b } = await setup();
     const jobId = await jobWithId(b);
     // Make the database refuse the last registration, after the customers were inserted.
-    await t.db.$client.execute("CREATE TRIGGER refuse_boom BEFORE INSERT ON registrations WHEN new.access_code = 'EF56' BEGIN SELECT RAISE(ABORT, 'boom'); END");
+    await t.db.$client.execute(
+      "CREATE TRIGGER refuse_boom BEFORE INSERT ON registrations WHEN new.access_code = 'EF56' BEGIN SELECT RAISE(ABORT, 'boom'); END",
+    );
     const settings = { job_id: String(jobId), consent_source: "form" };
     const p = await preview(b, CSV, settings);
     const res = await postMultipart(b, "/customers/import", { ...carried(p.text), ...settings, lawful: "on" });
@@ -237,7 +293,10 @@ describe("CSV import: import", () => {
     const { t, b } = await setup();
     const jobId = await jobWithId(b);
     const lines = ["external_id,first_name,last_name,email,phone,album,consent_email"];
-    for (let i = 0; i < 10_000; i++) lines.push(`K${i},Kid${i},Family${i % 700},parent${i}@example.com,+1212${String(2000000 + i)},Class ${i % 30},yes`);
+    for (let i = 0; i < 10_000; i++)
+      lines.push(
+        `K${i},Kid${i},Family${i % 700},parent${i}@example.com,+1212${String(2000000 + i)},Class ${i % 30},yes`,
+      );
     const csv = `${lines.join("\n")}\n`;
     const settings = { job_id: String(jobId), consent_source: "registration form" };
     const started = performance.now();
@@ -253,14 +312,18 @@ describe("CSV import: import", () => {
     const search = await b.get("/customers?q=family699");
     expect(search.text).toContain("Family699");
     // The time is printed for whoever reads the log; speed is measured in bench/, never a pass/fail here.
-    console.log(`10,000 rows: preview ${Math.round(previewed - started)} ms, import ${Math.round(imported - previewed)} ms`);
+    console.log(
+      `10,000 rows: preview ${Math.round(previewed - started)} ms, import ${Math.round(imported - previewed)} ms`,
+    );
   }, 300_000);
 });
 
 describe("CSV import: a take-back never cuts off a live import", () => {
   // 1,200 rows: three transactions, with the pause between them where another process may run.
   const file = () => {
-    const parsed = parseCsv(["first_name,email", ...Array.from({ length: 1_200 }, (_, i) => `Kim${i},kim${i}@x.test`)].join("\n"));
+    const parsed = parseCsv(
+      ["first_name,email", ...Array.from({ length: 1_200 }, (_, i) => `Kim${i},kim${i}@x.test`)].join("\n"),
+    );
     if ("error" in parsed) throw new Error(parsed.error);
     return validateRows(parsed.rows, { studioCountry: "US" }).good;
   };

@@ -56,19 +56,33 @@ async function linkStudio(studioLocale = "en") {
   const t = await makeTestApp({ now });
   await updateSettings(t.db, { name: "Brightside", phone: "+1 555 010 2000", locale: studioLocale }, now);
   const secret = await linkSigningSecret(t.db, t.deps.config.secretKey, now);
-  const link = (path: string, purpose: LinkPurpose, customerId: number, extra: { subjectId?: number; expiresAt?: Date } = {}) =>
+  const link = (
+    path: string,
+    purpose: LinkPurpose,
+    customerId: number,
+    extra: { subjectId?: number; expiresAt?: Date } = {},
+  ) =>
     `/${path}/${signLinkToken(secret, { purpose, customerId, expiresAt: extra.expiresAt ?? new Date(now.getTime() + 30 * DAY), subjectId: extra.subjectId })}`;
   let n = 0;
   const customer = async (locale: string, consent = { email: true, sms: false, voice: false }) => {
     n++;
-    return createCustomer(t.db, { first_name: `C${n}`, email: `c${n}@x.test`, phone: `+1555123${String(n).padStart(4, "0")}`, locale, consent }, "test", now);
+    return createCustomer(
+      t.db,
+      { first_name: `C${n}`, email: `c${n}@x.test`, phone: `+1555123${String(n).padStart(4, "0")}`, locale, consent },
+      "test",
+      now,
+    );
   };
   const get = async (url: string) => {
     const res = await t.app.request(url);
     return { status: res.status, html: await res.text() };
   };
   const post = async (url: string, body = "") => {
-    const res = await t.app.request(url, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body });
+    const res = await t.app.request(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body,
+    });
     return { status: res.status, html: await res.text() };
   };
   return { t, link, customer, get, post };
@@ -90,20 +104,36 @@ describe("every customer page in every language", () => {
       // Turning texts on from the preferences page texts the phone a confirmation link first.
       const saved = add("preferences saved", await s.post(s.link("p", "preferences", c.id), "email=on&sms=on"));
       expect(saved.html).toContain(tr(lang, "preferences.saved"));
-      expect(visible(saved.html)).toContain(tr(lang, "confirm.sent", { phone: "•••• 0001", what: tr(lang, "channels.sms") }));
+      expect(visible(saved.html)).toContain(
+        tr(lang, "confirm.sent", { phone: "•••• 0001", what: tr(lang, "channels.sms") }),
+      );
       const [text] = await s.t.db.select().from(devOutbox).where(eq(devOutbox.channel, "sms"));
-      expect(text!.body).toStartWith(tr(lang, "confirm.sms", { studio: "Brightside", what: tr(lang, "channels.sms"), url: "URL" }).split("URL")[0]!);
+      expect(text!.body).toStartWith(
+        tr(lang, "confirm.sms", { studio: "Brightside", what: tr(lang, "channels.sms"), url: "URL" }).split("URL")[0]!,
+      );
       expect(text!.body).toEndWith(tr(lang, "sms.optOut"));
       const confirm = text!.body.match(/\/c\/[A-Za-z0-9_.-]+/)![0];
-      expect(add("confirm", await s.get(confirm)).html).toContain(tr(lang, "confirm.button", { what: tr(lang, "channels.sms") }));
+      expect(add("confirm", await s.get(confirm)).html).toContain(
+        tr(lang, "confirm.button", { what: tr(lang, "channels.sms") }),
+      );
       expect(add("confirmed", await s.post(confirm)).html).toContain(tr(lang, "confirm.doneHeading"));
       expect(add("unsubscribed", await s.post(unsubscribe)).html).toContain(tr(lang, "unsubscribe.doneHeading"));
-      expect(add("preferences", await s.get(s.link("p", "preferences", c.id))).html).toContain(tr(lang, "preferences.heading"));
+      expect(add("preferences", await s.get(s.link("p", "preferences", c.id))).html).toContain(
+        tr(lang, "preferences.heading"),
+      );
 
       // Bounced e-mail and a STOP: the switches say why they stay off.
       const blocked = await s.customer(lang);
-      await suppress(s.t.db, { channel: "email", address: blocked.email!, reason: "bounced", source: "test", customerId: blocked.id }, now);
-      await suppress(s.t.db, { channel: "sms", address: blocked.phone!, reason: "stop_keyword", source: "test", customerId: blocked.id }, now);
+      await suppress(
+        s.t.db,
+        { channel: "email", address: blocked.email!, reason: "bounced", source: "test", customerId: blocked.id },
+        now,
+      );
+      await suppress(
+        s.t.db,
+        { channel: "sms", address: blocked.phone!, reason: "stop_keyword", source: "test", customerId: blocked.id },
+        now,
+      );
       const off = add("preferences, blocked", await s.get(s.link("p", "preferences", blocked.id)));
       expect(visible(off.html)).toContain(tr(lang, "preferences.off", { reason: tr(lang, "blocked.bounced") }));
       expect(visible(off.html)).toContain(tr(lang, "preferences.off", { reason: tr(lang, "blocked.stop") }));
@@ -111,12 +141,20 @@ describe("every customer page in every language", () => {
       const stopped = add("preferences, STOP", await s.post(s.link("p", "preferences", blocked.id), "sms=on&voice=on"));
       expect(visible(stopped.html)).toContain(tr(lang, "preferences.off", { reason: tr(lang, "blocked.stop") }));
 
-      const expired = add("expired", await s.get(s.link("p", "preferences", c.id, { expiresAt: new Date(now.getTime() - DAY) })));
+      const expired = add(
+        "expired",
+        await s.get(s.link("p", "preferences", c.id, { expiresAt: new Date(now.getTime() - DAY) })),
+      );
       expect(expired.status).toBe(410);
-      expect(visible(expired.html)).toContain(tr(lang, "link.expired.reach", { studio: "Brightside", contacts: "+1 555 010 2000" }));
+      expect(visible(expired.html)).toContain(
+        tr(lang, "link.expired.reach", { studio: "Brightside", contacts: "+1 555 010 2000" }),
+      );
       const gallery = add("gallery gone", await s.get(s.link("g", "gallery", c.id, { subjectId: 999 })));
       expect(gallery.status).toBe(404);
-      const wrongPhone = add("confirm, number changed", await s.get(s.link("c", "confirm", c.id, { subjectId: confirmationSubject("+15550000000", ["sms"]) })));
+      const wrongPhone = add(
+        "confirm, number changed",
+        await s.get(s.link("c", "confirm", c.id, { subjectId: confirmationSubject("+15550000000", ["sms"]) })),
+      );
       expect(wrongPhone.status).toBe(410);
       expect(visible(wrongPhone.html)).toContain(tr(lang, "link.phoneChanged"));
 
@@ -210,11 +248,27 @@ describe("what reaches the providers", () => {
     // Stored before input refused such values (an old import, a direct write): it must never break a send.
     await t.db.update(customers).set({ locale: "zz" }).where(eq(customers.id, anna.id));
     const [profile] = await t.db.insert(communicationProfiles).values({ name: "Shop" }).returning();
-    await t.db.insert(notifications).values({ profileId: profile!.id, trigger: "order_placed", channel: "sms", audience: "buyers", subject: "", body: "Danke für Ihre Bestellung vom {{order.date}}" });
+    await t.db.insert(notifications).values({
+      profileId: profile!.id,
+      trigger: "order_placed",
+      channel: "sms",
+      audience: "buyers",
+      subject: "",
+      body: "Danke für Ihre Bestellung vom {{order.date}}",
+    });
     const { key } = await createApiKey(t.db, "shop", null);
     const api = (path: string, body: unknown) => apiRequest(t.app, "POST", path, { key, body });
     const job = (await api("/jobs", { name: "Sommerfest", profile_id: profile!.id })).body;
-    expect((await api("/orders", { job_id: job.id, customer_id: anna.id, amount: "24.90", ordered_at: "2026-09-01T16:00:00Z" })).status).toBe(201);
+    expect(
+      (
+        await api("/orders", {
+          job_id: job.id,
+          customer_id: anna.id,
+          amount: "24.90",
+          ordered_at: "2026-09-01T16:00:00Z",
+        })
+      ).status,
+    ).toBe(201);
     const before = studio.twilio.sent.length;
     await runAutomation(t.deps, noon);
     expect((await dispatcher().tick()).sent).toBe(1);
@@ -229,7 +283,14 @@ describe("what reaches the providers", () => {
     await dispatcher().tick();
     const call = studio.twilio.calls.find((c) => c.to === cleo.phone)!;
     const answer = (url: string, extra: Record<string, string> = {}) => {
-      const signed = studio.twilio.signCallback(studio.twilio.authToken, url, { AccountSid: studio.twilio.accountSid, CallSid: call.sid, CallStatus: "in-progress", From: call.from, To: call.to, ...extra });
+      const signed = studio.twilio.signCallback(studio.twilio.authToken, url, {
+        AccountSid: studio.twilio.accountSid,
+        CallSid: call.sid,
+        CallStatus: "in-progress",
+        From: call.from,
+        To: call.to,
+        ...extra,
+      });
       return t.app.request(url, { method: "POST", body: signed.body, headers: signed.headers });
     };
     const twiml = await (await answer(call.url!)).text();
@@ -266,10 +327,16 @@ describe("what reaches the providers", () => {
     await t.db.update(customers).set({ locale: "de" }).where(eq(customers.id, anna.id));
     await updateSettings(t.db, { phone: "+49 30 1234567" }, noon);
     const help = async () => {
-      const signed = studio.twilio.inboundSms(`${studio.env.PUBLIC_URL}/webhooks/twilio/inbound`, { from: anna.phone, to: "+17770001111", body: "HELP" });
+      const signed = studio.twilio.inboundSms(`${studio.env.PUBLIC_URL}/webhooks/twilio/inbound`, {
+        from: anna.phone,
+        to: "+17770001111",
+        body: "HELP",
+      });
       return (await t.app.request(signed.url, { method: "POST", body: signed.body, headers: signed.headers })).text();
     };
-    expect(await help()).toContain("<Message>Brightside: Hilfe erhalten Sie unter +49 30 1234567. Antworten Sie STOP zum Abmelden.</Message>");
+    expect(await help()).toContain(
+      "<Message>Brightside: Hilfe erhalten Sie unter +49 30 1234567. Antworten Sie STOP zum Abmelden.</Message>",
+    );
     await updateSettings(t.db, { smsHelpReply: "Brightside: Fragen? 030 1234567" }, noon);
     expect(await help()).toContain("<Message>Brightside: Fragen? 030 1234567</Message>");
   });
@@ -294,7 +361,8 @@ describe("the catalogue and the built-in texts", () => {
       expect(smsInfo(hint).encoding).toBe("GSM-7");
     }
     // 130 characters: with the English hint 153 (one segment), with the German one 163 (two).
-    const body = "Ihre Fotos aus der Grundschule sind online. Bestellen Sie bis Freitag, dann liefern wir kostenlos. Herzliche Grüße, Ihr Fotostudio";
+    const body =
+      "Ihre Fotos aus der Grundschule sind online. Bestellen Sie bis Freitag, dann liefern wir kostenlos. Herzliche Grüße, Ihr Fotostudio";
     expect(body.length).toBe(130);
     expect(smsInfo(withOptOutHint(body, { required: true, hint: tr("en", "sms.optOut") })).segments).toBe(1);
     const german = smsInfo(withOptOutHint(body, { required: true, hint: tr("de", "sms.optOut") }));
@@ -311,8 +379,11 @@ describe("the catalogue and the built-in texts", () => {
       expect(Object.keys(texts).sort()).toEqual(Object.keys(english).sort());
       for (const [name, text] of Object.entries(texts)) {
         const en = english[name as keyof typeof english];
-        expect(`${lang} ${name}: ${[...placeholderKeys(text.subject), ...placeholderKeys(text.body)].sort()}`).toBe(`${lang} ${name}: ${[...placeholderKeys(en.subject), ...placeholderKeys(en.body)].sort()}`);
-        if (name.endsWith("Sms")) expect(`${lang} ${name}: ${smsInfo(text.body).encoding}`).toBe(`${lang} ${name}: GSM-7`);
+        expect(`${lang} ${name}: ${[...placeholderKeys(text.subject), ...placeholderKeys(text.body)].sort()}`).toBe(
+          `${lang} ${name}: ${[...placeholderKeys(en.subject), ...placeholderKeys(en.body)].sort()}`,
+        );
+        if (name.endsWith("Sms"))
+          expect(`${lang} ${name}: ${smsInfo(text.body).encoding}`).toBe(`${lang} ${name}: GSM-7`);
         if (lang !== "en") expect(`${lang} ${name}: ${text.body}`).not.toBe(`${lang} ${name}: ${en.body}`);
       }
     }
@@ -322,7 +393,10 @@ describe("the catalogue and the built-in texts", () => {
     const t = await makeTestApp({ now });
     const b = await signedInOwner(t);
     await updateSettings(t.db, { locale: "de" }, now);
-    const [standard] = await t.db.select().from(communicationProfiles).where(eq(communicationProfiles.externalId, "pigeon:standard"));
+    const [standard] = await t.db
+      .select()
+      .from(communicationProfiles)
+      .where(eq(communicationProfiles.externalId, "pigeon:standard"));
     const page = visible((await b.get(`/profiles/${standard!.id}`)).text);
     expect(page).toContain("Ihre Fotos von {{job.name}} sind online");
     expect(page).not.toContain("Good news: the photos from");
@@ -336,7 +410,9 @@ describe("the catalogue and the built-in texts", () => {
     const back = await t.db.select().from(notifications).where(eq(notifications.profileId, standard!.id));
     expect(back.map((n) => n.id)).toEqual(rows.map((n) => n.id));
     expect(back[0]!.subject).toBe("Your photos from {{job.name}} are online");
-    expect(await t.db.select().from(templates).where(eq(templates.builtIn, true))).toHaveLength(builtinTemplatesCount());
+    expect(await t.db.select().from(templates).where(eq(templates.builtIn, true))).toHaveLength(
+      builtinTemplatesCount(),
+    );
     expect((await getSettings(t.db)).locale).toBe("en");
   });
 });
@@ -344,27 +420,58 @@ describe("the catalogue and the built-in texts", () => {
 const builtinTemplatesCount = () => 25;
 
 /** The placeholders a text uses (their fallbacks are words, translated like the rest). */
-const placeholderKeys = (text: string) => [...new Set(parseTemplate(text).parts.flatMap((p) => (p.kind === "placeholder" ? [p.key] : [])))];
+const placeholderKeys = (text: string) => [
+  ...new Set(parseTemplate(text).parts.flatMap((p) => (p.kind === "placeholder" ? [p.key] : []))),
+];
 
 describe("a message to customers of several languages", () => {
   test("the review says how many read each language, and what follows their language and what does not", async () => {
     const t = await makeTestApp({ now });
     const b = await signedInOwner(t);
     await updateSettings(t.db, { locale: "de", timeZone: "Europe/Berlin" }, now);
-    for (const [first_name, locale] of [["Jonas", "de"], ["Lena", "de-AT"], ["Emily", "en"]] as const) {
-      await createCustomer(t.db, { first_name, email: `${first_name.toLowerCase()}@x.test`, locale, consent: { email: true } }, "test", now);
+    for (const [first_name, locale] of [
+      ["Jonas", "de"],
+      ["Lena", "de-AT"],
+      ["Emily", "en"],
+    ] as const) {
+      await createCustomer(
+        t.db,
+        { first_name, email: `${first_name.toLowerCase()}@x.test`, locale, consent: { email: true } },
+        "test",
+        now,
+      );
     }
-    const [m] = await t.db.insert(messages).values({ name: "Galerie", channels: ["email"], subject: "Ihre Fotos", body: "Hallo {{customer.first_name}}", filters: {}, status: "draft" }).returning();
+    const [m] = await t.db
+      .insert(messages)
+      .values({
+        name: "Galerie",
+        channels: ["email"],
+        subject: "Ihre Fotos",
+        body: "Hallo {{customer.first_name}}",
+        filters: {},
+        status: "draft",
+      })
+      .returning();
     const page = visible((await b.get(`/messages/${m!.id}/send`)).text);
     expect(page).toMatch(/Languages\s+2 German, 1 English\. Each gets/);
-    expect(page).toContain("2 German, 1 English. Each gets the footer, the opt-out line and dates in their own language; the text goes as you wrote it.");
+    expect(page).toContain(
+      "2 German, 1 English. Each gets the footer, the opt-out line and dates in their own language; the text goes as you wrote it.",
+    );
   });
 
   test("one language only: nothing to say", async () => {
     const t = await makeTestApp({ now });
     const b = await signedInOwner(t);
-    await createCustomer(t.db, { first_name: "Amy", email: "amy@x.test", locale: "en", consent: { email: true } }, "test", now);
-    const [m] = await t.db.insert(messages).values({ name: "Hi", channels: ["email"], subject: "Hi", body: "Hi", filters: {}, status: "draft" }).returning();
+    await createCustomer(
+      t.db,
+      { first_name: "Amy", email: "amy@x.test", locale: "en", consent: { email: true } },
+      "test",
+      now,
+    );
+    const [m] = await t.db
+      .insert(messages)
+      .values({ name: "Hi", channels: ["email"], subject: "Hi", body: "Hi", filters: {}, status: "draft" })
+      .returning();
     expect(visible((await b.get(`/messages/${m!.id}/send`)).text)).not.toContain("German");
   });
 });

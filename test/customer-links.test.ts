@@ -9,7 +9,15 @@ import { createCustomer, upsertRegistration } from "../src/db/customers.ts";
 import { databaseDevOutboxStore } from "../src/db/dev-outbox-store.ts";
 import { createJob } from "../src/db/jobs.ts";
 import { enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
-import { appointments, communicationProfiles, customers, deliveries, devOutbox, notifications, suppressions } from "../src/db/schema.ts";
+import {
+  appointments,
+  communicationProfiles,
+  customers,
+  deliveries,
+  devOutbox,
+  notifications,
+  suppressions,
+} from "../src/db/schema.ts";
 import { linkSigningSecret } from "../src/db/secrets.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
@@ -21,21 +29,50 @@ const now = new Date("2026-09-01T17:00:00Z");
 async function setup() {
   const t = await makeTestApp({ now });
   await updateSettings(t.db, { name: "Brightside", timeZone: "America/Chicago" }, now);
-  const job = await createJob(t.db, { name: "Lincoln", type: "school", gallery_url: "https://shop.example.com/lincoln" }, {}, "ui", now);
-  const anna = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", phone: "+15551230001", consent: { email: true, sms: true } }, "test", now);
+  const job = await createJob(
+    t.db,
+    { name: "Lincoln", type: "school", gallery_url: "https://shop.example.com/lincoln" },
+    {},
+    "ui",
+    now,
+  );
+  const anna = await createCustomer(
+    t.db,
+    { first_name: "Anna", email: "anna@x.test", phone: "+15551230001", consent: { email: true, sms: true } },
+    "test",
+    now,
+  );
   await upsertRegistration(t.db, { jobId: job.id, customerId: anna.id, accessCode: "AB-12" }, "ui", now);
-  const dispatcher = createDispatcher(t.deps, createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock }), { owner: "w" });
+  const dispatcher = createDispatcher(
+    t.deps,
+    createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock }),
+    { owner: "w" },
+  );
   let n = 0;
   const send = async (body: string) => {
     const [d] = decideRecipients(await loadCandidates(t.db, [anna.id]), "email", { requireConsent: true });
-    await enqueueDeliveries(t.db, { sourceType: "test", jobId: job.id }, [{ key: deliveryKey({ kind: "test", id: String(++n) }, { customerId: anna.id }, "email"), decision: d!, dueAt: now, subject: "News", body }], now);
+    await enqueueDeliveries(
+      t.db,
+      { sourceType: "test", jobId: job.id },
+      [
+        {
+          key: deliveryKey({ kind: "test", id: String(++n) }, { customerId: anna.id }, "email"),
+          decision: d!,
+          dueAt: now,
+          subject: "News",
+          body,
+        },
+      ],
+      now,
+    );
     return dispatcher.tick();
   };
   return { t, job, anna, send };
 }
 
 /** A request as a mail client or a phone browser makes it: no cookies, no CSRF token. */
-const plain = (t: Awaited<ReturnType<typeof setup>>["t"], url: string, init: RequestInit = {}) => t.app.request(url, init);
+const plain = (t: Awaited<ReturnType<typeof setup>>["t"], url: string, init: RequestInit = {}) =>
+  t.app.request(url, init);
 
 describe("unsubscribe", () => {
   test("one-click unsubscribe from the List-Unsubscribe header works without cookies and stops every later e-mail", async () => {
@@ -43,7 +80,11 @@ describe("unsubscribe", () => {
     await send("First news");
     const [mail] = await t.db.select().from(devOutbox);
     const url = mail!.headers!["List-Unsubscribe"]!.slice(1, -1);
-    const res = await plain(t, url, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
+    const res = await plain(t, url, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("You are unsubscribed");
     const active = await t.db.select().from(suppressions).where(isNull(suppressions.clearedAt));
@@ -89,7 +130,10 @@ describe("unsubscribe", () => {
     const url = mail!.headers!["List-Unsubscribe"]!.slice(1, -1);
     const token = url.split("/u/")[1]!;
     const tampered = `${token.slice(0, 3)}${token[3] === "A" ? "B" : "A"}${token.slice(4)}`;
-    const foreign = signLinkToken("another-installation-secret-key-000000", { purpose: "unsubscribe", customerId: anna.id });
+    const foreign = signLinkToken("another-installation-secret-key-000000", {
+      purpose: "unsubscribe",
+      customerId: anna.id,
+    });
     const secret = await linkSigningSecret(t.db, undefined, now);
     const preferencesToken = signLinkToken(secret, { purpose: "preferences", customerId: anna.id });
     for (const bad of [tampered, foreign, preferencesToken, "garbage"]) {
@@ -105,11 +149,29 @@ describe("marketing and service e-mail (defect 13)", () => {
   /** An appointment reminder for Anna, queued as the automation queues it. */
   async function reminder(t: Awaited<ReturnType<typeof setup>>["t"], jobId: number, annaId: number) {
     const [profile] = await t.db.insert(communicationProfiles).values({ name: "Appointments" }).returning();
-    const [n] = await t.db.insert(notifications).values({ profileId: profile!.id, trigger: "appointment_reminder", offsetHours: 24, channel: "email", subject: "See you tomorrow", body: "Your appointment is {{appointment.date}} at {{appointment.time}}." }).returning();
-    const [a] = await t.db.insert(appointments).values({ customerId: annaId, jobId, startsAt: new Date(now.getTime() + 24 * 3600_000), location: "Studio A" }).returning();
+    const [n] = await t.db
+      .insert(notifications)
+      .values({
+        profileId: profile!.id,
+        trigger: "appointment_reminder",
+        offsetHours: 24,
+        channel: "email",
+        subject: "See you tomorrow",
+        body: "Your appointment is {{appointment.date}} at {{appointment.time}}.",
+      })
+      .returning();
+    const [a] = await t.db
+      .insert(appointments)
+      .values({ customerId: annaId, jobId, startsAt: new Date(now.getTime() + 24 * 3600_000), location: "Studio A" })
+      .returning();
     const [d] = decideRecipients(await loadCandidates(t.db, [annaId]), "email", { requireConsent: false });
     const source = { kind: "notification" as const, notificationId: n!.id, jobId, appointmentId: a!.id };
-    await enqueueDeliveries(t.db, { sourceType: "notification", notificationId: n!.id, jobId }, [{ key: deliveryKey(source, { customerId: annaId }, "email"), decision: d!, dueAt: now, appointmentId: a!.id }], now);
+    await enqueueDeliveries(
+      t.db,
+      { sourceType: "notification", notificationId: n!.id, jobId },
+      [{ key: deliveryKey(source, { customerId: annaId }, "email"), decision: d!, dueAt: now, appointmentId: a!.id }],
+      now,
+    );
   }
 
   test("an appointment reminder carries no one-click unsubscribe, and a marketing unsubscribe does not stop it", async () => {
@@ -146,20 +208,28 @@ describe("marketing and service e-mail (defect 13)", () => {
     const preferences = done.match(/href="(\/p\/[^"]+)"/)![1]!;
     const page = await (await plain(t, preferences)).text();
     expect(page).toContain("Marketing e-mails");
-    expect(page).toContain("News, offers and reminders about your photos. Automatic reminders and confirmations of appointments you book with us still come.");
+    expect(page).toContain(
+      "News, offers and reminders about your photos. Automatic reminders and confirmations of appointments you book with us still come.",
+    );
   });
 });
 
 describe("preferences", () => {
   const form = { "Content-Type": "application/x-www-form-urlencoded" };
-  async function preferencesUrl(t: Awaited<ReturnType<typeof setup>>["t"], customerId: number, expiresAt: Date | undefined = new Date(now.getTime() + 60 * 24 * 3600_000)) {
+  async function preferencesUrl(
+    t: Awaited<ReturnType<typeof setup>>["t"],
+    customerId: number,
+    expiresAt: Date | undefined = new Date(now.getTime() + 60 * 24 * 3600_000),
+  ) {
     const secret = await linkSigningSecret(t.db, undefined, now);
     return `/p/${signLinkToken(secret, { purpose: "preferences", customerId, expiresAt })}`;
   }
 
   test("a customer turns SMS off and e-mail back on; both take effect and keep their history", async () => {
     const { t, anna } = await setup();
-    await t.db.insert(suppressions).values({ channel: "email", address: "anna@x.test", reason: "unsubscribed", source: "link" });
+    await t.db
+      .insert(suppressions)
+      .values({ channel: "email", address: "anna@x.test", reason: "unsubscribed", source: "link" });
     const url = await preferencesUrl(t, anna.id);
     const page = await (await plain(t, url)).text();
     expect(page).toContain('name="sms" checked=""');
@@ -241,13 +311,17 @@ describe("preferences", () => {
     t.setNow(new Date(now.getTime() + 4 * 60_000));
     for (const body of ["email=on&voice=on", "email=on&sms=on&voice=on"]) {
       const html = await (await plain(t, url, { method: "POST", headers: form, body })).text();
-      expect(html).toContain("We sent a text to •••• 0001 a few minutes ago; confirm with the link in it, or try again in a few minutes.");
+      expect(html).toContain(
+        "We sent a text to •••• 0001 a few minutes ago; confirm with the link in it, or try again in a few minutes.",
+      );
     }
     expect(await t.db.select().from(devOutbox).where(eq(devOutbox.channel, "sms"))).toHaveLength(1);
     expect(await t.db.select().from(deliveries).where(eq(deliveries.channel, "sms"))).toHaveLength(1);
     // Ten minutes after the first, a new one may go.
     t.setNow(new Date(now.getTime() + 10 * 60_000));
-    const later = await (await plain(t, url, { method: "POST", headers: form, body: "email=on&sms=on&voice=on" })).text();
+    const later = await (
+      await plain(t, url, { method: "POST", headers: form, body: "email=on&sms=on&voice=on" })
+    ).text();
     expect(later).toContain("We sent a text to •••• 0001. Texts and calls start once you confirm with the link in it.");
     expect(await t.db.select().from(devOutbox).where(eq(devOutbox.channel, "sms"))).toHaveLength(2);
   });
@@ -268,7 +342,9 @@ describe("preferences", () => {
     t.setNow(new Date(now.getTime() + 24 * 3600_000));
     for (const res of [await plain(t, confirm), await plain(t, confirm, { method: "POST" })]) {
       expect(res.status).toBe(410);
-      expect(await res.text()).toContain("You turned texts off after this link was sent; ask for a new one from your preferences page.");
+      expect(await res.text()).toContain(
+        "You turned texts off after this link was sent; ask for a new one from your preferences page.",
+      );
     }
     const active = await t.db.select().from(suppressions).where(isNull(suppressions.clearedAt));
     expect(active.map((s) => [s.channel, s.reason])).toEqual([["sms", "unsubscribed"]]);
@@ -280,7 +356,11 @@ describe("preferences", () => {
 
   test("a confirmation link stops working when the number changes", async () => {
     const { t, anna } = await setup();
-    await plain(t, await preferencesUrl(t, anna.id), { method: "POST", headers: form, body: "email=on&sms=on&voice=on" });
+    await plain(t, await preferencesUrl(t, anna.id), {
+      method: "POST",
+      headers: form,
+      body: "email=on&sms=on&voice=on",
+    });
     const [text] = await t.db.select().from(devOutbox).where(eq(devOutbox.channel, "sms"));
     const confirm = text!.body.match(/http:\/\/localhost(\/c\/\S+)/)![1]!;
     await t.db.update(customers).set({ phone: "+15559990000" });
@@ -333,7 +413,10 @@ describe("gallery and view in browser", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
     expect(await res.text()).toContain("Hello Anna, see you soon.");
-    const [d] = await t.db.select().from(deliveries).where(and(eq(deliveries.status, "sent")));
+    const [d] = await t.db
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.status, "sent")));
     expect(d).toBeDefined();
   });
 });

@@ -19,7 +19,10 @@ async function newJob(b: Browser, name: string) {
   return Number(res.location!.split("/").pop());
 }
 
-async function newCustomer(t: TestApp, fields: { first_name?: string; last_name?: string; email?: string; phone?: string }) {
+async function newCustomer(
+  t: TestApp,
+  fields: { first_name?: string; last_name?: string; email?: string; phone?: string },
+) {
   return createCustomer(t.db, fields, "test", NOW);
 }
 
@@ -40,8 +43,18 @@ describe("customer list", () => {
   test("lists customers newest first with consent badges, and searches by name and e-mail prefix", async () => {
     const { t, b } = await setup();
     await newCustomer(t, { first_name: "Anna", last_name: "Smithson", email: "anna@example.com" });
-    await newCustomer(t, { first_name: "Bob", last_name: "Jones", email: "bobby.j@school.test", phone: "+12125550123" });
-    await createCustomer(t.db, { first_name: "Cara", last_name: "Smith", consent: { sms: true } }, "staff: phone call", NOW);
+    await newCustomer(t, {
+      first_name: "Bob",
+      last_name: "Jones",
+      email: "bobby.j@school.test",
+      phone: "+12125550123",
+    });
+    await createCustomer(
+      t.db,
+      { first_name: "Cara", last_name: "Smith", consent: { sms: true } },
+      "staff: phone call",
+      NOW,
+    );
 
     const all = await b.get("/customers");
     expect(all.text).toContain("3 customers");
@@ -76,17 +89,24 @@ describe("customer list", () => {
     expect(fragment.text).not.toContain("<html");
     expect(fragment.text).toContain("Anna Smithson");
     // A history restore (Back button) gets the whole page.
-    const restore = await b.get("/customers?q=ann", { "HX-Request": "true", "HX-Request-Type": "full", "HX-History-Restore-Request": "true" });
+    const restore = await b.get("/customers?q=ann", {
+      "HX-Request": "true",
+      "HX-Request-Type": "full",
+      "HX-History-Restore-Request": "true",
+    });
     expect(restore.text).toContain("<html");
   });
 
   test("pages by keyset with Older →, keeping the search", async () => {
     const { t, b } = await setup();
-    for (let i = 1; i <= 60; i++) await newCustomer(t, { first_name: `Kid${String(i).padStart(2, "0")}`, last_name: "Miller" });
+    for (let i = 1; i <= 60; i++)
+      await newCustomer(t, { first_name: `Kid${String(i).padStart(2, "0")}`, last_name: "Miller" });
     const first = await b.get("/customers?q=miller");
     expect(first.text).toContain("Kid60 Miller");
     expect(first.text).not.toContain("Kid10 Miller");
-    const older = first.text.match(/href="(\/customers\?q=miller&amp;before=\d+)"[^>]*rel="next"/)?.[1]?.replace(/&amp;/g, "&");
+    const older = first.text
+      .match(/href="(\/customers\?q=miller&amp;before=\d+)"[^>]*rel="next"/)?.[1]
+      ?.replace(/&amp;/g, "&");
     expect(older).toBeDefined();
     const second = await b.get(older!);
     expect(second.text).toContain("Kid10 Miller");
@@ -127,7 +147,12 @@ describe("create and edit", () => {
   test("a locale or time zone the runtime cannot use is refused beside its field; good ones are stored in canonical form", async () => {
     const { t, b } = await setup();
     await b.get("/customers/new");
-    const res = await b.post("/customers", { first_name: "Anna", email: "anna@example.com", locale: "en-abc", time_zone: "Nowhere/Special" });
+    const res = await b.post("/customers", {
+      first_name: "Anna",
+      email: "anna@example.com",
+      locale: "en-abc",
+      time_zone: "Nowhere/Special",
+    });
     expect(res.status).toBe(422);
     expect(errorBeside(res.text, "locale")).toBe("must be a language code like en or de-AT");
     expect(errorBeside(res.text, "time_zone")).toBe("must be an IANA time zone such as Europe/Berlin");
@@ -139,11 +164,25 @@ describe("create and edit", () => {
     expect(klingon.text).toContain('value="tlh"');
     expect(await t.db.select().from(customers)).toHaveLength(0);
 
-    expect((await b.post("/customers", { first_name: "Anna", email: "anna@example.com", locale: "de-at", time_zone: " europe/vienna " })).status).toBe(303);
+    expect(
+      (
+        await b.post("/customers", {
+          first_name: "Anna",
+          email: "anna@example.com",
+          locale: "de-at",
+          time_zone: " europe/vienna ",
+        })
+      ).status,
+    ).toBe(303);
     const [row] = await t.db.select().from(customers);
     expect([row!.locale, row!.timeZone]).toEqual(["de-AT", "Europe/Vienna"]);
     await b.get(`/customers/${row!.id}/edit`);
-    const edit = await b.post(`/customers/${row!.id}`, { first_name: "Anna", email: "anna@example.com", locale: "en-abc", time_zone: "Europe/Vienna" });
+    const edit = await b.post(`/customers/${row!.id}`, {
+      first_name: "Anna",
+      email: "anna@example.com",
+      locale: "en-abc",
+      time_zone: "Europe/Vienna",
+    });
     expect(edit.status).toBe(422);
     expect(errorBeside(edit.text, "locale")).toBe("must be a language code like en or de-AT");
     expect((await t.db.select().from(customers))[0]!.locale).toBe("de-AT");
@@ -182,7 +221,12 @@ describe("create and edit", () => {
     });
     expect(res.status).toBe(303);
     const [row] = await t.db.select().from(customers);
-    expect(row).toMatchObject({ firstName: "Anna", email: "anna@example.com", phone: "+12125550142", timeZone: "America/New_York" });
+    expect(row).toMatchObject({
+      firstName: "Anna",
+      email: "anna@example.com",
+      phone: "+12125550142",
+      timeZone: "America/New_York",
+    });
     expect(row!.consentEmail).toBe(true);
     expect(row!.consentEmailSource).toBe("staff: signed form at picture day");
     expect(row!.consentEmailAt).toEqual(NOW);
@@ -224,7 +268,12 @@ describe("create and edit", () => {
     expect(after!.consentSmsAt).toEqual(later);
 
     // Unticking withdraws consent, with who and when; no source needed for that.
-    const withdrawn = await b.post(`/customers/${row!.id}`, { first_name: "Anna", last_name: "Smith-Jones", email: "anna@example.com", consent_sms: "on" });
+    const withdrawn = await b.post(`/customers/${row!.id}`, {
+      first_name: "Anna",
+      last_name: "Smith-Jones",
+      email: "anna@example.com",
+      consent_sms: "on",
+    });
     expect(withdrawn.status).toBe(303);
     const [final] = await t.db.select().from(customers);
     expect(final!.consentEmail).toBe(false);
@@ -279,7 +328,14 @@ describe("customer page: registrations, orders, appointments", () => {
     expect(page.text).toContain("Lincoln Elementary (2026)");
     expect(page.text).toContain("Class 3B");
 
-    const reg = await b.post(`/customers/${cu.id}/registrations`, { job_id: String(jobId), job_ref: "", album_id: String(album!.id), access_code: "AB12CD", photos_available: "on", photos_count: "12" });
+    const reg = await b.post(`/customers/${cu.id}/registrations`, {
+      job_id: String(jobId),
+      job_ref: "",
+      album_id: String(album!.id),
+      access_code: "AB12CD",
+      photos_available: "on",
+      photos_count: "12",
+    });
     expect(reg.status).toBe(303);
     const [r] = await t.db.select().from(registrations);
     expect(r).toMatchObject({ jobId, customerId: cu.id, albumId: album!.id, accessCode: "AB12CD", photosCount: 12 });
@@ -297,13 +353,24 @@ describe("customer page: registrations, orders, appointments", () => {
 
     // Registering again only to change the photo count keeps album, code and the photos time.
     t.setNow(new Date("2026-09-02T10:00:00Z"));
-    await b.post(`/customers/${cu.id}/registrations`, { job_id: String(jobId), job_ref: "", album_id: "", access_code: "", photos_available: "on", photos_count: "15" });
+    await b.post(`/customers/${cu.id}/registrations`, {
+      job_id: String(jobId),
+      job_ref: "",
+      album_id: "",
+      access_code: "",
+      photos_available: "on",
+      photos_count: "15",
+    });
     const [again] = await t.db.select().from(registrations);
     expect(again).toMatchObject({ id: r!.id, albumId: album!.id, accessCode: "AB12CD", photosCount: 15 });
     expect(again!.photosAvailableAt).toEqual(NOW);
     expect(await t.db.$count(events, eq(events.customerId, cu.id))).toBe(2);
 
-    const order = await b.post(`/customers/${cu.id}/orders`, { order_job_id: String(jobId), amount: "24.90", order_date: "2026-09-03" });
+    const order = await b.post(`/customers/${cu.id}/orders`, {
+      order_job_id: String(jobId),
+      amount: "24.90",
+      order_date: "2026-09-03",
+    });
     expect(order.status).toBe(303);
     const [o] = await t.db.select().from(orders);
     expect(o).toMatchObject({ jobId, customerId: cu.id, amountMinor: 2490 });
@@ -325,7 +392,11 @@ describe("customer page: registrations, orders, appointments", () => {
     const cu = await newCustomer(t, { first_name: "Anna" });
     await b.get(`/customers/${cu.id}`);
 
-    const noJob = await b.post(`/customers/${cu.id}/registrations`, { job_id: "", job_ref: "", access_code: "KEEP-ME" });
+    const noJob = await b.post(`/customers/${cu.id}/registrations`, {
+      job_id: "",
+      job_ref: "",
+      access_code: "KEEP-ME",
+    });
     expect(noJob.status).toBe(422);
     expect(errorBeside(noJob.text, "job_id")).toBe("Choose a job, or type its id");
     expect(noJob.text).toContain('value="KEEP-ME"');
@@ -334,7 +405,10 @@ describe("customer page: registrations, orders, appointments", () => {
     expect(errorBeside(unknown.text, "job_ref")).toBe("There is no job with id 999");
     expect(unknown.text).toContain('value="999"');
 
-    const wrongAlbum = await b.post(`/customers/${cu.id}/registrations`, { job_id: String(jobA), album_id: String(albumOfB!.id) });
+    const wrongAlbum = await b.post(`/customers/${cu.id}/registrations`, {
+      job_id: String(jobA),
+      album_id: String(albumOfB!.id),
+    });
     expect(wrongAlbum.status).toBe(422);
     expect(errorBeside(wrongAlbum.text, "album_id")).toContain("does not belong to “Job A”");
 
@@ -368,7 +442,11 @@ describe("customer page: registrations, orders, appointments", () => {
     expect(errorBeside(res.text, "amount")).toBe("must be an amount written like 1,000.50 or 24.90");
     expect(errorBeside(res.text, "order_date")).toBe("Date is required");
     expect(res.text).toContain('value="24,9x"');
-    const zero = await b.post(`/customers/${cu.id}/orders`, { order_job_id: String(jobId), amount: "0", order_date: "2026-02-30" });
+    const zero = await b.post(`/customers/${cu.id}/orders`, {
+      order_job_id: String(jobId),
+      amount: "0",
+      order_date: "2026-02-30",
+    });
     expect(errorBeside(zero.text, "amount")).toBe("must be more than 0");
     expect(errorBeside(zero.text, "order_date")).toBe("is not a real calendar date");
     // A post without the fields at all (an old page, a script) is answered like blank ones.
@@ -399,7 +477,12 @@ describe("customer page: registrations, orders, appointments", () => {
   test("appointments are listed read-only", async () => {
     const { t, b } = await setup();
     const cu = await newCustomer(t, { first_name: "Anna" });
-    await createAppointment(t.db, { customerId: cu.id, startsAt: new Date("2026-09-10T14:00:00Z"), durationMinutes: 45, location: "Studio A" }, "ui", NOW);
+    await createAppointment(
+      t.db,
+      { customerId: cu.id, startsAt: new Date("2026-09-10T14:00:00Z"), durationMinutes: 45, location: "Studio A" },
+      "ui",
+      NOW,
+    );
     const page = await b.get(`/customers/${cu.id}`);
     expect(page.text).toContain("2026-09-10 14:00 UTC · 45 min · Studio A");
     expect(page.text).toContain("scheduled");

@@ -21,18 +21,58 @@ const noon = new Date("2026-09-01T10:00:00Z"); // 12:00 CEST in Berlin
 async function berlinStudio(now = noon) {
   const t = await makeTestApp({ now });
   const b = await signedInOwner(t);
-  await updateSettings(t.db, { name: "Sonnenschein Foto", postalAddress: "Hauptstr. 1, Berlin", timeZone: "Europe/Berlin", locale: "de" }, now);
-  const job = await createJob(t.db, { name: "Grundschule Mitte", type: "school", year: 2026, status: "selling", shoot_date: "2026-09-14" }, {}, "ui", now);
-  const greta = await createCustomer(t.db, { first_name: "Greta", last_name: "Gruber", email: "greta@x.test", phone: "+4917078678194", locale: "de", consent: { email: true, sms: true } }, "test", now);
-  const dispatcher = createDispatcher(t.deps, createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock, lineType: () => "mobile" }), { owner: "test", random: () => 0.5 });
+  await updateSettings(
+    t.db,
+    { name: "Sonnenschein Foto", postalAddress: "Hauptstr. 1, Berlin", timeZone: "Europe/Berlin", locale: "de" },
+    now,
+  );
+  const job = await createJob(
+    t.db,
+    { name: "Grundschule Mitte", type: "school", year: 2026, status: "selling", shoot_date: "2026-09-14" },
+    {},
+    "ui",
+    now,
+  );
+  const greta = await createCustomer(
+    t.db,
+    {
+      first_name: "Greta",
+      last_name: "Gruber",
+      email: "greta@x.test",
+      phone: "+4917078678194",
+      locale: "de",
+      consent: { email: true, sms: true },
+    },
+    "test",
+    now,
+  );
+  const dispatcher = createDispatcher(
+    t.deps,
+    createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock, lineType: () => "mobile" }),
+    { owner: "test", random: () => 0.5 },
+  );
   return { t, b, job, greta, dispatcher };
 }
 
 /** Sends one SMS message to these appointments now and returns the texts as the dev outbox got them. */
-async function sendToAppointments(w: { t: TestApp; b: Browser; dispatcher: ReturnType<typeof createDispatcher> }, ids: number[], body: string) {
+async function sendToAppointments(
+  w: { t: TestApp; b: Browser; dispatcher: ReturnType<typeof createDispatcher> },
+  ids: number[],
+  body: string,
+) {
   const chosen = ids.map(String);
   await w.b.get(`/messages/new?appointment_ids=${chosen.join(",")}`);
-  const saved = await postForm(w.b, "/messages", { mode: "filters", name: "Reminder", channels: "sms", body, "filters.appointment_ids": chosen, "filters.audience": "all", "filters.condition": "any", send_mode: "now", intent: "send" });
+  const saved = await postForm(w.b, "/messages", {
+    mode: "filters",
+    name: "Reminder",
+    channels: "sms",
+    body,
+    "filters.appointment_ids": chosen,
+    "filters.audience": "all",
+    "filters.condition": "any",
+    send_mode: "now",
+    intent: "send",
+  });
   expect(saved.status).toBe(303);
   const id = Number(saved.location!.match(/\/messages\/(\d+)/)![1]);
   expect((await w.b.post(`/messages/${id}/send`, {})).status).toBe(303);
@@ -44,7 +84,12 @@ async function sendToAppointments(w: { t: TestApp; b: Browser; dispatcher: Retur
 describe("staff read every time in the studio's zone, named", () => {
   test("a Berlin studio's outbox, delivery timeline, customer history and job status history say 12:00 CEST, never UTC", async () => {
     const w = await berlinStudio();
-    const a = await createAppointment(w.t.db, { customerId: w.greta.id, jobId: w.job.id, startsAt: new Date("2026-09-14T13:30:00Z") }, "api", noon);
+    const a = await createAppointment(
+      w.t.db,
+      { customerId: w.greta.id, jobId: w.job.id, startsAt: new Date("2026-09-14T13:30:00Z") },
+      "api",
+      noon,
+    );
     await sendToAppointments(w, [a.id], "Bis bald!");
     expect((await w.b.post(`/jobs/${w.job.id}/status`, { status: "archived" })).status).toBe(303);
 
@@ -62,7 +107,11 @@ describe("staff read every time in the studio's zone, named", () => {
     expect(appointments).toContain("Mon 2026-09-14 15:30 CEST");
 
     for (const [name, page] of Object.entries({ outbox, delivery, customer, job, appointments })) {
-      expect({ name, utc: page.includes("UTC"), tenOClock: page.includes("10:00") }).toEqual({ name, utc: false, tenOClock: false });
+      expect({ name, utc: page.includes("UTC"), tenOClock: page.includes("10:00") }).toEqual({
+        name,
+        utc: false,
+        tenOClock: false,
+      });
     }
   });
 
@@ -84,7 +133,9 @@ describe("staff read every time in the studio's zone, named", () => {
     const key = created.text.match(/id="new-api-key">([^<]+)</)?.[1];
     expect(key).toBeTruthy();
     w.t.setNow(new Date("2026-10-26T09:15:00Z")); // 10:15 CET
-    expect((await w.t.app.request("http://localhost/api/v1/jobs", { headers: { Authorization: `Bearer ${key}` } })).status).toBe(200);
+    expect(
+      (await w.t.app.request("http://localhost/api/v1/jobs", { headers: { Authorization: `Bearer ${key}` } })).status,
+    ).toBe(200);
     const page = text((await w.b.get("/settings/api-keys")).text);
     // Created by the database's own clock, last used by the app's: both in Berlin time.
     expect(page).toMatch(/Shop pgn_\S+ \d{4}-\d\d-\d\d \d\d:\d\d CES?T 2026-10-26 10:15 CET Revoke/);
@@ -96,11 +147,27 @@ describe("customers read dates in their own language and zone", () => {
   test("a German customer's SMS says Montag, 14. September and 15:30; a customer in Chicago gets 8:30 AM", async () => {
     // 17:00 in Berlin, 10:00 in Chicago: inside both sending windows.
     const w = await berlinStudio(new Date("2026-09-01T15:00:00Z"));
-    const sam = await createCustomer(w.t.db, { first_name: "Sam", last_name: "Stone", phone: "+13125550100", locale: "en", time_zone: "America/Chicago", consent: { sms: true } }, "test", noon);
+    const sam = await createCustomer(
+      w.t.db,
+      {
+        first_name: "Sam",
+        last_name: "Stone",
+        phone: "+13125550100",
+        locale: "en",
+        time_zone: "America/Chicago",
+        consent: { sms: true },
+      },
+      "test",
+      noon,
+    );
     const at = new Date("2026-09-14T13:30:00Z");
     const a1 = await createAppointment(w.t.db, { customerId: w.greta.id, jobId: w.job.id, startsAt: at }, "api", noon);
     const a2 = await createAppointment(w.t.db, { customerId: sam.id, jobId: w.job.id, startsAt: at }, "api", noon);
-    const { texts } = await sendToAppointments(w, [a1.id, a2.id], "{{appointment.date}}, {{appointment.time}}; Fototag {{job.shoot_date}}");
+    const { texts } = await sendToAppointments(
+      w,
+      [a1.id, a2.id],
+      "{{appointment.date}}, {{appointment.time}}; Fototag {{job.shoot_date}}",
+    );
     expect(texts.map(([to, body]) => [to, body!.split(/\n| Reply| Antworte/)[0]])).toEqual([
       ["+13125550100", "Monday, September 14, 8:30 AM; Fototag Monday, September 14, 2026"],
       ["+4917078678194", "Montag, 14. September, 15:30; Fototag Montag, 14. September 2026"],
@@ -109,9 +176,24 @@ describe("customers read dates in their own language and zone", () => {
 
   test("the report's CSV gives appointment times as ISO 8601 with the studio zone's offset", async () => {
     const w = await berlinStudio();
-    const nobody = await createCustomer(w.t.db, { first_name: "Nora", last_name: "Nophone", locale: "de", consent: {} }, "test", noon);
-    const a = await createAppointment(w.t.db, { customerId: nobody.id, jobId: w.job.id, startsAt: new Date("2026-09-14T13:30:00Z") }, "api", noon);
-    const b = await createAppointment(w.t.db, { customerId: w.greta.id, jobId: w.job.id, startsAt: new Date("2026-09-14T14:30:00Z") }, "api", noon);
+    const nobody = await createCustomer(
+      w.t.db,
+      { first_name: "Nora", last_name: "Nophone", locale: "de", consent: {} },
+      "test",
+      noon,
+    );
+    const a = await createAppointment(
+      w.t.db,
+      { customerId: nobody.id, jobId: w.job.id, startsAt: new Date("2026-09-14T13:30:00Z") },
+      "api",
+      noon,
+    );
+    const b = await createAppointment(
+      w.t.db,
+      { customerId: w.greta.id, jobId: w.job.id, startsAt: new Date("2026-09-14T14:30:00Z") },
+      "api",
+      noon,
+    );
     const { id } = await sendToAppointments(w, [a.id, b.id], "Bis bald!");
     const csv = (await w.b.get(`/messages/${id}/report.csv`)).text.replace(/^\ufeff/, "");
     const rows = Papa.parse<Record<string, string>>(csv.trim(), { header: true }).data;

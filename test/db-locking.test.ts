@@ -17,7 +17,10 @@ test("a write during another request's open transaction waits its turn, and both
     order.push("transaction done");
   });
   await Bun.sleep(5);
-  const outsideWrite = db.insert(jobs).values({ name: "Outside", type: "event", year: 2026 }).then(() => order.push("outside write done"));
+  const outsideWrite = db
+    .insert(jobs)
+    .values({ name: "Outside", type: "event", year: 2026 })
+    .then(() => order.push("outside write done"));
   await Promise.all([slowTransaction, outsideWrite]);
   expect(order).toEqual(["transaction done", "outside write done"]);
   expect((await db.select().from(jobs)).map((j) => j.name).sort()).toEqual(["In transaction", "Outside"]);
@@ -41,14 +44,19 @@ test("foreign keys are enforced on the database's connection", async () => {
 test("a reused statement answers afresh after a failure and after a rollback", async () => {
   const db = await openDatabase(`file:${join(mkdtempSync(join(tmpdir(), "pigeon-stmt-")), "p.db")}`);
   await migrateDatabase(db);
-  const insert = (name: string, externalId: string) => db.insert(jobs).values({ name, type: "school", year: 2026, externalId });
+  const insert = (name: string, externalId: string) =>
+    db.insert(jobs).values({ name, type: "school", year: 2026, externalId });
   await insert("First", "a");
   await expect(Promise.resolve(insert("Same external id", "a"))).rejects.toThrow();
   await insert("Second", "b");
   await expect(
     db.transaction(async (tx) => {
       await tx.insert(jobs).values({ name: "Rolled back", type: "school", year: 2026, externalId: "c" });
-      expect((await tx.select({ name: jobs.name }).from(jobs)).map((j) => j.name)).toEqual(["First", "Second", "Rolled back"]);
+      expect((await tx.select({ name: jobs.name }).from(jobs)).map((j) => j.name)).toEqual([
+        "First",
+        "Second",
+        "Rolled back",
+      ]);
       throw new Error("changed my mind");
     }),
   ).rejects.toThrow("changed my mind");
@@ -69,19 +77,33 @@ test("a statement another process's lock failed leaves nothing held: the next wr
   await migrateDatabase(holder);
   const worker = await openDatabase(url);
   const lock = await holder.$client.transaction("write");
-  await lock.execute("insert into jobs (name, type, year, created_at, updated_at) values ('Holder', 'event', 2026, 0, 0)");
+  await lock.execute(
+    "insert into jobs (name, type, year, created_at, updated_at) values ('Holder', 'event', 2026, 0, 0)",
+  );
   const stale = await worker.$client.transaction("deferred");
   await stale.execute("select count(*) from jobs"); // reads the snapshot before Holder
   await lock.commit();
-  const failed = await stale.execute("insert into jobs (name, type, year, created_at, updated_at) values ('Stale', 'event', 2026, 0, 0)").catch((err: { code?: string }) => err.code);
+  const failed = await stale
+    .execute("insert into jobs (name, type, year, created_at, updated_at) values ('Stale', 'event', 2026, 0, 0)")
+    .catch((err: { code?: string }) => err.code);
   expect(failed).toStartWith("SQLITE_BUSY");
   await stale.rollback();
   // The worker's next write lands, committed: the other connection sees it and can write after it.
   await worker.insert(jobs).values({ name: "Next", type: "event", year: 2026 });
   await holder.insert(jobs).values({ name: "After", type: "event", year: 2026 });
-  expect((await holder.select({ name: jobs.name }).from(jobs)).map((j) => j.name).sort()).toEqual(["After", "Holder", "Next"]);
+  expect((await holder.select({ name: jobs.name }).from(jobs)).map((j) => j.name).sort()).toEqual([
+    "After",
+    "Holder",
+    "Next",
+  ]);
   // A connection opened in place of the broken one has the same settings.
   const { albums } = await import("../src/db/schema.ts");
-  const orphan = await worker.insert(albums).values({ jobId: 12345, name: "Orphan" }).then(() => "inserted", (err) => String(err.cause ?? err));
+  const orphan = await worker
+    .insert(albums)
+    .values({ jobId: 12345, name: "Orphan" })
+    .then(
+      () => "inserted",
+      (err) => String(err.cause ?? err),
+    );
   expect(orphan).toContain("FOREIGN KEY constraint failed");
 }, 60_000);

@@ -30,7 +30,20 @@ const ALLOWED: Record<string, string[]> = {
   automation: ["core", "db", "dispatch", "deps"],
   views: ["core", "db", "static-assets"],
   http: ["core", "db", "deps", "log", "views"],
-  routes: ["core", "db", "dispatch", "automation", "providers", "email", "http", "views", "deps", "config", "log", "static-assets"],
+  routes: [
+    "core",
+    "db",
+    "dispatch",
+    "automation",
+    "providers",
+    "email",
+    "http",
+    "views",
+    "deps",
+    "config",
+    "log",
+    "static-assets",
+  ],
   scheduler: ["core", "db", "automation", "deps", "log"],
   app: ["core", "http", "routes", "deps"],
   cli: ["core", "db", "routes", "app", "scheduler", "deps", "config", "log"],
@@ -59,9 +72,25 @@ const EXCEPTIONS: { from: string; to: string; why: string }[] = [
 const VIEW_TYPES_ROUTES_MAY_USE = (name: string) => name.endsWith("Props");
 
 /** Packages that do I/O or belong to the web or database layer: the pure core never imports them. */
-const NOT_IN_CORE = [/^drizzle-orm/, /^@libsql\//, /^libsql/, /^hono/, /^resend/, /^twilio/, /^croner/, /^node:(fs|net|http|https|child_process|os)/, /^bun$/];
+const NOT_IN_CORE = [
+  /^drizzle-orm/,
+  /^@libsql\//,
+  /^libsql/,
+  /^hono/,
+  /^resend/,
+  /^twilio/,
+  /^croner/,
+  /^node:(fs|net|http|https|child_process|os)/,
+  /^bun$/,
+];
 
-type Import = { file: string; spec: string; target: string | null; typeOnly: boolean; names: { name: string; typeOnly: boolean }[] };
+type Import = {
+  file: string;
+  spec: string;
+  target: string | null;
+  typeOnly: boolean;
+  names: { name: string; typeOnly: boolean }[];
+};
 
 function sourceFiles(): string[] {
   const out: string[] = [];
@@ -73,14 +102,29 @@ function sourceFiles(): string[] {
 
 // `import … from "x"`, `import "x"`, `export … from "x"` at the start of a line (so comments that
 // quote code are skipped), spanning lines; and `import("x")` anywhere.
-const STATIC = /^[ \t]*(import|export)\s+(type\s+)?([^;'"]*?)\s*from\s*["']([^"']+)["']|^[ \t]*import\s+["']([^"']+)["']/gm;
+const STATIC =
+  /^[ \t]*(import|export)\s+(type\s+)?([^;'"]*?)\s*from\s*["']([^"']+)["']|^[ \t]*import\s+["']([^"']+)["']/gm;
 const DYNAMIC = /\bimport\(\s*["']([^"']+)["']\s*\)/g;
 
 function parseNames(clause: string): { name: string; typeOnly: boolean }[] {
   const braces = clause.match(/\{([^}]*)\}/);
-  const names = braces ? braces[1]!.split(",").map((s) => s.trim()).filter(Boolean) : [];
-  const out = names.map((s) => ({ name: s.replace(/^type\s+/, "").split(/\s+as\s+/)[0]!.trim(), typeOnly: /^type\s/.test(s) }));
-  const rest = clause.replace(/\{[^}]*\}/, "").replace(/,/g, " ").trim();
+  const names = braces
+    ? braces[1]!
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
+  const out = names.map((s) => ({
+    name: s
+      .replace(/^type\s+/, "")
+      .split(/\s+as\s+/)[0]!
+      .trim(),
+    typeOnly: /^type\s/.test(s),
+  }));
+  const rest = clause
+    .replace(/\{[^}]*\}/, "")
+    .replace(/,/g, " ")
+    .trim();
   // A default or namespace import is a value import.
   if (rest) out.push({ name: rest, typeOnly: false });
   return out;
@@ -96,7 +140,8 @@ function importsOf(file: string): Import[] {
     const typeOnly = !!m[2] || (names.length > 0 && names.every((n) => n.typeOnly));
     out.push({ file, spec, target: resolve(spec), typeOnly, names });
   }
-  for (const m of text.matchAll(DYNAMIC)) out.push({ file, spec: m[1]!, target: resolve(m[1]!), typeOnly: false, names: [] });
+  for (const m of text.matchAll(DYNAMIC))
+    out.push({ file, spec: m[1]!, target: resolve(m[1]!), typeOnly: false, names: [] });
   return out;
 }
 
@@ -112,7 +157,8 @@ function violations(imports: Import[]): string[] {
   for (const i of imports) {
     const from = partOf(i.file);
     if (!i.target) {
-      if (from === "core" && NOT_IN_CORE.some((re) => re.test(i.spec))) out.push(`${i.file} → ${i.spec}: core is pure and imports no I/O, web or database package`);
+      if (from === "core" && NOT_IN_CORE.some((re) => re.test(i.spec)))
+        out.push(`${i.file} → ${i.spec}: core is pure and imports no I/O, web or database package`);
       continue;
     }
     const to = partOf(i.target);
@@ -123,13 +169,21 @@ function violations(imports: Import[]): string[] {
     }
     if (EXCEPTIONS.some((e) => e.from === i.file && e.to === i.target)) continue;
     if (!ALLOWED[from]!.includes(to)) {
-      out.push(`${i.file} → ${i.target}: ${from} → ${to} is against the direction (${from} may import ${ALLOWED[from]!.join(", ") || "only itself"})`);
+      out.push(
+        `${i.file} → ${i.target}: ${from} → ${to} is against the direction (${from} may import ${ALLOWED[from]!.join(", ") || "only itself"})`,
+      );
     } else if (TYPES_ONLY[from]?.includes(to) && !i.typeOnly) {
       const values = i.names.filter((n) => !n.typeOnly).map((n) => n.name);
       out.push(`${i.file} → ${i.target}: ${from} may take only types from ${to}, not ${values.join(", ") || "values"}`);
     } else if (from === "routes" && to === "views") {
-      const types = i.names.filter((n) => n.typeOnly || i.typeOnly).map((n) => n.name).filter((n) => !VIEW_TYPES_ROUTES_MAY_USE(n));
-      if (types.length) out.push(`${i.file} → ${i.target}: a route takes ${types.join(", ")} from a view; state both use lives in core or db, and the view imports it from there`);
+      const types = i.names
+        .filter((n) => n.typeOnly || i.typeOnly)
+        .map((n) => n.name)
+        .filter((n) => !VIEW_TYPES_ROUTES_MAY_USE(n));
+      if (types.length)
+        out.push(
+          `${i.file} → ${i.target}: a route takes ${types.join(", ")} from a view; state both use lives in core or db, and the view imports it from there`,
+        );
     }
   }
   return out;

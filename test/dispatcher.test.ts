@@ -19,7 +19,11 @@ const noon = new Date("2026-09-01T17:00:00Z"); // 12:00 in Chicago
 
 async function setup(now = noon) {
   const t = await makeTestApp({ now });
-  await updateSettings(t.db, { name: "Brightside", postalAddress: "412 Orchard Lane", timeZone: "America/Chicago" }, now);
+  await updateSettings(
+    t.db,
+    { name: "Brightside", postalAddress: "412 Orchard Lane", timeZone: "America/Chicago" },
+    now,
+  );
   const people = [
     ["Anna", "anna@x.test", "+15551230001"],
     ["<b>Ben</b> & Co", "ben@x.test", "+15551230002"],
@@ -27,19 +31,41 @@ async function setup(now = noon) {
   ] as const;
   const ids: number[] = [];
   for (const [first, email, phone] of people) {
-    ids.push((await createCustomer(t.db, { first_name: first, email, phone, consent: { email: true, sms: true } }, "test", now)).id);
+    ids.push(
+      (
+        await createCustomer(
+          t.db,
+          { first_name: first, email, phone, consent: { email: true, sms: true } },
+          "test",
+          now,
+        )
+      ).id,
+    );
   }
-  const providers = createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock, lineType: (phone) => (phone.startsWith("+1555000") ? "landline" : "mobile") });
+  const providers = createDevProviders(databaseDevOutboxStore(t.db), {
+    clock: t.deps.clock,
+    lineType: (phone) => (phone.startsWith("+1555000") ? "landline" : "mobile"),
+  });
   const dispatcher = (owner = "w1") => createDispatcher(t.deps, providers, { owner, random: () => 0.5 });
   return { t, ids, providers, dispatcher };
 }
 
-async function enqueueTest(t: Awaited<ReturnType<typeof setup>>["t"], ids: number[], channel: "email" | "sms", content: { subject?: string; body: string }) {
+async function enqueueTest(
+  t: Awaited<ReturnType<typeof setup>>["t"],
+  ids: number[],
+  channel: "email" | "sms",
+  content: { subject?: string; body: string },
+) {
   const decisions = decideRecipients(await loadCandidates(t.db, ids), channel, { requireConsent: true });
   await enqueueDeliveries(
     t.db,
     { sourceType: "test" },
-    decisions.map((d) => ({ key: deliveryKey({ kind: "test", id: "x" }, { customerId: d.customerId }, channel), decision: d, dueAt: t.deps.clock(), ...content })),
+    decisions.map((d) => ({
+      key: deliveryKey({ kind: "test", id: "x" }, { customerId: d.customerId }, channel),
+      decision: d,
+      dueAt: t.deps.clock(),
+      ...content,
+    })),
     t.deps.clock(),
   );
 }
@@ -47,7 +73,10 @@ async function enqueueTest(t: Awaited<ReturnType<typeof setup>>["t"], ids: numbe
 describe("dispatcher on the dev outbox", () => {
   test("each recipient gets their own e-mail once, with a one-click unsubscribe header", async () => {
     const { t, ids, dispatcher } = await setup();
-    await enqueueTest(t, ids, "email", { subject: "Hello {{customer.first_name}}", body: "Hi **{{customer.first_name | \"there\"}}**, your photos are ready." });
+    await enqueueTest(t, ids, "email", {
+      subject: "Hello {{customer.first_name}}",
+      body: 'Hi **{{customer.first_name | "there"}}**, your photos are ready.',
+    });
     const d = dispatcher();
     expect((await d.tick()).sent).toBe(3);
     expect((await d.tick()).sent).toBe(0);
@@ -69,7 +98,9 @@ describe("dispatcher on the dev outbox", () => {
   test("someone who unsubscribes after the send was queued is skipped, with the reason", async () => {
     const { t, ids, dispatcher } = await setup();
     await enqueueTest(t, ids, "email", { subject: "News", body: "News" });
-    await t.db.insert(suppressions).values({ channel: "email", address: "cleo@x.test", reason: "unsubscribed", source: "link" });
+    await t.db
+      .insert(suppressions)
+      .values({ channel: "email", address: "cleo@x.test", reason: "unsubscribed", source: "link" });
     const r = await dispatcher().tick();
     expect([r.sent, r.skipped]).toEqual([2, 1]);
     const [cleo] = await t.db.select().from(deliveries).where(eq(deliveries.toAddress, "cleo@x.test"));
@@ -80,9 +111,23 @@ describe("dispatcher on the dev outbox", () => {
   test("SMS waits for the sending window in the recipient's zone, visibly", async () => {
     const late = new Date("2026-09-02T03:30:00Z"); // 22:30 in Chicago
     const { t, ids, dispatcher } = await setup(late);
-    const [message] = await t.db.insert(messages).values({ name: "Ready", channels: ["sms"], body: "Photos are ready, {{customer.first_name}}!", filters: {} }).returning();
+    const [message] = await t.db
+      .insert(messages)
+      .values({ name: "Ready", channels: ["sms"], body: "Photos are ready, {{customer.first_name}}!", filters: {} })
+      .returning();
     const [decision] = decideRecipients(await loadCandidates(t.db, ids.slice(0, 1)), "sms", { requireConsent: true });
-    await enqueueDeliveries(t.db, { sourceType: "message", messageId: message!.id }, [{ key: deliveryKey({ kind: "message", messageId: message!.id }, { customerId: ids[0]! }, "sms"), decision: decision!, dueAt: late }], late);
+    await enqueueDeliveries(
+      t.db,
+      { sourceType: "message", messageId: message!.id },
+      [
+        {
+          key: deliveryKey({ kind: "message", messageId: message!.id }, { customerId: ids[0]! }, "sms"),
+          decision: decision!,
+          dueAt: late,
+        },
+      ],
+      late,
+    );
     const r = await dispatcher().tick();
     expect([r.sent, r.waiting]).toEqual([0, 1]);
     const [row] = await t.db.select().from(deliveries);
@@ -102,7 +147,12 @@ describe("dispatcher on the dev outbox", () => {
     // Worker A claims, records the attempt, sends, and dies before acknowledging.
     const [claimed] = await claimDue(t.db, "sms", "A", noon, 60_000, 10);
     await beginAttempt(t.db, claimed!, "A", noon, 60_000, { body: "Hello Anna" });
-    await providers.sms.send({ to: claimed!.toAddress!, from: "+15550000000", body: "Hello Anna", clientRef: claimed!.deliveryKey });
+    await providers.sms.send({
+      to: claimed!.toAddress!,
+      from: "+15550000000",
+      body: "Hello Anna",
+      clientRef: claimed!.deliveryKey,
+    });
     await expireLeases(t.db, "A");
     // Past the provider's timeout: A's request can no longer be in flight.
     t.setNow(new Date(noon.getTime() + 61_000));
@@ -124,7 +174,11 @@ describe("dispatcher on the dev outbox", () => {
     const early = await dispatcher("B").tick();
     expect([early.sent, early.waiting]).toEqual([0, 1]);
     const [waiting] = await t.db.select().from(deliveries);
-    expect([waiting!.status, waiting!.waitingReason, waiting!.dueAt.toISOString()]).toEqual(["queued", "checking whether an earlier attempt went out", "2026-09-01T17:00:35.000Z"]);
+    expect([waiting!.status, waiting!.waitingReason, waiting!.dueAt.toISOString()]).toEqual([
+      "queued",
+      "checking whether an earlier attempt went out",
+      "2026-09-01T17:00:35.000Z",
+    ]);
     expect(await t.db.select().from(devOutbox)).toHaveLength(0);
     t.setNow(new Date(noon.getTime() + 35_000));
     expect((await dispatcher("B").tick()).sent).toBe(1);
@@ -144,28 +198,70 @@ describe("dispatcher on the dev outbox", () => {
 
   test("a landline is looked up once, cached, and never texted", async () => {
     const { t, dispatcher } = await setup();
-    const home = await createCustomer(t.db, { first_name: "Home", phone: "+15550001234", consent: { sms: true } }, "test", noon);
+    const home = await createCustomer(
+      t.db,
+      { first_name: "Home", phone: "+15550001234", consent: { sms: true } },
+      "test",
+      noon,
+    );
     await enqueueTest(t, [home.id], "sms", { body: "Hi" });
     const r = await dispatcher().tick();
     expect([r.sent, r.skipped]).toEqual([0, 1]);
     const [row] = await t.db.select().from(deliveries);
     expect([row!.status, row!.skipReason]).toEqual(["skipped", "landline"]);
-    expect((await t.db.select().from(phoneLookups)).map((l) => [l.phone, l.lineType])).toEqual([["+15550001234", "landline"]]);
+    expect((await t.db.select().from(phoneLookups)).map((l) => [l.phone, l.lineType])).toEqual([
+      ["+15550001234", "landline"],
+    ]);
     expect(await t.db.select().from(devOutbox)).toHaveLength(0);
   });
 
   test("a call that waits on its SMS goes only where the SMS could not: a landline is called, a mobile is texted", async () => {
     const { t, dispatcher } = await setup();
-    const mobile = await createCustomer(t.db, { first_name: "Mo", phone: "+15551239999", consent: { sms: true, voice: true } }, "test", noon);
-    const landline = await createCustomer(t.db, { first_name: "Lan", phone: "+15550004444", consent: { sms: true, voice: true } }, "test", noon);
-    const [m] = await t.db.insert(messages).values({ name: "Snow day", channels: ["sms", "voice"], body: "Closed today", voiceScript: "We are closed today", callOnlyIfNoSms: true, filters: {} }).returning();
-    const key = (id: number, ch: "sms" | "voice") => deliveryKey({ kind: "message", messageId: m!.id }, { customerId: id }, ch);
+    const mobile = await createCustomer(
+      t.db,
+      { first_name: "Mo", phone: "+15551239999", consent: { sms: true, voice: true } },
+      "test",
+      noon,
+    );
+    const landline = await createCustomer(
+      t.db,
+      { first_name: "Lan", phone: "+15550004444", consent: { sms: true, voice: true } },
+      "test",
+      noon,
+    );
+    const [m] = await t.db
+      .insert(messages)
+      .values({
+        name: "Snow day",
+        channels: ["sms", "voice"],
+        body: "Closed today",
+        voiceScript: "We are closed today",
+        callOnlyIfNoSms: true,
+        filters: {},
+      })
+      .returning();
+    const key = (id: number, ch: "sms" | "voice") =>
+      deliveryKey({ kind: "message", messageId: m!.id }, { customerId: id }, ch);
     const entries = [mobile, landline].flatMap((c) => [
-      { key: key(c.id, "sms"), decision: { customerId: c.id, channel: "sms" as const, to: c.phone, skip: null }, dueAt: noon },
-      { key: key(c.id, "voice"), decision: { customerId: c.id, channel: "voice" as const, to: c.phone, skip: null, waitsOnSms: true }, dueAt: noon, afterKey: key(c.id, "sms") },
+      {
+        key: key(c.id, "sms"),
+        decision: { customerId: c.id, channel: "sms" as const, to: c.phone, skip: null },
+        dueAt: noon,
+      },
+      {
+        key: key(c.id, "voice"),
+        decision: { customerId: c.id, channel: "voice" as const, to: c.phone, skip: null, waitsOnSms: true },
+        dueAt: noon,
+        afterKey: key(c.id, "sms"),
+      },
     ]);
     await enqueueDeliveries(t.db, { sourceType: "message", messageId: m!.id }, entries, noon);
-    const calls = async () => (await t.db.select().from(deliveries).where(eq(deliveries.channel, "voice")).orderBy(deliveries.id)).map((d) => [d.status, d.skipReason, d.waitingReason]);
+    const calls = async () =>
+      (await t.db.select().from(deliveries).where(eq(deliveries.channel, "voice")).orderBy(deliveries.id)).map((d) => [
+        d.status,
+        d.skipReason,
+        d.waitingReason,
+      ]);
     expect(await calls()).toEqual([
       ["waiting", null, "waits for the SMS: called only if the SMS cannot go"],
       ["waiting", null, "waits for the SMS: called only if the SMS cannot go"],
@@ -206,19 +302,34 @@ describe("dispatcher against the fake Twilio", () => {
     try {
       const t = await makeTestApp({
         now: noon,
-        env: { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM: "+17770001111", TWILIO_BASE_URL: twilio.url! },
+        env: {
+          TWILIO_ACCOUNT_SID: twilio.accountSid,
+          TWILIO_AUTH_TOKEN: twilio.authToken,
+          TWILIO_FROM: "+17770001111",
+          TWILIO_BASE_URL: twilio.url!,
+        },
       });
       await updateSettings(t.db, { timeZone: "America/Chicago" }, noon);
-      const c = await createCustomer(t.db, { first_name: "Quinn", phone: "+17775550199", consent: { sms: true } }, "test", noon);
+      const c = await createCustomer(
+        t.db,
+        { first_name: "Quinn", phone: "+17775550199", consent: { sms: true } },
+        "test",
+        noon,
+      );
       twilio.optOut("+17775550199");
       await enqueueTest(t, [c.id], "sms", { body: "Hi" });
-      const r = await createDispatcher(t.deps, providersFromConfig(t.deps.config, t.db, t.deps.clock), { owner: "w", random: () => 0.5 }).tick();
+      const r = await createDispatcher(t.deps, providersFromConfig(t.deps.config, t.db, t.deps.clock), {
+        owner: "w",
+        random: () => 0.5,
+      }).tick();
       expect(r.failed).toBe(1);
       const [row] = await t.db.select().from(deliveries);
       expect(row!.status).toBe("failed");
       expect(row!.lastError).toContain("21610");
       const active = await t.db.select().from(suppressions);
-      expect(active.map((s) => [s.channel, s.address, s.reason, s.source])).toEqual([["sms", "+17775550199", "stop_keyword", "twilio error 21610"]]);
+      expect(active.map((s) => [s.channel, s.address, s.reason, s.source])).toEqual([
+        ["sms", "+17775550199", "stop_keyword", "twilio error 21610"],
+      ]);
     } finally {
       twilio.stop();
     }

@@ -52,7 +52,9 @@ describe("Markdown body in the studio layout", () => {
     expect(html).toContain("Hi &lt;b&gt;Anna&lt;/b&gt; &amp; Co!");
     expect(html).not.toContain("<b>Anna</b>");
     expect(html).toMatch(/<h1>Hi [^<]*<\/h1>/);
-    expect(html).toMatch(/<ul>\s*<li><a href="https:\/\/pigeon\.example\/l\/g\/abc\?x=1&amp;y=2" rel="noopener" target="_blank">Open your gallery<\/a><\/li>/);
+    expect(html).toMatch(
+      /<ul>\s*<li><a href="https:\/\/pigeon\.example\/l\/g\/abc\?x=1&amp;y=2" rel="noopener" target="_blank">Open your gallery<\/a><\/li>/,
+    );
     expect(html).toContain("Access code: AB12-CD34");
     expect(html).toContain("<strong>Lincoln Elementary</strong>");
 
@@ -67,7 +69,9 @@ describe("Markdown body in the studio layout", () => {
     // Layout: language, 600 px container, hidden preheader, brand colour header.
     expect(html).toContain('<html dir="ltr" lang="en">');
     expect(html).toContain("max-width:600px");
-    expect(html).toMatch(/<div style="display:none[^"]*" data-skip-in-text="true">Your gallery is open, &lt;b&gt;Anna&lt;\/b&gt; &amp; Co/);
+    expect(html).toMatch(
+      /<div style="display:none[^"]*" data-skip-in-text="true">Your gallery is open, &lt;b&gt;Anna&lt;\/b&gt; &amp; Co/,
+    );
     expect(html).toContain("background-color:#2f6fdf");
     expect(html).not.toContain("{{");
   });
@@ -83,7 +87,10 @@ describe("Markdown body in the studio layout", () => {
   });
 
   test("a fallback is HTML-escaped in the HTML part and kept as written in the text part", async () => {
-    const variant = await renderEmailVariant({ ...markdownEmail, body: `Dear {{customer.first_name | "Smith & <Jones>"}}` });
+    const variant = await renderEmailVariant({
+      ...markdownEmail,
+      body: `Dear {{customer.first_name | "Smith & <Jones>"}}`,
+    });
     const filled = personalizeEmail(variant, links);
     expect(filled.html).toContain("Dear Smith &amp; &lt;Jones&gt;");
     expect(filled.text).toContain("Dear Smith & <Jones>");
@@ -91,7 +98,9 @@ describe("Markdown body in the studio layout", () => {
 
   test("the subject is personalised without HTML escaping and stays on one line", async () => {
     const variant = await renderEmailVariant(markdownEmail);
-    expect(personalizeEmail(variant, anna).subject).toBe("<b>Anna</b> & Co, your photos from Lincoln Elementary are ready");
+    expect(personalizeEmail(variant, anna).subject).toBe(
+      "<b>Anna</b> & Co, your photos from Lincoln Elementary are ready",
+    );
     expect(personalizeEmail(variant, { ...anna, "customer.first_name": "Anna\r\nBcc: x@y.z" }).subject).toBe(
       "Anna Bcc: x@y.z, your photos from Lincoln Elementary are ready",
     );
@@ -100,7 +109,14 @@ describe("Markdown body in the studio layout", () => {
   test("the plain-text part has the body text and link URLs, keeps the heading's case and has no tags", async () => {
     const variant = await renderEmailVariant(markdownEmail);
     expect(variant.text.keys).toEqual(
-      expect.arrayContaining(["customer.first_name", "customer.gallery_link", "job.name", "links.unsubscribe_link", "links.preferences_link", "links.view_in_browser_link"]),
+      expect.arrayContaining([
+        "customer.first_name",
+        "customer.gallery_link",
+        "job.name",
+        "links.unsubscribe_link",
+        "links.preferences_link",
+        "links.view_in_browser_link",
+      ]),
     );
     const { text } = personalizeEmail(variant, { ...anna, "customer.first_name": "Anna & Co" });
 
@@ -119,10 +135,15 @@ describe("Markdown body in the studio layout", () => {
   });
 
   test("studio data is real data: escaped by React and never read as a placeholder", async () => {
-    const variant = await renderEmailVariant({ ...markdownEmail, studio: { ...studio, name: "Tom & Jerry <Photo> {{job.name}}", logoUrl: "https://sunnyside.example/logo.png" } });
+    const variant = await renderEmailVariant({
+      ...markdownEmail,
+      studio: { ...studio, name: "Tom & Jerry <Photo> {{job.name}}", logoUrl: "https://sunnyside.example/logo.png" },
+    });
     const { html, text } = personalizeEmail(variant, anna);
     expect(html).toContain("Tom &amp; Jerry &lt;Photo&gt; {{job.name}}");
-    expect(html).toMatch(/<img alt="Tom &amp; Jerry &lt;Photo&gt; \{\{job\.name\}\}"[^>]*src="https:\/\/sunnyside\.example\/logo\.png"/);
+    expect(html).toMatch(
+      /<img alt="Tom &amp; Jerry &lt;Photo&gt; \{\{job\.name\}\}"[^>]*src="https:\/\/sunnyside\.example\/logo\.png"/,
+    );
     expect(text).toContain("Tom & Jerry <Photo> {{job.name}}");
   });
 
@@ -137,8 +158,12 @@ describe("Markdown body in the studio layout", () => {
   });
 
   test("a broken placeholder is refused rather than sent", async () => {
-    await expect(renderEmailVariant({ ...markdownEmail, body: "Hi {{customer.first_name" })).rejects.toBeInstanceOf(TemplateSyntaxError);
-    await expect(renderEmailVariant({ ...markdownEmail, subject: 'Hi {{customer.first_name | there}}' })).rejects.toBeInstanceOf(TemplateSyntaxError);
+    await expect(renderEmailVariant({ ...markdownEmail, body: "Hi {{customer.first_name" })).rejects.toBeInstanceOf(
+      TemplateSyntaxError,
+    );
+    await expect(
+      renderEmailVariant({ ...markdownEmail, subject: "Hi {{customer.first_name | there}}" }),
+    ).rejects.toBeInstanceOf(TemplateSyntaxError);
   });
 });
 
@@ -164,15 +189,22 @@ describe("HTML body sanitising", () => {
     expect(html).toContain(`<p>Hello <strong>{{customer.first_name | "there"}}</strong></p>`);
     expect(html).toContain("<span>Click me</span>");
     expect(html).toContain(`<p style="color:#c00">Red</p>`);
-    expect(html).toContain(`<a href="{{customer.gallery_link}}" title="Gallery" rel="noopener" target="_blank">Your gallery</a>`);
+    expect(html).toContain(
+      `<a href="{{customer.gallery_link}}" title="Gallery" rel="noopener" target="_blank">Your gallery</a>`,
+    );
     expect(html).toContain("<span>Not a URL placeholder</span>");
     expect(html).toContain(`<a href="https://sunnyside.example/prices" rel="noopener" target="_blank">Prices</a>`);
-    expect(html).toContain(`<img src="https://sunnyside.example/a.jpg" alt="Sample" width="300" height="200" style="max-width:100%;height:auto" />`);
+    expect(html).toContain(
+      `<img src="https://sunnyside.example/a.jpg" alt="Sample" width="300" height="200" style="max-width:100%;height:auto" />`,
+    );
     expect(html).not.toContain(`src="x"`);
   });
 
   test("the same rules apply to raw HTML inside Markdown", () => {
-    const html = renderBodyHtml(`Hello <img src=x onerror=alert(1)> [bad](javascript:alert(2)) <a href="{{customer.gallery_link}}" onclick="x()">ok</a>`, "markdown");
+    const html = renderBodyHtml(
+      `Hello <img src=x onerror=alert(1)> [bad](javascript:alert(2)) <a href="{{customer.gallery_link}}" onclick="x()">ok</a>`,
+      "markdown",
+    );
     expect(html).not.toMatch(/alert|onerror|onclick|javascript/i);
     expect(html).toContain(`<a href="{{customer.gallery_link}}" rel="noopener" target="_blank">ok</a>`);
   });
@@ -180,15 +212,21 @@ describe("HTML body sanitising", () => {
   test("a link placeholder's href survives into the personalised e-mail", async () => {
     const variant = await renderEmailVariant({ ...markdownEmail, body: hostile, format: "html" });
     const { html, text } = personalizeEmail(variant, anna);
-    expect(html).toContain(`<a href="https://pigeon.example/l/g/abc?x=1&amp;y=2" title="Gallery" rel="noopener" target="_blank">Your gallery</a>`);
+    expect(html).toContain(
+      `<a href="https://pigeon.example/l/g/abc?x=1&amp;y=2" title="Gallery" rel="noopener" target="_blank">Your gallery</a>`,
+    );
     expect(html).toContain("Hello <strong>&lt;b&gt;Anna&lt;/b&gt; &amp; Co</strong>");
     expect(html).not.toMatch(/<script|onclick|onerror|javascript:/i);
     expect(text).toContain("Your gallery [https://pigeon.example/l/g/abc?x=1&y=2]");
   });
 
   test("a link placeholder whose fallback is not a safe URL loses its href", () => {
-    expect(renderBodyHtml(`<a href='{{customer.gallery_link | "javascript:alert(1)"}}'>x</a>`, "html")).toBe("<span>x</span>");
-    expect(renderBodyHtml(`<a href='{{customer.gallery_link | "https://sunnyside.example"}}'>x</a>`, "html")).toContain("<a href=");
+    expect(renderBodyHtml(`<a href='{{customer.gallery_link | "javascript:alert(1)"}}'>x</a>`, "html")).toBe(
+      "<span>x</span>",
+    );
+    expect(renderBodyHtml(`<a href='{{customer.gallery_link | "https://sunnyside.example"}}'>x</a>`, "html")).toContain(
+      "<a href=",
+    );
   });
 });
 
@@ -224,6 +262,8 @@ describe("render once, personalise many (T6)", () => {
     expect(emails[7]!.html).toContain("Hi Customer 7 &lt;7@example.com&gt;!");
     expect(emails[7]!.html).toContain('href="https://pigeon.example/l/u/7"');
     expect(emails[7]!.text).toContain("Unsubscribe [https://pigeon.example/l/u/7]");
-    expect(emails[9_999]!.subject).toBe("Customer 9999 <9999@example.com>, your photos from Lincoln Elementary are ready");
+    expect(emails[9_999]!.subject).toBe(
+      "Customer 9999 <9999@example.com>, your photos from Lincoln Elementary are ready",
+    );
   });
 });

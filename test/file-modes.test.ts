@@ -14,7 +14,10 @@ function place(umask = "022") {
   const file = join(folder, "pigeon.db");
   // Through a shell so the usual umask applies, as it would for an operator.
   const run = (...args: string[]) => {
-    const p = Bun.spawnSync(["sh", "-c", `umask ${umask} && exec bun "$@"`, "sh", join(root, "src", "main.ts"), ...args], { env: { ...process.env, DATABASE_URL: `file:${file}` }, cwd: root });
+    const p = Bun.spawnSync(
+      ["sh", "-c", `umask ${umask} && exec bun "$@"`, "sh", join(root, "src", "main.ts"), ...args],
+      { env: { ...process.env, DATABASE_URL: `file:${file}` }, cwd: root },
+    );
     return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
   };
   return { dir, folder, file, run };
@@ -41,10 +44,27 @@ describe("database file modes", () => {
     const r = run("migrate");
     expect(r.code).toBe(0);
     expect([modeOf(file), modeOf(`${file}-wal`), modeOf(`${file}-shm`)]).toEqual(["600", "600", "600"]);
-    const warnings = r.out.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).filter((l) => l.level === "warn");
-    expect(warnings).toContainEqual(expect.objectContaining({ msg: "a database file could be read by other accounts; it is now 0600", file, was: "0644" }));
+    const warnings = r.out
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.level === "warn");
+    expect(warnings).toContainEqual(
+      expect.objectContaining({
+        msg: "a database file could be read by other accounts; it is now 0600",
+        file,
+        was: "0644",
+      }),
+    );
     // The folder may be the operator's own, holding other things: named, with the fix, not changed.
-    expect(warnings).toContainEqual(expect.objectContaining({ msg: "the database folder can be entered by other accounts", folder, mode: "0755", fix: `chmod 700 ${folder}` }));
+    expect(warnings).toContainEqual(
+      expect.objectContaining({
+        msg: "the database folder can be entered by other accounts",
+        folder,
+        mode: "0755",
+        fix: `chmod 700 ${folder}`,
+      }),
+    );
     expect(modeOf(folder)).toBe("755");
   });
 

@@ -15,13 +15,16 @@ async function afterOutage() {
   return { t, b, ...(await holdAfterOutage(t)) };
 }
 
-const get = async (t: Awaited<ReturnType<typeof afterOutage>>["t"], id: number) => (await t.db.select().from(deliveries).where(eq(deliveries.id, id)))[0]!;
+const get = async (t: Awaited<ReturnType<typeof afterOutage>>["t"], id: number) =>
+  (await t.db.select().from(deliveries).where(eq(deliveries.id, id)))[0]!;
 const timeline = (html: string) => html.slice(html.indexOf('id="timeline"'), html.indexOf('id="message"'));
 
 test("the dashboard says when work waits for review, and leads to it; a paused message's work waits for its Resume instead", async () => {
   const { t, b, message } = await afterOutage();
   const dash = await b.get("/");
-  expect(dash.text.replace(/\s+/g, " ")).toContain('5 e-mails, texts and calls are held for review and will not go out until you decide: <a href="/outbox?status=held">release or cancel them</a>.');
+  expect(dash.text.replace(/\s+/g, " ")).toContain(
+    '5 e-mails, texts and calls are held for review and will not go out until you decide: <a href="/outbox?status=held">release or cancel them</a>.',
+  );
   await t.db.update(messages).set({ status: "paused" }).where(eq(messages.id, message.id));
   expect((await b.get("/")).text.replace(/\s+/g, " ")).toContain("3 e-mails, texts and calls are held for review");
 });
@@ -30,7 +33,10 @@ describe("one held delivery", () => {
   test("a held notification e-mail is released from its page and sent by the next dispatcher pass", async () => {
     const { t, b, notified } = await afterOutage();
     const d = notified[0]!;
-    expect([d.status, d.waitingReason]).toEqual(["held", "held for review: it fell due while Pigeon was not sending (for 3 h), and is too late to go out unasked"]);
+    expect([d.status, d.waitingReason]).toEqual([
+      "held",
+      "held for review: it fell due while Pigeon was not sending (for 3 h), and is too late to go out unasked",
+    ]);
     expect(await t.db.select().from(devOutbox)).toHaveLength(0);
 
     const page = await b.get(`/outbox/${d.id}`);
@@ -42,7 +48,12 @@ describe("one held delivery", () => {
     expect(res.location).toBe(`/outbox/${d.id}?done=released`);
 
     const released = await get(t, d.id);
-    expect([released.status, released.waitingReason, released.dueAt.getTime(), released.attemptStartedAt]).toEqual(["queued", null, one.getTime(), null]);
+    expect([released.status, released.waitingReason, released.dueAt.getTime(), released.attemptStartedAt]).toEqual([
+      "queued",
+      null,
+      one.getTime(),
+      null,
+    ]);
     expect((await t.deps.dispatcher.tick()).sent).toBe(1);
     const [mail] = await t.db.select().from(devOutbox);
     expect(mail!.toAddress).toBe("anna@x.test");
@@ -51,9 +62,14 @@ describe("one held delivery", () => {
     const after = await b.get(`/outbox/${d.id}?done=released`);
     expect(after.text).toContain("Released: it is queued again");
     expect(timeline(after.text)).toContain("Released by staff");
-    expect(timeline(after.text)).toContain("by: Olivia Owner · was: held for review: it fell due while Pigeon was not sending (for 3 h), and is too late to go out unasked");
+    expect(timeline(after.text)).toContain(
+      "by: Olivia Owner · was: held for review: it fell due while Pigeon was not sending (for 3 h), and is too late to go out unasked",
+    );
     const [owner] = await t.db.select().from(users);
-    const [entry] = await t.db.select().from(auditLog).where(and(eq(auditLog.entityType, "delivery"), eq(auditLog.entityId, d.id)));
+    const [entry] = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityType, "delivery"), eq(auditLog.entityId, d.id)));
     expect([entry!.action, entry!.actorUserId, entry!.actorApiKeyId]).toEqual(["released", owner!.id, null]);
     // The others stay held: one release is one decision.
     expect((await get(t, notified[1]!.id)).status).toBe("held");
@@ -72,7 +88,10 @@ describe("one held delivery", () => {
     expect(page.text).toContain("Skipped: Cancelled by staff");
     expect(page.text).not.toContain('id="held-actions"');
     expect(timeline(page.text)).toContain("Cancelled by staff");
-    const [entry] = await t.db.select().from(auditLog).where(and(eq(auditLog.entityType, "delivery"), eq(auditLog.entityId, d.id)));
+    const [entry] = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityType, "delivery"), eq(auditLog.entityId, d.id)));
     expect(entry!.action).toBe("cancelled");
   });
 
@@ -81,10 +100,15 @@ describe("one held delivery", () => {
     const d = notified[0]!;
     await b.post(`/outbox/${d.id}/release`, {});
     await t.deps.dispatcher.tick();
-    for (const [action, past] of [["release", "released"], ["cancel", "cancelled"]]) {
+    for (const [action, past] of [
+      ["release", "released"],
+      ["cancel", "cancelled"],
+    ]) {
       const again = await b.post(`/outbox/${d.id}/${action}`, {});
       expect(again.status).toBe(409);
-      expect(again.text).toContain(`This delivery is no longer held (it is sent now), so it was not ${past}. Nothing was changed.`);
+      expect(again.text).toContain(
+        `This delivery is no longer held (it is sent now), so it was not ${past}. Nothing was changed.`,
+      );
     }
     expect((await get(t, d.id)).status).toBe("sent");
     expect((await b.post("/outbox/99999/release", {})).status).toBe(404);
@@ -101,9 +125,18 @@ describe("one held delivery", () => {
     const d = notified[2]!;
     // What the dispatcher leaves on an e-mail whose batch may or may not have gone out.
     const tried = new Date("2026-08-30T09:00:00Z");
-    await t.db.update(deliveries).set({ attemptStartedAt: tried, attemptGroup: "batch-old", waitingReason: "held: its send of 2026-08-30 may have gone out" }).where(eq(deliveries.id, d.id));
+    await t.db
+      .update(deliveries)
+      .set({
+        attemptStartedAt: tried,
+        attemptGroup: "batch-old",
+        waitingReason: "held: its send of 2026-08-30 may have gone out",
+      })
+      .where(eq(deliveries.id, d.id));
     const page = await b.get(`/outbox/${d.id}`);
-    expect(page.text).toContain("An earlier attempt (started 2026-08-30 09:00:00 UTC) may have reached the recipient, and Resend no longer remembers it: a release sends it afresh, so it may arrive twice.");
+    expect(page.text).toContain(
+      "An earlier attempt (started 2026-08-30 09:00:00 UTC) may have reached the recipient, and Resend no longer remembers it: a release sends it afresh, so it may arrive twice.",
+    );
     await b.post(`/outbox/${d.id}/release`, {});
     const row = await get(t, d.id);
     expect([row.status, row.attemptStartedAt, row.attemptGroup]).toEqual(["queued", null, null]);
@@ -118,14 +151,23 @@ describe("one held delivery", () => {
     await b.post("/outbox/held/release", { message: String(message.id), expected: "2" });
     await b.get(`/messages/${message.id}`);
     expect((await b.post(`/messages/${message.id}/pause`, {})).status).toBe(303);
-    const [d] = await t.db.select().from(deliveries).where(and(eq(deliveries.messageId, message.id), eq(deliveries.status, "held")));
+    const [d] = await t.db
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.messageId, message.id), eq(deliveries.status, "held")));
     expect(d!.waitingReason).toBe("paused by staff");
     const page = await b.get(`/outbox/${d!.id}`);
-    expect(page.text).toContain(`Its message is paused: <a href="/messages/${message.id}">resuming the message</a> is the usual way`);
+    expect(page.text).toContain(
+      `Its message is paused: <a href="/messages/${message.id}">resuming the message</a> is the usual way`,
+    );
     expect(page.text).toContain("Releasing here sends just this one.");
     const list = await b.get(`/outbox?status=held&message=${message.id}`);
-    expect(list.text).toContain("2 of them belong to paused messages; for those, resuming the message is the usual way");
-    expect((await b.get(`/outbox/held/cancel?message=${message.id}`)).text).toContain("2 of them belong to paused messages");
+    expect(list.text).toContain(
+      "2 of them belong to paused messages; for those, resuming the message is the usual way",
+    );
+    expect((await b.get(`/outbox/held/cancel?message=${message.id}`)).text).toContain(
+      "2 of them belong to paused messages",
+    );
   });
 });
 
@@ -139,7 +181,10 @@ describe("every held delivery a list shows", () => {
     // Another filter narrows the action with the list.
     const narrowed = await b.get(`/outbox?status=held&source=notification`);
     expect(narrowed.text).toContain('href="/outbox/held/release?source=notification">Release all 3 held</a>');
-    expect((await b.get("/outbox?status=held&source=notification", { "HX-Request": "true", "HX-Request-Type": "partial" })).text).toContain("Release all 3 held");
+    expect(
+      (await b.get("/outbox?status=held&source=notification", { "HX-Request": "true", "HX-Request-Type": "partial" }))
+        .text,
+    ).toContain("Release all 3 held");
 
     const confirm = await b.get("/outbox/held/release?source=notification");
     expect(confirm.text).toContain("Release 3 held deliveries?");
@@ -149,7 +194,9 @@ describe("every held delivery a list shows", () => {
     const res = await b.post("/outbox/held/release", { source: "notification", expected: "3" });
     expect(res.status).toBe(303);
     expect(res.location).toBe("/outbox?status=held&source=notification&released=3");
-    expect((await b.get(res.location!)).text).toContain("Released 3 held deliveries: queued again, going out from now, staggered.");
+    expect((await b.get(res.location!)).text).toContain(
+      "Released 3 held deliveries: queued again, going out from now, staggered.",
+    );
 
     // Staggered from now by the studio's batch size (2) and interval (60 s), in the order they were due.
     const rows = await Promise.all(notified.map((d) => get(t, d.id)));
@@ -169,7 +216,9 @@ describe("every held delivery a list shows", () => {
     const { t, b, message, messaged } = await afterOutage();
     const confirm = await b.get(`/outbox/held/cancel?message=${message.id}`);
     expect(confirm.text).toContain("Cancel 2 held deliveries?");
-    expect(confirm.text).toContain("They will not be sent: each is recorded as skipped, “Cancelled by staff”. This cannot be undone.");
+    expect(confirm.text).toContain(
+      "They will not be sent: each is recorded as skipped, “Cancelled by staff”. This cannot be undone.",
+    );
     const res = await b.post("/outbox/held/cancel", { message: String(message.id), expected: "2" });
     expect(res.location).toBe(`/outbox?status=held&message=${message.id}&cancelled=2`);
     for (const m of messaged) expect((await get(t, m.id)).skipReason).toBe("cancelled_by_staff");
@@ -186,13 +235,17 @@ describe("every held delivery a list shows", () => {
 
     const stale = await b.post("/outbox/held/release", { expected: "4" });
     expect(stale.status).toBe(409);
-    expect(stale.text).toContain("You confirmed 4 held deliveries, but 5 match now. Nothing was changed: check the number and confirm again.");
+    expect(stale.text).toContain(
+      "You confirmed 4 held deliveries, but 5 match now. Nothing was changed: check the number and confirm again.",
+    );
     expect(stale.text).toContain('<input type="hidden" name="expected" value="5"/>');
 
     const none = await b.post("/outbox/held/cancel", { channel: "sms", expected: "1" });
     expect(none.status).toBe(409);
     expect(none.text).toContain("No held deliveries match any more");
-    expect((await b.get("/outbox/held/release?channel=sms")).text).toContain("No held deliveries match these filters (SMS): there is nothing to release.");
+    expect((await b.get("/outbox/held/release?channel=sms")).text).toContain(
+      "No held deliveries match these filters (SMS): there is nothing to release.",
+    );
 
     const badFilter = await b.post("/outbox/held/cancel", { job: "abc", expected: "3" });
     expect(badFilter.status).toBe(422);

@@ -17,13 +17,45 @@ test("the job page shows each notification's plan, what went, and who was not re
   const [profile] = await t.db.insert(communicationProfiles).values({ name: "School basics" }).returning();
   await t.db.insert(notifications).values([
     { profileId: profile!.id, trigger: "job_selling", channel: "email", subject: "Selling", body: "Hi" },
-    { profileId: profile!.id, trigger: "job_archiving", channel: "email", offsetDays: 7, timeOfDay: "09:00", subject: "Soon gone", body: "Hi" },
-    { profileId: profile!.id, trigger: "coupon_deadline", channel: "sms", offsetDays: 3, timeOfDay: "18:00", body: "Hi" },
+    {
+      profileId: profile!.id,
+      trigger: "job_archiving",
+      channel: "email",
+      offsetDays: 7,
+      timeOfDay: "09:00",
+      subject: "Soon gone",
+      body: "Hi",
+    },
+    {
+      profileId: profile!.id,
+      trigger: "coupon_deadline",
+      channel: "sms",
+      offsetDays: 3,
+      timeOfDay: "18:00",
+      body: "Hi",
+    },
   ]);
-  const job = await createJob(t.db, { name: "Lincoln", type: "school", archive_date: "2026-12-01", profile_id: profile!.id }, {}, "ui", now);
-  const anna = await createCustomer(t.db, { first_name: "Anna", last_name: "Alder", email: "anna@x.test", consent: { email: true } }, "test", now);
-  const ben = await createCustomer(t.db, { first_name: "Ben", last_name: "Brook", consent: { email: true } }, "test", now);
-  for (const c of [anna, ben]) await upsertRegistration(t.db, { jobId: job.id, customerId: c.id, registeredAt: now }, "ui", now);
+  const job = await createJob(
+    t.db,
+    { name: "Lincoln", type: "school", archive_date: "2026-12-01", profile_id: profile!.id },
+    {},
+    "ui",
+    now,
+  );
+  const anna = await createCustomer(
+    t.db,
+    { first_name: "Anna", last_name: "Alder", email: "anna@x.test", consent: { email: true } },
+    "test",
+    now,
+  );
+  const ben = await createCustomer(
+    t.db,
+    { first_name: "Ben", last_name: "Brook", consent: { email: true } },
+    "test",
+    now,
+  );
+  for (const c of [anna, ben])
+    await upsertRegistration(t.db, { jobId: job.id, customerId: c.id, registeredAt: now }, "ui", now);
   await changeJobStatus(t.db, job.id, "selling", {}, "ui", now);
   await runAutomation(t.deps, now);
 
@@ -55,15 +87,37 @@ test("a firing that fails is shown on its job's page: the error, the next try, t
   const t = await makeTestApp({ now });
   await updateSettings(t.db, { timeZone: "America/Chicago" }, now);
   const [profile] = await t.db.insert(communicationProfiles).values({ name: "School basics" }).returning();
-  await t.db.insert(notifications).values({ profileId: profile!.id, trigger: "job_selling", channel: "email", offsetDays: 1, subject: "A day later", body: "Hi" });
+  await t.db.insert(notifications).values({
+    profileId: profile!.id,
+    trigger: "job_selling",
+    channel: "email",
+    offsetDays: 1,
+    subject: "A day later",
+    body: "Hi",
+  });
   const good = await createJob(t.db, { name: "Lincoln", type: "school", profile_id: profile!.id }, {}, "ui", now);
   // Legacy data: a zone the input checks refuse today, so only raw SQL can write it.
-  const [legacy] = await t.db.all<{ id: number }>(sql`insert into jobs (name, type, year, status, profile_id, time_zone, created_at, updated_at)
+  const [legacy] = await t.db.all<{
+    id: number;
+  }>(sql`insert into jobs (name, type, year, status, profile_id, time_zone, created_at, updated_at)
     values ('Legacy', 'school', 2026, 'planning', ${profile!.id}, 'Mars/Olympus_Mons', ${now.getTime()}, ${now.getTime()}) returning id`);
-  const anna = await createCustomer(t.db, { first_name: "Anna", last_name: "Alder", email: "anna@x.test", consent: { email: true } }, "test", now);
-  const ben = await createCustomer(t.db, { first_name: "Ben", last_name: "Brook", email: "ben@x.test", consent: { email: true } }, "test", now);
+  const anna = await createCustomer(
+    t.db,
+    { first_name: "Anna", last_name: "Alder", email: "anna@x.test", consent: { email: true } },
+    "test",
+    now,
+  );
+  const ben = await createCustomer(
+    t.db,
+    { first_name: "Ben", last_name: "Brook", email: "ben@x.test", consent: { email: true } },
+    "test",
+    now,
+  );
   const yesterday = new Date(now.getTime() - 86_400_000);
-  for (const [c, jobId] of [[anna, good.id], [ben, legacy!.id]] as const) {
+  for (const [c, jobId] of [
+    [anna, good.id],
+    [ben, legacy!.id],
+  ] as const) {
     await upsertRegistration(t.db, { jobId, customerId: c.id, registeredAt: yesterday }, "ui", yesterday);
     await changeJobStatus(t.db, jobId, "selling", {}, "ui", yesterday);
   }
@@ -74,7 +128,9 @@ test("a firing that fails is shown on its job's page: the error, the next try, t
   expect((await b.get(`/jobs/${good.id}`)).text).toContain("Went Thu 2026-09-10 10:00 CDT");
   const page = (await b.get(`/jobs/${legacy!.id}`)).text;
   expect(page).toContain("E-mail · 1 day after the job is set to selling · all customers");
-  expect(page).toMatch(/Not sent yet: the first attempt failed · invalid time zone: Mars\/Olympus_Mons · Pigeon tries again Thu 2026-09-10 10:01 CDT/);
+  expect(page).toMatch(
+    /Not sent yet: the first attempt failed · invalid time zone: Mars\/Olympus_Mons · Pigeon tries again Thu 2026-09-10 10:01 CDT/,
+  );
 
   // Four more failures, a pause before each; then it is given up, and the page says so.
   for (const minutes of [1, 6, 21, 81]) {

@@ -113,7 +113,11 @@ describe("jobs", () => {
     await b.post(`/jobs/${id}/status`, { status: "archived" });
     await b.post(`/jobs/${id}/status`, { status: "planning" });
     const rows = await t.db.select().from(events).where(eq(events.jobId, id)).orderBy(events.id);
-    expect(rows.map((r) => `${r.fromStatus}→${r.toStatus}`)).toEqual(["planning→selling", "selling→archived", "archived→planning"]);
+    expect(rows.map((r) => `${r.fromStatus}→${r.toStatus}`)).toEqual([
+      "planning→selling",
+      "selling→archived",
+      "archived→planning",
+    ]);
     const page = await b.get(`/jobs/${id}`);
     expect(page.text).toContain("Set to selling");
     const bad = await b.post(`/jobs/${id}/status`, { status: "sold-out" });
@@ -182,7 +186,12 @@ describe("jobs", () => {
     const b = await signedInOwner(t);
     await b.get("/jobs/new");
     for (let i = 0; i < 30; i++) {
-      await b.post("/jobs", { name: `School ${i}`, type: i % 2 ? "sports" : "school", year: i < 10 ? "2025" : "2026", status: i % 3 === 0 ? "selling" : "planning" });
+      await b.post("/jobs", {
+        name: `School ${i}`,
+        type: i % 2 ? "sports" : "school",
+        year: i < 10 ? "2025" : "2026",
+        status: i % 3 === 0 ? "selling" : "planning",
+      });
     }
     await b.post("/jobs", { name: "100% Fun Day", type: "event", year: "2026" });
     const all = await b.get("/jobs");
@@ -242,13 +251,25 @@ describe("demo data", () => {
 test("demo data keeps the studio's own name and details; it fills only what is unset", async () => {
   const t = await makeTestApp();
   const b = await signedInOwner(t);
-  await updateSettings(t.db, { name: "Sunny Lens Studio", timeZone: "Europe/Berlin", replyTo: "desk@sunny.test" }, t.deps.clock());
+  await updateSettings(
+    t.db,
+    { name: "Sunny Lens Studio", timeZone: "Europe/Berlin", replyTo: "desk@sunny.test" },
+    t.deps.clock(),
+  );
   const before = await getSettings(t.db);
   expect((await b.post("/demo", {})).status).toBe(303);
   const s = await getSettings(t.db);
-  expect([s.name, s.senderName, s.timeZone, s.replyTo]).toEqual(["Sunny Lens Studio", before.senderName, "Europe/Berlin", "desk@sunny.test"]);
+  expect([s.name, s.senderName, s.timeZone, s.replyTo]).toEqual([
+    "Sunny Lens Studio",
+    before.senderName,
+    "Europe/Berlin",
+    "desk@sunny.test",
+  ]);
   // What the studio had not set comes from the demo, so its messages have an address and a sender.
-  expect([s.postalAddress, s.senderEmail]).toEqual(["412 Orchard Lane, Springfield, IL 62704, USA", "hello@brightside-photo.example"]);
+  expect([s.postalAddress, s.senderEmail]).toEqual([
+    "412 Orchard Lane, Springfield, IL 62704, USA",
+    "hello@brightside-photo.example",
+  ]);
   expect(s.smsHelpReply).toStartWith("Sunny Lens Studio: questions?");
   expect((await b.get("/")).text).toContain("Sunny Lens Studio");
 });

@@ -13,8 +13,14 @@ describe("link tokens", () => {
   test.each<[string, LinkTokenPayload]>([
     ["just a customer", { purpose: "view", customerId: 7 }],
     ["a preferences link until a date", { purpose: "preferences", customerId: 7, expiresAt: LATER }],
-    ["an unsubscribe link from one e-mail", { purpose: "unsubscribe", customerId: 123_456, subjectId: 9_876_543, channel: "email" }],
-    ["an appointment link until a date", { purpose: "appointment", customerId: 42, subjectId: 0, channel: "sms", expiresAt: LATER }],
+    [
+      "an unsubscribe link from one e-mail",
+      { purpose: "unsubscribe", customerId: 123_456, subjectId: 9_876_543, channel: "email" },
+    ],
+    [
+      "an appointment link until a date",
+      { purpose: "appointment", customerId: 42, subjectId: 0, channel: "sms", expiresAt: LATER },
+    ],
     ["a gallery link", { purpose: "gallery", customerId: Number.MAX_SAFE_INTEGER, expiresAt: LATER }],
   ])("round trip: %s", (_name, payload) => {
     const token = signLinkToken(SECRET, payload);
@@ -23,12 +29,24 @@ describe("link tokens", () => {
   });
 
   test("tokens are short enough for an SMS", () => {
-    const token = signLinkToken(SECRET, { purpose: "appointment", customerId: 123_456, subjectId: 9_876_543, channel: "sms", expiresAt: LATER });
+    const token = signLinkToken(SECRET, {
+      purpose: "appointment",
+      customerId: 123_456,
+      subjectId: 9_876_543,
+      channel: "sms",
+      expiresAt: LATER,
+    });
     console.log(`link-tokens: a full appointment token is ${token.length} characters: ${token}`);
     expect(token.length).toBeLessThanOrEqual(60);
   });
 
-  const token = signLinkToken(SECRET, { purpose: "unsubscribe", customerId: 12, subjectId: 345, channel: "email", expiresAt: LATER });
+  const token = signLinkToken(SECRET, {
+    purpose: "unsubscribe",
+    customerId: 12,
+    subjectId: 345,
+    channel: "email",
+    expiresAt: LATER,
+  });
   const [payload, signature] = token.split(".") as [string, string];
   const forged = Buffer.from("u:c:9l:e").toString("base64url");
 
@@ -36,7 +54,13 @@ describe("link tokens", () => {
     ["a changed payload", `${flip(payload, 0)}.${signature}`, "unsubscribe", NOW, "bad_signature"],
     ["another customer's payload with this signature", `${forged}.${signature}`, "unsubscribe", NOW, "bad_signature"],
     ["a changed signature", `${payload}.${flip(signature, 3)}`, "unsubscribe", NOW, "bad_signature"],
-    ["a changed last signature character", `${payload}.${flip(signature, signature.length - 1)}`, "unsubscribe", NOW, "bad_signature"],
+    [
+      "a changed last signature character",
+      `${payload}.${flip(signature, signature.length - 1)}`,
+      "unsubscribe",
+      NOW,
+      "bad_signature",
+    ],
     ["another purpose", token, "gallery", NOW, "wrong_purpose"],
     ["expired", token, "unsubscribe", LATER, "expired"],
     ["garbage", "not a token", "unsubscribe", NOW, "malformed"],
@@ -53,7 +77,9 @@ describe("link tokens", () => {
   });
 
   test("a token is valid until its expiry second and not after", () => {
-    expect(verifyLinkToken(SECRET, token, "unsubscribe", new Date(LATER.getTime() - 1000))).toMatchObject({ customerId: 12 });
+    expect(verifyLinkToken(SECRET, token, "unsubscribe", new Date(LATER.getTime() - 1000))).toMatchObject({
+      customerId: 12,
+    });
     // Signed, so the customer it names is known: the expired-link page speaks their language.
     expect(verifyLinkToken(SECRET, token, "unsubscribe", LATER)).toEqual({ error: "expired", customerId: 12 });
   });

@@ -4,16 +4,38 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { eq, sql } from "drizzle-orm";
 import { messageDecisionPages } from "../src/automation/one-time.ts";
-import { describeFilters, hasAppointmentFilter, type MessageFilters, messageJob, parseMessageFilters } from "../src/core/message-filters.ts";
+import {
+  describeFilters,
+  hasAppointmentFilter,
+  type MessageFilters,
+  messageJob,
+  parseMessageFilters,
+} from "../src/core/message-filters.ts";
 import { messageValueProblems, requiredByChannel } from "../src/core/message-values.ts";
 import { type Decision, decideRecipients, SKIP_REASONS, type SkipReason } from "../src/core/recipients.ts";
 import { migrateDatabase, openDatabase } from "../src/db/client.ts";
-import { type AudienceNeeds, audienceCustomerIds, audienceSize, audienceSummary, type ChannelSummary, excludedCustomers } from "../src/db/message-audience.ts";
+import {
+  type AudienceNeeds,
+  audienceCustomerIds,
+  audienceSize,
+  audienceSummary,
+  type ChannelSummary,
+  excludedCustomers,
+} from "../src/db/message-audience.ts";
 import { loadSnippets } from "../src/db/recipient-rows.ts";
 import { getSettings } from "../src/db/settings.ts";
 import { sharedValues } from "../src/dispatch/recipient-values.ts";
 import { loadCandidates } from "../src/db/outbox.ts";
-import { albums, appointments, customers, jobs, orders, phoneLookups, registrations, suppressions } from "../src/db/schema.ts";
+import {
+  albums,
+  appointments,
+  customers,
+  jobs,
+  orders,
+  phoneLookups,
+  registrations,
+  suppressions,
+} from "../src/db/schema.ts";
 import type { Channel } from "../src/core/vocabulary.ts";
 import type { Database } from "../src/db/client.ts";
 
@@ -102,7 +124,10 @@ describe("messageFilters", () => {
   });
 
   test("a misspelt key is refused rather than ignored, which would widen the audience", () => {
-    expect(parseMessageFilters({ job_id: 3, years: [2026] })).toEqual({ ok: false, errors: { "filters.job_id": "is not a recipient filter" } });
+    expect(parseMessageFilters({ job_id: 3, years: [2026] })).toEqual({
+      ok: false,
+      errors: { "filters.job_id": "is not a recipient filter" },
+    });
     expect(parseMessageFilters("selling")).toEqual({ ok: false, errors: { filters: "must be an object of filters" } });
   });
 });
@@ -112,42 +137,185 @@ describe("describeFilters", () => {
   test.each<[string, MessageFilters, string]>([
     ["nothing", {}, "All customers"],
     ["audience all is no filter", { audience: "all", condition: "any" }, "All customers"],
-    ["the example", { job_ids: [1], album_ids: [5], audience: "potential_buyers", condition: "with_photos" }, "Potential buyers of Lincoln Elementary (Class 3B) with photos available"],
+    [
+      "the example",
+      { job_ids: [1], album_ids: [5], audience: "potential_buyers", condition: "with_photos" },
+      "Potential buyers of Lincoln Elementary (Class 3B) with photos available",
+    ],
     ["two jobs, buyers", { job_ids: [1, 2], audience: "buyers" }, "Buyers of Lincoln Elementary or Oak Park Soccer"],
-    ["unknown names fall back to ids", { job_ids: [9], album_ids: [5, 8] }, "Customers of job #9 (Class 3B or album #8)"],
-    ["status, type and year", { job_statuses: ["selling"], job_types: ["school", "kindergarten"], years: [2026] }, "Customers of selling school or kindergarten jobs from 2026"],
-    ["years only, without photos", { years: [2025, 2026], condition: "without_photos" }, "Customers of jobs from 2025 or 2026 without photos available"],
-    ["a job narrowed by status", { job_ids: [1], job_statuses: ["selling"] }, "Customers of Lincoln Elementary, if it is a selling job"],
+    [
+      "unknown names fall back to ids",
+      { job_ids: [9], album_ids: [5, 8] },
+      "Customers of job #9 (Class 3B or album #8)",
+    ],
+    [
+      "status, type and year",
+      { job_statuses: ["selling"], job_types: ["school", "kindergarten"], years: [2026] },
+      "Customers of selling school or kindergarten jobs from 2026",
+    ],
+    [
+      "years only, without photos",
+      { years: [2025, 2026], condition: "without_photos" },
+      "Customers of jobs from 2025 or 2026 without photos available",
+    ],
+    [
+      "a job narrowed by status",
+      { job_ids: [1], job_statuses: ["selling"] },
+      "Customers of Lincoln Elementary, if it is a selling job",
+    ],
     ["an album alone", { album_ids: [6] }, "Customers of Class 4A"],
     ["potential buyers of any job", { audience: "potential_buyers" }, "Potential buyers of any job"],
-    ["appointments in a range", { appointment_statuses: ["confirmed", "scheduled"], appointment_from: "2026-09-01", appointment_to: "2026-09-30" }, "Customers with a confirmed or scheduled appointment between 2026-09-01 and 2026-09-30"],
-    ["appointments on one day", { appointment_from: "2026-09-14", appointment_to: "2026-09-14" }, "Customers with an appointment on 2026-09-14"],
+    [
+      "appointments in a range",
+      {
+        appointment_statuses: ["confirmed", "scheduled"],
+        appointment_from: "2026-09-01",
+        appointment_to: "2026-09-30",
+      },
+      "Customers with a confirmed or scheduled appointment between 2026-09-01 and 2026-09-30",
+    ],
+    [
+      "appointments on one day",
+      { appointment_from: "2026-09-14", appointment_to: "2026-09-14" },
+      "Customers with an appointment on 2026-09-14",
+    ],
     ["chosen appointments", { appointment_ids: [4, 5] }, "Customers with an appointment (2 chosen appointments)"],
-    ["jobs and appointments", { job_ids: [2], appointment_statuses: ["cancelled"] }, "Customers of Oak Park Soccer and with a cancelled appointment"],
+    [
+      "jobs and appointments",
+      { job_ids: [2], appointment_statuses: ["cancelled"] },
+      "Customers of Oak Park Soccer and with a cancelled appointment",
+    ],
     ["chosen customers", { customer_ids: [1, 2, 3] }, "3 chosen customers"],
-    ["chosen customers of a job", { job_ids: [1], customer_ids: [1] }, "Customers of Lincoln Elementary, among 1 chosen customer"],
+    [
+      "chosen customers of a job",
+      { job_ids: [1], customer_ids: [1] },
+      "Customers of Lincoln Elementary, among 1 chosen customer",
+    ],
   ])("%s", (_, f, sentence) => {
     expect(describeFilters(f, names)).toBe(sentence);
   });
 });
 
 describe("messageValueProblems: a value empty for every recipient is named beside its field", () => {
-  const shared = { "studio.name": "Sunny Side", "studio.phone": "", "snippet.hours": "", "snippet.ship": "Free over $50" };
-  const lincoln = { name: "Lincoln", values: { "job.name": "Lincoln", "job.type": "school", "job.coupon_deadline": "", "job.shoot_date": "Monday, September 14, 2026" }, hasGallery: false };
-  const msg = (over: Partial<Parameters<typeof messageValueProblems>[0]>) => ({ channels: ["email"], subject: "Hi", body: "Hello", voiceScript: "", filters: {}, toAddress: null, ...over });
-  test.each<[string, Parameters<typeof messageValueProblems>[0], Parameters<typeof messageValueProblems>[1], Record<string, string>]>([
-    ["values that exist pass", msg({ body: "{{studio.name}} {{snippet.ship}} {{customer.first_name}} {{links.unsubscribe_link}}" }), { shared, job: null }, {}],
-    ["a fallback makes any key optional", msg({ body: '{{studio.phone | "-"}} {{job.name | ""}} {{appointment.date | "soon"}}' }), { shared, job: null }, {}],
-    ["an empty snippet", msg({ subject: "{{snippet.hours}}" }), { shared, job: null }, { subject: '{{snippet.hours}} is empty: the snippet “hours” has no text. Write it, or give it a fallback like {{snippet.hours | "…"}}' }],
-    ["job keys need a job, job filters or appointments", msg({ body: "{{customer.access_code}}" }), { shared, job: null }, { body: '{{customer.access_code}} has no value: this message is not about a job. Choose a job under Recipients, or give it a fallback like {{customer.access_code | "…"}}' }],
-    ["job filters can give each recipient a job", msg({ body: "{{job.name}} {{album.name}}", filters: { job_statuses: ["selling"] } }), { shared, job: null }, {}],
-    ["an appointment can carry a job", msg({ body: "{{job.name}} {{appointment.time}}", filters: { appointment_statuses: ["confirmed"] } }), { shared, job: null }, {}],
-    ["the message's job lacks a date", msg({ body: "{{job.shoot_date}} {{job.coupon_deadline}}", filters: { job_ids: [1] } }), { shared, job: lincoln }, { body: '{{job.coupon_deadline}} is empty: Lincoln has no coupon deadline. Set it on the job, or give it a fallback like {{job.coupon_deadline | "…"}}' }],
-    ["the message's job has no gallery", msg({ body: "{{customer.gallery_link}}", filters: { job_ids: [1] } }), { shared, job: lincoln }, { body: '{{customer.gallery_link}} is empty: Lincoln has no gallery URL. Set it on the job, or give it a fallback like {{customer.gallery_link | "…"}}' }],
-    ["a typed-in address has no customer", msg({ body: "{{customer.email}} {{customer.name}}", toAddress: "a@example.com" }), { shared, job: null }, { body: '{{customer.name}} has no value: this message goes to a typed-in address, not a customer. Remove it, or give it a fallback like {{customer.name | "…"}}' }],
-    ["a typed-in number is its own customer.phone", msg({ channels: ["sms"], body: "{{customer.phone}}", toAddress: "+15550001" }), { shared, job: null }, {}],
-    ["only the fields the channels use: an SMS has no subject", msg({ channels: ["sms"], subject: "{{studio.phone}}", body: "Hi" }), { shared, job: null }, {}],
-    ["a call reads its script, else the message", msg({ channels: ["voice"], body: "{{studio.phone}}", voiceScript: "{{appointment.date}}" }), { shared, job: null }, { voice_script: '{{appointment.date}} has no value: this message does not go to appointments. Choose appointments (by status or date) under Recipients, or give it a fallback like {{appointment.date | "…"}}' }],
+  const shared = {
+    "studio.name": "Sunny Side",
+    "studio.phone": "",
+    "snippet.hours": "",
+    "snippet.ship": "Free over $50",
+  };
+  const lincoln = {
+    name: "Lincoln",
+    values: {
+      "job.name": "Lincoln",
+      "job.type": "school",
+      "job.coupon_deadline": "",
+      "job.shoot_date": "Monday, September 14, 2026",
+    },
+    hasGallery: false,
+  };
+  const msg = (over: Partial<Parameters<typeof messageValueProblems>[0]>) => ({
+    channels: ["email"],
+    subject: "Hi",
+    body: "Hello",
+    voiceScript: "",
+    filters: {},
+    toAddress: null,
+    ...over,
+  });
+  test.each<
+    [
+      string,
+      Parameters<typeof messageValueProblems>[0],
+      Parameters<typeof messageValueProblems>[1],
+      Record<string, string>,
+    ]
+  >([
+    [
+      "values that exist pass",
+      msg({ body: "{{studio.name}} {{snippet.ship}} {{customer.first_name}} {{links.unsubscribe_link}}" }),
+      { shared, job: null },
+      {},
+    ],
+    [
+      "a fallback makes any key optional",
+      msg({ body: '{{studio.phone | "-"}} {{job.name | ""}} {{appointment.date | "soon"}}' }),
+      { shared, job: null },
+      {},
+    ],
+    [
+      "an empty snippet",
+      msg({ subject: "{{snippet.hours}}" }),
+      { shared, job: null },
+      {
+        subject:
+          '{{snippet.hours}} is empty: the snippet “hours” has no text. Write it, or give it a fallback like {{snippet.hours | "…"}}',
+      },
+    ],
+    [
+      "job keys need a job, job filters or appointments",
+      msg({ body: "{{customer.access_code}}" }),
+      { shared, job: null },
+      {
+        body: '{{customer.access_code}} has no value: this message is not about a job. Choose a job under Recipients, or give it a fallback like {{customer.access_code | "…"}}',
+      },
+    ],
+    [
+      "job filters can give each recipient a job",
+      msg({ body: "{{job.name}} {{album.name}}", filters: { job_statuses: ["selling"] } }),
+      { shared, job: null },
+      {},
+    ],
+    [
+      "an appointment can carry a job",
+      msg({ body: "{{job.name}} {{appointment.time}}", filters: { appointment_statuses: ["confirmed"] } }),
+      { shared, job: null },
+      {},
+    ],
+    [
+      "the message's job lacks a date",
+      msg({ body: "{{job.shoot_date}} {{job.coupon_deadline}}", filters: { job_ids: [1] } }),
+      { shared, job: lincoln },
+      {
+        body: '{{job.coupon_deadline}} is empty: Lincoln has no coupon deadline. Set it on the job, or give it a fallback like {{job.coupon_deadline | "…"}}',
+      },
+    ],
+    [
+      "the message's job has no gallery",
+      msg({ body: "{{customer.gallery_link}}", filters: { job_ids: [1] } }),
+      { shared, job: lincoln },
+      {
+        body: '{{customer.gallery_link}} is empty: Lincoln has no gallery URL. Set it on the job, or give it a fallback like {{customer.gallery_link | "…"}}',
+      },
+    ],
+    [
+      "a typed-in address has no customer",
+      msg({ body: "{{customer.email}} {{customer.name}}", toAddress: "a@example.com" }),
+      { shared, job: null },
+      {
+        body: '{{customer.name}} has no value: this message goes to a typed-in address, not a customer. Remove it, or give it a fallback like {{customer.name | "…"}}',
+      },
+    ],
+    [
+      "a typed-in number is its own customer.phone",
+      msg({ channels: ["sms"], body: "{{customer.phone}}", toAddress: "+15550001" }),
+      { shared, job: null },
+      {},
+    ],
+    [
+      "only the fields the channels use: an SMS has no subject",
+      msg({ channels: ["sms"], subject: "{{studio.phone}}", body: "Hi" }),
+      { shared, job: null },
+      {},
+    ],
+    [
+      "a call reads its script, else the message",
+      msg({ channels: ["voice"], body: "{{studio.phone}}", voiceScript: "{{appointment.date}}" }),
+      { shared, job: null },
+      {
+        voice_script:
+          '{{appointment.date}} has no value: this message does not go to appointments. Choose appointments (by status or date) under Recipients, or give it a fallback like {{appointment.date | "…"}}',
+      },
+    ],
   ])("%s", (_, m, ctx, errors) => {
     expect(messageValueProblems(m, ctx)).toEqual(errors);
   });
@@ -167,7 +335,13 @@ type Model = {
   customers: { id: number }[];
   jobs: { id: number; status: string; year: number; type: string }[];
   albums: { id: number; jobId: number }[];
-  regs: { jobId: number; customerId: number; albumId: number | null; photosAvailableAt: Date | null; accessCode: string }[];
+  regs: {
+    jobId: number;
+    customerId: number;
+    albumId: number | null;
+    photosAvailableAt: Date | null;
+    accessCode: string;
+  }[];
   orders: { jobId: number; customerId: number }[];
   appts: { id: number; customerId: number; status: string; startsAt: Date }[];
 };
@@ -181,7 +355,7 @@ type Model = {
 async function seedPopulation(db: Database): Promise<Model> {
   const random = rng(7);
   const chance = (p: number) => random() < p;
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
   const sharedEmails = Array.from({ length: 8 }, (_, i) => `family${i}@example.com`);
   const sharedPhones = Array.from({ length: 6 }, (_, i) => `+1555000000${i}`);
   const rows = Array.from({ length: 150 }, (_, i) => {
@@ -198,7 +372,10 @@ async function seedPopulation(db: Database): Promise<Model> {
       consentVoice: chance(0.75),
     };
   });
-  const cs = await db.insert(customers).values(rows).returning({ id: customers.id, email: customers.email, phone: customers.phone });
+  const cs = await db
+    .insert(customers)
+    .values(rows)
+    .returning({ id: customers.id, email: customers.email, phone: customers.phone });
 
   const uniqueEmails = cs.map((c) => c.email).filter((e): e is string => !!e && e.startsWith("c"));
   const uniquePhones = cs.map((c) => c.phone).filter((p): p is string => !!p && p.startsWith("+1555100"));
@@ -209,7 +386,13 @@ async function seedPopulation(db: Database): Promise<Model> {
     { channel: "email", address: sharedEmails[2]!, reason: "complained", source: "test" },
     { channel: "email", address: sharedEmails[3]!, reason: "bounced", source: "test", clearedAt: new Date(cleared) },
     { channel: "email", address: uniqueEmails[0]!, reason: "invalid_address", source: "test" },
-    { channel: "email", address: uniqueEmails[1]!, reason: "unsubscribed", source: "test", clearedAt: new Date(cleared) },
+    {
+      channel: "email",
+      address: uniqueEmails[1]!,
+      reason: "unsubscribed",
+      source: "test",
+      clearedAt: new Date(cleared),
+    },
     { channel: "email", address: uniqueEmails[1]!, reason: "complained", source: "test" },
     { channel: "email", address: uniqueEmails[2]!, reason: "bounced", source: "test" },
     // An address suppressed on another channel does not count here.
@@ -225,16 +408,46 @@ async function seedPopulation(db: Database): Promise<Model> {
     { phone: sharedPhones[3]!, lineType: "landline", lookedUpAt: NOW },
     { phone: sharedPhones[4]!, lineType: "mobile", lookedUpAt: NOW },
     { phone: sharedPhones[0]!, lineType: "landline", lookedUpAt: NOW },
-    ...uniquePhones.slice(2, 12).map((phone, i) => ({ phone, lineType: i % 3 === 0 ? "landline" : i % 3 === 1 ? "voip" : "mobile", lookedUpAt: NOW })),
+    ...uniquePhones.slice(2, 12).map((phone, i) => ({
+      phone,
+      lineType: i % 3 === 0 ? "landline" : i % 3 === 1 ? "voip" : "mobile",
+      lookedUpAt: NOW,
+    })),
   ]);
 
   // Jobs with and without the dates, texts and gallery their placeholders read.
   const jobRows = [
-    { name: "Lincoln Elementary", type: "school" as const, year: 2026, status: "selling" as const, shootDate: "2026-09-14", galleryUrl: "https://shop.example.com/l", customText: "Office pick-up" },
-    { name: "Oak Park Soccer", type: "sports" as const, year: 2025, status: "archived" as const, couponDeadline: "2026-10-01", customText: "  " },
-    { name: "Sunshine Kindergarten", type: "kindergarten" as const, year: 2026, status: "planning" as const, shootDate: "2026-10-02", couponDeadline: "2026-11-01", galleryUrl: "https://shop.example.com/s" },
+    {
+      name: "Lincoln Elementary",
+      type: "school" as const,
+      year: 2026,
+      status: "selling" as const,
+      shootDate: "2026-09-14",
+      galleryUrl: "https://shop.example.com/l",
+      customText: "Office pick-up",
+    },
+    {
+      name: "Oak Park Soccer",
+      type: "sports" as const,
+      year: 2025,
+      status: "archived" as const,
+      couponDeadline: "2026-10-01",
+      customText: "  ",
+    },
+    {
+      name: "Sunshine Kindergarten",
+      type: "kindergarten" as const,
+      year: 2026,
+      status: "planning" as const,
+      shootDate: "2026-10-02",
+      couponDeadline: "2026-11-01",
+      galleryUrl: "https://shop.example.com/s",
+    },
   ];
-  const js = await db.insert(jobs).values(jobRows).returning({ id: jobs.id, status: jobs.status, year: jobs.year, type: jobs.type });
+  const js = await db
+    .insert(jobs)
+    .values(jobRows)
+    .returning({ id: jobs.id, status: jobs.status, year: jobs.year, type: jobs.type });
   const as = await db
     .insert(albums)
     .values([
@@ -247,19 +460,36 @@ async function seedPopulation(db: Database): Promise<Model> {
   const regs: Model["regs"] = [];
   const ords: Model["orders"] = [];
   for (const c of cs) {
-    for (const [j, p] of [[js[0]!, 0.7], [js[1]!, 0.45], [js[2]!, 0.25]] as const) {
+    for (const [j, p] of [
+      [js[0]!, 0.7],
+      [js[1]!, 0.45],
+      [js[2]!, 0.25],
+    ] as const) {
       if (!chance(p)) continue;
       const jobAlbums = as.filter((a) => a.jobId === j.id);
       const albumId = jobAlbums.length && chance(0.8) ? pick(jobAlbums).id : null;
       const ph = random();
-      const photosAvailableAt = ph < 0.5 ? new Date(NOW.getTime() - 5 * DAY) : ph < 0.65 ? new Date(NOW.getTime() + 2 * DAY) : null;
-      regs.push({ jobId: j.id, customerId: c.id, albumId, photosAvailableAt, accessCode: c.id % 5 === 0 ? "" : c.id % 7 === 0 ? "  " : `AC${c.id}-${j.id}` });
+      const photosAvailableAt =
+        ph < 0.5 ? new Date(NOW.getTime() - 5 * DAY) : ph < 0.65 ? new Date(NOW.getTime() + 2 * DAY) : null;
+      regs.push({
+        jobId: j.id,
+        customerId: c.id,
+        albumId,
+        photosAvailableAt,
+        accessCode: c.id % 5 === 0 ? "" : c.id % 7 === 0 ? "  " : `AC${c.id}-${j.id}`,
+      });
       if (j.status !== "planning" && chance(0.4)) ords.push({ jobId: j.id, customerId: c.id });
     }
   }
   await db.insert(registrations).values(regs.map((r) => ({ ...r, registeredAt: new Date(NOW.getTime() - 30 * DAY) })));
   // Some buyers ordered twice; that is still one buyer.
-  await db.insert(orders).values([...ords, ...ords.slice(0, 5)].map((o) => ({ ...o, amountMinor: 1500, orderedAt: new Date(NOW.getTime() - DAY) })));
+  await db.insert(orders).values(
+    [...ords, ...ords.slice(0, 5)].map((o) => ({
+      ...o,
+      amountMinor: 1500,
+      orderedAt: new Date(NOW.getTime() - DAY),
+    })),
+  );
 
   const statuses = ["scheduled", "confirmed", "cancelled", "reschedule_requested"] as const;
   const apptRows = cs.flatMap((c) =>
@@ -268,19 +498,40 @@ async function seedPopulation(db: Database): Promise<Model> {
           customerId: c.id,
           jobId: chance(0.5) ? js[0]!.id : null,
           status: pick(statuses),
-          startsAt: new Date(Date.parse("2026-08-25T08:00:00Z") + Math.floor(random() * 40) * DAY + Math.floor(random() * 24) * 3_600_000),
+          startsAt: new Date(
+            Date.parse("2026-08-25T08:00:00Z") +
+              Math.floor(random() * 40) * DAY +
+              Math.floor(random() * 24) * 3_600_000,
+          ),
         }))
       : [],
   );
   // Some appointments of another job, some with no location.
-  for (const [i, a] of apptRows.entries()) Object.assign(a, { jobId: i % 9 === 4 ? js[1]!.id : a.jobId, location: i % 4 === 1 ? "" : i % 6 === 3 ? " " : `Room ${i}` });
-  const aps = await db.insert(appointments).values(apptRows).returning({ id: appointments.id, customerId: appointments.customerId, status: appointments.status, startsAt: appointments.startsAt });
+  for (const [i, a] of apptRows.entries())
+    Object.assign(a, {
+      jobId: i % 9 === 4 ? js[1]!.id : a.jobId,
+      location: i % 4 === 1 ? "" : i % 6 === 3 ? " " : `Room ${i}`,
+    });
+  const aps = await db.insert(appointments).values(apptRows).returning({
+    id: appointments.id,
+    customerId: appointments.customerId,
+    status: appointments.status,
+    startsAt: appointments.startsAt,
+  });
   return { customers: cs, jobs: js, albums: as, regs, orders: ords, appts: aps };
 }
 
 /** The customers the filters select, worked out the plain way from the model (UTC days). */
 function expectedIds(m: Model, f: MessageFilters): number[] {
-  const jobFilter = !!(f.job_ids || f.job_statuses || f.years || f.album_ids || f.job_types || (f.audience ?? "all") !== "all" || (f.condition ?? "any") !== "any");
+  const jobFilter = !!(
+    f.job_ids ||
+    f.job_statuses ||
+    f.years ||
+    f.album_ids ||
+    f.job_types ||
+    (f.audience ?? "all") !== "all" ||
+    (f.condition ?? "any") !== "any"
+  );
   const apptFilter = !!(f.appointment_ids || f.appointment_statuses || f.appointment_from || f.appointment_to);
   const regMatches = (r: Model["regs"][number]) => {
     const job = m.jobs.find((j) => j.id === r.jobId)!;
@@ -311,7 +562,11 @@ function expectedIds(m: Model, f: MessageFilters): number[] {
 }
 
 /** What the outbox would record, tallied the way audienceSummary reports it. */
-async function outboxTally(db: Database, ids: number[], channel: Channel): Promise<{ summary: ChannelSummary; byReason: Map<SkipReason, number[]> }> {
+async function outboxTally(
+  db: Database,
+  ids: number[],
+  channel: Channel,
+): Promise<{ summary: ChannelSummary; byReason: Map<SkipReason, number[]> }> {
   const decisions = decideRecipients(await loadCandidates(db, ids), channel, { requireConsent: true });
   const excluded = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
   const byReason = new Map<SkipReason, number[]>();
@@ -320,7 +575,10 @@ async function outboxTally(db: Database, ids: number[], channel: Channel): Promi
     excluded[d.skip]++;
     byReason.set(d.skip, [...(byReason.get(d.skip) ?? []), d.customerId]);
   }
-  return { summary: { matched: decisions.length, willReceive: decisions.filter((d) => !d.skip).length, excluded }, byReason };
+  return {
+    summary: { matched: decisions.length, willReceive: decisions.filter((d) => !d.skip).length, excluded },
+    byReason,
+  };
 }
 
 type Text = { subject?: string; body?: string; voiceScript?: string };
@@ -331,9 +589,23 @@ type Text = { subject?: string; body?: string; voiceScript?: string };
  * id, or `id/a<appointment>` for a message to appointments.
  */
 async function startTally(db: Database, f: MessageFilters, text: Text = {}, pageSize?: number) {
-  const message = { id: 0, channels: CHANNELS, filters: f, subject: text.subject ?? "", body: text.body ?? "", voiceScript: text.voiceScript ?? "", jobId: null, toAddress: null, callOnlyIfNoSms: false };
-  const decided: { channel: Channel; decisions: Decision[] }[] = CHANNELS.map((channel) => ({ channel, decisions: [] }));
-  for await (const page of messageDecisionPages({ db }, message, NOW, pageSize)) for (const [i, p] of page.entries()) decided[i]!.decisions.push(...p.decisions);
+  const message = {
+    id: 0,
+    channels: CHANNELS,
+    filters: f,
+    subject: text.subject ?? "",
+    body: text.body ?? "",
+    voiceScript: text.voiceScript ?? "",
+    jobId: null,
+    toAddress: null,
+    callOnlyIfNoSms: false,
+  };
+  const decided: { channel: Channel; decisions: Decision[] }[] = CHANNELS.map((channel) => ({
+    channel,
+    decisions: [],
+  }));
+  for await (const page of messageDecisionPages({ db }, message, NOW, pageSize))
+    for (const [i, p] of page.entries()) decided[i]!.decisions.push(...p.decisions);
   const out = new Map<Channel, { summary: ChannelSummary; byReason: Map<string, string[]> }>();
   for (const { channel, decisions } of decided) {
     const excluded = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
@@ -341,9 +613,16 @@ async function startTally(db: Database, f: MessageFilters, text: Text = {}, page
     for (const d of decisions) {
       if (!d.skip) continue;
       excluded[d.skip] = (excluded[d.skip] ?? 0) + 1;
-      byReason.set(d.skip, [...(byReason.get(d.skip) ?? []), `${d.customerId}${d.appointmentId ? `/a${d.appointmentId}` : ""}`]);
+      byReason.set(d.skip, [
+        ...(byReason.get(d.skip) ?? []),
+        `${d.customerId}${d.appointmentId ? `/a${d.appointmentId}` : ""}`,
+      ]);
     }
-    const summary: ChannelSummary = { matched: decisions.length, willReceive: decisions.filter((d) => !d.skip).length, excluded };
+    const summary: ChannelSummary = {
+      matched: decisions.length,
+      willReceive: decisions.filter((d) => !d.skip).length,
+      excluded,
+    };
     if (hasAppointmentFilter(f)) summary.customers = new Set(decisions.map((d) => d.customerId)).size;
     out.set(channel, { summary, byReason });
   }
@@ -352,7 +631,12 @@ async function startTally(db: Database, f: MessageFilters, text: Text = {}, page
 
 /** What the SQL needs to count as the start decides: the text's required keys and the shared values. */
 async function needsOf(db: Database, f: MessageFilters, text: Text = {}): Promise<AudienceNeeds> {
-  const required = requiredByChannel({ channels: CHANNELS, subject: text.subject ?? "", body: text.body ?? "", voiceScript: text.voiceScript ?? "" });
+  const required = requiredByChannel({
+    channels: CHANNELS,
+    subject: text.subject ?? "",
+    body: text.body ?? "",
+    voiceScript: text.voiceScript ?? "",
+  });
   return { required, jobId: messageJob(null, f), shared: sharedValues(await getSettings(db), await loadSnippets(db)) };
 }
 
@@ -400,10 +684,19 @@ describe("message audience over a mixed population", () => {
     ["buyers of any job", () => ({ audience: "buyers" })],
     ["with photos available", () => ({ condition: "with_photos" })],
     ["without photos available", () => ({ condition: "without_photos" })],
-    ["potential buyers of a job with photos", () => ({ job_ids: [J(0)], audience: "potential_buyers", condition: "with_photos" })],
+    [
+      "potential buyers of a job with photos",
+      () => ({ job_ids: [J(0)], audience: "potential_buyers", condition: "with_photos" }),
+    ],
     ["potential buyers of two jobs, per registration", () => ({ job_ids: [J(0), J(1)], audience: "potential_buyers" })],
-    ["buyers without photos in two jobs", () => ({ job_ids: [J(0), J(1)], audience: "buyers", condition: "without_photos" })],
-    ["selling jobs of 2026, potential buyers", () => ({ job_statuses: ["selling"], years: [2026], audience: "potential_buyers" })],
+    [
+      "buyers without photos in two jobs",
+      () => ({ job_ids: [J(0), J(1)], audience: "buyers", condition: "without_photos" }),
+    ],
+    [
+      "selling jobs of 2026, potential buyers",
+      () => ({ job_statuses: ["selling"], years: [2026], audience: "potential_buyers" }),
+    ],
     ["school or sports jobs, one album", () => ({ job_types: ["school", "sports"], album_ids: [A(1)] })],
     ["a year no job has", () => ({ years: [2019] })],
     ["appointment status", () => ({ appointment_statuses: ["confirmed"] })],
@@ -411,15 +704,52 @@ describe("message audience over a mixed population", () => {
     ["appointments from a day", () => ({ appointment_from: "2026-09-15" })],
     ["appointments until a day", () => ({ appointment_to: "2026-09-01" })],
     ["appointments in a range", () => ({ appointment_from: "2026-09-05", appointment_to: "2026-09-20" })],
-    ["confirmed appointments on one day range", () => ({ appointment_statuses: ["confirmed", "scheduled"], appointment_from: "2026-09-10", appointment_to: "2026-09-12" })],
+    [
+      "confirmed appointments on one day range",
+      () => ({
+        appointment_statuses: ["confirmed", "scheduled"],
+        appointment_from: "2026-09-10",
+        appointment_to: "2026-09-12",
+      }),
+    ],
     ["chosen appointments", () => ({ appointment_ids: m.appts.filter((_, i) => i % 4 === 0).map((a) => a.id) })],
-    ["job and appointment status together", () => ({ job_ids: [J(0)], appointment_statuses: ["scheduled", "confirmed"] })],
-    ["potential buyers with an appointment in range", () => ({ audience: "potential_buyers", condition: "with_photos", appointment_from: "2026-09-01", appointment_to: "2026-09-30" })],
+    [
+      "job and appointment status together",
+      () => ({ job_ids: [J(0)], appointment_statuses: ["scheduled", "confirmed"] }),
+    ],
+    [
+      "potential buyers with an appointment in range",
+      () => ({
+        audience: "potential_buyers",
+        condition: "with_photos",
+        appointment_from: "2026-09-01",
+        appointment_to: "2026-09-30",
+      }),
+    ],
     ["chosen customers", () => ({ customer_ids: m.customers.filter((_, i) => i % 3 === 0).map((c) => c.id) })],
-    ["chosen customers of a job", () => ({ job_ids: [J(1)], customer_ids: m.customers.filter((_, i) => i % 2 === 0).map((c) => c.id) })],
+    [
+      "chosen customers of a job",
+      () => ({ job_ids: [J(1)], customer_ids: m.customers.filter((_, i) => i % 2 === 0).map((c) => c.id) }),
+    ],
     // Past 500 ids the list goes to SQLite as one JSON array.
-    ["a long list of chosen customers", () => ({ customer_ids: [...m.customers.map((c) => c.id), ...Array.from({ length: 600 }, (_, i) => 100_000 + i)] })],
-    ["everything at once", () => ({ job_statuses: ["selling", "archived"], years: [2025, 2026], job_types: ["school", "sports"], audience: "buyers", condition: "with_photos", appointment_statuses: ["scheduled", "confirmed", "cancelled"], appointment_from: "2026-08-20" })],
+    [
+      "a long list of chosen customers",
+      () => ({
+        customer_ids: [...m.customers.map((c) => c.id), ...Array.from({ length: 600 }, (_, i) => 100_000 + i)],
+      }),
+    ],
+    [
+      "everything at once",
+      () => ({
+        job_statuses: ["selling", "archived"],
+        years: [2025, 2026],
+        job_types: ["school", "sports"],
+        audience: "buyers",
+        condition: "with_photos",
+        appointment_statuses: ["scheduled", "confirmed", "cancelled"],
+        appointment_from: "2026-08-20",
+      }),
+    ],
   ];
 
   test.each(cases)("%s: the customers it selects", async (_, filters) => {
@@ -438,15 +768,46 @@ describe("message audience over a mixed population", () => {
   // Texts whose placeholders (without a fallback) may have no value for a recipient: customer
   // names, the job's dates and texts, the registration's code, album and gallery, the appointment.
   const texts: [string, Text][] = [
-    ["customer names", { subject: "{{customer.name}}, news", body: "Hi {{customer.first_name}}", voiceScript: "Hello {{customer.last_name}} from {{studio.name | \"us\"}}" }],
-    ["a fallback makes a key optional", { subject: "News", body: 'Hi {{customer.first_name | "there"}} {{customer.last_name}}', voiceScript: "Hi {{customer.first_name | \"\"}}" }],
+    [
+      "customer names",
+      {
+        subject: "{{customer.name}}, news",
+        body: "Hi {{customer.first_name}}",
+        voiceScript: 'Hello {{customer.last_name}} from {{studio.name | "us"}}',
+      },
+    ],
+    [
+      "a fallback makes a key optional",
+      {
+        subject: "News",
+        body: 'Hi {{customer.first_name | "there"}} {{customer.last_name}}',
+        voiceScript: 'Hi {{customer.first_name | ""}}',
+      },
+    ],
     [
       "the job, its registration and album",
-      { subject: "{{job.name}}: {{job.coupon_deadline}}", body: "{{album.name}} {{customer.access_code}} {{customer.gallery_link}} {{customer.photos_count}} {{job.custom_text}} {{job.shoot_date}}" },
+      {
+        subject: "{{job.name}}: {{job.coupon_deadline}}",
+        body: "{{album.name}} {{customer.access_code}} {{customer.gallery_link}} {{customer.photos_count}} {{job.custom_text}} {{job.shoot_date}}",
+      },
     ],
     ["the photo count and custom text", { body: "{{customer.photos_count}} photos. {{job.custom_text}}" }],
-    ["the appointment", { subject: "{{appointment.date}}", body: "{{appointment.date}} {{appointment.time}} at {{appointment.location}}, {{job.shoot_date}} {{customer.first_name}}", voiceScript: "{{appointment.confirm_link}} {{job.name}}" }],
-    ["a studio value empty for everyone", { subject: "{{customer.first_name}}", body: "Call {{studio.phone}} or {{customer.first_name}}", voiceScript: "{{snippet.nothing}}" }],
+    [
+      "the appointment",
+      {
+        subject: "{{appointment.date}}",
+        body: "{{appointment.date}} {{appointment.time}} at {{appointment.location}}, {{job.shoot_date}} {{customer.first_name}}",
+        voiceScript: "{{appointment.confirm_link}} {{job.name}}",
+      },
+    ],
+    [
+      "a studio value empty for everyone",
+      {
+        subject: "{{customer.first_name}}",
+        body: "Call {{studio.phone}} or {{customer.first_name}}",
+        voiceScript: "{{snippet.nothing}}",
+      },
+    ],
   ];
   const valueCases: [string, () => MessageFilters][] = [
     ["everyone", () => ({})],
@@ -468,9 +829,26 @@ describe("message audience over a mixed population", () => {
   test("the texts above exercise every value rule (so the comparisons mean something)", async () => {
     const seen = new Set<string>();
     for (const [, text] of texts) {
-      for (const [, f] of valueCases) for (const { byReason } of (await startTally(db, f(), text)).values()) for (const r of byReason.keys()) seen.add(r);
+      for (const [, f] of valueCases)
+        for (const { byReason } of (await startTally(db, f(), text)).values())
+          for (const r of byReason.keys()) seen.add(r);
     }
-    for (const key of ["customer.name", "customer.first_name", "customer.last_name", "job.coupon_deadline", "album.name", "customer.access_code", "customer.gallery_link", "customer.photos_count", "job.custom_text", "job.shoot_date", "appointment.location", "job.name", "studio.phone", "snippet.nothing"]) {
+    for (const key of [
+      "customer.name",
+      "customer.first_name",
+      "customer.last_name",
+      "job.coupon_deadline",
+      "album.name",
+      "customer.access_code",
+      "customer.gallery_link",
+      "customer.photos_count",
+      "job.custom_text",
+      "job.shoot_date",
+      "appointment.location",
+      "job.name",
+      "studio.phone",
+      "snippet.nothing",
+    ]) {
       expect(seen).toContain(`missing:${key}`);
     }
   });
@@ -484,12 +862,46 @@ describe("message audience over a mixed population", () => {
   });
 
   test("the population exercises every rule (so the comparisons above mean something)", async () => {
-    const { summary } = await outboxTally(db, m.customers.map((c) => c.id), "email");
-    const sms = (await outboxTally(db, m.customers.map((c) => c.id), "sms")).summary;
-    const voice = (await outboxTally(db, m.customers.map((c) => c.id), "voice")).summary;
-    for (const r of ["no_address", "no_consent", "unsubscribed", "bounced", "complained", "invalid_address", "duplicate_address"] as const) expect(summary.excluded[r]).toBeGreaterThan(0);
-    for (const r of ["no_address", "no_consent", "stop_keyword", "landline", "invalid_address", "duplicate_address"] as const) expect(sms.excluded[r]).toBeGreaterThan(0);
-    for (const r of ["unsubscribed", "invalid_address", "duplicate_address"] as const) expect(voice.excluded[r]).toBeGreaterThan(0);
+    const { summary } = await outboxTally(
+      db,
+      m.customers.map((c) => c.id),
+      "email",
+    );
+    const sms = (
+      await outboxTally(
+        db,
+        m.customers.map((c) => c.id),
+        "sms",
+      )
+    ).summary;
+    const voice = (
+      await outboxTally(
+        db,
+        m.customers.map((c) => c.id),
+        "voice",
+      )
+    ).summary;
+    for (const r of [
+      "no_address",
+      "no_consent",
+      "unsubscribed",
+      "bounced",
+      "complained",
+      "invalid_address",
+      "duplicate_address",
+    ] as const)
+      expect(summary.excluded[r]).toBeGreaterThan(0);
+    for (const r of [
+      "no_address",
+      "no_consent",
+      "stop_keyword",
+      "landline",
+      "invalid_address",
+      "duplicate_address",
+    ] as const)
+      expect(sms.excluded[r]).toBeGreaterThan(0);
+    for (const r of ["unsubscribed", "invalid_address", "duplicate_address"] as const)
+      expect(voice.excluded[r]).toBeGreaterThan(0);
   });
 
   test("one channel or none", async () => {
@@ -505,7 +917,12 @@ describe("message audience over a mixed population", () => {
     const page = await excludedCustomers(db, {}, "email", "duplicate_address", NOW, { limit: 2, offset: 2 });
     expect(page).toEqual(all.slice(2, 4));
     const [first] = all;
-    expect(first).toEqual({ id: first!.id, firstName: expect.stringMatching(/^First/), lastName: expect.stringMatching(/^Last/), address: expect.stringMatching(/^family\d@example\.com$/) });
+    expect(first).toEqual({
+      id: first!.id,
+      firstName: expect.stringMatching(/^First/),
+      lastName: expect.stringMatching(/^Last/),
+      address: expect.stringMatching(/^family\d@example\.com$/),
+    });
   });
 });
 
@@ -533,7 +950,9 @@ describe("message audience rules in small", () => {
     ]);
     await db.insert(orders).values({ jobId: j1.id, customerId: c!.id, amountMinor: 100, orderedAt: NOW });
     expect(await audienceCustomerIds(db, { job_ids: [j1.id], audience: "potential_buyers" }, NOW)).toEqual([]);
-    expect(await audienceCustomerIds(db, { job_ids: [j1.id, j2.id], audience: "potential_buyers" }, NOW)).toEqual([c!.id]);
+    expect(await audienceCustomerIds(db, { job_ids: [j1.id, j2.id], audience: "potential_buyers" }, NOW)).toEqual([
+      c!.id,
+    ]);
     // Potential buyer (J2) and with photos (J1) are true in different jobs, never in the same one.
     expect(await audienceCustomerIds(db, { audience: "potential_buyers", condition: "with_photos" }, NOW)).toEqual([]);
     expect(await audienceCustomerIds(db, { audience: "buyers", condition: "with_photos" }, NOW)).toEqual([c!.id]);
@@ -554,13 +973,21 @@ describe("message audience rules in small", () => {
       ])
       .returning();
     const summary = (await audienceSummary(db, {}, ["email"], NOW)).email;
-    expect(summary).toEqual({ matched: 5, willReceive: 1, excluded: { ...summary.excluded, no_consent: 1, duplicate_address: 1, no_address: 2 } });
+    expect(summary).toEqual({
+      matched: 5,
+      willReceive: 1,
+      excluded: { ...summary.excluded, no_consent: 1, duplicate_address: 1, no_address: 2 },
+    });
     expect(Object.values(summary.excluded).reduce((a, b) => a + b, 0)).toBe(4);
-    expect((await excludedCustomers(db, {}, "email", "duplicate_address", NOW, { limit: 10 })).map((c) => c.id)).toEqual([cs[2]!.id]);
+    expect(
+      (await excludedCustomers(db, {}, "email", "duplicate_address", NOW, { limit: 10 })).map((c) => c.id),
+    ).toEqual([cs[2]!.id]);
     // Filtered to the last two, the second of them receives it.
     const f = { customer_ids: [cs[1]!.id, cs[2]!.id] };
     expect((await audienceSummary(db, f, ["email"], NOW)).email.willReceive).toBe(1);
-    expect((await excludedCustomers(db, f, "email", "duplicate_address", NOW, { limit: 10 })).map((c) => c.id)).toEqual([cs[2]!.id]);
+    expect((await excludedCustomers(db, f, "email", "duplicate_address", NOW, { limit: 10 })).map((c) => c.id)).toEqual(
+      [cs[2]!.id],
+    );
   });
 
   test("the counts follow every change to customers, suppressions and phone lookups", async () => {
@@ -577,13 +1004,22 @@ describe("message audience rules in small", () => {
     /** The live count must say what the outbox would do, whatever changed since the last write. */
     const expectInStep = async (why: string) => {
       const summary = await audienceSummary(db, {}, CHANNELS, NOW);
-      for (const channel of CHANNELS) expect({ why, channel, ...summary[channel] }).toEqual({ why, channel, ...(await outboxTally(db, ids, channel)).summary });
+      for (const channel of CHANNELS)
+        expect({ why, channel, ...summary[channel] }).toEqual({
+          why,
+          channel,
+          ...(await outboxTally(db, ids, channel)).summary,
+        });
     };
     await expectInStep("as created");
 
-    await db.insert(suppressions).values({ channel: "email", address: "a@example.com", reason: "bounced", source: "test" });
+    await db
+      .insert(suppressions)
+      .values({ channel: "email", address: "a@example.com", reason: "bounced", source: "test" });
     // An outer INSERT OR IGNORE must not turn the triggers' own writes into no-ops.
-    await db.run(sql`insert or ignore into suppressions (channel, address, reason, source) values ('sms', '+17770000002', 'stop_keyword', 'test')`);
+    await db.run(
+      sql`insert or ignore into suppressions (channel, address, reason, source) values ('sms', '+17770000002', 'stop_keyword', 'test')`,
+    );
     await expectInStep("after two suppressions");
     expect((await audienceSummary(db, {}, ["email", "sms"], NOW)).email.excluded.bounced).toBe(1);
 
@@ -598,12 +1034,17 @@ describe("message audience rules in small", () => {
     await expectInStep("after the line turned out mobile");
 
     // Moving to an address already suppressed, sharing an address, losing consent or the address.
-    await db.insert(suppressions).values({ channel: "email", address: "blocked@example.com", reason: "complained", source: "test" });
+    await db
+      .insert(suppressions)
+      .values({ channel: "email", address: "blocked@example.com", reason: "complained", source: "test" });
     await db.update(customers).set({ email: "blocked@example.com" }).where(eq(customers.id, a!.id));
     await db.update(customers).set({ email: "c@example.com", consentSms: false }).where(eq(customers.id, b!.id));
     await db.update(customers).set({ phone: null, consentVoice: false }).where(eq(customers.id, c!.id));
     await expectInStep("after customers changed");
-    expect((await audienceSummary(db, {}, ["email"], NOW)).email).toMatchObject({ willReceive: 1, excluded: { complained: 1, duplicate_address: 1 } });
+    expect((await audienceSummary(db, {}, ["email"], NOW)).email).toMatchObject({
+      willReceive: 1,
+      excluded: { complained: 1, duplicate_address: 1 },
+    });
 
     await db.delete(customers).where(eq(customers.id, c!.id));
     ids.pop();
@@ -611,11 +1052,17 @@ describe("message audience rules in small", () => {
 
     // A REPLACE that removes the row holding an external id takes its reach row with it.
     await db.update(customers).set({ externalId: "crm-1" }).where(eq(customers.id, b!.id));
-    await db.run(sql`insert or replace into customers (external_id, first_name, email, consent_email) values ('crm-1', 'New', 'new@example.com', 1)`);
+    await db.run(
+      sql`insert or replace into customers (external_id, first_name, email, consent_email) values ('crm-1', 'New', 'new@example.com', 1)`,
+    );
     const [replaced] = await db.select({ id: customers.id }).from(customers).where(eq(customers.externalId, "crm-1"));
     ids.splice(ids.indexOf(b!.id), 1, replaced!.id);
     await expectInStep("after a customer row was replaced");
-    expect((await audienceSummary(db, {}, ["email"], NOW)).email).toMatchObject({ matched: 2, willReceive: 1, excluded: { complained: 1, duplicate_address: 0 } });
+    expect((await audienceSummary(db, {}, ["email"], NOW)).email).toMatchObject({
+      matched: 2,
+      willReceive: 1,
+      excluded: { complained: 1, duplicate_address: 0 },
+    });
   });
 
   test("who has no name is counted from customer_reach, in step with every change of name", async () => {
@@ -627,8 +1074,13 @@ describe("message audience rules in small", () => {
         { firstName: "Ben", lastName: "Jones", email: "b@example.com", consentEmail: true },
       ])
       .returning();
-    const text = { subject: "Hi {{customer.first_name}}", body: "Dear {{customer.name}}", voiceScript: "{{customer.last_name}}" };
-    const missing = async () => (await audienceSummary(db, {}, ["email"], NOW, { needs: await needsOf(db, {}, text) })).email.excluded;
+    const text = {
+      subject: "Hi {{customer.first_name}}",
+      body: "Dear {{customer.name}}",
+      voiceScript: "{{customer.last_name}}",
+    };
+    const missing = async () =>
+      (await audienceSummary(db, {}, ["email"], NOW, { needs: await needsOf(db, {}, text) })).email.excluded;
     expect(await missing()).not.toHaveProperty("missing:customer.first_name");
     await db.update(customers).set({ firstName: " \u2003" }).where(eq(customers.id, a!.id));
     expect(await missing()).toMatchObject({ "missing:customer.first_name": 1 });
@@ -639,7 +1091,9 @@ describe("message audience rules in small", () => {
     expect(await missing()).toMatchObject({ "missing:customer.first_name": 1 });
     // A row replaced whole is marked anew.
     await db.update(customers).set({ externalId: "crm-b" }).where(eq(customers.id, b!.id));
-    await db.run(sql`insert or replace into customers (external_id, first_name, last_name, email, consent_email) values ('crm-b', 'Bo', '', 'b@example.com', 1)`);
+    await db.run(
+      sql`insert or replace into customers (external_id, first_name, last_name, email, consent_email) values ('crm-b', 'Bo', '', 'b@example.com', 1)`,
+    );
     expect(await missing()).not.toHaveProperty("missing:customer.first_name");
     await expectSqlEqualsStart(db, {}, text);
   });
@@ -648,11 +1102,15 @@ describe("message audience rules in small", () => {
     const { db } = await fresh();
     const [c] = await db.insert(customers).values({ email: "a@example.com" }).returning();
     // 23:30 UTC on the 14th is 01:30 on the 15th in Berlin.
-    await db.insert(appointments).values({ customerId: c!.id, startsAt: new Date("2026-09-14T23:30:00Z"), status: "confirmed" });
+    await db
+      .insert(appointments)
+      .values({ customerId: c!.id, startsAt: new Date("2026-09-14T23:30:00Z"), status: "confirmed" });
     const day15 = { appointment_from: "2026-09-15", appointment_to: "2026-09-15" };
     expect(await audienceCustomerIds(db, day15, NOW)).toEqual([]);
     expect(await audienceCustomerIds(db, day15, NOW, { timeZone: "Europe/Berlin" })).toEqual([c!.id]);
     expect(await audienceCustomerIds(db, { appointment_to: "2026-09-14" }, NOW)).toEqual([c!.id]);
-    expect(await audienceCustomerIds(db, { appointment_to: "2026-09-14" }, NOW, { timeZone: "Europe/Berlin" })).toEqual([]);
+    expect(await audienceCustomerIds(db, { appointment_to: "2026-09-14" }, NOW, { timeZone: "Europe/Berlin" })).toEqual(
+      [],
+    );
   });
 });

@@ -45,36 +45,82 @@ describe("orders in the studio's currency", () => {
     const { t, refs } = await shop("EUR");
     const yen = await t.post("/orders", { ...refs, amount: 2490, currency: "JPY" });
     expect(yen.body).toMatchObject({ amount: 2490, amount_minor: 2490, currency: "JPY" });
-    expect(fieldsOf(await t.post("/orders", { ...refs, amount: "24.90", currency: "JPY" }))).toEqual({ amount: "must be a whole number of JPY" });
-    expect(fieldsOf(await t.post("/orders", { ...refs, amount: "24.999" }))).toEqual({ amount: "must have at most 2 decimal places for EUR" });
+    expect(fieldsOf(await t.post("/orders", { ...refs, amount: "24.90", currency: "JPY" }))).toEqual({
+      amount: "must be a whole number of JPY",
+    });
+    expect(fieldsOf(await t.post("/orders", { ...refs, amount: "24.999" }))).toEqual({
+      amount: "must have at most 2 decimal places for EUR",
+    });
     const bad = await t.post("/orders", { ...refs, amount: "24.90", currency: "EURO" });
     expect(bad.status).toBe(422);
     expect(Object.keys(fieldsOf(bad))).toEqual(["currency"]);
-    expect(fieldsOf(await t.post("/orders", { ...refs, amount: "24.90", currency: "XYZ" }))).toEqual({ currency: "must be a currency code like EUR or USD (ISO 4217)" });
+    expect(fieldsOf(await t.post("/orders", { ...refs, amount: "24.90", currency: "XYZ" }))).toEqual({
+      currency: "must be a currency code like EUR or USD (ISO 4217)",
+    });
     // Codes Intl knows that no studio sells in: test, no-currency, metals, fund units, and withdrawn ones.
-    for (const currency of ["XXX", "XTS", "XAU", "XAG", "XPD", "XPT", "XDR", "XBA", "XBD", "XSU", "XUA", "DEM", "HRK", "FRF", "VEF", "CLF", "usn"]) {
-      expect(fieldsOf(await t.post("/orders", { ...refs, amount: "24", currency }))).toEqual({ currency: "must be a currency code like EUR or USD (ISO 4217)" });
+    for (const currency of [
+      "XXX",
+      "XTS",
+      "XAU",
+      "XAG",
+      "XPD",
+      "XPT",
+      "XDR",
+      "XBA",
+      "XBD",
+      "XSU",
+      "XUA",
+      "DEM",
+      "HRK",
+      "FRF",
+      "VEF",
+      "CLF",
+      "usn",
+    ]) {
+      expect(fieldsOf(await t.post("/orders", { ...refs, amount: "24", currency }))).toEqual({
+        currency: "must be a currency code like EUR or USD (ISO 4217)",
+      });
     }
     // A three-decimal currency keeps its thousandths.
-    expect((await t.post("/orders", { ...refs, amount: "1.234", currency: "BHD" })).body).toMatchObject({ amount: 1.234, amount_minor: 1234, currency: "BHD" });
+    expect((await t.post("/orders", { ...refs, amount: "1.234", currency: "BHD" })).body).toMatchObject({
+      amount: 1.234,
+      amount_minor: 1234,
+      currency: "BHD",
+    });
     // The CFA francs, the CFP franc and the East Caribbean dollar start with X but are money.
-    for (const currency of ["XAF", "XOF", "XPF", "XCD"]) expect((await t.post("/orders", { ...refs, amount: "25", currency })).body).toMatchObject({ currency });
+    for (const currency of ["XAF", "XOF", "XPF", "XCD"])
+      expect((await t.post("/orders", { ...refs, amount: "25", currency })).body).toMatchObject({ currency });
     expect(await rows(t.db, orders)).toBe(6);
     // Correcting an order keeps the currency it was placed in, whatever the studio sells in now.
     await t.post("/orders", { ...refs, external_id: "ORD-9", amount: "24.90" });
     await updateSettings(t.db, { currency: "USD" }, new Date());
-    expect((await t.post("/orders", { external_id: "ORD-9", amount: "30" })).body).toMatchObject({ amount_minor: 3000, currency: "EUR" });
+    expect((await t.post("/orders", { external_id: "ORD-9", amount: "30" })).body).toMatchObject({
+      amount_minor: 3000,
+      currency: "EUR",
+    });
   });
 
   test("the staff form takes the studio's currency, and refuses decimals it does not have", async () => {
     const { t, b, refs, customer } = await shop("JPY", "ja");
     await b.get(`/customers/${customer.id}`);
-    const cents = await b.post(`/customers/${customer.id}/orders`, { order_job_id: String(refs.job_id), amount: "24.90", order_date: "2026-09-03" });
+    const cents = await b.post(`/customers/${customer.id}/orders`, {
+      order_job_id: String(refs.job_id),
+      amount: "24.90",
+      order_date: "2026-09-03",
+    });
     expect(cents.status).toBe(422);
     expect(cents.text).toContain('id="amount-error">must be a whole number of JPY<');
     expect(cents.text).toContain('value="24.90"');
     expect(await rows(t.db, orders)).toBe(0);
-    expect((await b.post(`/customers/${customer.id}/orders`, { order_job_id: String(refs.job_id), amount: "2490", order_date: "2026-09-03" })).status).toBe(303);
+    expect(
+      (
+        await b.post(`/customers/${customer.id}/orders`, {
+          order_job_id: String(refs.job_id),
+          amount: "2490",
+          order_date: "2026-09-03",
+        })
+      ).status,
+    ).toBe(303);
     const [row] = await t.db.select().from(orders);
     expect(row).toMatchObject({ amountMinor: 2490, currency: "JPY" });
     expect((await b.get(`/customers/${customer.id}`)).text).toMatch(/>[￥¥]2,490</);
@@ -90,7 +136,9 @@ describe("the studio's currency in the settings", () => {
     for (const code of ["XAU", "XXX", "DEM"]) {
       const res = await b.post("/settings", form(code));
       expect(res.status).toBe(422);
-      expect(res.text).toContain('id="currency-error">must be a three-letter ISO 4217 currency code, like USD, EUR or GBP<');
+      expect(res.text).toContain(
+        'id="currency-error">must be a three-letter ISO 4217 currency code, like USD, EUR or GBP<',
+      );
       expect(res.text).toContain(`value="${code}"`);
     }
     expect((await b.post("/settings", form("XOF"))).status).toBe(303);
@@ -101,7 +149,11 @@ describe("the studio's currency in the settings", () => {
 describe("the staff order form reads an amount the way the studio's language writes it", () => {
   /** Posts the add-order form with `amount` typed; the stored minor units, or the error beside the field. */
   async function typed(s: Awaited<ReturnType<typeof shop>>, amount: string) {
-    const res = await s.b.post(`/customers/${s.customer.id}/orders`, { order_job_id: String(s.refs.job_id), amount, order_date: "2026-09-03" });
+    const res = await s.b.post(`/customers/${s.customer.id}/orders`, {
+      order_job_id: String(s.refs.job_id),
+      amount,
+      order_date: "2026-09-03",
+    });
     if (res.status === 303) {
       const [row] = await s.t.db.select().from(orders).orderBy(desc(orders.id)).limit(1);
       return row!.amountMinor;
@@ -164,7 +216,14 @@ describe("{{order.amount}} and {{order.date}} in a message", () => {
     const anna = people[0]!;
     await t.db.update(customers).set({ locale: "de" }).where(eq(customers.id, anna.id));
     const [profile] = await t.db.insert(communicationProfiles).values({ name: "Shop" }).returning();
-    await t.db.insert(notifications).values({ profileId: profile!.id, trigger: "order_placed", channel: "sms", audience: "buyers", subject: "", body: "Danke für {{order.amount}}!" });
+    await t.db.insert(notifications).values({
+      profileId: profile!.id,
+      trigger: "order_placed",
+      channel: "sms",
+      audience: "buyers",
+      subject: "",
+      body: "Danke für {{order.amount}}!",
+    });
     const { key } = await createApiKey(t.db, "shop", null);
     const api = (path: string, body: unknown) => apiRequest(t.app, "POST", path, { key, body });
     const job = (await api("/jobs", { name: "Sommerfest", profile_id: profile!.id })).body;
@@ -190,29 +249,56 @@ describe("{{order.amount}} and {{order.date}} in a message", () => {
       const { t, people, dispatcher } = await studio();
       t.setNow(now);
       const b = await signedInOwner(t);
-      await updateSettings(t.db, { timeZone: zone, locale: "en", currency: "USD", sendWindowStart: "00:00", sendWindowEnd: "24:00" }, now);
+      await updateSettings(
+        t.db,
+        { timeZone: zone, locale: "en", currency: "USD", sendWindowStart: "00:00", sendWindowEnd: "24:00" },
+        now,
+      );
       const anna = people[0]!;
       const [profile] = await t.db.insert(communicationProfiles).values({ name: "Shop" }).returning();
-      await t.db.insert(notifications).values({ profileId: profile!.id, trigger: "order_placed", channel: "sms", audience: "buyers", subject: "", body: "Thanks for your order of {{order.date}}" });
+      await t.db.insert(notifications).values({
+        profileId: profile!.id,
+        trigger: "order_placed",
+        channel: "sms",
+        audience: "buyers",
+        subject: "",
+        body: "Thanks for your order of {{order.date}}",
+      });
       const { key } = await createApiKey(t.db, "shop", null);
-      const job = (await apiRequest(t.app, "POST", "/jobs", { key, body: { name: "Summer fair", profile_id: profile!.id } })).body;
+      const job = (
+        await apiRequest(t.app, "POST", "/jobs", { key, body: { name: "Summer fair", profile_id: profile!.id } })
+      ).body;
 
       await b.get(`/customers/${anna.id}`);
-      const res = await b.post(`/customers/${anna.id}/orders`, { order_job_id: String(job.id), amount: "24.90", order_date: "2026-10-25" });
+      const res = await b.post(`/customers/${anna.id}/orders`, {
+        order_job_id: String(job.id),
+        amount: "24.90",
+        order_date: "2026-10-25",
+      });
       expect(res.status).toBe(303);
       const page = (await b.get(`/customers/${anna.id}`)).text;
       expect(page).toContain("<td>2026-10-25</td>");
       expect(page).not.toContain("<td>2026-10-24</td>");
 
       // A customer far from the studio reads the same day: the order's day is a calendar day.
-      await t.db.update(customers).set({ timeZone: zone === "Pacific/Auckland" ? "America/Los_Angeles" : "Pacific/Kiritimati" }).where(eq(customers.id, anna.id));
+      await t.db
+        .update(customers)
+        .set({ timeZone: zone === "Pacific/Auckland" ? "America/Los_Angeles" : "Pacific/Kiritimati" })
+        .where(eq(customers.id, anna.id));
       const before = twilio.sent.length;
       await runAutomation(t.deps, now);
       expect((await dispatcher().tick()).sent).toBe(1);
       expect(twilio.sent.slice(before)[0]!.body).toStartWith("Thanks for your order of October 25, 2026");
       // Years before 1900 are refused: JavaScript would read 0001 as 1901.
-      const old = await b.post(`/customers/${anna.id}/orders`, { order_job_id: String(job.id), amount: "24.90", order_date: "0001-06-15" });
-      expect([old.status, old.text.match(/id="order_date-error">([^<]*)</)?.[1]]).toEqual([422, "must be a date from 1900 on"]);
+      const old = await b.post(`/customers/${anna.id}/orders`, {
+        order_job_id: String(job.id),
+        amount: "24.90",
+        order_date: "0001-06-15",
+      });
+      expect([old.status, old.text.match(/id="order_date-error">([^<]*)</)?.[1]]).toEqual([
+        422,
+        "must be a date from 1900 on",
+      ]);
     });
   }
 
@@ -225,8 +311,19 @@ describe("{{order.amount}} and {{order.date}} in a message", () => {
     const [profile] = await t.db.select().from(communicationProfiles).where(eq(communicationProfiles.name, "Shop"));
     const res = await b.request(`/profiles/${profile!.id}/notifications/preview`, {
       method: "POST",
-      headers: { "HX-Request-Type": "partial", "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost", "X-CSRF-Token": b.csrf },
-      body: new URLSearchParams({ trigger: "order_placed", time_mode: "immediately", audience: "buyers", channel: "sms", body: "Danke für {{order.amount}}!" }),
+      headers: {
+        "HX-Request-Type": "partial",
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: "http://localhost",
+        "X-CSRF-Token": b.csrf,
+      },
+      body: new URLSearchParams({
+        trigger: "order_placed",
+        time_mode: "immediately",
+        audience: "buyers",
+        channel: "sms",
+        body: "Danke für {{order.amount}}!",
+      }),
     });
     const text = await res.text();
     expect(text).toContain("sample values");

@@ -19,7 +19,13 @@ describe("configuration", () => {
 
   test("every bad variable is reported on its own line", () => {
     try {
-      loadConfig({ PORT: "70000", DATABASE_URL: "postgres://x", PUBLIC_URL: "not a url", TWILIO_ACCOUNT_SID: "AC123", RESEND_API_KEY: "re_x" });
+      loadConfig({
+        PORT: "70000",
+        DATABASE_URL: "postgres://x",
+        PUBLIC_URL: "not a url",
+        TWILIO_ACCOUNT_SID: "AC123",
+        RESEND_API_KEY: "re_x",
+      });
       throw new Error("expected a ConfigError");
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
@@ -58,16 +64,27 @@ describe("configuration", () => {
     expect(unset).toContain("PUBLIC_URL is required when RESEND_API_KEY is set, e.g. https://studio.example.com");
     expect(unset).toContain("RFC 8058 requires https");
     expect(unset).toContain("ALLOW_HTTP_PUBLIC_URL=true allows http, for local testing only");
-    expect(problems({ PUBLIC_URL: "http://studio.example.com" })).toContain('PUBLIC_URL must be https when RESEND_API_KEY is set');
+    expect(problems({ PUBLIC_URL: "http://studio.example.com" })).toContain(
+      "PUBLIC_URL must be https when RESEND_API_KEY is set",
+    );
     expect(problems({ PUBLIC_URL: "http://studio.example.com" })).toContain('(got "http://studio.example.com")');
-    expect(problems({ PUBLIC_URL: "http://localhost:3000", ALLOW_HTTP_PUBLIC_URL: "yes" })).toContain("ALLOW_HTTP_PUBLIC_URL must be true or false");
+    expect(problems({ PUBLIC_URL: "http://localhost:3000", ALLOW_HTTP_PUBLIC_URL: "yes" })).toContain(
+      "ALLOW_HTTP_PUBLIC_URL must be true or false",
+    );
     // A URL that is not one at all gets that one line, not a second about https.
-    expect(problems({ PUBLIC_URL: "studio.example.com" }).split("\n").filter((p) => p.startsWith("PUBLIC_URL"))).toEqual([
-      'PUBLIC_URL must be a full URL, e.g. https://studio.example.com (got "studio.example.com")',
-    ]);
+    expect(
+      problems({ PUBLIC_URL: "studio.example.com" })
+        .split("\n")
+        .filter((p) => p.startsWith("PUBLIC_URL")),
+    ).toEqual(['PUBLIC_URL must be a full URL, e.g. https://studio.example.com (got "studio.example.com")']);
 
-    expect(loadConfig({ ...resend, PUBLIC_URL: "https://studio.example.com/" })).toMatchObject({ publicUrl: "https://studio.example.com", httpsLinksOnly: true });
-    expect(loadConfig({ ...resend, PUBLIC_URL: "http://localhost:3000", ALLOW_HTTP_PUBLIC_URL: "true" })).toMatchObject({ publicUrl: "http://localhost:3000", httpsLinksOnly: false });
+    expect(loadConfig({ ...resend, PUBLIC_URL: "https://studio.example.com/" })).toMatchObject({
+      publicUrl: "https://studio.example.com",
+      httpsLinksOnly: true,
+    });
+    expect(loadConfig({ ...resend, PUBLIC_URL: "http://localhost:3000", ALLOW_HTTP_PUBLIC_URL: "true" })).toMatchObject(
+      { publicUrl: "http://localhost:3000", httpsLinksOnly: false },
+    );
     // Without Resend, mail stays in the dev outbox: a local http address is fine.
     expect(loadConfig({ PUBLIC_URL: "http://localhost:3000" }).httpsLinksOnly).toBe(false);
   });
@@ -78,7 +95,11 @@ describe("/healthz", () => {
     const t = await makeTestApp();
     const res = await t.app.request("/healthz");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok", database: "ok", scheduler: { enabled: true, last_tick_at: null } });
+    expect(await res.json()).toEqual({
+      status: "ok",
+      database: "ok",
+      scheduler: { enabled: true, last_tick_at: null },
+    });
   });
 
   test("a scheduler that stopped ticking makes it 503", async () => {
@@ -110,17 +131,31 @@ describe("command line", () => {
   });
 
   test("bad configuration exits 78 naming the variable", () => {
-    const p = Bun.spawnSync(["bun", join(import.meta.dir, "..", "src", "main.ts"), "migrate"], { env: { ...env, PORT: "eighty" }, cwd: join(import.meta.dir, "..") });
+    const p = Bun.spawnSync(["bun", join(import.meta.dir, "..", "src", "main.ts"), "migrate"], {
+      env: { ...env, PORT: "eighty" },
+      cwd: join(import.meta.dir, ".."),
+    });
     expect(p.exitCode).toBe(78);
     expect(p.stderr.toString()).toContain("PORT must be a number");
   });
 
   test("Resend with an http PUBLIC_URL exits 78 naming PUBLIC_URL, unless ALLOW_HTTP_PUBLIC_URL=true", () => {
-    const resend = { ...env, RESEND_API_KEY: "re_123", EMAIL_FROM: "Studio <hi@studio.test>", PUBLIC_URL: "http://studio.example.com" };
-    const cli = (extra: Record<string, string>) => Bun.spawnSync(["bun", join(import.meta.dir, "..", "src", "main.ts"), "migrate"], { env: { ...resend, ...extra }, cwd: join(import.meta.dir, "..") });
+    const resend = {
+      ...env,
+      RESEND_API_KEY: "re_123",
+      EMAIL_FROM: "Studio <hi@studio.test>",
+      PUBLIC_URL: "http://studio.example.com",
+    };
+    const cli = (extra: Record<string, string>) =>
+      Bun.spawnSync(["bun", join(import.meta.dir, "..", "src", "main.ts"), "migrate"], {
+        env: { ...resend, ...extra },
+        cwd: join(import.meta.dir, ".."),
+      });
     const refused = cli({});
     expect(refused.exitCode).toBe(78);
-    expect(refused.stderr.toString()).toContain('PUBLIC_URL must be https when RESEND_API_KEY is set, e.g. https://studio.example.com: every e-mail\'s one-click unsubscribe link points at it, and RFC 8058 requires https');
+    expect(refused.stderr.toString()).toContain(
+      "PUBLIC_URL must be https when RESEND_API_KEY is set, e.g. https://studio.example.com: every e-mail's one-click unsubscribe link points at it, and RFC 8058 requires https",
+    );
     const allowed = cli({ ALLOW_HTTP_PUBLIC_URL: "true" });
     expect(allowed.exitCode).toBe(0);
     expect(allowed.stdout.toString()).toContain("Database is up to date.");

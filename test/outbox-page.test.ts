@@ -28,19 +28,63 @@ async function sentStudio() {
   const [job] = await t.db.insert(jobs).values({ name: "Lincoln Elementary", type: "school", year: 2026 }).returning();
   const [message] = await t.db
     .insert(messages)
-    .values({ name: "Picture day reminder", channels: ["email", "sms"], subject: "Picture day, {{customer.first_name}}", body: "Hi **{{customer.first_name}}**, picture day is soon.", filters: {}, jobId: job!.id })
+    .values({
+      name: "Picture day reminder",
+      channels: ["email", "sms"],
+      subject: "Picture day, {{customer.first_name}}",
+      body: "Hi **{{customer.first_name}}**, picture day is soon.",
+      filters: {},
+      jobId: job!.id,
+    })
     .returning();
-  const anna = await createCustomer(t.db, { first_name: "Anna", last_name: "Alder", email: "anna@x.test", phone: "+15551230001", consent: { email: true, sms: true } }, "test", noon);
-  const ben = await createCustomer(t.db, { first_name: "Ben", last_name: "Birch", email: "ben@x.test", consent: {} }, "test", noon);
-  const cleo = await createCustomer(t.db, { first_name: "Cleo", last_name: "Cedar", email: "cleo@x.test", phone: CLEO_PHONE, consent: { email: true, sms: true } }, "test", noon);
-  await t.db.insert(suppressions).values({ channel: "email", address: "cleo@x.test", customerId: cleo.id, reason: "bounced", source: "resend webhook" });
+  const anna = await createCustomer(
+    t.db,
+    {
+      first_name: "Anna",
+      last_name: "Alder",
+      email: "anna@x.test",
+      phone: "+15551230001",
+      consent: { email: true, sms: true },
+    },
+    "test",
+    noon,
+  );
+  const ben = await createCustomer(
+    t.db,
+    { first_name: "Ben", last_name: "Birch", email: "ben@x.test", consent: {} },
+    "test",
+    noon,
+  );
+  const cleo = await createCustomer(
+    t.db,
+    {
+      first_name: "Cleo",
+      last_name: "Cedar",
+      email: "cleo@x.test",
+      phone: CLEO_PHONE,
+      consent: { email: true, sms: true },
+    },
+    "test",
+    noon,
+  );
+  await t.db.insert(suppressions).values({
+    channel: "email",
+    address: "cleo@x.test",
+    customerId: cleo.id,
+    reason: "bounced",
+    source: "resend webhook",
+  });
   const candidates = await loadCandidates(t.db, [anna.id, ben.id, cleo.id]);
   for (const channel of ["email", "sms"] as Channel[]) {
     const decisions = decideRecipients(candidates, channel, { requireConsent: true });
     await enqueueDeliveries(
       t.db,
       { sourceType: "message", messageId: message!.id, jobId: job!.id },
-      decisions.map((decision) => ({ key: deliveryKey({ kind: "message", messageId: message!.id }, { customerId: decision.customerId }, channel), decision, dueAt: noon })),
+      decisions.map((decision) => ({
+        key: deliveryKey({ kind: "message", messageId: message!.id }, { customerId: decision.customerId }, channel),
+        decision,
+        dueAt: noon,
+      })),
       noon,
     );
   }
@@ -51,16 +95,26 @@ async function sentStudio() {
     sms: {
       ...dev.sms,
       send: async (m) =>
-        m.to === CLEO_PHONE ? { ok: false, error: new ProviderError("permanent", "The 'To' number +15551230003 is not a valid phone number.", { status: 400, code: 21211 }) } : dev.sms.send(m),
+        m.to === CLEO_PHONE
+          ? {
+              ok: false,
+              error: new ProviderError("permanent", "The 'To' number +15551230003 is not a valid phone number.", {
+                status: 400,
+                code: 21211,
+              }),
+            }
+          : dev.sms.send(m),
     },
   };
   await createDispatcher(t.deps, providers, { owner: "test", random: () => 0.5 }).tick();
   const all = await t.db.select().from(deliveries);
-  const find = (customerId: number, channel: Channel) => all.find((d) => d.customerId === customerId && d.channel === channel)!;
+  const find = (customerId: number, channel: Channel) =>
+    all.find((d) => d.customerId === customerId && d.channel === channel)!;
   return { t, b, job: job!, message: message!, anna, ben, cleo, find };
 }
 
-const rowIds = (html: string) => [...html.matchAll(/<tr id="delivery-(\d+)"/g)].map((m) => Number(m[1])).sort((x, y) => x - y);
+const rowIds = (html: string) =>
+  [...html.matchAll(/<tr id="delivery-(\d+)"/g)].map((m) => Number(m[1])).sort((x, y) => x - y);
 
 describe("the outbox list", () => {
   test("lists every delivery newest first: sent, skipped with the reason, failed with the provider's error", async () => {
@@ -92,12 +146,18 @@ describe("the outbox list", () => {
   test("filters by status, channel, job and message; an htmx request gets just the results", async () => {
     const { t, b, job, message, cleo, find } = await sentStudio();
     const all = await t.db.select().from(deliveries);
-    const ids = (pred: (d: (typeof all)[number]) => boolean) => all.filter(pred).map((d) => d.id).sort((x, y) => x - y);
+    const ids = (pred: (d: (typeof all)[number]) => boolean) =>
+      all
+        .filter(pred)
+        .map((d) => d.id)
+        .sort((x, y) => x - y);
 
     expect(rowIds((await b.get("/outbox?status=skipped")).text)).toEqual(ids((d) => d.status === "skipped"));
     expect(rowIds((await b.get("/outbox?status=failed")).text)).toEqual([find(cleo.id, "sms").id]);
     expect(rowIds((await b.get("/outbox?channel=sms")).text)).toEqual(ids((d) => d.channel === "sms"));
-    expect(rowIds((await b.get("/outbox?channel=email&status=sent")).text)).toEqual(ids((d) => d.channel === "email" && d.status === "sent"));
+    expect(rowIds((await b.get("/outbox?channel=email&status=sent")).text)).toEqual(
+      ids((d) => d.channel === "email" && d.status === "sent"),
+    );
     expect(rowIds((await b.get(`/outbox?job=${job.id}`)).text)).toEqual(ids(() => true));
     expect(rowIds((await b.get(`/outbox?message=${message.id}`)).text)).toEqual(ids(() => true));
     expect(rowIds((await b.get(`/outbox?customer=${cleo.id}`)).text)).toEqual(ids((d) => d.customerId === cleo.id));
@@ -116,7 +176,9 @@ describe("the outbox list", () => {
     expect((await b.get("/outbox", { "HX-Request": "true", "HX-Request-Type": "full" })).text).toContain("<html");
 
     const form = (await b.get("/outbox")).text;
-    expect(form).toContain(`hx-trigger="input changed delay:300ms from:&#39;find input&#39;, change from:&#39;find select&#39;"`);
+    expect(form).toContain(
+      `hx-trigger="input changed delay:300ms from:&#39;find input&#39;, change from:&#39;find select&#39;"`,
+    );
     expect(form).toContain('hx-target="#outbox-results"');
   });
 
@@ -181,7 +243,12 @@ describe("one delivery", () => {
     // The HTML is shown sandboxed, attribute-escaped, byte for byte what was "sent".
     const srcdoc = page.text.match(/<iframe sandbox="" srcdoc="([^"]*)"/)?.[1];
     expect(srcdoc).toBeDefined();
-    const unescaped = srcdoc!.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    const unescaped = srcdoc!
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&");
     expect(unescaped).toBe(copy!.html!);
     expect(unescaped).toContain("<strong>Anna</strong>");
     expect(page.text).toContain("Hi Anna, picture day is soon.");
@@ -240,7 +307,11 @@ describe("the dev outbox", () => {
 describe("the customer page", () => {
   test("lists the customer's messages with skip reasons and errors: the “why didn't she get it” answer", async () => {
     const { b, anna, ben, cleo, find } = await sentStudio();
-    const section = (html: string) => html.slice(html.indexOf('<section id="messages">'), html.indexOf("</section>", html.indexOf('<section id="messages">')));
+    const section = (html: string) =>
+      html.slice(
+        html.indexOf('<section id="messages">'),
+        html.indexOf("</section>", html.indexOf('<section id="messages">')),
+      );
     const benPage = section((await b.get(`/customers/${ben.id}`)).text);
     expect(benPage).toContain("<h2>Messages</h2>");
     expect(benPage).toContain("No consent for this channel");

@@ -5,7 +5,16 @@ import { eq } from "drizzle-orm";
 import { deliveryKey } from "../src/core/delivery-key.ts";
 import { decideRecipients } from "../src/core/recipients.ts";
 import { createCustomer } from "../src/db/customers.ts";
-import { ackSent, beginAttempt, claimDue, failDelivery, holdOverdue, releaseLeases, renewLeases, requeue } from "../src/db/outbox-leases.ts";
+import {
+  ackSent,
+  beginAttempt,
+  claimDue,
+  failDelivery,
+  holdOverdue,
+  releaseLeases,
+  renewLeases,
+  requeue,
+} from "../src/db/outbox-leases.ts";
 import { enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
 import { deliveries, deliveryEvents, phoneLookups, suppressions } from "../src/db/schema.ts";
 import { makeTestApp } from "./support/app.ts";
@@ -18,7 +27,12 @@ async function setup(n = 3) {
   const t = await makeTestApp({ now: t0 });
   const ids: number[] = [];
   for (let i = 0; i < n; i++) {
-    const c = await createCustomer(t.db, { first_name: `C${i}`, email: `c${i}@x.test`, phone: `+1555123000${i}`, consent: { email: true, sms: true } }, "test", t0);
+    const c = await createCustomer(
+      t.db,
+      { first_name: `C${i}`, email: `c${i}@x.test`, phone: `+1555123000${i}`, consent: { email: true, sms: true } },
+      "test",
+      t0,
+    );
     ids.push(c.id);
   }
   return { t, ids };
@@ -45,12 +59,18 @@ describe("outbox", () => {
 
   test("a staggered send spreads what will be sent over batches; skipped rows take no slot", async () => {
     const { t, ids } = await setup(5);
-    await t.db.insert(suppressions).values({ channel: "email", address: "c1@x.test", reason: "bounced", source: "resend" });
+    await t.db
+      .insert(suppressions)
+      .values({ channel: "email", address: "c1@x.test", reason: "bounced", source: "resend" });
     const decisions = decideRecipients(await loadCandidates(t.db, ids), "email", { requireConsent: true });
     await enqueueDeliveries(
       t.db,
       { sourceType: "message" },
-      decisions.map((d) => ({ key: deliveryKey({ kind: "message", messageId: 2 }, { customerId: d.customerId }, "email"), decision: d, dueAt: t0 })),
+      decisions.map((d) => ({
+        key: deliveryKey({ kind: "message", messageId: 2 }, { customerId: d.customerId }, "email"),
+        decision: d,
+        dueAt: t0,
+      })),
       t0,
       { batchSize: 2, intervalSeconds: 60 },
     );
@@ -66,7 +86,9 @@ describe("outbox", () => {
 
   test("every recipient not sent to is recorded with the reason", async () => {
     const { t, ids } = await setup(3);
-    await t.db.insert(suppressions).values({ channel: "sms", address: "+15551230001", reason: "stop_keyword", source: "twilio" });
+    await t.db
+      .insert(suppressions)
+      .values({ channel: "sms", address: "+15551230001", reason: "stop_keyword", source: "twilio" });
     await t.db.insert(phoneLookups).values({ phone: "+15551230002", lineType: "landline", lookedUpAt: t0 });
     await enqueue(t, ids, "sms");
     const rows = await t.db.select().from(deliveries).orderBy(deliveries.customerId);
@@ -118,7 +140,10 @@ describe("outbox", () => {
     const { t, ids } = await setup(2);
     await enqueue(t, ids);
     const [a, b] = await claimDue(t.db, "email", "w", at(0), 30_000, 10);
-    await t.db.update(deliveries).set({ leaseExpiresAt: new Date(0) }).where(eq(deliveries.id, b!.id));
+    await t.db
+      .update(deliveries)
+      .set({ leaseExpiresAt: new Date(0) })
+      .where(eq(deliveries.id, b!.id));
     expect(await renewLeases(t.db, [a!.id, b!.id], "w", 30_000)).toEqual([a!.id]);
     expect(await renewLeases(t.db, [a!.id], "someone-else", 30_000)).toEqual([]);
     const [row] = await t.db.select().from(deliveries).where(eq(deliveries.id, a!.id));
@@ -128,7 +153,10 @@ describe("outbox", () => {
   test("claims take only what is due, in order, up to the limit, and not twice", async () => {
     const { t, ids } = await setup(3);
     await enqueue(t, ids);
-    await t.db.update(deliveries).set({ dueAt: at(100) }).where(eq(deliveries.customerId, ids[2]!));
+    await t.db
+      .update(deliveries)
+      .set({ dueAt: at(100) })
+      .where(eq(deliveries.customerId, ids[2]!));
     const first = await claimDue(t.db, "email", "a", at(0), 30_000, 1);
     const second = await claimDue(t.db, "email", "b", at(0), 30_000, 10);
     expect(first).toHaveLength(1);
@@ -168,7 +196,10 @@ describe("outbox", () => {
   test("work overdue after an outage is held for review, not blasted", async () => {
     const { t, ids } = await setup(2);
     await enqueue(t, ids);
-    await t.db.update(deliveries).set({ dueAt: at(7200) }).where(eq(deliveries.customerId, ids[1]!));
+    await t.db
+      .update(deliveries)
+      .set({ dueAt: at(7200) })
+      .where(eq(deliveries.customerId, ids[1]!));
     expect(await holdOverdue(t.db, at(3 * 3600), 2 * 3600_000, "3 h")).toBe(1);
     const rows = await t.db.select().from(deliveries).orderBy(deliveries.id);
     expect(rows.map((r) => r.status)).toEqual(["held", "queued"]);

@@ -37,10 +37,21 @@ async function formStudio(country: string) {
 describe("a one-time message's typed number is read when it is saved", () => {
   test("API: saved in a Spanish studio, started after the studio moved to France, it still goes to the Spanish number", async () => {
     const t = await apiStudioIn("ES");
-    const created = await t.post("/messages", { name: "Hola", channels: ["sms"], body: "Hola", to_address: "612 34 15 13" });
+    const created = await t.post("/messages", {
+      name: "Hola",
+      channels: ["sms"],
+      body: "Hola",
+      to_address: "612 34 15 13",
+    });
     expect(created.status).toBe(201);
     expect(created.body.to_address).toBe("+34612341513");
-    const mail = await t.post("/messages", { name: "Mail", channels: ["email"], subject: "Hi", body: "Hi", to_address: "Ana@Example.com" });
+    const mail = await t.post("/messages", {
+      name: "Mail",
+      channels: ["email"],
+      subject: "Hi",
+      body: "Hi",
+      to_address: "Ana@Example.com",
+    });
     expect(mail.body.to_address).toBe("Ana@Example.com");
     await updateSettings(t.db, { country: "FR" }, NOW);
     expect((await t.post(`/messages/${created.body.id}/send`, {})).status).toBe(200);
@@ -52,7 +63,15 @@ describe("a one-time message's typed number is read when it is saved", () => {
   test("compose form: the number is stored in E.164 and the edit form shows it in international form", async () => {
     const { t, b } = await formStudio("ES");
     await b.get("/messages/new?mode=address");
-    const res = await b.post("/messages", { mode: "address", name: "Hola", channels: "sms", body: "Hola", to_address: "612 34 15 13", send_mode: "now", intent: "save" });
+    const res = await b.post("/messages", {
+      mode: "address",
+      name: "Hola",
+      channels: "sms",
+      body: "Hola",
+      to_address: "612 34 15 13",
+      send_mode: "now",
+      intent: "save",
+    });
     expect(res.status).toBe(303);
     const [m] = await t.db.select().from(messages);
     expect(m!.toAddress).toBe("+34612341513");
@@ -70,7 +89,10 @@ describe("edit forms show stored numbers in international format, so a new count
     expect(shown).toBe("+49 170 1234567");
     const saved = await b.post(`/customers/${cu.id}`, { first_name: "Jonas", country: "AT", phone: shown! });
     expect(saved.status).toBe(303);
-    expect(await t.db.query.customers.findFirst({ where: eq(customers.id, cu.id) })).toMatchObject({ country: "AT", phone: "+491701234567" });
+    expect(await t.db.query.customers.findFirst({ where: eq(customers.id, cu.id) })).toMatchObject({
+      country: "AT",
+      phone: "+491701234567",
+    });
     // The page that only shows it still writes it as the studio's country does.
     expect((await b.get(`/customers/${cu.id}`)).text).toContain("<dd>0170 1234567</dd>");
   });
@@ -81,7 +103,12 @@ describe("edit forms show stored numbers in international format, so a new count
     await updateSettings(t.db, { country: "DE", timeZone: "Europe/Berlin", phone: "+49301234567" }, NOW);
     const page = await b.get("/settings");
     expect(valueOf(page.text, "phone")).toBe("+49 30 1234567");
-    const form = settingsForm({ time_zone: "Europe/Amsterdam", country: "NL", locale: "en", phone: valueOf(page.text, "phone")! });
+    const form = settingsForm({
+      time_zone: "Europe/Amsterdam",
+      country: "NL",
+      locale: "en",
+      phone: valueOf(page.text, "phone")!,
+    });
     const res = await b.post("/settings", form);
     expect(res.status).toBe(303);
     expect(await getSettings(t.db)).toMatchObject({ country: "NL", phone: "+49301234567" });
@@ -93,41 +120,76 @@ describe("CSV import: a row updating a customer reads its number in that custome
     const form = new FormData();
     form.set("_csrf", b.csrf);
     form.set("file", new File([csv], "klanten.csv", { type: "text/csv" }));
-    const res = await b.request("/customers/import/preview", { method: "POST", body: form, headers: { Origin: "http://localhost" } });
+    const res = await b.request("/customers/import/preview", {
+      method: "POST",
+      body: form,
+      headers: { Origin: "http://localhost" },
+    });
     return res.text();
   }
 
   async function importCsv(b: Browser, html: string) {
-    const csv = html.match(/<textarea name="csv"[^>]*>([\s\S]*?)<\/textarea>/)![1]!.replace(/^\n/, "").replaceAll("&quot;", '"').replaceAll("&amp;", "&");
+    const csv = html
+      .match(/<textarea name="csv"[^>]*>([\s\S]*?)<\/textarea>/)![1]!
+      .replace(/^\n/, "")
+      .replaceAll("&quot;", '"')
+      .replaceAll("&amp;", "&");
     const form = new FormData();
     for (const [k, v] of Object.entries({ _csrf: b.csrf, csv, file_name: "klanten.csv", lawful: "on" })) form.set(k, v);
-    const res = await b.request("/customers/import", { method: "POST", body: form, headers: { Origin: "http://localhost" } });
+    const res = await b.request("/customers/import", {
+      method: "POST",
+      body: form,
+      headers: { Origin: "http://localhost" },
+    });
     return res.text();
   }
 
   test("a Dutch customer's 06 number without a country column is Dutch in a German studio; one not valid there is reported", async () => {
     const { t, b } = await formStudio("DE");
-    const sanne = await createCustomer(t.db, { first_name: "Sanne", email: "sanne@x.test", country: "NL" }, "test", NOW);
+    const sanne = await createCustomer(
+      t.db,
+      { first_name: "Sanne", email: "sanne@x.test", country: "NL" },
+      "test",
+      NOW,
+    );
     const pim = await createCustomer(t.db, { first_name: "Pim", country: "NL" }, "test", NOW);
     await t.db.update(customers).set({ externalId: "K-2" }).where(eq(customers.id, pim.id));
     await b.get("/customers/import");
-    const html = await upload(b, "external_id,first_name,email,phone\n,Sanne,sanne@x.test,06 12340073\nK-2,Pim,,0170 1234567\n,Lukas,lukas@x.test,0170 1234567\n");
+    const html = await upload(
+      b,
+      "external_id,first_name,email,phone\n,Sanne,sanne@x.test,06 12340073\nK-2,Pim,,0170 1234567\n,Lukas,lukas@x.test,0170 1234567\n",
+    );
     expect(html).toContain("2 rows are ready to import");
     expect(html).toContain("+31 6 12340073");
     expect(html).toMatch(/Row 3<\/td><td class="problems">phone: [^<]*the Netherlands[^<]*\(“0170 1234567”\)/);
     expect(await importCsv(b, html)).toContain("2 imported (1 new, 1 updated), 1 row reported");
     expect((await t.db.query.customers.findFirst({ where: eq(customers.id, sanne.id) }))!.phone).toBe("+31612340073");
-    expect((await t.db.query.customers.findFirst({ where: eq(customers.email, "lukas@x.test") }))!.phone).toBe("+491701234567");
+    expect((await t.db.query.customers.findFirst({ where: eq(customers.email, "lukas@x.test") }))!.phone).toBe(
+      "+491701234567",
+    );
   });
 
   test("a row with only a name and 0664 1234567 in a German studio is the Austrian customer who has that number, not a new German one; a different first name is reported", async () => {
     const { t, b } = await formStudio("DE");
-    await createCustomer(t.db, { first_name: "Max", last_name: "Huber", phone: "+436641234567", country: "AT" }, "test", NOW);
+    await createCustomer(
+      t.db,
+      { first_name: "Max", last_name: "Huber", phone: "+436641234567", country: "AT" },
+      "test",
+      NOW,
+    );
     await b.get("/customers/import");
-    const html = await upload(b, "first_name,last_name,phone,consent_voice,consent_source\nMax,Huber,0664 1234567,ja,form\nAnna,Huber,0664 1234567,ja,form\n");
-    const seen = html.replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/\s+/g, " ");
+    const html = await upload(
+      b,
+      "first_name,last_name,phone,consent_voice,consent_source\nMax,Huber,0664 1234567,ja,form\nAnna,Huber,0664 1234567,ja,form\n",
+    );
+    const seen = html
+      .replace(/<[^>]+>/g, " ")
+      .replace(/&#39;/g, "'")
+      .replace(/\s+/g, " ");
     expect(seen).toContain("1 row is ready to import (0 new, 1 update of existing customers)");
-    expect(seen).toContain("Row 3 phone: 0664 1234567 is Max Huber's number in Austria (+43 664 1234567): add a country column or an e-mail to say whose it is");
+    expect(seen).toContain(
+      "Row 3 phone: 0664 1234567 is Max Huber's number in Austria (+43 664 1234567): add a country column or an e-mail to say whose it is",
+    );
     expect(await importCsv(b, html)).toContain("1 imported (0 new, 1 updated), 1 row reported");
     const all = await t.db.select().from(customers);
     expect(all.map((c) => [c.firstName, c.phone, c.consentVoice])).toEqual([["Max", "+436641234567", true]]);
@@ -142,7 +204,10 @@ describe("national numbers without their trunk prefix are refused", () => {
       expect([typed, res.status, fieldsOf(res)]).toEqual([
         typed,
         422,
-        { phone: "is not a number in Germany: numbers there start with 0 (like 030 1234567); a number from another country needs its country code, like +1 212 555 0123" },
+        {
+          phone:
+            "is not a number in Germany: numbers there start with 0 (like 030 1234567); a number from another country needs its country code, like +1 212 555 0123",
+        },
       ]);
     }
     const ok = await t.post("/customers", { first_name: "Ann", phone: "+1 212 555 0123" });
@@ -190,11 +255,19 @@ describe("an extension belongs to its number", () => {
 
   test("form: typing a new number without the extension clears it", async () => {
     const { t, b } = await formStudio("US");
-    const cu = await createCustomer(t.db, { first_name: "Kim", phone: "+12125550101", phone_extension: "12" }, "test", NOW);
+    const cu = await createCustomer(
+      t.db,
+      { first_name: "Kim", phone: "+12125550101", phone_extension: "12" },
+      "test",
+      NOW,
+    );
     const edit = await b.get(`/customers/${cu.id}/edit`);
     expect(valueOf(edit.text, "phone")).toBe("+1 212 555 0101 ext. 12");
     await b.post(`/customers/${cu.id}`, { first_name: "Kim", phone: "+1 212 555 0199" });
-    expect(await t.db.query.customers.findFirst({ where: eq(customers.id, cu.id) })).toMatchObject({ phone: "+12125550199", phoneExtension: null });
+    expect(await t.db.query.customers.findFirst({ where: eq(customers.id, cu.id) })).toMatchObject({
+      phone: "+12125550199",
+      phoneExtension: null,
+    });
   });
 });
 
@@ -234,6 +307,8 @@ describe("pigeon check-phones", () => {
     expect(lines.some((l) => l.startsWith(`Customer ${lower.id} Eva:`))).toBe(true);
     expect(lines.some((l) => l.includes("Bob"))).toBe(false);
     expect(found.out).not.toContain("\u001b");
-    expect(lines.find((l) => l.startsWith(`Customer ${odd.id} `))).toContain("must be a phone number, like 030 1234567");
+    expect(lines.find((l) => l.startsWith(`Customer ${odd.id} `))).toContain(
+      "must be a phone number, like 030 1234567",
+    );
   }, 120_000);
 });

@@ -67,7 +67,10 @@ describe("API: national numbers are read in the studio's country", () => {
     const us = await apiStudioIn("US");
     const refused: [string, string][] = [
       ["+1 555 0100", "is too short for a number starting +1: a digit is missing"],
-      ["212 055 1234", "is not a valid number in the United States: check the digits, or give it with its country code if it is from another country (like +44 20 7946 0018)"],
+      [
+        "212 055 1234",
+        "is not a valid number in the United States: check the digits, or give it with its country code if it is from another country (like +44 20 7946 0018)",
+      ],
       ["call me", "must be a phone number, like (212) 555-0123"],
     ];
     for (const [typed, problem] of refused) {
@@ -90,7 +93,11 @@ describe("API: national numbers are read in the studio's country", () => {
 
   test("an extension is kept apart from the number, and stays when other fields change", async () => {
     const t = await apiStudioIn("US");
-    const res = await t.post("/customers", { external_id: "C-1", first_name: "Kim", phone: "+1 212 555 0101 ext. 123" });
+    const res = await t.post("/customers", {
+      external_id: "C-1",
+      first_name: "Kim",
+      phone: "+1 212 555 0101 ext. 123",
+    });
     expect(res.body).toMatchObject({ phone: "+12125550101", phone_extension: "123" });
     const again = await t.post("/customers", { external_id: "C-1", last_name: "Lee" });
     expect(again.body).toMatchObject({ phone: "+12125550101", phone_extension: "123", last_name: "Lee" });
@@ -168,7 +175,11 @@ describe("CSV import", () => {
     const form = new FormData();
     form.set("_csrf", b.csrf);
     form.set("file", new File([csv], "kunden.csv", { type: "text/csv" }));
-    const res = await b.request("/customers/import/preview", { method: "POST", body: form, headers: { Origin: "http://localhost" } });
+    const res = await b.request("/customers/import/preview", {
+      method: "POST",
+      body: form,
+      headers: { Origin: "http://localhost" },
+    });
     return res.text();
   }
 
@@ -177,10 +188,14 @@ describe("CSV import", () => {
     const csv = "first_name,phone,country\nMia,0412 345 678,\nTom,07574 001980,gb\nZoe,0412 345,\nMax,030 1234567,XX\n";
     const html = await upload(b, csv);
     expect(html).toContain("2 rows are ready to import");
-    expect(html).toContain("<td class=\"hide-sm\">0412 345 678</td>");
-    expect(html).toContain("<td class=\"hide-sm\">+44 7574 001980</td>");
-    expect(html).toMatch(/Row 4<\/td><td class="problems">phone: is not a valid number in Australia[^<]*\(“0412 345”\)/);
-    expect(html).toContain("Row 5</td><td class=\"problems\">country: must be a two-letter country code, like US, GB, DE or FR (“XX”)");
+    expect(html).toContain('<td class="hide-sm">0412 345 678</td>');
+    expect(html).toContain('<td class="hide-sm">+44 7574 001980</td>');
+    expect(html).toMatch(
+      /Row 4<\/td><td class="problems">phone: is not a valid number in Australia[^<]*\(“0412 345”\)/,
+    );
+    expect(html).toContain(
+      'Row 5</td><td class="problems">country: must be a two-letter country code, like US, GB, DE or FR (“XX”)',
+    );
   });
 
   test("imported rows are stored in E.164 with the customer's country and extension", async () => {
@@ -189,7 +204,11 @@ describe("CSV import", () => {
     const csv = html.match(/<textarea name="csv"[^>]*>([\s\S]*?)<\/textarea>/)![1]!.replace(/^\n/, "");
     const form = new FormData();
     for (const [k, v] of Object.entries({ _csrf: b.csrf, csv, file_name: "kunden.csv", lawful: "on" })) form.set(k, v);
-    const res = await b.request("/customers/import", { method: "POST", body: form, headers: { Origin: "http://localhost" } });
+    const res = await b.request("/customers/import", {
+      method: "POST",
+      body: form,
+      headers: { Origin: "http://localhost" },
+    });
     expect(await res.text()).toContain("2 imported");
     const stored = await t.db.select().from(customers);
     expect(stored.map((c) => [c.firstName, c.phone, c.phoneExtension, c.country])).toEqual([
@@ -200,14 +219,18 @@ describe("CSV import", () => {
 });
 
 describe("studio settings and first-run setup", () => {
-
   test("country, currency and language for customers are saved; the studio's numbers are read in that country", async () => {
     const t = await makeTestApp({ now: NOW });
     const b = await signedInOwner(t);
     await b.get("/settings");
     const res = await b.post("/settings", settingsForm({ phone: "01 42 68 53 00" }));
     expect(res.status).toBe(303);
-    expect(await getSettings(t.db)).toMatchObject({ country: "FR", currency: "EUR", locale: "fr", phone: "+33142685300" });
+    expect(await getSettings(t.db)).toMatchObject({
+      country: "FR",
+      currency: "EUR",
+      locale: "fr",
+      phone: "+33142685300",
+    });
     const page = await b.get("/settings");
     expect(page.text).toContain('value="+33 1 42 68 53 00"');
     expect(page.text).toMatch(/<option value="FR" selected="">France<\/option>/);
@@ -217,10 +240,15 @@ describe("studio settings and first-run setup", () => {
     const t = await makeTestApp({ now: NOW });
     const b = await signedInOwner(t);
     await b.get("/settings");
-    const res = await b.post("/settings", settingsForm({ country: "ZZ", currency: "EURO", locale: "it", sms_from: "12" }));
+    const res = await b.post(
+      "/settings",
+      settingsForm({ country: "ZZ", currency: "EURO", locale: "it", sms_from: "12" }),
+    );
     expect(res.status).toBe(422);
     expect(errorBeside(res.text, "country")).toBe("must be a two-letter country code, like US, GB, DE or FR");
-    expect(errorBeside(res.text, "currency")).toBe("must be a three-letter ISO 4217 currency code, like USD, EUR or GBP");
+    expect(errorBeside(res.text, "currency")).toBe(
+      "must be a three-letter ISO 4217 currency code, like USD, EUR or GBP",
+    );
     expect(errorBeside(res.text, "locale")).toBe("must be one of en, de, fr, es");
     const fr = await b.post("/settings", settingsForm({ sms_from: "12" }));
     expect(errorBeside(fr.text, "sms_from")).toStartWith("is too short for a number in France");
@@ -240,20 +268,52 @@ describe("studio settings and first-run setup", () => {
     const b = t.browser();
     const page = await b.get("/setup");
     expect(page.text).toContain('name="country"');
-    const res = await b.post("/setup", { studio_name: "Foto Krause", name: "Jana", email: "jana@krause.test", password: "a long password", time_zone: "Europe/Berlin", country: "", currency: "", locale: "" });
+    const res = await b.post("/setup", {
+      studio_name: "Foto Krause",
+      name: "Jana",
+      email: "jana@krause.test",
+      password: "a long password",
+      time_zone: "Europe/Berlin",
+      country: "",
+      currency: "",
+      locale: "",
+    });
     expect(res.status).toBe(303);
-    expect(await getSettings(t.db)).toMatchObject({ timeZone: "Europe/Berlin", country: "DE", currency: "EUR", locale: "de" });
+    expect(await getSettings(t.db)).toMatchObject({
+      timeZone: "Europe/Berlin",
+      country: "DE",
+      currency: "EUR",
+      locale: "de",
+    });
   });
 
   test("setup: chosen values win, and a bad one is refused beside its field", async () => {
     const t = await makeTestApp({ now: NOW });
     const b = t.browser();
     await b.get("/setup");
-    const bad = await b.post("/setup", { studio_name: "Foto", name: "Jana", email: "jana@krause.test", password: "a long password", time_zone: "Europe/Berlin", country: "QQ", currency: "", locale: "" });
+    const bad = await b.post("/setup", {
+      studio_name: "Foto",
+      name: "Jana",
+      email: "jana@krause.test",
+      password: "a long password",
+      time_zone: "Europe/Berlin",
+      country: "QQ",
+      currency: "",
+      locale: "",
+    });
     expect(bad.status).toBe(422);
     expect(errorBeside(bad.text, "country")).toBe("must be a two-letter country code, like US, GB, DE or FR");
     expect(bad.text).toContain('value="Europe/Berlin"');
-    const ok = await b.post("/setup", { studio_name: "Foto", name: "Jana", email: "jana@krause.test", password: "a long password", time_zone: "Europe/Berlin", country: "CH", currency: "CHF", locale: "fr" });
+    const ok = await b.post("/setup", {
+      studio_name: "Foto",
+      name: "Jana",
+      email: "jana@krause.test",
+      password: "a long password",
+      time_zone: "Europe/Berlin",
+      country: "CH",
+      currency: "CHF",
+      locale: "fr",
+    });
     expect(ok.status).toBe(303);
     expect(await getSettings(t.db)).toMatchObject({ country: "CH", currency: "CHF", locale: "fr" });
   });
@@ -273,7 +333,16 @@ describe("line types from the number plan", () => {
     const ids = [landline.id, mobile.id, american.id];
     const [m] = await t.db
       .insert(messages)
-      .values({ name: "Closed", channels: ["sms", "voice"], body: "Closed today", voiceScript: "We are closed today", callOnlyIfNoSms: true, filters: { customer_ids: ids }, status: "scheduled", updatedAt: noon })
+      .values({
+        name: "Closed",
+        channels: ["sms", "voice"],
+        body: "Closed today",
+        voiceScript: "We are closed today",
+        callOnlyIfNoSms: true,
+        filters: { customer_ids: ids },
+        status: "scheduled",
+        updatedAt: noon,
+      })
       .returning();
     const before = s.twilio.lookups.length;
     await runOneTimeMessages(t.deps, noon);
@@ -285,7 +354,9 @@ describe("line types from the number plan", () => {
     expect(called).toContain("+49301234567");
     expect(called).not.toContain("+4917078678194");
     expect(s.twilio.lookups.slice(before)).toEqual(["+12125550101"]);
-    const sms = (await t.db.select().from(deliveries).where(eq(deliveries.messageId, m!.id))).find((d) => d.channel === "sms" && d.customerId === landline.id);
+    const sms = (await t.db.select().from(deliveries).where(eq(deliveries.messageId, m!.id))).find(
+      (d) => d.channel === "sms" && d.customerId === landline.id,
+    );
     expect([sms!.status, sms!.skipReason]).toEqual(["skipped", "landline"]);
   });
 });
@@ -301,7 +372,12 @@ describe("pigeon check-phones", () => {
     await migrateDatabase(db);
     await updateSettings(db, { country: "DE", smsFrom: "+15550000000" }, NOW);
     // As the old parser stored them: German 0170 78678194 as +1 707…, a made-up +1 555 number.
-    const misread = await createCustomer(db, { first_name: "Jonas", last_name: "Krause", phone: "+17078678194" }, "test", NOW);
+    const misread = await createCustomer(
+      db,
+      { first_name: "Jonas", last_name: "Krause", phone: "+17078678194" },
+      "test",
+      NOW,
+    );
     const invalid = await createCustomer(db, { first_name: "Ann", phone: "+15551230001" }, "test", NOW);
     await createCustomer(db, { first_name: "Mia", phone: "+4917012345678" }, "test", NOW);
     await createCustomer(db, { first_name: "Sue", country: "US", phone: "+12125550101" }, "test", NOW);
@@ -313,9 +389,15 @@ describe("pigeon check-phones", () => {
     expect(lines).toContain(
       `Customer ${misread.id} Jonas Krause: +17078678194 is a North American number (+1 707 867 8194), but the customer is in Germany. It may have been typed without its country code before Pigeon knew countries: then it is 0170 78678194 (+49 170 78678194). To fix: ask the customer which is theirs. If it is the North American one, set the customer's country to the United States or Canada (/customers/${misread.id}/edit) and it is no longer listed; if it is the one in Germany, type 0170 78678194 as their phone there.`,
     );
-    expect(lines.find((l) => l.startsWith(`Customer ${invalid.id} Ann:`))).toContain("+15551230001 is not a valid number starting +1: check the digits");
-    expect(lines.find((l) => l.startsWith("Studio settings, SMS sender number:"))).toContain("correct it in Settings → Studio");
-    expect(lines.at(-1)).toBe("3 of 5 numbers need a look. Messages still go to them as stored: fix them before the next send.");
+    expect(lines.find((l) => l.startsWith(`Customer ${invalid.id} Ann:`))).toContain(
+      "+15551230001 is not a valid number starting +1: check the digits",
+    );
+    expect(lines.find((l) => l.startsWith("Studio settings, SMS sender number:"))).toContain(
+      "correct it in Settings → Studio",
+    );
+    expect(lines.at(-1)).toBe(
+      "3 of 5 numbers need a look. Messages still go to them as stored: fix them before the next send.",
+    );
 
     const again = await openDatabase(`file:${file}`);
     await again.update(customers).set({ phone: "+4917078678194" }).where(eq(customers.id, misread.id));

@@ -8,12 +8,22 @@ import { smsInfo, withOptOutHint } from "../src/core/sms-text.ts";
 import { TRIGGER_INFO } from "../src/core/triggers.ts";
 import { BUILTIN_PROFILES, BUILTIN_TEMPLATES, ensureBuiltinProfiles } from "../src/db/builtin-profiles.ts";
 import { createJob } from "../src/db/jobs.ts";
-import { communicationProfiles, customers, jobs, notifications, registrations, studioSettings, templates } from "../src/db/schema.ts";
+import {
+  communicationProfiles,
+  customers,
+  jobs,
+  notifications,
+  registrations,
+  studioSettings,
+  templates,
+} from "../src/db/schema.ts";
 import { TRIGGERS } from "../src/core/vocabulary.ts";
 import { type Browser, makeTestApp, signedInOwner, type TestApp } from "./support/app.ts";
 
-const profileByName = async (t: TestApp, name: string) => (await t.db.select().from(communicationProfiles).where(eq(communicationProfiles.name, name)))[0]!;
-const notificationsOf = (t: TestApp, profileId: number) => t.db.select().from(notifications).where(eq(notifications.profileId, profileId)).orderBy(asc(notifications.position));
+const profileByName = async (t: TestApp, name: string) =>
+  (await t.db.select().from(communicationProfiles).where(eq(communicationProfiles.name, name)))[0]!;
+const notificationsOf = (t: TestApp, profileId: number) =>
+  t.db.select().from(notifications).where(eq(notifications.profileId, profileId)).orderBy(asc(notifications.position));
 
 /** A valid "7 days before the archive date" e-mail as the editor form sends it. */
 const archiveForm = {
@@ -39,13 +49,30 @@ async function ownProfile(t: TestApp, b: Browser, name = "Seniors") {
 async function jobWithCustomer(t: TestApp, profileId: number | null, firstName = "Maya") {
   const job = await createJob(
     t.db,
-    { name: "Lincoln Elementary Fall 2026", type: "school", archive_date: "2026-12-31", shoot_date: "2026-09-14", gallery_url: "https://shop.example.com/lincoln", profile_id: profileId },
+    {
+      name: "Lincoln Elementary Fall 2026",
+      type: "school",
+      archive_date: "2026-12-31",
+      shoot_date: "2026-09-14",
+      gallery_url: "https://shop.example.com/lincoln",
+      profile_id: profileId,
+    },
     {},
     "ui",
     new Date("2026-09-01T10:00:00Z"),
   );
-  const [customer] = await t.db.insert(customers).values({ firstName, lastName: "Okafor", email: `${firstName.toLowerCase()}@example.com`, phone: "+15552010001" }).returning();
-  await t.db.insert(registrations).values({ jobId: job.id, customerId: customer!.id, accessCode: "ZX81-QL42", registeredAt: new Date("2026-09-02T10:00:00Z"), photosAvailableAt: new Date("2026-09-03T10:00:00Z"), photosCount: 14 });
+  const [customer] = await t.db
+    .insert(customers)
+    .values({ firstName, lastName: "Okafor", email: `${firstName.toLowerCase()}@example.com`, phone: "+15552010001" })
+    .returning();
+  await t.db.insert(registrations).values({
+    jobId: job.id,
+    customerId: customer!.id,
+    accessCode: "ZX81-QL42",
+    registeredAt: new Date("2026-09-02T10:00:00Z"),
+    photosAvailableAt: new Date("2026-09-03T10:00:00Z"),
+    photosCount: 14,
+  });
   return { job, customer: customer! };
 }
 
@@ -65,9 +92,17 @@ describe("built-in profiles and templates", () => {
     const intensive = await notificationsOf(t, profiles[1]!.id);
     expect(intensive.some((n) => n.channel === "sms")).toBe(true);
 
-    const before = JSON.stringify([await t.db.select().from(communicationProfiles), await t.db.select().from(notifications), await t.db.select().from(templates)]);
+    const before = JSON.stringify([
+      await t.db.select().from(communicationProfiles),
+      await t.db.select().from(notifications),
+      await t.db.select().from(templates),
+    ]);
     await ensureBuiltinProfiles(t.db, new Date("2027-01-01T00:00:00Z"));
-    const after = JSON.stringify([await t.db.select().from(communicationProfiles), await t.db.select().from(notifications), await t.db.select().from(templates)]);
+    const after = JSON.stringify([
+      await t.db.select().from(communicationProfiles),
+      await t.db.select().from(notifications),
+      await t.db.select().from(templates),
+    ]);
     expect(after).toBe(before);
   });
 
@@ -95,16 +130,34 @@ describe("built-in profiles and templates", () => {
   test("every built-in text passes the placeholder check and the notification rules", () => {
     for (const tpl of BUILTIN_TEMPLATES) {
       const context = contextForTrigger(tpl.trigger);
-      expect({ name: tpl.name, errors: [...checkTemplate(tpl.subject, context, []), ...checkTemplate(tpl.body, context, [])] }).toEqual({ name: tpl.name, errors: [] });
+      expect({
+        name: tpl.name,
+        errors: [...checkTemplate(tpl.subject, context, []), ...checkTemplate(tpl.body, context, [])],
+      }).toEqual({ name: tpl.name, errors: [] });
       if (tpl.channel === "email") expect(tpl.subject.trim()).not.toBe("");
     }
     for (const p of BUILTIN_PROFILES) {
       for (const n of p.notifications) {
         const parsed = parseNotification(
-          { trigger: n.trigger, offset_days: n.offsetDays, offset_hours: n.offsetHours, time_of_day: n.timeOfDay, audience: n.audience, condition: n.condition, channel: n.channel, subject: n.subject, body: n.body, active: n.active },
+          {
+            trigger: n.trigger,
+            offset_days: n.offsetDays,
+            offset_hours: n.offsetHours,
+            time_of_day: n.timeOfDay,
+            audience: n.audience,
+            condition: n.condition,
+            channel: n.channel,
+            subject: n.subject,
+            body: n.body,
+            active: n.active,
+          },
           [],
         );
-        expect({ profile: p.name, trigger: n.trigger, parsed: parsed.ok }).toEqual({ profile: p.name, trigger: n.trigger, parsed: true });
+        expect({ profile: p.name, trigger: n.trigger, parsed: parsed.ok }).toEqual({
+          profile: p.name,
+          trigger: n.trigger,
+          parsed: true,
+        });
       }
     }
   });
@@ -122,9 +175,16 @@ describe("built-in profiles and templates", () => {
       "appointment.time": "2:30 PM",
     };
     for (const tpl of BUILTIN_TEMPLATES.filter((x) => x.channel === "sms")) {
-      const text = withOptOutHint(fillTemplate(tpl.body, values, noEscape), { required: !tpl.trigger.startsWith("appointment_") });
+      const text = withOptOutHint(fillTemplate(tpl.body, values, noEscape), {
+        required: !tpl.trigger.startsWith("appointment_"),
+      });
       const info = smsInfo(text);
-      expect({ name: tpl.name, encoding: info.encoding, segments: info.segments, nonGsm: info.nonGsm }).toEqual({ name: tpl.name, encoding: "GSM-7", segments: 1, nonGsm: [] });
+      expect({ name: tpl.name, encoding: info.encoding, segments: info.segments, nonGsm: info.nonGsm }).toEqual({
+        name: tpl.name,
+        encoding: "GSM-7",
+        segments: 1,
+        nonGsm: [],
+      });
     }
   });
 });
@@ -150,7 +210,9 @@ describe("notification rules", () => {
   test("voice is only for appointment triggers; e-mail needs a subject; the body is required", () => {
     const voice = parseNotification({ ...ok, channel: "voice" }, []);
     expect(!voice.ok && voice.errors.channel).toContain("only for appointment triggers");
-    expect(parseNotification({ ...ok, trigger: "appointment_reminder", channel: "voice", offset_hours: 24 }, []).ok).toBe(true);
+    expect(
+      parseNotification({ ...ok, trigger: "appointment_reminder", channel: "voice", offset_hours: 24 }, []).ok,
+    ).toBe(true);
     const noSubject = parseNotification({ ...ok, subject: "  " }, []);
     expect(!noSubject.ok && noSubject.errors.subject).toBe("An e-mail needs a subject");
     const noBody = parseNotification({ ...ok, channel: "sms", body: "" }, []);
@@ -158,10 +220,15 @@ describe("notification rules", () => {
   });
 
   test("unknown placeholders are named, with the likely intended one, in subject and body", () => {
-    const res = parseNotification({ ...ok, subject: "Hi {{customer.frist_name}}", body: "Code {{customer.acces_code}}" }, []);
+    const res = parseNotification(
+      { ...ok, subject: "Hi {{customer.frist_name}}", body: "Code {{customer.acces_code}}" },
+      [],
+    );
     expect(res.ok).toBe(false);
     if (res.ok) return;
-    expect(res.errors.subject).toBe("Unknown placeholder {{customer.frist_name}} at line 1, column 4 — did you mean {{customer.first_name}}?");
+    expect(res.errors.subject).toBe(
+      "Unknown placeholder {{customer.frist_name}} at line 1, column 4 — did you mean {{customer.first_name}}?",
+    );
     expect(res.errors.body).toContain("{{customer.acces_code}}");
     const wrongContext = parseNotification({ ...ok, body: "{{order.amount}}" }, []);
     expect(!wrongContext.ok && wrongContext.errors.body).toContain("not available in job notifications");
@@ -172,7 +239,9 @@ describe("notification rules", () => {
     expect(!parseNotification({ ...ok, offset_days: -2 }, []).ok).toBe(true);
     expect(!parseNotification({ ...ok, offset_days: 400 }, []).ok).toBe(true);
     expect(!parseNotification({ ...ok, offset_hours: 5 }, []).ok).toBe(true);
-    expect(parseNotification({ ...ok, trigger: "picture_day", offset_days: -3, time_of_day: "18:00" }, []).ok).toBe(true);
+    expect(parseNotification({ ...ok, trigger: "picture_day", offset_days: -3, time_of_day: "18:00" }, []).ok).toBe(
+      true,
+    );
     expect(!parseNotification({ ...ok, trigger: "appointment_reminder", offset_hours: 800 }, []).ok).toBe(true);
     const dateAtOnce = parseNotification({ ...ok, trigger: "job_archiving", offset_days: 7 }, []);
     expect(!dateAtOnce.ok && dateAtOnce.errors.time_of_day).toContain("09:00");
@@ -181,10 +250,43 @@ describe("notification rules", () => {
   });
 
   test("the form's offset, unit, direction and time choice become the API's fields", () => {
-    const res = parseNotificationForm({ trigger: "picture_day", offset: "2", offset_direction: "before", time_mode: "exact", time_exact: "07:30", audience: "all", condition: "any", channel: "sms", body: "Smile!", active: "on" }, []);
-    expect(res.ok && { days: res.value.offsetDays, time: res.value.timeOfDay, subject: res.value.subject }).toEqual({ days: -2, time: "07:30", subject: "" });
-    const hours = parseNotificationForm({ trigger: "appointment_reminder", offset: "24", offset_unit: "hours", time_mode: "immediately", channel: "sms", body: "See you", audience: "all" }, []);
-    expect(hours.ok && { h: hours.value.offsetHours, d: hours.value.offsetDays, active: hours.value.active }).toEqual({ h: 24, d: 0, active: false });
+    const res = parseNotificationForm(
+      {
+        trigger: "picture_day",
+        offset: "2",
+        offset_direction: "before",
+        time_mode: "exact",
+        time_exact: "07:30",
+        audience: "all",
+        condition: "any",
+        channel: "sms",
+        body: "Smile!",
+        active: "on",
+      },
+      [],
+    );
+    expect(res.ok && { days: res.value.offsetDays, time: res.value.timeOfDay, subject: res.value.subject }).toEqual({
+      days: -2,
+      time: "07:30",
+      subject: "",
+    });
+    const hours = parseNotificationForm(
+      {
+        trigger: "appointment_reminder",
+        offset: "24",
+        offset_unit: "hours",
+        time_mode: "immediately",
+        channel: "sms",
+        body: "See you",
+        audience: "all",
+      },
+      [],
+    );
+    expect(hours.ok && { h: hours.value.offsetHours, d: hours.value.offsetDays, active: hours.value.active }).toEqual({
+      h: 24,
+      d: 0,
+      active: false,
+    });
     const blankTime = parseNotificationForm({ ...archiveForm, time_mode: "exact", time_exact: "" }, []);
     expect(!blankTime.ok && blankTime.errors.time_exact).toBe("must be a time like 09:00");
   });
@@ -201,7 +303,9 @@ describe("profiles pages", () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('href="/profiles" aria-current="page"');
     const row = page.text.slice(page.text.indexOf(`id="profile-${standard.id}"`));
-    expect(row).toMatch(/Standard<\/a><span class="name-badges"><span class="badge default">Default for new jobs<\/span><span class="badge builtin">Built-in<\/span>/);
+    expect(row).toMatch(
+      /Standard<\/a><span class="name-badges"><span class="badge default">Default for new jobs<\/span><span class="badge builtin">Built-in<\/span>/,
+    );
     expect(row).toMatch(/<td class="num">6<\/td><td class="num">1<\/td>/);
   });
 
@@ -222,7 +326,9 @@ describe("profiles pages", () => {
 
     const renamed = await b.post(`/profiles/${profile.id}/rename`, { name: "Seniors 2027" });
     expect(renamed.status).toBe(303);
-    expect((await t.db.query.communicationProfiles.findFirst({ where: eq(communicationProfiles.id, profile.id) }))!.name).toBe("Seniors 2027");
+    expect(
+      (await t.db.query.communicationProfiles.findFirst({ where: eq(communicationProfiles.id, profile.id) }))!.name,
+    ).toBe("Seniors 2027");
   });
 
   test("duplicating copies every notification into an editable “Copy of …”", async () => {
@@ -235,7 +341,18 @@ describe("profiles pages", () => {
     const copy = await profileByName(t, "Copy of Standard");
     expect(copy.builtIn).toBe(false);
     const [original, copied] = [await notificationsOf(t, standard.id), await notificationsOf(t, copy.id)];
-    const content = (ns: typeof original) => ns.map(({ trigger, channel, offsetDays, timeOfDay, audience, condition, subject, body, active }) => ({ trigger, channel, offsetDays, timeOfDay, audience, condition, subject, body, active }));
+    const content = (ns: typeof original) =>
+      ns.map(({ trigger, channel, offsetDays, timeOfDay, audience, condition, subject, body, active }) => ({
+        trigger,
+        channel,
+        offsetDays,
+        timeOfDay,
+        audience,
+        condition,
+        subject,
+        body,
+        active,
+      }));
     expect(content(copied)).toEqual(content(original));
     await b.post(`/profiles/${standard.id}/duplicate`, {});
     expect((await profileByName(t, "Copy of Standard (2)")).id).toBeGreaterThan(copy.id);
@@ -282,11 +399,15 @@ describe("profiles pages", () => {
     expect(ask.status).toBe(200);
     expect(ask.text).toContain("2 jobs use this profile.");
     expect(ask.text).toContain("Delete and unassign 2 jobs");
-    expect(await t.db.select().from(communicationProfiles).where(eq(communicationProfiles.id, profile.id))).toHaveLength(1);
+    expect(
+      await t.db.select().from(communicationProfiles).where(eq(communicationProfiles.id, profile.id)),
+    ).toHaveLength(1);
 
     const done = await b.post(`/profiles/${profile.id}/delete`, { confirm: "yes" });
     expect(done.status).toBe(303);
-    expect(await t.db.select().from(communicationProfiles).where(eq(communicationProfiles.id, profile.id))).toHaveLength(0);
+    expect(
+      await t.db.select().from(communicationProfiles).where(eq(communicationProfiles.id, profile.id)),
+    ).toHaveLength(0);
     expect((await t.db.query.jobs.findFirst({ where: eq(jobs.id, job.id) }))!.profileId).toBeNull();
     expect((await t.db.query.studioSettings.findFirst())!.defaultProfileId).toBeNull();
   });
@@ -328,15 +449,29 @@ describe("notification editor", () => {
     const res = await b.post(`/profiles/${profile.id}/notifications`, archiveForm);
     expect(res.status).toBe(303);
     const [n] = await notificationsOf(t, profile.id);
-    expect(n).toMatchObject({ trigger: "job_archiving", offsetDays: 7, timeOfDay: "09:00", audience: "potential_buyers", condition: "with_photos", channel: "email", active: true });
+    expect(n).toMatchObject({
+      trigger: "job_archiving",
+      offsetDays: 7,
+      timeOfDay: "09:00",
+      audience: "potential_buyers",
+      condition: "with_photos",
+      channel: "email",
+      active: true,
+    });
     const page = await b.get(`/profiles/${profile.id}`);
-    expect(page.text).toContain("E-mail · 7 days before the archive date at 09:00 · potential buyers · only with photos available");
+    expect(page.text).toContain(
+      "E-mail · 7 days before the archive date at 09:00 · potential buyers · only with photos available",
+    );
 
     const edit = await b.get(`/profiles/${profile.id}/notifications/${n!.id}/edit`);
     expect(edit.text).toContain('value="7"');
     expect(edit.text).toContain("Last week for {{job.name}}");
     t.setNow(new Date("2026-09-05T08:00:00Z"));
-    const saved = await b.post(`/profiles/${profile.id}/notifications/${n!.id}`, { ...archiveForm, offset: "2", time_mode: "evening" });
+    const saved = await b.post(`/profiles/${profile.id}/notifications/${n!.id}`, {
+      ...archiveForm,
+      offset: "2",
+      time_mode: "evening",
+    });
     expect(saved.status).toBe(303);
     const [after] = await notificationsOf(t, profile.id);
     expect(after!.id).toBe(n!.id);
@@ -371,10 +506,15 @@ describe("notification editor", () => {
     const t = await makeTestApp();
     const b = await signedInOwner(t);
     const profile = await ownProfile(t, b);
-    const res = await b.post(`/profiles/${profile.id}/notifications`, { ...archiveForm, body: "Hello {{customer.frist_name}}!" });
+    const res = await b.post(`/profiles/${profile.id}/notifications`, {
+      ...archiveForm,
+      body: "Hello {{customer.frist_name}}!",
+    });
     expect(res.status).toBe(422);
     expect(res.text).toContain('id="body-error"');
-    expect(res.text).toContain("Unknown placeholder {{customer.frist_name}} at line 1, column 7 — did you mean {{customer.first_name}}?");
+    expect(res.text).toContain(
+      "Unknown placeholder {{customer.frist_name}} at line 1, column 7 — did you mean {{customer.first_name}}?",
+    );
     expect(res.text).toContain("Hello {{customer.frist_name}}!");
     expect(await notificationsOf(t, profile.id)).toHaveLength(0);
   });
@@ -390,8 +530,23 @@ describe("notification editor", () => {
     const partial = { "HX-Request-Type": "partial" };
     const registered = await b.request(`/profiles/${profile.id}/notifications/form`, {
       method: "POST",
-      headers: { ...partial, "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost", "X-CSRF-Token": b.csrf },
-      body: new URLSearchParams({ trigger: "customer_registered", shown_trigger: "job_selling", shown_channel: "email", channel: "email", audience: "all", subject: selling.subject, body: selling.body, time_mode: "immediately", offset: "0" }),
+      headers: {
+        ...partial,
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: "http://localhost",
+        "X-CSRF-Token": b.csrf,
+      },
+      body: new URLSearchParams({
+        trigger: "customer_registered",
+        shown_trigger: "job_selling",
+        shown_channel: "email",
+        channel: "email",
+        audience: "all",
+        subject: selling.subject,
+        body: selling.body,
+        time_mode: "immediately",
+        offset: "0",
+      }),
     });
     const html = await registered.text();
     expect(registered.status).toBe(200);
@@ -405,7 +560,13 @@ describe("notification editor", () => {
     expect(html).toContain("registered for {{job.name}}");
 
     // Without JavaScript the same endpoint answers a plain form post with the whole page.
-    const reminder = await b.post(`/profiles/${profile.id}/notifications/form`, { trigger: "appointment_reminder", channel: "email", offset: "24", subject: "Mine", body: "My own text" });
+    const reminder = await b.post(`/profiles/${profile.id}/notifications/form`, {
+      trigger: "appointment_reminder",
+      channel: "email",
+      offset: "24",
+      subject: "Mine",
+      body: "My own text",
+    });
     expect(reminder.text).toContain("<!DOCTYPE html>");
     expect(reminder.text).toContain('<option value="voice">Voice call</option>');
     expect(reminder.text).toContain('<option value="hours" selected="">hours</option>');
@@ -419,7 +580,13 @@ describe("notification editor", () => {
     const profile = await ownProfile(t, b);
     await b.get(`/profiles/${profile.id}/notifications/new`);
     const [tpl] = await t.db.select().from(templates).where(eq(templates.name, "Coupon ends soon (SMS)"));
-    const res = await b.post(`/profiles/${profile.id}/notifications/form`, { trigger: "coupon_deadline", channel: "sms", body: "old", template_id: String(tpl!.id), use_template: "1" });
+    const res = await b.post(`/profiles/${profile.id}/notifications/form`, {
+      trigger: "coupon_deadline",
+      channel: "sms",
+      body: "old",
+      template_id: String(tpl!.id),
+      use_template: "1",
+    });
     expect(res.text).toContain(Bun.escapeHTML(tpl!.body));
     expect(res.text).not.toContain(">old</textarea>");
   });
@@ -432,7 +599,12 @@ describe("notification editor", () => {
     const [n] = await notificationsOf(t, profile.id);
     const res = await b.request(`/profiles/${profile.id}/notifications/${n!.id}/active`, {
       method: "POST",
-      headers: { "HX-Request-Type": "partial", "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost", "X-CSRF-Token": b.csrf },
+      headers: {
+        "HX-Request-Type": "partial",
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: "http://localhost",
+        "X-CSRF-Token": b.csrf,
+      },
       body: new URLSearchParams({ active: "off" }),
     });
     const html = await res.text();
@@ -451,7 +623,12 @@ describe("live preview", () => {
   async function preview(b: Browser, profileId: number, fields: Record<string, string>) {
     const res = await b.request(`/profiles/${profileId}/notifications/preview`, {
       method: "POST",
-      headers: { "HX-Request-Type": "partial", "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost", "X-CSRF-Token": b.csrf },
+      headers: {
+        "HX-Request-Type": "partial",
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: "http://localhost",
+        "X-CSRF-Token": b.csrf,
+      },
       body: new URLSearchParams(fields),
     });
     return { status: res.status, text: await res.text() };
@@ -462,16 +639,34 @@ describe("live preview", () => {
     const b = await signedInOwner(t);
     const profile = await ownProfile(t, b);
     await b.get("/profiles");
-    const short = await preview(b, profile.id, { trigger: "appointment_reminder", offset: "24", time_mode: "immediately", channel: "sms", body: "See you tomorrow!" });
+    const short = await preview(b, profile.id, {
+      trigger: "appointment_reminder",
+      offset: "24",
+      time_mode: "immediately",
+      channel: "sms",
+      body: "See you tomorrow!",
+    });
     expect(short.status).toBe(200);
     expect(short.text).toContain("<strong>17</strong> characters · GSM-7 · 1 segment");
     expect(short.text).not.toContain("Long messages cost more");
 
-    const long = await preview(b, profile.id, { trigger: "appointment_reminder", offset: "24", time_mode: "immediately", channel: "sms", body: "x".repeat(170) });
+    const long = await preview(b, profile.id, {
+      trigger: "appointment_reminder",
+      offset: "24",
+      time_mode: "immediately",
+      channel: "sms",
+      body: "x".repeat(170),
+    });
     expect(long.text).toContain("<strong>170</strong> characters · GSM-7 · 2 segments");
     expect(long.text).toContain("Long messages cost more: this one is 2 segments");
 
-    const curly = await preview(b, profile.id, { trigger: "appointment_reminder", offset: "24", time_mode: "immediately", channel: "sms", body: "It’s tomorrow" });
+    const curly = await preview(b, profile.id, {
+      trigger: "appointment_reminder",
+      offset: "24",
+      time_mode: "immediately",
+      channel: "sms",
+      body: "It’s tomorrow",
+    });
     expect(curly.text).toContain("UCS-2");
     expect(curly.text).toContain("<code>’</code> switches the text to UCS-2");
   });
@@ -487,19 +682,32 @@ describe("live preview", () => {
     expect(other.customer.firstName).toBe("Lena");
 
     await jobWithCustomer(t, profile.id, "Maya");
-    const sms = await preview(b, profile.id, { ...archiveForm, channel: "sms", body: "Hi {{customer.first_name}}, code {{customer.access_code}}" });
-    expect(sms.text).toContain("Shown with real data: Maya Okafor, registered to “Lincoln Elementary Fall 2026”, a job using this profile.");
+    const sms = await preview(b, profile.id, {
+      ...archiveForm,
+      channel: "sms",
+      body: "Hi {{customer.first_name}}, code {{customer.access_code}}",
+    });
+    expect(sms.text).toContain(
+      "Shown with real data: Maya Okafor, registered to “Lincoln Elementary Fall 2026”, a job using this profile.",
+    );
     expect(sms.text).toContain("Hi Maya, code ZX81-QL42 Reply STOP to opt out.");
     expect(sms.text).toContain("+15552010001");
 
-    const email = await preview(b, profile.id, { ...archiveForm, body: "Dear {{customer.first_name}}, [gallery]({{customer.gallery_link}}) {{customer.frist_name}}" });
+    const email = await preview(b, profile.id, {
+      ...archiveForm,
+      body: "Dear {{customer.first_name}}, [gallery]({{customer.gallery_link}}) {{customer.frist_name}}",
+    });
     expect(email.text).toContain("maya@example.com");
     expect(email.text).toContain('sandbox=""');
     expect(email.text).toContain("Dear Maya");
     expect(email.text).toContain("http://localhost/g/");
     expect(email.text).toContain("Last week for Lincoln Elementary Fall 2026");
-    expect(email.text).toContain("E-mail · 7 days before the archive date at 09:00 · potential buyers · only with photos available");
-    expect(email.text).toContain('<div id="body-live" aria-live="polite" hx-swap-oob="true"><small class="error" id="body-error">Unknown placeholder {{customer.frist_name}}');
+    expect(email.text).toContain(
+      "E-mail · 7 days before the archive date at 09:00 · potential buyers · only with photos available",
+    );
+    expect(email.text).toContain(
+      '<div id="body-live" aria-live="polite" hx-swap-oob="true"><small class="error" id="body-error">Unknown placeholder {{customer.frist_name}}',
+    );
     expect(email.text).toContain('<div id="subject-live" aria-live="polite" hx-swap-oob="true"></div>');
   });
 
@@ -513,7 +721,9 @@ describe("live preview", () => {
     // The editor page carries the preview already, before any typing.
     const page = await b.get(`/profiles/${profile.id}/notifications/new`);
     expect(page.text).toContain('id="notification-preview"');
-    expect(page.text).toContain('hx-trigger="input delay:400ms from:&#39;closest form&#39;, change from:&#39;closest form&#39;"');
+    expect(page.text).toContain(
+      'hx-trigger="input delay:400ms from:&#39;closest form&#39;, change from:&#39;closest form&#39;"',
+    );
     expect(page.text).toContain("shows sample values");
   });
 });

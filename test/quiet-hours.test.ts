@@ -21,7 +21,11 @@ const note = (html: string) =>
 async function studioIn(timeZone: string, window: { start: string; end: string }, extra: { country?: string } = {}) {
   const t = await makeTestApp();
   const b = await signedInOwner(t);
-  await updateSettings(t.db, { timeZone, country: "", sendWindowStart: window.start, sendWindowEnd: window.end, ...extra }, new Date());
+  await updateSettings(
+    t.db,
+    { timeZone, country: "", sendWindowStart: window.start, sendWindowEnd: window.end, ...extra },
+    new Date(),
+  );
   return { t, b, page: (await b.get("/settings")).text };
 }
 
@@ -41,43 +45,64 @@ describe("the Settings page explains the sending hours of the studio's country",
     expect(text).toContain("Sending hours: France");
     expect(text).toContain("weekdays 10:00–13:00 and 14:00–20:00");
     expect(text).toContain("décret n° 2022-1313");
-    expect(text).toContain("The sending window 09:00–21:00 is wider than the recommended 10:00–20:00 (France): it opens 1 hour earlier and closes 1 hour later.");
+    expect(text).toContain(
+      "The sending window 09:00–21:00 is wider than the recommended 10:00–20:00 (France): it opens 1 hour earlier and closes 1 hour later.",
+    );
   });
 
   test("a studio in Chicago: TCPA 8:00–21:00, stricter states, and a warning naming the extra hour", async () => {
     const { page } = await studioIn("America/Chicago", { start: "09:00", end: "21:00" });
     const text = note(page);
     expect(text).toContain("Sending hours: United States");
-    expect(text).toContain("Federal rules (TCPA) allow telemarketing calls and texts only between 8:00 and 21:00 in the recipient's local time");
+    expect(text).toContain(
+      "Federal rules (TCPA) allow telemarketing calls and texts only between 8:00 and 21:00 in the recipient's local time",
+    );
     expect(text).toContain("Florida, Oklahoma and Maryland allow 8:00–20:00");
     expect(text).toContain("Check your state's rules");
-    expect(text).toContain("The sending window 09:00–21:00 is wider than the recommended 08:00–20:00 (United States): it closes 1 hour later.");
+    expect(text).toContain(
+      "The sending window 09:00–21:00 is wider than the recommended 08:00–20:00 (United States): it closes 1 hour later.",
+    );
   });
 
   test("the warning goes once the owner saves a window within the recommendation, and comes back with a wider one", async () => {
     const { b, page } = await studioIn("America/Chicago", { start: "09:00", end: "21:00" });
-    const form = Object.fromEntries([...page.matchAll(/<input[^>]* name="([a-z_]+)"[^>]* value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    const form = Object.fromEntries(
+      [...page.matchAll(/<input[^>]* name="([a-z_]+)"[^>]* value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]),
+    );
     const save = async (start: string, end: string) => {
-      const res = await b.post("/settings", { ...form, name: "Sunny Side Photo", brand_color: "#2f6fdf", send_window_start: start, send_window_end: end, default_profile_id: "" });
+      const res = await b.post("/settings", {
+        ...form,
+        name: "Sunny Side Photo",
+        brand_color: "#2f6fdf",
+        send_window_start: start,
+        send_window_end: end,
+        default_profile_id: "",
+      });
       expect(res.status).toBe(303);
       return note((await b.get("/settings")).text);
     };
     expect(await save("09:00", "20:00")).not.toContain("is wider than");
-    expect(await save("07:30", "20:00")).toContain("The sending window 07:30–20:00 is wider than the recommended 08:00–20:00 (United States): it opens 30 minutes earlier.");
+    expect(await save("07:30", "20:00")).toContain(
+      "The sending window 07:30–20:00 is wider than the recommended 08:00–20:00 (United States): it opens 30 minutes earlier.",
+    );
   });
 
   test("the studio's own country wins over its time zone's", async () => {
     const { page } = await studioIn("UTC", { start: "09:00", end: "21:00" }, { country: "AU" });
     const text = note(page);
     expect(text).toContain("Sending hours: Australia");
-    expect(text).toContain("weekdays 9:00–20:00 and Saturdays 9:00–17:00, never on Sundays or national public holidays");
+    expect(text).toContain(
+      "weekdays 9:00–20:00 and Saturdays 9:00–17:00, never on Sundays or national public holidays",
+    );
     expect(text).toContain("it closes 4 hours later");
   });
 
   test("a studio in a country Pigeon has no notes on is told so, with no warning", async () => {
     const { page } = await studioIn("Asia/Tokyo", { start: "06:00", end: "24:00" });
     const text = note(page);
-    expect(text).toContain("Pigeon has no notes on Japan's rules: check the local rules for marketing calls and messages.");
+    expect(text).toContain(
+      "Pigeon has no notes on Japan's rules: check the local rules for marketing calls and messages.",
+    );
     expect(text).not.toContain("is wider than");
   });
 });

@@ -38,13 +38,33 @@ test(
     t.setNow(now);
     const clock = () => new Date();
     const deps = { ...t.deps, clock };
-    await updateSettings(t.db, { emailRatePerSecond: 5, smsRatePerSecond: 20, sendWindowStart: "00:00", sendWindowEnd: "24:00" }, now);
+    await updateSettings(
+      t.db,
+      { emailRatePerSecond: 5, smsRatePerSecond: 20, sendWindowStart: "00:00", sendWindowEnd: "24:00" },
+      now,
+    );
     resend.setRateLimit(5);
     twilio.setRateLimit(20);
     const customer = await createCustomer(t.db, { first_name: "Ann", email: "ann@x.test" }, "test", now);
     const entries = [
-      ...Array.from({ length: 1000 }, (_, i) => ({ key: deliveryKey({ kind: "test", id: "rate" }, { address: `p${i}@x.test` }, "email"), decision: { customerId: customer.id, channel: "email" as const, to: `p${i}@x.test`, skip: null }, dueAt: now, subject: "Hi", body: "Hello" })),
-      ...Array.from({ length: 40 }, (_, i) => ({ key: deliveryKey({ kind: "test", id: "rate" }, { address: `+1777000${String(i).padStart(4, "0")}` }, "sms"), decision: { customerId: customer.id, channel: "sms" as const, to: `+1777000${String(i).padStart(4, "0")}`, skip: null }, dueAt: now, body: "Hello" })),
+      ...Array.from({ length: 1000 }, (_, i) => ({
+        key: deliveryKey({ kind: "test", id: "rate" }, { address: `p${i}@x.test` }, "email"),
+        decision: { customerId: customer.id, channel: "email" as const, to: `p${i}@x.test`, skip: null },
+        dueAt: now,
+        subject: "Hi",
+        body: "Hello",
+      })),
+      ...Array.from({ length: 40 }, (_, i) => ({
+        key: deliveryKey({ kind: "test", id: "rate" }, { address: `+1777000${String(i).padStart(4, "0")}` }, "sms"),
+        decision: {
+          customerId: customer.id,
+          channel: "sms" as const,
+          to: `+1777000${String(i).padStart(4, "0")}`,
+          skip: null,
+        },
+        dueAt: now,
+        body: "Hello",
+      })),
     ];
     await enqueueDeliveries(t.db, { sourceType: "test" }, entries, now);
     const dispatcher = createDispatcher(deps, providersFromConfig(t.deps.config, t.db, clock), { owner: "rate" });
@@ -70,13 +90,28 @@ test(
   async () => {
     const dir = mkdtempSync(join(tmpdir(), "pigeon-rate-"));
     const url = `file:${join(dir, "pigeon.db")}`;
-    const env = { DATABASE_URL: url, PUBLIC_URL: "https://pigeon.test", TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM: "+17770001111", TWILIO_BASE_URL: twilio.url! };
+    const env = {
+      DATABASE_URL: url,
+      PUBLIC_URL: "https://pigeon.test",
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM: "+17770001111",
+      TWILIO_BASE_URL: twilio.url!,
+    };
     // Two connections to one file, as two processes have: each its own dispatcher.
     const processes = [];
     for (const name of ["web", "worker"]) {
       const db = await openDatabase(url);
       await migrateDatabase(db);
-      processes.push(createDeps({ db, config: loadConfig(env), clock: () => new Date(), log: silentLogger, dispatcher: { owner: name } }));
+      processes.push(
+        createDeps({
+          db,
+          config: loadConfig(env),
+          clock: () => new Date(),
+          log: silentLogger,
+          dispatcher: { owner: name },
+        }),
+      );
     }
     const { db } = processes[0]!;
     const now = new Date();
@@ -86,7 +121,12 @@ test(
     const customer = await createCustomer(db, { first_name: "Ann", phone: "+17770009999" }, "test", now);
     const entries = Array.from({ length: 60 }, (_, i) => {
       const to = `+1777100${String(i).padStart(4, "0")}`;
-      return { key: deliveryKey({ kind: "test", id: "shared" }, { address: to }, "sms"), decision: { customerId: customer.id, channel: "sms" as const, to, skip: null }, dueAt: now, body: "Hello" };
+      return {
+        key: deliveryKey({ kind: "test", id: "shared" }, { address: to }, "sms"),
+        decision: { customerId: customer.id, channel: "sms" as const, to, skip: null },
+        dueAt: now,
+        body: "Hello",
+      };
     });
     await enqueueDeliveries(db, { sourceType: "test" }, entries, now);
     const totals = { sent: 0, retried: 0 };

@@ -33,7 +33,12 @@ const PUBLIC: Record<string, string> = {
   "POST /logout": "ends only the caller's own session, CSRF-checked",
 };
 /** Provider webhooks: each request proves itself with the provider's signature. */
-const WEBHOOKS = ["POST /webhooks/resend", "POST /webhooks/twilio/status", "POST /webhooks/twilio/inbound", "POST /webhooks/twilio/voice"];
+const WEBHOOKS = [
+  "POST /webhooks/resend",
+  "POST /webhooks/twilio/status",
+  "POST /webhooks/twilio/inbound",
+  "POST /webhooks/twilio/voice",
+];
 /** Customer links and the purpose their signed token must carry. */
 type LinkKind = "unsubscribe" | "preferences" | "gallery" | "view" | "confirm";
 const CUSTOMER_LINKS: Record<string, LinkKind> = {
@@ -47,7 +52,18 @@ const CUSTOMER_LINKS: Record<string, LinkKind> = {
   "POST /c/:token": "confirm",
 };
 /** Middleware mounts (`ALL <scope>/*`) Hono lists beside the routes: the guards and body limits themselves. */
-const MIDDLEWARE_SCOPES = new Set(["/*", "/api/v1/*", "/webhooks/*", "/settings/*", "/settings/messaging/*", "/u/*", "/p/*", "/c/*", "/g/*", "/v/*"]);
+const MIDDLEWARE_SCOPES = new Set([
+  "/*",
+  "/api/v1/*",
+  "/webhooks/*",
+  "/settings/*",
+  "/settings/messaging/*",
+  "/u/*",
+  "/p/*",
+  "/c/*",
+  "/g/*",
+  "/v/*",
+]);
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** The class a route belongs to, or why it cannot be classified. */
@@ -56,9 +72,13 @@ function classify(key: string): RouteClass | { unclassified: string } {
   if (key in PUBLIC) return "public";
   if (WEBHOOKS.includes(key)) return "webhook";
   if (key in CUSTOMER_LINKS) return "customer-link";
-  if (path.startsWith("/webhooks/")) return { unclassified: "a webhook route not in WEBHOOKS: which signature does it check?" };
+  if (path.startsWith("/webhooks/"))
+    return { unclassified: "a webhook route not in WEBHOOKS: which signature does it check?" };
   if (path.startsWith("/static/")) return { unclassified: "a static route not in PUBLIC" };
-  if (/^\/[a-z]\/:/.test(path)) return { unclassified: "looks like a customer link but is not in CUSTOMER_LINKS: which token purpose does it need?" };
+  if (/^\/[a-z]\/:/.test(path))
+    return {
+      unclassified: "looks like a customer link but is not in CUSTOMER_LINKS: which token purpose does it need?",
+    };
   if (path.startsWith("/api/")) return "api";
   if (path === "/settings" || path.startsWith("/settings/")) return "owner";
   return "staff";
@@ -104,13 +124,28 @@ beforeAll(async () => {
   const [registration] = await t.db.select().from(registrations).limit(1);
   const [order] = await t.db.select().from(orders).limit(1);
   const [appointment] = await t.db.select().from(appointments).limit(1);
-  const sam = await createUser(t.db, { email: "sam@sunny.test", name: "Sam Staff", password: "another horse battery", role: "staff" });
+  const sam = await createUser(t.db, {
+    email: "sam@sunny.test",
+    name: "Sam Staff",
+    password: "another horse battery",
+    role: "staff",
+  });
   const live = await createApiKey(t.db, "audit", null);
   const revoked = await createApiKey(t.db, "revoked", null);
   await revokeApiKey(t.db, revoked.row.id, ten);
   apiKey = live.key;
   revokedKey = revoked.key;
-  await databaseDevOutboxStore(t.db).record({ id: "dev_audit1", channel: "email", to: "anna@x.test", from: "studio@x.test", subject: "Hi", body: "Hi Anna", ref: String(anna.id), status: "delivered", createdAt: ten });
+  await databaseDevOutboxStore(t.db).record({
+    id: "dev_audit1",
+    channel: "email",
+    to: "anna@x.test",
+    from: "studio@x.test",
+    subject: "Hi",
+    body: "Hi Anna",
+    ref: String(anna.id),
+    status: "delivered",
+    createdAt: ten,
+  });
   ids = {
     job: album!.jobId,
     album: album!.id,
@@ -127,9 +162,14 @@ beforeAll(async () => {
     devEntry: "dev_audit1",
   };
   const secret = await linkSigningSecret(t.db, t.deps.config.secretKey, ten);
-  const sign = (purpose: LinkKind, subjectId?: number) => signLinkToken(secret, { purpose, customerId: anna.customerId!, subjectId, expiresAt: linkExpiresAt(purpose, ten) });
+  const sign = (purpose: LinkKind, subjectId?: number) =>
+    signLinkToken(secret, { purpose, customerId: anna.customerId!, subjectId, expiresAt: linkExpiresAt(purpose, ten) });
   // A confirmation link names the phone it was texted to: Anna gets one.
-  const [annaRow] = await t.db.update(customers).set({ phone: "+15551230777" }).where(eq(customers.id, anna.customerId!)).returning();
+  const [annaRow] = await t.db
+    .update(customers)
+    .set({ phone: "+15551230777" })
+    .where(eq(customers.id, anna.customerId!))
+    .returning();
   tokens = {
     unsubscribe: sign("unsubscribe", anna.id),
     preferences: sign("preferences"),
@@ -191,7 +231,8 @@ function fill(route: { key: string; path: string }): string {
       appointments: ids.appointment,
     };
     const value = name === "id" ? byCollection[before ?? ""] : byName[name];
-    if (value === undefined) throw new Error(`no plausible value for :${name} in ${route.key}: add one to the route audit`);
+    if (value === undefined)
+      throw new Error(`no plausible value for :${name} in ${route.key}: add one to the route audit`);
     return encodeURIComponent(String(value));
   });
 }
@@ -201,7 +242,9 @@ function fill(route: { key: string; path: string }): string {
  * changed. The search index's own tables are left out: they only mirror `customers`.
  */
 async function snapshot(): Promise<string> {
-  const tables = await t.db.all<{ name: string }>(sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'customers_fts%' order by name`);
+  const tables = await t.db.all<{ name: string }>(
+    sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'customers_fts%' order by name`,
+  );
   const parts: string[] = [];
   for (const { name } of tables) parts.push(name, JSON.stringify(await t.db.all(sql.raw(`select * from "${name}"`))));
   return Bun.hash(parts.join("\n")).toString();
@@ -251,7 +294,9 @@ async function audit(cls: RouteClass, refused: Check, reachable?: Check) {
 
 /** The status of a GET as this client; the body is dropped unread (a stream would never end). */
 async function statusOf(client: Browser | null, url: string, headers: Record<string, string> = {}): Promise<number> {
-  const res = client ? await client.request(url, { headers }) : await t.app.request(`http://localhost${url}`, { headers });
+  const res = client
+    ? await client.request(url, { headers })
+    : await t.app.request(`http://localhost${url}`, { headers });
   await res.body?.cancel();
   return res.status;
 }
@@ -272,7 +317,8 @@ describe("route audit", () => {
       async (r, url) => {
         const res = SAFE.has(r.method) ? await anonymous.get(url) : await anonymous.post(url, FORM);
         const location = res.headers.get("Location") ?? "";
-        if (!(res.status === 401 || ([302, 303].includes(res.status) && location.startsWith("/login")))) return `without a session answered ${res.status} ${location}`;
+        if (!(res.status === 401 || ([302, 303].includes(res.status) && location.startsWith("/login"))))
+          return `without a session answered ${res.status} ${location}`;
         if (showsPrivateData(res.text)) return "without a session showed the studio's data";
         if (SAFE.has(r.method)) return undefined;
         for (const [how, csrf, origin] of CSRF_FAULTS) {
@@ -299,7 +345,8 @@ describe("route audit", () => {
         const res = SAFE.has(r.method) ? await staff.get(url) : await staff.post(url, FORM);
         if (res.status !== 403) return `a staff member (not the owner) got ${res.status}`;
         const anon = SAFE.has(r.method) ? await anonymous.get(url) : await anonymous.post(url, FORM);
-        if (![302, 303].includes(anon.status) || !anon.headers.get("Location")?.startsWith("/login")) return `without a session answered ${anon.status}`;
+        if (![302, 303].includes(anon.status) || !anon.headers.get("Location")?.startsWith("/login"))
+          return `without a session answered ${anon.status}`;
         if (SAFE.has(r.method)) return undefined;
         for (const [how, csrf, origin] of CSRF_FAULTS) {
           const res = await owner.post(url, FORM, { csrf, origin });
@@ -320,8 +367,20 @@ describe("route audit", () => {
     await audit(
       "api",
       async (r, url) => {
-        const body = SAFE.has(r.method) ? undefined : JSON.stringify({ name: "Changed by the audit", external_id: "audit-1", first_name: "Audit", email: "audit@x.test" });
-        for (const [how, auth] of [["no key", undefined], ["a wrong key", "Bearer pk_wrong_0123456789abcdef"], ["a revoked key", `Bearer ${revokedKey}`], ["the live key without Bearer", apiKey]] as const) {
+        const body = SAFE.has(r.method)
+          ? undefined
+          : JSON.stringify({
+              name: "Changed by the audit",
+              external_id: "audit-1",
+              first_name: "Audit",
+              email: "audit@x.test",
+            });
+        for (const [how, auth] of [
+          ["no key", undefined],
+          ["a wrong key", "Bearer pk_wrong_0123456789abcdef"],
+          ["a revoked key", `Bearer ${revokedKey}`],
+          ["the live key without Bearer", apiKey],
+        ] as const) {
           const headers: Record<string, string> = { "Content-Type": "application/json" };
           if (auth) headers.Authorization = auth;
           const res = await t.app.request(`http://localhost${url}`, { method: r.method, headers, body });
@@ -346,7 +405,9 @@ describe("route audit", () => {
         const purpose = CUSTOMER_LINKS[r.key]!;
         const valid = tokens[purpose]!;
         const signature = valid.split(".")[1];
-        const otherCustomer = signLinkToken(otherKey, { purpose, customerId: (ids.customer as number) + 1 }).split(".")[0];
+        const otherCustomer = signLinkToken(otherKey, { purpose, customerId: (ids.customer as number) + 1 }).split(
+          ".",
+        )[0];
         const base = url.slice(0, url.lastIndexOf("/") + 1);
         for (const [how, token] of [
           ["no token", "-"],
@@ -356,7 +417,10 @@ describe("route audit", () => {
           ["a token for another purpose", purpose === "preferences" ? tokens.unsubscribe! : tokens.preferences!],
           ["a token signed with another key", signLinkToken(otherKey, { purpose, customerId: ids.customer as number })],
         ] as const) {
-          const body = r.method === "POST" ? new URLSearchParams({ email: "on", sms: "on", voice: "on", "List-Unsubscribe": "One-Click" }) : undefined;
+          const body =
+            r.method === "POST"
+              ? new URLSearchParams({ email: "on", sms: "on", voice: "on", "List-Unsubscribe": "One-Click" })
+              : undefined;
           const res = await t.app.request(`http://localhost${base}${token}`, { method: r.method, body });
           const text = await res.text();
           if (res.status < 400 || res.status >= 500) return `with ${how} answered ${res.status}`;
@@ -378,18 +442,55 @@ describe("route audit", () => {
       const target = `https://pigeon.test${url}?d=${ids.delivery}`;
       const attempts: [string, RequestInit][] = [];
       if (url === "/webhooks/resend") {
-        const body = JSON.stringify({ type: "email.bounced", created_at: new Date().toISOString(), data: { email_id: "audit", bounce: { type: "Permanent" } } });
+        const body = JSON.stringify({
+          type: "email.bounced",
+          created_at: new Date().toISOString(),
+          data: { email_id: "audit", bounce: { type: "Permanent" } },
+        });
         const id = "msg_audit";
         const timestamp = String(Math.floor(Date.now() / 1000));
-        const wrong = createHmac("sha256", Buffer.from(fakeWebhookSecret().slice("whsec_".length), "base64")).update(`${id}.${timestamp}.${body}`).digest("base64");
+        const wrong = createHmac("sha256", Buffer.from(fakeWebhookSecret().slice("whsec_".length), "base64"))
+          .update(`${id}.${timestamp}.${body}`)
+          .digest("base64");
         attempts.push(["no signature", { body, headers: { "content-type": "application/json" } }]);
-        attempts.push(["a signature by another secret", { body, headers: { "content-type": "application/json", "svix-id": id, "svix-timestamp": timestamp, "svix-signature": `v1,${wrong}` } }]);
+        attempts.push([
+          "a signature by another secret",
+          {
+            body,
+            headers: {
+              "content-type": "application/json",
+              "svix-id": id,
+              "svix-timestamp": timestamp,
+              "svix-signature": `v1,${wrong}`,
+            },
+          },
+        ]);
       } else {
-        const params = { MessageSid: "SM1", MessageStatus: "failed", CallSid: "CA1", CallStatus: "failed", From: "+15550001111", To: "+15550009999", Body: "STOP", Digits: "9" };
-        const wrong = createHmac("sha1", "c".repeat(32)).update(target + Object.keys(params).sort().map((k) => k + params[k as keyof typeof params]).join("")).digest("base64");
+        const params = {
+          MessageSid: "SM1",
+          MessageStatus: "failed",
+          CallSid: "CA1",
+          CallStatus: "failed",
+          From: "+15550001111",
+          To: "+15550009999",
+          Body: "STOP",
+          Digits: "9",
+        };
+        const wrong = createHmac("sha1", "c".repeat(32))
+          .update(
+            target +
+              Object.keys(params)
+                .sort()
+                .map((k) => k + params[k as keyof typeof params])
+                .join(""),
+          )
+          .digest("base64");
         const body = new URLSearchParams(params).toString();
         attempts.push(["no signature", { body, headers: { "content-type": "application/x-www-form-urlencoded" } }]);
-        attempts.push(["a signature by another auth token", { body, headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": wrong } }]);
+        attempts.push([
+          "a signature by another auth token",
+          { body, headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": wrong } },
+        ]);
       }
       for (const [how, init] of attempts) {
         const res = await t.app.request(target, { method: r.method, ...init });
@@ -405,7 +506,11 @@ describe("route audit", () => {
         const status = await statusOf(t.browser(), url);
         return status >= 500 ? `answered ${status}` : undefined;
       }
-      const res = await t.browser().request(url, { method: r.method, body: new URLSearchParams(FORM), headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost" } });
+      const res = await t.browser().request(url, {
+        method: r.method,
+        body: new URLSearchParams(FORM),
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost" },
+      });
       return res.status === 403 ? undefined : `without a CSRF token answered ${res.status}`;
     });
   });
@@ -413,5 +518,9 @@ describe("route audit", () => {
 
 afterAll(() => {
   const total = Object.values(audited).reduce((a, b) => a + b, 0);
-  console.log(`route audit: ${total} of ${routes.length} routes passed — ${Object.entries(audited).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  console.log(
+    `route audit: ${total} of ${routes.length} routes passed — ${Object.entries(audited)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
+  );
 });

@@ -7,7 +7,9 @@ import { makeTestApp } from "./support/app.ts";
 describe("schema", () => {
   test("migrations create every table of the data model", async () => {
     const t = await makeTestApp();
-    const rows = await t.db.all<{ name: string }>(sql`select name from sqlite_master where type = 'table' and name not like '%fts%' and name not like 'sqlite_%' and name not like '__drizzle%' order by name`);
+    const rows = await t.db.all<{ name: string }>(
+      sql`select name from sqlite_master where type = 'table' and name not like '%fts%' and name not like 'sqlite_%' and name not like '__drizzle%' order by name`,
+    );
     expect(rows.map((r) => r.name)).toEqual([
       "albums",
       "api_keys",
@@ -51,7 +53,12 @@ describe("schema", () => {
 
   test("a delivery key is unique: deciding to send twice inserts once", async () => {
     const t = await makeTestApp();
-    const row = { deliveryKey: "n:1|job:2|c:3|email", sourceType: "notification" as const, channel: "email" as const, dueAt: new Date() };
+    const row = {
+      deliveryKey: "n:1|job:2|c:3|email",
+      sourceType: "notification" as const,
+      channel: "email" as const,
+      dueAt: new Date(),
+    };
     await t.db.insert(deliveries).values(row).onConflictDoNothing();
     await t.db.insert(deliveries).values(row).onConflictDoNothing();
     expect(await t.db.select().from(deliveries)).toHaveLength(1);
@@ -61,7 +68,9 @@ describe("schema", () => {
     } catch (err) {
       error = err;
     }
-    expect(String((error as { cause?: unknown })?.cause)).toContain("UNIQUE constraint failed: deliveries.delivery_key");
+    expect(String((error as { cause?: unknown })?.cause)).toContain(
+      "UNIQUE constraint failed: deliveries.delivery_key",
+    );
   });
 
   test("one active suppression per address and channel; history is kept after a re-subscribe", async () => {

@@ -32,7 +32,9 @@ describe("logs of failed queries", () => {
     let err: unknown;
     try {
       // A duplicate e-mail: the statement fails with every value of the row bound to it.
-      await t.db.insert(customers).values({ id: 1, firstName: "Secret\nmulti-line note", lastName: "Private-Surname", email: "anna@x.test" });
+      await t.db
+        .insert(customers)
+        .values({ id: 1, firstName: "Secret\nmulti-line note", lastName: "Private-Surname", email: "anna@x.test" });
     } catch (e) {
       err = e;
     }
@@ -48,7 +50,12 @@ describe("logs of failed queries", () => {
 describe("body limits", () => {
   async function customerLinks() {
     const t = await makeTestApp();
-    const anna = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", phone: "+15551230001", consent: { email: true, sms: true } }, "test", t.deps.clock());
+    const anna = await createCustomer(
+      t.db,
+      { first_name: "Anna", email: "anna@x.test", phone: "+15551230001", consent: { email: true, sms: true } },
+      "test",
+      t.deps.clock(),
+    );
     const secret = await linkSigningSecret(t.db, undefined, t.deps.clock());
     const expiresAt = new Date(t.deps.clock().getTime() + 24 * 3600_000);
     return {
@@ -78,7 +85,11 @@ describe("body limits", () => {
     const b = t.browser();
     await b.get("/setup");
     for (const path of ["/setup", "/login"]) {
-      const res = await b.request(path, { method: "POST", headers: { ...form, Origin: "http://localhost" }, body: `${big("email", 500)}&_csrf=${b.csrf}` });
+      const res = await b.request(path, {
+        method: "POST",
+        headers: { ...form, Origin: "http://localhost" },
+        body: `${big("email", 500)}&_csrf=${b.csrf}`,
+      });
       expect([path, res.status]).toEqual([path, 413]);
     }
     expect(await t.db.query.users.findMany()).toHaveLength(0);

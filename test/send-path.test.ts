@@ -24,7 +24,8 @@ beforeEach(() => {
 const emailsSent = () => resend.sent.slice(sentBefore.email);
 const smsSent = () => twilio.sent.slice(sentBefore.sms);
 
-const statuses = async (t: Awaited<ReturnType<typeof studio>>["t"]) => (await t.db.select().from(deliveries).orderBy(deliveries.id)).map((d) => d.status);
+const statuses = async (t: Awaited<ReturnType<typeof studio>>["t"]) =>
+  (await t.db.select().from(deliveries).orderBy(deliveries.id)).map((d) => d.status);
 
 describe("a replay is the same message (defect 6)", () => {
   test("after an unknown outcome the batch goes again exactly as recorded, though staff edited the text meanwhile", async () => {
@@ -33,7 +34,10 @@ describe("a replay is the same message (defect 6)", () => {
     resend.failNext(1, { status: 500, afterAccept: true });
     expect((await dispatcher().tick()).retried).toBe(3);
     expect(emailsSent()).toHaveLength(3);
-    await t.db.update(messages).set({ body: "New text", updatedAt: later(1000) }).where(eq(messages.id, m.id));
+    await t.db
+      .update(messages)
+      .set({ body: "New text", updatedAt: later(1000) })
+      .where(eq(messages.id, m.id));
     t.setNow(later(60_000));
     expect((await dispatcher("w2").tick()).sent).toBe(3);
     // Resend replayed its first answer: nobody got a second e-mail, and nobody the new text.
@@ -79,7 +83,11 @@ describe("a replay is the same message (defect 6)", () => {
     await message(t, people.slice(0, 1), "email", "Hello");
     resend.failNext(1, { status: 500, afterAccept: true });
     await dispatcher().tick();
-    resend.failNext(1, { status: 409, name: "invalid_idempotent_request", message: "Same idempotency key used with a different request payload." });
+    resend.failNext(1, {
+      status: 409,
+      name: "invalid_idempotent_request",
+      message: "Same idempotency key used with a different request payload.",
+    });
     t.setNow(later(60_000));
     expect((await dispatcher("w2").tick()).sent).toBe(1);
     const [d] = await t.db.select().from(deliveries);
@@ -125,7 +133,13 @@ describe("a replay leaves out who must not get it now, under the same key", () =
     await message(t, people.slice(0, 2), "email", "Autumn offers");
     resend.failNext(1, { status: 503 });
     await dispatcher().tick();
-    await t.db.insert(suppressions).values({ channel: "email", address: people[1]!.email!, reason: "unsubscribed", source: "link", customerId: people[1]!.id });
+    await t.db.insert(suppressions).values({
+      channel: "email",
+      address: people[1]!.email!,
+      reason: "unsubscribed",
+      source: "link",
+      customerId: people[1]!.id,
+    });
     t.setNow(later(60_000));
     await dispatcher("w2").tick();
     expect(emailsSent().map((e) => e.to[0])).toEqual([people[0]!.email!]);
@@ -164,7 +178,10 @@ describe("a replay leaves out who must not get it now, under the same key", () =
     await dispatcher("w2").tick();
     const [held] = await t.db.select().from(deliveries);
     expect(held!.status).toBe("held");
-    await releaseHeld(t.db, { ids: [held!.id] }, { name: "Olivia", userId: null }, later(3 * 3600_000), { batchSize: 100, intervalSeconds: 60 });
+    await releaseHeld(t.db, { ids: [held!.id] }, { name: "Olivia", userId: null }, later(3 * 3600_000), {
+      batchSize: 100,
+      intervalSeconds: 60,
+    });
     await dispatcher("w2").tick();
     const [row] = await t.db.select().from(deliveries);
     expect([row!.status, row!.providerMessageId]).toEqual(["sent", smsSent()[0]!.sid]);
@@ -181,7 +198,9 @@ describe("reports about a send whose outcome is still unknown", () => {
     twilio.failNext(1, { status: 500, afterAccept: true });
     await dispatcher().tick();
     const callback = twilio.setStatus(smsSent()[0]!.sid, "undelivered", { errorCode: 30006 })!;
-    expect((await t.app.request(callback.url, { method: "POST", body: callback.body, headers: callback.headers })).status).toBe(204);
+    expect(
+      (await t.app.request(callback.url, { method: "POST", body: callback.body, headers: callback.headers })).status,
+    ).toBe(204);
     t.setNow(later(61_000));
     await dispatcher("w2").tick();
     const rows = await t.db.select().from(deliveries).orderBy(deliveries.channel);
@@ -198,11 +217,15 @@ describe("reports about a send whose outcome is still unknown", () => {
     await message(t, people.slice(0, 1), "email", "Hello");
     resend.failNext(1, { status: 500, afterAccept: true });
     await dispatcher().tick();
-    const bounce = resend.emailEvent("email.bounced", emailsSent()[0]!.id, { bounce: { type: "Permanent", subType: "General", message: "550 no such user" } });
+    const bounce = resend.emailEvent("email.bounced", emailsSent()[0]!.id, {
+      bounce: { type: "Permanent", subType: "General", message: "550 no such user" },
+    });
     const signed = resend.signWebhook(webhookSecret, bounce);
     const res = await t.app.request("/webhooks/resend", { method: "POST", body: signed.body, headers: signed.headers });
     expect(await res.json()).toEqual({ ok: true });
-    expect((await t.db.select().from(suppressions)).map((s) => [s.address, s.reason])).toEqual([[people[0]!.email!, "bounced"]]);
+    expect((await t.db.select().from(suppressions)).map((s) => [s.address, s.reason])).toEqual([
+      [people[0]!.email!, "bounced"],
+    ]);
     t.setNow(later(60_000));
     await dispatcher("w2").tick();
     const [d] = await t.db.select().from(deliveries);
@@ -215,13 +238,19 @@ describe("reports about a send whose outcome is still unknown", () => {
     await updateSettings(t.db, { sendWindowStart: "00:00", sendWindowEnd: "24:00" }, noon);
     const anna = people[0]!;
     const first = await message(t, [anna], "sms", "x");
-    await t.db.update(messages).set({ channels: ["voice"], voiceScript: "First call" }).where(eq(messages.id, first.id));
+    await t.db
+      .update(messages)
+      .set({ channels: ["voice"], voiceScript: "First call" })
+      .where(eq(messages.id, first.id));
     await t.db.update(deliveries).set({ channel: "voice", deliveryKey: "first-call" });
     twilio.failNext(1, { status: 503 });
     await dispatcher().tick();
     // Another message calls Anna meanwhile, and that call is placed.
     const second = await message(t, [anna], "sms", "x");
-    await t.db.update(messages).set({ channels: ["voice"], voiceScript: "Second call" }).where(eq(messages.id, second.id));
+    await t.db
+      .update(messages)
+      .set({ channels: ["voice"], voiceScript: "Second call" })
+      .where(eq(messages.id, second.id));
     await t.db.update(deliveries).set({ channel: "voice" }).where(eq(deliveries.messageId, second.id));
     await dispatcher().tick();
     expect(twilio.calls.filter((c) => c.to === anna.phone)).toHaveLength(1);
@@ -300,7 +329,12 @@ describe("one bad delivery fails alone (defect 4)", () => {
     const { t, people, dispatcher } = await studio();
     const job = await createJob(t.db, { name: "Lincoln", type: "school", shoot_date: "2026-09-14" }, {}, "ui", noon);
     await t.db.run(sql`update customers set locale = 'en-abc' where id = ${people[0]!.id}`);
-    const m = await message(t, people.slice(0, 2), "email", "Picture day is {{job.shoot_date}}. [View]({{links.view_in_browser_link}})");
+    const m = await message(
+      t,
+      people.slice(0, 2),
+      "email",
+      "Picture day is {{job.shoot_date}}. [View]({{links.view_in_browser_link}})",
+    );
     await t.db.update(messages).set({ jobId: job.id }).where(eq(messages.id, m.id));
     await t.db.update(deliveries).set({ jobId: job.id });
     expect((await dispatcher().tick()).sent).toBe(2);
@@ -334,7 +368,10 @@ describe("SMS, and a call only where it cannot go (defect 1)", () => {
 
 describe("a paused or cancelled message stops, whatever is in flight", () => {
   /** An SMS-and-call-where-it-cannot pair for Anna, and its message. */
-  async function pair(t: Awaited<ReturnType<typeof studio>>["t"], anna: { id: number; email: string | null; phone: string | null }) {
+  async function pair(
+    t: Awaited<ReturnType<typeof studio>>["t"],
+    anna: { id: number; email: string | null; phone: string | null },
+  ) {
     await updateSettings(t.db, { sendWindowStart: "00:00", sendWindowEnd: "24:00" }, noon);
     return smsOrCall(t, anna);
   }
@@ -361,7 +398,9 @@ describe("a paused or cancelled message stops, whatever is in flight", () => {
     await dispatcher().tick();
     expect(await cancelMessage(t.db, m.id, noon)).toBe(true);
     const callback = twilio.setStatus(smsSent()[0]!.sid, "undelivered", { errorCode: 30006 })!;
-    expect((await t.app.request(callback.url, { method: "POST", body: callback.body, headers: callback.headers })).status).toBe(204);
+    expect(
+      (await t.app.request(callback.url, { method: "POST", body: callback.body, headers: callback.headers })).status,
+    ).toBe(204);
     expect([(await row("voice")).status, (await row("voice")).skipReason]).toEqual(["skipped", "sms_sent_instead"]);
     await dispatcher().tick();
     expect(twilio.calls.filter((c) => c.to === people[0]!.phone)).toHaveLength(0);
@@ -416,7 +455,17 @@ describe("the attempt limit always holds (defect 4)", () => {
     await message(t, people.slice(0, 2), "sms", "Hello");
     // Its sender died in the middle of sending it, eight times over (a crash before its attempt
     // began is not charged: test/faults/crash-loop.test.ts).
-    await t.db.update(deliveries).set({ status: "sending", leaseOwner: "dead", leaseExpiresAt: new Date(0), attempts: 8, attemptStartedAt: later(-60_000), lastError: null }).where(eq(deliveries.customerId, people[0]!.id));
+    await t.db
+      .update(deliveries)
+      .set({
+        status: "sending",
+        leaseOwner: "dead",
+        leaseExpiresAt: new Date(0),
+        attempts: 8,
+        attemptStartedAt: later(-60_000),
+        lastError: null,
+      })
+      .where(eq(deliveries.customerId, people[0]!.id));
     const r = await dispatcher().tick();
     expect([r.sent, r.failed]).toEqual([1, 1]);
     const [stuck] = await t.db.select().from(deliveries).where(eq(deliveries.customerId, people[0]!.id));
@@ -429,8 +478,20 @@ describe("the attempt limit always holds (defect 4)", () => {
   test("an SMS past the limit whose last attempt may have gone out is looked up: found, it counts as sent", async () => {
     const { t, people, dispatcher } = await studio();
     await message(t, people.slice(0, 1), "sms", "Hello");
-    const sent = await t.deps.providers.sms.send({ to: people[0]!.phone!, from: "+17770001111", body: "Hello Reply STOP to opt out.", clientRef: "x" });
-    await t.db.update(deliveries).set({ status: "sending", leaseOwner: "dead", leaseExpiresAt: new Date(0), attempts: 8, attemptStartedAt: later(-60_000), body: "Hello Reply STOP to opt out." });
+    const sent = await t.deps.providers.sms.send({
+      to: people[0]!.phone!,
+      from: "+17770001111",
+      body: "Hello Reply STOP to opt out.",
+      clientRef: "x",
+    });
+    await t.db.update(deliveries).set({
+      status: "sending",
+      leaseOwner: "dead",
+      leaseExpiresAt: new Date(0),
+      attempts: 8,
+      attemptStartedAt: later(-60_000),
+      body: "Hello Reply STOP to opt out.",
+    });
     expect((await dispatcher().tick()).sent).toBe(1);
     const [d] = await t.db.select().from(deliveries);
     expect(d!.status).toBe("sent");

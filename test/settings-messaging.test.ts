@@ -30,10 +30,14 @@ describe("providers", () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('<a href="/settings/messaging" aria-current="page">Messaging</a>');
     for (const id of ["provider-e-mail", "provider-sms", "provider-voice", "provider-number-lookup"]) {
-      const row = page.text.slice(page.text.indexOf(`id="${id}"`), page.text.indexOf("</tr>", page.text.indexOf(`id="${id}"`)));
+      const row = page.text.slice(
+        page.text.indexOf(`id="${id}"`),
+        page.text.indexOf("</tr>", page.text.indexOf(`id="${id}"`)),
+      );
       expect(row).toContain("Dev outbox");
     }
-    for (const name of ["RESEND_API_KEY", "EMAIL_FROM", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM"]) expect(page.text).toContain(`<code>${name}</code>`);
+    for (const name of ["RESEND_API_KEY", "EMAIL_FROM", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM"])
+      expect(page.text).toContain(`<code>${name}</code>`);
     expect(page.text).toContain("Set RESEND_API_KEY and EMAIL_FROM to send through Resend.");
     expect(page.text).toContain("No tests sent yet.");
     // The form starts with the owner's own address.
@@ -55,19 +59,25 @@ describe("providers", () => {
     expect(page.text).toContain(">Resend</span>");
     expect(page.text).toContain(">Twilio</span>");
     expect(page.text).toContain("Remove RESEND_API_KEY to use the dev outbox instead.");
-    for (const secret of [env.RESEND_API_KEY, env.RESEND_WEBHOOK_SECRET, env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN]) expect(page.text).not.toContain(secret);
+    for (const secret of [env.RESEND_API_KEY, env.RESEND_WEBHOOK_SECRET, env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN])
+      expect(page.text).not.toContain(secret);
   });
 
   test("is for the owner only", async () => {
     const { t, b } = await owner();
     await b.get("/settings/staff");
-    expect((await b.post("/settings/staff", { name: "Sam Staff", email: "sam@sunny.test", password: "staff password 1" })).status).toBe(303);
+    expect(
+      (await b.post("/settings/staff", { name: "Sam Staff", email: "sam@sunny.test", password: "staff password 1" }))
+        .status,
+    ).toBe(303);
     const sam = t.browser();
     await sam.get("/login");
     expect((await sam.post("/login", { email: "sam@sunny.test", password: "staff password 1" })).status).toBe(303);
     expect((await sam.get("/settings/messaging")).status).toBe(403);
     await sam.get("/outbox");
-    expect((await sam.post("/settings/messaging/test", { channel: "email", email_to: "sam@sunny.test" })).status).toBe(403);
+    expect((await sam.post("/settings/messaging/test", { channel: "email", email_to: "sam@sunny.test" })).status).toBe(
+      403,
+    );
     expect(await t.db.select().from(deliveries)).toHaveLength(0);
     const anonymous = await t.browser().request("/settings/messaging");
     expect(anonymous.headers.get("Location")).toBe("/login?next=%2Fsettings%2Fmessaging");
@@ -77,13 +87,25 @@ describe("providers", () => {
 describe("send a test", () => {
   test("an e-mail test lands in the dev outbox and its page shows it, sent", async () => {
     const { t, b } = await owner();
-    const page = await follow(b, await b.post("/settings/messaging/test", { channel: "email", email_to: "  Me@Sunny.TEST " }));
+    const page = await follow(
+      b,
+      await b.post("/settings/messaging/test", { channel: "email", email_to: "  Me@Sunny.TEST " }),
+    );
     const [d] = await t.db.select().from(deliveries);
-    expect(d).toMatchObject({ sourceType: "test", customerId: null, channel: "email", toAddress: "me@sunny.test", status: "sent", provider: "dev" });
+    expect(d).toMatchObject({
+      sourceType: "test",
+      customerId: null,
+      channel: "email",
+      toAddress: "me@sunny.test",
+      status: "sent",
+      provider: "dev",
+    });
     const [mail] = await t.db.select().from(devOutbox);
     expect(mail!.toAddress).toBe("me@sunny.test");
     expect(mail!.subject).toBe("Pigeon test e-mail from Sunny Side Photo");
-    expect(mail!.body).toContain("This is a test e-mail from Pigeon for Sunny Side Photo, sent through the dev outbox.");
+    expect(mail!.body).toContain(
+      "This is a test e-mail from Pigeon for Sunny Side Photo, sent through the dev outbox.",
+    );
     expect(mail!.id).toBe(d!.providerMessageId!);
     expect(page.text).toContain('delivery-sent">Sent</span>');
     expect(page.text).toContain("<iframe sandbox=");
@@ -95,11 +117,22 @@ describe("send a test", () => {
 
   test("an SMS test lands in the dev outbox and its page shows the text", async () => {
     const { t, b } = await owner();
-    const page = await follow(b, await b.post("/settings/messaging/test", { channel: "sms", sms_to: "(212) 555-0142" }));
+    const page = await follow(
+      b,
+      await b.post("/settings/messaging/test", { channel: "sms", sms_to: "(212) 555-0142" }),
+    );
     const [d] = await t.db.select().from(deliveries);
-    expect(d).toMatchObject({ sourceType: "test", customerId: null, channel: "sms", toAddress: "+12125550142", status: "sent" });
+    expect(d).toMatchObject({
+      sourceType: "test",
+      customerId: null,
+      channel: "sms",
+      toAddress: "+12125550142",
+      status: "sent",
+    });
     const [sms] = await t.db.select().from(devOutbox);
-    expect(sms!.body).toBe("Pigeon test SMS from Sunny Side Photo, sent through the dev outbox. If you got this, text messages work.");
+    expect(sms!.body).toBe(
+      "Pigeon test SMS from Sunny Side Photo, sent through the dev outbox. If you got this, text messages work.",
+    );
     expect(page.text).toContain("Pigeon test SMS from Sunny Side Photo");
     expect(page.text).toContain("+12125550142");
   });
@@ -125,10 +158,19 @@ describe("send a test", () => {
     await enqueueDeliveries(
       t.db,
       { sourceType: "test" },
-      Array.from({ length: 150 }, (_, i) => ({ key: `overdue-${i}`, decision: { customerId: 0, channel: "email" as const, to: `customer${i}@x.test`, skip: null }, dueAt: past, subject: "Sale", body: "Sale" })),
+      Array.from({ length: 150 }, (_, i) => ({
+        key: `overdue-${i}`,
+        decision: { customerId: 0, channel: "email" as const, to: `customer${i}@x.test`, skip: null },
+        dueAt: past,
+        subject: "Sale",
+        body: "Sale",
+      })),
       past,
     );
-    const page = await follow(b, await b.post("/settings/messaging/test", { channel: "email", email_to: "me@sunny.test" }));
+    const page = await follow(
+      b,
+      await b.post("/settings/messaging/test", { channel: "email", email_to: "me@sunny.test" }),
+    );
     expect(page.text).toContain('delivery-sent">Sent</span>');
     expect((await t.db.select().from(devOutbox)).map((m) => m.toAddress)).toEqual(["me@sunny.test"]);
     const queued = await t.db.select().from(deliveries).where(eq(deliveries.status, "queued"));
@@ -142,7 +184,11 @@ describe("send a test", () => {
       [{ channel: "email", email_to: "not-an-email" }, "email_to", "must be an e-mail address like name@example.com"],
       [{ channel: "sms", sms_to: "   " }, "sms_to", "Enter the mobile number to send the test to"],
       [{ channel: "sms", sms_to: "call me maybe" }, "sms_to", "must be a phone number, like (212) 555-0123"],
-      [{ channel: "sms", sms_to: "12" }, "sms_to", "is too short for a number in the United States: check the digits, or give it with its country code if it is from another country (like +44 20 7946 0018)"],
+      [
+        { channel: "sms", sms_to: "12" },
+        "sms_to",
+        "is too short for a number in the United States: check the digits, or give it with its country code if it is from another country (like +44 20 7946 0018)",
+      ],
     ];
     for (const [fields, name, message] of cases) {
       const res = await b.post("/settings/messaging/test", fields);
@@ -163,13 +209,21 @@ describe("send a test through Resend", () => {
   afterAll(() => fake.stop());
 
   async function resendOwner(): Promise<{ t: TestApp; b: Browser }> {
-    return owner({ PUBLIC_URL: "https://pigeon.test", RESEND_API_KEY: fake.apiKey, RESEND_BASE_URL: fake.url, EMAIL_FROM: "Sunny <hello@sunny.test>" });
+    return owner({
+      PUBLIC_URL: "https://pigeon.test",
+      RESEND_API_KEY: fake.apiKey,
+      RESEND_BASE_URL: fake.url,
+      EMAIL_FROM: "Sunny <hello@sunny.test>",
+    });
   }
 
   test("goes to Resend and shows it sent with Resend's id", async () => {
     const { t, b } = await resendOwner();
     const before = fake.sent.length;
-    const page = await follow(b, await b.post("/settings/messaging/test", { channel: "email", email_to: "me@sunny.test" }));
+    const page = await follow(
+      b,
+      await b.post("/settings/messaging/test", { channel: "email", email_to: "me@sunny.test" }),
+    );
     expect(fake.sent.length).toBe(before + 1);
     const sent = fake.sent[fake.sent.length - 1]!;
     expect(sent.subject).toBe("Pigeon test e-mail from Sunny Side Photo");
@@ -182,8 +236,15 @@ describe("send a test through Resend", () => {
 
   test("a refusal is shown with Resend's own message", async () => {
     const { t, b } = await resendOwner();
-    fake.failNext(1, { status: 403, name: "validation_error", message: "The sunny.test domain is not verified. Add and verify it on resend.com/domains." });
-    const page = await follow(b, await b.post("/settings/messaging/test", { channel: "email", email_to: "me@sunny.test" }));
+    fake.failNext(1, {
+      status: 403,
+      name: "validation_error",
+      message: "The sunny.test domain is not verified. Add and verify it on resend.com/domains.",
+    });
+    const page = await follow(
+      b,
+      await b.post("/settings/messaging/test", { channel: "email", email_to: "me@sunny.test" }),
+    );
     const [d] = await t.db.select().from(deliveries);
     expect(d!.status).toBe("failed");
     expect(page.text).toContain('delivery-failed">Failed</span>');

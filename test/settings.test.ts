@@ -6,7 +6,16 @@ import { decideRecipients } from "../src/core/recipients.ts";
 import { createCustomer, upsertRegistration } from "../src/db/customers.ts";
 import { createJob } from "../src/db/jobs.ts";
 import { enqueueDeliveries, loadCandidates } from "../src/db/outbox.ts";
-import { apiKeys, auditLog, customers, deliveries, devOutbox, messages, studioSettings, users } from "../src/db/schema.ts";
+import {
+  apiKeys,
+  auditLog,
+  customers,
+  deliveries,
+  devOutbox,
+  messages,
+  studioSettings,
+  users,
+} from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { sha256Hex } from "../src/core/crypto.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
@@ -64,7 +73,14 @@ describe("studio settings", () => {
       default_profile_id: "42",
     });
     expect(res.status).toBe(422);
-    for (const msg of ["Studio name is required", "must be a colour like #2f6fdf", "must be an IANA time zone", "must be later than the start of the window", "must be between 1 and 100000 messages", "must be an e-mail address"]) {
+    for (const msg of [
+      "Studio name is required",
+      "must be a colour like #2f6fdf",
+      "must be an IANA time zone",
+      "must be later than the start of the window",
+      "must be between 1 and 100000 messages",
+      "must be an e-mail address",
+    ]) {
       expect(res.text).toContain(msg);
     }
     expect(res.text).toContain('value="Nowhere/Special"');
@@ -73,7 +89,11 @@ describe("studio settings", () => {
   });
 
   test("with Resend on, the public base URL for links must be https, and a stored http one is pointed out", async () => {
-    const resend = { PUBLIC_URL: "https://pigeon.test", RESEND_API_KEY: "re_123", EMAIL_FROM: "Studio <hi@studio.test>" };
+    const resend = {
+      PUBLIC_URL: "https://pigeon.test",
+      RESEND_API_KEY: "re_123",
+      EMAIL_FROM: "Studio <hi@studio.test>",
+    };
     const t = await makeTestApp({ env: resend });
     const b = await signedInOwner(t);
     await b.get("/settings");
@@ -95,7 +115,15 @@ describe("studio settings", () => {
   });
 
   for (const [when, env] of [
-    ["with ALLOW_HTTP_PUBLIC_URL=true", { PUBLIC_URL: "http://localhost:3000", RESEND_API_KEY: "re_123", EMAIL_FROM: "Studio <hi@studio.test>", ALLOW_HTTP_PUBLIC_URL: "true" }],
+    [
+      "with ALLOW_HTTP_PUBLIC_URL=true",
+      {
+        PUBLIC_URL: "http://localhost:3000",
+        RESEND_API_KEY: "re_123",
+        EMAIL_FROM: "Studio <hi@studio.test>",
+        ALLOW_HTTP_PUBLIC_URL: "true",
+      },
+    ],
     ["without Resend", {}],
   ] as const) {
     test(`${when}, an http base URL for links is accepted`, async () => {
@@ -119,7 +147,11 @@ describe("studio settings", () => {
     const t = await makeTestApp();
     const owner = await signedInOwner(t);
     await owner.get("/settings/staff");
-    const added = await owner.post("/settings/staff", { name: "Sam Staff", email: "sam@sunny.test", password: "staff password 1" });
+    const added = await owner.post("/settings/staff", {
+      name: "Sam Staff",
+      email: "sam@sunny.test",
+      password: "staff password 1",
+    });
     expect(added.status).toBe(303);
     expect((await owner.get(added.location!)).text).toContain("Sam Staff can now log in with sam@sunny.test");
     const sam = t.browser();
@@ -141,67 +173,149 @@ describe("queued work follows a changed sending policy", () => {
     const t = await makeTestApp({ now: late });
     const b = await signedInOwner(t);
     // Setup narrows a US studio's window to 09:00–20:00 (quiet-hours.ts); this story starts at 21:00.
-    await updateSettings(t.db, { postalAddress: "412 Orchard Lane", sendWindowStart: "09:00", sendWindowEnd: "21:00" }, late);
-    const job = await createJob(t.db, { name: "Lincoln Elementary", type: "school", gallery_url: "https://shop.example.com/lincoln" }, {}, "api", late);
-    const anna = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", consent: { email: true } }, "test", late);
+    await updateSettings(
+      t.db,
+      { postalAddress: "412 Orchard Lane", sendWindowStart: "09:00", sendWindowEnd: "21:00" },
+      late,
+    );
+    const job = await createJob(
+      t.db,
+      { name: "Lincoln Elementary", type: "school", gallery_url: "https://shop.example.com/lincoln" },
+      {},
+      "api",
+      late,
+    );
+    const anna = await createCustomer(
+      t.db,
+      { first_name: "Anna", email: "anna@x.test", consent: { email: true } },
+      "test",
+      late,
+    );
     await upsertRegistration(t.db, { jobId: job.id, customerId: anna.id }, "api", late);
     const decisions = decideRecipients(await loadCandidates(t.db, [anna.id]), "email", { requireConsent: true });
     const source = { kind: "notification" as const, notificationId: 1, jobId: job.id };
-    await enqueueDeliveries(t.db, { sourceType: "notification", notificationId: 1, jobId: job.id }, decisions.map((d) => ({ key: deliveryKey(source, { customerId: d.customerId }, "email"), decision: d, dueAt: late })), late);
+    await enqueueDeliveries(
+      t.db,
+      { sourceType: "notification", notificationId: 1, jobId: job.id },
+      decisions.map((d) => ({
+        key: deliveryKey(source, { customerId: d.customerId }, "email"),
+        decision: d,
+        dueAt: late,
+      })),
+      late,
+    );
     expect((await t.deps.dispatcher.tick()).waiting).toBe(1);
     const [waiting] = await t.db.select().from(deliveries);
-    expect([waiting!.waitingReason, waiting!.dueAt.toISOString()]).toEqual(["waiting for the sending window (09:00–21:00 UTC)", "2026-09-02T09:00:00.000Z"]);
+    expect([waiting!.waitingReason, waiting!.dueAt.toISOString()]).toEqual([
+      "waiting for the sending window (09:00–21:00 UTC)",
+      "2026-09-02T09:00:00.000Z",
+    ]);
 
     await b.get("/settings");
     const res = await b.post("/settings", { ...current, send_window_end: "24:00" });
     expect(res.status).toBe(303);
     const [replanned] = await t.db.select().from(deliveries);
-    expect([replanned!.status, replanned!.waitingReason, replanned!.dueAt.getTime()]).toEqual(["queued", null, late.getTime()]);
+    expect([replanned!.status, replanned!.waitingReason, replanned!.dueAt.getTime()]).toEqual([
+      "queued",
+      null,
+      late.getTime(),
+    ]);
     expect((await t.deps.dispatcher.tick()).sent).toBe(1);
     const [mail] = await t.db.select().from(devOutbox);
     expect(mail!.toAddress).toBe("anna@x.test");
 
     const page = await b.get(res.location!);
-    expect(page.text).toContain("Settings saved. 1 waiting delivery re-planned: 1 waiting for the sending window now goes by the new one (09:00–24:00 UTC): at once where it is open, else when it opens.");
+    expect(page.text).toContain(
+      "Settings saved. 1 waiting delivery re-planned: 1 waiting for the sending window now goes by the new one (09:00–24:00 UTC): at once where it is open, else when it opens.",
+    );
   });
 
   test("a narrowed window is decided again too: the delivery waits for the new opening", async () => {
     const late = new Date("2026-09-01T20:30:00Z");
     const t = await makeTestApp({ now: late });
     const b = await signedInOwner(t);
-    const [message] = await t.db.insert(messages).values({ name: "Ready", channels: ["sms"], body: "Photos are ready!", filters: {}, status: "sending" }).returning();
-    const cleo = await createCustomer(t.db, { first_name: "Cleo", phone: "+15551230003", consent: { sms: true } }, "test", late);
+    const [message] = await t.db
+      .insert(messages)
+      .values({ name: "Ready", channels: ["sms"], body: "Photos are ready!", filters: {}, status: "sending" })
+      .returning();
+    const cleo = await createCustomer(
+      t.db,
+      { first_name: "Cleo", phone: "+15551230003", consent: { sms: true } },
+      "test",
+      late,
+    );
     const [decision] = decideRecipients(await loadCandidates(t.db, [cleo.id]), "sms", { requireConsent: true });
     // Waiting since last night for the 09:00 opening, by the old policy's reckoning.
-    await enqueueDeliveries(t.db, { sourceType: "message", messageId: message!.id }, [{ key: deliveryKey({ kind: "message", messageId: message!.id }, { customerId: cleo.id }, "sms"), decision: decision!, dueAt: late }], late);
-    await t.db.update(deliveries).set({ waitingReason: "waiting for the sending window (09:00–21:00 UTC)", dueAt: new Date("2026-09-02T09:00:00Z") });
+    await enqueueDeliveries(
+      t.db,
+      { sourceType: "message", messageId: message!.id },
+      [
+        {
+          key: deliveryKey({ kind: "message", messageId: message!.id }, { customerId: cleo.id }, "sms"),
+          decision: decision!,
+          dueAt: late,
+        },
+      ],
+      late,
+    );
+    await t.db.update(deliveries).set({
+      waitingReason: "waiting for the sending window (09:00–21:00 UTC)",
+      dueAt: new Date("2026-09-02T09:00:00Z"),
+    });
     await b.get("/settings");
     await b.post("/settings", { ...current, send_window_start: "10:00", send_window_end: "20:00" });
     await t.deps.dispatcher.tick();
     const [row] = await t.db.select().from(deliveries);
-    expect([row!.status, row!.waitingReason, row!.dueAt.toISOString()]).toEqual(["queued", "waiting for the sending window (10:00–20:00 UTC)", "2026-09-02T10:00:00.000Z"]);
+    expect([row!.status, row!.waitingReason, row!.dueAt.toISOString()]).toEqual([
+      "queued",
+      "waiting for the sending window (10:00–20:00 UTC)",
+      "2026-09-02T10:00:00.000Z",
+    ]);
   });
 
   test("a 1,000-delivery staggered message is spread again, in order, when the batch size changes", async () => {
     const now = new Date("2026-09-01T12:00:00Z");
     const t = await makeTestApp({ now });
     const b = await signedInOwner(t);
-    await t.db.insert(customers).values(Array.from({ length: 1000 }, (_, i) => ({ firstName: `C${i}`, email: `c${i}@x.test`, consentEmail: true })));
-    const [message] = await t.db.insert(messages).values({ name: "Newsletter", channels: ["email"], subject: "News", body: "News", filters: {}, status: "scheduled", sendAt: now }).returning();
+    await t.db
+      .insert(customers)
+      .values(
+        Array.from({ length: 1000 }, (_, i) => ({ firstName: `C${i}`, email: `c${i}@x.test`, consentEmail: true })),
+      );
+    const [message] = await t.db
+      .insert(messages)
+      .values({
+        name: "Newsletter",
+        channels: ["email"],
+        subject: "News",
+        body: "News",
+        filters: {},
+        status: "scheduled",
+        sendAt: now,
+      })
+      .returning();
     await runOneTimeMessages(t.deps, now);
-    const byId = async () => t.db.select().from(deliveries).where(eq(deliveries.messageId, message!.id)).orderBy(deliveries.id);
+    const byId = async () =>
+      t.db.select().from(deliveries).where(eq(deliveries.messageId, message!.id)).orderBy(deliveries.id);
     const offsets = async () => (await byId()).map((d) => (d.dueAt.getTime() - now.getTime()) / 1000);
     // The default stagger: 500 now, 500 a minute later.
     expect(await offsets()).toEqual(Array.from({ length: 1000 }, (_, i) => (i < 500 ? 0 : 60)));
     // A retry already scheduled is the retry policy's, not the stagger's: it stays.
     const retry = (await byId())[999]!;
-    await t.db.update(deliveries).set({ attempts: 1, lastError: "503 try later", dueAt: new Date(now.getTime() + 600_000) }).where(eq(deliveries.id, retry.id));
+    await t.db
+      .update(deliveries)
+      .set({ attempts: 1, lastError: "503 try later", dueAt: new Date(now.getTime() + 600_000) })
+      .where(eq(deliveries.id, retry.id));
 
     await b.get("/settings");
     const res = await b.post("/settings", { ...current, stagger_batch_size: "100" });
-    expect((await b.get(res.location!)).text).toContain("Settings saved. 499 waiting deliveries re-planned: 499 staggered ones are spread again from now, 100 every 60 s.");
+    expect((await b.get(res.location!)).text).toContain(
+      "Settings saved. 499 waiting deliveries re-planned: 499 staggered ones are spread again from now, 100 every 60 s.",
+    );
     // The 500 already due stay due; the rest go 100 a minute from now, in the order they had.
-    expect(await offsets()).toEqual(Array.from({ length: 1000 }, (_, i) => (i < 500 ? 0 : i === 999 ? 600 : Math.floor((i - 500) / 100) * 60)));
+    expect(await offsets()).toEqual(
+      Array.from({ length: 1000 }, (_, i) => (i < 500 ? 0 : i === 999 ? 600 : Math.floor((i - 500) / 100) * 60)),
+    );
     const [entry] = await t.db.select().from(auditLog).where(eq(auditLog.entityType, "studio_settings"));
     expect(entry!.detail).toEqual({ replanned: { windowWaits: 0, restaggered: 499 } });
 
@@ -214,11 +328,20 @@ describe("queued work follows a changed sending policy", () => {
     const now = new Date("2026-09-01T22:00:00Z");
     const t = await makeTestApp({ now });
     const b = await signedInOwner(t);
-    const [message] = await t.db.insert(messages).values({ name: "Ready", channels: ["sms"], body: "Hi", filters: {}, status: "sending" }).returning();
+    const [message] = await t.db
+      .insert(messages)
+      .values({ name: "Ready", channels: ["sms"], body: "Hi", filters: {}, status: "sending" })
+      .returning();
     await enqueueDeliveries(
       t.db,
       { sourceType: "message", messageId: message!.id },
-      [{ key: "k1", decision: { customerId: 0, channel: "sms", to: "+15551230009", skip: null }, dueAt: new Date("2026-09-02T09:00:00Z") }],
+      [
+        {
+          key: "k1",
+          decision: { customerId: 0, channel: "sms", to: "+15551230009", skip: null },
+          dueAt: new Date("2026-09-02T09:00:00Z"),
+        },
+      ],
       now,
     );
     await t.db.update(deliveries).set({ waitingReason: "waiting for the sending window (09:00–21:00 UTC)" });
@@ -239,7 +362,11 @@ describe("staff accounts", () => {
     expect(bad.status).toBe(422);
     expect(bad.text).toContain("Name is required");
     expect(bad.text).toContain("must be at least 10 characters");
-    const dup = await b.post("/settings/staff", { name: "Owner Again", email: "OWNER@sunny.test", password: "long enough password" });
+    const dup = await b.post("/settings/staff", {
+      name: "Owner Again",
+      email: "OWNER@sunny.test",
+      password: "long enough password",
+    });
     expect(dup.status).toBe(422);
     expect(dup.text).toContain("exists already");
     expect(dup.text).toContain('value="Owner Again"');

@@ -47,12 +47,27 @@ describe("segments", () => {
 
 describe("opt-out hint", () => {
   test.each([
-    ["appended with a space", "Photos are ready: https://x.test/g", true, `Photos are ready: https://x.test/g ${OPT_OUT_HINT}`],
-    ["on its own line after a multi-line text", "Hi Anna,\nphotos are ready. ", true, `Hi Anna,\nphotos are ready.\n${OPT_OUT_HINT}`],
+    [
+      "appended with a space",
+      "Photos are ready: https://x.test/g",
+      true,
+      `Photos are ready: https://x.test/g ${OPT_OUT_HINT}`,
+    ],
+    [
+      "on its own line after a multi-line text",
+      "Hi Anna,\nphotos are ready. ",
+      true,
+      `Hi Anna,\nphotos are ready.\n${OPT_OUT_HINT}`,
+    ],
     ["not repeated when STOP is mentioned", "Text stop to end these messages", true, "Text stop to end these messages"],
     ["not added when not required", "Your appointment is tomorrow", false, "Your appointment is tomorrow"],
     ["alone for an empty text", "", true, OPT_OUT_HINT],
-    ["added when stop is only part of a word", "Non-stopping fun: unstoppable deals", true, `Non-stopping fun: unstoppable deals ${OPT_OUT_HINT}`],
+    [
+      "added when stop is only part of a word",
+      "Non-stopping fun: unstoppable deals",
+      true,
+      `Non-stopping fun: unstoppable deals ${OPT_OUT_HINT}`,
+    ],
   ])("%s", (_name, text, required, expected) => {
     expect(withOptOutHint(text, { required })).toBe(expected);
   });

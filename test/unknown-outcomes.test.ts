@@ -26,9 +26,12 @@ beforeEach(() => {
 const emailedTo = () => resend.sent.slice(before.email).map((e) => e.to[0]);
 const textedTo = () => twilio.sent.slice(before.sms).map((m) => m.to);
 const calledTo = () => twilio.calls.slice(before.calls).map((c) => c.to);
-const all = async (t: { db: Awaited<ReturnType<typeof studio>>["t"]["db"] }) => t.db.select().from(deliveries).orderBy(deliveries.id);
+const all = async (t: { db: Awaited<ReturnType<typeof studio>>["t"]["db"] }) =>
+  t.db.select().from(deliveries).orderBy(deliveries.id);
 const unsubscribe = (t: Awaited<ReturnType<typeof studio>>["t"], who: { id: number; email: string | null }) =>
-  t.db.insert(suppressions).values({ channel: "email", address: who.email!, reason: "unsubscribed", source: "link", customerId: who.id });
+  t.db
+    .insert(suppressions)
+    .values({ channel: "email", address: who.email!, reason: "unsubscribed", source: "link", customerId: who.id });
 
 describe("a replayed e-mail batch", () => {
   test("rate limited on its replay, it is tried again under the same key later: nobody gets it twice", async () => {
@@ -44,7 +47,12 @@ describe("a replayed e-mail batch", () => {
     await dispatcher("w2").tick();
     t.setNow(later(62_000));
     await dispatcher("w2").tick();
-    expect(emailedTo().sort()).toEqual(people.slice(0, 3).map((p) => p.email).sort());
+    expect(emailedTo().sort()).toEqual(
+      people
+        .slice(0, 3)
+        .map((p) => p.email)
+        .sort(),
+    );
     expect((await all(t)).map((d) => d.status)).toEqual(["sent", "sent", "sent"]);
   });
 
@@ -66,7 +74,11 @@ describe("a replayed e-mail batch", () => {
     const rows = await all(t);
     // Anna and Ben got it (Resend's answer to the request that went, asked again, names them);
     // Cleo never did, and is reported as unsubscribed.
-    expect(rows.map((d) => [d.status, d.skipReason])).toEqual([["sent", null], ["sent", null], ["skipped", "unsubscribed"]]);
+    expect(rows.map((d) => [d.status, d.skipReason])).toEqual([
+      ["sent", null],
+      ["sent", null],
+      ["skipped", "unsubscribed"],
+    ]);
   });
 
   test("a member paused while a smaller replay went is sent when resumed: it never got the batch", async () => {
@@ -95,7 +107,11 @@ describe("a replayed e-mail batch", () => {
     await dispatcher().tick();
     await pauseMessage(t.db, second.id, later(1000));
     t.setNow(later(60_000));
-    resend.failNext(1, { status: 401, name: "restricted_api_key", message: "This API key is restricted to only send emails" });
+    resend.failNext(1, {
+      status: 401,
+      name: "restricted_api_key",
+      message: "This API key is restricted to only send emails",
+    });
     await dispatcher("w2").tick();
     const [anna] = await all(t);
     expect(anna!.status).toBe("held");
@@ -119,7 +135,10 @@ describe("a replayed e-mail batch", () => {
     await dispatcher("w2").tick();
     expect(emailedTo()).toHaveLength(2);
     const rows = await all(t);
-    expect(rows.map((d) => [d.status, d.providerMessageId])).toEqual([["delivered", annaMail!.id], ["sent", benMail!.id]]);
+    expect(rows.map((d) => [d.status, d.providerMessageId])).toEqual([
+      ["delivered", annaMail!.id],
+      ["sent", benMail!.id],
+    ]);
     expect(await notReached(t.db, second.id)).toEqual([]);
   });
 
@@ -131,16 +150,30 @@ describe("a replayed e-mail batch", () => {
     await dispatcher().tick();
     // Resend's answer is replaced by a refusal as different (counted sent, not confirmed).
     t.setNow(later(60_000));
-    resend.failNext(1, { status: 409, name: "invalid_idempotent_request", message: "Same idempotency key used with a different request payload." });
+    resend.failNext(1, {
+      status: 409,
+      name: "invalid_idempotent_request",
+      message: "Same idempotency key used with a different request payload.",
+    });
     await dispatcher("w2").tick();
-    expect((await all(t)).map((d) => [d.status, d.providerMessageId])).toEqual([["sent", null], ["sent", null]]);
+    expect((await all(t)).map((d) => [d.status, d.providerMessageId])).toEqual([
+      ["sent", null],
+      ["sent", null],
+    ]);
     const [annaMail, benMail] = resend.sent.slice(before.email);
-    await resendEvent(t, "email.bounced", benMail!.id, { bounce: { type: "Permanent", subType: "General", message: "550 no such user" } });
+    await resendEvent(t, "email.bounced", benMail!.id, {
+      bounce: { type: "Permanent", subType: "General", message: "550 no such user" },
+    });
     await resendEvent(t, "email.delivered", annaMail!.id);
     const rows = await all(t);
-    expect(rows.map((d) => [d.status, d.providerMessageId])).toEqual([["delivered", annaMail!.id], ["bounced", benMail!.id]]);
+    expect(rows.map((d) => [d.status, d.providerMessageId])).toEqual([
+      ["delivered", annaMail!.id],
+      ["bounced", benMail!.id],
+    ]);
     expect((await notReached(t.db, second.id)).map((n) => n.firstName)).toEqual(["Ben"]);
-    expect((await t.db.select().from(suppressions)).map((s) => [s.address, s.reason])).toEqual([[people[1]!.email, "bounced"]]);
+    expect((await t.db.select().from(suppressions)).map((s) => [s.address, s.reason])).toEqual([
+      [people[1]!.email, "bounced"],
+    ]);
   });
 
   test("a report tagged by another install on the same Resend account changes nothing here", async () => {
@@ -155,7 +188,9 @@ describe("a replayed e-mail batch", () => {
     await message(staging.t, staging.people.slice(0, 1), "email", "Staging test");
     await staging.dispatcher().tick();
     const stagingMail = resend.sent.slice(before.email).find((e) => e.to[0] === staging.people[0]!.email)!;
-    const res = await resendEvent(production.t, "email.bounced", stagingMail.id, { bounce: { type: "Permanent", subType: "General", message: "550 no such user" } });
+    const res = await resendEvent(production.t, "email.bounced", stagingMail.id, {
+      bounce: { type: "Permanent", subType: "General", message: "550 no such user" },
+    });
     expect(await res.json()).toEqual({ ok: true, ignored: "unknown email" });
     production.t.setNow(later(60_000));
     await production.dispatcher("w2").tick();
@@ -216,12 +251,26 @@ describe("the last attempt, a cancel, a pause", () => {
     const { t, dispatcher } = await studio();
     const late = new Date("2026-09-01T20:00:00Z");
     t.setNow(late);
-    const [m] = await t.db.insert(messages).values({ name: "Flash sale ends 1 pm", channels: ["email"], subject: "Hi", body: "Sale ends at 1 pm", filters: {}, status: "scheduled", sendAt: noon, updatedAt: late }).returning();
+    const [m] = await t.db
+      .insert(messages)
+      .values({
+        name: "Flash sale ends 1 pm",
+        channels: ["email"],
+        subject: "Hi",
+        body: "Sale ends at 1 pm",
+        filters: {},
+        status: "scheduled",
+        sendAt: noon,
+        updatedAt: late,
+      })
+      .returning();
     await runOneTimeMessages(t.deps, late);
     await pauseMessage(t.db, m!.id, late);
     await resumeMessage(t.db, m!.id, late, { batchSize: 500, intervalSeconds: 60 });
     expect((await dispatcher().tick()).sent).toBe(0);
-    expect(new Set((await all(t)).map((d) => d.waitingReason))).toEqual(new Set([expect.stringContaining("scheduled 180 min before Pigeon could start it")]));
+    expect(new Set((await all(t)).map((d) => d.waitingReason))).toEqual(
+      new Set([expect.stringContaining("scheduled 180 min before Pigeon could start it")]),
+    );
   });
 
   test("an undelivered report after the message finished makes it sending again: the call it brings can still be cancelled", async () => {
@@ -258,10 +307,16 @@ describe("one number, two sends", () => {
     expect(rows[0]!.waitingReason).toContain(`d=${rows[0]!.id}`);
     expect(calledTo()).toHaveLength(1);
     // Staff find in Twilio's log that the call placed was the second's: they release the first.
-    await releaseHeld(t.db, { ids: [rows[0]!.id] }, { name: "Olivia" }, later(62_000), { batchSize: 10, intervalSeconds: 60 });
+    await releaseHeld(t.db, { ids: [rows[0]!.id] }, { name: "Olivia" }, later(62_000), {
+      batchSize: 10,
+      intervalSeconds: 60,
+    });
     t.setNow(later(63_000));
     await dispatcher("w2").tick();
-    expect(calledTo().map((_, i) => new URL(twilio.calls.slice(before.calls)[i]!.url!).searchParams.get("d"))).toEqual([String(rows[1]!.id), String(rows[0]!.id)]);
+    expect(calledTo().map((_, i) => new URL(twilio.calls.slice(before.calls)[i]!.url!).searchParams.get("d"))).toEqual([
+      String(rows[1]!.id),
+      String(rows[0]!.id),
+    ]);
   });
 
   test("a call whose status callback named its delivery is that delivery's own, whatever else is unsure", async () => {
@@ -277,17 +332,42 @@ describe("one number, two sends", () => {
     t.setNow(later(61_000));
     await dispatcher("w2").tick();
     const rows = await all(t);
-    expect(rows.map((d) => [d.status, d.providerMessageId])).toEqual([["sent", twilio.calls.at(-1)!.sid], ["delivered", call.sid]]);
+    expect(rows.map((d) => [d.status, d.providerMessageId])).toEqual([
+      ["sent", twilio.calls.at(-1)!.sid],
+      ["delivered", call.sid],
+    ]);
     expect(calledTo()).toHaveLength(2);
   });
 
   test("a family sharing one phone gets the SMS or the call, not both, when one parent may be called and the other texted", async () => {
     const { t, dispatcher } = await studio();
     const phone = "+17775550123";
-    const mia = await createCustomer(t.db, { first_name: "Mia", last_name: "Lee", phone, consent: { sms: true, voice: false } }, "test", noon);
-    const sam = await createCustomer(t.db, { first_name: "Sam", last_name: "Lee", phone, consent: { sms: true, voice: true } }, "test", noon);
+    const mia = await createCustomer(
+      t.db,
+      { first_name: "Mia", last_name: "Lee", phone, consent: { sms: true, voice: false } },
+      "test",
+      noon,
+    );
+    const sam = await createCustomer(
+      t.db,
+      { first_name: "Sam", last_name: "Lee", phone, consent: { sms: true, voice: true } },
+      "test",
+      noon,
+    );
     await t.db.insert(phoneLookups).values({ phone, lineType: "mobile", lookedUpAt: noon });
-    const [m] = await t.db.insert(messages).values({ name: "Snow day", channels: ["sms", "voice"], body: "Closed today", voiceScript: "We are closed today", callOnlyIfNoSms: true, filters: { customer_ids: [mia.id, sam.id] }, status: "scheduled", updatedAt: noon }).returning();
+    const [m] = await t.db
+      .insert(messages)
+      .values({
+        name: "Snow day",
+        channels: ["sms", "voice"],
+        body: "Closed today",
+        voiceScript: "We are closed today",
+        callOnlyIfNoSms: true,
+        filters: { customer_ids: [mia.id, sam.id] },
+        status: "scheduled",
+        updatedAt: noon,
+      })
+      .returning();
     await runOneTimeMessages(t.deps, noon);
     await dispatcher().tick();
     await dispatcher().tick();
@@ -299,13 +379,48 @@ describe("one number, two sends", () => {
   test("a call waiting on another recipient's SMS that has already gone is decided when it is written: skipped, not left waiting", async () => {
     const { t, people } = await studio();
     const [mia, sam] = people;
-    const [m] = await t.db.insert(messages).values({ name: "Snow day", channels: ["sms", "voice"], body: "Closed today", voiceScript: "We are closed today", callOnlyIfNoSms: true, filters: {}, status: "scheduled" }).returning();
-    const key = (id: number, ch: "sms" | "voice") => deliveryKey({ kind: "message", messageId: m!.id }, { customerId: id }, ch);
+    const [m] = await t.db
+      .insert(messages)
+      .values({
+        name: "Snow day",
+        channels: ["sms", "voice"],
+        body: "Closed today",
+        voiceScript: "We are closed today",
+        callOnlyIfNoSms: true,
+        filters: {},
+        status: "scheduled",
+      })
+      .returning();
+    const key = (id: number, ch: "sms" | "voice") =>
+      deliveryKey({ kind: "message", messageId: m!.id }, { customerId: id }, ch);
     const source = { sourceType: "message" as const, messageId: m!.id };
-    await enqueueDeliveries(t.db, source, [{ key: key(mia!.id, "sms"), decision: { customerId: mia!.id, channel: "sms", to: mia!.phone, skip: null }, dueAt: noon }], noon);
+    await enqueueDeliveries(
+      t.db,
+      source,
+      [
+        {
+          key: key(mia!.id, "sms"),
+          decision: { customerId: mia!.id, channel: "sms", to: mia!.phone, skip: null },
+          dueAt: noon,
+        },
+      ],
+      noon,
+    );
     await t.db.update(deliveries).set({ status: "sent", sentAt: noon });
     // The next page: Sam shares Mia's phone, so his call waits on her SMS.
-    await enqueueDeliveries(t.db, source, [{ key: key(sam!.id, "voice"), decision: { customerId: sam!.id, channel: "voice", to: mia!.phone, skip: null, waitsOnSms: true }, dueAt: noon, afterKey: key(mia!.id, "sms") }], noon);
+    await enqueueDeliveries(
+      t.db,
+      source,
+      [
+        {
+          key: key(sam!.id, "voice"),
+          decision: { customerId: sam!.id, channel: "voice", to: mia!.phone, skip: null, waitsOnSms: true },
+          dueAt: noon,
+          afterKey: key(mia!.id, "sms"),
+        },
+      ],
+      noon,
+    );
     const [call] = await t.db.select().from(deliveries).where(eq(deliveries.channel, "voice"));
     expect([call!.status, call!.skipReason]).toEqual(["skipped", "sms_sent_instead"]);
   });
@@ -318,14 +433,32 @@ describe("a start long after its time", () => {
     t.setNow(now);
     await t.db.run(sql`insert into customers (first_name, email, consent_email, created_at, updated_at)
       select 'P' || value, 'p' || value || '.' || ${Math.random().toString(36).slice(2, 8)} || '@x.test', 1, ${now.getTime()}, ${now.getTime()} from generate_series(1, 50)`);
-    const [m] = await t.db.insert(messages).values({ name: "Late", channels: ["email"], subject: "Hi", body: "Hello", filters: {}, status: "scheduled", sendAt: new Date("2026-09-01T16:00:00Z"), updatedAt: new Date("2026-09-01T15:00:00Z") }).returning();
+    const [m] = await t.db
+      .insert(messages)
+      .values({
+        name: "Late",
+        channels: ["email"],
+        subject: "Hi",
+        body: "Hello",
+        filters: {},
+        status: "scheduled",
+        sendAt: new Date("2026-09-01T16:00:00Z"),
+        updatedAt: new Date("2026-09-01T15:00:00Z"),
+      })
+      .returning();
     // Every status a delivery is written with, as the database saw it: a dispatcher polling between
     // two pages of the start would see the same.
     await t.db.run(sql`create table written (status text)`);
-    await t.db.run(sql`create trigger written_insert after insert on deliveries begin insert into written values (new.status); end`);
+    await t.db.run(
+      sql`create trigger written_insert after insert on deliveries begin insert into written values (new.status); end`,
+    );
     await runOneTimeMessages(t.deps, now, 10);
-    expect(await t.db.all(sql`select status, count(*) as n from written group by status`)).toEqual([{ status: "held", n: 54 }]);
-    expect((await t.db.select().from(deliveries).where(eq(deliveries.messageId, m!.id)))[0]!.waitingReason).toContain("scheduled 180 min before Pigeon could start it");
+    expect(await t.db.all(sql`select status, count(*) as n from written group by status`)).toEqual([
+      { status: "held", n: 54 },
+    ]);
+    expect((await t.db.select().from(deliveries).where(eq(deliveries.messageId, m!.id)))[0]!.waitingReason).toContain(
+      "scheduled 180 min before Pigeon could start it",
+    );
   });
 });
 
@@ -393,7 +526,11 @@ describe("held work released, a cancel after a pause, reports that come late", (
     t.setNow(later(60_000));
     await dispatcher().tick();
     const [skipped] = await all(t);
-    expect([skipped!.status, skipped!.skipReason, skipped!.lastError]).toEqual(["skipped", "cancelled", expect.stringContaining("may have reached them")]);
+    expect([skipped!.status, skipped!.skipReason, skipped!.lastError]).toEqual([
+      "skipped",
+      "cancelled",
+      expect.stringContaining("may have reached them"),
+    ]);
     const mail = resend.sent.slice(before.email)[0]!;
     expect((await resendEvent(t, "email.delivered", mail.id)).status).toBe(200);
     expect((await all(t)).map((d) => [d.status, d.providerMessageId])).toEqual([["delivered", mail.id]]);
@@ -464,7 +601,10 @@ describe("held work released, a cancel after a pause, reports that come late", (
     expect((await all(t)).map((d) => d.status)).toEqual(["held", "held"]);
     const call = twilio.calls.at(-1)!;
     expect((await twilioStatus(t, call.sid, "completed")).status).toBe(204);
-    expect((await all(t)).map((d) => [d.status, d.providerMessageId])).toEqual([["held", null], ["delivered", call.sid]]);
+    expect((await all(t)).map((d) => [d.status, d.providerMessageId])).toEqual([
+      ["held", null],
+      ["delivered", call.sid],
+    ]);
     expect(await notReached(t.db, second.id)).toEqual([]);
   });
 });

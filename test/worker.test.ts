@@ -28,23 +28,52 @@ test("pigeon worker sends an armed one-time message with no web server, shows in
   const db = await openDatabase(url);
   await migrateDatabase(db);
   const now = new Date();
-  await updateSettings(db, { name: "Worker Studio", sendWindowStart: "00:00", sendWindowEnd: "24:00", emailRatePerSecond: 100, smsRatePerSecond: 100 }, now);
+  await updateSettings(
+    db,
+    {
+      name: "Worker Studio",
+      sendWindowStart: "00:00",
+      sendWindowEnd: "24:00",
+      emailRatePerSecond: 100,
+      smsRatePerSecond: 100,
+    },
+    now,
+  );
   await db.run(sql`insert into customers (first_name, email, phone, consent_email, consent_sms, created_at, updated_at)
     values ('Anna', 'anna@worker.test', '+17790000001', 1, 1, ${now.getTime()}, ${now.getTime()}), ('Ben', 'ben@worker.test', null, 1, 1, ${now.getTime()}, ${now.getTime()})`);
   const [m] = await db
     .insert(messages)
-    .values({ name: "Hello", channels: ["email", "sms"], subject: "Hello {{customer.first_name}}", body: "Picture day is Friday.", filters: {}, status: "scheduled", activatedAt: now, createdAt: now, updatedAt: now })
+    .values({
+      name: "Hello",
+      channels: ["email", "sms"],
+      subject: "Hello {{customer.first_name}}",
+      body: "Picture day is Friday.",
+      filters: {},
+      status: "scheduled",
+      activatedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning();
 
   const env = workerEnv({ url, resend, twilio });
   // A web-only process on the same database: its /healthz has no scheduler of its own to ask.
-  const web = createApp(createDeps({ db, config: loadConfig({ ...env, SCHEDULER: "off" }), clock: () => new Date(), log: silentLogger }));
+  const web = createApp(
+    createDeps({ db, config: loadConfig({ ...env, SCHEDULER: "off" }), clock: () => new Date(), log: silentLogger }),
+  );
   const before = await (await web.request("/healthz")).json();
   expect(before.scheduler).toEqual({ enabled: false, workers_last_tick_at: null });
 
   const worker = startWorker(env);
   try {
-    await until("the message to be sent", async () => (await db.select({ status: messages.status }).from(messages).where(eq(messages.id, m!.id)))[0]!.status === "sent", 60_000, 50);
+    await until(
+      "the message to be sent",
+      async () =>
+        (await db.select({ status: messages.status }).from(messages).where(eq(messages.id, m!.id)))[0]!.status ===
+        "sent",
+      60_000,
+      50,
+    );
     const health = await web.request("/healthz");
     expect(health.status).toBe(200);
     expect((await health.json()).scheduler.workers_last_tick_at).toEqual(expect.any(String));
@@ -63,11 +92,18 @@ test("a web-only process whose workers stopped ticking 10 minutes ago reports it
   const db = await openDatabase(":memory:");
   await migrateDatabase(db);
   const now = new Date();
-  await db.run(sql`insert into worker_state (name, key, value, updated_at) values ('scheduler', 'last_tick', ${String(now.getTime() - 10 * 60_000)}, ${now.getTime()})`);
-  const web = createApp(createDeps({ db, config: loadConfig({ SCHEDULER: "off" }), clock: () => now, log: silentLogger }));
+  await db.run(
+    sql`insert into worker_state (name, key, value, updated_at) values ('scheduler', 'last_tick', ${String(now.getTime() - 10 * 60_000)}, ${now.getTime()})`,
+  );
+  const web = createApp(
+    createDeps({ db, config: loadConfig({ SCHEDULER: "off" }), clock: () => now, log: silentLogger }),
+  );
   const res = await web.request("/healthz");
   expect(res.status).toBe(503);
-  expect(await res.json()).toMatchObject({ status: "degraded", reason: "no worker has run for 10 minutes: start `pigeon worker`" });
+  expect(await res.json()).toMatchObject({
+    status: "degraded",
+    reason: "no worker has run for 10 minutes: start `pigeon worker`",
+  });
 });
 
 // The new-owner walk: a web-only server with no worker said "It starts within seconds" for ever.
@@ -80,7 +116,9 @@ test("staff pages say when nothing is being sent, and since when; they say nothi
 
   // No worker ever ran on this database.
   let status = await owner.get("/sending-status");
-  expect(status.text).toContain("Nothing is being sent:</strong> no worker has run on this database yet: start <code>pigeon worker</code>.");
+  expect(status.text).toContain(
+    "Nothing is being sent:</strong> no worker has run on this database yet: start <code>pigeon worker</code>.",
+  );
   let health = await t.app.request("/healthz");
   expect(health.status).toBe(503);
   expect((await health.json()).reason).toBe("no worker has run on this database yet: start `pigeon worker`");
@@ -88,7 +126,9 @@ test("staff pages say when nothing is being sent, and since when; they say nothi
   // A worker ran, then stopped 12 minutes ago.
   await recordSchedulerTick(t.db, new Date(t.deps.clock().getTime() - 12 * 60_000));
   status = await owner.get("/sending-status");
-  expect(status.text).toContain("no worker has run for 12 minutes: start <code>pigeon worker</code>. Last run: 2026-09-01 11:48 CEST.");
+  expect(status.text).toContain(
+    "no worker has run for 12 minutes: start <code>pigeon worker</code>. Last run: 2026-09-01 11:48 CEST.",
+  );
 
   // It runs again: the line goes, /healthz is ok.
   await recordSchedulerTick(t.db, t.deps.clock());

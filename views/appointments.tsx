@@ -11,7 +11,15 @@ export type AppointmentQuery = { when: "upcoming" | "past"; status?: string; pag
 
 const fmt = (d: Date, tz: string) => staffTime(d, tz, { weekday: true });
 
-export function AppointmentsPage(p: { user: User; csrf: string; rows: Row[]; total: number; query: AppointmentQuery; pageSize: number; timeZone: string }) {
+export function AppointmentsPage(p: {
+  user: User;
+  csrf: string;
+  rows: Row[];
+  total: number;
+  query: AppointmentQuery;
+  pageSize: number;
+  timeZone: string;
+}) {
   const { page, ...params } = p.query;
   return (
     <Page title="Appointments" user={p.user} csrf={p.csrf} section="appointments">
@@ -28,8 +36,12 @@ export function AppointmentsPage(p: { user: User; csrf: string; rows: Row[]; tot
       </PageHead>
       <form class="filters" method="get" action="/appointments">
         <select name="when" aria-label="When">
-          <option value="upcoming" selected={p.query.when === "upcoming"}>Upcoming</option>
-          <option value="past" selected={p.query.when === "past"}>Past</option>
+          <option value="upcoming" selected={p.query.when === "upcoming"}>
+            Upcoming
+          </option>
+          <option value="past" selected={p.query.when === "past"}>
+            Past
+          </option>
         </select>
         <select name="status" aria-label="Status">
           <option value="">Any status</option>
@@ -39,11 +51,16 @@ export function AppointmentsPage(p: { user: User; csrf: string; rows: Row[]; tot
             </option>
           ))}
         </select>
-        <button type="submit" class="secondary">Filter</button>
+        <button type="submit" class="secondary">
+          Filter
+        </button>
       </form>
       {p.rows.length === 0 ? (
         <div class="empty">
-          <p>No {p.query.when} appointments{p.query.status ? ` with status ${p.query.status.replace("_", " ")}` : ""}. Booking tools add them through the API.</p>
+          <p>
+            No {p.query.when} appointments{p.query.status ? ` with status ${p.query.status.replace("_", " ")}` : ""}.
+            Booking tools add them through the API.
+          </p>
         </div>
       ) : (
         <>
@@ -66,7 +83,12 @@ export function AppointmentsPage(p: { user: User; csrf: string; rows: Row[]; tot
                 {p.rows.map(({ appointment: a, customer, job }) => (
                   <tr>
                     <td>
-                      <input type="checkbox" name="appointment_ids" value={String(a.id)} aria-label={`Select ${customer.firstName} ${customer.lastName}, ${fmt(a.startsAt, p.timeZone)}`} />
+                      <input
+                        type="checkbox"
+                        name="appointment_ids"
+                        value={String(a.id)}
+                        aria-label={`Select ${customer.firstName} ${customer.lastName}, ${fmt(a.startsAt, p.timeZone)}`}
+                      />
                     </td>
                     <td>
                       {fmt(a.startsAt, p.timeZone)} <span class="muted">· {a.durationMinutes} min</span>
@@ -79,7 +101,9 @@ export function AppointmentsPage(p: { user: User; csrf: string; rows: Row[]; tot
                     <td class="hide-sm">{job ? <a href={`/jobs/${job.id}`}>{job.name}</a> : "—"}</td>
                     <td class="hide-sm">{a.location || "—"}</td>
                     <td>
-                      <span class={`badge ${a.status === "cancelled" ? "no" : a.status === "confirmed" ? "yes" : ""}`}>{a.status.replace("_", " ")}</span>
+                      <span class={`badge ${a.status === "cancelled" ? "no" : a.status === "confirmed" ? "yes" : ""}`}>
+                        {a.status.replace("_", " ")}
+                      </span>
                     </td>
                   </tr>
                 ))}

@@ -20,7 +20,15 @@ export function SetupPage(p: { csrf: string; values: Values; errors: FieldErrors
           <Csrf token={p.csrf} />
           <Field name="studio_name" label="Studio name" values={p.values} errors={p.errors} required autofocus />
           <Field name="name" label="Your name" values={p.values} errors={p.errors} required autocomplete="name" />
-          <Field name="email" label="E-mail" type="email" values={p.values} errors={p.errors} required autocomplete="email" />
+          <Field
+            name="email"
+            label="E-mail"
+            type="email"
+            values={p.values}
+            errors={p.errors}
+            required
+            autocomplete="email"
+          />
           <Field
             name="password"
             label="Password"
@@ -43,9 +51,31 @@ export function SetupPage(p: { csrf: string; values: Values; errors: FieldErrors
               detectZone
             />
             <div class="grid-2">
-              <Select name="country" label="Country" values={p.values} errors={p.errors} blank="The time zone's country" options={COUNTRIES} hint="Phone numbers without a country code are read as this country's." />
-              <Select name="currency" label="Currency" values={p.values} errors={p.errors} blank="The country's" options={[...COMMON_CURRENCIES]} />
-              <Select name="locale" label="Language for customers" values={p.values} errors={p.errors} blank="The country's (else English)" options={CUSTOMER_LANGUAGES.map(([c, n]) => [c, n] as [string, string])} />
+              <Select
+                name="country"
+                label="Country"
+                values={p.values}
+                errors={p.errors}
+                blank="The time zone's country"
+                options={COUNTRIES}
+                hint="Phone numbers without a country code are read as this country's."
+              />
+              <Select
+                name="currency"
+                label="Currency"
+                values={p.values}
+                errors={p.errors}
+                blank="The country's"
+                options={[...COMMON_CURRENCIES]}
+              />
+              <Select
+                name="locale"
+                label="Language for customers"
+                values={p.values}
+                errors={p.errors}
+                blank="The country's (else English)"
+                options={CUSTOMER_LANGUAGES.map(([c, n]) => [c, n] as [string, string])}
+              />
             </div>
           </fieldset>
           <button type="submit">Create owner account</button>
@@ -66,8 +96,25 @@ export function LoginPage(p: { csrf: string; values: Values; errors: FieldErrors
         <form method="post" action="/login">
           <Csrf token={p.csrf} />
           <input type="hidden" name="next" value={p.next} />
-          <Field name="email" label="E-mail" type="email" values={p.values} errors={p.errors} required autocomplete="username" autofocus />
-          <Field name="password" label="Password" type="password" values={{}} errors={p.errors} required autocomplete="current-password" />
+          <Field
+            name="email"
+            label="E-mail"
+            type="email"
+            values={p.values}
+            errors={p.errors}
+            required
+            autocomplete="username"
+            autofocus
+          />
+          <Field
+            name="password"
+            label="Password"
+            type="password"
+            values={{}}
+            errors={p.errors}
+            required
+            autocomplete="current-password"
+          />
           <button type="submit">Log in</button>
         </form>
       </article>
@@ -76,7 +123,13 @@ export function LoginPage(p: { csrf: string; values: Values; errors: FieldErrors
 }
 
 export function ErrorPage(p: { csrf: string; status: number; message: string; hint?: string; user?: User | null }) {
-  const titles: Record<number, string> = { 400: "Bad request", 403: "Not allowed", 404: "Not found", 413: "Too large", 429: "Too many attempts" };
+  const titles: Record<number, string> = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Not found",
+    413: "Too large",
+    429: "Too many attempts",
+  };
   return (
     <Page title={titles[p.status] ?? "Something went wrong"} user={p.user ?? null} csrf={p.csrf}>
       <div class="error-page">

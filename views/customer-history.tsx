@@ -11,7 +11,10 @@ export function CustomerMessages(p: { customerId: number; rows: OutboxRow[]; tim
     <section id="messages">
       <h2>Messages</h2>
       {p.rows.length === 0 ? (
-        <p class="muted">No messages to this customer yet. Every e-mail, text and call Pigeon sends, skips or fails for them appears here with the reason.</p>
+        <p class="muted">
+          No messages to this customer yet. Every e-mail, text and call Pigeon sends, skips or fails for them appears
+          here with the reason.
+        </p>
       ) : (
         <>
           <div class="table-wrap">
@@ -55,7 +58,9 @@ export function CustomerMessages(p: { customerId: number; rows: OutboxRow[]; tim
             </table>
           </div>
           <p>
-            <a href={withParams("/outbox", { customer: p.customerId })}>{p.rows.length >= 50 ? "Older messages in the outbox →" : "These messages in the outbox →"}</a>
+            <a href={withParams("/outbox", { customer: p.customerId })}>
+              {p.rows.length >= 50 ? "Older messages in the outbox →" : "These messages in the outbox →"}
+            </a>
           </p>
         </>
       )}

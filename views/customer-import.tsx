@@ -4,7 +4,14 @@
 // and no server-side state, with or without JavaScript.
 import { formatPhone } from "../src/core/phone.ts";
 import type { FC } from "hono/jsx";
-import { type BadRow, type ColumnMapping, CSV_FIELDS, type CsvField, MAX_CSV_BYTES, MAX_CSV_ROWS } from "../src/core/csv-import.ts";
+import {
+  type BadRow,
+  type ColumnMapping,
+  CSV_FIELDS,
+  type CsvField,
+  MAX_CSV_BYTES,
+  MAX_CSV_ROWS,
+} from "../src/core/csv-import.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { ImportResult, PlannedRow } from "../src/db/customer-import.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
@@ -64,7 +71,11 @@ const ColumnMap: FC<{ mapping: ColumnMapping }> = ({ mapping }) => (
 const JobSelect: FC<{ jobs: JobChoice[]; values: Values; errors: FieldErrors }> = ({ jobs, values, errors }) => (
   <label>
     Register everyone to a job (optional)
-    <select name="job_id" aria-invalid={errors.job_id ? "true" : undefined} aria-describedby={errors.job_id ? "job_id-error" : "job_id-hint"}>
+    <select
+      name="job_id"
+      aria-invalid={errors.job_id ? "true" : undefined}
+      aria-describedby={errors.job_id ? "job_id-error" : "job_id-hint"}
+    >
       <option value="">Don't register to a job</option>
       {jobs.map((j) => (
         <option value={String(j.id)} selected={values.job_id === String(j.id)}>
@@ -72,7 +83,11 @@ const JobSelect: FC<{ jobs: JobChoice[]; values: Values; errors: FieldErrors }> 
         </option>
       ))}
     </select>
-    <FieldMessages name="job_id" errors={errors} hint="An album column then puts each customer in that album; missing albums are created." />
+    <FieldMessages
+      name="job_id"
+      errors={errors}
+      hint="An album column then puts each customer in that album; missing albums are created."
+    />
   </label>
 );
 
@@ -100,7 +115,13 @@ export function ImportUploadPage(p: Common & { jobs: JobChoice[]; values: Values
         <Csrf token={p.csrf} />
         <label>
           CSV file
-          <input type="file" name="file" accept=".csv,.txt,text/csv,text/plain" aria-invalid={e.file ? "true" : undefined} aria-describedby={e.file ? "file-error" : "file-hint"} />
+          <input
+            type="file"
+            name="file"
+            accept=".csv,.txt,text/csv,text/plain"
+            aria-invalid={e.file ? "true" : undefined}
+            aria-describedby={e.file ? "file-error" : "file-hint"}
+          />
           <FieldMessages
             name="file"
             errors={e}
@@ -116,15 +137,18 @@ export function ImportUploadPage(p: Common & { jobs: JobChoice[]; values: Values
       <details>
         <summary>Which columns can the file have?</summary>
         <p>
-          The first row names the columns; upper or lower case, accents and spaces do not matter, and unknown columns are reported in the preview and not imported. At least one
-          of first_name, last_name, email or phone is needed. Consent columns take yes/no (also ja/nein, oui/non, sí/no).
+          The first row names the columns; upper or lower case, accents and spaces do not matter, and unknown columns
+          are reported in the preview and not imported. At least one of first_name, last_name, email or phone is needed.
+          Consent columns take yes/no (also ja/nein, oui/non, sí/no).
         </p>
         <p>
           <code>{CSV_FIELDS.join(", ")}</code>
         </p>
         <p>
-          Also understood: first name, surname, e-mail, mobile, timezone, email consent…; in German, French and Spanish: Vorname, Nachname, Telefon, Handy, E-Mail, Sprache,
-          Zeitzone, Land, Einwilligung E-Mail, SMS-Einwilligung; Prénom, Nom, Téléphone, Portable, Courriel, Langue, Pays; Nombre, Apellidos, Teléfono, Móvil, Correo electrónico, Idioma, País… Existing customers are updated instead of duplicated: matched by external_id, else
+          Also understood: first name, surname, e-mail, mobile, timezone, email consent…; in German, French and Spanish:
+          Vorname, Nachname, Telefon, Handy, E-Mail, Sprache, Zeitzone, Land, Einwilligung E-Mail, SMS-Einwilligung;
+          Prénom, Nom, Téléphone, Portable, Courriel, Langue, Pays; Nombre, Apellidos, Teléfono, Móvil, Correo
+          electrónico, Idioma, País… Existing customers are updated instead of duplicated: matched by external_id, else
           by e-mail when exactly one customer has it. <a href="/customers/import/sample.csv">Download a sample file</a>.
         </p>
       </details>
@@ -176,7 +200,8 @@ export const BadRows: FC<{ rows: BadRow[] }> = ({ rows }) =>
       </div>
       {rows.length > BAD_ROWS_SHOWN && (
         <p class="muted">
-          Showing the first {BAD_ROWS_SHOWN.toLocaleString("en")} of {rows.length.toLocaleString("en")}. Fix these in the file and preview it again to see the rest.
+          Showing the first {BAD_ROWS_SHOWN.toLocaleString("en")} of {rows.length.toLocaleString("en")}. Fix these in
+          the file and preview it again to see the rest.
         </p>
       )}
     </section>
@@ -212,10 +237,14 @@ export function ImportPreviewPage(p: PreviewProps) {
         <strong>
           {p.good.length.toLocaleString("en")} {p.good.length === 1 ? "row is" : "rows are"} ready to import
         </strong>{" "}
-        ({created.toLocaleString("en")} new, {updates.toLocaleString("en")} {updates === 1 ? "update" : "updates"} of existing customers)
+        ({created.toLocaleString("en")} new, {updates.toLocaleString("en")} {updates === 1 ? "update" : "updates"} of
+        existing customers)
         {p.bad.length > 0 && (
           <>
-            , <a href="#bad-rows">{p.bad.length.toLocaleString("en")} {p.bad.length === 1 ? "row" : "rows"} reported</a>
+            ,{" "}
+            <a href="#bad-rows">
+              {p.bad.length.toLocaleString("en")} {p.bad.length === 1 ? "row" : "rows"} reported
+            </a>
           </>
         )}
         .
@@ -256,7 +285,9 @@ export function ImportPreviewPage(p: PreviewProps) {
                       <td class="hide-sm">{formatPhone(c.phone, p.country, c.phone_extension) || "—"}</td>
                       <td>{granted.length ? granted.map((ch) => CHANNEL_LABELS[ch]).join(", ") : "—"}</td>
                       <td class="hide-sm">{r.album ?? "—"}</td>
-                      <td>{r.existing ? <a href={`/customers/${r.existing.id}`}>update #{r.existing.id}</a> : "create"}</td>
+                      <td>
+                        {r.existing ? <a href={`/customers/${r.existing.id}`}>update #{r.existing.id}</a> : "create"}
+                      </td>
                     </tr>
                   );
                 })}
@@ -303,7 +334,9 @@ export function ImportPreviewPage(p: PreviewProps) {
   );
 }
 
-export function ImportResultPage(p: Common & { fileName: string; result: ImportResult; bad: BadRow[]; job: { id: number; name: string } | null }) {
+export function ImportResultPage(
+  p: Common & { fileName: string; result: ImportResult; bad: BadRow[]; job: { id: number; name: string } | null },
+) {
   const r = p.result;
   const imported = r.created + r.updated + r.unchanged;
   const summary = `${imported.toLocaleString("en")} imported (${r.created.toLocaleString("en")} new, ${(r.updated + r.unchanged).toLocaleString("en")} updated), ${p.bad.length.toLocaleString("en")} ${p.bad.length === 1 ? "row" : "rows"} reported`;
@@ -315,7 +348,9 @@ export function ImportResultPage(p: Common & { fileName: string; result: ImportR
       </div>
       <ul>
         <li>File: {p.fileName}</li>
-        {r.unchanged > 0 && <li>{r.unchanged.toLocaleString("en")} of the updated customers were already up to date.</li>}
+        {r.unchanged > 0 && (
+          <li>{r.unchanged.toLocaleString("en")} of the updated customers were already up to date.</li>
+        )}
         {p.job && (
           <li>
             {r.registered.toLocaleString("en")} newly registered to <a href={`/jobs/${p.job.id}`}>{p.job.name}</a>

@@ -33,7 +33,14 @@ function CustomerPage(p: { lang: Language; title: string; studio: string; childr
   );
 }
 
-export function UnsubscribePage(p: { lang: Language; studio: string; address: string; done: boolean; action: string; preferences: string }) {
+export function UnsubscribePage(p: {
+  lang: Language;
+  studio: string;
+  address: string;
+  done: boolean;
+  action: string;
+  preferences: string;
+}) {
   const { lang } = p;
   return (
     <CustomerPage lang={lang} title={t(lang, "unsubscribe.title")} studio={p.studio}>
@@ -63,7 +70,14 @@ export function UnsubscribePage(p: { lang: Language; studio: string; address: st
   );
 }
 
-export function PreferencesPage(p: { lang: Language; studio: string; rows: PreferenceRow[]; action: string; saved: boolean; notes?: string[] }) {
+export function PreferencesPage(p: {
+  lang: Language;
+  studio: string;
+  rows: PreferenceRow[];
+  action: string;
+  saved: boolean;
+  notes?: string[];
+}) {
   const { lang } = p;
   return (
     <CustomerPage lang={lang} title={t(lang, "preferences.title")} studio={p.studio}>
@@ -82,8 +96,19 @@ export function PreferencesPage(p: { lang: Language; studio: string; rows: Prefe
         <form method="post" action={p.action}>
           {p.rows.map((r) => (
             <label>
-              <input type="checkbox" role="switch" name={r.channel} checked={r.on} disabled={!r.address || (!!r.blocked && !r.on)} />
-              {r.label} {r.address ? <span class="muted">({r.address})</span> : <span class="muted">{t(lang, "preferences.noAddress")}</span>}
+              <input
+                type="checkbox"
+                role="switch"
+                name={r.channel}
+                checked={r.on}
+                disabled={!r.address || (!!r.blocked && !r.on)}
+              />
+              {r.label}{" "}
+              {r.address ? (
+                <span class="muted">({r.address})</span>
+              ) : (
+                <span class="muted">{t(lang, "preferences.noAddress")}</span>
+              )}
               {r.note || r.blocked ? (
                 <>
                   <br />
@@ -103,7 +128,15 @@ export function PreferencesPage(p: { lang: Language; studio: string; rows: Prefe
 }
 
 /** The page a confirmation text links to: a button, so that link previews confirm nothing. */
-export function ConfirmChannelsPage(p: { lang: Language; studio: string; what: string; phone: string; action: string; done: boolean; notes?: string[] }) {
+export function ConfirmChannelsPage(p: {
+  lang: Language;
+  studio: string;
+  what: string;
+  phone: string;
+  action: string;
+  done: boolean;
+  notes?: string[];
+}) {
   const { lang } = p;
   const vars = { studio: p.studio, what: p.what, phone: p.phone };
   return (

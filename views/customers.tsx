@@ -22,7 +22,6 @@ type Common = { user: User; csrf: string };
 type Flash = { kind: "ok" | "bad" | "info"; text: string } | null;
 type Namesake = { id: number; firstName: string; lastName: string };
 
-
 const fullName = (c: { firstName: string; lastName: string }) => `${c.firstName} ${c.lastName}`.trim() || "(no name)";
 const day = (d: Date | null, tz: string) => (d ? staffDay(d, tz) : "—");
 const minute = (d: Date | null, tz: string) => staffTimeOrDash(d, tz);
@@ -38,7 +37,10 @@ export const ConsentBadges: FC<{ customer: Customer }> = ({ customer }) => (
     {CHANNELS.map((ch) => {
       const { given, source } = consentOf(customer, ch);
       return (
-        <span class={given ? "badge yes" : "badge consent-no"} title={given ? `${CHANNEL_LABELS[ch]} consent: ${source ?? ""}` : `No ${CHANNEL_LABELS[ch]} consent`}>
+        <span
+          class={given ? "badge yes" : "badge consent-no"}
+          title={given ? `${CHANNEL_LABELS[ch]} consent: ${source ?? ""}` : `No ${CHANNEL_LABELS[ch]} consent`}
+        >
           {CHANNEL_LABELS[ch]}
           {given ? " ✓" : " ✗"}
         </span>
@@ -47,7 +49,6 @@ export const ConsentBadges: FC<{ customer: Customer }> = ({ customer }) => (
   </span>
 );
 
-
 const invalid = (name: string, errors: FieldErrors) => (errors[name] ? "true" : undefined);
 
 // ---------------------------------------------------------------- list
@@ -55,7 +56,16 @@ const invalid = (name: string, errors: FieldErrors) => (errors[name] ? "true" : 
 export type CustomerListQuery = { q?: string; before?: number };
 
 /** `country`: the studio's, whose numbers show in national format (see formatPhone). */
-export function CustomersResults(p: { rows: Customer[]; nextBefore: number | null; query: CustomerListQuery; count: number; countCap: number; csrf: string; country: string; timeZone: string }) {
+export function CustomersResults(p: {
+  rows: Customer[];
+  nextBefore: number | null;
+  query: CustomerListQuery;
+  count: number;
+  countCap: number;
+  csrf: string;
+  country: string;
+  timeZone: string;
+}) {
   const { q, before } = p.query;
   const counted = p.count >= p.countCap ? `${p.countCap.toLocaleString("en")}+` : p.count.toLocaleString("en");
   return (
@@ -64,7 +74,8 @@ export function CustomersResults(p: { rows: Customer[]; nextBefore: number | nul
         <div class="empty">
           {q ? (
             <p>
-              No customers match “{q}”. Search finds names, e-mail addresses and phone numbers by the start of their words. <a href="/customers">Clear the search</a>
+              No customers match “{q}”. Search finds names, e-mail addresses and phone numbers by the start of their
+              words. <a href="/customers">Clear the search</a>
             </p>
           ) : before ? (
             <p>
@@ -72,13 +83,22 @@ export function CustomersResults(p: { rows: Customer[]; nextBefore: number | nul
             </p>
           ) : (
             <>
-              <p>No customers yet. Add your first customer, import a CSV file from your registration list, or load the demo studio to look around.</p>
+              <p>
+                No customers yet. Add your first customer, import a CSV file from your registration list, or load the
+                demo studio to look around.
+              </p>
               <div class="status-buttons empty-actions">
-                <a role="button" href="/customers/new">New customer</a>
-                <a role="button" class="secondary" href="/customers/import">Import CSV</a>
+                <a role="button" href="/customers/new">
+                  New customer
+                </a>
+                <a role="button" class="secondary" href="/customers/import">
+                  Import CSV
+                </a>
                 <form method="post" action="/demo">
                   <Csrf token={p.csrf} />
-                  <button type="submit" class="secondary outline">Load demo data</button>
+                  <button type="submit" class="secondary outline">
+                    Load demo data
+                  </button>
                 </form>
               </div>
             </>
@@ -87,7 +107,9 @@ export function CustomersResults(p: { rows: Customer[]; nextBefore: number | nul
       ) : (
         <>
           <p class="muted">
-            {q ? `${counted} ${p.count === 1 ? "customer matches" : "customers match"} “${q}”` : `${counted} ${p.count === 1 ? "customer" : "customers"}`}
+            {q
+              ? `${counted} ${p.count === 1 ? "customer matches" : "customers match"} “${q}”`
+              : `${counted} ${p.count === 1 ? "customer" : "customers"}`}
             {before ? " · older pages" : ""}
           </p>
           <div class="table-wrap">
@@ -122,7 +144,11 @@ export function CustomersResults(p: { rows: Customer[]; nextBefore: number | nul
             <a href={withParams("/customers", { q })} aria-disabled={before ? undefined : "true"} rel="first">
               ← Newest
             </a>
-            <a href={withParams("/customers", { q, before: p.nextBefore })} aria-disabled={p.nextBefore ? undefined : "true"} rel="next">
+            <a
+              href={withParams("/customers", { q, before: p.nextBefore })}
+              aria-disabled={p.nextBefore ? undefined : "true"}
+              rel="next"
+            >
               Older →
             </a>
           </nav>
@@ -136,8 +162,12 @@ export function CustomersPage(p: Common & Parameters<typeof CustomersResults>[0]
   return (
     <Page title="Customers" user={p.user} csrf={p.csrf} section="customers">
       <PageHead title="Customers">
-        <a role="button" href="/customers/new">New customer</a>
-        <a role="button" class="secondary" href="/customers/import">Import CSV</a>
+        <a role="button" href="/customers/new">
+          New customer
+        </a>
+        <a role="button" class="secondary" href="/customers/import">
+          Import CSV
+        </a>
       </PageHead>
       <form class="filters" method="get" action="/customers" role="search">
         <input
@@ -152,7 +182,9 @@ export function CustomersPage(p: Common & Parameters<typeof CustomersResults>[0]
           hx-swap="outerHTML"
           hx-push-url="true"
         />
-        <button type="submit" class="secondary">Search</button>
+        <button type="submit" class="secondary">
+          Search
+        </button>
       </form>
       <CustomersResults {...p} />
     </Page>
@@ -164,24 +196,33 @@ export function CustomersPage(p: Common & Parameters<typeof CustomersResults>[0]
 /** The "someone else has this e-mail" notice: information, never a refusal. */
 export function EmailNotice({ others }: { others: Namesake[] }) {
   return (
-  <div id="email-notice" aria-live="polite">
-    {others.length > 0 && (
-      <small class="notice">
-        Note: this e-mail address is already used by{" "}
-        {others.map((o, i) => (
-          <>
-            {i > 0 && ", "}
-            <a href={`/customers/${o.id}`}>{fullName(o)}</a>
-          </>
-        ))}
-        . That is fine for families sharing an address; otherwise check for a duplicate.
-      </small>
-    )}
-  </div>
+    <div id="email-notice" aria-live="polite">
+      {others.length > 0 && (
+        <small class="notice">
+          Note: this e-mail address is already used by{" "}
+          {others.map((o, i) => (
+            <>
+              {i > 0 && ", "}
+              <a href={`/customers/${o.id}`}>{fullName(o)}</a>
+            </>
+          ))}
+          . That is fine for families sharing an address; otherwise check for a duplicate.
+        </small>
+      )}
+    </div>
   );
 }
 
-export function CustomerForm(p: Common & { customer?: Customer; values: Values; errors: FieldErrors; namesakes: Namesake[]; country: string; timeZone: string }) {
+export function CustomerForm(
+  p: Common & {
+    customer?: Customer;
+    values: Values;
+    errors: FieldErrors;
+    namesakes: Namesake[];
+    country: string;
+    timeZone: string;
+  },
+) {
   const cu = p.customer;
   const v = p.values;
   const e = p.errors;
@@ -225,15 +266,41 @@ export function CustomerForm(p: Common & { customer?: Customer; values: Values; 
             placeholder={example(v.country || p.country)}
             hint={`Read as a number in ${countryName(v.country || p.country)} (the country below); numbers from elsewhere need their country code, like +44 20 7946 0018. An extension may follow, like “ext. 12”.`}
           />
-          <Select name="country" label="Country" values={v} errors={e} blank={`The studio's (${countryName(p.country)})`} options={COUNTRIES} hint="Where the customer's national numbers are from." />
-          <Field name="locale" label="Locale" values={v} errors={e} placeholder="en" hint="Language for messages, like en or de-AT." />
-          <Field name="time_zone" label="Time zone" values={v} errors={e} placeholder="America/New_York" hint="Blank uses the job's or studio's time zone." />
+          <Select
+            name="country"
+            label="Country"
+            values={v}
+            errors={e}
+            blank={`The studio's (${countryName(p.country)})`}
+            options={COUNTRIES}
+            hint="Where the customer's national numbers are from."
+          />
+          <Field
+            name="locale"
+            label="Locale"
+            values={v}
+            errors={e}
+            placeholder="en"
+            hint="Language for messages, like en or de-AT."
+          />
+          <Field
+            name="time_zone"
+            label="Time zone"
+            values={v}
+            errors={e}
+            placeholder="America/New_York"
+            hint="Blank uses the job's or studio's time zone."
+          />
         </div>
         <fieldset>
           <legend>Consent to be contacted</legend>
           {CHANNELS.map((ch) => {
             const current = cu ? consentOf(cu, ch) : null;
-            const hint = current?.given ? `Given ${minute(current.at, p.timeZone)} · ${current.source ?? ""}` : current?.source ? `Not given · ${current.source}` : undefined;
+            const hint = current?.given
+              ? `Given ${minute(current.at, p.timeZone)} · ${current.source ?? ""}`
+              : current?.source
+                ? `Not given · ${current.source}`
+                : undefined;
             return <Checkbox name={`consent_${ch}`} label={CHANNEL_LABELS[ch]} values={v} errors={e} hint={hint} />;
           })}
           <Field
@@ -261,8 +328,16 @@ export function CustomerForm(p: Common & { customer?: Customer; values: Values; 
 type AlbumChoice = { id: number; jobId: number; name: string };
 
 /** The album select: the chosen job's albums, or every listed job's albums grouped by job. */
-export function AlbumField(p: { jobs: JobChoice[]; albums: AlbumChoice[]; jobId: number | null; values: Values; errors: FieldErrors }) {
-  const groups = p.jobId ? p.jobs.filter((j) => j.id === p.jobId) : p.jobs.filter((j) => p.albums.some((a) => a.jobId === j.id));
+export function AlbumField(p: {
+  jobs: JobChoice[];
+  albums: AlbumChoice[];
+  jobId: number | null;
+  values: Values;
+  errors: FieldErrors;
+}) {
+  const groups = p.jobId
+    ? p.jobs.filter((j) => j.id === p.jobId)
+    : p.jobs.filter((j) => p.albums.some((a) => a.jobId === j.id));
   const option = (a: AlbumChoice) => (
     <option value={String(a.id)} selected={p.values.album_id === String(a.id)}>
       {a.name}
@@ -271,21 +346,45 @@ export function AlbumField(p: { jobs: JobChoice[]; albums: AlbumChoice[]; jobId:
   return (
     <label id="album-field">
       Album
-      <select name="album_id" aria-invalid={invalid("album_id", p.errors)} aria-describedby={p.errors.album_id ? "album_id-error" : undefined}>
+      <select
+        name="album_id"
+        aria-invalid={invalid("album_id", p.errors)}
+        aria-describedby={p.errors.album_id ? "album_id-error" : undefined}
+      >
         <option value="">No album</option>
         {p.jobId
           ? p.albums.filter((a) => a.jobId === p.jobId).map(option)
-          : groups.map((j) => <optgroup label={j.name}>{p.albums.filter((a) => a.jobId === j.id).map(option)}</optgroup>)}
+          : groups.map((j) => (
+              <optgroup label={j.name}>{p.albums.filter((a) => a.jobId === j.id).map(option)}</optgroup>
+            ))}
       </select>
-      <FieldMessages name="album_id" errors={p.errors} hint={p.jobId && !p.albums.some((a) => a.jobId === p.jobId) ? "This job has no albums." : undefined} />
+      <FieldMessages
+        name="album_id"
+        errors={p.errors}
+        hint={p.jobId && !p.albums.some((a) => a.jobId === p.jobId) ? "This job has no albums." : undefined}
+      />
     </label>
   );
 }
 
-const JobSelect: FC<{ name: string; id: string; jobs: JobChoice[]; values: Values; errors: FieldErrors; blank: string; hx?: Record<string, string> }> = (p) => (
+const JobSelect: FC<{
+  name: string;
+  id: string;
+  jobs: JobChoice[];
+  values: Values;
+  errors: FieldErrors;
+  blank: string;
+  hx?: Record<string, string>;
+}> = (p) => (
   <label>
     Job
-    <select name={p.name} id={p.id} aria-invalid={invalid(p.name, p.errors)} aria-describedby={p.errors[p.name] ? `${p.name}-error` : undefined} {...p.hx}>
+    <select
+      name={p.name}
+      id={p.id}
+      aria-invalid={invalid(p.name, p.errors)}
+      aria-describedby={p.errors[p.name] ? `${p.name}-error` : undefined}
+      {...p.hx}
+    >
       <option value="">{p.blank}</option>
       {p.jobs.map((j) => (
         <option value={String(j.id)} selected={p.values[p.name] === String(j.id)}>
@@ -298,7 +397,15 @@ const JobSelect: FC<{ name: string; id: string; jobs: JobChoice[]; values: Value
 );
 
 type RegistrationRow = { registration: Registration; job: Job; album: Album | null };
-type Suppression = { id: number; channel: Channel; address: string; reason: string; source: string; createdAt: Date; clearedAt: Date | null };
+type Suppression = {
+  id: number;
+  channel: Channel;
+  address: string;
+  reason: string;
+  source: string;
+  createdAt: Date;
+  clearedAt: Date | null;
+};
 
 export type CustomerPageProps = Common & {
   customer: Customer;
@@ -416,7 +523,10 @@ export function CustomerPage(p: CustomerPageProps) {
             <ul>
               {p.suppressions.map((s) => (
                 <li>
-                  {CHANNEL_LABELS[s.channel]} {s.address}: <strong>{s.reason.replace(/_/g, " ")}</strong> <span class="muted">since {minute(s.createdAt, tz)} via {s.source}</span>
+                  {CHANNEL_LABELS[s.channel]} {s.address}: <strong>{s.reason.replace(/_/g, " ")}</strong>{" "}
+                  <span class="muted">
+                    since {minute(s.createdAt, tz)} via {s.source}
+                  </span>
                   {s.clearedAt && <span class="muted"> · cleared {minute(s.clearedAt, tz)}</span>}
                 </li>
               ))}
@@ -453,18 +563,36 @@ export function CustomerPage(p: CustomerPageProps) {
                     <td>
                       <code>{r.accessCode || "—"}</code>
                     </td>
-                    <td>{r.photosAvailableAt ? `${r.photosCount} available since ${day(r.photosAvailableAt, tz)}` : "Not yet"}</td>
-                    <td>{buyerIn.has(job.id) ? <span class="badge yes">Buyer</span> : <span class="badge">Potential buyer</span>}</td>
+                    <td>
+                      {r.photosAvailableAt
+                        ? `${r.photosCount} available since ${day(r.photosAvailableAt, tz)}`
+                        : "Not yet"}
+                    </td>
+                    <td>
+                      {buyerIn.has(job.id) ? (
+                        <span class="badge yes">Buyer</span>
+                      ) : (
+                        <span class="badge">Potential buyer</span>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
         )}
-        <form method="post" action={`/customers/${cu.id}/registrations#register`} id="register" class="subform" novalidate>
+        <form
+          method="post"
+          action={`/customers/${cu.id}/registrations#register`}
+          id="register"
+          class="subform"
+          novalidate
+        >
           <Csrf token={p.csrf} />
           <h3>Register to a job</h3>
-          <p class="muted">Registering again to the same job updates that registration; blank fields keep what it has.</p>
+          <p class="muted">
+            Registering again to the same job updates that registration; blank fields keep what it has.
+          </p>
           <div class="grid-2">
             <JobSelect
               name="job_id"
@@ -473,7 +601,13 @@ export function CustomerPage(p: CustomerPageProps) {
               values={rv}
               errors={re}
               blank="Choose a job…"
-              hx={{ "hx-get": albumUrl, "hx-trigger": "change", "hx-include": "#reg-job-ref", "hx-target": "#album-field", "hx-swap": "outerHTML" }}
+              hx={{
+                "hx-get": albumUrl,
+                "hx-trigger": "change",
+                "hx-include": "#reg-job-ref",
+                "hx-target": "#album-field",
+                "hx-swap": "outerHTML",
+              }}
             />
             <label>
               or job id
@@ -500,7 +634,9 @@ export function CustomerPage(p: CustomerPageProps) {
             <Checkbox name="photos_available" label="Photos available" values={rv} errors={re} />
             <Field name="photos_count" label="Number of photos" type="number" values={rv} errors={re} placeholder="0" />
           </div>
-          <button type="submit" class="secondary">Register</button>
+          <button type="submit" class="secondary">
+            Register
+          </button>
         </form>
       </section>
 
@@ -536,11 +672,26 @@ export function CustomerPage(p: CustomerPageProps) {
           <Csrf token={p.csrf} />
           <h3>Add an order</h3>
           <div class="grid-2">
-            <JobSelect name="order_job_id" id="order-job-id" jobs={p.jobs} values={ov} errors={oe} blank="Choose a job…" />
-            <Field name="amount" label={`Amount (${p.money.currency})`} values={ov} errors={oe} placeholder={exampleTypedAmount(p.money.currency, usableLocale(p.money.locale))} />
+            <JobSelect
+              name="order_job_id"
+              id="order-job-id"
+              jobs={p.jobs}
+              values={ov}
+              errors={oe}
+              blank="Choose a job…"
+            />
+            <Field
+              name="amount"
+              label={`Amount (${p.money.currency})`}
+              values={ov}
+              errors={oe}
+              placeholder={exampleTypedAmount(p.money.currency, usableLocale(p.money.locale))}
+            />
             <Field name="order_date" label="Date" type="date" values={ov} errors={oe} />
           </div>
-          <button type="submit" class="secondary">Add order</button>
+          <button type="submit" class="secondary">
+            Add order
+          </button>
         </form>
       </section>
 
@@ -552,7 +703,8 @@ export function CustomerPage(p: CustomerPageProps) {
           <ul>
             {p.appointments.map((a) => (
               <li>
-                {minute(a.startsAt, tz)} · {a.durationMinutes} min{a.location ? ` · ${a.location}` : ""} <span class="badge">{a.status.replace(/_/g, " ")}</span>
+                {minute(a.startsAt, tz)} · {a.durationMinutes} min{a.location ? ` · ${a.location}` : ""}{" "}
+                <span class="badge">{a.status.replace(/_/g, " ")}</span>
               </li>
             ))}
           </ul>

@@ -4,7 +4,14 @@ import type { User } from "../src/db/schema.ts";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 
-export type DashboardStats = { jobs: number; selling: number; customers: number; registrations: number; orders: number; upcomingAppointments: number };
+export type DashboardStats = {
+  jobs: number;
+  selling: number;
+  customers: number;
+  registrations: number;
+  orders: number;
+  upcomingAppointments: number;
+};
 
 export function DashboardPage(p: {
   user: User;
@@ -24,8 +31,9 @@ export function DashboardPage(p: {
       {p.welcome && <div class="flash ok">Your owner account is ready. Welcome to Pigeon!</div>}
       {p.heldForReview > 0 && (
         <div class="flash info held-for-review">
-          {p.heldForReview.toLocaleString("en")} {p.heldForReview === 1 ? "e-mail, text or call is" : "e-mails, texts and calls are"} held for review and will not go out until
-          you decide: <a href="/outbox?status=held">release or cancel them</a>.
+          {p.heldForReview.toLocaleString("en")}{" "}
+          {p.heldForReview === 1 ? "e-mail, text or call is" : "e-mails, texts and calls are"} held for review and will
+          not go out until you decide: <a href="/outbox?status=held">release or cancel them</a>.
         </div>
       )}
       <div class="stats">
@@ -45,7 +53,8 @@ export function DashboardPage(p: {
           <strong>{s.orders.toLocaleString("en")}</strong> orders
         </article>
         <article>
-          <strong>{s.upcomingAppointments.toLocaleString("en")}</strong> <a href="/appointments">upcoming appointments</a>
+          <strong>{s.upcomingAppointments.toLocaleString("en")}</strong>{" "}
+          <a href="/appointments">upcoming appointments</a>
         </article>
       </div>
       {fresh ? (
@@ -64,18 +73,23 @@ export function DashboardPage(p: {
               Add <a href="/customers/new">customers</a> or <a href="/customers/import">import them from a CSV file</a>.
             </li>
           </ol>
-          <p>Or look around first with a believable demo studio: jobs in every status, a few hundred customers, albums, orders and appointments.</p>
+          <p>
+            Or look around first with a believable demo studio: jobs in every status, a few hundred customers, albums,
+            orders and appointments.
+          </p>
           <form method="post" action="/demo">
             <Csrf token={p.csrf} />
-            <button type="submit" class="secondary">Load demo data</button>
+            <button type="submit" class="secondary">
+              Load demo data
+            </button>
           </form>
         </article>
       ) : (
         <article>
           <h2>Today</h2>
           <p class="muted">
-            One-time messages and their progress are under <a href="/messages">Messages</a>, every e-mail, text and call in the{" "}
-            <a href="/outbox">Outbox</a>, and each job's page shows its automated notifications.
+            One-time messages and their progress are under <a href="/messages">Messages</a>, every e-mail, text and call
+            in the <a href="/outbox">Outbox</a>, and each job's page shows its automated notifications.
           </p>
         </article>
       )}

@@ -6,7 +6,17 @@ import { REPLAY_WINDOW_MS } from "../src/core/retry-policy.ts";
 import { CHANNEL_LABELS, skipReasonLabel } from "../src/core/labels.ts";
 import type { Delivery } from "../src/db/outbox.ts";
 import type { DeliveryDetail } from "../src/db/outbox-list.ts";
-import { type Common, DeliveryStatusBadge, deliveryReason, type Flash, PAUSED_WHY, Recipient, second, Source, type Zoned } from "./delivery-parts.tsx";
+import {
+  type Common,
+  DeliveryStatusBadge,
+  deliveryReason,
+  type Flash,
+  PAUSED_WHY,
+  Recipient,
+  second,
+  Source,
+  type Zoned,
+} from "./delivery-parts.tsx";
 import { SentMessage } from "./dev-outbox.tsx";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
@@ -25,33 +35,56 @@ function eventDetail(detail: unknown): string {
 function NotSent({ d, tz }: { d: Delivery; tz: string }) {
   const r = deliveryReason(d, tz);
   if (d.status === "skipped") return <p>Nothing was sent: {r?.text}.</p>;
-  if (d.status === "failed") return <p>Nothing was delivered. The provider said: {(d.lastError ?? "no reason given").replace(/\.$/, "")}.</p>;
+  if (d.status === "failed")
+    return <p>Nothing was delivered. The provider said: {(d.lastError ?? "no reason given").replace(/\.$/, "")}.</p>;
   if (d.status === "queued" || d.status === "held") return <p>Not sent yet{r ? `: ${r.text}` : "."}</p>;
   if (d.status === "sending") return <p>Being sent right now.</p>;
   return null;
 }
 
 /** A held delivery's way out: release or cancel, with what each means for this one. */
-const HeldActions: FC<{ d: Delivery; csrf: string; messagePaused: boolean; now: Date; tz: string }> = ({ d, csrf, messagePaused, now, tz }) => (
+const HeldActions: FC<{ d: Delivery; csrf: string; messagePaused: boolean; now: Date; tz: string }> = ({
+  d,
+  csrf,
+  messagePaused,
+  now,
+  tz,
+}) => (
   <section id="held-actions">
     <h2>Held</h2>
-    <p>Pigeon will not send this on its own{d.waitingReason ? ` (${d.waitingReason})` : ""}. Release it to send it now, or cancel it.</p>
+    <p>
+      Pigeon will not send this on its own{d.waitingReason ? ` (${d.waitingReason})` : ""}. Release it to send it now,
+      or cancel it.
+    </p>
     {messagePaused && d.messageId && (
       <p>
-        Its message is paused: <a href={`/messages/${d.messageId}`}>resuming the message</a> {PAUSED_WHY}. Releasing here sends just this one.
+        Its message is paused: <a href={`/messages/${d.messageId}`}>resuming the message</a> {PAUSED_WHY}. Releasing
+        here sends just this one.
       </p>
     )}
     {d.attemptStartedAt &&
       (d.channel === "email" && now.getTime() - d.attemptStartedAt.getTime() > REPLAY_WINDOW_MS ? (
-        <p>An earlier attempt (started {second(d.attemptStartedAt, tz)}) may have reached the recipient, and Resend no longer remembers it: a release sends it afresh, so it may arrive twice. Check Resend's log for this address first.</p>
+        <p>
+          An earlier attempt (started {second(d.attemptStartedAt, tz)}) may have reached the recipient, and Resend no
+          longer remembers it: a release sends it afresh, so it may arrive twice. Check Resend's log for this address
+          first.
+        </p>
       ) : (
-        <p>An earlier attempt (started {second(d.attemptStartedAt, tz)}) may have reached the recipient: on release Pigeon settles that with {d.channel === "email" ? "Resend" : "Twilio"} first, so it does not arrive twice.</p>
+        <p>
+          An earlier attempt (started {second(d.attemptStartedAt, tz)}) may have reached the recipient: on release
+          Pigeon settles that with {d.channel === "email" ? "Resend" : "Twilio"} first, so it does not arrive twice.
+        </p>
       ))}
     <form method="post" action={`/outbox/${d.id}/release`} class="inline-form">
       <Csrf token={csrf} />
       <button type="submit">Release: send it now</button>
     </form>{" "}
-    <form method="post" action={`/outbox/${d.id}/cancel`} class="inline-form" data-confirm="Cancel this delivery? It will not be sent; it is recorded as skipped, cancelled by staff.">
+    <form
+      method="post"
+      action={`/outbox/${d.id}/cancel`}
+      class="inline-form"
+      data-confirm="Cancel this delivery? It will not be sent; it is recorded as skipped, cancelled by staff."
+    >
       <Csrf token={csrf} />
       <button type="submit" class="secondary">
         Cancel: do not send
@@ -60,7 +93,16 @@ const HeldActions: FC<{ d: Delivery; csrf: string; messagePaused: boolean; now: 
   </section>
 );
 
-export function DeliveryPage(p: Common & Zoned & { detail: DeliveryDetail; preview: { subject: string; html: string; text: string } | null; messagePaused?: boolean; flash?: Flash; now: Date }) {
+export function DeliveryPage(
+  p: Common &
+    Zoned & {
+      detail: DeliveryDetail;
+      preview: { subject: string; html: string; text: string } | null;
+      messagePaused?: boolean;
+      flash?: Flash;
+      now: Date;
+    },
+) {
   const row = p.detail;
   const d = row.delivery;
   const tz = p.timeZone;
@@ -122,7 +164,10 @@ export function DeliveryPage(p: Common & Zoned & { detail: DeliveryDetail; previ
                 </dd>
               </>
             )}
-            {field("Claimed by", d.leaseOwner && d.leaseExpiresAt ? `${d.leaseOwner} until ${second(d.leaseExpiresAt, tz)}` : null)}
+            {field(
+              "Claimed by",
+              d.leaseOwner && d.leaseExpiresAt ? `${d.leaseOwner} until ${second(d.leaseExpiresAt, tz)}` : null,
+            )}
             {field("Attempt started", d.attemptStartedAt ? second(d.attemptStartedAt, tz) : null)}
             <dt class="muted">Delivery key</dt>
             <dd>
@@ -141,7 +186,9 @@ export function DeliveryPage(p: Common & Zoned & { detail: DeliveryDetail; previ
         <ol>
           <li>
             <strong>Created</strong> <span class="muted">{second(d.createdAt, tz)}</span>
-            {d.status === "skipped" && d.attempts === 0 && d.skipReason && <span> · skipped: {skipReasonLabel(d.skipReason)}</span>}
+            {d.status === "skipped" && d.attempts === 0 && d.skipReason && (
+              <span> · skipped: {skipReasonLabel(d.skipReason)}</span>
+            )}
           </li>
           {row.events.map((e) => (
             <li>
@@ -150,7 +197,9 @@ export function DeliveryPage(p: Common & Zoned & { detail: DeliveryDetail; previ
             </li>
           ))}
         </ol>
-        {row.events.length === 0 && <p class="muted">No events yet: sending, delivery reports, opens and clicks appear here as they happen.</p>}
+        {row.events.length === 0 && (
+          <p class="muted">No events yet: sending, delivery reports, opens and clicks appear here as they happen.</p>
+        )}
       </section>
 
       <section id="message">
@@ -158,14 +207,19 @@ export function DeliveryPage(p: Common & Zoned & { detail: DeliveryDetail; previ
         {row.devCopy ? (
           <>
             <p class="muted">Delivered into the dev outbox: this is exactly what the recipient would have received.</p>
-            <SentMessage entry={row.devCopy} script={row.delivery.channel === "voice" ? row.delivery.body : null} tz={tz} />
+            <SentMessage
+              entry={row.devCopy}
+              script={row.delivery.channel === "voice" ? row.delivery.body : null}
+              tz={tz}
+            />
           </>
         ) : (
           <>
             {sentOut && d.provider === "dev" && <p>The dev outbox no longer has a copy of this message.</p>}
             {sentOut && d.provider !== "dev" && (
               <p>
-                Sent through <strong>{d.provider}</strong>, which keeps the message itself (id <code>{d.providerMessageId}</code>).
+                Sent through <strong>{d.provider}</strong>, which keeps the message itself (id{" "}
+                <code>{d.providerMessageId}</code>).
               </p>
             )}
             {!sentOut && <NotSent d={d} tz={tz} />}

@@ -44,14 +44,18 @@ export const Stamp: FC<{ at: Date; sameDayAs?: Date; tz: string }> = ({ at, same
   );
 };
 
-export const DeliveryStatusBadge: FC<{ status: Status }> = ({ status }) => <span class={`badge ${STATUS_TONE[status]} delivery-${status}`}>{DELIVERY_STATUS_LABELS[status]}</span>;
+export const DeliveryStatusBadge: FC<{ status: Status }> = ({ status }) => (
+  <span class={`badge ${STATUS_TONE[status]} delivery-${status}`}>{DELIVERY_STATUS_LABELS[status]}</span>
+);
 
 /** Why a delivery is where it is, in words: the skip reason, what it waits for, or the provider's error. */
 export function deliveryReason(d: Delivery, tz: string): { kind: "skip" | "wait" | "error"; text: string } | null {
   if (d.status === "skipped") return { kind: "skip", text: d.skipReason ? skipReasonLabel(d.skipReason) : "Skipped" };
   if ((d.status === "queued" || d.status === "held") && d.waitingReason) return { kind: "wait", text: d.waitingReason };
-  if (d.status === "queued" && d.lastError) return { kind: "error", text: `Will try again at ${staffTimeOrDash(d.dueAt, tz)}: ${d.lastError}` };
-  if (d.lastError && ["failed", "undelivered", "bounced"].includes(d.status)) return { kind: "error", text: d.lastError };
+  if (d.status === "queued" && d.lastError)
+    return { kind: "error", text: `Will try again at ${staffTimeOrDash(d.dueAt, tz)}: ${d.lastError}` };
+  if (d.lastError && ["failed", "undelivered", "bounced"].includes(d.status))
+    return { kind: "error", text: d.lastError };
   if (d.status === "queued") return { kind: "wait", text: `Due ${staffTimeOrDash(d.dueAt, tz)}` };
   return null;
 }
@@ -59,7 +63,11 @@ export function deliveryReason(d: Delivery, tz: string): { kind: "skip" | "wait"
 export const Reason: FC<{ d: Delivery; tz: string }> = ({ d, tz }) => {
   const r = deliveryReason(d, tz);
   if (!r) return <span class="muted">—</span>;
-  return r.kind === "error" ? <span class="delivery-error">{r.text}</span> : <span class={r.kind === "wait" ? "muted" : undefined}>{r.text}</span>;
+  return r.kind === "error" ? (
+    <span class="delivery-error">{r.text}</span>
+  ) : (
+    <span class={r.kind === "wait" ? "muted" : undefined}>{r.text}</span>
+  );
 };
 
 /** What sent it: a notification (with its trigger), a one-time message (with its name) or a test. */
@@ -117,4 +125,5 @@ export const Recipient: FC<{ row: OutboxRow }> = ({ row }) => {
 export const rowLink = (href: string) => ({ "data-row-href": href, class: "row-link" });
 
 /** Why resuming a paused message beats releasing its held deliveries one by one. */
-export const PAUSED_WHY = "is the usual way: it sends all of the message's held deliveries, staggered, and lets the message finish";
+export const PAUSED_WHY =
+  "is the usual way: it sends all of the message's held deliveries, staggered, and lets the message finish";

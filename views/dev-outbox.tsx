@@ -13,7 +13,11 @@ import { withParams } from "./pager.tsx";
  * The message exactly as the dev outbox received it: headers, the HTML sandboxed, the text part;
  * for a call, the script its TwiML reads out (`script`, the delivery's text as sent).
  */
-export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null; tz: string }> = ({ entry: e, script, tz }) => {
+export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null; tz: string }> = ({
+  entry: e,
+  script,
+  tz,
+}) => {
   const headers = Object.entries(e.headers ?? {});
   return (
     <article class="sent-message">
@@ -71,7 +75,11 @@ export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null; tz: 
       {e.channel === "voice" && (
         <>
           <p>Call placed. It says, read out by text-to-speech:</p>
-          {script ? <blockquote class="call-script">{script}</blockquote> : <p class="muted">(its script is no longer on record)</p>}
+          {script ? (
+            <blockquote class="call-script">{script}</blockquote>
+          ) : (
+            <p class="muted">(its script is no longer on record)</p>
+          )}
           <p class="muted">Then: “Press 9 to stop these calls.” Twilio fetches these words from {e.body}.</p>
         </>
       )}
@@ -87,7 +95,10 @@ const preview = (e: DevOutboxRow, script: string | null) => {
   return text.length > 90 ? `${text.slice(0, 89)}…` : text;
 };
 
-export function DevOutboxPage(p: Common & Zoned & { rows: DevRow[]; nextBefore: string | null; channel?: Channel; before?: string; devChannels: Channel[] }) {
+export function DevOutboxPage(
+  p: Common &
+    Zoned & { rows: DevRow[]; nextBefore: string | null; channel?: Channel; before?: string; devChannels: Channel[] },
+) {
   return (
     <Page title="Dev outbox" user={p.user} csrf={p.csrf} section="outbox">
       <p>
@@ -120,7 +131,10 @@ export function DevOutboxPage(p: Common & Zoned & { rows: DevRow[]; nextBefore: 
             </p>
           ) : (
             <>
-              <p>The dev outbox is empty. With no Resend or Twilio keys configured, every message Pigeon sends lands here, so you can read it before going live.</p>
+              <p>
+                The dev outbox is empty. With no Resend or Twilio keys configured, every message Pigeon sends lands
+                here, so you can read it before going live.
+              </p>
               <p class="muted">
                 The owner can send one now from <a href="/settings/messaging">Settings → Messaging</a>.
               </p>
@@ -149,17 +163,27 @@ export function DevOutboxPage(p: Common & Zoned & { rows: DevRow[]; nextBefore: 
                     <td>{CHANNEL_LABELS[e.channel]}</td>
                     <td>{e.toAddress}</td>
                     <td>{preview(e, script)}</td>
-                    <td>{deliveryId ? <a href={`/outbox/${deliveryId}`}>#{deliveryId}</a> : <span class="muted">—</span>}</td>
+                    <td>
+                      {deliveryId ? <a href={`/outbox/${deliveryId}`}>#{deliveryId}</a> : <span class="muted">—</span>}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
           <nav class="pager" aria-label="Pages">
-            <a href={withParams("/outbox/dev", { channel: p.channel })} aria-disabled={p.before ? undefined : "true"} rel="first">
+            <a
+              href={withParams("/outbox/dev", { channel: p.channel })}
+              aria-disabled={p.before ? undefined : "true"}
+              rel="first"
+            >
               ← Newest
             </a>
-            <a href={withParams("/outbox/dev", { channel: p.channel, before: p.nextBefore })} aria-disabled={p.nextBefore ? undefined : "true"} rel="next">
+            <a
+              href={withParams("/outbox/dev", { channel: p.channel, before: p.nextBefore })}
+              aria-disabled={p.nextBefore ? undefined : "true"}
+              rel="next"
+            >
               Older →
             </a>
           </nav>

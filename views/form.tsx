@@ -98,7 +98,9 @@ export const Select: FC<FieldProps & { options: readonly (string | [string, stri
   </div>
 );
 
-export const Checkbox: FC<{ name: string; label: string; values: Values; errors: FieldErrors; hint?: string }> = (p) => (
+export const Checkbox: FC<{ name: string; label: string; values: Values; errors: FieldErrors; hint?: string }> = (
+  p,
+) => (
   <>
     <label>
       <input

@@ -16,7 +16,9 @@ import { Pager, withParams } from "./pager.tsx";
 type Common = { user: User; csrf: string };
 type JobRow = { job: Job; registrations: number; orders: number };
 
-export const StatusBadge = ({ status }: { status: Job["status"] }) => <span class={`badge ${status}`}>{JOB_STATUS_LABELS[status]}</span>;
+export const StatusBadge = ({ status }: { status: Job["status"] }) => (
+  <span class={`badge ${status}`}>{JOB_STATUS_LABELS[status]}</span>
+);
 
 export function JobsTable(p: { rows: JobRow[]; total: number; query: JobListQuery; pageSize: number }) {
   const { page, ...params } = p.query;
@@ -26,11 +28,15 @@ export function JobsTable(p: { rows: JobRow[]; total: number; query: JobListQuer
       {p.rows.length === 0 ? (
         <div class="empty">
           {filtered ? (
-            <p>No jobs match these filters. <a href="/jobs">Clear the filters</a></p>
+            <p>
+              No jobs match these filters. <a href="/jobs">Clear the filters</a>
+            </p>
           ) : (
             <>
               <p>No jobs yet. Create your first photo job, or load the demo studio from the dashboard.</p>
-              <a role="button" href="/jobs/new">New job</a>
+              <a role="button" href="/jobs/new">
+                New job
+              </a>
             </>
           )}
         </div>
@@ -75,12 +81,16 @@ export function JobsTable(p: { rows: JobRow[]; total: number; query: JobListQuer
   );
 }
 
-export function JobsPage(p: Common & { rows: JobRow[]; total: number; query: JobListQuery; years: number[]; pageSize: number }) {
+export function JobsPage(
+  p: Common & { rows: JobRow[]; total: number; query: JobListQuery; years: number[]; pageSize: number },
+) {
   const q = p.query;
   return (
     <Page title="Jobs" user={p.user} csrf={p.csrf} section="jobs">
       <PageHead title="Jobs">
-        <a role="button" href="/jobs/new">New job</a>
+        <a role="button" href="/jobs/new">
+          New job
+        </a>
       </PageHead>
       <form
         class="filters"
@@ -119,14 +129,18 @@ export function JobsPage(p: Common & { rows: JobRow[]; total: number; query: Job
             </option>
           ))}
         </select>
-        <button type="submit" class="secondary">Filter</button>
+        <button type="submit" class="secondary">
+          Filter
+        </button>
       </form>
       <JobsTable rows={p.rows} total={p.total} query={q} pageSize={p.pageSize} />
     </Page>
   );
 }
 
-export function JobForm(p: Common & { job?: Job; values: Values; errors: FieldErrors; profiles: { id: number; name: string }[] }) {
+export function JobForm(
+  p: Common & { job?: Job; values: Values; errors: FieldErrors; profiles: { id: number; name: string }[] },
+) {
   const action = p.job ? `/jobs/${p.job.id}` : "/jobs";
   const v = p.values;
   const e = p.errors;
@@ -136,12 +150,42 @@ export function JobForm(p: Common & { job?: Job; values: Values; errors: FieldEr
       <FormErrors errors={e} />
       <form method="post" action={action} novalidate>
         <Csrf token={p.csrf} />
-        <Field name="name" label="Name" values={v} errors={e} required placeholder="Lincoln Elementary – Fall portraits" />
+        <Field
+          name="name"
+          label="Name"
+          values={v}
+          errors={e}
+          required
+          placeholder="Lincoln Elementary – Fall portraits"
+        />
         <div class="grid-2">
           <Select name="type" label="Type" values={v} errors={e} options={JOB_TYPES} />
-          <Field name="year" label="Year" type="number" values={v} errors={e} placeholder="2026" hint="Defaults to the picture day's year." />
-          {!p.job && <Select name="status" label="Status" values={v} errors={e} options={JOB_STATUSES.map((s) => [s, JOB_STATUS_LABELS[s]] as [string, string])} />}
-          <Field name="time_zone" label="Time zone" values={v} errors={e} placeholder="Europe/Berlin" hint="Blank uses the studio's time zone." />
+          <Field
+            name="year"
+            label="Year"
+            type="number"
+            values={v}
+            errors={e}
+            placeholder="2026"
+            hint="Defaults to the picture day's year."
+          />
+          {!p.job && (
+            <Select
+              name="status"
+              label="Status"
+              values={v}
+              errors={e}
+              options={JOB_STATUSES.map((s) => [s, JOB_STATUS_LABELS[s]] as [string, string])}
+            />
+          )}
+          <Field
+            name="time_zone"
+            label="Time zone"
+            values={v}
+            errors={e}
+            placeholder="Europe/Berlin"
+            hint="Blank uses the studio's time zone."
+          />
         </div>
         <fieldset>
           <legend>Dates</legend>
@@ -153,8 +197,21 @@ export function JobForm(p: Common & { job?: Job; values: Values; errors: FieldEr
             <Field name="archive_date" label="Archive date (photos expire)" type="date" values={v} errors={e} />
           </div>
         </fieldset>
-        <Field name="gallery_url" label="Gallery URL" type="url" values={v} errors={e} placeholder="https://shop.example.com/lincoln" />
-        <TextArea name="custom_text" label="Custom text" values={v} errors={e} hint="Shown in messages through {{job.custom_text}}." />
+        <Field
+          name="gallery_url"
+          label="Gallery URL"
+          type="url"
+          values={v}
+          errors={e}
+          placeholder="https://shop.example.com/lincoln"
+        />
+        <TextArea
+          name="custom_text"
+          label="Custom text"
+          values={v}
+          errors={e}
+          hint="Shown in messages through {{job.custom_text}}."
+        />
         <Select
           name="profile_id"
           label="Communication profile"
@@ -213,7 +270,11 @@ export function JobPage(
       <article>
         <header class="page-head">
           <div>
-            Status: <StatusBadge status={j.status} /> <span class="muted">· {j.type} · {j.year}{j.timeZone ? ` · ${j.timeZone}` : ""}</span>
+            Status: <StatusBadge status={j.status} />{" "}
+            <span class="muted">
+              · {j.type} · {j.year}
+              {j.timeZone ? ` · ${j.timeZone}` : ""}
+            </span>
           </div>
           <div class="status-buttons" id="status-buttons">
             {JOB_STATUSES.filter((s) => s !== j.status).map((s) => (
@@ -238,7 +299,15 @@ export function JobPage(
           </dl>
           <dl>
             <dt class="muted">Gallery</dt>
-            <dd>{j.galleryUrl ? <a href={j.galleryUrl} rel="noopener noreferrer" target="_blank">{j.galleryUrl}</a> : "—"}</dd>
+            <dd>
+              {j.galleryUrl ? (
+                <a href={j.galleryUrl} rel="noopener noreferrer" target="_blank">
+                  {j.galleryUrl}
+                </a>
+              ) : (
+                "—"
+              )}
+            </dd>
             <dt class="muted">Communication profile</dt>
             <dd>{p.profileName ?? "None assigned"}</dd>
             <dt class="muted">Custom text</dt>
@@ -255,7 +324,13 @@ export function JobPage(
         </div>
       </article>
 
-      <AutomatedNotifications jobId={j.id} profileName={p.profileName} items={p.automation.items} now={p.automation.now} timeZone={p.studioTimeZone} />
+      <AutomatedNotifications
+        jobId={j.id}
+        profileName={p.profileName}
+        items={p.automation.items}
+        now={p.automation.now}
+        timeZone={p.studioTimeZone}
+      />
 
       <section id="communication">
         <h2>Communication</h2>
@@ -279,9 +354,16 @@ export function JobPage(
             {p.albums.map(({ album, registrations }) => (
               <li>
                 {album.name} <span class="muted">({registrations} registered)</span>{" "}
-                <form method="post" action={`/jobs/${j.id}/albums/${album.id}/delete`} class="inline-form" data-confirm={`Delete the album “${album.name}”? Registrations stay, without an album.`}>
+                <form
+                  method="post"
+                  action={`/jobs/${j.id}/albums/${album.id}/delete`}
+                  class="inline-form"
+                  data-confirm={`Delete the album “${album.name}”? Registrations stay, without an album.`}
+                >
                   <Csrf token={p.csrf} />
-                  <button type="submit" class="secondary outline">Delete</button>
+                  <button type="submit" class="secondary outline">
+                    Delete
+                  </button>
                 </form>
               </li>
             ))}
@@ -290,9 +372,17 @@ export function JobPage(
         <form method="post" action={`/jobs/${j.id}/albums`} class="filters">
           <Csrf token={p.csrf} />
           <div>
-            <Field name="album_name" label="New album" values={p.albumValues ?? {}} errors={p.albumErrors ?? {}} placeholder="Class 3B" />
+            <Field
+              name="album_name"
+              label="New album"
+              values={p.albumValues ?? {}}
+              errors={p.albumErrors ?? {}}
+              placeholder="Class 3B"
+            />
           </div>
-          <button type="submit" class="secondary">Add album</button>
+          <button type="submit" class="secondary">
+            Add album
+          </button>
         </form>
       </section>
 
@@ -328,12 +418,16 @@ export function JobPage(
                       <code>{r.registration.accessCode || "—"}</code>
                     </td>
                     <td>{r.registration.photosAvailableAt ? `${r.registration.photosCount} available` : "Not yet"}</td>
-                    <td>{r.orders > 0 ? <span class="badge yes">Buyer</span> : <span class="badge">Potential</span>}</td>
+                    <td>
+                      {r.orders > 0 ? <span class="badge yes">Buyer</span> : <span class="badge">Potential</span>}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
-            {p.registrationCount > p.registrations.length && <p class="muted">Showing the latest {p.registrations.length}.</p>}
+            {p.registrationCount > p.registrations.length && (
+              <p class="muted">Showing the latest {p.registrations.length}.</p>
+            )}
           </div>
         )}
       </section>
@@ -346,7 +440,10 @@ export function JobPage(
           <ul>
             {p.history.map((h) => (
               <li>
-                {h.fromStatus} → <strong>{h.toStatus}</strong> <span class="muted">{staffTime(h.occurredAt, p.studioTimeZone)} via {h.source}</span>
+                {h.fromStatus} → <strong>{h.toStatus}</strong>{" "}
+                <span class="muted">
+                  {staffTime(h.occurredAt, p.studioTimeZone)} via {h.source}
+                </span>
               </li>
             ))}
           </ul>

@@ -43,7 +43,9 @@ export const Page: FC<PageProps> = ({ title, user, csrf, section, flash, stylesh
         <link rel="icon" href={asset("pigeon.svg")} />
         <link rel="stylesheet" href={asset("pico.min.css")} />
         <link rel="stylesheet" href={asset("app.css")} />
-        {stylesheets?.map((name) => <link rel="stylesheet" href={asset(name)} />)}
+        {stylesheets?.map((name) => (
+          <link rel="stylesheet" href={asset(name)} />
+        ))}
         <script src={asset("htmx.min.js")} defer></script>
         <script src={asset("app.js")} defer></script>
       </head>

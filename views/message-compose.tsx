@@ -51,7 +51,13 @@ const ariaError = (name: string, errors: FieldErrors, hint?: boolean) => ({
   "aria-describedby": errors[name] ? `${name}-error` : hint ? `${name}-hint` : undefined,
 });
 
-const CheckList: FC<{ name: string; options: readonly (string | [string, string])[]; state: ComposeState; legend: string; errors: FieldErrors }> = (p) => {
+const CheckList: FC<{
+  name: string;
+  options: readonly (string | [string, string])[];
+  state: ComposeState;
+  legend: string;
+  errors: FieldErrors;
+}> = (p) => {
   const chosen = new Set(p.state.lists[p.name] ?? []);
   return (
     <fieldset class="checks">
@@ -71,16 +77,36 @@ const CheckList: FC<{ name: string; options: readonly (string | [string, string]
 };
 
 /** The album choice, re-rendered out of band when the chosen jobs change. */
-export function AlbumFilter({ albums, state, errors, jobsChosen, oob }: { albums: ComposeChoices["albums"]; state: ComposeState; errors: FieldErrors; jobsChosen: boolean; oob?: boolean }) {
+export function AlbumFilter({
+  albums,
+  state,
+  errors,
+  jobsChosen,
+  oob,
+}: {
+  albums: ComposeChoices["albums"];
+  state: ComposeState;
+  errors: FieldErrors;
+  jobsChosen: boolean;
+  oob?: boolean;
+}) {
   const chosen = new Set(state.lists["filters.album_ids"] ?? []);
   const multipleJobs = new Set(albums.map((a) => a.jobId)).size > 1;
   return (
     <div class="field" id="album-filter" hx-swap-oob={oob ? "true" : undefined}>
       <label for="f-filters.album_ids">Albums</label>
       {albums.length === 0 ? (
-        <small id="filters.album_ids-hint">{jobsChosen ? "The chosen jobs have no albums." : "Choose a job to pick among its albums (classes, teams)."}</small>
+        <small id="filters.album_ids-hint">
+          {jobsChosen ? "The chosen jobs have no albums." : "Choose a job to pick among its albums (classes, teams)."}
+        </small>
       ) : (
-        <select id="f-filters.album_ids" name="filters.album_ids" multiple size={Math.min(6, albums.length)} {...ariaError("filters.album_ids", errors)}>
+        <select
+          id="f-filters.album_ids"
+          name="filters.album_ids"
+          multiple
+          size={Math.min(6, albums.length)}
+          {...ariaError("filters.album_ids", errors)}
+        >
           {albums.map((a) => (
             <option value={String(a.id)} selected={chosen.has(String(a.id))}>
               {a.name}
@@ -89,7 +115,11 @@ export function AlbumFilter({ albums, state, errors, jobsChosen, oob }: { albums
           ))}
         </select>
       )}
-      <FieldMessages name="filters.album_ids" errors={errors} hint={albums.length ? "None chosen: every album. Ctrl/⌘-click picks several." : undefined} />
+      <FieldMessages
+        name="filters.album_ids"
+        errors={errors}
+        hint={albums.length ? "None chosen: every album. Ctrl/⌘-click picks several." : undefined}
+      />
     </div>
   );
 }
@@ -104,32 +134,74 @@ function RecipientFilters({ p }: { p: ComposeProps }) {
         <div class="field">
           <span class="label">Job</span>
           <p class="fixed-job">
-            <strong>{choices.fixedJob.name}</strong> <small class="muted">Started from this job's page, so only its customers.</small>
+            <strong>{choices.fixedJob.name}</strong>{" "}
+            <small class="muted">Started from this job's page, so only its customers.</small>
           </p>
           <input type="hidden" name="filters.job_ids" value={String(choices.fixedJob.id)} />
         </div>
       ) : (
         <div class="field">
           <label for="f-filters.job_ids">Jobs</label>
-          <select id="f-filters.job_ids" name="filters.job_ids" multiple size={Math.min(6, Math.max(2, choices.jobs.length))} {...ariaError("filters.job_ids", errors, true)}>
+          <select
+            id="f-filters.job_ids"
+            name="filters.job_ids"
+            multiple
+            size={Math.min(6, Math.max(2, choices.jobs.length))}
+            {...ariaError("filters.job_ids", errors, true)}
+          >
             {choices.jobs.map((j) => (
               <option value={String(j.id)} selected={jobsChosen.has(String(j.id))}>
                 {j.name} ({j.year})
               </option>
             ))}
           </select>
-          <FieldMessages name="filters.job_ids" errors={errors} hint="None chosen: customers of every job (or all customers). Ctrl/⌘-click picks several." />
+          <FieldMessages
+            name="filters.job_ids"
+            errors={errors}
+            hint="None chosen: customers of every job (or all customers). Ctrl/⌘-click picks several."
+          />
         </div>
       )}
-      <AlbumFilter albums={choices.albums} state={state} errors={errors} jobsChosen={jobsChosen.size > 0 || !!choices.fixedJob} />
+      <AlbumFilter
+        albums={choices.albums}
+        state={state}
+        errors={errors}
+        jobsChosen={jobsChosen.size > 0 || !!choices.fixedJob}
+      />
       {/* A blank choice reads as the default, as the filters do. */}
-      <Select name="filters.audience" label="Audience" values={{ "filters.audience": v["filters.audience"] || "all" }} errors={errors} options={Object.entries(AUDIENCE_LABELS)} />
-      <Select name="filters.condition" label="Photos" values={{ "filters.condition": v["filters.condition"] || "any" }} errors={errors} options={Object.entries(CONDITION_LABELS)} />
+      <Select
+        name="filters.audience"
+        label="Audience"
+        values={{ "filters.audience": v["filters.audience"] || "all" }}
+        errors={errors}
+        options={Object.entries(AUDIENCE_LABELS)}
+      />
+      <Select
+        name="filters.condition"
+        label="Photos"
+        values={{ "filters.condition": v["filters.condition"] || "any" }}
+        errors={errors}
+        options={Object.entries(CONDITION_LABELS)}
+      />
       {!choices.fixedJob && (
         <>
-          <CheckList name="filters.job_statuses" legend="Job status" options={JOB_STATUSES.map((s) => [s, s[0]!.toUpperCase() + s.slice(1)])} state={state} errors={errors} />
+          <CheckList
+            name="filters.job_statuses"
+            legend="Job status"
+            options={JOB_STATUSES.map((s) => [s, s[0]!.toUpperCase() + s.slice(1)])}
+            state={state}
+            errors={errors}
+          />
           <CheckList name="filters.job_types" legend="Job type" options={JOB_TYPES} state={state} errors={errors} />
-          {choices.years.length > 0 && <CheckList name="filters.years" legend="Year" options={choices.years.map(String)} state={state} errors={errors} />}
+          {choices.years.length > 0 && (
+            <CheckList
+              name="filters.years"
+              legend="Year"
+              options={choices.years.map(String)}
+              state={state}
+              errors={errors}
+            />
+          )}
         </>
       )}
       <fieldset class="checks appointment-filter">
@@ -149,22 +221,41 @@ function RecipientFilters({ p }: { p: ComposeProps }) {
         )}
         {APPOINTMENT_STATUSES.map((s) => (
           <label>
-            <input type="checkbox" name="filters.appointment_statuses" value={s} checked={(state.lists["filters.appointment_statuses"] ?? []).includes(s)} />
+            <input
+              type="checkbox"
+              name="filters.appointment_statuses"
+              value={s}
+              checked={(state.lists["filters.appointment_statuses"] ?? []).includes(s)}
+            />
             {s.replace("_", " ")}
           </label>
         ))}
         <div class="date-range">
           <label>
             From
-            <input type="date" name="filters.appointment_from" value={v["filters.appointment_from"] ?? ""} {...ariaError("filters.appointment_from", errors)} />
+            <input
+              type="date"
+              name="filters.appointment_from"
+              value={v["filters.appointment_from"] ?? ""}
+              {...ariaError("filters.appointment_from", errors)}
+            />
           </label>
           <label>
             to
-            <input type="date" name="filters.appointment_to" value={v["filters.appointment_to"] ?? ""} {...ariaError("filters.appointment_to", errors)} />
+            <input
+              type="date"
+              name="filters.appointment_to"
+              value={v["filters.appointment_to"] ?? ""}
+              {...ariaError("filters.appointment_to", errors)}
+            />
           </label>
         </div>
         <FieldMessages name="filters.appointment_from" errors={errors} />
-        <FieldMessages name="filters.appointment_to" errors={errors} hint={`Days in ${p.timeZone}. Leave all empty to ignore appointments.`} />
+        <FieldMessages
+          name="filters.appointment_to"
+          errors={errors}
+          hint={`Days in ${p.timeZone}. Leave all empty to ignore appointments.`}
+        />
         <FieldMessages name="filters.appointment_ids" errors={errors} />
         <FieldMessages name="filters.appointment_statuses" errors={errors} />
       </fieldset>
@@ -206,20 +297,39 @@ export function MessageForm(p: ComposeProps) {
         <h2>1. Message</h2>
         <div class="field">
           <label for="f-name">Internal name</label>
-          <input id="f-name" type="text" name="name" value={v.name ?? ""} maxlength={MESSAGE_MAX.name} placeholder="Spring sale 2027" {...ariaError("name", errors, true)} />
+          <input
+            id="f-name"
+            type="text"
+            name="name"
+            value={v.name ?? ""}
+            maxlength={MESSAGE_MAX.name}
+            placeholder="Spring sale 2027"
+            {...ariaError("name", errors, true)}
+          />
           <FieldMessages name="name" errors={errors} hint="Only staff see it: in this list, the outbox and reports." />
         </div>
         <fieldset class="checks channels audience-input">
           <legend>Send by</legend>
           {CHANNELS.map((ch) => (
             <label>
-              <input type="checkbox" name="channels" value={ch} checked={channels.has(ch)} {...ariaError("channels", errors)} />
+              <input
+                type="checkbox"
+                name="channels"
+                value={ch}
+                checked={channels.has(ch)}
+                {...ariaError("channels", errors)}
+              />
               {CHANNEL_LABELS[ch]}
             </label>
           ))}
           <FieldMessages name="channels" errors={errors} />
           <label class="only-sms-voice">
-            <input type="checkbox" name="call_only_if_no_sms" checked={on(v.call_only_if_no_sms)} {...ariaError("call_only_if_no_sms", errors)} />
+            <input
+              type="checkbox"
+              name="call_only_if_no_sms"
+              checked={on(v.call_only_if_no_sms)}
+              {...ariaError("call_only_if_no_sms", errors)}
+            />
             Call only if the number cannot receive SMS
           </label>
           <FieldMessages name="call_only_if_no_sms" errors={errors} />
@@ -246,18 +356,38 @@ export function MessageForm(p: ComposeProps) {
               </select>
               <UseTemplateButton formUrl={formUrl} form="#message-form" />
             </div>
-            <small>An e-mail template replaces the subject and message, an SMS template the message, a voice template the call script.</small>
+            <small>
+              An e-mail template replaces the subject and message, an SMS template the message, a voice template the
+              call script.
+            </small>
           </div>
         )}
 
         <div class="field only-email">
           <label for="f-subject">Subject</label>
-          <input id="f-subject" type="text" name="subject" value={v.subject ?? ""} maxlength={MESSAGE_MAX.subject} class="audience-input" data-placeholder-target {...ariaError("subject", errors)} />
+          <input
+            id="f-subject"
+            type="text"
+            name="subject"
+            value={v.subject ?? ""}
+            maxlength={MESSAGE_MAX.subject}
+            class="audience-input"
+            data-placeholder-target
+            {...ariaError("subject", errors)}
+          />
           <FieldMessages name="subject" errors={errors} />
         </div>
         <div class="field">
           <label for="f-body">Message</label>
-          <textarea id="f-body" name="body" rows={10} maxlength={MESSAGE_MAX.body} class="audience-input" data-placeholder-target {...ariaError("body", errors, true)}>
+          <textarea
+            id="f-body"
+            name="body"
+            rows={10}
+            maxlength={MESSAGE_MAX.body}
+            class="audience-input"
+            data-placeholder-target
+            {...ariaError("body", errors, true)}
+          >
             {v.body ?? ""}
           </textarea>
           <FieldMessages
@@ -267,15 +397,28 @@ export function MessageForm(p: ComposeProps) {
           />
         </div>
         <PlaceholderPicker summary="Placeholders" placeholders={p.placeholders}>
-          Job and album values come from the job the message is about; a message to several jobs gives each recipient their own, and a message to
-          appointments the appointment's. A placeholder without a fallback is required: whoever has no value for it is left out, and counted so.
+          Job and album values come from the job the message is about; a message to several jobs gives each recipient
+          their own, and a message to appointments the appointment's. A placeholder without a fallback is required:
+          whoever has no value for it is left out, and counted so.
         </PlaceholderPicker>
         <div class="field only-voice">
           <label for="f-voice_script">Call script</label>
-          <textarea id="f-voice_script" name="voice_script" rows={4} maxlength={MESSAGE_MAX.voice_script} class="audience-input" data-placeholder-target {...ariaError("voice_script", errors, true)}>
+          <textarea
+            id="f-voice_script"
+            name="voice_script"
+            rows={4}
+            maxlength={MESSAGE_MAX.voice_script}
+            class="audience-input"
+            data-placeholder-target
+            {...ariaError("voice_script", errors, true)}
+          >
             {v.voice_script ?? ""}
           </textarea>
-          <FieldMessages name="voice_script" errors={errors} hint="What the call says, written as it should be spoken. Empty: the message above is read out." />
+          <FieldMessages
+            name="voice_script"
+            errors={errors}
+            hint="What the call says, written as it should be spoken. Empty: the message above is read out."
+          />
         </div>
       </section>
 
@@ -284,8 +427,20 @@ export function MessageForm(p: ComposeProps) {
         {single ? (
           <div class="field">
             <label for="f-to_address">Send to</label>
-            <input id="f-to_address" type="text" name="to_address" value={v.to_address ?? ""} maxlength={MESSAGE_MAX.to_address} placeholder="name@example.com or +1 555 201 0001" {...ariaError("to_address", errors, true)} />
-            <FieldMessages name="to_address" errors={errors} hint="One e-mail address (for an e-mail) or phone number (for an SMS or call)." />
+            <input
+              id="f-to_address"
+              type="text"
+              name="to_address"
+              value={v.to_address ?? ""}
+              maxlength={MESSAGE_MAX.to_address}
+              placeholder="name@example.com or +1 555 201 0001"
+              {...ariaError("to_address", errors, true)}
+            />
+            <FieldMessages
+              name="to_address"
+              errors={errors}
+              hint="One e-mail address (for an e-mail) or phone number (for an SMS or call)."
+            />
             <small>
               <a href="/messages/new">Choose recipients by job and filters instead</a>
             </small>
@@ -301,7 +456,13 @@ export function MessageForm(p: ComposeProps) {
               )}
               {/* Only a change of channel, filter or text (its placeholders decide who has every value; a text
                   field changes when it loses focus) counts again, so open lists stay open while the preview changes. */}
-              <div hx-post="/messages/count" hx-trigger="change delay:300ms from:.audience-input" hx-target="#recipient-count" hx-swap="outerHTML" hx-sync="this:replace">
+              <div
+                hx-post="/messages/count"
+                hx-trigger="change delay:300ms from:.audience-input"
+                hx-target="#recipient-count"
+                hx-swap="outerHTML"
+                hx-sync="this:replace"
+              >
                 <RecipientCount count={p.count} />
               </div>
               <noscript>
@@ -319,7 +480,13 @@ export function MessageForm(p: ComposeProps) {
         <div class="preview-controls">
           <div class="field">
             <label for="f-preview_q">Find a recipient</label>
-            <input id="f-preview_q" type="search" name="preview_q" value={v.preview_q ?? ""} placeholder="Name or e-mail" />
+            <input
+              id="f-preview_q"
+              type="search"
+              name="preview_q"
+              value={v.preview_q ?? ""}
+              placeholder="Name or e-mail"
+            />
           </div>
         </div>
         {/* hx-sync replace: a newer change aborts the preview in flight. Queued, the older answer
@@ -356,7 +523,14 @@ export function MessageForm(p: ComposeProps) {
             </button>
           </div>
           <div class="test-row">
-            <input type="tel" name="test_phone" value={v.test_phone ?? ""} placeholder="+1 555 201 0001" aria-label="Your mobile number" {...ariaError("test_phone", errors)} />
+            <input
+              type="tel"
+              name="test_phone"
+              value={v.test_phone ?? ""}
+              placeholder="+1 555 201 0001"
+              aria-label="Your mobile number"
+              {...ariaError("test_phone", errors)}
+            />
             <button
               type="submit"
               name="test_channel"
@@ -371,7 +545,11 @@ export function MessageForm(p: ComposeProps) {
               Text it to this number
             </button>
           </div>
-          <FieldMessages name="test_phone" errors={errors} hint="The test shows the chosen recipient's data; its links lead nowhere, so nothing happens to their account." />
+          <FieldMessages
+            name="test_phone"
+            errors={errors}
+            hint="The test shows the chosen recipient's data; its links lead nowhere, so nothing happens to their account."
+          />
           <div id="test-result" aria-live="polite">
             <TestSendResult result={p.testResult} />
           </div>
@@ -386,12 +564,25 @@ export function MessageForm(p: ComposeProps) {
           </label>
           <label>
             <input type="radio" name="send_mode" value="later" checked={sendLater} /> At
-            <input type="datetime-local" name="send_at_local" value={v.send_at_local ?? ""} aria-label="Date and time" data-checks="send_mode=later" {...ariaError("send_at_local", errors, true)} />
+            <input
+              type="datetime-local"
+              name="send_at_local"
+              value={v.send_at_local ?? ""}
+              aria-label="Date and time"
+              data-checks="send_mode=later"
+              {...ariaError("send_at_local", errors, true)}
+            />
           </label>
         </div>
-        <FieldMessages name="send_at_local" errors={errors} hint={`In the studio's time zone, ${p.timeZone}. Saving schedules nothing: Send arms it.`} />
+        <FieldMessages
+          name="send_at_local"
+          errors={errors}
+          hint={`In the studio's time zone, ${p.timeZone}. Saving schedules nothing: Send arms it.`}
+        />
         {p.message?.status === "scheduled" && (
-          <p class="flash info">This message is scheduled. Saving a change returns it to draft; then send it again to arm it.</p>
+          <p class="flash info">
+            This message is scheduled. Saving a change returns it to draft; then send it again to arm it.
+          </p>
         )}
         <div class="status-buttons form-buttons">
           <button type="submit" name="intent" value="save" class="secondary">
@@ -410,11 +601,17 @@ export function MessageForm(p: ComposeProps) {
 }
 
 export function ComposePage(p: ComposeProps) {
-  const title = p.message ? `Edit “${p.message.name}”` : p.state.values.mode === "address" ? "Message to one address" : "New message";
+  const title = p.message
+    ? `Edit “${p.message.name}”`
+    : p.state.values.mode === "address"
+      ? "Message to one address"
+      : "New message";
   return (
     <Page title={title} user={p.user} csrf={p.csrf} section="messages" flash={p.flash}>
       <p>
-        <a href={p.choices.fixedJob ? `/jobs/${p.choices.fixedJob.id}` : "/messages"}>← {p.choices.fixedJob ? p.choices.fixedJob.name : "Messages"}</a>
+        <a href={p.choices.fixedJob ? `/jobs/${p.choices.fixedJob.id}` : "/messages"}>
+          ← {p.choices.fixedJob ? p.choices.fixedJob.name : "Messages"}
+        </a>
       </p>
       <PageHead title={title}>{p.message && <MessageStatusBadge status={p.message.status} />}</PageHead>
       <MessageForm {...p} />

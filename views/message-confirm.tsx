@@ -23,10 +23,14 @@ export type ConfirmProps = Common & {
 const LANGUAGE_NAMES: Record<Language, string> = { en: "English", de: "German", fr: "French", es: "Spanish" };
 
 /** "it goes to 2 recipients by e-mail." */
-export const armedPhrase = (counts: ChannelCount[]) => confirmQuestion(counts).replace(/^Send to /, "it goes to ").replace(/\?$/, ".");
+export const armedPhrase = (counts: ChannelCount[]) =>
+  confirmQuestion(counts)
+    .replace(/^Send to /, "it goes to ")
+    .replace(/\?$/, ".");
 
 /** What a count counts: recipients, or for a message to appointments appointments (one message each). */
-const unitOf = (counts: ChannelCount[]) => (counts.some((c) => c.customers !== undefined) ? "appointment" : "recipient");
+const unitOf = (counts: ChannelCount[]) =>
+  counts.some((c) => c.customers !== undefined) ? "appointment" : "recipient";
 
 /**
  * "Send to 1,234 recipients by e-mail and 456 by SMS?"; "Send to 3 appointments by SMS?". A
@@ -36,7 +40,9 @@ const unitOf = (counts: ChannelCount[]) => (counts.some((c) => c.customers !== u
 export function confirmQuestion(counts: ChannelCount[]): string {
   const going = counts.filter((c) => c.willReceive > 0);
   const shown = going.length ? going : counts.slice(0, 1);
-  const parts = shown.map((c, i) => `${i === 0 ? plural(c.willReceive, unitOf(counts)) : nf(c.willReceive)} ${byChannel(c.channel)}`);
+  const parts = shown.map(
+    (c, i) => `${i === 0 ? plural(c.willReceive, unitOf(counts)) : nf(c.willReceive)} ${byChannel(c.channel)}`,
+  );
   const joined = parts.length < 2 ? (parts[0] ?? "nobody") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
   const maybe = counts.find((c) => c.ifSmsCannot)?.ifSmsCannot;
   return `Send to ${joined}${maybe ? `, and call ${nf(maybe)} more if their number cannot take SMS` : ""}?`;
@@ -46,9 +52,15 @@ export function ConfirmPage(p: ConfirmProps) {
   const m = p.message;
   const total = p.counts.reduce((a, c) => a + c.willReceive, 0);
   // A call not placed because its SMS goes is no one left out: said on its own line.
-  const smsInstead = p.counts.reduce((a, c) => a + (c.excluded.find((x) => x.reason === "sms_sent_instead")?.n ?? 0), 0);
+  const smsInstead = p.counts.reduce(
+    (a, c) => a + (c.excluded.find((x) => x.reason === "sms_sent_instead")?.n ?? 0),
+    0,
+  );
   const calledInstead = p.counts.reduce((a, c) => a + (c.calledInstead ?? 0), 0);
-  const notReached = p.counts.map((c) => ({ ...c, excluded: c.excluded.filter((x) => x.reason !== "sms_sent_instead") }));
+  const notReached = p.counts.map((c) => ({
+    ...c,
+    excluded: c.excluded.filter((x) => x.reason !== "sms_sent_instead"),
+  }));
   return (
     <Page title={`Send ${m.name}`} user={p.user} csrf={p.csrf} section="messages">
       <p>
@@ -63,7 +75,9 @@ export function ConfirmPage(p: ConfirmProps) {
           {p.counts[0]?.customers !== undefined && (
             <>
               <dt class="muted">Messages</dt>
-              <dd>One per appointment, about its own: {countWords(p.counts[0].matched, p.counts[0].customers)} match.</dd>
+              <dd>
+                One per appointment, about its own: {countWords(p.counts[0].matched, p.counts[0].customers)} match.
+              </dd>
             </>
           )}
           <dt class="muted">When</dt>
@@ -72,8 +86,8 @@ export function ConfirmPage(p: ConfirmProps) {
             <>
               <dt class="muted">Languages</dt>
               <dd class="languages">
-                {p.languages.map((l) => `${nf(l.n)} ${LANGUAGE_NAMES[l.language]}`).join(", ")}. Each gets the footer, the opt-out line and dates in their own language; the text
-                goes as you wrote it.
+                {p.languages.map((l) => `${nf(l.n)} ${LANGUAGE_NAMES[l.language]}`).join(", ")}. Each gets the footer,
+                the opt-out line and dates in their own language; the text goes as you wrote it.
               </dd>
             </>
           )}
@@ -87,7 +101,8 @@ export function ConfirmPage(p: ConfirmProps) {
         {p.counts.map((c) =>
           c.unchecked ? (
             <p class="muted unchecked">
-              {nf(c.unchecked)} of the numbers have not been checked yet: Pigeon checks each before sending, and a landline gets the call instead of the SMS.
+              {nf(c.unchecked)} of the numbers have not been checked yet: Pigeon checks each before sending, and a
+              landline gets the call instead of the SMS.
             </p>
           ) : null,
         )}
@@ -95,8 +110,10 @@ export function ConfirmPage(p: ConfirmProps) {
           <p class="sms-or-call">
             SMS or call:{" "}
             {[
-              smsInstead && `${nf(smsInstead)} ${smsInstead === 1 ? "gets" : "get"} the SMS, so their call is not needed`,
-              calledInstead && `${nf(calledInstead)} cannot take SMS and ${calledInstead === 1 ? "is" : "are"} called instead`,
+              smsInstead &&
+                `${nf(smsInstead)} ${smsInstead === 1 ? "gets" : "get"} the SMS, so their call is not needed`,
+              calledInstead &&
+                `${nf(calledInstead)} cannot take SMS and ${calledInstead === 1 ? "is" : "are"} called instead`,
             ]
               .filter(Boolean)
               .join("; ")}
@@ -136,7 +153,9 @@ export function ConfirmPage(p: ConfirmProps) {
           </a>
         </div>
         <p class="muted">
-          <small>Until it starts you can still edit or cancel it; while it goes out you can pause, resume or cancel it.</small>
+          <small>
+            Until it starts you can still edit or cancel it; while it goes out you can pause, resume or cancel it.
+          </small>
         </p>
       </article>
     </Page>

@@ -14,7 +14,6 @@ import { channelList, type Common, MessageStatusBadge, nf } from "./messages.tsx
 
 const SSE_SCRIPT = `/static/hx-sse.min.js?v=${STATIC_VERSION}`;
 
-
 /** The numbers inside the live block; each SSE message replaces them. */
 export function ProgressBody({ progress: pr, messageId }: { progress: Progress; messageId: number }) {
   const done = pr.sent + pr.failed;
@@ -53,7 +52,8 @@ export function ProgressBody({ progress: pr, messageId }: { progress: Progress; 
               ) : (
                 // Held for review (after an outage, or an outcome unknown too long): staff decide.
                 <li>
-                  <span class="k">Held for review</span> <strong>{nf(pr.held)}</strong> <a href={`/outbox?status=held&message=${messageId}`}>release or cancel them</a>
+                  <span class="k">Held for review</span> <strong>{nf(pr.held)}</strong>{" "}
+                  <a href={`/outbox?status=held&message=${messageId}`}>release or cancel them</a>
                 </li>
               ))}
             <li>
@@ -67,7 +67,8 @@ export function ProgressBody({ progress: pr, messageId }: { progress: Progress; 
       )}
       {pr.finished && (
         <p class="finished">
-          {pr.status === "cancelled" ? "Cancelled." : "All sent."} <a href={`/messages/${messageId}`}>Show the report</a>
+          {pr.status === "cancelled" ? "Cancelled." : "All sent."}{" "}
+          <a href={`/messages/${messageId}`}>Show the report</a>
         </p>
       )}
     </>
@@ -80,7 +81,12 @@ export function ProgressBlock({ progress, messageId }: { progress: Progress; mes
   return (
     <section class="progress-block" aria-label="Progress">
       <h2>Progress</h2>
-      <div id="progress" aria-live="polite" data-sse-connect={live ? `/messages/${messageId}/events` : undefined} hx-sse:close={live ? "done" : undefined}>
+      <div
+        id="progress"
+        aria-live="polite"
+        data-sse-connect={live ? `/messages/${messageId}/events` : undefined}
+        hx-sse:close={live ? "done" : undefined}
+      >
         <ProgressBody progress={progress} messageId={messageId} />
       </div>
       {live && (
@@ -92,7 +98,14 @@ export function ProgressBlock({ progress, messageId }: { progress: Progress; mes
   );
 }
 
-const REPORT_LABELS: Record<string, string> = { queued: "Queued", sent: "Sent", delivered: "Delivered", failed: "Failed", bounced: "Bounced", skipped: "Skipped" };
+const REPORT_LABELS: Record<string, string> = {
+  queued: "Queued",
+  sent: "Sent",
+  delivered: "Delivered",
+  failed: "Failed",
+  bounced: "Bounced",
+  skipped: "Skipped",
+};
 
 /** The report's totals: by status, opened and clicked, and by channel when there are several. */
 function ReportTotals({ report: r }: { report: ReportData }) {
@@ -150,9 +163,14 @@ export function ReportBlock({ report: r, messageId, live }: { report: ReportData
   return (
     <section class="report" id="report">
       <h2>Report</h2>
-      {r.perAppointment && <p class="muted per-appointment">One message per appointment: the numbers count appointments, not customers.</p>}
+      {r.perAppointment && (
+        <p class="muted per-appointment">One message per appointment: the numbers count appointments, not customers.</p>
+      )}
       {live ? (
-        <p class="muted report-pending">The totals by status and channel appear here once it has finished; until then the progress above has the live numbers.</p>
+        <p class="muted report-pending">
+          The totals by status and channel appear here once it has finished; until then the progress above has the live
+          numbers.
+        </p>
       ) : (
         <ReportTotals report={r} />
       )}
@@ -168,7 +186,8 @@ export function ReportBlock({ report: r, messageId, live }: { report: ReportData
           SMS or call:{" "}
           {[
             r.smsOrCall.smsInstead && `${nf(r.smsOrCall.smsInstead)} got the SMS, so their call was not needed`,
-            r.smsOrCall.calledInstead && `${nf(r.smsOrCall.calledInstead)} could not take the SMS and ${r.smsOrCall.calledInstead === 1 ? "was" : "were"} called instead`,
+            r.smsOrCall.calledInstead &&
+              `${nf(r.smsOrCall.calledInstead)} could not take the SMS and ${r.smsOrCall.calledInstead === 1 ? "was" : "were"} called instead`,
           ]
             .filter(Boolean)
             .join("; ")}
@@ -211,7 +230,9 @@ export function ReportBlock({ report: r, messageId, live }: { report: ReportData
               </tbody>
             </table>
           </div>
-          {r.notReachedTotal > r.notReached.length && <p class="muted">And {nf(r.notReachedTotal - r.notReached.length)} more in the CSV.</p>}
+          {r.notReachedTotal > r.notReached.length && (
+            <p class="muted">And {nf(r.notReachedTotal - r.notReached.length)} more in the CSV.</p>
+          )}
         </>
       )}
       <p>
@@ -249,7 +270,12 @@ export function MessageActions({ message: m, csrf, oob }: { message: Message; cs
         </form>
       )}
       {["draft", "scheduled", "sending", "paused"].includes(m.status) && (
-        <form method="post" action={`${base}/cancel`} class="inline-form" data-confirm="Cancel this message? Nothing more of it goes out, and it cannot be restarted.">
+        <form
+          method="post"
+          action={`${base}/cancel`}
+          class="inline-form"
+          data-confirm="Cancel this message? Nothing more of it goes out, and it cannot be restarted."
+        >
           <Csrf token={csrf} />
           <button type="submit" class="secondary outline">
             Cancel message
@@ -283,7 +309,10 @@ export function MessagePage(p: MessagePageProps) {
         <dl class="grid-2">
           <div>
             <dt class="muted">Channels</dt>
-            <dd>{channelList(m.channels)}{m.callOnlyIfNoSms ? " (calls only where SMS cannot go)" : ""}</dd>
+            <dd>
+              {channelList(m.channels)}
+              {m.callOnlyIfNoSms ? " (calls only where SMS cannot go)" : ""}
+            </dd>
             <dt class="muted">Who</dt>
             <dd>{m.toAddress ?? p.who}</dd>
           </div>

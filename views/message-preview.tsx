@@ -30,7 +30,9 @@ export function MessagePreview({ preview: pv }: { preview: PreviewData }) {
               </option>
             ))}
           </select>
-          {pv.appointmentOptions.length > 1 && <small>One message per appointment: this customer gets {pv.appointmentOptions.length}.</small>}
+          {pv.appointmentOptions.length > 1 && (
+            <small>One message per appointment: this customer gets {pv.appointmentOptions.length}.</small>
+          )}
         </div>
       )}
       <p class="muted preview-note">
@@ -54,11 +56,21 @@ export function MessagePreview({ preview: pv }: { preview: PreviewData }) {
           </div>
           <div class="frames">
             <figure class="frame desktop">
-              <iframe class="email-frame" title="E-mail preview, desktop width" sandbox="" srcdoc={pv.email.html}></iframe>
+              <iframe
+                class="email-frame"
+                title="E-mail preview, desktop width"
+                sandbox=""
+                srcdoc={pv.email.html}
+              ></iframe>
               <figcaption>Desktop</figcaption>
             </figure>
             <figure class="frame phone">
-              <iframe class="email-frame" title="E-mail preview, phone width" sandbox="" srcdoc={pv.email.html}></iframe>
+              <iframe
+                class="email-frame"
+                title="E-mail preview, phone width"
+                sandbox=""
+                srcdoc={pv.email.html}
+              ></iframe>
               <figcaption>Phone (375 px)</figcaption>
             </figure>
           </div>
@@ -73,20 +85,25 @@ export function MessagePreview({ preview: pv }: { preview: PreviewData }) {
           </div>
           <div class="sms-bubble">{pv.sms.text}</div>
           <p class="sms-counter">
-            <strong>{pv.sms.info.characters}</strong> characters · {pv.sms.info.encoding} · {plural(pv.sms.info.segments, "segment")}{" "}
-            <span class="muted">({pv.sms.info.perSegment} per segment)</span>
+            <strong>{pv.sms.info.characters}</strong> characters · {pv.sms.info.encoding} ·{" "}
+            {plural(pv.sms.info.segments, "segment")} <span class="muted">({pv.sms.info.perSegment} per segment)</span>
           </p>
-          {pv.sms.info.warning && <p class="warn">{pv.sms.info.warning}. Keep texts under 150 characters where you can.</p>}
+          {pv.sms.info.warning && (
+            <p class="warn">{pv.sms.info.warning}. Keep texts under 150 characters where you can.</p>
+          )}
           {pv.sms.info.nonGsm.length > 0 && (
             <p class="warn">
               <small>
-                {pv.sms.info.nonGsm.join(" ")} {pv.sms.info.nonGsm.length === 1 ? "switches" : "switch"} the text to UCS-2 (70 characters per segment).
+                {pv.sms.info.nonGsm.join(" ")} {pv.sms.info.nonGsm.length === 1 ? "switches" : "switch"} the text to
+                UCS-2 (70 characters per segment).
               </small>
             </p>
           )}
           {pv.sms.optOutAdded && (
             <p class="muted">
-              <small>“{pv.sms.optOutAdded}” is added because the text does not mention STOP; it is counted above.</small>
+              <small>
+                “{pv.sms.optOutAdded}” is added because the text does not mention STOP; it is counted above.
+              </small>
             </p>
           )}
         </div>

@@ -9,7 +9,13 @@ import { Page, PageHead } from "./layout.tsx";
 import { missingKey } from "../src/core/recipients.ts";
 import { byChannel, type Common, nf, plural } from "./messages.tsx";
 
-export type ExcludedQuery = { filtersJson: string; channel: string; reason: string; required?: string; jobId?: number | null };
+export type ExcludedQuery = {
+  filtersJson: string;
+  channel: string;
+  reason: string;
+  required?: string;
+  jobId?: number | null;
+};
 
 const excludedUrl = (q: ExcludedQuery, offset = 0) =>
   `/messages/excluded?${new URLSearchParams({
@@ -36,7 +42,9 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
           {!count.single && (
             <p class="who">
               <strong>{count.who}</strong>
-              {count.matched !== undefined && <span class="muted"> · {countWords(count.matched, count.customers)} match</span>}
+              {count.matched !== undefined && (
+                <span class="muted"> · {countWords(count.matched, count.customers)} match</span>
+              )}
             </p>
           )}
           {count.channels.length === 0 && <p class="muted">Choose a channel to see who will receive it.</p>}
@@ -48,7 +56,8 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
               </p>
               {ch.unchecked ? (
                 <p class="muted unchecked">
-                  {nf(ch.unchecked)} of these {ch.unchecked === 1 ? "number has" : "numbers have"} not been checked yet: Pigeon checks each before sending, and a landline gets the call instead of the SMS.
+                  {nf(ch.unchecked)} of these {ch.unchecked === 1 ? "number has" : "numbers have"} not been checked yet:
+                  Pigeon checks each before sending, and a landline gets the call instead of the SMS.
                 </p>
               ) : null}
               {ch.calledInstead ? (
@@ -66,7 +75,13 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
                   {ch.excluded.map((x) => {
                     // A reason may hold a placeholder name (missing:customer.first_name): not every character may stand in an id.
                     const listId = `excluded-${ch.channel}-${x.reason.replace(/[^A-Za-z0-9_-]/g, "-")}`;
-                    const url = excludedUrl({ filtersJson: count.filtersJson, channel: ch.channel, reason: x.reason, required: count.required?.[ch.channel]?.join(","), jobId: count.jobId });
+                    const url = excludedUrl({
+                      filtersJson: count.filtersJson,
+                      channel: ch.channel,
+                      reason: x.reason,
+                      required: count.required?.[ch.channel]?.join(","),
+                      jobId: count.jobId,
+                    });
                     // They get the SMS: not a loss, and not a list of its own.
                     if (x.reason === "sms_sent_instead") {
                       return (
@@ -81,7 +96,10 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
                           <summary>
                             <span class="n">{nf(x.n)}</span> {skipReasonInSentence(x.reason)}
                             {missingKey(x.reason) !== null && (
-                              <small class="muted"> · a fallback, like {`{{${missingKey(x.reason)} | "…"}}`}, would include them</small>
+                              <small class="muted">
+                                {" "}
+                                · a fallback, like {`{{${missingKey(x.reason)} | "…"}}`}, would include them
+                              </small>
                             )}
                           </summary>
                           <ul id={listId} class="names">
@@ -104,7 +122,13 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
 }
 
 /** A customer left out; for a message to appointments, with the appointment (its start, in words). */
-export type ExcludedName = { id: number; firstName: string; lastName: string; address: string | null; appointment?: string };
+export type ExcludedName = {
+  id: number;
+  firstName: string;
+  lastName: string;
+  address: string | null;
+  appointment?: string;
+};
 
 /** One page of names behind an excluded count, with a "more" item that loads the next page. */
 export function ExcludedNames(p: ExcludedQuery & { names: ExcludedName[]; more: boolean; offset: number }) {

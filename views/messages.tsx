@@ -18,9 +18,12 @@ export type Status = Message["status"];
 export const nf = (n: number) => n.toLocaleString("en");
 export const plural = (n: number, one: string, many = `${one}s`) => `${nf(n)} ${n === 1 ? one : many}`;
 
-export const MessageStatusBadge: FC<{ status: Status }> = ({ status }) => <span class={`badge message-${status}`}>{MESSAGE_STATUS_LABELS[status]}</span>;
+export const MessageStatusBadge: FC<{ status: Status }> = ({ status }) => (
+  <span class={`badge message-${status}`}>{MESSAGE_STATUS_LABELS[status]}</span>
+);
 
-export const channelList = (channels: readonly string[]) => channels.map((ch) => CHANNEL_LABELS[ch as Channel] ?? ch).join(" + ");
+export const channelList = (channels: readonly string[]) =>
+  channels.map((ch) => CHANNEL_LABELS[ch as Channel] ?? ch).join(" + ");
 
 /** "by e-mail", "by SMS", "by phone call". */
 export const byChannel = (ch: Channel) => (ch === "email" ? "by e-mail" : ch === "sms" ? "by SMS" : "by phone call");
@@ -35,8 +38,9 @@ export function MessagesTable({ rows, jobId, compact }: { rows: MessageRow[]; jo
         <p class={compact ? "muted" : ""}>{jobId ? "No messages to this job's customers yet." : "No messages yet."}</p>
         {!compact && (
           <p class="muted">
-            Write one to customers of all jobs with <a href="/messages/new">New message</a>, start from a job's page to write to its customers, select
-            appointments and press Compose, or <a href="/messages/new?mode=address">send to one address</a>.
+            Write one to customers of all jobs with <a href="/messages/new">New message</a>, start from a job's page to
+            write to its customers, select appointments and press Compose, or{" "}
+            <a href="/messages/new?mode=address">send to one address</a>.
           </p>
         )}
       </div>
@@ -77,7 +81,9 @@ export function MessagesTable({ rows, jobId, compact }: { rows: MessageRow[]; jo
   );
 }
 
-export function MessagesPage(p: Common & { rows: MessageRow[]; job?: { id: number; name: string } | null; flash?: Flash }) {
+export function MessagesPage(
+  p: Common & { rows: MessageRow[]; job?: { id: number; name: string } | null; flash?: Flash },
+) {
   const title = p.job ? `Messages · ${p.job.name}` : "Messages";
   return (
     <Page title={title} user={p.user} csrf={p.csrf} section="messages" flash={p.flash}>
@@ -90,8 +96,8 @@ export function MessagesPage(p: Common & { rows: MessageRow[]; job?: { id: numbe
         </a>
       </PageHead>
       <p class="muted">
-        A one-time message goes out once, by e-mail, SMS or a phone call, to the customers you choose. Nothing is sent until you press Send and confirm
-        the number of recipients.
+        A one-time message goes out once, by e-mail, SMS or a phone call, to the customers you choose. Nothing is sent
+        until you press Send and confirm the number of recipients.
         {p.job && (
           <>
             {" "}

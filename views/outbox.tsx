@@ -4,22 +4,40 @@
 // fragment it re-renders live together.
 import type { FC } from "hono/jsx";
 import type { HeldCount, HeldFilters, OutboxQuery } from "../src/core/outbox-query.ts";
-import { CHANNEL_LABELS, DELIVERY_SOURCE_LABELS, DELIVERY_STATUS_LABELS, DELIVERY_STATUS_ORDER, SKIP_REASON_LABELS } from "../src/core/labels.ts";
+import {
+  CHANNEL_LABELS,
+  DELIVERY_SOURCE_LABELS,
+  DELIVERY_STATUS_LABELS,
+  DELIVERY_STATUS_ORDER,
+  SKIP_REASON_LABELS,
+} from "../src/core/labels.ts";
 import type { Delivery } from "../src/db/outbox.ts";
 import type { OutboxRow } from "../src/db/outbox-list.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
 import { CHANNELS, type Channel } from "../src/core/vocabulary.ts";
-import { type Common, DeliveryStatusBadge, type Flash, PAUSED_WHY, Reason, Recipient, rowLink, Source, Stamp } from "./delivery-parts.tsx";
+import {
+  type Common,
+  DeliveryStatusBadge,
+  type Flash,
+  PAUSED_WHY,
+  Reason,
+  Recipient,
+  rowLink,
+  Source,
+  Stamp,
+} from "./delivery-parts.tsx";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { withParams } from "./pager.tsx";
 
-
-
-
-const heldFilters = (q: OutboxQuery): HeldFilters => ({ channel: q.channel, source: q.source, job: q.job, message: q.message, customer: q.customer });
+const heldFilters = (q: OutboxQuery): HeldFilters => ({
+  channel: q.channel,
+  source: q.source,
+  job: q.job,
+  message: q.message,
+  customer: q.customer,
+});
 const nHeld = (n: number) => `${n.toLocaleString("en-US")} held ${n === 1 ? "delivery" : "deliveries"}`;
-
 
 /** Above a list filtered to held deliveries: what is held and the bulk release and cancel actions. */
 const HeldBar: FC<{ held: HeldCount; query: OutboxQuery }> = ({ held, query }) => {
@@ -28,12 +46,14 @@ const HeldBar: FC<{ held: HeldCount; query: OutboxQuery }> = ({ held, query }) =
   return (
     <article id="held-actions">
       <p>
-        <strong>{nHeld(held.total)}</strong> {held.total === 1 ? "matches" : "match"} these filters. Pigeon will not send {held.total === 1 ? "it" : "them"} on its own: release{" "}
-        {held.total === 1 ? "it" : "them"} to send from now, or cancel.
+        <strong>{nHeld(held.total)}</strong> {held.total === 1 ? "matches" : "match"} these filters. Pigeon will not
+        send {held.total === 1 ? "it" : "them"} on its own: release {held.total === 1 ? "it" : "them"} to send from now,
+        or cancel.
       </p>
       {held.ofPausedMessages > 0 && (
         <p class="muted">
-          {held.ofPausedMessages.toLocaleString("en-US")} of them belong to paused messages; for those, resuming the message {PAUSED_WHY}.
+          {held.ofPausedMessages.toLocaleString("en-US")} of them belong to paused messages; for those, resuming the
+          message {PAUSED_WHY}.
         </p>
       )}
       <a role="button" href={withParams("/outbox/held/release", f)}>
@@ -46,7 +66,14 @@ const HeldBar: FC<{ held: HeldCount; query: OutboxQuery }> = ({ held, query }) =
   );
 };
 
-export function OutboxResults(p: { rows: OutboxRow[]; nextBefore: number | null; query: OutboxQuery; customerName?: string | null; held?: HeldCount | null; timeZone: string }) {
+export function OutboxResults(p: {
+  rows: OutboxRow[];
+  nextBefore: number | null;
+  query: OutboxQuery;
+  customerName?: string | null;
+  held?: HeldCount | null;
+  timeZone: string;
+}) {
   const { before, ...filters } = p.query;
   const filtered = Object.values(filters).some((v) => v !== undefined && v !== "");
   return (
@@ -64,9 +91,13 @@ export function OutboxResults(p: { rows: OutboxRow[]; nextBefore: number | null;
             </p>
           ) : (
             <>
-              <p>Nothing has been sent yet. Every e-mail, text message and call Pigeon sends, skips or fails shows up here with the reason.</p>
+              <p>
+                Nothing has been sent yet. Every e-mail, text message and call Pigeon sends, skips or fails shows up
+                here with the reason.
+              </p>
               <p class="muted">
-                Activate a communication profile on a job or send a one-time message. The owner can send a test from <a href="/settings/messaging">Settings → Messaging</a>.
+                Activate a communication profile on a job or send a one-time message. The owner can send a test from{" "}
+                <a href="/settings/messaging">Settings → Messaging</a>.
               </p>
             </>
           )}
@@ -136,7 +167,11 @@ export function OutboxResults(p: { rows: OutboxRow[]; nextBefore: number | null;
             <a href={withParams("/outbox", filters)} aria-disabled={before ? undefined : "true"} rel="first">
               ← Newest
             </a>
-            <a href={withParams("/outbox", { ...filters, before: p.nextBefore })} aria-disabled={p.nextBefore ? undefined : "true"} rel="next">
+            <a
+              href={withParams("/outbox", { ...filters, before: p.nextBefore })}
+              aria-disabled={p.nextBefore ? undefined : "true"}
+              rel="next"
+            >
               Older →
             </a>
           </nav>
@@ -206,7 +241,14 @@ export function OutboxPage(p: Common & Parameters<typeof OutboxResults>[0] & { j
             </option>
           ))}
         </select>
-        <input type="number" name="message" min="1" value={q.message ? String(q.message) : ""} placeholder="Message id" aria-label="One-time message id" />
+        <input
+          type="number"
+          name="message"
+          min="1"
+          value={q.message ? String(q.message) : ""}
+          placeholder="Message id"
+          aria-label="One-time message id"
+        />
         <button type="submit" class="secondary">
           Filter
         </button>
@@ -218,7 +260,13 @@ export function OutboxPage(p: Common & Parameters<typeof OutboxResults>[0] & { j
 
 /** The bulk action's confirmation: how many held deliveries it touches and what it does to them. */
 export function HeldConfirmPage(
-  p: Common & { action: "release" | "cancel"; filters: HeldFilters; held: HeldCount; stagger: { batchSize: number; intervalSeconds: number }; flash?: Flash },
+  p: Common & {
+    action: "release" | "cancel";
+    filters: HeldFilters;
+    held: HeldCount;
+    stagger: { batchSize: number; intervalSeconds: number };
+    flash?: Flash;
+  },
 ) {
   const n = p.held.total;
   const release = p.action === "release";
@@ -226,7 +274,13 @@ export function HeldConfirmPage(
   const back = withParams("/outbox", { status: "held", ...p.filters });
   const described = Object.entries(p.filters)
     .filter(([, v]) => v !== undefined && v !== "")
-    .map(([k, v]) => (k === "channel" ? CHANNEL_LABELS[v as Channel] : k === "source" ? DELIVERY_SOURCE_LABELS[v as Delivery["sourceType"]] : `${k} #${v}`));
+    .map(([k, v]) =>
+      k === "channel"
+        ? CHANNEL_LABELS[v as Channel]
+        : k === "source"
+          ? DELIVERY_SOURCE_LABELS[v as Delivery["sourceType"]]
+          : `${k} #${v}`,
+    );
   return (
     <Page title={n ? title : "No held deliveries"} user={p.user} csrf={p.csrf} section="outbox" flash={p.flash}>
       <p>
@@ -235,34 +289,49 @@ export function HeldConfirmPage(
       {n === 0 ? (
         <>
           <PageHead title="No held deliveries" />
-          <p>No held deliveries match these filters{described.length ? ` (${described.join(", ")})` : ""}: there is nothing to {p.action}.</p>
+          <p>
+            No held deliveries match these filters{described.length ? ` (${described.join(", ")})` : ""}: there is
+            nothing to {p.action}.
+          </p>
         </>
       ) : (
         <>
           <PageHead title={title} />
-          <p class="muted">{described.length ? `Held deliveries matching: ${described.join(", ")}.` : "Every held delivery, from every source."}</p>
+          <p class="muted">
+            {described.length
+              ? `Held deliveries matching: ${described.join(", ")}.`
+              : "Every held delivery, from every source."}
+          </p>
           {release ? (
             <>
               <p>
-                They go back into the queue and are sent from now on, staggered: {p.stagger.batchSize.toLocaleString("en-US")} every {p.stagger.intervalSeconds.toLocaleString("en-US")} seconds,
-                inside the sending window. Whatever held them no longer stops them.
+                They go back into the queue and are sent from now on, staggered:{" "}
+                {p.stagger.batchSize.toLocaleString("en-US")} every {p.stagger.intervalSeconds.toLocaleString("en-US")}{" "}
+                seconds, inside the sending window. Whatever held them no longer stops them.
               </p>
               <p>
-                Where an earlier attempt's outcome is unknown, Pigeon settles it first — it asks Twilio, or sends the e-mail again under the same key so Resend does not
-                send it twice. Only an e-mail whose attempt is more than a day old (Resend has forgotten its key) is sent afresh: that recipient may get it twice.
+                Where an earlier attempt's outcome is unknown, Pigeon settles it first — it asks Twilio, or sends the
+                e-mail again under the same key so Resend does not send it twice. Only an e-mail whose attempt is more
+                than a day old (Resend has forgotten its key) is sent afresh: that recipient may get it twice.
               </p>
             </>
           ) : (
-            <p>They will not be sent: each is recorded as skipped, “{SKIP_REASON_LABELS.cancelled_by_staff}”. This cannot be undone. A sending message with nothing else left to send then finishes.</p>
+            <p>
+              They will not be sent: each is recorded as skipped, “{SKIP_REASON_LABELS.cancelled_by_staff}”. This cannot
+              be undone. A sending message with nothing else left to send then finishes.
+            </p>
           )}
           {p.held.ofPausedMessages > 0 && (
             <p>
-              {p.held.ofPausedMessages.toLocaleString("en-US")} of them belong to paused messages: resuming the message {PAUSED_WHY}.
+              {p.held.ofPausedMessages.toLocaleString("en-US")} of them belong to paused messages: resuming the message{" "}
+              {PAUSED_WHY}.
             </p>
           )}
           <form method="post" action={`/outbox/held/${p.action}`}>
             <Csrf token={p.csrf} />
-            {Object.entries(p.filters).map(([k, v]) => (v === undefined || v === "" ? null : <input type="hidden" name={k} value={String(v)} />))}
+            {Object.entries(p.filters).map(([k, v]) =>
+              v === undefined || v === "" ? null : <input type="hidden" name={k} value={String(v)} />,
+            )}
             <input type="hidden" name="expected" value={String(n)} />
             <button type="submit" class={release ? undefined : "secondary"}>
               {release ? `Release ${nHeld(n)}` : `Cancel ${nHeld(n)}`}

@@ -9,23 +9,31 @@ export function withParams(path: string, params: Record<string, string | number 
   return s ? `${path}?${s}` : path;
 }
 
-export const Pager: FC<{ path: string; params: Record<string, string | number | undefined>; page: number; total: number; pageSize: number }> = ({
-  path,
-  params,
-  page,
-  total,
-  pageSize,
-}) => {
+export const Pager: FC<{
+  path: string;
+  params: Record<string, string | number | undefined>;
+  page: number;
+  total: number;
+  pageSize: number;
+}> = ({ path, params, page, total, pageSize }) => {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   return (
     <nav class="pager" aria-label="Pages">
-      <a href={withParams(path, { ...params, page: page - 1 })} aria-disabled={page <= 1 ? "true" : undefined} rel="prev">
+      <a
+        href={withParams(path, { ...params, page: page - 1 })}
+        aria-disabled={page <= 1 ? "true" : undefined}
+        rel="prev"
+      >
         ← Previous
       </a>
       <span class="muted">
         Page {page} of {pages} · {total.toLocaleString("en")} in all
       </span>
-      <a href={withParams(path, { ...params, page: page + 1 })} aria-disabled={page >= pages ? "true" : undefined} rel="next">
+      <a
+        href={withParams(path, { ...params, page: page + 1 })}
+        aria-disabled={page >= pages ? "true" : undefined}
+        rel="next"
+      >
         Next →
       </a>
     </nav>

@@ -17,7 +17,6 @@ import { PlaceholderPicker } from "./placeholder-picker.tsx";
 
 type Common = { user: User; csrf: string };
 
-
 export type EditorProps = Common & {
   profile: Profile;
   notification?: Notification;
@@ -81,7 +80,8 @@ export function NotificationPreview({ preview: pv, oob }: { preview: PreviewData
           </div>
           <div class="sms-bubble">{pv.text}</div>
           <p class="sms-counter" id="sms-counter">
-            <strong>{pv.sms.characters}</strong> characters · {pv.sms.encoding} · {pv.sms.segments} {pv.sms.segments === 1 ? "segment" : "segments"}{" "}
+            <strong>{pv.sms.characters}</strong> characters · {pv.sms.encoding} · {pv.sms.segments}{" "}
+            {pv.sms.segments === 1 ? "segment" : "segments"}{" "}
             <span class="muted">({pv.sms.perSegment} per segment)</span>
           </p>
           {pv.sms.warning && (
@@ -96,8 +96,8 @@ export function NotificationPreview({ preview: pv, oob }: { preview: PreviewData
                   <code>{ch}</code>{" "}
                 </>
               ))}
-              {pv.sms.nonGsm.length === 1 ? "switches" : "switch"} the text to UCS-2, which fits only 70 characters per segment. Straight quotes and plain
-              dashes keep it GSM-7.
+              {pv.sms.nonGsm.length === 1 ? "switches" : "switch"} the text to UCS-2, which fits only 70 characters per
+              segment. Straight quotes and plain dashes keep it GSM-7.
             </p>
           )}
           {pv.optOutAdded && (
@@ -144,13 +144,20 @@ export function NotificationForm(p: EditorProps) {
   const formUrl = `${base}/form`;
   const unit = info.unit === "hours" && v.offset_unit === "days" ? "days" : info.unit;
   const appointment = trigger.startsWith("appointment_");
-  const rerender = { "hx-post": formUrl, "hx-trigger": "change", "hx-target": "#notification-form", "hx-swap": "outerHTML" };
+  const rerender = {
+    "hx-post": formUrl,
+    "hx-trigger": "change",
+    "hx-target": "#notification-form",
+    "hx-swap": "outerHTML",
+  };
   const audienceOptions: string[] = [...info.audiences];
   if (v.audience && !audienceOptions.includes(v.audience)) audienceOptions.push(v.audience);
   const channelOptions: string[] = [...info.channels];
   if (v.channel && !channelOptions.includes(v.channel)) channelOptions.push(v.channel);
   const audienceLabel = (a: string) =>
-    appointment && a === "all" ? "The appointment's customer" : `${AUDIENCE_LABELS[a as keyof typeof AUDIENCE_LABELS] ?? a}${info.audiences.includes(a as never) ? "" : " (not possible here)"}`;
+    appointment && a === "all"
+      ? "The appointment's customer"
+      : `${AUDIENCE_LABELS[a as keyof typeof AUDIENCE_LABELS] ?? a}${info.audiences.includes(a as never) ? "" : " (not possible here)"}`;
   const bodyLabel = channel === "email" ? "Message" : channel === "sms" ? "Text message" : "Call script";
   const timeMode = v.time_mode ?? "immediately";
 
@@ -263,7 +270,12 @@ export function NotificationForm(p: EditorProps) {
           <div class="grid-2">
             <div class="field">
               <label for="f-audience">Who gets it</label>
-              <select id="f-audience" name="audience" aria-invalid={e.audience ? "true" : undefined} aria-describedby={e.audience ? "audience-error" : info.audienceNote ? "audience-hint" : undefined}>
+              <select
+                id="f-audience"
+                name="audience"
+                aria-invalid={e.audience ? "true" : undefined}
+                aria-describedby={e.audience ? "audience-error" : info.audienceNote ? "audience-hint" : undefined}
+              >
                 {audienceOptions.map((a) => (
                   <option value={a} selected={a === (v.audience ?? info.audiences[0])}>
                     {audienceLabel(a)}
@@ -299,7 +311,15 @@ export function NotificationForm(p: EditorProps) {
                 </option>
               ))}
             </select>
-            <FieldMessages name="channel" errors={e} hint={appointment ? undefined : "Voice calls are for appointment triggers. Add a second notification to send both an e-mail and an SMS."} />
+            <FieldMessages
+              name="channel"
+              errors={e}
+              hint={
+                appointment
+                  ? undefined
+                  : "Voice calls are for appointment triggers. Add a second notification to send both an e-mail and an SMS."
+              }
+            />
           </div>
           <noscript>
             <button type="submit" formaction={formUrl} class="secondary outline">
@@ -324,7 +344,15 @@ export function NotificationForm(p: EditorProps) {
                 <UseTemplateButton formUrl={formUrl} form="#notification-form" />
               </div>
             )}
-            <FieldMessages name="template_id" errors={e} hint={p.templates.length ? `Replaces the ${channel === "email" ? "subject and message" : "text"} below.` : undefined} />
+            <FieldMessages
+              name="template_id"
+              errors={e}
+              hint={
+                p.templates.length
+                  ? `Replaces the ${channel === "email" ? "subject and message" : "text"} below.`
+                  : undefined
+              }
+            />
           </div>
 
           {channel === "email" && (
@@ -369,7 +397,11 @@ export function NotificationForm(p: EditorProps) {
             )}
           </div>
 
-          <PlaceholderPicker summary={`Placeholders for ${CONTEXT_LABELS[contextForTrigger(trigger)]}`} placeholders={p.placeholders} examples />
+          <PlaceholderPicker
+            summary={`Placeholders for ${CONTEXT_LABELS[contextForTrigger(trigger)]}`}
+            placeholders={p.placeholders}
+            examples
+          />
 
           <label>
             <input type="checkbox" name="active" role="switch" checked={["on", "true", "1"].includes(v.active ?? "")} />
@@ -407,7 +439,13 @@ export function NotificationForm(p: EditorProps) {
 export function NotificationEditorPage(p: EditorProps) {
   const title = p.notification ? "Edit notification" : "Add notification";
   return (
-    <Page title={`${title} · ${p.profile.name}`} user={p.user} csrf={p.csrf} section="communication" stylesheets={["profiles.css"]}>
+    <Page
+      title={`${title} · ${p.profile.name}`}
+      user={p.user}
+      csrf={p.csrf}
+      section="communication"
+      stylesheets={["profiles.css"]}
+    >
       <p>
         <a href={`/profiles/${p.profile.id}`}>← {p.profile.name}</a>
       </p>

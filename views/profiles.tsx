@@ -73,11 +73,19 @@ const DeleteButton = ({ profile, csrf, jobs }: { profile: Profile; csrf: string;
 
 export function ProfilesPage(p: Common & { rows: ProfileRow[]; values: Values; errors: FieldErrors; flash?: Flash }) {
   return (
-    <Page title="Communication profiles" user={p.user} csrf={p.csrf} section="communication" flash={p.flash} stylesheets={["profiles.css"]}>
+    <Page
+      title="Communication profiles"
+      user={p.user}
+      csrf={p.csrf}
+      section="communication"
+      flash={p.flash}
+      stylesheets={["profiles.css"]}
+    >
       <PageHead title="Communication profiles" />
       <p class="muted">
-        A profile is a set of automated notifications: what goes out, when, to whom and how. Assign one to a job on the job's edit page; the default
-        profile goes to new jobs. The built-in profiles are read-only: duplicate one to change it.
+        A profile is a set of automated notifications: what goes out, when, to whom and how. Assign one to a job on the
+        job's edit page; the default profile goes to new jobs. The built-in profiles are read-only: duplicate one to
+        change it.
       </p>
       <div class="table-wrap">
         <table class="striped">
@@ -117,7 +125,14 @@ export function ProfilesPage(p: Common & { rows: ProfileRow[]; values: Values; e
       <form method="post" action="/profiles" novalidate>
         <Csrf token={p.csrf} />
         <div class="create-row">
-          <Field name="name" label="Name" values={p.values} errors={p.errors} placeholder="Senior portraits 2026" hint="Job-specific or general, e.g. for all school jobs." />
+          <Field
+            name="name"
+            label="Name"
+            values={p.values}
+            errors={p.errors}
+            placeholder="Senior portraits 2026"
+            hint="Job-specific or general, e.g. for all school jobs."
+          />
           <button type="submit">Create profile</button>
         </div>
       </form>
@@ -152,17 +167,31 @@ export function NotificationRow({ profile, n, csrf }: { profile: Profile; n: Not
       <td>
         {!profile.builtIn && (
           <div class="row-actions">
-            <form method="post" action={`${base}/active`} hx-post={`${base}/active`} hx-target={`#notification-${n.id}`} hx-swap="outerHTML">
+            <form
+              method="post"
+              action={`${base}/active`}
+              hx-post={`${base}/active`}
+              hx-target={`#notification-${n.id}`}
+              hx-swap="outerHTML"
+            >
               <Csrf token={csrf} />
               <input type="hidden" name="active" value={n.active ? "off" : "on"} />
-              <button type="submit" class="secondary outline" aria-label={`${n.active ? "Turn off" : "Turn on"}: ${describeNotification(n)}`}>
+              <button
+                type="submit"
+                class="secondary outline"
+                aria-label={`${n.active ? "Turn off" : "Turn on"}: ${describeNotification(n)}`}
+              >
                 {n.active ? "Turn off" : "Turn on"}
               </button>
             </form>
             <a role="button" class="secondary outline" href={`${base}/edit`}>
               Edit
             </a>
-            <form method="post" action={`${base}/delete`} data-confirm="Delete this notification? What it already sent stays in the outbox.">
+            <form
+              method="post"
+              action={`${base}/delete`}
+              data-confirm="Delete this notification? What it already sent stays in the outbox."
+            >
               <Csrf token={csrf} />
               <button type="submit" class="secondary outline">
                 Delete
@@ -188,7 +217,14 @@ export function ProfilePage(
 ) {
   const pr = p.profile;
   return (
-    <Page title={pr.name} user={p.user} csrf={p.csrf} section="communication" flash={p.flash} stylesheets={["profiles.css"]}>
+    <Page
+      title={pr.name}
+      user={p.user}
+      csrf={p.csrf}
+      section="communication"
+      flash={p.flash}
+      stylesheets={["profiles.css"]}
+    >
       <p>
         <a href="/profiles">← Communication profiles</a>
       </p>
@@ -251,12 +287,18 @@ export function ProfilePage(
       <section>
         <h2>Jobs using it ({p.jobs.total})</h2>
         {p.jobs.total === 0 ? (
-          <p class="muted">No job uses this profile. Choose it on a job's edit page{p.isDefault ? "; new jobs get it as the default" : ""}.</p>
+          <p class="muted">
+            No job uses this profile. Choose it on a job's edit page
+            {p.isDefault ? "; new jobs get it as the default" : ""}.
+          </p>
         ) : (
           <ul>
             {p.jobs.rows.map((j) => (
               <li>
-                <a href={`/jobs/${j.id}`}>{j.name}</a> <span class="muted">· {j.year} · {j.status}</span>
+                <a href={`/jobs/${j.id}`}>{j.name}</a>{" "}
+                <span class="muted">
+                  · {j.year} · {j.status}
+                </span>
               </li>
             ))}
             {p.jobs.total > p.jobs.rows.length && <li class="muted">and {p.jobs.total - p.jobs.rows.length} more</li>}
@@ -267,7 +309,9 @@ export function ProfilePage(
   );
 }
 
-export function DeleteProfilePage(p: Common & { profile: Profile; jobs: { rows: { id: number; name: string }[]; total: number } }) {
+export function DeleteProfilePage(
+  p: Common & { profile: Profile; jobs: { rows: { id: number; name: string }[]; total: number } },
+) {
   const n = p.jobs.total;
   return (
     <Page title={`Delete ${p.profile.name}`} user={p.user} csrf={p.csrf} section="communication">
@@ -277,8 +321,8 @@ export function DeleteProfilePage(p: Common & { profile: Profile; jobs: { rows: 
           <strong>
             {n} {n === 1 ? "job uses" : "jobs use"} this profile.
           </strong>{" "}
-          Deleting it leaves {n === 1 ? "that job" : `those ${n} jobs`} without a profile: they get no more automated notifications until you assign another
-          one. What was already sent stays in the outbox.
+          Deleting it leaves {n === 1 ? "that job" : `those ${n} jobs`} without a profile: they get no more automated
+          notifications until you assign another one. What was already sent stays in the outbox.
         </p>
         <ul>
           {p.jobs.rows.map((j) => (

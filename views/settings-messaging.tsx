@@ -29,7 +29,12 @@ const VarList: FC<{ vars: ConfigVar[] }> = ({ vars }) => (
   <ul class="config-vars">
     {vars.map((v) => (
       <li>
-        <code>{v.name}</code> {v.set === null ? null : v.set ? <span class="badge yes">set</span> : <span class="badge consent-no">not set</span>}{" "}
+        <code>{v.name}</code>{" "}
+        {v.set === null ? null : v.set ? (
+          <span class="badge yes">set</span>
+        ) : (
+          <span class="badge consent-no">not set</span>
+        )}{" "}
         <span class="muted">{v.role}</span>
       </li>
     ))}
@@ -42,8 +47,9 @@ export function MessagingSettingsPage(p: MessagingPageProps) {
       <section id="providers">
         <h2>Providers</h2>
         <p class="muted">
-          Providers are chosen by environment variables when Pigeon starts. Without keys a channel uses the built-in <a href="/outbox/dev">dev outbox</a>, which keeps every message exactly as
-          it would have been sent. Change the variables and restart Pigeon to switch.
+          Providers are chosen by environment variables when Pigeon starts. Without keys a channel uses the built-in{" "}
+          <a href="/outbox/dev">dev outbox</a>, which keeps every message exactly as it would have been sent. Change the
+          variables and restart Pigeon to switch.
         </p>
         <div class="table-wrap">
           <table>
@@ -86,13 +92,24 @@ export function MessagingSettingsPage(p: MessagingPageProps) {
 
       <section id="send-test">
         <h2>Send a test</h2>
-        <p class="muted">The test goes out at once through the provider above; you then see whether it was sent and, if not, what the provider said.</p>
+        <p class="muted">
+          The test goes out at once through the provider above; you then see whether it was sent and, if not, what the
+          provider said.
+        </p>
         <div class="grid-2">
           <form method="post" action="/settings/messaging/test" class="subform" id="test-email" novalidate>
             <Csrf token={p.csrf} />
             <input type="hidden" name="channel" value="email" />
             <h3>Test e-mail</h3>
-            <Field name="email_to" label="E-mail address" type="email" values={p.values} errors={p.errors} placeholder="you@studio.example" autocomplete="email" />
+            <Field
+              name="email_to"
+              label="E-mail address"
+              type="email"
+              values={p.values}
+              errors={p.errors}
+              placeholder="you@studio.example"
+              autocomplete="email"
+            />
             <button type="submit">Send a test e-mail</button>
           </form>
           <form method="post" action="/settings/messaging/test" class="subform" id="test-sms" novalidate>
@@ -124,8 +141,8 @@ export function MessagingSettingsPage(p: MessagingPageProps) {
               const reason = deliveryReason(d, p.timeZone);
               return (
                 <li>
-                  <a href={`/outbox/${d.id}`}>{staffTime(d.createdAt, p.timeZone)}</a> · {CHANNEL_LABELS[d.channel]} to {d.toAddress}{" "}
-                  <DeliveryStatusBadge status={d.status} />
+                  <a href={`/outbox/${d.id}`}>{staffTime(d.createdAt, p.timeZone)}</a> · {CHANNEL_LABELS[d.channel]} to{" "}
+                  {d.toAddress} <DeliveryStatusBadge status={d.status} />
                   {reason && <span class="muted"> {reason.text}</span>}
                 </li>
               );

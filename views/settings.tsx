@@ -13,7 +13,9 @@ import { example } from "../src/core/phone.ts";
 import { COMMON_CURRENCIES, CUSTOMER_LANGUAGES } from "../src/core/settings.ts";
 
 /** The common currencies, and the studio's own if it is another one. */
-const currencyOptions = (current: string | undefined) => [...new Set([...COMMON_CURRENCIES, ...(current && /^[A-Z]{3}$/.test(current) ? [current] : [])])];
+const currencyOptions = (current: string | undefined) => [
+  ...new Set([...COMMON_CURRENCIES, ...(current && /^[A-Z]{3}$/.test(current) ? [current] : [])]),
+];
 
 type Common = { user: User; csrf: string; flash?: { kind: "ok" | "bad" | "info"; text: string } | null };
 type Tab = "studio" | "messaging" | "staff" | "api-keys";
@@ -52,8 +54,8 @@ function QuietHoursNote({ values: v }: { values: Values }) {
     <div id="quiet-hours" class="quiet-hours">
       <p class="muted">
         <strong>Sending hours: {rules.countryName}</strong> (guidance, not legal advice): {rules.summary}
-        {rules.recommended && ` Recommended window: ${rules.recommended.start}–${rules.recommended.end}.`} The window applies in each recipient's own time zone when Pigeon knows it,
-        else in the studio's.
+        {rules.recommended && ` Recommended window: ${rules.recommended.start}–${rules.recommended.end}.`} The window
+        applies in each recipient's own time zone when Pigeon knows it, else in the studio's.
       </p>
       {warning && (
         <p class="flash bad" role="status">
@@ -64,7 +66,9 @@ function QuietHoursNote({ values: v }: { values: Values }) {
   );
 }
 
-export function StudioSettingsPage(p: Common & { values: Values; errors: FieldErrors; profiles: { id: number; name: string }[] }) {
+export function StudioSettingsPage(
+  p: Common & { values: Values; errors: FieldErrors; profiles: { id: number; name: string }[] },
+) {
   const v = p.values;
   const e = p.errors;
   return (
@@ -76,16 +80,51 @@ export function StudioSettingsPage(p: Common & { values: Values; errors: FieldEr
           <legend>Studio</legend>
           <div class="grid-2">
             <Field name="name" label="Studio name" values={v} errors={e} required />
-            <Field name="phone" label="Phone" type="tel" values={v} errors={e} placeholder={example(v.country ?? "US")} />
-            <Field name="website" label="Website" type="url" values={v} errors={e} placeholder="https://studio.example.com" />
+            <Field
+              name="phone"
+              label="Phone"
+              type="tel"
+              values={v}
+              errors={e}
+              placeholder={example(v.country ?? "US")}
+            />
+            <Field
+              name="website"
+              label="Website"
+              type="url"
+              values={v}
+              errors={e}
+              placeholder="https://studio.example.com"
+            />
             <Field name="brand_color" label="Brand colour" type="color" values={v} errors={e} />
           </div>
           <div class="grid-2">
-            <Select name="country" label="Country" values={v} errors={e} blank="Choose…" options={COUNTRIES} hint="Phone numbers typed without a country code are read as this country's." />
+            <Select
+              name="country"
+              label="Country"
+              values={v}
+              errors={e}
+              blank="Choose…"
+              options={COUNTRIES}
+              hint="Phone numbers typed without a country code are read as this country's."
+            />
             <Select name="currency" label="Currency" values={v} errors={e} options={currencyOptions(v.currency)} />
-            <Select name="locale" label="Language for customers" values={v} errors={e} options={CUSTOMER_LANGUAGES.map(([c, n]) => [c, n] as [string, string])} hint="Customer pages and built-in texts, for customers without a language of their own." />
+            <Select
+              name="locale"
+              label="Language for customers"
+              values={v}
+              errors={e}
+              options={CUSTOMER_LANGUAGES.map(([c, n]) => [c, n] as [string, string])}
+              hint="Customer pages and built-in texts, for customers without a language of their own."
+            />
           </div>
-          <TextArea name="postal_address" label="Postal address" values={v} errors={e} hint="Printed in the footer of every marketing e-mail, as the law requires." />
+          <TextArea
+            name="postal_address"
+            label="Postal address"
+            values={v}
+            errors={e}
+            hint="Printed in the footer of every marketing e-mail, as the law requires."
+          />
         </fieldset>
         <fieldset>
           <legend>Senders</legend>
@@ -93,7 +132,14 @@ export function StudioSettingsPage(p: Common & { values: Values; errors: FieldEr
             <Field name="sender_name" label="Sender name" values={v} errors={e} />
             <Field name="sender_email" label="Sender e-mail" type="email" values={v} errors={e} />
             <Field name="reply_to" label="Reply-to e-mail" type="email" values={v} errors={e} />
-            <Field name="sms_from" label="SMS sender number" type="tel" values={v} errors={e} placeholder="+12125550123" />
+            <Field
+              name="sms_from"
+              label="SMS sender number"
+              type="tel"
+              values={v}
+              errors={e}
+              placeholder="+12125550123"
+            />
           </div>
           <TextArea name="sms_help_reply" label="Reply to HELP by SMS" values={v} errors={e} />
         </fieldset>
@@ -102,12 +148,45 @@ export function StudioSettingsPage(p: Common & { values: Values; errors: FieldEr
           <div class="grid-2">
             <Field name="time_zone" label="Default time zone" values={v} errors={e} placeholder="America/Chicago" />
             <Field name="send_window_start" label="Sending window opens" type="time" values={v} errors={e} />
-            <Field name="send_window_end" label="Sending window closes" type="time" values={v} errors={e} hint="Deliveries waiting for the window follow a new one as soon as it is saved." />
+            <Field
+              name="send_window_end"
+              label="Sending window closes"
+              type="time"
+              values={v}
+              errors={e}
+              hint="Deliveries waiting for the window follow a new one as soon as it is saved."
+            />
             <QuietHoursNote values={v} />
-            <Field name="stagger_batch_size" label="Batch size" type="number" values={v} errors={e} hint="Messages per batch in large sends. A change spreads sends already planned again from now." />
-            <Field name="stagger_interval_seconds" label="Seconds between batches" type="number" values={v} errors={e} />
-            <Field name="overdue_hold_minutes" label="Hold overdue work after (minutes)" type="number" values={v} errors={e} hint="After an outage, work this late waits for review." />
-            <Field name="late_grace_hours" label="Late notification grace (hours)" type="number" values={v} errors={e} />
+            <Field
+              name="stagger_batch_size"
+              label="Batch size"
+              type="number"
+              values={v}
+              errors={e}
+              hint="Messages per batch in large sends. A change spreads sends already planned again from now."
+            />
+            <Field
+              name="stagger_interval_seconds"
+              label="Seconds between batches"
+              type="number"
+              values={v}
+              errors={e}
+            />
+            <Field
+              name="overdue_hold_minutes"
+              label="Hold overdue work after (minutes)"
+              type="number"
+              values={v}
+              errors={e}
+              hint="After an outage, work this late waits for review."
+            />
+            <Field
+              name="late_grace_hours"
+              label="Late notification grace (hours)"
+              type="number"
+              values={v}
+              errors={e}
+            />
             <Select
               name="default_profile_id"
               label="Default profile for new jobs"
@@ -117,7 +196,14 @@ export function StudioSettingsPage(p: Common & { values: Values; errors: FieldEr
               options={p.profiles.map((pr) => [String(pr.id), pr.name] as [string, string])}
             />
           </div>
-          <Field name="public_url" label="Public base URL" type="url" values={v} errors={e} hint="Used for links in messages. Blank uses the PUBLIC_URL setting." />
+          <Field
+            name="public_url"
+            label="Public base URL"
+            type="url"
+            values={v}
+            errors={e}
+            hint="Used for links in messages. Blank uses the PUBLIC_URL setting."
+          />
         </fieldset>
         <button type="submit">Save settings</button>
       </form>
@@ -146,9 +232,16 @@ export function StaffPage(p: Common & { users: User[]; values: Values; errors: F
                 <td>{u.role}</td>
                 <td>
                   {u.role !== "owner" && (
-                    <form method="post" action={`/settings/staff/${u.id}/delete`} class="inline-form" data-confirm={`Remove ${u.name}'s account? They are signed out at once.`}>
+                    <form
+                      method="post"
+                      action={`/settings/staff/${u.id}/delete`}
+                      class="inline-form"
+                      data-confirm={`Remove ${u.name}'s account? They are signed out at once.`}
+                    >
                       <Csrf token={p.csrf} />
-                      <button type="submit" class="secondary outline">Remove</button>
+                      <button type="submit" class="secondary outline">
+                        Remove
+                      </button>
                     </form>
                   )}
                 </td>
@@ -165,7 +258,16 @@ export function StaffPage(p: Common & { users: User[]; values: Values; errors: F
           <div class="grid-2">
             <Field name="name" label="Name" values={p.values} errors={p.errors} required />
             <Field name="email" label="E-mail" type="email" values={p.values} errors={p.errors} required />
-            <Field name="password" label="Temporary password" type="password" values={{}} errors={p.errors} required hint="At least 10 characters. Share it privately." autocomplete="new-password" />
+            <Field
+              name="password"
+              label="Temporary password"
+              type="password"
+              values={{}}
+              errors={p.errors}
+              required
+              hint="At least 10 characters. Share it privately."
+              autocomplete="new-password"
+            />
           </div>
           <button type="submit">Add staff member</button>
         </form>
@@ -174,22 +276,42 @@ export function StaffPage(p: Common & { users: User[]; values: Values; errors: F
   );
 }
 
-type KeyRow = { id: number; name: string; prefix: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null };
+type KeyRow = {
+  id: number;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+};
 
-export function ApiKeysPage(p: Common & { keys: KeyRow[]; newKey?: { name: string; key: string }; values: Values; errors: FieldErrors; publicUrl: string; timeZone: string }) {
+export function ApiKeysPage(
+  p: Common & {
+    keys: KeyRow[];
+    newKey?: { name: string; key: string };
+    values: Values;
+    errors: FieldErrors;
+    publicUrl: string;
+    timeZone: string;
+  },
+) {
   const when = (d: Date | null) => (d ? staffTime(d, p.timeZone) : "never");
   return (
     <SettingsShell {...p} tab="api-keys" title="API keys">
       {p.newKey && (
         <article class="flash ok" role="status">
           <p>
-            <strong>API key “{p.newKey.name}” created.</strong> Copy it now: it is shown only this once and Pigeon keeps only a hash of it.
+            <strong>API key “{p.newKey.name}” created.</strong> Copy it now: it is shown only this once and Pigeon keeps
+            only a hash of it.
           </p>
-          <p class="secret" id="new-api-key">{p.newKey.key}</p>
+          <p class="secret" id="new-api-key">
+            {p.newKey.key}
+          </p>
         </article>
       )}
       <p class="muted">
-        Other systems use these keys with <code>Authorization: Bearer &lt;key&gt;</code> on <code>{p.publicUrl}/api/v1</code>.
+        Other systems use these keys with <code>Authorization: Bearer &lt;key&gt;</code> on{" "}
+        <code>{p.publicUrl}/api/v1</code>.
       </p>
       {p.keys.length === 0 ? (
         <p>No API keys yet.</p>
@@ -218,9 +340,16 @@ export function ApiKeysPage(p: Common & { keys: KeyRow[]; newKey?: { name: strin
                     {k.revokedAt ? (
                       <span class="badge no">Revoked</span>
                     ) : (
-                      <form method="post" action={`/settings/api-keys/${k.id}/revoke`} class="inline-form" data-confirm={`Revoke “${k.name}”? Systems using it stop working at once.`}>
+                      <form
+                        method="post"
+                        action={`/settings/api-keys/${k.id}/revoke`}
+                        class="inline-form"
+                        data-confirm={`Revoke “${k.name}”? Systems using it stop working at once.`}
+                      >
                         <Csrf token={p.csrf} />
-                        <button type="submit" class="secondary outline">Revoke</button>
+                        <button type="submit" class="secondary outline">
+                          Revoke
+                        </button>
                       </form>
                     )}
                   </td>
@@ -233,7 +362,13 @@ export function ApiKeysPage(p: Common & { keys: KeyRow[]; newKey?: { name: strin
       <form method="post" action="/settings/api-keys" class="filters" novalidate>
         <Csrf token={p.csrf} />
         <div>
-          <Field name="name" label="New key for" values={p.values} errors={p.errors} placeholder="Photo shop integration" />
+          <Field
+            name="name"
+            label="New key for"
+            values={p.values}
+            errors={p.errors}
+            placeholder="Photo shop integration"
+          />
         </div>
         <button type="submit">Create API key</button>
       </form>

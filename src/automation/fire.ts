@@ -74,16 +74,28 @@ export async function fireDue(c: FireContext): Promise<FireResult> {
       for (const k of ["fired", "missed", "queued", "failed"] as const) result[k] += counted[k];
     } catch (err) {
       // Nothing of this group was written; its firings are taken again when their lease ends.
-      c.deps.log("error", "automation could not write a group of firings", { runs: group.map((r) => r.id), error: errorText(err) });
+      c.deps.log("error", "automation could not write a group of firings", {
+        runs: group.map((r) => r.id),
+        error: errorText(err),
+      });
     }
   }
   return result;
 }
 
 /** Decides one claimed firing. Throws when it cannot be decided; the caller records that. */
-async function fireOne(c: FireContext, db: Tx, loaded: Loaded, run: Run, lease: Date): Promise<{ outcome: Outcome; queued: number }> {
+async function fireOne(
+  c: FireContext,
+  db: Tx,
+  loaded: Loaded,
+  run: Run,
+  lease: Date,
+): Promise<{ outcome: Outcome; queued: number }> {
   const { s, now } = c;
-  const settle = async (d: Parameters<typeof settleRun>[3], outcome: Outcome, queued = 0) => ({ outcome: (await settleRun(db, run, lease, d, now)) ? outcome : ("waiting" as const), queued });
+  const settle = async (d: Parameters<typeof settleRun>[3], outcome: Outcome, queued = 0) => ({
+    outcome: (await settleRun(db, run, lease, d, now)) ? outcome : ("waiting" as const),
+    queued,
+  });
   const n = loaded.notifications.get(run.notificationId);
   const job = run.jobId ? (loaded.jobs.get(run.jobId) ?? null) : null;
   const anchor = n && anchorOf(n, run, job, loaded, s);
@@ -102,7 +114,14 @@ async function fireOne(c: FireContext, db: Tx, loaded: Loaded, run: Run, lease: 
   if (state === "ahead") return settle({ status: "planned", dueAt: moment, nextTryAt: moment }, "waiting");
   if (state === "missed") {
     if (run.attempts > 0) {
-      return settle({ status: "failed", dueAt: moment, reason: `gave up: it could not be sent within ${s.lateGraceHours} h of its moment` }, "missed");
+      return settle(
+        {
+          status: "failed",
+          dueAt: moment,
+          reason: `gave up: it could not be sent within ${s.lateGraceHours} h of its moment`,
+        },
+        "missed",
+      );
     }
     c.deps.log("warn", "notification missed", { notification: n.id, job: job?.id, dueAt: moment.toISOString() });
     const reason = `missed: its moment (${moment.toISOString()}) passed more than ${s.lateGraceHours} h before Pigeon could send it`;
@@ -110,16 +129,29 @@ async function fireOne(c: FireContext, db: Tx, loaded: Loaded, run: Run, lease: 
   }
   const notLive = whyNotLive(n, job, s);
   if (notLive) return settle({ status: "skipped", dueAt: moment, reason: notLive }, "skipped");
-  if (anchor.cancelled) return settle({ status: "skipped", dueAt: moment, reason: "the appointment was cancelled" }, "skipped");
+  if (anchor.cancelled)
+    return settle({ status: "skipped", dueAt: moment, reason: "the appointment was cancelled" }, "skipped");
   const counts = await send(c, db, n, job, anchor.customerIds, anchor.appointmentId);
   return settle(
-    { status: counts.queued ? "sent" : "skipped", dueAt: moment, queued: counts.queued, skipped: counts.skipped, reason: counts.reason ?? null },
+    {
+      status: counts.queued ? "sent" : "skipped",
+      dueAt: moment,
+      queued: counts.queued,
+      skipped: counts.skipped,
+      reason: counts.reason ?? null,
+    },
     "fired",
     counts.queued,
   );
 }
 
-type Anchor = { at: { date?: string | null; at?: Date | null }; zone: string; customerIds: number[] | "job"; appointmentId?: number; cancelled?: boolean };
+type Anchor = {
+  at: { date?: string | null; at?: Date | null };
+  zone: string;
+  customerIds: number[] | "job";
+  appointmentId?: number;
+  cancelled?: boolean;
+};
 
 /** What a planned firing's moment is measured from, or null when its plan no longer applies. */
 function anchorOf(n: LiveNotification, run: Run, job: Job | null, loaded: Loaded, s: StudioSettings): Anchor | null {
@@ -128,7 +160,12 @@ function anchorOf(n: LiveNotification, run: Run, job: Job | null, loaded: Loaded
     const e = run.eventId ? loaded.events.get(run.eventId) : undefined;
     if (!e || triggerOf(e) !== n.trigger || !job) return null;
     const zone = (e.customerId && loaded.zones.get(e.customerId)) || zoneOf(job, s);
-    return { at: { at: e.occurredAt }, zone, customerIds: info.perCustomer ? [run.customerId ?? 0] : "job", appointmentId: run.appointmentId ?? undefined };
+    return {
+      at: { at: e.occurredAt },
+      zone,
+      customerIds: info.perCustomer ? [run.customerId ?? 0] : "job",
+      appointmentId: run.appointmentId ?? undefined,
+    };
   }
   if (info.anchor === "job_date") {
     if (run.eventId || run.appointmentId || run.customerId || !job || !info.jobDate) return null;
@@ -137,19 +174,34 @@ function anchorOf(n: LiveNotification, run: Run, job: Job | null, loaded: Loaded
   const ap = run.appointmentId ? loaded.appointments.get(run.appointmentId) : undefined;
   if (run.eventId || !ap) return null;
   const zone = loaded.zones.get(ap.customerId) || zoneOf(job, s);
-  return { at: { at: ap.startsAt }, zone, customerIds: [ap.customerId], appointmentId: ap.id, cancelled: ap.status === "cancelled" };
+  return {
+    at: { at: ap.startsAt },
+    zone,
+    customerIds: [ap.customerId],
+    appointmentId: ap.id,
+    cancelled: ap.status === "cancelled",
+  };
 }
 
 /** Why a notification cannot fire for this job now, if it cannot. */
 function whyNotLive(n: LiveNotification, job: Job | null, s: StudioSettings): string | null {
   if (!n.active) return "the notification was switched off when it was due";
-  const ownProfile = job ? job.profileId === n.profileId : TRIGGER_INFO[n.trigger].anchor === "appointment" && s.defaultProfileId === n.profileId;
+  const ownProfile = job
+    ? job.profileId === n.profileId
+    : TRIGGER_INFO[n.trigger].anchor === "appointment" && s.defaultProfileId === n.profileId;
   if (!ownProfile) return "the job no longer uses this notification's profile";
   return null;
 }
 
 /** Resolves the audience at `now` and writes the deliveries (queued or skipped with a reason). */
-async function send(c: FireContext, tx: Tx, n: LiveNotification, job: Job | null, customerIds: number[] | "job", appointmentId: number | undefined) {
+async function send(
+  c: FireContext,
+  tx: Tx,
+  n: LiveNotification,
+  job: Job | null,
+  customerIds: number[] | "job",
+  appointmentId: number | undefined,
+) {
   // Inside this firing's savepoint the outbox's queries run on it.
   const db: Db = tx;
   const { s, now } = c;
@@ -158,7 +210,11 @@ async function send(c: FireContext, tx: Tx, n: LiveNotification, job: Job | null
   if (customerIds === "job") {
     if (!job) return { queued: 0, skipped: 0, reason: "no job" };
     const members = await jobAudience(db, job.id, now);
-    ids = members.filter((m) => inAudience(n.audience, n.condition, { orders: Number(m.orders), photosAvailable: !!m.photosAvailable })).map((m) => m.customerId);
+    ids = members
+      .filter((m) =>
+        inAudience(n.audience, n.condition, { orders: Number(m.orders), photosAvailable: !!m.photosAvailable }),
+      )
+      .map((m) => m.customerId);
   } else {
     ids = [];
     for (const id of customerIds) {
@@ -167,16 +223,31 @@ async function send(c: FireContext, tx: Tx, n: LiveNotification, job: Job | null
         continue;
       }
       const standing = await customerStanding(db, job.id, id, now);
-      if (info.anchor === "appointment" || n.trigger === "appointment_booked" || inAudience(n.audience, n.condition, standing)) ids.push(id);
+      if (
+        info.anchor === "appointment" ||
+        n.trigger === "appointment_booked" ||
+        inAudience(n.audience, n.condition, standing)
+      )
+        ids.push(id);
     }
   }
   if (!ids.length) return { queued: 0, skipped: 0, reason: "nobody in the audience at that moment" };
   const decisions = decideRecipients(await loadCandidates(db, ids), n.channel, { requireConsent: !info.transactional });
-  const source = { kind: "notification" as const, notificationId: n.id, jobId: job?.id ?? 0, appointmentId: appointmentId ?? null };
+  const source = {
+    kind: "notification" as const,
+    notificationId: n.id,
+    jobId: job?.id ?? 0,
+    appointmentId: appointmentId ?? null,
+  };
   await enqueueDeliveries(
     db,
     { sourceType: "notification", notificationId: n.id, jobId: job?.id ?? null },
-    decisions.map((d) => ({ key: deliveryKey(source, { customerId: d.customerId }, n.channel), decision: d, dueAt: now, appointmentId: appointmentId ?? null })),
+    decisions.map((d) => ({
+      key: deliveryKey(source, { customerId: d.customerId }, n.channel),
+      decision: d,
+      dueAt: now,
+      appointmentId: appointmentId ?? null,
+    })),
     now,
     customerIds === "job" ? { batchSize: s.staggerBatchSize, intervalSeconds: s.staggerIntervalSeconds } : undefined,
   );
@@ -202,7 +273,12 @@ async function recordFailure(c: FireContext, db: Tx, run: Run, lease: Date, err:
   });
   const d = gaveUp
     ? ({ status: "failed", attempts, lastError: error, reason: `gave up after ${attempts} attempts` } as const)
-    : ({ status: "planned", attempts, lastError: error, nextTryAt: new Date(c.now.getTime() + RETRY_AFTER_MS[attempts - 1]!) } as const);
+    : ({
+        status: "planned",
+        attempts,
+        lastError: error,
+        nextTryAt: new Date(c.now.getTime() + RETRY_AFTER_MS[attempts - 1]!),
+      } as const);
   await settleRun(db, run, lease, d, c.now);
 }
 

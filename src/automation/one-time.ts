@@ -38,15 +38,31 @@ const anyLink: LinkMaker = () => "link";
  * the values are built as the sender will build them (one bulk load per page), with the job
  * and appointment each candidate's delivery will carry.
  */
-async function findMissing(db: Db, candidates: Candidate[], required: Partial<Record<Channel, string[]>>, studio: StudioSettings, snippets: Record<string, string>, address?: string | null) {
+async function findMissing(
+  db: Db,
+  candidates: Candidate[],
+  required: Partial<Record<Channel, string[]>>,
+  studio: StudioSettings,
+  snippets: Record<string, string>,
+  address?: string | null,
+) {
   if (!Object.values(required).some((keys) => keys.length)) return;
-  const keys = candidates.map((c, i) => ({ id: i, customerId: c.customerId || null, jobId: c.jobId ?? null, appointmentId: c.appointmentId ?? null }));
+  const keys = candidates.map((c, i) => ({
+    id: i,
+    customerId: c.customerId || null,
+    jobId: c.jobId ?? null,
+    appointmentId: c.appointmentId ?? null,
+  }));
   const rows = await loadRecipientRows(db, keys, { orders: false });
-  for (const [i, c] of candidates.entries()) c.missing = missingByChannel(required, recipientValues(rows.get(i)!, studio, snippets, anyLink, address));
+  for (const [i, c] of candidates.entries())
+    c.missing = missingByChannel(required, recipientValues(rows.get(i)!, studio, snippets, anyLink, address));
 }
 
 /** What deciding a message's recipients reads of it: a saved message, or the compose form's live count. */
-export type MessageToDecide = Pick<Message, "channels" | "filters" | "subject" | "body" | "voiceScript" | "jobId" | "toAddress" | "callOnlyIfNoSms">;
+export type MessageToDecide = Pick<
+  Message,
+  "channels" | "filters" | "subject" | "body" | "voiceScript" | "jobId" | "toAddress" | "callOnlyIfNoSms"
+>;
 
 /**
  * The decisions for one message, a page of customers at a time in id order: per channel, with
@@ -57,7 +73,12 @@ export type MessageToDecide = Pick<Message, "channels" | "filters" | "subject" |
  * filters matched, else their appointment's. A recipient without a value the text cannot do
  * without is skipped as `missing:<key>`.
  */
-export async function* messageDecisionPages(deps: Pick<Deps, "db">, m: MessageToDecide, now: Date, pageSize = START_PAGE): AsyncGenerator<ChannelDecisions> {
+export async function* messageDecisionPages(
+  deps: Pick<Deps, "db">,
+  m: MessageToDecide,
+  now: Date,
+  pageSize = START_PAGE,
+): AsyncGenerator<ChannelDecisions> {
   const { db } = deps;
   const channels = m.channels as Channel[];
   const settings = await getSettings(db);
@@ -72,9 +93,23 @@ export async function* messageDecisionPages(deps: Pick<Deps, "db">, m: MessageTo
     const email = channels.includes("email");
     const to = email ? m.toAddress.trim().toLowerCase() : toE164(m.toAddress, studioCountry(settings));
     const lineType = !email && to ? await typedNumberLineType(db, to) : undefined;
-    const candidate: Candidate = { customerId: 0, jobId, email: to, phone: to, consent: { email: true, sms: true, voice: true }, suppression: {}, lineType };
+    const candidate: Candidate = {
+      customerId: 0,
+      jobId,
+      email: to,
+      phone: to,
+      consent: { email: true, sms: true, voice: true },
+      suppression: {},
+      lineType,
+    };
     await findMissing(db, [candidate], required, settings, snippets, to);
-    yield pairTextsAndCalls(m, channels.map((channel) => ({ channel, decisions: decideRecipients([candidate], channel, { requireConsent: false }) })));
+    yield pairTextsAndCalls(
+      m,
+      channels.map((channel) => ({
+        channel,
+        decisions: decideRecipients([candidate], channel, { requireConsent: false }),
+      })),
+    );
     return;
   }
   // Appointment date ranges mean days in the studio's zone.
@@ -87,23 +122,40 @@ export async function* messageDecisionPages(deps: Pick<Deps, "db">, m: MessageTo
     if (!ids.length) return;
     afterId = ids.at(-1);
     const customers = await loadCandidates(db, ids);
-    const jobOf = jobId ? new Map<number, number>() : await audienceJobs(db, { ...filters, customer_ids: ids }, now, { timeZone });
+    const jobOf = jobId
+      ? new Map<number, number>()
+      : await audienceJobs(db, { ...filters, customer_ids: ids }, now, { timeZone });
     let candidates: Candidate[];
     if (hasAppointmentFilter(filters)) {
       const byCustomer = Map.groupBy(await audienceAppointments(db, filters, ids, { timeZone }), (a) => a.customerId);
       candidates = customers.flatMap((c) =>
-        (byCustomer.get(c.customerId) ?? []).map((a) => ({ ...c, appointmentId: a.id, jobId: jobId ?? jobOf.get(c.customerId) ?? a.jobId })),
+        (byCustomer.get(c.customerId) ?? []).map((a) => ({
+          ...c,
+          appointmentId: a.id,
+          jobId: jobId ?? jobOf.get(c.customerId) ?? a.jobId,
+        })),
       );
     } else {
       candidates = customers.map((c) => ({ ...c, jobId: jobId ?? jobOf.get(c.customerId) ?? null }));
     }
     await findMissing(db, candidates, required, settings, snippets);
-    yield pairTextsAndCalls(m, channels.map((channel) => ({ channel, decisions: decideRecipients(candidates, channel, { requireConsent: true, seen: seen.get(channel) }) })), texted);
+    yield pairTextsAndCalls(
+      m,
+      channels.map((channel) => ({
+        channel,
+        decisions: decideRecipients(candidates, channel, { requireConsent: true, seen: seen.get(channel) }),
+      })),
+      texted,
+    );
   }
 }
 
 /** With "call only where SMS cannot go", each call whose SMS will be tried waits on it. */
-function pairTextsAndCalls(m: MessageToDecide, out: ChannelDecisions, texted?: Map<string, Decision>): ChannelDecisions {
+function pairTextsAndCalls(
+  m: MessageToDecide,
+  out: ChannelDecisions,
+  texted?: Map<string, Decision>,
+): ChannelDecisions {
   const sms = out.find((o) => o.channel === "sms");
   const voice = out.find((o) => o.channel === "voice");
   if (m.callOnlyIfNoSms && sms && voice) voice.decisions = callsAfterTexts(sms.decisions, voice.decisions, texted);
@@ -117,7 +169,11 @@ async function typedNumberLineType(db: Db, phone: string): Promise<Candidate["li
 }
 
 /** All the decisions for one message at once (for counting what a send will do). */
-export async function messageDecisions(deps: Pick<Deps, "db">, m: MessageToDecide, now: Date): Promise<ChannelDecisions> {
+export async function messageDecisions(
+  deps: Pick<Deps, "db">,
+  m: MessageToDecide,
+  now: Date,
+): Promise<ChannelDecisions> {
   const all: ChannelDecisions = (m.channels as Channel[]).map((channel) => ({ channel, decisions: [] }));
   for await (const page of messageDecisionPages(deps, m, now)) {
     for (const { channel, decisions } of page) all.find((a) => a.channel === channel)!.decisions.push(...decisions);
@@ -142,7 +198,10 @@ export async function runOneTimeMessages(deps: Deps, now: Date, pageSize = START
     // nothing goes out in a burst while the rest of the pages are still being written (D6).
     const holdMs = s.overdueHoldMinutes * 60_000;
     const lateMinutes = m.sendAt ? Math.round((now.getTime() - m.sendAt.getTime()) / 60_000) : 0;
-    const hold = holdMs > 0 && m.sendAt && now.getTime() - m.sendAt.getTime() > holdMs ? `held for review: it was scheduled ${lateMinutes} min before Pigeon could start it, and is too late to go out unasked` : undefined;
+    const hold =
+      holdMs > 0 && m.sendAt && now.getTime() - m.sendAt.getTime() > holdMs
+        ? `held for review: it was scheduled ${lateMinutes} min before Pigeon could start it, and is too late to go out unasked`
+        : undefined;
     let placed = 0;
     let entries = 0;
     let cancelled = false;
@@ -156,14 +215,28 @@ export async function runOneTimeMessages(deps: Deps, now: Date, pageSize = START
           // the report tells each pair as one story.
           const texter = d.waitsOn;
           const smsKey = texter
-            ? deliveryKey({ ...source, appointmentId: texter.appointmentId ?? undefined }, texter.customerId ? { customerId: texter.customerId } : { address: texter.to ?? "" }, "sms")
+            ? deliveryKey(
+                { ...source, appointmentId: texter.appointmentId ?? undefined },
+                texter.customerId ? { customerId: texter.customerId } : { address: texter.to ?? "" },
+                "sms",
+              )
             : deliveryKey(source, who, "sms");
           const afterKey = m.callOnlyIfNoSms && channel === "voice" && m.channels.includes("sms") ? smsKey : null;
-          batch.push({ key: deliveryKey(source, who, channel), decision: d, jobId: d.jobId ?? undefined, appointmentId: d.appointmentId ?? null, dueAt: now, afterKey });
+          batch.push({
+            key: deliveryKey(source, who, channel),
+            decision: d,
+            jobId: d.jobId ?? undefined,
+            appointmentId: d.appointmentId ?? null,
+            dueAt: now,
+            afterKey,
+          });
         }
       }
       const stagger = { batchSize: s.staggerBatchSize, intervalSeconds: s.staggerIntervalSeconds, firstIndex: placed };
-      const r = await enqueueDeliveries(db, { sourceType: "message", messageId: m.id, jobId }, batch, now, stagger, { onlyIf: stillScheduled(m), hold });
+      const r = await enqueueDeliveries(db, { sourceType: "message", messageId: m.id, jobId }, batch, now, stagger, {
+        onlyIf: stillScheduled(m),
+        hold,
+      });
       if (r.refused) {
         cancelled = true;
         break;
@@ -174,7 +247,10 @@ export async function runOneTimeMessages(deps: Deps, now: Date, pageSize = START
     // Deliveries first, status second: a crash in between re-runs this, and the keys make it a no-op.
     if (!cancelled && (await markStarted(db, m, now))) started++;
     if (hold) deps.log("warn", "one-time message started late: held for review", { message: m.id, lateMinutes });
-    deps.log("info", cancelled ? "one-time message cancelled or changed while starting" : "one-time message started", { message: m.id, deliveries: entries });
+    deps.log("info", cancelled ? "one-time message cancelled or changed while starting" : "one-time message started", {
+      message: m.id,
+      deliveries: entries,
+    });
   }
   // A sending message with nothing left open is sent.
   const sending = await db.select({ id: messages.id }).from(messages).where(eq(messages.status, "sending"));

@@ -71,13 +71,20 @@ function planningMoment(n: LiveNotification, anchor: { date?: string | null; at?
 }
 
 /** The planned firings of events for these notifications, whose moment is not before `since`. */
-async function firingsOfEvents(c: PlanContext, db: Db | Tx, rows: { event: Event; job: Job | null }[], notifications: LiveNotification[]): Promise<PlannedFiring[]> {
+async function firingsOfEvents(
+  c: PlanContext,
+  db: Db | Tx,
+  rows: { event: Event; job: Job | null }[],
+  notifications: LiveNotification[],
+): Promise<PlannedFiring[]> {
   const byProfileTrigger = new Map<string, LiveNotification[]>();
   for (const n of notifications) {
     const k = `${n.profileId}:${n.trigger}`;
     byProfileTrigger.set(k, [...(byProfileTrigger.get(k) ?? []), n]);
   }
-  const zones = await customerTimeZones(db, [...new Set(rows.map((r) => r.event.customerId).filter((x): x is number => !!x))]);
+  const zones = await customerTimeZones(db, [
+    ...new Set(rows.map((r) => r.event.customerId).filter((x): x is number => !!x)),
+  ]);
   const out: PlannedFiring[] = [];
   for (const { event: e, job } of rows) {
     const trigger = triggerOf(e);
@@ -85,7 +92,11 @@ async function firingsOfEvents(c: PlanContext, db: Db | Tx, rows: { event: Event
     for (const n of byProfileTrigger.get(`${job.profileId}:${trigger}`) ?? []) {
       const perCustomer = TRIGGER_INFO[n.trigger].perCustomer;
       if (perCustomer && !e.customerId) continue;
-      const moment = planningMoment(n, { at: e.occurredAt }, (e.customerId && zones.get(e.customerId)) || zoneOf(job, c.s));
+      const moment = planningMoment(
+        n,
+        { at: e.occurredAt },
+        (e.customerId && zones.get(e.customerId)) || zoneOf(job, c.s),
+      );
       // Older than the window the automation still decides: history imported late, not a firing.
       if (!moment || moment < c.since) continue;
       out.push({
@@ -108,11 +119,15 @@ async function firingsOfEvents(c: PlanContext, db: Db | Tx, rows: { event: Event
  * writer, so ids become visible in order and a cursor on `id` skips nothing. A cursor that never
  * ran starts at the events whose firings could still be due, so an upgrade neither floods nor drops.
  */
-export async function ingestEvents(c: PlanContext, saved: string | undefined): Promise<{ read: number; planned: number }> {
+export async function ingestEvents(
+  c: PlanContext,
+  saved: string | undefined,
+): Promise<{ read: number; planned: number }> {
   const { db } = c.deps;
   const live = c.live.filter((n) => EVENT_TYPE[n.trigger]);
   const longest = Math.max(0, ...live.map(reachOf));
-  const cursor = saved !== undefined ? Number(saved) : await cursorStart(db, new Date(c.since.getTime() - longest - 2 * DAY));
+  const cursor =
+    saved !== undefined ? Number(saved) : await cursorStart(db, new Date(c.since.getTime() - longest - 2 * DAY));
   const rows = await eventsAfter(db, cursor, EVENTS_PER_TICK);
   if (!rows.length && saved !== undefined) return { read: 0, planned: 0 }; // an idle tick writes nothing
   const next = rows.length ? rows[rows.length - 1]!.event.id : cursor;
@@ -145,13 +160,19 @@ export async function replanChanges(c: PlanContext, before: ChangesSeen | null):
   if (!before) return { at: now, seen: {} }; // the first tick reads every event that could still be due anyway
   const { db } = c.deps;
   const changed = await changedSince(db, new Date(Math.min(before.at, now) - CHANGE_SLACK_MS));
-  const todo = [...changed.notifications.map((r) => ({ ...r, key: `n${r.id}` })), ...changed.jobs.map((r) => ({ ...r, key: `j${r.id}` }))]
+  const todo = [
+    ...changed.notifications.map((r) => ({ ...r, key: `n${r.id}` })),
+    ...changed.jobs.map((r) => ({ ...r, key: `j${r.id}` })),
+  ]
     .filter((r) => before.seen[r.key] !== r.updatedAt.getTime())
     .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime());
   const batch = todo.slice(0, CHANGES_PER_TICK);
   const at = todo.length > batch.length ? batch[batch.length - 1]!.updatedAt.getTime() : now;
   const seen: Record<string, number> = {};
-  for (const [key, t] of [...Object.entries(before.seen), ...batch.map((r) => [r.key, r.updatedAt.getTime()] as const)]) {
+  for (const [key, t] of [
+    ...Object.entries(before.seen),
+    ...batch.map((r) => [r.key, r.updatedAt.getTime()] as const),
+  ]) {
     if (t > Math.min(at, now) - CHANGE_SLACK_MS) seen[key] = t;
   }
   const live = new Map(c.live.map((n) => [n.id, n]));
@@ -166,7 +187,14 @@ export async function replanChanges(c: PlanContext, before: ChangesSeen | null):
   }
   if (jobIds.length) {
     const longest = Math.max(0, ...c.live.map(reachOf));
-    firings.push(...(await firingsOfEvents(c, db, await jobsEventsSince(db, jobIds, new Date(c.since.getTime() - longest - 2 * DAY)), c.live)));
+    firings.push(
+      ...(await firingsOfEvents(
+        c,
+        db,
+        await jobsEventsSince(db, jobIds, new Date(c.since.getTime() - longest - 2 * DAY)),
+        c.live,
+      )),
+    );
   }
   // New plans, and the moments of those already planned recomputed by the next firing pass.
   if (batch.length) {
@@ -198,22 +226,64 @@ export async function planDatesAndAppointments(c: PlanContext): Promise<number> 
       const b = isoDay(new Date(now.getTime() - sign * reach + 2 * DAY));
       for (const job of await jobsWithDateBetween(db, n.profileId, info.jobDate, a < b ? a : b, a < b ? b : a)) {
         const moment = planningMoment(n, { date: job[info.jobDate] }, zoneOf(job, s));
-        if (moment && moment >= since && moment <= now) firings.push({ notificationId: n.id, jobId: job.id, customerId: null, appointmentId: null, eventId: null, dueAt: moment });
+        if (moment && moment >= since && moment <= now)
+          firings.push({
+            notificationId: n.id,
+            jobId: job.id,
+            customerId: null,
+            appointmentId: null,
+            eventId: null,
+            dueAt: moment,
+          });
       }
-      const taken = await runKeysAmong(db, n.id, "jobId", firings.map((f) => f.jobId!));
-      planned += await planFirings(db, firings.filter((f) => !taken.has(f.jobId!)), now);
+      const taken = await runKeysAmong(
+        db,
+        n.id,
+        "jobId",
+        firings.map((f) => f.jobId!),
+      );
+      planned += await planFirings(
+        db,
+        firings.filter((f) => !taken.has(f.jobId!)),
+        now,
+      );
     } else if (info.anchor === "appointment") {
-      const rows = await appointmentsBetween(db, n.profileId, s.defaultProfileId === n.profileId, new Date(since.getTime() - sign * reach - 2 * DAY), new Date(now.getTime() - sign * reach + 2 * DAY));
-      const zones = await customerTimeZones(db, rows.map((r) => r.appointment.customerId));
+      const rows = await appointmentsBetween(
+        db,
+        n.profileId,
+        s.defaultProfileId === n.profileId,
+        new Date(since.getTime() - sign * reach - 2 * DAY),
+        new Date(now.getTime() - sign * reach + 2 * DAY),
+      );
+      const zones = await customerTimeZones(
+        db,
+        rows.map((r) => r.appointment.customerId),
+      );
       for (const { appointment: ap, job } of rows) {
         if (ap.status === "cancelled") continue;
         const moment = planningMoment(n, { at: ap.startsAt }, zones.get(ap.customerId) || zoneOf(job, s));
         if (moment && moment >= since && moment <= now) {
-          firings.push({ notificationId: n.id, jobId: job?.id ?? null, customerId: ap.customerId, appointmentId: ap.id, eventId: null, dueAt: moment });
+          firings.push({
+            notificationId: n.id,
+            jobId: job?.id ?? null,
+            customerId: ap.customerId,
+            appointmentId: ap.id,
+            eventId: null,
+            dueAt: moment,
+          });
         }
       }
-      const taken = await runKeysAmong(db, n.id, "appointmentId", firings.map((f) => f.appointmentId!));
-      planned += await planFirings(db, firings.filter((f) => !taken.has(f.appointmentId!)), now);
+      const taken = await runKeysAmong(
+        db,
+        n.id,
+        "appointmentId",
+        firings.map((f) => f.appointmentId!),
+      );
+      planned += await planFirings(
+        db,
+        firings.filter((f) => !taken.has(f.appointmentId!)),
+        now,
+      );
     }
   }
   return planned;

@@ -25,7 +25,7 @@ export async function runAutomation(deps: Deps, now: Date): Promise<AutomationRe
   const since = new Date(Math.min(now.getTime(), lastTick?.getTime() ?? now.getTime()) - graceMs);
   const c: PlanContext = { deps, s, now, since, live: await liveNotifications(db) };
 
-  const step = async <T,>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await fn();
     } catch (err) {
@@ -34,11 +34,22 @@ export async function runAutomation(deps: Deps, now: Date): Promise<AutomationRe
     }
   };
   await step("reading events", () => ingestEvents(c, state.get("event_cursor")));
-  const changes = await step("re-planning changes", () => replanChanges(c, state.has("changes") ? (JSON.parse(state.get("changes")!) as ChangesSeen) : null));
+  const changes = await step("re-planning changes", () =>
+    replanChanges(c, state.has("changes") ? (JSON.parse(state.get("changes")!) as ChangesSeen) : null),
+  );
   await step("planning dates and appointments", () => planDatesAndAppointments(c));
-  const result = (await step("firing", () => fireDue({ deps, s, now, graceMs }))) ?? { fired: 0, missed: 0, queued: 0, failed: 0 };
+  const result = (await step("firing", () => fireDue({ deps, s, now, graceMs }))) ?? {
+    fired: 0,
+    missed: 0,
+    queued: 0,
+    failed: 0,
+  };
 
   // Changes are not marked done when re-planning failed: the next tick looks at them again.
-  await saveAutomationState(db, { last_tick: String(now.getTime()), ...(changes && { changes: JSON.stringify(changes) }) }, now);
+  await saveAutomationState(
+    db,
+    { last_tick: String(now.getTime()), ...(changes && { changes: JSON.stringify(changes) }) },
+    now,
+  );
   return result;
 }

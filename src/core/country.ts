@@ -47,9 +47,60 @@ export function readCountry(v: string): { ok: true; code: string } | { ok: false
   return { ok: false, problem: "must be a two-letter country code, like US, GB, DE or FR" };
 }
 
-const EURO = new Set(["AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PT", "SI", "SK", "AD", "MC", "SM", "VA", "ME", "XK"]);
-const CURRENCY: Record<string, string> = { GB: "GBP", CH: "CHF", LI: "CHF", CA: "CAD", AU: "AUD", NZ: "NZD", SE: "SEK", NO: "NOK", DK: "DKK", PL: "PLN", JP: "JPY" };
-const LANGUAGE: Record<string, string> = { DE: "de", AT: "de", LI: "de", FR: "fr", MC: "fr", ES: "es", MX: "es", AR: "es", CO: "es", CL: "es", PE: "es" };
+const EURO = new Set([
+  "AT",
+  "BE",
+  "CY",
+  "DE",
+  "EE",
+  "ES",
+  "FI",
+  "FR",
+  "GR",
+  "HR",
+  "IE",
+  "IT",
+  "LT",
+  "LU",
+  "LV",
+  "MT",
+  "NL",
+  "PT",
+  "SI",
+  "SK",
+  "AD",
+  "MC",
+  "SM",
+  "VA",
+  "ME",
+  "XK",
+]);
+const CURRENCY: Record<string, string> = {
+  GB: "GBP",
+  CH: "CHF",
+  LI: "CHF",
+  CA: "CAD",
+  AU: "AUD",
+  NZ: "NZD",
+  SE: "SEK",
+  NO: "NOK",
+  DK: "DKK",
+  PL: "PLN",
+  JP: "JPY",
+};
+const LANGUAGE: Record<string, string> = {
+  DE: "de",
+  AT: "de",
+  LI: "de",
+  FR: "fr",
+  MC: "fr",
+  ES: "es",
+  MX: "es",
+  AR: "es",
+  CO: "es",
+  CL: "es",
+  PE: "es",
+};
 
 /** What a new studio in `country` most likely uses, until the owner says otherwise in Settings. */
 export function countryDefaults(country: string): { currency: string; locale: string } {

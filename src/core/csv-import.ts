@@ -29,7 +29,15 @@ export const CSV_FIELDS = [
 export type CsvField = (typeof CSV_FIELDS)[number];
 
 /** The columns that are the customer's own fields, checked by customerFields. */
-const CUSTOMER_COLUMNS = ["first_name", "last_name", "email", "phone", "locale", "time_zone", "country"] as const satisfies CsvField[];
+const CUSTOMER_COLUMNS = [
+  "first_name",
+  "last_name",
+  "email",
+  "phone",
+  "locale",
+  "time_zone",
+  "country",
+] as const satisfies CsvField[];
 
 /**
  * Header names as spreadsheets spell them, in English, German, French and Spanish; matched
@@ -37,7 +45,20 @@ const CUSTOMER_COLUMNS = ["first_name", "last_name", "email", "phone", "locale",
  */
 const ALIASES: Record<CsvField, string[]> = {
   first_name: ["first name", "first", "given name", "forename", "Vorname", "Prénom", "Nombre"],
-  last_name: ["last name", "last", "surname", "family name", "Nachname", "Familienname", "Zuname", "Nom", "Nom de famille", "Apellido", "Apellidos", "Primer apellido"],
+  last_name: [
+    "last name",
+    "last",
+    "surname",
+    "family name",
+    "Nachname",
+    "Familienname",
+    "Zuname",
+    "Nom",
+    "Nom de famille",
+    "Apellido",
+    "Apellidos",
+    "Primer apellido",
+  ],
   email: [
     "email",
     "mail",
@@ -93,7 +114,14 @@ const ALIASES: Record<CsvField, string[]> = {
     "Consentimiento correo",
     "Consentimiento email",
   ],
-  consent_sms: ["consent sms", "sms consent", "Einwilligung SMS", "SMS-Einwilligung", "Consentement SMS", "Consentimiento SMS"],
+  consent_sms: [
+    "consent sms",
+    "sms consent",
+    "Einwilligung SMS",
+    "SMS-Einwilligung",
+    "Consentement SMS",
+    "Consentimiento SMS",
+  ],
   consent_voice: [
     "consent voice",
     "voice consent",
@@ -103,7 +131,13 @@ const ALIASES: Record<CsvField, string[]> = {
     "Consentement appel",
     "Consentimiento llamada",
   ],
-  consent_source: ["consent source", "Einwilligungsquelle", "Quelle der Einwilligung", "Source du consentement", "Origen del consentimiento"],
+  consent_source: [
+    "consent source",
+    "Einwilligungsquelle",
+    "Quelle der Einwilligung",
+    "Source du consentement",
+    "Origen del consentimiento",
+  ],
 };
 
 const BY_ALIAS = new Map<string, CsvField>();
@@ -111,7 +145,8 @@ for (const [field, names] of Object.entries(ALIASES) as [CsvField, string[]][]) 
   for (const name of [field, ...names]) {
     const key = normalizeHeader(name);
     // One spelling meaning two fields would pick one of them silently.
-    if (BY_ALIAS.has(key) && BY_ALIAS.get(key) !== field) throw new Error(`CSV header alias “${name}” names both ${BY_ALIAS.get(key)} and ${field}`);
+    if (BY_ALIAS.has(key) && BY_ALIAS.get(key) !== field)
+      throw new Error(`CSV header alias “${name}” names both ${BY_ALIAS.get(key)} and ${field}`);
     BY_ALIAS.set(key, field);
   }
 }
@@ -146,23 +181,35 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
  * is read as such, and anything else as Windows-1252 (Excel's "CSV" in Western Europe).
  */
 export function decodeCsv(bytes: Uint8Array): { text: string; note?: string } | Failure {
-  if (bytes.length === 0) return { error: "The file is empty. Choose a CSV file with a header row and one customer per line." };
+  if (bytes.length === 0)
+    return { error: "The file is empty. Choose a CSV file with a header row and one customer per line." };
   if (bytes.length > MAX_CSV_BYTES) {
-    return { error: `The file is ${mb(bytes.length)}; the limit is ${mb(MAX_CSV_BYTES)}. Split it into smaller files and import them one after the other.` };
+    return {
+      error: `The file is ${mb(bytes.length)}; the limit is ${mb(MAX_CSV_BYTES)}. Split it into smaller files and import them one after the other.`,
+    };
   }
   const head = new TextDecoder("latin1").decode(bytes.subarray(0, 8));
   if (head.startsWith("PK\u0003\u0004")) {
-    return { error: "This is an Excel or other zipped file, not a CSV. In Excel choose File → Save As → “CSV UTF-8 (Comma delimited)” and upload that file." };
+    return {
+      error:
+        "This is an Excel or other zipped file, not a CSV. In Excel choose File → Save As → “CSV UTF-8 (Comma delimited)” and upload that file.",
+    };
   }
   const utf16 = utf16Text(bytes);
   if (utf16 !== null) return { text: utf16 };
   if (bytes.subarray(0, 4096).includes(0)) {
-    return { error: "This file is not a CSV text file (it contains binary data). Export your list as CSV (comma-separated values) and upload that file." };
+    return {
+      error:
+        "This file is not a CSV text file (it contains binary data). Export your list as CSV (comma-separated values) and upload that file.",
+    };
   }
   try {
     return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
   } catch {
-    return { text: new TextDecoder("windows-1252").decode(bytes), note: "The file was not UTF-8; it was read as Windows-1252 (older Excel). Check accented names in the preview." };
+    return {
+      text: new TextDecoder("windows-1252").decode(bytes),
+      note: "The file was not UTF-8; it was read as Windows-1252 (older Excel). Check accented names in the preview.",
+    };
   }
 }
 
@@ -204,7 +251,8 @@ function utf16Text(bytes: Uint8Array): string | null {
  */
 export function parseCsv(input: string): ParsedCsv | Failure {
   const text = input.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
-  if (text.trim() === "") return { error: "The file is empty. Choose a CSV file with a header row and one customer per line." };
+  if (text.trim() === "")
+    return { error: "The file is empty. Choose a CSV file with a header row and one customer per line." };
   if (text.includes("\u0000")) return { error: "This file is not a CSV text file (it contains binary data)." };
 
   // Papa guesses the separator from the first rows: comma, semicolon (German Excel) or tab
@@ -225,7 +273,9 @@ export function parseCsv(input: string): ParsedCsv | Failure {
       const line = newlines + countNewlines(segment.slice(0, lead)) + 1;
       newlines += countNewlines(segment);
       consumed = end;
-      const error = result.errors[0] ? `${result.errors[0].message.replace(/\.$/, "")} (check the quotes on this line)` : undefined;
+      const error = result.errors[0]
+        ? `${result.errors[0].message.replace(/\.$/, "")} (check the quotes on this line)`
+        : undefined;
       records.push({ cells: result.data, line, error });
       if (records.length > MAX_CSV_ROWS + 1) {
         tooMany = true;
@@ -234,7 +284,9 @@ export function parseCsv(input: string): ParsedCsv | Failure {
     },
   });
   if (tooMany) {
-    return { error: `The file has more than ${MAX_CSV_ROWS.toLocaleString("en")} rows, the limit for one import. Split it into smaller files.` };
+    return {
+      error: `The file has more than ${MAX_CSV_ROWS.toLocaleString("en")} rows, the limit for one import. Split it into smaller files.`,
+    };
   }
 
   const [header, ...body] = records;
@@ -243,7 +295,10 @@ export function parseCsv(input: string): ParsedCsv | Failure {
   const columns: CsvField[] = [];
   for (const [i, field] of fieldAt.entries()) {
     if (!field) continue;
-    if (columns.includes(field)) return { error: `Two columns mean the same thing (“${field}”): “${headers[fieldAt.indexOf(field)]}” and “${headers[i]}”. Remove one of them.` };
+    if (columns.includes(field))
+      return {
+        error: `Two columns mean the same thing (“${field}”): “${headers[fieldAt.indexOf(field)]}” and “${headers[i]}”. Remove one of them.`,
+      };
     columns.push(field);
   }
   if (!columns.some((f) => f === "first_name" || f === "last_name" || f === "email" || f === "phone")) {
@@ -264,7 +319,8 @@ export function parseCsv(input: string): ParsedCsv | Failure {
       if (field) values[field] = cell.trim();
     });
     const extra = cells.slice(headers.length).filter((c) => c.trim() !== "");
-    const problem = error ?? (extra.length ? `has ${cells.length} values but the header names ${headers.length} columns` : undefined);
+    const problem =
+      error ?? (extra.length ? `has ${cells.length} values but the header names ${headers.length} columns` : undefined);
     return { line, values, raw: cells, ...(problem && { problem }) };
   });
   return { headers, columns, mapping, rows };
@@ -337,7 +393,8 @@ export type GoodRow = {
 };
 export type BadRow = { line: number; problems: string[]; raw: string[] };
 
-const extra = (max: number) => z.string().max(max, `must be at most ${max} characters`).refine(noControl, CONTROL_PROBLEM);
+const extra = (max: number) =>
+  z.string().max(max, `must be at most ${max} characters`).refine(noControl, CONTROL_PROBLEM);
 
 const rowExtras = z.object({
   external_id: extra(200),
@@ -398,21 +455,33 @@ function checkRows(
         problems.push(`${path}: ${issue.message}${v[path as CsvField] ? ` (“${clip(v[path as CsvField]!)}”)` : ""}`);
       }
     }
-    const extras = rowExtras.safeParse({ external_id: v.external_id ?? "", album: v.album ?? "", access_code: v.access_code ?? "", consent_source: v.consent_source ?? "" });
-    if (!extras.success) for (const issue of extras.error.issues) problems.push(`${String(issue.path[0])}: ${issue.message}`);
+    const extras = rowExtras.safeParse({
+      external_id: v.external_id ?? "",
+      album: v.album ?? "",
+      access_code: v.access_code ?? "",
+      consent_source: v.consent_source ?? "",
+    });
+    if (!extras.success)
+      for (const issue of extras.error.issues) problems.push(`${String(issue.path[0])}: ${issue.message}`);
 
     const grants = parsed.success && Object.values(parsed.data.consent ?? {}).some(Boolean);
     const consentSource = v.consent_source || opts.consentSource?.trim() || null;
     if (grants && !consentSource) {
-      problems.push("consent_source: consent needs a source: add a consent_source column or fill in “Consent source” for the whole file");
+      problems.push(
+        "consent_source: consent needs a source: add a consent_source column or fill in “Consent source” for the whole file",
+      );
     }
 
     if (!problems.length && parsed.success) {
       const c = parsed.data;
-      const key = v.external_id ? `x:${v.external_id}` : `p:${(c.first_name ?? "").toLowerCase()}|${(c.last_name ?? "").toLowerCase()}|${c.email ?? ""}|${c.phone ?? ""}`;
+      const key = v.external_id
+        ? `x:${v.external_id}`
+        : `p:${(c.first_name ?? "").toLowerCase()}|${(c.last_name ?? "").toLowerCase()}|${c.email ?? ""}|${c.phone ?? ""}`;
       const first = seen.get(key);
       if (first !== undefined) {
-        problems.push(`duplicate of row ${first}${v.external_id ? " (same external_id)" : " (same name, e-mail and phone)"}`);
+        problems.push(
+          `duplicate of row ${first}${v.external_id ? " (same external_id)" : " (same name, e-mail and phone)"}`,
+        );
       } else {
         seen.set(key, row.line);
         good.push({

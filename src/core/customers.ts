@@ -6,7 +6,10 @@ import { parsePhone } from "./phone.ts";
 import { flag, optionalEmail, optionalLocale, optionalText, optionalTimeZone } from "./validation.ts";
 
 export const consentFields = z
-  .object({ email: flag.optional(), sms: flag.optional(), voice: flag.optional() }, { error: "must be an object like {\"email\": true}" })
+  .object(
+    { email: flag.optional(), sms: flag.optional(), voice: flag.optional() },
+    { error: 'must be an object like {"email": true}' },
+  )
   .optional();
 
 /** An ISO alpha-2 country, any case (stored upper case); blank or null: none. */
@@ -25,7 +28,11 @@ export const optionalCountry = z.preprocess(
 /** Digits dialled after the number answers; blank or null: none. */
 const optionalExtension = z.preprocess(
   (v) => (v === null || (typeof v === "string" && v.trim() === "") ? undefined : typeof v === "number" ? String(v) : v),
-  z.string({ error: "must be digits" }).trim().regex(/^\d{1,10}$/, "must be 1 to 10 digits").optional(),
+  z
+    .string({ error: "must be digits" })
+    .trim()
+    .regex(/^\d{1,10}$/, "must be 1 to 10 digits")
+    .optional(),
 );
 
 const fields = z.object({
@@ -60,7 +67,11 @@ export function customerFields(studioCountry: string) {
     fields
       .superRefine((c, ctx) => {
         if (!c.first_name && !c.last_name && !c.email && !c.phone) {
-          ctx.addIssue({ code: "custom", path: ["first_name"], message: "give at least a name, an e-mail address or a phone number" });
+          ctx.addIssue({
+            code: "custom",
+            path: ["first_name"],
+            message: "give at least a name, an e-mail address or a phone number",
+          });
         }
       })
       // Checked here, not only in the transform, so a bad number is named even when other fields are bad too.

@@ -15,13 +15,16 @@ const NAMING_LOCALES = ["en-US", "en-GB", "en-AU"];
 const namers = new Map<string, Intl.DateTimeFormat>();
 const weekdays = new Map<string, Intl.DateTimeFormat>();
 
-const zoneName = (f: Intl.DateTimeFormat, d: Date) => f.formatToParts(d).find((p) => p.type === "timeZoneName")?.value ?? "";
+const zoneName = (f: Intl.DateTimeFormat, d: Date) =>
+  f.formatToParts(d).find((p) => p.type === "timeZoneName")?.value ?? "";
 const isOffset = (name: string) => /^(GMT|UTC)[+-−]/u.test(name);
 
 function namer(timeZone: string): Intl.DateTimeFormat {
   let f = namers.get(timeZone);
   if (!f) {
-    const candidates = NAMING_LOCALES.map((locale) => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: "short" }));
+    const candidates = NAMING_LOCALES.map(
+      (locale) => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: "short" }),
+    );
     const probes = [new Date(Date.UTC(2026, 0, 15)), new Date(Date.UTC(2026, 6, 15))];
     f = candidates.find((c) => probes.every((d) => !isOffset(zoneName(c, d)))) ?? candidates[0]!;
     namers.set(timeZone, f);

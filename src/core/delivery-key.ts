@@ -10,7 +10,11 @@ export type DeliverySource =
   | { kind: "test"; id: string };
 
 /** One recipient of one source on one channel: a customer, or a typed-in address. */
-export function deliveryKey(source: DeliverySource, recipient: { customerId: number } | { address: string }, channel: Channel): string {
+export function deliveryKey(
+  source: DeliverySource,
+  recipient: { customerId: number } | { address: string },
+  channel: Channel,
+): string {
   const who = "customerId" in recipient ? `c${recipient.customerId}` : `to:${recipient.address}`;
   switch (source.kind) {
     case "notification":
@@ -29,5 +33,7 @@ export function deliveryKey(source: DeliverySource, recipient: { customerId: num
  * dispatcher records it with the batch, so a replay can keep it even if some members must drop out.
  */
 export function batchKey(memberKeys: string[]): string {
-  return `batch/${createHash("sha256").update([...memberKeys].sort().join("\n")).digest("hex")}`;
+  return `batch/${createHash("sha256")
+    .update([...memberKeys].sort().join("\n"))
+    .digest("hex")}`;
 }

@@ -9,7 +9,15 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 // (an asynchronous bounce), and that bounce is the truth. Nothing ever becomes `delivered` again
 // after a bounce or failure. `skipped` and `held` are outside the chain: nothing a provider
 // says can move them.
-const STEP: Partial<Record<DeliveryStatus, number>> = { queued: 0, sending: 1, sent: 2, delivered: 3, undelivered: 4, failed: 4, bounced: 4 };
+const STEP: Partial<Record<DeliveryStatus, number>> = {
+  queued: 0,
+  sending: 1,
+  sent: 2,
+  delivered: 3,
+  undelivered: 4,
+  failed: 4,
+  bounced: 4,
+};
 
 /** The status a delivery takes on `incoming`, or null when it must stay (late, duplicate, out of order). */
 export function nextStatus(current: DeliveryStatus, incoming: DeliveryStatus): DeliveryStatus | null {
@@ -25,7 +33,12 @@ export function nextStatus(current: DeliveryStatus, incoming: DeliveryStatus): D
  * word), `status` the status it implies (null: recorded as an event only), `suppress` the
  * reason the address must not be sent to again, `error` what went wrong in words for staff.
  */
-export type ProviderEvent = { event: string; status: DeliveryStatus | null; suppress?: "bounced" | "complained" | "stop_keyword"; error?: string };
+export type ProviderEvent = {
+  event: string;
+  status: DeliveryStatus | null;
+  suppress?: "bounced" | "complained" | "stop_keyword";
+  error?: string;
+};
 
 export type ResendEmailData = {
   bounce?: { type?: string; subType?: string; message?: string };
@@ -47,7 +60,8 @@ export function resendEvent(type: string, data: ResendEmailData): ProviderEvent 
       return { event: "delivered", status: "delivered" };
     case "email.bounced": {
       const why = [data.bounce?.type, data.bounce?.subType, data.bounce?.message].filter(Boolean).join(": ");
-      if (!/^(permanent|hard)$/i.test(data.bounce?.type ?? "")) return { event: "soft_bounce", status: null, error: why || undefined };
+      if (!/^(permanent|hard)$/i.test(data.bounce?.type ?? ""))
+        return { event: "soft_bounce", status: null, error: why || undefined };
       return { event: "bounced", status: "bounced", suppress: "bounced", error: why || "bounced" };
     }
     case "email.complained":
@@ -111,12 +125,19 @@ const TWILIO_ERRORS: Record<string, string> = {
 };
 
 /** A Twilio status callback for a message or a call; an unknown status word is an event only. */
-export function twilioEvent(kind: "message" | "call", status: string, errorCode?: string, errorMessage?: string): ProviderEvent {
+export function twilioEvent(
+  kind: "message" | "call",
+  status: string,
+  errorCode?: string,
+  errorMessage?: string,
+): ProviderEvent {
   const table = kind === "message" ? TWILIO_MESSAGE : TWILIO_CALL;
   const mapped = table[status] ?? null;
   const out: ProviderEvent = { event: status, status: mapped };
-  if (errorCode && errorCode !== "0") out.error = `Twilio error ${errorCode}: ${errorMessage || TWILIO_ERRORS[errorCode] || "see twilio.com/docs/errors"}`;
-  else if (status === "busy" || status === "no-answer") out.error = status === "busy" ? "the line was busy" : "nobody answered";
+  if (errorCode && errorCode !== "0")
+    out.error = `Twilio error ${errorCode}: ${errorMessage || TWILIO_ERRORS[errorCode] || "see twilio.com/docs/errors"}`;
+  else if (status === "busy" || status === "no-answer")
+    out.error = status === "busy" ? "the line was busy" : "nobody answered";
   // 21610: the number opted out at the carrier; texting it again is refused (SPEC D9).
   if (errorCode === "21610") out.suppress = "stop_keyword";
   return out;

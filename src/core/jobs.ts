@@ -2,7 +2,14 @@
 // which status changes are real transitions that fire triggers (SPEC J1).
 import { z } from "zod";
 import { JOB_STATUSES, JOB_TYPES, type JobStatus } from "./vocabulary.ts";
-import { isWebAddress, optionalDate, optionalIdRef, optionalText, optionalTimeZone, requiredText } from "./validation.ts";
+import {
+  isWebAddress,
+  optionalDate,
+  optionalIdRef,
+  optionalText,
+  optionalTimeZone,
+  requiredText,
+} from "./validation.ts";
 
 /** The jobs list's filters and page as staff gave them, kept as typed for the filter form and the pager. */
 export type JobListQuery = { q?: string; status?: string; year?: string; type?: string; page: number };
@@ -56,4 +63,3 @@ export type JobFields = z.infer<typeof jobFields>;
 export function isTriggeringTransition(from: JobStatus, to: JobStatus): boolean {
   return from !== to && to !== "planning";
 }
-

@@ -21,9 +21,24 @@ export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {
 };
 
 /** The order the outbox's status filter offers them: from planned to settled. */
-export const DELIVERY_STATUS_ORDER: readonly DeliveryStatus[] = ["queued", "waiting", "sending", "sent", "delivered", "undelivered", "failed", "bounced", "skipped", "held"];
+export const DELIVERY_STATUS_ORDER: readonly DeliveryStatus[] = [
+  "queued",
+  "waiting",
+  "sending",
+  "sent",
+  "delivered",
+  "undelivered",
+  "failed",
+  "bounced",
+  "skipped",
+  "held",
+];
 
-export const DELIVERY_SOURCE_LABELS: Record<"notification" | "message" | "test", string> = { notification: "Notification", message: "One-time message", test: "Test" };
+export const DELIVERY_SOURCE_LABELS: Record<"notification" | "message" | "test", string> = {
+  notification: "Notification",
+  message: "One-time message",
+  test: "Test",
+};
 
 export const MESSAGE_STATUS_LABELS: Record<(typeof MESSAGE_STATUSES)[number], string> = {
   draft: "Draft",
@@ -34,7 +49,11 @@ export const MESSAGE_STATUS_LABELS: Record<(typeof MESSAGE_STATUSES)[number], st
   cancelled: "Cancelled",
 };
 
-export const JOB_STATUS_LABELS: Record<JobStatus, string> = { planning: "Planning", selling: "Selling", archived: "Archived" };
+export const JOB_STATUS_LABELS: Record<JobStatus, string> = {
+  planning: "Planning",
+  selling: "Selling",
+  archived: "Archived",
+};
 
 export const SKIP_REASON_LABELS: Record<(typeof SKIP_REASONS)[number], string> = {
   no_address: "No address for this channel",

@@ -1,15 +1,34 @@
 // Languages as spreadsheets name them: a "Sprache" column says "Deutsch", "Englisch" or
 // "français", not de or en. Their names in the four languages Pigeon speaks map to the codes;
 // anything else is left for the locale check to judge (a code like de-AT passes through).
-const CODES = ["en", "de", "fr", "es", "it", "nl", "pt", "pl", "tr", "da", "sv", "nb", "fi", "cs", "el", "ru", "uk", "ro", "hu", "hr", "ja", "zh", "ar"];
+const CODES = [
+  "en",
+  "de",
+  "fr",
+  "es",
+  "it",
+  "nl",
+  "pt",
+  "pl",
+  "tr",
+  "da",
+  "sv",
+  "nb",
+  "fi",
+  "cs",
+  "el",
+  "ru",
+  "uk",
+  "ro",
+  "hu",
+  "hr",
+  "ja",
+  "zh",
+  "ar",
+];
 const IN = ["en", "de", "fr", "es"];
 
-const key = (s: string) =>
-  s
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .trim();
+const key = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
 
 const BY_NAME = new Map<string, string>();
 for (const lang of IN) {

@@ -17,9 +17,18 @@ export type LinkTokenPayload = {
   expiresAt?: Date;
 };
 /** An expired link was signed by us, so the customer it names is known (to answer in their language). */
-export type LinkTokenError = { error: "malformed" | "bad_signature" | "wrong_purpose" } | { error: "expired"; customerId: number };
+export type LinkTokenError =
+  | { error: "malformed" | "bad_signature" | "wrong_purpose" }
+  | { error: "expired"; customerId: number };
 
-const PURPOSE_CODES: Record<LinkPurpose, string> = { unsubscribe: "u", preferences: "p", gallery: "g", view: "v", appointment: "a", confirm: "c" };
+const PURPOSE_CODES: Record<LinkPurpose, string> = {
+  unsubscribe: "u",
+  preferences: "p",
+  gallery: "g",
+  view: "v",
+  appointment: "a",
+  confirm: "c",
+};
 
 /**
  * How long a link of each purpose works. A preferences link shows (masked) contact details and
@@ -49,15 +58,23 @@ const SIGNATURE_BYTES = 16;
 // Keeps these signatures apart from anything else keyed with the same secret.
 const DOMAIN = "pigeon-link-v1.";
 
-const sign = (secret: string, payload: string) => createHmac("sha256", secret).update(DOMAIN + payload).digest().subarray(0, SIGNATURE_BYTES).toString("base64url");
-const invert = <K extends string>(codes: Record<K, string>) => new Map(Object.entries(codes).map(([k, v]) => [v as string, k as K]));
+const sign = (secret: string, payload: string) =>
+  createHmac("sha256", secret)
+    .update(DOMAIN + payload)
+    .digest()
+    .subarray(0, SIGNATURE_BYTES)
+    .toString("base64url");
+const invert = <K extends string>(codes: Record<K, string>) =>
+  new Map(Object.entries(codes).map(([k, v]) => [v as string, k as K]));
 const PURPOSES_BY_CODE = invert(PURPOSE_CODES);
 const CHANNELS_BY_CODE = invert(CHANNEL_CODES);
 
 /** A URL-safe token for one customer and purpose: `<payload>.<signature>`, both base64url. */
 export function signLinkToken(secret: string, payload: LinkTokenPayload): string {
-  if (!Number.isSafeInteger(payload.customerId) || payload.customerId <= 0) throw new Error("customerId must be a positive integer");
-  if (payload.subjectId !== undefined && (!Number.isSafeInteger(payload.subjectId) || payload.subjectId < 0)) throw new Error("subjectId must be a whole number");
+  if (!Number.isSafeInteger(payload.customerId) || payload.customerId <= 0)
+    throw new Error("customerId must be a positive integer");
+  if (payload.subjectId !== undefined && (!Number.isSafeInteger(payload.subjectId) || payload.subjectId < 0))
+    throw new Error("subjectId must be a whole number");
   const fields = [
     PURPOSE_CODES[payload.purpose],
     payload.customerId.toString(36),
@@ -71,7 +88,12 @@ export function signLinkToken(secret: string, payload: LinkTokenPayload): string
 }
 
 /** The token's payload if it is genuine, meant for `purpose` and not expired at `now`; else why not. */
-export function verifyLinkToken(secret: string, token: string, purpose: LinkPurpose, now: Date): LinkTokenPayload | LinkTokenError {
+export function verifyLinkToken(
+  secret: string,
+  token: string,
+  purpose: LinkPurpose,
+  now: Date,
+): LinkTokenPayload | LinkTokenError {
   const match = /^([A-Za-z0-9_-]{1,120})\.([A-Za-z0-9_-]{22})$/.exec(token);
   if (!match) return { error: "malformed" };
   const encoded = match[1]!;
@@ -83,8 +105,10 @@ export function verifyLinkToken(secret: string, token: string, purpose: LinkPurp
   const payload = decodePayload(Buffer.from(encoded, "base64url").toString());
   if (!payload) return { error: "malformed" };
   if (payload.purpose !== purpose) return { error: "wrong_purpose" };
-  if (payload.expiresAt && now.getTime() >= payload.expiresAt.getTime()) return { error: "expired", customerId: payload.customerId };
-  if (!payload.expiresAt && LINK_LIFETIME_DAYS[purpose] !== undefined) return { error: "expired", customerId: payload.customerId };
+  if (payload.expiresAt && now.getTime() >= payload.expiresAt.getTime())
+    return { error: "expired", customerId: payload.customerId };
+  if (!payload.expiresAt && LINK_LIFETIME_DAYS[purpose] !== undefined)
+    return { error: "expired", customerId: payload.customerId };
   return payload;
 }
 
@@ -98,7 +122,10 @@ function decodePayload(text: string): LinkTokenPayload | undefined {
   if (subject) payload.subjectId = number(subject);
   if (channelCode) payload.channel = CHANNELS_BY_CODE.get(channelCode);
   if (expires) payload.expiresAt = new Date((number(expires) ?? NaN) * 1000);
-  const broken = (subject && payload.subjectId === undefined) || (channelCode && !payload.channel) || (payload.expiresAt && Number.isNaN(payload.expiresAt.getTime()));
+  const broken =
+    (subject && payload.subjectId === undefined) ||
+    (channelCode && !payload.channel) ||
+    (payload.expiresAt && Number.isNaN(payload.expiresAt.getTime()));
   return broken ? undefined : payload;
 }
 

@@ -35,7 +35,11 @@ const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
 
 const year = z.preprocess(
   (v) => (typeof v === "string" && /^\d+$/.test(v.trim()) ? Number(v) : v),
-  z.number({ error: "must be a year like 2026" }).int("must be a year like 2026").min(1900, "must be a year like 2026").max(2200, "must be a year like 2026"),
+  z
+    .number({ error: "must be a year like 2026" })
+    .int("must be a year like 2026")
+    .min(1900, "must be a year like 2026")
+    .max(2200, "must be a year like 2026"),
 );
 
 /** A calendar day `YYYY-MM-DD` that exists. */
@@ -48,7 +52,8 @@ const day = z
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
   }, "is not a real calendar date");
 
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (isBlank(v) ? undefined : v), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (isBlank(v) ? undefined : v), schema.optional());
 
 const shapeWith = (max: number) => ({
   job_ids: list(idRef, max),
@@ -75,7 +80,9 @@ const filtersWith = (max: number) => {
       // A misspelt key would otherwise be dropped and widen the audience, perhaps to everyone.
       // Own keys only: `in` would let `__proto__` or `constructor` (inherited names) through.
       if (v && typeof v === "object" && !Array.isArray(v)) {
-        for (const key of Object.keys(v)) if (!Object.hasOwn(shape, key)) ctx.addIssue({ code: "custom", path: [key], message: "is not a recipient filter", input: v });
+        for (const key of Object.keys(v))
+          if (!Object.hasOwn(shape, key))
+            ctx.addIssue({ code: "custom", path: [key], message: "is not a recipient filter", input: v });
       }
       return v;
     },
@@ -101,14 +108,24 @@ export const storedMessageFilters = filtersWith(Number.POSITIVE_INFINITY);
 export type MessageFilters = z.output<typeof messageFilters>;
 
 /** Validates a message's `filters`; errors are keyed by field path under `filters` (`filters.years.0`). */
-export function parseMessageFilters(input: unknown): { ok: true; filters: MessageFilters } | { ok: false; errors: FieldErrors } {
+export function parseMessageFilters(
+  input: unknown,
+): { ok: true; filters: MessageFilters } | { ok: false; errors: FieldErrors } {
   const r = z.object({ filters: z.preprocess((v) => v ?? {}, messageFilters) }).safeParse({ filters: input });
   return r.success ? { ok: true, filters: r.data.filters } : { ok: false, errors: fieldErrors(r.error) };
 }
 
 /** Whether the filters select by job registration (audience and condition only mean something there). */
 export function hasJobFilter(f: MessageFilters): boolean {
-  return !!(f.job_ids || f.job_statuses || f.years || f.album_ids || f.job_types || (f.audience && f.audience !== "all") || (f.condition && f.condition !== "any"));
+  return !!(
+    f.job_ids ||
+    f.job_statuses ||
+    f.years ||
+    f.album_ids ||
+    f.job_types ||
+    (f.audience && f.audience !== "all") ||
+    (f.condition && f.condition !== "any")
+  );
 }
 
 /**
@@ -124,7 +141,9 @@ const JOB_KEYS = ["job_ids", "job_statuses", "years", "album_ids", "job_types", 
 
 /** The filters without the ones that select by job registration. */
 export function withoutJobFilters(f: MessageFilters): MessageFilters {
-  return Object.fromEntries(Object.entries(f).filter(([k]) => !(JOB_KEYS as readonly string[]).includes(k))) as MessageFilters;
+  return Object.fromEntries(
+    Object.entries(f).filter(([k]) => !(JOB_KEYS as readonly string[]).includes(k)),
+  ) as MessageFilters;
 }
 
 /** Whether the filters select by appointment. */
@@ -136,7 +155,11 @@ export function hasAppointmentFilter(f: MessageFilters): boolean {
 export type FilterNames = { jobs?: Record<number, string>; albums?: Record<number, string> };
 
 const AUDIENCE_SUBJECT = { all: "Customers", potential_buyers: "Potential buyers", buyers: "Buyers" } as const;
-const STATUS_WORDS: Record<(typeof JOB_STATUSES)[number], string> = { planning: "planned", selling: "selling", archived: "archived" };
+const STATUS_WORDS: Record<(typeof JOB_STATUSES)[number], string> = {
+  planning: "planned",
+  selling: "selling",
+  archived: "archived",
+};
 const APPOINTMENT_WORDS: Record<(typeof APPOINTMENT_STATUSES)[number], string> = {
   scheduled: "scheduled",
   confirmed: "confirmed",
@@ -144,7 +167,8 @@ const APPOINTMENT_WORDS: Record<(typeof APPOINTMENT_STATUSES)[number], string> =
   reschedule_requested: "reschedule-requested",
 };
 
-const or = (xs: readonly (string | number)[]) => (xs.length < 2 ? String(xs[0] ?? "") : `${xs.slice(0, -1).join(", ")} or ${xs.at(-1)}`);
+const or = (xs: readonly (string | number)[]) =>
+  xs.length < 2 ? String(xs[0] ?? "") : `${xs.slice(0, -1).join(", ")} or ${xs.at(-1)}`;
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
@@ -156,10 +180,15 @@ export function describeFilters(f: MessageFilters, names: FilterNames = {}): str
   const anyJobPart = hasJobFilter(f);
   const chosen = f.customer_ids && plural(f.customer_ids.length, "chosen customer", "chosen customers");
   if (chosen && !anyJobPart && !hasAppointmentFilter(f)) return chosen[0]!.toUpperCase() + chosen.slice(1);
-  let out = audience === "all" && !anyJobPart && !hasAppointmentFilter(f) && !f.customer_ids ? "All customers" : AUDIENCE_SUBJECT[audience];
+  let out =
+    audience === "all" && !anyJobPart && !hasAppointmentFilter(f) && !f.customer_ids
+      ? "All customers"
+      : AUDIENCE_SUBJECT[audience];
 
   if (anyJobPart) {
-    const kinds = [f.job_statuses && or(f.job_statuses.map((s) => STATUS_WORDS[s])), f.job_types && or(f.job_types)].filter(Boolean).join(" ");
+    const kinds = [f.job_statuses && or(f.job_statuses.map((s) => STATUS_WORDS[s])), f.job_types && or(f.job_types)]
+      .filter(Boolean)
+      .join(" ");
     const years = f.years ? ` from ${or(f.years)}` : "";
     const albums = f.album_ids ? or(f.album_ids.map((id) => names.albums?.[id] ?? `album #${id}`)) : "";
     if (f.job_ids) {
@@ -177,9 +206,13 @@ export function describeFilters(f: MessageFilters, names: FilterNames = {}): str
   }
 
   if (hasAppointmentFilter(f)) {
-    const which = f.appointment_statuses ? `${or(f.appointment_statuses.map((s) => APPOINTMENT_WORDS[s]))} appointment` : "appointment";
+    const which = f.appointment_statuses
+      ? `${or(f.appointment_statuses.map((s) => APPOINTMENT_WORDS[s]))} appointment`
+      : "appointment";
     const article = /^[aeiou]/.test(which) ? "an" : "a";
-    const ids = f.appointment_ids ? ` (${plural(f.appointment_ids.length, "chosen appointment", "chosen appointments")})` : "";
+    const ids = f.appointment_ids
+      ? ` (${plural(f.appointment_ids.length, "chosen appointment", "chosen appointments")})`
+      : "";
     const range =
       f.appointment_from && f.appointment_to
         ? f.appointment_from === f.appointment_to

@@ -10,11 +10,19 @@ import { idRef, instant, optionalText, requiredText } from "./validation.ts";
 
 const channelList = z.preprocess(
   (v) => (typeof v === "string" ? [v] : v),
-  z.array(z.enum(CHANNELS, { error: "must be email, sms or voice" }), { error: "choose at least one channel" }).min(1, "choose at least one channel"),
+  z
+    .array(z.enum(CHANNELS, { error: "must be email, sms or voice" }), { error: "choose at least one channel" })
+    .min(1, "choose at least one channel"),
 );
 
 /** The longest each text field may be; the compose form gives them as `maxlength` so a browser stops there. */
-export const MESSAGE_MAX = { name: 200, subject: 300, body: MAX_BODY.email, voice_script: 5_000, to_address: 254 } as const;
+export const MESSAGE_MAX = {
+  name: 200,
+  subject: 300,
+  body: MAX_BODY.email,
+  voice_script: 5_000,
+  to_address: 254,
+} as const;
 
 const isEmail = (v: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v);
 
@@ -39,17 +47,29 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
     })
     .superRefine((m, ctx) => {
       const channels = new Set(m.channels);
-      if (channels.has("email") && !m.subject) ctx.addIssue({ code: "custom", path: ["subject"], message: "An e-mail needs a subject" });
-      if ((channels.has("email") || channels.has("sms")) && !m.body) ctx.addIssue({ code: "custom", path: ["body"], message: "Write the message" });
-      if (channels.has("voice") && !m.voice_script && !m.body) ctx.addIssue({ code: "custom", path: ["voice_script"], message: "Write what the call says" });
+      if (channels.has("email") && !m.subject)
+        ctx.addIssue({ code: "custom", path: ["subject"], message: "An e-mail needs a subject" });
+      if ((channels.has("email") || channels.has("sms")) && !m.body)
+        ctx.addIssue({ code: "custom", path: ["body"], message: "Write the message" });
+      if (channels.has("voice") && !m.voice_script && !m.body)
+        ctx.addIssue({ code: "custom", path: ["voice_script"], message: "Write what the call says" });
       // The limits notifications keep: a subject is one header line, and Twilio refuses longer texts.
-      if (m.subject && /[\r\n]/.test(m.subject)) ctx.addIssue({ code: "custom", path: ["subject"], message: "must be one line" });
+      if (m.subject && /[\r\n]/.test(m.subject))
+        ctx.addIssue({ code: "custom", path: ["subject"], message: "must be one line" });
       if (channels.has("sms") && m.body && m.body.length > MAX_BODY.sms) {
-        ctx.addIssue({ code: "custom", path: ["body"], message: `An SMS can hold at most ${MAX_BODY.sms.toLocaleString("en")} characters (Twilio's limit); this text has ${m.body.length.toLocaleString("en")}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["body"],
+          message: `An SMS can hold at most ${MAX_BODY.sms.toLocaleString("en")} characters (Twilio's limit); this text has ${m.body.length.toLocaleString("en")}`,
+        });
       }
       const script = m.voice_script || (channels.has("voice") ? m.body : undefined);
       if (channels.has("voice") && script && script.length > MAX_BODY.voice) {
-        ctx.addIssue({ code: "custom", path: [m.voice_script ? "voice_script" : "body"], message: `A call script can hold at most ${MAX_BODY.voice.toLocaleString("en")} characters; this one has ${script.length.toLocaleString("en")}` });
+        ctx.addIssue({
+          code: "custom",
+          path: [m.voice_script ? "voice_script" : "body"],
+          message: `A call script can hold at most ${MAX_BODY.voice.toLocaleString("en")} characters; this one has ${script.length.toLocaleString("en")}`,
+        });
       }
       if (m.call_only_if_no_sms && !(channels.has("sms") && channels.has("voice"))) {
         ctx.addIssue({ code: "custom", path: ["call_only_if_no_sms"], message: "needs both SMS and voice" });
@@ -64,11 +84,15 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
         const email = isEmail(m.to_address);
         const phone = email ? null : parsePhone(m.to_address, country);
         if (phone && !phone.ok) {
-          const message = phone.problem.startsWith("must be") ? "must be an e-mail address or a phone number" : `must be an e-mail address or a phone number; as a number it ${phone.problem}`;
+          const message = phone.problem.startsWith("must be")
+            ? "must be an e-mail address or a phone number"
+            : `must be an e-mail address or a phone number; as a number it ${phone.problem}`;
           ctx.addIssue({ code: "custom", path: ["to_address"], message });
         }
-        if (email && (channels.has("sms") || channels.has("voice"))) ctx.addIssue({ code: "custom", path: ["channels"], message: "an e-mail address can only get e-mail" });
-        if (!email && channels.has("email")) ctx.addIssue({ code: "custom", path: ["channels"], message: "a phone number cannot get e-mail" });
+        if (email && (channels.has("sms") || channels.has("voice")))
+          ctx.addIssue({ code: "custom", path: ["channels"], message: "an e-mail address can only get e-mail" });
+        if (!email && channels.has("email"))
+          ctx.addIssue({ code: "custom", path: ["channels"], message: "a phone number cannot get e-mail" });
       }
     })
     .transform((m) => {
@@ -79,9 +103,14 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
 export type MessageInput = z.infer<ReturnType<typeof messageInput>>;
 
 /** Activation rules (SPEC O5): a send time in the past is refused rather than sent late. */
-export function activationProblem(m: { sendAt: Date | null; status: string }, recipients: number, now: Date): string | null {
+export function activationProblem(
+  m: { sendAt: Date | null; status: string },
+  recipients: number,
+  now: Date,
+): string | null {
   if (m.status !== "draft") return `This message is ${m.status} already.`;
-  if (m.sendAt && m.sendAt.getTime() < now.getTime() - 60_000) return "The send time is in the past. Choose a new time or send it now.";
+  if (m.sendAt && m.sendAt.getTime() < now.getTime() - 60_000)
+    return "The send time is in the past. Choose a new time or send it now.";
   if (recipients === 0) return "Nobody would receive this message with these filters.";
   return null;
 }

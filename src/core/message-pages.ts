@@ -59,8 +59,12 @@ export type PreviewData = {
   /** Channels this recipient will not get, with the reason. */
   warnings: string[];
   email?: { to: string | null; subject: string; html: string };
-  sms?: { to: string | null; text: string; info: SmsInfo; /** The opt-out hint added to the text (in the customer's language), or null. */
-  optOutAdded: string | null };
+  sms?: {
+    to: string | null;
+    text: string;
+    info: SmsInfo /** The opt-out hint added to the text (in the customer's language), or null. */;
+    optOutAdded: string | null;
+  };
   voice?: { to: string | null; text: string };
   problem?: string;
 };
@@ -91,7 +95,15 @@ export type ReportData = {
   totals: Record<string, number>;
   opened: number;
   clicked: number;
-  notReached: { customerId: number | null; name: string; channel: string; address: string | null; status: string; reason: string; appointment: string | null }[];
+  notReached: {
+    customerId: number | null;
+    name: string;
+    channel: string;
+    address: string | null;
+    status: string;
+    reason: string;
+    appointment: string | null;
+  }[];
   /** It went out per appointment: every number counts messages, one per appointment. */
   perAppointment: boolean;
   notReachedTotal: number;

@@ -20,7 +20,8 @@ export function channelFields(m: Pick<MessageText, "voiceScript">, channel: Chan
   return m.voiceScript ? ["voice_script"] : ["body"];
 }
 
-const fieldText = (m: MessageText, field: TextField) => (field === "subject" ? m.subject : field === "body" ? m.body : m.voiceScript);
+const fieldText = (m: MessageText, field: TextField) =>
+  field === "subject" ? m.subject : field === "body" ? m.body : m.voiceScript;
 
 const ONE_TIME_KEYS = new Set(PLACEHOLDERS.filter((p) => p.contexts.includes("one_time_message")).map((p) => p.key));
 /** Keys a one-time message can speak of; any other is refused by checkTemplate, so not counted here. */
@@ -32,16 +33,21 @@ export function requiredByChannel(m: MessageText): Partial<Record<Channel, strin
   for (const ch of m.channels) {
     if (!CHANNEL_NAMES.includes(ch)) continue;
     const keys = new Set<string>();
-    for (const field of channelFields(m, ch as Channel)) for (const key of requiredKeys(fieldText(m, field))) if (checkable(key)) keys.add(key);
+    for (const field of channelFields(m, ch as Channel))
+      for (const key of requiredKeys(fieldText(m, field))) if (checkable(key)) keys.add(key);
     out[ch as Channel] = [...keys];
   }
   return out;
 }
 
 /** Per channel, the first key of `required` whose value is blank: what decideRecipients skips on. */
-export function missingByChannel(required: Partial<Record<Channel, readonly string[]>>, values: PlaceholderValues): Partial<Record<Channel, string | null>> {
+export function missingByChannel(
+  required: Partial<Record<Channel, readonly string[]>>,
+  values: PlaceholderValues,
+): Partial<Record<Channel, string | null>> {
   const out: Partial<Record<Channel, string | null>> = {};
-  for (const [ch, keys] of Object.entries(required) as [Channel, string[]][]) out[ch] = keys.find((k) => isBlank(values[k])) ?? null;
+  for (const [ch, keys] of Object.entries(required) as [Channel, string[]][])
+    out[ch] = keys.find((k) => isBlank(values[k])) ?? null;
   return out;
 }
 
@@ -52,7 +58,12 @@ export function missingByChannel(required: Partial<Record<Channel, readonly stri
  */
 export type ValueSource = "shared" | "customer" | "link" | "job" | "registration" | "appointment" | "none";
 
-const REGISTRATION_KEYS = new Set(["album.name", "customer.access_code", "customer.photos_count", "customer.gallery_link"]);
+const REGISTRATION_KEYS = new Set([
+  "album.name",
+  "customer.access_code",
+  "customer.photos_count",
+  "customer.gallery_link",
+]);
 
 export function valueSource(key: string): ValueSource {
   if (key.startsWith("studio.") || key.startsWith("snippet.")) return "shared";
@@ -98,7 +109,8 @@ export function emptyForEveryone(key: string, m: MessageShape, ctx: ValueContext
   const single = !!m.toAddress;
   if (source === "shared") {
     if (!isBlank(ctx.shared[key])) return null;
-    if (key.startsWith("snippet.")) return `{{${key}}} is empty: the snippet “${key.slice(8)}” has no text. Write it, or ${orFallback(key)}`;
+    if (key.startsWith("snippet."))
+      return `{{${key}}} is empty: the snippet “${key.slice(8)}” has no text. Write it, or ${orFallback(key)}`;
     return `{{${key}}} is empty: set the studio's ${STUDIO_FIELDS[key] ?? key.slice(7)} in Settings, or ${orFallback(key)}`;
   }
   if (source === "none") return `{{${key}}} has no value in a one-time message: ${orFallback(key)}`;
@@ -109,13 +121,17 @@ export function emptyForEveryone(key: string, m: MessageShape, ctx: ValueContext
   if (source === "job" || source === "registration") {
     // A job can come from the message, the job filters a recipient matched, or their appointment.
     const canHaveJob = !!ctx.job || (!single && (hasJobFilter(m.filters) || hasAppointmentFilter(m.filters)));
-    if (!canHaveJob) return `{{${key}}} has no value: this message is not about a job. Choose a job under Recipients, or ${orFallback(key)}`;
-    if (ctx.job && source === "job" && isBlank(ctx.job.values[key])) return `{{${key}}} is empty: ${ctx.job.name} has no ${JOB_FIELDS[key] ?? key.slice(4)}. Set it on the job, or ${orFallback(key)}`;
-    if (ctx.job && key === "customer.gallery_link" && !ctx.job.hasGallery) return `{{${key}}} is empty: ${ctx.job.name} has no gallery URL. Set it on the job, or ${orFallback(key)}`;
+    if (!canHaveJob)
+      return `{{${key}}} has no value: this message is not about a job. Choose a job under Recipients, or ${orFallback(key)}`;
+    if (ctx.job && source === "job" && isBlank(ctx.job.values[key]))
+      return `{{${key}}} is empty: ${ctx.job.name} has no ${JOB_FIELDS[key] ?? key.slice(4)}. Set it on the job, or ${orFallback(key)}`;
+    if (ctx.job && key === "customer.gallery_link" && !ctx.job.hasGallery)
+      return `{{${key}}} is empty: ${ctx.job.name} has no gallery URL. Set it on the job, or ${orFallback(key)}`;
   }
   if (single && source !== "job") {
     const own = m.toAddress!.includes("@") ? "customer.email" : "customer.phone";
-    if (key !== own) return `{{${key}}} has no value: this message goes to a typed-in address, not a customer. Remove it, or ${orFallback(key)}`;
+    if (key !== own)
+      return `{{${key}}} has no value: this message goes to a typed-in address, not a customer. Remove it, or ${orFallback(key)}`;
   }
   return null;
 }
@@ -126,7 +142,9 @@ export function emptyForEveryone(key: string, m: MessageShape, ctx: ValueContext
  */
 export function messageValueProblems(m: MessageShape, ctx: ValueContext): FieldErrors {
   const errors: FieldErrors = {};
-  const used = new Set(m.channels.filter((ch) => CHANNEL_NAMES.includes(ch)).flatMap((ch) => channelFields(m, ch as Channel)));
+  const used = new Set(
+    m.channels.filter((ch) => CHANNEL_NAMES.includes(ch)).flatMap((ch) => channelFields(m, ch as Channel)),
+  );
   for (const field of ["subject", "body", "voice_script"] as const) {
     if (!used.has(field)) continue;
     for (const key of requiredKeys(fieldText(m, field))) {

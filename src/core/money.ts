@@ -21,7 +21,11 @@ const CURRENT_ISO_4217 = `
   SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX
   USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG`;
 const RUNTIME_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
-const CURRENCIES = new Set(CURRENT_ISO_4217.trim().split(/\s+/).filter((code) => RUNTIME_CURRENCIES.has(code)));
+const CURRENCIES = new Set(
+  CURRENT_ISO_4217.trim()
+    .split(/\s+/)
+    .filter((code) => RUNTIME_CURRENCIES.has(code)),
+);
 
 /** True for a current ISO 4217 currency a studio can sell in, in capitals ("EUR", not "eur"). */
 export function isCurrency(code: string): boolean {
@@ -52,7 +56,8 @@ export function currencyDigits(currency: string): number {
 }
 
 const DECIMAL = /^(\d{1,9})(?:\.(\d+))?$/;
-const decimalText = (amount: unknown) => (typeof amount === "number" ? String(amount) : typeof amount === "string" ? amount.trim() : "");
+const decimalText = (amount: unknown) =>
+  typeof amount === "number" ? String(amount) : typeof amount === "string" ? amount.trim() : "";
 
 /** True for a plain decimal ("24.90", 24.9, "2490"), whatever currency it will be read in. */
 export function isDecimal(amount: unknown): boolean {
@@ -72,7 +77,13 @@ export function toMinor(amount: unknown, currency: string): AmountResult {
   const digits = currencyDigits(currency);
   const fraction = (m[2] ?? "").replace(/0+$/, "");
   if (fraction.length > digits) {
-    return { ok: false, problem: digits === 0 ? `must be a whole number of ${currency}` : `must have at most ${digits} decimal places for ${currency}` };
+    return {
+      ok: false,
+      problem:
+        digits === 0
+          ? `must be a whole number of ${currency}`
+          : `must have at most ${digits} decimal places for ${currency}`,
+    };
   }
   return { ok: true, minor: Number(m[1]) * 10 ** digits + Number(fraction.padEnd(digits, "0") || "0") };
 }
@@ -87,7 +98,10 @@ function separatorsOf(locale: string) {
   let s = separators.get(locale);
   if (!s) {
     const parts = new Intl.NumberFormat(locale, { numberingSystem: "latn" }).formatToParts(1234567.5);
-    s = { group: sameSeparator(parts.find((p) => p.type === "group")?.value ?? ","), decimal: parts.find((p) => p.type === "decimal")?.value ?? "." };
+    s = {
+      group: sameSeparator(parts.find((p) => p.type === "group")?.value ?? ","),
+      decimal: parts.find((p) => p.type === "decimal")?.value ?? ".",
+    };
     if (separators.size < 1000) separators.set(locale, s);
   }
   return s;
@@ -98,9 +112,17 @@ const escape = (ch: string) => ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** How `locale` writes a larger and a usual amount of `currency`: "1,000.50 or 24.90", "1.000 or 2.490" (de, yen). */
 function writtenLike(currency: string, locale: string): string {
   const digits = currencyDigits(currency);
-  const f = new Intl.NumberFormat(locale, { numberingSystem: "latn", minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: "always" });
+  const f = new Intl.NumberFormat(locale, {
+    numberingSystem: "latn",
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+    useGrouping: "always",
+  });
   const large = digits === 0 ? 1000 : 1000.5;
-  return `${f.format(large)} or ${f.format(fromMinor(exampleMinor(currency), currency))}`.replace(/[\u00a0\u202f]/g, " ");
+  return `${f.format(large)} or ${f.format(fromMinor(exampleMinor(currency), currency))}`.replace(
+    /[\u00a0\u202f]/g,
+    " ",
+  );
 }
 
 /**
@@ -118,11 +140,18 @@ export function typedAmount(typed: string, currency: string, locale: string): Am
   const shape = new RegExp(`^(\\d{1,9}|[1-9]\\d{0,2}(?:${g}\\d{3})+)(?:${escape(decimal)}(\\d+))?$`);
   const m = shape.exec(text);
   const whole = m?.[1]!.split(group).join("");
-  if (!m || whole!.length > 9) return { ok: false, problem: `must be an amount written like ${writtenLike(currency, locale)}` };
+  if (!m || whole!.length > 9)
+    return { ok: false, problem: `must be an amount written like ${writtenLike(currency, locale)}` };
   const digits = currencyDigits(currency);
   const fraction = m[2] ?? "";
   if (fraction.length > digits) {
-    return { ok: false, problem: digits === 0 ? `must be a whole number of ${currency}` : `must have at most ${digits} decimal places for ${currency}` };
+    return {
+      ok: false,
+      problem:
+        digits === 0
+          ? `must be a whole number of ${currency}`
+          : `must have at most ${digits} decimal places for ${currency}`,
+    };
   }
   return toMinor(fraction ? `${whole}.${fraction}` : whole, currency);
 }
@@ -130,7 +159,13 @@ export function typedAmount(typed: string, currency: string, locale: string): Am
 /** An example amount as staff type it in `locale`: "24.90" in en, "24,90" in de, "2,490" yen in en. */
 export function exampleTypedAmount(currency: string, locale: string): string {
   const digits = currencyDigits(currency);
-  return new Intl.NumberFormat(locale, { numberingSystem: "latn", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(fromMinor(exampleMinor(currency), currency)).replace(/[\u00a0\u202f]/g, " ");
+  return new Intl.NumberFormat(locale, {
+    numberingSystem: "latn",
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  })
+    .format(fromMinor(exampleMinor(currency), currency))
+    .replace(/[\u00a0\u202f]/g, " ");
 }
 
 /** Minor units back as a decimal number of the currency (2490 EUR → 24.9), for the API's `amount`. */

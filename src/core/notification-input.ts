@@ -33,7 +33,11 @@ export const MAX_SUBJECT = 300;
 /** The most a text may hold per channel: Twilio refuses SMS over 1,600 characters (21617). */
 export const MAX_BODY: Record<Channel, number> = { email: 50_000, sms: 1_600, voice: 4_000 };
 
-const AUDIENCE_WORDS: Record<Audience, string> = { all: "all customers", potential_buyers: "potential buyers", buyers: "buyers" };
+const AUDIENCE_WORDS: Record<Audience, string> = {
+  all: "all customers",
+  potential_buyers: "potential buyers",
+  buyers: "buyers",
+};
 
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "");
 
@@ -43,16 +47,31 @@ const wholeNumber = z.preprocess(
 );
 
 const text = (max: number) =>
-  z.preprocess((v) => (v === undefined || v === null ? "" : v), z.string({ error: "must be text" }).max(max, `must be at most ${max.toLocaleString("en")} characters`).refine(noControl, CONTROL_PROBLEM));
+  z.preprocess(
+    (v) => (v === undefined || v === null ? "" : v),
+    z
+      .string({ error: "must be text" })
+      .max(max, `must be at most ${max.toLocaleString("en")} characters`)
+      .refine(noControl, CONTROL_PROBLEM),
+  );
 
 /** Each field on its own, so one bad field never hides the problems of the others. */
 const FIELDS = {
   trigger: z.enum(TRIGGERS, { error: `must be one of ${TRIGGERS.join(", ")}` }),
   offset_days: wholeNumber,
   offset_hours: wholeNumber,
-  time_of_day: z.preprocess((v) => (blank(v) ? "immediately" : v), z.string({ error: 'must be "immediately" or a time like 09:00' }).pipe(timeOfDay)),
-  audience: z.preprocess((v) => (blank(v) ? undefined : v), z.enum(AUDIENCES, { error: `must be one of ${AUDIENCES.join(", ")}` }).optional()),
-  condition: z.preprocess((v) => (blank(v) ? "any" : v), z.enum(CONDITIONS, { error: `must be one of ${CONDITIONS.join(", ")}` })),
+  time_of_day: z.preprocess(
+    (v) => (blank(v) ? "immediately" : v),
+    z.string({ error: 'must be "immediately" or a time like 09:00' }).pipe(timeOfDay),
+  ),
+  audience: z.preprocess(
+    (v) => (blank(v) ? undefined : v),
+    z.enum(AUDIENCES, { error: `must be one of ${AUDIENCES.join(", ")}` }).optional(),
+  ),
+  condition: z.preprocess(
+    (v) => (blank(v) ? "any" : v),
+    z.enum(CONDITIONS, { error: `must be one of ${CONDITIONS.join(", ")}` }),
+  ),
   channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` }),
   subject: text(MAX_SUBJECT),
   body: text(MAX_BODY.email),
@@ -84,24 +103,28 @@ function crossFieldErrors(v: Partial<Fields>, snippetKeys: readonly string[]): F
     errors.offset_hours = `“${info.label}” counts in days: use offset_days (only appointment triggers count in hours)`;
   }
   if (info.direction === "either") {
-    if (Math.abs(days) > MAX_OFFSET_DAYS) errors.offset_days = `must be between -${MAX_OFFSET_DAYS} (before) and ${MAX_OFFSET_DAYS} (after) days`;
+    if (Math.abs(days) > MAX_OFFSET_DAYS)
+      errors.offset_days = `must be between -${MAX_OFFSET_DAYS} (before) and ${MAX_OFFSET_DAYS} (after) days`;
   } else if (days < 0) {
     errors.offset_days = `must be 0 or more: “${info.label}” always counts ${info.direction === "before" ? "before" : "after"} its moment`;
   } else if (days > MAX_OFFSET_DAYS) {
     errors.offset_days = `must be at most ${MAX_OFFSET_DAYS} days`;
   }
-  if (info.unit === "hours" && (hours < 0 || hours > MAX_OFFSET_HOURS)) errors.offset_hours ??= `must be between 0 and ${MAX_OFFSET_HOURS} hours`;
+  if (info.unit === "hours" && (hours < 0 || hours > MAX_OFFSET_HOURS))
+    errors.offset_hours ??= `must be between 0 and ${MAX_OFFSET_HOURS} hours`;
 
   if (v.time_of_day !== undefined) {
     if (info.anchor === "job_date" && v.time_of_day === "immediately") {
       errors.time_of_day = `“${info.label}” goes out at a time of day: choose 09:00 (morning), 18:00 (evening) or an exact time`;
     } else if (info.unit === "hours" && v.time_of_day !== "immediately" && days === 0) {
-      errors.time_of_day = "A time of day only applies when counting in days; an offset in hours goes exactly that long from the appointment";
+      errors.time_of_day =
+        "A time of day only applies when counting in days; an offset in hours goes exactly that long from the appointment";
     }
   }
 
   if (v.audience && !info.audiences.includes(v.audience)) {
-    errors.audience = `“${info.label}” goes only to ${allowedAudiencesText(trigger)}. ${info.audienceNote ?? ""}`.trim();
+    errors.audience =
+      `“${info.label}” goes only to ${allowedAudiencesText(trigger)}. ${info.audienceNote ?? ""}`.trim();
   }
 
   if (v.channel && !info.channels.includes(v.channel)) {
@@ -125,7 +148,8 @@ function crossFieldErrors(v: Partial<Fields>, snippetKeys: readonly string[]): F
   if (v.body !== undefined && v.channel) {
     const body = v.body.trim();
     if (!body) errors.body = v.channel === "voice" ? "The call script is required" : "The message is required";
-    else if (body.length > MAX_BODY[v.channel]) errors.body = `must be at most ${MAX_BODY[v.channel].toLocaleString("en")} characters for ${CHANNEL_LABELS[v.channel]}`;
+    else if (body.length > MAX_BODY[v.channel])
+      errors.body = `must be at most ${MAX_BODY[v.channel].toLocaleString("en")} characters for ${CHANNEL_LABELS[v.channel]}`;
     else if (templateErrors(body)) errors.body = templateErrors(body);
   }
   return errors;
@@ -154,14 +178,15 @@ function toInput(v: Fields): NotificationInput {
  */
 export function notificationSchema(snippetKeys: readonly string[] = []) {
   return BASE.superRefine((v, ctx) => {
-      for (const [path, message] of Object.entries(crossFieldErrors(v, snippetKeys))) ctx.addIssue({ code: "custom", path: [path], message });
-    })
-    .transform(toInput);
+    for (const [path, message] of Object.entries(crossFieldErrors(v, snippetKeys)))
+      ctx.addIssue({ code: "custom", path: [path], message });
+  }).transform(toInput);
 }
 
 /** Parses a notification in the API's shape, reporting every bad field at once by its I3 name. */
 export function parseNotification(input: unknown, snippetKeys: readonly string[]): ParsedNotification {
-  if (input === null || typeof input !== "object" || Array.isArray(input)) return { ok: false, errors: { _: "must be an object" } };
+  if (input === null || typeof input !== "object" || Array.isArray(input))
+    return { ok: false, errors: { _: "must be an object" } };
   const raw = input as Record<string, unknown>;
   const errors: FieldErrors = {};
   const good: Partial<Record<keyof Fields, unknown>> = {};
@@ -170,7 +195,8 @@ export function parseNotification(input: unknown, snippetKeys: readonly string[]
     if (result.success) good[key] = result.data;
     else errors[key] = result.error.issues[0]?.message ?? "is not valid";
   }
-  for (const [key, message] of Object.entries(crossFieldErrors(good as Partial<Fields>, snippetKeys))) errors[key] ??= message;
+  for (const [key, message] of Object.entries(crossFieldErrors(good as Partial<Fields>, snippetKeys)))
+    errors[key] ??= message;
   if (Object.keys(errors).length) return { ok: false, errors };
   return { ok: true, value: toInput(good as Fields) };
 }
@@ -190,9 +216,14 @@ export function notificationFormInput(form: Record<string, unknown>): Record<str
   const offsetText = typeof form.offset === "string" ? form.offset.trim() : "";
   const inHours = info?.unit === "hours" && form.offset_unit !== "days";
   let offset: unknown = offsetText === "" ? "0" : offsetText;
-  if (info?.direction === "either" && form.offset_direction === "before" && /^\d+$/.test(offsetText)) offset = String(-Number(offsetText));
+  if (info?.direction === "either" && form.offset_direction === "before" && /^\d+$/.test(offsetText))
+    offset = String(-Number(offsetText));
   const mode = String(form.time_mode ?? "");
-  const time = Object.hasOwn(TIME_MODES, mode) ? TIME_MODES[mode as keyof typeof TIME_MODES] : mode === "exact" ? String(form.time_exact ?? "").trim() || "(blank)" : form.time_of_day;
+  const time = Object.hasOwn(TIME_MODES, mode)
+    ? TIME_MODES[mode as keyof typeof TIME_MODES]
+    : mode === "exact"
+      ? String(form.time_exact ?? "").trim() || "(blank)"
+      : form.time_of_day;
   return {
     trigger: form.trigger,
     offset_days: inHours ? "0" : offset,
@@ -208,19 +239,31 @@ export function notificationFormInput(form: Record<string, unknown>): Record<str
 }
 
 /** Parses the editor form; errors come back under the form's own field names. */
-export function parseNotificationForm(form: Record<string, unknown>, snippetKeys: readonly string[]): ParsedNotification {
+export function parseNotificationForm(
+  form: Record<string, unknown>,
+  snippetKeys: readonly string[],
+): ParsedNotification {
   const parsed = parseNotification(notificationFormInput(form), snippetKeys);
   if (parsed.ok) return parsed;
   const errors: FieldErrors = {};
   for (const [key, message] of Object.entries(parsed.errors)) {
-    const field = key === "offset_days" || key === "offset_hours" ? "offset" : key === "time_of_day" ? (form.time_mode === "exact" ? "time_exact" : "time_mode") : key;
+    const field =
+      key === "offset_days" || key === "offset_hours"
+        ? "offset"
+        : key === "time_of_day"
+          ? form.time_mode === "exact"
+            ? "time_exact"
+            : "time_mode"
+          : key;
     errors[field] ??= message.replace(/^must be "immediately" or a time like 09:00$/, "must be a time like 09:00");
   }
   return { ok: false, errors };
 }
 
 /** The editor form's values for a stored notification. */
-export function notificationFormValues(n: Omit<NotificationInput, "active"> & { active: boolean }): Record<string, string> {
+export function notificationFormValues(
+  n: Omit<NotificationInput, "active"> & { active: boolean },
+): Record<string, string> {
   const info = TRIGGER_INFO[n.trigger];
   const useHours = info.unit === "hours" && (n.offsetHours !== 0 || n.offsetDays === 0);
   const offset = useHours ? n.offsetHours + 24 * n.offsetDays : n.offsetDays;
@@ -273,8 +316,12 @@ export function timingWords(n: Timing): string {
   const anchor = ANCHOR_WORDS[n.trigger];
   const at = n.timeOfDay === "immediately" ? "" : ` at ${n.timeOfDay}`;
   if (info.unit === "hours") {
-    const parts = [n.offsetDays ? plural(n.offsetDays, "days") : "", n.offsetHours ? plural(n.offsetHours, "hours") : ""].filter(Boolean);
-    if (!parts.length) return info.anchor === "appointment" ? "at the start of the appointment" : `as soon as ${anchor}`;
+    const parts = [
+      n.offsetDays ? plural(n.offsetDays, "days") : "",
+      n.offsetHours ? plural(n.offsetHours, "hours") : "",
+    ].filter(Boolean);
+    if (!parts.length)
+      return info.anchor === "appointment" ? "at the start of the appointment" : `as soon as ${anchor}`;
     return `${parts.join(" and ")} ${info.direction} ${anchor}${n.offsetDays ? at : ""}`;
   }
   if (info.anchor === "job_date") {
@@ -283,14 +330,20 @@ export function timingWords(n: Timing): string {
     const direction = info.direction === "either" ? (days < 0 ? "before" : "after") : info.direction;
     return `${plural(Math.abs(days), "days")} ${direction} ${anchor}${at}`;
   }
-  if (n.offsetDays === 0) return n.timeOfDay === "immediately" ? `as soon as ${anchor}` : `the next ${n.timeOfDay} after ${anchor}`;
+  if (n.offsetDays === 0)
+    return n.timeOfDay === "immediately" ? `as soon as ${anchor}` : `the next ${n.timeOfDay} after ${anchor}`;
   return `${plural(n.offsetDays, "days")} after ${anchor}${at || ", at the same time of day"}`;
 }
 
 /** Who gets it, in words. */
 export function audienceWords(n: Pick<NotificationInput, "trigger" | "audience" | "condition">): string {
   const who = n.trigger.startsWith("appointment_") ? "the appointment's customer" : AUDIENCE_WORDS[n.audience];
-  const condition = n.condition === "with_photos" ? "only with photos available" : n.condition === "without_photos" ? "only without photos available" : "";
+  const condition =
+    n.condition === "with_photos"
+      ? "only with photos available"
+      : n.condition === "without_photos"
+        ? "only without photos available"
+        : "";
   return [who, condition].filter(Boolean).join(" · ");
 }
 

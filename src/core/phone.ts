@@ -3,7 +3,15 @@
 // studio's) by libphonenumber's tables; only numbers valid there are taken: a wrong guess
 // would text a stranger. Pure: no settings are read here, the country is passed in.
 import examples from "libphonenumber-js/examples.mobile.json";
-import { type CountryCode, getCountryCallingCode, getExampleNumber, Metadata, type PhoneNumber, parsePhoneNumberFromString, validatePhoneNumberLength } from "libphonenumber-js/max";
+import {
+  type CountryCode,
+  getCountryCallingCode,
+  getExampleNumber,
+  Metadata,
+  type PhoneNumber,
+  parsePhoneNumberFromString,
+  validatePhoneNumberLength,
+} from "libphonenumber-js/max";
 import { countryName, isCountry } from "./country.ts";
 
 export type ParsedPhone = { ok: true; e164: string; extension: string | null } | { ok: false; problem: string };
@@ -20,7 +28,8 @@ const SHAPE = new RegExp(`^\\+?[\\d\\s().\\-/]+(?:${EXTENSION.source.slice(0, -1
 export function parsePhone(input: string, country: string): ParsedPhone {
   const text = input.trim();
   const home = (isCountry(country) ? country : "US") as CountryCode;
-  if (!SHAPE.test(text) || !/\d/.test(text)) return { ok: false, problem: `must be a phone number, like ${example(home)}` };
+  if (!SHAPE.test(text) || !/\d/.test(text))
+    return { ok: false, problem: `must be a phone number, like ${example(home)}` };
   const intl = text.startsWith("+");
   let found = parsePhoneNumberFromString(text, home);
   // 00 is the international prefix in most of the world; the library knows only the country's own (011 in the US).
@@ -32,7 +41,10 @@ export function parsePhone(input: string, country: string): ParsedPhone {
     const problem = intl ? null : nationalFormProblem(text, found, home);
     return problem ? { ok: false, problem } : { ok: true, e164: found.number, extension: found.ext ?? null };
   }
-  return { ok: false, problem: intl || text.startsWith("00") ? internationalProblem(text) : nationalProblem(text, home) };
+  return {
+    ok: false,
+    problem: intl || text.startsWith("00") ? internationalProblem(text) : nationalProblem(text, home),
+  };
 }
 
 /**
@@ -61,7 +73,9 @@ function nationalFormProblem(text: string, n: PhoneNumber, home: CountryCode): s
   if (new RegExp(`^(?:${numbering.IDDPrefix()}|00)${n.countryCallingCode}$`).test(before)) return null;
   if (!trunk && before === numbering.nationalPrefix()) return null; // North America's optional 1
   if (trunk || before.startsWith(n.countryCallingCode)) {
-    const rule = trunk ? `numbers there start with ${trunk} (like ${example(home)})` : `a number from there has no country code before it (like ${example(home)})`;
+    const rule = trunk
+      ? `numbers there start with ${trunk} (like ${example(home)})`
+      : `a number from there has no country code before it (like ${example(home)})`;
     return `is not a number in ${countryName(home)}: ${rule}; a number from another country needs its country code, like ${foreignExample(home)}`;
   }
   return null;
@@ -78,7 +92,9 @@ function internationalProblem(text: string): string {
   const code = plus.replace(/[^\d+]/g, "").match(/^\+\d{1,3}/)?.[0] ?? "+";
   if (length === "INVALID_COUNTRY") return `starts with ${code.slice(0, 4)}…, which is no country's calling code`;
   const n = parsePhoneNumberFromString(plus);
-  const where = n?.country ? `${countryName(n.country)} (+${n.countryCallingCode})` : `starting +${n?.countryCallingCode ?? code.slice(1)}`;
+  const where = n?.country
+    ? `${countryName(n.country)} (+${n.countryCallingCode})`
+    : `starting +${n?.countryCallingCode ?? code.slice(1)}`;
   if (length === "TOO_SHORT") return `is too short for a number ${n?.country ? "in " : ""}${where}: a digit is missing`;
   if (length === "TOO_LONG") return `is too long for a number ${n?.country ? "in " : ""}${where}`;
   return `is not a valid number ${n?.country ? "in " : ""}${where}: check the digits`;
@@ -86,7 +102,12 @@ function internationalProblem(text: string): string {
 
 function nationalProblem(text: string, home: CountryCode): string {
   const length = validatePhoneNumberLength(text, home);
-  const what = length === "TOO_SHORT" ? "is too short for" : length === "TOO_LONG" ? "is too long for" : "is not a valid number in";
+  const what =
+    length === "TOO_SHORT"
+      ? "is too short for"
+      : length === "TOO_LONG"
+        ? "is too long for"
+        : "is not a valid number in";
   const other = home === "GB" ? "+49 30 1234567" : "+44 20 7946 0018";
   return `${what} ${what.endsWith("for") ? "a number in " : ""}${countryName(home)}: check the digits, or give it with its country code if it is from another country (like ${other})`;
 }
@@ -94,7 +115,11 @@ function nationalProblem(text: string, home: CountryCode): string {
 /** A made-up number in `country`'s own format, for messages and placeholders. */
 export function example(country: string): string {
   const code = isCountry(country) ? getCountryCallingCode(country as CountryCode) : "1";
-  return EXAMPLES[country] ?? (isCountry(country) ? getExampleNumber(country as CountryCode, examples)?.formatNational() : undefined) ?? `+${code} …`;
+  return (
+    EXAMPLES[country] ??
+    (isCountry(country) ? getExampleNumber(country as CountryCode, examples)?.formatNational() : undefined) ??
+    `+${code} …`
+  );
 }
 
 const EXAMPLES: Record<string, string> = {
@@ -171,16 +196,28 @@ export type StoredNumberProblem = { problem: string; misread?: { country: string
  * stranger's; but it may as well be right, typed with +1 after the upgrade. So both readings are
  * given (the national number it would have been typed as in `country`, if any), and only the customer can say which is theirs. `country`: the customer's (any case), else the studio's.
  */
-export function storedNumberProblem(stored: string, country: string, askIfNorthAmerican = true): StoredNumberProblem | null {
+export function storedNumberProblem(
+  stored: string,
+  country: string,
+  askIfNorthAmerican = true,
+): StoredNumberProblem | null {
   const home = country.trim().toUpperCase();
   const p = parsePhone(stored, isCountry(home) ? home : "US");
   if (!p.ok) return { problem: p.problem };
   // Every country of the North American plan (the US, Canada, Jamaica, …) has +1 numbers of its own.
-  if (!askIfNorthAmerican || !p.e164.startsWith("+1") || !isCountry(home) || getCountryCallingCode(home as CountryCode) === "1") return null;
+  if (
+    !askIfNorthAmerican ||
+    !p.e164.startsWith("+1") ||
+    !isCountry(home) ||
+    getCountryCallingCode(home as CountryCode) === "1"
+  )
+    return null;
   const digits = p.e164.slice(1);
   const typed = [`0${digits}`, `0${digits.slice(1)}`].map((t) => parsePhone(t, home)).find((t) => t.ok);
   const maybeTypedAs = typed?.ok ? typed.e164 : null;
-  const reading = maybeTypedAs ? `: then it is ${formatPhone(maybeTypedAs, home)} (${formatPhone(maybeTypedAs, "")})` : "";
+  const reading = maybeTypedAs
+    ? `: then it is ${formatPhone(maybeTypedAs, home)} (${formatPhone(maybeTypedAs, "")})`
+    : "";
   return {
     problem: `is a North American number (${formatPhone(p.e164, "")}), but the customer is in ${countryName(home)}. It may have been typed without its country code before Pigeon knew countries${reading}`,
     misread: { country: home, maybeTypedAs },

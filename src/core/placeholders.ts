@@ -13,7 +13,12 @@ import type { TRIGGERS } from "./vocabulary.ts";
  *   appointment values come from what the recipient was selected by, else the fallback applies.
  * studio.*, links.* and snippets work everywhere.
  */
-export const PLACEHOLDER_CONTEXTS = ["job_notification", "order_notification", "appointment_notification", "one_time_message"] as const;
+export const PLACEHOLDER_CONTEXTS = [
+  "job_notification",
+  "order_notification",
+  "appointment_notification",
+  "one_time_message",
+] as const;
 export type PlaceholderContext = (typeof PLACEHOLDER_CONTEXTS)[number];
 
 export const CONTEXT_LABELS: Record<PlaceholderContext, string> = {
@@ -23,14 +28,24 @@ export const CONTEXT_LABELS: Record<PlaceholderContext, string> = {
   one_time_message: "one-time messages",
 };
 
-export type Placeholder = { key: string; description: string; example: string; contexts: readonly PlaceholderContext[] };
+export type Placeholder = {
+  key: string;
+  description: string;
+  example: string;
+  contexts: readonly PlaceholderContext[];
+};
 
 const ALL = PLACEHOLDER_CONTEXTS;
 const JOBS: readonly PlaceholderContext[] = ["job_notification", "order_notification", "one_time_message"];
 const ORDERS: readonly PlaceholderContext[] = ["order_notification"];
 const APPOINTMENTS: readonly PlaceholderContext[] = ["appointment_notification", "one_time_message"];
 
-const entry = (key: string, description: string, example: string, contexts: readonly PlaceholderContext[]): Placeholder => ({ key, description, example, contexts });
+const entry = (
+  key: string,
+  description: string,
+  example: string,
+  contexts: readonly PlaceholderContext[],
+): Placeholder => ({ key, description, example, contexts });
 
 /** Every placeholder except snippets, in the order the editors' picker lists them. */
 export const PLACEHOLDERS: readonly Placeholder[] = [
@@ -55,16 +70,36 @@ export const PLACEHOLDERS: readonly Placeholder[] = [
   entry("appointment.date", "Appointment date", "Tuesday, October 6, 2026", APPOINTMENTS),
   entry("appointment.time", "Appointment start time", "2:30 PM", APPOINTMENTS),
   entry("appointment.location", "Appointment location", "Studio A, 412 Orchard Lane", APPOINTMENTS),
-  entry("appointment.confirm_link", "Link that confirms the appointment", "https://photos.example.com/l/a/eyJ…", APPOINTMENTS),
-  entry("appointment.cancel_link", "Link that cancels the appointment", "https://photos.example.com/l/a/eyJ…", APPOINTMENTS),
-  entry("appointment.reschedule_link", "Link that asks for another time", "https://photos.example.com/l/a/eyJ…", APPOINTMENTS),
+  entry(
+    "appointment.confirm_link",
+    "Link that confirms the appointment",
+    "https://photos.example.com/l/a/eyJ…",
+    APPOINTMENTS,
+  ),
+  entry(
+    "appointment.cancel_link",
+    "Link that cancels the appointment",
+    "https://photos.example.com/l/a/eyJ…",
+    APPOINTMENTS,
+  ),
+  entry(
+    "appointment.reschedule_link",
+    "Link that asks for another time",
+    "https://photos.example.com/l/a/eyJ…",
+    APPOINTMENTS,
+  ),
   entry("studio.name", "Studio name", "Sunny Side Photo", ALL),
   entry("studio.address", "Studio postal address", "412 Orchard Lane, Springfield", ALL),
   entry("studio.phone", "Studio phone number", "+1 217 555 0142", ALL),
   entry("studio.email", "Studio e-mail address", "hello@sunnyside.example", ALL),
   entry("studio.website", "Studio website", "https://sunnyside.example", ALL),
   entry("links.unsubscribe_link", "Link to unsubscribe", "https://photos.example.com/l/u/eyJ…", ALL),
-  entry("links.preferences_link", "Link to the customer's message preferences", "https://photos.example.com/l/p/eyJ…", ALL),
+  entry(
+    "links.preferences_link",
+    "Link to the customer's message preferences",
+    "https://photos.example.com/l/p/eyJ…",
+    ALL,
+  ),
   entry("links.view_in_browser_link", "Link to this e-mail in a browser", "https://photos.example.com/l/v/eyJ…", ALL),
 ];
 
@@ -72,7 +107,9 @@ const SNIPPET_KEY = /^[a-z0-9_]+$/;
 
 /** The placeholders the picker offers in a context, studio snippets last. */
 export function placeholdersFor(context: PlaceholderContext, snippetKeys: readonly string[]): Placeholder[] {
-  const snippets = snippetKeys.filter((k) => SNIPPET_KEY.test(k)).map((k) => entry(`snippet.${k}`, `Snippet “${k}”`, `(the text of snippet ${k})`, ALL));
+  const snippets = snippetKeys
+    .filter((k) => SNIPPET_KEY.test(k))
+    .map((k) => entry(`snippet.${k}`, `Snippet “${k}”`, `(the text of snippet ${k})`, ALL));
   return [...PLACEHOLDERS.filter((p) => p.contexts.includes(context)), ...snippets];
 }
 
@@ -105,7 +142,8 @@ function scanPlaceholder(s: string, start: number): Scan {
   const lineEnd = s.indexOf("\n", start) === -1 ? s.length : s.indexOf("\n", start);
   const close = s.indexOf("}}", start + 2);
   const nextOpen = s.indexOf("{{", start + 2);
-  if (close === -1 || close > lineEnd || (nextOpen !== -1 && nextOpen < close)) return { ok: false, problem: "Unclosed {{", hint: ": end the placeholder with }} on the same line" };
+  if (close === -1 || close > lineEnd || (nextOpen !== -1 && nextOpen < close))
+    return { ok: false, problem: "Unclosed {{", hint: ": end the placeholder with }} on the same line" };
   const shown = s.slice(start, close + 2);
   let i = start + 2;
   while (SPACE.test(s[i] ?? "")) i++;
@@ -113,9 +151,18 @@ function scanPlaceholder(s: string, start: number): Scan {
   while (i < lineEnd && !/[\s|{}]/.test(s[i]!)) i++;
   const key = s.slice(keyStart, i);
   while (SPACE.test(s[i] ?? "")) i++;
-  if (key === "" && s.startsWith("}}", i)) return { ok: false, problem: "Empty placeholder {{ }}", hint: ": write a name inside, like {{customer.first_name}}" };
+  if (key === "" && s.startsWith("}}", i))
+    return {
+      ok: false,
+      problem: "Empty placeholder {{ }}",
+      hint: ": write a name inside, like {{customer.first_name}}",
+    };
   if (!KEY.test(key) || (!s.startsWith("}}", i) && s[i] !== "|")) {
-    return { ok: false, problem: `Bad placeholder ${shown}`, hint: ": names hold only letters, digits, underscores and dots, like {{customer.first_name}}" };
+    return {
+      ok: false,
+      problem: `Bad placeholder ${shown}`,
+      hint: ": names hold only letters, digits, underscores and dots, like {{customer.first_name}}",
+    };
   }
   if (s[i] !== "|") return { ok: true, end: i + 2, key };
   const fallbackHint = `: put the fallback in double quotes, like {{${key} | "there"}}`;
@@ -142,7 +189,8 @@ function scanPlaceholder(s: string, start: number): Scan {
   }
   i += closing.length;
   while (SPACE.test(s[i] ?? "")) i++;
-  if (!s.startsWith("}}", i)) return { ok: false, problem: `Bad fallback in ${shown}`, hint: ": nothing may follow the closing quote" };
+  if (!s.startsWith("}}", i))
+    return { ok: false, problem: `Bad fallback in ${shown}`, hint: ": nothing may follow the closing quote" };
   return { ok: true, end: i + 2, key, fallback };
 }
 
@@ -154,7 +202,7 @@ export function parseTemplate(text: string): ParsedTemplate {
   let line = 1;
   let lineStart = 0;
   let counted = 0;
-  for (let at = text.indexOf("{{"); at !== -1; ) {
+  for (let at = text.indexOf("{{"); at !== -1;) {
     for (; counted < at; counted++) {
       if (text.charCodeAt(counted) === 10) {
         line++;
@@ -183,7 +231,11 @@ export function parseTemplate(text: string): ParsedTemplate {
 // ---------------------------------------------------------------- checking
 
 /** Syntax errors, unknown placeholders (with the likely intended one) and ones the context lacks. */
-export function checkTemplate(text: string, context: PlaceholderContext, snippetKeys: readonly string[]): TemplateError[] {
+export function checkTemplate(
+  text: string,
+  context: PlaceholderContext,
+  snippetKeys: readonly string[],
+): TemplateError[] {
   const { parts, errors } = parseTemplate(text);
   const offered = placeholdersFor(context, snippetKeys);
   const snippets = new Set(snippetKeys);
@@ -191,13 +243,25 @@ export function checkTemplate(text: string, context: PlaceholderContext, snippet
     if (part.kind !== "placeholder") continue;
     const at = `line ${part.line}, column ${part.column}`;
     const known = PLACEHOLDERS.find((p) => p.key === part.key);
-    const isSnippet = part.key.startsWith("snippet.") && snippets.has(part.key.slice(8)) && SNIPPET_KEY.test(part.key.slice(8));
+    const isSnippet =
+      part.key.startsWith("snippet.") && snippets.has(part.key.slice(8)) && SNIPPET_KEY.test(part.key.slice(8));
     if (!known && !isSnippet) {
-      const guess = closestKey(part.key, offered.map((p) => p.key));
-      errors.push({ message: `Unknown placeholder {{${part.key}}} at ${at}${guess ? ` — did you mean {{${guess}}}?` : ""}`, line: part.line, column: part.column });
+      const guess = closestKey(
+        part.key,
+        offered.map((p) => p.key),
+      );
+      errors.push({
+        message: `Unknown placeholder {{${part.key}}} at ${at}${guess ? ` — did you mean {{${guess}}}?` : ""}`,
+        line: part.line,
+        column: part.column,
+      });
     } else if (known && !known.contexts.includes(context)) {
       const where = known.contexts.map((c) => CONTEXT_LABELS[c]).join(" and ");
-      errors.push({ message: `{{${part.key}}} is not available in ${CONTEXT_LABELS[context]} (${at}); it works in ${where}`, line: part.line, column: part.column });
+      errors.push({
+        message: `{{${part.key}}} is not available in ${CONTEXT_LABELS[context]} (${at}); it works in ${where}`,
+        line: part.line,
+        column: part.column,
+      });
     }
   }
   return errors.sort((a, b) => a.line - b.line || a.column - b.column);

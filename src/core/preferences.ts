@@ -6,4 +6,11 @@ import type { Channel } from "./vocabulary.ts";
  * `address` is masked. `note` says what the switch does not cover; `blocked` why it cannot be
  * turned on from here (a bounce, a complaint, a STOP), which the page says instead of a switch.
  */
-export type PreferenceRow = { channel: Channel; label: string; address: string | null; on: boolean; note?: string; blocked?: string };
+export type PreferenceRow = {
+  channel: Channel;
+  label: string;
+  address: string | null;
+  on: boolean;
+  note?: string;
+  blocked?: string;
+};

@@ -62,7 +62,13 @@ const RULES: Record<string, Entry> = {
 export function quietHoursRules(country: string): QuietHoursRules {
   const countryName = countryLabel(country);
   const entry = RULES[country];
-  if (!entry) return { country, countryName, summary: `Pigeon has no notes on ${countryName}'s rules: check the local rules for marketing calls and messages.`, recommended: null };
+  if (!entry)
+    return {
+      country,
+      countryName,
+      summary: `Pigeon has no notes on ${countryName}'s rules: check the local rules for marketing calls and messages.`,
+      recommended: null,
+    };
   return { country, countryName, ...entry };
 }
 
@@ -71,7 +77,9 @@ const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.
 function duration(minutes: number): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
-  const parts = [h && `${h} ${h === 1 ? "hour" : "hours"}`, m && `${m} ${m === 1 ? "minute" : "minutes"}`].filter(Boolean);
+  const parts = [h && `${h} ${h === 1 ? "hour" : "hours"}`, m && `${m} ${m === 1 ? "minute" : "minutes"}`].filter(
+    Boolean,
+  );
   return parts.join(" ");
 }
 
@@ -82,7 +90,9 @@ export function windowWarning(window: Window, rules: QuietHoursRules): string | 
   const early = minutesOf(rec.start) - minutesOf(window.start);
   const late = minutesOf(window.end) - minutesOf(rec.end);
   if (early <= 0 && late <= 0) return null;
-  const how = [early > 0 && `opens ${duration(early)} earlier`, late > 0 && `closes ${duration(late)} later`].filter(Boolean).join(" and ");
+  const how = [early > 0 && `opens ${duration(early)} earlier`, late > 0 && `closes ${duration(late)} later`]
+    .filter(Boolean)
+    .join(" and ");
   return `The sending window ${window.start}–${window.end} is wider than the recommended ${rec.start}–${rec.end} (${rules.countryName}): it ${how}.`;
 }
 

@@ -3,7 +3,17 @@
 import { type Channel, SUPPRESSION_REASONS } from "./vocabulary.ts";
 
 /** Why a recipient is not sent to: every suppression reason, what the audience rules find, and staff decisions. */
-export const SKIP_REASONS = ["no_address", "no_consent", ...SUPPRESSION_REASONS, "duplicate_address", "cancelled", "sms_sent_instead", "cancelled_by_staff", "empty_message", "customer_removed"] as const;
+export const SKIP_REASONS = [
+  "no_address",
+  "no_consent",
+  ...SUPPRESSION_REASONS,
+  "duplicate_address",
+  "cancelled",
+  "sms_sent_instead",
+  "cancelled_by_staff",
+  "empty_message",
+  "customer_removed",
+] as const;
 /** A placeholder the message cannot do without has no value for this recipient: `missing:customer.first_name`. */
 export type MissingReason = `missing:${string}`;
 export type SkipReason = (typeof SKIP_REASONS)[number] | MissingReason;
@@ -54,7 +64,11 @@ export type Decision = {
  * appointment messages pass `false`. An audience decided a page at a time passes the same
  * `seen` set to every page: the addresses already given the message, added to as it goes.
  */
-export function decideRecipients(candidates: Candidate[], channel: Channel, opts: { requireConsent: boolean; seen?: Set<string> }): Decision[] {
+export function decideRecipients(
+  candidates: Candidate[],
+  channel: Channel,
+  opts: { requireConsent: boolean; seen?: Set<string> },
+): Decision[] {
   const seen = opts.seen ?? new Set<string>();
   return candidates.map((c) => {
     const to = channel === "email" ? c.email : c.phone;
@@ -74,9 +88,17 @@ export function decideRecipients(candidates: Candidate[], channel: Channel, opts
  * message (an appointment reminder) and still goes. Bounces, complaints, STOP and opt-outs on the
  * phone stop everything.
  */
-export const stopsThisMessage = (channel: Channel, reason: string, marketing: boolean) => marketing || !(channel === "email" && reason === "unsubscribed");
+export const stopsThisMessage = (channel: Channel, reason: string, marketing: boolean) =>
+  marketing || !(channel === "email" && reason === "unsubscribed");
 
-function skipReason(c: Candidate, channel: Channel, to: string | null, seenAs: string | null, requireConsent: boolean, seen: Set<string>): SkipReason | null {
+function skipReason(
+  c: Candidate,
+  channel: Channel,
+  to: string | null,
+  seenAs: string | null,
+  requireConsent: boolean,
+  seen: Set<string>,
+): SkipReason | null {
   if (!to) return "no_address";
   const suppressed = c.suppression[channel];
   if (suppressed && stopsThisMessage(channel, suppressed, requireConsent)) return suppressed;

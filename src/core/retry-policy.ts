@@ -15,9 +15,16 @@ export const RETRY: RetryPolicy = { maxAttempts: 8, baseMs: 5_000, maxDelayMs: 3
  * exponential backoff. `random` is passed in (0..1) so the jitter is testable; full jitter spreads
  * the herd when many sends fail together.
  */
-export function retryDecision(kind: FailureKind, failingForMs: number, random: number, retryAfterMs?: number, policy: RetryPolicy = RETRY): RetryDecision {
+export function retryDecision(
+  kind: FailureKind,
+  failingForMs: number,
+  random: number,
+  retryAfterMs?: number,
+  policy: RetryPolicy = RETRY,
+): RetryDecision {
   if (kind === "permanent" || failingForMs >= policy.outageMs) return { retry: false };
-  if (kind === "rate_limited" && retryAfterMs !== undefined) return { retry: true, delayMs: Math.min(retryAfterMs, policy.maxDelayMs) };
+  if (kind === "rate_limited" && retryAfterMs !== undefined)
+    return { retry: true, delayMs: Math.min(retryAfterMs, policy.maxDelayMs) };
   const ceiling = Math.min(policy.maxDelayMs, Math.max(policy.baseMs, failingForMs));
   return { retry: true, delayMs: Math.round(ceiling / 2 + (ceiling / 2) * random) };
 }

@@ -13,11 +13,15 @@ export type SchedulerHealth = { ok: true } | { ok: false; reason: string; lastTi
  */
 export function schedulerHealth(inProcess: boolean, lastTick: Date | null, now: Date): SchedulerHealth {
   if (lastTick === null) {
-    return inProcess ? { ok: true } : { ok: false, reason: "no worker has run on this database yet: start `pigeon worker`", lastTickAt: null };
+    return inProcess
+      ? { ok: true }
+      : { ok: false, reason: "no worker has run on this database yet: start `pigeon worker`", lastTickAt: null };
   }
   const idleMs = now.getTime() - lastTick.getTime();
   if (idleMs <= STALE_AFTER_MS) return { ok: true };
   const minutes = Math.floor(idleMs / 60_000);
-  const reason = inProcess ? `the scheduler has not run for ${minutes} minutes` : `no worker has run for ${minutes} minutes: start \`pigeon worker\``;
+  const reason = inProcess
+    ? `the scheduler has not run for ${minutes} minutes`
+    : `no worker has run for ${minutes} minutes: start \`pigeon worker\``;
   return { ok: false, reason, lastTickAt: lastTick };
 }

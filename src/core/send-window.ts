@@ -35,10 +35,18 @@ export function zonedParts(instant: Date, timeZone: string) {
   // format() is several times faster than formatToParts(), and en-US with these options always
   // reads "MM/DD/YYYY, HH:MM:SS"; the parts are the fallback should a runtime differ.
   const n = format.format(instant).match(/\d+/g);
-  if (n?.length === 6) return { year: +n[2]!, month: +n[0]!, day: +n[1]!, hour: +n[3]!, minute: +n[4]!, second: +n[5]! };
+  if (n?.length === 6)
+    return { year: +n[2]!, month: +n[0]!, day: +n[1]!, hour: +n[3]!, minute: +n[4]!, second: +n[5]! };
   const parts = format.formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour"), minute: get("minute"), second: get("second") };
+  return {
+    year: get("year"),
+    month: get("month"),
+    day: get("day"),
+    hour: get("hour"),
+    minute: get("minute"),
+    second: get("second"),
+  };
 }
 
 /** The zone's offset from UTC at `instant` (epoch ms), in ms; constant within each whole second. */
@@ -89,7 +97,11 @@ function firstOffsetChange(from: number, to: number, timeZone: string): number {
  * "compatible" disambiguation gives it: a time skipped by a DST jump moves forward by the length
  * of the gap (02:30 on a spring-forward night is 03:30), a time shown twice is the earlier one.
  */
-export function zonedTimeToInstant(date: { year: number; month: number; day: number }, hhmm: string, timeZone: string): Date {
+export function zonedTimeToInstant(
+  date: { year: number; month: number; day: number },
+  hhmm: string,
+  timeZone: string,
+): Date {
   const [h, m] = hhmm.split(":").map(Number) as [number, number];
   return new Date(compatibleInstant(Date.UTC(date.year, date.month - 1, date.day, h, m), timeZone));
 }

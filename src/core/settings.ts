@@ -35,7 +35,20 @@ const optionalUrl = z.preprocess(
 );
 
 /** Currencies the settings offer first; any other current ISO 4217 currency is accepted too (money.ts). */
-export const COMMON_CURRENCIES = ["USD", "EUR", "GBP", "CHF", "CAD", "AUD", "NZD", "SEK", "NOK", "DKK", "PLN", "JPY"] as const;
+export const COMMON_CURRENCIES = [
+  "USD",
+  "EUR",
+  "GBP",
+  "CHF",
+  "CAD",
+  "AUD",
+  "NZD",
+  "SEK",
+  "NOK",
+  "DKK",
+  "PLN",
+  "JPY",
+] as const;
 
 /** Languages of customer pages and built-in texts. */
 export const CUSTOMER_LANGUAGES = [
@@ -46,7 +59,8 @@ export const CUSTOMER_LANGUAGES = [
 ] as const;
 
 /** Left out of a post (an older form, a script) is undefined: the stored value stays. */
-const given = (normalise: (v: string) => string) => (v: unknown) => (v === undefined ? undefined : typeof v === "string" ? normalise(v) : "");
+const given = (normalise: (v: string) => string) => (v: unknown) =>
+  v === undefined ? undefined : typeof v === "string" ? normalise(v) : "";
 
 export const country = z.preprocess(
   given((v) => v),
@@ -64,7 +78,12 @@ export const currency = z.preprocess(
 
 export const customerLanguage = z.preprocess(
   given((v) => v.trim().toLowerCase()),
-  z.string().refine((v) => CUSTOMER_LANGUAGES.some(([code]) => code === v), `must be one of ${CUSTOMER_LANGUAGES.map(([c]) => c).join(", ")}`),
+  z
+    .string()
+    .refine(
+      (v) => CUSTOMER_LANGUAGES.some(([code]) => code === v),
+      `must be one of ${CUSTOMER_LANGUAGES.map(([c]) => c).join(", ")}`,
+    ),
 );
 
 /** A number of the studio's own, read in `country`: E.164, nothing else (no extension). */
@@ -81,7 +100,10 @@ const fields = z.object({
   /** Read in `country` (see settingsFields). */
   phone: optionalText(60),
   website: optionalUrl,
-  brand_color: z.string().trim().regex(/^#[0-9a-fA-F]{6}$/, "must be a colour like #2f6fdf"),
+  brand_color: z
+    .string()
+    .trim()
+    .regex(/^#[0-9a-fA-F]{6}$/, "must be a colour like #2f6fdf"),
   sender_name: optionalText(120),
   sender_email: optionalEmail,
   reply_to: optionalEmail,
@@ -112,7 +134,8 @@ export function publicUrlProblem(url: string, rules: { httpsLinksOnly: boolean }
  * the stored settings: `country` reads the numbers when the post leaves the country out.
  */
 export function settingsFields(rules: { httpsLinksOnly: boolean; country: string }) {
-  const readIn = (s: { country?: unknown }) => (s.country === undefined ? rules.country : typeof s.country === "string" ? readCountry(s.country) : null);
+  const readIn = (s: { country?: unknown }) =>
+    s.country === undefined ? rules.country : typeof s.country === "string" ? readCountry(s.country) : null;
   return fields
     .superRefine(
       (s, ctx) => {
@@ -129,12 +152,20 @@ export function settingsFields(rules: { httpsLinksOnly: boolean; country: string
     )
     .superRefine((s, ctx) => {
       if (s.send_window_start >= s.send_window_end) {
-        ctx.addIssue({ code: "custom", path: ["send_window_end"], message: "must be later than the start of the window" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["send_window_end"],
+          message: "must be later than the start of the window",
+        });
       }
       const problem = typeof s.public_url === "string" ? publicUrlProblem(s.public_url, rules) : null;
       if (problem) ctx.addIssue({ code: "custom", path: ["public_url"], message: problem });
     })
-    .transform((s) => ({ ...s, phone: e164Of(studioPhone(s.phone, s.country ?? rules.country)), sms_from: e164Of(studioPhone(s.sms_from, s.country ?? rules.country)) }));
+    .transform((s) => ({
+      ...s,
+      phone: e164Of(studioPhone(s.phone, s.country ?? rules.country)),
+      sms_from: e164Of(studioPhone(s.sms_from, s.country ?? rules.country)),
+    }));
 }
 
 const e164Of = (p: ReturnType<typeof studioPhone>) => (p && "e164" in p ? p.e164 : undefined);

@@ -22,7 +22,13 @@ export function callsAfterTexts(sms: Decision[], calls: Decision[], texted = new
     if (d.skip) return d;
     if (own.has(who(d))) return { ...d, waitsOnSms: true };
     const other = d.to ? texted.get(numberOf(d)) : undefined;
-    return other ? { ...d, waitsOnSms: true, waitsOn: { customerId: other.customerId, appointmentId: other.appointmentId ?? null, to: other.to } } : d;
+    return other
+      ? {
+          ...d,
+          waitsOnSms: true,
+          waitsOn: { customerId: other.customerId, appointmentId: other.appointmentId ?? null, to: other.to },
+        }
+      : d;
   });
 }
 

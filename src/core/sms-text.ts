@@ -36,8 +36,16 @@ export function smsInfo(text: string): SmsInfo {
   const segments = units === 0 ? 0 : units <= single ? 1 : packedSegments(costs, multi);
   let characters = 0;
   for (const _ of graphemes.segment(text)) characters++;
-  const info: SmsInfo = { encoding: gsm ? "GSM-7" : "UCS-2", characters, units, segments, perSegment: segments > 1 ? multi : single, nonGsm };
-  if (characters > 150) info.warning = `Long messages cost more: this one is ${segments} ${segments === 1 ? "segment" : "segments"}`;
+  const info: SmsInfo = {
+    encoding: gsm ? "GSM-7" : "UCS-2",
+    characters,
+    units,
+    segments,
+    perSegment: segments > 1 ? multi : single,
+    nonGsm,
+  };
+  if (characters > 150)
+    info.warning = `Long messages cost more: this one is ${segments} ${segments === 1 ? "segment" : "segments"}`;
   return info;
 }
 
@@ -87,6 +95,9 @@ const KIND_BY_WORD = new Map<string, InboundKind>([
  * as with Twilio: "Stop." does, "Please don't stop sending" must not unsubscribe anyone.
  */
 export function classifyInboundSms(body: string): InboundKind {
-  const word = body.trim().replace(/[\s.!?,;:]+$/u, "").toUpperCase();
+  const word = body
+    .trim()
+    .replace(/[\s.!?,;:]+$/u, "")
+    .toUpperCase();
   return KIND_BY_WORD.get(word) ?? "other";
 }

@@ -2,6 +2,12 @@
 // `intervalSeconds`, so a studio's 5,000-family newsletter does not land all in one minute.
 
 /** When the `index`-th message to be sent (skipped ones not counted) becomes due. */
-export function staggeredDueAt(start: Date, index: number, stagger: { batchSize: number; intervalSeconds: number }): Date {
-  return new Date(start.getTime() + Math.floor(index / Math.max(1, stagger.batchSize)) * stagger.intervalSeconds * 1000);
+export function staggeredDueAt(
+  start: Date,
+  index: number,
+  stagger: { batchSize: number; intervalSeconds: number },
+): Date {
+  return new Date(
+    start.getTime() + Math.floor(index / Math.max(1, stagger.batchSize)) * stagger.intervalSeconds * 1000,
+  );
 }

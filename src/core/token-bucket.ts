@@ -9,7 +9,13 @@ export function refill(b: Bucket, rate: number, capacity: number, now: number): 
 }
 
 /** Takes up to `wanted` whole tokens; returns how many were granted and the bucket after. */
-export function take(b: Bucket, wanted: number, rate: number, capacity: number, now: number): { granted: number; bucket: Bucket } {
+export function take(
+  b: Bucket,
+  wanted: number,
+  rate: number,
+  capacity: number,
+  now: number,
+): { granted: number; bucket: Bucket } {
   const filled = refill(b, rate, capacity, now);
   const granted = Math.max(0, Math.min(wanted, Math.floor(filled.tokens)));
   return { granted, bucket: { tokens: filled.tokens - granted, at: now } };

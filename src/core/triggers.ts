@@ -33,10 +33,48 @@ export type TriggerInfo = {
 const ALL = ["all", "potential_buyers", "buyers"] as const;
 
 export const TRIGGER_INFO: Record<Trigger, TriggerInfo> = {
-  job_selling: { label: "Job set to selling", anchor: "event", direction: "after", unit: "days", perCustomer: false, audiences: ALL, channels: ["email", "sms"], transactional: false },
-  job_archiving: { label: "Before the photos expire (archive date)", anchor: "job_date", jobDate: "archiveDate", direction: "before", unit: "days", perCustomer: false, audiences: ALL, channels: ["email", "sms"], transactional: false },
-  picture_day: { label: "Picture day", anchor: "job_date", jobDate: "shootDate", direction: "either", unit: "days", perCustomer: false, audiences: ALL, channels: ["email", "sms"], transactional: false },
-  photos_available: { label: "Photos available for a customer", anchor: "event", direction: "after", unit: "days", perCustomer: true, audiences: ALL, channels: ["email", "sms"], transactional: false },
+  job_selling: {
+    label: "Job set to selling",
+    anchor: "event",
+    direction: "after",
+    unit: "days",
+    perCustomer: false,
+    audiences: ALL,
+    channels: ["email", "sms"],
+    transactional: false,
+  },
+  job_archiving: {
+    label: "Before the photos expire (archive date)",
+    anchor: "job_date",
+    jobDate: "archiveDate",
+    direction: "before",
+    unit: "days",
+    perCustomer: false,
+    audiences: ALL,
+    channels: ["email", "sms"],
+    transactional: false,
+  },
+  picture_day: {
+    label: "Picture day",
+    anchor: "job_date",
+    jobDate: "shootDate",
+    direction: "either",
+    unit: "days",
+    perCustomer: false,
+    audiences: ALL,
+    channels: ["email", "sms"],
+    transactional: false,
+  },
+  photos_available: {
+    label: "Photos available for a customer",
+    anchor: "event",
+    direction: "after",
+    unit: "days",
+    perCustomer: true,
+    audiences: ALL,
+    channels: ["email", "sms"],
+    transactional: false,
+  },
   customer_registered: {
     label: "Customer registered to the job",
     anchor: "event",
@@ -48,8 +86,28 @@ export const TRIGGER_INFO: Record<Trigger, TriggerInfo> = {
     channels: ["email", "sms"],
     transactional: false,
   },
-  coupon_deadline: { label: "Before the coupon deadline", anchor: "job_date", jobDate: "couponDeadline", direction: "before", unit: "days", perCustomer: false, audiences: ALL, channels: ["email", "sms"], transactional: false },
-  shipping_deadline: { label: "Before the free shipping deadline", anchor: "job_date", jobDate: "shippingDeadline", direction: "before", unit: "days", perCustomer: false, audiences: ALL, channels: ["email", "sms"], transactional: false },
+  coupon_deadline: {
+    label: "Before the coupon deadline",
+    anchor: "job_date",
+    jobDate: "couponDeadline",
+    direction: "before",
+    unit: "days",
+    perCustomer: false,
+    audiences: ALL,
+    channels: ["email", "sms"],
+    transactional: false,
+  },
+  shipping_deadline: {
+    label: "Before the free shipping deadline",
+    anchor: "job_date",
+    jobDate: "shippingDeadline",
+    direction: "before",
+    unit: "days",
+    perCustomer: false,
+    audiences: ALL,
+    channels: ["email", "sms"],
+    transactional: false,
+  },
   order_placed: {
     label: "Order placed",
     anchor: "event",
@@ -96,8 +154,16 @@ export const TRIGGER_INFO: Record<Trigger, TriggerInfo> = {
   },
 };
 
-export const AUDIENCE_LABELS: Record<Audience, string> = { all: "All customers", potential_buyers: "Potential buyers (no order yet)", buyers: "Buyers" };
-export const CONDITION_LABELS: Record<Condition, string> = { any: "Everyone", with_photos: "Only with photos available", without_photos: "Only without photos available" };
+export const AUDIENCE_LABELS: Record<Audience, string> = {
+  all: "All customers",
+  potential_buyers: "Potential buyers (no order yet)",
+  buyers: "Buyers",
+};
+export const CONDITION_LABELS: Record<Condition, string> = {
+  any: "Everyone",
+  with_photos: "Only with photos available",
+  without_photos: "Only without photos available",
+};
 
 /** "immediately" or HH:MM. */
 export const timeOfDay = z
@@ -110,7 +176,8 @@ export type Timing = { trigger: Trigger; offsetDays: number; offsetHours: number
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
-const hhmm = (p: { hour: number; minute: number }) => `${String(p.hour).padStart(2, "0")}:${String(p.minute).padStart(2, "0")}`;
+const hhmm = (p: { hour: number; minute: number }) =>
+  `${String(p.hour).padStart(2, "0")}:${String(p.minute).padStart(2, "0")}`;
 
 function addCalendarDays(day: { year: number; month: number; day: number }, n: number) {
   const d = new Date(Date.UTC(day.year, day.month - 1, day.day + n));
@@ -123,7 +190,11 @@ function addCalendarDays(day: { year: number; month: number; day: number }, n: n
  * "7 days before at 09:00" is 09:00 local across a DST change); "immediately" keeps the
  * anchor's own time. Negative `offsetDays` on picture day means before it.
  */
-export function notificationMoment(t: Timing, anchor: { date?: string | null; at?: Date | null }, timeZone: string): Date | null {
+export function notificationMoment(
+  t: Timing,
+  anchor: { date?: string | null; at?: Date | null },
+  timeZone: string,
+): Date | null {
   const info = TRIGGER_INFO[t.trigger];
   const sign = info.direction === "before" ? -1 : 1;
   if (info.unit === "hours") {
@@ -140,7 +211,9 @@ export function notificationMoment(t: Timing, anchor: { date?: string | null; at
     const day = addCalendarDays(p, sign * t.offsetDays);
     if (t.timeOfDay !== "immediately") return zonedTimeToInstant(day, t.timeOfDay, timeZone);
     // "immediately" keeps the anchor's wall-clock time, seconds included.
-    return new Date(zonedTimeToInstant(day, hhmm(p), timeZone).getTime() + (((shifted.getTime() % MINUTE) + MINUTE) % MINUTE));
+    return new Date(
+      zonedTimeToInstant(day, hhmm(p), timeZone).getTime() + (((shifted.getTime() % MINUTE) + MINUTE) % MINUTE),
+    );
   }
   if (info.anchor === "job_date") {
     if (!anchor.date) return null;
@@ -160,7 +233,11 @@ export function notificationMoment(t: Timing, anchor: { date?: string | null; at
 }
 
 /** Whether a customer belongs to a notification's audience and condition (SPEC P4). */
-export function inAudience(audience: Audience, condition: Condition, c: { orders: number; photosAvailable: boolean }): boolean {
+export function inAudience(
+  audience: Audience,
+  condition: Condition,
+  c: { orders: number; photosAvailable: boolean },
+): boolean {
   if (audience === "potential_buyers" && c.orders > 0) return false;
   if (audience === "buyers" && c.orders === 0) return false;
   if (condition === "with_photos" && !c.photosAvailable) return false;
@@ -202,7 +279,9 @@ export function describeTiming(t: Timing): string {
 }
 
 /** "E-mail · 7 days before the archive date at 09:00 · potential buyers · only with photos available" */
-export function describeNotification(n: Timing & { channel: Channel; audience: Audience; condition: Condition }): string {
+export function describeNotification(
+  n: Timing & { channel: Channel; audience: Audience; condition: Condition },
+): string {
   const parts = [CHANNEL_LABELS[n.channel], describeTiming(n), AUDIENCE_LABELS[n.audience].toLowerCase()];
   if (n.condition !== "any") parts.push(CONDITION_LABELS[n.condition].toLowerCase());
   return parts.join(" · ");

@@ -35,7 +35,15 @@ const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? 
 
 /** Text that may be left out; blank or null (the API's "clear it") mean not given. */
 export const optionalText = (max: number) =>
-  z.preprocess((v) => (v === null ? undefined : blankToUndefined(v)), z.string({ error: "must be text" }).trim().max(max, `must be at most ${max} characters`).refine(noControl, CONTROL_PROBLEM).optional());
+  z.preprocess(
+    (v) => (v === null ? undefined : blankToUndefined(v)),
+    z
+      .string({ error: "must be text" })
+      .trim()
+      .max(max, `must be at most ${max} characters`)
+      .refine(noControl, CONTROL_PROBLEM)
+      .optional(),
+  );
 
 export const requiredText = (max: number, what = "this field") =>
   z.preprocess(
@@ -78,7 +86,8 @@ function realInstantParts(m: readonly (string | undefined)[]): boolean {
   if (!m.length) return false;
   const [, y, mo, d, h = "0", mi = "0", sec = "0", , , oh = "0", om = "0"] = m;
   const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  const dateOk = day.getUTCFullYear() === Number(y) && day.getUTCMonth() === Number(mo) - 1 && day.getUTCDate() === Number(d);
+  const dateOk =
+    day.getUTCFullYear() === Number(y) && day.getUTCMonth() === Number(mo) - 1 && day.getUTCDate() === Number(d);
   return dateOk && Number(h) <= 23 && Number(mi) <= 59 && Number(sec) <= 59 && Number(oh) <= 14 && Number(om) <= 59;
 }
 
@@ -189,15 +198,18 @@ export function isWebAddress(v: string): boolean {
 }
 
 /** Checkboxes send "on"; JSON sends booleans; CSV sends yes/no. */
-export const flag = z.preprocess((v) => {
-  if (typeof v === "boolean") return v;
-  if (v === undefined || v === null) return false;
-  const s = String(v).trim().toLowerCase();
-  // Also in German, French and Spanish: spreadsheets from European studios say ja, oui, sí.
-  if (["on", "true", "yes", "y", "1", "x", "ja", "j", "oui", "si", "sí"].includes(s)) return true;
-  if (["", "off", "false", "no", "n", "0", "nein", "non"].includes(s)) return false;
-  return v;
-}, z.boolean({ error: "must be yes or no (ja/nein, oui/non, sí/no)" }));
+export const flag = z.preprocess(
+  (v) => {
+    if (typeof v === "boolean") return v;
+    if (v === undefined || v === null) return false;
+    const s = String(v).trim().toLowerCase();
+    // Also in German, French and Spanish: spreadsheets from European studios say ja, oui, sí.
+    if (["on", "true", "yes", "y", "1", "x", "ja", "j", "oui", "si", "sí"].includes(s)) return true;
+    if (["", "off", "false", "no", "n", "0", "nein", "non"].includes(s)) return false;
+    return v;
+  },
+  z.boolean({ error: "must be yes or no (ja/nein, oui/non, sí/no)" }),
+);
 
 /** A positive database id, from a form string or a JSON number. */
 export const idRef = z.preprocess(
@@ -213,4 +225,5 @@ export const optionalIdRef = z.preprocess(blankToNull, idRef.nullable().optional
  * optional field whose key is absent (the wrapper inherits "optional" from its inner rule), so
  * without `nonoptional` a `.refine` saying "required" never runs and undefined gets through.
  */
-export const givenAsBlank = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === undefined || v === null ? "" : v), schema).nonoptional();
+export const givenAsBlank = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === undefined || v === null ? "" : v), schema).nonoptional();

@@ -26,7 +26,13 @@ export function lastUsedIsStale(lastUsedAt: Date | null, now: Date): boolean {
 export async function listApiJobs(db: Db, f: Omit<JobFilters, "q">, page: number, perPage: number) {
   const where = jobWhere(f);
   const [rows, [total]] = await Promise.all([
-    db.select().from(jobs).where(where).orderBy(desc(jobs.id)).limit(perPage).offset((page - 1) * perPage),
+    db
+      .select()
+      .from(jobs)
+      .where(where)
+      .orderBy(desc(jobs.id))
+      .limit(perPage)
+      .offset((page - 1) * perPage),
     db.select({ n: count() }).from(jobs).where(where),
   ]);
   return { rows, total: total?.n ?? 0 };
@@ -49,7 +55,11 @@ export async function getAlbumByExternalId(db: Db, externalId: string) {
   return db.query.albums.findFirst({ where: eq(albums.externalId, externalId) });
 }
 
-export async function updateAlbum(db: Db, id: number, values: { jobId: number; name: string; externalId: string | null }) {
+export async function updateAlbum(
+  db: Db,
+  id: number,
+  values: { jobId: number; name: string; externalId: string | null },
+) {
   const [row] = await db.update(albums).set(values).where(eq(albums.id, id)).returning();
   return row!;
 }
@@ -63,7 +73,9 @@ export async function getRegistrationByExternalId(db: Db, externalId: string) {
 }
 
 export async function getRegistrationOf(db: Db, jobId: number, customerId: number) {
-  return db.query.registrations.findFirst({ where: and(eq(registrations.jobId, jobId), eq(registrations.customerId, customerId)) });
+  return db.query.registrations.findFirst({
+    where: and(eq(registrations.jobId, jobId), eq(registrations.customerId, customerId)),
+  });
 }
 
 export async function getOrder(db: Db, id: number) {
@@ -127,7 +139,7 @@ const MAX_CONFLICT_RETRIES = 3;
  */
 export function writeAtomically<T>(db: Db, write: (tx: Db) => Promise<T>): Promise<T> {
   return (async () => {
-    for (let conflicts = 0; ; ) {
+    for (let conflicts = 0; ;) {
       try {
         // Same cast as the demo loader: the named queries take a Db, and a transaction
         // answers every call they make (a nested `transaction` becomes a savepoint).

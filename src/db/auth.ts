@@ -16,7 +16,10 @@ export async function findUserByEmail(db: Db, email: string) {
   return db.query.users.findFirst({ where: eq(users.email, email.trim().toLowerCase()) });
 }
 
-export async function createUser(db: Db, input: { email: string; name: string; password: string; role: "owner" | "staff" }) {
+export async function createUser(
+  db: Db,
+  input: { email: string; name: string; password: string; role: "owner" | "staff" },
+) {
   const passwordHash = await Bun.password.hash(input.password, { algorithm: "argon2id" });
   const [user] = await db
     .insert(users)
@@ -40,7 +43,13 @@ export async function createFirstOwner(db: Db, input: { email: string; name: str
 }
 
 /** Starts a session; returns the raw token for the cookie. The old one, if any, is gone (rotation). */
-export async function createSession(db: Db, userId: number, now: Date, meta: { ip?: string; userAgent?: string }, replacing?: string) {
+export async function createSession(
+  db: Db,
+  userId: number,
+  now: Date,
+  meta: { ip?: string; userAgent?: string },
+  replacing?: string,
+) {
   const token = randomToken();
   await db.transaction(async (tx) => {
     if (replacing) await tx.delete(sessions).where(eq(sessions.tokenHash, sha256Hex(replacing)));
@@ -119,7 +128,14 @@ export async function clearAttempts(db: Db, key: string) {
 /** Housekeeping: throttle rows whose window and lock are long over. */
 export async function deleteOldAttempts(db: Db, now: Date) {
   const before = new Date(now.getTime() - ATTEMPT_RETENTION_MS);
-  await db.delete(loginAttempts).where(and(lt(loginAttempts.windowStartedAt, before), or(isNull(loginAttempts.lockedUntil), lt(loginAttempts.lockedUntil, now))));
+  await db
+    .delete(loginAttempts)
+    .where(
+      and(
+        lt(loginAttempts.windowStartedAt, before),
+        or(isNull(loginAttempts.lockedUntil), lt(loginAttempts.lockedUntil, now)),
+      ),
+    );
 }
 
 const API_KEY_PREFIX = "pgn_";

@@ -44,13 +44,20 @@ export async function saveAutomationState(db: Db | Tx, values: Record<string, st
   await db
     .insert(workerState)
     .values(Object.entries(values).map(([key, value]) => ({ name: "automation", key, value, updatedAt: now })))
-    .onConflictDoUpdate({ target: [workerState.name, workerState.key], set: { value: sql`excluded.value`, updatedAt: now } });
+    .onConflictDoUpdate({
+      target: [workerState.name, workerState.key],
+      set: { value: sql`excluded.value`, updatedAt: now },
+    });
 }
 
 /** Moves the event cursor from `from` (undefined: not set yet) to `to`; false when it is no longer at `from`. */
 export async function moveCursor(db: Db | Tx, from: string | undefined, to: string, now: Date) {
   if (from === undefined) {
-    const rows = await db.insert(workerState).values({ name: "automation", key: "event_cursor", value: to, updatedAt: now }).onConflictDoNothing().returning();
+    const rows = await db
+      .insert(workerState)
+      .values({ name: "automation", key: "event_cursor", value: to, updatedAt: now })
+      .onConflictDoNothing()
+      .returning();
     return rows.length === 1;
   }
   const rows = await db
@@ -65,19 +72,33 @@ export async function moveCursor(db: Db | Tx, from: string | undefined, to: stri
 
 /** The next events after the cursor, in id order, with their job. */
 export async function eventsAfter(db: Db | Tx, cursor: number, limit: number) {
-  return db.select({ event: events, job: jobs }).from(events).leftJoin(jobs, eq(jobs.id, events.jobId)).where(gt(events.id, cursor)).orderBy(asc(events.id)).limit(limit);
+  return db
+    .select({ event: events, job: jobs })
+    .from(events)
+    .leftJoin(jobs, eq(jobs.id, events.jobId))
+    .where(gt(events.id, cursor))
+    .orderBy(asc(events.id))
+    .limit(limit);
 }
 
 /** Where a cursor starts that has never run: just before the first event that occurred at or after `from`. */
 export async function cursorStart(db: Db | Tx, from: Date) {
-  const [first] = await db.select({ id: sql<number | null>`min(${events.id})` }).from(events).where(gte(events.occurredAt, from));
+  const [first] = await db
+    .select({ id: sql<number | null>`min(${events.id})` })
+    .from(events)
+    .where(gte(events.occurredAt, from));
   if (first?.id != null) return first.id - 1;
   const [last] = await db.select({ id: sql<number | null>`max(${events.id})` }).from(events);
   return last?.id ?? 0;
 }
 
 /** Events of a type since `from`, for jobs of a profile (re-planning one notification). */
-export async function eventsOfTypeSince(db: Db, profileId: number, type: (typeof events.$inferSelect)["type"], from: Date) {
+export async function eventsOfTypeSince(
+  db: Db,
+  profileId: number,
+  type: (typeof events.$inferSelect)["type"],
+  from: Date,
+) {
   return db
     .select({ event: events, job: jobs })
     .from(events)
@@ -99,7 +120,10 @@ export async function jobsEventsSince(db: Db | Tx, jobIds: number[], from: Date)
 /** Notifications and jobs whose `updated_at` is after `from`. */
 export async function changedSince(db: Db, from: Date) {
   const [ns, js] = await Promise.all([
-    db.select({ id: notifications.id, updatedAt: notifications.updatedAt }).from(notifications).where(gt(notifications.updatedAt, from)),
+    db
+      .select({ id: notifications.id, updatedAt: notifications.updatedAt })
+      .from(notifications)
+      .where(gt(notifications.updatedAt, from)),
     db.select({ id: jobs.id, updatedAt: jobs.updatedAt }).from(jobs).where(gt(jobs.updatedAt, from)),
   ]);
   return { notifications: ns, jobs: js };
@@ -110,8 +134,17 @@ export async function changedSince(db: Db, from: Date) {
 type JobDateColumn = "archiveDate" | "shootDate" | "couponDeadline" | "shippingDeadline";
 
 /** Jobs of a profile whose date column lies between two calendar days (inclusive). */
-export async function jobsWithDateBetween(db: Db, profileId: number, column: JobDateColumn, fromDay: string, toDay: string) {
-  return db.select().from(jobs).where(and(eq(jobs.profileId, profileId), between(jobs[column], fromDay, toDay)));
+export async function jobsWithDateBetween(
+  db: Db,
+  profileId: number,
+  column: JobDateColumn,
+  fromDay: string,
+  toDay: string,
+) {
+  return db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.profileId, profileId), between(jobs[column], fromDay, toDay)));
 }
 
 /** Appointments starting in a window, with their job; those without a job use the default profile. */
@@ -123,7 +156,9 @@ export async function appointmentsBetween(db: Db, profileId: number, isDefaultPr
     .where(
       and(
         between(appointments.startsAt, from, to),
-        isDefaultProfile ? sql`(${jobs.profileId} = ${profileId} or ${appointments.jobId} is null)` : eq(jobs.profileId, profileId),
+        isDefaultProfile
+          ? sql`(${jobs.profileId} = ${profileId} or ${appointments.jobId} is null)`
+          : eq(jobs.profileId, profileId),
       ),
     );
 }
@@ -141,7 +176,14 @@ export async function runKeysAmong(db: Db, notificationId: number, by: "jobId" |
 
 // ---------------------------------------------------------------- planned firings
 
-export type PlannedFiring = { notificationId: number; jobId: number | null; customerId: number | null; appointmentId: number | null; eventId: number | null; dueAt: Date };
+export type PlannedFiring = {
+  notificationId: number;
+  jobId: number | null;
+  customerId: number | null;
+  appointmentId: number | null;
+  eventId: number | null;
+  dueAt: Date;
+};
 
 const PLAN_CHUNK = 2_000;
 
@@ -149,10 +191,13 @@ const PLAN_CHUNK = 2_000;
 export async function planFirings(db: Db | Tx, rows: PlannedFiring[], now: Date) {
   let created = 0;
   for (let i = 0; i < rows.length; i += PLAN_CHUNK) {
-    const part = rows.slice(i, i + PLAN_CHUNK).map((r) => [r.notificationId, r.jobId, r.customerId, r.appointmentId, r.eventId, r.dueAt.getTime()]);
+    const part = rows
+      .slice(i, i + PLAN_CHUNK)
+      .map((r) => [r.notificationId, r.jobId, r.customerId, r.appointmentId, r.eventId, r.dueAt.getTime()]);
     // One JSON parameter, so every chunk runs the same prepared statement; `where true` tells
     // SQLite the ON CONFLICT belongs to the INSERT.
-    const result = await db.run(sql`insert into notification_runs (notification_id, job_id, customer_id, appointment_id, event_id, due_at, next_try_at, status, created_at)
+    const result =
+      await db.run(sql`insert into notification_runs (notification_id, job_id, customer_id, appointment_id, event_id, due_at, next_try_at, status, created_at)
       select r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 5, 'planned', ${now.getTime()}
       from json_each(${JSON.stringify(part)}) r where true
       on conflict do nothing`);
@@ -163,11 +208,21 @@ export async function planFirings(db: Db | Tx, rows: PlannedFiring[], now: Date)
 
 /** Brings planned, untried firings of these notifications or jobs forward to `now`, so the next firing pass recomputes their moment. */
 export async function wakePlanned(db: Db | Tx, of: { notificationIds: number[] } | { jobIds: number[] }, now: Date) {
-  const which = "notificationIds" in of ? inJson(notificationRuns.notificationId, of.notificationIds) : inJson(notificationRuns.jobId, of.jobIds);
+  const which =
+    "notificationIds" in of
+      ? inJson(notificationRuns.notificationId, of.notificationIds)
+      : inJson(notificationRuns.jobId, of.jobIds);
   await db
     .update(notificationRuns)
     .set({ nextTryAt: now })
-    .where(and(which, eq(notificationRuns.status, "planned"), eq(notificationRuns.attempts, 0), gt(notificationRuns.nextTryAt, now)));
+    .where(
+      and(
+        which,
+        eq(notificationRuns.status, "planned"),
+        eq(notificationRuns.attempts, 0),
+        gt(notificationRuns.nextTryAt, now),
+      ),
+    );
 }
 
 /** The ids of up to `limit` planned firings whose time has come, oldest first (a read: an idle tick writes nothing). */
@@ -189,13 +244,27 @@ export async function claimPlanned(db: Db, ids: number[], now: Date, leaseUntil:
   const rows = await db
     .update(notificationRuns)
     .set({ nextTryAt: leaseUntil })
-    .where(and(inJson(notificationRuns.id, ids), eq(notificationRuns.status, "planned"), lte(notificationRuns.nextTryAt, now)))
+    .where(
+      and(
+        inJson(notificationRuns.id, ids),
+        eq(notificationRuns.status, "planned"),
+        lte(notificationRuns.nextTryAt, now),
+      ),
+    )
     .returning();
   return rows.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
 }
 
 type Decision =
-  | { status: "sent" | "skipped" | "missed" | "failed"; dueAt?: Date; queued?: number; skipped?: number; reason?: string | null; attempts?: number; lastError?: string | null }
+  | {
+      status: "sent" | "skipped" | "missed" | "failed";
+      dueAt?: Date;
+      queued?: number;
+      skipped?: number;
+      reason?: string | null;
+      attempts?: number;
+      lastError?: string | null;
+    }
   | { status: "planned"; dueAt?: Date; nextTryAt: Date; attempts?: number; lastError?: string | null };
 
 /** Writes what became of a claimed firing, only while this tick still holds it. */
@@ -203,14 +272,28 @@ export async function settleRun(db: Db | Tx, run: Run, lease: Date, d: Decision,
   const rows = await db
     .update(notificationRuns)
     .set({ ...d, ...(d.status !== "planned" && { nextTryAt: null, firedAt: now }) })
-    .where(and(eq(notificationRuns.id, run.id), eq(notificationRuns.status, "planned"), eq(notificationRuns.nextTryAt, lease)))
+    .where(
+      and(
+        eq(notificationRuns.id, run.id),
+        eq(notificationRuns.status, "planned"),
+        eq(notificationRuns.nextTryAt, lease),
+      ),
+    )
     .returning({ id: notificationRuns.id });
   return rows.length === 1;
 }
 
 /** Drops a planned firing that no longer means anything (its date or trigger is gone), so it can be planned anew. */
 export async function unplan(db: Db | Tx, run: Run, lease: Date) {
-  await db.delete(notificationRuns).where(and(eq(notificationRuns.id, run.id), eq(notificationRuns.status, "planned"), eq(notificationRuns.nextTryAt, lease)));
+  await db
+    .delete(notificationRuns)
+    .where(
+      and(
+        eq(notificationRuns.id, run.id),
+        eq(notificationRuns.status, "planned"),
+        eq(notificationRuns.nextTryAt, lease),
+      ),
+    );
 }
 
 // ---------------------------------------------------------------- what a firing needs
@@ -219,12 +302,46 @@ export async function unplan(db: Db | Tx, run: Run, lease: Date) {
 export async function firingContext(db: Db, runs: Run[]) {
   const ids = (pick: (r: Run) => number | null) => [...new Set(runs.map(pick).filter((x): x is number => !!x))];
   const [ns, js, es, as] = await Promise.all([
-    db.select().from(notifications).where(inJson(notifications.id, ids((r) => r.notificationId))),
-    db.select().from(jobs).where(inJson(jobs.id, ids((r) => r.jobId))),
-    db.select().from(events).where(inJson(events.id, ids((r) => r.eventId))),
-    db.select().from(appointments).where(inJson(appointments.id, ids((r) => r.appointmentId))),
+    db
+      .select()
+      .from(notifications)
+      .where(
+        inJson(
+          notifications.id,
+          ids((r) => r.notificationId),
+        ),
+      ),
+    db
+      .select()
+      .from(jobs)
+      .where(
+        inJson(
+          jobs.id,
+          ids((r) => r.jobId),
+        ),
+      ),
+    db
+      .select()
+      .from(events)
+      .where(
+        inJson(
+          events.id,
+          ids((r) => r.eventId),
+        ),
+      ),
+    db
+      .select()
+      .from(appointments)
+      .where(
+        inJson(
+          appointments.id,
+          ids((r) => r.appointmentId),
+        ),
+      ),
   ]);
-  const customerIds = [...new Set([...runs.map((r) => r.customerId), ...as.map((a) => a.customerId)].filter((x): x is number => !!x))];
+  const customerIds = [
+    ...new Set([...runs.map((r) => r.customerId), ...as.map((a) => a.customerId)].filter((x): x is number => !!x)),
+  ];
   return {
     notifications: new Map(ns.map((x) => [x.id, x])),
     jobs: new Map(js.map((x) => [x.id, x])),
@@ -258,12 +375,19 @@ export async function customerStanding(db: Db | Tx, jobId: number, customerId: n
     .select({ n: sql<number>`count(*)` })
     .from(orders)
     .where(and(eq(orders.jobId, jobId), eq(orders.customerId, customerId)));
-  return { registered: !!reg, photosAvailable: !!reg?.photosAvailableAt && reg.photosAvailableAt <= now, orders: Number(o?.n ?? 0) };
+  return {
+    registered: !!reg,
+    photosAvailable: !!reg?.photosAvailableAt && reg.photosAvailableAt <= now,
+    orders: Number(o?.n ?? 0),
+  };
 }
 
 /** Customers' own time zones, for those who have one. */
 export async function customerTimeZones(db: Db | Tx, ids: number[]) {
   if (!ids.length) return new Map<number, string | null>();
-  const rows = await db.select({ id: customers.id, tz: customers.timeZone }).from(customers).where(and(inJson(customers.id, ids), isNotNull(customers.timeZone)));
+  const rows = await db
+    .select({ id: customers.id, tz: customers.timeZone })
+    .from(customers)
+    .where(and(inJson(customers.id, ids), isNotNull(customers.timeZone)));
   return new Map(rows.map((r) => [r.id, r.tz]));
 }

@@ -30,11 +30,18 @@ export async function backupDatabase(db: Database, target: string): Promise<void
  * Replaces the database at `target` with the backup at `source`; returns where the replaced file
  * was kept (null when there was none). `now` names that file.
  */
-export async function restoreDatabase(source: string, target: string, now: Date, warn: Warn): Promise<{ kept: string | null }> {
+export async function restoreDatabase(
+  source: string,
+  target: string,
+  now: Date,
+  warn: Warn,
+): Promise<{ kept: string | null }> {
   if (!existsSync(source)) throw new BackupError(`${source} does not exist.`);
   if (!statSync(source).isFile()) throw new BackupError(`${source} is not a file.`);
   if (existsSync(`${source}-wal`)) {
-    throw new BackupError(`${source} has a write-ahead log beside it (${source}-wal): it is a live database, not a backup. Make one with \`pigeon backup\`.`);
+    throw new BackupError(
+      `${source} has a write-ahead log beside it (${source}-wal): it is a live database, not a backup. Make one with \`pigeon backup\`.`,
+    );
   }
   const stamp = now.toISOString().replace(/[:.]/g, "-");
   mkdirSync(dirname(target), { recursive: true, mode: FOLDER_MODE });
@@ -69,15 +76,24 @@ async function checkPigeonDatabase(path: string, shownAs: string): Promise<void>
     try {
       check = String((await client.execute("PRAGMA integrity_check")).rows[0]?.[0]);
     } catch (err) {
-      if (/NOTADB|not a database|malformed|CORRUPT/i.test(String((err as { code?: string }).code) + (err as Error).message)) {
+      if (
+        /NOTADB|not a database|malformed|CORRUPT/i.test(
+          String((err as { code?: string }).code) + (err as Error).message,
+        )
+      ) {
         throw new BackupError(`${shownAs} is not a SQLite database.`);
       }
       throw err;
     }
     if (check !== "ok") throw new BackupError(`${shownAs} is damaged (integrity check: ${check.split("\n")[0]}).`);
-    const tables = new Set((await client.execute("SELECT name FROM sqlite_master WHERE type = 'table'")).rows.map((r) => String(r.name)));
+    const tables = new Set(
+      (await client.execute("SELECT name FROM sqlite_master WHERE type = 'table'")).rows.map((r) => String(r.name)),
+    );
     const missing = PIGEON_TABLES.filter((t) => !tables.has(t));
-    if (missing.length) throw new BackupError(`${shownAs} is a SQLite database, but not Pigeon's (it has no ${missing.join(", ")} table${missing.length === 1 ? "" : "s"}).`);
+    if (missing.length)
+      throw new BackupError(
+        `${shownAs} is a SQLite database, but not Pigeon's (it has no ${missing.join(", ")} table${missing.length === 1 ? "" : "s"}).`,
+      );
   } finally {
     client.close();
   }
@@ -126,7 +142,9 @@ function createPrivateFile(path: string): void {
   try {
     closeSync(openSync(path, "wx", FILE_MODE));
   } catch (err) {
-    throw new BackupError(`Cannot write ${path}: ${(err as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (err as Error).message}.`);
+    throw new BackupError(
+      `Cannot write ${path}: ${(err as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (err as Error).message}.`,
+    );
   }
 }
 
@@ -136,7 +154,7 @@ function copyPrivately(source: string, target: string): void {
   const to = openSync(target, "wx", FILE_MODE);
   try {
     const buffer = Buffer.allocUnsafe(1 << 20);
-    for (let n; (n = readSync(from, buffer, 0, buffer.length, null)) > 0; ) writeSync(to, buffer, 0, n);
+    for (let n; (n = readSync(from, buffer, 0, buffer.length, null)) > 0;) writeSync(to, buffer, 0, n);
   } finally {
     closeSync(from);
     closeSync(to);

@@ -29,7 +29,12 @@ export function builtinTexts(lang: Language): BuiltinTexts {
 
 type BuiltinNotification = Omit<NotificationInput, "subject" | "body"> & Text;
 
-const note = (trigger: Trigger, channel: Channel, text: Text, rest: Partial<BuiltinNotification> = {}): BuiltinNotification => ({
+const note = (
+  trigger: Trigger,
+  channel: Channel,
+  text: Text,
+  rest: Partial<BuiltinNotification> = {},
+): BuiltinNotification => ({
   trigger,
   channel,
   offsetDays: 0,
@@ -42,7 +47,12 @@ const note = (trigger: Trigger, channel: Channel, text: Text, rest: Partial<Buil
   ...rest,
 });
 
-export type BuiltinProfile = { externalId: string; name: string; description: string; notifications: BuiltinNotification[] };
+export type BuiltinProfile = {
+  externalId: string;
+  name: string;
+  description: string;
+  notifications: BuiltinNotification[];
+};
 
 /** Standard and Intensive in one language: the same notifications, with that language's texts. */
 export function builtinProfiles(lang: Language): BuiltinProfile[] {
@@ -51,13 +61,30 @@ export function builtinProfiles(lang: Language): BuiltinProfile[] {
   const sellingEmail = note("job_selling", "email", texts.sellingEmail, { condition: "with_photos" });
   const photosEmail = note("photos_available", "email", texts.photosEmail);
   const welcomeEmail = note("customer_registered", "email", texts.welcomeEmail, { audience: "potential_buyers" });
-  const couponEmail = note("coupon_deadline", "email", texts.couponEmail, { offsetDays: 3, timeOfDay: "09:00", audience: "potential_buyers", condition: "with_photos" });
-  const archiveEmail = note("job_archiving", "email", texts.archiveEmail, { offsetDays: 7, timeOfDay: "09:00", audience: "potential_buyers", condition: "with_photos" });
+  const couponEmail = note("coupon_deadline", "email", texts.couponEmail, {
+    offsetDays: 3,
+    timeOfDay: "09:00",
+    audience: "potential_buyers",
+    condition: "with_photos",
+  });
+  const archiveEmail = note("job_archiving", "email", texts.archiveEmail, {
+    offsetDays: 7,
+    timeOfDay: "09:00",
+    audience: "potential_buyers",
+    condition: "with_photos",
+  });
   return [
     {
       externalId: "pigeon:standard",
       ...labels.standard,
-      notifications: [sellingEmail, photosEmail, welcomeEmail, couponEmail, archiveEmail, note("order_placed", "email", texts.thanksEmail, { audience: "buyers" })],
+      notifications: [
+        sellingEmail,
+        photosEmail,
+        welcomeEmail,
+        couponEmail,
+        archiveEmail,
+        note("order_placed", "email", texts.thanksEmail, { audience: "buyers" }),
+      ],
     },
     {
       externalId: "pigeon:intensive",
@@ -69,7 +96,12 @@ export function builtinProfiles(lang: Language): BuiltinProfile[] {
         welcomeEmail,
         couponEmail,
         archiveEmail,
-        note("job_archiving", "sms", texts.archiveSms, { offsetDays: 2, timeOfDay: "18:00", audience: "potential_buyers", condition: "with_photos" }),
+        note("job_archiving", "sms", texts.archiveSms, {
+          offsetDays: 2,
+          timeOfDay: "18:00",
+          audience: "potential_buyers",
+          condition: "with_photos",
+        }),
       ],
     },
   ];
@@ -112,15 +144,32 @@ const LIBRARY: [TextName, Trigger, Channel][] = [
 
 /** The template library in one language. */
 export function builtinTemplates(lang: Language): BuiltinTemplate[] {
-  return LIBRARY.map(([text, trigger, channel]) => ({ name: LABELS[lang].templates[text], trigger, channel, ...TEXTS[lang][text] }));
+  return LIBRARY.map(([text, trigger, channel]) => ({
+    name: LABELS[lang].templates[text],
+    trigger,
+    channel,
+    ...TEXTS[lang][text],
+  }));
 }
 
 export const BUILTIN_TEMPLATES: readonly BuiltinTemplate[] = builtinTemplates("en");
 
 // ---------------------------------------------------------------- seeding
 
-const FIELDS = ["trigger", "channel", "offsetDays", "offsetHours", "timeOfDay", "audience", "condition", "subject", "body", "active"] as const;
-const same = (a: Record<string, unknown>, b: Record<string, unknown>, keys: readonly string[]) => keys.every((k) => a[k] === b[k]);
+const FIELDS = [
+  "trigger",
+  "channel",
+  "offsetDays",
+  "offsetHours",
+  "timeOfDay",
+  "audience",
+  "condition",
+  "subject",
+  "body",
+  "active",
+] as const;
+const same = (a: Record<string, unknown>, b: Record<string, unknown>, keys: readonly string[]) =>
+  keys.every((k) => a[k] === b[k]);
 
 /**
  * Creates the built-in profiles and templates in the studio's language (`locale`, else the one in
@@ -131,28 +180,56 @@ const same = (a: Record<string, unknown>, b: Record<string, unknown>, keys: read
  * sent stays sent).
  */
 export async function ensureBuiltinProfiles(db: Db, now: Date, locale?: string): Promise<void> {
-  const studioLocale = locale ?? (await db.select({ locale: studioSettings.locale }).from(studioSettings).where(eq(studioSettings.id, 1)))[0]?.locale;
+  const studioLocale =
+    locale ??
+    (await db.select({ locale: studioSettings.locale }).from(studioSettings).where(eq(studioSettings.id, 1)))[0]
+      ?.locale;
   const lang = languageOf(studioLocale) ?? "en";
   await db.transaction(async (tx) => {
     for (const p of builtinProfiles(lang)) {
       let profile = await tx.query.communicationProfiles.findFirst({
-        where: and(or(eq(communicationProfiles.externalId, p.externalId), eq(communicationProfiles.name, p.name)), eq(communicationProfiles.builtIn, true)),
+        where: and(
+          or(eq(communicationProfiles.externalId, p.externalId), eq(communicationProfiles.name, p.name)),
+          eq(communicationProfiles.builtIn, true),
+        ),
       });
       if (!profile) {
         [profile] = await tx
           .insert(communicationProfiles)
-          .values({ name: p.name, description: p.description, externalId: p.externalId, builtIn: true, createdAt: now, updatedAt: now })
+          .values({
+            name: p.name,
+            description: p.description,
+            externalId: p.externalId,
+            builtIn: true,
+            createdAt: now,
+            updatedAt: now,
+          })
           .returning();
-      } else if (profile.name !== p.name || profile.description !== p.description || profile.externalId !== p.externalId) {
-        await tx.update(communicationProfiles).set({ name: p.name, description: p.description, externalId: p.externalId, updatedAt: now }).where(eq(communicationProfiles.id, profile.id));
+      } else if (
+        profile.name !== p.name ||
+        profile.description !== p.description ||
+        profile.externalId !== p.externalId
+      ) {
+        await tx
+          .update(communicationProfiles)
+          .set({ name: p.name, description: p.description, externalId: p.externalId, updatedAt: now })
+          .where(eq(communicationProfiles.id, profile.id));
       }
       const profileId = profile!.id;
-      const existing = await tx.select().from(notifications).where(eq(notifications.profileId, profileId)).orderBy(asc(notifications.position), asc(notifications.id));
+      const existing = await tx
+        .select()
+        .from(notifications)
+        .where(eq(notifications.profileId, profileId))
+        .orderBy(asc(notifications.position), asc(notifications.id));
       for (const [position, wanted] of p.notifications.entries()) {
         const row = existing[position];
-        if (!row) await tx.insert(notifications).values({ ...wanted, profileId, position, createdAt: now, updatedAt: now });
+        if (!row)
+          await tx.insert(notifications).values({ ...wanted, profileId, position, createdAt: now, updatedAt: now });
         else if (!same(row, wanted, FIELDS) || row.position !== position) {
-          await tx.update(notifications).set({ ...wanted, position, updatedAt: now }).where(eq(notifications.id, row.id));
+          await tx
+            .update(notifications)
+            .set({ ...wanted, position, updatedAt: now })
+            .where(eq(notifications.id, row.id));
         }
       }
       const extra = existing.slice(p.notifications.length).map((n) => n.id);
@@ -164,7 +241,10 @@ export async function ensureBuiltinProfiles(db: Db, now: Date, locale?: string):
       const row = stored.find((s) => s.trigger === t.trigger && s.channel === t.channel);
       if (!row) await tx.insert(templates).values({ ...t, builtIn: true, createdAt: now, updatedAt: now });
       else if (!same(row, t, ["name", "subject", "body"])) {
-        await tx.update(templates).set({ name: t.name, subject: t.subject, body: t.body, updatedAt: now }).where(eq(templates.id, row.id));
+        await tx
+          .update(templates)
+          .set({ name: t.name, subject: t.subject, body: t.body, updatedAt: now })
+          .where(eq(templates.id, row.id));
       }
     }
   });

@@ -63,16 +63,19 @@ export async function migrateDatabase(db: Database): Promise<void> {
   const known = new Set(readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis));
   const unknown = (await appliedMigrations(db.$client)).filter((at) => !known.has(at));
   if (unknown.length) {
-    throw new NewerDatabaseError(`the database was written by a newer version of Pigeon (${unknown.length} migration${unknown.length === 1 ? "" : "s"} this version does not know); run that version or a newer one`);
+    throw new NewerDatabaseError(
+      `the database was written by a newer version of Pigeon (${unknown.length} migration${unknown.length === 1 ? "" : "s"} this version does not know); run that version or a newer one`,
+    );
   }
   await migrate(db, { migrationsFolder });
 }
 
 /** The migrations recorded in a database, by their journal time (drizzle's `created_at`). */
 export async function appliedMigrations(client: Client): Promise<number[]> {
-  const table = await client.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'");
+  const table = await client.execute(
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'",
+  );
   if (!table.rows.length) return [];
   const rows = await client.execute("SELECT created_at FROM __drizzle_migrations ORDER BY created_at");
   return rows.rows.map((r) => Number(r.created_at));
 }
-

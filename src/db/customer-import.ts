@@ -9,7 +9,16 @@ import type { Db, Tx } from "./client.ts";
 import { DB_NOW } from "./db-clock.ts";
 import { studioLocale } from "./customers.ts";
 import { noteFixedLines } from "./line-hints.ts";
-import { albums, type Customer, customers, deliveries, events, importRuns, importUndo, registrations } from "./schema.ts";
+import {
+  albums,
+  type Customer,
+  customers,
+  deliveries,
+  events,
+  importRuns,
+  importUndo,
+  registrations,
+} from "./schema.ts";
 
 type DbOrTx = Db | Tx;
 
@@ -31,13 +40,23 @@ const sameFirstName = (a: string, b: string | undefined) => !a || !b || a.toLowe
 /** Among customers sharing an address, the one this row means, if that is unambiguous. */
 function pickOne(candidates: Customer[], row: GoodRow): Customer | null {
   // A different first name at the same address is a family member, not the same person.
-  const plausible = candidates.filter((c) => sameFirstName(c.firstName, row.customer.first_name) && (!row.externalId || !c.externalId));
+  const plausible = candidates.filter(
+    (c) => sameFirstName(c.firstName, row.customer.first_name) && (!row.externalId || !c.externalId),
+  );
   if (candidates.length === 1) return plausible[0] ?? null;
-  const named = plausible.filter((c) => c.lastName.toLowerCase() === (row.customer.last_name ?? "").toLowerCase() && c.firstName.toLowerCase() === (row.customer.first_name ?? "").toLowerCase());
+  const named = plausible.filter(
+    (c) =>
+      c.lastName.toLowerCase() === (row.customer.last_name ?? "").toLowerCase() &&
+      c.firstName.toLowerCase() === (row.customer.first_name ?? "").toLowerCase(),
+  );
   return named.length === 1 ? named[0]! : null;
 }
 
-async function lookup(db: DbOrTx, column: typeof customers.externalId | typeof customers.email | typeof customers.phone, keys: string[]) {
+async function lookup(
+  db: DbOrTx,
+  column: typeof customers.externalId | typeof customers.email | typeof customers.phone,
+  keys: string[],
+) {
   const found = new Map<string, Customer[]>();
   for (const part of chunks([...new Set(keys)])) {
     // The driver is synchronous: without a pause, 50,000 rows' lookups hold the event loop for seconds.
@@ -59,7 +78,11 @@ function readInCustomersCountry(row: GoodRow, existing: Customer): PlannedRow | 
   if (!row.phoneTyped || !existing.country) return { ...row, existing };
   const p = parsePhone(row.phoneTyped, existing.country);
   if (!p.ok) return { line: row.line, problems: [`phone: ${p.problem} (“${clip(row.phoneTyped)}”)`], raw: row.raw };
-  return { ...row, customer: { ...row.customer, phone: p.e164, phone_extension: p.extension ?? row.customer.phone_extension }, existing };
+  return {
+    ...row,
+    customer: { ...row.customer, phone: p.e164, phone_extension: p.extension ?? row.customer.phone_extension },
+    existing,
+  };
 }
 
 /**
@@ -70,7 +93,9 @@ async function readingsAbroad(db: DbOrTx, rows: GoodRow[]): Promise<Map<GoodRow,
   const out = new Map<GoodRow, Customer[]>();
   const open = rows.filter((r) => r.phoneTyped && !r.externalId && !r.customer.email);
   if (!open.length) return out;
-  const countries = (await db.selectDistinct({ country: customers.country }).from(customers).where(isNotNull(customers.country))).map((r) => r.country!);
+  const countries = (
+    await db.selectDistinct({ country: customers.country }).from(customers).where(isNotNull(customers.country))
+  ).map((r) => r.country!);
   const readings = new Map<GoodRow, { country: string; e164: string }[]>();
   for (const [i, row] of open.entries()) {
     // Reading a number costs some microseconds: let other requests in between thousands of them.
@@ -81,7 +106,11 @@ async function readingsAbroad(db: DbOrTx, rows: GoodRow[]): Promise<Map<GoodRow,
     });
     if (found.length) readings.set(row, found);
   }
-  const byPhone = await lookup(db, customers.phone, [...readings.values()].flat().map((r) => r.e164));
+  const byPhone = await lookup(
+    db,
+    customers.phone,
+    [...readings.values()].flat().map((r) => r.e164),
+  );
   for (const [row, found] of readings) {
     // Only a customer whose own country reads the digits that way: the row does mean that number there.
     const hits = found.flatMap(({ country, e164 }) => (byPhone.get(e164) ?? []).filter((c) => c.country === country));
@@ -98,16 +127,30 @@ async function readingsAbroad(db: DbOrTx, rows: GoodRow[]): Promise<Map<GoodRow,
  * row found by its number: that number is the customer's as stored).
  */
 export async function planImport(db: DbOrTx, rows: GoodRow[]): Promise<{ rows: PlannedRow[]; conflicts: BadRow[] }> {
-  const byExternal = await lookup(db, customers.externalId, rows.flatMap((r) => (r.externalId ? [r.externalId] : [])));
-  const byEmail = await lookup(db, customers.email, rows.flatMap((r) => (r.customer.email ? [r.customer.email] : [])));
-  const byPhone = await lookup(db, customers.phone, rows.flatMap((r) => (!r.customer.email && r.customer.phone ? [r.customer.phone] : [])));
+  const byExternal = await lookup(
+    db,
+    customers.externalId,
+    rows.flatMap((r) => (r.externalId ? [r.externalId] : [])),
+  );
+  const byEmail = await lookup(
+    db,
+    customers.email,
+    rows.flatMap((r) => (r.customer.email ? [r.customer.email] : [])),
+  );
+  const byPhone = await lookup(
+    db,
+    customers.phone,
+    rows.flatMap((r) => (!r.customer.email && r.customer.phone ? [r.customer.phone] : [])),
+  );
   const abroad = await readingsAbroad(db, rows);
   const claimed = new Map<number, number>();
   const planned: PlannedRow[] = [];
   const conflicts: BadRow[] = [];
   for (const row of rows) {
     const c = row.customer;
-    const found = (row.externalId ? byExternal.get(row.externalId)?.[0] : undefined) ?? (c.email ? pickOne(byEmail.get(c.email) ?? [], row) : null);
+    const found =
+      (row.externalId ? byExternal.get(row.externalId)?.[0] : undefined) ??
+      (c.email ? pickOne(byEmail.get(c.email) ?? [], row) : null);
     let existing = found ?? (!c.email && c.phone ? pickOne(byPhone.get(c.phone) ?? [], row) : null);
     // Found by no number read in the studio's country: the same digits may be a customer's
     // number in their own country (an Austrian 0664 …), and then the row means them, not a
@@ -117,14 +160,24 @@ export async function planImport(db: DbOrTx, rows: GoodRow[]): Promise<{ rows: P
       existing = pickOne(elsewhere, row);
       if (!existing) {
         const other = elsewhere[0]!;
-        conflicts.push({ line: row.line, problems: [`phone: ${clip(row.phoneTyped ?? "")} is ${`${other.firstName} ${other.lastName}`.trim()}'s number in ${countryName(other.country!)} (${formatPhone(other.phone, "")}): add a country column or an e-mail to say whose it is`], raw: row.raw });
+        conflicts.push({
+          line: row.line,
+          problems: [
+            `phone: ${clip(row.phoneTyped ?? "")} is ${`${other.firstName} ${other.lastName}`.trim()}'s number in ${countryName(other.country!)} (${formatPhone(other.phone, "")}): add a country column or an e-mail to say whose it is`,
+          ],
+          raw: row.raw,
+        });
         continue;
       }
     }
     if (existing) {
       const earlier = claimed.get(existing.id);
       if (earlier !== undefined) {
-        conflicts.push({ line: row.line, problems: [`matches the same existing customer (#${existing.id}) as row ${earlier}`], raw: row.raw });
+        conflicts.push({
+          line: row.line,
+          problems: [`matches the same existing customer (#${existing.id}) as row ${earlier}`],
+          raw: row.raw,
+        });
         continue;
       }
       claimed.set(existing.id, row.line);
@@ -139,7 +192,14 @@ export async function planImport(db: DbOrTx, rows: GoodRow[]): Promise<{ rows: P
 // ---------------------------------------------------------------- import
 
 export type ImportOptions = { jobId: number | null; consentSource: string; now: Date };
-export type ImportResult = { created: number; updated: number; unchanged: number; registered: number; albumsCreated: number; conflicts: BadRow[] };
+export type ImportResult = {
+  created: number;
+  updated: number;
+  unchanged: number;
+  registered: number;
+  albumsCreated: number;
+  conflicts: BadRow[];
+};
 
 const NO_CONSENT = { email: false, sms: false, voice: false };
 
@@ -205,7 +265,13 @@ type Undo = {
   changedRegistrations: { id: number; before: { albumId: number | null; accessCode: string } }[];
 };
 
-const emptyUndo = (): Undo => ({ createdCustomers: [], changedCustomers: [], createdAlbums: [], createdRegistrations: [], changedRegistrations: [] });
+const emptyUndo = (): Undo => ({
+  createdCustomers: [],
+  changedCustomers: [],
+  createdAlbums: [],
+  createdRegistrations: [],
+  changedRegistrations: [],
+});
 
 /** Albums named in the file, found case-insensitively or created, as name → id. */
 async function ensureAlbums(tx: Tx, jobId: number, names: string[], undo: Undo) {
@@ -213,7 +279,10 @@ async function ensureAlbums(tx: Tx, jobId: number, names: string[], undo: Undo) 
   for (const a of await tx.select().from(albums).where(eq(albums.jobId, jobId))) ids.set(a.name.toLowerCase(), a.id);
   const missing = [...new Map(names.map((n) => [n.toLowerCase(), n])).entries()].filter(([key]) => !ids.has(key));
   for (const part of chunks(missing)) {
-    const made = await tx.insert(albums).values(part.map(([, name]) => ({ jobId, name }))).returning({ id: albums.id, name: albums.name });
+    const made = await tx
+      .insert(albums)
+      .values(part.map(([, name]) => ({ jobId, name })))
+      .returning({ id: albums.id, name: albums.name });
     for (const a of made) ids.set(a.name.toLowerCase(), a.id);
     undo.createdAlbums.push(...made.map((a) => a.id));
   }
@@ -221,18 +290,42 @@ async function ensureAlbums(tx: Tx, jobId: number, names: string[], undo: Undo) 
 }
 
 /** Registers one chunk of imported customers to the job, noting in `undo` what it changed. */
-async function registerChunk(tx: Tx, jobId: number, rows: { customerId: number; row: GoodRow }[], now: Date, undo: Undo) {
-  const { ids: albumIds, created: albumsCreated } = await ensureAlbums(tx, jobId, rows.flatMap(({ row }) => (row.album ? [row.album] : [])), undo);
+async function registerChunk(
+  tx: Tx,
+  jobId: number,
+  rows: { customerId: number; row: GoodRow }[],
+  now: Date,
+  undo: Undo,
+) {
+  const { ids: albumIds, created: albumsCreated } = await ensureAlbums(
+    tx,
+    jobId,
+    rows.flatMap(({ row }) => (row.album ? [row.album] : [])),
+    undo,
+  );
   const existing = new Map<number, typeof registrations.$inferSelect>();
   for (const part of chunks(rows.map((r) => r.customerId))) {
-    for (const r of await tx.select().from(registrations).where(and(eq(registrations.jobId, jobId), inArray(registrations.customerId, part)))) existing.set(r.customerId, r);
+    for (const r of await tx
+      .select()
+      .from(registrations)
+      .where(and(eq(registrations.jobId, jobId), inArray(registrations.customerId, part))))
+      existing.set(r.customerId, r);
   }
   const fresh: (typeof registrations.$inferInsert)[] = [];
   for (const { customerId, row } of rows) {
     const albumId = row.album ? albumIds.get(row.album.toLowerCase())! : undefined;
     const current = existing.get(customerId);
     if (!current) {
-      fresh.push({ jobId, customerId, albumId: albumId ?? null, accessCode: row.accessCode ?? "", registeredAt: now, photosAvailableAt: null, photosCount: 0, externalId: null });
+      fresh.push({
+        jobId,
+        customerId,
+        albumId: albumId ?? null,
+        accessCode: row.accessCode ?? "",
+        registeredAt: now,
+        photosAvailableAt: null,
+        photosCount: 0,
+        externalId: null,
+      });
       continue;
     }
     const set = {
@@ -241,12 +334,18 @@ async function registerChunk(tx: Tx, jobId: number, rows: { customerId: number; 
     };
     if (Object.keys(set).length) {
       await tx.update(registrations).set(set).where(eq(registrations.id, current.id));
-      undo.changedRegistrations.push({ id: current.id, before: { albumId: current.albumId, accessCode: current.accessCode } });
+      undo.changedRegistrations.push({
+        id: current.id,
+        before: { albumId: current.albumId, accessCode: current.accessCode },
+      });
     }
   }
   const registered: number[] = [];
   for (const part of chunks(fresh)) {
-    const made = await tx.insert(registrations).values(part).returning({ id: registrations.id, customerId: registrations.customerId });
+    const made = await tx
+      .insert(registrations)
+      .values(part)
+      .returning({ id: registrations.id, customerId: registrations.customerId });
     undo.createdRegistrations.push(...made.map((r) => r.id));
     registered.push(...made.map((r) => r.customerId));
   }
@@ -279,14 +378,23 @@ async function recordRegistrations(tx: Tx, jobId: number, customerIds: number[],
  * {"$ms": n} so they come back as dates (JSON would turn them into strings the columns refuse).
  */
 function encodeUndo(undo: Undo): string {
-  const dates = (before: Record<string, unknown>) => Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v instanceof Date ? { $ms: v.getTime() } : v]));
-  return JSON.stringify({ ...undo, changedCustomers: undo.changedCustomers.map((c) => ({ id: c.id, before: dates(c.before) })) });
+  const dates = (before: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v instanceof Date ? { $ms: v.getTime() } : v]));
+  return JSON.stringify({
+    ...undo,
+    changedCustomers: undo.changedCustomers.map((c) => ({ id: c.id, before: dates(c.before) })),
+  });
 }
 
 function decodeUndo(text: string): Undo {
   const undo = JSON.parse(text) as Undo;
   const dates = (before: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v && typeof v === "object" && "$ms" in v ? new Date((v as { $ms: number }).$ms) : v]));
+    Object.fromEntries(
+      Object.entries(before).map(([k, v]) => [
+        k,
+        v && typeof v === "object" && "$ms" in v ? new Date((v as { $ms: number }).$ms) : v,
+      ]),
+    );
   return { ...undo, changedCustomers: undo.changedCustomers.map((c) => ({ id: c.id, before: dates(c.before) })) };
 }
 
@@ -316,7 +424,11 @@ export async function takeBackUnfinishedImports(db: Db, staleMs = IMPORT_STALE_M
         .returning({ id: importRuns.id });
       if (!stale) return false;
       const undo = emptyUndo();
-      for (const row of await tx.select().from(importUndo).where(eq(importUndo.importId, run.id)).orderBy(importUndo.id)) {
+      for (const row of await tx
+        .select()
+        .from(importUndo)
+        .where(eq(importUndo.importId, run.id))
+        .orderBy(importUndo.id)) {
         const part = decodeUndo(row.undo);
         for (const key of Object.keys(undo) as (keyof Undo)[]) (undo[key] as unknown[]).push(...part[key]);
       }
@@ -343,8 +455,10 @@ async function undoImport(db: Db, undo: Undo, runId: number | null) {
 
 /** Deletes what an import created and puts back the values it replaced. */
 async function applyUndo(tx: Tx, undo: Undo) {
-  for (const part of chunks(undo.createdRegistrations)) await tx.delete(registrations).where(inArray(registrations.id, part));
-  for (const r of undo.changedRegistrations) await tx.update(registrations).set(r.before).where(eq(registrations.id, r.id));
+  for (const part of chunks(undo.createdRegistrations))
+    await tx.delete(registrations).where(inArray(registrations.id, part));
+  for (const r of undo.changedRegistrations)
+    await tx.update(registrations).set(r.before).where(eq(registrations.id, r.id));
   for (const part of chunks(undo.createdCustomers)) {
     // Work queued for them meanwhile (a message started while the file went in) must not reach
     // people Pigeon no longer has: deleting them would leave it addressed, with no customer.
@@ -352,7 +466,13 @@ async function applyUndo(tx: Tx, undo: Undo) {
     await tx
       .update(deliveries)
       .set({ status: "skipped", skipReason: "customer_removed", waitingReason: null, updatedAt: new Date() })
-      .where(and(inArray(deliveries.customerId, part), inArray(deliveries.status, ["queued", "held", "waiting"]), isNull(deliveries.attemptStartedAt)));
+      .where(
+        and(
+          inArray(deliveries.customerId, part),
+          inArray(deliveries.status, ["queued", "held", "waiting"]),
+          isNull(deliveries.attemptStartedAt),
+        ),
+      );
     await tx.delete(customers).where(inArray(customers.id, part));
   }
   for (const c of undo.changedCustomers) await tx.update(customers).set(c.before).where(eq(customers.id, c.id));
@@ -374,12 +494,20 @@ const ROWS_PER_TRANSACTION = 500;
  * what it wrote in import_undo, so when the process dies mid-import (a kill, a power cut) the next
  * `pigeon serve` takes it back (takeBackUnfinishedImports) instead of keeping half a file.
  */
-export async function importCustomers(db: Db, rows: GoodRow[], opts: ImportOptions, pause: () => Promise<unknown> = () => Bun.sleep(0)): Promise<ImportResult> {
+export async function importCustomers(
+  db: Db,
+  rows: GoodRow[],
+  opts: ImportOptions,
+  pause: () => Promise<unknown> = () => Bun.sleep(0),
+): Promise<ImportResult> {
   const undo = emptyUndo();
   let runId: number | null = null;
   try {
     const plan = await planImport(db, rows);
-    const [run] = await db.insert(importRuns).values({ startedAt: opts.now, heartbeatAt: sql`${DB_NOW}` }).returning({ id: importRuns.id });
+    const [run] = await db
+      .insert(importRuns)
+      .values({ startedAt: opts.now, heartbeatAt: sql`${DB_NOW}` })
+      .returning({ id: importRuns.id });
     runId = run!.id;
     const journal = runId;
     // A row without a language column gets the studio's, as a customer added by hand does.
@@ -392,13 +520,20 @@ export async function importCustomers(db: Db, rows: GoodRow[], opts: ImportOptio
       const done = await db.transaction(async (tx) => {
         // The heartbeat first: it also finds out whether another process took this import back
         // as dead (a long freeze); then it stops, and what it wrote before is undone here too.
-        const [alive] = await tx.update(importRuns).set({ heartbeatAt: sql`${DB_NOW}` }).where(eq(importRuns.id, journal)).returning({ id: importRuns.id });
+        const [alive] = await tx
+          .update(importRuns)
+          .set({ heartbeatAt: sql`${DB_NOW}` })
+          .where(eq(importRuns.id, journal))
+          .returning({ id: importRuns.id });
         if (!alive) throw new Error("this import was taken back by another process");
         const mine = emptyUndo();
         const resolved: { customerId: number; row: GoodRow }[] = [];
         const toCreate = part.filter((r) => !r.existing);
         if (toCreate.length) {
-          const made = await tx.insert(customers).values(toCreate.map((r) => newCustomerValues(r, opts, locale))).returning({ id: customers.id });
+          const made = await tx
+            .insert(customers)
+            .values(toCreate.map((r) => newCustomerValues(r, opts, locale)))
+            .returning({ id: customers.id });
           // Rowids of one INSERT ascend in VALUES order; RETURNING's own order is not promised.
           const ids = made.map((m) => m.id).sort((a, b) => a - b);
           toCreate.forEach((row, i) => resolved.push({ customerId: ids[i]!, row }));
@@ -409,15 +544,26 @@ export async function importCustomers(db: Db, rows: GoodRow[], opts: ImportOptio
           if (!row.existing) continue;
           const set = { ...changedColumns(row.existing, row, opts) };
           if (Object.keys(set).length) {
-            await tx.update(customers).set({ ...set, updatedAt: opts.now }).where(eq(customers.id, row.existing.id));
-            const before = Object.fromEntries([...Object.keys(set), "updatedAt"].map((k) => [k, row.existing![k as keyof Customer]]));
+            await tx
+              .update(customers)
+              .set({ ...set, updatedAt: opts.now })
+              .where(eq(customers.id, row.existing.id));
+            const before = Object.fromEntries(
+              [...Object.keys(set), "updatedAt"].map((k) => [k, row.existing![k as keyof Customer]]),
+            );
             mine.changedCustomers.push({ id: row.existing.id, before });
             updated++;
           }
           resolved.push({ customerId: row.existing.id, row });
         }
-        await noteFixedLines(tx, part.map((r) => r.customer.phone), opts.now);
-        const reg = opts.jobId ? await registerChunk(tx, opts.jobId, resolved, opts.now, mine) : { registered: [], albumsCreated: 0 };
+        await noteFixedLines(
+          tx,
+          part.map((r) => r.customer.phone),
+          opts.now,
+        );
+        const reg = opts.jobId
+          ? await registerChunk(tx, opts.jobId, resolved, opts.now, mine)
+          : { registered: [], albumsCreated: 0 };
         // What this transaction wrote is on record as soon as it is: a crash after it can be taken back.
         await tx.insert(importUndo).values({ importId: journal, undo: encodeUndo(mine) });
         return { mine, created: toCreate.length, updated, unchanged: part.length - toCreate.length - updated, ...reg };

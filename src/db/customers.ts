@@ -82,18 +82,42 @@ function customerColumns(f: CustomerFields) {
 }
 
 /** A new customer; one given no language gets the studio's (the language of its pages and built-in texts). */
-export async function createCustomer(db: DbOrTx, f: CustomerFields, consentSource: string, now: Date, externalId?: string | null): Promise<Customer> {
+export async function createCustomer(
+  db: DbOrTx,
+  f: CustomerFields,
+  consentSource: string,
+  now: Date,
+  externalId?: string | null,
+): Promise<Customer> {
   const locale = f.locale ?? (await studioLocale(db));
   const [row] = await db
     .insert(customers)
-    .values({ ...customerColumns(f), locale, ...consentChanges(null, f.consent, consentSource, now), externalId: externalId ?? null, createdAt: now, updatedAt: now })
+    .values({
+      ...customerColumns(f),
+      locale,
+      ...consentChanges(null, f.consent, consentSource, now),
+      externalId: externalId ?? null,
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning();
   await noteFixedLines(db, [row!.phone], now);
   return row!;
 }
 
-export async function updateCustomer(db: DbOrTx, current: Customer, f: CustomerFields, consentSource: string, now: Date): Promise<Customer> {
-  const consent = consentChanges({ email: current.consentEmail, sms: current.consentSms, voice: current.consentVoice }, f.consent, consentSource, now);
+export async function updateCustomer(
+  db: DbOrTx,
+  current: Customer,
+  f: CustomerFields,
+  consentSource: string,
+  now: Date,
+): Promise<Customer> {
+  const consent = consentChanges(
+    { email: current.consentEmail, sms: current.consentSms, voice: current.consentVoice },
+    f.consent,
+    consentSource,
+    now,
+  );
   const [row] = await db
     .update(customers)
     .set({ ...customerColumns(f), ...consent, updatedAt: now })
@@ -131,27 +155,58 @@ export async function upsertRegistration(db: DbOrTx, input: RegistrationInput, s
   };
   let row;
   if (existing) {
-    row = Object.keys(values).length ? (await db.update(registrations).set(values).where(eq(registrations.id, existing.id)).returning())[0] : existing;
+    row = Object.keys(values).length
+      ? (await db.update(registrations).set(values).where(eq(registrations.id, existing.id)).returning())[0]
+      : existing;
   } else {
     [row] = await db
       .insert(registrations)
       .values({ jobId: input.jobId, customerId: input.customerId, registeredAt: input.registeredAt ?? now, ...values })
       .returning();
-    await db.insert(events).values({ type: "customer_registered", jobId: input.jobId, customerId: input.customerId, source, occurredAt: input.registeredAt ?? now });
+    await db.insert(events).values({
+      type: "customer_registered",
+      jobId: input.jobId,
+      customerId: input.customerId,
+      source,
+      occurredAt: input.registeredAt ?? now,
+    });
   }
   if (row!.photosAvailableAt && !existing?.photosAvailableAt) {
-    await db.insert(events).values({ type: "photos_available", jobId: input.jobId, customerId: input.customerId, source, occurredAt: row!.photosAvailableAt });
+    await db.insert(events).values({
+      type: "photos_available",
+      jobId: input.jobId,
+      customerId: input.customerId,
+      source,
+      occurredAt: row!.photosAvailableAt,
+    });
   }
   return { registration: row!, created: !existing };
 }
 
 /** `amountMinor` counts minor units of `currency` (ISO 4217): cents of EUR, whole JPY. */
-export type OrderInput = { jobId: number; customerId: number; amountMinor: number; currency: string; orderedAt: Date; externalId?: string | null };
+export type OrderInput = {
+  jobId: number;
+  customerId: number;
+  amountMinor: number;
+  currency: string;
+  orderedAt: Date;
+  externalId?: string | null;
+};
 
 /** Records an order (the customer becomes a buyer in that job) and its `order_placed` event. */
 export async function createOrder(db: DbOrTx, input: OrderInput, source: Source, now: Date) {
-  const [order] = await db.insert(orders).values({ ...input, externalId: input.externalId ?? null, createdAt: now }).returning();
-  await db.insert(events).values({ type: "order_placed", jobId: input.jobId, customerId: input.customerId, orderId: order!.id, source, occurredAt: input.orderedAt });
+  const [order] = await db
+    .insert(orders)
+    .values({ ...input, externalId: input.externalId ?? null, createdAt: now })
+    .returning();
+  await db.insert(events).values({
+    type: "order_placed",
+    jobId: input.jobId,
+    customerId: input.customerId,
+    orderId: order!.id,
+    source,
+    occurredAt: input.orderedAt,
+  });
   return order!;
 }
 
@@ -171,7 +226,14 @@ export async function createAppointment(db: DbOrTx, input: AppointmentInput, sou
     .insert(appointments)
     .values({ ...input, externalId: input.externalId ?? null, createdAt: now, updatedAt: now })
     .returning();
-  await db.insert(events).values({ type: "appointment_booked", jobId: input.jobId ?? null, customerId: input.customerId, appointmentId: row!.id, source, occurredAt: now });
+  await db.insert(events).values({
+    type: "appointment_booked",
+    jobId: input.jobId ?? null,
+    customerId: input.customerId,
+    appointmentId: row!.id,
+    source,
+    occurredAt: now,
+  });
   return row!;
 }
 
@@ -196,7 +258,11 @@ export async function customerOrders(db: Db, customerId: number) {
 }
 
 export async function customerAppointments(db: Db, customerId: number) {
-  return db.select().from(appointments).where(eq(appointments.customerId, customerId)).orderBy(desc(appointments.startsAt));
+  return db
+    .select()
+    .from(appointments)
+    .where(eq(appointments.customerId, customerId))
+    .orderBy(desc(appointments.startsAt));
 }
 
 /** Other customers with this e-mail address, for the "already used by" notice. */
@@ -210,7 +276,10 @@ export async function customersWithEmail(db: Db, email: string, exceptId?: numbe
 
 /** Suppressions of this customer's addresses, active and cleared (SPEC C3). */
 export async function customerSuppressions(db: Db, c: Customer) {
-  const byAddress = [c.email ? and(eq(suppressions.channel, "email"), eq(suppressions.address, c.email)) : undefined, c.phone ? eq(suppressions.address, c.phone) : undefined];
+  const byAddress = [
+    c.email ? and(eq(suppressions.channel, "email"), eq(suppressions.address, c.email)) : undefined,
+    c.phone ? eq(suppressions.address, c.phone) : undefined,
+  ];
   return db
     .select()
     .from(suppressions)

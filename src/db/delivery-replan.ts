@@ -8,7 +8,10 @@ import type { StudioSettings } from "./schema.ts";
 /** The start of the reason the dispatcher gives a delivery it put back until the window opens. */
 export const WINDOW_WAIT_REASON = "waiting for the sending window";
 
-export type SendingPolicy = Pick<StudioSettings, "sendWindowStart" | "sendWindowEnd" | "timeZone" | "staggerBatchSize" | "staggerIntervalSeconds">;
+export type SendingPolicy = Pick<
+  StudioSettings,
+  "sendWindowStart" | "sendWindowEnd" | "timeZone" | "staggerBatchSize" | "staggerIntervalSeconds"
+>;
 
 /** What a policy change re-planned: deliveries freed from the window wait, and ones spread again. */
 export type Replanned = { windowWaits: number; restaggered: number };
@@ -20,13 +23,28 @@ export type Replanned = { windowWaits: number; restaggered: number };
  * again when it claims it. A changed stagger spreads again from now, per source and in their
  * order, the deliveries the old stagger placed in the future.
  */
-export async function replanForSendingPolicy(tx: Db, before: SendingPolicy, after: SendingPolicy, now: Date): Promise<Replanned> {
+export async function replanForSendingPolicy(
+  tx: Db,
+  before: SendingPolicy,
+  after: SendingPolicy,
+  now: Date,
+): Promise<Replanned> {
   const out: Replanned = { windowWaits: 0, restaggered: 0 };
   const at = now.getTime();
-  if (before.staggerBatchSize !== after.staggerBatchSize || before.staggerIntervalSeconds !== after.staggerIntervalSeconds) {
-    out.restaggered = await restagger(tx, now, { batchSize: after.staggerBatchSize, intervalSeconds: after.staggerIntervalSeconds });
+  if (
+    before.staggerBatchSize !== after.staggerBatchSize ||
+    before.staggerIntervalSeconds !== after.staggerIntervalSeconds
+  ) {
+    out.restaggered = await restagger(tx, now, {
+      batchSize: after.staggerBatchSize,
+      intervalSeconds: after.staggerIntervalSeconds,
+    });
   }
-  if (before.sendWindowStart !== after.sendWindowStart || before.sendWindowEnd !== after.sendWindowEnd || before.timeZone !== after.timeZone) {
+  if (
+    before.sendWindowStart !== after.sendWindowStart ||
+    before.sendWindowEnd !== after.sendWindowEnd ||
+    before.timeZone !== after.timeZone
+  ) {
     const freed = await tx.run(sql`update deliveries set due_at = ${at}, waiting_reason = null, updated_at = ${at}
       where status = 'queued' and waiting_reason like ${`${WINDOW_WAIT_REASON}%`}`);
     out.windowWaits = freed.rowsAffected;
@@ -43,7 +61,8 @@ export async function replanForSendingPolicy(tx: Db, before: SendingPolicy, afte
  */
 async function restagger(tx: Db, now: Date, stagger: { batchSize: number; intervalSeconds: number }) {
   const at = now.getTime();
-  const result = await tx.run(sql`update deliveries set due_at = ${at} + cast(p.n / ${Math.max(1, stagger.batchSize)} as integer) * ${stagger.intervalSeconds * 1000}, updated_at = ${at}
+  const result =
+    await tx.run(sql`update deliveries set due_at = ${at} + cast(p.n / ${Math.max(1, stagger.batchSize)} as integer) * ${stagger.intervalSeconds * 1000}, updated_at = ${at}
     from (
       select d.id, row_number() over (partition by d.source_type, d.message_id, d.notification_id, d.job_id order by d.due_at, d.id) - 1 as n
       from deliveries d left join messages m on m.id = d.message_id

@@ -21,7 +21,13 @@ export async function reportedBeforeAck(db: Db, ids: number[], since: Date): Pro
   const rows = await db
     .select({ id: deliveryEvents.id })
     .from(deliveryEvents)
-    .where(and(inArray(deliveryEvents.deliveryId, ids), gte(deliveryEvents.createdAt, since), sql`json_extract(${deliveryEvents.detail}, '$.before_ack') = 1`))
+    .where(
+      and(
+        inArray(deliveryEvents.deliveryId, ids),
+        gte(deliveryEvents.createdAt, since),
+        sql`json_extract(${deliveryEvents.detail}, '$.before_ack') = 1`,
+      ),
+    )
     .limit(1);
   return rows.length > 0;
 }
@@ -32,7 +38,13 @@ export async function providerIdsTaken(db: Db, provider: string, ids: string[], 
   const rows = await db
     .select({ id: deliveries.providerMessageId })
     .from(deliveries)
-    .where(and(eq(deliveries.provider, provider), inArray(deliveries.providerMessageId, ids), sql`${deliveries.id} <> ${except}`));
+    .where(
+      and(
+        eq(deliveries.provider, provider),
+        inArray(deliveries.providerMessageId, ids),
+        sql`${deliveries.id} <> ${except}`,
+      ),
+    );
   return new Set(rows.map((r) => r.id!));
 }
 
@@ -40,9 +52,14 @@ export async function providerIdsTaken(db: Db, provider: string, ids: string[], 
 export async function reportedOn(db: Db, ids: string[]): Promise<Map<string, number>> {
   if (!ids.length) return new Map();
   const rows = await db
-    .select({ deliveryId: deliveryEvents.deliveryId, sid: sql<string>`json_extract(${deliveryEvents.detail}, '$.sid')` })
+    .select({
+      deliveryId: deliveryEvents.deliveryId,
+      sid: sql<string>`json_extract(${deliveryEvents.detail}, '$.sid')`,
+    })
     .from(deliveryEvents)
-    .where(sql`json_extract(${deliveryEvents.detail}, '$.sid') in (select value from json_each(${JSON.stringify(ids)}))`);
+    .where(
+      sql`json_extract(${deliveryEvents.detail}, '$.sid') in (select value from json_each(${JSON.stringify(ids)}))`,
+    );
   return new Map(rows.map((r) => [r.sid, r.deliveryId]));
 }
 
@@ -51,7 +68,11 @@ export async function reportedOn(db: Db, ids: string[]): Promise<Map<string, num
  * same number (and for an SMS the same text), their own attempt's outcome still unknown — but
  * not those in `except`, whose own record is known.
  */
-export async function unsettledTwins(db: Db, d: Pick<Delivery, "id" | "channel" | "toAddress" | "body">, except: number[] = []): Promise<number> {
+export async function unsettledTwins(
+  db: Db,
+  d: Pick<Delivery, "id" | "channel" | "toAddress" | "body">,
+  except: number[] = [],
+): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)` })
     .from(deliveries)
@@ -64,15 +85,23 @@ export async function unsettledTwins(db: Db, d: Pick<Delivery, "id" | "channel" 
         isNull(deliveries.providerMessageId),
         inArray(deliveries.status, ["queued", "sending", "held"]),
         sql`${deliveries.id} <> ${d.id}`,
-        except.length ? sql`${deliveries.id} not in (select value from json_each(${JSON.stringify(except)}))` : undefined,
+        except.length
+          ? sql`${deliveries.id} not in (select value from json_each(${JSON.stringify(except)}))`
+          : undefined,
       ),
     );
   return Number(row?.n ?? 0);
 }
 
 /** The delivery a provider's message or call id belongs to. */
-export async function deliveryByProviderId(db: Db, provider: string, providerMessageId: string): Promise<Delivery | undefined> {
-  return db.query.deliveries.findFirst({ where: and(eq(deliveries.provider, provider), eq(deliveries.providerMessageId, providerMessageId)) });
+export async function deliveryByProviderId(
+  db: Db,
+  provider: string,
+  providerMessageId: string,
+): Promise<Delivery | undefined> {
+  return db.query.deliveries.findFirst({
+    where: and(eq(deliveries.provider, provider), eq(deliveries.providerMessageId, providerMessageId)),
+  });
 }
 
 /**
@@ -81,14 +110,43 @@ export async function deliveryByProviderId(db: Db, provider: string, providerMes
  * It takes the id of the message the provider names and counts as sent, so the report's own event
  * then applies as to any other. Returns the delivery as it now is (undefined if it had an id).
  */
-export async function claimProviderId(db: Db, id: number, provider: string, providerMessageId: string, now: Date): Promise<Delivery | undefined> {
+export async function claimProviderId(
+  db: Db,
+  id: number,
+  provider: string,
+  providerMessageId: string,
+  now: Date,
+): Promise<Delivery | undefined> {
   return db.transaction(async (tx) => {
     const [d] = await tx
       .update(deliveries)
-      .set({ provider, providerMessageId, status: "sent", skipReason: null, waitingReason: null, sentAt: sql`coalesce(${deliveries.sentAt}, ${now.getTime()})`, attemptStartedAt: null, attemptGroup: null, updatedAt: now })
-      .where(and(eq(deliveries.id, id), isNull(deliveries.providerMessageId), inArray(deliveries.status, SETTLED_UNANSWERED)))
+      .set({
+        provider,
+        providerMessageId,
+        status: "sent",
+        skipReason: null,
+        waitingReason: null,
+        sentAt: sql`coalesce(${deliveries.sentAt}, ${now.getTime()})`,
+        attemptStartedAt: null,
+        attemptGroup: null,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          eq(deliveries.id, id),
+          isNull(deliveries.providerMessageId),
+          inArray(deliveries.status, SETTLED_UNANSWERED),
+        ),
+      )
       .returning();
-    if (d) await tx.insert(deliveryEvents).values({ deliveryId: id, type: "sent", detail: { provider, sid: providerMessageId, why: `${provider} reported on it: its attempt had gone` }, occurredAt: now, createdAt: now });
+    if (d)
+      await tx.insert(deliveryEvents).values({
+        deliveryId: id,
+        type: "sent",
+        detail: { provider, sid: providerMessageId, why: `${provider} reported on it: its attempt had gone` },
+        occurredAt: now,
+        createdAt: now,
+      });
     return d;
   });
 }
@@ -123,11 +181,23 @@ export type ProviderEventRecord = {
  * failed request would be ignored and the bounce or STOP lost. `duplicate` is true for a replay,
  * `status` is the new status or null when it stayed.
  */
-export async function recordProviderEvent(db: Db, deliveryId: number, e: ProviderEventRecord, now: Date): Promise<{ duplicate: boolean; status: DeliveryStatus | null }> {
+export async function recordProviderEvent(
+  db: Db,
+  deliveryId: number,
+  e: ProviderEventRecord,
+  now: Date,
+): Promise<{ duplicate: boolean; status: DeliveryStatus | null }> {
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(deliveryEvents)
-      .values({ deliveryId, providerEventId: e.providerEventId, type: e.type, detail: e.detail, occurredAt: e.occurredAt, createdAt: now })
+      .values({
+        deliveryId,
+        providerEventId: e.providerEventId,
+        type: e.type,
+        detail: e.detail,
+        occurredAt: e.occurredAt,
+        createdAt: now,
+      })
       .onConflictDoNothing({ target: deliveryEvents.providerEventId })
       .returning({ id: deliveryEvents.id });
     if (inserted.length === 0) return { duplicate: true, status: null };
@@ -138,8 +208,16 @@ export async function recordProviderEvent(db: Db, deliveryId: number, e: Provide
 }
 
 /** The status `e` moves the delivery to, written; null when it stays. */
-async function moveStatus(tx: Tx, deliveryId: number, e: ProviderEventRecord, now: Date): Promise<DeliveryStatus | null> {
-  const current = await tx.query.deliveries.findFirst({ columns: { status: true, providerMessageId: true }, where: eq(deliveries.id, deliveryId) });
+async function moveStatus(
+  tx: Tx,
+  deliveryId: number,
+  e: ProviderEventRecord,
+  now: Date,
+): Promise<DeliveryStatus | null> {
+  const current = await tx.query.deliveries.findFirst({
+    columns: { status: true, providerMessageId: true },
+    where: eq(deliveries.id, deliveryId),
+  });
   const acked = e.afterAck && current?.providerMessageId === e.afterAck.providerMessageId;
   const status = e.status ?? (acked ? e.afterAck!.status : null);
   const next = current && status ? nextStatus(current.status, status) : null;
@@ -168,9 +246,21 @@ async function moveStatus(tx: Tx, deliveryId: number, e: ProviderEventRecord, no
 export async function applyEarlyEvents(tx: Tx, acked: { id: number; providerMessageId: string }[]) {
   if (!acked.length) return;
   const early = await tx
-    .select({ deliveryId: deliveryEvents.deliveryId, detail: deliveryEvents.detail, occurredAt: deliveryEvents.occurredAt })
+    .select({
+      deliveryId: deliveryEvents.deliveryId,
+      detail: deliveryEvents.detail,
+      occurredAt: deliveryEvents.occurredAt,
+    })
     .from(deliveryEvents)
-    .where(and(inArray(deliveryEvents.deliveryId, acked.map((a) => a.id)), sql`json_extract(${deliveryEvents.detail}, '$.before_ack') = 1`))
+    .where(
+      and(
+        inArray(
+          deliveryEvents.deliveryId,
+          acked.map((a) => a.id),
+        ),
+        sql`json_extract(${deliveryEvents.detail}, '$.before_ack') = 1`,
+      ),
+    )
     .orderBy(deliveryEvents.occurredAt, deliveryEvents.id);
   const sidOf = new Map(acked.map((a) => [a.id, a.providerMessageId]));
   const outcome = new Map<number, { status: DeliveryStatus; deliveredAt?: Date; error?: string }>();
@@ -181,13 +271,21 @@ export async function applyEarlyEvents(tx: Tx, acked: { id: number; providerMess
     const sofar = outcome.get(e.deliveryId) ?? { status: "sent" as const };
     const next = nextStatus(sofar.status, detail.implies);
     if (!next) continue;
-    outcome.set(e.deliveryId, { status: next, deliveredAt: next === "delivered" ? e.occurredAt : sofar.deliveredAt, error: detail.error ?? sofar.error });
+    outcome.set(e.deliveryId, {
+      status: next,
+      deliveredAt: next === "delivered" ? e.occurredAt : sofar.deliveredAt,
+      error: detail.error ?? sofar.error,
+    });
   }
   for (const [id, o] of outcome) {
     const failing = o.status === "undelivered" || o.status === "failed" || o.status === "bounced";
     await tx
       .update(deliveries)
-      .set({ status: o.status, ...(o.deliveredAt && { deliveredAt: o.deliveredAt }), ...(failing && o.error && { lastError: o.error }) })
+      .set({
+        status: o.status,
+        ...(o.deliveredAt && { deliveredAt: o.deliveredAt }),
+        ...(failing && o.error && { lastError: o.error }),
+      })
       .where(and(eq(deliveries.id, id), eq(deliveries.status, "sent")));
   }
 }

@@ -21,8 +21,96 @@ function prng(seed: number) {
   };
 }
 
-const FIRST = ["Emma", "Liam", "Olivia", "Noah", "Ava", "Elijah", "Sophia", "Lucas", "Mia", "Mason", "Isabella", "Ethan", "Amelia", "Logan", "Harper", "James", "Evelyn", "Aiden", "Abigail", "Jackson", "Emily", "Sebastian", "Ella", "Mateo", "Chloe", "Henry", "Zoe", "Leo", "Nora", "Owen", "Lily", "Daniel", "Hannah", "Samuel", "Layla", "David", "Aria", "Jamal", "Priya", "Yusuf", "Mei", "Sofía", "José", "Zoë", "Chiara", "Björn"];
-const LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez", "Hernandez", "Lopez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Thompson", "White", "Harris", "Clark", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Nguyen", "Patel", "Kim", "Okafor", "Müller", "O'Brien", "Schmidt", "Rossi"];
+const FIRST = [
+  "Emma",
+  "Liam",
+  "Olivia",
+  "Noah",
+  "Ava",
+  "Elijah",
+  "Sophia",
+  "Lucas",
+  "Mia",
+  "Mason",
+  "Isabella",
+  "Ethan",
+  "Amelia",
+  "Logan",
+  "Harper",
+  "James",
+  "Evelyn",
+  "Aiden",
+  "Abigail",
+  "Jackson",
+  "Emily",
+  "Sebastian",
+  "Ella",
+  "Mateo",
+  "Chloe",
+  "Henry",
+  "Zoe",
+  "Leo",
+  "Nora",
+  "Owen",
+  "Lily",
+  "Daniel",
+  "Hannah",
+  "Samuel",
+  "Layla",
+  "David",
+  "Aria",
+  "Jamal",
+  "Priya",
+  "Yusuf",
+  "Mei",
+  "Sofía",
+  "José",
+  "Zoë",
+  "Chiara",
+  "Björn",
+];
+const LAST = [
+  "Smith",
+  "Johnson",
+  "Williams",
+  "Brown",
+  "Jones",
+  "Garcia",
+  "Miller",
+  "Davis",
+  "Rodriguez",
+  "Martinez",
+  "Hernandez",
+  "Lopez",
+  "Wilson",
+  "Anderson",
+  "Thomas",
+  "Taylor",
+  "Moore",
+  "Jackson",
+  "Martin",
+  "Lee",
+  "Thompson",
+  "White",
+  "Harris",
+  "Clark",
+  "Lewis",
+  "Robinson",
+  "Walker",
+  "Young",
+  "Allen",
+  "King",
+  "Wright",
+  "Scott",
+  "Nguyen",
+  "Patel",
+  "Kim",
+  "Okafor",
+  "Müller",
+  "O'Brien",
+  "Schmidt",
+  "Rossi",
+];
 
 const day = 86_400_000;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -39,13 +127,69 @@ type DemoJob = {
 };
 
 const DEMO_JOBS: DemoJob[] = [
-  { name: "Lincoln Elementary – Fall Portraits", type: "school", status: "selling", shoot: -12, albums: ["Class 1A", "Class 1B", "Class 2A", "Class 3C"], customers: 90, buyerShare: 0.35 },
-  { name: "Hillcrest High – Senior Class", type: "school", status: "selling", shoot: -25, albums: ["Seniors A–L", "Seniors M–Z"], customers: 60, buyerShare: 0.55 },
-  { name: "Little Acorns Kindergarten", type: "kindergarten", status: "planning", shoot: 18, albums: ["Bumblebees", "Ladybirds"], customers: 35, buyerShare: 0 },
-  { name: "Riverside FC – Team Photos", type: "sports", status: "planning", shoot: 30, albums: ["U10", "U12", "U14"], customers: 30, buyerShare: 0 },
-  { name: "Maple Kindergarten – Spring", type: "kindergarten", status: "archived", shoot: -210, albums: ["Sunflowers", "Daisies"], customers: 40, buyerShare: 0.6 },
-  { name: "Westside Dance Recital", type: "event", status: "archived", shoot: -120, albums: ["Saturday show", "Sunday show"], customers: 25, buyerShare: 0.5 },
-  { name: "Family Portrait Days", type: "portrait", status: "selling", shoot: -3, albums: [], customers: 20, buyerShare: 0.3 },
+  {
+    name: "Lincoln Elementary – Fall Portraits",
+    type: "school",
+    status: "selling",
+    shoot: -12,
+    albums: ["Class 1A", "Class 1B", "Class 2A", "Class 3C"],
+    customers: 90,
+    buyerShare: 0.35,
+  },
+  {
+    name: "Hillcrest High – Senior Class",
+    type: "school",
+    status: "selling",
+    shoot: -25,
+    albums: ["Seniors A–L", "Seniors M–Z"],
+    customers: 60,
+    buyerShare: 0.55,
+  },
+  {
+    name: "Little Acorns Kindergarten",
+    type: "kindergarten",
+    status: "planning",
+    shoot: 18,
+    albums: ["Bumblebees", "Ladybirds"],
+    customers: 35,
+    buyerShare: 0,
+  },
+  {
+    name: "Riverside FC – Team Photos",
+    type: "sports",
+    status: "planning",
+    shoot: 30,
+    albums: ["U10", "U12", "U14"],
+    customers: 30,
+    buyerShare: 0,
+  },
+  {
+    name: "Maple Kindergarten – Spring",
+    type: "kindergarten",
+    status: "archived",
+    shoot: -210,
+    albums: ["Sunflowers", "Daisies"],
+    customers: 40,
+    buyerShare: 0.6,
+  },
+  {
+    name: "Westside Dance Recital",
+    type: "event",
+    status: "archived",
+    shoot: -120,
+    albums: ["Saturday show", "Sunday show"],
+    customers: 25,
+    buyerShare: 0.5,
+  },
+  {
+    name: "Family Portrait Days",
+    type: "portrait",
+    status: "selling",
+    shoot: -3,
+    albums: [],
+    customers: 20,
+    buyerShare: 0.3,
+  },
 ];
 
 /** Loads the demo studio into an empty database; refuses when jobs or customers exist. */
@@ -53,7 +197,10 @@ export async function loadDemoData(db: Db, now: Date): Promise<DemoResult> {
   const [j] = await db.select({ n: count() }).from(jobs);
   const [c] = await db.select({ n: count() }).from(customers);
   if ((j?.n ?? 0) > 0 || (c?.n ?? 0) > 0) {
-    return { loaded: false, reason: "Demo data can only be loaded into an empty studio: this one already has jobs or customers." };
+    return {
+      loaded: false,
+      reason: "Demo data can only be loaded into an empty studio: this one already has jobs or customers.",
+    };
   }
   const rand = prng(20261122);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
@@ -78,7 +225,11 @@ export async function loadDemoData(db: Db, now: Date): Promise<DemoResult> {
       smsHelpReply: `${name}: questions? Call +1 217 555 0142. Reply STOP to opt out.`,
     };
     const unset = (key: keyof typeof demo) => own[key] === "" || (key === "timeZone" && own.timeZone === "UTC");
-    await updateSettings(tdb, Object.fromEntries(Object.entries(demo).filter(([key]) => unset(key as keyof typeof demo) || key === "name")), now);
+    await updateSettings(
+      tdb,
+      Object.fromEntries(Object.entries(demo).filter(([key]) => unset(key as keyof typeof demo) || key === "name")),
+      now,
+    );
     let serial = 0;
     for (const spec of DEMO_JOBS) {
       const shoot = new Date(now.getTime() + spec.shoot * day);
@@ -95,7 +246,10 @@ export async function loadDemoData(db: Db, now: Date): Promise<DemoResult> {
           shipping_deadline: isoDay(new Date(shoot.getTime() + 35 * day)),
           archive_date: isoDay(new Date(shoot.getTime() + 90 * day)),
           custom_text: "Use code EARLYBIRD for 15% off until the coupon deadline.",
-          gallery_url: `https://shop.brightside-photo.example/${spec.name.toLowerCase().replace(/[^a-z]+/g, "-").replace(/-$/, "")}`,
+          gallery_url: `https://shop.brightside-photo.example/${spec.name
+            .toLowerCase()
+            .replace(/[^a-z]+/g, "-")
+            .replace(/-$/, "")}`,
         },
         actor,
         "demo",
@@ -112,7 +266,10 @@ export async function loadDemoData(db: Db, now: Date): Promise<DemoResult> {
         serial++;
         const first = pick(FIRST);
         const last = pick(LAST);
-        const local = `${first}.${last}`.toLowerCase().normalize("NFD").replace(/[^a-z.]/g, "");
+        const local = `${first}.${last}`
+          .toLowerCase()
+          .normalize("NFD")
+          .replace(/[^a-z.]/g, "");
         const hasPhone = rand() < 0.7;
         const customer = await createCustomer(
           tdb,
@@ -147,7 +304,18 @@ export async function loadDemoData(db: Db, now: Date): Promise<DemoResult> {
         if (rand() < spec.buyerShare) {
           const orderedAt = new Date(Math.min(now.getTime() - 3600_000, shoot.getTime() + (8 + rand() * 30) * day));
           // The demo's price list is in dollars, whatever currency the studio sells in.
-          await createOrder(tdb, { jobId: job.id, customerId: customer.id, amountMinor: 1990 + Math.floor(rand() * 12) * 500, currency: "USD", orderedAt }, "demo", now);
+          await createOrder(
+            tdb,
+            {
+              jobId: job.id,
+              customerId: customer.id,
+              amountMinor: 1990 + Math.floor(rand() * 12) * 500,
+              currency: "USD",
+              orderedAt,
+            },
+            "demo",
+            now,
+          );
           counts.orders++;
         }
         if (spec.type === "portrait" || (spec.status === "planning" && i % 5 === 0)) {

@@ -27,7 +27,12 @@ export function databaseDevOutboxStore(db: Db): DevOutboxStore {
       if (q.to !== undefined) where.push(eq(devOutbox.toAddress, q.to));
       if (q.body !== undefined) where.push(eq(devOutbox.body, q.body));
       if (q.since !== undefined) where.push(gte(devOutbox.createdAt, q.since));
-      const [row] = await db.select().from(devOutbox).where(and(...where)).orderBy(desc(devOutbox.createdAt)).limit(1);
+      const [row] = await db
+        .select()
+        .from(devOutbox)
+        .where(and(...where))
+        .orderBy(desc(devOutbox.createdAt))
+        .limit(1);
       if (!row) return null;
       return {
         id: row.id,

@@ -25,7 +25,11 @@ export function secureDatabaseFiles(path: string, warn: Warn): void {
   const folder = dirname(path);
   if (!existsSync(folder)) mkdirSync(folder, { recursive: true, mode: FOLDER_MODE });
   else if (ownedByUs(folder) && statSync(folder).mode & 0o077) {
-    warn("the database folder can be entered by other accounts", { folder, mode: octal(statSync(folder).mode), fix: `chmod 700 ${folder}` });
+    warn("the database folder can be entered by other accounts", {
+      folder,
+      mode: octal(statSync(folder).mode),
+      fix: `chmod 700 ${folder}`,
+    });
   }
   // An empty file is a valid empty database; creating it here decides its mode.
   if (!existsSync(path)) closeSync(openSync(path, "a", FILE_MODE));

@@ -31,7 +31,8 @@ function selecting(sel: HeldSelection): SQL {
   if (sel.ids) where.push(inJson(deliveries.id, sel.ids));
   if (sel.messageId !== undefined) where.push(eq(deliveries.messageId, sel.messageId));
   if (sel.notificationId !== undefined) where.push(eq(deliveries.notificationId, sel.notificationId));
-  if (sel.jobId !== undefined) where.push(sel.jobId === null ? isNull(deliveries.jobId) : eq(deliveries.jobId, sel.jobId));
+  if (sel.jobId !== undefined)
+    where.push(sel.jobId === null ? isNull(deliveries.jobId) : eq(deliveries.jobId, sel.jobId));
   if (sel.customerId !== undefined) where.push(eq(deliveries.customerId, sel.customerId));
   if (sel.channel) where.push(eq(deliveries.channel, sel.channel));
   if (sel.source) where.push(eq(deliveries.sourceType, sel.source));
@@ -50,7 +51,10 @@ export async function countHeld(db: Db, sel: HeldSelection): Promise<{ total: nu
 
 /** The current status of each of these deliveries; ids that name no delivery are absent. */
 export async function deliveryStatuses(db: Db, ids: number[]): Promise<Map<number, Delivery["status"]>> {
-  const rows = await db.select({ id: deliveries.id, status: deliveries.status }).from(deliveries).where(inJson(deliveries.id, ids));
+  const rows = await db
+    .select({ id: deliveries.id, status: deliveries.status })
+    .from(deliveries)
+    .where(inJson(deliveries.id, ids));
   return new Map(rows.map((r) => [r.id, r.status]));
 }
 
@@ -77,7 +81,8 @@ export async function apiKeyName(db: Db, id: number): Promise<string> {
  * The start of the reason a delivery is held when Twilio has a message or call to its number that
  * may be its own or another's. Staff have looked when they release it: it is sent again.
  */
-export const WHICH_UNKNOWN = "held for review: Twilio has a message or call to this number that may be this one or another sent at the same time, and the answers to both were lost";
+export const WHICH_UNKNOWN =
+  "held for review: Twilio has a message or call to this number that may be this one or another sent at the same time, and the answers to both were lost";
 
 /** Held deliveries decided per transaction: a large release never holds the write lock for more than a moment. */
 const PAGE = 5_000;
@@ -91,15 +96,28 @@ const PAGE = 5_000;
  * any more, and the release is staff's decision to send it afresh. The attempt count starts again:
  * work held at the attempt limit would otherwise be given up at once. Returns the ids released.
  */
-export async function releaseHeld(db: Db, sel: HeldSelection, actor: HeldActor, now: Date, stagger: { batchSize: number; intervalSeconds: number }) {
+export async function releaseHeld(
+  db: Db,
+  sel: HeldSelection,
+  actor: HeldActor,
+  now: Date,
+  stagger: { batchSize: number; intervalSeconds: number },
+) {
   const at = now.getTime();
   // staggeredDueAt's arithmetic, in SQL: the n-th released is due after floor(n / batch) intervals
   // (the cast, because the driver binds numbers as reals and the division would not be whole).
-  return decide(db, sel, actor, now, "released", (n) => sql`status = 'queued',
+  return decide(
+    db,
+    sel,
+    actor,
+    now,
+    "released",
+    (n) => sql`status = 'queued',
     due_at = ${at} + cast((${n}) / ${Math.max(1, stagger.batchSize)} as integer) * ${stagger.intervalSeconds * 1000},
     waiting_reason = null, lease_owner = null, lease_expires_at = null, updated_at = ${at}, attempts = 0,
     attempt_started_at = case when ${forgetAttempt(at)} then null else attempt_started_at end,
-    attempt_group = case when ${forgetAttempt(at)} then null else attempt_group end`);
+    attempt_group = case when ${forgetAttempt(at)} then null else attempt_group end`,
+  );
 }
 
 /**
@@ -112,7 +130,15 @@ const forgetAttempt = (at: number) =>
 /** Cancels the selected held deliveries: skipped as "cancelled by staff", never sent. Returns the ids cancelled. */
 export async function cancelHeld(db: Db, sel: HeldSelection, actor: HeldActor, now: Date) {
   const at = now.getTime();
-  return decide(db, sel, actor, now, "cancelled", () => sql`status = 'skipped', skip_reason = 'cancelled_by_staff', waiting_reason = null, lease_owner = null, lease_expires_at = null, updated_at = ${at}`);
+  return decide(
+    db,
+    sel,
+    actor,
+    now,
+    "cancelled",
+    () =>
+      sql`status = 'skipped', skip_reason = 'cancelled_by_staff', waiting_reason = null, lease_owner = null, lease_expires_at = null, updated_at = ${at}`,
+  );
 }
 
 /**
@@ -120,12 +146,26 @@ export async function cancelHeld(db: Db, sel: HeldSelection, actor: HeldActor, n
  * left; each gets its timeline entry and audit row in the same transaction. `set` is given each
  * row's place among all decided (for a stagger that runs on across pages) as SQL.
  */
-async function decide(db: Db, sel: HeldSelection, actor: HeldActor, now: Date, action: "released" | "cancelled", set: (place: SQL) => SQL): Promise<number[]> {
+async function decide(
+  db: Db,
+  sel: HeldSelection,
+  actor: HeldActor,
+  now: Date,
+  action: "released" | "cancelled",
+  set: (place: SQL) => SQL,
+): Promise<number[]> {
   const at = now.getTime();
   const done: number[] = [];
   for (;;) {
     const ids = await db.transaction(async (tx) => {
-      const page = (await tx.select({ id: deliveries.id }).from(deliveries).where(selecting(sel)).orderBy(deliveries.dueAt, deliveries.id).limit(PAGE)).map((r) => r.id);
+      const page = (
+        await tx
+          .select({ id: deliveries.id })
+          .from(deliveries)
+          .where(selecting(sel))
+          .orderBy(deliveries.dueAt, deliveries.id)
+          .limit(PAGE)
+      ).map((r) => r.id);
       if (!page.length) return [];
       const list = JSON.stringify(page);
       // The timeline says who decided and why it had been held (the update clears that reason);
@@ -135,7 +175,9 @@ async function decide(db: Db, sel: HeldSelection, actor: HeldActor, now: Date, a
       await tx.run(sql`insert into audit_log (actor_user_id, actor_api_key_id, action, entity_type, entity_id, created_at)
         select ${actor.userId ?? null}, ${actor.apiKeyId ?? null}, ${action}, 'delivery', value, ${at} from json_each(${list})`);
       // `+status` keeps SQLite driving the update from the page's ids rather than from the status index.
-      await tx.run(sql`update deliveries set ${set(sql`j.key + ${done.length}`)} from json_each(${list}) j where deliveries.id = j.value and +deliveries.status = 'held'`);
+      await tx.run(
+        sql`update deliveries set ${set(sql`j.key + ${done.length}`)} from json_each(${list}) j where deliveries.id = j.value and +deliveries.status = 'held'`,
+      );
       return page;
     });
     done.push(...ids);

@@ -5,7 +5,15 @@ import type { Db, Tx } from "./client.ts";
 import { type Appointment, appointments, customers, inboundMessages, jobs } from "./schema.ts";
 import type { Channel } from "../core/vocabulary.ts";
 
-export type InboundMessage = { channel: Channel; fromAddress: string; toAddress: string | null; customerId: number | null; body: string; providerMessageId: string; receivedAt: Date };
+export type InboundMessage = {
+  channel: Channel;
+  fromAddress: string;
+  toAddress: string | null;
+  customerId: number | null;
+  body: string;
+  providerMessageId: string;
+  receivedAt: Date;
+};
 
 /** How a reply was handled (confirmed, cancelled, stop, start, help, inbox) and what it was about. */
 export type Handled = { handledAs: string; link?: { customerId?: number | null; appointmentId?: number | null } };
@@ -17,9 +25,17 @@ export type Handled = { handledAs: string; link?: { customerId?: number | null; 
  * anything fails, nothing is stored and the retry does it all again. Null when a reply with this
  * provider id is stored already (a retry of one handled before); `act` does not run then.
  */
-export async function handleInbound<T extends Handled>(db: Db, m: InboundMessage, act: (tx: Tx) => Promise<T>): Promise<(T & { id: number }) | null> {
+export async function handleInbound<T extends Handled>(
+  db: Db,
+  m: InboundMessage,
+  act: (tx: Tx) => Promise<T>,
+): Promise<(T & { id: number }) | null> {
   return db.transaction(async (tx) => {
-    const [row] = await tx.insert(inboundMessages).values(m).onConflictDoNothing({ target: inboundMessages.providerMessageId }).returning({ id: inboundMessages.id });
+    const [row] = await tx
+      .insert(inboundMessages)
+      .values(m)
+      .onConflictDoNothing({ target: inboundMessages.providerMessageId })
+      .returning({ id: inboundMessages.id });
     if (!row) return null;
     const handled = await act(tx);
     const link = handled.link ?? {};
@@ -42,21 +58,45 @@ export type UpcomingAppointment = { appointment: Appointment; timeZone: string |
  * `statuses`, with the time zone to speak of it in (the customer's, else the job's) and the
  * customer's language.
  */
-export async function nextAppointment(db: Db | Tx, customerIds: number[], now: Date, statuses: Appointment["status"][]): Promise<UpcomingAppointment | null> {
+export async function nextAppointment(
+  db: Db | Tx,
+  customerIds: number[],
+  now: Date,
+  statuses: Appointment["status"][],
+): Promise<UpcomingAppointment | null> {
   if (!customerIds.length) return null;
   const [row] = await db
-    .select({ appointment: appointments, customerZone: customers.timeZone, jobZone: jobs.timeZone, locale: customers.locale })
+    .select({
+      appointment: appointments,
+      customerZone: customers.timeZone,
+      jobZone: jobs.timeZone,
+      locale: customers.locale,
+    })
     .from(appointments)
     .innerJoin(customers, eq(customers.id, appointments.customerId))
     .leftJoin(jobs, eq(jobs.id, appointments.jobId))
-    .where(and(inArray(appointments.customerId, customerIds), inArray(appointments.status, statuses), gt(appointments.startsAt, now)))
+    .where(
+      and(
+        inArray(appointments.customerId, customerIds),
+        inArray(appointments.status, statuses),
+        gt(appointments.startsAt, now),
+      ),
+    )
     .orderBy(asc(appointments.startsAt), asc(appointments.id))
     .limit(1);
-  return row ? { appointment: row.appointment, timeZone: row.customerZone ?? row.jobZone ?? null, locale: row.locale } : null;
+  return row
+    ? { appointment: row.appointment, timeZone: row.customerZone ?? row.jobZone ?? null, locale: row.locale }
+    : null;
 }
 
 /** Moves an appointment from one of `from` to `to`; false when someone changed it meanwhile. */
-export async function setAppointmentStatus(db: Db | Tx, id: number, from: Appointment["status"][], to: Appointment["status"], now: Date): Promise<boolean> {
+export async function setAppointmentStatus(
+  db: Db | Tx,
+  id: number,
+  from: Appointment["status"][],
+  to: Appointment["status"],
+  now: Date,
+): Promise<boolean> {
   const rows = await db
     .update(appointments)
     .set({ status: to, updatedAt: now })

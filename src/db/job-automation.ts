@@ -27,16 +27,34 @@ const PROBLEMS_SHOWN = 20;
 
 /** The job's notifications, their job-wide runs, per-customer runs counted by status, failing firings, and delivery counts. */
 export async function jobAutomation(db: Db, jobId: number, profileId: number) {
-  const failing = or(eq(notificationRuns.status, "failed"), and(eq(notificationRuns.status, "planned"), gt(notificationRuns.attempts, 0)));
+  const failing = or(
+    eq(notificationRuns.status, "failed"),
+    and(eq(notificationRuns.status, "planned"), gt(notificationRuns.attempts, 0)),
+  );
   const [ns, runs, runCounts, problems, counts] = await Promise.all([
-    db.select().from(notifications).where(eq(notifications.profileId, profileId)).orderBy(asc(notifications.position), asc(notifications.id)),
+    db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.profileId, profileId))
+      .orderBy(asc(notifications.position), asc(notifications.id)),
     // Job-wide firings have one run each; per-customer ones can be thousands, so they are counted.
     db
       .select()
       .from(notificationRuns)
-      .where(and(eq(notificationRuns.jobId, jobId), isNull(notificationRuns.customerId), isNull(notificationRuns.appointmentId))),
+      .where(
+        and(
+          eq(notificationRuns.jobId, jobId),
+          isNull(notificationRuns.customerId),
+          isNull(notificationRuns.appointmentId),
+        ),
+      ),
     db
-      .select({ notificationId: notificationRuns.notificationId, status: notificationRuns.status, retrying: sql<number>`${notificationRuns.attempts} > 0`, n: count() })
+      .select({
+        notificationId: notificationRuns.notificationId,
+        status: notificationRuns.status,
+        retrying: sql<number>`${notificationRuns.attempts} > 0`,
+        n: count(),
+      })
       .from(notificationRuns)
       .where(eq(notificationRuns.jobId, jobId))
       .groupBy(notificationRuns.notificationId, notificationRuns.status, sql`${notificationRuns.attempts} > 0`),
@@ -48,7 +66,12 @@ export async function jobAutomation(db: Db, jobId: number, profileId: number) {
       .orderBy(asc(notificationRuns.notificationId), asc(notificationRuns.id))
       .limit(PROBLEMS_SHOWN * 10),
     db
-      .select({ notificationId: deliveries.notificationId, status: deliveries.status, skipReason: deliveries.skipReason, n: count() })
+      .select({
+        notificationId: deliveries.notificationId,
+        status: deliveries.status,
+        skipReason: deliveries.skipReason,
+        n: count(),
+      })
       .from(deliveries)
       .where(and(eq(deliveries.jobId, jobId), eq(deliveries.sourceType, "notification")))
       .groupBy(deliveries.notificationId, deliveries.status, deliveries.skipReason),
@@ -59,10 +82,17 @@ export async function jobAutomation(db: Db, jobId: number, profileId: number) {
 /** Who was skipped for one notification of a job, and why (the list behind a count). */
 export async function skippedFor(db: Db, jobId: number, notificationId: number, limit = 200) {
   return db
-    .select({ customerId: customers.id, firstName: customers.firstName, lastName: customers.lastName, reason: deliveries.skipReason })
+    .select({
+      customerId: customers.id,
+      firstName: customers.firstName,
+      lastName: customers.lastName,
+      reason: deliveries.skipReason,
+    })
     .from(deliveries)
     .innerJoin(customers, eq(customers.id, deliveries.customerId))
-    .where(and(eq(deliveries.jobId, jobId), eq(deliveries.notificationId, notificationId), eq(deliveries.status, "skipped")))
+    .where(
+      and(eq(deliveries.jobId, jobId), eq(deliveries.notificationId, notificationId), eq(deliveries.status, "skipped")),
+    )
     .orderBy(deliveries.skipReason, customers.lastName)
     .limit(limit);
 }

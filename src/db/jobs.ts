@@ -78,7 +78,14 @@ function columns(f: JobFields, now: Date) {
   };
 }
 
-async function recordTransition(tx: Tx | Db, job: Job, to: JobStatus, actor: Actor, source: "ui" | "api" | "demo" | "cli", now: Date) {
+async function recordTransition(
+  tx: Tx | Db,
+  job: Job,
+  to: JobStatus,
+  actor: Actor,
+  source: "ui" | "api" | "demo" | "cli",
+  now: Date,
+) {
   if (job.status === to) return false;
   await tx.update(jobs).set({ status: to, updatedAt: now }).where(eq(jobs.id, job.id));
   await tx.insert(events).values({
@@ -94,13 +101,30 @@ async function recordTransition(tx: Tx | Db, job: Job, to: JobStatus, actor: Act
 }
 
 /** Creates a job; a job created straight into selling records that transition too. */
-export async function createJob(db: Db, f: JobFields, actor: Actor, source: "ui" | "api" | "demo" | "cli", now: Date, externalId?: string) {
+export async function createJob(
+  db: Db,
+  f: JobFields,
+  actor: Actor,
+  source: "ui" | "api" | "demo" | "cli",
+  now: Date,
+  externalId?: string,
+) {
   return db.transaction(async (tx) => {
     // No profile given at all (not even "none") means the studio's default profile (SPEC P1).
-    const profileId = f.profile_id === undefined ? ((await tx.query.studioSettings.findFirst())?.defaultProfileId ?? null) : f.profile_id;
+    const profileId =
+      f.profile_id === undefined
+        ? ((await tx.query.studioSettings.findFirst())?.defaultProfileId ?? null)
+        : f.profile_id;
     const [job] = await tx
       .insert(jobs)
-      .values({ ...columns(f, now), profileId, status: "planning", externalId: externalId ?? null, createdAt: now, updatedAt: now })
+      .values({
+        ...columns(f, now),
+        profileId,
+        status: "planning",
+        externalId: externalId ?? null,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning();
     if (f.status && f.status !== "planning") await recordTransition(tx, job!, f.status, actor, source, now);
     return (await tx.query.jobs.findFirst({ where: eq(jobs.id, job!.id) }))!;
@@ -108,16 +132,33 @@ export async function createJob(db: Db, f: JobFields, actor: Actor, source: "ui"
 }
 
 /** Saves a job's fields; a changed status is recorded as a transition in the same transaction. */
-export async function updateJob(db: Db, job: Job, f: JobFields, actor: Actor, source: "ui" | "api" | "demo" | "cli", now: Date) {
+export async function updateJob(
+  db: Db,
+  job: Job,
+  f: JobFields,
+  actor: Actor,
+  source: "ui" | "api" | "demo" | "cli",
+  now: Date,
+) {
   return db.transaction(async (tx) => {
-    await tx.update(jobs).set({ ...columns(f, now), updatedAt: now }).where(eq(jobs.id, job.id));
+    await tx
+      .update(jobs)
+      .set({ ...columns(f, now), updatedAt: now })
+      .where(eq(jobs.id, job.id));
     if (f.status) await recordTransition(tx, job, f.status, actor, source, now);
     return (await tx.query.jobs.findFirst({ where: eq(jobs.id, job.id) }))!;
   });
 }
 
 /** Moves a job to `to`; returns whether it was a real transition (and so recorded). */
-export async function changeJobStatus(db: Db, jobId: number, to: JobStatus, actor: Actor, source: "ui" | "api" | "demo" | "cli", now: Date) {
+export async function changeJobStatus(
+  db: Db,
+  jobId: number,
+  to: JobStatus,
+  actor: Actor,
+  source: "ui" | "api" | "demo" | "cli",
+  now: Date,
+) {
   return db.transaction(async (tx) => {
     const job = await tx.query.jobs.findFirst({ where: eq(jobs.id, jobId) });
     if (!job) return null;
@@ -151,7 +192,10 @@ export async function findAlbumByName(db: Db, jobId: number, name: string) {
 }
 
 export async function createAlbum(db: Db, jobId: number, name: string, externalId?: string | null) {
-  const [row] = await db.insert(albums).values({ jobId, name, externalId: externalId ?? null }).returning();
+  const [row] = await db
+    .insert(albums)
+    .values({ jobId, name, externalId: externalId ?? null })
+    .returning();
   return row!;
 }
 
@@ -184,7 +228,11 @@ export async function countJobRegistrations(db: Db, jobId: number) {
 export type JobChoice = { id: number; name: string; year: number };
 
 /** The most recent jobs for a job select, plus any ids asked for that are older. */
-export async function jobChoices(db: Db, include: (number | null | undefined)[] = [], limit = 100): Promise<JobChoice[]> {
+export async function jobChoices(
+  db: Db,
+  include: (number | null | undefined)[] = [],
+  limit = 100,
+): Promise<JobChoice[]> {
   const cols = { id: jobs.id, name: jobs.name, year: jobs.year };
   const recent = await db.select(cols).from(jobs).orderBy(desc(jobs.id)).limit(limit);
   const missing = include.filter((id): id is number => !!id && !recent.some((j) => j.id === id));
@@ -194,5 +242,9 @@ export async function jobChoices(db: Db, include: (number | null | undefined)[] 
 
 export async function albumsOfJobs(db: Db, jobIds: number[]) {
   if (!jobIds.length) return [];
-  return db.select({ id: albums.id, jobId: albums.jobId, name: albums.name }).from(albums).where(inJson(albums.jobId, jobIds)).orderBy(albums.name);
+  return db
+    .select({ id: albums.id, jobId: albums.jobId, name: albums.name })
+    .from(albums)
+    .where(inJson(albums.jobId, jobIds))
+    .orderBy(albums.name);
 }

@@ -25,9 +25,20 @@ export type AudienceOptions = {
  * `matched` and `willReceive` count customers, or for a message to appointments appointments
  * (one message each), then `customers` says of how many customers.
  */
-export type ChannelSummary = { matched: number; willReceive: number; excluded: Record<SkipReason, number>; customers?: number };
+export type ChannelSummary = {
+  matched: number;
+  willReceive: number;
+  excluded: Record<SkipReason, number>;
+  customers?: number;
+};
 
-export type ExcludedCustomer = { id: number; firstName: string; lastName: string; address: string | null; appointment?: { id: number; startsAt: Date } };
+export type ExcludedCustomer = {
+  id: number;
+  firstName: string;
+  lastName: string;
+  address: string | null;
+  appointment?: { id: number; startsAt: Date };
+};
 
 /** Up to this many values are bound one by one; a longer list goes in as one JSON array. */
 const MAX_BOUND_VALUES = 500;
@@ -46,7 +57,10 @@ const and = (terms: SQL[]) => (terms.length ? sql.join(terms, sql` and `) : sql`
 function dayStart(day: string, timeZone: string, addDays = 0): number {
   const [y, m, d] = day.split("-").map(Number) as [number, number, number];
   const next = new Date(Date.UTC(y, m - 1, d + addDays));
-  return startOfZonedDay({ year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() }, timeZone).getTime();
+  return startOfZonedDay(
+    { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() },
+    timeZone,
+  ).getTime();
 }
 
 /**
@@ -70,13 +84,17 @@ function registrationTerms(f: MessageFilters, now: Date): SQL[] {
     reg.push(inList(sql`+r.album_id`, f.album_ids));
   } else if (f.album_ids) {
     // An album lies in one job: naming that job lets the (job, album) index find the rows.
-    reg.push(inList(sql`r.album_id`, f.album_ids), sql`r.job_id in (select al.job_id from albums al where ${inList(sql`al.id`, f.album_ids)})`);
+    reg.push(
+      inList(sql`r.album_id`, f.album_ids),
+      sql`r.job_id in (select al.job_id from albums al where ${inList(sql`al.id`, f.album_ids)})`,
+    );
   }
   const ordered = sql`exists (select 1 from orders o where o.job_id = r.job_id and o.customer_id = r.customer_id)`;
   if (f.audience === "potential_buyers") reg.push(sql`not ${ordered}`);
   if (f.audience === "buyers") reg.push(ordered);
   if (f.condition === "with_photos") reg.push(sql`r.photos_available_at <= ${now.getTime()}`);
-  if (f.condition === "without_photos") reg.push(sql`(r.photos_available_at is null or r.photos_available_at > ${now.getTime()})`);
+  if (f.condition === "without_photos")
+    reg.push(sql`(r.photos_available_at is null or r.photos_available_at > ${now.getTime()})`);
   return reg;
 }
 
@@ -99,11 +117,19 @@ function appointmentTerms(f: MessageFilters, opts: AudienceOptions, alias = "a")
  * and drives the customer lookups from, in id order. `appointments: false` leaves the
  * appointment terms to a join that reads each matching appointment as a row of its own.
  */
-function audienceWhere(f: MessageFilters, now: Date, opts: AudienceOptions, customerId = "c.id", appointments = true): SQL {
+function audienceWhere(
+  f: MessageFilters,
+  now: Date,
+  opts: AudienceOptions,
+  customerId = "c.id",
+  appointments = true,
+): SQL {
   const id = sql.raw(customerId);
   const terms: SQL[] = [];
-  if (hasJobFilter(f)) terms.push(sql`${id} in (select r.customer_id from registrations r where ${and(registrationTerms(f, now))})`);
-  if (appointments && hasAppointmentFilter(f)) terms.push(sql`${id} in (select a.customer_id from appointments a where ${and(appointmentTerms(f, opts))})`);
+  if (hasJobFilter(f))
+    terms.push(sql`${id} in (select r.customer_id from registrations r where ${and(registrationTerms(f, now))})`);
+  if (appointments && hasAppointmentFilter(f))
+    terms.push(sql`${id} in (select a.customer_id from appointments a where ${and(appointmentTerms(f, opts))})`);
   if (f.customer_ids) terms.push(inList(id, f.customer_ids));
   return and(terms);
 }
@@ -112,10 +138,17 @@ function audienceWhere(f: MessageFilters, now: Date, opts: AudienceOptions, cust
  * The ids (ascending) of the customers the filters select; no filters select every customer.
  * With `limit`, one page of them: those after `afterId`.
  */
-export async function audienceCustomerIds(db: Db, filters: MessageFilters, now: Date, opts: AudienceOptions & { afterId?: number; limit?: number } = {}): Promise<number[]> {
+export async function audienceCustomerIds(
+  db: Db,
+  filters: MessageFilters,
+  now: Date,
+  opts: AudienceOptions & { afterId?: number; limit?: number } = {},
+): Promise<number[]> {
   const after = opts.afterId !== undefined ? sql` and c.id > ${opts.afterId}` : sql``;
   const limit = opts.limit !== undefined ? sql` limit ${opts.limit}` : sql``;
-  const rows = await db.all<{ id: number }>(sql`select c.id as id from customers c where ${audienceWhere(filters, now, opts)}${after} order by c.id${limit}`);
+  const rows = await db.all<{ id: number }>(
+    sql`select c.id as id from customers c where ${audienceWhere(filters, now, opts)}${after} order by c.id${limit}`,
+  );
   return rows.map((r) => Number(r.id));
 }
 
@@ -124,7 +157,12 @@ export async function audienceCustomerIds(db: Db, filters: MessageFilters, now: 
  * which the job filters match one of their registrations, the first by id, so `{{job.name}}` and
  * `{{album.name}}` are theirs. Empty when the filters do not select by job.
  */
-export async function audienceJobs(db: Db, filters: MessageFilters, now: Date, opts: AudienceOptions = {}): Promise<Map<number, number>> {
+export async function audienceJobs(
+  db: Db,
+  filters: MessageFilters,
+  now: Date,
+  opts: AudienceOptions = {},
+): Promise<Map<number, number>> {
   if (!hasJobFilter(filters)) return new Map();
   // The registrations matched already say the job part; only the rest narrows the customers.
   const rows = await db.all<{ customer_id: number; job_id: number }>(
@@ -136,18 +174,38 @@ export async function audienceJobs(db: Db, filters: MessageFilters, now: Date, o
 }
 
 /** How many customers the filters select. */
-export async function audienceSize(db: Db, filters: MessageFilters, now: Date, opts: AudienceOptions = {}): Promise<number> {
-  const [row] = await db.all<{ n: number }>(sql`select count(*) as n from customers c where ${audienceWhere(filters, now, opts)}`);
+export async function audienceSize(
+  db: Db,
+  filters: MessageFilters,
+  now: Date,
+  opts: AudienceOptions = {},
+): Promise<number> {
+  const [row] = await db.all<{ n: number }>(
+    sql`select count(*) as n from customers c where ${audienceWhere(filters, now, opts)}`,
+  );
   return Number(row?.n ?? 0);
 }
 
 /** How many of the customers the filters select have each stored language, most first. */
-export async function audienceLocales(db: Db, filters: MessageFilters, now: Date, opts: AudienceOptions = {}): Promise<{ locale: string; n: number }[]> {
-  const rows = await db.all<{ locale: string; n: number }>(sql`select c.locale as locale, count(*) as n from customers c where ${audienceWhere(filters, now, opts)} group by c.locale order by n desc`);
+export async function audienceLocales(
+  db: Db,
+  filters: MessageFilters,
+  now: Date,
+  opts: AudienceOptions = {},
+): Promise<{ locale: string; n: number }[]> {
+  const rows = await db.all<{ locale: string; n: number }>(
+    sql`select c.locale as locale, count(*) as n from customers c where ${audienceWhere(filters, now, opts)} group by c.locale order by n desc`,
+  );
   return rows.map((r) => ({ locale: String(r.locale), n: Number(r.n) }));
 }
 
-export type AudienceMember = { id: number; firstName: string; lastName: string; email: string | null; phone: string | null };
+export type AudienceMember = {
+  id: number;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  phone: string | null;
+};
 
 /**
  * The first customers (by id) the filters select, for the preview's recipient list: those whose
@@ -164,24 +222,46 @@ export async function audienceMembers(
   const match = page.q ? ftsQuery(page.q) : null;
   if (match) terms.push(sql`c.id in (select rowid from customers_fts where customers_fts match ${match})`);
   if (page.customerId !== undefined) terms.push(sql`c.id = ${page.customerId}`);
-  const rows = await db.all<{ id: number; first_name: string; last_name: string; email: string | null; phone: string | null }>(
+  const rows = await db.all<{
+    id: number;
+    first_name: string;
+    last_name: string;
+    email: string | null;
+    phone: string | null;
+  }>(
     sql`select c.id as id, c.first_name as first_name, c.last_name as last_name, c.email as email, c.phone as phone
       from customers c where ${and(terms)} order by c.id limit ${page.limit}`,
   );
-  return rows.map((r) => ({ id: Number(r.id), firstName: r.first_name, lastName: r.last_name, email: r.email, phone: r.phone }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    firstName: r.first_name,
+    lastName: r.last_name,
+    email: r.email,
+    phone: r.phone,
+  }));
 }
 
 /**
  * For a message to appointments (its filters select by appointment), the matching appointments
  * of the given customers, by customer then id: each is a message of its own.
  */
-export async function audienceAppointments(db: Db, filters: MessageFilters, customerIds: number[], opts: AudienceOptions = {}): Promise<AudienceAppointment[]> {
+export async function audienceAppointments(
+  db: Db,
+  filters: MessageFilters,
+  customerIds: number[],
+  opts: AudienceOptions = {},
+): Promise<AudienceAppointment[]> {
   if (!customerIds.length || !hasAppointmentFilter(filters)) return [];
   const rows = await db.all<{ id: number; customer_id: number; job_id: number | null; starts_at: number }>(
     sql`select a.id as id, a.customer_id as customer_id, a.job_id as job_id, a.starts_at as starts_at from appointments a
       where ${and([...appointmentTerms(filters, opts), inJson(sql`a.customer_id`, customerIds)])} order by a.customer_id, a.id`,
   );
-  return rows.map((r) => ({ id: Number(r.id), customerId: Number(r.customer_id), jobId: r.job_id === null ? null : Number(r.job_id), startsAt: new Date(Number(r.starts_at)) }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    customerId: Number(r.customer_id),
+    jobId: r.job_id === null ? null : Number(r.job_id),
+    startsAt: new Date(Number(r.starts_at)),
+  }));
 }
 
 export type AudienceAppointment = { id: number; customerId: number; jobId: number | null; startsAt: Date };
@@ -204,7 +284,9 @@ export type AudienceNeeds = {
 };
 
 // What String.prototype.trim() removes, so "blank" means in SQL what it means to the fill.
-const JS_SPACE = sql.raw(`char(${[9, 10, 11, 12, 13, 32, 160, 5760, ...Array.from({ length: 11 }, (_, i) => 8192 + i), 8232, 8233, 8239, 8287, 12288, 65279].join(", ")})`);
+const JS_SPACE = sql.raw(
+  `char(${[9, 10, 11, 12, 13, 32, 160, 5760, ...Array.from({ length: 11 }, (_, i) => 8192 + i), 8232, 8233, 8239, 8287, 12288, 65279].join(", ")})`,
+);
 const blank = (column: string) => sql`trim(coalesce(${sql.raw(column)}, ''), ${JS_SPACE}) = ''`;
 
 /**
@@ -216,8 +298,22 @@ const blank = (column: string) => sql`trim(coalesce(${sql.raw(column)}, ''), ${J
  * joined only when a key needs them. `skip(channel)` is the first reason the row is not sent
  * to short of the duplicate check: customer_reach's, else `missing:<key>`.
  */
-function rowScope(f: MessageFilters, now: Date, opts: AudienceOptions, needs: AudienceNeeds | undefined, s = "", customerJoined = false) {
-  const [x, c, ap, mj, mr, ma] = ["x", "c", "ap", "mj", "mr", "ma"].map((a) => `${a}${s}`) as [string, string, string, string, string, string];
+function rowScope(
+  f: MessageFilters,
+  now: Date,
+  opts: AudienceOptions,
+  needs: AudienceNeeds | undefined,
+  s = "",
+  customerJoined = false,
+) {
+  const [x, c, ap, mj, mr, ma] = ["x", "c", "ap", "mj", "mr", "ma"].map((a) => `${a}${s}`) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const perAppointment = hasAppointmentFilter(f);
   const jobFrom = needs?.jobId ? "message" : hasJobFilter(f) ? "registration" : perAppointment ? "appointment" : null;
   const use = { customer: false, job: false, registration: false, album: false };
@@ -249,7 +345,9 @@ function rowScope(f: MessageFilters, now: Date, opts: AudienceOptions, needs: Au
         use.job = true;
         const column = `${mj}.${key.slice(4)}`;
         // Dates are ISO days or null: an empty one formats as nothing, any other as a date.
-        return key.endsWith("_date") || key.endsWith("_deadline") ? sql`coalesce(${sql.raw(column)}, '') = ''` : blank(column);
+        return key.endsWith("_date") || key.endsWith("_deadline")
+          ? sql`coalesce(${sql.raw(column)}, '') = ''`
+          : blank(column);
       }
       case "registration": {
         if (!jobFrom) return true;
@@ -289,10 +387,15 @@ function rowScope(f: MessageFilters, now: Date, opts: AudienceOptions, needs: Au
       joins.push(sql`left join registrations ${sql.raw(mr)} on ${sql.raw(mr)}.id = (select r.id from registrations r indexed by registrations_customer_idx
         where r.customer_id = ${sql.raw(x)}.customer_id and ${and(registrationTerms(f, now))} order by r.job_id limit 1)`);
     } else {
-      joins.push(sql`left join registrations ${sql.raw(mr)} on ${sql.raw(mr)}.job_id = ${jobId} and ${sql.raw(mr)}.customer_id = ${sql.raw(x)}.customer_id`);
+      joins.push(
+        sql`left join registrations ${sql.raw(mr)} on ${sql.raw(mr)}.job_id = ${jobId} and ${sql.raw(mr)}.customer_id = ${sql.raw(x)}.customer_id`,
+      );
     }
   }
-  if (use.job) joins.push(sql`left join jobs ${sql.raw(mj)} on ${sql.raw(mj)}.id = ${jobFrom === "registration" ? sql.raw(`${mr}.job_id`) : jobId}`);
+  if (use.job)
+    joins.push(
+      sql`left join jobs ${sql.raw(mj)} on ${sql.raw(mj)}.id = ${jobFrom === "registration" ? sql.raw(`${mr}.job_id`) : jobId}`,
+    );
   if (use.album) joins.push(sql.raw(`left join albums ${ma} on ${ma}.id = ${mr}.album_id`));
 
   return {
@@ -371,9 +474,14 @@ export async function audienceSummary<C extends Channel>(
   const reasons = (ch: { missingReasons: string[] }) => [...PRE_REASONS, ...ch.missingReasons];
   const counts = perChannel.flatMap((ch) => [
     sql`count(*) filter (where ${ch.ok}) as ${sql.raw(`${ch.ch}_ok`)}`,
-    ...(rows.perAppointment ? [] : [sql`count(distinct ${ch.address}) filter (where ${ch.ok}) as ${sql.raw(`${ch.ch}_addresses`)}`]),
+    ...(rows.perAppointment
+      ? []
+      : [sql`count(distinct ${ch.address}) filter (where ${ch.ok}) as ${sql.raw(`${ch.ch}_addresses`)}`]),
     ...PRE_REASONS.map((r, i) => sql`count(*) filter (where ${ch.own} = ${r}) as ${sql.raw(`${ch.ch}_r${i}`)}`),
-    ...ch.missingReasons.map((r, i) => sql`count(*) filter (where ${ch.own} is null and ${ch.missing} = ${r}) as ${sql.raw(`${ch.ch}_r${PRE_REASONS.length + i}`)}`),
+    ...ch.missingReasons.map(
+      (r, i) =>
+        sql`count(*) filter (where ${ch.own} is null and ${ch.missing} = ${r}) as ${sql.raw(`${ch.ch}_r${PRE_REASONS.length + i}`)}`,
+    ),
   ]);
   const customers = rows.perAppointment ? sql`, count(distinct x.customer_id) as customers` : sql``;
   const [row] = await db.all<Record<string, number | null>>(
@@ -382,7 +490,8 @@ export async function audienceSummary<C extends Channel>(
   const n = (key: string) => Number(row?.[key] ?? 0);
   for (const ch of perChannel) {
     const excluded = emptyExcluded();
-    for (const [i, r] of reasons(ch).entries()) if (!r.startsWith("missing:") || n(`${ch.ch}_r${i}`) > 0) excluded[r as SkipReason] = n(`${ch.ch}_r${i}`);
+    for (const [i, r] of reasons(ch).entries())
+      if (!r.startsWith("missing:") || n(`${ch.ch}_r${i}`) > 0) excluded[r as SkipReason] = n(`${ch.ch}_r${i}`);
     // A message per appointment is never a duplicate: each says something of its own.
     const willReceive = rows.perAppointment ? n(`${ch.ch}_ok`) : n(`${ch.ch}_addresses`);
     excluded.duplicate_address = n(`${ch.ch}_ok`) - willReceive;
@@ -420,15 +529,28 @@ export async function excludedCustomers(
     where = sql`${rows.skip(channel)} = ${reason}`;
   }
   const appointment = rows.perAppointment ? sql`, ap.id as appointment_id, ap.starts_at as starts_at` : sql``;
-  const result = await db.all<{ id: number; first_name: string; last_name: string; address: string | null; appointment_id?: number; starts_at?: number }>(
+  const result = await db.all<{
+    id: number;
+    first_name: string;
+    last_name: string;
+    address: string | null;
+    appointment_id?: number;
+    starts_at?: number;
+  }>(
     sql`select c.id as id, c.first_name as first_name, c.last_name as last_name, nullif(c.${column}, '') as address${appointment}
       ${rows.from} join customers c on c.id = x.customer_id ${rows.joins}
       where ${rows.where} and ${where}
       order by x.customer_id${rows.perAppointment ? sql`, ap.id` : sql``} limit ${page.limit} offset ${page.offset ?? 0}`,
   );
   return result.map((r) => {
-    const found: ExcludedCustomer = { id: Number(r.id), firstName: r.first_name, lastName: r.last_name, address: r.address };
-    if (r.appointment_id != null) found.appointment = { id: Number(r.appointment_id), startsAt: new Date(Number(r.starts_at)) };
+    const found: ExcludedCustomer = {
+      id: Number(r.id),
+      firstName: r.first_name,
+      lastName: r.last_name,
+      address: r.address,
+    };
+    if (r.appointment_id != null)
+      found.appointment = { id: Number(r.appointment_id), startsAt: new Date(Number(r.starts_at)) };
     return found;
   });
 }

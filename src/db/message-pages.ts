@@ -24,9 +24,14 @@ export async function filterNames(db: Db, list: MessageFilters[]): Promise<Filte
   const albumIds = [...new Set(list.flatMap((f) => f.album_ids ?? []))];
   const [js, as] = await Promise.all([
     jobIds.length ? db.select({ id: jobs.id, name: jobs.name }).from(jobs).where(inJson(jobs.id, jobIds)) : [],
-    albumIds.length ? db.select({ id: albums.id, name: albums.name }).from(albums).where(inJson(albums.id, albumIds)) : [],
+    albumIds.length
+      ? db.select({ id: albums.id, name: albums.name }).from(albums).where(inJson(albums.id, albumIds))
+      : [],
   ]);
-  return { jobs: Object.fromEntries(js.map((j) => [j.id, j.name])), albums: Object.fromEntries(as.map((a) => [a.id, a.name])) };
+  return {
+    jobs: Object.fromEntries(js.map((j) => [j.id, j.name])),
+    albums: Object.fromEntries(as.map((a) => [a.id, a.name])),
+  };
 }
 
 /** Deliveries that will be or were attempted (not skipped), per message. */
@@ -44,7 +49,12 @@ export async function recipientsPerMessage(db: Db, ids: number[]): Promise<Map<n
 export async function chosenAppointments(db: Db, ids: number[]) {
   if (!ids.length) return [];
   return db
-    .select({ id: appointments.id, startsAt: appointments.startsAt, first: customers.firstName, last: customers.lastName })
+    .select({
+      id: appointments.id,
+      startsAt: appointments.startsAt,
+      first: customers.firstName,
+      last: customers.lastName,
+    })
     .from(appointments)
     .innerJoin(customers, eq(customers.id, appointments.customerId))
     .where(inJson(appointments.id, ids))
@@ -61,7 +71,11 @@ export async function sendPace(db: Db, id: number, since: Date) {
     })
     .from(deliveries)
     .where(eq(deliveries.messageId, id));
-  return { first: row?.first ?? null, recent: Number(row?.recent ?? 0), lastDue: row?.lastDue ? new Date(Number(row.lastDue)) : null };
+  return {
+    first: row?.first ?? null,
+    recent: Number(row?.recent ?? 0),
+    lastDue: row?.lastDue ? new Date(Number(row.lastDue)) : null,
+  };
 }
 
 /** E-mails of a message opened and clicked, where the provider reports it. */

@@ -21,10 +21,23 @@ const columns = (m: MessageInput) => ({
   jobId: m.job_id ?? null,
 });
 
-export async function createMessage(db: Db, m: MessageInput, userId: number | null, now: Date, externalId?: string | null) {
+export async function createMessage(
+  db: Db,
+  m: MessageInput,
+  userId: number | null,
+  now: Date,
+  externalId?: string | null,
+) {
   const [row] = await db
     .insert(messages)
-    .values({ ...columns(m), externalId: externalId ?? null, status: "draft", createdByUserId: userId, createdAt: now, updatedAt: now })
+    .values({
+      ...columns(m),
+      externalId: externalId ?? null,
+      status: "draft",
+      createdByUserId: userId,
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning();
   return row!;
 }
@@ -82,7 +95,13 @@ export async function dueMessages(db: Db, now: Date) {
     .where(and(eq(messages.status, "scheduled"), sql`coalesce(${messages.sendAt}, 0) <= ${now.getTime()}`));
 }
 
-export async function setMessageStatus(db: Db, id: number, from: Message["status"][], to: Message["status"], now: Date) {
+export async function setMessageStatus(
+  db: Db,
+  id: number,
+  from: Message["status"][],
+  to: Message["status"],
+  now: Date,
+) {
   const rows = await db
     .update(messages)
     .set({ status: to, updatedAt: now })
@@ -100,7 +119,13 @@ export async function unscheduleMessage(db: Db, id: number, now: Date) {
   const rows = await db
     .update(messages)
     .set({ status: "draft", updatedAt: now })
-    .where(and(eq(messages.id, id), eq(messages.status, "scheduled"), sql`not exists (select 1 from deliveries where deliveries.message_id = ${id})`))
+    .where(
+      and(
+        eq(messages.id, id),
+        eq(messages.status, "scheduled"),
+        sql`not exists (select 1 from deliveries where deliveries.message_id = ${id})`,
+      ),
+    )
     .returning({ id: messages.id });
   return rows.length === 1;
 }
@@ -141,7 +166,12 @@ export async function pauseMessage(db: Db, id: number, now: Date) {
 }
 
 /** Resume: what was held goes out again, staggered from now. */
-export async function resumeMessage(db: Db, id: number, now: Date, stagger: { batchSize: number; intervalSeconds: number }) {
+export async function resumeMessage(
+  db: Db,
+  id: number,
+  now: Date,
+  stagger: { batchSize: number; intervalSeconds: number },
+) {
   return db.transaction(async (tx) => {
     const ok = await setMessageStatus(tx, id, ["paused"], "sending", now);
     if (!ok) return false;
@@ -152,7 +182,10 @@ export async function resumeMessage(db: Db, id: number, now: Date, stagger: { ba
       .where(and(eq(deliveries.messageId, id), eq(deliveries.status, "held"), eq(deliveries.waitingReason, PAUSED)))
       .orderBy(deliveries.id);
     for (const [i, d] of held.entries()) {
-      await tx.update(deliveries).set({ status: "queued", waitingReason: null, dueAt: staggeredDueAt(now, i, stagger), updatedAt: now }).where(eq(deliveries.id, d.id));
+      await tx
+        .update(deliveries)
+        .set({ status: "queued", waitingReason: null, dueAt: staggeredDueAt(now, i, stagger), updatedAt: now })
+        .where(eq(deliveries.id, d.id));
     }
     return true;
   });
@@ -168,12 +201,25 @@ export async function cancelMessage(db: Db, id: number, now: Date) {
         .set({ status: "skipped", skipReason: "cancelled", waitingReason: null, updatedAt: now })
         // One whose last attempt may have gone out is settled with the provider first (and skipped
         // at send time if it did not go): cancelling cannot unsend it, and the report must not lie.
-        .where(and(eq(deliveries.messageId, id), inArray(deliveries.status, ["queued", "held", "waiting"]), isNull(deliveries.attemptStartedAt)));
+        .where(
+          and(
+            eq(deliveries.messageId, id),
+            inArray(deliveries.status, ["queued", "held", "waiting"]),
+            isNull(deliveries.attemptStartedAt),
+          ),
+        );
       // One the pause was holding goes back to the queue for that.
       await tx
         .update(deliveries)
         .set({ status: "queued", waitingReason: null, dueAt: now, updatedAt: now })
-        .where(and(eq(deliveries.messageId, id), eq(deliveries.status, "held"), eq(deliveries.waitingReason, PAUSED), isNotNull(deliveries.attemptStartedAt)));
+        .where(
+          and(
+            eq(deliveries.messageId, id),
+            eq(deliveries.status, "held"),
+            eq(deliveries.waitingReason, PAUSED),
+            isNotNull(deliveries.attemptStartedAt),
+          ),
+        );
     }
     return ok;
   });
@@ -264,6 +310,10 @@ export async function notReached(db: Db, id: number, limit = 100_000) {
 
 /** Whether a message went out per appointment (its deliveries carry appointments). */
 export async function sentPerAppointment(db: Db, id: number): Promise<boolean> {
-  const rows = await db.select({ id: deliveries.id }).from(deliveries).where(and(eq(deliveries.messageId, id), isNotNull(deliveries.appointmentId))).limit(1);
+  const rows = await db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(and(eq(deliveries.messageId, id), isNotNull(deliveries.appointmentId)))
+    .limit(1);
   return rows.length > 0;
 }

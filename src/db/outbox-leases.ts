@@ -19,7 +19,12 @@ const chargeAttempt = sql`${deliveries.attempts} + case when ${deliveries.status
 
 /** The condition that `owner` still holds the lease on delivery `id`. */
 const holding = (id: number, owner: string) =>
-  and(eq(deliveries.id, id), eq(deliveries.status, "sending"), eq(deliveries.leaseOwner, owner), sql`${deliveries.leaseExpiresAt} >= ${DB_NOW}`);
+  and(
+    eq(deliveries.id, id),
+    eq(deliveries.status, "sending"),
+    eq(deliveries.leaseOwner, owner),
+    sql`${deliveries.leaseExpiresAt} >= ${DB_NOW}`,
+  );
 
 /**
  * Claims up to `limit` due deliveries of a channel for `owner` for `leaseMs`: queued ones whose
@@ -31,10 +36,23 @@ const holding = (id: number, owner: string) =>
  * `attemptStartedAt` set has an attempt of unknown outcome behind it: the sender must ask the
  * provider, or replay the same idempotent request, before trying again.
  */
-export async function claimDue(db: Db, channel: Channel, owner: string, now: Date, leaseMs: number, limit: number): Promise<Delivery[]> {
+export async function claimDue(
+  db: Db,
+  channel: Channel,
+  owner: string,
+  now: Date,
+  leaseMs: number,
+  limit: number,
+): Promise<Delivery[]> {
   return db
     .update(deliveries)
-    .set({ status: "sending", leaseOwner: owner, leaseExpiresAt: sql`${leaseFor(leaseMs)}`, attempts: chargeAttempt, updatedAt: now })
+    .set({
+      status: "sending",
+      leaseOwner: owner,
+      leaseExpiresAt: sql`${leaseFor(leaseMs)}`,
+      attempts: chargeAttempt,
+      updatedAt: now,
+    })
     .where(
       inArray(
         deliveries.id,
@@ -51,8 +69,19 @@ export async function claimDue(db: Db, channel: Channel, owner: string, now: Dat
 export async function claimById(db: Db, id: number, owner: string, now: Date, leaseMs: number): Promise<Delivery[]> {
   return db
     .update(deliveries)
-    .set({ status: "sending", leaseOwner: owner, leaseExpiresAt: sql`${leaseFor(leaseMs)}`, attempts: chargeAttempt, updatedAt: now })
-    .where(and(eq(deliveries.id, id), sql`(${deliveries.status} = 'queued' or (${deliveries.status} = 'sending' and ${leaseRanOut}))`))
+    .set({
+      status: "sending",
+      leaseOwner: owner,
+      leaseExpiresAt: sql`${leaseFor(leaseMs)}`,
+      attempts: chargeAttempt,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(deliveries.id, id),
+        sql`(${deliveries.status} = 'queued' or (${deliveries.status} = 'sending' and ${leaseRanOut}))`,
+      ),
+    )
     .returning();
 }
 
@@ -61,7 +90,13 @@ export async function hasDueWork(db: Db, channel: Channel, now: Date) {
   const rows = await db
     .select({ id: deliveries.id })
     .from(deliveries)
-    .where(and(eq(deliveries.status, "queued"), eq(deliveries.channel, channel), sql`${deliveries.dueAt} <= ${now.getTime()}`))
+    .where(
+      and(
+        eq(deliveries.status, "queued"),
+        eq(deliveries.channel, channel),
+        sql`${deliveries.dueAt} <= ${now.getTime()}`,
+      ),
+    )
     .limit(1);
   return rows.length > 0;
 }
@@ -76,7 +111,14 @@ export async function renewLeases(db: Db, ids: number[], owner: string, leaseMs:
   const rows = await db
     .update(deliveries)
     .set({ leaseExpiresAt: sql`max(${deliveries.leaseExpiresAt}, ${leaseFor(leaseMs)})` })
-    .where(and(inJson(deliveries.id, ids), eq(deliveries.status, "sending"), eq(deliveries.leaseOwner, owner), sql`${deliveries.leaseExpiresAt} >= ${DB_NOW}`))
+    .where(
+      and(
+        inJson(deliveries.id, ids),
+        eq(deliveries.status, "sending"),
+        eq(deliveries.leaseOwner, owner),
+        sql`${deliveries.leaseExpiresAt} >= ${DB_NOW}`,
+      ),
+    )
     .returning({ id: deliveries.id });
   return rows.map((r) => r.id);
 }
@@ -87,10 +129,23 @@ export async function renewLeases(db: Db, ids: number[], owner: string, leaseMs:
  * runs on the database's clock, so however the workers' clocks disagree, nobody takes the
  * delivery over while its request may still be in flight.
  */
-export async function beginAttempt(db: Db, d: Delivery, owner: string, now: Date, leaseMs: number, content: { subject?: string | null; body?: string | null }) {
+export async function beginAttempt(
+  db: Db,
+  d: Delivery,
+  owner: string,
+  now: Date,
+  leaseMs: number,
+  content: { subject?: string | null; body?: string | null },
+) {
   const rows = await db
     .update(deliveries)
-    .set({ attemptStartedAt: now, subject: content.subject ?? d.subject, body: content.body ?? d.body, leaseExpiresAt: sql`${leaseFor(leaseMs)}`, updatedAt: now })
+    .set({
+      attemptStartedAt: now,
+      subject: content.subject ?? d.subject,
+      body: content.body ?? d.body,
+      leaseExpiresAt: sql`${leaseFor(leaseMs)}`,
+      updatedAt: now,
+    })
     .where(holding(d.id, owner))
     .returning({ id: deliveries.id });
   return rows.length === 1;
@@ -116,13 +171,22 @@ export async function beginEmailGroup(
     for (const d of batch) {
       const rows = await tx
         .update(deliveries)
-        .set({ attemptStartedAt: now, attemptGroup: group, subject: d.subject, leaseExpiresAt: sql`${leaseFor(leaseMs)}`, updatedAt: now })
+        .set({
+          attemptStartedAt: now,
+          attemptGroup: group,
+          subject: d.subject,
+          leaseExpiresAt: sql`${leaseFor(leaseMs)}`,
+          updatedAt: now,
+        })
         .where(holding(d.id, owner))
         .returning({ id: deliveries.id });
       if (rows.length) held.push(d.id);
     }
     if (held.length) {
-      await tx.insert(emailBatches).values({ attemptGroup: group, payload: request(held), createdAt: now }).onConflictDoNothing();
+      await tx
+        .insert(emailBatches)
+        .values({ attemptGroup: group, payload: request(held), createdAt: now })
+        .onConflictDoNothing();
     }
     return held;
   });
@@ -144,7 +208,10 @@ export async function emailGroup(db: Db, group: string) {
  * a batch begun before requests were recorded gets its record now.
  */
 export async function rerecordEmailBatch(db: Db, group: string, payload: Buffer, startedAt: Date) {
-  await db.insert(emailBatches).values({ attemptGroup: group, payload, createdAt: startedAt }).onConflictDoUpdate({ target: emailBatches.attemptGroup, set: { payload } });
+  await db
+    .insert(emailBatches)
+    .values({ attemptGroup: group, payload, createdAt: startedAt })
+    .onConflictDoUpdate({ target: emailBatches.attemptGroup, set: { payload } });
 }
 
 /**
@@ -153,7 +220,10 @@ export async function rerecordEmailBatch(db: Db, group: string, payload: Buffer,
  */
 export async function leaveEmailGroup(db: Db, group: string, ids: number[]) {
   if (!ids.length) return;
-  await db.update(deliveries).set({ attemptStartedAt: null, attemptGroup: null }).where(and(inJson(deliveries.id, ids), eq(deliveries.attemptGroup, group)));
+  await db
+    .update(deliveries)
+    .set({ attemptStartedAt: null, attemptGroup: null })
+    .where(and(inJson(deliveries.id, ids), eq(deliveries.attemptGroup, group)));
 }
 
 /**
@@ -161,18 +231,38 @@ export async function leaveEmailGroup(db: Db, group: string, ids: number[]) {
  * or failed here since (or are not yet due again): they got it, and the report must say so. One
  * without the provider's message id is sent, not confirmed, with `why`.
  */
-export async function markSentBy(db: Db, sent: { id: number; providerMessageId: string | null }[], now: Date, provider: string, why: string) {
+export async function markSentBy(
+  db: Db,
+  sent: { id: number; providerMessageId: string | null }[],
+  now: Date,
+  provider: string,
+  why: string,
+) {
   if (!sent.length) return;
   await db.transaction(async (tx) => {
     const acked: { id: number; providerMessageId: string }[] = [];
     for (const s of sent) {
       const rows = await tx
         .update(deliveries)
-        .set({ status: "sent", provider, providerMessageId: s.providerMessageId, skipReason: null, waitingReason: null, lastError: s.providerMessageId ? null : why, sentAt: now, updatedAt: now })
+        .set({
+          status: "sent",
+          provider,
+          providerMessageId: s.providerMessageId,
+          skipReason: null,
+          waitingReason: null,
+          lastError: s.providerMessageId ? null : why,
+          sentAt: now,
+          updatedAt: now,
+        })
         .where(and(eq(deliveries.id, s.id), inArray(deliveries.status, ["skipped", "failed", "held", "queued"])))
         .returning({ id: deliveries.id });
       if (!rows.length) continue;
-      await tx.insert(deliveryEvents).values({ deliveryId: s.id, type: s.providerMessageId ? "sent" : "sent_unconfirmed", detail: { provider, why }, occurredAt: now });
+      await tx.insert(deliveryEvents).values({
+        deliveryId: s.id,
+        type: s.providerMessageId ? "sent" : "sent_unconfirmed",
+        detail: { provider, why },
+        occurredAt: now,
+      });
       if (s.providerMessageId) acked.push({ id: s.id, providerMessageId: s.providerMessageId });
     }
     await applyEarlyEvents(tx, acked);
@@ -185,7 +275,14 @@ export async function pruneEmailBatches(db: Db, before: Date) {
 }
 
 /** Marks a delivery sent; a worker whose lease expired (or was taken over) changes nothing. */
-export async function ackSent(db: Db, id: number, owner: string, now: Date, provider: string, providerMessageId: string) {
+export async function ackSent(
+  db: Db,
+  id: number,
+  owner: string,
+  now: Date,
+  provider: string,
+  providerMessageId: string,
+) {
   return (await ackSentMany(db, [{ id, providerMessageId }], owner, now, provider)).length === 1;
 }
 
@@ -193,21 +290,47 @@ export async function ackSent(db: Db, id: number, owner: string, now: Date, prov
  * Acknowledges sent deliveries in one transaction (an e-mail batch: one commit instead of two per
  * message). Only a worker still holding the lease may; returns the ids acknowledged.
  */
-export async function ackSentMany(db: Db, sent: { id: number; providerMessageId: string }[], owner: string, now: Date, provider: string) {
+export async function ackSentMany(
+  db: Db,
+  sent: { id: number; providerMessageId: string }[],
+  owner: string,
+  now: Date,
+  provider: string,
+) {
   const acked: number[] = [];
   await db.transaction(async (tx) => {
     for (const s of sent) {
       const rows = await tx
         .update(deliveries)
-        .set({ status: "sent", provider, providerMessageId: s.providerMessageId, sentAt: now, leaseOwner: null, leaseExpiresAt: null, lastError: null, waitingReason: null, updatedAt: now })
+        .set({
+          status: "sent",
+          provider,
+          providerMessageId: s.providerMessageId,
+          sentAt: now,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          lastError: null,
+          waitingReason: null,
+          updatedAt: now,
+        })
         .where(holding(s.id, owner))
         .returning({ id: deliveries.id });
       if (rows.length) acked.push(s.id);
     }
     if (acked.length) {
       const byId = new Map(sent.map((s) => [s.id, s.providerMessageId]));
-      await tx.insert(deliveryEvents).values(acked.map((id) => ({ deliveryId: id, type: "sent", detail: { provider, providerMessageId: byId.get(id) }, occurredAt: now })));
-      await applyEarlyEvents(tx, acked.map((id) => ({ id, providerMessageId: byId.get(id)! })));
+      await tx.insert(deliveryEvents).values(
+        acked.map((id) => ({
+          deliveryId: id,
+          type: "sent",
+          detail: { provider, providerMessageId: byId.get(id) },
+          occurredAt: now,
+        })),
+      );
+      await applyEarlyEvents(
+        tx,
+        acked.map((id) => ({ id, providerMessageId: byId.get(id)! })),
+      );
     }
   });
   return acked;
@@ -222,10 +345,22 @@ export async function ackUnconfirmed(db: Db, id: number, owner: string, now: Dat
   return db.transaction(async (tx) => {
     const rows = await tx
       .update(deliveries)
-      .set({ status: "sent", provider, sentAt: now, leaseOwner: null, leaseExpiresAt: null, lastError: why, waitingReason: null, updatedAt: now })
+      .set({
+        status: "sent",
+        provider,
+        sentAt: now,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        lastError: why,
+        waitingReason: null,
+        updatedAt: now,
+      })
       .where(holding(id, owner))
       .returning({ id: deliveries.id });
-    if (rows.length) await tx.insert(deliveryEvents).values({ deliveryId: id, type: "sent_unconfirmed", detail: { provider, why }, occurredAt: now });
+    if (rows.length)
+      await tx
+        .insert(deliveryEvents)
+        .values({ deliveryId: id, type: "sent_unconfirmed", detail: { provider, why }, occurredAt: now });
     return rows.length === 1;
   });
 }
@@ -240,7 +375,14 @@ const messageStatus = sql`(select m.status from messages m where m.id = ${delive
  * flight is obeyed here: paused, it is held; cancelled, it is skipped — unless its outcome is
  * unknown, which is settled with the provider first (and then skipped at send time).
  */
-export async function requeue(db: Db, id: number, owner: string, now: Date, dueAt: Date, why: { error?: string; waiting?: string; notAnAttempt?: boolean; outcomeUnknown?: boolean }) {
+export async function requeue(
+  db: Db,
+  id: number,
+  owner: string,
+  now: Date,
+  dueAt: Date,
+  why: { error?: string; waiting?: string; notAnAttempt?: boolean; outcomeUnknown?: boolean },
+) {
   const cancelledForGood = why.outcomeUnknown ? sql`0` : sql`${messageStatus} = 'cancelled'`;
   return db.transaction(async (tx) => {
     const rows = await tx
@@ -260,7 +402,13 @@ export async function requeue(db: Db, id: number, owner: string, now: Date, dueA
       })
       .where(holding(id, owner))
       .returning({ id: deliveries.id });
-    if (rows.length && why.error) await tx.insert(deliveryEvents).values({ deliveryId: id, type: "retry_scheduled", detail: { error: why.error, dueAt: dueAt.toISOString() }, occurredAt: now });
+    if (rows.length && why.error)
+      await tx.insert(deliveryEvents).values({
+        deliveryId: id,
+        type: "retry_scheduled",
+        detail: { error: why.error, dueAt: dueAt.toISOString() },
+        occurredAt: now,
+      });
     return rows.length === 1;
   });
 }
@@ -282,10 +430,18 @@ export async function failDelivery(db: Db, id: number, owner: string, now: Date,
   return db.transaction(async (tx) => {
     const rows = await tx
       .update(deliveries)
-      .set({ status: "failed", lastError: error, ...(provider && { provider }), leaseOwner: null, leaseExpiresAt: null, updatedAt: now })
+      .set({
+        status: "failed",
+        lastError: error,
+        ...(provider && { provider }),
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        updatedAt: now,
+      })
       .where(holding(id, owner))
       .returning({ id: deliveries.id });
-    if (rows.length) await tx.insert(deliveryEvents).values({ deliveryId: id, type: "failed", detail: { error }, occurredAt: now });
+    if (rows.length)
+      await tx.insert(deliveryEvents).values({ deliveryId: id, type: "failed", detail: { error }, occurredAt: now });
     return rows.length === 1;
   });
 }
@@ -301,7 +457,8 @@ export async function holdClaimed(db: Db, id: number, owner: string, now: Date, 
       .set({ status: "held", waitingReason: reason, leaseOwner: null, leaseExpiresAt: null, updatedAt: now })
       .where(holding(id, owner))
       .returning({ id: deliveries.id });
-    if (rows.length) await tx.insert(deliveryEvents).values({ deliveryId: id, type: "held", detail: { reason }, occurredAt: now });
+    if (rows.length)
+      await tx.insert(deliveryEvents).values({ deliveryId: id, type: "held", detail: { reason }, occurredAt: now });
     return rows.length === 1;
   });
 }
@@ -313,7 +470,15 @@ export async function holdClaimed(db: Db, id: number, owner: string, now: Date, 
 export async function skipClaimed(db: Db, id: number, owner: string, now: Date, reason: string, note?: string) {
   const rows = await db
     .update(deliveries)
-    .set({ status: "skipped", skipReason: reason, leaseOwner: null, leaseExpiresAt: null, attempts: sql`${deliveries.attempts} - 1`, updatedAt: now, ...(note && { lastError: note }) })
+    .set({
+      status: "skipped",
+      skipReason: reason,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      attempts: sql`${deliveries.attempts} - 1`,
+      updatedAt: now,
+      ...(note && { lastError: note }),
+    })
     .where(holding(id, owner))
     .returning({ id: deliveries.id });
   return rows.length === 1;
@@ -326,8 +491,21 @@ export async function skipClaimed(db: Db, id: number, owner: string, now: Date, 
 export async function releaseLeases(db: Db, owner: string, now: Date, ids?: number[]) {
   await db
     .update(deliveries)
-    .set({ status: "queued", leaseOwner: null, leaseExpiresAt: null, attempts: sql`${deliveries.attempts} - 1`, updatedAt: now })
-    .where(and(eq(deliveries.status, "sending"), eq(deliveries.leaseOwner, owner), isNull(deliveries.attemptStartedAt), ids ? inJson(deliveries.id, ids) : undefined));
+    .set({
+      status: "queued",
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      attempts: sql`${deliveries.attempts} - 1`,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(deliveries.status, "sending"),
+        eq(deliveries.leaseOwner, owner),
+        isNull(deliveries.attemptStartedAt),
+        ids ? inJson(deliveries.id, ids) : undefined,
+      ),
+    );
 }
 
 /**
@@ -337,8 +515,18 @@ export async function releaseLeases(db: Db, owner: string, now: Date, ids?: numb
 export async function holdOverdue(db: Db, now: Date, holdMs: number, downFor: string) {
   const rows = await db
     .update(deliveries)
-    .set({ status: "held", waitingReason: `held for review: it fell due while Pigeon was not sending (for ${downFor}), and is too late to go out unasked`, updatedAt: now })
-    .where(and(eq(deliveries.status, "queued"), lt(deliveries.dueAt, new Date(now.getTime() - holdMs)), sql`${deliveries.sourceType} != 'test'`))
+    .set({
+      status: "held",
+      waitingReason: `held for review: it fell due while Pigeon was not sending (for ${downFor}), and is too late to go out unasked`,
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(deliveries.status, "queued"),
+        lt(deliveries.dueAt, new Date(now.getTime() - holdMs)),
+        sql`${deliveries.sourceType} != 'test'`,
+      ),
+    )
     .returning({ id: deliveries.id });
   return rows.length;
 }

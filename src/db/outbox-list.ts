@@ -54,8 +54,17 @@ const joined = (db: Db) =>
 type Joined = Awaited<ReturnType<typeof joined>>[number];
 
 function toRow(r: Joined): OutboxRow {
-  const name = r.delivery.customerId !== null && r.customerFirst !== null ? `${r.customerFirst} ${r.customerLast ?? ""}`.trim() || "(no name)" : null;
-  return { delivery: r.delivery, customerName: name, jobName: r.jobName, messageName: r.messageName, notificationTrigger: r.notificationTrigger };
+  const name =
+    r.delivery.customerId !== null && r.customerFirst !== null
+      ? `${r.customerFirst} ${r.customerLast ?? ""}`.trim() || "(no name)"
+      : null;
+  return {
+    delivery: r.delivery,
+    customerName: name,
+    jobName: r.jobName,
+    messageName: r.messageName,
+    notificationTrigger: r.notificationTrigger,
+  };
 }
 
 /** One page of the outbox, newest first, and the cursor of the next (older) page. */
@@ -72,7 +81,10 @@ export async function listOutbox(db: Db, f: OutboxFilter, limit = OUTBOX_PAGE_SI
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(deliveries.id))
     .limit(limit + 1);
-  return { rows: rows.slice(0, limit).map(toRow), nextBefore: rows.length > limit ? rows[limit - 1]!.delivery.id : null };
+  return {
+    rows: rows.slice(0, limit).map(toRow),
+    nextBefore: rows.length > limit ? rows[limit - 1]!.delivery.id : null,
+  };
 }
 
 /** The latest deliveries to one customer: the "why didn't she get it" list (SPEC A5). */
@@ -86,8 +98,14 @@ export async function getDeliveryDetail(db: Db, id: number) {
   if (!row) return null;
   const d = row.delivery;
   const [events, devCopy] = await Promise.all([
-    db.select().from(deliveryEvents).where(eq(deliveryEvents.deliveryId, id)).orderBy(deliveryEvents.occurredAt, deliveryEvents.id),
-    d.provider === "dev" && d.providerMessageId ? db.select().from(devOutbox).where(eq(devOutbox.id, d.providerMessageId)).limit(1) : [],
+    db
+      .select()
+      .from(deliveryEvents)
+      .where(eq(deliveryEvents.deliveryId, id))
+      .orderBy(deliveryEvents.occurredAt, deliveryEvents.id),
+    d.provider === "dev" && d.providerMessageId
+      ? db.select().from(devOutbox).where(eq(devOutbox.id, d.providerMessageId)).limit(1)
+      : [],
   ]);
   return { ...toRow(row), events, devCopy: devCopy[0] ?? null };
 }

@@ -47,7 +47,8 @@ export const testDueAt = (now: Date) => new Date(now.getTime() + 60_000);
 export const WAITS_FOR_SMS = "waits for the SMS: called only if the SMS cannot go";
 
 const CHUNK = 400;
-const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
+const chunks = <T>(xs: T[]) =>
+  Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
 
 /**
  * The columns enqueueDeliveries writes, in the order of its rows. The rows go to SQLite as one
@@ -172,8 +173,12 @@ export async function loadCandidates(db: Db, customerIds: number[]): Promise<Can
       const c = byId.get(id);
       if (!c) continue;
       const suppression: Candidate["suppression"] = {};
-      for (const s of [...(c.email ? (suppressed.get(c.email) ?? []) : []), ...(c.phone ? (suppressed.get(c.phone) ?? []) : [])]) {
-        if ((s.channel === "email" && s.address === c.email) || (s.channel !== "email" && s.address === c.phone)) suppression[s.channel] = s.reason;
+      for (const s of [
+        ...(c.email ? (suppressed.get(c.email) ?? []) : []),
+        ...(c.phone ? (suppressed.get(c.phone) ?? []) : []),
+      ]) {
+        if ((s.channel === "email" && s.address === c.email) || (s.channel !== "email" && s.address === c.phone))
+          suppression[s.channel] = s.reason;
       }
       const lineType = c.phone ? knownLineType(lineTypes.get(c.phone), c.phone) : undefined;
       out.push({
@@ -188,4 +193,3 @@ export async function loadCandidates(db: Db, customerIds: number[]): Promise<Can
   }
   return out;
 }
-

@@ -21,9 +21,12 @@ const printable = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?")
  */
 function customerTodo(id: number, p: StoredNumberProblem): string {
   const edit = `/customers/${id}/edit`;
-  if (!p.misread) return `edit the customer (${edit}) and type the number again, with its country code or the customer's country; or import the file again with a country column`;
+  if (!p.misread)
+    return `edit the customer (${edit}) and type the number again, with its country code or the customer's country; or import the file again with a country column`;
   const { country, maybeTypedAs } = p.misread;
-  const other = maybeTypedAs ? `type ${formatPhone(maybeTypedAs, country)} as their phone there` : "type their number there as they give it, with its country code";
+  const other = maybeTypedAs
+    ? `type ${formatPhone(maybeTypedAs, country)} as their phone there`
+    : "type their number there as they give it, with its country code";
   return `ask the customer which is theirs. If it is the North American one, set the customer's country to the United States or Canada (${edit}) and it is no longer listed; if it is the one in ${countryName(country)}, ${other}`;
 }
 
@@ -33,20 +36,31 @@ export async function storedNumberProblems(db: Db): Promise<{ checked: number; p
   const home = studioCountry(settings);
   const problems: NumberProblem[] = [];
   let checked = 0;
-  for (const [field, label] of [["phone", "Phone"], ["smsFrom", "SMS sender number"]] as const) {
+  for (const [field, label] of [
+    ["phone", "Phone"],
+    ["smsFrom", "SMS sender number"],
+  ] as const) {
     const number = settings[field];
     if (!number) continue;
     checked++;
     // A sender number is often bought abroad (a US Twilio number): only one that no longer validates is listed.
     const p = storedNumberProblem(number, home, field === "phone");
     if (!p) continue;
-    const todo = p.misread ? `if the studio's number is the North American one, nothing to do; if not, correct it in Settings → Studio (${label})` : `correct it in Settings → Studio (${label})`;
+    const todo = p.misread
+      ? `if the studio's number is the North American one, nothing to do; if not, correct it in Settings → Studio (${label})`
+      : `correct it in Settings → Studio (${label})`;
     problems.push({ where: `Studio settings, ${label}`, number: printable(number), problem: p.problem, todo });
   }
   let after = 0;
   for (;;) {
     const rows = await db
-      .select({ id: customers.id, firstName: customers.firstName, lastName: customers.lastName, phone: customers.phone, country: customers.country })
+      .select({
+        id: customers.id,
+        firstName: customers.firstName,
+        lastName: customers.lastName,
+        phone: customers.phone,
+        country: customers.country,
+      })
       .from(customers)
       .where(and(isNotNull(customers.phone), gt(customers.id, after)))
       .orderBy(asc(customers.id))
@@ -59,7 +73,12 @@ export async function storedNumberProblems(db: Db): Promise<{ checked: number; p
       const p = storedNumberProblem(c.phone!, c.country?.trim() || home);
       if (!p) continue;
       const name = `${c.firstName} ${c.lastName}`.trim() || "(no name)";
-      problems.push({ where: printable(`Customer ${c.id} ${name}`), number: printable(c.phone!), problem: p.problem, todo: customerTodo(c.id, p) });
+      problems.push({
+        where: printable(`Customer ${c.id} ${name}`),
+        number: printable(c.phone!),
+        problem: p.problem,
+        todo: customerTodo(c.id, p),
+      });
     }
   }
   return { checked, problems };

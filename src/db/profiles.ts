@@ -5,7 +5,18 @@ import type { NotificationInput } from "../core/notification-input.ts";
 import type { Trigger } from "../core/triggers.ts";
 import type { RecipientRows } from "./recipient-rows.ts";
 import type { Db } from "./client.ts";
-import { albums, appointments, communicationProfiles, customers, jobs, notifications, orders, registrations, studioSettings, templates } from "./schema.ts";
+import {
+  albums,
+  appointments,
+  communicationProfiles,
+  customers,
+  jobs,
+  notifications,
+  orders,
+  registrations,
+  studioSettings,
+  templates,
+} from "./schema.ts";
 import type { Channel } from "../core/vocabulary.ts";
 import { updateSettings } from "./settings.ts";
 
@@ -16,7 +27,10 @@ export type ProfileRow = { profile: Profile; notifications: number; jobs: number
 
 /** Profiles for pickers (job form), by name. */
 export async function listProfileNames(db: Db) {
-  return db.select({ id: communicationProfiles.id, name: communicationProfiles.name }).from(communicationProfiles).orderBy(asc(communicationProfiles.name));
+  return db
+    .select({ id: communicationProfiles.id, name: communicationProfiles.name })
+    .from(communicationProfiles)
+    .orderBy(asc(communicationProfiles.name));
 }
 
 /** Every profile with how many notifications it has and how many jobs use it, by name. */
@@ -47,13 +61,19 @@ export async function getProfileByExternalId(db: Db, externalId: string): Promis
 
 /** Another profile with this name (case-insensitive), if any: names tell profiles apart in pickers. */
 export async function profileNamed(db: Db, name: string, exceptId?: number): Promise<Profile | undefined> {
-  const rows = await db.select().from(communicationProfiles).where(sql`lower(${communicationProfiles.name}) = lower(${name.trim()})`);
+  const rows = await db
+    .select()
+    .from(communicationProfiles)
+    .where(sql`lower(${communicationProfiles.name}) = lower(${name.trim()})`);
   return rows.find((r) => r.id !== exceptId);
 }
 
 /** The profile new jobs get when none is given (studio settings), or null. */
 export async function defaultProfileId(db: Db): Promise<number | null> {
-  const row = await db.query.studioSettings.findFirst({ columns: { defaultProfileId: true }, where: eq(studioSettings.id, 1) });
+  const row = await db.query.studioSettings.findFirst({
+    columns: { defaultProfileId: true },
+    where: eq(studioSettings.id, 1),
+  });
   return row?.defaultProfileId ?? null;
 }
 
@@ -63,17 +83,35 @@ export async function setDefaultProfile(db: Db, profileId: number | null, now: D
 }
 
 /** Creates an empty, editable profile. */
-export async function createProfile(db: Db, values: { name: string; description?: string; externalId?: string | null }, now: Date): Promise<Profile> {
+export async function createProfile(
+  db: Db,
+  values: { name: string; description?: string; externalId?: string | null },
+  now: Date,
+): Promise<Profile> {
   const [row] = await db
     .insert(communicationProfiles)
-    .values({ name: values.name, description: values.description ?? "", externalId: values.externalId ?? null, createdAt: now, updatedAt: now })
+    .values({
+      name: values.name,
+      description: values.description ?? "",
+      externalId: values.externalId ?? null,
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning();
   return row!;
 }
 
 /** Renames a profile or changes its description or external id. */
-export async function updateProfile(db: Db, id: number, values: { name?: string; description?: string; externalId?: string | null }, now: Date) {
-  await db.update(communicationProfiles).set({ ...values, updatedAt: now }).where(eq(communicationProfiles.id, id));
+export async function updateProfile(
+  db: Db,
+  id: number,
+  values: { name?: string; description?: string; externalId?: string | null },
+  now: Date,
+) {
+  await db
+    .update(communicationProfiles)
+    .set({ ...values, updatedAt: now })
+    .where(eq(communicationProfiles.id, id));
 }
 
 /** A name for a copy that no other profile has: "Copy of Standard", then "Copy of Standard (2)"… */
@@ -90,10 +128,25 @@ export async function duplicateProfile(db: Db, id: number, now: Date): Promise<P
   return db.transaction(async (tx) => {
     const source = await getProfile(tx, id);
     if (!source) return undefined;
-    const copy = await createProfile(tx, { name: await copyName(tx, source.name), description: source.description }, now);
-    const rows = await tx.select().from(notifications).where(eq(notifications.profileId, id)).orderBy(asc(notifications.position), asc(notifications.id));
+    const copy = await createProfile(
+      tx,
+      { name: await copyName(tx, source.name), description: source.description },
+      now,
+    );
+    const rows = await tx
+      .select()
+      .from(notifications)
+      .where(eq(notifications.profileId, id))
+      .orderBy(asc(notifications.position), asc(notifications.id));
     if (rows.length) {
-      await tx.insert(notifications).values(rows.map(({ id: _id, profileId: _p, createdAt: _c, updatedAt: _u, ...n }) => ({ ...n, profileId: copy.id, createdAt: now, updatedAt: now })));
+      await tx.insert(notifications).values(
+        rows.map(({ id: _id, profileId: _p, createdAt: _c, updatedAt: _u, ...n }) => ({
+          ...n,
+          profileId: copy.id,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      );
     }
     return copy;
   });
@@ -102,7 +155,12 @@ export async function duplicateProfile(db: Db, id: number, now: Date): Promise<P
 /** Jobs that use a profile, newest first. */
 export async function jobsUsingProfile(db: Db, profileId: number, limit = 20) {
   const [rows, [total]] = await Promise.all([
-    db.select({ id: jobs.id, name: jobs.name, status: jobs.status, year: jobs.year }).from(jobs).where(eq(jobs.profileId, profileId)).orderBy(desc(jobs.id)).limit(limit),
+    db
+      .select({ id: jobs.id, name: jobs.name, status: jobs.status, year: jobs.year })
+      .from(jobs)
+      .where(eq(jobs.profileId, profileId))
+      .orderBy(desc(jobs.id))
+      .limit(limit),
     db.select({ n: count() }).from(jobs).where(eq(jobs.profileId, profileId)),
   ]);
   return { rows, total: total?.n ?? 0 };
@@ -115,7 +173,10 @@ export async function jobsUsingProfile(db: Db, profileId: number, limit = 20) {
 export async function deleteProfile(db: Db, id: number, now: Date) {
   await db.transaction(async (tx) => {
     await tx.update(jobs).set({ profileId: null, updatedAt: now }).where(eq(jobs.profileId, id));
-    await tx.update(studioSettings).set({ defaultProfileId: null, updatedAt: now }).where(eq(studioSettings.defaultProfileId, id));
+    await tx
+      .update(studioSettings)
+      .set({ defaultProfileId: null, updatedAt: now })
+      .where(eq(studioSettings.defaultProfileId, id));
     await tx.delete(communicationProfiles).where(eq(communicationProfiles.id, id));
   });
 }
@@ -124,7 +185,11 @@ export async function deleteProfile(db: Db, id: number, now: Date) {
 
 /** A profile's notifications in their order. */
 export async function listNotifications(db: Db, profileId: number): Promise<Notification[]> {
-  return db.select().from(notifications).where(eq(notifications.profileId, profileId)).orderBy(asc(notifications.position), asc(notifications.id));
+  return db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.profileId, profileId))
+    .orderBy(asc(notifications.position), asc(notifications.id));
 }
 
 /** The notifications of a profile that are switched on: what the automation plans from. */
@@ -143,18 +208,32 @@ export async function listProfilesWithNotifications(db: Db) {
     db.select().from(notifications).orderBy(asc(notifications.position), asc(notifications.id)),
     defaultProfileId(db),
   ]);
-  return profiles.map((profile) => ({ profile, notifications: all.filter((n) => n.profileId === profile.id), isDefault: profile.id === defaultId }));
+  return profiles.map((profile) => ({
+    profile,
+    notifications: all.filter((n) => n.profileId === profile.id),
+    isDefault: profile.id === defaultId,
+  }));
 }
 
 /** One notification, only if it belongs to the profile. */
 export async function getNotification(db: Db, profileId: number, id: number): Promise<Notification | undefined> {
-  return db.query.notifications.findFirst({ where: and(eq(notifications.id, id), eq(notifications.profileId, profileId)) });
+  return db.query.notifications.findFirst({
+    where: and(eq(notifications.id, id), eq(notifications.profileId, profileId)),
+  });
 }
 
 /** Adds a notification at the end of the profile's list. */
-export async function createNotification(db: Db, profileId: number, input: NotificationInput, now: Date): Promise<Notification> {
+export async function createNotification(
+  db: Db,
+  profileId: number,
+  input: NotificationInput,
+  now: Date,
+): Promise<Notification> {
   return db.transaction(async (tx) => {
-    const [last] = await tx.select({ position: max(notifications.position) }).from(notifications).where(eq(notifications.profileId, profileId));
+    const [last] = await tx
+      .select({ position: max(notifications.position) })
+      .from(notifications)
+      .where(eq(notifications.profileId, profileId));
     const [row] = await tx
       .insert(notifications)
       .values({ ...input, profileId, position: (last?.position ?? -1) + 1, createdAt: now, updatedAt: now })
@@ -166,13 +245,19 @@ export async function createNotification(db: Db, profileId: number, input: Notif
 
 /** Saves a notification; `updatedAt` moves, so the text is rendered afresh for later sends. */
 export async function updateNotification(db: Db, profileId: number, id: number, input: NotificationInput, now: Date) {
-  await db.update(notifications).set({ ...input, updatedAt: now }).where(and(eq(notifications.id, id), eq(notifications.profileId, profileId)));
+  await db
+    .update(notifications)
+    .set({ ...input, updatedAt: now })
+    .where(and(eq(notifications.id, id), eq(notifications.profileId, profileId)));
   await touchProfile(db, profileId, now);
 }
 
 /** Switches a notification on or off. */
 export async function setNotificationActive(db: Db, profileId: number, id: number, active: boolean, now: Date) {
-  await db.update(notifications).set({ active, updatedAt: now }).where(and(eq(notifications.id, id), eq(notifications.profileId, profileId)));
+  await db
+    .update(notifications)
+    .set({ active, updatedAt: now })
+    .where(and(eq(notifications.id, id), eq(notifications.profileId, profileId)));
   await touchProfile(db, profileId, now);
 }
 
@@ -186,7 +271,15 @@ async function touchProfile(db: Db, profileId: number, now: Date) {
   await db.update(communicationProfiles).set({ updatedAt: now }).where(eq(communicationProfiles.id, profileId));
 }
 
-const TIMING_FIELDS = ["trigger", "channel", "offsetDays", "offsetHours", "timeOfDay", "audience", "condition"] as const;
+const TIMING_FIELDS = [
+  "trigger",
+  "channel",
+  "offsetDays",
+  "offsetHours",
+  "timeOfDay",
+  "audience",
+  "condition",
+] as const;
 const CONTENT_FIELDS = [...TIMING_FIELDS, "subject", "body", "active"] as const;
 
 /**
@@ -195,7 +288,12 @@ const CONTENT_FIELDS = [...TIMING_FIELDS, "subject", "body", "active"] as const;
  * timing and audience are the same: its id stays, so whatever it already sent stays sent and a
  * re-sent profile sends nothing twice. Stored ones left unmatched are deleted.
  */
-export async function replaceNotifications(db: Db, profileId: number, inputs: (NotificationInput & { id?: number })[], now: Date) {
+export async function replaceNotifications(
+  db: Db,
+  profileId: number,
+  inputs: (NotificationInput & { id?: number })[],
+  now: Date,
+) {
   const existing = await listNotifications(db, profileId);
   const unmatched = new Map(existing.map((n) => [n.id, n]));
   const plan = inputs.map((input) => {
@@ -207,9 +305,13 @@ export async function replaceNotifications(db: Db, profileId: number, inputs: (N
   if (unmatched.size) await db.delete(notifications).where(inArray(notifications.id, [...unmatched.keys()]));
   for (const [position, { input, match }] of plan.entries()) {
     const { id: _id, ...values } = input;
-    if (!match) await db.insert(notifications).values({ ...values, profileId, position, createdAt: now, updatedAt: now });
+    if (!match)
+      await db.insert(notifications).values({ ...values, profileId, position, createdAt: now, updatedAt: now });
     else if (match.position !== position || CONTENT_FIELDS.some((k) => match[k] !== values[k])) {
-      await db.update(notifications).set({ ...values, position, updatedAt: now }).where(eq(notifications.id, match.id));
+      await db
+        .update(notifications)
+        .set({ ...values, position, updatedAt: now })
+        .where(eq(notifications.id, match.id));
     }
   }
   await touchProfile(db, profileId, now);
@@ -253,7 +355,15 @@ export async function previewRecipient(db: Db, profileId: number, trigger: Trigg
         .orderBy(desc(appointments.startsAt))
         .limit(1);
       if (found) {
-        const rows: RecipientRows = { deliveryId: 0, customer: found.customer, job: found.job, registration: null, album: null, order: null, appointment: found.appointment };
+        const rows: RecipientRows = {
+          deliveryId: 0,
+          customer: found.customer,
+          job: found.job,
+          registration: null,
+          album: null,
+          order: null,
+          appointment: found.appointment,
+        };
         return { source, rows };
       }
     }
@@ -272,13 +382,23 @@ export async function previewRecipient(db: Db, profileId: number, trigger: Trigg
       .limit(1);
     if (!found) continue;
     const [album, order] = await Promise.all([
-      found.registration.albumId ? db.query.albums.findFirst({ where: eq(albums.id, found.registration.albumId) }) : undefined,
+      found.registration.albumId
+        ? db.query.albums.findFirst({ where: eq(albums.id, found.registration.albumId) })
+        : undefined,
       db.query.orders.findFirst({
         where: and(eq(orders.jobId, found.job.id), eq(orders.customerId, found.customer.id)),
         orderBy: desc(orders.orderedAt),
       }),
     ]);
-    const rows: RecipientRows = { deliveryId: 0, customer: found.customer, job: found.job, registration: found.registration, album: album ?? null, order: order ?? null, appointment: null };
+    const rows: RecipientRows = {
+      deliveryId: 0,
+      customer: found.customer,
+      job: found.job,
+      registration: found.registration,
+      album: album ?? null,
+      order: order ?? null,
+      appointment: null,
+    };
     return { source, rows };
   }
   return { source: "sample", rows: null };

@@ -20,12 +20,18 @@ async function bucketAt(db: Db, channel: Channel, capacity: number, now: number)
  * one after the other: one write instead of one per request. Returns how many were taken, and,
  * when none, how long until one is free.
  */
-export async function takeTokens(db: Db, channel: Channel, limit: RateLimit, want: number): Promise<{ granted: number; waitMs: number }> {
+export async function takeTokens(
+  db: Db,
+  channel: Channel,
+  limit: RateLimit,
+  want: number,
+): Promise<{ granted: number; waitMs: number }> {
   return db.transaction(async (tx) => {
     const now = await dbNow(tx);
     const bucket = await bucketAt(tx, channel, limit.capacity, now);
     const got = take(bucket, Math.max(1, want), limit.rate, limit.capacity, now);
-    if (got.granted === 0) return { granted: 0, waitMs: Math.max(1, waitForToken(bucket, limit.rate, limit.capacity, now)) };
+    if (got.granted === 0)
+      return { granted: 0, waitMs: Math.max(1, waitForToken(bucket, limit.rate, limit.capacity, now)) };
     await tx
       .insert(rateBudgets)
       .values({ channel, tokens: got.bucket.tokens, atMs: got.bucket.at })
@@ -35,8 +41,15 @@ export async function takeTokens(db: Db, channel: Channel, limit: RateLimit, wan
 }
 
 /** Whole tokens free now, without taking any (to size a claim), and the wait when there are none. */
-export async function peekTokens(db: Db, channel: Channel, limit: RateLimit): Promise<{ tokens: number; waitMs: number }> {
+export async function peekTokens(
+  db: Db,
+  channel: Channel,
+  limit: RateLimit,
+): Promise<{ tokens: number; waitMs: number }> {
   const now = await dbNow(db);
   const bucket = await bucketAt(db, channel, limit.capacity, now);
-  return { tokens: Math.floor(refill(bucket, limit.rate, limit.capacity, now).tokens), waitMs: waitForToken(bucket, limit.rate, limit.capacity, now) };
+  return {
+    tokens: Math.floor(refill(bucket, limit.rate, limit.capacity, now).tokens),
+    waitMs: waitForToken(bucket, limit.rate, limit.capacity, now),
+  };
 }

@@ -4,7 +4,21 @@ import { desc } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { inJson } from "./in-json.ts";
 import type { Delivery } from "./outbox.ts";
-import { type Album, type Appointment, type Customer, type Job, type Order, type Registration, albums, appointments, customers, jobs, orders, registrations, snippets } from "./schema.ts";
+import {
+  type Album,
+  type Appointment,
+  type Customer,
+  type Job,
+  type Order,
+  type Registration,
+  albums,
+  appointments,
+  customers,
+  jobs,
+  orders,
+  registrations,
+  snippets,
+} from "./schema.ts";
 
 /** The rows one delivery's placeholders draw from; any may be missing. */
 export type RecipientRows = {
@@ -27,7 +41,11 @@ export type RowsKey = Pick<Delivery, "id" | "customerId" | "jobId" | "appointmen
  * parameter and rows are matched through maps, so a page of thousands costs the same per row
  * as a batch of ten. `orders: false` leaves out orders (one-time messages have no order.*).
  */
-export async function loadRecipientRows(db: Db, batch: RowsKey[], opts: { orders?: boolean } = {}): Promise<Map<number, RecipientRows>> {
+export async function loadRecipientRows(
+  db: Db,
+  batch: RowsKey[],
+  opts: { orders?: boolean } = {},
+): Promise<Map<number, RecipientRows>> {
   const customerIds = ids(batch.map((d) => d.customerId));
   const jobIds = ids(batch.map((d) => d.jobId));
   const appointmentIds = ids(batch.map((d) => d.appointmentId));
@@ -38,7 +56,9 @@ export async function loadRecipientRows(db: Db, batch: RowsKey[], opts: { orders
     customerIds.length ? db.select().from(customers).where(inJson(customers.id, customerIds)) : [],
     jobIds.length ? db.select().from(jobs).where(inJson(jobs.id, jobIds)) : [],
     both ? db.select().from(registrations).where(inJson(registrations.customerId, customerIds)) : [],
-    both && opts.orders !== false ? db.select().from(orders).where(inJson(orders.customerId, customerIds)).orderBy(desc(orders.orderedAt)) : [],
+    both && opts.orders !== false
+      ? db.select().from(orders).where(inJson(orders.customerId, customerIds)).orderBy(desc(orders.orderedAt))
+      : [],
     appointmentIds.length ? db.select().from(appointments).where(inJson(appointments.id, appointmentIds)) : [],
   ]);
   const jobById = new Map(js.map((j) => [j.id, j]));

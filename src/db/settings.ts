@@ -14,6 +14,10 @@ export async function getSettings(db: Db): Promise<StudioSettings> {
 /** Saves settings; a new language for customers rewrites the built-in profiles and templates in it. */
 export async function updateSettings(db: Db, values: Partial<Omit<StudioSettings, "id" | "updatedAt">>, now: Date) {
   const before = await getSettings(db);
-  await db.update(studioSettings).set({ ...values, updatedAt: now }).where(eq(studioSettings.id, 1));
-  if (values.locale !== undefined && values.locale !== before.locale) await ensureBuiltinProfiles(db, now, values.locale);
+  await db
+    .update(studioSettings)
+    .set({ ...values, updatedAt: now })
+    .where(eq(studioSettings.id, 1));
+  if (values.locale !== undefined && values.locale !== before.locale)
+    await ensureBuiltinProfiles(db, now, values.locale);
 }

@@ -8,7 +8,10 @@ export async function listUsers(db: Db) {
 
 /** Removes a staff account (never the owner); its sessions go with it (cascade). */
 export async function deleteStaffUser(db: Db, id: number) {
-  const deleted = await db.delete(users).where(and(eq(users.id, id), ne(users.role, "owner"))).returning();
+  const deleted = await db
+    .delete(users)
+    .where(and(eq(users.id, id), ne(users.role, "owner")))
+    .returning();
   return deleted.length > 0;
 }
 
@@ -17,6 +20,10 @@ export async function listApiKeys(db: Db) {
 }
 
 export async function revokeApiKey(db: Db, id: number, now: Date) {
-  const rows = await db.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning();
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning();
   return rows.length > 0;
 }

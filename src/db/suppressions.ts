@@ -8,7 +8,14 @@ import type { Channel, SUPPRESSION_REASONS } from "../core/vocabulary.ts";
 
 type Reason = (typeof SUPPRESSION_REASONS)[number];
 
-export type SuppressionInput = { channel: Channel; address: string; reason: Reason; source: string; customerId?: number | null; detail?: string };
+export type SuppressionInput = {
+  channel: Channel;
+  address: string;
+  reason: Reason;
+  source: string;
+  customerId?: number | null;
+  detail?: string;
+};
 
 /**
  * Suppresses an address on a channel; true if this made a new active suppression. Only one is
@@ -26,7 +33,14 @@ export async function suppress(db: Db | Tx, s: SuppressionInput, now: Date) {
     const replaced = await tx
       .update(suppressions)
       .set({ clearedAt: now, clearedSource: `replaced by ${s.reason} (${s.source})` })
-      .where(and(eq(suppressions.channel, s.channel), eq(suppressions.address, s.address), eq(suppressions.reason, "unsubscribed"), isNull(suppressions.clearedAt)))
+      .where(
+        and(
+          eq(suppressions.channel, s.channel),
+          eq(suppressions.address, s.address),
+          eq(suppressions.reason, "unsubscribed"),
+          isNull(suppressions.clearedAt),
+        ),
+      )
       .returning({ id: suppressions.id });
     return replaced.length > 0 && (await insertSuppression(tx, s, now));
   });
@@ -35,7 +49,15 @@ export async function suppress(db: Db | Tx, s: SuppressionInput, now: Date) {
 async function insertSuppression(db: Db | Tx, s: SuppressionInput, now: Date) {
   const rows = await db
     .insert(suppressions)
-    .values({ channel: s.channel, address: s.address, reason: s.reason, source: s.source, customerId: s.customerId ?? null, detail: s.detail ?? null, createdAt: now })
+    .values({
+      channel: s.channel,
+      address: s.address,
+      reason: s.reason,
+      source: s.source,
+      customerId: s.customerId ?? null,
+      detail: s.detail ?? null,
+      createdAt: now,
+    })
     .onConflictDoNothing()
     .returning({ id: suppressions.id });
   return rows.length === 1;
@@ -54,7 +76,10 @@ export async function resubscribe(db: Db | Tx, channel: Channel, address: string
 /** The active suppressions of these addresses (e-mail addresses and numbers), any channel. */
 export async function activeSuppressions(db: Db, addresses: string[]) {
   if (!addresses.length) return [];
-  return db.select().from(suppressions).where(and(inJson(suppressions.address, addresses), isNull(suppressions.clearedAt)));
+  return db
+    .select()
+    .from(suppressions)
+    .where(and(inJson(suppressions.address, addresses), isNull(suppressions.clearedAt)));
 }
 
 /** Customers with this e-mail address or phone number, for webhooks that know only the address. */

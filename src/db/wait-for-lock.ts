@@ -33,8 +33,15 @@ export function waitingForLocks(client: Client): Client {
   return new Proxy(client, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
-      if (prop === "execute" || prop === "batch" || prop === "transaction" || prop === "migrate" || prop === "executeMultiple") {
-        return (...args: unknown[]) => retrying(() => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+      if (
+        prop === "execute" ||
+        prop === "batch" ||
+        prop === "transaction" ||
+        prop === "migrate" ||
+        prop === "executeMultiple"
+      ) {
+        return (...args: unknown[]) =>
+          retrying(() => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
       }
       return typeof value === "function" ? value.bind(target) : value;
     },

@@ -26,10 +26,19 @@ import type { SendDeps } from "./send-deps.ts";
  * unsubscribe does not stop them (SPEC L1).
  */
 type Checked = { missing: string | null; error: string | null; empty?: boolean };
-export type ComposedEmail = PersonalizedEmail & Checked & { delivery: Delivery; unsubscribeUrl: string | null; marketing: boolean; rows: RecipientRows };
+export type ComposedEmail = PersonalizedEmail &
+  Checked & { delivery: Delivery; unsubscribeUrl: string | null; marketing: boolean; rows: RecipientRows };
 export type ComposedText = Checked & { delivery: Delivery; text: string | null; rows: RecipientRows };
 
-const emptyRows = (d: Delivery): RecipientRows => ({ deliveryId: d.id, customer: null, job: null, registration: null, album: null, order: null, appointment: null });
+const emptyRows = (d: Delivery): RecipientRows => ({
+  deliveryId: d.id,
+  customer: null,
+  job: null,
+  registration: null,
+  album: null,
+  order: null,
+  appointment: null,
+});
 const required = (...parts: CompiledTemplate[]) => [...new Set(parts.flatMap((p) => p.required))];
 const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -61,10 +70,29 @@ export async function createComposer(deps: SendDeps, s: StudioSettings, now: Dat
           const missing = firstMissing(required(variant.subject, variant.html, variant.text), values);
           const empty = email.subject.trim() === "" || cache.text(src)(values, noEscape).trim() === "";
           const unsubscribeUrl = d.customerId && src.marketing ? link("unsubscribe", d.customerId, d.id) : null;
-          out.push({ ...email, missing, error: null, empty, delivery: d, rows: r, marketing: src.marketing, unsubscribeUrl });
+          out.push({
+            ...email,
+            missing,
+            error: null,
+            empty,
+            delivery: d,
+            rows: r,
+            marketing: src.marketing,
+            unsubscribeUrl,
+          });
         } catch (err) {
           deps.log("error", "compose: e-mail could not be composed", { delivery: d.id, error: describe(err) });
-          out.push({ subject: "", html: "", text: "", missing: null, error: describe(err), delivery: d, rows: r, marketing: true, unsubscribeUrl: null });
+          out.push({
+            subject: "",
+            html: "",
+            text: "",
+            missing: null,
+            error: describe(err),
+            delivery: d,
+            rows: r,
+            marketing: true,
+            unsubscribeUrl: null,
+          });
         }
       }
       return out;
@@ -86,7 +114,14 @@ export async function createComposer(deps: SendDeps, s: StudioSettings, now: Dat
           const filled = template(values, noEscape);
           const hint = t(pickLanguage(r.customer?.locale, s.locale), "sms.optOut");
           const text = withOptOutHint(filled, { required: d.channel === "sms" && src.marketing, hint });
-          out.push({ delivery: d, rows: r, text, missing: firstMissing(template.required, values), error: null, empty: filled.trim() === "" });
+          out.push({
+            delivery: d,
+            rows: r,
+            text,
+            missing: firstMissing(template.required, values),
+            error: null,
+            empty: filled.trim() === "",
+          });
         } catch (err) {
           deps.log("error", "compose: text could not be composed", { delivery: d.id, error: describe(err) });
           out.push({ delivery: d, rows: r, text: null, missing: null, error: describe(err) });

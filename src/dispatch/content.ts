@@ -17,14 +17,27 @@ export type SourceText = { version: string; subject: string; body: string; marke
  * form (+49 30 1234567): a customer may read it anywhere, and the stored E.164 is hard to read.
  */
 export function studioBranding(s: StudioSettings) {
-  return { name: s.name, postalAddress: s.postalAddress, phone: formatPhone(s.phone, ""), website: s.website, brandColor: s.brandColor };
+  return {
+    name: s.name,
+    postalAddress: s.postalAddress,
+    phone: formatPhone(s.phone, ""),
+    website: s.website,
+    brandColor: s.brandColor,
+  };
 }
 
 /** The raw subject and body templates of a delivery's source, or null if the source is gone. */
 export async function sourceText(db: Db, d: Delivery): Promise<SourceText | null> {
   if (d.sourceType === "notification" && d.notificationId) {
     const n = await db.query.notifications.findFirst({ where: eq(notifications.id, d.notificationId) });
-    return n ? { version: `n${n.id}@${n.updatedAt.getTime()}`, subject: n.subject, body: n.body, marketing: !n.trigger.startsWith("appointment_") } : null;
+    return n
+      ? {
+          version: `n${n.id}@${n.updatedAt.getTime()}`,
+          subject: n.subject,
+          body: n.body,
+          marketing: !n.trigger.startsWith("appointment_"),
+        }
+      : null;
   }
   if (d.sourceType === "message" && d.messageId) {
     const m = await db.query.messages.findFirst({ where: eq(messages.id, d.messageId) });

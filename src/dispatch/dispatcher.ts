@@ -5,7 +5,17 @@
 // recorded request) and send-phone.ts (ask the provider before sending again).
 import { and, eq } from "drizzle-orm";
 import { REPLAY_WINDOW_MS, RETRY, type RetryPolicy } from "../core/retry-policy.ts";
-import { claimById, claimDue, failDelivery, hasDueWork, holdClaimed, holdOverdue, pruneEmailBatches, releaseLeases, renewLeases } from "../db/outbox-leases.ts";
+import {
+  claimById,
+  claimDue,
+  failDelivery,
+  hasDueWork,
+  holdClaimed,
+  holdOverdue,
+  pruneEmailBatches,
+  releaseLeases,
+  renewLeases,
+} from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { peekTokens } from "../db/rate-budget.ts";
 import { type StudioSettings, workerState } from "../db/schema.ts";
@@ -64,7 +74,9 @@ export function createDispatcher(deps: SendDeps, providers: Providers, opts: Dis
   let heartbeat: ReturnType<typeof setInterval> | null = null;
   const renew = () => {
     if (!inHand.size) return;
-    renewLeases(db, [...inHand], opts.owner, leaseMs).catch((err) => log("warn", "lease renewal failed", { error: String(err) }));
+    renewLeases(db, [...inHand], opts.owner, leaseMs).catch((err) =>
+      log("warn", "lease renewal failed", { error: String(err) }),
+    );
   };
 
   /**
@@ -124,7 +136,16 @@ export function createDispatcher(deps: SendDeps, providers: Providers, opts: Dis
       if (await holdClaimed(db, d.id, opts.owner, now, reason)) cx.result.held++;
       return;
     }
-    if (await failDelivery(db, d.id, opts.owner, now, `gave up ${tries}: ${d.lastError ?? "its sender stopped before finishing it each time"}`)) cx.result.failed++;
+    if (
+      await failDelivery(
+        db,
+        d.id,
+        opts.owner,
+        now,
+        `gave up ${tries}: ${d.lastError ?? "its sender stopped before finishing it each time"}`,
+      )
+    )
+      cx.result.failed++;
   }
 
   /** Sends what was claimed on one channel; what is past the attempt limit stops instead. */
@@ -144,22 +165,32 @@ export function createDispatcher(deps: SendDeps, providers: Providers, opts: Dis
   /** After an outage longer than the hold setting, overdue work waits for review (SPEC D6). */
   async function holdAfterOutage(s: StudioSettings, now: Date) {
     const holdMs = s.overdueHoldMinutes * 60_000;
-    const last = await db.query.workerState.findFirst({ where: and(eq(workerState.name, "dispatcher"), eq(workerState.key, "last_tick")) });
+    const last = await db.query.workerState.findFirst({
+      where: and(eq(workerState.name, "dispatcher"), eq(workerState.key, "last_tick")),
+    });
     if (holdMs > 0 && last && now.getTime() - Number(last.value) > holdMs) {
       const held = await holdOverdue(db, now, holdMs, durationWords(now.getTime() - Number(last.value)));
-      if (held) log("warn", "held overdue deliveries for review after an outage", { held, downMinutes: Math.round((now.getTime() - Number(last.value)) / 60_000) });
+      if (held)
+        log("warn", "held overdue deliveries for review after an outage", {
+          held,
+          downMinutes: Math.round((now.getTime() - Number(last.value)) / 60_000),
+        });
     }
     await db
       .insert(workerState)
       .values({ name: "dispatcher", key: "last_tick", value: String(now.getTime()), updatedAt: now })
-      .onConflictDoUpdate({ target: [workerState.name, workerState.key], set: { value: String(now.getTime()), updatedAt: now } });
+      .onConflictDoUpdate({
+        target: [workerState.name, workerState.key],
+        set: { value: String(now.getTime()), updatedAt: now },
+      });
   }
 
   /** Claims and sends one channel's due work, as much as its rate budget allows now. */
   async function tickChannel(cx: SendContext, channel: Channel, now: Date) {
     const budget = await peekTokens(db, channel, rateLimit(channel, cx.settings));
     if (budget.tokens === 0) {
-      if (await hasDueWork(db, channel, now)) cx.result.throttledMs = Math.min(cx.result.throttledMs ?? budget.waitMs, budget.waitMs);
+      if (await hasDueWork(db, channel, now))
+        cx.result.throttledMs = Math.min(cx.result.throttledMs ?? budget.waitMs, budget.waitMs);
       return;
     }
     // E-mail tokens are API requests (a batch of up to 100 is one); SMS and call tokens are messages.
@@ -220,7 +251,10 @@ export function createDispatcher(deps: SendDeps, providers: Providers, opts: Dis
       }
       if (stopped) break;
       await new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, throttledMs !== undefined ? Math.max(5, throttledMs) : busy ? 20 : (opts.idleMs ?? 1000));
+        timer = setTimeout(
+          resolve,
+          throttledMs !== undefined ? Math.max(5, throttledMs) : busy ? 20 : (opts.idleMs ?? 1000),
+        );
       });
     }
   }
@@ -239,7 +273,11 @@ export function createDispatcher(deps: SendDeps, providers: Providers, opts: Dis
       await running?.catch(() => undefined);
       // Handing back unstarted claims only saves the others a wait: if the database will not take
       // it (another process kept it locked past the lock wait), they return when their lease lapses.
-      await releaseLeases(db, opts.owner, clock()).catch((err) => log("warn", "could not hand back unstarted claims at stop; they return when their lease lapses", { error: String(err) }));
+      await releaseLeases(db, opts.owner, clock()).catch((err) =>
+        log("warn", "could not hand back unstarted claims at stop; they return when their lease lapses", {
+          error: String(err),
+        }),
+      );
     },
   };
 }

@@ -22,14 +22,19 @@ export async function lineTypeOf(deps: LookupDeps, phone: string, now: Date): Pr
     deps.log("warn", "line type lookup failed", { error: String(err) });
     return null;
   });
-  if (found) await deps.db.insert(phoneLookups).values({ phone, lineType: found, lookedUpAt: now }).onConflictDoNothing();
+  if (found)
+    await deps.db.insert(phoneLookups).values({ phone, lineType: found, lookedUpAt: now }).onConflictDoNothing();
   return found ?? "unknown";
 }
 
 /** Of these numbers, the ones neither a lookup nor the number plan has told about yet. */
 export async function uncheckedNumbers(db: Db, phones: string[]): Promise<string[]> {
   if (!phones.length) return [];
-  const known = new Set((await db.select({ phone: phoneLookups.phone }).from(phoneLookups).where(inJson(phoneLookups.phone, phones))).map((r) => r.phone));
+  const known = new Set(
+    (await db.select({ phone: phoneLookups.phone }).from(phoneLookups).where(inJson(phoneLookups.phone, phones))).map(
+      (r) => r.phone,
+    ),
+  );
   return [...new Set(phones)].filter((p) => !known.has(p) && !lineTypeHint(p));
 }
 

@@ -13,7 +13,13 @@ export type LinkMaker = (purpose: LinkPurpose, customerId: number, subjectId?: n
 const longDate = (isoDay: string | null | undefined, locale: string) => (isoDay ? customerDay(isoDay, locale) : "");
 
 /** Builds every placeholder value the recipient's data allows; missing data is left out (fallbacks apply). */
-export function recipientValues(rows: RecipientRows, studio: StudioSettings, snippets: Record<string, string>, link: LinkMaker, address?: string | null): PlaceholderValues {
+export function recipientValues(
+  rows: RecipientRows,
+  studio: StudioSettings,
+  snippets: Record<string, string>,
+  link: LinkMaker,
+  address?: string | null,
+): PlaceholderValues {
   const c = rows.customer;
   const locale = usableLocale(c?.locale, studio.locale);
   const tz = usableTimeZone(c?.timeZone, rows.job?.timeZone, studio.timeZone);
@@ -58,10 +64,19 @@ export function recipientValues(rows: RecipientRows, studio: StudioSettings, sni
   }
   if (rows.album) values["album.name"] = rows.album.name;
   if (rows.order) {
-    values["order.amount"] = formatMoneyForMessage(rows.order.amountMinor, rows.order.currency, usableLocale(c?.locale, studio.locale));
+    values["order.amount"] = formatMoneyForMessage(
+      rows.order.amountMinor,
+      rows.order.currency,
+      usableLocale(c?.locale, studio.locale),
+    );
     // The day the studio took the order, as one calendar day everywhere: read in a customer's far-off
     // zone, noon in Berlin was already the next day in Auckland.
-    values["order.date"] = customerDate(new Date(`${staffDay(rows.order.orderedAt, studio.timeZone)}T12:00:00Z`), locale, "UTC", "date");
+    values["order.date"] = customerDate(
+      new Date(`${staffDay(rows.order.orderedAt, studio.timeZone)}T12:00:00Z`),
+      locale,
+      "UTC",
+      "date",
+    );
   }
   if (rows.appointment && c) {
     const a = rows.appointment;
@@ -78,7 +93,14 @@ export function recipientValues(rows: RecipientRows, studio: StudioSettings, sni
   return values;
 }
 
-const NO_ROWS: Omit<RecipientRows, "deliveryId"> = { customer: null, job: null, registration: null, album: null, order: null, appointment: null };
+const NO_ROWS: Omit<RecipientRows, "deliveryId"> = {
+  customer: null,
+  job: null,
+  registration: null,
+  album: null,
+  order: null,
+  appointment: null,
+};
 const noLink: LinkMaker = () => "";
 
 /** The values every recipient gets alike: studio.* and snippet.*. */

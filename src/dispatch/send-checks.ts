@@ -33,7 +33,10 @@ export async function outsideWindow(cx: SendContext, d: Delivery, rows: Recipien
   const timeZone = usableTimeZone(rows.customer?.timeZone, rows.job?.timeZone, s.timeZone);
   const opens = nextSendableInstant(now, { start: s.sendWindowStart, end: s.sendWindowEnd }, timeZone);
   if (opens.getTime() <= now.getTime()) return false;
-  await requeue(cx.deps.db, d.id, cx.owner, now, opens, { waiting: `${WINDOW_WAIT_REASON} (${s.sendWindowStart}–${s.sendWindowEnd} ${timeZone})`, notAnAttempt: true });
+  await requeue(cx.deps.db, d.id, cx.owner, now, opens, {
+    waiting: `${WINDOW_WAIT_REASON} (${s.sendWindowStart}–${s.sendWindowEnd} ${timeZone})`,
+    notAnAttempt: true,
+  });
   cx.result.waiting++;
   return true;
 }
@@ -42,7 +45,10 @@ export async function outsideWindow(cx: SendContext, d: Delivery, rows: Recipien
  * Composes a batch at once (one render per source), and when that throws, each delivery on its
  * own: the ones that still throw come back in `failed` with the reason, the rest go on.
  */
-export async function composeEach<T extends { delivery: Delivery }>(batch: Delivery[], compose: (ds: Delivery[]) => Promise<T[]>) {
+export async function composeEach<T extends { delivery: Delivery }>(
+  batch: Delivery[],
+  compose: (ds: Delivery[]) => Promise<T[]>,
+) {
   const failed = new Map<number, string>();
   try {
     return { composed: await compose(batch), failed };
@@ -82,7 +88,10 @@ export type Found = {
 export async function cancelledMessages(cx: SendContext, claimed: Delivery[]): Promise<Set<number>> {
   const ids = [...new Set(claimed.map((d) => d.messageId).filter((id): id is number => id !== null))];
   if (!ids.length) return new Set();
-  const rows = await cx.deps.db.select({ id: messages.id }).from(messages).where(and(inJson(messages.id, ids), eq(messages.status, "cancelled")));
+  const rows = await cx.deps.db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(inJson(messages.id, ids), eq(messages.status, "cancelled")));
   return new Set(rows.map((r) => r.id));
 }
 
@@ -93,9 +102,14 @@ export async function cancelledMessages(cx: SendContext, claimed: Delivery[]): P
  */
 export async function stoppedBeforeSending(cx: SendContext, d: Delivery, found: Found, at: Date): Promise<boolean> {
   const { db } = cx.deps;
-  const suppressed = found.suppression && stopsThisMessage(d.channel, found.suppression, found.marketing) ? found.suppression : null;
+  const suppressed =
+    found.suppression && stopsThisMessage(d.channel, found.suppression, found.marketing) ? found.suppression : null;
   const blank = found.missing ? missingReason(found.missing) : found.empty ? "empty_message" : null;
-  const skip = found.cancelled ? "cancelled" : !d.toAddress ? "no_address" : (suppressed ?? (!found.problem ? blank : null));
+  const skip = found.cancelled
+    ? "cancelled"
+    : !d.toAddress
+      ? "no_address"
+      : (suppressed ?? (!found.problem ? blank : null));
   if (skip) {
     if (await skipClaimed(db, d.id, cx.owner, at, skip)) cx.result.skipped++;
     return true;

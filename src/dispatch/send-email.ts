@@ -22,7 +22,14 @@ import {
 import type { Delivery } from "../db/outbox.ts";
 import { deliveryTag, type EmailMessage, type ProviderError, type SendOutcome } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
-import { cancelledMessages, composeEach, outsideWindow, SOURCE_GONE, stoppedBeforeSending, suppressedNow } from "./send-checks.ts";
+import {
+  cancelledMessages,
+  composeEach,
+  outsideWindow,
+  SOURCE_GONE,
+  stoppedBeforeSending,
+  suppressedNow,
+} from "./send-checks.ts";
 import { describeError, type SendContext, settle } from "./settle.ts";
 
 const EMAIL_BATCH = 100;
@@ -47,7 +54,12 @@ export async function sendEmails(cx: SendContext, claimed: Delivery[], now: Date
   const replays = claimed.filter((d) => d.attemptStartedAt && d.attemptGroup);
   const fresh = claimed.filter((d) => !(d.attemptStartedAt && d.attemptGroup));
   for (const group of new Set(replays.map((d) => d.attemptGroup!))) {
-    await replayGroup(cx, group, replays.filter((d) => d.attemptGroup === group), now);
+    await replayGroup(
+      cx,
+      group,
+      replays.filter((d) => d.attemptGroup === group),
+      now,
+    );
   }
   if (fresh.length) await sendFresh(cx, fresh, now);
 }
@@ -63,7 +75,10 @@ async function messagesFor(cx: SendContext, batch: Delivery[], now: Date, legacy
   const tag = deliveryTag(install);
   const composer = await createComposer(cx.deps, s, now);
   const from = cx.deps.config.emailFrom ?? `${s.senderName || s.name} <${s.senderEmail || "studio@localhost"}>`;
-  const { composed, failed } = await composeEach(batch.filter((d) => d.toAddress), (ds) => composer.emails(ds));
+  const { composed, failed } = await composeEach(
+    batch.filter((d) => d.toAddress),
+    (ds) => composer.emails(ds),
+  );
   const built = composed.map((e) => {
     const message: EmailMessage = {
       to: e.delivery.toAddress!,
@@ -72,12 +87,22 @@ async function messagesFor(cx: SendContext, batch: Delivery[], now: Date, legacy
       subject: e.subject,
       html: e.html,
       text: e.text,
-      headers: e.unsubscribeUrl ? { "List-Unsubscribe": `<${e.unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } : {},
+      headers: e.unsubscribeUrl
+        ? { "List-Unsubscribe": `<${e.unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" }
+        : {},
       idempotencyKey: `${prefix}${e.delivery.deliveryKey}`,
       // Resend reports the tags back: a report that comes before the send is acknowledged still finds its delivery.
       tags: [{ name: tag, value: String(e.delivery.id) }],
     };
-    return { d: e.delivery, rows: e.rows, marketing: e.marketing, missing: e.missing, error: e.error, empty: e.empty, message };
+    return {
+      d: e.delivery,
+      rows: e.rows,
+      marketing: e.marketing,
+      missing: e.missing,
+      error: e.error,
+      empty: e.empty,
+      message,
+    };
   });
   return { built, failed };
 }
@@ -102,17 +127,26 @@ async function replayGroup(cx: SendContext, group: string, mine: Delivery[], now
   }
   const recorded = await emailBatchRequest(db, group);
   const request: Recorded = recorded ? decode(recorded.payload) : await rebuilt(cx, group, now);
-  const batch: Batch = { group, request, key: request.key ?? batchKey(request.messages.map((m) => m.idempotencyKey)), tried: request.tried ?? [request.deliveryIds], mine, startedAt: new Date(startedAt) };
+  const batch: Batch = {
+    group,
+    request,
+    key: request.key ?? batchKey(request.messages.map((m) => m.idempotencyKey)),
+    tried: request.tried ?? [request.deliveryIds],
+    mine,
+    startedAt: new Date(startedAt),
+  };
   const leftOut = await leftOutOf(cx, group, request);
   // Resend reported on a member before the send was acknowledged: a request under the key went.
-  if (await reportedBeforeAck(db, request.deliveryIds, new Date(startedAt - CLOCK_MARGIN_MS))) return findWhatWent(cx, batch, batch.tried, leftOut);
+  if (await reportedBeforeAck(db, request.deliveryIds, new Date(startedAt - CLOCK_MARGIN_MS)))
+    return findWhatWent(cx, batch, batch.tried, leftOut);
   const wanted = request.deliveryIds.filter((id) => !leftOut.has(id));
   if (!wanted.length) {
     // Nobody left to send it to, so nothing can tell whether the first attempt went: each of mine
     // is settled by why it is left out (what staff decided, or the customer, stands), saying so.
     // Resend's report about it, if one comes, moves it to sent (routes/webhooks.ts).
     const note = "an earlier attempt may have reached them before this: Resend's answer to it was lost";
-    for (const d of mine) if (await skipClaimed(db, d.id, cx.owner, now, leftOut.get(d.id) ?? "cancelled", note)) cx.result.skipped++;
+    for (const d of mine)
+      if (await skipClaimed(db, d.id, cx.owner, now, leftOut.get(d.id) ?? "cancelled", note)) cx.result.skipped++;
     return;
   }
   if (!batch.tried.some((t) => sameMembers(t, wanted))) {
@@ -124,7 +158,13 @@ async function replayGroup(cx: SendContext, group: string, mine: Delivery[], now
   if (answered(outcomes)) return settleWhatWent(cx, batch, wanted, outcomes, leftOut);
   const error = firstError(outcomes);
   // Refused as different from a request Resend had accepted: one of the earlier ones went.
-  if (error.code === "invalid_idempotent_request") return findWhatWent(cx, batch, batch.tried.filter((t) => !sameMembers(t, wanted)), leftOut);
+  if (error.code === "invalid_idempotent_request")
+    return findWhatWent(
+      cx,
+      batch,
+      batch.tried.filter((t) => !sameMembers(t, wanted)),
+      leftOut,
+    );
   await learnedNothing(cx, batch, error);
 }
 
@@ -147,7 +187,8 @@ async function ask(cx: SendContext, batch: Batch, ids: number[]) {
 
 /** Resend took the request and answered for its members (some may be refused one by one). */
 const answered = (outcomes: SendOutcome[]) => outcomes.some((o) => o.ok || o.error.perMessage);
-const firstError = (outcomes: SendOutcome[]) => (outcomes.find((o) => !o.ok) as { ok: false; error: ProviderError }).error;
+const firstError = (outcomes: SendOutcome[]) =>
+  (outcomes.find((o) => !o.ok) as { ok: false; error: ProviderError }).error;
 
 /**
  * Resend had accepted one of the requests sent under the key. Each is asked again exactly, latest
@@ -169,10 +210,22 @@ async function findWhatWent(cx: SendContext, batch: Batch, candidates: number[][
   const got = batch.tried.reduce((all, ids) => all.filter((id) => ids.includes(id)));
   const mine = new Map(batch.mine.map((d) => [d.id, d]));
   const why = "Resend had already accepted a request for its batch; counted as sent, not confirmed";
-  await markSentBy(db, got.filter((id) => !mine.has(id)).map((id) => ({ id, providerMessageId: null })), now, cx.providers.email.name, why);
-  const unsure = "held for review: Resend says an earlier request for its batch went, but not whether this e-mail was in it. Check Resend's log for this address: release it to send it again, or cancel it.";
+  await markSentBy(
+    db,
+    got.filter((id) => !mine.has(id)).map((id) => ({ id, providerMessageId: null })),
+    now,
+    cx.providers.email.name,
+    why,
+  );
+  const unsure =
+    "held for review: Resend says an earlier request for its batch went, but not whether this e-mail was in it. Check Resend's log for this address: release it to send it again, or cancel it.";
   for (const d of batch.mine) {
-    if (got.includes(d.id) ? await ackUnconfirmed(db, d.id, cx.owner, now, cx.providers.email.name, why) : await holdClaimed(db, d.id, cx.owner, now, unsure)) cx.result[got.includes(d.id) ? "sent" : "held"]++;
+    if (
+      got.includes(d.id)
+        ? await ackUnconfirmed(db, d.id, cx.owner, now, cx.providers.email.name, why)
+        : await holdClaimed(db, d.id, cx.owner, now, unsure)
+    )
+      cx.result[got.includes(d.id) ? "sent" : "held"]++;
   }
 }
 
@@ -182,7 +235,13 @@ async function findWhatWent(cx: SendContext, batch: Batch, candidates: number[][
  * member of the batch never got it, and leaves it: skipped if it must not get it now, else sent
  * afresh.
  */
-async function settleWhatWent(cx: SendContext, batch: Batch, went: number[], outcomes: SendOutcome[], leftOut: Map<number, string>) {
+async function settleWhatWent(
+  cx: SendContext,
+  batch: Batch,
+  went: number[],
+  outcomes: SendOutcome[],
+  leftOut: Map<number, string>,
+) {
   const { db, clock } = cx.deps;
   const done = clock();
   const provider = cx.providers.email.name;
@@ -196,13 +255,32 @@ async function settleWhatWent(cx: SendContext, batch: Batch, went: number[], out
   }
   await markSentBy(db, theirs, done, provider, "Resend had sent it in an earlier request of its batch");
   const never = batch.request.deliveryIds.filter((id) => !went.includes(id));
-  await rerecordEmailBatch(db, batch.group, encode({ key: batch.key, deliveryIds: went, messages: went.map((id) => batch.request.messages[batch.request.deliveryIds.indexOf(id)]!), tried: [went] }), batch.startedAt);
-  await leaveEmailGroup(db, batch.group, never.filter((id) => !isMine.has(id)));
+  await rerecordEmailBatch(
+    db,
+    batch.group,
+    encode({
+      key: batch.key,
+      deliveryIds: went,
+      messages: went.map((id) => batch.request.messages[batch.request.deliveryIds.indexOf(id)]!),
+      tried: [went],
+    }),
+    batch.startedAt,
+  );
+  await leaveEmailGroup(
+    db,
+    batch.group,
+    never.filter((id) => !isMine.has(id)),
+  );
   for (const id of never) {
     const d = isMine.get(id);
     if (!d) continue;
     const reason = leftOut.get(id);
-    if (reason ? await skipClaimed(db, id, cx.owner, done, reason) : await requeue(db, id, cx.owner, done, done, { notAnAttempt: true })) cx.result[reason ? "skipped" : "retried"]++;
+    if (
+      reason
+        ? await skipClaimed(db, id, cx.owner, done, reason)
+        : await requeue(db, id, cx.owner, done, done, { notAnAttempt: true })
+    )
+      cx.result[reason ? "skipped" : "retried"]++;
   }
 }
 
@@ -236,7 +314,8 @@ async function leftOutOf(cx: SendContext, group: string, request: Recorded): Pro
     const marketing = !!request.messages[i]?.headers["List-Unsubscribe"];
     const suppression = d?.toAddress ? suppressed.get(d.toAddress) : undefined;
     if (!d) out.set(id, "cancelled");
-    else if (d.status === "skipped" || d.status === "failed" || d.status === "held") out.set(id, d.skipReason ?? d.status);
+    else if (d.status === "skipped" || d.status === "failed" || d.status === "held")
+      out.set(id, d.skipReason ?? d.status);
     else if (d.messageId && cancelled.has(d.messageId)) out.set(id, "cancelled");
     else if (suppression && stopsThisMessage("email", suppression, marketing)) out.set(id, suppression);
   }
@@ -258,8 +337,16 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
   const sendable: typeof built = [];
   for (const d of fresh) {
     const b = built.find((x) => x.d.id === d.id);
-    const problem = failed.get(d.id) ?? (b ? (b.error ? `its message could not be composed: ${b.error}` : null) : SOURCE_GONE);
-    const found = { suppression: d.toAddress ? suppressed.get(d.toAddress) : undefined, marketing: b?.marketing ?? true, problem, missing: b?.missing ?? null, empty: b?.empty, cancelled: cancelled.has(d.messageId ?? 0) };
+    const problem =
+      failed.get(d.id) ?? (b ? (b.error ? `its message could not be composed: ${b.error}` : null) : SOURCE_GONE);
+    const found = {
+      suppression: d.toAddress ? suppressed.get(d.toAddress) : undefined,
+      marketing: b?.marketing ?? true,
+      problem,
+      missing: b?.missing ?? null,
+      empty: b?.empty,
+      cancelled: cancelled.has(d.messageId ?? 0),
+    };
     if ((await stoppedBeforeSending(cx, d, found, now)) || !b) continue;
     if (await outsideWindow(cx, d, b.rows, now)) continue;
     sendable.push(b);
@@ -269,10 +356,22 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
     const started = clock();
     const group = `${owner}:${started.getTime()}:${batch[0]!.d.id}`;
     const held = new Set(
-      await beginEmailGroup(db, batch.map((b) => ({ id: b.d.id, subject: b.message.subject })), owner, started, cx.attemptLeaseMs, group, (ids) => {
-        const members = batch.filter((b) => ids.includes(b.d.id));
-        return encode({ key: batchKey(members.map((b) => b.message.idempotencyKey)), deliveryIds: members.map((b) => b.d.id), messages: members.map((b) => b.message) });
-      }),
+      await beginEmailGroup(
+        db,
+        batch.map((b) => ({ id: b.d.id, subject: b.message.subject })),
+        owner,
+        started,
+        cx.attemptLeaseMs,
+        group,
+        (ids) => {
+          const members = batch.filter((b) => ids.includes(b.d.id));
+          return encode({
+            key: batchKey(members.map((b) => b.message.idempotencyKey)),
+            deliveryIds: members.map((b) => b.d.id),
+            messages: members.map((b) => b.message),
+          });
+        },
+      ),
     );
     const go = batch.filter((b) => held.has(b.d.id));
     if (!go.length) continue;
@@ -287,6 +386,7 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
       return o.ok ? [{ id: b.d.id, providerMessageId: o.providerId }] : [];
     });
     result.sent += (await ackSentMany(db, sent, owner, done, cx.providers.email.name)).length;
-    for (const [j, b] of go.entries()) if (!outcomes[j]!.ok) await settle(cx, b.d, outcomes[j]!, cx.providers.email.name, done);
+    for (const [j, b] of go.entries())
+      if (!outcomes[j]!.ok) await settle(cx, b.d, outcomes[j]!, cx.providers.email.name, done);
   }
 }

@@ -9,7 +9,14 @@ import type { Delivery } from "../db/outbox.ts";
 import { ProviderError, type SentRecord } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
 import { lineTypeOf } from "./line-types.ts";
-import { cancelledMessages, composeEach, outsideWindow, SOURCE_GONE, stoppedBeforeSending, suppressedNow } from "./send-checks.ts";
+import {
+  cancelledMessages,
+  composeEach,
+  outsideWindow,
+  SOURCE_GONE,
+  stoppedBeforeSending,
+  suppressedNow,
+} from "./send-checks.ts";
 import { describeError, type SendContext, settle } from "./settle.ts";
 
 /** What the provider has on record that could be this attempt: its messages or calls to the number since the attempt began. */
@@ -25,13 +32,25 @@ async function candidates(cx: SendContext, channel: "sms" | "voice", d: Delivery
  * "unknown" when the provider could not say — then it is asked again later, never sent blind,
  * and held for review once the attempt limit is reached or the provider refuses the question.
  */
-export async function reconcile(cx: SendContext, channel: "sms" | "voice", d: Delivery, at: Date): Promise<"sent" | "not_sent" | "unknown"> {
+export async function reconcile(
+  cx: SendContext,
+  channel: "sms" | "voice",
+  d: Delivery,
+  at: Date,
+): Promise<"sent" | "not_sent" | "unknown"> {
   const { db, clock, log } = cx.deps;
   // Its sender may be alive and still waiting on that very request (a lease that lapsed under a
   // stalled process): until the request's timeout has passed, "not found" proves nothing.
   const settledBy = d.attemptStartedAt!.getTime() + cx.inFlightMs;
   if (at.getTime() < settledBy) {
-    if (await requeue(db, d.id, cx.owner, at, new Date(settledBy), { waiting: "checking whether an earlier attempt went out", notAnAttempt: true, outcomeUnknown: true })) cx.result.waiting++;
+    if (
+      await requeue(db, d.id, cx.owner, at, new Date(settledBy), {
+        waiting: "checking whether an earlier attempt went out",
+        notAnAttempt: true,
+        outcomeUnknown: true,
+      })
+    )
+      cx.result.waiting++;
     return "unknown";
   }
   let found: SentRecord[];
@@ -44,14 +63,25 @@ export async function reconcile(cx: SendContext, channel: "sms" | "voice", d: De
     // down is waited out as any outage is (retry-policy.ts); anything else counts as an attempt.
     const outage = err instanceof ProviderError && err.kind !== "permanent";
     const since = outage ? await outageStartedAt(db, d.id) : null;
-    const decision = outage ? retryDecision(err.kind, since ? at.getTime() - since.getTime() : 0, cx.random(), err.retryAfterMs, cx.retry) : null;
-    const giveUp = decision ? !decision.retry : (err instanceof ProviderError && err.kind === "permanent") || d.attempts >= cx.retry.maxAttempts;
+    const decision = outage
+      ? retryDecision(err.kind, since ? at.getTime() - since.getTime() : 0, cx.random(), err.retryAfterMs, cx.retry)
+      : null;
+    const giveUp = decision
+      ? !decision.retry
+      : (err instanceof ProviderError && err.kind === "permanent") || d.attempts >= cx.retry.maxAttempts;
     if (giveUp) {
       const reason = `held for review: Pigeon could not check with Twilio whether an earlier attempt went out (${error}); check Twilio's log for this number, then release or cancel it`;
       if (await holdClaimed(db, d.id, cx.owner, at, reason)) cx.result.held++;
     } else {
       const delayMs = decision?.retry ? decision.delayMs : 60_000;
-      if (await requeue(db, d.id, cx.owner, at, new Date(at.getTime() + delayMs), { error: `could not check whether it was sent: ${error}`, outcomeUnknown: true, notAnAttempt: outage })) cx.result.retried++;
+      if (
+        await requeue(db, d.id, cx.owner, at, new Date(at.getTime() + delayMs), {
+          error: `could not check whether it was sent: ${error}`,
+          outcomeUnknown: true,
+          notAnAttempt: outage,
+        })
+      )
+        cx.result.retried++;
     }
     return "unknown";
   }
@@ -69,7 +99,16 @@ export async function reconcile(cx: SendContext, channel: "sms" | "voice", d: De
   if (!reported.has(ours.id) && free.length < 1 + (await unsettledTwins(db, d, knownOwners))) {
     // Another delivery to this number is as unsure as this one, and Twilio has fewer of them on
     // record than there are of us: taking one could leave its owner sent again and this one never.
-    if (await holdClaimed(db, d.id, cx.owner, at, `${WHICH_UNKNOWN}. In Twilio's log its own has d=${d.id} in its callback URL: release it to send it again, or cancel it.`)) cx.result.held++;
+    if (
+      await holdClaimed(
+        db,
+        d.id,
+        cx.owner,
+        at,
+        `${WHICH_UNKNOWN}. In Twilio's log its own has d=${d.id} in its callback URL: release it to send it again, or cancel it.`,
+      )
+    )
+      cx.result.held++;
     return "unknown";
   }
   const done = clock();
@@ -77,7 +116,19 @@ export async function reconcile(cx: SendContext, channel: "sms" | "voice", d: De
   // What Twilio says became of it since (delivered, undelivered…), as its status callback would.
   const mapped = twilioEvent(channel === "sms" ? "message" : "call", ours.status);
   if (cx.providers[channel].name === "twilio" && mapped.status && mapped.status !== "sent") {
-    await recordProviderEvent(db, d.id, { providerEventId: `${ours.id}:${ours.status}`, type: mapped.event, status: mapped.status, detail: { provider: "twilio", sid: ours.id, status: ours.status, via: "reconciliation" }, occurredAt: done, error: mapped.error }, done);
+    await recordProviderEvent(
+      db,
+      d.id,
+      {
+        providerEventId: `${ours.id}:${ours.status}`,
+        type: mapped.event,
+        status: mapped.status,
+        detail: { provider: "twilio", sid: ours.id, status: ours.status, via: "reconciliation" },
+        occurredAt: done,
+        error: mapped.error,
+      },
+      done,
+    );
   }
   return "sent";
 }
@@ -97,11 +148,23 @@ export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claim
     const c = composed.find((x) => x.delivery.id === d.id);
     // Unknown outcome: the previous worker may have sent it. Ask before trying again (D4).
     if (d.attemptStartedAt && (await reconcile(cx, channel, d, at)) !== "not_sent") continue;
-    const problem = failed.get(d.id) ?? (c?.error ? `its message could not be composed: ${c.error}` : c?.text == null ? SOURCE_GONE : null);
-    const found = { suppression: d.toAddress ? suppressed.get(d.toAddress) : undefined, marketing: true, problem, missing: c?.missing ?? null, empty: c?.empty, cancelled: cancelled.has(d.messageId ?? 0) };
+    const problem =
+      failed.get(d.id) ??
+      (c?.error ? `its message could not be composed: ${c.error}` : c?.text == null ? SOURCE_GONE : null);
+    const found = {
+      suppression: d.toAddress ? suppressed.get(d.toAddress) : undefined,
+      marketing: true,
+      problem,
+      missing: c?.missing ?? null,
+      empty: c?.empty,
+      cancelled: cancelled.has(d.messageId ?? 0),
+    };
     if ((await stoppedBeforeSending(cx, d, found, at)) || !c) continue;
     if (await outsideWindow(cx, d, c.rows, at)) continue;
-    if (channel === "sms" && (await lineTypeOf({ ...cx.deps, providers: cx.providers }, d.toAddress!, at)) === "landline") {
+    if (
+      channel === "sms" &&
+      (await lineTypeOf({ ...cx.deps, providers: cx.providers }, d.toAddress!, at)) === "landline"
+    ) {
       if (await skipClaimed(db, d.id, owner, at, "landline")) result.skipped++;
       continue;
     }
@@ -111,8 +174,20 @@ export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claim
     const callback = `${composer.base}/webhooks/twilio/status?d=${d.id}`;
     const outcome =
       channel === "sms"
-        ? await cx.providers.sms.send({ to: d.toAddress!, from, body: c.text!, clientRef: d.deliveryKey, statusCallback: callback })
-        : await cx.providers.voice.call({ to: d.toAddress!, from, twimlUrl: `${composer.base}/webhooks/twilio/voice?d=${d.id}`, statusCallback: callback, clientRef: d.deliveryKey });
+        ? await cx.providers.sms.send({
+            to: d.toAddress!,
+            from,
+            body: c.text!,
+            clientRef: d.deliveryKey,
+            statusCallback: callback,
+          })
+        : await cx.providers.voice.call({
+            to: d.toAddress!,
+            from,
+            twimlUrl: `${composer.base}/webhooks/twilio/voice?d=${d.id}`,
+            statusCallback: callback,
+            clientRef: d.deliveryKey,
+          });
     await settle(cx, d, outcome, cx.providers[channel].name, clock());
   }
 }

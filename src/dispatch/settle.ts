@@ -10,7 +10,15 @@ import type { Providers, SendDeps } from "./send-deps.ts";
 import type { Pacer } from "./pacing.ts";
 
 /** What a tick did; `throttledMs` is set when due work waits for a rate-limit token. */
-export type TickResult = { sent: number; retried: number; failed: number; skipped: number; waiting: number; held: number; throttledMs?: number };
+export type TickResult = {
+  sent: number;
+  retried: number;
+  failed: number;
+  skipped: number;
+  waiting: number;
+  held: number;
+  throttledMs?: number;
+};
 
 export const emptyResult = (): TickResult => ({ sent: 0, retried: 0, failed: 0, skipped: 0, waiting: 0, held: 0 });
 
@@ -38,7 +46,8 @@ export type SendContext = {
 };
 
 /** A provider error in one line, as staff see it on the delivery. */
-export const describeError = (e: { status?: number; code?: string | number; message: string }) => `${e.status ?? ""} ${e.code ?? ""} ${e.message}`.replace(/\s+/g, " ").trim();
+export const describeError = (e: { status?: number; code?: string | number; message: string }) =>
+  `${e.status ?? ""} ${e.code ?? ""} ${e.message}`.replace(/\s+/g, " ").trim();
 
 /** Applies one provider outcome to one delivery. */
 export async function settle(cx: SendContext, d: Delivery, outcome: SendOutcome, provider: string, now: Date) {
@@ -60,7 +69,18 @@ export async function settle(cx: SendContext, d: Delivery, outcome: SendOutcome,
   }
   if (e.code === 21610 && d.toAddress) {
     // The number replied STOP at the carrier: never text it again (SPEC D9).
-    await suppress(db, { channel: "sms", address: d.toAddress, customerId: d.customerId, reason: "stop_keyword", source: "twilio error 21610", detail: e.message }, now);
+    await suppress(
+      db,
+      {
+        channel: "sms",
+        address: d.toAddress,
+        customerId: d.customerId,
+        reason: "stop_keyword",
+        source: "twilio error 21610",
+        detail: e.message,
+      },
+      now,
+    );
   }
   // The provider may have sent it anyway after a transient failure; and a replay or a send after a
   // reconciliation carries an earlier attempt whose outcome is still not known, whatever this
@@ -69,15 +89,40 @@ export async function settle(cx: SendContext, d: Delivery, outcome: SendOutcome,
   // An outage (5xx, timeout, 429) is waited out, backing off with how long it has lasted; it does
   // not use up the attempt limit (notAnAttempt), which stops only a send that keeps dying on our side.
   const since = e.kind === "permanent" ? null : await outageStartedAt(db, d.id);
-  const decision = retryDecision(e.kind, since ? now.getTime() - since.getTime() : 0, cx.random(), e.retryAfterMs, cx.retry);
+  const decision = retryDecision(
+    e.kind,
+    since ? now.getTime() - since.getTime() : 0,
+    cx.random(),
+    e.retryAfterMs,
+    cx.retry,
+  );
   if (decision.retry) {
-    if (await requeue(db, d.id, owner, now, new Date(now.getTime() + decision.delayMs), { error: message, outcomeUnknown, notAnAttempt: true })) result.retried++;
+    if (
+      await requeue(db, d.id, owner, now, new Date(now.getTime() + decision.delayMs), {
+        error: message,
+        outcomeUnknown,
+        notAnAttempt: true,
+      })
+    )
+      result.retried++;
   } else if (outcomeUnknown && e.kind !== "permanent") {
     // Out of attempts, but this last one may have gone out: it is settled, never failed blind —
     // looked up at Twilio, or held for review if an e-mail (the attempt limit takes it from here).
-    if (await requeue(db, d.id, owner, now, new Date(now.getTime() + cx.inFlightMs), { error: message, outcomeUnknown: true })) result.retried++;
+    if (
+      await requeue(db, d.id, owner, now, new Date(now.getTime() + cx.inFlightMs), {
+        error: message,
+        outcomeUnknown: true,
+      })
+    )
+      result.retried++;
   } else if (await failDelivery(db, d.id, owner, now, message, provider)) {
     result.failed++;
   }
-  log(decision.retry ? "warn" : "error", "send failed", { delivery: d.id, channel: d.channel, kind: e.kind, error: message, retry: decision.retry });
+  log(decision.retry ? "warn" : "error", "send failed", {
+    delivery: d.id,
+    channel: d.channel,
+    kind: e.kind,
+    error: message,
+    retry: decision.retry,
+  });
 }

@@ -42,9 +42,35 @@ function withoutUndefined(attribs: Record<string, string | undefined>): Record<s
 function sanitizeOptions(guard: TokenGuard): sanitizeHtml.IOptions {
   return {
     allowedTags: [
-      "p", "br", "hr", "strong", "b", "em", "i", "u", "s", "del", "code", "pre", "span", "div",
-      "a", "ul", "ol", "li", "h1", "h2", "h3", "blockquote", "img",
-      "table", "thead", "tbody", "tr", "th", "td",
+      "p",
+      "br",
+      "hr",
+      "strong",
+      "b",
+      "em",
+      "i",
+      "u",
+      "s",
+      "del",
+      "code",
+      "pre",
+      "span",
+      "div",
+      "a",
+      "ul",
+      "ol",
+      "li",
+      "h1",
+      "h2",
+      "h3",
+      "blockquote",
+      "img",
+      "table",
+      "thead",
+      "tbody",
+      "tr",
+      "th",
+      "td",
     ],
     allowedAttributes: {
       a: ["href", "title", "rel", "target"],
@@ -71,7 +97,10 @@ function sanitizeOptions(guard: TokenGuard): sanitizeHtml.IOptions {
         const href = keepUrl(attribs.href, ABSOLUTE_LINK, guard);
         // A link whose URL was refused keeps its text as a plain span.
         if (href === undefined) return { tagName: "span", attribs: {} };
-        return { tagName, attribs: withoutUndefined({ href, title: attribs.title, rel: "noopener", target: "_blank" }) };
+        return {
+          tagName,
+          attribs: withoutUndefined({ href, title: attribs.title, rel: "noopener", target: "_blank" }),
+        };
       },
       img: (tagName, attribs) => ({
         tagName,

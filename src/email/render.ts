@@ -3,7 +3,13 @@
 import { render } from "@react-email/render";
 import { createElement } from "react";
 import { LINK_TOKENS, StudioLayout, type StudioBranding } from "../../emails/studio-layout.tsx";
-import { compileTemplate, escapeHtml, noEscape, type CompiledTemplate, type PlaceholderValues } from "../core/placeholders.ts";
+import {
+  compileTemplate,
+  escapeHtml,
+  noEscape,
+  type CompiledTemplate,
+  type PlaceholderValues,
+} from "../core/placeholders.ts";
 import { sanitizeBody, type BodyFormat } from "./body.ts";
 import { tokenGuard } from "./tokens.ts";
 

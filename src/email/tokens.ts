@@ -3,7 +3,14 @@
 // rewrite. So while an e-mail is rendered each token stands in as an opaque alphanumeric word;
 // the rendered output is then compiled straight from those stand-ins.
 import { randomBytes } from "node:crypto";
-import { compileTemplate, escapeHtml, parseTemplate, TemplateSyntaxError, type CompiledTemplate, type TemplatePart } from "../core/placeholders.ts";
+import {
+  compileTemplate,
+  escapeHtml,
+  parseTemplate,
+  TemplateSyntaxError,
+  type CompiledTemplate,
+  type TemplatePart,
+} from "../core/placeholders.ts";
 
 export type Placeholder = { key: string; fallback?: string };
 

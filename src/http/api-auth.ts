@@ -4,7 +4,8 @@ import { lastUsedIsStale, touchApiKey, writeAtomically } from "../db/api-upserts
 import { findApiKey } from "../db/auth.ts";
 import type { AppEnv, Ctx } from "./env.ts";
 
-const unauthorized = (c: Ctx, message: string) => c.json({ error: { message, fields: {} } }, 401, { "WWW-Authenticate": "Bearer" });
+const unauthorized = (c: Ctx, message: string) =>
+  c.json({ error: { message, fields: {} } }, 401, { "WWW-Authenticate": "Bearer" });
 
 /** Admits a request with a live `Authorization: Bearer <key>` and remembers the key for the audit log. */
 export function requireApiKey(): MiddlewareHandler<AppEnv> {
@@ -18,7 +19,9 @@ export function requireApiKey(): MiddlewareHandler<AppEnv> {
     const now = clock();
     if (lastUsedIsStale(row.lastUsedAt, now)) {
       // Only a convenience for Settings: failing to record it must not fail the call.
-      await writeAtomically(db, (tx) => touchApiKey(tx, row.id, now)).catch((err) => log("warn", "could not record API key use", { error: String(err) }));
+      await writeAtomically(db, (tx) => touchApiKey(tx, row.id, now)).catch((err) =>
+        log("warn", "could not record API key use", { error: String(err) }),
+      );
     }
     c.set("apiKeyId", row.id);
     await next();

@@ -27,7 +27,9 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
       }
     }
     if (!sent || !safeEqual(sent, c.get("csrfToken"))) {
-      throw new HTTPException(403, { message: "Your session's security token did not match. Reload the page and try again." });
+      throw new HTTPException(403, {
+        message: "Your session's security token did not match. Reload the page and try again.",
+      });
     }
     await next();
   };

@@ -19,7 +19,12 @@ export class ApiError extends HTTPException {
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const status = err instanceof HTTPException ? err.status : 500;
   const message = err instanceof HTTPException ? err.message : "Something went wrong on our side. It has been logged.";
-  if (status >= 500) c.get("deps")?.log("error", "request failed", { path: c.req.path, error: errorText(err), stack: (err as Error).stack });
+  if (status >= 500)
+    c.get("deps")?.log("error", "request failed", {
+      path: c.req.path,
+      error: errorText(err),
+      stack: (err as Error).stack,
+    });
   if (c.req.path.startsWith("/api/") || c.req.path.startsWith("/webhooks/")) {
     const fields = err instanceof ApiError ? err.fields : {};
     return c.json({ error: { message, fields } }, status);

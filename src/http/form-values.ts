@@ -10,7 +10,8 @@ export function formId(v: unknown): number | null {
 }
 
 /** The ids of a multi-select, leaving out what names no row. */
-export const formIds = (vs: readonly unknown[] | undefined): number[] => (vs ?? []).map(formId).filter((n): n is number => n !== null);
+export const formIds = (vs: readonly unknown[] | undefined): number[] =>
+  (vs ?? []).map(formId).filter((n): n is number => n !== null);
 
 /** What the user typed, to put back into a refused form; never secrets or the CSRF token. */
 export function typedValues(body: Record<string, unknown>, omit: string[] = []): Values {

@@ -12,4 +12,6 @@ export function pathIdNumber(text: string | undefined): number | null {
 }
 
 /** The same rule as a zod schema, for routes that `safeParse` their ids. */
-export const idParam = z.string().transform((v, ctx) => pathIdNumber(v) ?? (ctx.addIssue({ code: "custom", message: "is not an id" }), z.NEVER));
+export const idParam = z
+  .string()
+  .transform((v, ctx) => pathIdNumber(v) ?? (ctx.addIssue({ code: "custom", message: "is not an id" }), z.NEVER));

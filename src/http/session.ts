@@ -16,7 +16,13 @@ function secure(c: Ctx): boolean {
 }
 
 export function setSessionCookie(c: Ctx, token: string) {
-  setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: "Lax", path: "/", secure: secure(c), maxAge: 14 * 24 * 3600 });
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    path: "/",
+    secure: secure(c),
+    maxAge: 14 * 24 * 3600,
+  });
 }
 
 export function clearSessionCookie(c: Ctx) {
@@ -65,7 +71,8 @@ export function requireStaff(): MiddlewareHandler<AppEnv> {
 
 export function requireOwner(): MiddlewareHandler<AppEnv> {
   return async function requireOwner(c, next) {
-    if (c.get("user")?.role !== "owner") throw new HTTPException(403, { message: "Only the studio owner can do this." });
+    if (c.get("user")?.role !== "owner")
+      throw new HTTPException(403, { message: "Only the studio owner can do this." });
     await next();
   };
 }

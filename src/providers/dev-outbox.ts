@@ -110,7 +110,16 @@ export function createDevProviders(
 
   const sms: SmsProvider = {
     name: "dev",
-    send: (m) => deliver({ channel: "sms", to: m.to, from: m.from, body: m.body, mediaUrls: m.mediaUrls, statusCallback: m.statusCallback, ref: m.clientRef }),
+    send: (m) =>
+      deliver({
+        channel: "sms",
+        to: m.to,
+        from: m.from,
+        body: m.body,
+        mediaUrls: m.mediaUrls,
+        statusCallback: m.statusCallback,
+        ref: m.clientRef,
+      }),
     async findSent(to, body, since) {
       const hit = await store.findLatest({ channel: "sms", to, body, since });
       return hit ? [{ id: hit.id, status: hit.status, createdAt: hit.createdAt }] : [];
@@ -119,7 +128,15 @@ export function createDevProviders(
 
   const voice: VoiceProvider = {
     name: "dev",
-    call: (c) => deliver({ channel: "voice", to: c.to, from: c.from, body: c.twimlUrl, statusCallback: c.statusCallback, ref: c.clientRef }),
+    call: (c) =>
+      deliver({
+        channel: "voice",
+        to: c.to,
+        from: c.from,
+        body: c.twimlUrl,
+        statusCallback: c.statusCallback,
+        ref: c.clientRef,
+      }),
     async findCall(to, since) {
       const hit = await store.findLatest({ channel: "voice", to, since });
       return hit ? [{ id: hit.id, status: hit.status, createdAt: hit.createdAt }] : [];

@@ -3,7 +3,14 @@
 // message }) and `headers` keeps Retry-After, so failures are translated here.
 import { batchKey } from "../core/delivery-key.ts";
 import { type CreateEmailOptions, type ErrorResponse, Resend, type WebhookEventPayload } from "resend";
-import { type EmailMessage, type EmailProvider, httpFailure, PROVIDER_TIMEOUT_MS, ProviderError, type SendOutcome } from "./types.ts";
+import {
+  type EmailMessage,
+  type EmailProvider,
+  httpFailure,
+  PROVIDER_TIMEOUT_MS,
+  ProviderError,
+  type SendOutcome,
+} from "./types.ts";
 
 export type ResendProviderOptions = {
   apiKey: string;
@@ -23,7 +30,10 @@ export function createResendProvider(opts: ResendProviderOptions): EmailProvider
     name: "resend",
 
     async send(message) {
-      const res = await resend.emails.send(toResend(message), { idempotencyKey: message.idempotencyKey, signal: AbortSignal.timeout(timeoutMs) });
+      const res = await resend.emails.send(toResend(message), {
+        idempotencyKey: message.idempotencyKey,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       if (res.error) return { ok: false, error: failure(res.error, res.headers, now()) };
       return { ok: true, providerId: res.data.id };
     },
@@ -66,22 +76,34 @@ function toResend(m: EmailMessage): CreateEmailOptions {
 
 function failure(error: ErrorResponse, headers: Record<string, string> | null, now: Date): ProviderError {
   // Resend documents this 409 as "safe to retry later": the first request is still running.
-  if (error.name === "concurrent_idempotent_requests") return new ProviderError("transient", error.message, { status: error.statusCode ?? 409, code: error.name });
+  if (error.name === "concurrent_idempotent_requests")
+    return new ProviderError("transient", error.message, { status: error.statusCode ?? 409, code: error.name });
   // statusCode is null when no answer came back at all (network error, timeout).
   return httpFailure(error.statusCode, error.message, { code: error.name, retryAfter: headers?.["retry-after"], now });
 }
 
 /** In permissive mode Resend lists the accepted e-mails' ids in order and the refused ones by index. */
-function batchOutcomes(count: number, accepted: { id: string }[], refused: { index: number; message: string }[] = []): SendOutcome[] {
+function batchOutcomes(
+  count: number,
+  accepted: { id: string }[],
+  refused: { index: number; message: string }[] = [],
+): SendOutcome[] {
   const refusedAt = new Map(refused.map((r) => [r.index, r.message]));
   if (accepted.length + refusedAt.size !== count) {
-    const error = new ProviderError("transient", `Resend answered for ${accepted.length + refusedAt.size} of ${count} e-mails in the batch`);
+    const error = new ProviderError(
+      "transient",
+      `Resend answered for ${accepted.length + refusedAt.size} of ${count} e-mails in the batch`,
+    );
     return Array.from({ length: count }, () => ({ ok: false, error }));
   }
   const ids = accepted.values();
   return Array.from({ length: count }, (_, i): SendOutcome => {
     const refusal = refusedAt.get(i);
-    if (refusal !== undefined) return { ok: false, error: new ProviderError("permanent", refusal, { status: 422, code: "validation_error", perMessage: true }) };
+    if (refusal !== undefined)
+      return {
+        ok: false,
+        error: new ProviderError("permanent", refusal, { status: 422, code: "validation_error", perMessage: true }),
+      };
     return { ok: true, providerId: ids.next().value!.id };
   });
 }
@@ -90,9 +112,15 @@ function batchOutcomes(count: number, accepted: { id: string }[], refused: { ind
  * Checks a Resend webhook's Svix signature (svix-id, svix-timestamp, svix-signature headers;
  * timestamps older than five minutes are refused) and returns the parsed event, or throws.
  */
-export function verifyResendWebhook(secret: string, rawBody: string, headers: Headers | Record<string, string | undefined>): WebhookEventPayload {
+export function verifyResendWebhook(
+  secret: string,
+  rawBody: string,
+  headers: Headers | Record<string, string | undefined>,
+): WebhookEventPayload {
   const get = (name: string) =>
-    headers instanceof Headers ? (headers.get(name) ?? "") : (Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1] ?? "");
+    headers instanceof Headers
+      ? (headers.get(name) ?? "")
+      : (Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1] ?? "");
   // verify() needs no API access, but the SDK only offers it on a client, and a client needs a key.
   return new Resend("re_verify_only").webhooks.verify({
     payload: rawBody,

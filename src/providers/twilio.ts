@@ -1,7 +1,15 @@
 // SMS, calls and line-type lookups through Twilio (SPEC D1, D4, D10) with the real SDK.
 import twilio from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient";
-import { httpFailure, type LineType, type LookupProvider, PROVIDER_TIMEOUT_MS, ProviderError, type SmsProvider, type VoiceProvider } from "./types.ts";
+import {
+  httpFailure,
+  type LineType,
+  type LookupProvider,
+  PROVIDER_TIMEOUT_MS,
+  ProviderError,
+  type SmsProvider,
+  type VoiceProvider,
+} from "./types.ts";
 
 export type TwilioProviderOptions = {
   accountSid: string;
@@ -45,13 +53,23 @@ function rebase(uri: string, baseUrl: string): string {
 }
 
 /** Twilio's error body is { code, message, more_info, status }; newer APIs answer RFC 9457 problem details. */
-function errorFromResponse(status: number, body: unknown, headers: Record<string, unknown> | undefined, now: Date): ProviderError {
+function errorFromResponse(
+  status: number,
+  body: unknown,
+  headers: Record<string, unknown> | undefined,
+  now: Date,
+): ProviderError {
   const parsed = (typeof body === "string" ? safeJson(body) : body) as Record<string, unknown> | null;
   const message = String(parsed?.message ?? parsed?.detail ?? parsed?.title ?? `Twilio answered HTTP ${status}`);
   const code = typeof parsed?.code === "number" || typeof parsed?.code === "string" ? parsed.code : undefined;
   const moreInfo = typeof parsed?.more_info === "string" ? parsed.more_info : undefined;
   const retryAfter = headers?.["retry-after"];
-  return httpFailure(status, message, { code, moreInfo, retryAfter: typeof retryAfter === "string" ? retryAfter : undefined, now });
+  return httpFailure(status, message, {
+    code,
+    moreInfo,
+    retryAfter: typeof retryAfter === "string" ? retryAfter : undefined,
+    now,
+  });
 }
 
 function safeJson(text: string): unknown {
@@ -71,16 +89,28 @@ function toProviderError(e: unknown): ProviderError {
 }
 
 /** SMS, voice and lookup providers sharing one Twilio client. */
-export function createTwilioProviders(opts: TwilioProviderOptions): { sms: SmsProvider; voice: VoiceProvider; lookup: LookupProvider } {
+export function createTwilioProviders(opts: TwilioProviderOptions): {
+  sms: SmsProvider;
+  voice: VoiceProvider;
+  lookup: LookupProvider;
+} {
   const now = opts.clock ?? (() => new Date());
-  const client = twilio(opts.accountSid, opts.authToken, { httpClient: new TwilioHttpClient(opts.baseUrl, now, opts.timeoutMs ?? PROVIDER_TIMEOUT_MS) });
+  const client = twilio(opts.accountSid, opts.authToken, {
+    httpClient: new TwilioHttpClient(opts.baseUrl, now, opts.timeoutMs ?? PROVIDER_TIMEOUT_MS),
+  });
 
   const sms: SmsProvider = {
     name: "twilio",
     async send(m) {
       try {
         const sender = m.from.startsWith("MG") ? { messagingServiceSid: m.from } : { from: m.from };
-        const msg = await client.messages.create({ to: m.to, body: m.body, mediaUrl: m.mediaUrls, statusCallback: m.statusCallback, ...sender });
+        const msg = await client.messages.create({
+          to: m.to,
+          body: m.body,
+          mediaUrl: m.mediaUrls,
+          statusCallback: m.statusCallback,
+          ...sender,
+        });
         return { ok: true, providerId: msg.sid, status: msg.status };
       } catch (e) {
         return { ok: false, error: toProviderError(e) };
@@ -92,7 +122,9 @@ export function createTwilioProviders(opts: TwilioProviderOptions): { sms: SmsPr
     async findSent(to, body, since) {
       try {
         const recent = await client.messages.list({ to, limit: 50 });
-        return recent.filter((m) => m.body === body && createdSince(m.dateCreated, since)).map((m) => ({ id: m.sid, status: m.status, createdAt: m.dateCreated }));
+        return recent
+          .filter((m) => m.body === body && createdSince(m.dateCreated, since))
+          .map((m) => ({ id: m.sid, status: m.status, createdAt: m.dateCreated }));
       } catch (e) {
         throw toProviderError(e);
       }
@@ -103,7 +135,12 @@ export function createTwilioProviders(opts: TwilioProviderOptions): { sms: SmsPr
     name: "twilio",
     async call(c) {
       try {
-        const call = await client.calls.create({ to: c.to, from: c.from, url: c.twimlUrl, statusCallback: c.statusCallback });
+        const call = await client.calls.create({
+          to: c.to,
+          from: c.from,
+          url: c.twimlUrl,
+          statusCallback: c.statusCallback,
+        });
         return { ok: true, providerId: call.sid, status: call.status };
       } catch (e) {
         return { ok: false, error: toProviderError(e) };
@@ -112,7 +149,9 @@ export function createTwilioProviders(opts: TwilioProviderOptions): { sms: SmsPr
     async findCall(to, since) {
       try {
         const recent = await client.calls.list({ to, limit: 50 });
-        return recent.filter((c) => createdSince(c.dateCreated, since)).map((c) => ({ id: c.sid, status: c.status, createdAt: c.dateCreated }));
+        return recent
+          .filter((c) => createdSince(c.dateCreated, since))
+          .map((c) => ({ id: c.sid, status: c.status, createdAt: c.dateCreated }));
       } catch (e) {
         throw toProviderError(e);
       }
@@ -146,6 +185,11 @@ function lineTypeOf(type: string | undefined): LineType {
 }
 
 /** Checks an X-Twilio-Signature against the full public URL Twilio called and the POSTed form fields. */
-export function verifyTwilioSignature(authToken: string, signature: string, url: string, params: Record<string, string>): boolean {
+export function verifyTwilioSignature(
+  authToken: string,
+  signature: string,
+  url: string,
+  params: Record<string, string>,
+): boolean {
   return twilio.validateRequest(authToken, signature, url, params);
 }

@@ -95,7 +95,17 @@ export class ProviderError extends Error {
    */
   readonly perMessage: boolean;
 
-  constructor(kind: FailureKind, message: string, details: { status?: number; code?: string | number; retryAfterMs?: number; moreInfo?: string; perMessage?: boolean } = {}) {
+  constructor(
+    kind: FailureKind,
+    message: string,
+    details: {
+      status?: number;
+      code?: string | number;
+      retryAfterMs?: number;
+      moreInfo?: string;
+      perMessage?: boolean;
+    } = {},
+  ) {
     super(message);
     this.kind = kind;
     this.status = details.status;
@@ -113,7 +123,11 @@ export function httpFailure(
   details: { code?: string | number; retryAfter?: string | null; moreInfo?: string; now: Date },
 ): ProviderError {
   const common = { status: status ?? undefined, code: details.code, moreInfo: details.moreInfo };
-  if (status === 429) return new ProviderError("rate_limited", message, { ...common, retryAfterMs: parseRetryAfter(details.retryAfter, details.now) });
+  if (status === 429)
+    return new ProviderError("rate_limited", message, {
+      ...common,
+      retryAfterMs: parseRetryAfter(details.retryAfter, details.now),
+    });
   if (!status || status >= 500) return new ProviderError("transient", message, common);
   return new ProviderError("permanent", message, common);
 }

@@ -19,7 +19,10 @@ export const appointmentRoutes = new Hono<AppEnv>().get("/", async (c) => {
   const { db, clock } = c.get("deps");
   const q = query.parse(c.req.query());
   const now = clock();
-  const where = and(q.when === "upcoming" ? gte(appointments.startsAt, now) : lt(appointments.startsAt, now), q.status ? eq(appointments.status, q.status) : undefined);
+  const where = and(
+    q.when === "upcoming" ? gte(appointments.startsAt, now) : lt(appointments.startsAt, now),
+    q.status ? eq(appointments.status, q.status) : undefined,
+  );
   const [rows, [total], settings] = await Promise.all([
     db
       .select({ appointment: appointments, customer: customers, job: jobs })
@@ -34,6 +37,14 @@ export const appointmentRoutes = new Hono<AppEnv>().get("/", async (c) => {
     getSettings(db),
   ]);
   return c.html(
-    AppointmentsPage({ user: c.get("user")!, csrf: c.get("csrfToken"), rows, total: total?.n ?? 0, query: { when: q.when, status: q.status, page: q.page }, pageSize: PAGE_SIZE, timeZone: settings.timeZone }),
+    AppointmentsPage({
+      user: c.get("user")!,
+      csrf: c.get("csrfToken"),
+      rows,
+      total: total?.n ?? 0,
+      query: { when: q.when, status: q.status, page: q.page },
+      pageSize: PAGE_SIZE,
+      timeZone: settings.timeZone,
+    }),
   );
 });

@@ -6,7 +6,17 @@ import { countryDefaults, countryOfZone } from "../core/country.ts";
 import { safeDefaultWindow } from "../core/quiet-hours.ts";
 import { country, currency, customerLanguage } from "../core/settings.ts";
 import { email, fieldErrors, optionalTimeZone, requiredText } from "../core/validation.ts";
-import { clearAttempts, countUsers, createFirstOwner, createSession, deleteSession, findUserByEmail, recordFailure, releaseAttempt, reserveAttempt } from "../db/auth.ts";
+import {
+  clearAttempts,
+  countUsers,
+  createFirstOwner,
+  createSession,
+  deleteSession,
+  findUserByEmail,
+  recordFailure,
+  releaseAttempt,
+  reserveAttempt,
+} from "../db/auth.ts";
 import { getSettings, updateSettings } from "../db/settings.ts";
 import { clientIp } from "../http/client-ip.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
@@ -20,7 +30,8 @@ export const passwordSchema = z
   .max(200, "must be at most 200 characters");
 
 /** Blank means "work it out" (see studioSetup). */
-const blankOr = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+const blankOr = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
 
 const setupSchema = z.object({
   studio_name: requiredText(120, "Studio name"),
@@ -38,7 +49,12 @@ const setupSchema = z.object({
 function studioSetup(s: z.infer<typeof setupSchema>, zone: string) {
   const where = s.country ?? countryOfZone(s.time_zone ?? zone) ?? "US";
   const defaults = countryDefaults(where);
-  return { ...(s.time_zone && { timeZone: s.time_zone }), country: where, currency: s.currency ?? defaults.currency, locale: s.locale ?? defaults.locale };
+  return {
+    ...(s.time_zone && { timeZone: s.time_zone }),
+    country: where,
+    currency: s.currency ?? defaults.currency,
+    locale: s.locale ?? defaults.locale,
+  };
 }
 
 /**
@@ -62,7 +78,13 @@ function safeNext(next: unknown, origin: string): string {
 
 async function startSession(c: Ctx, userId: number) {
   const { db, clock } = c.get("deps");
-  const token = await createSession(db, userId, clock(), { ip: clientIp(c), userAgent: c.req.header("User-Agent") }, c.get("sessionToken") ?? undefined);
+  const token = await createSession(
+    db,
+    userId,
+    clock(),
+    { ip: clientIp(c), userAgent: c.req.header("User-Agent") },
+    c.get("sessionToken") ?? undefined,
+  );
   setSessionCookie(c, token);
 }
 
@@ -76,7 +98,12 @@ export const authRoutes = new Hono<AppEnv>()
     if (await countUsers(db)) return c.redirect("/login", 303);
     const body = await c.req.parseBody();
     const parsed = setupSchema.safeParse(body);
-    const values = Object.fromEntries(["studio_name", "name", "email", "time_zone", "country", "currency", "locale"].map((k) => [k, String(body[k] ?? "")]));
+    const values = Object.fromEntries(
+      ["studio_name", "name", "email", "time_zone", "country", "currency", "locale"].map((k) => [
+        k,
+        String(body[k] ?? ""),
+      ]),
+    );
     if (!parsed.success) {
       return c.html(SetupPage({ csrf: c.get("csrfToken"), values, errors: fieldErrors(parsed.error) }), 422);
     }
@@ -89,7 +116,13 @@ export const authRoutes = new Hono<AppEnv>()
     const window = safeDefaultWindow({ start: stored.sendWindowStart, end: stored.sendWindowEnd }, studio.country);
     await updateSettings(
       db,
-      { name: parsed.data.studio_name, senderName: parsed.data.studio_name, ...studio, sendWindowStart: window.start, sendWindowEnd: window.end },
+      {
+        name: parsed.data.studio_name,
+        senderName: parsed.data.studio_name,
+        ...studio,
+        sendWindowStart: window.start,
+        sendWindowEnd: window.end,
+      },
       c.get("deps").clock(),
     );
     await audit(db, { userId: user.id }, "created", "user", user.id, { role: "owner", via: "setup" });
@@ -99,12 +132,21 @@ export const authRoutes = new Hono<AppEnv>()
   .get("/login", async (c) => {
     if (!(await countUsers(c.get("deps").db))) return c.redirect("/setup", 303);
     if (c.get("user")) return c.redirect(safeNext(c.req.query("next"), new URL(c.req.url).origin), 303);
-    return c.html(LoginPage({ csrf: c.get("csrfToken"), values: {}, errors: {}, next: safeNext(c.req.query("next"), new URL(c.req.url).origin) }));
+    return c.html(
+      LoginPage({
+        csrf: c.get("csrfToken"),
+        values: {},
+        errors: {},
+        next: safeNext(c.req.query("next"), new URL(c.req.url).origin),
+      }),
+    );
   })
   .post("/login", async (c) => {
     const { db, clock } = c.get("deps");
     const body = await c.req.parseBody();
-    const emailValue = String(body.email ?? "").trim().toLowerCase();
+    const emailValue = String(body.email ?? "")
+      .trim()
+      .toLowerCase();
     const password = typeof body.password === "string" ? body.password : "";
     const next = safeNext(body.next, new URL(c.req.url).origin);
     const now = clock();
@@ -122,7 +164,10 @@ export const authRoutes = new Hono<AppEnv>()
     const ipKey = `ip:${clientIp(c)}`;
     const accountKey = `account:${emailValue}`;
     // The attempt is counted before the password is checked, so parallel guesses see each other.
-    const wait = Math.max(await reserveAttempt(db, ipKey, now, IP_POLICY), await reserveAttempt(db, accountKey, now, ACCOUNT_POLICY));
+    const wait = Math.max(
+      await reserveAttempt(db, ipKey, now, IP_POLICY),
+      await reserveAttempt(db, accountKey, now, ACCOUNT_POLICY),
+    );
     if (wait > 0) {
       c.header("Retry-After", String(Math.ceil(wait / 1000)));
       return render({ _: waitMessage(wait) }, 429);

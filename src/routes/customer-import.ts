@@ -28,12 +28,16 @@ Anna,Smith,anna.smith@example.com,+1 212 555 0101,Class 3B,AB12CD,yes,no
 Ben,Jones,ben.jones@example.com,,Class 3B,EF34GH,yes,yes
 `;
 
-
 /** The file's text: a fresh upload, or the text a preview carried along. */
-async function readCsv(body: Record<string, unknown>): Promise<{ text: string; fileName: string; note?: string } | { error: string }> {
+async function readCsv(
+  body: Record<string, unknown>,
+): Promise<{ text: string; fileName: string; note?: string } | { error: string }> {
   const file = body.file;
   if (file instanceof File && (file.size > 0 || file.name)) {
-    if (file.size > MAX_CSV_BYTES) return { error: `The file is ${(file.size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_CSV_BYTES / 1024 / 1024} MB. Split it into smaller files.` };
+    if (file.size > MAX_CSV_BYTES)
+      return {
+        error: `The file is ${(file.size / 1024 / 1024).toFixed(1)} MB; the limit is ${MAX_CSV_BYTES / 1024 / 1024} MB. Split it into smaller files.`,
+      };
     const decoded = decodeCsv(new Uint8Array(await file.arrayBuffer()));
     return "error" in decoded ? decoded : { ...decoded, fileName: file.name || "upload.csv" };
   }
@@ -44,7 +48,9 @@ async function readCsv(body: Record<string, unknown>): Promise<{ text: string; f
   return { error: "Choose a CSV file to upload." };
 }
 
-type Step = { kind: "upload"; errors: FieldErrors } | { kind: "preview"; props: Parameters<typeof ImportPreviewPage>[0]; job: Job | null };
+type Step =
+  | { kind: "upload"; errors: FieldErrors }
+  | { kind: "preview"; props: Parameters<typeof ImportPreviewPage>[0]; job: Job | null };
 
 /**
  * Everything preview and import share: read, parse and check the file, check the settings,
@@ -73,7 +79,9 @@ async function prepare(c: Ctx, body: Record<string, unknown>): Promise<Step> {
   const plan = await planImport(db, good);
   const notes = [
     ...(upload.note ? [upload.note] : []),
-    ...(!job && (parsed.columns.includes("album") || parsed.columns.includes("access_code")) ? ["The file has album or access code columns, but no job is chosen: they are ignored unless you pick a job."] : []),
+    ...(!job && (parsed.columns.includes("album") || parsed.columns.includes("access_code"))
+      ? ["The file has album or access code columns, but no job is chosen: they are ignored unless you pick a job."]
+      : []),
   ];
   return {
     kind: "preview",
@@ -103,7 +111,12 @@ async function uploadPage(c: Ctx, values: Values, errors: FieldErrors, status: 2
 
 export const customerImportRoutes = new Hono<AppEnv>()
   .get("/", (c) => uploadPage(c, { job_id: c.req.query("job_id") ?? "" }, {}, 200))
-  .get("/sample.csv", (c) => c.body(SAMPLE, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="pigeon-customers-sample.csv"' }))
+  .get("/sample.csv", (c) =>
+    c.body(SAMPLE, 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": 'attachment; filename="pigeon-customers-sample.csv"',
+    }),
+  )
   .post("/preview", async (c) => {
     const body = await c.req.parseBody();
     const step = await prepare(c, body);
@@ -117,16 +130,38 @@ export const customerImportRoutes = new Hono<AppEnv>()
     if (step.kind === "upload") return uploadPage(c, typedValues(body, ["csv"]), step.errors, 422);
     const p = step.props;
     if (!flag.safeParse(body.lawful).data) {
-      return c.html(ImportPreviewPage({ ...p, errors: { lawful: "Tick this to import: only import people you may lawfully contact." } }), 422);
+      return c.html(
+        ImportPreviewPage({
+          ...p,
+          errors: { lawful: "Tick this to import: only import people you may lawfully contact." },
+        }),
+        422,
+      );
     }
-    if (p.good.length === 0) return c.html(ImportPreviewPage({ ...p, flash: { kind: "bad", text: "There are no rows to import: fix the reported rows and preview again." } }), 422);
+    if (p.good.length === 0)
+      return c.html(
+        ImportPreviewPage({
+          ...p,
+          flash: { kind: "bad", text: "There are no rows to import: fix the reported rows and preview again." },
+        }),
+        422,
+      );
     const consentSource = `${String(body.consent_source ?? "").trim() || `file ${p.fileName}`}`;
     let result;
     try {
       result = await importCustomers(db, p.good, { jobId: step.job?.id ?? null, consentSource, now: clock() });
     } catch (error) {
       log("error", "customer import failed", { file: p.fileName, error: String(error) });
-      return c.html(ImportPreviewPage({ ...p, flash: { kind: "bad", text: "The import failed and nothing was imported. Try again; if it fails again, check the reported rows." } }), 500);
+      return c.html(
+        ImportPreviewPage({
+          ...p,
+          flash: {
+            kind: "bad",
+            text: "The import failed and nothing was imported. Try again; if it fails again, check the reported rows.",
+          },
+        }),
+        500,
+      );
     }
     const bad: BadRow[] = [...p.bad, ...result.conflicts].sort((a, b) => a.line - b.line);
     await audit(db, { userId: c.get("user")!.id }, "imported", "customers", null, {
@@ -136,5 +171,14 @@ export const customerImportRoutes = new Hono<AppEnv>()
       reported: bad.length,
       jobId: step.job?.id ?? null,
     });
-    return c.html(ImportResultPage({ user: c.get("user")!, csrf: c.get("csrfToken"), fileName: p.fileName, result, bad, job: step.job }));
+    return c.html(
+      ImportResultPage({
+        user: c.get("user")!,
+        csrf: c.get("csrfToken"),
+        fileName: p.fileName,
+        result,
+        bad,
+        job: step.job,
+      }),
+    );
   });

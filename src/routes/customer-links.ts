@@ -5,7 +5,16 @@ import { and, eq, gt, like } from "drizzle-orm";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deliveryKey } from "../core/delivery-key.ts";
-import { LINK_LIFETIME_DAYS, type LinkPurpose, confirmationSubject, confirmedChannels, linkExpiresAt, linkIssuedAt, signLinkToken, verifyLinkToken } from "../core/link-tokens.ts";
+import {
+  LINK_LIFETIME_DAYS,
+  type LinkPurpose,
+  confirmationSubject,
+  confirmedChannels,
+  linkExpiresAt,
+  linkIssuedAt,
+  signLinkToken,
+  verifyLinkToken,
+} from "../core/link-tokens.ts";
 import { type Language, pickLanguage, t } from "../core/i18n/translate.ts";
 import { maskEmail, maskPhone } from "../core/mask.ts";
 import type { PreferenceRow } from "../core/preferences.ts";
@@ -41,13 +50,26 @@ async function open(c: Ctx, purpose: LinkPurpose): Promise<Opened | Response> {
   const settings = await getSettings(db);
   const secret = await linkSigningSecret(db, config.secretKey, clock());
   const payload = verifyLinkToken(secret, c.req.param("token") ?? "", purpose, clock());
-  const named = "customerId" in payload ? await db.query.customers.findFirst({ where: eq(customers.id, payload.customerId) }) : undefined;
+  const named =
+    "customerId" in payload
+      ? await db.query.customers.findFirst({ where: eq(customers.id, payload.customerId) })
+      : undefined;
   const lang = pickLanguage(named?.locale, settings.locale);
-  const problem = (status: 400 | 404 | 410, message: string) => c.html(LinkProblemPage({ lang, studio: settings.name, status, message }), status);
+  const problem = (status: 400 | 404 | 410, message: string) =>
+    c.html(LinkProblemPage({ lang, studio: settings.name, status, message }), status);
   if ("error" in payload) {
     if (payload.error !== "expired") return problem(400, t(lang, "link.damaged"));
     const contacts = [settings.phone, settings.replyTo].filter(Boolean).join(` ${t(lang, "link.or")} `);
-    return problem(410, [t(lang, "link.expired"), expiredText(lang, purpose), contacts ? t(lang, "link.expired.reach", { studio: settings.name, contacts }) : ""].filter(Boolean).join(" "));
+    return problem(
+      410,
+      [
+        t(lang, "link.expired"),
+        expiredText(lang, purpose),
+        contacts ? t(lang, "link.expired.reach", { studio: settings.name, contacts }) : "",
+      ]
+        .filter(Boolean)
+        .join(" "),
+    );
   }
   if (!named) return problem(404, t(lang, "link.noCustomer"));
   return { customer: named, subjectId: payload.subjectId, expiresAt: payload.expiresAt, studio: settings.name, lang };
@@ -55,18 +77,33 @@ async function open(c: Ctx, purpose: LinkPurpose): Promise<Opened | Response> {
 
 // Unsubscribe links never expire and e-mails get forwarded: the page names the address masked,
 // as the preferences page does.
-const unsubscribeAddress = (customer: Customer, lang: Language) => (customer.email ? maskEmail(customer.email) : t(lang, "unsubscribe.yourAddress"));
+const unsubscribeAddress = (customer: Customer, lang: Language) =>
+  customer.email ? maskEmail(customer.email) : t(lang, "unsubscribe.yourAddress");
 
 async function unsubscribeEmail(c: Ctx, customer: Customer, deliveryId: number | undefined) {
   const { db, clock, log } = c.get("deps");
   if (!customer.email) return;
-  const created = await suppress(db, { channel: "email", address: customer.email, reason: "unsubscribed", source: "unsubscribe link", customerId: customer.id, detail: deliveryId ? `delivery ${deliveryId}` : undefined }, clock());
+  const created = await suppress(
+    db,
+    {
+      channel: "email",
+      address: customer.email,
+      reason: "unsubscribed",
+      source: "unsubscribe link",
+      customerId: customer.id,
+      detail: deliveryId ? `delivery ${deliveryId}` : undefined,
+    },
+    clock(),
+  );
   if (created) log("info", "unsubscribed", { customer: customer.id, channel: "email", delivery: deliveryId });
 }
 
 // What a customer link receives is a one-click unsubscribe or a few checkboxes: a few kilobytes
 // cover it, and nobody holding a link can make the server buffer megabytes.
-const linkBodyLimit = bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.text("That request is too large for this page.", 413) });
+const linkBodyLimit = bodyLimit({
+  maxSize: 8 * 1024,
+  onError: (c) => c.text("That request is too large for this page.", 413),
+});
 
 export const customerLinkRoutes = new Hono<AppEnv>()
   .use("/u/*", linkBodyLimit)
@@ -75,7 +112,16 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     const opened = await open(c, "unsubscribe");
     if (opened instanceof Response) return opened;
     const preferences = await preferencesUrl(c, opened.customer.id);
-    return c.html(UnsubscribePage({ lang: opened.lang, studio: opened.studio, address: unsubscribeAddress(opened.customer, opened.lang), done: false, action: c.req.path, preferences }));
+    return c.html(
+      UnsubscribePage({
+        lang: opened.lang,
+        studio: opened.studio,
+        address: unsubscribeAddress(opened.customer, opened.lang),
+        done: false,
+        action: c.req.path,
+        preferences,
+      }),
+    );
   })
   // RFC 8058: mail clients POST `List-Unsubscribe=One-Click` here without cookies; the page's own button posts here too.
   .post("/u/:token", async (c) => {
@@ -83,12 +129,29 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     if (opened instanceof Response) return opened;
     await unsubscribeEmail(c, opened.customer, opened.subjectId);
     const preferences = await preferencesUrl(c, opened.customer.id);
-    return c.html(UnsubscribePage({ lang: opened.lang, studio: opened.studio, address: unsubscribeAddress(opened.customer, opened.lang), done: true, action: c.req.path, preferences }));
+    return c.html(
+      UnsubscribePage({
+        lang: opened.lang,
+        studio: opened.studio,
+        address: unsubscribeAddress(opened.customer, opened.lang),
+        done: true,
+        action: c.req.path,
+        preferences,
+      }),
+    );
   })
   .get("/p/:token", async (c) => {
     const opened = await open(c, "preferences");
     if (opened instanceof Response) return opened;
-    return c.html(PreferencesPage({ lang: opened.lang, studio: opened.studio, rows: await preferenceRows(c, opened.customer, opened.lang), action: c.req.path, saved: false }));
+    return c.html(
+      PreferencesPage({
+        lang: opened.lang,
+        studio: opened.studio,
+        rows: await preferenceRows(c, opened.customer, opened.lang),
+        action: c.req.path,
+        saved: false,
+      }),
+    );
   })
   // Turning something off takes effect at once; turning e-mail on too (the link came to that
   // mailbox); texts and calls only after the phone confirms (a forwarded e-mail must not sign
@@ -107,7 +170,17 @@ export const customerLinkRoutes = new Hono<AppEnv>()
       const wanted = body[row.channel] === "on";
       if (wanted === row.on) continue;
       if (!wanted) {
-        await suppress(db, { channel: row.channel, address, reason: "unsubscribed", source: "preferences page", customerId: customer.id }, now);
+        await suppress(
+          db,
+          {
+            channel: row.channel,
+            address,
+            reason: "unsubscribed",
+            source: "preferences page",
+            customerId: customer.id,
+          },
+          now,
+        );
       } else if (row.blocked) {
         continue;
       } else if (row.channel === "email") {
@@ -116,14 +189,35 @@ export const customerLinkRoutes = new Hono<AppEnv>()
         phoneWanted.push(row.channel);
       }
     }
-    const notes = phoneWanted.length ? [await askPhoneToConfirm(c, customer, phoneWanted, opened.studio, opened.lang)] : [];
-    return c.html(PreferencesPage({ lang: opened.lang, studio: opened.studio, rows: await preferenceRows(c, customer, opened.lang), action: c.req.path, saved: true, notes }));
+    const notes = phoneWanted.length
+      ? [await askPhoneToConfirm(c, customer, phoneWanted, opened.studio, opened.lang)]
+      : [];
+    return c.html(
+      PreferencesPage({
+        lang: opened.lang,
+        studio: opened.studio,
+        rows: await preferenceRows(c, customer, opened.lang),
+        action: c.req.path,
+        saved: true,
+        notes,
+      }),
+    );
   })
   .use("/c/*", linkBodyLimit)
   .get("/c/:token", async (c) => {
     const opened = await openConfirmation(c);
     if (opened instanceof Response) return opened;
-    return c.html(ConfirmChannelsPage({ lang: opened.lang, studio: opened.studio, what: channelWords(opened.lang, opened.channels), phone: maskPhone(opened.customer.phone!), action: c.req.path, done: false, notes: opened.staleNote ? [opened.staleNote] : [] }));
+    return c.html(
+      ConfirmChannelsPage({
+        lang: opened.lang,
+        studio: opened.studio,
+        what: channelWords(opened.lang, opened.channels),
+        phone: maskPhone(opened.customer.phone!),
+        action: c.req.path,
+        done: false,
+        notes: opened.staleNote ? [opened.staleNote] : [],
+      }),
+    );
   })
   .post("/c/:token", async (c) => {
     const opened = await openConfirmation(c);
@@ -132,10 +226,25 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     const notes: string[] = opened.staleNote ? [opened.staleNote] : [];
     for (const channel of opened.channels) {
       const blocking = active.find((s) => s.channel === channel && s.reason !== "unsubscribed");
-      if (blocking) notes.push(t(opened.lang, channel === "sms" ? "confirm.smsStayOff" : "confirm.voiceStayOff", { reason: blockedReason(opened.lang, blocking.reason) }));
+      if (blocking)
+        notes.push(
+          t(opened.lang, channel === "sms" ? "confirm.smsStayOff" : "confirm.voiceStayOff", {
+            reason: blockedReason(opened.lang, blocking.reason),
+          }),
+        );
       else await optIn(c, opened.customer, channel, "customer: confirmed by text");
     }
-    return c.html(ConfirmChannelsPage({ lang: opened.lang, studio: opened.studio, what: channelWords(opened.lang, opened.channels), phone: maskPhone(opened.customer.phone!), action: c.req.path, done: true, notes }));
+    return c.html(
+      ConfirmChannelsPage({
+        lang: opened.lang,
+        studio: opened.studio,
+        what: channelWords(opened.lang, opened.channels),
+        phone: maskPhone(opened.customer.phone!),
+        action: c.req.path,
+        done: true,
+        notes,
+      }),
+    );
   })
   .get("/g/:token", async (c) => {
     const opened = await open(c, "gallery");
@@ -150,7 +259,16 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     // A job saved before addresses were checked may hold one that parses as nothing.
     const target = row?.galleryUrl ? URL.parse(row.galleryUrl) : null;
     if (row?.galleryUrl && !target) log("warn", "gallery link: the job's gallery address is not a URL", { job: jobId });
-    if (!target) return c.html(LinkProblemPage({ lang: opened.lang, studio: opened.studio, status: 404, message: t(opened.lang, "link.galleryOffline") }), 404);
+    if (!target)
+      return c.html(
+        LinkProblemPage({
+          lang: opened.lang,
+          studio: opened.studio,
+          status: 404,
+          message: t(opened.lang, "link.galleryOffline"),
+        }),
+        404,
+      );
     log("info", "gallery link opened", { customer: opened.customer.id, job: jobId });
     if (row?.accessCode) target.searchParams.set("code", row.accessCode);
     return c.redirect(target.toString(), 302);
@@ -159,9 +277,19 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     const opened = await open(c, "view");
     if (opened instanceof Response) return opened;
     const { db } = c.get("deps");
-    const d = opened.subjectId ? await db.query.deliveries.findFirst({ where: eq(deliveries.id, opened.subjectId) }) : undefined;
+    const d = opened.subjectId
+      ? await db.query.deliveries.findFirst({ where: eq(deliveries.id, opened.subjectId) })
+      : undefined;
     if (!d || d.customerId !== opened.customer.id || d.channel !== "email") {
-      return c.html(LinkProblemPage({ lang: opened.lang, studio: opened.studio, status: 404, message: t(opened.lang, "link.messageGone") }), 404);
+      return c.html(
+        LinkProblemPage({
+          lang: opened.lang,
+          studio: opened.studio,
+          status: 404,
+          message: t(opened.lang, "link.messageGone"),
+        }),
+        404,
+      );
     }
     let email: Awaited<ReturnType<typeof renderDeliveryEmail>>;
     try {
@@ -169,9 +297,26 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     } catch (err) {
       // The sender failed this delivery with the same reason; the customer gets a page, not a stack.
       c.get("deps").log("error", "view in browser: cannot compose", { delivery: d.id, error: String(err) });
-      return c.html(LinkProblemPage({ lang: opened.lang, studio: opened.studio, status: 500, message: t(opened.lang, "link.messageUnavailable") }), 500);
+      return c.html(
+        LinkProblemPage({
+          lang: opened.lang,
+          studio: opened.studio,
+          status: 500,
+          message: t(opened.lang, "link.messageUnavailable"),
+        }),
+        500,
+      );
     }
-    if (!email) return c.html(LinkProblemPage({ lang: opened.lang, studio: opened.studio, status: 404, message: t(opened.lang, "link.messageWithdrawn") }), 404);
+    if (!email)
+      return c.html(
+        LinkProblemPage({
+          lang: opened.lang,
+          studio: opened.studio,
+          status: 404,
+          message: t(opened.lang, "link.messageWithdrawn"),
+        }),
+        404,
+      );
     c.header("Content-Security-Policy", "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'");
     return c.html(email.html);
   });
@@ -194,10 +339,14 @@ async function optIn(c: Ctx, customer: Customer, channel: Channel, source: strin
   if (active.some((s) => s.channel === channel && s.reason !== "unsubscribed")) return;
   await resubscribe(db, channel, address, source.replace("customer: ", ""), now);
   const key = channel === "email" ? "Email" : channel === "sms" ? "Sms" : "Voice";
-  await db.update(customers).set({ [`consent${key}`]: true, [`consent${key}Source`]: source, [`consent${key}At`]: now }).where(eq(customers.id, customer.id));
+  await db
+    .update(customers)
+    .set({ [`consent${key}`]: true, [`consent${key}Source`]: source, [`consent${key}At`]: now })
+    .where(eq(customers.id, customer.id));
 }
 
-const channelWords = (lang: Language, channels: PhoneChannel[]) => t(lang, channels.length === 2 ? "channels.both" : channels[0] === "sms" ? "channels.sms" : "channels.voice");
+const channelWords = (lang: Language, channels: PhoneChannel[]) =>
+  t(lang, channels.length === 2 ? "channels.both" : channels[0] === "sms" ? "channels.sms" : "channels.voice");
 
 /** How long after one confirmation text the page sends no other, whatever the channels asked for. */
 const CONFIRMATION_TEXT_GAP_MS = 10 * 60_000;
@@ -209,7 +358,13 @@ const CONFIRMATION_KEY = "confirm";
  * to flood a phone: a recent one is looked up, and the delivery key (customer and ten-minute
  * slot) makes two posts at the same moment enqueue one text.
  */
-async function askPhoneToConfirm(c: Ctx, customer: Customer, channels: PhoneChannel[], studio: string, lang: Language): Promise<string> {
+async function askPhoneToConfirm(
+  c: Ctx,
+  customer: Customer,
+  channels: PhoneChannel[],
+  studio: string,
+  lang: Language,
+): Promise<string> {
   const deps = c.get("deps");
   const { db, config, clock } = deps;
   const now = clock();
@@ -217,24 +372,59 @@ async function askPhoneToConfirm(c: Ctx, customer: Customer, channels: PhoneChan
   const what = channelWords(lang, channels);
   const masked = maskPhone(phone);
   const sms = (await activeSuppressions(db, [phone])).find((s) => s.channel === "sms");
-  if (sms) return t(lang, sms.reason === "landline" || sms.reason === "invalid_address" ? "confirm.cannotText" : "confirm.stopped", { phone: masked, what });
+  if (sms)
+    return t(
+      lang,
+      sms.reason === "landline" || sms.reason === "invalid_address" ? "confirm.cannotText" : "confirm.stopped",
+      { phone: masked, what },
+    );
   // deliveryKey spells a test key `t<id>:…`, so this prefix finds every confirmation text to this customer.
   const keyPrefix = `t${CONFIRMATION_KEY}-${customer.id}-`;
   const alreadySent = t(lang, "confirm.alreadySent", { phone: masked });
   const [recent] = await db
     .select({ id: deliveries.id })
     .from(deliveries)
-    .where(and(eq(deliveries.customerId, customer.id), like(deliveries.deliveryKey, `${keyPrefix}%`), gt(deliveries.createdAt, new Date(now.getTime() - CONFIRMATION_TEXT_GAP_MS))))
+    .where(
+      and(
+        eq(deliveries.customerId, customer.id),
+        like(deliveries.deliveryKey, `${keyPrefix}%`),
+        gt(deliveries.createdAt, new Date(now.getTime() - CONFIRMATION_TEXT_GAP_MS)),
+      ),
+    )
     .limit(1);
   if (recent) return alreadySent;
   const settings = await getSettings(db);
   const secret = await linkSigningSecret(db, config.secretKey, now);
-  const token = signLinkToken(secret, { purpose: "confirm", customerId: customer.id, subjectId: confirmationSubject(phone, channels), expiresAt: linkExpiresAt("confirm", now) });
+  const token = signLinkToken(secret, {
+    purpose: "confirm",
+    customerId: customer.id,
+    subjectId: confirmationSubject(phone, channels),
+    expiresAt: linkExpiresAt("confirm", now),
+  });
   const url = `${settings.publicUrl || config.publicUrl}/c/${token}`;
-  const text = withOptOutHint(t(lang, "confirm.sms", { studio, what, url }), { required: true, hint: t(lang, "sms.optOut") });
+  const text = withOptOutHint(t(lang, "confirm.sms", { studio, what, url }), {
+    required: true,
+    hint: t(lang, "sms.optOut"),
+  });
   // Sent as a one-off like a staff test (its own text, no consent needed, at once), not as marketing.
-  const key = deliveryKey({ kind: "test", id: `${CONFIRMATION_KEY}-${customer.id}-${Math.floor(now.getTime() / CONFIRMATION_TEXT_GAP_MS)}` }, { address: phone }, "sms");
-  const { created } = await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: customer.id, channel: "sms", to: phone, skip: null }, dueAt: testDueAt(now), body: text }], now);
+  const key = deliveryKey(
+    { kind: "test", id: `${CONFIRMATION_KEY}-${customer.id}-${Math.floor(now.getTime() / CONFIRMATION_TEXT_GAP_MS)}` },
+    { address: phone },
+    "sms",
+  );
+  const { created } = await enqueueDeliveries(
+    db,
+    { sourceType: "test" },
+    [
+      {
+        key,
+        decision: { customerId: customer.id, channel: "sms", to: phone, skip: null },
+        dueAt: testDueAt(now),
+        body: text,
+      },
+    ],
+    now,
+  );
   if (!created) return alreadySent;
   const id = await deliveryIdByKey(db, key);
   try {
@@ -251,17 +441,35 @@ async function openConfirmation(c: Ctx) {
   const phone = opened.customer.phone;
   const asked = phone ? confirmedChannels(opened.subjectId ?? 0, phone) : [];
   if (!asked.length) {
-    return c.html(LinkProblemPage({ lang: opened.lang, studio: opened.studio, status: 410, message: t(opened.lang, "link.phoneChanged") }), 410);
+    return c.html(
+      LinkProblemPage({
+        lang: opened.lang,
+        studio: opened.studio,
+        status: 410,
+        message: t(opened.lang, "link.phoneChanged"),
+      }),
+      410,
+    );
   }
   // The link works for days; turning a channel off since it was sent is the newer wish, so the
   // old link no longer turns that channel on. Compared in whole seconds (the token's precision):
   // an opt-out in the very second the link was made counts as before it.
   const issued = linkIssuedAt("confirm", opened.expiresAt);
   const active = await activeSuppressions(c.get("deps").db, [phone!]);
-  const stale = asked.filter((ch) => active.some((s) => s.channel === ch && s.reason === "unsubscribed" && (!issued || Math.floor(s.createdAt.getTime() / 1000) * 1000 > issued.getTime())));
+  const stale = asked.filter((ch) =>
+    active.some(
+      (s) =>
+        s.channel === ch &&
+        s.reason === "unsubscribed" &&
+        (!issued || Math.floor(s.createdAt.getTime() / 1000) * 1000 > issued.getTime()),
+    ),
+  );
   const channels = asked.filter((ch) => !stale.includes(ch));
-  const staleNote = stale.length ? t(opened.lang, "confirm.stale", { what: channelWords(opened.lang, stale) }) : undefined;
-  if (!channels.length) return c.html(LinkProblemPage({ lang: opened.lang, studio: opened.studio, status: 410, message: staleNote! }), 410);
+  const staleNote = stale.length
+    ? t(opened.lang, "confirm.stale", { what: channelWords(opened.lang, stale) })
+    : undefined;
+  if (!channels.length)
+    return c.html(LinkProblemPage({ lang: opened.lang, studio: opened.studio, status: 410, message: staleNote! }), 410);
   return { ...opened, channels, staleNote };
 }
 
@@ -293,8 +501,27 @@ async function preferenceRows(c: Ctx, customer: Customer, lang: Language): Promi
   const email = customer.email ? maskEmail(customer.email) : null;
   const phone = customer.phone ? maskPhone(customer.phone) : null;
   return [
-    { channel: "email", label: t(lang, "preferences.email"), address: email, on: !!email && customer.consentEmail && !off("email"), note: `${t(lang, "preferences.emailNote")} ${t(lang, "service.note")}`, blocked: blocked("email") },
-    { channel: "sms", label: t(lang, "preferences.sms"), address: phone, on: !!phone && customer.consentSms && !off("sms"), blocked: blocked("sms") },
-    { channel: "voice", label: t(lang, "preferences.voice"), address: phone, on: !!phone && customer.consentVoice && !off("voice"), blocked: blocked("voice") },
+    {
+      channel: "email",
+      label: t(lang, "preferences.email"),
+      address: email,
+      on: !!email && customer.consentEmail && !off("email"),
+      note: `${t(lang, "preferences.emailNote")} ${t(lang, "service.note")}`,
+      blocked: blocked("email"),
+    },
+    {
+      channel: "sms",
+      label: t(lang, "preferences.sms"),
+      address: phone,
+      on: !!phone && customer.consentSms && !off("sms"),
+      blocked: blocked("sms"),
+    },
+    {
+      channel: "voice",
+      label: t(lang, "preferences.voice"),
+      address: phone,
+      on: !!phone && customer.consentVoice && !off("voice"),
+      blocked: blocked("voice"),
+    },
   ];
 }

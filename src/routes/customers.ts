@@ -3,7 +3,14 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import { AlbumField, CustomerForm, CustomerPage, CustomersPage, CustomersResults, EmailNotice } from "../../views/customers.tsx";
+import {
+  AlbumField,
+  CustomerForm,
+  CustomerPage,
+  CustomersPage,
+  CustomersResults,
+  EmailNotice,
+} from "../../views/customers.tsx";
 import type { Flash, Values } from "../core/form-state.ts";
 import { studioCountry } from "../core/country.ts";
 import { type ConsentInput, customerFields } from "../core/customers.ts";
@@ -11,7 +18,16 @@ import { staffDay, staffDayInstant } from "../core/date-format.ts";
 import { usableLocale } from "../core/intl.ts";
 import { type AmountResult, typedAmount } from "../core/money.ts";
 import { editablePhone } from "../core/phone.ts";
-import { email, type FieldErrors, fieldErrors, flag, givenAsBlank, optionalDate, optionalIdRef, optionalText } from "../core/validation.ts";
+import {
+  email,
+  type FieldErrors,
+  fieldErrors,
+  flag,
+  givenAsBlank,
+  optionalDate,
+  optionalIdRef,
+  optionalText,
+} from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import { countCustomersUpTo, customerSuppressions, customersWithEmail, studioLocale } from "../db/customers.ts";
 import { albumsOfJobs, jobChoices } from "../db/jobs.ts";
@@ -44,7 +60,6 @@ const listQuery = z.object({
   before: z.coerce.number().int().positive().optional().catch(undefined),
 });
 
-
 const registrationForm = z.object({
   job_id: optionalIdRef,
   job_ref: optionalIdRef,
@@ -53,7 +68,12 @@ const registrationForm = z.object({
   photos_available: flag,
   photos_count: z.preprocess(
     (v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? undefined : Number(v)),
-    z.number({ error: "must be a whole number" }).int("must be a whole number").min(0, "cannot be negative").max(100_000, "must be at most 100,000").optional(),
+    z
+      .number({ error: "must be a whole number" })
+      .int("must be a whole number")
+      .min(0, "cannot be negative")
+      .max(100_000, "must be at most 100,000")
+      .optional(),
   ),
 });
 
@@ -88,7 +108,6 @@ const orderForm = (currency: string, locale: string, timeZone: string) =>
 
 /** True for a targeted htmx swap; a history restore asks for the whole page. */
 
-
 async function loadCustomer(c: Ctx): Promise<Customer> {
   const id = idParam.safeParse(c.req.param("id"));
   const customer = id.success ? await getCustomer(c.get("deps").db, id.data) : undefined;
@@ -116,8 +135,17 @@ function customerValues(cu: Customer): Values {
  * Reads the create/edit form. A newly ticked consent box needs a source, stored as
  * `staff: <source>` with the time; unticking withdraws consent (edit only).
  */
-function parseCustomerForm(body: Record<string, unknown>, current: Customer | undefined, staffName: string, home: string) {
-  const was = { email: current?.consentEmail ?? false, sms: current?.consentSms ?? false, voice: current?.consentVoice ?? false };
+function parseCustomerForm(
+  body: Record<string, unknown>,
+  current: Customer | undefined,
+  staffName: string,
+  home: string,
+) {
+  const was = {
+    email: current?.consentEmail ?? false,
+    sms: current?.consentSms ?? false,
+    voice: current?.consentVoice ?? false,
+  };
   const consent: ConsentInput = {};
   for (const ch of CHANNELS) {
     const ticked = flag.safeParse(body[`consent_${ch}`]).data === true;
@@ -129,7 +157,8 @@ function parseCustomerForm(body: Record<string, unknown>, current: Customer | un
   const source = optionalText(200).safeParse(body.consent_source);
   if (!source.success) errors.consent_source = source.error.issues[0]!.message;
   else if (!source.data && CHANNELS.some((ch) => consent[ch] && !was[ch])) {
-    errors.consent_source = "Consent source is required when you tick a consent box: say how they agreed, e.g. “signed form at picture day”";
+    errors.consent_source =
+      "Consent source is required when you tick a consent box: say how they agreed, e.g. “signed form at picture day”";
   }
   if (!parsed.success || Object.keys(errors).length) return { ok: false as const, errors };
   return { ok: true as const, fields: parsed.data, source: `staff: ${source.data ?? `changed by ${staffName}`}` };
@@ -142,7 +171,13 @@ async function namesakes(c: Ctx, address: string | null | undefined, exceptId?: 
 
 const studioZone = async (c: Ctx) => (await getSettings(c.get("deps").db)).timeZone;
 
-type PageExtras = { registerValues?: Values; registerErrors?: FieldErrors; orderValues?: Values; orderErrors?: FieldErrors; flash?: Flash };
+type PageExtras = {
+  registerValues?: Values;
+  registerErrors?: FieldErrors;
+  orderValues?: Values;
+  orderErrors?: FieldErrors;
+  flash?: Flash;
+};
 
 async function renderCustomer(c: Ctx, cu: Customer, extra: PageExtras = {}, status: 200 | 422 = 200) {
   const { db, clock } = c.get("deps");
@@ -176,7 +211,10 @@ async function renderCustomer(c: Ctx, cu: Customer, extra: PageExtras = {}, stat
       registerValues,
       registerErrors: extra.registerErrors ?? {},
       registerJobId,
-      orderValues: extra.orderValues ?? { order_date: staffDay(clock(), settings.timeZone), order_job_id: registrations[0] ? String(registrations[0].job.id) : "" },
+      orderValues: extra.orderValues ?? {
+        order_date: staffDay(clock(), settings.timeZone),
+        order_job_id: registrations[0] ? String(registrations[0].job.id) : "",
+      },
       orderErrors: extra.orderErrors ?? {},
       money: { currency: settings.currency, locale: settings.locale },
       flash: extra.flash ?? null,
@@ -198,17 +236,44 @@ export const customerRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const { db } = c.get("deps");
     const query = listQuery.parse(c.req.query());
-    const [page, count, settings] = await Promise.all([listCustomers(db, query), countCustomersUpTo(db, query.q ? ftsQuery(query.q) : null, COUNT_CAP), getSettings(db)]);
-    const props = { rows: page.rows, nextBefore: page.nextBefore, query, count, countCap: COUNT_CAP, csrf: c.get("csrfToken"), country: studioCountry(settings), timeZone: settings.timeZone };
+    const [page, count, settings] = await Promise.all([
+      listCustomers(db, query),
+      countCustomersUpTo(db, query.q ? ftsQuery(query.q) : null, COUNT_CAP),
+      getSettings(db),
+    ]);
+    const props = {
+      rows: page.rows,
+      nextBefore: page.nextBefore,
+      query,
+      count,
+      countCap: COUNT_CAP,
+      csrf: c.get("csrfToken"),
+      country: studioCountry(settings),
+      timeZone: settings.timeZone,
+    };
     if (isPartial(c)) return c.html(CustomersResults(props));
     return c.html(CustomersPage({ ...props, user: c.get("user")! }));
   })
   .get("/new", async (c) => {
     const { db } = c.get("deps");
     const country = studioCountry(await getSettings(db));
-    return c.html(CustomerForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values: { locale: await studioLocale(db) }, errors: {}, namesakes: [], country, timeZone: await studioZone(c) }));
+    return c.html(
+      CustomerForm({
+        user: c.get("user")!,
+        csrf: c.get("csrfToken"),
+        values: { locale: await studioLocale(db) },
+        errors: {},
+        namesakes: [],
+        country,
+        timeZone: await studioZone(c),
+      }),
+    );
   })
-  .get("/email-check", async (c) => c.html(EmailNotice({ others: await namesakes(c, c.req.query("email"), idParam.safeParse(c.req.query("except")).data) })))
+  .get("/email-check", async (c) =>
+    c.html(
+      EmailNotice({ others: await namesakes(c, c.req.query("email"), idParam.safeParse(c.req.query("except")).data) }),
+    ),
+  )
   .post("/", async (c) => {
     const { db, clock } = c.get("deps");
     const user = c.get("user")!;
@@ -217,17 +282,41 @@ export const customerRoutes = new Hono<AppEnv>()
     const form = parseCustomerForm(body, undefined, user.name, country);
     if (!form.ok) {
       const others = await namesakes(c, String(body.email ?? ""));
-      return c.html(CustomerForm({ user, csrf: c.get("csrfToken"), values: typedValues(body), errors: form.errors, namesakes: others, country, timeZone: await studioZone(c) }), 422);
+      return c.html(
+        CustomerForm({
+          user,
+          csrf: c.get("csrfToken"),
+          values: typedValues(body),
+          errors: form.errors,
+          namesakes: others,
+          country,
+          timeZone: await studioZone(c),
+        }),
+        422,
+      );
     }
     const customer = await createCustomer(db, form.fields, form.source, clock());
     await audit(db, { userId: user.id }, "created", "customer", customer.id);
     return c.redirect(`/customers/${customer.id}?saved=1`, 303);
   })
-  .get("/:id", async (c) => renderCustomer(c, await loadCustomer(c), { flash: c.req.query("saved") ? SAVED_FLASH : null }))
+  .get("/:id", async (c) =>
+    renderCustomer(c, await loadCustomer(c), { flash: c.req.query("saved") ? SAVED_FLASH : null }),
+  )
   .get("/:id/edit", async (c) => {
     const cu = await loadCustomer(c);
     const home = studioCountry(await getSettings(c.get("deps").db));
-    return c.html(CustomerForm({ user: c.get("user")!, csrf: c.get("csrfToken"), customer: cu, values: customerValues(cu), errors: {}, namesakes: await namesakes(c, cu.email, cu.id), country: home, timeZone: await studioZone(c) }));
+    return c.html(
+      CustomerForm({
+        user: c.get("user")!,
+        csrf: c.get("csrfToken"),
+        customer: cu,
+        values: customerValues(cu),
+        errors: {},
+        namesakes: await namesakes(c, cu.email, cu.id),
+        country: home,
+        timeZone: await studioZone(c),
+      }),
+    );
   })
   .post("/:id", async (c) => {
     const { db, clock } = c.get("deps");
@@ -238,7 +327,19 @@ export const customerRoutes = new Hono<AppEnv>()
     const form = parseCustomerForm(body, cu, user.name, country);
     if (!form.ok) {
       const others = await namesakes(c, String(body.email ?? ""), cu.id);
-      return c.html(CustomerForm({ user, csrf: c.get("csrfToken"), customer: cu, values: typedValues(body), errors: form.errors, namesakes: others, country, timeZone: await studioZone(c) }), 422);
+      return c.html(
+        CustomerForm({
+          user,
+          csrf: c.get("csrfToken"),
+          customer: cu,
+          values: typedValues(body),
+          errors: form.errors,
+          namesakes: others,
+          country,
+          timeZone: await studioZone(c),
+        }),
+        422,
+      );
     }
     await updateCustomer(db, cu, form.fields, form.source, clock());
     await audit(db, { userId: user.id }, "updated", "customer", cu.id);
@@ -258,7 +359,8 @@ export const customerRoutes = new Hono<AppEnv>()
     const cu = await loadCustomer(c);
     const body = await c.req.parseBody();
     const values = typedValues(body);
-    const refuse = (errors: FieldErrors) => renderCustomer(c, cu, { registerValues: values, registerErrors: errors }, 422);
+    const refuse = (errors: FieldErrors) =>
+      renderCustomer(c, cu, { registerValues: values, registerErrors: errors }, 422);
     const parsed = registrationForm.safeParse(body);
     if (!parsed.success) return refuse(fieldErrors(parsed.error));
     const f = parsed.data;
@@ -288,13 +390,25 @@ export const customerRoutes = new Hono<AppEnv>()
     const { db, clock } = c.get("deps");
     const cu = await loadCustomer(c);
     const body = await c.req.parseBody();
-    const refuse = (errors: FieldErrors) => renderCustomer(c, cu, { orderValues: typedValues(body), orderErrors: errors }, 422);
+    const refuse = (errors: FieldErrors) =>
+      renderCustomer(c, cu, { orderValues: typedValues(body), orderErrors: errors }, 422);
     const { currency, locale, timeZone } = await getSettings(db);
     const parsed = orderForm(currency, locale, timeZone).safeParse(body);
     if (!parsed.success) return refuse(fieldErrors(parsed.error));
     const job = await getJob(db, parsed.data.order_job_id!);
     if (!job) return refuse({ order_job_id: `There is no job with id ${parsed.data.order_job_id}` });
-    const order = await createOrder(db, { jobId: job.id, customerId: cu.id, amountMinor: parsed.data.amount, currency, orderedAt: parsed.data.order_date }, "ui", clock());
+    const order = await createOrder(
+      db,
+      {
+        jobId: job.id,
+        customerId: cu.id,
+        amountMinor: parsed.data.amount,
+        currency,
+        orderedAt: parsed.data.order_date,
+      },
+      "ui",
+      clock(),
+    );
     await audit(db, { userId: c.get("user")!.id }, "created", "order", order.id, { customerId: cu.id, jobId: job.id });
     return c.redirect(`/customers/${cu.id}#orders`, 303);
   });

@@ -9,19 +9,25 @@ import { appointments, customers, jobs, orders, registrations } from "../db/sche
 import { getSettings } from "../db/settings.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 
-async function render(c: Ctx, flash: { kind: "ok" | "bad" | "info"; text: string } | null = null, status: 200 | 409 = 200) {
+async function render(
+  c: Ctx,
+  flash: { kind: "ok" | "bad" | "info"; text: string } | null = null,
+  status: 200 | 409 = 200,
+) {
   const { db, clock } = c.get("deps");
   const n = async (q: Promise<{ n: number }[]>) => (await q)[0]?.n ?? 0;
-  const [settings, jobCount, selling, customerCount, registrationCount, orderCount, upcoming, held] = await Promise.all([
-    getSettings(db),
-    n(db.select({ n: count() }).from(jobs)),
-    n(db.select({ n: count() }).from(jobs).where(eq(jobs.status, "selling"))),
-    n(db.select({ n: count() }).from(customers)),
-    n(db.select({ n: count() }).from(registrations)),
-    n(db.select({ n: count() }).from(orders)),
-    n(db.select({ n: count() }).from(appointments).where(gt(appointments.startsAt, clock()))),
-    countHeld(db, {}),
-  ]);
+  const [settings, jobCount, selling, customerCount, registrationCount, orderCount, upcoming, held] = await Promise.all(
+    [
+      getSettings(db),
+      n(db.select({ n: count() }).from(jobs)),
+      n(db.select({ n: count() }).from(jobs).where(eq(jobs.status, "selling"))),
+      n(db.select({ n: count() }).from(customers)),
+      n(db.select({ n: count() }).from(registrations)),
+      n(db.select({ n: count() }).from(orders)),
+      n(db.select({ n: count() }).from(appointments).where(gt(appointments.startsAt, clock()))),
+      countHeld(db, {}),
+    ],
+  );
   return c.html(
     DashboardPage({
       user: c.get("user")!,
@@ -29,7 +35,14 @@ async function render(c: Ctx, flash: { kind: "ok" | "bad" | "info"; text: string
       studioName: settings.name,
       welcome: c.req.query("welcome") === "1",
       flash,
-      stats: { jobs: jobCount, selling, customers: customerCount, registrations: registrationCount, orders: orderCount, upcomingAppointments: upcoming },
+      stats: {
+        jobs: jobCount,
+        selling,
+        customers: customerCount,
+        registrations: registrationCount,
+        orders: orderCount,
+        upcomingAppointments: upcoming,
+      },
       // What waits for staff to decide; what a paused message holds waits for its Resume instead.
       heldForReview: held.total - held.ofPausedMessages,
     }),

@@ -41,7 +41,6 @@ const listQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
 });
 
-
 async function loadJob(c: Ctx): Promise<Job> {
   const id = idParam.safeParse(c.req.param("id"));
   const job = id.success ? await getJob(c.get("deps").db, id.data) : undefined;
@@ -59,7 +58,6 @@ async function parseJobForm(c: Ctx, body: Record<string, unknown>) {
   }
   return { ok: true as const, data: parsed.data };
 }
-
 
 function jobValues(job: Job): Values {
   return {
@@ -80,7 +78,10 @@ function jobValues(job: Job): Values {
 }
 
 /** The assigned profile's notifications with their plan and results for this job (SPEC P7). */
-async function plannedNotifications(c: Ctx, job: Job): Promise<{ items: PlannedNotification[]; timeZone: string; now: Date }> {
+async function plannedNotifications(
+  c: Ctx,
+  job: Job,
+): Promise<{ items: PlannedNotification[]; timeZone: string; now: Date }> {
   const { db, clock } = c.get("deps");
   const settings = await getSettings(db);
   // A zone the input checks would refuse (legacy data) must not take the page down: the studio's
@@ -91,13 +92,16 @@ async function plannedNotifications(c: Ctx, job: Job): Promise<{ items: PlannedN
   const items: PlannedNotification[] = [];
   for (const n of notifications) {
     const info = TRIGGER_INFO[n.trigger];
-    const moment = info.anchor === "job_date" && info.jobDate ? notificationMoment(n, { date: job[info.jobDate] }, timeZone) : null;
+    const moment =
+      info.anchor === "job_date" && info.jobDate ? notificationMoment(n, { date: job[info.jobDate] }, timeZone) : null;
     const mine = counts.filter((x) => x.notificationId === n.id);
     items.push({
       n,
       moment,
       runs: runs.filter((r) => r.notificationId === n.id),
-      runCounts: runCounts.filter((r) => r.notificationId === n.id).map((r) => ({ status: r.status, retrying: !!r.retrying, n: r.n })),
+      runCounts: runCounts
+        .filter((r) => r.notificationId === n.id)
+        .map((r) => ({ status: r.status, retrying: !!r.retrying, n: r.n })),
       problems: problems.filter((p) => p.run.notificationId === n.id),
       counts: mine,
       skipped: mine.some((x) => x.status === "skipped") ? await skippedFor(db, job.id, n.id) : [],
@@ -106,7 +110,16 @@ async function plannedNotifications(c: Ctx, job: Job): Promise<{ items: PlannedN
   return { items, timeZone, now: clock() };
 }
 
-async function renderJob(c: Ctx, job: Job, extra: { albumErrors?: Record<string, string>; albumValues?: Values; flash?: { kind: "ok" | "bad" | "info"; text: string } } = {}, status: 200 | 422 = 200) {
+async function renderJob(
+  c: Ctx,
+  job: Job,
+  extra: {
+    albumErrors?: Record<string, string>;
+    albumValues?: Values;
+    flash?: { kind: "ok" | "bad" | "info"; text: string };
+  } = {},
+  status: 200 | 422 = 200,
+) {
   const { db } = c.get("deps");
   const [albums, registrations, registrationCount, history, profiles, settings] = await Promise.all([
     listAlbums(db, job.id),
@@ -119,7 +132,19 @@ async function renderJob(c: Ctx, job: Job, extra: { albumErrors?: Record<string,
   const profileName = profiles.find((p) => p.id === job.profileId)?.name ?? null;
   const automation = await plannedNotifications(c, job);
   return c.html(
-    JobPage({ user: c.get("user")!, csrf: c.get("csrfToken"), job, albums, registrations, registrationCount, history, profileName, automation, studioTimeZone: settings.timeZone, ...extra }),
+    JobPage({
+      user: c.get("user")!,
+      csrf: c.get("csrfToken"),
+      job,
+      albums,
+      registrations,
+      registrationCount,
+      history,
+      profileName,
+      automation,
+      studioTimeZone: settings.timeZone,
+      ...extra,
+    }),
     status,
   );
 }
@@ -129,15 +154,36 @@ export const jobRoutes = new Hono<AppEnv>()
     const { db } = c.get("deps");
     const query = listQuery.parse(c.req.query());
     const { rows, total } = await listJobs(db, query, query.page);
-    const shown: JobListQuery = { q: query.q, status: query.status, year: query.year ? String(query.year) : undefined, type: query.type, page: query.page };
+    const shown: JobListQuery = {
+      q: query.q,
+      status: query.status,
+      year: query.year ? String(query.year) : undefined,
+      type: query.type,
+      page: query.page,
+    };
     if (isPartial(c)) return c.html(JobsTable({ rows, total, query: shown, pageSize: JOBS_PAGE_SIZE }));
     const years = await jobYears(db);
-    return c.html(JobsPage({ user: c.get("user")!, csrf: c.get("csrfToken"), rows, total, query: shown, years, pageSize: JOBS_PAGE_SIZE }));
+    return c.html(
+      JobsPage({
+        user: c.get("user")!,
+        csrf: c.get("csrfToken"),
+        rows,
+        total,
+        query: shown,
+        years,
+        pageSize: JOBS_PAGE_SIZE,
+      }),
+    );
   })
   .get("/new", async (c) => {
     const profiles = await listProfileNames(c.get("deps").db);
     const defaultProfile = (await getSettings(c.get("deps").db)).defaultProfileId;
-    const values: Values = { type: "school", status: "planning", year: String(c.get("deps").clock().getUTCFullYear()), profile_id: defaultProfile ? String(defaultProfile) : "" };
+    const values: Values = {
+      type: "school",
+      status: "planning",
+      year: String(c.get("deps").clock().getUTCFullYear()),
+      profile_id: defaultProfile ? String(defaultProfile) : "",
+    };
     return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values, errors: {}, profiles }));
   })
   .post("/", async (c) => {
@@ -145,7 +191,16 @@ export const jobRoutes = new Hono<AppEnv>()
     const body = await c.req.parseBody();
     const parsed = await parseJobForm(c, body);
     if (!parsed.ok) {
-      return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), values: typedValues(body), errors: parsed.errors, profiles: parsed.profiles }), 422);
+      return c.html(
+        JobForm({
+          user: c.get("user")!,
+          csrf: c.get("csrfToken"),
+          values: typedValues(body),
+          errors: parsed.errors,
+          profiles: parsed.profiles,
+        }),
+        422,
+      );
     }
     const actor = { userId: c.get("user")!.id };
     const job = await createJob(db, parsed.data, actor, "ui", clock());
@@ -156,7 +211,9 @@ export const jobRoutes = new Hono<AppEnv>()
   .get("/:id/edit", async (c) => {
     const job = await loadJob(c);
     const profiles = await listProfileNames(c.get("deps").db);
-    return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), job, values: jobValues(job), errors: {}, profiles }));
+    return c.html(
+      JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), job, values: jobValues(job), errors: {}, profiles }),
+    );
   })
   .post("/:id", async (c) => {
     const { db, clock } = c.get("deps");
@@ -165,7 +222,17 @@ export const jobRoutes = new Hono<AppEnv>()
     // The edit form has no status field: status changes go through their own buttons.
     const parsed = await parseJobForm(c, { ...body, status: undefined });
     if (!parsed.ok) {
-      return c.html(JobForm({ user: c.get("user")!, csrf: c.get("csrfToken"), job, values: typedValues(body), errors: parsed.errors, profiles: parsed.profiles }), 422);
+      return c.html(
+        JobForm({
+          user: c.get("user")!,
+          csrf: c.get("csrfToken"),
+          job,
+          values: typedValues(body),
+          errors: parsed.errors,
+          profiles: parsed.profiles,
+        }),
+        422,
+      );
     }
     const actor = { userId: c.get("user")!.id };
     await updateJob(db, job, parsed.data, actor, "ui", clock());
@@ -177,7 +244,8 @@ export const jobRoutes = new Hono<AppEnv>()
     const job = await loadJob(c);
     const body = await c.req.parseBody();
     const to = jobStatus.safeParse(body.status);
-    if (!to.success) return renderJob(c, job, { flash: { kind: "bad", text: `Status ${to.error.issues[0]?.message}.` } }, 422);
+    if (!to.success)
+      return renderJob(c, job, { flash: { kind: "bad", text: `Status ${to.error.issues[0]?.message}.` } }, 422);
     const actor = { userId: c.get("user")!.id };
     const result = await changeJobStatus(db, job.id, to.data, actor, "ui", clock());
     if (result?.changed) await audit(db, actor, "status_changed", "job", job.id, { from: job.status, to: to.data });
@@ -189,9 +257,15 @@ export const jobRoutes = new Hono<AppEnv>()
     const body = await c.req.parseBody();
     const name = requiredText(120, "Album name").safeParse(body.album_name);
     const albumValues = { album_name: String(body.album_name ?? "") };
-    if (!name.success) return renderJob(c, job, { albumErrors: { album_name: name.error.issues[0]!.message }, albumValues }, 422);
+    if (!name.success)
+      return renderJob(c, job, { albumErrors: { album_name: name.error.issues[0]!.message }, albumValues }, 422);
     if (await findAlbumByName(db, job.id, name.data)) {
-      return renderJob(c, job, { albumErrors: { album_name: `This job already has an album called “${name.data}”.` }, albumValues }, 422);
+      return renderJob(
+        c,
+        job,
+        { albumErrors: { album_name: `This job already has an album called “${name.data}”.` }, albumValues },
+        422,
+      );
     }
     await createAlbum(db, job.id, name.data);
     return c.redirect(`/jobs/${job.id}#albums`, 303);

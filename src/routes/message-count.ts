@@ -6,7 +6,12 @@ import { studioCountry } from "../core/country.ts";
 import { getSettings } from "../db/settings.ts";
 import type { ChannelCount, ComposeState, CountData } from "../core/message-pages.ts";
 import { messageDecisions } from "../automation/one-time.ts";
-import { describeFilters, hasAppointmentFilter, type MessageFilters, parseMessageFilters } from "../core/message-filters.ts";
+import {
+  describeFilters,
+  hasAppointmentFilter,
+  type MessageFilters,
+  parseMessageFilters,
+} from "../core/message-filters.ts";
 import type { MessageInput } from "../core/message-input.ts";
 import { toE164 } from "../core/phone.ts";
 import type { Decision } from "../core/recipients.ts";
@@ -71,7 +76,6 @@ export const fromState = (s: ComposeState, filters: MessageFilters, channels: Ch
   jobId: formId(s.values.job_id),
 });
 
-
 const sortExcluded = (excluded: Partial<Record<string, number>>) =>
   Object.entries(excluded)
     .filter(([, n]) => (n ?? 0) > 0)
@@ -93,7 +97,12 @@ const noStory: Story = { calledInstead: new Set(), texted: new Set() };
  * the send will make: a text to a number not checked yet may turn out to be a landline's (then
  * it is called instead), and a call waits on its SMS — said, not hidden in a single number.
  */
-function smsOrCallCount(channel: Channel, decisions: Decision[], callFallback: boolean, story: Story = noStory): ChannelCount {
+function smsOrCallCount(
+  channel: Channel,
+  decisions: Decision[],
+  callFallback: boolean,
+  story: Story = noStory,
+): ChannelCount {
   const excluded: Record<string, number> = {};
   let willReceive = 0;
   let unchecked = 0;
@@ -103,9 +112,11 @@ function smsOrCallCount(channel: Channel, decisions: Decision[], callFallback: b
     // An SMS that cannot go while the call does is no one left out: they are called instead; and
     // a call not placed (for whatever reason) to someone who gets the SMS is simply not needed.
     if (d.skip && channel === "sms" && story.calledInstead.has(who(d))) instead++;
-    else if (d.skip && channel === "voice" && callFallback && story.texted.has(who(d))) excluded.sms_sent_instead = (excluded.sms_sent_instead ?? 0) + 1;
+    else if (d.skip && channel === "voice" && callFallback && story.texted.has(who(d)))
+      excluded.sms_sent_instead = (excluded.sms_sent_instead ?? 0) + 1;
     else if (d.skip) excluded[d.skip] = (excluded[d.skip] ?? 0) + 1;
-    else if (channel === "voice" && expectedCall(d) === "sms_instead") excluded.sms_sent_instead = (excluded.sms_sent_instead ?? 0) + 1;
+    else if (channel === "voice" && expectedCall(d) === "sms_instead")
+      excluded.sms_sent_instead = (excluded.sms_sent_instead ?? 0) + 1;
     else if (channel === "voice" && expectedCall(d) === "unknown") ifSmsCannot++;
     else {
       willReceive++;
@@ -120,13 +131,26 @@ function smsOrCallCount(channel: Channel, decisions: Decision[], callFallback: b
 }
 
 /** Per channel: how many the filters match, how many will receive it, and who will not, by reason. */
-export async function countAudience(c: Ctx, a: Audience, timeZone: string, needs?: AudienceNeeds): Promise<ChannelCount[]> {
+export async function countAudience(
+  c: Ctx,
+  a: Audience,
+  timeZone: string,
+  needs?: AudienceNeeds,
+): Promise<ChannelCount[]> {
   const deps = c.get("deps");
   const now = deps.clock();
   const channels = a.channels.length ? a.channels : (["email"] as Channel[]);
   if (a.toAddress) {
-    const ok = channels.includes("email") ? /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a.toAddress) : !!toE164(a.toAddress, studioCountry(await getSettings(deps.db)));
-    if (!ok) return channels.map((channel) => ({ channel, matched: 1, willReceive: 0, excluded: [{ reason: "no_address", n: 1 }] }));
+    const ok = channels.includes("email")
+      ? /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a.toAddress)
+      : !!toE164(a.toAddress, studioCountry(await getSettings(deps.db)));
+    if (!ok)
+      return channels.map((channel) => ({
+        channel,
+        matched: 1,
+        willReceive: 0,
+        excluded: [{ reason: "no_address", n: 1 }],
+      }));
     // A typed number may get the SMS, the call, or the call only if the SMS cannot go.
     const fallback = a.callOnlyIfNoSms && channels.includes("sms") && channels.includes("voice");
     const decided = await messageDecisions(deps, { ...a, channels }, now);
@@ -143,10 +167,18 @@ export async function countAudience(c: Ctx, a: Audience, timeZone: string, needs
       return count;
     });
   }
-  const summary = await audienceSummary(deps.db, a.filters, a.channels, now, { timeZone, needs: needs ?? (await audienceNeeds(deps.db, a)) });
+  const summary = await audienceSummary(deps.db, a.filters, a.channels, now, {
+    timeZone,
+    needs: needs ?? (await audienceNeeds(deps.db, a)),
+  });
   return a.channels.map((channel) => {
     const s = summary[channel];
-    const count: ChannelCount = { channel, matched: s.matched, willReceive: s.willReceive, excluded: sortExcluded(s.excluded) };
+    const count: ChannelCount = {
+      channel,
+      matched: s.matched,
+      willReceive: s.willReceive,
+      excluded: sortExcluded(s.excluded),
+    };
     if (s.customers !== undefined) count.customers = s.customers;
     return count;
   });
@@ -155,7 +187,13 @@ export async function countAudience(c: Ctx, a: Audience, timeZone: string, needs
 /** The live count of a compose form's filters and text, or why none can be made. */
 export async function countData(c: Ctx, s: ComposeState, timeZone: string): Promise<CountData> {
   const parsed = parseMessageFilters(rawFilters(s));
-  if (!parsed.ok) return { who: "", channels: [], filtersJson: "{}", problem: `Check the recipient filters: ${Object.values(parsed.errors)[0]}.` };
+  if (!parsed.ok)
+    return {
+      who: "",
+      channels: [],
+      filtersJson: "{}",
+      problem: `Check the recipient filters: ${Object.values(parsed.errors)[0]}.`,
+    };
   const channels = stateChannels(s);
   const names = await filterNames(c.get("deps").db, [parsed.filters]);
   const audience = fromState(s, parsed.filters, channels.length ? channels : ["email"]);

@@ -18,11 +18,20 @@ import type { Ctx } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
 import { draftOfInput, emptyValueProblems, missingJobProblem } from "./message-values.ts";
 
-const LIST_FILTERS = ["job_ids", "job_statuses", "years", "album_ids", "job_types", "appointment_ids", "appointment_statuses"] as const;
+const LIST_FILTERS = [
+  "job_ids",
+  "job_statuses",
+  "years",
+  "album_ids",
+  "job_types",
+  "appointment_ids",
+  "appointment_statuses",
+] as const;
 const SCALAR_FILTERS = ["audience", "condition", "appointment_from", "appointment_to"] as const;
 const LIST_FIELDS = ["channels", ...LIST_FILTERS.map((k) => `filters.${k}`)];
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === "string" && x !== "");
+const strings = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === "string" && x !== "");
 
 /** What the compose form sent, kept as typed. */
 export function formState(body: Record<string, unknown>): ComposeState {
@@ -91,7 +100,8 @@ export function rawFilters(s: ComposeState): Record<string, unknown> {
 /** A message to one typed address rather than to filters. */
 export const single = (s: ComposeState) => s.values.mode === "address";
 /** The channels chosen, in the order the app lists them. */
-export const stateChannels = (s: ComposeState): Channel[] => CHANNELS.filter((ch) => (s.lists.channels ?? []).includes(ch));
+export const stateChannels = (s: ComposeState): Channel[] =>
+  CHANNELS.filter((ch) => (s.lists.channels ?? []).includes(ch));
 
 /** Error keys as the form names its fields: `filters.years.0` → `filters.years`, `send_at` → `send_at_local`. */
 function formErrors(errors: FieldErrors): FieldErrors {
@@ -114,7 +124,8 @@ function sendAtFrom(s: ComposeState, timeZone: string, now: Date): { at?: Date; 
   const probe = new Date(Date.UTC(y, mo - 1, d));
   if (probe.getUTCMonth() !== mo - 1 || h > 23 || mi > 59) return { error: "is not a real date and time" };
   const at = zonedTimeToInstant({ year: y, month: mo, day: d }, `${pad(h)}:${pad(mi)}`, timeZone);
-  if (at.getTime() < now.getTime() - 60_000) return { error: `is in the past (it is ${formatInstant(now, timeZone)}): choose a later time, or send now` };
+  if (at.getTime() < now.getTime() - 60_000)
+    return { error: `is in the past (it is ${formatInstant(now, timeZone)}): choose a later time, or send now` };
   return { at };
 }
 
@@ -133,7 +144,10 @@ export async function parseCompose(c: Ctx, s: ComposeState, settings: StudioSett
     body: v.body,
     voice_script: v.voice_script,
     // The option shows only with SMS and voice both chosen; hidden, it is not asked for.
-    call_only_if_no_sms: (s.lists.channels ?? []).includes("sms") && (s.lists.channels ?? []).includes("voice") ? (v.call_only_if_no_sms ?? "") : "",
+    call_only_if_no_sms:
+      (s.lists.channels ?? []).includes("sms") && (s.lists.channels ?? []).includes("voice")
+        ? (v.call_only_if_no_sms ?? "")
+        : "",
     filters: single(s) ? {} : rawFilters(s),
     to_address: single(s) ? (v.to_address ?? "") : undefined,
     send_at: when.at?.toISOString(),

@@ -9,7 +9,14 @@ import { deliveryKey } from "../core/delivery-key.ts";
 import { messageJob, parseMessageFilters } from "../core/message-filters.ts";
 import { missingByChannel, requiredByChannel } from "../core/message-values.ts";
 import { formatPhone, parsePhone } from "../core/phone.ts";
-import { checkTemplate, escapeHtml, fillTemplate, PLACEHOLDERS, type PlaceholderValues, TemplateSyntaxError } from "../core/placeholders.ts";
+import {
+  checkTemplate,
+  escapeHtml,
+  fillTemplate,
+  PLACEHOLDERS,
+  type PlaceholderValues,
+  TemplateSyntaxError,
+} from "../core/placeholders.ts";
 import { skipReasonInSentence } from "../core/labels.ts";
 import { decideRecipients } from "../core/recipients.ts";
 import { pickLanguage, t } from "../core/i18n/translate.ts";
@@ -35,11 +42,16 @@ import { studioBranding } from "../dispatch/content.ts";
 
 const PREVIEW_OPTIONS = 50;
 
-
 /** Example values for every placeholder, with the studio's own details. */
 function sampleValues(s: StudioSettings, snippets: Record<string, string>): PlaceholderValues {
   const values: PlaceholderValues = Object.fromEntries(PLACEHOLDERS.map((p) => [p.key, p.example]));
-  Object.assign(values, { "studio.name": s.name, "studio.address": s.postalAddress, "studio.phone": s.phone, "studio.email": s.replyTo || s.senderEmail, "studio.website": s.website });
+  Object.assign(values, {
+    "studio.name": s.name,
+    "studio.address": s.postalAddress,
+    "studio.phone": s.phone,
+    "studio.email": s.replyTo || s.senderEmail,
+    "studio.website": s.website,
+  });
   for (const [k, text] of Object.entries(snippets)) values[`snippet.${k}`] = text;
   return values;
 }
@@ -70,48 +82,85 @@ async function chooseRecipient(c: Ctx, s: ComposeState, timeZone: string): Promi
   const none = { options: [], selectedId: null, appointmentOptions: [] };
   if (single(s)) {
     const to = s.values.to_address?.trim() || null;
-    return { ...none, rows: await emptyRows(), address: to, note: to ? `Shown as ${to} will get it: no customer data, so customer placeholders use their fallbacks.` : "Enter the address to send to." };
+    return {
+      ...none,
+      rows: await emptyRows(),
+      address: to,
+      note: to
+        ? `Shown as ${to} will get it: no customer data, so customer placeholders use their fallbacks.`
+        : "Enter the address to send to.",
+    };
   }
   const parsed = parseMessageFilters(rawFilters(s));
-  if (!parsed.ok) return { ...none, rows: null, address: null, note: "Fix the recipient filters to preview with a real recipient; this shows sample values." };
+  if (!parsed.ok)
+    return {
+      ...none,
+      rows: null,
+      address: null,
+      note: "Fix the recipient filters to preview with a real recipient; this shows sample values.",
+    };
   const now = clock();
   const q = (s.values.preview_q ?? "").trim();
   // Pages of the audience, never all of it: a preview costs the same for ten recipients or 100,000.
   const found = await audienceMembers(db, parsed.filters, now, { timeZone, limit: PREVIEW_OPTIONS, q });
   const wanted = formId(s.values.preview_customer_id);
   let chosen = found.find((o) => o.id === wanted) ?? null;
-  if (!chosen && wanted && !q) chosen = (await audienceMembers(db, parsed.filters, now, { timeZone, limit: 1, customerId: wanted }))[0] ?? null;
+  if (!chosen && wanted && !q)
+    chosen = (await audienceMembers(db, parsed.filters, now, { timeZone, limit: 1, customerId: wanted }))[0] ?? null;
   chosen ??= found[0] ?? null;
-  const options = found.map((o) => ({ id: o.id, label: `${`${o.firstName} ${o.lastName}`.trim() || `Customer #${o.id}`}${o.email ? ` · ${o.email}` : o.phone ? ` · ${o.phone}` : ""}` }));
-  if (chosen && !options.some((o) => o.id === chosen.id)) options.unshift({ id: chosen.id, label: `${chosen.firstName} ${chosen.lastName}`.trim() });
+  const options = found.map((o) => ({
+    id: o.id,
+    label: `${`${o.firstName} ${o.lastName}`.trim() || `Customer #${o.id}`}${o.email ? ` · ${o.email}` : o.phone ? ` · ${o.phone}` : ""}`,
+  }));
+  if (chosen && !options.some((o) => o.id === chosen.id))
+    options.unshift({ id: chosen.id, label: `${chosen.firstName} ${chosen.lastName}`.trim() });
   if (!chosen) {
     const anyone = q && (await audienceMembers(db, parsed.filters, now, { timeZone, limit: 1 })).length > 0;
-    const note = anyone ? `Nobody among the recipients matches “${q}”; this shows sample values.` : "Nobody matches these filters yet, so this shows sample values.";
+    const note = anyone
+      ? `Nobody among the recipients matches “${q}”; this shows sample values.`
+      : "Nobody matches these filters yet, so this shows sample values.";
     return { ...none, rows: null, address: null, options, note };
   }
   // A message to appointments is one message per appointment: show the one chosen, else the first.
   const appointments = await audienceAppointments(db, parsed.filters, [chosen.id], { timeZone });
-  const appointment = appointments.find((a) => a.id === Number(s.values.preview_appointment_id)) ?? appointments[0] ?? null;
+  const appointment =
+    appointments.find((a) => a.id === Number(s.values.preview_appointment_id)) ?? appointments[0] ?? null;
   // As the send will: the message's one job, else the job this recipient matched through, else their appointment's.
   const jobOf =
-    messageJob(jobId, parsed.filters) ?? (await audienceJobs(db, { ...parsed.filters, customer_ids: [chosen.id] }, now, { timeZone })).get(chosen.id) ?? appointment?.jobId ?? null;
+    messageJob(jobId, parsed.filters) ??
+    (await audienceJobs(db, { ...parsed.filters, customer_ids: [chosen.id] }, now, { timeZone })).get(chosen.id) ??
+    appointment?.jobId ??
+    null;
   const probe = { id: 0, customerId: chosen.id, jobId: jobOf, appointmentId: appointment?.id ?? null };
   const rows = (await loadRecipientRows(db, [probe])).get(0) ?? null;
   const name = `${chosen.firstName} ${chosen.lastName}`.trim() || `customer #${chosen.id}`;
-  const more = found.length === PREVIEW_OPTIONS && !q ? ` The list shows the first ${PREVIEW_OPTIONS} recipients; search by name, e-mail or phone to find others.` : "";
+  const more =
+    found.length === PREVIEW_OPTIONS && !q
+      ? ` The list shows the first ${PREVIEW_OPTIONS} recipients; search by name, e-mail or phone to find others.`
+      : "";
   const about = appointment ? ` and the appointment on ${formatInstant(appointment.startsAt, timeZone)}` : "";
   return {
     rows,
     address: null,
     options,
     selectedId: chosen.id,
-    appointmentOptions: appointments.map((a) => ({ id: a.id, label: formatInstant(a.startsAt, timeZone), selected: a.id === appointment?.id })),
+    appointmentOptions: appointments.map((a) => ({
+      id: a.id,
+      label: formatInstant(a.startsAt, timeZone),
+      selected: a.id === appointment?.id,
+    })),
     note: `Shown with ${name}'s real data${about}.${more}`,
   };
 }
 
 /** Values for the chosen recipient, with signed links as the send will make them (or the test's dead ones). */
-async function valuesFor(c: Ctx, chosen: Chosen, settings: StudioSettings, snippets: Record<string, string>, link?: LinkMaker): Promise<PlaceholderValues> {
+async function valuesFor(
+  c: Ctx,
+  chosen: Chosen,
+  settings: StudioSettings,
+  snippets: Record<string, string>,
+  link?: LinkMaker,
+): Promise<PlaceholderValues> {
   const deps = c.get("deps");
   if (!chosen.rows) return sampleValues(settings, snippets);
   const maker = link ?? (await createComposer(deps, settings, deps.clock())).link;
@@ -126,7 +175,13 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
   const values = await valuesFor(c, chosen, settings, snippets);
   const channels = stateChannels(s);
   const customer = chosen.rows?.customer ?? null;
-  const pv: PreviewData = { options: chosen.options, selectedId: chosen.selectedId, appointmentOptions: chosen.appointmentOptions, note: chosen.note, warnings: [] };
+  const pv: PreviewData = {
+    options: chosen.options,
+    selectedId: chosen.selectedId,
+    appointmentOptions: chosen.appointmentOptions,
+    note: chosen.note,
+    warnings: [],
+  };
   if (!channels.length) {
     pv.problem = "Choose a channel to see the message.";
     return pv;
@@ -140,14 +195,24 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
     const name = `${customer.firstName} ${customer.lastName}`.trim() || `Customer #${customer.id}`;
     for (const ch of channels) {
       const skip = candidate ? decideRecipients([candidate], ch, { requireConsent: true })[0]!.skip : null;
-      if (skip) pv.warnings.push(`${name} will not get the ${ch === "email" ? "e-mail" : ch === "sms" ? "SMS" : "call"}: ${skipReasonInSentence(skip)}.`);
+      if (skip)
+        pv.warnings.push(
+          `${name} will not get the ${ch === "email" ? "e-mail" : ch === "sms" ? "SMS" : "call"}: ${skipReasonInSentence(skip)}.`,
+        );
     }
   }
-  const problems = (["subject", "body", "voice_script"] as const).flatMap((k) => checkTemplate(v[k] ?? "", "one_time_message", Object.keys(snippets)).map((e) => e.message));
+  const problems = (["subject", "body", "voice_script"] as const).flatMap((k) =>
+    checkTemplate(v[k] ?? "", "one_time_message", Object.keys(snippets)).map((e) => e.message),
+  );
   if (problems.length) pv.problem = problems[0];
   else {
     const filters = parseMessageFilters(single(s) ? {} : rawFilters(s));
-    const draft = { ...text, filters: filters.ok ? filters.filters : {}, toAddress: single(s) ? (v.to_address?.trim() || null) : null, jobId: formId(v.job_id) };
+    const draft = {
+      ...text,
+      filters: filters.ok ? filters.filters : {},
+      toAddress: single(s) ? v.to_address?.trim() || null : null,
+      jobId: formId(v.job_id),
+    };
     const empty = Object.values(await emptyValueProblems(db, draft))[0];
     if (empty) pv.problem = `${empty}.`;
   }
@@ -155,7 +220,14 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
   const lang = pickLanguage(customer?.locale, settings.locale);
   try {
     if (channels.includes("email")) {
-      const variant = await renderEmailVariant({ subject: v.subject ?? "", body: v.body ?? "", format: "markdown", studio: studioBranding(settings), personalLinks: !!customer, lang });
+      const variant = await renderEmailVariant({
+        subject: v.subject ?? "",
+        body: v.body ?? "",
+        format: "markdown",
+        studio: studioBranding(settings),
+        personalLinks: !!customer,
+        lang,
+      });
       const email = personalizeEmail(variant, values);
       pv.email = { to: customer?.email ?? chosen.address, subject: email.subject, html: email.html };
     }
@@ -164,10 +236,18 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
       const hint = t(lang, "sms.optOut");
       const text = withOptOutHint(filled, { required: true, hint });
       const to = customer?.phone ?? chosen.address;
-      pv.sms = { to: to && formatPhone(to, studioCountry(settings)), text, info: smsInfo(text), optOutAdded: text !== filled ? hint : null };
+      pv.sms = {
+        to: to && formatPhone(to, studioCountry(settings)),
+        text,
+        info: smsInfo(text),
+        optOutAdded: text !== filled ? hint : null,
+      };
     }
     if (channels.includes("voice")) {
-      pv.voice = { to: customer?.phone ?? chosen.address, text: fillTemplate(v.voice_script?.trim() ? v.voice_script : (v.body ?? ""), values, (x) => x) };
+      pv.voice = {
+        to: customer?.phone ?? chosen.address,
+        text: fillTemplate(v.voice_script?.trim() ? v.voice_script : (v.body ?? ""), values, (x) => x),
+      };
     }
   } catch (err) {
     if (!(err instanceof TemplateSyntaxError)) throw err;
@@ -177,7 +257,10 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
 }
 
 /** Links in a test lead nowhere: a real recipient's unsubscribe link must not reach a staff inbox. */
-const deadLink = (base: string): LinkMaker => (purpose) => `${base}/#${purpose}-link-in-a-test`;
+const deadLink =
+  (base: string): LinkMaker =>
+  (purpose) =>
+    `${base}/#${purpose}-link-in-a-test`;
 /** A value must not become a placeholder when the test's text is compiled again at send time. */
 const inert = (value: string) => value.replaceAll("{{", "{ {");
 
@@ -197,7 +280,9 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   }
   let to = c.get("user")!.email;
   if (channel === "sms") {
-    const phone = v.test_phone?.trim() ? parsePhone(v.test_phone, studioCountry(await getSettings(c.get("deps").db))) : null;
+    const phone = v.test_phone?.trim()
+      ? parsePhone(v.test_phone, studioCountry(await getSettings(c.get("deps").db)))
+      : null;
     if (!phone) errors.test_phone = "Enter your mobile number to text the test to";
     else if (!phone.ok) errors.test_phone = phone.problem;
     else to = phone.e164;
@@ -212,22 +297,54 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   const what = channel === "email" ? "Test e-mail" : "Test SMS";
   // The recipient shown would be skipped for a value the text cannot do without: a test must not
   // show staff a blank that no customer would ever get.
-  const missing = missingByChannel(requiredByChannel({ channels: [channel], subject: v.subject ?? "", body: v.body ?? "", voiceScript: "" }), values)[channel];
+  const missing = missingByChannel(
+    requiredByChannel({ channels: [channel], subject: v.subject ?? "", body: v.body ?? "", voiceScript: "" }),
+    values,
+  )[channel];
   if (missing) {
-    const person = chosen.rows?.customer ? `${chosen.rows.customer.firstName} ${chosen.rows.customer.lastName}`.trim() : "this recipient";
-    return { result: { ok: false, text: `${what} not sent: ${person} has no value for {{${missing}}}, so they would not get it. Test with another recipient, or give the placeholder a fallback.` } };
+    const person = chosen.rows?.customer
+      ? `${chosen.rows.customer.firstName} ${chosen.rows.customer.lastName}`.trim()
+      : "this recipient";
+    return {
+      result: {
+        ok: false,
+        text: `${what} not sent: ${person} has no value for {{${missing}}}, so they would not get it. Test with another recipient, or give the placeholder a fallback.`,
+      },
+    };
   }
   const content =
     channel === "email"
       ? // Marked as a test in the inbox it lands in, among real mail.
-        { subject: `[Test] ${fillTemplate(v.subject ?? "", values, inert)}`, body: fillTemplate(v.body ?? "", values, (x) => inert(escapeHtml(x))) }
+        {
+          subject: `[Test] ${fillTemplate(v.subject ?? "", values, inert)}`,
+          body: fillTemplate(v.body ?? "", values, (x) => inert(escapeHtml(x))),
+        }
       : { body: withOptOutHint(`[Test] ${fillTemplate(v.body ?? "", values, inert)}`, { required: true }) };
-  const key = deliveryKey({ kind: "test", id: `${now.getTime().toString(36)}${randomToken(6)}` }, { address: to }, channel);
-  await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: 0, channel, to, skip: null }, dueAt: testDueAt(now), ...content }], now);
+  const key = deliveryKey(
+    { kind: "test", id: `${now.getTime().toString(36)}${randomToken(6)}` },
+    { address: to },
+    channel,
+  );
+  await enqueueDeliveries(
+    db,
+    { sourceType: "test" },
+    [{ key, decision: { customerId: 0, channel, to, skip: null }, dueAt: testDueAt(now), ...content }],
+    now,
+  );
   const deliveryId = await deliveryIdByKey(db, key);
-  await audit(db, { userId: c.get("user")!.id }, "test_sent", "delivery", deliveryId, { channel, message: Number(v.message_id) || null });
+  await audit(db, { userId: c.get("user")!.id }, "test_sent", "delivery", deliveryId, {
+    channel,
+    message: Number(v.message_id) || null,
+  });
   const { providers } = deps;
-  const via = channel === "email" ? (providers.email.name === "resend" ? "Resend" : "the dev outbox") : providers.sms.name === "twilio" ? "Twilio" : "the dev outbox";
+  const via =
+    channel === "email"
+      ? providers.email.name === "resend"
+        ? "Resend"
+        : "the dev outbox"
+      : providers.sms.name === "twilio"
+        ? "Twilio"
+        : "the dev outbox";
   // Sent at once, and only this delivery, so the outcome can be shown; queued work waits its turn.
   try {
     if (deliveryId) await deps.dispatcher.sendNow(deliveryId);
@@ -235,10 +352,27 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
     deps.log("error", "message test: send failed", { delivery: deliveryId, error: String(err) });
   }
   const d = deliveryId ? await db.query.deliveries.findFirst({ where: eq(deliveries.id, deliveryId) }) : undefined;
-  const who = chosen.rows?.customer ? ` with ${`${chosen.rows.customer.firstName} ${chosen.rows.customer.lastName}`.trim()}'s data` : "";
+  const who = chosen.rows?.customer
+    ? ` with ${`${chosen.rows.customer.firstName} ${chosen.rows.customer.lastName}`.trim()}'s data`
+    : "";
   if (!d) return { result: { ok: false, text: `${what} could not be queued.` } };
-  if (d.status === "sent" || d.status === "delivered") return { result: { ok: true, text: `${what}${who} sent to ${to} through ${via}.`, deliveryId: d.id } };
-  if (d.status === "failed" || d.status === "bounced" || d.status === "undelivered") return { result: { ok: false, text: `${what} to ${to} failed: ${d.lastError ?? d.status}.`, deliveryId: d.id } };
-  if (d.status === "skipped") return { result: { ok: false, text: `${what} to ${to} was not sent: ${skipReasonInSentence(d.skipReason ?? "skipped")}.`, deliveryId: d.id } };
-  return { result: { ok: true, text: `${what} to ${to} is queued${d.waitingReason ? `: ${d.waitingReason}` : ""}.`, deliveryId: d.id } };
+  if (d.status === "sent" || d.status === "delivered")
+    return { result: { ok: true, text: `${what}${who} sent to ${to} through ${via}.`, deliveryId: d.id } };
+  if (d.status === "failed" || d.status === "bounced" || d.status === "undelivered")
+    return { result: { ok: false, text: `${what} to ${to} failed: ${d.lastError ?? d.status}.`, deliveryId: d.id } };
+  if (d.status === "skipped")
+    return {
+      result: {
+        ok: false,
+        text: `${what} to ${to} was not sent: ${skipReasonInSentence(d.skipReason ?? "skipped")}.`,
+        deliveryId: d.id,
+      },
+    };
+  return {
+    result: {
+      ok: true,
+      text: `${what} to ${to} is queued${d.waitingReason ? `: ${d.waitingReason}` : ""}.`,
+      deliveryId: d.id,
+    },
+  };
 }

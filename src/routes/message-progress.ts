@@ -4,7 +4,14 @@
 import { type Progress, type ReportData, reportBucket } from "../core/message-pages.ts";
 import type { Db } from "../db/client.ts";
 import { engagement, sendPace } from "../db/message-pages.ts";
-import { type Message, messageTotals, notReached, notReachedByReason, sentPerAppointment, smsOrCallOutcome } from "../db/messages.ts";
+import {
+  type Message,
+  messageTotals,
+  notReached,
+  notReachedByReason,
+  sentPerAppointment,
+  smsOrCallOutcome,
+} from "../db/messages.ts";
 import { CHANNELS } from "../core/vocabulary.ts";
 import { formatInstant } from "./message-form.ts";
 import { staffClock } from "../core/date-format.ts";
@@ -38,7 +45,10 @@ export async function messageProgress(db: Db, m: Message, now: Date, timeZone: s
     // Staggering sets each delivery's due time, so the last one bounds the end; the rate covers the rest.
     const byRate = ratePerMinute ? now.getTime() + (queued / ratePerMinute) * 60_000 : 0;
     const end = Math.max(pace.lastDue?.getTime() ?? 0, byRate);
-    eta = end > now.getTime() ? `${minutesWords(end - now.getTime())} (done around ${staffClock(new Date(end), timeZone)})` : "finishing";
+    eta =
+      end > now.getTime()
+        ? `${minutesWords(end - now.getTime())} (done around ${staffClock(new Date(end), timeZone)})`
+        : "finishing";
   }
   return {
     status: m.status,
@@ -90,7 +100,9 @@ export async function messageReport(db: Db, m: Message, timeZone: string): Promi
     notReachedTotal: Object.values(bySkipReason).reduce((a, n) => a + n, 0),
     notReached: rows.map((r) => ({
       customerId: r.customerId,
-      name: r.customerId ? `${r.firstName ?? ""} ${r.lastName ?? ""}`.trim() || `Customer #${r.customerId}` : (r.address ?? "—"),
+      name: r.customerId
+        ? `${r.firstName ?? ""} ${r.lastName ?? ""}`.trim() || `Customer #${r.customerId}`
+        : (r.address ?? "—"),
       channel: r.channel,
       address: r.address,
       status: r.status,

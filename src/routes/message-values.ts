@@ -3,7 +3,12 @@
 // compose check, and what the audience queries need to count who has no value.
 import { type MessageFilters, messageJob } from "../core/message-filters.ts";
 import type { MessageInput } from "../core/message-input.ts";
-import { type MessageShape, messageValueProblems, requiredByChannel, type ValueContext } from "../core/message-values.ts";
+import {
+  type MessageShape,
+  messageValueProblems,
+  requiredByChannel,
+  type ValueContext,
+} from "../core/message-values.ts";
 import type { FieldErrors } from "../core/validation.ts";
 import type { Db } from "../db/client.ts";
 import { getJob } from "../db/jobs.ts";
@@ -39,7 +44,10 @@ export const draftOfMessage = (m: Message, filters: MessageFilters): MessageDraf
 });
 
 /** The values every recipient of the message shares: studio.*, snippet.* and its one job's job.*. */
-export async function valueContext(db: Db, m: Pick<MessageDraft, "filters" | "jobId" | "toAddress">): Promise<ValueContext> {
+export async function valueContext(
+  db: Db,
+  m: Pick<MessageDraft, "filters" | "jobId" | "toAddress">,
+): Promise<ValueContext> {
   const [settings, snippets] = await Promise.all([getSettings(db), loadSnippets(db)]);
   const jobId = messageJob(m.jobId, m.filters);
   const job = jobId ? await getJob(db, jobId) : undefined;
@@ -62,7 +70,11 @@ export async function emptyValueProblems(db: Db, m: MessageDraft): Promise<Field
 /** What the live count and the exclusion lists need to count recipients without a value. */
 export async function audienceNeeds(db: Db, m: MessageDraft): Promise<AudienceNeeds> {
   const [settings, snippets] = await Promise.all([getSettings(db), loadSnippets(db)]);
-  return { required: requiredByChannel(m), jobId: messageJob(m.jobId, m.filters), shared: sharedValues(settings, snippets) };
+  return {
+    required: requiredByChannel(m),
+    jobId: messageJob(m.jobId, m.filters),
+    shared: sharedValues(settings, snippets),
+  };
 }
 
 const FIELD_LABELS: Record<string, string> = { subject: "Subject", body: "Message", voice_script: "Call script" };

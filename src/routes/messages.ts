@@ -29,7 +29,13 @@ import type { FieldErrors } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import { albumsOfJobs, getJob, jobChoices, jobYears } from "../db/jobs.ts";
 import { audienceLocales, excludedCustomers } from "../db/message-audience.ts";
-import { chosenAppointments, filterNames, type MessageRow, oneTimeTemplates, recipientsPerMessage } from "../db/message-pages.ts";
+import {
+  chosenAppointments,
+  filterNames,
+  type MessageRow,
+  oneTimeTemplates,
+  recipientsPerMessage,
+} from "../db/message-pages.ts";
 import {
   activateMessage,
   cancelMessage,
@@ -86,7 +92,13 @@ async function loadMessage(c: Ctx): Promise<Message> {
   return m;
 }
 
-async function composeProps(c: Ctx, s: ComposeState, errors: FieldErrors, message: Message | undefined, extra: { testResult?: TestResult | null; flash?: Flash } = {}): Promise<ComposeProps> {
+async function composeProps(
+  c: Ctx,
+  s: ComposeState,
+  errors: FieldErrors,
+  message: Message | undefined,
+  extra: { testResult?: TestResult | null; flash?: Flash } = {},
+): Promise<ComposeProps> {
   const { db } = c.get("deps");
   const settings = await getSettings(db);
   const tz = settings.timeZone;
@@ -101,7 +113,9 @@ async function composeProps(c: Ctx, s: ComposeState, errors: FieldErrors, messag
     albumsOfJobs(db, chosenJobs),
     chosenAppointments(db, appointmentIds),
     oneTimeTemplates(db, snippetKeys),
-    single(s) ? Promise.resolve<CountData>({ who: "", channels: [], filtersJson: "{}", single: true }) : countData(c, s, tz),
+    single(s)
+      ? Promise.resolve<CountData>({ who: "", channels: [], filtersJson: "{}", single: true })
+      : countData(c, s, tz),
     buildPreview(c, s, settings),
   ]);
   return {
@@ -110,7 +124,16 @@ async function composeProps(c: Ctx, s: ComposeState, errors: FieldErrors, messag
     message,
     state: s,
     errors,
-    choices: { jobs: jobList, years, albums: albumList, fixedJob: fixedJob ? { id: fixedJob.id, name: fixedJob.name } : null, appointments: appts.map((r) => ({ id: r.id, label: `${`${r.first} ${r.last}`.trim() || "(no name)"} · ${formatInstant(r.startsAt, tz)}` })) },
+    choices: {
+      jobs: jobList,
+      years,
+      albums: albumList,
+      fixedJob: fixedJob ? { id: fixedJob.id, name: fixedJob.name } : null,
+      appointments: appts.map((r) => ({
+        id: r.id,
+        label: `${`${r.first} ${r.last}`.trim() || "(no name)"} · ${formatInstant(r.startsAt, tz)}`,
+      })),
+    },
     templates: tpl,
     placeholders: placeholdersFor("one_time_message", snippetKeys),
     count,
@@ -121,7 +144,14 @@ async function composeProps(c: Ctx, s: ComposeState, errors: FieldErrors, messag
   };
 }
 
-async function renderCompose(c: Ctx, s: ComposeState, errors: FieldErrors, message?: Message, status: 200 | 409 | 422 = 200, extra: { testResult?: TestResult | null; flash?: Flash } = {}) {
+async function renderCompose(
+  c: Ctx,
+  s: ComposeState,
+  errors: FieldErrors,
+  message?: Message,
+  status: 200 | 409 | 422 = 200,
+  extra: { testResult?: TestResult | null; flash?: Flash } = {},
+) {
   return c.html(ComposePage(await composeProps(c, s, errors, message, extra)), status);
 }
 
@@ -131,7 +161,6 @@ async function formMessage(c: Ctx, s: ComposeState): Promise<Message | undefined
   const m = id.success ? await getMessage(c.get("deps").db, id.data) : undefined;
   return m && (m.status === "draft" || m.status === "scheduled") ? m : undefined;
 }
-
 
 /**
  * A message's texts and calls go only inside the sending window (SPEC D6), in each recipient's
@@ -169,10 +198,22 @@ async function renderMessage(c: Ctx, m: Message, flash: Flash = null, status: 20
   const tz = settings.timeZone;
   const filters = storedFilters(m);
   const names = await filterNames(deps.db, [filters]);
-  const [progress, report] = await Promise.all([m.status !== "draft" ? messageProgress(deps.db, m, deps.clock(), tz) : Promise.resolve(null), messageReport(deps.db, m, tz)]);
+  const [progress, report] = await Promise.all([
+    m.status !== "draft" ? messageProgress(deps.db, m, deps.clock(), tz) : Promise.resolve(null),
+    messageReport(deps.db, m, tz),
+  ]);
   if (progress && m.status === "scheduled") progress.armedFor = armedPhrase(await countAudience(c, fromMessage(m), tz));
   return c.html(
-    MessagePage({ user: c.get("user")!, csrf: c.get("csrfToken"), message: m, who: describeFilters(filters, names), when: describeWhen(m, tz) + windowNote(m, settings, deps.clock()), progress, report, flash }),
+    MessagePage({
+      user: c.get("user")!,
+      csrf: c.get("csrfToken"),
+      message: m,
+      who: describeFilters(filters, names),
+      when: describeWhen(m, tz) + windowNote(m, settings, deps.clock()),
+      progress,
+      report,
+      flash,
+    }),
     status,
   );
 }
@@ -181,7 +222,10 @@ async function renderMessage(c: Ctx, m: Message, flash: Flash = null, status: 20
 const LOOKUP_AHEAD = 100;
 
 /** Recipients by the language Pigeon will speak to them in (theirs, else the studio's), most first. */
-function languageCounts(locales: { locale: string; n: number }[], studioLocale: string): { language: Language; n: number }[] {
+function languageCounts(
+  locales: { locale: string; n: number }[],
+  studioLocale: string,
+): { language: Language; n: number }[] {
   const by = new Map<Language, number>();
   for (const { locale, n } of locales) {
     const lang = pickLanguage(locale, studioLocale);
@@ -201,15 +245,21 @@ async function renderConfirm(c: Ctx, m: Message, status: 200 | 409 = 200) {
   if (unchecked > 0 && unchecked <= LOOKUP_AHEAD) {
     const texts = (await messageDecisions(deps, m, deps.clock())).find((x) => x.channel === "sms")?.decisions ?? [];
     const numbers = texts.filter((d) => !d.skip && d.to).map((d) => d.to!);
-    if (await checkLineTypes(deps, numbers, deps.clock(), LOOKUP_AHEAD)) counts = await countAudience(c, fromMessage(m), tz);
+    if (await checkLineTypes(deps, numbers, deps.clock(), LOOKUP_AHEAD))
+      counts = await countAudience(c, fromMessage(m), tz);
   }
   const total = counts.reduce((a, x) => a + x.willReceive, 0);
   const names = await filterNames(deps.db, [storedFilters(m)]);
   // Customers of several languages get Pigeon's own words (footer, STOP line, dates) in theirs:
   // said before sending, as the text itself goes to all as written.
-  const languages = m.toAddress ? [] : languageCounts(await audienceLocales(deps.db, storedFilters(m), deps.clock(), { timeZone: tz }), settings.locale);
+  const languages = m.toAddress
+    ? []
+    : languageCounts(await audienceLocales(deps.db, storedFilters(m), deps.clock(), { timeZone: tz }), settings.locale);
   // The studio's details or a job may have changed since it was saved: it is checked again here.
-  const emptyValue = m.status === "draft" ? valueProblemText(await emptyValueProblems(deps.db, draftOfMessage(m, storedFilters(m)))) : null;
+  const emptyValue =
+    m.status === "draft"
+      ? valueProblemText(await emptyValueProblems(deps.db, draftOfMessage(m, storedFilters(m))))
+      : null;
   const problem = emptyValue ?? activationProblem(m, total, deps.clock());
   return {
     total,
@@ -244,7 +294,13 @@ const placeholderKey = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/;
 const excludedQuery = z.object({
   filters: z.string().max(100_000),
   channel: z.enum(CHANNELS),
-  reason: z.union([z.enum(SKIP_REASONS), z.string().regex(/^missing:/).refine((r) => placeholderKey.test(r.slice(8)))]),
+  reason: z.union([
+    z.enum(SKIP_REASONS),
+    z
+      .string()
+      .regex(/^missing:/)
+      .refine((r) => placeholderKey.test(r.slice(8))),
+  ]),
   /** The channel's placeholders the text cannot do without, comma-separated, as the count had them. */
   required: z
     .string()
@@ -261,8 +317,17 @@ export const messageRoutes = new Hono<AppEnv>()
     const { db } = c.get("deps");
     const q = listQuery.parse(c.req.query());
     const tz = (await getSettings(db)).timeZone;
-    const list = await listMessages(db, { jobId: q.job_id, limit: isPartial(c) && q.job_id ? Math.min(q.limit, 10) : q.limit });
-    const [sentTo, names] = await Promise.all([recipientsPerMessage(db, list.map((m) => m.id)), filterNames(db, list.map(storedFilters))]);
+    const list = await listMessages(db, {
+      jobId: q.job_id,
+      limit: isPartial(c) && q.job_id ? Math.min(q.limit, 10) : q.limit,
+    });
+    const [sentTo, names] = await Promise.all([
+      recipientsPerMessage(
+        db,
+        list.map((m) => m.id),
+      ),
+      filterNames(db, list.map(storedFilters)),
+    ]);
     const rows: MessageRow[] = list.map((m) => ({
       message: m,
       who: m.toAddress ?? describeFilters(storedFilters(m), names),
@@ -274,15 +339,27 @@ export const messageRoutes = new Hono<AppEnv>()
     }));
     if (isPartial(c)) return c.html(MessagesTable({ rows, jobId: q.job_id, compact: !!q.job_id }));
     const job = q.job_id ? await getJob(db, q.job_id) : undefined;
-    return c.html(MessagesPage({ user: c.get("user")!, csrf: c.get("csrfToken"), rows, job: job ? { id: job.id, name: job.name } : null, flash: doneFlash(c.req.query("done")) }));
+    return c.html(
+      MessagesPage({
+        user: c.get("user")!,
+        csrf: c.get("csrfToken"),
+        rows,
+        job: job ? { id: job.id, name: job.name } : null,
+        flash: doneFlash(c.req.query("done")),
+      }),
+    );
   })
 
   // ------------------------------------------------------------ compose
   .get("/new", async (c) => {
     const { db } = c.get("deps");
     const jobId = idParam.safeParse(c.req.query("job_id"));
-    if (c.req.query("job_id") && (!jobId.success || !(await getJob(db, jobId.data)))) throw new HTTPException(404, { message: "There is no such job. It may have been deleted." });
-    const appointmentIds = (c.req.queries("appointment_ids") ?? []).flatMap((x) => x.split(",")).map((x) => x.trim()).filter((x) => /^\d+$/.test(x));
+    if (c.req.query("job_id") && (!jobId.success || !(await getJob(db, jobId.data))))
+      throw new HTTPException(404, { message: "There is no such job. It may have been deleted." });
+    const appointmentIds = (c.req.queries("appointment_ids") ?? [])
+      .flatMap((x) => x.split(","))
+      .map((x) => x.trim())
+      .filter((x) => /^\d+$/.test(x));
     const state: ComposeState = {
       values: {
         mode: c.req.query("mode") === "address" ? "address" : "filters",
@@ -292,7 +369,11 @@ export const messageRoutes = new Hono<AppEnv>()
         "filters.audience": "all",
         "filters.condition": "any",
       },
-      lists: { channels: ["email"], "filters.appointment_ids": appointmentIds, "filters.job_ids": jobId.success ? [String(jobId.data)] : [] },
+      lists: {
+        channels: ["email"],
+        "filters.appointment_ids": appointmentIds,
+        "filters.job_ids": jobId.success ? [String(jobId.data)] : [],
+      },
     };
     return renderCompose(c, state, {});
   })
@@ -304,7 +385,14 @@ export const messageRoutes = new Hono<AppEnv>()
     if (!parsed.ok) return renderCompose(c, s, parsed.errors, undefined, 422);
     if (s.values.intent === "send" && !parsed.input.to_address) {
       const counts = await countAudience(c, fromInput(parsed.input), settings.timeZone);
-      if (counts.every((x) => x.willReceive === 0)) return renderCompose(c, s, { recipients: "Nobody would receive this message with these filters. Widen them, or save it as a draft." }, undefined, 422);
+      if (counts.every((x) => x.willReceive === 0))
+        return renderCompose(
+          c,
+          s,
+          { recipients: "Nobody would receive this message with these filters. Widen them, or save it as a draft." },
+          undefined,
+          422,
+        );
     }
     const m = await createMessage(db, parsed.input, c.get("user")!.id, clock());
     await audit(db, actorOf(c), "created", "message", m.id);
@@ -332,12 +420,18 @@ export const messageRoutes = new Hono<AppEnv>()
     const jobsChosen = s.values.job_id ? formIds([s.values.job_id]) : formIds(s.lists["filters.job_ids"]);
     const albumList = await albumsOfJobs(db, jobsChosen);
     // The album choice follows the chosen jobs.
-    return c.html(`${await RecipientCount({ count })}${await AlbumFilter({ albums: albumList, state: s, errors: {}, jobsChosen: jobsChosen.length > 0, oob: true })}`);
+    return c.html(
+      `${await RecipientCount({ count })}${await AlbumFilter({ albums: albumList, state: s, errors: {}, jobsChosen: jobsChosen.length > 0, oob: true })}`,
+    );
   })
   .get("/excluded", async (c) => {
     const { db, clock } = c.get("deps");
     const q = excludedQuery.safeParse(c.req.query());
-    if (!q.success) throw new HTTPException(400, { message: "That list needs its filters, channel and reason (and placeholder names, if any, like customer.first_name)." });
+    if (!q.success)
+      throw new HTTPException(400, {
+        message:
+          "That list needs its filters, channel and reason (and placeholder names, if any, like customer.first_name).",
+      });
     let raw: unknown;
     try {
       raw = JSON.parse(q.data.filters);
@@ -348,10 +442,16 @@ export const messageRoutes = new Hono<AppEnv>()
     if (!f.ok) throw new HTTPException(400, { message: `Those filters are not valid: ${Object.values(f.errors)[0]}` });
     const settings = await getSettings(db);
     const tz = settings.timeZone;
-    const needs = { required: { [q.data.channel]: q.data.required }, jobId: q.data.job_id ?? null, shared: sharedValues(settings, await loadSnippets(db)) };
+    const needs = {
+      required: { [q.data.channel]: q.data.required },
+      jobId: q.data.job_id ?? null,
+      shared: sharedValues(settings, await loadSnippets(db)),
+    };
     const page = { timeZone: tz, limit: EXCLUDED_PAGE + 1, offset: q.data.offset, needs };
     const found = await excludedCustomers(db, f.filters, q.data.channel, q.data.reason as SkipReason, clock(), page);
-    const names = found.slice(0, EXCLUDED_PAGE).map((n) => ({ ...n, appointment: n.appointment && formatInstant(n.appointment.startsAt, tz) }));
+    const names = found
+      .slice(0, EXCLUDED_PAGE)
+      .map((n) => ({ ...n, appointment: n.appointment && formatInstant(n.appointment.startsAt, tz) }));
     const props = {
       names,
       more: found.length > EXCLUDED_PAGE,
@@ -374,10 +474,17 @@ export const messageRoutes = new Hono<AppEnv>()
     const s = await bodyState(c);
     const sent = await sendTest(c, s);
     if (isPartial(c)) {
-      const result = sent.result ?? { ok: false, text: `The test was not sent: ${Object.entries(sent.errors ?? {}).map(([k, m]) => `${k === "test_phone" ? "phone" : k}: ${m}`).join("; ")}.` };
+      const result = sent.result ?? {
+        ok: false,
+        text: `The test was not sent: ${Object.entries(sent.errors ?? {})
+          .map(([k, m]) => `${k === "test_phone" ? "phone" : k}: ${m}`)
+          .join("; ")}.`,
+      };
       return c.html(TestSendResult({ result }), sent.errors ? 422 : 200);
     }
-    return renderCompose(c, s, sent.errors ?? {}, await formMessage(c, s), sent.errors ? 422 : 200, { testResult: sent.result });
+    return renderCompose(c, s, sent.errors ?? {}, await formMessage(c, s), sent.errors ? 422 : 200, {
+      testResult: sent.result,
+    });
   })
 
   // ------------------------------------------------------------ one message
@@ -399,7 +506,13 @@ export const messageRoutes = new Hono<AppEnv>()
   .post("/:id{[0-9]+}", async (c) => {
     const { db, clock } = c.get("deps");
     const m = await loadMessage(c);
-    const tooLate = () => renderMessage(c, m, { kind: "bad", text: `This message is ${m.status} already, so it can no longer be changed.` }, 409);
+    const tooLate = () =>
+      renderMessage(
+        c,
+        m,
+        { kind: "bad", text: `This message is ${m.status} already, so it can no longer be changed.` },
+        409,
+      );
     if (m.status !== "draft" && m.status !== "scheduled") return tooLate();
     const s = await bodyState(c);
     const settings = await getSettings(db);
@@ -407,15 +520,39 @@ export const messageRoutes = new Hono<AppEnv>()
     if (!parsed.ok) return renderCompose(c, s, parsed.errors, m, 422);
     if (s.values.intent === "send" && !parsed.input.to_address) {
       const counts = await countAudience(c, fromInput(parsed.input), settings.timeZone);
-      if (counts.every((x) => x.willReceive === 0)) return renderCompose(c, s, { recipients: "Nobody would receive this message with these filters. Widen them, or save it as a draft." }, m, 422);
+      if (counts.every((x) => x.willReceive === 0))
+        return renderCompose(
+          c,
+          s,
+          { recipients: "Nobody would receive this message with these filters. Widen them, or save it as a draft." },
+          m,
+          422,
+        );
     }
     const now = clock();
     // Back to draft first, so the scheduler cannot start it while it changes; an edit needs a new Send.
     const wasScheduled = m.status === "scheduled";
-    if (wasScheduled && !(await unscheduleMessage(db, m.id, now))) return renderMessage(c, (await getMessage(db, m.id))!, { kind: "bad", text: "It started sending meanwhile, so it can no longer be changed." }, 409);
-    if (!(await updateMessage(db, m.id, parsed.input, now))) return renderMessage(c, (await getMessage(db, m.id))!, { kind: "bad", text: "It started sending meanwhile, so it can no longer be changed." }, 409);
+    if (wasScheduled && !(await unscheduleMessage(db, m.id, now)))
+      return renderMessage(
+        c,
+        (await getMessage(db, m.id))!,
+        { kind: "bad", text: "It started sending meanwhile, so it can no longer be changed." },
+        409,
+      );
+    if (!(await updateMessage(db, m.id, parsed.input, now)))
+      return renderMessage(
+        c,
+        (await getMessage(db, m.id))!,
+        { kind: "bad", text: "It started sending meanwhile, so it can no longer be changed." },
+        409,
+      );
     await audit(db, actorOf(c), wasScheduled ? "unscheduled_and_updated" : "updated", "message", m.id);
-    return c.redirect(s.values.intent === "send" ? `/messages/${m.id}/send` : `/messages/${m.id}?done=${wasScheduled ? "unscheduled" : "saved"}`, 303);
+    return c.redirect(
+      s.values.intent === "send"
+        ? `/messages/${m.id}/send`
+        : `/messages/${m.id}?done=${wasScheduled ? "unscheduled" : "saved"}`,
+      303,
+    );
   })
   .get("/:id{[0-9]+}/send", async (c) => {
     const m = await loadMessage(c);
@@ -428,15 +565,29 @@ export const messageRoutes = new Hono<AppEnv>()
     const confirm = await renderConfirm(c, m);
     if (confirm.problem) return confirm.response;
     const armed = await activateMessage(db, m.id, c.get("user")!.id, clock());
-    if (!armed) return renderMessage(c, (await getMessage(db, m.id))!, { kind: "bad", text: "This message was changed meanwhile; check it and send again." }, 409);
-    await audit(db, actorOf(c), "activated", "message", m.id, { recipients: Object.fromEntries(confirm.counts.map((x) => [x.channel, x.willReceive])) });
+    if (!armed)
+      return renderMessage(
+        c,
+        (await getMessage(db, m.id))!,
+        { kind: "bad", text: "This message was changed meanwhile; check it and send again." },
+        409,
+      );
+    await audit(db, actorOf(c), "activated", "message", m.id, {
+      recipients: Object.fromEntries(confirm.counts.map((x) => [x.channel, x.willReceive])),
+    });
     const later = m.sendAt !== null && m.sendAt.getTime() > clock().getTime();
     return c.redirect(`/messages/${m.id}?done=${later ? "armed" : "started"}`, 303);
   })
   .post("/:id{[0-9]+}/pause", async (c) => {
     const { db, clock } = c.get("deps");
     const m = await loadMessage(c);
-    if (!(await pauseMessage(db, m.id, clock()))) return renderMessage(c, m, { kind: "bad", text: `Only a message that is sending can be paused; this one is ${m.status}.` }, 409);
+    if (!(await pauseMessage(db, m.id, clock())))
+      return renderMessage(
+        c,
+        m,
+        { kind: "bad", text: `Only a message that is sending can be paused; this one is ${m.status}.` },
+        409,
+      );
     await audit(db, actorOf(c), "paused", "message", m.id);
     return c.redirect(`/messages/${m.id}?done=paused`, 303);
   })
@@ -444,8 +595,18 @@ export const messageRoutes = new Hono<AppEnv>()
     const { db, clock } = c.get("deps");
     const m = await loadMessage(c);
     const s = await getSettings(db);
-    if (!(await resumeMessage(db, m.id, clock(), { batchSize: s.staggerBatchSize, intervalSeconds: s.staggerIntervalSeconds }))) {
-      return renderMessage(c, m, { kind: "bad", text: `Only a paused message can be resumed; this one is ${m.status}.` }, 409);
+    if (
+      !(await resumeMessage(db, m.id, clock(), {
+        batchSize: s.staggerBatchSize,
+        intervalSeconds: s.staggerIntervalSeconds,
+      }))
+    ) {
+      return renderMessage(
+        c,
+        m,
+        { kind: "bad", text: `Only a paused message can be resumed; this one is ${m.status}.` },
+        409,
+      );
     }
     await audit(db, actorOf(c), "resumed", "message", m.id);
     return c.redirect(`/messages/${m.id}?done=resumed`, 303);
@@ -453,7 +614,13 @@ export const messageRoutes = new Hono<AppEnv>()
   .post("/:id{[0-9]+}/cancel", async (c) => {
     const { db, clock } = c.get("deps");
     const m = await loadMessage(c);
-    if (!(await cancelMessage(db, m.id, clock()))) return renderMessage(c, m, { kind: "bad", text: `This message is ${m.status} already; there is nothing left to cancel.` }, 409);
+    if (!(await cancelMessage(db, m.id, clock())))
+      return renderMessage(
+        c,
+        m,
+        { kind: "bad", text: `This message is ${m.status} already; there is nothing left to cancel.` },
+        409,
+      );
     await audit(db, actorOf(c), "cancelled", "message", m.id);
     return c.redirect(`/messages/${m.id}?done=cancelled`, 303);
   })
@@ -489,10 +656,22 @@ export const messageRoutes = new Hono<AppEnv>()
   .get("/:id{[0-9]+}/report.csv", async (c) => {
     const m = await loadMessage(c);
     const { db } = c.get("deps");
-    const [rows, perAppointment, tz] = await Promise.all([notReached(db, m.id), sentPerAppointment(db, m.id), getSettings(db).then((s) => s.timeZone)]);
+    const [rows, perAppointment, tz] = await Promise.all([
+      notReached(db, m.id),
+      sentPerAppointment(db, m.id),
+      getSettings(db).then((s) => s.timeZone),
+    ]);
     const csv = Papa.unparse(
       {
-        fields: ["first_name", "last_name", "channel", "address", "status", "reason", ...(perAppointment ? ["appointment"] : [])],
+        fields: [
+          "first_name",
+          "last_name",
+          "channel",
+          "address",
+          "status",
+          "reason",
+          ...(perAppointment ? ["appointment"] : []),
+        ],
         data: rows.map((r) => [
           r.firstName ?? "",
           r.lastName ?? "",

@@ -51,7 +51,9 @@ function parseHeldFilters(input: Record<string, unknown>): HeldFilters {
   const parsed = heldFilters.safeParse(input);
   if (!parsed.success) {
     const problems = Object.entries(fieldErrors(parsed.error)).map(([k, v]) => `${k} ${v}`);
-    throw new HTTPException(422, { message: `These filters are not valid (${problems.join("; ")}); nothing was changed.` });
+    throw new HTTPException(422, {
+      message: `These filters are not valid (${problems.join("; ")}); nothing was changed.`,
+    });
   }
   return parsed.data;
 }
@@ -71,12 +73,18 @@ const plural = (n: number) => `${n.toLocaleString("en-US")} held ${n === 1 ? "de
 function listFlash(c: Ctx) {
   const released = optionalId.parse(c.req.query("released"));
   const cancelled = optionalId.parse(c.req.query("cancelled"));
-  if (released) return { kind: "ok" as const, text: `Released ${plural(released)}: queued again, going out from now, staggered.` };
+  if (released)
+    return { kind: "ok" as const, text: `Released ${plural(released)}: queued again, going out from now, staggered.` };
   if (cancelled) return { kind: "ok" as const, text: `Cancelled ${plural(cancelled)}: they will not be sent.` };
   return null;
 }
 
-async function deliveryPage(c: Ctx, deliveryId: number, flash: { kind: "ok" | "bad" | "info"; text: string } | null = null, status: 200 | 409 = 200) {
+async function deliveryPage(
+  c: Ctx,
+  deliveryId: number,
+  flash: { kind: "ok" | "bad" | "info"; text: string } | null = null,
+  status: 200 | 409 = 200,
+) {
   const deps = c.get("deps");
   const detail = await getDeliveryDetail(deps.db, deliveryId);
   if (!detail) throw new HTTPException(404, { message: "There is no such delivery." });
@@ -90,9 +98,22 @@ async function deliveryPage(c: Ctx, deliveryId: number, flash: { kind: "ok" | "b
       deps.log("warn", "could not compose a delivery preview", { delivery: d.id, error: String(err) });
     }
   }
-  const messagePaused = d.status === "held" && d.messageId ? (await getMessage(deps.db, d.messageId))?.status === "paused" : false;
+  const messagePaused =
+    d.status === "held" && d.messageId ? (await getMessage(deps.db, d.messageId))?.status === "paused" : false;
   const { timeZone } = await getSettings(deps.db);
-  return c.html(DeliveryPage({ user: c.get("user")!, csrf: c.get("csrfToken"), detail, preview, messagePaused, flash, now: c.get("deps").clock(), timeZone }), status);
+  return c.html(
+    DeliveryPage({
+      user: c.get("user")!,
+      csrf: c.get("csrfToken"),
+      detail,
+      preview,
+      messagePaused,
+      flash,
+      now: c.get("deps").clock(),
+      timeZone,
+    }),
+    status,
+  );
 }
 
 /** Releases or cancels one held delivery; one that moved on meanwhile is left alone, and the page says so. */
@@ -110,7 +131,15 @@ async function decideOne(c: Ctx, action: "release" | "cancel") {
   const detail = await getDeliveryDetail(db, deliveryId.data);
   if (!detail) throw new HTTPException(404, { message: "There is no such delivery." });
   const now = detail.delivery.status;
-  return deliveryPage(c, deliveryId.data, { kind: "bad", text: `This delivery is no longer held (it is ${now} now), so it was not ${past}. Nothing was changed.` }, 409);
+  return deliveryPage(
+    c,
+    deliveryId.data,
+    {
+      kind: "bad",
+      text: `This delivery is no longer held (it is ${now} now), so it was not ${past}. Nothing was changed.`,
+    },
+    409,
+  );
 }
 
 async function stagger(c: Ctx) {
@@ -122,52 +151,124 @@ export const outboxRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const { db } = c.get("deps");
     const q = listQuery.parse(c.req.query());
-    const { rows, nextBefore } = await listOutbox(db, { status: q.status, channel: q.channel, source: q.source, jobId: q.job, messageId: q.message, customerId: q.customer, before: q.before });
+    const { rows, nextBefore } = await listOutbox(db, {
+      status: q.status,
+      channel: q.channel,
+      source: q.source,
+      jobId: q.job,
+      messageId: q.message,
+      customerId: q.customer,
+      before: q.before,
+    });
     const query: OutboxQuery = q;
     const held = q.status === "held" ? await countHeld(db, selection(q)) : null;
     const { timeZone } = await getSettings(db);
     if (isPartial(c)) return c.html(OutboxResults({ rows, nextBefore, query, held, timeZone }));
-    const [jobs, customer] = await Promise.all([jobChoices(db, [q.job]), q.customer ? getCustomer(db, q.customer) : undefined]);
+    const [jobs, customer] = await Promise.all([
+      jobChoices(db, [q.job]),
+      q.customer ? getCustomer(db, q.customer) : undefined,
+    ]);
     const customerName = customer ? `${customer.firstName} ${customer.lastName}`.trim() : null;
-    return c.html(OutboxPage({ user: c.get("user")!, csrf: c.get("csrfToken"), rows, nextBefore, query, jobs, customerName, held, flash: listFlash(c), timeZone }));
+    return c.html(
+      OutboxPage({
+        user: c.get("user")!,
+        csrf: c.get("csrfToken"),
+        rows,
+        nextBefore,
+        query,
+        jobs,
+        customerName,
+        held,
+        flash: listFlash(c),
+        timeZone,
+      }),
+    );
   })
   // Bulk release or cancel: a confirmation page stating the count, then the POST it carries.
   .get("/held/:action", async (c) => {
     const action = bulkAction.safeParse(c.req.param("action"));
-    if (!action.success) throw new HTTPException(404, { message: "Held deliveries can be released or cancelled, nothing else." });
+    if (!action.success)
+      throw new HTTPException(404, { message: "Held deliveries can be released or cancelled, nothing else." });
     const filters = parseHeldFilters(c.req.query());
     const held = await countHeld(c.get("deps").db, selection(filters));
-    return c.html(HeldConfirmPage({ user: c.get("user")!, csrf: c.get("csrfToken"), action: action.data, filters, held, stagger: await stagger(c) }));
+    return c.html(
+      HeldConfirmPage({
+        user: c.get("user")!,
+        csrf: c.get("csrfToken"),
+        action: action.data,
+        filters,
+        held,
+        stagger: await stagger(c),
+      }),
+    );
   })
   .post("/held/:action", async (c) => {
     const { db, clock } = c.get("deps");
     const action = bulkAction.safeParse(c.req.param("action"));
-    if (!action.success) throw new HTTPException(404, { message: "Held deliveries can be released or cancelled, nothing else." });
+    if (!action.success)
+      throw new HTTPException(404, { message: "Held deliveries can be released or cancelled, nothing else." });
     const body = await c.req.parseBody();
     const filters = parseHeldFilters(body);
     const sel = selection(filters);
     const confirmed = expected.safeParse(body.expected);
-    if (!confirmed.success) throw new HTTPException(422, { message: "Confirm how many deliveries this is about first, on the confirmation page; nothing was changed." });
+    if (!confirmed.success)
+      throw new HTTPException(422, {
+        message: "Confirm how many deliveries this is about first, on the confirmation page; nothing was changed.",
+      });
     const [held, s] = await Promise.all([countHeld(db, sel), stagger(c)]);
     // The count changed since the confirmation (released, cancelled, resumed or newly held): confirm again.
     const confirmAgain = (text: string) =>
-      c.html(HeldConfirmPage({ user: c.get("user")!, csrf: c.get("csrfToken"), action: action.data, filters, held, stagger: s, flash: { kind: "bad", text } }), 409);
-    if (held.total === 0) return confirmAgain("No held deliveries match any more: they were released, cancelled or resumed meanwhile. Nothing was changed.");
+      c.html(
+        HeldConfirmPage({
+          user: c.get("user")!,
+          csrf: c.get("csrfToken"),
+          action: action.data,
+          filters,
+          held,
+          stagger: s,
+          flash: { kind: "bad", text },
+        }),
+        409,
+      );
+    if (held.total === 0)
+      return confirmAgain(
+        "No held deliveries match any more: they were released, cancelled or resumed meanwhile. Nothing was changed.",
+      );
     if (held.total !== confirmed.data) {
-      return confirmAgain(`You confirmed ${plural(confirmed.data)}, but ${held.total.toLocaleString("en-US")} match now. Nothing was changed: check the number and confirm again.`);
+      return confirmAgain(
+        `You confirmed ${plural(confirmed.data)}, but ${held.total.toLocaleString("en-US")} match now. Nothing was changed: check the number and confirm again.`,
+      );
     }
-    const done = action.data === "release" ? await releaseHeld(db, sel, actorOf(c), clock(), s) : await cancelHeld(db, sel, actorOf(c), clock());
+    const done =
+      action.data === "release"
+        ? await releaseHeld(db, sel, actorOf(c), clock(), s)
+        : await cancelHeld(db, sel, actorOf(c), clock());
     const word = action.data === "release" ? "released" : "cancelled";
     return c.redirect(withParams("/outbox", { status: "held", ...filters, [word]: done.length }), 303);
   })
   .get("/dev", async (c) => {
     const { db, providers } = c.get("deps");
-    const channel = z.enum(CHANNELS).optional().catch(undefined).parse(c.req.query("channel") || undefined);
+    const channel = z
+      .enum(CHANNELS)
+      .optional()
+      .catch(undefined)
+      .parse(c.req.query("channel") || undefined);
     const before = parseDevCursor(c.req.query("before"));
     const { rows, nextBefore } = await listDevOutbox(db, { channel, before });
     const devChannels = CHANNELS.filter((ch) => providers[ch].name === "dev") as Channel[];
     const { timeZone } = await getSettings(db);
-    return c.html(DevOutboxPage({ user: c.get("user")!, csrf: c.get("csrfToken"), rows, nextBefore, channel, before: c.req.query("before"), devChannels, timeZone }));
+    return c.html(
+      DevOutboxPage({
+        user: c.get("user")!,
+        csrf: c.get("csrfToken"),
+        rows,
+        nextBefore,
+        channel,
+        before: c.req.query("before"),
+        devChannels,
+        timeZone,
+      }),
+    );
   })
   .get("/dev/:entryId", async (c) => {
     const entryId = c.req.param("entryId");

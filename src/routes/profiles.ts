@@ -5,12 +5,25 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Values } from "../core/form-state.ts";
 import type { PreviewData } from "../core/profile-pages.ts";
-import { type EditorProps, NotificationEditorPage, NotificationForm, NotificationPreview } from "../../views/profile-notification.tsx";
+import {
+  type EditorProps,
+  NotificationEditorPage,
+  NotificationForm,
+  NotificationPreview,
+} from "../../views/profile-notification.tsx";
 import { DeleteProfilePage, doneFlash, NotificationRow, ProfilePage, ProfilesPage } from "../../views/profiles.tsx";
 import { usableLocale } from "../core/intl.ts";
 import { exampleMoney } from "../core/money.ts";
 import { describeNotification, notificationFormValues, parseNotificationForm } from "../core/notification-input.ts";
-import { fillTemplate, noEscape, PLACEHOLDERS, type PlaceholderValues, placeholdersFor, contextForTrigger, TemplateSyntaxError } from "../core/placeholders.ts";
+import {
+  fillTemplate,
+  noEscape,
+  PLACEHOLDERS,
+  type PlaceholderValues,
+  placeholdersFor,
+  contextForTrigger,
+  TemplateSyntaxError,
+} from "../core/placeholders.ts";
 import { pickLanguage, t } from "../core/i18n/translate.ts";
 import { smsInfo, withOptOutHint } from "../core/sms-text.ts";
 import { TRIGGER_INFO, type Trigger } from "../core/triggers.ts";
@@ -64,7 +77,9 @@ async function loadProfile(c: Ctx): Promise<Profile> {
 async function loadEditable(c: Ctx): Promise<Profile> {
   const profile = await loadProfile(c);
   if (profile.builtIn) {
-    throw new HTTPException(403, { message: `“${profile.name}” is a built-in profile and cannot be changed. Duplicate it to make a version of your own.` });
+    throw new HTTPException(403, {
+      message: `“${profile.name}” is a built-in profile and cannot be changed. Duplicate it to make a version of your own.`,
+    });
   }
   return profile;
 }
@@ -72,7 +87,10 @@ async function loadEditable(c: Ctx): Promise<Profile> {
 async function loadNotification(c: Ctx, profile: Profile): Promise<Notification> {
   const id = idParam.safeParse(c.req.param("nid"));
   const n = id.success ? await getNotification(c.get("deps").db, profile.id, id.data) : undefined;
-  if (!n) throw new HTTPException(404, { message: "There is no such notification in this profile. It may have been deleted." });
+  if (!n)
+    throw new HTTPException(404, {
+      message: "There is no such notification in this profile. It may have been deleted.",
+    });
   return n;
 }
 
@@ -89,12 +107,32 @@ async function checkName(c: Ctx, raw: unknown, exceptId?: number): Promise<{ nam
 
 async function renderList(c: Ctx, values: Values = {}, errors: FieldErrors = {}, status: 200 | 422 = 200) {
   const rows = await listProfiles(c.get("deps").db);
-  return c.html(ProfilesPage({ user: c.get("user")!, csrf: c.get("csrfToken"), rows, values, errors, flash: doneFlash(c.req.query("done")) }), status);
+  return c.html(
+    ProfilesPage({
+      user: c.get("user")!,
+      csrf: c.get("csrfToken"),
+      rows,
+      values,
+      errors,
+      flash: doneFlash(c.req.query("done")),
+    }),
+    status,
+  );
 }
 
-async function renderProfile(c: Ctx, profile: Profile, values?: Values, errors: FieldErrors = {}, status: 200 | 422 = 200) {
+async function renderProfile(
+  c: Ctx,
+  profile: Profile,
+  values?: Values,
+  errors: FieldErrors = {},
+  status: 200 | 422 = 200,
+) {
   const { db } = c.get("deps");
-  const [notifications, jobs, defaultId] = await Promise.all([listNotifications(db, profile.id), jobsUsingProfile(db, profile.id), defaultProfileId(db)]);
+  const [notifications, jobs, defaultId] = await Promise.all([
+    listNotifications(db, profile.id),
+    jobsUsingProfile(db, profile.id),
+    defaultProfileId(db),
+  ]);
   return c.html(
     ProfilePage({
       user: c.get("user")!,
@@ -146,7 +184,8 @@ function fitToTrigger(v: Values, previous?: string): Values {
   }
   if (!isChannel(v.channel) || !info.channels.includes(v.channel)) out.channel = info.channels[0];
   if (!v.audience || !info.audiences.includes(v.audience as never)) out.audience = info.audiences[0];
-  if (!v.time_mode || (info.anchor === "job_date" && v.time_mode === "immediately")) out.time_mode = info.anchor === "job_date" ? "morning" : "immediately";
+  if (!v.time_mode || (info.anchor === "job_date" && v.time_mode === "immediately"))
+    out.time_mode = info.anchor === "job_date" ? "morning" : "immediately";
   if (!v.offset?.trim()) out.offset = "0";
   if (trigger.startsWith("appointment_") || !v.condition) out.condition = "any";
   return out;
@@ -158,11 +197,16 @@ function shownChannel(v: Values): Channel {
   return isChannel(v.channel) && info.channels.includes(v.channel) ? v.channel : info.channels[0]!;
 }
 
-
 /** Example values for every placeholder, with the studio's own details where they are set. */
 function sampleValues(s: StudioSettings, snippets: Record<string, string>): PlaceholderValues {
   const values: PlaceholderValues = Object.fromEntries(PLACEHOLDERS.map((p) => [p.key, p.example]));
-  const studio: PlaceholderValues = { "studio.name": s.name, "studio.address": s.postalAddress, "studio.phone": s.phone, "studio.email": s.replyTo || s.senderEmail, "studio.website": s.website };
+  const studio: PlaceholderValues = {
+    "studio.name": s.name,
+    "studio.address": s.postalAddress,
+    "studio.phone": s.phone,
+    "studio.email": s.replyTo || s.senderEmail,
+    "studio.website": s.website,
+  };
   for (const [k, value] of Object.entries(studio)) if (value) values[k] = value;
   values["order.amount"] = exampleMoney(s.currency, usableLocale(s.locale));
   for (const [k, text] of Object.entries(snippets)) values[`snippet.${k}`] = text;
@@ -174,9 +218,15 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
   const deps = c.get("deps");
   const trigger: Trigger = isTrigger(v.trigger) ? v.trigger : "job_selling";
   const channel = shownChannel(v);
-  const [snippets, settings, recipient] = await Promise.all([loadSnippets(deps.db), getSettings(deps.db), previewRecipient(deps.db, profile.id, trigger)]);
+  const [snippets, settings, recipient] = await Promise.all([
+    loadSnippets(deps.db),
+    getSettings(deps.db),
+    previewRecipient(deps.db, profile.id, trigger),
+  ]);
   const parsed = parseNotificationForm({ ...v, trigger, channel }, Object.keys(snippets));
-  const errors: FieldErrors = parsed.ok ? {} : Object.fromEntries(Object.entries(parsed.errors).filter(([k]) => k === "subject" || k === "body"));
+  const errors: FieldErrors = parsed.ok
+    ? {}
+    : Object.fromEntries(Object.entries(parsed.errors).filter(([k]) => k === "subject" || k === "body"));
   // The sentence reads the timing and audience, whatever state the text is in.
   const timing = parseNotificationForm({ ...v, trigger, channel, subject: "-", body: "-" }, []);
   const sentence = timing.ok ? describeNotification(timing.value) : null;
@@ -189,7 +239,9 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
     const composer = await createComposer(deps, settings, deps.clock());
     values = recipientValues(rows, settings, snippets, composer.link);
     const who = `${rows.customer.firstName} ${rows.customer.lastName}`.trim() || `customer #${rows.customer.id}`;
-    const what = rows.appointment ? `and their appointment${rows.job ? ` for “${rows.job.name}”` : ""}` : `registered to “${rows.job?.name}”`;
+    const what = rows.appointment
+      ? `and their appointment${rows.job ? ` for “${rows.job.name}”` : ""}`
+      : `registered to “${rows.job?.name}”`;
     recipientNote =
       recipient.source === "profile_job"
         ? `Shown with real data: ${who}, ${what}, a job using this profile.`
@@ -208,7 +260,14 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
   const lang = pickLanguage(rows?.customer?.locale, settings.locale);
   try {
     if (channel === "email") {
-      const variant = await renderEmailVariant({ subject, body, format: "markdown", studio: studioBranding(settings), personalLinks: true, lang });
+      const variant = await renderEmailVariant({
+        subject,
+        body,
+        format: "markdown",
+        studio: studioBranding(settings),
+        personalLinks: true,
+        lang,
+      });
       const email = personalizeEmail(variant, values);
       preview.subject = email.subject;
       preview.html = email.html;
@@ -231,10 +290,20 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
   return preview;
 }
 
-async function editorProps(c: Ctx, profile: Profile, values: Values, errors: FieldErrors, notification?: Notification): Promise<EditorProps> {
+async function editorProps(
+  c: Ctx,
+  profile: Profile,
+  values: Values,
+  errors: FieldErrors,
+  notification?: Notification,
+): Promise<EditorProps> {
   const { db } = c.get("deps");
   const trigger: Trigger = isTrigger(values.trigger) ? values.trigger : "job_selling";
-  const [templates, snippets, preview] = await Promise.all([templatesFor(db, trigger, shownChannel(values)), loadSnippets(db), buildPreview(c, profile, values)]);
+  const [templates, snippets, preview] = await Promise.all([
+    templatesFor(db, trigger, shownChannel(values)),
+    loadSnippets(db),
+    buildPreview(c, profile, values),
+  ]);
   return {
     user: c.get("user")!,
     csrf: c.get("csrfToken"),
@@ -248,7 +317,14 @@ async function editorProps(c: Ctx, profile: Profile, values: Values, errors: Fie
   };
 }
 
-async function renderEditor(c: Ctx, profile: Profile, values: Values, errors: FieldErrors, notification?: Notification, status: 200 | 422 = 200) {
+async function renderEditor(
+  c: Ctx,
+  profile: Profile,
+  values: Values,
+  errors: FieldErrors,
+  notification?: Notification,
+  status: 200 | 422 = 200,
+) {
   const props = await editorProps(c, profile, values, errors, notification);
   return c.html(isPartial(c) ? NotificationForm(props) : NotificationEditorPage(props), status);
 }
@@ -265,7 +341,12 @@ async function untouchedText(c: Ctx, v: Values): Promise<boolean> {
 async function withTemplate(c: Ctx, v: Values, templateId: number): Promise<Values> {
   const t = await getTemplate(c.get("deps").db, templateId);
   if (!t) return v;
-  return { ...v, subject: t.channel === "email" ? t.subject : (v.subject ?? ""), body: t.body, template_id: String(t.id) };
+  return {
+    ...v,
+    subject: t.channel === "email" ? t.subject : (v.subject ?? ""),
+    body: t.body,
+    template_id: String(t.id),
+  };
 }
 
 /** A new notification's starting values: the trigger's first template, to edit. */
@@ -410,7 +491,11 @@ export const profileRoutes = new Hono<AppEnv>()
  * showing before this change) put there, so switching trigger may swap in the new trigger's text.
  */
 async function untouchedTextFor(c: Ctx, body: Record<string, unknown>, fitted: Values): Promise<boolean> {
-  const before = { ...fitted, trigger: String(body.shown_trigger ?? fitted.trigger), channel: String(body.shown_channel ?? fitted.channel) };
+  const before = {
+    ...fitted,
+    trigger: String(body.shown_trigger ?? fitted.trigger),
+    channel: String(body.shown_channel ?? fitted.channel),
+  };
   if (before.trigger === fitted.trigger && before.channel === fitted.channel) return false;
   return untouchedText(c, before);
 }

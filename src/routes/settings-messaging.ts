@@ -24,7 +24,11 @@ import { requireOwner } from "../http/session.ts";
 const testChannel = z.enum(["email", "sms"]);
 
 /** The test form's address, checked like every other address Pigeon accepts. */
-function parseTestAddress(channel: "email" | "sms", raw: unknown, country: string): { to: string } | { errors: FieldErrors } {
+function parseTestAddress(
+  channel: "email" | "sms",
+  raw: unknown,
+  country: string,
+): { to: string } | { errors: FieldErrors } {
   const text = typeof raw === "string" ? raw.trim() : "";
   if (channel === "email") {
     if (!text) return { errors: { email_to: "Enter the e-mail address to send the test to" } };
@@ -44,7 +48,11 @@ function describeProviders(config: Config, providers: Providers, s: StudioSettin
     { name: "TWILIO_ACCOUNT_SID", set: !!config.twilio, role: "turns Twilio on (with the auth token and sender)" },
     { name: "TWILIO_AUTH_TOKEN", set: !!config.twilio, role: "signs API calls and checks Twilio's webhooks" },
     { name: "TWILIO_FROM", set: !!config.twilio?.from, role: "the sending number or messaging service" },
-    { name: "TWILIO_BASE_URL", set: twilio ? !!config.twilio?.baseUrl : null, role: "optional: another API address, e.g. a test server" },
+    {
+      name: "TWILIO_BASE_URL",
+      set: twilio ? !!config.twilio?.baseUrl : null,
+      role: "optional: another API address, e.g. a test server",
+    },
   ];
   const twilioSwitch = twilio
     ? "Remove TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to use the dev outbox instead."
@@ -55,15 +63,27 @@ function describeProviders(config: Config, providers: Providers, s: StudioSettin
       channel: "E-mail",
       provider: resend ? "Resend" : "Dev outbox",
       dev: !resend,
-      note: resend ? "Sent through Resend's API, in batches of up to 100." : "Kept in the dev outbox instead of being sent.",
+      note: resend
+        ? "Sent through Resend's API, in batches of up to 100."
+        : "Kept in the dev outbox instead of being sent.",
       from: config.emailFrom ?? `${s.senderName || s.name} <${s.senderEmail || "studio@localhost"}>`,
       vars: [
         { name: "RESEND_API_KEY", set: resend, role: "turns Resend on" },
         { name: "EMAIL_FROM", set: !!config.emailFrom, role: "the sender address, required with Resend" },
-        { name: "RESEND_WEBHOOK_SECRET", set: resend ? !!config.resend?.webhookSecret : null, role: "checks Resend's delivery reports" },
-        { name: "RESEND_BASE_URL", set: resend ? !!config.resend?.baseUrl : null, role: "optional: another API address, e.g. a test server" },
+        {
+          name: "RESEND_WEBHOOK_SECRET",
+          set: resend ? !!config.resend?.webhookSecret : null,
+          role: "checks Resend's delivery reports",
+        },
+        {
+          name: "RESEND_BASE_URL",
+          set: resend ? !!config.resend?.baseUrl : null,
+          role: "optional: another API address, e.g. a test server",
+        },
       ],
-      howToSwitch: resend ? "Remove RESEND_API_KEY to use the dev outbox instead." : "Set RESEND_API_KEY and EMAIL_FROM to send through Resend.",
+      howToSwitch: resend
+        ? "Remove RESEND_API_KEY to use the dev outbox instead."
+        : "Set RESEND_API_KEY and EMAIL_FROM to send through Resend.",
     },
     {
       channel: "SMS",
@@ -78,7 +98,10 @@ function describeProviders(config: Config, providers: Providers, s: StudioSettin
       channel: "Voice",
       provider: providers.voice.name === "twilio" ? "Twilio" : "Dev outbox",
       dev: providers.voice.name !== "twilio",
-      note: providers.voice.name === "twilio" ? "Calls placed through Twilio's Voice API." : "Calls are recorded in the dev outbox instead of being placed.",
+      note:
+        providers.voice.name === "twilio"
+          ? "Calls placed through Twilio's Voice API."
+          : "Calls are recorded in the dev outbox instead of being placed.",
       from: smsFrom,
       vars: [],
       howToSwitch: "Follows SMS: the same Twilio variables switch it.",
@@ -125,13 +148,21 @@ export const settingsMessagingRoutes = new Hono<AppEnv>()
     const { db, clock, providers } = deps;
     const body = await c.req.parseBody();
     const channel = testChannel.safeParse(body.channel);
-    if (!channel.success) return messagingPage(c, { values: typedValues(body), errors: { email_to: "Choose a test: e-mail or SMS" } }, 422);
+    if (!channel.success)
+      return messagingPage(c, { values: typedValues(body), errors: { email_to: "Choose a test: e-mail or SMS" } }, 422);
     const settings = await getSettings(db);
     const address = parseTestAddress(channel.data, body[`${channel.data}_to`], studioCountry(settings));
     if ("errors" in address) return messagingPage(c, { values: typedValues(body), errors: address.errors }, 422);
 
     const now = clock();
-    const via = channel.data === "email" ? (providers.email.name === "resend" ? "Resend" : "the dev outbox") : providers.sms.name === "twilio" ? "Twilio" : "the dev outbox";
+    const via =
+      channel.data === "email"
+        ? providers.email.name === "resend"
+          ? "Resend"
+          : "the dev outbox"
+        : providers.sms.name === "twilio"
+          ? "Twilio"
+          : "the dev outbox";
     // The name goes in as text, braces removed so nothing in it reads as a placeholder: the stored
     // test then says what was sent even if it is never sent (a suppressed number, say).
     const studio = settings.name.replace(/[{}]/g, "");
@@ -142,8 +173,24 @@ export const settingsMessagingRoutes = new Hono<AppEnv>()
             body: `This is a test e-mail from Pigeon for **${studio}**, sent through ${via}.\n\nIf you can read it, e-mail from Pigeon reaches this inbox.`,
           }
         : { body: `Pigeon test SMS from ${studio}, sent through ${via}. If you got this, text messages work.` };
-    const key = deliveryKey({ kind: "test", id: `${now.getTime().toString(36)}${randomToken(6)}` }, { address: address.to }, channel.data);
-    await enqueueDeliveries(db, { sourceType: "test" }, [{ key, decision: { customerId: 0, channel: channel.data, to: address.to, skip: null }, dueAt: testDueAt(now), ...content }], now);
+    const key = deliveryKey(
+      { kind: "test", id: `${now.getTime().toString(36)}${randomToken(6)}` },
+      { address: address.to },
+      channel.data,
+    );
+    await enqueueDeliveries(
+      db,
+      { sourceType: "test" },
+      [
+        {
+          key,
+          decision: { customerId: 0, channel: channel.data, to: address.to, skip: null },
+          dueAt: testDueAt(now),
+          ...content,
+        },
+      ],
+      now,
+    );
     const deliveryId = await deliveryIdByKey(db, key);
     await audit(db, { userId: c.get("user")!.id }, "test_sent", "delivery", deliveryId, { channel: channel.data, via });
     // Sent at once, and only this delivery, so the page shows its outcome; queued work waits its turn.

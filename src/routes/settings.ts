@@ -49,7 +49,6 @@ function settingsValues(s: StudioSettings): Values {
   };
 }
 
-
 const nf = (n: number) => n.toLocaleString("en-US");
 const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).catch(0);
 
@@ -58,25 +57,58 @@ function savedFlash(replanned: Replanned, s: StudioSettings): string {
   const n = replanned.windowWaits + replanned.restaggered;
   if (!n) return "Settings saved.";
   const parts = [
-    replanned.windowWaits && `${nf(replanned.windowWaits)} waiting for the sending window now ${replanned.windowWaits === 1 ? "goes" : "go"} by the new one (${s.sendWindowStart}–${s.sendWindowEnd} ${s.timeZone}): at once where it is open, else when it opens`,
-    replanned.restaggered && `${nf(replanned.restaggered)} staggered ${replanned.restaggered === 1 ? "one is" : "ones are"} spread again from now, ${nf(s.staggerBatchSize)} every ${nf(s.staggerIntervalSeconds)} s`,
+    replanned.windowWaits &&
+      `${nf(replanned.windowWaits)} waiting for the sending window now ${replanned.windowWaits === 1 ? "goes" : "go"} by the new one (${s.sendWindowStart}–${s.sendWindowEnd} ${s.timeZone}): at once where it is open, else when it opens`,
+    replanned.restaggered &&
+      `${nf(replanned.restaggered)} staggered ${replanned.restaggered === 1 ? "one is" : "ones are"} spread again from now, ${nf(s.staggerBatchSize)} every ${nf(s.staggerIntervalSeconds)} s`,
   ].filter(Boolean);
   return `Settings saved. ${nf(n)} waiting ${n === 1 ? "delivery" : "deliveries"} re-planned: ${parts.join("; ")}.`;
 }
 
-const staffSchema = z.object({ name: requiredText(120, "Name"), email: z.preprocess((v) => v ?? "", email), password: passwordSchema });
+const staffSchema = z.object({
+  name: requiredText(120, "Name"),
+  email: z.preprocess((v) => v ?? "", email),
+  password: passwordSchema,
+});
 const keyName = requiredText(100, "A name for the key");
 
-async function staffPage(c: Ctx, extra: { values?: Values; errors?: Record<string, string>; flash?: { kind: "ok" | "bad"; text: string } } = {}, status: 200 | 422 = 200) {
+async function staffPage(
+  c: Ctx,
+  extra: { values?: Values; errors?: Record<string, string>; flash?: { kind: "ok" | "bad"; text: string } } = {},
+  status: 200 | 422 = 200,
+) {
   const users = await listUsers(c.get("deps").db);
-  return c.html(StaffPage({ user: c.get("user")!, csrf: c.get("csrfToken"), users, values: extra.values ?? {}, errors: extra.errors ?? {}, flash: extra.flash }), status);
+  return c.html(
+    StaffPage({
+      user: c.get("user")!,
+      csrf: c.get("csrfToken"),
+      users,
+      values: extra.values ?? {},
+      errors: extra.errors ?? {},
+      flash: extra.flash,
+    }),
+    status,
+  );
 }
 
-async function keysPage(c: Ctx, extra: { newKey?: { name: string; key: string }; values?: Values; errors?: Record<string, string> } = {}, status: 200 | 201 | 422 = 200) {
+async function keysPage(
+  c: Ctx,
+  extra: { newKey?: { name: string; key: string }; values?: Values; errors?: Record<string, string> } = {},
+  status: 200 | 201 | 422 = 200,
+) {
   const { db, config } = c.get("deps");
   const [keys, { timeZone }] = await Promise.all([listApiKeys(db), getSettings(db)]);
   return c.html(
-    ApiKeysPage({ user: c.get("user")!, csrf: c.get("csrfToken"), keys, newKey: extra.newKey, values: extra.values ?? {}, errors: extra.errors ?? {}, publicUrl: config.publicUrl, timeZone }),
+    ApiKeysPage({
+      user: c.get("user")!,
+      csrf: c.get("csrfToken"),
+      keys,
+      newKey: extra.newKey,
+      values: extra.values ?? {},
+      errors: extra.errors ?? {},
+      publicUrl: config.publicUrl,
+      timeZone,
+    }),
     status,
   );
 }
@@ -89,7 +121,10 @@ export const settingsRoutes = new Hono<AppEnv>()
     const saved = c.req.query("saved") === "1";
     // A base saved while e-mail stayed in the dev outbox may have become unusable since Resend was turned on.
     const problem = publicUrlProblem(settings.publicUrl, config);
-    const replanned = { windowWaits: count.parse(c.req.query("window")), restaggered: count.parse(c.req.query("restaggered")) };
+    const replanned = {
+      windowWaits: count.parse(c.req.query("window")),
+      restaggered: count.parse(c.req.query("restaggered")),
+    };
     return c.html(
       StudioSettingsPage({
         user: c.get("user")!,
@@ -107,13 +142,28 @@ export const settingsRoutes = new Hono<AppEnv>()
     const parsed = settingsFields({ ...config, country: studioCountry(await getSettings(db)) }).safeParse(body);
     if (!parsed.success) {
       const profiles = await listProfileNames(db);
-      return c.html(StudioSettingsPage({ user: c.get("user")!, csrf: c.get("csrfToken"), values: typedValues(body), errors: fieldErrors(parsed.error), profiles }), 422);
+      return c.html(
+        StudioSettingsPage({
+          user: c.get("user")!,
+          csrf: c.get("csrfToken"),
+          values: typedValues(body),
+          errors: fieldErrors(parsed.error),
+          profiles,
+        }),
+        422,
+      );
     }
     const s = parsed.data;
     if (s.default_profile_id && !(await listProfileNames(db)).some((p) => p.id === s.default_profile_id)) {
       const profiles = await listProfileNames(db);
       return c.html(
-        StudioSettingsPage({ user: c.get("user")!, csrf: c.get("csrfToken"), values: typedValues(body), errors: { default_profile_id: "That profile no longer exists." }, profiles }),
+        StudioSettingsPage({
+          user: c.get("user")!,
+          csrf: c.get("csrfToken"),
+          values: typedValues(body),
+          errors: { default_profile_id: "That profile no longer exists." },
+          profiles,
+        }),
         422,
       );
     }
@@ -151,15 +201,28 @@ export const settingsRoutes = new Hono<AppEnv>()
         now,
       );
       const r = await replanForSendingPolicy(tx, before, await getSettings(tx), now);
-      await audit(tx, { userId: c.get("user")!.id }, "updated", "studio_settings", 1, r.windowWaits || r.restaggered ? { replanned: r } : undefined);
+      await audit(
+        tx,
+        { userId: c.get("user")!.id },
+        "updated",
+        "studio_settings",
+        1,
+        r.windowWaits || r.restaggered ? { replanned: r } : undefined,
+      );
       return r;
     });
-    const counts = replanned.windowWaits || replanned.restaggered ? `&window=${replanned.windowWaits}&restaggered=${replanned.restaggered}` : "";
+    const counts =
+      replanned.windowWaits || replanned.restaggered
+        ? `&window=${replanned.windowWaits}&restaggered=${replanned.restaggered}`
+        : "";
     return c.redirect(`/settings?saved=1${counts}`, 303);
   })
   .get("/staff", async (c) => {
     const added = (await listUsers(c.get("deps").db)).find((u) => String(u.id) === c.req.query("added"));
-    return staffPage(c, added ? { flash: { kind: "ok", text: `${added.name} can now log in with ${added.email}.` } } : {});
+    return staffPage(
+      c,
+      added ? { flash: { kind: "ok", text: `${added.name} can now log in with ${added.email}.` } } : {},
+    );
   })
   .post("/staff", async (c) => {
     const { db } = c.get("deps");
@@ -167,7 +230,11 @@ export const settingsRoutes = new Hono<AppEnv>()
     const parsed = staffSchema.safeParse(body);
     if (!parsed.success) return staffPage(c, { values: typedValues(body), errors: fieldErrors(parsed.error) }, 422);
     if (await findUserByEmail(db, parsed.data.email)) {
-      return staffPage(c, { values: typedValues(body), errors: { email: "An account with this e-mail exists already." } }, 422);
+      return staffPage(
+        c,
+        { values: typedValues(body), errors: { email: "An account with this e-mail exists already." } },
+        422,
+      );
     }
     const user = await createUser(db, { ...parsed.data, role: "staff" });
     await audit(db, { userId: c.get("user")!.id }, "created", "user", user.id, { role: "staff" });
@@ -178,14 +245,19 @@ export const settingsRoutes = new Hono<AppEnv>()
     const id = pathIdNumber(c.req.param("id"));
     const removed = id !== null && (await deleteStaffUser(db, id));
     if (removed) await audit(db, { userId: c.get("user")!.id }, "deleted", "user", id);
-    return staffPage(c, { flash: removed ? { kind: "ok", text: "Staff account removed." } : { kind: "bad", text: "No such staff account (the owner cannot be removed)." } });
+    return staffPage(c, {
+      flash: removed
+        ? { kind: "ok", text: "Staff account removed." }
+        : { kind: "bad", text: "No such staff account (the owner cannot be removed)." },
+    });
   })
   .get("/api-keys", (c) => keysPage(c))
   .post("/api-keys", async (c) => {
     const { db } = c.get("deps");
     const body = await c.req.parseBody();
     const name = keyName.safeParse(body.name);
-    if (!name.success) return keysPage(c, { values: typedValues(body), errors: { name: name.error.issues[0]!.message } }, 422);
+    if (!name.success)
+      return keysPage(c, { values: typedValues(body), errors: { name: name.error.issues[0]!.message } }, 422);
     const { key, row } = await createApiKey(db, name.data, c.get("user")!.id);
     await audit(db, { userId: c.get("user")!.id }, "created", "api_key", row.id, { name: row.name });
     c.header("Cache-Control", "no-store");
@@ -194,6 +266,7 @@ export const settingsRoutes = new Hono<AppEnv>()
   .post("/api-keys/:id/revoke", async (c) => {
     const { db, clock } = c.get("deps");
     const id = pathIdNumber(c.req.param("id"));
-    if (id !== null && (await revokeApiKey(db, id, clock()))) await audit(db, { userId: c.get("user")!.id }, "revoked", "api_key", id);
+    if (id !== null && (await revokeApiKey(db, id, clock())))
+      await audit(db, { userId: c.get("user")!.id }, "revoked", "api_key", id);
     return c.redirect("/settings/api-keys", 303);
   });

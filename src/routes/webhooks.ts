@@ -15,7 +15,13 @@ import { type Language, pickLanguage, SAY_LANGUAGE, t } from "../core/i18n/trans
 import { usableLocale, usableTimeZone } from "../core/intl.ts";
 import { classifyInboundSms } from "../core/sms-text.ts";
 import { stripControl } from "../core/validation.ts";
-import { claimProviderId, deliveryById, deliveryByProviderId, recordProviderEvent, SETTLED_UNANSWERED } from "../db/delivery-status.ts";
+import {
+  claimProviderId,
+  deliveryById,
+  deliveryByProviderId,
+  recordProviderEvent,
+  SETTLED_UNANSWERED,
+} from "../db/delivery-status.ts";
 import type { Delivery } from "../db/outbox.ts";
 import type { Db } from "../db/client.ts";
 import type { Tx } from "../db/client.ts";
@@ -39,7 +45,9 @@ const resendBody = z.looseObject({
     .looseObject({
       email_id: z.string().optional(),
       to: z.array(z.string()).optional(),
-      bounce: z.looseObject({ type: z.string().optional(), subType: z.string().optional(), message: z.string().optional() }).optional(),
+      bounce: z
+        .looseObject({ type: z.string().optional(), subType: z.string().optional(), message: z.string().optional() })
+        .optional(),
       failed: z.looseObject({ reason: z.string().optional() }).optional(),
       suppressed: z.looseObject({ type: z.string().optional(), message: z.string().optional() }).optional(),
       click: z.looseObject({ link: z.string().optional(), timestamp: z.string().optional() }).optional(),
@@ -50,7 +58,12 @@ const resendBody = z.looseObject({
 });
 
 export const webhookRoutes = new Hono<AppEnv>()
-  .use(bodyLimit({ maxSize: 256 * 1024, onError: (c) => c.json({ error: { message: "A webhook body is never this large.", fields: {} } }, 413) }))
+  .use(
+    bodyLimit({
+      maxSize: 256 * 1024,
+      onError: (c) => c.json({ error: { message: "A webhook body is never this large.", fields: {} } }, 413),
+    }),
+  )
 
   .post("/resend", async (c) => {
     const { db, config, clock, log } = c.get("deps");
@@ -80,7 +93,8 @@ export const webhookRoutes = new Hono<AppEnv>()
     const byTag = d ? undefined : await taggedDelivery(c, event.data?.tags);
     // Settled without Resend's answer (counted sent, or skipped or held since nobody could tell):
     // this e-mail is the one it sent, so the delivery takes its id and the event applies as usual.
-    if (byTag && byTag.providerMessageId === null && settledUnanswered(byTag)) d = await claimProviderId(db, byTag.id, "resend", emailId, clock());
+    if (byTag && byTag.providerMessageId === null && settledUnanswered(byTag))
+      d = await claimProviderId(db, byTag.id, "resend", emailId, clock());
     const beforeAck = !d && !!byTag && byTag.providerMessageId === null && byTag.attemptStartedAt !== null;
     if (beforeAck) d = byTag;
     if (!d) {
@@ -102,12 +116,31 @@ export const webhookRoutes = new Hono<AppEnv>()
     };
     const eventId = c.req.header("svix-id")!;
     const address = d.toAddress ?? event.data?.to?.[0]?.toLowerCase();
-    const suppression = mapped.suppress && address
-      ? { channel: "email" as const, address, reason: mapped.suppress, source: `resend ${event.type}`, customerId: d.customerId, detail: mapped.error ?? `delivery ${d.id}` }
-      : undefined;
-    const result = await recordOn(db, d.id, { eventId, mapped, detail, occurredAt, suppression, beforeAck, providerMessageId: emailId }, now);
+    const suppression =
+      mapped.suppress && address
+        ? {
+            channel: "email" as const,
+            address,
+            reason: mapped.suppress,
+            source: `resend ${event.type}`,
+            customerId: d.customerId,
+            detail: mapped.error ?? `delivery ${d.id}`,
+          }
+        : undefined;
+    const result = await recordOn(
+      db,
+      d.id,
+      { eventId, mapped, detail, occurredAt, suppression, beforeAck, providerMessageId: emailId },
+      now,
+    );
     if (result.duplicate) return c.json({ ok: true, duplicate: true });
-    log("info", "webhook", { provider: "resend", type: event.type, delivery: d.id, status: result.status, suppressed: mapped.suppress ?? null });
+    log("info", "webhook", {
+      provider: "resend",
+      type: event.type,
+      delivery: d.id,
+      status: result.status,
+      suppressed: mapped.suppress ?? null,
+    });
     return c.json({ ok: true });
   })
 
@@ -125,10 +158,15 @@ export const webhookRoutes = new Hono<AppEnv>()
     let d = byUrl?.providerMessageId === sid ? byUrl : await deliveryByProviderId(db, "twilio", sid);
     // Settled without Twilio's answer (held as "which is whose", skipped or failed after a lost
     // answer): a report on its own URL about a message nobody else has proves its attempt went.
-    if (!d && byUrl && byUrl.providerMessageId === null && byUrl.attemptStartedAt !== null && settledUnanswered(byUrl)) d = await claimProviderId(db, byUrl.id, "twilio", sid, clock());
+    if (!d && byUrl && byUrl.providerMessageId === null && byUrl.attemptStartedAt !== null && settledUnanswered(byUrl))
+      d = await claimProviderId(db, byUrl.id, "twilio", sid, clock());
     // The callback beat the dispatcher's acknowledgement, or came for a send whose outcome is
     // still unknown (its answer was lost): keep the event; the acknowledgement applies it.
-    const beforeAck = !d && !!byUrl && byUrl.providerMessageId === null && (byUrl.status === "sending" || byUrl.attemptStartedAt !== null);
+    const beforeAck =
+      !d &&
+      !!byUrl &&
+      byUrl.providerMessageId === null &&
+      (byUrl.status === "sending" || byUrl.attemptStartedAt !== null);
     if (beforeAck) d = byUrl;
     if (!d) {
       log("info", "webhook for an unknown message", { provider: "twilio", sid, status });
@@ -136,15 +174,42 @@ export const webhookRoutes = new Hono<AppEnv>()
     }
     const now = clock();
     const mapped = twilioEvent(kind, status, params.ErrorCode, params.ErrorMessage);
-    const detail = { provider: "twilio", sid, status, error_code: params.ErrorCode, error: mapped.error, ...(beforeAck && { before_ack: true, implies: mapped.status }) };
+    const detail = {
+      provider: "twilio",
+      sid,
+      status,
+      error_code: params.ErrorCode,
+      error: mapped.error,
+      ...(beforeAck && { before_ack: true, implies: mapped.status }),
+    };
     const occurredAt = validDate(params.Timestamp) ?? now;
     const address = d.toAddress ?? params.To;
-    const suppression = mapped.suppress && address
-      ? { channel: "sms" as const, address, reason: mapped.suppress, source: `twilio error ${params.ErrorCode}`, customerId: d.customerId, detail: mapped.error }
-      : undefined;
-    const result = await recordOn(db, d.id, { eventId: `${sid}:${status}`, mapped, detail, occurredAt, suppression, beforeAck, providerMessageId: sid }, now);
+    const suppression =
+      mapped.suppress && address
+        ? {
+            channel: "sms" as const,
+            address,
+            reason: mapped.suppress,
+            source: `twilio error ${params.ErrorCode}`,
+            customerId: d.customerId,
+            detail: mapped.error,
+          }
+        : undefined;
+    const result = await recordOn(
+      db,
+      d.id,
+      { eventId: `${sid}:${status}`, mapped, detail, occurredAt, suppression, beforeAck, providerMessageId: sid },
+      now,
+    );
     if (result.duplicate) return c.body(null, 204);
-    log("info", "webhook", { provider: "twilio", sid, status, delivery: d.id, moved: result.status, error: mapped.error });
+    log("info", "webhook", {
+      provider: "twilio",
+      sid,
+      status,
+      delivery: d.id,
+      moved: result.status,
+      error: mapped.error,
+    });
     return c.body(null, 204);
   })
 
@@ -161,20 +226,48 @@ export const webhookRoutes = new Hono<AppEnv>()
     const settings = await getSettings(db);
     const lang = pickLanguage(await customerLocale(db, customerIds[0]), settings.locale);
     const word = replyWord(body);
-    const message = { channel: "sms" as const, fromAddress: from, toAddress: params.To ?? null, customerId: customerIds[0] ?? null, body, providerMessageId: sid, receivedAt: now };
+    const message = {
+      channel: "sms" as const,
+      fromAddress: from,
+      toAddress: params.To ?? null,
+      customerId: customerIds[0] ?? null,
+      body,
+      providerMessageId: sid,
+      receivedAt: now,
+    };
     const outcome = await handleInbound(db, message, async (tx) => {
       const upcoming = await nextAppointment(tx, customerIds, now, ["scheduled", "confirmed"]);
-      const awaiting = upcoming?.appointment.status === "scheduled" ? upcoming : await nextAppointment(tx, customerIds, now, ["scheduled"]);
+      const awaiting =
+        upcoming?.appointment.status === "scheduled"
+          ? upcoming
+          : await nextAppointment(tx, customerIds, now, ["scheduled"]);
       const intent = replyIntent(word, { awaiting: !!awaiting, upcoming: !!upcoming });
-      const done = await actOnReply(tx, now, intent, { from, body, word, customerId: customerIds[0] ?? null, awaiting, upcoming, settings, lang });
+      const done = await actOnReply(tx, now, intent, {
+        from,
+        body,
+        word,
+        customerId: customerIds[0] ?? null,
+        awaiting,
+        upcoming,
+        settings,
+        lang,
+      });
       const appointment = done.appointment?.appointment;
-      return { ...done, link: appointment ? { appointmentId: appointment.id, customerId: appointment.customerId } : undefined };
+      return {
+        ...done,
+        link: appointment ? { appointmentId: appointment.id, customerId: appointment.customerId } : undefined,
+      };
     });
     // A retry of a reply handled already: answering again would text the customer twice.
     if (!outcome) return twiml(c, new MessagingResponse());
 
     const appointment = outcome.appointment?.appointment;
-    log("info", "sms reply", { inbound: outcome.id, handledAs: outcome.handledAs, customer: appointment?.customerId ?? customerIds[0] ?? null, appointment: appointment?.id ?? null });
+    log("info", "sms reply", {
+      inbound: outcome.id,
+      handledAs: outcome.handledAs,
+      customer: appointment?.customerId ?? customerIds[0] ?? null,
+      appointment: appointment?.id ?? null,
+    });
     const reply = new MessagingResponse();
     if (outcome.text) reply.message(outcome.text);
     return twiml(c, reply);
@@ -198,7 +291,18 @@ export const webhookRoutes = new Hono<AppEnv>()
     if (c.req.query("step") === "gather") {
       const address = d.toAddress ?? params.To;
       if (params.Digits === "9" && address) {
-        await suppress(db, { channel: "voice", address, reason: "unsubscribed", source: "pressed 9", customerId: d.customerId, detail: `call ${params.CallSid ?? ""} for delivery ${d.id}`.trim() }, clock());
+        await suppress(
+          db,
+          {
+            channel: "voice",
+            address,
+            reason: "unsubscribed",
+            source: "pressed 9",
+            customerId: d.customerId,
+            detail: `call ${params.CallSid ?? ""} for delivery ${d.id}`.trim(),
+          },
+          clock(),
+        );
         log("info", "unsubscribed", { channel: "voice", customer: d.customerId, delivery: d.id });
         response.say(voice, t(lang, "voice.stopped"));
       } else {
@@ -209,7 +313,9 @@ export const webhookRoutes = new Hono<AppEnv>()
     }
     response.say(voice, d.body);
     // Absolute, on the base Twilio called us on, so a PUBLIC_URL with a path prefix still works.
-    response.gather({ numDigits: 1, action: `${base}/webhooks/twilio/voice?d=${d.id}&step=gather` }).say(voice, t(lang, "voice.press9"));
+    response
+      .gather({ numDigits: 1, action: `${base}/webhooks/twilio/voice?d=${d.id}&step=gather` })
+      .say(voice, t(lang, "voice.press9"));
     return twiml(c, response);
   });
 
@@ -227,7 +333,9 @@ async function verifiedTwilioForm(c: Ctx): Promise<{ params: Record<string, stri
   const settings = await getSettings(db);
   const bases = [...new Set([settings.publicUrl.replace(/\/+$/, ""), config.publicUrl].filter(Boolean))];
   const authToken = config.twilio.authToken;
-  const base = signature ? bases.find((b) => verifyTwilioSignature(authToken, signature, `${b}${pathAndQuery}`, params)) : undefined;
+  const base = signature
+    ? bases.find((b) => verifyTwilioSignature(authToken, signature, `${b}${pathAndQuery}`, params))
+    : undefined;
   if (!base) {
     log("warn", "webhook refused: bad signature", { provider: "twilio", path: c.req.path });
     throw new ApiError(403, "The X-Twilio-Signature is missing or wrong.");
@@ -242,7 +350,15 @@ async function verifiedTwilioForm(c: Ctx): Promise<{ params: Record<string, stri
 function recordOn(
   db: Db,
   deliveryId: number,
-  e: { eventId: string; mapped: ProviderEvent; detail: Record<string, unknown>; occurredAt: Date; suppression?: SuppressionInput; beforeAck: boolean; providerMessageId: string },
+  e: {
+    eventId: string;
+    mapped: ProviderEvent;
+    detail: Record<string, unknown>;
+    occurredAt: Date;
+    suppression?: SuppressionInput;
+    beforeAck: boolean;
+    providerMessageId: string;
+  },
   now: Date,
 ) {
   return recordProviderEvent(
@@ -263,7 +379,9 @@ function recordOn(
 }
 
 /** Whether a delivery was left settled (or held) without its provider's answer to an attempt. */
-const settledUnanswered = (d: Delivery) => (SETTLED_UNANSWERED as readonly string[]).includes(d.status) && (d.status === "sent" || d.attemptStartedAt !== null || d.attemptGroup !== null);
+const settledUnanswered = (d: Delivery) =>
+  (SETTLED_UNANSWERED as readonly string[]).includes(d.status) &&
+  (d.status === "sent" || d.attemptStartedAt !== null || d.attemptGroup !== null);
 
 /** The delivery this install's tag on an e-mail names, if any (another install's tags name none of ours). */
 async function taggedDelivery(c: Ctx, tags: Record<string, string> | undefined) {
@@ -298,7 +416,10 @@ type ReplyIntent = "stop" | "start" | "help" | "confirm" | "cancel" | "inbox";
 
 /** A reply as one upper-case word, the way keywords are matched ("yes." → "YES"). */
 function replyWord(body: string): string {
-  return body.trim().replace(/[\s.!?,;:]+$/u, "").toUpperCase();
+  return body
+    .trim()
+    .replace(/[\s.!?,;:]+$/u, "")
+    .toUpperCase();
 }
 
 /**
@@ -331,12 +452,28 @@ type ReplyContext = {
  * Does what a reply asks, on the transaction that stores it; returns how it was handled and the
  * text to answer with, if any.
  */
-async function actOnReply(tx: Tx, now: Date, intent: ReplyIntent, r: ReplyContext): Promise<{ handledAs: string; text?: string; appointment?: UpcomingAppointment }> {
+async function actOnReply(
+  tx: Tx,
+  now: Date,
+  intent: ReplyIntent,
+  r: ReplyContext,
+): Promise<{ handledAs: string; text?: string; appointment?: UpcomingAppointment }> {
   const studio = r.settings.name;
   switch (intent) {
     case "stop":
       // Twilio answers STOP itself (Advanced Opt-Out); a second answer from us would be noise.
-      await suppress(tx, { channel: "sms", address: r.from, reason: "stop_keyword", source: "STOP reply", customerId: r.customerId, detail: r.body.slice(0, 160) }, now);
+      await suppress(
+        tx,
+        {
+          channel: "sms",
+          address: r.from,
+          reason: "stop_keyword",
+          source: "STOP reply",
+          customerId: r.customerId,
+          detail: r.body.slice(0, 160),
+        },
+        now,
+      );
       return { handledAs: "stop" };
     case "start": {
       const cleared = await resubscribe(tx, "sms", r.from, `${r.word} reply`, now);
@@ -346,19 +483,35 @@ async function actOnReply(tx: Tx, now: Date, intent: ReplyIntent, r: ReplyContex
     }
     case "help": {
       const phone = r.settings.phone.trim();
-      const text = r.settings.smsHelpReply.trim() || `${t(r.lang, phone ? "sms.helpCall" : "sms.helpReply", { studio, phone })} ${t(r.lang, "sms.optOut")}`;
+      const text =
+        r.settings.smsHelpReply.trim() ||
+        `${t(r.lang, phone ? "sms.helpCall" : "sms.helpReply", { studio, phone })} ${t(r.lang, "sms.optOut")}`;
       return { handledAs: "help", text };
     }
     case "confirm": {
       const a = r.awaiting!;
-      if (!(await setAppointmentStatus(tx, a.appointment.id, ["scheduled"], "confirmed", now))) return { handledAs: "inbox" };
-      return { handledAs: "confirmed", appointment: a, text: t(r.lang, "sms.confirmed", { when: when(a, r.settings), studio }) };
+      if (!(await setAppointmentStatus(tx, a.appointment.id, ["scheduled"], "confirmed", now)))
+        return { handledAs: "inbox" };
+      return {
+        handledAs: "confirmed",
+        appointment: a,
+        text: t(r.lang, "sms.confirmed", { when: when(a, r.settings), studio }),
+      };
     }
     case "cancel": {
       const a = r.upcoming!;
-      if (!(await setAppointmentStatus(tx, a.appointment.id, ["scheduled", "confirmed"], "cancelled", now))) return { handledAs: "inbox" };
+      if (!(await setAppointmentStatus(tx, a.appointment.id, ["scheduled", "confirmed"], "cancelled", now)))
+        return { handledAs: "inbox" };
       const phone = r.settings.phone.trim();
-      return { handledAs: "cancelled", appointment: a, text: t(r.lang, phone ? "sms.cancelledCall" : "sms.cancelledReply", { when: when(a, r.settings), phone, studio }) };
+      return {
+        handledAs: "cancelled",
+        appointment: a,
+        text: t(r.lang, phone ? "sms.cancelledCall" : "sms.cancelledReply", {
+          when: when(a, r.settings),
+          phone,
+          studio,
+        }),
+      };
     }
     case "inbox":
       return { handledAs: "inbox" };
@@ -368,7 +521,12 @@ async function actOnReply(tx: Tx, now: Date, intent: ReplyIntent, r: ReplyContex
 /** "Tue, Sep 8, 10:00 AM" in the customer's language and (else the job's, else the studio's) time zone. */
 function when(a: UpcomingAppointment, s: StudioSettings): string {
   return (
-    customerDate(a.appointment.startsAt, usableLocale(a.locale, s.locale), usableTimeZone(a.timeZone, s.timeZone), "datetime")
+    customerDate(
+      a.appointment.startsAt,
+      usableLocale(a.locale, s.locale),
+      usableTimeZone(a.timeZone, s.timeZone),
+      "datetime",
+    )
       // ICU puts a narrow no-break space before AM/PM, which would make the whole SMS UCS-2.
       .replace(/\s/gu, " ")
   );

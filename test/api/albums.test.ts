@@ -37,15 +37,24 @@ describe("POST /api/v1/albums", () => {
     const res = await t.post("/albums", { external_id: "A2", name: "Class 1" });
     expect(res.status).toBe(422);
     expect(fieldsOf(res)).toEqual({ name: "another album of this job has this name" });
-    expect(fieldsOf(await t.post("/albums", { job_external_id: "JOB-1", name: "Class 1", external_id: "A3" }))).toEqual({ name: "another album of this job has this name" });
+    expect(fieldsOf(await t.post("/albums", { job_external_id: "JOB-1", name: "Class 1", external_id: "A3" }))).toEqual(
+      { name: "another album of this job has this name" },
+    );
   });
 
   test("a missing job is a 422 on the reference that was sent", async () => {
     const { t } = await withJob();
-    expect(fieldsOf(await t.post("/albums", { job_external_id: "JOB-404", name: "X" }))).toEqual({ job_external_id: "no job with this external_id" });
+    expect(fieldsOf(await t.post("/albums", { job_external_id: "JOB-404", name: "X" }))).toEqual({
+      job_external_id: "no job with this external_id",
+    });
     expect(fieldsOf(await t.post("/albums", { job_id: 404, name: "X" }))).toEqual({ job_id: "no job with this id" });
-    expect(fieldsOf(await t.post("/albums", { name: "X" }))).toEqual({ job_id: "is required (or give job_external_id)" });
-    expect(fieldsOf(await t.post("/albums", { job_id: "first", name: "" }))).toEqual({ job_id: "must be an id (a whole number)", name: "Name is required" });
+    expect(fieldsOf(await t.post("/albums", { name: "X" }))).toEqual({
+      job_id: "is required (or give job_external_id)",
+    });
+    expect(fieldsOf(await t.post("/albums", { job_id: "first", name: "" }))).toEqual({
+      job_id: "must be an id (a whole number)",
+      name: "Name is required",
+    });
     expect(await rows(t.db, albums)).toBe(0);
   });
 });

@@ -17,7 +17,15 @@ describe("POST /api/v1/appointments", () => {
       status: "confirmed",
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ external_id: "APT-1", customer_id: customer.id, job_id: job.id, starts_at: "2026-09-14T09:30:00.000Z", duration_minutes: 45, location: "Studio A", status: "confirmed" });
+    expect(res.body).toMatchObject({
+      external_id: "APT-1",
+      customer_id: customer.id,
+      job_id: job.id,
+      starts_at: "2026-09-14T09:30:00.000Z",
+      duration_minutes: 45,
+      location: "Studio A",
+      status: "confirmed",
+    });
     const standalone = await t.post("/appointments", { customer_id: customer.id, starts_at: "2026-10-01T14:00:00Z" });
     expect(standalone.body).toMatchObject({ job_id: null, duration_minutes: 30, location: "", status: "scheduled" });
     const booked = await t.db.select().from(events);
@@ -30,10 +38,24 @@ describe("POST /api/v1/appointments", () => {
   test("the same external_id moves or cancels the booking without a new row or event", async () => {
     const t = await makeApiApp();
     await t.post("/customers", { external_id: "CUS-1", first_name: "Ann" });
-    const first = await t.post("/appointments", { external_id: "APT-1", customer_external_id: "CUS-1", starts_at: "2026-09-14T09:30:00Z", location: "Studio A" });
-    const moved = await t.post("/appointments", { external_id: "APT-1", starts_at: "2026-09-15T11:00:00Z", status: "cancelled" });
+    const first = await t.post("/appointments", {
+      external_id: "APT-1",
+      customer_external_id: "CUS-1",
+      starts_at: "2026-09-14T09:30:00Z",
+      location: "Studio A",
+    });
+    const moved = await t.post("/appointments", {
+      external_id: "APT-1",
+      starts_at: "2026-09-15T11:00:00Z",
+      status: "cancelled",
+    });
     expect(moved.status).toBe(200);
-    expect(moved.body).toMatchObject({ id: first.body.id, starts_at: "2026-09-15T11:00:00.000Z", status: "cancelled", location: "Studio A" });
+    expect(moved.body).toMatchObject({
+      id: first.body.id,
+      starts_at: "2026-09-15T11:00:00.000Z",
+      status: "cancelled",
+      location: "Studio A",
+    });
     expect(await rows(t.db, appointments)).toBe(1);
     expect(await rows(t.db, events)).toBe(1);
     expect((await t.get(`/appointments/${first.body.id}`)).body.status).toBe("cancelled");
@@ -41,15 +63,24 @@ describe("POST /api/v1/appointments", () => {
 
   test("bad fields and a missing customer are a 422 naming them", async () => {
     const t = await makeApiApp();
-    const res = await t.post("/appointments", { customer_external_id: "CUS-1", starts_at: "2026-13-01T09:00:00Z", duration_minutes: 0, status: "maybe" });
+    const res = await t.post("/appointments", {
+      customer_external_id: "CUS-1",
+      starts_at: "2026-13-01T09:00:00Z",
+      duration_minutes: 0,
+      status: "maybe",
+    });
     expect(res.status).toBe(422);
     expect(fieldsOf(res)).toEqual({
       starts_at: "is not a real date and time",
       duration_minutes: "must be 1 to 1440 minutes",
       status: "must be one of scheduled, confirmed, cancelled, reschedule_requested",
     });
-    expect(fieldsOf(await t.post("/appointments", { customer_external_id: "CUS-1", starts_at: "2026-09-14T09:30:00Z" }))).toEqual({ customer_external_id: "no customer with this external_id" });
-    expect(fieldsOf(await t.post("/appointments", {}))).toEqual({ starts_at: "must be a date and time like 2026-09-14T09:30:00Z" });
+    expect(
+      fieldsOf(await t.post("/appointments", { customer_external_id: "CUS-1", starts_at: "2026-09-14T09:30:00Z" })),
+    ).toEqual({ customer_external_id: "no customer with this external_id" });
+    expect(fieldsOf(await t.post("/appointments", {}))).toEqual({
+      starts_at: "must be a date and time like 2026-09-14T09:30:00Z",
+    });
     expect(await rows(t.db, appointments)).toBe(0);
   });
 });

@@ -21,7 +21,9 @@ describe("API keys", () => {
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get("WWW-Authenticate")).toBe("Bearer");
     expect(wrong.body.error.message).toBe("This API key is not valid or has been revoked.");
-    const basic = await apiRequest(t.app, "GET", "/jobs", { headers: { Authorization: `Basic ${btoa(`user:${t.key}`)}` } });
+    const basic = await apiRequest(t.app, "GET", "/jobs", {
+      headers: { Authorization: `Basic ${btoa(`user:${t.key}`)}` },
+    });
     expect(basic.status).toBe(401);
 
     expect((await t.get("/jobs")).status).toBe(200);
@@ -40,7 +42,8 @@ describe("API keys", () => {
 
   test("last use is recorded at most once a minute", async () => {
     const t = await makeApiApp({ now: new Date("2026-09-01T10:00:00Z") });
-    const lastUsed = async () => (await t.db.query.apiKeys.findFirst({ where: eq(apiKeys.id, t.keyId) }))!.lastUsedAt?.toISOString();
+    const lastUsed = async () =>
+      (await t.db.query.apiKeys.findFirst({ where: eq(apiKeys.id, t.keyId) }))!.lastUsedAt?.toISOString();
     expect(await lastUsed()).toBeUndefined();
     await t.get("/jobs");
     expect(await lastUsed()).toBe("2026-09-01T10:00:00.000Z");

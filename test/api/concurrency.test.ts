@@ -24,19 +24,33 @@ async function fileApp() {
   dirs.push(dir);
   const db = await openDatabase(`file:${join(dir, "pigeon.db")}`);
   await migrateDatabase(db);
-  const app = createApp(createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost" }), clock: () => new Date(), log: silentLogger }));
+  const app = createApp(
+    createDeps({
+      db,
+      config: loadConfig({ PUBLIC_URL: "http://localhost" }),
+      clock: () => new Date(),
+      log: silentLogger,
+    }),
+  );
   const { key } = await createApiKey(db, "test", null);
   return { db, post: (path: string, body: unknown) => apiRequest(app, "POST", path, { key, body }) };
 }
 
 async function race(t: { db: Db; post: (path: string, body: unknown) => Promise<{ status: number }> }) {
   await t.post("/jobs", { external_id: "JOB-1", name: "Oak Hill Elementary" });
-  const registration = { external_id: "REG-1", job_external_id: "JOB-1", customer: { external_id: "CUS-1", first_name: "Ann" } };
+  const registration = {
+    external_id: "REG-1",
+    job_external_id: "JOB-1",
+    customer: { external_id: "CUS-1", first_name: "Ann" },
+  };
   const order = { external_id: "ORD-1", job_external_id: "JOB-1", customer_external_id: "CUS-1", amount: 24.9 };
   const registered = await Promise.all(Array.from({ length: 8 }, () => t.post("/registrations", registration)));
   const ordered = await Promise.all(Array.from({ length: 8 }, () => t.post("/orders", order)));
-  const renamed = await Promise.all(Array.from({ length: 8 }, (_, i) => t.post("/jobs", { external_id: "JOB-1", name: `Oak ${i}` })));
-  for (const answers of [registered, ordered]) expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+  const renamed = await Promise.all(
+    Array.from({ length: 8 }, (_, i) => t.post("/jobs", { external_id: "JOB-1", name: `Oak ${i}` })),
+  );
+  for (const answers of [registered, ordered])
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
   expect(renamed.map((r) => r.status)).toEqual(Array(8).fill(200));
   expect(await rows(t.db, jobs)).toBe(1);
   expect(await rows(t.db, customers)).toBe(1);

@@ -3,7 +3,15 @@ import { eq } from "drizzle-orm";
 import { customers } from "../../src/db/schema.ts";
 import { fieldsOf, makeApiApp, rows } from "./support.ts";
 
-const ann = { external_id: "CUS-1", first_name: "Ann", last_name: "Lee", email: "Ann.Lee@Example.com", phone: "(217) 555-0101", locale: "en", time_zone: "America/Chicago" };
+const ann = {
+  external_id: "CUS-1",
+  first_name: "Ann",
+  last_name: "Lee",
+  email: "Ann.Lee@Example.com",
+  phone: "(217) 555-0101",
+  locale: "en",
+  time_zone: "America/Chicago",
+};
 
 describe("POST /api/v1/customers", () => {
   test("creates a customer with consent recorded as given through the API", async () => {
@@ -21,7 +29,13 @@ describe("POST /api/v1/customers", () => {
       consent: { email: true, sms: true, voice: false },
     });
     const row = await t.db.query.customers.findFirst({ where: eq(customers.id, id) });
-    expect(row).toMatchObject({ consentEmail: true, consentEmailSource: "api", consentSms: true, consentSmsSource: "api", consentVoice: false });
+    expect(row).toMatchObject({
+      consentEmail: true,
+      consentEmailSource: "api",
+      consentSms: true,
+      consentSmsSource: "api",
+      consentVoice: false,
+    });
     expect(row!.consentEmailAt?.toISOString()).toBe("2026-09-01T10:00:00.000Z");
   });
 
@@ -29,9 +43,19 @@ describe("POST /api/v1/customers", () => {
     const t = await makeApiApp({ now: new Date("2026-09-01T10:00:00Z") });
     const created = await t.post("/customers", { ...ann, consent: { email: true, sms: true } });
     t.setNow(new Date("2026-09-05T08:00:00Z"));
-    const res = await t.post("/customers", { external_id: "CUS-1", last_name: "Lee-Park", consent: { email: true, sms: false } });
+    const res = await t.post("/customers", {
+      external_id: "CUS-1",
+      last_name: "Lee-Park",
+      consent: { email: true, sms: false },
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: created.body.id, first_name: "Ann", last_name: "Lee-Park", email: "ann.lee@example.com", consent: { email: true, sms: false, voice: false } });
+    expect(res.body).toMatchObject({
+      id: created.body.id,
+      first_name: "Ann",
+      last_name: "Lee-Park",
+      email: "ann.lee@example.com",
+      consent: { email: true, sms: false, voice: false },
+    });
     expect(await rows(t.db, customers)).toBe(1);
     const row = (await t.db.query.customers.findFirst())!;
     expect(row.consentEmailAt?.toISOString()).toBe("2026-09-01T10:00:00.000Z");
@@ -58,12 +82,22 @@ describe("POST /api/v1/customers", () => {
     expect(res.body).toMatchObject({ id: created.id, first_name: "Bo", email: "bo@example.com", external_id: null });
     // The same for the other resources, which share the write path: a job made without one.
     const job = (await t.post("/jobs", { name: "Spring" })).body;
-    expect((await t.put(`/jobs/${job.id}`, { name: "Spring fair" })).body).toMatchObject({ id: job.id, name: "Spring fair", external_id: null });
+    expect((await t.put(`/jobs/${job.id}`, { name: "Spring fair" })).body).toMatchObject({
+      id: job.id,
+      name: "Spring fair",
+      external_id: null,
+    });
   });
 
   test("bad fields are a 422 with their paths, consent channels included", async () => {
     const t = await makeApiApp();
-    const res = await t.post("/customers", { first_name: "Ann", email: "ann@", phone: "call me", locale: "English", consent: { email: "maybe", sms: true } });
+    const res = await t.post("/customers", {
+      first_name: "Ann",
+      email: "ann@",
+      phone: "call me",
+      locale: "English",
+      consent: { email: "maybe", sms: true },
+    });
     expect(res.status).toBe(422);
     expect(fieldsOf(res)).toEqual({
       email: "must be an e-mail address like name@example.com",
@@ -71,8 +105,12 @@ describe("POST /api/v1/customers", () => {
       locale: "must be a language code like en or de-AT",
       "consent.email": "must be yes or no (ja/nein, oui/non, sí/no)",
     });
-    expect(fieldsOf(await t.post("/customers", { consent: "yes" }))).toEqual({ consent: 'must be an object like {"email": true}' });
-    expect(fieldsOf(await t.post("/customers", { external_id: "CUS-9" }))).toEqual({ first_name: "give at least a name, an e-mail address or a phone number" });
+    expect(fieldsOf(await t.post("/customers", { consent: "yes" }))).toEqual({
+      consent: 'must be an object like {"email": true}',
+    });
+    expect(fieldsOf(await t.post("/customers", { external_id: "CUS-9" }))).toEqual({
+      first_name: "give at least a name, an e-mail address or a phone number",
+    });
     expect(await rows(t.db, customers)).toBe(0);
   });
 
@@ -80,17 +118,28 @@ describe("POST /api/v1/customers", () => {
     const t = await makeApiApp();
     const bad = await t.post("/customers", { first_name: "Ann", locale: "en-abc", time_zone: "Nowhere/Special" });
     expect(bad.status).toBe(422);
-    expect(fieldsOf(bad)).toEqual({ locale: "must be a language code like en or de-AT", time_zone: "must be an IANA time zone such as Europe/Berlin" });
+    expect(fieldsOf(bad)).toEqual({
+      locale: "must be a language code like en or de-AT",
+      time_zone: "must be an IANA time zone such as Europe/Berlin",
+    });
     expect(fieldsOf(await t.post("/customers", { first_name: "Ann", locale: 7, time_zone: ["UTC"] }))).toEqual({
       locale: "must be a language code like en or de-AT",
       time_zone: "must be an IANA time zone such as Europe/Berlin",
     });
-    const inline = await t.post("/appointments", { customer: { external_id: "CUS-7", first_name: "Ann", locale: "en-abc", time_zone: "Mars/Olympus" }, starts_at: "2026-09-14T09:30:00Z" });
-    expect(fieldsOf(inline)).toEqual({ "customer.locale": "must be a language code like en or de-AT", "customer.time_zone": "must be an IANA time zone such as Europe/Berlin" });
+    const inline = await t.post("/appointments", {
+      customer: { external_id: "CUS-7", first_name: "Ann", locale: "en-abc", time_zone: "Mars/Olympus" },
+      starts_at: "2026-09-14T09:30:00Z",
+    });
+    expect(fieldsOf(inline)).toEqual({
+      "customer.locale": "must be a language code like en or de-AT",
+      "customer.time_zone": "must be an IANA time zone such as Europe/Berlin",
+    });
     expect(await rows(t.db, customers)).toBe(0);
     // Well-formed tags the runtime has no data for would write its dates in English, inside a German text.
     for (const locale of ["zz", "tlh", "qaa", "und", "zz-DE"]) {
-      expect(fieldsOf(await t.post("/customers", { first_name: "Ann", locale }))).toEqual({ locale: "is not a language Pigeon can write dates in (like de, fr-CA)" });
+      expect(fieldsOf(await t.post("/customers", { first_name: "Ann", locale }))).toEqual({
+        locale: "is not a language Pigeon can write dates in (like de, fr-CA)",
+      });
     }
     expect(await rows(t.db, customers)).toBe(0);
 

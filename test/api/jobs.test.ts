@@ -3,12 +3,24 @@ import { eq } from "drizzle-orm";
 import { communicationProfiles, events, jobs } from "../../src/db/schema.ts";
 import { fieldsOf, makeApiApp, rows } from "./support.ts";
 
-const oak = { external_id: "SHOP-17", name: "Oak Hill Elementary", type: "school", year: 2026, shoot_date: "2026-09-14", archive_date: "2026-12-31" };
+const oak = {
+  external_id: "SHOP-17",
+  name: "Oak Hill Elementary",
+  type: "school",
+  year: 2026,
+  shoot_date: "2026-09-14",
+  archive_date: "2026-12-31",
+};
 
 describe("POST /api/v1/jobs", () => {
   test("creates a job (201) and answers it in snake_case with its id", async () => {
     const t = await makeApiApp();
-    const res = await t.post("/jobs", { ...oak, custom_text: "Retakes on Oct 2", gallery_url: "https://photos.example.com/oak", time_zone: "America/Chicago" });
+    const res = await t.post("/jobs", {
+      ...oak,
+      custom_text: "Retakes on Oct 2",
+      gallery_url: "https://photos.example.com/oak",
+      time_zone: "America/Chicago",
+    });
     expect(res.status).toBe(201);
     const id = res.body.id;
     expect(id).toBeNumber();
@@ -33,9 +45,19 @@ describe("POST /api/v1/jobs", () => {
   test("the same external_id again updates the job (200): fields left out are kept, null clears", async () => {
     const t = await makeApiApp();
     const created = await t.post("/jobs", { ...oak, coupon_deadline: "2026-10-01" });
-    const updated = await t.post("/jobs", { external_id: "SHOP-17", name: "Oak Hill Elementary School", coupon_deadline: null });
+    const updated = await t.post("/jobs", {
+      external_id: "SHOP-17",
+      name: "Oak Hill Elementary School",
+      coupon_deadline: null,
+    });
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ id: created.body.id, name: "Oak Hill Elementary School", shoot_date: "2026-09-14", year: 2026, coupon_deadline: null });
+    expect(updated.body).toMatchObject({
+      id: created.body.id,
+      name: "Oak Hill Elementary School",
+      shoot_date: "2026-09-14",
+      year: 2026,
+      coupon_deadline: null,
+    });
     expect(await rows(t.db, jobs)).toBe(1);
     const again = await t.put("/jobs", { external_id: "SHOP-17", name: "Oak Hill" });
     expect(again.status).toBe(200);
@@ -48,7 +70,13 @@ describe("POST /api/v1/jobs", () => {
     expect(created.body.external_id).toBeNull();
     const res = await t.put(`/jobs/${created.body.id}`, { external_id: "SHOP-18", custom_text: "Bring a smile" });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: created.body.id, external_id: "SHOP-18", name: "Maple Kindergarten", type: "kindergarten", custom_text: "Bring a smile" });
+    expect(res.body).toMatchObject({
+      id: created.body.id,
+      external_id: "SHOP-18",
+      name: "Maple Kindergarten",
+      type: "kindergarten",
+      custom_text: "Bring a smile",
+    });
     expect((await t.post("/jobs", { external_id: "SHOP-18", name: "Maple KG" })).body.id).toBe(created.body.id);
     expect(await rows(t.db, jobs)).toBe(1);
     expect((await t.put("/jobs/999", { name: "Nope" })).status).toBe(404);
@@ -65,7 +93,15 @@ describe("POST /api/v1/jobs", () => {
 
   test("bad fields are a 422 naming each one", async () => {
     const t = await makeApiApp();
-    const res = await t.post("/jobs", { name: "  ", type: "circus", year: 1800, shoot_date: "2026-02-30", gallery_url: "ftp://x", time_zone: "Mars/Olympus", external_id: "" });
+    const res = await t.post("/jobs", {
+      name: "  ",
+      type: "circus",
+      year: 1800,
+      shoot_date: "2026-02-30",
+      gallery_url: "ftp://x",
+      time_zone: "Mars/Olympus",
+      external_id: "",
+    });
     expect(res.status).toBe(422);
     expect(fieldsOf(res)).toEqual({
       name: "Name is required",
@@ -76,7 +112,9 @@ describe("POST /api/v1/jobs", () => {
       time_zone: "must be an IANA time zone such as Europe/Berlin",
       external_id: "must not be empty",
     });
-    expect(fieldsOf(await t.post("/jobs", { ...oak, archive_date: "2026-09-01" }))).toEqual({ archive_date: "must be on or after the picture day" });
+    expect(fieldsOf(await t.post("/jobs", { ...oak, archive_date: "2026-09-01" }))).toEqual({
+      archive_date: "must be on or after the picture day",
+    });
     expect(await rows(t.db, jobs)).toBe(0);
   });
 
@@ -89,12 +127,17 @@ describe("POST /api/v1/jobs", () => {
 
   test("a profile is referenced by profile_id or profile_external_id; a missing one is a 422", async () => {
     const t = await makeApiApp();
-    const [profile] = await t.db.insert(communicationProfiles).values({ name: "School standard", externalId: "P-1" }).returning();
+    const [profile] = await t.db
+      .insert(communicationProfiles)
+      .values({ name: "School standard", externalId: "P-1" })
+      .returning();
     expect((await t.post("/jobs", { ...oak, profile_external_id: "P-1" })).body.profile_id).toBe(profile!.id);
     const missing = await t.post("/jobs", { name: "Pine", profile_external_id: "P-404" });
     expect(missing.status).toBe(422);
     expect(fieldsOf(missing)).toEqual({ profile_external_id: "no profile with this external_id" });
-    expect(fieldsOf(await t.post("/jobs", { name: "Pine", profile_id: 404 }))).toEqual({ profile_id: "no profile with this id" });
+    expect(fieldsOf(await t.post("/jobs", { name: "Pine", profile_id: 404 }))).toEqual({
+      profile_id: "no profile with this id",
+    });
     expect(await rows(t.db, jobs)).toBe(1);
   });
 
@@ -120,7 +163,13 @@ describe("POST /api/v1/jobs/{id}/status", () => {
     expect(res.body).toMatchObject({ id: job.id, status: "selling", external_id: "SHOP-17" });
     const after = await t.db.select().from(events);
     expect(after).toHaveLength(1);
-    expect(after[0]).toMatchObject({ type: "job_status_changed", jobId: job.id, fromStatus: "planning", toStatus: "selling", source: "api" });
+    expect(after[0]).toMatchObject({
+      type: "job_status_changed",
+      jobId: job.id,
+      fromStatus: "planning",
+      toStatus: "selling",
+      source: "api",
+    });
 
     const repeat = await t.post(`/jobs/${job.id}/status`, { status: "selling" });
     expect(repeat.status).toBe(200);
@@ -134,7 +183,9 @@ describe("POST /api/v1/jobs/{id}/status", () => {
     const bad = await t.post(`/jobs/${job.id}/status`, { status: "sold" });
     expect(bad.status).toBe(422);
     expect(fieldsOf(bad)).toEqual({ status: "must be one of planning, selling, archived" });
-    expect(fieldsOf(await t.post(`/jobs/${job.id}/status`, {}))).toEqual({ status: "must be one of planning, selling, archived" });
+    expect(fieldsOf(await t.post(`/jobs/${job.id}/status`, {}))).toEqual({
+      status: "must be one of planning, selling, archived",
+    });
     expect((await t.post("/jobs/999/status", { status: "selling" })).status).toBe(404);
     expect((await t.post("/jobs/abc/status", { status: "selling" })).status).toBe(404);
     expect(await rows(t.db, events)).toBe(0);
@@ -166,7 +217,11 @@ describe("GET /api/v1/jobs", () => {
     const t = await makeApiApp();
     const res = await t.get("/jobs?status=sold&year=soon&per_page=1000");
     expect(res.status).toBe(422);
-    expect(fieldsOf(res)).toEqual({ status: "must be one of planning, selling, archived", year: "must be a year like 2026", per_page: "must be 1 to 100" });
+    expect(fieldsOf(res)).toEqual({
+      status: "must be one of planning, selling, archived",
+      year: "must be a year like 2026",
+      per_page: "must be 1 to 100",
+    });
   });
 
   test("GET /jobs/{id} answers one job, or a 404", async () => {

@@ -29,14 +29,25 @@ async function setup() {
     await upsertRegistration(t.db, { jobId: job.id, customerId: c.id, registeredAt: now }, "api", now);
     ids.push(c.id);
   }
-  await createOrder(t.db, { jobId: job.id, customerId: ids[1]!, amountMinor: 1000, currency: "USD", orderedAt: now }, "api", now);
+  await createOrder(
+    t.db,
+    { jobId: job.id, customerId: ids[1]!, amountMinor: 1000, currency: "USD", orderedAt: now },
+    "api",
+    now,
+  );
   return { t, job, ids };
 }
 
 describe("/api/v1/messages", () => {
   test("a draft sends nothing; the send step arms it; the report explains who was not reached", async () => {
     const { t, job } = await setup();
-    const created = await t.post("/messages", { name: "Last call", channels: ["email"], subject: "Last call, {{customer.first_name}}", body: "Order now.", filters: { job_ids: [job.id], audience: "potential_buyers" } });
+    const created = await t.post("/messages", {
+      name: "Last call",
+      channels: ["email"],
+      subject: "Last call, {{customer.first_name}}",
+      body: "Order now.",
+      filters: { job_ids: [job.id], audience: "potential_buyers" },
+    });
     expect(created.status).toBe(201);
     expect(created.body.status).toBe("draft");
     await runOneTimeMessages(t.deps, now);
@@ -48,7 +59,9 @@ describe("/api/v1/messages", () => {
     expect((await t.post(`/messages/${created.body.id}/send`, {})).status).toBe(409);
 
     await runOneTimeMessages(t.deps, now);
-    await createDispatcher(t.deps, createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock }), { owner: "w" }).tick();
+    await createDispatcher(t.deps, createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock }), {
+      owner: "w",
+    }).tick();
     await runOneTimeMessages(t.deps, now);
     const report = await t.get(`/messages/${created.body.id}`);
     expect(report.body.status).toBe("sent");
@@ -57,26 +70,44 @@ describe("/api/v1/messages", () => {
 
     const list = await t.get(`/deliveries?message_id=${created.body.id}&status=skipped`);
     expect(list.status).toBe(200);
-    expect(list.body.data.map((d: { skip_reason: string }) => d.skip_reason).sort()).toEqual(["no_address", "no_consent"]);
+    expect(list.body.data.map((d: { skip_reason: string }) => d.skip_reason).sort()).toEqual([
+      "no_address",
+      "no_consent",
+    ]);
   });
 
   test("a message about several jobs tells each recipient about their own job and album", async () => {
     const { t, job } = await setup();
     const river = await createJob(t.db, { name: "River FC", type: "sports" }, {}, "api", now);
     const album = await createAlbum(t.db, river.id, "Under 12");
-    const gus = await createCustomer(t.db, { first_name: "Gus", email: "gus@x.test", consent: { email: true } }, "test", now);
-    await upsertRegistration(t.db, { jobId: river.id, customerId: gus.id, albumId: album.id, registeredAt: now }, "api", now);
+    const gus = await createCustomer(
+      t.db,
+      { first_name: "Gus", email: "gus@x.test", consent: { email: true } },
+      "test",
+      now,
+    );
+    await upsertRegistration(
+      t.db,
+      { jobId: river.id, customerId: gus.id, albumId: album.id, registeredAt: now },
+      "api",
+      now,
+    );
     const created = await t.post("/messages", {
       name: "Both jobs",
       channels: ["email"],
       subject: "{{customer.first_name}}: photos of {{job.name}}",
-      body: "Album: {{album.name | \"your class\"}}",
+      body: 'Album: {{album.name | "your class"}}',
       filters: { job_ids: [job.id, river.id], audience: "potential_buyers" },
     });
     expect((await t.post(`/messages/${created.body.id}/send`, {})).status).toBe(200);
     await runOneTimeMessages(t.deps, now);
-    await createDispatcher(t.deps, createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock }), { owner: "w" }).tick();
-    const sent = await t.db.select({ to: devOutbox.toAddress, subject: devOutbox.subject, body: devOutbox.body }).from(devOutbox).orderBy(devOutbox.toAddress);
+    await createDispatcher(t.deps, createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock }), {
+      owner: "w",
+    }).tick();
+    const sent = await t.db
+      .select({ to: devOutbox.toAddress, subject: devOutbox.subject, body: devOutbox.body })
+      .from(devOutbox)
+      .orderBy(devOutbox.toAddress);
     expect(sent.map((m) => [m.to, m.subject, m.body.match(/Album: [^\n]*/)?.[0]])).toEqual([
       ["anna@x.test", "Anna: photos of Lincoln", "Album: your class"],
       ["gus@x.test", "Gus: photos of River FC", "Album: Under 12"],
@@ -85,14 +116,39 @@ describe("/api/v1/messages", () => {
 
   test("bad bodies are answered with field paths; a past send time and an empty audience are refused", async () => {
     const { t, job } = await setup();
-    const bad = await t.post("/messages", { name: "", channels: ["fax"], subject: "", body: "Hi {{customer.frist_name}}", filters: { years: ["twenty"] } });
+    const bad = await t.post("/messages", {
+      name: "",
+      channels: ["fax"],
+      subject: "",
+      body: "Hi {{customer.frist_name}}",
+      filters: { years: ["twenty"] },
+    });
     expect(bad.status).toBe(422);
-    expect(Object.keys(bad.body.error.fields).sort()).toEqual(expect.arrayContaining(["name", "channels.0", "filters.years.0"]));
-    const typo = await t.post("/messages", { name: "x", channels: ["email"], subject: "Hi", body: "Hi {{customer.frist_name}}" });
+    expect(Object.keys(bad.body.error.fields).sort()).toEqual(
+      expect.arrayContaining(["name", "channels.0", "filters.years.0"]),
+    );
+    const typo = await t.post("/messages", {
+      name: "x",
+      channels: ["email"],
+      subject: "Hi",
+      body: "Hi {{customer.frist_name}}",
+    });
     expect(typo.body.error.fields.body).toContain("Unknown placeholder {{customer.frist_name}}");
-    const past = await t.post("/messages", { name: "x", channels: ["email"], subject: "Hi", body: "Hi", send_at: "2026-08-01T09:00:00Z" });
+    const past = await t.post("/messages", {
+      name: "x",
+      channels: ["email"],
+      subject: "Hi",
+      body: "Hi",
+      send_at: "2026-08-01T09:00:00Z",
+    });
     expect(past.body.error.fields.send_at).toBe("is in the past");
-    const nobody = await t.post("/messages", { name: "x", channels: ["email"], subject: "Hi", body: "Hi", filters: { job_ids: [job.id + 999] } });
+    const nobody = await t.post("/messages", {
+      name: "x",
+      channels: ["email"],
+      subject: "Hi",
+      body: "Hi",
+      filters: { job_ids: [job.id + 999] },
+    });
     const refused = await t.post(`/messages/${nobody.body.id}/send`, {});
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toBe("Nobody would receive this message with these filters.");
@@ -101,8 +157,15 @@ describe("/api/v1/messages", () => {
     // Twilio refuses SMS over 1,600 characters; a subject is one header line.
     const long = await t.post("/messages", { name: "x", channels: ["sms"], body: "a".repeat(2_000) });
     expect(long.status).toBe(422);
-    expect(long.body.error.fields.body).toBe("An SMS can hold at most 1,600 characters (Twilio's limit); this text has 2,000");
-    const twoLines = await t.post("/messages", { name: "x", channels: ["email"], subject: "Hi\r\nBcc: x@y.z", body: "Hi" });
+    expect(long.body.error.fields.body).toBe(
+      "An SMS can hold at most 1,600 characters (Twilio's limit); this text has 2,000",
+    );
+    const twoLines = await t.post("/messages", {
+      name: "x",
+      channels: ["email"],
+      subject: "Hi\r\nBcc: x@y.z",
+      body: "Hi",
+    });
     expect(twoLines.status).toBe(422);
     expect(twoLines.body.error.fields.subject).toBe("must be one line");
     expect(await t.db.select().from(messages).where(eq(messages.name, "x"))).toHaveLength(1);
@@ -110,18 +173,46 @@ describe("/api/v1/messages", () => {
 
   test("a value empty for every recipient is refused under its field, at create and again at send", async () => {
     const { t, job } = await setup();
-    const noJob = await t.post("/messages", { name: "Coupon", channels: ["sms"], body: "Your coupon for {{job.name}} ends soon" });
+    const noJob = await t.post("/messages", {
+      name: "Coupon",
+      channels: ["sms"],
+      body: "Your coupon for {{job.name}} ends soon",
+    });
     expect(noJob.status).toBe(422);
-    expect(noJob.body.error.fields.body).toBe('{{job.name}} has no value: this message is not about a job. Choose a job under Recipients, or give it a fallback like {{job.name | "…"}}');
-    const phone = await t.post("/messages", { name: "Call us", channels: ["email"], subject: "Call {{studio.phone}}", body: "Hi", filters: { job_ids: [job.id] } });
+    expect(noJob.body.error.fields.body).toBe(
+      '{{job.name}} has no value: this message is not about a job. Choose a job under Recipients, or give it a fallback like {{job.name | "…"}}',
+    );
+    const phone = await t.post("/messages", {
+      name: "Call us",
+      channels: ["email"],
+      subject: "Call {{studio.phone}}",
+      body: "Hi",
+      filters: { job_ids: [job.id] },
+    });
     expect(phone.status).toBe(422);
-    expect(phone.body.error.fields.subject).toStartWith("{{studio.phone}} is empty: set the studio's phone in Settings");
-    const typed = await t.post("/messages", { name: "One", channels: ["email"], subject: "Hi {{customer.first_name}}", body: "Hi", to_address: "x@example.com" });
-    expect(typed.body.error.fields.subject).toStartWith("{{customer.first_name}} has no value: this message goes to a typed-in address, not a customer.");
+    expect(phone.body.error.fields.subject).toStartWith(
+      "{{studio.phone}} is empty: set the studio's phone in Settings",
+    );
+    const typed = await t.post("/messages", {
+      name: "One",
+      channels: ["email"],
+      subject: "Hi {{customer.first_name}}",
+      body: "Hi",
+      to_address: "x@example.com",
+    });
+    expect(typed.body.error.fields.subject).toStartWith(
+      "{{customer.first_name}} has no value: this message goes to a typed-in address, not a customer.",
+    );
     expect(await t.db.select().from(messages)).toHaveLength(0);
     // Written while the studio had a phone; refused at send once it is gone, and left a draft.
     await updateSettings(t.db, { phone: "+1 217 555 0142" }, now);
-    const ok = await t.post("/messages", { name: "Call us", channels: ["email"], subject: "Call {{studio.phone}}", body: "Hi", filters: { job_ids: [job.id] } });
+    const ok = await t.post("/messages", {
+      name: "Call us",
+      channels: ["email"],
+      subject: "Call {{studio.phone}}",
+      body: "Hi",
+      filters: { job_ids: [job.id] },
+    });
     expect(ok.status).toBe(201);
     await updateSettings(t.db, { phone: "" }, now);
     const send = await t.post(`/messages/${ok.body.id}/send`, {});
@@ -132,16 +223,39 @@ describe("/api/v1/messages", () => {
 
   test("a message to appointments reports a delivery per appointment, each with its own key", async () => {
     const { t, ids } = await setup();
-    const a1 = await createAppointment(t.db, { customerId: ids[0]!, startsAt: new Date("2026-09-14T15:00:00Z"), location: "Studio A" }, "api", now);
-    const a2 = await createAppointment(t.db, { customerId: ids[0]!, startsAt: new Date("2026-09-15T15:00:00Z"), location: "Studio B" }, "api", now);
-    const created = await t.post("/messages", { name: "Where", channels: ["email"], subject: "{{appointment.location}}", body: "See you {{appointment.date}}", filters: { appointment_ids: [a1.id, a2.id] } });
+    const a1 = await createAppointment(
+      t.db,
+      { customerId: ids[0]!, startsAt: new Date("2026-09-14T15:00:00Z"), location: "Studio A" },
+      "api",
+      now,
+    );
+    const a2 = await createAppointment(
+      t.db,
+      { customerId: ids[0]!, startsAt: new Date("2026-09-15T15:00:00Z"), location: "Studio B" },
+      "api",
+      now,
+    );
+    const created = await t.post("/messages", {
+      name: "Where",
+      channels: ["email"],
+      subject: "{{appointment.location}}",
+      body: "See you {{appointment.date}}",
+      filters: { appointment_ids: [a1.id, a2.id] },
+    });
     expect(created.status).toBe(201);
     expect((await t.post(`/messages/${created.body.id}/send`, {})).status).toBe(200);
     await runOneTimeMessages(t.deps, now);
-    await createDispatcher(t.deps, createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock }), { owner: "w" }).tick();
-    expect((await t.db.select({ subject: devOutbox.subject }).from(devOutbox)).map((m) => m.subject).sort()).toEqual(["Studio A", "Studio B"]);
+    await createDispatcher(t.deps, createDevProviders(databaseDevOutboxStore(t.db), { clock: t.deps.clock }), {
+      owner: "w",
+    }).tick();
+    expect((await t.db.select({ subject: devOutbox.subject }).from(devOutbox)).map((m) => m.subject).sort()).toEqual([
+      "Studio A",
+      "Studio B",
+    ]);
     expect((await t.get(`/messages/${created.body.id}`)).body.totals.by_status).toEqual({ sent: 2 });
     const listed = await t.get(`/deliveries?message_id=${created.body.id}`);
-    expect(listed.body.data.map((d: { appointment_id: number }) => d.appointment_id).sort()).toEqual([a1.id, a2.id].sort());
+    expect(listed.body.data.map((d: { appointment_id: number }) => d.appointment_id).sort()).toEqual(
+      [a1.id, a2.id].sort(),
+    );
   });
 });

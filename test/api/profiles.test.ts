@@ -4,9 +4,29 @@ import { asc, eq } from "drizzle-orm";
 import { communicationProfiles, notifications } from "../../src/db/schema.ts";
 import { apiRequest, fieldsOf, makeApiApp, rows } from "./support.ts";
 
-const sellingEmail = { trigger: "job_selling", time_of_day: "immediately", audience: "all", condition: "with_photos", channel: "email", subject: "Photos of {{job.name}}", body: "Hi {{customer.first_name}}!" };
-const archiveSms = { trigger: "job_archiving", offset_days: 2, time_of_day: "18:00", audience: "potential_buyers", channel: "sms", body: "Last chance: {{customer.gallery_link}}" };
-const reminderCall = { trigger: "appointment_reminder", offset_hours: 24, channel: "voice", body: "Hello {{customer.first_name}}, see you {{appointment.time}}." };
+const sellingEmail = {
+  trigger: "job_selling",
+  time_of_day: "immediately",
+  audience: "all",
+  condition: "with_photos",
+  channel: "email",
+  subject: "Photos of {{job.name}}",
+  body: "Hi {{customer.first_name}}!",
+};
+const archiveSms = {
+  trigger: "job_archiving",
+  offset_days: 2,
+  time_of_day: "18:00",
+  audience: "potential_buyers",
+  channel: "sms",
+  body: "Last chance: {{customer.gallery_link}}",
+};
+const reminderCall = {
+  trigger: "appointment_reminder",
+  offset_hours: 24,
+  channel: "voice",
+  body: "Hello {{customer.first_name}}, see you {{appointment.time}}.",
+};
 
 describe("GET /api/v1/profiles", () => {
   test("lists every profile with its notifications in the I3 shape, built-ins included", async () => {
@@ -18,7 +38,14 @@ describe("GET /api/v1/profiles", () => {
     expect(standard).toMatchObject({ external_id: "pigeon:standard", built_in: true, is_default: false });
     expect(standard.notifications).toHaveLength(6);
     const coupon = standard.notifications.find((n: { trigger: string }) => n.trigger === "coupon_deadline");
-    expect(coupon).toMatchObject({ offset_days: 3, time_of_day: "09:00", audience: "potential_buyers", condition: "with_photos", channel: "email", active: true });
+    expect(coupon).toMatchObject({
+      offset_days: 3,
+      time_of_day: "09:00",
+      audience: "potential_buyers",
+      condition: "with_photos",
+      channel: "email",
+      active: true,
+    });
     expect(typeof coupon.id).toBe("number");
     expect(coupon.subject).toContain("{{job.name}}");
     expect(coupon).not.toHaveProperty("offset_hours");
@@ -33,7 +60,12 @@ describe("GET /api/v1/profiles", () => {
 describe("POST /api/v1/profiles", () => {
   test("creates a profile with its notifications and answers it with its id", async () => {
     const t = await makeApiApp();
-    const res = await t.post("/profiles", { name: "School (shop)", external_id: "shop-7", is_default: true, notifications: [sellingEmail, archiveSms, reminderCall] });
+    const res = await t.post("/profiles", {
+      name: "School (shop)",
+      external_id: "shop-7",
+      is_default: true,
+      notifications: [sellingEmail, archiveSms, reminderCall],
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ name: "School (shop)", external_id: "shop-7", built_in: false, is_default: true });
     expect(typeof res.body.id).toBe("number");
@@ -42,7 +74,13 @@ describe("POST /api/v1/profiles", () => {
       ["job_archiving", "sms"],
       ["appointment_reminder", "voice"],
     ]);
-    expect(res.body.notifications[2]).toMatchObject({ offset_days: 0, offset_hours: 24, time_of_day: "immediately", audience: "all", subject: "" });
+    expect(res.body.notifications[2]).toMatchObject({
+      offset_days: 0,
+      offset_hours: 24,
+      time_of_day: "immediately",
+      audience: "all",
+      subject: "",
+    });
     expect(res.body.notifications[1]).toMatchObject({ offset_days: 2, condition: "any", active: true });
     expect((await t.db.query.studioSettings.findFirst())!.defaultProfileId).toBe(res.body.id);
     const shown = await t.get(`/profiles/${res.body.id}`);
@@ -51,7 +89,11 @@ describe("POST /api/v1/profiles", () => {
 
   test("the same external_id replaces the notifications; unchanged ones keep their ids", async () => {
     const t = await makeApiApp();
-    const first = await t.post("/profiles", { name: "School (shop)", external_id: "shop-7", notifications: [sellingEmail, archiveSms] });
+    const first = await t.post("/profiles", {
+      name: "School (shop)",
+      external_id: "shop-7",
+      notifications: [sellingEmail, archiveSms],
+    });
     const [sellingId, archiveId] = first.body.notifications.map((n: { id: number }) => n.id);
     t.setNow(new Date("2026-09-02T10:00:00Z"));
     const again = await t.post("/profiles", {
@@ -73,9 +115,18 @@ describe("POST /api/v1/profiles", () => {
     // Sent once more unchanged: nothing is rewritten.
     t.setNow(new Date("2026-09-03T10:00:00Z"));
     const same = await t.post("/profiles", { external_id: "shop-7", notifications: again.body.notifications });
-    expect(same.body.notifications.map((n: { id: number }) => n.id)).toEqual(again.body.notifications.map((n: { id: number }) => n.id));
-    const after = await t.db.select().from(notifications).where(eq(notifications.profileId, first.body.id)).orderBy(asc(notifications.position));
-    expect(after.map((n) => n.updatedAt.toISOString())).toEqual(["2026-09-02T10:00:00.000Z", "2026-09-02T10:00:00.000Z"]);
+    expect(same.body.notifications.map((n: { id: number }) => n.id)).toEqual(
+      again.body.notifications.map((n: { id: number }) => n.id),
+    );
+    const after = await t.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.profileId, first.body.id))
+      .orderBy(asc(notifications.position));
+    expect(after.map((n) => n.updatedAt.toISOString())).toEqual([
+      "2026-09-02T10:00:00.000Z",
+      "2026-09-02T10:00:00.000Z",
+    ]);
     expect(same.body.name).toBe("School (shop, v2)");
   });
 
@@ -103,7 +154,9 @@ describe("POST /api/v1/profiles", () => {
     });
     expect(res.status).toBe(422);
     const fields = fieldsOf(res);
-    expect(fields["notifications.0.body"]).toBe("Unknown placeholder {{customer.frist_name}} at line 1, column 4 — did you mean {{customer.first_name}}?");
+    expect(fields["notifications.0.body"]).toBe(
+      "Unknown placeholder {{customer.frist_name}} at line 1, column 4 — did you mean {{customer.first_name}}?",
+    );
     expect(fields["notifications.1.subject"]).toBe("An e-mail needs a subject");
     expect(fields["notifications.2.audience"]).toContain('potential buyers ("potential_buyers")');
     expect(fields["notifications.2.audience"]).toContain("has not ordered yet");
@@ -128,15 +181,24 @@ describe("POST /api/v1/profiles", () => {
 
   test("built-in profiles cannot be changed through the API", async () => {
     const t = await makeApiApp();
-    const [standard] = await t.db.select().from(communicationProfiles).where(eq(communicationProfiles.name, "Standard"));
+    const [standard] = await t.db
+      .select()
+      .from(communicationProfiles)
+      .where(eq(communicationProfiles.name, "Standard"));
     const before = await t.db.select().from(notifications).where(eq(notifications.profileId, standard!.id));
-    const byExternal = await t.post("/profiles", { name: "Standard", external_id: "pigeon:standard", notifications: [sellingEmail] });
+    const byExternal = await t.post("/profiles", {
+      name: "Standard",
+      external_id: "pigeon:standard",
+      notifications: [sellingEmail],
+    });
     expect(byExternal.status).toBe(409);
     expect(byExternal.body.error.message).toContain("built-in profile");
     const byId = await t.put(`/profiles/${standard!.id}`, { name: "Mine" });
     expect(byId.status).toBe(409);
     expect(await t.db.select().from(notifications).where(eq(notifications.profileId, standard!.id))).toEqual(before);
-    expect((await t.db.query.communicationProfiles.findFirst({ where: eq(communicationProfiles.id, standard!.id) }))!.name).toBe("Standard");
+    expect(
+      (await t.db.query.communicationProfiles.findFirst({ where: eq(communicationProfiles.id, standard!.id) }))!.name,
+    ).toBe("Standard");
     expect((await t.db.query.studioSettings.findFirst())?.defaultProfileId ?? null).toBeNull();
   });
 });

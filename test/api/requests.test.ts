@@ -25,7 +25,12 @@ describe("what the API accepts", () => {
     expect(form.body.error.message).toContain("application/json");
     const none = await t.call("POST", "/customers", undefined);
     expect(none.status).toBe(415);
-    const charset = await t.call("POST", "/jobs", { name: "Oak" }, { "Content-Type": "application/json; charset=utf-8" });
+    const charset = await t.call(
+      "POST",
+      "/jobs",
+      { name: "Oak" },
+      { "Content-Type": "application/json; charset=utf-8" },
+    );
     expect(charset.status).toBe(201);
   });
 

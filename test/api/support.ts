@@ -10,7 +10,12 @@ import { makeTestApp } from "../support/app.ts";
 export type ApiResponse = { status: number; headers: Headers; body: any };
 
 /** Sends one request to /api/v1 and reads the JSON answer. */
-export async function apiRequest(app: { request: (url: string, init: RequestInit) => Response | Promise<Response> }, method: string, path: string, opts: { key?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
+export async function apiRequest(
+  app: { request: (url: string, init: RequestInit) => Response | Promise<Response> },
+  method: string,
+  path: string,
+  opts: { key?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResponse> {
   const headers: Record<string, string> = {};
   if (opts.key) headers.Authorization = `Bearer ${opts.key}`;
   if (opts.body !== undefined) headers["Content-Type"] = "application/json";
@@ -30,7 +35,8 @@ export async function apiRequest(app: { request: (url: string, init: RequestInit
 export async function makeApiApp(opts: { now?: Date } = {}) {
   const t = await makeTestApp(opts);
   const { key, row } = await createApiKey(t.db, "test", null);
-  const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => apiRequest(t.app, method, path, { key, body, headers });
+  const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+    apiRequest(t.app, method, path, { key, body, headers });
   return {
     ...t,
     key,

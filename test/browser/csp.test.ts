@@ -36,8 +36,32 @@ afterAll(async () => {
 test("the dashboard, customer search, message compose, outbox and preferences pages work under the policy with no violation", async () => {
   const { page, db, deps } = h;
   const now = new Date();
-  const anna = await createCustomer(db, { first_name: "Anna", last_name: "Ames", email: "anna@families.test", phone: "+17775550101", consent: { email: true, sms: true } }, "test", now);
-  await enqueueDeliveries(db, { sourceType: "test" }, [{ key: deliveryKey({ kind: "test", id: "csp" }, { customerId: anna.id }, "email"), decision: { customerId: anna.id, channel: "email", to: anna.email, skip: null }, dueAt: now, subject: "Your photos", body: "Hi **{{customer.first_name}}**, your photos are ready." }], now);
+  const anna = await createCustomer(
+    db,
+    {
+      first_name: "Anna",
+      last_name: "Ames",
+      email: "anna@families.test",
+      phone: "+17775550101",
+      consent: { email: true, sms: true },
+    },
+    "test",
+    now,
+  );
+  await enqueueDeliveries(
+    db,
+    { sourceType: "test" },
+    [
+      {
+        key: deliveryKey({ kind: "test", id: "csp" }, { customerId: anna.id }, "email"),
+        decision: { customerId: anna.id, channel: "email", to: anna.email, skip: null },
+        dueAt: now,
+        subject: "Your photos",
+        body: "Hi **{{customer.first_name}}**, your photos are ready.",
+      },
+    ],
+    now,
+  );
   await createDispatcher(deps, createDevProviders(databaseDevOutboxStore(db)), { owner: "csp" }).tick();
 
   await page.goto("/");
@@ -45,7 +69,9 @@ test("the dashboard, customer search, message compose, outbox and preferences pa
 
   // htmx search swaps the results in place.
   await page.goto("/customers");
-  const search = page.waitForResponse((r) => r.url().includes("/customers?") && r.request().headers()["hx-request"] === "true");
+  const search = page.waitForResponse(
+    (r) => r.url().includes("/customers?") && r.request().headers()["hx-request"] === "true",
+  );
   await page.getByLabel("Search customers").fill("Ames");
   await search;
   await page.locator("#customers-results").filter({ hasText: "Anna" }).waitFor();
@@ -66,7 +92,9 @@ test("the dashboard, customer search, message compose, outbox and preferences pa
 
   // A customer's preferences page, with JavaScript on.
   const secret = await linkSigningSecret(db, undefined, now);
-  await page.goto(`/p/${signLinkToken(secret, { purpose: "preferences", customerId: anna.id, expiresAt: linkExpiresAt("preferences", now) })}`);
+  await page.goto(
+    `/p/${signLinkToken(secret, { purpose: "preferences", customerId: anna.id, expiresAt: linkExpiresAt("preferences", now) })}`,
+  );
   expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("How may we contact you?");
   expect(await page.locator("main").innerText()).toContain("a•••@families.test");
   await h.screenshot("61-preferences-masked");

@@ -4,8 +4,18 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type BrowserHarness, DESKTOP, PHONE, startBrowserHarness } from "./support.ts";
 
-const OWNER = { studio: "Sunny Side Photo", name: "Olivia Owner", email: "owner@sunny.test", password: "correct horse battery" };
-const JOB = { name: "Brookfield Middle – Spring portraits", year: "2027", shootDate: "2027-04-14", customText: "Bring your best smile!" };
+const OWNER = {
+  studio: "Sunny Side Photo",
+  name: "Olivia Owner",
+  email: "owner@sunny.test",
+  password: "correct horse battery",
+};
+const JOB = {
+  name: "Brookfield Middle – Spring portraits",
+  year: "2027",
+  shootDate: "2027-04-14",
+  customText: "Bring your best smile!",
+};
 const CUSTOMER = { first: "Maren", last: "Lindqvist", email: "maren.lindqvist@example.com", phone: "+1 212 555 0133" };
 
 let h: BrowserHarness;
@@ -25,10 +35,12 @@ const mainText = () => h.page.locator("main").innerText();
  * A form field by the start of its label: a field's hint or error sits inside its <label>,
  * so it is part of the accessible name ("Year Defaults to the picture day's year.").
  */
-const field = (label: string) => h.page.getByLabel(new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`)).first();
+const field = (label: string) =>
+  h.page.getByLabel(new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`)).first();
 
 /** A link by its text, whether styled as a link or as a button (`<a role="button">`). */
-const action = (name: string) => h.page.locator("main").getByRole("link", { name }).or(h.page.locator("main").getByRole("button", { name })).first();
+const action = (name: string) =>
+  h.page.locator("main").getByRole("link", { name }).or(h.page.locator("main").getByRole("button", { name })).first();
 
 describe("foundation flows in Chromium", () => {
   test("a fresh install opens the setup page, which creates the owner and signs in", async () => {
@@ -164,7 +176,10 @@ describe("foundation flows in Chromium", () => {
     await field("E-mail").fill(CUSTOMER.email);
     await field("Phone").fill(CUSTOMER.phone);
     await h.screenshot("09-customer-form");
-    await page.getByRole("button", { name: /save|create|add/i }).first().click();
+    await page
+      .getByRole("button", { name: /save|create|add/i })
+      .first()
+      .click();
     await page.waitForURL((u) => /^\/customers\/\d+$/.test(u.pathname));
 
     expect(await page.getByRole("heading", { level: 1 }).innerText()).toContain(`${CUSTOMER.first} ${CUSTOMER.last}`);

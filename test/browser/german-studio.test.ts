@@ -57,11 +57,30 @@ test("a German studio: set up, a German spreadsheet imported, an SMS and an e-ma
   await page.getByRole("button", { name: "Create owner account" }).click();
   await page.waitForURL((u) => u.pathname === "/");
   const [studio] = await h.db.select().from(studioSettings);
-  expect([studio!.country, studio!.currency, studio!.locale, studio!.timeZone]).toEqual(["DE", "EUR", "de", "Europe/Berlin"]);
-  await h.db.update(studioSettings).set({ postalAddress: "Hauptstraße 5, 10115 Berlin", phone: "+49301234567", sendWindowStart: "00:00", sendWindowEnd: "24:00", smsRatePerSecond: 50, emailRatePerSecond: 50 });
+  expect([studio!.country, studio!.currency, studio!.locale, studio!.timeZone]).toEqual([
+    "DE",
+    "EUR",
+    "de",
+    "Europe/Berlin",
+  ]);
+  await h.db.update(studioSettings).set({
+    postalAddress: "Hauptstraße 5, 10115 Berlin",
+    phone: "+49301234567",
+    sendWindowStart: "00:00",
+    sendWindowEnd: "24:00",
+    smsRatePerSecond: 50,
+    emailRatePerSecond: 50,
+  });
   const job = await createJob(
     h.db,
-    { name: "Eichendorff-Grundschule", type: "school", year: 2027, status: "selling", gallery_url: "https://shop.lichtblick.test/eichendorff", archive_date: "2027-06-30" },
+    {
+      name: "Eichendorff-Grundschule",
+      type: "school",
+      year: 2027,
+      status: "selling",
+      gallery_url: "https://shop.lichtblick.test/eichendorff",
+      archive_date: "2027-06-30",
+    },
     {},
     "ui",
     new Date(),
@@ -85,7 +104,8 @@ test("a German studio: set up, a German spreadsheet imported, an SMS and an e-ma
   await page.waitForURL((u) => u.pathname === "/customers/import/preview");
   const preview = await mainText();
   await h.screenshot("111-import-preview");
-  for (const line of ["Vorname → First name", "Telefon → Phone", "SMS-Einwilligung → SMS consent"]) expect(preview).toContain(line);
+  for (const line of ["Vorname → First name", "Telefon → Phone", "SMS-Einwilligung → SMS consent"])
+    expect(preview).toContain(line);
   expect(preview).toMatch(/2 rows are ready to import/);
   // The row of the file (the header is row 1) and why its number cannot be used.
   expect(preview).toContain("Row 4\tphone: is not a valid number in Germany");
@@ -120,7 +140,9 @@ test("a German studio: set up, a German spreadsheet imported, an SMS and an e-ma
   await page.getByLabel("Internal name").fill("Galerie schließt");
   await page.locator('input[name="channels"][value="sms"]').check();
   await page.getByLabel("Subject").fill("Ihre Fotos von {{job.name}}");
-  await page.locator("#f-body").fill("Hallo {{customer.first_name}}, die Galerie von {{job.name}} schließt am {{job.archive_date}}.");
+  await page
+    .locator("#f-body")
+    .fill("Hallo {{customer.first_name}}, die Galerie von {{job.name}} schließt am {{job.archive_date}}.");
   await page.locator("#f-body").blur();
   await page.locator("#recipient-count").filter({ hasText: "2 will receive it by e-mail" }).waitFor();
   await page.locator("#f-preview_customer_id").selectOption(String(imported[1]!.id));
@@ -150,7 +172,9 @@ test("a German studio: set up, a German spreadsheet imported, an SMS and an e-ma
   // 5. What reached Twilio and Resend.
   expect(twilio.sent.map((m) => m.to).sort()).toEqual(["+4915123456789", "+4917078678194"]);
   const toJuergen = twilio.sent.find((m) => m.to === "+4917078678194")!;
-  expect(toJuergen.body).toBe("Hallo Jürgen, die Galerie von Eichendorff-Grundschule schließt am Mittwoch, 30. Juni 2027. Antworten Sie STOP zum Abmelden.");
+  expect(toJuergen.body).toBe(
+    "Hallo Jürgen, die Galerie von Eichendorff-Grundschule schließt am Mittwoch, 30. Juni 2027. Antworten Sie STOP zum Abmelden.",
+  );
   expect(resend.sent.map((e) => e.to[0]).sort()).toEqual(["helga@beispiel.test", "juergen@beispiel.test"]);
   const mail = resend.sent.find((e) => e.to[0] === "juergen@beispiel.test")!;
   expect(mail.subject).toBe("Ihre Fotos von Eichendorff-Grundschule");

@@ -33,17 +33,52 @@ beforeAll(async () => {
   await createUser(h.db, { ...OWNER, name: "Olivia", role: "owner" });
   await updateSettings(
     h.db,
-    { name: "Brightside Photography", postalAddress: "412 Orchard Lane, Springfield", timeZone: ZONE, staggerBatchSize: 1, staggerIntervalSeconds: 3, emailRatePerSecond: 50 },
+    {
+      name: "Brightside Photography",
+      postalAddress: "412 Orchard Lane, Springfield",
+      timeZone: ZONE,
+      staggerBatchSize: 1,
+      staggerIntervalSeconds: 3,
+      emailRatePerSecond: 50,
+    },
     now,
   );
-  const job = await createJob(h.db, { name: "Hillcrest High – Seniors", type: "school", year: 2026, status: "selling", gallery_url: "https://shop.example.com/hillcrest" }, {}, "ui", now);
+  const job = await createJob(
+    h.db,
+    {
+      name: "Hillcrest High – Seniors",
+      type: "school",
+      year: 2026,
+      status: "selling",
+      gallery_url: "https://shop.example.com/hillcrest",
+    },
+    {},
+    "ui",
+    now,
+  );
   jobId = job.id;
   const a12 = await createAlbum(h.db, jobId, "Class 12A");
   const b12 = await createAlbum(h.db, jobId, "Class 12B");
   albumId = a12.id;
   const person = async (first: string, last: string, email: string | null, emailConsent: boolean, album: number) => {
-    const c = await createCustomer(h.db, { first_name: first, last_name: last, email: email ?? undefined, consent: { email: emailConsent } }, "test", now);
-    await upsertRegistration(h.db, { jobId, customerId: c.id, albumId: album, accessCode: `HS-${first.toUpperCase()}`, registeredAt: new Date(now.getTime() - 86_400_000) }, "ui", now);
+    const c = await createCustomer(
+      h.db,
+      { first_name: first, last_name: last, email: email ?? undefined, consent: { email: emailConsent } },
+      "test",
+      now,
+    );
+    await upsertRegistration(
+      h.db,
+      {
+        jobId,
+        customerId: c.id,
+        albumId: album,
+        accessCode: `HS-${first.toUpperCase()}`,
+        registeredAt: new Date(now.getTime() - 86_400_000),
+      },
+      "ui",
+      now,
+    );
     return c;
   };
   await person("Anna", "Lee", "anna@families.test", true, a12.id);
@@ -54,7 +89,13 @@ beforeAll(async () => {
   ivyId = (await person("Ivy", "Chen", "ivy@families.test", true, a12.id)).id;
   await person("Gus", "Ortiz", "gus@families.test", true, b12.id);
   await createOrder(h.db, { jobId, customerId: ben.id, amountMinor: 4500, currency: "USD", orderedAt: now }, "ui", now);
-  await h.db.insert(suppressions).values({ channel: "email", address: "eve@families.test", reason: "unsubscribed", source: "link", customerId: eve.id });
+  await h.db.insert(suppressions).values({
+    channel: "email",
+    address: "eve@families.test",
+    reason: "unsubscribed",
+    source: "link",
+    customerId: eve.id,
+  });
   await h.logIn(OWNER.email, OWNER.password);
 });
 
@@ -87,7 +128,9 @@ test("an e-mail to one album's potential buyers: count, who is left out, preview
   await page.locator(".placeholder-picker summary").click();
   await page.locator('button[data-placeholder="{{customer.first_name}}"]').click();
   await body.press("End");
-  await body.pressSequentially(",\n\nyour access code is **{{customer.access_code}}**. Orders before Friday ship free.");
+  await body.pressSequentially(
+    ",\n\nyour access code is **{{customer.access_code}}**. Orders before Friday ship free.",
+  );
   expect(await body.inputValue()).toContain("Hi {{customer.first_name}},");
   // Leaving the field counts again (its placeholders decide who has every value), as clicking the next field would.
   await body.blur();
@@ -100,7 +143,8 @@ test("an e-mail to one album's potential buyers: count, who is left out, preview
   const counted = await count.innerText();
   expect(counted).toContain("Potential buyers of Hillcrest High – Seniors (Class 12A)");
   expect(counted).toContain("5 customers match");
-  for (const reason of ["1 no consent for this channel", "1 no address for this channel", "1 unsubscribed"]) expect(counted).toContain(reason);
+  for (const reason of ["1 no consent for this channel", "1 no address for this channel", "1 unsubscribed"])
+    expect(counted).toContain(reason);
   // Who exactly: each group opens onto the names.
   await count.locator("summary", { hasText: "no consent" }).click();
   await page.locator("#excluded-email-no_consent").filter({ hasText: "Cleo Park" }).waitFor();
@@ -120,7 +164,9 @@ test("an e-mail to one album's potential buyers: count, who is left out, preview
   expect(await count.locator("details[open]").count()).toBe(2);
   await page.getByRole("button", { name: `E-mail it to ${OWNER.email}` }).click();
   await page.locator("#test-result").filter({ hasText: "sent to" }).waitFor();
-  expect(await page.locator("#test-result").innerText()).toContain(`Test e-mail with Ivy Chen's data sent to ${OWNER.email} through the dev outbox.`);
+  expect(await page.locator("#test-result").innerText()).toContain(
+    `Test e-mail with Ivy Chen's data sent to ${OWNER.email} through the dev outbox.`,
+  );
   await page.locator("#message-preview").scrollIntoViewIfNeeded();
   await h.screenshot("42-compose-preview");
   // On a phone the desktop frame gives way to the phone-width one; let it paint before the capture.
@@ -181,7 +227,11 @@ test("an e-mail to one album's potential buyers: count, who is left out, preview
   const report = await page.locator("#report").innerText();
   expect(report).toMatch(/Sent\s+2/);
   expect(report).toMatch(/Skipped\s+3/);
-  for (const row of [/Cleo Park\s+E-mail\s+cleo@families.test\s+No consent for this channel/, /Dan Moss\s+E-mail\s+—\s+No address for this channel/, /Eve Stone\s+E-mail\s+eve@families.test\s+Unsubscribed/]) {
+  for (const row of [
+    /Cleo Park\s+E-mail\s+cleo@families.test\s+No consent for this channel/,
+    /Dan Moss\s+E-mail\s+—\s+No address for this channel/,
+    /Eve Stone\s+E-mail\s+eve@families.test\s+Unsubscribed/,
+  ]) {
     expect(report).toMatch(row);
   }
   await page.locator("#report").scrollIntoViewIfNeeded();
@@ -190,7 +240,10 @@ test("an e-mail to one album's potential buyers: count, who is left out, preview
   const csv = await page.request.get(`/messages/${messageId}/report.csv`);
   expect(await csv.text()).toContain("Cleo,Park,email,cleo@families.test,skipped,No consent for this channel");
   const sent = (await h.db.select().from(devOutbox)).filter((m) => m.toAddress !== OWNER.email);
-  expect(sent.map((m) => m.subject).sort()).toEqual(["Your photos of Class 12A are online", "Your photos of Class 12A are online"]);
+  expect(sent.map((m) => m.subject).sort()).toEqual([
+    "Your photos of Class 12A are online",
+    "Your photos of Class 12A are online",
+  ]);
 
   // The job page lists it.
   await page.goto(`/jobs/${jobId}`);
@@ -205,13 +258,19 @@ test("a snow-day e-mail to chosen appointments: one per appointment, each with i
   const now = h.deps.clock();
   await updateSettings(h.db, { staggerBatchSize: 100 }, now);
   const [anna] = await h.db.select().from(customers).where(eq(customers.firstName, "Anna"));
-  const at = (days: number, hour: number) => new Date(Date.parse(`${new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10)}T${String(hour).padStart(2, "0")}:00:00Z`));
+  const at = (days: number, hour: number) =>
+    new Date(
+      Date.parse(
+        `${new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10)}T${String(hour).padStart(2, "0")}:00:00Z`,
+      ),
+    );
   const mine = [
     await createAppointment(h.db, { customerId: anna!.id, startsAt: at(2, 15), location: "Studio A" }, "api", now),
     await createAppointment(h.db, { customerId: anna!.id, startsAt: at(3, 19), location: "Studio B" }, "api", now),
     await createAppointment(h.db, { customerId: ivyId, startsAt: at(2, 16), location: "Studio A" }, "api", now),
   ];
-  const day = (d: Date) => new Intl.DateTimeFormat("en", { timeZone: ZONE, weekday: "long", month: "long", day: "numeric" }).format(d);
+  const day = (d: Date) =>
+    new Intl.DateTimeFormat("en", { timeZone: ZONE, weekday: "long", month: "long", day: "numeric" }).format(d);
 
   await page.goto("/appointments");
   for (const a of mine) await page.locator(`input[name="appointment_ids"][value="${a.id}"]`).check();
@@ -219,7 +278,11 @@ test("a snow-day e-mail to chosen appointments: one per appointment, each with i
   await page.waitForURL((u) => u.pathname === "/messages/new");
   await page.getByLabel("Internal name").fill("Snow day");
   await page.getByLabel("Subject").fill("Snow day: closed on {{appointment.date}}");
-  await page.locator("#f-body").fill("Your {{appointment.time}} session at {{appointment.location}} will be moved. Questions? Call {{studio.phone}}.");
+  await page
+    .locator("#f-body")
+    .fill(
+      "Your {{appointment.time}} session at {{appointment.location}} will be moved. Questions? Call {{studio.phone}}.",
+    );
   const count = page.locator("#recipient-count");
   await count.filter({ hasText: "3 appointments of 2 customers match" }).waitFor();
   expect(await count.innerText()).toContain("3 will receive it by e-mail (one message per appointment)");
@@ -227,11 +290,17 @@ test("a snow-day e-mail to chosen appointments: one per appointment, each with i
   // The studio has no phone: saving is refused beside the message, naming the placeholder.
   await page.getByRole("button", { name: "Save and review sending…" }).click();
   await page.locator("#body-error").waitFor();
-  expect(await page.locator("#body-error").innerText()).toContain("{{studio.phone}} is empty: set the studio's phone in Settings");
+  expect(await page.locator("#body-error").innerText()).toContain(
+    "{{studio.phone}} is empty: set the studio's phone in Settings",
+  );
   expect(await page.locator("#f-body").inputValue()).toContain("Call {{studio.phone}}.");
   // The count said so too; with a fallback everyone has every value again (counted once the field is left).
   expect(await count.innerText()).toContain("3 no value for {{studio.phone}}");
-  await page.locator("#f-body").fill('Your {{appointment.time}} session at {{appointment.location}} will be moved. Questions? Call {{studio.phone | "the studio"}}.');
+  await page
+    .locator("#f-body")
+    .fill(
+      'Your {{appointment.time}} session at {{appointment.location}} will be moved. Questions? Call {{studio.phone | "the studio"}}.',
+    );
   await page.locator("#f-body").blur();
   await count.filter({ hasText: "3 will receive it by e-mail" }).waitFor();
 

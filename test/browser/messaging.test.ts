@@ -20,7 +20,16 @@ const OWNER = { email: "owner@brightside.test", password: "correct horse battery
 beforeAll(async () => {
   h = await startBrowserHarness();
   await createUser(h.db, { ...OWNER, name: "Olivia", role: "owner" });
-  await updateSettings(h.db, { name: "Brightside Photography", postalAddress: "412 Orchard Lane, Springfield", sendWindowStart: "00:00", sendWindowEnd: "24:00" }, new Date());
+  await updateSettings(
+    h.db,
+    {
+      name: "Brightside Photography",
+      postalAddress: "412 Orchard Lane, Springfield",
+      sendWindowStart: "00:00",
+      sendWindowEnd: "24:00",
+    },
+    new Date(),
+  );
   await h.logIn(OWNER.email, OWNER.password);
 });
 
@@ -53,8 +62,26 @@ describe("messaging pages in Chromium", () => {
   test("a customer's unsubscribe link works on a phone without JavaScript, and the outbox lists the send", async () => {
     const { page, db, deps } = h;
     const now = new Date();
-    const anna = await createCustomer(db, { first_name: "Anna", email: "anna@families.test", phone: "+17775550101", consent: { email: true, sms: true } }, "test", now);
-    await enqueueDeliveries(db, { sourceType: "test" }, [{ key: deliveryKey({ kind: "test", id: "browser" }, { customerId: anna.id }, "email"), decision: { customerId: anna.id, channel: "email", to: anna.email, skip: null }, dueAt: now, subject: "Your photos, {{customer.first_name}}", body: "Hi {{customer.first_name}}, your photos are ready." }], now);
+    const anna = await createCustomer(
+      db,
+      { first_name: "Anna", email: "anna@families.test", phone: "+17775550101", consent: { email: true, sms: true } },
+      "test",
+      now,
+    );
+    await enqueueDeliveries(
+      db,
+      { sourceType: "test" },
+      [
+        {
+          key: deliveryKey({ kind: "test", id: "browser" }, { customerId: anna.id }, "email"),
+          decision: { customerId: anna.id, channel: "email", to: anna.email, skip: null },
+          dueAt: now,
+          subject: "Your photos, {{customer.first_name}}",
+          body: "Hi {{customer.first_name}}, your photos are ready.",
+        },
+      ],
+      now,
+    );
     await createDispatcher(deps, createDevProviders(databaseDevOutboxStore(db)), { owner: "browser" }).tick();
 
     await page.goto("/outbox");
@@ -77,6 +104,8 @@ describe("messaging pages in Chromium", () => {
     await p.screenshot({ path: "test-results/screenshots/24-preferences-phone.png", fullPage: true });
     await phone.close();
     const active = await db.select().from(suppressions);
-    expect(active.map((s) => [s.channel, s.address, s.reason])).toEqual([["email", "anna@families.test", "unsubscribed"]]);
+    expect(active.map((s) => [s.channel, s.address, s.reason])).toEqual([
+      ["email", "anna@families.test", "unsubscribed"],
+    ]);
   });
 });

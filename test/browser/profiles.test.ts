@@ -16,11 +16,27 @@ beforeAll(async () => {
   h = await startBrowserHarness();
   const now = new Date();
   await ensureBuiltinProfiles(h.db, now);
-  await createUser(h.db, { email: "owner@brightside.test", password: "correct horse battery", name: "Olivia", role: "owner" });
+  await createUser(h.db, {
+    email: "owner@brightside.test",
+    password: "correct horse battery",
+    name: "Olivia",
+    role: "owner",
+  });
   await updateSettings(h.db, { name: "Brightside Photography", timeZone: "America/Chicago" }, now);
-  const job = await createJob(h.db, { name: "Hillcrest High – Seniors", type: "school", archive_date: "2027-06-30", profile_id: null }, {}, "ui", now);
+  const job = await createJob(
+    h.db,
+    { name: "Hillcrest High – Seniors", type: "school", archive_date: "2027-06-30", profile_id: null },
+    {},
+    "ui",
+    now,
+  );
   jobId = job.id;
-  const anna = await createCustomer(h.db, { first_name: "Anna", email: "anna@families.test", phone: "+17775550101", consent: { email: true, sms: true } }, "test", now);
+  const anna = await createCustomer(
+    h.db,
+    { first_name: "Anna", email: "anna@families.test", phone: "+17775550101", consent: { email: true, sms: true } },
+    "test",
+    now,
+  );
   await upsertRegistration(h.db, { jobId, customerId: anna.id, accessCode: "HS-1" }, "ui", now);
   await h.logIn("owner@brightside.test", "correct horse battery");
 });
@@ -40,7 +56,8 @@ async function addNotification(channel: string) {
   await page.locator("#f-offset").fill("7");
   await page.locator("input[name=time_mode][value=morning]").check();
   const body = page.locator("textarea[name=body]");
-  if ((await body.inputValue()).trim() === "") await body.fill("Hi {{customer.first_name}}, your photos of {{job.name}} expire on {{job.archive_date}}.");
+  if ((await body.inputValue()).trim() === "")
+    await body.fill("Hi {{customer.first_name}}, your photos of {{job.name}} expire on {{job.archive_date}}.");
   if (channel === "email") {
     const subject = page.locator("input[name=subject]");
     if ((await subject.inputValue()).trim() === "") await subject.fill("Your photos expire soon");

@@ -21,10 +21,31 @@ beforeAll(async () => {
   const now = new Date();
   await createUser(h.db, { ...OWNER, name: "Olivia", role: "owner" });
   // The window round the clock: the walk must not depend on the hour the suite runs at.
-  await updateSettings(h.db, { name: "Brightside Photography", postalAddress: "412 Orchard Lane", phone: "+1 217 555 0142", timeZone: ZONE, sendWindowStart: "00:00", sendWindowEnd: "24:00", smsRatePerSecond: 50 }, now);
+  await updateSettings(
+    h.db,
+    {
+      name: "Brightside Photography",
+      postalAddress: "412 Orchard Lane",
+      phone: "+1 217 555 0142",
+      timeZone: ZONE,
+      sendWindowStart: "00:00",
+      sendWindowEnd: "24:00",
+      smsRatePerSecond: 50,
+    },
+    now,
+  );
   const tomorrow = new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
-  for (const [first, phone, hour] of [["Maya", "+15552010101", 15], ["Noah", "+15552010102", 16], ["Lena", "+15550001234", 17]] as const) {
-    const c = await createCustomer(h.db, { first_name: first, last_name: "Rivera", phone, consent: { sms: true, voice: true } }, "test", now);
+  for (const [first, phone, hour] of [
+    ["Maya", "+15552010101", 15],
+    ["Noah", "+15552010102", 16],
+    ["Lena", "+15550001234", 17],
+  ] as const) {
+    const c = await createCustomer(
+      h.db,
+      { first_name: first, last_name: "Rivera", phone, consent: { sms: true, voice: true } },
+      "test",
+      now,
+    );
     const startsAt = new Date(`${tomorrow}T${hour}:00:00Z`);
     const a = await createAppointment(h.db, { customerId: c.id, startsAt, location: "Studio A" }, "api", now);
     people.push({ first, phone, appointment: a.id, startsAt });
@@ -38,7 +59,8 @@ afterAll(async () => {
 
 test("SMS with a call where SMS cannot go, to three appointments: mobiles texted, the landline called, dates filled in, the report as promised", async () => {
   const { page } = h;
-  const day = (d: Date) => new Intl.DateTimeFormat("en", { timeZone: ZONE, weekday: "long", month: "long", day: "numeric" }).format(d);
+  const day = (d: Date) =>
+    new Intl.DateTimeFormat("en", { timeZone: ZONE, weekday: "long", month: "long", day: "numeric" }).format(d);
 
   await page.goto("/appointments");
   for (const p of people) await page.locator(`input[name="appointment_ids"][value="${p.appointment}"]`).check();
@@ -50,8 +72,16 @@ test("SMS with a call where SMS cannot go, to three appointments: mobiles texted
   await channel("sms").check();
   await channel("voice").check();
   await page.getByLabel("Call only if the number cannot receive SMS").check();
-  await page.locator("#f-body").fill("Snow day: Brightside is closed on {{appointment.date}}. We will call to move your {{appointment.time}} session.");
-  await page.locator("#f-voice_script").fill("Hello {{customer.first_name}}. Brightside Photography is closed on {{appointment.date}} because of snow. We will call you to move your session.");
+  await page
+    .locator("#f-body")
+    .fill(
+      "Snow day: Brightside is closed on {{appointment.date}}. We will call to move your {{appointment.time}} session.",
+    );
+  await page
+    .locator("#f-voice_script")
+    .fill(
+      "Hello {{customer.first_name}}. Brightside Photography is closed on {{appointment.date}} because of snow. We will call you to move your session.",
+    );
   await page.locator("#f-voice_script").blur();
 
   // Before any number is checked, the count says what that means instead of promising the SMS.
@@ -65,7 +95,9 @@ test("SMS with a call where SMS cannot go, to three appointments: mobiles texted
   await page.waitForURL((u) => /^\/messages\/\d+\/send$/.test(u.pathname));
   expect(await page.locator(".question").innerText()).toBe("Send to 2 appointments by SMS and 1 by phone call?");
   const review = await page.locator("article.confirm").innerText();
-  expect(review).toContain("SMS or call: 2 get the SMS, so their call is not needed; 1 cannot take SMS and is called instead.");
+  expect(review).toContain(
+    "SMS or call: 2 get the SMS, so their call is not needed; 1 cannot take SMS and is called instead.",
+  );
   expect(review).not.toContain("not been checked yet");
   expect(review).not.toContain("Who will not get it");
   await h.screenshot("92-sms-or-call-review");
@@ -97,7 +129,9 @@ test("SMS with a call where SMS cannot go, to three appointments: mobiles texted
   const report = page.locator("#report");
   await report.waitFor();
   const words = await report.innerText();
-  expect(words).toContain("SMS or call: 2 got the SMS, so their call was not needed; 1 could not take the SMS and was called instead.");
+  expect(words).toContain(
+    "SMS or call: 2 got the SMS, so their call was not needed; 1 could not take the SMS and was called instead.",
+  );
   expect(words).toContain("Everyone was reached.");
   // "Sending…", said when Send was pressed, is not said again of a message that has finished.
   expect(await page.locator("body").innerText()).not.toContain("it starts within seconds");

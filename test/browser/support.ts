@@ -58,7 +58,12 @@ export async function startBrowserHarness(opts: HarnessOptions = {}) {
       "--disable-sync",
     ],
   });
-  const context: BrowserContext = await browser.newContext({ baseURL: baseUrl, viewport: DESKTOP, locale: opts.locale, timezoneId: opts.timezoneId });
+  const context: BrowserContext = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: DESKTOP,
+    locale: opts.locale,
+    timezoneId: opts.timezoneId,
+  });
   // Fail a step in seconds rather than at the test timeout, with Playwright's own message.
   context.setDefaultTimeout(10_000);
   const page: Page = await context.newPage();
@@ -86,7 +91,8 @@ export async function startBrowserHarness(opts: HarnessOptions = {}) {
       const before = page.viewportSize();
       if (before?.width !== viewport.width || before?.height !== viewport.height) await page.setViewportSize(viewport);
       await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-      if (before && (before.width !== viewport.width || before.height !== viewport.height)) await page.setViewportSize(before);
+      if (before && (before.width !== viewport.width || before.height !== viewport.height))
+        await page.setViewportSize(before);
     },
     /** Writes a file into this run's temp folder (for uploads) and returns its path. */
     tempFile(name: string, contents: string) {

@@ -109,7 +109,15 @@ export class FakeResend {
     const body = JSON.stringify(event);
     const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
     const signature = createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64");
-    return { body, headers: { "content-type": "application/json", "svix-id": id, "svix-timestamp": timestamp, "svix-signature": `v1,${signature}` } };
+    return {
+      body,
+      headers: {
+        "content-type": "application/json",
+        "svix-id": id,
+        "svix-timestamp": timestamp,
+        "svix-signature": `v1,${signature}`,
+      },
+    };
   }
 
   /** A webhook event about an e-mail this fake sent, shaped as Resend sends it. */
@@ -118,7 +126,15 @@ export class FakeResend {
     if (!email) throw new Error(`fake Resend sent no e-mail ${emailId}`);
     // Resend hands the e-mail's tags back as an object of name → value.
     const tags = Object.fromEntries((email.tags ?? []).map((t) => [t.name, t.value]));
-    const data = { email_id: email.id, created_at: email.at.toISOString(), from: email.from, to: email.to, subject: email.subject, tags, ...extra };
+    const data = {
+      email_id: email.id,
+      created_at: email.at.toISOString(),
+      from: email.from,
+      to: email.to,
+      subject: email.subject,
+      tags,
+      ...extra,
+    };
     return { type, created_at: new Date().toISOString(), data };
   }
 
@@ -129,21 +145,36 @@ export class FakeResend {
   async #handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
     const body = await req.text();
-    this.requests.push({ method: req.method, path: url.pathname, headers: Object.fromEntries(req.headers), body, at: new Date() });
+    this.requests.push({
+      method: req.method,
+      path: url.pathname,
+      headers: Object.fromEntries(req.headers),
+      body,
+      at: new Date(),
+    });
     const answer = await this.#answer(req, url.pathname, body);
-    if (typeof answer.body === "string") return new Response(answer.body, { status: answer.status, headers: answer.headers });
+    if (typeof answer.body === "string")
+      return new Response(answer.body, { status: answer.status, headers: answer.headers });
     return Response.json(answer.body, { status: answer.status, headers: answer.headers });
   }
 
   async #answer(req: Request, path: string, body: string): Promise<Answer & { headers?: Record<string, string> }> {
     const auth = req.headers.get("authorization");
-    if (!auth?.startsWith("Bearer ") || auth === "Bearer ") return error(401, "missing_api_key", "Missing API key in the authorization header.");
+    if (!auth?.startsWith("Bearer ") || auth === "Bearer ")
+      return error(401, "missing_api_key", "Missing API key in the authorization header.");
     if (auth !== `Bearer ${this.apiKey}`) return error(403, "invalid_api_key", "API key is invalid");
     const down = await this.outage.meet();
     if (down === "hung") return error(504, "gateway_timeout", "The upstream server did not answer in time.");
     if (down) return faultAnswer(down);
     if (this.#rate.exceeded()) {
-      return { ...error(429, "rate_limit_exceeded", `Too many requests. You can only make ${this.#rate.perSecond} requests per second.`), headers: { "retry-after": "1" } };
+      return {
+        ...error(
+          429,
+          "rate_limit_exceeded",
+          `Too many requests. You can only make ${this.#rate.perSecond} requests per second.`,
+        ),
+        headers: { "retry-after": "1" },
+      };
     }
     const fault = this.#faults.shift();
     if (fault && !fault.afterAccept) return faultAnswer(fault);
@@ -161,21 +192,31 @@ export class FakeResend {
 
     const key = req.headers.get("idempotency-key");
     if (key !== null) {
-      if (key.length < 1 || key.length > 256) return error(400, "invalid_idempotency_key", "The key must be between 1-256 chars.");
+      if (key.length < 1 || key.length > 256)
+        return error(400, "invalid_idempotency_key", "The key must be between 1-256 chars.");
       const fingerprint = createHash("sha256").update(`${path}\n${body}`).digest("hex");
       const earlier = this.#idempotency.get(key);
-      if (earlier && earlier.fingerprint !== fingerprint) return error(409, "invalid_idempotent_request", "Same idempotency key used with a different request payload.");
-      if (earlier && !earlier.answer) return error(409, "concurrent_idempotent_requests", "Same idempotency key used while original request is still in progress.");
+      if (earlier && earlier.fingerprint !== fingerprint)
+        return error(409, "invalid_idempotent_request", "Same idempotency key used with a different request payload.");
+      if (earlier && !earlier.answer)
+        return error(
+          409,
+          "concurrent_idempotent_requests",
+          "Same idempotency key used while original request is still in progress.",
+        );
       if (earlier?.answer) return earlier.answer;
       this.#idempotency.set(key, { fingerprint });
     }
     // The work takes time, and a request with the same key arriving meanwhile finds it in progress.
     if (this.latencyMs) await Bun.sleep(this.latencyMs);
 
-    const answer = batch ? this.#sendBatch(payload, key, req.headers.get("x-batch-validation") === "permissive") : this.#sendOne(payload, key);
+    const answer = batch
+      ? this.#sendBatch(payload, key, req.headers.get("x-batch-validation") === "permissive")
+      : this.#sendOne(payload, key);
     if (key !== null) {
       // Only an accepted request is remembered; a refused one may be corrected and tried again.
-      if (answer.status < 300) this.#idempotency.set(key, { fingerprint: this.#idempotency.get(key)!.fingerprint, answer });
+      if (answer.status < 300)
+        this.#idempotency.set(key, { fingerprint: this.#idempotency.get(key)!.fingerprint, answer });
       else this.#idempotency.delete(key);
     }
     return fault ? faultAnswer(fault) : answer;
@@ -189,10 +230,13 @@ export class FakeResend {
   }
 
   #sendBatch(payload: unknown, key: string | null, permissive: boolean): Answer {
-    if (!Array.isArray(payload) || payload.length === 0) return error(422, "validation_error", "The batch must be a non-empty array of e-mails.");
-    if (payload.length > 100) return error(422, "validation_error", `Too many e-mails in the batch: ${payload.length}. The limit is 100.`);
+    if (!Array.isArray(payload) || payload.length === 0)
+      return error(422, "validation_error", "The batch must be a non-empty array of e-mails.");
+    if (payload.length > 100)
+      return error(422, "validation_error", `Too many e-mails in the batch: ${payload.length}. The limit is 100.`);
     const emails = payload as ApiEmail[];
-    if (emails.some((e) => e.attachments?.length)) return error(422, "validation_error", "Attachments are not supported in batch sending.");
+    if (emails.some((e) => e.attachments?.length))
+      return error(422, "validation_error", "Attachments are not supported in batch sending.");
     const problems = emails.map((e, index) => ({ index, problem: validate(e) })).filter((p) => p.problem !== null);
     if (!permissive && problems.length) {
       const first = problems[0]!;
@@ -215,7 +259,11 @@ export class FakeResend {
       replyTo: e.reply_to,
       headers: e.headers ?? {},
       tags: e.tags,
-      attachments: e.attachments?.map((a) => ({ filename: a.filename, content_type: a.content_type, bytes: Buffer.from(a.content ?? "", "base64").length })),
+      attachments: e.attachments?.map((a) => ({
+        filename: a.filename,
+        content_type: a.content_type,
+        bytes: Buffer.from(a.content ?? "", "base64").length,
+      })),
       idempotencyKey: key,
       batch,
       at: new Date(),
@@ -235,30 +283,52 @@ export function fakeWebhookSecret(): string {
   return `whsec_${randomBytes(24).toString("base64")}`;
 }
 
-function error(status: number, name: string, message: string): Answer & { body: { statusCode: number; name: string; message: string } } {
+function error(
+  status: number,
+  name: string,
+  message: string,
+): Answer & { body: { statusCode: number; name: string; message: string } } {
   return { status, body: { statusCode: status, name, message } };
 }
 
 function faultAnswer(f: ResendFault): Answer & { headers?: Record<string, string> } {
   const headers = f.retryAfter !== undefined ? { "retry-after": String(f.retryAfter) } : undefined;
   if (f.rawBody !== undefined) return { status: f.status, body: f.rawBody, headers };
-  const name = f.name ?? (f.status === 429 ? "rate_limit_exceeded" : f.status >= 500 ? "internal_server_error" : "validation_error");
-  const message = f.message ?? (f.status === 429 ? "Too many requests." : f.status >= 500 ? "An unexpected error occurred." : "The request was refused.");
+  const name =
+    f.name ??
+    (f.status === 429 ? "rate_limit_exceeded" : f.status >= 500 ? "internal_server_error" : "validation_error");
+  const message =
+    f.message ??
+    (f.status === 429
+      ? "Too many requests."
+      : f.status >= 500
+        ? "An unexpected error occurred."
+        : "The request was refused.");
   return { ...error(f.status, name, message), headers };
 }
 
 function validate(e: ApiEmail): (Answer & { body: { statusCode: number; name: string; message: string } }) | null {
   if (!e || typeof e !== "object") return error(422, "validation_error", "Each e-mail must be an object.");
   if (!e.from) return error(422, "missing_required_field", "Missing `from` field.");
-  if (!ADDRESS.test(e.from)) return error(422, "validation_error", "Invalid `from` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.");
+  if (!ADDRESS.test(e.from))
+    return error(
+      422,
+      "validation_error",
+      "Invalid `from` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.",
+    );
   const to = e.to === undefined ? [] : Array.isArray(e.to) ? e.to : [e.to];
   if (to.length === 0) return error(422, "missing_required_field", "Missing `to` field.");
   if (to.length > 50) return error(422, "validation_error", "Too many recipients in `to`. The limit is 50.");
   if (to.some((t) => typeof t !== "string" || !ADDRESS.test(t))) {
-    return error(422, "validation_error", "Invalid `to` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.");
+    return error(
+      422,
+      "validation_error",
+      "Invalid `to` field. The email address needs to follow the `email@example.com` or `Name <email@example.com>` format.",
+    );
   }
   if (!e.subject) return error(422, "missing_required_field", "Missing `subject` field.");
   if (!e.html && !e.text && !e.template) return error(422, "missing_required_field", "Missing `html` or `text` field.");
-  if (e.attachments?.some((a) => !a.content && !a.path)) return error(422, "invalid_attachment", "Attachment must have either a `content` or `path`.");
+  if (e.attachments?.some((a) => !a.content && !a.path))
+    return error(422, "invalid_attachment", "Attachment must have either a `content` or `path`.");
   return null;
 }

@@ -49,9 +49,22 @@ export type PlacedCall = {
   startTime: Date | null;
 };
 
-export type ReceivedRequest = { method: string; path: string; query: Record<string, string>; headers: Record<string, string>; form: Record<string, string | string[]>; at: Date };
+export type ReceivedRequest = {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  form: Record<string, string | string[]>;
+  at: Date;
+};
 
-export type SignedRequest = { url: string; params: Record<string, string>; signature: string; body: string; headers: Record<string, string> };
+export type SignedRequest = {
+  url: string;
+  params: Record<string, string>;
+  signature: string;
+  body: string;
+  headers: Record<string, string>;
+};
 
 type Answer = { status: number; body: unknown; headers?: Record<string, string> };
 
@@ -214,7 +227,8 @@ export class FakeTwilio {
       at: new Date(),
     });
     const answer = await this.#answer(req, url, form);
-    if (typeof answer.body === "string") return new Response(answer.body, { status: answer.status, headers: answer.headers });
+    if (typeof answer.body === "string")
+      return new Response(answer.body, { status: answer.status, headers: answer.headers });
     return Response.json(answer.body, { status: answer.status, headers: answer.headers });
   }
 
@@ -233,7 +247,8 @@ export class FakeTwilio {
     const down = await this.outage.meet();
     if (down === "hung") return error(504, 20504, "Gateway Timeout");
     if (down) return faultAnswer(down);
-    if (sending && this.#rate.exceeded()) return { ...error(429, 20429, "Too Many Requests"), headers: { "retry-after": "1" } };
+    if (sending && this.#rate.exceeded())
+      return { ...error(429, 20429, "Too Many Requests"), headers: { "retry-after": "1" } };
     const fault = this.#faults.shift();
     if (fault && !fault.afterAccept) return faultAnswer(fault);
     if (sending) {
@@ -244,7 +259,8 @@ export class FakeTwilio {
     const lookup = /^\/v2\/PhoneNumbers\/([^/]+)$/.exec(path);
     if (lookup && req.method === "GET") return this.#lookup(lookup[1]!, url.searchParams);
     const account = new RegExp(`^${API}([^/]+)/(Messages|Calls)\\.json$`).exec(path);
-    if (!account || account[1] !== this.accountSid) return error(404, 20404, `The requested resource ${path} was not found`);
+    if (!account || account[1] !== this.accountSid)
+      return error(404, 20404, `The requested resource ${path} was not found`);
     const resource = account[2] as "Messages" | "Calls";
     let answer: Answer;
     if (req.method === "POST") answer = resource === "Messages" ? this.#createMessage(form) : this.#createCall(form);
@@ -288,7 +304,8 @@ export class FakeTwilio {
     if (!to) return error(400, 21201, "No 'To' number is specified");
     if (!E164.test(to)) return error(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
     if (!from) return error(400, 21213, "No 'From' number is specified");
-    if (!form.get("Url") && !form.get("Twiml") && !form.get("ApplicationSid")) return error(400, 21205, "A 'Url', 'Twiml' or 'ApplicationSid' parameter is required.");
+    if (!form.get("Url") && !form.get("Twiml") && !form.get("ApplicationSid"))
+      return error(400, 21205, "A 'Url', 'Twiml' or 'ApplicationSid' parameter is required.");
     const call: PlacedCall = {
       sid: `CA${randomBytes(16).toString("hex")}`,
       to,
@@ -311,16 +328,37 @@ export class FakeTwilio {
       .filter((m) => (!q.get("To") || m.to === q.get("To")) && (!q.get("From") || m.from === q.get("From")))
       .filter((m) => dateFilter(q, "DateSent", m.dateSent))
       .reverse();
-    return { status: 200, body: this.#page(url, "Messages", "messages", found.map((m) => this.#messageJson(m))) };
+    return {
+      status: 200,
+      body: this.#page(
+        url,
+        "Messages",
+        "messages",
+        found.map((m) => this.#messageJson(m)),
+      ),
+    };
   }
 
   #listCalls(url: URL): Answer {
     const q = url.searchParams;
     const found = this.calls
-      .filter((c) => (!q.get("To") || c.to === q.get("To")) && (!q.get("From") || c.from === q.get("From")) && (!q.get("Status") || c.status === q.get("Status")))
+      .filter(
+        (c) =>
+          (!q.get("To") || c.to === q.get("To")) &&
+          (!q.get("From") || c.from === q.get("From")) &&
+          (!q.get("Status") || c.status === q.get("Status")),
+      )
       .filter((c) => dateFilter(q, "StartTime", c.startTime))
       .reverse();
-    return { status: 200, body: this.#page(url, "Calls", "calls", found.map((c) => this.#callJson(c))) };
+    return {
+      status: 200,
+      body: this.#page(
+        url,
+        "Calls",
+        "calls",
+        found.map((c) => this.#callJson(c)),
+      ),
+    };
   }
 
   #page(url: URL, resource: string, key: string, all: unknown[]) {
@@ -365,7 +403,13 @@ export class FakeTwilio {
         line_status: null,
         line_type_intelligence:
           valid && fields.includes("line_type_intelligence")
-            ? { type, carrier_name: type === "mobile" ? "Fake Wireless" : "Fake Telco", mobile_country_code: "310", mobile_network_code: "456", error_code: null }
+            ? {
+                type,
+                carrier_name: type === "mobile" ? "Fake Wireless" : "Fake Telco",
+                mobile_country_code: "310",
+                mobile_network_code: "456",
+                error_code: null,
+              }
             : null,
         identity_match: null,
         reassigned_number: null,
@@ -447,7 +491,15 @@ function faultAnswer(f: TwilioFault): Answer {
   const headers = f.retryAfter !== undefined ? { "retry-after": String(f.retryAfter) } : undefined;
   if (f.rawBody !== undefined) return { status: f.status, body: f.rawBody, headers };
   const code = f.code ?? (f.status === 429 ? 20429 : f.status >= 500 ? 20500 : 21211);
-  const message = f.message ?? (code === 21610 ? "Attempt to send to unsubscribed recipient" : f.status === 429 ? "Too Many Requests" : f.status >= 500 ? "Internal Server Error" : "The request was refused.");
+  const message =
+    f.message ??
+    (code === 21610
+      ? "Attempt to send to unsubscribed recipient"
+      : f.status === 429
+        ? "Too Many Requests"
+        : f.status >= 500
+          ? "Internal Server Error"
+          : "The request was refused.");
   return { ...error(f.status, code, message), headers };
 }
 
@@ -458,7 +510,10 @@ function dateFilter(q: URLSearchParams, name: string, value: Date | null): boole
   const after = q.get(`${name}>`);
   if (!on && !before && !after) return true;
   if (!value) return false;
-  const day = (s: string) => (/^\d{4}-\d{2}-\d{2}$/.test(s) ? { from: Date.parse(`${s}T00:00:00Z`), to: Date.parse(`${s}T23:59:59.999Z`) } : { from: Date.parse(s), to: Date.parse(s) });
+  const day = (s: string) =>
+    /^\d{4}-\d{2}-\d{2}$/.test(s)
+      ? { from: Date.parse(`${s}T00:00:00Z`), to: Date.parse(`${s}T23:59:59.999Z`) }
+      : { from: Date.parse(s), to: Date.parse(s) };
   const t = value.getTime();
   if (on && (t < day(on).from || t > day(on).to)) return false;
   if (before && t > day(before).to) return false;

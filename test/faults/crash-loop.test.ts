@@ -35,20 +35,50 @@ test(
     await migrateDatabase(db);
     const now = new Date();
     // Fast rates and no stagger: this is about exactly-once under crashes, not pacing.
-    await updateSettings(db, { name: "Crash Studio", emailRatePerSecond: 1000, smsRatePerSecond: 1000, sendWindowStart: "00:00", sendWindowEnd: "24:00", staggerBatchSize: 100_000, staggerIntervalSeconds: 0 }, now);
+    await updateSettings(
+      db,
+      {
+        name: "Crash Studio",
+        emailRatePerSecond: 1000,
+        smsRatePerSecond: 1000,
+        sendWindowStart: "00:00",
+        sendWindowEnd: "24:00",
+        staggerBatchSize: 100_000,
+        staggerIntervalSeconds: 0,
+      },
+      now,
+    );
     await db.run(sql`insert into customers (first_name, email, phone, consent_email, consent_sms, created_at, updated_at)
       select 'C' || value, 'c' || value || '@loop.test', case when value <= ${MOBILES} then '+1779' || printf('%07d', value) end, 1, 1, ${now.getTime()}, ${now.getTime()}
       from generate_series(1, ${CUSTOMERS})`);
     // Their line types known already: Lookup is not what this is about, and it halves Twilio's requests.
-    await db.run(sql`insert into phone_lookups (phone, line_type, looked_up_at) select phone, 'mobile', ${now.getTime()} from customers where phone is not null`);
+    await db.run(
+      sql`insert into phone_lookups (phone, line_type, looked_up_at) select phone, 'mobile', ${now.getTime()} from customers where phone is not null`,
+    );
     // Armed as the Send button arms it: the worker's scheduler starts it.
     const [m] = await db
       .insert(messages)
-      .values({ name: "Picture day", channels: ["email", "sms"], subject: "Picture day, {{customer.first_name}}", body: "Picture day is Friday, {{customer.first_name}}.", filters: {}, status: "scheduled", activatedAt: now, createdAt: now, updatedAt: now })
+      .values({
+        name: "Picture day",
+        channels: ["email", "sms"],
+        subject: "Picture day, {{customer.first_name}}",
+        body: "Picture day is Friday, {{customer.first_name}}.",
+        filters: {},
+        status: "scheduled",
+        activatedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning();
     const env = workerEnv({ url, resend, twilio, extra: { LEASE_MS: "1500", PROVIDER_TIMEOUT_MS: "2000" } });
     const requests = () => resend.requests.length + twilio.requests.length;
-    const open = async () => (await db.select({ n: count() }).from(deliveries).where(sql`${deliveries.status} not in ('sent', 'failed', 'skipped', 'held')`))[0]!.n;
+    const open = async () =>
+      (
+        await db
+          .select({ n: count() })
+          .from(deliveries)
+          .where(sql`${deliveries.status} not in ('sent', 'failed', 'skipped', 'held')`)
+      )[0]!.n;
     const written = async () => (await db.select({ n: count() }).from(deliveries))[0]!.n;
 
     const kills: string[] = [];
@@ -66,7 +96,14 @@ test(
       expect(await open()).toBeGreaterThan(0); // killed while work was left
     }
     const last = startWorker(env);
-    await until("the message to be sent", async () => (await db.select({ status: messages.status }).from(messages).where(eq(messages.id, m!.id)))[0]!.status === "sent" && (await open()) === 0, 240_000, 100);
+    await until(
+      "the message to be sent",
+      async () =>
+        (await db.select({ status: messages.status }).from(messages).where(eq(messages.id, m!.id)))[0]!.status ===
+          "sent" && (await open()) === 0,
+      240_000,
+      100,
+    );
     last.kill("SIGTERM");
     expect(await last.exited).toBe(0);
 
@@ -84,8 +121,18 @@ test(
       { channel: "sms", status: "sent", reason: null, n: MOBILES },
       { channel: "sms", status: "skipped", reason: "no_address", n: CUSTOMERS - MOBILES },
     ]);
-    const skippedWithoutReason = (await db.select({ n: count() }).from(deliveries).where(sql`${deliveries.status} = 'skipped' and ${deliveries.skipReason} is null`))[0]!.n;
-    const leased = (await db.select({ n: count() }).from(deliveries).where(sql`${deliveries.leaseOwner} is not null or ${deliveries.status} = 'sending'`))[0]!.n;
+    const skippedWithoutReason = (
+      await db
+        .select({ n: count() })
+        .from(deliveries)
+        .where(sql`${deliveries.status} = 'skipped' and ${deliveries.skipReason} is null`)
+    )[0]!.n;
+    const leased = (
+      await db
+        .select({ n: count() })
+        .from(deliveries)
+        .where(sql`${deliveries.leaseOwner} is not null or ${deliveries.status} = 'sending'`)
+    )[0]!.n;
     expect([skippedWithoutReason, leased]).toEqual([0, 0]);
     const keys = resend.requests.map((r) => r.headers["idempotency-key"]).filter(Boolean);
     console.log(

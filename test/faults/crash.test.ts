@@ -40,14 +40,40 @@ test(
     await migrateDatabase(db);
     const now = new Date();
     // Rate limiting off, window round the clock: this test is about exactly-once, not pacing.
-    await updateSettings(db, { name: "Crash Studio", emailRatePerSecond: 1000, smsRatePerSecond: 1000, sendWindowStart: "00:00", sendWindowEnd: "24:00" }, now);
+    await updateSettings(
+      db,
+      {
+        name: "Crash Studio",
+        emailRatePerSecond: 1000,
+        smsRatePerSecond: 1000,
+        sendWindowStart: "00:00",
+        sendWindowEnd: "24:00",
+      },
+      now,
+    );
     await db.run(sql`insert into customers (first_name, email, phone, consent_email, consent_sms, created_at, updated_at)
       select 'C' || value, 'c' || value || '@crash.test', '+1777' || printf('%07d', value), 1, 1, ${now.getTime()}, ${now.getTime()}
       from generate_series(1, ${EMAILS})`);
     const ids = (await db.select({ id: customers.id }).from(customers).orderBy(customers.id)).map((r) => r.id);
     const entries = [
-      ...ids.map((id, i) => ({ key: deliveryKey({ kind: "test", id: "crash" }, { customerId: id }, "email"), decision: { customerId: id, channel: "email" as const, to: `c${i + 1}@crash.test`, skip: null }, dueAt: now, subject: "Hello {{customer.first_name}}", body: "Your photos, {{customer.first_name}}." })),
-      ...ids.slice(0, SMS).map((id, i) => ({ key: deliveryKey({ kind: "test", id: "crash" }, { customerId: id }, "sms"), decision: { customerId: id, channel: "sms" as const, to: `+1777${String(i + 1).padStart(7, "0")}`, skip: null }, dueAt: now, body: "Photos ready, {{customer.first_name}}" })),
+      ...ids.map((id, i) => ({
+        key: deliveryKey({ kind: "test", id: "crash" }, { customerId: id }, "email"),
+        decision: { customerId: id, channel: "email" as const, to: `c${i + 1}@crash.test`, skip: null },
+        dueAt: now,
+        subject: "Hello {{customer.first_name}}",
+        body: "Your photos, {{customer.first_name}}.",
+      })),
+      ...ids.slice(0, SMS).map((id, i) => ({
+        key: deliveryKey({ kind: "test", id: "crash" }, { customerId: id }, "sms"),
+        decision: {
+          customerId: id,
+          channel: "sms" as const,
+          to: `+1777${String(i + 1).padStart(7, "0")}`,
+          skip: null,
+        },
+        dueAt: now,
+        body: "Photos ready, {{customer.first_name}}",
+      })),
     ];
     await enqueueDeliveries(db, { sourceType: "test" }, entries, now);
 
@@ -87,7 +113,13 @@ test(
     const killedAt = { email: resend.sent.length, sms: twilio.sent.length };
 
     const third = startWorker(env);
-    const open = async () => (await db.select({ n: count() }).from(deliveries).where(sql`${deliveries.status} not in ('sent', 'failed', 'skipped', 'held')`))[0]!.n;
+    const open = async () =>
+      (
+        await db
+          .select({ n: count() })
+          .from(deliveries)
+          .where(sql`${deliveries.status} not in ('sent', 'failed', 'skipped', 'held')`)
+      )[0]!.n;
     await until("every delivery to be settled", async () => (await open()) === 0);
     third.kill("SIGTERM");
     await third.exited;
@@ -98,9 +130,14 @@ test(
     const smsTo = twilio.sent.map((m) => m.to);
     expect(smsTo.length).toBe(SMS);
     expect(new Set(smsTo).size).toBe(SMS);
-    const settled = await db.select({ status: deliveries.status, n: count() }).from(deliveries).groupBy(deliveries.status);
+    const settled = await db
+      .select({ status: deliveries.status, n: count() })
+      .from(deliveries)
+      .groupBy(deliveries.status);
     expect(settled).toEqual([{ status: "sent", n: EMAILS + SMS }]);
-    console.log(`crash test: killed inside e-mail batch ${batches + 1} and inside SMS ${texts + 1} (${killedAt.email} e-mails and ${killedAt.sms} SMS out by then); ${EMAILS} e-mails and ${SMS} SMS sent exactly once`);
+    console.log(
+      `crash test: killed inside e-mail batch ${batches + 1} and inside SMS ${texts + 1} (${killedAt.email} e-mails and ${killedAt.sms} SMS out by then); ${EMAILS} e-mails and ${SMS} SMS sent exactly once`,
+    );
   },
   { timeout: 600_000 },
 );
@@ -113,10 +150,29 @@ test(
     const db = await openDatabase(url);
     await migrateDatabase(db);
     const now = new Date();
-    await updateSettings(db, { name: "Frozen Studio", smsRatePerSecond: 1000, sendWindowStart: "00:00", sendWindowEnd: "24:00" }, now);
+    await updateSettings(
+      db,
+      { name: "Frozen Studio", smsRatePerSecond: 1000, sendWindowStart: "00:00", sendWindowEnd: "24:00" },
+      now,
+    );
     const phone = "+17779990001";
-    const [c] = await db.insert(customers).values({ firstName: "Anna", phone, consentSms: true, createdAt: now, updatedAt: now }).returning();
-    await enqueueDeliveries(db, { sourceType: "test" }, [{ key: deliveryKey({ kind: "test", id: "frozen" }, { customerId: c!.id }, "sms"), decision: { customerId: c!.id, channel: "sms", to: phone, skip: null }, dueAt: now, body: "Photos ready" }], now);
+    const [c] = await db
+      .insert(customers)
+      .values({ firstName: "Anna", phone, consentSms: true, createdAt: now, updatedAt: now })
+      .returning();
+    await enqueueDeliveries(
+      db,
+      { sourceType: "test" },
+      [
+        {
+          key: deliveryKey({ kind: "test", id: "frozen" }, { customerId: c!.id }, "sms"),
+          decision: { customerId: c!.id, channel: "sms", to: phone, skip: null },
+          dueAt: now,
+          body: "Photos ready",
+        },
+      ],
+      now,
+    );
     const env = {
       DATABASE_URL: url,
       PUBLIC_URL: "https://pigeon.test",
@@ -132,7 +188,13 @@ test(
     const a = startWorker(env);
     await until("A's SMS held in flight", () => twilio.gate.waiting > 0);
     a.kill("SIGSTOP"); // A is frozen while Twilio works on its request: no heartbeat, no answer
-    const b = createDeps({ db, config: loadConfig(env), clock: () => new Date(Date.now() + 40_000), log: silentLogger, dispatcher: { owner: "B", leaseMs: 300 } });
+    const b = createDeps({
+      db,
+      config: loadConfig(env),
+      clock: () => new Date(Date.now() + 40_000),
+      log: silentLogger,
+      dispatcher: { owner: "B", leaseMs: 300 },
+    });
     let trying = true;
     const bTries = (async () => {
       while (trying) {

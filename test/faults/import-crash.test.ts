@@ -30,7 +30,9 @@ function freePort(): number {
 
 /** The staff client of test/support/app.ts, talking to a real server instead of the app in memory. */
 function browserAt(base: string): Browser {
-  return new Browser({ request: (url: string, init?: RequestInit) => fetch(url.replace("http://localhost", base), init) } as never);
+  return new Browser({
+    request: (url: string, init?: RequestInit) => fetch(url.replace("http://localhost", base), init),
+  } as never);
 }
 
 test(
@@ -43,7 +45,10 @@ test(
     const port = freePort();
     const base = `http://127.0.0.1:${port}`;
     // Links and the CSRF origin check follow PUBLIC_URL: the client below speaks as http://localhost.
-    const env = workerEnv({ url, extra: { PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: "http://localhost", SCHEDULER: "off" } });
+    const env = workerEnv({
+      url,
+      extra: { PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: "http://localhost", SCHEDULER: "off" },
+    });
     // Web only, no worker: /healthz says "degraded" (503), which is an answer all the same.
     const answers = async () => (await fetch(`${base}/healthz`).catch(() => null)) !== null;
     const customersNow = async () => (await db.select({ n: count() }).from(customers))[0]!.n;
@@ -55,7 +60,10 @@ test(
     expect((await b.post("/setup", OWNER)).status).toBe(303);
     await b.get("/customers/import");
 
-    const csv = ["first_name,last_name,email", ...Array.from({ length: ROWS }, (_, i) => `Kim${i},Lee,kim${i}@import.test`)].join("\n");
+    const csv = [
+      "first_name,last_name,email",
+      ...Array.from({ length: ROWS }, (_, i) => `Kim${i},Lee,kim${i}@import.test`),
+    ].join("\n");
     const importFile = () => {
       const form = new FormData();
       for (const [k, v] of Object.entries({ _csrf: b.csrf, csv, file_name: "big.csv", lawful: "on" })) form.set(k, v);
@@ -74,12 +82,19 @@ test(
     // Before the web process is back, a worker started a message: it queued e-mails to the half
     // of the file that was in (as `enqueueDeliveries` does for any audience).
     const half = (await db.select({ id: customers.id, email: customers.email }).from(customers)).slice(0, 50);
-    const [m] = await db.insert(messages).values({ name: "Hello", channels: ["email"], subject: "Hi", body: "Hello", filters: {}, status: "sending" }).returning();
+    const [m] = await db
+      .insert(messages)
+      .values({ name: "Hello", channels: ["email"], subject: "Hi", body: "Hello", filters: {}, status: "sending" })
+      .returning();
     const now = new Date();
     await enqueueDeliveries(
       db,
       { sourceType: "message", messageId: m!.id },
-      half.map((c) => ({ key: deliveryKey({ kind: "message", messageId: m!.id }, { customerId: c.id }, "email"), decision: { customerId: c.id, channel: "email" as const, to: c.email, skip: null }, dueAt: now })),
+      half.map((c) => ({
+        key: deliveryKey({ kind: "message", messageId: m!.id }, { customerId: c.id }, "email"),
+        decision: { customerId: c.id, channel: "email" as const, to: c.email, skip: null },
+        dueAt: now,
+      })),
       now,
     );
 
@@ -90,7 +105,10 @@ test(
     expect((await db.select({ n: count() }).from(importRuns))[0]!.n).toBe(0);
     expect((await db.select({ n: count() }).from(importUndo))[0]!.n).toBe(0);
     // Those e-mails do not go to people the import no longer has: skipped, saying why.
-    const queued = await db.select({ status: deliveries.status, skipReason: deliveries.skipReason }).from(deliveries).where(eq(deliveries.messageId, m!.id));
+    const queued = await db
+      .select({ status: deliveries.status, skipReason: deliveries.skipReason })
+      .from(deliveries)
+      .where(eq(deliveries.messageId, m!.id));
     expect(queued).toHaveLength(half.length);
     expect(new Set(queued.map((d) => `${d.status} ${d.skipReason}`))).toEqual(new Set(["skipped customer_removed"]));
 

@@ -48,15 +48,35 @@ test(
     await db.run(sql`insert into customers (first_name, email, phone, consent_email, consent_sms, created_at, updated_at)
       select 'C' || value, 'o' || value || '@outage.test', '+1778' || printf('%07d', value), 1, 1, ${now.getTime()}, ${now.getTime()}
       from generate_series(1, ${EMAILS})`);
-    const people = await db.select({ id: customers.id, email: customers.email, phone: customers.phone }).from(customers).orderBy(customers.id);
-    await db.insert(phoneLookups).values(people.slice(0, SMS).map((p) => ({ phone: p.phone!, lineType: "mobile", lookedUpAt: now })));
-    const [m] = await db.insert(messages).values({ name: "Picture day", channels: ["email", "sms"], subject: "Picture day, {{customer.first_name}}", body: "Picture day is Friday.", filters: {}, status: "sending" }).returning();
+    const people = await db
+      .select({ id: customers.id, email: customers.email, phone: customers.phone })
+      .from(customers)
+      .orderBy(customers.id);
+    await db
+      .insert(phoneLookups)
+      .values(people.slice(0, SMS).map((p) => ({ phone: p.phone!, lineType: "mobile", lookedUpAt: now })));
+    const [m] = await db
+      .insert(messages)
+      .values({
+        name: "Picture day",
+        channels: ["email", "sms"],
+        subject: "Picture day, {{customer.first_name}}",
+        body: "Picture day is Friday.",
+        filters: {},
+        status: "sending",
+      })
+      .returning();
     const entry = (p: (typeof people)[number], channel: "email" | "sms") => ({
       key: deliveryKey({ kind: "message", messageId: m!.id }, { customerId: p.id }, channel),
       decision: { customerId: p.id, channel, to: channel === "email" ? p.email : p.phone, skip: null },
       dueAt: now,
     });
-    await enqueueDeliveries(db, { sourceType: "message", messageId: m!.id }, [...people.map((p) => entry(p, "email")), ...people.slice(0, SMS).map((p) => entry(p, "sms"))], now);
+    await enqueueDeliveries(
+      db,
+      { sourceType: "message", messageId: m!.id },
+      [...people.map((p) => entry(p, "email")), ...people.slice(0, SMS).map((p) => entry(p, "sms"))],
+      now,
+    );
 
     // The whole app on the real clock: the dispatcher as `pigeon worker` runs it, the policy's waits shortened.
     const clock = () => new Date();
@@ -64,7 +84,13 @@ test(
     const deps = { ...t.deps, clock };
     // No jitter: a batch's members stay together, so each round is one replay per batch, not one per
     // member (which is right, only slower: every replay of a 100-member batch is a 300 ms hang here).
-    const dispatcher = createDispatcher(deps, t.deps.providers, { owner: "outage", idleMs: 50, providerTimeoutMs: 300, random: () => 0.5, retry: { baseMs: 200, maxDelayMs: 1_000 } });
+    const dispatcher = createDispatcher(deps, t.deps.providers, {
+      owner: "outage",
+      idleMs: 50,
+      providerTimeoutMs: 300,
+      random: () => 0.5,
+      retry: { baseMs: 200, maxDelayMs: 1_000 },
+    });
 
     // /healthz polled throughout: its slowest answer is measured and printed, not judged.
     let slowestHealthz = 0;
@@ -86,15 +112,29 @@ test(
           left join (select delivery_id, count(*) as n from delivery_events where type = 'retry_scheduled' and occurred_at >= ${since} group by delivery_id) e on e.delivery_id = d.id
          group by d.channel`)
       ).reduce((least, r) => Math.min(least, r.least), Number.POSITIVE_INFINITY);
-    const settledBadly = async () => (await db.select({ n: count() }).from(deliveries).where(sql`${deliveries.status} in ('failed', 'held', 'skipped')`))[0]!.n;
+    const settledBadly = async () =>
+      (
+        await db
+          .select({ n: count() })
+          .from(deliveries)
+          .where(sql`${deliveries.status} in ('failed', 'held', 'skipped')`)
+      )[0]!.n;
 
     // Phase 1: Resend answers 503, Twilio 429 with Retry-After, until every delivery has been
     // retried more often than the attempt limit allows (the code before this fix gave up there).
-    resend.outage.begin({ fault: { status: 503, name: "internal_server_error", message: "Resend is down for maintenance" } });
-    twilio.outage.begin({ fault: { status: 429, retryAfter: 1, message: "Too Many Requests: the account's queue is full" } });
+    resend.outage.begin({
+      fault: { status: 503, name: "internal_server_error", message: "Resend is down for maintenance" },
+    });
+    twilio.outage.begin({
+      fault: { status: 429, retryAfter: 1, message: "Too Many Requests: the account's queue is full" },
+    });
     const phase1 = Date.now();
     dispatcher.start();
-    await until("every delivery retried past the attempt limit, or one given up", async () => (await retriesSince(phase1)) > RETRY.maxAttempts || (await settledBadly()) > 0, 120_000);
+    await until(
+      "every delivery retried past the attempt limit, or one given up",
+      async () => (await retriesSince(phase1)) > RETRY.maxAttempts || (await settledBadly()) > 0,
+      120_000,
+    );
     expect(await settledBadly()).toBe(0);
 
     // What staff see meanwhile: each delivery waits, saying when it is tried again and why.
@@ -113,14 +153,24 @@ test(
     twilio.outage.begin({ hang: true });
     const phase2 = Date.now();
     const lookUps = () => twilio.requests.filter((r) => r.method === "GET" && r.at.getTime() >= phase2).length;
-    await until("every delivery timed out once more and an SMS looked up, or one given up", async () => ((await retriesSince(phase2)) >= 1 && lookUps() > 0) || (await settledBadly()) > 0, 120_000);
+    await until(
+      "every delivery timed out once more and an SMS looked up, or one given up",
+      async () => ((await retriesSince(phase2)) >= 1 && lookUps() > 0) || (await settledBadly()) > 0,
+      120_000,
+    );
     expect(await settledBadly()).toBe(0);
     const during = { resend: resend.sent.length, twilio: twilio.sent.length };
 
     // Recovery: nobody touches anything, and it all goes out.
     resend.outage.end();
     twilio.outage.end();
-    const open = async () => (await db.select({ n: count() }).from(deliveries).where(sql`${deliveries.status} not in ('sent', 'failed', 'skipped', 'held')`))[0]!.n;
+    const open = async () =>
+      (
+        await db
+          .select({ n: count() })
+          .from(deliveries)
+          .where(sql`${deliveries.status} not in ('sent', 'failed', 'skipped', 'held')`)
+      )[0]!.n;
     await until("every delivery settled after the recovery", async () => (await open()) === 0, 120_000);
     await dispatcher.stop();
     polling = false;
@@ -133,9 +183,14 @@ test(
     const smsTo = twilio.sent.map((s) => s.to);
     expect(smsTo.length).toBe(SMS);
     expect(new Set(smsTo).size).toBe(SMS);
-    const settled = await db.select({ status: deliveries.status, n: count() }).from(deliveries).groupBy(deliveries.status);
+    const settled = await db
+      .select({ status: deliveries.status, n: count() })
+      .from(deliveries)
+      .groupBy(deliveries.status);
     expect(settled).toEqual([{ status: "sent", n: EMAILS + SMS }]);
-    const [most] = await db.all<{ n: number }>(sql`select max(n) as n from (select count(*) as n from delivery_events where type = 'retry_scheduled' group by delivery_id)`);
+    const [most] = await db.all<{ n: number }>(
+      sql`select max(n) as n from (select count(*) as n from delivery_events where type = 'retry_scheduled' group by delivery_id)`,
+    );
     console.log(
       `outage: ${resend.outage.met} Resend and ${twilio.outage.met} Twilio requests met the outage, up to ${most!.n} retries per delivery (attempt limit ${RETRY.maxAttempts}); then ${EMAILS} e-mails and ${SMS} SMS sent, duplicates ${emailsTo.length - new Set(emailsTo).size + smsTo.length - new Set(smsTo).size}, failed or held 0, rate-limit 429s ${resend.rateLimited + twilio.rateLimited}; slowest /healthz ${slowestHealthz.toFixed(0)} ms`,
     );

@@ -40,7 +40,19 @@ test(
     const db = await openDatabase(url);
     await migrateDatabase(db);
     const now = new Date();
-    await updateSettings(db, { name: "Two Workers Studio", emailRatePerSecond: EMAIL_RATE, smsRatePerSecond: SMS_RATE, sendWindowStart: "00:00", sendWindowEnd: "24:00", staggerBatchSize: 100_000, staggerIntervalSeconds: 0 }, now);
+    await updateSettings(
+      db,
+      {
+        name: "Two Workers Studio",
+        emailRatePerSecond: EMAIL_RATE,
+        smsRatePerSecond: SMS_RATE,
+        sendWindowStart: "00:00",
+        sendWindowEnd: "24:00",
+        staggerBatchSize: 100_000,
+        staggerIntervalSeconds: 0,
+      },
+      now,
+    );
     resend.setRateLimit(EMAIL_RATE);
     twilio.setRateLimit(SMS_RATE);
     await db.run(sql`insert into customers (first_name, email, phone, consent_email, consent_sms, created_at, updated_at)
@@ -48,21 +60,41 @@ test(
       from generate_series(1, ${CUSTOMERS})`);
     const [profile] = await db.insert(communicationProfiles).values({ name: "School" }).returning();
     await db.insert(notifications).values([
-      { profileId: profile!.id, trigger: "job_selling", channel: "email", subject: "Your photos are on sale", body: "Order now, {{customer.first_name}}." },
+      {
+        profileId: profile!.id,
+        trigger: "job_selling",
+        channel: "email",
+        subject: "Your photos are on sale",
+        body: "Order now, {{customer.first_name}}.",
+      },
       { profileId: profile!.id, trigger: "job_selling", channel: "sms", body: "Your photos are on sale." },
     ]);
     const job = await createJob(db, { name: "Lincoln", type: "school", profile_id: profile!.id }, {}, "ui", now);
-    await db.run(sql`insert into registrations (job_id, customer_id, registered_at) select ${job.id}, id, ${now.getTime()} from customers`);
+    await db.run(
+      sql`insert into registrations (job_id, customer_id, registered_at) select ${job.id}, id, ${now.getTime()} from customers`,
+    );
 
     const env = workerEnv({ url, resend, twilio, extra: { LEASE_MS: "3000", PROVIDER_TIMEOUT_MS: "5000" } });
-    const created = Bun.spawnSync(["bun", MAIN, "create-api-key", "--name", "faults"], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } });
+    const created = Bun.spawnSync(["bun", MAIN, "create-api-key", "--name", "faults"], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    });
     const apiKey = created.stdout.toString().trim().split("\n").at(-1)!;
     const port = freePort();
     const web = startWorker({ ...env, SCHEDULER: "off", PORT: String(port), HOST: "127.0.0.1" }, "serve");
     const workers = [startWorker(env), startWorker(env)];
     const base = `http://127.0.0.1:${port}`;
-    await until("the web process to answer", async () => (await fetch(`${base}/healthz`).catch(() => null))?.ok === true, 60_000, 100);
-    await until("a worker's first tick in the web process's /healthz", async () => (await (await fetch(`${base}/healthz`)).json()).scheduler.workers_last_tick_at !== null, 60_000, 100);
+    await until(
+      "the web process to answer",
+      async () => (await fetch(`${base}/healthz`).catch(() => null))?.ok === true,
+      60_000,
+      100,
+    );
+    await until(
+      "a worker's first tick in the web process's /healthz",
+      async () => (await (await fetch(`${base}/healthz`)).json()).scheduler.workers_last_tick_at !== null,
+      60_000,
+      100,
+    );
 
     let slowestHealthz = 0;
     let polling = true;
@@ -77,8 +109,18 @@ test(
       }
     })();
 
-    const api = (path: string, body: unknown) => fetch(`${base}/api/v1${path}`, { method: "POST", headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-    const draft = await api("/messages", { name: "Picture day", channels: ["email", "sms"], subject: "Picture day, {{customer.first_name}}", body: "Picture day is Friday." });
+    const api = (path: string, body: unknown) =>
+      fetch(`${base}/api/v1${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const draft = await api("/messages", {
+      name: "Picture day",
+      channels: ["email", "sms"],
+      subject: "Picture day, {{customer.first_name}}",
+      body: "Picture day is Friday.",
+    });
     expect(draft.status).toBe(201);
     const message = (await draft.json()) as { id: number };
     expect((await api(`/messages/${message.id}/send`, {})).status).toBe(200);
@@ -86,7 +128,9 @@ test(
 
     const expected = { email: 2 * CUSTOMERS, sms: 2 * MOBILES };
     const settled = async () => {
-      const [row] = await db.all<{ open: number; sent: number }>(sql`select sum(status not in ('sent', 'failed', 'skipped', 'held')) as open, sum(status = 'sent') as sent from deliveries`);
+      const [row] = await db.all<{ open: number; sent: number }>(
+        sql`select sum(status not in ('sent', 'failed', 'skipped', 'held')) as open, sum(status = 'sent') as sent from deliveries`,
+      );
       return row!.open === 0 && row!.sent === expected.email + expected.sms;
     };
     await until("both sends settled", settled, 240_000, 100);
@@ -98,14 +142,21 @@ test(
     const duplicates = emails.length - new Set(emails).size + (texts.length - new Set(texts).size);
     expect(duplicates).toBe(0);
     expect({ email: emails.length, sms: texts.length }).toEqual(expected);
-    const bySource = await db.all<{ source: string; channel: string; status: string; n: number }>(sql`select source_type as source, channel, status, count(*) as n from deliveries group by 1, 2, 3 order by 1, 2, 3`);
+    const bySource = await db.all<{ source: string; channel: string; status: string; n: number }>(
+      sql`select source_type as source, channel, status, count(*) as n from deliveries group by 1, 2, 3 order by 1, 2, 3`,
+    );
     expect(bySource.filter((r) => r.status !== "skipped")).toEqual([
       { source: "message", channel: "email", status: "sent", n: CUSTOMERS },
       { source: "message", channel: "sms", status: "sent", n: MOBILES },
       { source: "notification", channel: "email", status: "sent", n: CUSTOMERS },
       { source: "notification", channel: "sms", status: "sent", n: MOBILES },
     ]);
-    const skippedWithoutReason = (await db.select({ n: count() }).from(deliveries).where(sql`${deliveries.status} = 'skipped' and ${deliveries.skipReason} is null`))[0]!.n;
+    const skippedWithoutReason = (
+      await db
+        .select({ n: count() })
+        .from(deliveries)
+        .where(sql`${deliveries.status} = 'skipped' and ${deliveries.skipReason} is null`)
+    )[0]!.n;
     expect(skippedWithoutReason).toBe(0);
     const tooMany = { resend: resend.rateLimited, twilio: twilio.rateLimited };
     expect(tooMany).toEqual({ resend: 0, twilio: 0 });

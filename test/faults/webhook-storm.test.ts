@@ -13,10 +13,26 @@ import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import type { DeliveryStatus } from "../../src/core/delivery-status.ts";
 import { deliveries, deliveryEvents, suppressions } from "../../src/db/schema.ts";
 import { sendStudio } from "../support/send-studio.ts";
-import { EMAILS, IN_FLIGHT, post, SMS, storm as stormOf, stormCallbacks, studioThatSent } from "../support/webhook-storm.ts";
+import {
+  EMAILS,
+  IN_FLIGHT,
+  post,
+  SMS,
+  storm as stormOf,
+  stormCallbacks,
+  studioThatSent,
+} from "../support/webhook-storm.ts";
 
 // The order of statuses (src/core/delivery-status.ts): a status seen later must never rank lower.
-const RANK: Partial<Record<DeliveryStatus, number>> = { queued: 0, sending: 1, sent: 2, delivered: 3, undelivered: 4, failed: 4, bounced: 4 };
+const RANK: Partial<Record<DeliveryStatus, number>> = {
+  queued: 0,
+  sending: 1,
+  sent: 2,
+  delivered: 3,
+  undelivered: 4,
+  failed: 4,
+  bounced: 4,
+};
 
 const studio = sendStudio();
 const dir = mkdtempSync(join(tmpdir(), "pigeon-storm-"));
@@ -58,7 +74,8 @@ test("thousands of duplicated, shuffled status callbacks, some forged: statuses 
     for (const d of await t.db.select({ id: deliveries.id, status: deliveries.status }).from(deliveries)) {
       const rank = RANK[d.status] ?? -1;
       const seen = highest.get(d.id);
-      if (seen && (rank < seen.rank || (rank === seen.rank && d.status !== seen.status))) backwards.push(`delivery ${d.id}: ${seen.status} → ${d.status}`);
+      if (seen && (rank < seen.rank || (rank === seen.rank && d.status !== seen.status)))
+        backwards.push(`delivery ${d.id}: ${seen.status} → ${d.status}`);
       if (!seen || rank >= seen.rank) highest.set(d.id, { status: d.status, rank });
     }
   };
@@ -88,8 +105,12 @@ test("thousands of duplicated, shuffled status callbacks, some forged: statuses 
   const sorted = [...healthz].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const max = sorted.at(-1) ?? 0;
-  const finals = await t.db.select({ id: deliveries.id, status: deliveries.status, toAddress: deliveries.toAddress }).from(deliveries);
-  const mismatched = finals.filter((d) => expected.get(d.id) !== d.status).map((d) => `delivery ${d.id}: ${d.status}, expected ${expected.get(d.id)}`);
+  const finals = await t.db
+    .select({ id: deliveries.id, status: deliveries.status, toAddress: deliveries.toAddress })
+    .from(deliveries);
+  const mismatched = finals
+    .filter((d) => expected.get(d.id) !== d.status)
+    .map((d) => `delivery ${d.id}: ${d.status}, expected ${expected.get(d.id)}`);
   console.log(
     [
       `webhook storm: ${storm.length} callbacks in ${(stormMs / 1000).toFixed(1)} s, ${IN_FLIGHT} in flight, for ${sent.length} deliveries (${EMAILS} e-mails, ${SMS} SMS)`,
@@ -109,12 +130,22 @@ test("thousands of duplicated, shuffled status callbacks, some forged: statuses 
   // Forgeries all claimed "failed", which no genuine event did: nothing may have ended there.
   expect(finals.filter((d) => d.status === "failed")).toEqual([]);
   // A duplicate is recorded once: each delivery holds exactly its distinct genuine events.
-  const recorded = await t.db.select({ id: deliveryEvents.deliveryId, eventId: deliveryEvents.providerEventId }).from(deliveryEvents).where(isNotNull(deliveryEvents.providerEventId));
+  const recorded = await t.db
+    .select({ id: deliveryEvents.deliveryId, eventId: deliveryEvents.providerEventId })
+    .from(deliveryEvents)
+    .where(isNotNull(deliveryEvents.providerEventId));
   expect(recorded.length).toBe(unique);
-  expect(new Set(recorded.map((r) => r.eventId))).toEqual(new Set(callbacks.filter((c) => c.good).map((c) => c.eventId)));
+  expect(new Set(recorded.map((r) => r.eventId))).toEqual(
+    new Set(callbacks.filter((c) => c.good).map((c) => c.eventId)),
+  );
   // Only the genuine hard bounces suppressed an address.
-  const suppressed = await t.db.select({ address: suppressions.address }).from(suppressions).where(and(isNull(suppressions.clearedAt), eq(suppressions.channel, "email")));
-  expect(new Set<string | null>(suppressed.map((s) => s.address))).toEqual(new Set(finals.filter((d) => d.status === "bounced").map((d) => d.toAddress)));
+  const suppressed = await t.db
+    .select({ address: suppressions.address })
+    .from(suppressions)
+    .where(and(isNull(suppressions.clearedAt), eq(suppressions.channel, "email")));
+  expect(new Set<string | null>(suppressed.map((s) => s.address))).toEqual(
+    new Set(finals.filter((d) => d.status === "bounced").map((d) => d.toAddress)),
+  );
   expect(healthzStatuses.get(200)).toBe(healthz.length);
   // A generous bound, not a speed target: on a loaded 2-core machine a poll may wait behind a
   // burst of writes, but five seconds only happens if the server stalls (a blocked event loop, a

@@ -34,7 +34,9 @@ describe("dev e-mail", () => {
   test("an e-mail is recorded exactly as given, delivered, with a dev id", async () => {
     const { email, store } = setup();
     const pdf = { filename: "invoice.pdf", content: Buffer.from("%PDF"), contentType: "application/pdf" };
-    const outcome = await email.send(message(1, { replyTo: "studio@brightside.example", tags: [{ name: "k", value: "v" }], attachments: [pdf] }));
+    const outcome = await email.send(
+      message(1, { replyTo: "studio@brightside.example", tags: [{ name: "k", value: "v" }], attachments: [pdf] }),
+    );
     expect(email.name).toBe("dev");
     expect(outcome).toEqual({ ok: true, providerId: "dev_1", status: "delivered" });
     expect(store.entries).toEqual([
@@ -76,7 +78,11 @@ describe("dev e-mail", () => {
     const outcomes = await email.sendBatch(batch);
     expect(outcomes.map((o) => o.ok && o.providerId)).toEqual(["dev_1", "dev_2", "dev_3"]);
     expect(await email.sendBatch(batch)).toEqual(outcomes);
-    expect(store.entries.map((e) => e.to)).toEqual(["customer1@example.com", "customer2@example.com", "customer3@example.com"]);
+    expect(store.entries.map((e) => e.to)).toEqual([
+      "customer1@example.com",
+      "customer2@example.com",
+      "customer3@example.com",
+    ]);
   });
 
   test("a batch keeps Resend's limits: 101 e-mails or an attachment is refused and nothing is recorded", async () => {
@@ -84,7 +90,9 @@ describe("dev e-mail", () => {
     const big = await email.sendBatch(Array.from({ length: 101 }, (_, i) => message(i)));
     expect(big).toHaveLength(101);
     expect(failed(big[0])).toMatchObject({ kind: "permanent", status: 422 });
-    const withFile = await email.sendBatch([message(1, { attachments: [{ filename: "a.txt", content: Buffer.from("a"), contentType: "text/plain" }] })]);
+    const withFile = await email.sendBatch([
+      message(1, { attachments: [{ filename: "a.txt", content: Buffer.from("a"), contentType: "text/plain" }] }),
+    ]);
     expect(failed(withFile[0]).kind).toBe("permanent");
     expect(store.entries).toHaveLength(0);
   });
@@ -93,7 +101,14 @@ describe("dev e-mail", () => {
 describe("dev SMS and calls", () => {
   test("an SMS is recorded as given and found again by number, body and time", async () => {
     const { sms, store, setClock } = setup();
-    const outcome = await sms.send({ to: "+15551230001", from: "+15557654321", body: "Hi", mediaUrls: ["https://x/a.jpg"], statusCallback: "https://studio.example/s", clientRef: "m1:c1:sms" });
+    const outcome = await sms.send({
+      to: "+15551230001",
+      from: "+15557654321",
+      body: "Hi",
+      mediaUrls: ["https://x/a.jpg"],
+      statusCallback: "https://studio.example/s",
+      clientRef: "m1:c1:sms",
+    });
     expect(outcome).toEqual({ ok: true, providerId: "dev_1", status: "delivered" });
     expect(store.entries[0]).toEqual({
       id: "dev_1",
@@ -125,9 +140,20 @@ describe("dev SMS and calls", () => {
 
   test("a call is recorded with its TwiML URL and found again", async () => {
     const { voice, store } = setup();
-    const outcome = await voice.call({ to: "+15550001234", from: "+15557654321", twimlUrl: "https://studio.example/v?d=1", statusCallback: "https://studio.example/s", clientRef: "n1:c1:voice" });
+    const outcome = await voice.call({
+      to: "+15550001234",
+      from: "+15557654321",
+      twimlUrl: "https://studio.example/v?d=1",
+      statusCallback: "https://studio.example/s",
+      clientRef: "n1:c1:voice",
+    });
     expect(outcome).toEqual({ ok: true, providerId: "dev_1", status: "delivered" });
-    expect(store.entries[0]).toMatchObject({ channel: "voice", to: "+15550001234", body: "https://studio.example/v?d=1", ref: "n1:c1:voice" });
+    expect(store.entries[0]).toMatchObject({
+      channel: "voice",
+      to: "+15550001234",
+      body: "https://studio.example/v?d=1",
+      ref: "n1:c1:voice",
+    });
     expect((await voice.findCall("+15550001234", at)).map((r) => [r.id, r.status])).toEqual([["dev_1", "delivered"]]);
     expect(await voice.findCall("+15550009999", at)).toEqual([]);
   });
@@ -136,7 +162,9 @@ describe("dev SMS and calls", () => {
 describe("dev lookup", () => {
   test("every number is a mobile unless told otherwise", async () => {
     expect(await setup().lookup.lineType("+15550001234")).toBe("mobile");
-    const { lookup } = createDevProviders(memoryDevOutboxStore(), { lineType: (p) => (p.startsWith("+1555000") ? "landline" : "mobile") });
+    const { lookup } = createDevProviders(memoryDevOutboxStore(), {
+      lineType: (p) => (p.startsWith("+1555000") ? "landline" : "mobile"),
+    });
     expect(await lookup.lineType("+15550001234")).toBe("landline");
   });
 });

@@ -19,9 +19,19 @@ describe("classifying failures", () => {
   });
 
   test("the provider's message, code and link are kept", () => {
-    const e = httpFailure(400, "Attempt to send to unsubscribed recipient", { code: 21610, moreInfo: "https://www.twilio.com/docs/errors/21610", now });
+    const e = httpFailure(400, "Attempt to send to unsubscribed recipient", {
+      code: 21610,
+      moreInfo: "https://www.twilio.com/docs/errors/21610",
+      now,
+    });
     expect(e).toBeInstanceOf(ProviderError);
-    expect(e).toMatchObject({ kind: "permanent", status: 400, code: 21610, message: "Attempt to send to unsubscribed recipient", moreInfo: "https://www.twilio.com/docs/errors/21610" });
+    expect(e).toMatchObject({
+      kind: "permanent",
+      status: 400,
+      code: 21610,
+      message: "Attempt to send to unsubscribed recipient",
+      moreInfo: "https://www.twilio.com/docs/errors/21610",
+    });
   });
 
   test("only a 429 carries a retry delay", () => {

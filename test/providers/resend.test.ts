@@ -64,8 +64,12 @@ describe("sending one e-mail", () => {
 
   test("attachments travel base64-encoded with their content type", async () => {
     const pdf = Buffer.from("%PDF-1.7 invoice");
-    await email.send(message(1, { attachments: [{ filename: "invoice.pdf", content: pdf, contentType: "application/pdf" }] }));
-    expect(fake.sent[0]!.attachments).toEqual([{ filename: "invoice.pdf", content_type: "application/pdf", bytes: pdf.length }]);
+    await email.send(
+      message(1, { attachments: [{ filename: "invoice.pdf", content: pdf, contentType: "application/pdf" }] }),
+    );
+    expect(fake.sent[0]!.attachments).toEqual([
+      { filename: "invoice.pdf", content_type: "application/pdf", bytes: pdf.length },
+    ]);
   });
 
   test("a retry with the same key replays the first answer and is not sent again", async () => {
@@ -97,7 +101,11 @@ describe("sending one e-mail", () => {
     fake.latencyMs = 150;
     const outcomes = await Promise.all([email.send(message(1)), email.send(message(1))]);
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
-    expect(failed(outcomes.find((o) => !o.ok))).toMatchObject({ kind: "transient", status: 409, code: "concurrent_idempotent_requests" });
+    expect(failed(outcomes.find((o) => !o.ok))).toMatchObject({
+      kind: "transient",
+      status: 409,
+      code: "concurrent_idempotent_requests",
+    });
     expect(fake.sent).toHaveLength(1);
   });
 });
@@ -111,8 +119,14 @@ describe("sending a batch", () => {
     expect(req.path).toBe("/emails/batch");
     expect(req.headers["idempotency-key"]).toBe(batchIdempotencyKey(messages));
     expect(req.headers["x-batch-validation"]).toBe("permissive");
-    expect(fake.sent.map((s) => s.to[0])).toEqual(["customer1@example.com", "customer2@example.com", "customer3@example.com"]);
-    expect(fake.sent.every((s) => s.batch && s.headers["List-Unsubscribe-Post"] === "List-Unsubscribe=One-Click")).toBe(true);
+    expect(fake.sent.map((s) => s.to[0])).toEqual([
+      "customer1@example.com",
+      "customer2@example.com",
+      "customer3@example.com",
+    ]);
+    expect(fake.sent.every((s) => s.batch && s.headers["List-Unsubscribe-Post"] === "List-Unsubscribe=One-Click")).toBe(
+      true,
+    );
     expect(outcomes).toEqual(fake.sent.map((s) => ({ ok: true, providerId: s.id })));
   });
 
@@ -143,12 +157,15 @@ describe("sending a batch", () => {
   test("101 e-mails are refused as a whole and nothing is sent", async () => {
     const outcomes = await email.sendBatch(Array.from({ length: 101 }, (_, i) => message(i)));
     expect(outcomes).toHaveLength(101);
-    for (const o of outcomes) expect(failed(o)).toMatchObject({ kind: "permanent", status: 422, code: "validation_error" });
+    for (const o of outcomes)
+      expect(failed(o)).toMatchObject({ kind: "permanent", status: 422, code: "validation_error" });
     expect(fake.sent).toHaveLength(0);
   });
 
   test("attachments are refused in a batch", async () => {
-    const outcomes = await email.sendBatch([message(1, { attachments: [{ filename: "a.txt", content: Buffer.from("a"), contentType: "text/plain" }] })]);
+    const outcomes = await email.sendBatch([
+      message(1, { attachments: [{ filename: "a.txt", content: Buffer.from("a"), contentType: "text/plain" }] }),
+    ]);
     expect(failed(outcomes[0])).toMatchObject({ kind: "permanent", status: 422 });
     expect(fake.sent).toHaveLength(0);
   });
@@ -198,12 +215,21 @@ describe("failures by kind (D5)", () => {
 
   test("422 is permanent and keeps Resend's message", async () => {
     const error = failed(await email.send(message(1, { subject: "" })));
-    expect(error).toMatchObject({ kind: "permanent", status: 422, code: "missing_required_field", message: "Missing `subject` field." });
+    expect(error).toMatchObject({
+      kind: "permanent",
+      status: 422,
+      code: "missing_required_field",
+      message: "Missing `subject` field.",
+    });
   });
 
   test("a wrong API key is permanent (Resend answers 403 invalid_api_key)", async () => {
     const wrong = createResendProvider({ apiKey: "re_wrong", baseUrl: fake.url });
-    expect(failed(await wrong.send(message(1)))).toMatchObject({ kind: "permanent", status: 403, code: "invalid_api_key" });
+    expect(failed(await wrong.send(message(1)))).toMatchObject({
+      kind: "permanent",
+      status: 403,
+      code: "invalid_api_key",
+    });
   });
 
   test("no answer at all is transient", async () => {
@@ -227,7 +253,11 @@ describe("webhook signatures (D8)", () => {
   const secret = fakeWebhookSecret();
 
   test("an event signed as Svix signs it is accepted and parsed", () => {
-    const event = { type: "email.delivered", created_at: now.toISOString(), data: { email_id: "e-1", to: ["a@example.com"] } };
+    const event = {
+      type: "email.delivered",
+      created_at: now.toISOString(),
+      data: { email_id: "e-1", to: ["a@example.com"] },
+    };
     const { body, headers } = fake.signWebhook(secret, event);
     expect(verifyResendWebhook(secret, body, headers)).toEqual(event as never);
     expect(verifyResendWebhook(secret, body, new Headers(headers))).toEqual(event as never);
@@ -235,17 +265,28 @@ describe("webhook signatures (D8)", () => {
 
   test("the fake's events describe the e-mails it sent", async () => {
     const outcome = await email.send(message(1));
-    const event = fake.emailEvent("email.bounced", (outcome as { providerId: string }).providerId, { bounce: { type: "Permanent", subType: "General", message: "No such user" } });
+    const event = fake.emailEvent("email.bounced", (outcome as { providerId: string }).providerId, {
+      bounce: { type: "Permanent", subType: "General", message: "No such user" },
+    });
     const { body, headers } = fake.signWebhook(secret, event);
-    expect(verifyResendWebhook(secret, body, headers)).toMatchObject({ type: "email.bounced", data: { email_id: fake.sent[0]!.id, to: ["customer1@example.com"] } });
+    expect(verifyResendWebhook(secret, body, headers)).toMatchObject({
+      type: "email.bounced",
+      data: { email_id: fake.sent[0]!.id, to: ["customer1@example.com"] },
+    });
   });
 
   test("a tampered body, another secret, an old timestamp or a missing header is refused", () => {
     const { body, headers } = fake.signWebhook(secret, { type: "email.delivered", data: { email_id: "e-1" } });
     expect(() => verifyResendWebhook(secret, body.replace("e-1", "e-2"), headers)).toThrow();
     expect(() => verifyResendWebhook(fakeWebhookSecret(), body, headers)).toThrow();
-    const old = fake.signWebhook(secret, { type: "email.delivered" }, { timestamp: new Date(Date.now() - 10 * 60_000) });
+    const old = fake.signWebhook(
+      secret,
+      { type: "email.delivered" },
+      { timestamp: new Date(Date.now() - 10 * 60_000) },
+    );
     expect(() => verifyResendWebhook(secret, old.body, old.headers)).toThrow();
-    expect(() => verifyResendWebhook(secret, body, { "svix-id": headers["svix-id"], "svix-timestamp": headers["svix-timestamp"] })).toThrow();
+    expect(() =>
+      verifyResendWebhook(secret, body, { "svix-id": headers["svix-id"], "svix-timestamp": headers["svix-timestamp"] }),
+    ).toThrow();
   });
 });

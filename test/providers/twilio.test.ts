@@ -11,7 +11,12 @@ const now = new Date("2026-09-01T10:00:00Z");
 
 beforeEach(() => {
   fake = startFakeTwilio();
-  twilio = createTwilioProviders({ accountSid: fake.accountSid, authToken: fake.authToken, baseUrl: fake.url, clock: () => now });
+  twilio = createTwilioProviders({
+    accountSid: fake.accountSid,
+    authToken: fake.authToken,
+    baseUrl: fake.url,
+    clock: () => now,
+  });
 });
 afterEach(() => fake.stop());
 
@@ -31,14 +36,18 @@ function failed(outcome: SendOutcome | undefined) {
 
 describe("SMS", () => {
   test("Twilio receives a form-encoded message with basic auth; the outcome carries its SID", async () => {
-    const outcome = await twilio.sms.send(sms({ mediaUrls: ["https://studio.example/a.jpg", "https://studio.example/b.jpg"] }));
+    const outcome = await twilio.sms.send(
+      sms({ mediaUrls: ["https://studio.example/a.jpg", "https://studio.example/b.jpg"] }),
+    );
     expect(outcome).toEqual({ ok: true, providerId: fake.sent[0]!.sid, status: "queued" });
     expect(fake.sent[0]!.sid).toMatch(/^SM[0-9a-f]{32}$/);
     const req = fake.requests[0]!;
     expect(req.method).toBe("POST");
     expect(req.path).toBe(`/2010-04-01/Accounts/${fake.accountSid}/Messages.json`);
     expect(req.headers["content-type"]).toBe("application/x-www-form-urlencoded");
-    expect(req.headers.authorization).toBe(`Basic ${Buffer.from(`${fake.accountSid}:${fake.authToken}`).toString("base64")}`);
+    expect(req.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${fake.accountSid}:${fake.authToken}`).toString("base64")}`,
+    );
     expect(req.form).toEqual({
       To: "+15551230001",
       From: "+15557654321",
@@ -58,7 +67,12 @@ describe("SMS", () => {
   test("a recipient who replied STOP fails permanently with code 21610, so the caller can suppress", async () => {
     fake.optOut("+15551230001");
     const error = failed(await twilio.sms.send(sms()));
-    expect(error).toMatchObject({ kind: "permanent", status: 400, code: 21610, message: "Attempt to send to unsubscribed recipient" });
+    expect(error).toMatchObject({
+      kind: "permanent",
+      status: 400,
+      code: 21610,
+      message: "Attempt to send to unsubscribed recipient",
+    });
     expect(error.moreInfo).toBe("https://www.twilio.com/docs/errors/21610");
     expect(fake.sent).toHaveLength(0);
   });
@@ -81,7 +95,12 @@ describe("SMS", () => {
 describe("failures by kind (D5)", () => {
   test("429 is rate_limited with Retry-After, which the SDK's own exception would have lost", async () => {
     fake.failNext(1, { status: 429, retryAfter: 2 });
-    expect(failed(await twilio.sms.send(sms()))).toMatchObject({ kind: "rate_limited", status: 429, code: 20429, retryAfterMs: 2000 });
+    expect(failed(await twilio.sms.send(sms()))).toMatchObject({
+      kind: "rate_limited",
+      status: 429,
+      code: 20429,
+      retryAfterMs: 2000,
+    });
   });
 
   test("going over the rate limit gives 429 with Retry-After", async () => {
@@ -99,7 +118,12 @@ describe("failures by kind (D5)", () => {
 
   test("wrong credentials are permanent with code 20003", async () => {
     const wrong = createTwilioProviders({ accountSid: fake.accountSid, authToken: "wrong", baseUrl: fake.url });
-    expect(failed(await wrong.sms.send(sms()))).toMatchObject({ kind: "permanent", status: 401, code: 20003, message: "Authenticate" });
+    expect(failed(await wrong.sms.send(sms()))).toMatchObject({
+      kind: "permanent",
+      status: 401,
+      code: 20003,
+      message: "Authenticate",
+    });
   });
 
   test("no answer at all is transient", async () => {
@@ -114,7 +138,12 @@ describe("failures by kind (D5)", () => {
 
   test("a request that takes too long is abandoned as transient", async () => {
     fake.latencyMs = 500;
-    const impatient = createTwilioProviders({ accountSid: fake.accountSid, authToken: fake.authToken, baseUrl: fake.url, timeoutMs: 50 });
+    const impatient = createTwilioProviders({
+      accountSid: fake.accountSid,
+      authToken: fake.authToken,
+      baseUrl: fake.url,
+      timeoutMs: 50,
+    });
     expect(failed(await impatient.sms.send(sms())).kind).toBe("transient");
   });
 });
@@ -124,7 +153,9 @@ describe("reconciling after a crash (D4)", () => {
     const since = new Date();
     const outcome = await twilio.sms.send(sms());
     const sid = (outcome as { providerId: string }).providerId;
-    expect((await twilio.sms.findSent("+15551230001", sms().body, since)).map((r) => [r.id, r.status])).toEqual([[sid, "queued"]]);
+    expect((await twilio.sms.findSent("+15551230001", sms().body, since)).map((r) => [r.id, r.status])).toEqual([
+      [sid, "queued"],
+    ]);
     expect(await twilio.sms.findSent("+15551230001", "Another message", since)).toEqual([]);
     expect(await twilio.sms.findSent("+15551230002", sms().body, since)).toEqual([]);
     expect(await twilio.sms.findSent("+15551230001", sms().body, new Date(Date.now() + 5 * 60_000))).toEqual([]);
@@ -137,7 +168,9 @@ describe("reconciling after a crash (D4)", () => {
     const since = new Date();
     fake.failNext(1, { status: 500, afterAccept: true });
     expect(failed(await twilio.sms.send(sms())).kind).toBe("transient");
-    expect((await twilio.sms.findSent("+15551230001", sms().body, since)).map((r) => [r.id, r.status])).toEqual([[fake.sent[0]!.sid, "queued"]]);
+    expect((await twilio.sms.findSent("+15551230001", sms().body, since)).map((r) => [r.id, r.status])).toEqual([
+      [fake.sent[0]!.sid, "queued"],
+    ]);
   });
 
   test("the status found is Twilio's latest", async () => {
@@ -149,13 +182,20 @@ describe("reconciling after a crash (D4)", () => {
 
   test("a failing lookup throws a classified ProviderError", async () => {
     fake.failNext(1, { status: 503 });
-    await expect(twilio.sms.findSent("+15551230001", "x", new Date())).rejects.toMatchObject({ name: "ProviderError", kind: "transient", status: 503 });
+    await expect(twilio.sms.findSent("+15551230001", "x", new Date())).rejects.toMatchObject({
+      name: "ProviderError",
+      kind: "transient",
+      status: 503,
+    });
   });
 
   test("why findSent does not filter by DateSent: a message still queued has no date_sent yet", async () => {
     await twilio.sms.send(sms());
     const auth = `Basic ${Buffer.from(`${fake.accountSid}:${fake.authToken}`).toString("base64")}`;
-    const res = await fetch(`${fake.url}/2010-04-01/Accounts/${fake.accountSid}/Messages.json?To=%2B15551230001&DateSent%3E=2000-01-01`, { headers: { authorization: auth } });
+    const res = await fetch(
+      `${fake.url}/2010-04-01/Accounts/${fake.accountSid}/Messages.json?To=%2B15551230001&DateSent%3E=2000-01-01`,
+      { headers: { authorization: auth } },
+    );
     expect(((await res.json()) as { messages: unknown[] }).messages).toHaveLength(0);
   });
 });
@@ -172,13 +212,25 @@ describe("calls", () => {
     });
     const call = fake.calls[0]!;
     expect(outcome).toEqual({ ok: true, providerId: call.sid, status: "queued" });
-    expect(call).toMatchObject({ to: "+15550001234", from: "+15557654321", url: "https://studio.example/webhooks/twilio/voice?d=n1", statusCallback: "https://studio.example/webhooks/twilio/status?d=n1" });
-    expect((await twilio.voice.findCall("+15550001234", since)).map((r) => [r.id, r.status])).toEqual([[call.sid, "queued"]]);
+    expect(call).toMatchObject({
+      to: "+15550001234",
+      from: "+15557654321",
+      url: "https://studio.example/webhooks/twilio/voice?d=n1",
+      statusCallback: "https://studio.example/webhooks/twilio/status?d=n1",
+    });
+    expect((await twilio.voice.findCall("+15550001234", since)).map((r) => [r.id, r.status])).toEqual([
+      [call.sid, "queued"],
+    ]);
     expect(await twilio.voice.findCall("+15550009999", since)).toEqual([]);
   });
 
   test("a call to an invalid number is permanent", async () => {
-    const outcome = await twilio.voice.call({ to: "12", from: "+15557654321", twimlUrl: "https://studio.example/v", clientRef: "r" });
+    const outcome = await twilio.voice.call({
+      to: "12",
+      from: "+15557654321",
+      twimlUrl: "https://studio.example/v",
+      clientRef: "r",
+    });
     expect(failed(outcome)).toMatchObject({ kind: "permanent", code: 21211 });
   });
 });
@@ -199,7 +251,10 @@ describe("line type lookup (D10)", () => {
   test("a number Lookup cannot place is unknown; a failure throws", async () => {
     expect(await twilio.lookup.lineType("+1")).toBe("unknown");
     fake.failNext(1, { status: 429, retryAfter: 3 });
-    await expect(twilio.lookup.lineType("+15551230001")).rejects.toMatchObject({ kind: "rate_limited", retryAfterMs: 3000 });
+    await expect(twilio.lookup.lineType("+15551230001")).rejects.toMatchObject({
+      kind: "rate_limited",
+      retryAfterMs: 3000,
+    });
   });
 });
 
@@ -210,8 +265,17 @@ describe("webhook signatures (D8)", () => {
     expect(cb.params).toMatchObject({ MessageSid: fake.sent[0]!.sid, MessageStatus: "delivered", To: "+15551230001" });
     expect(cb.headers["x-twilio-signature"]).toBe(cb.signature);
     expect(verifyTwilioSignature(fake.authToken, cb.signature, cb.url, cb.params)).toBe(true);
-    expect(verifyTwilioSignature(fake.authToken, cb.signature, cb.url, { ...cb.params, MessageStatus: "failed" })).toBe(false);
-    expect(verifyTwilioSignature(fake.authToken, cb.signature, "https://elsewhere.example/webhooks/twilio/status", cb.params)).toBe(false);
+    expect(verifyTwilioSignature(fake.authToken, cb.signature, cb.url, { ...cb.params, MessageStatus: "failed" })).toBe(
+      false,
+    );
+    expect(
+      verifyTwilioSignature(
+        fake.authToken,
+        cb.signature,
+        "https://elsewhere.example/webhooks/twilio/status",
+        cb.params,
+      ),
+    ).toBe(false);
     expect(verifyTwilioSignature("another-token", cb.signature, cb.url, cb.params)).toBe(false);
   });
 
@@ -222,8 +286,19 @@ describe("webhook signatures (D8)", () => {
   });
 
   test("an inbound STOP reply is signed too", () => {
-    const inbound = fake.inboundSms("https://studio.example/webhooks/twilio/inbound", { from: "+15551230001", to: "+15557654321", body: "STOP" });
+    const inbound = fake.inboundSms("https://studio.example/webhooks/twilio/inbound", {
+      from: "+15551230001",
+      to: "+15557654321",
+      body: "STOP",
+    });
     expect(new URLSearchParams(inbound.body).get("Body")).toBe("STOP");
-    expect(verifyTwilioSignature(fake.authToken, inbound.signature, inbound.url, Object.fromEntries(new URLSearchParams(inbound.body)))).toBe(true);
+    expect(
+      verifyTwilioSignature(
+        fake.authToken,
+        inbound.signature,
+        inbound.url,
+        Object.fromEntries(new URLSearchParams(inbound.body)),
+      ),
+    ).toBe(true);
   });
 });

@@ -22,7 +22,12 @@ export async function makeTestApp(opts: { now?: Date; env?: Record<string, strin
   // second's worth, pacing.ts), more than any such test sends. test/rate-limits.test.ts and the
   // fault tests set their own.
   await updateSettings(db, { emailRatePerSecond: 100_000, smsRatePerSecond: 100_000 }, now);
-  const deps = createDeps({ db, config: loadConfig({ PUBLIC_URL: "http://localhost", ...opts.env }), clock: () => now, log: opts.log ?? silentLogger });
+  const deps = createDeps({
+    db,
+    config: loadConfig({ PUBLIC_URL: "http://localhost", ...opts.env }),
+    clock: () => now,
+    log: opts.log ?? silentLogger,
+  });
   const app = createApp(deps);
   return {
     app,
@@ -78,7 +83,12 @@ export class Browser {
   }
 }
 
-export const OWNER = { studio_name: "Sunny Side Photo", name: "Olivia Owner", email: "owner@sunny.test", password: "correct horse battery" };
+export const OWNER = {
+  studio_name: "Sunny Side Photo",
+  name: "Olivia Owner",
+  email: "owner@sunny.test",
+  password: "correct horse battery",
+};
 
 /** Runs first-run setup and returns a signed-in browser. */
 export async function signedInOwner(t: TestApp): Promise<Browser> {

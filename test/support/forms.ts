@@ -32,11 +32,20 @@ export function runPigeon(env: Record<string, string | undefined>, ...args: stri
 }
 
 /** Posts a form whose fields may repeat (multi-selects, checkboxes), with the CSRF token as a browser sends it. */
-export async function postForm(b: Browser, path: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) {
+export async function postForm(
+  b: Browser,
+  path: string,
+  fields: Record<string, string | string[]>,
+  headers: Record<string, string> = {},
+) {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
   body.set("_csrf", b.csrf);
-  const res = await b.request(path, { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost", ...headers } });
+  const res = await b.request(path, {
+    method: "POST",
+    body,
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost", ...headers },
+  });
   return { status: res.status, text: await res.text(), location: res.headers.get("Location"), headers: res.headers };
 }
 

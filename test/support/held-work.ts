@@ -16,10 +16,24 @@ const NOTIFICATION = 1; // the built-in "photos online" e-mail
 
 /** Holds the work on `t` (made at `ten`); returns the job, the message and the held deliveries by source. */
 export async function holdAfterOutage(t: Pick<TestApp, "db" | "deps" | "setNow">) {
-  await updateSettings(t.db, { postalAddress: "412 Orchard Lane", staggerBatchSize: 2, staggerIntervalSeconds: 60 }, ten);
-  const job = await createJob(t.db, { name: "Lincoln Elementary", type: "school", gallery_url: "https://shop.example.com/lincoln" }, {}, "api", ten);
+  await updateSettings(
+    t.db,
+    { postalAddress: "412 Orchard Lane", staggerBatchSize: 2, staggerIntervalSeconds: 60 },
+    ten,
+  );
+  const job = await createJob(
+    t.db,
+    { name: "Lincoln Elementary", type: "school", gallery_url: "https://shop.example.com/lincoln" },
+    {},
+    "api",
+    ten,
+  );
   const people = [];
-  for (const [first, email] of [["Anna", "anna@x.test"], ["Ben", "ben@x.test"], ["Cleo", "cleo@x.test"]] as const) {
+  for (const [first, email] of [
+    ["Anna", "anna@x.test"],
+    ["Ben", "ben@x.test"],
+    ["Cleo", "cleo@x.test"],
+  ] as const) {
     const c = await createCustomer(t.db, { first_name: first, email, consent: { email: true } }, "test", ten);
     // Registered, so the notification's personal gallery link has a value for them.
     await upsertRegistration(t.db, { jobId: job.id, customerId: c.id }, "api", ten);
@@ -27,26 +41,53 @@ export async function holdAfterOutage(t: Pick<TestApp, "db" | "deps" | "setNow">
   }
   const [message] = await t.db
     .insert(messages)
-    .values({ name: "Retake day", channels: ["email"], subject: "Retake day", body: "Hi {{customer.first_name}}, retakes are on Friday.", filters: {}, status: "sending" })
+    .values({
+      name: "Retake day",
+      channels: ["email"],
+      subject: "Retake day",
+      body: "Hi {{customer.first_name}}, retakes are on Friday.",
+      filters: {},
+      status: "sending",
+    })
     .returning();
   await t.deps.dispatcher.tick(); // the dispatcher's last sign of life: 10:00
   const due = new Date("2026-09-01T10:05:00Z");
-  const decisions = decideRecipients(await loadCandidates(t.db, people.map((p) => p.id)), "email", { requireConsent: true });
+  const decisions = decideRecipients(
+    await loadCandidates(
+      t.db,
+      people.map((p) => p.id),
+    ),
+    "email",
+    { requireConsent: true },
+  );
   const source = { kind: "notification" as const, notificationId: NOTIFICATION, jobId: job.id };
   await enqueueDeliveries(
     t.db,
     { sourceType: "notification", notificationId: NOTIFICATION, jobId: job.id },
-    decisions.map((d) => ({ key: deliveryKey(source, { customerId: d.customerId }, "email"), decision: d, dueAt: due })),
+    decisions.map((d) => ({
+      key: deliveryKey(source, { customerId: d.customerId }, "email"),
+      decision: d,
+      dueAt: due,
+    })),
     ten,
   );
   await enqueueDeliveries(
     t.db,
     { sourceType: "message", messageId: message!.id },
-    decisions.slice(0, 2).map((d) => ({ key: deliveryKey({ kind: "message", messageId: message!.id }, { customerId: d.customerId }, "email"), decision: d, dueAt: due })),
+    decisions.slice(0, 2).map((d) => ({
+      key: deliveryKey({ kind: "message", messageId: message!.id }, { customerId: d.customerId }, "email"),
+      decision: d,
+      dueAt: due,
+    })),
     ten,
   );
   t.setNow(one);
   await t.deps.dispatcher.tick();
   const all = await t.db.select().from(deliveries).orderBy(deliveries.id);
-  return { job, message: message!, notified: all.filter((d) => d.sourceType === "notification"), messaged: all.filter((d) => d.sourceType === "message") };
+  return {
+    job,
+    message: message!,
+    notified: all.filter((d) => d.sourceType === "notification"),
+    messaged: all.filter((d) => d.sourceType === "message"),
+  };
 }

@@ -7,5 +7,8 @@ import { deliveries } from "../../src/db/schema.ts";
 
 /** Lets every lease `owner` holds run out now. */
 export async function expireLeases(db: Db, owner: string) {
-  await db.update(deliveries).set({ leaseExpiresAt: sql`${DB_NOW} - 1` }).where(eq(deliveries.leaseOwner, owner));
+  await db
+    .update(deliveries)
+    .set({ leaseExpiresAt: sql`${DB_NOW} - 1` })
+    .where(eq(deliveries.leaseOwner, owner));
 }

@@ -41,22 +41,45 @@ export function sendStudio() {
     for (const first of ["Anna", "Ben", "Cleo", "Dan"]) {
       const email = `${first.toLowerCase()}.${Math.random().toString(36).slice(2, 8)}@x.test`;
       const phone = `+1777${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
-      const c = await createCustomer(t.db, { first_name: first, email, phone, consent: { email: true, sms: true, voice: true } }, "test", noon);
+      const c = await createCustomer(
+        t.db,
+        { first_name: first, email, phone, consent: { email: true, sms: true, voice: true } },
+        "test",
+        noon,
+      );
       people.push({ id: c.id, firstName: first, email, phone });
     }
     // Their numbers' line types are known, so a fault a test asks of Twilio meets the send, not a lookup.
-    await t.db.insert(phoneLookups).values(people.map((p) => ({ phone: p.phone!, lineType: "mobile", lookedUpAt: noon })));
-    const dispatcher = (owner = "w1", leaseMs?: number) => createDispatcher(t.deps, t.deps.providers, { owner, random: () => 0.5, leaseMs });
+    await t.db
+      .insert(phoneLookups)
+      .values(people.map((p) => ({ phone: p.phone!, lineType: "mobile", lookedUpAt: noon })));
+    const dispatcher = (owner = "w1", leaseMs?: number) =>
+      createDispatcher(t.deps, t.deps.providers, { owner, random: () => 0.5, leaseMs });
     return { t, people, dispatcher };
   }
 
   /** A one-time message already started: its deliveries queued for `who` on `channel`. */
   async function message(t: TestApp, who: Person[], channel: "email" | "sms" | "voice", body: string, dueAt = noon) {
-    const [m] = await t.db.insert(messages).values({ name: "Note", channels: [channel], subject: "A note for {{customer.first_name}}", body, voiceScript: body, filters: {}, status: "sending" }).returning();
+    const [m] = await t.db
+      .insert(messages)
+      .values({
+        name: "Note",
+        channels: [channel],
+        subject: "A note for {{customer.first_name}}",
+        body,
+        voiceScript: body,
+        filters: {},
+        status: "sending",
+      })
+      .returning();
     await enqueueDeliveries(
       t.db,
       { sourceType: "message", messageId: m!.id },
-      who.map((c) => ({ key: deliveryKey({ kind: "message", messageId: m!.id }, { customerId: c.id }, channel), decision: { customerId: c.id, channel, to: channel === "email" ? c.email : c.phone, skip: null }, dueAt })),
+      who.map((c) => ({
+        key: deliveryKey({ kind: "message", messageId: m!.id }, { customerId: c.id }, channel),
+        decision: { customerId: c.id, channel, to: channel === "email" ? c.email : c.phone, skip: null },
+        dueAt,
+      })),
       noon,
     );
     return m!;
@@ -64,13 +87,40 @@ export function sendStudio() {
 
   /** A started "SMS, and a call only where SMS cannot go" message to one person: the call waits on the SMS. */
   async function smsOrCall(t: TestApp, person: Person) {
-    const [m] = await t.db.insert(messages).values({ name: "Snow day", channels: ["sms", "voice"], body: "Closed today", voiceScript: "We are closed today", callOnlyIfNoSms: true, filters: {}, status: "sending" }).returning();
-    const key = (ch: "sms" | "voice") => deliveryKey({ kind: "message", messageId: m!.id }, { customerId: person.id }, ch);
-    await enqueueDeliveries(t.db, { sourceType: "message", messageId: m!.id }, [
-      { key: key("sms"), decision: { customerId: person.id, channel: "sms", to: person.phone, skip: null }, dueAt: noon },
-      { key: key("voice"), decision: { customerId: person.id, channel: "voice", to: person.phone, skip: null, waitsOnSms: true }, dueAt: noon, afterKey: key("sms") },
-    ], noon);
-    const row = async (ch: "sms" | "voice") => (await t.db.select().from(deliveries).where(eq(deliveries.messageId, m!.id))).find((d) => d.channel === ch)!;
+    const [m] = await t.db
+      .insert(messages)
+      .values({
+        name: "Snow day",
+        channels: ["sms", "voice"],
+        body: "Closed today",
+        voiceScript: "We are closed today",
+        callOnlyIfNoSms: true,
+        filters: {},
+        status: "sending",
+      })
+      .returning();
+    const key = (ch: "sms" | "voice") =>
+      deliveryKey({ kind: "message", messageId: m!.id }, { customerId: person.id }, ch);
+    await enqueueDeliveries(
+      t.db,
+      { sourceType: "message", messageId: m!.id },
+      [
+        {
+          key: key("sms"),
+          decision: { customerId: person.id, channel: "sms", to: person.phone, skip: null },
+          dueAt: noon,
+        },
+        {
+          key: key("voice"),
+          decision: { customerId: person.id, channel: "voice", to: person.phone, skip: null, waitsOnSms: true },
+          dueAt: noon,
+          afterKey: key("sms"),
+        },
+      ],
+      noon,
+    );
+    const row = async (ch: "sms" | "voice") =>
+      (await t.db.select().from(deliveries).where(eq(deliveries.messageId, m!.id))).find((d) => d.channel === ch)!;
     return { m: m!, row };
   }
 

@@ -17,23 +17,47 @@ export const SMS = 150;
 export const IN_FLIGHT = 50;
 
 type Studio = ReturnType<typeof sendStudio>;
-export type StormCallback = { url: string; body: string; headers: Record<string, string>; delivery: number; good: boolean; eventId: string };
+export type StormCallback = {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  delivery: number;
+  good: boolean;
+  eventId: string;
+};
 
 /** The studio's app on database file `url`, after it sent every e-mail and SMS; and those deliveries. */
 export async function studioThatSent(studio: Studio, url: string) {
   const t = await makeTestApp({ now: noon, env: studio.env, url });
-  await updateSettings(t.db, { name: "Brightside", timeZone: "America/Chicago", emailRatePerSecond: 1000, smsRatePerSecond: 1000 }, noon);
+  await updateSettings(
+    t.db,
+    { name: "Brightside", timeZone: "America/Chicago", emailRatePerSecond: 1000, smsRatePerSecond: 1000 },
+    noon,
+  );
   const people: { id: number; email: string | null; phone: string | null }[] = [];
   for (let i = 0; i < Math.max(EMAILS, SMS); i++) {
     const n = String(i).padStart(4, "0");
-    const c = await createCustomer(t.db, { first_name: `Storm${n}`, email: `storm${n}@x.test`, phone: `+1777555${n}`, consent: { email: true, sms: true } }, "test", noon);
+    const c = await createCustomer(
+      t.db,
+      {
+        first_name: `Storm${n}`,
+        email: `storm${n}@x.test`,
+        phone: `+1777555${n}`,
+        consent: { email: true, sms: true },
+      },
+      "test",
+      noon,
+    );
     people.push({ id: c.id, email: c.email, phone: c.phone });
   }
-  await t.db.insert(phoneLookups).values(people.map((p) => ({ phone: p.phone!, lineType: "mobile", lookedUpAt: noon })));
+  await t.db
+    .insert(phoneLookups)
+    .values(people.map((p) => ({ phone: p.phone!, lineType: "mobile", lookedUpAt: noon })));
   await studio.message(t, people.slice(0, EMAILS), "email", "Your photos are online.");
   await studio.message(t, people.slice(0, SMS), "sms", "Your photos are online.");
   for (let i = 0; i < 50; i++) {
-    if (!(await t.db.select({ id: deliveries.id }).from(deliveries).where(isNull(deliveries.providerMessageId))).length) break;
+    if (!(await t.db.select({ id: deliveries.id }).from(deliveries).where(isNull(deliveries.providerMessageId))).length)
+      break;
     await t.deps.dispatcher.tick();
   }
   return { t, sent: await t.db.select().from(deliveries).where(isNotNull(deliveries.providerMessageId)) };
@@ -43,7 +67,11 @@ export async function studioThatSent(studio: Studio, url: string) {
  * What each delivery's provider reports, in the order it happened, addressed to `origin` — with
  * forgeries that claim it failed — and the status each delivery must end at (its last genuine one).
  */
-export function stormCallbacks(studio: Studio, sent: { id: number; channel: string; providerMessageId: string | null }[], origin: string) {
+export function stormCallbacks(
+  studio: Studio,
+  sent: { id: number; channel: string; providerMessageId: string | null }[],
+  origin: string,
+) {
   const expected = new Map<number, DeliveryStatus>();
   const callbacks: StormCallback[] = [];
   const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, origin);
@@ -51,39 +79,112 @@ export function stormCallbacks(studio: Studio, sent: { id: number; channel: stri
     const pick = d.id % 5;
     if (d.channel === "email") {
       const path: [string, Record<string, unknown>?][] =
-        pick < 3 ? [["email.sent"], ["email.delivered"], ["email.opened"]] : pick === 3 ? [["email.sent"], ["email.delivered"], ["email.bounced", { bounce: { type: "Permanent", subType: "General", message: "mailbox gone" } }]] : [["email.sent"], ["email.delivery_delayed"]];
+        pick < 3
+          ? [["email.sent"], ["email.delivered"], ["email.opened"]]
+          : pick === 3
+            ? [
+                ["email.sent"],
+                ["email.delivered"],
+                ["email.bounced", { bounce: { type: "Permanent", subType: "General", message: "mailbox gone" } }],
+              ]
+            : [["email.sent"], ["email.delivery_delayed"]];
       expected.set(d.id, pick < 3 ? "delivered" : pick === 3 ? "bounced" : "sent");
       for (const [type, extra] of path) {
-        const signed = studio.resend.signWebhook(studio.webhookSecret, studio.resend.emailEvent(type, d.providerMessageId!, extra));
-        callbacks.push({ url: `${origin}/webhooks/resend`, ...signed, delivery: d.id, good: true, eventId: signed.headers["svix-id"]! });
+        const signed = studio.resend.signWebhook(
+          studio.webhookSecret,
+          studio.resend.emailEvent(type, d.providerMessageId!, extra),
+        );
+        callbacks.push({
+          url: `${origin}/webhooks/resend`,
+          ...signed,
+          delivery: d.id,
+          good: true,
+          eventId: signed.headers["svix-id"]!,
+        });
       }
       // Forgeries claiming the e-mail failed: by another secret, a genuine signature over another body, and a stale one.
       if (pick % 2 === 0) {
-        const forged = studio.resend.signWebhook(`whsec_${Buffer.from(`storm-${d.id}-wrong-secret`).toString("base64")}`, studio.resend.emailEvent("email.failed", d.providerMessageId!, { failed: { reason: "forged" } }));
-        callbacks.push({ url: `${origin}/webhooks/resend`, ...forged, delivery: d.id, good: false, eventId: forged.headers["svix-id"]! });
+        const forged = studio.resend.signWebhook(
+          `whsec_${Buffer.from(`storm-${d.id}-wrong-secret`).toString("base64")}`,
+          studio.resend.emailEvent("email.failed", d.providerMessageId!, { failed: { reason: "forged" } }),
+        );
+        callbacks.push({
+          url: `${origin}/webhooks/resend`,
+          ...forged,
+          delivery: d.id,
+          good: false,
+          eventId: forged.headers["svix-id"]!,
+        });
       } else if (pick === 1) {
-        const genuine = studio.resend.signWebhook(studio.webhookSecret, studio.resend.emailEvent("email.delivered", d.providerMessageId!));
+        const genuine = studio.resend.signWebhook(
+          studio.webhookSecret,
+          studio.resend.emailEvent("email.delivered", d.providerMessageId!),
+        );
         const body = genuine.body.replace('"email.delivered"', '"email.failed"');
-        callbacks.push({ url: `${origin}/webhooks/resend`, body, headers: genuine.headers, delivery: d.id, good: false, eventId: genuine.headers["svix-id"]! });
+        callbacks.push({
+          url: `${origin}/webhooks/resend`,
+          body,
+          headers: genuine.headers,
+          delivery: d.id,
+          good: false,
+          eventId: genuine.headers["svix-id"]!,
+        });
       } else {
-        const stale = studio.resend.signWebhook(studio.webhookSecret, studio.resend.emailEvent("email.failed", d.providerMessageId!), { timestamp: new Date(Date.now() - 10 * 60_000) });
-        callbacks.push({ url: `${origin}/webhooks/resend`, ...stale, delivery: d.id, good: false, eventId: stale.headers["svix-id"]! });
+        const stale = studio.resend.signWebhook(
+          studio.webhookSecret,
+          studio.resend.emailEvent("email.failed", d.providerMessageId!),
+          { timestamp: new Date(Date.now() - 10 * 60_000) },
+        );
+        callbacks.push({
+          url: `${origin}/webhooks/resend`,
+          ...stale,
+          delivery: d.id,
+          good: false,
+          eventId: stale.headers["svix-id"]!,
+        });
       }
     } else {
       const sid = d.providerMessageId!;
-      const path = pick < 3 ? ["queued", "sent", "delivered"] : pick === 3 ? ["queued", "sending", "sent", "undelivered"] : ["queued", "sent"];
+      const path =
+        pick < 3
+          ? ["queued", "sent", "delivered"]
+          : pick === 3
+            ? ["queued", "sending", "sent", "undelivered"]
+            : ["queued", "sent"];
       expected.set(d.id, pick < 3 ? "delivered" : pick === 3 ? "undelivered" : "sent");
       let genuine: SignedRequest | undefined;
       for (const status of path) {
         genuine = studio.twilio.setStatus(sid, status, status === "undelivered" ? { errorCode: 30003 } : {})!;
-        callbacks.push({ url: local(genuine.url), body: genuine.body, headers: genuine.headers, delivery: d.id, good: true, eventId: `${sid}:${status}` });
+        callbacks.push({
+          url: local(genuine.url),
+          body: genuine.body,
+          headers: genuine.headers,
+          delivery: d.id,
+          good: true,
+          eventId: `${sid}:${status}`,
+        });
       }
       // Forgeries claiming the SMS failed: signed with another auth token, or a genuine signature over another status.
       const { ErrorCode: _, ...rest } = genuine!.params;
       const params = { ...rest, MessageStatus: "failed", SmsStatus: "failed" };
       const failed = studio.twilio.signCallback(`storm-wrong-token-${d.id}`.padEnd(32, "x"), genuine!.url, params);
-      callbacks.push({ url: local(failed.url), body: failed.body, headers: failed.headers, delivery: d.id, good: false, eventId: `${sid}:failed` });
-      if (pick % 2 === 1) callbacks.push({ url: local(genuine!.url), body: new URLSearchParams(params).toString(), headers: genuine!.headers, delivery: d.id, good: false, eventId: `${sid}:failed` });
+      callbacks.push({
+        url: local(failed.url),
+        body: failed.body,
+        headers: failed.headers,
+        delivery: d.id,
+        good: false,
+        eventId: `${sid}:failed`,
+      });
+      if (pick % 2 === 1)
+        callbacks.push({
+          url: local(genuine!.url),
+          body: new URLSearchParams(params).toString(),
+          headers: genuine!.headers,
+          delivery: d.id,
+          good: false,
+          eventId: `${sid}:failed`,
+        });
     }
   }
   return { callbacks, expected };
@@ -96,7 +197,7 @@ export function storm(callbacks: StormCallback[]): StormCallback[] {
     for (let n = c.good ? 1 + (i % 5) : 1; n > 0; n--) all.push(c);
   });
   let s = 20261122;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let i = all.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [all[i], all[j]] = [all[j]!, all[i]!];
@@ -105,7 +206,10 @@ export function storm(callbacks: StormCallback[]): StormCallback[] {
 }
 
 /** Posts the storm IN_FLIGHT at a time; `answered` hears of each answer. */
-export async function post(callbacks: StormCallback[], answered: (c: StormCallback, res: Response) => Promise<void> = async (_, res) => void (await res.arrayBuffer())) {
+export async function post(
+  callbacks: StormCallback[],
+  answered: (c: StormCallback, res: Response) => Promise<void> = async (_, res) => void (await res.arrayBuffer()),
+) {
   let next = 0;
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {

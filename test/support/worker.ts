@@ -8,20 +8,38 @@ import type { FakeTwilio } from "../fakes/fake-twilio.ts";
 const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
 
 /** The environment of a process on database `url` sending through the fakes given. */
-export function workerEnv(opts: { url: string; resend?: FakeResend; twilio?: FakeTwilio; extra?: Record<string, string> }): Record<string, string> {
+export function workerEnv(opts: {
+  url: string;
+  resend?: FakeResend;
+  twilio?: FakeTwilio;
+  extra?: Record<string, string>;
+}): Record<string, string> {
   return {
     DATABASE_URL: opts.url,
     PUBLIC_URL: "https://pigeon.test",
     LOG_LEVEL: "warn",
-    ...(opts.resend && { RESEND_API_KEY: opts.resend.apiKey, RESEND_BASE_URL: opts.resend.url, EMAIL_FROM: "Studio <hello@studio.test>" }),
-    ...(opts.twilio && { TWILIO_ACCOUNT_SID: opts.twilio.accountSid, TWILIO_AUTH_TOKEN: opts.twilio.authToken, TWILIO_FROM: "+15550001111", TWILIO_BASE_URL: opts.twilio.url! }),
+    ...(opts.resend && {
+      RESEND_API_KEY: opts.resend.apiKey,
+      RESEND_BASE_URL: opts.resend.url,
+      EMAIL_FROM: "Studio <hello@studio.test>",
+    }),
+    ...(opts.twilio && {
+      TWILIO_ACCOUNT_SID: opts.twilio.accountSid,
+      TWILIO_AUTH_TOKEN: opts.twilio.authToken,
+      TWILIO_FROM: "+15550001111",
+      TWILIO_BASE_URL: opts.twilio.url!,
+    }),
     ...opts.extra,
   };
 }
 
 /** Starts `pigeon <command>` (default `worker`) with only this environment (and PATH/HOME). */
 export function startWorker(env: Record<string, string>, command = "worker") {
-  return Bun.spawn(["bun", MAIN, command], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdout: "ignore", stderr: "inherit" });
+  return Bun.spawn(["bun", MAIN, command], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    stdout: "ignore",
+    stderr: "inherit",
+  });
 }
 
 /** `startWorker` for a test file: every process it starts is killed (SIGKILL) when the file ends, pass or fail. */

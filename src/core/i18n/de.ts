@@ -5,44 +5,55 @@ export const de: Catalogue = {
   "page.linkProblem.title": "Link ungültig",
   "page.linkProblem.heading": "Dieser Link funktioniert nicht",
   "link.expired": "Dieser Link ist abgelaufen.",
-  "link.expired.preferences": "Links zu Ihren Einstellungen gelten {days} Tage. Einen neuen finden Sie als Einstellungs- oder Abmeldelink in unserer letzten Nachricht, oder Sie wenden sich an uns.",
-  "link.expired.confirm": "Dieser Bestätigungslink galt {days} Tage. Öffnen Sie den Einstellungslink in unserer letzten Nachricht und schalten Sie es dort erneut ein, dann erhalten Sie einen neuen.",
+  "link.expired.preferences":
+    "Links zu Ihren Einstellungen gelten {days} Tage. Einen neuen finden Sie als Einstellungs- oder Abmeldelink in unserer letzten Nachricht, oder Sie wenden sich an uns.",
+  "link.expired.confirm":
+    "Dieser Bestätigungslink galt {days} Tage. Öffnen Sie den Einstellungslink in unserer letzten Nachricht und schalten Sie es dort erneut ein, dann erhalten Sie einen neuen.",
   "link.expired.other": "Neuere Nachrichten enthalten einen aktuellen Link.",
   "link.expired.reach": "Sie erreichen {studio} unter {contacts}.",
   "link.or": "oder",
-  "link.damaged": "Der Link ist beschädigt oder unvollständig. Bitte verwenden Sie den Link aus Ihrer Nachricht genau so, wie er ist.",
+  "link.damaged":
+    "Der Link ist beschädigt oder unvollständig. Bitte verwenden Sie den Link aus Ihrer Nachricht genau so, wie er ist.",
   "link.noCustomer": "Wir haben Ihre Daten nicht mehr gespeichert, es gibt also nichts zu ändern.",
   "link.galleryOffline": "Diese Galerie ist nicht (mehr) online.",
   "link.messageGone": "Wir können diese Nachricht nicht mehr finden.",
-  "link.messageUnavailable": "Diese Nachricht kann gerade nicht angezeigt werden. Bitte wenden Sie sich an uns, wenn Sie sie brauchen.",
+  "link.messageUnavailable":
+    "Diese Nachricht kann gerade nicht angezeigt werden. Bitte wenden Sie sich an uns, wenn Sie sie brauchen.",
   "link.messageWithdrawn": "Diese Nachricht wurde zurückgezogen.",
-  "link.phoneChanged": "Die Telefonnummer, an die dieser Link ging, ist nicht mehr die, die wir für Sie gespeichert haben. Daher kann er nichts einschalten.",
+  "link.phoneChanged":
+    "Die Telefonnummer, an die dieser Link ging, ist nicht mehr die, die wir für Sie gespeichert haben. Daher kann er nichts einschalten.",
 
   "unsubscribe.title": "Abmelden",
   "unsubscribe.doneHeading": "Sie sind abgemeldet",
-  "unsubscribe.doneText": "{address} erhält keine Werbe-E-Mails (Neuigkeiten, Angebote, Foto-Erinnerungen) von {studio} mehr.",
+  "unsubscribe.doneText":
+    "{address} erhält keine Werbe-E-Mails (Neuigkeiten, Angebote, Foto-Erinnerungen) von {studio} mehr.",
   "unsubscribe.mistake": "War das ein Versehen?",
   "unsubscribe.changePreferences": "Einstellungen ändern",
   "unsubscribe.askHeading": "Abmelden?",
-  "unsubscribe.askText": "Keine Werbe-E-Mails (Neuigkeiten, Angebote, Foto-Erinnerungen) von {studio} mehr an {address}.",
+  "unsubscribe.askText":
+    "Keine Werbe-E-Mails (Neuigkeiten, Angebote, Foto-Erinnerungen) von {studio} mehr an {address}.",
   "unsubscribe.button": "Abmelden",
   "unsubscribe.yourAddress": "Ihre Adresse",
   "unsubscribe.instead": "Stattdessen auswählen, welche Nachrichten Sie erhalten",
-  "service.note": "Automatische Erinnerungen und Bestätigungen zu Terminen, die Sie bei uns buchen, erhalten Sie weiterhin.",
+  "service.note":
+    "Automatische Erinnerungen und Bestätigungen zu Terminen, die Sie bei uns buchen, erhalten Sie weiterhin.",
 
   "preferences.title": "Ihre Einstellungen",
   "preferences.heading": "Wie dürfen wir Sie kontaktieren?",
   "preferences.saved": "Gespeichert. Vielen Dank!",
   "preferences.noAddress": "(dafür haben wir keine Adresse)",
   "preferences.save": "Einstellungen speichern",
-  "preferences.phoneNote": "Wenn Sie SMS oder Anrufe einschalten, schicken wir zuerst eine SMS an Ihr Telefon: Sie beginnen, sobald Sie mit dem Link darin bestätigen.",
+  "preferences.phoneNote":
+    "Wenn Sie SMS oder Anrufe einschalten, schicken wir zuerst eine SMS an Ihr Telefon: Sie beginnen, sobald Sie mit dem Link darin bestätigen.",
   "preferences.email": "Werbe-E-Mails",
   "preferences.emailNote": "Neuigkeiten, Angebote und Erinnerungen zu Ihren Fotos.",
   "preferences.sms": "SMS",
   "preferences.voice": "Anrufe",
   "preferences.off": "Aus: {reason}",
-  "blocked.bounced": "Unsere E-Mails an diese Adresse kamen zurück, daher senden wir keine mehr. Bitte wenden Sie sich an uns, um sie wieder einzuschalten.",
-  "blocked.complained": "Unsere E-Mails wurden von dieser Adresse als Spam gemeldet, daher senden wir keine mehr. Bitte wenden Sie sich an uns, um sie wieder einzuschalten.",
+  "blocked.bounced":
+    "Unsere E-Mails an diese Adresse kamen zurück, daher senden wir keine mehr. Bitte wenden Sie sich an uns, um sie wieder einzuschalten.",
+  "blocked.complained":
+    "Unsere E-Mails wurden von dieser Adresse als Spam gemeldet, daher senden wir keine mehr. Bitte wenden Sie sich an uns, um sie wieder einzuschalten.",
   "blocked.stop": "Sie haben STOP geschickt. Antworten Sie auf eine unserer SMS mit START, um sie wieder zu erhalten.",
   "blocked.landline": "Diese Nummer kann keine SMS empfangen. Bitte wenden Sie sich an uns.",
   "blocked.other": "Wir erreichen diese Adresse nicht. Bitte wenden Sie sich an uns.",
@@ -52,18 +63,24 @@ export const de: Catalogue = {
   "channels.both": "SMS und Anrufe",
   "confirm.title": "Bestätigen",
   "confirm.doneHeading": "Bestätigt",
-  "confirm.doneText": "{studio} darf Ihnen jetzt {what} an {phone} senden. Sie können das jederzeit über den Einstellungslink in unseren Nachrichten ändern.",
+  "confirm.doneText":
+    "{studio} darf Ihnen jetzt {what} an {phone} senden. Sie können das jederzeit über den Einstellungslink in unseren Nachrichten ändern.",
   "confirm.askHeading": "{What} einschalten?",
   "confirm.askText": "Sie haben {studio} gebeten, Ihnen {what} an {phone} zu senden.",
   "confirm.button": "Ja, {what} einschalten",
   "confirm.smsStayOff": "SMS bleiben aus: {reason}",
   "confirm.voiceStayOff": "Anrufe bleiben aus: {reason}",
-  "confirm.stale": "Sie haben {what} ausgeschaltet, nachdem dieser Link verschickt wurde. Fordern Sie auf Ihrer Einstellungsseite einen neuen an.",
-  "confirm.cannotText": "Wir können {phone} keine SMS zur Bestätigung schicken, daher bleiben {what} aus. Bitte wenden Sie sich an uns, um das zu ändern.",
-  "confirm.stopped": "Wir schicken {phone} keine SMS, seit Sie uns darum gebeten haben, daher bleiben {what} aus. Antworten Sie auf eine unserer SMS mit START oder wenden Sie sich an uns, um das zu ändern.",
-  "confirm.alreadySent": "Wir haben vor wenigen Minuten eine SMS an {phone} geschickt. Bestätigen Sie mit dem Link darin oder versuchen Sie es in ein paar Minuten erneut.",
+  "confirm.stale":
+    "Sie haben {what} ausgeschaltet, nachdem dieser Link verschickt wurde. Fordern Sie auf Ihrer Einstellungsseite einen neuen an.",
+  "confirm.cannotText":
+    "Wir können {phone} keine SMS zur Bestätigung schicken, daher bleiben {what} aus. Bitte wenden Sie sich an uns, um das zu ändern.",
+  "confirm.stopped":
+    "Wir schicken {phone} keine SMS, seit Sie uns darum gebeten haben, daher bleiben {what} aus. Antworten Sie auf eine unserer SMS mit START oder wenden Sie sich an uns, um das zu ändern.",
+  "confirm.alreadySent":
+    "Wir haben vor wenigen Minuten eine SMS an {phone} geschickt. Bestätigen Sie mit dem Link darin oder versuchen Sie es in ein paar Minuten erneut.",
   "confirm.sent": "Wir haben eine SMS an {phone} geschickt. {What} beginnen, sobald Sie mit dem Link darin bestätigen.",
-  "confirm.sms": "{studio}: Um {what} von uns an diese Nummer zu erhalten, bestätigen Sie hier: {url} Falls Sie das nicht angefordert haben, ignorieren Sie diese SMS.",
+  "confirm.sms":
+    "{studio}: Um {what} von uns an diese Nummer zu erhalten, bestätigen Sie hier: {url} Falls Sie das nicht angefordert haben, ignorieren Sie diese SMS.",
 
   "email.viewInBrowser": "Im Browser ansehen",
   "email.unsubscribe": "Abmelden",
@@ -74,10 +91,13 @@ export const de: Catalogue = {
   "sms.helpReply": "{studio}: Antworten Sie einfach auf diese SMS, wir melden uns bei Ihnen.",
   "sms.start": "{studio}: Sie erhalten unsere SMS wieder.",
   "sms.confirmed": "Vielen Dank! Ihr Termin am {when} ist bestätigt. - {studio}",
-  "sms.cancelledCall": "Ihr Termin am {when} ist abgesagt. Rufen Sie uns unter {phone} an, um einen neuen Termin zu vereinbaren. - {studio}",
-  "sms.cancelledReply": "Ihr Termin am {when} ist abgesagt. Antworten Sie auf diese SMS, um einen neuen Termin zu vereinbaren. - {studio}",
+  "sms.cancelledCall":
+    "Ihr Termin am {when} ist abgesagt. Rufen Sie uns unter {phone} an, um einen neuen Termin zu vereinbaren. - {studio}",
+  "sms.cancelledReply":
+    "Ihr Termin am {when} ist abgesagt. Antworten Sie auf diese SMS, um einen neuen Termin zu vereinbaren. - {studio}",
 
-  "voice.unavailable": "Guten Tag, hier ist {studio}. Diese Nachricht ist leider nicht mehr verfügbar. Auf Wiederhören.",
+  "voice.unavailable":
+    "Guten Tag, hier ist {studio}. Diese Nachricht ist leider nicht mehr verfügbar. Auf Wiederhören.",
   "voice.press9": "Drücken Sie die 9, wenn Sie keine weiteren Anrufe dieser Art wünschen.",
   "voice.stopped": "Sie erhalten diese Anrufe nicht mehr. Auf Wiederhören.",
   "voice.thanks": "Vielen Dank. Auf Wiederhören.",

@@ -7,8 +7,10 @@ export const en = {
   "page.linkProblem.title": "Link not valid",
   "page.linkProblem.heading": "This link does not work",
   "link.expired": "This link has expired.",
-  "link.expired.preferences": "Links to your preferences work for {days} days. For a fresh one, use the preferences or unsubscribe link in our latest message, or contact us.",
-  "link.expired.confirm": "This confirmation link worked for {days} days. Open the preferences link in our latest message and turn it on again for a new one.",
+  "link.expired.preferences":
+    "Links to your preferences work for {days} days. For a fresh one, use the preferences or unsubscribe link in our latest message, or contact us.",
+  "link.expired.confirm":
+    "This confirmation link worked for {days} days. Open the preferences link in our latest message and turn it on again for a new one.",
   "link.expired.other": "Newer messages have a fresh link.",
   "link.expired.reach": "You can reach {studio} at {contacts}.",
   "link.or": "or",
@@ -18,7 +20,8 @@ export const en = {
   "link.messageGone": "We cannot find this message any more.",
   "link.messageUnavailable": "This message cannot be shown right now. Please contact us if you need it.",
   "link.messageWithdrawn": "This message was withdrawn.",
-  "link.phoneChanged": "The phone number this link was sent to is no longer the one we have for you, so it cannot turn anything on.",
+  "link.phoneChanged":
+    "The phone number this link was sent to is no longer the one we have for you, so it cannot turn anything on.",
 
   // Unsubscribe page
   "unsubscribe.title": "Unsubscribe",
@@ -39,14 +42,17 @@ export const en = {
   "preferences.saved": "Saved. Thank you!",
   "preferences.noAddress": "(we have no address for this)",
   "preferences.save": "Save preferences",
-  "preferences.phoneNote": "Turning texts or calls on sends a text to your phone first: they start once you confirm with the link in it.",
+  "preferences.phoneNote":
+    "Turning texts or calls on sends a text to your phone first: they start once you confirm with the link in it.",
   "preferences.email": "Marketing e-mails",
   "preferences.emailNote": "News, offers and reminders about your photos.",
   "preferences.sms": "Text messages",
   "preferences.voice": "Phone calls",
   "preferences.off": "Off: {reason}",
-  "blocked.bounced": "our e-mails to this address bounced, so we stopped sending. Please contact us to turn them back on.",
-  "blocked.complained": "our e-mails were reported as spam from this address, so we stopped sending. Please contact us to turn them back on.",
+  "blocked.bounced":
+    "our e-mails to this address bounced, so we stopped sending. Please contact us to turn them back on.",
+  "blocked.complained":
+    "our e-mails were reported as spam from this address, so we stopped sending. Please contact us to turn them back on.",
   "blocked.stop": "you texted STOP. Reply START to one of our texts to get them again.",
   "blocked.landline": "this number cannot receive texts. Please contact us.",
   "blocked.other": "we cannot reach this address. Please contact us.",
@@ -57,7 +63,8 @@ export const en = {
   "channels.both": "texts and calls",
   "confirm.title": "Confirm",
   "confirm.doneHeading": "Confirmed",
-  "confirm.doneText": "{studio} may now send you {what} at {phone}. You can change this with the preferences link in any of our messages.",
+  "confirm.doneText":
+    "{studio} may now send you {what} at {phone}. You can change this with the preferences link in any of our messages.",
   "confirm.askHeading": "Turn on {what}?",
   "confirm.askText": "You asked {studio} to send you {what} at {phone}.",
   "confirm.button": "Yes, turn on {what}",
@@ -65,10 +72,13 @@ export const en = {
   "confirm.voiceStayOff": "Calls stay off: {reason}",
   "confirm.stale": "You turned {what} off after this link was sent; ask for a new one from your preferences page.",
   "confirm.cannotText": "We cannot text {phone} to confirm, so {what} stay off. Please contact us to change this.",
-  "confirm.stopped": "We do not text {phone} since you asked us to stop, so {what} stay off. Reply START to one of our texts, or contact us, to change this.",
-  "confirm.alreadySent": "We sent a text to {phone} a few minutes ago; confirm with the link in it, or try again in a few minutes.",
+  "confirm.stopped":
+    "We do not text {phone} since you asked us to stop, so {what} stay off. Reply START to one of our texts, or contact us, to change this.",
+  "confirm.alreadySent":
+    "We sent a text to {phone} a few minutes ago; confirm with the link in it, or try again in a few minutes.",
   "confirm.sent": "We sent a text to {phone}. {What} start once you confirm with the link in it.",
-  "confirm.sms": "{studio}: to get {what} from us at this number, confirm here: {url} If you did not ask, ignore this text.",
+  "confirm.sms":
+    "{studio}: to get {what} from us at this number, confirm here: {url} If you did not ask, ignore this text.",
 
   // E-mail footer
   "email.viewInBrowser": "View in browser",

@@ -6,8 +6,10 @@ export const fr: Catalogue = {
   "page.linkProblem.title": "Lien non valide",
   "page.linkProblem.heading": "Ce lien ne fonctionne pas",
   "link.expired": "Ce lien a expiré.",
-  "link.expired.preferences": "Les liens vers vos préférences sont valables {days} jours. Pour en obtenir un nouveau, utilisez le lien des préférences ou de désabonnement de notre dernier message, ou contactez-nous.",
-  "link.expired.confirm": "Ce lien de confirmation était valable {days} jours. Ouvrez le lien des préférences de notre dernier message et réactivez l’option pour en recevoir un nouveau.",
+  "link.expired.preferences":
+    "Les liens vers vos préférences sont valables {days} jours. Pour en obtenir un nouveau, utilisez le lien des préférences ou de désabonnement de notre dernier message, ou contactez-nous.",
+  "link.expired.confirm":
+    "Ce lien de confirmation était valable {days} jours. Ouvrez le lien des préférences de notre dernier message et réactivez l’option pour en recevoir un nouveau.",
   "link.expired.other": "Nos messages plus récents contiennent un lien valide.",
   "link.expired.reach": "Vous pouvez joindre {studio} au {contacts}.",
   "link.or": "ou",
@@ -15,35 +17,43 @@ export const fr: Catalogue = {
   "link.noCustomer": "Nous ne conservons plus vos coordonnées : il n’y a donc rien à modifier.",
   "link.galleryOffline": "Cette galerie n’est pas (ou plus) en ligne.",
   "link.messageGone": "Nous ne trouvons plus ce message.",
-  "link.messageUnavailable": "Ce message ne peut pas être affiché pour le moment. Contactez-nous si vous en avez besoin.",
+  "link.messageUnavailable":
+    "Ce message ne peut pas être affiché pour le moment. Contactez-nous si vous en avez besoin.",
   "link.messageWithdrawn": "Ce message a été retiré.",
-  "link.phoneChanged": "Le numéro de téléphone auquel ce lien a été envoyé n’est plus celui que nous avons pour vous : il ne peut donc rien activer.",
+  "link.phoneChanged":
+    "Le numéro de téléphone auquel ce lien a été envoyé n’est plus celui que nous avons pour vous : il ne peut donc rien activer.",
 
   "unsubscribe.title": "Se désabonner",
   "unsubscribe.doneHeading": "Vous êtes désabonné(e)",
-  "unsubscribe.doneText": "{address} ne recevra plus d’e-mails promotionnels (actualités, offres, rappels photo) de {studio}.",
+  "unsubscribe.doneText":
+    "{address} ne recevra plus d’e-mails promotionnels (actualités, offres, rappels photo) de {studio}.",
   "unsubscribe.mistake": "C’était une erreur ?",
   "unsubscribe.changePreferences": "Modifier vos préférences",
   "unsubscribe.askHeading": "Se désabonner ?",
-  "unsubscribe.askText": "Ne plus recevoir d’e-mails promotionnels (actualités, offres, rappels photo) de {studio} à l’adresse {address}.",
+  "unsubscribe.askText":
+    "Ne plus recevoir d’e-mails promotionnels (actualités, offres, rappels photo) de {studio} à l’adresse {address}.",
   "unsubscribe.button": "Se désabonner",
   "unsubscribe.yourAddress": "votre adresse",
   "unsubscribe.instead": "Choisir plutôt les messages que vous recevez",
-  "service.note": "Les rappels et confirmations automatiques des rendez-vous que vous prenez chez nous continueront de vous parvenir.",
+  "service.note":
+    "Les rappels et confirmations automatiques des rendez-vous que vous prenez chez nous continueront de vous parvenir.",
 
   "preferences.title": "Vos préférences",
   "preferences.heading": "Comment pouvons-nous vous contacter ?",
   "preferences.saved": "Enregistré. Merci !",
   "preferences.noAddress": "(nous n’avons pas d’adresse pour cela)",
   "preferences.save": "Enregistrer les préférences",
-  "preferences.phoneNote": "Si vous activez les SMS ou les appels, nous envoyons d’abord un SMS à votre téléphone : ils commencent dès que vous confirmez avec le lien qu’il contient.",
+  "preferences.phoneNote":
+    "Si vous activez les SMS ou les appels, nous envoyons d’abord un SMS à votre téléphone : ils commencent dès que vous confirmez avec le lien qu’il contient.",
   "preferences.email": "E-mails promotionnels",
   "preferences.emailNote": "Actualités, offres et rappels concernant vos photos.",
   "preferences.sms": "SMS",
   "preferences.voice": "Appels téléphoniques",
   "preferences.off": "Désactivé : {reason}",
-  "blocked.bounced": "nos e-mails à cette adresse ont été rejetés, nous avons donc arrêté les envois. Contactez-nous pour les réactiver.",
-  "blocked.complained": "nos e-mails ont été signalés comme spam depuis cette adresse, nous avons donc arrêté les envois. Contactez-nous pour les réactiver.",
+  "blocked.bounced":
+    "nos e-mails à cette adresse ont été rejetés, nous avons donc arrêté les envois. Contactez-nous pour les réactiver.",
+  "blocked.complained":
+    "nos e-mails ont été signalés comme spam depuis cette adresse, nous avons donc arrêté les envois. Contactez-nous pour les réactiver.",
   "blocked.stop": "vous avez envoyé STOP. Répondez START à l’un de nos SMS pour les recevoir à nouveau.",
   "blocked.landline": "ce numéro ne peut pas recevoir de SMS. Veuillez nous contacter.",
   "blocked.other": "nous ne pouvons pas joindre cette adresse. Veuillez nous contacter.",
@@ -53,18 +63,25 @@ export const fr: Catalogue = {
   "channels.both": "SMS et appels",
   "confirm.title": "Confirmer",
   "confirm.doneHeading": "Confirmé",
-  "confirm.doneText": "{studio} peut désormais vous envoyer des {what} au {phone}. Vous pouvez modifier ce choix avec le lien des préférences présent dans chacun de nos messages.",
+  "confirm.doneText":
+    "{studio} peut désormais vous envoyer des {what} au {phone}. Vous pouvez modifier ce choix avec le lien des préférences présent dans chacun de nos messages.",
   "confirm.askHeading": "Activer les {what} ?",
   "confirm.askText": "Vous avez demandé à {studio} de vous envoyer des {what} au {phone}.",
   "confirm.button": "Oui, activer les {what}",
   "confirm.smsStayOff": "Les SMS restent désactivés : {reason}",
   "confirm.voiceStayOff": "Les appels restent désactivés : {reason}",
-  "confirm.stale": "Vous avez désactivé les {what} après l’envoi de ce lien ; demandez-en un nouveau depuis votre page de préférences.",
-  "confirm.cannotText": "Nous ne pouvons pas envoyer de SMS au {phone} pour confirmer : les {what} restent donc désactivés. Contactez-nous pour changer cela.",
-  "confirm.stopped": "Nous n’envoyons plus de SMS au {phone} depuis que vous nous l’avez demandé : les {what} restent donc désactivés. Répondez START à l’un de nos SMS, ou contactez-nous, pour changer cela.",
-  "confirm.alreadySent": "Nous avons envoyé un SMS au {phone} il y a quelques minutes ; confirmez avec le lien qu’il contient, ou réessayez dans quelques minutes.",
-  "confirm.sent": "Nous avons envoyé un SMS au {phone}. Les {what} commencent dès que vous confirmez avec le lien qu’il contient.",
-  "confirm.sms": "{studio} : pour recevoir nos {what} sur ce numéro, confirmez ici : {url} Si vous n'avez rien demandé, ignorez ce SMS.",
+  "confirm.stale":
+    "Vous avez désactivé les {what} après l’envoi de ce lien ; demandez-en un nouveau depuis votre page de préférences.",
+  "confirm.cannotText":
+    "Nous ne pouvons pas envoyer de SMS au {phone} pour confirmer : les {what} restent donc désactivés. Contactez-nous pour changer cela.",
+  "confirm.stopped":
+    "Nous n’envoyons plus de SMS au {phone} depuis que vous nous l’avez demandé : les {what} restent donc désactivés. Répondez START à l’un de nos SMS, ou contactez-nous, pour changer cela.",
+  "confirm.alreadySent":
+    "Nous avons envoyé un SMS au {phone} il y a quelques minutes ; confirmez avec le lien qu’il contient, ou réessayez dans quelques minutes.",
+  "confirm.sent":
+    "Nous avons envoyé un SMS au {phone}. Les {what} commencent dès que vous confirmez avec le lien qu’il contient.",
+  "confirm.sms":
+    "{studio} : pour recevoir nos {what} sur ce numéro, confirmez ici : {url} Si vous n'avez rien demandé, ignorez ce SMS.",
 
   "email.viewInBrowser": "Voir dans le navigateur",
   "email.unsubscribe": "Se désabonner",
@@ -75,7 +92,8 @@ export const fr: Catalogue = {
   "sms.helpReply": "{studio} : répondez à ce SMS et nous reviendrons vers vous.",
   "sms.start": "{studio} : vous recevrez de nouveau nos SMS.",
   "sms.confirmed": "Merci ! Votre rendez-vous du {when} est confirmé. - {studio}",
-  "sms.cancelledCall": "Votre rendez-vous du {when} est annulé. Appelez-nous au {phone} pour en fixer un autre. - {studio}",
+  "sms.cancelledCall":
+    "Votre rendez-vous du {when} est annulé. Appelez-nous au {phone} pour en fixer un autre. - {studio}",
   "sms.cancelledReply": "Votre rendez-vous du {when} est annulé. Répondez à ce SMS pour en fixer un autre. - {studio}",
 
   "voice.unavailable": "Bonjour, ici {studio}. Désolés, ce message n’est plus disponible. Au revoir.",

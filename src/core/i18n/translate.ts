@@ -21,7 +21,10 @@ export function languageOf(locale: string | null | undefined): Language | null {
 }
 
 /** The customer's language if Pigeon speaks it, else the studio's, else English. */
-export function pickLanguage(customerLocale: string | null | undefined, studioLocale: string | null | undefined): Language {
+export function pickLanguage(
+  customerLocale: string | null | undefined,
+  studioLocale: string | null | undefined,
+): Language {
   return languageOf(customerLocale) ?? languageOf(studioLocale) ?? "en";
 }
 
@@ -38,4 +41,7 @@ export function t(lang: Language, key: MessageKey, vars: Record<string, string |
 }
 
 /** Twilio's <Say language> for each language; English keeps Twilio's default (en-US) unsaid. */
-export const SAY_LANGUAGE = { en: undefined, de: "de-DE", fr: "fr-FR", es: "es-ES" } as const satisfies Record<Language, string | undefined>;
+export const SAY_LANGUAGE = { en: undefined, de: "de-DE", fr: "fr-FR", es: "es-ES" } as const satisfies Record<
+  Language,
+  string | undefined
+>;

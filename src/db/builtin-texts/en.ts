@@ -51,7 +51,7 @@ Warm regards,
   },
   photosSms: {
     subject: "",
-    body: '{{studio.name}}: Your {{job.name}} photos are ready: {{customer.gallery_link}}',
+    body: "{{studio.name}}: Your {{job.name}} photos are ready: {{customer.gallery_link}}",
   },
   welcomeEmail: {
     subject: "Welcome! You're registered for {{job.name}}",

@@ -13,12 +13,19 @@ import { jobRef, resolveRefs } from "./refs.ts";
 import { type Resource, saveResource, showResource } from "./upsert.ts";
 
 export function albumJson(album: Album) {
-  return { id: album.id, external_id: album.externalId, job_id: album.jobId, name: album.name, created_at: iso(album.createdAt) };
+  return {
+    id: album.id,
+    external_id: album.externalId,
+    job_id: album.jobId,
+    name: album.name,
+    created_at: iso(album.createdAt),
+  };
 }
 
 const albumInput = z.object({ ...jobRef, name: requiredText(120, "Name"), external_id: externalIdField });
 
-const nameTaken = () => new ApiError(422, "Some fields are not valid.", { name: "another album of this job has this name" });
+const nameTaken = () =>
+  new ApiError(422, "Some fields are not valid.", { name: "another album of this job has this name" });
 
 export const albumResource: Resource<Album, z.infer<typeof albumInput>> = {
   entity: "album",
@@ -37,7 +44,14 @@ export const albumResource: Resource<Album, z.infer<typeof albumInput>> = {
     if (!sameName) return { row: await createAlbum(db, job, input.name, externalId), created: true };
     // The album exists under this name: adopt it, unless the integration already knows it by another id.
     if (sameName.externalId && externalId && sameName.externalId !== externalId) throw nameTaken();
-    return { row: await updateAlbum(db, sameName.id, { jobId: job, name: input.name, externalId: externalId ?? sameName.externalId }), created: false };
+    return {
+      row: await updateAlbum(db, sameName.id, {
+        jobId: job,
+        name: input.name,
+        externalId: externalId ?? sameName.externalId,
+      }),
+      created: false,
+    };
   },
 };
 

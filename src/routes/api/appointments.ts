@@ -46,7 +46,10 @@ const appointmentInput = z.object({
 type AppointmentInput = z.infer<typeof appointmentInput>;
 
 export async function saveAppointment(w: Write, input: AppointmentInput, current: Appointment | undefined) {
-  const { customer, job } = await resolveRefs(w.db, await withInlineCustomer(w, input), { customer: "required", job: "optional" });
+  const { customer, job } = await resolveRefs(w.db, await withInlineCustomer(w, input), {
+    customer: "required",
+    job: "optional",
+  });
   const values = {
     customerId: customer,
     jobId: job,

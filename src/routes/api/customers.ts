@@ -50,20 +50,27 @@ export const customerResource: Resource<Customer, z.output<ReturnType<typeof cus
     return "phone" in body && !("phone_extension" in body) && !same ? { ...stored, phone_extension: null } : stored;
   },
   async save({ db, now }, input, current) {
-    if (!current) return { row: await createCustomer(db, input, CONSENT_SOURCE, now, input.external_id), created: true };
-    if (input.external_id && input.external_id !== current.externalId) await setCustomerExternalId(db, current.id, input.external_id);
+    if (!current)
+      return { row: await createCustomer(db, input, CONSENT_SOURCE, now, input.external_id), created: true };
+    if (input.external_id && input.external_id !== current.externalId)
+      await setCustomerExternalId(db, current.id, input.external_id);
     return { row: await updateCustomer(db, current, input, CONSENT_SOURCE, now), created: false };
   },
 };
 
 /** The reference fields of the customer a registration, order or booking is for. */
-export const customerFieldsRef = { ...customerRef, customer: z.record(z.string(), z.unknown(), { error: "must be an object" }).optional() };
+export const customerFieldsRef = {
+  ...customerRef,
+  customer: z.record(z.string(), z.unknown(), { error: "must be an object" }).optional(),
+};
 
 /**
  * The input with a customer sent whole as `customer: {…}` upserted (by its own external_id)
  * in the caller's transaction and named by `customer_id`, so references resolve in one go.
  */
-export async function withInlineCustomer<T extends { customer_id?: number | null; customer_external_id?: string; customer?: Body }>(w: Write, input: T): Promise<T> {
+export async function withInlineCustomer<
+  T extends { customer_id?: number | null; customer_external_id?: string; customer?: Body },
+>(w: Write, input: T): Promise<T> {
   if (!input.customer || mentions(input, "customer")) return input;
   const { row } = await upsert(w, customerResource, input.customer, undefined, "customer.");
   return { ...input, customer_id: row.id };

@@ -5,7 +5,14 @@ import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { idRef } from "../../core/validation.ts";
-import { apiKeyName, cancelHeld, deliveryStatuses, type HeldSelection, missingReferences, releaseHeld } from "../../db/held-deliveries.ts";
+import {
+  apiKeyName,
+  cancelHeld,
+  deliveryStatuses,
+  type HeldSelection,
+  missingReferences,
+  releaseHeld,
+} from "../../db/held-deliveries.ts";
 import type { Delivery } from "../../db/outbox.ts";
 import { deliveries } from "../../db/schema.ts";
 import { DELIVERY_STATUSES } from "../../core/vocabulary.ts";
@@ -19,7 +26,12 @@ const deliveryQuery = z.object({
   message_id: z.coerce.number({ error: "must be an id" }).int().positive("must be an id").optional(),
   status: z.enum(DELIVERY_STATUSES, { error: `must be one of ${DELIVERY_STATUSES.join(", ")}` }).optional(),
   before: z.coerce.number({ error: "must be an id" }).int().positive().optional(),
-  limit: z.coerce.number({ error: "must be a number" }).int().min(1, "must be 1 to 500").max(500, "must be 1 to 500").default(100),
+  limit: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(1, "must be 1 to 500")
+    .max(500, "must be 1 to 500")
+    .default(100),
 });
 
 const MAX_IDS = 1000;
@@ -39,10 +51,22 @@ const bulkSelection = z
   })
   .superRefine((b, ctx) => {
     const given = SELECTORS.filter((k) => b[k] !== undefined);
-    if (!given.length) ctx.addIssue({ code: "custom", path: ["ids"], message: "is required: select held deliveries by ids, message_id, or notification_id with job_id" });
-    for (const k of given.slice(1)) ctx.addIssue({ code: "custom", path: [k], message: `cannot be combined with ${given[0]}: give one selection` });
-    if (b.notification_id !== undefined && b.job_id === undefined) ctx.addIssue({ code: "custom", path: ["job_id"], message: "is required with notification_id (null for deliveries without a job)" });
-    if (b.job_id !== undefined && b.notification_id === undefined) ctx.addIssue({ code: "custom", path: ["job_id"], message: "selects only together with notification_id" });
+    if (!given.length)
+      ctx.addIssue({
+        code: "custom",
+        path: ["ids"],
+        message: "is required: select held deliveries by ids, message_id, or notification_id with job_id",
+      });
+    for (const k of given.slice(1))
+      ctx.addIssue({ code: "custom", path: [k], message: `cannot be combined with ${given[0]}: give one selection` });
+    if (b.notification_id !== undefined && b.job_id === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["job_id"],
+        message: "is required with notification_id (null for deliveries without a job)",
+      });
+    if (b.job_id !== undefined && b.notification_id === undefined)
+      ctx.addIssue({ code: "custom", path: ["job_id"], message: "selects only together with notification_id" });
   });
 
 function deliveryJson(d: Delivery) {
@@ -76,7 +100,10 @@ async function act(c: Ctx, action: "release" | "cancel", sel: HeldSelection) {
   const { db, clock } = c.get("deps");
   if (action === "cancel") return cancelHeld(db, sel, await actor(c), clock());
   const s = await getSettings(db);
-  return releaseHeld(db, sel, await actor(c), clock(), { batchSize: s.staggerBatchSize, intervalSeconds: s.staggerIntervalSeconds });
+  return releaseHeld(db, sel, await actor(c), clock(), {
+    batchSize: s.staggerBatchSize,
+    intervalSeconds: s.staggerIntervalSeconds,
+  });
 }
 
 const past = { release: "released", cancel: "cancelled" } as const;
@@ -89,7 +116,11 @@ async function actOnOne(c: Ctx, action: "release" | "cancel") {
   if (!before) throw new ApiError(404, "There is no delivery with this id.");
   const done = await act(c, action, { ids: [deliveryId] });
   const [row] = await db.select().from(deliveries).where(eq(deliveries.id, deliveryId));
-  if (!done.length) throw new ApiError(409, `This delivery is ${row!.status}, not held, so it was not ${past[action]}. Nothing was changed.`);
+  if (!done.length)
+    throw new ApiError(
+      409,
+      `This delivery is ${row!.status}, not held, so it was not ${past[action]}. Nothing was changed.`,
+    );
   return c.json({ data: deliveryJson(row!) });
 }
 
@@ -129,7 +160,13 @@ export const deliveryApiRoutes = new Hono<AppEnv>()
     if (q.message_id) where.push(eq(deliveries.messageId, q.message_id));
     if (q.status) where.push(eq(deliveries.status, q.status));
     if (q.before) where.push(lt(deliveries.id, q.before));
-    const rows = await c.get("deps").db.select().from(deliveries).where(and(...where)).orderBy(desc(deliveries.id)).limit(q.limit + 1);
+    const rows = await c
+      .get("deps")
+      .db.select()
+      .from(deliveries)
+      .where(and(...where))
+      .orderBy(desc(deliveries.id))
+      .limit(q.limit + 1);
     const page = rows.slice(0, q.limit);
     return c.json({ data: page.map(deliveryJson), next_before: rows.length > q.limit ? page.at(-1)!.id : null });
   })

@@ -14,7 +14,10 @@ const EVENT_TYPES = ["photos_available", "order_placed", "customer_registered", 
 const eventType = z.object({ type: z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(", ")}` }) });
 
 /** A registration whose photos are available, from now unless `photos_available_at` says otherwise. */
-const photosAvailable: typeof registrationResource = { ...registrationResource, save: (w, input, current) => saveRegistration(w, input, current, true) };
+const photosAvailable: typeof registrationResource = {
+  ...registrationResource,
+  save: (w, input, current) => saveRegistration(w, input, current, true),
+};
 
 async function record<Row extends { id: number }, Input>(c: Ctx, type: string, r: Resource<Row, Input>, body: Body) {
   const { row, created } = await writeForRequest(c, r.entity, (w) => upsert(w, r, body));

@@ -30,7 +30,8 @@ export async function jsonBody(c: Ctx): Promise<Body> {
   } catch {
     throw new ApiError(400, "Body must be JSON");
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new ApiError(400, "Body must be a JSON object");
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new ApiError(400, "Body must be a JSON object");
   return value as Body;
 }
 
@@ -38,7 +39,9 @@ export async function jsonBody(c: Ctx): Promise<Body> {
 export function parse<T>(schema: z.ZodType<T>, value: unknown, prefix = ""): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const fields = Object.fromEntries(Object.entries(fieldErrors(result.error)).map(([path, problem]) => [`${prefix}${path}`, problem]));
+  const fields = Object.fromEntries(
+    Object.entries(fieldErrors(result.error)).map(([path, problem]) => [`${prefix}${path}`, problem]),
+  );
   throw new ApiError(422, "Some fields are not valid.", fields);
 }
 
@@ -53,7 +56,13 @@ export function pathId(c: Ctx, what: string): number {
 export const externalIdField = z.preprocess(
   // null: none. An update lays the body over the stored row, whose external_id may be null.
   (v) => (typeof v === "number" ? String(v) : v === null ? undefined : v),
-  z.string({ error: "must be text" }).trim().min(1, "must not be empty").max(200, "must be at most 200 characters").refine(noControl, CONTROL_PROBLEM).optional(),
+  z
+    .string({ error: "must be text" })
+    .trim()
+    .min(1, "must not be empty")
+    .max(200, "must be at most 200 characters")
+    .refine(noControl, CONTROL_PROBLEM)
+    .optional(),
 );
 
 export const externalIdOnly = z.object({ external_id: externalIdField });

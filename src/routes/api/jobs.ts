@@ -47,7 +47,8 @@ export const jobResource: Resource<Job, z.infer<typeof jobInput>> = {
     const { profile } = await resolveRefs(db, input, { profile: "optional" });
     const fields = { ...input, profile_id: profile };
     if (!current) return { row: await createJob(db, fields, actor, "api", now, input.external_id), created: true };
-    if (input.external_id && input.external_id !== current.externalId) await setJobExternalId(db, current.id, input.external_id);
+    if (input.external_id && input.external_id !== current.externalId)
+      await setJobExternalId(db, current.id, input.external_id);
     return { row: await updateJob(db, current, fields, actor, "api", now), created: false };
   },
 };
@@ -55,16 +56,31 @@ export const jobResource: Resource<Job, z.infer<typeof jobInput>> = {
 const listQuery = z.object({
   status: jobStatus.optional(),
   type: jobType.optional(),
-  year: z.coerce.number({ error: "must be a year like 2026" }).int("must be a year like 2026").min(1900, "must be a year like 2026").max(2200, "must be a year like 2026").optional(),
+  year: z.coerce
+    .number({ error: "must be a year like 2026" })
+    .int("must be a year like 2026")
+    .min(1900, "must be a year like 2026")
+    .max(2200, "must be a year like 2026")
+    .optional(),
   external_id: externalIdField,
   page: z.coerce.number({ error: "must be a page number" }).int().min(1, "must be 1 or more").default(1),
-  per_page: z.coerce.number({ error: "must be a number" }).int().min(1, "must be 1 to 100").max(100, "must be 1 to 100").default(25),
+  per_page: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(1, "must be 1 to 100")
+    .max(100, "must be 1 to 100")
+    .default(25),
 });
 
 export const jobRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const q = parse(listQuery, c.req.query());
-    const { rows, total } = await listApiJobs(c.get("deps").db, { ...q, externalId: q.external_id }, q.page, q.per_page);
+    const { rows, total } = await listApiJobs(
+      c.get("deps").db,
+      { ...q, externalId: q.external_id },
+      q.page,
+      q.per_page,
+    );
     return c.json({ data: rows.map(jobJson), page: q.page, per_page: q.per_page, total });
   })
   .post("/", (c) => saveResource(c, jobResource))

@@ -5,7 +5,15 @@ import { Hono } from "hono";
 import { activationProblem, messageInput } from "../../core/message-input.ts";
 import { audit } from "../../db/audit.ts";
 import { audienceSize } from "../../db/message-audience.ts";
-import { activateMessage, createMessage, getMessage, getMessageByExternalId, type Message, messageTotals, updateMessage } from "../../db/messages.ts";
+import {
+  activateMessage,
+  createMessage,
+  getMessage,
+  getMessageByExternalId,
+  type Message,
+  messageTotals,
+  updateMessage,
+} from "../../db/messages.ts";
 import { loadSnippets } from "../../db/recipient-rows.ts";
 import { getSettings } from "../../db/settings.ts";
 import type { Db } from "../../db/client.ts";
@@ -33,7 +41,12 @@ async function messageJson(db: Db, m: Message) {
     job_id: m.jobId,
     send_at: m.sendAt ? iso(m.sendAt) : null,
     activated_at: m.activatedAt ? iso(m.activatedAt) : null,
-    totals: { deliveries: totals.total, open: totals.open, by_status: totals.byStatus, by_skip_reason: totals.bySkipReason },
+    totals: {
+      deliveries: totals.total,
+      open: totals.open,
+      by_status: totals.byStatus,
+      by_skip_reason: totals.bySkipReason,
+    },
   };
 }
 
@@ -54,16 +67,30 @@ export const messageApiRoutes = new Hono<AppEnv>()
     return writeForRequest(c, "message", async ({ db: tx, now, actor }) => {
       const current = external_id ? await getMessageByExternalId(tx, external_id) : undefined;
       if (current && current.status !== "draft") {
-        throw new ApiError(409, `This message is ${current.status} already, so it can no longer be changed.`, { external_id: `names a message that is ${current.status}` });
+        throw new ApiError(409, `This message is ${current.status} already, so it can no longer be changed.`, {
+          external_id: `names a message that is ${current.status}`,
+        });
       }
-      const input = parse(messageInput(snippetKeys, studioCountry(await getSettings(tx))), current ? overlay(await messageJson(tx, current), body) : body);
-      if (input.send_at && input.send_at.getTime() < now.getTime() - 60_000) throw new ApiError(422, "Some fields are not valid.", { send_at: "is in the past" });
+      const input = parse(
+        messageInput(snippetKeys, studioCountry(await getSettings(tx))),
+        current ? overlay(await messageJson(tx, current), body) : body,
+      );
+      if (input.send_at && input.send_at.getTime() < now.getTime() - 60_000)
+        throw new ApiError(422, "Some fields are not valid.", { send_at: "is in the past" });
       const missingJob = await missingJobProblem(tx, input.job_id ?? null);
       if (Object.keys(missingJob).length) throw new ApiError(422, "Some fields are not valid.", missingJob);
       const empty = await emptyValueProblems(tx, draftOfInput(input));
-      if (Object.keys(empty).length) throw new ApiError(422, "A placeholder the message cannot do without would be empty for every recipient.", empty);
+      if (Object.keys(empty).length)
+        throw new ApiError(
+          422,
+          "A placeholder the message cannot do without would be empty for every recipient.",
+          empty,
+        );
       if (current) {
-        if (!(await updateMessage(tx, current.id, input, now))) throw new ApiError(409, "This message started meanwhile, so it can no longer be changed.", { external_id: "names a message that started" });
+        if (!(await updateMessage(tx, current.id, input, now)))
+          throw new ApiError(409, "This message started meanwhile, so it can no longer be changed.", {
+            external_id: "names a message that started",
+          });
         await audit(tx, actor, "updated", "message", current.id);
         return c.json(await messageJson(tx, (await getMessage(tx, current.id))!), 200);
       }
@@ -84,7 +111,8 @@ export const messageApiRoutes = new Hono<AppEnv>()
     if (problem) throw new ApiError(409, problem);
     // The studio's details or the job may have changed since the draft was written.
     const empty = await emptyValueProblems(db, draftOfMessage(m, storedFilters(m)));
-    if (Object.keys(empty).length) throw new ApiError(422, "A placeholder the message cannot do without would be empty for every recipient.", empty);
+    if (Object.keys(empty).length)
+      throw new ApiError(422, "A placeholder the message cannot do without would be empty for every recipient.", empty);
     const armed = await activateMessage(db, m.id, null, now);
     if (!armed) throw new ApiError(409, "This message was changed meanwhile; read it again.");
     await audit(db, { apiKeyId: c.get("apiKeyId") }, "activated", "message", m.id, { recipients });

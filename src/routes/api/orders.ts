@@ -33,7 +33,14 @@ export function orderJson(order: Order) {
 // Its decimals are checked against the currency in saveOrder, once the currency is known.
 const amount = z.union([z.string(), z.number()], { error: AMOUNT_PROBLEM }).refine(isDecimal, AMOUNT_PROBLEM);
 
-const orderInput = z.object({ ...jobRef, ...customerFieldsRef, amount, currency: currencyCode.optional(), ordered_at: instant.optional(), external_id: externalIdField });
+const orderInput = z.object({
+  ...jobRef,
+  ...customerFieldsRef,
+  amount,
+  currency: currencyCode.optional(),
+  ordered_at: instant.optional(),
+  external_id: externalIdField,
+});
 
 type OrderInput = z.infer<typeof orderInput>;
 
@@ -42,7 +49,10 @@ export async function saveOrder(w: Write, input: OrderInput, current: Order | un
   const currency = input.currency ?? (await getSettings(w.db)).currency;
   const minor = toMinor(input.amount, currency);
   if (!minor.ok) throw new ApiError(422, "Some fields are not valid.", { amount: minor.problem });
-  const { job, customer } = await resolveRefs(w.db, await withInlineCustomer(w, input), { job: "required", customer: "required" });
+  const { job, customer } = await resolveRefs(w.db, await withInlineCustomer(w, input), {
+    job: "required",
+    customer: "required",
+  });
   const values = {
     jobId: job,
     customerId: customer,

@@ -46,7 +46,10 @@ const profileInput = z.object({
   description: optionalText(2000),
   external_id: externalIdField,
   is_default: z.boolean({ error: "must be true or false" }).optional(),
-  notifications: z.array(z.unknown(), { error: "must be a list of notifications" }).max(200, "must hold at most 200 notifications").optional(),
+  notifications: z
+    .array(z.unknown(), { error: "must be a list of notifications" })
+    .max(200, "must hold at most 200 notifications")
+    .optional(),
 });
 
 type Parsed = z.infer<typeof profileInput> & { parsedNotifications?: (NotificationInput & { id?: number })[] };
@@ -61,7 +64,8 @@ async function parseProfileBody(db: Db, body: Record<string, unknown>): Promise<
   for (const [i, raw] of input.notifications.entries()) {
     const parsed = parseNotification(raw, snippetKeys);
     if (!parsed.ok) {
-      for (const [key, problem] of Object.entries(parsed.errors)) fields[key === "_" ? `notifications.${i}` : `notifications.${i}.${key}`] = problem;
+      for (const [key, problem] of Object.entries(parsed.errors))
+        fields[key === "_" ? `notifications.${i}` : `notifications.${i}.${key}`] = problem;
       continue;
     }
     const id = (raw as Record<string, unknown>).id;
@@ -82,32 +86,61 @@ async function saveProfile(c: Ctx, id?: number) {
   const { db } = c.get("deps");
   const input = await parseProfileBody(db, body);
   const { profile, created } = await writeForRequest(c, "profile", async ({ db, now, actor }) => {
-    const current = id !== undefined ? await getProfile(db, id) : input.external_id ? await getProfileByExternalId(db, input.external_id) : undefined;
+    const current =
+      id !== undefined
+        ? await getProfile(db, id)
+        : input.external_id
+          ? await getProfileByExternalId(db, input.external_id)
+          : undefined;
     if (id !== undefined && !current) throw new ApiError(404, "There is no profile with this id.");
     if (current?.builtIn) {
-      throw new ApiError(409, `“${current.name}” is a built-in profile and cannot be changed. Create your own profile (copy its notifications from GET /api/v1/profiles).`, {
-        _: "built-in profiles are read-only",
-      });
+      throw new ApiError(
+        409,
+        `“${current.name}” is a built-in profile and cannot be changed. Create your own profile (copy its notifications from GET /api/v1/profiles).`,
+        {
+          _: "built-in profiles are read-only",
+        },
+      );
     }
     if (!current && !input.name) throw new ApiError(422, "Some fields are not valid.", { name: "is required" });
     const name = input.name ?? current!.name;
     const clash = await profileNamed(db, name, current?.id);
-    if (clash) throw new ApiError(409, "This conflicts with another profile.", { name: `is already used by another profile (id ${clash.id})` });
+    if (clash)
+      throw new ApiError(409, "This conflicts with another profile.", {
+        name: `is already used by another profile (id ${clash.id})`,
+      });
     if (input.external_id && current && input.external_id !== current.externalId) {
       const other = await getProfileByExternalId(db, input.external_id);
-      if (other) throw new ApiError(409, "This conflicts with another profile.", { external_id: "is already used by another profile" });
+      if (other)
+        throw new ApiError(409, "This conflicts with another profile.", {
+          external_id: "is already used by another profile",
+        });
     }
 
     let profile: Profile;
     if (!current) {
-      profile = await createProfile(db, { name, description: input.description, externalId: input.external_id ?? null }, now);
+      profile = await createProfile(
+        db,
+        { name, description: input.description, externalId: input.external_id ?? null },
+        now,
+      );
     } else {
-      await updateProfile(db, current.id, { name, description: input.description ?? current.description, externalId: input.external_id ?? current.externalId }, now);
+      await updateProfile(
+        db,
+        current.id,
+        {
+          name,
+          description: input.description ?? current.description,
+          externalId: input.external_id ?? current.externalId,
+        },
+        now,
+      );
       profile = (await getProfile(db, current.id))!;
     }
     if (input.parsedNotifications) await replaceNotifications(db, profile.id, input.parsedNotifications, now);
     if (input.is_default === true) await setDefaultProfile(db, profile.id, now);
-    else if (input.is_default === false && (await defaultProfileId(db)) === profile.id) await setDefaultProfile(db, null, now);
+    else if (input.is_default === false && (await defaultProfileId(db)) === profile.id)
+      await setDefaultProfile(db, null, now);
     await audit(db, actor, current ? "updated" : "created", "profile", profile.id);
     return { profile: (await getProfile(db, profile.id))!, created: !current };
   });

@@ -10,7 +10,10 @@ import { ApiError } from "../../http/errors.ts";
 import { externalIdField } from "./input.ts";
 
 type Found = { id: number } | undefined;
-type Finder = { byId: (db: Db, id: number) => Promise<Found>; byExternalId: (db: Db, externalId: string) => Promise<Found> };
+type Finder = {
+  byId: (db: Db, id: number) => Promise<Found>;
+  byExternalId: (db: Db, externalId: string) => Promise<Found>;
+};
 
 const finders = {
   job: { byId: getJob, byExternalId: getJobByExternalId },
@@ -36,7 +39,11 @@ export function mentions(input: Record<string, unknown>, kind: RefKind): boolean
 }
 
 /** The row ids the input refers to; one 422 listing every missing or dangling reference. */
-export async function resolveRefs<W extends Wanted>(db: Db, input: Record<string, unknown>, wanted: W): Promise<Resolved<W>> {
+export async function resolveRefs<W extends Wanted>(
+  db: Db,
+  input: Record<string, unknown>,
+  wanted: W,
+): Promise<Resolved<W>> {
   const out: Record<string, number | null> = {};
   const problems: Record<string, string> = {};
   for (const [kind, need] of Object.entries(wanted) as [RefKind, "required" | "optional"][]) {
@@ -45,9 +52,12 @@ export async function resolveRefs<W extends Wanted>(db: Db, input: Record<string
     const byId = typeof id === "number" ? await finders[kind].byId(db, id) : undefined;
     const byExternal = typeof externalId === "string" ? await finders[kind].byExternalId(db, externalId) : undefined;
     if (typeof id === "number" && !byId) problems[`${kind}_id`] = `no ${kind} with this id`;
-    else if (typeof externalId === "string" && !byExternal) problems[`${kind}_external_id`] = `no ${kind} with this external_id`;
-    else if (byId && byExternal && byId.id !== byExternal.id) problems[`${kind}_external_id`] = `names another ${kind} than ${kind}_id`;
-    else if (!byId && !byExternal && need === "required") problems[`${kind}_id`] = `is required (or give ${kind}_external_id)`;
+    else if (typeof externalId === "string" && !byExternal)
+      problems[`${kind}_external_id`] = `no ${kind} with this external_id`;
+    else if (byId && byExternal && byId.id !== byExternal.id)
+      problems[`${kind}_external_id`] = `names another ${kind} than ${kind}_id`;
+    else if (!byId && !byExternal && need === "required")
+      problems[`${kind}_id`] = `is required (or give ${kind}_external_id)`;
     out[kind] = byId?.id ?? byExternal?.id ?? null;
   }
   if (Object.keys(problems).length) throw new ApiError(422, "Some fields are not valid.", problems);

@@ -35,7 +35,11 @@ const registrationInput = z.object({
   access_code: optionalText(100),
   registered_at: instant.optional(),
   photos_available_at: instant.nullable().optional(),
-  photos_count: z.number({ error: "must be a whole number" }).int("must be a whole number").min(0, "must be 0 or more").optional(),
+  photos_count: z
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(0, "must be 0 or more")
+    .optional(),
   external_id: externalIdField,
 });
 
@@ -44,9 +48,18 @@ type RegistrationInput = z.infer<typeof registrationInput>;
 const invalid = (fields: Record<string, string>) => new ApiError(422, "Some fields are not valid.", fields);
 
 /** Saves a registration; with `photosAvailable` (the event), photos are available from now unless they already were. */
-export async function saveRegistration(w: Write, input: RegistrationInput, current: Registration | undefined, photosAvailable = false) {
+export async function saveRegistration(
+  w: Write,
+  input: RegistrationInput,
+  current: Registration | undefined,
+  photosAvailable = false,
+) {
   const refs = await withInlineCustomer(w, input);
-  const { job, customer, album } = await resolveRefs(w.db, refs, { job: "required", customer: "required", album: "optional" });
+  const { job, customer, album } = await resolveRefs(w.db, refs, {
+    job: "required",
+    customer: "required",
+    album: "optional",
+  });
   if (current && (current.jobId !== job || current.customerId !== customer)) {
     throw invalid({ external_id: "is already used by the registration of another customer or job" });
   }

@@ -38,13 +38,24 @@ function storedFields(stored: Body): Body {
 }
 
 /** Creates or updates one resource from `body`, inside the caller's transaction. */
-export async function upsert<Row extends { id: number }, Input>(w: Write, r: Resource<Row, Input>, body: Body, id?: number, prefix = "") {
+export async function upsert<Row extends { id: number }, Input>(
+  w: Write,
+  r: Resource<Row, Input>,
+  body: Body,
+  id?: number,
+  prefix = "",
+) {
   // A bad external_id finds nothing here and is reported with the other fields below.
   const external_id = externalIdOnly.safeParse(body).data?.external_id;
-  const current = id !== undefined ? await r.byId(w.db, id) : external_id ? await r.byExternalId(w.db, external_id) : undefined;
+  const current =
+    id !== undefined ? await r.byId(w.db, id) : external_id ? await r.byExternalId(w.db, external_id) : undefined;
   if (id !== undefined && !current) throw new ApiError(404, `There is no ${r.entity} with this id.`);
   const schema = typeof r.schema === "function" ? await r.schema(w) : r.schema;
-  const input = parse(schema, current ? overlay(storedFields(r.under?.(current, body) ?? r.toJson(current)), body) : body, prefix);
+  const input = parse(
+    schema,
+    current ? overlay(storedFields(r.under?.(current, body) ?? r.toJson(current)), body) : body,
+    prefix,
+  );
   const saved = await r.save(w, input, current);
   await audit(w.db, w.actor, saved.created ? "created" : "updated", r.entity, saved.row.id);
   return saved;
@@ -59,12 +70,18 @@ export async function writeForRequest<T>(c: Ctx, entity: string, write: (w: Writ
     const columns = uniqueViolation(err);
     if (!columns) throw err;
     const field = columns.includes("external_id") ? "external_id" : (columns.at(-1) ?? "_");
-    throw new ApiError(409, `This conflicts with another ${entity}.`, { [field]: `is already used by another ${entity}` });
+    throw new ApiError(409, `This conflicts with another ${entity}.`, {
+      [field]: `is already used by another ${entity}`,
+    });
   }
 }
 
 /** The POST/PUT handler: 201 with the new resource, or 200 with the updated one. */
-export async function saveResource<Row extends { id: number }, Input>(c: Ctx, r: Resource<Row, Input>, byPathId = false) {
+export async function saveResource<Row extends { id: number }, Input>(
+  c: Ctx,
+  r: Resource<Row, Input>,
+  byPathId = false,
+) {
   const id = byPathId ? pathId(c, r.entity) : undefined;
   const body = await jsonBody(c);
   const { row, created } = await writeForRequest(c, r.entity, (w) => upsert(w, r, body, id));
