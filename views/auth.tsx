@@ -3,7 +3,6 @@
 import type { FieldErrors } from "../src/core/validation.ts";
 import { COUNTRIES } from "../src/core/country.ts";
 import { COMMON_CURRENCIES, CUSTOMER_LANGUAGES } from "../src/core/settings.ts";
-import type { User } from "../src/db/schema.ts";
 import { Csrf, Field, FormErrors, Select, type Values } from "./form.tsx";
 import { Page } from "./layout.tsx";
 
@@ -118,28 +117,6 @@ export function LoginPage(p: { csrf: string; values: Values; errors: FieldErrors
           <button type="submit">Log in</button>
         </form>
       </article>
-    </Page>
-  );
-}
-
-export function ErrorPage(p: { csrf: string; status: number; message: string; hint?: string; user?: User | null }) {
-  const titles: Record<number, string> = {
-    400: "Bad request",
-    403: "Not allowed",
-    404: "Not found",
-    413: "Too large",
-    429: "Too many attempts",
-  };
-  return (
-    <Page title={titles[p.status] ?? "Something went wrong"} user={p.user ?? null} csrf={p.csrf}>
-      <div class="error-page">
-        <h1>{titles[p.status] ?? "Something went wrong"}</h1>
-        <p>{p.message}</p>
-        {p.hint && <p>{p.hint}</p>}
-        <p>
-          <a href="/">Back to the dashboard</a>
-        </p>
-      </div>
     </Page>
   );
 }

@@ -17,7 +17,7 @@ import {
   Source,
   type Zoned,
 } from "./delivery-parts.tsx";
-import { SentMessage } from "./dev-outbox.tsx";
+import { SentMessage } from "./dev-outbox-message.tsx";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 

@@ -1,93 +1,13 @@
 /** @jsxImportSource hono/jsx */
 // The dev outbox (SPEC D1): every message the dev providers kept, exactly as it would have been
-// sent, and one of them in full (also shown on its delivery's page).
-import type { FC } from "hono/jsx";
+// sent; one of them in full is in dev-outbox-message.tsx.
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import type { DevOutboxRow } from "../src/db/outbox-list.ts";
 import { CHANNELS, type Channel } from "../src/core/vocabulary.ts";
 import { type Common, rowLink, second, type Zoned } from "./delivery-parts.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { withParams } from "./pager.tsx";
-
-/**
- * The message exactly as the dev outbox received it: headers, the HTML sandboxed, the text part;
- * for a call, the script its TwiML reads out (`script`, the delivery's text as sent).
- */
-export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null; tz: string }> = ({
-  entry: e,
-  script,
-  tz,
-}) => {
-  const headers = Object.entries(e.headers ?? {});
-  return (
-    <article class="sent-message">
-      <dl>
-        <dt class="muted">From</dt>
-        <dd>{e.fromAddress}</dd>
-        <dt class="muted">To</dt>
-        <dd>{e.toAddress}</dd>
-        {e.subject !== null && (
-          <>
-            <dt class="muted">Subject</dt>
-            <dd>
-              <strong>{e.subject}</strong>
-            </dd>
-          </>
-        )}
-        <dt class="muted">Received by the dev outbox</dt>
-        <dd>
-          {second(e.createdAt, tz)} · <code>{e.id}</code>
-        </dd>
-        {headers.map(([name, value]) => (
-          <>
-            <dt class="muted">{name}</dt>
-            <dd>
-              <code class="break-all">{value}</code>
-            </dd>
-          </>
-        ))}
-      </dl>
-      {e.channel === "email" && (
-        <>
-          {e.html && (
-            <>
-              <h3>HTML part</h3>
-              <iframe
-                sandbox=""
-                srcdoc={e.html}
-                title={`The e-mail to ${e.toAddress} as it was sent`}
-                referrerpolicy="no-referrer"
-                class="sent-frame"
-              ></iframe>
-            </>
-          )}
-          <h3>Text part</h3>
-          <pre class="message-text">{e.body}</pre>
-        </>
-      )}
-      {e.channel === "sms" && (
-        <>
-          <h3>Text message</h3>
-          <pre class="message-text">{e.body}</pre>
-          <p class="muted">{e.body.length} characters</p>
-        </>
-      )}
-      {e.channel === "voice" && (
-        <>
-          <p>Call placed. It says, read out by text-to-speech:</p>
-          {script ? (
-            <blockquote class="call-script">{script}</blockquote>
-          ) : (
-            <p class="muted">(its script is no longer on record)</p>
-          )}
-          <p class="muted">Then: “Press 9 to stop these calls.” Twilio fetches these words from {e.body}.</p>
-        </>
-      )}
-    </article>
-  );
-};
-
-type DevRow = { entry: DevOutboxRow; deliveryId: number | null; script: string | null };
+import type { DevRow } from "./dev-outbox-message.tsx";
 
 /** A line of what was sent: the subject, the text, or what a call says (not the URL it is read from). */
 const preview = (e: DevOutboxRow, script: string | null) => {
@@ -189,24 +109,6 @@ export function DevOutboxPage(
           </nav>
         </>
       )}
-    </Page>
-  );
-}
-
-export function DevOutboxEntryPage(p: Common & Zoned & DevRow) {
-  return (
-    <Page title="Dev outbox message" user={p.user} csrf={p.csrf} section="outbox">
-      <p>
-        <a href="/outbox/dev">← Dev outbox</a>
-      </p>
-      <PageHead title={`${CHANNEL_LABELS[p.entry.channel]} to ${p.entry.toAddress}`}>
-        {p.deliveryId && (
-          <a role="button" class="secondary" href={`/outbox/${p.deliveryId}`}>
-            Delivery #{p.deliveryId}
-          </a>
-        )}
-      </PageHead>
-      <SentMessage entry={p.entry} script={p.script} tz={p.timeZone} />
     </Page>
   );
 }

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
-// Settings: studio details and sending policy, staff accounts, API keys.
+// Settings: the tabs' shell, and the Studio tab (studio details and sending policy). The other
+// tabs: settings-messaging.tsx, settings-staff.tsx, settings-api-keys.tsx.
 import type { Child } from "hono/jsx";
-import { staffTime } from "../src/core/date-format.ts";
 import { studioCountry } from "../src/core/country.ts";
 import { quietHoursRules, windowWarning } from "../src/core/quiet-hours.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
@@ -17,7 +17,7 @@ const currencyOptions = (current: string | undefined) => [
   ...new Set([...COMMON_CURRENCIES, ...(current && /^[A-Z]{3}$/.test(current) ? [current] : [])]),
 ];
 
-type Common = { user: User; csrf: string; flash?: { kind: "ok" | "bad" | "info"; text: string } | null };
+export type Common = { user: User; csrf: string; flash?: { kind: "ok" | "bad" | "info"; text: string } | null };
 type Tab = "studio" | "messaging" | "staff" | "api-keys";
 
 export function SettingsShell(p: Common & { tab: Tab; title: string; children?: Child }) {
@@ -206,171 +206,6 @@ export function StudioSettingsPage(
           />
         </fieldset>
         <button type="submit">Save settings</button>
-      </form>
-    </SettingsShell>
-  );
-}
-
-export function StaffPage(p: Common & { users: User[]; values: Values; errors: FieldErrors }) {
-  return (
-    <SettingsShell {...p} tab="staff" title="Staff">
-      <div class="table-wrap">
-        <table class="striped">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>E-mail</th>
-              <th>Role</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.users.map((u) => (
-              <tr>
-                <td>{u.name}</td>
-                <td>{u.email}</td>
-                <td>{u.role}</td>
-                <td>
-                  {u.role !== "owner" && (
-                    <form
-                      method="post"
-                      action={`/settings/staff/${u.id}/delete`}
-                      class="inline-form"
-                      data-confirm={`Remove ${u.name}'s account? They are signed out at once.`}
-                    >
-                      <Csrf token={p.csrf} />
-                      <button type="submit" class="secondary outline">
-                        Remove
-                      </button>
-                    </form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <article>
-        <h2>Add a staff member</h2>
-        <FormErrors errors={p.errors} />
-        <form method="post" action="/settings/staff" novalidate>
-          <Csrf token={p.csrf} />
-          <div class="grid-2">
-            <Field name="name" label="Name" values={p.values} errors={p.errors} required />
-            <Field name="email" label="E-mail" type="email" values={p.values} errors={p.errors} required />
-            <Field
-              name="password"
-              label="Temporary password"
-              type="password"
-              values={{}}
-              errors={p.errors}
-              required
-              hint="At least 10 characters. Share it privately."
-              autocomplete="new-password"
-            />
-          </div>
-          <button type="submit">Add staff member</button>
-        </form>
-      </article>
-    </SettingsShell>
-  );
-}
-
-type KeyRow = {
-  id: number;
-  name: string;
-  prefix: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-};
-
-export function ApiKeysPage(
-  p: Common & {
-    keys: KeyRow[];
-    newKey?: { name: string; key: string };
-    values: Values;
-    errors: FieldErrors;
-    publicUrl: string;
-    timeZone: string;
-  },
-) {
-  const when = (d: Date | null) => (d ? staffTime(d, p.timeZone) : "never");
-  return (
-    <SettingsShell {...p} tab="api-keys" title="API keys">
-      {p.newKey && (
-        <article class="flash ok" role="status">
-          <p>
-            <strong>API key “{p.newKey.name}” created.</strong> Copy it now: it is shown only this once and Pigeon keeps
-            only a hash of it.
-          </p>
-          <p class="secret" id="new-api-key">
-            {p.newKey.key}
-          </p>
-        </article>
-      )}
-      <p class="muted">
-        Other systems use these keys with <code>Authorization: Bearer &lt;key&gt;</code> on{" "}
-        <code>{p.publicUrl}/api/v1</code>.
-      </p>
-      {p.keys.length === 0 ? (
-        <p>No API keys yet.</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="striped">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Key starts with</th>
-                <th>Created</th>
-                <th>Last used</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.keys.map((k) => (
-                <tr>
-                  <td>{k.name}</td>
-                  <td>
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td>{when(k.createdAt)}</td>
-                  <td>{when(k.lastUsedAt)}</td>
-                  <td>
-                    {k.revokedAt ? (
-                      <span class="badge no">Revoked</span>
-                    ) : (
-                      <form
-                        method="post"
-                        action={`/settings/api-keys/${k.id}/revoke`}
-                        class="inline-form"
-                        data-confirm={`Revoke “${k.name}”? Systems using it stop working at once.`}
-                      >
-                        <Csrf token={p.csrf} />
-                        <button type="submit" class="secondary outline">
-                          Revoke
-                        </button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <form method="post" action="/settings/api-keys" class="filters" novalidate>
-        <Csrf token={p.csrf} />
-        <div>
-          <Field
-            name="name"
-            label="New key for"
-            values={p.values}
-            errors={p.errors}
-            placeholder="Photo shop integration"
-          />
-        </div>
-        <button type="submit">Create API key</button>
       </form>
     </SettingsShell>
   );

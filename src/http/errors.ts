@@ -2,7 +2,7 @@
 // errors are logged with their stack and shown as a generic message.
 import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { ErrorPage } from "../../views/auth.tsx";
+import { ErrorPage } from "../../views/error-page.tsx";
 import { errorText } from "../log.ts";
 import type { AppEnv } from "./env.ts";
 

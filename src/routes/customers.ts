@@ -3,14 +3,9 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import {
-  AlbumField,
-  CustomerForm,
-  CustomerPage,
-  CustomersPage,
-  CustomersResults,
-  EmailNotice,
-} from "../../views/customers.tsx";
+import { CustomerForm, EmailNotice } from "../../views/customer-form.tsx";
+import { AlbumField, CustomerPage } from "../../views/customer-page.tsx";
+import { CustomersPage, CustomersResults } from "../../views/customers.tsx";
 import type { Flash, Values } from "../core/form-state.ts";
 import { studioCountry } from "../core/country.ts";
 import { type ConsentInput, customerFields } from "../core/customers.ts";

@@ -1,7 +1,9 @@
 // Staff pages for jobs: list with filters, create, edit, status changes, albums.
 import { Hono } from "hono";
 import { z } from "zod";
-import { JobForm, JobPage, JobsPage, JobsTable } from "../../views/jobs.tsx";
+import { JobForm } from "../../views/job-form.tsx";
+import { JobPage } from "../../views/job-page.tsx";
+import { JobsPage, JobsTable } from "../../views/jobs.tsx";
 import type { Values } from "../core/form-state.ts";
 import { type JobListQuery, jobFields, jobStatus, jobType } from "../core/jobs.ts";
 import { usableTimeZone } from "../core/intl.ts";

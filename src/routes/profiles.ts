@@ -11,7 +11,9 @@ import {
   NotificationForm,
   NotificationPreview,
 } from "../../views/profile-notification.tsx";
-import { DeleteProfilePage, doneFlash, NotificationRow, ProfilePage, ProfilesPage } from "../../views/profiles.tsx";
+import { doneFlash } from "../../views/profile-parts.tsx";
+import { DeleteProfilePage, NotificationRow, ProfilePage } from "../../views/profile-page.tsx";
+import { ProfilesPage } from "../../views/profiles.tsx";
 import { usableLocale } from "../core/intl.ts";
 import { exampleMoney } from "../core/money.ts";
 import { describeNotification, notificationFormValues, parseNotificationForm } from "../core/notification-input.ts";

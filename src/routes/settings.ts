@@ -1,7 +1,9 @@
 // Settings (owner only): studio details and sending policy, staff accounts, API keys.
 import { Hono } from "hono";
 import { z } from "zod";
-import { ApiKeysPage, StaffPage, StudioSettingsPage } from "../../views/settings.tsx";
+import { StudioSettingsPage } from "../../views/settings.tsx";
+import { ApiKeysPage } from "../../views/settings-api-keys.tsx";
+import { StaffPage } from "../../views/settings-staff.tsx";
 import type { Values } from "../core/form-state.ts";
 import { studioCountry } from "../core/country.ts";
 import { editablePhone } from "../core/phone.ts";
