@@ -28,7 +28,7 @@ import { linkSigningSecret } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
 import { activeSuppressions, resubscribe, suppress } from "../db/suppressions.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
-import { ConfirmChannelsPage, LinkProblemPage, PreferencesPage, UnsubscribePage } from "../../views/customer-pages.tsx";
+import { ConfirmChannelsPage, LinkProblemPage, PreferencesPage, UnsubscribePage } from "../../views/link-pages.tsx";
 import { renderDeliveryEmail } from "../dispatch/compose.ts";
 
 /** Why an expired link of this purpose expired and where a fresh one is, in the customer's language. */

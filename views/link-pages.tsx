@@ -7,7 +7,7 @@ import { type Language, t } from "../src/core/i18n/translate.ts";
 import type { PreferenceRow } from "../src/core/preferences.ts";
 import { STATIC_VERSION } from "../src/static-assets.ts";
 
-function CustomerPage(p: { lang: Language; title: string; studio: string; children?: Child }) {
+function LinkPage(p: { lang: Language; title: string; studio: string; children?: Child }) {
   return (
     <>
       {raw("<!DOCTYPE html>")}
@@ -43,7 +43,7 @@ export function UnsubscribePage(p: {
 }) {
   const { lang } = p;
   return (
-    <CustomerPage lang={lang} title={t(lang, "unsubscribe.title")} studio={p.studio}>
+    <LinkPage lang={lang} title={t(lang, "unsubscribe.title")} studio={p.studio}>
       {p.done ? (
         <article>
           <h1>{t(lang, "unsubscribe.doneHeading")}</h1>
@@ -66,7 +66,7 @@ export function UnsubscribePage(p: {
           </p>
         </article>
       )}
-    </CustomerPage>
+    </LinkPage>
   );
 }
 
@@ -80,7 +80,7 @@ export function PreferencesPage(p: {
 }) {
   const { lang } = p;
   return (
-    <CustomerPage lang={lang} title={t(lang, "preferences.title")} studio={p.studio}>
+    <LinkPage lang={lang} title={t(lang, "preferences.title")} studio={p.studio}>
       <article>
         <h1>{t(lang, "preferences.heading")}</h1>
         {p.saved && (
@@ -123,7 +123,7 @@ export function PreferencesPage(p: {
           <small>{t(lang, "preferences.phoneNote")}</small>
         </p>
       </article>
-    </CustomerPage>
+    </LinkPage>
   );
 }
 
@@ -140,7 +140,7 @@ export function ConfirmChannelsPage(p: {
   const { lang } = p;
   const vars = { studio: p.studio, what: p.what, phone: p.phone };
   return (
-    <CustomerPage lang={lang} title={t(lang, "confirm.title")} studio={p.studio}>
+    <LinkPage lang={lang} title={t(lang, "confirm.title")} studio={p.studio}>
       <article>
         {p.done ? (
           <>
@@ -162,17 +162,17 @@ export function ConfirmChannelsPage(p: {
           </p>
         ))}
       </article>
-    </CustomerPage>
+    </LinkPage>
   );
 }
 
 export function LinkProblemPage(p: { lang: Language; studio: string; status: number; message: string }) {
   return (
-    <CustomerPage lang={p.lang} title={t(p.lang, "page.linkProblem.title")} studio={p.studio}>
+    <LinkPage lang={p.lang} title={t(p.lang, "page.linkProblem.title")} studio={p.studio}>
       <article>
         <h1>{t(p.lang, "page.linkProblem.heading")}</h1>
         <p>{p.message}</p>
       </article>
-    </CustomerPage>
+    </LinkPage>
   );
 }
