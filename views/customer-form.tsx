@@ -8,7 +8,8 @@ import { Checkbox, Csrf, Field, FieldMessages, FormErrors, Select, type Values }
 import { COUNTRIES, countryName } from "../src/core/country.ts";
 import { example } from "../src/core/phone.ts";
 import { Page, PageHead } from "./layout.tsx";
-import { type Common, consentOf, fullName, invalid, minute, type Namesake } from "./customer-parts.tsx";
+import { consentOf, fullName, invalid, minute, type Namesake } from "./customer-parts.tsx";
+import type { Common } from "./layout.tsx";
 
 /** The "someone else has this e-mail" notice: information, never a refusal. */
 export function EmailNotice({ others }: { others: Namesake[] }) {

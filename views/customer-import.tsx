@@ -15,13 +15,11 @@ import {
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { ImportResult, PlannedRow } from "../src/db/customer-import.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
-import type { User } from "../src/db/schema.ts";
 import { CHANNELS } from "../src/core/vocabulary.ts";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import { Csrf, Field, FieldMessages, FormErrors, type Values } from "./form.tsx";
-import { Page, PageHead } from "./layout.tsx";
+import { type Common, Page, PageHead } from "./layout.tsx";
 
-type Common = { user: User; csrf: string };
 type Flash = { kind: "ok" | "bad" | "info"; text: string } | null;
 
 /** Reported rows shown on one page; a file with more gets them in the next preview. */

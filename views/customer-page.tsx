@@ -14,7 +14,8 @@ import { formatPhone } from "../src/core/phone.ts";
 import { Page, PageHead } from "./layout.tsx";
 import { CustomerMessages } from "./customer-history.tsx";
 import type { OutboxRow } from "../src/db/outbox-list.ts";
-import { type Common, consentOf, day, fullName, invalid, minute, type Namesake } from "./customer-parts.tsx";
+import { consentOf, day, fullName, invalid, minute, type Namesake } from "./customer-parts.tsx";
+import type { Common } from "./layout.tsx";
 
 type Flash = { kind: "ok" | "bad" | "info"; text: string } | null;
 type AlbumChoice = { id: number; jobId: number; name: string };

@@ -4,10 +4,9 @@ import type { FC } from "hono/jsx";
 import { staffDay, staffTimeOrDash } from "../src/core/date-format.ts";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
-import type { Customer, User } from "../src/db/schema.ts";
+import type { Customer } from "../src/db/schema.ts";
 import { CHANNELS, type Channel } from "../src/core/vocabulary.ts";
 
-export type Common = { user: User; csrf: string };
 export type Namesake = { id: number; firstName: string; lastName: string };
 
 /** "First Last", or "(no name)" for a customer known only by an address. */

@@ -5,7 +5,8 @@ import { formatPhone } from "../src/core/phone.ts";
 import type { Customer } from "../src/db/schema.ts";
 import { Page, PageHead } from "./layout.tsx";
 import { withParams } from "./pager.tsx";
-import { type Common, ConsentBadges, day, fullName } from "./customer-parts.tsx";
+import { ConsentBadges, day, fullName } from "./customer-parts.tsx";
+import type { Common } from "./layout.tsx";
 
 export type CustomerListQuery = { q?: string; before?: number };
 

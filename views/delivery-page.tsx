@@ -7,7 +7,6 @@ import { CHANNEL_LABELS, skipReasonLabel } from "../src/core/labels.ts";
 import type { Delivery } from "../src/db/outbox.ts";
 import type { DeliveryDetail } from "../src/db/outbox-list.ts";
 import {
-  type Common,
   DeliveryStatusBadge,
   deliveryReason,
   type Flash,
@@ -19,7 +18,7 @@ import {
 } from "./delivery-parts.tsx";
 import { SentMessage } from "./dev-outbox-message.tsx";
 import { Csrf } from "./form.tsx";
-import { Page, PageHead } from "./layout.tsx";
+import { type Common, Page, PageHead } from "./layout.tsx";
 
 const eventLabel = (type: string) => type.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 

@@ -7,10 +7,8 @@ import { staffDay, staffTime, staffTimeOrDash } from "../src/core/date-format.ts
 import { DELIVERY_STATUS_LABELS, skipReasonLabel } from "../src/core/labels.ts";
 import type { Delivery } from "../src/db/outbox.ts";
 import type { OutboxRow } from "../src/db/outbox-list.ts";
-import type { User } from "../src/db/schema.ts";
 import { withParams } from "./pager.tsx";
 
-export type Common = { user: User; csrf: string };
 /** The studio's time zone: every time on these pages is shown in it. */
 export type Zoned = { timeZone: string };
 export type Flash = { kind: "ok" | "bad" | "info"; text: string } | null;

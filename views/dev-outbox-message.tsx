@@ -4,7 +4,8 @@
 import type { FC } from "hono/jsx";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import type { DevOutboxRow } from "../src/db/outbox-list.ts";
-import { type Common, second, type Zoned } from "./delivery-parts.tsx";
+import { second, type Zoned } from "./delivery-parts.tsx";
+import type { Common } from "./layout.tsx";
 import { Page, PageHead } from "./layout.tsx";
 
 /**

@@ -4,7 +4,8 @@
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import type { DevOutboxRow } from "../src/db/outbox-list.ts";
 import { CHANNELS, type Channel } from "../src/core/vocabulary.ts";
-import { type Common, rowLink, second, type Zoned } from "./delivery-parts.tsx";
+import { rowLink, second, type Zoned } from "./delivery-parts.tsx";
+import type { Common } from "./layout.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { withParams } from "./pager.tsx";
 import type { DevRow } from "./dev-outbox-message.tsx";

@@ -2,12 +2,10 @@
 // A job's create/edit form.
 import type { FieldErrors } from "../src/core/validation.ts";
 import { JOB_STATUS_LABELS } from "../src/core/labels.ts";
-import type { Job, User } from "../src/db/schema.ts";
+import type { Job } from "../src/db/schema.ts";
 import { JOB_STATUSES, JOB_TYPES } from "../src/core/vocabulary.ts";
 import { Csrf, Field, FormErrors, Select, TextArea, type Values } from "./form.tsx";
-import { Page, PageHead } from "./layout.tsx";
-
-type Common = { user: User; csrf: string };
+import { type Common, Page, PageHead } from "./layout.tsx";
 
 export function JobForm(
   p: Common & { job?: Job; values: Values; errors: FieldErrors; profiles: { id: number; name: string }[] },

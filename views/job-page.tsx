@@ -4,16 +4,14 @@
 import type { FieldErrors } from "../src/core/validation.ts";
 import { JOB_STATUS_LABELS } from "../src/core/labels.ts";
 import { staffTime } from "../src/core/date-format.ts";
-import type { Album, Customer, Job, Registration, User } from "../src/db/schema.ts";
+import type { Album, Customer, Job, Registration } from "../src/db/schema.ts";
 import { JOB_STATUSES } from "../src/core/vocabulary.ts";
 import { Csrf, Field, type Values } from "./form.tsx";
-import { Page, PageHead } from "./layout.tsx";
+import { type Common, Page, PageHead } from "./layout.tsx";
 import type { PlannedNotification } from "../src/db/job-automation.ts";
 import { AutomatedNotifications } from "./job-automation.tsx";
 import { withParams } from "./pager.tsx";
 import { StatusBadge } from "./jobs.tsx";
-
-type Common = { user: User; csrf: string };
 
 type RegistrationRow = { registration: Registration; customer: Customer; album: Album | null; orders: number };
 

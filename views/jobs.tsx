@@ -3,12 +3,11 @@
 // and the status badge the job page shows too.
 import { JOB_STATUS_LABELS } from "../src/core/labels.ts";
 import type { JobListQuery } from "../src/core/jobs.ts";
-import type { Job, User } from "../src/db/schema.ts";
+import type { Job } from "../src/db/schema.ts";
 import { JOB_STATUSES, JOB_TYPES } from "../src/core/vocabulary.ts";
-import { Page, PageHead } from "./layout.tsx";
+import { type Common, Page, PageHead } from "./layout.tsx";
 import { Pager } from "./pager.tsx";
 
-type Common = { user: User; csrf: string };
 type JobRow = { job: Job; registrations: number; orders: number };
 
 export const StatusBadge = ({ status }: { status: Job["status"] }) => (

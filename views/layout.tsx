@@ -6,6 +6,9 @@ import type { Child, FC } from "hono/jsx";
 import type { User } from "../src/db/schema.ts";
 import { STATIC_VERSION } from "../src/static-assets.ts";
 
+/** What every staff page is rendered with: who is signed in, and the CSRF token its forms echo. */
+export type Common = { user: User; csrf: string };
+
 export type PageProps = {
   title: string;
   user: User | null;

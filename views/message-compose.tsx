@@ -19,7 +19,8 @@ import { Page, PageHead } from "./layout.tsx";
 import { MessagePreview, TestSendResult } from "./message-preview.tsx";
 import { PlaceholderPicker } from "./placeholder-picker.tsx";
 import { RecipientCount } from "./message-recipients.tsx";
-import { type Common, MessageStatusBadge } from "./messages.tsx";
+import { MessageStatusBadge } from "./messages.tsx";
+import type { Common } from "./layout.tsx";
 
 export type ComposeChoices = {
   jobs: JobChoice[];

@@ -7,7 +7,8 @@ import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import type { ChannelCount } from "../src/core/message-pages.ts";
 import { countWords } from "./message-recipients.tsx";
-import { byChannel, type Common, nf, plural } from "./messages.tsx";
+import { byChannel, nf, plural } from "./messages.tsx";
+import type { Common } from "./layout.tsx";
 import type { Language } from "../src/core/i18n/translate.ts";
 
 export type ConfirmProps = Common & {

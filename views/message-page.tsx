@@ -10,7 +10,8 @@ import type { Flash } from "../src/core/form-state.ts";
 import { STATIC_VERSION } from "../src/static-assets.ts";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
-import { channelList, type Common, MessageStatusBadge, nf } from "./messages.tsx";
+import { channelList, MessageStatusBadge, nf } from "./messages.tsx";
+import type { Common } from "./layout.tsx";
 
 const SSE_SCRIPT = `/static/hx-sse.min.js?v=${STATIC_VERSION}`;
 

@@ -7,7 +7,8 @@ import type { Channel } from "../src/core/vocabulary.ts";
 import type { CountData } from "../src/core/message-pages.ts";
 import { Page, PageHead } from "./layout.tsx";
 import { missingKey } from "../src/core/recipients.ts";
-import { byChannel, type Common, nf, plural } from "./messages.tsx";
+import { byChannel, nf, plural } from "./messages.tsx";
+import type { Common } from "./layout.tsx";
 
 export type ExcludedQuery = {
   filtersJson: string;

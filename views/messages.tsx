@@ -7,12 +7,10 @@ import type { FC } from "hono/jsx";
 import { CHANNEL_LABELS, MESSAGE_STATUS_LABELS } from "../src/core/labels.ts";
 import type { MessageRow } from "../src/db/message-pages.ts";
 import type { Message } from "../src/db/messages.ts";
-import type { User } from "../src/db/schema.ts";
 import type { Channel } from "../src/core/vocabulary.ts";
 import type { Flash } from "../src/core/form-state.ts";
-import { Page, PageHead } from "./layout.tsx";
+import { type Common, Page, PageHead } from "./layout.tsx";
 
-export type Common = { user: User; csrf: string };
 export type Status = Message["status"];
 
 export const nf = (n: number) => n.toLocaleString("en");

@@ -16,7 +16,6 @@ import type { OutboxRow } from "../src/db/outbox-list.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
 import { CHANNELS, type Channel } from "../src/core/vocabulary.ts";
 import {
-  type Common,
   DeliveryStatusBadge,
   type Flash,
   PAUSED_WHY,
@@ -27,7 +26,7 @@ import {
   Stamp,
 } from "./delivery-parts.tsx";
 import { Csrf } from "./form.tsx";
-import { Page, PageHead } from "./layout.tsx";
+import { type Common, Page, PageHead } from "./layout.tsx";
 import { withParams } from "./pager.tsx";
 
 const heldFilters = (q: OutboxQuery): HeldFilters => ({

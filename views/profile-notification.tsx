@@ -9,13 +9,10 @@ import { CONTEXT_LABELS, contextForTrigger, type Placeholder } from "../src/core
 import type { PreviewData } from "../src/core/profile-pages.ts";
 import { AUDIENCE_LABELS, CONDITION_LABELS, TRIGGER_INFO, type Trigger } from "../src/core/triggers.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
-import type { User } from "../src/db/schema.ts";
 import { type Channel, TRIGGERS } from "../src/core/vocabulary.ts";
 import { Csrf, FieldMessages, FormErrors, UseTemplateButton, type Values } from "./form.tsx";
-import { Page, PageHead } from "./layout.tsx";
+import { type Common, Page, PageHead } from "./layout.tsx";
 import { PlaceholderPicker } from "./placeholder-picker.tsx";
-
-type Common = { user: User; csrf: string };
 
 export type EditorProps = Common & {
   profile: Profile;

@@ -5,15 +5,8 @@ import type { Notification, Profile } from "../src/db/profiles.ts";
 import { describeNotification } from "../src/core/notification-input.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import { Csrf, Field, type Values } from "./form.tsx";
-import { Page, PageHead } from "./layout.tsx";
-import {
-  type Common,
-  DefaultButton,
-  DeleteButton,
-  DuplicateButton,
-  type Flash,
-  ProfileBadges,
-} from "./profile-parts.tsx";
+import { type Common, Page, PageHead } from "./layout.tsx";
+import { DefaultButton, DeleteButton, DuplicateButton, type Flash, ProfileBadges } from "./profile-parts.tsx";
 
 /** One notification of a profile page; also the fragment the on/off switch swaps in. */
 export function NotificationRow({ profile, n, csrf }: { profile: Profile; n: Notification; csrf: string }) {

@@ -2,10 +2,8 @@
 // What the profile list and a profile's page share: the notice after an action, the badges, and
 // the duplicate/default/delete buttons. Styles: static/profiles.css.
 import type { Profile } from "../src/db/profiles.ts";
-import type { User } from "../src/db/schema.ts";
 import { Csrf } from "./form.tsx";
 
-export type Common = { user: User; csrf: string };
 export type Flash = { kind: "ok" | "bad" | "info"; text: string } | null;
 
 const DONE: Record<string, string> = {

@@ -4,15 +4,8 @@
 import type { ProfileRow } from "../src/db/profiles.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import { Csrf, Field, type Values } from "./form.tsx";
-import { Page, PageHead } from "./layout.tsx";
-import {
-  type Common,
-  DefaultButton,
-  DeleteButton,
-  DuplicateButton,
-  type Flash,
-  ProfileBadges,
-} from "./profile-parts.tsx";
+import { type Common, Page, PageHead } from "./layout.tsx";
+import { DefaultButton, DeleteButton, DuplicateButton, type Flash, ProfileBadges } from "./profile-parts.tsx";
 
 export function ProfilesPage(p: Common & { rows: ProfileRow[]; values: Values; errors: FieldErrors; flash?: Flash }) {
   return (

@@ -3,7 +3,7 @@
 import { staffTime } from "../src/core/date-format.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import { Csrf, Field, type Values } from "./form.tsx";
-import { type Common, SettingsShell } from "./settings.tsx";
+import { type SettingsCommon, SettingsShell } from "./settings.tsx";
 
 type KeyRow = {
   id: number;
@@ -15,7 +15,7 @@ type KeyRow = {
 };
 
 export function ApiKeysPage(
-  p: Common & {
+  p: SettingsCommon & {
     keys: KeyRow[];
     newKey?: { name: string; key: string };
     values: Values;

@@ -3,9 +3,9 @@
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { User } from "../src/db/schema.ts";
 import { Csrf, Field, FormErrors, type Values } from "./form.tsx";
-import { type Common, SettingsShell } from "./settings.tsx";
+import { type SettingsCommon, SettingsShell } from "./settings.tsx";
 
-export function StaffPage(p: Common & { users: User[]; values: Values; errors: FieldErrors }) {
+export function StaffPage(p: SettingsCommon & { users: User[]; values: Values; errors: FieldErrors }) {
   return (
     <SettingsShell {...p} tab="staff" title="Staff">
       <div class="table-wrap">

@@ -5,9 +5,8 @@ import type { Child } from "hono/jsx";
 import { studioCountry } from "../src/core/country.ts";
 import { quietHoursRules, windowWarning } from "../src/core/quiet-hours.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
-import type { User } from "../src/db/schema.ts";
 import { Csrf, Field, FormErrors, Select, TextArea, type Values } from "./form.tsx";
-import { Page, PageHead } from "./layout.tsx";
+import { type Common, Page, PageHead } from "./layout.tsx";
 import { COUNTRIES } from "../src/core/country.ts";
 import { example } from "../src/core/phone.ts";
 import { COMMON_CURRENCIES, CUSTOMER_LANGUAGES } from "../src/core/settings.ts";
@@ -17,10 +16,11 @@ const currencyOptions = (current: string | undefined) => [
   ...new Set([...COMMON_CURRENCIES, ...(current && /^[A-Z]{3}$/.test(current) ? [current] : [])]),
 ];
 
-export type Common = { user: User; csrf: string; flash?: { kind: "ok" | "bad" | "info"; text: string } | null };
+/** A settings tab: a staff page with the notice its last save left. */
+export type SettingsCommon = Common & { flash?: { kind: "ok" | "bad" | "info"; text: string } | null };
 type Tab = "studio" | "messaging" | "staff" | "api-keys";
 
-export function SettingsShell(p: Common & { tab: Tab; title: string; children?: Child }) {
+export function SettingsShell(p: SettingsCommon & { tab: Tab; title: string; children?: Child }) {
   const tabs: [Tab, string, string][] = [
     ["studio", "/settings", "Studio"],
     ["messaging", "/settings/messaging", "Messaging"],
@@ -67,7 +67,7 @@ function QuietHoursNote({ values: v }: { values: Values }) {
 }
 
 export function StudioSettingsPage(
-  p: Common & { values: Values; errors: FieldErrors; profiles: { id: number; name: string }[] },
+  p: SettingsCommon & { values: Values; errors: FieldErrors; profiles: { id: number; name: string }[] },
 ) {
   const v = p.values;
   const e = p.errors;
