@@ -19,6 +19,9 @@
 --   only grown), but a job status an event recorded is history, so one outside the list is kept
 --   as unknown (NULL), as is a template's trigger. Anything else outside its list stops the
 --   migration with "CHECK constraint failed: <name>", and the database is left as it was.
+-- * Each rebuilt table keeps its count of ids ever used (sqlite_sequence): copying rows into a new
+--   table would count only the ids still there, and a deleted row's id would be given out again
+--   (an event's, past the planner's cursor, would never be planned).
 -- * notification_runs: ids of 0 become NULL; a run for a customer, appointment or job that is
 --   gone (a customer an import took back) is dropped, as the new ON DELETE CASCADE would have.
 PRAGMA legacy_alter_table = ON;--> statement-breakpoint
@@ -51,6 +54,10 @@ INSERT INTO `__new_notification_runs`("id", "notification_id", "job_id", "custom
   WHERE ("job_id" = 0 OR "job_id" IN (SELECT "id" FROM `jobs`))
     AND ("customer_id" = 0 OR "customer_id" IN (SELECT "id" FROM `customers`))
     AND ("appointment_id" = 0 OR "appointment_id" IN (SELECT "id" FROM `appointments`));--> statement-breakpoint
+-- Hand-written: the new table keeps the old one's count of ids ever used (sqlite_sequence),
+-- or the ids of deleted rows would be given out again.
+INSERT INTO sqlite_sequence (name, seq) SELECT '__new_notification_runs', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '__new_notification_runs');--> statement-breakpoint
+UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'notification_runs'), 0)) WHERE name = '__new_notification_runs';--> statement-breakpoint
 DROP TABLE `notification_runs`;--> statement-breakpoint
 ALTER TABLE `__new_notification_runs` RENAME TO `notification_runs`;--> statement-breakpoint
 CREATE UNIQUE INDEX `notification_runs_unique` ON `notification_runs` (`notification_id`, coalesce(`job_id`, 0), coalesce(`customer_id`, 0), coalesce(`appointment_id`, 0));--> statement-breakpoint
@@ -75,6 +82,8 @@ CREATE TABLE `__new_appointments` (
 );
 --> statement-breakpoint
 INSERT INTO `__new_appointments`("id", "external_id", "job_id", "customer_id", "starts_at", "duration_minutes", "location", "status", "created_at", "updated_at") SELECT "id", "external_id", "job_id", "customer_id", "starts_at", "duration_minutes", "location", "status", "created_at", "updated_at" FROM `appointments`;--> statement-breakpoint
+INSERT INTO sqlite_sequence (name, seq) SELECT '__new_appointments', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '__new_appointments');--> statement-breakpoint
+UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'appointments'), 0)) WHERE name = '__new_appointments';--> statement-breakpoint
 DROP TABLE `appointments`;--> statement-breakpoint
 ALTER TABLE `__new_appointments` RENAME TO `appointments`;--> statement-breakpoint
 CREATE UNIQUE INDEX `appointments_external_id_unique` ON `appointments` (`external_id`);--> statement-breakpoint
@@ -124,6 +133,8 @@ CREATE TABLE `__new_deliveries` (
 );
 --> statement-breakpoint
 INSERT INTO `__new_deliveries`("id", "delivery_key", "source_type", "notification_id", "message_id", "job_id", "customer_id", "appointment_id", "after_delivery_id", "channel", "to_address", "status", "skip_reason", "subject", "body", "provider", "provider_message_id", "attempts", "due_at", "waiting_reason", "lease_owner", "lease_expires_at", "attempt_started_at", "attempt_group", "last_error", "sent_at", "delivered_at", "created_at", "updated_at") SELECT "id", "delivery_key", "source_type", "notification_id", "message_id", "job_id", "customer_id", "appointment_id", "after_delivery_id", "channel", "to_address", "status", "skip_reason", "subject", "body", "provider", "provider_message_id", "attempts", "due_at", "waiting_reason", "lease_owner", "lease_expires_at", "attempt_started_at", "attempt_group", "last_error", "sent_at", "delivered_at", "created_at", "updated_at" FROM `deliveries`;--> statement-breakpoint
+INSERT INTO sqlite_sequence (name, seq) SELECT '__new_deliveries', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '__new_deliveries');--> statement-breakpoint
+UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'deliveries'), 0)) WHERE name = '__new_deliveries';--> statement-breakpoint
 DROP TABLE `deliveries`;--> statement-breakpoint
 ALTER TABLE `__new_deliveries` RENAME TO `deliveries`;--> statement-breakpoint
 CREATE UNIQUE INDEX `deliveries_key_unique` ON `deliveries` (`delivery_key`);--> statement-breakpoint
@@ -225,6 +236,8 @@ INSERT INTO `__new_events`("id", "type", "job_id", "customer_id", "appointment_i
   CASE WHEN "from_status" IN ('planning', 'selling', 'archived') THEN "from_status" END,
   CASE WHEN "to_status" IN ('planning', 'selling', 'archived') THEN "to_status" END,
   "source", "actor_user_id", "occurred_at", "created_at" FROM `events`;--> statement-breakpoint
+INSERT INTO sqlite_sequence (name, seq) SELECT '__new_events', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '__new_events');--> statement-breakpoint
+UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)) WHERE name = '__new_events';--> statement-breakpoint
 DROP TABLE `events`;--> statement-breakpoint
 ALTER TABLE `__new_events` RENAME TO `events`;--> statement-breakpoint
 CREATE INDEX `events_job_idx` ON `events` (`job_id`,`id`);--> statement-breakpoint
@@ -248,6 +261,8 @@ CREATE TABLE `__new_inbound_messages` (
 );
 --> statement-breakpoint
 INSERT INTO `__new_inbound_messages`("id", "channel", "from_address", "to_address", "customer_id", "appointment_id", "body", "provider_message_id", "handled_as", "read_at", "received_at") SELECT "id", "channel", "from_address", "to_address", "customer_id", "appointment_id", "body", "provider_message_id", "handled_as", "read_at", "received_at" FROM `inbound_messages`;--> statement-breakpoint
+INSERT INTO sqlite_sequence (name, seq) SELECT '__new_inbound_messages', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '__new_inbound_messages');--> statement-breakpoint
+UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'inbound_messages'), 0)) WHERE name = '__new_inbound_messages';--> statement-breakpoint
 DROP TABLE `inbound_messages`;--> statement-breakpoint
 ALTER TABLE `__new_inbound_messages` RENAME TO `inbound_messages`;--> statement-breakpoint
 CREATE UNIQUE INDEX `inbound_provider_id_unique` ON `inbound_messages` (`provider_message_id`);--> statement-breakpoint
@@ -278,6 +293,8 @@ CREATE TABLE `__new_jobs` (
 );
 --> statement-breakpoint
 INSERT INTO `__new_jobs`("id", "external_id", "name", "type", "year", "status", "shoot_date", "selling_start", "archive_date", "coupon_deadline", "shipping_deadline", "custom_text", "gallery_url", "profile_id", "time_zone", "created_at", "updated_at") SELECT "id", "external_id", "name", "type", "year", "status", "shoot_date", "selling_start", "archive_date", "coupon_deadline", "shipping_deadline", "custom_text", "gallery_url", "profile_id", "time_zone", "created_at", "updated_at" FROM `jobs`;--> statement-breakpoint
+INSERT INTO sqlite_sequence (name, seq) SELECT '__new_jobs', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '__new_jobs');--> statement-breakpoint
+UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'jobs'), 0)) WHERE name = '__new_jobs';--> statement-breakpoint
 DROP TABLE `jobs`;--> statement-breakpoint
 ALTER TABLE `__new_jobs` RENAME TO `jobs`;--> statement-breakpoint
 CREATE UNIQUE INDEX `jobs_external_id_unique` ON `jobs` (`external_id`);--> statement-breakpoint
@@ -317,6 +334,8 @@ CREATE TABLE `__new_messages` (
 );
 --> statement-breakpoint
 INSERT INTO `__new_messages`("id", "external_id", "name", "channels", "subject", "body", "voice_script", "voice_file_id", "call_only_if_no_sms", "filters", "job_id", "to_address", "status", "send_at", "activated_at", "activated_by_user_id", "created_by_user_id", "created_at", "updated_at") SELECT "id", "external_id", "name", "channels", "subject", "body", "voice_script", "voice_file_id", "call_only_if_no_sms", "filters", "job_id", "to_address", "status", "send_at", "activated_at", "activated_by_user_id", "created_by_user_id", "created_at", "updated_at" FROM `messages`;--> statement-breakpoint
+INSERT INTO sqlite_sequence (name, seq) SELECT '__new_messages', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '__new_messages');--> statement-breakpoint
+UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)) WHERE name = '__new_messages';--> statement-breakpoint
 DROP TABLE `messages`;--> statement-breakpoint
 ALTER TABLE `__new_messages` RENAME TO `messages`;--> statement-breakpoint
 CREATE UNIQUE INDEX `messages_external_id_unique` ON `messages` (`external_id`);--> statement-breakpoint
@@ -347,6 +366,8 @@ CREATE TABLE `__new_notifications` (
 );
 --> statement-breakpoint
 INSERT INTO `__new_notifications`("id", "profile_id", "trigger", "offset_days", "offset_hours", "time_of_day", "audience", "condition", "channel", "subject", "body", "template_id", "active", "position", "created_at", "updated_at") SELECT "id", "profile_id", "trigger", "offset_days", "offset_hours", "time_of_day", "audience", "condition", "channel", "subject", "body", "template_id", "active", "position", "created_at", "updated_at" FROM `notifications`;--> statement-breakpoint
+INSERT INTO sqlite_sequence (name, seq) SELECT '__new_notifications', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '__new_notifications');--> statement-breakpoint
+UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'notifications'), 0)) WHERE name = '__new_notifications';--> statement-breakpoint
 DROP TABLE `notifications`;--> statement-breakpoint
 ALTER TABLE `__new_notifications` RENAME TO `notifications`;--> statement-breakpoint
 CREATE INDEX `notifications_profile_idx` ON `notifications` (`profile_id`,`position`);--> statement-breakpoint
@@ -378,6 +399,8 @@ CREATE TABLE `__new_suppressions` (
 );
 --> statement-breakpoint
 INSERT INTO `__new_suppressions`("id", "channel", "address", "customer_id", "reason", "source", "detail", "created_at", "cleared_at", "cleared_source") SELECT "id", "channel", "address", "customer_id", "reason", "source", "detail", "created_at", "cleared_at", "cleared_source" FROM `suppressions`;--> statement-breakpoint
+INSERT INTO sqlite_sequence (name, seq) SELECT '__new_suppressions', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '__new_suppressions');--> statement-breakpoint
+UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'suppressions'), 0)) WHERE name = '__new_suppressions';--> statement-breakpoint
 DROP TABLE `suppressions`;--> statement-breakpoint
 ALTER TABLE `__new_suppressions` RENAME TO `suppressions`;--> statement-breakpoint
 CREATE UNIQUE INDEX `suppressions_active_unique` ON `suppressions` (`channel`,`address`) WHERE cleared_at is null;--> statement-breakpoint
@@ -413,6 +436,8 @@ INSERT INTO `__new_templates`("id", "name", "channel", "trigger", "subject", "bo
   -- Hand-written: only a hint for editors; one outside the list is dropped.
   CASE WHEN "trigger" IN ('job_selling', 'job_archiving', 'picture_day', 'photos_available', 'customer_registered', 'coupon_deadline', 'shipping_deadline', 'order_placed', 'appointment_booked', 'appointment_reminder', 'appointment_followup') THEN "trigger" END,
   "subject", "body", "built_in", "created_at", "updated_at" FROM `templates`;--> statement-breakpoint
+INSERT INTO sqlite_sequence (name, seq) SELECT '__new_templates', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '__new_templates');--> statement-breakpoint
+UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'templates'), 0)) WHERE name = '__new_templates';--> statement-breakpoint
 DROP TABLE `templates`;--> statement-breakpoint
 ALTER TABLE `__new_templates` RENAME TO `templates`;--> statement-breakpoint
 CREATE INDEX `templates_channel_idx` ON `templates` (`channel`,`trigger`);--> statement-breakpoint
@@ -428,6 +453,8 @@ CREATE TABLE `__new_users` (
 );
 --> statement-breakpoint
 INSERT INTO `__new_users`("id", "email", "name", "password_hash", "role", "created_at", "updated_at") SELECT "id", "email", "name", "password_hash", "role", "created_at", "updated_at" FROM `users`;--> statement-breakpoint
+INSERT INTO sqlite_sequence (name, seq) SELECT '__new_users', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '__new_users');--> statement-breakpoint
+UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'users'), 0)) WHERE name = '__new_users';--> statement-breakpoint
 DROP TABLE `users`;--> statement-breakpoint
 ALTER TABLE `__new_users` RENAME TO `users`;--> statement-breakpoint
 CREATE UNIQUE INDEX `users_email_unique` ON `users` (`email`);--> statement-breakpoint
