@@ -7,6 +7,7 @@ import { readMigrationFiles } from "drizzle-orm/migrator";
 import { jsonLogger } from "../log.ts";
 import { resourcePath } from "../resources.ts";
 import { secureDatabaseFiles, type Warn } from "./file-modes.ts";
+import { withMigrationLock } from "./migration-lock.ts";
 import { setUpLocalConnections } from "./local-connections.ts";
 import { retrying, waitingForLocks } from "./wait-for-lock.ts";
 import * as schema from "./schema.ts";
@@ -31,9 +32,10 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export async function openDatabase(url: string, authToken?: string, opts: { warn?: Warn } = {}): Promise<Database> {
   const local = url.startsWith("file:") || url === ":memory:";
   if (local) setUpLocalConnections();
-  if (url.startsWith("file:") && !url.startsWith("file::memory:")) {
+  const file = url.startsWith("file:") && !url.startsWith("file::memory:") ? url.slice("file:".length) : null;
+  if (file) {
     const log = jsonLogger("warn");
-    secureDatabaseFiles(url.slice("file:".length), opts.warn ?? ((msg, fields) => log("warn", msg, fields)));
+    secureDatabaseFiles(file, opts.warn ?? ((msg, fields) => log("warn", msg, fields)));
   }
   const client = waitingForLocks(createClient({ url, authToken, ...(local && { concurrency: 1 }) }));
   if (local) {
@@ -47,8 +49,12 @@ export async function openDatabase(url: string, authToken?: string, opts: { warn
   // back then, so it is run again from the start (transactions here only touch the database).
   const transaction = db.transaction.bind(db);
   db.transaction = ((fn, config) => retrying(() => transaction(fn, config))) as Database["transaction"];
+  if (file) fileOf.set(db, file);
   return db;
 }
+
+/** The file behind each open local database, for the migration lock beside it. */
+const fileOf = new WeakMap<Database, string>();
 
 /** A database with migrations this Pigeon does not carry: a newer Pigeon wrote it. */
 export class NewerDatabaseError extends Error {}
@@ -59,6 +65,17 @@ export class NewerDatabaseError extends Error {}
  * schema it does not know.
  */
 export async function migrateDatabase(db: Database): Promise<void> {
+  const file = fileOf.get(db);
+  if (!file) return migrateUnlocked(db);
+  const log = jsonLogger("warn");
+  await withMigrationLock(
+    file,
+    () => migrateUnlocked(db),
+    () => log("warn", "another process is migrating this database; waiting for it", { file }),
+  );
+}
+
+async function migrateUnlocked(db: Database): Promise<void> {
   const migrationsFolder = resourcePath("migrations");
   const known = new Set(readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis));
   const unknown = (await appliedMigrations(db.$client)).filter((at) => !known.has(at));

@@ -1,0 +1,122 @@
+// Upgrading while another process holds the database: the web process and the workers of one
+// install start together after an upgrade (README: several workers), and a worker of the old
+// version may still be writing. `pigeon migrate` must wait its turn, never crash, and never
+// apply a migration twice.
+import { afterAll, describe, expect, test } from "bun:test";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { migrate } from "drizzle-orm/libsql/migrator";
+import { migrateDatabase, openDatabase } from "../src/db/client.ts";
+import { resourcePath } from "../src/resources.ts";
+
+const ROOT = join(import.meta.dir, "..");
+const dir = mkdtempSync(join(tmpdir(), "pigeon-migrate-together-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const journal = JSON.parse(readFileSync(resourcePath("migrations", "meta", "_journal.json"), "utf8")) as {
+  entries: { tag: string }[];
+};
+
+/** A database file as the release that shipped migrations up to `tag` left it, with a studio's rows. */
+async function databaseAt(tag: string, name: string): Promise<string> {
+  const n = journal.entries.findIndex((e) => e.tag === tag) + 1;
+  const folder = join(dir, `migrations-${name}`);
+  mkdirSync(join(folder, "meta"), { recursive: true });
+  writeFileSync(
+    join(folder, "meta", "_journal.json"),
+    JSON.stringify({ ...journal, entries: journal.entries.slice(0, n) }),
+  );
+  for (const e of journal.entries.slice(0, n))
+    copyFileSync(resourcePath("migrations", `${e.tag}.sql`), join(folder, `${e.tag}.sql`));
+  const file = join(dir, `${name}.db`);
+  const db = await openDatabase(`file:${file}`);
+  await migrate(db, { migrationsFolder: folder });
+  await db.$client.execute(
+    "INSERT INTO customers (first_name, last_name, email, consent_email) SELECT 'F' || value, 'L', 'c' || value || '@x.test', 1 FROM generate_series(1, 2000)",
+  );
+  await db.$client.execute("INSERT INTO jobs (name, type, year, status) VALUES ('Lincoln', 'school', 2026, 'selling')");
+  db.$client.close();
+  return file;
+}
+
+const pigeon = (file: string, ...args: string[]) =>
+  Bun.spawn(["bun", join(ROOT, "src", "main.ts"), ...args], {
+    env: { ...process.env, DATABASE_URL: `file:${file}`, LOG_LEVEL: "error" },
+    cwd: ROOT,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+
+async function finished(p: ReturnType<typeof pigeon>) {
+  const code = await p.exited;
+  return { code, out: await new Response(p.stdout).text(), err: await new Response(p.stderr).text() };
+}
+
+async function appliedOf(file: string) {
+  const db = await openDatabase(`file:${file}`);
+  const rows = (await db.$client.execute("SELECT hash FROM __drizzle_migrations")).rows.map((r) => String(r.hash));
+  const fresh = await openDatabase(":memory:");
+  await migrateDatabase(fresh);
+  const schema = async (d: typeof db) =>
+    (await d.$client.execute("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")).rows.map((r) => ({
+      ...r,
+    }));
+  const result = {
+    applied: rows.length,
+    distinct: new Set(rows).size,
+    sameSchema: Bun.deepEquals(await schema(db), await schema(fresh)),
+  };
+  db.$client.close();
+  return result;
+}
+
+describe("migrating while another process holds the database", () => {
+  test("pigeon migrate waits for another process's write to finish, then upgrades; it does not crash", async () => {
+    const file = await databaseAt("0013_import_journal", "held");
+    // Another process takes the write lock and keeps it until told to let go.
+    const holder = Bun.spawn(
+      [
+        "bun",
+        "-e",
+        `const { Database } = require("bun:sqlite");
+         const db = new Database(${JSON.stringify(file)});
+         db.run("BEGIN IMMEDIATE");
+         db.run("UPDATE jobs SET name = 'Lincoln Elementary'");
+         console.log("locked");
+         for await (const _ of console) break;
+         db.run("COMMIT");`,
+      ],
+      { stdin: "pipe", stdout: "pipe" },
+    );
+    const reader = holder.stdout.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain("locked");
+
+    const upgrade = pigeon(file, "migrate");
+    // The upgrade's first write meets the lock at once; it must wait, not fail and not abort.
+    const early = await Promise.race([upgrade.exited.then((code) => ({ code })), Bun.sleep(1_500).then(() => null)]);
+    expect(early).toBeNull();
+    holder.stdin.write("done\n");
+    await holder.stdin.end();
+    expect(await holder.exited).toBe(0);
+
+    const result = await finished(upgrade);
+    expect({ code: result.code, err: result.err.trim() }).toEqual({ code: 0, err: "" });
+    expect(await appliedOf(file)).toEqual({
+      applied: journal.entries.length,
+      distinct: journal.entries.length,
+      sameSchema: true,
+    });
+  });
+
+  test("two pigeon migrate started together: both end well, each migration applied once", async () => {
+    const file = await databaseAt("0013_import_journal", "together");
+    const [a, b] = await Promise.all([finished(pigeon(file, "migrate")), finished(pigeon(file, "migrate"))]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(await appliedOf(file)).toEqual({
+      applied: journal.entries.length,
+      distinct: journal.entries.length,
+      sameSchema: true,
+    });
+  });
+});
