@@ -93,10 +93,12 @@ describe("migrating while another process holds the database", () => {
     expect(new TextDecoder().decode((await reader.read()).value)).toContain("locked");
 
     const upgrade = pigeon(file, "migrate");
-    // The upgrade's first write meets the lock at once; it must wait, not fail and not abort.
+    // The upgrade's first write meets the lock (held since before it started); it must wait, not
+    // fail and not abort. It is still waiting a moment later (on a slow machine it may not have
+    // reached its first write by then: the test then asks less, it cannot fail by that).
     const early = await Promise.race([upgrade.exited.then((code) => ({ code })), Bun.sleep(1_500).then(() => null)]);
     expect(early).toBeNull();
-    holder.stdin.write("done\n");
+    await holder.stdin.write("done\n");
     await holder.stdin.end();
     expect(await holder.exited).toBe(0);
 
