@@ -1,7 +1,7 @@
 // Pigeon's entry point, the same in a checkout (`bun run pigeon …`) and in the compiled
 // binary (`./pigeon …`): config → db → migrate → app → scheduler → serve (SPEC X6).
 import { runCli } from "./cli.ts";
-import { NewerDatabaseError } from "./db/client.ts";
+import { MigrationFailedError, NewerDatabaseError } from "./db/client.ts";
 
 const code = await runCli(process.argv.slice(2), {
   env: process.env,
@@ -9,7 +9,7 @@ const code = await runCli(process.argv.slice(2), {
   err: (l) => console.error(l),
 }).catch((err) => {
   // Any command opens the database first; this refusal is the operator's to act on, not a bug.
-  if (!(err instanceof NewerDatabaseError)) throw err;
+  if (!(err instanceof NewerDatabaseError || err instanceof MigrationFailedError)) throw err;
   console.error(`Refused: ${err.message}.`);
   return 1;
 });

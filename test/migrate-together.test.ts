@@ -122,3 +122,23 @@ describe("migrating while another process holds the database", () => {
     });
   });
 });
+
+describe("an upgrade that cannot be applied", () => {
+  test("says so in one line naming what refused it, exits 1, and leaves the database as it was", async () => {
+    const file = await databaseAt("0013_import_journal", "odd");
+    const db = await openDatabase(`file:${file}`);
+    await db.$client.execute(
+      "INSERT INTO messages (name, channels, filters, status) VALUES ('Hand-edited', '[\"email\"]', '{}', 'archived')",
+    );
+    db.$client.close();
+    const result = await finished(pigeon(file, "migrate"));
+    expect(result.code).toBe(1);
+    expect(result.err.trim().split("\n")).toEqual([
+      "Refused: upgrading the database failed, and nothing was changed: a stored row holds a value this version does not allow (CHECK constraint failed: messages_status_check). Fix that row, or ask for help with this line.",
+    ]);
+    const after = await openDatabase(`file:${file}`);
+    const applied = (await after.$client.execute("SELECT count(*) AS n FROM __drizzle_migrations")).rows[0]!.n;
+    after.$client.close();
+    expect(Number(applied)).toBe(journal.entries.findIndex((e) => e.tag === "0013_import_journal") + 1);
+  });
+});

@@ -56,8 +56,23 @@ export async function openDatabase(url: string, authToken?: string, opts: { warn
 /** The file behind each open local database, for the migration lock beside it. */
 const fileOf = new WeakMap<Database, string>();
 
+/** How long a migration waits for another process's write to finish. */
+const MIGRATION_WAITS_MS = 120_000;
+
 /** A database with migrations this Pigeon does not carry: a newer Pigeon wrote it. */
 export class NewerDatabaseError extends Error {}
+
+/** An upgrade the database refused; its transaction was rolled back, so nothing changed. */
+export class MigrationFailedError extends Error {}
+
+/** Why an upgrade failed, in a line an operator can act on. */
+function migrationFailure(err: unknown): string {
+  const message = String((err as { message?: unknown })?.message ?? err).split("\n")[0]!;
+  const check = /CHECK constraint failed: (\w+)/.exec(message);
+  if (check)
+    return `a stored row holds a value this version does not allow (CHECK constraint failed: ${check[1]}). Fix that row, or ask for help with this line`;
+  return message.replace(/^(SQLITE_\w+: )+/, "");
+}
 
 /**
  * Applies the committed drizzle-kit migrations; a no-op when they are all applied. Refuses a
@@ -84,7 +99,17 @@ async function migrateUnlocked(db: Database): Promise<void> {
       `the database was written by a newer version of Pigeon (${unknown.length} migration${unknown.length === 1 ? "" : "s"} this version does not know); run that version or a newer one`,
     );
   }
-  await migrate(db, { migrationsFolder });
+  // A migration waits in the driver for another process's write instead of failing as busy: a
+  // busy statement in @libsql/client's migration batch leaves a connection that aborts the
+  // process when touched (local-connections.ts closes it), and nothing else runs meanwhile.
+  await db.$client.execute(`PRAGMA busy_timeout = ${MIGRATION_WAITS_MS}`);
+  try {
+    await migrate(db, { migrationsFolder });
+  } catch (err) {
+    throw new MigrationFailedError(`upgrading the database failed, and nothing was changed: ${migrationFailure(err)}`, {
+      cause: err,
+    });
+  }
 }
 
 /** The migrations recorded in a database, by their journal time (drizzle's `created_at`). */

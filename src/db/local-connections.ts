@@ -29,13 +29,7 @@ const MAX_STATEMENTS = 1_000;
 const CONNECTION_SETTINGS = ["PRAGMA foreign_keys = ON", "PRAGMA recursive_triggers = ON"];
 
 type Statement = Record<"run" | "get" | "all", (...args: unknown[]) => unknown>;
-type Connection = {
-  prepare: (sql: string) => Statement;
-  close: () => void;
-  memory: boolean;
-  open: boolean;
-  inTransaction: boolean;
-};
+type Connection = { prepare: (sql: string) => Statement; close: () => void; memory: boolean; open: boolean };
 const cacheOf = new WeakMap<object, Map<string, Statement>>();
 let installed = false;
 
@@ -80,11 +74,7 @@ function closingOnBusy(connection: Connection, stmt: Statement): Statement {
       } catch (err) {
         if (failedBusy(err) && connection.open) {
           cacheOf.delete(connection);
-          // Inside a transaction @libsql/client rolls back on this connection (and, in a migration,
-          // reads its inTransaction, which aborts the process on a closed connection) before it
-          // gives the connection back; all of that runs before any queued microtask, so close then.
-          if (connection.inTransaction) queueMicrotask(() => connection.open && connection.close());
-          else connection.close();
+          connection.close();
         }
         throw err;
       }
