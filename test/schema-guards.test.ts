@@ -1,9 +1,15 @@
 // What the schema keeps for itself, beyond drizzle's tables: the triggers, views and virtual tables
 // the hand-written migrations add (a migration that rebuilds a table drops its triggers, and
-// nothing else would notice), the CHECKs that refuse a value outside an enum's list, the foreign
-// keys of notification_runs, and reach_addresses forgetting an address no customer has.
+// nothing else would notice), the CHECKs that refuse a value outside their list (each found in
+// sqlite_master, so a new one is tested too; migrations-match-schema.test.ts compares their text
+// with schema.ts), the foreign keys of notification_runs, and reach_addresses forgetting an
+// address no customer has.
 import { describe, expect, test } from "bun:test";
+import { is } from "drizzle-orm";
+import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { type Database, migrateDatabase, openDatabase } from "../src/db/client.ts";
+import * as schema from "../src/db/schema.ts";
+import { checkClauses } from "./support/check-clauses.ts";
 
 async function migrated(): Promise<Database> {
   const db = await openDatabase(":memory:");
@@ -134,79 +140,65 @@ describe("triggers, views and virtual tables", () => {
   });
 });
 
-describe("enum CHECKs refuse a value outside the list, written straight to the database", () => {
-  const cases: [string, string, string][] = [
-    [
-      "users",
-      "INSERT INTO users (email, name, password_hash, role) VALUES ('a@x.test', 'A', 'h', 'admin')",
-      "users_role_check",
-    ],
-    [
-      "jobs",
-      "INSERT INTO jobs (name, type, year, status) VALUES ('J', 'school', 2026, 'shooting')",
-      "jobs_status_check",
-    ],
-    ["events", "INSERT INTO events (type, source, occurred_at) VALUES ('job_deleted', 'ui', 0)", "events_type_check"],
-    [
-      "appointments",
-      "INSERT INTO appointments (customer_id, starts_at, status) VALUES (1, 0, 'maybe')",
-      "appointments_status_check",
-    ],
-    [
-      "suppressions",
-      "INSERT INTO suppressions (channel, address, reason, source) VALUES ('email', 'a@x.test', 'annoyed', 'ui')",
-      "suppressions_reason_check",
-    ],
-    [
-      "notifications",
-      "INSERT INTO notifications (profile_id, trigger, channel) VALUES (1, 'job_selling', 'fax')",
-      "notifications_channel_check",
-    ],
-    [
-      "messages",
-      "INSERT INTO messages (name, channels, filters, status) VALUES ('M', '[]', '{}', 'finished')",
-      "messages_status_check",
-    ],
-    [
-      "notification_runs",
-      "INSERT INTO notification_runs (notification_id, due_at, status) VALUES (1, 0, 'done')",
-      "notification_runs_status_check",
-    ],
-    [
-      "deliveries",
-      "INSERT INTO deliveries (delivery_key, source_type, channel, status, due_at) VALUES ('k', 'test', 'email', 'lost', 0)",
-      "deliveries_status_check",
-    ],
-    [
-      "rate_budgets",
-      "INSERT INTO rate_budgets (channel, tokens, at_ms) VALUES ('fax', 1, 0)",
-      "rate_budgets_channel_check",
-    ],
-    [
-      "dev_outbox",
-      "INSERT INTO dev_outbox (id, channel, to_address, from_address, body, ref, status, created_at) VALUES ('d', 'fax', 'a', 'b', 'c', 'r', 'delivered', 0)",
-      "dev_outbox_channel_check",
-    ],
-    [
-      "inbound_messages",
-      "INSERT INTO inbound_messages (channel, from_address, body, received_at) VALUES ('fax', 'a', 'b', 0)",
-      "inbound_messages_channel_check",
-    ],
-    [
-      "templates",
-      "INSERT INTO templates (name, channel, trigger, body) VALUES ('T', 'email', 'birthday', 'b')",
-      "templates_trigger_check",
-    ],
-  ];
-  for (const [table, sql, check] of cases) {
-    test(table, async () => {
-      const db = await migrated();
-      await run(db, "INSERT INTO customers (first_name) VALUES ('C')");
-      await run(db, "INSERT INTO communication_profiles (name) VALUES ('P')");
-      await run(db, "INSERT INTO notifications (profile_id, trigger, channel) VALUES (1, 'job_selling', 'email')");
-      expect(await refusal(db, sql)).toContain(`CHECK constraint failed: ${check}`);
-    });
+/** Every CHECK in a migrated database, read from sqlite_master: a new one is tested without a word here. */
+const checks = await (async () => {
+  const db = await migrated();
+  const tables = await rows(db, "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%CHECK%'");
+  return tables.flatMap((t) => checkClauses(String(t.sql)).map((c) => ({ table: String(t.name), ...c })));
+})();
+
+/** A value the CHECK takes and one it refuses, for the two shapes schema.ts writes. */
+function valuesOf(body: string): { column: string; taken: string | number; refused: string | number } | null {
+  const list = /^\s*["`]?(\w+)["`]?\s+in\s*\(\s*'((?:[^']|'')*)'/i.exec(body);
+  if (list) return { column: list[1]!, taken: list[2]!.replaceAll("''", "'"), refused: "not in the list" };
+  const range = /^\s*["`]?(\w+)["`]?\s+between\s+(-?\d+)\s+and\s+(-?\d+)\s*$/i.exec(body);
+  if (range) return { column: range[1]!, taken: Number(range[2]), refused: Number(range[3]) + 1 };
+  return null;
+}
+
+/**
+ * A row the table takes but for `column`: every column that must have a value gets one (a CHECKed
+ * column the first value of its list, an integer 1, text 'x'; an INTEGER primary key numbers itself). Foreign keys are off in the
+ * database this writes to, so no row it points at is needed.
+ */
+async function insertRow(db: Database, table: string, column: string, value: string | number) {
+  const values = new Map<string, string | number>();
+  for (const c of await rows(db, "SELECT * FROM pragma_table_info(?)", [table]))
+    if ((c.notnull || c.pk) && c.dflt_value === null && !(c.pk && c.type === "INTEGER"))
+      values.set(String(c.name), c.type === "INTEGER" ? 1 : "x");
+  for (const other of checks.filter((c) => c.table === table)) {
+    const v = valuesOf(other.body);
+    if (v && values.has(v.column)) values.set(v.column, v.taken);
   }
+  values.set(column, value);
+  const names = [...values.keys()];
+  return run(
+    db,
+    `INSERT INTO "${table}" (${names.map((n) => `"${n}"`).join(", ")}) VALUES (${names.map(() => "?").join(", ")})`,
+    [...values.values()],
+  );
+}
+
+describe("CHECKs refuse a value outside their list, written straight to the database", () => {
+  test("they are the CHECKs schema.ts declares, every one", () => {
+    const declared = Object.values(schema)
+      .filter((t) => is(t, SQLiteTable))
+      .flatMap((t) => getTableConfig(t).checks.map((c) => c.name));
+    expect(checks.map((c) => c.name).sort()).toEqual(declared.sort());
+    expect(checks.length).toBeGreaterThan(20);
+  });
+
+  for (const { table, name, body } of checks)
+    test(`${name}: takes a value of its list, refuses one outside it`, async () => {
+      const values = valuesOf(body);
+      if (!values) throw new Error(`${name} is CHECK(${body}): a shape this test cannot break; add it to valuesOf`);
+      const db = await migrated();
+      await run(db, "PRAGMA foreign_keys = OFF");
+      await insertRow(db, table, values.column, values.taken);
+      expect(await insertRow(db, table, values.column, values.refused).catch((err) => String(err.message))).toContain(
+        `CHECK constraint failed: ${name}`,
+      );
+    });
 
   test("a value of the list and a null where the column allows one are taken", async () => {
     const db = await migrated();
