@@ -209,7 +209,7 @@ describe("recipients and their live count", () => {
       ).text,
     );
     expect(calls).toContain("4 will receive it by SMS");
-    expect(calls).toContain("0 will receive it by phone call");
+    expect(calls).toContain("0 will receive it by voice call");
   });
 
   test("without JavaScript the form re-renders with the count, the preview and a test's result", async () => {
@@ -1258,7 +1258,7 @@ describe("SMS, and a call only where the SMS cannot go (defect 1)", () => {
     const saved = await postForm(w.b, "/messages", { ...form, intent: "send" });
     expect(saved.status).toBe(303);
     const confirm = text((await w.b.get(saved.location!)).text);
-    expect(confirm).toContain("Send to 2 appointments by SMS and 1 by phone call?");
+    expect(confirm).toContain("Send to 2 appointments by SMS and 1 by voice call?");
     expect(confirm).toContain(
       "SMS or call: 2 get the SMS, so their call is not needed; 1 cannot take SMS and is called instead.",
     );
@@ -1401,7 +1401,7 @@ describe("SMS, and a call only where the SMS cannot go (defect 1)", () => {
     };
     // A German fixed line: the number plan says landline, no lookup needed.
     const landline = await sendTo("+49 30 1234567");
-    expect(landline.confirm).toContain("Send to 1 recipient by phone call?");
+    expect(landline.confirm).toContain("Send to 1 recipient by voice call?");
     expect(landline.confirm).toContain("SMS or call: 1 cannot take SMS and is called instead.");
     expect(landline.rows).toEqual([
       ["sms", "skipped", "landline"],

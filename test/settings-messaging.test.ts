@@ -29,7 +29,7 @@ describe("providers", () => {
     const page = await b.get("/settings/messaging");
     expect(page.status).toBe(200);
     expect(page.text).toContain('<a href="/settings/messaging" aria-current="page">Messaging</a>');
-    for (const id of ["provider-e-mail", "provider-sms", "provider-voice", "provider-number-lookup"]) {
+    for (const id of ["provider-e-mail", "provider-sms", "provider-voice-call", "provider-number-lookup"]) {
       const row = page.text.slice(
         page.text.indexOf(`id="${id}"`),
         page.text.indexOf("</tr>", page.text.indexOf(`id="${id}"`)),

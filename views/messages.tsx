@@ -4,7 +4,7 @@
 // message-compose.tsx (its count in message-recipients.tsx, its preview in message-preview.tsx),
 // the send confirmation in message-confirm.tsx, progress and report in message-page.tsx.
 import type { FC } from "hono/jsx";
-import { CHANNEL_LABELS, MESSAGE_STATUS_LABELS } from "../src/core/labels.ts";
+import { CHANNEL_IN_SENTENCE, CHANNEL_LABELS, MESSAGE_STATUS_LABELS } from "../src/core/labels.ts";
 import type { MessageRow } from "../src/db/message-pages.ts";
 import type { Message } from "../src/db/messages.ts";
 import type { Channel } from "../src/core/vocabulary.ts";
@@ -23,8 +23,8 @@ export const MessageStatusBadge: FC<{ status: Status }> = ({ status }) => (
 export const channelList = (channels: readonly string[]) =>
   channels.map((ch) => CHANNEL_LABELS[ch as Channel] ?? ch).join(" + ");
 
-/** "by e-mail", "by SMS", "by phone call". */
-export const byChannel = (ch: Channel) => (ch === "email" ? "by e-mail" : ch === "sms" ? "by SMS" : "by phone call");
+/** "by e-mail", "by SMS", "by voice call". */
+export const byChannel = (ch: Channel) => CHANNEL_IN_SENTENCE[ch];
 
 // ---------------------------------------------------------------- the list
 
@@ -94,7 +94,7 @@ export function MessagesPage(
         </a>
       </PageHead>
       <p class="muted">
-        A one-time message goes out once, by e-mail, SMS or a phone call, to the customers you choose. Nothing is sent
+        A one-time message goes out once, by e-mail, SMS or a voice call, to the customers you choose. Nothing is sent
         until you press Send and confirm the number of recipients.
         {p.job && (
           <>

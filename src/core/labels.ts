@@ -5,6 +5,13 @@ import { missingKey, type SKIP_REASONS } from "./recipients.ts";
 
 export const CHANNEL_LABELS: Record<Channel, string> = { email: "E-mail", sms: "SMS", voice: "Voice call" };
 
+/** A channel inside a sentence: "Send to 3 recipients by e-mail and 2 by voice call?". */
+export const CHANNEL_IN_SENTENCE: Record<Channel, string> = {
+  email: "by e-mail",
+  sms: "by SMS",
+  voice: "by voice call",
+};
+
 type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {

@@ -19,6 +19,7 @@ import { getSettings } from "../db/settings.ts";
 import type { Providers } from "../dispatch/send-deps.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
+import { CHANNEL_LABELS } from "../core/labels.ts";
 import { requireOwner } from "../http/session.ts";
 
 const testChannel = z.enum(["email", "sms"]);
@@ -60,7 +61,7 @@ function describeProviders(config: Config, providers: Providers, s: StudioSettin
   const smsFrom = config.twilio?.from ?? (s.smsFrom || "+15550000000");
   return [
     {
-      channel: "E-mail",
+      channel: CHANNEL_LABELS.email,
       provider: resend ? "Resend" : "Dev outbox",
       dev: !resend,
       note: resend
@@ -86,7 +87,7 @@ function describeProviders(config: Config, providers: Providers, s: StudioSettin
         : "Set RESEND_API_KEY and EMAIL_FROM to send through Resend.",
     },
     {
-      channel: "SMS",
+      channel: CHANNEL_LABELS.sms,
       provider: twilio ? "Twilio" : "Dev outbox",
       dev: !twilio,
       note: twilio ? "Sent through Twilio's Messaging API." : "Kept in the dev outbox instead of being sent.",
@@ -95,7 +96,7 @@ function describeProviders(config: Config, providers: Providers, s: StudioSettin
       howToSwitch: twilioSwitch,
     },
     {
-      channel: "Voice",
+      channel: CHANNEL_LABELS.voice,
       provider: providers.voice.name === "twilio" ? "Twilio" : "Dev outbox",
       dev: providers.voice.name !== "twilio",
       note:

@@ -93,7 +93,7 @@ test("SMS with a call where SMS cannot go, to three appointments: mobiles texted
   // The review checks the three numbers first, so it can say exactly who gets what.
   await page.getByRole("button", { name: "Save and review sending…" }).click();
   await page.waitForURL((u) => /^\/messages\/\d+\/send$/.test(u.pathname));
-  expect(await page.locator(".question").innerText()).toBe("Send to 2 appointments by SMS and 1 by phone call?");
+  expect(await page.locator(".question").innerText()).toBe("Send to 2 appointments by SMS and 1 by voice call?");
   const review = await page.locator("article.confirm").innerText();
   expect(review).toContain(
     "SMS or call: 2 get the SMS, so their call is not needed; 1 cannot take SMS and is called instead.",
