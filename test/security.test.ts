@@ -114,6 +114,29 @@ describe("headers", () => {
     expect((await b.request("/static/app.js")).headers.get("Cache-Control")).toContain("immutable");
   });
 
+  test("/static/ serves only its own files: inherited names like constructor are 404, not an empty immutable 200", async () => {
+    const t = await makeTestApp();
+    for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"]) {
+      const res = await t.app.request(`/static/${name}`);
+      expect([name, res.status, res.headers.get("ETag"), res.headers.get("Cache-Control")]).toEqual([
+        name,
+        404,
+        null,
+        null,
+      ]);
+    }
+    for (const [name, type] of [
+      ["app.js", "text/javascript; charset=utf-8"],
+      ["app.css", "text/css; charset=utf-8"],
+      ["pigeon.svg", "image/svg+xml"],
+    ]) {
+      const res = await t.app.request(`/static/${name}`);
+      expect([name, res.status, res.headers.get("Content-Type")]).toEqual([name, 200, type]);
+      expect(res.headers.get("ETag")).toMatch(/^"[0-9a-f]{16}"$/);
+      expect((await res.text()).length).toBeGreaterThan(100);
+    }
+  });
+
   test("customer link pages carry the policy and are never cached", async () => {
     const t = await makeTestApp();
     const anna = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test" }, "test", t.deps.clock());

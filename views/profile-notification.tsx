@@ -151,10 +151,11 @@ export function NotificationForm(p: EditorProps) {
   if (v.audience && !audienceOptions.includes(v.audience)) audienceOptions.push(v.audience);
   const channelOptions: string[] = [...info.channels];
   if (v.channel && !channelOptions.includes(v.channel)) channelOptions.push(v.channel);
+  const possible: readonly string[] = info.audiences;
   const audienceLabel = (a: string) =>
     appointment && a === "all"
       ? "The appointment's customer"
-      : `${AUDIENCE_LABELS[a as keyof typeof AUDIENCE_LABELS] ?? a}${info.audiences.includes(a as never) ? "" : " (not possible here)"}`;
+      : `${AUDIENCE_LABELS[a as keyof typeof AUDIENCE_LABELS] ?? a}${possible.includes(a) ? "" : " (not possible here)"}`;
   const bodyLabel = channel === "email" ? "Message" : channel === "sms" ? "Text message" : "Call script";
   const timeMode = v.time_mode ?? "immediately";
 

@@ -28,7 +28,7 @@ import {
 } from "../core/placeholders.ts";
 import { pickLanguage, t } from "../core/i18n/translate.ts";
 import { smsInfo, withOptOutHint } from "../core/sms-text.ts";
-import { TRIGGER_INFO, type Trigger } from "../core/triggers.ts";
+import { type Audience, TRIGGER_INFO, type Trigger } from "../core/triggers.ts";
 import { type FieldErrors, flag, requiredText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import {
@@ -56,7 +56,7 @@ import {
 } from "../db/profiles.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
 import type { StudioSettings } from "../db/schema.ts";
-import { type Channel, CHANNELS, TRIGGERS } from "../core/vocabulary.ts";
+import { AUDIENCES, type Channel, CHANNELS, TRIGGERS } from "../core/vocabulary.ts";
 import { getSettings } from "../db/settings.ts";
 import { createComposer } from "../dispatch/compose.ts";
 import { recipientValues } from "../dispatch/recipient-values.ts";
@@ -155,6 +155,7 @@ async function renderProfile(
 
 const isTrigger = (t: unknown): t is Trigger => TRIGGERS.includes(t as Trigger);
 const isChannel = (ch: unknown): ch is Channel => CHANNELS.includes(ch as Channel);
+const isAudience = (a: unknown): a is Audience => AUDIENCES.includes(a as Audience);
 
 /** Where a new notification's offset starts, per trigger. */
 const DEFAULT_OFFSET: Partial<Record<Trigger, { offset: string; direction?: string }>> = {
@@ -185,7 +186,7 @@ function fitToTrigger(v: Values, previous?: string): Values {
     }
   }
   if (!isChannel(v.channel) || !info.channels.includes(v.channel)) out.channel = info.channels[0];
-  if (!v.audience || !info.audiences.includes(v.audience as never)) out.audience = info.audiences[0];
+  if (!isAudience(v.audience) || !info.audiences.includes(v.audience)) out.audience = info.audiences[0];
   if (!v.time_mode || (info.anchor === "job_date" && v.time_mode === "immediately"))
     out.time_mode = info.anchor === "job_date" ? "morning" : "immediately";
   if (!v.offset?.trim()) out.offset = "0";

@@ -5,7 +5,8 @@ import { STATIC_ETAGS as etags, STATIC_FILES as files } from "../static-assets.t
 
 export const staticRoutes = new Hono<AppEnv>().get("/:name", (c) => {
   const name = c.req.param("name");
-  const file = files[name];
+  // Own names only: files["constructor"] is Object itself, which would answer 200 for a year.
+  const file = Object.hasOwn(files, name) ? files[name] : undefined;
   if (!file) return c.text("Not found", 404);
   if (c.req.header("If-None-Match") === etags[name]) return c.body(null, 304);
   c.header("Content-Type", file.type);

@@ -32,7 +32,7 @@ function freePort(): number {
 function browserAt(base: string): Browser {
   return new Browser({
     request: (url: string, init?: RequestInit) => fetch(url.replace("http://localhost", base), init),
-  } as never);
+  });
 }
 
 test(

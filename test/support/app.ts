@@ -44,7 +44,8 @@ export async function makeTestApp(opts: { now?: Date; env?: Record<string, strin
 export class Browser {
   cookies = new Map<string, string>();
   csrf = "";
-  constructor(private app: ReturnType<typeof createApp>) {}
+  /** `app` is the app in memory (its `request`), or anything that answers requests the same way. */
+  constructor(private app: { request(url: string, init?: RequestInit): Response | Promise<Response> }) {}
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
