@@ -4,33 +4,17 @@
 // `bun run check:migrations`; CI runs it after the type check.
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
+import { drizzleKitGenerate } from "./drizzle-kit-generate.ts";
 
 const root = join(import.meta.dir, "..");
 const copy = mkdtempSync(join(tmpdir(), "pigeon-migrations-check-"));
 try {
   cpSync(join(root, "migrations"), copy, { recursive: true });
   const before = new Set(readdirSync(copy));
-  const kit = Bun.spawnSync(
-    [
-      "bunx",
-      "drizzle-kit",
-      "generate",
-      "--dialect",
-      "turso",
-      "--schema",
-      "./src/db/schema.ts",
-      "--casing",
-      "snake_case",
-      "--out",
-      relative(root, copy),
-      "--name",
-      "drift",
-    ],
-    { cwd: root, stdout: "pipe", stderr: "pipe" },
-  );
-  const output = `${kit.stdout.toString()}${kit.stderr.toString()}`;
-  // drizzle-kit reads --out relative to the working folder, and exits 0 even when it fails.
+  const kit = drizzleKitGenerate(copy, "drift");
+  const output = kit.output;
+  // drizzle-kit exits 0 even when it fails.
   const unchanged = output.includes("No schema changes");
   const added = readdirSync(copy).filter((f) => !before.has(f) && f.endsWith(".sql"));
   if (kit.exitCode !== 0 || (!unchanged && !added.length)) {

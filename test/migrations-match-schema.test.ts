@@ -9,39 +9,20 @@
 import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
+import { drizzleKitGenerate } from "../scripts/drizzle-kit-generate.ts";
 import { type Database, migrateDatabase, openDatabase } from "../src/db/client.ts";
 import { checkClauses } from "./support/check-clauses.ts";
-
-const root = join(import.meta.dir, "..");
 
 /** The SQL drizzle-kit writes for schema.ts when no migration exists yet. */
 function schemaSql(): string {
   const out = mkdtempSync(join(tmpdir(), "pigeon-schema-sql-"));
   try {
-    const kit = Bun.spawnSync(
-      [
-        "bunx",
-        "drizzle-kit",
-        "generate",
-        "--dialect",
-        "turso",
-        "--schema",
-        "./src/db/schema.ts",
-        "--casing",
-        "snake_case",
-        // drizzle-kit reads --out relative to the working folder.
-        "--out",
-        relative(root, out),
-        "--name",
-        "schema",
-      ],
-      { cwd: root, stdout: "pipe", stderr: "pipe" },
-    );
+    const kit = drizzleKitGenerate(out, "schema");
     const files = readdirSync(out).filter((f) => f.endsWith(".sql"));
     // drizzle-kit exits 0 even when it fails, so the file it wrote is what tells.
     if (kit.exitCode !== 0 || files.length !== 1)
-      throw new Error(`drizzle-kit generate failed (exit ${kit.exitCode}):\n${kit.stdout}${kit.stderr}`);
+      throw new Error(`drizzle-kit generate failed (exit ${kit.exitCode}):\n${kit.output}`);
     return readFileSync(join(out, files[0]!), "utf8");
   } finally {
     rmSync(out, { recursive: true, force: true });
