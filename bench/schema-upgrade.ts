@@ -2,12 +2,13 @@
 // column, deliveries included; 0015 clears forgotten addresses): `bun bench/schema-upgrade.ts
 // [deliveries]` (default 200,000) builds a database at 0013 in a throwaway folder, fills it, and
 // times the rest of the migrations three times, each on a fresh copy. Prints the median.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { migrateDatabase, openDatabase } from "../src/db/client.ts";
 import { median } from "./measure.ts";
+import { migrationsOfRelease, migrationsUpTo } from "../test/support/releases.ts";
 
 const DELIVERIES = Number(process.argv[2] ?? 200_000);
 const CUSTOMERS = Math.max(1, Math.round(DELIVERIES / 10));
@@ -16,17 +17,7 @@ const BEFORE = "0013_import_journal";
 const dir = mkdtempSync(join(tmpdir(), "pigeon-bench-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 
-// The migrations up to BEFORE, as a folder of their own, so drizzle stops there.
-const root = join(import.meta.dir, "../migrations");
-const journal = JSON.parse(readFileSync(join(root, "meta/_journal.json"), "utf8"));
-const upTo = journal.entries.findIndex((e: { tag: string }) => e.tag === BEFORE) + 1;
-const older = join(dir, "migrations");
-mkdirSync(join(older, "meta"), { recursive: true });
-writeFileSync(
-  join(older, "meta/_journal.json"),
-  JSON.stringify({ ...journal, entries: journal.entries.slice(0, upTo) }),
-);
-for (const e of journal.entries.slice(0, upTo)) copyFileSync(join(root, `${e.tag}.sql`), join(older, `${e.tag}.sql`));
+const older = migrationsOfRelease(migrationsUpTo(BEFORE));
 
 const seeded = join(dir, "seeded.db");
 const db = await openDatabase(`file:${seeded}`);

@@ -3,32 +3,20 @@
 // version may still be writing. `pigeon migrate` must wait its turn, never crash, and never
 // apply a migration twice.
 import { afterAll, describe, expect, test } from "bun:test";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { migrateDatabase, openDatabase } from "../src/db/client.ts";
-import { resourcePath } from "../src/resources.ts";
+import { journal, migrationsOfRelease, migrationsUpTo } from "./support/releases.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const dir = mkdtempSync(join(tmpdir(), "pigeon-migrate-together-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const journal = JSON.parse(readFileSync(resourcePath("migrations", "meta", "_journal.json"), "utf8")) as {
-  entries: { tag: string }[];
-};
-
 /** A database file as the release that shipped migrations up to `tag` left it, with a studio's rows. */
 async function databaseAt(tag: string, name: string): Promise<string> {
-  const n = journal.entries.findIndex((e) => e.tag === tag) + 1;
-  const folder = join(dir, `migrations-${name}`);
-  mkdirSync(join(folder, "meta"), { recursive: true });
-  writeFileSync(
-    join(folder, "meta", "_journal.json"),
-    JSON.stringify({ ...journal, entries: journal.entries.slice(0, n) }),
-  );
-  for (const e of journal.entries.slice(0, n))
-    copyFileSync(resourcePath("migrations", `${e.tag}.sql`), join(folder, `${e.tag}.sql`));
+  const folder = migrationsOfRelease(migrationsUpTo(tag));
   const file = join(dir, `${name}.db`);
   const db = await openDatabase(`file:${file}`);
   await migrate(db, { migrationsFolder: folder });
@@ -139,6 +127,6 @@ describe("an upgrade that cannot be applied", () => {
     const after = await openDatabase(`file:${file}`);
     const applied = (await after.$client.execute("SELECT count(*) AS n FROM __drizzle_migrations")).rows[0]!.n;
     after.$client.close();
-    expect(Number(applied)).toBe(journal.entries.findIndex((e) => e.tag === "0013_import_journal") + 1);
+    expect(Number(applied)).toBe(migrationsUpTo("0013_import_journal"));
   });
 });

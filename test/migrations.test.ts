@@ -8,9 +8,6 @@
 // studio's worth of data written as that release wrote it. Every other prefix gets a few rows in
 // the tables all of them have, and must end with exactly the schema of a new install.
 import { describe, expect, test } from "bun:test";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { createApp } from "../src/app.ts";
 import { runAutomation } from "../src/automation/run.ts";
@@ -22,26 +19,10 @@ import { type Database, migrateDatabase, openDatabase } from "../src/db/client.t
 import { createDeps } from "../src/deps.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { silentLogger } from "../src/log.ts";
-import { resourcePath } from "../src/resources.ts";
 import { Browser } from "./support/app.ts";
+import { journal, migrationsOfRelease, migrationsUpTo } from "./support/releases.ts";
 
-const journal = JSON.parse(readFileSync(resourcePath("migrations", "meta", "_journal.json"), "utf8")) as {
-  entries: { tag: string }[];
-};
-const PREVIOUS_RELEASE = journal.entries.findIndex((e) => e.tag === "0007_customer_reach") + 1;
-
-/** A migrations folder as a release that carried only the first `n` migrations shipped it. */
-function migrationsOfRelease(n: number): string {
-  const folder = mkdtempSync(join(tmpdir(), `pigeon-migrations-${n}-`));
-  mkdirSync(join(folder, "meta"));
-  writeFileSync(
-    join(folder, "meta", "_journal.json"),
-    JSON.stringify({ ...journal, entries: journal.entries.slice(0, n) }),
-  );
-  for (const e of journal.entries.slice(0, n))
-    copyFileSync(resourcePath("migrations", `${e.tag}.sql`), join(folder, `${e.tag}.sql`));
-  return folder;
-}
+const PREVIOUS_RELEASE = migrationsUpTo("0007_customer_reach");
 
 async function databaseOfRelease(n: number): Promise<Database> {
   const db = await openDatabase(":memory:");
@@ -531,7 +512,7 @@ describe("ids are never given out twice across an upgrade", () => {
   // the ids of deleted rows come round again. The planner reads events after a saved id, so an
   // event given the id of one it already read would never be planned.
   test("every table keeps its count of ids used, and the planner sees an event made after the upgrade", async () => {
-    const n = journal.entries.findIndex((e) => e.tag === "0013_import_journal") + 1;
+    const n = migrationsUpTo("0013_import_journal");
     const db = await databaseOfRelease(n);
     const run = (sql: string) => db.$client.execute(sql);
     // An imported customer's event the planner has read; then the import is taken back.
