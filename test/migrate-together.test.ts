@@ -111,6 +111,61 @@ describe("migrating while another process holds the database", () => {
   });
 });
 
+/** Another process that takes the write lock on `file` and keeps it until told to let go. */
+async function lockHolder(file: string) {
+  const holder = Bun.spawn(
+    [
+      "bun",
+      "-e",
+      `const { Database } = require("bun:sqlite");
+       const db = new Database(${JSON.stringify(file)});
+       db.run("BEGIN IMMEDIATE");
+       db.run("UPDATE jobs SET name = 'Lincoln Elementary'");
+       console.log("locked");
+       for await (const _ of console) break;
+       db.run("COMMIT");`,
+    ],
+    { stdin: "pipe", stdout: "pipe" },
+  );
+  const reader = holder.stdout.getReader();
+  expect(new TextDecoder().decode((await reader.read()).value)).toContain("locked");
+  return {
+    async release() {
+      await holder.stdin.write("done\n");
+      await holder.stdin.end();
+      expect(await holder.exited).toBe(0);
+    },
+  };
+}
+
+describe("after an upgrade, and when it must give up", () => {
+  test("the server's connection fails at once on another process's lock again (no wait left in the driver)", async () => {
+    const file = await databaseAt("0013_import_journal", "after");
+    const db = await openDatabase(`file:${file}`);
+    await migrateDatabase(db);
+    expect((await db.$client.execute("PRAGMA busy_timeout")).rows[0]![0]).toBe(0);
+    expect((await db.$client.execute("PRAGMA foreign_keys")).rows[0]![0]).toBe(1);
+    db.$client.close();
+  });
+
+  test("a lock held longer than the upgrade waits: one line saying so, nothing changed, no crash", async () => {
+    const file = await databaseAt("0013_import_journal", "too-long");
+    const holder = await lockHolder(file);
+    const db = await openDatabase(`file:${file}`);
+    const failed = await migrateDatabase(db, { waitMs: 300 }).then(
+      () => null,
+      (err: Error) => err.message,
+    );
+    await holder.release();
+    expect(failed).toMatch(
+      /^upgrading the database failed, and nothing was changed: another process kept the database locked for \d+ seconds; stop whatever is writing to it \(an older Pigeon still running\?\) and start again$/,
+    );
+    const applied = Number((await db.$client.execute("SELECT count(*) AS n FROM __drizzle_migrations")).rows[0]!.n);
+    db.$client.close();
+    expect(applied).toBe(migrationsUpTo("0013_import_journal"));
+  });
+});
+
 describe("an upgrade that cannot be applied", () => {
   test("says so in one line naming what refused it, exits 1, and leaves the database as it was", async () => {
     const file = await databaseAt("0013_import_journal", "odd");

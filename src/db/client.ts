@@ -2,12 +2,11 @@
 import { type Client, createClient, type ResultSet } from "@libsql/client";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { drizzle } from "drizzle-orm/libsql";
-import { migrate } from "drizzle-orm/libsql/migrator";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { jsonLogger } from "../log.ts";
 import { resourcePath } from "../resources.ts";
 import { secureDatabaseFiles, type Warn } from "./file-modes.ts";
-import { withMigrationLock } from "./migration-lock.ts";
+import { applyMigrations } from "./migrate.ts";
 import { setUpLocalConnections } from "./local-connections.ts";
 import { retrying, waitingForLocks } from "./wait-for-lock.ts";
 import * as schema from "./schema.ts";
@@ -32,10 +31,9 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export async function openDatabase(url: string, authToken?: string, opts: { warn?: Warn } = {}): Promise<Database> {
   const local = url.startsWith("file:") || url === ":memory:";
   if (local) setUpLocalConnections();
-  const file = url.startsWith("file:") && !url.startsWith("file::memory:") ? url.slice("file:".length) : null;
-  if (file) {
+  if (url.startsWith("file:") && !url.startsWith("file::memory:")) {
     const log = jsonLogger("warn");
-    secureDatabaseFiles(file, opts.warn ?? ((msg, fields) => log("warn", msg, fields)));
+    secureDatabaseFiles(url.slice("file:".length), opts.warn ?? ((msg, fields) => log("warn", msg, fields)));
   }
   const client = waitingForLocks(createClient({ url, authToken, ...(local && { concurrency: 1 }) }));
   if (local) {
@@ -49,15 +47,14 @@ export async function openDatabase(url: string, authToken?: string, opts: { warn
   // back then, so it is run again from the start (transactions here only touch the database).
   const transaction = db.transaction.bind(db);
   db.transaction = ((fn, config) => retrying(() => transaction(fn, config))) as Database["transaction"];
-  if (file) fileOf.set(db, file);
   return db;
 }
 
-/** The file behind each open local database, for the migration lock beside it. */
-const fileOf = new WeakMap<Database, string>();
-
-/** How long a migration waits for another process's write to finish. */
-const MIGRATION_WAITS_MS = 120_000;
+/**
+ * How long an upgrade waits for another process's write: long enough for another process's whole
+ * migration (a big install rebuilds tables for minutes; bench/schema-upgrade.ts).
+ */
+const MIGRATION_WAITS_MS = 10 * 60_000;
 
 /** A database with migrations this Pigeon does not carry: a newer Pigeon wrote it. */
 export class NewerDatabaseError extends Error {}
@@ -65,9 +62,14 @@ export class NewerDatabaseError extends Error {}
 /** An upgrade the database refused; its transaction was rolled back, so nothing changed. */
 export class MigrationFailedError extends Error {}
 
+const waited = (ms: number) =>
+  ms < 120_000 ? `${Math.round(ms / 1000)} seconds` : `${Math.round(ms / 60_000)} minutes`;
+
 /** Why an upgrade failed, in a line an operator can act on. */
-function migrationFailure(err: unknown): string {
+function migrationFailure(err: unknown, waitedMs: number): string {
   const message = String((err as { message?: unknown })?.message ?? err).split("\n")[0]!;
+  if (/SQLITE_BUSY|database is locked/i.test(message))
+    return `another process kept the database locked for ${waited(waitedMs)}; stop whatever is writing to it (an older Pigeon still running?) and start again`;
   const check = /CHECK constraint failed: (\w+)/.exec(message);
   if (check)
     return `a stored row holds a value this version does not allow (CHECK constraint failed: ${check[1]}). Fix that row, or ask for help with this line`;
@@ -75,22 +77,12 @@ function migrationFailure(err: unknown): string {
 }
 
 /**
- * Applies the committed drizzle-kit migrations; a no-op when they are all applied. Refuses a
- * database a newer Pigeon migrated: drizzle would apply nothing and this code would run on a
- * schema it does not know.
+ * Applies the committed drizzle-kit migrations (migrate.ts); a no-op when they are all applied.
+ * Refuses a database a newer Pigeon migrated: nothing would be applied and this code would run on
+ * a schema it does not know. Waits up to `waitMs` (default 10 minutes) for another process's
+ * write, such as another process's migration.
  */
-export async function migrateDatabase(db: Database): Promise<void> {
-  const file = fileOf.get(db);
-  if (!file) return migrateUnlocked(db);
-  const log = jsonLogger("warn");
-  await withMigrationLock(
-    file,
-    () => migrateUnlocked(db),
-    () => log("warn", "another process is migrating this database; waiting for it", { file }),
-  );
-}
-
-async function migrateUnlocked(db: Database): Promise<void> {
+export async function migrateDatabase(db: Database, opts: { waitMs?: number } = {}): Promise<void> {
   const migrationsFolder = resourcePath("migrations");
   const known = new Set(readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis));
   const unknown = (await appliedMigrations(db.$client)).filter((at) => !known.has(at));
@@ -99,16 +91,14 @@ async function migrateUnlocked(db: Database): Promise<void> {
       `the database was written by a newer version of Pigeon (${unknown.length} migration${unknown.length === 1 ? "" : "s"} this version does not know); run that version or a newer one`,
     );
   }
-  // A migration waits in the driver for another process's write instead of failing as busy: a
-  // busy statement in @libsql/client's migration batch leaves a connection that aborts the
-  // process when touched (local-connections.ts closes it), and nothing else runs meanwhile.
-  await db.$client.execute(`PRAGMA busy_timeout = ${MIGRATION_WAITS_MS}`);
+  const started = Date.now();
   try {
-    await migrate(db, { migrationsFolder });
+    await applyMigrations(db.$client, migrationsFolder, opts.waitMs ?? MIGRATION_WAITS_MS);
   } catch (err) {
-    throw new MigrationFailedError(`upgrading the database failed, and nothing was changed: ${migrationFailure(err)}`, {
-      cause: err,
-    });
+    throw new MigrationFailedError(
+      `upgrading the database failed, and nothing was changed: ${migrationFailure(err, Date.now() - started)}`,
+      { cause: err },
+    );
   }
 }
 
