@@ -91,10 +91,75 @@ describe("the reader finds every way a module reaches another", () => {
     ]);
   });
 
-  test("a statement the reader cannot read fails loudly instead of passing unseen", () => {
-    expect(() => readImports("src/routes/x.ts", 'import { a } from /* why */ "../db/a.ts";')).toThrow(
-      'an import of "../db/a.ts" the reader cannot read',
-    );
+  test("comments with quotes, parentheses and semicolons inside a statement, type-only or not", () => {
+    const read = (code: string) =>
+      readImports("src/routes/x.ts", code).map((i) => ({
+        target: i.target,
+        typeOnly: i.typeOnly,
+        names: i.names.map((n) => n.name),
+      }));
+    for (const comment of ["// the db's handle", '// a "quote', "// (see below;", "/* it's ) */"]) {
+      expect(read(`import type {\n  Database, ${comment}\n} from "../db/client.ts";`)).toEqual([
+        { target: "src/db/client.ts", typeOnly: true, names: ["Database"] },
+      ]);
+      expect(read(`import {\n  db, ${comment}\n} from ${comment}\n "../db/client.ts";`)).toEqual([
+        { target: "src/db/client.ts", typeOnly: false, names: ["db"] },
+      ]);
+      expect(
+        read(
+          `import /* x */ type { A } from /* y */ "../db/a.ts"; ${comment}\nexport { b } ${comment}\n from "../db/b.ts";`,
+        ),
+      ).toEqual([
+        { target: "src/db/a.ts", typeOnly: true, names: ["A"] },
+        { target: "src/db/b.ts", typeOnly: false, names: ["b"] },
+      ]);
+    }
+    expect(read('import { a } from /* why */ "../db/a.ts";')).toEqual([
+      { target: "src/db/a.ts", typeOnly: false, names: ["a"] },
+    ]);
+  });
+
+  test('type-level imports: import("…") in a type, typeof import("…"), import type T = require("…")', () => {
+    const read = (code: string) =>
+      readImports("src/routes/x.ts", code).map((i) => ({ target: i.target, typeOnly: i.typeOnly }));
+    expect(read('type D = import("../db/client.ts").Database;\nexport const d: D | null = null;')).toEqual([
+      { target: "src/db/client.ts", typeOnly: true },
+    ]);
+    expect(read("export let c: typeof import('../db/c.ts') | undefined;")).toEqual([
+      { target: "src/db/c.ts", typeOnly: true },
+    ]);
+    expect(read('import type T = require("../db/t.ts");\nexport let t: T | undefined;')).toEqual([
+      { target: "src/db/t.ts", typeOnly: true },
+    ]);
+    // A value import() beside a type one is read once as a value, once as a type.
+    expect(read('const m = await import("../db/m.ts");\nexport let n: typeof import("../db/m.ts") = m;')).toEqual([
+      { target: "src/db/m.ts", typeOnly: true },
+      { target: "src/db/m.ts", typeOnly: false },
+    ]);
+    // Written in a comment, a string or a template, it is text.
+    expect(
+      read(
+        '// type D = import("../db/a.ts").A\nconst s = "typeof import(\'../db/b.ts\')", t = `import("../db/c.ts")`;',
+      ),
+    ).toEqual([]);
+  });
+
+  test("escapes in a specifier are read as the path they spell", () => {
+    expect(found("import { a } from \"\\u002e./db/client.ts\";\nexport { b } from '\\x2e\\x2e/db/b.ts';")).toEqual([
+      { kind: "import-statement", spec: "../db/client.ts", target: "src/db/client.ts" },
+      { kind: "import-statement", spec: "../db/b.ts", target: "src/db/b.ts" },
+    ]);
+  });
+
+  test("require and import.meta.require reached other than by a direct call fail loudly", () => {
+    for (const code of [
+      'const r = require; r("../db/client.ts");',
+      'import { createRequire } from "node:module";\ncreateRequire(import.meta.url)("../db/client.ts");',
+      'globalThis.require("../db/client.ts");',
+      'const load = import.meta.require; load("../db/client.ts");',
+      'const meta = import.meta; meta.require("../db/client.ts");',
+    ])
+      expect(() => readImports("src/routes/x.ts", code)).toThrow("the reader cannot follow");
   });
 
   test("JSX text with quotes and slashes does not hide the imports around it", () => {
@@ -122,6 +187,22 @@ describe("an import that is only text is not an import", () => {
     expect(
       found(
         "const s = 'a \\\nimport { db } from \"../db/client.ts\"';\nconst u = \"new URL('../db/x.ts', import.meta.url) import('../db/y.ts') import(y)\";",
+      ),
+    ).toEqual([]);
+  });
+
+  test("a method named import or require, and a call of one", () => {
+    expect(
+      found(
+        "class A { import(rows: string[]) { return rows; } }\nconst o = { require(x: number) { return x; }, async *import() {} };\no.require(1);\nnew A().import([]);\nthis\n  .import(2);",
+      ),
+    ).toEqual([]);
+  });
+
+  test("a regular expression right after the ) of an if or while", () => {
+    expect(
+      found(
+        'declare const ok: boolean, s: string;\nif (ok) /import("..\\/db\\/x.ts")/.test(s);\nwhile (ok) /require("..\\/db\\/y.ts")/.test(s);',
       ),
     ).toEqual([]);
   });

@@ -45,3 +45,28 @@ test("pigeon/no-double-cast flags every double cast, through parentheses, ! and 
   ];
   expect(flaggedLines(cases.join("\n"), "pigeon(no-double-cast)")).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
 });
+
+test("pigeon/no-double-cast sees through {} and object, sequences, branches, arrays, an alias of unknown and a cast<T> helper", () => {
+  const cases = [
+    "declare const x: string, c: boolean;",
+    "export const a = x as {} as number;",
+    "export const b = x as object as number;",
+    "export const d = (0, x as unknown) as number;",
+    "export const e = (c ? (x as unknown) : null) as number;",
+    "export const f = (c ? null : <any>x) as number;",
+    "export const g = [x as unknown][0] as number;",
+    "type U = unknown;",
+    "export const h = x as U as number;",
+    "export function cast<T>(v: unknown): T {",
+    "  return v as T;",
+    "}",
+    // Not double casts: a non-empty object type, a narrow first cast in a branch, a typed generic.
+    "export const i = (x as { length: number }) as { length: number };",
+    'export const j = (c ? (x as "a") : "b") as string;',
+    "export function same<T>(v: T): T {",
+    "  return v as T;",
+    "}",
+    "export const k = (0, x) as string;",
+  ];
+  expect(flaggedLines(cases.join("\n"), "pigeon(no-double-cast)")).toEqual([2, 3, 4, 5, 6, 7, 9, 11]);
+});

@@ -3,7 +3,10 @@
 // is text, and every form a module can reach another by is found — statements, import() with any
 // argument, require(), import.meta.require(), `import x = require()`, new URL(…, import.meta.url).
 // The parser drops type-only imports, which still tie one module to another, so those are read
-// from the text and each kept only when the parser, shown it as a value import, sees it too.
+// from the text (comments in them skipped, escapes in paths decoded) and each kept only when the
+// parser, shown it as a value import, sees it too; `import("…")` in a type and `import type T =
+// require("…")` are kept when a backslash put before them breaks the parse. A loader the reader
+// cannot follow to a path (createRequire, an aliased require, import.meta handed on) fails the read.
 import { readdirSync, statSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 
@@ -71,12 +74,47 @@ function transpilerFor(file: string): Bun.Transpiler {
   return t;
 }
 
+/** Pieces of the patterns below: a comment, a quoted string, and space that may hold comments. */
+const COMMENT = String.raw`//[^\n]*|/\*[\s\S]*?\*/`;
+const STRING = String.raw`"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'`;
+const GAP = String.raw`(?:\s|${COMMENT})*`;
+
 /**
  * Candidates for import and export-from statements in the source text, type-only ones included.
- * Text in comments and strings matches too; the parser sorts those out (see readImports).
+ * Comments may stand anywhere inside, with any quote or bracket in them. Text in comments and
+ * strings matches too; the parser sorts those out (see readImports).
  */
-const STATEMENT =
-  /\b(import|export)(\s+type\b)?((?:(?!\b(?:import|export)\b)(?:[^;"'`()]|"[^"\n]*"|'[^'\n]*'))*?)\bfrom\s*(["'])([^"'\s]+)\4|\bimport\s*(["'])([^"'\s]+)\6/g;
+const STATEMENT = new RegExp(
+  String.raw`\b(import|export)((?:\s|${COMMENT})+type\b(?!\s*from\s*["']))?((?:(?!\b(?:import|export)\b)(?:[^;"'${"`"}()/]|${STRING}|${COMMENT}|/(?![/*])))*?)\bfrom${GAP}(["'])((?:(?!\4)[^\\\n]|\\.)*)\4|\bimport${GAP}(["'])((?:(?!\6)[^\\\n]|\\.)*)\6`,
+  "g",
+);
+
+/**
+ * Candidates for imports that live in types only, which the parser drops with the types:
+ * `import("…")` in a type (`typeof import("…")` too) and `import type T = require("…")`.
+ */
+const TYPE_LEVEL = new RegExp(
+  String.raw`(?<![\w$.])import${GAP}\(${GAP}(${STRING})|\bimport${GAP}type${GAP}[\w$]+${GAP}=${GAP}require${GAP}\(${GAP}(${STRING})`,
+  "g",
+);
+
+/** The comments in `text` replaced by a space, its strings kept. */
+const stripComments = (text: string) =>
+  text.replace(new RegExp(`${STRING}|${COMMENT}`, "g"), (t) => (t.startsWith("/") ? " " : t));
+
+/** What a string literal's inside spells once its escapes are read (`\u002e` is `.`). */
+export function decodeString(raw: string): string {
+  const simple: Record<string, string> = { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f", v: "\v", "0": "\0" };
+  return raw.replace(
+    /\\(?:u\{([0-9a-fA-F]+)\}|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(\r\n|[\n\r\u2028\u2029])|([\s\S]))/g,
+    (_, cp?: string, u?: string, x?: string, newline?: string, other?: string) => {
+      const hex = cp ?? u ?? x;
+      if (hex) return String.fromCodePoint(parseInt(hex, 16));
+      if (newline) return "";
+      return simple[other!] ?? other!;
+    },
+  );
+}
 
 function parseNames(clause: string, wholeTypeOnly: boolean): { name: string; typeOnly: boolean }[] {
   const braces = clause.match(/\{([^}]*)\}/);
@@ -115,6 +153,10 @@ export function blankText(js: string): string {
   const templates: number[] = []; // brace depth at each open `${`
   let depth = 0;
   let regexAllowed = true;
+  // After the `)` of `if (…)`, `while (…)`, `for (…)` or `with (…)` a statement starts, so a slash
+  // there starts a regular expression; after any other `)` it divides.
+  const parens: boolean[] = [];
+  let word = "";
   let i = 0;
   // Template text from i to the closing backtick (done) or the next `${` (back to code).
   const template = () => {
@@ -171,8 +213,10 @@ export function blankText(js: string): string {
     } else if (/[\w$]/.test(c)) {
       let j = i;
       while (j < js.length && /[\w$]/.test(js[j]!)) j++;
-      regexAllowed = beforeRegex.has(js.slice(i, j));
+      word = js.slice(i, j);
+      regexAllowed = beforeRegex.has(word);
       i = j;
+      continue;
     } else if (c === "}" && templates.at(-1) === depth) {
       templates.pop();
       depth--;
@@ -181,9 +225,11 @@ export function blankText(js: string): string {
     } else {
       if (c === "{") depth++;
       if (c === "}") depth--;
-      regexAllowed = c !== ")" && c !== "]";
+      if (c === "(") parens.push(["if", "while", "for", "with"].includes(word));
+      regexAllowed = c === ")" ? (parens.pop() ?? false) : c !== "]";
       i++;
     }
+    if (!/\s/.test(c)) word = "";
   }
   return out.join("");
 }
@@ -192,6 +238,46 @@ export function blankText(js: string): string {
 function literalArgument(js: string, at: number): { value: string; end: number } | null {
   const m = js.slice(at).match(/^\s*(["'])((?:\\.|(?!\1)[^\\\n])*)\1\s*(?=[,)])/);
   return m ? { value: m[2]!, end: at + m[0].length } : null;
+}
+
+/** Where the `(` just before `at` closes in blanked code (the end of the text if it never does). */
+function closingParen(bare: string, at: number): number {
+  let depth = 1;
+  for (let i = at; i < bare.length; i++) {
+    if (bare[i] === "(") depth++;
+    else if (bare[i] === ")" && --depth === 0) return i;
+  }
+  return bare.length;
+}
+
+/**
+ * Loaders the reader cannot follow to a path fail the read: createRequire(import.meta.url)(…),
+ * require or import.meta.require kept in a variable, passed on or reached through globalThis, and
+ * import.meta itself handed around. Refusing every use but a direct call is simpler and safer
+ * than tracing where an alias goes; the application calls them directly or not at all.
+ */
+function refuseIndirectLoaders(file: string, js: string, bare: string) {
+  const refusals: [RegExp, (m: RegExpExecArray) => boolean][] = [
+    [/\bcreateRequire\b/g, () => true],
+    // require not called: an alias or a value passed on; a property key `{ require: … }` is a name.
+    [
+      /(?<![\w$.])require\b(?!\s*\()/g,
+      (m) => !(/[{,]\s*$/.test(bare.slice(0, m.index)) && /^\s*:/.test(bare.slice(m.index + m[0].length))),
+    ],
+    [/\b(?:globalThis|global|self|window|module)\s*\??\.\s*require\b/g, () => true],
+    [
+      /\b(?:globalThis|global|self|window|module)\s*(?:\?\.)?\s*\[/g,
+      (m) => /^\s*["'`](?:require|import)\b/.test(js.slice(m.index + m[0].length)),
+    ],
+    [/\bimport\s*\.\s*meta\b(?!\s*\.\s*[\w$])/g, () => true],
+    [/\bimport\s*\.\s*meta\s*\.\s*require\b(?!\s*\()/g, () => true],
+  ];
+  for (const [pattern, refuses] of refusals)
+    for (const m of bare.matchAll(pattern))
+      if (refuses(m))
+        throw new Error(
+          `${file}: "${m[0].trim()}" loads a module the reader cannot follow to its path; call require("…") or import("…") directly`,
+        );
 }
 
 /** Every import of `file` (a path relative to the repository) whose source is `code`. */
@@ -211,7 +297,7 @@ export function readImports(file: string, code: string): Import[] {
     candidates.forEach((m, n) => {
       if (!which(n)) return;
       const quote = m[4] ?? m[6]!;
-      const clause = (m[3] ?? "").replace(/([{,]\s*)type\s+(?=[\w$"'])/g, "$1");
+      const clause = stripComments(m[3] ?? "").replace(/([{,]\s*)type\s+(?=[\w$"'])/g, "$1");
       probe += code.slice(last, m.index);
       probe += m[4] ? `${m[1]}${clause}from ${quote}?${n}${quote}` : `import ${quote}?${n}${quote}`;
       last = m.index + m[0].length;
@@ -242,17 +328,42 @@ export function readImports(file: string, code: string): Import[] {
       continue;
     }
     const m = candidates[Number(n)]!;
-    const spec = (m[5] ?? m[7])!;
-    const names = m[5] !== undefined ? parseNames(m[3]!, !!m[2]) : [];
+    const spec = decodeString((m[5] ?? m[7])!);
+    const names = m[5] !== undefined ? parseNames(stripComments(m[3]!), !!m[2]) : [];
     const typeOnly = !!m[2] || (names.length > 0 && names.every((x) => x.typeOnly));
     out.push({ file, spec, kind: "import-statement", target: resolve(spec), typeOnly, names });
+  }
+
+  // Imports in types: a candidate is code when a stray backslash put before it breaks the parse
+  // (in a comment, string, template, regular expression or JSX text, `\ ` is harmless). A type's
+  // import("…") is told from a value's by count: the parser's output keeps the value ones.
+  const js = transpiler.transformSync(code);
+  const bare = blankText(js);
+  const valueImports = new Map<string, number>();
+  for (const m of bare.matchAll(/(?<![\w$.])import\s*\(/g)) {
+    const literal = literalArgument(js, m.index + m[0].length);
+    if (literal) valueImports.set(literal.value, (valueImports.get(literal.value) ?? 0) + 1);
+  }
+  for (const m of code.matchAll(TYPE_LEVEL)) {
+    try {
+      transpiler.transformSync(`${code.slice(0, m.index)}\\ ${code.slice(m.index)}`);
+      continue; // still parses: the candidate is text
+    } catch {
+      // code: read on
+    }
+    const spec = decodeString((m[1] ?? m[2])!.slice(1, -1));
+    if (m[1] !== undefined && (valueImports.get(spec) ?? 0) > 0) {
+      valueImports.set(spec, valueImports.get(spec)! - 1);
+      continue;
+    }
+    const kind = m[1] !== undefined ? "import-type" : "require-call";
+    out.push({ file, spec, kind, target: resolve(spec), typeOnly: true, names: [] });
   }
 
   // Calls, from the parser's output: plain JavaScript (types gone, `import x = require()` a
   // require(), a template with no ${…} a string, JSX calls) with its strings and comments blanked.
   // The parser's own list of calls is not used: it adds the JSX runtime, which no code names.
-  const js = transpiler.transformSync(code);
-  const bare = blankText(js);
+  refuseIndirectLoaders(file, js, bare);
   const calls: [RegExp, string, (after: number) => boolean][] = [
     [/(?<![\w$.])import\s*\(/g, "dynamic-import", () => true],
     [/(?<![\w$.])require\s*\(/g, "require-call", () => true],
@@ -265,8 +376,10 @@ export function readImports(file: string, code: string): Import[] {
     for (const m of bare.matchAll(pattern)) {
       const after = m.index + m[0].length;
       if (!applies(after)) continue;
+      // `import(rows) {…}` defines a method named import (class or object), it loads nothing.
+      if (kind !== "file-url" && /^\s*\{/.test(bare.slice(closingParen(bare, after) + 1))) continue;
       const literal = literalArgument(js, after);
-      const spec = literal?.value ?? null;
+      const spec = literal ? decodeString(literal.value) : null;
       out.push({ file, spec, kind, target: spec === null ? null : resolve(spec), typeOnly: false, names: [] });
     }
   }
