@@ -59,58 +59,6 @@ async function appliedOf(file: string) {
   return result;
 }
 
-describe("migrating while another process holds the database", () => {
-  test("pigeon migrate waits for another process's write to finish, then upgrades; it does not crash", async () => {
-    const file = await databaseAt("0013_import_journal", "held");
-    // Another process takes the write lock and keeps it until told to let go.
-    const holder = Bun.spawn(
-      [
-        "bun",
-        "-e",
-        `const { Database } = require("bun:sqlite");
-         const db = new Database(${JSON.stringify(file)});
-         db.run("BEGIN IMMEDIATE");
-         db.run("UPDATE jobs SET name = 'Lincoln Elementary'");
-         console.log("locked");
-         for await (const _ of console) break;
-         db.run("COMMIT");`,
-      ],
-      { stdin: "pipe", stdout: "pipe" },
-    );
-    const reader = holder.stdout.getReader();
-    expect(new TextDecoder().decode((await reader.read()).value)).toContain("locked");
-
-    const upgrade = pigeon(file, "migrate");
-    // The upgrade's first write meets the lock (held since before it started); it must wait, not
-    // fail and not abort. It is still waiting a moment later (on a slow machine it may not have
-    // reached its first write by then: the test then asks less, it cannot fail by that).
-    const early = await Promise.race([upgrade.exited.then((code) => ({ code })), Bun.sleep(1_500).then(() => null)]);
-    expect(early).toBeNull();
-    await holder.stdin.write("done\n");
-    await holder.stdin.end();
-    expect(await holder.exited).toBe(0);
-
-    const result = await finished(upgrade);
-    expect({ code: result.code, err: result.err.trim() }).toEqual({ code: 0, err: "" });
-    expect(await appliedOf(file)).toEqual({
-      applied: journal.entries.length,
-      distinct: journal.entries.length,
-      sameSchema: true,
-    });
-  });
-
-  test("two pigeon migrate started together: both end well, each migration applied once", async () => {
-    const file = await databaseAt("0013_import_journal", "together");
-    const [a, b] = await Promise.all([finished(pigeon(file, "migrate")), finished(pigeon(file, "migrate"))]);
-    expect([a.code, b.code]).toEqual([0, 0]);
-    expect(await appliedOf(file)).toEqual({
-      applied: journal.entries.length,
-      distinct: journal.entries.length,
-      sameSchema: true,
-    });
-  });
-});
-
 /** Another process that takes the write lock on `file` and keeps it until told to let go. */
 async function lockHolder(file: string) {
   const holder = Bun.spawn(
@@ -137,6 +85,41 @@ async function lockHolder(file: string) {
     },
   };
 }
+
+describe("migrating while another process holds the database", () => {
+  test("pigeon migrate waits for another process's write to finish, then upgrades; it does not crash", async () => {
+    const file = await databaseAt("0013_import_journal", "held");
+    // Another process takes the write lock and keeps it until told to let go.
+    const holder = await lockHolder(file);
+
+    const upgrade = pigeon(file, "migrate");
+    // The upgrade's first write meets the lock (held since before it started); it must wait, not
+    // fail and not abort. It is still waiting a moment later (on a slow machine it may not have
+    // reached its first write by then: the test then asks less, it cannot fail by that).
+    const early = await Promise.race([upgrade.exited.then((code) => ({ code })), Bun.sleep(1_500).then(() => null)]);
+    expect(early).toBeNull();
+    await holder.release();
+
+    const result = await finished(upgrade);
+    expect({ code: result.code, err: result.err.trim() }).toEqual({ code: 0, err: "" });
+    expect(await appliedOf(file)).toEqual({
+      applied: journal.entries.length,
+      distinct: journal.entries.length,
+      sameSchema: true,
+    });
+  });
+
+  test("two pigeon migrate started together: both end well, each migration applied once", async () => {
+    const file = await databaseAt("0013_import_journal", "together");
+    const [a, b] = await Promise.all([finished(pigeon(file, "migrate")), finished(pigeon(file, "migrate"))]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(await appliedOf(file)).toEqual({
+      applied: journal.entries.length,
+      distinct: journal.entries.length,
+      sameSchema: true,
+    });
+  });
+});
 
 describe("after an upgrade, and when it must give up", () => {
   test("the server's connection fails at once on another process's lock again (no wait left in the driver)", async () => {
