@@ -1259,6 +1259,9 @@ describe("SMS, and a call only where the SMS cannot go (defect 1)", () => {
     expect(saved.status).toBe(303);
     const confirm = text((await w.b.get(saved.location!)).text);
     expect(confirm).toContain("Send to 2 appointments by SMS and 1 by voice call?");
+    // The button counts what goes out: two texts and a call are three messages, to three
+    // appointments here, but "Send to 3 appointments" would be wrong as soon as one got both.
+    expect(confirm).toContain("Send 3 messages Back to editing");
     expect(confirm).toContain(
       "SMS or call: 2 get the SMS, so their call is not needed; 1 cannot take SMS and is called instead.",
     );

@@ -49,6 +49,18 @@ export function confirmQuestion(counts: ChannelCount[]): string {
   return `Send to ${joined}${maybe ? `, and call ${nf(maybe)} more if their number cannot take SMS` : ""}?`;
 }
 
+/**
+ * "Send to 73 recipients" when it goes by one channel; by several, what goes out is counted as
+ * messages ("Send 111 messages"): a customer reached by e-mail and SMS is two of them, and calling
+ * that two recipients would promise more people than there are.
+ */
+function sendButton(counts: ChannelCount[], total: number, scheduled: boolean): string {
+  const verb = scheduled ? "Schedule" : "Send";
+  const channels = counts.filter((c) => c.willReceive > 0).length;
+  if (channels > 1) return `${verb} ${plural(total, "message")}`;
+  return `${scheduled ? "Schedule it" : "Send"} to ${plural(total, unitOf(counts))}`;
+}
+
 export function ConfirmPage(p: ConfirmProps) {
   const m = p.message;
   const total = p.counts.reduce((a, c) => a + c.willReceive, 0);
@@ -144,9 +156,7 @@ export function ConfirmPage(p: ConfirmProps) {
           {!p.problem && (
             <form method="post" action={`/messages/${m.id}/send`}>
               <Csrf token={p.csrf} />
-              <button type="submit">
-                {m.sendAt ? "Schedule it" : "Send"} to {plural(total, unitOf(p.counts))}
-              </button>
+              <button type="submit">{sendButton(p.counts, total, !!m.sendAt)}</button>
             </form>
           )}
           <a role="button" class="secondary outline" href={`/messages/${m.id}/edit`}>

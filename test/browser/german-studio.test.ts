@@ -160,7 +160,7 @@ test("a German studio: set up, a German spreadsheet imported, an SMS and an e-ma
   await page.waitForURL((u) => /^\/messages\/\d+\/send$/.test(u.pathname));
   await h.screenshot("114-review");
   expect(await page.locator(".question").innerText()).toBe("Send to 2 recipients by e-mail and 2 by SMS?");
-  await page.getByRole("button", { name: "Send to 4 recipients" }).click();
+  await page.getByRole("button", { name: "Send 4 messages" }).click();
   await page.waitForURL((u) => /^\/messages\/\d+$/.test(u.pathname));
 
   // The harness runs no scheduler: start the message and let the app's own dispatcher send.

@@ -101,7 +101,7 @@ test("SMS with a call where SMS cannot go, to three appointments: mobiles texted
   expect(review).not.toContain("not been checked yet");
   expect(review).not.toContain("Who will not get it");
   await h.screenshot("92-sms-or-call-review");
-  await page.getByRole("button", { name: "Send to 3 appointments" }).click();
+  await page.getByRole("button", { name: "Send 3 messages" }).click();
   await page.waitForURL((u) => /^\/messages\/\d+$/.test(u.pathname));
 
   // The harness runs no scheduler: start the message and let the app's own dispatcher send.
