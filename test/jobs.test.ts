@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { pageText } from "./support/forms.ts";
 import { eq } from "drizzle-orm";
 import { createJob } from "../src/db/jobs.ts";
 import { events, jobs, studioSettings } from "../src/db/schema.ts";
@@ -80,6 +81,17 @@ describe("jobs", () => {
       ["From the shop", standard.id],
     ]);
     expect(viaApi.profileId).toBe(standard.id);
+    // Giving the first job a profile later: its page says the plan follows within seconds (it is
+    // made by the next scheduler tick, so "Not planned" may show until then).
+    const chose = rows[0]!;
+    const saved = await b.post(`/jobs/${chose.id}`, {
+      ...validJob,
+      name: "Chose none",
+      profile_id: String(standard.id),
+    });
+    expect(pageText((await b.get(saved.location!)).text)).toContain(
+      "Saved. The profile's notifications are planned within a few seconds: reload this page to see when each goes.",
+    );
   });
 
   test("a profile that does not exist is named beside its field", async () => {
@@ -147,6 +159,8 @@ describe("jobs", () => {
     expect(bad.text).toContain('value="Renamed"');
     const ok = await b.post(`/jobs/${id}`, { ...validJob, name: "Renamed", status: "archived" });
     expect(ok.status).toBe(303);
+    // The page it lands on says the save happened.
+    expect(pageText((await b.get(ok.location!)).text)).toContain("Saved.");
     const [row] = await t.db.select().from(jobs).where(eq(jobs.id, id));
     expect(row!.name).toBe("Renamed");
     expect(row!.status).toBe("selling");
@@ -221,6 +235,8 @@ describe("demo data", () => {
     const b = await signedInOwner(t);
     const res = await b.post("/demo", {});
     expect(res.status).toBe(303);
+    // Where it lands says what was loaded.
+    expect(pageText((await b.get(res.location!)).text)).toContain("The demo studio is loaded: 7 jobs, 300 customers,");
     const list = await b.get("/jobs");
     expect(list.text).toContain("Lincoln Elementary");
     // Registered and order counts per job row: Lincoln has 90 registrations in the demo.

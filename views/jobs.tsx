@@ -76,11 +76,18 @@ export function JobsTable(p: { rows: JobRow[]; total: number; query: JobListQuer
 }
 
 export function JobsPage(
-  p: Common & { rows: JobRow[]; total: number; query: JobListQuery; years: number[]; pageSize: number },
+  p: Common & {
+    rows: JobRow[];
+    total: number;
+    query: JobListQuery;
+    years: number[];
+    pageSize: number;
+    flash?: { kind: "ok"; text: string } | null;
+  },
 ) {
   const q = p.query;
   return (
-    <Page title="Jobs" user={p.user} csrf={p.csrf} section="jobs">
+    <Page title="Jobs" user={p.user} csrf={p.csrf} section="jobs" flash={p.flash}>
       <PageHead title="Jobs">
         <a role="button" href="/jobs/new">
           New job

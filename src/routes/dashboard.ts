@@ -57,5 +57,5 @@ export const dashboardRoutes = new Hono<AppEnv>()
     const result = await loadDemoData(db, clock());
     if (!result.loaded) return render(c, { kind: "bad", text: result.reason }, 409);
     await audit(db, { userId: c.get("user")!.id }, "loaded", "demo_data", null, result.counts);
-    return c.redirect("/jobs", 303);
+    return c.redirect("/jobs?demo=loaded", 303);
   });

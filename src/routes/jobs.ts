@@ -26,6 +26,7 @@ import {
   updateJob,
 } from "../db/jobs.ts";
 import { jobAutomation, type PlannedNotification, skippedFor } from "../db/job-automation.ts";
+import { countCustomersUpTo } from "../db/customers.ts";
 import { listProfileNames } from "../db/profiles.ts";
 import { getSettings } from "../db/settings.ts";
 import { notificationMoment, TRIGGER_INFO } from "../core/triggers.ts";
@@ -151,6 +152,15 @@ async function renderJob(
   );
 }
 
+/** What the job's page says after a save (`?saved=`): a new profile is planned by the next tick. */
+const SAVED: Record<string, { kind: "ok"; text: string } | undefined> = {
+  "1": { kind: "ok", text: "Saved." },
+  profile: {
+    kind: "ok",
+    text: "Saved. The profile's notifications are planned within a few seconds: reload this page to see when each goes.",
+  },
+};
+
 export const jobRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const { db } = c.get("deps");
@@ -165,10 +175,19 @@ export const jobRoutes = new Hono<AppEnv>()
     };
     if (isPartial(c)) return c.html(JobsTable({ rows, total, query: shown, pageSize: JOBS_PAGE_SIZE }));
     const years = await jobYears(db);
+    // Landing here from "Load demo data" (dashboard.ts): say what was loaded.
+    const flash =
+      c.req.query("demo") === "loaded"
+        ? {
+            kind: "ok" as const,
+            text: `The demo studio is loaded: ${total} jobs, ${(await countCustomersUpTo(db, null, 10_000)).toLocaleString("en-US")} customers, with their albums, orders and appointments.`,
+          }
+        : null;
     return c.html(
       JobsPage({
         user: c.get("user")!,
         csrf: c.get("csrfToken"),
+        flash,
         rows,
         total,
         query: shown,
@@ -209,7 +228,7 @@ export const jobRoutes = new Hono<AppEnv>()
     await audit(db, actor, "created", "job", job.id);
     return c.redirect(`/jobs/${job.id}`, 303);
   })
-  .get("/:id", async (c) => renderJob(c, await loadJob(c)))
+  .get("/:id", async (c) => renderJob(c, await loadJob(c), { flash: SAVED[c.req.query("saved") ?? ""] }))
   .get("/:id/edit", async (c) => {
     const job = await loadJob(c);
     const profiles = await listProfileNames(c.get("deps").db);
@@ -239,7 +258,8 @@ export const jobRoutes = new Hono<AppEnv>()
     const actor = { userId: c.get("user")!.id };
     await updateJob(db, job, parsed.data, actor, "ui", clock());
     await audit(db, actor, "updated", "job", job.id);
-    return c.redirect(`/jobs/${job.id}`, 303);
+    const newProfile = parsed.data.profile_id && parsed.data.profile_id !== job.profileId;
+    return c.redirect(`/jobs/${job.id}?saved=${newProfile ? "profile" : "1"}`, 303);
   })
   .post("/:id/status", async (c) => {
     const { db, clock } = c.get("deps");
