@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { migrateDatabase, openDatabase } from "../src/db/client.ts";
 import { journal, migrationsOfRelease, migrationsUpTo } from "./support/releases.ts";
+import { schemaOf } from "./support/sql.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const dir = mkdtempSync(join(tmpdir(), "pigeon-migrate-together-"));
@@ -46,14 +47,10 @@ async function appliedOf(file: string) {
   const rows = (await db.$client.execute("SELECT hash FROM __drizzle_migrations")).rows.map((r) => String(r.hash));
   const fresh = await openDatabase(":memory:");
   await migrateDatabase(fresh);
-  const schema = async (d: typeof db) =>
-    (await d.$client.execute("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")).rows.map((r) => ({
-      ...r,
-    }));
   const result = {
     applied: rows.length,
     distinct: new Set(rows).size,
-    sameSchema: Bun.deepEquals(await schema(db), await schema(fresh)),
+    sameSchema: Bun.deepEquals(await schemaOf(db), await schemaOf(fresh)),
   };
   db.$client.close();
   return result;

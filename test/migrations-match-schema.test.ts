@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { drizzleKitGenerate } from "../scripts/drizzle-kit-generate.ts";
 import { type Database, migrateDatabase, openDatabase } from "../src/db/client.ts";
 import { checkClauses } from "./support/check-clauses.ts";
+import { rows } from "./support/sql.ts";
 
 /** The SQL drizzle-kit writes for schema.ts when no migration exists yet. */
 function schemaSql(): string {
@@ -28,10 +29,6 @@ function schemaSql(): string {
     rmSync(out, { recursive: true, force: true });
   }
 }
-
-type Row = Record<string, unknown>;
-const rows = async (db: Database, sql: string, args: string[] = []): Promise<Row[]> =>
-  (await db.$client.execute({ sql, args })).rows.map((r) => ({ ...r }));
 
 /** One way to write SQL: no quotes, no `table.` before a column, single spaces, lower case outside strings. */
 function normalized(sql: string, table: string): string {

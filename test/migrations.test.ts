@@ -21,6 +21,7 @@ import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { silentLogger } from "../src/log.ts";
 import { Browser } from "./support/app.ts";
 import { journal, migrationsOfRelease, migrationsUpTo } from "./support/releases.ts";
+import { rows, schemaOf } from "./support/sql.ts";
 
 const PREVIOUS_RELEASE = migrationsUpTo("0007_customer_reach");
 
@@ -30,24 +31,11 @@ async function databaseOfRelease(n: number): Promise<Database> {
   return db;
 }
 
-/** Everything in the schema: tables, indexes, triggers and views, with their SQL. */
-async function schemaOf(db: Database) {
-  return (await db.$client.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")).rows.map(
-    (r) => ({ ...r }),
-  );
-}
 const migrationsOf = async (db: Database) =>
   (await db.$client.execute("SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at")).rows.map((r) => ({
     ...r,
   }));
 
-async function rows(
-  db: Database,
-  sql: string,
-  args: (string | number | null)[] = [],
-): Promise<Record<string, unknown>[]> {
-  return (await db.$client.execute({ sql, args })).rows.map((r) => ({ ...r }));
-}
 const count = async (db: Database, table: string) =>
   Number((await rows(db, `SELECT count(*) AS n FROM "${table}"`))[0]!.n);
 

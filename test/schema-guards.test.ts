@@ -10,18 +10,12 @@ import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { type Database, migrateDatabase, openDatabase } from "../src/db/client.ts";
 import * as schema from "../src/db/schema.ts";
 import { checkClauses } from "./support/check-clauses.ts";
+import { rows } from "./support/sql.ts";
 
 async function migrated(): Promise<Database> {
   const db = await openDatabase(":memory:");
   await migrateDatabase(db);
   return db;
-}
-async function rows(
-  db: Database,
-  sql: string,
-  args: (string | number | null)[] = [],
-): Promise<Record<string, unknown>[]> {
-  return (await db.$client.execute({ sql, args })).rows.map((r) => ({ ...r }));
 }
 const run = (db: Database, sql: string, args: (string | number | null)[] = []) => db.$client.execute({ sql, args });
 /** The error a statement fails with, or null when it succeeds. */
