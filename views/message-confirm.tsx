@@ -1,13 +1,13 @@
 /** @jsxImportSource hono/jsx */
 // The explicit Send step (SPEC O5): the confirmation that states how many will receive the
 // message on each channel and who will not, before it is armed.
-import { CHANNEL_LABELS, skipReasonInSentence } from "../src/core/labels.ts";
+import { CHANNEL_IN_SENTENCE, CHANNEL_LABELS, skipReasonInSentence } from "../src/core/labels.ts";
 import type { Message } from "../src/db/messages.ts";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import type { ChannelCount } from "../src/core/message-pages.ts";
 import { countWords } from "./message-recipients.tsx";
-import { byChannel, nf, plural } from "./messages.tsx";
+import { nf, plural } from "./messages.tsx";
 import type { Common } from "./layout.tsx";
 import type { Language } from "../src/core/i18n/translate.ts";
 
@@ -42,7 +42,8 @@ export function confirmQuestion(counts: ChannelCount[]): string {
   const going = counts.filter((c) => c.willReceive > 0);
   const shown = going.length ? going : counts.slice(0, 1);
   const parts = shown.map(
-    (c, i) => `${i === 0 ? plural(c.willReceive, unitOf(counts)) : nf(c.willReceive)} ${byChannel(c.channel)}`,
+    (c, i) =>
+      `${i === 0 ? plural(c.willReceive, unitOf(counts)) : nf(c.willReceive)} ${CHANNEL_IN_SENTENCE[c.channel]}`,
   );
   const joined = parts.length < 2 ? (parts[0] ?? "nobody") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
   const maybe = counts.find((c) => c.ifSmsCannot)?.ifSmsCannot;

@@ -2,12 +2,12 @@
 // Who a one-time message will reach (SPEC O3): the live count on the compose page, per channel
 // with each group left out by reason, and the names behind a group, a page at a time, as the
 // fragment a count's details load and as a page of their own without JavaScript.
-import { CHANNEL_LABELS, skipReasonInSentence, skipReasonLabel } from "../src/core/labels.ts";
+import { CHANNEL_IN_SENTENCE, CHANNEL_LABELS, skipReasonInSentence, skipReasonLabel } from "../src/core/labels.ts";
 import type { Channel } from "../src/core/vocabulary.ts";
 import type { CountData } from "../src/core/message-pages.ts";
 import { Page, PageHead } from "./layout.tsx";
 import { missingKey } from "../src/core/recipients.ts";
-import { byChannel, nf, plural } from "./messages.tsx";
+import { nf, plural } from "./messages.tsx";
 import type { Common } from "./layout.tsx";
 
 export type ExcludedQuery = {
@@ -52,7 +52,7 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
           {count.channels.map((ch) => (
             <div class="channel-count" data-channel={ch.channel}>
               <p class="will-receive">
-                <strong>{nf(ch.willReceive)}</strong> will receive it {byChannel(ch.channel)}
+                <strong>{nf(ch.willReceive)}</strong> will receive it {CHANNEL_IN_SENTENCE[ch.channel]}
                 {ch.customers !== undefined && <span class="muted"> (one message per appointment)</span>}
               </p>
               {ch.unchecked ? (

@@ -4,7 +4,7 @@
 // message-compose.tsx (its count in message-recipients.tsx, its preview in message-preview.tsx),
 // the send confirmation in message-confirm.tsx, progress and report in message-page.tsx.
 import type { FC } from "hono/jsx";
-import { CHANNEL_IN_SENTENCE, CHANNEL_LABELS, MESSAGE_STATUS_LABELS } from "../src/core/labels.ts";
+import { CHANNEL_LABELS, MESSAGE_STATUS_LABELS } from "../src/core/labels.ts";
 import type { MessageRow } from "../src/db/message-pages.ts";
 import type { Message } from "../src/db/messages.ts";
 import type { Channel } from "../src/core/vocabulary.ts";
@@ -22,9 +22,6 @@ export const MessageStatusBadge: FC<{ status: Status }> = ({ status }) => (
 
 export const channelList = (channels: readonly string[]) =>
   channels.map((ch) => CHANNEL_LABELS[ch as Channel] ?? ch).join(" + ");
-
-/** "by e-mail", "by SMS", "by voice call". */
-export const byChannel = (ch: Channel) => CHANNEL_IN_SENTENCE[ch];
 
 // ---------------------------------------------------------------- the list
 

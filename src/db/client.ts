@@ -84,7 +84,8 @@ function migrationFailure(err: unknown, waitedMs: number): string {
  */
 export async function migrateDatabase(db: Database, opts: { waitMs?: number } = {}): Promise<void> {
   const migrationsFolder = resourcePath("migrations");
-  const known = new Set(readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis));
+  const migrations = readMigrationFiles({ migrationsFolder });
+  const known = new Set(migrations.map((m) => m.folderMillis));
   const unknown = (await appliedMigrations(db.$client)).filter((at) => !known.has(at));
   if (unknown.length) {
     throw new NewerDatabaseError(
@@ -93,7 +94,7 @@ export async function migrateDatabase(db: Database, opts: { waitMs?: number } = 
   }
   const started = Date.now();
   try {
-    await applyMigrations(db.$client, migrationsFolder, opts.waitMs ?? MIGRATION_WAITS_MS);
+    await applyMigrations(db.$client, migrations, opts.waitMs ?? MIGRATION_WAITS_MS);
   } catch (err) {
     throw new MigrationFailedError(
       `upgrading the database failed, and nothing was changed: ${migrationFailure(err, Date.now() - started)}`,

@@ -8,7 +8,7 @@
 // containers sharing the file, where no lock file or pid would. The record is drizzle's own
 // (__drizzle_migrations: hash, created_at), so drizzle-kit and earlier Pigeons read it as theirs.
 import type { Client } from "@libsql/client";
-import { readMigrationFiles } from "drizzle-orm/migrator";
+import type { MigrationMeta } from "drizzle-orm/migrator";
 
 const DRIZZLE_MIGRATIONS_TABLE = `
 		CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (
@@ -19,11 +19,10 @@ const DRIZZLE_MIGRATIONS_TABLE = `
 	`;
 
 /**
- * Applies the migrations in `migrationsFolder` that the database lacks, all in one transaction,
+ * Applies the `migrations` (drizzle's reading of the migrations folder) the database lacks, all in one transaction,
  * waiting up to `waitMs` for another process's write. Returns how many it applied.
  */
-export async function applyMigrations(client: Client, migrationsFolder: string, waitMs: number): Promise<number> {
-  const migrations = readMigrationFiles({ migrationsFolder });
+export async function applyMigrations(client: Client, migrations: MigrationMeta[], waitMs: number): Promise<number> {
   // Both settings belong to the connection, outside any transaction: foreign keys off so that
   // rebuilding a table (create, copy, drop, rename) runs no ON DELETE action, and a busy timeout so
   // that BEGIN IMMEDIATE waits its turn. A remote database may refuse them; it has its own rules.
