@@ -128,6 +128,20 @@ describe("after an upgrade, and when it must give up", () => {
     db.$client.close();
   });
 
+  test("starting on an up-to-date database takes no write lock: another process's long write does not hold it up", async () => {
+    const file = await databaseAt("0013_import_journal", "current");
+    const db = await openDatabase(`file:${file}`);
+    await migrateDatabase(db);
+    const holder = await lockHolder(file);
+    const outcome = await migrateDatabase(db, { waitMs: 300 }).then(
+      () => "started",
+      (err: Error) => err.message,
+    );
+    await holder.release();
+    db.$client.close();
+    expect(outcome).toBe("started");
+  });
+
   test("a lock held longer than the upgrade waits: one line saying so, nothing changed, no crash", async () => {
     const file = await databaseAt("0013_import_journal", "too-long");
     const holder = await lockHolder(file);

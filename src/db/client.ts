@@ -86,12 +86,17 @@ export async function migrateDatabase(db: Database, opts: { waitMs?: number } = 
   const migrationsFolder = resourcePath("migrations");
   const migrations = readMigrationFiles({ migrationsFolder });
   const known = new Set(migrations.map((m) => m.folderMillis));
-  const unknown = (await appliedMigrations(db.$client)).filter((at) => !known.has(at));
+  const applied = await appliedMigrations(db.$client);
+  const unknown = applied.filter((at) => !known.has(at));
   if (unknown.length) {
     throw new NewerDatabaseError(
       `the database was written by a newer version of Pigeon (${unknown.length} migration${unknown.length === 1 ? "" : "s"} this version does not know); run that version or a newer one`,
     );
   }
+  // Up to date (every start but the first after an upgrade): no write transaction, so starting a
+  // command never waits on another process's write.
+  const newest = applied.at(-1);
+  if (newest !== undefined && migrations.every((m) => m.folderMillis <= newest)) return;
   const started = Date.now();
   try {
     await applyMigrations(db.$client, migrations, opts.waitMs ?? MIGRATION_WAITS_MS);
