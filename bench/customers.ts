@@ -11,7 +11,7 @@ import { countCustomersUpTo } from "../src/db/customers.ts";
 import { ftsQuery, listCustomers } from "../src/db/customers.ts";
 import { createDeps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
-import { benchDatabase, timeMedian } from "./measure.ts";
+import { benchDatabase, timeMedian } from "./support/measure.ts";
 
 const COUNT = Number(process.argv[2] ?? 1_000_000);
 const RUNS = 20;

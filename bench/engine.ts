@@ -16,7 +16,7 @@ import { createDeps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
 import { startFakeResend } from "../test/fakes/fake-resend.ts";
 import { startFakeTwilio } from "../test/fakes/fake-twilio.ts";
-import { benchDatabase, median } from "./measure.ts";
+import { benchDatabase, median } from "./support/measure.ts";
 
 const RECIPIENTS = Number(process.argv[2] ?? 100_000);
 const DISPATCH_EMAILS = 20_000;

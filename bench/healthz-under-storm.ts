@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sendStudio } from "../test/support/send-studio.ts";
 import { post, storm as stormOf, stormCallbacks, studioThatSent } from "../test/support/webhook-storm.ts";
-import { median } from "./measure.ts";
+import { median } from "./support/measure.ts";
 
 const RUNS = Number(process.argv[2] ?? 1);
 type Figures = {

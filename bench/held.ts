@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { replanForSendingPolicy } from "../src/db/delivery-replan.ts";
 import { cancelHeld, releaseHeld } from "../src/db/held-deliveries.ts";
 import { getSettings } from "../src/db/settings.ts";
-import { benchDatabase } from "./measure.ts";
+import { benchDatabase } from "./support/measure.ts";
 
 const N = Number(process.argv[2] ?? 100_000);
 const db = await benchDatabase();

@@ -11,7 +11,7 @@ import { createSession, createUser } from "../src/db/auth.ts";
 import { createJob } from "../src/db/jobs.ts";
 import { createDeps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
-import { benchDatabase, median } from "./measure.ts";
+import { benchDatabase, median } from "./support/measure.ts";
 
 const ROWS = Number(process.argv[2] ?? 50_000);
 

@@ -13,7 +13,7 @@ import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { createDeps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
 import { createDevProviders } from "../src/providers/dev-outbox.ts";
-import { benchDatabase } from "./measure.ts";
+import { benchDatabase } from "./support/measure.ts";
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const PER_ROUND = Number(process.argv[3] ?? 10_000);

@@ -27,7 +27,7 @@ import { sharedValues } from "../src/dispatch/recipient-values.ts";
 import { messages } from "../src/db/schema.ts";
 import { createDeps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
-import { benchDatabase, timeMedian } from "./measure.ts";
+import { benchDatabase, timeMedian } from "./support/measure.ts";
 
 const COUNT = Number(process.argv[2] ?? 1_000_000);
 const JOBS = 2_000;

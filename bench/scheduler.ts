@@ -9,7 +9,7 @@ import { communicationProfiles, deliveries, events, notifications } from "../src
 import { updateSettings } from "../src/db/settings.ts";
 import { createDeps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
-import { benchDatabase, median } from "./measure.ts";
+import { benchDatabase, median } from "./support/measure.ts";
 
 const JOBS = 10_000;
 const CUSTOMERS = 100_000;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { migrateDatabase, openDatabase } from "../src/db/client.ts";
-import { median } from "./measure.ts";
+import { median } from "./support/measure.ts";
 import { migrationsOfRelease, migrationsUpTo } from "../test/support/releases.ts";
 
 const DELIVERIES = Number(process.argv[2] ?? 200_000);

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Database, migrateDatabase, openDatabase } from "../src/db/client.ts";
+import { type Database, migrateDatabase, openDatabase } from "../../src/db/client.ts";
 
 /** The median; the mean of the middle two for an even count. */
 export function median(xs: number[]): number {
