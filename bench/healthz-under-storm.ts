@@ -1,4 +1,4 @@
-// /healthz while a webhook storm runs (run: `bun bench/healthz-under-storm.ts [runs]`, default 1).
+// /healthz while a webhook storm runs (run: `bun bench/healthz-under-storm.ts [runs]`, default 3).
 // The storm of test/faults/webhook-storm.test.ts without its checks (test/support/webhook-storm.ts:
 // 200 e-mails and 150 SMS really sent through the SDKs to the local fakes, then their status
 // callbacks — each genuine one one to five times, plus forgeries, shuffled — posted 50 at a time
@@ -12,8 +12,9 @@ import { join } from "node:path";
 import { sendStudio } from "../test/support/send-studio.ts";
 import { post, storm as stormOf, stormCallbacks, studioThatSent } from "../test/support/webhook-storm.ts";
 import { median } from "./support/measure.ts";
+import { report } from "./support/report.ts";
 
-const RUNS = Number(process.argv[2] ?? 1);
+const RUNS = Number(process.argv[2] ?? 3);
 type Figures = {
   callbacks: number;
   perSecond: number;
@@ -122,6 +123,8 @@ for (let i = 1; i <= RUNS; i++) {
       `event loop thread on a CPU ${f.onCpuSeconds.toFixed(1)} s, waiting for one ${f.waitingForCpuSeconds.toFixed(1)} s`,
   );
 }
+report("storm_callbacks_per_s", median(all.map((f) => f.perSecond)), "/s");
+report("storm_healthz_p95_ms", median(all.map((f) => f.healthzP95)), "ms");
 if (RUNS > 1) {
   const m = (k: keyof Figures) => median(all.map((f) => f[k]));
   console.log(

@@ -12,6 +12,7 @@ import { createJob } from "../src/db/jobs.ts";
 import { createDeps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
 import { benchDatabase, median } from "./support/measure.ts";
+import { report } from "./support/report.ts";
 
 const ROWS = Number(process.argv[2] ?? 50_000);
 
@@ -93,4 +94,6 @@ console.log(
 console.log(
   `/healthz during the import: ${latencies.length} requests, median ${ms(median(latencies))}, max ${ms(Math.max(...latencies))}`,
 );
+report("import_50k_rows_ms", result.ms, "ms");
+report("import_healthz_max_ms", Math.max(...latencies), "ms");
 process.exit(0);

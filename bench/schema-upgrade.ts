@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { migrateDatabase, openDatabase } from "../src/db/client.ts";
 import { median } from "./support/measure.ts";
+import { report } from "./support/report.ts";
 import { migrationsOfRelease, migrationsUpTo } from "../test/support/releases.ts";
 
 const DELIVERIES = Number(process.argv[2] ?? 200_000);
@@ -47,6 +48,7 @@ for (let i = 0; i < 3; i++) {
   samples.push(performance.now() - t0);
   upgraded.$client.close();
 }
+report("schema_upgrade_200k_ms", median(samples), "ms");
 const n = (x: number) => x.toLocaleString("en");
 console.log(
   `upgrade from ${BEFORE} with ${n(DELIVERIES)} deliveries, ${n(DELIVERIES)} delivery events, ${n(CUSTOMERS)} customers: median ${(median(samples) / 1000).toFixed(1)} s of 3 (${samples.map((s) => (s / 1000).toFixed(1)).join(", ")} s)`,
