@@ -57,11 +57,15 @@ async function freePort(): Promise<number> {
 }
 
 /** Milliseconds from spawning `pigeon serve` to the first 200 from /healthz; then stops it. */
-async function timeServe(): Promise<number> {
+async function timeServe(extra: Record<string, string> = {}): Promise<number> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/healthz`;
   const t0 = performance.now();
-  const p = Bun.spawn([binary, "serve"], { env: { ...env, PORT: String(port) }, stdout: "ignore", stderr: "inherit" });
+  const p = Bun.spawn([binary, "serve"], {
+    env: { ...env, ...extra, PORT: String(port) },
+    stdout: "ignore",
+    stderr: "inherit",
+  });
   try {
     for (;;) {
       const res = await fetch(url).catch(() => null);
@@ -87,9 +91,11 @@ await timeServe();
 const help: number[] = [];
 const migrate: number[] = [];
 const serve: number[] = [];
+const webOnly: number[] = [];
 for (let i = 0; i < STARTS; i++) {
   help.push(await timeCommand(["--help"]));
   migrate.push(await timeCommand(["migrate"]));
+  webOnly.push(await timeServe({ SCHEDULER: "off" }));
   serve.push(await timeServe());
 }
 
@@ -98,6 +104,7 @@ console.error(
     Bun.inspect.table([
       { what: "pigeon --help (runtime + modules)", "median ms": median(help).toFixed(1) },
       { what: "pigeon migrate (+ open and check the database)", "median ms": median(migrate).toFixed(1) },
+      { what: "SCHEDULER=off pigeon serve → first 200 from /healthz", "median ms": median(webOnly).toFixed(1) },
       { what: "pigeon serve → first 200 from /healthz", "median ms": median(serve).toFixed(1) },
     ]),
 );
