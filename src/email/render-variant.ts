@@ -2,11 +2,26 @@
 // React Email, Markdown and the HTML sanitiser load at the first render instead of at start.
 import { render } from "@react-email/render";
 import { createElement } from "react";
-import { LINK_TOKENS, StudioLayout } from "../../emails/studio-layout.tsx";
-import { compileTemplate } from "../core/placeholders.ts";
-import { sanitizeBody } from "./body.ts";
-import type { EmailVariant, EmailVariantInput } from "./render.ts";
+import { LINK_TOKENS, StudioLayout, type StudioBranding } from "../../emails/studio-layout.tsx";
+import { compileTemplate, type CompiledTemplate } from "../core/placeholders.ts";
+import { type BodyFormat, sanitizeBody } from "./body.ts";
 import { tokenGuard } from "./tokens.ts";
+
+/** A rendered message variant: each part is a compiled template awaiting recipient values. */
+export type EmailVariant = { subject: CompiledTemplate; html: CompiledTemplate; text: CompiledTemplate };
+
+export type EmailVariantInput = {
+  subject: string;
+  body: string;
+  format: BodyFormat;
+  studio: StudioBranding;
+  preheader?: string;
+  lang?: string;
+  /** False for mail to an address without a customer (a test send): no unsubscribe or view links. */
+  personalLinks?: boolean;
+  /** A service e-mail (appointment messages): preferences in the footer, no marketing unsubscribe. */
+  service?: boolean;
+};
 
 const PREHEADER_MAX = 150;
 

@@ -2,25 +2,10 @@
 // placeholder tokens still in place, then per-recipient personalisation by substitution only.
 // The renderer itself (React Email, Markdown, the HTML sanitiser) lives in render-variant.ts and
 // is loaded at the first render, not at start: /healthz need not wait for it.
-import { escapeHtml, noEscape, type CompiledTemplate, type PlaceholderValues } from "../core/placeholders.ts";
-import type { StudioBranding } from "../../emails/studio-layout.tsx";
-import type { BodyFormat } from "./body.ts";
+import { escapeHtml, noEscape, type PlaceholderValues } from "../core/placeholders.ts";
+import type { EmailVariant, EmailVariantInput } from "./render-variant.ts";
 
-/** A rendered message variant: each part is a compiled template awaiting recipient values. */
-export type EmailVariant = { subject: CompiledTemplate; html: CompiledTemplate; text: CompiledTemplate };
-
-export type EmailVariantInput = {
-  subject: string;
-  body: string;
-  format: BodyFormat;
-  studio: StudioBranding;
-  preheader?: string;
-  lang?: string;
-  /** False for mail to an address without a customer (a test send): no unsubscribe or view links. */
-  personalLinks?: boolean;
-  /** A service e-mail (appointment messages): preferences in the footer, no marketing unsubscribe. */
-  service?: boolean;
-};
+export type { EmailVariant, EmailVariantInput } from "./render-variant.ts";
 
 export type PersonalizedEmail = { subject: string; html: string; text: string };
 
