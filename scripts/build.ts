@@ -1,11 +1,12 @@
 // Builds the single-file binary `dist/pigeon` (SPEC X6): the bundled app, the Bun runtime,
 // the libSQL native module for this machine and the `migrations/` folder, all in one file.
-// Run with `bun run build`.
-import { join, relative } from "node:path";
+// Run with `bun run build` (or `bun scripts/build.ts <outfile>` to write it elsewhere, as
+// bench/cold-start.ts does).
+import { join, relative, resolve } from "node:path";
 import type { BunPlugin } from "bun";
 
 const root = join(import.meta.dir, "..");
-const outfile = join(root, "dist", "pigeon");
+const outfile = process.argv[2] ? resolve(process.argv[2]) : join(root, "dist", "pigeon");
 
 /** The `@libsql/*` native package for the machine we build on (as `libsql` itself picks it). */
 function libsqlNativePackage(): string {

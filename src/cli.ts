@@ -2,23 +2,12 @@
 // keeps the process alive until SIGINT/SIGTERM.
 import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
-import { z } from "zod";
-import { createApp } from "./app.ts";
-import { ConfigError, type Config, loadConfig } from "./config.ts";
-import { type Database, migrateDatabase, openDatabase } from "./db/client.ts";
-import { BackupError, backupDatabase, restoreDatabase } from "./db/backup.ts";
-import { countUsers, createApiKey, createUser, findUserByEmail } from "./db/auth.ts";
-import { audit } from "./db/audit.ts";
-import { loadDemoData } from "./db/demo.ts";
-import { storedNumberProblems } from "./db/phone-check.ts";
-import { ensureBuiltinProfiles } from "./db/builtin-profiles.ts";
-import { email } from "./core/validation.ts";
-import { passwordSchema } from "./routes/auth.ts";
-import { createDeps } from "./deps.ts";
-import { jsonLogger, type Logger } from "./log.ts";
-import { startScheduler } from "./scheduler.ts";
-import { takeBackUnfinishedImports } from "./db/customer-import.ts";
+import type { Config } from "./config.ts";
+import type { Database } from "./db/client.ts";
+import type { Logger } from "./log.ts";
 
+// Each command loads what it needs when it runs (dynamic imports), so `--help` answers at once and
+// `serve` listens before the modules only a page, a send or another command needs are loaded.
 type Io = { env: Record<string, string | undefined>; out: (line: string) => void; err: (line: string) => void };
 
 const HELP = `Pigeon — customer messaging for photo studios
@@ -61,6 +50,11 @@ const COMMAND_HELP: Record<string, string> = {
 };
 
 async function openMigrated(config: Config): Promise<Database> {
+  const [{ jsonLogger }, { migrateDatabase, openDatabase }, { ensureBuiltinProfiles }] = await Promise.all([
+    import("./log.ts"),
+    import("./db/client.ts"),
+    import("./db/builtin-profiles.ts"),
+  ]);
   const log = jsonLogger(config.logLevel);
   const db = await openDatabase(config.databaseUrl, config.databaseAuthToken, {
     warn: (msg, fields) => log("warn", msg, fields),
@@ -105,6 +99,7 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
     return 0;
   }
 
+  const { ConfigError, loadConfig } = await import("./config.ts");
   let config: Config;
   try {
     config = loadConfig(io.env);
@@ -129,6 +124,14 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
       return 0;
     }
     case "create-owner": {
+      const [{ z }, { email }, { passwordSchema }, { audit }, { countUsers, createUser, findUserByEmail }] =
+        await Promise.all([
+          import("zod"),
+          import("./core/validation.ts"),
+          import("./routes/auth.ts"),
+          import("./db/audit.ts"),
+          import("./db/auth.ts"),
+        ]);
       const input = z
         .object({
           email: z.string({ error: "--email is required" }).pipe(email),
@@ -165,6 +168,7 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
         io.err(`--name is required.\n\n${COMMAND_HELP[name]}`);
         return 2;
       }
+      const [{ audit }, { createApiKey }] = await Promise.all([import("./db/audit.ts"), import("./db/auth.ts")]);
       const db = await openMigrated(config);
       const { key, row } = await createApiKey(db, keyName.trim().slice(0, 100), null);
       await audit(db, {}, "created", "api_key", row.id, { name: row.name, via: "cli" });
@@ -173,6 +177,7 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
       return 0;
     }
     case "demo": {
+      const { loadDemoData } = await import("./db/demo.ts");
       const db = await openMigrated(config);
       const result = await loadDemoData(db, new Date());
       if (!result.loaded) {
@@ -187,6 +192,7 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
       return 0;
     }
     case "check-phones": {
+      const { storedNumberProblems } = await import("./db/phone-check.ts");
       const { checked, problems } = await storedNumberProblems(await openMigrated(config));
       if (!problems.length) {
         io.out(`All ${checked.toLocaleString("en")} numbers are valid.`);
@@ -212,6 +218,7 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
         io.err("backup works on a file: database; back up a libSQL server with its own tools.");
         return 1;
       }
+      const { BackupError, backupDatabase } = await import("./db/backup.ts");
       try {
         await backupDatabase(await openMigrated(config), target);
       } catch (err) {
@@ -232,6 +239,10 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
         io.err("restore works on a file: database; restore a libSQL server with its own tools.");
         return 1;
       }
+      const [{ jsonLogger }, { BackupError, restoreDatabase }] = await Promise.all([
+        import("./log.ts"),
+        import("./db/backup.ts"),
+      ]);
       const log = jsonLogger(config.logLevel);
       try {
         const target = config.databaseUrl.slice("file:".length);
@@ -249,6 +260,12 @@ export async function runCli(argv: string[], io: Io): Promise<number | null> {
 }
 
 async function serve(config: Config, io: Io) {
+  const [{ jsonLogger }, { takeBackUnfinishedImports }, { createDeps }, { createApp }] = await Promise.all([
+    import("./log.ts"),
+    import("./db/customer-import.ts"),
+    import("./deps.ts"),
+    import("./app.ts"),
+  ]);
   const log = jsonLogger(config.logLevel);
   const db = await openMigrated(config);
   // An import a crash cut off is taken back (all or nothing, SPEC I2) once its heartbeat has been
@@ -264,10 +281,12 @@ async function serve(config: Config, io: Io) {
   if (importSweep) await sweepImports();
   const deps = createDeps({ db, config, clock: () => new Date(), log });
   const app = createApp(deps);
+  // Listening first: the scheduler's first tick runs right after, not in front of /healthz.
+  const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
+  const { startScheduler } = await import("./scheduler.ts");
   const scheduler = config.scheduler ? startScheduler(deps) : null;
   const dispatcher = config.scheduler ? deps.dispatcher : null;
   dispatcher?.start();
-  const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
   io.out(`Pigeon is running at ${config.publicUrl} (listening on ${server.hostname}:${server.port})`);
   log("info", "listening", {
     port: server.port,
@@ -286,6 +305,11 @@ async function serve(config: Config, io: Io) {
 
 /** `pigeon worker`: the scheduler and the dispatcher of `serve`, without HTTP. */
 async function work(config: Config, io: Io) {
+  const [{ jsonLogger }, { createDeps }, { startScheduler }] = await Promise.all([
+    import("./log.ts"),
+    import("./deps.ts"),
+    import("./scheduler.ts"),
+  ]);
   const log = jsonLogger(config.logLevel);
   const db = await openMigrated(config);
   const deps = createDeps({ db, config, clock: () => new Date(), log });

@@ -231,6 +231,54 @@ describe("HTML body sanitising", () => {
 });
 
 describe("render once, personalise many (T6)", () => {
+  test("one shared render filled per recipient is byte for byte a render of that recipient's own", async () => {
+    const tricky: Record<string, string | null>[] = [
+      { ...anna },
+      { ...links, "customer.first_name": `<script>alert("x")</script> & 'Tom' > "Jerry"` },
+      {
+        ...links,
+        "customer.first_name": "*not bold* _nor_ `code` # [link](https://evil.example) ![i](x) \\ | --- <br>",
+      },
+      { ...links, "customer.first_name": "Zoë 李 Nguyễn 🙂 \u00a0 \u200b", "job.name": "Ünïcödé – “quotes” ‘single’" },
+      { ...links, "customer.first_name": "", "job.name": "", "customer.access_code": null },
+      { ...links, "customer.first_name": "   ", "customer.gallery_link": "" },
+      {
+        ...links,
+        "customer.first_name": '{{customer.last_name}} {{ job.name | "x" }}',
+        "job.name": "&amp; &lt; &#34;",
+      },
+      {
+        ...links,
+        "customer.gallery_link": `https://pigeon.example/l/g/a?b=1&c="2"&d=<3>#'frag'`,
+        "links.unsubscribe_link": "https://pigeon.example/l/u/x?y=1&z=2",
+      },
+    ];
+    const shared = await renderEmailVariant(markdownEmail);
+    for (const values of tricky) {
+      const own = await renderEmailVariant(markdownEmail);
+      expect(personalizeEmail(shared, values)).toEqual(personalizeEmail(own, values));
+    }
+    // And what each kind of value becomes: escaped in HTML only, never read as Markdown or a placeholder.
+    const [, html1, md, uni, empty, blank, braces, link] = tricky.map((v) => personalizeEmail(shared, v));
+    expect(html1!.html).toContain(
+      "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;Tom&#x27; &gt; &quot;Jerry&quot;",
+    );
+    expect(html1!.text).toContain(`<script>alert("x")</script> & 'Tom' > "Jerry"`);
+    expect(md!.html).toContain("*not bold* _nor_ `code` # [link](https://evil.example) ![i](x)");
+    expect(md!.html).not.toContain('evil.example"');
+    expect(uni!.html).toContain("Zoë 李 Nguyễn 🙂");
+    expect(uni!.subject).toBe("Zoë 李 Nguyễn 🙂 \u00a0 \u200b, your photos from Ünïcödé – “quotes” ‘single’ are ready");
+    expect(empty!.html).toContain("<h1>Hi there!</h1>");
+    expect(empty!.subject).toBe("Hello, your photos from  are ready");
+    expect(blank!.html).toContain("<h1>Hi there!</h1>");
+    expect(braces!.html).toContain("{{customer.last_name}} {{ job.name | &quot;x&quot; }}");
+    expect(braces!.html).toContain("&amp;amp; &amp;lt; &amp;#34;");
+    expect(link!.html).toContain(
+      `href="https://pigeon.example/l/g/a?b=1&amp;c=&quot;2&quot;&amp;d=&lt;3&gt;#&#x27;frag&#x27;"`,
+    );
+    expect(link!.text).toContain(`[https://pigeon.example/l/g/a?b=1&c="2"&d=<3>#'frag']`);
+  });
+
   test("10,000 recipients from one render", async () => {
     const t0 = performance.now();
     const variant = await renderEmailVariant(markdownEmail);

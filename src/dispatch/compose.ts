@@ -5,14 +5,14 @@
 // dispatcher skips it with the reason `missing:<key>` instead of sending it blank.
 import { pickLanguage, t } from "../core/i18n/translate.ts";
 import { linkExpiresAt, signLinkToken } from "../core/link-tokens.ts";
-import { type CompiledTemplate, firstMissing, noEscape } from "../core/placeholders.ts";
+import { firstMissing, noEscape } from "../core/placeholders.ts";
 import { withOptOutHint } from "../core/sms-text.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { loadRecipientRows, loadSnippets, type RecipientRows } from "../db/recipient-rows.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { linkSigningSecret } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
-import { type PersonalizedEmail, personalizeEmail } from "../email/render.ts";
+import { type EmailVariant, type PersonalizedEmail, personalizeEmail } from "../email/render.ts";
 import { contentCache } from "./content.ts";
 import { type LinkMaker, recipientValues } from "./recipient-values.ts";
 import type { SendDeps } from "./send-deps.ts";
@@ -39,7 +39,13 @@ const emptyRows = (d: Delivery): RecipientRows => ({
   order: null,
   appointment: null,
 });
-const required = (...parts: CompiledTemplate[]) => [...new Set(parts.flatMap((p) => p.required))];
+// Per variant, not per recipient: the variant is cached for the tick, so its list is too.
+const requiredByVariant = new WeakMap<EmailVariant, string[]>();
+function requiredOf(v: EmailVariant): string[] {
+  let keys = requiredByVariant.get(v);
+  if (!keys) requiredByVariant.set(v, (keys = [...new Set([v.subject, v.html, v.text].flatMap((p) => p.required))]));
+  return keys;
+}
 const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 const PATHS = { unsubscribe: "u", preferences: "p", gallery: "g", view: "v", appointment: "a" } as const;
@@ -67,7 +73,7 @@ export async function createComposer(deps: SendDeps, s: StudioSettings, now: Dat
           const variant = await cache.email(src, d.customerId !== null, pickLanguage(r.customer?.locale, s.locale));
           const values = recipientValues(r, s, snippets, link, d.toAddress);
           const email = personalizeEmail(variant, values);
-          const missing = firstMissing(required(variant.subject, variant.html, variant.text), values);
+          const missing = firstMissing(requiredOf(variant), values);
           const empty = email.subject.trim() === "" || cache.text(src)(values, noEscape).trim() === "";
           const unsubscribeUrl = d.customerId && src.marketing ? link("unsubscribe", d.customerId, d.id) : null;
           out.push({

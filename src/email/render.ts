@@ -1,83 +1,21 @@
 // E-mail rendering (SPEC §6 T2, T6): one React Email render per message variant with the
 // placeholder tokens still in place, then per-recipient personalisation by substitution only.
-import { render } from "@react-email/render";
-import { createElement } from "react";
-import { LINK_TOKENS, StudioLayout, type StudioBranding } from "../../emails/studio-layout.tsx";
-import {
-  compileTemplate,
-  escapeHtml,
-  noEscape,
-  type CompiledTemplate,
-  type PlaceholderValues,
-} from "../core/placeholders.ts";
-import { sanitizeBody, type BodyFormat } from "./body.ts";
-import { tokenGuard } from "./tokens.ts";
+// The renderer itself (React Email, Markdown, the HTML sanitiser) lives in render-variant.ts and
+// is loaded at the first render, not at start: /healthz need not wait for it.
+import { escapeHtml, noEscape, type PlaceholderValues } from "../core/placeholders.ts";
+import type { EmailVariant, EmailVariantInput } from "./render-variant.ts";
 
-/** A rendered message variant: each part is a compiled template awaiting recipient values. */
-export type EmailVariant = { subject: CompiledTemplate; html: CompiledTemplate; text: CompiledTemplate };
-
-export type EmailVariantInput = {
-  subject: string;
-  body: string;
-  format: BodyFormat;
-  studio: StudioBranding;
-  preheader?: string;
-  lang?: string;
-  /** False for mail to an address without a customer (a test send): no unsubscribe or view links. */
-  personalLinks?: boolean;
-  /** A service e-mail (appointment messages): preferences in the footer, no marketing unsubscribe. */
-  service?: boolean;
-};
+export type { EmailVariant, EmailVariantInput } from "./render-variant.ts";
 
 export type PersonalizedEmail = { subject: string; html: string; text: string };
-
-const PREHEADER_MAX = 150;
-
-// html-to-text upper-cases headings (and with them any token) and React Email hides link URLs;
-// keep the case and show links as `text [url]` (a phone number is its own link).
-const plainTextOptions = {
-  selectors: [
-    { selector: "a", options: { linkBrackets: ["[", "]"] as [string, string], hideLinkHrefIfSameAsText: true } },
-    { selector: 'a[href^="tel:"]', format: "anchor", options: { ignoreHref: true } },
-    ...["h1", "h2", "h3", "h4", "h5", "h6"].map((selector) => ({ selector, options: { uppercase: false } })),
-  ],
-};
-
-/** Cuts at a word boundary so no token stand-in is split by React Email's 150-character preview limit. */
-function fitPreheader(text: string): string {
-  const oneLine = text.replace(/\s+/g, " ").trim();
-  if (oneLine.length <= PREHEADER_MAX) return oneLine;
-  const cut = oneLine.slice(0, PREHEADER_MAX);
-  return /\s/.test(oneLine.charAt(PREHEADER_MAX)) ? cut : cut.replace(/\s*\S*$/, "");
-}
 
 /**
  * Renders a message variant once (layout, sanitised body, plain text) and compiles its parts.
  * Throws TemplateSyntaxError when the subject, body or preheader holds a broken placeholder.
  */
 export async function renderEmailVariant(input: EmailVariantInput): Promise<EmailVariant> {
-  const subject = compileTemplate(input.subject);
-  const guard = tokenGuard();
-  const bodyHtml = sanitizeBody(input.body, input.format, guard);
-  const preheader = input.preheader ? fitPreheader(guard.protect(input.preheader)) : undefined;
-  const links =
-    input.personalLinks === false
-      ? null
-      : {
-          ...(!input.service && { unsubscribe: guard.protect(LINK_TOKENS.unsubscribe!) }),
-          preferences: guard.protect(LINK_TOKENS.preferences),
-          viewInBrowser: guard.protect(LINK_TOKENS.viewInBrowser),
-        };
-  const email = createElement(StudioLayout, { studio: input.studio, bodyHtml, preheader, lang: input.lang, links });
-  const [html, text] = await Promise.all([
-    render(email),
-    render(email, { plainText: true, htmlToTextOptions: plainTextOptions }),
-  ]);
-  return {
-    subject,
-    html: guard.compile(html, "html"),
-    text: guard.compile(text, "text"),
-  };
+  const { renderVariant } = await import("./render-variant.ts");
+  return renderVariant(input);
 }
 
 /** Fills a rendered variant for one recipient: values HTML-escaped in the HTML part only. */

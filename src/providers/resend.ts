@@ -2,7 +2,7 @@
 // `{ data, error, headers }`, where `error` is Resend's JSON error body ({ statusCode, name,
 // message }) and `headers` keeps Retry-After, so failures are translated here.
 import { batchKey } from "../core/delivery-key.ts";
-import { type CreateEmailOptions, type ErrorResponse, Resend, type WebhookEventPayload } from "resend";
+import type { CreateEmailOptions, ErrorResponse, Resend, WebhookEventPayload } from "resend";
 import {
   type EmailMessage,
   type EmailProvider,
@@ -11,6 +11,10 @@ import {
   ProviderError,
   type SendOutcome,
 } from "./types.ts";
+
+let sdk: Promise<typeof Resend> | undefined;
+/** The SDK, loaded at its first use rather than at start, which need not wait for it. */
+const resendSdk = (): Promise<typeof Resend> => (sdk ??= import("resend").then((m) => m.Resend));
 
 export type ResendProviderOptions = {
   apiKey: string;
@@ -22,7 +26,8 @@ export type ResendProviderOptions = {
 
 /** An EmailProvider over the Resend SDK. Each e-mail's idempotency key is its delivery key. */
 export function createResendProvider(opts: ResendProviderOptions): EmailProvider {
-  const resend = new Resend(opts.apiKey, { baseUrl: opts.baseUrl });
+  let loaded: Promise<Resend> | undefined;
+  const resendClient = () => (loaded ??= resendSdk().then((Sdk) => new Sdk(opts.apiKey, { baseUrl: opts.baseUrl })));
   const now = opts.clock ?? (() => new Date());
   const timeoutMs = opts.timeoutMs ?? PROVIDER_TIMEOUT_MS;
 
@@ -30,7 +35,9 @@ export function createResendProvider(opts: ResendProviderOptions): EmailProvider
     name: "resend",
 
     async send(message) {
-      const res = await resend.emails.send(toResend(message), {
+      const res = await (
+        await resendClient()
+      ).emails.send(toResend(message), {
         idempotencyKey: message.idempotencyKey,
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -41,7 +48,9 @@ export function createResendProvider(opts: ResendProviderOptions): EmailProvider
     async sendBatch(messages, batchOpts) {
       if (messages.length === 0) return [];
       // Permissive validation: one bad address fails only its own e-mail, not the other 99.
-      const res = await resend.batch.send(messages.map(toResend), {
+      const res = await (
+        await resendClient()
+      ).batch.send(messages.map(toResend), {
         idempotencyKey: batchOpts?.idempotencyKey ?? batchIdempotencyKey(messages),
         batchValidation: "permissive" as const,
         signal: AbortSignal.timeout(timeoutMs),
@@ -112,17 +121,18 @@ function batchOutcomes(
  * Checks a Resend webhook's Svix signature (svix-id, svix-timestamp, svix-signature headers;
  * timestamps older than five minutes are refused) and returns the parsed event, or throws.
  */
-export function verifyResendWebhook(
+export async function verifyResendWebhook(
   secret: string,
   rawBody: string,
   headers: Headers | Record<string, string | undefined>,
-): WebhookEventPayload {
+): Promise<WebhookEventPayload> {
   const get = (name: string) =>
     headers instanceof Headers
       ? (headers.get(name) ?? "")
       : (Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1] ?? "");
   // verify() needs no API access, but the SDK only offers it on a client, and a client needs a key.
-  return new Resend("re_verify_only").webhooks.verify({
+  const Sdk = await resendSdk();
+  return new Sdk("re_verify_only").webhooks.verify({
     payload: rawBody,
     headers: { id: get("svix-id"), timestamp: get("svix-timestamp"), signature: get("svix-signature") },
     webhookSecret: secret,

@@ -1,5 +1,5 @@
 // SMS, calls and line-type lookups through Twilio (SPEC D1, D4, D10) with the real SDK.
-import twilio from "twilio";
+import type twilioSdkType from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient";
 import {
   httpFailure,
@@ -24,26 +24,37 @@ export type TwilioProviderOptions = {
 // far before `since` so the message being looked for is never missed.
 const CLOCK_SLACK_MS = 60_000;
 
+type Twilio = typeof twilioSdkType;
+let sdk: Promise<Twilio> | undefined;
+/**
+ * The SDK, loaded at its first use rather than at start: it is the largest module Pigeon has
+ * (~50–90 ms of the compiled binary's start), and a process may never send an SMS.
+ */
+export const twilioSdk = (): Promise<Twilio> => (sdk ??= import("twilio").then((m) => m.default));
+
 /**
  * The SDK's HTTP client, changed twice: requests go to `baseUrl` when one is set (the SDK has no
  * base-URL option), and an error answer becomes a ProviderError right here, because the SDK's
  * RestException drops the response headers, and Retry-After with them.
  */
-class TwilioHttpClient extends twilio.RequestClient {
-  readonly #baseUrl: string | undefined;
-  readonly #now: () => Date;
+function twilioHttpClient(twilio: Twilio, baseUrl: string | undefined, now: () => Date, timeout: number) {
+  class TwilioHttpClient extends twilio.RequestClient {
+    readonly #baseUrl: string | undefined;
+    readonly #now: () => Date;
 
-  constructor(baseUrl: string | undefined, now: () => Date, timeout: number) {
-    super({ timeout });
-    this.#baseUrl = baseUrl;
-    this.#now = now;
-  }
+    constructor() {
+      super({ timeout });
+      this.#baseUrl = baseUrl;
+      this.#now = now;
+    }
 
-  override async request<TData>(opts: RequestClient.RequestOptions<TData>) {
-    const res = await super.request<TData>(this.#baseUrl ? { ...opts, uri: rebase(opts.uri, this.#baseUrl) } : opts);
-    if (res.statusCode >= 400) throw errorFromResponse(res.statusCode, res.body, res.headers, this.#now());
-    return res;
+    override async request<TData>(opts: RequestClient.RequestOptions<TData>) {
+      const res = await super.request<TData>(this.#baseUrl ? { ...opts, uri: rebase(opts.uri, this.#baseUrl) } : opts);
+      if (res.statusCode >= 400) throw errorFromResponse(res.statusCode, res.body, res.headers, this.#now());
+      return res;
+    }
   }
+  return new TwilioHttpClient();
 }
 
 function rebase(uri: string, baseUrl: string): string {
@@ -95,16 +106,22 @@ export function createTwilioProviders(opts: TwilioProviderOptions): {
   lookup: LookupProvider;
 } {
   const now = opts.clock ?? (() => new Date());
-  const client = twilio(opts.accountSid, opts.authToken, {
-    httpClient: new TwilioHttpClient(opts.baseUrl, now, opts.timeoutMs ?? PROVIDER_TIMEOUT_MS),
-  });
+  let loaded: Promise<ReturnType<Twilio>> | undefined;
+  const twilioClient = () =>
+    (loaded ??= twilioSdk().then((twilio) =>
+      twilio(opts.accountSid, opts.authToken, {
+        httpClient: twilioHttpClient(twilio, opts.baseUrl, now, opts.timeoutMs ?? PROVIDER_TIMEOUT_MS),
+      }),
+    ));
 
   const sms: SmsProvider = {
     name: "twilio",
     async send(m) {
       try {
         const sender = m.from.startsWith("MG") ? { messagingServiceSid: m.from } : { from: m.from };
-        const msg = await client.messages.create({
+        const msg = await (
+          await twilioClient()
+        ).messages.create({
           to: m.to,
           body: m.body,
           mediaUrl: m.mediaUrls,
@@ -121,7 +138,7 @@ export function createTwilioProviders(opts: TwilioProviderOptions): {
     // is exactly the message a crash mid-send leaves behind.
     async findSent(to, body, since) {
       try {
-        const recent = await client.messages.list({ to, limit: 50 });
+        const recent = await (await twilioClient()).messages.list({ to, limit: 50 });
         return recent
           .filter((m) => m.body === body && createdSince(m.dateCreated, since))
           .map((m) => ({ id: m.sid, status: m.status, createdAt: m.dateCreated }));
@@ -135,7 +152,9 @@ export function createTwilioProviders(opts: TwilioProviderOptions): {
     name: "twilio",
     async call(c) {
       try {
-        const call = await client.calls.create({
+        const call = await (
+          await twilioClient()
+        ).calls.create({
           to: c.to,
           from: c.from,
           url: c.twimlUrl,
@@ -148,7 +167,7 @@ export function createTwilioProviders(opts: TwilioProviderOptions): {
     },
     async findCall(to, since) {
       try {
-        const recent = await client.calls.list({ to, limit: 50 });
+        const recent = await (await twilioClient()).calls.list({ to, limit: 50 });
         return recent
           .filter((c) => createdSince(c.dateCreated, since))
           .map((c) => ({ id: c.sid, status: c.status, createdAt: c.dateCreated }));
@@ -162,7 +181,11 @@ export function createTwilioProviders(opts: TwilioProviderOptions): {
     name: "twilio",
     async lineType(phone) {
       try {
-        const res = await client.lookups.v2.phoneNumbers(phone).fetch({ fields: "line_type_intelligence" });
+        const res = await (
+          await twilioClient()
+        ).lookups.v2
+          .phoneNumbers(phone)
+          .fetch({ fields: "line_type_intelligence" });
         return lineTypeOf(res.lineTypeIntelligence?.type);
       } catch (e) {
         throw toProviderError(e);
@@ -185,11 +208,11 @@ function lineTypeOf(type: string | undefined): LineType {
 }
 
 /** Checks an X-Twilio-Signature against the full public URL Twilio called and the POSTed form fields. */
-export function verifyTwilioSignature(
+export async function verifyTwilioSignature(
   authToken: string,
   signature: string,
   url: string,
   params: Record<string, string>,
-): boolean {
-  return twilio.validateRequest(authToken, signature, url, params);
+): Promise<boolean> {
+  return (await twilioSdk()).validateRequest(authToken, signature, url, params);
 }

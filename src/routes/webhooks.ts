@@ -7,7 +7,6 @@
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import twilio from "twilio";
 import { z } from "zod";
 import { customerDate } from "../core/date-format.ts";
 import { type ProviderEvent, resendEvent, twilioEvent } from "../core/delivery-status.ts";
@@ -34,9 +33,7 @@ import type { AppEnv, Ctx } from "../http/env.ts";
 import { ApiError } from "../http/errors.ts";
 import { verifyResendWebhook } from "../providers/resend.ts";
 import { deliveryTag } from "../providers/types.ts";
-import { verifyTwilioSignature } from "../providers/twilio.ts";
-
-const { MessagingResponse, VoiceResponse } = twilio.twiml;
+import { twilioSdk, verifyTwilioSignature } from "../providers/twilio.ts";
 
 const resendBody = z.looseObject({
   type: z.string(),
@@ -73,7 +70,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     const raw = await c.req.text();
     let payload: unknown;
     try {
-      payload = verifyResendWebhook(secret, raw, c.req.raw.headers);
+      payload = await verifyResendWebhook(secret, raw, c.req.raw.headers);
     } catch (err) {
       if (err instanceof SyntaxError) throw new ApiError(400, "The webhook body is not JSON.");
       log("warn", "webhook refused: bad signature", { provider: "resend", error: String(err) });
@@ -258,6 +255,7 @@ export const webhookRoutes = new Hono<AppEnv>()
         link: appointment ? { appointmentId: appointment.id, customerId: appointment.customerId } : undefined,
       };
     });
+    const { MessagingResponse } = (await twilioSdk()).twiml;
     // A retry of a reply handled already: answering again would text the customer twice.
     if (!outcome) return twiml(c, new MessagingResponse());
 
@@ -282,6 +280,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     const lang = pickLanguage(await customerLocale(db, d?.customerId), settings.locale);
     // Spoken by a voice of the customer's language; English keeps Twilio's default voice.
     const voice = SAY_LANGUAGE[lang] ? { language: SAY_LANGUAGE[lang] } : {};
+    const { VoiceResponse } = (await twilioSdk()).twiml;
     const response = new VoiceResponse();
     if (!d || d.channel !== "voice" || !d.body?.trim()) {
       response.say(voice, t(lang, "voice.unavailable", { studio: settings.name }));
@@ -333,9 +332,12 @@ async function verifiedTwilioForm(c: Ctx): Promise<{ params: Record<string, stri
   const settings = await getSettings(db);
   const bases = [...new Set([settings.publicUrl.replace(/\/+$/, ""), config.publicUrl].filter(Boolean))];
   const authToken = config.twilio.authToken;
-  const base = signature
-    ? bases.find((b) => verifyTwilioSignature(authToken, signature, `${b}${pathAndQuery}`, params))
-    : undefined;
+  let base: string | undefined;
+  for (const b of signature ? bases : []) {
+    if (!(await verifyTwilioSignature(authToken, signature, `${b}${pathAndQuery}`, params))) continue;
+    base = b;
+    break;
+  }
   if (!base) {
     log("warn", "webhook refused: bad signature", { provider: "twilio", path: c.req.path });
     throw new ApiError(403, "The X-Twilio-Signature is missing or wrong.");

@@ -264,19 +264,19 @@ describe("webhook signatures (D8)", () => {
     const cb = fake.setStatus(fake.sent[0]!.sid, "delivered")!;
     expect(cb.params).toMatchObject({ MessageSid: fake.sent[0]!.sid, MessageStatus: "delivered", To: "+15551230001" });
     expect(cb.headers["x-twilio-signature"]).toBe(cb.signature);
-    expect(verifyTwilioSignature(fake.authToken, cb.signature, cb.url, cb.params)).toBe(true);
-    expect(verifyTwilioSignature(fake.authToken, cb.signature, cb.url, { ...cb.params, MessageStatus: "failed" })).toBe(
-      false,
-    );
+    expect(await verifyTwilioSignature(fake.authToken, cb.signature, cb.url, cb.params)).toBe(true);
     expect(
-      verifyTwilioSignature(
+      await verifyTwilioSignature(fake.authToken, cb.signature, cb.url, { ...cb.params, MessageStatus: "failed" }),
+    ).toBe(false);
+    expect(
+      await verifyTwilioSignature(
         fake.authToken,
         cb.signature,
         "https://elsewhere.example/webhooks/twilio/status",
         cb.params,
       ),
     ).toBe(false);
-    expect(verifyTwilioSignature("another-token", cb.signature, cb.url, cb.params)).toBe(false);
+    expect(await verifyTwilioSignature("another-token", cb.signature, cb.url, cb.params)).toBe(false);
   });
 
   test("a failed message's callback carries the error code", async () => {
@@ -285,7 +285,7 @@ describe("webhook signatures (D8)", () => {
     expect(cb.params).toMatchObject({ MessageStatus: "undelivered", ErrorCode: "30003" });
   });
 
-  test("an inbound STOP reply is signed too", () => {
+  test("an inbound STOP reply is signed too", async () => {
     const inbound = fake.inboundSms("https://studio.example/webhooks/twilio/inbound", {
       from: "+15551230001",
       to: "+15557654321",
@@ -293,7 +293,7 @@ describe("webhook signatures (D8)", () => {
     });
     expect(new URLSearchParams(inbound.body).get("Body")).toBe("STOP");
     expect(
-      verifyTwilioSignature(
+      await verifyTwilioSignature(
         fake.authToken,
         inbound.signature,
         inbound.url,
