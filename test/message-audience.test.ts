@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { eq, sql } from "drizzle-orm";
 import { messageDecisionPages } from "../src/automation/one-time.ts";
+import { deliveryKey } from "../src/core/delivery-key.ts";
 import {
   describeFilters,
   hasAppointmentFilter,
@@ -26,10 +27,13 @@ import { loadSnippets } from "../src/db/recipient-rows.ts";
 import { getSettings } from "../src/db/settings.ts";
 import { sharedValues } from "../src/dispatch/recipient-values.ts";
 import { loadCandidates } from "../src/db/outbox.ts";
+import { planStart, writeStartPage } from "../src/db/audience-start.ts";
 import {
   albums,
   appointments,
   customers,
+  deliveries,
+  messages,
   jobs,
   orders,
   phoneLookups,
@@ -657,6 +661,75 @@ async function expectSqlEqualsStart(db: Database, f: MessageFilters, text: Text 
   return start;
 }
 
+/**
+ * The set-based start (planStart, writeStartPage), pages of `pageSize` rows, writes exactly the
+ * deliveries the decisions in code say (messageDecisionPages, pages of as many customers): each
+ * recipient queued or skipped with its reason, to the same address, about the same job; and for
+ * a message to customers in the same places of the stagger.
+ */
+async function expectWrittenAsDecided(db: Database, f: MessageFilters, text: Text = {}, pageSize = 3) {
+  const [message] = await db
+    .insert(messages)
+    .values({
+      name: "set-based",
+      channels: CHANNELS,
+      subject: text.subject ?? "",
+      body: text.body ?? "",
+      voiceScript: text.voiceScript ?? "",
+      filters: f,
+      status: "scheduled",
+      createdAt: NOW,
+      updatedAt: NOW,
+    })
+    .returning();
+  const m = message!;
+  const needs = await needsOf(db, f, text);
+  const stagger = { batchSize: 2, intervalSeconds: 60 };
+  const expected: string[] = [];
+  let placed = 0;
+  for await (const page of messageDecisionPages({ db }, { ...m, jobId: null }, NOW, pageSize))
+    for (const { channel, decisions } of page)
+      for (const d of decisions) {
+        const due = d.skip ? NOW : new Date(NOW.getTime() + Math.floor(placed++ / 2) * 60_000);
+        const source = { kind: "message" as const, messageId: m.id, appointmentId: d.appointmentId };
+        expected.push(
+          [
+            deliveryKey(source, { customerId: d.customerId }, channel),
+            d.customerId,
+            d.appointmentId ?? "-",
+            channel,
+            d.to,
+            d.skip ? "skipped" : "queued",
+            d.skip,
+            d.jobId ?? needs.jobId,
+            hasAppointmentFilter(f) ? "-" : due.toISOString(),
+          ].join(" "),
+        );
+      }
+  for (const page of await planStart(db, f, CHANNELS, NOW, { needs, pageSize }))
+    for (const channel of CHANNELS)
+      await writeStartPage(db, { id: m.id, filters: f, jobId: needs.jobId }, channel, page, NOW, { needs, stagger });
+  const written = await db.select().from(deliveries).where(eq(deliveries.messageId, m.id));
+  const sortByKey = (xs: string[]) => xs.sort();
+  expect(
+    sortByKey(
+      written.map((d) =>
+        [
+          d.deliveryKey,
+          d.customerId,
+          d.appointmentId ?? "-",
+          d.channel,
+          d.toAddress,
+          d.status,
+          d.skipReason,
+          d.jobId,
+          hasAppointmentFilter(f) ? "-" : d.dueAt.toISOString(),
+        ].join(" "),
+      ),
+    ),
+  ).toEqual(sortByKey(expected));
+}
+
 describe("message audience over a mixed population", () => {
   let db: Database;
   let m: Model;
@@ -765,6 +838,10 @@ describe("message audience over a mixed population", () => {
     await expectSqlEqualsStart(db, filters());
   });
 
+  test.each(cases)("%s: the set-based start writes what the decisions say", async (_, filters) => {
+    await expectWrittenAsDecided(db, filters());
+  });
+
   // Texts whose placeholders (without a fallback) may have no value for a recipient: customer
   // names, the job's dates and texts, the registration's code, album and gallery, the appointment.
   const texts: [string, Text][] = [
@@ -823,6 +900,13 @@ describe("message audience over a mixed population", () => {
     "%s: who has no value is counted and listed as the start records it",
     async (_, text, filters) => {
       await expectSqlEqualsStart(db, filters(), text);
+    },
+  );
+
+  test.each(texts.flatMap(([name, text]) => valueCases.map(([fname, f]) => [`${name}, ${fname}`, text, f] as const)))(
+    "%s: the set-based start writes what the decisions say",
+    async (_, text, filters) => {
+      await expectWrittenAsDecided(db, filters(), text);
     },
   );
 

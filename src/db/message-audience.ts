@@ -298,13 +298,14 @@ const blank = (column: string) => sql`trim(coalesce(${sql.raw(column)}, ''), ${J
  * joined only when a key needs them. `skip(channel)` is the first reason the row is not sent
  * to short of the duplicate check: customer_reach's, else `missing:<key>`.
  */
-function rowScope(
+export function rowScope(
   f: MessageFilters,
   now: Date,
   opts: AudienceOptions,
   needs: AudienceNeeds | undefined,
   s = "",
   customerJoined = false,
+  mode: ScopeMode = {},
 ) {
   const [x, c, ap, mj, mr, ma] = ["x", "c", "ap", "mj", "mr", "ma"].map((a) => `${a}${s}`) as [
     string,
@@ -315,6 +316,7 @@ function rowScope(
     string,
   ];
   const perAppointment = hasAppointmentFilter(f);
+  const grouped = !!mode.grouped && hasJobFilter(f) && !perAppointment;
   const jobFrom = needs?.jobId ? "message" : hasJobFilter(f) ? "registration" : perAppointment ? "appointment" : null;
   const use = { customer: false, job: false, registration: false, album: false };
   /** SQL true when the key has no value for the row; `true` for every row; null when it always has one. */
@@ -375,13 +377,20 @@ function rowScope(
     }
     missing.set(ch, list);
   }
-  if (jobFrom === "registration" && use.job) use.registration = true;
+  if (jobFrom === "registration" && (use.job || (mode.job && !grouped))) use.registration = true;
 
   const joins: SQL[] = [];
   if (use.customer && !customerJoined) joins.push(sql.raw(`join customers ${c} on ${c}.id = ${x}.customer_id`));
   const jobId = jobFrom === "message" ? sql`${needs!.jobId}` : sql.raw(`${ap}.job_id`);
   if (use.registration) {
-    if (jobFrom === "registration") {
+    if (grouped) {
+      // The registration of the job the rows were grouped by (the (job, customer) index).
+      joins.push(
+        sql.raw(
+          `left join registrations ${mr} on ${mr}.job_id = mq${s}.job_id and ${mr}.customer_id = mq${s}.customer_id`,
+        ),
+      );
+    } else if (jobFrom === "registration") {
       // The registration audienceJobs picks: the first matching job of this customer's.
       // By the customer's own few registrations: the (job, customer) index would try every matching job.
       joins.push(sql`left join registrations ${sql.raw(mr)} on ${sql.raw(mr)}.id = (select r.id from registrations r indexed by registrations_customer_idx
@@ -398,16 +407,44 @@ function rowScope(
     );
   if (use.album) joins.push(sql.raw(`left join albums ${ma} on ${ma}.id = ${mr}.album_id`));
 
+  const range = (column: string): SQL[] => [
+    ...(mode.range?.after !== undefined ? [sql`${sql.raw(column)} > ${mode.range.after}`] : []),
+    ...(mode.range?.upTo !== undefined ? [sql`${sql.raw(column)} <= ${mode.range.upTo}`] : []),
+  ];
+  let from: SQL;
+  let where: SQL;
+  if (grouped) {
+    // The customers of the matching registrations, each with the first job it matched in, read
+    // from the (job, customer) index (a range of customers reads only its part of it).
+    from = sql`from (select r.customer_id as customer_id, min(r.job_id) as job_id from registrations r
+      where ${and([...registrationTerms(f, now), ...range("r.customer_id")])} group by r.customer_id) ${sql.raw(`mq${s}`)}
+      join customer_reach ${sql.raw(x)} on ${sql.raw(x)}.customer_id = ${sql.raw(`mq${s}`)}.customer_id`;
+    where = and([audienceWhere(withoutJobFilters(f), now, opts, `${x}.customer_id`)]);
+  } else if (perAppointment) {
+    from = sql`from appointments ${sql.raw(ap)} cross join customer_reach ${sql.raw(x)} on ${sql.raw(x)}.customer_id = ${sql.raw(ap)}.customer_id`;
+    where = and([
+      ...appointmentTerms(f, opts, ap),
+      audienceWhere(f, now, opts, `${x}.customer_id`, false),
+      ...range(`${x}.customer_id`),
+    ]);
+  } else {
+    from = sql`from customer_reach ${sql.raw(x)}`;
+    where = and([audienceWhere(f, now, opts, `${x}.customer_id`), ...range(`${x}.customer_id`)]);
+  }
+  const jobOf: Record<string, SQL> = {
+    message: sql`${needs?.jobId ?? null}`,
+    registration: sql.raw(grouped ? `mq${s}.job_id` : `${mr}.job_id`),
+    appointment: sql.raw(`${ap}.job_id`),
+  };
+
   return {
     perAppointment,
     /** `from …` starting at customer_reach (or at the appointments, for a message to appointments). */
-    from: perAppointment
-      ? sql`from appointments ${sql.raw(ap)} cross join customer_reach ${sql.raw(x)} on ${sql.raw(x)}.customer_id = ${sql.raw(ap)}.customer_id`
-      : sql`from customer_reach ${sql.raw(x)}`,
+    from,
     joins: sql.join(joins, sql` `),
-    where: perAppointment
-      ? and([...appointmentTerms(f, opts, ap), audienceWhere(f, now, opts, `${x}.customer_id`, false)])
-      : audienceWhere(f, now, opts, `${x}.customer_id`),
+    where,
+    /** With `mode.job`: the job the row hears about (null when none); without, only where a key needed it. */
+    job: jobFrom ? jobOf[jobFrom]! : sql`null`,
     /** The `missing:<key>` reasons the rows can have on `channel`, in order. */
     missingReasons: (ch: Channel) => (missing.get(ch) ?? []).map((m) => missingReason(m.key)),
     /** The first `missing:<key>` of the row on `channel`, null when it has every value; null SQL when no key can be missing. */
@@ -428,11 +465,18 @@ function rowScope(
 }
 
 /**
+ * How the start reads the rows (src/db/audience-start.ts): `grouped` drives a message chosen by
+ * job from the matching registrations grouped by customer (the job each hears about comes with
+ * them), `range` takes the customers with ids in (after, upTo], `job` joins what `job` needs.
+ */
+export type ScopeMode = { grouped?: boolean; range?: { after?: number; upTo?: number }; job?: boolean };
+
+/**
  * The customer_reach columns of `channel` on the row aliased `x` (migration 0007): the number of
  * the customer's address and the first reason, in decideRecipients' order, that stops a
  * marketing message short of the duplicate check; null when none does. Calls go to the phone.
  */
-function reach(channel: Channel, x = "x") {
+export function reach(channel: Channel, x = "x") {
   return {
     address: sql.raw(`${x}.${channel === "email" ? "email" : "sms"}_address`),
     skip: sql.raw(`${x}.${channel}_skip`),

@@ -159,12 +159,28 @@ export async function enqueueDeliveries(
 export async function loadCandidates(db: Db, customerIds: number[]): Promise<Candidate[]> {
   const out: Candidate[] = [];
   for (const ids of chunks(customerIds)) {
-    const rows = await db.select().from(customers).where(inJson(customers.id, ids));
+    // Only what the rules read: a whole customer row is a dozen more values to carry per candidate.
+    const rows = await db
+      .select({
+        id: customers.id,
+        email: customers.email,
+        phone: customers.phone,
+        consentEmail: customers.consentEmail,
+        consentSms: customers.consentSms,
+        consentVoice: customers.consentVoice,
+      })
+      .from(customers)
+      .where(inJson(customers.id, ids));
     const emails = rows.map((r) => r.email).filter((e): e is string => !!e);
     const phones = rows.map((r) => r.phone).filter((p): p is string => !!p);
     const addresses = [...emails, ...phones];
     const active = await activeSuppressions(db, addresses);
-    const lookups = phones.length ? await db.select().from(phoneLookups).where(inJson(phoneLookups.phone, phones)) : [];
+    const lookups = phones.length
+      ? await db
+          .select({ phone: phoneLookups.phone, lineType: phoneLookups.lineType })
+          .from(phoneLookups)
+          .where(inJson(phoneLookups.phone, phones))
+      : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
     const suppressed = new Map<string, typeof active>();
     for (const s of active) suppressed.set(s.address, [...(suppressed.get(s.address) ?? []), s]);

@@ -1,10 +1,10 @@
 // Suppressions (SPEC C3, D9): one active row per channel and address; a re-subscribe clears it
 // and keeps the history.
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db, Tx } from "./client.ts";
 import { inJson } from "./in-json.ts";
 import { customers, suppressions } from "./schema.ts";
-import type { Channel, SUPPRESSION_REASONS } from "../core/vocabulary.ts";
+import { type Channel, CHANNELS, type SUPPRESSION_REASONS } from "../core/vocabulary.ts";
 
 type Reason = (typeof SUPPRESSION_REASONS)[number];
 
@@ -79,7 +79,15 @@ export async function activeSuppressions(db: Db, addresses: string[]) {
   return db
     .select()
     .from(suppressions)
-    .where(and(inJson(suppressions.address, addresses), isNull(suppressions.clearedAt)));
+    .where(
+      and(
+        // Every channel named: the active index leads with the channel, and without it (and without
+        // ANALYZE's statistics) SQLite walks every active suppression for each look-up.
+        inArray(suppressions.channel, [...CHANNELS]),
+        inJson(suppressions.address, addresses),
+        isNull(suppressions.clearedAt),
+      ),
+    );
 }
 
 /** Customers with this e-mail address or phone number, for webhooks that know only the address. */
