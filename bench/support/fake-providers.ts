@@ -58,6 +58,8 @@ if (import.meta.main) {
     for (const list of [resend.sent, resend.requests, twilio.sent, twilio.requests]) list.length = 0;
     process.send!(tally);
   });
+  // The benchmark that started them is gone (finished, or killed): so are they.
+  process.on("disconnect", () => process.exit(0));
   process.send!({
     resend: { url: resend.url, apiKey: resend.apiKey },
     twilio: { url: twilio.url!, accountSid: twilio.accountSid, authToken: twilio.authToken },
