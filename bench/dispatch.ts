@@ -22,8 +22,8 @@ import { startFakeProviders, type Tally } from "./support/fake-providers.ts";
 import { benchDatabase, median } from "./support/measure.ts";
 import { report } from "./support/report.ts";
 
-const EMAILS = Number(process.argv[2] ?? 20_000);
-const SMS = Number(process.argv[3] ?? 5_000);
+const EMAILS = Number(process.argv[2] ?? 10_000);
+const SMS = Number(process.argv[3] ?? 2_000);
 const RUNS = 3;
 const CUSTOMERS = Math.max(EMAILS, SMS * RUNS);
 
