@@ -5,6 +5,7 @@ import { type DeliveryStatus, nextStatus } from "../core/delivery-status.ts";
 import type { Db, Tx } from "./client.ts";
 import type { Delivery } from "./outbox.ts";
 import { deliveries, deliveryEvents } from "./schema.ts";
+import { inJson } from "./in-json.ts";
 import { type SuppressionInput, suppress } from "./suppressions.ts";
 
 /** One delivery by its id (the `d` of the callback URLs we hand Twilio). */
@@ -254,7 +255,7 @@ export async function applyEarlyEvents(tx: Tx, acked: { id: number; providerMess
     .from(deliveryEvents)
     .where(
       and(
-        inArray(
+        inJson(
           deliveryEvents.deliveryId,
           acked.map((a) => a.id),
         ),

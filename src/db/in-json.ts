@@ -1,7 +1,7 @@
 // `column in (…)` for lists of any length, the list bound as one JSON parameter. SQLite caps the
 // number of placeholders, and the libSQL driver keeps native memory per bound parameter that it
 // never returns, so the paths that run over whole audiences bind one value per query instead of
-// hundreds (measured in bench/engine.ts).
+// hundreds (measured while writing a 100,000-recipient send).
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 
 /** `column in (…values)`, with `values` as one JSON array parameter. */

@@ -17,6 +17,14 @@ const leaseRanOut = sql`${deliveries.leaseExpiresAt} < ${DB_NOW}`;
 /** A claim's attempt count: one more, unless it takes over a crashed claim whose attempt never began. */
 const chargeAttempt = sql`${deliveries.attempts} + case when ${deliveries.status} = 'sending' and ${deliveries.attemptStartedAt} is null then 0 else 1 end`;
 
+/**
+ * The condition that `owner` still holds the lease on the row being updated, in plain SQL, for an
+ * `update … from json_each(…)`. The `+` keeps SQLite from walking every lease in flight through
+ * deliveries_lease_idx (and the whole list for each): it looks each listed id up instead.
+ */
+const heldBy = (owner: string) =>
+  sql`+deliveries.status = 'sending' and deliveries.lease_owner = ${owner} and deliveries.lease_expires_at >= ${DB_NOW}`;
+
 /** The condition that `owner` still holds the lease on delivery `id`. */
 const holding = (id: number, owner: string) =>
   and(
@@ -44,7 +52,11 @@ export async function claimDue(
   leaseMs: number,
   limit: number,
 ): Promise<Delivery[]> {
-  return db
+  // Two walks down deliveries_due_idx, each already in (due_at, id) order, instead of one
+  // `(queued and due) or (sending and lease ran out)`: SQLite plans that OR as a multi-index OR
+  // and sorts every due row to find the first few (~50 ms for a claim at 300,000 rows; ~1 ms
+  // so). Claims whose sender died come first: they were due before anything still queued.
+  const claimed = await db
     .update(deliveries)
     .set({
       status: "sending",
@@ -56,13 +68,16 @@ export async function claimDue(
     .where(
       inArray(
         deliveries.id,
-        sql`(select id from deliveries where channel = ${channel} and (
-               (status = 'queued' and due_at <= ${now.getTime()})
-            or (status = 'sending' and lease_expires_at < ${DB_NOW}))
-             order by due_at, id limit ${limit})`,
+        sql`(select id from (select id from deliveries where status = 'sending' and channel = ${channel}
+                and lease_expires_at < ${DB_NOW} order by due_at, id limit ${limit})
+             union all
+             select id from (select id from deliveries where status = 'queued' and channel = ${channel}
+                and due_at <= ${now.getTime()} order by due_at, id limit ${limit})
+             limit ${limit})`,
       ),
     )
     .returning();
+  return claimed.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
 }
 
 /** Claims one delivery by id, if it is queued (whatever its due time) or its lease ran out. */
@@ -137,58 +152,77 @@ export async function beginAttempt(
   leaseMs: number,
   content: { subject?: string | null; body?: string | null },
 ) {
-  const rows = await db
-    .update(deliveries)
-    .set({
-      attemptStartedAt: now,
-      subject: content.subject ?? d.subject,
-      body: content.body ?? d.body,
-      leaseExpiresAt: sql`${leaseFor(leaseMs)}`,
-      updatedAt: now,
-    })
-    .where(holding(d.id, owner))
-    .returning({ id: deliveries.id });
-  return rows.length === 1;
+  return (await beginAttempts(db, [{ id: d.id, ...content }], owner, now, leaseMs)).length === 1;
 }
 
 /**
- * Records that these e-mails are about to go out together as one batch (`group`), with their
- * subjects, and the exact request that will carry them (`request` gets the ids still held, in
- * order, and builds it): one transaction, so a batch that may have gone out always has its bytes
- * on record for a replay. Returns the ids still held (only those may be sent).
+ * beginAttempt for several deliveries about to leave together (requests sent side by side): one
+ * statement and one commit for all. Returns the ids still held; only those may be sent.
  */
-export async function beginEmailGroup(
+export async function beginAttempts(
   db: Db,
-  batch: { id: number; subject: string }[],
+  attempts: { id: number; subject?: string | null; body?: string | null }[],
   owner: string,
   now: Date,
   leaseMs: number,
-  group: string,
-  request: (heldIds: number[]) => Buffer,
-) {
+): Promise<number[]> {
+  if (!attempts.length) return [];
+  const rows = JSON.stringify(attempts.map((a) => [a.id, a.subject ?? null, a.body ?? null]));
+  const held = await db.all<{ id: number }>(sql`update deliveries set
+      attempt_started_at = ${now.getTime()},
+      subject = coalesce(a.value ->> 1, deliveries.subject),
+      body = coalesce(a.value ->> 2, deliveries.body),
+      lease_expires_at = ${leaseFor(leaseMs)},
+      updated_at = ${now.getTime()}
+    from json_each(${rows}) a
+    where deliveries.id = a.value ->> 0 and ${heldBy(owner)}
+    returning deliveries.id as id`);
+  return held.map((r) => r.id);
+}
+
+/** One e-mail batch about to leave: its members with their subjects, and how to build its exact request. */
+export type EmailGroupStart = {
+  group: string;
+  members: { id: number; subject: string }[];
+  /** The request that will carry the members still held, in order. */
+  request: (heldIds: number[]) => Buffer;
+};
+
+/**
+ * Records that these e-mail batches are about to go out (each member's batch and subject) and
+ * the exact request that will carry each: one transaction, so a batch that may have gone out
+ * always has its bytes on record for a replay; one commit for all the batches sent side by side.
+ * Returns, per batch, the ids still held (only those may be sent).
+ */
+export async function beginEmailGroups(
+  db: Db,
+  groups: EmailGroupStart[],
+  owner: string,
+  now: Date,
+  leaseMs: number,
+): Promise<number[][]> {
+  if (!groups.length) return [];
+  const rows = JSON.stringify(groups.flatMap((g) => g.members.map((m) => [m.id, g.group, m.subject])));
   return db.transaction(async (tx) => {
-    const held: number[] = [];
-    for (const d of batch) {
-      const rows = await tx
-        .update(deliveries)
-        .set({
-          attemptStartedAt: now,
-          attemptGroup: group,
-          subject: d.subject,
-          leaseExpiresAt: sql`${leaseFor(leaseMs)}`,
-          updatedAt: now,
-        })
-        .where(holding(d.id, owner))
-        .returning({ id: deliveries.id });
-      if (rows.length) held.push(d.id);
-    }
-    if (held.length) {
-      await tx
-        .insert(emailBatches)
-        .values({ attemptGroup: group, payload: request(held), createdAt: now })
-        .onConflictDoNothing();
-    }
-    return held;
+    const held = new Set(
+      (
+        await tx.all<{ id: number }>(sql`update deliveries set
+            attempt_started_at = ${now.getTime()},
+            attempt_group = m.value ->> 1,
+            subject = m.value ->> 2,
+            lease_expires_at = ${leaseFor(leaseMs)},
+            updated_at = ${now.getTime()}
+          from json_each(${rows}) m
+          where deliveries.id = m.value ->> 0 and ${heldBy(owner)}
+          returning deliveries.id as id`)
+      ).map((r) => r.id),
+    );
+    const heldIds = groups.map((g) => g.members.map((m) => m.id).filter((id) => held.has(id)));
+    const records = groups.flatMap((g, i) =>
+      heldIds[i]!.length ? [{ attemptGroup: g.group, payload: g.request(heldIds[i]!), createdAt: now }] : [],
+    );
+    if (records.length) await tx.insert(emailBatches).values(records).onConflictDoNothing();
+    return heldIds;
   });
 }
 
@@ -287,8 +321,9 @@ export async function ackSent(
 }
 
 /**
- * Acknowledges sent deliveries in one transaction (an e-mail batch: one commit instead of two per
- * message). Only a worker still holding the lease may; returns the ids acknowledged.
+ * Acknowledges sent deliveries in one transaction and one statement each for the rows and their
+ * events (an e-mail batch, or requests sent side by side: one commit, not one per message). Only
+ * a worker still holding the lease may; returns the ids acknowledged.
  */
 export async function ackSentMany(
   db: Db,
@@ -297,43 +332,33 @@ export async function ackSentMany(
   now: Date,
   provider: string,
 ) {
-  const acked: number[] = [];
-  await db.transaction(async (tx) => {
-    for (const s of sent) {
-      const rows = await tx
-        .update(deliveries)
-        .set({
-          status: "sent",
-          provider,
-          providerMessageId: s.providerMessageId,
-          sentAt: now,
-          leaseOwner: null,
-          leaseExpiresAt: null,
-          lastError: null,
-          waitingReason: null,
-          updatedAt: now,
-        })
-        .where(holding(s.id, owner))
-        .returning({ id: deliveries.id });
-      if (rows.length) acked.push(s.id);
-    }
-    if (acked.length) {
-      const byId = new Map(sent.map((s) => [s.id, s.providerMessageId]));
-      await tx.insert(deliveryEvents).values(
-        acked.map((id) => ({
-          deliveryId: id,
-          type: "sent",
-          detail: { provider, providerMessageId: byId.get(id) },
-          occurredAt: now,
-        })),
-      );
-      await applyEarlyEvents(
-        tx,
-        acked.map((id) => ({ id, providerMessageId: byId.get(id)! })),
-      );
-    }
+  if (!sent.length) return [];
+  const rows = JSON.stringify(sent.map((s) => [s.id, s.providerMessageId]));
+  return db.transaction(async (tx) => {
+    const acked = (
+      await tx.all<{ id: number }>(sql`update deliveries set
+          status = 'sent',
+          provider = ${provider},
+          provider_message_id = s.value ->> 1,
+          sent_at = ${now.getTime()},
+          lease_owner = null,
+          lease_expires_at = null,
+          last_error = null,
+          waiting_reason = null,
+          updated_at = ${now.getTime()}
+        from json_each(${rows}) s
+        where deliveries.id = s.value ->> 0 and ${heldBy(owner)}
+        returning deliveries.id as id`)
+    ).map((r) => r.id);
+    if (!acked.length) return [];
+    const byId = new Map(sent.map((s) => [s.id, s.providerMessageId]));
+    const ackedRows = acked.map((id) => ({ id, providerMessageId: byId.get(id)! }));
+    await tx.run(sql`insert into delivery_events (delivery_id, type, detail, occurred_at)
+      select a.value ->> 'id', 'sent', json_object('provider', ${provider}, 'providerMessageId', a.value ->> 'providerMessageId'), ${now.getTime()}
+        from json_each(${JSON.stringify(ackedRows)}) a`);
+    await applyEarlyEvents(tx, ackedRows);
+    return acked;
   });
-  return acked;
 }
 
 /**

@@ -46,6 +46,14 @@ export type DispatcherOptions = {
 };
 
 const EMAIL_BATCH = 100;
+/**
+ * The most one pass claims: each pass has a fixed cost (settings, claim, composer, a few commits),
+ * so a big send goes in passes of this size; a lower rate claims less (its budget's tokens).
+ */
+const EMAIL_BATCHES_PER_TICK = 20;
+const PHONE_PER_TICK = 500;
+/** How often a working dispatcher notes that it is alive (for holdAfterOutage). */
+const LAST_TICK_EVERY_MS = 5_000;
 
 /** "4 min", "3 h 5 min", "2 days 1 h": how long, for staff. */
 function durationWords(ms: number): string {
@@ -176,6 +184,9 @@ export function createDispatcher(deps: SendDeps, providers: Providers, opts: Dis
           downMinutes: Math.round((now.getTime() - Number(last.value)) / 60_000),
         });
     }
+    // Written every few seconds, not every pass: a write is a commit (a disk sync), and an outage
+    // is counted in minutes.
+    if (last && Math.abs(now.getTime() - Number(last.value)) < LAST_TICK_EVERY_MS) return;
     await db
       .insert(workerState)
       .values({ name: "dispatcher", key: "last_tick", value: String(now.getTime()), updatedAt: now })
@@ -194,8 +205,13 @@ export function createDispatcher(deps: SendDeps, providers: Providers, opts: Dis
       return;
     }
     // E-mail tokens are API requests (a batch of up to 100 is one); SMS and call tokens are messages.
-    const limit = channel === "email" ? Math.min(10, budget.tokens) * EMAIL_BATCH : Math.min(50, budget.tokens);
+    const limit =
+      channel === "email"
+        ? Math.min(EMAIL_BATCHES_PER_TICK, budget.tokens) * EMAIL_BATCH
+        : Math.min(PHONE_PER_TICK, budget.tokens);
     const claimed = await claimDue(db, channel, opts.owner, now, leaseMs, limit);
+    // A full claim leaves more due behind it: the loop comes back at once instead of resting.
+    if (claimed.length === limit) cx.result.more = true;
     if (claimed.length) await working(claimed, () => send(cx, channel, claimed, now));
   }
 
@@ -239,11 +255,13 @@ export function createDispatcher(deps: SendDeps, providers: Providers, opts: Dis
     while (!stopped) {
       let busy = false;
       let throttledMs: number | undefined;
+      let more = false;
       try {
         running = tick();
         const r = (await running) as TickResult;
         busy = r.sent + r.retried + r.failed + r.skipped + r.held > 0;
         throttledMs = r.throttledMs;
+        more = r.more === true;
       } catch (err) {
         log("error", "dispatcher tick failed", { error: String(err), stack: (err as Error).stack });
       } finally {
@@ -253,7 +271,7 @@ export function createDispatcher(deps: SendDeps, providers: Providers, opts: Dis
       await new Promise<void>((resolve) => {
         timer = setTimeout(
           resolve,
-          throttledMs !== undefined ? Math.max(5, throttledMs) : busy ? 20 : (opts.idleMs ?? 1000),
+          throttledMs !== undefined ? Math.max(5, throttledMs) : more ? 0 : busy ? 20 : (opts.idleMs ?? 1000),
         );
       });
     }

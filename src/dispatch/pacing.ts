@@ -26,22 +26,33 @@ export function rateLimit(channel: Channel, s: StudioSettings): RateLimit {
  */
 export function createPacer(db: Db, s: StudioSettings) {
   const reserve = new Map<Channel, number>();
+  /**
+   * Waits until at least one request on `channel` may leave and returns how many may leave now,
+   * at most `upTo` (requests about to be sent side by side); `ahead` counts them and the ones
+   * after them in this pass.
+   */
+  async function take(channel: Channel, upTo: number, ahead: number): Promise<number> {
+    const left = reserve.get(channel) ?? 0;
+    if (left > 0) {
+      const n = Math.min(left, upTo);
+      reserve.set(channel, left - n);
+      return n;
+    }
+    for (;;) {
+      const got = await takeTokens(db, channel, rateLimit(channel, s), Math.max(ahead, upTo));
+      if (got.granted > 0) {
+        const n = Math.min(got.granted, upTo);
+        reserve.set(channel, got.granted - n);
+        return n;
+      }
+      await Bun.sleep(got.waitMs);
+    }
+  }
   return {
+    take,
     /** Waits until one request on `channel` may leave; `ahead` counts it and the ones after it. */
     async pace(channel: Channel, ahead: number): Promise<void> {
-      const left = reserve.get(channel) ?? 0;
-      if (left > 0) {
-        reserve.set(channel, left - 1);
-        return;
-      }
-      for (;;) {
-        const got = await takeTokens(db, channel, rateLimit(channel, s), ahead);
-        if (got.granted > 0) {
-          reserve.set(channel, got.granted - 1);
-          return;
-        }
-        await Bun.sleep(got.waitMs);
-      }
+      await take(channel, 1, ahead);
     },
   };
 }

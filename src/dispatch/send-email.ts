@@ -9,7 +9,7 @@ import { reportedBeforeAck } from "../db/delivery-status.ts";
 import {
   ackSentMany,
   ackUnconfirmed,
-  beginEmailGroup,
+  beginEmailGroups,
   emailBatchRequest,
   emailGroup,
   holdClaimed,
@@ -20,7 +20,7 @@ import {
   skipClaimed,
 } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
-import { deliveryTag, type EmailMessage, type ProviderError, type SendOutcome } from "../providers/types.ts";
+import { deliveryTag, type EmailMessage, ProviderError, type SendOutcome } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
 import {
   cancelledMessages,
@@ -46,7 +46,9 @@ type Recorded = {
   tried?: number[][];
 };
 
-const encode = (r: Recorded) => Buffer.from(Bun.zstdCompressSync(JSON.stringify(r)));
+// Level 1: as small as the default level for these repetitive batches (~2.7 KB for 100 e-mails), and
+// some thirty times faster.
+const encode = (r: Recorded) => Buffer.from(Bun.zstdCompressSync(JSON.stringify(r), { level: 1 }));
 const decode = (payload: Buffer): Recorded => JSON.parse(Buffer.from(Bun.zstdDecompressSync(payload)).toString("utf8"));
 
 /** Sends (or replays) the claimed e-mails. */
@@ -329,14 +331,13 @@ async function rebuilt(cx: SendContext, group: string, now: Date): Promise<Recor
 }
 
 async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
-  const { db, clock } = cx.deps;
-  const { result, owner } = cx;
   const suppressed = await suppressedNow(cx, "email", fresh.map((d) => d.toAddress!).filter(Boolean));
   const { built, failed } = await messagesFor(cx, fresh, now);
+  const builtFor = new Map(built.map((b) => [b.d.id, b]));
   const cancelled = await cancelledMessages(cx, fresh);
   const sendable: typeof built = [];
   for (const d of fresh) {
-    const b = built.find((x) => x.d.id === d.id);
+    const b = builtFor.get(d.id);
     const problem =
       failed.get(d.id) ?? (b ? (b.error ? `its message could not be composed: ${b.error}` : null) : SOURCE_GONE);
     const found = {
@@ -351,42 +352,74 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
     if (await outsideWindow(cx, d, b.rows, now)) continue;
     sendable.push(b);
   }
-  for (let i = 0; i < sendable.length && !cx.stopping(); i += EMAIL_BATCH) {
-    const batch = sendable.slice(i, i + EMAIL_BATCH);
-    const started = clock();
-    const group = `${owner}:${started.getTime()}:${batch[0]!.d.id}`;
-    const held = new Set(
-      await beginEmailGroup(
-        db,
-        batch.map((b) => ({ id: b.d.id, subject: b.message.subject })),
-        owner,
-        started,
-        cx.attemptLeaseMs,
-        group,
-        (ids) => {
-          const members = batch.filter((b) => ids.includes(b.d.id));
-          return encode({
-            key: batchKey(members.map((b) => b.message.idempotencyKey)),
-            deliveryIds: members.map((b) => b.d.id),
-            messages: members.map((b) => b.message),
-          });
-        },
-      ),
-    );
-    const go = batch.filter((b) => held.has(b.d.id));
-    if (!go.length) continue;
-    await cx.pacer.pace("email", Math.ceil((sendable.length - i) / EMAIL_BATCH));
-    const outcomes = await cx.providers.email.sendBatch(
-      go.map((b) => b.message),
-      { idempotencyKey: batchKey(go.map((b) => b.message.idempotencyKey)) },
-    );
-    const done = clock();
-    const sent = go.flatMap((b, j) => {
-      const o = outcomes[j]!;
-      return o.ok ? [{ id: b.d.id, providerMessageId: o.providerId }] : [];
-    });
-    result.sent += (await ackSentMany(db, sent, owner, done, cx.providers.email.name)).length;
-    for (const [j, b] of go.entries())
-      if (!outcomes[j]!.ok) await settle(cx, b.d, outcomes[j]!, cx.providers.email.name, done);
+  const batches: (typeof sendable)[] = [];
+  for (let i = 0; i < sendable.length; i += EMAIL_BATCH) batches.push(sendable.slice(i, i + EMAIL_BATCH));
+  while (batches.length && !cx.stopping()) {
+    // As many batches as the rate allows now (at most a few): recorded together, then sent side
+    // by side, so their records and their acknowledgements cost one commit each, not one per batch.
+    const n = await cx.pacer.take("email", Math.min(EMAIL_REQUESTS_IN_FLIGHT, batches.length), batches.length);
+    await sendWave(cx, batches.splice(0, n));
   }
 }
+
+/** E-mail batch requests sent side by side (each within the rate), all recorded before any leaves. */
+const EMAIL_REQUESTS_IN_FLIGHT = 8;
+
+type Built = Awaited<ReturnType<typeof messagesFor>>["built"][number];
+
+/** Records these batches' exact requests, sends them side by side, and acknowledges what went. */
+async function sendWave(cx: SendContext, wave: Built[][]) {
+  const { db, clock } = cx.deps;
+  const { result, owner } = cx;
+  const started = clock();
+  const heldIds = await beginEmailGroups(
+    db,
+    wave.map((batch) => ({
+      group: `${owner}:${started.getTime()}:${batch[0]!.d.id}`,
+      members: batch.map((b) => ({ id: b.d.id, subject: b.message.subject })),
+      request: (ids) => {
+        const members = batch.filter((b) => ids.includes(b.d.id));
+        return encode({
+          key: batchKey(members.map((b) => b.message.idempotencyKey)),
+          deliveryIds: members.map((b) => b.d.id),
+          messages: members.map((b) => b.message),
+        });
+      },
+    })),
+    owner,
+    started,
+    cx.attemptLeaseMs,
+  );
+  const going = wave
+    .map((batch, i) => {
+      const held = new Set(heldIds[i]);
+      return batch.filter((b) => held.has(b.d.id));
+    })
+    .filter((go) => go.length > 0);
+  const answers = await Promise.all(
+    going.map((go) =>
+      cx.providers.email
+        .sendBatch(
+          go.map((b) => b.message),
+          { idempotencyKey: batchKey(go.map((b) => b.message.idempotencyKey)) },
+        )
+        // A request that threw may still have reached Resend: its members keep their attempt
+        // (outcome unknown) and are replayed under the same key.
+        .catch((err): SendOutcome[] => go.map(() => ({ ok: false, error: unexpected(err) }))),
+    ),
+  );
+  const done = clock();
+  const sent = going.flatMap((go, i) =>
+    go.flatMap((b, j) => {
+      const o = answers[i]![j]!;
+      return o.ok ? [{ id: b.d.id, providerMessageId: o.providerId }] : [];
+    }),
+  );
+  result.sent += (await ackSentMany(db, sent, owner, done, cx.providers.email.name)).length;
+  for (const [i, go] of going.entries())
+    for (const [j, b] of go.entries())
+      if (!answers[i]![j]!.ok) await settle(cx, b.d, answers[i]![j]!, cx.providers.email.name, done);
+}
+
+const unexpected = (err: unknown) =>
+  new ProviderError("transient", `the request failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -4,11 +4,19 @@ import { twilioEvent } from "../core/delivery-status.ts";
 import { retryDecision } from "../core/retry-policy.ts";
 import { providerIdsTaken, recordProviderEvent, reportedOn, unsettledTwins } from "../db/delivery-status.ts";
 import { WHICH_UNKNOWN } from "../db/held-deliveries.ts";
-import { ackSent, beginAttempt, holdClaimed, outageStartedAt, requeue, skipClaimed } from "../db/outbox-leases.ts";
+import {
+  ackSent,
+  ackSentMany,
+  beginAttempts,
+  holdClaimed,
+  outageStartedAt,
+  requeue,
+  skipClaimed,
+} from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
-import { ProviderError, type SentRecord } from "../providers/types.ts";
+import { ProviderError, type SendOutcome, type SentRecord } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
-import { lineTypeOf } from "./line-types.ts";
+import { lineTypesOf } from "./line-types.ts";
 import {
   cancelledMessages,
   composeEach,
@@ -133,19 +141,30 @@ export async function reconcile(
   return "sent";
 }
 
-/** Sends the claimed SMS or calls, one at a time, each within the channel's rate. */
+/** SMS or calls sent side by side (each within the rate), all begun before any leaves. */
+const PHONE_REQUESTS_IN_FLIGHT = 32;
+
+/** What is ready to go: the delivery and its text. */
+type Ready = { d: Delivery; text: string };
+
+/**
+ * Sends the claimed SMS or calls, each within the channel's rate: as many side by side as the
+ * rate allows now (up to PHONE_REQUESTS_IN_FLIGHT), their attempts recorded together before any
+ * leaves and their acknowledgements together after, one commit each instead of one per message.
+ */
 export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claimed: Delivery[], now: Date) {
   const { db, clock } = cx.deps;
   const { result, owner, settings: s } = cx;
   const composer = await createComposer(cx.deps, s, now);
   const { composed, failed } = await composeEach(claimed, (ds) => composer.texts(ds));
+  const composedFor = new Map(composed.map((c) => [c.delivery.id, c]));
   const suppressed = await suppressedNow(cx, channel, claimed.map((d) => d.toAddress!).filter(Boolean));
   const cancelled = await cancelledMessages(cx, claimed);
-  const from = cx.deps.config.twilio?.from ?? (s.smsFrom || "+15550000000");
+  const passed: Ready[] = [];
   for (const d of claimed) {
-    if (cx.stopping()) break;
+    if (cx.stopping()) return;
     const at = clock();
-    const c = composed.find((x) => x.delivery.id === d.id);
+    const c = composedFor.get(d.id);
     // Unknown outcome: the previous worker may have sent it. Ask before trying again (D4).
     if (d.attemptStartedAt && (await reconcile(cx, channel, d, at)) !== "not_sent") continue;
     const problem =
@@ -161,33 +180,79 @@ export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claim
     };
     if ((await stoppedBeforeSending(cx, d, found, at)) || !c) continue;
     if (await outsideWindow(cx, d, c.rows, at)) continue;
-    if (
-      channel === "sms" &&
-      (await lineTypeOf({ ...cx.deps, providers: cx.providers }, d.toAddress!, at)) === "landline"
-    ) {
-      if (await skipClaimed(db, d.id, owner, at, "landline")) result.skipped++;
-      continue;
-    }
-    await cx.pacer.pace(channel, claimed.length - claimed.indexOf(d));
-    // The lease is renewed for the whole call here; a delivery whose lease is gone is not sent.
-    if (!(await beginAttempt(db, d, owner, clock(), cx.attemptLeaseMs, { body: c.text }))) continue;
-    const callback = `${composer.base}/webhooks/twilio/status?d=${d.id}`;
-    const outcome =
-      channel === "sms"
-        ? await cx.providers.sms.send({
-            to: d.toAddress!,
-            from,
-            body: c.text!,
-            clientRef: d.deliveryKey,
-            statusCallback: callback,
-          })
-        : await cx.providers.voice.call({
-            to: d.toAddress!,
-            from,
-            twimlUrl: `${composer.base}/webhooks/twilio/voice?d=${d.id}`,
-            statusCallback: callback,
-            clientRef: d.deliveryKey,
-          });
-    await settle(cx, d, outcome, cx.providers[channel].name, clock());
+    passed.push({ d, text: c.text! });
   }
+  let ready = passed;
+  if (channel === "sms" && passed.length) {
+    // A landline cannot receive SMS (D10): numbers never checked are looked up now, side by side.
+    const types = await lineTypesOf(
+      { ...cx.deps, providers: cx.providers },
+      passed.map((r) => r.d.toAddress!),
+      clock(),
+      PHONE_REQUESTS_IN_FLIGHT,
+    );
+    ready = [];
+    for (const r of passed) {
+      if (types.get(r.d.toAddress!) !== "landline") ready.push(r);
+      else if (await skipClaimed(db, r.d.id, owner, clock(), "landline")) result.skipped++;
+    }
+  }
+  const from = cx.deps.config.twilio?.from ?? (s.smsFrom || "+15550000000");
+  while (ready.length && !cx.stopping()) {
+    const n = await cx.pacer.take(channel, Math.min(PHONE_REQUESTS_IN_FLIGHT, ready.length), ready.length);
+    await sendWave(cx, channel, ready.splice(0, n), from, composer.base);
+  }
+}
+
+/** Begins these attempts together (the lease renewed for the whole call), sends them side by side, and settles each. */
+async function sendWave(cx: SendContext, channel: "sms" | "voice", wave: Ready[], from: string, base: string) {
+  const { db, clock } = cx.deps;
+  // A delivery whose lease is gone is not sent.
+  const held = new Set(
+    await beginAttempts(
+      db,
+      wave.map((r) => ({ id: r.d.id, body: r.text })),
+      cx.owner,
+      clock(),
+      cx.attemptLeaseMs,
+    ),
+  );
+  const going = wave.filter((r) => held.has(r.d.id));
+  const outcomes = await Promise.all(
+    going.map(({ d, text }): Promise<SendOutcome> => {
+      const callback = `${base}/webhooks/twilio/status?d=${d.id}`;
+      const request =
+        channel === "sms"
+          ? cx.providers.sms.send({
+              to: d.toAddress!,
+              from,
+              body: text,
+              clientRef: d.deliveryKey,
+              statusCallback: callback,
+            })
+          : cx.providers.voice.call({
+              to: d.toAddress!,
+              from,
+              twimlUrl: `${base}/webhooks/twilio/voice?d=${d.id}`,
+              statusCallback: callback,
+              clientRef: d.deliveryKey,
+            });
+      // A request that threw may still have reached Twilio: its attempt stays, to be looked up first.
+      return request.catch((err) => ({
+        ok: false,
+        error: new ProviderError(
+          "transient",
+          `the request failed: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      }));
+    }),
+  );
+  const done = clock();
+  const provider = cx.providers[channel].name;
+  const sent = going.flatMap((r, i) => {
+    const o = outcomes[i]!;
+    return o.ok ? [{ id: r.d.id, providerMessageId: o.providerId }] : [];
+  });
+  cx.result.sent += (await ackSentMany(db, sent, cx.owner, done, provider)).length;
+  for (const [i, r] of going.entries()) if (!outcomes[i]!.ok) await settle(cx, r.d, outcomes[i]!, provider, done);
 }

@@ -18,6 +18,8 @@ export type TickResult = {
   waiting: number;
   held: number;
   throttledMs?: number;
+  /** A claim took all it could: more is due now. */
+  more?: boolean;
 };
 
 export const emptyResult = (): TickResult => ({ sent: 0, retried: 0, failed: 0, skipped: 0, waiting: 0, held: 0 });

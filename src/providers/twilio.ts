@@ -1,4 +1,5 @@
 // SMS, calls and line-type lookups through Twilio (SPEC D1, D4, D10) with the real SDK.
+import http from "node:http";
 import type twilioSdkType from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient";
 import {
@@ -46,6 +47,9 @@ function twilioHttpClient(twilio: Twilio, baseUrl: string | undefined, now: () =
       super({ timeout });
       this.#baseUrl = baseUrl;
       this.#now = now;
+      // The SDK keeps its HTTPS connections alive; a plain-HTTP base URL (a local stand-in) gets the
+      // same, instead of a new connection for every request.
+      if (baseUrl?.startsWith("http:")) this.axios.defaults.httpAgent = new http.Agent({ keepAlive: true });
     }
 
     override async request<TData>(opts: RequestClient.RequestOptions<TData>) {
