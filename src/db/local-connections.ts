@@ -16,7 +16,12 @@
 //    go in as one JSON parameter, see in-json.ts), and a cached `select *` keeps its column list
 //    across another process's schema change (our queries name their columns; migrations run
 //    before the server starts).
-// 3. A statement that another process's lock failed (SQLITE_BUSY) is left in progress by the
+// 3. What a reused statement says about itself is asked once: @libsql/client asks every query for
+//    its columns twice and tries `raw()` to learn whether it returns rows (the driver throws when
+//    it does not). Both answers are fixed for a prepared statement, and asking the driver was a
+//    third of the time of a one-row read (building the column list twice) plus a new error for
+//    every write. Same limit as above: they are the statement's answers as it was prepared.
+// 4. A statement that another process's lock failed (SQLITE_BUSY) is left in progress by the
 //    driver (tursodatabase/libsql-js#237), and until it runs again its connection keeps an old
 //    snapshot, keeps whatever it writes next uncommitted, and blocks every other writer: workers
 //    stuck for good and a WAL that grows without end. Such a connection is closed on the spot,
@@ -28,7 +33,7 @@ import Database from "libsql";
 const MAX_STATEMENTS = 1_000;
 const CONNECTION_SETTINGS = ["PRAGMA foreign_keys = ON", "PRAGMA recursive_triggers = ON"];
 
-type Statement = Record<"run" | "get" | "all", (...args: unknown[]) => unknown>;
+type Statement = Record<"run" | "get" | "all" | "raw" | "columns", (...args: unknown[]) => unknown>;
 type Connection = { prepare: (sql: string) => Statement; close: () => void; memory: boolean; open: boolean };
 const cacheOf = new WeakMap<object, Map<string, Statement>>();
 let installed = false;
@@ -56,11 +61,32 @@ export function setUpLocalConnections(): void {
       cache.set(sql, cached);
       return cached;
     }
-    const stmt = closingOnBusy(this, prepare.call(this, sql));
+    const stmt = closingOnBusy(this, answeringOnce(prepare.call(this, sql)));
     cache.set(sql, stmt);
     if (cache.size > MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
     return stmt;
   };
+}
+
+/** The statement, answering `raw()` on a statement without rows and `columns()` from its first answer (point 3). */
+function answeringOnce(stmt: Statement): Statement {
+  const raw = stmt.raw.bind(stmt);
+  const columns = stmt.columns.bind(stmt);
+  let rows: { returns: true } | { returns: false; error: unknown } | undefined;
+  let columnList: unknown;
+  stmt.raw = (...args: unknown[]) => {
+    if (rows?.returns === false) throw rows.error;
+    try {
+      raw(...args);
+      rows = { returns: true };
+    } catch (error) {
+      rows = { returns: false, error };
+      throw error;
+    }
+    return stmt;
+  };
+  stmt.columns = () => (columnList ??= columns());
+  return stmt;
 }
 
 function closingOnBusy(connection: Connection, stmt: Statement): Statement {
