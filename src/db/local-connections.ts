@@ -7,15 +7,16 @@
 //    conflicting row fires its delete triggers only with this on; the search index and
 //    customer_reach, migrations 0001 and 0007, must hear of that row going). Set when the
 //    connection prepares its first statement, before anything runs on it.
-// 2. Reused statements: the driver never frees a prepared statement once dropped, nor the values
-//    last bound to it, and @libsql/client prepares a new one for every query. A server that had
-//    sent 10,000 e-mails held ~500 MB it could not return. Reusing one statement per SQL text per
-//    connection stops the growth: the driver is synchronous, so a statement is bound, run and
-//    read to the end before anyone else uses it. Two limits, both harmless here: a statement
-//    dropped from the cache still leaks (so SQL texts should not vary with the data: long lists
-//    go in as one JSON parameter, see in-json.ts), and a cached `select *` keeps its column list
-//    across another process's schema change (our queries name their columns; migrations run
-//    before the server starts).
+// 2. Reused statements: @libsql/client prepares a new statement for every query, and the driver
+//    frees a dropped one (~3 KB of native memory) only in a finalizer, which runs on a turn of the
+//    event loop after a garbage collection found it; the collector does not know that memory is
+//    there, so it piles up between collections (bench/support/libsql-memory-repro.ts). Sending
+//    10,000 e-mails once held ~500 MB that way. Reusing one statement per SQL text per connection
+//    avoids it: the driver is synchronous, so a statement is bound, run and read to the end before
+//    anyone else uses it. Two limits, both harmless here: SQL texts should not vary with the data
+//    (long lists go in as one JSON parameter, see in-json.ts), and a cached `select *` keeps its
+//    column list across another process's schema change (our queries name their columns;
+//    migrations run before the server starts).
 // 3. What a reused statement says about itself is asked once: @libsql/client asks every query for
 //    its columns twice and tries `raw()` to learn whether it returns rows (the driver throws when
 //    it does not). Both answers are fixed for a prepared statement, and asking the driver was a
