@@ -3,9 +3,9 @@
 import { and, eq, gte, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { type DeliveryStatus, nextStatus } from "../core/delivery-status.ts";
 import type { Db, Tx } from "./client.ts";
+import { inJson } from "./in-json.ts";
 import type { Delivery } from "./outbox.ts";
 import { deliveries, deliveryEvents } from "./schema.ts";
-import { inJson } from "./in-json.ts";
 import { type SuppressionInput, suppress } from "./suppressions.ts";
 
 /** One delivery by its id (the `d` of the callback URLs we hand Twilio). */
@@ -24,7 +24,7 @@ export async function reportedBeforeAck(db: Db, ids: number[], since: Date): Pro
     .from(deliveryEvents)
     .where(
       and(
-        inArray(deliveryEvents.deliveryId, ids),
+        inJson(deliveryEvents.deliveryId, ids),
         gte(deliveryEvents.createdAt, since),
         sql`json_extract(${deliveryEvents.detail}, '$.before_ack') = 1`,
       ),
@@ -42,7 +42,7 @@ export async function providerIdsTaken(db: Db, provider: string, ids: string[], 
     .where(
       and(
         eq(deliveries.provider, provider),
-        inArray(deliveries.providerMessageId, ids),
+        inJson(deliveries.providerMessageId, ids),
         sql`${deliveries.id} <> ${except}`,
       ),
     );

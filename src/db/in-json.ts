@@ -1,7 +1,8 @@
 // `column in (…)` for lists of any length, the list bound as one JSON parameter. SQLite caps the
-// number of placeholders, and the libSQL driver keeps native memory per bound parameter that it
-// never returns, so the paths that run over whole audiences bind one value per query instead of
-// hundreds (measured while writing a 100,000-recipient send).
+// number of placeholders, and a placeholder per item makes a new SQL text, so a new prepared
+// statement, for every length (native memory the driver frees only after a collection, see
+// local-connections.ts), so the paths that run over whole audiences or batches bind one value per
+// query instead of hundreds, under one SQL text.
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 
 /** `column in (…values)`, with `values` as one JSON array parameter. */
