@@ -52,9 +52,10 @@ const chunks = <T>(xs: T[]) =>
 
 /**
  * The columns enqueueDeliveries writes, in the order of its rows. The rows go to SQLite as one
- * JSON parameter per chunk rather than a placeholder per value: the libSQL driver keeps native
- * memory per bound parameter (a 100,000-recipient send grew the process by ~240 MB that was never
- * returned, ~22 MB this way; `bench/engine.ts` prints the peak).
+ * JSON parameter per chunk rather than a placeholder per value: the libSQL driver holds native
+ * memory per statement and bound value until a collection and a turn of the event loop (see
+ * bench/support/libsql-memory-repro.ts); a 100,000-recipient send in one pass grew the process by
+ * ~240 MB that way, ~22 MB this way.
  */
 const ENQUEUED_COLUMNS = [
   "delivery_key",
