@@ -14,19 +14,18 @@ export type StartPage = {
   upTo?: number;
   /** Per channel, the index in the stagger of the page's first send on it. */
   firstIndex: Partial<Record<Channel, number>>;
-  /** Per channel, the customers of this page who are duplicates of an earlier one. */
-  duplicates: Partial<Record<Channel, number[]>>;
 };
 
 type PlanRow = Record<string, number | null>;
 
 /**
  * The pages a message's audience is written in, read in one pass without taking the write lock:
- * `pageSize` rows each, and who is a duplicate. A duplicate is a row that passes every rule while
- * an earlier one (by customer id) with the same address also passes them, as decideRecipients
- * decides with its `seen` set: deciding it here, over the whole audience at once, lets each page
- * be written on its own. A message to appointments has none (each appointment is its own message).
- * Sends are numbered as the pages will write them: page by page, channel by channel, by customer.
+ * `pageSize` rows each, and where each page's sends fall in the stagger. Sends are numbered as the
+ * pages will write them (page by page, channel by channel, by customer), leaving out the rows that
+ * will be duplicates: a row that passes every rule while an earlier one (by customer id) with the
+ * same address also passes them, as decideRecipients decides with its `seen` set. Who is a
+ * duplicate is decided again as each page is written (writeStartPage); an edit in between only
+ * moves a send by a slot. A message to appointments has none (each appointment is its own message).
  */
 export async function planStart(
   db: Db,
@@ -85,11 +84,7 @@ export async function planStart(
       base += through - placed[c.i]!;
       placed[c.i] = through;
     }
-    const inPage = (cid: number) => (after === undefined || cid > after) && (upTo === undefined || cid <= upTo);
-    const duplicates: Partial<Record<Channel, number[]>> = {};
-    for (const c of cols)
-      duplicates[c.ch] = plan.filter((r) => r[`d${c.i}`] === 1 && inPage(Number(r.cid))).map((r) => Number(r.cid));
-    pages.push({ after, upTo, firstIndex, duplicates });
+    pages.push({ after, upTo, firstIndex });
     after = upTo;
   }
   return pages;
@@ -118,15 +113,20 @@ export async function writeStartPage(
     job: true,
     range: { after: page.after, upTo: page.upTo },
   });
-  const address = sql.raw(channel === "email" ? "c.email" : "c.phone");
-  const aid = rows.perAppointment ? sql`ap.id` : sql`null`;
-  const dups = page.duplicates[channel] ?? [];
-  const skip: SQL = dups.length
-    ? sql`coalesce(${rows.skip(channel)}, case when x.customer_id in (select value from json_each(${JSON.stringify(dups)})) then 'duplicate_address' end)`
-    : rows.skip(channel);
   // A bound number arrives as a real ('m1.0:…', and `/` would divide exactly): cast to a whole
   // one. Bound rather than written into the text, so the statement is one SQL text for every page.
   const int = (n: number) => sql`cast(${Math.trunc(n)} as integer)`;
+  const address = sql.raw(channel === "email" ? "c.email" : "c.phone");
+  const aid = rows.perAppointment ? sql`ap.id` : sql`null`;
+  // A duplicate is decided here, in the page's own transaction, from what is written by then: the
+  // address already has this message on this channel (an earlier page), or an earlier customer of
+  // this page has it. The plan's guess would be stale after an edit in between (an address taken
+  // or given up): two copies to one address, or a skip for the twin of someone who left.
+  const written = sql`(select d.to_address from deliveries d where d.message_id = ${int(m.id)} and d.channel = ${channel} and d.status <> 'skipped')`;
+  const base = rows.skip(channel);
+  const skip: SQL = rows.perAppointment
+    ? base
+    : sql`coalesce(${base}, case when ${address} in ${written} then 'duplicate_address' end)`;
   const t = int(now.getTime());
   const hold = opts.hold ?? null;
   const batch = int(Math.max(1, opts.stagger.batchSize));
@@ -139,8 +139,10 @@ export async function writeStartPage(
       ${channel}, addr, case when skip is not null then 'skipped' when ${hold} is not null then 'held' else 'queued' end, skip,
       case when skip is null then ${t} + ((${first} + row_number() over (partition by skip is null order by cid, aid) - 1) / ${batch}) * ${intervalMs} else ${t} end,
       case when skip is null then ${hold} end, ${t}, ${t}
-    from (select x.customer_id as cid, ${aid} as aid, coalesce(${m.jobId === null ? sql`null` : int(m.jobId)}, ${rows.job}) as job, ${address} as addr, ${skip} as skip
-      ${rows.from} join customers c on c.id = x.customer_id ${rows.joins} where ${rows.where})
+    from (select cid, aid, job, addr, coalesce(skip, case when ${rows.perAppointment ? sql`false` : sql`true`}
+        and row_number() over (partition by addr, skip is null order by cid, aid) > 1 then 'duplicate_address' end) as skip
+      from (select x.customer_id as cid, ${aid} as aid, coalesce(${m.jobId === null ? sql`null` : int(m.jobId)}, ${rows.job}) as job, ${address} as addr, ${skip} as skip
+        ${rows.from} join customers c on c.id = x.customer_id ${rows.joins} where ${rows.where}))
     where true on conflict (delivery_key) do nothing`);
   return result.rowsAffected;
 }
