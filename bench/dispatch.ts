@@ -136,9 +136,9 @@ fakes.stop();
 
 const fmt = (x: number) => Math.round(x).toLocaleString("en");
 console.error(
-  `\nbun bench/dispatch.ts ${EMAILS} ${SMS}: medians of ${RUNS} runs, file database, the fakes in their own process\n` +
-    `  e-mail ${rates.email.map(fmt).join(", ")} /s; SMS (line types known) ${rates.sms.map(fmt).join(", ")} /s; ` +
-    `SMS (first contact) ${rates.firstContact.map(fmt).join(", ")} /s`,
+  `\nbun bench/dispatch.ts ${EMAILS} ${SMS} (e-mails, SMS per run): ${RUNS} runs, file database, the fakes in their own process\n` +
+    `  each run in order: e-mail ${rates.email.map(fmt).join(", ")} /s; SMS (line types known) ${rates.sms.map(fmt).join(", ")} /s; ` +
+    `SMS (first contact) ${rates.firstContact.map(fmt).join(", ")} /s; the figures below are their medians`,
 );
 report("dispatch_email_per_s", median(rates.email), "/s", 20_000);
 report("dispatch_sms_per_s", median(rates.sms), "/s", 3_000);

@@ -78,5 +78,5 @@ for (const log of result.logs) console.warn(log);
 
 const size = Bun.file(outfile).size;
 console.log(
-  `Built ${relative(root, outfile)} (${(size / 1024 / 1024).toFixed(1)} MB, libSQL native module ${nativePackage}) in ${Math.round(performance.now() - started)} ms.`,
+  `Built ${outfile.startsWith(root) ? relative(root, outfile) : outfile} (${(size / 1024 / 1024).toFixed(1)} MB, libSQL native module ${nativePackage}) in ${Math.round(performance.now() - started)} ms.`,
 );

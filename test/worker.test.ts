@@ -3,9 +3,6 @@
 // in the database goes out, its heartbeat reaches a web-only process's /healthz, and SIGTERM stops it
 // cleanly (exit 0).
 import { expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
@@ -17,16 +14,13 @@ import { silentLogger } from "../src/log.ts";
 import { recordSchedulerTick } from "../src/db/liveness.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
 import { until } from "./support/until.ts";
-import { startWorker, workerEnv } from "./support/worker.ts";
+import { fileDatabase, startWorker, workerEnv } from "./support/worker.ts";
 import { fakesForThisFile } from "./support/fakes.ts";
 
 const { resend, twilio } = fakesForThisFile();
 
 test("pigeon worker sends an armed one-time message with no web server, shows in a web-only /healthz, and stops on SIGTERM with 0", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "pigeon-worker-"));
-  const url = `file:${join(dir, "pigeon.db")}`;
-  const db = await openDatabase(url);
-  await migrateDatabase(db);
+  const { url, db } = await fileDatabase("pigeon-worker-");
   const now = new Date();
   await updateSettings(
     db,

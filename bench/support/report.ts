@@ -31,3 +31,27 @@ export function parseFigure(line: string): Figure | null {
     return null;
   }
 }
+
+/** What each figure is, for the runner's table (the targets are set by each benchmark). */
+export const FIGURE_MEANING: Record<string, string> = {
+  enqueue_recipients_per_s: "one-time e-mail to 100,000 of 1,000,000 customers: audience → deliveries",
+  dispatch_email_per_s: "queued e-mails sent through the Resend SDK to the fake, acknowledged",
+  dispatch_sms_per_s: "queued SMS (line types known) through the Twilio SDK to the fake",
+  dispatch_sms_first_contact_per_s: "the same to numbers never texted (a line-type lookup each)",
+  personalise_us: "one rendered e-mail filled for one recipient (HTML + text)",
+  tick_idle_ms: "automation tick, 10,000 jobs, 1,000,000 registrations, nothing due",
+  tick_10k_due_ms: "the same tick with 10,000 deliveries due",
+  count_filter_ms: "compose page's live count, 100,000 of 1,000,000 customers (HTTP)",
+  page_p95_ms: "customer list and search, 1,000,000 customers, p95 (HTTP, second process)",
+  rss_mb: "peak resident memory while sending 100,000 e-mails",
+  rss_growth_mb: "resident memory kept over a further 100,000 e-mails",
+  cold_start_ms: "compiled binary: spawn → first 200 from /healthz (pigeon serve)",
+  storm_callbacks_per_s: "provider status callbacks a server takes in a storm",
+  storm_healthz_p95_ms: "/healthz p95 during that storm",
+  held_restagger_100k_ms: "100,000 staggered sends re-spread after a stagger change",
+  held_release_100k_ms: "100,000 held deliveries released",
+  held_cancel_100k_ms: "100,000 held deliveries cancelled",
+  import_50k_rows_ms: "a 50,000-row CSV import",
+  import_healthz_max_ms: "slowest /healthz answer during that import",
+  schema_upgrade_200k_ms: "upgrade to the self-guarding schema, 200,000 deliveries",
+};

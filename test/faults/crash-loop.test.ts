@@ -7,15 +7,11 @@
 // every recipient exactly once per channel (a replay Resend answers from its idempotency cache is
 // not a send, and the fake does not log it as one), every skip has a reason, nothing is stuck.
 import { expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { count, eq, sql } from "drizzle-orm";
-import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
 import { deliveries, messages } from "../../src/db/schema.ts";
 import { updateSettings } from "../../src/db/settings.ts";
 import { until } from "../support/until.ts";
-import { workerEnv, workersKilledAfterAll } from "../support/worker.ts";
+import { fileDatabase, workerEnv, workersKilledAfterAll } from "../support/worker.ts";
 import { fakesForThisFile } from "../support/fakes.ts";
 
 const CUSTOMERS = 20_000;
@@ -29,10 +25,7 @@ const between = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi 
 test(
   `pigeon worker killed with SIGKILL ${KILLS} times while sending 20,000 e-mails and 2,000 SMS: each recipient exactly once, every skip explained, nothing stuck`,
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), "pigeon-crash-loop-"));
-    const url = `file:${join(dir, "pigeon.db")}`;
-    const db = await openDatabase(url);
-    await migrateDatabase(db);
+    const { url, db } = await fileDatabase("pigeon-crash-loop-");
     const now = new Date();
     // Fast rates and no stagger: this is about exactly-once under crashes, not pacing.
     await updateSettings(

@@ -5,20 +5,16 @@
 // requests at a gate after a random number of them, the worker is killed while a request waits
 // there, and the held request is then completed (the provider got it; the worker never heard).
 import { expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { count, sql } from "drizzle-orm";
 import { deliveryKey } from "../../src/core/delivery-key.ts";
 import { loadConfig } from "../../src/config.ts";
-import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
 import { enqueueDeliveries } from "../../src/db/outbox.ts";
 import { customers, deliveries } from "../../src/db/schema.ts";
 import { updateSettings } from "../../src/db/settings.ts";
 import { createDeps } from "../../src/deps.ts";
 import { silentLogger } from "../../src/log.ts";
 import { until } from "../support/until.ts";
-import { workersKilledAfterAll } from "../support/worker.ts";
+import { fileDatabase, workersKilledAfterAll } from "../support/worker.ts";
 import { fakesForThisFile } from "../support/fakes.ts";
 
 const EMAILS = 10_000;
@@ -34,10 +30,7 @@ const between = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi 
 test(
   "kill -9 inside an e-mail batch and inside an SMS, restart: every recipient exactly once, nobody skipped",
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), "pigeon-crash-"));
-    const url = `file:${join(dir, "pigeon.db")}`;
-    const db = await openDatabase(url);
-    await migrateDatabase(db);
+    const { url, db } = await fileDatabase("pigeon-crash-");
     const now = new Date();
     // Rate limiting off, window round the clock: this test is about exactly-once, not pacing.
     await updateSettings(
@@ -145,10 +138,7 @@ test(
 test(
   "a worker frozen mid-request (SIGSTOP) keeps its SMS: another worker whose clock runs 40 s ahead does not send it again",
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), "pigeon-frozen-"));
-    const url = `file:${join(dir, "pigeon.db")}`;
-    const db = await openDatabase(url);
-    await migrateDatabase(db);
+    const { url, db } = await fileDatabase("pigeon-frozen-");
     const now = new Date();
     await updateSettings(
       db,

@@ -5,17 +5,13 @@
 // queued meanwhile for those customers, and the same file then imports whole.
 // Conditions decide when to kill (rows visible in the database), not the clock.
 import { expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { count, eq } from "drizzle-orm";
 import { deliveryKey } from "../../src/core/delivery-key.ts";
-import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
 import { enqueueDeliveries } from "../../src/db/outbox.ts";
 import { customers, deliveries, importRuns, importUndo, messages } from "../../src/db/schema.ts";
 import { Browser, OWNER } from "../support/app.ts";
 import { until } from "../support/until.ts";
-import { workerEnv, workersKilledAfterAll } from "../support/worker.ts";
+import { fileDatabase, workerEnv, workersKilledAfterAll } from "../support/worker.ts";
 
 const ROWS = 30_000;
 const startPigeon = workersKilledAfterAll();
@@ -38,10 +34,7 @@ function browserAt(base: string): Browser {
 test(
   "kill -9 in the middle of a 30,000-row import: the next start takes it back, and the file then imports whole",
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), "pigeon-import-crash-"));
-    const url = `file:${join(dir, "pigeon.db")}`;
-    const db = await openDatabase(url);
-    await migrateDatabase(db);
+    const { url, db } = await fileDatabase("pigeon-import-crash-");
     const port = freePort();
     const base = `http://127.0.0.1:${port}`;
     // Links and the CSRF origin check follow PUBLIC_URL: the client below speaks as http://localhost.

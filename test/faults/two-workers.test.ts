@@ -5,16 +5,13 @@
 // and the fakes, limited to exactly the studio's configured rates, never answer 429: the rate
 // budget is one for all processes. The web process's /healthz reports the workers' ticks.
 import { expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { count, sql } from "drizzle-orm";
-import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
 import { communicationProfiles, deliveries, notifications } from "../../src/db/schema.ts";
 import { createJob } from "../../src/db/jobs.ts";
 import { updateSettings } from "../../src/db/settings.ts";
 import { until } from "../support/until.ts";
-import { workerEnv, workersKilledAfterAll } from "../support/worker.ts";
+import { fileDatabase, workerEnv, workersKilledAfterAll } from "../support/worker.ts";
 import { fakesForThisFile } from "../support/fakes.ts";
 
 const CUSTOMERS = 300;
@@ -35,10 +32,7 @@ const freePort = () => {
 test(
   "a web process and two workers send a one-time message and a job's notification together: each once, never over the provider's rate",
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), "pigeon-two-workers-"));
-    const url = `file:${join(dir, "pigeon.db")}`;
-    const db = await openDatabase(url);
-    await migrateDatabase(db);
+    const { url, db } = await fileDatabase("pigeon-two-workers-");
     const now = new Date();
     await updateSettings(
       db,

@@ -1,7 +1,10 @@
 // `pigeon worker` as a real process of its own (bun src/main.ts worker), for the tests that kill,
 // freeze or run several of them: configured only from the environment, like a deployment.
 import { afterAll } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
 import type { FakeResend } from "../fakes/fake-resend.ts";
 import type { FakeTwilio } from "../fakes/fake-twilio.ts";
 
@@ -53,4 +56,13 @@ export function workersKilledAfterAll(): typeof startWorker {
     started.push(p);
     return p;
   };
+}
+
+/** A migrated database file in a new temporary folder, for processes to share by its `url`. */
+export async function fileDatabase(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const url = `file:${join(dir, "pigeon.db")}`;
+  const db = await openDatabase(url);
+  await migrateDatabase(db);
+  return { dir, url, db };
 }
