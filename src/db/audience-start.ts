@@ -117,12 +117,19 @@ export async function writeStartPage(
   // one. Bound rather than written into the text, so the statement is one SQL text for every page.
   const int = (n: number) => sql`cast(${Math.trunc(n)} as integer)`;
   const address = sql.raw(channel === "email" ? "c.email" : "c.phone");
+  // A row already written (a page written again after a crash) is left out before duplicates are
+  // counted: it stays as it was, and a twin must not count it as the address's first copy.
+  const key = (cid: SQL, aid: SQL) =>
+    sql`'m' || ${int(m.id)} || coalesce(':a' || ${aid}, '') || ':c' || ${cid} || ${`:${channel}`}`;
   const aid = rows.perAppointment ? sql`ap.id` : sql`null`;
   // A duplicate is decided here, in the page's own transaction, from what is written by then: the
   // address already has this message on this channel (an earlier page), or an earlier customer of
   // this page has it. The plan's guess would be stale after an edit in between (an address taken
   // or given up): two copies to one address, or a skip for the twin of someone who left.
-  const written = sql`(select d.to_address from deliveries d where d.message_id = ${int(m.id)} and d.channel = ${channel} and d.status <> 'skipped')`;
+  // A copy staff cancelled counts as given: the address was dealt with, and a twin must not take it
+  // (whether its page came before the cancel or after it).
+  const written = sql`(select d.to_address from deliveries d where d.message_id = ${int(m.id)} and d.channel = ${channel}
+    and (d.status <> 'skipped' or d.skip_reason = 'cancelled_by_staff'))`;
   const base = rows.skip(channel);
   const skip: SQL = rows.perAppointment
     ? base
@@ -135,14 +142,15 @@ export async function writeStartPage(
   // `where true` tells SQLite the ON CONFLICT belongs to the INSERT, not to a join.
   const result = await db.run(sql`insert into deliveries (delivery_key, source_type, message_id, job_id, customer_id,
       appointment_id, channel, to_address, status, skip_reason, due_at, waiting_reason, created_at, updated_at)
-    select 'm' || ${int(m.id)} || coalesce(':a' || aid, '') || ':c' || cid || ${`:${channel}`}, 'message', ${int(m.id)}, job, cid, aid,
+    select ${key(sql`cid`, sql`aid`)}, 'message', ${int(m.id)}, job, cid, aid,
       ${channel}, addr, case when skip is not null then 'skipped' when ${hold} is not null then 'held' else 'queued' end, skip,
       case when skip is null then ${t} + ((${first} + row_number() over (partition by skip is null order by cid, aid) - 1) / ${batch}) * ${intervalMs} else ${t} end,
       case when skip is null then ${hold} end, ${t}, ${t}
     from (select cid, aid, job, addr, coalesce(skip, case when ${rows.perAppointment ? sql`false` : sql`true`}
         and row_number() over (partition by addr, skip is null order by cid, aid) > 1 then 'duplicate_address' end) as skip
       from (select x.customer_id as cid, ${aid} as aid, coalesce(${m.jobId === null ? sql`null` : int(m.jobId)}, ${rows.job}) as job, ${address} as addr, ${skip} as skip
-        ${rows.from} join customers c on c.id = x.customer_id ${rows.joins} where ${rows.where}))
+        ${rows.from} join customers c on c.id = x.customer_id ${rows.joins} where ${rows.where}
+          and not exists (select 1 from deliveries k where k.delivery_key = ${key(sql`x.customer_id`, aid)})))
     where true on conflict (delivery_key) do nothing`);
   return result.rowsAffected;
 }
