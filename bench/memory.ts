@@ -16,6 +16,7 @@ import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { providersFromConfig } from "../src/dispatch/providers.ts";
 import { createDeps } from "../src/deps.ts";
 import { silentLogger } from "../src/log.ts";
+import { startFakeProviders } from "./support/fake-providers.ts";
 import { benchDatabase } from "./support/measure.ts";
 import { report } from "./support/report.ts";
 
@@ -43,21 +44,11 @@ async function settledRssMb() {
 }
 const heapMb = () => mb(heapStats().heapSize);
 
-// The fake Resend, in its own process.
-const fake = Bun.spawn(["bun", `${import.meta.dir}/support/fake-resend-process.ts`], {
-  stdin: "pipe",
-  stdout: "pipe",
-  stderr: "inherit",
-});
-process.on("exit", () => fake.kill());
-const fakeLines = fake.stdout.pipeThrough(new TextDecoderStream())[Symbol.asyncIterator]();
-const nextLine = async () => JSON.parse(((await fakeLines.next()).value as string).trim()) as Record<string, unknown>;
-const { url, apiKey } = (await nextLine()) as { url: string; apiKey: string };
-async function acceptedByFake() {
-  await fake.stdin.write("count\n");
-  await fake.stdin.flush();
-  return (await nextLine()).accepted as number;
-}
+// The fakes, in their own process; what they received is tallied (and let go) after each round.
+const fakes = await startFakeProviders();
+process.on("exit", () => fakes.stop());
+const { url, apiKey } = fakes.resend;
+let accepted = 0;
 
 const db = await benchDatabase();
 const now = new Date();
@@ -105,6 +96,7 @@ async function send(n: number) {
       if (r.sent + r.retried + r.failed + r.skipped + r.held === 0) break;
     }
     if (sent !== size) throw new Error(`round ${round}: ${sent} of ${size} e-mails sent`);
+    accepted += (await fakes.tally()).emails;
     const seconds = (performance.now() - started) / 1000;
     rows.push({
       "e-mails sent": (round - 1) * ROUND + size,
@@ -123,7 +115,6 @@ const heapAfterFirst = heapMb();
 await send(FURTHER);
 const settledAfterFurther = await settledRssMb();
 const cpu = process.cpuUsage();
-const accepted = await acceptedByFake();
 if (accepted !== FIRST + FURTHER) throw new Error(`the fake accepted ${accepted} e-mails, not ${FIRST + FURTHER}`);
 
 console.error(
@@ -137,6 +128,6 @@ console.error(
 );
 report("rss_mb", peak, "MB", 150);
 report("rss_growth_mb", settledAfterFurther - settledAfterFirst, "MB", 10);
-await fake.stdin.end();
+fakes.stop();
 db.$client.close();
 process.exit(0);
