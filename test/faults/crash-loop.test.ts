@@ -11,7 +11,7 @@ import { count, eq, sql } from "drizzle-orm";
 import { deliveries, messages } from "../../src/db/schema.ts";
 import { updateSettings } from "../../src/db/settings.ts";
 import { until } from "../support/until.ts";
-import { fileDatabase, workerEnv, workersKilledAfterAll } from "../support/worker.ts";
+import { fileDatabase, openDeliveries, workerEnv, workersKilledAfterAll } from "../support/worker.ts";
 import { fakesForThisFile } from "../support/fakes.ts";
 
 const CUSTOMERS = 20_000;
@@ -65,13 +65,7 @@ test(
       .returning();
     const env = workerEnv({ url, resend, twilio, extra: { LEASE_MS: "1500", PROVIDER_TIMEOUT_MS: "2000" } });
     const requests = () => resend.requests.length + twilio.requests.length;
-    const open = async () =>
-      (
-        await db
-          .select({ n: count() })
-          .from(deliveries)
-          .where(sql`${deliveries.status} not in ('sent', 'failed', 'skipped', 'held')`)
-      )[0]!.n;
+    const open = () => openDeliveries(db);
     const written = async () => (await db.select({ n: count() }).from(deliveries))[0]!.n;
 
     const kills: string[] = [];

@@ -3,13 +3,13 @@
 // completed: the provider got them), and two workers on one big message: each recipient exactly
 // once. Written by outside review of the waves.
 import { expect, test } from "bun:test";
-import { count, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { deliveryKey } from "../../src/core/delivery-key.ts";
 import { enqueueDeliveries } from "../../src/db/outbox.ts";
-import { customers, deliveries } from "../../src/db/schema.ts";
+import { customers } from "../../src/db/schema.ts";
 import { updateSettings } from "../../src/db/settings.ts";
 import { until } from "../support/until.ts";
-import { fileDatabase, workerEnv, workersKilledAfterAll } from "../support/worker.ts";
+import { fileDatabase, openDeliveries, workerEnv, workersKilledAfterAll } from "../support/worker.ts";
 import { fakesForThisFile } from "../support/fakes.ts";
 
 const { resend, twilio } = fakesForThisFile();
@@ -60,13 +60,7 @@ async function seeded(name: string, emails: number, sms: number, rates: { email:
     ],
     now,
   );
-  const open = async () =>
-    (
-      await db
-        .select({ n: count() })
-        .from(deliveries)
-        .where(sql`${deliveries.status} not in ('sent', 'failed', 'skipped', 'held')`)
-    )[0]!.n;
+  const open = () => openDeliveries(db);
   const statuses = () =>
     db.all<{ status: string; n: number }>(sql`select status, count(*) as n from deliveries group by status`);
   const env = workerEnv({ url, resend, twilio, extra: { LEASE_MS: "1500", PROVIDER_TIMEOUT_MS: "2000" } });

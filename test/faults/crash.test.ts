@@ -14,7 +14,7 @@ import { updateSettings } from "../../src/db/settings.ts";
 import { createDeps } from "../../src/deps.ts";
 import { silentLogger } from "../../src/log.ts";
 import { until } from "../support/until.ts";
-import { fileDatabase, workersKilledAfterAll } from "../support/worker.ts";
+import { fileDatabase, openDeliveries, workersKilledAfterAll } from "../support/worker.ts";
 import { fakesForThisFile } from "../support/fakes.ts";
 
 const EMAILS = 10_000;
@@ -106,13 +106,7 @@ test(
     const killedAt = { email: resend.sent.length, sms: twilio.sent.length };
 
     const third = startWorker(env);
-    const open = async () =>
-      (
-        await db
-          .select({ n: count() })
-          .from(deliveries)
-          .where(sql`${deliveries.status} not in ('sent', 'failed', 'skipped', 'held')`)
-      )[0]!.n;
+    const open = () => openDeliveries(db);
     await until("every delivery to be settled", async () => (await open()) === 0);
     third.kill("SIGTERM");
     await third.exited;

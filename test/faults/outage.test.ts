@@ -19,6 +19,7 @@ import { createDispatcher } from "../../src/dispatch/dispatcher.ts";
 import { makeTestApp, signedInOwner } from "../support/app.ts";
 import { until } from "../support/until.ts";
 import { fakesForThisFile } from "../support/fakes.ts";
+import { openDeliveries } from "../support/worker.ts";
 
 const EMAILS = 200;
 const SMS = 12;
@@ -164,13 +165,7 @@ test(
     // Recovery: nobody touches anything, and it all goes out.
     resend.outage.end();
     twilio.outage.end();
-    const open = async () =>
-      (
-        await db
-          .select({ n: count() })
-          .from(deliveries)
-          .where(sql`${deliveries.status} not in ('sent', 'failed', 'skipped', 'held')`)
-      )[0]!.n;
+    const open = () => openDeliveries(db);
     await until("every delivery settled after the recovery", async () => (await open()) === 0, 120_000);
     await dispatcher.stop();
     polling = false;

@@ -4,7 +4,9 @@ import { afterAll } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { migrateDatabase, openDatabase } from "../../src/db/client.ts";
+import { count, sql } from "drizzle-orm";
+import { type Database, migrateDatabase, openDatabase } from "../../src/db/client.ts";
+import { deliveries } from "../../src/db/schema.ts";
 import type { FakeResend } from "../fakes/fake-resend.ts";
 import type { FakeTwilio } from "../fakes/fake-twilio.ts";
 
@@ -65,4 +67,13 @@ export async function fileDatabase(prefix: string) {
   const db = await openDatabase(url);
   await migrateDatabase(db);
   return { dir, url, db };
+}
+
+/** How many deliveries are still open (queued, sending, or waiting): 0 once every one is settled. */
+export async function openDeliveries(db: Database): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(deliveries)
+    .where(sql`${deliveries.status} not in ('sent', 'failed', 'skipped', 'held')`);
+  return row!.n;
 }
