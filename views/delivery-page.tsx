@@ -17,7 +17,7 @@ import {
   type Zoned,
 } from "./delivery-parts.tsx";
 import { SentMessage } from "./dev-outbox-message.tsx";
-import { Csrf } from "./form.tsx";
+import { ConfirmedPost, Csrf } from "./form.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";
 
 const eventLabel = (type: string) => type.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
@@ -78,17 +78,13 @@ const HeldActions: FC<{ d: Delivery; csrf: string; messagePaused: boolean; now: 
       <Csrf token={csrf} />
       <button type="submit">Release: send it now</button>
     </form>{" "}
-    <form
-      method="post"
+    <ConfirmedPost
       action={`/outbox/${d.id}/cancel`}
-      class="inline-form"
-      data-confirm="Cancel this delivery? It will not be sent; it is recorded as skipped, cancelled by staff."
-    >
-      <Csrf token={csrf} />
-      <button type="submit" class="secondary">
-        Cancel: do not send
-      </button>
-    </form>
+      csrf={csrf}
+      confirm="Cancel this delivery? It will not be sent; it is recorded as skipped, cancelled by staff."
+      label="Cancel: do not send"
+      button="secondary"
+    />
   </section>
 );
 

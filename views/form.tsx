@@ -118,6 +118,28 @@ export const Checkbox: FC<{ name: string; label: string; values: Values; errors:
 
 export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
 
+/**
+ * A one-button form for a destructive action: it posts to `action` once staff confirm `confirm`
+ * (static/app.js asks; no `confirm`, no question).
+ */
+export const ConfirmedPost: FC<{
+  action: string;
+  csrf: string;
+  confirm: string | undefined;
+  label: string;
+  /** The button's look; a quiet outline unless said otherwise. */
+  button?: string;
+  /** Laid out in the line of text around it (the default), or as a block. */
+  inline?: boolean;
+}> = (p) => (
+  <form method="post" action={p.action} class={p.inline === false ? undefined : "inline-form"} data-confirm={p.confirm}>
+    <Csrf token={p.csrf} />
+    <button type="submit" class={p.button ?? "secondary outline"}>
+      {p.label}
+    </button>
+  </form>
+);
+
 /** A summary above a form when it was refused, so the reason is seen even on a long form. */
 export const FormErrors: FC<{ errors: FieldErrors }> = ({ errors }) => {
   const count = Object.keys(errors).length;

@@ -6,7 +6,7 @@ import { JOB_STATUS_LABELS } from "../src/core/labels.ts";
 import { staffTime } from "../src/core/date-format.ts";
 import type { Album, Customer, Job, Registration } from "../src/db/schema.ts";
 import { JOB_STATUSES } from "../src/core/vocabulary.ts";
-import { Csrf, Field, type Values } from "./form.tsx";
+import { ConfirmedPost, Csrf, Field, type Values } from "./form.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";
 import type { PlannedNotification } from "../src/db/job-automation.ts";
 import { AutomatedNotifications } from "./job-automation.tsx";
@@ -136,17 +136,12 @@ export function JobPage(
             {p.albums.map(({ album, registrations }) => (
               <li>
                 {album.name} <span class="muted">({registrations} registered)</span>{" "}
-                <form
-                  method="post"
+                <ConfirmedPost
                   action={`/jobs/${j.id}/albums/${album.id}/delete`}
-                  class="inline-form"
-                  data-confirm={`Delete the album “${album.name}”? Registrations stay, without an album.`}
-                >
-                  <Csrf token={p.csrf} />
-                  <button type="submit" class="secondary outline">
-                    Delete
-                  </button>
-                </form>
+                  csrf={p.csrf}
+                  confirm={`Delete the album “${album.name}”? Registrations stay, without an album.`}
+                  label="Delete"
+                />
               </li>
             ))}
           </ul>

@@ -8,7 +8,7 @@ import type { Channel } from "../src/core/vocabulary.ts";
 import { type Progress, REPORT_COLUMNS, type ReportData } from "../src/core/message-pages.ts";
 import type { Flash } from "../src/core/form-state.ts";
 import { STATIC_VERSION } from "../src/static-assets.ts";
-import { Csrf } from "./form.tsx";
+import { ConfirmedPost, Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { channelList, MessageStatusBadge, nf } from "./messages.tsx";
 import type { Common } from "./layout.tsx";
@@ -271,17 +271,12 @@ export function MessageActions({ message: m, csrf, oob }: { message: Message; cs
         </form>
       )}
       {["draft", "scheduled", "sending", "paused"].includes(m.status) && (
-        <form
-          method="post"
+        <ConfirmedPost
           action={`${base}/cancel`}
-          class="inline-form"
-          data-confirm="Cancel this message? Nothing more of it goes out, and it cannot be restarted."
-        >
-          <Csrf token={csrf} />
-          <button type="submit" class="secondary outline">
-            Cancel message
-          </button>
-        </form>
+          csrf={csrf}
+          confirm="Cancel this message? Nothing more of it goes out, and it cannot be restarted."
+          label="Cancel message"
+        />
       )}
     </div>
   );

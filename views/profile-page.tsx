@@ -4,7 +4,7 @@
 import type { Notification, Profile } from "../src/db/profiles.ts";
 import { describeNotification } from "../src/core/notification-input.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
-import { Csrf, Field, type Values } from "./form.tsx";
+import { ConfirmedPost, Csrf, Field, type Values } from "./form.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";
 import { DefaultButton, DeleteButton, DuplicateButton, type Flash, ProfileBadges } from "./profile-parts.tsx";
 
@@ -53,16 +53,13 @@ export function NotificationRow({ profile, n, csrf }: { profile: Profile; n: Not
             <a role="button" class="secondary outline" href={`${base}/edit`}>
               Edit
             </a>
-            <form
-              method="post"
+            <ConfirmedPost
               action={`${base}/delete`}
-              data-confirm="Delete this notification? What it already sent stays in the outbox."
-            >
-              <Csrf token={csrf} />
-              <button type="submit" class="secondary outline">
-                Delete
-              </button>
-            </form>
+              csrf={csrf}
+              confirm="Delete this notification? What it already sent stays in the outbox."
+              label="Delete"
+              inline={false}
+            />
           </div>
         )}
       </td>

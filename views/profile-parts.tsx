@@ -2,7 +2,7 @@
 // What the profile list and a profile's page share: the notice after an action, the badges, and
 // the duplicate/default/delete buttons. Styles: static/profiles.css.
 import type { Profile } from "../src/db/profiles.ts";
-import { Csrf } from "./form.tsx";
+import { ConfirmedPost, Csrf } from "./form.tsx";
 
 export type Flash = { kind: "ok" | "bad" | "info"; text: string } | null;
 
@@ -49,16 +49,11 @@ export const DefaultButton = ({ profile, csrf, isDefault }: { profile: Profile; 
 );
 
 export const DeleteButton = ({ profile, csrf, jobs }: { profile: Profile; csrf: string; jobs: number }) => (
-  <form
-    method="post"
+  <ConfirmedPost
     action={`/profiles/${profile.id}/delete`}
-    class="inline-form"
+    csrf={csrf}
     // With jobs assigned the server asks on its own page; this only guards the simple case.
-    data-confirm={jobs === 0 ? `Delete the profile “${profile.name}” and its notifications?` : undefined}
-  >
-    <Csrf token={csrf} />
-    <button type="submit" class="secondary outline">
-      Delete
-    </button>
-  </form>
+    confirm={jobs === 0 ? `Delete the profile “${profile.name}” and its notifications?` : undefined}
+    label="Delete"
+  />
 );

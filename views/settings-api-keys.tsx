@@ -2,7 +2,7 @@
 // Settings, the API keys tab: the keys with their use, a new key shown once, revoking one.
 import { staffTime } from "../src/core/date-format.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
-import { Csrf, Field, type Values } from "./form.tsx";
+import { ConfirmedPost, Csrf, Field, type Values } from "./form.tsx";
 import { type SettingsCommon, SettingsShell } from "./settings.tsx";
 
 type KeyRow = {
@@ -69,17 +69,12 @@ export function ApiKeysPage(
                     {k.revokedAt ? (
                       <span class="badge no">Revoked</span>
                     ) : (
-                      <form
-                        method="post"
+                      <ConfirmedPost
                         action={`/settings/api-keys/${k.id}/revoke`}
-                        class="inline-form"
-                        data-confirm={`Revoke “${k.name}”? Systems using it stop working at once.`}
-                      >
-                        <Csrf token={p.csrf} />
-                        <button type="submit" class="secondary outline">
-                          Revoke
-                        </button>
-                      </form>
+                        csrf={p.csrf}
+                        confirm={`Revoke “${k.name}”? Systems using it stop working at once.`}
+                        label="Revoke"
+                      />
                     )}
                   </td>
                 </tr>

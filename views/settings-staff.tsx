@@ -2,7 +2,7 @@
 // Settings, the Staff tab: the staff accounts, removing one, adding one.
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { User } from "../src/db/schema.ts";
-import { Csrf, Field, FormErrors, type Values } from "./form.tsx";
+import { ConfirmedPost, Csrf, Field, FormErrors, type Values } from "./form.tsx";
 import { type SettingsCommon, SettingsShell } from "./settings.tsx";
 
 export function StaffPage(p: SettingsCommon & { users: User[]; values: Values; errors: FieldErrors }) {
@@ -26,17 +26,12 @@ export function StaffPage(p: SettingsCommon & { users: User[]; values: Values; e
                 <td>{u.role}</td>
                 <td>
                   {u.role !== "owner" && (
-                    <form
-                      method="post"
+                    <ConfirmedPost
                       action={`/settings/staff/${u.id}/delete`}
-                      class="inline-form"
-                      data-confirm={`Remove ${u.name}'s account? They are signed out at once.`}
-                    >
-                      <Csrf token={p.csrf} />
-                      <button type="submit" class="secondary outline">
-                        Remove
-                      </button>
-                    </form>
+                      csrf={p.csrf}
+                      confirm={`Remove ${u.name}'s account? They are signed out at once.`}
+                      label="Remove"
+                    />
                   )}
                 </td>
               </tr>
