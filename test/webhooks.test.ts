@@ -1,6 +1,7 @@
 // Provider webhooks end to end (SPEC D7–D9, A2, A3): messages go out through the real Resend and
 // Twilio SDKs to local fakes, which then call back exactly as the services do (signed), and we
 // look at what an operator would see: statuses, events, suppressions, inbox rows and TwiML.
+import { appointmentHistory, unseenAlerts } from "../src/db/appointment-changes.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
@@ -712,6 +713,10 @@ describe("POST /webhooks/twilio/inbound", () => {
     );
     expect((await t.db.select().from(appointments).where(eq(appointments.id, bens!.id)))[0]!.status).toBe("confirmed");
     expect((await inbox(t)).map((m) => m.handledAs)).toEqual(["confirmed", "inbox", "confirmed"]);
+    expect((await appointmentHistory(t.db, bens!.id)).map((h) => [h.fromStatus, h.toStatus, h.source])).toEqual([
+      ["scheduled", "confirmed", "sms"],
+    ]);
+    expect(await unseenAlerts(t.db)).toEqual([]); // a confirmation is no alert
   });
 
   test("YES without an appointment to confirm is START: it lifts a STOP, else it goes to the inbox", async () => {
@@ -741,10 +746,17 @@ describe("POST /webhooks/twilio/inbound", () => {
       "<Message>Your appointment on Thu, Sep 3, 10:00 AM is cancelled. Call us at +1 555 010 2000 to book a new time. - Brightside</Message>",
     );
     expect((await t.db.select().from(appointments).where(eq(appointments.id, appt!.id)))[0]!.status).toBe("cancelled");
-    expect((await inbox(t)).map((m) => [m.handledAs, m.appointmentId])).toEqual([
+    const stored = await inbox(t);
+    expect(stored.map((m) => [m.handledAs, m.appointmentId])).toEqual([
       ["stop", null],
       ["cancelled", appt!.id],
     ]);
+    // The history names the reply that cancelled it, and staff are alerted until one of them sees it.
+    const history = await appointmentHistory(t.db, appt!.id);
+    expect(history.map((h) => [h.fromStatus, h.toStatus, h.source, h.inboundMessageId])).toEqual([
+      ["confirmed", "cancelled", "sms", stored[1]!.id],
+    ]);
+    expect((await unseenAlerts(t.db)).map((a) => a.appointmentId)).toEqual([appt!.id]);
   });
 
   test("a STOP whose suppression fails stores nothing, so Twilio's retry suppresses the number, once", async () => {

@@ -53,6 +53,11 @@ export const MESSAGE_STATUSES = ["draft", "scheduled", "sending", "paused", "sen
 export const USER_ROLES = ["owner", "staff"] as const;
 /** Where a change came from, recorded on its event. */
 export const EVENT_SOURCES = ["ui", "api", "import", "demo", "cli"] as const;
+/**
+ * Who changed an appointment: staff by hand, the booking tool through the API, or the customer
+ * (a confirm/cancel/reschedule link, an SMS reply, a key pressed on a call).
+ */
+export const APPOINTMENT_CHANGE_SOURCES = ["staff", "api", "link", "sms", "voice", "demo"] as const;
 /** A planned automated notification's firing: planned, then sent, missed, skipped or failed. */
 export const RUN_STATUSES = ["planned", "sent", "missed", "skipped", "failed"] as const;
 /** What a delivery was sent for: an automated notification, a one-time message, or a test. */

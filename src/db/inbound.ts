@@ -20,7 +20,7 @@ export type Handled = { handledAs: string; link?: { customerId?: number | null; 
 
 /**
  * Stores a reply and does what it asks in one transaction: `act` runs inside it (every write
- * on `tx`) and returns how the reply was handled, which is noted on the stored row. The row is
+ * on `tx`; it gets the stored reply's id) and returns how the reply was handled, which is noted on the stored row. The row is
  * what makes a provider's retry a duplicate, so it must never be kept without its effect: if
  * anything fails, nothing is stored and the retry does it all again. Null when a reply with this
  * provider id is stored already (a retry of one handled before); `act` does not run then.
@@ -28,7 +28,7 @@ export type Handled = { handledAs: string; link?: { customerId?: number | null; 
 export async function handleInbound<T extends Handled>(
   db: Db,
   m: InboundMessage,
-  act: (tx: Tx) => Promise<T>,
+  act: (tx: Tx, inboundId: number) => Promise<T>,
 ): Promise<(T & { id: number }) | null> {
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -37,7 +37,7 @@ export async function handleInbound<T extends Handled>(
       .onConflictDoNothing({ target: inboundMessages.providerMessageId })
       .returning({ id: inboundMessages.id });
     if (!row) return null;
-    const handled = await act(tx);
+    const handled = await act(tx, row.id);
     const link = handled.link ?? {};
     await tx
       .update(inboundMessages)
@@ -87,20 +87,4 @@ export async function nextAppointment(
   return row
     ? { appointment: row.appointment, timeZone: row.customerZone ?? row.jobZone ?? null, locale: row.locale }
     : null;
-}
-
-/** Moves an appointment from one of `from` to `to`; false when someone changed it meanwhile. */
-export async function setAppointmentStatus(
-  db: Db | Tx,
-  id: number,
-  from: Appointment["status"][],
-  to: Appointment["status"],
-  now: Date,
-): Promise<boolean> {
-  const rows = await db
-    .update(appointments)
-    .set({ status: to, updatedAt: now })
-    .where(and(eq(appointments.id, id), inArray(appointments.status, from)))
-    .returning({ id: appointments.id });
-  return rows.length === 1;
 }

@@ -31,6 +31,7 @@ import {
   EVENT_SOURCES,
   RUN_STATUSES,
   DELIVERY_SOURCES,
+  APPOINTMENT_CHANGE_SOURCES,
 } from "../core/vocabulary.ts";
 
 const id = () => integer().primaryKey({ autoIncrement: true });
@@ -454,6 +455,10 @@ export const messages = sqliteTable(
     body: text().notNull().default(""),
     voiceScript: text().notNull().default(""),
     voiceFileId: integer().references((): AnySQLiteColumn => files.id, { onDelete: "set null" }),
+    /** The text-to-speech voice (Twilio's `voice`, e.g. "Polly.Joanna"); empty: Twilio's default for the language. */
+    voiceName: text().notNull().default(""),
+    /** The language the script is spoken in (e.g. "en-US"); empty: each customer's own. */
+    voiceLanguage: text().notNull().default(""),
     callOnlyIfNoSms: integer({ mode: "boolean" }).notNull().default(false),
     filters: text({ mode: "json" }).$type<Record<string, unknown>>().notNull(),
     /** The job whose Communication tab it was started from, if any. */
@@ -678,6 +683,8 @@ export const inboundMessages = sqliteTable(
     /** What Pigeon did with it: confirmed, cancelled, stop, start, help, inbox. */
     handledAs: text().notNull().default("inbox"),
     readAt: integer({ mode: "timestamp_ms" }),
+    /** Staff put it away: out of the inbox, still in the customer's history. */
+    archivedAt: integer({ mode: "timestamp_ms" }),
     receivedAt: integer({ mode: "timestamp_ms" }).notNull(),
   },
   (t) => [
@@ -685,6 +692,60 @@ export const inboundMessages = sqliteTable(
     index("inbound_customer_idx").on(t.customerId, t.receivedAt),
     index("inbound_received_idx").on(t.receivedAt),
     oneOf("inbound_messages_channel_check", t.channel, CHANNELS),
+  ],
+);
+
+/**
+ * Pictures and files that came with a reply (MMS media, e-mail attachments), fetched from the
+ * provider when the reply arrived so they outlive the provider's copy. `content` is null when the
+ * fetch failed; `error` says why, and `sourceUrl` is where it was.
+ */
+export const inboundMedia = sqliteTable(
+  "inbound_media",
+  {
+    id: id(),
+    inboundMessageId: integer()
+      .notNull()
+      .references(() => inboundMessages.id, { onDelete: "cascade" }),
+    contentType: text().notNull(),
+    sizeBytes: integer().notNull().default(0),
+    content: blob({ mode: "buffer" }),
+    sourceUrl: text(),
+    error: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("inbound_media_message_idx").on(t.inboundMessageId)],
+);
+
+/**
+ * Every change of an appointment's status (and time), by whom: the customer history shows them,
+ * and a customer's cancellation or reschedule request is an alert for staff until one of them
+ * has seen it (`seenAt`). `fromStatus` is null for the booking itself.
+ */
+export const appointmentChanges = sqliteTable(
+  "appointment_changes",
+  {
+    id: id(),
+    appointmentId: integer()
+      .notNull()
+      .references(() => appointments.id, { onDelete: "cascade" }),
+    fromStatus: text({ enum: APPOINTMENT_STATUSES }),
+    toStatus: text({ enum: APPOINTMENT_STATUSES }).notNull(),
+    fromStartsAt: integer({ mode: "timestamp_ms" }),
+    toStartsAt: integer({ mode: "timestamp_ms" }),
+    source: text({ enum: APPOINTMENT_CHANGE_SOURCES }).notNull(),
+    actorUserId: integer().references(() => users.id, { onDelete: "set null" }),
+    /** The reply that did it, for an SMS confirmation or cancellation. */
+    inboundMessageId: integer().references((): AnySQLiteColumn => inboundMessages.id, { onDelete: "set null" }),
+    seenAt: integer({ mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("appointment_changes_appointment_idx").on(t.appointmentId, t.id),
+    index("appointment_changes_unseen_idx").on(t.seenAt, t.toStatus, t.id),
+    oneOf("appointment_changes_from_check", t.fromStatus, APPOINTMENT_STATUSES),
+    oneOf("appointment_changes_to_check", t.toStatus, APPOINTMENT_STATUSES),
+    oneOf("appointment_changes_source_check", t.source, APPOINTMENT_CHANGE_SOURCES),
   ],
 );
 
@@ -782,3 +843,5 @@ export type Album = typeof albums.$inferSelect;
 export type Registration = typeof registrations.$inferSelect;
 export type Order = typeof orders.$inferSelect;
 export type Appointment = typeof appointments.$inferSelect;
+export type AppointmentChange = typeof appointmentChanges.$inferSelect;
+export type InboundMedia = typeof inboundMedia.$inferSelect;

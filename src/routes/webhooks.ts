@@ -24,7 +24,8 @@ import {
 import type { Delivery } from "../db/outbox.ts";
 import type { Db } from "../db/client.ts";
 import type { Tx } from "../db/client.ts";
-import { handleInbound, nextAppointment, setAppointmentStatus, type UpcomingAppointment } from "../db/inbound.ts";
+import { setAppointmentStatus } from "../db/appointment-changes.ts";
+import { handleInbound, nextAppointment, type UpcomingAppointment } from "../db/inbound.ts";
 import { customers, type StudioSettings } from "../db/schema.ts";
 import { installationId } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
@@ -232,7 +233,7 @@ export const webhookRoutes = new Hono<AppEnv>()
       providerMessageId: sid,
       receivedAt: now,
     };
-    const outcome = await handleInbound(db, message, async (tx) => {
+    const outcome = await handleInbound(db, message, async (tx, inboundId) => {
       const upcoming = await nextAppointment(tx, customerIds, now, ["scheduled", "confirmed"]);
       const awaiting =
         upcoming?.appointment.status === "scheduled"
@@ -248,6 +249,7 @@ export const webhookRoutes = new Hono<AppEnv>()
         upcoming,
         settings,
         lang,
+        inboundId,
       });
       const appointment = done.appointment?.appointment;
       return {
@@ -448,7 +450,11 @@ type ReplyContext = {
   settings: StudioSettings;
   /** The customer's language (then the studio's) for our answer; keywords stay English. */
   lang: Language;
+  /** The stored reply, named in the appointment's history as what changed it. */
+  inboundId: number;
 };
+
+const bySms = (r: ReplyContext) => ({ source: "sms" as const, inboundMessageId: r.inboundId });
 
 /**
  * Does what a reply asks, on the transaction that stores it; returns how it was handled and the
@@ -492,7 +498,7 @@ async function actOnReply(
     }
     case "confirm": {
       const a = r.awaiting!;
-      if (!(await setAppointmentStatus(tx, a.appointment.id, ["scheduled"], "confirmed", now)))
+      if (!(await setAppointmentStatus(tx, a.appointment.id, ["scheduled"], "confirmed", now, bySms(r))))
         return { handledAs: "inbox" };
       return {
         handledAs: "confirmed",
@@ -502,7 +508,7 @@ async function actOnReply(
     }
     case "cancel": {
       const a = r.upcoming!;
-      if (!(await setAppointmentStatus(tx, a.appointment.id, ["scheduled", "confirmed"], "cancelled", now)))
+      if (!(await setAppointmentStatus(tx, a.appointment.id, ["scheduled", "confirmed"], "cancelled", now, bySms(r))))
         return { handledAs: "inbox" };
       const phone = r.settings.phone.trim();
       return {

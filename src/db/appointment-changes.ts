@@ -1,0 +1,89 @@
+// An appointment's status changes in one place (SPEC A1, A3, A5): the change is written with a
+// record of who made it in the same transaction, so the customer history never misses one and a
+// customer's cancellation or reschedule request reaches staff as an alert until one of them sees it.
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import type { Db, Tx } from "./client.ts";
+import { type Appointment, type AppointmentChange, appointmentChanges, appointments } from "./schema.ts";
+import type { APPOINTMENT_CHANGE_SOURCES } from "../core/vocabulary.ts";
+
+export type AppointmentChangeSource = (typeof APPOINTMENT_CHANGE_SOURCES)[number];
+export type ChangeBy = { source: AppointmentChangeSource; userId?: number | null; inboundMessageId?: number | null };
+
+/** The statuses a customer's own change raises an alert for. */
+export const ALERT_STATUSES = ["cancelled", "reschedule_requested"] as const satisfies Appointment["status"][];
+
+/**
+ * Moves an appointment from one of `from` to `to` and records the change; false (and nothing
+ * written) when it is not in one of `from` any more — someone changed it meanwhile. A change
+ * staff make themselves is seen already: it raises no alert.
+ */
+export async function setAppointmentStatus(
+  db: Db | Tx,
+  id: number,
+  from: Appointment["status"][],
+  to: Appointment["status"],
+  now: Date,
+  by: ChangeBy,
+): Promise<boolean> {
+  const [current] = await db.select({ status: appointments.status }).from(appointments).where(eq(appointments.id, id));
+  if (!current || !from.includes(current.status)) return false;
+  // Conditional on the status just read, so a change made in between is never overwritten.
+  const [moved] = await db
+    .update(appointments)
+    .set({ status: to, updatedAt: now })
+    .where(and(eq(appointments.id, id), eq(appointments.status, current.status)))
+    .returning({ id: appointments.id });
+  if (!moved) return false;
+  await recordAppointmentChange(db, { appointmentId: id, fromStatus: current.status, toStatus: to }, now, by);
+  return true;
+}
+
+/** Records a change already made (a booking, a move by the booking tool) with who made it. */
+export async function recordAppointmentChange(
+  db: Db | Tx,
+  change: Pick<AppointmentChange, "appointmentId" | "fromStatus" | "toStatus"> &
+    Partial<Pick<AppointmentChange, "fromStartsAt" | "toStartsAt">>,
+  now: Date,
+  by: ChangeBy,
+): Promise<void> {
+  const bySomeoneElse = by.source !== "staff" && by.source !== "api" && by.source !== "demo";
+  await db.insert(appointmentChanges).values({
+    ...change,
+    source: by.source,
+    actorUserId: by.userId ?? null,
+    inboundMessageId: by.inboundMessageId ?? null,
+    // Only a customer's own cancellation or reschedule request waits for staff to see it.
+    seenAt: bySomeoneElse && (ALERT_STATUSES as readonly string[]).includes(change.toStatus) ? null : now,
+    createdAt: now,
+  });
+}
+
+/** The changes of one appointment, oldest first. */
+export async function appointmentHistory(db: Db | Tx, appointmentId: number): Promise<AppointmentChange[]> {
+  return db
+    .select()
+    .from(appointmentChanges)
+    .where(eq(appointmentChanges.appointmentId, appointmentId))
+    .orderBy(asc(appointmentChanges.id));
+}
+
+/** Customers' cancellations and reschedule requests no staff member has seen yet, oldest first. */
+export async function unseenAlerts(db: Db | Tx, limit = 50): Promise<AppointmentChange[]> {
+  return db
+    .select()
+    .from(appointmentChanges)
+    .where(and(isNull(appointmentChanges.seenAt), inArray(appointmentChanges.toStatus, [...ALERT_STATUSES])))
+    .orderBy(asc(appointmentChanges.id))
+    .limit(limit);
+}
+
+/** Marks alerts seen; returns how many were still unseen. */
+export async function markAlertsSeen(db: Db | Tx, ids: number[], now: Date): Promise<number> {
+  if (!ids.length) return 0;
+  const rows = await db
+    .update(appointmentChanges)
+    .set({ seenAt: now })
+    .where(and(inArray(appointmentChanges.id, ids), isNull(appointmentChanges.seenAt)))
+    .returning({ id: appointmentChanges.id });
+  return rows.length;
+}
