@@ -143,7 +143,8 @@ const checks = await (async () => {
 
 /** A value the CHECK takes and one it refuses, for the two shapes schema.ts writes. */
 function valuesOf(body: string): { column: string; taken: string | number; refused: string | number } | null {
-  const list = /^\s*["`]?(\w+)["`]?\s+in\s*\(\s*'((?:[^']|'')*)'/i.exec(body);
+  // drizzle-kit writes a new table's CHECK with the column qualified by its table: "t"."c" in (…).
+  const list = /^\s*(?:["`]?\w+["`]?\.)?["`]?(\w+)["`]?\s+in\s*\(\s*'((?:[^']|'')*)'/i.exec(body);
   if (list) return { column: list[1]!, taken: list[2]!.replaceAll("''", "'"), refused: "not in the list" };
   const range = /^\s*["`]?(\w+)["`]?\s+between\s+(-?\d+)\s+and\s+(-?\d+)\s*$/i.exec(body);
   if (range) return { column: range[1]!, taken: Number(range[2]), refused: Number(range[3]) + 1 };

@@ -13,6 +13,7 @@ describe("schema", () => {
     expect(rows.map((r) => r.name)).toEqual([
       "albums",
       "api_keys",
+      "appointment_changes",
       "appointments",
       "audit_log",
       "communication_profiles",
@@ -29,6 +30,7 @@ describe("schema", () => {
       // A CSV import's journal, so a start after a crash takes it back (migration 0013).
       "import_runs",
       "import_undo",
+      "inbound_media",
       "inbound_messages",
       "jobs",
       "login_attempts",
