@@ -36,7 +36,7 @@ async function loadRow(c: Ctx) {
   return row;
 }
 
-async function renderAppointment(c: Ctx, flash: Flash = null, status: 200 | 409 = 200) {
+async function renderAppointment(c: Ctx, flash: Flash = null, status: 200 | 409 | 422 = 200) {
   const { db } = c.get("deps");
   const row = await loadRow(c);
   const id = row.appointment.id;
@@ -122,7 +122,7 @@ export const appointmentRoutes = new Hono<AppEnv>()
     const id = row.appointment.id;
     const parsed = statusForm.safeParse(await c.req.parseBody());
     if (!parsed.success)
-      return renderAppointment(c, { kind: "bad", text: parsed.error.issues[0]?.message ?? "Not changed." }, 409);
+      return renderAppointment(c, { kind: "bad", text: `Not changed. ${parsed.error.issues[0]?.message ?? ""}` }, 422);
     const { status, from, back } = parsed.data;
     if (status === from)
       return renderAppointment(c, {
