@@ -28,6 +28,21 @@ const TONE: Record<Status, string> = {
   reschedule_requested: "planning",
 };
 
+/** "Thu 2026-12-03 09:30 CET", wrapping between the day and the time, never inside either. */
+const WhenStamp: FC<{ at: Date; tz: string }> = ({ at, tz }) => {
+  const [weekday, day, time, zone] = when(at, tz).split(" ");
+  return (
+    <>
+      <span class="nowrap">
+        {weekday} {day}
+      </span>{" "}
+      <span class="nowrap">
+        {time} {zone}
+      </span>
+    </>
+  );
+};
+
 export const AppointmentStatusBadge: FC<{ status: Status }> = ({ status }) => (
   <span class={`badge ${TONE[status]} appointment-${status}`}>{APPOINTMENT_STATUS_LABELS[status]}</span>
 );
@@ -161,8 +176,8 @@ export function AppointmentsTable(p: {
             <th>When</th>
             <th>Customer</th>
             {p.showJob !== false && <th class="hide-sm">Job</th>}
-            <th>Status</th>
-            <th>Messages</th>
+            <th class="hide-sm">Status</th>
+            <th class="hide-sm">Messages</th>
             <th class="hide-sm">Change</th>
           </tr>
         </thead>
@@ -188,13 +203,24 @@ export function AppointmentsTable(p: {
                     />
                   </td>
                   <td>
-                    <a href={`/appointments/${a.id}`}>{when(a.startsAt, p.timeZone)}</a>{" "}
-                    <span class="muted">
-                      · {a.durationMinutes} min{a.location ? <span class="hide-sm"> · {a.location}</span> : ""}
+                    <a href={`/appointments/${a.id}`}>
+                      <WhenStamp at={a.startsAt} tz={p.timeZone} />
+                    </a>{" "}
+                    <span class="muted hide-sm">
+                      · {a.durationMinutes} min{a.location ? ` · ${a.location}` : ""}
+                    </span>
+                    {/* On a phone the Messages column would be off screen: its counts go here. */}
+                    <span class="sm-only">
+                      <br />
+                      <MessageCountsCell id={a.id} customerId={customer.id} counts={p.counts.get(a.id)!} />
                     </span>
                   </td>
                   <td>
                     <a href={`/customers/${customer.id}`}>{nameOf(customer)}</a>
+                    <span class="sm-only">
+                      {" "}
+                      <AppointmentStatusBadge status={a.status} />
+                    </span>
                     <br />
                     <a
                       class="muted"
@@ -207,10 +233,10 @@ export function AppointmentsTable(p: {
                   {p.showJob !== false && (
                     <td class="hide-sm">{job ? <a href={`/jobs/${job.id}`}>{job.name}</a> : "—"}</td>
                   )}
-                  <td>
+                  <td class="hide-sm">
                     <AppointmentStatusBadge status={a.status} />
                   </td>
-                  <td>
+                  <td class="hide-sm">
                     <MessageCountsCell id={a.id} customerId={customer.id} counts={p.counts.get(a.id)!} />
                   </td>
                   <td class="hide-sm">
