@@ -406,8 +406,10 @@ export function CustomerPage(p: CustomerPageProps) {
           <ul>
             {p.appointments.map((a) => (
               <li>
-                <a href={`/appointments/${a.id}`}>{minute(a.startsAt, tz)}</a> · {a.durationMinutes} min
-                {a.location ? ` · ${a.location}` : ""} <AppointmentStatusBadge status={a.status} />
+                <a href={`/appointments/${a.id}`}>
+                  {minute(a.startsAt, tz)} · {a.durationMinutes} min{a.location ? ` · ${a.location}` : ""}
+                </a>{" "}
+                <AppointmentStatusBadge status={a.status} />
               </li>
             ))}
           </ul>

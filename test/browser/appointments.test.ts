@@ -94,3 +94,16 @@ test("mark one cancelled by hand: the list says so, and its history names who di
   await h.screenshot("13a-appointment-detail");
   await h.screenshot("13a-appointment-detail-phone", PHONE);
 });
+
+test("Send a message from a customer's page: the composer for that customer, with SMS ticked", async () => {
+  const { page } = h;
+  await page.goto("/customers");
+  await page.getByRole("link", { name: "Maya Rivera" }).first().click();
+  await page.waitForURL((u) => /^\/customers\/\d+$/.test(u.pathname));
+  await h.screenshot("13a-customer-send");
+  await page.getByRole("navigation", { name: "Send a message" }).getByRole("button", { name: "SMS" }).click();
+  await page.waitForURL((u) => u.pathname === "/messages/new");
+  expect(await page.locator(".chosen-customers").innerText()).toContain("Maya Rivera");
+  expect(await page.locator('input[name="channels"][value="sms"]').isChecked()).toBe(true);
+  expect(await page.locator('input[name="channels"][value="email"]').isChecked()).toBe(false);
+});
