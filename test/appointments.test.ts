@@ -283,6 +283,12 @@ describe("the job page and the customer page", () => {
     expect(saved.status).toBe(303);
     const [m] = await s.t.db.select().from(messages);
     expect(m!.filters).toEqual({ customer_ids: [s.ann.id] });
+    // By SMS to Ann, who has no phone: the composer's count and preview say so before anything is saved.
+    const bySms = text((await s.b.get(`/messages/new?customer_ids=${s.ann.id}&channels=sms`)).text);
+    expect(bySms).toContain(
+      "1 chosen customer · 1 customer match 0 will receive it by SMS 1 no address for this channel",
+    );
+    expect(bySms).toContain("Ann Lee will not get the SMS: no address for this channel.");
     // Opened again, the draft still goes to Ann alone.
     expect((await s.b.get(`/messages/${m!.id}`)).text).toContain(`name="filters.customer_ids" value="${s.ann.id}"`);
   });
