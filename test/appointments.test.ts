@@ -62,6 +62,7 @@ describe("the Appointments list", () => {
     expect(idsOn((await s.b.get(`/appointments?job=${s.job.id}`)).text)).toEqual([a.id, b.id]);
     expect(idsOn((await s.b.get("/appointments?q=stone")).text)).toEqual([b.id, c.id]);
     expect(idsOn((await s.b.get(`/appointments?q=stone&job=${s.job.id}&status=confirmed`)).text)).toEqual([b.id]);
+    expect(idsOn((await s.b.get("/appointments?q=%21%21")).text)).toEqual([]);
     const none = await s.b.get("/appointments?q=nobody");
     expect(text(none.text)).toContain("No appointments match these filters. Widen the dates or tick more statuses.");
     // The statuses stay ticked, the text stays typed.
