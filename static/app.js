@@ -59,3 +59,29 @@ document.addEventListener("DOMContentLoaded", () => {
 for (const field of document.querySelectorAll("input[data-detect-zone]")) {
   if (!field.value) field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
 }
+
+// Select-all on a table of ticks ([data-select-all] names the form the ticks belong to): shown
+// only with JavaScript, since without it each row is ticked on its own. It follows the ticks
+// (checked, unchecked or in between), and [data-selected-count] says how many are ticked.
+for (const all of document.querySelectorAll("input[data-select-all]")) {
+  const formId = all.dataset.selectAll;
+  const ticks = () => [...document.querySelectorAll(`input[type=checkbox][form="${formId}"]`)];
+  const count = document.querySelector(`[data-selected-count="${formId}"]`);
+  const sync = () => {
+    const boxes = ticks();
+    const on = boxes.filter((b) => b.checked).length;
+    all.checked = on > 0 && on === boxes.length;
+    all.indeterminate = on > 0 && on < boxes.length;
+    if (count) count.textContent = on ? `${on} selected` : "";
+  };
+  all.hidden = false;
+  all.closest("th")?.querySelector("[data-select-label]")?.setAttribute("hidden", "");
+  all.addEventListener("change", () => {
+    for (const b of ticks()) b.checked = all.checked;
+    sync();
+  });
+  document.addEventListener("change", (event) => {
+    if (event.target instanceof HTMLInputElement && event.target.getAttribute("form") === formId) sync();
+  });
+  sync();
+}

@@ -13,6 +13,7 @@ import { Checkbox, Csrf, Field, FieldMessages, type Values } from "./form.tsx";
 import { formatPhone } from "../src/core/phone.ts";
 import { Page, PageHead } from "./layout.tsx";
 import { CustomerMessages } from "./customer-history.tsx";
+import { AppointmentStatusBadge } from "./appointments.tsx";
 import type { OutboxRow } from "../src/db/outbox-list.ts";
 import { consentOf, day, fullName, invalid, minute, type Namesake } from "./customer-parts.tsx";
 import type { Common } from "./layout.tsx";
@@ -144,6 +145,15 @@ export function CustomerPage(p: CustomerPageProps) {
           Edit
         </a>
       </PageHead>
+      {/* To this customer through the composer's filters, so consent, opt-outs and placeholders apply. */}
+      <nav class="send-one" aria-label="Send a message">
+        <span>Send a message:</span>
+        {CHANNELS.map((ch) => (
+          <a role="button" class="outline" href={`/messages/new?customer_ids=${cu.id}&channels=${ch}`}>
+            {CHANNEL_LABELS[ch]}
+          </a>
+        ))}
+      </nav>
       {p.namesakes.length > 0 && (
         <div class="flash info" role="status">
           Another customer has the same e-mail address:{" "}
@@ -396,8 +406,10 @@ export function CustomerPage(p: CustomerPageProps) {
           <ul>
             {p.appointments.map((a) => (
               <li>
-                {minute(a.startsAt, tz)} · {a.durationMinutes} min{a.location ? ` · ${a.location}` : ""}{" "}
-                <span class="badge">{a.status.replace(/_/g, " ")}</span>
+                <a href={`/appointments/${a.id}`}>
+                  {minute(a.startsAt, tz)} · {a.durationMinutes} min{a.location ? ` · ${a.location}` : ""}
+                </a>{" "}
+                <AppointmentStatusBadge status={a.status} />
               </li>
             ))}
           </ul>

@@ -12,6 +12,9 @@ import type { PlannedNotification } from "../src/db/job-automation.ts";
 import { AutomatedNotifications } from "./job-automation.tsx";
 import { withParams } from "./pager.tsx";
 import { StatusBadge } from "./jobs.tsx";
+import { AppointmentsTable, ComposeSelection } from "./appointments.tsx";
+import type { ListedAppointment } from "../src/db/appointments.ts";
+import type { MessageCounts } from "../src/core/appointment-list.ts";
 
 type RegistrationRow = { registration: Registration; customer: Customer; album: Album | null; orders: number };
 
@@ -27,6 +30,8 @@ export function JobPage(
     flash?: { kind: "ok" | "bad" | "info"; text: string } | null;
     profileName: string | null;
     automation: { items: PlannedNotification[]; timeZone: string; now: Date };
+    /** The job's first appointments, upcoming first, with their message counts. */
+    appointments: { rows: ListedAppointment[]; total: number; upcoming: number; counts: Map<number, MessageCounts> };
     /** The status history is shown in it. */
     studioTimeZone: string;
   },
@@ -125,6 +130,37 @@ export function JobPage(
         <div hx-get={`/messages?job_id=${j.id}`} hx-trigger="load" hx-swap="innerHTML">
           <a href={`/messages?job_id=${j.id}`}>Messages sent to this job's customers</a>
         </div>
+      </section>
+
+      <section id="appointments">
+        <h2>Appointments ({p.appointments.total.toLocaleString("en")})</h2>
+        {p.appointments.rows.length === 0 ? (
+          <p class="muted">
+            No appointments for this job. Booking tools add them through the API with this job's id or external id.
+          </p>
+        ) : (
+          <>
+            <p class="actions">
+              <ComposeSelection formId="compose-job-appointments" />
+            </p>
+            <AppointmentsTable
+              rows={p.appointments.rows}
+              counts={p.appointments.counts}
+              timeZone={p.studioTimeZone}
+              csrf={p.csrf}
+              formId="compose-job-appointments"
+              back={`/jobs/${j.id}`}
+              showJob={false}
+            />
+            {p.appointments.total > p.appointments.rows.length && (
+              <p>
+                <a href={withParams("/appointments", { job: j.id })}>
+                  All {p.appointments.total.toLocaleString("en")} appointments of this job →
+                </a>
+              </p>
+            )}
+          </>
+        )}
       </section>
 
       <section id="albums">

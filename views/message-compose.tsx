@@ -30,6 +30,8 @@ export type ComposeChoices = {
   fixedJob: { id: number; name: string } | null;
   /** The appointments a message from the appointments list goes to. */
   appointments: { id: number; label: string }[];
+  /** The customers a message from a customer's page goes to. */
+  customers: { id: number; label: string }[];
 };
 
 export type ComposeProps = Common & {
@@ -204,6 +206,19 @@ function RecipientFilters({ p }: { p: ComposeProps }) {
             />
           )}
         </>
+      )}
+      {choices.customers.length > 0 && (
+        <div class="chosen-customers">
+          <small>To:</small>
+          <ul>
+            {choices.customers.map((cu) => (
+              <li>
+                <a href={`/customers/${cu.id}`}>{cu.label}</a>
+                <input type="hidden" name="filters.customer_ids" value={String(cu.id)} />
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       <fieldset class="checks appointment-filter">
         <legend>Appointments</legend>

@@ -43,6 +43,8 @@ export const FIGURE_MEANING: Record<string, string> = {
   tick_10k_due_ms: "the same tick with 10,000 deliveries due",
   count_filter_ms: "compose page's live count, 100,000 of 1,000,000 customers (HTTP)",
   page_p95_ms: "customer list and search, 1,000,000 customers, p95 (HTTP, second process)",
+  appointments_page_p95_ms:
+    "Appointments page with its Messages column, 100,000 appointments, p95 (HTTP, second process)",
   rss_mb: "peak resident memory while sending 100,000 e-mails",
   rss_growth_mb: "resident memory kept over a further 100,000 e-mails",
   cold_start_ms: "compiled binary: spawn → first 200 from /healthz (pigeon serve)",

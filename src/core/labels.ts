@@ -1,6 +1,13 @@
 // The words staff read for the domain's values: channels, statuses, delivery sources and skip
 // reasons. One table per thing, so every page names a channel or a reason the same way.
-import type { Channel, DELIVERY_STATUSES, JobStatus, MESSAGE_STATUSES } from "./vocabulary.ts";
+import type {
+  APPOINTMENT_CHANGE_SOURCES,
+  APPOINTMENT_STATUSES,
+  Channel,
+  DELIVERY_STATUSES,
+  JobStatus,
+  MESSAGE_STATUSES,
+} from "./vocabulary.ts";
 import { missingKey, type SKIP_REASONS } from "./recipients.ts";
 
 export const CHANNEL_LABELS: Record<Channel, string> = { email: "E-mail", sms: "SMS", voice: "Voice call" };
@@ -91,3 +98,21 @@ export function skipReasonInSentence(reason: string): string {
   const label = skipReasonLabel(reason);
   return /^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label;
 }
+
+/** An appointment's status as staff read it (SPEC A1). */
+export const APPOINTMENT_STATUS_LABELS: Record<(typeof APPOINTMENT_STATUSES)[number], string> = {
+  scheduled: "Scheduled",
+  confirmed: "Confirmed",
+  cancelled: "Cancelled",
+  reschedule_requested: "Reschedule requested",
+};
+
+/** Who changed an appointment, as its history names them. */
+export const APPOINTMENT_CHANGE_SOURCE_LABELS: Record<(typeof APPOINTMENT_CHANGE_SOURCES)[number], string> = {
+  staff: "staff",
+  api: "the booking tool (API)",
+  link: "the customer's link",
+  sms: "the customer's SMS reply",
+  voice: "the customer, on a call",
+  demo: "the demo data",
+};

@@ -5,6 +5,7 @@ import { count } from "drizzle-orm";
 import { JOB_TYPES } from "../core/vocabulary.ts";
 import type { Db } from "./client.ts";
 import { createAppointment, createCustomer, createOrder, upsertRegistration } from "./customers.ts";
+import { recordAppointmentChange } from "./appointment-changes.ts";
 import { createAlbum, createJob } from "./jobs.ts";
 import { customers, jobs } from "./schema.ts";
 import { getSettings, updateSettings } from "./settings.ts";
@@ -322,7 +323,7 @@ export async function loadDemoData(db: Db, now: Date): Promise<DemoResult> {
           const daysAhead = spec.type === "portrait" ? -2 + (i % 10) : spec.shoot;
           const startsAt = new Date(now.getTime() + daysAhead * day);
           startsAt.setUTCHours(14 + (i % 6), (i % 2) * 30, 0, 0);
-          await createAppointment(
+          const booked = await createAppointment(
             tdb,
             {
               customerId: customer.id,
@@ -334,6 +335,13 @@ export async function loadDemoData(db: Db, now: Date): Promise<DemoResult> {
             },
             "demo",
             now,
+          );
+          // The booking opens its history, as the booking tool's would.
+          await recordAppointmentChange(
+            tdb,
+            { appointmentId: booked.id, fromStatus: null, toStatus: booked.status, toStartsAt: booked.startsAt },
+            now,
+            { source: "demo" },
           );
           counts.appointments++;
         }

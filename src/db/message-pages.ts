@@ -61,6 +61,16 @@ export async function chosenAppointments(db: Db, ids: number[]) {
     .orderBy(appointments.startsAt);
 }
 
+/** The customers a message to chosen customers goes to, with their names, for the compose form. */
+export async function chosenCustomers(db: Db, ids: number[]) {
+  if (!ids.length) return [];
+  return db
+    .select({ id: customers.id, first: customers.firstName, last: customers.lastName })
+    .from(customers)
+    .where(inJson(customers.id, ids))
+    .orderBy(customers.lastName, customers.firstName);
+}
+
 /** How fast a message is going out and when its last queued delivery is due. */
 export async function sendPace(db: Db, id: number, since: Date) {
   const [row] = await db

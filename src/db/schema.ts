@@ -691,6 +691,8 @@ export const inboundMessages = sqliteTable(
     uniqueIndex("inbound_provider_id_unique").on(t.providerMessageId),
     index("inbound_customer_idx").on(t.customerId, t.receivedAt),
     index("inbound_received_idx").on(t.receivedAt),
+    // The Appointments list counts each shown appointment's replies (SPEC A1).
+    index("inbound_appointment_idx").on(t.appointmentId, t.receivedAt),
     oneOf("inbound_messages_channel_check", t.channel, CHANNELS),
   ],
 );

@@ -1,50 +1,156 @@
-// Appointments list. Composing messages to a selection arrives with one-time messages.
-import { and, asc, count, desc, eq, gte, lt } from "drizzle-orm";
+// Appointments (SPEC A1): the list (filters, Messages column, Compose from ticks), one
+// appointment's page (its messages and history), and staff's status change by hand — through
+// setAppointmentStatus, so it is recorded with who made it and a change lost to a race says so.
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import { AppointmentsPage } from "../../views/appointments.tsx";
-import { appointments, customers, jobs } from "../db/schema.ts";
+import { AppointmentPage, AppointmentsPage } from "../../views/appointments.tsx";
+import { readAppointmentQuery } from "../core/appointment-list.ts";
+import { APPOINTMENT_STATUS_LABELS } from "../core/labels.ts";
 import { APPOINTMENT_STATUSES } from "../core/vocabulary.ts";
+import { setAppointmentStatus } from "../db/appointment-changes.ts";
+import {
+  APPOINTMENTS_PAGE_SIZE,
+  appointmentDeliveries,
+  appointmentReplies,
+  getAppointmentRow,
+  historyWithNames,
+  listAppointments,
+  messageCounts,
+} from "../db/appointments.ts";
+import { audit } from "../db/audit.ts";
+import { getJob, jobChoices } from "../db/jobs.ts";
 import { getSettings } from "../db/settings.ts";
-import type { AppEnv } from "../http/env.ts";
+import type { AppEnv, Ctx } from "../http/env.ts";
+import { pathIdNumber } from "../http/path-id.ts";
 
-const PAGE_SIZE = 50;
-const query = z.object({
-  when: z.enum(["upcoming", "past"]).catch("upcoming").default("upcoming"),
-  status: z.enum(APPOINTMENT_STATUSES).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).catch(1).default(1),
-});
+type Flash = { kind: "ok" | "bad" | "info"; text: string } | null;
 
-export const appointmentRoutes = new Hono<AppEnv>().get("/", async (c) => {
-  const { db, clock } = c.get("deps");
-  const q = query.parse(c.req.query());
-  const now = clock();
-  const where = and(
-    q.when === "upcoming" ? gte(appointments.startsAt, now) : lt(appointments.startsAt, now),
-    q.status ? eq(appointments.status, q.status) : undefined,
-  );
-  const [rows, [total], settings] = await Promise.all([
-    db
-      .select({ appointment: appointments, customer: customers, job: jobs })
-      .from(appointments)
-      .innerJoin(customers, eq(customers.id, appointments.customerId))
-      .leftJoin(jobs, eq(jobs.id, appointments.jobId))
-      .where(where)
-      .orderBy(q.when === "upcoming" ? asc(appointments.startsAt) : desc(appointments.startsAt))
-      .limit(PAGE_SIZE)
-      .offset((q.page - 1) * PAGE_SIZE),
-    db.select({ n: count() }).from(appointments).where(where),
+/** Where a status change may send staff back to: the list or a job's page, with their filters. */
+const BACK = /^\/(appointments|jobs\/[1-9]\d*)(\?[^#\s]*)?$/;
+
+async function loadRow(c: Ctx) {
+  const id = pathIdNumber(c.req.param("id"));
+  const row = id === null ? undefined : await getAppointmentRow(c.get("deps").db, id);
+  if (!row) throw new HTTPException(404, { message: "There is no such appointment. It may have been deleted." });
+  return row;
+}
+
+async function renderAppointment(c: Ctx, flash: Flash = null, status: 200 | 409 | 422 = 200) {
+  const { db } = c.get("deps");
+  const row = await loadRow(c);
+  const id = row.appointment.id;
+  const [counts, deliveries, replies, history, settings] = await Promise.all([
+    messageCounts(db, [id]),
+    appointmentDeliveries(db, id),
+    appointmentReplies(db, id),
+    historyWithNames(db, id),
     getSettings(db),
   ]);
   return c.html(
-    AppointmentsPage({
+    AppointmentPage({
       user: c.get("user")!,
       csrf: c.get("csrfToken"),
-      rows,
-      total: total?.n ?? 0,
-      query: { when: q.when, status: q.status, page: q.page },
-      pageSize: PAGE_SIZE,
+      row,
+      counts: counts.get(id)!,
+      deliveries,
+      replies,
+      history,
       timeZone: settings.timeZone,
+      flash,
     }),
+    status,
   );
+}
+
+const statusForm = z.object({
+  status: z.enum(APPOINTMENT_STATUSES, { error: "Choose one of the statuses offered." }),
+  from: z.enum(APPOINTMENT_STATUSES, { error: "The form is out of date: reload the page and try again." }),
+  back: z.string().max(2000).optional(),
 });
+
+/** "Marked confirmed." for the page staff return to. */
+const DONE: Record<string, string> = Object.fromEntries(
+  APPOINTMENT_STATUSES.map((s) => [s, `Marked ${APPOINTMENT_STATUS_LABELS[s].toLowerCase()}.`]),
+);
+
+export const appointmentRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const { db, clock } = c.get("deps");
+    const query = readAppointmentQuery(c.req.queries());
+    const settings = await getSettings(db);
+    const bad = { ...query.errors };
+    // A job id that names no job is a mistake beside the field, not an empty list.
+    if (query.filter.jobId && !(await getJob(db, query.filter.jobId))) bad.job = "There is no such job any more";
+    const ok = Object.keys(bad).length === 0;
+    const list = ok
+      ? await listAppointments(db, query.filter, { timeZone: settings.timeZone, now: clock(), page: query.page })
+      : { rows: [], total: 0, upcoming: 0 };
+    const [counts, jobs] = await Promise.all([
+      messageCounts(
+        db,
+        list.rows.map((r) => r.appointment.id),
+      ),
+      jobChoices(db, [query.filter.jobId]),
+    ]);
+    const done = c.req.query("done");
+    const url = new URL(c.req.url);
+    url.searchParams.delete("done");
+    return c.html(
+      AppointmentsPage({
+        user: c.get("user")!,
+        csrf: c.get("csrfToken"),
+        ...list,
+        counts,
+        query: { ...query, errors: bad },
+        jobs,
+        pageSize: APPOINTMENTS_PAGE_SIZE,
+        timeZone: settings.timeZone,
+        flash: done && DONE[done] ? { kind: "ok", text: DONE[done] } : null,
+        self: `${url.pathname}${url.search}`,
+      }),
+      ok ? 200 : 400,
+    );
+  })
+  .get("/:id", async (c) => {
+    const done = c.req.query("done");
+    return renderAppointment(c, done && DONE[done] ? { kind: "ok", text: DONE[done] } : null);
+  })
+  .post("/:id/status", async (c) => {
+    const { db, clock } = c.get("deps");
+    const row = await loadRow(c);
+    const id = row.appointment.id;
+    const parsed = statusForm.safeParse(await c.req.parseBody());
+    if (!parsed.success)
+      return renderAppointment(c, { kind: "bad", text: `Not changed. ${parsed.error.issues[0]?.message ?? ""}` }, 422);
+    const { status, from, back } = parsed.data;
+    if (status === from)
+      return renderAppointment(c, {
+        kind: "info",
+        text: `It is ${APPOINTMENT_STATUS_LABELS[status].toLowerCase()} already.`,
+      });
+    const user = c.get("user")!;
+    const now = clock();
+    const moved = await db.transaction(async (tx) => {
+      const ok = await setAppointmentStatus(tx, id, [from], status, now, { source: "staff", userId: user.id });
+      if (ok) await audit(tx, { userId: user.id }, "status_changed", "appointment", id, { from, to: status });
+      return ok;
+    });
+    if (!moved) {
+      const current = (await getAppointmentRow(db, id))?.appointment.status;
+      return renderAppointment(
+        c,
+        {
+          kind: "bad",
+          text: `Not changed: someone changed this appointment meanwhile${
+            current ? ` — it is ${APPOINTMENT_STATUS_LABELS[current].toLowerCase()} now` : ""
+          }. Check its history below, then choose again.`,
+        },
+        409,
+      );
+    }
+    const to = back && BACK.test(back) ? back : `/appointments/${id}`;
+    const url = new URL(to, "http://x");
+    url.searchParams.set("done", status);
+    return c.redirect(`${url.pathname}${url.search}`, 303);
+  });

@@ -27,6 +27,8 @@ import {
 } from "../db/jobs.ts";
 import { jobAutomation, type PlannedNotification, skippedFor } from "../db/job-automation.ts";
 import { countCustomersUpTo } from "../db/customers.ts";
+import { listAppointments, messageCounts } from "../db/appointments.ts";
+import { APPOINTMENT_STATUS_LABELS } from "../core/labels.ts";
 import { listProfileNames } from "../db/profiles.ts";
 import { getSettings } from "../db/settings.ts";
 import { notificationMoment, TRIGGER_INFO } from "../core/triggers.ts";
@@ -134,6 +136,16 @@ async function renderJob(
   ]);
   const profileName = profiles.find((p) => p.id === job.profileId)?.name ?? null;
   const automation = await plannedNotifications(c, job);
+  // The job's appointments, upcoming first, with their Messages column (SPEC A1).
+  const appointments = await listAppointments(
+    db,
+    { jobId: job.id },
+    { timeZone: settings.timeZone, now: c.get("deps").clock(), page: 1, pageSize: JOB_APPOINTMENTS },
+  );
+  const appointmentCounts = await messageCounts(
+    db,
+    appointments.rows.map((r) => r.appointment.id),
+  );
   return c.html(
     JobPage({
       user: c.get("user")!,
@@ -145,12 +157,16 @@ async function renderJob(
       history,
       profileName,
       automation,
+      appointments: { ...appointments, counts: appointmentCounts },
       studioTimeZone: settings.timeZone,
       ...extra,
     }),
     status,
   );
 }
+
+/** How many of a job's appointments its page shows; the Appointments page has them all. */
+const JOB_APPOINTMENTS = 20;
 
 /** What the job's page says after a save (`?saved=`): a new profile is planned by the next tick. */
 const SAVED: Record<string, { kind: "ok"; text: string } | undefined> = {
@@ -228,7 +244,16 @@ export const jobRoutes = new Hono<AppEnv>()
     await audit(db, actor, "created", "job", job.id);
     return c.redirect(`/jobs/${job.id}`, 303);
   })
-  .get("/:id", async (c) => renderJob(c, await loadJob(c), { flash: SAVED[c.req.query("saved") ?? ""] }))
+  .get("/:id", async (c) => {
+    // `done`: an appointment's status changed from this page's Appointments section.
+    const done = c.req.query("done") as keyof typeof APPOINTMENT_STATUS_LABELS | undefined;
+    const marked = done && Object.hasOwn(APPOINTMENT_STATUS_LABELS, done) ? APPOINTMENT_STATUS_LABELS[done] : null;
+    return renderJob(c, await loadJob(c), {
+      flash:
+        SAVED[c.req.query("saved") ?? ""] ??
+        (marked ? { kind: "ok", text: `Marked ${marked.toLowerCase()}.` } : undefined),
+    });
+  })
   .get("/:id/edit", async (c) => {
     const job = await loadJob(c);
     const profiles = await listProfileNames(c.get("deps").db);

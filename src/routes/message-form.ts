@@ -26,6 +26,7 @@ const LIST_FILTERS = [
   "job_types",
   "appointment_ids",
   "appointment_statuses",
+  "customer_ids",
 ] as const;
 const SCALAR_FILTERS = ["audience", "condition", "appointment_from", "appointment_to"] as const;
 const LIST_FIELDS = ["channels", ...LIST_FILTERS.map((k) => `filters.${k}`)];

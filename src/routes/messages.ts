@@ -31,6 +31,7 @@ import { albumsOfJobs, getJob, jobChoices, jobYears } from "../db/jobs.ts";
 import { audienceLocales, excludedCustomers } from "../db/message-audience.ts";
 import {
   chosenAppointments,
+  chosenCustomers,
   filterNames,
   type MessageRow,
   oneTimeTemplates,
@@ -54,7 +55,7 @@ import { loadSnippets } from "../db/recipient-rows.ts";
 import { checkLineTypes } from "../dispatch/line-types.ts";
 import { sharedValues } from "../dispatch/recipient-values.ts";
 import { type StudioSettings, templates } from "../db/schema.ts";
-import { CHANNELS } from "../core/vocabulary.ts";
+import { type Channel, CHANNELS } from "../core/vocabulary.ts";
 import { getSettings } from "../db/settings.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { formId, formIds } from "../http/form-values.ts";
@@ -107,11 +108,13 @@ async function composeProps(
   const fixedJob = fixedJobId ? await getJob(db, fixedJobId) : undefined;
   const chosenJobs = fixedJob ? [fixedJob.id] : formIds(s.lists["filters.job_ids"]);
   const appointmentIds = formIds(s.lists["filters.appointment_ids"]);
-  const [jobList, years, albumList, appts, tpl, count, preview] = await Promise.all([
+  const customerIds = formIds(s.lists["filters.customer_ids"]);
+  const [jobList, years, albumList, appts, chosen, tpl, count, preview] = await Promise.all([
     jobChoices(db, chosenJobs),
     jobYears(db),
     albumsOfJobs(db, chosenJobs),
     chosenAppointments(db, appointmentIds),
+    chosenCustomers(db, customerIds),
     oneTimeTemplates(db, snippetKeys),
     single(s)
       ? Promise.resolve<CountData>({ who: "", channels: [], filtersJson: "{}", single: true })
@@ -133,6 +136,7 @@ async function composeProps(
         id: r.id,
         label: `${`${r.first} ${r.last}`.trim() || "(no name)"} · ${formatInstant(r.startsAt, tz)}`,
       })),
+      customers: chosen.map((r) => ({ id: r.id, label: `${r.first} ${r.last}`.trim() || "(no name)" })),
     },
     templates: tpl,
     placeholders: placeholdersFor("one_time_message", snippetKeys),
@@ -356,10 +360,17 @@ export const messageRoutes = new Hono<AppEnv>()
     const jobId = idParam.safeParse(c.req.query("job_id"));
     if (c.req.query("job_id") && (!jobId.success || !(await getJob(db, jobId.data))))
       throw new HTTPException(404, { message: "There is no such job. It may have been deleted." });
-    const appointmentIds = (c.req.queries("appointment_ids") ?? [])
+    const ids = (name: string) =>
+      (c.req.queries(name) ?? [])
+        .flatMap((x) => x.split(","))
+        .map((x) => x.trim())
+        .filter((x) => /^\d+$/.test(x));
+    const appointmentIds = ids("appointment_ids");
+    // From a customer's or an appointment's page: the customer, and the channel chosen there.
+    const customerIds = ids("customer_ids");
+    const channels = (c.req.queries("channels") ?? [])
       .flatMap((x) => x.split(","))
-      .map((x) => x.trim())
-      .filter((x) => /^\d+$/.test(x));
+      .filter((x): x is Channel => (CHANNELS as readonly string[]).includes(x));
     const state: ComposeState = {
       values: {
         mode: c.req.query("mode") === "address" ? "address" : "filters",
@@ -370,8 +381,9 @@ export const messageRoutes = new Hono<AppEnv>()
         "filters.condition": "any",
       },
       lists: {
-        channels: ["email"],
+        channels: channels.length ? [...new Set(channels)] : ["email"],
         "filters.appointment_ids": appointmentIds,
+        "filters.customer_ids": customerIds,
         "filters.job_ids": jobId.success ? [String(jobId.data)] : [],
       },
     };

@@ -2,16 +2,20 @@
 // booking records `appointment_booked`; later changes (moved, cancelled) update the same row.
 import { Hono } from "hono";
 import { z } from "zod";
-import { instant, optionalText } from "../../core/validation.ts";
+import { idRef, instant, optionalText } from "../../core/validation.ts";
+import { appointmentHistory, recordAppointmentChange, setAppointmentStatus } from "../../db/appointment-changes.ts";
+import { listApiAppointments, messageCounts } from "../../db/appointments.ts";
+import type { Db } from "../../db/client.ts";
+import { ApiError } from "../../http/errors.ts";
 import { getAppointment, getAppointmentByExternalId, updateAppointment } from "../../db/api-upserts.ts";
 import { createAppointment } from "../../db/customers.ts";
 import type { Appointment } from "../../db/schema.ts";
 import { APPOINTMENT_STATUSES } from "../../core/vocabulary.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { customerFieldsRef, withInlineCustomer } from "./customers.ts";
-import { externalIdField, iso } from "./input.ts";
+import { externalIdField, iso, parse, pathId } from "./input.ts";
 import { jobRef, resolveRefs } from "./refs.ts";
-import { type Resource, saveResource, showResource, type Write } from "./upsert.ts";
+import { type Resource, saveResource, type Write } from "./upsert.ts";
 
 export function appointmentJson(a: Appointment) {
   return {
@@ -59,9 +63,81 @@ export async function saveAppointment(w: Write, input: AppointmentInput, current
     status: input.status,
     externalId: input.external_id ?? current?.externalId,
   };
-  if (current) return { row: await updateAppointment(w.db, current.id, values, w.now), created: false };
-  return { row: await createAppointment(w.db, values, "api", w.now), created: true };
+  const by = { source: "api" } as const;
+  if (!current) {
+    const row = await createAppointment(w.db, values, "api", w.now);
+    await recordAppointmentChange(
+      w.db,
+      { appointmentId: row.id, fromStatus: null, toStatus: row.status, toStartsAt: row.startsAt },
+      w.now,
+      by,
+    );
+    return { row, created: true };
+  }
+  // Every change of status or time is recorded with its source; the status moves only from the
+  // one just read, so a customer's cancellation arriving meanwhile is not silently overwritten.
+  if (input.status && input.status !== current.status) {
+    if (!(await setAppointmentStatus(w.db, current.id, [current.status], input.status, w.now, by)))
+      throw new ApiError(409, "The appointment's status changed meanwhile: read it again and retry.", {
+        status: "changed meanwhile",
+      });
+  }
+  const row = await updateAppointment(w.db, current.id, values, w.now);
+  if (row.startsAt.getTime() !== current.startsAt.getTime())
+    await recordAppointmentChange(
+      w.db,
+      {
+        appointmentId: row.id,
+        fromStatus: row.status,
+        toStatus: row.status,
+        fromStartsAt: current.startsAt,
+        toStartsAt: row.startsAt,
+      },
+      w.now,
+      by,
+    );
+  return { row, created: false };
 }
+
+/** The appointment as GET answers it: with its message counts and its history of changes. */
+async function appointmentDetailJson(db: Db, a: Appointment) {
+  const [counts, history] = await Promise.all([messageCounts(db, [a.id]), appointmentHistory(db, a.id)]);
+  return {
+    ...appointmentJson(a),
+    messages: counts.get(a.id)!,
+    history: history.map((h) => ({
+      from_status: h.fromStatus,
+      to_status: h.toStatus,
+      from_starts_at: iso(h.fromStartsAt),
+      to_starts_at: iso(h.toStartsAt),
+      source: h.source,
+      user_id: h.actorUserId,
+      inbound_message_id: h.inboundMessageId,
+      at: iso(h.createdAt),
+    })),
+  };
+}
+
+const statusList = z.preprocess(
+  (v) => (typeof v === "string" ? v.split(",").map((s) => s.trim()) : v),
+  z.array(z.enum(APPOINTMENT_STATUSES, { error: `must be one or more of ${APPOINTMENT_STATUSES.join(", ")}` })),
+);
+const listQuery = z
+  .object({
+    status: statusList.optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+    job_id: idRef.optional(),
+    customer_id: idRef.optional(),
+    page: z.coerce.number({ error: "must be a page number" }).int().min(1, "must be 1 or more").default(1),
+    per_page: z.coerce
+      .number({ error: "must be a number" })
+      .int()
+      .min(1, "must be 1 to 100")
+      .max(100, "must be 1 to 100")
+      .default(25),
+  })
+  .refine((q) => !q.from || !q.to || q.from < q.to, { path: ["to"], message: "must be after from" });
 
 export const appointmentResource: Resource<Appointment, AppointmentInput> = {
   entity: "appointment",
@@ -73,7 +149,32 @@ export const appointmentResource: Resource<Appointment, AppointmentInput> = {
 };
 
 export const appointmentRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const { db } = c.get("deps");
+    const q = parse(listQuery, c.req.query());
+    const { rows, total } = await listApiAppointments(
+      db,
+      { statuses: q.status, from: q.from, to: q.to, jobId: q.job_id, customerId: q.customer_id },
+      q.page,
+      q.per_page,
+    );
+    const counts = await messageCounts(
+      db,
+      rows.map((r) => r.id),
+    );
+    return c.json({
+      data: rows.map((a) => ({ ...appointmentJson(a), messages: counts.get(a.id)! })),
+      page: q.page,
+      per_page: q.per_page,
+      total,
+    });
+  })
   .post("/", (c) => saveResource(c, appointmentResource))
   .put("/", (c) => saveResource(c, appointmentResource))
-  .get("/:id", (c) => showResource(c, appointmentResource))
+  .get("/:id", async (c) => {
+    const { db } = c.get("deps");
+    const a = await getAppointment(db, pathId(c, "appointment"));
+    if (!a) throw new ApiError(404, "There is no appointment with this id.");
+    return c.json(await appointmentDetailJson(db, a));
+  })
   .put("/:id", (c) => saveResource(c, appointmentResource, true));

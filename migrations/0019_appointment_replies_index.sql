@@ -1,0 +1,1 @@
+CREATE INDEX `inbound_appointment_idx` ON `inbound_messages` (`appointment_id`,`received_at`);

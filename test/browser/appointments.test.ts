@@ -1,0 +1,109 @@
+// The Appointments page in a real Chromium (issue 13 item 1): tick every appointment on the page
+// with select-all, Compose, and find them all in the composer; mark one cancelled by hand and see
+// it in the list and in its history. Screenshots: test-results/screenshots/13a-*.png.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { createUser } from "../../src/db/auth.ts";
+import { createAppointment, createCustomer } from "../../src/db/customers.ts";
+import { deliveries } from "../../src/db/schema.ts";
+import { updateSettings } from "../../src/db/settings.ts";
+import { type BrowserHarness, PHONE, startBrowserHarness } from "./support.ts";
+
+let h: BrowserHarness;
+const OWNER = { email: "owner@brightside.test", password: "correct horse battery" };
+const ids: number[] = [];
+
+beforeAll(async () => {
+  h = await startBrowserHarness();
+  const now = new Date();
+  await createUser(h.db, { ...OWNER, name: "Olivia", role: "owner" });
+  await updateSettings(h.db, { name: "Brightside Photography", timeZone: "Europe/Berlin" }, now);
+  const day = 86_400_000;
+  const names = ["Maya Rivera", "Noah Brandt", "Lena Okafor", "Ivy Chen", "Tom Weber", "Ana Souza"];
+  for (const [i, name] of names.entries()) {
+    const [first, last] = name.split(" ") as [string, string];
+    const c = await createCustomer(
+      h.db,
+      { first_name: first, last_name: last, email: `${first.toLowerCase()}@x.test`, consent: { email: true } },
+      "test",
+      now,
+    );
+    // Five to come, one yesterday: the past one is listed after them.
+    const startsAt = new Date(now.getTime() + (i === 5 ? -day : (i + 1) * day));
+    const a = await createAppointment(h.db, { customerId: c.id, startsAt, location: "Studio A" }, "api", now);
+    ids.push(a.id);
+    if (i < 2)
+      await h.db.insert(deliveries).values({
+        deliveryKey: `seed-${i}`,
+        sourceType: "message",
+        channel: "email",
+        status: i === 0 ? "sent" : "queued",
+        customerId: c.id,
+        appointmentId: a.id,
+        dueAt: now,
+      });
+  }
+  await h.logIn(OWNER.email, OWNER.password);
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+test("select-all ticks every appointment on the page, and Compose brings them all to the composer", async () => {
+  const { page } = h;
+  await page.goto("/appointments");
+  const all = page.getByLabel("Select all appointments on this page");
+  await all.check();
+  const ticks = page.locator('input[name="appointment_ids"]');
+  expect(await ticks.count()).toBe(6);
+  for (const tick of await ticks.all()) expect(await tick.isChecked()).toBe(true);
+  expect(await page.locator("[data-selected-count]").innerText()).toBe("6 selected");
+  // One unticked: select-all shows "some".
+  await ticks.first().uncheck();
+  expect(await all.evaluate((el) => (el as HTMLInputElement).indeterminate)).toBe(true);
+  expect(await page.locator("[data-selected-count]").innerText()).toBe("5 selected");
+  await ticks.first().check();
+  expect(await page.locator("main").innerText()).toContain("1 sent");
+  await h.screenshot("13a-appointments-desktop");
+  await h.screenshot("13a-appointments-phone", PHONE);
+
+  await page.getByRole("button", { name: "Compose" }).click();
+  await page.waitForURL((u) => u.pathname === "/messages/new");
+  const chosen = page.locator(".chosen-appointments li");
+  await chosen.first().waitFor();
+  expect(await chosen.count()).toBe(6);
+  expect(await chosen.allInnerTexts()).toContainEqual(expect.stringContaining("Ana Souza"));
+  expect(new URL(page.url()).searchParams.getAll("appointment_ids").map(Number).sort()).toEqual([...ids].sort());
+});
+
+test("mark one cancelled by hand: the list says so, and its history names who did it", async () => {
+  const { page } = h;
+  await page.goto("/appointments");
+  const row = page.locator("tr", { has: page.locator(`input[value="${ids[2]}"]`) });
+  await row.getByLabel("New status").selectOption("cancelled");
+  await row.getByRole("button", { name: "Set" }).click();
+  await page.locator(".flash.ok", { hasText: "Marked cancelled." }).waitFor();
+  const again = page.locator("tr", { has: page.locator(`input[value="${ids[2]}"]`) });
+  expect(await again.locator("td.hide-sm .badge").innerText()).toBe("Cancelled");
+
+  await again.getByRole("link", { name: /CES?T|CET/ }).click();
+  await page.waitForURL((u) => u.pathname === `/appointments/${ids[2]}`);
+  const history = await page.locator("#history").innerText();
+  expect(history).toContain("Scheduled → cancelled");
+  expect(history).toContain("by Olivia (staff)");
+  await h.screenshot("13a-appointment-detail");
+  await h.screenshot("13a-appointment-detail-phone", PHONE);
+});
+
+test("Send a message from a customer's page: the composer for that customer, with SMS ticked", async () => {
+  const { page } = h;
+  await page.goto("/customers");
+  await page.getByRole("link", { name: "Maya Rivera" }).first().click();
+  await page.waitForURL((u) => /^\/customers\/\d+$/.test(u.pathname));
+  await h.screenshot("13a-customer-send");
+  await page.getByRole("navigation", { name: "Send a message" }).getByRole("button", { name: "SMS" }).click();
+  await page.waitForURL((u) => u.pathname === "/messages/new");
+  expect(await page.locator(".chosen-customers").innerText()).toContain("Maya Rivera");
+  expect(await page.locator('input[name="channels"][value="sms"]').isChecked()).toBe(true);
+  expect(await page.locator('input[name="channels"][value="email"]').isChecked()).toBe(false);
+});
