@@ -5,6 +5,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { runAutomation } from "../src/automation/run.ts";
 import { deliveryKey } from "../src/core/delivery-key.ts";
+import { appointmentLinkState } from "../src/core/appointment-link.ts";
 import { signLinkToken } from "../src/core/link-tokens.ts";
 import { appointmentHistory, setAppointmentStatus, unseenAlerts } from "../src/db/appointment-changes.ts";
 import { createAppointment, createCustomer } from "../src/db/customers.ts";
@@ -204,7 +205,39 @@ describe("the button (POST) does it, once", () => {
   });
 });
 
+test("what each link may do in each state: the page offers exactly what its button does", () => {
+  const soon = new Date(noon.getTime() + HOUR);
+  const rows = (["scheduled", "confirmed", "reschedule_requested", "cancelled"] as const).map((status) => [
+    status,
+    ...(["confirm", "cancel", "reschedule"] as const).map((action) => {
+      const st = appointmentLinkState(action, status, soon, noon);
+      return st.kind;
+    }),
+    appointmentLinkState(null, status, soon, noon),
+  ]);
+  expect(rows).toEqual([
+    ["scheduled", "ask", "ask", "ask", { kind: "choose", actions: ["confirm", "cancel", "reschedule"] }],
+    ["confirmed", "already", "ask", "ask", { kind: "choose", actions: ["cancel", "reschedule"] }],
+    ["reschedule_requested", "ask", "ask", "already", { kind: "choose", actions: ["confirm", "cancel"] }],
+    ["cancelled", "cancelled", "already", "cancelled", { kind: "choose", actions: [] }],
+  ]);
+  // From its start on, nothing: not even a cancellation.
+  expect(appointmentLinkState("cancel", "scheduled", noon, noon)).toEqual({ kind: "past" });
+});
+
 describe("links that do not work", () => {
+  test("a body larger than a button's post is refused before anything is read", async () => {
+    const { t, anna, a } = await setup();
+    const url = await linkOf(t, anna.id, a.id, "cancel");
+    const res = await t.app.request(`http://localhost${url}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: `note=${"x".repeat(20_000)}`,
+    });
+    expect(res.status).toBe(413);
+    expect(await statusOf(t, a.id)).toBe("scheduled");
+  });
+
   test("a tampered, forged, other-purpose or expired token gets a plain 4xx page and changes nothing", async () => {
     const { t, anna, a } = await setup();
     const url = await linkOf(t, anna.id, a.id, "cancel");
