@@ -318,20 +318,21 @@ describe("a cancelled appointment's pending messages stop", () => {
     phone: string,
     appointmentId: number,
     at: Date,
+    channel: "sms" | "email" = "sms",
   ) {
     const key = deliveryKey(
       source.kind === "message"
         ? { kind: "message", messageId: source.id, appointmentId }
         : { kind: "notification", notificationId: source.id, jobId: 0, appointmentId },
       { customerId },
-      "sms",
+      channel,
     );
     await enqueueDeliveries(
       t.db,
       source.kind === "message"
         ? { sourceType: "message", messageId: source.id }
         : { sourceType: "notification", notificationId: source.id },
-      [{ key, decision: { customerId, channel: "sms", to: phone, skip: null }, dueAt: at, appointmentId }],
+      [{ key, decision: { customerId, channel, to: phone, skip: null }, dueAt: at, appointmentId }],
       at,
     );
     return (await t.db.select().from(deliveries).where(eq(deliveries.deliveryKey, key)))[0]!;
@@ -359,6 +360,26 @@ describe("a cancelled appointment's pending messages stop", () => {
     const { t, dispatcher, anna, a } = await setup();
     const n = await reminderNotification(t);
     const reminder = await queueAbout(t, { kind: "notification", id: n.id }, anna.id, anna.phone!, a.id, noon);
+    const [mailed] = await t.db
+      .insert(notifications)
+      .values({
+        profileId: n.profileId,
+        trigger: "appointment_reminder",
+        offsetHours: 24,
+        channel: "email",
+        subject: "Tomorrow",
+        body: "See you tomorrow.",
+      })
+      .returning();
+    const mail = await queueAbout(
+      t,
+      { kind: "notification", id: mailed!.id },
+      anna.id,
+      anna.email!,
+      a.id,
+      noon,
+      "email",
+    );
     t.setNow(later(HOUR));
     expect((await open(t, await linkOf(t, anna.id, a.id, "cancel"), "POST")).status).toBe(200);
     // Staff, seeing the cancellation, send a note to that appointment: it was decided after it, and goes.
@@ -381,8 +402,23 @@ describe("a cancelled appointment's pending messages stop", () => {
       "skipped",
       "appointment_cancelled",
     ]);
+    expect((await after(mail.id)).skipReason).toBe("appointment_cancelled");
+    expect(s.resend.sent.filter((m) => m.to.includes(anna.email!))).toEqual([]);
     expect((await after(note.id)).status).toBe("sent");
     expect(sentTo(anna.phone!).map((m) => m.body)).toEqual(["Sorry to see you cancel, Annika. Reply STOP to opt out."]);
+  });
+
+  test("an automated message about an appointment fires after its cancellation (a late 'booked' text): skipped too", async () => {
+    const { t, dispatcher, anna, a } = await setup();
+    const n = await reminderNotification(t);
+    t.setNow(later(HOUR));
+    await open(t, await linkOf(t, anna.id, a.id, "cancel"), "POST");
+    t.setNow(later(2 * HOUR));
+    const d = await queueAbout(t, { kind: "notification", id: n.id }, anna.id, anna.phone!, a.id, later(2 * HOUR));
+    await dispatcher().tick();
+    const [row] = await t.db.select().from(deliveries).where(eq(deliveries.id, d.id));
+    expect([row!.status, row!.skipReason]).toEqual(["skipped", "appointment_cancelled"]);
+    expect(sentTo(anna.phone!)).toEqual([]);
   });
 
   test("a message staff started before the cancellation is skipped even when its texts are written after it", async () => {

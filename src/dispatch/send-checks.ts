@@ -88,12 +88,13 @@ export type Found = {
 export type CancelledReason = "cancelled" | "appointment_cancelled";
 
 /**
- * Which of these deliveries must not go because something was cancelled after they were
- * decided: their one-time message, or the appointment they are about (SPEC A3: a cancelled
- * appointment's pending reminders stop). A message staff send to an appointment already
- * cancelled ("sorry, we had to cancel") was decided after the cancellation and goes. A message
- * is decided when staff started it (its deliveries may be written later, at its send time), an
- * automated one when it fired. One query per kind for the batch, never one per delivery.
+ * Which of these deliveries must not go because something was cancelled: their one-time message,
+ * or the appointment they are about (SPEC A3: a cancelled appointment's pending messages stop).
+ * The automation never means to write to a cancelled appointment, so its messages about one are
+ * skipped whenever it was cancelled (a "booked" message firing after the cancellation too). Staff
+ * may: a message they started after the cancellation ("sorry, we had to cancel") goes, one
+ * started before it is skipped, even when its deliveries are written later, at its send time.
+ * One query per kind for the batch, never one per delivery.
  */
 export async function cancelledSince(cx: SendContext, claimed: Delivery[]): Promise<Map<number, CancelledReason>> {
   const { db } = cx.deps;
@@ -129,8 +130,8 @@ export async function cancelledSince(cx: SendContext, claimed: Delivery[]): Prom
     const at = d.appointmentId !== null ? cancelledAppointment.get(d.appointmentId) : undefined;
     if (at === undefined) continue;
     const decided = Math.min(d.createdAt.getTime(), m?.activatedAt?.getTime() ?? Infinity);
-    // A cancellation in the very millisecond it was decided counts as after: no reminder of a cancelled appointment.
-    if (at >= decided) out.set(d.id, "appointment_cancelled");
+    // A cancellation in the very millisecond staff decided counts as after it: the safe side.
+    if (d.sourceType === "notification" || at >= decided) out.set(d.id, "appointment_cancelled");
   }
   return out;
 }
