@@ -444,6 +444,56 @@ describe("a cancelled appointment's pending messages stop", () => {
     expect(sentTo(anna.phone!)).toEqual([]);
   });
 
+  test("SMS with a call only where it cannot go: the SMS skipped for the cancellation does not make the call go", async () => {
+    const { t, dispatcher, anna, a } = await setup();
+    const [m] = await t.db
+      .insert(messages)
+      .values({
+        name: "Snow day",
+        channels: ["sms", "voice"],
+        body: "Closed tomorrow",
+        voiceScript: "We are closed tomorrow",
+        callOnlyIfNoSms: true,
+        filters: { appointment_ids: [a.id] },
+        status: "sending",
+        activatedAt: noon,
+      })
+      .returning();
+    const key = (ch: "sms" | "voice") =>
+      deliveryKey({ kind: "message", messageId: m!.id, appointmentId: a.id }, { customerId: anna.id }, ch);
+    await enqueueDeliveries(
+      t.db,
+      { sourceType: "message", messageId: m!.id },
+      [
+        {
+          key: key("sms"),
+          decision: { customerId: anna.id, channel: "sms", to: anna.phone, skip: null },
+          dueAt: noon,
+          appointmentId: a.id,
+        },
+        {
+          key: key("voice"),
+          decision: { customerId: anna.id, channel: "voice", to: anna.phone, skip: null, waitsOnSms: true },
+          dueAt: noon,
+          afterKey: key("sms"),
+          appointmentId: a.id,
+        },
+      ],
+      noon,
+    );
+    t.setNow(later(HOUR));
+    await open(t, await linkOf(t, anna.id, a.id, "cancel"), "POST");
+    // The skipped SMS releases its call (the outbox's trigger); the call meets the same check.
+    await dispatcher().tick();
+    await dispatcher().tick();
+    const rows = await t.db.select().from(deliveries).where(eq(deliveries.messageId, m!.id));
+    expect(rows.map((d) => [d.channel, d.status, d.skipReason]).sort()).toEqual([
+      ["sms", "skipped", "appointment_cancelled"],
+      ["voice", "skipped", "appointment_cancelled"],
+    ]);
+    expect(s.twilio.calls.filter((c) => c.to === anna.phone)).toEqual([]);
+  });
+
   test("an appointment cancelled and booked again lets its queued reminder go", async () => {
     const { t, dispatcher, anna, a } = await setup();
     const n = await reminderNotification(t);
