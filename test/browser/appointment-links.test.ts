@@ -69,6 +69,12 @@ test("the confirm link of a reminder text, on a phone: the page shows the appoin
 
   const { page } = h;
   await page.setViewportSize(PHONE);
+  // A link cut short of its action offers the three, as links to their pages.
+  await page.goto(link.slice(0, link.indexOf("?")));
+  await page.getByText("What would you like to do?").waitFor();
+  for (const name of ["Yes, confirm my appointment", "Cancel my appointment", "Ask for a new time"])
+    await expect(page.getByRole("button", { name }).isVisible()).resolves.toBe(true);
+  await page.screenshot({ path: `${SHOTS}/13-appointment-choose.png`, fullPage: true });
   await page.goto(link);
   await expect(page.getByRole("heading", { name: "Confirm your appointment?" }).isVisible()).resolves.toBe(true);
   await expect(page.getByText("Studio A, 412 Orchard Lane").isVisible()).resolves.toBe(true);
