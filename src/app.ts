@@ -10,6 +10,7 @@ import { MAX_BODY } from "./core/notification-input.ts";
 import { onError, tooLarge } from "./http/errors.ts";
 import { loadSession, requireStaff } from "./http/session.ts";
 import { apiRoutes } from "./routes/api/index.ts";
+import { appointmentLinkRoutes } from "./routes/appointment-links.ts";
 import { appointmentRoutes } from "./routes/appointments.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { customerImportRoutes } from "./routes/customer-import.ts";
@@ -67,8 +68,9 @@ export function createApp(deps: Deps) {
   app.route("/api/v1", apiRoutes);
   app.route("/webhooks", webhookRoutes);
   // Customer links carry their own signed token: no staff session, no CSRF (RFC 8058 one-click).
-  for (const scope of ["/u/*", "/p/*", "/c/*", "/g/*", "/v/*"]) app.use(scope, noStore);
+  for (const scope of ["/u/*", "/p/*", "/c/*", "/g/*", "/v/*", "/a/*"]) app.use(scope, noStore);
   app.route("/", customerLinkRoutes);
+  app.route("/", appointmentLinkRoutes);
 
   // Everything below is the staff UI: sessions and CSRF checks on every state change.
   const ui = new Hono<AppEnv>();

@@ -40,7 +40,7 @@ const WEBHOOKS = [
   "POST /webhooks/twilio/voice",
 ];
 /** Customer links and the purpose their signed token must carry. */
-type LinkKind = "unsubscribe" | "preferences" | "gallery" | "view" | "confirm";
+type LinkKind = "unsubscribe" | "preferences" | "gallery" | "view" | "confirm" | "appointment";
 const CUSTOMER_LINKS: Record<string, LinkKind> = {
   "GET /u/:token": "unsubscribe",
   "POST /u/:token": "unsubscribe",
@@ -50,6 +50,8 @@ const CUSTOMER_LINKS: Record<string, LinkKind> = {
   "GET /v/:token": "view",
   "GET /c/:token": "confirm",
   "POST /c/:token": "confirm",
+  "GET /a/:token": "appointment",
+  "POST /a/:token": "appointment",
 };
 /** Middleware mounts (`ALL <scope>/*`) Hono lists beside the routes: the guards and body limits themselves. */
 const MIDDLEWARE_SCOPES = new Set([
@@ -63,6 +65,7 @@ const MIDDLEWARE_SCOPES = new Set([
   "/c/*",
   "/g/*",
   "/v/*",
+  "/a/*",
 ]);
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -170,12 +173,17 @@ beforeAll(async () => {
     .set({ phone: "+15551230777" })
     .where(eq(customers.id, anna.customerId!))
     .returning();
+  const [annasAppointment] = await t.db
+    .insert(appointments)
+    .values({ customerId: anna.customerId!, startsAt: new Date(ten.getTime() + 86_400_000), location: "Studio A" })
+    .returning();
   tokens = {
     unsubscribe: sign("unsubscribe", anna.id),
     preferences: sign("preferences"),
     gallery: sign("gallery", held.job.id),
     view: sign("view", anna.id),
     confirm: sign("confirm", confirmationSubject(annaRow!.phone!, ["sms"])),
+    appointment: sign("appointment", annasAppointment!.id),
   };
 
   staff = t.browser();

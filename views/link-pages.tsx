@@ -7,7 +7,8 @@ import { type Language, t } from "../src/core/i18n/translate.ts";
 import type { PreferenceRow } from "../src/core/preferences.ts";
 import { STATIC_VERSION } from "../src/static-assets.ts";
 
-function LinkPage(p: { lang: Language; title: string; studio: string; children?: Child }) {
+/** The frame of every customer page: the studio's name over one card; no script. */
+export function LinkPage(p: { lang: Language; title: string; studio: string; children?: Child }) {
   return (
     <>
       {raw("<!DOCTYPE html>")}

@@ -84,6 +84,7 @@ export const SKIP_REASON_LABELS: Record<(typeof SKIP_REASONS)[number], string> =
   empty_message: "Nothing to send: the text came out empty for this recipient",
   cancelled_by_staff: "Cancelled by staff",
   customer_removed: "The customer was removed before it was sent (an import taken back)",
+  appointment_cancelled: "The appointment was cancelled before it was sent",
 };
 
 /** The label of any skip reason, `missing:<key>` included; a reason with no label reads as its words. */

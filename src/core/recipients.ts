@@ -13,6 +13,7 @@ export const SKIP_REASONS = [
   "cancelled_by_staff",
   "empty_message",
   "customer_removed",
+  "appointment_cancelled",
 ] as const;
 /** A placeholder the message cannot do without has no value for this recipient: `missing:customer.first_name`. */
 export type MissingReason = `missing:${string}`;

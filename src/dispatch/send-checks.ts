@@ -7,9 +7,9 @@ import { nextSendableInstant } from "../core/send-window.ts";
 import { WINDOW_WAIT_REASON } from "../db/delivery-replan.ts";
 import { failDelivery, requeue, skipClaimed } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { inJson } from "../db/in-json.ts";
-import { messages } from "../db/schema.ts";
+import { appointments, messages } from "../db/schema.ts";
 import type { Channel } from "../core/vocabulary.ts";
 import { activeSuppressions } from "../db/suppressions.ts";
 import type { RecipientRows } from "../db/recipient-rows.ts";
@@ -78,21 +78,62 @@ export type Found = {
   problem: string | null;
   /** The first placeholder it cannot do without that has no value for it, if any. */
   missing: string | null;
-  /** Its one-time message was cancelled (while this was in flight or waiting). */
-  cancelled?: boolean;
+  /** Its one-time message, or the appointment it is about, was cancelled since it was decided. */
+  cancelled?: CancelledReason;
   /** Its text came out blank for this recipient. */
   empty?: boolean;
 };
 
-/** The one-time messages among these deliveries' sources that were cancelled. */
-export async function cancelledMessages(cx: SendContext, claimed: Delivery[]): Promise<Set<number>> {
-  const ids = [...new Set(claimed.map((d) => d.messageId).filter((id): id is number => id !== null))];
-  if (!ids.length) return new Set();
-  const rows = await cx.deps.db
-    .select({ id: messages.id })
-    .from(messages)
-    .where(and(inJson(messages.id, ids), eq(messages.status, "cancelled")));
-  return new Set(rows.map((r) => r.id));
+/** Why a queued delivery must not go after all: its one-time message or its appointment was cancelled. */
+export type CancelledReason = "cancelled" | "appointment_cancelled";
+
+/**
+ * Which of these deliveries must not go because something was cancelled: their one-time message,
+ * or the appointment they are about (SPEC A3: a cancelled appointment's pending messages stop).
+ * The automation never means to write to a cancelled appointment, so its messages about one are
+ * skipped whenever it was cancelled (a "booked" message firing after the cancellation too). Staff
+ * may: a message they started after the cancellation ("sorry, we had to cancel") goes, one
+ * started before it is skipped, even when its deliveries are written later, at its send time.
+ * One query per kind for the batch, never one per delivery.
+ */
+export async function cancelledSince(cx: SendContext, claimed: Delivery[]): Promise<Map<number, CancelledReason>> {
+  const { db } = cx.deps;
+  const out = new Map<number, CancelledReason>();
+  const messageIds = [...new Set(claimed.map((d) => d.messageId).filter((id): id is number => id !== null))];
+  const appointmentIds = [...new Set(claimed.map((d) => d.appointmentId).filter((id): id is number => id !== null))];
+  const sources = messageIds.length
+    ? await db
+        .select({ id: messages.id, status: messages.status, activatedAt: messages.activatedAt })
+        .from(messages)
+        .where(inJson(messages.id, messageIds))
+    : [];
+  const message = new Map(sources.map((m) => [m.id, m]));
+  // The latest move into "cancelled" is when it was cancelled; an appointment cancelled before
+  // changes were recorded (or by a path that records none) has only its last update to go by.
+  const cancelledAt = appointmentIds.length
+    ? await db
+        .select({
+          id: appointments.id,
+          at: sql<number>`coalesce((select max(c.created_at) from appointment_changes c
+            where c.appointment_id = ${appointments.id} and c.to_status = 'cancelled'), ${appointments.updatedAt})`,
+        })
+        .from(appointments)
+        .where(and(inJson(appointments.id, appointmentIds), eq(appointments.status, "cancelled")))
+    : [];
+  const cancelledAppointment = new Map(cancelledAt.map((a) => [a.id, Number(a.at)]));
+  for (const d of claimed) {
+    const m = d.messageId !== null ? message.get(d.messageId) : undefined;
+    if (m?.status === "cancelled") {
+      out.set(d.id, "cancelled");
+      continue;
+    }
+    const at = d.appointmentId !== null ? cancelledAppointment.get(d.appointmentId) : undefined;
+    if (at === undefined) continue;
+    const decided = Math.min(d.createdAt.getTime(), m?.activatedAt?.getTime() ?? Infinity);
+    // A cancellation in the very millisecond staff decided counts as after it: the safe side.
+    if (d.sourceType === "notification" || at >= decided) out.set(d.id, "appointment_cancelled");
+  }
+  return out;
 }
 
 /**
@@ -106,7 +147,7 @@ export async function stoppedBeforeSending(cx: SendContext, d: Delivery, found: 
     found.suppression && stopsThisMessage(d.channel, found.suppression, found.marketing) ? found.suppression : null;
   const blank = found.missing ? missingReason(found.missing) : found.empty ? "empty_message" : null;
   const skip = found.cancelled
-    ? "cancelled"
+    ? found.cancelled
     : !d.toAddress
       ? "no_address"
       : (suppressed ?? (!found.problem ? blank : null));

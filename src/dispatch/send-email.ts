@@ -23,7 +23,7 @@ import type { Delivery } from "../db/outbox.ts";
 import { deliveryTag, type EmailMessage, ProviderError, type SendOutcome } from "../providers/types.ts";
 import { createComposer } from "./compose.ts";
 import {
-  cancelledMessages,
+  cancelledSince,
   composeEach,
   outsideWindow,
   SOURCE_GONE,
@@ -307,7 +307,7 @@ async function learnedNothing(cx: SendContext, batch: Batch, error: ProviderErro
  */
 async function leftOutOf(cx: SendContext, group: string, request: Recorded): Promise<Map<number, string>> {
   const members = new Map((await emailGroup(cx.deps.db, group)).map((d) => [d.id, d]));
-  const cancelled = await cancelledMessages(cx, [...members.values()]);
+  const cancelled = await cancelledSince(cx, [...members.values()]);
   const suppressed = await suppressedNow(cx, "email", [...members.values()].map((d) => d.toAddress!).filter(Boolean));
   const out = new Map<number, string>();
   for (const [i, id] of request.deliveryIds.entries()) {
@@ -318,7 +318,7 @@ async function leftOutOf(cx: SendContext, group: string, request: Recorded): Pro
     if (!d) out.set(id, "cancelled");
     else if (d.status === "skipped" || d.status === "failed" || d.status === "held")
       out.set(id, d.skipReason ?? d.status);
-    else if (d.messageId && cancelled.has(d.messageId)) out.set(id, "cancelled");
+    else if (cancelled.has(d.id)) out.set(id, cancelled.get(d.id)!);
     else if (suppression && stopsThisMessage("email", suppression, marketing)) out.set(id, suppression);
   }
   return out;
@@ -334,7 +334,7 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
   const suppressed = await suppressedNow(cx, "email", fresh.map((d) => d.toAddress!).filter(Boolean));
   const { built, failed } = await messagesFor(cx, fresh, now);
   const builtFor = new Map(built.map((b) => [b.d.id, b]));
-  const cancelled = await cancelledMessages(cx, fresh);
+  const cancelled = await cancelledSince(cx, fresh);
   const sendable: typeof built = [];
   for (const d of fresh) {
     const b = builtFor.get(d.id);
@@ -346,7 +346,7 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
       problem,
       missing: b?.missing ?? null,
       empty: b?.empty,
-      cancelled: cancelled.has(d.messageId ?? 0),
+      cancelled: cancelled.get(d.id),
     };
     if ((await stoppedBeforeSending(cx, d, found, now)) || !b) continue;
     if (await outsideWindow(cx, d, b.rows, now)) continue;

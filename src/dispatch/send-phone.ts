@@ -18,7 +18,7 @@ import { ProviderError, type SendOutcome, type SentRecord } from "../providers/t
 import { createComposer } from "./compose.ts";
 import { lineTypesOf } from "./line-types.ts";
 import {
-  cancelledMessages,
+  cancelledSince,
   composeEach,
   outsideWindow,
   SOURCE_GONE,
@@ -159,7 +159,7 @@ export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claim
   const { composed, failed } = await composeEach(claimed, (ds) => composer.texts(ds));
   const composedFor = new Map(composed.map((c) => [c.delivery.id, c]));
   const suppressed = await suppressedNow(cx, channel, claimed.map((d) => d.toAddress!).filter(Boolean));
-  const cancelled = await cancelledMessages(cx, claimed);
+  const cancelled = await cancelledSince(cx, claimed);
   const passed: Ready[] = [];
   for (const d of claimed) {
     if (cx.stopping()) return;
@@ -176,7 +176,7 @@ export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claim
       problem,
       missing: c?.missing ?? null,
       empty: c?.empty,
-      cancelled: cancelled.has(d.messageId ?? 0),
+      cancelled: cancelled.get(d.id),
     };
     if ((await stoppedBeforeSending(cx, d, found, at)) || !c) continue;
     if (await outsideWindow(cx, d, c.rows, at)) continue;

@@ -3,19 +3,15 @@
 // session and CSRF checks; the token is the only key.
 import { and, eq, gt, like } from "drizzle-orm";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { deliveryKey } from "../core/delivery-key.ts";
 import {
-  LINK_LIFETIME_DAYS,
-  type LinkPurpose,
   confirmationSubject,
   confirmedChannels,
   linkExpiresAt,
   linkIssuedAt,
   signLinkToken,
-  verifyLinkToken,
 } from "../core/link-tokens.ts";
-import { type Language, pickLanguage, t } from "../core/i18n/translate.ts";
+import { type Language, t } from "../core/i18n/translate.ts";
 import { maskEmail, maskPhone } from "../core/mask.ts";
 import type { PreferenceRow } from "../core/preferences.ts";
 import { withOptOutHint } from "../core/sms-text.ts";
@@ -27,53 +23,10 @@ import { customers, deliveries, jobs, registrations } from "../db/schema.ts";
 import { linkSigningSecret } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
 import { activeSuppressions, resubscribe, suppress } from "../db/suppressions.ts";
+import { linkBodyLimit, openCustomerLink } from "../http/customer-link.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { ConfirmChannelsPage, LinkProblemPage, PreferencesPage, UnsubscribePage } from "../../views/link-pages.tsx";
 import { renderDeliveryEmail } from "../dispatch/compose.ts";
-
-/** Why an expired link of this purpose expired and where a fresh one is, in the customer's language. */
-function expiredText(lang: Language, purpose: LinkPurpose): string {
-  if (purpose === "preferences") return t(lang, "link.expired.preferences", { days: LINK_LIFETIME_DAYS.preferences! });
-  if (purpose === "confirm") return t(lang, "link.expired.confirm", { days: LINK_LIFETIME_DAYS.confirm! });
-  return t(lang, "link.expired.other");
-}
-
-type Opened = { customer: Customer; subjectId?: number; expiresAt?: Date; studio: string; lang: Language };
-
-/**
- * The customer a signed link names, or the page saying why the link does not work. Every page
- * speaks the language of that customer (then the studio's); a link too damaged to name anyone
- * gets the studio's.
- */
-async function open(c: Ctx, purpose: LinkPurpose): Promise<Opened | Response> {
-  const { db, config, clock } = c.get("deps");
-  const settings = await getSettings(db);
-  const secret = await linkSigningSecret(db, config.secretKey, clock());
-  const payload = verifyLinkToken(secret, c.req.param("token") ?? "", purpose, clock());
-  const named =
-    "customerId" in payload
-      ? await db.query.customers.findFirst({ where: eq(customers.id, payload.customerId) })
-      : undefined;
-  const lang = pickLanguage(named?.locale, settings.locale);
-  const problem = (status: 400 | 404 | 410, message: string) =>
-    c.html(LinkProblemPage({ lang, studio: settings.name, status, message }), status);
-  if ("error" in payload) {
-    if (payload.error !== "expired") return problem(400, t(lang, "link.damaged"));
-    const contacts = [settings.phone, settings.replyTo].filter(Boolean).join(` ${t(lang, "link.or")} `);
-    return problem(
-      410,
-      [
-        t(lang, "link.expired"),
-        expiredText(lang, purpose),
-        contacts ? t(lang, "link.expired.reach", { studio: settings.name, contacts }) : "",
-      ]
-        .filter(Boolean)
-        .join(" "),
-    );
-  }
-  if (!named) return problem(404, t(lang, "link.noCustomer"));
-  return { customer: named, subjectId: payload.subjectId, expiresAt: payload.expiresAt, studio: settings.name, lang };
-}
 
 // Unsubscribe links never expire and e-mails get forwarded: the page names the address masked,
 // as the preferences page does.
@@ -98,18 +51,11 @@ async function unsubscribeEmail(c: Ctx, customer: Customer, deliveryId: number |
   if (created) log("info", "unsubscribed", { customer: customer.id, channel: "email", delivery: deliveryId });
 }
 
-// What a customer link receives is a one-click unsubscribe or a few checkboxes: a few kilobytes
-// cover it, and nobody holding a link can make the server buffer megabytes.
-const linkBodyLimit = bodyLimit({
-  maxSize: 8 * 1024,
-  onError: (c) => c.text("That request is too large for this page.", 413),
-});
-
 export const customerLinkRoutes = new Hono<AppEnv>()
   .use("/u/*", linkBodyLimit)
   .use("/p/*", linkBodyLimit)
   .get("/u/:token", async (c) => {
-    const opened = await open(c, "unsubscribe");
+    const opened = await openCustomerLink(c, "unsubscribe");
     if (opened instanceof Response) return opened;
     const preferences = await preferencesUrl(c, opened.customer.id);
     return c.html(
@@ -125,7 +71,7 @@ export const customerLinkRoutes = new Hono<AppEnv>()
   })
   // RFC 8058: mail clients POST `List-Unsubscribe=One-Click` here without cookies; the page's own button posts here too.
   .post("/u/:token", async (c) => {
-    const opened = await open(c, "unsubscribe");
+    const opened = await openCustomerLink(c, "unsubscribe");
     if (opened instanceof Response) return opened;
     await unsubscribeEmail(c, opened.customer, opened.subjectId);
     const preferences = await preferencesUrl(c, opened.customer.id);
@@ -141,7 +87,7 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     );
   })
   .get("/p/:token", async (c) => {
-    const opened = await open(c, "preferences");
+    const opened = await openCustomerLink(c, "preferences");
     if (opened instanceof Response) return opened;
     return c.html(
       PreferencesPage({
@@ -157,7 +103,7 @@ export const customerLinkRoutes = new Hono<AppEnv>()
   // mailbox); texts and calls only after the phone confirms (a forwarded e-mail must not sign
   // someone's phone up). Bounces, complaints and STOPs are never cleared from here.
   .post("/p/:token", async (c) => {
-    const opened = await open(c, "preferences");
+    const opened = await openCustomerLink(c, "preferences");
     if (opened instanceof Response) return opened;
     const { db, clock } = c.get("deps");
     const body = await c.req.parseBody();
@@ -247,7 +193,7 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     );
   })
   .get("/g/:token", async (c) => {
-    const opened = await open(c, "gallery");
+    const opened = await openCustomerLink(c, "gallery");
     if (opened instanceof Response) return opened;
     const { db, log } = c.get("deps");
     const jobId = opened.subjectId ?? 0;
@@ -274,7 +220,7 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     return c.redirect(target.toString(), 302);
   })
   .get("/v/:token", async (c) => {
-    const opened = await open(c, "view");
+    const opened = await openCustomerLink(c, "view");
     if (opened instanceof Response) return opened;
     const { db } = c.get("deps");
     const d = opened.subjectId
@@ -436,7 +382,7 @@ async function askPhoneToConfirm(
 }
 
 async function openConfirmation(c: Ctx) {
-  const opened = await open(c, "confirm");
+  const opened = await openCustomerLink(c, "confirm");
   if (opened instanceof Response) return opened;
   const phone = opened.customer.phone;
   const asked = phone ? confirmedChannels(opened.subjectId ?? 0, phone) : [];
