@@ -1,0 +1,1 @@
+ALTER TABLE `messages` ADD `voice_audio_name` text DEFAULT '' NOT NULL;
