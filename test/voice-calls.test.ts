@@ -170,7 +170,7 @@ describe("a call with a recording", () => {
     // What Twilio then fetches, without a session.
     const media = await t.app.request(`/media/${f.storedName}`);
     expect(media.status).toBe(200);
-    expect(new Uint8Array(await media.arrayBuffer())).toEqual(tinyWav());
+    expect(Buffer.from(await media.arrayBuffer())).toEqual(Buffer.from(tinyWav()));
   });
 
   test("a recording deleted before the call fails it with the reason; nobody is called", async () => {
