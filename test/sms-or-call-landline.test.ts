@@ -19,7 +19,7 @@ test("a landline gets the call with the call script, never the SMS; each number 
   const mobile = `+1312${tag}2`;
   fakes.twilio.setLineType(landline, "landline");
   fakes.twilio.setLineType(mobile, "mobile");
-  const people = [];
+  const people: { a: { id: number } }[] = [];
   for (const [first, phone] of [
     ["Lena", landline],
     ["Mo", mobile],
@@ -36,7 +36,7 @@ test("a landline gets the call with the call script, never the SMS; each number 
       "api",
       noon,
     );
-    people.push({ c, a });
+    people.push({ a });
   }
   const w = dispatcher();
   const sendMessage = async (n: number) => {
