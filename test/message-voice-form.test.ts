@@ -4,7 +4,11 @@
 // kept and nothing stored.
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { files, messages } from "../src/db/schema.ts";
+import { deliveryKey } from "../src/core/delivery-key.ts";
+import { enqueueDeliveries } from "../src/db/outbox.ts";
+import { createCustomer } from "../src/db/customers.ts";
+import { devOutbox, files, messages } from "../src/db/schema.ts";
+import { updateSettings } from "../src/db/settings.ts";
 import { type Browser, makeTestApp, signedInOwner } from "./support/app.ts";
 import { pageText } from "./support/forms.ts";
 import { rows } from "./api/support.ts";
@@ -163,5 +167,42 @@ describe("the compose form's recording", () => {
     expect(bad.status).toBe(422);
     expect(pageText(bad.text)).toContain("must be one of Polly.Joanna");
     expect(await rows(t.db, messages)).toBe(0);
+  });
+});
+
+describe("the dev outbox", () => {
+  test("says which voice and language a call's script is read in", async () => {
+    const { t, b } = await setup();
+    const now = new Date("2026-09-01T10:00:00Z");
+    await updateSettings(t.db, { sendWindowStart: "00:00", sendWindowEnd: "24:00" }, now);
+    const [m] = await t.db
+      .insert(messages)
+      .values({
+        name: "Call",
+        channels: ["voice"],
+        voiceScript: "Hallo!",
+        voiceName: "Polly.Vicki",
+        filters: {},
+        status: "sending",
+      })
+      .returning();
+    const c = await createCustomer(t.db, { first_name: "Ida", phone: "+13125550123" }, "test", now);
+    await enqueueDeliveries(
+      t.db,
+      { sourceType: "message", messageId: m!.id },
+      [
+        {
+          key: deliveryKey({ kind: "message", messageId: m!.id }, { customerId: c.id }, "voice"),
+          decision: { customerId: c.id, channel: "voice", to: "+13125550123", skip: null },
+          dueAt: now,
+        },
+      ],
+      now,
+    );
+    await t.deps.dispatcher.tick();
+    const [entry] = await t.db.select().from(devOutbox);
+    const page = pageText((await b.get(`/outbox/dev/${entry!.id}`)).text);
+    expect(page).toContain("It says, read out by text-to-speech: Hallo!");
+    expect(page).toContain("Voice: Vicki — German, female · in de-DE.");
   });
 });

@@ -85,13 +85,13 @@ export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null; call
               ) : (
                 <p class="muted">(its script is no longer on record)</p>
               )}
-              <p class="muted">{describeVoice(call)}</p>
             </>
           )}
           <p class="muted">
             Then: “Press 9 to stop these calls.” (A voicemail hears the message once, after its beep, without it.)
             Twilio fetches the call from {e.body}.
           </p>
+          {!call?.audioName && <p class="muted">{describeVoice(call)}</p>}
         </>
       )}
     </article>
