@@ -198,7 +198,12 @@ describe("an answering machine", () => {
     await answer(t, call!.sid, "machine_end_beep");
     const events = await t.db.select().from(deliveryEvents).where(eq(deliveryEvents.deliveryId, d.id));
     expect(events.filter((e) => e.type === "answered").map((e) => e.detail)).toEqual([
-      { provider: "twilio", sid: call!.sid, answered_by: "machine_end_beep" },
+      {
+        provider: "twilio",
+        sid: call!.sid,
+        answered_by: "machine_end_beep",
+        answered: "a voicemail: the message was left after its beep",
+      },
     ]);
     // The status callback carries it too, kept with the event.
     const done = await fakes.twilioStatus(t, call!.sid, "completed");

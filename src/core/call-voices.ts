@@ -53,3 +53,12 @@ export function sayAttributes(
   const language = voiceLanguage(m.voiceName) ?? (m.voiceLanguage || customerLanguage);
   return { ...(m.voiceName && { voice: m.voiceName }), ...(language && { language }) };
 }
+
+/** Twilio's AnsweredBy (answering-machine detection) in words staff read on the delivery. */
+export function answeredByWords(answeredBy: string): string {
+  if (answeredBy === "human") return "a person";
+  if (answeredBy === "fax") return "a fax machine (nothing was said)";
+  if (answeredBy === "machine_end_beep") return "a voicemail: the message was left after its beep";
+  if (answeredBy.startsWith("machine")) return "a voicemail: the message was left once";
+  return "Twilio could not tell who or what answered";
+}

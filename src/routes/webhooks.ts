@@ -29,7 +29,7 @@ import { handleInbound, nextAppointment, type UpcomingAppointment } from "../db/
 import { customers, type StudioSettings } from "../db/schema.ts";
 import { mediaUrl } from "../db/files.ts";
 import { callSettings } from "../db/messages.ts";
-import { sayAttributes } from "../core/call-voices.ts";
+import { answeredByWords, sayAttributes } from "../core/call-voices.ts";
 import { installationId } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
 import { customersWithAddress, resubscribe, type SuppressionInput, suppress } from "../db/suppressions.ts";
@@ -308,7 +308,12 @@ export const webhookRoutes = new Hono<AppEnv>()
           providerEventId: `${params.CallSid}:answered_by`,
           type: "answered",
           status: null,
-          detail: { provider: "twilio", sid: params.CallSid, answered_by: answeredBy },
+          detail: {
+            provider: "twilio",
+            sid: params.CallSid,
+            answered_by: answeredBy,
+            answered: answeredByWords(answeredBy),
+          },
           occurredAt: clock(),
         },
         clock(),
