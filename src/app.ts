@@ -20,6 +20,7 @@ import { dashboardRoutes } from "./routes/dashboard.ts";
 import { sendingStatusRoutes } from "./routes/sending-status.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { jobRoutes } from "./routes/jobs.ts";
+import { mediaRoutes } from "./routes/media.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { profileRoutes } from "./routes/profiles.ts";
@@ -67,6 +68,8 @@ export function createApp(deps: Deps) {
   app.route("/static", staticRoutes);
   app.route("/api/v1", apiRoutes);
   app.route("/webhooks", webhookRoutes);
+  // Uploaded files by their unguessable stored name: Twilio fetches call audio without a session.
+  app.route("/media", mediaRoutes);
   // Customer links carry their own signed token: no staff session, no CSRF (RFC 8058 one-click).
   for (const scope of ["/u/*", "/p/*", "/c/*", "/g/*", "/v/*", "/a/*"]) app.use(scope, noStore);
   app.route("/", customerLinkRoutes);
@@ -92,14 +95,24 @@ export function createApp(deps: Deps) {
     maxSize: 16 * 1024,
     onError: tooLarge("That form is larger than 16 KB: an e-mail address and a password fit in far less."),
   });
+  // A message's compose form carries its call's recording (at most 10 MB) when sent as multipart.
+  const recordingLimit = bodyLimit({
+    maxSize: 11 * 1024 * 1024,
+    onError: tooLarge(
+      "That form is larger than 11 MB, so nothing was saved: a call's recording may be at most 10 MB (an MP3 is far smaller than a WAV).",
+    ),
+  });
   ui.use(function limitBody(c, next) {
     const path = c.req.path;
+    const multipart = (c.req.header("Content-Type") ?? "").startsWith("multipart/form-data");
     return (
       path.startsWith("/customers/import")
         ? uploadLimit
         : path === "/login" || path === "/setup"
           ? authLimit
-          : formLimit
+          : multipart && /^\/messages(\/\d+|\/form)?$/.test(path)
+            ? recordingLimit
+            : formLimit
     )(c, next);
   });
   ui.use(loadSession(), csrfProtection(), noStore);

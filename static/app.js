@@ -36,10 +36,24 @@ document.addEventListener("input", (event) => {
   if (radio) radio.checked = true;
 });
 
-// A table row with data-row-href opens that page when clicked anywhere but on a link inside it.
+// A table row with data-row-href opens that page when clicked anywhere but on a link (or a player) inside it.
 document.addEventListener("click", (event) => {
   const row = event.target instanceof Element ? event.target.closest("[data-row-href]") : null;
-  if (row && !event.target.closest("a")) window.location.href = row.getAttribute("data-row-href");
+  if (row && !event.target.closest("a, audio")) window.location.href = row.getAttribute("data-row-href");
+});
+
+// A file over its field's limit (data-max-bytes) is refused as soon as it is chosen, not after
+// the upload: the field is cleared and its hint says why. The server checks again regardless.
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || input.type !== "file" || !input.dataset.maxBytes) return;
+  const file = input.files && input.files[0];
+  const max = Number(input.dataset.maxBytes);
+  if (!file || file.size <= max) return;
+  input.value = "";
+  const hint = document.getElementById(`${input.name}-hint`);
+  const mb = (n) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (hint) hint.textContent = `${file.name} is ${mb(file.size)}, over the ${mb(max)} limit: choose a smaller file.`;
 });
 
 // The message page's live progress (#progress with data-sse-connect). htmx (deferred) starts on a

@@ -12,6 +12,8 @@ import { confirmationSubject, linkExpiresAt, signLinkToken } from "../src/core/l
 import { createApiKey, createUser } from "../src/db/auth.ts";
 import { loadDemoData } from "../src/db/demo.ts";
 import { databaseDevOutboxStore } from "../src/db/dev-outbox-store.ts";
+import { storeFile } from "../src/db/files.ts";
+import { tinyWav } from "./support/sample-files.ts";
 import { duplicateProfile, listNotifications } from "../src/db/profiles.ts";
 import { albums, appointments, customers, notifications, orders, registrations } from "../src/db/schema.ts";
 import { linkSigningSecret } from "../src/db/secrets.ts";
@@ -31,6 +33,7 @@ const PUBLIC: Record<string, string> = {
   "GET /login": "the way in",
   "POST /login": "the way in, CSRF-checked on the pre-session token",
   "POST /logout": "ends only the caller's own session, CSRF-checked",
+  "GET /media/:name": "uploads by their unguessable stored name: Twilio fetches a call's recording without a session",
 };
 /** Provider webhooks: each request proves itself with the provider's signature. */
 const WEBHOOKS = [
@@ -163,6 +166,7 @@ beforeAll(async () => {
     order: order!.id,
     appointment: appointment!.id,
     devEntry: "dev_audit1",
+    file: (await storeFile(t.db, { bytes: tinyWav(), originalName: "a.wav", kind: "wav", userId: null }, ten)).id,
   };
   const secret = await linkSigningSecret(t.db, t.deps.config.secretKey, ten);
   const sign = (purpose: LinkKind, subjectId?: number) =>
@@ -237,6 +241,7 @@ function fill(route: { key: string; path: string }): string {
       registrations: ids.registration,
       orders: ids.order,
       appointments: ids.appointment,
+      files: ids.file,
     };
     const value = name === "id" ? byCollection[before ?? ""] : byName[name];
     if (value === undefined)

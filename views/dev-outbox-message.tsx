@@ -3,6 +3,7 @@
 // also shown on its delivery's page.
 import type { FC } from "hono/jsx";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
+import { CALL_LANGUAGES, CALL_VOICES } from "../src/core/call-voices.ts";
 import type { DevOutboxRow } from "../src/db/outbox-list.ts";
 import { second, type Zoned } from "./delivery-parts.tsx";
 import type { Common } from "./layout.tsx";
@@ -12,9 +13,10 @@ import { Page, PageHead } from "./layout.tsx";
  * The message exactly as the dev outbox received it: headers, the HTML sandboxed, the text part;
  * for a call, the script its TwiML reads out (`script`, the delivery's text as sent).
  */
-export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null; tz: string }> = ({
+export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null; call?: CallShown | null; tz: string }> = ({
   entry: e,
   script,
+  call,
   tz,
 }) => {
   const headers = Object.entries(e.headers ?? {});
@@ -73,21 +75,64 @@ export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null; tz: 
       )}
       {e.channel === "voice" && (
         <>
-          <p>Call placed. It says, read out by text-to-speech:</p>
-          {script ? (
-            <blockquote class="call-script">{script}</blockquote>
+          {call?.audioName ? (
+            <CallRecording call={call} />
           ) : (
-            <p class="muted">(its script is no longer on record)</p>
+            <>
+              <p>Call placed. It says, read out by text-to-speech:</p>
+              {script ? (
+                <blockquote class="call-script">{script}</blockquote>
+              ) : (
+                <p class="muted">(its script is no longer on record)</p>
+              )}
+            </>
           )}
-          <p class="muted">Then: “Press 9 to stop these calls.” Twilio fetches these words from {e.body}.</p>
+          <p class="muted">
+            Then: “Press 9 to stop these calls.” (A voicemail hears the message once, after its beep, without it.)
+            Twilio fetches the call from {e.body}.
+          </p>
+          {!call?.audioName && <p class="muted">{describeVoice(call)}</p>}
         </>
       )}
     </article>
   );
 };
 
-/** A kept message with the delivery it belongs to and, for a call, the script it read out. */
-export type DevRow = { entry: DevOutboxRow; deliveryId: number | null; script: string | null };
+/** How a one-time message's call speaks: its voice and language, or the recording it plays. */
+export type CallShown = {
+  voiceName: string | null;
+  voiceLanguage: string | null;
+  audioName: string | null;
+  /** The recording's address under /media; null once it was deleted. */
+  audioStoredName: string | null;
+};
+
+/** "Voice: Joanna — English (US), female · language en-US", as the call's <Say> will use them. */
+function describeVoice(call: CallShown | null | undefined): string {
+  const voice = CALL_VOICES.find((v) => v.id === (call?.voiceName ?? "")) ?? CALL_VOICES[0]!;
+  const language =
+    voice.language ??
+    (call?.voiceLanguage
+      ? CALL_LANGUAGES.find((l) => l.id === call.voiceLanguage)?.label
+      : "the customer's own language");
+  return `Voice: ${voice.id ? voice.label : "Twilio's standard voice"} · in ${language}.`;
+}
+
+/** The recording a call plays, with a player; or that it was deleted. */
+export const CallRecording: FC<{ call: CallShown }> = ({ call }) =>
+  call.audioStoredName ? (
+    <div class="call-recording">
+      <p>
+        Call placed. It plays the recording <strong>{call.audioName}</strong>:
+      </p>
+      <audio controls preload="none" src={`/media/${call.audioStoredName}`}></audio>
+    </div>
+  ) : (
+    <p class="muted">Its recording “{call.audioName}” was deleted since.</p>
+  );
+
+/** A kept message with the delivery it belongs to and, for a call, the script it read out and how it speaks. */
+export type DevRow = { entry: DevOutboxRow; deliveryId: number | null; script: string | null; call?: CallShown | null };
 
 export function DevOutboxEntryPage(p: Common & Zoned & DevRow) {
   return (
@@ -102,7 +147,7 @@ export function DevOutboxEntryPage(p: Common & Zoned & DevRow) {
           </a>
         )}
       </PageHead>
-      <SentMessage entry={p.entry} script={p.script} tz={p.timeZone} />
+      <SentMessage entry={p.entry} script={p.script} call={p.call} tz={p.timeZone} />
     </Page>
   );
 }

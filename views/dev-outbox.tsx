@@ -76,14 +76,19 @@ export function DevOutboxPage(
                 </tr>
               </thead>
               <tbody>
-                {p.rows.map(({ entry: e, deliveryId, script }) => (
+                {p.rows.map(({ entry: e, deliveryId, script, call }) => (
                   <tr {...rowLink(`/outbox/dev/${e.id}`)}>
                     <td class="nowrap">
                       <a href={`/outbox/dev/${e.id}`}>{second(e.createdAt, p.timeZone)}</a>
                     </td>
                     <td>{CHANNEL_LABELS[e.channel]}</td>
                     <td>{e.toAddress}</td>
-                    <td>{preview(e, script)}</td>
+                    <td>
+                      {preview(e, script)}
+                      {call?.audioStoredName && (
+                        <audio controls preload="none" src={`/media/${call.audioStoredName}`} class="row-audio"></audio>
+                      )}
+                    </td>
                     <td>
                       {deliveryId ? <a href={`/outbox/${deliveryId}`}>#{deliveryId}</a> : <span class="muted">—</span>}
                     </td>

@@ -4,6 +4,9 @@
 // when a template is used; the album choice follows the chosen jobs out of band.
 import type { FC } from "hono/jsx";
 import { MESSAGE_MAX } from "../src/core/message-input.ts";
+import { CALL_LANGUAGES, CALL_VOICES } from "../src/core/call-voices.ts";
+import { MAX_AUDIO_BYTES } from "../src/core/file-types.ts";
+import type { FileInfo } from "../src/db/files.ts";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import type { Placeholder } from "../src/core/placeholders.ts";
 import { AUDIENCE_LABELS, CONDITION_LABELS } from "../src/core/triggers.ts";
@@ -44,6 +47,10 @@ export type ComposeProps = Common & {
   count: CountData;
   preview: PreviewData;
   timeZone: string;
+  /** The recording attached to the call, if any. */
+  audio?: FileInfo | null;
+  /** The name of a recording the saved draft had, deleted since. */
+  audioGone?: string | null;
   testResult?: TestResult | null;
   flash?: Flash;
 };
@@ -279,6 +286,58 @@ function RecipientFilters({ p }: { p: ComposeProps }) {
   );
 }
 
+const size = (bytes: number) =>
+  bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+
+/**
+ * The call's recording: the one attached (a player, its name, Remove), and the file field that
+ * uploads one or replaces it. "Upload" re-renders the form with it attached; saving uploads it too.
+ */
+function CallAudio({ p }: { p: ComposeProps }) {
+  const { errors } = p;
+  const a = p.audio;
+  return (
+    <div class="field only-voice call-audio">
+      <label for="f-voice_audio">Recorded audio</label>
+      {a && (
+        <div class="audio-attached">
+          <input type="hidden" name="voice_audio_id" value={String(a.id)} />
+          <audio controls preload="none" src={`/media/${a.storedName}`}></audio>
+          <span>
+            <strong>{a.originalName}</strong> · {size(a.sizeBytes)}
+          </span>
+          <button type="submit" name="remove_audio" value="1" formaction="/messages/form" class="secondary outline">
+            Remove the recording
+          </button>
+        </div>
+      )}
+      {p.audioGone && !a && (
+        <p class="flash bad" role="alert">
+          The recording “{p.audioGone}” was deleted. Upload it again, or save to send the script instead.
+        </p>
+      )}
+      <div class="template-row">
+        <input
+          id="f-voice_audio"
+          type="file"
+          name="voice_audio"
+          accept=".mp3,.wav,audio/mpeg,audio/wav"
+          data-max-bytes={String(MAX_AUDIO_BYTES)}
+          {...ariaError("voice_audio", errors, true)}
+        />
+        <button type="submit" formaction="/messages/form" formenctype="multipart/form-data" class="secondary">
+          {a ? "Replace" : "Upload"}
+        </button>
+      </div>
+      <FieldMessages
+        name="voice_audio"
+        errors={errors}
+        hint={`An MP3 or WAV file of at most ${MAX_AUDIO_BYTES / (1024 * 1024)} MB. A call with a recording plays it instead of reading the script, then offers “Press 9 to stop these calls”.`}
+      />
+    </div>
+  );
+}
+
 /** The compose form; the fragment re-rendered when a template is used. */
 export function MessageForm(p: ComposeProps) {
   const { state, errors } = p;
@@ -292,7 +351,15 @@ export function MessageForm(p: ComposeProps) {
     <form id="message-form" method="post" action={action} novalidate class="message-form">
       <Csrf token={p.csrf} />
       {/* Enter in a text field saves the draft, not whichever button comes first. */}
-      <button type="submit" name="intent" value="save" class="default-submit" tabindex={-1} aria-hidden="true">
+      <button
+        type="submit"
+        name="intent"
+        value="save"
+        formenctype="multipart/form-data"
+        class="default-submit"
+        tabindex={-1}
+        aria-hidden="true"
+      >
         Save draft
       </button>
       {p.message && <input type="hidden" name="message_id" value={String(p.message.id)} />}
@@ -434,6 +501,35 @@ export function MessageForm(p: ComposeProps) {
             name="voice_script"
             errors={errors}
             hint="What the call says, written as it should be spoken. Empty: the message above is read out."
+          />
+        </div>
+        <CallAudio p={p} />
+        <div class="field only-voice voice-choice">
+          <label>
+            Voice
+            <select name="voice_name" {...ariaError("voice_name", errors)}>
+              {CALL_VOICES.map((o) => (
+                <option value={o.id} selected={(v.voice_name ?? "") === o.id}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Language
+            <select name="voice_language" {...ariaError("voice_language", errors)}>
+              {CALL_LANGUAGES.map((o) => (
+                <option value={o.id} selected={(v.voice_language ?? "") === o.id}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <FieldMessages name="voice_name" errors={errors} />
+          <FieldMessages
+            name="voice_language"
+            errors={errors}
+            hint="For the script read out by text-to-speech. A named voice speaks its own language; the standard voice speaks the language chosen, or each customer's."
           />
         </div>
       </section>
@@ -601,10 +697,10 @@ export function MessageForm(p: ComposeProps) {
           </p>
         )}
         <div class="status-buttons form-buttons">
-          <button type="submit" name="intent" value="save" class="secondary">
+          <button type="submit" name="intent" value="save" formenctype="multipart/form-data" class="secondary">
             Save draft
           </button>
-          <button type="submit" name="intent" value="send">
+          <button type="submit" name="intent" value="send" formenctype="multipart/form-data">
             Save and review sending…
           </button>
           <a role="button" class="secondary outline" href={p.message ? `/messages/${p.message.id}` : "/messages"}>

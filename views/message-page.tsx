@@ -327,6 +327,12 @@ export function MessagePage(p: MessagePageProps) {
           <summary>The text</summary>
           <pre class="message-text">{m.body}</pre>
           {m.voiceScript && <pre class="message-text">{m.voiceScript}</pre>}
+          {m.voiceAudioName && (
+            <p>
+              The call plays the recording <strong>{m.voiceAudioName}</strong>
+              {m.voiceFileId ? "" : " (deleted since: its calls fail rather than call in silence)"}.
+            </p>
+          )}
         </details>
       </article>
       {/* Once finished, the report below says it all. */}

@@ -115,10 +115,29 @@ export function MessagePreview({ preview: pv }: { preview: PreviewData }) {
               <span class="k">Call</span> <span>{pv.voice.to ?? "—"}</span>
             </div>
           </div>
-          <blockquote class="voice-script">{pv.voice.text}</blockquote>
-          <p class="muted">
-            <small>Read out by text-to-speech; the call offers “press 9 to stop calls”.</small>
-          </p>
+          {pv.voice.audio ? (
+            <>
+              <div class="call-recording">
+                <audio controls preload="none" src={pv.voice.audio.src}></audio> <strong>{pv.voice.audio.name}</strong>
+              </div>
+              <p class="muted">
+                <small>
+                  The call plays this recording (not the script); then it offers “press 9 to stop calls”. A voicemail
+                  hears it once, after its beep.
+                </small>
+              </p>
+            </>
+          ) : (
+            <>
+              <blockquote class="voice-script">{pv.voice.text}</blockquote>
+              <p class="muted">
+                <small>
+                  Read out by text-to-speech; the call offers “press 9 to stop calls”. A voicemail hears it once, after
+                  its beep.
+                </small>
+              </p>
+            </>
+          )}
         </div>
       )}
     </>

@@ -6,7 +6,15 @@ import { messageFilters } from "./message-filters.ts";
 import { MAX_BODY } from "./notification-input.ts";
 import { parsePhone } from "./phone.ts";
 import { checkTemplate } from "./placeholders.ts";
-import { idRef, instant, optionalText, requiredText } from "./validation.ts";
+import { CALL_LANGUAGE_IDS, CALL_VOICE_IDS, voiceLanguageProblem } from "./call-voices.ts";
+import { idRef, instant, optionalIdRef, optionalText, requiredText } from "./validation.ts";
+
+/** A choice from a closed list where "" (or nothing, or null) means the default. */
+const choice = (ids: [string, ...string[]], what: string) =>
+  z.preprocess(
+    (v) => (v === undefined || v === null ? "" : v),
+    z.enum(ids, { error: `must be one of ${ids.filter(Boolean).join(", ")}, or empty for ${what}` }),
+  );
 
 const channelList = z.preprocess(
   (v) => (typeof v === "string" ? [v] : v),
@@ -39,6 +47,10 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
       subject: optionalText(MESSAGE_MAX.subject),
       body: optionalText(MESSAGE_MAX.body),
       voice_script: optionalText(MESSAGE_MAX.voice_script),
+      /** An uploaded MP3 or WAV (files.id) the call plays instead of reading the script. */
+      voice_audio_id: optionalIdRef,
+      voice_name: choice(CALL_VOICE_IDS, "Twilio's standard voice"),
+      voice_language: choice(CALL_LANGUAGE_IDS, "each customer's own language"),
       call_only_if_no_sms: z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean()).default(false),
       filters: z.preprocess((v) => v ?? {}, messageFilters).default({}),
       to_address: optionalText(MESSAGE_MAX.to_address),
@@ -51,8 +63,20 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
         ctx.addIssue({ code: "custom", path: ["subject"], message: "An e-mail needs a subject" });
       if ((channels.has("email") || channels.has("sms")) && !m.body)
         ctx.addIssue({ code: "custom", path: ["body"], message: "Write the message" });
-      if (channels.has("voice") && !m.voice_script && !m.body)
-        ctx.addIssue({ code: "custom", path: ["voice_script"], message: "Write what the call says" });
+      if (channels.has("voice") && !m.voice_script && !m.body && !m.voice_audio_id)
+        ctx.addIssue({
+          code: "custom",
+          path: ["voice_script"],
+          message: "Write what the call says, or upload a recording",
+        });
+      if (m.voice_audio_id && !channels.has("voice"))
+        ctx.addIssue({
+          code: "custom",
+          path: ["voice_audio_id"],
+          message: "only a call plays audio: add the voice channel",
+        });
+      const mismatch = voiceLanguageProblem(m.voice_name, m.voice_language);
+      if (mismatch) ctx.addIssue({ code: "custom", path: ["voice_language"], message: mismatch });
       // The limits notifications keep: a subject is one header line, and Twilio refuses longer texts.
       if (m.subject && /[\r\n]/.test(m.subject))
         ctx.addIssue({ code: "custom", path: ["subject"], message: "must be one line" });

@@ -65,7 +65,8 @@ export type PreviewData = {
     info: SmsInfo /** The opt-out hint added to the text (in the customer's language), or null. */;
     optOutAdded: string | null;
   };
-  voice?: { to: string | null; text: string };
+  /** `audio`: the recording the call plays instead of reading `text`. */
+  voice?: { to: string | null; text: string; audio?: { name: string; src: string } };
   problem?: string;
 };
 

@@ -4,22 +4,33 @@ import { and, count, desc, eq, inArray, isNotNull, isNull, type SQL, sql } from 
 import type { MessageInput } from "../core/message-input.ts";
 import { staggeredDueAt } from "../core/stagger.ts";
 import type { Db } from "./client.ts";
-import { appointments, customers, deliveries, messages } from "./schema.ts";
+import { fileInfo } from "./files.ts";
+import { appointments, customers, deliveries, files, messages } from "./schema.ts";
 
 export type Message = typeof messages.$inferSelect;
 
-const columns = (m: MessageInput) => ({
+/** The message's columns from its input; `audioName`: the name of its recorded audio (voice_audio_id), if any. */
+const columns = (m: MessageInput, audioName: string) => ({
   name: m.name,
   channels: m.channels,
   subject: m.subject ?? "",
   body: m.body ?? "",
   voiceScript: m.voice_script ?? "",
+  voiceFileId: m.voice_audio_id ?? null,
+  voiceAudioName: m.voice_audio_id ? audioName : "",
+  voiceName: m.voice_name,
+  voiceLanguage: m.voice_language,
   callOnlyIfNoSms: m.call_only_if_no_sms,
   filters: m.filters as Record<string, unknown>,
   toAddress: m.to_address ?? null,
   sendAt: m.send_at ?? null,
   jobId: m.job_id ?? null,
 });
+
+/** The name staff know the message's recorded audio by (checked to exist by the caller). */
+async function audioNameOf(db: Db, m: MessageInput): Promise<string> {
+  return m.voice_audio_id ? ((await fileInfo(db, m.voice_audio_id))?.originalName ?? "") : "";
+}
 
 export async function createMessage(
   db: Db,
@@ -31,7 +42,7 @@ export async function createMessage(
   const [row] = await db
     .insert(messages)
     .values({
-      ...columns(m),
+      ...columns(m, await audioNameOf(db, m)),
       externalId: externalId ?? null,
       status: "draft",
       createdByUserId: userId,
@@ -46,7 +57,7 @@ export async function createMessage(
 export async function updateMessage(db: Db, id: number, m: MessageInput, now: Date) {
   const rows = await db
     .update(messages)
-    .set({ ...columns(m), updatedAt: now })
+    .set({ ...columns(m, await audioNameOf(db, m)), updatedAt: now })
     .where(and(eq(messages.id, id), eq(messages.status, "draft")))
     .returning({ id: messages.id });
   return rows.length === 1;
@@ -316,4 +327,24 @@ export async function sentPerAppointment(db: Db, id: number): Promise<boolean> {
     .where(and(eq(deliveries.messageId, id), isNotNull(deliveries.appointmentId)))
     .limit(1);
   return rows.length > 0;
+}
+
+/**
+ * How a one-time message's calls speak (SPEC A2): its voice and language, and the recording they
+ * play instead — `audio` null when the message has none, `audioStoredName` null when it had one
+ * that was deleted since.
+ */
+export async function callSettings(db: Db, messageId: number) {
+  const [row] = await db
+    .select({
+      voiceName: messages.voiceName,
+      voiceLanguage: messages.voiceLanguage,
+      audioName: messages.voiceAudioName,
+      audioStoredName: files.storedName,
+      audioMime: files.mimeType,
+    })
+    .from(messages)
+    .leftJoin(files, eq(files.id, messages.voiceFileId))
+    .where(eq(messages.id, messageId));
+  return row;
 }

@@ -3,7 +3,7 @@
 import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { Delivery } from "./outbox.ts";
-import { customers, deliveries, deliveryEvents, devOutbox, jobs, messages, notifications } from "./schema.ts";
+import { customers, deliveries, deliveryEvents, devOutbox, files, jobs, messages, notifications } from "./schema.ts";
 import type { Channel } from "../core/vocabulary.ts";
 
 export const OUTBOX_PAGE_SIZE = 50;
@@ -122,6 +122,28 @@ export function parseDevCursor(raw: string | undefined): DevCursor | undefined {
 
 export const devCursor = (e: DevOutboxRow) => `${e.createdAt.getTime()}_${e.id}`;
 
+/**
+ * Dev outbox entries with their delivery and, for a call, how it speaks (SPEC A2): its script, its
+ * message's voice and language, or the recording it plays (`audioStoredName` null once deleted).
+ */
+const devRows = (db: Db) =>
+  db
+    .select({
+      entry: devOutbox,
+      deliveryId: deliveries.id,
+      script: deliveries.body,
+      call: {
+        voiceName: messages.voiceName,
+        voiceLanguage: messages.voiceLanguage,
+        audioName: messages.voiceAudioName,
+        audioStoredName: files.storedName,
+      },
+    })
+    .from(devOutbox)
+    .leftJoin(deliveries, and(eq(deliveries.provider, "dev"), eq(deliveries.providerMessageId, devOutbox.id)))
+    .leftJoin(messages, and(eq(messages.id, deliveries.messageId), eq(deliveries.channel, "voice")))
+    .leftJoin(files, eq(files.id, messages.voiceFileId));
+
 /** Everything the dev outbox "delivered", newest first, with the delivery each one belongs to. */
 export async function listDevOutbox(db: Db, f: { channel?: Channel; before?: DevCursor }, limit = OUTBOX_PAGE_SIZE) {
   const where: SQL[] = [];
@@ -130,10 +152,7 @@ export async function listDevOutbox(db: Db, f: { channel?: Channel; before?: Dev
     const at = new Date(f.before.at);
     where.push(or(lt(devOutbox.createdAt, at), and(eq(devOutbox.createdAt, at), lt(devOutbox.id, f.before.id)))!);
   }
-  const rows = await db
-    .select({ entry: devOutbox, deliveryId: deliveries.id, script: deliveries.body })
-    .from(devOutbox)
-    .leftJoin(deliveries, and(eq(deliveries.provider, "dev"), eq(deliveries.providerMessageId, devOutbox.id)))
+  const rows = await devRows(db)
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(devOutbox.createdAt), desc(devOutbox.id))
     .limit(limit + 1);
@@ -143,12 +162,7 @@ export async function listDevOutbox(db: Db, f: { channel?: Channel; before?: Dev
 
 /** One dev outbox entry and the delivery it belongs to, if any. */
 export async function getDevOutboxEntry(db: Db, id: string) {
-  const [row] = await db
-    .select({ entry: devOutbox, deliveryId: deliveries.id, script: deliveries.body })
-    .from(devOutbox)
-    .leftJoin(deliveries, and(eq(deliveries.provider, "dev"), eq(deliveries.providerMessageId, devOutbox.id)))
-    .where(eq(devOutbox.id, id))
-    .limit(1);
+  const [row] = await devRows(db).where(eq(devOutbox.id, id)).limit(1);
   return row ?? null;
 }
 

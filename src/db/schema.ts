@@ -455,6 +455,12 @@ export const messages = sqliteTable(
     body: text().notNull().default(""),
     voiceScript: text().notNull().default(""),
     voiceFileId: integer().references((): AnySQLiteColumn => files.id, { onDelete: "set null" }),
+    /**
+     * The name of the recorded audio the call plays, as staff uploaded it; empty: text-to-speech.
+     * Kept when the file row goes (voice_file_id becomes null), so such a call fails saying so
+     * instead of reading the script out instead.
+     */
+    voiceAudioName: text().notNull().default(""),
     /** The text-to-speech voice (Twilio's `voice`, e.g. "Polly.Joanna"); empty: Twilio's default for the language. */
     voiceName: text().notNull().default(""),
     /** The language the script is spoken in (e.g. "en-US"); empty: each customer's own. */

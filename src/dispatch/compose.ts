@@ -8,6 +8,7 @@ import { linkExpiresAt, signLinkToken } from "../core/link-tokens.ts";
 import { firstMissing, noEscape } from "../core/placeholders.ts";
 import { withOptOutHint } from "../core/sms-text.ts";
 import type { Delivery } from "../db/outbox.ts";
+import { fileInfo, isAudio } from "../db/files.ts";
 import { loadRecipientRows, loadSnippets, type RecipientRows } from "../db/recipient-rows.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { linkSigningSecret } from "../db/secrets.ts";
@@ -25,7 +26,7 @@ import type { SendDeps } from "./send-deps.ts";
  * messages (appointment reminders): they carry no one-click unsubscribe, and a marketing
  * unsubscribe does not stop them (SPEC L1).
  */
-type Checked = { missing: string | null; error: string | null; empty?: boolean };
+type Checked = { missing: string | null; error: string | null; empty?: boolean; problem?: string | null };
 export type ComposedEmail = PersonalizedEmail &
   Checked & { delivery: Delivery; unsubscribeUrl: string | null; marketing: boolean; rows: RecipientRows };
 export type ComposedText = Checked & { delivery: Delivery; text: string | null; rows: RecipientRows };
@@ -115,6 +116,20 @@ export async function createComposer(deps: SendDeps, s: StudioSettings, now: Dat
             out.push({ delivery: d, rows: r, text: null, missing: null, error: null });
             continue;
           }
+          if (src.audio) {
+            // A recording is played as it is: no placeholders to fill, nothing to leave blank —
+            // but a recording deleted since fails the call (`problem`) rather than call in silence.
+            const gone = !(await audioStillThere(deps, src.audio.fileId));
+            out.push({
+              delivery: d,
+              rows: r,
+              text: `${RECORDED_AUDIO} ${src.audio.name}`,
+              missing: null,
+              error: null,
+              problem: gone ? `its recorded audio “${src.audio.name}” was deleted before the call` : null,
+            });
+            continue;
+          }
           const template = cache.text(src);
           const values = recipientValues(r, s, snippets, link, d.toAddress);
           const filled = template(values, noEscape);
@@ -136,6 +151,15 @@ export async function createComposer(deps: SendDeps, s: StudioSettings, now: Dat
       return out;
     },
   };
+}
+
+/** What the body of a call that plays a recording says, before the recording's name. */
+export const RECORDED_AUDIO = "Recorded audio:";
+
+async function audioStillThere(deps: SendDeps, fileId: number | null): Promise<boolean> {
+  if (fileId === null) return false;
+  const f = await fileInfo(deps.db, fileId);
+  return !!f && isAudio(f);
 }
 
 /** The e-mail of one delivery as it was sent, for "view in browser" (SPEC L5). */

@@ -10,7 +10,17 @@ import type { Delivery } from "../db/outbox.ts";
 import { messages, notifications, type StudioSettings } from "../db/schema.ts";
 import { type EmailVariant, renderEmailVariant } from "../email/render.ts";
 
-export type SourceText = { version: string; subject: string; body: string; marketing: boolean };
+/**
+ * `audio`: a call that plays a recording instead of reading its text (SPEC A2): the recording's
+ * name as staff uploaded it and its file, null when that file was deleted since.
+ */
+export type SourceText = {
+  version: string;
+  subject: string;
+  body: string;
+  marketing: boolean;
+  audio?: { name: string; fileId: number | null };
+};
 
 /**
  * The studio as its e-mails' header and footer show it. The phone is written in international
@@ -43,7 +53,15 @@ export async function sourceText(db: Db, d: Delivery): Promise<SourceText | null
     const m = await db.query.messages.findFirst({ where: eq(messages.id, d.messageId) });
     if (!m) return null;
     const body = d.channel === "voice" && m.voiceScript ? m.voiceScript : m.body;
-    return { version: `m${m.id}@${m.updatedAt.getTime()}:${d.channel}`, subject: m.subject, body, marketing: true };
+    const audio =
+      d.channel === "voice" && m.voiceAudioName ? { name: m.voiceAudioName, fileId: m.voiceFileId } : undefined;
+    return {
+      version: `m${m.id}@${m.updatedAt.getTime()}:${d.channel}`,
+      subject: m.subject,
+      body,
+      marketing: true,
+      ...(audio && { audio }),
+    };
   }
   // Test sends carry their own text; the same text is one variant, rendered once. A staff test
   // goes to an address, not a customer, so it is no marketing: nobody to unsubscribe.

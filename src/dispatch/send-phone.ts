@@ -169,7 +169,11 @@ export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claim
     if (d.attemptStartedAt && (await reconcile(cx, channel, d, at)) !== "not_sent") continue;
     const problem =
       failed.get(d.id) ??
-      (c?.error ? `its message could not be composed: ${c.error}` : c?.text == null ? SOURCE_GONE : null);
+      (c?.error
+        ? `its message could not be composed: ${c.error}`
+        : c?.text == null
+          ? SOURCE_GONE
+          : (c.problem ?? null));
     const found = {
       suppression: d.toAddress ? suppressed.get(d.toAddress) : undefined,
       marketing: true,
@@ -236,6 +240,8 @@ async function sendWave(cx: SendContext, channel: "sms" | "voice", wave: Ready[]
               twimlUrl: `${base}/webhooks/twilio/voice?d=${d.id}`,
               statusCallback: callback,
               clientRef: d.deliveryKey,
+              // A voicemail gets the message after its beep, whole (the TwiML says it once, without "press 9").
+              machineDetection: "DetectMessageEnd",
             });
       // A request that threw may still have reached Twilio: its attempt stays, to be looked up first.
       return request.catch((err) => ({

@@ -163,6 +163,7 @@ export function createTwilioProviders(opts: TwilioProviderOptions): {
           from: c.from,
           url: c.twimlUrl,
           statusCallback: c.statusCallback,
+          machineDetection: c.machineDetection,
         });
         return { ok: true, providerId: call.sid, status: call.status };
       } catch (e) {

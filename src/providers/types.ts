@@ -62,7 +62,18 @@ export type SmsProvider = {
   findSent(to: string, body: string, since: Date): Promise<SentRecord[]>;
 };
 
-export type VoiceCall = { to: string; from: string; twimlUrl: string; statusCallback?: string; clientRef: string };
+export type VoiceCall = {
+  to: string;
+  from: string;
+  twimlUrl: string;
+  statusCallback?: string;
+  clientRef: string;
+  /**
+   * Twilio's answering-machine detection: "DetectMessageEnd" asks for the TwiML only after a
+   * voicemail's beep (with `AnsweredBy`), so the recording hears the whole message.
+   */
+  machineDetection?: "Enable" | "DetectMessageEnd";
+};
 
 export type VoiceProvider = {
   name: "twilio" | "dev";

@@ -10,6 +10,8 @@ import { type MessageInput, messageInput } from "../core/message-input.ts";
 import { zonedParts, zonedTimeToInstant } from "../core/send-window.ts";
 import { staffTime } from "../core/date-format.ts";
 import { type FieldErrors, fieldErrors } from "../core/validation.ts";
+import { AUDIO_KINDS, MAX_AUDIO_BYTES, sniffUpload } from "../core/file-types.ts";
+import { audioFileProblem, storeFile } from "../db/files.ts";
 import type { Message } from "../db/messages.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
 import type { StudioSettings } from "../db/schema.ts";
@@ -69,6 +71,9 @@ export function stateFromMessage(m: Message, timeZone: string): ComposeState {
     subject: m.subject,
     body: m.body,
     voice_script: m.voiceScript,
+    voice_audio_id: m.voiceFileId ? String(m.voiceFileId) : "",
+    voice_name: m.voiceName,
+    voice_language: m.voiceLanguage,
     call_only_if_no_sms: m.callOnlyIfNoSms ? "on" : "",
     // A number is stored in E.164; international format reads back as the same number in any country.
     to_address: m.toAddress?.startsWith("+") ? editablePhone(m.toAddress) : (m.toAddress ?? ""),
@@ -108,7 +113,12 @@ export const stateChannels = (s: ComposeState): Channel[] =>
 function formErrors(errors: FieldErrors): FieldErrors {
   const out: FieldErrors = {};
   for (const [k, msg] of Object.entries(errors)) {
-    const key = k === "send_at" ? "send_at_local" : k.replace(/^(filters\.\w+)\..*$/, "$1");
+    const key =
+      k === "send_at"
+        ? "send_at_local"
+        : k === "voice_audio_id"
+          ? "voice_audio"
+          : k.replace(/^(filters\.\w+)\..*$/, "$1");
     out[key] ??= msg;
   }
   return out;
@@ -144,6 +154,10 @@ export async function parseCompose(c: Ctx, s: ComposeState, settings: StudioSett
     subject: v.subject,
     body: v.body,
     voice_script: v.voice_script,
+    // A recording goes with a call; with the voice channel unticked it is left behind, not refused.
+    voice_audio_id: (s.lists.channels ?? []).includes("voice") ? v.voice_audio_id : undefined,
+    voice_name: v.voice_name,
+    voice_language: v.voice_language,
     // The option shows only with SMS and voice both chosen; hidden, it is not asked for.
     call_only_if_no_sms:
       (s.lists.channels ?? []).includes("sms") && (s.lists.channels ?? []).includes("voice")
@@ -159,10 +173,38 @@ export async function parseCompose(c: Ctx, s: ComposeState, settings: StudioSett
   if (single(s) && !v.to_address?.trim()) errors.to_address ??= "Enter the e-mail address or phone number to send to";
   if (when.error) errors.send_at_local = when.error;
   if (!r.success || Object.keys(errors).length) return { ok: false, errors };
+  const audioProblem = r.data.voice_audio_id ? await audioFileProblem(db, r.data.voice_audio_id) : null;
+  if (audioProblem) return { ok: false, errors: { voice_audio: `The recording ${audioProblem}` } };
   const missingJob = await missingJobProblem(db, r.data.job_id ?? null);
   if (Object.keys(missingJob).length) return { ok: false, errors: missingJob };
   // A value that would be empty for everyone is refused beside its field, naming the placeholder.
   const empty = await emptyValueProblems(db, draftOfInput(r.data));
   if (Object.keys(empty).length) return { ok: false, errors: empty };
   return { ok: true, input: r.data };
+}
+
+/**
+ * The recording chosen in the compose form's file field (SPEC A2), checked by its bytes, never its
+ * name or declared type: stored, and its id put into the form's state, so it stays attached while
+ * the rest of the form is put right; or the problem beside the field, and nothing stored. "Remove
+ * the recording" takes it off the form. Empty when there is nothing to say.
+ */
+export async function takeAudioUpload(c: Ctx, s: ComposeState): Promise<FieldErrors> {
+  const { db, clock } = c.get("deps");
+  if (s.values.remove_audio) s.values.voice_audio_id = "";
+  const body = await c.req.parseBody({ all: true });
+  const sent = body.voice_audio;
+  const file = Array.isArray(sent) ? sent.at(-1) : sent;
+  // A file field left empty still sends a part: no name, no bytes.
+  if (!(file instanceof File) || (file.size === 0 && !file.name)) return {};
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const verdict = sniffUpload(bytes, AUDIO_KINDS, MAX_AUDIO_BYTES);
+  if (!verdict.ok) return { voice_audio: `${file.name || "The file"} ${verdict.problem}. Nothing was saved.` };
+  const stored = await storeFile(
+    db,
+    { bytes, originalName: file.name, kind: verdict.kind, userId: c.get("user")?.id ?? null },
+    clock(),
+  );
+  s.values.voice_audio_id = String(stored.id);
+  return {};
 }

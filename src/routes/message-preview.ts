@@ -29,6 +29,7 @@ import { deliveryIdByKey } from "../db/outbox-list.ts";
 import { enqueueDeliveries, loadCandidates, testDueAt } from "../db/outbox.ts";
 import { loadRecipientRows, loadSnippets, type RecipientRows } from "../db/recipient-rows.ts";
 import { deliveries, type StudioSettings } from "../db/schema.ts";
+import { fileInfo, isAudio } from "../db/files.ts";
 import { getSettings } from "../db/settings.ts";
 import { createComposer } from "../dispatch/compose.ts";
 import type { LinkMaker } from "../dispatch/recipient-values.ts";
@@ -244,9 +245,12 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
       };
     }
     if (channels.includes("voice")) {
+      const audioId = formId(v.voice_audio_id);
+      const audio = audioId ? await fileInfo(db, audioId) : undefined;
       pv.voice = {
         to: customer?.phone ?? chosen.address,
         text: fillTemplate(v.voice_script?.trim() ? v.voice_script : (v.body ?? ""), values, (x) => x),
+        ...(audio && isAudio(audio) && { audio: { name: audio.originalName, src: `/media/${audio.storedName}` } }),
       };
     }
   } catch (err) {

@@ -62,7 +62,16 @@ import { formId, formIds } from "../http/form-values.ts";
 import { countAudience, countData, fromInput, fromMessage } from "./message-count.ts";
 import { draftOfMessage, emptyValueProblems, valueProblemText } from "./message-values.ts";
 import { isoWithOffset } from "../core/date-format.ts";
-import { bodyState, formatInstant, parseCompose, single, stateFromMessage, storedFilters } from "./message-form.ts";
+import {
+  bodyState,
+  formatInstant,
+  parseCompose,
+  single,
+  stateFromMessage,
+  storedFilters,
+  takeAudioUpload,
+} from "./message-form.ts";
+import { fileInfo, isAudio } from "../db/files.ts";
 import { buildPreview, sendTest } from "./message-preview.ts";
 import { messageProgress, messageReport } from "./message-progress.ts";
 import { idParam } from "../http/path-id.ts";
@@ -109,6 +118,8 @@ async function composeProps(
   const chosenJobs = fixedJob ? [fixedJob.id] : formIds(s.lists["filters.job_ids"]);
   const appointmentIds = formIds(s.lists["filters.appointment_ids"]);
   const customerIds = formIds(s.lists["filters.customer_ids"]);
+  const audioId = formId(s.values.voice_audio_id);
+  const audio = audioId ? await fileInfo(db, audioId) : undefined;
   const [jobList, years, albumList, appts, chosen, tpl, count, preview] = await Promise.all([
     jobChoices(db, chosenJobs),
     jobYears(db),
@@ -143,6 +154,9 @@ async function composeProps(
     count,
     preview,
     timeZone: tz,
+    audio: audio && isAudio(audio) ? audio : null,
+    // A draft whose recording was deleted since: said beside the field, so it is not sent without.
+    audioGone: message?.voiceAudioName && !message.voiceFileId ? message.voiceAudioName : null,
     testResult: extra.testResult,
     flash: extra.flash,
   };
@@ -393,8 +407,10 @@ export const messageRoutes = new Hono<AppEnv>()
     const { db, clock } = c.get("deps");
     const s = await bodyState(c);
     const settings = await getSettings(db);
+    const upload = await takeAudioUpload(c, s);
     const parsed = await parseCompose(c, s, settings);
-    if (!parsed.ok) return renderCompose(c, s, parsed.errors, undefined, 422);
+    if (!parsed.ok || upload.voice_audio)
+      return renderCompose(c, s, { ...(parsed.ok ? {} : parsed.errors), ...upload }, undefined, 422);
     if (s.values.intent === "send" && !parsed.input.to_address) {
       const counts = await countAudience(c, fromInput(parsed.input), settings.timeZone);
       if (counts.every((x) => x.willReceive === 0))
@@ -414,6 +430,8 @@ export const messageRoutes = new Hono<AppEnv>()
     // Re-renders the form (a template used, or a no-JavaScript refresh): never saves.
     const { db } = c.get("deps");
     const s = await bodyState(c);
+    // "Upload" and "Remove the recording" re-render the form with the recording attached or not.
+    const upload = await takeAudioUpload(c, s);
     const templateId = idParam.safeParse(s.values.template_id);
     if (s.values.use_template && templateId.success) {
       const t = await db.query.templates.findFirst({ where: eq(templates.id, templateId.data) });
@@ -421,8 +439,8 @@ export const messageRoutes = new Hono<AppEnv>()
       else if (t?.channel === "sms") s.values.body = t.body;
       else if (t?.channel === "voice") s.values.voice_script = t.body;
     }
-    const props = await composeProps(c, s, {}, await formMessage(c, s));
-    return c.html(isPartial(c) ? MessageForm(props) : ComposePage(props));
+    const props = await composeProps(c, s, upload, await formMessage(c, s));
+    return c.html(isPartial(c) ? MessageForm(props) : ComposePage(props), upload.voice_audio ? 422 : 200);
   })
   .post("/count", async (c) => {
     const { db } = c.get("deps");
@@ -528,8 +546,10 @@ export const messageRoutes = new Hono<AppEnv>()
     if (m.status !== "draft" && m.status !== "scheduled") return tooLate();
     const s = await bodyState(c);
     const settings = await getSettings(db);
+    const upload = await takeAudioUpload(c, s);
     const parsed = await parseCompose(c, s, settings);
-    if (!parsed.ok) return renderCompose(c, s, parsed.errors, m, 422);
+    if (!parsed.ok || upload.voice_audio)
+      return renderCompose(c, s, { ...(parsed.ok ? {} : parsed.errors), ...upload }, m, 422);
     if (s.values.intent === "send" && !parsed.input.to_address) {
       const counts = await countAudience(c, fromInput(parsed.input), settings.timeZone);
       if (counts.every((x) => x.willReceive === 0))

@@ -27,6 +27,9 @@ import type { Tx } from "../db/client.ts";
 import { setAppointmentStatus } from "../db/appointment-changes.ts";
 import { handleInbound, nextAppointment, type UpcomingAppointment } from "../db/inbound.ts";
 import { customers, type StudioSettings } from "../db/schema.ts";
+import { mediaUrl } from "../db/files.ts";
+import { callSettings } from "../db/messages.ts";
+import { answeredByWords, sayAttributes } from "../core/call-voices.ts";
 import { installationId } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
 import { customersWithAddress, resubscribe, type SuppressionInput, suppress } from "../db/suppressions.ts";
@@ -35,6 +38,7 @@ import { ApiError } from "../http/errors.ts";
 import { verifyResendWebhook } from "../providers/resend.ts";
 import { deliveryTag } from "../providers/types.ts";
 import { twilioSdk, verifyTwilioSignature } from "../providers/twilio.ts";
+import type VoiceResponse from "twilio/lib/twiml/VoiceResponse";
 
 const resendBody = z.looseObject({
   type: z.string(),
@@ -178,6 +182,7 @@ export const webhookRoutes = new Hono<AppEnv>()
       status,
       error_code: params.ErrorCode,
       error: mapped.error,
+      ...(params.AnsweredBy && { answered_by: params.AnsweredBy }),
       ...(beforeAck && { before_ack: true, implies: mapped.status }),
     };
     const occurredAt = validDate(params.Timestamp) ?? now;
@@ -273,19 +278,55 @@ export const webhookRoutes = new Hono<AppEnv>()
     return twiml(c, reply);
   })
 
-  // TwiML for the calls we place (SPEC A2): the delivery's script, then "press 9" to opt out.
+  // TwiML for the calls we place (SPEC A2): the recording (<Play>) or the delivery's script in the
+  // message's voice and language, then "press 9" to opt out. Calls are placed with answering-machine
+  // detection that waits for the beep (DetectMessageEnd), so Twilio asks for this after it: a
+  // voicemail hears the whole message once, with no "press 9" nobody can press; a fax hears nothing.
   .post("/twilio/voice", async (c) => {
     const { params, base } = await verifiedTwilioForm(c);
     const { db, clock, log } = c.get("deps");
     const d = await deliveryFromQuery(c);
     const settings = await getSettings(db);
-    const lang = pickLanguage(await customerLocale(db, d?.customerId), settings.locale);
-    // Spoken by a voice of the customer's language; English keeps Twilio's default voice.
-    const voice = SAY_LANGUAGE[lang] ? { language: SAY_LANGUAGE[lang] } : {};
+    const customer = await customerLocale(db, d?.customerId);
+    const call = d?.messageId && d.channel === "voice" ? await callSettings(db, d.messageId) : undefined;
+    const customerLanguage = SAY_LANGUAGE[pickLanguage(customer, settings.locale)];
+    // Spoken by the message's voice, else one of the customer's language (English: Twilio's default).
+    // (Our voices and languages come from closed lists of Twilio's own: call-voices.ts.)
+    const voice = (
+      call ? sayAttributes(call, customerLanguage) : customerLanguage ? { language: customerLanguage } : {}
+    ) as VoiceResponse.SayAttributes;
+    // Pigeon's own prompts in the language the call speaks.
+    const lang = pickLanguage(voice.language ?? customer, settings.locale);
     const { VoiceResponse } = (await twilioSdk()).twiml;
     const response = new VoiceResponse();
-    if (!d || d.channel !== "voice" || !d.body?.trim()) {
+    const answeredBy = params.AnsweredBy;
+    if (d && answeredBy && params.CallSid) {
+      await recordProviderEvent(
+        db,
+        d.id,
+        {
+          providerEventId: `${params.CallSid}:answered_by`,
+          type: "answered",
+          status: null,
+          detail: {
+            provider: "twilio",
+            sid: params.CallSid,
+            answered_by: answeredBy,
+            answered: answeredByWords(answeredBy),
+          },
+          occurredAt: clock(),
+        },
+        clock(),
+      );
+    }
+    const audioGone = !!call?.audioName && !call.audioStoredName;
+    if (!d || d.channel !== "voice" || !d.body?.trim() || audioGone) {
+      if (audioGone) log("warn", "call audio deleted", { delivery: d!.id, audio: call!.audioName });
       response.say(voice, t(lang, "voice.unavailable", { studio: settings.name }));
+      response.hangup();
+      return twiml(c, response);
+    }
+    if (answeredBy === "fax") {
       response.hangup();
       return twiml(c, response);
     }
@@ -312,8 +353,13 @@ export const webhookRoutes = new Hono<AppEnv>()
       response.hangup();
       return twiml(c, response);
     }
-    response.say(voice, d.body);
     // Absolute, on the base Twilio called us on, so a PUBLIC_URL with a path prefix still works.
+    if (call?.audioStoredName) response.play(mediaUrl(base, call.audioStoredName));
+    else response.say(voice, d.body);
+    if (answeredBy?.startsWith("machine")) {
+      response.hangup();
+      return twiml(c, response);
+    }
     response
       .gather({ numDigits: 1, action: `${base}/webhooks/twilio/voice?d=${d.id}&step=gather` })
       .say(voice, t(lang, "voice.press9"));

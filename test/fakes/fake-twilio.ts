@@ -47,6 +47,10 @@ export type PlacedCall = {
   status: string;
   dateCreated: Date;
   startTime: Date | null;
+  /** `MachineDetection` as sent (Enable or DetectMessageEnd), else null. */
+  machineDetection: string | null;
+  /** What answered (human, machine_end_beep, fax…), once `answerCall` said so. */
+  answeredBy: string | null;
 };
 
 export type ReceivedRequest = {
@@ -178,6 +182,33 @@ export class FakeTwilio {
       To: call.to,
       CallbackSource: "call-progress-events",
       Timestamp: new Date().toUTCString().replace("GMT", "+0000"),
+      ...(call.answeredBy && { AnsweredBy: call.answeredBy }),
+    });
+  }
+
+  /**
+   * The call is answered: Twilio's request for its TwiML (the call's Url), signed. With answering-
+   * machine detection on it comes after detection — for DetectMessageEnd after a voicemail's beep
+   * — and carries `AnsweredBy`; without, it carries none.
+   */
+  answerCall(
+    sid: string,
+    answeredBy: "human" | "machine_end_beep" | "machine_end_silence" | "fax" | "unknown" = "human",
+  ) {
+    const call = this.calls.find((c) => c.sid === sid);
+    if (!call?.url) throw new Error(`fake Twilio has no call ${sid} with a Url`);
+    call.status = "in-progress";
+    call.startTime ??= new Date();
+    if (call.machineDetection) call.answeredBy = answeredBy;
+    return this.signCallback(this.authToken, call.url, {
+      AccountSid: this.accountSid,
+      ApiVersion: "2010-04-01",
+      CallSid: sid,
+      CallStatus: "in-progress",
+      Direction: "outbound-api",
+      From: call.from,
+      To: call.to,
+      ...(call.machineDetection && { AnsweredBy: answeredBy, MachineDetectionDuration: "2400" }),
     });
   }
 
@@ -306,6 +337,9 @@ export class FakeTwilio {
     if (!from) return error(400, 21213, "No 'From' number is specified");
     if (!form.get("Url") && !form.get("Twiml") && !form.get("ApplicationSid"))
       return error(400, 21205, "A 'Url', 'Twiml' or 'ApplicationSid' parameter is required.");
+    const machineDetection = form.get("MachineDetection");
+    if (machineDetection !== null && machineDetection !== "Enable" && machineDetection !== "DetectMessageEnd")
+      return error(400, 21234, "Invalid Machine Detection configuration value");
     const call: PlacedCall = {
       sid: `CA${randomBytes(16).toString("hex")}`,
       to,
@@ -316,6 +350,8 @@ export class FakeTwilio {
       status: "queued",
       dateCreated: new Date(),
       startTime: null,
+      machineDetection,
+      answeredBy: null,
     };
     this.calls.push(call);
     return { status: 201, body: this.#callJson(call) };
@@ -464,7 +500,7 @@ export class FakeTwilio {
       duration: null,
       price: null,
       price_unit: "USD",
-      answered_by: null,
+      answered_by: c.answeredBy,
       caller_name: null,
       forwarded_from: null,
       group_sid: null,

@@ -11,13 +11,18 @@ import { customerRoutes } from "./customers.ts";
 import { deliveryApiRoutes } from "./deliveries.ts";
 import { eventRoutes } from "./events.ts";
 import { limitBody } from "./input.ts";
+import { fileApiRoutes, limitFileBody } from "./files.ts";
 import { jobRoutes } from "./jobs.ts";
 import { orderRoutes } from "./orders.ts";
 import { profileRoutes } from "./profiles.ts";
 import { registrationRoutes } from "./registrations.ts";
 
 export const apiRoutes = new Hono<AppEnv>();
-apiRoutes.use(requireApiKey(), limitBody);
+apiRoutes.use(requireApiKey(), function limitApiBody(c, next) {
+  // An upload is the one body larger than 1 MB.
+  return (c.req.method === "POST" && c.req.path === "/api/v1/files" ? limitFileBody : limitBody)(c, next);
+});
+apiRoutes.route("/files", fileApiRoutes);
 apiRoutes.route("/jobs", jobRoutes);
 apiRoutes.route("/albums", albumRoutes);
 apiRoutes.route("/customers", customerRoutes);

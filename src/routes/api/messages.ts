@@ -4,6 +4,7 @@ import { studioCountry } from "../../core/country.ts";
 import { Hono } from "hono";
 import { activationProblem, messageInput } from "../../core/message-input.ts";
 import { audit } from "../../db/audit.ts";
+import { audioFileProblem } from "../../db/files.ts";
 import { audienceSize } from "../../db/message-audience.ts";
 import {
   activateMessage,
@@ -35,6 +36,9 @@ async function messageJson(db: Db, m: Message) {
     subject: m.subject,
     body: m.body,
     voice_script: m.voiceScript,
+    voice_audio_id: m.voiceFileId,
+    voice_name: m.voiceName,
+    voice_language: m.voiceLanguage,
     call_only_if_no_sms: m.callOnlyIfNoSms,
     filters: m.filters,
     to_address: m.toAddress,
@@ -77,6 +81,8 @@ export const messageApiRoutes = new Hono<AppEnv>()
       );
       if (input.send_at && input.send_at.getTime() < now.getTime() - 60_000)
         throw new ApiError(422, "Some fields are not valid.", { send_at: "is in the past" });
+      const audio = input.voice_audio_id ? await audioFileProblem(tx, input.voice_audio_id) : null;
+      if (audio) throw new ApiError(422, "Some fields are not valid.", { voice_audio_id: audio });
       const missingJob = await missingJobProblem(tx, input.job_id ?? null);
       if (Object.keys(missingJob).length) throw new ApiError(422, "Some fields are not valid.", missingJob);
       const empty = await emptyValueProblems(tx, draftOfInput(input));

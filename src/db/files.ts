@@ -1,0 +1,86 @@
+// Uploaded files (SPEC A2; issue 12's file manager will list them): bytes in the database so a
+// backup is one file, each under a random stored name that is its public, unguessable address
+// (/media/<stored name>) — Twilio fetches a call's audio from there without a session.
+import { createHash } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { randomToken } from "../core/crypto.ts";
+import type { FileKind } from "../core/file-types.ts";
+import { FILE_KINDS } from "../core/file-types.ts";
+import type { Db } from "./client.ts";
+import { files } from "./schema.ts";
+
+/** What a file is without its bytes: what pages and the API show. */
+export type FileInfo = Omit<typeof files.$inferSelect, "content">;
+
+const info = {
+  id: files.id,
+  storedName: files.storedName,
+  originalName: files.originalName,
+  mimeType: files.mimeType,
+  sizeBytes: files.sizeBytes,
+  sha256: files.sha256,
+  uploadedByUserId: files.uploadedByUserId,
+  createdAt: files.createdAt,
+};
+
+/**
+ * The name as staff know it, safe to show and to put in a Content-Disposition: no folders, no
+ * control characters or quotes, at most 200 characters, the extension its bytes call for.
+ */
+export function cleanFileName(name: string, kind: FileKind): string {
+  const base = (name.split(/[\\/]/).pop() ?? "")
+    .replace(/[\u0000-\u001f\u007f"]/g, "")
+    .replace(/\.[^.]*$/, "")
+    .trim()
+    .slice(0, 190);
+  return `${base || "file"}.${FILE_KINDS[kind].ext}`;
+}
+
+/** Stores an upload whose kind its bytes proved (sniffUpload); returns it without the bytes. */
+export async function storeFile(
+  db: Db,
+  f: { bytes: Uint8Array; originalName: string; kind: FileKind; userId: number | null },
+  now: Date,
+): Promise<FileInfo> {
+  const { ext, mime } = FILE_KINDS[f.kind];
+  const [row] = await db
+    .insert(files)
+    .values({
+      // 144 random bits: the address is the only key to the file.
+      storedName: `${randomToken(18)}.${ext}`,
+      originalName: cleanFileName(f.originalName, f.kind),
+      mimeType: mime,
+      sizeBytes: f.bytes.length,
+      sha256: createHash("sha256").update(f.bytes).digest("hex"),
+      content: Buffer.from(f.bytes),
+      uploadedByUserId: f.userId,
+      createdAt: now,
+    })
+    .returning(info);
+  return row!;
+}
+
+export async function fileInfo(db: Db, id: number): Promise<FileInfo | undefined> {
+  const [row] = await db.select(info).from(files).where(eq(files.id, id));
+  return row;
+}
+
+/** A file with its bytes, by the stored name in its address. */
+export async function fileByStoredName(db: Db, storedName: string) {
+  const [row] = await db.select().from(files).where(eq(files.storedName, storedName));
+  return row;
+}
+
+/** Whether a file is audio a call can play. */
+export const isAudio = (f: Pick<FileInfo, "mimeType">) => f.mimeType === "audio/mpeg" || f.mimeType === "audio/wav";
+
+/** The public address of a stored file under `base` (the studio's public URL). */
+export const mediaUrl = (base: string, storedName: string) => `${base.replace(/\/+$/, "")}/media/${storedName}`;
+
+/** Why file `id` cannot be a call's recorded audio (none with this id, or not MP3/WAV), or null. */
+export async function audioFileProblem(db: Db, id: number): Promise<string | null> {
+  const f = await fileInfo(db, id);
+  if (!f) return "there is no uploaded file with this id";
+  if (!isAudio(f)) return `is ${f.originalName} (${f.mimeType}), not audio: a call plays an MP3 or WAV`;
+  return null;
+}

@@ -1,0 +1,29 @@
+// Uploaded files at their public, unguessable address (SPEC A2): Twilio fetches a call's recorded
+// audio from here without a session, and the dev outbox plays it. The random stored name is the
+// only key; anything else is a plain 404. The type is the one the bytes proved at upload, never
+// sniffed again by the browser, and a stored file never changes, so it may be cached for good.
+import { Hono } from "hono";
+import { fileByStoredName } from "../db/files.ts";
+import type { AppEnv } from "../http/env.ts";
+
+const STORED_NAME = /^[A-Za-z0-9_-]{16,64}\.(mp3|wav|png|jpg|gif|webp|pdf)$/;
+
+/** `inline; filename="…"` with an ASCII fallback and the UTF-8 name (RFC 6266). */
+function disposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  return `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+export const mediaRoutes = new Hono<AppEnv>().get("/:name", async (c) => {
+  const name = c.req.param("name");
+  const file = STORED_NAME.test(name) ? await fileByStoredName(c.get("deps").db, name) : undefined;
+  if (!file) return c.text("Not found", 404, { "Cache-Control": "no-store" });
+  return c.body(new Uint8Array(file.content), 200, {
+    "Content-Type": file.mimeType,
+    "Content-Length": String(file.sizeBytes),
+    "X-Content-Type-Options": "nosniff",
+    "Content-Disposition": disposition(file.originalName),
+    "Cache-Control": "public, max-age=31536000, immutable",
+    ETag: `"${file.sha256}"`,
+  });
+});

@@ -1,0 +1,145 @@
+// Uploads through the API (SPEC A2): POST /api/v1/files takes one multipart `file`, checked by its
+// bytes like the compose form's, and answers its id and public URL; a message names it as its
+// call's `voice_audio_id`, beside `voice_name` and `voice_language`. Every refusal names the field
+// and stores nothing.
+import { describe, expect, test } from "bun:test";
+import { files, messages } from "../../src/db/schema.ts";
+import {
+  ELF,
+  GIF_HTML_POLYGLOT,
+  HTML_PAGE,
+  PDF_HEAD,
+  PNG_1X1,
+  SVG,
+  tinyMp3WithId3,
+  tinyWav,
+} from "../support/sample-files.ts";
+import { type ApiApp, fieldsOf, makeApiApp, rows } from "./support.ts";
+
+async function upload(t: ApiApp, bytes: Uint8Array, name: string, type = "audio/mpeg", field = "file") {
+  const form = new FormData();
+  form.append(field, new File([Buffer.from(bytes)], name, { type }));
+  const res = await t.app.request("http://localhost/api/v1/files", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${t.key}` },
+    body: form,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+describe("POST /api/v1/files", () => {
+  test("a WAV and an MP3 are stored under random names and served at their URL", async () => {
+    const t = await makeApiApp();
+    const wav = await upload(t, tinyWav(), "reminder.wav", "audio/wav");
+    expect(wav.status).toBe(201);
+    expect(wav.body).toEqual({
+      id: expect.any(Number),
+      url: expect.stringMatching(/^http:\/\/localhost\/media\/[A-Za-z0-9_-]{24}\.wav$/),
+      name: "reminder.wav",
+      content_type: "audio/wav",
+      size: tinyWav().length,
+    });
+    expect((await t.get(`/files/${wav.body.id}`)).body).toEqual(wav.body);
+    const media = await t.app.request(new URL(wav.body.url).pathname);
+    expect(media.headers.get("content-type")).toBe("audio/wav");
+    // Named by its bytes: an MP3 called .wav is stored as the MP3 it is.
+    const mp3 = await upload(t, tinyMp3WithId3(), "song.wav", "audio/wav");
+    expect([mp3.body.name, mp3.body.content_type]).toEqual(["song.mp3", "audio/mpeg"]);
+    // Images and PDFs are taken too (issue 12's files).
+    expect((await upload(t, PDF_HEAD, "price list.pdf", "application/pdf")).body.content_type).toBe("application/pdf");
+  });
+
+  test.each([
+    ["an SVG", SVG, "logo.svg", "holds a web page or SVG (HTML markup)"],
+    ["an HTML page", HTML_PAGE, "page.mp3", "holds a web page or SVG (HTML markup)"],
+    ["a GIF that is also a page", GIF_HTML_POLYGLOT, "cat.gif", "holds a web page or SVG (HTML markup)"],
+    ["an executable renamed .mp3", ELF, "song.mp3", "is not a file type Pigeon knows"],
+    ["an empty file", new Uint8Array(0), "empty.wav", "is empty"],
+  ])("%s is refused with a reason under `file`; nothing is stored", async (_, bytes, name, problem) => {
+    const t = await makeApiApp();
+    const res = await upload(t, bytes, name);
+    expect(res.status).toBe(422);
+    expect(res.body.error.fields.file).toContain(problem);
+    expect(await rows(t.db, files)).toBe(0);
+  });
+
+  test("a file over 10 MB is refused: just over by its size, far over by the body limit", async () => {
+    const t = await makeApiApp();
+    const justOver = new Uint8Array(10 * 1024 * 1024 + 1);
+    justOver.set(tinyWav());
+    const a = await upload(t, justOver, "long.wav");
+    expect(a.status).toBe(422);
+    expect(a.body.error.fields.file).toBe("is larger than 10 MB, the limit (it has 10,485,761 bytes)");
+    const b = await upload(t, new Uint8Array(11 * 1024 * 1024), "longer.wav");
+    expect([b.status, b.body.error.fields.file]).toEqual([413, "must be at most 10 MB"]);
+    expect(await rows(t.db, files)).toBe(0);
+  });
+
+  test("no multipart, or no field `file`, is answered plainly", async () => {
+    const t = await makeApiApp();
+    const json = await t.post("/files", { file: "abc" });
+    expect(json.status).toBe(415);
+    const wrongField = await upload(t, tinyWav(), "a.wav", "audio/wav", "upload");
+    expect([wrongField.status, wrongField.body.error.fields.file]).toEqual([
+      422,
+      "attach the file as the multipart field `file`",
+    ]);
+    expect((await t.get("/files/999")).status).toBe(404);
+    expect(await rows(t.db, files)).toBe(0);
+  });
+});
+
+describe("voice fields on /api/v1/messages", () => {
+  const call = (extra: Record<string, unknown>) => ({
+    name: "Reminder call",
+    channels: ["voice"],
+    to_address: "+1 312 555 0123",
+    ...extra,
+  });
+
+  test("a call with a recording, a voice and a language is stored and read back", async () => {
+    const t = await makeApiApp();
+    const wav = await upload(t, tinyWav(), "reminder.wav", "audio/wav");
+    const res = await t.post(
+      "/messages",
+      call({ voice_audio_id: wav.body.id, voice_name: "Polly.Joanna", voice_language: "en-US" }),
+    );
+    expect(res.status).toBe(201);
+    expect([res.body.voice_audio_id, res.body.voice_name, res.body.voice_language]).toEqual([
+      wav.body.id,
+      "Polly.Joanna",
+      "en-US",
+    ]);
+    const read = await t.get(`/messages/${res.body.id}`);
+    expect(read.body.voice_audio_id).toBe(wav.body.id);
+  });
+
+  test("a missing file, a file that is not audio, an unknown voice and a voice in another language are refused by field", async () => {
+    const t = await makeApiApp();
+    const png = await upload(t, PNG_1X1, "voice.mp3", "audio/mpeg");
+    expect(png.body.content_type).toBe("image/png");
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ voice_audio_id: 424242 }, "voice_audio_id", "there is no uploaded file with this id"],
+      [
+        { voice_audio_id: png.body.id },
+        "voice_audio_id",
+        "is voice.png (image/png), not audio: a call plays an MP3 or WAV",
+      ],
+      [{ voice_audio_id: "x" }, "voice_audio_id", "must be an id (a whole number)"],
+      [{ voice_script: "Hi", voice_name: "Polly.Nobody" }, "voice_name", "must be one of Polly.Joanna"],
+      [{ voice_script: "Hi", voice_language: "klingon" }, "voice_language", "must be one of en-US"],
+      [
+        { voice_script: "Hi", voice_name: "Polly.Vicki", voice_language: "fr-FR" },
+        "voice_language",
+        "Vicki speaks de-DE only",
+      ],
+      [{}, "voice_script", "Write what the call says, or upload a recording"],
+    ];
+    for (const [extra, field, problem] of cases) {
+      const res = await t.post("/messages", call(extra));
+      expect(res.status).toBe(422);
+      expect(fieldsOf(res)[field]).toContain(problem);
+    }
+    expect(await rows(t.db, messages)).toBe(0);
+  });
+});

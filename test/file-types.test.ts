@@ -1,0 +1,86 @@
+// Upload sniffing (SPEC §13 "uploads validated"): a file is what its bytes say, never what its
+// name or declared type say. Each kind Pigeon takes is recognised from a real tiny file; a
+// renamed image, markup of any sort and executables are refused with a reason.
+import { describe, expect, test } from "bun:test";
+import { ANY_KIND, AUDIO_KINDS, looksLikeMarkup, MAX_AUDIO_BYTES, sniffUpload } from "../src/core/file-types.ts";
+import {
+  ELF,
+  GIF_1X1,
+  GIF_HTML_POLYGLOT,
+  HTML_PAGE,
+  JPEG_HEAD,
+  PDF_HEAD,
+  PNG_1X1,
+  SVG,
+  tinyMp3Frame,
+  tinyMp3WithId3,
+  tinyWav,
+  WEBP_HEAD,
+} from "./support/sample-files.ts";
+
+describe("sniffUpload", () => {
+  test.each([
+    ["an MP3 with an ID3 tag", tinyMp3WithId3(), "mp3", "audio/mpeg"],
+    ["a bare MPEG frame", tinyMp3Frame(), "mp3", "audio/mpeg"],
+    ["a WAV", tinyWav(), "wav", "audio/wav"],
+    ["a PNG", PNG_1X1, "png", "image/png"],
+    ["a JPEG", JPEG_HEAD, "jpeg", "image/jpeg"],
+    ["a GIF", GIF_1X1, "gif", "image/gif"],
+    ["a WebP", WEBP_HEAD, "webp", "image/webp"],
+    ["a PDF", PDF_HEAD, "pdf", "application/pdf"],
+  ] as const)("%s is known by its bytes", (_, bytes, kind, mime) => {
+    expect(sniffUpload(bytes, ANY_KIND, MAX_AUDIO_BYTES)).toEqual({
+      ok: true,
+      kind,
+      mime,
+      ext: kind === "jpeg" ? "jpg" : kind,
+    });
+  });
+
+  test("audio only: a PNG (say, renamed voice.mp3) is refused as what it is", () => {
+    expect(sniffUpload(PNG_1X1, AUDIO_KINDS, MAX_AUDIO_BYTES)).toEqual({
+      ok: false,
+      problem: "is a PNG image, whatever its name says; upload MP3 or WAV only",
+    });
+  });
+
+  test.each([
+    ["an SVG", SVG],
+    ["an HTML page", HTML_PAGE],
+    ["a GIF that is also an HTML page", GIF_HTML_POLYGLOT],
+  ])("%s is refused as markup, even where images are allowed", (_, bytes) => {
+    const r = sniffUpload(bytes, ANY_KIND, MAX_AUDIO_BYTES);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.problem).toContain("holds a web page or SVG (HTML markup)");
+  });
+
+  test("the polyglot really is a GIF to an image reader", () => {
+    expect(Buffer.from(GIF_HTML_POLYGLOT.subarray(0, 6)).toString("latin1")).toBe("GIF89a");
+    expect(looksLikeMarkup(GIF_1X1)).toBe(false);
+  });
+
+  test("an executable renamed .mp3 is not a known type", () => {
+    expect(sniffUpload(ELF, AUDIO_KINDS, MAX_AUDIO_BYTES)).toEqual({
+      ok: false,
+      problem: "is not a file type Pigeon knows, whatever its name says; upload MP3 or WAV only",
+    });
+  });
+
+  test("too large and empty files are refused before anything else", () => {
+    const big = new Uint8Array(MAX_AUDIO_BYTES + 1);
+    big.set(tinyWav());
+    expect(sniffUpload(big, AUDIO_KINDS, MAX_AUDIO_BYTES)).toEqual({
+      ok: false,
+      problem: "is larger than 10 MB, the limit (it has 10,485,761 bytes)",
+    });
+    expect(sniffUpload(new Uint8Array(0), AUDIO_KINDS, MAX_AUDIO_BYTES)).toEqual({
+      ok: false,
+      problem: "is empty: choose the file again",
+    });
+  });
+
+  test("bytes that only look like a frame sync (a free or bad bitrate) are not MP3", () => {
+    expect(sniffUpload(new Uint8Array([0xff, 0xfb, 0x00, 0x00, 1, 2, 3]), AUDIO_KINDS, 100).ok).toBe(false);
+    expect(sniffUpload(new Uint8Array([0xff, 0xfb, 0xf0, 0x00, 1, 2, 3]), AUDIO_KINDS, 100).ok).toBe(false);
+  });
+});

@@ -1,0 +1,62 @@
+// Tiny real files of each kind, built byte by byte, and the hostile ones an upload must refuse:
+// a PNG renamed .mp3, an SVG, an HTML page, a GIF that is also a page, an executable.
+
+/** A valid 0.01 s mono 8 kHz 8-bit WAV: RIFF header, fmt chunk, data chunk of silence. */
+export function tinyWav(samples = 80): Uint8Array {
+  const buf = Buffer.alloc(44 + samples);
+  buf.write("RIFF", 0, "ascii");
+  buf.writeUInt32LE(36 + samples, 4);
+  buf.write("WAVE", 8, "ascii");
+  buf.write("fmt ", 12, "ascii");
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20); // PCM
+  buf.writeUInt16LE(1, 22); // mono
+  buf.writeUInt32LE(8000, 24);
+  buf.writeUInt32LE(8000, 28);
+  buf.writeUInt16LE(1, 32);
+  buf.writeUInt16LE(8, 34);
+  buf.write("data", 36, "ascii");
+  buf.writeUInt32LE(samples, 40);
+  buf.fill(0x80, 44);
+  return new Uint8Array(buf);
+}
+
+/** An MP3 that starts with an ID3v2.3 tag (no frames inside), then one MPEG-1 Layer III frame header. */
+export function tinyMp3WithId3(): Uint8Array {
+  const id3 = [0x49, 0x44, 0x33, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00];
+  const frame = [0xff, 0xfb, 0x90, 0x64, ...Array(413).fill(0)];
+  return new Uint8Array([...id3, ...frame]);
+}
+
+/** A bare MPEG-1 Layer III frame (128 kbit/s, 44.1 kHz), no tag. */
+export function tinyMp3Frame(): Uint8Array {
+  return new Uint8Array([0xff, 0xfb, 0x90, 0x64, ...Array(413).fill(0)]);
+}
+
+export const PNG_1X1 = new Uint8Array(
+  Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+    "base64",
+  ),
+);
+export const JPEG_HEAD = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]);
+export const GIF_1X1 = new Uint8Array(
+  Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64"),
+);
+export const WEBP_HEAD = new Uint8Array(Buffer.from("RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00", "latin1"));
+export const PDF_HEAD = new TextEncoder().encode("%PDF-1.4\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n");
+
+export const SVG = new TextEncoder().encode(
+  '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="4"/></svg>',
+);
+export const HTML_PAGE = new TextEncoder().encode("<!DOCTYPE html><html><body><script>alert(1)</script></body></html>");
+/** A GIF whose comment extension holds a page: a GIF to an image decoder, a page to a sniffing browser. */
+export const GIF_HTML_POLYGLOT = new Uint8Array([
+  ...Buffer.from("GIF89a\x01\x00\x01\x00\x00\x00\x00!\xfe", "latin1"),
+  40,
+  ...Buffer.from("<html><script>alert(document.cookie)</script>", "latin1").subarray(0, 40),
+  0,
+  ...Buffer.from(",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x01D\x00;", "latin1"),
+]);
+/** An ELF executable's first bytes, as if renamed song.mp3. */
+export const ELF = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, ...Array(56).fill(0)]);
