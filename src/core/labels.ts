@@ -91,3 +91,23 @@ export function skipReasonInSentence(reason: string): string {
   const label = skipReasonLabel(reason);
   return /^[A-Z][a-z]/.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label;
 }
+
+/** What Pigeon did with a reply by itself (inbound_messages.handled_as); "inbox" waits for staff. */
+export const REPLY_HANDLED_LABELS: Record<string, string> = {
+  inbox: "Waiting for you",
+  confirmed: "Confirmed the appointment automatically",
+  cancelled: "Cancelled the appointment automatically",
+  stop: "Opted out of texts (STOP) automatically",
+  start: "Opted back in to texts automatically",
+  help: "Answered with the studio's help text automatically",
+};
+
+/** Who changed an appointment, in the customer history ("marked by Olivia" is added from the staff name). */
+export const APPOINTMENT_CHANGE_SOURCE_LABELS: Record<string, string> = {
+  staff: "marked by staff",
+  api: "changed by the booking system (API)",
+  link: "by the customer's link",
+  sms: "by the customer's SMS reply",
+  voice: "by the customer on a call",
+  demo: "demo data",
+};
