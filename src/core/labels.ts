@@ -101,13 +101,3 @@ export const REPLY_HANDLED_LABELS: Record<string, string> = {
   start: "Opted back in to texts automatically",
   help: "Answered with the studio's help text automatically",
 };
-
-/** Who changed an appointment, in the customer history ("marked by Olivia" is added from the staff name). */
-export const APPOINTMENT_CHANGE_SOURCE_LABELS: Record<string, string> = {
-  staff: "marked by staff",
-  api: "changed by the booking system (API)",
-  link: "by the customer's link",
-  sms: "by the customer's SMS reply",
-  voice: "by the customer on a call",
-  demo: "demo data",
-};

@@ -129,6 +129,12 @@ export async function inboxVersion(db: Db): Promise<string> {
   return `${row?.last ?? 0}:${row?.read ?? 0}:${row?.archived ?? 0}`;
 }
 
+/** When a delivery happened as a history tells it: sent, else settled (skipped, failed), else written. */
+export function deliveryTime(d: Delivery): Date {
+  if (d.sentAt) return d.sentAt;
+  return ["skipped", "failed", "bounced", "undelivered"].includes(d.status) ? d.updatedAt : d.createdAt;
+}
+
 export type MediaInfo = { id: number; contentType: string; sizeBytes: number; error: string | null };
 
 export type ThreadItem =
@@ -180,7 +186,7 @@ export async function conversationThread(db: Db, k: ConversationKey, limit = THR
   const items: ThreadItem[] = [
     ...sent.reverse().map(({ delivery: d, messageBody }) => ({
       kind: "delivery" as const,
-      at: d.sentAt ?? d.createdAt,
+      at: deliveryTime(d),
       delivery: d,
       // A skipped delivery keeps no text of its own: what it would have said is its message's.
       text: d.body ?? (d.messageId ? messageBody : null),
