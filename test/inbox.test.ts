@@ -14,6 +14,7 @@ import {
   inboundMessages,
   messages,
 } from "../src/db/schema.ts";
+import { createApiKey } from "../src/db/auth.ts";
 import { suppress } from "../src/db/suppressions.ts";
 import type { SignedRequest } from "./fakes/fake-twilio.ts";
 import type { TestApp } from "./support/app.ts";
@@ -364,5 +365,71 @@ describe("alerts", () => {
     expect(seen.location).toBe("/");
     expect(pageText((await b.get("/")).text)).not.toContain("cancelled the appointment of");
     expect(pageText((await b.get("/inbox")).text)).not.toContain("cancelled the appointment of");
+  });
+});
+
+describe("GET /api/v1/inbox", () => {
+  test("replies with customer, appointment, body, media and read state; unread=true; paginated; a bad query is a 400 naming the field", async () => {
+    const { t, b, people } = await studio();
+    const { key } = await createApiKey(t.db, "crm", null);
+    const api = (q: string) => t.app.request(`/api/v1/inbox${q}`, { headers: { Authorization: `Bearer ${key}` } });
+    const anna = people[0]!;
+    await post(t, s.twilio.inboundSms(INBOUND, { from: anna.phone, to: STUDIO, body: "First" }));
+    await post(
+      t,
+      s.twilio.inboundMms(INBOUND, {
+        from: anna.phone,
+        to: STUDIO,
+        body: "Second",
+        media: [{ contentType: "image/png", bytes: PNG }],
+      }),
+    );
+    await post(t, s.twilio.inboundSms(INBOUND, { from: people[1]!.phone, to: STUDIO, body: "STOP" }));
+
+    const all = await (await api("")).json();
+    expect(all.data.map((r: { body: string }) => r.body)).toEqual(["STOP", "Second", "First"]);
+    const second = all.data[1];
+    expect(second).toMatchObject({
+      customer_id: anna.id,
+      appointment_id: null,
+      body: "Second",
+      read: false,
+      handled_as: "inbox",
+    });
+    expect(second.received_at).toBe(noon.toISOString());
+    expect(second.media).toEqual([
+      {
+        id: expect.any(Number),
+        content_type: "image/png",
+        size: PNG.length,
+        url: `/inbox/media/${second.media[0].id}`,
+        error: null,
+      },
+    ]);
+    expect(all.data[0]).toMatchObject({ handled_as: "stop", read: true });
+
+    await b.get(`/inbox/customer/${anna.id}`);
+    await b.post(`/inbox/customer/${anna.id}/read`, {});
+    await post(t, s.twilio.inboundSms(INBOUND, { from: anna.phone, to: STUDIO, body: "Third" }));
+    const unread = await (await api("?unread=true")).json();
+    expect(unread.data.map((r: { body: string }) => r.body)).toEqual(["Third"]);
+
+    const page1 = await (await api("?limit=2")).json();
+    expect(page1.data).toHaveLength(2);
+    const page2 = await (await api(`?limit=2&before=${page1.next_before}`)).json();
+    expect(page2.data.map((r: { body: string }) => r.body)).toEqual(["Second", "First"]);
+    expect(page2.next_before).toBeNull();
+
+    for (const [q, field] of [
+      ["?unread=yes", "unread"],
+      ["?limit=0", "limit"],
+      ["?before=abc", "before"],
+      ["?unraed=true", "unraed"],
+    ] as const) {
+      const res = await api(q);
+      expect(res.status).toBe(400);
+      expect(Object.keys((await res.json()).error.fields)).toContain(field);
+    }
+    expect((await t.app.request("/api/v1/inbox")).status).toBe(401);
   });
 });

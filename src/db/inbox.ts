@@ -316,7 +316,10 @@ export async function listReplies(
   f: { unread?: boolean; customerId?: number; before?: number; limit: number },
 ): Promise<{ rows: ApiReply[]; nextBefore: number | null }> {
   const where: SQL[] = [];
-  if (f.unread) where.push(isNull(inboundMessages.readAt), eq(inboundMessages.handledAs, "inbox"));
+  // Unread: waiting for staff. A reply Pigeon handled itself (a confirmation, STOP) never is.
+  const unread = and(isNull(inboundMessages.readAt), eq(inboundMessages.handledAs, "inbox"))!;
+  if (f.unread === true) where.push(unread);
+  if (f.unread === false) where.push(sql`not (${unread})`);
   if (f.customerId) where.push(eq(inboundMessages.customerId, f.customerId));
   if (f.before) where.push(lt(inboundMessages.id, f.before));
   const rows = await db
