@@ -261,6 +261,8 @@ export function ConversationPage(
     reply: ReplyForm;
     channels: ("sms" | "email")[];
     timeZone: string;
+    /** What the thread showed was current at: the live updates start from here. */
+    version: string;
     flash?: { kind: "ok" | "bad" | "info"; text: string } | null;
     status?: number;
   },
@@ -308,7 +310,7 @@ export function ConversationPage(
         {[p.phone, p.email].filter(Boolean).join(" · ")}
         {!p.name && " · not a customer in Pigeon"}
       </p>
-      <div aria-live="polite" data-sse-connect={`${href}/events`}>
+      <div aria-live="polite" data-sse-connect={withParams(`${href}/events`, { v: p.version })}>
         <Thread items={p.items} timeZone={p.timeZone} readUrl={`${href}/read`} />
       </div>
       <article id="reply">

@@ -50,6 +50,20 @@ import { draftOfInput, emptyValueProblems } from "./message-values.ts";
 const SSE_INTERVAL_MS = 1000;
 const SSE_MAX_POLLS = 1800;
 
+/**
+ * A comment line every few seconds of silence: servers and proxies close a connection idle for
+ * long (Bun.serve after 10 s), and EventSource ignores comments.
+ */
+async function keepAlive(stream: { write(s: string): Promise<unknown> }, i: number) {
+  if (i % 5 === 4) await stream.write(": keep-alive\n\n");
+}
+
+/** The navigation's count of unread replies; `oob` replaces the one in the navigation from a live update. */
+function unreadBadge(n: number, oob = false): string {
+  const badge = n ? `<span class="badge no" title="Unread replies">${n > 999 ? "999+" : n}</span>` : "";
+  return oob ? `<span id="inbox-unread" hx-swap-oob="innerHTML">${badge}</span>` : badge;
+}
+
 const listQuery = z.object({
   archived: z.enum(["1", ""], { error: "must be 1 or left out" }).optional(),
   page: z
@@ -98,7 +112,8 @@ async function renderConversation(
   status: 200 | 422 = 200,
 ) {
   const { db } = c.get("deps");
-  const [items, settings, lastReply] = await Promise.all([
+  const [version, items, settings, lastReply] = await Promise.all([
+    threadVersion(db, conv.key),
     conversationThread(db, conv.key),
     getSettings(db),
     db.select().from(inboundMessages).where(ofConversation(conv.key)).orderBy(desc(inboundMessages.id)).limit(1),
@@ -123,6 +138,7 @@ async function renderConversation(
       reply: { values, errors: reply.errors },
       channels: channels.length ? channels : ["sms"],
       timeZone: settings.timeZone,
+      version,
       flash,
     }),
     status,
@@ -177,19 +193,26 @@ const conversationRoutes = (prefix: string) =>
       const { db } = c.get("deps");
       const tz = (await getSettings(db)).timeZone;
       const href = conversationHref(conv.key);
-      let last = await threadVersion(db, conv.key);
+      // From the version the page showed, so a reply that came before this connection is not missed.
+      const shown = c.req.query("v");
+      let last = shown && shown.length <= 100 ? shown : await threadVersion(db, conv.key);
       return streamSSE(c, async (stream) => {
         let open = true;
         stream.onAbort(() => {
           open = false;
         });
         for (let i = 0; i < SSE_MAX_POLLS && open; i++) {
-          await stream.sleep(SSE_INTERVAL_MS);
           const v = await threadVersion(db, conv.key);
-          if (v === last) continue;
+          if (v === last) {
+            await keepAlive(stream, i);
+            await stream.sleep(SSE_INTERVAL_MS);
+            continue;
+          }
           last = v;
           const items = await conversationThread(db, conv.key);
-          await stream.writeSSE({ data: await Thread({ items, timeZone: tz, readUrl: `${href}/read` }) });
+          const html = await Thread({ items, timeZone: tz, readUrl: `${href}/read` });
+          await stream.writeSSE({ data: `${html}${unreadBadge(await unreadCount(db), true)}` });
+          await stream.sleep(SSE_INTERVAL_MS);
         }
       });
     })
@@ -293,8 +316,7 @@ export const inboxRoutes = new Hono<AppEnv>()
     );
   })
   .get("/unread", async (c) => {
-    const n = await unreadCount(c.get("deps").db);
-    return c.html(n ? `<span class="badge no" title="Unread replies">${n > 999 ? "999+" : n}</span>` : "");
+    return c.html(unreadBadge(await unreadCount(c.get("deps").db)));
   })
   // The live list: the page's version (`v`) is where it starts, so a reply that came between the
   // page and this connection is sent at once rather than missed.
@@ -313,11 +335,10 @@ export const inboxRoutes = new Hono<AppEnv>()
         if (v !== last) {
           last = v;
           const list = await listConversations(db, { archived: q.archived, page: q.page });
-          await stream.writeSSE({
-            data: await ConversationList({ ...list, page: q.page, archived: q.archived, timeZone: tz }),
-          });
-          await stream.writeSSE({ event: "unread", data: String(await unreadCount(db)) });
-        }
+          // The list, and out of band the navigation's unread count.
+          const html = await ConversationList({ ...list, page: q.page, archived: q.archived, timeZone: tz });
+          await stream.writeSSE({ data: `${html}${unreadBadge(await unreadCount(db), true)}` });
+        } else await keepAlive(stream, i);
         await stream.sleep(SSE_INTERVAL_MS);
       }
     });
