@@ -9,7 +9,7 @@ import { CHANNEL_LABELS, REPLY_HANDLED_LABELS } from "../src/core/labels.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { AlertRow, Conversation, ConversationKey, MediaInfo, ThreadItem } from "../src/db/inbox.ts";
 import { conversationHref } from "../src/db/inbox.ts";
-import { DeliveryStatusBadge, Reason, Stamp } from "./delivery-parts.tsx";
+import { DeliveryStatusBadge, deliveryReason, Reason, Stamp } from "./delivery-parts.tsx";
 import { Csrf, FieldMessages } from "./form.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";
 import { withParams } from "./pager.tsx";
@@ -232,9 +232,11 @@ export const Thread = (p: { items: ThreadItem[]; timeZone: string; readUrl: stri
                 </p>
               )}
               {it.text && <p class="bubble-body">{it.text}</p>}
-              <p class="muted">
-                <Reason d={it.delivery} tz={p.timeZone} />
-              </p>
+              {deliveryReason(it.delivery, p.timeZone) && (
+                <p class="muted">
+                  <Reason d={it.delivery} tz={p.timeZone} />
+                </p>
+              )}
             </li>
           ),
         )}

@@ -24,7 +24,7 @@ export const OUTBOX_FOLDER_HINTS: Record<OutboxFolder, string> = {
   campaigns:
     "Not about an appointment: communication profiles' notifications and one-time messages to an audience chosen by filters.",
   other:
-    "Neither: one-time messages to a typed-in address or written to one customer (including answers from the inbox), and test sends.",
+    "Not tied to an appointment or a campaign: one-time messages to a typed-in address or written to one customer (including answers from the inbox), and test sends.",
 };
 
 /** The outbox list's filters, and its cursor (`before`: the page lists deliveries older than that id). */

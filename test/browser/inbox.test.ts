@@ -130,4 +130,14 @@ test("a text arrives live in the open inbox, is read, answered, and the answer r
   expect(await page.locator("#thread").textContent()).toContain("Of course, Maya! Dogs are welcome.");
   await shot("4-thread-answered-desktop");
   await shot("4-thread-answered-phone", PHONE);
+
+  // An answer to one customer is in the outbox's Other folder, and in her history with her texts.
+  await page.goto("/outbox?folder=other");
+  await page.getByText("written to one customer").waitFor();
+  expect(await page.locator("table.outbox tbody tr").count()).toBe(1);
+  await shot("5-outbox-other");
+  await page.goto(`/customers/${mayaId}`);
+  const history = (await page.locator("#messages").textContent()) ?? "";
+  expect(history.indexOf("Sent")).toBeLessThan(history.indexOf("She is very calm"));
+  await shot("6-customer-history");
 });
