@@ -13,7 +13,16 @@ import { createApiKey, createUser } from "../src/db/auth.ts";
 import { loadDemoData } from "../src/db/demo.ts";
 import { databaseDevOutboxStore } from "../src/db/dev-outbox-store.ts";
 import { duplicateProfile, listNotifications } from "../src/db/profiles.ts";
-import { albums, appointments, customers, notifications, orders, registrations } from "../src/db/schema.ts";
+import {
+  albums,
+  appointments,
+  customers,
+  inboundMedia,
+  inboundMessages,
+  notifications,
+  orders,
+  registrations,
+} from "../src/db/schema.ts";
 import { linkSigningSecret } from "../src/db/secrets.ts";
 import { revokeApiKey } from "../src/db/staff.ts";
 import { fakeWebhookSecret } from "./fakes/fake-resend.ts";
@@ -146,7 +155,23 @@ beforeAll(async () => {
     status: "delivered",
     createdAt: ten,
   });
+  // A text from a number Pigeon does not know, with a picture: the inbox's routes name both.
+  const [reply] = await t.db
+    .insert(inboundMessages)
+    .values({
+      channel: "sms",
+      fromAddress: "+15550009999",
+      body: "Hello?",
+      providerMessageId: "SMaudit",
+      receivedAt: ten,
+    })
+    .returning();
+  const [media] = await t.db
+    .insert(inboundMedia)
+    .values({ inboundMessageId: reply!.id, contentType: "image/png", sizeBytes: 1, content: Buffer.from([1]) })
+    .returning();
   ids = {
+    media: media!.id,
     job: album!.jobId,
     album: album!.id,
     customer: anna.customerId!,
@@ -214,6 +239,7 @@ function fill(route: { key: string; path: string }): string {
       action: "release",
       entryId: ids.devEntry,
       name: "app.css",
+      from: "+15550009999",
       token: tokens[CUSTOMER_LINKS[route.key] ?? ""],
     };
     const byCollection: Record<string, number | string | undefined> = {
@@ -229,6 +255,8 @@ function fill(route: { key: string; path: string }): string {
       registrations: ids.registration,
       orders: ids.order,
       appointments: ids.appointment,
+      customer: ids.customer,
+      media: ids.media,
     };
     const value = name === "id" ? byCollection[before ?? ""] : byName[name];
     if (value === undefined)

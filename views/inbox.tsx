@@ -6,9 +6,8 @@
 import type { FC } from "hono/jsx";
 import { staffTime } from "../src/core/date-format.ts";
 import { CHANNEL_LABELS, REPLY_HANDLED_LABELS } from "../src/core/labels.ts";
-import type { FieldErrors } from "../src/core/validation.ts";
-import type { AlertRow, Conversation, ConversationKey, MediaInfo, ThreadItem } from "../src/db/inbox.ts";
-import { conversationHref } from "../src/db/inbox.ts";
+import { type ConversationKey, conversationHref, INLINE_IMAGES, type ReplyForm } from "../src/core/inbox.ts";
+import type { AlertRow, Conversation, MediaInfo, ThreadItem } from "../src/db/inbox.ts";
 import { DeliveryStatusBadge, deliveryReason, Reason, Stamp } from "./delivery-parts.tsx";
 import { Csrf, FieldMessages } from "./form.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";
@@ -194,9 +193,6 @@ const MediaList: FC<{ media: MediaInfo[] }> = ({ media }) => (
   </div>
 );
 
-/** Image types a browser shows inline safely; anything else (SVG included) is a download. */
-export const INLINE_IMAGES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
-
 /** One conversation's messages in time order: swapped whole when it changes. */
 export const Thread = (p: { items: ThreadItem[]; timeZone: string; readUrl: string }) => (
   <div id="thread">
@@ -248,8 +244,6 @@ export const Thread = (p: { items: ThreadItem[]; timeZone: string; readUrl: stri
     )}
   </div>
 );
-
-export type ReplyForm = { values: Record<string, string>; errors: FieldErrors };
 
 export function ConversationPage(
   p: Common & {

@@ -2,6 +2,7 @@
 // sender Pigeon does not know — with unread and archived markers, the thread of one conversation
 // (our deliveries and their replies in time order), and the media that came with replies.
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, max, type SQL, sql } from "drizzle-orm";
+import type { ConversationKey } from "../core/inbox.ts";
 import type { Db, Tx } from "./client.ts";
 import type { Delivery } from "./outbox.ts";
 import { unseenAlerts } from "./appointment-changes.ts";
@@ -13,18 +14,12 @@ export const THREAD_LIMIT = 200;
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
 
-/** Whose conversation: a known customer, or an unknown sender by the address they wrote from. */
-export type ConversationKey = { customerId: number } | { from: string };
-
 /** The reply rows of one conversation. */
 export function ofConversation(k: ConversationKey): SQL {
   return "customerId" in k
     ? eq(inboundMessages.customerId, k.customerId)
     : and(isNull(inboundMessages.customerId), eq(inboundMessages.fromAddress, k.from))!;
 }
-
-export const conversationHref = (k: ConversationKey) =>
-  "customerId" in k ? `/inbox/customer/${k.customerId}` : `/inbox/from/${encodeURIComponent(k.from)}`;
 
 /** Replies staff have to read: handled automatically ones (confirmations, STOP…) never count as unread. */
 const unreadSql = sql<number>`coalesce(sum(case when ${inboundMessages.handledAs} = 'inbox' and ${inboundMessages.readAt} is null then 1 else 0 end), 0)`;

@@ -8,14 +8,8 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import {
-  ConversationPage,
-  ConversationList,
-  InboxPage,
-  INLINE_IMAGES,
-  type ReplyForm,
-  Thread,
-} from "../../views/inbox.tsx";
+import { ConversationList, ConversationPage, InboxPage, Thread } from "../../views/inbox.tsx";
+import { type ConversationKey, conversationHref, INLINE_IMAGES, type ReplyForm } from "../core/inbox.ts";
 import { studioCountry } from "../core/country.ts";
 import { messageInput } from "../core/message-input.ts";
 import { type FieldErrors, fieldErrors } from "../core/validation.ts";
@@ -24,8 +18,6 @@ import { audit } from "../db/audit.ts";
 import {
   alertRows,
   archiveConversation,
-  type ConversationKey,
-  conversationHref,
   conversationThread,
   conversationWho,
   getMedia,
