@@ -16,6 +16,7 @@ import {
 } from "../src/db/schema.ts";
 import { createApiKey } from "../src/db/auth.ts";
 import { suppress } from "../src/db/suppressions.ts";
+import { fetchTwilioMedia } from "../src/providers/twilio-media.ts";
 import type { SignedRequest } from "./fakes/fake-twilio.ts";
 import type { TestApp } from "./support/app.ts";
 import { signedInOwner } from "./support/app.ts";
@@ -432,5 +433,54 @@ describe("GET /api/v1/inbox", () => {
       expect(Object.keys((await res.json()).error.fields)).toContain(field);
     }
     expect((await t.app.request("/api/v1/inbox")).status).toBe(401);
+  });
+});
+
+describe("fetching media", () => {
+  test("a picture over the size cap, one too slow, and an address that is not Twilio's are each kept as an error, never fetched with the credentials elsewhere", async () => {
+    const opts = { accountSid: s.twilio.accountSid, authToken: s.twilio.authToken, baseUrl: s.twilio.url! };
+    const mms = s.twilio.inboundMms(INBOUND, {
+      from: "+17775550100",
+      to: STUDIO,
+      body: "",
+      media: [{ contentType: "image/png", bytes: PNG }],
+    });
+    const item = { url: mms.params.MediaUrl0!, contentType: "image/png" };
+    const [big] = await fetchTwilioMedia([item], { ...opts, maxBytes: 4 });
+    expect(big).toMatchObject({ content: null, sourceUrl: item.url });
+    expect(big!.error).toContain("larger than");
+    const [elsewhere] = await fetchTwilioMedia(
+      [{ url: "https://evil.test/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1", contentType: "image/png" }],
+      opts,
+    );
+    expect(elsewhere!.error).toBe("not a Twilio media address, so it was not fetched");
+    s.twilio.latencyMs = 2_000;
+    try {
+      const [slow] = await fetchTwilioMedia([item], { ...opts, timeoutMs: 50 });
+      expect(slow!.error).toBe("not fetched within 0.05 s");
+    } finally {
+      s.twilio.latencyMs = 0;
+    }
+    const [ok] = await fetchTwilioMedia([item], opts);
+    expect(new Uint8Array(ok!.content!)).toEqual(PNG);
+  });
+
+  test("an answer to a number Pigeon does not know goes to that number, through the outbox", async () => {
+    const { t, b, dispatcher } = await studio();
+    const stranger = "+12175550123";
+    await post(t, s.twilio.inboundSms(INBOUND, { from: stranger, to: STUDIO, body: "Do you do pets?" }));
+    const href = `/inbox/from/${encodeURIComponent(stranger)}`;
+    await b.get(href);
+    const res = await b.post(`${href}/reply`, { channel: "sms", body: "We do!" });
+    expect(res.status, pageText(res.text).slice(-600)).toBe(303);
+    expect(res.location).toBe(`${href}?sent=1`);
+    const [m] = await t.db.select().from(messages);
+    expect(m!.toAddress).toBe(stranger);
+    await runOneTimeMessages(t.deps, noon);
+    await dispatcher().tick();
+    expect(s.twilio.sent.filter((x) => x.to === stranger).map((x) => x.body)).toEqual([
+      expect.stringContaining("We do!"),
+    ]);
+    expect(pageText((await b.get(href)).text)).toContain("We do!");
   });
 });

@@ -312,11 +312,13 @@ export function ConversationPage(
       <article id="reply">
         <form method="post" action={`${href}/reply`}>
           <Csrf token={p.csrf} />
-          {p.reply.errors._ && (
-            <div class="flash bad" role="alert">
-              {p.reply.errors._}
-            </div>
-          )}
+          {Object.entries(p.reply.errors)
+            .filter(([k]) => !["channels", "subject", "body"].includes(k))
+            .map(([k, problem]) => (
+              <div class="flash bad" role="alert">
+                {k === "_" ? problem : `${k.replaceAll("_", " ")}: ${problem}`}
+              </div>
+            ))}
           {p.channels.length > 1 ? (
             <fieldset>
               <legend>Answer by</legend>
