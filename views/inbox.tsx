@@ -37,7 +37,7 @@ export const Alerts: FC<{ alerts: AlertRow[]; csrf: string; timeZone: string; ba
             </strong>{" "}
             {ALERT_WHAT[a.toStatus] ?? a.toStatus} the appointment of {staffTime(a.startsAt, p.timeZone)}{" "}
             {ALERT_HOW[a.source] ?? ""} <span class="muted">· {staffTime(a.at, p.timeZone)}</span> ·{" "}
-            <a href={withParams("/appointments", { appointment: a.appointmentId })}>appointment</a> ·{" "}
+            <a href={`/customers/${a.customerId}#appointments`}>the appointment</a> ·{" "}
             <a href={withParams("/outbox", { appointment: a.appointmentId })}>its messages</a>
           </span>
           <form method="post" action="/inbox/alerts/seen" class="inline-form">
