@@ -7,21 +7,27 @@ import twilio from "twilio";
 import { eq } from "drizzle-orm";
 import { runOneTimeMessages } from "../../src/automation/one-time.ts";
 import { createUser } from "../../src/db/auth.ts";
-import { createCustomer } from "../../src/db/customers.ts";
+import { createAppointment, createCustomer } from "../../src/db/customers.ts";
+import { recordAppointmentChange } from "../../src/db/appointment-changes.ts";
+import { deflateSync } from "node:zlib";
+import { type FakeTwilio, startFakeTwilio } from "../fakes/fake-twilio.ts";
 import { inboundMessages } from "../../src/db/schema.ts";
 import { updateSettings } from "../../src/db/settings.ts";
 import { until } from "../support/until.ts";
 import { type BrowserHarness, DESKTOP, PHONE, startBrowserHarness } from "./support.ts";
 
 let h: BrowserHarness;
+let fake: FakeTwilio;
 const OWNER = { email: "owner@brightside.test", password: "correct horse battery" };
 const TWILIO = { accountSid: `AC${"1".repeat(32)}`, authToken: "a".repeat(32), from: "+12175550100" };
 let mayaId = 0;
 
 beforeAll(async () => {
   h = await startBrowserHarness();
-  // Sends go to the dev outbox (no provider keys); the webhook checks signatures with this token.
-  h.deps.config = { ...h.deps.config, twilio: TWILIO };
+  // Sends go to the dev outbox (no provider keys); the webhook checks signatures with this token,
+  // and an MMS's pictures are read from the fake Twilio with the same account.
+  fake = startFakeTwilio({ accountSid: TWILIO.accountSid, authToken: TWILIO.authToken });
+  h.deps.config = { ...h.deps.config, twilio: { ...TWILIO, baseUrl: fake.url } };
   const now = new Date();
   await createUser(h.db, { ...OWNER, name: "Olivia", role: "owner" });
   await updateSettings(
@@ -47,7 +53,44 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.stop();
+  fake?.stop();
 });
+
+/** A real PNG of one colour, `size` pixels square, so the thread has a picture to show. */
+function png(size: number, rgb: [number, number, number]): Uint8Array {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = crcTable[(c ^ x) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: size }, () => rgb).flat())]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: size }, () => row)));
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk("IHDR", header),
+      chunk("IDAT", pixels),
+      chunk("IEND", Buffer.alloc(0)),
+    ]),
+  );
+}
 
 /** Posts an incoming SMS to the app as Twilio does: a signed form. */
 async function incomingSms(from: string, body: string) {
@@ -130,6 +173,38 @@ test("a text arrives live in the open inbox, is read, answered, and the answer r
   expect(await page.locator("#thread").textContent()).toContain("Of course, Maya! Dogs are welcome.");
   await shot("4-thread-answered-desktop");
   await shot("4-thread-answered-phone", PHONE);
+
+  // An MMS with a picture is shown inline in the thread, live.
+  const mms = fake.inboundMms(`${h.baseUrl}/webhooks/twilio/inbound`, {
+    from: "+15552010101",
+    to: TWILIO.from,
+    body: "This is Biscuit",
+    media: [{ contentType: "image/png", bytes: png(120, [214, 140, 69]) }],
+  });
+  expect((await fetch(mms.url, { method: "POST", body: mms.body, headers: mms.headers })).status).toBe(200);
+  await page.locator("#thread img").waitFor();
+  expect(await page.locator("#thread img").evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(120);
+  await shot("4b-thread-picture-phone", PHONE);
+
+  // A customer's cancellation is an alert on the dashboard until someone presses Seen.
+  const a = await createAppointment(
+    h.db,
+    { customerId: mayaId, startsAt: new Date(Date.now() + 86_400_000), location: "Studio A" },
+    "api",
+    new Date(),
+  );
+  await recordAppointmentChange(
+    h.db,
+    { appointmentId: a.id, fromStatus: "scheduled", toStatus: "cancelled" },
+    new Date(),
+    { source: "sms" },
+  );
+  await page.goto("/");
+  await page.getByText("cancelled the appointment of").waitFor();
+  await shot("4c-dashboard-alert");
+  await page.getByRole("button", { name: "Seen" }).click();
+  await page.waitForURL((u) => u.pathname === "/");
+  expect(await page.getByText("cancelled the appointment of").count()).toBe(0);
 
   // An answer to one customer is in the outbox's Other folder, and in her history with her texts.
   await page.goto("/outbox?folder=other");
