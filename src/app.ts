@@ -19,6 +19,7 @@ import { customerRoutes } from "./routes/customers.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { sendingStatusRoutes } from "./routes/sending-status.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { inboxRoutes } from "./routes/inbox.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { messageRoutes } from "./routes/messages.ts";
@@ -126,6 +127,7 @@ export function createApp(deps: Deps) {
   ui.route("/appointments", appointmentRoutes);
   ui.route("/profiles", profileRoutes);
   ui.route("/messages", messageRoutes);
+  ui.route("/inbox", inboxRoutes);
   ui.route("/outbox", outboxRoutes);
   ui.route("/settings/messaging", settingsMessagingRoutes);
   ui.route("/settings", settingsRoutes);

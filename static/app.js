@@ -56,16 +56,17 @@ document.addEventListener("change", (event) => {
   if (hint) hint.textContent = `${file.name} is ${mb(file.size)}, over the ${mb(max)} limit: choose a smaller file.`;
 });
 
-// The message page's live progress (#progress with data-sse-connect). htmx (deferred) starts on a
+// Live views (data-sse-connect: the message page's progress, the inbox list and an open conversation). htmx (deferred) starts on a
 // timer that may run before the deferred SSE extension has loaded; connecting only once both
 // have run makes sure the extension sees the element, exactly once. A file, not an inline
 // script, so the Content-Security-Policy can refuse inline scripts.
 document.addEventListener("DOMContentLoaded", () => {
   setTimeout(() => {
-    const el = document.getElementById("progress");
-    if (!el || !el.dataset.sseConnect || !window.htmx || el.hasAttribute("hx-sse:connect")) return;
-    el.setAttribute("hx-sse:connect", el.dataset.sseConnect);
-    htmx.process(el);
+    for (const el of document.querySelectorAll("[data-sse-connect]")) {
+      if (!el.dataset.sseConnect || !window.htmx || el.hasAttribute("hx-sse:connect")) continue;
+      el.setAttribute("hx-sse:connect", el.dataset.sseConnect);
+      htmx.process(el);
+    }
   });
 });
 

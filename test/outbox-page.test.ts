@@ -313,7 +313,7 @@ describe("the customer page", () => {
         html.indexOf("</section>", html.indexOf('<section id="messages">')),
       );
     const benPage = section((await b.get(`/customers/${ben.id}`)).text);
-    expect(benPage).toContain("<h2>Messages</h2>");
+    expect(benPage).toContain("<h2>History</h2>");
     expect(benPage).toContain("No consent for this channel");
     expect(benPage).toContain(`href="/outbox/${find(ben.id, "email").id}"`);
     const cleoPage = section((await b.get(`/customers/${cleo.id}`)).text);
@@ -330,6 +330,8 @@ describe("the customer page", () => {
     const b = await signedInOwner(t);
     const cu = await createCustomer(t.db, { first_name: "Dora", email: "dora@x.test", consent: {} }, "test", noon);
     const page = await b.get(`/customers/${cu.id}`);
-    expect(page.text).toContain("No messages to this customer yet.");
+    expect(page.text).toContain(
+      "Every e-mail, text and call Pigeon sends, skips or fails for this customer appears here",
+    );
   });
 });

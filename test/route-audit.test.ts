@@ -15,7 +15,16 @@ import { databaseDevOutboxStore } from "../src/db/dev-outbox-store.ts";
 import { storeFile } from "../src/db/files.ts";
 import { tinyWav } from "./support/sample-files.ts";
 import { duplicateProfile, listNotifications } from "../src/db/profiles.ts";
-import { albums, appointments, customers, notifications, orders, registrations } from "../src/db/schema.ts";
+import {
+  albums,
+  appointments,
+  customers,
+  inboundMedia,
+  inboundMessages,
+  notifications,
+  orders,
+  registrations,
+} from "../src/db/schema.ts";
 import { linkSigningSecret } from "../src/db/secrets.ts";
 import { revokeApiKey } from "../src/db/staff.ts";
 import { fakeWebhookSecret } from "./fakes/fake-resend.ts";
@@ -152,7 +161,23 @@ beforeAll(async () => {
     status: "delivered",
     createdAt: ten,
   });
+  // A text from a number Pigeon does not know, with a picture: the inbox's routes name both.
+  const [reply] = await t.db
+    .insert(inboundMessages)
+    .values({
+      channel: "sms",
+      fromAddress: "+15550009999",
+      body: "Hello?",
+      providerMessageId: "SMaudit",
+      receivedAt: ten,
+    })
+    .returning();
+  const [media] = await t.db
+    .insert(inboundMedia)
+    .values({ inboundMessageId: reply!.id, contentType: "image/png", sizeBytes: 1, content: Buffer.from([1]) })
+    .returning();
   ids = {
+    media: media!.id,
     job: album!.jobId,
     album: album!.id,
     customer: anna.customerId!,
@@ -226,6 +251,7 @@ function fill(route: { key: string; path: string }): string {
       action: "release",
       entryId: ids.devEntry,
       name: "app.css",
+      from: "+15550009999",
       token: tokens[CUSTOMER_LINKS[route.key] ?? ""],
     };
     const byCollection: Record<string, number | string | undefined> = {
@@ -242,6 +268,8 @@ function fill(route: { key: string; path: string }): string {
       orders: ids.order,
       appointments: ids.appointment,
       files: ids.file,
+      customer: ids.customer,
+      media: ids.media,
     };
     const value = name === "id" ? byCollection[before ?? ""] : byName[name];
     if (value === undefined)

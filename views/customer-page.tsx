@@ -14,7 +14,7 @@ import { formatPhone } from "../src/core/phone.ts";
 import { Page, PageHead } from "./layout.tsx";
 import { CustomerMessages } from "./customer-history.tsx";
 import { AppointmentStatusBadge } from "./appointments.tsx";
-import type { OutboxRow } from "../src/db/outbox-list.ts";
+import type { HistoryItem } from "../src/db/customer-history.ts";
 import { consentOf, day, fullName, invalid, minute, type Namesake } from "./customer-parts.tsx";
 import type { Common } from "./layout.tsx";
 
@@ -111,7 +111,7 @@ export type CustomerPageProps = Common & {
   appointments: Appointment[];
   suppressions: Suppression[];
   /** The latest deliveries to this customer, newest first (SPEC A5). */
-  messages: OutboxRow[];
+  messages: { items: HistoryItem[]; more: boolean };
   jobs: JobChoice[];
   albums: AlbumChoice[];
   registerValues: Values;
@@ -238,7 +238,7 @@ export function CustomerPage(p: CustomerPageProps) {
         )}
       </section>
 
-      <CustomerMessages customerId={cu.id} rows={p.messages} timeZone={tz} />
+      <CustomerMessages customerId={cu.id} items={p.messages.items} more={p.messages.more} timeZone={tz} />
 
       <section id="registrations">
         <h2>Registrations</h2>

@@ -1,6 +1,8 @@
 /** @jsxImportSource hono/jsx */
 // The dashboard: what the studio has, and on a fresh install, how to get started.
+import type { AlertRow } from "../src/db/inbox.ts";
 import type { User } from "../src/db/schema.ts";
+import { Alerts } from "./inbox.tsx";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 
@@ -20,15 +22,26 @@ export function DashboardPage(p: {
   stats: DashboardStats;
   /** Deliveries held for review (after an outage, or of unknown outcome): staff release or cancel them. */
   heldForReview: number;
+  /** Customers' cancellations and reschedule requests nobody has marked seen (SPEC A3). */
+  alerts: AlertRow[];
+  timeZone: string;
   welcome: boolean;
   flash?: { kind: "ok" | "bad" | "info"; text: string } | null;
 }) {
   const s = p.stats;
   const fresh = s.jobs === 0 && s.customers === 0;
   return (
-    <Page title="Dashboard" user={p.user} csrf={p.csrf} section="dashboard" flash={p.flash}>
+    <Page
+      title="Dashboard"
+      user={p.user}
+      csrf={p.csrf}
+      section="dashboard"
+      flash={p.flash}
+      stylesheets={p.alerts.length ? ["inbox.css"] : undefined}
+    >
       <PageHead title={p.studioName} />
       {p.welcome && <div class="flash ok">Your owner account is ready. Welcome to Pigeon!</div>}
+      <Alerts alerts={p.alerts} csrf={p.csrf} timeZone={p.timeZone} back="/" />
       {p.heldForReview > 0 && (
         <div class="flash info held-for-review">
           {p.heldForReview.toLocaleString("en")}{" "}

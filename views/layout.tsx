@@ -14,7 +14,16 @@ export type PageProps = {
   user: User | null;
   csrf: string;
   /** Which top-level section is open, for the navigation. */
-  section?: "dashboard" | "jobs" | "customers" | "appointments" | "communication" | "messages" | "outbox" | "settings";
+  section?:
+    | "dashboard"
+    | "jobs"
+    | "customers"
+    | "appointments"
+    | "communication"
+    | "messages"
+    | "inbox"
+    | "outbox"
+    | "settings";
   flash?: { kind: "ok" | "bad" | "info"; text: string } | null;
   /** A page family's own stylesheets in static/, loaded after app.css. */
   stylesheets?: string[];
@@ -28,6 +37,7 @@ const nav: { section: NonNullable<PageProps["section"]>; href: string; label: st
   { section: "appointments", href: "/appointments", label: "Appointments" },
   { section: "communication", href: "/profiles", label: "Profiles" },
   { section: "messages", href: "/messages", label: "Messages" },
+  { section: "inbox", href: "/inbox", label: "Inbox" },
   { section: "outbox", href: "/outbox", label: "Outbox" },
   { section: "settings", href: "/settings", label: "Settings" },
 ];
@@ -68,6 +78,15 @@ export const Page: FC<PageProps> = ({ title, user, csrf, section, flash, stylesh
                   <li>
                     <a href={item.href} aria-current={item.section === section ? "page" : undefined}>
                       {item.label}
+                      {/* The unread count, fetched after the page (and every minute), so no page has to load it. */}
+                      {item.section === "inbox" && (
+                        <span
+                          id="inbox-unread"
+                          hx-get="/inbox/unread"
+                          hx-trigger="load, every 60s"
+                          hx-swap="innerHTML"
+                        ></span>
+                      )}
                     </a>
                   </li>
                 ))}

@@ -3,7 +3,14 @@
 // live filters, and the bulk release or cancel of held deliveries. The list page and the
 // fragment it re-renders live together.
 import type { FC } from "hono/jsx";
-import type { HeldCount, HeldFilters, OutboxQuery } from "../src/core/outbox-query.ts";
+import {
+  type HeldCount,
+  type HeldFilters,
+  OUTBOX_FOLDER_HINTS,
+  OUTBOX_FOLDER_LABELS,
+  OUTBOX_FOLDERS,
+  type OutboxQuery,
+} from "../src/core/outbox-query.ts";
 import {
   CHANNEL_LABELS,
   DELIVERY_SOURCE_LABELS,
@@ -189,6 +196,36 @@ export function OutboxPage(p: Common & Parameters<typeof OutboxResults>[0] & { j
           Dev outbox
         </a>
       </PageHead>
+      <nav class="folders" aria-label="Folders">
+        <ul>
+          <li>
+            <a
+              href={withParams("/outbox", { ...q, folder: undefined, before: undefined })}
+              aria-current={q.folder ? undefined : "page"}
+            >
+              All
+            </a>
+          </li>
+          {OUTBOX_FOLDERS.map((f) => (
+            <li>
+              <a
+                href={withParams("/outbox", { ...q, folder: f, before: undefined })}
+                aria-current={q.folder === f ? "page" : undefined}
+                title={OUTBOX_FOLDER_HINTS[f]}
+              >
+                {OUTBOX_FOLDER_LABELS[f]}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {q.folder && <p class="muted folder-hint">{OUTBOX_FOLDER_HINTS[q.folder]}</p>}
+      {q.appointment && (
+        <p>
+          Messages about appointment #{q.appointment} only ·{" "}
+          <a href={withParams("/outbox", { ...q, appointment: undefined, before: undefined })}>show all appointments</a>
+        </p>
+      )}
       {q.customer && (
         <p>
           Messages to <a href={`/customers/${q.customer}`}>{p.customerName ?? `customer #${q.customer}`}</a> only ·{" "}
@@ -208,6 +245,8 @@ export function OutboxPage(p: Common & Parameters<typeof OutboxResults>[0] & { j
         hx-push-url="true"
       >
         {q.customer && <input type="hidden" name="customer" value={String(q.customer)} />}
+        {q.folder && <input type="hidden" name="folder" value={q.folder} />}
+        {q.appointment && <input type="hidden" name="appointment" value={String(q.appointment)} />}
         <select name="status" aria-label="Status">
           <option value="">Any status</option>
           {DELIVERY_STATUS_ORDER.map((s) => (

@@ -117,3 +117,13 @@ export const APPOINTMENT_CHANGE_SOURCE_LABELS: Record<(typeof APPOINTMENT_CHANGE
   voice: "the customer, on a call",
   demo: "the demo data",
 };
+
+/** What Pigeon did with a reply by itself (inbound_messages.handled_as); "inbox" waits for staff. */
+export const REPLY_HANDLED_LABELS: Record<string, string> = {
+  inbox: "Waiting for you",
+  confirmed: "Confirmed the appointment automatically",
+  cancelled: "Cancelled the appointment automatically",
+  stop: "Opted out of texts (STOP) automatically",
+  start: "Opted back in to texts automatically",
+  help: "Answered with the studio's help text automatically",
+};

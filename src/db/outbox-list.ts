@@ -1,10 +1,11 @@
 // Named queries behind the outbox pages (SPEC A4, A5, D1): deliveries newest first a page at a
 // time, one delivery with its events and the dev-outbox copy of what was sent.
-import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import type { Delivery } from "./outbox.ts";
 import { customers, deliveries, deliveryEvents, devOutbox, files, jobs, messages, notifications } from "./schema.ts";
 import type { Channel } from "../core/vocabulary.ts";
+import type { OutboxFolder } from "../core/outbox-query.ts";
 
 export const OUTBOX_PAGE_SIZE = 50;
 
@@ -12,6 +13,8 @@ export type DeliveryStatus = Delivery["status"];
 export type SourceType = Delivery["sourceType"];
 
 export type OutboxFilter = {
+  folder?: OutboxFolder;
+  appointmentId?: number;
   status?: DeliveryStatus;
   channel?: Channel;
   source?: SourceType;
@@ -67,9 +70,33 @@ function toRow(r: Joined): OutboxRow {
   };
 }
 
+/**
+ * One-time messages of the "other" folder: to a typed-in address, or to one customer named alone
+ * (their only filter). Messages are few beside deliveries, so this list is read whole.
+ */
+const otherMessages = sql`(select m.id from messages m where m.to_address is not null
+  or (json_array_length(m.filters, '$.customer_ids') = 1
+      and (select count(*) from json_each(m.filters) f where f.value is not null) = 1))`;
+
+/** Which deliveries a folder holds (see OUTBOX_FOLDERS). */
+export function folderCondition(folder: OutboxFolder): SQL {
+  switch (folder) {
+    case "appointments":
+      return sql`${deliveries.appointmentId} is not null`;
+    case "campaigns":
+      return sql`${deliveries.appointmentId} is null and (${deliveries.notificationId} is not null
+        or (${deliveries.messageId} is not null and ${deliveries.messageId} not in ${otherMessages}))`;
+    case "other":
+      return sql`${deliveries.appointmentId} is null and ${deliveries.notificationId} is null
+        and (${deliveries.messageId} is null or ${deliveries.messageId} in ${otherMessages})`;
+  }
+}
+
 /** One page of the outbox, newest first, and the cursor of the next (older) page. */
 export async function listOutbox(db: Db, f: OutboxFilter, limit = OUTBOX_PAGE_SIZE) {
   const where: SQL[] = [];
+  if (f.folder) where.push(folderCondition(f.folder));
+  if (f.appointmentId) where.push(eq(deliveries.appointmentId, f.appointmentId));
   if (f.status) where.push(eq(deliveries.status, f.status));
   if (f.channel) where.push(eq(deliveries.channel, f.channel));
   if (f.source) where.push(eq(deliveries.sourceType, f.source));

@@ -39,7 +39,7 @@ import {
   upsertRegistration,
 } from "../db/customers.ts";
 import { getJob } from "../db/jobs.ts";
-import { customerDeliveries } from "../db/outbox-list.ts";
+import { customerHistory } from "../db/customer-history.ts";
 import { getSettings } from "../db/settings.ts";
 import type { Customer } from "../db/schema.ts";
 import { CHANNELS } from "../core/vocabulary.ts";
@@ -182,7 +182,7 @@ async function renderCustomer(c: Ctx, cu: Customer, extra: PageExtras = {}, stat
     customerAppointments(db, cu.id),
     customerSuppressions(db, cu),
     namesakes(c, cu.email, cu.id),
-    customerDeliveries(db, cu.id),
+    customerHistory(db, cu.id),
     getSettings(db),
   ]);
   const registerValues = extra.registerValues ?? {};

@@ -5,6 +5,7 @@ import { DashboardPage } from "../../views/dashboard.tsx";
 import { audit } from "../db/audit.ts";
 import { loadDemoData } from "../db/demo.ts";
 import { countHeld } from "../db/held-deliveries.ts";
+import { alertRows } from "../db/inbox.ts";
 import { appointments, customers, jobs, orders, registrations } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
@@ -16,8 +17,8 @@ async function render(
 ) {
   const { db, clock } = c.get("deps");
   const n = async (q: Promise<{ n: number }[]>) => (await q)[0]?.n ?? 0;
-  const [settings, jobCount, selling, customerCount, registrationCount, orderCount, upcoming, held] = await Promise.all(
-    [
+  const [settings, jobCount, selling, customerCount, registrationCount, orderCount, upcoming, held, alerts] =
+    await Promise.all([
       getSettings(db),
       n(db.select({ n: count() }).from(jobs)),
       n(db.select({ n: count() }).from(jobs).where(eq(jobs.status, "selling"))),
@@ -26,8 +27,8 @@ async function render(
       n(db.select({ n: count() }).from(orders)),
       n(db.select({ n: count() }).from(appointments).where(gt(appointments.startsAt, clock()))),
       countHeld(db, {}),
-    ],
-  );
+      alertRows(db),
+    ]);
   return c.html(
     DashboardPage({
       user: c.get("user")!,
@@ -45,6 +46,8 @@ async function render(
       },
       // What waits for staff to decide; what a paused message holds waits for its Resume instead.
       heldForReview: held.total - held.ofPausedMessages,
+      alerts,
+      timeZone: settings.timeZone,
     }),
     status,
   );

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { DeliveryPage } from "../../views/delivery-page.tsx";
 import { DevOutboxEntryPage } from "../../views/dev-outbox-message.tsx";
 import { DevOutboxPage } from "../../views/dev-outbox.tsx";
-import type { HeldFilters, OutboxQuery } from "../core/outbox-query.ts";
+import { type HeldFilters, OUTBOX_FOLDERS, type OutboxQuery } from "../core/outbox-query.ts";
 import { HeldConfirmPage, OutboxPage, OutboxResults } from "../../views/outbox.tsx";
 import { withParams } from "../../views/pager.tsx";
 import { fieldErrors } from "../core/validation.ts";
@@ -27,6 +27,8 @@ const optionalId = id.optional().catch(undefined);
 const SOURCES = ["notification", "message", "test"] as const;
 
 const listQuery = z.object({
+  folder: z.enum(OUTBOX_FOLDERS).optional().catch(undefined),
+  appointment: optionalId,
   status: z.enum(DELIVERY_STATUSES).optional().catch(undefined),
   channel: z.enum(CHANNELS).optional().catch(undefined),
   source: z.enum(SOURCES).optional().catch(undefined),
@@ -153,6 +155,8 @@ export const outboxRoutes = new Hono<AppEnv>()
     const { db } = c.get("deps");
     const q = listQuery.parse(c.req.query());
     const { rows, nextBefore } = await listOutbox(db, {
+      folder: q.folder,
+      appointmentId: q.appointment,
       status: q.status,
       channel: q.channel,
       source: q.source,
@@ -162,7 +166,10 @@ export const outboxRoutes = new Hono<AppEnv>()
       before: q.before,
     });
     const query: OutboxQuery = q;
-    const held = q.status === "held" ? await countHeld(db, selection(q)) : null;
+    // The bulk actions act on the held filters only (no folder or appointment): offered only when
+    // the list shows exactly what they would touch.
+    const bulk = q.status === "held" && !q.folder && !q.appointment;
+    const held = bulk ? await countHeld(db, selection(q)) : null;
     const { timeZone } = await getSettings(db);
     if (isPartial(c)) return c.html(OutboxResults({ rows, nextBefore, query, held, timeZone }));
     const [jobs, customer] = await Promise.all([

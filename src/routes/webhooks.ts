@@ -26,6 +26,7 @@ import type { Db } from "../db/client.ts";
 import type { Tx } from "../db/client.ts";
 import { setAppointmentStatus } from "../db/appointment-changes.ts";
 import { handleInbound, nextAppointment, type UpcomingAppointment } from "../db/inbound.ts";
+import { inboundStored, storeMedia } from "../db/inbox.ts";
 import { customers, type StudioSettings } from "../db/schema.ts";
 import { mediaUrl } from "../db/files.ts";
 import { callSettings } from "../db/messages.ts";
@@ -39,6 +40,7 @@ import { verifyResendWebhook } from "../providers/resend.ts";
 import { deliveryTag } from "../providers/types.ts";
 import { twilioSdk, verifyTwilioSignature } from "../providers/twilio.ts";
 import type VoiceResponse from "twilio/lib/twiml/VoiceResponse";
+import { fetchTwilioMedia } from "../providers/twilio-media.ts";
 
 const resendBody = z.looseObject({
   type: z.string(),
@@ -218,7 +220,7 @@ export const webhookRoutes = new Hono<AppEnv>()
 
   .post("/twilio/inbound", async (c) => {
     const { params } = await verifiedTwilioForm(c);
-    const { db, clock, log } = c.get("deps");
+    const { db, clock, log, config } = c.get("deps");
     const from = params.From;
     const sid = params.MessageSid ?? params.SmsSid;
     if (!from || !sid) throw new ApiError(400, "An incoming message needs From and MessageSid.");
@@ -238,7 +240,19 @@ export const webhookRoutes = new Hono<AppEnv>()
       providerMessageId: sid,
       receivedAt: now,
     };
+    // MMS media are fetched here, before the reply is stored, so the reply and its pictures commit
+    // together in one transaction: nothing is left half-kept for a later job to finish, and a crash
+    // leaves Twilio's retry to do it all again. All of them together get MEDIA_TIMEOUT_MS (5 s) of
+    // Twilio's 15 s, and a retry of a reply stored already fetches nothing.
+    const mediaItems = twilioMediaItems(params);
+    const media =
+      mediaItems.length && config.twilio && !(await inboundStored(db, sid))
+        ? await fetchTwilioMedia(mediaItems, config.twilio)
+        : [];
+    for (const m of media.filter((x) => x.error))
+      log("warn", "mms media not fetched", { sid, url: m.sourceUrl, error: m.error });
     const outcome = await handleInbound(db, message, async (tx, inboundId) => {
+      await storeMedia(tx, inboundId, media, now);
       const upcoming = await nextAppointment(tx, customerIds, now, ["scheduled", "confirmed"]);
       const awaiting =
         upcoming?.appointment.status === "scheduled"
@@ -451,6 +465,17 @@ async function customerLocale(db: Db, customerId: number | null | undefined): Pr
   if (!customerId) return null;
   const [row] = await db.select({ locale: customers.locale }).from(customers).where(eq(customers.id, customerId));
   return row?.locale ?? null;
+}
+
+/** The media an incoming MMS names (NumMedia, MediaUrl0…, MediaContentType0…); at most 10, as Twilio sends. */
+function twilioMediaItems(params: Record<string, string>): { url: string; contentType: string }[] {
+  const n = Math.min(Number.parseInt(params.NumMedia ?? "0", 10) || 0, 10);
+  const items: { url: string; contentType: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    const url = params[`MediaUrl${i}`];
+    if (url) items.push({ url, contentType: params[`MediaContentType${i}`] || "application/octet-stream" });
+  }
+  return items;
 }
 
 function twiml(c: Ctx, response: { toString(): string }) {

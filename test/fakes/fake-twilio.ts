@@ -97,6 +97,7 @@ export class FakeTwilio {
   readonly #rate = new SlidingSecondLimit();
   readonly #lineTypes = new Map<string, string>();
   readonly #optedOut = new Set<string>();
+  readonly #media = new Map<string, { contentType: string; bytes: Uint8Array; status?: number }>();
 
   constructor(opts: { accountSid?: string; authToken?: string } = {}) {
     this.accountSid = opts.accountSid ?? `AC${randomBytes(16).toString("hex")}`;
@@ -230,6 +231,55 @@ export class FakeTwilio {
     });
   }
 
+  /**
+   * An incoming MMS as Twilio POSTs it to `url`, signed: NumMedia, MediaUrl0…, MediaContentType0…
+   * naming media this fake serves under the account (with its credentials, redirecting to an
+   * unauthenticated CDN copy as Twilio does). An item with `status` is answered with that error.
+   */
+  inboundMms(
+    url: string,
+    m: {
+      from: string;
+      to: string;
+      body: string;
+      media: { contentType: string; bytes?: Uint8Array; status?: number }[];
+    },
+  ): SignedRequest {
+    const sid = `MM${randomBytes(16).toString("hex")}`;
+    const params: Record<string, string> = {
+      AccountSid: this.accountSid,
+      ApiVersion: "2010-04-01",
+      Body: m.body,
+      From: m.from,
+      MessageSid: sid,
+      NumMedia: String(m.media.length),
+      NumSegments: "1",
+      SmsMessageSid: sid,
+      SmsSid: sid,
+      SmsStatus: "received",
+      To: m.to,
+    };
+    m.media.forEach((item, i) => {
+      const me = `ME${randomBytes(16).toString("hex")}`;
+      this.#media.set(me, {
+        contentType: item.contentType,
+        bytes: item.bytes ?? new Uint8Array(),
+        status: item.status,
+      });
+      params[`MediaContentType${i}`] = item.contentType;
+      params[`MediaUrl${i}`] = `${this.url}${API}${this.accountSid}/Messages/${sid}/Media/${me}`;
+    });
+    return this.signCallback(this.authToken, url, params);
+  }
+
+  /** How often each media item was fetched (by its ME sid), through the account's URL. */
+  get mediaFetches(): string[] {
+    return this.requests.flatMap((r) => {
+      const m = /\/Media\/(ME\w+)$/.exec(r.path);
+      return m && r.method === "GET" ? [m[1]!] : [];
+    });
+  }
+
   /** A form POST to `url` signed the way Twilio signs webhooks (X-Twilio-Signature). */
   signCallback(authToken: string, url: string, params: Record<string, string>): SignedRequest {
     const signature = twilio.getExpectedTwilioSignature(authToken, url, params);
@@ -248,6 +298,13 @@ export class FakeTwilio {
 
   async #handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
+    // The CDN copy a media URL redirects to: signed by its path, no credentials needed (as Twilio's).
+    const cdn = /^\/cdn\/(ME\w+)$/.exec(url.pathname);
+    if (cdn && req.method === "GET") {
+      const item = this.#media.get(cdn[1]!);
+      if (!item) return new Response("Not Found", { status: 404 });
+      return new Response(Buffer.from(item.bytes), { headers: { "content-type": item.contentType } });
+    }
     const form = req.method === "POST" ? new URLSearchParams(await req.text()) : new URLSearchParams();
     this.requests.push({
       method: req.method,
@@ -287,6 +344,14 @@ export class FakeTwilio {
       if (this.sendLatencyMs) await Bun.sleep(this.sendLatencyMs);
     }
 
+    const media = /^\/2010-04-01\/Accounts\/AC\w+\/Messages\/\w+\/Media\/(ME\w+)$/.exec(path);
+    if (media && req.method === "GET") {
+      const item = this.#media.get(media[1]!);
+      if (!item) return error(404, 20404, `The requested resource ${path} was not found`);
+      if (item.status) return error(item.status, item.status === 404 ? 20404 : 20500, "Media unavailable");
+      // Twilio answers a media URL with a redirect to its CDN copy.
+      return { status: 307, body: "", headers: { location: `${this.url}/cdn/${media[1]}` } };
+    }
     const lookup = /^\/v2\/PhoneNumbers\/([^/]+)$/.exec(path);
     if (lookup && req.method === "GET") return this.#lookup(lookup[1]!, url.searchParams);
     const account = new RegExp(`^${API}([^/]+)/(Messages|Calls)\\.json$`).exec(path);

@@ -10,6 +10,7 @@ import { appointmentRoutes } from "./appointments.ts";
 import { customerRoutes } from "./customers.ts";
 import { deliveryApiRoutes } from "./deliveries.ts";
 import { eventRoutes } from "./events.ts";
+import { inboxApiRoutes } from "./inbox.ts";
 import { limitBody } from "./input.ts";
 import { fileApiRoutes, limitFileBody } from "./files.ts";
 import { jobRoutes } from "./jobs.ts";
@@ -33,6 +34,7 @@ apiRoutes.route("/events", eventRoutes);
 apiRoutes.route("/profiles", profileRoutes);
 apiRoutes.route("/messages", messageApiRoutes);
 apiRoutes.route("/deliveries", deliveryApiRoutes);
+apiRoutes.route("/inbox", inboxApiRoutes);
 // Without this an unknown API path would fall through to the staff UI's login redirect.
 apiRoutes.all("*", () => {
   throw new ApiError(404, "No such endpoint.");

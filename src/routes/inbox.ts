@@ -1,0 +1,370 @@
+// The inbox (SPEC A4): conversations, one conversation's thread and the reply box, archive, the
+// media of MMS replies, the alerts for customers' cancellations, and the live updates (SSE) of the
+// list and of an open conversation. A reply is a one-time message to that one customer through
+// the same code path as the Messages page (validation, placeholders, then the outbox with its
+// consent, opt-out and sending-window rules) — never a direct provider call.
+import { desc } from "drizzle-orm";
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import { ConversationList, ConversationPage, InboxPage, Thread } from "../../views/inbox.tsx";
+import { type ConversationKey, conversationHref, INLINE_IMAGES, type ReplyForm } from "../core/inbox.ts";
+import { studioCountry } from "../core/country.ts";
+import { messageInput } from "../core/message-input.ts";
+import { type FieldErrors, fieldErrors } from "../core/validation.ts";
+import { markAlertsSeen } from "../db/appointment-changes.ts";
+import { audit } from "../db/audit.ts";
+import {
+  alertRows,
+  archiveConversation,
+  conversationThread,
+  conversationWho,
+  getMedia,
+  inboxVersion,
+  listConversations,
+  markConversationRead,
+  ofConversation,
+  threadVersion,
+  unarchiveConversation,
+  unreadCount,
+} from "../db/inbox.ts";
+import { activateMessage, createMessage } from "../db/messages.ts";
+import { loadSnippets } from "../db/recipient-rows.ts";
+import { inboundMessages } from "../db/schema.ts";
+import { getSettings } from "../db/settings.ts";
+import type { AppEnv, Ctx } from "../http/env.ts";
+import { isPartial } from "../http/env.ts";
+import { pathIdNumber } from "../http/path-id.ts";
+import { draftOfInput, emptyValueProblems } from "./message-values.ts";
+
+/** How often a live view looks for news, and for how long one connection lasts (the browser reconnects). */
+const SSE_INTERVAL_MS = 1000;
+const SSE_MAX_POLLS = 1800;
+
+/**
+ * A comment line every few seconds of silence: servers and proxies close a connection idle for
+ * long (Bun.serve after 10 s), and EventSource ignores comments.
+ */
+async function keepAlive(stream: { write(s: string): Promise<unknown> }, i: number) {
+  if (i % 5 === 4) await stream.write(": keep-alive\n\n");
+}
+
+/** The navigation's count of unread replies; `oob` replaces the one in the navigation from a live update. */
+function unreadBadge(n: number, oob = false): string {
+  const badge = n ? `<span class="badge no" title="Unread replies">${n > 999 ? "999+" : n}</span>` : "";
+  return oob ? `<span id="inbox-unread" hx-swap-oob="innerHTML">${badge}</span>` : badge;
+}
+
+const listQuery = z.object({
+  archived: z.enum(["1", ""], { error: "must be 1 or left out" }).optional(),
+  page: z
+    .string()
+    .regex(/^[1-9]\d{0,5}$/, "must be a page number from 1")
+    .transform(Number)
+    .optional(),
+  v: z.string().max(100).optional(),
+});
+
+function parseList(c: Ctx) {
+  const q = listQuery.safeParse(c.req.query());
+  if (!q.success) {
+    const [field, problem] = Object.entries(fieldErrors(q.error))[0]!;
+    throw new HTTPException(400, { message: `The inbox address is not valid: ${field} ${problem}.` });
+  }
+  return { archived: q.data.archived === "1", page: q.data.page ?? 1, v: q.data.v };
+}
+
+/** The conversation a path names: an existing customer, or a number that wrote to us. 404 otherwise. */
+async function conversationOf(
+  c: Ctx,
+): Promise<{ key: ConversationKey; who: NonNullable<Awaited<ReturnType<typeof conversationWho>>> }> {
+  const db = c.get("deps").db;
+  const idText = c.req.param("id");
+  const from = c.req.param("from");
+  let key: ConversationKey | null = null;
+  if (idText !== undefined) {
+    const id = pathIdNumber(idText);
+    if (id) key = { customerId: id };
+  } else if (from !== undefined && from.length <= 254) key = { from };
+  const who = key ? await conversationWho(db, key) : null;
+  if (key && who && "from" in key) {
+    const [any] = await db.select({ id: inboundMessages.id }).from(inboundMessages).where(ofConversation(key)).limit(1);
+    if (!any) key = null;
+  }
+  if (!key || !who) throw new HTTPException(404, { message: "There is no such conversation." });
+  return { key, who };
+}
+
+async function renderConversation(
+  c: Ctx,
+  conv: Awaited<ReturnType<typeof conversationOf>>,
+  reply: ReplyForm = { values: {}, errors: {} },
+  flash: { kind: "ok" | "bad" | "info"; text: string } | null = null,
+  status: 200 | 422 = 200,
+) {
+  const { db } = c.get("deps");
+  const [version, items, settings, lastReply] = await Promise.all([
+    threadVersion(db, conv.key),
+    conversationThread(db, conv.key),
+    getSettings(db),
+    db.select().from(inboundMessages).where(ofConversation(conv.key)).orderBy(desc(inboundMessages.id)).limit(1),
+  ]);
+  const channels = replyChannels(conv);
+  // Answered the way they wrote: SMS when they texted.
+  const lastChannel = lastReply[0]?.channel;
+  const preferred = lastChannel === "email" && channels.includes("email") ? "email" : channels[0];
+  const values = { channel: preferred ?? "sms", ...reply.values };
+  const replies = items.filter((i) => i.kind === "reply");
+  return c.html(
+    ConversationPage({
+      user: c.get("user")!,
+      csrf: c.get("csrfToken"),
+      conv: conv.key,
+      name: conv.who.name,
+      phone: conv.who.phone,
+      email: conv.who.email,
+      items,
+      unread: replies.some((r) => r.kind === "reply" && !r.reply.readAt),
+      archived: replies.length > 0 && replies.every((r) => r.kind === "reply" && r.reply.archivedAt),
+      reply: { values, errors: reply.errors },
+      channels: channels.length ? channels : ["sms"],
+      timeZone: settings.timeZone,
+      version,
+      flash,
+    }),
+    status,
+  );
+}
+
+/** How staff can answer: by SMS to a number, by e-mail to an address the customer has. */
+function replyChannels(conv: Awaited<ReturnType<typeof conversationOf>>): ("sms" | "email")[] {
+  const out: ("sms" | "email")[] = [];
+  if (conv.who.phone) out.push("sms");
+  if (conv.who.email) out.push("email");
+  return out;
+}
+
+/** The alert ids a Seen form posts, and where to go back to (this site's inbox or dashboard only). */
+const seenForm = z.object({
+  id: z.preprocess(
+    (v) => (Array.isArray(v) ? v : [v]),
+    z
+      .array(
+        z
+          .string()
+          .regex(/^[1-9]\d{0,15}$/, "must name an alert")
+          .transform(Number),
+      )
+      .min(1, "must name an alert"),
+  ),
+  back: z.enum(["/", "/inbox"]).catch("/inbox"),
+});
+
+const conversationRoutes = (prefix: string) =>
+  new Hono<AppEnv>()
+    .get(`${prefix}`, async (c) => {
+      const conv = await conversationOf(c);
+      const sent = c.req.query("sent");
+      return renderConversation(
+        c,
+        conv,
+        undefined,
+        sent === "1"
+          ? {
+              kind: "ok",
+              text: "Your answer is in the outbox: it goes out within seconds, inside the sending window, unless the customer opted out (the thread then says why).",
+            }
+          : c.req.query("done") === "unarchived"
+            ? { kind: "ok", text: "Back in the inbox." }
+            : null,
+      );
+    })
+    .get(`${prefix}/events`, async (c) => {
+      const conv = await conversationOf(c);
+      const { db } = c.get("deps");
+      const tz = (await getSettings(db)).timeZone;
+      const href = conversationHref(conv.key);
+      // From the version the page showed, so a reply that came before this connection is not missed.
+      const shown = c.req.query("v");
+      let last = shown && shown.length <= 100 ? shown : await threadVersion(db, conv.key);
+      return streamSSE(c, async (stream) => {
+        let open = true;
+        stream.onAbort(() => {
+          open = false;
+        });
+        for (let i = 0; i < SSE_MAX_POLLS && open; i++) {
+          const v = await threadVersion(db, conv.key);
+          if (v === last) {
+            await keepAlive(stream, i);
+            await stream.sleep(SSE_INTERVAL_MS);
+            continue;
+          }
+          last = v;
+          const items = await conversationThread(db, conv.key);
+          const html = await Thread({ items, timeZone: tz, readUrl: `${href}/read` });
+          await stream.writeSSE({ data: `${html}${unreadBadge(await unreadCount(db), true)}` });
+          await stream.sleep(SSE_INTERVAL_MS);
+        }
+      });
+    })
+    .post(`${prefix}/read`, async (c) => {
+      const conv = await conversationOf(c);
+      await markConversationRead(c.get("deps").db, conv.key, c.get("deps").clock());
+      return isPartial(c) ? c.body(null, 204) : c.redirect(conversationHref(conv.key), 303);
+    })
+    .post(`${prefix}/archive`, async (c) => {
+      const conv = await conversationOf(c);
+      const { db, clock } = c.get("deps");
+      const n = await archiveConversation(db, conv.key, clock());
+      await audit(
+        db,
+        { userId: c.get("user")!.id },
+        "archived",
+        "conversation",
+        "customerId" in conv.key ? conv.key.customerId : null,
+        {
+          replies: n,
+        },
+      );
+      return c.redirect("/inbox?done=archived", 303);
+    })
+    .post(`${prefix}/unarchive`, async (c) => {
+      const conv = await conversationOf(c);
+      await unarchiveConversation(c.get("deps").db, conv.key);
+      return c.redirect(`${conversationHref(conv.key)}?done=unarchived`, 303);
+    })
+    .post(`${prefix}/reply`, async (c) => {
+      const conv = await conversationOf(c);
+      const { db, clock } = c.get("deps");
+      const form = await c.req.parseBody();
+      const text = (k: string) => (typeof form[k] === "string" ? (form[k] as string) : "");
+      const values = { channel: text("channel"), subject: text("subject"), body: text("body") };
+      const channels = replyChannels(conv);
+      const bad = (errors: FieldErrors) => renderConversation(c, conv, { values, errors }, null, 422);
+      if (!(channels as string[]).includes(values.channel))
+        return bad({
+          channels:
+            channels.length === 0
+              ? "this customer has neither a phone number nor an e-mail address to answer to"
+              : `choose ${channels.map((ch) => (ch === "sms" ? "SMS" : "e-mail")).join(" or ")}`,
+        });
+      const settings = await getSettings(db);
+      const snippetKeys = Object.keys(await loadSnippets(db));
+      const name = `Reply to ${conv.who.name ?? conv.who.phone ?? "a reply"}`.slice(0, 200);
+      const parsed = messageInput(snippetKeys, studioCountry(settings)).safeParse({
+        name,
+        channels: [values.channel],
+        subject: values.channel === "email" ? values.subject : "",
+        body: values.body,
+        filters: "customerId" in conv.key ? { customer_ids: [conv.key.customerId] } : {},
+        to_address: "customerId" in conv.key ? "" : conv.key.from,
+      });
+      if (!parsed.success) return bad(fieldErrors(parsed.error));
+      const empty = await emptyValueProblems(db, draftOfInput(parsed.data));
+      if (Object.keys(empty).length) return bad(empty);
+      const now = clock();
+      const userId = c.get("user")!.id;
+      // Written and armed together, so an answer is never left behind as a draft nobody sends.
+      const m = await db.transaction(async (tx) => {
+        const created = await createMessage(tx, parsed.data, userId, now);
+        const armed = await activateMessage(tx, created.id, userId, now);
+        await audit(tx, { userId }, "created", "message", created.id, { reply_to: conversationHref(conv.key) });
+        await markConversationRead(tx, conv.key, now);
+        return armed!;
+      });
+      c.get("deps").log("info", "inbox reply", { message: m.id, channel: values.channel });
+      return c.redirect(`${conversationHref(conv.key)}?sent=1`, 303);
+    });
+
+export const inboxRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const { db } = c.get("deps");
+    const q = parseList(c);
+    const [list, alerts, settings, version] = await Promise.all([
+      listConversations(db, { archived: q.archived, page: q.page }),
+      q.archived ? Promise.resolve([]) : alertRows(db),
+      getSettings(db),
+      inboxVersion(db),
+    ]);
+    const done = c.req.query("done");
+    return c.html(
+      InboxPage({
+        user: c.get("user")!,
+        csrf: c.get("csrfToken"),
+        ...list,
+        page: q.page,
+        archived: q.archived,
+        alerts,
+        timeZone: settings.timeZone,
+        version,
+        flash:
+          done === "archived"
+            ? { kind: "ok", text: "Archived: the conversation left the inbox and stays in the customer's history." }
+            : done === "seen"
+              ? { kind: "ok", text: "Marked seen." }
+              : null,
+      }),
+    );
+  })
+  .get("/unread", async (c) => {
+    return c.html(unreadBadge(await unreadCount(c.get("deps").db)));
+  })
+  // The live list: the page's version (`v`) is where it starts, so a reply that came between the
+  // page and this connection is sent at once rather than missed.
+  .get("/events", async (c) => {
+    const { db } = c.get("deps");
+    const q = parseList(c);
+    const tz = (await getSettings(db)).timeZone;
+    let last = q.v ?? (await inboxVersion(db));
+    return streamSSE(c, async (stream) => {
+      let open = true;
+      stream.onAbort(() => {
+        open = false;
+      });
+      for (let i = 0; i < SSE_MAX_POLLS && open; i++) {
+        const v = await inboxVersion(db);
+        if (v !== last) {
+          last = v;
+          const list = await listConversations(db, { archived: q.archived, page: q.page });
+          // The list, and out of band the navigation's unread count.
+          const html = await ConversationList({ ...list, page: q.page, archived: q.archived, timeZone: tz });
+          await stream.writeSSE({ data: `${html}${unreadBadge(await unreadCount(db), true)}` });
+        } else await keepAlive(stream, i);
+        await stream.sleep(SSE_INTERVAL_MS);
+      }
+    });
+  })
+  .post("/alerts/seen", async (c) => {
+    const { db, clock } = c.get("deps");
+    const body = await c.req.parseBody({ all: true });
+    const parsed = seenForm.safeParse(body);
+    if (!parsed.success)
+      throw new HTTPException(422, { message: "That Seen button named no alert; nothing was changed." });
+    await markAlertsSeen(db, parsed.data.id, clock());
+    return c.redirect(parsed.data.back === "/" ? "/" : "/inbox?done=seen", 303);
+  })
+  .get("/media/:id", async (c) => {
+    const id = pathIdNumber(c.req.param("id"));
+    const media = id ? await getMedia(c.get("deps").db, id) : null;
+    if (!media) throw new HTTPException(404, { message: "There is no such picture or file." });
+    if (!media.content)
+      throw new HTTPException(404, {
+        message: `This ${media.contentType} came with a reply but could not be kept: ${media.error ?? "unknown error"}.`,
+      });
+    const inline = INLINE_IMAGES.has(media.contentType);
+    const ext =
+      media.contentType
+        .split("/")[1]
+        ?.replace(/[^a-z0-9]/g, "")
+        .slice(0, 10) || "bin";
+    c.header("X-Content-Type-Options", "nosniff");
+    // Whatever a customer sent is only ever shown as a picture or saved, never run as a page.
+    c.header("Content-Security-Policy", "default-src 'none'; sandbox");
+    c.header("Content-Type", inline ? media.contentType : "application/octet-stream");
+    c.header("Content-Disposition", `${inline ? "inline" : "attachment"}; filename="reply-media-${media.id}.${ext}"`);
+    c.header("Cache-Control", "private, no-store");
+    return c.body(new Uint8Array(media.content));
+  })
+  .route("/", conversationRoutes("/customer/:id"))
+  .route("/", conversationRoutes("/from/:from"));
