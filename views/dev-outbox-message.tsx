@@ -8,6 +8,7 @@ import type { DevOutboxRow } from "../src/db/outbox-list.ts";
 import { second, type Zoned } from "./delivery-parts.tsx";
 import type { Common } from "./layout.tsx";
 import { Page, PageHead } from "./layout.tsx";
+import { Csrf } from "./form.tsx";
 
 /**
  * The message exactly as the dev outbox received it: headers, the HTML sandboxed, the text part;
@@ -134,9 +135,18 @@ export const CallRecording: FC<{ call: CallShown }> = ({ call }) =>
 /** A kept message with the delivery it belongs to and, for a call, the script it read out and how it speaks. */
 export type DevRow = { entry: DevOutboxRow; deliveryId: number | null; script: string | null; call?: CallShown | null };
 
-export function DevOutboxEntryPage(p: Common & Zoned & DevRow) {
+export function DevOutboxEntryPage(
+  p: Common &
+    Zoned &
+    DevRow & {
+      /** Texts go to the dev outbox: the customer's answer can be simulated here. */
+      canReply?: boolean;
+      reply?: { value: string; error: string };
+      flash?: { kind: "ok" | "bad" | "info"; text: string } | null;
+    },
+) {
   return (
-    <Page title="Dev outbox message" user={p.user} csrf={p.csrf} section="outbox">
+    <Page title="Dev outbox message" user={p.user} csrf={p.csrf} section="outbox" flash={p.flash}>
       <p>
         <a href="/outbox/dev">← Dev outbox</a>
       </p>
@@ -148,6 +158,35 @@ export function DevOutboxEntryPage(p: Common & Zoned & DevRow) {
         )}
       </PageHead>
       <SentMessage entry={p.entry} script={p.script} call={p.call} tz={p.timeZone} />
+      {p.canReply && <SimulateReply entryId={p.entry.id} from={p.entry.toAddress} csrf={p.csrf} reply={p.reply} />}
     </Page>
   );
 }
+
+/** The customer's answer to this text, as if they had replied on their phone (dev mode only). */
+const SimulateReply: FC<{ entryId: string; from: string; csrf: string; reply?: { value: string; error: string } }> = (
+  p,
+) => (
+  <form method="post" action={`/outbox/dev/${p.entryId}/reply`} class="simulate-reply">
+    <h3>Simulate a reply from {p.from}</h3>
+    <Csrf token={p.csrf} />
+    <label for="reply-body">
+      The customer's reply
+      <textarea
+        id="reply-body"
+        name="body"
+        rows={2}
+        maxlength={1600}
+        aria-invalid={p.reply ? "true" : undefined}
+        aria-describedby="reply-help"
+      >
+        {p.reply?.value ?? ""}
+      </textarea>
+    </label>
+    <small id="reply-help" class={p.reply ? "error" : undefined}>
+      {p.reply?.error ??
+        "Handled as a real reply would be: C or YES confirms the next appointment, X or NO cancels it, STOP opts out of texts, anything else goes to the Inbox."}
+    </small>
+    <button type="submit">Receive this reply</button>
+  </form>
+);

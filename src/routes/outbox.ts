@@ -10,7 +10,11 @@ import { DevOutboxPage } from "../../views/dev-outbox.tsx";
 import { type HeldFilters, OUTBOX_FOLDERS, type OutboxQuery } from "../core/outbox-query.ts";
 import { HeldConfirmPage, OutboxPage, OutboxResults } from "../../views/outbox.tsx";
 import { withParams } from "../../views/pager.tsx";
-import { fieldErrors } from "../core/validation.ts";
+import { fieldErrors, stripControl } from "../core/validation.ts";
+import { REPLY_HANDLED_LABELS } from "../core/labels.ts";
+import { databaseDevOutboxStore } from "../db/dev-outbox-store.ts";
+import { receiveSmsReply } from "./sms-replies.ts";
+import { randomBytes } from "node:crypto";
 import { getCustomer } from "../db/customers.ts";
 import { cancelHeld, countHeld, type HeldSelection, releaseHeld } from "../db/held-deliveries.ts";
 import { jobChoices } from "../db/jobs.ts";
@@ -21,6 +25,29 @@ import { getSettings } from "../db/settings.ts";
 import { renderDeliveryEmail } from "../dispatch/compose.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { idParam } from "../http/path-id.ts";
+
+/** Twilio delivers at most 1,600 characters of an incoming text. */
+const SMS_REPLY_MAX = 1600;
+
+/** The dev outbox entry a path names, or 404. */
+async function devEntry(c: Ctx) {
+  const entryId = c.req.param("entryId") ?? "";
+  const row = /^[\w-]{1,100}$/.test(entryId) ? await getDevOutboxEntry(c.get("deps").db, entryId) : null;
+  if (!row) throw new HTTPException(404, { message: "The dev outbox has no such message." });
+  return row;
+}
+
+/** A reply can be simulated to a text only while texts go to the dev outbox (no Twilio configured). */
+const canSimulateReply = (c: Ctx, channel: string) => channel === "sms" && c.get("deps").providers.sms.name === "dev";
+
+/** What a simulated reply did, as the page after it says. */
+function replyNotice(handledAs: string | undefined) {
+  if (!handledAs) return null;
+  const text = REPLY_HANDLED_LABELS[handledAs];
+  return text
+    ? { kind: "ok" as const, text: `Reply received. ${handledAs === "inbox" ? "It is in the Inbox." : `${text}.`}` }
+    : null;
+}
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const optionalId = id.optional().catch(undefined);
@@ -279,11 +306,76 @@ export const outboxRoutes = new Hono<AppEnv>()
     );
   })
   .get("/dev/:entryId", async (c) => {
-    const entryId = c.req.param("entryId");
-    const row = /^[\w-]{1,100}$/.test(entryId) ? await getDevOutboxEntry(c.get("deps").db, entryId) : null;
-    if (!row) throw new HTTPException(404, { message: "The dev outbox has no such message." });
+    const row = await devEntry(c);
     const { timeZone } = await getSettings(c.get("deps").db);
-    return c.html(DevOutboxEntryPage({ user: c.get("user")!, csrf: c.get("csrfToken"), ...row, timeZone }));
+    const replied = replyNotice(c.req.query("replied"));
+    return c.html(
+      DevOutboxEntryPage({
+        user: c.get("user")!,
+        csrf: c.get("csrfToken"),
+        ...row,
+        timeZone,
+        canReply: canSimulateReply(c, row.entry.channel),
+        flash: replied,
+      }),
+    );
+  })
+  // "Simulate a reply" (dev mode only): the customer's answer to a text the dev outbox kept, handled
+  // by the very code a signed Twilio webhook runs, so a new studio can try C, X, STOP or a question
+  // without a phone or an account. The studio's answer, if any, lands in the dev outbox as an SMS.
+  .post("/dev/:entryId/reply", async (c) => {
+    const deps = c.get("deps");
+    const row = await devEntry(c);
+    if (!canSimulateReply(c, row.entry.channel))
+      throw new HTTPException(409, {
+        message:
+          row.entry.channel === "sms"
+            ? "Replies come from Twilio while Twilio sends the texts; this one cannot be simulated."
+            : "Only a text message can be answered.",
+      });
+    const form = await c.req.parseBody();
+    const typed = typeof form.body === "string" ? form.body : "";
+    const body = stripControl(typed).trim();
+    const problem = !body
+      ? "Write the customer's reply, e.g. C, X, STOP or a question."
+      : body.length > SMS_REPLY_MAX
+        ? `A reply is at most ${SMS_REPLY_MAX} characters (this one has ${body.length}).`
+        : null;
+    if (problem) {
+      const { timeZone } = await getSettings(deps.db);
+      return c.html(
+        DevOutboxEntryPage({
+          user: c.get("user")!,
+          csrf: c.get("csrfToken"),
+          ...row,
+          timeZone,
+          canReply: true,
+          reply: { value: typed, error: problem },
+        }),
+        422,
+      );
+    }
+    const outcome = await receiveSmsReply(deps, {
+      from: row.entry.toAddress,
+      to: row.entry.fromAddress,
+      body,
+      sid: `SMdev${randomBytes(16).toString("hex")}`,
+      media: [],
+    });
+    if (outcome?.text) {
+      // What Twilio would have texted back from the TwiML answer.
+      await databaseDevOutboxStore(deps.db).record({
+        id: `dev_${randomBytes(12).toString("hex")}`,
+        channel: "sms",
+        to: row.entry.toAddress,
+        from: row.entry.fromAddress,
+        body: outcome.text,
+        ref: `reply:${outcome.id}`,
+        status: "delivered",
+        createdAt: deps.clock(),
+      });
+    }
+    return c.redirect(withParams(`/outbox/dev/${row.entry.id}`, { replied: outcome?.handledAs ?? "inbox" }), 303);
   })
   .get("/:id", async (c) => {
     const deliveryId = idParam.safeParse(c.req.param("id"));

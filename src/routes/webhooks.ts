@@ -4,15 +4,11 @@
 // The row that makes a retry a duplicate (the event, the stored reply) commits in one transaction
 // with everything the request changes, so a failure answers 5xx having changed nothing and the
 // provider's retry does it all again.
-import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
-import { customerDate } from "../core/date-format.ts";
 import { type ProviderEvent, resendEvent, twilioEvent } from "../core/delivery-status.ts";
-import { type Language, pickLanguage, SAY_LANGUAGE, t } from "../core/i18n/translate.ts";
-import { usableLocale, usableTimeZone } from "../core/intl.ts";
-import { classifyInboundSms } from "../core/sms-text.ts";
+import { pickLanguage, SAY_LANGUAGE, t } from "../core/i18n/translate.ts";
 import { stripControl } from "../core/validation.ts";
 import {
   claimProviderId,
@@ -23,17 +19,13 @@ import {
 } from "../db/delivery-status.ts";
 import type { Delivery } from "../db/outbox.ts";
 import type { Db } from "../db/client.ts";
-import type { Tx } from "../db/client.ts";
-import { setAppointmentStatus } from "../db/appointment-changes.ts";
-import { handleInbound, nextAppointment, type UpcomingAppointment } from "../db/inbound.ts";
-import { inboundStored, storeMedia } from "../db/inbox.ts";
-import { customers, type StudioSettings } from "../db/schema.ts";
+import { inboundStored } from "../db/inbox.ts";
 import { mediaUrl } from "../db/files.ts";
 import { callSettings } from "../db/messages.ts";
 import { answeredByWords, sayAttributes } from "../core/call-voices.ts";
 import { installationId } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
-import { customersWithAddress, resubscribe, type SuppressionInput, suppress } from "../db/suppressions.ts";
+import { type SuppressionInput, suppress } from "../db/suppressions.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { ApiError } from "../http/errors.ts";
 import { verifyResendWebhook } from "../providers/resend.ts";
@@ -41,6 +33,7 @@ import { deliveryTag } from "../providers/types.ts";
 import { twilioSdk, verifyTwilioSignature } from "../providers/twilio.ts";
 import type VoiceResponse from "twilio/lib/twiml/VoiceResponse";
 import { fetchTwilioMedia } from "../providers/twilio-media.ts";
+import { customerLocale, receiveSmsReply } from "./sms-replies.ts";
 
 const resendBody = z.looseObject({
   type: z.string(),
@@ -226,20 +219,6 @@ export const webhookRoutes = new Hono<AppEnv>()
     if (!from || !sid) throw new ApiError(400, "An incoming message needs From and MessageSid.");
     // A customer's reply cannot be refused or sent again: what the database cannot keep is dropped.
     const body = stripControl(params.Body ?? "");
-    const now = clock();
-    const customerIds = (await customersWithAddress(db, "sms", from)).map((r) => r.id);
-    const settings = await getSettings(db);
-    const lang = pickLanguage(await customerLocale(db, customerIds[0]), settings.locale);
-    const word = replyWord(body);
-    const message = {
-      channel: "sms" as const,
-      fromAddress: from,
-      toAddress: params.To ?? null,
-      customerId: customerIds[0] ?? null,
-      body,
-      providerMessageId: sid,
-      receivedAt: now,
-    };
     // MMS media are fetched here, before the reply is stored, so the reply and its pictures commit
     // together in one transaction: nothing is left half-kept for a later job to finish, and a crash
     // leaves Twilio's retry to do it all again. All of them together get MEDIA_TIMEOUT_MS (5 s) of
@@ -251,42 +230,11 @@ export const webhookRoutes = new Hono<AppEnv>()
         : [];
     for (const m of media.filter((x) => x.error))
       log("warn", "mms media not fetched", { sid, url: m.sourceUrl, error: m.error });
-    const outcome = await handleInbound(db, message, async (tx, inboundId) => {
-      await storeMedia(tx, inboundId, media, now);
-      const upcoming = await nextAppointment(tx, customerIds, now, ["scheduled", "confirmed"]);
-      const awaiting =
-        upcoming?.appointment.status === "scheduled"
-          ? upcoming
-          : await nextAppointment(tx, customerIds, now, ["scheduled"]);
-      const intent = replyIntent(word, { awaiting: !!awaiting, upcoming: !!upcoming });
-      const done = await actOnReply(tx, now, intent, {
-        from,
-        body,
-        word,
-        customerId: customerIds[0] ?? null,
-        awaiting,
-        upcoming,
-        settings,
-        lang,
-        inboundId,
-      });
-      const appointment = done.appointment?.appointment;
-      return {
-        ...done,
-        link: appointment ? { appointmentId: appointment.id, customerId: appointment.customerId } : undefined,
-      };
-    });
+    const outcome = await receiveSmsReply({ db, clock, log }, { from, to: params.To ?? null, body, sid, media });
     const { MessagingResponse } = (await twilioSdk()).twiml;
     // A retry of a reply handled already: answering again would text the customer twice.
     if (!outcome) return twiml(c, new MessagingResponse());
 
-    const appointment = outcome.appointment?.appointment;
-    log("info", "sms reply", {
-      inbound: outcome.id,
-      handledAs: outcome.handledAs,
-      customer: appointment?.customerId ?? customerIds[0] ?? null,
-      appointment: appointment?.id ?? null,
-    });
     const reply = new MessagingResponse();
     if (outcome.text) reply.message(outcome.text);
     return twiml(c, reply);
@@ -460,13 +408,6 @@ async function deliveryFromQuery(c: Ctx) {
   return Number.isSafeInteger(id) && id > 0 ? deliveryById(c.get("deps").db, id) : undefined;
 }
 
-/** The locale of the customer a delivery or reply belongs to, if any. */
-async function customerLocale(db: Db, customerId: number | null | undefined): Promise<string | null> {
-  if (!customerId) return null;
-  const [row] = await db.select({ locale: customers.locale }).from(customers).where(eq(customers.id, customerId));
-  return row?.locale ?? null;
-}
-
 /** The media an incoming MMS names (NumMedia, MediaUrl0…, MediaContentType0…); at most 10, as Twilio sends. */
 function twilioMediaItems(params: Record<string, string>): { url: string; contentType: string }[] {
   const n = Math.min(Number.parseInt(params.NumMedia ?? "0", 10) || 0, 10);
@@ -485,128 +426,4 @@ function twiml(c: Ctx, response: { toString(): string }) {
 function validDate(s: string | undefined): Date | null {
   const t = s ? Date.parse(s) : Number.NaN;
   return Number.isNaN(t) ? null : new Date(t);
-}
-
-type ReplyIntent = "stop" | "start" | "help" | "confirm" | "cancel" | "inbox";
-
-/** A reply as one upper-case word, the way keywords are matched ("yes." → "YES"). */
-function replyWord(body: string): string {
-  return body
-    .trim()
-    .replace(/[\s.!?,;:]+$/u, "")
-    .toUpperCase();
-}
-
-/**
- * What an SMS reply asks for (SPEC D9, A3). STOP-family words always opt out. "C" and "YES"
- * confirm the next appointment awaiting confirmation; without one, YES is the opt-in keyword it
- * is for Twilio. "X" and "NO" cancel the next appointment: CANCEL is a STOP word and never does.
- */
-function replyIntent(word: string, has: { awaiting: boolean; upcoming: boolean }): ReplyIntent {
-  const kind = classifyInboundSms(word);
-  if (kind === "stop") return "stop";
-  if ((word === "C" || word === "YES") && has.awaiting) return "confirm";
-  if ((word === "X" || word === "NO") && has.upcoming) return "cancel";
-  if (kind === "start" || kind === "help") return kind;
-  return "inbox";
-}
-
-type ReplyContext = {
-  from: string;
-  body: string;
-  word: string;
-  customerId: number | null;
-  awaiting: UpcomingAppointment | null;
-  upcoming: UpcomingAppointment | null;
-  settings: StudioSettings;
-  /** The customer's language (then the studio's) for our answer; keywords stay English. */
-  lang: Language;
-  /** The stored reply, named in the appointment's history as what changed it. */
-  inboundId: number;
-};
-
-const bySms = (r: ReplyContext) => ({ source: "sms" as const, inboundMessageId: r.inboundId });
-
-/**
- * Does what a reply asks, on the transaction that stores it; returns how it was handled and the
- * text to answer with, if any.
- */
-async function actOnReply(
-  tx: Tx,
-  now: Date,
-  intent: ReplyIntent,
-  r: ReplyContext,
-): Promise<{ handledAs: string; text?: string; appointment?: UpcomingAppointment }> {
-  const studio = r.settings.name;
-  switch (intent) {
-    case "stop":
-      // Twilio answers STOP itself (Advanced Opt-Out); a second answer from us would be noise.
-      await suppress(
-        tx,
-        {
-          channel: "sms",
-          address: r.from,
-          reason: "stop_keyword",
-          source: "STOP reply",
-          customerId: r.customerId,
-          detail: r.body.slice(0, 160),
-        },
-        now,
-      );
-      return { handledAs: "stop" };
-    case "start": {
-      const cleared = await resubscribe(tx, "sms", r.from, `${r.word} reply`, now);
-      // A YES that re-subscribed nothing answers some question of ours: staff should read it.
-      if (!cleared && r.word === "YES") return { handledAs: "inbox" };
-      return { handledAs: "start", text: `${t(r.lang, "sms.start", { studio })} ${t(r.lang, "sms.optOut")}` };
-    }
-    case "help": {
-      const phone = r.settings.phone.trim();
-      const text =
-        r.settings.smsHelpReply.trim() ||
-        `${t(r.lang, phone ? "sms.helpCall" : "sms.helpReply", { studio, phone })} ${t(r.lang, "sms.optOut")}`;
-      return { handledAs: "help", text };
-    }
-    case "confirm": {
-      const a = r.awaiting!;
-      if (!(await setAppointmentStatus(tx, a.appointment.id, ["scheduled"], "confirmed", now, bySms(r))))
-        return { handledAs: "inbox" };
-      return {
-        handledAs: "confirmed",
-        appointment: a,
-        text: t(r.lang, "sms.confirmed", { when: when(a, r.settings), studio }),
-      };
-    }
-    case "cancel": {
-      const a = r.upcoming!;
-      if (!(await setAppointmentStatus(tx, a.appointment.id, ["scheduled", "confirmed"], "cancelled", now, bySms(r))))
-        return { handledAs: "inbox" };
-      const phone = r.settings.phone.trim();
-      return {
-        handledAs: "cancelled",
-        appointment: a,
-        text: t(r.lang, phone ? "sms.cancelledCall" : "sms.cancelledReply", {
-          when: when(a, r.settings),
-          phone,
-          studio,
-        }),
-      };
-    }
-    case "inbox":
-      return { handledAs: "inbox" };
-  }
-}
-
-/** "Tue, Sep 8, 10:00 AM" in the customer's language and (else the job's, else the studio's) time zone. */
-function when(a: UpcomingAppointment, s: StudioSettings): string {
-  return (
-    customerDate(
-      a.appointment.startsAt,
-      usableLocale(a.locale, s.locale),
-      usableTimeZone(a.timeZone, s.timeZone),
-      "datetime",
-    )
-      // ICU puts a narrow no-break space before AM/PM, which would make the whole SMS UCS-2.
-      .replace(/\s/gu, " ")
-  );
 }
