@@ -70,10 +70,8 @@ describe("dev outbox: simulate a reply", () => {
       ["confirmed", "sms"],
     ]);
     const answer = (await t.db.select().from(devOutbox).where(eq(devOutbox.toAddress, PHONE))).find((e) => e.id !== id);
-    expect([answer?.fromAddress, answer?.body]).toEqual([
-      STUDIO_NUMBER,
-      expect.stringContaining("is confirmed") as unknown as string,
-    ]);
+    expect(answer?.fromAddress).toBe(STUDIO_NUMBER);
+    expect(answer?.body).toContain("is confirmed");
   });
 
   test("a question goes to the Inbox, unread, from that customer", async () => {
