@@ -1,13 +1,18 @@
-// Issue 9's acceptance walk in a real Chromium: a new studio owner ticks three appointments
-// (two mobiles, one landline), sends an SMS that calls only where the SMS cannot go, and sees the
-// mobiles texted, the landline called, the appointment dates filled in, and a report that tells
-// the same story the review promised. The dev outbox's lookup calls +1 555 000… numbers landlines.
-// Screenshots: test-results/screenshots/9x-*.png.
+// Issues 9 and 13's acceptance walk in a real Chromium: a new studio owner ticks three
+// appointments (two mobiles, one landline), sends an SMS that calls only where the SMS cannot go,
+// and sees the mobiles texted, the landline called, the appointment dates filled in, and a report
+// that tells the same story the review promised. The dev outbox's lookup calls +1 555 000… numbers
+// landlines. Then the customers answer (simulated in the dev outbox, as a studio without a Twilio
+// account would): Maya's "C" confirms her appointment, Noah's question arrives live in the open
+// Inbox, the owner answers it, and the answer goes out through the outbox.
+// Screenshots: test-results/screenshots/9x-*.png, 13w-*.png.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { runOneTimeMessages } from "../../src/automation/one-time.ts";
 import { createUser } from "../../src/db/auth.ts";
 import { createAppointment, createCustomer } from "../../src/db/customers.ts";
-import { devOutbox } from "../../src/db/schema.ts";
+import { and, eq } from "drizzle-orm";
+import { appointments, devOutbox } from "../../src/db/schema.ts";
+import { until } from "../support/until.ts";
 import { updateSettings } from "../../src/db/settings.ts";
 import { type BrowserHarness, startBrowserHarness } from "./support.ts";
 
@@ -142,4 +147,57 @@ test("SMS with a call where SMS cannot go, to three appointments: mobiles texted
   await page.goto("/outbox?channel=voice");
   await page.locator("main").filter({ hasText: "Lena Rivera" }).waitFor();
   await h.screenshot("94-sms-or-call-outbox");
+});
+
+test("the customers answer: C confirms an appointment, a question arrives live in the inbox and is answered", async () => {
+  const { page, context } = h;
+  const [maya, noah] = people;
+  const textTo = async (phone: string) => {
+    const [entry] = await h.db
+      .select()
+      .from(devOutbox)
+      .where(and(eq(devOutbox.channel, "sms"), eq(devOutbox.toAddress, phone)));
+    return entry!.id;
+  };
+
+  // Maya answers the snow-day text with "C".
+  await page.goto(`/outbox/dev/${await textTo(maya!.phone)}`);
+  await page.getByLabel("The customer's reply").fill("C");
+  await h.screenshot("13w-1-simulate-reply");
+  await page.getByRole("button", { name: "Receive this reply" }).click();
+  await page.getByText("Reply received. Confirmed the appointment automatically.").waitFor();
+  await page.goto("/appointments");
+  const mayaRow = page.locator("tr").filter({ has: page.locator(`input[value="${maya!.appointment}"]`) });
+  expect(await mayaRow.innerText()).toContain("Confirmed");
+  await h.screenshot("13w-2-appointments-confirmed");
+
+  // The inbox is open in another tab when Noah's question comes in.
+  const inbox = await context.newPage();
+  await inbox.goto("/inbox");
+  await until("the live inbox to connect", () =>
+    inbox.locator("#inbox-list").evaluate((el) => !!el.parentElement?.hasAttribute("hx-sse:connect")),
+  );
+  await page.goto(`/outbox/dev/${await textTo(noah!.phone)}`);
+  await page.getByLabel("The customer's reply").fill("Can we come on Friday instead?");
+  await page.getByRole("button", { name: "Receive this reply" }).click();
+  await page.getByText("Reply received. It is in the Inbox.").waitFor();
+  await inbox.getByText("Can we come on Friday instead?").waitFor();
+  expect(await inbox.locator("#inbox-list .unread-count").textContent()).toBe("1 new");
+
+  await inbox.getByRole("link", { name: /Noah Rivera/ }).click();
+  await inbox.getByLabel("Your answer").fill("Friday at 10 works, {{customer.first_name}}. See you then!");
+  await inbox.getByRole("button", { name: "Send" }).click();
+  await inbox.getByText("Your answer is in the outbox").waitFor();
+  await inbox.screenshot({ path: "test-results/screenshots/13w-3-inbox-answered.png", fullPage: true });
+  await inbox.close();
+
+  expect((await runOneTimeMessages(h.deps, h.deps.clock())).started).toBe(1);
+  let sent = 0;
+  for (let i = 0; i < 5 && sent < 1; i++) sent += (await h.deps.dispatcher.tick()).sent;
+  expect(sent).toBe(1);
+  await page.goto("/outbox/dev?channel=sms");
+  await page.getByText("Friday at 10 works, Noah. See you then!").first().waitFor();
+  const confirmed = await h.db.select().from(appointments).where(eq(appointments.id, maya!.appointment));
+  expect(confirmed[0]!.status).toBe("confirmed");
+  await h.screenshot("13w-4-dev-outbox-answer");
 });
