@@ -562,7 +562,7 @@ describe("changes after the events were read (P8)", () => {
     const other = await createJob(db, { name: "Moved", type: "school", profile_id: null }, {}, "ui", start);
     const anna = await createCustomer(
       db,
-      { first_name: "Anna", email: "anna@x.test", phone: "+17775550001", consent: { email: true, sms: true } },
+      { first_name: "Anna", email: "anna@x.test", phone: "+17775550131", consent: { email: true, sms: true } },
       "test",
       start,
     );

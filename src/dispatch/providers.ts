@@ -8,6 +8,16 @@ import { createResendProvider } from "../providers/resend.ts";
 import { createTwilioProviders } from "../providers/twilio.ts";
 import type { Providers } from "./send-deps.ts";
 
+/**
+ * The dev outbox's stand-in for Twilio Lookup: every number is a mobile except North American
+ * numbers ending 555-0000 to 555-0099, which are landlines, so a studio without an account can try
+ * "call only if the number cannot receive SMS" with a number its forms accept, e.g. (217) 555-0012.
+ * (Other countries' fixed lines are known from the number plan already, when a number is saved.)
+ * +1 555 000… numbers, which no form accepts, stay landlines for the tests written with them.
+ */
+export const devLineType = (phone: string) =>
+  /^\+1\d{3}55500\d{2}$/.test(phone) || phone.startsWith("+1555000") ? "landline" : "mobile";
+
 /** `timeoutMs`: how long one provider request may take (default PROVIDER_TIMEOUT_MS). */
 export function providersFromConfig(
   config: Config,
@@ -17,7 +27,7 @@ export function providersFromConfig(
 ): Providers {
   const dev = createDevProviders(databaseDevOutboxStore(db), {
     clock,
-    lineType: (phone) => (phone.startsWith("+1555000") ? "landline" : "mobile"),
+    lineType: devLineType,
   });
   const email = config.resend
     ? createResendProvider({

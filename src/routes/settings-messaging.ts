@@ -114,7 +114,7 @@ function describeProviders(config: Config, providers: Providers, s: StudioSettin
       note:
         providers.lookup.name === "twilio"
           ? "Twilio Lookup tells mobiles from landlines, so landlines get no SMS."
-          : "Every number counts as a mobile, except +1 555 000… numbers, which count as landlines.",
+          : "Every number counts as a mobile, except North American numbers ending 555-0000 to 555-0099 (e.g. (217) 555-0012), which count as landlines, and fixed lines the number plan names (e.g. +49 30…).",
       vars: [],
       howToSwitch: "Follows SMS: the same Twilio variables switch it.",
     },

@@ -1,9 +1,9 @@
 // Issues 9 and 13's acceptance walk in a real Chromium: a new studio owner ticks three
 // appointments (two mobiles, one landline), sends an SMS that calls only where the SMS cannot go,
 // and sees the mobiles texted, the landline called, the appointment dates filled in, and a report
-// that tells the same story the review promised. The dev outbox's lookup calls +1 555 000… numbers
-// landlines. Then the customers answer: Maya's "C", posted to the webhook signed as Twilio signs
-// it, confirms her appointment; Noah's question, simulated in the dev outbox as a studio without a
+// that tells the same story the review promised. The dev outbox's lookup calls North American
+// numbers ending 555-0000 to 555-0099 landlines. Then the customers answer: Maya's "C", posted to
+// the webhook signed as Twilio signs it, confirms her appointment; Noah's question, simulated in the dev outbox as a studio without a
 // Twilio account would, arrives live in the open Inbox; the owner answers it, and the answer goes
 // out through the outbox. Texts still go to the dev outbox: only the webhook's Twilio token is set.
 // Screenshots: test-results/screenshots/9x-*.png, 13w-*.png.
@@ -48,7 +48,7 @@ beforeAll(async () => {
   for (const [first, phone, hour] of [
     ["Maya", "+15552010101", 15],
     ["Noah", "+15552010102", 16],
-    ["Lena", "+15550001234", 17],
+    ["Lena", "+12175550012", 17],
   ] as const) {
     const c = await createCustomer(
       h.db,
@@ -123,7 +123,7 @@ test("SMS with a call where SMS cannot go, to three appointments: mobiles texted
   expect(out).toEqual([
     ["sms", "+15552010101"],
     ["sms", "+15552010102"],
-    ["voice", "+15550001234"],
+    ["voice", "+12175550012"],
   ]);
   const texts = (await h.db.select().from(devOutbox)).filter((m) => m.channel === "sms");
   for (const t of texts) {
