@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { appointmentHistory } from "../src/db/appointment-changes.ts";
 import { createAppointment, createCustomer } from "../src/db/customers.ts";
-import { appointments, devOutbox, inboundMessages } from "../src/db/schema.ts";
+import { appointments, deliveries, devOutbox, inboundMessages } from "../src/db/schema.ts";
 import { makeTestApp, signedInOwner, type TestApp } from "./support/app.ts";
 import { pageText } from "./support/forms.ts";
 
@@ -87,6 +87,42 @@ describe("dev outbox: simulate a reply", () => {
       null,
     ]);
     expect(pageText((await b.get("/inbox")).text)).toContain("Can I bring our dog?");
+  });
+
+  test("a question is a reply about her next appointment: on its page and in its count", async () => {
+    const { t, b, appt, entry } = await studio();
+    const id = await entry("sms", "dev_sms5");
+    await b.post(`/outbox/dev/${id}/reply`, { body: "Can I bring our dog?" });
+    const [reply] = await replies(t);
+    expect(reply!.appointmentId).toBe(appt.id);
+    expect(pageText((await b.get(`/appointments/${appt.id}`)).text)).toContain("Can I bring our dog?");
+  });
+
+  test("a question answers the appointment she was last texted about this week, before her next one", async () => {
+    const { t, b, maya, appt, entry } = await studio();
+    const later = await createAppointment(
+      t.db,
+      { customerId: maya.id, startsAt: new Date("2026-09-20T15:00:00Z"), location: "Park" },
+      "api",
+      NOW,
+    );
+    // The text she answers was about the later session (the reminder for it went out this morning).
+    await t.db.insert(deliveries).values({
+      deliveryKey: "test:later-reminder",
+      sourceType: "test",
+      customerId: maya.id,
+      appointmentId: later.id,
+      channel: "sms",
+      toAddress: PHONE,
+      status: "sent",
+      dueAt: NOW,
+      sentAt: new Date(NOW.getTime() - 3_600_000),
+    });
+    const id = await entry("sms", "dev_sms6");
+    await b.post(`/outbox/dev/${id}/reply`, { body: "Is the park session still on if it rains?" });
+    const [reply] = await replies(t);
+    expect(reply!.appointmentId).toBe(later.id);
+    expect(reply!.appointmentId).not.toBe(appt.id);
   });
 
   test("an empty or too long reply is refused beside the box, the text kept, nothing stored", async () => {

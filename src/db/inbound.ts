@@ -1,8 +1,8 @@
 // Replies that come in (SPEC A3, A4): stored once per provider message id, linked to the
 // customer, and acted on when they answer an appointment.
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull } from "drizzle-orm";
 import type { Db, Tx } from "./client.ts";
-import { type Appointment, appointments, customers, inboundMessages, jobs } from "./schema.ts";
+import { type Appointment, appointments, customers, deliveries, inboundMessages, jobs } from "./schema.ts";
 import type { Channel } from "../core/vocabulary.ts";
 
 export type InboundMessage = {
@@ -87,4 +87,26 @@ export async function nextAppointment(
   return row
     ? { appointment: row.appointment, timeZone: row.customerZone ?? row.jobZone ?? null, locale: row.locale }
     : null;
+}
+
+/**
+ * The appointment the latest text or call to these customers since `since` was about, if any: what
+ * a free-text reply most likely answers ("Can I bring our dog?" to a reminder).
+ */
+export async function lastAppointmentTexted(db: Db | Tx, customerIds: number[], since: Date): Promise<number | null> {
+  if (!customerIds.length) return null;
+  const [row] = await db
+    .select({ appointmentId: deliveries.appointmentId })
+    .from(deliveries)
+    .where(
+      and(
+        inArray(deliveries.customerId, customerIds),
+        inArray(deliveries.channel, ["sms", "voice"]),
+        isNotNull(deliveries.appointmentId),
+        gt(deliveries.sentAt, since),
+      ),
+    )
+    .orderBy(desc(deliveries.sentAt))
+    .limit(1);
+  return row?.appointmentId ?? null;
 }

@@ -9,12 +9,14 @@ import { usableLocale, usableTimeZone } from "../core/intl.ts";
 import { classifyInboundSms } from "../core/sms-text.ts";
 import { setAppointmentStatus } from "../db/appointment-changes.ts";
 import type { Db, Tx } from "../db/client.ts";
-import { handleInbound, nextAppointment, type UpcomingAppointment } from "../db/inbound.ts";
+import { handleInbound, lastAppointmentTexted, nextAppointment, type UpcomingAppointment } from "../db/inbound.ts";
 import { type FetchedMedia, storeMedia } from "../db/inbox.ts";
 import { customers, type StudioSettings } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import { customersWithAddress, resubscribe, suppress } from "../db/suppressions.ts";
 import type { Logger } from "../log.ts";
+
+const DAY_MS = 86_400_000;
 
 export type SmsReply = {
   from: string;
@@ -70,10 +72,16 @@ export async function receiveSmsReply(
       inboundId,
     });
     const appointment = done.appointment?.appointment;
-    return {
-      ...done,
-      link: appointment ? { appointmentId: appointment.id, customerId: appointment.customerId } : undefined,
-    };
+    if (appointment) return { ...done, link: { appointmentId: appointment.id, customerId: appointment.customerId } };
+    // A question for staff is about the appointment the customer was last texted or called about
+    // (this week), else their next one: it shows on that appointment and counts as its reply.
+    const about =
+      done.handledAs === "inbox"
+        ? ((await lastAppointmentTexted(tx, customerIds, new Date(now.getTime() - 7 * DAY_MS))) ??
+          upcoming?.appointment.id ??
+          null)
+        : null;
+    return { ...done, link: about ? { appointmentId: about } : undefined };
   });
   if (!outcome) return null;
   const appointment = outcome.appointment?.appointment;
