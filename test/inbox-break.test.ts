@@ -1,0 +1,65 @@
+// Outside review (eyes-break2): problems found in the inbox. Each test states what should hold.
+import { afterAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { runOneTimeMessages } from "../src/automation/one-time.ts";
+import { listOutbox } from "../src/db/outbox-list.ts";
+import { deliveries, inboundMessages, messages } from "../src/db/schema.ts";
+import type { SignedRequest } from "./fakes/fake-twilio.ts";
+import type { TestApp } from "./support/app.ts";
+import { signedInOwner } from "./support/app.ts";
+import { pageText } from "./support/forms.ts";
+import { noon, sendStudio } from "./support/send-studio.ts";
+
+const s = sendStudio();
+afterAll(() => s.stop());
+
+const STUDIO = "+17770001111";
+const INBOUND = "https://pigeon.test/webhooks/twilio/inbound";
+const post = (t: TestApp, req: SignedRequest) =>
+  t.app.request(req.url, { method: "POST", body: req.body, headers: req.headers });
+
+async function studio() {
+  const st = await s.studio();
+  const b = await signedInOwner(st.t);
+  return { ...st, b };
+}
+
+describe("answering from the inbox", () => {
+  test("a double-submitted (or retried) answer goes out once", async () => {
+    const { t, b, people, dispatcher } = await studio();
+    const anna = people[0]!;
+    await post(t, s.twilio.inboundSms(INBOUND, { from: anna.phone, to: STUDIO, body: "Is parking free?" }));
+    const href = `/inbox/customer/${anna.id}`;
+    await b.get(href);
+    const form = { channel: "sms", body: "Yes, behind the studio." };
+    const [r1, r2] = await Promise.all([b.post(`${href}/reply`, form), b.post(`${href}/reply`, form)]);
+    expect([r1.status, r2.status]).toEqual([303, 303]);
+    await runOneTimeMessages(t.deps, noon);
+    const d = dispatcher();
+    await d.tick();
+    await d.tick();
+    const sent = s.twilio.sent.filter((x) => x.to === anna.phone);
+    expect(sent.map((x) => x.body)).toHaveLength(1);
+  });
+});
+
+describe("archive and read act on what staff saw", () => {
+  test("a reply that arrives after the conversation was shown is not archived (and marked read) by its Archive button", async () => {
+    const { t, b, people } = await studio();
+    const anna = people[0]!;
+    await post(t, s.twilio.inboundSms(INBOUND, { from: anna.phone, to: STUDIO, body: "Is parking free?" }));
+    const href = `/inbox/customer/${anna.id}`;
+    const shown = await b.get(href);
+    expect(pageText(shown.text)).toContain("Is parking free?");
+    // While the page is open, she writes again; staff never saw this one.
+    await post(t, s.twilio.inboundSms(INBOUND, { from: anna.phone, to: STUDIO, body: "Also, can I bring my dog?" }));
+    expect((await b.post(`${href}/archive`, {})).status).toBe(303);
+    const rows = await t.db.select().from(inboundMessages).orderBy(inboundMessages.id);
+    const unseen = rows.find((r) => r.body === "Also, can I bring my dog?")!;
+    // Expected: the unseen reply stays in the inbox, unread (or Archive is refused/asks again).
+    expect({ archived: unseen.archivedAt !== null, read: unseen.readAt !== null }).toEqual({
+      archived: false,
+      read: false,
+    });
+  });
+});
