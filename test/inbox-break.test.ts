@@ -1,9 +1,8 @@
 // Outside review (eyes-break2): problems found in the inbox. Each test states what should hold.
 import { afterAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import { runOneTimeMessages } from "../src/automation/one-time.ts";
-import { listOutbox } from "../src/db/outbox-list.ts";
-import { deliveries, inboundMessages, messages } from "../src/db/schema.ts";
+import { recordAppointmentChange } from "../src/db/appointment-changes.ts";
+import { appointments, inboundMessages } from "../src/db/schema.ts";
 import type { SignedRequest } from "./fakes/fake-twilio.ts";
 import type { TestApp } from "./support/app.ts";
 import { signedInOwner } from "./support/app.ts";
@@ -61,5 +60,29 @@ describe("archive and read act on what staff saw", () => {
       archived: false,
       read: false,
     });
+  });
+});
+
+describe("alerts for customers' cancellations", () => {
+  test("after a busy day (more than 50 unseen), the newest cancellation is still shown, or staff are told there are more", async () => {
+    const { t, b, people } = await studio();
+    const cancel = async (customerId: number, at: Date) => {
+      const [a] = await t.db
+        .insert(appointments)
+        .values({ customerId, startsAt: new Date(noon.getTime() + 86_400_000), status: "cancelled" })
+        .returning();
+      await recordAppointmentChange(t.db, { appointmentId: a!.id, fromStatus: "scheduled", toStatus: "cancelled" }, at, {
+        source: "sms",
+      });
+    };
+    // 55 cancellations by Anna over the morning, then one by Ben just now.
+    for (let i = 0; i < 55; i++) await cancel(people[0]!.id, new Date(noon.getTime() - (60 - i) * 60_000));
+    await cancel(people[1]!.id, noon);
+    for (const path of ["/inbox", "/"]) {
+      const text = pageText((await b.get(path)).text);
+      expect(text).toContain("Anna");
+      // Ben's cancellation is the newest and unseen: it must not be hidden behind older ones.
+      expect(text.includes("Ben") || /more|\b56\b/.test(text), `${path} hides Ben's cancellation`).toBe(true);
+    }
   });
 });
