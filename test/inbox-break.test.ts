@@ -2,7 +2,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { runOneTimeMessages } from "../src/automation/one-time.ts";
 import { recordAppointmentChange } from "../src/db/appointment-changes.ts";
-import { appointments, inboundMessages } from "../src/db/schema.ts";
+import { threadVersion } from "../src/db/inbox.ts";
+import { appointments, customers, deliveries, inboundMessages } from "../src/db/schema.ts";
+import { eq } from "drizzle-orm";
 import type { SignedRequest } from "./fakes/fake-twilio.ts";
 import type { TestApp } from "./support/app.ts";
 import { signedInOwner } from "./support/app.ts";
@@ -71,9 +73,14 @@ describe("alerts for customers' cancellations", () => {
         .insert(appointments)
         .values({ customerId, startsAt: new Date(noon.getTime() + 86_400_000), status: "cancelled" })
         .returning();
-      await recordAppointmentChange(t.db, { appointmentId: a!.id, fromStatus: "scheduled", toStatus: "cancelled" }, at, {
-        source: "sms",
-      });
+      await recordAppointmentChange(
+        t.db,
+        { appointmentId: a!.id, fromStatus: "scheduled", toStatus: "cancelled" },
+        at,
+        {
+          source: "sms",
+        },
+      );
     };
     // 55 cancellations by Anna over the morning, then one by Ben just now.
     for (let i = 0; i < 55; i++) await cancel(people[0]!.id, new Date(noon.getTime() - (60 - i) * 60_000));
@@ -84,5 +91,41 @@ describe("alerts for customers' cancellations", () => {
       // Ben's cancellation is the newest and unseen: it must not be hidden behind older ones.
       expect(text.includes("Ben") || /more|\b56\b/.test(text), `${path} hides Ben's cancellation`).toBe(true);
     }
+  });
+});
+
+describe("placeholders in an answer to one known customer", () => {
+  test("an answer whose one recipient has no value for a placeholder is refused at once, not accepted and then skipped", async () => {
+    const { t, b, people, dispatcher } = await studio();
+    const anna = people[0]!;
+    await t.db.update(customers).set({ lastName: "" }).where(eq(customers.id, anna.id));
+    await post(t, s.twilio.inboundSms(INBOUND, { from: anna.phone, to: STUDIO, body: "Is parking free?" }));
+    const href = `/inbox/customer/${anna.id}`;
+    await b.get(href);
+    const res = await b.post(`${href}/reply`, { channel: "sms", body: "Yes, Ms {{customer.last_name}}." });
+    await runOneTimeMessages(t.deps, noon);
+    await dispatcher().tick();
+    const rows = await t.db.select().from(deliveries);
+    // What happens: 303 "Your answer is in the outbox: it goes out within seconds", then the
+    // delivery is skipped as missing:customer.last_name and nothing reaches her.
+    expect({ status: res.status, skipped: rows.map((d) => d.skipReason) }).toEqual({ status: 422, skipped: [] });
+  });
+});
+
+describe("live thread of an unknown number", () => {
+  test("the open conversation with an unknown number sees our answer move on (its version changes)", async () => {
+    const { t, b, dispatcher } = await studio();
+    const stranger = "+12175550123";
+    await post(t, s.twilio.inboundSms(INBOUND, { from: stranger, to: STUDIO, body: "Do you do pets?" }));
+    const href = `/inbox/from/${encodeURIComponent(stranger)}`;
+    expect((await b.post(`${href}/reply`, { channel: "sms", body: "We do!" })).status).toBe(303);
+    await runOneTimeMessages(t.deps, noon);
+    const before = await threadVersion(t.db, { from: stranger });
+    await dispatcher().tick();
+    const [d] = await t.db.select().from(deliveries);
+    expect(d!.status).toBe("sent");
+    // A customer's thread changes version when a delivery moves; this one never does, so a
+    // second tab (or the SSE of this one) never shows the answer or its status.
+    expect(await threadVersion(t.db, { from: stranger })).not.toBe(before);
   });
 });
