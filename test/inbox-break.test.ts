@@ -8,6 +8,7 @@ import { eq } from "drizzle-orm";
 import type { SignedRequest } from "./fakes/fake-twilio.ts";
 import type { TestApp } from "./support/app.ts";
 import { signedInOwner } from "./support/app.ts";
+import { createCustomer } from "../src/db/customers.ts";
 import { pageText } from "./support/forms.ts";
 import { noon, sendStudio } from "./support/send-studio.ts";
 
@@ -127,5 +128,26 @@ describe("live thread of an unknown number", () => {
     // A customer's thread changes version when a delivery moves; this one never does, so a
     // second tab (or the SSE of this one) never shows the answer or its status.
     expect(await threadVersion(t.db, { from: stranger })).not.toBe(before);
+  });
+});
+
+describe("an unknown number that became a customer", () => {
+  test("answering the number's old conversation honours the customer's consent (and the inbox no longer calls it unknown)", async () => {
+    const { t, b, dispatcher } = await studio();
+    const stranger = "+12175550177";
+    await post(t, s.twilio.inboundSms(INBOUND, { from: stranger, to: STUDIO, body: "Do you do pets?" }));
+    // Staff add the sender as a customer, who has not agreed to texts.
+    await createCustomer(t.db, { first_name: "Zed", phone: stranger, consent: { sms: false } }, "test", noon);
+    const list = pageText((await b.get("/inbox")).text);
+    const res = await b.post(`/inbox/from/${encodeURIComponent(stranger)}/reply`, { channel: "sms", body: "We do!" });
+    await runOneTimeMessages(t.deps, noon);
+    await dispatcher().tick();
+    // What happens: 303, and "We do! Reply STOP to opt out." reaches Zed without SMS consent,
+    // because the answer goes to a typed-in address; the inbox still says "unknown number".
+    expect({
+      status: res.status,
+      sent: s.twilio.sent.filter((x) => x.to === stranger).length,
+      unknown: list.includes("unknown number"),
+    }).toEqual({ status: 303, sent: 0, unknown: false });
   });
 });
