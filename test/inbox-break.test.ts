@@ -3,7 +3,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { runOneTimeMessages } from "../src/automation/one-time.ts";
 import { recordAppointmentChange } from "../src/db/appointment-changes.ts";
 import { threadVersion } from "../src/db/inbox.ts";
-import { appointments, customers, deliveries, inboundMessages } from "../src/db/schema.ts";
+import { appointments, customers, deliveries, inboundMessages, messages } from "../src/db/schema.ts";
 import { eq } from "drizzle-orm";
 import type { SignedRequest } from "./fakes/fake-twilio.ts";
 import type { TestApp } from "./support/app.ts";
@@ -20,6 +20,8 @@ const INBOUND = "https://pigeon.test/webhooks/twilio/inbound";
 const post = (t: TestApp, req: SignedRequest) =>
   t.app.request(req.url, { method: "POST", body: req.body, headers: req.headers });
 
+const answerToken = (html: string) => html.match(/name="answer_token" value="([^"]*)"/)?.[1] ?? "";
+
 async function studio() {
   const st = await s.studio();
   const b = await signedInOwner(st.t);
@@ -32,10 +34,15 @@ describe("answering from the inbox", () => {
     const anna = people[0]!;
     await post(t, s.twilio.inboundSms(INBOUND, { from: anna.phone, to: STUDIO, body: "Is parking free?" }));
     const href = `/inbox/customer/${anna.id}`;
-    await b.get(href);
-    const form = { channel: "sms", body: "Yes, behind the studio." };
+    const page = await b.get(href);
+    const form = { channel: "sms", body: "Yes, behind the studio.", answer_token: answerToken(page.text) };
     const [r1, r2] = await Promise.all([b.post(`${href}/reply`, form), b.post(`${href}/reply`, form)]);
     expect([r1.status, r2.status]).toEqual([303, 303]);
+    // A retry long after: the same again, and the page says it went once.
+    const r3 = await b.post(`${href}/reply`, form);
+    expect(r3.location).toBe(`${href}?sent=again`);
+    expect(pageText((await b.get(r3.location!)).text)).toContain("already sent");
+    expect(await t.db.select().from(messages)).toHaveLength(1);
     await runOneTimeMessages(t.deps, noon);
     const d = dispatcher();
     await d.tick();
@@ -43,6 +50,25 @@ describe("answering from the inbox", () => {
     const sent = s.twilio.sent.filter((x) => x.to === anna.phone);
     expect(sent.map((x) => x.body)).toHaveLength(1);
   });
+});
+
+test("an answer without its one-time token is refused with 400, its text kept, and nothing written", async () => {
+  const { t, b, people } = await studio();
+  const anna = people[0]!;
+  await post(t, s.twilio.inboundSms(INBOUND, { from: anna.phone, to: STUDIO, body: "Is parking free?" }));
+  const href = `/inbox/customer/${anna.id}`;
+  await b.get(href);
+  for (const answer_token of [undefined, "", "not-a-token", "x".repeat(5000)]) {
+    const form: Record<string, string> = { channel: "sms", body: "Yes, behind the studio." };
+    if (answer_token !== undefined) form.answer_token = answer_token;
+    const res = await b.post(`${href}/reply`, form);
+    expect(res.status).toBe(400);
+    expect(pageText(res.text)).toContain("one-time token");
+    expect(res.text).toContain("Yes, behind the studio.");
+    // The page offers a fresh token to send it again.
+    expect(answerToken(res.text)).toMatch(/^[0-9a-f-]{36}$/);
+  }
+  expect(await t.db.select().from(messages)).toHaveLength(0);
 });
 
 describe("archive and read act on what staff saw", () => {
@@ -103,7 +129,11 @@ describe("placeholders in an answer to one known customer", () => {
     await post(t, s.twilio.inboundSms(INBOUND, { from: anna.phone, to: STUDIO, body: "Is parking free?" }));
     const href = `/inbox/customer/${anna.id}`;
     await b.get(href);
-    const res = await b.post(`${href}/reply`, { channel: "sms", body: "Yes, Ms {{customer.last_name}}." });
+    const res = await b.post(`${href}/reply`, {
+      answer_token: crypto.randomUUID(),
+      channel: "sms",
+      body: "Yes, Ms {{customer.last_name}}.",
+    });
     await runOneTimeMessages(t.deps, noon);
     await dispatcher().tick();
     const rows = await t.db.select().from(deliveries);
@@ -119,7 +149,9 @@ describe("live thread of an unknown number", () => {
     const stranger = "+12175550123";
     await post(t, s.twilio.inboundSms(INBOUND, { from: stranger, to: STUDIO, body: "Do you do pets?" }));
     const href = `/inbox/from/${encodeURIComponent(stranger)}`;
-    expect((await b.post(`${href}/reply`, { channel: "sms", body: "We do!" })).status).toBe(303);
+    expect(
+      (await b.post(`${href}/reply`, { answer_token: crypto.randomUUID(), channel: "sms", body: "We do!" })).status,
+    ).toBe(303);
     await runOneTimeMessages(t.deps, noon);
     const before = await threadVersion(t.db, { from: stranger });
     await dispatcher().tick();
@@ -139,7 +171,11 @@ describe("an unknown number that became a customer", () => {
     // Staff add the sender as a customer, who has not agreed to texts.
     await createCustomer(t.db, { first_name: "Zed", phone: stranger, consent: { sms: false } }, "test", noon);
     const list = pageText((await b.get("/inbox")).text);
-    const res = await b.post(`/inbox/from/${encodeURIComponent(stranger)}/reply`, { channel: "sms", body: "We do!" });
+    const res = await b.post(`/inbox/from/${encodeURIComponent(stranger)}/reply`, {
+      answer_token: crypto.randomUUID(),
+      channel: "sms",
+      body: "We do!",
+    });
     await runOneTimeMessages(t.deps, noon);
     await dispatcher().tick();
     // What happens: 303, and "We do! Reply STOP to opt out." reaches Zed without SMS consent,

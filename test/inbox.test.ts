@@ -241,6 +241,7 @@ describe("answering from the inbox", () => {
     const href = `/inbox/customer/${anna.id}`;
     await b.get(href);
     const res = await b.post(`${href}/reply`, {
+      answer_token: crypto.randomUUID(),
       channel: "sms",
       body: "Yes, {{customer.first_name}}, behind the studio.",
     });
@@ -274,7 +275,15 @@ describe("answering from the inbox", () => {
     );
     const href = `/inbox/customer/${anna.id}`;
     await b.get(href);
-    expect((await b.post(`${href}/reply`, { channel: "sms", body: "Sorry to see you go" })).status).toBe(303);
+    expect(
+      (
+        await b.post(`${href}/reply`, {
+          answer_token: crypto.randomUUID(),
+          channel: "sms",
+          body: "Sorry to see you go",
+        })
+      ).status,
+    ).toBe(303);
     await runOneTimeMessages(t.deps, noon);
     await dispatcher().tick();
     expect(s.twilio.sent.filter((x) => x.to === anna.phone)).toHaveLength(0);
@@ -291,21 +300,33 @@ describe("answering from the inbox", () => {
     const { t, b, people } = await answered();
     const href = `/inbox/customer/${people[0]!.id}`;
     await b.get(href);
-    const empty = await b.post(`${href}/reply`, { channel: "sms", body: "  " });
+    const empty = await b.post(`${href}/reply`, { answer_token: crypto.randomUUID(), channel: "sms", body: "  " });
     expect(empty.status).toBe(422);
     expect(pageText(empty.text)).toContain("Write the message");
     const long = "x".repeat(1601);
-    const tooLong = await b.post(`${href}/reply`, { channel: "sms", body: long });
+    const tooLong = await b.post(`${href}/reply`, { answer_token: crypto.randomUUID(), channel: "sms", body: long });
     expect(tooLong.status).toBe(422);
     expect(pageText(tooLong.text)).toContain("An SMS can hold at most 1,600 characters");
     expect(tooLong.text).toContain(long);
-    const unknownPlaceholder = await b.post(`${href}/reply`, { channel: "sms", body: "Hi {{customer.shoe_size}}" });
+    const unknownPlaceholder = await b.post(`${href}/reply`, {
+      answer_token: crypto.randomUUID(),
+      channel: "sms",
+      body: "Hi {{customer.shoe_size}}",
+    });
     expect(unknownPlaceholder.status).toBe(422);
     expect(unknownPlaceholder.text).toContain("Hi {{customer.shoe_size}}");
-    const badChannel = await b.post(`${href}/reply`, { channel: "voice", body: "Hello" });
+    const badChannel = await b.post(`${href}/reply`, {
+      answer_token: crypto.randomUUID(),
+      channel: "voice",
+      body: "Hello",
+    });
     expect(badChannel.status).toBe(422);
     expect(pageText(badChannel.text)).toContain("choose SMS or e-mail");
-    const noSubject = await b.post(`${href}/reply`, { channel: "email", body: "Hello" });
+    const noSubject = await b.post(`${href}/reply`, {
+      answer_token: crypto.randomUUID(),
+      channel: "email",
+      body: "Hello",
+    });
     expect(noSubject.status).toBe(422);
     expect(pageText(noSubject.text)).toContain("An e-mail needs a subject");
     expect(await t.db.select().from(messages)).toHaveLength(0);
@@ -471,7 +492,7 @@ describe("fetching media", () => {
     await post(t, s.twilio.inboundSms(INBOUND, { from: stranger, to: STUDIO, body: "Do you do pets?" }));
     const href = `/inbox/from/${encodeURIComponent(stranger)}`;
     await b.get(href);
-    const res = await b.post(`${href}/reply`, { channel: "sms", body: "We do!" });
+    const res = await b.post(`${href}/reply`, { answer_token: crypto.randomUUID(), channel: "sms", body: "We do!" });
     expect(res.status, pageText(res.text).slice(-600)).toBe(303);
     expect(res.location).toBe(`${href}?sent=1`);
     const [m] = await t.db.select().from(messages);

@@ -310,8 +310,10 @@ export function ConversationPage(
         <Thread items={p.items} timeZone={p.timeZone} readUrl={`${href}/read`} />
       </div>
       <article id="reply">
-        <form method="post" action={`${href}/reply`}>
+        {/* data-disable-on-submit: static/app.js disables Send once pressed (a plain POST, not htmx's). */}
+        <form method="post" action={`${href}/reply`} data-disable-on-submit>
           <Csrf token={p.csrf} />
+          <input type="hidden" name="answer_token" value={v.answer_token ?? ""} />
           {Object.entries(p.reply.errors)
             .filter(([k]) => !["channels", "subject", "body"].includes(k))
             .map(([k, problem]) => (

@@ -29,7 +29,7 @@ import {
   unarchiveConversation,
   unreadCount,
 } from "../db/inbox.ts";
-import { activateMessage, createMessage } from "../db/messages.ts";
+import { activateMessage, createMessage, getMessageByExternalId } from "../db/messages.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
 import { inboundMessages } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
@@ -101,7 +101,7 @@ async function renderConversation(
   conv: Awaited<ReturnType<typeof conversationOf>>,
   reply: ReplyForm = { values: {}, errors: {} },
   flash: { kind: "ok" | "bad" | "info"; text: string } | null = null,
-  status: 200 | 422 = 200,
+  status: 200 | 400 | 422 = 200,
 ) {
   const { db } = c.get("deps");
   const [version, items, settings, lastReply] = await Promise.all([
@@ -114,7 +114,10 @@ async function renderConversation(
   // Answered the way they wrote: SMS when they texted.
   const lastChannel = lastReply[0]?.channel;
   const preferred = lastChannel === "email" && channels.includes("email") ? "email" : channels[0];
-  const values = { channel: preferred ?? "sms", ...reply.values };
+  // A fresh one-time token per shown form; a form shown again with its problems keeps its token,
+  // so it stays the same answer however often it is sent.
+  const values: Record<string, string> = { channel: preferred ?? "sms", ...reply.values };
+  if (!ANSWER_TOKEN.test(values.answer_token ?? "")) values.answer_token = crypto.randomUUID();
   const replies = items.filter((i) => i.kind === "reply");
   return c.html(
     ConversationPage({
@@ -144,6 +147,13 @@ function replyChannels(conv: Awaited<ReturnType<typeof conversationOf>>): ("sms"
   if (conv.who.email) out.push("email");
   return out;
 }
+
+/**
+ * The answer form's one-time token: made when the form is shown, it becomes the message's
+ * external id, so the same form sent twice (a double click, a retried POST) makes one message.
+ */
+const ANSWER_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const answerExternalId = (token: string) => `inbox-answer:${token}`;
 
 /** The alert ids a Seen form posts, and where to go back to (this site's inbox or dashboard only). */
 const seenForm = z.object({
@@ -175,9 +185,11 @@ const conversationRoutes = (prefix: string) =>
               kind: "ok",
               text: "Your answer is in the outbox: it goes out within seconds, inside the sending window, unless the customer opted out (the thread then says why).",
             }
-          : c.req.query("done") === "unarchived"
-            ? { kind: "ok", text: "Back in the inbox." }
-            : null,
+          : sent === "again"
+            ? { kind: "info", text: "This answer was already sent (the form was sent twice): it goes out once." }
+            : c.req.query("done") === "unarchived"
+              ? { kind: "ok", text: "Back in the inbox." }
+              : null,
       );
     })
     .get(`${prefix}/events`, async (c) => {
@@ -239,9 +251,27 @@ const conversationRoutes = (prefix: string) =>
       const { db, clock } = c.get("deps");
       const form = await c.req.parseBody();
       const text = (k: string) => (typeof form[k] === "string" ? (form[k] as string) : "");
-      const values = { channel: text("channel"), subject: text("subject"), body: text("body") };
+      const token = text("answer_token");
+      const values = { channel: text("channel"), subject: text("subject"), body: text("body"), answer_token: token };
       const channels = replyChannels(conv);
       const bad = (errors: FieldErrors) => renderConversation(c, conv, { values, errors }, null, 422);
+      const href = conversationHref(conv.key);
+      if (!ANSWER_TOKEN.test(token))
+        return renderConversation(
+          c,
+          conv,
+          {
+            values: { ...values, answer_token: "" },
+            errors: {
+              _: "This answer form came without its one-time token (an old or copied page?), so nothing was sent. Your text is below: press Send again.",
+            },
+          },
+          null,
+          400,
+        );
+      // The same form sent again: answered as the first time, and nothing new is written.
+      const sentAgain = () => c.redirect(`${href}?sent=again`, 303);
+      if (await getMessageByExternalId(db, answerExternalId(token))) return sentAgain();
       if (!(channels as string[]).includes(values.channel))
         return bad({
           channels:
@@ -266,15 +296,22 @@ const conversationRoutes = (prefix: string) =>
       const now = clock();
       const userId = c.get("user")!.id;
       // Written and armed together, so an answer is never left behind as a draft nobody sends.
-      const m = await db.transaction(async (tx) => {
-        const created = await createMessage(tx, parsed.data, userId, now);
-        const armed = await activateMessage(tx, created.id, userId, now);
-        await audit(tx, { userId }, "created", "message", created.id, { reply_to: conversationHref(conv.key) });
-        await markConversationRead(tx, conv.key, now);
-        return armed!;
-      });
+      let m;
+      try {
+        m = await db.transaction(async (tx) => {
+          const created = await createMessage(tx, parsed.data, userId, now, answerExternalId(token));
+          const armed = await activateMessage(tx, created.id, userId, now);
+          await audit(tx, { userId }, "created", "message", created.id, { reply_to: href });
+          await markConversationRead(tx, conv.key, now);
+          return armed!;
+        });
+      } catch (e) {
+        // Two at once: the other one wrote this token first (messages_external_id_unique).
+        if (await getMessageByExternalId(db, answerExternalId(token))) return sentAgain();
+        throw e;
+      }
       c.get("deps").log("info", "inbox reply", { message: m.id, channel: values.channel });
-      return c.redirect(`${conversationHref(conv.key)}?sent=1`, 303);
+      return c.redirect(`${href}?sent=1`, 303);
     });
 
 export const inboxRoutes = new Hono<AppEnv>()
