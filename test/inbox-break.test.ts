@@ -81,7 +81,8 @@ describe("archive and read act on what staff saw", () => {
     expect(pageText(shown.text)).toContain("Is parking free?");
     // While the page is open, she writes again; staff never saw this one.
     await post(t, s.twilio.inboundSms(INBOUND, { from: anna.phone, to: STUDIO, body: "Also, can I bring my dog?" }));
-    expect((await b.post(`${href}/archive`, {})).status).toBe(303);
+    const upto = shown.text.match(/name="upto" value="(\d+)"/)![1]!;
+    expect((await b.post(`${href}/archive`, { upto })).status).toBe(303);
     const rows = await t.db.select().from(inboundMessages).orderBy(inboundMessages.id);
     const unseen = rows.find((r) => r.body === "Also, can I bring my dog?")!;
     // Expected: the unseen reply stays in the inbox, unread (or Archive is refused/asks again).
@@ -89,6 +90,26 @@ describe("archive and read act on what staff saw", () => {
       archived: false,
       read: false,
     });
+    // Mark read and the thread's own read trigger act up to what was shown too.
+    expect((await b.post(`${href}/read`, { upto })).status).toBe(303);
+    const after = await t.db.select().from(inboundMessages).where(eq(inboundMessages.id, unseen.id));
+    expect(after[0]!.readAt).toBeNull();
+  });
+
+  test("Archive and Mark read without the shown reply id are refused with 400, changing nothing", async () => {
+    const { t, b, people } = await studio();
+    const anna = people[0]!;
+    await post(t, s.twilio.inboundSms(INBOUND, { from: anna.phone, to: STUDIO, body: "Is parking free?" }));
+    const href = `/inbox/customer/${anna.id}`;
+    await b.get(href);
+    for (const action of ["archive", "read"])
+      for (const upto of [undefined, "", "-1", "abc", "1".repeat(30)]) {
+        const res = await b.post(`${href}/${action}`, upto === undefined ? {} : { upto });
+        expect(res.status).toBe(400);
+        expect(pageText(res.text)).toContain("which replies the page showed");
+      }
+    const [row] = await t.db.select().from(inboundMessages);
+    expect({ read: row!.readAt, archived: row!.archivedAt }).toEqual({ read: null, archived: null });
   });
 });
 

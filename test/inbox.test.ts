@@ -200,13 +200,14 @@ describe("reading and archiving", () => {
     expect(text.indexOf("Your session is tomorrow at 10")).toBeLessThan(text.indexOf("Could we make it 11?"));
     // Opening is a GET and changes nothing; the page then posts /read (htmx on load, or the button).
     expect((await replies(t))[0]!.readAt).toBeNull();
-    expect(conv.text).toContain(`hx-post="${href}/read"`);
-    const read = await b.post(`${href}/read`, {});
+    const upto = String((await replies(t))[0]!.id);
+    expect(conv.text).toContain(`hx-post="${href}/read?upto=${upto}"`);
+    const read = await b.post(`${href}/read`, { upto });
     expect(read.status).toBe(303);
     expect((await replies(t))[0]!.readAt).not.toBeNull();
     expect((await b.get("/inbox/unread")).text).toBe("");
 
-    expect((await b.post(`${href}/archive`, {})).location).toBe("/inbox?done=archived");
+    expect((await b.post(`${href}/archive`, { upto })).location).toBe("/inbox?done=archived");
     expect(pageText((await b.get("/inbox")).text)).not.toContain("Could we make it 11?");
     expect(pageText((await b.get("/inbox?archived=1")).text)).toContain("Could we make it 11?");
     // Archived, not gone: still in the customer's history.
@@ -219,7 +220,9 @@ describe("reading and archiving", () => {
   test("archive and read are POSTs behind CSRF; a bad page number is answered 400 naming it", async () => {
     const { t, b, people } = await studio();
     await post(t, s.twilio.inboundSms(INBOUND, { from: people[0]!.phone, to: STUDIO, body: "Hi" }));
-    expect((await b.post(`/inbox/customer/${people[0]!.id}/archive`, {}, { csrf: null })).status).toBe(403);
+    expect((await b.post(`/inbox/customer/${people[0]!.id}/archive`, { upto: "999" }, { csrf: null })).status).toBe(
+      403,
+    );
     expect((await replies(t))[0]!.archivedAt).toBeNull();
     const bad = await b.get("/inbox?page=abc");
     expect(bad.status).toBe(400);
@@ -239,9 +242,10 @@ describe("answering from the inbox", () => {
     const { t, b, people, dispatcher } = await answered();
     const anna = people[0]!;
     const href = `/inbox/customer/${anna.id}`;
-    await b.get(href);
+    const page = await b.get(href);
     const res = await b.post(`${href}/reply`, {
       answer_token: crypto.randomUUID(),
+      upto: page.text.match(/name="upto" value="(\d+)"/)![1]!,
       channel: "sms",
       body: "Yes, {{customer.first_name}}, behind the studio.",
     });
@@ -432,7 +436,7 @@ describe("GET /api/v1/inbox", () => {
     expect(all.data[0]).toMatchObject({ handled_as: "stop", read: true });
 
     await b.get(`/inbox/customer/${anna.id}`);
-    await b.post(`/inbox/customer/${anna.id}/read`, {});
+    await b.post(`/inbox/customer/${anna.id}/read`, { upto: "999999999" });
     await post(t, s.twilio.inboundSms(INBOUND, { from: anna.phone, to: STUDIO, body: "Third" }));
     const unread = await (await api("?unread=true")).json();
     expect(unread.data.map((r: { body: string }) => r.body)).toEqual(["Third"]);

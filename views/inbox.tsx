@@ -7,7 +7,7 @@ import type { FC } from "hono/jsx";
 import { staffTime } from "../src/core/date-format.ts";
 import { CHANNEL_LABELS, REPLY_HANDLED_LABELS } from "../src/core/labels.ts";
 import { type ConversationKey, conversationHref, INLINE_IMAGES, type ReplyForm } from "../src/core/inbox.ts";
-import type { AlertRow, Conversation, MediaInfo, ThreadItem } from "../src/db/inbox.ts";
+import { type AlertRow, type Conversation, type MediaInfo, newestReplyId, type ThreadItem } from "../src/db/inbox.ts";
 import { DeliveryStatusBadge, deliveryReason, Reason, Stamp } from "./delivery-parts.tsx";
 import { Csrf, FieldMessages } from "./form.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";
@@ -194,7 +194,7 @@ const MediaList: FC<{ media: MediaInfo[] }> = ({ media }) => (
 );
 
 /** One conversation's messages in time order: swapped whole when it changes. */
-export const Thread = (p: { items: ThreadItem[]; timeZone: string; readUrl: string }) => (
+export const Thread = (p: { items: ThreadItem[]; timeZone: string; href: string }) => (
   <div id="thread">
     {p.items.length === 0 ? (
       <p class="empty">Nothing in this conversation yet.</p>
@@ -240,7 +240,11 @@ export const Thread = (p: { items: ThreadItem[]; timeZone: string; readUrl: stri
     )}
     {/* With JavaScript, what is on screen is marked read as it is shown, by a POST (a GET changes nothing). */}
     {p.items.some((it) => it.kind === "reply" && !it.reply.readAt) && (
-      <div hx-post={p.readUrl} hx-trigger="load" hx-swap="none"></div>
+      <div
+        hx-post={withParams(`${p.href}/read`, { upto: newestReplyId(p.items) })}
+        hx-trigger="load"
+        hx-swap="none"
+      ></div>
     )}
   </div>
 );
@@ -267,6 +271,8 @@ export function ConversationPage(
   const title = p.name ?? p.phone ?? "Conversation";
   const v = p.reply.values;
   const channel = v.channel || p.channels[0] || "sms";
+  // The newest reply shown: the buttons act up to it, never on one that came after.
+  const upto = <input type="hidden" name="upto" value={String(newestReplyId(p.items))} />;
   return (
     <Page title={title} user={p.user} csrf={p.csrf} section="inbox" flash={p.flash} stylesheets={["inbox.css"]}>
       <p>
@@ -281,6 +287,7 @@ export function ConversationPage(
         {p.unread && (
           <form method="post" action={`${href}/read`} class="inline-form">
             <Csrf token={p.csrf} />
+            {upto}
             <button type="submit" class="secondary outline">
               Mark read
             </button>
@@ -296,6 +303,7 @@ export function ConversationPage(
         ) : (
           <form method="post" action={`${href}/archive`} class="inline-form">
             <Csrf token={p.csrf} />
+            {upto}
             <button type="submit" class="secondary">
               Archive
             </button>
@@ -307,13 +315,14 @@ export function ConversationPage(
         {!p.name && " · not a customer in Pigeon"}
       </p>
       <div aria-live="polite" data-sse-connect={withParams(`${href}/events`, { v: p.version })}>
-        <Thread items={p.items} timeZone={p.timeZone} readUrl={`${href}/read`} />
+        <Thread items={p.items} timeZone={p.timeZone} href={href} />
       </div>
       <article id="reply">
         {/* data-disable-on-submit: static/app.js disables Send once pressed (a plain POST, not htmx's). */}
         <form method="post" action={`${href}/reply`} data-disable-on-submit>
           <Csrf token={p.csrf} />
           <input type="hidden" name="answer_token" value={v.answer_token ?? ""} />
+          {upto}
           {Object.entries(p.reply.errors)
             .filter(([k]) => !["channels", "subject", "body"].includes(k))
             .map(([k, problem]) => (

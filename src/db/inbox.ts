@@ -1,7 +1,7 @@
 // The inbox (SPEC A4): replies grouped into conversations — one per customer, or per number for a
 // sender Pigeon does not know — with unread and archived markers, the thread of one conversation
 // (our deliveries and their replies in time order), and the media that came with replies.
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, max, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, max, type SQL, sql } from "drizzle-orm";
 import type { ConversationKey } from "../core/inbox.ts";
 import type { Db, Tx } from "./client.ts";
 import type { Delivery } from "./outbox.ts";
@@ -230,25 +230,33 @@ export async function threadVersion(db: Db, k: ConversationKey): Promise<string>
   return `${r?.last ?? 0}:${r?.read ?? 0}:${d?.last ?? 0}:${d?.moved?.getTime() ?? 0}`;
 }
 
-/** Marks a conversation's unread replies read; returns how many were unread. */
-export async function markConversationRead(db: Db, k: ConversationKey, now: Date): Promise<number> {
+/** The newest reply a thread shows (0 for none): what its Archive, Mark read and answer act up to. */
+export const newestReplyId = (items: ThreadItem[]): number =>
+  items.reduce((n, it) => (it.kind === "reply" && it.reply.id > n ? it.reply.id : n), 0);
+
+/**
+ * Marks a conversation's unread replies read, up to the newest one staff were shown (`upto`, a
+ * reply id): one that came after stays unread. Returns how many were unread.
+ */
+export async function markConversationRead(db: Db, k: ConversationKey, now: Date, upto: number): Promise<number> {
   const rows = await db
     .update(inboundMessages)
     .set({ readAt: now })
-    .where(and(ofConversation(k), isNull(inboundMessages.readAt)))
+    .where(and(ofConversation(k), isNull(inboundMessages.readAt), lte(inboundMessages.id, upto)))
     .returning({ id: inboundMessages.id });
   return rows.length;
 }
 
 /**
  * Archives a conversation: its replies leave the inbox (read, as staff dealt with them) and stay
- * in the customer's history. A later reply opens it again. Returns how many replies it moved.
+ * in the customer's history. Only those up to the newest staff were shown (`upto`): one that came
+ * after stays in the inbox, unread. A later reply opens it again. Returns how many replies it moved.
  */
-export async function archiveConversation(db: Db, k: ConversationKey, now: Date): Promise<number> {
+export async function archiveConversation(db: Db, k: ConversationKey, now: Date, upto: number): Promise<number> {
   const rows = await db
     .update(inboundMessages)
     .set({ archivedAt: now, readAt: sql`coalesce(${inboundMessages.readAt}, ${now.getTime()})` })
-    .where(and(ofConversation(k), isNull(inboundMessages.archivedAt)))
+    .where(and(ofConversation(k), isNull(inboundMessages.archivedAt), lte(inboundMessages.id, upto)))
     .returning({ id: inboundMessages.id });
   return rows.length;
 }

@@ -24,6 +24,7 @@ import {
   inboxVersion,
   listConversations,
   markConversationRead,
+  newestReplyId,
   ofConversation,
   threadVersion,
   unarchiveConversation,
@@ -155,6 +156,22 @@ function replyChannels(conv: Awaited<ReturnType<typeof conversationOf>>): ("sms"
 const ANSWER_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const answerExternalId = (token: string) => `inbox-answer:${token}`;
 
+/**
+ * The newest reply id the page showed (`upto`, in the form or, for the thread's own read trigger,
+ * the address): Archive, Mark read and an answer's mark-read act on replies up to it only, so one
+ * that arrived after the page was shown is never archived or read unseen.
+ */
+async function shownUpto(c: Ctx): Promise<number> {
+  const body = await c.req.parseBody();
+  const raw = typeof body.upto === "string" ? body.upto : c.req.query("upto");
+  if (raw === undefined || !/^\d{1,15}$/.test(raw))
+    throw new HTTPException(400, {
+      message:
+        "This button did not say which replies the page showed (an old or copied page?), so nothing was changed. Reload the conversation and try again.",
+    });
+  return Number(raw);
+}
+
 /** The alert ids a Seen form posts, and where to go back to (this site's inbox or dashboard only). */
 const seenForm = z.object({
   id: z.preprocess(
@@ -214,7 +231,7 @@ const conversationRoutes = (prefix: string) =>
           }
           last = v;
           const items = await conversationThread(db, conv.key);
-          const html = await Thread({ items, timeZone: tz, readUrl: `${href}/read` });
+          const html = await Thread({ items, timeZone: tz, href });
           await stream.writeSSE({ data: `${html}${unreadBadge(await unreadCount(db), true)}` });
           await stream.sleep(SSE_INTERVAL_MS);
         }
@@ -222,13 +239,15 @@ const conversationRoutes = (prefix: string) =>
     })
     .post(`${prefix}/read`, async (c) => {
       const conv = await conversationOf(c);
-      await markConversationRead(c.get("deps").db, conv.key, c.get("deps").clock());
+      const upto = await shownUpto(c);
+      await markConversationRead(c.get("deps").db, conv.key, c.get("deps").clock(), upto);
       return isPartial(c) ? c.body(null, 204) : c.redirect(conversationHref(conv.key), 303);
     })
     .post(`${prefix}/archive`, async (c) => {
       const conv = await conversationOf(c);
       const { db, clock } = c.get("deps");
-      const n = await archiveConversation(db, conv.key, clock());
+      const upto = await shownUpto(c);
+      const n = await archiveConversation(db, conv.key, clock(), upto);
       await audit(
         db,
         { userId: c.get("user")!.id },
@@ -250,6 +269,9 @@ const conversationRoutes = (prefix: string) =>
       const conv = await conversationOf(c);
       const { db, clock } = c.get("deps");
       const form = await c.req.parseBody();
+      // Only what the page showed is marked read; a form without it (an old page) marks nothing
+      // read rather than refuse the answer: a reply left unread is the safe side.
+      const upto = typeof form.upto === "string" && /^\d{1,15}$/.test(form.upto) ? Number(form.upto) : 0;
       const text = (k: string) => (typeof form[k] === "string" ? (form[k] as string) : "");
       const token = text("answer_token");
       const values = { channel: text("channel"), subject: text("subject"), body: text("body"), answer_token: token };
@@ -302,7 +324,7 @@ const conversationRoutes = (prefix: string) =>
           const created = await createMessage(tx, parsed.data, userId, now, answerExternalId(token));
           const armed = await activateMessage(tx, created.id, userId, now);
           await audit(tx, { userId }, "created", "message", created.id, { reply_to: href });
-          await markConversationRead(tx, conv.key, now);
+          await markConversationRead(tx, conv.key, now, upto);
           return armed!;
         });
       } catch (e) {
