@@ -1,7 +1,7 @@
 // Outside review (eyes-break2): problems found in the inbox. Each test states what should hold.
 import { afterAll, describe, expect, test } from "bun:test";
 import { runOneTimeMessages } from "../src/automation/one-time.ts";
-import { recordAppointmentChange } from "../src/db/appointment-changes.ts";
+import { recordAppointmentChange, unseenAlerts } from "../src/db/appointment-changes.ts";
 import { threadVersion } from "../src/db/inbox.ts";
 import { appointments, customers, deliveries, inboundMessages, messages } from "../src/db/schema.ts";
 import { eq } from "drizzle-orm";
@@ -138,7 +138,25 @@ describe("alerts for customers' cancellations", () => {
       expect(text).toContain("Anna");
       // Ben's cancellation is the newest and unseen: it must not be hidden behind older ones.
       expect(text.includes("Ben") || /more|\b56\b/.test(text), `${path} hides Ben's cancellation`).toBe(true);
+      expect(text).toContain("and 6 more (56 unseen in all)");
     }
+    // "All shown seen" marks exactly the 50 shown (the newest), never the 6 hidden ones.
+    const page = await b.get("/inbox");
+    const form = page.text.match(/<form[^>]*alerts\/seen[^>]*>(?:(?!<\/form>).)*All 50 shown seen/s)![0];
+    const ids = [...form.matchAll(/name="id" value="(\d+)"/g)].map((m) => m[1]!);
+    expect(ids).toHaveLength(50);
+    const body = new URLSearchParams(ids.map((id) => ["id", id]));
+    body.set("back", "/inbox");
+    body.set("_csrf", b.csrf);
+    const res = await b.request("/inbox/alerts/seen", {
+      method: "POST",
+      body,
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost" },
+    });
+    expect(res.status).toBe(303);
+    const left = await unseenAlerts(t.db);
+    expect(left).toHaveLength(6);
+    expect(Math.max(...left.map((a) => a.id))).toBeLessThan(Math.min(...ids.map(Number)));
   });
 });
 

@@ -7,7 +7,7 @@ import type { FC } from "hono/jsx";
 import { staffTime } from "../src/core/date-format.ts";
 import { CHANNEL_LABELS, REPLY_HANDLED_LABELS } from "../src/core/labels.ts";
 import { type ConversationKey, conversationHref, INLINE_IMAGES, type ReplyForm } from "../src/core/inbox.ts";
-import { type AlertRow, type Conversation, type MediaInfo, newestReplyId, type ThreadItem } from "../src/db/inbox.ts";
+import { type AlertList, type Conversation, type MediaInfo, newestReplyId, type ThreadItem } from "../src/db/inbox.ts";
 import { DeliveryStatusBadge, deliveryReason, Reason, Stamp } from "./delivery-parts.tsx";
 import { Csrf, FieldMessages } from "./form.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";
@@ -26,10 +26,10 @@ const ALERT_HOW: Record<string, string> = {
 };
 
 /** Customers' cancellations and reschedule requests until someone presses Seen. */
-export const Alerts: FC<{ alerts: AlertRow[]; csrf: string; timeZone: string; back: string }> = (p) =>
-  p.alerts.length === 0 ? null : (
+export const Alerts: FC<{ alerts: AlertList; csrf: string; timeZone: string; back: string }> = (p) =>
+  p.alerts.rows.length === 0 ? null : (
     <section class="alerts" aria-label="Alerts" id="alerts">
-      {p.alerts.map((a) => (
+      {p.alerts.rows.map((a) => (
         <div class="flash bad alert-row" role="alert">
           <span>
             <strong>
@@ -50,6 +50,30 @@ export const Alerts: FC<{ alerts: AlertRow[]; csrf: string; timeZone: string; ba
           </form>
         </div>
       ))}
+      {(p.alerts.total > p.alerts.rows.length || p.alerts.rows.length > 1) && (
+        <div class="alert-more">
+          {p.alerts.total > p.alerts.rows.length && (
+            <p>
+              <strong>
+                and {(p.alerts.total - p.alerts.rows.length).toLocaleString("en")} more (
+                {p.alerts.total.toLocaleString("en")} unseen in all)
+              </strong>
+              : these are the newest; mark them seen to show the older ones.
+            </p>
+          )}
+          {/* Exactly the alerts shown, by id: never one staff have not seen on this page. */}
+          <form method="post" action="/inbox/alerts/seen" class="inline-form">
+            <Csrf token={p.csrf} />
+            {p.alerts.rows.map((a) => (
+              <input type="hidden" name="id" value={String(a.id)} />
+            ))}
+            <input type="hidden" name="back" value={p.back} />
+            <button type="submit" class="secondary outline">
+              All {p.alerts.rows.length.toLocaleString("en")} shown seen
+            </button>
+          </form>
+        </div>
+      )}
     </section>
   );
 
@@ -134,7 +158,7 @@ export function InboxPage(
     more: boolean;
     page: number;
     archived: boolean;
-    alerts: AlertRow[];
+    alerts: AlertList;
     timeZone: string;
     /** What the list showed was current at: the live updates start from here. */
     version: string;

@@ -5,7 +5,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, max, type SQL,
 import type { ConversationKey } from "../core/inbox.ts";
 import type { Db, Tx } from "./client.ts";
 import type { Delivery } from "./outbox.ts";
-import { unseenAlerts } from "./appointment-changes.ts";
+import { unseenAlertCount, unseenAlerts } from "./appointment-changes.ts";
 import { appointments, customers, deliveries, inboundMedia, inboundMessages, messages } from "./schema.ts";
 
 export const INBOX_PAGE_SIZE = 30;
@@ -368,10 +368,13 @@ export type AlertRow = {
   customerName: string;
 };
 
+/** The alerts a page shows (the newest) and how many are unseen in all. */
+export type AlertList = { rows: AlertRow[]; total: number };
+
 /** Customers' cancellations and reschedule requests nobody has seen, newest first, with whom and when. */
-export async function alertRows(db: Db, limit = 50): Promise<AlertRow[]> {
-  const changes = await unseenAlerts(db, limit);
-  if (!changes.length) return [];
+export async function alertRows(db: Db, limit = 50): Promise<AlertList> {
+  const [changes, total] = await Promise.all([unseenAlerts(db, limit), unseenAlertCount(db)]);
+  if (!changes.length) return { rows: [], total };
   const rows = await db
     .select({
       id: appointments.id,
@@ -384,8 +387,9 @@ export async function alertRows(db: Db, limit = 50): Promise<AlertRow[]> {
     .innerJoin(customers, eq(customers.id, appointments.customerId))
     .where(inArray(appointments.id, [...new Set(changes.map((ch) => ch.appointmentId))]));
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return changes
-    .flatMap((ch) => {
+  return {
+    total,
+    rows: changes.flatMap((ch) => {
       const a = byId.get(ch.appointmentId);
       return a
         ? [
@@ -401,6 +405,6 @@ export async function alertRows(db: Db, limit = 50): Promise<AlertRow[]> {
             },
           ]
         : [];
-    })
-    .reverse();
+    }),
+  };
 }

@@ -24,7 +24,6 @@ import {
   inboxVersion,
   listConversations,
   markConversationRead,
-  newestReplyId,
   ofConversation,
   threadVersion,
   unarchiveConversation,
@@ -342,7 +341,7 @@ export const inboxRoutes = new Hono<AppEnv>()
     const q = parseList(c);
     const [list, alerts, settings, version] = await Promise.all([
       listConversations(db, { archived: q.archived, page: q.page }),
-      q.archived ? Promise.resolve([]) : alertRows(db),
+      q.archived ? Promise.resolve({ rows: [], total: 0 }) : alertRows(db),
       getSettings(db),
       inboxVersion(db),
     ]);
