@@ -179,6 +179,35 @@ describe("placeholders in an answer to one known customer", () => {
     // What happens: 303 "Your answer is in the outbox: it goes out within seconds", then the
     // delivery is skipped as missing:customer.last_name and nothing reaches her.
     expect({ status: res.status, skipped: rows.map((d) => d.skipReason) }).toEqual({ status: 422, skipped: [] });
+    expect(pageText(res.text)).toContain("{{customer.last_name}} has no value for Anna");
+    expect(res.text).toContain("Yes, Ms {{customer.last_name}}.");
+    expect(await t.db.select().from(messages)).toHaveLength(0);
+    // With a fallback it goes.
+    const ok = await b.post(`${href}/reply`, {
+      answer_token: crypto.randomUUID(),
+      channel: "sms",
+      body: 'Yes, Ms {{customer.last_name | "Anna"}}.',
+    });
+    expect(ok.status).toBe(303);
+  });
+
+  test("an appointment placeholder in an answer is refused with advice that fits an answer", async () => {
+    const { t, b, people } = await studio();
+    const anna = people[0]!;
+    await post(t, s.twilio.inboundSms(INBOUND, { from: anna.phone, to: STUDIO, body: "When is it?" }));
+    const href = `/inbox/customer/${anna.id}`;
+    await b.get(href);
+    const res = await b.post(`${href}/reply`, {
+      answer_token: crypto.randomUUID(),
+      channel: "sms",
+      body: "It is on {{appointment.date}}.",
+    });
+    expect(res.status).toBe(422);
+    const text = pageText(res.text);
+    expect(text).toContain("an answer is not about one appointment. Write the date and time out");
+    expect(text).not.toContain("under Recipients");
+    expect(res.text).toContain("It is on {{appointment.date}}.");
+    expect(await t.db.select().from(messages)).toHaveLength(0);
   });
 });
 

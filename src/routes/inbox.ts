@@ -36,7 +36,8 @@ import { getSettings } from "../db/settings.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { isPartial } from "../http/env.ts";
 import { pathIdNumber } from "../http/path-id.ts";
-import { draftOfInput, emptyValueProblems } from "./message-values.ts";
+import { draftOfInput, emptyValueProblems, oneCustomerMissing } from "./message-values.ts";
+import { requiredByChannel } from "../core/message-values.ts";
 
 /** How often a live view looks for news, and for how long one connection lasts (the browser reconnects). */
 const SSE_INTERVAL_MS = 1000;
@@ -312,8 +313,32 @@ const conversationRoutes = (prefix: string) =>
         to_address: "customerId" in conv.key ? "" : conv.key.from,
       });
       if (!parsed.success) return bad(fieldErrors(parsed.error));
+      const channel = values.channel as "sms" | "email";
+      const answerText = {
+        channels: [channel],
+        subject: parsed.data.subject ?? "",
+        body: parsed.data.body ?? "",
+        voiceScript: "",
+      };
+      // An answer goes to one person, not to an appointment: the composer's advice (choose
+      // appointments under Recipients) makes no sense here.
+      const appointmentKey = (requiredByChannel(answerText)[channel] ?? []).find((k) => k.startsWith("appointment."));
+      if (appointmentKey)
+        return bad({
+          [channel === "email" && answerText.subject.includes(appointmentKey) ? "subject" : "body"]:
+            `{{${appointmentKey}}} has no value: an answer is not about one appointment. Write the date and time out instead`,
+        });
       const empty = await emptyValueProblems(db, draftOfInput(parsed.data));
       if (Object.keys(empty).length) return bad(empty);
+      // Checked now for the one customer, so an answer is never accepted and then skipped.
+      if ("customerId" in conv.key) {
+        const missing = await oneCustomerMissing(db, conv.key.customerId, answerText, channel);
+        if (missing)
+          return bad({
+            [channel === "email" && answerText.subject.includes(missing) ? "subject" : "body"]:
+              `{{${missing}}} has no value for ${conv.who.name}, so the answer would not reach them. Write it out, or give it a fallback like {{${missing} | "…"}}`,
+          });
+      }
       const now = clock();
       const userId = c.get("user")!.id;
       // Written and armed together, so an answer is never left behind as a draft nobody sends.
