@@ -145,6 +145,19 @@ export async function conversationWho(db: Db, k: ConversationKey) {
   return { name: null, phone: k.from, email: null, customer: null };
 }
 
+/** Our deliveries of one conversation: to the customer, or for an unknown number the messages typed to it. */
+function ourDeliveries(db: Db, k: ConversationKey): SQL {
+  return "customerId" in k
+    ? eq(deliveries.customerId, k.customerId)
+    : and(
+        isNull(deliveries.customerId),
+        inArray(
+          deliveries.messageId,
+          db.select({ id: messages.id }).from(messages).where(eq(messages.toAddress, k.from)),
+        ),
+      )!;
+}
+
 /**
  * The thread of one conversation, oldest first: their replies (with their media) and our
  * deliveries to them — to the customer, or for an unknown number the messages typed to it.
@@ -160,17 +173,7 @@ export async function conversationThread(db: Db, k: ConversationKey, limit = THR
     .select({ delivery: deliveries, messageBody: messages.body })
     .from(deliveries)
     .leftJoin(messages, eq(messages.id, deliveries.messageId))
-    .where(
-      "customerId" in k
-        ? eq(deliveries.customerId, k.customerId)
-        : and(
-            isNull(deliveries.customerId),
-            inArray(
-              deliveries.messageId,
-              db.select({ id: messages.id }).from(messages).where(eq(messages.toAddress, k.from)),
-            ),
-          ),
-    )
+    .where(ourDeliveries(db, k))
     .orderBy(desc(deliveries.id))
     .limit(limit);
   const media = await mediaOf(
@@ -218,16 +221,18 @@ export async function threadVersion(db: Db, k: ConversationKey): Promise<string>
     .select({ last: max(inboundMessages.id), read: sql<number>`count(${inboundMessages.readAt})` })
     .from(inboundMessages)
     .where(ofConversation(k));
-  const d =
-    "customerId" in k
-      ? (
-          await db
-            .select({ last: max(deliveries.id), moved: max(deliveries.updatedAt) })
-            .from(deliveries)
-            .where(eq(deliveries.customerId, k.customerId))
-        )[0]
-      : undefined;
-  return `${r?.last ?? 0}:${r?.read ?? 0}:${d?.last ?? 0}:${d?.moved?.getTime() ?? 0}`;
+  // Our answers too (for an unknown number, those typed to it), so a live thread shows their status.
+  const [d] = await db
+    .select({
+      last: max(deliveries.id),
+      moved: max(deliveries.updatedAt),
+      // A fingerprint of the statuses: a delivery moving on within the same millisecond as it was
+      // written (or under a stopped clock) changes no time, but changes this.
+      statuses: sql<number>`total(${deliveries.id} * (unicode(${deliveries.status}) + 31 * length(${deliveries.status})))`,
+    })
+    .from(deliveries)
+    .where(ourDeliveries(db, k));
+  return `${r?.last ?? 0}:${r?.read ?? 0}:${d?.last ?? 0}:${d?.moved?.getTime() ?? 0}:${d?.statuses ?? 0}`;
 }
 
 /** The newest reply a thread shows (0 for none): what its Archive, Mark read and answer act up to. */
