@@ -253,5 +253,14 @@ describe("an unknown number that became a customer", () => {
       sent: s.twilio.sent.filter((x) => x.to === stranger).length,
       unknown: list.includes("unknown number"),
     }).toEqual({ status: 303, sent: 0, unknown: false });
+    expect(list).toContain("now Zed's number");
+    // The answer went to Zed as a customer, and was skipped for the missing consent.
+    const [d] = await t.db.select().from(deliveries);
+    expect(d).toMatchObject({ status: "skipped", customerId: expect.any(Number) });
+    const conv = pageText((await b.get(`/inbox/from/${encodeURIComponent(stranger)}`)).text);
+    expect(conv).toContain("it is now the number of Zed");
+    expect(conv).not.toContain("not a customer in Pigeon");
+    // The number's thread shows the answer (and why it did not go).
+    expect(conv).toContain("We do!");
   });
 });

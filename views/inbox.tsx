@@ -119,7 +119,12 @@ export const ConversationList = (p: {
                 <span class="conv-who">
                   {c.unread > 0 && <span class="badge no unread-count">{c.unread} new</span>} <strong>{who(c)}</strong>
                   {c.customerName && <span class="muted"> · {c.fromAddress}</span>}
-                  {!c.customerName && <span class="muted"> · unknown number</span>}
+                  {!c.customerName &&
+                    (c.nowCustomer ? (
+                      <span class="muted"> · now {c.nowCustomer.name}'s number</span>
+                    ) : (
+                      <span class="muted"> · unknown number</span>
+                    ))}
                 </span>
                 <span class="conv-time muted">
                   <Stamp at={c.lastAt} tz={p.timeZone} />
@@ -277,6 +282,8 @@ export function ConversationPage(
   p: Common & {
     conv: ConversationKey;
     name: string | null;
+    /** For an unknown number: the customer who has it now, answered as that customer. */
+    nowCustomer: { id: number; name: string } | null;
     phone: string | null;
     email: string | null;
     items: ThreadItem[];
@@ -336,8 +343,16 @@ export function ConversationPage(
       </PageHead>
       <p class="muted">
         {[p.phone, p.email].filter(Boolean).join(" · ")}
-        {!p.name && " · not a customer in Pigeon"}
+        {!p.name && !p.nowCustomer && " · not a customer in Pigeon"}
       </p>
+      {p.nowCustomer && (
+        <div class="flash info now-customer">
+          This number wrote before it was a customer's: it is now the number of{" "}
+          <a href={`/customers/${p.nowCustomer.id}`}>{p.nowCustomer.name}</a>. Answers here go to {p.nowCustomer.name}{" "}
+          as a customer, with their consent and opt-outs ·{" "}
+          <a href={`/inbox/customer/${p.nowCustomer.id}`}>their conversation</a>
+        </div>
+      )}
       <div aria-live="polite" data-sse-connect={withParams(`${href}/events`, { v: p.version })}>
         <Thread items={p.items} timeZone={p.timeZone} href={href} />
       </div>

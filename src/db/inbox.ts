@@ -1,7 +1,7 @@
 // The inbox (SPEC A4): replies grouped into conversations — one per customer, or per number for a
 // sender Pigeon does not know — with unread and archived markers, the thread of one conversation
 // (our deliveries and their replies in time order), and the media that came with replies.
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, max, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, max, or, type SQL, sql } from "drizzle-orm";
 import type { ConversationKey } from "../core/inbox.ts";
 import type { Db, Tx } from "./client.ts";
 import type { Delivery } from "./outbox.ts";
@@ -27,6 +27,8 @@ const unreadSql = sql<number>`coalesce(sum(case when ${inboundMessages.handledAs
 export type Conversation = {
   key: ConversationKey;
   customerName: string | null;
+  /** For an unknown number's conversation: the customer who has the number now, if any. */
+  nowCustomer: { id: number; name: string } | null;
   fromAddress: string;
   lastAt: Date;
   lastBody: string;
@@ -79,6 +81,12 @@ export async function listConversations(
         .where(inArray(inboundMessages.id, lastIds))
     : [];
   const byId = new Map(last.map((l) => [l.reply.id, l]));
+  const strangers = rows.filter((r) => r.customerId === null).map((r) => r.fromAddress);
+  const now = new Map<string, { id: number; name: string }>();
+  for (const address of strangers) {
+    const c = await customerNowAt(db, address);
+    if (c) now.set(address, c);
+  }
   return {
     more: grouped.length > limit,
     rows: rows.map((r) => {
@@ -86,6 +94,7 @@ export async function listConversations(
       return {
         key: r.customerId !== null ? { customerId: r.customerId } : { from: r.fromAddress },
         customerName: r.customerId !== null ? fullName(l.first, l.lastName) : null,
+        nowCustomer: r.customerId === null ? (now.get(r.fromAddress) ?? null) : null,
         fromAddress: l.reply.fromAddress,
         lastAt: l.reply.receivedAt,
         lastBody: l.reply.body,
@@ -140,22 +149,50 @@ export type ThreadItem =
 export async function conversationWho(db: Db, k: ConversationKey) {
   if ("customerId" in k) {
     const [c] = await db.select().from(customers).where(eq(customers.id, k.customerId));
-    return c ? { name: fullName(c.firstName, c.lastName)!, phone: c.phone, email: c.email, customer: c } : null;
+    return c
+      ? { name: fullName(c.firstName, c.lastName)!, phone: c.phone, email: c.email, customer: c, nowCustomer: null }
+      : null;
   }
-  return { name: null, phone: k.from, email: null, customer: null };
+  return { name: null, phone: k.from, email: null, customer: null, nowCustomer: await customerNowAt(db, k.from) };
 }
 
-/** Our deliveries of one conversation: to the customer, or for an unknown number the messages typed to it. */
+/**
+ * Our deliveries of one conversation: to the customer; for an unknown number the messages typed
+ * to it, and those to a customer who has the number now (answers go to them: see customerNowAt).
+ */
 function ourDeliveries(db: Db, k: ConversationKey): SQL {
   return "customerId" in k
     ? eq(deliveries.customerId, k.customerId)
-    : and(
-        isNull(deliveries.customerId),
+    : or(
+        and(
+          isNull(deliveries.customerId),
+          inArray(
+            deliveries.messageId,
+            db.select({ id: messages.id }).from(messages).where(eq(messages.toAddress, k.from)),
+          ),
+        ),
         inArray(
-          deliveries.messageId,
-          db.select({ id: messages.id }).from(messages).where(eq(messages.toAddress, k.from)),
+          deliveries.customerId,
+          db
+            .select({ id: customers.id })
+            .from(customers)
+            .where(or(eq(customers.phone, k.from), eq(customers.email, k.from))),
         ),
       )!;
+}
+
+/**
+ * The customer who has this address now (the lowest id if several), or null: a number that wrote
+ * to us before it became a customer's is answered as that customer, with their consent and opt-outs.
+ */
+export async function customerNowAt(db: Db | Tx, address: string): Promise<{ id: number; name: string } | null> {
+  const [c] = await db
+    .select({ id: customers.id, first: customers.firstName, last: customers.lastName })
+    .from(customers)
+    .where(or(eq(customers.phone, address), eq(customers.email, address)))
+    .orderBy(asc(customers.id))
+    .limit(1);
+  return c ? { id: c.id, name: fullName(c.first, c.last)! } : null;
 }
 
 /**

@@ -126,6 +126,7 @@ async function renderConversation(
       csrf: c.get("csrfToken"),
       conv: conv.key,
       name: conv.who.name,
+      nowCustomer: conv.who.nowCustomer,
       phone: conv.who.phone,
       email: conv.who.email,
       items,
@@ -303,14 +304,20 @@ const conversationRoutes = (prefix: string) =>
         });
       const settings = await getSettings(db);
       const snippetKeys = Object.keys(await loadSnippets(db));
-      const name = `Reply to ${conv.who.name ?? conv.who.phone ?? "a reply"}`.slice(0, 200);
+      // A number that wrote before it became a customer's is answered as that customer: their
+      // consent, opt-outs and suppression apply (a typed-in address would pass them by).
+      const toCustomer = "customerId" in conv.key ? conv.key.customerId : (conv.who.nowCustomer?.id ?? null);
+      const name = `Reply to ${conv.who.nowCustomer?.name ?? conv.who.name ?? conv.who.phone ?? "a reply"}`.slice(
+        0,
+        200,
+      );
       const parsed = messageInput(snippetKeys, studioCountry(settings)).safeParse({
         name,
         channels: [values.channel],
         subject: values.channel === "email" ? values.subject : "",
         body: values.body,
-        filters: "customerId" in conv.key ? { customer_ids: [conv.key.customerId] } : {},
-        to_address: "customerId" in conv.key ? "" : conv.key.from,
+        filters: toCustomer !== null ? { customer_ids: [toCustomer] } : {},
+        to_address: toCustomer !== null || "customerId" in conv.key ? "" : conv.key.from,
       });
       if (!parsed.success) return bad(fieldErrors(parsed.error));
       const channel = values.channel as "sms" | "email";
@@ -331,12 +338,12 @@ const conversationRoutes = (prefix: string) =>
       const empty = await emptyValueProblems(db, draftOfInput(parsed.data));
       if (Object.keys(empty).length) return bad(empty);
       // Checked now for the one customer, so an answer is never accepted and then skipped.
-      if ("customerId" in conv.key) {
-        const missing = await oneCustomerMissing(db, conv.key.customerId, answerText, channel);
+      if (toCustomer !== null) {
+        const missing = await oneCustomerMissing(db, toCustomer, answerText, channel);
         if (missing)
           return bad({
             [channel === "email" && answerText.subject.includes(missing) ? "subject" : "body"]:
-              `{{${missing}}} has no value for ${conv.who.name}, so the answer would not reach them. Write it out, or give it a fallback like {{${missing} | "…"}}`,
+              `{{${missing}}} has no value for ${conv.who.nowCustomer?.name ?? conv.who.name}, so the answer would not reach them. Write it out, or give it a fallback like {{${missing} | "…"}}`,
           });
       }
       const now = clock();
