@@ -362,6 +362,21 @@ describe("live updates", () => {
     const threadEvents = await reading;
     expect(threadEvents.at(-1)!.data).toContain('id="thread"');
   });
+
+  test("a thread pushed over SSE (maybe into a background tab) does not mark itself read", async () => {
+    const { t, b, people } = await studio();
+    await post(t, s.twilio.inboundSms(INBOUND, { from: people[1]!.phone, to: STUDIO, body: "Hello?" }));
+    const href = `/inbox/customer/${people[1]!.id}`;
+    const conv = await b.get(href);
+    // The page staff opened marks what it shows read.
+    expect(conv.text).toContain(`hx-post="${href}/read?upto=`);
+    const threadLive = /data-sse-connect="([^"]+)"/.exec(conv.text)![1]!.replaceAll("&amp;", "&");
+    const reading = readEvents(await b.request(threadLive), (es) => es.some((e) => e.data.includes("Parking now")));
+    await post(t, s.twilio.inboundSms(INBOUND, { from: people[1]!.phone, to: STUDIO, body: "Parking now" }));
+    const pushed = (await reading).at(-1)!.data;
+    expect(pushed).toContain("Parking now");
+    expect(pushed).not.toContain(`${href}/read`);
+  });
 });
 
 describe("alerts", () => {

@@ -223,7 +223,16 @@ const MediaList: FC<{ media: MediaInfo[] }> = ({ media }) => (
 );
 
 /** One conversation's messages in time order: swapped whole when it changes. */
-export const Thread = (p: { items: ThreadItem[]; timeZone: string; href: string }) => (
+export const Thread = (p: {
+  items: ThreadItem[];
+  timeZone: string;
+  href: string;
+  /**
+   * Whether showing it marks it read: on the page staff opened, yes; a live update pushed into a
+   * page that may sit in a background tab, no (staff have not seen it; Mark read or a reload does it).
+   */
+  autoRead: boolean;
+}) => (
   <div id="thread">
     {p.items.length === 0 ? (
       <p class="empty">Nothing in this conversation yet.</p>
@@ -268,7 +277,7 @@ export const Thread = (p: { items: ThreadItem[]; timeZone: string; href: string 
       </ol>
     )}
     {/* With JavaScript, what is on screen is marked read as it is shown, by a POST (a GET changes nothing). */}
-    {p.items.some((it) => it.kind === "reply" && !it.reply.readAt) && (
+    {p.autoRead && p.items.some((it) => it.kind === "reply" && !it.reply.readAt) && (
       <div
         hx-post={withParams(`${p.href}/read`, { upto: newestReplyId(p.items) })}
         hx-trigger="load"
@@ -354,7 +363,7 @@ export function ConversationPage(
         </div>
       )}
       <div aria-live="polite" data-sse-connect={withParams(`${href}/events`, { v: p.version })}>
-        <Thread items={p.items} timeZone={p.timeZone} href={href} />
+        <Thread items={p.items} timeZone={p.timeZone} href={href} autoRead={true} />
       </div>
       <article id="reply">
         {/* data-disable-on-submit: static/app.js disables Send once pressed (a plain POST, not htmx's). */}

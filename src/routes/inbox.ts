@@ -232,7 +232,7 @@ const conversationRoutes = (prefix: string) =>
           }
           last = v;
           const items = await conversationThread(db, conv.key);
-          const html = await Thread({ items, timeZone: tz, href });
+          const html = await Thread({ items, timeZone: tz, href, autoRead: false });
           await stream.writeSSE({ data: `${html}${unreadBadge(await unreadCount(db), true)}` });
           await stream.sleep(SSE_INTERVAL_MS);
         }
