@@ -363,6 +363,19 @@ describe("live updates", () => {
     expect(threadEvents.at(-1)!.data).toContain('id="thread"');
   });
 
+  test("a live view answers at once with a comment, so its headers arrive before any news or keep-alive", async () => {
+    const { t, b, people } = await studio();
+    await post(t, s.twilio.inboundSms(INBOUND, { from: people[1]!.phone, to: STUDIO, body: "Hello?" }));
+    for (const path of ["/inbox", `/inbox/customer/${people[1]!.id}`]) {
+      const page = await b.get(path);
+      const live = /data-sse-connect="([^"]+)"/.exec(page.text)![1]!.replaceAll("&amp;", "&");
+      const reader = (await b.request(live)).body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      await reader.cancel();
+      expect(first).toBe(": connected\n\n");
+    }
+  });
+
   test("a thread pushed over SSE (maybe into a background tab) does not mark itself read", async () => {
     const { t, b, people } = await studio();
     await post(t, s.twilio.inboundSms(INBOUND, { from: people[1]!.phone, to: STUDIO, body: "Hello?" }));

@@ -51,6 +51,12 @@ async function keepAlive(stream: { write(s: string): Promise<unknown> }, i: numb
   if (i % 5 === 4) await stream.write(": keep-alive\n\n");
 }
 
+/**
+ * The first thing a live view writes: a comment at once, so the response's headers (and the
+ * browser's "connected") arrive now, not with the first news or keep-alive seconds later.
+ */
+const SSE_HELLO = ": connected\n\n";
+
 /** The navigation's count of unread replies; `oob` replaces the one in the navigation from a live update. */
 function unreadBadge(n: number, oob = false): string {
   const badge = n ? `<span class="badge no" title="Unread replies">${n > 999 ? "999+" : n}</span>` : "";
@@ -219,6 +225,7 @@ const conversationRoutes = (prefix: string) =>
       const shown = c.req.query("v");
       let last = shown && shown.length <= 100 ? shown : await threadVersion(db, conv.key);
       return streamSSE(c, async (stream) => {
+        await stream.write(SSE_HELLO);
         let open = true;
         stream.onAbort(() => {
           open = false;
@@ -408,6 +415,7 @@ export const inboxRoutes = new Hono<AppEnv>()
     const tz = (await getSettings(db)).timeZone;
     let last = q.v ?? (await inboxVersion(db));
     return streamSSE(c, async (stream) => {
+      await stream.write(SSE_HELLO);
       let open = true;
       stream.onAbort(() => {
         open = false;
