@@ -483,7 +483,8 @@ describe("GET /api/v1/inbox", () => {
     ] as const) {
       const res = await api(q);
       expect(res.status).toBe(400);
-      expect(Object.keys((await res.json()).error.fields)).toContain(field);
+      // Once, under its own name: not again under "_" as a problem of the whole query.
+      expect(Object.keys((await res.json()).error.fields)).toEqual([field]);
     }
     expect((await t.app.request("/api/v1/inbox")).status).toBe(401);
   });
