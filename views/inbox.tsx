@@ -6,8 +6,14 @@
 import type { FC } from "hono/jsx";
 import { staffTime } from "../src/core/date-format.ts";
 import { CHANNEL_LABELS, REPLY_HANDLED_LABELS } from "../src/core/labels.ts";
-import { type ConversationKey, conversationHref, INLINE_IMAGES, type ReplyForm } from "../src/core/inbox.ts";
-import { type AlertList, type Conversation, type MediaInfo, newestReplyId, type ThreadItem } from "../src/db/inbox.ts";
+import {
+  type ConversationKey,
+  conversationHref,
+  INLINE_IMAGES,
+  newestReplyId,
+  type ReplyForm,
+} from "../src/core/inbox.ts";
+import type { AlertList, Conversation, MediaInfo, ThreadItem } from "../src/db/inbox.ts";
 import { DeliveryStatusBadge, deliveryReason, Reason, Stamp } from "./delivery-parts.tsx";
 import { Csrf, FieldMessages } from "./form.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";

@@ -272,10 +272,6 @@ export async function threadVersion(db: Db, k: ConversationKey): Promise<string>
   return `${r?.last ?? 0}:${r?.read ?? 0}:${d?.last ?? 0}:${d?.moved?.getTime() ?? 0}:${d?.statuses ?? 0}`;
 }
 
-/** The newest reply a thread shows (0 for none): what its Archive, Mark read and answer act up to. */
-export const newestReplyId = (items: ThreadItem[]): number =>
-  items.reduce((n, it) => (it.kind === "reply" && it.reply.id > n ? it.reply.id : n), 0);
-
 /**
  * Marks a conversation's unread replies read, up to the newest one staff were shown (`upto`, a
  * reply id): one that came after stays unread. Returns how many were unread.
