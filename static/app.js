@@ -8,6 +8,14 @@ document.addEventListener("submit", (event) => {
   }
 }, true);
 
+// A form with data-disable-on-submit disables its submit buttons once it is sent, so a double
+// click sends it once (the server also takes the same form only once).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-disable-on-submit") || event.defaultPrevented) return;
+  for (const button of form.querySelectorAll("button[type=submit], button:not([type])")) button.disabled = true;
+});
+
 // Placeholder buttons ([data-placeholder]) insert their token at the cursor of the template
 // field last focused ([data-placeholder-target]), else the form's body.
 let lastTemplateField = null;

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 // The dashboard: what the studio has, and on a fresh install, how to get started.
-import type { AlertRow } from "../src/db/inbox.ts";
+import type { AlertList } from "../src/db/inbox.ts";
 import type { User } from "../src/db/schema.ts";
 import { Alerts } from "./inbox.tsx";
 import { Csrf } from "./form.tsx";
@@ -23,7 +23,7 @@ export function DashboardPage(p: {
   /** Deliveries held for review (after an outage, or of unknown outcome): staff release or cancel them. */
   heldForReview: number;
   /** Customers' cancellations and reschedule requests nobody has marked seen (SPEC A3). */
-  alerts: AlertRow[];
+  alerts: AlertList;
   timeZone: string;
   welcome: boolean;
   flash?: { kind: "ok" | "bad" | "info"; text: string } | null;
@@ -37,7 +37,7 @@ export function DashboardPage(p: {
       csrf={p.csrf}
       section="dashboard"
       flash={p.flash}
-      stylesheets={p.alerts.length ? ["inbox.css"] : undefined}
+      stylesheets={p.alerts.rows.length ? ["inbox.css"] : undefined}
     >
       <PageHead title={p.studioName} />
       {p.welcome && <div class="flash ok">Your owner account is ready. Welcome to Pigeon!</div>}

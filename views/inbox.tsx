@@ -6,8 +6,14 @@
 import type { FC } from "hono/jsx";
 import { staffTime } from "../src/core/date-format.ts";
 import { CHANNEL_LABELS, REPLY_HANDLED_LABELS } from "../src/core/labels.ts";
-import { type ConversationKey, conversationHref, INLINE_IMAGES, type ReplyForm } from "../src/core/inbox.ts";
-import type { AlertRow, Conversation, MediaInfo, ThreadItem } from "../src/db/inbox.ts";
+import {
+  type ConversationKey,
+  conversationHref,
+  INLINE_IMAGES,
+  newestReplyId,
+  type ReplyForm,
+} from "../src/core/inbox.ts";
+import type { AlertList, Conversation, MediaInfo, ThreadItem } from "../src/db/inbox.ts";
 import { DeliveryStatusBadge, deliveryReason, Reason, Stamp } from "./delivery-parts.tsx";
 import { Csrf, FieldMessages } from "./form.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";
@@ -26,10 +32,10 @@ const ALERT_HOW: Record<string, string> = {
 };
 
 /** Customers' cancellations and reschedule requests until someone presses Seen. */
-export const Alerts: FC<{ alerts: AlertRow[]; csrf: string; timeZone: string; back: string }> = (p) =>
-  p.alerts.length === 0 ? null : (
+export const Alerts: FC<{ alerts: AlertList; csrf: string; timeZone: string; back: string }> = (p) =>
+  p.alerts.rows.length === 0 ? null : (
     <section class="alerts" aria-label="Alerts" id="alerts">
-      {p.alerts.map((a) => (
+      {p.alerts.rows.map((a) => (
         <div class="flash bad alert-row" role="alert">
           <span>
             <strong>
@@ -50,6 +56,30 @@ export const Alerts: FC<{ alerts: AlertRow[]; csrf: string; timeZone: string; ba
           </form>
         </div>
       ))}
+      {(p.alerts.total > p.alerts.rows.length || p.alerts.rows.length > 1) && (
+        <div class="alert-more">
+          {p.alerts.total > p.alerts.rows.length && (
+            <p>
+              <strong>
+                and {(p.alerts.total - p.alerts.rows.length).toLocaleString("en")} more (
+                {p.alerts.total.toLocaleString("en")} unseen in all)
+              </strong>
+              : these are the newest; mark them seen to show the older ones.
+            </p>
+          )}
+          {/* Exactly the alerts shown, by id: never one staff have not seen on this page. */}
+          <form method="post" action="/inbox/alerts/seen" class="inline-form">
+            <Csrf token={p.csrf} />
+            {p.alerts.rows.map((a) => (
+              <input type="hidden" name="id" value={String(a.id)} />
+            ))}
+            <input type="hidden" name="back" value={p.back} />
+            <button type="submit" class="secondary outline">
+              All {p.alerts.rows.length.toLocaleString("en")} shown seen
+            </button>
+          </form>
+        </div>
+      )}
     </section>
   );
 
@@ -95,7 +125,12 @@ export const ConversationList = (p: {
                 <span class="conv-who">
                   {c.unread > 0 && <span class="badge no unread-count">{c.unread} new</span>} <strong>{who(c)}</strong>
                   {c.customerName && <span class="muted"> · {c.fromAddress}</span>}
-                  {!c.customerName && <span class="muted"> · unknown number</span>}
+                  {!c.customerName &&
+                    (c.nowCustomer ? (
+                      <span class="muted"> · now {c.nowCustomer.name}'s number</span>
+                    ) : (
+                      <span class="muted"> · unknown number</span>
+                    ))}
                 </span>
                 <span class="conv-time muted">
                   <Stamp at={c.lastAt} tz={p.timeZone} />
@@ -134,7 +169,7 @@ export function InboxPage(
     more: boolean;
     page: number;
     archived: boolean;
-    alerts: AlertRow[];
+    alerts: AlertList;
     timeZone: string;
     /** What the list showed was current at: the live updates start from here. */
     version: string;
@@ -194,7 +229,16 @@ const MediaList: FC<{ media: MediaInfo[] }> = ({ media }) => (
 );
 
 /** One conversation's messages in time order: swapped whole when it changes. */
-export const Thread = (p: { items: ThreadItem[]; timeZone: string; readUrl: string }) => (
+export const Thread = (p: {
+  items: ThreadItem[];
+  timeZone: string;
+  href: string;
+  /**
+   * Whether showing it marks it read: on the page staff opened, yes; a live update pushed into a
+   * page that may sit in a background tab, no (staff have not seen it; Mark read or a reload does it).
+   */
+  autoRead: boolean;
+}) => (
   <div id="thread">
     {p.items.length === 0 ? (
       <p class="empty">Nothing in this conversation yet.</p>
@@ -239,8 +283,12 @@ export const Thread = (p: { items: ThreadItem[]; timeZone: string; readUrl: stri
       </ol>
     )}
     {/* With JavaScript, what is on screen is marked read as it is shown, by a POST (a GET changes nothing). */}
-    {p.items.some((it) => it.kind === "reply" && !it.reply.readAt) && (
-      <div hx-post={p.readUrl} hx-trigger="load" hx-swap="none"></div>
+    {p.autoRead && p.items.some((it) => it.kind === "reply" && !it.reply.readAt) && (
+      <div
+        hx-post={withParams(`${p.href}/read`, { upto: newestReplyId(p.items) })}
+        hx-trigger="load"
+        hx-swap="none"
+      ></div>
     )}
   </div>
 );
@@ -249,6 +297,8 @@ export function ConversationPage(
   p: Common & {
     conv: ConversationKey;
     name: string | null;
+    /** For an unknown number: the customer who has it now, answered as that customer. */
+    nowCustomer: { id: number; name: string } | null;
     phone: string | null;
     email: string | null;
     items: ThreadItem[];
@@ -267,6 +317,8 @@ export function ConversationPage(
   const title = p.name ?? p.phone ?? "Conversation";
   const v = p.reply.values;
   const channel = v.channel || p.channels[0] || "sms";
+  // The newest reply shown: the buttons act up to it, never on one that came after.
+  const upto = <input type="hidden" name="upto" value={String(newestReplyId(p.items))} />;
   return (
     <Page title={title} user={p.user} csrf={p.csrf} section="inbox" flash={p.flash} stylesheets={["inbox.css"]}>
       <p>
@@ -281,6 +333,7 @@ export function ConversationPage(
         {p.unread && (
           <form method="post" action={`${href}/read`} class="inline-form">
             <Csrf token={p.csrf} />
+            {upto}
             <button type="submit" class="secondary outline">
               Mark read
             </button>
@@ -296,6 +349,7 @@ export function ConversationPage(
         ) : (
           <form method="post" action={`${href}/archive`} class="inline-form">
             <Csrf token={p.csrf} />
+            {upto}
             <button type="submit" class="secondary">
               Archive
             </button>
@@ -304,14 +358,25 @@ export function ConversationPage(
       </PageHead>
       <p class="muted">
         {[p.phone, p.email].filter(Boolean).join(" · ")}
-        {!p.name && " · not a customer in Pigeon"}
+        {!p.name && !p.nowCustomer && " · not a customer in Pigeon"}
       </p>
+      {p.nowCustomer && (
+        <div class="flash info now-customer">
+          This number wrote before it was a customer's: it is now the number of{" "}
+          <a href={`/customers/${p.nowCustomer.id}`}>{p.nowCustomer.name}</a>. Answers here go to {p.nowCustomer.name}{" "}
+          as a customer, with their consent and opt-outs ·{" "}
+          <a href={`/inbox/customer/${p.nowCustomer.id}`}>their conversation</a>
+        </div>
+      )}
       <div aria-live="polite" data-sse-connect={withParams(`${href}/events`, { v: p.version })}>
-        <Thread items={p.items} timeZone={p.timeZone} readUrl={`${href}/read`} />
+        <Thread items={p.items} timeZone={p.timeZone} href={href} autoRead={true} />
       </div>
       <article id="reply">
-        <form method="post" action={`${href}/reply`}>
+        {/* data-disable-on-submit: static/app.js disables Send once pressed (a plain POST, not htmx's). */}
+        <form method="post" action={`${href}/reply`} data-disable-on-submit>
           <Csrf token={p.csrf} />
+          <input type="hidden" name="answer_token" value={v.answer_token ?? ""} />
+          {upto}
           {Object.entries(p.reply.errors)
             .filter(([k]) => !["channels", "subject", "body"].includes(k))
             .map(([k, problem]) => (

@@ -13,3 +13,8 @@ export type ReplyForm = { values: Record<string, string>; errors: FieldErrors };
 
 /** Image types a browser shows inline safely; anything else (SVG included: it can hold script) is a download. */
 export const INLINE_IMAGES: ReadonlySet<string> = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
+
+/** The newest reply a thread shows (0 for none): what its Archive, Mark read and answer act up to. */
+export const newestReplyId = (
+  items: readonly ({ kind: "reply"; reply: { id: number } } | { kind: string })[],
+): number => items.reduce((n, it) => ("reply" in it && it.kind === "reply" && it.reply.id > n ? it.reply.id : n), 0);

@@ -1,7 +1,7 @@
 // An appointment's status changes in one place (SPEC A1, A3, A5): the change is written with a
 // record of who made it in the same transaction, so the customer history never misses one and a
 // customer's cancellation or reschedule request reaches staff as an alert until one of them sees it.
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db, Tx } from "./client.ts";
 import { type Appointment, type AppointmentChange, appointmentChanges, appointments } from "./schema.ts";
 import type { APPOINTMENT_CHANGE_SOURCES } from "../core/vocabulary.ts";
@@ -67,14 +67,23 @@ export async function appointmentHistory(db: Db | Tx, appointmentId: number): Pr
     .orderBy(asc(appointmentChanges.id));
 }
 
-/** Customers' cancellations and reschedule requests no staff member has seen yet, oldest first. */
+const unseen = () => and(isNull(appointmentChanges.seenAt), inArray(appointmentChanges.toStatus, [...ALERT_STATUSES]));
+
+/**
+ * Customers' cancellations and reschedule requests no staff member has seen yet, newest first
+ * (after a busy day the latest is what staff must not miss), at most `limit`.
+ */
 export async function unseenAlerts(db: Db | Tx, limit = 50): Promise<AppointmentChange[]> {
-  return db
-    .select()
+  return db.select().from(appointmentChanges).where(unseen()).orderBy(desc(appointmentChanges.id)).limit(limit);
+}
+
+/** How many alerts are unseen in all: a page showing some says how many more there are. */
+export async function unseenAlertCount(db: Db | Tx): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)` })
     .from(appointmentChanges)
-    .where(and(isNull(appointmentChanges.seenAt), inArray(appointmentChanges.toStatus, [...ALERT_STATUSES])))
-    .orderBy(asc(appointmentChanges.id))
-    .limit(limit);
+    .where(unseen());
+  return Number(row?.n ?? 0);
 }
 
 /** Marks alerts seen; returns how many were still unseen. */

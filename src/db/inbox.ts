@@ -1,11 +1,11 @@
 // The inbox (SPEC A4): replies grouped into conversations — one per customer, or per number for a
 // sender Pigeon does not know — with unread and archived markers, the thread of one conversation
 // (our deliveries and their replies in time order), and the media that came with replies.
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, max, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, max, or, type SQL, sql } from "drizzle-orm";
 import type { ConversationKey } from "../core/inbox.ts";
 import type { Db, Tx } from "./client.ts";
 import type { Delivery } from "./outbox.ts";
-import { unseenAlerts } from "./appointment-changes.ts";
+import { unseenAlertCount, unseenAlerts } from "./appointment-changes.ts";
 import { appointments, customers, deliveries, inboundMedia, inboundMessages, messages } from "./schema.ts";
 
 export const INBOX_PAGE_SIZE = 30;
@@ -27,6 +27,8 @@ const unreadSql = sql<number>`coalesce(sum(case when ${inboundMessages.handledAs
 export type Conversation = {
   key: ConversationKey;
   customerName: string | null;
+  /** For an unknown number's conversation: the customer who has the number now, if any. */
+  nowCustomer: { id: number; name: string } | null;
   fromAddress: string;
   lastAt: Date;
   lastBody: string;
@@ -79,6 +81,12 @@ export async function listConversations(
         .where(inArray(inboundMessages.id, lastIds))
     : [];
   const byId = new Map(last.map((l) => [l.reply.id, l]));
+  const strangers = rows.filter((r) => r.customerId === null).map((r) => r.fromAddress);
+  const now = new Map<string, { id: number; name: string }>();
+  for (const address of strangers) {
+    const c = await customerNowAt(db, address);
+    if (c) now.set(address, c);
+  }
   return {
     more: grouped.length > limit,
     rows: rows.map((r) => {
@@ -86,6 +94,7 @@ export async function listConversations(
       return {
         key: r.customerId !== null ? { customerId: r.customerId } : { from: r.fromAddress },
         customerName: r.customerId !== null ? fullName(l.first, l.lastName) : null,
+        nowCustomer: r.customerId === null ? (now.get(r.fromAddress) ?? null) : null,
         fromAddress: l.reply.fromAddress,
         lastAt: l.reply.receivedAt,
         lastBody: l.reply.body,
@@ -140,9 +149,50 @@ export type ThreadItem =
 export async function conversationWho(db: Db, k: ConversationKey) {
   if ("customerId" in k) {
     const [c] = await db.select().from(customers).where(eq(customers.id, k.customerId));
-    return c ? { name: fullName(c.firstName, c.lastName)!, phone: c.phone, email: c.email, customer: c } : null;
+    return c
+      ? { name: fullName(c.firstName, c.lastName)!, phone: c.phone, email: c.email, customer: c, nowCustomer: null }
+      : null;
   }
-  return { name: null, phone: k.from, email: null, customer: null };
+  return { name: null, phone: k.from, email: null, customer: null, nowCustomer: await customerNowAt(db, k.from) };
+}
+
+/**
+ * Our deliveries of one conversation: to the customer; for an unknown number the messages typed
+ * to it, and those to a customer who has the number now (answers go to them: see customerNowAt).
+ */
+function ourDeliveries(db: Db, k: ConversationKey): SQL {
+  return "customerId" in k
+    ? eq(deliveries.customerId, k.customerId)
+    : or(
+        and(
+          isNull(deliveries.customerId),
+          inArray(
+            deliveries.messageId,
+            db.select({ id: messages.id }).from(messages).where(eq(messages.toAddress, k.from)),
+          ),
+        ),
+        inArray(
+          deliveries.customerId,
+          db
+            .select({ id: customers.id })
+            .from(customers)
+            .where(or(eq(customers.phone, k.from), eq(customers.email, k.from))),
+        ),
+      )!;
+}
+
+/**
+ * The customer who has this address now (the lowest id if several), or null: a number that wrote
+ * to us before it became a customer's is answered as that customer, with their consent and opt-outs.
+ */
+export async function customerNowAt(db: Db | Tx, address: string): Promise<{ id: number; name: string } | null> {
+  const [c] = await db
+    .select({ id: customers.id, first: customers.firstName, last: customers.lastName })
+    .from(customers)
+    .where(or(eq(customers.phone, address), eq(customers.email, address)))
+    .orderBy(asc(customers.id))
+    .limit(1);
+  return c ? { id: c.id, name: fullName(c.first, c.last)! } : null;
 }
 
 /**
@@ -160,17 +210,7 @@ export async function conversationThread(db: Db, k: ConversationKey, limit = THR
     .select({ delivery: deliveries, messageBody: messages.body })
     .from(deliveries)
     .leftJoin(messages, eq(messages.id, deliveries.messageId))
-    .where(
-      "customerId" in k
-        ? eq(deliveries.customerId, k.customerId)
-        : and(
-            isNull(deliveries.customerId),
-            inArray(
-              deliveries.messageId,
-              db.select({ id: messages.id }).from(messages).where(eq(messages.toAddress, k.from)),
-            ),
-          ),
-    )
+    .where(ourDeliveries(db, k))
     .orderBy(desc(deliveries.id))
     .limit(limit);
   const media = await mediaOf(
@@ -218,37 +258,43 @@ export async function threadVersion(db: Db, k: ConversationKey): Promise<string>
     .select({ last: max(inboundMessages.id), read: sql<number>`count(${inboundMessages.readAt})` })
     .from(inboundMessages)
     .where(ofConversation(k));
-  const d =
-    "customerId" in k
-      ? (
-          await db
-            .select({ last: max(deliveries.id), moved: max(deliveries.updatedAt) })
-            .from(deliveries)
-            .where(eq(deliveries.customerId, k.customerId))
-        )[0]
-      : undefined;
-  return `${r?.last ?? 0}:${r?.read ?? 0}:${d?.last ?? 0}:${d?.moved?.getTime() ?? 0}`;
+  // Our answers too (for an unknown number, those typed to it), so a live thread shows their status.
+  const [d] = await db
+    .select({
+      last: max(deliveries.id),
+      moved: max(deliveries.updatedAt),
+      // A fingerprint of the statuses: a delivery moving on within the same millisecond as it was
+      // written (or under a stopped clock) changes no time, but changes this.
+      statuses: sql<number>`total(${deliveries.id} * (unicode(${deliveries.status}) + 31 * length(${deliveries.status})))`,
+    })
+    .from(deliveries)
+    .where(ourDeliveries(db, k));
+  return `${r?.last ?? 0}:${r?.read ?? 0}:${d?.last ?? 0}:${d?.moved?.getTime() ?? 0}:${d?.statuses ?? 0}`;
 }
 
-/** Marks a conversation's unread replies read; returns how many were unread. */
-export async function markConversationRead(db: Db, k: ConversationKey, now: Date): Promise<number> {
+/**
+ * Marks a conversation's unread replies read, up to the newest one staff were shown (`upto`, a
+ * reply id): one that came after stays unread. Returns how many were unread.
+ */
+export async function markConversationRead(db: Db, k: ConversationKey, now: Date, upto: number): Promise<number> {
   const rows = await db
     .update(inboundMessages)
     .set({ readAt: now })
-    .where(and(ofConversation(k), isNull(inboundMessages.readAt)))
+    .where(and(ofConversation(k), isNull(inboundMessages.readAt), lte(inboundMessages.id, upto)))
     .returning({ id: inboundMessages.id });
   return rows.length;
 }
 
 /**
  * Archives a conversation: its replies leave the inbox (read, as staff dealt with them) and stay
- * in the customer's history. A later reply opens it again. Returns how many replies it moved.
+ * in the customer's history. Only those up to the newest staff were shown (`upto`): one that came
+ * after stays in the inbox, unread. A later reply opens it again. Returns how many replies it moved.
  */
-export async function archiveConversation(db: Db, k: ConversationKey, now: Date): Promise<number> {
+export async function archiveConversation(db: Db, k: ConversationKey, now: Date, upto: number): Promise<number> {
   const rows = await db
     .update(inboundMessages)
     .set({ archivedAt: now, readAt: sql`coalesce(${inboundMessages.readAt}, ${now.getTime()})` })
-    .where(and(ofConversation(k), isNull(inboundMessages.archivedAt)))
+    .where(and(ofConversation(k), isNull(inboundMessages.archivedAt), lte(inboundMessages.id, upto)))
     .returning({ id: inboundMessages.id });
   return rows.length;
 }
@@ -360,10 +406,13 @@ export type AlertRow = {
   customerName: string;
 };
 
+/** The alerts a page shows (the newest) and how many are unseen in all. */
+export type AlertList = { rows: AlertRow[]; total: number };
+
 /** Customers' cancellations and reschedule requests nobody has seen, newest first, with whom and when. */
-export async function alertRows(db: Db, limit = 50): Promise<AlertRow[]> {
-  const changes = await unseenAlerts(db, limit);
-  if (!changes.length) return [];
+export async function alertRows(db: Db, limit = 50): Promise<AlertList> {
+  const [changes, total] = await Promise.all([unseenAlerts(db, limit), unseenAlertCount(db)]);
+  if (!changes.length) return { rows: [], total };
   const rows = await db
     .select({
       id: appointments.id,
@@ -376,8 +425,9 @@ export async function alertRows(db: Db, limit = 50): Promise<AlertRow[]> {
     .innerJoin(customers, eq(customers.id, appointments.customerId))
     .where(inArray(appointments.id, [...new Set(changes.map((ch) => ch.appointmentId))]));
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return changes
-    .flatMap((ch) => {
+  return {
+    total,
+    rows: changes.flatMap((ch) => {
       const a = byId.get(ch.appointmentId);
       return a
         ? [
@@ -393,6 +443,6 @@ export async function alertRows(db: Db, limit = 50): Promise<AlertRow[]> {
             },
           ]
         : [];
-    })
-    .reverse();
+    }),
+  };
 }

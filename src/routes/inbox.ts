@@ -29,14 +29,15 @@ import {
   unarchiveConversation,
   unreadCount,
 } from "../db/inbox.ts";
-import { activateMessage, createMessage } from "../db/messages.ts";
+import { activateMessage, createMessage, getMessageByExternalId } from "../db/messages.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
 import { inboundMessages } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { isPartial } from "../http/env.ts";
 import { pathIdNumber } from "../http/path-id.ts";
-import { draftOfInput, emptyValueProblems } from "./message-values.ts";
+import { draftOfInput, emptyValueProblems, oneCustomerMissing } from "./message-values.ts";
+import { requiredByChannel } from "../core/message-values.ts";
 
 /** How often a live view looks for news, and for how long one connection lasts (the browser reconnects). */
 const SSE_INTERVAL_MS = 1000;
@@ -49,6 +50,12 @@ const SSE_MAX_POLLS = 1800;
 async function keepAlive(stream: { write(s: string): Promise<unknown> }, i: number) {
   if (i % 5 === 4) await stream.write(": keep-alive\n\n");
 }
+
+/**
+ * The first thing a live view writes: a comment at once, so the response's headers (and the
+ * browser's "connected") arrive now, not with the first news or keep-alive seconds later.
+ */
+const SSE_HELLO = ": connected\n\n";
 
 /** The navigation's count of unread replies; `oob` replaces the one in the navigation from a live update. */
 function unreadBadge(n: number, oob = false): string {
@@ -101,7 +108,7 @@ async function renderConversation(
   conv: Awaited<ReturnType<typeof conversationOf>>,
   reply: ReplyForm = { values: {}, errors: {} },
   flash: { kind: "ok" | "bad" | "info"; text: string } | null = null,
-  status: 200 | 422 = 200,
+  status: 200 | 400 | 422 = 200,
 ) {
   const { db } = c.get("deps");
   const [version, items, settings, lastReply] = await Promise.all([
@@ -114,7 +121,10 @@ async function renderConversation(
   // Answered the way they wrote: SMS when they texted.
   const lastChannel = lastReply[0]?.channel;
   const preferred = lastChannel === "email" && channels.includes("email") ? "email" : channels[0];
-  const values = { channel: preferred ?? "sms", ...reply.values };
+  // A fresh one-time token per shown form; a form shown again with its problems keeps its token,
+  // so it stays the same answer however often it is sent.
+  const values: Record<string, string> = { channel: preferred ?? "sms", ...reply.values };
+  if (!ANSWER_TOKEN.test(values.answer_token ?? "")) values.answer_token = crypto.randomUUID();
   const replies = items.filter((i) => i.kind === "reply");
   return c.html(
     ConversationPage({
@@ -122,6 +132,7 @@ async function renderConversation(
       csrf: c.get("csrfToken"),
       conv: conv.key,
       name: conv.who.name,
+      nowCustomer: conv.who.nowCustomer,
       phone: conv.who.phone,
       email: conv.who.email,
       items,
@@ -143,6 +154,29 @@ function replyChannels(conv: Awaited<ReturnType<typeof conversationOf>>): ("sms"
   if (conv.who.phone) out.push("sms");
   if (conv.who.email) out.push("email");
   return out;
+}
+
+/**
+ * The answer form's one-time token: made when the form is shown, it becomes the message's
+ * external id, so the same form sent twice (a double click, a retried POST) makes one message.
+ */
+const ANSWER_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const answerExternalId = (token: string) => `inbox-answer:${token}`;
+
+/**
+ * The newest reply id the page showed (`upto`, in the form or, for the thread's own read trigger,
+ * the address): Archive, Mark read and an answer's mark-read act on replies up to it only, so one
+ * that arrived after the page was shown is never archived or read unseen.
+ */
+async function shownUpto(c: Ctx): Promise<number> {
+  const body = await c.req.parseBody();
+  const raw = typeof body.upto === "string" ? body.upto : c.req.query("upto");
+  if (raw === undefined || !/^\d{1,15}$/.test(raw))
+    throw new HTTPException(400, {
+      message:
+        "This button did not say which replies the page showed (an old or copied page?), so nothing was changed. Reload the conversation and try again.",
+    });
+  return Number(raw);
 }
 
 /** The alert ids a Seen form posts, and where to go back to (this site's inbox or dashboard only). */
@@ -175,9 +209,11 @@ const conversationRoutes = (prefix: string) =>
               kind: "ok",
               text: "Your answer is in the outbox: it goes out within seconds, inside the sending window, unless the customer opted out (the thread then says why).",
             }
-          : c.req.query("done") === "unarchived"
-            ? { kind: "ok", text: "Back in the inbox." }
-            : null,
+          : sent === "again"
+            ? { kind: "info", text: "This answer was already sent (the form was sent twice): it goes out once." }
+            : c.req.query("done") === "unarchived"
+              ? { kind: "ok", text: "Back in the inbox." }
+              : null,
       );
     })
     .get(`${prefix}/events`, async (c) => {
@@ -189,6 +225,7 @@ const conversationRoutes = (prefix: string) =>
       const shown = c.req.query("v");
       let last = shown && shown.length <= 100 ? shown : await threadVersion(db, conv.key);
       return streamSSE(c, async (stream) => {
+        await stream.write(SSE_HELLO);
         let open = true;
         stream.onAbort(() => {
           open = false;
@@ -202,7 +239,7 @@ const conversationRoutes = (prefix: string) =>
           }
           last = v;
           const items = await conversationThread(db, conv.key);
-          const html = await Thread({ items, timeZone: tz, readUrl: `${href}/read` });
+          const html = await Thread({ items, timeZone: tz, href, autoRead: false });
           await stream.writeSSE({ data: `${html}${unreadBadge(await unreadCount(db), true)}` });
           await stream.sleep(SSE_INTERVAL_MS);
         }
@@ -210,13 +247,15 @@ const conversationRoutes = (prefix: string) =>
     })
     .post(`${prefix}/read`, async (c) => {
       const conv = await conversationOf(c);
-      await markConversationRead(c.get("deps").db, conv.key, c.get("deps").clock());
+      const upto = await shownUpto(c);
+      await markConversationRead(c.get("deps").db, conv.key, c.get("deps").clock(), upto);
       return isPartial(c) ? c.body(null, 204) : c.redirect(conversationHref(conv.key), 303);
     })
     .post(`${prefix}/archive`, async (c) => {
       const conv = await conversationOf(c);
       const { db, clock } = c.get("deps");
-      const n = await archiveConversation(db, conv.key, clock());
+      const upto = await shownUpto(c);
+      const n = await archiveConversation(db, conv.key, clock(), upto);
       await audit(
         db,
         { userId: c.get("user")!.id },
@@ -238,10 +277,31 @@ const conversationRoutes = (prefix: string) =>
       const conv = await conversationOf(c);
       const { db, clock } = c.get("deps");
       const form = await c.req.parseBody();
+      // Only what the page showed is marked read; a form without it (an old page) marks nothing
+      // read rather than refuse the answer: a reply left unread is the safe side.
+      const upto = typeof form.upto === "string" && /^\d{1,15}$/.test(form.upto) ? Number(form.upto) : 0;
       const text = (k: string) => (typeof form[k] === "string" ? (form[k] as string) : "");
-      const values = { channel: text("channel"), subject: text("subject"), body: text("body") };
+      const token = text("answer_token");
+      const values = { channel: text("channel"), subject: text("subject"), body: text("body"), answer_token: token };
       const channels = replyChannels(conv);
       const bad = (errors: FieldErrors) => renderConversation(c, conv, { values, errors }, null, 422);
+      const href = conversationHref(conv.key);
+      if (!ANSWER_TOKEN.test(token))
+        return renderConversation(
+          c,
+          conv,
+          {
+            values: { ...values, answer_token: "" },
+            errors: {
+              _: "This answer form came without its one-time token (an old or copied page?), so nothing was sent. Your text is below: press Send again.",
+            },
+          },
+          null,
+          400,
+        );
+      // The same form sent again: answered as the first time, and nothing new is written.
+      const sentAgain = () => c.redirect(`${href}?sent=again`, 303);
+      if (await getMessageByExternalId(db, answerExternalId(token))) return sentAgain();
       if (!(channels as string[]).includes(values.channel))
         return bad({
           channels:
@@ -251,30 +311,67 @@ const conversationRoutes = (prefix: string) =>
         });
       const settings = await getSettings(db);
       const snippetKeys = Object.keys(await loadSnippets(db));
-      const name = `Reply to ${conv.who.name ?? conv.who.phone ?? "a reply"}`.slice(0, 200);
+      // A number that wrote before it became a customer's is answered as that customer: their
+      // consent, opt-outs and suppression apply (a typed-in address would pass them by).
+      const toCustomer = "customerId" in conv.key ? conv.key.customerId : (conv.who.nowCustomer?.id ?? null);
+      const name = `Reply to ${conv.who.nowCustomer?.name ?? conv.who.name ?? conv.who.phone ?? "a reply"}`.slice(
+        0,
+        200,
+      );
       const parsed = messageInput(snippetKeys, studioCountry(settings)).safeParse({
         name,
         channels: [values.channel],
         subject: values.channel === "email" ? values.subject : "",
         body: values.body,
-        filters: "customerId" in conv.key ? { customer_ids: [conv.key.customerId] } : {},
-        to_address: "customerId" in conv.key ? "" : conv.key.from,
+        filters: toCustomer !== null ? { customer_ids: [toCustomer] } : {},
+        to_address: toCustomer !== null || "customerId" in conv.key ? "" : conv.key.from,
       });
       if (!parsed.success) return bad(fieldErrors(parsed.error));
+      const channel = values.channel as "sms" | "email";
+      const answerText = {
+        channels: [channel],
+        subject: parsed.data.subject ?? "",
+        body: parsed.data.body ?? "",
+        voiceScript: "",
+      };
+      // An answer goes to one person, not to an appointment: the composer's advice (choose
+      // appointments under Recipients) makes no sense here.
+      const appointmentKey = (requiredByChannel(answerText)[channel] ?? []).find((k) => k.startsWith("appointment."));
+      if (appointmentKey)
+        return bad({
+          [channel === "email" && answerText.subject.includes(appointmentKey) ? "subject" : "body"]:
+            `{{${appointmentKey}}} has no value: an answer is not about one appointment. Write the date and time out instead`,
+        });
       const empty = await emptyValueProblems(db, draftOfInput(parsed.data));
       if (Object.keys(empty).length) return bad(empty);
+      // Checked now for the one customer, so an answer is never accepted and then skipped.
+      if (toCustomer !== null) {
+        const missing = await oneCustomerMissing(db, toCustomer, answerText, channel);
+        if (missing)
+          return bad({
+            [channel === "email" && answerText.subject.includes(missing) ? "subject" : "body"]:
+              `{{${missing}}} has no value for ${conv.who.nowCustomer?.name ?? conv.who.name}, so the answer would not reach them. Write it out, or give it a fallback like {{${missing} | "…"}}`,
+          });
+      }
       const now = clock();
       const userId = c.get("user")!.id;
       // Written and armed together, so an answer is never left behind as a draft nobody sends.
-      const m = await db.transaction(async (tx) => {
-        const created = await createMessage(tx, parsed.data, userId, now);
-        const armed = await activateMessage(tx, created.id, userId, now);
-        await audit(tx, { userId }, "created", "message", created.id, { reply_to: conversationHref(conv.key) });
-        await markConversationRead(tx, conv.key, now);
-        return armed!;
-      });
+      let m;
+      try {
+        m = await db.transaction(async (tx) => {
+          const created = await createMessage(tx, parsed.data, userId, now, answerExternalId(token));
+          const armed = await activateMessage(tx, created.id, userId, now);
+          await audit(tx, { userId }, "created", "message", created.id, { reply_to: href });
+          await markConversationRead(tx, conv.key, now, upto);
+          return armed!;
+        });
+      } catch (e) {
+        // Two at once: the other one wrote this token first (messages_external_id_unique).
+        if (await getMessageByExternalId(db, answerExternalId(token))) return sentAgain();
+        throw e;
+      }
       c.get("deps").log("info", "inbox reply", { message: m.id, channel: values.channel });
-      return c.redirect(`${conversationHref(conv.key)}?sent=1`, 303);
+      return c.redirect(`${href}?sent=1`, 303);
     });
 
 export const inboxRoutes = new Hono<AppEnv>()
@@ -283,7 +380,7 @@ export const inboxRoutes = new Hono<AppEnv>()
     const q = parseList(c);
     const [list, alerts, settings, version] = await Promise.all([
       listConversations(db, { archived: q.archived, page: q.page }),
-      q.archived ? Promise.resolve([]) : alertRows(db),
+      q.archived ? Promise.resolve({ rows: [], total: 0 }) : alertRows(db),
       getSettings(db),
       inboxVersion(db),
     ]);
@@ -318,6 +415,7 @@ export const inboxRoutes = new Hono<AppEnv>()
     const tz = (await getSettings(db)).timeZone;
     let last = q.v ?? (await inboxVersion(db));
     return streamSSE(c, async (stream) => {
+      await stream.write(SSE_HELLO);
       let open = true;
       stream.onAbort(() => {
         open = false;

@@ -5,18 +5,21 @@ import { type MessageFilters, messageJob } from "../core/message-filters.ts";
 import type { MessageInput } from "../core/message-input.ts";
 import {
   type MessageShape,
+  type MessageText,
   messageValueProblems,
+  missingByChannel,
   requiredByChannel,
   type ValueContext,
 } from "../core/message-values.ts";
+import type { Channel } from "../core/vocabulary.ts";
 import type { FieldErrors } from "../core/validation.ts";
 import type { Db } from "../db/client.ts";
 import { getJob } from "../db/jobs.ts";
 import type { AudienceNeeds } from "../db/message-audience.ts";
 import type { Message } from "../db/messages.ts";
-import { loadSnippets } from "../db/recipient-rows.ts";
+import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
 import { getSettings } from "../db/settings.ts";
-import { jobValues, sharedValues } from "../dispatch/recipient-values.ts";
+import { jobValues, recipientValues, sharedValues } from "../dispatch/recipient-values.ts";
 
 /** A message as these checks read it: its text, channels, recipients and the job it was started from. */
 export type MessageDraft = MessageShape & { jobId: number | null };
@@ -65,6 +68,28 @@ export async function missingJobProblem(db: Db, jobId: number | null): Promise<F
 /** Per text field, a placeholder the message cannot do without that would be empty for every recipient. */
 export async function emptyValueProblems(db: Db, m: MessageDraft): Promise<FieldErrors> {
   return messageValueProblems(m, await valueContext(db, m));
+}
+
+/**
+ * For a message to one customer on one channel: the first placeholder its text cannot do without
+ * that this customer has no value for (what the start would skip them for), or null. Values are
+ * built as the sender builds them, without a job or an appointment.
+ */
+export async function oneCustomerMissing(
+  db: Db,
+  customerId: number,
+  text: MessageText,
+  channel: Channel,
+): Promise<string | null> {
+  const keys = requiredByChannel(text)[channel] ?? [];
+  if (!keys.length) return null;
+  const [settings, snippets, rows] = await Promise.all([
+    getSettings(db),
+    loadSnippets(db),
+    loadRecipientRows(db, [{ id: 0, customerId, jobId: null, appointmentId: null }], { orders: false }),
+  ]);
+  const values = recipientValues(rows.get(0)!, settings, snippets, () => "link");
+  return missingByChannel({ [channel]: keys }, values)[channel] ?? null;
 }
 
 /** What the live count and the exclusion lists need to count recipients without a value. */

@@ -58,11 +58,12 @@ export const inboxApiRoutes = new Hono<AppEnv>().get("/", async (c) => {
   const parsed = inboxQuery.safeParse(c.req.query());
   if (!parsed.success) {
     const issues = parsed.error.issues;
-    const fields: Record<string, string> = {};
+    // An unknown key is named under its own name; fieldErrors would name it again under "_" (no path).
+    const fields: Record<string, string> = fieldErrors(
+      new z.ZodError(issues.filter((issue) => issue.code !== "unrecognized_keys")),
+    );
     for (const issue of issues)
       if (issue.code === "unrecognized_keys") for (const k of issue.keys) fields[k] = "is not a filter of the inbox";
-    Object.assign(fields, fieldErrors(parsed.error));
-    delete fields[""];
     throw new ApiError(400, "The query is not valid.", fields);
   }
   const q = parsed.data;
