@@ -138,6 +138,7 @@ export const ConversationList = (p: {
                 <span class="conv-last">
                   {c.lastBody || (c.lastMedia ? "(picture)" : "(empty)")}
                   {c.lastMedia > 0 && c.lastBody && <span class="muted"> · {c.lastMedia} attached</span>}
+                  {c.lastHandledAs !== "inbox" && " "}
                   {c.lastHandledAs !== "inbox" && (
                     <span class="badge handled"> {REPLY_HANDLED_LABELS[c.lastHandledAs] ?? c.lastHandledAs}</span>
                   )}

@@ -223,8 +223,10 @@ export async function conversationThread(db: Db, k: ConversationKey, limit = THR
       kind: "delivery" as const,
       at: deliveryTime(d),
       delivery: d,
-      // A skipped delivery keeps no text of its own: what it would have said is its message's.
-      text: d.body ?? (d.messageId ? messageBody : null),
+      // A delivery keeps the text it was sent with. One never sent has none: what it would have said
+      // is its message's text (an answer typed in the inbox), unless that holds placeholders
+      // ({{appointment.date}}), which would read as if sent like that; its reason says what happened.
+      text: d.body ?? (messageBody && !messageBody.includes("{{") ? messageBody : null),
     })),
     ...replies
       .reverse()

@@ -136,7 +136,8 @@ async function renderConversation(
       phone: conv.who.phone,
       email: conv.who.email,
       items,
-      unread: replies.some((r) => r.kind === "reply" && !r.reply.readAt),
+      // Only replies waiting for staff are "new"; one Pigeon handled itself (C, X, STOP) is not.
+      unread: replies.some((r) => r.kind === "reply" && !r.reply.readAt && r.reply.handledAs === "inbox"),
       archived: replies.length > 0 && replies.every((r) => r.kind === "reply" && r.reply.archivedAt),
       reply: { values, errors: reply.errors },
       channels: channels.length ? channels : ["sms"],
