@@ -2,7 +2,7 @@
 // followed as a phone follows them: no cookies, no CSRF token, the signed link the composer
 // writes into the message. And what a cancellation means for what is still queued about it.
 import { afterAll, describe, expect, test } from "bun:test";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { runAutomation } from "../src/automation/run.ts";
 import { deliveryKey } from "../src/core/delivery-key.ts";
 import { appointmentLinkState } from "../src/core/appointment-link.ts";
@@ -202,6 +202,30 @@ describe("the button (POST) does it, once", () => {
     expect(page.html).not.toContain("<form");
     expect((await open(t, url, "POST")).status).toBe(409);
     expect(await statusOf(t, a.id)).toBe("scheduled");
+  });
+});
+
+// Guards: the link's change and its record (the staff alert) commit together — a customer's
+// cancellation is never left without its history row and alert.
+describe("a change by link is all or nothing", () => {
+  test("when its record cannot be written, the appointment stays as it was and the customer is not told it worked", async () => {
+    const { t, anna, a } = await setup();
+    const url = await linkOf(t, anna.id, a.id, "cancel");
+    // The record's insert fails (a full disk, a lock lost, a crash between the two writes).
+    await t.db.run(
+      sql.raw(
+        `create trigger fail_change before insert on appointment_changes begin select raise(abort, 'disk full'); end`,
+      ),
+    );
+    const res = await open(t, url, "POST");
+    await t.db.run(sql.raw(`drop trigger fail_change`));
+    expect(res.status).not.toBe(200);
+    expect(await statusOf(t, a.id)).toBe("scheduled");
+    expect(await appointmentHistory(t.db, a.id)).toEqual([]);
+    // Once the record can be written again, the same button works.
+    expect((await open(t, url, "POST")).status).toBe(200);
+    expect(await statusOf(t, a.id)).toBe("cancelled");
+    expect(await unseenAlerts(t.db)).toHaveLength(1);
   });
 });
 
