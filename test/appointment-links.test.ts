@@ -2,7 +2,7 @@
 // followed as a phone follows them: no cookies, no CSRF token, the signed link the composer
 // writes into the message. And what a cancellation means for what is still queued about it.
 import { afterAll, describe, expect, test } from "bun:test";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { runAutomation } from "../src/automation/run.ts";
 import { deliveryKey } from "../src/core/delivery-key.ts";
 import { appointmentLinkState } from "../src/core/appointment-link.ts";
@@ -202,6 +202,30 @@ describe("the button (POST) does it, once", () => {
     expect(page.html).not.toContain("<form");
     expect((await open(t, url, "POST")).status).toBe(409);
     expect(await statusOf(t, a.id)).toBe("scheduled");
+  });
+});
+
+// Guards: the link's change and its record (the staff alert) commit together — a customer's
+// cancellation is never left without its history row and alert.
+describe("a change by link is all or nothing", () => {
+  test("when its record cannot be written, the appointment stays as it was and the customer is not told it worked", async () => {
+    const { t, anna, a } = await setup();
+    const url = await linkOf(t, anna.id, a.id, "cancel");
+    // The record's insert fails (a full disk, a lock lost, a crash between the two writes).
+    await t.db.run(
+      sql.raw(
+        `create trigger fail_change before insert on appointment_changes begin select raise(abort, 'disk full'); end`,
+      ),
+    );
+    const res = await open(t, url, "POST");
+    await t.db.run(sql.raw(`drop trigger fail_change`));
+    expect(res.status).not.toBe(200);
+    expect(await statusOf(t, a.id)).toBe("scheduled");
+    expect(await appointmentHistory(t.db, a.id)).toEqual([]);
+    // Once the record can be written again, the same button works.
+    expect((await open(t, url, "POST")).status).toBe(200);
+    expect(await statusOf(t, a.id)).toBe("cancelled");
+    expect(await unseenAlerts(t.db)).toHaveLength(1);
   });
 });
 
@@ -444,8 +468,8 @@ describe("a cancelled appointment's pending messages stop", () => {
     expect(sentTo(anna.phone!)).toEqual([]);
   });
 
-  test("SMS with a call only where it cannot go: the SMS skipped for the cancellation does not make the call go", async () => {
-    const { t, dispatcher, anna, a } = await setup();
+  /** A one-time message to `a`'s customer by SMS, with a call waiting on it (only where SMS cannot go). */
+  async function smsOrCall(t: TestApp, anna: { id: number; phone: string | null }, a: { id: number }) {
     const [m] = await t.db
       .insert(messages)
       .values({
@@ -467,13 +491,13 @@ describe("a cancelled appointment's pending messages stop", () => {
       [
         {
           key: key("sms"),
-          decision: { customerId: anna.id, channel: "sms", to: anna.phone, skip: null },
+          decision: { customerId: anna.id, channel: "sms", to: anna.phone!, skip: null },
           dueAt: noon,
           appointmentId: a.id,
         },
         {
           key: key("voice"),
-          decision: { customerId: anna.id, channel: "voice", to: anna.phone, skip: null, waitsOnSms: true },
+          decision: { customerId: anna.id, channel: "voice", to: anna.phone!, skip: null, waitsOnSms: true },
           dueAt: noon,
           afterKey: key("sms"),
           appointmentId: a.id,
@@ -481,6 +505,12 @@ describe("a cancelled appointment's pending messages stop", () => {
       ],
       noon,
     );
+    return { m: m! };
+  }
+
+  test("SMS with a call only where it cannot go: the SMS skipped for the cancellation does not make the call go", async () => {
+    const { t, dispatcher, anna, a } = await setup();
+    const { m } = await smsOrCall(t, anna, a);
     t.setNow(later(HOUR));
     await open(t, await linkOf(t, anna.id, a.id, "cancel"), "POST");
     // The skipped SMS releases its call (the outbox's trigger); the call meets the same check.
@@ -492,6 +522,36 @@ describe("a cancelled appointment's pending messages stop", () => {
       ["voice", "skipped", "appointment_cancelled"],
     ]);
     expect(s.twilio.calls.filter((c) => c.to === anna.phone)).toEqual([]);
+  });
+
+  // Guards: the outbox's trigger passes an SMS's `appointment_cancelled` skip on to the call
+  // waiting on it, as it does a cancelled message's — it never releases the call in the SMS's place.
+  test("the SMS skipped for the cancellation, then the appointment booked again: the call does not go in its place", async () => {
+    const { t, dispatcher, anna, a } = await setup();
+    const { m } = await smsOrCall(t, anna, a);
+    t.setNow(later(HOUR));
+    await setAppointmentStatus(t.db, a.id, ["scheduled"], "cancelled", later(HOUR), { source: "sms" });
+    // The dispatcher skips the SMS for the cancellation and stops there (shut down, or its lease ran
+    // out before it reached the calls).
+    await t.db
+      .update(deliveries)
+      .set({ status: "skipped", skipReason: "appointment_cancelled", updatedAt: later(HOUR) })
+      .where(and(eq(deliveries.messageId, m.id), eq(deliveries.channel, "sms")));
+    const call = async () =>
+      (
+        await t.db
+          .select()
+          .from(deliveries)
+          .where(and(eq(deliveries.messageId, m.id), eq(deliveries.channel, "voice")))
+      )[0]!;
+    expect([(await call()).status, (await call()).skipReason]).toEqual(["skipped", "appointment_cancelled"]);
+    // The customer phones the studio and keeps the appointment after all: the SMS could reach her
+    // (a mobile), so the call was never meant to go. Either both go, or neither.
+    await setAppointmentStatus(t.db, a.id, ["cancelled"], "scheduled", later(2 * HOUR), { source: "staff" });
+    t.setNow(later(3 * HOUR));
+    await dispatcher().tick();
+    expect(s.twilio.calls.filter((c) => c.to === anna.phone)).toEqual([]);
+    expect((await call()).status).toBe("skipped");
   });
 
   test("an appointment cancelled and booked again lets its queued reminder go", async () => {

@@ -4,6 +4,7 @@
 // race, the history naming staff), the job page's section, and Send a message from a customer.
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
+import { dayStartMs } from "../src/core/appointment-list.ts";
 import { createAppointment, createCustomer } from "../src/db/customers.ts";
 import { createJob } from "../src/db/jobs.ts";
 import { loadDemoData } from "../src/db/demo.ts";
@@ -303,4 +304,14 @@ describe("the job page and the customer page", () => {
     expect(changes.length).toBe(booked.length);
     expect(new Set(changes.map((c) => `${c.source}:${c.fromStatus}`))).toEqual(new Set(["demo:null"]));
   });
+});
+
+// Guards: the date filter's day arithmetic takes the year as written (Date.UTC reads 0–99 as
+// 1900–1999), in the filter and in the zoned-day helper under it.
+test("the date filter reads years 0000–0099 as themselves, not as 1900–1999", () => {
+  expect(new Date(dayStartMs("0050-06-01", "UTC")).toISOString()).toBe("0050-06-01T00:00:00.000Z");
+  expect(new Date(dayStartMs("0099-12-31", "UTC", 1)).toISOString()).toBe("0100-01-01T00:00:00.000Z");
+  // A zone ahead of UTC: the day starts the evening before, in the same year 50.
+  expect(new Date(dayStartMs("0050-06-01", "Asia/Tokyo")).getUTCFullYear()).toBe(50);
+  expect(new Date(dayStartMs("2026-10-25", "Europe/Berlin")).toISOString()).toBe("2026-10-24T22:00:00.000Z");
 });

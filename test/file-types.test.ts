@@ -83,4 +83,44 @@ describe("sniffUpload", () => {
     expect(sniffUpload(new Uint8Array([0xff, 0xfb, 0x00, 0x00, 1, 2, 3]), AUDIO_KINDS, 100).ok).toBe(false);
     expect(sniffUpload(new Uint8Array([0xff, 0xfb, 0xf0, 0x00, 1, 2, 3]), AUDIO_KINDS, 100).ok).toBe(false);
   });
+
+  // Guards: MP3 is real audio — two MPEG frames in a row, after the ID3 tag's own length — not
+  // four lucky bytes; and a page in UTF-16 is read as UTF-16 by the markup check.
+  describe("MP3 means real frames", () => {
+    const frame = () => [0xff, 0xfb, 0x90, 0x64, ...Array(413).fill(0)];
+    const id3 = [0x49, 0x44, 0x33, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00];
+
+    test("an ID3 tag with no audio after it (an executable behind 10 bytes) is not an MP3", () => {
+      expect(sniffUpload(new Uint8Array([...id3, ...ELF]), AUDIO_KINDS, MAX_AUDIO_BYTES).ok).toBe(false);
+    });
+
+    test("a bare 4-byte frame header (a truncated MP3) is not playable audio", () => {
+      expect(sniffUpload(new Uint8Array([0xff, 0xfb, 0x90, 0x64]), AUDIO_KINDS, MAX_AUDIO_BYTES).ok).toBe(false);
+    });
+
+    test("one frame followed by something else is not MP3; a frame where the first says one ends is", () => {
+      expect(sniffUpload(new Uint8Array([...frame(), ...ELF]), AUDIO_KINDS, MAX_AUDIO_BYTES).ok).toBe(false);
+      expect(sniffUpload(new Uint8Array([...id3, ...frame()]), AUDIO_KINDS, MAX_AUDIO_BYTES).ok).toBe(false);
+      expect(sniffUpload(new Uint8Array([...id3, ...frame(), ...frame()]), AUDIO_KINDS, MAX_AUDIO_BYTES).ok).toBe(true);
+      // A padded MPEG-2 Layer III frame (64 kbit/s, 22.05 kHz): 72 × 64000 / 22050 + 1 = 209 bytes.
+      const mpeg2 = [0xff, 0xf3, 0x82, 0x64, ...Array(205).fill(0)];
+      expect(sniffUpload(new Uint8Array([...mpeg2, ...mpeg2]), AUDIO_KINDS, MAX_AUDIO_BYTES).ok).toBe(true);
+    });
+
+    test("a UTF-16 HTML page (BOM FF FE, or FE FF) is neither MP3 nor missed by the markup check", () => {
+      const markup = "h<html><body><script>alert(document.cookie)</script></body></html>";
+      const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(markup, "utf16le")]);
+      const be = Buffer.from(markup, "utf16le").swap16();
+      for (const page of [le, Buffer.concat([Buffer.from([0xfe, 0xff]), be])]) {
+        const r = sniffUpload(new Uint8Array(page), AUDIO_KINDS, MAX_AUDIO_BYTES);
+        expect(r.ok).toBe(false);
+        expect(looksLikeMarkup(new Uint8Array(page))).toBe(true);
+      }
+    });
+
+    test("a UTF-8 page with a byte order mark is markup", () => {
+      const page = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode("<html><script>1</script></html>")]);
+      expect(looksLikeMarkup(page)).toBe(true);
+    });
+  });
 });

@@ -150,6 +150,18 @@ describe("the compose form's recording", () => {
     expect(await rows(t.db, messages)).toBe(0);
   });
 
+  // Guards: a recording sent with an empty file name (a client that sends none) is named by what
+  // it is instead of failing the whole form.
+  test("a recording with no file name is stored as recording.mp3", async () => {
+    const { t, b } = await setup();
+    const up = await postMultipart(b, "/messages", CALL, { bytes: tinyMp3WithId3(), name: "" });
+    expect(up.status).toBe(303);
+    const [f] = await t.db.select().from(files);
+    expect(f!.originalName).toBe("recording.mp3");
+    const [m] = await t.db.select().from(messages);
+    expect([m!.voiceFileId, m!.voiceAudioName]).toEqual([f!.id, "recording.mp3"]);
+  });
+
   test("the limit and the kinds taken are shown before anything is uploaded", async () => {
     const { b } = await setup();
     const page = await b.get("/messages/new?mode=address");

@@ -57,7 +57,7 @@ describe("triggers, views and virtual tables", () => {
       "customers_fts_delete",
       "customers_fts_insert",
       "customers_fts_update",
-      // A call waiting on its SMS (0010).
+      // A call waiting on its SMS (0010; re-created by 0014 and 0020).
       "deliveries_call_after_undelivered_sms",
       "deliveries_decide_waiting_call",
       // reach_addresses forgets an address no customer has (0015).

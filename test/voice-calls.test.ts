@@ -4,15 +4,18 @@
 // script in the message's voice and language, or its recording by <Play> from an absolute URL
 // under PUBLIC_URL, then "press 9"; a voicemail hears it once, without "press 9"; a recording
 // deleted before the call fails it with the reason instead of calling. And the media route that
-// serves recordings to Twilio.
+// serves recordings to Twilio. And a call answered after its appointment or message was cancelled
+// (while it rang) reads nothing of the reminder.
 import { afterAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { deliveryKey } from "../src/core/delivery-key.ts";
+import { setAppointmentStatus } from "../src/db/appointment-changes.ts";
+import { createAppointment } from "../src/db/customers.ts";
 import { storeFile } from "../src/db/files.ts";
 import { enqueueDeliveries } from "../src/db/outbox.ts";
 import { deliveries, deliveryEvents, files, messages, suppressions } from "../src/db/schema.ts";
 import { customers } from "../src/db/schema.ts";
-import { sendStudio, noon } from "./support/send-studio.ts";
+import { later, sendStudio, noon } from "./support/send-studio.ts";
 import { tinyWav } from "./support/sample-files.ts";
 import type { TestApp } from "./support/app.ts";
 
@@ -218,6 +221,76 @@ describe("an answering machine", () => {
     const { t, people, dispatch } = await setup();
     const { call } = await placeCall(t, people[2]!, { voiceScript: "Hello" }, dispatch);
     expect(await answer(t, call!.sid, "fax")).toBe(xml("<Hangup/>"));
+  });
+});
+
+// Guards: the call's TwiML, fetched when someone answers, asks again whether the send still stands
+// (the dispatcher's check was before dialling), and says only a polite goodbye when it does not.
+describe("a call answered after its cancellation", () => {
+  async function reminderCall() {
+    const { t, people, dispatch } = await setup();
+    const ben = people[1]!;
+    const startsAt = new Date("2026-09-03T15:00:00Z");
+    const a = await createAppointment(t.db, { customerId: ben.id, startsAt, location: "Studio B" }, "api", noon);
+    const [m] = await t.db
+      .insert(messages)
+      .values({
+        name: "Reminder call",
+        channels: ["voice"],
+        body: "",
+        voiceScript: "See you on Thursday at ten at Studio B.",
+        filters: { appointment_ids: [a.id] },
+        status: "sending",
+        activatedAt: noon,
+      })
+      .returning();
+    await enqueueDeliveries(
+      t.db,
+      { sourceType: "message", messageId: m!.id },
+      [
+        {
+          key: deliveryKey({ kind: "message", messageId: m!.id, appointmentId: a.id }, { customerId: ben.id }, "voice"),
+          decision: { customerId: ben.id, channel: "voice", to: ben.phone, skip: null },
+          dueAt: noon,
+          appointmentId: a.id,
+        },
+      ],
+      noon,
+    );
+    await dispatch();
+    const [d] = await t.db.select().from(deliveries).where(eq(deliveries.messageId, m!.id));
+    const call = fakes.twilio.calls.find((c) => c.sid === d!.providerMessageId)!;
+    expect(call).toBeDefined();
+    return { t, a, m: m!, d: d!, call };
+  }
+
+  test("the appointment cancelled while it rang: a goodbye, not the reminder, and an event saying why", async () => {
+    const { t, a, d, call } = await reminderCall();
+    // While it rings (or while answering-machine detection waits for the beep), Ben cancels by SMS.
+    await setAppointmentStatus(t.db, a.id, ["scheduled"], "cancelled", later(1000), { source: "sms" });
+    t.setNow(later(60_000));
+    const twiml = await answer(t, call.sid, "machine_end_beep");
+    expect(twiml).not.toContain("See you on Thursday");
+    expect(twiml).not.toContain("<Gather");
+    expect(twiml).toContain("no longer available");
+    expect(twiml).toContain("<Hangup/>");
+    const events = await t.db.select().from(deliveryEvents).where(eq(deliveryEvents.deliveryId, d.id));
+    expect(events.find((e) => e.type === "not_read")?.detail).toMatchObject({ reason: "appointment_cancelled" });
+  });
+
+  test("its one-time message cancelled while it rang: the same goodbye", async () => {
+    const { t, m, d, call } = await reminderCall();
+    await t.db.update(messages).set({ status: "cancelled" }).where(eq(messages.id, m.id));
+    const twiml = await answer(t, call.sid, "human");
+    expect(twiml).not.toContain("See you on Thursday");
+    expect(twiml).toContain("no longer available");
+    const events = await t.db.select().from(deliveryEvents).where(eq(deliveryEvents.deliveryId, d.id));
+    expect(events.find((e) => e.type === "not_read")?.detail).toMatchObject({ reason: "cancelled" });
+  });
+
+  test("an appointment still on: the reminder is read", async () => {
+    const { t, call } = await reminderCall();
+    expect(await answer(t, call.sid, "human")).toContain("See you on Thursday");
   });
 });
 

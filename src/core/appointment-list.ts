@@ -87,7 +87,9 @@ export function readAppointmentQuery(q: Record<string, string | string[] | undef
 /** The first instant of `day` (YYYY-MM-DD) in `timeZone`, `addDays` later: where a day range starts and ends. */
 export function dayStartMs(day: string, timeZone: string, addDays = 0): number {
   const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  const next = new Date(Date.UTC(y, m - 1, d + addDays));
+  // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear takes the year as written.
+  const next = new Date(0);
+  next.setUTCFullYear(y, m - 1, d + addDays);
   return startOfZonedDay(
     { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() },
     timeZone,

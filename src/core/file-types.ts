@@ -31,25 +31,77 @@ const ascii = (b: Uint8Array, at: number, text: string) => {
   return true;
 };
 
+// Bit rates in kbit/s by index (1–14), and sample rates in Hz by index (0–2), per MPEG version.
+const BITRATES = {
+  v1l1: [32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+  v1l2: [32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+  v1l3: [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  v2l1: [32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+  v2l23: [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+};
+const SAMPLE_RATES: Record<number, number[]> = {
+  3: [44100, 48000, 32000],
+  2: [22050, 24000, 16000],
+  0: [11025, 12000, 8000],
+};
+
 /**
- * An MPEG audio frame header at `at`: 11 sync bits, a version and layer that exist, a bitrate
- * index that is neither "free" nor "bad", and a sample rate that exists.
+ * The length in bytes of the MPEG audio frame whose header is at `at`, or null when there is no
+ * valid header there: 11 sync bits, a version and layer that exist, a bitrate index that is
+ * neither "free" nor "bad", and a sample rate that exists.
  */
-function mpegFrame(b: Uint8Array, at: number): boolean {
-  if (b.length < at + 4) return false;
-  if (b[at] !== 0xff || (b[at + 1]! & 0xe0) !== 0xe0) return false;
-  const version = (b[at + 1]! >> 3) & 0x03;
-  const layer = (b[at + 1]! >> 1) & 0x03;
-  const bitrate = (b[at + 2]! >> 4) & 0x0f;
-  const rate = (b[at + 2]! >> 2) & 0x03;
-  return version !== 1 && layer !== 0 && bitrate !== 0 && bitrate !== 0x0f && rate !== 3;
+function mpegFrameLength(b: Uint8Array, at: number): number | null {
+  if (b.length < at + 4) return null;
+  if (b[at] !== 0xff || (b[at + 1]! & 0xe0) !== 0xe0) return null;
+  const version = (b[at + 1]! >> 3) & 0x03; // 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5
+  const layer = (b[at + 1]! >> 1) & 0x03; // 3: I, 2: II, 1: III
+  const index = (b[at + 2]! >> 4) & 0x0f;
+  const rateIndex = (b[at + 2]! >> 2) & 0x03;
+  const padding = (b[at + 2]! >> 1) & 0x01;
+  if (version === 1 || layer === 0 || index === 0 || index === 0x0f || rateIndex === 3) return null;
+  const v1 = version === 3;
+  const table = v1
+    ? layer === 3
+      ? BITRATES.v1l1
+      : layer === 2
+        ? BITRATES.v1l2
+        : BITRATES.v1l3
+    : layer === 3
+      ? BITRATES.v2l1
+      : BITRATES.v2l23;
+  const bitrate = table[index - 1]! * 1000;
+  const rate = SAMPLE_RATES[version]![rateIndex]!;
+  if (layer === 3) return (Math.floor((12 * bitrate) / rate) + padding) * 4;
+  // Layer III of MPEG-2 and 2.5 has half the samples per frame.
+  const perFrame = layer === 1 && !v1 ? 72 : 144;
+  return Math.floor((perFrame * bitrate) / rate) + padding;
+}
+
+/**
+ * Whether MPEG audio starts at `at`: a valid frame header, and another where the first frame's
+ * length says the next one begins. One header alone is four bytes any file can hold by chance.
+ */
+function mpegAudioAt(b: Uint8Array, at: number): boolean {
+  const first = mpegFrameLength(b, at);
+  return first !== null && mpegFrameLength(b, at + first) !== null;
+}
+
+/** Where the audio after an ID3v2 tag at the start begins (its size is 4 syncsafe bytes), or null. */
+function afterId3(b: Uint8Array): number | null {
+  if (!ascii(b, 0, "ID3") || b.length < 10 || b[3]! === 0xff || b[4]! === 0xff) return null;
+  if ((b[6]! | b[7]! | b[8]! | b[9]!) & 0x80) return null;
+  const size = (b[6]! << 21) | (b[7]! << 14) | (b[8]! << 7) | b[9]!;
+  const footer = b[5]! & 0x10 ? 10 : 0;
+  return 10 + size + footer;
 }
 
 /** The kind the bytes begin as, or null. */
 function magicKind(b: Uint8Array): FileKind | null {
-  // ID3v2 tag ("ID3", version < 0xff) ahead of the frames, or a bare MPEG audio frame.
-  if (ascii(b, 0, "ID3") && b.length >= 10 && b[3]! < 0xff && b[4]! < 0xff) return "mp3";
-  if (mpegFrame(b, 0)) return "mp3";
+  // An ID3v2 tag ahead of the frames, or none: either way real frames, two in a row. A tag with
+  // anything else behind it is not audio (an executable or a page behind ten bytes).
+  const audioAt = afterId3(b);
+  if (audioAt !== null) return mpegAudioAt(b, audioAt) ? "mp3" : null;
+  if (mpegAudioAt(b, 0)) return "mp3";
   if (ascii(b, 0, "RIFF") && ascii(b, 8, "WAVE")) return "wav";
   if (ascii(b, 0, "RIFF") && ascii(b, 8, "WEBP")) return "webp";
   if (b.length >= 8 && ascii(b, 0, "\x89PNG\r\n\x1a\n")) return "png";
@@ -68,8 +120,12 @@ const SNIFF_BYTES = 4096;
 
 /** Whether the file's first kilobytes hold markup a browser could render as a page. */
 export function looksLikeMarkup(b: Uint8Array): boolean {
-  const head = new TextDecoder("latin1").decode(b.subarray(0, SNIFF_BYTES));
-  return MARKUP.test(head);
+  const head = b.subarray(0, SNIFF_BYTES);
+  // A browser reads a page with a UTF-16 byte order mark as UTF-16: so must this check.
+  const utf16 =
+    head[0] === 0xff && head[1] === 0xfe ? "utf-16le" : head[0] === 0xfe && head[1] === 0xff ? "utf-16be" : null;
+  if (utf16 && MARKUP.test(new TextDecoder(utf16).decode(head))) return true;
+  return MARKUP.test(new TextDecoder("latin1").decode(head));
 }
 
 export type Sniffed = { ok: true; kind: FileKind; mime: string; ext: string } | { ok: false; problem: string };

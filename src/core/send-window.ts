@@ -49,10 +49,18 @@ export function zonedParts(instant: Date, timeZone: string) {
   };
 }
 
+/** The instant of a UTC date and time (month 1–12): Date.UTC, except that years 0–99 stay themselves. */
+function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return d.setUTCHours(hour, minute, second, 0);
+}
+
 /** The zone's offset from UTC at `instant` (epoch ms), in ms; constant within each whole second. */
+
 function offsetMs(instant: number, timeZone: string): number {
   const p = zonedParts(new Date(instant), timeZone);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(instant / 1000) * 1000;
+  return utcMs(p.year, p.month, p.day, p.hour, p.minute, p.second) - Math.floor(instant / 1000) * 1000;
 }
 
 /**
@@ -103,7 +111,7 @@ export function zonedTimeToInstant(
   timeZone: string,
 ): Date {
   const [h, m] = hhmm.split(":").map(Number) as [number, number];
-  return new Date(compatibleInstant(Date.UTC(date.year, date.month - 1, date.day, h, m), timeZone));
+  return new Date(compatibleInstant(utcMs(date.year, date.month, date.day, h, m), timeZone));
 }
 
 /**
@@ -111,7 +119,7 @@ export function zonedTimeToInstant(
  * where a DST jump skips midnight (America/Santiago, Asia/Beirut), the moment of that jump.
  */
 export function startOfZonedDay(date: { year: number; month: number; day: number }, timeZone: string): Date {
-  const midnight = Date.UTC(date.year, date.month - 1, date.day);
+  const midnight = utcMs(date.year, date.month, date.day);
   const found = possibleInstants(midnight, timeZone);
   if (found.length) return new Date(found[0]!);
   // Not the compatible reading: a gap from 23:30 to 00:30 starts the day at 00:30, not 01:00.

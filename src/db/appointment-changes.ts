@@ -13,9 +13,11 @@ export type ChangeBy = { source: AppointmentChangeSource; userId?: number | null
 export const ALERT_STATUSES = ["cancelled", "reschedule_requested"] as const satisfies Appointment["status"][];
 
 /**
- * Moves an appointment from one of `from` to `to` and records the change; false (and nothing
- * written) when it is not in one of `from` any more — someone changed it meanwhile. A change
- * staff make themselves is seen already: it raises no alert.
+ * Moves an appointment from one of `from` to `to` and records the change, both in one transaction
+ * (a savepoint inside the caller's, when given one): never a change without its record, nor a
+ * record of a change not made. False (and nothing written) when it is not in one of `from` any
+ * more — someone changed it meanwhile. A change staff make themselves is seen already: it raises
+ * no alert.
  */
 export async function setAppointmentStatus(
   db: Db | Tx,
@@ -25,17 +27,22 @@ export async function setAppointmentStatus(
   now: Date,
   by: ChangeBy,
 ): Promise<boolean> {
-  const [current] = await db.select({ status: appointments.status }).from(appointments).where(eq(appointments.id, id));
-  if (!current || !from.includes(current.status)) return false;
-  // Conditional on the status just read, so a change made in between is never overwritten.
-  const [moved] = await db
-    .update(appointments)
-    .set({ status: to, updatedAt: now })
-    .where(and(eq(appointments.id, id), eq(appointments.status, current.status)))
-    .returning({ id: appointments.id });
-  if (!moved) return false;
-  await recordAppointmentChange(db, { appointmentId: id, fromStatus: current.status, toStatus: to }, now, by);
-  return true;
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ status: appointments.status })
+      .from(appointments)
+      .where(eq(appointments.id, id));
+    if (!current || !from.includes(current.status)) return false;
+    // Conditional on the status just read, so a change made in between is never overwritten.
+    const [moved] = await tx
+      .update(appointments)
+      .set({ status: to, updatedAt: now })
+      .where(and(eq(appointments.id, id), eq(appointments.status, current.status)))
+      .returning({ id: appointments.id });
+    if (!moved) return false;
+    await recordAppointmentChange(tx, { appointmentId: id, fromStatus: current.status, toStatus: to }, now, by);
+    return true;
+  });
 }
 
 /** Records a change already made (a booking, a move by the booking tool) with who made it. */

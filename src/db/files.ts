@@ -25,21 +25,29 @@ const info = {
 
 /**
  * The name as staff know it, safe to show and to put in a Content-Disposition: no folders, no
- * control characters or quotes, at most 200 characters, the extension its bytes call for.
+ * control characters or quotes, no bidi controls (which make "song\u202Egpj.mp3" show as
+ * "song3pm.jpg"), at most 200 characters, the extension its bytes call for. A part sent with no
+ * name at all (curl's `filename=`; some clients send none) gets one from what it is: recording.mp3.
  */
-export function cleanFileName(name: string, kind: FileKind): string {
-  const base = (name.split(/[\\/]/).pop() ?? "")
-    .replace(/[\u0000-\u001f\u007f"]/g, "")
+export function cleanFileName(name: string | null | undefined, kind: FileKind): string {
+  const base = (
+    String(name ?? "")
+      .split(/[\\/]/)
+      .pop() ?? ""
+  )
+    .replace(/[\u0000-\u001f\u007f"\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
     .replace(/\.[^.]*$/, "")
     .trim()
     .slice(0, 190);
-  return `${base || "file"}.${FILE_KINDS[kind].ext}`;
+  const { ext, audio, mime } = FILE_KINDS[kind];
+  const unnamed = audio ? "recording" : mime.startsWith("image/") ? "image" : "document";
+  return `${base || unnamed}.${ext}`;
 }
 
 /** Stores an upload whose kind its bytes proved (sniffUpload); returns it without the bytes. */
 export async function storeFile(
   db: Db,
-  f: { bytes: Uint8Array; originalName: string; kind: FileKind; userId: number | null },
+  f: { bytes: Uint8Array; originalName: string | undefined; kind: FileKind; userId: number | null },
   now: Date,
 ): Promise<FileInfo> {
   const { ext, mime } = FILE_KINDS[f.kind];

@@ -6,6 +6,7 @@ import { missingReason, stopsThisMessage } from "../core/recipients.ts";
 import { nextSendableInstant } from "../core/send-window.ts";
 import { WINDOW_WAIT_REASON } from "../db/delivery-replan.ts";
 import { failDelivery, requeue, skipClaimed } from "../db/outbox-leases.ts";
+import type { Db } from "../db/client.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { and, eq, sql } from "drizzle-orm";
 import { inJson } from "../db/in-json.ts";
@@ -94,9 +95,13 @@ export type CancelledReason = "cancelled" | "appointment_cancelled";
  * skipped whenever it was cancelled (a "booked" message firing after the cancellation too). Staff
  * may: a message they started after the cancellation ("sorry, we had to cancel") goes, one
  * started before it is skipped, even when its deliveries are written later, at its send time.
- * One query per kind for the batch, never one per delivery.
+ * One query per kind for the batch, never one per delivery. Also asked when a call is answered
+ * (webhooks /twilio/voice): it may have been cancelled while the phone rang.
  */
-export async function cancelledSince(cx: SendContext, claimed: Delivery[]): Promise<Map<number, CancelledReason>> {
+export async function cancelledSince(
+  cx: { deps: { db: Db } },
+  claimed: Delivery[],
+): Promise<Map<number, CancelledReason>> {
   const { db } = cx.deps;
   const out = new Map<number, CancelledReason>();
   const messageIds = [...new Set(claimed.map((d) => d.messageId).filter((id): id is number => id !== null))];

@@ -34,6 +34,7 @@ import { twilioSdk, verifyTwilioSignature } from "../providers/twilio.ts";
 import type VoiceResponse from "twilio/lib/twiml/VoiceResponse";
 import { fetchTwilioMedia } from "../providers/twilio-media.ts";
 import { customerLocale, receiveSmsReply } from "./sms-replies.ts";
+import { cancelledSince } from "../dispatch/send-checks.ts";
 
 const resendBody = z.looseObject({
   type: z.string(),
@@ -284,6 +285,29 @@ export const webhookRoutes = new Hono<AppEnv>()
     const audioGone = !!call?.audioName && !call.audioStoredName;
     if (!d || d.channel !== "voice" || !d.body?.trim() || audioGone) {
       if (audioGone) log("warn", "call audio deleted", { delivery: d!.id, audio: call!.audioName });
+      response.say(voice, t(lang, "voice.unavailable", { studio: settings.name }));
+      response.hangup();
+      return twiml(c, response);
+    }
+    // Cancelled while it rang (or while answering-machine detection waited for the beep): the
+    // dispatcher's check before placing it is past, so ask the same question again now. Someone
+    // picked up, so say a short goodbye rather than hang up in silence, and nothing of the reminder.
+    const cancelled =
+      c.req.query("step") === "gather" ? undefined : (await cancelledSince({ deps: { db } }, [d])).get(d.id);
+    if (cancelled) {
+      await recordProviderEvent(
+        db,
+        d.id,
+        {
+          providerEventId: `${params.CallSid ?? `delivery-${d.id}`}:not_read`,
+          type: "not_read",
+          status: null,
+          detail: { provider: "twilio", sid: params.CallSid ?? null, reason: cancelled },
+          occurredAt: clock(),
+        },
+        clock(),
+      );
+      log("info", "call answered after its cancellation", { delivery: d.id, reason: cancelled });
       response.say(voice, t(lang, "voice.unavailable", { studio: settings.name }));
       response.hangup();
       return twiml(c, response);

@@ -89,6 +89,44 @@ describe("POST /api/v1/files", () => {
   });
 });
 
+// Guards: a part with an empty filename (curl -F "file=@x;filename=") is named by what it is, never
+// a 500; and stored names lose the bidi controls that would make them read as another file type.
+describe("POST /api/v1/files: the file's name", () => {
+  async function rawUpload(t: ApiApp, disposition: string, bytes: Uint8Array) {
+    const boundary = "----pigeonboundary";
+    const body = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; ${disposition}\r\nContent-Type: audio/mpeg\r\n\r\n`,
+      ),
+      Buffer.from(bytes),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const res = await t.app.request("http://localhost/api/v1/files", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${t.key}`, "Content-Type": `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
+    return { status: res.status, body: await res.json() };
+  }
+
+  test('a file part with filename="" is stored as recording.mp3, not a 500', async () => {
+    const t = await makeApiApp();
+    const r = await rawUpload(t, 'name="file"; filename=""', tinyMp3WithId3());
+    expect(r.status).toBe(201);
+    expect(r.body.name).toBe("recording.mp3");
+    const pdf = await rawUpload(t, 'name="file"; filename=""', PDF_HEAD);
+    expect([pdf.status, pdf.body.name]).toEqual([201, "document.pdf"]);
+  });
+
+  test("bidi controls are stripped from the stored name, so it shows as what it is", async () => {
+    const t = await makeApiApp();
+    const r = await upload(t, tinyMp3WithId3(), "invoice\u202Egpj\u2066\u200E.mp3");
+    expect(r.status).toBe(201);
+    expect(r.body.name).toBe("invoicegpj.mp3");
+    expect((await t.db.select().from(files))[0]!.originalName).toBe("invoicegpj.mp3");
+  });
+});
+
 describe("voice fields on /api/v1/messages", () => {
   const call = (extra: Record<string, unknown>) => ({
     name: "Reminder call",
