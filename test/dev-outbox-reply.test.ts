@@ -72,6 +72,15 @@ describe("dev outbox: simulate a reply", () => {
     const answer = (await t.db.select().from(devOutbox).where(eq(devOutbox.toAddress, PHONE))).find((e) => e.id !== id);
     expect(answer?.fromAddress).toBe(STUDIO_NUMBER);
     expect(answer?.body).toContain("is confirmed");
+    // What Pigeon texted back is kept with the reply: staff see it in the thread and the history.
+    const [reply] = await replies(t);
+    expect(reply!.answer).toBe(answer!.body);
+    const thread = pageText((await b.get(`/inbox/customer/${reply!.customerId}`)).text);
+    expect(thread).toContain(`Answered by Pigeon automatically`);
+    expect(thread).toContain(answer!.body);
+    expect(pageText((await b.get(`/customers/${reply!.customerId}`)).text)).toContain(
+      `answered by Pigeon: “${answer!.body}”`,
+    );
   });
 
   test("a question goes to the Inbox, unread, from that customer", async () => {

@@ -465,7 +465,7 @@ describe("GET /api/v1/inbox", () => {
         error: null,
       },
     ]);
-    expect(all.data[0]).toMatchObject({ handled_as: "stop", read: true });
+    expect(all.data[0]).toMatchObject({ handled_as: "stop", read: true, answer: null });
 
     await b.get(`/inbox/customer/${anna.id}`);
     await b.post(`/inbox/customer/${anna.id}/read`, { upto: "999999999" });

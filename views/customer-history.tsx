@@ -104,6 +104,7 @@ export function CustomerMessages(p: { customerId: number; items: HistoryItem[]; 
                           {r.handledAs !== "inbox" && (
                             <span class="muted"> · {REPLY_HANDLED_LABELS[r.handledAs] ?? r.handledAs}</span>
                           )}
+                          {r.answer && <span class="muted"> · answered by Pigeon: “{r.answer}”</span>}
                         </td>
                       </tr>
                     );

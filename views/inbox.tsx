@@ -247,19 +247,29 @@ export const Thread = (p: {
       <ol class="thread">
         {p.items.map((it) =>
           it.kind === "reply" ? (
-            <li class={`bubble theirs${it.reply.readAt ? "" : " unread"}`} id={`reply-${it.reply.id}`}>
-              <div class="bubble-head muted">
-                {CHANNEL_LABELS[it.reply.channel]} from {it.reply.fromAddress} ·{" "}
-                <Stamp at={it.reply.receivedAt} tz={p.timeZone} />
-                {!it.reply.readAt && it.reply.handledAs === "inbox" && <span class="badge no"> new</span>}
-                {it.reply.handledAs !== "inbox" && (
-                  <span class="badge handled"> {REPLY_HANDLED_LABELS[it.reply.handledAs] ?? it.reply.handledAs}</span>
-                )}
-                {it.reply.archivedAt && <span class="badge archived"> archived</span>}
-              </div>
-              {it.reply.body && <p class="bubble-body">{it.reply.body}</p>}
-              {it.media.length > 0 && <MediaList media={it.media} />}
-            </li>
+            <>
+              <li class={`bubble theirs${it.reply.readAt ? "" : " unread"}`} id={`reply-${it.reply.id}`}>
+                <div class="bubble-head muted">
+                  {CHANNEL_LABELS[it.reply.channel]} from {it.reply.fromAddress} ·{" "}
+                  <Stamp at={it.reply.receivedAt} tz={p.timeZone} />
+                  {!it.reply.readAt && it.reply.handledAs === "inbox" && <span class="badge no"> new</span>}
+                  {it.reply.handledAs !== "inbox" && (
+                    <span class="badge handled"> {REPLY_HANDLED_LABELS[it.reply.handledAs] ?? it.reply.handledAs}</span>
+                  )}
+                  {it.reply.archivedAt && <span class="badge archived"> archived</span>}
+                </div>
+                {it.reply.body && <p class="bubble-body">{it.reply.body}</p>}
+                {it.media.length > 0 && <MediaList media={it.media} />}
+              </li>
+              {it.reply.answer && (
+                <li class="bubble ours auto-answer">
+                  <div class="bubble-head muted">
+                    Answered by Pigeon automatically · <Stamp at={it.reply.receivedAt} tz={p.timeZone} />
+                  </div>
+                  <p class="bubble-body">{it.reply.answer}</p>
+                </li>
+              )}
+            </>
           ) : (
             <li class="bubble ours" id={`delivery-${it.delivery.id}`}>
               <div class="bubble-head muted">

@@ -16,7 +16,12 @@ export type InboundMessage = {
 };
 
 /** How a reply was handled (confirmed, cancelled, stop, start, help, inbox) and what it was about. */
-export type Handled = { handledAs: string; link?: { customerId?: number | null; appointmentId?: number | null } };
+export type Handled = {
+  handledAs: string;
+  /** The text Pigeon answers with by itself, kept with the reply so staff see what the customer got. */
+  text?: string;
+  link?: { customerId?: number | null; appointmentId?: number | null };
+};
 
 /**
  * Stores a reply and does what it asks in one transaction: `act` runs inside it (every write
@@ -43,6 +48,7 @@ export async function handleInbound<T extends Handled>(
       .update(inboundMessages)
       .set({
         handledAs: handled.handledAs,
+        answer: handled.text ?? null,
         ...(link.customerId !== undefined && { customerId: link.customerId }),
         ...(link.appointmentId !== undefined && { appointmentId: link.appointmentId }),
       })

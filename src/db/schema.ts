@@ -688,6 +688,8 @@ export const inboundMessages = sqliteTable(
     providerMessageId: text(),
     /** What Pigeon did with it: confirmed, cancelled, stop, start, help, inbox. */
     handledAs: text().notNull().default("inbox"),
+    /** What Pigeon texted back by itself (the confirmation, the help text), as the customer got it. */
+    answer: text(),
     readAt: integer({ mode: "timestamp_ms" }),
     /** Staff put it away: out of the inbox, still in the customer's history. */
     archivedAt: integer({ mode: "timestamp_ms" }),

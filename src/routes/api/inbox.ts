@@ -51,6 +51,8 @@ function replyJson(r: ApiReply) {
     read_at: r.readAt ? iso(r.readAt) : null,
     archived: r.archivedAt !== null,
     handled_as: r.handledAs,
+    // What Pigeon texted back by itself (a confirmation, the help text), or null.
+    answer: r.answer,
   };
 }
 
