@@ -6,13 +6,12 @@
 // mix of list pages: the first, a deep one, a week, statuses, a job, a customer's name, all of them
 // at once. Reports the 95th percentile over the mix (appointments_page_p95_ms, no target yet), the
 // median of each kind, and the query plans of the list and the Messages column.
-import { join } from "node:path";
-import { createSession, createUser } from "../src/db/auth.ts";
 import type { Database } from "../src/db/client.ts";
 import { listAppointments, messageCounts } from "../src/db/appointments.ts";
 import { withoutCustomerTriggers } from "./support/seed.ts";
 import { benchDatabase, median, timeMedian } from "./support/measure.ts";
 import { report } from "./support/report.ts";
+import { serveSignedIn } from "./support/serve.ts";
 
 const COUNT = Number(process.argv[2] ?? 100_000);
 const CUSTOMERS = 20_000;
@@ -145,54 +144,8 @@ const t0 = performance.now();
 const seeded = await seed(db, nowDate.getTime());
 const seededIn = (performance.now() - t0) / 1000;
 
-const user = await createUser(db, {
-  email: "bench@example.com",
-  name: "Bench",
-  password: "bench password 1",
-  role: "owner",
-});
-const token = await createSession(db, user.id, nowDate, {});
-const url = String((await db.$client.execute("pragma database_list")).rows[0]?.file ?? "");
-
-const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-const port = probe.port!;
-await probe.stop(true);
-const server = Bun.spawn(["bun", join(import.meta.dir, "..", "src", "main.ts"), "serve"], {
-  env: {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "",
-    DATABASE_URL: `file:${url}`,
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    SCHEDULER: "off",
-    LOG_LEVEL: "warn",
-  },
-  stdout: "ignore",
-  stderr: "inherit",
-});
-process.on("exit", () => server.kill("SIGKILL"));
-const base = `http://127.0.0.1:${port}`;
-for (
-  let waited = 0;
-  !(await fetch(`${base}/login`).then(
-    (r) => r.ok,
-    () => false,
-  ));
-  waited += 50
-) {
-  if (waited > 60_000) throw new Error("the server did not answer within 60 s");
-  await Bun.sleep(50);
-}
-
-const get = async (path: string) => {
-  const t = performance.now();
-  const res = await fetch(`${base}${path}`, { headers: { Cookie: `pigeon_session=${token}` } });
-  const html = await res.text();
-  const ms = performance.now() - t;
-  if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-  return { ms, html };
-};
+const served = await serveSignedIn(db, nowDate);
+const get = (path: string) => served.get(path);
 
 const dayOf = (offsetDays: number) => new Date(nowDate.getTime() + offsetDays * DAY).toISOString().slice(0, 10);
 type Case = { name: string; vary: (round: number) => Record<string, string | number> };
@@ -255,8 +208,7 @@ for (const c of cases) {
     matches: listed.total,
   });
 }
-server.kill("SIGTERM");
-await server.exited;
+await served.stop();
 
 // The plans: every read is by an index (no full scan of appointments, deliveries or replies).
 const plan = async (sql: string) =>

@@ -6,14 +6,13 @@
 // whole request (connection, session, query, rendering) as a browser would see it. Reports the
 // 95th percentile over the mix (page_p95_ms), then the median of each kind of request, and of
 // the queries behind the list in this process, so a slow page can be traced to its query.
-import { join } from "node:path";
-import { createSession, createUser } from "../src/db/auth.ts";
 import type { Database } from "../src/db/client.ts";
 import { countCustomersUpTo } from "../src/db/customers.ts";
 import { ftsQuery, listCustomers } from "../src/db/customers.ts";
 import { withoutCustomerTriggers } from "./support/seed.ts";
 import { benchDatabase, median, timeMedian } from "./support/measure.ts";
 import { report } from "./support/report.ts";
+import { serveSignedIn } from "./support/serve.ts";
 
 const COUNT = Number(process.argv[2] ?? 1_000_000);
 const RUNS = 20;
@@ -103,60 +102,10 @@ const t0 = performance.now();
 await seed(db);
 const seededIn = (performance.now() - t0) / 1000;
 
-const now = new Date();
-const user = await createUser(db, {
-  email: "bench@example.com",
-  name: "Bench",
-  password: "bench password 1",
-  role: "owner",
-});
-const token = await createSession(db, user.id, now, {});
-const url = String((await db.$client.execute("pragma database_list")).rows[0]?.file ?? "");
-
 // The server: Pigeon as deployed, in its own process, on a free loopback port.
-const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-const port = probe.port!;
-await probe.stop(true);
-const server = Bun.spawn(["bun", join(import.meta.dir, "..", "src", "main.ts"), "serve"], {
-  env: {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "",
-    DATABASE_URL: `file:${url}`,
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    SCHEDULER: "off",
-    LOG_LEVEL: "warn",
-  },
-  stdout: "ignore",
-  stderr: "inherit",
-});
-process.on("exit", () => server.kill("SIGKILL"));
-const base = `http://127.0.0.1:${port}`;
-for (
-  let waited = 0;
-  !(await fetch(`${base}/login`).then(
-    (r) => r.ok,
-    () => false,
-  ));
-  waited += 50
-) {
-  if (waited > 60_000) throw new Error("the server did not answer within 60 s");
-  await Bun.sleep(50);
-}
-
-const cookie = `pigeon_session=${token}`;
-/** Milliseconds for one whole request, the body read to its end. */
-const get = async (path: string, partial: boolean) => {
-  const t = performance.now();
-  const res = await fetch(`${base}${path}`, {
-    headers: partial ? { Cookie: cookie, "HX-Request": "true", "HX-Request-Type": "partial" } : { Cookie: cookie },
-  });
-  const html = await res.text();
-  const ms = performance.now() - t;
-  if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-  return { ms, html };
-};
+const served = await serveSignedIn(db, new Date());
+const get = (path: string, partial: boolean) =>
+  served.get(path, partial ? { "HX-Request": "true", "HX-Request-Type": "partial" } : {});
 
 const maxId = Number((await db.$client.execute("select max(id) as n from customers")).rows[0]?.n ?? 0);
 // Pages are whole pages (a link followed); searches are what typing in the search box asks for
@@ -219,8 +168,7 @@ for (const c of cases) {
     rows: shown,
   });
 }
-server.kill("SIGTERM");
-await server.exited;
+await served.stop();
 
 console.error(
   `\nbun bench/customers.ts ${COUNT}: ${COUNT.toLocaleString("en")} customers seeded in ${seededIn.toFixed(1)} s; ` +

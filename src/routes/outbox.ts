@@ -37,6 +37,18 @@ async function devEntry(c: Ctx) {
   return row;
 }
 
+/** A dev outbox entry's page, with the simulate-a-reply box where a reply can be simulated. */
+async function devEntryPage(
+  c: Ctx,
+  row: Awaited<ReturnType<typeof devEntry>>,
+  extra: Pick<Parameters<typeof DevOutboxEntryPage>[0], "flash" | "reply">,
+  status: 200 | 422 = 200,
+) {
+  const { timeZone } = await getSettings(c.get("deps").db);
+  const page = { user: c.get("user")!, csrf: c.get("csrfToken"), ...row, timeZone, ...extra };
+  return c.html(DevOutboxEntryPage({ ...page, canReply: canSimulateReply(c, row.entry.channel) }), status);
+}
+
 /** A reply can be simulated to a text only while texts go to the dev outbox (no Twilio configured). */
 const canSimulateReply = (c: Ctx, channel: string) => channel === "sms" && c.get("deps").providers.sms.name === "dev";
 
@@ -307,18 +319,7 @@ export const outboxRoutes = new Hono<AppEnv>()
   })
   .get("/dev/:entryId", async (c) => {
     const row = await devEntry(c);
-    const { timeZone } = await getSettings(c.get("deps").db);
-    const replied = replyNotice(c.req.query("replied"));
-    return c.html(
-      DevOutboxEntryPage({
-        user: c.get("user")!,
-        csrf: c.get("csrfToken"),
-        ...row,
-        timeZone,
-        canReply: canSimulateReply(c, row.entry.channel),
-        flash: replied,
-      }),
-    );
+    return devEntryPage(c, row, { flash: replyNotice(c.req.query("replied")) });
   })
   // "Simulate a reply" (dev mode only): the customer's answer to a text the dev outbox kept, handled
   // by the very code a signed Twilio webhook runs, so a new studio can try C, X, STOP or a question
@@ -341,20 +342,7 @@ export const outboxRoutes = new Hono<AppEnv>()
       : body.length > SMS_REPLY_MAX
         ? `A reply is at most ${SMS_REPLY_MAX} characters (this one has ${body.length}).`
         : null;
-    if (problem) {
-      const { timeZone } = await getSettings(deps.db);
-      return c.html(
-        DevOutboxEntryPage({
-          user: c.get("user")!,
-          csrf: c.get("csrfToken"),
-          ...row,
-          timeZone,
-          canReply: true,
-          reply: { value: typed, error: problem },
-        }),
-        422,
-      );
-    }
+    if (problem) return devEntryPage(c, row, { reply: { value: typed, error: problem } }, 422);
     const outcome = await receiveSmsReply(deps, {
       from: row.entry.toAddress,
       to: row.entry.fromAddress,
