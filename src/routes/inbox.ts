@@ -44,18 +44,30 @@ const SSE_INTERVAL_MS = 1000;
 const SSE_MAX_POLLS = 1800;
 
 /**
- * A comment line every few seconds of silence: servers and proxies close a connection idle for
- * long (Bun.serve after 10 s), and EventSource ignores comments.
+ * A live view over SSE: from the version the page showed (`shown`), every SSE_INTERVAL_MS it asks
+ * the database's `version` and, when it moved, sends `render()`. It writes a comment at once, so
+ * the response's headers (and the browser's "connected") arrive now, not with the first news; and a
+ * comment every few seconds of silence, since servers and proxies close a connection idle for long
+ * (Bun.serve after 10 s) and EventSource ignores comments. The browser reconnects after SSE_MAX_POLLS.
  */
-async function keepAlive(stream: { write(s: string): Promise<unknown> }, i: number) {
-  if (i % 5 === 4) await stream.write(": keep-alive\n\n");
+function liveView(c: Ctx, shown: string, version: () => Promise<string>, render: () => Promise<string>) {
+  let last = shown;
+  return streamSSE(c, async (stream) => {
+    await stream.write(": connected\n\n");
+    let open = true;
+    stream.onAbort(() => {
+      open = false;
+    });
+    for (let i = 0; i < SSE_MAX_POLLS && open; i++) {
+      const v = await version();
+      if (v !== last) {
+        last = v;
+        await stream.writeSSE({ data: await render() });
+      } else if (i % 5 === 4) await stream.write(": keep-alive\n\n");
+      await stream.sleep(SSE_INTERVAL_MS);
+    }
+  });
 }
-
-/**
- * The first thing a live view writes: a comment at once, so the response's headers (and the
- * browser's "connected") arrive now, not with the first news or keep-alive seconds later.
- */
-const SSE_HELLO = ": connected\n\n";
 
 /** The navigation's count of unread replies; `oob` replaces the one in the navigation from a live update. */
 function unreadBadge(n: number, oob = false): string {
@@ -224,27 +236,17 @@ const conversationRoutes = (prefix: string) =>
       const href = conversationHref(conv.key);
       // From the version the page showed, so a reply that came before this connection is not missed.
       const shown = c.req.query("v");
-      let last = shown && shown.length <= 100 ? shown : await threadVersion(db, conv.key);
-      return streamSSE(c, async (stream) => {
-        await stream.write(SSE_HELLO);
-        let open = true;
-        stream.onAbort(() => {
-          open = false;
-        });
-        for (let i = 0; i < SSE_MAX_POLLS && open; i++) {
-          const v = await threadVersion(db, conv.key);
-          if (v === last) {
-            await keepAlive(stream, i);
-            await stream.sleep(SSE_INTERVAL_MS);
-            continue;
-          }
-          last = v;
+      const from = shown && shown.length <= 100 ? shown : await threadVersion(db, conv.key);
+      return liveView(
+        c,
+        from,
+        () => threadVersion(db, conv.key),
+        async () => {
           const items = await conversationThread(db, conv.key);
           const html = await Thread({ items, timeZone: tz, href, autoRead: false });
-          await stream.writeSSE({ data: `${html}${unreadBadge(await unreadCount(db), true)}` });
-          await stream.sleep(SSE_INTERVAL_MS);
-        }
-      });
+          return `${html}${unreadBadge(await unreadCount(db), true)}`;
+        },
+      );
     })
     .post(`${prefix}/read`, async (c) => {
       const conv = await conversationOf(c);
@@ -414,25 +416,17 @@ export const inboxRoutes = new Hono<AppEnv>()
     const { db } = c.get("deps");
     const q = parseList(c);
     const tz = (await getSettings(db)).timeZone;
-    let last = q.v ?? (await inboxVersion(db));
-    return streamSSE(c, async (stream) => {
-      await stream.write(SSE_HELLO);
-      let open = true;
-      stream.onAbort(() => {
-        open = false;
-      });
-      for (let i = 0; i < SSE_MAX_POLLS && open; i++) {
-        const v = await inboxVersion(db);
-        if (v !== last) {
-          last = v;
-          const list = await listConversations(db, { archived: q.archived, page: q.page });
-          // The list, and out of band the navigation's unread count.
-          const html = await ConversationList({ ...list, page: q.page, archived: q.archived, timeZone: tz });
-          await stream.writeSSE({ data: `${html}${unreadBadge(await unreadCount(db), true)}` });
-        } else await keepAlive(stream, i);
-        await stream.sleep(SSE_INTERVAL_MS);
-      }
-    });
+    return liveView(
+      c,
+      q.v ?? (await inboxVersion(db)),
+      () => inboxVersion(db),
+      async () => {
+        const list = await listConversations(db, { archived: q.archived, page: q.page });
+        // The list, and out of band the navigation's unread count.
+        const html = await ConversationList({ ...list, page: q.page, archived: q.archived, timeZone: tz });
+        return `${html}${unreadBadge(await unreadCount(db), true)}`;
+      },
+    );
   })
   .post("/alerts/seen", async (c) => {
     const { db, clock } = c.get("deps");
