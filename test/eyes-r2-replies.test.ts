@@ -1,0 +1,87 @@
+// Outside review, round 2 of issue 13: SMS replies from a number two customers share (a family),
+// and a reply repeated (a double-clicked "Simulate a reply", or a customer who sends X twice).
+import { describe, expect, test } from "bun:test";
+import { createAppointment, createCustomer } from "../src/db/customers.ts";
+import { appointments, devOutbox, inboundMessages } from "../src/db/schema.ts";
+import { makeTestApp, signedInOwner } from "./support/app.ts";
+import { pageText } from "./support/forms.ts";
+
+const NOW = new Date("2026-09-01T15:00:00Z");
+const PHONE = "+12175550123";
+const STUDIO_NUMBER = "+12175550100";
+
+async function studio() {
+  const t = await makeTestApp({ now: NOW });
+  const b = await signedInOwner(t);
+  await t.db.insert(devOutbox).values({
+    id: "dev_1",
+    channel: "sms",
+    toAddress: PHONE,
+    fromAddress: STUDIO_NUMBER,
+    subject: null,
+    body: "Your session is tomorrow. Reply C to confirm, X to cancel.",
+    ref: "ref-dev_1",
+    status: "delivered",
+    createdAt: NOW,
+  });
+  const customer = (first: string, locale: string) =>
+    createCustomer(
+      t.db,
+      { first_name: first, last_name: "Family", phone: PHONE, locale, consent: { sms: true } } as Parameters<
+        typeof createCustomer
+      >[1],
+      "test",
+      NOW,
+    );
+  const appointment = (customerId: number, startsAt: string) =>
+    createAppointment(t.db, { customerId, startsAt: new Date(startsAt), location: "Studio" }, "api", NOW);
+  return { t, b, customer, appointment };
+}
+
+describe("replies from a shared number, and repeated replies", () => {
+  test("the answer to C is in the language of the customer whose appointment it confirmed", async () => {
+    // Grandma (German, added first) and her grandson (English) share the family phone; the
+    // appointment is his. Got: "Vielen Dank! Ihr Termin am Wed, Sep 2, 3:00 PM ist bestätigt." —
+    // Grandma's language around his date format, sent about his appointment.
+    const { t, b, customer, appointment } = await studio();
+    await customer("Oma", "de");
+    const kid = await customer("Leo", "en");
+    await appointment(kid.id, "2026-09-02T15:00:00Z");
+    await b.post("/outbox/dev/dev_1/reply", { body: "C" });
+    const [reply] = await t.db.select().from(inboundMessages);
+    expect(reply!.handledAs).toBe("confirmed");
+    expect(reply!.answer).toStartWith("Thank you! Your appointment on Wed, Sep 2, 3:00 PM is confirmed.");
+  });
+
+  test("a question linked to one customer's appointment is that customer's reply", async () => {
+    // The question is linked to Leo's appointment (shows on its page) but stored as Grandma's: it
+    // is in her history and thread, not in his, while a C from the same phone is stored as his.
+    const { t, b, customer, appointment } = await studio();
+    const oma = await customer("Oma", "en");
+    const kid = await customer("Leo", "en");
+    const appt = await appointment(kid.id, "2026-09-02T15:00:00Z");
+    await b.post("/outbox/dev/dev_1/reply", { body: "Can we bring the dog?" });
+    const [reply] = await t.db.select().from(inboundMessages);
+    expect(reply!.appointmentId).toBe(appt.id);
+    expect(reply!.customerId).toBe(kid.id);
+    expect(pageText((await b.get(`/customers/${kid.id}`)).text)).toContain("Can we bring the dog?");
+    expect(pageText((await b.get(`/customers/${oma.id}`)).text)).not.toContain("Can we bring the dog?");
+  });
+
+  test("X sent twice (or the simulate form double-submitted) cancels one appointment, not the next too", async () => {
+    // Got: both the session tomorrow and the one next week cancelled, and two cancellation texts.
+    const { t, b, customer, appointment } = await studio();
+    const maya = await customer("Maya", "en");
+    const tomorrow = await appointment(maya.id, "2026-09-02T15:00:00Z");
+    const nextWeek = await appointment(maya.id, "2026-09-09T15:00:00Z");
+    await Promise.all([
+      b.post("/outbox/dev/dev_1/reply", { body: "X" }),
+      b.post("/outbox/dev/dev_1/reply", { body: "X" }),
+    ]);
+    const rows = await t.db.select().from(appointments).orderBy(appointments.id);
+    expect(rows.map((a) => [a.id, a.status])).toEqual([
+      [tomorrow.id, "cancelled"],
+      [nextWeek.id, "scheduled"],
+    ]);
+  });
+});
