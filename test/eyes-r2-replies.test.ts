@@ -2,7 +2,7 @@
 // and a reply repeated (a double-clicked "Simulate a reply", or a customer who sends X twice).
 import { describe, expect, test } from "bun:test";
 import { createAppointment, createCustomer } from "../src/db/customers.ts";
-import { appointments, devOutbox, inboundMessages } from "../src/db/schema.ts";
+import { appointments, deliveries, devOutbox, inboundMessages } from "../src/db/schema.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
 import { pageText } from "./support/forms.ts";
 
@@ -82,6 +82,33 @@ describe("replies from a shared number, and repeated replies", () => {
     expect(rows.map((a) => [a.id, a.status])).toEqual([
       [tomorrow.id, "cancelled"],
       [nextWeek.id, "scheduled"],
+    ]);
+  });
+
+  test("X answering the text about a later session cancels that session, as a question would be linked to it", async () => {
+    // Maya booked a second session (Sep 20) this morning and its booking text asked her to reply
+    // C or X. A question in reply is linked to the Sep 20 session (last texted this week), but X
+    // cancelled tomorrow's session instead, the one nobody asked about.
+    const { t, b, customer, appointment } = await studio();
+    const maya = await customer("Maya", "en");
+    const tomorrow = await appointment(maya.id, "2026-09-02T15:00:00Z");
+    const later = await appointment(maya.id, "2026-09-20T15:00:00Z");
+    await t.db.insert(deliveries).values({
+      deliveryKey: "test:booked-later",
+      sourceType: "test",
+      customerId: maya.id,
+      appointmentId: later.id,
+      channel: "sms",
+      toAddress: PHONE,
+      status: "sent",
+      dueAt: NOW,
+      sentAt: new Date(NOW.getTime() - 3_600_000),
+    });
+    await b.post("/outbox/dev/dev_1/reply", { body: "X" });
+    const rows = await t.db.select().from(appointments).orderBy(appointments.id);
+    expect(rows.map((a) => [a.id, a.status])).toEqual([
+      [tomorrow.id, "scheduled"],
+      [later.id, "cancelled"],
     ]);
   });
 });
