@@ -1,5 +1,6 @@
 // Outside review, round 2 of issue 13: SMS replies from a number two customers share (a family),
-// and a reply repeated (a double-clicked "Simulate a reply", or a customer who sends X twice).
+// a reply repeated (a double-clicked "Simulate a reply", or a customer who sends X twice), X to a
+// text about a later session, and the automatic answer to a number that opted out.
 import { describe, expect, test } from "bun:test";
 import { createAppointment, createCustomer } from "../src/db/customers.ts";
 import { appointments, deliveries, devOutbox, inboundMessages } from "../src/db/schema.ts";
@@ -38,7 +39,7 @@ async function studio() {
   return { t, b, customer, appointment };
 }
 
-describe("replies from a shared number, and repeated replies", () => {
+describe("SMS replies: outside review round 2", () => {
   test("the answer to C is in the language of the customer whose appointment it confirmed", async () => {
     // Grandma (German, added first) and her grandson (English) share the family phone; the
     // appointment is his. Got: "Vielen Dank! Ihr Termin am Wed, Sep 2, 3:00 PM ist bestätigt." —
@@ -110,5 +111,25 @@ describe("replies from a shared number, and repeated replies", () => {
       [tomorrow.id, "scheduled"],
       [later.id, "cancelled"],
     ]);
+  });
+
+  test("after STOP, a C still confirms but Pigeon does not text an opted-out number, nor claim it did", async () => {
+    // Got: the confirmation text recorded as delivered in the dev outbox and kept as the reply's
+    // answer ("Answered by Pigeon automatically: Thank you! …") although the number opted out; with
+    // Twilio, a TwiML <Message> to an opted-out number is blocked (error 21610), so staff are told
+    // of a text the customer never got.
+    const { t, b, customer, appointment } = await studio();
+    const maya = await customer("Maya", "en");
+    const appt = await appointment(maya.id, "2026-09-02T15:00:00Z");
+    await b.post("/outbox/dev/dev_1/reply", { body: "STOP" });
+    await b.post("/outbox/dev/dev_1/reply", { body: "C" });
+    const [row] = await t.db.select().from(appointments);
+    expect([row!.id, row!.status]).toEqual([appt.id, "confirmed"]);
+    const replies = await t.db.select().from(inboundMessages).orderBy(inboundMessages.id);
+    expect(replies.map((r) => [r.handledAs, r.answer])).toEqual([
+      ["stop", null],
+      ["confirmed", null],
+    ]);
+    expect((await t.db.select().from(devOutbox)).map((e) => e.id)).toEqual(["dev_1"]);
   });
 });
