@@ -4,6 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { createAppointment, createCustomer } from "../src/db/customers.ts";
 import { appointments, deliveries, devOutbox, inboundMessages } from "../src/db/schema.ts";
+import { activeSuppressions } from "../src/db/suppressions.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
 import { pageText } from "./support/forms.ts";
 
@@ -131,5 +132,17 @@ describe("SMS replies: outside review round 2", () => {
       ["confirmed", null],
     ]);
     expect((await t.db.select().from(devOutbox)).map((e) => e.id)).toEqual(["dev_1"]);
+  });
+
+  test("YES after STOP opts back in (as Twilio takes it) even while an appointment awaits confirmation", async () => {
+    // Older than issue 13 (replyIntent): with an appointment awaiting confirmation, YES only
+    // confirms it. Twilio treats YES as an opt-in keyword and lifts its block, but Pigeon keeps
+    // the STOP suppression: her reminders are skipped as opted out while Twilio would carry them.
+    const { t, b, customer, appointment } = await studio();
+    const maya = await customer("Maya", "en");
+    await appointment(maya.id, "2026-09-02T15:00:00Z");
+    await b.post("/outbox/dev/dev_1/reply", { body: "STOP" });
+    await b.post("/outbox/dev/dev_1/reply", { body: "YES" });
+    expect((await activeSuppressions(t.db, [PHONE])).map((s) => s.reason)).toEqual([]);
   });
 });
