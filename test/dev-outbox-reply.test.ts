@@ -152,6 +152,13 @@ describe("dev outbox: simulate a reply", () => {
     expect(await replies(t)).toEqual([]);
   });
 
+  test("an unknown ?replied= word in the address shows no notice", async () => {
+    const { b, entry } = await studio();
+    const id = await entry("sms", "dev_sms7");
+    for (const word of ["constructor", "__proto__", "toString", "nonsense"])
+      expect(pageText((await b.get(`/outbox/dev/${id}?replied=${word}`)).text)).not.toContain("Reply received");
+  });
+
   test("an e-mail cannot be answered here, nor a text while Twilio sends them", async () => {
     const { t, b, entry } = await studio();
     const mail = await entry("email", "dev_mail1");

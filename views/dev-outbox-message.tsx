@@ -185,7 +185,7 @@ const SimulateReply: FC<{ entryId: string; from: string; csrf: string; reply?: {
     </label>
     <small id="reply-help" class={p.reply ? "error" : undefined}>
       {p.reply?.error ??
-        "Handled as a real reply would be: C or YES confirms the next appointment, X or NO cancels it, STOP opts out of texts, anything else goes to the Inbox."}
+        "Handled as a real reply would be: C or YES confirms the appointment this text is about, X or NO cancels it, STOP opts out of texts, anything else goes to the Inbox."}
     </small>
     <button type="submit">Receive this reply</button>
   </form>

@@ -2,7 +2,15 @@
 // customer, and acted on when they answer an appointment.
 import { and, asc, desc, eq, gt, inArray, isNotNull } from "drizzle-orm";
 import type { Db, Tx } from "./client.ts";
-import { type Appointment, appointments, customers, deliveries, inboundMessages, jobs } from "./schema.ts";
+import {
+  type Appointment,
+  appointmentChanges,
+  appointments,
+  customers,
+  deliveries,
+  inboundMessages,
+  jobs,
+} from "./schema.ts";
 import type { Channel } from "../core/vocabulary.ts";
 
 export type InboundMessage = {
@@ -59,19 +67,9 @@ export async function handleInbound<T extends Handled>(
 
 export type UpcomingAppointment = { appointment: Appointment; timeZone: string | null; locale: string | null };
 
-/**
- * The earliest appointment of these customers that starts after `now` and has one of
- * `statuses`, with the time zone to speak of it in (the customer's, else the job's) and the
- * customer's language.
- */
-export async function nextAppointment(
-  db: Db | Tx,
-  customerIds: number[],
-  now: Date,
-  statuses: Appointment["status"][],
-): Promise<UpcomingAppointment | null> {
-  if (!customerIds.length) return null;
-  const [row] = await db
+/** An appointment with the time zone to speak of it in (the customer's, else the job's) and the customer's language. */
+function appointmentsSpoken(db: Db | Tx) {
+  return db
     .select({
       appointment: appointments,
       customerZone: customers.timeZone,
@@ -80,7 +78,22 @@ export async function nextAppointment(
     })
     .from(appointments)
     .innerJoin(customers, eq(customers.id, appointments.customerId))
-    .leftJoin(jobs, eq(jobs.id, appointments.jobId))
+    .leftJoin(jobs, eq(jobs.id, appointments.jobId));
+}
+
+type SpokenRow = Awaited<ReturnType<ReturnType<typeof appointmentsSpoken>["limit"]>>[number];
+const spoken = (row: SpokenRow | undefined): UpcomingAppointment | null =>
+  row ? { appointment: row.appointment, timeZone: row.customerZone ?? row.jobZone ?? null, locale: row.locale } : null;
+
+/** The earliest appointment of these customers that starts after `now` and has one of `statuses`. */
+export async function nextAppointment(
+  db: Db | Tx,
+  customerIds: number[],
+  now: Date,
+  statuses: Appointment["status"][],
+): Promise<UpcomingAppointment | null> {
+  if (!customerIds.length) return null;
+  const [row] = await appointmentsSpoken(db)
     .where(
       and(
         inArray(appointments.customerId, customerIds),
@@ -90,29 +103,55 @@ export async function nextAppointment(
     )
     .orderBy(asc(appointments.startsAt), asc(appointments.id))
     .limit(1);
-  return row
-    ? { appointment: row.appointment, timeZone: row.customerZone ?? row.jobZone ?? null, locale: row.locale }
-    : null;
+  return spoken(row);
+}
+
+/** One appointment, as nextAppointment gives it. */
+export async function appointmentSpoken(db: Db | Tx, id: number): Promise<UpcomingAppointment | null> {
+  const [row] = await appointmentsSpoken(db).where(eq(appointments.id, id)).limit(1);
+  return spoken(row);
 }
 
 /**
- * The appointment the latest text or call to these customers since `since` was about, if any: what
- * a free-text reply most likely answers ("Can I bring our dog?" to a reminder).
+ * The latest text or call that went to `phone` since `since`, and the appointment it was about (null
+ * when it was about none, e.g. an answer from the inbox): what a reply from that number answers.
  */
-export async function lastAppointmentTexted(db: Db | Tx, customerIds: number[], since: Date): Promise<number | null> {
-  if (!customerIds.length) return null;
+export async function lastTextTo(
+  db: Db | Tx,
+  phone: string,
+  since: Date,
+): Promise<{ appointmentId: number | null } | null> {
   const [row] = await db
     .select({ appointmentId: deliveries.appointmentId })
     .from(deliveries)
     .where(
       and(
-        inArray(deliveries.customerId, customerIds),
+        eq(deliveries.toAddress, phone),
         inArray(deliveries.channel, ["sms", "voice"]),
-        isNotNull(deliveries.appointmentId),
+        isNotNull(deliveries.sentAt),
         gt(deliveries.sentAt, since),
       ),
     )
-    .orderBy(desc(deliveries.sentAt))
+    .orderBy(desc(deliveries.sentAt), desc(deliveries.id))
     .limit(1);
-  return row?.appointmentId ?? null;
+  return row ?? null;
+}
+
+/** Whether one of these customers' appointments was cancelled by an SMS reply since `since`. */
+export async function cancelledBySmsSince(db: Db | Tx, customerIds: number[], since: Date): Promise<boolean> {
+  if (!customerIds.length) return false;
+  const [row] = await db
+    .select({ id: appointmentChanges.id })
+    .from(appointmentChanges)
+    .innerJoin(appointments, eq(appointments.id, appointmentChanges.appointmentId))
+    .where(
+      and(
+        inArray(appointments.customerId, customerIds),
+        eq(appointmentChanges.source, "sms"),
+        eq(appointmentChanges.toStatus, "cancelled"),
+        gt(appointmentChanges.createdAt, since),
+      ),
+    )
+    .limit(1);
+  return !!row;
 }

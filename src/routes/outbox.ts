@@ -55,7 +55,8 @@ const canSimulateReply = (c: Ctx, channel: string) => channel === "sms" && c.get
 /** What a simulated reply did, as the page after it says. */
 function replyNotice(handledAs: string | undefined) {
   if (!handledAs) return null;
-  const text = REPLY_HANDLED_LABELS[handledAs];
+  // Only the labels' own words: "constructor" or "__proto__" in the address name nothing.
+  const text = Object.hasOwn(REPLY_HANDLED_LABELS, handledAs) ? REPLY_HANDLED_LABELS[handledAs] : undefined;
   return text
     ? { kind: "ok" as const, text: `Reply received. ${handledAs === "inbox" ? "It is in the Inbox." : `${text}.`}` }
     : null;

@@ -1,7 +1,8 @@
 // What an SMS reply does (SPEC D9, A3): STOP-family words opt out, START/YES opt back in, HELP
-// answers, "C"/"YES" confirm and "X"/"NO" cancel the next appointment, anything else waits in the
-// inbox. One function for every way a reply arrives — Twilio's signed webhook, and the dev
-// outbox's "simulate a reply" — so a reply tried in dev mode does exactly what a real one would.
+// answers, "C"/"YES" confirm and "X"/"NO" cancel the appointment the text answered was about (see
+// whatItAnswers), anything else waits in the inbox. One function for every way a reply arrives —
+// Twilio's signed webhook, and the dev outbox's "simulate a reply" — so a reply tried in dev mode
+// does exactly what a real one would.
 import { eq } from "drizzle-orm";
 import { customerDate } from "../core/date-format.ts";
 import { type Language, pickLanguage, t } from "../core/i18n/translate.ts";
@@ -9,14 +10,22 @@ import { usableLocale, usableTimeZone } from "../core/intl.ts";
 import { classifyInboundSms } from "../core/sms-text.ts";
 import { setAppointmentStatus } from "../db/appointment-changes.ts";
 import type { Db, Tx } from "../db/client.ts";
-import { handleInbound, lastAppointmentTexted, nextAppointment, type UpcomingAppointment } from "../db/inbound.ts";
+import {
+  appointmentSpoken,
+  cancelledBySmsSince,
+  handleInbound,
+  lastTextTo,
+  nextAppointment,
+  type UpcomingAppointment,
+} from "../db/inbound.ts";
 import { type FetchedMedia, storeMedia } from "../db/inbox.ts";
 import { customers, type StudioSettings } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
-import { customersWithAddress, resubscribe, suppress } from "../db/suppressions.ts";
+import { activeSuppressions, customersWithAddress, resubscribe, suppress } from "../db/suppressions.ts";
 import type { Logger } from "../log.ts";
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 export type SmsReply = {
   from: string;
@@ -54,11 +63,7 @@ export async function receiveSmsReply(
   };
   const outcome = await handleInbound(db, message, async (tx, inboundId) => {
     await storeMedia(tx, inboundId, r.media, now);
-    const upcoming = await nextAppointment(tx, customerIds, now, ["scheduled", "confirmed"]);
-    const awaiting =
-      upcoming?.appointment.status === "scheduled"
-        ? upcoming
-        : await nextAppointment(tx, customerIds, now, ["scheduled"]);
+    const { awaiting, upcoming, about } = await whatItAnswers(tx, r.from, customerIds, now);
     const intent = replyIntent(word, { awaiting: !!awaiting, upcoming: !!upcoming });
     const done = await actOnReply(tx, now, intent, {
       from: r.from,
@@ -71,17 +76,17 @@ export async function receiveSmsReply(
       lang,
       inboundId,
     });
-    const appointment = done.appointment?.appointment;
-    if (appointment) return { ...done, link: { appointmentId: appointment.id, customerId: appointment.customerId } };
-    // A question for staff is about the appointment the customer was last texted or called about
-    // (this week), else their next one: it shows on that appointment and counts as its reply.
-    const about =
-      done.handledAs === "inbox"
-        ? ((await lastAppointmentTexted(tx, customerIds, new Date(now.getTime() - 7 * DAY_MS))) ??
-          upcoming?.appointment.id ??
-          null)
-        : null;
-    return { ...done, link: about ? { appointmentId: about } : undefined };
+    // Twilio blocks any text to a number that opted out (error 21610): say nothing, claim nothing.
+    const optedOut = (await activeSuppressions(tx, [r.from])).some((x) => x.channel === "sms");
+    const text = optedOut ? undefined : done.text;
+    // A reply is about the appointment it acted on, else (a question for staff) the one it answers:
+    // it shows on that appointment, counts as its reply, and is that customer's (a family's phone).
+    const appointment = done.appointment?.appointment ?? (done.handledAs === "inbox" ? about?.appointment : undefined);
+    return {
+      ...done,
+      text,
+      link: appointment ? { appointmentId: appointment.id, customerId: appointment.customerId } : undefined,
+    };
   });
   if (!outcome) return null;
   const appointment = outcome.appointment?.appointment;
@@ -92,6 +97,32 @@ export async function receiveSmsReply(
     appointment: appointment?.id ?? null,
   });
   return { id: outcome.id, handledAs: outcome.handledAs, text: outcome.text };
+}
+
+/**
+ * What a reply from `from` answers. The latest text or call to that number this week says: the
+ * appointment it was about (C confirms it, X cancels it), or none — an answer from the inbox, a
+ * campaign — and then "No" or "C" are words for staff, not keywords. With no text this week
+ * (texted from elsewhere, or long ago), C confirms the customers' next appointment awaiting it and
+ * X cancels their next one, unless one was cancelled by SMS within the hour: a second X is a
+ * repeat (or a double-click), never the next appointment's cancellation.
+ */
+async function whatItAnswers(tx: Tx, from: string, customerIds: number[], now: Date) {
+  const last = await lastTextTo(tx, from, new Date(now.getTime() - 7 * DAY_MS));
+  if (last) {
+    const about = last.appointmentId ? await appointmentSpoken(tx, last.appointmentId) : null;
+    const ahead = about && about.appointment.startsAt > now ? about : null;
+    return {
+      about,
+      awaiting: ahead?.appointment.status === "scheduled" ? ahead : null,
+      upcoming: ahead && ["scheduled", "confirmed"].includes(ahead.appointment.status) ? ahead : null,
+    };
+  }
+  const next = await nextAppointment(tx, customerIds, now, ["scheduled", "confirmed"]);
+  const awaiting =
+    next?.appointment.status === "scheduled" ? next : await nextAppointment(tx, customerIds, now, ["scheduled"]);
+  const repeat = await cancelledBySmsSince(tx, customerIds, new Date(now.getTime() - HOUR_MS));
+  return { about: next, awaiting, upcoming: repeat ? null : next };
 }
 
 /** The locale of the customer a delivery or reply belongs to, if any. */
@@ -113,8 +144,8 @@ function replyWord(body: string): string {
 
 /**
  * What an SMS reply asks for (SPEC D9, A3). STOP-family words always opt out. "C" and "YES"
- * confirm the next appointment awaiting confirmation; without one, YES is the opt-in keyword it
- * is for Twilio. "X" and "NO" cancel the next appointment: CANCEL is a STOP word and never does.
+ * confirm the appointment it answers if that awaits confirmation; without one, YES is the opt-in
+ * keyword it is for Twilio. "X" and "NO" cancel it: CANCEL is a STOP word and never does.
  */
 function replyIntent(word: string, has: { awaiting: boolean; upcoming: boolean }): ReplyIntent {
   const kind = classifyInboundSms(word);
@@ -183,12 +214,15 @@ async function actOnReply(
     }
     case "confirm": {
       const a = r.awaiting!;
+      // YES is also Twilio's opt-in word: Twilio lifts its block on it, so Pigeon lifts its STOP too.
+      if (r.word === "YES") await resubscribe(tx, "sms", r.from, "YES reply", now);
       if (!(await setAppointmentStatus(tx, a.appointment.id, ["scheduled"], "confirmed", now, bySms(r))))
         return { handledAs: "inbox" };
       return {
         handledAs: "confirmed",
         appointment: a,
-        text: t(r.lang, "sms.confirmed", { when: when(a, r.settings), studio }),
+        // In the language of the customer whose appointment it is (a family shares one phone).
+        text: t(pickLanguage(a.locale, r.settings.locale), "sms.confirmed", { when: when(a, r.settings), studio }),
       };
     }
     case "cancel": {
@@ -199,7 +233,7 @@ async function actOnReply(
       return {
         handledAs: "cancelled",
         appointment: a,
-        text: t(r.lang, phone ? "sms.cancelledCall" : "sms.cancelledReply", {
+        text: t(pickLanguage(a.locale, r.settings.locale), phone ? "sms.cancelledCall" : "sms.cancelledReply", {
           when: when(a, r.settings),
           phone,
           studio,

@@ -1,6 +1,9 @@
-// Outside review, round 2 of issue 13: SMS replies from a number two customers share (a family),
-// a reply repeated (a double-clicked "Simulate a reply", or a customer who sends X twice), X to a
-// text about a later session, and the automatic answer to a number that opted out.
+// What an SMS reply acts on (src/routes/sms-replies.ts), found by outside review: from a number a
+// family shares, C is answered in the language of the customer whose appointment it confirmed and a
+// question is that customer's reply; X acts on the appointment the last text was about, and a
+// second X (or a double-clicked "Simulate a reply") never cancels the next appointment too; after
+// STOP, Pigeon texts nothing back (Twilio would block it) and records no answer; YES after STOP opts
+// back in, as Twilio takes it, even while it confirms an appointment.
 import { describe, expect, test } from "bun:test";
 import { createAppointment, createCustomer } from "../src/db/customers.ts";
 import { appointments, deliveries, devOutbox, inboundMessages } from "../src/db/schema.ts";
@@ -40,7 +43,7 @@ async function studio() {
   return { t, b, customer, appointment };
 }
 
-describe("SMS replies: outside review round 2", () => {
+describe("SMS replies: what they act on", () => {
   test("the answer to C is in the language of the customer whose appointment it confirmed", async () => {
     // Grandma (German, added first) and her grandson (English) share the family phone; the
     // appointment is his. Got: "Vielen Dank! Ihr Termin am Wed, Sep 2, 3:00 PM ist bestätigt." —

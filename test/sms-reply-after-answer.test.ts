@@ -1,6 +1,5 @@
-// Outside review, round 2 of issue 13: the inbox lets staff ask a customer something by SMS; a
-// plain "No" back (an answer to that question) is taken as the cancel keyword and cancels her
-// next appointment, with "Your appointment on … is cancelled" texted to her.
+// "No" (or "C") answering a text that was not about an appointment — staff's question from the
+// inbox — is a word for staff, not a keyword: it lands in the inbox and cancels nothing.
 import { expect, test } from "bun:test";
 import { runOneTimeMessages } from "../src/automation/one-time.ts";
 import { createAppointment, createCustomer } from "../src/db/customers.ts";
