@@ -159,6 +159,93 @@ describe("the Appointments list", () => {
   });
 });
 
+describe("not sent counts people, not channels", () => {
+  test("an SMS-or-call whose SMS went (call skipped) or whose call went (SMS skipped) is not 'not sent'", async () => {
+    const s = await studio();
+    const carl = await s.t.db
+      .insert(messages)
+      .values({ name: "Reminder", channels: ["sms", "voice"], callOnlyIfNoSms: true, filters: {} })
+      .returning();
+    const messageId = carl[0]!.id;
+    const a = await s.book(s.ann.id, "2026-10-05T09:00:00Z");
+    const b = await s.book(s.bob.id, "2026-10-06T09:00:00Z");
+    const add = (
+      key: string,
+      customerId: number,
+      appointmentId: number,
+      channel: "sms" | "voice",
+      status: (typeof deliveries.$inferInsert)["status"],
+      skipReason: string | null = null,
+    ) =>
+      s.t.db.insert(deliveries).values({
+        sourceType: "message",
+        messageId,
+        customerId,
+        appointmentId,
+        deliveryKey: key,
+        channel,
+        status,
+        skipReason,
+        dueAt: NOW,
+      });
+    // Ann: SMS went, the call skipped for no voice consent — reached.
+    await add("a-sms", s.ann.id, a.id, "sms", "sent");
+    await add("a-call", s.ann.id, a.id, "voice", "skipped", "no_consent");
+    // Bob: no SMS consent, so he was called — reached; and his other appointment got nothing.
+    await add("b-sms", s.bob.id, b.id, "sms", "skipped", "no_consent");
+    await add("b-call", s.bob.id, b.id, "voice", "delivered");
+    const c = await s.book(s.bob.id, "2026-10-07T09:00:00Z");
+    await add("c-sms", s.bob.id, c.id, "sms", "skipped", "no_consent");
+    await add("c-call", s.bob.id, c.id, "voice", "failed");
+    const page = await s.b.get("/appointments");
+    const row = (id: number) => text(page.text.split(`name="appointment_ids" value="${id}"`)[1]!.split("</tr>")[0]!);
+    expect(row(a.id)).toContain("1 sent");
+    expect(row(a.id)).not.toContain("not sent");
+    expect(row(b.id)).toContain("1 sent");
+    expect(row(b.id)).not.toContain("not sent");
+    expect(row(c.id)).toContain("1 not sent");
+  });
+  test("the preview of an SMS-or-call says who gets the SMS instead of the call, not that they miss it", async () => {
+    const s = await studio();
+    const dan = await createCustomer(
+      s.t.db,
+      { first_name: "Daniel", last_name: "Wright", phone: "+15552010101", consent: { sms: true } },
+      "test",
+      NOW,
+    );
+    const a = await s.book(dan.id, "2026-10-05T09:00:00Z");
+    await s.b.get(`/messages/new?appointment_ids=${a.id}`);
+    const form = {
+      mode: "filters",
+      name: "Snow day",
+      channels: ["sms", "voice"],
+      body: "Closed {{appointment.date}}.",
+      voice_script: "Hello, we are closed.",
+      "filters.appointment_ids": String(a.id),
+      send_mode: "now",
+    };
+    const preview = async (extra: Record<string, string>) =>
+      text(
+        (
+          await postForm(
+            s.b,
+            "/messages/preview",
+            { ...form, ...extra },
+            {
+              "HX-Request": "true",
+              "HX-Request-Type": "partial",
+            },
+          )
+        ).text,
+      );
+    const pair = await preview({ call_only_if_no_sms: "on" });
+    expect(pair).toContain("Daniel Wright gets the SMS instead of the call (no consent for this channel).");
+    expect(pair).not.toContain("will not get the call");
+    // Both channels, not as a pair: he truly will not get the call.
+    expect(await preview({})).toContain("Daniel Wright will not get the call: no consent for this channel.");
+  });
+});
+
 describe("Compose from the list", () => {
   test("each row's tick belongs to the Compose form; the composer opens with the ticked appointments", async () => {
     const s = await studio();

@@ -63,6 +63,16 @@ export function ProgressBody({ progress: pr, messageId }: { progress: Progress; 
             <li>
               <span class="k">Skipped</span> <strong>{nf(pr.skipped)}</strong>
             </li>
+            {(pr.callsNotNeeded ?? 0) > 0 && (
+              <li>
+                <span class="k">Calls not needed (SMS sent)</span> <strong>{nf(pr.callsNotNeeded!)}</strong>
+              </li>
+            )}
+            {(pr.smsCalledInstead ?? 0) > 0 && (
+              <li>
+                <span class="k">SMS not possible (called instead)</span> <strong>{nf(pr.smsCalledInstead!)}</strong>
+              </li>
+            )}
           </ul>
         </>
       )}

@@ -82,7 +82,12 @@ export type Progress = {
   /** Calls waiting on their SMS: placed only if it cannot go. */
   waiting: number;
   held: number;
+  /** Skipped, and the customer got nothing else of the message either. */
   skipped: number;
+  /** Calls skipped because their customer got the SMS. */
+  callsNotNeeded?: number;
+  /** SMS that could not go to a customer who is called instead. */
+  smsCalledInstead?: number;
   ratePerMinute: number | null;
   eta: string | null;
   startsAt: string | null;
