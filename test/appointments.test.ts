@@ -246,6 +246,17 @@ describe("not sent counts people, not channels", () => {
   });
 });
 
+describe("the dashboard", () => {
+  test("its upcoming appointments leave out cancelled ones and those past", async () => {
+    const s = await studio();
+    await s.book(s.ann.id, "2026-10-05T09:00:00Z");
+    await s.book(s.bob.id, "2026-10-06T09:00:00Z", { status: "confirmed" });
+    await s.book(s.bob.id, "2026-10-07T09:00:00Z", { status: "cancelled" });
+    await s.book(s.ann.id, "2026-09-07T09:00:00Z");
+    expect(text((await s.b.get("/")).text)).toContain("2 upcoming appointments");
+  });
+});
+
 describe("Compose from the list", () => {
   test("each row's tick belongs to the Compose form; the composer opens with the ticked appointments", async () => {
     const s = await studio();
