@@ -238,6 +238,18 @@ describe("not sent counts people, not channels", () => {
           )
         ).text,
       );
+    // One number not checked yet is said in the singular.
+    const count = text(
+      (
+        await postForm(
+          s.b,
+          "/messages/count",
+          { ...form, call_only_if_no_sms: "on" },
+          { "HX-Request": "true", "HX-Request-Type": "partial" },
+        )
+      ).text,
+    );
+    expect(count).toContain("1 of these numbers has not been checked yet");
     const pair = await preview({ call_only_if_no_sms: "on" });
     expect(pair).toContain("Daniel Wright gets the SMS instead of the call (no consent for this channel).");
     expect(pair).not.toContain("will not get the call");

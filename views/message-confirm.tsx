@@ -115,8 +115,8 @@ export function ConfirmPage(p: ConfirmProps) {
         {p.counts.map((c) =>
           c.unchecked ? (
             <p class="muted unchecked">
-              {nf(c.unchecked)} of the numbers have not been checked yet: Pigeon checks each before sending, and a
-              landline gets the call instead of the SMS.
+              {nf(c.unchecked)} of the numbers {c.unchecked === 1 ? "has" : "have"} not been checked yet: Pigeon checks
+              each before sending, and a landline gets the call instead of the SMS.
             </p>
           ) : null,
         )}
