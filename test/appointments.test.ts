@@ -269,6 +269,18 @@ describe("the dashboard", () => {
   });
 });
 
+describe("job names in pickers", () => {
+  test("a job whose name has its year is not labelled with the year again", async () => {
+    const s = await studio();
+    await createJob(s.t.db, { name: "Family Portrait Days 2026", type: "portrait", year: 2026 }, {}, "ui", NOW);
+    const page = text((await s.b.get("/appointments")).text);
+    expect(page).toContain("Family Portrait Days 2026 ");
+    expect(page).not.toContain("Family Portrait Days 2026 (2026)");
+    expect(page).toContain("River FC (2026)");
+    expect(text((await s.b.get("/messages/new")).text)).not.toContain("Family Portrait Days 2026 (2026)");
+  });
+});
+
 describe("Compose from the list", () => {
   test("each row's tick belongs to the Compose form; the composer opens with the ticked appointments", async () => {
     const s = await studio();

@@ -4,7 +4,12 @@
 import type { FC } from "hono/jsx";
 import type { AppointmentListQuery, MessageCounts } from "../src/core/appointment-list.ts";
 import { staffTime } from "../src/core/date-format.ts";
-import { APPOINTMENT_CHANGE_SOURCE_LABELS, APPOINTMENT_STATUS_LABELS, CHANNEL_LABELS } from "../src/core/labels.ts";
+import {
+  APPOINTMENT_CHANGE_SOURCE_LABELS,
+  APPOINTMENT_STATUS_LABELS,
+  CHANNEL_LABELS,
+  jobLabel,
+} from "../src/core/labels.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import { APPOINTMENT_STATUSES, CHANNELS, type Channel } from "../src/core/vocabulary.ts";
 import type { AppointmentRow, HistoryEntry, ListedAppointment } from "../src/db/appointments.ts";
@@ -299,7 +304,7 @@ function Filters(p: { query: AppointmentListQuery; jobs: JobChoice[]; timeZone: 
             <option value="">Any job</option>
             {p.jobs.map((j) => (
               <option value={String(j.id)} selected={t.job === String(j.id)}>
-                {j.name} ({j.year})
+                {jobLabel(j)}
               </option>
             ))}
           </select>

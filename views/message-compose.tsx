@@ -7,7 +7,7 @@ import { MESSAGE_MAX } from "../src/core/message-input.ts";
 import { CALL_LANGUAGES, CALL_VOICES } from "../src/core/call-voices.ts";
 import { MAX_AUDIO_BYTES } from "../src/core/file-types.ts";
 import type { FileInfo } from "../src/db/files.ts";
-import { CHANNEL_LABELS } from "../src/core/labels.ts";
+import { CHANNEL_LABELS, jobLabel } from "../src/core/labels.ts";
 import type { Placeholder } from "../src/core/placeholders.ts";
 import { AUDIENCE_LABELS, CONDITION_LABELS } from "../src/core/triggers.ts";
 import type { Flash } from "../src/core/form-state.ts";
@@ -161,7 +161,7 @@ function RecipientFilters({ p }: { p: ComposeProps }) {
           >
             {choices.jobs.map((j) => (
               <option value={String(j.id)} selected={jobsChosen.has(String(j.id))}>
-                {j.name} ({j.year})
+                {jobLabel(j)}
               </option>
             ))}
           </select>

@@ -16,6 +16,7 @@ import {
   DELIVERY_SOURCE_LABELS,
   DELIVERY_STATUS_LABELS,
   DELIVERY_STATUS_ORDER,
+  jobLabel,
   SKIP_REASON_LABELS,
 } from "../src/core/labels.ts";
 import type { Delivery } from "../src/db/outbox.ts";
@@ -275,7 +276,7 @@ export function OutboxPage(p: Common & Parameters<typeof OutboxResults>[0] & { j
           <option value="">Any job</option>
           {p.jobs.map((j) => (
             <option value={String(j.id)} selected={q.job === j.id}>
-              {j.name} ({j.year})
+              {jobLabel(j)}
             </option>
           ))}
         </select>
