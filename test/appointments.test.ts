@@ -316,8 +316,11 @@ describe("status by hand", () => {
       back: "/appointments?status=scheduled",
     });
     expect(res.status).toBe(303);
-    expect(res.location).toBe("/appointments?status=scheduled&done=cancelled");
-    expect(text((await s.b.get(res.location!)).text)).toContain("Marked cancelled.");
+    expect(res.location).toBe(`/appointments?status=scheduled&done=cancelled&appointment=${a.id}`);
+    const back = await s.b.get(res.location!);
+    expect(text(back.text)).toContain("Ann Lee's appointment on Mon 2026-10-05 11:00 CEST is marked cancelled.");
+    // The notice is not carried on into the links of the page (a status change, a page of the list).
+    expect(back.text).not.toContain("done=cancelled");
     const [owner] = await s.t.db.select().from(users);
     const changes = await s.t.db.select().from(appointmentChanges).where(eq(appointmentChanges.appointmentId, a.id));
     expect(changes.map((c) => [c.fromStatus, c.toStatus, c.source, c.actorUserId, c.seenAt !== null])).toEqual([
@@ -331,7 +334,7 @@ describe("status by hand", () => {
       status: "reschedule_requested",
       back: "//evil.test/appointments",
     });
-    expect(elsewhere.location).toBe(`/appointments/${a.id}?done=reschedule_requested`);
+    expect(elsewhere.location).toBe(`/appointments/${a.id}?done=reschedule_requested&appointment=${a.id}`);
   });
 
   test("a change that lost a race says so and writes nothing; without the CSRF token it is refused", async () => {
@@ -348,10 +351,20 @@ describe("status by hand", () => {
     // The customer cancels (by SMS, say) while staff still look at "scheduled".
     await s.t.db.update(appointments).set({ status: "cancelled" }).where(eq(appointments.id, a.id));
     const lost = await s.b.post(`/appointments/${a.id}/status`, { from: "scheduled", status: "confirmed" });
-    expect(lost.status).toBe(409);
-    expect(text(lost.text)).toContain(
-      "Not changed: someone changed this appointment meanwhile — it is cancelled now. Check its history below, then choose again.",
+    // Back to the page by a redirect (a reload posts nothing again), the refusal said there.
+    expect(lost.status).toBe(303);
+    expect(lost.location).toBe(`/appointments/${a.id}?refused=${a.id}`);
+    expect(text((await s.b.get(lost.location!)).text)).toContain(
+      "Not changed: someone changed Ann Lee's appointment on Mon 2026-10-05 11:00 CEST meanwhile — it is cancelled now. Check its history, then choose again.",
     );
+    // From the list, back to the list with its filters.
+    const fromList = await s.b.post(`/appointments/${a.id}/status`, {
+      from: "scheduled",
+      status: "confirmed",
+      back: "/appointments?status=scheduled&status=cancelled",
+    });
+    expect(fromList.location).toBe(`/appointments?status=scheduled&status=cancelled&refused=${a.id}`);
+    expect(text((await s.b.get(fromList.location!)).text)).toContain("meanwhile — it is cancelled now.");
     expect((await s.t.db.select().from(appointments))[0]!.status).toBe("cancelled");
     expect(await s.t.db.select().from(appointmentChanges)).toEqual([]);
     const bad = await s.b.post(`/appointments/${a.id}/status`, { from: "cancelled", status: "gone" });
@@ -377,8 +390,10 @@ describe("the job page and the customer page", () => {
       status: "confirmed",
       back: `/jobs/${s.job.id}`,
     });
-    expect(res.location).toBe(`/jobs/${s.job.id}?done=confirmed`);
-    expect(text((await s.b.get(res.location!)).text)).toContain("Marked confirmed.");
+    expect(res.location).toBe(`/jobs/${s.job.id}?done=confirmed&appointment=${mine.id}`);
+    expect(text((await s.b.get(res.location!)).text)).toContain(
+      "appointment on Mon 2026-10-05 11:00 CEST is marked confirmed.",
+    );
     const empty = await s.b.get(
       `/jobs/${(await createJob(s.t.db, { name: "Empty", type: "event", year: 2026 }, {}, "ui", NOW)).id}`,
     );

@@ -82,7 +82,7 @@ test("mark one cancelled by hand: the list says so, and its history names who di
   const row = page.locator("tr", { has: page.locator(`input[value="${ids[2]}"]`) });
   await row.getByLabel("New status").selectOption("cancelled");
   await row.getByRole("button", { name: "Set" }).click();
-  await page.locator(".flash.ok", { hasText: "Marked cancelled." }).waitFor();
+  await page.locator(".flash.ok", { hasText: /^Lena Okafor's appointment on .+ is marked cancelled\.$/ }).waitFor();
   const again = page.locator("tr", { has: page.locator(`input[value="${ids[2]}"]`) });
   expect(await again.locator("td.hide-sm .badge").innerText()).toBe("Cancelled");
 
