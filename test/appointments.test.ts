@@ -305,6 +305,34 @@ describe("Compose from the list", () => {
   });
 });
 
+describe("writing to cancelled appointments", () => {
+  test("the composer shows each chosen appointment's status and the review warns of the cancelled ones", async () => {
+    const s = await studio();
+    const a = await s.book(s.ann.id, "2026-10-05T09:00:00Z");
+    const b = await s.book(s.bob.id, "2026-10-06T09:00:00Z", { status: "cancelled" });
+    const composer = await s.b.get(`/messages/new?appointment_ids=${a.id}&appointment_ids=${b.id}`);
+    const chosen = text(composer.text.split('class="chosen-appointments"')[1]!.split("</ul>")[0]!);
+    expect(chosen).toContain("Ann Lee · Mon 2026-10-05 11:00 CEST Scheduled");
+    expect(chosen).toContain("Bob Stone · Tue 2026-10-06 11:00 CEST Cancelled");
+    const saved = await postForm(s.b, "/messages", {
+      mode: "filters",
+      name: "Sorry",
+      channels: "email",
+      subject: "Sorry",
+      body: "Sorry we had to cancel, {{customer.first_name}}.",
+      "filters.appointment_ids": [String(a.id), String(b.id)],
+      send_mode: "now",
+      intent: "send",
+    });
+    expect(saved.status).toBe(303);
+    const review = await s.b.get(saved.location!);
+    // A warning, not a block: the Send button is there.
+    expect(review.status).toBe(200);
+    expect(text(review.text)).toContain("1 of these 2 appointments is cancelled.");
+    expect(text(review.text)).toContain("Send to 2 appointments Back to editing");
+  });
+});
+
 describe("status by hand", () => {
   test("confirmed, cancelled or reschedule requested: recorded as staff with the user, back to the list", async () => {
     const s = await studio();
