@@ -333,6 +333,59 @@ describe("writing to cancelled appointments", () => {
   });
 });
 
+describe("phone numbers as staff read them", () => {
+  test("the appointment page, the outbox, a delivery's page and the preview's Call line show formatPhone, tel: and the API keep E.164", async () => {
+    const s = await studio();
+    await updateSettings(s.t.db, { country: "DE" }, NOW); // German numbers in national format
+    const dan = await createCustomer(
+      s.t.db,
+      { first_name: "Daniel", last_name: "Wright", phone: "+491701234567", consent: { sms: true, voice: true } },
+      "test",
+      NOW,
+    );
+    const a = await s.book(dan.id, "2026-10-05T09:00:00Z");
+    expect(text((await s.b.get(`/appointments/${a.id}`)).text)).toContain("0170 1234567");
+    const [d] = await s.t.db
+      .insert(deliveries)
+      .values({
+        sourceType: "message",
+        customerId: dan.id,
+        appointmentId: a.id,
+        deliveryKey: "k-dan",
+        channel: "sms",
+        toAddress: "+491701234567",
+        status: "sent",
+        dueAt: NOW,
+      })
+      .returning();
+    const outbox = text((await s.b.get("/outbox")).text);
+    expect(outbox).toContain("Daniel Wright 0170 1234567");
+    expect(outbox).not.toContain("+491701234567");
+    expect(text((await s.b.get(`/outbox/${d!.id}`)).text)).toContain("Daniel Wright 0170 1234567");
+    await s.b.get(`/messages/new?appointment_ids=${a.id}`);
+    const preview = text(
+      (
+        await postForm(
+          s.b,
+          "/messages/preview",
+          {
+            mode: "filters",
+            name: "Call",
+            channels: "voice",
+            voice_script: "Hello.",
+            "filters.appointment_ids": String(a.id),
+            send_mode: "now",
+          },
+          { "HX-Request": "true", "HX-Request-Type": "partial" },
+        )
+      ).text,
+    );
+    expect(preview).toContain("Call 0170 1234567");
+    const detail = await s.b.get(`/appointments/${a.id}`);
+    expect(detail.text).not.toContain("+491701234567");
+  });
+});
+
 describe("status by hand", () => {
   test("confirmed, cancelled or reschedule requested: recorded as staff with the user, back to the list", async () => {
     const s = await studio();

@@ -2,6 +2,7 @@
 // Appointments (SPEC A1): the list with its filters, the table the job page shows too (ticks for
 // Compose, the Messages column, a status change per row), and one appointment's page.
 import type { FC } from "hono/jsx";
+import { formatPhone } from "../src/core/phone.ts";
 import type { AppointmentListQuery, MessageCounts } from "../src/core/appointment-list.ts";
 import { staffTime } from "../src/core/date-format.ts";
 import {
@@ -399,6 +400,8 @@ export function AppointmentPage(
     replies: { id: number; channel: Channel; body: string; handledAs: string; receivedAt: Date }[];
     history: HistoryEntry[];
     timeZone: string;
+    /** The studio's country: its numbers read in national format. */
+    country?: string;
     flash?: Flash;
   },
 ) {
@@ -439,7 +442,11 @@ export function AppointmentPage(
             <dd>
               <a href={`/customers/${customer.id}`}>{nameOf(customer)}</a>
               <br />
-              <span class="muted">{[customer.email, customer.phone].filter(Boolean).join(" · ") || "no address"}</span>
+              <span class="muted">
+                {[customer.email, formatPhone(customer.phone, p.country ?? "", customer.phoneExtension)]
+                  .filter(Boolean)
+                  .join(" · ") || "no address"}
+              </span>
             </dd>
             <dt class="muted">Messages</dt>
             <dd>

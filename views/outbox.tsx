@@ -80,6 +80,8 @@ export function OutboxResults(p: {
   customerName?: string | null;
   held?: HeldCount | null;
   timeZone: string;
+  /** The studio's country: its numbers read in national format. */
+  country?: string;
 }) {
   const { before, ...filters } = p.query;
   const filtered = Object.values(filters).some((v) => v !== undefined && v !== "");
@@ -146,7 +148,7 @@ export function OutboxResults(p: {
                         <DeliveryStatusBadge status={d.status} />
                       </td>
                       <td>
-                        <Recipient row={row} />
+                        <Recipient row={row} country={p.country} />
                       </td>
                       <td>{CHANNEL_LABELS[d.channel]}</td>
                       <td>
@@ -292,7 +294,14 @@ export function OutboxPage(p: Common & Parameters<typeof OutboxResults>[0] & { j
           Filter
         </button>
       </form>
-      <OutboxResults rows={p.rows} nextBefore={p.nextBefore} query={q} held={p.held} timeZone={p.timeZone} />
+      <OutboxResults
+        rows={p.rows}
+        nextBefore={p.nextBefore}
+        query={q}
+        held={p.held}
+        timeZone={p.timeZone}
+        country={p.country}
+      />
     </Page>
   );
 }

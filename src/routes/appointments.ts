@@ -21,6 +21,7 @@ import {
 import { audit } from "../db/audit.ts";
 import { getJob, jobChoices } from "../db/jobs.ts";
 import { getSettings } from "../db/settings.ts";
+import { studioCountry } from "../core/country.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { pathIdNumber } from "../http/path-id.ts";
 import { NOTICE_PARAMS, noticeQuery, readNotice } from "./appointment-notice.ts";
@@ -58,6 +59,7 @@ async function renderAppointment(c: Ctx, flash: Flash = null, status: 200 | 422 
       replies,
       history,
       timeZone: settings.timeZone,
+      country: studioCountry(settings),
       flash,
     }),
     status,

@@ -256,8 +256,9 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
     if (channels.includes("voice")) {
       const audioId = formId(v.voice_audio_id);
       const audio = audioId ? await fileInfo(db, audioId) : undefined;
+      const to = customer?.phone ?? chosen.address;
       pv.voice = {
-        to: customer?.phone ?? chosen.address,
+        to: to && formatPhone(to, studioCountry(settings)),
         text: fillTemplate(v.voice_script?.trim() ? v.voice_script : (v.body ?? ""), values, (x) => x),
         ...(audio && isAudio(audio) && { audio: { name: audio.originalName, src: `/media/${audio.storedName}` } }),
       };
