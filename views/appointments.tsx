@@ -180,7 +180,7 @@ export function AppointmentsTable(p: {
               </span>
             </th>
             <th>When</th>
-            <th>Customer</th>
+            <th class="hide-sm">Customer</th>
             {p.showJob !== false && <th class="hide-sm">Job</th>}
             <th class="hide-sm">Status</th>
             <th class="hide-sm">Messages</th>
@@ -235,6 +235,10 @@ export function AppointmentsTable(p: {
                     >
                       Message
                     </a>
+                    {/* On a phone the Change column would be off screen: its form goes here. */}
+                    <div class="sm-only sm-change">
+                      <StatusForm a={a} csrf={p.csrf} back={p.back} compact />
+                    </div>
                   </td>
                   {p.showJob !== false && (
                     <td class="hide-sm">{job ? <a href={`/jobs/${job.id}`}>{job.name}</a> : "—"}</td>
@@ -299,7 +303,7 @@ function Filters(p: { query: AppointmentListQuery; jobs: JobChoice[]; timeZone: 
           <input type="date" name="to" value={t.to} {...invalid("to")} />
           <FieldMessages name="to" errors={e} />
         </label>
-        <label>
+        <label class="job-filter">
           Job
           <select name="job" {...invalid("job")}>
             <option value="">Any job</option>
