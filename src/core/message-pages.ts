@@ -98,6 +98,8 @@ export type Progress = {
 
 export type ReportData = {
   byChannel: { channel: string; counts: Record<string, number> }[];
+  /** Of the skipped, the SMS-or-call halves whose customer the other half reached: no failure. */
+  skippedReached?: number;
   totals: Record<string, number>;
   opened: number;
   clicked: number;

@@ -86,15 +86,17 @@ export async function messageReport(db: Db, m: Message, timeZone: string): Promi
     ch[bucket] = (ch[bucket] ?? 0) + r.n;
     byChannel.set(r.channel, ch);
   }
-  const [rows, eng, perAppointment, bySkipReason, smsOrCall] = await Promise.all([
+  const [rows, eng, perAppointment, bySkipReason, smsOrCall, reachedOtherwise] = await Promise.all([
     notReached(db, m.id, 200),
     engagement(db, m.id),
     sentPerAppointment(db, m.id),
     notReachedByReason(db, m.id),
     smsOrCallOutcome(db, m.id),
+    skippedButReached(db, m.id),
   ]);
   return {
     perAppointment,
+    skippedReached: reachedOtherwise.sms + reachedOtherwise.voice,
     totals: sum,
     byChannel: CHANNELS.filter((ch) => byChannel.has(ch)).map((ch) => ({ channel: ch, counts: byChannel.get(ch)! })),
     opened: eng.opened,
