@@ -160,6 +160,128 @@ describe("the Appointments list", () => {
   });
 });
 
+describe("not sent counts people, not channels", () => {
+  test("an SMS-or-call whose SMS went (call skipped) or whose call went (SMS skipped) is not 'not sent'", async () => {
+    const s = await studio();
+    const carl = await s.t.db
+      .insert(messages)
+      .values({ name: "Reminder", channels: ["sms", "voice"], callOnlyIfNoSms: true, filters: {} })
+      .returning();
+    const messageId = carl[0]!.id;
+    const a = await s.book(s.ann.id, "2026-10-05T09:00:00Z");
+    const b = await s.book(s.bob.id, "2026-10-06T09:00:00Z");
+    const add = (
+      key: string,
+      customerId: number,
+      appointmentId: number,
+      channel: "sms" | "voice",
+      status: (typeof deliveries.$inferInsert)["status"],
+      skipReason: string | null = null,
+    ) =>
+      s.t.db.insert(deliveries).values({
+        sourceType: "message",
+        messageId,
+        customerId,
+        appointmentId,
+        deliveryKey: key,
+        channel,
+        status,
+        skipReason,
+        dueAt: NOW,
+      });
+    // Ann: SMS went, the call skipped for no voice consent — reached.
+    await add("a-sms", s.ann.id, a.id, "sms", "sent");
+    await add("a-call", s.ann.id, a.id, "voice", "skipped", "no_consent");
+    // Bob: no SMS consent, so he was called — reached; and his other appointment got nothing.
+    await add("b-sms", s.bob.id, b.id, "sms", "skipped", "no_consent");
+    await add("b-call", s.bob.id, b.id, "voice", "delivered");
+    const c = await s.book(s.bob.id, "2026-10-07T09:00:00Z");
+    await add("c-sms", s.bob.id, c.id, "sms", "skipped", "no_consent");
+    await add("c-call", s.bob.id, c.id, "voice", "failed");
+    const page = await s.b.get("/appointments");
+    const row = (id: number) => text(page.text.split(`name="appointment_ids" value="${id}"`)[1]!.split("</tr>")[0]!);
+    expect(row(a.id)).toContain("1 sent");
+    expect(row(a.id)).not.toContain("not sent");
+    expect(row(b.id)).toContain("1 sent");
+    expect(row(b.id)).not.toContain("not sent");
+    expect(row(c.id)).toContain("1 not sent");
+  });
+  test("the preview of an SMS-or-call says who gets the SMS instead of the call, not that they miss it", async () => {
+    const s = await studio();
+    const dan = await createCustomer(
+      s.t.db,
+      { first_name: "Daniel", last_name: "Wright", phone: "+15552010101", consent: { sms: true } },
+      "test",
+      NOW,
+    );
+    const a = await s.book(dan.id, "2026-10-05T09:00:00Z");
+    await s.b.get(`/messages/new?appointment_ids=${a.id}`);
+    const form = {
+      mode: "filters",
+      name: "Snow day",
+      channels: ["sms", "voice"],
+      body: "Closed {{appointment.date}}.",
+      voice_script: "Hello, we are closed.",
+      "filters.appointment_ids": String(a.id),
+      send_mode: "now",
+    };
+    const preview = async (extra: Record<string, string>) =>
+      text(
+        (
+          await postForm(
+            s.b,
+            "/messages/preview",
+            { ...form, ...extra },
+            {
+              "HX-Request": "true",
+              "HX-Request-Type": "partial",
+            },
+          )
+        ).text,
+      );
+    // One number not checked yet is said in the singular.
+    const count = text(
+      (
+        await postForm(
+          s.b,
+          "/messages/count",
+          { ...form, call_only_if_no_sms: "on" },
+          { "HX-Request": "true", "HX-Request-Type": "partial" },
+        )
+      ).text,
+    );
+    expect(count).toContain("1 of these numbers has not been checked yet");
+    const pair = await preview({ call_only_if_no_sms: "on" });
+    expect(pair).toContain("Daniel Wright gets the SMS instead of the call (no consent for this channel).");
+    expect(pair).not.toContain("will not get the call");
+    // Both channels, not as a pair: he truly will not get the call.
+    expect(await preview({})).toContain("Daniel Wright will not get the call: no consent for this channel.");
+  });
+});
+
+describe("the dashboard", () => {
+  test("its upcoming appointments leave out cancelled ones and those past", async () => {
+    const s = await studio();
+    await s.book(s.ann.id, "2026-10-05T09:00:00Z");
+    await s.book(s.bob.id, "2026-10-06T09:00:00Z", { status: "confirmed" });
+    await s.book(s.bob.id, "2026-10-07T09:00:00Z", { status: "cancelled" });
+    await s.book(s.ann.id, "2026-09-07T09:00:00Z");
+    expect(text((await s.b.get("/")).text)).toContain("2 upcoming appointments");
+  });
+});
+
+describe("job names in pickers", () => {
+  test("a job whose name has its year is not labelled with the year again", async () => {
+    const s = await studio();
+    await createJob(s.t.db, { name: "Family Portrait Days 2026", type: "portrait", year: 2026 }, {}, "ui", NOW);
+    const page = text((await s.b.get("/appointments")).text);
+    expect(page).toContain("Family Portrait Days 2026 ");
+    expect(page).not.toContain("Family Portrait Days 2026 (2026)");
+    expect(page).toContain("River FC (2026)");
+    expect(text((await s.b.get("/messages/new")).text)).not.toContain("Family Portrait Days 2026 (2026)");
+  });
+});
+
 describe("Compose from the list", () => {
   test("each row's tick belongs to the Compose form; the composer opens with the ticked appointments", async () => {
     const s = await studio();
@@ -184,6 +306,87 @@ describe("Compose from the list", () => {
   });
 });
 
+describe("writing to cancelled appointments", () => {
+  test("the composer shows each chosen appointment's status and the review warns of the cancelled ones", async () => {
+    const s = await studio();
+    const a = await s.book(s.ann.id, "2026-10-05T09:00:00Z");
+    const b = await s.book(s.bob.id, "2026-10-06T09:00:00Z", { status: "cancelled" });
+    const composer = await s.b.get(`/messages/new?appointment_ids=${a.id}&appointment_ids=${b.id}`);
+    const chosen = text(composer.text.split('class="chosen-appointments"')[1]!.split("</ul>")[0]!);
+    expect(chosen).toContain("Ann Lee · Mon 2026-10-05 11:00 CEST Scheduled");
+    expect(chosen).toContain("Bob Stone · Tue 2026-10-06 11:00 CEST Cancelled");
+    const saved = await postForm(s.b, "/messages", {
+      mode: "filters",
+      name: "Sorry",
+      channels: "email",
+      subject: "Sorry",
+      body: "Sorry we had to cancel, {{customer.first_name}}.",
+      "filters.appointment_ids": [String(a.id), String(b.id)],
+      send_mode: "now",
+      intent: "send",
+    });
+    expect(saved.status).toBe(303);
+    const review = await s.b.get(saved.location!);
+    // A warning, not a block: the Send button is there.
+    expect(review.status).toBe(200);
+    expect(text(review.text)).toContain("1 of these 2 appointments is cancelled.");
+    expect(text(review.text)).toContain("Send to 2 appointments Back to editing");
+  });
+});
+
+describe("phone numbers as staff read them", () => {
+  test("the appointment page, the outbox, a delivery's page and the preview's Call line show formatPhone, tel: and the API keep E.164", async () => {
+    const s = await studio();
+    await updateSettings(s.t.db, { country: "DE" }, NOW); // German numbers in national format
+    const dan = await createCustomer(
+      s.t.db,
+      { first_name: "Daniel", last_name: "Wright", phone: "+491701234567", consent: { sms: true, voice: true } },
+      "test",
+      NOW,
+    );
+    const a = await s.book(dan.id, "2026-10-05T09:00:00Z");
+    expect(text((await s.b.get(`/appointments/${a.id}`)).text)).toContain("0170 1234567");
+    const [d] = await s.t.db
+      .insert(deliveries)
+      .values({
+        sourceType: "message",
+        customerId: dan.id,
+        appointmentId: a.id,
+        deliveryKey: "k-dan",
+        channel: "sms",
+        toAddress: "+491701234567",
+        status: "sent",
+        dueAt: NOW,
+      })
+      .returning();
+    const outbox = text((await s.b.get("/outbox")).text);
+    expect(outbox).toContain("Daniel Wright 0170 1234567");
+    expect(outbox).not.toContain("+491701234567");
+    expect(text((await s.b.get(`/outbox/${d!.id}`)).text)).toContain("Daniel Wright 0170 1234567");
+    await s.b.get(`/messages/new?appointment_ids=${a.id}`);
+    const preview = text(
+      (
+        await postForm(
+          s.b,
+          "/messages/preview",
+          {
+            mode: "filters",
+            name: "Call",
+            channels: "voice",
+            voice_script: "Hello.",
+            "filters.appointment_ids": String(a.id),
+            send_mode: "now",
+          },
+          { "HX-Request": "true", "HX-Request-Type": "partial" },
+        )
+      ).text,
+    );
+    expect(preview).toContain("Call 0170 1234567");
+    const detail = await s.b.get(`/appointments/${a.id}`);
+    expect(detail.text).not.toContain("+491701234567");
+  });
+});
+
 describe("status by hand", () => {
   test("confirmed, cancelled or reschedule requested: recorded as staff with the user, back to the list", async () => {
     const s = await studio();
@@ -195,8 +398,11 @@ describe("status by hand", () => {
       back: "/appointments?status=scheduled",
     });
     expect(res.status).toBe(303);
-    expect(res.location).toBe("/appointments?status=scheduled&done=cancelled");
-    expect(text((await s.b.get(res.location!)).text)).toContain("Marked cancelled.");
+    expect(res.location).toBe(`/appointments?status=scheduled&done=cancelled&appointment=${a.id}`);
+    const back = await s.b.get(res.location!);
+    expect(text(back.text)).toContain("Ann Lee's appointment on Mon 2026-10-05 11:00 CEST is marked cancelled.");
+    // The notice is not carried on into the links of the page (a status change, a page of the list).
+    expect(back.text).not.toContain("done=cancelled");
     const [owner] = await s.t.db.select().from(users);
     const changes = await s.t.db.select().from(appointmentChanges).where(eq(appointmentChanges.appointmentId, a.id));
     expect(changes.map((c) => [c.fromStatus, c.toStatus, c.source, c.actorUserId, c.seenAt !== null])).toEqual([
@@ -210,7 +416,7 @@ describe("status by hand", () => {
       status: "reschedule_requested",
       back: "//evil.test/appointments",
     });
-    expect(elsewhere.location).toBe(`/appointments/${a.id}?done=reschedule_requested`);
+    expect(elsewhere.location).toBe(`/appointments/${a.id}?done=reschedule_requested&appointment=${a.id}`);
   });
 
   test("a change that lost a race says so and writes nothing; without the CSRF token it is refused", async () => {
@@ -227,10 +433,20 @@ describe("status by hand", () => {
     // The customer cancels (by SMS, say) while staff still look at "scheduled".
     await s.t.db.update(appointments).set({ status: "cancelled" }).where(eq(appointments.id, a.id));
     const lost = await s.b.post(`/appointments/${a.id}/status`, { from: "scheduled", status: "confirmed" });
-    expect(lost.status).toBe(409);
-    expect(text(lost.text)).toContain(
-      "Not changed: someone changed this appointment meanwhile — it is cancelled now. Check its history below, then choose again.",
+    // Back to the page by a redirect (a reload posts nothing again), the refusal said there.
+    expect(lost.status).toBe(303);
+    expect(lost.location).toBe(`/appointments/${a.id}?refused=${a.id}`);
+    expect(text((await s.b.get(lost.location!)).text)).toContain(
+      "Not changed: someone changed Ann Lee's appointment on Mon 2026-10-05 11:00 CEST meanwhile — it is cancelled now. Check its history, then choose again.",
     );
+    // From the list, back to the list with its filters.
+    const fromList = await s.b.post(`/appointments/${a.id}/status`, {
+      from: "scheduled",
+      status: "confirmed",
+      back: "/appointments?status=scheduled&status=cancelled",
+    });
+    expect(fromList.location).toBe(`/appointments?status=scheduled&status=cancelled&refused=${a.id}`);
+    expect(text((await s.b.get(fromList.location!)).text)).toContain("meanwhile — it is cancelled now.");
     expect((await s.t.db.select().from(appointments))[0]!.status).toBe("cancelled");
     expect(await s.t.db.select().from(appointmentChanges)).toEqual([]);
     const bad = await s.b.post(`/appointments/${a.id}/status`, { from: "cancelled", status: "gone" });
@@ -256,8 +472,10 @@ describe("the job page and the customer page", () => {
       status: "confirmed",
       back: `/jobs/${s.job.id}`,
     });
-    expect(res.location).toBe(`/jobs/${s.job.id}?done=confirmed`);
-    expect(text((await s.b.get(res.location!)).text)).toContain("Marked confirmed.");
+    expect(res.location).toBe(`/jobs/${s.job.id}?done=confirmed&appointment=${mine.id}`);
+    expect(text((await s.b.get(res.location!)).text)).toContain(
+      "appointment on Mon 2026-10-05 11:00 CEST is marked confirmed.",
+    );
     const empty = await s.b.get(
       `/jobs/${(await createJob(s.t.db, { name: "Empty", type: "event", year: 2026 }, {}, "ui", NOW)).id}`,
     );

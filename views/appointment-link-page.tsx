@@ -21,6 +21,8 @@ export type AppointmentPageProps = {
   /** The URL of this page asking for `action`. */
   actionUrl: (action: AppointmentAction) => string;
   phone: string;
+  /** The studio's number as people read it (formatPhone); `phone` stays for the tel: link. */
+  phoneShown?: string;
   email: string;
   /** A notice above the page, e.g. that the link asked for nothing known. */
   notice?: string;
@@ -137,7 +139,7 @@ function Contact(p: AppointmentPageProps) {
   return (
     <p>
       {t(p.lang, cancelled ? "appointment.bookAgain" : "appointment.questions", { studio: p.studio })}{" "}
-      {phone && <a href={`tel:${phone.replace(/[^+\d]/g, "")}`}>{phone}</a>}
+      {phone && <a href={`tel:${phone.replace(/[^+\d]/g, "")}`}>{p.phoneShown?.trim() || phone}</a>}
       {phone && email && ` ${t(p.lang, "link.or")} `}
       {email && <a href={`mailto:${email}`}>{email}</a>}
     </p>

@@ -2,9 +2,15 @@
 // Appointments (SPEC A1): the list with its filters, the table the job page shows too (ticks for
 // Compose, the Messages column, a status change per row), and one appointment's page.
 import type { FC } from "hono/jsx";
+import { formatPhone } from "../src/core/phone.ts";
 import type { AppointmentListQuery, MessageCounts } from "../src/core/appointment-list.ts";
 import { staffTime } from "../src/core/date-format.ts";
-import { APPOINTMENT_CHANGE_SOURCE_LABELS, APPOINTMENT_STATUS_LABELS, CHANNEL_LABELS } from "../src/core/labels.ts";
+import {
+  APPOINTMENT_CHANGE_SOURCE_LABELS,
+  APPOINTMENT_STATUS_LABELS,
+  CHANNEL_LABELS,
+  jobLabel,
+} from "../src/core/labels.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import { APPOINTMENT_STATUSES, CHANNELS, type Channel } from "../src/core/vocabulary.ts";
 import type { AppointmentRow, HistoryEntry, ListedAppointment } from "../src/db/appointments.ts";
@@ -174,7 +180,7 @@ export function AppointmentsTable(p: {
               </span>
             </th>
             <th>When</th>
-            <th>Customer</th>
+            <th class="hide-sm">Customer</th>
             {p.showJob !== false && <th class="hide-sm">Job</th>}
             <th class="hide-sm">Status</th>
             <th class="hide-sm">Messages</th>
@@ -229,6 +235,10 @@ export function AppointmentsTable(p: {
                     >
                       Message
                     </a>
+                    {/* On a phone the Change column would be off screen: its form goes here. */}
+                    <div class="sm-only sm-change">
+                      <StatusForm a={a} csrf={p.csrf} back={p.back} compact />
+                    </div>
                   </td>
                   {p.showJob !== false && (
                     <td class="hide-sm">{job ? <a href={`/jobs/${job.id}`}>{job.name}</a> : "—"}</td>
@@ -293,13 +303,13 @@ function Filters(p: { query: AppointmentListQuery; jobs: JobChoice[]; timeZone: 
           <input type="date" name="to" value={t.to} {...invalid("to")} />
           <FieldMessages name="to" errors={e} />
         </label>
-        <label>
+        <label class="job-filter">
           Job
           <select name="job" {...invalid("job")}>
             <option value="">Any job</option>
             {p.jobs.map((j) => (
               <option value={String(j.id)} selected={t.job === String(j.id)}>
-                {j.name} ({j.year})
+                {jobLabel(j)}
               </option>
             ))}
           </select>
@@ -394,6 +404,8 @@ export function AppointmentPage(
     replies: { id: number; channel: Channel; body: string; handledAs: string; receivedAt: Date }[];
     history: HistoryEntry[];
     timeZone: string;
+    /** The studio's country: its numbers read in national format. */
+    country?: string;
     flash?: Flash;
   },
 ) {
@@ -434,7 +446,11 @@ export function AppointmentPage(
             <dd>
               <a href={`/customers/${customer.id}`}>{nameOf(customer)}</a>
               <br />
-              <span class="muted">{[customer.email, customer.phone].filter(Boolean).join(" · ") || "no address"}</span>
+              <span class="muted">
+                {[customer.email, formatPhone(customer.phone, p.country ?? "", customer.phoneExtension)]
+                  .filter(Boolean)
+                  .join(" · ") || "no address"}
+              </span>
             </dd>
             <dt class="muted">Messages</dt>
             <dd>

@@ -16,7 +16,7 @@ import type { FieldErrors } from "../src/core/validation.ts";
 import type { ImportResult, PlannedRow } from "../src/db/customer-import.ts";
 import type { JobChoice } from "../src/db/jobs.ts";
 import { CHANNELS } from "../src/core/vocabulary.ts";
-import { CHANNEL_LABELS } from "../src/core/labels.ts";
+import { CHANNEL_LABELS, jobLabel } from "../src/core/labels.ts";
 import { Csrf, Field, FieldMessages, FormErrors, type Values } from "./form.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";
 
@@ -77,7 +77,7 @@ const JobSelect: FC<{ jobs: JobChoice[]; values: Values; errors: FieldErrors }> 
       <option value="">Don't register to a job</option>
       {jobs.map((j) => (
         <option value={String(j.id)} selected={values.job_id === String(j.id)}>
-          {j.name} ({j.year})
+          {jobLabel(j)}
         </option>
       ))}
     </select>

@@ -3,7 +3,7 @@
 // and the album field the registration form re-renders when the job changes.
 import type { FC } from "hono/jsx";
 import { usableLocale } from "../src/core/intl.ts";
-import { CHANNEL_LABELS } from "../src/core/labels.ts";
+import { CHANNEL_LABELS, jobLabel } from "../src/core/labels.ts";
 import { exampleTypedAmount, formatMoney } from "../src/core/money.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { Album, Appointment, Customer, Job, Order, Registration } from "../src/db/schema.ts";
@@ -82,7 +82,7 @@ const JobSelect: FC<{
       <option value="">{p.blank}</option>
       {p.jobs.map((j) => (
         <option value={String(j.id)} selected={p.values[p.name] === String(j.id)}>
-          {j.name} ({j.year})
+          {jobLabel(j)}
         </option>
       ))}
     </select>

@@ -96,6 +96,8 @@ export function DeliveryPage(
       messagePaused?: boolean;
       flash?: Flash;
       now: Date;
+      /** The studio's country: its numbers read in national format. */
+      country?: string;
     },
 ) {
   const row = p.detail;
@@ -128,7 +130,7 @@ export function DeliveryPage(
           <dl>
             <dt class="muted">Recipient</dt>
             <dd>
-              <Recipient row={row} />
+              <Recipient row={row} country={p.country} />
             </dd>
             <dt class="muted">Channel</dt>
             <dd>{CHANNEL_LABELS[d.channel]}</dd>

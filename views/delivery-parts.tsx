@@ -7,6 +7,7 @@ import { staffDay, staffTime, staffTimeOrDash } from "../src/core/date-format.ts
 import { DELIVERY_STATUS_LABELS, skipReasonLabel } from "../src/core/labels.ts";
 import type { Delivery } from "../src/db/outbox.ts";
 import type { OutboxRow } from "../src/db/outbox-list.ts";
+import { formatPhone } from "../src/core/phone.ts";
 import { withParams } from "./pager.tsx";
 
 /** The studio's time zone: every time on these pages is shown in it. */
@@ -101,22 +102,27 @@ export const Source: FC<{ row: OutboxRow }> = ({ row }) => {
   );
 };
 
-export const Recipient: FC<{ row: OutboxRow }> = ({ row }) => {
+/**
+ * Who a delivery went to; a number as staff read it (formatPhone: national in the studio's
+ * `country`, international otherwise), not as stored.
+ */
+export const Recipient: FC<{ row: OutboxRow; country?: string }> = ({ row, country = "" }) => {
   const d = row.delivery;
+  const to = d.toAddress && d.channel !== "email" ? formatPhone(d.toAddress, country) : d.toAddress;
   if (d.customerId && row.customerName) {
     return (
       <>
         <a href={`/customers/${d.customerId}`}>{row.customerName}</a>
-        {d.toAddress && (
+        {to && (
           <>
             <br />
-            <span class="muted">{d.toAddress}</span>
+            <span class="muted">{to}</span>
           </>
         )}
       </>
     );
   }
-  return <span>{d.toAddress ?? <span class="muted">no address</span>}</span>;
+  return <span>{to ?? <span class="muted">no address</span>}</span>;
 };
 
 /** A whole row opens its delivery (static/app.js); links inside the row keep going where they point. */

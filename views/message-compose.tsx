@@ -7,7 +7,7 @@ import { MESSAGE_MAX } from "../src/core/message-input.ts";
 import { CALL_LANGUAGES, CALL_VOICES } from "../src/core/call-voices.ts";
 import { MAX_AUDIO_BYTES } from "../src/core/file-types.ts";
 import type { FileInfo } from "../src/db/files.ts";
-import { CHANNEL_LABELS } from "../src/core/labels.ts";
+import { CHANNEL_LABELS, jobLabel } from "../src/core/labels.ts";
 import type { Placeholder } from "../src/core/placeholders.ts";
 import { AUDIENCE_LABELS, CONDITION_LABELS } from "../src/core/triggers.ts";
 import type { Flash } from "../src/core/form-state.ts";
@@ -24,6 +24,8 @@ import { PlaceholderPicker } from "./placeholder-picker.tsx";
 import { RecipientCount } from "./message-recipients.tsx";
 import { MessageStatusBadge } from "./messages.tsx";
 import type { Common } from "./layout.tsx";
+import { AppointmentStatusBadge } from "./appointments.tsx";
+import type { AppointmentStatus } from "../src/core/appointment-list.ts";
 
 export type ComposeChoices = {
   jobs: JobChoice[];
@@ -32,7 +34,7 @@ export type ComposeChoices = {
   /** The job a message from a job's page is limited to. */
   fixedJob: { id: number; name: string } | null;
   /** The appointments a message from the appointments list goes to. */
-  appointments: { id: number; label: string }[];
+  appointments: { id: number; label: string; status: AppointmentStatus }[];
   /** The customers a message from a customer's page goes to. */
   customers: { id: number; label: string }[];
 };
@@ -161,7 +163,7 @@ function RecipientFilters({ p }: { p: ComposeProps }) {
           >
             {choices.jobs.map((j) => (
               <option value={String(j.id)} selected={jobsChosen.has(String(j.id))}>
-                {j.name} ({j.year})
+                {jobLabel(j)}
               </option>
             ))}
           </select>
@@ -235,7 +237,7 @@ function RecipientFilters({ p }: { p: ComposeProps }) {
             <ul>
               {choices.appointments.map((a) => (
                 <li>
-                  {a.label}
+                  {a.label} <AppointmentStatusBadge status={a.status} />
                   <input type="hidden" name="filters.appointment_ids" value={String(a.id)} />
                 </li>
               ))}

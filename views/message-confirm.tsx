@@ -19,6 +19,8 @@ export type ConfirmProps = Common & {
   problem?: string | null;
   /** Recipients by the language Pigeon speaks to them in; said when there is more than one. */
   languages?: { language: Language; n: number }[];
+  /** Of the appointments chosen on the list, how many are cancelled: warned of, not refused. */
+  cancelled?: { n: number; of: number } | null;
 };
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: "English", de: "German", fr: "French", es: "Spanish" };
@@ -83,6 +85,14 @@ export function ConfirmPage(p: ConfirmProps) {
       <PageHead title={`Send “${m.name}”`} />
       <article class="confirm">
         <h2 class="question">{confirmQuestion(p.counts)}</h2>
+        {p.cancelled && p.cancelled.n > 0 && (
+          <p class="flash info cancelled-appointments" role="note">
+            {p.cancelled.n === p.cancelled.of && p.cancelled.of === 1
+              ? "This appointment is cancelled."
+              : `${nf(p.cancelled.n)} of these ${nf(p.cancelled.of)} appointments ${p.cancelled.n === 1 ? "is" : "are"} cancelled.`}{" "}
+            Send only if the message is meant for them too (say, to tell them why or to book again).
+          </p>
+        )}
         <dl>
           <dt class="muted">Who</dt>
           <dd>{m.toAddress ?? p.who}</dd>
@@ -115,8 +125,8 @@ export function ConfirmPage(p: ConfirmProps) {
         {p.counts.map((c) =>
           c.unchecked ? (
             <p class="muted unchecked">
-              {nf(c.unchecked)} of the numbers have not been checked yet: Pigeon checks each before sending, and a
-              landline gets the call instead of the SMS.
+              {nf(c.unchecked)} of the numbers {c.unchecked === 1 ? "has" : "have"} not been checked yet: Pigeon checks
+              each before sending, and a landline gets the call instead of the SMS.
             </p>
           ) : null,
         )}

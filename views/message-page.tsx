@@ -63,6 +63,16 @@ export function ProgressBody({ progress: pr, messageId }: { progress: Progress; 
             <li>
               <span class="k">Skipped</span> <strong>{nf(pr.skipped)}</strong>
             </li>
+            {(pr.callsNotNeeded ?? 0) > 0 && (
+              <li>
+                <span class="k">Calls not needed (SMS sent)</span> <strong>{nf(pr.callsNotNeeded!)}</strong>
+              </li>
+            )}
+            {(pr.smsCalledInstead ?? 0) > 0 && (
+              <li>
+                <span class="k">SMS not possible (called instead)</span> <strong>{nf(pr.smsCalledInstead!)}</strong>
+              </li>
+            )}
           </ul>
         </>
       )}
@@ -117,6 +127,13 @@ function ReportTotals({ report: r }: { report: ReportData }) {
           <article data-total={k}>
             <span class="muted">{REPORT_LABELS[k]}</span>
             <strong>{nf(r.totals[k] ?? 0)}</strong>
+            {k === "skipped" && (r.skippedReached ?? 0) > 0 && (
+              // An SMS-or-call half not sent because the other half reached them is no failure.
+              <small class="muted skipped-reached">
+                {(r.skippedReached ?? 0) === (r.totals.skipped ?? 0) ? "all" : nf(r.skippedReached!)} reached another
+                way
+              </small>
+            )}
           </article>
         ))}
         <article data-total="opened">

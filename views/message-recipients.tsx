@@ -57,8 +57,8 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
               </p>
               {ch.unchecked ? (
                 <p class="muted unchecked">
-                  {nf(ch.unchecked)} of these {ch.unchecked === 1 ? "number has" : "numbers have"} not been checked yet:
-                  Pigeon checks each before sending, and a landline gets the call instead of the SMS.
+                  {nf(ch.unchecked)} of these numbers {ch.unchecked === 1 ? "has" : "have"} not been checked yet: Pigeon
+                  checks each before sending, and a landline gets the call instead of the SMS.
                 </p>
               ) : null}
               {ch.calledInstead ? (

@@ -16,6 +16,7 @@ import {
   DELIVERY_SOURCE_LABELS,
   DELIVERY_STATUS_LABELS,
   DELIVERY_STATUS_ORDER,
+  jobLabel,
   SKIP_REASON_LABELS,
 } from "../src/core/labels.ts";
 import type { Delivery } from "../src/db/outbox.ts";
@@ -79,6 +80,8 @@ export function OutboxResults(p: {
   customerName?: string | null;
   held?: HeldCount | null;
   timeZone: string;
+  /** The studio's country: its numbers read in national format. */
+  country?: string;
 }) {
   const { before, ...filters } = p.query;
   const filtered = Object.values(filters).some((v) => v !== undefined && v !== "");
@@ -145,7 +148,7 @@ export function OutboxResults(p: {
                         <DeliveryStatusBadge status={d.status} />
                       </td>
                       <td>
-                        <Recipient row={row} />
+                        <Recipient row={row} country={p.country} />
                       </td>
                       <td>{CHANNEL_LABELS[d.channel]}</td>
                       <td>
@@ -275,7 +278,7 @@ export function OutboxPage(p: Common & Parameters<typeof OutboxResults>[0] & { j
           <option value="">Any job</option>
           {p.jobs.map((j) => (
             <option value={String(j.id)} selected={q.job === j.id}>
-              {j.name} ({j.year})
+              {jobLabel(j)}
             </option>
           ))}
         </select>
@@ -291,7 +294,14 @@ export function OutboxPage(p: Common & Parameters<typeof OutboxResults>[0] & { j
           Filter
         </button>
       </form>
-      <OutboxResults rows={p.rows} nextBefore={p.nextBefore} query={q} held={p.held} timeZone={p.timeZone} />
+      <OutboxResults
+        rows={p.rows}
+        nextBefore={p.nextBefore}
+        query={q}
+        held={p.held}
+        timeZone={p.timeZone}
+        country={p.country}
+      />
     </Page>
   );
 }

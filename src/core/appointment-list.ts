@@ -100,7 +100,8 @@ export function dayStartMs(day: string, timeZone: string, addDays = 0): number {
  * How an appointment's deliveries are counted in its Messages column. Scheduled: not gone yet
  * (queued, waiting on its SMS, held, in flight). Sent: handed to the provider and not reported
  * lost. Not sent: skipped, failed, bounced or undelivered — every one has its reason in the
- * outbox. A call skipped because its SMS went is neither: the customer was reached by SMS.
+ * outbox. "Not sent" counts recipients of a message, not deliveries: one whose SMS went and whose
+ * call was skipped (or the reverse, or any channel of it reached them) is not "not sent".
  */
 export const MESSAGE_GROUPS = {
   scheduled: ["queued", "waiting", "held", "sending"],

@@ -127,3 +127,7 @@ export const REPLY_HANDLED_LABELS: Record<string, string> = {
   start: "Opted back in to texts automatically",
   help: "Answered with the studio's help text automatically",
 };
+
+/** A job as pickers name it: "River FC (2026)", but "Family Portrait Days 2026" keeps its own year once. */
+export const jobLabel = (j: { name: string; year: number }): string =>
+  j.name.includes(String(j.year)) ? j.name : `${j.name} (${j.year})`;

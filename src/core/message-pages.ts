@@ -82,7 +82,12 @@ export type Progress = {
   /** Calls waiting on their SMS: placed only if it cannot go. */
   waiting: number;
   held: number;
+  /** Skipped, and the customer got nothing else of the message either. */
   skipped: number;
+  /** Calls skipped because their customer got the SMS. */
+  callsNotNeeded?: number;
+  /** SMS that could not go to a customer who is called instead. */
+  smsCalledInstead?: number;
   ratePerMinute: number | null;
   eta: string | null;
   startsAt: string | null;
@@ -93,6 +98,8 @@ export type Progress = {
 
 export type ReportData = {
   byChannel: { channel: string; counts: Record<string, number> }[];
+  /** Of the skipped, the SMS-or-call halves whose customer the other half reached: no failure. */
+  skippedReached?: number;
   totals: Record<string, number>;
   opened: number;
   clicked: number;

@@ -107,22 +107,41 @@ export async function listAppointments(
 
 /**
  * Scheduled, sent and not-sent deliveries and replies of each appointment in `ids` (the page's
- * rows, never the whole table): by the appointment indexes of deliveries and replies.
+ * rows, never the whole table): by the appointment indexes of deliveries and replies. "Not sent"
+ * counts recipients, not deliveries: a customer a message (or one SMS-or-call pair) reached on
+ * some channel was reached — an "SMS, call only if needed" whose SMS went and whose call was
+ * skipped (or the reverse) is not a failure — so it counts only those that got nothing at all.
  */
 export async function messageCounts(db: Db, ids: number[]): Promise<Map<number, MessageCounts>> {
   const out = new Map<number, MessageCounts>(ids.map((id) => [id, { ...NO_MESSAGES }]));
   if (!ids.length) return out;
-  const [sent, replies] = await Promise.all([
+  const list = (xs: readonly string[]) => sql.raw(xs.map((x) => `'${x}'`).join(", "));
+  const reached = list([...MESSAGE_GROUPS.scheduled, ...MESSAGE_GROUPS.sent]);
+  const missed = list(MESSAGE_GROUPS.not_sent);
+  const [sent, notSent, replies] = await Promise.all([
     db
       .select({ id: deliveries.appointmentId, status: deliveries.status, n: sql<number>`count(*)` })
       .from(deliveries)
       .where(
         and(
           inJson(deliveries.appointmentId, ids),
-          sql`not (${deliveries.status} = 'skipped' and coalesce(${deliveries.skipReason}, '') = ${REACHED_ANOTHER_WAY})`,
+          inArray(deliveries.status, [...MESSAGE_GROUPS.scheduled, ...MESSAGE_GROUPS.sent]),
         ),
       )
       .groupBy(deliveries.appointmentId, deliveries.status),
+    // One row per recipient of a message (a delivery without a message: per SMS and the call
+    // that waited on it), then those with nothing gone or going and something not sent.
+    db.all<{ id: number; n: number }>(sql`
+      select appointment_id as id, count(*) as n from (
+        select appointment_id,
+          max(case when status in (${reached}) then 1 else 0 end) as reached,
+          max(case when status in (${missed})
+            and not (status = 'skipped' and coalesce(skip_reason, '') = ${REACHED_ANOTHER_WAY}) then 1 else 0 end) as missed
+        from deliveries
+        where ${inJson(deliveries.appointmentId, ids)}
+        group by appointment_id, customer_id,
+          case when message_id is not null then 'm' || message_id else 'd' || coalesce(after_delivery_id, id) end
+      ) where missed = 1 and reached = 0 group by appointment_id`),
     db
       .select({ id: inboundMessages.appointmentId, n: sql<number>`count(*)` })
       .from(inboundMessages)
@@ -132,11 +151,12 @@ export async function messageCounts(db: Db, ids: number[]): Promise<Map<number, 
   for (const r of sent) {
     const c = out.get(r.id!);
     if (!c) continue;
-    for (const [group, statuses] of Object.entries(MESSAGE_GROUPS) as [
-      keyof typeof MESSAGE_GROUPS,
-      readonly string[],
-    ][])
-      if (statuses.includes(r.status)) c[group] += Number(r.n);
+    if ((MESSAGE_GROUPS.scheduled as readonly string[]).includes(r.status)) c.scheduled += Number(r.n);
+    else c.sent += Number(r.n);
+  }
+  for (const r of notSent) {
+    const c = out.get(Number(r.id));
+    if (c) c.not_sent = Number(r.n);
   }
   for (const r of replies) {
     const c = out.get(r.id!);

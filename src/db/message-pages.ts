@@ -45,13 +45,14 @@ export async function recipientsPerMessage(db: Db, ids: number[]): Promise<Map<n
   return new Map(rows.map((r) => [r.id!, r.n]));
 }
 
-/** Chosen appointments with their customer's name, earliest first: the compose page labels them. */
+/** Chosen appointments with their customer's name and status, earliest first: the compose page labels them. */
 export async function chosenAppointments(db: Db, ids: number[]) {
   if (!ids.length) return [];
   return db
     .select({
       id: appointments.id,
       startsAt: appointments.startsAt,
+      status: appointments.status,
       first: customers.firstName,
       last: customers.lastName,
     })

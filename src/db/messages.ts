@@ -296,6 +296,26 @@ export async function smsOrCallOutcome(db: Db, id: number): Promise<{ smsInstead
   return { smsInstead: Number(row?.sms_instead ?? 0), calledInstead: Number(row?.called_instead ?? 0) };
 }
 
+/**
+ * For "SMS, call only if needed": the skipped SMS and calls whose customer was (or is being)
+ * reached by the other of the pair — a call skipped because the SMS went, for whatever reason it
+ * was kept back, and an SMS that could not go where the call did. The live progress counts them
+ * apart from those skipped who got nothing.
+ */
+export async function skippedButReached(db: Db, id: number): Promise<{ sms: number; voice: number }> {
+  const rows = await db.all<{ channel: string; n: number }>(sql`select d.channel as channel, count(*) as n
+    from deliveries d join messages m on m.id = d.message_id
+    where d.message_id = ${id} and m.call_only_if_no_sms and d.status = 'skipped' and d.channel in ('sms', 'voice')
+      and exists (select 1 from deliveries o where o.message_id = d.message_id and o.id != d.id
+        and o.channel in ('sms', 'voice') and o.channel != d.channel
+        and o.customer_id is d.customer_id and o.appointment_id is d.appointment_id
+        and o.status not in ${NOT_REACHING})
+    group by d.channel`);
+  const out = { sms: 0, voice: 0 };
+  for (const r of rows) if (r.channel === "sms" || r.channel === "voice") out[r.channel] += Number(r.n);
+  return out;
+}
+
 /** Everyone not reached by a message, with the reason — the report's "why not everyone" list (per appointment, for a message to appointments). */
 export async function notReached(db: Db, id: number, limit = 100_000) {
   return db

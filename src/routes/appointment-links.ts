@@ -22,6 +22,8 @@ import { linkBodyLimit, type OpenedLink, openCustomerLink, studioContacts } from
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { AppointmentLinkPage } from "../../views/appointment-link-page.tsx";
 import { LinkProblemPage } from "../../views/link-pages.tsx";
+import { formatPhone } from "../core/phone.ts";
+import { studioCountry } from "../core/country.ts";
 
 type Opened = OpenedLink & { appointment: Appointment; zone: string };
 
@@ -74,6 +76,7 @@ function page(c: Ctx, o: Opened, state: AppointmentPageState, status: 200 | 400 
       state,
       actionUrl,
       phone: o.settings.phone,
+      phoneShown: formatPhone(o.settings.phone, studioCountry(o.settings)),
       email: o.settings.replyTo,
       notice,
     }),

@@ -21,8 +21,10 @@ import {
 import { audit } from "../db/audit.ts";
 import { getJob, jobChoices } from "../db/jobs.ts";
 import { getSettings } from "../db/settings.ts";
+import { studioCountry } from "../core/country.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { pathIdNumber } from "../http/path-id.ts";
+import { NOTICE_PARAMS, noticeQuery, readNotice } from "./appointment-notice.ts";
 
 type Flash = { kind: "ok" | "bad" | "info"; text: string } | null;
 
@@ -36,7 +38,7 @@ async function loadRow(c: Ctx) {
   return row;
 }
 
-async function renderAppointment(c: Ctx, flash: Flash = null, status: 200 | 409 | 422 = 200) {
+async function renderAppointment(c: Ctx, flash: Flash = null, status: 200 | 422 = 200) {
   const { db } = c.get("deps");
   const row = await loadRow(c);
   const id = row.appointment.id;
@@ -57,6 +59,7 @@ async function renderAppointment(c: Ctx, flash: Flash = null, status: 200 | 409 
       replies,
       history,
       timeZone: settings.timeZone,
+      country: studioCountry(settings),
       flash,
     }),
     status,
@@ -68,11 +71,6 @@ const statusForm = z.object({
   from: z.enum(APPOINTMENT_STATUSES, { error: "The form is out of date: reload the page and try again." }),
   back: z.string().max(2000).optional(),
 });
-
-/** "Marked confirmed." for the page staff return to. */
-const DONE: Record<string, string> = Object.fromEntries(
-  APPOINTMENT_STATUSES.map((s) => [s, `Marked ${APPOINTMENT_STATUS_LABELS[s].toLowerCase()}.`]),
-);
 
 export const appointmentRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
@@ -93,9 +91,9 @@ export const appointmentRoutes = new Hono<AppEnv>()
       ),
       jobChoices(db, [query.filter.jobId]),
     ]);
-    const done = c.req.query("done");
+    const flash = await readNotice(db, (k) => c.req.query(k), settings.timeZone);
     const url = new URL(c.req.url);
-    url.searchParams.delete("done");
+    for (const k of NOTICE_PARAMS) url.searchParams.delete(k);
     return c.html(
       AppointmentsPage({
         user: c.get("user")!,
@@ -106,15 +104,16 @@ export const appointmentRoutes = new Hono<AppEnv>()
         jobs,
         pageSize: APPOINTMENTS_PAGE_SIZE,
         timeZone: settings.timeZone,
-        flash: done && DONE[done] ? { kind: "ok", text: DONE[done] } : null,
+        flash,
         self: `${url.pathname}${url.search}`,
       }),
       ok ? 200 : 400,
     );
   })
   .get("/:id", async (c) => {
-    const done = c.req.query("done");
-    return renderAppointment(c, done && DONE[done] ? { kind: "ok", text: DONE[done] } : null);
+    const { db } = c.get("deps");
+    const { timeZone } = await getSettings(db);
+    return renderAppointment(c, await readNotice(db, (k) => c.req.query(k), timeZone));
   })
   .post("/:id/status", async (c) => {
     const { db, clock } = c.get("deps");
@@ -136,21 +135,11 @@ export const appointmentRoutes = new Hono<AppEnv>()
       if (ok) await audit(tx, { userId: user.id }, "status_changed", "appointment", id, { from, to: status });
       return ok;
     });
-    if (!moved) {
-      const current = (await getAppointmentRow(db, id))?.appointment.status;
-      return renderAppointment(
-        c,
-        {
-          kind: "bad",
-          text: `Not changed: someone changed this appointment meanwhile${
-            current ? ` — it is ${APPOINTMENT_STATUS_LABELS[current].toLowerCase()} now` : ""
-          }. Check its history below, then choose again.`,
-        },
-        409,
-      );
-    }
+    // Back to the page staff came from either way (post/redirect/get: a reload posts nothing
+    // again), the outcome in the URL; a change lost to a race is said there, nothing written.
     const to = back && BACK.test(back) ? back : `/appointments/${id}`;
     const url = new URL(to, "http://x");
-    url.searchParams.set("done", status);
+    for (const [k, v] of Object.entries(noticeQuery(moved ? { done: status } : { refused: true }, id)))
+      url.searchParams.set(k, v);
     return c.redirect(`${url.pathname}${url.search}`, 303);
   });

@@ -1,5 +1,5 @@
 // The dashboard and the fresh-install "Load demo data" action.
-import { count, eq, gt } from "drizzle-orm";
+import { and, count, eq, gt, ne } from "drizzle-orm";
 import { Hono } from "hono";
 import { DashboardPage } from "../../views/dashboard.tsx";
 import { audit } from "../db/audit.ts";
@@ -25,7 +25,13 @@ async function render(
       n(db.select({ n: count() }).from(customers)),
       n(db.select({ n: count() }).from(registrations)),
       n(db.select({ n: count() }).from(orders)),
-      n(db.select({ n: count() }).from(appointments).where(gt(appointments.startsAt, clock()))),
+      // A cancelled appointment is not coming up, though it stays on the list for its history.
+      n(
+        db
+          .select({ n: count() })
+          .from(appointments)
+          .where(and(gt(appointments.startsAt, clock()), ne(appointments.status, "cancelled"))),
+      ),
       countHeld(db, {}),
       alertRows(db),
     ]);

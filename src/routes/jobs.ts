@@ -28,9 +28,9 @@ import {
 import { jobAutomation, type PlannedNotification, skippedFor } from "../db/job-automation.ts";
 import { countCustomersUpTo } from "../db/customers.ts";
 import { listAppointments, messageCounts } from "../db/appointments.ts";
-import { APPOINTMENT_STATUS_LABELS } from "../core/labels.ts";
 import { listProfileNames } from "../db/profiles.ts";
 import { getSettings } from "../db/settings.ts";
+import { readNotice } from "./appointment-notice.ts";
 import { notificationMoment, TRIGGER_INFO } from "../core/triggers.ts";
 import type { Job } from "../db/schema.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
@@ -245,14 +245,10 @@ export const jobRoutes = new Hono<AppEnv>()
     return c.redirect(`/jobs/${job.id}`, 303);
   })
   .get("/:id", async (c) => {
-    // `done`: an appointment's status changed from this page's Appointments section.
-    const done = c.req.query("done") as keyof typeof APPOINTMENT_STATUS_LABELS | undefined;
-    const marked = done && Object.hasOwn(APPOINTMENT_STATUS_LABELS, done) ? APPOINTMENT_STATUS_LABELS[done] : null;
-    return renderJob(c, await loadJob(c), {
-      flash:
-        SAVED[c.req.query("saved") ?? ""] ??
-        (marked ? { kind: "ok", text: `Marked ${marked.toLowerCase()}.` } : undefined),
-    });
+    // `done` or `refused`: an appointment's status changed from this page's Appointments section.
+    const { db } = c.get("deps");
+    const notice = await readNotice(db, (k) => c.req.query(k), (await getSettings(db)).timeZone);
+    return renderJob(c, await loadJob(c), { flash: SAVED[c.req.query("saved") ?? ""] ?? notice ?? undefined });
   })
   .get("/:id/edit", async (c) => {
     const job = await loadJob(c);

@@ -194,12 +194,21 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
     const [candidate] = await loadCandidates(db, [customer.id]);
     if (candidate) candidate.missing = missingByChannel(requiredByChannel(text), values);
     const name = `${customer.firstName} ${customer.lastName}`.trim() || `Customer #${customer.id}`;
-    for (const ch of channels) {
-      const skip = candidate ? decideRecipients([candidate], ch, { requireConsent: true })[0]!.skip : null;
-      if (skip)
-        pv.warnings.push(
-          `${name} will not get the ${ch === "email" ? "e-mail" : ch === "sms" ? "SMS" : "call"}: ${skipReasonInSentence(skip)}.`,
-        );
+    const skips = new Map(
+      channels.map((ch) => [
+        ch,
+        candidate ? decideRecipients([candidate], ch, { requireConsent: true })[0]!.skip : null,
+      ]),
+    );
+    // "SMS, call only if needed": one of the pair not going is no one left out when the other goes.
+    const pair = !!v.call_only_if_no_sms && skips.has("sms") && skips.has("voice");
+    const word = (ch: string) => (ch === "email" ? "e-mail" : ch === "sms" ? "SMS" : "call");
+    for (const [ch, skip] of skips) {
+      if (!skip) continue;
+      const other = ch === "sms" ? "voice" : ch === "voice" ? "sms" : null;
+      if (pair && other && !skips.get(other))
+        pv.warnings.push(`${name} gets the ${word(other)} instead of the ${word(ch)} (${skipReasonInSentence(skip)}).`);
+      else pv.warnings.push(`${name} will not get the ${word(ch)}: ${skipReasonInSentence(skip)}.`);
     }
   }
   const problems = (["subject", "body", "voice_script"] as const).flatMap((k) =>
@@ -247,8 +256,9 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
     if (channels.includes("voice")) {
       const audioId = formId(v.voice_audio_id);
       const audio = audioId ? await fileInfo(db, audioId) : undefined;
+      const to = customer?.phone ?? chosen.address;
       pv.voice = {
-        to: customer?.phone ?? chosen.address,
+        to: to && formatPhone(to, studioCountry(settings)),
         text: fillTemplate(v.voice_script?.trim() ? v.voice_script : (v.body ?? ""), values, (x) => x),
         ...(audio && isAudio(audio) && { audio: { name: audio.originalName, src: `/media/${audio.storedName}` } }),
       };

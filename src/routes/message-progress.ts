@@ -10,6 +10,7 @@ import {
   notReached,
   notReachedByReason,
   sentPerAppointment,
+  skippedButReached,
   smsOrCallOutcome,
 } from "../db/messages.ts";
 import { CHANNELS } from "../core/vocabulary.ts";
@@ -35,7 +36,7 @@ export async function messageProgress(db: Db, m: Message, now: Date, timeZone: s
   const waiting = b.waiting ?? 0;
   const held = b.held ?? 0;
   const window = new Date(now.getTime() - 5 * 60_000);
-  const pace = await sendPace(db, m.id, window);
+  const [pace, reachedOtherwise] = await Promise.all([sendPace(db, m.id, window), skippedButReached(db, m.id)]);
   // A rate needs some seconds of sending behind it before it means anything.
   let ratePerMinute: number | null = null;
   const from = pace.first ? Math.max(window.getTime(), pace.first.getTime()) : now.getTime();
@@ -58,7 +59,10 @@ export async function messageProgress(db: Db, m: Message, now: Date, timeZone: s
     queued,
     waiting,
     held,
-    skipped: b.skipped ?? 0,
+    // A skipped call whose SMS went (or the reverse) is no failure: counted apart, as not needed.
+    skipped: (b.skipped ?? 0) - reachedOtherwise.sms - reachedOtherwise.voice,
+    callsNotNeeded: reachedOtherwise.voice,
+    smsCalledInstead: reachedOtherwise.sms,
     ratePerMinute,
     eta,
     startsAt: m.status === "scheduled" && m.sendAt && m.sendAt > now ? `at ${formatInstant(m.sendAt, timeZone)}` : null,
@@ -82,15 +86,17 @@ export async function messageReport(db: Db, m: Message, timeZone: string): Promi
     ch[bucket] = (ch[bucket] ?? 0) + r.n;
     byChannel.set(r.channel, ch);
   }
-  const [rows, eng, perAppointment, bySkipReason, smsOrCall] = await Promise.all([
+  const [rows, eng, perAppointment, bySkipReason, smsOrCall, reachedOtherwise] = await Promise.all([
     notReached(db, m.id, 200),
     engagement(db, m.id),
     sentPerAppointment(db, m.id),
     notReachedByReason(db, m.id),
     smsOrCallOutcome(db, m.id),
+    skippedButReached(db, m.id),
   ]);
   return {
     perAppointment,
+    skippedReached: reachedOtherwise.sms + reachedOtherwise.voice,
     totals: sum,
     byChannel: CHANNELS.filter((ch) => byChannel.has(ch)).map((ch) => ({ channel: ch, counts: byChannel.get(ch)! })),
     opened: eng.opened,

@@ -145,6 +145,7 @@ async function composeProps(
       fixedJob: fixedJob ? { id: fixedJob.id, name: fixedJob.name } : null,
       appointments: appts.map((r) => ({
         id: r.id,
+        status: r.status,
         label: `${`${r.first} ${r.last}`.trim() || "(no name)"} · ${formatInstant(r.startsAt, tz)}`,
       })),
       customers: chosen.map((r) => ({ id: r.id, label: `${r.first} ${r.last}`.trim() || "(no name)" })),
@@ -279,6 +280,9 @@ async function renderConfirm(c: Ctx, m: Message, status: 200 | 409 = 200) {
       ? valueProblemText(await emptyValueProblems(deps.db, draftOfMessage(m, storedFilters(m))))
       : null;
   const problem = emptyValue ?? activationProblem(m, total, deps.clock());
+  // Writing to a cancelled appointment may be meant ("sorry we had to cancel"): a warning, no block.
+  const chosenIds = m.toAddress ? [] : (storedFilters(m).appointment_ids ?? []);
+  const cancelled = (await chosenAppointments(deps.db, chosenIds)).filter((a) => a.status === "cancelled").length;
   return {
     total,
     counts,
@@ -293,6 +297,7 @@ async function renderConfirm(c: Ctx, m: Message, status: 200 | 409 = 200) {
         when: describeWhen(m, tz) + windowNote(m, settings, deps.clock()),
         problem,
         languages,
+        cancelled: chosenIds.length ? { n: cancelled, of: chosenIds.length } : null,
       }),
       problem ? 409 : status,
     ),

@@ -22,6 +22,7 @@ import { getMessage } from "../db/messages.ts";
 import { getDeliveryDetail, getDevOutboxEntry, listDevOutbox, listOutbox, parseDevCursor } from "../db/outbox-list.ts";
 import { CHANNELS, type Channel, DELIVERY_STATUSES } from "../core/vocabulary.ts";
 import { getSettings } from "../db/settings.ts";
+import { studioCountry } from "../core/country.ts";
 import { renderDeliveryEmail } from "../dispatch/compose.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { idParam } from "../http/path-id.ts";
@@ -143,7 +144,8 @@ async function deliveryPage(
   }
   const messagePaused =
     d.status === "held" && d.messageId ? (await getMessage(deps.db, d.messageId))?.status === "paused" : false;
-  const { timeZone } = await getSettings(deps.db);
+  const settings = await getSettings(deps.db);
+  const { timeZone } = settings;
   return c.html(
     DeliveryPage({
       user: c.get("user")!,
@@ -154,6 +156,7 @@ async function deliveryPage(
       flash,
       now: c.get("deps").clock(),
       timeZone,
+      country: studioCountry(settings),
     }),
     status,
   );
@@ -210,8 +213,10 @@ export const outboxRoutes = new Hono<AppEnv>()
     // the list shows exactly what they would touch.
     const bulk = q.status === "held" && !q.folder && !q.appointment;
     const held = bulk ? await countHeld(db, selection(q)) : null;
-    const { timeZone } = await getSettings(db);
-    if (isPartial(c)) return c.html(OutboxResults({ rows, nextBefore, query, held, timeZone }));
+    const settings = await getSettings(db);
+    const { timeZone } = settings;
+    const country = studioCountry(settings);
+    if (isPartial(c)) return c.html(OutboxResults({ rows, nextBefore, query, held, timeZone, country }));
     const [jobs, customer] = await Promise.all([
       jobChoices(db, [q.job]),
       q.customer ? getCustomer(db, q.customer) : undefined,
@@ -229,6 +234,7 @@ export const outboxRoutes = new Hono<AppEnv>()
         held,
         flash: listFlash(c),
         timeZone,
+        country,
       }),
     );
   })
