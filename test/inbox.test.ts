@@ -620,6 +620,33 @@ describe("Archive and Mark read act on what the page showed", () => {
     expect(after[0]!.readAt).toBeNull();
   });
 
+  // Guards what an outside review (round 2) found: a thread open in the browser showed a new reply
+  // live, but its Archive, Mark read and answer forms kept the `upto` of the page as first drawn,
+  // so the one reply staff had just read on screen was the one Archive left behind, unread.
+  test("a reply shown live moves every button's upto with it: Archive then takes the reply on screen", async () => {
+    const { t, b, people } = await studio();
+    const anna = people[0]!;
+    await post(t, s.twilio.inboundSms(INBOUND, { from: anna.phone, to: STUDIO, body: "Is parking free?" }));
+    const href = `/inbox/customer/${anna.id}`;
+    const page = await b.get(href);
+    const first = String((await replies(t))[0]!.id);
+    for (const id of ["upto-read", "upto-archive", "upto-reply"])
+      expect(page.text).toContain(`id="${id}" name="upto" value="${first}"`);
+    const live = /data-sse-connect="([^"]+)"/.exec(page.text)![1]!.replaceAll("&amp;", "&");
+    const reading = readEvents(await b.request(live), (es) => es.some((e) => e.data.includes("can I bring my dog?")));
+    await post(t, s.twilio.inboundSms(INBOUND, { from: anna.phone, to: STUDIO, body: "Also, can I bring my dog?" }));
+    const pushed = (await reading).at(-1)!.data;
+    // The same message that shows the reply replaces each form's upto, out of band, by its id.
+    const newest = String((await replies(t)).at(-1)!.id);
+    expect(newest).not.toBe(first);
+    for (const id of ["upto-read", "upto-archive", "upto-reply"])
+      expect(pushed).toContain(`id="${id}" name="upto" value="${newest}" hx-swap-oob="true"`);
+    // Staff read it on screen and press Archive: the form now says the newest reply.
+    const archiveUpto = new RegExp(`id="upto-archive" name="upto" value="(\\d+)"`).exec(pushed)![1]!;
+    expect((await b.post(`${href}/archive`, { upto: archiveUpto })).status).toBe(303);
+    expect((await replies(t)).filter((r) => r.archivedAt === null).map((r) => r.body)).toEqual([]);
+  });
+
   test("Archive and Mark read without the shown reply id are refused with 400, changing nothing", async () => {
     const { t, b, people } = await studio();
     const anna = people[0]!;

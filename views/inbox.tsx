@@ -304,6 +304,26 @@ export const Thread = (p: {
   </div>
 );
 
+/**
+ * The page's `upto` inputs (Mark read, Archive, the answer form), each by id: a live update of the
+ * thread replaces every one out of band (`ShownUpto`), so the buttons act up to the replies on
+ * screen, the one that just arrived included. Without JavaScript a reload draws them afresh.
+ */
+const UPTO_IDS = { read: "upto-read", archive: "upto-archive", reply: "upto-reply" } as const;
+
+const Upto = (p: { id: string; upto: number; oob?: boolean }) => (
+  <input type="hidden" id={p.id} name="upto" value={String(p.upto)} hx-swap-oob={p.oob ? "true" : undefined} />
+);
+
+/** Every `upto` input of a conversation page, out of band, for a live update of its thread. */
+export const ShownUpto = (p: { items: ThreadItem[] }) => (
+  <>
+    {Object.values(UPTO_IDS).map((id) => (
+      <Upto id={id} upto={newestReplyId(p.items)} oob />
+    ))}
+  </>
+);
+
 export function ConversationPage(
   p: Common & {
     conv: ConversationKey;
@@ -329,7 +349,7 @@ export function ConversationPage(
   const v = p.reply.values;
   const channel = v.channel || p.channels[0] || "sms";
   // The newest reply shown: the buttons act up to it, never on one that came after.
-  const upto = <input type="hidden" name="upto" value={String(newestReplyId(p.items))} />;
+  const upto = newestReplyId(p.items);
   return (
     <Page title={title} user={p.user} csrf={p.csrf} section="inbox" flash={p.flash} stylesheets={["inbox.css"]}>
       <p>
@@ -344,7 +364,7 @@ export function ConversationPage(
         {p.unread && (
           <form method="post" action={`${href}/read`} class="inline-form">
             <Csrf token={p.csrf} />
-            {upto}
+            <Upto id={UPTO_IDS.read} upto={upto} />
             <button type="submit" class="secondary outline">
               Mark read
             </button>
@@ -360,7 +380,7 @@ export function ConversationPage(
         ) : (
           <form method="post" action={`${href}/archive`} class="inline-form">
             <Csrf token={p.csrf} />
-            {upto}
+            <Upto id={UPTO_IDS.archive} upto={upto} />
             <button type="submit" class="secondary">
               Archive
             </button>
@@ -387,7 +407,7 @@ export function ConversationPage(
         <form method="post" action={`${href}/reply`} data-disable-on-submit>
           <Csrf token={p.csrf} />
           <input type="hidden" name="answer_token" value={v.answer_token ?? ""} />
-          {upto}
+          <Upto id={UPTO_IDS.reply} upto={upto} />
           {Object.entries(p.reply.errors)
             .filter(([k]) => !["channels", "subject", "body"].includes(k))
             .map(([k, problem]) => (

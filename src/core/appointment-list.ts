@@ -2,7 +2,7 @@
 // from the URL by the route, drawn by the view, turned into instants by the query. Pure.
 import { z } from "zod";
 import type { FieldErrors } from "./validation.ts";
-import { startOfZonedDay } from "./send-window.ts";
+import { startOfZonedDay, utcMs } from "./send-window.ts";
 import { APPOINTMENT_STATUSES, type DELIVERY_STATUSES } from "./vocabulary.ts";
 
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
@@ -87,9 +87,7 @@ export function readAppointmentQuery(q: Record<string, string | string[] | undef
 /** The first instant of `day` (YYYY-MM-DD) in `timeZone`, `addDays` later: where a day range starts and ends. */
 export function dayStartMs(day: string, timeZone: string, addDays = 0): number {
   const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear takes the year as written.
-  const next = new Date(0);
-  next.setUTCFullYear(y, m - 1, d + addDays);
+  const next = new Date(utcMs(y, m, d + addDays));
   return startOfZonedDay(
     { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() },
     timeZone,

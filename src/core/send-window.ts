@@ -50,7 +50,7 @@ export function zonedParts(instant: Date, timeZone: string) {
 }
 
 /** The instant of a UTC date and time (month 1–12): Date.UTC, except that years 0–99 stay themselves. */
-function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+export function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
   const d = new Date(0);
   d.setUTCFullYear(year, month - 1, day);
   return d.setUTCHours(hour, minute, second, 0);

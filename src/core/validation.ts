@@ -1,6 +1,7 @@
 // Shared zod building blocks. Forms send strings and the API sends JSON; both pass through
 // the same schemas, so a rule is written once and a form and the API reject the same things.
 import { z } from "zod";
+import { utcMs } from "./send-window.ts";
 
 /** Field path → first problem, the shape forms render beside fields and the API returns (SPEC I3). */
 export type FieldErrors = Record<string, string>;
@@ -85,7 +86,8 @@ const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)
 function realInstantParts(m: readonly (string | undefined)[]): boolean {
   if (!m.length) return false;
   const [, y, mo, d, h = "0", mi = "0", sec = "0", , , oh = "0", om = "0"] = m;
-  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  // utcMs, not Date.UTC: that reads years 0000–0099 as 1900–1999, so none of them would match.
+  const day = new Date(utcMs(Number(y), Number(mo), Number(d)));
   const dateOk =
     day.getUTCFullYear() === Number(y) && day.getUTCMonth() === Number(mo) - 1 && day.getUTCDate() === Number(d);
   return dateOk && Number(h) <= 23 && Number(mi) <= 59 && Number(sec) <= 59 && Number(oh) <= 14 && Number(om) <= 59;

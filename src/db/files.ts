@@ -37,11 +37,27 @@ export function cleanFileName(name: string | null | undefined, kind: FileKind): 
   )
     .replace(/[\u0000-\u001f\u007f"\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
     .replace(/\.[^.]*$/, "")
-    .trim()
-    .slice(0, 190);
+    .trim();
   const { ext, audio, mime } = FILE_KINDS[kind];
   const unnamed = audio ? "recording" : mime.startsWith("image/") ? "image" : "document";
-  return `${base || unnamed}.${ext}`;
+  return `${cutWhole(base, 190) || unnamed}.${ext}`;
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/**
+ * The longest start of `text` at most `max` UTF-16 units long that ends between two characters as
+ * shown: a plain slice may cut an emoji's surrogate pair (stored as U+FFFD) or a flag or family
+ * emoji into other ones.
+ */
+function cutWhole(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = "";
+  for (const { segment } of graphemes.segment(text)) {
+    if (out.length + segment.length > max) break;
+    out += segment;
+  }
+  return out;
 }
 
 /** Stores an upload whose kind its bytes proved (sniffUpload); returns it without the bytes. */

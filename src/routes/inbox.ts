@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { ConversationList, ConversationPage, InboxPage, Thread } from "../../views/inbox.tsx";
+import { ConversationList, ConversationPage, InboxPage, ShownUpto, Thread } from "../../views/inbox.tsx";
 import { type ConversationKey, conversationHref, INLINE_IMAGES, type ReplyForm } from "../core/inbox.ts";
 import { studioCountry } from "../core/country.ts";
 import { messageInput } from "../core/message-input.ts";
@@ -244,7 +244,10 @@ const conversationRoutes = (prefix: string) =>
         async () => {
           const items = await conversationThread(db, conv.key);
           const html = await Thread({ items, timeZone: tz, href, autoRead: false });
-          return `${html}${unreadBadge(await unreadCount(db), true)}`;
+          // The page's buttons follow what it now shows: Archive, Mark read and an answer then
+          // include the reply that just arrived (ShownUpto replaces their `upto` out of band).
+          const upto = await ShownUpto({ items });
+          return `${html}${upto}${unreadBadge(await unreadCount(db), true)}`;
         },
       );
     })

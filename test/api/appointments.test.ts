@@ -225,4 +225,23 @@ describe("GET /api/v1/appointments", () => {
     const backwards = await t.get("/appointments?from=2026-09-14T00:00:00Z&to=2026-09-13T00:00:00Z");
     expect(fieldsOf(backwards)).toEqual({ to: "must be after from" });
   });
+
+  // Guards what an outside review (round 2) found: the API read years 0000–0099 as 1900–1999
+  // (Date.UTC) when checking a date-time was real, so every one of them was refused as "is not a
+  // real date and time". They are real dates: taken as written, and a day they lack refused.
+  test("a date-time in the years 0000–0099 is taken as written", async () => {
+    const t = await makeApiApp();
+    const customer = (await t.post("/customers", { first_name: "Ann" })).body;
+    const a = (await t.post("/appointments", { customer_id: customer.id, starts_at: "2026-09-14T09:00:00Z" })).body.id;
+    for (const from of ["0050-01-01T00:00:00Z", "0000-02-29T12:00:00Z"]) {
+      const res = await t.get(`/appointments?from=${from}`);
+      expect({ from, status: res.status }).toEqual({ from, status: 200 });
+      expect(res.body.data.map((x: { id: number }) => x.id)).toEqual([a]);
+    }
+    expect((await t.get("/appointments?to=0050-01-01T00:00:00Z")).body.data).toEqual([]);
+    // 50 was no leap year: its 29 February is refused for what it is.
+    expect(fieldsOf(await t.get("/appointments?from=0050-02-29T00:00:00Z"))).toEqual({
+      from: "is not a real date and time",
+    });
+  });
 });

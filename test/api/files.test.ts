@@ -125,6 +125,27 @@ describe("POST /api/v1/files: the file's name", () => {
     expect(r.body.name).toBe("invoicegpj.mp3");
     expect((await t.db.select().from(files))[0]!.originalName).toBe("invoicegpj.mp3");
   });
+
+  // Guards what an outside review (round 2) found: a long name was cut at 190 UTF-16 units, which
+  // may fall inside an emoji; the lone half was stored as U+FFFD and the name showed "aaa…a�.mp3".
+  test("a long name is cut between characters, never inside one, and keeps its extension", async () => {
+    const t = await makeApiApp();
+    const cases = [
+      // The smiley's two halves straddle the cut: it goes whole.
+      [`${"a".repeat(189)}😀 take 2.mp3`, `${"a".repeat(189)}.mp3`],
+      // A family is one character of five code points: kept whole or not at all.
+      [`${"b".repeat(183)}👨‍👩‍👧 on the beach.mp3`, `${"b".repeat(183)}.mp3`],
+      [`${"c".repeat(180)}👨‍👩‍👧 on the beach.mp3`, `${"c".repeat(180)}👨‍👩‍👧 o.mp3`],
+    ];
+    for (const [sent, kept] of cases) {
+      const r = await upload(t, tinyMp3WithId3(), sent!);
+      expect(r.status).toBe(201);
+      expect(r.body.name).toBe(kept);
+    }
+    const stored = (await t.db.select().from(files)).map((f) => f.originalName);
+    expect(stored).toEqual(cases.map(([, kept]) => kept!));
+    expect(stored.every((n) => n.isWellFormed() && !n.includes("\uFFFD"))).toBe(true);
+  });
 });
 
 describe("voice fields on /api/v1/messages", () => {

@@ -4,7 +4,7 @@
 // Screenshots: /tmp/pigeon-inbox-*.png (desktop and phone width).
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import twilio from "twilio";
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { runOneTimeMessages } from "../../src/automation/one-time.ts";
 import { createUser } from "../../src/db/auth.ts";
 import { createAppointment, createCustomer } from "../../src/db/customers.ts";
@@ -153,6 +153,21 @@ test("a text arrives live in the open inbox, is read, answered, and the answer r
   // A second text while the conversation is open appears in the thread live.
   await incomingSms("+15552010101", "She is very calm, promise.");
   await page.getByText("She is very calm, promise.").waitFor();
+  // Its forms follow, out of band of the same update: Archive and an answer include the new reply.
+  const [newest] = await h.db
+    .select()
+    .from(inboundMessages)
+    .where(eq(inboundMessages.customerId, mayaId))
+    .orderBy(desc(inboundMessages.id))
+    .limit(1);
+  await until("the forms' upto to follow the live reply", async () =>
+    Bun.deepEquals(
+      await page
+        .locator("#upto-archive, #upto-reply")
+        .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
+      [String(newest!.id), String(newest!.id)],
+    ),
+  );
 
   await page.getByLabel("Your answer").fill("Of course, {{customer.first_name}}! Dogs are welcome.");
   await shot("2-conversation-desktop");
