@@ -113,19 +113,24 @@ export async function appointmentSpoken(db: Db | Tx, id: number): Promise<Upcomi
 }
 
 /**
- * The latest text or call that went to `phone` since `since`, and the appointment it was about (null
- * when it was about none, e.g. an answer from the inbox): what a reply from that number answers.
+ * The latest text or call that went to these customers at `phone` since `since`, and the
+ * appointment it was about (null when it was about none, e.g. an answer from the inbox): what a
+ * reply from that number answers.
  */
 export async function lastTextTo(
   db: Db | Tx,
+  customerIds: number[],
   phone: string,
   since: Date,
 ): Promise<{ appointmentId: number | null } | null> {
+  // By customer first (deliveries_customer_idx): to_address has no index of its own.
+  if (!customerIds.length) return null;
   const [row] = await db
     .select({ appointmentId: deliveries.appointmentId })
     .from(deliveries)
     .where(
       and(
+        inArray(deliveries.customerId, customerIds),
         eq(deliveries.toAddress, phone),
         inArray(deliveries.channel, ["sms", "voice"]),
         isNotNull(deliveries.sentAt),

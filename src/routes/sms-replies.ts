@@ -108,7 +108,7 @@ export async function receiveSmsReply(
  * repeat (or a double-click), never the next appointment's cancellation.
  */
 async function whatItAnswers(tx: Tx, from: string, customerIds: number[], now: Date) {
-  const last = await lastTextTo(tx, from, new Date(now.getTime() - 7 * DAY_MS));
+  const last = await lastTextTo(tx, customerIds, from, new Date(now.getTime() - 7 * DAY_MS));
   if (last) {
     const about = last.appointmentId ? await appointmentSpoken(tx, last.appointmentId) : null;
     const ahead = about && about.appointment.startsAt > now ? about : null;
