@@ -307,6 +307,7 @@ describe("GET /media/:name", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("audio/wav");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
     expect(res.headers.get("content-disposition")).toBe(
       `inline; filename="Gr__e x.wav"; filename*=UTF-8''Gr%C3%BC%C3%9Fe%20x.wav`,
     );

@@ -22,6 +22,8 @@ export const mediaRoutes = new Hono<AppEnv>().get("/:name", async (c) => {
     "Content-Type": file.mimeType,
     "Content-Length": String(file.sizeBytes),
     "X-Content-Type-Options": "nosniff",
+    // Opened on its own (a PDF, an image), it may run nothing and reach nothing as this origin.
+    "Content-Security-Policy": "default-src 'none'; sandbox",
     "Content-Disposition": disposition(file.originalName),
     "Cache-Control": "public, max-age=31536000, immutable",
     ETag: `"${file.sha256}"`,
