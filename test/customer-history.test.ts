@@ -3,7 +3,8 @@
 // in one list, newest first.
 import { afterAll, expect, test } from "bun:test";
 import { setAppointmentStatus } from "../src/db/appointment-changes.ts";
-import { appointments, users } from "../src/db/schema.ts";
+import { eq } from "drizzle-orm";
+import { appointments, deliveries, users } from "../src/db/schema.ts";
 import { suppress } from "../src/db/suppressions.ts";
 import { signedInOwner } from "./support/app.ts";
 import { pageText } from "./support/forms.ts";
@@ -17,14 +18,16 @@ test("sent, skipped with the reason, the reply that cancelled, and a staff membe
   const b = await signedInOwner(t);
   const [owner] = await t.db.select().from(users);
   const anna = people[0]!;
-  // 1. A reminder goes out.
-  await s.message(t, [anna], "sms", "See you Friday");
-  await dispatcher().tick();
-  // 2. An appointment is booked for tomorrow; she answers X a minute later, which cancels it.
+  // 1. She has an appointment tomorrow, and its reminder goes out.
   const [a] = await t.db
     .insert(appointments)
     .values({ customerId: anna.id, startsAt: later(86_400_000), status: "scheduled" })
     .returning();
+  await s.message(t, [anna], "sms", "See you Friday");
+  await dispatcher().tick();
+  // The reminder is about that appointment (as an appointment trigger's would be).
+  await t.db.update(deliveries).set({ appointmentId: a!.id }).where(eq(deliveries.customerId, anna.id));
+  // 2. She answers X a minute later, which cancels it.
   t.setNow(later(60_000));
   const x = s.twilio.inboundSms("https://pigeon.test/webhooks/twilio/inbound", {
     from: anna.phone,
