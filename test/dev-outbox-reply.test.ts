@@ -7,9 +7,10 @@ import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { appointmentHistory } from "../src/db/appointment-changes.ts";
 import { createAppointment, createCustomer } from "../src/db/customers.ts";
-import { appointments, deliveries, devOutbox, inboundMessages } from "../src/db/schema.ts";
+import { appointments, devOutbox, inboundMessages } from "../src/db/schema.ts";
 import { makeTestApp, signedInOwner, type TestApp } from "./support/app.ts";
 import { pageText } from "./support/forms.ts";
+import { keptText, sentTextAbout } from "./support/replies.ts";
 
 const NOW = new Date("2026-09-01T15:00:00Z");
 const PHONE = "+12175550123";
@@ -31,20 +32,16 @@ async function studio(env: Record<string, string> = {}) {
     "api",
     NOW,
   );
-  const entry = async (channel: "sms" | "email", id: string) => {
-    await t.db.insert(devOutbox).values({
+  const entry = (channel: "sms" | "email", id: string) =>
+    keptText(t.db, {
       id,
       channel,
-      toAddress: channel === "sms" ? PHONE : "maya@example.com",
-      fromAddress: channel === "sms" ? STUDIO_NUMBER : "studio@example.com",
-      subject: channel === "email" ? "Reminder" : null,
+      to: channel === "sms" ? PHONE : "maya@example.com",
+      from: channel === "sms" ? STUDIO_NUMBER : "studio@example.com",
+      subject: channel === "email" ? "Reminder" : undefined,
       body: "Your session is tomorrow. Reply C to confirm, X to cancel.",
-      ref: `ref-${id}`,
-      status: "delivered",
-      createdAt: NOW,
+      at: NOW,
     });
-    return id;
-  };
   return { t, b, maya, appt, entry };
 }
 
@@ -116,15 +113,11 @@ describe("dev outbox: simulate a reply", () => {
       NOW,
     );
     // The text she answers was about the later session (the reminder for it went out this morning).
-    await t.db.insert(deliveries).values({
-      deliveryKey: "test:later-reminder",
-      sourceType: "test",
+    await sentTextAbout(t.db, {
+      key: "test:later-reminder",
       customerId: maya.id,
       appointmentId: later.id,
-      channel: "sms",
-      toAddress: PHONE,
-      status: "sent",
-      dueAt: NOW,
+      to: PHONE,
       sentAt: new Date(NOW.getTime() - 3_600_000),
     });
     const id = await entry("sms", "dev_sms6");

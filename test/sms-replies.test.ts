@@ -6,10 +6,11 @@
 // back in, as Twilio takes it, even while it confirms an appointment.
 import { describe, expect, test } from "bun:test";
 import { createAppointment, createCustomer } from "../src/db/customers.ts";
-import { appointments, deliveries, devOutbox, inboundMessages } from "../src/db/schema.ts";
+import { appointments, devOutbox, inboundMessages } from "../src/db/schema.ts";
 import { activeSuppressions } from "../src/db/suppressions.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
 import { pageText } from "./support/forms.ts";
+import { keptText, sentTextAbout } from "./support/replies.ts";
 
 const NOW = new Date("2026-09-01T15:00:00Z");
 const PHONE = "+12175550123";
@@ -18,23 +19,17 @@ const STUDIO_NUMBER = "+12175550100";
 async function studio() {
   const t = await makeTestApp({ now: NOW });
   const b = await signedInOwner(t);
-  await t.db.insert(devOutbox).values({
+  await keptText(t.db, {
     id: "dev_1",
-    channel: "sms",
-    toAddress: PHONE,
-    fromAddress: STUDIO_NUMBER,
-    subject: null,
+    to: PHONE,
+    from: STUDIO_NUMBER,
     body: "Your session is tomorrow. Reply C to confirm, X to cancel.",
-    ref: "ref-dev_1",
-    status: "delivered",
-    createdAt: NOW,
+    at: NOW,
   });
   const customer = (first: string, locale: string) =>
     createCustomer(
       t.db,
-      { first_name: first, last_name: "Family", phone: PHONE, locale, consent: { sms: true } } as Parameters<
-        typeof createCustomer
-      >[1],
+      { first_name: first, last_name: "Family", phone: PHONE, locale, consent: { sms: true } },
       "test",
       NOW,
     );
@@ -98,15 +93,11 @@ describe("SMS replies: what they act on", () => {
     const maya = await customer("Maya", "en");
     const tomorrow = await appointment(maya.id, "2026-09-02T15:00:00Z");
     const later = await appointment(maya.id, "2026-09-20T15:00:00Z");
-    await t.db.insert(deliveries).values({
-      deliveryKey: "test:booked-later",
-      sourceType: "test",
+    await sentTextAbout(t.db, {
+      key: "test:booked-later",
       customerId: maya.id,
       appointmentId: later.id,
-      channel: "sms",
-      toAddress: PHONE,
-      status: "sent",
-      dueAt: NOW,
+      to: PHONE,
       sentAt: new Date(NOW.getTime() - 3_600_000),
     });
     await b.post("/outbox/dev/dev_1/reply", { body: "X" });

@@ -6,6 +6,7 @@ import { createAppointment, createCustomer } from "../src/db/customers.ts";
 import { appointments, devOutbox, inboundMessages } from "../src/db/schema.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
+import { keptText } from "./support/replies.ts";
 
 const NOW = new Date("2026-09-01T15:00:00Z");
 const PHONE = "+12175550123";
@@ -25,16 +26,12 @@ test("“No” answering staff's question in the inbox goes to the inbox; it doe
     "api",
     NOW,
   );
-  await t.db.insert(devOutbox).values({
+  await keptText(t.db, {
     id: "dev_1",
-    channel: "sms",
-    toAddress: PHONE,
-    fromAddress: "+12175550100",
-    subject: null,
+    to: PHONE,
+    from: "+12175550100",
     body: "Your session is tomorrow at 10.",
-    ref: "ref-dev_1",
-    status: "delivered",
-    createdAt: NOW,
+    at: NOW,
   });
   await b.get("/outbox/dev/dev_1");
   await b.post("/outbox/dev/dev_1/reply", { body: "Can I bring our dog?" });
