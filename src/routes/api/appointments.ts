@@ -13,7 +13,7 @@ import type { Appointment } from "../../db/schema.ts";
 import { APPOINTMENT_STATUSES } from "../../core/vocabulary.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { customerFieldsRef, withInlineCustomer } from "./customers.ts";
-import { externalIdField, iso, parse, pathId } from "./input.ts";
+import { externalIdField, iso, paging, parse, pathId } from "./input.ts";
 import { jobRef, resolveRefs } from "./refs.ts";
 import { type Resource, saveResource, type Write } from "./upsert.ts";
 
@@ -129,13 +129,7 @@ const listQuery = z
     to: instant.optional(),
     job_id: idRef.optional(),
     customer_id: idRef.optional(),
-    page: z.coerce.number({ error: "must be a page number" }).int().min(1, "must be 1 or more").default(1),
-    per_page: z.coerce
-      .number({ error: "must be a number" })
-      .int()
-      .min(1, "must be 1 to 100")
-      .max(100, "must be 1 to 100")
-      .default(25),
+    ...paging,
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { path: ["to"], message: "must be after from" });
 

@@ -65,6 +65,17 @@ export const externalIdField = z.preprocess(
     .optional(),
 );
 
+/** `page` and `per_page` of a list answer: pages from 1, 1 to 100 rows a page, 25 unless asked. */
+export const paging = {
+  page: z.coerce.number({ error: "must be a page number" }).int().min(1, "must be 1 or more").default(1),
+  per_page: z.coerce
+    .number({ error: "must be a number" })
+    .int()
+    .min(1, "must be 1 to 100")
+    .max(100, "must be 1 to 100")
+    .default(25),
+};
+
 export const externalIdOnly = z.object({ external_id: externalIdField });
 
 /**

@@ -9,7 +9,7 @@ import { changeJobStatus, createJob, getJob, getJobByExternalId, updateJob } fro
 import type { Job } from "../../db/schema.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { ApiError } from "../../http/errors.ts";
-import { externalIdField, iso, jsonBody, parse, pathId } from "./input.ts";
+import { externalIdField, iso, jsonBody, paging, parse, pathId } from "./input.ts";
 import { profileRef, resolveRefs } from "./refs.ts";
 import { type Resource, saveResource, showResource, writeForRequest } from "./upsert.ts";
 
@@ -63,13 +63,7 @@ const listQuery = z.object({
     .max(2200, "must be a year like 2026")
     .optional(),
   external_id: externalIdField,
-  page: z.coerce.number({ error: "must be a page number" }).int().min(1, "must be 1 or more").default(1),
-  per_page: z.coerce
-    .number({ error: "must be a number" })
-    .int()
-    .min(1, "must be 1 to 100")
-    .max(100, "must be 1 to 100")
-    .default(25),
+  ...paging,
 });
 
 export const jobRoutes = new Hono<AppEnv>()
