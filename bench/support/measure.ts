@@ -1,4 +1,4 @@
-// What every benchmark here measures with: a median, a timed median after a warm-up, and a
+// What every benchmark here measures with: a median, a 95th percentile, a timed median after a warm-up, and a
 // throwaway database.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +9,12 @@ import { type Database, migrateDatabase, openDatabase } from "../../src/db/clien
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** The 95th percentile by nearest rank: the smallest value at least 95 % of them are at or below. */
+export function p95(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!;
 }
 
 /** Milliseconds `fn` takes: one warm-up call, then the median of `runs` calls. */
