@@ -109,9 +109,10 @@ export const appointmentLinkRoutes = new Hono<AppEnv>()
     // Only the button's own question is answered by a change; a repeat (already) is a success.
     if (state.kind !== "ask") return page(c, o, state, state.kind === "already" ? 200 : 409);
     const { from, to } = APPOINTMENT_MOVES[action];
-    // The change and its record (the staff alert) commit together or not at all: a failure is a
-    // 500 and the appointment stays as it was, so the customer can try again.
-    if (await db.transaction((tx) => setAppointmentStatus(tx, a.id, from, to, now, { source: "link" }))) {
+    // The change and its record (the staff alert) commit together or not at all (setAppointmentStatus
+    // is one transaction): a failure is a 500 and the appointment stays as it was, so the customer
+    // can try again.
+    if (await setAppointmentStatus(db, a.id, from, to, now, { source: "link" })) {
       log("info", "appointment changed by link", { appointment: a.id, customer: o.customer.id, to });
       return page(c, { ...o, appointment: { ...a, status: to } }, { kind: "done", action });
     }
