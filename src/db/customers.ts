@@ -305,3 +305,10 @@ export async function countCustomersUpTo(db: Db, match: string | null, cap: numb
   const rows = await db.all<{ n: number }>(sql`select count(*) as n from (${inner})`);
   return Number(rows[0]?.n ?? 0);
 }
+
+/** The locale of the customer a delivery or reply belongs to, if any. */
+export async function customerLocale(db: Db | Tx, customerId: number | null | undefined): Promise<string | null> {
+  if (!customerId) return null;
+  const [row] = await db.select({ locale: customers.locale }).from(customers).where(eq(customers.id, customerId));
+  return row?.locale ?? null;
+}

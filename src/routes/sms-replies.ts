@@ -3,7 +3,6 @@
 // whatItAnswers), anything else waits in the inbox. One function for every way a reply arrives —
 // Twilio's signed webhook, and the dev outbox's "simulate a reply" — so a reply tried in dev mode
 // does exactly what a real one would.
-import { eq } from "drizzle-orm";
 import { customerDate } from "../core/date-format.ts";
 import { type Language, pickLanguage, t } from "../core/i18n/translate.ts";
 import { usableLocale, usableTimeZone } from "../core/intl.ts";
@@ -19,7 +18,8 @@ import {
   type UpcomingAppointment,
 } from "../db/inbound.ts";
 import { type FetchedMedia, storeMedia } from "../db/inbox.ts";
-import { customers, type StudioSettings } from "../db/schema.ts";
+import type { StudioSettings } from "../db/schema.ts";
+import { customerLocale } from "../db/customers.ts";
 import { getSettings } from "../db/settings.ts";
 import { activeSuppressions, customersWithAddress, resubscribe, suppress } from "../db/suppressions.ts";
 import type { Logger } from "../log.ts";
@@ -123,13 +123,6 @@ async function whatItAnswers(tx: Tx, from: string, customerIds: number[], now: D
     next?.appointment.status === "scheduled" ? next : await nextAppointment(tx, customerIds, now, ["scheduled"]);
   const repeat = await cancelledBySmsSince(tx, customerIds, new Date(now.getTime() - HOUR_MS));
   return { about: next, awaiting, upcoming: repeat ? null : next };
-}
-
-/** The locale of the customer a delivery or reply belongs to, if any. */
-export async function customerLocale(db: Db, customerId: number | null | undefined): Promise<string | null> {
-  if (!customerId) return null;
-  const [row] = await db.select({ locale: customers.locale }).from(customers).where(eq(customers.id, customerId));
-  return row?.locale ?? null;
 }
 
 type ReplyIntent = "stop" | "start" | "help" | "confirm" | "cancel" | "inbox";

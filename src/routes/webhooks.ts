@@ -33,7 +33,8 @@ import { deliveryTag } from "../providers/types.ts";
 import { twilioSdk, verifyTwilioSignature } from "../providers/twilio.ts";
 import type VoiceResponse from "twilio/lib/twiml/VoiceResponse";
 import { fetchTwilioMedia } from "../providers/twilio-media.ts";
-import { customerLocale, receiveSmsReply } from "./sms-replies.ts";
+import { receiveSmsReply } from "./sms-replies.ts";
+import { customerLocale } from "../db/customers.ts";
 import { cancelledSince } from "../dispatch/send-checks.ts";
 
 const resendBody = z.looseObject({
