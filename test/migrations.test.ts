@@ -494,6 +494,28 @@ describe("a database from any earlier set of migrations", () => {
   }
 });
 
+describe("0022: a text per channel", () => {
+  test("a message written with one body keeps sending it: its SMS text and its call script are that body", async () => {
+    const db = await databaseOfRelease(journal.entries.findIndex((e) => e.tag === "0022_content"));
+    const insert = (name: string, channels: string, voiceScript: string, audio = "") =>
+      db.$client.execute({
+        sql: "INSERT INTO messages (name, channels, subject, body, voice_script, voice_audio_name, filters) VALUES (?, ?, 'S', 'One body', ?, ?, '{}')",
+        args: [name, channels, voiceScript, audio],
+      });
+    await insert("e-mail only", '["email"]', "");
+    await insert("all three", '["email","sms","voice"]', "");
+    await insert("own script", '["voice"]', "Its own script");
+    await insert("recording", '["voice"]', "", "hello.mp3");
+    await migrateDatabase(db);
+    expect(await rows(db, "SELECT name, body, sms_body, voice_script FROM messages ORDER BY id")).toEqual([
+      { name: "e-mail only", body: "One body", sms_body: "", voice_script: "" },
+      { name: "all three", body: "One body", sms_body: "One body", voice_script: "One body" },
+      { name: "own script", body: "One body", sms_body: "", voice_script: "Its own script" },
+      { name: "recording", body: "One body", sms_body: "", voice_script: "" },
+    ]);
+  });
+});
+
 describe("ids are never given out twice across an upgrade", () => {
   // Rebuilding a table (0014 does, to add its CHECKs) copies its rows into a new table: SQLite's
   // count of ids ever used (sqlite_sequence) would fall back to the highest id still there, and

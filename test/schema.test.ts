@@ -17,6 +17,8 @@ describe("schema", () => {
       "appointments",
       "audit_log",
       "communication_profiles",
+      // E-mail attachments and MMS pictures of a message or notification (migration 0022).
+      "content_files",
       // Kept in step by triggers (migration 0007) for the live recipient count.
       "customer_reach",
       "customers",

@@ -6,6 +6,8 @@ export const JOB_STATUSES = ["planning", "selling", "archived"] as const;
 export const JOB_TYPES = ["school", "kindergarten", "sports", "event", "portrait", "other"] as const;
 export const APPOINTMENT_STATUSES = ["scheduled", "confirmed", "cancelled", "reschedule_requested"] as const;
 export const CHANNELS = ["email", "sms", "voice"] as const;
+/** What a file does for a message or notification: an e-mail attachment, or a picture sent as MMS. */
+export const CONTENT_FILE_ROLES = ["attachment", "mms"] as const;
 export const SUPPRESSION_REASONS = [
   "unsubscribed",
   "bounced",

@@ -19,6 +19,8 @@ const info = {
   mimeType: files.mimeType,
   sizeBytes: files.sizeBytes,
   sha256: files.sha256,
+  width: files.width,
+  height: files.height,
   uploadedByUserId: files.uploadedByUserId,
   createdAt: files.createdAt,
 };

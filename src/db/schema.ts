@@ -32,6 +32,7 @@ import {
   RUN_STATUSES,
   DELIVERY_SOURCES,
   APPOINTMENT_CHANGE_SOURCES,
+  CONTENT_FILE_ROLES,
 } from "../core/vocabulary.ts";
 
 const id = () => integer().primaryKey({ autoIncrement: true });
@@ -428,6 +429,8 @@ export const notifications = sqliteTable(
     channel: text({ enum: CHANNELS }).notNull(),
     subject: text().notNull().default(""),
     body: text().notNull().default(""),
+    /** An e-mail notification's preview line; empty: the body's first line. */
+    preheader: text().notNull().default(""),
     templateId: integer().references((): AnySQLiteColumn => templates.id, { onDelete: "set null" }),
     active: integer({ mode: "boolean" }).notNull().default(true),
     position: integer().notNull().default(0),
@@ -452,7 +455,12 @@ export const messages = sqliteTable(
     name: text().notNull(),
     channels: text({ mode: "json" }).$type<string[]>().notNull(),
     subject: text().notNull().default(""),
+    /** The e-mail's body (Markdown). */
     body: text().notNull().default(""),
+    /** The e-mail's preview line in the inbox; empty: the body's first line (SPEC T2, issue 12). */
+    preheader: text().notNull().default(""),
+    /** The SMS's own text: plain, short, links as bare URLs (never the e-mail's Markdown). */
+    smsBody: text().notNull().default(""),
     voiceScript: text().notNull().default(""),
     voiceFileId: integer().references((): AnySQLiteColumn => files.id, { onDelete: "set null" }),
     /**
@@ -769,6 +777,9 @@ export const files = sqliteTable(
     mimeType: text().notNull(),
     sizeBytes: integer().notNull(),
     sha256: text().notNull(),
+    /** An image's size in pixels, read from its bytes at upload; null for PDFs and audio. */
+    width: integer(),
+    height: integer(),
     content: blob({ mode: "buffer" }).notNull(),
     uploadedByUserId: integer().references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
@@ -786,6 +797,9 @@ export const templates = sqliteTable(
     trigger: text({ enum: TRIGGERS }),
     subject: text().notNull().default(""),
     body: text().notNull(),
+    preheader: text().notNull().default(""),
+    /** What it is for, shown in the library ("Announcement with a hero image"). */
+    description: text().notNull().default(""),
     builtIn: integer({ mode: "boolean" }).notNull().default(false),
     ...timestamps,
   },
@@ -806,6 +820,32 @@ export const snippets = sqliteTable(
     ...timestamps,
   },
   (t) => [uniqueIndex("snippets_key_unique").on(t.key)],
+);
+
+/**
+ * Files a message or notification sends with it (SPEC T5): e-mail attachments, and pictures an SMS
+ * carries as MMS. Exactly one owner per row. A file in use cannot be deleted (RESTRICT): the file
+ * manager says where it is used instead.
+ */
+export const contentFiles = sqliteTable(
+  "content_files",
+  {
+    id: id(),
+    messageId: integer().references(() => messages.id, { onDelete: "cascade" }),
+    notificationId: integer().references(() => notifications.id, { onDelete: "cascade" }),
+    fileId: integer()
+      .notNull()
+      .references(() => files.id, { onDelete: "restrict" }),
+    role: text({ enum: CONTENT_FILE_ROLES }).notNull(),
+    position: integer().notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex("content_files_message_unique").on(t.messageId, t.role, t.fileId),
+    uniqueIndex("content_files_notification_unique").on(t.notificationId, t.role, t.fileId),
+    index("content_files_file_idx").on(t.fileId),
+    oneOf("content_files_role_check", t.role, CONTENT_FILE_ROLES),
+    check("content_files_one_owner", sql`(${t.messageId} is null) <> (${t.notificationId} is null)`),
+  ],
 );
 
 /**

@@ -7,6 +7,7 @@ import { formatPhone } from "../core/phone.ts";
 import { compileTemplate, type CompiledTemplate } from "../core/placeholders.ts";
 import type { Db } from "../db/client.ts";
 import type { Delivery } from "../db/outbox.ts";
+import { type ContentFile, type ContentOwner, contentFilesOf } from "../db/content-files.ts";
 import { messages, notifications, type StudioSettings } from "../db/schema.ts";
 import { type EmailVariant, renderEmailVariant } from "../email/render.ts";
 
@@ -18,8 +19,12 @@ export type SourceText = {
   version: string;
   subject: string;
   body: string;
+  /** An e-mail's preview line as staff typed it; empty: the renderer takes the body's first line. */
+  preheader?: string;
   marketing: boolean;
   audio?: { name: string; fileId: number | null };
+  /** E-mail attachments (e-mail) or MMS pictures (SMS) the source sends, in order (SPEC T5). */
+  files?: ContentFile[];
 };
 
 /**
@@ -40,14 +45,15 @@ export function studioBranding(s: StudioSettings) {
 export async function sourceText(db: Db, d: Delivery): Promise<SourceText | null> {
   if (d.sourceType === "notification" && d.notificationId) {
     const n = await db.query.notifications.findFirst({ where: eq(notifications.id, d.notificationId) });
-    return n
-      ? {
-          version: `n${n.id}@${n.updatedAt.getTime()}`,
-          subject: n.subject,
-          body: n.body,
-          marketing: !n.trigger.startsWith("appointment_"),
-        }
-      : null;
+    if (!n) return null;
+    return {
+      version: `n${n.id}@${n.updatedAt.getTime()}`,
+      subject: n.subject,
+      body: n.body,
+      preheader: n.preheader,
+      marketing: !n.trigger.startsWith("appointment_"),
+      files: await channelFiles(db, { notificationId: n.id }, d.channel),
+    };
   }
   if (d.sourceType === "message" && d.messageId) {
     const m = await db.query.messages.findFirst({ where: eq(messages.id, d.messageId) });
@@ -59,8 +65,10 @@ export async function sourceText(db: Db, d: Delivery): Promise<SourceText | null
       version: `m${m.id}@${m.updatedAt.getTime()}:${d.channel}`,
       subject: m.subject,
       body,
+      preheader: m.preheader,
       marketing: true,
       ...(audio && { audio }),
+      files: await channelFiles(db, { messageId: m.id }, d.channel),
     };
   }
   // Test sends carry their own text; the same text is one variant, rendered once. A staff test
@@ -69,6 +77,13 @@ export async function sourceText(db: Db, d: Delivery): Promise<SourceText | null
   const body = d.body ?? "";
   const marketing = d.customerId !== null;
   return { version: `t:${sha256Hex(`${subject}\u0000${body}`)}:${marketing ? "m" : "s"}`, subject, body, marketing };
+}
+
+/** The files a delivery on `channel` carries: attachments for an e-mail, pictures for an SMS, none for a call. */
+async function channelFiles(db: Db, owner: ContentOwner, channel: Delivery["channel"]): Promise<ContentFile[]> {
+  if (channel === "voice") return [];
+  const f = await contentFilesOf(db, owner);
+  return channel === "email" ? f.attachments : f.mms;
 }
 
 /**
