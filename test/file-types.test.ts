@@ -2,10 +2,25 @@
 // name or declared type say. Each kind Pigeon takes is recognised from a real tiny file; a
 // renamed image, markup of any sort and executables are refused with a reason.
 import { describe, expect, test } from "bun:test";
-import { ANY_KIND, AUDIO_KINDS, looksLikeMarkup, MAX_AUDIO_BYTES, sniffUpload } from "../src/core/file-types.ts";
+import {
+  ANY_KIND,
+  AUDIO_KINDS,
+  FILE_KINDS,
+  imageSize,
+  looksLikeMarkup,
+  MAX_AUDIO_BYTES,
+  MAX_FILE_BYTES,
+  sniffUpload,
+} from "../src/core/file-types.ts";
 import {
   ELF,
   GIF_1X1,
+  GIF_300X200,
+  JPEG_640X427,
+  pngOf,
+  WEBP_VP8_320X240,
+  WEBP_VP8L_33X17,
+  WEBP_VP8X_1200X800,
   GIF_HTML_POLYGLOT,
   HTML_PAGE,
   JPEG_HEAD,
@@ -122,5 +137,45 @@ describe("sniffUpload", () => {
       const page = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode("<html><script>1</script></html>")]);
       expect(looksLikeMarkup(page)).toBe(true);
     });
+  });
+});
+
+// Issue 12: an image's size is read from its header at upload, so the file manager shows it and
+// e-mails give the image a width (Outlook draws an image without one at its full size).
+describe("imageSize", () => {
+  test.each([
+    ["a PNG (IHDR)", pngOf(3, 2), { width: 3, height: 2 }],
+    ["a 1 × 1 PNG", PNG_1X1, { width: 1, height: 1 }],
+    ["a JPEG (SOF0 after APP0 and DQT)", JPEG_640X427, { width: 640, height: 427 }],
+    ["a GIF (logical screen)", GIF_300X200, { width: 300, height: 200 }],
+    ["a WebP, extended (VP8X)", WEBP_VP8X_1200X800, { width: 1200, height: 800 }],
+    ["a WebP, lossless (VP8L)", WEBP_VP8L_33X17, { width: 33, height: 17 }],
+    ["a WebP, lossy (VP8)", WEBP_VP8_320X240, { width: 320, height: 240 }],
+  ] as const)("%s", (_, bytes, size) => {
+    expect(sniffUpload(bytes, ANY_KIND, MAX_AUDIO_BYTES).ok).toBe(true);
+    expect(imageSize(bytes)).toEqual(size);
+  });
+
+  test.each([
+    ["a JPEG with no frame header", JPEG_HEAD],
+    ["a WebP cut after its chunk name", WEBP_HEAD],
+    ["a PNG cut inside IHDR", PNG_1X1.subarray(0, 20)],
+    ["a PDF", PDF_HEAD],
+    ["a WAV", tinyWav()],
+    ["nothing", new Uint8Array(0)],
+  ])("%s has no size", (_, bytes) => {
+    expect(imageSize(bytes)).toBeNull();
+  });
+
+  test("an image over 5 MB, its kind's limit, is refused naming the limit; a PDF that size is taken", () => {
+    const big = new Uint8Array(5 * 1024 * 1024 + 1);
+    big.set(pngOf(1, 1));
+    expect(sniffUpload(big, ANY_KIND, MAX_FILE_BYTES)).toEqual({
+      ok: false,
+      problem: "is a PNG image larger than 5 MB, the limit for images (it has 5,242,881 bytes)",
+    });
+    big.set(PDF_HEAD);
+    expect(sniffUpload(big, ANY_KIND, MAX_FILE_BYTES).ok).toBe(true);
+    expect(Object.values(FILE_KINDS).map((k) => k.maxBytes / (1024 * 1024))).toEqual([10, 10, 5, 5, 5, 5, 10]);
   });
 });

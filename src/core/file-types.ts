@@ -6,16 +6,27 @@
 
 export type FileKind = "mp3" | "wav" | "png" | "jpeg" | "gif" | "webp" | "pdf";
 
-/** Each kind's one Content-Type and file extension, as Pigeon serves and names it. */
-export const FILE_KINDS: Record<FileKind, { mime: string; ext: string; label: string; audio: boolean }> = {
-  mp3: { mime: "audio/mpeg", ext: "mp3", label: "MP3 audio", audio: true },
-  wav: { mime: "audio/wav", ext: "wav", label: "WAV audio", audio: true },
-  png: { mime: "image/png", ext: "png", label: "PNG image", audio: false },
-  jpeg: { mime: "image/jpeg", ext: "jpg", label: "JPEG image", audio: false },
-  gif: { mime: "image/gif", ext: "gif", label: "GIF image", audio: false },
-  webp: { mime: "image/webp", ext: "webp", label: "WebP image", audio: false },
-  pdf: { mime: "application/pdf", ext: "pdf", label: "PDF document", audio: false },
+const MB = 1024 * 1024;
+
+/**
+ * Each kind's one Content-Type and file extension, as Pigeon serves and names it, and the largest
+ * file of that kind it takes. An image goes into e-mails and MMS, whose 5 MB limit (Twilio's) it
+ * keeps; a minute of WAV at CD quality is ~10 MB.
+ */
+export const FILE_KINDS: Record<
+  FileKind,
+  { mime: string; ext: string; label: string; audio: boolean; image: boolean; maxBytes: number }
+> = {
+  mp3: { mime: "audio/mpeg", ext: "mp3", label: "MP3 audio", audio: true, image: false, maxBytes: 10 * MB },
+  wav: { mime: "audio/wav", ext: "wav", label: "WAV audio", audio: true, image: false, maxBytes: 10 * MB },
+  png: { mime: "image/png", ext: "png", label: "PNG image", audio: false, image: true, maxBytes: 5 * MB },
+  jpeg: { mime: "image/jpeg", ext: "jpg", label: "JPEG image", audio: false, image: true, maxBytes: 5 * MB },
+  gif: { mime: "image/gif", ext: "gif", label: "GIF image", audio: false, image: true, maxBytes: 5 * MB },
+  webp: { mime: "image/webp", ext: "webp", label: "WebP image", audio: false, image: true, maxBytes: 5 * MB },
+  pdf: { mime: "application/pdf", ext: "pdf", label: "PDF document", audio: false, image: false, maxBytes: 10 * MB },
 };
+
+export const IMAGE_KINDS: readonly FileKind[] = ["png", "jpeg", "gif", "webp"];
 
 export const AUDIO_KINDS: readonly FileKind[] = ["mp3", "wav"];
 export const ANY_KIND: readonly FileKind[] = Object.keys(FILE_KINDS) as FileKind[];
@@ -158,5 +169,76 @@ export function sniffUpload(bytes: Uint8Array, allowed: readonly FileKind[], max
       problem: `${what}, whatever its name says; upload ${wanted} only`,
     };
   }
-  return { ok: true, kind, mime: FILE_KINDS[kind].mime, ext: FILE_KINDS[kind].ext };
+  const { label, maxBytes: kindMax, mime, ext } = FILE_KINDS[kind];
+  if (bytes.length > kindMax)
+    return {
+      ok: false,
+      problem: `is a ${label} larger than ${mb(kindMax)}, the limit for ${FILE_KINDS[kind].image ? "images" : `${label.split(" ")[0]} files`} (it has ${bytes.length.toLocaleString("en")} bytes)`,
+    };
+  return { ok: true, kind, mime, ext };
+}
+
+const u16be = (b: Uint8Array, at: number) => (b[at]! << 8) | b[at + 1]!;
+const u16le = (b: Uint8Array, at: number) => b[at]! | (b[at + 1]! << 8);
+const u24le = (b: Uint8Array, at: number) => b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16);
+const u32be = (b: Uint8Array, at: number) =>
+  ((b[at]! << 24) >>> 0) + (b[at + 1]! << 16) + (b[at + 2]! << 8) + b[at + 3]!;
+
+/** JPEG markers whose segment is a frame header (SOF0–SOF15 but DHT, JPG and DAC, which share the range). */
+const isSof = (m: number) => m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
+
+/** A JPEG's size from its first frame header (SOFn), walking the segments from the start. */
+function jpegSize(b: Uint8Array): { width: number; height: number } | null {
+  let at = 2;
+  while (at + 4 <= b.length) {
+    if (b[at] !== 0xff) return null;
+    const marker = b[at + 1]!;
+    // Fill bytes before a marker, and markers without a length (RSTn, TEM).
+    if (marker === 0xff) {
+      at += 1;
+      continue;
+    }
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      at += 2;
+      continue;
+    }
+    if (marker === 0xd9 || marker === 0xda) return null; // end of image, or scan data before any frame
+    const length = u16be(b, at + 2);
+    if (length < 2) return null;
+    if (isSof(marker)) {
+      if (at + 9 > b.length) return null;
+      return { height: u16be(b, at + 5), width: u16be(b, at + 7) };
+    }
+    at += 2 + length;
+  }
+  return null;
+}
+
+/** A WebP's canvas: VP8X (extended), VP8L (lossless, 14-bit sizes less one) or VP8 (lossy). */
+function webpSize(b: Uint8Array): { width: number; height: number } | null {
+  if (ascii(b, 12, "VP8X") && b.length >= 30) return { width: u24le(b, 24) + 1, height: u24le(b, 27) + 1 };
+  if (ascii(b, 12, "VP8L") && b.length >= 25 && b[20] === 0x2f) {
+    const bits = (b[21]! | (b[22]! << 8) | (b[23]! << 16) | (b[24]! << 24)) >>> 0;
+    return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+  }
+  if (ascii(b, 12, "VP8 ") && b.length >= 30 && b[23] === 0x9d && b[24] === 0x01 && b[25] === 0x2a)
+    return { width: u16le(b, 26) & 0x3fff, height: u16le(b, 28) & 0x3fff };
+  return null;
+}
+
+/**
+ * An image's size in pixels read from its header, or null when the header does not say (a
+ * truncated file, a JPEG without a frame header) or the bytes are no image. Pure and cheap: only
+ * headers are read, nothing is decoded. E-mails size images from it, so a wide photo is not drawn
+ * at full width by clients that ignore CSS (Outlook).
+ */
+export function imageSize(bytes: Uint8Array): { width: number; height: number } | null {
+  const kind = magicKind(bytes);
+  let size: { width: number; height: number } | null = null;
+  if (kind === "png" && bytes.length >= 24 && ascii(bytes, 12, "IHDR"))
+    size = { width: u32be(bytes, 16), height: u32be(bytes, 20) };
+  else if (kind === "gif" && bytes.length >= 10) size = { width: u16le(bytes, 6), height: u16le(bytes, 8) };
+  else if (kind === "jpeg") size = jpegSize(bytes);
+  else if (kind === "webp") size = webpSize(bytes);
+  return size && size.width > 0 && size.height > 0 ? size : null;
 }
