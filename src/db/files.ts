@@ -2,12 +2,12 @@
 // backup is one file, each under a random stored name that is its public, unguessable address
 // (/media/<stored name>) — Twilio fetches a call's audio from there without a session.
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { randomToken } from "../core/crypto.ts";
 import type { FileKind } from "../core/file-types.ts";
-import { FILE_KINDS } from "../core/file-types.ts";
+import { FILE_KINDS, imageSize } from "../core/file-types.ts";
 import type { Db } from "./client.ts";
-import { files } from "./schema.ts";
+import { files, users } from "./schema.ts";
 
 /** What a file is without its bytes: what pages and the API show. */
 export type FileInfo = Omit<typeof files.$inferSelect, "content">;
@@ -78,6 +78,7 @@ export async function storeFile(
       mimeType: mime,
       sizeBytes: f.bytes.length,
       sha256: createHash("sha256").update(f.bytes).digest("hex"),
+      ...(FILE_KINDS[f.kind].image && imageSize(f.bytes)),
       content: Buffer.from(f.bytes),
       uploadedByUserId: f.userId,
       createdAt: now,
@@ -109,4 +110,46 @@ export async function audioFileProblem(db: Db, id: number): Promise<string | nul
   if (!f) return "there is no uploaded file with this id";
   if (!isAudio(f)) return `is ${f.originalName} (${f.mimeType}), not audio: a call plays an MP3 or WAV`;
   return null;
+}
+
+/** The kinds the file manager and the API filter by, each as the Content-Types it covers. */
+export const FILE_GROUPS = {
+  image: ["image/png", "image/jpeg", "image/gif", "image/webp"],
+  pdf: ["application/pdf"],
+  audio: ["audio/mpeg", "audio/wav"],
+} as const;
+export type FileGroup = keyof typeof FILE_GROUPS;
+
+/** Whether a file is an image an e-mail can show. */
+export const isImage = (f: Pick<FileInfo, "mimeType">) => f.mimeType.startsWith("image/");
+
+export type ListedFile = FileInfo & { uploadedBy: string | null };
+
+/** One page of files, newest first, optionally of one group; with the total for the pager. */
+export async function listFiles(
+  db: Db,
+  opts: { group?: FileGroup; page: number; perPage: number },
+): Promise<{ rows: ListedFile[]; total: number }> {
+  const where: SQL | undefined = opts.group ? inArray(files.mimeType, [...FILE_GROUPS[opts.group]]) : undefined;
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({ ...info, uploadedBy: users.name })
+      .from(files)
+      .leftJoin(users, eq(users.id, files.uploadedByUserId))
+      .where(where)
+      .orderBy(desc(files.createdAt), desc(files.id))
+      .limit(opts.perPage)
+      .offset((opts.page - 1) * opts.perPage),
+    db.select({ n: count() }).from(files).where(where),
+  ]);
+  return { rows, total: total!.n };
+}
+
+/** Deletes file `id`; false when there was none. Call it after deciding it is not in use (file-uses.ts). */
+export async function deleteFileRow(db: Db, id: number): Promise<boolean> {
+  const gone = await db
+    .delete(files)
+    .where(and(eq(files.id, id)))
+    .returning({ id: files.id });
+  return gone.length > 0;
 }

@@ -38,6 +38,8 @@ describe("POST /api/v1/files", () => {
       name: "reminder.wav",
       content_type: "audio/wav",
       size: tinyWav().length,
+      width: null,
+      height: null,
     });
     expect((await t.get(`/files/${wav.body.id}`)).body).toEqual(wav.body);
     const media = await t.app.request(new URL(wav.body.url).pathname);
