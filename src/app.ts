@@ -21,6 +21,7 @@ import { sendingStatusRoutes } from "./routes/sending-status.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { inboxRoutes } from "./routes/inbox.ts";
 import { jobRoutes } from "./routes/jobs.ts";
+import { fileRoutes } from "./routes/files.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { messageRoutes } from "./routes/messages.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
@@ -85,6 +86,13 @@ export function createApp(deps: Deps) {
       "That upload is larger than 12 MB, Pigeon's limit for a file. Split the file and import the parts.",
     ),
   });
+  // The file manager's uploads: the largest kind (PDF, audio) and the form around it.
+  const fileLimit = bodyLimit({
+    maxSize: 10 * 1024 * 1024 + 64 * 1024,
+    onError: tooLarge(
+      "That file is larger than 10 MB, the most Pigeon takes (5 MB for an image), so nothing was stored. Make it smaller and upload it again.",
+    ),
+  });
   const formLimit = bodyLimit({
     maxSize: 1024 * 1024,
     onError: tooLarge(
@@ -109,11 +117,13 @@ export function createApp(deps: Deps) {
     return (
       path.startsWith("/customers/import")
         ? uploadLimit
-        : path === "/login" || path === "/setup"
-          ? authLimit
-          : multipart && /^\/messages(\/\d+|\/form)?$/.test(path)
-            ? recordingLimit
-            : formLimit
+        : multipart && /^\/(files(\/pick)?|settings\/logo)$/.test(path)
+          ? fileLimit
+          : path === "/login" || path === "/setup"
+            ? authLimit
+            : multipart && /^\/messages(\/\d+|\/form)?$/.test(path)
+              ? recordingLimit
+              : formLimit
     )(c, next);
   });
   ui.use(loadSession(), csrfProtection(), noStore);
@@ -127,6 +137,7 @@ export function createApp(deps: Deps) {
   ui.route("/appointments", appointmentRoutes);
   ui.route("/profiles", profileRoutes);
   ui.route("/messages", messageRoutes);
+  ui.route("/files", fileRoutes);
   ui.route("/inbox", inboxRoutes);
   ui.route("/outbox", outboxRoutes);
   ui.route("/settings/messaging", settingsMessagingRoutes);

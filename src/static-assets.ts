@@ -8,6 +8,8 @@ import appCss from "../static/app.css" with { type: "text" };
 import appJs from "../static/app.js" with { type: "text" };
 import profilesCss from "../static/profiles.css" with { type: "text" };
 import inboxCss from "../static/inbox.css" with { type: "text" };
+import editorJs from "../static/editor.js" with { type: "text" };
+import filesCss from "../static/files.css" with { type: "text" };
 import logo from "../static/pigeon.svg" with { type: "text" };
 import { sha256Hex } from "./core/crypto.ts";
 
@@ -20,6 +22,8 @@ export const STATIC_FILES: Record<string, { body: string; type: string }> = {
   "app.js": { body: appJs, type: "text/javascript; charset=utf-8" },
   "profiles.css": { body: profilesCss, type: "text/css; charset=utf-8" },
   "inbox.css": { body: inboxCss, type: "text/css; charset=utf-8" },
+  "editor.js": { body: editorJs, type: "text/javascript; charset=utf-8" },
+  "files.css": { body: filesCss, type: "text/css; charset=utf-8" },
   "pigeon.svg": { body: logo, type: "image/svg+xml" },
 };
 /** Each file's ETag: a hash of its content. */

@@ -15,3 +15,7 @@ declare module "*/static/app.js" {
   const text: string;
   export default text;
 }
+declare module "*/static/editor.js" {
+  const text: string;
+  export default text;
+}

@@ -5,6 +5,7 @@ import { raw } from "hono/html";
 import type { Child, FC } from "hono/jsx";
 import type { User } from "../src/db/schema.ts";
 import { STATIC_VERSION } from "../src/static-assets.ts";
+import { type CommunicationPage, CommunicationNav } from "./communication-nav.tsx";
 
 /** What every staff page is rendered with: who is signed in, and the CSRF token its forms echo. */
 export type Common = { user: User; csrf: string };
@@ -21,6 +22,8 @@ export type PageProps = {
     | "appointments"
     | "communication"
     | "messages"
+    | "files"
+    | "templates"
     | "inbox"
     | "outbox"
     | "settings";
@@ -42,6 +45,14 @@ const nav: { section: NonNullable<PageProps["section"]>; href: string; label: st
   { section: "settings", href: "/settings", label: "Settings" },
 ];
 
+/** The sections whose pages share the Communication sub-navigation, and which of its links each is. */
+const COMMUNICATION: Partial<Record<NonNullable<PageProps["section"]>, CommunicationPage>> = {
+  communication: "profiles",
+  messages: "messages",
+  templates: "templates",
+  files: "files",
+};
+
 const asset = (name: string) => `/static/${name}?v=${STATIC_VERSION}`;
 
 export const Page: FC<PageProps> = ({ title, user, csrf, section, flash, stylesheets, children }) => (
@@ -61,6 +72,7 @@ export const Page: FC<PageProps> = ({ title, user, csrf, section, flash, stylesh
         ))}
         <script src={asset("htmx.min.js")} defer></script>
         <script src={asset("app.js")} defer></script>
+        <script src={asset("editor.js")} defer></script>
       </head>
       <body hx-headers:inherited={JSON.stringify({ "X-CSRF-Token": csrf })}>
         <header class="app">
@@ -105,6 +117,7 @@ export const Page: FC<PageProps> = ({ title, user, csrf, section, flash, stylesh
         <main class="container">
           {/* Says when nothing is being sent (no worker, a stuck scheduler); empty otherwise. */}
           {user && <div hx-get="/sending-status" hx-trigger="load" hx-swap="outerHTML"></div>}
+          {user && section && COMMUNICATION[section] && <CommunicationNav current={COMMUNICATION[section]} />}
           {flash && (
             <div class={`flash ${flash.kind}`} role={flash.kind === "bad" ? "alert" : "status"}>
               {flash.text}

@@ -242,3 +242,10 @@ export function imageSize(bytes: Uint8Array): { width: number; height: number } 
   else if (kind === "webp") size = webpSize(bytes);
   return size && size.width > 0 && size.height > 0 ? size : null;
 }
+
+/** A file's size as staff read it: "84 KB", "2.4 MB" (never "0 KB"). */
+export function fileSizeLabel(bytes: number): string {
+  return bytes < 1024 * 1024
+    ? `${Math.max(1, Math.round(bytes / 1024))} KB`
+    : `${(bytes / (1024 * 1024)).toLocaleString("en", { maximumFractionDigits: 1 })} MB`;
+}
