@@ -153,3 +153,13 @@ export async function deleteFileRow(db: Db, id: number): Promise<boolean> {
     .returning({ id: files.id });
   return gone.length > 0;
 }
+
+/** The width in pixels of each stored image among `storedNames` whose width is known. */
+export async function imageWidths(db: Db, storedNames: readonly string[]): Promise<Record<string, number>> {
+  if (storedNames.length === 0) return {};
+  const found = await db
+    .select({ storedName: files.storedName, width: files.width })
+    .from(files)
+    .where(inArray(files.storedName, [...storedNames]));
+  return Object.fromEntries(found.filter((f) => f.width).map((f) => [f.storedName, f.width!]));
+}

@@ -56,7 +56,7 @@ export async function createComposer(deps: SendDeps, s: StudioSettings, now: Dat
   const base = s.publicUrl || deps.config.publicUrl;
   const link: LinkMaker = (purpose, customerId, subjectId, action) =>
     `${base}/${PATHS[purpose]}/${signLinkToken(secret, { purpose, customerId, subjectId, expiresAt: linkExpiresAt(purpose, now) })}${action ? `?do=${action}` : ""}`;
-  const cache = contentCache(deps.db, () => s);
+  const cache = contentCache(deps.db, () => s, base);
   const snippets = await loadSnippets(deps.db);
 
   return {

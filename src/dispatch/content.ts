@@ -8,6 +8,8 @@ import { compileTemplate, type CompiledTemplate } from "../core/placeholders.ts"
 import type { Db } from "../db/client.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { type ContentFile, type ContentOwner, contentFilesOf } from "../db/content-files.ts";
+import { mediaImagesIn } from "../core/email-images.ts";
+import { fileInfo, imageWidths, isImage, mediaUrl } from "../db/files.ts";
 import { messages, notifications, type StudioSettings } from "../db/schema.ts";
 import { type EmailVariant, renderEmailVariant } from "../email/render.ts";
 
@@ -30,14 +32,32 @@ export type SourceText = {
 /**
  * The studio as its e-mails' header and footer show it. The phone is written in international
  * form (+49 30 1234567): a customer may read it anywhere, and the stored E.164 is hard to read.
+ * `logoUrl`: the logo's absolute address (emailLook finds it), shown in the header instead of the name.
  */
-export function studioBranding(s: StudioSettings) {
+export function studioBranding(s: StudioSettings, logoUrl: string | null = null) {
   return {
     name: s.name,
     postalAddress: s.postalAddress,
     phone: formatPhone(s.phone, ""),
     website: s.website,
     brandColor: s.brandColor,
+    logoUrl,
+  };
+}
+
+/**
+ * What rendering an e-mail needs of the studio's files (issue 12): the branding with the logo's
+ * absolute address, and for `body`'s uploaded images the public base and their widths. `base`:
+ * the studio's public URL (Settings, else PUBLIC_URL), as links in messages use it.
+ */
+export async function emailLook(db: Db, s: StudioSettings, base: string, body: string) {
+  const [logo, widths] = await Promise.all([
+    s.logoFileId ? fileInfo(db, s.logoFileId) : undefined,
+    imageWidths(db, mediaImagesIn(body)),
+  ]);
+  return {
+    studio: studioBranding(s, logo && isImage(logo) ? mediaUrl(base, logo.storedName) : null),
+    media: { base, widths },
   };
 }
 
@@ -90,7 +110,7 @@ async function channelFiles(db: Db, owner: ContentOwner, channel: Delivery["chan
  * Render-once caches (SPEC T6), one per composer (a dispatcher tick); keyed by source version,
  * so an edit re-renders. The source rows are read once per batch too, not once per delivery.
  */
-export function contentCache(db: Db, studio: () => StudioSettings) {
+export function contentCache(db: Db, studio: () => StudioSettings, base: string) {
   const emails = new Map<string, Promise<EmailVariant>>();
   const texts = new Map<string, CompiledTemplate>();
   const sources = new Map<string, Promise<SourceText | null>>();
@@ -116,15 +136,17 @@ export function contentCache(db: Db, studio: () => StudioSettings) {
       let v = emails.get(key);
       if (!v) {
         const s = studio();
-        v = renderEmailVariant({
-          subject: src.subject,
-          body: src.body,
-          format: "markdown",
-          studio: studioBranding(s),
-          personalLinks,
-          service: !src.marketing,
-          lang,
-        });
+        v = emailLook(db, s, base, src.body).then((look) =>
+          renderEmailVariant({
+            subject: src.subject,
+            body: src.body,
+            format: "markdown",
+            ...look,
+            personalLinks,
+            service: !src.marketing,
+            lang,
+          }),
+        );
         v.catch(() => emails.delete(key));
         emails.set(key, v);
       }

@@ -2,6 +2,7 @@
 // Placeholder tokens pass through both paths untouched, including as a link's whole href.
 import { Marked } from "marked";
 import sanitizeHtml from "sanitize-html";
+import { EMAIL_IMAGE_MAX_WIDTH, MEDIA_IMAGE_PATH, type MediaImages } from "../core/email-images.ts";
 import { isUrlPlaceholder, tokenGuard, type TokenGuard } from "./tokens.ts";
 
 export type BodyFormat = "markdown" | "html";
@@ -39,7 +40,22 @@ function withoutUndefined(attribs: Record<string, string | undefined>): Record<s
   return Object.fromEntries(Object.entries(attribs).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
-function sanitizeOptions(guard: TokenGuard): sanitizeHtml.IOptions {
+/**
+ * An image's address and width: an uploaded image (exactly /media/<stored name>) made absolute
+ * under the studio's public base and given its stored width, at most the e-mail's column (Outlook
+ * ignores max-width and would draw a photo at full size); else an absolute URL or nothing.
+ */
+function imageSource(src: string | undefined, guard: TokenGuard, media: MediaImages | undefined) {
+  const local = media && MEDIA_IMAGE_PATH.exec((src ?? "").trim());
+  if (!local) return { src: keepUrl(src, ABSOLUTE_IMAGE, guard), width: undefined };
+  const width = media.widths[local[1]!];
+  return {
+    src: `${media.base.replace(/\/+$/, "")}/media/${local[1]}`,
+    width: width ? String(Math.min(width, EMAIL_IMAGE_MAX_WIDTH)) : undefined,
+  };
+}
+
+function sanitizeOptions(guard: TokenGuard, media?: MediaImages): sanitizeHtml.IOptions {
   return {
     allowedTags: [
       "p",
@@ -102,16 +118,19 @@ function sanitizeOptions(guard: TokenGuard): sanitizeHtml.IOptions {
           attribs: withoutUndefined({ href, title: attribs.title, rel: "noopener", target: "_blank" }),
         };
       },
-      img: (tagName, attribs) => ({
-        tagName,
-        attribs: withoutUndefined({
-          src: keepUrl(attribs.src, ABSOLUTE_IMAGE, guard),
-          alt: attribs.alt ?? "",
-          width: /^\d{1,4}$/.test(attribs.width ?? "") ? attribs.width : undefined,
-          height: /^\d{1,4}$/.test(attribs.height ?? "") ? attribs.height : undefined,
-          style: "max-width:100%;height:auto",
-        }),
-      }),
+      img: (tagName, attribs) => {
+        const image = imageSource(attribs.src, guard, media);
+        return {
+          tagName,
+          attribs: withoutUndefined({
+            src: image.src,
+            alt: attribs.alt ?? "",
+            width: /^\d{1,4}$/.test(attribs.width ?? "") ? attribs.width : image.width,
+            height: /^\d{1,4}$/.test(attribs.height ?? "") ? attribs.height : undefined,
+            style: "max-width:100%;height:auto",
+          }),
+        };
+      },
     },
     exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src,
   };
@@ -121,12 +140,13 @@ function sanitizeOptions(guard: TokenGuard): sanitizeHtml.IOptions {
  * Turns a staff-written body into sanitised e-mail HTML, its placeholders replaced by `guard`'s
  * stand-ins. Markdown (GFM, single newlines kept as line breaks) is converted first; either way
  * the result goes through one allowlist: no scripts, event handlers, styles beyond a few text
- * properties, or URLs other than http(s)/mailto/tel and link placeholders.
+ * properties, or URLs other than http(s)/mailto/tel and link placeholders. With `media`, an
+ * uploaded image's /media/ address is made absolute under its base (the one relative URL kept).
  */
-export function sanitizeBody(source: string, format: BodyFormat, guard: TokenGuard): string {
+export function sanitizeBody(source: string, format: BodyFormat, guard: TokenGuard, media?: MediaImages): string {
   const text = guard.protect(source);
   const html = format === "markdown" ? markdown.parse(text, { async: false }) : text;
-  return sanitizeHtml(html, sanitizeOptions(guard));
+  return sanitizeHtml(html, sanitizeOptions(guard, media));
 }
 
 /** The sanitised body HTML with its placeholders written back (fallbacks HTML-escaped), e.g. for a preview. */

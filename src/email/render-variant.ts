@@ -3,6 +3,7 @@
 import { render } from "@react-email/render";
 import { createElement } from "react";
 import { LINK_TOKENS, StudioLayout, type StudioBranding } from "../../emails/studio-layout.tsx";
+import type { MediaImages } from "../core/email-images.ts";
 import { compileTemplate, type CompiledTemplate } from "../core/placeholders.ts";
 import { type BodyFormat, sanitizeBody } from "./body.ts";
 import { tokenGuard } from "./tokens.ts";
@@ -21,6 +22,8 @@ export type EmailVariantInput = {
   personalLinks?: boolean;
   /** A service e-mail (appointment messages): preferences in the footer, no marketing unsubscribe. */
   service?: boolean;
+  /** The public base and stored widths that make uploaded images' /media/ addresses absolute; without it they are dropped. */
+  media?: MediaImages;
 };
 
 const PREHEADER_MAX = 150;
@@ -31,6 +34,8 @@ const plainTextOptions = {
   selectors: [
     { selector: "a", options: { linkBrackets: ["[", "]"] as [string, string], hideLinkHrefIfSameAsText: true } },
     { selector: 'a[href^="tel:"]', format: "anchor", options: { ignoreHref: true } },
+    // An image reads as its alt text and address (React Email's default drops it).
+    { selector: "img", format: "image", options: { linkBrackets: ["[", "]"] as [string, string] } },
     ...["h1", "h2", "h3", "h4", "h5", "h6"].map((selector) => ({ selector, options: { uppercase: false } })),
   ],
 };
@@ -47,7 +52,7 @@ function fitPreheader(text: string): string {
 export async function renderVariant(input: EmailVariantInput): Promise<EmailVariant> {
   const subject = compileTemplate(input.subject);
   const guard = tokenGuard();
-  const bodyHtml = sanitizeBody(input.body, input.format, guard);
+  const bodyHtml = sanitizeBody(input.body, input.format, guard, input.media);
   const preheader = input.preheader ? fitPreheader(guard.protect(input.preheader)) : undefined;
   const links =
     input.personalLinks === false

@@ -39,7 +39,7 @@ import type { Ctx } from "../http/env.ts";
 import { formId } from "../http/form-values.ts";
 import { formatInstant, rawFilters, single, stateChannels } from "./message-form.ts";
 import { emptyValueProblems } from "./message-values.ts";
-import { studioBranding } from "../dispatch/content.ts";
+import { emailLook } from "../dispatch/content.ts";
 
 const PREVIEW_OPTIONS = 50;
 
@@ -234,7 +234,7 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
         subject: v.subject ?? "",
         body: v.body ?? "",
         format: "markdown",
-        studio: studioBranding(settings),
+        ...(await emailLook(db, settings, settings.publicUrl || c.get("deps").config.publicUrl, v.body ?? "")),
         personalLinks: !!customer,
         lang,
       });

@@ -64,7 +64,7 @@ import { personalizeEmail, renderEmailVariant } from "../email/render.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
 import { idParam } from "../http/path-id.ts";
-import { studioBranding } from "../dispatch/content.ts";
+import { emailLook } from "../dispatch/content.ts";
 
 const profileName = requiredText(120, "Name");
 
@@ -267,7 +267,7 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
         subject,
         body,
         format: "markdown",
-        studio: studioBranding(settings),
+        ...(await emailLook(deps.db, settings, settings.publicUrl || deps.config.publicUrl, body)),
         personalLinks: true,
         lang,
       });

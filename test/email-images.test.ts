@@ -1,0 +1,126 @@
+// Images in e-mail and the studio logo (issue 12): an uploaded image's /media/ address is sent
+// absolute under the studio's public base, with its alt text, sized for phones and no wider than
+// the 600 px column; any other relative or unsafe source is still dropped; every image must have
+// alt text at save; the logo heads every e-mail, its alt the studio's name.
+import { afterAll, describe, expect, test } from "bun:test";
+import { imageAltProblem, mediaImagesIn } from "../src/core/email-images.ts";
+import { messageInput } from "../src/core/message-input.ts";
+import { storeFile } from "../src/db/files.ts";
+import { updateSettings } from "../src/db/settings.ts";
+import { renderEmailVariant } from "../src/email/render.ts";
+import { fieldErrors } from "../src/core/validation.ts";
+import { sendStudio } from "./support/send-studio.ts";
+import { pngOf } from "./support/sample-files.ts";
+
+const NAME = "AbCdEfGhIjKlMnOpQrStUvWx.png";
+const studio = { name: "Brightside", postalAddress: "1 Main St" };
+
+describe("alt text is required", () => {
+  test.each([
+    ["![](/media/x.png)", "The image x.png has no alt text: describe what it shows"],
+    ["![  ](https://cdn.example/a.jpg)", "The image a.jpg has no alt text"],
+    ['<p><img src="/media/y.png"></p>', "The image y.png has no alt text"],
+    ["<img src='https://e.x/z.gif' alt=''>", "The image z.gif has no alt text"],
+  ])("%s is a problem naming the image", (body, problem) => {
+    expect(imageAltProblem(`Hello\n\n${body}`)).toStartWith(problem);
+  });
+
+  test("images with alt text, and bodies without images, pass; /media/ names are found once", () => {
+    expect(imageAltProblem(`![The class](/media/${NAME}) and ![Logo](/media/${NAME} "title")`)).toBeNull();
+    expect(imageAltProblem('<img alt="Team" src="/media/a.png">')).toBeNull();
+    expect(imageAltProblem("No pictures, just [a link](https://x.test)")).toBeNull();
+    expect(mediaImagesIn(`![a](/media/${NAME})\n![b](/media/${NAME})\n![c](/media/../secret.png)`)).toEqual([NAME]);
+  });
+
+  test("a message's e-mail body without alt text is refused on `body` at save", () => {
+    const parsed = messageInput([], "US").safeParse({
+      name: "Open day",
+      channels: ["email"],
+      subject: "Open day",
+      body: `See you!\n\n![](/media/${NAME})`,
+      to_address: "ann@example.com",
+    });
+    expect(parsed.success).toBe(false);
+    expect(fieldErrors(parsed.error!).body).toStartWith(`The image ${NAME} has no alt text`);
+  });
+});
+
+describe("rendering", () => {
+  test("an uploaded image is absolute under the public base, with alt, max-width and its width capped at 600", async () => {
+    const body = `Hi!\n\n![The class of 2026](/media/${NAME})\n\n![Small](/media/small_name_1234567.gif)`;
+    const v = await renderEmailVariant({
+      subject: "Hi",
+      body,
+      format: "markdown",
+      studio,
+      media: { base: "https://studio.example/", widths: { [NAME]: 1200, "small_name_1234567.gif": 320 } },
+    });
+    const html = v.html({}, (x) => x);
+    expect(html).toContain(
+      `<img src="https://studio.example/media/${NAME}" alt="The class of 2026" width="600" style="max-width:100%;height:auto"`,
+    );
+    expect(html).toContain('src="https://studio.example/media/small_name_1234567.gif" alt="Small" width="320"');
+    expect(v.text({}, (x) => x)).toContain("The class of 2026");
+  });
+
+  test("without a base, and for any other relative source, the image is dropped as before", async () => {
+    const body = [
+      `![a](/media/${NAME})`,
+      "![b](/static/pigeon.svg)",
+      "![c](/media/../../etc/passwd.png)",
+      `![d](/media/${NAME.replace(".png", ".svg")})`,
+      "![e](javascript:alert(1))",
+      `![f](//evil.test/media/${NAME})`,
+    ].join("\n\n");
+    const without = (await renderEmailVariant({ subject: "x", body, format: "markdown", studio })).html({}, (x) => x);
+    expect(without).not.toContain("<img src=");
+    const withBase = (
+      await renderEmailVariant({
+        subject: "x",
+        body,
+        format: "markdown",
+        studio,
+        media: { base: "https://studio.example", widths: {} },
+      })
+    ).html({}, (x) => x);
+    expect(withBase.match(/<img src="[^"]*"/g)).toEqual([`<img src="https://studio.example/media/${NAME}"`]);
+  });
+});
+
+const s = sendStudio();
+afterAll(() => s.stop());
+
+describe("sent through the real dispatch to the fake Resend", () => {
+  test("the e-mail carries the image at its absolute https address and the logo in its header", async () => {
+    const { t, people, dispatcher } = await s.studio();
+    const [anna] = people;
+    const photo = await storeFile(
+      t.db,
+      { bytes: pngOf(900, 600), originalName: "class.png", kind: "png", userId: null },
+      new Date(),
+    );
+    const logo = await storeFile(
+      t.db,
+      { bytes: pngOf(200, 60), originalName: "logo.png", kind: "png", userId: null },
+      new Date(),
+    );
+    await updateSettings(t.db, { logoFileId: logo.id }, new Date());
+    await s.message(
+      t,
+      [anna!],
+      "email",
+      `Dear {{customer.first_name}},\n\n![The class of 2026](/media/${photo.storedName})`,
+    );
+    await dispatcher().tick();
+    const sent = s.resend.sent.find((e) => e.to.includes(anna!.email))!;
+    expect(sent.html).toContain(
+      `<img src="https://pigeon.test/media/${photo.storedName}" alt="The class of 2026" width="600" style="max-width:100%;height:auto"`,
+    );
+    expect(sent.html).toMatch(
+      new RegExp(`<img alt="Brightside" height="48" src="https://pigeon.test/media/${logo.storedName}"`),
+    );
+    // The address answers with the picture.
+    const res = await t.app.request(`/media/${photo.storedName}`);
+    expect([res.status, res.headers.get("content-type")]).toEqual([200, "image/png"]);
+  });
+});
