@@ -5,7 +5,9 @@ import type { Child } from "hono/jsx";
 import { studioCountry } from "../src/core/country.ts";
 import { quietHoursRules, windowWarning } from "../src/core/quiet-hours.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
+import type { FileInfo } from "../src/db/files.ts";
 import { Csrf, Field, FormErrors, Select, TextArea, type Values } from "./form.tsx";
+import { UploadForm } from "./files.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";
 import { COUNTRIES } from "../src/core/country.ts";
 import { example } from "../src/core/phone.ts";
@@ -27,6 +29,12 @@ export function SettingsShell(p: SettingsCommon & { tab: Tab; title: string; chi
     ["staff", "/settings/staff", "Staff"],
     ["api-keys", "/settings/api-keys", "API keys"],
   ];
+  // The file manager lives under Communication; Settings links to it too (where studios look for it).
+  const files = (
+    <li>
+      <a href="/files">Files</a>
+    </li>
+  );
   return (
     <Page title={p.title} user={p.user} csrf={p.csrf} section="settings" flash={p.flash}>
       <PageHead title="Settings" />
@@ -39,6 +47,7 @@ export function SettingsShell(p: SettingsCommon & { tab: Tab; title: string; chi
               </a>
             </li>
           ))}
+          {files}
         </ul>
       </nav>
       {p.children}
@@ -66,13 +75,60 @@ function QuietHoursNote({ values: v }: { values: Values }) {
   );
 }
 
+/**
+ * The logo every e-mail's header shows (issue 12): its preview on the brand colour as e-mails
+ * show it, Remove, and an upload (images only) — forms of their own beside the settings form.
+ */
+function LogoSection(p: { csrf: string; logo?: FileInfo | null; error?: string; studioName: string; brand: string }) {
+  const errors: FieldErrors = p.error ? { file: p.error } : {};
+  return (
+    <section class="logo-settings" aria-labelledby="logo-title">
+      <h2 id="logo-title">Logo</h2>
+      {p.logo ? (
+        <div class="logo-preview">
+          <div class="logo-band" style={`background:${/^#[0-9a-fA-F]{6}$/.test(p.brand) ? p.brand : "#2f6fdf"}`}>
+            <img src={`/media/${p.logo.storedName}`} alt={p.studioName} height="48" />
+          </div>
+          <span class="muted">
+            {p.logo.originalName}
+            {p.logo.width && p.logo.height ? ` · ${p.logo.width} × ${p.logo.height} px` : ""}: shown at 48 px high at
+            the top of every e-mail, its alt text the studio's name.
+          </span>
+          <form method="post" action="/settings/logo/remove" class="inline-form">
+            <Csrf token={p.csrf} />
+            <button type="submit" class="secondary outline">
+              Remove the logo
+            </button>
+          </form>
+        </div>
+      ) : (
+        <p class="muted">No logo: e-mails show the studio's name in their header. Upload one to show it instead.</p>
+      )}
+      <UploadForm csrf={p.csrf} errors={errors} action="/settings/logo" imagesOnly />
+    </section>
+  );
+}
+
 export function StudioSettingsPage(
-  p: SettingsCommon & { values: Values; errors: FieldErrors; profiles: { id: number; name: string }[] },
+  p: SettingsCommon & {
+    values: Values;
+    errors: FieldErrors;
+    profiles: { id: number; name: string }[];
+    logo?: FileInfo | null;
+    logoError?: string;
+  },
 ) {
   const v = p.values;
   const e = p.errors;
   return (
     <SettingsShell {...p} tab="studio" title="Studio settings">
+      <LogoSection
+        csrf={p.csrf}
+        logo={p.logo}
+        error={p.logoError}
+        studioName={v.name ?? ""}
+        brand={v.brand_color ?? ""}
+      />
       <FormErrors errors={e} />
       <form method="post" action="/settings" novalidate>
         <Csrf token={p.csrf} />

@@ -16,6 +16,9 @@ import { type Replanned, replanForSendingPolicy } from "../db/delivery-replan.ts
 import { listProfileNames } from "../db/profiles.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { getSettings, updateSettings } from "../db/settings.ts";
+import { fileInfo } from "../db/files.ts";
+import { IMAGE_KINDS } from "../core/file-types.ts";
+import { storeUpload } from "./files.ts";
 import { deleteStaffUser, listApiKeys, listUsers, revokeApiKey } from "../db/staff.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
@@ -50,6 +53,11 @@ function settingsValues(s: StudioSettings): Values {
     default_profile_id: s.defaultProfileId ? String(s.defaultProfileId) : "",
   };
 }
+
+const LOGO_NOTES: Record<string, string> = {
+  set: "Logo saved: every e-mail's header shows it from now on.",
+  removed: "Logo removed: e-mails show the studio's name instead. The image stays in Files until you delete it there.",
+};
 
 const nf = (n: number) => n.toLocaleString("en-US");
 const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).catch(0);
@@ -120,7 +128,9 @@ export const settingsRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const { db, config } = c.get("deps");
     const [settings, profiles] = await Promise.all([getSettings(db), listProfileNames(db)]);
+    const logo = settings.logoFileId ? await fileInfo(db, settings.logoFileId) : null;
     const saved = c.req.query("saved") === "1";
+    const logoNote = LOGO_NOTES[c.req.query("logo") ?? ""];
     // A base saved while e-mail stayed in the dev outbox may have become unusable since Resend was turned on.
     const problem = publicUrlProblem(settings.publicUrl, config);
     const replanned = {
@@ -134,9 +144,43 @@ export const settingsRoutes = new Hono<AppEnv>()
         values: settingsValues(settings),
         errors: problem ? { public_url: problem } : {},
         profiles,
-        flash: saved ? { kind: "ok", text: savedFlash(replanned, settings) } : null,
+        logo,
+        flash: saved
+          ? { kind: "ok", text: savedFlash(replanned, settings) }
+          : logoNote
+            ? { kind: "ok", text: logoNote }
+            : null,
       }),
     );
+  })
+  .post("/logo", async (c) => {
+    const { db, clock } = c.get("deps");
+    const stored = await storeUpload(c, await c.req.parseBody(), IMAGE_KINDS);
+    if (!stored.ok) {
+      const [settings, profiles] = await Promise.all([getSettings(db), listProfileNames(db)]);
+      const logo = settings.logoFileId ? await fileInfo(db, settings.logoFileId) : null;
+      return c.html(
+        StudioSettingsPage({
+          user: c.get("user")!,
+          csrf: c.get("csrfToken"),
+          values: settingsValues(settings),
+          errors: {},
+          profiles,
+          logo,
+          logoError: stored.problem,
+        }),
+        422,
+      );
+    }
+    await updateSettings(db, { logoFileId: stored.file.id }, clock());
+    await audit(db, { userId: c.get("user")!.id }, "updated", "studio_settings", 1, { logo: stored.file.id });
+    return c.redirect("/settings?logo=set", 303);
+  })
+  .post("/logo/remove", async (c) => {
+    const { db, clock } = c.get("deps");
+    await updateSettings(db, { logoFileId: null }, clock());
+    await audit(db, { userId: c.get("user")!.id }, "updated", "studio_settings", 1, { logo: null });
+    return c.redirect("/settings?logo=removed", 303);
   })
   .post("/", async (c) => {
     const { db, clock, config } = c.get("deps");
