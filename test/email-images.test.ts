@@ -122,5 +122,7 @@ describe("sent through the real dispatch to the fake Resend", () => {
     // The address answers with the picture.
     const res = await t.app.request(`/media/${photo.storedName}`);
     expect([res.status, res.headers.get("content-type")]).toEqual([200, "image/png"]);
+    // Webmail in a browser loads it from another origin: the resource policy must allow that.
+    expect(res.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
   });
 });

@@ -21,6 +21,7 @@ import { Csrf, FieldMessages, FormErrors, Select, UseTemplateButton } from "./fo
 import { Page, PageHead } from "./layout.tsx";
 import { MessagePreview, TestSendResult } from "./message-preview.tsx";
 import { PlaceholderPicker } from "./placeholder-picker.tsx";
+import { ImageButton } from "./image-picker.tsx";
 import { RecipientCount } from "./message-recipients.tsx";
 import { MessageStatusBadge } from "./messages.tsx";
 import type { Common } from "./layout.tsx";
@@ -480,6 +481,7 @@ export function MessageForm(p: ComposeProps) {
             errors={errors}
             hint="The e-mail's text in Markdown (**bold**, [link text](url), a blank line between paragraphs); the SMS is this text as it is."
           />
+          <ImageButton target="f-body" />
         </div>
         <PlaceholderPicker summary="Placeholders" placeholders={p.placeholders}>
           Job and album values come from the job the message is about; a message to several jobs gives each recipient

@@ -2,6 +2,7 @@
 // The notification editor (SPEC P2–P4): the page, the form htmx re-renders when the trigger or
 // channel changes or a template is used, and the live preview on a real customer.
 // Styles: static/profiles.css.
+import { ImageButton } from "./image-picker.tsx";
 import type { Notification, Profile, Template } from "../src/db/profiles.ts";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import { MAX_BODY, MAX_SUBJECT, offsetWords } from "../src/core/notification-input.ts";
@@ -383,6 +384,7 @@ export function NotificationForm(p: EditorProps) {
             >
               {v.body ?? ""}
             </textarea>
+            {channel === "email" && <ImageButton target="f-body" />}
             <LiveError name="body" errors={e} />
             {!e.body && (
               <small id="body-hint">

@@ -1,5 +1,5 @@
 // Uploaded files at their public, unguessable address (SPEC A2): Twilio fetches a call's recorded
-// audio from here without a session, and the dev outbox plays it. The random stored name is the
+// audio from here without a session, the dev outbox plays it, and e-mails show images from here. The random stored name is the
 // only key; anything else is a plain 404. The type is the one the bytes proved at upload, never
 // sniffed again by the browser, and a stored file never changes, so it may be cached for good.
 import { Hono } from "hono";
@@ -24,6 +24,9 @@ export const mediaRoutes = new Hono<AppEnv>().get("/:name", async (c) => {
     "X-Content-Type-Options": "nosniff",
     // Opened on its own (a PDF, an image), it may run nothing and reach nothing as this origin.
     "Content-Security-Policy": "default-src 'none'; sandbox",
+    // E-mails show these images from other origins (webmail, the composer's sandboxed preview):
+    // the default same-origin resource policy would have browsers refuse them.
+    "Cross-Origin-Resource-Policy": "cross-origin",
     "Content-Disposition": disposition(file.originalName),
     "Cache-Control": "public, max-age=31536000, immutable",
     ETag: `"${file.sha256}"`,
