@@ -4,17 +4,20 @@
 // JavaScript; without it the field's text is selected and copied by hand.
 for (const button of document.querySelectorAll("button[data-copy]")) {
   button.hidden = false;
-  button.addEventListener("click", async () => {
+  button.addEventListener("click", () => {
     const field = document.getElementById(button.dataset.copy);
     if (!field) return;
     field.select();
-    try {
-      await navigator.clipboard.writeText(field.value);
-    } catch {
+    const copied = () => {
+      button.textContent = "Copied";
+      setTimeout(() => (button.textContent = "Copy URL"), 2000);
+    };
+    // The clipboard API needs a secure context; the selected text copies anywhere else.
+    const write = navigator.clipboard ? navigator.clipboard.writeText(field.value) : Promise.reject(new Error("no clipboard"));
+    write.then(copied, () => {
       document.execCommand("copy");
-    }
-    button.textContent = "Copied";
-    setTimeout(() => (button.textContent = "Copy URL"), 2000);
+      copied();
+    });
   });
 }
 
@@ -43,11 +46,11 @@ function pickerDialog() {
   dialog.addEventListener("input", sync);
   dialog.addEventListener("change", sync);
   // The upload form inside posts by fetch and shows the picker again, the new image chosen.
-  dialog.addEventListener("submit", async (event) => {
+  dialog.addEventListener("submit", (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement)) return;
     event.preventDefault();
-    await load(form.action, { method: "POST", body: new FormData(form) });
+    void load(form.action, { method: "POST", body: new FormData(form) });
   });
   return dialog;
 }
@@ -81,7 +84,7 @@ function sync() {
 }
 
 /** Alt text fits inside Markdown's brackets on one line. */
-const cleanAlt = (value) => value.replace(/[\[\]\r\n]+/g, " ").replace(/\s+/g, " ").trim();
+const cleanAlt = (value) => value.replace(/[[\]\r\n]+/g, " ").replace(/\s+/g, " ").trim();
 
 function insert() {
   const chosen = dialog.querySelector("input[name=picker_image]:checked");
@@ -107,5 +110,5 @@ document.addEventListener("click", (event) => {
   event.preventDefault();
   target = field;
   pickerDialog().showModal();
-  load("/files/pick?fragment=1");
+  void load("/files/pick?fragment=1");
 });

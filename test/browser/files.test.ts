@@ -118,3 +118,27 @@ async function expect_loaded(img: ReturnType<typeof h.page.locator>) {
   );
   expect(await img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
 }
+
+test("the logo on Settings → Studio; delete refused while the logo uses the file", async () => {
+  const { page } = h;
+  await page.goto("/settings");
+  await page.locator(".logo-settings #f-file").setInputFiles({
+    name: "brightside logo.png",
+    mimeType: "image/png",
+    buffer: Buffer.from(pngOf(300, 100, [255, 255, 255])),
+  });
+  await page.locator(".logo-settings").getByRole("button", { name: "Upload", exact: true }).click();
+  await page.locator(".flash.ok", { hasText: "Logo saved" }).waitFor();
+  const logo = page.locator('.logo-band img[alt="Brightside Photography"]');
+  await expect_loaded(logo);
+  await shot("settings-logo");
+  await shot("settings-logo-phone", PHONE);
+
+  await page.goto("/files");
+  const row = page.locator(".file-row", { hasText: "brightside logo.png" });
+  expect(await row.locator(".file-uses").innerText()).toContain("Studio logo (Settings → Studio)");
+  await row.getByRole("button", { name: "Delete…" }).click();
+  await page.locator(".flash.bad", { hasText: "This file is in use, so it cannot be deleted." }).waitFor();
+  await shot("delete-refused");
+  await shot("delete-refused-phone", PHONE);
+});
