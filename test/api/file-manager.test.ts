@@ -181,3 +181,79 @@ describe("DELETE /api/v1/files/{id}", () => {
     expect(await rows(t.db, files)).toBe(1);
   });
 });
+
+describe("where used: notifications, recordings, attachments", () => {
+  test("each is named with its profile, trigger or role; a sent message's recording does not keep the file", async () => {
+    const t = await makeApiApp();
+    const png = await upload(t, pngOf(4, 4), "hero.png");
+    const wav = await upload(t, tinyWav(), "hello.wav", "audio/wav");
+    const pdf = await upload(t, PDF_HEAD, "prices.pdf", "application/pdf");
+    const profile = await t.post("/profiles", {
+      name: "Schools",
+      notifications: [
+        {
+          trigger: "job_selling",
+          channel: "email",
+          subject: "Photos are online",
+          body: `Hi!\n\n![Our class](${media(png.body.url)})`,
+        },
+      ],
+    });
+    expect(profile.status).toBe(201);
+    const notificationId = profile.body.notifications[0].id;
+    await t.db.insert(contentFiles).values({ notificationId, fileId: pdf.body.id, role: "attachment" });
+    const call = await t.post("/messages", {
+      name: "Reminder call",
+      channels: ["voice"],
+      to_address: "+1 312 555 0123",
+      voice_audio_id: wav.body.id,
+    });
+    expect(call.status).toBe(201);
+
+    const list = (await t.get("/files")).body.data as {
+      name: string;
+      used_by: { label: string; blocks_delete: boolean }[];
+    }[];
+    const labels = Object.fromEntries(list.map((f) => [f.name, f.used_by.map((u) => u.label)]));
+    expect(labels).toEqual({
+      "hero.png": ["Notification “Job set to selling” (E-mail) of profile “Schools”: in its text"],
+      "hello.wav": ["Message “Reminder call” (Draft): its call's recording"],
+      "prices.pdf": ["Notification “Job set to selling” (E-mail) of profile “Schools”: attached to its e-mail"],
+    });
+    expect((await t.call("DELETE", `/files/${png.body.id}`)).status).toBe(409);
+    expect((await t.call("DELETE", `/files/${pdf.body.id}`)).status).toBe(409);
+    expect((await t.call("DELETE", `/files/${wav.body.id}`)).status).toBe(409);
+    // Sent, the call keeps the recording's name; the file may go.
+    await t.db.update(messages).set({ status: "sent" }).where(eq(messages.id, call.body.id));
+    expect((await t.call("DELETE", `/files/${wav.body.id}`)).status).toBe(204);
+    const [m] = await t.db.select().from(messages).where(eq(messages.id, call.body.id));
+    expect([m!.voiceFileId, m!.voiceAudioName]).toEqual([null, "hello.wav"]);
+  });
+
+  test("an e-mail notification or message whose image has no alt text is refused naming `body`", async () => {
+    const t = await makeApiApp();
+    const png = await upload(t, pngOf(4, 4), "hero.png");
+    const name = media(png.body.url).split("/").pop();
+    const profile = await t.post("/profiles", {
+      name: "Schools",
+      notifications: [{ trigger: "job_selling", channel: "email", subject: "Hi", body: `![](${media(png.body.url)})` }],
+    });
+    expect(profile.status).toBe(422);
+    expect(Object.entries(fieldsOf(profile))).toEqual([
+      [
+        "notifications.0.body",
+        `The image ${name} has no alt text: describe what it shows, as in ![The class of 2026 on the steps](/media/${name})`,
+      ],
+    ]);
+    const msg = await t.post("/messages", {
+      name: "Sale",
+      channels: ["email"],
+      to_address: "ann@example.com",
+      subject: "Sale",
+      body: `<img src="${media(png.body.url)}">`,
+    });
+    expect(msg.status).toBe(422);
+    expect(fieldsOf(msg).body).toStartWith(`The image ${name} has no alt text`);
+    expect(await rows(t.db, messages)).toBe(0);
+  });
+});
