@@ -168,7 +168,7 @@ export function FilesPage(p: FilesPageProps) {
                   </div>
                   <div class="muted">
                     Uploaded {staffTime(f.createdAt, p.timeZone)}
-                    {f.uploadedBy ? ` by ${f.uploadedBy}` : f.uploadedByUserId === null ? " through the API" : ""}
+                    {f.uploadedBy ? ` by ${f.uploadedBy}` : ""}
                   </div>
                   <CopyUrl id={f.id} url={f.url} />
                 </div>
