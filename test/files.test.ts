@@ -4,7 +4,7 @@
 // picker's page without JavaScript shows each image's Markdown line.
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { files, messages, templates } from "../src/db/schema.ts";
+import { communicationProfiles, files, messages, notifications, templates } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { type Browser, makeTestApp, signedInOwner } from "./support/app.ts";
 import { pageText, postForm } from "./support/forms.ts";
@@ -193,5 +193,45 @@ describe("/files/pick, the image picker", () => {
     expect(fragment.text).not.toContain("<html");
     expect(fragment.text).toMatch(/<input type="radio" name="picker_image" value="[^"]+\.png" checked=""/);
     expect(fragment.text).toContain('data-picker-insert="true" disabled=""');
+  });
+});
+
+describe("the Image button in the e-mail editors", () => {
+  test("the composer and an e-mail notification's editor have it; a picture without alt text is refused beside the body", async () => {
+    const { t, b } = await setup();
+    expect((await b.get("/messages/new?mode=address")).text).toContain('data-image-picker="f-body"');
+    await b.get("/profiles");
+    await b.post("/profiles", { name: "Seniors" });
+    const [profile] = (await t.db.select().from(communicationProfiles)).filter((p) => p.name === "Seniors");
+    const form = await b.get(`/profiles/${profile!.id}/notifications/new`);
+    expect(form.text).toContain('href="/files/pick"');
+
+    await uploadPage(b, "/files", { bytes: pngOf(800, 500), name: "hero.png" });
+    const [image] = await t.db.select().from(files);
+    const fields = {
+      trigger: "job_selling",
+      offset: "0",
+      time_mode: "immediately",
+      audience: "all",
+      condition: "any",
+      channel: "email",
+      subject: "Photos are online",
+      body: `Hi!\n\n![](/media/${image!.storedName})`,
+      active: "on",
+    };
+    const refused = await postForm(b, `/profiles/${profile!.id}/notifications`, fields);
+    expect(refused.status).toBe(422);
+    expect(pageText(refused.text)).toContain(`The image ${image!.storedName} has no alt text: describe what it shows`);
+    expect(refused.text).toContain(`![](/media/${image!.storedName})`);
+    expect(await t.db.select().from(notifications).where(eq(notifications.profileId, profile!.id))).toHaveLength(0);
+
+    // With alt text its live preview shows the picture at its public address, 600 px at most.
+    const preview = await postForm(b, `/profiles/${profile!.id}/notifications/preview`, {
+      ...fields,
+      body: `Hi!\n\n![The class](/media/${image!.storedName})`,
+    });
+    expect(preview.text).toContain(
+      `src=&quot;http://localhost/media/${image!.storedName}&quot; alt=&quot;The class&quot; width=&quot;600&quot;`,
+    );
   });
 });
