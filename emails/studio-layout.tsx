@@ -88,6 +88,11 @@ function bodyCss(link: string): string {
   ].join("");
 }
 
+/** The colour of links in the body for a studio's brand colour, also written inline on each link (body.ts). */
+export function layoutLinkColor(brandColor: string | null | undefined): string {
+  return linkColor(brandOf(brandColor));
+}
+
 /** The studio's frame around a sanitised body: header, body, footer with address and opt-out links. */
 export function StudioLayout({ studio, bodyHtml, preheader, lang = "en", links = LINK_TOKENS }: StudioLayoutProps) {
   const brand = brandOf(studio.brandColor);

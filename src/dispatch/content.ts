@@ -119,6 +119,7 @@ export function contentCache(db: Db, studio: () => StudioSettings) {
         v = renderEmailVariant({
           subject: src.subject,
           body: src.body,
+          preheader: src.preheader ?? "",
           format: "markdown",
           studio: studioBranding(s),
           personalLinks,

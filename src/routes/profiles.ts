@@ -266,6 +266,7 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
       const variant = await renderEmailVariant({
         subject,
         body,
+        preheader: v.preheader ?? "",
         format: "markdown",
         studio: studioBranding(settings),
         personalLinks: true,
