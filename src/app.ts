@@ -26,6 +26,7 @@ import { messageRoutes } from "./routes/messages.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { profileRoutes } from "./routes/profiles.ts";
 import { settingsMessagingRoutes } from "./routes/settings-messaging.ts";
+import { settingsSnippetsRoutes } from "./routes/settings-snippets.ts";
 import { settingsRoutes } from "./routes/settings.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
@@ -130,6 +131,7 @@ export function createApp(deps: Deps) {
   ui.route("/inbox", inboxRoutes);
   ui.route("/outbox", outboxRoutes);
   ui.route("/settings/messaging", settingsMessagingRoutes);
+  ui.route("/settings/snippets", settingsSnippetsRoutes);
   ui.route("/settings", settingsRoutes);
   app.route("/", ui);
 
