@@ -45,11 +45,15 @@ async function rendered(over: Partial<EmailVariantInput>) {
 /** The text of the HTML's <body> in document order, tags removed and whitespace runs collapsed. */
 function bodyText(html: string): string {
   const body = html.slice(html.indexOf("<body"));
-  return body
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&amp;/g, "&")
-    .replace(/[\s\u00a0\u200b-\u200f\u034f\ufeff]+/g, " ")
-    .trim();
+  return (
+    body
+      .replace(/<[^>]+>/g, " ")
+      .replace(/&amp;/g, "&")
+      // The preview's invisible padding (React Email's) counts as space; U+034F is the combining grapheme joiner.
+      .replace(/\u034f/g, " ")
+      .replace(/[\s\u00a0\u200b-\u200f\ufeff]+/g, " ")
+      .trim()
+  );
 }
 
 /** Every <a …> tag inside the staff-written body. */

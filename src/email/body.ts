@@ -2,6 +2,8 @@
 // Placeholder tokens pass through both paths untouched, including as a link's whole href.
 import { Marked } from "marked";
 import sanitizeHtml from "sanitize-html";
+import { imageSlotsAsBoxes } from "../core/image-slot.ts";
+import { escapeHtml } from "../core/placeholders.ts";
 import { isUrlPlaceholder, tokenGuard, type TokenGuard } from "./tokens.ts";
 
 export type BodyFormat = "markdown" | "html";
@@ -149,13 +151,17 @@ function linkBarePlaceholders(text: string, guard: TokenGuard): string {
 /**
  * Turns a staff-written body into sanitised e-mail HTML, its placeholders replaced by `guard`'s
  * stand-ins. Markdown (GFM, single newlines kept as line breaks, bare URLs and link placeholders
- * made links) is converted first; either way the result goes through one allowlist: no scripts,
+ * made links, a template's picture slot a grey box) is converted first; either way the result goes through one allowlist: no scripts,
  * event handlers, styles beyond a few text properties, or URLs other than http(s)/mailto/tel and
  * link placeholders. Every link gets `options.linkColor` inline and no other style.
  */
 export function sanitizeBody(source: string, format: BodyFormat, guard: TokenGuard, options: BodyOptions = {}): string {
   const text = guard.protect(source);
-  const html = format === "markdown" ? markdown.parse(linkBarePlaceholders(text, guard), { async: false }) : text;
+  // A template's picture slot shows as a grey box, never as a broken image (saves refuse it anyway).
+  const html =
+    format === "markdown"
+      ? markdown.parse(imageSlotsAsBoxes(linkBarePlaceholders(text, guard), escapeHtml), { async: false })
+      : text;
   return sanitizeHtml(html, sanitizeOptions(guard, options));
 }
 

@@ -348,6 +348,7 @@ async function withTemplate(c: Ctx, v: Values, templateId: number): Promise<Valu
   return {
     ...v,
     subject: t.channel === "email" ? t.subject : (v.subject ?? ""),
+    preheader: t.channel === "email" ? t.preheader : (v.preheader ?? ""),
     body: t.body,
     template_id: String(t.id),
   };
