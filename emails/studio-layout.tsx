@@ -144,7 +144,14 @@ export function StudioLayout({ studio, bodyHtml, preheader, lang = "en", links =
           <Section style={{ padding: "24px", color: TEXT, fontSize: "16px", lineHeight: "24px" }}>
             <div
               className="pigeon-body"
-              style={{ color: TEXT, fontSize: "16px", lineHeight: "24px" }}
+              // A long bare URL (a gallery link) must wrap on a phone instead of widening the e-mail.
+              style={{
+                color: TEXT,
+                fontSize: "16px",
+                lineHeight: "24px",
+                wordBreak: "break-word",
+                overflowWrap: "anywhere",
+              }}
               dangerouslySetInnerHTML={{ __html: bodyHtml }}
             />
           </Section>

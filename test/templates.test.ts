@@ -79,7 +79,8 @@ describe("the Templates page", () => {
     await loadDemoData(t.db, new Date("2026-09-01T10:00:00Z"));
     const [sale] = await t.db.select().from(templates).where(eq(templates.name, "Reminder"));
     const first = await b.get(`/templates/${sale!.id}`);
-    const option = first.text.match(/<option value="(\d+)"[^>]*>([^<·]+)/);
+    expect(first.text).toMatch(/<option value="0" selected="">Sample values<\/option>/);
+    const option = first.text.match(/<option value="([1-9]\d*)"[^>]*>([^<·]+)/);
     expect(option).not.toBeNull();
     const page = await b.get(`/templates/${sale!.id}?preview_customer_id=${option![1]}`);
     expect(pageText(page.text)).toContain(`Shown with ${option![2]!.trim()}'s real data`);

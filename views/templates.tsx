@@ -65,7 +65,9 @@ export function TemplatesPage(
         <strong>Save as template</strong> keeps its texts here.
       </p>
       {CHANNELS.map((ch) => {
-        const list = p.templates.filter((t) => t.channel === ch);
+        // The studio's own first, then the designed e-mails (no trigger), then one per trigger.
+        const rank = (t: Template) => (t.builtIn ? (t.trigger ? 2 : 1) : 0);
+        const list = p.templates.filter((t) => t.channel === ch).sort((a, b) => rank(a) - rank(b));
         const yours = list.filter((t) => !t.builtIn).length;
         return (
           <section class="template-group" id={`group-${ch}`}>
@@ -78,49 +80,38 @@ export function TemplatesPage(
                 </small>
               </p>
             )}
-            <div class="table-wrap">
-              <table class="striped template-list">
-                <thead>
-                  <tr>
-                    <th>Template</th>
-                    <th>What it is for</th>
-                    <th></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((t) => (
-                    <tr>
-                      <td>
-                        <a href={`/templates/${t.id}`}>{t.name}</a> <Badge t={t} />
-                        {ch === "email" && t.subject && (
-                          <>
-                            <br />
-                            <small class="muted">{t.subject}</small>
-                          </>
-                        )}
-                      </td>
-                      <td>
-                        <small>{purpose(t)}</small>
-                        {t.description && (
-                          <>
-                            <br />
-                            <small class="muted">{t.description}</small>
-                          </>
-                        )}
-                      </td>
-                      <td class="actions-cell">
-                        <ConfirmedPost
-                          action={`/templates/${t.id}/duplicate`}
-                          csrf={p.csrf}
-                          confirm={undefined}
-                          label="Duplicate"
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <ul class="template-list">
+              {list.map((t) => (
+                <li>
+                  <div>
+                    <a href={`/templates/${t.id}`}>{t.name}</a> <Badge t={t} />
+                    {ch === "email" && t.subject && (
+                      <>
+                        <br />
+                        <small class="muted">{t.subject}</small>
+                      </>
+                    )}
+                  </div>
+                  <div>
+                    <small>{purpose(t)}</small>
+                    {t.description && (
+                      <>
+                        <br />
+                        <small class="muted">{t.description}</small>
+                      </>
+                    )}
+                  </div>
+                  <div class="template-actions">
+                    <ConfirmedPost
+                      action={`/templates/${t.id}/duplicate`}
+                      csrf={p.csrf}
+                      confirm={undefined}
+                      label="Duplicate"
+                    />
+                  </div>
+                </li>
+              ))}
+            </ul>
           </section>
         );
       })}
@@ -273,8 +264,9 @@ export function TemplatePage(p: TemplatePageProps) {
             <MessagePreview preview={{ ...p.preview, options: [] }} />
           ) : (
             <form method="get" action={`/templates/${t!.id}`} class="preview-as">
-              <MessagePreview preview={p.preview} />
-              {p.preview.options.length > 0 && (
+              {/* Only sample values when nobody is registered yet: no choice to offer. */}
+              <MessagePreview preview={p.preview.options.length > 1 ? p.preview : { ...p.preview, options: [] }} />
+              {p.preview.options.length > 1 && (
                 <button type="submit" class="secondary outline">
                   Show
                 </button>

@@ -92,11 +92,15 @@ async function buildPreview(c: Ctx, text: Text, customerId: number | null): Prom
   const [settings, snippets, people] = await Promise.all([getSettings(db), loadSnippets(db), previewCustomers(c)]);
   const chosen = people.find((p) => p.id === customerId) ?? null;
   const pv: PreviewData = {
-    options: people.map((p) => ({
-      id: p.id,
-      label: `${`${p.first} ${p.last}`.trim() || `Customer #${p.id}`}${p.email ? ` · ${p.email}` : ""}`,
-    })),
-    selectedId: chosen?.id ?? null,
+    // "Sample values" first: the preview starts with them, and staff can come back to them.
+    options: [
+      { id: 0, label: "Sample values" },
+      ...people.map((p) => ({
+        id: p.id,
+        label: `${`${p.first} ${p.last}`.trim() || `Customer #${p.id}`}${p.email ? ` · ${p.email}` : ""}`,
+      })),
+    ],
+    selectedId: chosen?.id ?? 0,
     appointmentOptions: [],
     note: "Shown with sample values.",
     warnings: [],
