@@ -53,40 +53,31 @@ export function SnippetsPage(p: SnippetsPageProps) {
           services you offer.
         </p>
       ) : (
-        <div class="table-wrap">
-          <table class="striped">
-            <thead>
-              <tr>
-                <th>Use it as</th>
-                <th>Title</th>
-                <th>Text</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.snippets.map((s) => (
-                <tr>
-                  <td>
-                    <code>{tag(s.key)}</code>
-                  </td>
-                  <td>{s.title}</td>
-                  <td class="snippet-text">{s.body.length > 140 ? `${s.body.slice(0, 140)}…` : s.body}</td>
-                  <td>
-                    <a href={`/settings/snippets?edit=${s.id}#snippet-form`} role="button" class="secondary outline">
-                      Edit
-                    </a>{" "}
-                    <ConfirmedPost
-                      action={`/settings/snippets/${s.id}/delete`}
-                      csrf={p.csrf}
-                      confirm={`Delete the snippet “${s.key}”?`}
-                      label="Delete"
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ul class="template-list">
+          {p.snippets.map((s) => (
+            <li>
+              <div>
+                <code>{tag(s.key)}</code>
+                <br />
+                <small>{s.title}</small>
+              </div>
+              <div class="snippet-text">
+                <small class="muted">{s.body.length > 200 ? `${s.body.slice(0, 200)}…` : s.body}</small>
+              </div>
+              <div class="template-actions">
+                <a href={`/settings/snippets?edit=${s.id}#snippet-form`} role="button" class="secondary outline">
+                  Edit
+                </a>{" "}
+                <ConfirmedPost
+                  action={`/settings/snippets/${s.id}/delete`}
+                  csrf={p.csrf}
+                  confirm={`Delete the snippet “${s.key}”?`}
+                  label="Delete"
+                />
+              </div>
+            </li>
+          ))}
+        </ul>
       )}
       <form
         id="snippet-form"

@@ -56,7 +56,7 @@ function sampleValues(s: StudioSettings, snippets: Record<string, string>): Plac
   const studio: PlaceholderValues = {
     "studio.name": s.name,
     "studio.address": s.postalAddress,
-    "studio.phone": s.phone,
+    "studio.phone": formatPhone(s.phone, studioCountry(s)),
     "studio.email": s.replyTo || s.senderEmail,
     "studio.website": s.website,
   };
