@@ -9,7 +9,9 @@ import { checkTemplate } from "../src/core/placeholders.ts";
 import { templateContext } from "../src/core/template-input.ts";
 import { builtinTemplates } from "../src/db/builtin-profiles.ts";
 import { createMessage } from "../src/db/messages.ts";
-import { duplicateProfile, listNotifications } from "../src/db/profiles.ts";
+import { createCustomer, upsertRegistration } from "../src/db/customers.ts";
+import { createJob } from "../src/db/jobs.ts";
+import { duplicateProfile, listNotifications, templatesFor } from "../src/db/profiles.ts";
 import { messages, notifications, snippets, templates } from "../src/db/schema.ts";
 import { personalizeEmail, renderEmailVariant } from "../src/email/render.ts";
 import { PLACEHOLDERS } from "../src/core/placeholders.ts";
@@ -327,5 +329,45 @@ describe("the designed built-in e-mails", () => {
     });
     expect(refused.status).toBe(422);
     expect(pageText(refused.text)).toContain("still holds the picture slot");
+  });
+});
+
+describe("templates offered in the editors", () => {
+  test("a notification editor offers a general template only where its placeholders exist", async () => {
+    const { t } = await studio();
+    const names = async (trigger: Parameters<typeof templatesFor>[1]) =>
+      (await templatesFor(t.db, trigger, "email")).map((x) => x.name);
+    expect(await names("coupon_deadline")).toContain("Sale with a coupon");
+    expect(await names("appointment_reminder")).not.toContain("Sale with a coupon");
+    expect(await names("appointment_reminder")).toContain("Appointment reminder (e-mail)");
+  });
+
+  test("the job's custom text fills {{job.custom_text}} in the composer's preview for that job", async () => {
+    const { t, b } = await studio();
+    const job = await createJob(
+      t.db,
+      { name: "Lincoln Elementary", type: "school", custom_text: "Code SPRING20 at checkout", profile_id: null },
+      {},
+      "ui",
+      new Date(),
+    );
+    const anna = await createCustomer(
+      t.db,
+      { first_name: "Anna", email: "anna@families.test", consent: { email: true } },
+      "test",
+      new Date(),
+    );
+    await upsertRegistration(t.db, { jobId: job.id, customerId: anna.id, accessCode: "A1" }, "ui", new Date());
+    await b.get(`/messages/new?job_id=${job.id}`);
+    const res = await postForm(b, "/messages/form", {
+      mode: "filters",
+      job_id: String(job.id),
+      name: "Sale",
+      channels: "email",
+      subject: "Sale",
+      body: "Your coupon code: **{{job.custom_text}}**",
+    });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("Your coupon code: &lt;strong&gt;Code SPRING20 at checkout&lt;/strong&gt;");
   });
 });

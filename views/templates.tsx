@@ -11,7 +11,7 @@ import { TEMPLATE_MAX } from "../src/core/template-input.ts";
 import { TRIGGER_INFO } from "../src/core/triggers.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import { CHANNELS, TRIGGERS, type Channel } from "../src/core/vocabulary.ts";
-import type { Template } from "../src/db/templates.ts";
+import type { Template, TemplateView } from "../src/db/templates.ts";
 import { ConfirmedPost, Csrf, Field, FieldMessages, FormErrors, Select, TextArea, type Values } from "./form.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";
 import { MessagePreview } from "./message-preview.tsx";
@@ -118,8 +118,6 @@ export function TemplatesPage(
     </Page>
   );
 }
-
-export type TemplateView = { mode: "new"; template?: undefined } | { mode: "edit" | "view"; template: Template };
 
 export type TemplatePageProps = Common &
   TemplateView & { values: Values; errors: FieldErrors; flash: Flash; preview: PreviewData };

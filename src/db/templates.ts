@@ -9,6 +9,9 @@ import { templates } from "./schema.ts";
 
 export type Template = typeof templates.$inferSelect;
 
+/** What a template's page shows: a new one's form, a staff template's form, or a built-in one read-only. */
+export type TemplateView = { mode: "new"; template?: undefined } | { mode: "edit" | "view"; template: Template };
+
 /** Every template: built-in ones first, then by name. */
 export function listTemplates(db: Db): Promise<Template[]> {
   return db.select().from(templates).orderBy(desc(templates.builtIn), asc(templates.name), asc(templates.id));

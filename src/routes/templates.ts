@@ -4,7 +4,7 @@
 import { desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { TemplatePage, TemplatesPage, type TemplateView } from "../../views/templates.tsx";
+import { TemplatePage, TemplatesPage } from "../../views/templates.tsx";
 import { studioCountry } from "../core/country.ts";
 import type { Flash, Values } from "../core/form-state.ts";
 import { pickLanguage, t } from "../core/i18n/translate.ts";
@@ -35,6 +35,7 @@ import {
   listTemplates,
   saveMessageAsTemplates,
   type Template,
+  type TemplateView,
   updateTemplate,
 } from "../db/templates.ts";
 import { createComposer } from "../dispatch/compose.ts";
