@@ -120,7 +120,7 @@ export function SnippetsPage(p: SnippetsPageProps) {
           values={p.values}
           errors={p.errors}
           placeholder="Orders placed by the free shipping deadline are delivered to the school within two weeks."
-          hint="Plain text; in an e-mail it may use Markdown (**bold**, [a link](https://…))."
+          hint="Plain text: it goes into each message as written, also in an e-mail (Markdown in it is not formatted)."
         />
         <div class="actions">
           <button type="submit">{p.editing ? "Save snippet" : "Add snippet"}</button>
