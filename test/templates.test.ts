@@ -238,6 +238,9 @@ describe("save as template from a message", () => {
     const names = (await t.db.select().from(templates).where(eq(templates.builtIn, false))).map((x) => x.name);
     expect(names.filter((n) => n === "Fall sale (2)")).toHaveLength(2);
     expect((await postForm(b, "/messages/999999/save-as-template", {})).status).toBe(404);
+    // A draft's page (the composer) has the button too.
+    await t.db.update(messages).set({ status: "draft" }).where(eq(messages.id, m.id));
+    expect((await b.get(`/messages/${m.id}`)).text).toContain(`action="/messages/${m.id}/save-as-template"`);
   });
 });
 
