@@ -88,6 +88,11 @@ function bodyCss(link: string): string {
   ].join("");
 }
 
+/** The colour of links in the body for a studio's brand colour, also written inline on each link (body.ts). */
+export function layoutLinkColor(brandColor: string | null | undefined): string {
+  return linkColor(brandOf(brandColor));
+}
+
 /** The studio's frame around a sanitised body: header, body, footer with address and opt-out links. */
 export function StudioLayout({ studio, bodyHtml, preheader, lang = "en", links = LINK_TOKENS }: StudioLayoutProps) {
   const brand = brandOf(studio.brandColor);
@@ -139,7 +144,14 @@ export function StudioLayout({ studio, bodyHtml, preheader, lang = "en", links =
           <Section style={{ padding: "24px", color: TEXT, fontSize: "16px", lineHeight: "24px" }}>
             <div
               className="pigeon-body"
-              style={{ color: TEXT, fontSize: "16px", lineHeight: "24px" }}
+              // A long bare URL (a gallery link) must wrap on a phone instead of widening the e-mail.
+              style={{
+                color: TEXT,
+                fontSize: "16px",
+                lineHeight: "24px",
+                wordBreak: "break-word",
+                overflowWrap: "anywhere",
+              }}
               dangerouslySetInnerHTML={{ __html: bodyHtml }}
             />
           </Section>

@@ -27,6 +27,8 @@ import { messageRoutes } from "./routes/messages.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { profileRoutes } from "./routes/profiles.ts";
 import { settingsMessagingRoutes } from "./routes/settings-messaging.ts";
+import { settingsSnippetsRoutes } from "./routes/settings-snippets.ts";
+import { saveAsTemplateRoutes, templateRoutes } from "./routes/templates.ts";
 import { settingsRoutes } from "./routes/settings.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
@@ -136,11 +138,14 @@ export function createApp(deps: Deps) {
   ui.route("/customers", customerRoutes);
   ui.route("/appointments", appointmentRoutes);
   ui.route("/profiles", profileRoutes);
+  ui.route("/messages", saveAsTemplateRoutes);
   ui.route("/messages", messageRoutes);
   ui.route("/files", fileRoutes);
+  ui.route("/templates", templateRoutes);
   ui.route("/inbox", inboxRoutes);
   ui.route("/outbox", outboxRoutes);
   ui.route("/settings/messaging", settingsMessagingRoutes);
+  ui.route("/settings/snippets", settingsSnippetsRoutes);
   ui.route("/settings", settingsRoutes);
   app.route("/", ui);
 

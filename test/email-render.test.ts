@@ -53,7 +53,7 @@ describe("Markdown body in the studio layout", () => {
     expect(html).not.toContain("<b>Anna</b>");
     expect(html).toMatch(/<h1>Hi [^<]*<\/h1>/);
     expect(html).toMatch(
-      /<ul>\s*<li><a href="https:\/\/pigeon\.example\/l\/g\/abc\?x=1&amp;y=2" rel="noopener" target="_blank">Open your gallery<\/a><\/li>/,
+      /<ul>\s*<li><a href="https:\/\/pigeon\.example\/l\/g\/abc\?x=1&amp;y=2" style="color:#2f6fdf" rel="noopener" target="_blank">Open your gallery<\/a><\/li>/,
     );
     expect(html).toContain("Access code: AB12-CD34");
     expect(html).toContain("<strong>Lincoln Elementary</strong>");
@@ -213,7 +213,7 @@ describe("HTML body sanitising", () => {
     const variant = await renderEmailVariant({ ...markdownEmail, body: hostile, format: "html" });
     const { html, text } = personalizeEmail(variant, anna);
     expect(html).toContain(
-      `<a href="https://pigeon.example/l/g/abc?x=1&amp;y=2" title="Gallery" rel="noopener" target="_blank">Your gallery</a>`,
+      `<a href="https://pigeon.example/l/g/abc?x=1&amp;y=2" title="Gallery" style="color:#2f6fdf" rel="noopener" target="_blank">Your gallery</a>`,
     );
     expect(html).toContain("Hello <strong>&lt;b&gt;Anna&lt;/b&gt; &amp; Co</strong>");
     expect(html).not.toMatch(/<script|onclick|onerror|javascript:/i);

@@ -171,11 +171,11 @@ describe("checking at save time", () => {
   test("snippets exist only when the studio has them", () => {
     expect(messages("{{snippet.shipping_info}}", "job_notification", ["shipping_info"])).toEqual([]);
     expect(messages("{{snippet.shiping_info}}", "job_notification", ["shipping_info"])).toEqual([
-      "Unknown placeholder {{snippet.shiping_info}} at line 1, column 1 — did you mean {{snippet.shipping_info}}?",
+      "Unknown snippet {{snippet.shiping_info}} at line 1, column 1 — did you mean {{snippet.shipping_info}}?",
     ]);
-    expect(messages("{{snippet.shipping_info}}", "job_notification", [])[0]).toStartWith(
-      "Unknown placeholder {{snippet.shipping_info}}",
-    );
+    expect(messages("{{snippet.shipping_info}}", "job_notification", [])).toEqual([
+      "Unknown snippet {{snippet.shipping_info}} at line 1, column 1: there is no snippet “shipping_info”; add it under Settings → Snippets",
+    ]);
   });
 });
 

@@ -129,10 +129,15 @@ describe("built-in profiles and templates", () => {
 
   test("every built-in text passes the placeholder check and the notification rules", () => {
     for (const tpl of BUILTIN_TEMPLATES) {
-      const context = contextForTrigger(tpl.trigger);
+      // A designed e-mail without a trigger is for one-time messages.
+      const context = tpl.trigger ? contextForTrigger(tpl.trigger) : "one_time_message";
       expect({
         name: tpl.name,
-        errors: [...checkTemplate(tpl.subject, context, []), ...checkTemplate(tpl.body, context, [])],
+        errors: [
+          ...checkTemplate(tpl.subject, context, []),
+          ...checkTemplate(tpl.preheader, context, []),
+          ...checkTemplate(tpl.body, context, []),
+        ],
       }).toEqual({ name: tpl.name, errors: [] });
       if (tpl.channel === "email") expect(tpl.subject.trim()).not.toBe("");
     }
@@ -176,7 +181,7 @@ describe("built-in profiles and templates", () => {
     };
     for (const tpl of BUILTIN_TEMPLATES.filter((x) => x.channel === "sms")) {
       const text = withOptOutHint(fillTemplate(tpl.body, values, noEscape), {
-        required: !tpl.trigger.startsWith("appointment_"),
+        required: !tpl.trigger?.startsWith("appointment_"),
       });
       const info = smsInfo(text);
       expect({ name: tpl.name, encoding: info.encoding, segments: info.segments, nonGsm: info.nonGsm }).toEqual({

@@ -24,6 +24,8 @@ import {
   notifications,
   orders,
   registrations,
+  snippets,
+  templates,
 } from "../src/db/schema.ts";
 import { linkSigningSecret } from "../src/db/secrets.ts";
 import { revokeApiKey } from "../src/db/staff.ts";
@@ -72,6 +74,7 @@ const MIDDLEWARE_SCOPES = new Set([
   "/webhooks/*",
   "/settings/*",
   "/settings/messaging/*",
+  "/settings/snippets/*",
   "/u/*",
   "/p/*",
   "/c/*",
@@ -191,6 +194,18 @@ beforeAll(async () => {
     order: order!.id,
     appointment: appointment!.id,
     devEntry: "dev_audit1",
+    snippet: (
+      await t.db
+        .insert(snippets)
+        .values({ key: "hours", title: "Hours", body: "Mon-Fri 9-5", createdAt: ten, updatedAt: ten })
+        .returning()
+    )[0]!.id,
+    template: (
+      await t.db
+        .insert(templates)
+        .values({ name: "Ours", channel: "email", subject: "Hi", body: "Hello", createdAt: ten, updatedAt: ten })
+        .returning()
+    )[0]!.id,
     file: (await storeFile(t.db, { bytes: tinyWav(), originalName: "a.wav", kind: "wav", userId: null }, ten)).id,
   };
   const secret = await linkSigningSecret(t.db, t.deps.config.secretKey, ten);
@@ -270,6 +285,8 @@ function fill(route: { key: string; path: string }): string {
       files: ids.file,
       customer: ids.customer,
       media: ids.media,
+      snippets: ids.snippet,
+      templates: ids.template,
     };
     const value = name === "id" ? byCollection[before ?? ""] : byName[name];
     if (value === undefined)

@@ -18,6 +18,7 @@ import type { Message } from "../src/db/messages.ts";
 import type { Template } from "../src/db/profiles.ts";
 import { APPOINTMENT_STATUSES, CHANNELS, JOB_STATUSES, JOB_TYPES } from "../src/core/vocabulary.ts";
 import { Csrf, FieldMessages, FormErrors, Select, UseTemplateButton } from "./form.tsx";
+import { SaveAsTemplateButton } from "./save-as-template.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { MessagePreview, TestSendResult } from "./message-preview.tsx";
 import { PlaceholderPicker } from "./placeholder-picker.tsx";
@@ -729,7 +730,10 @@ export function ComposePage(p: ComposeProps) {
           ← {p.choices.fixedJob ? p.choices.fixedJob.name : "Messages"}
         </a>
       </p>
-      <PageHead title={title}>{p.message && <MessageStatusBadge status={p.message.status} />}</PageHead>
+      <PageHead title={title}>
+        {p.message && <MessageStatusBadge status={p.message.status} />}
+        {p.message && <SaveAsTemplateButton messageId={p.message.id} csrf={p.csrf} />}
+      </PageHead>
       <MessageForm {...p} />
     </Page>
   );

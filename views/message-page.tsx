@@ -10,6 +10,7 @@ import type { Flash } from "../src/core/form-state.ts";
 import { STATIC_VERSION } from "../src/static-assets.ts";
 import { ConfirmedPost, Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
+import { SaveAsTemplateButton } from "./save-as-template.tsx";
 import { channelList, MessageStatusBadge, nf } from "./messages.tsx";
 import type { Common } from "./layout.tsx";
 
@@ -317,6 +318,7 @@ export function MessagePage(p: MessagePageProps) {
       </p>
       <PageHead title={m.name}>
         <MessageActions message={m} csrf={p.csrf} />
+        <SaveAsTemplateButton messageId={m.id} csrf={p.csrf} />
       </PageHead>
       <article class="message-summary">
         <dl class="grid-2">

@@ -83,6 +83,7 @@ export function MessagesPage(
   return (
     <Page title={title} user={p.user} csrf={p.csrf} section="messages" flash={p.flash}>
       <PageHead title={p.job ? `Messages to ${p.job.name}` : "One-time messages"}>
+        <a href="/templates">Templates</a>
         <a role="button" class="secondary outline" href="/messages/new?mode=address">
           Send to one address
         </a>

@@ -17,7 +17,9 @@ export function ProfilesPage(p: Common & { rows: ProfileRow[]; values: Values; e
       flash={p.flash}
       stylesheets={["profiles.css"]}
     >
-      <PageHead title="Communication profiles" />
+      <PageHead title="Communication profiles">
+        <a href="/templates">Templates</a>
+      </PageHead>
       <p class="muted">
         A profile is a set of automated notifications: what goes out, when, to whom and how. Assign one to a job on the
         job's edit page; the default profile goes to new jobs. The built-in profiles are read-only: duplicate one to

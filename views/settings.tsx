@@ -20,12 +20,13 @@ const currencyOptions = (current: string | undefined) => [
 
 /** A settings tab: a staff page with the notice its last save left. */
 export type SettingsCommon = Common & { flash?: { kind: "ok" | "bad" | "info"; text: string } | null };
-type Tab = "studio" | "messaging" | "staff" | "api-keys";
+type Tab = "studio" | "messaging" | "staff" | "api-keys" | "snippets";
 
 export function SettingsShell(p: SettingsCommon & { tab: Tab; title: string; children?: Child }) {
   const tabs: [Tab, string, string][] = [
     ["studio", "/settings", "Studio"],
     ["messaging", "/settings/messaging", "Messaging"],
+    ["snippets", "/settings/snippets", "Snippets"],
     ["staff", "/settings/staff", "Staff"],
     ["api-keys", "/settings/api-keys", "API keys"],
   ];

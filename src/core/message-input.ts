@@ -7,6 +7,7 @@ import { messageFilters } from "./message-filters.ts";
 import { MAX_BODY } from "./notification-input.ts";
 import { parsePhone } from "./phone.ts";
 import { checkTemplate } from "./placeholders.ts";
+import { imageSlotProblem } from "./image-slot.ts";
 import { CALL_LANGUAGE_IDS, CALL_VOICE_IDS, voiceLanguageProblem } from "./call-voices.ts";
 import { idRef, instant, optionalIdRef, optionalText, requiredText } from "./validation.ts";
 
@@ -107,6 +108,9 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
         const problem = checkTemplate(text, "one_time_message", snippetKeys)[0];
         if (problem) ctx.addIssue({ code: "custom", path: [field], message: problem.message });
       }
+      // A designed template's picture slot left in: the customer would get a grey box, not a picture.
+      const slot = channels.has("email") && m.body ? imageSlotProblem(m.body) : null;
+      if (slot) ctx.addIssue({ code: "custom", path: ["body"], message: slot });
       if (m.to_address) {
         const email = isEmail(m.to_address);
         const phone = email ? null : parsePhone(m.to_address, country);

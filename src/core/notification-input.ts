@@ -6,6 +6,7 @@ import { imageAltProblem } from "./email-images.ts";
 import { z } from "zod";
 import { AUDIENCES, CHANNELS, CONDITIONS, TRIGGERS } from "./vocabulary.ts";
 import { CHANNEL_LABELS } from "./labels.ts";
+import { imageSlotProblem } from "./image-slot.ts";
 import { checkTemplate, contextForTrigger } from "./placeholders.ts";
 import { type Audience, type Condition, TRIGGER_INFO, type Trigger, timeOfDay } from "./triggers.ts";
 import { CONTROL_PROBLEM, type FieldErrors, flag, noControl } from "./validation.ts";
@@ -153,6 +154,7 @@ function crossFieldErrors(v: Partial<Fields>, snippetKeys: readonly string[]): F
       errors.body = `must be at most ${MAX_BODY[v.channel].toLocaleString("en")} characters for ${CHANNEL_LABELS[v.channel]}`;
     else if (templateErrors(body)) errors.body = templateErrors(body);
     else if (v.channel === "email" && imageAltProblem(body)) errors.body = imageAltProblem(body)!;
+    else if (v.channel === "email" && imageSlotProblem(body)) errors.body = imageSlotProblem(body)!;
   }
   return errors;
 }

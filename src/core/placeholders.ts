@@ -250,8 +250,15 @@ export function checkTemplate(
         part.key,
         offered.map((p) => p.key),
       );
+      // A snippet the studio has not written (or has deleted) is named as one, with where to add it.
+      const what = part.key.startsWith("snippet.") ? "snippet" : "placeholder";
+      const hint = guess
+        ? ` — did you mean {{${guess}}}?`
+        : what === "snippet"
+          ? `: there is no snippet “${part.key.slice(8)}”; add it under Settings → Snippets`
+          : "";
       errors.push({
-        message: `Unknown placeholder {{${part.key}}} at ${at}${guess ? ` — did you mean {{${guess}}}?` : ""}`,
+        message: `Unknown ${what} {{${part.key}}} at ${at}${hint}`,
         line: part.line,
         column: part.column,
       });

@@ -111,10 +111,21 @@ export const BUILTIN_PROFILES: readonly BuiltinProfile[] = builtinProfiles("en")
 
 // ---------------------------------------------------------------- the template library
 
-export type BuiltinTemplate = { name: string; trigger: Trigger; channel: Channel } & Text;
+export type BuiltinTemplate = {
+  /** Which text it is, whatever the studio's language: how a stored row is recognised. */
+  text: TextName;
+  name: string;
+  trigger: Trigger | null;
+  channel: Channel;
+  subject: string;
+  body: string;
+  preheader: string;
+  description: string;
+};
 
-// One ready text for every trigger and every channel it allows.
-const LIBRARY: [TextName, Trigger, Channel][] = [
+// One ready text for every trigger and every channel it allows, then the designed e-mails for
+// one-time messages (no trigger).
+const LIBRARY: [TextName, Trigger | null, Channel][] = [
   ["sellingEmail", "job_selling", "email"],
   ["sellingSms", "job_selling", "sms"],
   ["photosEmail", "photos_available", "email"],
@@ -140,16 +151,23 @@ const LIBRARY: [TextName, Trigger, Channel][] = [
   ["followupEmail", "appointment_followup", "email"],
   ["followupSms", "appointment_followup", "sms"],
   ["followupVoice", "appointment_followup", "voice"],
+  ["announcementEmail", null, "email"],
+  ["saleEmail", null, "email"],
+  ["gentleReminderEmail", null, "email"],
 ];
 
 /** The template library in one language. */
 export function builtinTemplates(lang: Language): BuiltinTemplate[] {
-  return LIBRARY.map(([text, trigger, channel]) => ({
-    name: LABELS[lang].templates[text],
-    trigger,
-    channel,
-    ...TEXTS[lang][text],
-  }));
+  return LIBRARY.map(([text, trigger, channel]) => {
+    const { subject, body, preheader = "" } = TEXTS[lang][text];
+    const description = LABELS[lang].descriptions[text] ?? "";
+    return { text, name: LABELS[lang].templates[text], trigger, channel, subject, body, preheader, description };
+  });
+}
+
+/** Every name a built-in text has had in any language: a stored row with one of them is that text. */
+function namesOf(text: TextName): Set<string> {
+  return new Set(Object.values(LABELS).map((l) => l.templates[text]));
 }
 
 export const BUILTIN_TEMPLATES: readonly BuiltinTemplate[] = builtinTemplates("en");
@@ -237,13 +255,20 @@ export async function ensureBuiltinProfiles(db: Db, now: Date, locale?: string):
     }
 
     const stored = await tx.select().from(templates).where(eq(templates.builtIn, true));
-    for (const t of builtinTemplates(lang)) {
-      const row = stored.find((s) => s.trigger === t.trigger && s.channel === t.channel);
+    const taken = new Set<number>();
+    for (const { text, ...t } of builtinTemplates(lang)) {
+      // By its name in any language, else (a text written for a trigger) by trigger and channel.
+      const free = stored.filter((s) => !taken.has(s.id));
+      const names = namesOf(text);
+      const row =
+        free.find((s) => names.has(s.name) && s.channel === t.channel) ??
+        (t.trigger ? free.find((s) => s.trigger === t.trigger && s.channel === t.channel) : undefined);
+      if (row) taken.add(row.id);
       if (!row) await tx.insert(templates).values({ ...t, builtIn: true, createdAt: now, updatedAt: now });
-      else if (!same(row, t, ["name", "subject", "body"])) {
+      else if (!same(row, t, ["name", "trigger", "subject", "body", "preheader", "description"])) {
         await tx
           .update(templates)
-          .set({ name: t.name, subject: t.subject, body: t.body, updatedAt: now })
+          .set({ ...t, updatedAt: now })
           .where(eq(templates.id, row.id));
       }
     }

@@ -15,7 +15,9 @@ export type MessageRow = { message: Message; who: string; recipients: number | n
 /** Templates usable in a one-time message: those whose placeholders all exist there. */
 export async function oneTimeTemplates(db: Db, snippetKeys: string[]) {
   const rows = await db.select().from(templates).orderBy(desc(templates.builtIn), templates.name);
-  return rows.filter((t) => checkTemplate(`${t.subject}\n${t.body}`, "one_time_message", snippetKeys).length === 0);
+  return rows.filter(
+    (t) => checkTemplate(`${t.subject}\n${t.preheader}\n${t.body}`, "one_time_message", snippetKeys).length === 0,
+  );
 }
 
 /** Job and album names for describeFilters; the ids go in as one JSON value (a message stored before lists were capped may hold 100,000). */

@@ -2,6 +2,7 @@
 // (SPEC P1–P3, T3). Built-in profiles are read-only; the callers refuse changes to them.
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, max, or, sql } from "drizzle-orm";
 import type { NotificationInput } from "../core/notification-input.ts";
+import { checkTemplate, contextForTrigger } from "../core/placeholders.ts";
 import type { Trigger } from "../core/triggers.ts";
 import type { RecipientRows } from "./recipient-rows.ts";
 import type { Db } from "./client.ts";
@@ -14,6 +15,7 @@ import {
   notifications,
   orders,
   registrations,
+  snippets,
   studioSettings,
   templates,
 } from "./schema.ts";
@@ -319,13 +321,25 @@ export async function replaceNotifications(
 
 // ---------------------------------------------------------------- templates
 
-/** Templates an editor can start from: those written for the trigger first, then general ones. */
+/**
+ * Templates an editor can start from: those written for the trigger first, then general ones
+ * whose placeholders the trigger has (a coupon e-mail is no start for an appointment reminder).
+ */
 export async function templatesFor(db: Db, trigger: Trigger, channel: Channel): Promise<Template[]> {
-  return db
-    .select()
-    .from(templates)
-    .where(and(eq(templates.channel, channel), or(eq(templates.trigger, trigger), isNull(templates.trigger))))
-    .orderBy(sql`${templates.trigger} is null`, desc(templates.builtIn), asc(templates.name));
+  const [rows, snippetKeys] = await Promise.all([
+    db
+      .select()
+      .from(templates)
+      .where(and(eq(templates.channel, channel), or(eq(templates.trigger, trigger), isNull(templates.trigger))))
+      .orderBy(sql`${templates.trigger} is null`, desc(templates.builtIn), asc(templates.name)),
+    db.select({ key: snippets.key }).from(snippets),
+  ]);
+  const keys = snippetKeys.map((s) => s.key);
+  const context = contextForTrigger(trigger);
+  return rows.filter(
+    (t) =>
+      t.trigger === trigger || checkTemplate(`${t.subject}\n${t.preheader}\n${t.body}`, context, keys).length === 0,
+  );
 }
 
 /** One template by id. */

@@ -140,6 +140,7 @@ export function contentCache(db: Db, studio: () => StudioSettings, base: string)
           renderEmailVariant({
             subject: src.subject,
             body: src.body,
+            preheader: src.preheader ?? "",
             format: "markdown",
             ...look,
             personalLinks,

@@ -3,6 +3,8 @@
 import { Marked } from "marked";
 import sanitizeHtml from "sanitize-html";
 import { EMAIL_IMAGE_MAX_WIDTH, MEDIA_IMAGE_PATH, type MediaImages } from "../core/email-images.ts";
+import { imageSlotsAsBoxes } from "../core/image-slot.ts";
+import { escapeHtml } from "../core/placeholders.ts";
 import { isUrlPlaceholder, tokenGuard, type TokenGuard } from "./tokens.ts";
 
 export type BodyFormat = "markdown" | "html";
@@ -55,7 +57,18 @@ function imageSource(src: string | undefined, guard: TokenGuard, media: MediaIma
   };
 }
 
-function sanitizeOptions(guard: TokenGuard, media?: MediaImages): sanitizeHtml.IOptions {
+/**
+ * How the body's links look (the layout's link colour, inline because Gmail drops <style> blocks),
+ * and with `media`, where uploaded images live and how wide they are.
+ */
+export type BodyOptions = { linkColor?: string; media?: MediaImages };
+
+// Only a hex colour reaches a style attribute; the layout derives it from the studio's brand colour.
+const HEX_COLOUR = /^#[0-9a-f]{6}$/i;
+
+function sanitizeOptions(guard: TokenGuard, options: BodyOptions): sanitizeHtml.IOptions {
+  const linkStyle = options.linkColor && HEX_COLOUR.test(options.linkColor) ? `color:${options.linkColor}` : undefined;
+  const media = options.media;
   return {
     allowedTags: [
       "p",
@@ -115,7 +128,13 @@ function sanitizeOptions(guard: TokenGuard, media?: MediaImages): sanitizeHtml.I
         if (href === undefined) return { tagName: "span", attribs: {} };
         return {
           tagName,
-          attribs: withoutUndefined({ href, title: attribs.title, rel: "noopener", target: "_blank" }),
+          attribs: withoutUndefined({
+            href,
+            title: attribs.title,
+            style: linkStyle,
+            rel: "noopener",
+            target: "_blank",
+          }),
         };
       },
       img: (tagName, attribs) => {
@@ -136,21 +155,67 @@ function sanitizeOptions(guard: TokenGuard, media?: MediaImages): sanitizeHtml.I
   };
 }
 
+// A stand-in word standing on its own: at the start of a line or after a space, before a space,
+// the end of a line or closing punctuation. One inside `[text](…)`, `<a href="…">` or `code` is not.
+const BARE_WORD = /(^|[ \t])(pgtk[0-9a-f]+x\d+x)(?=$|[ \t]|[.,;:!?)](?:$|[ \t]))/gim;
+
+/**
+ * GFM links a bare https:// URL by itself, but a link placeholder is only a stand-in word while
+ * Markdown runs: one standing alone ({{customer.gallery_link}} on its own line) becomes an explicit
+ * Markdown link, its text the URL, so the customer can click it.
+ */
+function linkBarePlaceholders(text: string, guard: TokenGuard): string {
+  return text.replace(BARE_WORD, (whole, before: string, word: string) => {
+    const p = guard.placeholderAt(word);
+    return p && isUrlPlaceholder(p.key) ? `${before}[${word}](${word})` : whole;
+  });
+}
+
 /**
  * Turns a staff-written body into sanitised e-mail HTML, its placeholders replaced by `guard`'s
- * stand-ins. Markdown (GFM, single newlines kept as line breaks) is converted first; either way
- * the result goes through one allowlist: no scripts, event handlers, styles beyond a few text
- * properties, or URLs other than http(s)/mailto/tel and link placeholders. With `media`, an
- * uploaded image's /media/ address is made absolute under its base (the one relative URL kept).
+ * stand-ins. Markdown (GFM, single newlines kept as line breaks, bare URLs and link placeholders
+ * made links, a template's picture slot a grey box) is converted first; either way the result goes through one allowlist: no scripts,
+ * event handlers, styles beyond a few text properties, or URLs other than http(s)/mailto/tel and
+ * link placeholders. Every link gets `options.linkColor` inline and no other style. With
+ * `options.media`, an uploaded image's /media/ address is made absolute under its base (the one
+ * relative URL kept).
  */
-export function sanitizeBody(source: string, format: BodyFormat, guard: TokenGuard, media?: MediaImages): string {
+export function sanitizeBody(source: string, format: BodyFormat, guard: TokenGuard, options: BodyOptions = {}): string {
   const text = guard.protect(source);
-  const html = format === "markdown" ? markdown.parse(text, { async: false }) : text;
-  return sanitizeHtml(html, sanitizeOptions(guard, media));
+  // A template's picture slot shows as a grey box, never as a broken image (saves refuse it anyway).
+  const html =
+    format === "markdown"
+      ? markdown.parse(imageSlotsAsBoxes(linkBarePlaceholders(text, guard), escapeHtml), { async: false })
+      : text;
+  return sanitizeHtml(html, sanitizeOptions(guard, options));
 }
 
 /** The sanitised body HTML with its placeholders written back (fallbacks HTML-escaped), e.g. for a preview. */
-export function renderBodyHtml(source: string, format: BodyFormat): string {
+export function renderBodyHtml(source: string, format: BodyFormat, options: BodyOptions = {}): string {
   const guard = tokenGuard();
-  return guard.restore(sanitizeBody(source, format, guard), "html");
+  return guard.restore(sanitizeBody(source, format, guard, options), "html");
+}
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
+
+/**
+ * The first line of text of sanitised body HTML, for the inbox preview when staff wrote no
+ * preheader: images and markup dropped, entities decoded, stand-ins kept for the renderer.
+ */
+export function firstTextLine(html: string): string {
+  const text = html
+    .replace(/<img\b[^>]*>/gi, "")
+    .replace(/<br\s*\/?>|<\/(?:p|h[1-6]|li|div|blockquote|pre|tr|td|th|ul|ol|table)>|<hr\b[^>]*>/gi, "\n")
+    .replace(/<[^>]*>/g, "")
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, e: string) => {
+      if (e[0] !== "#") return ENTITIES[e.toLowerCase()] ?? whole;
+      const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    });
+  return (
+    text
+      .split("\n")
+      .map((l) => l.replace(/\s+/g, " ").trim())
+      .find((l) => l !== "") ?? ""
+  );
 }

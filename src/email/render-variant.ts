@@ -2,10 +2,10 @@
 // React Email, Markdown and the HTML sanitiser load at the first render instead of at start.
 import { render } from "@react-email/render";
 import { createElement } from "react";
-import { LINK_TOKENS, StudioLayout, type StudioBranding } from "../../emails/studio-layout.tsx";
+import { layoutLinkColor, LINK_TOKENS, StudioLayout, type StudioBranding } from "../../emails/studio-layout.tsx";
 import type { MediaImages } from "../core/email-images.ts";
 import { compileTemplate, type CompiledTemplate } from "../core/placeholders.ts";
-import { type BodyFormat, sanitizeBody } from "./body.ts";
+import { type BodyFormat, firstTextLine, sanitizeBody } from "./body.ts";
 import { tokenGuard } from "./tokens.ts";
 
 /** A rendered message variant: each part is a compiled template awaiting recipient values. */
@@ -16,6 +16,7 @@ export type EmailVariantInput = {
   body: string;
   format: BodyFormat;
   studio: StudioBranding;
+  /** The inbox preview line; empty or missing: the body's first line of text. */
   preheader?: string;
   lang?: string;
   /** False for mail to an address without a customer (a test send): no unsubscribe or view links. */
@@ -28,10 +29,22 @@ export type EmailVariantInput = {
 
 const PREHEADER_MAX = 150;
 
-// html-to-text upper-cases headings (and with them any token) and React Email hides link URLs;
-// keep the case and show links as `text [url]` (a phone number is its own link).
+// html-to-text upper-cases headings (and with them any token) and React Email hides link URLs
+// and drops images; keep the case, show links as `text [url]` (a bare URL once; a phone number is
+// its own link) and an image as its alt text, which is what it says to someone who cannot see it.
 const plainTextOptions = {
+  formatters: {
+    imageAlt: (
+      elem: { attribs?: Record<string, string> },
+      _walk: unknown,
+      builder: { addInline: (s: string) => void },
+    ) => {
+      const alt = elem.attribs?.alt?.trim();
+      if (alt) builder.addInline(alt);
+    },
+  },
   selectors: [
+    { selector: "img", format: "imageAlt" },
     { selector: "a", options: { linkBrackets: ["[", "]"] as [string, string], hideLinkHrefIfSameAsText: true } },
     { selector: 'a[href^="tel:"]', format: "anchor", options: { ignoreHref: true } },
     // An image reads as its alt text and address (React Email's default drops it).
@@ -52,8 +65,12 @@ function fitPreheader(text: string): string {
 export async function renderVariant(input: EmailVariantInput): Promise<EmailVariant> {
   const subject = compileTemplate(input.subject);
   const guard = tokenGuard();
-  const bodyHtml = sanitizeBody(input.body, input.format, guard, input.media);
-  const preheader = input.preheader ? fitPreheader(guard.protect(input.preheader)) : undefined;
+  const bodyHtml = sanitizeBody(input.body, input.format, guard, {
+    linkColor: layoutLinkColor(input.studio.brandColor),
+    media: input.media,
+  });
+  // Without one the inbox would show the layout's first words ("View in browser", the studio's name).
+  const preheader = fitPreheader(input.preheader?.trim() ? guard.protect(input.preheader) : firstTextLine(bodyHtml));
   const links =
     input.personalLinks === false
       ? null
@@ -62,7 +79,13 @@ export async function renderVariant(input: EmailVariantInput): Promise<EmailVari
           preferences: guard.protect(LINK_TOKENS.preferences),
           viewInBrowser: guard.protect(LINK_TOKENS.viewInBrowser),
         };
-  const email = createElement(StudioLayout, { studio: input.studio, bodyHtml, preheader, lang: input.lang, links });
+  const email = createElement(StudioLayout, {
+    studio: input.studio,
+    bodyHtml,
+    preheader: preheader || undefined,
+    lang: input.lang,
+    links,
+  });
   const [html, text] = await Promise.all([
     render(email),
     render(email, { plainText: true, htmlToTextOptions: plainTextOptions }),

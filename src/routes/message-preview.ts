@@ -233,6 +233,7 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
       const variant = await renderEmailVariant({
         subject: v.subject ?? "",
         body: v.body ?? "",
+        preheader: v.preheader ?? "",
         format: "markdown",
         ...(await emailLook(db, settings, settings.publicUrl || c.get("deps").config.publicUrl, v.body ?? "")),
         personalLinks: !!customer,

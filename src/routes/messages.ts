@@ -440,7 +440,7 @@ export const messageRoutes = new Hono<AppEnv>()
     const templateId = idParam.safeParse(s.values.template_id);
     if (s.values.use_template && templateId.success) {
       const t = await db.query.templates.findFirst({ where: eq(templates.id, templateId.data) });
-      if (t?.channel === "email") Object.assign(s.values, { subject: t.subject, body: t.body });
+      if (t?.channel === "email") Object.assign(s.values, { subject: t.subject, preheader: t.preheader, body: t.body });
       else if (t?.channel === "sms") s.values.body = t.body;
       else if (t?.channel === "voice") s.values.voice_script = t.body;
     }

@@ -266,6 +266,7 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
       const variant = await renderEmailVariant({
         subject,
         body,
+        preheader: v.preheader ?? "",
         format: "markdown",
         ...(await emailLook(deps.db, settings, settings.publicUrl || deps.config.publicUrl, body)),
         personalLinks: true,
@@ -347,6 +348,7 @@ async function withTemplate(c: Ctx, v: Values, templateId: number): Promise<Valu
   return {
     ...v,
     subject: t.channel === "email" ? t.subject : (v.subject ?? ""),
+    preheader: t.channel === "email" ? t.preheader : (v.preheader ?? ""),
     body: t.body,
     template_id: String(t.id),
   };

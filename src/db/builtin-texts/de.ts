@@ -1,4 +1,5 @@
 // The built-in texts in German, formal address (Sie). Placeholders as in English; SMS in GSM-7.
+import { imageSlot } from "../../core/image-slot.ts";
 import type { BuiltinTexts } from "./en.ts";
 
 const HI = 'Hallo {{customer.first_name | "zusammen"}},';
@@ -217,5 +218,58 @@ Herzliche Grüße
   followupVoice: {
     subject: "",
     body: 'Hallo {{customer.first_name | "zusammen"}}, hier ist {{studio.name}}. Vielen Dank für Ihren Besuch! Wir melden uns, sobald Ihre Fotos fertig sind. Auf Wiederhören!',
+  },
+  announcementEmail: {
+    subject: "Familien-Fototage bei {{studio.name}}",
+    preheader: "Buchen Sie ein entspanntes Familien-Shooting: die Plätze sind begrenzt",
+    body: `${imageSlot("Durch Ihr Bild ersetzen: auf Bild drücken")}
+
+## Unsere Familien-Fototage sind da
+
+${HI}
+
+in dieser Saison öffnen wir unser Studio für entspannte Familien-Shootings. Eltern, Kinder, Großeltern und sogar der Familienhund sind herzlich willkommen. Ein Shooting dauert etwa 30 Minuten, danach wählen Sie Ihre Lieblingsbilder in Ihrer eigenen Online-Galerie aus.
+
+- **Wo:** {{studio.address | "in unserem Studio"}}
+- **Buchen:** Antworten Sie auf diese E-Mail oder rufen Sie uns an unter {{studio.phone | "der Nummer unten"}}
+
+Die Plätze sind begrenzt. Buchen Sie früh, damit Sie Ihren Wunschtag bekommen.
+
+Wir freuen uns auf Sie!
+{{studio.name}}`,
+  },
+  saleEmail: {
+    subject: "{{job.name}}: Ihr Gutscheincode ist da",
+    preheader: "Sparen Sie bei Ihren Fotos von {{job.name}} bis {{job.coupon_deadline}}",
+    body: `${HI}
+
+gute Nachrichten: Für kurze Zeit sparen Sie bei Ihren Fotos von **{{job.name}}**.
+
+**Ihr Gutscheincode: {{job.custom_text}}**
+
+Geben Sie den Code beim Bezahlen ein. Er gilt bis **{{job.coupon_deadline}}** für Abzüge, Downloads und Geschenke.
+
+[Fotos auswählen]({{customer.gallery_link}})
+
+Ihr Zugangscode für die Galerie: **${CODE}**
+
+Viel Freude beim Aussuchen
+{{studio.name}}`,
+  },
+  gentleReminderEmail: {
+    subject: "Eine freundliche Erinnerung von {{studio.name}}",
+    preheader: "Ihre Fotos von {{job.name}} warten auf Sie",
+    body: `${HI}
+
+eine kurze Erinnerung: Ihre Fotos von **{{job.name}}** warten noch in Ihrer persönlichen Galerie auf Sie.
+
+[Galerie öffnen]({{customer.gallery_link}})
+
+Ihr Zugangscode: **${CODE}**
+
+Die Galerie ist bis {{job.archive_date | "zum Ende des Verkaufszeitraums"}} geöffnet. Haben Sie Fragen? Antworten Sie einfach auf diese E-Mail, wir helfen gern.
+
+Herzliche Grüße
+{{studio.name}}`,
   },
 };

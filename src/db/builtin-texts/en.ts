@@ -1,9 +1,13 @@
 // The built-in texts in English (SPEC P2, T3): the texts every other language translates, with
 // the same placeholders. E-mail bodies are Markdown. SMS texts stay within GSM-7 (straight
 // quotes, no dashes or ellipses) so one segment holds 160 characters; appointment texts mention
-// the reply keywords, which stay C and X in every language.
+// the reply keywords, which stay C and X in every language. The designed e-mails at the end (for
+// one-time messages, no trigger) carry their own inbox preview line; the announcement opens with a
+// picture slot (src/core/image-slot.ts) staff replace with their own picture.
+import { imageSlot } from "../../core/image-slot.ts";
 
-export type Text = { subject: string; body: string };
+/** `preheader`: the inbox preview line; none: the body's first line. */
+export type Text = { subject: string; body: string; preheader?: string };
 
 const HI = 'Hi {{customer.first_name | "there"}},';
 const CODE = '{{customer.access_code | "on the card you received"}}';
@@ -221,6 +225,59 @@ Warm regards,
   followupVoice: {
     subject: "",
     body: 'Hello {{customer.first_name | "there"}}, this is {{studio.name}}. Thank you for your visit! We will let you know as soon as your photos are ready. Goodbye!',
+  },
+  announcementEmail: {
+    subject: "Family portrait days at {{studio.name}}",
+    preheader: "Book a relaxed family session this season: places are limited",
+    body: `${imageSlot("Replace with your picture: press Image")}
+
+## Family portrait days are here
+
+${HI}
+
+This season we are opening our studio for relaxed family sessions. Parents, children, grandparents and even the family dog are welcome. A session takes about 30 minutes, and afterwards you choose your favourite photos in your own online gallery.
+
+- **Where:** {{studio.address | "at our studio"}}
+- **How to book:** reply to this e-mail or call us at {{studio.phone | "the number below"}}
+
+Places are limited, so book early to get the day that suits you.
+
+We look forward to seeing you!
+{{studio.name}}`,
+  },
+  saleEmail: {
+    subject: "{{job.name}}: your coupon code is inside",
+    preheader: "Save on your photos from {{job.name}} until {{job.coupon_deadline}}",
+    body: `${HI}
+
+Good news: for a short time you can save on your photos from **{{job.name}}**.
+
+**Your coupon code: {{job.custom_text}}**
+
+Enter the code at checkout. It is valid until **{{job.coupon_deadline}}** for prints, downloads and gifts alike.
+
+[Choose your photos]({{customer.gallery_link}})
+
+Your access code for the gallery: **${CODE}**
+
+Happy choosing,
+{{studio.name}}`,
+  },
+  gentleReminderEmail: {
+    subject: "A friendly reminder from {{studio.name}}",
+    preheader: "Your photos from {{job.name}} are waiting for you",
+    body: `${HI}
+
+Just a friendly reminder: your photos from **{{job.name}}** are still waiting for you in your personal gallery.
+
+[Open your gallery]({{customer.gallery_link}})
+
+Your access code: **${CODE}**
+
+The gallery stays open until {{job.archive_date | "the end of the selling period"}}. If you have any questions, just reply to this e-mail: we are happy to help.
+
+Warm regards,
+{{studio.name}}`,
   },
 };
 

@@ -1,5 +1,6 @@
 // The built-in texts in Spanish, formal address (usted). Placeholders as in English; SMS in
 // GSM-7, so they are worded around á, í, ó and ú (é, ñ, ¿ and ¡ are in it).
+import { imageSlot } from "../../core/image-slot.ts";
 import type { BuiltinTexts } from "./en.ts";
 
 const HI = 'Estimado/a {{customer.first_name | "cliente"}}:';
@@ -218,5 +219,58 @@ Un cordial saludo,
   followupVoice: {
     subject: "",
     body: 'Hola, {{customer.first_name | "buenos días"}}. Le llamamos de {{studio.name}}. ¡Gracias por su visita! Le avisaremos en cuanto sus fotos estén listas. ¡Adiós!',
+  },
+  announcementEmail: {
+    subject: "Días de retratos familiares en {{studio.name}}",
+    preheader: "Reserve una sesión familiar relajada esta temporada: las plazas son limitadas",
+    body: `${imageSlot("Sustitúyala por su foto: pulse Imagen")}
+
+## Llegan nuestros días de retratos familiares
+
+${HI}
+
+Esta temporada abrimos nuestro estudio para sesiones familiares relajadas. Padres, hijos, abuelos e incluso el perro de la familia son bienvenidos. Una sesión dura unos 30 minutos y después usted elige sus fotos favoritas en su propia galería en línea.
+
+- **Dónde:** {{studio.address | "en nuestro estudio"}}
+- **Cómo reservar:** responda a este correo o llámenos al {{studio.phone | "número que figura abajo"}}
+
+Las plazas son limitadas: reserve pronto para conseguir el día que mejor le venga.
+
+¡Esperamos verle pronto!
+{{studio.name}}`,
+  },
+  saleEmail: {
+    subject: "{{job.name}}: aquí tiene su código de descuento",
+    preheader: "Ahorre en sus fotos de {{job.name}} hasta el {{job.coupon_deadline}}",
+    body: `${HI}
+
+Buenas noticias: durante unos días puede ahorrar en sus fotos de **{{job.name}}**.
+
+**Su código de descuento: {{job.custom_text}}**
+
+Introduzca el código al pagar. Es válido hasta el **{{job.coupon_deadline}}** para copias, descargas y regalos.
+
+[Elegir sus fotos]({{customer.gallery_link}})
+
+Su código de acceso a la galería: **${CODE}**
+
+¡Disfrute eligiendo!
+{{studio.name}}`,
+  },
+  gentleReminderEmail: {
+    subject: "Un recordatorio amable de {{studio.name}}",
+    preheader: "Sus fotos de {{job.name}} le están esperando",
+    body: `${HI}
+
+Solo un breve recordatorio: sus fotos de **{{job.name}}** siguen esperándole en su galería personal.
+
+[Abrir su galería]({{customer.gallery_link}})
+
+Su código de acceso: **${CODE}**
+
+La galería permanece abierta hasta el {{job.archive_date | "final del periodo de venta"}}. Si tiene alguna pregunta, responda a este correo: le ayudaremos con mucho gusto.
+
+Un cordial saludo,
+{{studio.name}}`,
   },
 };

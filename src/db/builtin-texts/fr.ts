@@ -1,5 +1,6 @@
 // The built-in texts in French, formal address (vous). Placeholders as in English; SMS in GSM-7
 // (no ç, â, ê, î, ô, û or curly apostrophe in them).
+import { imageSlot } from "../../core/image-slot.ts";
 import type { BuiltinTexts } from "./en.ts";
 
 const HI = 'Bonjour {{customer.first_name | "à vous"}},';
@@ -218,5 +219,58 @@ Bien cordialement,
   followupVoice: {
     subject: "",
     body: 'Bonjour {{customer.first_name | "à vous"}}, ici {{studio.name}}. Merci de votre visite ! Nous vous préviendrons dès que vos photos seront prêtes. Au revoir !',
+  },
+  announcementEmail: {
+    subject: "Journées portraits de famille chez {{studio.name}}",
+    preheader: "Réservez une séance photo en famille cette saison : les places sont limitées",
+    body: `${imageSlot("Remplacez par votre photo : appuyez sur Image")}
+
+## Nos journées portraits de famille sont là
+
+${HI}
+
+Cette saison, nous ouvrons notre studio à des séances photo en famille, dans une ambiance détendue. Parents, enfants, grands-parents et même le chien de la famille sont les bienvenus. Une séance dure environ 30 minutes ; vous choisissez ensuite vos photos préférées dans votre propre galerie en ligne.
+
+- **Où :** {{studio.address | "à notre studio"}}
+- **Pour réserver :** répondez à cet e-mail ou appelez-nous au {{studio.phone | "numéro ci-dessous"}}
+
+Les places sont limitées : réservez tôt pour obtenir le jour qui vous convient.
+
+Au plaisir de vous voir !
+{{studio.name}}`,
+  },
+  saleEmail: {
+    subject: "{{job.name}} : votre code promo est à l'intérieur",
+    preheader: "Économisez sur vos photos de {{job.name}} jusqu'au {{job.coupon_deadline}}",
+    body: `${HI}
+
+Bonne nouvelle : pendant quelques jours, vous économisez sur vos photos de **{{job.name}}**.
+
+**Votre code promo : {{job.custom_text}}**
+
+Saisissez le code lors du paiement. Il est valable jusqu'au **{{job.coupon_deadline}}** pour les tirages, les téléchargements et les cadeaux.
+
+[Choisir vos photos]({{customer.gallery_link}})
+
+Votre code d'accès à la galerie : **${CODE}**
+
+Bon choix !
+{{studio.name}}`,
+  },
+  gentleReminderEmail: {
+    subject: "Un petit rappel de {{studio.name}}",
+    preheader: "Vos photos de {{job.name}} vous attendent",
+    body: `${HI}
+
+Un petit rappel : vos photos de **{{job.name}}** vous attendent toujours dans votre galerie personnelle.
+
+[Ouvrir votre galerie]({{customer.gallery_link}})
+
+Votre code d'accès : **${CODE}**
+
+La galerie reste ouverte jusqu'au {{job.archive_date | "la fin de la période de vente"}}. Une question ? Répondez simplement à cet e-mail, nous vous aiderons avec plaisir.
+
+Bien cordialement,
+{{studio.name}}`,
   },
 };

@@ -4,7 +4,13 @@ import type { Language } from "../../core/i18n/translate.ts";
 import type { TextName } from "./en.ts";
 
 export type ProfileLabel = { name: string; description: string };
-export type BuiltinLabels = { standard: ProfileLabel; intensive: ProfileLabel; templates: Record<TextName, string> };
+/** The designed e-mails' descriptions: what each is for, shown in the template library. */
+export type BuiltinLabels = {
+  standard: ProfileLabel;
+  intensive: ProfileLabel;
+  templates: Record<TextName, string>;
+  descriptions: Partial<Record<TextName, string>>;
+};
 
 export const LABELS: Record<Language, BuiltinLabels> = {
   en: {
@@ -44,6 +50,17 @@ export const LABELS: Record<Language, BuiltinLabels> = {
       followupEmail: "Thanks for your visit (e-mail)",
       followupSms: "Thanks for your visit (SMS)",
       followupVoice: "Thanks for your visit (call)",
+      announcementEmail: "Announcement with a hero image",
+      saleEmail: "Sale with a coupon",
+      gentleReminderEmail: "Reminder",
+    },
+    descriptions: {
+      announcementEmail:
+        "A news e-mail that opens with a full-width picture: family portrait days, a new offer, studio news. Replace the grey picture slot at the top with your own picture (select that line and press Image) before you send it: an e-mail still holding the slot is refused when saved.",
+      saleEmail:
+        "A promotion with a coupon code and its deadline. Write the code in the job's Custom text (Jobs → Edit) and set the job's coupon deadline; the e-mail shows both, with the gallery link and access code.",
+      gentleReminderEmail:
+        "A short, friendly nudge for customers who have not ordered yet: their gallery link, access code and when the gallery closes.",
     },
   },
   de: {
@@ -83,6 +100,17 @@ export const LABELS: Record<Language, BuiltinLabels> = {
       followupEmail: "Danke für Ihren Besuch (E-Mail)",
       followupSms: "Danke für Ihren Besuch (SMS)",
       followupVoice: "Danke für Ihren Besuch (Anruf)",
+      announcementEmail: "Ankündigung mit großem Bild",
+      saleEmail: "Aktion mit Gutscheincode",
+      gentleReminderEmail: "Erinnerung",
+    },
+    descriptions: {
+      announcementEmail:
+        "Eine Neuigkeiten-E-Mail, die mit einem Bild über die ganze Breite beginnt: Familien-Fototage, ein neues Angebot, Neues aus dem Studio. Ersetzen Sie den grauen Bildplatzhalter oben vor dem Senden durch Ihr eigenes Bild (die Zeile markieren und Bild drücken): eine E-Mail mit dem Platzhalter wird beim Speichern abgelehnt.",
+      saleEmail:
+        "Eine Aktion mit Gutscheincode und Frist. Schreiben Sie den Code in den eigenen Text des Auftrags (Aufträge → Bearbeiten) und setzen Sie die Gutscheinfrist; die E-Mail zeigt beides, mit Galerie-Link und Zugangscode.",
+      gentleReminderEmail:
+        "Eine kurze, freundliche Erinnerung für alle, die noch nicht bestellt haben: Galerie-Link, Zugangscode und wann die Galerie schließt.",
     },
   },
   fr: {
@@ -122,6 +150,17 @@ export const LABELS: Record<Language, BuiltinLabels> = {
       followupEmail: "Merci de votre visite (e-mail)",
       followupSms: "Merci de votre visite (SMS)",
       followupVoice: "Merci de votre visite (appel)",
+      announcementEmail: "Annonce avec grande image",
+      saleEmail: "Promotion avec code promo",
+      gentleReminderEmail: "Rappel",
+    },
+    descriptions: {
+      announcementEmail:
+        "Un e-mail de nouvelles qui s'ouvre sur une image pleine largeur : journées portraits de famille, nouvelle offre, nouvelles du studio. Remplacez l'emplacement gris en haut par votre propre photo (sélectionnez cette ligne et appuyez sur Image) avant l'envoi : un e-mail qui le contient encore est refusé à l'enregistrement.",
+      saleEmail:
+        "Une promotion avec un code promo et sa date limite. Écrivez le code dans le texte personnalisé du travail (Travaux → Modifier) et fixez la date limite du coupon ; l'e-mail affiche les deux, avec le lien de la galerie et le code d'accès.",
+      gentleReminderEmail:
+        "Un rappel court et aimable pour les clients qui n'ont pas encore commandé : lien de la galerie, code d'accès et date de fermeture de la galerie.",
     },
   },
   es: {
@@ -161,6 +200,17 @@ export const LABELS: Record<Language, BuiltinLabels> = {
       followupEmail: "Gracias por su visita (correo)",
       followupSms: "Gracias por su visita (SMS)",
       followupVoice: "Gracias por su visita (llamada)",
+      announcementEmail: "Anuncio con imagen grande",
+      saleEmail: "Oferta con código de descuento",
+      gentleReminderEmail: "Recordatorio",
+    },
+    descriptions: {
+      announcementEmail:
+        "Un correo de novedades que empieza con una imagen a todo lo ancho: días de retratos familiares, una oferta nueva, noticias del estudio. Sustituya el hueco gris de arriba por su propia foto (seleccione esa línea y pulse Imagen) antes de enviarlo: un correo que aún lo contiene se rechaza al guardarlo.",
+      saleEmail:
+        "Una promoción con código de descuento y su fecha límite. Escriba el código en el texto propio del trabajo (Trabajos → Editar) y fije la fecha límite del cupón; el correo muestra ambos, con el enlace a la galería y el código de acceso.",
+      gentleReminderEmail:
+        "Un recordatorio breve y amable para los clientes que aún no han pedido: enlace a la galería, código de acceso y cuándo se cierra la galería.",
     },
   },
 };

@@ -1,0 +1,196 @@
+// Settings → Snippets (issue 12 item 6): list, add, edit and delete the studio's snippets over real
+// HTTP on a migrated database; keys checked, a delete refused while a text uses the snippet, and
+// an unknown snippet refused at save in a message, a notification and a template, naming it.
+import { describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { createMessage } from "../src/db/messages.ts";
+import { messageInput } from "../src/core/message-input.ts";
+import { duplicateProfile, listNotifications } from "../src/db/profiles.ts";
+import { messages, notifications, snippets, templates } from "../src/db/schema.ts";
+import { makeTestApp, signedInOwner } from "./support/app.ts";
+import { pageText, postForm } from "./support/forms.ts";
+
+async function studio() {
+  const t = await makeTestApp();
+  const b = await signedInOwner(t);
+  await b.get("/settings/snippets");
+  return { t, b };
+}
+
+const shipping = { key: "shipping_info", title: "Shipping", body: "Free shipping to the school until Friday." };
+
+describe("Settings → Snippets", () => {
+  test("an empty studio is told what a snippet is and how to use one; the settings nav links it", async () => {
+    const { b } = await studio();
+    const page = await b.get("/settings/snippets");
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('href="/settings/snippets" aria-current="page"');
+    expect(pageText(page.text)).toContain("No snippets yet.");
+    expect(pageText(page.text)).toContain("{{snippet.shipping_info}}");
+  });
+
+  test("add, list, edit and delete a snippet", async () => {
+    const { t, b } = await studio();
+    const add = await postForm(b, "/settings/snippets", shipping);
+    expect(add.status).toBe(303);
+    const list = await b.get(add.location!);
+    expect(pageText(list.text)).toContain("Snippet added.");
+    expect(pageText(list.text)).toContain(
+      "{{snippet.shipping_info}} Shipping Free shipping to the school until Friday.",
+    );
+    const [row] = await t.db.select().from(snippets);
+    const edit = await b.get(`/settings/snippets?edit=${row!.id}`);
+    expect(edit.text).toContain(`action="/settings/snippets/${row!.id}"`);
+    expect(edit.text).toContain("Free shipping to the school until Friday.</textarea>");
+    const saved = await postForm(b, `/settings/snippets/${row!.id}`, { title: "Shipping info", body: "Until Monday." });
+    expect(saved.status).toBe(303);
+    expect((await t.db.select().from(snippets))[0]).toMatchObject({
+      key: "shipping_info",
+      title: "Shipping info",
+      body: "Until Monday.",
+    });
+    const del = await postForm(b, `/settings/snippets/${row!.id}/delete`, {});
+    expect(del.status).toBe(303);
+    expect(await t.db.select().from(snippets)).toHaveLength(0);
+  });
+
+  test("bad keys, a taken key and empty fields are refused with a clear message, keeping what was typed", async () => {
+    const { t, b } = await studio();
+    for (const [key, problem] of [
+      ["", "The key is required"],
+      ["Shipping", "only lowercase letters, digits and underscores"],
+      ["2nd_info", "must start with a letter"],
+      ["shipping-info", "only lowercase letters, digits and underscores"],
+      ["a".repeat(41), "at most 40 characters"],
+    ] as const) {
+      const res = await postForm(b, "/settings/snippets", { ...shipping, key });
+      expect(res.status).toBe(422);
+      expect(res.text).toContain(problem);
+      expect(res.text).toContain(`value="${key}"`);
+      expect(res.text).toContain("Free shipping to the school until Friday.</textarea>");
+    }
+    expect((await postForm(b, "/settings/snippets", shipping)).status).toBe(303);
+    const taken = await postForm(b, "/settings/snippets", { ...shipping, title: "Another" });
+    expect(taken.status).toBe(422);
+    expect(pageText(taken.text)).toContain("A snippet with the key “shipping_info” exists already.");
+    expect(taken.text).toContain('value="Another"');
+    const empty = await postForm(b, "/settings/snippets", { key: "hours", title: " ", body: "" });
+    expect(empty.status).toBe(422);
+    expect(empty.text).toContain("A title is required");
+    expect(empty.text).toContain("The text is required");
+    const [row] = await t.db.select().from(snippets);
+    const badEdit = await postForm(b, `/settings/snippets/${row!.id}`, { title: "Kept", body: "" });
+    expect(badEdit.status).toBe(422);
+    expect(badEdit.text).toContain('value="Kept"');
+    expect(await t.db.select().from(snippets)).toHaveLength(1);
+    expect((await t.db.select().from(snippets))[0]!.title).toBe("Shipping");
+    expect((await postForm(b, "/settings/snippets/999/delete", {})).status).toBe(404);
+    expect((await b.get("/settings/snippets?edit=999")).status).toBe(404);
+  });
+
+  test("a delete is refused while a notification, an unsent message or a template uses it, naming each", async () => {
+    const { t, b } = await studio();
+    await postForm(b, "/settings/snippets", shipping);
+    const [row] = await t.db.select().from(snippets);
+    const now = new Date("2026-09-01T10:00:00Z");
+    const [builtin] = await t.db.select().from(notifications).limit(1);
+    const profile = (await duplicateProfile(t.db, builtin!.profileId, now))!;
+    const [n] = await listNotifications(t.db, profile.id);
+    await t.db.update(notifications).set({ body: "See {{snippet.shipping_info}}" }).where(eq(notifications.id, n!.id));
+    const input = messageInput(["shipping_info"], "US").parse({
+      name: "Shipping news",
+      channels: ["sms"],
+      body: 'Hi! {{snippet.shipping_info | "Ask us"}}',
+      to_address: "+1 212 555 0177",
+    });
+    const m = await createMessage(t.db, input, null, now);
+    await t.db.insert(templates).values({
+      name: "Shipping reminder",
+      channel: "email",
+      subject: "Shipping",
+      body: "{{ snippet.shipping_info }}",
+      createdAt: now,
+      updatedAt: now,
+    });
+    const refused = await postForm(b, `/settings/snippets/${row!.id}/delete`, {});
+    expect(refused.status).toBe(409);
+    const said = pageText(refused.text);
+    expect(said).toContain("“shipping_info” was not deleted: these texts use {{snippet.shipping_info}}");
+    expect(said).toContain(`Notification: ${profile.name}`);
+    expect(refused.text).toContain(`href="/profiles/${profile.id}/notifications/${n!.id}/edit"`);
+    expect(said).toContain("Message: Shipping news");
+    expect(said).toContain("Template: Shipping reminder");
+    expect(await t.db.select().from(snippets)).toHaveLength(1);
+
+    // A sent message no longer holds it; the others are changed, and then it goes.
+    await t.db.update(messages).set({ status: "sent" }).where(eq(messages.id, m.id));
+    await t.db.update(notifications).set({ body: "See our site" }).where(eq(notifications.id, n!.id));
+    await t.db.delete(templates).where(eq(templates.name, "Shipping reminder"));
+    expect((await postForm(b, `/settings/snippets/${row!.id}/delete`, {})).status).toBe(303);
+    expect(await t.db.select().from(snippets)).toHaveLength(0);
+  });
+
+  test("a snippet whose key another contains is not held by it", async () => {
+    const { t, b } = await studio();
+    await postForm(b, "/settings/snippets", { ...shipping, key: "ship" });
+    await t.db.insert(templates).values({
+      name: "Uses the longer one",
+      channel: "sms",
+      body: "{{snippet.shipping}}",
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
+    const [row] = await t.db.select().from(snippets);
+    expect((await postForm(b, `/settings/snippets/${row!.id}/delete`, {})).status).toBe(303);
+  });
+
+  test("staff who are not the owner cannot reach it", async () => {
+    const { t } = await studio();
+    const anon = t.browser();
+    const res = await anon.get("/settings/snippets");
+    expect(res.status).not.toBe(200);
+  });
+});
+
+describe("an unknown snippet is refused at save, naming it", () => {
+  test("in a one-time message: the form shows the error beside the text and keeps it", async () => {
+    const { t, b } = await studio();
+    await b.get("/messages/new");
+    const res = await postForm(b, "/messages", {
+      mode: "address",
+      name: "Hello",
+      channels: "sms",
+      body: "Hi, {{snippet.opening_hours}}",
+      to_address: "+1 212 555 0177",
+      send_mode: "now",
+      intent: "save",
+    });
+    expect(res.status).toBe(422);
+    expect(pageText(res.text)).toContain(
+      "Unknown snippet {{snippet.opening_hours}} at line 1, column 5: there is no snippet “opening_hours”; add it under Settings → Snippets",
+    );
+    expect(res.text).toContain("Hi, {{snippet.opening_hours}}</textarea>");
+    expect(await t.db.select().from(messages)).toHaveLength(0);
+  });
+
+  test("in a notification", async () => {
+    const { t, b } = await studio();
+    const now = new Date("2026-09-01T10:00:00Z");
+    const [builtin] = await t.db.select().from(notifications).limit(1);
+    const profile = (await duplicateProfile(t.db, builtin!.profileId, now))!;
+    const [n] = await listNotifications(t.db, profile.id);
+    const page = await b.get(`/profiles/${profile.id}/notifications/${n!.id}/edit`);
+    expect(page.status).toBe(200);
+    const fields: Record<string, string> = {};
+    for (const m of page.text.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) fields[m[1]!] = m[2]!;
+    for (const m of page.text.matchAll(/<select[^>]*name="([^"]+)"[\s\S]*?<option value="([^"]*)" selected/g))
+      fields[m[1]!] ??= m[2]!;
+    const res = await postForm(b, `/profiles/${profile.id}/notifications/${n!.id}`, {
+      ...fields,
+      body: "Hello {{snippet.opening_hours}}",
+    });
+    expect(res.status).toBe(422);
+    expect(pageText(res.text)).toContain("Unknown snippet {{snippet.opening_hours}}");
+    expect((await t.db.select().from(notifications).where(eq(notifications.id, n!.id)))[0]!.body).toBe(n!.body);
+  });
+});
