@@ -1,0 +1,61 @@
+// Attachments and MMS pictures against the files on record (SPEC T5): the chosen ids checked (ids that
+// name no file, kinds a channel cannot carry, totals over the limit; one answer for forms and API), and
+// the bytes an e-mail attaches as it leaves.
+import { inArray } from "drizzle-orm";
+import { attachmentProblem, type FileFacts, mmsProblem } from "../core/attachments.ts";
+import type { FieldErrors } from "../core/validation.ts";
+import type { Db } from "./client.ts";
+import { files } from "./schema.ts";
+
+/** The files with these ids, in the order given; ids naming none are left out. */
+export async function filesByIds(db: Db, ids: readonly number[]): Promise<FileFacts[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .select({ id: files.id, originalName: files.originalName, mimeType: files.mimeType, sizeBytes: files.sizeBytes })
+    .from(files)
+    .where(inArray(files.id, [...ids]));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** Problems with `attachment_ids` and `media_ids`, keyed by those fields; empty when both are fine. */
+export async function contentFileProblems(
+  db: Db,
+  chosen: { attachment_ids: readonly number[]; media_ids: readonly number[] },
+): Promise<FieldErrors> {
+  const errors: FieldErrors = {};
+  const check = async (field: "attachment_ids" | "media_ids", ids: readonly number[]) => {
+    const found = await filesByIds(db, ids);
+    const missing = ids.filter((id) => !found.some((f) => f.id === id));
+    if (missing.length) {
+      errors[field] =
+        `there is no uploaded file with id ${missing.join(", ")}: upload it first (POST /api/v1/files) or choose another`;
+      return;
+    }
+    const problem = field === "attachment_ids" ? attachmentProblem(found) : mmsProblem(found);
+    if (problem) errors[field] = problem;
+  };
+  await check("attachment_ids", chosen.attachment_ids);
+  await check("media_ids", chosen.media_ids);
+  return errors;
+}
+
+/** The bytes and checksums of these files, by id: what an e-mail attaches as it leaves. */
+export async function fileBytes(db: Db, ids: readonly number[]) {
+  if (!ids.length) return new Map<number, { content: Buffer; sha256: string }>();
+  const rows = await db
+    .select({ id: files.id, content: files.content, sha256: files.sha256 })
+    .from(files)
+    .where(inArray(files.id, [...ids]));
+  return new Map(rows.map((r) => [r.id, { content: Buffer.from(r.content), sha256: r.sha256 }]));
+}
+
+/** The checksums of these files, by id, without reading their bytes. */
+export async function fileSums(db: Db, ids: readonly number[]) {
+  if (!ids.length) return new Map<number, { sha256: string }>();
+  const rows = await db
+    .select({ id: files.id, sha256: files.sha256 })
+    .from(files)
+    .where(inArray(files.id, [...ids]));
+  return new Map(rows.map((r) => [r.id, { sha256: r.sha256 }]));
+}
