@@ -82,3 +82,27 @@ export function mmsProblem(files: readonly FileFacts[]): string | null {
     return `the pictures add up to ${sizeText(total)}; an MMS takes at most ${sizeText(MAX_MMS_BYTES)}`;
   return null;
 }
+
+export type ChosenFiles = { attachment_ids: number[]; media_ids: number[] };
+
+/**
+ * A notification's `attachment_ids` (an e-mail's) and `media_ids` (an SMS's), read beside its other
+ * fields: a notification has one channel, so the other list is refused naming it.
+ */
+export function notificationFiles(
+  raw: Record<string, unknown>,
+  channel: string | undefined,
+): { ok: true; value: ChosenFiles } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const read = (field: keyof ChosenFiles) => {
+    const r = fileIdList.safeParse(raw[field]);
+    if (!r.success) errors[field] = r.error.issues[0]?.message ?? "is not valid";
+    return r.success ? r.data : [];
+  };
+  const value = { attachment_ids: read("attachment_ids"), media_ids: read("media_ids") };
+  if (value.attachment_ids.length && channel !== "email")
+    errors.attachment_ids ??= "only an e-mail carries attachments: this notification is not sent by e-mail";
+  if (value.media_ids.length && channel !== "sms")
+    errors.media_ids ??= "only an SMS carries MMS pictures: this notification is not sent by SMS";
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value };
+}

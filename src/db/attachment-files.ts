@@ -1,11 +1,11 @@
 // Attachments and MMS pictures against the files on record (SPEC T5): the chosen ids checked (ids that
 // name no file, kinds a channel cannot carry, totals over the limit; one answer for forms and API), and
 // the bytes an e-mail attaches as it leaves.
-import { inArray } from "drizzle-orm";
-import { attachmentProblem, type FileFacts, mmsProblem } from "../core/attachments.ts";
+import { asc, inArray } from "drizzle-orm";
+import { attachmentProblem, type ChosenFiles, type FileFacts, mmsProblem } from "../core/attachments.ts";
 import type { FieldErrors } from "../core/validation.ts";
 import type { Db } from "./client.ts";
-import { files } from "./schema.ts";
+import { contentFiles, files } from "./schema.ts";
 
 /** The files with these ids, in the order given; ids naming none are left out. */
 export async function filesByIds(db: Db, ids: readonly number[]): Promise<FileFacts[]> {
@@ -58,4 +58,21 @@ export async function fileSums(db: Db, ids: readonly number[]) {
     .from(files)
     .where(inArray(files.id, [...ids]));
   return new Map(rows.map((r) => [r.id, { sha256: r.sha256 }]));
+}
+
+/** Each notification's attachment and picture ids, in order, for the API's answers. */
+export async function notificationFileIds(db: Db, notificationIds: readonly number[]) {
+  const out = new Map<number, ChosenFiles>();
+  if (!notificationIds.length) return out;
+  const rows = await db
+    .select({ notificationId: contentFiles.notificationId, fileId: contentFiles.fileId, role: contentFiles.role })
+    .from(contentFiles)
+    .where(inArray(contentFiles.notificationId, [...notificationIds]))
+    .orderBy(asc(contentFiles.position));
+  for (const r of rows) {
+    const ids = out.get(r.notificationId!) ?? { attachment_ids: [], media_ids: [] };
+    (r.role === "attachment" ? ids.attachment_ids : ids.media_ids).push(r.fileId);
+    out.set(r.notificationId!, ids);
+  }
+  return out;
 }
