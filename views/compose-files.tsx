@@ -14,7 +14,7 @@ import {
 import { FILE_KINDS, MAX_FILE_BYTES } from "../src/core/file-types.ts";
 import type { ComposeState } from "../src/core/message-pages.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
-import type { FileChoice } from "../src/routes/message-files.ts";
+import type { FileChoice } from "../src/db/attachment-files.ts";
 import { FieldMessages } from "./form.tsx";
 
 const mimes = (kinds: readonly (keyof typeof FILE_KINDS)[]) => new Set(kinds.map((k) => FILE_KINDS[k].mime));

@@ -27,7 +27,7 @@ import type { Common } from "./layout.tsx";
 import { AppointmentStatusBadge } from "./appointments.tsx";
 import type { AppointmentStatus } from "../src/core/appointment-list.ts";
 import { ComposeFiles } from "./compose-files.tsx";
-import type { FileChoice } from "../src/routes/message-files.ts";
+import type { FileChoice } from "../src/db/attachment-files.ts";
 
 export type ComposeChoices = {
   jobs: JobChoice[];

@@ -1,7 +1,7 @@
 // Attachments and MMS pictures against the files on record (SPEC T5): the chosen ids checked (ids that
 // name no file, kinds a channel cannot carry, totals over the limit; one answer for forms and API), and
 // the bytes an e-mail attaches as it leaves.
-import { asc, inArray } from "drizzle-orm";
+import { asc, desc, inArray, notInArray } from "drizzle-orm";
 import { attachmentProblem, type ChosenFiles, type FileFacts, mmsProblem } from "../core/attachments.ts";
 import type { FieldErrors } from "../core/validation.ts";
 import type { Db } from "./client.ts";
@@ -76,3 +76,23 @@ export async function notificationFileIds(db: Db, notificationIds: readonly numb
   }
   return out;
 }
+
+/** How many files the composer lists to choose from, newest first (the file manager has them all). */
+const CHOICES = 200;
+
+/** The PDFs and images one may attach, newest first, without their bytes. */
+export async function fileChoices(db: Db) {
+  return db
+    .select({
+      id: files.id,
+      storedName: files.storedName,
+      originalName: files.originalName,
+      mimeType: files.mimeType,
+      sizeBytes: files.sizeBytes,
+    })
+    .from(files)
+    .where(notInArray(files.mimeType, ["audio/mpeg", "audio/wav"]))
+    .orderBy(desc(files.id))
+    .limit(CHOICES);
+}
+export type FileChoice = Awaited<ReturnType<typeof fileChoices>>[number];

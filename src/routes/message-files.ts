@@ -1,39 +1,20 @@
 // The compose form's attachments and MMS pictures (SPEC T5): the files it offers, the ones a
 // saved message has, a file uploaded on the spot (checked by its bytes, then ticked), and their
 // save in the message's own transaction.
-import { desc, notInArray } from "drizzle-orm";
-import { ATTACHMENT_KINDS, MMS_KINDS } from "../core/attachments.ts";
+import { messageDecisions } from "../automation/one-time.ts";
+import { ATTACHMENT_KINDS, MMS_KINDS, mmsReaches } from "../core/attachments.ts";
 import { MAX_FILE_BYTES, sniffUpload } from "../core/file-types.ts";
 import type { ComposeState } from "../core/message-pages.ts";
 import type { FieldErrors } from "../core/validation.ts";
 import type { Db } from "../db/client.ts";
 import { contentFilesOf, setContentFiles } from "../db/content-files.ts";
 import { storeFile } from "../db/files.ts";
-import { files } from "../db/schema.ts";
 import type { Ctx } from "../http/env.ts";
+import type { Message } from "../db/messages.ts";
+import type { Deps } from "../deps.ts";
 
 /** The form's two lists of file ids (checkboxes). */
 export const FILE_LIST_FIELDS = ["attachment_ids", "media_ids"] as const;
-
-/** How many files the composer lists to choose from, newest first (the file manager has them all). */
-const CHOICES = 200;
-
-/** The PDFs and images one may attach, newest first, without their bytes. */
-export async function fileChoices(db: Db) {
-  return db
-    .select({
-      id: files.id,
-      storedName: files.storedName,
-      originalName: files.originalName,
-      mimeType: files.mimeType,
-      sizeBytes: files.sizeBytes,
-    })
-    .from(files)
-    .where(notInArray(files.mimeType, ["audio/mpeg", "audio/wav"]))
-    .orderBy(desc(files.id))
-    .limit(CHOICES);
-}
-export type FileChoice = Awaited<ReturnType<typeof fileChoices>>[number];
 
 /** A saved message's attachments and pictures put into its form's state. */
 export async function filesIntoState(db: Db, s: ComposeState, messageId: number) {
@@ -84,4 +65,24 @@ export async function takeFileUploads(c: Ctx, s: ComposeState): Promise<FieldErr
     s.lists[f.list] = [...(s.lists[f.list] ?? []), String(stored.id)];
   }
   return errors;
+}
+
+/**
+ * A message's attachments and pictures as its pages show them. With `now` (the review), the SMS
+ * recipients whose numbers MMS does not reach are counted, so nobody loses the pictures unsaid.
+ */
+export async function messageFiles(deps: Pick<Deps, "db">, m: Message, now: Date | null) {
+  const f = await contentFilesOf(deps.db, { messageId: m.id });
+  let withoutPictures: number | null = null;
+  if (now && f.mms.length && m.channels.includes("sms")) {
+    const texts = m.toAddress
+      ? [{ skip: null, to: m.toAddress }]
+      : ((await messageDecisions(deps, m, now)).find((x) => x.channel === "sms")?.decisions ?? []);
+    withoutPictures = texts.filter((d) => !d.skip && d.to && !mmsReaches(d.to)).length;
+  }
+  return {
+    attachments: m.channels.includes("email") ? f.attachments : [],
+    pictures: m.channels.includes("sms") ? f.mms : [],
+    withoutPictures,
+  };
 }

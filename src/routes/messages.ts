@@ -72,7 +72,8 @@ import {
   takeAudioUpload,
 } from "./message-form.ts";
 import { fileInfo, isAudio } from "../db/files.ts";
-import { fileChoices, filesIntoState, saveMessageFiles, takeFileUploads } from "./message-files.ts";
+import { filesIntoState, messageFiles, saveMessageFiles, takeFileUploads } from "./message-files.ts";
+import { fileChoices } from "../db/attachment-files.ts";
 import { buildPreview, sendTest } from "./message-preview.ts";
 import { messageProgress, messageReport } from "./message-progress.ts";
 import { idParam } from "../http/path-id.ts";
@@ -234,6 +235,7 @@ async function renderMessage(c: Ctx, m: Message, flash: Flash = null, status: 20
       progress,
       report,
       flash,
+      files: await messageFiles(deps, m, null),
     }),
     status,
   );
@@ -300,6 +302,7 @@ async function renderConfirm(c: Ctx, m: Message, status: 200 | 409 = 200) {
         problem,
         languages,
         cancelled: chosenIds.length ? { n: cancelled, of: chosenIds.length } : null,
+        files: await messageFiles(deps, m, deps.clock()),
       }),
       problem ? 409 : status,
     ),
