@@ -370,11 +370,23 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
   const batched = sendable.filter((b) => b.files.length === 0);
   const batches: (typeof sendable)[] = [];
   for (let i = 0; i < batched.length; i += EMAIL_BATCH) batches.push(batched.slice(i, i + EMAIL_BATCH));
+  // A claim is sized for batches (100 e-mails a request): when the budget's next request is far off,
+  // what it cannot send now goes back to the queue, due then, rather than holding this worker.
   while (alone.length && !cx.stopping()) {
-    const n = await cx.pacer.take("email", Math.min(SINGLES_IN_FLIGHT, alone.length), alone.length + batches.length);
+    const upTo = Math.min(SINGLES_IN_FLIGHT, alone.length);
+    const got = await cx.pacer.takeNow("email", upTo, alone.length);
+    if (got.n === 0 && got.waitMs <= SHORT_WAIT_MS) got.n = await cx.pacer.take("email", upTo, alone.length);
+    if (got.n === 0) {
+      const due = new Date(cx.deps.clock().getTime() + got.waitMs);
+      for (const b of alone.splice(0))
+        if (await requeue(cx.deps.db, b.d.id, cx.owner, now, due, { waiting: WAITING_FOR_RATE, notAnAttempt: true }))
+          cx.result.waiting++;
+      cx.result.throttledMs = Math.min(cx.result.throttledMs ?? got.waitMs, got.waitMs);
+      break;
+    }
     await sendWave(
       cx,
-      alone.splice(0, n).map((b) => [b]),
+      alone.splice(0, got.n).map((b) => [b]),
     );
   }
   while (batches.length && !cx.stopping()) {
@@ -387,6 +399,12 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
 
 /** E-mail batch requests sent side by side (each within the rate), all recorded before any leaves. */
 const EMAIL_REQUESTS_IN_FLIGHT = 8;
+/** Why an e-mail with attachments waits after its claim: each goes as a request of its own. */
+const WAITING_FOR_RATE = "waiting for the e-mail rate: an e-mail with attachments is a request of its own";
+
+/** A wait for the rate this short is waited out in hand, as batches wait; a longer one gives the e-mails back. */
+const SHORT_WAIT_MS = 2_000;
+
 /** E-mails with attachments sent side by side: each may carry up to 28 MB of files, held in memory. */
 const SINGLES_IN_FLIGHT = 2;
 
