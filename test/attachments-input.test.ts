@@ -298,3 +298,68 @@ describe("the compose form's attachments", () => {
     expect(rows.sort((a, z) => a.position - z.position).map((r) => r.fileId)).toEqual([f.png.id, f.gif.id]);
   });
 });
+
+describe("the notification editor's files", () => {
+  const emailNotification = {
+    trigger: "job_archiving",
+    offset: "7",
+    time_mode: "morning",
+    audience: "potential_buyers",
+    condition: "with_photos",
+    channel: "email",
+    subject: "Last week for {{job.name}}",
+    body: "The gallery closes soon.",
+    active: "on",
+  };
+
+  async function editorSetup() {
+    const t = await makeTestApp({ now });
+    const b = await signedInOwner(t);
+    const f = await sampleFiles(t.db);
+    await b.get("/profiles");
+    await b.post("/profiles", { name: "With files" });
+    const [p] = await t.db.query.communicationProfiles.findMany({
+      where: (x, { eq: is }) => is(x.name, "With files"),
+    });
+    await b.get(`/profiles/${p!.id}/notifications/new`);
+    return { t, b, f, profileId: p!.id };
+  }
+
+  test("an e-mail notification's attachment is saved with it and ticked when it is edited again", async () => {
+    const { t, b, f, profileId } = await editorSetup();
+    const page = await b.get(`/profiles/${profileId}/notifications/new`);
+    expect(pageText(page.text)).toContain("Attachments");
+    expect(pageText(page.text)).not.toContain("Pictures (MMS)");
+    const saved = await postForm(b, `/profiles/${profileId}/notifications`, {
+      ...emailNotification,
+      attachment_ids: [String(f.pdf.id)],
+    });
+    expect(saved.status).toBe(303);
+    const [n] = await listNotifications(t.db, profileId);
+    const rows = await t.db.select().from(contentFiles).where(eq(contentFiles.notificationId, n!.id));
+    expect(rows.map((r) => [r.fileId, r.role])).toEqual([[f.pdf.id, "attachment"]]);
+    const edit = await b.get(`/profiles/${profileId}/notifications/${n!.id}/edit`);
+    expect(edit.text).toContain(`name="attachment_ids" value="${f.pdf.id}" checked=""`);
+  });
+
+  test("a PDF as an SMS picture, or attachments on an SMS, are refused beside the section, ticks kept", async () => {
+    const { t, b, f, profileId } = await editorSetup();
+    const sms = { ...emailNotification, channel: "sms", subject: "" };
+    const pdfPicture = await postForm(b, `/profiles/${profileId}/notifications`, {
+      ...sms,
+      media_ids: [String(f.pdf.id)],
+    });
+    expect(pdfPicture.status).toBe(422);
+    expect(pageText(pdfPicture.text)).toContain("an MMS carries JPEG, PNG or GIF pictures only");
+    const attachments = await postForm(b, `/profiles/${profileId}/notifications`, {
+      ...sms,
+      attachment_ids: [String(f.pdf.id)],
+    });
+    expect(attachments.status).toBe(422);
+    expect(pageText(attachments.text)).toContain("only an e-mail carries attachments");
+    // The section with the stray tick stays shown, ticked, so it can be put right.
+    expect(attachments.text).toContain(`name="attachment_ids" value="${f.pdf.id}" checked=""`);
+    expect(await listNotifications(t.db, profileId)).toEqual([]);
+    expect(await t.db.select().from(contentFiles)).toEqual([]);
+  });
+});

@@ -23,7 +23,15 @@ const PICTURES = mimes(MMS_KINDS);
 const accept = (kinds: readonly (keyof typeof FILE_KINDS)[]) =>
   kinds.flatMap((k) => [`.${FILE_KINDS[k].ext}`, FILE_KINDS[k].mime]).join(",");
 
-type Props = { state: ComposeState; errors: FieldErrors; choices: FileChoice[] };
+type Props = {
+  state: ComposeState;
+  errors: FieldErrors;
+  choices: FileChoice[];
+  /** Only the sections of these channels (a notification has one); all when not given. */
+  channels?: readonly string[];
+  /** Where the Upload button re-renders the form; no upload field when not given. */
+  uploadUrl?: string;
+};
 
 /** One of the two sections: the files as checkboxes, the total chosen, an upload field. */
 function FileSection(p: {
@@ -38,6 +46,7 @@ function FileSection(p: {
   thumbnails: boolean;
   hint: string;
   empty: string;
+  uploadUrl?: string;
 }) {
   const chosen = new Set(p.chosen);
   const total = p.files.filter((f) => chosen.has(String(f.id))).reduce((a, f) => a + f.sizeBytes, 0);
@@ -72,47 +81,60 @@ function FileSection(p: {
           Chosen: {chosen.size} {chosen.size === 1 ? "file" : "files"}, {sizeText(total)}
         </p>
       )}
-      <div class="template-row">
-        <input type="file" name={p.upload} accept={accept(p.kinds)} aria-label={`Upload a file to ${p.title}`} />
-        <button type="submit" formaction="/messages/form" formenctype="multipart/form-data" class="secondary">
-          Upload
-        </button>
-      </div>
+      {p.uploadUrl && (
+        <div class="template-row">
+          <input type="file" name={p.upload} accept={accept(p.kinds)} aria-label={`Upload a file to ${p.title}`} />
+          <button type="submit" formaction={p.uploadUrl} formenctype="multipart/form-data" class="secondary">
+            Upload
+          </button>
+        </div>
+      )}
       <FieldMessages name={p.name} errors={p.errors} hint={p.hint} />
     </fieldset>
   );
 }
 
 /** The Attachments and Pictures sections; each shows with its channel. */
-export function ComposeFiles({ state, errors, choices }: Props) {
+export function ComposeFiles({ state, errors, choices, channels, uploadUrl }: Props) {
+  const shows = (ch: string) => !channels || channels.includes(ch);
+  const empty = (what: string) =>
+    uploadUrl
+      ? `No ${what} uploaded yet: upload one here.`
+      : `No ${what} uploaded yet: upload them in a message's composer.`;
   return (
     <>
-      <FileSection
-        name="attachment_ids"
-        upload="attachment_upload"
-        title="Attachments"
-        only="only-email"
-        files={choices.filter((f) => ATTACHABLE.has(f.mimeType))}
-        chosen={state.lists.attachment_ids ?? []}
-        errors={errors}
-        kinds={ATTACHMENT_KINDS}
-        thumbnails={false}
-        hint={`PDFs and images (each at most ${sizeText(MAX_FILE_BYTES)}), at most ${sizeText(MAX_ATTACHMENT_BYTES)} together: Resend takes 40 MB per e-mail counted after encoding, which adds a third. E-mails with attachments go one by one rather than in batches of 100, so a large send takes longer.`}
-        empty="No PDFs or images uploaded yet: upload one here."
-      />
-      <FileSection
-        name="media_ids"
-        upload="media_upload"
-        title="Pictures (MMS)"
-        only="only-sms"
-        files={choices.filter((f) => PICTURES.has(f.mimeType))}
-        chosen={state.lists.media_ids ?? []}
-        errors={errors}
-        kinds={MMS_KINDS}
-        thumbnails={true}
-        hint={`JPEG, PNG or GIF, at most ${MAX_MMS_PICTURES} pictures and ${sizeText(MAX_MMS_BYTES)} together. ${MMS_ELSEWHERE}`}
-        empty="No JPEG, PNG or GIF pictures uploaded yet: upload one here."
-      />
+      {shows("email") && (
+        <FileSection
+          name="attachment_ids"
+          upload="attachment_upload"
+          title="Attachments"
+          only="only-email"
+          files={choices.filter((f) => ATTACHABLE.has(f.mimeType))}
+          chosen={state.lists.attachment_ids ?? []}
+          errors={errors}
+          kinds={ATTACHMENT_KINDS}
+          thumbnails={false}
+          hint={`PDFs and images (each at most ${sizeText(MAX_FILE_BYTES)}), at most ${sizeText(MAX_ATTACHMENT_BYTES)} together: Resend takes 40 MB per e-mail counted after encoding, which adds a third. E-mails with attachments go one by one rather than in batches of 100, so a large send takes longer.`}
+          empty={empty("PDFs or images")}
+          uploadUrl={uploadUrl}
+        />
+      )}
+      {shows("sms") && (
+        <FileSection
+          name="media_ids"
+          upload="media_upload"
+          title="Pictures (MMS)"
+          only="only-sms"
+          files={choices.filter((f) => PICTURES.has(f.mimeType))}
+          chosen={state.lists.media_ids ?? []}
+          errors={errors}
+          kinds={MMS_KINDS}
+          thumbnails={true}
+          hint={`JPEG, PNG or GIF, at most ${MAX_MMS_PICTURES} pictures and ${sizeText(MAX_MMS_BYTES)} together. ${MMS_ELSEWHERE}`}
+          empty={empty("JPEG, PNG or GIF pictures")}
+          uploadUrl={uploadUrl}
+        />
+      )}
     </>
   );
 }

@@ -509,7 +509,7 @@ export function MessageForm(p: ComposeProps) {
             hint="What the call says, written as it should be spoken. Empty: the message above is read out."
           />
         </div>
-        <ComposeFiles state={state} errors={errors} choices={p.fileChoices ?? []} />
+        <ComposeFiles state={state} errors={errors} choices={p.fileChoices ?? []} uploadUrl="/messages/form" />
         <CallAudio p={p} />
         <div class="field only-voice voice-choice">
           <label>
