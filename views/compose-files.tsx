@@ -47,6 +47,8 @@ function FileSection(p: {
   hint: string;
   empty: string;
   uploadUrl?: string;
+  /** The upload button's words: distinct from the call's "Upload", so each names what it adds. */
+  button: string;
 }) {
   const chosen = new Set(p.chosen);
   const total = p.files.filter((f) => chosen.has(String(f.id))).reduce((a, f) => a + f.sizeBytes, 0);
@@ -83,9 +85,9 @@ function FileSection(p: {
       )}
       {p.uploadUrl && (
         <div class="template-row">
-          <input type="file" name={p.upload} accept={accept(p.kinds)} aria-label={`Upload a file to ${p.title}`} />
+          <input type="file" name={p.upload} accept={accept(p.kinds)} aria-label={`A file to add to ${p.title}`} />
           <button type="submit" formaction={p.uploadUrl} formenctype="multipart/form-data" class="secondary">
-            Upload
+            {p.button}
           </button>
         </div>
       )}
@@ -116,6 +118,7 @@ export function ComposeFiles({ state, errors, choices, channels, uploadUrl }: Pr
           thumbnails={false}
           hint={`PDFs and images (each at most ${sizeText(MAX_FILE_BYTES)}), at most ${sizeText(MAX_ATTACHMENT_BYTES)} together: Resend takes 40 MB per e-mail counted after encoding, which adds a third. E-mails with attachments go one by one rather than in batches of 100, so a large send takes longer.`}
           empty={empty("PDFs or images")}
+          button="Attach file"
           uploadUrl={uploadUrl}
         />
       )}
@@ -132,6 +135,7 @@ export function ComposeFiles({ state, errors, choices, channels, uploadUrl }: Pr
           thumbnails={true}
           hint={`JPEG, PNG or GIF, at most ${MAX_MMS_PICTURES} pictures and ${sizeText(MAX_MMS_BYTES)} together. ${MMS_ELSEWHERE}`}
           empty={empty("JPEG, PNG or GIF pictures")}
+          button="Add picture"
           uploadUrl={uploadUrl}
         />
       )}
