@@ -10,7 +10,7 @@ import { setContentFiles } from "../src/db/content-files.ts";
 import { createCustomer } from "../src/db/customers.ts";
 import { storeFile } from "../src/db/files.ts";
 import { enqueueDeliveries } from "../src/db/outbox.ts";
-import { contentFiles, deliveries, messages, phoneLookups, rateBudgets } from "../src/db/schema.ts";
+import { contentFiles, deliveries, deliveryEvents, messages, phoneLookups, rateBudgets } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { later, noon, sendStudio } from "./support/send-studio.ts";
 import { PDF_HEAD, PNG_1X1 } from "./support/sample-files.ts";
@@ -205,6 +205,11 @@ describe("MMS pictures", () => {
     expect(sent.find((s) => s.to === "+4915112345678")!.mediaUrls).toEqual([]);
     expect(sent.find((s) => s.to === people[0]!.phone)!.mediaUrls).toHaveLength(1);
     expect(sent.every((s) => s.body.startsWith("Your photo is ready"))).toBe(true);
+    // Its delivery says why it went without: nobody loses the picture unsaid.
+    const rows = await t.db.select().from(deliveries).where(eq(deliveries.messageId, m!.id));
+    const notes = await t.db.select().from(deliveryEvents).where(eq(deliveryEvents.type, "sent_without_pictures"));
+    expect(notes.map((n) => n.deliveryId)).toEqual([rows.find((d) => d.toAddress === "+4915112345678")!.id]);
+    expect(JSON.stringify(notes[0]!.detail)).toContain("MMS reaches US and Canadian (+1) numbers only");
   });
 });
 

@@ -5,7 +5,7 @@ import { asc, desc, inArray, notInArray } from "drizzle-orm";
 import { attachmentProblem, type ChosenFiles, type FileFacts, mmsProblem } from "../core/attachments.ts";
 import type { FieldErrors } from "../core/validation.ts";
 import type { Db } from "./client.ts";
-import { contentFiles, files } from "./schema.ts";
+import { contentFiles, deliveryEvents, files } from "./schema.ts";
 
 /** The files with these ids, in the order given; ids naming none are left out. */
 export async function filesByIds(db: Db, ids: readonly number[]): Promise<FileFacts[]> {
@@ -96,3 +96,21 @@ export async function fileChoices(db: Db) {
     .limit(CHOICES);
 }
 export type FileChoice = Awaited<ReturnType<typeof fileChoices>>[number];
+
+/**
+ * Notes on each of these sent SMS that its pictures were left out (MMS reaches +1 numbers only),
+ * so its delivery page says why the customer got the text alone.
+ */
+export async function noteSentWithoutPictures(db: Db, sent: { id: number; pictures: number }[], now: Date) {
+  if (!sent.length) return;
+  await db.insert(deliveryEvents).values(
+    sent.map((s) => ({
+      deliveryId: s.id,
+      type: "sent_without_pictures",
+      detail: {
+        why: `MMS reaches US and Canadian (+1) numbers only, so the text went without its ${s.pictures === 1 ? "picture" : `${s.pictures} pictures`}`,
+      },
+      occurredAt: now,
+    })),
+  );
+}

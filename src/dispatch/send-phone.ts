@@ -17,6 +17,7 @@ import type { Delivery } from "../db/outbox.ts";
 import { ProviderError, type SendOutcome, type SentRecord } from "../providers/types.ts";
 import { mmsReaches } from "../core/attachments.ts";
 import { mediaUrl } from "../db/files.ts";
+import { noteSentWithoutPictures } from "../db/attachment-files.ts";
 import { createComposer } from "./compose.ts";
 import { lineTypesOf } from "./line-types.ts";
 import {
@@ -146,8 +147,8 @@ export async function reconcile(
 /** SMS or calls sent side by side (each within the rate), all begun before any leaves. */
 const PHONE_REQUESTS_IN_FLIGHT = 32;
 
-/** What is ready to go: the delivery, its text, and its MMS pictures' public addresses. */
-type Ready = { d: Delivery; text: string; media: string[] };
+/** What is ready to go: the delivery, its text, its MMS pictures' public addresses, and how many it may not carry. */
+type Ready = { d: Delivery; text: string; media: string[]; withheld: number };
 
 /**
  * Sends the claimed SMS or calls, each within the channel's rate: as many side by side as the
@@ -187,8 +188,14 @@ export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claim
     if ((await stoppedBeforeSending(cx, d, found, at)) || !c) continue;
     if (await outsideWindow(cx, d, c.rows, at)) continue;
     // MMS reaches US and Canadian numbers only: elsewhere the text goes without its pictures, as the review said.
-    const pictures = channel === "sms" && d.toAddress && mmsReaches(d.toAddress) ? (c.files ?? []) : [];
-    passed.push({ d, text: c.text!, media: pictures.map((f) => mediaUrl(composer.base, f.storedName)) });
+    const files = channel === "sms" ? (c.files ?? []) : [];
+    const pictures = d.toAddress && mmsReaches(d.toAddress) ? files : [];
+    passed.push({
+      d,
+      text: c.text!,
+      media: pictures.map((f) => mediaUrl(composer.base, f.storedName)),
+      withheld: files.length - pictures.length,
+    });
   }
   let ready = passed;
   if (channel === "sms" && passed.length) {
@@ -264,6 +271,13 @@ async function sendWave(cx: SendContext, channel: "sms" | "voice", wave: Ready[]
     const o = outcomes[i]!;
     return o.ok ? [{ id: r.d.id, providerMessageId: o.providerId }] : [];
   });
-  cx.result.sent += (await ackSentMany(db, sent, cx.owner, done, provider)).length;
+  const acked = await ackSentMany(db, sent, cx.owner, done, provider);
+  cx.result.sent += acked.length;
+  const withheld = new Map(going.filter((r) => r.withheld > 0).map((r) => [r.d.id, r.withheld]));
+  await noteSentWithoutPictures(
+    db,
+    acked.flatMap((id) => (withheld.has(id) ? [{ id, pictures: withheld.get(id)! }] : [])),
+    done,
+  );
   for (const [i, r] of going.entries()) if (!outcomes[i]!.ok) await settle(cx, r.d, outcomes[i]!, provider, done);
 }
