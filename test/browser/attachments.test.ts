@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { runOneTimeMessages } from "../../src/automation/one-time.ts";
 import { createUser } from "../../src/db/auth.ts";
+import { createProfile } from "../../src/db/profiles.ts";
 import { devOutbox } from "../../src/db/schema.ts";
 import { updateSettings } from "../../src/db/settings.ts";
 import { createDispatcher } from "../../src/dispatch/dispatcher.ts";
@@ -107,4 +108,15 @@ test("add a picture to an SMS: a thumbnail in the composer; the review says a Ge
   const review = await page.locator("article.confirm").innerText();
   expect(review).toContain("1 number is outside the US and Canada: it gets the text without the pictures");
   await shot("5-sms-review");
+});
+
+test("an e-mail notification's editor offers the uploaded files as attachments", async () => {
+  const { page } = h;
+  const profile = await createProfile(h.db, { name: "Seniors", description: "", externalId: null }, new Date());
+  await page.goto(`/profiles/${profile.id}/notifications/new`);
+  const section = page.locator("#attachment_ids-section");
+  expect(await section.innerText()).toContain("pigeon-attach-price-list.pdf");
+  await section.locator('input[name="attachment_ids"]').first().check();
+  await shot("6-notification");
+  await shot("6-notification-phone", PHONE);
 });
