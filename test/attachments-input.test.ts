@@ -280,6 +280,21 @@ describe("the compose form's attachments", () => {
     expect(await t.db.select({ id: files.id }).from(files)).toHaveLength(3);
   });
 
+  test("a ticked file older than the 200 newest the list shows stays listed and ticked", async () => {
+    const { t, b } = await formSetup();
+    const old = await storeFile(t.db, { bytes: PDF_HEAD, originalName: "Old.pdf", kind: "pdf", userId: null }, now);
+    for (let i = 0; i < 200; i++)
+      await storeFile(t.db, { bytes: PNG_1X1, originalName: `n${i}.png`, kind: "png", userId: null }, now);
+    const res = await postForm(b, "/messages", {
+      ...FORM,
+      channels: "email",
+      subject: "",
+      attachment_ids: [String(old.id)],
+    });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(`name="attachment_ids" value="${old.id}" checked=""`);
+  });
+
   test("an edit replaces the files in the same save", async () => {
     const { t, b } = await formSetup();
     const f = await sampleFiles(t.db);

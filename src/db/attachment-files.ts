@@ -80,20 +80,29 @@ export async function notificationFileIds(db: Db, notificationIds: readonly numb
 /** How many files the composer lists to choose from, newest first (the file manager has them all). */
 const CHOICES = 200;
 
-/** The PDFs and images one may attach, newest first, without their bytes. */
-export async function fileChoices(db: Db) {
-  return db
-    .select({
-      id: files.id,
-      storedName: files.storedName,
-      originalName: files.originalName,
-      mimeType: files.mimeType,
-      sizeBytes: files.sizeBytes,
-    })
+const choiceColumns = {
+  id: files.id,
+  storedName: files.storedName,
+  originalName: files.originalName,
+  mimeType: files.mimeType,
+  sizeBytes: files.sizeBytes,
+};
+
+/**
+ * The PDFs and images one may attach, newest first, without their bytes; `chosen` ids are always
+ * among them, however old, so a tick is never lost because its file fell off the list.
+ */
+export async function fileChoices(db: Db, chosen: readonly number[] = []) {
+  const newest = await db
+    .select(choiceColumns)
     .from(files)
     .where(notInArray(files.mimeType, ["audio/mpeg", "audio/wav"]))
     .orderBy(desc(files.id))
     .limit(CHOICES);
+  const missing = chosen.filter((id) => !newest.some((f) => f.id === id));
+  if (!missing.length) return newest;
+  const older = await db.select(choiceColumns).from(files).where(inArray(files.id, missing));
+  return [...newest, ...older.filter((f) => f.mimeType !== "audio/mpeg" && f.mimeType !== "audio/wav")];
 }
 export type FileChoice = Awaited<ReturnType<typeof fileChoices>>[number];
 

@@ -160,7 +160,7 @@ async function composeProps(
     audio: audio && isAudio(audio) ? audio : null,
     // A draft whose recording was deleted since: said beside the field, so it is not sent without.
     audioGone: message?.voiceAudioName && !message.voiceFileId ? message.voiceAudioName : null,
-    fileChoices: await fileChoices(db),
+    fileChoices: await fileChoices(db, formIds([...(s.lists.attachment_ids ?? []), ...(s.lists.media_ids ?? [])])),
     testResult: extra.testResult,
     flash: extra.flash,
   };

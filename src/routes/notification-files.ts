@@ -26,7 +26,8 @@ export async function chosenOfNotification(db: Db, notificationId: number): Prom
 
 /** The editor's files section: what there is to choose, and what is ticked. */
 export async function editorFiles(db: Db, chosen: Lists) {
-  return { choices: await fileChoices(db), chosen };
+  const ids = [...chosen.attachment_ids, ...chosen.media_ids].filter((x) => /^\d+$/.test(x)).map(Number);
+  return { choices: await fileChoices(db, ids), chosen };
 }
 
 /** The ticked files checked for a notification sent by `channel`: the ids to save, or the problems by field. */
