@@ -9,6 +9,7 @@ import { second, type Zoned } from "./delivery-parts.tsx";
 import type { Common } from "./layout.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { Csrf } from "./form.tsx";
+import { DevOutboxFileList } from "./dev-outbox-files.tsx";
 
 /**
  * The message exactly as the dev outbox received it: headers, the HTML sandboxed, the text part;
@@ -65,6 +66,7 @@ export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null; call
           )}
           <h3>Text part</h3>
           <pre class="message-text">{e.body}</pre>
+          <DevOutboxFileList files={e.files} />
         </>
       )}
       {e.channel === "sms" && (
@@ -72,6 +74,7 @@ export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null; call
           <h3>Text message</h3>
           <pre class="message-text">{e.body}</pre>
           <p class="muted">{e.body.length} characters</p>
+          <DevOutboxFileList files={e.files} />
         </>
       )}
       {e.channel === "voice" && (

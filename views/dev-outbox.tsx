@@ -9,6 +9,7 @@ import type { Common } from "./layout.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { withParams } from "./pager.tsx";
 import type { DevRow } from "./dev-outbox-message.tsx";
+import { devFilesNote } from "./dev-outbox-files.tsx";
 
 /** A line of what was sent: the subject, the text, or what a call says (not the URL it is read from). */
 const preview = (e: DevOutboxRow, script: string | null) => {
@@ -85,6 +86,7 @@ export function DevOutboxPage(
                     <td>{e.toAddress}</td>
                     <td>
                       {preview(e, script)}
+                      {devFilesNote(e.files)}
                       {call?.audioStoredName && (
                         <audio controls preload="none" src={`/media/${call.audioStoredName}`} class="row-audio"></audio>
                       )}

@@ -28,6 +28,8 @@ import { MessageStatusBadge } from "./messages.tsx";
 import type { Common } from "./layout.tsx";
 import { AppointmentStatusBadge } from "./appointments.tsx";
 import type { AppointmentStatus } from "../src/core/appointment-list.ts";
+import { ComposeFiles } from "./compose-files.tsx";
+import type { FileChoice } from "../src/db/attachment-files.ts";
 
 export type ComposeChoices = {
   jobs: JobChoice[];
@@ -55,6 +57,8 @@ export type ComposeProps = Common & {
   audio?: FileInfo | null;
   /** The name of a recording the saved draft had, deleted since. */
   audioGone?: string | null;
+  /** PDFs and images to attach or send as MMS pictures. */
+  fileChoices?: FileChoice[];
   testResult?: TestResult | null;
   flash?: Flash;
 };
@@ -508,6 +512,7 @@ export function MessageForm(p: ComposeProps) {
             hint="What the call says, written as it should be spoken. Empty: the message above is read out."
           />
         </div>
+        <ComposeFiles state={state} errors={errors} choices={p.fileChoices ?? []} uploadUrl="/messages/form" />
         <CallAudio p={p} />
         <div class="field only-voice voice-choice">
           <label>

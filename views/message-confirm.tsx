@@ -10,6 +10,7 @@ import { countWords } from "./message-recipients.tsx";
 import { nf, plural } from "./messages.tsx";
 import type { Common } from "./layout.tsx";
 import type { Language } from "../src/core/i18n/translate.ts";
+import { MessageFiles, type MessageFilesProps } from "./message-files.tsx";
 
 export type ConfirmProps = Common & {
   message: Message;
@@ -21,6 +22,8 @@ export type ConfirmProps = Common & {
   languages?: { language: Language; n: number }[];
   /** Of the appointments chosen on the list, how many are cancelled: warned of, not refused. */
   cancelled?: { n: number; of: number } | null;
+  /** Its attachments and MMS pictures, with who gets the text without the pictures. */
+  files?: MessageFilesProps;
 };
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: "English", de: "German", fr: "French", es: "Spanish" };
@@ -121,6 +124,7 @@ export function ConfirmPage(p: ConfirmProps) {
               <dd>{m.subject}</dd>
             </>
           )}
+          {p.files && <MessageFiles {...p.files} />}
         </dl>
         {p.counts.map((c) =>
           c.unchecked ? (

@@ -2,6 +2,7 @@
 // One message's page (SPEC O5–O7): what it is, the buttons for what can be done now, the live
 // progress while it goes out, and the report. The progress numbers and, out of band, the
 // actions are the fragments each SSE update replaces.
+import { MessageFiles, type MessageFilesProps } from "./message-files.tsx";
 import { CHANNEL_LABELS, skipReasonLabel } from "../src/core/labels.ts";
 import type { Message } from "../src/db/messages.ts";
 import type { Channel } from "../src/core/vocabulary.ts";
@@ -302,6 +303,8 @@ export function MessageActions({ message: m, csrf, oob }: { message: Message; cs
 
 export type MessagePageProps = Common & {
   message: Message;
+  /** Its attachments and MMS pictures (SPEC T5). */
+  files?: MessageFilesProps;
   who: string;
   when: string;
   progress: Progress | null;
@@ -341,6 +344,11 @@ export function MessagePage(p: MessagePageProps) {
               </>
             )}
           </div>
+          {p.files && (p.files.attachments.length > 0 || p.files.pictures.length > 0) && (
+            <div>
+              <MessageFiles {...p.files} />
+            </div>
+          )}
         </dl>
         <details>
           <summary>The text</summary>

@@ -3,6 +3,8 @@
 // channel changes or a template is used, and the live preview on a real customer.
 // Styles: static/profiles.css.
 import { ImageButton } from "./image-picker.tsx";
+import { ComposeFiles } from "./compose-files.tsx";
+import type { FileChoice } from "../src/db/attachment-files.ts";
 import type { Notification, Profile, Template } from "../src/db/profiles.ts";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import { MAX_BODY, MAX_SUBJECT, offsetWords } from "../src/core/notification-input.ts";
@@ -15,6 +17,9 @@ import { Csrf, FieldMessages, FormErrors, UseTemplateButton, type Values } from 
 import { type Common, Page, PageHead } from "./layout.tsx";
 import { PlaceholderPicker } from "./placeholder-picker.tsx";
 
+/** The ids chosen in each list, as the form sent them. */
+type ChosenLists = { attachment_ids?: string[]; media_ids?: string[] };
+
 export type EditorProps = Common & {
   profile: Profile;
   notification?: Notification;
@@ -23,6 +28,8 @@ export type EditorProps = Common & {
   templates: Template[];
   placeholders: Placeholder[];
   preview: PreviewData;
+  /** The e-mail's attachments or the SMS's pictures to choose from, and those chosen (SPEC T5). */
+  files?: { choices: FileChoice[]; chosen: ChosenLists };
 };
 
 const isTrigger = (t: string | undefined): t is Trigger => TRIGGERS.includes(t as Trigger);
@@ -397,6 +404,18 @@ export function NotificationForm(p: EditorProps) {
             )}
           </div>
 
+          {p.files && (
+            <ComposeFiles
+              state={{ values: {}, lists: p.files.chosen }}
+              errors={e}
+              choices={p.files.choices}
+              channels={[
+                channel,
+                ...(channel !== "email" && p.files.chosen.attachment_ids?.length ? ["email"] : []),
+                ...(channel !== "sms" && p.files.chosen.media_ids?.length ? ["sms"] : []),
+              ]}
+            />
+          )}
           <PlaceholderPicker
             summary={`Placeholders for ${CONTEXT_LABELS[contextForTrigger(trigger)]}`}
             placeholders={p.placeholders}

@@ -3,6 +3,7 @@
 import { imageAltProblem } from "./email-images.ts";
 import { z } from "zod";
 import { CHANNELS } from "./vocabulary.ts";
+import { fileIdList } from "./attachments.ts";
 import { messageFilters } from "./message-filters.ts";
 import { MAX_BODY } from "./notification-input.ts";
 import { parsePhone } from "./phone.ts";
@@ -58,9 +59,25 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
       to_address: optionalText(MESSAGE_MAX.to_address),
       send_at: z.preprocess((v) => (v === "" || v === null ? undefined : v), instant.optional()),
       job_id: z.preprocess((v) => (v === "" || v === null ? undefined : v), idRef.optional()),
+      /** Files attached to the e-mail (SPEC T5); their kinds and sizes are checked against the database. */
+      attachment_ids: fileIdList.default([]),
+      /** MMS pictures sent with the SMS. */
+      media_ids: fileIdList.default([]),
     })
     .superRefine((m, ctx) => {
       const channels = new Set(m.channels);
+      if (m.attachment_ids.length && !channels.has("email"))
+        ctx.addIssue({
+          code: "custom",
+          path: ["attachment_ids"],
+          message: "only an e-mail carries attachments: add the e-mail channel",
+        });
+      if (m.media_ids.length && !channels.has("sms"))
+        ctx.addIssue({
+          code: "custom",
+          path: ["media_ids"],
+          message: "only an SMS carries MMS pictures: add the SMS channel",
+        });
       if (channels.has("email") && !m.subject)
         ctx.addIssue({ code: "custom", path: ["subject"], message: "An e-mail needs a subject" });
       if ((channels.has("email") || channels.has("sms")) && !m.body)

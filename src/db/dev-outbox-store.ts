@@ -16,6 +16,20 @@ export function databaseDevOutboxStore(db: Db): DevOutboxStore {
         body: e.body,
         html: e.html ?? null,
         headers: e.headers ?? null,
+        files:
+          e.attachments?.length || e.mediaUrls?.length
+            ? {
+                ...(e.attachments?.length && {
+                  attachments: e.attachments.map((a) => ({
+                    filename: a.filename,
+                    size: a.content.length,
+                    contentType: a.contentType,
+                    ...(a.link && { link: a.link }),
+                  })),
+                }),
+                ...(e.mediaUrls?.length && { mediaUrls: e.mediaUrls }),
+              }
+            : null,
         ref: e.ref,
         status: e.status,
         createdAt: e.createdAt,

@@ -639,6 +639,12 @@ export const rateBudgets = sqliteTable(
  * What the dev outbox "delivered" (SPEC D1): exactly the message a provider would have been
  * given, so staff can read it when no provider is configured.
  */
+/** What the dev outbox keeps of a message's files: attachments without their bytes, MMS addresses. */
+export type DevOutboxFiles = {
+  attachments?: { filename: string; size: number; contentType: string; link?: string }[];
+  mediaUrls?: string[];
+};
+
 export const devOutbox = sqliteTable(
   "dev_outbox",
   {
@@ -651,6 +657,8 @@ export const devOutbox = sqliteTable(
     body: text().notNull(),
     html: text(),
     headers: text({ mode: "json" }).$type<Record<string, string>>(),
+    /** An e-mail's attachments (name, size, type, a link) or an MMS's picture addresses (SPEC T5). */
+    files: text({ mode: "json" }).$type<DevOutboxFiles>(),
     /** The e-mail's idempotency key, or the SMS's or call's delivery key. */
     ref: text().notNull(),
     status: text().notNull(),

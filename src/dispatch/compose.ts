@@ -15,6 +15,7 @@ import { linkSigningSecret } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
 import { type EmailVariant, type PersonalizedEmail, personalizeEmail } from "../email/render.ts";
 import { contentCache } from "./content.ts";
+import type { ContentFile } from "../db/content-files.ts";
 import { type LinkMaker, recipientValues } from "./recipient-values.ts";
 import type { SendDeps } from "./send-deps.ts";
 
@@ -26,7 +27,14 @@ import type { SendDeps } from "./send-deps.ts";
  * messages (appointment reminders): they carry no one-click unsubscribe, and a marketing
  * unsubscribe does not stop them (SPEC L1).
  */
-type Checked = { missing: string | null; error: string | null; empty?: boolean; problem?: string | null };
+type Checked = {
+  missing: string | null;
+  error: string | null;
+  empty?: boolean;
+  problem?: string | null;
+  /** The source's e-mail attachments or MMS pictures (SPEC T5), without their bytes. */
+  files?: ContentFile[];
+};
 export type ComposedEmail = PersonalizedEmail &
   Checked & { delivery: Delivery; unsubscribeUrl: string | null; marketing: boolean; rows: RecipientRows };
 export type ComposedText = Checked & { delivery: Delivery; text: string | null; rows: RecipientRows };
@@ -86,6 +94,7 @@ export async function createComposer(deps: SendDeps, s: StudioSettings, now: Dat
             rows: r,
             marketing: src.marketing,
             unsubscribeUrl,
+            files: src.files ?? [],
           });
         } catch (err) {
           deps.log("error", "compose: e-mail could not be composed", { delivery: d.id, error: describe(err) });
@@ -142,6 +151,7 @@ export async function createComposer(deps: SendDeps, s: StudioSettings, now: Dat
             missing: firstMissing(template.required, values),
             error: null,
             empty: filled.trim() === "",
+            files: d.channel === "sms" ? (src.files ?? []) : [],
           });
         } catch (err) {
           deps.log("error", "compose: text could not be composed", { delivery: d.id, error: describe(err) });

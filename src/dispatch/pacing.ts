@@ -48,8 +48,26 @@ export function createPacer(db: Db, s: StudioSettings) {
       await Bun.sleep(got.waitMs);
     }
   }
+  /**
+   * Like `take`, but never waits: none (with the wait until one is free) when the budget is spent,
+   * so work that costs a request each can go back to the queue instead of holding a worker.
+   */
+  async function takeNow(channel: Channel, upTo: number, ahead: number): Promise<{ n: number; waitMs: number }> {
+    const left = reserve.get(channel) ?? 0;
+    if (left > 0) {
+      const n = Math.min(left, upTo);
+      reserve.set(channel, left - n);
+      return { n, waitMs: 0 };
+    }
+    const got = await takeTokens(db, channel, rateLimit(channel, s), Math.max(ahead, upTo));
+    if (got.granted === 0) return { n: 0, waitMs: got.waitMs };
+    const n = Math.min(got.granted, upTo);
+    reserve.set(channel, got.granted - n);
+    return { n, waitMs: 0 };
+  }
   return {
     take,
+    takeNow,
     /** Waits until one request on `channel` may leave; `ahead` counts it and the ones after it. */
     async pace(channel: Channel, ahead: number): Promise<void> {
       await take(channel, 1, ahead);

@@ -1,11 +1,15 @@
 // Sending claimed e-mails (SPEC D3, D4): fresh ones in batches of up to 100, each batch's exact
 // request recorded before it leaves; batches of unknown outcome replayed from that record, byte
 // for byte, under the same idempotency key — or held for review once the provider has forgotten
-// the key, because then a replay could send twice.
+// the key, because then a replay could send twice. An e-mail with attachments, which Resend's
+// batch endpoint refuses, goes the same way as a "batch" of one sent to POST /emails under its own
+// delivery key; its record names the files (and their checksums) instead of holding their bytes.
 import { batchKey } from "../core/delivery-key.ts";
 import { REPLAY_WINDOW_MS } from "../core/retry-policy.ts";
 import { stopsThisMessage } from "../core/recipients.ts";
 import { reportedBeforeAck } from "../db/delivery-status.ts";
+import { fileBytes, fileSums } from "../db/attachment-files.ts";
+import type { ContentFile } from "../db/content-files.ts";
 import {
   ackSentMany,
   ackUnconfirmed,
@@ -44,7 +48,14 @@ type Recorded = {
   messages: EmailMessage[];
   /** The members of each request sent under the key, in order (absent: only the first, with all of them). */
   tried?: number[][];
+  /** Sent alone to POST /emails under its own key (an e-mail with attachments): one member. */
+  single?: true;
+  /** Each message's attachments as files on record, read again (and checked) whenever it is sent. */
+  files?: RecordedFile[][];
 };
+
+/** An attachment in a record: which file, and the checksum its bytes had when the e-mail first left. */
+type RecordedFile = { fileId: number; filename: string; contentType: string; sha256: string; storedName?: string };
 
 // Level 1: as small as the default level for these repetitive batches (~2.7 KB for 100 e-mails), and
 // some thirty times faster.
@@ -98,6 +109,7 @@ async function messagesFor(cx: SendContext, batch: Delivery[], now: Date, legacy
     };
     return {
       d: e.delivery,
+      files: e.files ?? [],
       rows: e.rows,
       marketing: e.marketing,
       missing: e.missing,
@@ -181,6 +193,7 @@ const sameMembers = (a: number[], b: number[]) => a.length === b.length && a.eve
 /** Sends exactly the recorded messages of these members under the batch's key. */
 async function ask(cx: SendContext, batch: Batch, ids: number[]) {
   await cx.pacer.pace("email", 1);
+  if (batch.request.single) return [await sendAlone(cx, batch.request.messages[0]!, batch.request.files?.[0] ?? [])];
   return cx.providers.email.sendBatch(
     ids.map((id) => batch.request.messages[batch.request.deliveryIds.indexOf(id)]!),
     { idempotencyKey: batch.key },
@@ -352,8 +365,30 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
     if (await outsideWindow(cx, d, b.rows, now)) continue;
     sendable.push(b);
   }
+  // Resend's batch endpoint refuses attachments: those e-mails go one by one, each a request of the budget.
+  const alone = sendable.filter((b) => b.files.length > 0);
+  const batched = sendable.filter((b) => b.files.length === 0);
   const batches: (typeof sendable)[] = [];
-  for (let i = 0; i < sendable.length; i += EMAIL_BATCH) batches.push(sendable.slice(i, i + EMAIL_BATCH));
+  for (let i = 0; i < batched.length; i += EMAIL_BATCH) batches.push(batched.slice(i, i + EMAIL_BATCH));
+  // A claim is sized for batches (100 e-mails a request): when the budget's next request is far off,
+  // what it cannot send now goes back to the queue, due then, rather than holding this worker.
+  while (alone.length && !cx.stopping()) {
+    const upTo = Math.min(SINGLES_IN_FLIGHT, alone.length);
+    const got = await cx.pacer.takeNow("email", upTo, alone.length);
+    if (got.n === 0 && got.waitMs <= SHORT_WAIT_MS) got.n = await cx.pacer.take("email", upTo, alone.length);
+    if (got.n === 0) {
+      const due = new Date(cx.deps.clock().getTime() + got.waitMs);
+      for (const b of alone.splice(0))
+        if (await requeue(cx.deps.db, b.d.id, cx.owner, now, due, { waiting: WAITING_FOR_RATE, notAnAttempt: true }))
+          cx.result.waiting++;
+      cx.result.throttledMs = Math.min(cx.result.throttledMs ?? got.waitMs, got.waitMs);
+      break;
+    }
+    await sendWave(
+      cx,
+      alone.splice(0, got.n).map((b) => [b]),
+    );
+  }
   while (batches.length && !cx.stopping()) {
     // As many batches as the rate allows now (at most a few): recorded together, then sent side
     // by side, so their records and their acknowledgements cost one commit each, not one per batch.
@@ -364,6 +399,51 @@ async function sendFresh(cx: SendContext, fresh: Delivery[], now: Date) {
 
 /** E-mail batch requests sent side by side (each within the rate), all recorded before any leaves. */
 const EMAIL_REQUESTS_IN_FLIGHT = 8;
+/** Why an e-mail with attachments waits after its claim: each goes as a request of its own. */
+const WAITING_FOR_RATE = "waiting for the e-mail rate: an e-mail with attachments is a request of its own";
+
+/** A wait for the rate this short is waited out in hand, as batches wait; a longer one gives the e-mails back. */
+const SHORT_WAIT_MS = 2_000;
+
+/** E-mails with attachments sent side by side: each may carry up to 28 MB of files, held in memory. */
+const SINGLES_IN_FLIGHT = 2;
+
+const recordedFiles = (files: ContentFile[], sums: Map<number, { sha256: string }>): RecordedFile[] =>
+  files.map((f) => ({
+    fileId: f.id,
+    filename: f.originalName,
+    contentType: f.mimeType,
+    sha256: sums.get(f.id)?.sha256 ?? "",
+    storedName: f.storedName,
+  }));
+
+/**
+ * Sends one e-mail with its attachments to POST /emails under its own key, their bytes read now.
+ * A file gone or changed since the record was made cannot be sent as it was: refused for good,
+ * so staff decide (a replay that differs could be a second e-mail).
+ */
+async function sendAlone(cx: SendContext, message: EmailMessage, files: RecordedFile[]): Promise<SendOutcome> {
+  const bytes = await fileBytes(
+    cx.deps.db,
+    files.map((f) => f.fileId),
+  );
+  const changed = files.find((f) => bytes.get(f.fileId)?.sha256 !== f.sha256);
+  if (changed)
+    return {
+      ok: false,
+      error: new ProviderError(
+        "permanent",
+        `its attachment ${changed.filename} was deleted or changed since it was first sent, so the same e-mail cannot be sent again`,
+      ),
+    };
+  const attachments = files.map((f) => ({
+    filename: f.filename,
+    content: bytes.get(f.fileId)!.content,
+    contentType: f.contentType,
+    ...(f.storedName && { link: `/media/${f.storedName}` }),
+  }));
+  return cx.providers.email.send({ ...message, attachments }).catch((err) => ({ ok: false, error: unexpected(err) }));
+}
 
 type Built = Awaited<ReturnType<typeof messagesFor>>["built"][number];
 
@@ -372,6 +452,8 @@ async function sendWave(cx: SendContext, wave: Built[][]) {
   const { db, clock } = cx.deps;
   const { result, owner } = cx;
   const started = clock();
+  // A single send's record holds its files' checksums: a replay sends exactly those bytes again.
+  const sums = await fileBytesOfWave(cx, wave);
   const heldIds = await beginEmailGroups(
     db,
     wave.map((batch) => ({
@@ -379,6 +461,14 @@ async function sendWave(cx: SendContext, wave: Built[][]) {
       members: batch.map((b) => ({ id: b.d.id, subject: b.message.subject })),
       request: (ids) => {
         const members = batch.filter((b) => ids.includes(b.d.id));
+        if (isAlone(batch))
+          return encode({
+            key: batch[0]!.message.idempotencyKey,
+            single: true,
+            deliveryIds: members.map((b) => b.d.id),
+            messages: members.map((b) => b.message),
+            files: members.map((b) => recordedFiles(b.files, sums)),
+          });
         return encode({
           key: batchKey(members.map((b) => b.message.idempotencyKey)),
           deliveryIds: members.map((b) => b.d.id),
@@ -397,15 +487,17 @@ async function sendWave(cx: SendContext, wave: Built[][]) {
     })
     .filter((go) => go.length > 0);
   const answers = await Promise.all(
-    going.map((go) =>
-      cx.providers.email
-        .sendBatch(
-          go.map((b) => b.message),
-          { idempotencyKey: batchKey(go.map((b) => b.message.idempotencyKey)) },
-        )
-        // A request that threw may still have reached Resend: its members keep their attempt
-        // (outcome unknown) and are replayed under the same key.
-        .catch((err): SendOutcome[] => go.map(() => ({ ok: false, error: unexpected(err) }))),
+    going.map(async (go) =>
+      isAlone(go)
+        ? [await sendAlone(cx, go[0]!.message, recordedFiles(go[0]!.files, sums))]
+        : cx.providers.email
+            .sendBatch(
+              go.map((b) => b.message),
+              { idempotencyKey: batchKey(go.map((b) => b.message.idempotencyKey)) },
+            )
+            // A request that threw may still have reached Resend: its members keep their attempt
+            // (outcome unknown) and are replayed under the same key.
+            .catch((err): SendOutcome[] => go.map(() => ({ ok: false, error: unexpected(err) }))),
     ),
   );
   const done = clock();
@@ -420,6 +512,16 @@ async function sendWave(cx: SendContext, wave: Built[][]) {
     for (const [j, b] of go.entries())
       if (!answers[i]![j]!.ok) await settle(cx, b.d, answers[i]![j]!, cx.providers.email.name, done);
 }
+
+/** A wave's member with attachments is alone in its "batch" (see sendFresh). */
+const isAlone = (batch: Built[]) => batch.length === 1 && batch[0]!.files.length > 0;
+
+/** The checksums of the files a wave's single sends attach, read once for the wave. */
+const fileBytesOfWave = (cx: SendContext, wave: Built[][]) =>
+  fileSums(
+    cx.deps.db,
+    wave.filter(isAlone).flatMap((b) => b[0]!.files.map((f) => f.id)),
+  );
 
 const unexpected = (err: unknown) =>
   new ProviderError("transient", `the request failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -15,6 +15,9 @@ import {
 } from "../db/outbox-leases.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { ProviderError, type SendOutcome, type SentRecord } from "../providers/types.ts";
+import { mmsReaches } from "../core/attachments.ts";
+import { mediaUrl } from "../db/files.ts";
+import { noteSentWithoutPictures } from "../db/attachment-files.ts";
 import { createComposer } from "./compose.ts";
 import { lineTypesOf } from "./line-types.ts";
 import {
@@ -144,8 +147,8 @@ export async function reconcile(
 /** SMS or calls sent side by side (each within the rate), all begun before any leaves. */
 const PHONE_REQUESTS_IN_FLIGHT = 32;
 
-/** What is ready to go: the delivery and its text. */
-type Ready = { d: Delivery; text: string };
+/** What is ready to go: the delivery, its text, its MMS pictures' public addresses, and how many it may not carry. */
+type Ready = { d: Delivery; text: string; media: string[]; withheld: number };
 
 /**
  * Sends the claimed SMS or calls, each within the channel's rate: as many side by side as the
@@ -184,7 +187,15 @@ export async function sendPhone(cx: SendContext, channel: "sms" | "voice", claim
     };
     if ((await stoppedBeforeSending(cx, d, found, at)) || !c) continue;
     if (await outsideWindow(cx, d, c.rows, at)) continue;
-    passed.push({ d, text: c.text! });
+    // MMS reaches US and Canadian numbers only: elsewhere the text goes without its pictures, as the review said.
+    const files = channel === "sms" ? (c.files ?? []) : [];
+    const pictures = d.toAddress && mmsReaches(d.toAddress) ? files : [];
+    passed.push({
+      d,
+      text: c.text!,
+      media: pictures.map((f) => mediaUrl(composer.base, f.storedName)),
+      withheld: files.length - pictures.length,
+    });
   }
   let ready = passed;
   if (channel === "sms" && passed.length) {
@@ -223,7 +234,7 @@ async function sendWave(cx: SendContext, channel: "sms" | "voice", wave: Ready[]
   );
   const going = wave.filter((r) => held.has(r.d.id));
   const outcomes = await Promise.all(
-    going.map(({ d, text }): Promise<SendOutcome> => {
+    going.map(({ d, text, media }): Promise<SendOutcome> => {
       const callback = `${base}/webhooks/twilio/status?d=${d.id}`;
       const request =
         channel === "sms"
@@ -231,6 +242,7 @@ async function sendWave(cx: SendContext, channel: "sms" | "voice", wave: Ready[]
               to: d.toAddress!,
               from,
               body: text,
+              ...(media.length && { mediaUrls: media }),
               clientRef: d.deliveryKey,
               statusCallback: callback,
             })
@@ -259,6 +271,13 @@ async function sendWave(cx: SendContext, channel: "sms" | "voice", wave: Ready[]
     const o = outcomes[i]!;
     return o.ok ? [{ id: r.d.id, providerMessageId: o.providerId }] : [];
   });
-  cx.result.sent += (await ackSentMany(db, sent, cx.owner, done, provider)).length;
+  const acked = await ackSentMany(db, sent, cx.owner, done, provider);
+  cx.result.sent += acked.length;
+  const withheld = new Map(going.filter((r) => r.withheld > 0).map((r) => [r.d.id, r.withheld]));
+  await noteSentWithoutPictures(
+    db,
+    acked.flatMap((id) => (withheld.has(id) ? [{ id, pictures: withheld.get(id)! }] : [])),
+    done,
+  );
   for (const [i, r] of going.entries()) if (!outcomes[i]!.ok) await settle(cx, r.d, outcomes[i]!, provider, done);
 }

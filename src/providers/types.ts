@@ -28,7 +28,8 @@ export type EmailMessage = {
   /** The delivery key: a retried send with the same key is not sent twice (D3, D4). */
   idempotencyKey: string;
   tags?: { name: string; value: string }[];
-  attachments?: { filename: string; content: Buffer; contentType: string }[];
+  /** `link`: where staff can open the file in Pigeon (the dev outbox shows it); never sent to the provider. */
+  attachments?: { filename: string; content: Buffer; contentType: string; link?: string }[];
 };
 
 export type EmailProvider = {

@@ -19,6 +19,8 @@ import { type Channel, CHANNELS } from "../core/vocabulary.ts";
 import type { Ctx } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
 import { draftOfInput, emptyValueProblems, missingJobProblem } from "./message-values.ts";
+import { FILE_LIST_FIELDS } from "./message-files.ts";
+import { contentFileProblems } from "../db/attachment-files.ts";
 
 const LIST_FILTERS = [
   "job_ids",
@@ -31,7 +33,7 @@ const LIST_FILTERS = [
   "customer_ids",
 ] as const;
 const SCALAR_FILTERS = ["audience", "condition", "appointment_from", "appointment_to"] as const;
-const LIST_FIELDS = ["channels", ...LIST_FILTERS.map((k) => `filters.${k}`)];
+const LIST_FIELDS = ["channels", ...FILE_LIST_FIELDS, ...LIST_FILTERS.map((k) => `filters.${k}`)];
 
 const strings = (v: unknown): string[] =>
   (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === "string" && x !== "");
@@ -167,6 +169,8 @@ export async function parseCompose(c: Ctx, s: ComposeState, settings: StudioSett
     to_address: single(s) ? (v.to_address ?? "") : undefined,
     send_at: when.at?.toISOString(),
     job_id: single(s) ? undefined : v.job_id,
+    attachment_ids: s.lists.attachment_ids ?? [],
+    media_ids: s.lists.media_ids ?? [],
   };
   const r = messageInput(snippetKeys, studioCountry(settings)).safeParse(raw);
   const errors = r.success ? {} : formErrors(fieldErrors(r.error));
@@ -175,6 +179,8 @@ export async function parseCompose(c: Ctx, s: ComposeState, settings: StudioSett
   if (!r.success || Object.keys(errors).length) return { ok: false, errors };
   const audioProblem = r.data.voice_audio_id ? await audioFileProblem(db, r.data.voice_audio_id) : null;
   if (audioProblem) return { ok: false, errors: { voice_audio: `The recording ${audioProblem}` } };
+  const fileProblems = await contentFileProblems(db, r.data);
+  if (Object.keys(fileProblems).length) return { ok: false, errors: fileProblems };
   const missingJob = await missingJobProblem(db, r.data.job_id ?? null);
   if (Object.keys(missingJob).length) return { ok: false, errors: missingJob };
   // A value that would be empty for everyone is refused beside its field, naming the placeholder.

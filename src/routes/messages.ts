@@ -72,6 +72,8 @@ import {
   takeAudioUpload,
 } from "./message-form.ts";
 import { fileInfo, isAudio } from "../db/files.ts";
+import { filesIntoState, messageFiles, saveMessageFiles, takeFileUploads } from "./message-files.ts";
+import { fileChoices } from "../db/attachment-files.ts";
 import { buildPreview, sendTest } from "./message-preview.ts";
 import { messageProgress, messageReport } from "./message-progress.ts";
 import { idParam } from "../http/path-id.ts";
@@ -158,6 +160,7 @@ async function composeProps(
     audio: audio && isAudio(audio) ? audio : null,
     // A draft whose recording was deleted since: said beside the field, so it is not sent without.
     audioGone: message?.voiceAudioName && !message.voiceFileId ? message.voiceAudioName : null,
+    fileChoices: await fileChoices(db, formIds([...(s.lists.attachment_ids ?? []), ...(s.lists.media_ids ?? [])])),
     testResult: extra.testResult,
     flash: extra.flash,
   };
@@ -232,6 +235,7 @@ async function renderMessage(c: Ctx, m: Message, flash: Flash = null, status: 20
       progress,
       report,
       flash,
+      files: await messageFiles(deps, m, null),
     }),
     status,
   );
@@ -298,6 +302,7 @@ async function renderConfirm(c: Ctx, m: Message, status: 200 | 409 = 200) {
         problem,
         languages,
         cancelled: chosenIds.length ? { n: cancelled, of: chosenIds.length } : null,
+        files: await messageFiles(deps, m, deps.clock()),
       }),
       problem ? 409 : status,
     ),
@@ -412,9 +417,9 @@ export const messageRoutes = new Hono<AppEnv>()
     const { db, clock } = c.get("deps");
     const s = await bodyState(c);
     const settings = await getSettings(db);
-    const upload = await takeAudioUpload(c, s);
+    const upload = { ...(await takeAudioUpload(c, s)), ...(await takeFileUploads(c, s)) };
     const parsed = await parseCompose(c, s, settings);
-    if (!parsed.ok || upload.voice_audio)
+    if (!parsed.ok || Object.keys(upload).length)
       return renderCompose(c, s, { ...(parsed.ok ? {} : parsed.errors), ...upload }, undefined, 422);
     if (s.values.intent === "send" && !parsed.input.to_address) {
       const counts = await countAudience(c, fromInput(parsed.input), settings.timeZone);
@@ -427,7 +432,11 @@ export const messageRoutes = new Hono<AppEnv>()
           422,
         );
     }
-    const m = await createMessage(db, parsed.input, c.get("user")!.id, clock());
+    const m = await db.transaction(async (tx) => {
+      const created = await createMessage(tx, parsed.input, c.get("user")!.id, clock());
+      await saveMessageFiles(tx, created.id, parsed.input);
+      return created;
+    });
     await audit(db, actorOf(c), "created", "message", m.id);
     return c.redirect(s.values.intent === "send" ? `/messages/${m.id}/send` : `/messages/${m.id}?done=saved`, 303);
   })
@@ -436,7 +445,7 @@ export const messageRoutes = new Hono<AppEnv>()
     const { db } = c.get("deps");
     const s = await bodyState(c);
     // "Upload" and "Remove the recording" re-render the form with the recording attached or not.
-    const upload = await takeAudioUpload(c, s);
+    const upload = { ...(await takeAudioUpload(c, s)), ...(await takeFileUploads(c, s)) };
     const templateId = idParam.safeParse(s.values.template_id);
     if (s.values.use_template && templateId.success) {
       const t = await db.query.templates.findFirst({ where: eq(templates.id, templateId.data) });
@@ -445,7 +454,7 @@ export const messageRoutes = new Hono<AppEnv>()
       else if (t?.channel === "voice") s.values.voice_script = t.body;
     }
     const props = await composeProps(c, s, upload, await formMessage(c, s));
-    return c.html(isPartial(c) ? MessageForm(props) : ComposePage(props), upload.voice_audio ? 422 : 200);
+    return c.html(isPartial(c) ? MessageForm(props) : ComposePage(props), Object.keys(upload).length ? 422 : 200);
   })
   .post("/count", async (c) => {
     const { db } = c.get("deps");
@@ -530,13 +539,17 @@ export const messageRoutes = new Hono<AppEnv>()
     const stale = (done === "started" || done === "armed") && (m.status === "sent" || m.status === "cancelled");
     if (m.status !== "draft") return renderMessage(c, m, stale ? null : doneFlash(done));
     const tz = (await getSettings(c.get("deps").db)).timeZone;
-    return renderCompose(c, stateFromMessage(m, tz), {}, m, 200, { flash: doneFlash(c.req.query("done")) });
+    const state = stateFromMessage(m, tz);
+    await filesIntoState(c.get("deps").db, state, m.id);
+    return renderCompose(c, state, {}, m, 200, { flash: doneFlash(c.req.query("done")) });
   })
   .get("/:id{[0-9]+}/edit", async (c) => {
     const m = await loadMessage(c);
     if (m.status !== "draft" && m.status !== "scheduled") return c.redirect(`/messages/${m.id}`, 303);
     const tz = (await getSettings(c.get("deps").db)).timeZone;
-    return renderCompose(c, stateFromMessage(m, tz), {}, m);
+    const state = stateFromMessage(m, tz);
+    await filesIntoState(c.get("deps").db, state, m.id);
+    return renderCompose(c, state, {}, m);
   })
   .post("/:id{[0-9]+}", async (c) => {
     const { db, clock } = c.get("deps");
@@ -551,9 +564,9 @@ export const messageRoutes = new Hono<AppEnv>()
     if (m.status !== "draft" && m.status !== "scheduled") return tooLate();
     const s = await bodyState(c);
     const settings = await getSettings(db);
-    const upload = await takeAudioUpload(c, s);
+    const upload = { ...(await takeAudioUpload(c, s)), ...(await takeFileUploads(c, s)) };
     const parsed = await parseCompose(c, s, settings);
-    if (!parsed.ok || upload.voice_audio)
+    if (!parsed.ok || Object.keys(upload).length)
       return renderCompose(c, s, { ...(parsed.ok ? {} : parsed.errors), ...upload }, m, 422);
     if (s.values.intent === "send" && !parsed.input.to_address) {
       const counts = await countAudience(c, fromInput(parsed.input), settings.timeZone);
@@ -576,7 +589,12 @@ export const messageRoutes = new Hono<AppEnv>()
         { kind: "bad", text: "It started sending meanwhile, so it can no longer be changed." },
         409,
       );
-    if (!(await updateMessage(db, m.id, parsed.input, now)))
+    const updated = await db.transaction(async (tx) => {
+      if (!(await updateMessage(tx, m.id, parsed.input, now))) return false;
+      await saveMessageFiles(tx, m.id, parsed.input);
+      return true;
+    });
+    if (!updated)
       return renderMessage(
         c,
         (await getMessage(db, m.id))!,

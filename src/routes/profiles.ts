@@ -1,6 +1,13 @@
 // Staff pages for communication profiles (SPEC P1–P4, T3): list, create, rename, duplicate,
 // delete with a confirmation when jobs use it, the default for new jobs, and the notification
 // editor with its live preview on a real customer. Built-in profiles are read-only.
+import {
+  checkChosen,
+  chosenInForm,
+  chosenOfNotification,
+  editorFiles,
+  saveNotificationFiles,
+} from "./notification-files.ts";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Values } from "../core/form-state.ts";
@@ -294,14 +301,19 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
   return preview;
 }
 
+/** The ids ticked in the editor's files section. */
+type ChosenLists = { attachment_ids: string[]; media_ids: string[] };
+
 async function editorProps(
   c: Ctx,
   profile: Profile,
   values: Values,
   errors: FieldErrors,
   notification?: Notification,
+  chosen?: ChosenLists,
 ): Promise<EditorProps> {
   const { db } = c.get("deps");
+  const ticked = chosen ?? (notification ? await chosenOfNotification(db, notification.id) : undefined);
   const trigger: Trigger = isTrigger(values.trigger) ? values.trigger : "job_selling";
   const [templates, snippets, preview] = await Promise.all([
     templatesFor(db, trigger, shownChannel(values)),
@@ -318,6 +330,7 @@ async function editorProps(
     templates,
     placeholders: placeholdersFor(contextForTrigger(trigger), Object.keys(snippets)),
     preview,
+    files: await editorFiles(db, ticked ?? { attachment_ids: [], media_ids: [] }),
   };
 }
 
@@ -328,8 +341,9 @@ async function renderEditor(
   errors: FieldErrors,
   notification?: Notification,
   status: 200 | 422 = 200,
+  chosen?: ChosenLists,
 ) {
-  const props = await editorProps(c, profile, values, errors, notification);
+  const props = await editorProps(c, profile, values, errors, notification, chosen);
   return c.html(isPartial(c) ? NotificationForm(props) : NotificationEditorPage(props), status);
 }
 
@@ -424,6 +438,7 @@ export const profileRoutes = new Hono<AppEnv>()
     // Re-renders the editor for a changed trigger or channel, or with a template's text: never saves.
     const profile = await loadEditable(c);
     const body = await c.req.parseBody();
+    const chosen = chosenInForm(await c.req.parseBody({ all: true }));
     let values = fitToTrigger(typedValues(body), String(body.shown_trigger ?? ""));
     const notification = await (async () => {
       const nid = idParam.safeParse(body.notification_id);
@@ -435,7 +450,7 @@ export const profileRoutes = new Hono<AppEnv>()
       const [first] = await templatesFor(c.get("deps").db, values.trigger as Trigger, shownChannel(values));
       if (first) values = await withTemplate(c, values, first.id);
     }
-    return renderEditor(c, profile, values, {}, notification);
+    return renderEditor(c, profile, values, {}, notification, 200, chosen);
   })
   .post("/:id{[0-9]+}/notifications/preview", async (c) => {
     const profile = await loadEditable(c);
@@ -449,8 +464,23 @@ export const profileRoutes = new Hono<AppEnv>()
     const body = await c.req.parseBody();
     const snippets = await loadSnippets(db);
     const parsed = parseNotificationForm(body, Object.keys(snippets));
-    if (!parsed.ok) return renderEditor(c, profile, typedValues(body), parsed.errors, undefined, 422);
-    const n = await createNotification(db, profile.id, parsed.value, clock());
+    const chosen = chosenInForm(await c.req.parseBody({ all: true }));
+    const files = await checkChosen(db, chosen, String(body.channel ?? ""));
+    if (!parsed.ok || !files.ok)
+      return renderEditor(
+        c,
+        profile,
+        typedValues(body),
+        { ...(parsed.ok ? {} : parsed.errors), ...(files.ok ? {} : files.errors) },
+        undefined,
+        422,
+        chosen,
+      );
+    const n = await db.transaction(async (tx) => {
+      const created = await createNotification(tx, profile.id, parsed.value, clock());
+      await saveNotificationFiles(tx, created.id, files.value);
+      return created;
+    });
     await audit(db, actorOf(c), "created", "notification", n.id, { profileId: profile.id });
     return c.redirect(`/profiles/${profile.id}?done=saved#notification-${n.id}`, 303);
   })
@@ -466,8 +496,22 @@ export const profileRoutes = new Hono<AppEnv>()
     const body = await c.req.parseBody();
     const snippets = await loadSnippets(db);
     const parsed = parseNotificationForm(body, Object.keys(snippets));
-    if (!parsed.ok) return renderEditor(c, profile, typedValues(body), parsed.errors, n, 422);
-    await updateNotification(db, profile.id, n.id, parsed.value, clock());
+    const chosen = chosenInForm(await c.req.parseBody({ all: true }));
+    const files = await checkChosen(db, chosen, String(body.channel ?? ""));
+    if (!parsed.ok || !files.ok)
+      return renderEditor(
+        c,
+        profile,
+        typedValues(body),
+        { ...(parsed.ok ? {} : parsed.errors), ...(files.ok ? {} : files.errors) },
+        n,
+        422,
+        chosen,
+      );
+    await db.transaction(async (tx) => {
+      await updateNotification(tx, profile.id, n.id, parsed.value, clock());
+      await saveNotificationFiles(tx, n.id, files.value);
+    });
     await audit(db, actorOf(c), "updated", "notification", n.id, { profileId: profile.id });
     return c.redirect(`/profiles/${profile.id}?done=saved#notification-${n.id}`, 303);
   })

@@ -31,7 +31,8 @@ export type SentEmail = {
   replyTo?: string | string[];
   headers: Record<string, string>;
   tags?: { name: string; value: string }[];
-  attachments?: { filename?: string; content_type?: string; bytes: number }[];
+  /** Each attachment as Resend received it; `content` is its bytes, decoded from the base64 sent. */
+  attachments?: { filename?: string; content_type?: string; bytes: number; content: Buffer }[];
   idempotencyKey: string | null;
   batch: boolean;
   at: Date;
@@ -259,11 +260,10 @@ export class FakeResend {
       replyTo: e.reply_to,
       headers: e.headers ?? {},
       tags: e.tags,
-      attachments: e.attachments?.map((a) => ({
-        filename: a.filename,
-        content_type: a.content_type,
-        bytes: Buffer.from(a.content ?? "", "base64").length,
-      })),
+      attachments: e.attachments?.map((a) => {
+        const content = Buffer.from(a.content ?? "", "base64");
+        return { filename: a.filename, content_type: a.content_type, bytes: content.length, content };
+      }),
       idempotencyKey: key,
       batch,
       at: new Date(),

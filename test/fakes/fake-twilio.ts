@@ -375,6 +375,8 @@ export class FakeTwilio {
     if (!E164.test(to)) return error(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
     if (!from && !service) return error(400, 21603, "A 'From' phone number is required.");
     if (!body && mediaUrls.length === 0) return error(400, 21602, "Message body is required.");
+    // Twilio fetches each picture itself, so it takes only absolute http(s) addresses.
+    if (mediaUrls.some((u) => !/^https?:\/\/[^/\s]+\/\S*$/.test(u))) return error(400, 21620, "Invalid media URL(s).");
     if (body.length > 1600) return error(400, 21617, "The concatenated message body exceeds the 1600 character limit.");
     if (this.#optedOut.has(to)) return error(400, 21610, "Attempt to send to unsubscribed recipient");
     const msg: SentSms = {

@@ -68,7 +68,7 @@ describe("sending one e-mail", () => {
       message(1, { attachments: [{ filename: "invoice.pdf", content: pdf, contentType: "application/pdf" }] }),
     );
     expect(fake.sent[0]!.attachments).toEqual([
-      { filename: "invoice.pdf", content_type: "application/pdf", bytes: pdf.length },
+      { filename: "invoice.pdf", content_type: "application/pdf", bytes: pdf.length, content: pdf },
     ]);
   });
 

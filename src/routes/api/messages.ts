@@ -5,6 +5,8 @@ import { Hono } from "hono";
 import { activationProblem, messageInput } from "../../core/message-input.ts";
 import { audit } from "../../db/audit.ts";
 import { audioFileProblem } from "../../db/files.ts";
+import { contentFileProblems } from "../../db/attachment-files.ts";
+import { contentFilesOf, setContentFiles } from "../../db/content-files.ts";
 import { audienceSize } from "../../db/message-audience.ts";
 import {
   activateMessage,
@@ -27,6 +29,7 @@ import { writeForRequest } from "./upsert.ts";
 
 async function messageJson(db: Db, m: Message) {
   const totals = await messageTotals(db, m.id);
+  const files = await contentFilesOf(db, { messageId: m.id });
   return {
     id: m.id,
     external_id: m.externalId,
@@ -40,6 +43,8 @@ async function messageJson(db: Db, m: Message) {
     voice_name: m.voiceName,
     voice_language: m.voiceLanguage,
     call_only_if_no_sms: m.callOnlyIfNoSms,
+    attachment_ids: files.attachments.map((f) => f.id),
+    media_ids: files.mms.map((f) => f.id),
     filters: m.filters,
     to_address: m.toAddress,
     job_id: m.jobId,
@@ -52,6 +57,12 @@ async function messageJson(db: Db, m: Message) {
       by_skip_reason: totals.bySkipReason,
     },
   };
+}
+
+/** The message's attachments and MMS pictures, written in its save's transaction. */
+async function saveFiles(tx: Db, messageId: number, input: { attachment_ids: number[]; media_ids: number[] }) {
+  await setContentFiles(tx, { messageId }, "attachment", input.attachment_ids);
+  await setContentFiles(tx, { messageId }, "mms", input.media_ids);
 }
 
 async function loadMessage(c: Ctx) {
@@ -83,6 +94,8 @@ export const messageApiRoutes = new Hono<AppEnv>()
         throw new ApiError(422, "Some fields are not valid.", { send_at: "is in the past" });
       const audio = input.voice_audio_id ? await audioFileProblem(tx, input.voice_audio_id) : null;
       if (audio) throw new ApiError(422, "Some fields are not valid.", { voice_audio_id: audio });
+      const fileProblems = await contentFileProblems(tx, input);
+      if (Object.keys(fileProblems).length) throw new ApiError(422, "Some fields are not valid.", fileProblems);
       const missingJob = await missingJobProblem(tx, input.job_id ?? null);
       if (Object.keys(missingJob).length) throw new ApiError(422, "Some fields are not valid.", missingJob);
       const empty = await emptyValueProblems(tx, draftOfInput(input));
@@ -97,10 +110,12 @@ export const messageApiRoutes = new Hono<AppEnv>()
           throw new ApiError(409, "This message started meanwhile, so it can no longer be changed.", {
             external_id: "names a message that started",
           });
+        await saveFiles(tx, current.id, input);
         await audit(tx, actor, "updated", "message", current.id);
         return c.json(await messageJson(tx, (await getMessage(tx, current.id))!), 200);
       }
       const m = await createMessage(tx, input, null, now, external_id ?? null);
+      await saveFiles(tx, m.id, input);
       await audit(tx, actor, "created", "message", m.id);
       return c.json(await messageJson(tx, m), 201);
     });

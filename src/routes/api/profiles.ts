@@ -26,8 +26,16 @@ import type { AppEnv, Ctx } from "../../http/env.ts";
 import { ApiError } from "../../http/errors.ts";
 import { externalIdField, iso, jsonBody, parse, pathId } from "./input.ts";
 import { writeForRequest } from "./upsert.ts";
+import { type ChosenFiles, notificationFiles } from "../../core/attachments.ts";
+import { contentFileProblems, notificationFileIds } from "../../db/attachment-files.ts";
+import { setContentFiles } from "../../db/content-files.ts";
 
-export function profileJson(profile: Profile, notifications: Notification[], isDefault: boolean) {
+export function profileJson(
+  profile: Profile,
+  notifications: Notification[],
+  isDefault: boolean,
+  files: Map<number, ChosenFiles> = new Map(),
+) {
   return {
     id: profile.id,
     external_id: profile.externalId,
@@ -35,7 +43,10 @@ export function profileJson(profile: Profile, notifications: Notification[], isD
     description: profile.description,
     built_in: profile.builtIn,
     is_default: isDefault,
-    notifications: notifications.map(notificationJson),
+    notifications: notifications.map((n) => ({
+      ...notificationJson(n),
+      ...(files.get(n.id) ?? { attachment_ids: [], media_ids: [] }),
+    })),
     created_at: iso(profile.createdAt),
     updated_at: iso(profile.updatedAt),
   };
@@ -52,7 +63,11 @@ const profileInput = z.object({
     .optional(),
 });
 
-type Parsed = z.infer<typeof profileInput> & { parsedNotifications?: (NotificationInput & { id?: number })[] };
+type Parsed = z.infer<typeof profileInput> & {
+  parsedNotifications?: (NotificationInput & { id?: number })[];
+  /** Each parsed notification's attachments and pictures, in the same order. */
+  notificationFiles?: ChosenFiles[];
+};
 
 /** Checks the body and every notification in it; one 422 names each bad field by its path. */
 async function parseProfileBody(db: Db, body: Record<string, unknown>): Promise<Parsed> {
@@ -61,6 +76,7 @@ async function parseProfileBody(db: Db, body: Record<string, unknown>): Promise<
   const snippetKeys = Object.keys(await loadSnippets(db));
   const fields: Record<string, string> = {};
   input.parsedNotifications = [];
+  input.notificationFiles = [];
   for (const [i, raw] of input.notifications.entries()) {
     const parsed = parseNotification(raw, snippetKeys);
     if (!parsed.ok) {
@@ -68,6 +84,11 @@ async function parseProfileBody(db: Db, body: Record<string, unknown>): Promise<
         fields[key === "_" ? `notifications.${i}` : `notifications.${i}.${key}`] = problem;
       continue;
     }
+    // Attachments (e-mail) and MMS pictures (SMS): checked by the channel, then against the files on record.
+    const chosen = notificationFiles(raw as Record<string, unknown>, parsed.value.channel);
+    const problems = chosen.ok ? await contentFileProblems(db, chosen.value) : chosen.errors;
+    for (const [key, problem] of Object.entries(problems)) fields[`notifications.${i}.${key}`] = problem;
+    if (chosen.ok) input.notificationFiles.push(chosen.value);
     const id = (raw as Record<string, unknown>).id;
     input.parsedNotifications.push({ ...parsed.value, ...(typeof id === "number" && { id }) });
   }
@@ -77,7 +98,11 @@ async function parseProfileBody(db: Db, body: Record<string, unknown>): Promise<
 
 async function showProfile(c: Ctx, db: Db, profile: Profile, status: 200 | 201 = 200) {
   const [notifications, defaultId] = await Promise.all([listNotifications(db, profile.id), defaultProfileId(db)]);
-  return c.json(profileJson(profile, notifications, defaultId === profile.id), status);
+  const files = await notificationFileIds(
+    db,
+    notifications.map((n) => n.id),
+  );
+  return c.json(profileJson(profile, notifications, defaultId === profile.id, files), status);
 }
 
 /** Creates or replaces one profile from the request body; `id` is the path's, for PUT /:id. */
@@ -137,7 +162,16 @@ async function saveProfile(c: Ctx, id?: number) {
       );
       profile = (await getProfile(db, current.id))!;
     }
-    if (input.parsedNotifications) await replaceNotifications(db, profile.id, input.parsedNotifications, now);
+    if (input.parsedNotifications) {
+      await replaceNotifications(db, profile.id, input.parsedNotifications, now);
+      // The profile's notifications are now the inputs, in their order: each gets its files.
+      const saved = await listNotifications(db, profile.id);
+      for (const [i, n] of saved.entries()) {
+        const chosen = input.notificationFiles?.[i] ?? { attachment_ids: [], media_ids: [] };
+        await setContentFiles(db, { notificationId: n.id }, "attachment", chosen.attachment_ids);
+        await setContentFiles(db, { notificationId: n.id }, "mms", chosen.media_ids);
+      }
+    }
     if (input.is_default === true) await setDefaultProfile(db, profile.id, now);
     else if (input.is_default === false && (await defaultProfileId(db)) === profile.id)
       await setDefaultProfile(db, null, now);
@@ -149,8 +183,16 @@ async function saveProfile(c: Ctx, id?: number) {
 
 export const profileRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
-    const rows = await listProfilesWithNotifications(c.get("deps").db);
-    return c.json({ data: rows.map((r) => profileJson(r.profile, r.notifications, r.isDefault)), total: rows.length });
+    const { db } = c.get("deps");
+    const rows = await listProfilesWithNotifications(db);
+    const files = await notificationFileIds(
+      db,
+      rows.flatMap((r) => r.notifications.map((n) => n.id)),
+    );
+    return c.json({
+      data: rows.map((r) => profileJson(r.profile, r.notifications, r.isDefault, files)),
+      total: rows.length,
+    });
   })
   .post("/", (c) => saveProfile(c))
   .put("/", (c) => saveProfile(c))
