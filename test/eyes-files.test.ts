@@ -139,22 +139,3 @@ describe("an image pasted by its copied URL (the GotPhoto article's way) is size
     expect(await render(png.url)).toContain('width="600"');
   });
 });
-
-describe("/media serving", () => {
-  test("the filename* parameter holds only RFC 5987 attr-chars (' ( ) * percent-encoded)", async () => {
-    const t = await makeApiApp();
-    const png = await upload(t, pngOf(2, 2), "Anna's photo (1) *final*.png");
-    const res = await t.app.request(path(png.url));
-    const ext = res.headers.get("Content-Disposition")!.match(/filename\*=UTF-8''(.*)$/)![1]!;
-    expect(ext).toMatch(/^[A-Za-z0-9!#$&+\-.^_`|~%]+$/);
-  });
-
-  test("a conditional GET with the ETag it sent is answered 304 without the bytes", async () => {
-    const t = await makeApiApp();
-    const png = await upload(t, pngOf(50, 50), "hero.png");
-    const first = await t.app.request(path(png.url));
-    const etag = first.headers.get("ETag")!;
-    const again = await t.app.request(path(png.url), { headers: { "If-None-Match": etag } });
-    expect(again.status).toBe(304);
-  });
-});
