@@ -35,53 +35,6 @@ async function draft(t: ApiApp, body: string) {
   });
 }
 
-describe("alt text is required: every image form Markdown renders", () => {
-  const NAME = "AbCdEfGhIjKlMnOpQrStUvWx.png";
-
-  test('a reference-style image with no alt text is refused (it renders as <img alt="">)', async () => {
-    const body = `Hello\n\n![][hero]\n\n[hero]: /media/${NAME}`;
-    // It does render as an image with an empty alt…
-    const v = await renderEmailVariant({
-      subject: "Hi",
-      body,
-      format: "markdown",
-      studio: { name: "Brightside", postalAddress: "1 Main St" },
-      media: { base: "https://studio.example", widths: {} },
-    });
-    expect(v.html({}, (x) => x)).toContain(`<img src="https://studio.example/media/${NAME}" alt=""`);
-    // …so saving it must fail like `![](/media/…)` does.
-    expect(imageAltProblem(body)).not.toBeNull();
-    const parsed = messageInput([], "US").safeParse({
-      name: "Open day",
-      channels: ["email"],
-      subject: "Open day",
-      body,
-      to_address: "ann@example.com",
-    });
-    expect(parsed.success).toBe(false);
-    expect(fieldErrors(parsed.error!).body).toContain("has no alt text");
-  });
-
-  test("an alt text the Image button inserts as typed (ending in a backslash) still makes an image", async () => {
-    // static/editor.js cleanAlt() strips [ ] and line breaks only: "Studio C:\" becomes ![Studio C:\](…),
-    // whose \] escapes the bracket, so the e-mail shows the raw Markdown instead of the picture.
-    const v = await renderEmailVariant({
-      subject: "Hi",
-      body: `![Studio C:\\](/media/${NAME})`,
-      format: "markdown",
-      studio: { name: "Brightside", postalAddress: "1 Main St" },
-      media: { base: "https://studio.example", widths: {} },
-    });
-    const html = v.html({}, (x) => x);
-    expect(html).not.toContain("![Studio");
-    expect(html).toContain(`src="https://studio.example/media/${NAME}"`);
-  });
-
-  test("an <img> written inside inline code is text, not an image, and needs no alt text", () => {
-    expect(imageAltProblem(`To embed it yourself, use \`<img src="/media/${NAME}">\` in HTML.`)).toBeNull();
-  });
-});
-
 describe("where used: an image the e-mail shows keeps its file", () => {
   test.each([
     ["a Markdown-escaped slash", (n: string) => `![Our studio](/media\\/${n})`],
@@ -118,24 +71,3 @@ describe("where used: an image the e-mail shows keeps its file", () => {
   });
 });
 
-describe("an image pasted by its copied URL (the GotPhoto article's way) is sized like an inserted one", () => {
-  test("a 1200 px image at its absolute /media/ URL gets width 600, as /media/… does", async () => {
-    const t = await makeApiApp();
-    const png = await upload(t, pngOf(1200, 10), "wide.png");
-    expect(png.width).toBe(1200);
-    const settings = await getSettings(t.db);
-    const render = async (src: string) => {
-      const body = `![The class](${src})`;
-      const v = await renderEmailVariant({
-        subject: "Hi",
-        body,
-        format: "markdown",
-        ...(await emailLook(t.db, settings, "http://localhost", body)),
-      });
-      return v.html({}, (x) => x).match(/<img src="http:\/\/localhost\/media\/[^>]*>/)?.[0] ?? "";
-    };
-    expect(await render(path(png.url))).toContain('width="600"');
-    // The URL the file manager's "Copy URL" gives: Outlook draws it 1200 px wide.
-    expect(await render(png.url)).toContain('width="600"');
-  });
-});
