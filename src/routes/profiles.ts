@@ -54,6 +54,7 @@ import {
   updateNotification,
   updateProfile,
 } from "../db/profiles.ts";
+import { missingImagesIn } from "../db/files.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { AUDIENCES, type Channel, CHANNELS, TRIGGERS } from "../core/vocabulary.ts";
@@ -448,6 +449,8 @@ export const profileRoutes = new Hono<AppEnv>()
     const snippets = await loadSnippets(db);
     const parsed = parseNotificationForm(body, Object.keys(snippets));
     if (!parsed.ok) return renderEditor(c, profile, typedValues(body), parsed.errors, undefined, 422);
+    const missingImages = await notificationImagesMissing(c, parsed.value);
+    if (missingImages) return renderEditor(c, profile, typedValues(body), { body: missingImages }, undefined, 422);
     const n = await createNotification(db, profile.id, parsed.value, clock());
     await audit(db, actorOf(c), "created", "notification", n.id, { profileId: profile.id });
     return c.redirect(`/profiles/${profile.id}?done=saved#notification-${n.id}`, 303);
@@ -465,6 +468,8 @@ export const profileRoutes = new Hono<AppEnv>()
     const snippets = await loadSnippets(db);
     const parsed = parseNotificationForm(body, Object.keys(snippets));
     if (!parsed.ok) return renderEditor(c, profile, typedValues(body), parsed.errors, n, 422);
+    const missingImages = await notificationImagesMissing(c, parsed.value);
+    if (missingImages) return renderEditor(c, profile, typedValues(body), { body: missingImages }, n, 422);
     await updateNotification(db, profile.id, n.id, parsed.value, clock());
     await audit(db, actorOf(c), "updated", "notification", n.id, { profileId: profile.id });
     return c.redirect(`/profiles/${profile.id}?done=saved#notification-${n.id}`, 303);
@@ -488,6 +493,13 @@ export const profileRoutes = new Hono<AppEnv>()
     await audit(db, actorOf(c), "deleted", "notification", n.id, { profileId: profile.id });
     return c.redirect(`/profiles/${profile.id}?done=removed`, 303);
   });
+
+/** An e-mail notification's uploaded images that are not stored, as the body's problem; else null. */
+async function notificationImagesMissing(c: Ctx, n: { channel: Channel; body: string }): Promise<string | null> {
+  if (n.channel !== "email") return null;
+  const { db, config } = c.get("deps");
+  return missingImagesIn(db, n.body, (await getSettings(db)).publicUrl || config.publicUrl);
+}
 
 /**
  * Whether the text in the form is still what a template (for the trigger and channel the form was

@@ -4,7 +4,7 @@ import { studioCountry } from "../../core/country.ts";
 import { Hono } from "hono";
 import { activationProblem, messageInput } from "../../core/message-input.ts";
 import { audit } from "../../db/audit.ts";
-import { audioFileProblem } from "../../db/files.ts";
+import { audioFileProblem, missingImagesIn } from "../../db/files.ts";
 import { audienceSize } from "../../db/message-audience.ts";
 import {
   activateMessage,
@@ -75,14 +75,19 @@ export const messageApiRoutes = new Hono<AppEnv>()
           external_id: `names a message that is ${current.status}`,
         });
       }
+      const settings = await getSettings(tx);
       const input = parse(
-        messageInput(snippetKeys, studioCountry(await getSettings(tx))),
+        messageInput(snippetKeys, studioCountry(settings)),
         current ? overlay(await messageJson(tx, current), body) : body,
       );
       if (input.send_at && input.send_at.getTime() < now.getTime() - 60_000)
         throw new ApiError(422, "Some fields are not valid.", { send_at: "is in the past" });
       const audio = input.voice_audio_id ? await audioFileProblem(tx, input.voice_audio_id) : null;
       if (audio) throw new ApiError(422, "Some fields are not valid.", { voice_audio_id: audio });
+      const missingImages = input.channels.includes("email")
+        ? await missingImagesIn(tx, input.body ?? "", settings.publicUrl || c.get("deps").config.publicUrl)
+        : null;
+      if (missingImages) throw new ApiError(422, "Some fields are not valid.", { body: missingImages });
       const missingJob = await missingJobProblem(tx, input.job_id ?? null);
       if (Object.keys(missingJob).length) throw new ApiError(422, "Some fields are not valid.", missingJob);
       const empty = await emptyValueProblems(tx, draftOfInput(input));
