@@ -83,8 +83,16 @@ function sync() {
         : "Ready to insert.";
 }
 
-/** Alt text fits inside Markdown's brackets on one line. */
-const cleanAlt = (value) => value.replace(/[[\]\r\n]+/g, " ").replace(/\s+/g, " ").trim();
+/**
+ * Alt text fits inside Markdown's brackets on one line: line breaks become spaces, and \ [ ] are
+ * backslash-escaped, since a trailing "C:\" would escape the closing bracket and the e-mail would
+ * show the raw Markdown instead of the picture.
+ */
+const cleanAlt = (value) =>
+  value
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/[\\[\]]/g, "\\$&");
 
 function insert() {
   const chosen = dialog.querySelector("input[name=picker_image]:checked");

@@ -6,10 +6,12 @@ import {
   ANY_KIND,
   AUDIO_KINDS,
   FILE_KINDS,
+  IMAGE_KINDS,
   imageSize,
   looksLikeMarkup,
   MAX_AUDIO_BYTES,
   MAX_FILE_BYTES,
+  MAX_IMAGE_SIDE,
   sniffUpload,
 } from "../src/core/file-types.ts";
 import {
@@ -39,9 +41,9 @@ describe("sniffUpload", () => {
     ["a bare MPEG frame", tinyMp3Frame(), "mp3", "audio/mpeg"],
     ["a WAV", tinyWav(), "wav", "audio/wav"],
     ["a PNG", PNG_1X1, "png", "image/png"],
-    ["a JPEG", JPEG_HEAD, "jpeg", "image/jpeg"],
+    ["a JPEG", JPEG_640X427, "jpeg", "image/jpeg"],
     ["a GIF", GIF_1X1, "gif", "image/gif"],
-    ["a WebP", WEBP_HEAD, "webp", "image/webp"],
+    ["a WebP", WEBP_VP8L_33X17, "webp", "image/webp"],
     ["a PDF", PDF_HEAD, "pdf", "application/pdf"],
   ] as const)("%s is known by its bytes", (_, bytes, kind, mime) => {
     expect(sniffUpload(bytes, ANY_KIND, MAX_AUDIO_BYTES)).toEqual({
@@ -177,5 +179,36 @@ describe("imageSize", () => {
     big.set(PDF_HEAD);
     expect(sniffUpload(big, ANY_KIND, MAX_FILE_BYTES).ok).toBe(true);
     expect(Object.values(FILE_KINDS).map((k) => k.maxBytes / (1024 * 1024))).toEqual([10, 10, 5, 5, 5, 5, 10]);
+  });
+});
+
+// Outside review (issue 12): a file that is only an image's first bytes was taken as an image with
+// no size, and so were impossible sizes; e-mails and MMS then carried something nobody can see.
+describe("uploads: an image must be more than its first bytes", () => {
+  const withSize = (width: number, height: number) => {
+    const png = pngOf(1, 1).slice();
+    new DataView(png.buffer).setUint32(16, width);
+    new DataView(png.buffer).setUint32(20, height);
+    return png;
+  };
+  test.each([
+    ["a PNG signature alone (8 bytes)", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])],
+    ["three bytes FF D8 FF", new Uint8Array([0xff, 0xd8, 0xff])],
+    ["the six bytes GIF89a", new TextEncoder().encode("GIF89a")],
+    ["a JPEG with no frame header", JPEG_HEAD],
+    ["a WebP cut after its chunk name", WEBP_HEAD],
+    ["a PNG of 0 × 0 pixels", withSize(0, 0)],
+  ])("%s is refused as an image (no size, nothing a mail client or phone can show)", (_, bytes) => {
+    const r = sniffUpload(bytes, IMAGE_KINDS, MAX_FILE_BYTES);
+    expect(r.ok).toBe(false);
+    if (!r.ok && bytes.length > 6) expect(r.problem).toContain("size in pixels cannot be read");
+  });
+
+  test("an image larger than 10,000 px a side is refused naming the limit; 10,000 is taken", () => {
+    expect(sniffUpload(withSize(4294967295, 4294967295), IMAGE_KINDS, MAX_FILE_BYTES)).toEqual({
+      ok: false,
+      problem: "is a PNG image of 4,294,967,295 × 4,294,967,295 pixels; at most 10,000 a side",
+    });
+    expect(sniffUpload(withSize(MAX_IMAGE_SIDE, 1), IMAGE_KINDS, MAX_FILE_BYTES).ok).toBe(true);
   });
 });

@@ -234,4 +234,53 @@ describe("the Image button in the e-mail editors", () => {
       `src=&quot;http://localhost/media/${image!.storedName}&quot; alt=&quot;The class&quot; width=&quot;600&quot;`,
     );
   });
+
+  // Outside review: the no-JS picker's stand-in alt text passed as alt text, and a body showing an
+  // image deleted meanwhile was saved, sending a broken picture.
+  test("the stand-in alt text is refused; an image deleted since it was inserted is refused beside the body", async () => {
+    const { t, b } = await setup();
+    await b.get("/profiles");
+    await b.post("/profiles", { name: "Seniors" });
+    const [profile] = (await t.db.select().from(communicationProfiles)).filter((p) => p.name === "Seniors");
+    await uploadPage(b, "/files", { bytes: pngOf(40, 30), name: "hero.png" });
+    const [image] = await t.db.select().from(files);
+    await b.get(`/profiles/${profile!.id}/notifications/new`);
+    const stand = await postForm(b, `/profiles/${profile!.id}/notifications`, {
+      trigger: "job_selling",
+      offset: "0",
+      time_mode: "immediately",
+      audience: "all",
+      condition: "any",
+      channel: "email",
+      subject: "Photos are online",
+      body: `Hi!\n\n![Describe the picture](/media/${image!.storedName})`,
+      active: "on",
+    });
+    expect(stand.status).toBe(422);
+    expect(pageText(stand.text)).toContain(
+      `The image ${image!.storedName} still has the alt text “Describe the picture”: replace it with what the picture shows`,
+    );
+    expect(await t.db.select().from(notifications).where(eq(notifications.profileId, profile!.id))).toHaveLength(0);
+
+    await postForm(b, `/files/${image!.id}/delete`, {});
+    expect(await rows(t.db, files)).toBe(0);
+    await b.get("/messages/new?mode=address");
+    const body = `Hi!\n\n![The class of 2026](/media/${image!.storedName})`;
+    const gone = await postForm(b, "/messages", {
+      mode: "address",
+      name: "Open day",
+      channels: "email",
+      subject: "Open day",
+      body,
+      to_address: "ann@example.com",
+      send_mode: "now",
+      intent: "save",
+    });
+    expect(gone.status).toBe(422);
+    expect(pageText(gone.text)).toContain(
+      `The image /media/${image!.storedName} is not in the file manager (deleted, or the address mistyped)`,
+    );
+    expect(gone.text).toContain("![The class of 2026]");
+    expect(await rows(t.db, messages)).toBe(0);
+  });
 });

@@ -3,6 +3,7 @@
 // opens — the file manager's images with thumbnails, an upload on the spot, and the alt text an
 // image must have — inserting `![alt](/media/<stored name>)` at the cursor (static/editor.js).
 // Without JavaScript the button opens the picker as a page that shows each image's Markdown line to copy.
+import { PICKER_ALT_PLACEHOLDER } from "../src/core/email-images.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { FileInfo } from "../src/db/files.ts";
 import { type Common, Page, PageHead } from "./layout.tsx";
@@ -32,7 +33,8 @@ export type ImagePickerProps = {
   chosen?: string;
 };
 
-const markdownLine = (f: FileInfo) => `![Describe the picture](/media/${f.storedName})`;
+// The stand-in alt text is refused at save if left as it is (core/email-images.ts imageAltProblem).
+const markdownLine = (f: FileInfo) => `![${PICKER_ALT_PLACEHOLDER}](/media/${f.storedName})`;
 
 /** The picker's body: the dialog's content with JavaScript, the page's without. */
 export function ImagePickerBody(p: ImagePickerProps & { dialog: boolean }) {

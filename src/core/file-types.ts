@@ -31,6 +31,13 @@ export const IMAGE_KINDS: readonly FileKind[] = ["png", "jpeg", "gif", "webp"];
 export const AUDIO_KINDS: readonly FileKind[] = ["mp3", "wav"];
 export const ANY_KIND: readonly FileKind[] = Object.keys(FILE_KINDS) as FileKind[];
 
+/**
+ * The most pixels an image may have a side. E-mails draw it at most 600 wide and MMS carriers
+ * scale pictures to about 1,000 px; a header claiming more (4294967295 × 4294967295) is damaged or
+ * a decompression bomb that would stall the phone or webmail decoding it.
+ */
+export const MAX_IMAGE_SIDE = 10_000;
+
 /** The largest audio file Pigeon takes: a minute of WAV at CD quality is ~10 MB, an MP3 far less. */
 export const MAX_AUDIO_BYTES = 10 * 1024 * 1024;
 /** The largest image or PDF. */
@@ -175,6 +182,21 @@ export function sniffUpload(bytes: Uint8Array, allowed: readonly FileKind[], max
       ok: false,
       problem: `is a ${label} larger than ${mb(kindMax)}, the limit for ${FILE_KINDS[kind].image ? "images" : `${label.split(" ")[0]} files`} (it has ${bytes.length.toLocaleString("en")} bytes)`,
     };
+  if (FILE_KINDS[kind].image) {
+    // An image Pigeon cannot size is one no mail client or phone can be trusted to show (a header
+    // and nothing behind it, a cut-off upload), and e-mails need its width (Outlook ignores CSS).
+    const size = imageSize(bytes);
+    if (!size)
+      return {
+        ok: false,
+        problem: `is a ${label} whose size in pixels cannot be read (a damaged or cut-off file): export it again`,
+      };
+    if (size.width > MAX_IMAGE_SIDE || size.height > MAX_IMAGE_SIDE)
+      return {
+        ok: false,
+        problem: `is a ${label} of ${size.width.toLocaleString("en")} × ${size.height.toLocaleString("en")} pixels; at most ${MAX_IMAGE_SIDE.toLocaleString("en")} a side`,
+      };
+  }
   return { ok: true, kind, mime, ext };
 }
 

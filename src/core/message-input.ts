@@ -1,6 +1,6 @@
 // A one-time message as the compose form and the API send it (SPEC O2, O5, I3): checked once,
 // here, so both refuse the same things with the same words.
-import { imageAltProblem } from "./email-images.ts";
+import { imageProblem } from "./email-images.ts";
 import { z } from "zod";
 import { CHANNELS } from "./vocabulary.ts";
 import { fileIdList } from "./attachments.ts";
@@ -114,7 +114,7 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
           message: `A call script can hold at most ${MAX_BODY.voice.toLocaleString("en")} characters; this one has ${script.length.toLocaleString("en")}`,
         });
       }
-      const altProblem = channels.has("email") && m.body ? imageAltProblem(m.body) : null;
+      const altProblem = channels.has("email") && m.body ? imageProblem(m.body) : null;
       if (altProblem) ctx.addIssue({ code: "custom", path: ["body"], message: altProblem });
       if (m.call_only_if_no_sms && !(channels.has("sms") && channels.has("voice"))) {
         ctx.addIssue({ code: "custom", path: ["call_only_if_no_sms"], message: "needs both SMS and voice" });

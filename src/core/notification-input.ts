@@ -2,7 +2,7 @@
 // field shapes, the rules between fields (which audiences and channels a trigger allows, what
 // an offset and a time of day mean for it, placeholders its context offers), the form's way of
 // spelling the same thing, and the sentence the profile page reads out. Pure: no database.
-import { imageAltProblem } from "./email-images.ts";
+import { imageProblem } from "./email-images.ts";
 import { z } from "zod";
 import { AUDIENCES, CHANNELS, CONDITIONS, TRIGGERS } from "./vocabulary.ts";
 import { CHANNEL_LABELS } from "./labels.ts";
@@ -153,7 +153,7 @@ function crossFieldErrors(v: Partial<Fields>, snippetKeys: readonly string[]): F
     else if (body.length > MAX_BODY[v.channel])
       errors.body = `must be at most ${MAX_BODY[v.channel].toLocaleString("en")} characters for ${CHANNEL_LABELS[v.channel]}`;
     else if (templateErrors(body)) errors.body = templateErrors(body);
-    else if (v.channel === "email" && imageAltProblem(body)) errors.body = imageAltProblem(body)!;
+    else if (v.channel === "email" && imageProblem(body)) errors.body = imageProblem(body)!;
     else if (v.channel === "email" && imageSlotProblem(body)) errors.body = imageSlotProblem(body)!;
   }
   return errors;

@@ -6,6 +6,7 @@ import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { randomToken } from "../core/crypto.ts";
 import type { FileKind } from "../core/file-types.ts";
 import { FILE_KINDS, imageSize } from "../core/file-types.ts";
+import { mediaImagesIn, missingImagesProblem } from "../core/email-images.ts";
 import type { Db } from "./client.ts";
 import { files, users } from "./schema.ts";
 
@@ -162,4 +163,19 @@ export async function imageWidths(db: Db, storedNames: readonly string[]): Promi
     .from(files)
     .where(inArray(files.storedName, [...storedNames]));
   return Object.fromEntries(found.filter((f) => f.width).map((f) => [f.storedName, f.width!]));
+}
+
+/**
+ * Why an e-mail body cannot be saved for its uploaded images (relative /media/ addresses, or
+ * absolute under the public `base`): the ones not stored as images, named; null when all are.
+ */
+export async function missingImagesIn(db: Db, body: string, base: string): Promise<string | null> {
+  const names = mediaImagesIn(body, base);
+  if (names.length === 0) return null;
+  const stored = await db
+    .select({ name: files.storedName, mime: files.mimeType })
+    .from(files)
+    .where(inArray(files.storedName, names));
+  const images = new Set(stored.filter((f) => f.mime.startsWith("image/")).map((f) => f.name));
+  return missingImagesProblem(names.filter((n) => !images.has(n)));
 }

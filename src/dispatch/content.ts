@@ -53,7 +53,7 @@ export function studioBranding(s: StudioSettings, logoUrl: string | null = null)
 export async function emailLook(db: Db, s: StudioSettings, base: string, body: string) {
   const [logo, widths] = await Promise.all([
     s.logoFileId ? fileInfo(db, s.logoFileId) : undefined,
-    imageWidths(db, mediaImagesIn(body)),
+    imageWidths(db, mediaImagesIn(body, base)),
   ]);
   return {
     studio: studioBranding(s, logo && isImage(logo) ? mediaUrl(base, logo.storedName) : null),

@@ -1,15 +1,19 @@
 // Staff-written e-mail bodies (SPEC §6 T2): Markdown or HTML in, sanitised e-mail-safe HTML out.
 // Placeholder tokens pass through both paths untouched, including as a link's whole href.
-import { Marked } from "marked";
 import sanitizeHtml from "sanitize-html";
-import { EMAIL_IMAGE_MAX_WIDTH, MEDIA_IMAGE_PATH, type MediaImages } from "../core/email-images.ts";
+import {
+  EMAIL_IMAGE_MAX_WIDTH,
+  isStudioMedia,
+  mediaAddress,
+  type MediaImages,
+  spelledAsStored,
+} from "../core/email-images.ts";
+import { emailMarkdown as markdown } from "../core/email-markdown.ts";
 import { imageSlotsAsBoxes } from "../core/image-slot.ts";
 import { escapeHtml } from "../core/placeholders.ts";
 import { isUrlPlaceholder, tokenGuard, type TokenGuard } from "./tokens.ts";
 
 export type BodyFormat = "markdown" | "html";
-
-const markdown = new Marked({ gfm: true, breaks: true });
 
 const LINK_SCHEMES = ["http", "https", "mailto", "tel"];
 const ABSOLUTE_LINK = /^(?:https?:\/\/[^\s/]+|mailto:|tel:)/i;
@@ -43,16 +47,21 @@ function withoutUndefined(attribs: Record<string, string | undefined>): Record<s
 }
 
 /**
- * An image's address and width: an uploaded image (exactly /media/<stored name>) made absolute
- * under the studio's public base and given its stored width, at most the e-mail's column (Outlook
- * ignores max-width and would draw a photo at full size); else an absolute URL or nothing.
+ * An image's address and width. An uploaded image of this studio (/media/<stored name>, or its
+ * absolute address under the public base as "Copy URL" gives it) is made absolute under the base
+ * and given its stored width, at most the e-mail's column (Outlook ignores max-width and would
+ * draw a photo at full size). Any /media/ address not spelled as stored in `source` is dropped,
+ * so where-used, which searches for that spelling, sees every file an e-mail shows (the save
+ * check refuses such bodies first). Else an absolute URL or nothing.
  */
-function imageSource(src: string | undefined, guard: TokenGuard, media: MediaImages | undefined) {
-  const local = media && MEDIA_IMAGE_PATH.exec((src ?? "").trim());
-  if (!local) return { src: keepUrl(src, ABSOLUTE_IMAGE, guard), width: undefined };
-  const width = media.widths[local[1]!];
+function imageSource(src: string | undefined, guard: TokenGuard, media: MediaImages | undefined, source: string) {
+  const address = mediaAddress(src ?? "");
+  if (address && !spelledAsStored(source, address.name)) return { src: undefined, width: undefined };
+  if (!address || !media || !isStudioMedia(src!, media.base))
+    return { src: keepUrl(src, ABSOLUTE_IMAGE, guard), width: undefined };
+  const width = media.widths[address.name];
   return {
-    src: `${media.base.replace(/\/+$/, "")}/media/${local[1]}`,
+    src: `${media.base.replace(/\/+$/, "")}/media/${address.name}`,
     width: width ? String(Math.min(width, EMAIL_IMAGE_MAX_WIDTH)) : undefined,
   };
 }
@@ -66,7 +75,7 @@ export type BodyOptions = { linkColor?: string; media?: MediaImages };
 // Only a hex colour reaches a style attribute; the layout derives it from the studio's brand colour.
 const HEX_COLOUR = /^#[0-9a-f]{6}$/i;
 
-function sanitizeOptions(guard: TokenGuard, options: BodyOptions): sanitizeHtml.IOptions {
+function sanitizeOptions(guard: TokenGuard, source: string, options: BodyOptions): sanitizeHtml.IOptions {
   const linkStyle = options.linkColor && HEX_COLOUR.test(options.linkColor) ? `color:${options.linkColor}` : undefined;
   const media = options.media;
   return {
@@ -138,7 +147,7 @@ function sanitizeOptions(guard: TokenGuard, options: BodyOptions): sanitizeHtml.
         };
       },
       img: (tagName, attribs) => {
-        const image = imageSource(attribs.src, guard, media);
+        const image = imageSource(attribs.src, guard, media, source);
         return {
           tagName,
           attribs: withoutUndefined({
@@ -179,6 +188,7 @@ function linkBarePlaceholders(text: string, guard: TokenGuard): string {
  * link placeholders. Every link gets `options.linkColor` inline and no other style. With
  * `options.media`, an uploaded image's /media/ address is made absolute under its base (the one
  * relative URL kept).
+ * Markdown is read by the same instance the save-time image checks use (core/email-markdown.ts).
  */
 export function sanitizeBody(source: string, format: BodyFormat, guard: TokenGuard, options: BodyOptions = {}): string {
   const text = guard.protect(source);
@@ -187,7 +197,7 @@ export function sanitizeBody(source: string, format: BodyFormat, guard: TokenGua
     format === "markdown"
       ? markdown.parse(imageSlotsAsBoxes(linkBarePlaceholders(text, guard), escapeHtml), { async: false })
       : text;
-  return sanitizeHtml(html, sanitizeOptions(guard, options));
+  return sanitizeHtml(html, sanitizeOptions(guard, source, options));
 }
 
 /** The sanitised body HTML with its placeholders written back (fallbacks HTML-escaped), e.g. for a preview. */

@@ -3,6 +3,7 @@
 // list and of an open conversation. A reply is a one-time message to that one customer through
 // the same code path as the Messages page (validation, placeholders, then the outbox with its
 // consent, opt-out and sending-window rules) — never a direct provider call.
+import { missingImagesIn } from "../db/files.ts";
 import { desc } from "drizzle-orm";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -333,6 +334,11 @@ const conversationRoutes = (prefix: string) =>
         to_address: toCustomer !== null || "customerId" in conv.key ? "" : conv.key.from,
       });
       if (!parsed.success) return bad(fieldErrors(parsed.error));
+      const missingImages =
+        values.channel === "email"
+          ? await missingImagesIn(db, parsed.data.body ?? "", settings.publicUrl || c.get("deps").config.publicUrl)
+          : null;
+      if (missingImages) return bad({ body: missingImages });
       const channel = values.channel as "sms" | "email";
       const answerText = {
         channels: [channel],

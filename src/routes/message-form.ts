@@ -11,7 +11,7 @@ import { zonedParts, zonedTimeToInstant } from "../core/send-window.ts";
 import { staffTime } from "../core/date-format.ts";
 import { type FieldErrors, fieldErrors } from "../core/validation.ts";
 import { AUDIO_KINDS, MAX_AUDIO_BYTES, sniffUpload } from "../core/file-types.ts";
-import { audioFileProblem, storeFile } from "../db/files.ts";
+import { audioFileProblem, missingImagesIn, storeFile } from "../db/files.ts";
 import type { Message } from "../db/messages.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
 import type { StudioSettings } from "../db/schema.ts";
@@ -181,6 +181,10 @@ export async function parseCompose(c: Ctx, s: ComposeState, settings: StudioSett
   if (audioProblem) return { ok: false, errors: { voice_audio: `The recording ${audioProblem}` } };
   const fileProblems = await contentFileProblems(db, r.data);
   if (Object.keys(fileProblems).length) return { ok: false, errors: fileProblems };
+  const missingImages = r.data.channels.includes("email")
+    ? await missingImagesIn(db, r.data.body ?? "", settings.publicUrl || c.get("deps").config.publicUrl)
+    : null;
+  if (missingImages) return { ok: false, errors: { body: missingImages } };
   const missingJob = await missingJobProblem(db, r.data.job_id ?? null);
   if (Object.keys(missingJob).length) return { ok: false, errors: missingJob };
   // A value that would be empty for everyone is refused beside its field, naming the placeholder.

@@ -61,6 +61,7 @@ import {
   updateNotification,
   updateProfile,
 } from "../db/profiles.ts";
+import { missingImagesIn } from "../db/files.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { AUDIENCES, type Channel, CHANNELS, TRIGGERS } from "../core/vocabulary.ts";
@@ -466,12 +467,17 @@ export const profileRoutes = new Hono<AppEnv>()
     const parsed = parseNotificationForm(body, Object.keys(snippets));
     const chosen = chosenInForm(await c.req.parseBody({ all: true }));
     const files = await checkChosen(db, chosen, String(body.channel ?? ""));
-    if (!parsed.ok || !files.ok)
+    const missingImages = parsed.ok ? await notificationImagesMissing(c, parsed.value) : null;
+    if (!parsed.ok || !files.ok || missingImages)
       return renderEditor(
         c,
         profile,
         typedValues(body),
-        { ...(parsed.ok ? {} : parsed.errors), ...(files.ok ? {} : files.errors) },
+        {
+          ...(parsed.ok ? {} : parsed.errors),
+          ...(files.ok ? {} : files.errors),
+          ...(missingImages ? { body: missingImages } : {}),
+        },
         undefined,
         422,
         chosen,
@@ -498,12 +504,17 @@ export const profileRoutes = new Hono<AppEnv>()
     const parsed = parseNotificationForm(body, Object.keys(snippets));
     const chosen = chosenInForm(await c.req.parseBody({ all: true }));
     const files = await checkChosen(db, chosen, String(body.channel ?? ""));
-    if (!parsed.ok || !files.ok)
+    const missingImages = parsed.ok ? await notificationImagesMissing(c, parsed.value) : null;
+    if (!parsed.ok || !files.ok || missingImages)
       return renderEditor(
         c,
         profile,
         typedValues(body),
-        { ...(parsed.ok ? {} : parsed.errors), ...(files.ok ? {} : files.errors) },
+        {
+          ...(parsed.ok ? {} : parsed.errors),
+          ...(files.ok ? {} : files.errors),
+          ...(missingImages ? { body: missingImages } : {}),
+        },
         n,
         422,
         chosen,
@@ -534,6 +545,13 @@ export const profileRoutes = new Hono<AppEnv>()
     await audit(db, actorOf(c), "deleted", "notification", n.id, { profileId: profile.id });
     return c.redirect(`/profiles/${profile.id}?done=removed`, 303);
   });
+
+/** An e-mail notification's uploaded images that are not stored, as the body's problem; else null. */
+async function notificationImagesMissing(c: Ctx, n: { channel: Channel; body: string }): Promise<string | null> {
+  if (n.channel !== "email") return null;
+  const { db, config } = c.get("deps");
+  return missingImagesIn(db, n.body, (await getSettings(db)).publicUrl || config.publicUrl);
+}
 
 /**
  * Whether the text in the form is still what a template (for the trigger and channel the form was

@@ -256,4 +256,77 @@ describe("where used: notifications, recordings, attachments", () => {
     expect(fieldsOf(msg).body).toStartWith(`The image ${name} has no alt text`);
     expect(await rows(t.db, messages)).toBe(0);
   });
+
+  // Outside review: where-used searches bodies for `/media/<stored name>`, but `/media\/…` and
+  // `/m&#101;dia/…` rendered the same file, so it could be deleted under a draft showing it. The
+  // renderer now shows an uploaded image only when spelled as stored, and the save refuses other
+  // spellings (the reviewer's test expected 201 then a 409 on DELETE; refusing the spelling at save
+  // keeps one spelling for both sides instead of decoding every body on each delete).
+  test.each([
+    ["a Markdown-escaped slash", (n: string) => `![Our studio](/media\\/${n})`],
+    ["an HTML entity in the path", (n: string) => `<img src="/m&#101;dia/${n}" alt="Our studio">`],
+  ])("%s: refused at save naming the spelling to use; the stored spelling keeps the file (409)", async (_, bodyOf) => {
+    const t = await makeApiApp();
+    const png = await upload(t, pngOf(4, 4), "studio.png");
+    const name = media(png.body.url).slice("/media/".length);
+    const draft = (body: string) =>
+      t.post("/messages", {
+        name: "Open day",
+        channels: ["email"],
+        to_address: "ann@example.com",
+        subject: "Hi",
+        body,
+      });
+    const odd = await draft(`Welcome!\n\n${bodyOf(name)}`);
+    expect(odd.status).toBe(422);
+    expect(fieldsOf(odd).body).toContain(`written with its address as the file manager gives it, /media/${name}`);
+    expect(await rows(t.db, messages)).toBe(0);
+    expect((await draft(`Welcome!\n\n![Our studio](/media/${name})`)).status).toBe(201);
+    expect((await t.call("DELETE", `/files/${png.body.id}`)).status).toBe(409);
+  });
+});
+
+// Outside review: a body showing an uploaded image that no longer exists (deleted in another tab,
+// mistyped) was saved, and every e-mail it sent carried a broken picture.
+describe("an e-mail body whose uploaded image is not stored is refused at save", () => {
+  test("a message (relative or absolute address) and a notification, naming the image; nothing written", async () => {
+    const t = await makeApiApp();
+    const png = await upload(t, pngOf(4, 4), "class.png");
+    const url: string = png.body.url;
+    const name = media(url).slice("/media/".length);
+    expect((await t.call("DELETE", `/files/${png.body.id}`)).status).toBe(204);
+    for (const src of [media(url), url]) {
+      const msg = await t.post("/messages", {
+        name: "Open day",
+        channels: ["email"],
+        to_address: "ann@example.com",
+        subject: "Hi",
+        body: `Hi!\n\n![The class of 2026](${src})`,
+      });
+      expect(msg.status).toBe(422);
+      expect(fieldsOf(msg).body).toBe(
+        `The image /media/${name} is not in the file manager (deleted, or the address mistyped): insert it again with the Image button, or remove it`,
+      );
+    }
+    expect(await rows(t.db, messages)).toBe(0);
+    const profile = await t.post("/profiles", {
+      name: "Schools",
+      notifications: [
+        { trigger: "job_selling", channel: "email", subject: "Hi", body: `![The class](/media/${name})` },
+      ],
+    });
+    expect(profile.status).toBe(422);
+    expect(fieldsOf(profile)["notifications.0.body"]).toStartWith(
+      `The image /media/${name} is not in the file manager`,
+    );
+    // Another site's /media/ image is not the file manager's to judge.
+    const other = await t.post("/messages", {
+      name: "Elsewhere",
+      channels: ["email"],
+      to_address: "ann@example.com",
+      subject: "Hi",
+      body: `![The class](https://other.example/media/${name})`,
+    });
+    expect(other.status).toBe(201);
+  });
 });

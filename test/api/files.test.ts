@@ -204,3 +204,31 @@ describe("voice fields on /api/v1/messages", () => {
     expect(await rows(t.db, messages)).toBe(0);
   });
 });
+
+// Outside review (issue 12): the /media/ address's headers, as strict clients read them.
+describe("/media serving", () => {
+  const path = (url: string) => new URL(url).pathname;
+
+  test("the filename* parameter holds only RFC 5987 attr-chars (' ( ) * percent-encoded)", async () => {
+    const t = await makeApiApp();
+    const png = (await upload(t, PNG_1X1, "Anna's photo (1) *final*.png", "image/png")).body;
+    const res = await t.app.request(path(png.url));
+    const ext = res.headers.get("Content-Disposition")!.match(/filename\*=UTF-8''(.*)$/)![1]!;
+    expect(ext).toMatch(/^[A-Za-z0-9!#$&+\-.^_`|~%]+$/);
+    expect(decodeURIComponent(ext)).toBe("Anna's photo (1) *final*.png");
+  });
+
+  test("a conditional GET with the ETag it sent is answered 304 without the bytes; another ETag gets them", async () => {
+    const t = await makeApiApp();
+    const png = (await upload(t, PNG_1X1, "hero.png", "image/png")).body;
+    const first = await t.app.request(path(png.url));
+    const etag = first.headers.get("ETag")!;
+    const again = await t.app.request(path(png.url), { headers: { "If-None-Match": `"other", W/${etag}` } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+    expect(again.headers.get("ETag")).toBe(etag);
+    const other = await t.app.request(path(png.url), { headers: { "If-None-Match": '"other"' } });
+    expect(other.status).toBe(200);
+    expect(new Uint8Array(await other.arrayBuffer())).toEqual(PNG_1X1);
+  });
+});

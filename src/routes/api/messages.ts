@@ -4,7 +4,7 @@ import { studioCountry } from "../../core/country.ts";
 import { Hono } from "hono";
 import { activationProblem, messageInput } from "../../core/message-input.ts";
 import { audit } from "../../db/audit.ts";
-import { audioFileProblem } from "../../db/files.ts";
+import { audioFileProblem, missingImagesIn } from "../../db/files.ts";
 import { contentFileProblems } from "../../db/attachment-files.ts";
 import { contentFilesOf, setContentFiles } from "../../db/content-files.ts";
 import { audienceSize } from "../../db/message-audience.ts";
@@ -86,8 +86,9 @@ export const messageApiRoutes = new Hono<AppEnv>()
           external_id: `names a message that is ${current.status}`,
         });
       }
+      const settings = await getSettings(tx);
       const input = parse(
-        messageInput(snippetKeys, studioCountry(await getSettings(tx))),
+        messageInput(snippetKeys, studioCountry(settings)),
         current ? overlay(await messageJson(tx, current), body) : body,
       );
       if (input.send_at && input.send_at.getTime() < now.getTime() - 60_000)
@@ -96,6 +97,10 @@ export const messageApiRoutes = new Hono<AppEnv>()
       if (audio) throw new ApiError(422, "Some fields are not valid.", { voice_audio_id: audio });
       const fileProblems = await contentFileProblems(tx, input);
       if (Object.keys(fileProblems).length) throw new ApiError(422, "Some fields are not valid.", fileProblems);
+      const missingImages = input.channels.includes("email")
+        ? await missingImagesIn(tx, input.body ?? "", settings.publicUrl || c.get("deps").config.publicUrl)
+        : null;
+      if (missingImages) throw new ApiError(422, "Some fields are not valid.", { body: missingImages });
       const missingJob = await missingJobProblem(tx, input.job_id ?? null);
       if (Object.keys(missingJob).length) throw new ApiError(422, "Some fields are not valid.", missingJob);
       const empty = await emptyValueProblems(tx, draftOfInput(input));

@@ -21,7 +21,9 @@ import {
   setDefaultProfile,
   updateProfile,
 } from "../../db/profiles.ts";
+import { missingImagesIn } from "../../db/files.ts";
 import { loadSnippets } from "../../db/recipient-rows.ts";
+import { getSettings } from "../../db/settings.ts";
 import type { AppEnv, Ctx } from "../../http/env.ts";
 import { ApiError } from "../../http/errors.ts";
 import { externalIdField, iso, jsonBody, parse, pathId } from "./input.ts";
@@ -70,7 +72,7 @@ type Parsed = z.infer<typeof profileInput> & {
 };
 
 /** Checks the body and every notification in it; one 422 names each bad field by its path. */
-async function parseProfileBody(db: Db, body: Record<string, unknown>): Promise<Parsed> {
+async function parseProfileBody(db: Db, body: Record<string, unknown>, base: string): Promise<Parsed> {
   const input: Parsed = parse(profileInput, body);
   if (!input.notifications) return input;
   const snippetKeys = Object.keys(await loadSnippets(db));
@@ -82,6 +84,11 @@ async function parseProfileBody(db: Db, body: Record<string, unknown>): Promise<
     if (!parsed.ok) {
       for (const [key, problem] of Object.entries(parsed.errors))
         fields[key === "_" ? `notifications.${i}` : `notifications.${i}.${key}`] = problem;
+      continue;
+    }
+    const missingImages = parsed.value.channel === "email" ? await missingImagesIn(db, parsed.value.body, base) : null;
+    if (missingImages) {
+      fields[`notifications.${i}.body`] = missingImages;
       continue;
     }
     // Attachments (e-mail) and MMS pictures (SMS): checked by the channel, then against the files on record.
@@ -109,7 +116,7 @@ async function showProfile(c: Ctx, db: Db, profile: Profile, status: 200 | 201 =
 async function saveProfile(c: Ctx, id?: number) {
   const body = await jsonBody(c);
   const { db } = c.get("deps");
-  const input = await parseProfileBody(db, body);
+  const input = await parseProfileBody(db, body, (await getSettings(db)).publicUrl || c.get("deps").config.publicUrl);
   const { profile, created } = await writeForRequest(c, "profile", async ({ db, now, actor }) => {
     const current =
       id !== undefined
