@@ -20,6 +20,7 @@ import { APPOINTMENT_STATUSES, CHANNELS, JOB_STATUSES, JOB_TYPES } from "../src/
 import { Csrf, FieldMessages, FormErrors, Select, UseTemplateButton } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { MessagePreview, TestSendResult } from "./message-preview.tsx";
+import { PreheaderField, SmsTextField } from "./compose-texts.tsx";
 import { PlaceholderPicker } from "./placeholder-picker.tsx";
 import { RecipientCount } from "./message-recipients.tsx";
 import { MessageStatusBadge } from "./messages.tsx";
@@ -442,7 +443,7 @@ export function MessageForm(p: ComposeProps) {
               <UseTemplateButton formUrl={formUrl} form="#message-form" />
             </div>
             <small>
-              An e-mail template replaces the subject and message, an SMS template the message, a voice template the
+              An e-mail template replaces the subject and message, an SMS template the SMS text, a voice template the
               call script.
             </small>
           </div>
@@ -462,8 +463,9 @@ export function MessageForm(p: ComposeProps) {
           />
           <FieldMessages name="subject" errors={errors} />
         </div>
-        <div class="field">
-          <label for="f-body">Message</label>
+        <PreheaderField values={v} errors={errors} />
+        <div class="field only-email">
+          <label for="f-body">E-mail message</label>
           <textarea
             id="f-body"
             name="body"
@@ -478,9 +480,10 @@ export function MessageForm(p: ComposeProps) {
           <FieldMessages
             name="body"
             errors={errors}
-            hint="The e-mail's text in Markdown (**bold**, [link text](url), a blank line between paragraphs); the SMS is this text as it is."
+            hint="The e-mail's text in Markdown (**bold**, [link text](url), a blank line between paragraphs)."
           />
         </div>
+        <SmsTextField values={v} errors={errors} preview={p.preview} />
         <PlaceholderPicker summary="Placeholders" placeholders={p.placeholders}>
           Job and album values come from the job the message is about; a message to several jobs gives each recipient
           their own, and a message to appointments the appointment's. A placeholder without a fallback is required:
@@ -502,7 +505,7 @@ export function MessageForm(p: ComposeProps) {
           <FieldMessages
             name="voice_script"
             errors={errors}
-            hint="What the call says, written as it should be spoken. Empty: the message above is read out."
+            hint="What the call says, written as it should be spoken. A call needs a script or a recording."
           />
         </div>
         <CallAudio p={p} />

@@ -13,6 +13,7 @@ import { type Channel, TRIGGERS } from "../src/core/vocabulary.ts";
 import { Csrf, FieldMessages, FormErrors, UseTemplateButton, type Values } from "./form.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";
 import { PlaceholderPicker } from "./placeholder-picker.tsx";
+import { SmsCounter } from "./sms-counter.tsx";
 
 export type EditorProps = Common & {
   profile: Profile;
@@ -76,27 +77,7 @@ export function NotificationPreview({ preview: pv, oob }: { preview: PreviewData
             </div>
           </div>
           <div class="sms-bubble">{pv.text}</div>
-          <p class="sms-counter" id="sms-counter">
-            <strong>{pv.sms.characters}</strong> characters · {pv.sms.encoding} · {pv.sms.segments}{" "}
-            {pv.sms.segments === 1 ? "segment" : "segments"}{" "}
-            <span class="muted">({pv.sms.perSegment} per segment)</span>
-          </p>
-          {pv.sms.warning && (
-            <p class="warn" role="status">
-              {pv.sms.warning}. Keep texts under 150 characters where you can.
-            </p>
-          )}
-          {pv.sms.nonGsm.length > 0 && (
-            <p class="warn">
-              {pv.sms.nonGsm.map((ch) => (
-                <>
-                  <code>{ch}</code>{" "}
-                </>
-              ))}
-              {pv.sms.nonGsm.length === 1 ? "switches" : "switch"} the text to UCS-2, which fits only 70 characters per
-              segment. Straight quotes and plain dashes keep it GSM-7.
-            </p>
-          )}
+          <SmsCounter info={pv.sms} id="sms-counter" />
           {pv.optOutAdded && (
             <p class="muted">
               <small>“{pv.optOutAdded}” is added to marketing texts that do not mention STOP, and counted above.</small>

@@ -32,6 +32,19 @@ export const MAX_OFFSET_HOURS = 720;
 export const MAX_SUBJECT = 300;
 /** The most a text may hold per channel: Twilio refuses SMS over 1,600 characters (21617). */
 export const MAX_BODY: Record<Channel, number> = { email: 50_000, sms: 1_600, voice: 4_000 };
+/**
+ * A preheader (the line an inbox shows after the subject) longer than this is cut off by every
+ * inbox anyway (Gmail shows about 100 characters, Apple Mail up to 140), so it is refused.
+ */
+export const MAX_PREHEADER = 150;
+
+/** Why a preheader as typed cannot be used, or null: one line, at most MAX_PREHEADER characters. */
+export function preheaderProblem(text: string): string | null {
+  if (/[\r\n]/.test(text.trim())) return "must be one line";
+  if (text.trim().length > MAX_PREHEADER)
+    return `must be at most ${MAX_PREHEADER} characters (inboxes show about 100); this one has ${text.trim().length}`;
+  return null;
+}
 
 const AUDIENCE_WORDS: Record<Audience, string> = {
   all: "all customers",

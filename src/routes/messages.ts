@@ -61,6 +61,8 @@ import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { formId, formIds } from "../http/form-values.ts";
 import { countAudience, countData, fromInput, fromMessage } from "./message-count.ts";
 import { draftOfMessage, emptyValueProblems, valueProblemText } from "./message-values.ts";
+import { smsDraft } from "../core/sms-draft.ts";
+import { SmsFieldCount } from "../../views/compose-texts.tsx";
 import { isoWithOffset } from "../core/date-format.ts";
 import {
   bodyState,
@@ -441,9 +443,11 @@ export const messageRoutes = new Hono<AppEnv>()
     if (s.values.use_template && templateId.success) {
       const t = await db.query.templates.findFirst({ where: eq(templates.id, templateId.data) });
       if (t?.channel === "email") Object.assign(s.values, { subject: t.subject, body: t.body });
-      else if (t?.channel === "sms") s.values.body = t.body;
+      else if (t?.channel === "sms") s.values.sms_body = t.body;
       else if (t?.channel === "voice") s.values.voice_script = t.body;
     }
+    // "Copy from e-mail": the SMS text becomes a plain draft of the e-mail's body, nothing saved.
+    if (s.values.action === "copy_sms") s.values.sms_body = smsDraft(s.values.body ?? "");
     const props = await composeProps(c, s, upload, await formMessage(c, s));
     return c.html(isPartial(c) ? MessageForm(props) : ComposePage(props), upload.voice_audio ? 422 : 200);
   })
@@ -503,7 +507,10 @@ export const messageRoutes = new Hono<AppEnv>()
   .post("/preview", async (c) => {
     const s = await bodyState(c);
     const preview = await buildPreview(c, s, await getSettings(c.get("deps").db));
-    return c.html(MessagePreview({ preview }));
+    // The counter under the SMS text follows the preview's text (filled in, opt-out hint added).
+    return c.html(
+      `${await MessagePreview({ preview })}${await SmsFieldCount({ sms: preview.sms, typed: s.values.sms_body ?? "", oob: true })}`,
+    );
   })
   .post("/test", async (c) => {
     const s = await bodyState(c);
