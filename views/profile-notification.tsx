@@ -4,7 +4,7 @@
 // Styles: static/profiles.css.
 import type { Notification, Profile, Template } from "../src/db/profiles.ts";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
-import { MAX_BODY, MAX_SUBJECT, offsetWords } from "../src/core/notification-input.ts";
+import { MAX_BODY, MAX_PREHEADER, MAX_SUBJECT, offsetWords } from "../src/core/notification-input.ts";
 import { CONTEXT_LABELS, contextForTrigger, type Placeholder } from "../src/core/placeholders.ts";
 import type { PreviewData } from "../src/core/profile-pages.ts";
 import { AUDIENCE_LABELS, CONDITION_LABELS, TRIGGER_INFO, type Trigger } from "../src/core/triggers.ts";
@@ -39,7 +39,7 @@ const LiveError = ({ name, errors, oob }: { name: string; errors: FieldErrors; o
 );
 
 export function NotificationPreview({ preview: pv, oob }: { preview: PreviewData; oob?: boolean }) {
-  const problems = Object.entries(pv.errors).filter(([k]) => k === "subject" || k === "body");
+  const problems = Object.entries(pv.errors).filter(([k]) => k === "subject" || k === "preheader" || k === "body");
   return (
     <>
       {pv.sentence && <p class="preview-when">{pv.sentence}</p>}
@@ -50,7 +50,14 @@ export function NotificationPreview({ preview: pv, oob }: { preview: PreviewData
         <ul class="preview-errors" role="alert">
           {problems.map(([k, m]) => (
             <li>
-              {k === "subject" ? "Subject" : pv.channel === "voice" ? "Script" : "Message"}: {m}
+              {k === "subject"
+                ? "Subject"
+                : k === "preheader"
+                  ? "Preheader"
+                  : pv.channel === "voice"
+                    ? "Script"
+                    : "Message"}
+              : {m}
             </li>
           ))}
         </ul>
@@ -64,6 +71,10 @@ export function NotificationPreview({ preview: pv, oob }: { preview: PreviewData
             </div>
             <div>
               <span class="k">Subject</span> <strong>{pv.subject || "—"}</strong>
+            </div>
+            <div>
+              <span class="k">Preheader</span>{" "}
+              {pv.preheader ? <span>{pv.preheader}</span> : <span class="muted">the message's first line</span>}
             </div>
           </div>
           <iframe class="email-frame" title="E-mail preview" sandbox="" srcdoc={pv.html}></iframe>
@@ -348,6 +359,28 @@ export function NotificationForm(p: EditorProps) {
                 aria-describedby={e.subject ? "subject-error" : undefined}
               />
               <LiveError name="subject" errors={e} />
+            </div>
+          )}
+          {channel === "email" && (
+            <div class="field">
+              <label for="f-preheader">
+                Preheader <small class="muted">(optional)</small>
+              </label>
+              <input
+                id="f-preheader"
+                type="text"
+                name="preheader"
+                value={v.preheader ?? ""}
+                maxlength={MAX_PREHEADER}
+                data-placeholder-target
+                aria-invalid={e.preheader ? "true" : undefined}
+                aria-describedby={e.preheader ? "preheader-error" : "preheader-hint"}
+              />
+              <FieldMessages
+                name="preheader"
+                errors={e}
+                hint={`The line an inbox shows after the subject, at most ${MAX_PREHEADER} characters. Empty: the first line of the message.`}
+              />
             </div>
           )}
           <div class="field">
