@@ -21,9 +21,7 @@ const ariaError = (name: string, errors: FieldErrors, hint?: boolean) => ({
 export function PreheaderField({ values, errors }: TextProps) {
   return (
     <div class="field only-email">
-      <label for="f-preheader">
-        Preheader <small class="muted">(optional)</small>
-      </label>
+      <label for="f-preheader">Preheader (optional)</label>
       <input
         id="f-preheader"
         type="text"

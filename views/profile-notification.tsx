@@ -363,9 +363,7 @@ export function NotificationForm(p: EditorProps) {
           )}
           {channel === "email" && (
             <div class="field">
-              <label for="f-preheader">
-                Preheader <small class="muted">(optional)</small>
-              </label>
+              <label for="f-preheader">Preheader (optional)</label>
               <input
                 id="f-preheader"
                 type="text"

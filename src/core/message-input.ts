@@ -52,7 +52,11 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
       /** The e-mail's text, in Markdown. */
       body: optionalText(MESSAGE_MAX.body),
       /** The SMS's own plain text (issue 12): an SMS never gets the e-mail's Markdown. */
-      sms_body: optionalText(MESSAGE_MAX.body),
+      // A browser sends a textarea's line breaks as CRLF; on a phone the CR is one more character paid for.
+      sms_body: z.preprocess(
+        (v) => (typeof v === "string" ? v.replace(/\r\n?/g, "\n") : v),
+        optionalText(MESSAGE_MAX.body),
+      ),
       voice_script: optionalText(MESSAGE_MAX.voice_script),
       /** An uploaded MP3 or WAV (files.id) the call plays instead of reading the script. */
       voice_audio_id: optionalIdRef,
