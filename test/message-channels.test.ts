@@ -123,7 +123,9 @@ describe("one message by e-mail and SMS, through the compose form and the real p
     expect(saved.status).toBe(303);
     const [m] = await t.db.select().from(messages);
     expect([m!.smsBody, m!.preheader]).toEqual([form().sms_body, "Bring a comb"]);
-    await b.get(`/messages/${m!.id}/send`);
+    // The review counts the SMS's segments on its own text.
+    const review = pageText((await b.get(`/messages/${m!.id}/send`)).text);
+    expect(review).toContain("SMS 1 segment each (73 characters, GSM-7) as written");
     expect((await postForm(b, `/messages/${m!.id}/send`, {})).status).toBe(303);
     await runOneTimeMessages(t.deps, noon);
     await dispatcher().tick();
@@ -143,6 +145,34 @@ describe("one message by e-mail and SMS, through the compose form and the real p
       ["email", "sent"],
       ["sms", "sent"],
     ]);
+  });
+
+  test("a value only the e-mail uses, missing for a customer, skips their e-mail but not their SMS", async () => {
+    const { t, people, dispatcher } = await studio.studio();
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    const anna = people[0]!; // no last name
+    const saved = await postForm(
+      b,
+      "/messages",
+      form({
+        subject: "For the {{customer.last_name}} family",
+        "filters.customer_ids": String(anna.id),
+        intent: "save",
+      }),
+    );
+    expect(saved.status).toBe(303);
+    const [m] = await t.db.select().from(messages);
+    await b.get(`/messages/${m!.id}/send`);
+    expect((await postForm(b, `/messages/${m!.id}/send`, {})).status).toBe(303);
+    await runOneTimeMessages(t.deps, noon);
+    await dispatcher().tick();
+    const rows = await t.db.select().from(deliveries).where(eq(deliveries.messageId, m!.id));
+    expect(rows.map((d) => [d.channel, d.status, d.skipReason]).sort()).toEqual([
+      ["email", "skipped", "missing:customer.last_name"],
+      ["sms", "sent", null],
+    ]);
+    expect(studio.twilio.sent.filter((x) => x.to === anna.phone)).toHaveLength(1);
   });
 
   test("SMS ticked without its text: refused beside the field, what was typed kept, nothing saved", async () => {
