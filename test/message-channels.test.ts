@@ -156,7 +156,7 @@ describe("one message by e-mail and SMS, through the compose form and the real p
       b,
       "/messages",
       form({
-        subject: "For the {{customer.last_name}} family",
+        body: "Dear {{customer.last_name}} family, picture day is **Friday**.",
         "filters.customer_ids": String(anna.id),
         intent: "save",
       }),
