@@ -60,8 +60,9 @@ export function NotificationRow({ profile, n, csrf }: { profile: Profile; n: Not
                 class="secondary outline"
                 href={`${base}/sms-version`}
                 aria-label={`Add an SMS version of: ${describeNotification(n)}`}
+                title="Add an SMS notification like this e-mail, with a plain draft of its text"
               >
-                Add an SMS version
+                SMS version
               </a>
             )}
             <ConfirmedPost

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { createUser } from "../../src/db/auth.ts";
 import { createCustomer } from "../../src/db/customers.ts";
-import { messages } from "../../src/db/schema.ts";
+import { createNotification, createProfile } from "../../src/db/profiles.ts";
+import { messages, notifications } from "../../src/db/schema.ts";
 import { updateSettings } from "../../src/db/settings.ts";
 import { type BrowserHarness, DESKTOP, PHONE, startBrowserHarness } from "./support.ts";
 
@@ -102,4 +103,47 @@ test("an e-mail and its own SMS: both typed, both previewed, the SMS drafted fro
   expect(m!.smsBody).toBe(draft);
   expect(m!.preheader).toBe("Bring a comb and a smile");
   expect(m!.body).toContain("**Friday**");
+});
+
+test("Add an SMS version: the e-mail notification's timing and a plain draft, saved as a second notification", async () => {
+  const { page } = h;
+  const now = new Date();
+  const profile = await createProfile(h.db, { name: "Seniors" }, now);
+  await createNotification(
+    h.db,
+    profile.id,
+    {
+      trigger: "coupon_deadline",
+      offsetDays: 2,
+      offsetHours: 0,
+      timeOfDay: "18:00",
+      audience: "potential_buyers",
+      condition: "any",
+      channel: "email",
+      subject: "Your coupon ends soon",
+      preheader: "Two days left",
+      body: "## Last days\n\nHi {{customer.first_name}}, **20% off** in [your gallery]({{customer.gallery_link}}).",
+      active: true,
+    },
+    now,
+  );
+  await page.goto(`/profiles/${profile.id}`);
+  await shot("profile");
+  await shot("profile-phone", PHONE);
+  await page.getByRole("button", { name: /Add an SMS version/ }).click();
+  await page.waitForURL((u) => u.pathname.endsWith("/sms-version"));
+  expect(await page.locator("#f-channel").inputValue()).toBe("sms");
+  expect(await page.locator("#f-body").inputValue()).toBe(
+    "Last days\n\nHi {{customer.first_name}}, 20% off in your gallery: {{customer.gallery_link}}.",
+  );
+  await page.locator("#sms-counter").waitFor();
+  await shot("sms-version");
+  await shot("sms-version-phone", PHONE);
+  await page.getByRole("button", { name: "Add notification" }).click();
+  await page.waitForURL((u) => u.pathname === `/profiles/${profile.id}`);
+  const rows = await h.db.select().from(notifications).where(eq(notifications.profileId, profile.id));
+  expect(rows.map((n) => [n.channel, n.trigger, n.offsetDays, n.timeOfDay, n.audience])).toEqual([
+    ["email", "coupon_deadline", 2, "18:00", "potential_buyers"],
+    ["sms", "coupon_deadline", 2, "18:00", "potential_buyers"],
+  ]);
 });
