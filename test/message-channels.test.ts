@@ -204,6 +204,27 @@ describe("one message by e-mail and SMS, through the compose form and the real p
     expect(await t.db.select().from(messages)).toHaveLength(0);
   });
 
+  test("a test SMS to oneself sends the SMS's own text, and asks for it when it is empty", async () => {
+    const { t, people } = await studio.studio();
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    const anna = people[0]!;
+    const fields = form({
+      "filters.customer_ids": String(anna.id),
+      test_channel: "sms",
+      test_phone: "+1 212 555 0199",
+    });
+    const partial = { "HX-Request": "true", "HX-Request-Type": "partial" };
+    const empty = await postForm(b, "/messages/test", { ...fields, sms_body: "" }, partial);
+    expect(empty.status).toBe(422);
+    expect(pageText(empty.text)).toContain("The test was not sent: SMS text: Write the SMS text.");
+    const sent = await postForm(b, "/messages/test", fields, partial);
+    expect(pageText(sent.text)).toContain("Test SMS with Anna's data sent to +12125550199 through Twilio.");
+    expect(studio.twilio.sent.filter((x) => x.to === "+12125550199").map((x) => x.body)).toEqual([
+      "[Test] Hi Anna, picture day is Friday: https://shop.example/g Reply STOP to opt out.",
+    ]);
+  });
+
   test("the preview shows the e-mail with its preheader and the SMS text, each for the recipient shown", async () => {
     const { t, people } = await studio.studio();
     const b = await signedInOwner(t);

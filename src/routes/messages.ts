@@ -337,6 +337,14 @@ const excludedQuery = z.object({
   offset: z.coerce.number().int().min(0).max(10_000_000).catch(0).default(0),
 });
 
+/** The form's fields as a test's result names them. */
+const TEST_FIELD_NAMES: Record<string, string> = {
+  test_phone: "phone",
+  sms_body: "SMS text",
+  body: "e-mail message",
+  preheader: "preheader",
+};
+
 export const messageRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const { db } = c.get("deps");
@@ -519,7 +527,7 @@ export const messageRoutes = new Hono<AppEnv>()
       const result = sent.result ?? {
         ok: false,
         text: `The test was not sent: ${Object.entries(sent.errors ?? {})
-          .map(([k, m]) => `${k === "test_phone" ? "phone" : k}: ${m}`)
+          .map(([k, m]) => `${TEST_FIELD_NAMES[k] ?? k}: ${m}`)
           .join("; ")}.`,
       };
       return c.html(TestSendResult({ result }), sent.errors ? 422 : 200);
