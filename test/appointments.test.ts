@@ -221,6 +221,7 @@ describe("not sent counts people, not channels", () => {
       name: "Snow day",
       channels: ["sms", "voice"],
       body: "Closed {{appointment.date}}.",
+      sms_body: "Closed {{appointment.date}}.",
       voice_script: "Hello, we are closed.",
       "filters.appointment_ids": String(a.id),
       send_mode: "now",

@@ -67,6 +67,7 @@ async function sendToAppointments(
     name: "Reminder",
     channels: "sms",
     body,
+    sms_body: body,
     "filters.appointment_ids": chosen,
     "filters.audience": "all",
     "filters.condition": "any",

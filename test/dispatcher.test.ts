@@ -113,7 +113,13 @@ describe("dispatcher on the dev outbox", () => {
     const { t, ids, dispatcher } = await setup(late);
     const [message] = await t.db
       .insert(messages)
-      .values({ name: "Ready", channels: ["sms"], body: "Photos are ready, {{customer.first_name}}!", filters: {} })
+      .values({
+        name: "Ready",
+        channels: ["sms"],
+        body: "Photos are ready, {{customer.first_name}}!",
+        smsBody: "Photos are ready, {{customer.first_name}}!",
+        filters: {},
+      })
       .returning();
     const [decision] = decideRecipients(await loadCandidates(t.db, ids.slice(0, 1)), "sms", { requireConsent: true });
     await enqueueDeliveries(
@@ -235,6 +241,7 @@ describe("dispatcher on the dev outbox", () => {
         name: "Snow day",
         channels: ["sms", "voice"],
         body: "Closed today",
+        smsBody: "Closed today",
         voiceScript: "We are closed today",
         callOnlyIfNoSms: true,
         filters: {},

@@ -310,7 +310,7 @@ describe("answering from the inbox", () => {
     await b.get(href);
     const empty = await b.post(`${href}/reply`, { answer_token: crypto.randomUUID(), channel: "sms", body: "  " });
     expect(empty.status).toBe(422);
-    expect(pageText(empty.text)).toContain("Write the message");
+    expect(pageText(empty.text)).toContain("Write the SMS text");
     const long = "x".repeat(1601);
     const tooLong = await b.post(`${href}/reply`, { answer_token: crypto.randomUUID(), channel: "sms", body: long });
     expect(tooLong.status).toBe(422);

@@ -127,7 +127,21 @@ async function world(opts: { stagger?: { batchSize: number; intervalSeconds: num
 }
 
 /** The compose form for "potential buyers of Lincoln's 3B, by e-mail", started from the job page. */
+/**
+ * The compose form as posted. Each channel has its own text (issue 12); these tests were written
+ * when the SMS and the call read the message's body, so by default they get the body's text.
+ */
 function composeForm(w: World, extra: Record<string, string | string[]> = {}) {
+  const form = composeFields(w, extra);
+  const channels = [form.channels].flat();
+  return {
+    ...form,
+    sms_body: extra.sms_body ?? form.body.replaceAll("**", ""),
+    voice_script: extra.voice_script ?? (channels.includes("voice") ? form.body : ""),
+  };
+}
+
+function composeFields(w: World, extra: Record<string, string | string[]> = {}) {
   return {
     mode: "filters",
     job_id: String(w.lincoln.id),
@@ -301,7 +315,7 @@ describe("recipients and their live count", () => {
       mode: "address",
       name: "Hello",
       channels: "sms",
-      body: "Hi from {{studio.name}}",
+      sms_body: "Hi from {{studio.name}}",
       to_address: "+1 212 555 0177",
       send_mode: "now",
       intent: "send",
@@ -490,7 +504,7 @@ describe("preview and test send", () => {
     const blank = await postForm(
       w.b,
       "/messages/test",
-      { ...form, body: "Hi {{customer.first_name}}, see you on {{appointment.date}}" },
+      { ...form, sms_body: "Hi {{customer.first_name}}, see you on {{appointment.date}}" },
       partial,
     );
     expect(text(blank.text)).toContain(
@@ -500,7 +514,7 @@ describe("preview and test send", () => {
     await postForm(
       w.b,
       "/messages/test",
-      { ...form, body: "Hi {{customer.first_name}}, your photos are online" },
+      { ...form, sms_body: "Hi {{customer.first_name}}, your photos are online" },
       partial,
     );
     const [sms] = await w.t.db.select().from(devOutbox);
@@ -908,7 +922,7 @@ describe("a message to appointments goes once per appointment, about its own", (
       mode: "filters",
       name: "Snow day",
       channels: "sms",
-      body: snowDay,
+      sms_body: snowDay,
       "filters.appointment_ids": chosen,
       "filters.audience": "all",
       "filters.condition": "any",
@@ -1034,6 +1048,7 @@ describe("a value the message cannot do without is never sent blank", () => {
       channels: ["email", "sms"],
       subject: "Coupon",
       body: "Your coupon for {{job.name}} ends soon",
+      sms_body: "Coupon ends soon",
       "filters.audience": "all",
       "filters.condition": "any",
       send_mode: "now",
@@ -1090,7 +1105,7 @@ describe("a value the message cannot do without is never sent blank", () => {
     await updateSettings(w.t.db, { phone: "" }, start);
     const confirm = await w.b.get(`/messages/${id}/send`);
     expect(confirm.status).toBe(409);
-    expect(text(confirm.text)).toContain("Message: {{studio.phone}} is empty: set the studio's phone in Settings");
+    expect(text(confirm.text)).toContain("E-mail: {{studio.phone}} is empty: set the studio's phone in Settings");
     expect((await w.b.post(`/messages/${id}/send`, {})).status).toBe(409);
     expect((await messageRow(w.t, id)).status).toBe("draft");
     // Editing it is refused the same way.
@@ -1233,7 +1248,7 @@ describe("SMS, and a call only where the SMS cannot go (defect 1)", () => {
       name: "Snow day",
       channels: ["sms", "voice"],
       call_only_if_no_sms: "on",
-      body: snowDay,
+      sms_body: snowDay,
       voice_script: script,
       "filters.appointment_ids": ids.map(String),
       "filters.audience": "all",
@@ -1391,7 +1406,7 @@ describe("SMS, and a call only where the SMS cannot go (defect 1)", () => {
         channels: ["sms", "voice"],
         call_only_if_no_sms: "on",
         to_address: number,
-        body: "The studio is closed today.",
+        sms_body: "The studio is closed today.",
         voice_script: "The studio is closed today.",
         send_mode: "now",
         intent: "send",

@@ -54,6 +54,7 @@ async function world(
       channels: opts.channels ?? ["email"],
       subject: "News",
       body: "Hello {{customer.first_name}}",
+      smsBody: "Hello {{customer.first_name}}",
       voiceScript: "",
       filters: opts.filters ?? {},
       status: "scheduled",

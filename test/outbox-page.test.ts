@@ -33,6 +33,7 @@ async function sentStudio() {
       channels: ["email", "sms"],
       subject: "Picture day, {{customer.first_name}}",
       body: "Hi **{{customer.first_name}}**, picture day is soon.",
+      smsBody: "Hi **{{customer.first_name}}**, picture day is soon.",
       filters: {},
       jobId: job!.id,
     })

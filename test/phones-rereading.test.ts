@@ -41,6 +41,7 @@ describe("a one-time message's typed number is read when it is saved", () => {
       name: "Hola",
       channels: ["sms"],
       body: "Hola",
+      sms_body: "Hola",
       to_address: "612 34 15 13",
     });
     expect(created.status).toBe(201);
@@ -68,6 +69,7 @@ describe("a one-time message's typed number is read when it is saved", () => {
       name: "Hola",
       channels: "sms",
       body: "Hola",
+      sms_body: "Hola",
       to_address: "612 34 15 13",
       send_mode: "now",
       intent: "save",

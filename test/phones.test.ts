@@ -337,6 +337,7 @@ describe("line types from the number plan", () => {
         name: "Closed",
         channels: ["sms", "voice"],
         body: "Closed today",
+        smsBody: "Closed today",
         voiceScript: "We are closed today",
         callOnlyIfNoSms: true,
         filters: { customer_ids: ids },

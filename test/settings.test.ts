@@ -236,7 +236,14 @@ describe("queued work follows a changed sending policy", () => {
     const b = await signedInOwner(t);
     const [message] = await t.db
       .insert(messages)
-      .values({ name: "Ready", channels: ["sms"], body: "Photos are ready!", filters: {}, status: "sending" })
+      .values({
+        name: "Ready",
+        channels: ["sms"],
+        body: "Photos are ready!",
+        smsBody: "Photos are ready!",
+        filters: {},
+        status: "sending",
+      })
       .returning();
     const cleo = await createCustomer(
       t.db,
@@ -330,7 +337,7 @@ describe("queued work follows a changed sending policy", () => {
     const b = await signedInOwner(t);
     const [message] = await t.db
       .insert(messages)
-      .values({ name: "Ready", channels: ["sms"], body: "Hi", filters: {}, status: "sending" })
+      .values({ name: "Ready", channels: ["sms"], body: "Hi", smsBody: "Hi", filters: {}, status: "sending" })
       .returning();
     await enqueueDeliveries(
       t.db,

@@ -46,6 +46,7 @@ test("a landline gets the call with the call script, never the SMS; each number 
         name: `Snow day ${n}`,
         channels: ["sms", "voice"],
         body: `Text ${n}: closed today.`,
+        smsBody: `Text ${n}: closed today.`,
         voiceScript: `Call ${n}: hello {{customer.first_name}}, the studio is closed today.`,
         callOnlyIfNoSms: true,
         filters: { appointment_ids: people.map((p) => p.a.id) },

@@ -42,6 +42,7 @@ test("pigeon worker sends an armed one-time message with no web server, shows in
       channels: ["email", "sms"],
       subject: "Hello {{customer.first_name}}",
       body: "Picture day is Friday.",
+      smsBody: "Picture day is Friday.",
       filters: {},
       status: "scheduled",
       activatedAt: now,

@@ -21,6 +21,7 @@ import { Csrf, FieldMessages, FormErrors, Select, UseTemplateButton } from "./fo
 import { SaveAsTemplateButton } from "./save-as-template.tsx";
 import { Page, PageHead } from "./layout.tsx";
 import { MessagePreview, TestSendResult } from "./message-preview.tsx";
+import { PreheaderField, SmsTextField } from "./compose-texts.tsx";
 import { PlaceholderPicker } from "./placeholder-picker.tsx";
 import { ImageButton } from "./image-picker.tsx";
 import { RecipientCount } from "./message-recipients.tsx";
@@ -448,7 +449,7 @@ export function MessageForm(p: ComposeProps) {
               <UseTemplateButton formUrl={formUrl} form="#message-form" />
             </div>
             <small>
-              An e-mail template replaces the subject and message, an SMS template the message, a voice template the
+              An e-mail template replaces the subject and message, an SMS template the SMS text, a voice template the
               call script.
             </small>
           </div>
@@ -468,8 +469,9 @@ export function MessageForm(p: ComposeProps) {
           />
           <FieldMessages name="subject" errors={errors} />
         </div>
-        <div class="field">
-          <label for="f-body">Message</label>
+        <PreheaderField values={v} errors={errors} />
+        <div class="field only-email">
+          <label for="f-body">E-mail message</label>
           <textarea
             id="f-body"
             name="body"
@@ -484,10 +486,11 @@ export function MessageForm(p: ComposeProps) {
           <FieldMessages
             name="body"
             errors={errors}
-            hint="The e-mail's text in Markdown (**bold**, [link text](url), a blank line between paragraphs); the SMS is this text as it is."
+            hint="The e-mail's text in Markdown (**bold**, [link text](url), a blank line between paragraphs)."
           />
           <ImageButton target="f-body" />
         </div>
+        <SmsTextField values={v} errors={errors} preview={p.preview} />
         <PlaceholderPicker summary="Placeholders" placeholders={p.placeholders}>
           Job and album values come from the job the message is about; a message to several jobs gives each recipient
           their own, and a message to appointments the appointment's. A placeholder without a fallback is required:
@@ -509,7 +512,7 @@ export function MessageForm(p: ComposeProps) {
           <FieldMessages
             name="voice_script"
             errors={errors}
-            hint="What the call says, written as it should be spoken. Empty: the message above is read out."
+            hint="What the call says, written as it should be spoken. A call needs a script or a recording."
           />
         </div>
         <ComposeFiles state={state} errors={errors} choices={p.fileChoices ?? []} uploadUrl="/messages/form" />

@@ -11,6 +11,7 @@ import { nf, plural } from "./messages.tsx";
 import type { Common } from "./layout.tsx";
 import type { Language } from "../src/core/i18n/translate.ts";
 import { MessageFiles, type MessageFilesProps } from "./message-files.tsx";
+import { smsInfo } from "../src/core/sms-text.ts";
 
 export type ConfirmProps = Common & {
   message: Message;
@@ -65,6 +66,23 @@ function sendButton(counts: ChannelCount[], total: number, scheduled: boolean): 
   const channels = counts.filter((c) => c.willReceive > 0).length;
   if (channels > 1) return `${verb} ${plural(total, "message")}`;
   return `${scheduled ? "Schedule it" : "Send"} to ${plural(total, unitOf(counts))}`;
+}
+
+/**
+ * What each SMS costs, counted on the SMS's own text as written (placeholders unfilled, no
+ * opt-out hint): the preview on the compose page counts it for a real recipient.
+ */
+function SmsCost({ text }: { text: string }) {
+  const info = smsInfo(text);
+  return (
+    <>
+      <dt class="muted">SMS</dt>
+      <dd class="sms-cost">
+        {plural(info.segments, "segment")} each ({nf(info.characters)} characters, {info.encoding}) as written;
+        placeholders and the opt-out line can add to it.
+      </dd>
+    </>
+  );
 }
 
 export function ConfirmPage(p: ConfirmProps) {
@@ -125,6 +143,7 @@ export function ConfirmPage(p: ConfirmProps) {
             </>
           )}
           {p.files && <MessageFiles {...p.files} />}
+          {m.channels.includes("sms") && <SmsCost text={m.smsBody} />}
         </dl>
         {p.counts.map((c) =>
           c.unchecked ? (

@@ -352,8 +352,30 @@ export function MessagePage(p: MessagePageProps) {
         </dl>
         <details>
           <summary>The text</summary>
-          <pre class="message-text">{m.body}</pre>
-          {m.voiceScript && <pre class="message-text">{m.voiceScript}</pre>}
+          {/* Each channel's own text, named when there are several. */}
+          {m.channels.includes("email") && (
+            <>
+              {m.channels.length > 1 && <h3 class="text-of">E-mail</h3>}
+              {m.preheader && (
+                <p>
+                  <span class="muted">Preheader:</span> {m.preheader}
+                </p>
+              )}
+              <pre class="message-text">{m.body}</pre>
+            </>
+          )}
+          {m.channels.includes("sms") && (
+            <>
+              {m.channels.length > 1 && <h3 class="text-of">SMS</h3>}
+              <pre class="message-text">{m.smsBody}</pre>
+            </>
+          )}
+          {m.channels.includes("voice") && m.voiceScript && (
+            <>
+              {m.channels.length > 1 && <h3 class="text-of">Call</h3>}
+              <pre class="message-text">{m.voiceScript}</pre>
+            </>
+          )}
           {m.voiceAudioName && (
             <p>
               The call plays the recording <strong>{m.voiceAudioName}</strong>

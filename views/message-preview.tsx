@@ -3,7 +3,7 @@
 // recipient changes: the e-mail at desktop and phone widths, the SMS with its segment count,
 // the call script; and the result of a test sent to oneself.
 import type { PreviewData, TestResult } from "../src/core/message-pages.ts";
-import { plural } from "./messages.tsx";
+import { SmsCounter } from "./sms-counter.tsx";
 
 export function MessagePreview({ preview: pv }: { preview: PreviewData }) {
   return (
@@ -53,6 +53,14 @@ export function MessagePreview({ preview: pv }: { preview: PreviewData }) {
             <div>
               <span class="k">Subject</span> <strong class="preview-subject">{pv.email.subject || "—"}</strong>
             </div>
+            <div>
+              <span class="k">Preheader</span>{" "}
+              {pv.email.preheader ? (
+                <span class="preview-preheader">{pv.email.preheader}</span>
+              ) : (
+                <span class="muted">the message's first line</span>
+              )}
+            </div>
           </div>
           <div class="frames">
             <figure class="frame desktop">
@@ -84,21 +92,7 @@ export function MessagePreview({ preview: pv }: { preview: PreviewData }) {
             </div>
           </div>
           <div class="sms-bubble">{pv.sms.text}</div>
-          <p class="sms-counter">
-            <strong>{pv.sms.info.characters}</strong> characters · {pv.sms.info.encoding} ·{" "}
-            {plural(pv.sms.info.segments, "segment")} <span class="muted">({pv.sms.info.perSegment} per segment)</span>
-          </p>
-          {pv.sms.info.warning && (
-            <p class="warn">{pv.sms.info.warning}. Keep texts under 150 characters where you can.</p>
-          )}
-          {pv.sms.info.nonGsm.length > 0 && (
-            <p class="warn">
-              <small>
-                {pv.sms.info.nonGsm.join(" ")} {pv.sms.info.nonGsm.length === 1 ? "switches" : "switch"} the text to
-                UCS-2 (70 characters per segment).
-              </small>
-            </p>
-          )}
+          <SmsCounter info={pv.sms.info} />
           {pv.sms.optOutAdded && (
             <p class="muted">
               <small>

@@ -7,7 +7,7 @@ import { ComposeFiles } from "./compose-files.tsx";
 import type { FileChoice } from "../src/db/attachment-files.ts";
 import type { Notification, Profile, Template } from "../src/db/profiles.ts";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
-import { MAX_BODY, MAX_SUBJECT, offsetWords } from "../src/core/notification-input.ts";
+import { MAX_BODY, MAX_PREHEADER, MAX_SUBJECT, offsetWords } from "../src/core/notification-input.ts";
 import { CONTEXT_LABELS, contextForTrigger, type Placeholder } from "../src/core/placeholders.ts";
 import type { PreviewData } from "../src/core/profile-pages.ts";
 import { AUDIENCE_LABELS, CONDITION_LABELS, TRIGGER_INFO, type Trigger } from "../src/core/triggers.ts";
@@ -16,6 +16,7 @@ import { type Channel, TRIGGERS } from "../src/core/vocabulary.ts";
 import { Csrf, FieldMessages, FormErrors, UseTemplateButton, type Values } from "./form.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";
 import { PlaceholderPicker } from "./placeholder-picker.tsx";
+import { SmsCounter } from "./sms-counter.tsx";
 
 /** The ids chosen in each list, as the form sent them. */
 type ChosenLists = { attachment_ids?: string[]; media_ids?: string[] };
@@ -46,7 +47,7 @@ const LiveError = ({ name, errors, oob }: { name: string; errors: FieldErrors; o
 );
 
 export function NotificationPreview({ preview: pv, oob }: { preview: PreviewData; oob?: boolean }) {
-  const problems = Object.entries(pv.errors).filter(([k]) => k === "subject" || k === "body");
+  const problems = Object.entries(pv.errors).filter(([k]) => k === "subject" || k === "preheader" || k === "body");
   return (
     <>
       {pv.sentence && <p class="preview-when">{pv.sentence}</p>}
@@ -57,7 +58,14 @@ export function NotificationPreview({ preview: pv, oob }: { preview: PreviewData
         <ul class="preview-errors" role="alert">
           {problems.map(([k, m]) => (
             <li>
-              {k === "subject" ? "Subject" : pv.channel === "voice" ? "Script" : "Message"}: {m}
+              {k === "subject"
+                ? "Subject"
+                : k === "preheader"
+                  ? "Preheader"
+                  : pv.channel === "voice"
+                    ? "Script"
+                    : "Message"}
+              : {m}
             </li>
           ))}
         </ul>
@@ -72,6 +80,10 @@ export function NotificationPreview({ preview: pv, oob }: { preview: PreviewData
             <div>
               <span class="k">Subject</span> <strong>{pv.subject || "—"}</strong>
             </div>
+            <div>
+              <span class="k">Preheader</span>{" "}
+              {pv.preheader ? <span>{pv.preheader}</span> : <span class="muted">the message's first line</span>}
+            </div>
           </div>
           <iframe class="email-frame" title="E-mail preview" sandbox="" srcdoc={pv.html}></iframe>
         </>
@@ -84,27 +96,7 @@ export function NotificationPreview({ preview: pv, oob }: { preview: PreviewData
             </div>
           </div>
           <div class="sms-bubble">{pv.text}</div>
-          <p class="sms-counter" id="sms-counter">
-            <strong>{pv.sms.characters}</strong> characters · {pv.sms.encoding} · {pv.sms.segments}{" "}
-            {pv.sms.segments === 1 ? "segment" : "segments"}{" "}
-            <span class="muted">({pv.sms.perSegment} per segment)</span>
-          </p>
-          {pv.sms.warning && (
-            <p class="warn" role="status">
-              {pv.sms.warning}. Keep texts under 150 characters where you can.
-            </p>
-          )}
-          {pv.sms.nonGsm.length > 0 && (
-            <p class="warn">
-              {pv.sms.nonGsm.map((ch) => (
-                <>
-                  <code>{ch}</code>{" "}
-                </>
-              ))}
-              {pv.sms.nonGsm.length === 1 ? "switches" : "switch"} the text to UCS-2, which fits only 70 characters per
-              segment. Straight quotes and plain dashes keep it GSM-7.
-            </p>
-          )}
+          <SmsCounter info={pv.sms} id="sms-counter" />
           {pv.optOutAdded && (
             <p class="muted">
               <small>“{pv.optOutAdded}” is added to marketing texts that do not mention STOP, and counted above.</small>
@@ -375,6 +367,26 @@ export function NotificationForm(p: EditorProps) {
                 aria-describedby={e.subject ? "subject-error" : undefined}
               />
               <LiveError name="subject" errors={e} />
+            </div>
+          )}
+          {channel === "email" && (
+            <div class="field">
+              <label for="f-preheader">Preheader (optional)</label>
+              <input
+                id="f-preheader"
+                type="text"
+                name="preheader"
+                value={v.preheader ?? ""}
+                maxlength={MAX_PREHEADER}
+                data-placeholder-target
+                aria-invalid={e.preheader ? "true" : undefined}
+                aria-describedby={e.preheader ? "preheader-error" : "preheader-hint"}
+              />
+              <FieldMessages
+                name="preheader"
+                errors={e}
+                hint={`The line an inbox shows after the subject, at most ${MAX_PREHEADER} characters. Empty: the first line of the message.`}
+              />
             </div>
           )}
           <div class="field">

@@ -53,6 +53,18 @@ export function NotificationRow({ profile, n, csrf }: { profile: Profile; n: Not
             <a role="button" class="secondary outline" href={`${base}/edit`}>
               Edit
             </a>
+            {/* SPEC P3: an SMS beside an e-mail is a second notification; this opens it pre-filled, unsaved. */}
+            {n.channel === "email" && (
+              <a
+                role="button"
+                class="secondary outline"
+                href={`${base}/sms-version`}
+                aria-label={`Add an SMS version of: ${describeNotification(n)}`}
+                title="Add an SMS notification like this e-mail, with a plain draft of its text"
+              >
+                SMS version
+              </a>
+            )}
             <ConfirmedPost
               action={`${base}/delete`}
               csrf={csrf}

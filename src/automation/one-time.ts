@@ -69,7 +69,16 @@ async function findMissing(
 /** What deciding a message's recipients reads of it: a saved message, or the compose form's live count. */
 export type MessageToDecide = Pick<
   Message,
-  "channels" | "filters" | "subject" | "body" | "voiceScript" | "jobId" | "toAddress" | "callOnlyIfNoSms"
+  | "channels"
+  | "filters"
+  | "subject"
+  | "preheader"
+  | "body"
+  | "smsBody"
+  | "voiceScript"
+  | "jobId"
+  | "toAddress"
+  | "callOnlyIfNoSms"
 >;
 
 /**
@@ -91,7 +100,7 @@ export async function* messageDecisionPages(
   const channels = m.channels as Channel[];
   const settings = await getSettings(db);
   const snippets = await loadSnippets(db);
-  const required = requiredByChannel({ channels, subject: m.subject, body: m.body, voiceScript: m.voiceScript });
+  const required = requiredByChannel({ ...m, channels });
   const filters = { ...(m.filters as MessageFilters) };
   const jobId = messageJob(m.jobId, filters);
   if (m.toAddress) {
@@ -254,7 +263,7 @@ async function startSetBased(deps: Deps, m: Message, now: Date, s: StudioSetting
   const filters = m.filters as MessageFilters;
   const snippets = await loadSnippets(db);
   const needs: AudienceNeeds = {
-    required: requiredByChannel({ channels, subject: m.subject, body: m.body, voiceScript: m.voiceScript }),
+    required: requiredByChannel({ ...m, channels }),
     jobId: messageJob(m.jobId, filters),
     shared: sharedValues(s, snippets),
   };

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { CHANNELS } from "./vocabulary.ts";
 import { fileIdList } from "./attachments.ts";
 import { messageFilters } from "./message-filters.ts";
-import { MAX_BODY } from "./notification-input.ts";
+import { MAX_BODY, MAX_PREHEADER, preheaderProblem } from "./notification-input.ts";
 import { parsePhone } from "./phone.ts";
 import { checkTemplate } from "./placeholders.ts";
 import { imageSlotProblem } from "./image-slot.ts";
@@ -30,7 +30,9 @@ const channelList = z.preprocess(
 export const MESSAGE_MAX = {
   name: 200,
   subject: 300,
+  preheader: MAX_PREHEADER,
   body: MAX_BODY.email,
+  sms_body: MAX_BODY.sms,
   voice_script: 5_000,
   to_address: 254,
 } as const;
@@ -48,7 +50,16 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
       name: requiredText(MESSAGE_MAX.name, "An internal name"),
       channels: channelList,
       subject: optionalText(MESSAGE_MAX.subject),
+      /** The line an inbox shows after the subject; empty: the first line of the message. */
+      preheader: optionalText(MESSAGE_MAX.subject),
+      /** The e-mail's text, in Markdown. */
       body: optionalText(MESSAGE_MAX.body),
+      /** The SMS's own plain text (issue 12): an SMS never gets the e-mail's Markdown. */
+      // A browser sends a textarea's line breaks as CRLF; on a phone the CR is one more character paid for.
+      sms_body: z.preprocess(
+        (v) => (typeof v === "string" ? v.replace(/\r\n?/g, "\n") : v),
+        optionalText(MESSAGE_MAX.body),
+      ),
       voice_script: optionalText(MESSAGE_MAX.voice_script),
       /** An uploaded MP3 or WAV (files.id) the call plays instead of reading the script. */
       voice_audio_id: optionalIdRef,
@@ -78,11 +89,15 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
           path: ["media_ids"],
           message: "only an SMS carries MMS pictures: add the SMS channel",
         });
+      // Each channel its own text: the e-mail a subject and a body, the SMS its text, the call a
+      // script or a recording (no channel borrows another's: Markdown read out or texted is noise).
       if (channels.has("email") && !m.subject)
         ctx.addIssue({ code: "custom", path: ["subject"], message: "An e-mail needs a subject" });
-      if ((channels.has("email") || channels.has("sms")) && !m.body)
-        ctx.addIssue({ code: "custom", path: ["body"], message: "Write the message" });
-      if (channels.has("voice") && !m.voice_script && !m.body && !m.voice_audio_id)
+      if (channels.has("email") && !m.body)
+        ctx.addIssue({ code: "custom", path: ["body"], message: "Write the e-mail" });
+      if (channels.has("sms") && !m.sms_body)
+        ctx.addIssue({ code: "custom", path: ["sms_body"], message: "Write the SMS text" });
+      if (channels.has("voice") && !m.voice_script && !m.voice_audio_id)
         ctx.addIssue({
           code: "custom",
           path: ["voice_script"],
@@ -99,19 +114,20 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
       // The limits notifications keep: a subject is one header line, and Twilio refuses longer texts.
       if (m.subject && /[\r\n]/.test(m.subject))
         ctx.addIssue({ code: "custom", path: ["subject"], message: "must be one line" });
-      if (channels.has("sms") && m.body && m.body.length > MAX_BODY.sms) {
+      const preheader = m.preheader ? preheaderProblem(m.preheader) : null;
+      if (preheader) ctx.addIssue({ code: "custom", path: ["preheader"], message: preheader });
+      if (m.sms_body && m.sms_body.length > MAX_BODY.sms) {
         ctx.addIssue({
           code: "custom",
-          path: ["body"],
-          message: `An SMS can hold at most ${MAX_BODY.sms.toLocaleString("en")} characters (Twilio's limit); this text has ${m.body.length.toLocaleString("en")}`,
+          path: ["sms_body"],
+          message: `An SMS can hold at most ${MAX_BODY.sms.toLocaleString("en")} characters (Twilio's limit); this text has ${m.sms_body.length.toLocaleString("en")}`,
         });
       }
-      const script = m.voice_script || (channels.has("voice") ? m.body : undefined);
-      if (channels.has("voice") && script && script.length > MAX_BODY.voice) {
+      if (m.voice_script && m.voice_script.length > MAX_BODY.voice) {
         ctx.addIssue({
           code: "custom",
-          path: [m.voice_script ? "voice_script" : "body"],
-          message: `A call script can hold at most ${MAX_BODY.voice.toLocaleString("en")} characters; this one has ${script.length.toLocaleString("en")}`,
+          path: ["voice_script"],
+          message: `A call script can hold at most ${MAX_BODY.voice.toLocaleString("en")} characters; this one has ${m.voice_script.length.toLocaleString("en")}`,
         });
       }
       const altProblem = channels.has("email") && m.body ? imageProblem(m.body) : null;
@@ -119,7 +135,7 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
       if (m.call_only_if_no_sms && !(channels.has("sms") && channels.has("voice"))) {
         ctx.addIssue({ code: "custom", path: ["call_only_if_no_sms"], message: "needs both SMS and voice" });
       }
-      for (const field of ["subject", "body", "voice_script"] as const) {
+      for (const field of ["subject", "preheader", "body", "sms_body", "voice_script"] as const) {
         const text = m[field];
         if (!text) continue;
         const problem = checkTemplate(text, "one_time_message", snippetKeys)[0];

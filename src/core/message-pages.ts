@@ -58,7 +58,8 @@ export type PreviewData = {
   note: string;
   /** Channels this recipient will not get, with the reason. */
   warnings: string[];
-  email?: { to: string | null; subject: string; html: string };
+  /** `preheader`: as typed and filled in; empty means the inbox shows the message's first line. */
+  email?: { to: string | null; subject: string; preheader: string; html: string };
   sms?: {
     to: string | null;
     text: string;

@@ -8,20 +8,38 @@ import { hasAppointmentFilter, hasJobFilter, type MessageFilters } from "./messa
 import { isBlank, PLACEHOLDERS, type PlaceholderValues, requiredKeys } from "./placeholders.ts";
 import type { FieldErrors } from "./validation.ts";
 
-export type TextField = "subject" | "body" | "voice_script";
-export type MessageText = { channels: readonly string[]; subject: string; body: string; voiceScript: string };
+export type TextField = "subject" | "preheader" | "body" | "sms_body" | "voice_script";
+/** A message's texts, one per channel (issue 12): the e-mail's subject, preheader and body, the SMS's, the call's. */
+export type MessageText = {
+  channels: readonly string[];
+  subject: string;
+  preheader: string;
+  body: string;
+  smsBody: string;
+  voiceScript: string;
+};
+const TEXT_FIELDS: readonly TextField[] = ["subject", "preheader", "body", "sms_body", "voice_script"];
 
 const CHANNEL_NAMES: readonly string[] = ["email", "sms", "voice"];
 
-/** The fields that make up the message on `channel`, as the sender reads them (src/dispatch/content.ts). */
-export function channelFields(m: Pick<MessageText, "voiceScript">, channel: Channel): TextField[] {
-  if (channel === "email") return ["subject", "body"];
-  if (channel === "sms") return ["body"];
-  return m.voiceScript ? ["voice_script"] : ["body"];
+/**
+ * The fields that make up the message on `channel`, as the sender reads them
+ * (src/dispatch/content.ts): a value only the e-mail uses never keeps anyone from the SMS.
+ */
+export function channelFields(channel: Channel): TextField[] {
+  if (channel === "email") return ["subject", "preheader", "body"];
+  if (channel === "sms") return ["sms_body"];
+  return ["voice_script"];
 }
 
 const fieldText = (m: MessageText, field: TextField) =>
-  field === "subject" ? m.subject : field === "body" ? m.body : m.voiceScript;
+  ({
+    subject: m.subject,
+    preheader: m.preheader,
+    body: m.body,
+    sms_body: m.smsBody,
+    voice_script: m.voiceScript,
+  })[field];
 
 const ONE_TIME_KEYS = new Set(PLACEHOLDERS.filter((p) => p.contexts.includes("one_time_message")).map((p) => p.key));
 /** Keys a one-time message can speak of; any other is refused by checkTemplate, so not counted here. */
@@ -33,7 +51,7 @@ export function requiredByChannel(m: MessageText): Partial<Record<Channel, strin
   for (const ch of m.channels) {
     if (!CHANNEL_NAMES.includes(ch)) continue;
     const keys = new Set<string>();
-    for (const field of channelFields(m, ch as Channel))
+    for (const field of channelFields(ch as Channel))
       for (const key of requiredKeys(fieldText(m, field))) if (checkable(key)) keys.add(key);
     out[ch as Channel] = [...keys];
   }
@@ -143,9 +161,9 @@ export function emptyForEveryone(key: string, m: MessageShape, ctx: ValueContext
 export function messageValueProblems(m: MessageShape, ctx: ValueContext): FieldErrors {
   const errors: FieldErrors = {};
   const used = new Set(
-    m.channels.filter((ch) => CHANNEL_NAMES.includes(ch)).flatMap((ch) => channelFields(m, ch as Channel)),
+    m.channels.filter((ch) => CHANNEL_NAMES.includes(ch)).flatMap((ch) => channelFields(ch as Channel)),
   );
-  for (const field of ["subject", "body", "voice_script"] as const) {
+  for (const field of TEXT_FIELDS) {
     if (!used.has(field)) continue;
     for (const key of requiredKeys(fieldText(m, field))) {
       const why = checkable(key) ? emptyForEveryone(key, m, ctx) : null;

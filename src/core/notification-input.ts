@@ -23,6 +23,9 @@ export type NotificationInput = {
   condition: Condition;
   channel: Channel;
   subject: string;
+  /** An e-mail's preview line (the line an inbox shows after the subject); empty for other channels. */
+  preheader?: string;
+  /** The channel's text: an e-mail's Markdown, an SMS's plain text, a call's script. */
   body: string;
   active: boolean;
 };
@@ -34,6 +37,19 @@ export const MAX_OFFSET_HOURS = 720;
 export const MAX_SUBJECT = 300;
 /** The most a text may hold per channel: Twilio refuses SMS over 1,600 characters (21617). */
 export const MAX_BODY: Record<Channel, number> = { email: 50_000, sms: 1_600, voice: 4_000 };
+/**
+ * A preheader (the line an inbox shows after the subject) longer than this is cut off by every
+ * inbox anyway (Gmail shows about 100 characters, Apple Mail up to 140), so it is refused.
+ */
+export const MAX_PREHEADER = 150;
+
+/** Why a preheader as typed cannot be used, or null: one line, at most MAX_PREHEADER characters. */
+export function preheaderProblem(text: string): string | null {
+  if (/[\r\n]/.test(text.trim())) return "must be one line";
+  if (text.trim().length > MAX_PREHEADER)
+    return `must be at most ${MAX_PREHEADER} characters (inboxes show about 100); this one has ${text.trim().length}`;
+  return null;
+}
 
 const AUDIENCE_WORDS: Record<Audience, string> = {
   all: "all customers",
@@ -76,6 +92,7 @@ const FIELDS = {
   ),
   channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(", ")}` }),
   subject: text(MAX_SUBJECT),
+  preheader: text(MAX_SUBJECT),
   body: text(MAX_BODY.email),
   // The API leaves it out to mean "on"; the form always says (see notificationFormInput).
   active: z.preprocess((v) => (v === undefined ? true : v), flag),
@@ -147,6 +164,11 @@ function crossFieldErrors(v: Partial<Fields>, snippetKeys: readonly string[]): F
     else if (/[\r\n]/.test(subject)) errors.subject = "must be one line";
     else if (templateErrors(subject)) errors.subject = templateErrors(subject);
   }
+  if (v.channel === "email" && v.preheader?.trim()) {
+    const preheader = v.preheader.trim();
+    const problem = preheaderProblem(preheader) ?? templateErrors(preheader);
+    if (problem) errors.preheader = problem;
+  }
   if (v.body !== undefined && v.channel) {
     const body = v.body.trim();
     if (!body) errors.body = v.channel === "voice" ? "The call script is required" : "The message is required";
@@ -171,6 +193,7 @@ function toInput(v: Fields): NotificationInput {
     channel: v.channel,
     // Only e-mail has a subject; whatever else arrives in it is not kept.
     subject: v.channel === "email" ? v.subject.trim() : "",
+    preheader: v.channel === "email" ? v.preheader.trim() : "",
     body: v.body.replace(/\s+$/, ""),
     active: v.active,
   };
@@ -187,12 +210,42 @@ export function notificationSchema(snippetKeys: readonly string[] = []) {
   }).transform(toInput);
 }
 
+/**
+ * A notification has one channel and one text (SPEC P3: an e-mail and an SMS on the same trigger
+ * are two notifications). The API also names that text by its channel, as a message does:
+ * `sms_body` for an SMS, `voice_script` for a call, either instead of `body` or beside it with
+ * the same text. Returns the text to use as `body`, and the problems under the fields' names.
+ */
+function channelText(raw: Record<string, unknown>): { body?: unknown; errors: FieldErrors } {
+  const given = (v: unknown) => typeof v === "string" && v.trim() !== "";
+  const errors: FieldErrors = {};
+  let body = raw.body;
+  for (const [field, channel, what] of [
+    ["sms_body", "sms", "an SMS"],
+    ["voice_script", "voice", "a call"],
+  ] as const) {
+    const v = raw[field];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== "string") errors[field] = "must be text";
+    else if (!given(v)) continue;
+    else if (raw.channel !== channel)
+      errors[field] =
+        `is the text of ${what} notification; for ${what} on this trigger add a second notification with channel "${channel}"`;
+    else if (given(body) && String(body).trim() !== v.trim())
+      errors[field] = `differs from body: give the text once, in ${field} or in body`;
+    else body = v;
+  }
+  return { body, errors };
+}
+
 /** Parses a notification in the API's shape, reporting every bad field at once by its I3 name. */
 export function parseNotification(input: unknown, snippetKeys: readonly string[]): ParsedNotification {
   if (input === null || typeof input !== "object" || Array.isArray(input))
     return { ok: false, errors: { _: "must be an object" } };
-  const raw = input as Record<string, unknown>;
-  const errors: FieldErrors = {};
+  const given = input as Record<string, unknown>;
+  const named = channelText(given);
+  const raw: Record<string, unknown> = { ...given, body: named.body };
+  const errors: FieldErrors = { ...named.errors };
   const good: Partial<Record<keyof Fields, unknown>> = {};
   for (const [key, schema] of Object.entries(FIELDS) as [keyof Fields, z.ZodType][]) {
     const result = schema.safeParse(raw[key]);
@@ -201,6 +254,13 @@ export function parseNotification(input: unknown, snippetKeys: readonly string[]
   }
   for (const [key, message] of Object.entries(crossFieldErrors(good as Partial<Fields>, snippetKeys)))
     errors[key] ??= message;
+  // A text given as sms_body or voice_script is answered under that name.
+  const source = given.channel === "sms" ? "sms_body" : given.channel === "voice" ? "voice_script" : null;
+  const sourceText = source ? given[source] : undefined;
+  if (source && errors.body && typeof sourceText === "string" && sourceText.trim() && !errors[source]) {
+    errors[source] = errors.body;
+    delete errors.body;
+  }
   if (Object.keys(errors).length) return { ok: false, errors };
   return { ok: true, value: toInput(good as Fields) };
 }
@@ -237,6 +297,7 @@ export function notificationFormInput(form: Record<string, unknown>): Record<str
     condition: form.condition,
     channel: form.channel,
     subject: form.subject,
+    preheader: form.preheader,
     body: form.body,
     active: form.active === undefined ? false : form.active,
   };
@@ -283,6 +344,7 @@ export function notificationFormValues(
     condition: n.condition,
     channel: n.channel,
     subject: n.subject,
+    preheader: n.preheader ?? "",
     body: n.body,
     active: n.active ? "on" : "",
   };
@@ -352,7 +414,7 @@ export function audienceWords(n: Pick<NotificationInput, "trigger" | "audience" 
 }
 
 /** The profile page's sentence: "E-mail · 7 days before the archive date at 09:00 · potential buyers · only with photos available". */
-export function describeNotification(n: Omit<NotificationInput, "subject" | "body" | "active">): string {
+export function describeNotification(n: Omit<NotificationInput, "subject" | "preheader" | "body" | "active">): string {
   return `${CHANNEL_LABELS[n.channel]} · ${timingWords(n)} · ${audienceWords(n)}`;
 }
 
@@ -369,7 +431,11 @@ export function notificationJson(n: NotificationInput & { id: number; position?:
     condition: n.condition,
     channel: n.channel,
     subject: n.subject,
+    preheader: n.preheader ?? "",
     body: n.body,
+    // The same text under its channel's name, as a message's (issue 12); empty on other channels.
+    sms_body: n.channel === "sms" ? n.body : "",
+    voice_script: n.channel === "voice" ? n.body : "",
     active: n.active,
   };
 }

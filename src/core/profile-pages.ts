@@ -13,6 +13,8 @@ export type PreviewData = {
   recipientNote: string;
   to: string | null;
   subject?: string;
+  /** The preheader as typed and filled in; empty: the inbox shows the first line. */
+  preheader?: string;
   html?: string;
   text?: string;
   sms?: SmsInfo;

@@ -207,7 +207,13 @@ export async function conversationThread(db: Db, k: ConversationKey, limit = THR
     .orderBy(desc(inboundMessages.receivedAt), desc(inboundMessages.id))
     .limit(limit);
   const sent = await db
-    .select({ delivery: deliveries, messageBody: messages.body })
+    .select({
+      delivery: deliveries,
+      // The message's text on the delivery's own channel (issue 12: each channel has its own).
+      messageBody: sql<
+        string | null
+      >`case ${deliveries.channel} when 'sms' then ${messages.smsBody} when 'voice' then ${messages.voiceScript} else ${messages.body} end`,
+    })
     .from(deliveries)
     .leftJoin(messages, eq(messages.id, deliveries.messageId))
     .where(ourDeliveries(db, k))

@@ -282,7 +282,7 @@ const TIMING_FIELDS = [
   "audience",
   "condition",
 ] as const;
-const CONTENT_FIELDS = [...TIMING_FIELDS, "subject", "body", "active"] as const;
+const CONTENT_FIELDS = [...TIMING_FIELDS, "subject", "preheader", "body", "active"] as const;
 
 /**
  * Makes a profile's notifications exactly `inputs`, in that order (the API's replace). A stored

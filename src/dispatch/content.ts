@@ -78,14 +78,17 @@ export async function sourceText(db: Db, d: Delivery): Promise<SourceText | null
   if (d.sourceType === "message" && d.messageId) {
     const m = await db.query.messages.findFirst({ where: eq(messages.id, d.messageId) });
     if (!m) return null;
-    const body = d.channel === "voice" && m.voiceScript ? m.voiceScript : m.body;
+    // Each channel its own text (issue 12): the e-mail its Markdown body, the SMS its plain text,
+    // the call its script (or its recording). Messages saved before each channel had its own text
+    // had it copied in by migration 0022, so none falls back to another channel's.
+    const body = d.channel === "sms" ? m.smsBody : d.channel === "voice" ? m.voiceScript : m.body;
     const audio =
       d.channel === "voice" && m.voiceAudioName ? { name: m.voiceAudioName, fileId: m.voiceFileId } : undefined;
     return {
       version: `m${m.id}@${m.updatedAt.getTime()}:${d.channel}`,
       subject: m.subject,
       body,
-      preheader: m.preheader,
+      preheader: d.channel === "email" ? m.preheader : "",
       marketing: true,
       ...(audio && { audio }),
       files: await channelFiles(db, { messageId: m.id }, d.channel),

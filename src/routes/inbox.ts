@@ -325,15 +325,20 @@ const conversationRoutes = (prefix: string) =>
         0,
         200,
       );
+      // The answer form has one text field; an SMS answer is the message's SMS text (issue 12), an
+      // e-mail answer its body. The check's words come back beside that one field.
+      const sms = values.channel === "sms";
       const parsed = messageInput(snippetKeys, studioCountry(settings)).safeParse({
         name,
         channels: [values.channel],
         subject: values.channel === "email" ? values.subject : "",
-        body: values.body,
+        [sms ? "sms_body" : "body"]: values.body,
         filters: toCustomer !== null ? { customer_ids: [toCustomer] } : {},
         to_address: toCustomer !== null || "customerId" in conv.key ? "" : conv.key.from,
       });
-      if (!parsed.success) return bad(fieldErrors(parsed.error));
+      const onForm = (errors: FieldErrors): FieldErrors =>
+        Object.fromEntries(Object.entries(errors).map(([k, m]) => [k === "sms_body" ? "body" : k, m]));
+      if (!parsed.success) return bad(onForm(fieldErrors(parsed.error)));
       const missingImages =
         values.channel === "email"
           ? await missingImagesIn(db, parsed.data.body ?? "", settings.publicUrl || c.get("deps").config.publicUrl)
@@ -343,7 +348,9 @@ const conversationRoutes = (prefix: string) =>
       const answerText = {
         channels: [channel],
         subject: parsed.data.subject ?? "",
+        preheader: "",
         body: parsed.data.body ?? "",
+        smsBody: parsed.data.sms_body ?? "",
         voiceScript: "",
       };
       // An answer goes to one person, not to an appointment: the composer's advice (choose
@@ -355,7 +362,7 @@ const conversationRoutes = (prefix: string) =>
             `{{${appointmentKey}}} has no value: an answer is not about one appointment. Write the date and time out instead`,
         });
       const empty = await emptyValueProblems(db, draftOfInput(parsed.data));
-      if (Object.keys(empty).length) return bad(empty);
+      if (Object.keys(empty).length) return bad(onForm(empty));
       // Checked now for the one customer, so an answer is never accepted and then skipped.
       if (toCustomer !== null) {
         const missing = await oneCustomerMissing(db, toCustomer, answerText, channel);

@@ -32,7 +32,9 @@ export type Audience = {
   toAddress: string | null;
   callOnlyIfNoSms: boolean;
   subject: string;
+  preheader: string;
   body: string;
+  smsBody: string;
   voiceScript: string;
   /** The job it was started from. */
   jobId: number | null;
@@ -47,7 +49,9 @@ export const fromMessage = (m: Message): Audience => ({
   toAddress: m.toAddress,
   callOnlyIfNoSms: m.callOnlyIfNoSms,
   subject: m.subject,
+  preheader: m.preheader,
   body: m.body,
+  smsBody: m.smsBody,
   voiceScript: m.voiceScript,
   jobId: m.jobId,
 });
@@ -59,7 +63,9 @@ export const fromInput = (m: MessageInput): Audience => ({
   toAddress: m.to_address ?? null,
   callOnlyIfNoSms: m.call_only_if_no_sms,
   subject: m.subject ?? "",
+  preheader: m.preheader ?? "",
   body: m.body ?? "",
+  smsBody: m.sms_body ?? "",
   voiceScript: m.voice_script ?? "",
   jobId: m.job_id ?? null,
 });
@@ -71,7 +77,9 @@ export const fromState = (s: ComposeState, filters: MessageFilters, channels: Ch
   toAddress: null,
   callOnlyIfNoSms: !!s.values.call_only_if_no_sms,
   subject: s.values.subject ?? "",
+  preheader: s.values.preheader ?? "",
   body: s.values.body ?? "",
+  smsBody: s.values.sms_body ?? "",
   voiceScript: s.values.voice_script ?? "",
   jobId: formId(s.values.job_id),
 });

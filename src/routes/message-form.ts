@@ -71,7 +71,9 @@ export function stateFromMessage(m: Message, timeZone: string): ComposeState {
   const values: Values = {
     name: m.name,
     subject: m.subject,
+    preheader: m.preheader,
     body: m.body,
+    sms_body: m.smsBody,
     voice_script: m.voiceScript,
     voice_audio_id: m.voiceFileId ? String(m.voiceFileId) : "",
     voice_name: m.voiceName,
@@ -154,7 +156,9 @@ export async function parseCompose(c: Ctx, s: ComposeState, settings: StudioSett
     name: v.name,
     channels: s.lists.channels ?? [],
     subject: v.subject,
+    preheader: v.preheader,
     body: v.body,
+    sms_body: v.sms_body,
     voice_script: v.voice_script,
     // A recording goes with a call; with the voice channel unticked it is left behind, not refused.
     voice_audio_id: (s.lists.channels ?? []).includes("voice") ? v.voice_audio_id : undefined,

@@ -188,7 +188,14 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
     return pv;
   }
   const v = s.values;
-  const text = { channels, subject: v.subject ?? "", body: v.body ?? "", voiceScript: v.voice_script ?? "" };
+  const text = {
+    channels,
+    subject: v.subject ?? "",
+    preheader: v.preheader ?? "",
+    body: v.body ?? "",
+    smsBody: v.sms_body ?? "",
+    voiceScript: v.voice_script ?? "",
+  };
   if (customer) {
     // Say so when the person shown will not get it on a channel, as the start will decide it.
     const [candidate] = await loadCandidates(db, [customer.id]);
@@ -211,7 +218,7 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
       else pv.warnings.push(`${name} will not get the ${word(ch)}: ${skipReasonInSentence(skip)}.`);
     }
   }
-  const problems = (["subject", "body", "voice_script"] as const).flatMap((k) =>
+  const problems = (["subject", "preheader", "body", "sms_body", "voice_script"] as const).flatMap((k) =>
     checkTemplate(v[k] ?? "", "one_time_message", Object.keys(snippets)).map((e) => e.message),
   );
   if (problems.length) pv.problem = problems[0];
@@ -233,17 +240,18 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
       const variant = await renderEmailVariant({
         subject: v.subject ?? "",
         body: v.body ?? "",
-        preheader: v.preheader ?? "",
+        preheader: v.preheader?.trim() || undefined,
         format: "markdown",
         ...(await emailLook(db, settings, settings.publicUrl || c.get("deps").config.publicUrl, v.body ?? "")),
         personalLinks: !!customer,
         lang,
       });
       const email = personalizeEmail(variant, values);
-      pv.email = { to: customer?.email ?? chosen.address, subject: email.subject, html: email.html };
+      const preheader = v.preheader?.trim() ? fillTemplate(v.preheader.trim(), values, (x) => x) : "";
+      pv.email = { to: customer?.email ?? chosen.address, subject: email.subject, preheader, html: email.html };
     }
     if (channels.includes("sms")) {
-      const filled = fillTemplate(v.body ?? "", values, (x) => x);
+      const filled = fillTemplate(v.sms_body ?? "", values, (x) => x);
       const hint = t(lang, "sms.optOut");
       const text = withOptOutHint(filled, { required: true, hint });
       const to = customer?.phone ?? chosen.address;
@@ -260,7 +268,7 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
       const to = customer?.phone ?? chosen.address;
       pv.voice = {
         to: to && formatPhone(to, studioCountry(settings)),
-        text: fillTemplate(v.voice_script?.trim() ? v.voice_script : (v.body ?? ""), values, (x) => x),
+        text: fillTemplate(v.voice_script ?? "", values, (x) => x),
         ...(audio && isAudio(audio) && { audio: { name: audio.originalName, src: `/media/${audio.storedName}` } }),
       };
     }
@@ -287,9 +295,12 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   const v = s.values;
   const snippets = await loadSnippets(db);
   const errors: FieldErrors = {};
+  // A test sends the channel's own text: the e-mail its subject and body, the SMS its SMS text.
+  const fields = channel === "email" ? (["subject", "preheader", "body"] as const) : (["sms_body"] as const);
   if (channel === "email" && !v.subject?.trim()) errors.subject = "An e-mail needs a subject";
-  if (!v.body?.trim()) errors.body = "Write the message";
-  for (const k of ["subject", "body"] as const) {
+  if (channel === "email" && !v.body?.trim()) errors.body = "Write the e-mail";
+  if (channel === "sms" && !v.sms_body?.trim()) errors.sms_body = "Write the SMS text";
+  for (const k of fields) {
     const problem = checkTemplate(v[k] ?? "", "one_time_message", Object.keys(snippets))[0];
     if (problem) errors[k] ??= problem.message;
   }
@@ -313,7 +324,14 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   // The recipient shown would be skipped for a value the text cannot do without: a test must not
   // show staff a blank that no customer would ever get.
   const missing = missingByChannel(
-    requiredByChannel({ channels: [channel], subject: v.subject ?? "", body: v.body ?? "", voiceScript: "" }),
+    requiredByChannel({
+      channels: [channel],
+      subject: v.subject ?? "",
+      preheader: v.preheader ?? "",
+      body: v.body ?? "",
+      smsBody: v.sms_body ?? "",
+      voiceScript: "",
+    }),
     values,
   )[channel];
   if (missing) {
@@ -334,7 +352,7 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
           subject: `[Test] ${fillTemplate(v.subject ?? "", values, inert)}`,
           body: fillTemplate(v.body ?? "", values, (x) => inert(escapeHtml(x))),
         }
-      : { body: withOptOutHint(`[Test] ${fillTemplate(v.body ?? "", values, inert)}`, { required: true }) };
+      : { body: withOptOutHint(`[Test] ${fillTemplate(v.sms_body ?? "", values, inert)}`, { required: true }) };
   const key = deliveryKey(
     { kind: "test", id: `${now.getTime().toString(36)}${randomToken(6)}` },
     { address: to },

@@ -28,7 +28,9 @@ export type MessageDraft = MessageShape & { jobId: number | null };
 export const draftOfInput = (m: MessageInput): MessageDraft => ({
   channels: m.channels,
   subject: m.subject ?? "",
+  preheader: m.preheader ?? "",
   body: m.body ?? "",
+  smsBody: m.sms_body ?? "",
   voiceScript: m.voice_script ?? "",
   filters: m.filters,
   toAddress: m.to_address ?? null,
@@ -39,7 +41,9 @@ export const draftOfInput = (m: MessageInput): MessageDraft => ({
 export const draftOfMessage = (m: Message, filters: MessageFilters): MessageDraft => ({
   channels: m.channels,
   subject: m.subject,
+  preheader: m.preheader,
   body: m.body,
+  smsBody: m.smsBody,
   voiceScript: m.voiceScript,
   filters,
   toAddress: m.toAddress,
@@ -102,7 +106,13 @@ export async function audienceNeeds(db: Db, m: MessageDraft): Promise<AudienceNe
   };
 }
 
-const FIELD_LABELS: Record<string, string> = { subject: "Subject", body: "Message", voice_script: "Call script" };
+const FIELD_LABELS: Record<string, string> = {
+  subject: "Subject",
+  preheader: "Preheader",
+  body: "E-mail",
+  sms_body: "SMS text",
+  voice_script: "Call script",
+};
 
 /** The first problem as one sentence for a page without the fields ("Message: {{studio.phone}} is empty: …"), or null. */
 export function valueProblemText(errors: FieldErrors): string | null {

@@ -61,6 +61,8 @@ import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { formId, formIds } from "../http/form-values.ts";
 import { countAudience, countData, fromInput, fromMessage } from "./message-count.ts";
 import { draftOfMessage, emptyValueProblems, valueProblemText } from "./message-values.ts";
+import { smsDraft } from "../core/sms-draft.ts";
+import { SmsFieldCount } from "../../views/compose-texts.tsx";
 import { isoWithOffset } from "../core/date-format.ts";
 import {
   bodyState,
@@ -340,6 +342,14 @@ const excludedQuery = z.object({
   offset: z.coerce.number().int().min(0).max(10_000_000).catch(0).default(0),
 });
 
+/** The form's fields as a test's result names them. */
+const TEST_FIELD_NAMES: Record<string, string> = {
+  test_phone: "phone",
+  sms_body: "SMS text",
+  body: "e-mail message",
+  preheader: "preheader",
+};
+
 export const messageRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const { db } = c.get("deps");
@@ -450,9 +460,11 @@ export const messageRoutes = new Hono<AppEnv>()
     if (s.values.use_template && templateId.success) {
       const t = await db.query.templates.findFirst({ where: eq(templates.id, templateId.data) });
       if (t?.channel === "email") Object.assign(s.values, { subject: t.subject, preheader: t.preheader, body: t.body });
-      else if (t?.channel === "sms") s.values.body = t.body;
+      else if (t?.channel === "sms") s.values.sms_body = t.body;
       else if (t?.channel === "voice") s.values.voice_script = t.body;
     }
+    // "Copy from e-mail": the SMS text becomes a plain draft of the e-mail's body, nothing saved.
+    if (s.values.action === "copy_sms") s.values.sms_body = smsDraft(s.values.body ?? "");
     const props = await composeProps(c, s, upload, await formMessage(c, s));
     return c.html(isPartial(c) ? MessageForm(props) : ComposePage(props), Object.keys(upload).length ? 422 : 200);
   })
@@ -512,7 +524,10 @@ export const messageRoutes = new Hono<AppEnv>()
   .post("/preview", async (c) => {
     const s = await bodyState(c);
     const preview = await buildPreview(c, s, await getSettings(c.get("deps").db));
-    return c.html(MessagePreview({ preview }));
+    // The counter under the SMS text follows the preview's text (filled in, opt-out hint added).
+    return c.html(
+      `${await MessagePreview({ preview })}${await SmsFieldCount({ sms: preview.sms, typed: s.values.sms_body ?? "", oob: true })}`,
+    );
   })
   .post("/test", async (c) => {
     const s = await bodyState(c);
@@ -521,7 +536,7 @@ export const messageRoutes = new Hono<AppEnv>()
       const result = sent.result ?? {
         ok: false,
         text: `The test was not sent: ${Object.entries(sent.errors ?? {})
-          .map(([k, m]) => `${k === "test_phone" ? "phone" : k}: ${m}`)
+          .map(([k, m]) => `${TEST_FIELD_NAMES[k] ?? k}: ${m}`)
           .join("; ")}.`,
       };
       return c.html(TestSendResult({ result }), sent.errors ? 422 : 200);

@@ -24,6 +24,7 @@ import { ProfilesPage } from "../../views/profiles.tsx";
 import { usableLocale } from "../core/intl.ts";
 import { exampleMoney } from "../core/money.ts";
 import { describeNotification, notificationFormValues, parseNotificationForm } from "../core/notification-input.ts";
+import { smsDraft } from "../core/sms-draft.ts";
 import {
   fillTemplate,
   noEscape,
@@ -237,7 +238,9 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
   const parsed = parseNotificationForm({ ...v, trigger, channel }, Object.keys(snippets));
   const errors: FieldErrors = parsed.ok
     ? {}
-    : Object.fromEntries(Object.entries(parsed.errors).filter(([k]) => k === "subject" || k === "body"));
+    : Object.fromEntries(
+        Object.entries(parsed.errors).filter(([k]) => k === "subject" || k === "preheader" || k === "body"),
+      );
   // The sentence reads the timing and audience, whatever state the text is in.
   const timing = parseNotificationForm({ ...v, trigger, channel, subject: "-", body: "-" }, []);
   const sentence = timing.ok ? describeNotification(timing.value) : null;
@@ -274,7 +277,7 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
       const variant = await renderEmailVariant({
         subject,
         body,
-        preheader: v.preheader ?? "",
+        preheader: v.preheader?.trim() || undefined,
         format: "markdown",
         ...(await emailLook(deps.db, settings, settings.publicUrl || deps.config.publicUrl, body)),
         personalLinks: true,
@@ -282,6 +285,7 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
       });
       const email = personalizeEmail(variant, values);
       preview.subject = email.subject;
+      preview.preheader = v.preheader?.trim() ? fillTemplate(v.preheader.trim(), values, noEscape) : "";
       preview.html = email.html;
     } else {
       const filled = fillTemplate(body, values, noEscape);
@@ -489,6 +493,22 @@ export const profileRoutes = new Hono<AppEnv>()
     });
     await audit(db, actorOf(c), "created", "notification", n.id, { profileId: profile.id });
     return c.redirect(`/profiles/${profile.id}?done=saved#notification-${n.id}`, 303);
+  })
+  // "Add an SMS version" of an e-mail notification (issue 12): the add form, pre-filled with its
+  // trigger, timing, audience and condition, channel SMS, and a plain draft of its e-mail text.
+  // Nothing is written until staff save it (a second notification, SPEC P3).
+  .get("/:id{[0-9]+}/notifications/:nid{[0-9]+}/sms-version", async (c) => {
+    const profile = await loadEditable(c);
+    const n = await loadNotification(c, profile);
+    if (n.channel !== "email") return c.redirect(`/profiles/${profile.id}/notifications/${n.id}/edit`, 303);
+    const values = {
+      ...notificationFormValues(n),
+      channel: "sms",
+      subject: "",
+      preheader: "",
+      body: smsDraft(n.body),
+    };
+    return renderEditor(c, profile, values, {});
   })
   .get("/:id{[0-9]+}/notifications/:nid{[0-9]+}/edit", async (c) => {
     const profile = await loadEditable(c);

@@ -39,7 +39,7 @@ import {
   updateTemplate,
 } from "../db/templates.ts";
 import { createComposer } from "../dispatch/compose.ts";
-import { studioBranding } from "../dispatch/content.ts";
+import { emailLook } from "../dispatch/content.ts";
 import { recipientValues } from "../dispatch/recipient-values.ts";
 import { personalizeEmail, renderEmailVariant } from "../email/render.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
@@ -139,13 +139,14 @@ async function buildPreview(c: Ctx, text: Text, customerId: number | null): Prom
         body: text.body,
         preheader: text.preheader,
         format: "markdown",
-        studio: studioBranding(settings),
+        ...(await emailLook(db, settings, settings.publicUrl || deps.config.publicUrl, text.body)),
         personalLinks: true,
         service: !!text.trigger?.startsWith("appointment_"),
         lang,
       });
       const email = personalizeEmail(variant, values);
-      pv.email = { to: to.email, subject: email.subject, html: email.html };
+      const preheader = text.preheader.trim() ? fillTemplate(text.preheader.trim(), values, noEscape) : "";
+      pv.email = { to: to.email, subject: email.subject, preheader, html: email.html };
     } else if (text.channel === "sms") {
       const filled = fillTemplate(text.body, values, noEscape);
       const hint = t(lang, "sms.optOut");

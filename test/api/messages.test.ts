@@ -155,9 +155,9 @@ describe("/api/v1/messages", () => {
     expect((await t.get("/messages/99999")).status).toBe(404);
     expect((await t.get("/deliveries?status=lost")).body.error.fields.status).toContain("must be one of");
     // Twilio refuses SMS over 1,600 characters; a subject is one header line.
-    const long = await t.post("/messages", { name: "x", channels: ["sms"], body: "a".repeat(2_000) });
+    const long = await t.post("/messages", { name: "x", channels: ["sms"], sms_body: "a".repeat(2_000) });
     expect(long.status).toBe(422);
-    expect(long.body.error.fields.body).toBe(
+    expect(long.body.error.fields.sms_body).toBe(
       "An SMS can hold at most 1,600 characters (Twilio's limit); this text has 2,000",
     );
     const twoLines = await t.post("/messages", {
@@ -171,15 +171,56 @@ describe("/api/v1/messages", () => {
     expect(await t.db.select().from(messages).where(eq(messages.name, "x"))).toHaveLength(1);
   });
 
+  test("each channel its own text: sms_body, voice_script and preheader in and out; an SMS without sms_body is refused", async () => {
+    const { t, job } = await setup();
+    // Before issue 12 an SMS went with `body`: now `body` is the e-mail's, and the SMS needs its own.
+    const old = await t.post("/messages", { name: "Old", channels: ["sms"], body: "Photos are online" });
+    expect(old.status).toBe(422);
+    expect(old.body.error.fields).toEqual({ sms_body: "Write the SMS text" });
+    const bad = await t.post("/messages", {
+      name: "Bad",
+      channels: ["email", "sms", "voice"],
+      subject: "Hi",
+      preheader: "two\nlines",
+      body: "Hello",
+      sms_body: "Hi {{customer.frist_name}}",
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.fields.preheader).toBe("must be one line");
+    expect(bad.body.error.fields.sms_body).toContain("Unknown placeholder {{customer.frist_name}}");
+    expect(bad.body.error.fields.voice_script).toBe("Write what the call says, or upload a recording");
+    expect(await t.db.select().from(messages)).toHaveLength(0);
+
+    const made = await t.post("/messages", {
+      name: "All three",
+      channels: ["email", "sms", "voice"],
+      subject: "Photos of {{job.name}}",
+      preheader: "20% off until Friday",
+      body: "**Your photos** are [online](https://shop.example/g)",
+      sms_body: "Your photos of {{job.name}}: https://shop.example/g",
+      voice_script: "Your photos are online.",
+      filters: { job_ids: [job.id] },
+    });
+    expect(made.status).toBe(201);
+    const read = await t.get(`/messages/${made.body.id}`);
+    expect(read.body).toMatchObject({
+      subject: "Photos of {{job.name}}",
+      preheader: "20% off until Friday",
+      body: "**Your photos** are [online](https://shop.example/g)",
+      sms_body: "Your photos of {{job.name}}: https://shop.example/g",
+      voice_script: "Your photos are online.",
+    });
+  });
+
   test("a value empty for every recipient is refused under its field, at create and again at send", async () => {
     const { t, job } = await setup();
     const noJob = await t.post("/messages", {
       name: "Coupon",
       channels: ["sms"],
-      body: "Your coupon for {{job.name}} ends soon",
+      sms_body: "Your coupon for {{job.name}} ends soon",
     });
     expect(noJob.status).toBe(422);
-    expect(noJob.body.error.fields.body).toBe(
+    expect(noJob.body.error.fields.sms_body).toBe(
       '{{job.name}} has no value: this message is not about a job. Choose a job under Recipients, or give it a fallback like {{job.name | "…"}}',
     );
     const phone = await t.post("/messages", {

@@ -143,7 +143,10 @@ test("a German studio: set up, a German spreadsheet imported, an SMS and an e-ma
   await page
     .locator("#f-body")
     .fill("Hallo {{customer.first_name}}, die Galerie von {{job.name}} schließt am {{job.archive_date}}.");
-  await page.locator("#f-body").blur();
+  await page
+    .locator("#f-sms_body")
+    .fill("Hallo {{customer.first_name}}, die Galerie von {{job.name}} schließt am {{job.archive_date}}.");
+  await page.locator("#f-sms_body").blur();
   await page.locator("#recipient-count").filter({ hasText: "2 will receive it by e-mail" }).waitFor();
   await page.locator("#f-preview_customer_id").selectOption(String(imported[1]!.id));
   const bubble = page.locator(".sms-bubble").first();

@@ -83,7 +83,7 @@ test("SMS with a call where SMS cannot go, to three appointments: mobiles texted
   await channel("voice").check();
   await page.getByLabel("Call only if the number cannot receive SMS").check();
   await page
-    .locator("#f-body")
+    .locator("#f-sms_body")
     .fill(
       "Snow day: Brightside is closed on {{appointment.date}}. We will call to move your {{appointment.time}} session.",
     );

@@ -56,7 +56,7 @@ test("compose a call with an uploaded WAV, send it to a landline, hear it in the
   await channel("sms").check();
   await channel("voice").check();
   await page.getByLabel("Call only if the number cannot receive SMS").check();
-  await page.locator("#f-body").fill("Brightside is closed tomorrow. We will call to move your session.");
+  await page.locator("#f-sms_body").fill("Brightside is closed tomorrow. We will call to move your session.");
 
   // The recording: chosen, uploaded, then shown with a player while nothing is saved yet.
   const wav = "/tmp/pigeon-voice-closed.wav";
@@ -68,7 +68,7 @@ test("compose a call with an uploaded WAV, send it to a landline, hear it in the
   expect(await attached.innerText()).toContain("pigeon-voice-closed.wav");
   // Its page state came back: the channels and text are as typed.
   expect(await channel("voice").isChecked()).toBe(true);
-  expect(await page.locator("#f-body").inputValue()).toContain("closed tomorrow");
+  expect(await page.locator("#f-sms_body").inputValue()).toContain("closed tomorrow");
   const src = await attached.locator("audio").getAttribute("src");
   expect(src).toMatch(/^\/media\/[A-Za-z0-9_-]{24}\.wav$/);
   const media = await page.request.get(src!);

@@ -56,6 +56,7 @@ test(
         channels: ["email", "sms"],
         subject: "Picture day, {{customer.first_name}}",
         body: "Picture day is Friday, {{customer.first_name}}.",
+        smsBody: "Picture day is Friday, {{customer.first_name}}.",
         filters: {},
         status: "scheduled",
         activatedAt: now,

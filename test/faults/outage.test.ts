@@ -63,6 +63,7 @@ test(
         channels: ["email", "sms"],
         subject: "Picture day, {{customer.first_name}}",
         body: "Picture day is Friday.",
+        smsBody: "Picture day is Friday.",
         filters: {},
         status: "sending",
       })

@@ -114,6 +114,7 @@ test(
       channels: ["email", "sms"],
       subject: "Picture day, {{customer.first_name}}",
       body: "Picture day is Friday.",
+      sms_body: "Picture day is Friday.",
     });
     expect(draft.status).toBe(201);
     const message = (await draft.json()) as { id: number };
