@@ -47,8 +47,6 @@ const plainTextOptions = {
     { selector: "img", format: "imageAlt" },
     { selector: "a", options: { linkBrackets: ["[", "]"] as [string, string], hideLinkHrefIfSameAsText: true } },
     { selector: 'a[href^="tel:"]', format: "anchor", options: { ignoreHref: true } },
-    // An image reads as its alt text and address (React Email's default drops it).
-    { selector: "img", format: "image", options: { linkBrackets: ["[", "]"] as [string, string] } },
     ...["h1", "h2", "h3", "h4", "h5", "h6"].map((selector) => ({ selector, options: { uppercase: false } })),
   ],
 };
