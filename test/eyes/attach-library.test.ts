@@ -33,3 +33,27 @@ describe("MMS reach", () => {
     expect(mmsReaches("+18095550123")).toBe(false); // Dominican Republic
   });
 });
+
+describe("snippet text in an HTML e-mail", () => {
+  test("a snippet holding a placeholder or several lines reaches the customer as raw braces, its lines run together", async () => {
+    const body = "Dear {{customer.first_name}},\nOrders by Friday ship free.\nPickup at the school office.";
+    // Settings → Snippets takes this text without a word about placeholders or line breaks.
+    expect(snippetInput.safeParse({ key: "shipping_info", title: "Shipping", body }).success).toBe(true);
+    const v = await renderEmailVariant({ subject: "Hi", body: "Hello\n\n{{snippet.shipping_info}}", format: "markdown", studio });
+    const { html } = personalizeEmail(v, { ...links, "customer.first_name": "Anna", "snippet.shipping_info": body });
+    const inBody = html.slice(html.indexOf('class="pigeon-body"'));
+    expect(inBody).not.toContain("{{customer.first_name}}"); // filled, or refused at save
+    // The plain-text part keeps the lines apart; the HTML part shows them as one run-on line.
+    expect(inBody).toMatch(/ship free\.<br\s*\/?>|ship free\.<\/p>/);
+  });
+});
+
+describe("preheader default", () => {
+  test("a body whose first line is a long URL leaves the e-mail with no preheader at all", async () => {
+    const url = `https://gallery.example/${"a".repeat(160)}`;
+    const v = await renderEmailVariant({ subject: "Hi", body: `${url}\n\nYour photos are online.`, format: "markdown", studio });
+    const { html } = personalizeEmail(v, links);
+    // React Email's hidden preview block: without one, inboxes show "View in browser" as the preview.
+    expect(html).toContain('data-skip-in-text="true"');
+  });
+});
