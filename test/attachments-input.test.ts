@@ -212,7 +212,7 @@ describe("the compose form's attachments", () => {
     const page = await b.get("/messages/new?mode=address");
     expect(pageText(page.text)).toContain("Prices.pdf");
     expect(pageText(page.text)).toContain("at most 28 MB together");
-    expect(pageText(page.text)).toContain("Pictures reach US and Canadian numbers (+1) only");
+    expect(pageText(page.text)).toContain("Pictures reach US and Canadian numbers only");
     const saved = await postForm(b, "/messages", { ...FORM, channels: "email", attachment_ids: [String(f.pdf.id)] });
     expect(saved.status).toBe(303);
     const [m] = await t.db.select().from(messages);
