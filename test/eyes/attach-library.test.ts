@@ -14,7 +14,9 @@ const links = {
 describe("snippets as link targets", () => {
   test("a snippet whose key ends in _link is an href with no URL check: javascript: reaches the e-mail", async () => {
     // The owner can save this snippet (Settings → Snippets) and a body using it as a link.
-    expect(snippetInput.safeParse({ key: "pay_link", title: "Pay", body: "javascript:alert(document.cookie)" }).success).toBe(true);
+    expect(
+      snippetInput.safeParse({ key: "pay_link", title: "Pay", body: "javascript:alert(document.cookie)" }).success,
+    ).toBe(true);
     for (const body of ["[Pay now]({{snippet.pay_link}})", "{{snippet.pay_link}}", "![x]({{snippet.pay_link}})"]) {
       const v = await renderEmailVariant({ subject: "Hi", body, format: "markdown", studio });
       const { html } = personalizeEmail(v, { ...links, "snippet.pay_link": "javascript:alert(document.cookie)" });
@@ -35,23 +37,39 @@ describe("MMS reach", () => {
 });
 
 describe("snippet text in an HTML e-mail", () => {
-  test("a snippet holding a placeholder or several lines reaches the customer as raw braces, its lines run together", async () => {
-    const body = "Dear {{customer.first_name}},\nOrders by Friday ship free.\nPickup at the school office.";
-    // Settings → Snippets takes this text without a word about placeholders or line breaks.
+  test("a snippet holding a placeholder is refused at save; its lines stay apart in the HTML part", async () => {
+    // Expectation changed from "filled, or refused at save": snippets are plain text, so the save refuses it.
+    const braces = snippetInput.safeParse({
+      key: "shipping_info",
+      title: "Shipping",
+      body: "Dear {{customer.first_name}},",
+    });
+    expect(braces.success).toBe(false);
+    expect(braces.error?.issues[0]?.message).toContain("cannot hold placeholders");
+    const body = "Orders by Friday ship free.\nPickup at the <school> office.";
     expect(snippetInput.safeParse({ key: "shipping_info", title: "Shipping", body }).success).toBe(true);
-    const v = await renderEmailVariant({ subject: "Hi", body: "Hello\n\n{{snippet.shipping_info}}", format: "markdown", studio });
-    const { html } = personalizeEmail(v, { ...links, "customer.first_name": "Anna", "snippet.shipping_info": body });
+    const v = await renderEmailVariant({
+      subject: "Hi",
+      body: "Hello\n\n{{snippet.shipping_info}}",
+      format: "markdown",
+      studio,
+    });
+    const { html, text } = personalizeEmail(v, { ...links, "snippet.shipping_info": body });
     const inBody = html.slice(html.indexOf('class="pigeon-body"'));
-    expect(inBody).not.toContain("{{customer.first_name}}"); // filled, or refused at save
-    // The plain-text part keeps the lines apart; the HTML part shows them as one run-on line.
-    expect(inBody).toMatch(/ship free\.<br\s*\/?>|ship free\.<\/p>/);
+    expect(inBody).toContain("ship free.<br>Pickup at the &lt;school&gt; office.");
+    expect(text).toContain("ship free.\nPickup");
   });
 });
 
 describe("preheader default", () => {
   test("a body whose first line is a long URL leaves the e-mail with no preheader at all", async () => {
     const url = `https://gallery.example/${"a".repeat(160)}`;
-    const v = await renderEmailVariant({ subject: "Hi", body: `${url}\n\nYour photos are online.`, format: "markdown", studio });
+    const v = await renderEmailVariant({
+      subject: "Hi",
+      body: `${url}\n\nYour photos are online.`,
+      format: "markdown",
+      studio,
+    });
     const { html } = personalizeEmail(v, links);
     // React Email's hidden preview block: without one, inboxes show "View in browser" as the preview.
     expect(html).toContain('data-skip-in-text="true"');

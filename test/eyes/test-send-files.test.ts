@@ -32,6 +32,9 @@ test("a test e-mail of a message with an attachment carries the attachment (or s
   const [entry] = await t.db.select().from(devOutbox);
   expect(entry).toBeDefined();
   const carried = (entry!.files as { attachments?: unknown[] } | null)?.attachments?.length ?? 0;
-  if (carried === 0) expect(said.slice(said.indexOf("Test e-mail"), said.indexOf("Test e-mail") + 200)).toMatch(/without (?:the |its )?attachment/i);
+  if (carried === 0)
+    expect(said.slice(said.indexOf("Test e-mail"), said.indexOf("Test e-mail") + 200)).toMatch(
+      /without (?:the |its )?attachment/i,
+    );
   else expect(carried).toBe(1);
 });
