@@ -70,6 +70,8 @@ describe("POST /api/v1/messages", () => {
       [{ ...EMAIL_AND_SMS, media_ids: [f.pdf.id] }, "media_ids", /Prices\.pdf .* is application\/pdf: an MMS/],
       [{ ...EMAIL_AND_SMS, attachment_ids: [f.pdf.id, 999_999] }, "attachment_ids", /no uploaded file with id 999999/],
       [{ ...EMAIL_AND_SMS, attachment_ids: "pdf" }, "attachment_ids.0", /file ids/],
+      // An object is not a list: refused naming the field itself, not its "first id".
+      [{ ...EMAIL_AND_SMS, attachment_ids: { "0": f.pdf.id } }, "attachment_ids", /must be a list of file ids/],
     ];
     for (const [body, field, message] of cases) {
       const res = await t.post("/messages", body);
@@ -79,6 +81,21 @@ describe("POST /api/v1/messages", () => {
     }
     expect(await t.db.select().from(messages)).toEqual([]);
     expect(await t.db.select().from(contentFiles)).toEqual([]);
+  });
+
+  test("the same file named many times is one file: duplicates go before the 50-file count", async () => {
+    const t = await makeApiApp({ now });
+    const f = await sampleFiles(t.db);
+    const res = await t.post("/messages", { ...EMAIL_AND_SMS, attachment_ids: Array(60).fill(f.pdf.id) });
+    expect(res.status).toBe(201);
+    expect((await t.db.select().from(contentFiles)).map((r) => r.fileId)).toEqual([f.pdf.id]);
+    const many = await t.post("/messages", {
+      ...EMAIL_AND_SMS,
+      name: "Many",
+      attachment_ids: Array.from({ length: 51 }, (_, i) => i + 1),
+    });
+    expect(many.status).toBe(422);
+    expect(many.body.error.fields.attachment_ids).toMatch(/at most 50 files/);
   });
 
   test("attachments over the total are refused saying the total and the limit", async () => {

@@ -53,15 +53,21 @@ export const MMS_ELSEWHERE =
 export const fileIdList = z.preprocess(
   (v) => {
     if (v === undefined || v === null || v === "") return [];
+    // Only a form's single value is made a list: an object (JSON `{"0": 5}`) is refused whole,
+    // naming the field, not as if it were the list's first id.
+    if (typeof v === "object" && !Array.isArray(v)) return v;
     const list = Array.isArray(v) ? v : [v];
-    return list.filter((x) => x !== "").map((x) => (typeof x === "string" && /^\d+$/.test(x.trim()) ? Number(x) : x));
+    const ids = list
+      .filter((x) => x !== "")
+      .map((x) => (typeof x === "string" && /^\d+$/.test(x.trim()) ? Number(x) : x));
+    // Duplicates go before the count: the same file chosen twice is one file, not two of the 50.
+    return [...new Set(ids)];
   },
   z
     .array(z.number({ error: "must be file ids (whole numbers)" }).int().positive("must be positive file ids"), {
       error: "must be a list of file ids",
     })
-    .max(50, "at most 50 files")
-    .transform((ids) => [...new Set(ids)]),
+    .max(50, "at most 50 files"),
 );
 
 export type FileFacts = { id: number; originalName: string; mimeType: string; sizeBytes: number };
