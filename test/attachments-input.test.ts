@@ -8,7 +8,8 @@ import { MAX_ATTACHMENT_BYTES } from "../src/core/attachments.ts";
 import { setContentFiles } from "../src/db/content-files.ts";
 import { deleteNotification, listNotifications } from "../src/db/profiles.ts";
 import { storeFile } from "../src/db/files.ts";
-import { contentFiles, files, messages } from "../src/db/schema.ts";
+import { contentFiles, devOutbox, files, messages } from "../src/db/schema.ts";
+import { updateSettings } from "../src/db/settings.ts";
 import type { Db } from "../src/db/client.ts";
 import { type Browser, makeTestApp, signedInOwner } from "./support/app.ts";
 import { pageText, postForm } from "./support/forms.ts";
@@ -295,6 +296,31 @@ describe("the compose form's attachments", () => {
     expect(await t.db.select().from(contentFiles)).toEqual([]);
     // The three sample files only: the SVG was never stored.
     expect(await t.db.select({ id: files.id }).from(files)).toHaveLength(3);
+  });
+
+  test("Send a test of a message with an attachment says the test went without it", async () => {
+    // A test delivery has no message behind it to carry files (the form may be unsaved): it goes
+    // with the text only, and the notice says so rather than leave staff to assume.
+    const t = await makeTestApp({ now });
+    const b = await signedInOwner(t);
+    await updateSettings(t.db, { sendWindowStart: "00:00", sendWindowEnd: "24:00" }, now);
+    const { pdf } = await sampleFiles(t.db);
+    await b.get("/messages/new?mode=address");
+    const tested = await postForm(b, "/messages/test", {
+      name: "Prices",
+      mode: "address",
+      to_address: "ann@x.test",
+      channels: "email",
+      subject: "Our prices",
+      body: "The price list is attached.",
+      attachment_ids: String(pdf.id),
+      test_channel: "email",
+    });
+    expect(tested.status).toBe(200);
+    expect(pageText(tested.text)).toContain(
+      "Test e-mail sent to owner@sunny.test through the dev outbox. It was sent without its attachments (1): a test carries the text only; real recipients get them.",
+    );
+    expect(await t.db.select().from(devOutbox)).toHaveLength(1);
   });
 
   test("a ticked file older than the 200 newest the list shows stays listed and ticked", async () => {

@@ -5,6 +5,7 @@
 // to US and Canadian numbers only. The real SDKs talk to the local fakes.
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
+import { mmsReaches } from "../src/core/attachments.ts";
 import { deliveryKey } from "../src/core/delivery-key.ts";
 import { setContentFiles } from "../src/db/content-files.ts";
 import { createCustomer } from "../src/db/customers.ts";
@@ -209,6 +210,15 @@ describe("MMS pictures", () => {
     await t.db.insert(phoneLookups).values({ phone, lineType: "mobile", lookedUpAt: noon });
     return { ...person, phone };
   }
+  test("MMS reaches US and Canadian numbers by their region: not Caribbean +1 numbers, where Twilio sends no MMS", () => {
+    expect(mmsReaches("+12125550123")).toBe(true); // New York
+    expect(mmsReaches("+14165550123")).toBe(true); // Toronto
+    expect(mmsReaches("+18765550123")).toBe(false); // Jamaica
+    expect(mmsReaches("+12425550123")).toBe(false); // Bahamas
+    expect(mmsReaches("+18095550123")).toBe(false); // Dominican Republic
+    expect(mmsReaches("+4915112345678")).toBe(false);
+  });
+
   test("an SMS with a picture sends its /media address, which answers with the image", async () => {
     const { t, people, dispatcher } = await studio();
     const png = await upload(t, PNG_1X1, "Class photo.png", "png");
