@@ -250,7 +250,7 @@ describe("MMS pictures", () => {
     await t.db.insert(phoneLookups).values({ phone: "+4915112345678", lineType: "mobile", lookedUpAt: noon });
     const [m] = await t.db
       .insert(messages)
-      .values({ name: "Photos", channels: ["sms"], body: "Your photo is ready", filters: {}, status: "sending" })
+      .values({ name: "Photos", channels: ["sms"], smsBody: "Your photo is ready", filters: {}, status: "sending" })
       .returning();
     await setContentFiles(t.db, { messageId: m!.id }, "mms", [png.id]);
     const to = [
