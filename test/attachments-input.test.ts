@@ -8,7 +8,8 @@ import { MAX_ATTACHMENT_BYTES } from "../src/core/attachments.ts";
 import { setContentFiles } from "../src/db/content-files.ts";
 import { deleteNotification, listNotifications } from "../src/db/profiles.ts";
 import { storeFile } from "../src/db/files.ts";
-import { contentFiles, files, messages } from "../src/db/schema.ts";
+import { contentFiles, devOutbox, files, messages } from "../src/db/schema.ts";
+import { updateSettings } from "../src/db/settings.ts";
 import type { Db } from "../src/db/client.ts";
 import { type Browser, makeTestApp, signedInOwner } from "./support/app.ts";
 import { pageText, postForm } from "./support/forms.ts";
@@ -70,6 +71,8 @@ describe("POST /api/v1/messages", () => {
       [{ ...EMAIL_AND_SMS, media_ids: [f.pdf.id] }, "media_ids", /Prices\.pdf .* is application\/pdf: an MMS/],
       [{ ...EMAIL_AND_SMS, attachment_ids: [f.pdf.id, 999_999] }, "attachment_ids", /no uploaded file with id 999999/],
       [{ ...EMAIL_AND_SMS, attachment_ids: "pdf" }, "attachment_ids.0", /file ids/],
+      // An object is not a list: refused naming the field itself, not its "first id".
+      [{ ...EMAIL_AND_SMS, attachment_ids: { "0": f.pdf.id } }, "attachment_ids", /must be a list of file ids/],
     ];
     for (const [body, field, message] of cases) {
       const res = await t.post("/messages", body);
@@ -79,6 +82,21 @@ describe("POST /api/v1/messages", () => {
     }
     expect(await t.db.select().from(messages)).toEqual([]);
     expect(await t.db.select().from(contentFiles)).toEqual([]);
+  });
+
+  test("the same file named many times is one file: duplicates go before the 50-file count", async () => {
+    const t = await makeApiApp({ now });
+    const f = await sampleFiles(t.db);
+    const res = await t.post("/messages", { ...EMAIL_AND_SMS, attachment_ids: Array(60).fill(f.pdf.id) });
+    expect(res.status).toBe(201);
+    expect((await t.db.select().from(contentFiles)).map((r) => r.fileId)).toEqual([f.pdf.id]);
+    const many = await t.post("/messages", {
+      ...EMAIL_AND_SMS,
+      name: "Many",
+      attachment_ids: Array.from({ length: 51 }, (_, i) => i + 1),
+    });
+    expect(many.status).toBe(422);
+    expect(many.body.error.fields.attachment_ids).toMatch(/at most 50 files/);
   });
 
   test("attachments over the total are refused saying the total and the limit", async () => {
@@ -212,7 +230,7 @@ describe("the compose form's attachments", () => {
     const page = await b.get("/messages/new?mode=address");
     expect(pageText(page.text)).toContain("Prices.pdf");
     expect(pageText(page.text)).toContain("at most 28 MB together");
-    expect(pageText(page.text)).toContain("Pictures reach US and Canadian numbers (+1) only");
+    expect(pageText(page.text)).toContain("Pictures reach US and Canadian numbers only");
     const saved = await postForm(b, "/messages", { ...FORM, channels: "email", attachment_ids: [String(f.pdf.id)] });
     expect(saved.status).toBe(303);
     const [m] = await t.db.select().from(messages);
@@ -278,6 +296,31 @@ describe("the compose form's attachments", () => {
     expect(await t.db.select().from(contentFiles)).toEqual([]);
     // The three sample files only: the SVG was never stored.
     expect(await t.db.select({ id: files.id }).from(files)).toHaveLength(3);
+  });
+
+  test("Send a test of a message with an attachment says the test went without it", async () => {
+    // A test delivery has no message behind it to carry files (the form may be unsaved): it goes
+    // with the text only, and the notice says so rather than leave staff to assume.
+    const t = await makeTestApp({ now });
+    const b = await signedInOwner(t);
+    await updateSettings(t.db, { sendWindowStart: "00:00", sendWindowEnd: "24:00" }, now);
+    const { pdf } = await sampleFiles(t.db);
+    await b.get("/messages/new?mode=address");
+    const tested = await postForm(b, "/messages/test", {
+      name: "Prices",
+      mode: "address",
+      to_address: "ann@x.test",
+      channels: "email",
+      subject: "Our prices",
+      body: "The price list is attached.",
+      attachment_ids: String(pdf.id),
+      test_channel: "email",
+    });
+    expect(tested.status).toBe(200);
+    expect(pageText(tested.text)).toContain(
+      "Test e-mail sent to owner@sunny.test through the dev outbox. It was sent without its attachments (1): a test carries the text only; real recipients get them.",
+    );
+    expect(await t.db.select().from(devOutbox)).toHaveLength(1);
   });
 
   test("a ticked file older than the 200 newest the list shows stays listed and ticked", async () => {

@@ -5,14 +5,24 @@
 // to US and Canadian numbers only. The real SDKs talk to the local fakes.
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
+import { mmsReaches } from "../src/core/attachments.ts";
 import { deliveryKey } from "../src/core/delivery-key.ts";
 import { setContentFiles } from "../src/db/content-files.ts";
 import { createCustomer } from "../src/db/customers.ts";
 import { storeFile } from "../src/db/files.ts";
 import { enqueueDeliveries } from "../src/db/outbox.ts";
-import { contentFiles, deliveries, deliveryEvents, messages, phoneLookups, rateBudgets } from "../src/db/schema.ts";
+import {
+  contentFiles,
+  customers,
+  deliveries,
+  deliveryEvents,
+  messages,
+  phoneLookups,
+  rateBudgets,
+} from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { later, noon, sendStudio } from "./support/send-studio.ts";
+import { until } from "./support/until.ts";
 import { PDF_HEAD, PNG_1X1 } from "./support/sample-files.ts";
 import type { TestApp } from "./support/app.ts";
 
@@ -92,6 +102,42 @@ describe("e-mail attachments", () => {
     expect(after!.providerMessageId).toBe(emails()[0]!.id);
   });
 
+  test("a replayed single send whose acknowledgement is lost too goes again to POST /emails with its file, never to the batch endpoint", async () => {
+    const { t, people, dispatcher } = await studio();
+    const file = await upload(t, pdf, "Form.pdf", "pdf");
+    const m = await message(t, people.slice(0, 1), "email", "Please sign the form");
+    await setContentFiles(t.db, { messageId: m.id }, "attachment", [file.id]);
+    resend.failNext(1, { status: 500, afterAccept: true });
+    await dispatcher().tick();
+    expect(emails()).toHaveLength(1); // Resend sent it; Pigeon never heard
+    const [d] = await t.db.select().from(deliveries).where(eq(deliveries.messageId, m.id));
+
+    // w2 replays it; while its request is in flight, w2's lease lapses and w3 claims the delivery,
+    // so w2's acknowledgement finds the delivery no longer its own (as after a stalled process).
+    t.setNow(later(60_000));
+    resend.gate.closeAfter(0);
+    const replay = dispatcher("w2").tick();
+    await until("the replay waits at Resend", () => resend.gate.waiting === 1);
+    await t.db.update(deliveries).set({ leaseOwner: "w3" }).where(eq(deliveries.id, d!.id));
+    resend.gate.open();
+    await replay;
+    expect((await t.db.select().from(deliveries).where(eq(deliveries.id, d!.id)))[0]!.status).not.toBe("sent");
+
+    // w3 dies too; w4 replays what the record says went: the single send, with its file.
+    await t.db
+      .update(deliveries)
+      .set({ leaseExpiresAt: new Date(0) })
+      .where(eq(deliveries.id, d!.id));
+    t.setNow(later(120_000));
+    await dispatcher("w4").tick();
+    const [after] = await t.db.select().from(deliveries).where(eq(deliveries.id, d!.id));
+    expect(requests().filter((r) => r.path === "/emails/batch")).toHaveLength(0);
+    expect(requests().filter((r) => r.path === "/emails")).toHaveLength(3);
+    expect(emails()).toHaveLength(1);
+    expect(after!.status).toBe("sent");
+    expect(after!.providerMessageId).toBe(emails()[0]!.id);
+  });
+
   test("a single send that never reached Resend (a 503) is sent on the retry, once, under the same key", async () => {
     const { t, people, dispatcher } = await studio();
     const file = await upload(t, pdf, "Form.pdf", "pdf");
@@ -154,14 +200,34 @@ describe("e-mail attachments", () => {
 });
 
 describe("MMS pictures", () => {
+  /** `person` with a real New York or Toronto number: MMS goes by the number's region, not by +1 alone. */
+  async function inNorthAmerica<P extends { id: number; phone: string }>(
+    t: TestApp,
+    person: P,
+    phone = "+12125550123",
+  ): Promise<P> {
+    await t.db.update(customers).set({ phone }).where(eq(customers.id, person.id));
+    await t.db.insert(phoneLookups).values({ phone, lineType: "mobile", lookedUpAt: noon });
+    return { ...person, phone };
+  }
+  test("MMS reaches US and Canadian numbers by their region: not Caribbean +1 numbers, where Twilio sends no MMS", () => {
+    expect(mmsReaches("+12125550123")).toBe(true); // New York
+    expect(mmsReaches("+14165550123")).toBe(true); // Toronto
+    expect(mmsReaches("+18765550123")).toBe(false); // Jamaica
+    expect(mmsReaches("+12425550123")).toBe(false); // Bahamas
+    expect(mmsReaches("+18095550123")).toBe(false); // Dominican Republic
+    expect(mmsReaches("+4915112345678")).toBe(false);
+  });
+
   test("an SMS with a picture sends its /media address, which answers with the image", async () => {
     const { t, people, dispatcher } = await studio();
     const png = await upload(t, PNG_1X1, "Class photo.png", "png");
-    const m = await message(t, people.slice(0, 1), "sms", "Your class photo is ready");
+    const ny = await inNorthAmerica(t, people[0]!);
+    const m = await message(t, [ny], "sms", "Your class photo is ready");
     await setContentFiles(t.db, { messageId: m.id }, "mms", [png.id]);
     await dispatcher().tick();
     const [sms] = texts();
-    expect(sms!.to).toBe(people[0]!.phone);
+    expect(sms!.to).toBe(ny.phone);
     expect(sms!.mediaUrls).toEqual([`https://pigeon.test/media/${png.storedName}`]);
     // What Twilio fetches: the address under Pigeon's public URL, served by its /media route.
     const res = await t.app.request(new URL(sms!.mediaUrls[0]!).pathname);
@@ -170,9 +236,11 @@ describe("MMS pictures", () => {
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(PNG_1X1);
   });
 
-  test("a number outside the US and Canada gets the text without the picture; a +1 number in the same send gets both", async () => {
+  test("a number outside the US and Canada (also a Jamaican +1 one) gets the text without the picture; a Toronto number in the same send gets both", async () => {
     const { t, people, dispatcher } = await studio();
     const png = await upload(t, PNG_1X1, "Class photo.png", "png");
+    const toronto = await inNorthAmerica(t, people[0]!, "+14165550123");
+    const jamaica = await inNorthAmerica(t, people[1]!, "+18765550123");
     const abroad = await createCustomer(
       t.db,
       { first_name: "Greta", phone: "+4915112345678", consent: { sms: true } },
@@ -187,7 +255,8 @@ describe("MMS pictures", () => {
     await setContentFiles(t.db, { messageId: m!.id }, "mms", [png.id]);
     const to = [
       { customerId: abroad.id, to: "+4915112345678" },
-      { customerId: people[0]!.id, to: people[0]!.phone },
+      { customerId: toronto.id, to: toronto.phone },
+      { customerId: jamaica.id, to: jamaica.phone },
     ];
     await enqueueDeliveries(
       t.db,
@@ -201,14 +270,20 @@ describe("MMS pictures", () => {
     );
     await dispatcher().tick();
     const sent = texts();
-    expect(sent).toHaveLength(2);
+    expect(sent).toHaveLength(3);
     expect(sent.find((s) => s.to === "+4915112345678")!.mediaUrls).toEqual([]);
-    expect(sent.find((s) => s.to === people[0]!.phone)!.mediaUrls).toHaveLength(1);
+    expect(sent.find((s) => s.to === jamaica.phone)!.mediaUrls).toEqual([]);
+    expect(sent.find((s) => s.to === toronto.phone)!.mediaUrls).toHaveLength(1);
     expect(sent.every((s) => s.body.startsWith("Your photo is ready"))).toBe(true);
     // Its delivery says why it went without: nobody loses the picture unsaid.
     const rows = await t.db.select().from(deliveries).where(eq(deliveries.messageId, m!.id));
     const notes = await t.db.select().from(deliveryEvents).where(eq(deliveryEvents.type, "sent_without_pictures"));
-    expect(notes.map((n) => n.deliveryId)).toEqual([rows.find((d) => d.toAddress === "+4915112345678")!.id]);
+    expect(notes.map((n) => n.deliveryId).sort()).toEqual(
+      rows
+        .filter((d) => d.toAddress !== toronto.phone)
+        .map((d) => d.id)
+        .sort(),
+    );
     expect(JSON.stringify(notes[0]!.detail)).toContain("MMS reaches US and Canadian (+1) numbers only");
   });
 });

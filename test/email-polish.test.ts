@@ -125,6 +125,15 @@ describe("every e-mail has a preheader", () => {
     expect(first).toMatch(/^(word )+word$/);
   });
 
+  test("a first line that is one word longer than 150 characters (a long URL) is cut hard: there is still a preheader", async () => {
+    const url = `https://gallery.example/${"a".repeat(160)}`;
+    const { html } = await rendered({ body: `${url}\n\nYour photos are online.` });
+    // React Email's hidden preview block: without one, inboxes show "View in browser" as the preview.
+    expect(html).toContain('data-skip-in-text="true"');
+    const first = bodyText(html).split(" View in browser")[0]!;
+    expect(first).toBe(url.slice(0, 150));
+  });
+
   test("a real built-in e-mail no longer starts 'View in browser Bright Side Photography'", async () => {
     const { html } = await rendered({ subject: en.couponEmail.subject, body: en.couponEmail.body });
     expect(bodyText(html).startsWith("Hi Anna, View in browser")).toBe(true);

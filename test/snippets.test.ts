@@ -5,8 +5,11 @@ import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { createMessage } from "../src/db/messages.ts";
 import { messageInput } from "../src/core/message-input.ts";
+import { snippetInput } from "../src/core/snippet-input.ts";
+import { updateSettings } from "../src/db/settings.ts";
+import { personalizeEmail, renderEmailVariant } from "../src/email/render.ts";
 import { duplicateProfile, listNotifications } from "../src/db/profiles.ts";
-import { messages, notifications, snippets, templates } from "../src/db/schema.ts";
+import { devOutbox, messages, notifications, snippets, templates } from "../src/db/schema.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
 import { pageText, postForm } from "./support/forms.ts";
 
@@ -100,7 +103,7 @@ describe("Settings → Snippets", () => {
     const input = messageInput(["shipping_info"], "US").parse({
       name: "Shipping news",
       channels: ["sms"],
-      body: 'Hi! {{snippet.shipping_info | "Ask us"}}',
+      sms_body: 'Hi! {{snippet.shipping_info | "Ask us"}}',
       to_address: "+1 212 555 0177",
     });
     const m = await createMessage(t.db, input, null, now);
@@ -160,7 +163,7 @@ describe("an unknown snippet is refused at save, naming it", () => {
       mode: "address",
       name: "Hello",
       channels: "sms",
-      body: "Hi, {{snippet.opening_hours}}",
+      sms_body: "Hi, {{snippet.opening_hours}}",
       to_address: "+1 212 555 0177",
       send_mode: "now",
       intent: "save",
@@ -192,5 +195,95 @@ describe("an unknown snippet is refused at save, naming it", () => {
     expect(res.status).toBe(422);
     expect(pageText(res.text)).toContain("Unknown snippet {{snippet.opening_hours}}");
     expect((await t.db.select().from(notifications).where(eq(notifications.id, n!.id)))[0]!.body).toBe(n!.body);
+  });
+});
+
+// Snippets are plain text staff write, filled in after the e-mail is rendered (issue 12 review).
+const layoutStudio = { name: "S", postalAddress: "1 Main St", website: "https://s.example", brandColor: "#2f6fdf" };
+const layoutLinks = {
+  "links.unsubscribe_link": "https://p.example/u",
+  "links.preferences_link": "https://p.example/p",
+  "links.view_in_browser_link": "https://p.example/v",
+};
+
+describe("a snippet is plain text", () => {
+  test("a snippet whose key ends in _link is never an href or src: its javascript: text cannot become a link", async () => {
+    expect(
+      snippetInput.safeParse({ key: "pay_link", title: "Pay", body: "javascript:alert(document.cookie)" }).success,
+    ).toBe(true);
+    for (const body of ["[Pay now]({{snippet.pay_link}})", "{{snippet.pay_link}}", "![x]({{snippet.pay_link}})"]) {
+      const v = await renderEmailVariant({ subject: "Hi", body, format: "markdown", studio: layoutStudio });
+      const { html } = personalizeEmail(v, { ...layoutLinks, "snippet.pay_link": "javascript:alert(document.cookie)" });
+      // The body sanitiser promises only http(s)/mailto/tel URLs or Pigeon-generated link placeholders.
+      expect(html.match(/(?:href|src)="javascript:[^"]*"/gi)).toBeNull();
+    }
+    // A harmless one used as a link's address leaves the words as text: no link to nowhere.
+    const v = await renderEmailVariant({
+      subject: "Hi",
+      body: "[Pay now]({{snippet.pay_link}})",
+      format: "markdown",
+      studio: layoutStudio,
+    });
+    const { html } = personalizeEmail(v, { ...layoutLinks, "snippet.pay_link": "https://pay.example/x" });
+    expect(html).not.toMatch(/href="(?:https:\/\/pay\.example\/x)?"/);
+    expect(html).toContain("Pay now");
+  });
+
+  test("a snippet holding a placeholder is refused at save, saying snippets are plain text", async () => {
+    const braces = snippetInput.safeParse({
+      key: "shipping_info",
+      title: "Shipping",
+      body: "Dear {{customer.first_name}},",
+    });
+    expect(braces.success).toBe(false);
+    expect(braces.error?.issues[0]?.message).toContain("A snippet is plain text: it cannot hold placeholders");
+    const { t, b } = await studio();
+    const res = await postForm(b, "/settings/snippets", { ...shipping, body: "Dear {{customer.first_name}}, hi" });
+    expect(res.status).toBe(422);
+    expect(pageText(res.text)).toContain("A snippet is plain text: it cannot hold placeholders");
+    expect(res.text).toContain("Dear {{customer.first_name}}, hi</textarea>");
+    expect(await t.db.select().from(snippets)).toHaveLength(0);
+    expect(pageText((await b.get("/settings/snippets")).text)).toContain(
+      "Plain text: it goes into each message as written",
+    );
+  });
+
+  test("its lines stay apart in the HTML part, escaped; the plain-text part keeps them", async () => {
+    const body = "Orders by Friday ship free.\nPickup at the <school> office.";
+    const v = await renderEmailVariant({
+      subject: "Hi",
+      body: "Hello\n\n{{snippet.shipping_info}}",
+      format: "markdown",
+      studio: layoutStudio,
+    });
+    const { html, text } = personalizeEmail(v, { ...layoutLinks, "snippet.shipping_info": body });
+    expect(html.slice(html.indexOf('class="pigeon-body"'))).toContain(
+      "ship free.<br>Pickup at the &lt;school&gt; office.",
+    );
+    expect(text).toContain("ship free.\nPickup");
+  });
+
+  test("Send a test fills a snippet as real sends do: after rendering, Markdown in it not formatted, lines kept", async () => {
+    const { t, b } = await studio();
+    await updateSettings(t.db, { sendWindowStart: "00:00", sendWindowEnd: "24:00" }, new Date("2026-09-01T10:00:00Z"));
+    const saved = await postForm(b, "/settings/snippets", {
+      ...shipping,
+      body: "Orders by **Friday** ship free.\nPickup at the office.",
+    });
+    expect(saved.status).toBe(303);
+    await b.get("/messages/new?mode=address");
+    const tested = await postForm(b, "/messages/test", {
+      name: "Shipping",
+      mode: "address",
+      to_address: "ann@x.test",
+      channels: "email",
+      subject: "Shipping",
+      body: "Hello\n\n{{snippet.shipping_info}}",
+      test_channel: "email",
+    });
+    expect(tested.status).toBe(200);
+    const [entry] = await t.db.select().from(devOutbox);
+    expect(entry!.html).toContain("Orders by **Friday** ship free.<br>Pickup at the office.");
+    expect(entry!.html).not.toContain("<strong>Friday</strong>");
   });
 });

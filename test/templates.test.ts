@@ -8,6 +8,8 @@ import { messageInput } from "../src/core/message-input.ts";
 import { checkTemplate } from "../src/core/placeholders.ts";
 import { templateContext } from "../src/core/template-input.ts";
 import { builtinTemplates } from "../src/db/builtin-profiles.ts";
+import { setContentFiles } from "../src/db/content-files.ts";
+import { storeFile } from "../src/db/files.ts";
 import { createMessage } from "../src/db/messages.ts";
 import { createCustomer, upsertRegistration } from "../src/db/customers.ts";
 import { createJob } from "../src/db/jobs.ts";
@@ -17,6 +19,7 @@ import { personalizeEmail, renderEmailVariant } from "../src/email/render.ts";
 import { PLACEHOLDERS } from "../src/core/placeholders.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
 import { pageText, postForm } from "./support/forms.ts";
+import { PDF_HEAD } from "./support/sample-files.ts";
 
 async function studio() {
   const t = await makeTestApp();
@@ -237,7 +240,19 @@ describe("save as template from a message", () => {
     await postForm(b, `/messages/${m.id}/save-as-template`, {});
     const names = (await t.db.select().from(templates).where(eq(templates.builtIn, false))).map((x) => x.name);
     expect(names.filter((n) => n === "Fall sale (2)")).toHaveLength(2);
+    expect(shown).not.toContain("not copied");
     expect((await postForm(b, "/messages/999999/save-as-template", {})).status).toBe(404);
+    // A message with files: the notice says they stayed behind.
+    const pdf = await storeFile(
+      t.db,
+      { bytes: PDF_HEAD, originalName: "Prices.pdf", kind: "pdf", userId: null },
+      new Date(),
+    );
+    await setContentFiles(t.db, { messageId: m.id }, "attachment", [pdf.id]);
+    const withFiles = await postForm(b, `/messages/${m.id}/save-as-template`, {});
+    expect(pageText((await b.get(withFiles.location!)).text)).toContain(
+      "The message's attachments and MMS pictures were not copied",
+    );
     // A draft's page (the composer) has the button too.
     await t.db.update(messages).set({ status: "draft" }).where(eq(messages.id, m.id));
     expect((await b.get(`/messages/${m.id}`)).text).toContain(`action="/messages/${m.id}/save-as-template"`);

@@ -120,7 +120,7 @@ export function SnippetsPage(p: SnippetsPageProps) {
           values={p.values}
           errors={p.errors}
           placeholder="Orders placed by the free shipping deadline are delivered to the school within two weeks."
-          hint="Plain text: it goes into each message as written, also in an e-mail (Markdown in it is not formatted)."
+          hint="Plain text: it goes into each message as written, line breaks kept, also in an e-mail (Markdown in it is not formatted, and it cannot hold placeholders like {{customer.first_name}})."
         />
         <div class="actions">
           <button type="submit">{p.editing ? "Save snippet" : "Add snippet"}</button>

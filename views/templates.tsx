@@ -28,7 +28,14 @@ function Badge({ t }: { t: Template }) {
 }
 
 export function TemplatesPage(
-  p: Common & { templates: Template[]; saved: Template[]; messageName: string | null; flash?: Flash },
+  p: Common & {
+    templates: Template[];
+    saved: Template[];
+    messageName: string | null;
+    /** The message had attachments or MMS pictures, which a template does not keep. */
+    filesLeft?: boolean;
+    flash?: Flash;
+  },
 ) {
   return (
     <Page title="Templates" user={p.user} csrf={p.csrf} section="communication" flash={p.flash}>
@@ -57,6 +64,8 @@ export function TemplatesPage(
           ))}
           . Use {p.saved.length === 1 ? "it" : "them"} from “Start from a template” when you write a message or a
           notification.
+          {p.filesLeft &&
+            " The message's attachments and MMS pictures were not copied: a template keeps the text only, so choose the files again in a message started from it."}
         </article>
       )}
       <p class="muted">

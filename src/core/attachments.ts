@@ -1,5 +1,6 @@
 // E-mail attachments and MMS pictures (SPEC T5): the limits staff see before sending and the
 // checks both the forms and the API apply. Pure: file facts in, problems in words out.
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { z } from "zod";
 import { type FileKind, FILE_KINDS } from "./file-types.ts";
 
@@ -31,14 +32,19 @@ export const sizeText = (bytes: number) =>
     : `${(bytes / MB).toLocaleString("en", { maximumFractionDigits: 1 })} MB`;
 
 /**
- * MMS reaches numbers in the US and Canada only (+1, the North American plan Twilio sends MMS in).
+ * MMS reaches numbers in the US and Canada only. Not every +1 number: the North American plan
+ * also holds Jamaica (+1 876), the Bahamas (+1 242), the Dominican Republic (+1 809) and more,
+ * where Twilio does not deliver MMS; so the number's region decides, by libphonenumber's tables.
  * Elsewhere the text goes without the pictures; the review counts those recipients first.
  */
-export const mmsReaches = (e164: string) => e164.startsWith("+1");
+export const mmsReaches = (e164: string) => {
+  const region = parsePhoneNumberFromString(e164)?.country;
+  return region === "US" || region === "CA";
+};
 
 /** What staff read beside the pictures and on the review. */
 export const MMS_ELSEWHERE =
-  "Pictures reach US and Canadian numbers (+1) only: other numbers get the text without them.";
+  "Pictures reach US and Canadian numbers only: other numbers (also other +1 countries, like Jamaica) get the text without them.";
 
 /**
  * A list of file ids: a JSON array of ids, or a form's repeated field (one string, or several).
@@ -47,15 +53,21 @@ export const MMS_ELSEWHERE =
 export const fileIdList = z.preprocess(
   (v) => {
     if (v === undefined || v === null || v === "") return [];
+    // Only a form's single value is made a list: an object (JSON `{"0": 5}`) is refused whole,
+    // naming the field, not as if it were the list's first id.
+    if (typeof v === "object" && !Array.isArray(v)) return v;
     const list = Array.isArray(v) ? v : [v];
-    return list.filter((x) => x !== "").map((x) => (typeof x === "string" && /^\d+$/.test(x.trim()) ? Number(x) : x));
+    const ids = list
+      .filter((x) => x !== "")
+      .map((x) => (typeof x === "string" && /^\d+$/.test(x.trim()) ? Number(x) : x));
+    // Duplicates go before the count: the same file chosen twice is one file, not two of the 50.
+    return [...new Set(ids)];
   },
   z
     .array(z.number({ error: "must be file ids (whole numbers)" }).int().positive("must be positive file ids"), {
       error: "must be a list of file ids",
     })
-    .max(50, "at most 50 files")
-    .transform((ids) => [...new Set(ids)]),
+    .max(50, "at most 50 files"),
 );
 
 export type FileFacts = { id: number; originalName: string; mimeType: string; sizeBytes: number };

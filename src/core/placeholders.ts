@@ -307,7 +307,8 @@ function editDistance(a: string, b: string): number {
 // ---------------------------------------------------------------- filling
 
 export type PlaceholderValues = Record<string, string | null | undefined>;
-export type Escape = (value: string) => string;
+/** Makes a value safe for the output it lands in; `key` is the placeholder it fills. */
+export type Escape = (value: string, key: string) => string;
 export type CompiledTemplate = ((values: PlaceholderValues, escape: Escape) => string) & {
   readonly keys: readonly string[];
   /** The keys used at least once without a fallback (see requiredKeys). */
@@ -359,7 +360,7 @@ export function compileTemplate(source: string | ParsedTemplate): CompiledTempla
     out[0] = runs[0]!;
     for (let i = 0; i < slots; i++) {
       const value = values[keys[i]!];
-      out[2 * i + 1] = value != null && value.trim() !== "" ? escape(value) : fallbacks[i]!;
+      out[2 * i + 1] = value != null && value.trim() !== "" ? escape(value, keys[i]!) : fallbacks[i]!;
       out[2 * i + 2] = runs[i + 1]!;
     }
     return out.join("");

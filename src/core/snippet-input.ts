@@ -23,7 +23,12 @@ const key = z.preprocess(
 /** The fields an edit changes: the key stays, as texts already use it. */
 export const snippetText = z.object({
   title: requiredText(SNIPPET_MAX.title, "A title"),
-  body: requiredText(SNIPPET_MAX.body, "The text"),
+  // A snippet is filled in after the message is rendered, as plain text: a placeholder in it
+  // would reach the customer as braces, so it is refused here rather than sent.
+  body: requiredText(SNIPPET_MAX.body, "The text").refine(
+    (t) => !/\{\{|\}\}/.test(t),
+    "A snippet is plain text: it cannot hold placeholders ({{…}}). Write the words themselves, or put the placeholder in the message beside the snippet.",
+  ),
 });
 
 export const snippetInput = snippetText.extend({ key });

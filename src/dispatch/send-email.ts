@@ -278,6 +278,13 @@ async function settleWhatWent(
       deliveryIds: went,
       messages: went.map((id) => batch.request.messages[batch.request.deliveryIds.indexOf(id)]!),
       tried: [went],
+      // Kept as it went: if this acknowledgement is lost too (a lapsed lease), the next replay must
+      // ask POST /emails again with the same files. Without them it went to /emails/batch under the
+      // single send's key, a different request, and ended "counted as sent, not confirmed".
+      ...(batch.request.single && { single: true }),
+      ...(batch.request.files && {
+        files: went.map((id) => batch.request.files![batch.request.deliveryIds.indexOf(id)] ?? []),
+      }),
     }),
     batch.startedAt,
   );

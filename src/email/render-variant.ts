@@ -51,13 +51,25 @@ const plainTextOptions = {
   ],
 };
 
-/** Cuts at a word boundary so no token stand-in is split by React Email's 150-character preview limit. */
+/**
+ * Cuts at a word boundary so no token stand-in is split by React Email's 150-character preview
+ * limit. A first line that is one word longer than the limit (a long gallery URL) is cut hard
+ * instead: without a preheader the inbox shows the layout's first words ("View in browser").
+ * The hard cut still never splits a stand-in; it stops before one.
+ */
 function fitPreheader(text: string): string {
   const oneLine = text.replace(/\s+/g, " ").trim();
   if (oneLine.length <= PREHEADER_MAX) return oneLine;
   const cut = oneLine.slice(0, PREHEADER_MAX);
-  return /\s/.test(oneLine.charAt(PREHEADER_MAX)) ? cut : cut.replace(/\s*\S*$/, "");
+  const atWord = /\s/.test(oneLine.charAt(PREHEADER_MAX)) ? cut : cut.replace(/\s*\S*$/, "");
+  if (atWord) return atWord;
+  let end = PREHEADER_MAX;
+  for (const m of oneLine.matchAll(STAND_IN)) if (m.index < end && m.index + m[0].length > end) end = m.index;
+  return oneLine.slice(0, end).trim();
 }
+
+// The shape of tokens.ts's stand-ins (pgtk<nonce>x<n>x), to keep a hard cut out of them.
+const STAND_IN = /pgtk[0-9a-f]+x\d+x/gi;
 
 /** See renderEmailVariant, which loads this module at its first call. */
 export async function renderVariant(input: EmailVariantInput): Promise<EmailVariant> {

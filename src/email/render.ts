@@ -18,12 +18,20 @@ export async function renderEmailVariant(input: EmailVariantInput): Promise<Emai
   return renderVariant(input);
 }
 
+/**
+ * A value as HTML: escaped. A snippet is plain text of several lines (Settings → Snippets says
+ * so), filled in after the body was rendered: its line breaks become <br>, as the plain-text part
+ * keeps them, or the lines would run together in the HTML part.
+ */
+const htmlValue = (value: string, key: string) =>
+  key.startsWith("snippet.") ? escapeHtml(value).replace(/\r\n|\r|\n/g, "<br>") : escapeHtml(value);
+
 /** Fills a rendered variant for one recipient: values HTML-escaped in the HTML part only. */
 export function personalizeEmail(variant: EmailVariant, values: PlaceholderValues): PersonalizedEmail {
   return {
     // A value with a line break must not spill into further header lines.
     subject: variant.subject(values, noEscape).replace(/[\r\n]+/g, " "),
-    html: variant.html(values, escapeHtml),
+    html: variant.html(values, htmlValue),
     text: variant.text(values, noEscape),
   };
 }

@@ -96,8 +96,12 @@ export function tokenGuard(): TokenGuard {
 /**
  * Whether a placeholder may stand alone as a link or image URL. Only values Pigeon generates
  * as URLs qualify; a customer-typed value such as a first name must never become an href
- * (it could be `javascript:…`, and the e-mail is also shown in the browser, L5).
+ * (it could be `javascript:…`, and the e-mail is also shown in the browser, L5). Snippets are
+ * never one, whatever their key: staff write their text (`pay_link` could hold `javascript:…`), and
+ * they are plain text. Used as a link's address, a snippet leaves its words unlinked, as any
+ * non-URL placeholder does; on a line of its own it is text, which mail apps link if it is a URL.
  */
 export function isUrlPlaceholder(key: string): boolean {
+  if (key.startsWith("snippet.")) return false;
   return key.endsWith("_link") || key === "studio.website";
 }

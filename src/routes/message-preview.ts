@@ -286,6 +286,18 @@ const deadLink =
     `${base}/#${purpose}-link-in-a-test`;
 /** A value must not become a placeholder when the test's text is compiled again at send time. */
 const inert = (value: string) => value.replaceAll("{{", "{ {");
+/**
+ * Snippets stay placeholders in a test's text: the send fills them after rendering, as plain
+ * text, exactly as for real recipients. Filled here, before rendering, their Markdown was
+ * formatted and their lines joined differently, so the test showed what no customer gets.
+ */
+const keepSnippets = (values: PlaceholderValues): PlaceholderValues => {
+  const kept = { ...values };
+  for (const k of Object.keys(kept)) if (k.startsWith("snippet.")) kept[k] = `{{${k}}}`;
+  return kept;
+};
+const unlessSnippet = (escape: (x: string) => string) => (x: string, key: string) =>
+  key.startsWith("snippet.") ? x : escape(x);
 
 /** Sends the form's message to the staff member as the chosen recipient would get it, and says how it went. */
 export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: TestResult; errors?: FieldErrors }> {
@@ -349,10 +361,18 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
     channel === "email"
       ? // Marked as a test in the inbox it lands in, among real mail.
         {
-          subject: `[Test] ${fillTemplate(v.subject ?? "", values, inert)}`,
-          body: fillTemplate(v.body ?? "", values, (x) => inert(escapeHtml(x))),
+          subject: `[Test] ${fillTemplate(v.subject ?? "", keepSnippets(values), unlessSnippet(inert))}`,
+          body: fillTemplate(
+            v.body ?? "",
+            keepSnippets(values),
+            unlessSnippet((x) => inert(escapeHtml(x))),
+          ),
         }
-      : { body: withOptOutHint(`[Test] ${fillTemplate(v.sms_body ?? "", values, inert)}`, { required: true }) };
+      : {
+          body: withOptOutHint(`[Test] ${fillTemplate(v.sms_body ?? "", keepSnippets(values), unlessSnippet(inert))}`, {
+            required: true,
+          }),
+        };
   const key = deliveryKey(
     { kind: "test", id: `${now.getTime().toString(36)}${randomToken(6)}` },
     { address: to },
@@ -384,13 +404,23 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   } catch (err) {
     deps.log("error", "message test: send failed", { delivery: deliveryId, error: String(err) });
   }
+  // A test delivery has no message behind it (the form may be unsaved), so it has nowhere to
+  // keep the chosen files: it goes without them, and staff are told so, never left to assume.
+  const chosenFiles = (s.lists[channel === "email" ? "attachment_ids" : "media_ids"] ?? []).filter((x) => x.trim());
+  const withoutFiles = chosenFiles.length
+    ? channel === "email"
+      ? ` It was sent without its attachments (${chosenFiles.length}): a test carries the text only; real recipients get them.`
+      : ` It was sent without its MMS pictures (${chosenFiles.length}): a test carries the text only; real recipients get them.`
+    : "";
   const d = deliveryId ? await db.query.deliveries.findFirst({ where: eq(deliveries.id, deliveryId) }) : undefined;
   const who = chosen.rows?.customer
     ? ` with ${`${chosen.rows.customer.firstName} ${chosen.rows.customer.lastName}`.trim()}'s data`
     : "";
   if (!d) return { result: { ok: false, text: `${what} could not be queued.` } };
   if (d.status === "sent" || d.status === "delivered")
-    return { result: { ok: true, text: `${what}${who} sent to ${to} through ${via}.`, deliveryId: d.id } };
+    return {
+      result: { ok: true, text: `${what}${who} sent to ${to} through ${via}.${withoutFiles}`, deliveryId: d.id },
+    };
   if (d.status === "failed" || d.status === "bounced" || d.status === "undelivered")
     return { result: { ok: false, text: `${what} to ${to} failed: ${d.lastError ?? d.status}.`, deliveryId: d.id } };
   if (d.status === "skipped")
@@ -404,7 +434,7 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   return {
     result: {
       ok: true,
-      text: `${what} to ${to} is queued${d.waitingReason ? `: ${d.waitingReason}` : ""}.`,
+      text: `${what} to ${to} is queued${d.waitingReason ? `: ${d.waitingReason}` : ""}.${withoutFiles}`,
       deliveryId: d.id,
     },
   };

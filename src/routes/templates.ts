@@ -23,6 +23,7 @@ import { templateContext, templateInput } from "../core/template-input.ts";
 import { type Trigger } from "../core/triggers.ts";
 import { fieldErrors, type FieldErrors } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
+import { contentFilesOf } from "../db/content-files.ts";
 import { getMessage } from "../db/messages.ts";
 import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
 import { appointments, customers, registrations, type StudioSettings } from "../db/schema.ts";
@@ -255,6 +256,7 @@ export const templateRoutes = new Hono<AppEnv>()
         templates: list,
         saved: list.filter((x) => saved.includes(x.id)),
         messageName: c.req.query("from") ?? null,
+        filesLeft: c.req.query("files") === "left",
         flash: deleted ? { kind: "ok", text: "Template deleted." } : null,
       }),
     );
@@ -335,6 +337,9 @@ export const saveAsTemplateRoutes = new Hono<AppEnv>().post("/:id{[0-9]+}/save-a
     throw new HTTPException(422, { message: "This message has no text to keep: a call that plays a recording only." });
   for (const tpl of made)
     await audit(db, { userId: c.get("user")!.id }, "created", "template", tpl.id, { fromMessage: m.id });
+  // A template holds text only: the message's files stay with it, and the notice says so.
+  const f = await contentFilesOf(db, { messageId: m.id });
   const query = new URLSearchParams({ saved: made.map((x) => x.id).join(","), from: m.name });
+  if (f.attachments.length || f.mms.length) query.set("files", "left");
   return c.redirect(`/templates?${query}`, 303);
 });
