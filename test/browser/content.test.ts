@@ -239,6 +239,7 @@ test("logo and class photo uploaded, a forged upload refused; an e-mail from a d
     expect(await loaded(logo)).toBe(300);
     // No grey slot box is left.
     expect(await frame.locator("body").innerText()).not.toContain("Replace with your picture");
+    expect(await frame.locator(".pigeon-body").innerText()).toContain("call us at +1 217 555 0142");
   }
   const phoneWidth = await page
     .frameLocator('iframe[title="E-mail preview, phone width"]')
@@ -284,6 +285,9 @@ test("logo and class photo uploaded, a forged upload refused; an e-mail from a d
   expect(html).toContain("Book a relaxed family session this season: places are limited");
   expect(html).toContain(`Hi ${who.firstName},`);
   expect(html).not.toContain("image-slot");
+  // {{studio.phone}} as the footer writes it, for a customer to read and dial, not the stored +12175550142.
+  expect(html).toContain("call us at +1 217 555 0142");
+  expect(mail.text).toContain("call us at +1 217 555 0142");
   const imgs = imgTags(html);
   expect(imgs.find((i) => i.src === `${h.baseUrl}/media/${logoFile!.storedName}`)).toBeDefined();
   expect(imgs.find((i) => i.src === `${h.baseUrl}/media/${photoFile!.storedName}`)?.alt).toBe(ALT);
