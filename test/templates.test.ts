@@ -208,7 +208,8 @@ describe("save as template from a message", () => {
       channels: ["email", "sms"],
       subject: "Fall sale at {{studio.name}}",
       body: "Hi {{customer.first_name}}, **20% off** this week.",
-      sms_body: "Fall sale: 20% off this week",
+      // A message with SMS needs its own SMS text (issue 12, item 1).
+      sms_body: "Fall sale: 20% off this week {{customer.gallery_link}}",
       filters: {},
     });
     const m = await createMessage(t.db, input, null, now);

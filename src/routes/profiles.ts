@@ -23,6 +23,7 @@ import { DeleteProfilePage, NotificationRow, ProfilePage } from "../../views/pro
 import { ProfilesPage } from "../../views/profiles.tsx";
 import { usableLocale } from "../core/intl.ts";
 import { exampleMoney } from "../core/money.ts";
+import { formatPhone } from "../core/phone.ts";
 import { describeNotification, notificationFormValues, parseNotificationForm } from "../core/notification-input.ts";
 import { smsDraft } from "../core/sms-draft.ts";
 import {
@@ -215,7 +216,7 @@ function sampleValues(s: StudioSettings, snippets: Record<string, string>): Plac
   const studio: PlaceholderValues = {
     "studio.name": s.name,
     "studio.address": s.postalAddress,
-    "studio.phone": s.phone,
+    "studio.phone": formatPhone(s.phone, ""),
     "studio.email": s.replyTo || s.senderEmail,
     "studio.website": s.website,
   };
