@@ -96,3 +96,42 @@ describe("eyes: Copy from e-mail on Markdown the draft does not know", () => {
     expect(performance.now() - started).toBeLessThan(500);
   });
 });
+
+describe("eyes: line breaks as a browser sends them (CRLF)", () => {
+  // A browser posts a textarea's line breaks as CRLF; the saved SMS has LF (message-input.ts).
+  const twoLines = `${"a".repeat(68)}\r\n${"a".repeat(68)}`; // 137 characters once LF: 160 with "\nReply STOP to opt out."
+
+  test("the preview counts the SMS as it will be sent: one segment, not two", async () => {
+    const { t, people } = await studio.studio();
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    const res = await postForm(
+      b,
+      "/messages/preview",
+      form({ "filters.customer_ids": String(people[0]!.id), sms_body: twoLines }),
+      { "HX-Request": "true" },
+    );
+    expect(res.status).toBe(200);
+    expect(pageText(res.text)).toMatch(/GSM-7 · 1 segment\b/);
+  });
+
+  test("a test SMS carries the same line breaks as the real one (no CR paid for)", async () => {
+    const { t, people } = await studio.studio();
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    const partial = { "HX-Request": "true", "HX-Request-Type": "partial" };
+    await postForm(
+      b,
+      "/messages/test",
+      form({
+        "filters.customer_ids": String(people[0]!.id),
+        sms_body: "Line one\r\nLine two",
+        test_channel: "sms",
+        test_phone: "+1 212 555 0142",
+      }),
+      partial,
+    );
+    const sent = studio.twilio.sent.filter((x) => x.to === "+12125550142").map((x) => x.body);
+    expect(sent).toEqual(["[Test] Line one\nLine two\nReply STOP to opt out."]);
+  });
+});
