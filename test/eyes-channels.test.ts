@@ -3,9 +3,14 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { runOneTimeMessages } from "../src/automation/one-time.ts";
+import { messageInput } from "../src/core/message-input.ts";
 import { smsDraft } from "../src/core/sms-draft.ts";
-import { deliveries, messages } from "../src/db/schema.ts";
-import { signedInOwner } from "./support/app.ts";
+import { smsInfo } from "../src/core/sms-text.ts";
+import { fieldErrors } from "../src/core/validation.ts";
+import { createProfile } from "../src/db/profiles.ts";
+import { deliveries, messages, notifications } from "../src/db/schema.ts";
+import { makeApiApp } from "./api/support.ts";
+import { makeTestApp, signedInOwner } from "./support/app.ts";
 import { pageText, postForm } from "./support/forms.ts";
 import { noon, sendStudio } from "./support/send-studio.ts";
 
@@ -133,5 +138,48 @@ describe("eyes: line breaks as a browser sends them (CRLF)", () => {
     );
     const sent = studio.twilio.sent.filter((x) => x.to === "+12125550142").map((x) => x.body);
     expect(sent).toEqual(["[Test] Line one\nLine two\nReply STOP to opt out."]);
+  });
+});
+
+describe("eyes: an SMS notification's line breaks", () => {
+  test("the profile editor stores an SMS text's line breaks as LF, as one-time messages do (a CR is a character paid for)", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    const profile = await createProfile(t.db, { name: "Seniors" }, new Date());
+    await b.get(`/profiles/${profile.id}`);
+    const saved = await b.post(`/profiles/${profile.id}/notifications`, {
+      trigger: "coupon_deadline",
+      offset: "3",
+      time_mode: "evening",
+      audience: "potential_buyers",
+      channel: "sms",
+      body: "Line one\r\nLine two",
+      active: "on",
+    });
+    expect(saved.status).toBe(303);
+    const [n] = await t.db.select().from(notifications).where(eq(notifications.profileId, profile.id));
+    expect(n!.body).toBe("Line one\nLine two");
+  });
+
+  test("the API stores sms_body's CRLF as LF, and counts the 1,600 on that", async () => {
+    const t = await makeApiApp();
+    const res = await t.post("/profiles", {
+      name: "Shop",
+      notifications: [
+        { trigger: "job_selling", offset_days: 0, time_of_day: "09:00", audience: "all", channel: "sms", sms_body: "One\r\nTwo" },
+      ],
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.notifications[0].sms_body).toBe("One\nTwo");
+  });
+});
+
+describe("eyes: the SMS limit's words agree with the counter", () => {
+  test("801 emoji: the counter says 801 characters, so the refusal does not say the text has 1,602", () => {
+    const text = "😀".repeat(801);
+    expect(smsInfo(text).characters).toBe(801);
+    const r = messageInput([], "US").safeParse({ name: "E", channels: ["sms"], sms_body: text });
+    const message = r.success ? "" : fieldErrors(r.error).sms_body!;
+    expect(message).not.toContain("this text has 1,602");
   });
 });
