@@ -183,3 +183,25 @@ describe("eyes: the SMS limit's words agree with the counter", () => {
     expect(message).not.toContain("this text has 1,602");
   });
 });
+
+describe("eyes: a text of a channel not chosen", () => {
+  test("an SMS-only message is not refused over the hidden e-mail body (or the error is where staff can see it)", async () => {
+    const { t } = await studio.studio();
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    // Staff wrote an e-mail first, then chose to send by SMS only: the e-mail fields are hidden (app.css .only-email).
+    const res = await postForm(
+      b,
+      "/messages",
+      form({ channels: ["sms"], body: "Dear {{customer.frist_name}}", intent: "save" }),
+    );
+    if (res.status === 422) {
+      const at = res.text.indexOf('id="body-error"');
+      const field = res.text.slice(res.text.lastIndexOf('<div class="field', at), at);
+      expect(field).not.toContain("only-email");
+    } else {
+      expect(res.status).toBe(303);
+      expect(await t.db.select().from(messages)).toHaveLength(1);
+    }
+  });
+});
