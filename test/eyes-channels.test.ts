@@ -205,3 +205,24 @@ describe("eyes: a text of a channel not chosen", () => {
     }
   });
 });
+
+describe("eyes: the API and a text for a channel the message does not use", () => {
+  test("an SMS-only draft updated by external_id with `body` (as before issue 12) is not answered 200 with the old SMS text", async () => {
+    const t = await makeApiApp();
+    const first = await t.post("/messages", {
+      external_id: "crm-42",
+      name: "Reminder",
+      channels: ["sms"],
+      sms_body: "Picture day is Monday",
+      filters: {},
+    });
+    expect(first.status).toBe(201);
+    // The integration changes its text the way it always did.
+    const again = await t.post("/messages", { external_id: "crm-42", body: "Picture day moved to Tuesday" });
+    if (again.status === 200) expect(again.body.sms_body).toBe("Picture day moved to Tuesday");
+    else {
+      expect(again.status).toBe(422);
+      expect(Object.keys(again.body.error.fields)).toContain("body");
+    }
+  });
+});
