@@ -162,7 +162,14 @@ describe("eyes: an SMS notification's line breaks", () => {
     const res = await t.post("/profiles", {
       name: "Shop",
       notifications: [
-        { trigger: "job_selling", offset_days: 0, time_of_day: "09:00", audience: "all", channel: "sms", sms_body: "One\r\nTwo" },
+        {
+          trigger: "job_selling",
+          offset_days: 0,
+          time_of_day: "09:00",
+          audience: "all",
+          channel: "sms",
+          sms_body: "One\r\nTwo",
+        },
       ],
     });
     expect(res.status).toBe(201);
