@@ -30,6 +30,7 @@ const EMAIL_AND_SMS = {
   channels: ["email", "sms"],
   subject: "Your photos",
   body: "They are ready.",
+  sms_body: "They are ready.",
   to_address: undefined,
   filters: {},
 };

@@ -197,11 +197,13 @@ export function apiTextProblems(given: Record<string, unknown>, channels: unknow
       problems[key] = "is not a field of a message (see the API's list; the SMS's text is sms_body)";
   const chosen = new Set(Array.isArray(channels) ? channels : typeof channels === "string" ? [channels] : []);
   const text = (v: unknown) => typeof v === "string" && v.trim() !== "";
-  if (text(given.body) && !chosen.has("email"))
+  // No channel read yet (none given, or none valid): that is channels' problem, said there.
+  const known = ["email", "sms", "voice"].some((c) => chosen.has(c));
+  if (known && text(given.body) && !chosen.has("email"))
     problems.body = chosen.has("sms")
       ? "is the e-mail's text and this message sends no e-mail; give sms_body for the SMS"
       : "is the e-mail's text and this message sends no e-mail; give voice_script for the call";
-  if (text(given.sms_body) && !chosen.has("sms"))
+  if (known && text(given.sms_body) && !chosen.has("sms"))
     problems.sms_body = "is the SMS's text and this message sends no SMS: add the sms channel or leave it out";
   return problems;
 }

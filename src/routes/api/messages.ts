@@ -4,6 +4,7 @@ import { studioCountry } from "../../core/country.ts";
 import { studioOptOutHint } from "../../core/sms-text.ts";
 import { Hono } from "hono";
 import { activationProblem, apiTextProblems, messageInput } from "../../core/message-input.ts";
+import { fieldErrors } from "../../core/validation.ts";
 import { audit } from "../../db/audit.ts";
 import { audioFileProblem, missingImagesIn } from "../../db/files.ts";
 import { contentFileProblems } from "../../db/attachment-files.ts";
@@ -91,12 +92,15 @@ export const messageApiRoutes = new Hono<AppEnv>()
       }
       const settings = await getSettings(tx);
       const merged = current ? overlay(await messageJson(tx, current), body) : body;
+      const schema = messageInput(snippetKeys, studioCountry(settings), studioOptOutHint(settings.locale));
       const textProblems = apiTextProblems(body, merged.channels);
-      if (Object.keys(textProblems).length) throw new ApiError(422, "Some fields are not valid.", textProblems);
-      const input = parse(
-        messageInput(snippetKeys, studioCountry(settings), studioOptOutHint(settings.locale)),
-        merged,
-      );
+      if (Object.keys(textProblems).length) {
+        // Named with every other bad field, as one 422 always does.
+        const r = schema.safeParse(merged);
+        const others = r.success ? {} : fieldErrors(r.error);
+        throw new ApiError(422, "Some fields are not valid.", { ...others, ...textProblems });
+      }
+      const input = parse(schema, merged);
       if (input.send_at && input.send_at.getTime() < now.getTime() - 60_000)
         throw new ApiError(422, "Some fields are not valid.", { send_at: "is in the past" });
       const audio = input.voice_audio_id ? await audioFileProblem(tx, input.voice_audio_id) : null;
