@@ -126,9 +126,9 @@ describe("one message by e-mail and SMS, through the compose form and the real p
     expect(saved.status).toBe(303);
     const [m] = await t.db.select().from(messages);
     expect([m!.smsBody, m!.preheader]).toEqual([form().sms_body, "Bring a comb"]);
-    // The review counts the SMS's segments on its own text.
+    // The review counts the SMS's segments on its own text, with the opt-out line it gets (73 + 23).
     const review = pageText((await b.get(`/messages/${m!.id}/send`)).text);
-    expect(review).toContain("SMS 1 segment each (73 characters, GSM-7) as written");
+    expect(review).toContain("SMS 1 segment each (96 characters, GSM-7) as written, with the opt-out line");
     expect((await postForm(b, `/messages/${m!.id}/send`, {})).status).toBe(303);
     await runOneTimeMessages(t.deps, noon);
     await dispatcher().tick();

@@ -51,6 +51,30 @@ export function smsInfo(text: string): SmsInfo {
   return info;
 }
 
+// Characters that force UCS-2 and show as nothing (or as a plain space): staff cannot find
+// them by looking, so the counter names them instead of showing a blank.
+const INVISIBLE: Record<string, string> = {
+  "\u00A0": "non-breaking space",
+  "\u00AD": "soft hyphen",
+  "\u2009": "thin space",
+  "\u200B": "zero-width space",
+  "\u200C": "zero-width non-joiner",
+  "\u200D": "zero-width joiner",
+  "\u200E": "left-to-right mark",
+  "\u200F": "right-to-left mark",
+  "\u2028": "line separator",
+  "\u202F": "narrow non-breaking space",
+  "\u2060": "word joiner",
+  "\uFEFF": "zero-width no-break space",
+};
+
+/** A character as the counter names it: itself, or for an invisible one its name and code ("non-breaking space (U+00A0)"). */
+export function characterLabel(ch: string): string {
+  const name = INVISIBLE[ch];
+  if (!name) return ch;
+  return `${name} (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")})`;
+}
+
 function packedSegments(costs: number[], perSegment: number): number {
   let segments = 1;
   let used = 0;
