@@ -198,6 +198,7 @@ const FORM = {
   to_address: "ann@x.test",
   subject: "Your photos",
   body: "They are ready.",
+  sms_body: "They are ready.",
   send_mode: "now",
   intent: "save",
 };

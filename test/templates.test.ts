@@ -208,6 +208,7 @@ describe("save as template from a message", () => {
       channels: ["email", "sms"],
       subject: "Fall sale at {{studio.name}}",
       body: "Hi {{customer.first_name}}, **20% off** this week.",
+      sms_body: "Fall sale: 20% off this week {{customer.gallery_link}}",
       filters: {},
     });
     const m = await createMessage(t.db, input, null, now);
