@@ -40,11 +40,14 @@ describe("messageInput: each chosen channel needs its own text", () => {
     expect(check({ channels: ["voice"], voice_script: "Hello" })).toEqual({});
   });
 
-  test("an SMS over Twilio's 1,600 characters is refused on sms_body", () => {
-    expect(check({ channels: ["sms"], sms_body: "a".repeat(1_601) }).sms_body).toBe(
-      "An SMS can hold at most 1,600 characters (Twilio's limit); this text has 1,601",
+  // The opt-out line every one-time SMS gets (" Reply STOP to opt out.", 23) is part of what Twilio counts.
+  test("an SMS over Twilio's 1,600 characters, opt-out line included, is refused on sms_body", () => {
+    expect(check({ channels: ["sms"], sms_body: "a".repeat(1_578) }).sms_body).toBe(
+      "An SMS can hold at most 1,600 characters (Twilio's limit); with the opt-out line Pigeon adds, this text has 1,601 characters",
     );
-    expect(check({ channels: ["sms"], sms_body: "a".repeat(1_600) })).toEqual({});
+    expect(check({ channels: ["sms"], sms_body: "a".repeat(1_577) })).toEqual({});
+    // A text that says STOP itself gets no line added: 1,600 fit.
+    expect(check({ channels: ["sms"], sms_body: `${"a".repeat(1_595)} STOP` })).toEqual({});
   });
 
   test("placeholders are checked in every text field, the SMS's and the preheader's too", () => {
@@ -123,9 +126,9 @@ describe("one message by e-mail and SMS, through the compose form and the real p
     expect(saved.status).toBe(303);
     const [m] = await t.db.select().from(messages);
     expect([m!.smsBody, m!.preheader]).toEqual([form().sms_body, "Bring a comb"]);
-    // The review counts the SMS's segments on its own text.
+    // The review counts the SMS's segments on its own text, with the opt-out line it gets (73 + 23).
     const review = pageText((await b.get(`/messages/${m!.id}/send`)).text);
-    expect(review).toContain("SMS 1 segment each (73 characters, GSM-7) as written");
+    expect(review).toContain("SMS 1 segment each (96 characters, GSM-7) as written, with the opt-out line");
     expect((await postForm(b, `/messages/${m!.id}/send`, {})).status).toBe(303);
     await runOneTimeMessages(t.deps, noon);
     await dispatcher().tick();
@@ -240,5 +243,134 @@ describe("one message by e-mail and SMS, through the compose form and the real p
     expect(shown).toMatch(/\d+ characters · GSM-7 · 1 segment/);
     // The counter under the SMS text follows, out of band.
     expect(res.text).toContain('id="sms_body-count" aria-live="polite" hx-swap-oob="true"');
+  });
+});
+
+// Outside review of issue 12 item 1: each test below failed before its fix.
+describe("the SMS text's limit counts what Twilio gets", () => {
+  test("1,600 characters are refused at save: the opt-out line Pigeon adds is counted", async () => {
+    const { t, people } = await studio.studio();
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    const saved = await postForm(
+      b,
+      "/messages",
+      form({
+        channels: ["sms"],
+        sms_body: "a".repeat(1_600),
+        "filters.customer_ids": String(people[0]!.id),
+        intent: "save",
+      }),
+    );
+    expect(saved.status).toBe(422);
+    expect(pageText(saved.text)).toContain("with the opt-out line Pigeon adds, this text has 1,623 characters");
+    expect(await t.db.select().from(messages)).toHaveLength(0);
+  });
+
+  test("a text that fits but grows past 1,600 once filled in fails that delivery, naming the limit", async () => {
+    const { t, people, dispatcher } = await studio.studio();
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    // 1,570 + the opt-out line fits; the studio's name filled in takes it past 1,600.
+    const sms_body = `${"a".repeat(1_570)} {{studio.name}}`;
+    const saved = await postForm(
+      b,
+      "/messages",
+      form({ channels: ["sms"], sms_body, "filters.customer_ids": String(people[0]!.id), intent: "save" }),
+    );
+    expect(saved.status).toBe(303);
+    const [m] = await t.db.select().from(messages);
+    await b.get(`/messages/${m!.id}/send`);
+    expect((await postForm(b, `/messages/${m!.id}/send`, {})).status).toBe(303);
+    await runOneTimeMessages(t.deps, noon);
+    await dispatcher().tick();
+    const [d] = await t.db.select().from(deliveries).where(eq(deliveries.messageId, m!.id));
+    expect(d!.status).toBe("failed");
+    expect(d!.lastError).toMatch(
+      /^its text is too long once filled in for this recipient\. An SMS can hold at most 1,600 characters \(Twilio's limit\); with the opt-out line Pigeon adds, this text has 1,6\d\d characters$/,
+    );
+    expect(studio.twilio.sent.filter((x) => x.to === people[0]!.phone)).toHaveLength(0);
+  });
+
+  test("801 emoji: the refusal counts characters as the counter does, and names what Twilio counts", () => {
+    // 801 emoji + the opt-out line: 824 characters on the counter, 1,625 UTF-16 units at Twilio.
+    expect(check({ channels: ["sms"], sms_body: "😀".repeat(801) }).sms_body).toContain(
+      "this text has 824 characters, which Twilio counts as 1,625",
+    );
+  });
+});
+
+describe("a test e-mail and a test SMS are the real ones", () => {
+  const partial = { "HX-Request": "true", "HX-Request-Type": "partial" };
+
+  test("a test e-mail carries the preheader staff typed, as the real send does", async () => {
+    const { t, people } = await studio.studio();
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    const sent = await postForm(
+      b,
+      "/messages/test",
+      form({
+        "filters.customer_ids": String(people[0]!.id),
+        test_channel: "email",
+        preheader: "Bring a comb, {{customer.first_name}}",
+      }),
+      partial,
+    );
+    expect(pageText(sent.text)).toContain("Test e-mail");
+    const mail = studio.resend.sent.at(-1)!;
+    expect(mail.subject).toBe(`[Test] Picture day, ${people[0]!.firstName}`);
+    expect(mail.html).toContain(`Bring a comb, ${people[0]!.firstName}`);
+  });
+
+  test("a test SMS carries the same line breaks as the real one (a browser's CRLF sent as LF)", async () => {
+    const { t, people } = await studio.studio();
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    await postForm(
+      b,
+      "/messages/test",
+      form({
+        "filters.customer_ids": String(people[0]!.id),
+        sms_body: "Line one\r\nLine two",
+        test_channel: "sms",
+        test_phone: "+1 212 555 0142",
+      }),
+      partial,
+    );
+    const sent = studio.twilio.sent.filter((x) => x.to === "+12125550142").map((x) => x.body);
+    expect(sent).toEqual(["[Test] Line one\nLine two\nReply STOP to opt out."]);
+  });
+
+  test("the preview counts a CRLF text as it will be sent: one segment, not two", async () => {
+    const { t, people } = await studio.studio();
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    // 137 characters once LF: 160 with "\nReply STOP to opt out.", one segment.
+    const twoLines = `${"a".repeat(68)}\r\n${"a".repeat(68)}`;
+    const res = await postForm(
+      b,
+      "/messages/preview",
+      form({ "filters.customer_ids": String(people[0]!.id), sms_body: twoLines }),
+      { "HX-Request": "true" },
+    );
+    expect(res.status).toBe(200);
+    expect(pageText(res.text)).toMatch(/GSM-7 · 1 segment\b/);
+  });
+});
+
+describe("a text of a channel not chosen", () => {
+  test("an SMS-only message is saved though the hidden e-mail body has a bad placeholder (kept, not sent)", async () => {
+    const { t } = await studio.studio();
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    const res = await postForm(
+      b,
+      "/messages",
+      form({ channels: ["sms"], body: "Dear {{customer.frist_name}}", intent: "save" }),
+    );
+    expect(res.status).toBe(303);
+    const [m] = await t.db.select().from(messages);
+    expect([m!.channels, m!.body]).toEqual([["sms"], "Dear {{customer.frist_name}}"]);
   });
 });

@@ -75,7 +75,9 @@ describe("profile notifications in the API: each channel's text by its name", ()
         'is the text of an SMS notification; for an SMS on this trigger add a second notification with channel "sms"',
       "notifications.2.preheader": "must be one line",
       "notifications.3.sms_body": expect.stringContaining("Unknown placeholder {{customer.frist_name}}"),
-      "notifications.4.sms_body": "must be at most 1,600 characters for SMS",
+      // Twilio's limit, counted with the opt-out line a marketing SMS gets.
+      "notifications.4.sms_body":
+        "An SMS can hold at most 1,600 characters (Twilio's limit); with the opt-out line Pigeon adds, this text has 1,624 characters",
     });
     expect(await t.db.select().from(notifications)).toHaveLength(before);
   });
@@ -195,5 +197,66 @@ describe("Add an SMS version of an e-mail notification", () => {
     expect((await t.db.select().from(notifications).where(eq(notifications.id, email.id)))[0]!.preheader).toBe(
       "Last call",
     );
+  });
+});
+
+// Outside review of issue 12 item 1: each test below failed before its fix.
+describe("an SMS notification's text as Twilio gets it", () => {
+  test("the profile editor stores an SMS text's line breaks as LF, as one-time messages do (a CR is a character paid for)", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    const profile = await createProfile(t.db, { name: "Seniors" }, new Date());
+    await b.get(`/profiles/${profile.id}`);
+    const saved = await b.post(`/profiles/${profile.id}/notifications`, {
+      trigger: "coupon_deadline",
+      offset: "3",
+      time_mode: "evening",
+      audience: "potential_buyers",
+      channel: "sms",
+      body: "Line one\r\nLine two",
+      active: "on",
+    });
+    expect(saved.status).toBe(303);
+    const [n] = await t.db.select().from(notifications).where(eq(notifications.profileId, profile.id));
+    expect(n!.body).toBe("Line one\nLine two");
+  });
+
+  test("the API stores sms_body's CRLF as LF", async () => {
+    const t = await makeApiApp();
+    const res = await t.post("/profiles", {
+      name: "Shop",
+      notifications: [{ ...selling, channel: "sms", sms_body: "One\r\nTwo" }],
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.notifications[0].sms_body).toBe("One\nTwo");
+  });
+
+  test("1,600 characters are refused for a marketing SMS (the opt-out line counted), accepted for an appointment's", async () => {
+    const t = await makeApiApp();
+    const text = "a".repeat(1_600);
+    const refused = await t.post("/profiles", {
+      name: "Shop",
+      notifications: [{ ...selling, channel: "sms", sms_body: text }],
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.fields["notifications.0.sms_body"]).toContain(
+      "with the opt-out line Pigeon adds, this text has 1,623 characters",
+    );
+    // A service message (an appointment's) gets no opt-out line: 1,600 fit.
+    const taken = await t.post("/profiles", {
+      name: "Visits",
+      notifications: [{ trigger: "appointment_reminder", offset_hours: 24, channel: "sms", sms_body: text }],
+    });
+    expect(taken.status).toBe(201);
+  });
+
+  test("a preheader on an SMS notification is refused, naming it", async () => {
+    const t = await makeApiApp();
+    const res = await t.post("/profiles", {
+      name: "Shop",
+      notifications: [{ ...selling, channel: "sms", sms_body: "Hi", preheader: "Sale" }],
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.fields["notifications.0.preheader"]).toContain("only an e-mail has a preheader");
   });
 });

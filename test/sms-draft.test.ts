@@ -47,3 +47,39 @@ describe("smsDraft: a plain SMS from an e-mail's Markdown", () => {
     expect(smsDraft("![only](https://x.example/i.png)")).toBe("");
   });
 });
+
+// Outside review of issue 12 item 1: each test below failed before its fix (the draft now walks
+// the tokens of the Marked lexer the e-mail is rendered with).
+describe("smsDraft: Markdown as the e-mail reads it", () => {
+  test("a reference link keeps its URL and loses its brackets and definition", () => {
+    expect(smsDraft("See [the gallery][g].\n\n[g]: https://shop.example/g")).toBe(
+      "See the gallery: https://shop.example/g.",
+    );
+  });
+
+  test("HTML entities read as the e-mail shows them", () => {
+    expect(smsDraft("Tom &amp; Jerry &lt;3 &#8364;5 &nbsp;ok")).toBe("Tom & Jerry <3 €5 ok");
+  });
+
+  test("HTML tags go and their words stay, but not a script's or a style's", () => {
+    expect(smsDraft("<b>Big</b> day <script>alert(1)</script>today\n\n<div>Hi<style>p{}</style> there</div>")).toBe(
+      "Big day today\n\nHi there",
+    );
+  });
+
+  test("a table's rows are lines; a javascript: link keeps its words only", () => {
+    expect(smsDraft("| Size | Price |\n|---|---|\n| 10x15 | 5 |")).toBe("Size, Price\n10x15, 5");
+    expect(smsDraft("[Click](javascript:alert(1)) now")).toBe("Click now");
+  });
+
+  test("a NUL is never read as a placeholder's stand-in", () => {
+    expect(smsDraft("a\u00000\u0000 {{customer.first_name}}")).not.toContain("undefined");
+  });
+
+  test("bodies of the e-mail's 50,000-character limit are drafted; longer ones are cut there first", () => {
+    // "[a](" repeated made the earlier regexes backtrack quadratically; what is past 50,000 is never read.
+    const draft = smsDraft(`${"[a](".repeat(12_500)}{{customer.first_name}}`);
+    expect(draft).toStartWith("[a](");
+    expect(draft).not.toContain("{{");
+  });
+});

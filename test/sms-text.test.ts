@@ -1,6 +1,6 @@
 // What staff see under an SMS body, and how customers' replies are read (SPEC P3, D9).
 import { describe, expect, test } from "bun:test";
-import { classifyInboundSms, OPT_OUT_HINT, smsInfo, withOptOutHint } from "../src/core/sms-text.ts";
+import { characterLabel, classifyInboundSms, OPT_OUT_HINT, smsInfo, withOptOutHint } from "../src/core/sms-text.ts";
 
 const a = (n: number) => "a".repeat(n);
 const l = (n: number) => "ł".repeat(n);
@@ -99,5 +99,14 @@ describe("inbound replies", () => {
     ["", "other"],
   ])("%p is %s", (body, kind) => {
     expect(classifyInboundSms(body)).toBe(kind as ReturnType<typeof classifyInboundSms>);
+  });
+});
+
+// Outside review of issue 12 item 1: an invisible character forcing UCS-2 was shown as a blank.
+describe("characterLabel: what the counter shows for a character that forces UCS-2", () => {
+  test("an invisible one is named with its code; a visible one is itself", () => {
+    expect(characterLabel("\u00A0")).toBe("non-breaking space (U+00A0)");
+    expect(characterLabel("\u200F")).toBe("right-to-left mark (U+200F)");
+    expect(characterLabel("’")).toBe("’");
   });
 });

@@ -11,7 +11,7 @@ import { nf, plural } from "./messages.tsx";
 import type { Common } from "./layout.tsx";
 import type { Language } from "../src/core/i18n/translate.ts";
 import { MessageFiles, type MessageFilesProps } from "./message-files.tsx";
-import { smsInfo } from "../src/core/sms-text.ts";
+import { smsInfo, withOptOutHint } from "../src/core/sms-text.ts";
 
 export type ConfirmProps = Common & {
   message: Message;
@@ -25,6 +25,8 @@ export type ConfirmProps = Common & {
   cancelled?: { n: number; of: number } | null;
   /** Its attachments and MMS pictures, with who gets the text without the pictures. */
   files?: MessageFilesProps;
+  /** The opt-out line in the studio's language, counted in what each SMS costs. */
+  optOutHint?: string;
 };
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: "English", de: "German", fr: "French", es: "Spanish" };
@@ -69,17 +71,18 @@ function sendButton(counts: ChannelCount[], total: number, scheduled: boolean): 
 }
 
 /**
- * What each SMS costs, counted on the SMS's own text as written (placeholders unfilled, no
- * opt-out hint): the preview on the compose page counts it for a real recipient.
+ * What each SMS costs, counted on the SMS's own text as written with the opt-out line every
+ * one-time SMS gets (placeholders unfilled): the preview on the compose page counts it for a
+ * real recipient.
  */
-function SmsCost({ text }: { text: string }) {
-  const info = smsInfo(text);
+function SmsCost({ text, hint }: { text: string; hint?: string }) {
+  const info = smsInfo(withOptOutHint(text, { required: true, hint }));
   return (
     <>
       <dt class="muted">SMS</dt>
       <dd class="sms-cost">
-        {plural(info.segments, "segment")} each ({nf(info.characters)} characters, {info.encoding}) as written;
-        placeholders and the opt-out line can add to it.
+        {plural(info.segments, "segment")} each ({nf(info.characters)} characters, {info.encoding}) as written, with the
+        opt-out line; placeholders can add to it.
       </dd>
     </>
   );
@@ -143,7 +146,7 @@ export function ConfirmPage(p: ConfirmProps) {
             </>
           )}
           {p.files && <MessageFiles {...p.files} />}
-          {m.channels.includes("sms") && <SmsCost text={m.smsBody} />}
+          {m.channels.includes("sms") && <SmsCost text={m.smsBody} hint={p.optOutHint} />}
         </dl>
         {p.counts.map((c) =>
           c.unchecked ? (

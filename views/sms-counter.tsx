@@ -2,7 +2,7 @@
 // What an SMS costs, as staff see it under a text (SPEC P3, issue 12): characters, encoding,
 // segments, a warning past 150 characters and the characters that force UCS-2. One component
 // for the notification editor and the compose page, so both say the same thing.
-import type { SmsInfo } from "../src/core/sms-text.ts";
+import { characterLabel, type SmsInfo } from "../src/core/sms-text.ts";
 
 export function SmsCounter({ info, id }: { info: SmsInfo; id?: string }) {
   return (
@@ -20,7 +20,7 @@ export function SmsCounter({ info, id }: { info: SmsInfo; id?: string }) {
         <p class="warn">
           {info.nonGsm.map((ch) => (
             <>
-              <code>{ch}</code>{" "}
+              <code>{characterLabel(ch)}</code>{" "}
             </>
           ))}
           {info.nonGsm.length === 1 ? "switches" : "switch"} the text to UCS-2, which fits only 70 characters per

@@ -7,6 +7,7 @@ import { fileIdList } from "./attachments.ts";
 import { messageFilters } from "./message-filters.ts";
 import { MAX_BODY, MAX_PREHEADER, preheaderProblem } from "./notification-input.ts";
 import { parsePhone } from "./phone.ts";
+import { smsLineBreaks, smsTemplateLengthProblem } from "./sms-text.ts";
 import { checkTemplate } from "./placeholders.ts";
 import { imageSlotProblem } from "./image-slot.ts";
 import { CALL_LANGUAGE_IDS, CALL_VOICE_IDS, voiceLanguageProblem } from "./call-voices.ts";
@@ -43,8 +44,10 @@ const isEmail = (v: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v);
  * `country`: the studio's, where a typed national number is read. A typed number comes out in
  * E.164, read now: read when the message starts instead, a studio country changed in between
  * sent Spanish 612 34 15 13 to France's +33 6 12 34 15 13. An e-mail address stays as typed.
+ * `optOutHint`: the line the studio's language adds to every one-time SMS ("Reply STOP to opt
+ * out."), counted in the SMS's length: Twilio refuses the text as sent, hint included.
  */
-export const messageInput = (snippetKeys: readonly string[], country: string) =>
+export const messageInput = (snippetKeys: readonly string[], country: string, optOutHint?: string) =>
   z
     .object({
       name: requiredText(MESSAGE_MAX.name, "An internal name"),
@@ -55,11 +58,8 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
       /** The e-mail's text, in Markdown. */
       body: optionalText(MESSAGE_MAX.body),
       /** The SMS's own plain text (issue 12): an SMS never gets the e-mail's Markdown. */
-      // A browser sends a textarea's line breaks as CRLF; on a phone the CR is one more character paid for.
-      sms_body: z.preprocess(
-        (v) => (typeof v === "string" ? v.replace(/\r\n?/g, "\n") : v),
-        optionalText(MESSAGE_MAX.body),
-      ),
+      // The API's edge for line breaks (the form's is formState): see smsLineBreaks.
+      sms_body: z.preprocess((v) => (typeof v === "string" ? smsLineBreaks(v) : v), optionalText(MESSAGE_MAX.body)),
       voice_script: optionalText(MESSAGE_MAX.voice_script),
       /** An uploaded MP3 or WAV (files.id) the call plays instead of reading the script. */
       voice_audio_id: optionalIdRef,
@@ -112,18 +112,17 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
       const mismatch = voiceLanguageProblem(m.voice_name, m.voice_language);
       if (mismatch) ctx.addIssue({ code: "custom", path: ["voice_language"], message: mismatch });
       // The limits notifications keep: a subject is one header line, and Twilio refuses longer texts.
-      if (m.subject && /[\r\n]/.test(m.subject))
+      if (channels.has("email") && m.subject && /[\r\n]/.test(m.subject))
         ctx.addIssue({ code: "custom", path: ["subject"], message: "must be one line" });
-      const preheader = m.preheader ? preheaderProblem(m.preheader) : null;
+      const preheader = channels.has("email") && m.preheader ? preheaderProblem(m.preheader) : null;
       if (preheader) ctx.addIssue({ code: "custom", path: ["preheader"], message: preheader });
-      if (m.sms_body && m.sms_body.length > MAX_BODY.sms) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["sms_body"],
-          message: `An SMS can hold at most ${MAX_BODY.sms.toLocaleString("en")} characters (Twilio's limit); this text has ${m.sms_body.length.toLocaleString("en")}`,
-        });
-      }
-      if (m.voice_script && m.voice_script.length > MAX_BODY.voice) {
+      // One-time messages are marketing: every SMS gets the opt-out line, so it is counted here.
+      const smsLength =
+        channels.has("sms") && m.sms_body
+          ? smsTemplateLengthProblem(m.sms_body, { required: true, hint: optOutHint })
+          : null;
+      if (smsLength) ctx.addIssue({ code: "custom", path: ["sms_body"], message: smsLength });
+      if (channels.has("voice") && m.voice_script && m.voice_script.length > MAX_BODY.voice) {
         ctx.addIssue({
           code: "custom",
           path: ["voice_script"],
@@ -135,7 +134,17 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
       if (m.call_only_if_no_sms && !(channels.has("sms") && channels.has("voice"))) {
         ctx.addIssue({ code: "custom", path: ["call_only_if_no_sms"], message: "needs both SMS and voice" });
       }
+      // Only the texts of the chosen channels: a form keeps the others as typed (hidden), and
+      // they are never sent, so a mistake in one must not stop the message (issue 12 review).
+      const fieldChannel = {
+        subject: "email",
+        preheader: "email",
+        body: "email",
+        sms_body: "sms",
+        voice_script: "voice",
+      } as const;
       for (const field of ["subject", "preheader", "body", "sms_body", "voice_script"] as const) {
+        if (!channels.has(fieldChannel[field])) continue;
         const text = m[field];
         if (!text) continue;
         const problem = checkTemplate(text, "one_time_message", snippetKeys)[0];
@@ -165,6 +174,39 @@ export const messageInput = (snippetKeys: readonly string[], country: string) =>
     });
 
 export type MessageInput = z.infer<ReturnType<typeof messageInput>>;
+
+/** The fields the API reads, and those of its answer a client may send back unchanged. */
+const API_FIELDS = new Set([
+  ...Object.keys(MESSAGE_MAX),
+  ...["channels", "body", "voice_audio_id", "voice_name", "voice_language", "call_only_if_no_sms", "filters"],
+  ...["send_at", "job_id", "attachment_ids", "media_ids", "external_id"],
+  ...["id", "status", "activated_at", "totals"],
+]);
+
+/**
+ * What the API refuses before reading a message (issue 12 review): a key it does not know
+ * (`smsBody` would be dropped without a word), and a channel's text given for a message without
+ * that channel. Before issue 12 `body` was every channel's text; an integration updating an
+ * SMS-only draft with `body` alone would get 200 and the old SMS text kept, so it is told instead.
+ * `given`: the request's own fields; `channels`: the message's channels once it is applied.
+ */
+export function apiTextProblems(given: Record<string, unknown>, channels: unknown): Record<string, string> {
+  const problems: Record<string, string> = {};
+  for (const key of Object.keys(given))
+    if (!API_FIELDS.has(key))
+      problems[key] = "is not a field of a message (see the API's list; the SMS's text is sms_body)";
+  const chosen = new Set(Array.isArray(channels) ? channels : typeof channels === "string" ? [channels] : []);
+  const text = (v: unknown) => typeof v === "string" && v.trim() !== "";
+  // No channel read yet (none given, or none valid): that is channels' problem, said there.
+  const known = ["email", "sms", "voice"].some((c) => chosen.has(c));
+  if (known && text(given.body) && !chosen.has("email"))
+    problems.body = chosen.has("sms")
+      ? "is the e-mail's text and this message sends no e-mail; give sms_body for the SMS"
+      : "is the e-mail's text and this message sends no e-mail; give voice_script for the call";
+  if (known && text(given.sms_body) && !chosen.has("sms"))
+    problems.sms_body = "is the SMS's text and this message sends no SMS: add the sms channel or leave it out";
+  return problems;
+}
 
 /** Activation rules (SPEC O5): a send time in the past is refused rather than sent late. */
 export function activationProblem(

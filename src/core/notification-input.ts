@@ -9,6 +9,7 @@ import { CHANNEL_LABELS } from "./labels.ts";
 import { imageSlotProblem } from "./image-slot.ts";
 import { checkTemplate, contextForTrigger } from "./placeholders.ts";
 import { type Audience, type Condition, TRIGGER_INFO, type Trigger, timeOfDay } from "./triggers.ts";
+import { smsLineBreaks, smsTemplateLengthProblem } from "./sms-text.ts";
 import { CONTROL_PROBLEM, type FieldErrors, flag, noControl } from "./validation.ts";
 
 type Channel = (typeof CHANNELS)[number];
@@ -110,7 +111,7 @@ export function allowedAudiencesText(trigger: Trigger): string {
 }
 
 /** The rules between fields; `v` holds the fields that passed on their own. */
-function crossFieldErrors(v: Partial<Fields>, snippetKeys: readonly string[]): FieldErrors {
+function crossFieldErrors(v: Partial<Fields>, snippetKeys: readonly string[], optOutHint?: string): FieldErrors {
   const errors: FieldErrors = {};
   const trigger = v.trigger;
   if (!trigger) return errors;
@@ -164,6 +165,8 @@ function crossFieldErrors(v: Partial<Fields>, snippetKeys: readonly string[]): F
     else if (/[\r\n]/.test(subject)) errors.subject = "must be one line";
     else if (templateErrors(subject)) errors.subject = templateErrors(subject);
   }
+  if (v.channel && v.channel !== "email" && v.preheader?.trim())
+    errors.preheader = `only an e-mail has a preheader; ${CHANNEL_LABELS[v.channel]} shows none: leave it out`;
   if (v.channel === "email" && v.preheader?.trim()) {
     const preheader = v.preheader.trim();
     const problem = preheaderProblem(preheader) ?? templateErrors(preheader);
@@ -172,6 +175,8 @@ function crossFieldErrors(v: Partial<Fields>, snippetKeys: readonly string[]): F
   if (v.body !== undefined && v.channel) {
     const body = v.body.trim();
     if (!body) errors.body = v.channel === "voice" ? "The call script is required" : "The message is required";
+    else if (v.channel === "sms" && smsBodyProblem(body, trigger, optOutHint))
+      errors.body = smsBodyProblem(body, trigger, optOutHint)!;
     else if (body.length > MAX_BODY[v.channel])
       errors.body = `must be at most ${MAX_BODY[v.channel].toLocaleString("en")} characters for ${CHANNEL_LABELS[v.channel]}`;
     else if (templateErrors(body)) errors.body = templateErrors(body);
@@ -179,6 +184,14 @@ function crossFieldErrors(v: Partial<Fields>, snippetKeys: readonly string[]): F
     else if (v.channel === "email" && imageSlotProblem(body)) errors.body = imageSlotProblem(body)!;
   }
   return errors;
+}
+
+/**
+ * An SMS notification's text against Twilio's limit, opt-out line included where it is added:
+ * every trigger but an appointment's is marketing (dispatch/content.ts), so it gets the line.
+ */
+function smsBodyProblem(body: string, trigger: Trigger, optOutHint?: string): string | null {
+  return smsTemplateLengthProblem(body, { required: !trigger.startsWith("appointment_"), hint: optOutHint });
 }
 
 function toInput(v: Fields): NotificationInput {
@@ -203,9 +216,9 @@ function toInput(v: Fields): NotificationInput {
  * The zod schema of one notification in the API's shape (SPEC I3), cross-field rules included.
  * Placeholders are checked against `snippetKeys` as well as the built-in ones.
  */
-export function notificationSchema(snippetKeys: readonly string[] = []) {
+export function notificationSchema(snippetKeys: readonly string[] = [], optOutHint?: string) {
   return BASE.superRefine((v, ctx) => {
-    for (const [path, message] of Object.entries(crossFieldErrors(v, snippetKeys)))
+    for (const [path, message] of Object.entries(crossFieldErrors(v, snippetKeys, optOutHint)))
       ctx.addIssue({ code: "custom", path: [path], message });
   }).transform(toInput);
 }
@@ -239,12 +252,18 @@ function channelText(raw: Record<string, unknown>): { body?: unknown; errors: Fi
 }
 
 /** Parses a notification in the API's shape, reporting every bad field at once by its I3 name. */
-export function parseNotification(input: unknown, snippetKeys: readonly string[]): ParsedNotification {
+export function parseNotification(
+  input: unknown,
+  snippetKeys: readonly string[],
+  optOutHint?: string,
+): ParsedNotification {
   if (input === null || typeof input !== "object" || Array.isArray(input))
     return { ok: false, errors: { _: "must be an object" } };
   const given = input as Record<string, unknown>;
   const named = channelText(given);
-  const raw: Record<string, unknown> = { ...given, body: named.body };
+  // The one edge for an SMS text's line breaks (form and API both come through here): see smsLineBreaks.
+  const smsText = given.channel === "sms" && typeof named.body === "string" ? smsLineBreaks(named.body) : named.body;
+  const raw: Record<string, unknown> = { ...given, body: smsText };
   const errors: FieldErrors = { ...named.errors };
   const good: Partial<Record<keyof Fields, unknown>> = {};
   for (const [key, schema] of Object.entries(FIELDS) as [keyof Fields, z.ZodType][]) {
@@ -252,7 +271,7 @@ export function parseNotification(input: unknown, snippetKeys: readonly string[]
     if (result.success) good[key] = result.data;
     else errors[key] = result.error.issues[0]?.message ?? "is not valid";
   }
-  for (const [key, message] of Object.entries(crossFieldErrors(good as Partial<Fields>, snippetKeys)))
+  for (const [key, message] of Object.entries(crossFieldErrors(good as Partial<Fields>, snippetKeys, optOutHint)))
     errors[key] ??= message;
   // A text given as sms_body or voice_script is answered under that name.
   const source = given.channel === "sms" ? "sms_body" : given.channel === "voice" ? "voice_script" : null;
@@ -297,7 +316,8 @@ export function notificationFormInput(form: Record<string, unknown>): Record<str
     condition: form.condition,
     channel: form.channel,
     subject: form.subject,
-    preheader: form.preheader,
+    // The editor hides the preheader for an SMS or a call; what it still holds is not theirs.
+    preheader: form.channel === "email" ? form.preheader : undefined,
     body: form.body,
     active: form.active === undefined ? false : form.active,
   };
@@ -307,8 +327,9 @@ export function notificationFormInput(form: Record<string, unknown>): Record<str
 export function parseNotificationForm(
   form: Record<string, unknown>,
   snippetKeys: readonly string[],
+  optOutHint?: string,
 ): ParsedNotification {
-  const parsed = parseNotification(notificationFormInput(form), snippetKeys);
+  const parsed = parseNotification(notificationFormInput(form), snippetKeys, optOutHint);
   if (parsed.ok) return parsed;
   const errors: FieldErrors = {};
   for (const [key, message] of Object.entries(parsed.errors)) {

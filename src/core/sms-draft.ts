@@ -3,64 +3,191 @@
 // character costs, so the draft keeps the words and the links (as bare URLs a phone makes
 // tappable), and drops what a phone cannot show: emphasis marks, headings' hashes, images, HTML.
 // Placeholders ({{customer.first_name}}, {{x | "fallback"}}) are kept exactly as written.
-
-const TOKEN = "\u0000";
-
-/** Placeholders out of the way first: their underscores and pipes are no Markdown. */
-function shelter(text: string): { text: string; restore: (s: string) => string } {
-  const kept: string[] = [];
-  const out = text.replace(/\{\{[\s\S]*?\}\}/g, (m) => `${TOKEN}${kept.push(m) - 1}${TOKEN}`);
-  return {
-    text: out,
-    restore: (s) => s.replace(new RegExp(`${TOKEN}(\\d+)${TOKEN}`, "g"), (_, i) => kept[Number(i)]!),
-  };
-}
+//
+// The body is read by the same Marked lexer the e-mail is rendered with (email-markdown.ts), and
+// its tokens are walked once: what the e-mail shows as a link, an entity or a table is what the
+// draft sees, and no regex backtracks over a body staff (or an API client) sent (the review
+// found the earlier line-by-line regexes quadratic: a 50,000-character body froze the server).
+import type { Token, Tokens } from "marked";
+import { emailMarkdown } from "./email-markdown.ts";
+import { MAX_BODY } from "./notification-input.ts";
 
 /** "Gallery: https://x", or just the URL when the words are the URL itself. */
 function linkText(words: string, url: string): string {
   const w = words.trim();
   const u = url.trim();
+  // A script "link" is nothing a phone can open: its words stay, the URL goes.
+  if (/^\s*(javascript|vbscript|data):/i.test(u)) return w;
   if (!w || w === u || w.replace(/^https?:\/\//, "") === u.replace(/^https?:\/\//, "")) return u;
   return `${w}: ${u}`;
 }
 
-const inline = (line: string) =>
-  line
-    // Images first: a picture cannot go in a text (its alt text would read as a stray word).
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, "")
-    .replace(/\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g, (_, w: string, u: string) => linkText(w, u))
-    .replace(/<((?:https?:\/\/|mailto:)[^>\s]+)>/g, "$1")
-    // Tags the sanitiser allows in a body (<br>, <b>…): a line break stays one, the rest goes.
-    .replace(/<br\s*\/?>/gi, "\n")
-    .replace(/<\/?[a-z][^>]*>/gi, "")
-    .replace(/(\*\*|__)(?=\S)([\s\S]*?\S)\1/g, "$2")
-    .replace(/(^|[^\w*])\*(?=\S)([^*]*?\S)\*(?!\w)/g, "$1$2")
-    .replace(/(^|[^\w])_(?=\S)([^_]*?\S)_(?!\w)/g, "$1$2")
-    .replace(/~~(?=\S)([\s\S]*?\S)~~/g, "$1")
-    .replace(/`([^`]+)`/g, "$1")
-    .replace(/\\([\\`*_{}[\]()#+\-.!>~|])/g, "$1");
+const NAMED: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  // A non-breaking space would turn the whole text into UCS-2 (70 characters a segment).
+  nbsp: " ",
+  hellip: "…",
+  ndash: "–",
+  mdash: "—",
+  euro: "€",
+  copy: "©",
+};
 
-/** A plain SMS draft of an e-mail body written in Markdown. */
-export function smsDraft(markdown: string): string {
-  const { text, restore } = shelter(markdown.replace(/\r\n?/g, "\n"));
-  const lines: string[] = [];
-  for (const raw of text.split("\n")) {
-    let line = raw.replace(/\s+$/, "");
-    if (/^\s*(```|~~~)/.test(line)) continue;
-    if (/^\s{0,3}([-*_])(\s*\1){2,}\s*$/.test(line)) continue; // a rule
-    line = line
-      .replace(/^\s{0,3}#{1,6}\s+/, "")
-      .replace(/\s+#+\s*$/, "")
-      .replace(/^\s*(>\s?)+/, "")
-      .replace(/^(\s*)[*+-]\s+/, "$1- ");
-    lines.push(inline(line).replace(/[ \t]+$/g, ""));
+/** HTML entities as the e-mail shows them: `&amp;` is an ampersand. Unknown names stay as typed. */
+function decodeEntities(text: string): string {
+  return text.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,15});/g, (whole, name: string) => {
+    if (name[0] !== "#") return NAMED[name.toLowerCase()] ?? whole;
+    const code = name[1] === "x" || name[1] === "X" ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+    // NUL and what is no character at all stay as typed rather than become a stray symbol.
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
+/**
+ * Raw HTML as text: tags dropped, a `<br>` a line break, and what a `<script>` or `<style>` holds
+ * dropped with it (it is no words). Scanned with indexOf, not a backtracking regex.
+ */
+function htmlText(html: string): string {
+  let out = "";
+  let at = 0;
+  const lower = html.toLowerCase();
+  while (at < html.length) {
+    const open = html.indexOf("<", at);
+    if (open < 0) {
+      out += html.slice(at);
+      break;
+    }
+    out += html.slice(at, open);
+    const close = html.indexOf(">", open);
+    if (close < 0) {
+      out += html.slice(open);
+      break;
+    }
+    const tag = lower.slice(open + 1, close);
+    const name = /^\/?([a-z][a-z0-9]*)/.exec(tag)?.[1];
+    if (!name) {
+      out += "<";
+      at = open + 1;
+      continue;
+    }
+    if (name === "br") out += "\n";
+    at = close + 1;
+    if ((name === "script" || name === "style") && !tag.startsWith("/")) {
+      const end = lower.indexOf(`</${name}`, at);
+      at = end < 0 ? html.length : html.indexOf(">", end) + 1 || html.length;
+    }
   }
-  const joined = lines
-    .join("\n")
+  return out;
+}
+
+/** The words of inline tokens; `skipping` is the open `<script>`/`<style>` whose text goes. */
+function inline(tokens: Token[] | undefined): string {
+  let out = "";
+  let skipping: string | null = null;
+  for (const t of tokens ?? []) {
+    if (t.type === "html") {
+      const tag = /^<(\/?)([a-z][a-z0-9]*)/i.exec(t.raw);
+      const name = tag?.[2]?.toLowerCase();
+      if (skipping) {
+        if (tag?.[1] === "/" && name === skipping) skipping = null;
+        continue;
+      }
+      if (name === "script" || name === "style") {
+        if (!/<\/(script|style)/i.test(t.raw)) skipping = name;
+        continue;
+      }
+      out += htmlText(t.raw);
+      continue;
+    }
+    if (skipping) continue;
+    switch (t.type) {
+      case "image":
+        break; // a picture cannot go in a text (its alt text would read as a stray word)
+      case "link":
+        out += linkText(inline((t as Tokens.Link).tokens), (t as Tokens.Link).href);
+        break;
+      case "br":
+        out += "\n";
+        break;
+      case "codespan":
+        out += decodeEntities((t as Tokens.Codespan).text);
+        break;
+      case "escape":
+        out += decodeEntities((t as Tokens.Escape).text);
+        break;
+      default: {
+        const nested = (t as { tokens?: Token[] }).tokens;
+        out += nested?.length ? inline(nested) : decodeEntities((t as { text?: string }).text ?? "");
+      }
+    }
+  }
+  return out;
+}
+
+/** The lines of block tokens: one block a line (or more), a blank line where the body has one. */
+function blocks(tokens: Token[]): string {
+  const parts: string[] = [];
+  for (const t of tokens) {
+    switch (t.type) {
+      case "space":
+        parts.push("");
+        break;
+      case "hr":
+      case "def":
+        break;
+      case "code":
+        parts.push((t as Tokens.Code).text);
+        break;
+      case "html":
+        parts.push(htmlText(t.raw));
+        break;
+      case "blockquote":
+        parts.push(blocks((t as Tokens.Blockquote).tokens));
+        break;
+      case "list": {
+        const list = t as Tokens.List;
+        const start = typeof list.start === "number" ? list.start : 1;
+        list.items.forEach((item, i) => {
+          const mark = list.ordered ? `${start + i}. ` : "- ";
+          parts.push(`${mark}${blocks(item.tokens).replace(/\n+/g, "\n").trim()}`);
+        });
+        break;
+      }
+      case "table": {
+        // A phone has no table: each row a line, its cells after one another.
+        const table = t as Tokens.Table;
+        for (const row of [table.header, ...table.rows])
+          parts.push(
+            row
+              .map((cell) => inline(cell.tokens).trim())
+              .filter(Boolean)
+              .join(", "),
+          );
+        break;
+      }
+      default: {
+        const nested = (t as { tokens?: Token[] }).tokens;
+        parts.push(nested ? inline(nested) : decodeEntities((t as { text?: string }).text ?? ""));
+      }
+    }
+  }
+  return parts.join("\n");
+}
+
+/**
+ * A plain SMS draft of an e-mail body written in Markdown. A body longer than an e-mail may be
+ * is cut there first: nothing longer is ever saved, and the draft's cost stays bounded.
+ */
+export function smsDraft(markdown: string): string {
+  const text = markdown.slice(0, MAX_BODY.email).replace(/\r\n?/g, "\n");
+  return blocks(emailMarkdown.lexer(text))
     .split("\n")
-    .map((l) => l.replace(/[ \t]{2,}/g, " ").replace(/[ \t]+$/, ""))
+    .map((l) => l.replace(/[ \t]{2,}/g, " ").trim())
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
-  return restore(joined);
 }

@@ -1,3 +1,5 @@
+import { pickLanguage, t } from "./i18n/translate.ts";
+
 // What an SMS costs and how replies are read (SPEC P3, D9). Carriers bill per segment: GSM-7
 // texts fit 160 units in one segment and 153 per segment once split (the rest carries the
 // concatenation header); one character outside GSM-7 turns the whole text into UCS-2 at 70/67.
@@ -49,6 +51,30 @@ export function smsInfo(text: string): SmsInfo {
   return info;
 }
 
+// Characters that force UCS-2 and show as nothing (or as a plain space): staff cannot find
+// them by looking, so the counter names them instead of showing a blank.
+const INVISIBLE: Record<string, string> = {
+  "\u00A0": "non-breaking space",
+  "\u00AD": "soft hyphen",
+  "\u2009": "thin space",
+  "\u200B": "zero-width space",
+  "\u200C": "zero-width non-joiner",
+  "\u200D": "zero-width joiner",
+  "\u200E": "left-to-right mark",
+  "\u200F": "right-to-left mark",
+  "\u2028": "line separator",
+  "\u202F": "narrow non-breaking space",
+  "\u2060": "word joiner",
+  "\uFEFF": "zero-width no-break space",
+};
+
+/** A character as the counter names it: itself, or for an invisible one its name and code ("non-breaking space (U+00A0)"). */
+export function characterLabel(ch: string): string {
+  const name = INVISIBLE[ch];
+  if (!name) return ch;
+  return `${name} (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")})`;
+}
+
 function packedSegments(costs: number[], perSegment: number): number {
   let segments = 1;
   let used = 0;
@@ -63,6 +89,64 @@ function packedSegments(costs: number[], perSegment: number): number {
 }
 
 export const OPT_OUT_HINT = "Reply STOP to opt out.";
+
+/** The opt-out line in the studio's language: what a save counts (a customer's own language may differ, see compose.ts). */
+export const studioOptOutHint = (studioLocale: string | null | undefined) =>
+  t(pickLanguage(null, studioLocale), "sms.optOut");
+
+/** Twilio refuses a text longer than this (error 21617): the text as sent, opt-out line included. */
+export const SMS_MAX = 1_600;
+
+/**
+ * A text's line breaks as a phone gets them: a browser posts a textarea's breaks as CRLF, and
+ * on a phone the CR is one more character paid for. Every input edge of an SMS text calls this,
+ * so what is counted, previewed, tested and sent is the same text.
+ */
+export const smsLineBreaks = (text: string): string => text.replace(/\r\n?/g, "\n");
+
+const count = (n: number) => n.toLocaleString("en");
+
+/**
+ * Why `text` (as it will be sent: filled in, opt-out line added) is too long for Twilio, or null.
+ * Twilio counts UTF-16 units (an emoji is two) where the counter shows characters as a person
+ * reads them, so when the two differ both are named: staff see 801 on the counter, not 1,602.
+ * `hintAdded`: the opt-out line is part of `text`; `placeholdersLeftOut`: only the fixed part was counted.
+ */
+export function smsLengthProblem(
+  text: string,
+  how: { hintAdded: boolean; placeholdersLeftOut?: boolean },
+): string | null {
+  if (text.length <= SMS_MAX) return null;
+  const characters = smsInfo(text).characters;
+  const size =
+    characters === text.length
+      ? `${count(characters)} characters`
+      : `${count(characters)} characters, which Twilio counts as ${count(text.length)} (an emoji or a rare symbol counts as two)`;
+  const withHint = how.hintAdded ? "with the opt-out line Pigeon adds, " : "";
+  const fixed = how.placeholdersLeftOut ? " before its placeholders are filled in" : "";
+  return `An SMS can hold at most ${count(SMS_MAX)} characters (Twilio's limit); ${withHint}this text has ${size}${fixed}`;
+}
+
+/** A template's fixed part: its placeholders left out, as they are filled only at sending. */
+const fixedPart = (template: string) => template.replace(/\{\{[^{}]*\}\}/g, "");
+
+/**
+ * The save-time check of an SMS template: its fixed part with the opt-out line `hint` (when
+ * `required`) must fit, or it cannot fit for anyone. What placeholders add is checked per
+ * delivery when sending (dispatch/compose.ts), which fails that one delivery naming the limit.
+ */
+export function smsTemplateLengthProblem(
+  template: string,
+  options: { required: boolean; hint?: string },
+): string | null {
+  const text = smsLineBreaks(template);
+  const fixed = fixedPart(text);
+  const sent = withOptOutHint(fixed, options);
+  return smsLengthProblem(sent, {
+    hintAdded: options.required && !/\bSTOP\b/i.test(fixed),
+    placeholdersLeftOut: fixed !== text,
+  });
+}
 
 /**
  * Appends the opt-out hint when it is required and the text does not already mention STOP.

@@ -6,7 +6,7 @@
 import { pickLanguage, t } from "../core/i18n/translate.ts";
 import { linkExpiresAt, signLinkToken } from "../core/link-tokens.ts";
 import { firstMissing, noEscape } from "../core/placeholders.ts";
-import { withOptOutHint } from "../core/sms-text.ts";
+import { smsLengthProblem, withOptOutHint } from "../core/sms-text.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { fileInfo, isAudio } from "../db/files.ts";
 import { loadRecipientRows, loadSnippets, type RecipientRows } from "../db/recipient-rows.ts";
@@ -144,12 +144,17 @@ export async function createComposer(deps: SendDeps, s: StudioSettings, now: Dat
           const filled = template(values, noEscape);
           const hint = t(pickLanguage(r.customer?.locale, s.locale), "sms.optOut");
           const text = withOptOutHint(filled, { required: d.channel === "sms" && src.marketing, hint });
+          // A save checks the fixed part; the values filled in (and a customer's own language's
+          // opt-out line) can still take a text past Twilio's limit: that one delivery fails,
+          // saying so, rather than Twilio refusing it with a code staff cannot read.
+          const tooLong = d.channel === "sms" ? smsLengthProblem(text, { hintAdded: text !== filled }) : null;
           out.push({
             delivery: d,
             rows: r,
             text,
             missing: firstMissing(template.required, values),
             error: null,
+            problem: tooLong && `its text is too long once filled in for this recipient. ${tooLong}`,
             empty: filled.trim() === "",
             files: d.channel === "sms" ? (src.files ?? []) : [],
           });

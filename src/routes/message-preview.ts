@@ -21,7 +21,8 @@ import { skipReasonInSentence } from "../core/labels.ts";
 import { decideRecipients } from "../core/recipients.ts";
 import { pickLanguage, t } from "../core/i18n/translate.ts";
 import { smsInfo, withOptOutHint } from "../core/sms-text.ts";
-import type { FieldErrors } from "../core/validation.ts";
+import { CONTROL_PROBLEM, type FieldErrors, noControl } from "../core/validation.ts";
+import { preheaderProblem } from "../core/notification-input.ts";
 import { audit } from "../db/audit.ts";
 import { getJob } from "../db/jobs.ts";
 import { audienceAppointments, audienceJobs, audienceMembers } from "../db/message-audience.ts";
@@ -39,7 +40,7 @@ import type { Ctx } from "../http/env.ts";
 import { formId } from "../http/form-values.ts";
 import { formatInstant, rawFilters, single, stateChannels } from "./message-form.ts";
 import { emptyValueProblems } from "./message-values.ts";
-import { emailLook } from "../dispatch/content.ts";
+import { emailLook, packTestEmail } from "../dispatch/content.ts";
 
 const PREVIEW_OPTIONS = 50;
 
@@ -313,9 +314,13 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   if (channel === "email" && !v.body?.trim()) errors.body = "Write the e-mail";
   if (channel === "sms" && !v.sms_body?.trim()) errors.sms_body = "Write the SMS text";
   for (const k of fields) {
+    // As a save refuses them: a control character is no text.
+    if (!noControl(v[k] ?? "")) errors[k] = CONTROL_PROBLEM;
     const problem = checkTemplate(v[k] ?? "", "one_time_message", Object.keys(snippets))[0];
     if (problem) errors[k] ??= problem.message;
   }
+  const preheader = channel === "email" && v.preheader?.trim() ? preheaderProblem(v.preheader) : null;
+  if (preheader) errors.preheader ??= preheader;
   let to = c.get("user")!.email;
   if (channel === "sms") {
     const phone = v.test_phone?.trim()
@@ -362,10 +367,14 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
       ? // Marked as a test in the inbox it lands in, among real mail.
         {
           subject: `[Test] ${fillTemplate(v.subject ?? "", keepSnippets(values), unlessSnippet(inert))}`,
-          body: fillTemplate(
-            v.body ?? "",
-            keepSnippets(values),
-            unlessSnippet((x) => inert(escapeHtml(x))),
+          // The preheader staff typed, as the real send shows it (packed: see packTestEmail).
+          body: packTestEmail(
+            fillTemplate(
+              v.body ?? "",
+              keepSnippets(values),
+              unlessSnippet((x) => inert(escapeHtml(x))),
+            ),
+            fillTemplate(v.preheader?.trim() ?? "", keepSnippets(values), unlessSnippet(inert)),
           ),
         }
       : {

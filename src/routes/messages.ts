@@ -62,6 +62,7 @@ import { formId, formIds } from "../http/form-values.ts";
 import { countAudience, countData, fromInput, fromMessage } from "./message-count.ts";
 import { draftOfMessage, emptyValueProblems, valueProblemText } from "./message-values.ts";
 import { smsDraft } from "../core/sms-draft.ts";
+import { studioOptOutHint } from "../core/sms-text.ts";
 import { SmsFieldCount } from "../../views/compose-texts.tsx";
 import { isoWithOffset } from "../core/date-format.ts";
 import {
@@ -305,6 +306,7 @@ async function renderConfirm(c: Ctx, m: Message, status: 200 | 409 = 200) {
         languages,
         cancelled: chosenIds.length ? { n: cancelled, of: chosenIds.length } : null,
         files: await messageFiles(deps, m, deps.clock()),
+        optOutHint: studioOptOutHint(settings.locale),
       }),
       problem ? 409 : status,
     ),

@@ -36,7 +36,7 @@ import {
   TemplateSyntaxError,
 } from "../core/placeholders.ts";
 import { pickLanguage, t } from "../core/i18n/translate.ts";
-import { smsInfo, withOptOutHint } from "../core/sms-text.ts";
+import { smsInfo, smsLineBreaks, studioOptOutHint, withOptOutHint } from "../core/sms-text.ts";
 import { type Audience, TRIGGER_INFO, type Trigger } from "../core/triggers.ts";
 import { type FieldErrors, flag, requiredText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
@@ -236,7 +236,11 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
     getSettings(deps.db),
     previewRecipient(deps.db, profile.id, trigger),
   ]);
-  const parsed = parseNotificationForm({ ...v, trigger, channel }, Object.keys(snippets));
+  const parsed = parseNotificationForm(
+    { ...v, trigger, channel },
+    Object.keys(snippets),
+    studioOptOutHint(settings.locale),
+  );
   const errors: FieldErrors = parsed.ok
     ? {}
     : Object.fromEntries(
@@ -269,7 +273,8 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
   }
 
   const subject = v.subject ?? "";
-  const body = v.body ?? "";
+  // Counted as it will be stored and sent: an SMS's line breaks as LF (see smsLineBreaks).
+  const body = channel === "sms" ? smsLineBreaks(v.body ?? "") : (v.body ?? "");
   const preview: PreviewData = { channel, sentence, recipientNote, to, errors };
   // The footer and the opt-out hint in the language of the customer shown (sample values: the studio's).
   const lang = pickLanguage(rows?.customer?.locale, settings.locale);
@@ -469,7 +474,7 @@ export const profileRoutes = new Hono<AppEnv>()
     const profile = await loadEditable(c);
     const body = await c.req.parseBody();
     const snippets = await loadSnippets(db);
-    const parsed = parseNotificationForm(body, Object.keys(snippets));
+    const parsed = parseNotificationForm(body, Object.keys(snippets), studioOptOutHint((await getSettings(db)).locale));
     const chosen = chosenInForm(await c.req.parseBody({ all: true }));
     const files = await checkChosen(db, chosen, String(body.channel ?? ""));
     const missingImages = parsed.ok ? await notificationImagesMissing(c, parsed.value) : null;
@@ -522,7 +527,7 @@ export const profileRoutes = new Hono<AppEnv>()
     const n = await loadNotification(c, profile);
     const body = await c.req.parseBody();
     const snippets = await loadSnippets(db);
-    const parsed = parseNotificationForm(body, Object.keys(snippets));
+    const parsed = parseNotificationForm(body, Object.keys(snippets), studioOptOutHint((await getSettings(db)).locale));
     const chosen = chosenInForm(await c.req.parseBody({ all: true }));
     const files = await checkChosen(db, chosen, String(body.channel ?? ""));
     const missingImages = parsed.ok ? await notificationImagesMissing(c, parsed.value) : null;

@@ -154,11 +154,11 @@ describe("/api/v1/messages", () => {
     expect(refused.body.error.message).toBe("Nobody would receive this message with these filters.");
     expect((await t.get("/messages/99999")).status).toBe(404);
     expect((await t.get("/deliveries?status=lost")).body.error.fields.status).toContain("must be one of");
-    // Twilio refuses SMS over 1,600 characters; a subject is one header line.
+    // Twilio refuses SMS over 1,600 characters, counted as sent (opt-out line included); a subject is one header line.
     const long = await t.post("/messages", { name: "x", channels: ["sms"], sms_body: "a".repeat(2_000) });
     expect(long.status).toBe(422);
     expect(long.body.error.fields.sms_body).toBe(
-      "An SMS can hold at most 1,600 characters (Twilio's limit); this text has 2,000",
+      "An SMS can hold at most 1,600 characters (Twilio's limit); with the opt-out line Pigeon adds, this text has 2,023 characters",
     );
     const twoLines = await t.post("/messages", {
       name: "x",
@@ -176,7 +176,10 @@ describe("/api/v1/messages", () => {
     // Before issue 12 an SMS went with `body`: now `body` is the e-mail's, and the SMS needs its own.
     const old = await t.post("/messages", { name: "Old", channels: ["sms"], body: "Photos are online" });
     expect(old.status).toBe(422);
-    expect(old.body.error.fields).toEqual({ sms_body: "Write the SMS text" });
+    expect(old.body.error.fields).toEqual({
+      sms_body: "Write the SMS text",
+      body: "is the e-mail's text and this message sends no e-mail; give sms_body for the SMS",
+    });
     const bad = await t.post("/messages", {
       name: "Bad",
       channels: ["email", "sms", "voice"],
@@ -298,5 +301,41 @@ describe("/api/v1/messages", () => {
     expect(listed.body.data.map((d: { appointment_id: number }) => d.appointment_id).sort()).toEqual(
       [a1.id, a2.id].sort(),
     );
+  });
+});
+
+// Outside review of issue 12 item 1: each test below failed before its fix.
+describe("the API and a text for a channel the message does not use", () => {
+  test("an SMS-only draft updated by external_id with `body` (as before issue 12) is refused, naming sms_body", async () => {
+    const t = await makeApiApp();
+    const first = await t.post("/messages", {
+      external_id: "crm-42",
+      name: "Reminder",
+      channels: ["sms"],
+      sms_body: "Picture day is Monday",
+      filters: {},
+    });
+    expect(first.status).toBe(201);
+    const again = await t.post("/messages", { external_id: "crm-42", body: "Picture day moved to Tuesday" });
+    expect(again.status).toBe(422);
+    expect(again.body.error.fields.body).toContain("give sms_body for the SMS");
+    const fixed = await t.post("/messages", { external_id: "crm-42", sms_body: "Picture day moved to Tuesday" });
+    expect([fixed.status, fixed.body.sms_body]).toEqual([200, "Picture day moved to Tuesday"]);
+  });
+
+  test("sms_body on a message without SMS, and an unknown key, are refused by name", async () => {
+    const t = await makeApiApp();
+    const res = await t.post("/messages", {
+      name: "News",
+      channels: ["email"],
+      subject: "News",
+      body: "Hello",
+      sms_body: "Hello",
+      smsBody: "Hello",
+      filters: {},
+    });
+    expect(res.status).toBe(422);
+    expect(Object.keys(res.body.error.fields).sort()).toEqual(["smsBody", "sms_body"]);
+    expect(await t.db.select().from(messages)).toHaveLength(0);
   });
 });

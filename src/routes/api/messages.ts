@@ -1,8 +1,10 @@
 // /api/v1/messages (SPEC I3): one-time messages are created as drafts, armed by an explicit
 // send, and read back with their totals. Their deliveries are listed by deliveries.ts.
 import { studioCountry } from "../../core/country.ts";
+import { studioOptOutHint } from "../../core/sms-text.ts";
 import { Hono } from "hono";
-import { activationProblem, messageInput } from "../../core/message-input.ts";
+import { activationProblem, apiTextProblems, messageInput } from "../../core/message-input.ts";
+import { fieldErrors } from "../../core/validation.ts";
 import { audit } from "../../db/audit.ts";
 import { audioFileProblem, missingImagesIn } from "../../db/files.ts";
 import { contentFileProblems } from "../../db/attachment-files.ts";
@@ -89,10 +91,16 @@ export const messageApiRoutes = new Hono<AppEnv>()
         });
       }
       const settings = await getSettings(tx);
-      const input = parse(
-        messageInput(snippetKeys, studioCountry(settings)),
-        current ? overlay(await messageJson(tx, current), body) : body,
-      );
+      const merged = current ? overlay(await messageJson(tx, current), body) : body;
+      const schema = messageInput(snippetKeys, studioCountry(settings), studioOptOutHint(settings.locale));
+      const textProblems = apiTextProblems(body, merged.channels);
+      if (Object.keys(textProblems).length) {
+        // Named with every other bad field, as one 422 always does.
+        const r = schema.safeParse(merged);
+        const others = r.success ? {} : fieldErrors(r.error);
+        throw new ApiError(422, "Some fields are not valid.", { ...others, ...textProblems });
+      }
+      const input = parse(schema, merged);
       if (input.send_at && input.send_at.getTime() < now.getTime() - 60_000)
         throw new ApiError(422, "Some fields are not valid.", { send_at: "is in the past" });
       const audio = input.voice_audio_id ? await audioFileProblem(tx, input.voice_audio_id) : null;

@@ -4,6 +4,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { type NotificationInput, notificationJson, parseNotification } from "../../core/notification-input.ts";
+import { studioOptOutHint } from "../../core/sms-text.ts";
 import { optionalText, requiredText } from "../../core/validation.ts";
 import { audit } from "../../db/audit.ts";
 import type { Db } from "../../db/client.ts";
@@ -76,11 +77,12 @@ async function parseProfileBody(db: Db, body: Record<string, unknown>, base: str
   const input: Parsed = parse(profileInput, body);
   if (!input.notifications) return input;
   const snippetKeys = Object.keys(await loadSnippets(db));
+  const optOutHint = studioOptOutHint((await getSettings(db)).locale);
   const fields: Record<string, string> = {};
   input.parsedNotifications = [];
   input.notificationFiles = [];
   for (const [i, raw] of input.notifications.entries()) {
-    const parsed = parseNotification(raw, snippetKeys);
+    const parsed = parseNotification(raw, snippetKeys, optOutHint);
     if (!parsed.ok) {
       for (const [key, problem] of Object.entries(parsed.errors))
         fields[key === "_" ? `notifications.${i}` : `notifications.${i}.${key}`] = problem;
