@@ -92,7 +92,7 @@ test("add a picture to an SMS: a thumbnail in the composer; the review says a Ge
   await page.goto("/messages/new?mode=address&channels=sms");
   await page.getByLabel("Internal name").fill("Class photo");
   await page.locator("#f-to_address").fill("+49 151 12345678");
-  await page.locator("#f-body").fill("Your class photo is ready.");
+  await page.locator("#f-sms_body").fill("Your class photo is ready.");
   const pictures = page.locator("#media_ids-section");
   expect(await pictures.innerText()).toContain("at most 10 pictures and 5 MB together");
   expect(await page.locator("#attachment_ids-section").isVisible()).toBe(false);
