@@ -6,7 +6,12 @@
 import { expect, test } from "bun:test";
 import { personalizeEmail, renderEmailVariant } from "../src/email/render.ts";
 
-const studio = { name: "Sunny Lane Photo", postalAddress: "412 Orchard Lane\nSpringfield, IL 62701", website: "https://sunnylane.example", brandColor: "#2f6fdf" };
+const studio = {
+  name: "Sunny Lane Photo",
+  postalAddress: "412 Orchard Lane\nSpringfield, IL 62701",
+  website: "https://sunnylane.example",
+  brandColor: "#2f6fdf",
+};
 const hours = "We are open Mon-Fri 9:00-17:00.\nBook online: https://sunnylane.example/book";
 
 async function html(body: string) {
