@@ -34,6 +34,8 @@ export type OutboxEntry = {
   subject?: string | null;
   body?: string | null;
   afterKey?: string | null;
+  /** A staff test's chosen files, ids in order (deliveries.test_files). */
+  testFiles?: number[] | null;
 };
 
 /**
@@ -73,6 +75,7 @@ const ENQUEUED_COLUMNS = [
   "body",
   "due_at",
   "waiting_reason",
+  "test_files",
   "created_at",
   "updated_at",
 ] as const;
@@ -125,6 +128,7 @@ export async function enqueueDeliveries(
         e.body ?? null,
         e.dueAt.getTime(),
         e.decision.skip ? null : e.afterKey && e.decision.waitsOnSms ? WAITS_FOR_SMS : (opts.hold ?? null),
+        e.testFiles?.length ? JSON.stringify(e.testFiles) : null,
         now.getTime(),
         now.getTime(),
       ]);

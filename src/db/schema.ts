@@ -583,6 +583,11 @@ export const deliveries = sqliteTable(
     lastError: text(),
     sentAt: integer({ mode: "timestamp_ms" }),
     deliveredAt: integer({ mode: "timestamp_ms" }),
+    /**
+     * A staff test's chosen files (issue 12), ids in order: a test has no message row to hold
+     * them (the form may be unsaved), so the delivery carries them. Null for every other delivery.
+     */
+    testFiles: text({ mode: "json" }).$type<number[]>(),
     ...timestamps,
   },
   (t) => [

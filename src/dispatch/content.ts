@@ -7,7 +7,7 @@ import { formatPhone } from "../core/phone.ts";
 import { compileTemplate, type CompiledTemplate } from "../core/placeholders.ts";
 import type { Db } from "../db/client.ts";
 import type { Delivery } from "../db/outbox.ts";
-import { type ContentFile, type ContentOwner, contentFilesOf } from "../db/content-files.ts";
+import { type ContentFile, type ContentOwner, contentFilesOf, filesByIds } from "../db/content-files.ts";
 import { mediaImagesIn } from "../core/email-images.ts";
 import { fileInfo, imageWidths, isImage, mediaUrl } from "../db/files.ts";
 import { messages, notifications, type StudioSettings } from "../db/schema.ts";
@@ -99,7 +99,15 @@ export async function sourceText(db: Db, d: Delivery): Promise<SourceText | null
   const subject = d.subject ?? "";
   const body = d.body ?? "";
   const marketing = d.customerId !== null;
-  return { version: `t:${sha256Hex(`${subject}\u0000${body}`)}:${marketing ? "m" : "s"}`, subject, body, marketing };
+  // Its files ride on the delivery (no message row holds them), and go as a real send's do.
+  const files = d.channel === "voice" ? [] : await filesByIds(db, d.testFiles ?? []);
+  return {
+    version: `t:${sha256Hex(`${subject}\u0000${body}`)}:${marketing ? "m" : "s"}`,
+    subject,
+    body,
+    marketing,
+    files,
+  };
 }
 
 /** The files a delivery on `channel` carries: attachments for an e-mail, pictures for an SMS, none for a call. */

@@ -1,0 +1,1 @@
+ALTER TABLE `deliveries` ADD `test_files` text;
