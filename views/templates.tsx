@@ -2,6 +2,7 @@
 // The template library (SPEC T3): built-in and staff templates grouped by channel, each with its
 // trigger and what it is for; one template's page with its text (read-only for a built-in one, a
 // form for the studio's own) and a preview as a customer gets it, at desktop and phone width.
+import { ImageButton } from "./image-picker.tsx";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import type { Flash } from "../src/core/form-state.ts";
 import { IMAGE_SLOT_URL } from "../src/core/image-slot.ts";
@@ -38,7 +39,7 @@ export function TemplatesPage(
   },
 ) {
   return (
-    <Page title="Templates" user={p.user} csrf={p.csrf} section="communication" flash={p.flash}>
+    <Page title="Templates" user={p.user} csrf={p.csrf} section="templates" flash={p.flash}>
       <PageHead title="Templates">
         {CHANNELS.map((ch) => (
           <a
@@ -226,6 +227,7 @@ function TemplateForm(p: TemplatePageProps) {
               : `Plain text, at most ${MAX_BODY[channel].toLocaleString("en")} characters; links as bare URLs.`
           }
         />
+        {channel === "email" && <ImageButton target="f-body" />}
       </div>
       <div class="actions">
         <button type="submit">{p.template ? "Save template" : "Create template"}</button>
@@ -241,7 +243,7 @@ export function TemplatePage(p: TemplatePageProps) {
   const t = p.template;
   const title = t ? t.name : "New template";
   return (
-    <Page title={title} user={p.user} csrf={p.csrf} section="communication" flash={p.flash}>
+    <Page title={title} user={p.user} csrf={p.csrf} section="templates" flash={p.flash}>
       <p>
         <a href={t ? `/templates#group-${t.channel}` : "/templates"}>← Templates</a>
       </p>
