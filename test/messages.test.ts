@@ -1130,6 +1130,29 @@ describe("a value the message cannot do without is never sent blank", () => {
     expect(text(count.text)).not.toContain('{{snippet.opening_hours | "…"}}');
   });
 
+  test("{{studio.phone}} is filled in the readable international form the footer uses, not as stored", async () => {
+    const w = await world();
+    await updateSettings(
+      w.t.db,
+      { phone: "+12175550142", sendWindowStart: "00:00", sendWindowEnd: "24:00" },
+      new Date(),
+    );
+    await w.b.get("/messages/new?mode=address");
+    const tested = await postForm(w.b, "/messages/test", {
+      name: "Call us",
+      mode: "address",
+      to_address: "ann@x.test",
+      channels: "email",
+      subject: "Call us",
+      body: "Questions? Call {{studio.phone}}.",
+      test_channel: "email",
+    });
+    expect(tested.status).toBe(200);
+    const [entry] = await w.t.db.select().from(devOutbox);
+    expect(entry!.body).toContain("Questions? Call +1 217 555 0142.");
+    expect(entry!.body).not.toContain("+12175550142.");
+  });
+
   test("GET /messages/form (the address after Attach file, reloaded) goes back to the form, not a 404", async () => {
     const w = await world();
     const fresh = await w.b.get("/messages/form");

@@ -61,7 +61,7 @@ export function NotificationPreview({ preview: pv, oob }: { preview: PreviewData
               {k === "subject"
                 ? "Subject"
                 : k === "preheader"
-                  ? "Preheader"
+                  ? "Preview line"
                   : pv.channel === "voice"
                     ? "Script"
                     : "Message"}
@@ -81,7 +81,7 @@ export function NotificationPreview({ preview: pv, oob }: { preview: PreviewData
               <span class="k">Subject</span> <strong>{pv.subject || "—"}</strong>
             </div>
             <div>
-              <span class="k">Preheader</span>{" "}
+              <span class="k">Preview line</span>{" "}
               {pv.preheader ? <span>{pv.preheader}</span> : <span class="muted">the message's first line</span>}
             </div>
           </div>
@@ -371,7 +371,7 @@ export function NotificationForm(p: EditorProps) {
           )}
           {channel === "email" && (
             <div class="field">
-              <label for="f-preheader">Preheader (optional)</label>
+              <label for="f-preheader">Preview line (optional)</label>
               <input
                 id="f-preheader"
                 type="text"
@@ -385,7 +385,7 @@ export function NotificationForm(p: EditorProps) {
               <FieldMessages
                 name="preheader"
                 errors={e}
-                hint={`The line an inbox shows after the subject, at most ${MAX_PREHEADER} characters. Empty: the first line of the message.`}
+                hint={`The line inboxes show after the subject; empty: the message's first line. At most ${MAX_PREHEADER} characters.`}
               />
             </div>
           )}

@@ -203,7 +203,7 @@ function TemplateForm(p: TemplatePageProps) {
             label="Preview line"
             values={v}
             errors={p.errors}
-            hint={`The line an inbox shows after the subject; empty: the first line of the message. At most ${TEMPLATE_MAX.preheader}.`}
+            hint={`The line inboxes show after the subject; empty: the message's first line. At most ${TEMPLATE_MAX.preheader} characters.`}
           />
         </>
       )}

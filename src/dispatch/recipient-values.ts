@@ -3,6 +3,7 @@
 import { customerDate, customerDay, staffDay } from "../core/date-format.ts";
 import { usableLocale, usableTimeZone } from "../core/intl.ts";
 import { formatMoneyForMessage } from "../core/money.ts";
+import { formatPhone } from "../core/phone.ts";
 import type { PlaceholderValues } from "../core/placeholders.ts";
 import type { RecipientRows } from "../db/recipient-rows.ts";
 import type { Job, StudioSettings } from "../db/schema.ts";
@@ -26,7 +27,9 @@ export function recipientValues(
   const values: PlaceholderValues = {
     "studio.name": studio.name,
     "studio.address": studio.postalAddress,
-    "studio.phone": studio.phone,
+    // Readable international form (+1 217 555 0142), as the e-mail footer writes it: a customer
+    // may read it anywhere, and the stored E.164 is hard to read.
+    "studio.phone": formatPhone(studio.phone, ""),
     "studio.email": studio.replyTo || studio.senderEmail,
     "studio.website": studio.website,
   };

@@ -50,7 +50,7 @@ function sampleValues(s: StudioSettings, snippets: Record<string, string>): Plac
   Object.assign(values, {
     "studio.name": s.name,
     "studio.address": s.postalAddress,
-    "studio.phone": s.phone,
+    "studio.phone": formatPhone(s.phone, ""),
     "studio.email": s.replyTo || s.senderEmail,
     "studio.website": s.website,
   });

@@ -1,6 +1,7 @@
 // Staff pages for communication profiles (SPEC P1–P4, T3): list, create, rename, duplicate,
 // delete with a confirmation when jobs use it, the default for new jobs, and the notification
 // editor with its live preview on a real customer. Built-in profiles are read-only.
+import { formatPhone } from "../core/phone.ts";
 import {
   checkChosen,
   chosenInForm,
@@ -215,7 +216,7 @@ function sampleValues(s: StudioSettings, snippets: Record<string, string>): Plac
   const studio: PlaceholderValues = {
     "studio.name": s.name,
     "studio.address": s.postalAddress,
-    "studio.phone": s.phone,
+    "studio.phone": formatPhone(s.phone, ""),
     "studio.email": s.replyTo || s.senderEmail,
     "studio.website": s.website,
   };

@@ -59,7 +59,7 @@ function sampleValues(s: StudioSettings, snippets: Record<string, string>): Plac
   const studio: PlaceholderValues = {
     "studio.name": s.name,
     "studio.address": s.postalAddress,
-    "studio.phone": formatPhone(s.phone, studioCountry(s)),
+    "studio.phone": formatPhone(s.phone, ""),
     "studio.email": s.replyTo || s.senderEmail,
     "studio.website": s.website,
   };
