@@ -210,6 +210,14 @@ describe("the e-mail template editor, as the composer (eyes walk)", () => {
     });
   }
 
+  test("the buttons name channels as the built-in names do: New e-mail template, like “Reminder (e-mail)”", async () => {
+    const { b } = await studio();
+    const page = pageText((await b.get("/templates")).text);
+    expect(page).toContain("New e-mail template");
+    expect(page).not.toContain("New E-mail template");
+    expect(page).toContain("Appointment booked (e-mail)");
+  });
+
   test("the e-mail template editor has the Image button beside its message; SMS has none", async () => {
     const { b } = await studio();
     expect((await b.get("/templates/new?channel=email")).text).toContain('data-image-picker="f-body"');

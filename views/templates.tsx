@@ -28,6 +28,9 @@ function Badge({ t }: { t: Template }) {
   return t.builtIn ? <span class="badge">Built-in</span> : <span class="badge ok">Yours</span>;
 }
 
+/** A channel inside a button or a name, as the built-in names write it: "Reminder (e-mail)". */
+const IN_NAME: Record<Channel, string> = { email: "e-mail", sms: "SMS", voice: "call" };
+
 export function TemplatesPage(
   p: Common & {
     templates: Template[];
@@ -47,7 +50,7 @@ export function TemplatesPage(
             class={ch === "email" ? undefined : "secondary outline"}
             href={`/templates/new?channel=${ch}`}
           >
-            New {GROUP[ch].toLowerCase() === "call" ? "call" : GROUP[ch]} template
+            New {IN_NAME[ch]} template
           </a>
         ))}
       </PageHead>
@@ -85,8 +88,8 @@ export function TemplatesPage(
             {yours === 0 && (
               <p class="muted">
                 <small>
-                  None of your own yet: duplicate one below, press New {ch === "voice" ? "call" : GROUP[ch]} template,
-                  or save a message as a template.
+                  None of your own yet: duplicate one below, press New {IN_NAME[ch]} template, or save a message as a
+                  template.
                 </small>
               </p>
             )}
