@@ -31,6 +31,8 @@ export type EditorProps = Common & {
   preview: PreviewData;
   /** The e-mail's attachments or the SMS's pictures to choose from, and those chosen (SPEC T5). */
   files?: { choices: FileChoice[]; chosen: ChosenLists };
+  /** A warning above the form with a link (an SMS version whose twin exists already). */
+  notice?: { text: string; href: string };
 };
 
 const isTrigger = (t: string | undefined): t is Trigger => TRIGGERS.includes(t as Trigger);
@@ -166,6 +168,12 @@ export function NotificationForm(p: EditorProps) {
       <input type="hidden" name="shown_trigger" value={trigger} />
       <input type="hidden" name="shown_channel" value={channel} />
       {p.notification && <input type="hidden" name="notification_id" value={String(p.notification.id)} />}
+      {!p.notification && v.after && <input type="hidden" name="after" value={v.after} />}
+      {p.notice && (
+        <p class="flash info" role="status">
+          {p.notice.text} <a href={p.notice.href}>Edit that SMS</a>
+        </p>
+      )}
       <FormErrors errors={e} />
       <div class="editor-grid">
         <div>
