@@ -298,6 +298,13 @@ describe("the compose form's attachments", () => {
     expect(await t.db.select({ id: files.id }).from(files)).toHaveLength(3);
   });
 
+  test("the Attachments hint gives each kind's own limit: PDFs 10 MB, images 5 MB, as uploads enforce (FILE_KINDS)", async () => {
+    const t = await makeTestApp({ now });
+    const b = await signedInOwner(t);
+    const page = pageText((await b.get("/messages/new?mode=address")).text);
+    expect(page).toContain("PDFs (each at most 10 MB) and images (each at most 5 MB)");
+  });
+
   test("Send a test to yourself carries the attachment ticked, as the real send does; a file gone since is refused", async () => {
     // Eyes walk (issue 12): the test e-mail went without the attachments every customer's copy had.
     // A test delivery has no message row, so it carries the ticked ids itself (deliveries.test_files).
