@@ -300,15 +300,22 @@ describe("the compose form's attachments", () => {
     expect(await t.db.select({ id: files.id }).from(files)).toHaveLength(3);
   });
 
-  test("Send a test of a message with an attachment says the test went without it", async () => {
-    // A test delivery has no message behind it to carry files (the form may be unsaved): it goes
-    // with the text only, and the notice says so rather than leave staff to assume.
+  test("the Attachments hint gives each kind's own limit: PDFs 10 MB, images 5 MB, as uploads enforce (FILE_KINDS)", async () => {
+    const t = await makeTestApp({ now });
+    const b = await signedInOwner(t);
+    const page = pageText((await b.get("/messages/new?mode=address")).text);
+    expect(page).toContain("PDFs (each at most 10 MB) and images (each at most 5 MB)");
+  });
+
+  test("Send a test to yourself carries the attachment ticked, as the real send does; a file gone since is refused", async () => {
+    // Eyes walk (issue 12): the test e-mail went without the attachments every customer's copy had.
+    // A test delivery has no message row, so it carries the ticked ids itself (deliveries.test_files).
     const t = await makeTestApp({ now });
     const b = await signedInOwner(t);
     await updateSettings(t.db, { sendWindowStart: "00:00", sendWindowEnd: "24:00" }, now);
     const { pdf } = await sampleFiles(t.db);
     await b.get("/messages/new?mode=address");
-    const tested = await postForm(b, "/messages/test", {
+    const form = {
       name: "Prices",
       mode: "address",
       to_address: "ann@x.test",
@@ -317,11 +324,16 @@ describe("the compose form's attachments", () => {
       body: "The price list is attached.",
       attachment_ids: String(pdf.id),
       test_channel: "email",
-    });
+    };
+    const tested = await postForm(b, "/messages/test", form);
     expect(tested.status).toBe(200);
-    expect(pageText(tested.text)).toContain(
-      "Test e-mail sent to owner@sunny.test through the dev outbox. It was sent without its attachments (1): a test carries the text only; real recipients get them.",
-    );
+    expect(pageText(tested.text)).toContain("Test e-mail sent to owner@sunny.test through the dev outbox.");
+    expect(pageText(tested.text)).not.toContain("without its attachments");
+    const [sent] = await t.db.select().from(devOutbox);
+    expect(sent!.files?.attachments?.map((a) => a.filename)).toEqual([pdf.originalName]);
+
+    const stale = await postForm(b, "/messages/test", { ...form, attachment_ids: "777777" });
+    expect(pageText(stale.text)).toContain("File 777777 no longer exists");
     expect(await t.db.select().from(devOutbox)).toHaveLength(1);
   });
 

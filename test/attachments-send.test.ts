@@ -24,7 +24,8 @@ import { updateSettings } from "../src/db/settings.ts";
 import { later, noon, sendStudio } from "./support/send-studio.ts";
 import { until } from "./support/until.ts";
 import { PDF_HEAD, PNG_1X1 } from "./support/sample-files.ts";
-import type { TestApp } from "./support/app.ts";
+import { signedInOwner, type TestApp } from "./support/app.ts";
+import { postForm } from "./support/forms.ts";
 
 const { resend, twilio, studio, message, stop } = sendStudio();
 afterAll(stop);
@@ -285,6 +286,69 @@ describe("MMS pictures", () => {
         .sort(),
     );
     expect(JSON.stringify(notes[0]!.detail)).toContain("MMS reaches US and Canadian (+1) numbers only");
+  });
+});
+
+describe("Send a test to yourself", () => {
+  // Eyes walk (issue 12): the owner's test went without the files every customer's copy had. The
+  // test delivery carries the ticked ids (deliveries.test_files) and goes the real single-send way.
+  const partial = { "HX-Request": "true", "HX-Request-Type": "partial" };
+  const form = (people: { id: number }[]) => ({
+    name: "Family portrait days",
+    mode: "filters",
+    "filters.audience": "all",
+    "filters.customer_ids": String(people[0]!.id),
+  });
+
+  test("the test e-mail carries the attachments ticked, alone to POST /emails with the file's bytes", async () => {
+    const { t, people } = await studio();
+    const pdf = await upload(t, new Uint8Array([...PDF_HEAD, 1, 2, 3]), "order-form.pdf", "pdf");
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    const res = await postForm(
+      b,
+      "/messages/test",
+      {
+        ...form(people),
+        channels: ["email"],
+        subject: "Family portrait days",
+        body: "Hi {{customer.first_name}}, our order form is attached.",
+        attachment_ids: String(pdf.id),
+        test_channel: "email",
+      },
+      partial,
+    );
+    expect(res.status).toBe(200);
+    const mine = emails().filter((e) => e.subject.startsWith("[Test]"));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.attachments?.map((a) => a.filename)).toEqual(["order-form.pdf"]);
+    expect(requests().map((r) => r.path)).toEqual(["/emails"]);
+    const [d] = await t.db.select().from(deliveries).where(eq(deliveries.sourceType, "test"));
+    expect(d!.testFiles).toEqual([pdf.id]);
+  });
+
+  test("the test SMS carries the MMS pictures ticked, as their /media addresses", async () => {
+    const { t, people } = await studio();
+    const png = await upload(t, PNG_1X1, "Class photo.png", "png");
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    const res = await postForm(
+      b,
+      "/messages/test",
+      {
+        ...form(people),
+        channels: ["sms"],
+        sms_body: "Hi {{customer.first_name}}, your class photo is ready.",
+        media_ids: String(png.id),
+        test_channel: "sms",
+        test_phone: "+1 212 555 0199",
+      },
+      partial,
+    );
+    expect(res.status).toBe(200);
+    const mine = texts().filter((x) => x.body.startsWith("[Test]"));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.mediaUrls).toEqual([`https://pigeon.test/media/${png.storedName}`]);
   });
 });
 

@@ -149,6 +149,17 @@ describe("/files", () => {
     expect(pageText(refused.text)).toContain("Message “Spring sale” (Draft): in its text");
     expect(await rows(t.db, files)).toBe(1);
 
+    // Eyes walk (issue 12): a message that is sending cannot be edited, so "remove it" is no way:
+    // the page says the file can go once the message has finished sending.
+    await t.db.update(messages).set({ status: "sending" }).where(eq(messages.id, msg!.id));
+    const sending = pageText((await b.get(`/files/${image!.id}/delete`)).text);
+    expect(sending).toContain("This file is in use, so it cannot be deleted.");
+    expect(sending).toContain(
+      "This message is sending with it: it can be deleted once the message has finished sending.",
+    );
+    expect(sending).not.toContain("Remove it from");
+    expect((await postForm(b, `/files/${image!.id}/delete`, {})).status).toBe(409);
+
     await t.db.update(messages).set({ status: "sent" }).where(eq(messages.id, msg!.id));
     const warn = await b.get(`/files/${image!.id}/delete`);
     expect(pageText(warn.text)).toContain(

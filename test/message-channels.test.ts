@@ -238,7 +238,7 @@ describe("one message by e-mail and SMS, through the compose form and the real p
     });
     expect(res.status).toBe(200);
     const shown = pageText(res.text);
-    expect(shown).toContain("Preheader Bring a comb");
+    expect(shown).toContain("Preview line Bring a comb");
     expect(shown).toContain("Hi Anna, picture day is Friday: https://shop.example/g Reply STOP to opt out.");
     expect(shown).toMatch(/\d+ characters · GSM-7 · 1 segment/);
     // The counter under the SMS text follows, out of band.

@@ -1114,6 +1114,55 @@ describe("a value the message cannot do without is never sent blank", () => {
     expect(edit.text).toContain('id="body-error">{{studio.phone}} is empty');
   });
 
+  test("an unknown snippet in the count says to add it under Settings → Snippets, not to give a fallback", async () => {
+    // Eyes walk (issue 12): the box offered {{snippet.x | "…"}}, which the save then refuses.
+    const w = await world();
+    await w.b.get("/messages/new");
+    const count = await postForm(
+      w.b,
+      "/messages/count",
+      composeForm(w, { body: "Hi. {{snippet.opening_hours}}" }),
+      partial,
+    );
+    expect(text(count.text)).toContain(
+      "there is no snippet “opening_hours”: add it under Settings → Snippets, or fix the name",
+    );
+    expect(text(count.text)).not.toContain('{{snippet.opening_hours | "…"}}');
+  });
+
+  test("{{studio.phone}} is filled in the readable international form the footer uses, not as stored", async () => {
+    const w = await world();
+    await updateSettings(
+      w.t.db,
+      { phone: "+12175550142", sendWindowStart: "00:00", sendWindowEnd: "24:00" },
+      new Date(),
+    );
+    await w.b.get("/messages/new?mode=address");
+    const tested = await postForm(w.b, "/messages/test", {
+      name: "Call us",
+      mode: "address",
+      to_address: "ann@x.test",
+      channels: "email",
+      subject: "Call us",
+      body: "Questions? Call {{studio.phone}}.",
+      test_channel: "email",
+    });
+    expect(tested.status).toBe(200);
+    const [entry] = await w.t.db.select().from(devOutbox);
+    expect(entry!.body).toContain("Questions? Call +1 217 555 0142.");
+    expect(entry!.body).not.toContain("+12175550142.");
+  });
+
+  test("GET /messages/form (the address after Attach file, reloaded) goes back to the form, not a 404", async () => {
+    const w = await world();
+    const fresh = await w.b.get("/messages/form");
+    expect(fresh.status).toBe(303);
+    expect(fresh.headers.get("location")).toBe("/messages/new");
+    const draft = await w.b.get("/messages/form?message_id=42");
+    expect(draft.headers.get("location")).toBe("/messages/42/edit");
+    expect((await w.b.get("/messages/form?message_id=x")).headers.get("location")).toBe("/messages/new");
+  });
+
   test("a recipient without a first name is counted, listed and previewed as left out, then skipped with that reason", async () => {
     const w = await world();
     await w.t.db.update(customers).set({ firstName: "  " }).where(eq(customers.id, w.people.ivy.id));

@@ -4,7 +4,7 @@
 // form pre-filled from an e-mail notification, writing nothing until it is saved.
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { createNotification, createProfile } from "../src/db/profiles.ts";
+import { createNotification, createProfile, listNotifications } from "../src/db/profiles.ts";
 import { notifications } from "../src/db/schema.ts";
 import { makeApiApp } from "./api/support.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
@@ -143,6 +143,59 @@ describe("Add an SMS version of an e-mail notification", () => {
       ["sms", "coupon_deadline", 3, "18:00", "potential_buyers", "with_photos"],
     ]);
     expect(rows[1]!.body).toBe(body!);
+  });
+
+  test("pressed twice, the pre-filled form names the SMS there is; the new SMS goes right after its e-mail", async () => {
+    // Eyes walk (issue 12): a second press made a second SMS at the same moment, to the same people.
+    const { t, b, profile, email } = await setup();
+    const later = await createNotification(
+      t.db,
+      profile.id,
+      {
+        trigger: "coupon_deadline",
+        offsetDays: 1,
+        offsetHours: 0,
+        timeOfDay: "18:00",
+        audience: "potential_buyers",
+        condition: "with_photos",
+        channel: "email",
+        subject: "Last day",
+        preheader: "",
+        body: "Last day for your coupon.",
+        active: true,
+      },
+      new Date(),
+    );
+    const first = await b.get(`/profiles/${profile.id}/notifications/${email.id}/sms-version`);
+    expect(first.text).not.toContain("already has an SMS");
+    expect(first.text).toContain(`name="after" value="${email.id}"`);
+    const saved = await b.post(`/profiles/${profile.id}/notifications`, {
+      trigger: "coupon_deadline",
+      offset: "3",
+      time_mode: "evening",
+      audience: "potential_buyers",
+      condition: "with_photos",
+      channel: "sms",
+      body: "Hi {{customer.first_name}}, 20% off: {{customer.gallery_link}}",
+      active: "on",
+      after: String(email.id),
+    });
+    expect(saved.status).toBe(303);
+    const order = (await listNotifications(t.db, profile.id)).map((n) => [n.channel, n.offsetDays]);
+    expect(order).toEqual([
+      ["email", 3],
+      ["sms", 3],
+      ["email", 1],
+    ]);
+    expect(later.id).toBeGreaterThan(email.id);
+    const sms = (await listNotifications(t.db, profile.id)).find((n) => n.channel === "sms")!;
+    const again = await b.get(`/profiles/${profile.id}/notifications/${email.id}/sms-version`);
+    expect(pageText(again.text)).toContain(
+      "This profile already has an SMS with the same trigger, timing and audience: SMS · 3 days before the coupon deadline",
+    );
+    expect(again.text).toContain(`href="/profiles/${profile.id}/notifications/${sms.id}/edit">Edit that SMS</a>`);
+    // Only a warning: nothing written by looking.
+    expect(await listNotifications(t.db, profile.id)).toHaveLength(3);
   });
 
   test("an empty SMS text is refused beside the field, and a built-in profile cannot get one", async () => {

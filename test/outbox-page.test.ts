@@ -16,6 +16,8 @@ import type { Providers } from "../src/dispatch/send-deps.ts";
 import { createDevProviders } from "../src/providers/dev-outbox.ts";
 import { ProviderError } from "../src/providers/types.ts";
 import { makeTestApp, signedInOwner, type TestApp } from "./support/app.ts";
+import { pageText } from "./support/forms.ts";
+import { personalizeEmail, renderEmailVariant } from "../src/email/render.ts";
 
 const noon = new Date("2026-09-01T12:00:00Z");
 const CLEO_PHONE = "+15551230003";
@@ -206,6 +208,36 @@ describe("the outbox list", () => {
     expect(secondIds).toHaveLength(5);
     expect(Math.max(...secondIds)).toBeLessThan(Math.min(...firstIds));
     expect(second.text).toContain("Invalid address");
+  });
+
+  test("the dev outbox's e-mail page shows the preview line an inbox would show", async () => {
+    // Eyes walk (issue 12): the preheader was only in the hidden HTML, so staff could not check it.
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    const v = await renderEmailVariant({
+      subject: "Family portrait days",
+      body: "Hi there, places are limited.",
+      preheader: "Book a relaxed family session & more",
+      format: "markdown",
+      studio: { name: "S", postalAddress: "1 Main St", website: "https://s.example", brandColor: "#2f6fdf" },
+      personalLinks: false,
+    });
+    const mail = personalizeEmail(v, {});
+    await t.db.insert(devOutbox).values({
+      id: "dev_preview_line",
+      channel: "email",
+      toAddress: "ann@x.test",
+      fromAddress: "studio@x.test",
+      subject: mail.subject,
+      body: mail.text,
+      html: mail.html,
+      ref: "k1",
+      status: "sent",
+      createdAt: new Date(),
+    });
+    const page = await b.get("/outbox/dev/dev_preview_line");
+    expect(page.status).toBe(200);
+    expect(pageText(page.text)).toContain("Preview line Book a relaxed family session & more");
   });
 
   test("a fresh install says what to do next", async () => {

@@ -263,6 +263,34 @@ describe("a snippet is plain text", () => {
     expect(text).toContain("ship free.\nPickup");
   });
 
+  test("a bare http(s) address in a snippet is a link in the HTML part, in the link colour; the text part keeps it plain", async () => {
+    // Eyes walk (issue 12): typed into the body, "Book online: https://…" was a link; as a
+    // snippet it was text. Escaped first, then only http(s) addresses are linked.
+    const hours = "We are open Mon-Fri 9:00-17:00.\nBook online: https://sunnylane.example/book?a=1&b=2.";
+    const v = await renderEmailVariant({
+      subject: "Hi",
+      body: "Hello\n\n{{snippet.opening_hours}}",
+      format: "markdown",
+      studio: { ...layoutStudio, brandColor: "#2f6fdf" },
+    });
+    const { html, text } = personalizeEmail(v, { ...layoutLinks, "snippet.opening_hours": hours });
+    const body = html.slice(html.indexOf('class="pigeon-body"'));
+    expect(body).toContain("17:00.<br>Book online: ");
+    expect(body).toMatch(
+      /<a href="https:\/\/sunnylane\.example\/book\?a=1&amp;b=2" style="color:#[0-9a-f]{6}" target="_blank">https:\/\/sunnylane\.example\/book\?a=1&amp;b=2<\/a>\./,
+    );
+    expect(text).toContain("Book online: https://sunnylane.example/book?a=1&b=2.");
+    // Markup in a snippet stays text; a javascript: address and one inside quotes are no links.
+    const tricky = personalizeEmail(v, {
+      ...layoutLinks,
+      "snippet.opening_hours": `javascript:alert(1) "https://x.example/"><script>`,
+    }).html;
+    expect(tricky).not.toContain("<script>");
+    expect(tricky).not.toMatch(/href="javascript:/);
+    expect(tricky).toContain('<a href="https://x.example/"');
+    expect(tricky).toContain("https://x.example/</a>&quot;&gt;&lt;script&gt;");
+  });
+
   test("Send a test fills a snippet as real sends do: after rendering, Markdown in it not formatted, lines kept", async () => {
     const { t, b } = await studio();
     await updateSettings(t.db, { sendWindowStart: "00:00", sendWindowEnd: "24:00" }, new Date("2026-09-01T10:00:00Z"));

@@ -19,7 +19,7 @@ import { personalizeEmail, renderEmailVariant } from "../src/email/render.ts";
 import { PLACEHOLDERS } from "../src/core/placeholders.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
 import { pageText, postForm } from "./support/forms.ts";
-import { PDF_HEAD } from "./support/sample-files.ts";
+import { PDF_HEAD, PNG_1X1 } from "./support/sample-files.ts";
 
 async function studio() {
   const t = await makeTestApp();
@@ -196,6 +196,74 @@ describe("staff templates: create, edit, duplicate, delete", () => {
     expect(del.status).toBe(303);
     expect(await t.db.select().from(templates).where(eq(templates.builtIn, false))).toHaveLength(1);
     expect((await b.get("/templates/999999")).status).toBe(404);
+  });
+});
+
+describe("the e-mail template editor, as the composer (eyes walk)", () => {
+  for (const path of ["/templates", "/templates/new?channel=email"]) {
+    test(`${path} marks Templates, not Profiles, as the current page`, async () => {
+      const { b } = await studio();
+      const page = await b.get(path);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('href="/templates" aria-current="page"');
+      expect(page.text).not.toContain('href="/profiles" aria-current="page"');
+    });
+  }
+
+  test("the buttons name channels as the built-in names do: New e-mail template, like “Reminder (e-mail)”", async () => {
+    const { b } = await studio();
+    const page = pageText((await b.get("/templates")).text);
+    expect(page).toContain("New e-mail template");
+    expect(page).not.toContain("New E-mail template");
+    expect(page).toContain("Appointment booked (e-mail)");
+  });
+
+  test("the e-mail template editor has the Image button beside its message; SMS has none", async () => {
+    const { b } = await studio();
+    expect((await b.get("/templates/new?channel=email")).text).toContain('data-image-picker="f-body"');
+    expect((await b.get("/templates/new?channel=sms")).text).not.toContain("data-image-picker");
+  });
+
+  test("a template's images are checked as a message's: alt text, and /media images that are not stored", async () => {
+    const { t, b } = await studio();
+    const png = await storeFile(
+      t.db,
+      { bytes: PNG_1X1, originalName: "Hero.png", kind: "png", userId: null },
+      new Date(),
+    );
+    const noAlt = await postForm(b, "/templates", {
+      ...emailForm,
+      body: `![](http://localhost/media/${png.storedName})`,
+    });
+    expect(noAlt.status).toBe(422);
+    expect(pageText(noAlt.text)).toContain(`The image ${png.storedName} has no alt text`);
+    const gone = await postForm(b, "/templates", {
+      ...emailForm,
+      body: "![Our studio](http://localhost/media/abcdefghijklmnopqrstuv.png)",
+    });
+    expect(gone.status).toBe(422);
+    expect(pageText(gone.text)).toContain("/media/abcdefghijklmnopqrstuv.png is not in the file manager");
+    expect(gone.text).toContain("![Our studio](http://localhost/media/abcdefghijklmnopqrstuv.png)</textarea>");
+    expect(await t.db.select().from(templates).where(eq(templates.builtIn, false))).toHaveLength(0);
+    const good = await postForm(b, "/templates", {
+      ...emailForm,
+      body: `![Our studio](http://localhost/media/${png.storedName})`,
+    });
+    expect(good.status).toBe(303);
+    // The hero announcement duplicated and saved as it is keeps its picture slot: a template may.
+    const [hero] = await t.db.select().from(templates).where(eq(templates.name, "Announcement with a hero image"));
+    const dup = await postForm(b, `/templates/${hero!.id}/duplicate`, {});
+    const copyUrl = dup.location!.split("?")[0]!;
+    const saved = await postForm(b, copyUrl, {
+      name: "Hero copy",
+      channel: "email",
+      trigger: "",
+      description: "",
+      subject: hero!.subject,
+      preheader: hero!.preheader,
+      body: hero!.body,
+    });
+    expect(saved.status).toBe(303);
   });
 });
 

@@ -11,7 +11,7 @@ import {
   MMS_KINDS,
   sizeText,
 } from "../src/core/attachments.ts";
-import { FILE_KINDS, MAX_FILE_BYTES } from "../src/core/file-types.ts";
+import { FILE_KINDS } from "../src/core/file-types.ts";
 import type { ComposeState } from "../src/core/message-pages.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { FileChoice } from "../src/db/attachment-files.ts";
@@ -116,7 +116,7 @@ export function ComposeFiles({ state, errors, choices, channels, uploadUrl }: Pr
           errors={errors}
           kinds={ATTACHMENT_KINDS}
           thumbnails={false}
-          hint={`PDFs and images (each at most ${sizeText(MAX_FILE_BYTES)}), at most ${sizeText(MAX_ATTACHMENT_BYTES)} together: Resend takes 40 MB per e-mail counted after encoding, which adds a third. E-mails with attachments go one by one rather than in batches of 100, so a large send takes longer.`}
+          hint={`PDFs (each at most ${sizeText(FILE_KINDS.pdf.maxBytes)}) and images (each at most ${sizeText(FILE_KINDS.png.maxBytes)}), at most ${sizeText(MAX_ATTACHMENT_BYTES)} together: Resend takes 40 MB per e-mail counted after encoding, which adds a third. E-mails with attachments go one by one rather than in batches of 100, so a large send takes longer.`}
           empty={empty("PDFs or images")}
           button="Attach file"
           uploadUrl={uploadUrl}

@@ -17,11 +17,11 @@ const ariaError = (name: string, errors: FieldErrors, hint?: boolean) => ({
   "aria-describedby": errors[name] ? `${name}-error` : hint ? `${name}-hint` : undefined,
 });
 
-/** The e-mail's preheader: the line an inbox shows after the subject. */
+/** The e-mail's preview line (preheader): the line inboxes show after the subject. */
 export function PreheaderField({ values, errors }: TextProps) {
   return (
     <div class="field only-email">
-      <label for="f-preheader">Preheader (optional)</label>
+      <label for="f-preheader">Preview line (optional)</label>
       <input
         id="f-preheader"
         type="text"
@@ -35,7 +35,7 @@ export function PreheaderField({ values, errors }: TextProps) {
       <FieldMessages
         name="preheader"
         errors={errors}
-        hint={`The line an inbox shows after the subject, at most ${MESSAGE_MAX.preheader} characters. Empty: the first line of the message.`}
+        hint={`The line inboxes show after the subject; empty: the message's first line. At most ${MESSAGE_MAX.preheader} characters.`}
       />
     </div>
   );

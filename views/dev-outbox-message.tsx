@@ -11,6 +11,18 @@ import { Page, PageHead } from "./layout.tsx";
 import { Csrf } from "./form.tsx";
 import { DevOutboxFileList } from "./dev-outbox-files.tsx";
 
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" };
+
+/**
+ * The preview line (preheader) an inbox would show, read back from the HTML as sent: React
+ * Email's hidden preview block, its text before the padding. Null when the e-mail has none.
+ */
+export function preheaderOf(html: string | null): string | null {
+  const found = html?.match(/data-skip-in-text="true">([^<]*)/)?.[1];
+  if (!found) return null;
+  return found.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, n: string) => ENTITIES[n]!).trim() || null;
+}
+
 /**
  * The message exactly as the dev outbox received it: headers, the HTML sandboxed, the text part;
  * for a call, the script its TwiML reads out (`script`, the delivery's text as sent).
@@ -35,6 +47,12 @@ export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null; call
             <dd>
               <strong>{e.subject}</strong>
             </dd>
+          </>
+        )}
+        {e.channel === "email" && preheaderOf(e.html) && (
+          <>
+            <dt class="muted">Preview line</dt>
+            <dd>{preheaderOf(e.html)}</dd>
           </>
         )}
         <dt class="muted">Received by the dev outbox</dt>

@@ -196,7 +196,13 @@ export function FilesPage(p: FilesPageProps) {
  * post). Uses in sent messages only: a warning that those e-mails miss the picture, then Delete.
  */
 export function DeleteFilePage(p: Common & { file: FileInfo; uses: FileUse[] }) {
+  // A message that is sending cannot be edited; shown in its body or played as its call, the file
+  // stops blocking once it has finished, so waiting is the way, not removing.
+  const waits = (u: FileUse) =>
+    u.kind === "message" && u.status === "sending" && (u.how === "body" || u.how === "recording");
   const blocking = p.uses.filter((u) => u.blocks);
+  const removable = blocking.filter((u) => !waits(u));
+  const sending = blocking.filter(waits);
   const warnings = p.uses.filter((u) => !u.blocks);
   return (
     <Page
@@ -221,10 +227,19 @@ export function DeleteFilePage(p: Common & { file: FileInfo; uses: FileUse[] }) 
       {blocking.length > 0 ? (
         <>
           <p class="flash bad" role="alert">
-            This file is in use, so it cannot be deleted. Remove it from {blocking.length === 1 ? "this" : "these"}{" "}
-            first:
+            This file is in use, so it cannot be deleted
+            {removable.length > 0 ? `. Remove it from ${removable.length === 1 ? "this" : "these"} first:` : "."}
           </p>
-          <UsesList uses={blocking} />
+          {removable.length > 0 && <UsesList uses={removable} />}
+          {sending.length > 0 && (
+            <>
+              <p>
+                {sending.length === 1 ? "This message is" : "These messages are"} sending with it: it can be deleted
+                once {sending.length === 1 ? "the message has" : "they have"} finished sending.
+              </p>
+              <UsesList uses={sending} />
+            </>
+          )}
           <p>
             <a href="/files">Back to Files</a>
           </p>

@@ -358,7 +358,7 @@ export function MessagePage(p: MessagePageProps) {
               {m.channels.length > 1 && <h3 class="text-of">E-mail</h3>}
               {m.preheader && (
                 <p>
-                  <span class="muted">Preheader:</span> {m.preheader}
+                  <span class="muted">Preview line:</span> {m.preheader}
                 </p>
               )}
               <pre class="message-text">{m.body}</pre>

@@ -54,7 +54,7 @@ export function MessagePreview({ preview: pv }: { preview: PreviewData }) {
               <span class="k">Subject</span> <strong class="preview-subject">{pv.email.subject || "—"}</strong>
             </div>
             <div>
-              <span class="k">Preheader</span>{" "}
+              <span class="k">Preview line</span>{" "}
               {pv.email.preheader ? (
                 <span class="preview-preheader">{pv.email.preheader}</span>
               ) : (

@@ -99,7 +99,10 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
                             {missingKey(x.reason) !== null && (
                               <small class="muted">
                                 {" "}
-                                · a fallback, like {`{{${missingKey(x.reason)} | "…"}}`}, would include them
+                                {missingKey(x.reason)!.startsWith("snippet.")
+                                  ? // A fallback would not help: saving refuses an unknown snippet.
+                                    `· there is no snippet “${missingKey(x.reason)!.slice("snippet.".length)}”: add it under Settings → Snippets, or fix the name`
+                                  : `· a fallback, like {{${missingKey(x.reason)} | "…"}}, would include them`}
                               </small>
                             )}
                           </summary>

@@ -31,6 +31,8 @@ export type EditorProps = Common & {
   preview: PreviewData;
   /** The e-mail's attachments or the SMS's pictures to choose from, and those chosen (SPEC T5). */
   files?: { choices: FileChoice[]; chosen: ChosenLists };
+  /** A warning above the form with a link (an SMS version whose twin exists already). */
+  notice?: { text: string; href: string };
 };
 
 const isTrigger = (t: string | undefined): t is Trigger => TRIGGERS.includes(t as Trigger);
@@ -61,7 +63,7 @@ export function NotificationPreview({ preview: pv, oob }: { preview: PreviewData
               {k === "subject"
                 ? "Subject"
                 : k === "preheader"
-                  ? "Preheader"
+                  ? "Preview line"
                   : pv.channel === "voice"
                     ? "Script"
                     : "Message"}
@@ -81,7 +83,7 @@ export function NotificationPreview({ preview: pv, oob }: { preview: PreviewData
               <span class="k">Subject</span> <strong>{pv.subject || "—"}</strong>
             </div>
             <div>
-              <span class="k">Preheader</span>{" "}
+              <span class="k">Preview line</span>{" "}
               {pv.preheader ? <span>{pv.preheader}</span> : <span class="muted">the message's first line</span>}
             </div>
           </div>
@@ -166,6 +168,12 @@ export function NotificationForm(p: EditorProps) {
       <input type="hidden" name="shown_trigger" value={trigger} />
       <input type="hidden" name="shown_channel" value={channel} />
       {p.notification && <input type="hidden" name="notification_id" value={String(p.notification.id)} />}
+      {!p.notification && v.after && <input type="hidden" name="after" value={v.after} />}
+      {p.notice && (
+        <p class="flash info" role="status">
+          {p.notice.text} <a href={p.notice.href}>Edit that SMS</a>
+        </p>
+      )}
       <FormErrors errors={e} />
       <div class="editor-grid">
         <div>
@@ -371,7 +379,7 @@ export function NotificationForm(p: EditorProps) {
           )}
           {channel === "email" && (
             <div class="field">
-              <label for="f-preheader">Preheader (optional)</label>
+              <label for="f-preheader">Preview line (optional)</label>
               <input
                 id="f-preheader"
                 type="text"
@@ -385,7 +393,7 @@ export function NotificationForm(p: EditorProps) {
               <FieldMessages
                 name="preheader"
                 errors={e}
-                hint={`The line an inbox shows after the subject, at most ${MAX_PREHEADER} characters. Empty: the first line of the message.`}
+                hint={`The line inboxes show after the subject; empty: the message's first line. At most ${MAX_PREHEADER} characters.`}
               />
             </div>
           )}

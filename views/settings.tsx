@@ -39,7 +39,7 @@ export function SettingsShell(p: SettingsCommon & { tab: Tab; title: string; chi
   return (
     <Page title={p.title} user={p.user} csrf={p.csrf} section="settings" flash={p.flash}>
       <PageHead title="Settings" />
-      <nav aria-label="Settings sections">
+      <nav aria-label="Settings sections" class="settings-nav">
         <ul>
           {tabs.map(([tab, href, label]) => (
             <li>

@@ -2,6 +2,7 @@
 // The template library (SPEC T3): built-in and staff templates grouped by channel, each with its
 // trigger and what it is for; one template's page with its text (read-only for a built-in one, a
 // form for the studio's own) and a preview as a customer gets it, at desktop and phone width.
+import { ImageButton } from "./image-picker.tsx";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import type { Flash } from "../src/core/form-state.ts";
 import { IMAGE_SLOT_URL } from "../src/core/image-slot.ts";
@@ -27,6 +28,9 @@ function Badge({ t }: { t: Template }) {
   return t.builtIn ? <span class="badge">Built-in</span> : <span class="badge ok">Yours</span>;
 }
 
+/** A channel inside a button or a name, as the built-in names write it: "Reminder (e-mail)". */
+const IN_NAME: Record<Channel, string> = { email: "e-mail", sms: "SMS", voice: "call" };
+
 export function TemplatesPage(
   p: Common & {
     templates: Template[];
@@ -38,7 +42,7 @@ export function TemplatesPage(
   },
 ) {
   return (
-    <Page title="Templates" user={p.user} csrf={p.csrf} section="communication" flash={p.flash}>
+    <Page title="Templates" user={p.user} csrf={p.csrf} section="templates" flash={p.flash}>
       <PageHead title="Templates">
         {CHANNELS.map((ch) => (
           <a
@@ -46,7 +50,7 @@ export function TemplatesPage(
             class={ch === "email" ? undefined : "secondary outline"}
             href={`/templates/new?channel=${ch}`}
           >
-            New {GROUP[ch].toLowerCase() === "call" ? "call" : GROUP[ch]} template
+            New {IN_NAME[ch]} template
           </a>
         ))}
       </PageHead>
@@ -84,8 +88,8 @@ export function TemplatesPage(
             {yours === 0 && (
               <p class="muted">
                 <small>
-                  None of your own yet: duplicate one below, press New {ch === "voice" ? "call" : GROUP[ch]} template,
-                  or save a message as a template.
+                  None of your own yet: duplicate one below, press New {IN_NAME[ch]} template, or save a message as a
+                  template.
                 </small>
               </p>
             )}
@@ -202,7 +206,7 @@ function TemplateForm(p: TemplatePageProps) {
             label="Preview line"
             values={v}
             errors={p.errors}
-            hint={`The line an inbox shows after the subject; empty: the first line of the message. At most ${TEMPLATE_MAX.preheader}.`}
+            hint={`The line inboxes show after the subject; empty: the message's first line. At most ${TEMPLATE_MAX.preheader} characters.`}
           />
         </>
       )}
@@ -226,6 +230,7 @@ function TemplateForm(p: TemplatePageProps) {
               : `Plain text, at most ${MAX_BODY[channel].toLocaleString("en")} characters; links as bare URLs.`
           }
         />
+        {channel === "email" && <ImageButton target="f-body" />}
       </div>
       <div class="actions">
         <button type="submit">{p.template ? "Save template" : "Create template"}</button>
@@ -241,7 +246,7 @@ export function TemplatePage(p: TemplatePageProps) {
   const t = p.template;
   const title = t ? t.name : "New template";
   return (
-    <Page title={title} user={p.user} csrf={p.csrf} section="communication" flash={p.flash}>
+    <Page title={title} user={p.user} csrf={p.csrf} section="templates" flash={p.flash}>
       <p>
         <a href={t ? `/templates#group-${t.channel}` : "/templates"}>← Templates</a>
       </p>

@@ -1,6 +1,7 @@
 // A staff template as the Templates page takes it (SPEC T3): checked like the texts it becomes,
 // so a template that would be refused in a message or notification is refused here first.
 import { z } from "zod";
+import { imageProblem } from "./email-images.ts";
 import { CHANNEL_LABELS } from "./labels.ts";
 import { MAX_BODY } from "./notification-input.ts";
 import { checkTemplate, contextForTrigger, type PlaceholderContext } from "./placeholders.ts";
@@ -55,6 +56,10 @@ export const templateInput = (snippetKeys: readonly string[]) =>
         const problem = checkTemplate(t[field] ?? "", context, snippetKeys)[0];
         if (problem) issue(field, problem.message);
       }
+      // Its images are checked as a message's are (alt text, addresses as stored); a picture slot
+      // may stay: a template is where it is replaced from.
+      const images = t.channel === "email" && t.body.trim() ? imageProblem(t.body) : null;
+      if (images) issue("body", images);
     })
     .transform((t) => ({
       name: t.name,

@@ -57,3 +57,20 @@ export async function missingFileIds(db: Db, ids: readonly number[]): Promise<nu
   const have = new Set(found.map((f) => f.id));
   return ids.filter((id) => !have.has(id));
 }
+
+/** The files `ids` name, in that order, without their bytes; ids of files deleted since are left out. */
+export async function filesByIds(db: Db, ids: readonly number[]): Promise<ContentFile[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({
+      id: files.id,
+      storedName: files.storedName,
+      originalName: files.originalName,
+      mimeType: files.mimeType,
+      sizeBytes: files.sizeBytes,
+    })
+    .from(files)
+    .where(inArray(files.id, [...ids]));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
+}

@@ -34,6 +34,10 @@ export type OutboxEntry = {
   subject?: string | null;
   body?: string | null;
   afterKey?: string | null;
+  /** A staff test's chosen files, ids in order (deliveries.test_files). */
+  testFiles?: number[] | null;
+  /** A staff test e-mail's preview line (deliveries.test_preheader). */
+  testPreheader?: string | null;
 };
 
 /**
@@ -73,6 +77,8 @@ const ENQUEUED_COLUMNS = [
   "body",
   "due_at",
   "waiting_reason",
+  "test_files",
+  "test_preheader",
   "created_at",
   "updated_at",
 ] as const;
@@ -125,6 +131,8 @@ export async function enqueueDeliveries(
         e.body ?? null,
         e.dueAt.getTime(),
         e.decision.skip ? null : e.afterKey && e.decision.waitsOnSms ? WAITS_FOR_SMS : (opts.hold ?? null),
+        e.testFiles?.length ? JSON.stringify(e.testFiles) : null,
+        e.testPreheader || null,
         now.getTime(),
         now.getTime(),
       ]);

@@ -1,6 +1,6 @@
 // Named queries for communication profiles, their notifications and the template library
 // (SPEC P1–P3, T3). Built-in profiles are read-only; the callers refuse changes to them.
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, max, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, max, or, sql } from "drizzle-orm";
 import type { NotificationInput } from "../core/notification-input.ts";
 import { checkTemplate, contextForTrigger } from "../core/placeholders.ts";
 import type { Trigger } from "../core/triggers.ts";
@@ -230,15 +230,32 @@ export async function createNotification(
   profileId: number,
   input: NotificationInput,
   now: Date,
+  /** A notification of the same profile to place it right after (an e-mail's SMS version); else last. */
+  afterId?: number | null,
 ): Promise<Notification> {
   return db.transaction(async (tx) => {
-    const [last] = await tx
-      .select({ position: max(notifications.position) })
-      .from(notifications)
-      .where(eq(notifications.profileId, profileId));
+    const after = afterId
+      ? await tx.query.notifications.findFirst({
+          where: and(eq(notifications.id, afterId), eq(notifications.profileId, profileId)),
+        })
+      : undefined;
+    let position: number;
+    if (after) {
+      position = after.position + 1;
+      await tx
+        .update(notifications)
+        .set({ position: sql`${notifications.position} + 1` })
+        .where(and(eq(notifications.profileId, profileId), gte(notifications.position, position)));
+    } else {
+      const [last] = await tx
+        .select({ position: max(notifications.position) })
+        .from(notifications)
+        .where(eq(notifications.profileId, profileId));
+      position = (last?.position ?? -1) + 1;
+    }
     const [row] = await tx
       .insert(notifications)
-      .values({ ...input, profileId, position: (last?.position ?? -1) + 1, createdAt: now, updatedAt: now })
+      .values({ ...input, profileId, position, createdAt: now, updatedAt: now })
       .returning();
     await touchProfile(tx, profileId, now);
     return row!;

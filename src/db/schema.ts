@@ -583,6 +583,13 @@ export const deliveries = sqliteTable(
     lastError: text(),
     sentAt: integer({ mode: "timestamp_ms" }),
     deliveredAt: integer({ mode: "timestamp_ms" }),
+    /**
+     * A staff test's chosen files (issue 12), ids in order: a test has no message row to hold
+     * them (the form may be unsaved), so the delivery carries them. Null for every other delivery.
+     */
+    testFiles: text({ mode: "json" }).$type<number[]>(),
+    /** A staff test e-mail's preview line, as the message's own would be (no message row holds it). */
+    testPreheader: text(),
     ...timestamps,
   },
   (t) => [

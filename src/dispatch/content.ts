@@ -7,7 +7,7 @@ import { formatPhone } from "../core/phone.ts";
 import { compileTemplate, type CompiledTemplate } from "../core/placeholders.ts";
 import type { Db } from "../db/client.ts";
 import type { Delivery } from "../db/outbox.ts";
-import { type ContentFile, type ContentOwner, contentFilesOf } from "../db/content-files.ts";
+import { type ContentFile, type ContentOwner, contentFilesOf, filesByIds } from "../db/content-files.ts";
 import { mediaImagesIn } from "../core/email-images.ts";
 import { fileInfo, imageWidths, isImage, mediaUrl } from "../db/files.ts";
 import { messages, notifications, type StudioSettings } from "../db/schema.ts";
@@ -97,35 +97,19 @@ export async function sourceText(db: Db, d: Delivery): Promise<SourceText | null
   // Test sends carry their own text; the same text is one variant, rendered once. A staff test
   // goes to an address, not a customer, so it is no marketing: nobody to unsubscribe.
   const subject = d.subject ?? "";
-  const { preheader, body } = unpackTestEmail(d.body ?? "");
+  const body = d.body ?? "";
   const marketing = d.customerId !== null;
+  // Its files ride on the delivery (no message row holds them), and go as a real send's do.
+  const files = d.channel === "voice" ? [] : await filesByIds(db, d.testFiles ?? []);
+  const preheader = d.testPreheader ?? "";
   return {
-    version: `t:${sha256Hex(`${subject}\u0000${d.body ?? ""}`)}:${marketing ? "m" : "s"}`,
+    version: `t:${sha256Hex(`${subject}\u0000${preheader}\u0000${body}`)}:${marketing ? "m" : "s"}`,
     subject,
     body,
     preheader,
     marketing,
+    files,
   };
-}
-
-// A test e-mail's preheader rides in its body column, ahead of the Markdown: a test delivery has
-// no source row to hold it, and a column for tests alone would be a migration for one line. The
-// mark is made of U+FDD0, a Unicode noncharacter (for a program's internal use, never text; NUL
-// would do but SQLite text ends at it); an e-mail's body column is shown nowhere (the delivery
-// page shows SMS and call texts only).
-const MARK = "\uFDD0";
-const PREHEADER_MARK = `${MARK}preheader${MARK}`;
-
-/** The body column of a test e-mail carrying `preheader` (none: the body as it is). */
-export function packTestEmail(body: string, preheader: string): string {
-  return preheader ? `${PREHEADER_MARK}${preheader}${MARK}${body}` : body;
-}
-
-function unpackTestEmail(stored: string): { preheader: string; body: string } {
-  if (!stored.startsWith(PREHEADER_MARK)) return { preheader: "", body: stored };
-  const rest = stored.slice(PREHEADER_MARK.length);
-  const end = rest.indexOf(MARK);
-  return end < 0 ? { preheader: "", body: stored } : { preheader: rest.slice(0, end), body: rest.slice(end + 1) };
 }
 
 /** The files a delivery on `channel` carries: attachments for an e-mail, pictures for an SMS, none for a call. */

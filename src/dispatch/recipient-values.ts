@@ -27,7 +27,8 @@ export function recipientValues(
   const values: PlaceholderValues = {
     "studio.name": studio.name,
     "studio.address": studio.postalAddress,
-    // As the e-mail footer writes it (studioBranding): readable and diallable wherever the customer is.
+    // Readable international form (+1 217 555 0142), as the e-mail footer writes it: a customer
+    // may read it anywhere, and the stored E.164 is hard to read.
     "studio.phone": formatPhone(studio.phone, ""),
     "studio.email": studio.replyTo || studio.senderEmail,
     "studio.website": studio.website,

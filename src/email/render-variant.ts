@@ -9,7 +9,13 @@ import { type BodyFormat, firstTextLine, sanitizeBody } from "./body.ts";
 import { tokenGuard } from "./tokens.ts";
 
 /** A rendered message variant: each part is a compiled template awaiting recipient values. */
-export type EmailVariant = { subject: CompiledTemplate; html: CompiledTemplate; text: CompiledTemplate };
+export type EmailVariant = {
+  subject: CompiledTemplate;
+  html: CompiledTemplate;
+  text: CompiledTemplate;
+  /** The body's link colour, for the links a snippet's addresses become when filled in. */
+  linkColor?: string;
+};
 
 export type EmailVariantInput = {
   subject: string;
@@ -104,5 +110,6 @@ export async function renderVariant(input: EmailVariantInput): Promise<EmailVari
     subject,
     html: guard.compile(html, "html"),
     text: guard.compile(text, "text"),
+    linkColor: layoutLinkColor(input.studio.brandColor),
   };
 }

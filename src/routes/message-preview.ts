@@ -30,6 +30,7 @@ import { deliveryIdByKey } from "../db/outbox-list.ts";
 import { enqueueDeliveries, loadCandidates, testDueAt } from "../db/outbox.ts";
 import { loadRecipientRows, loadSnippets, type RecipientRows } from "../db/recipient-rows.ts";
 import { deliveries, type StudioSettings } from "../db/schema.ts";
+import { missingFileIds } from "../db/content-files.ts";
 import { fileInfo, isAudio } from "../db/files.ts";
 import { getSettings } from "../db/settings.ts";
 import { createComposer } from "../dispatch/compose.ts";
@@ -37,10 +38,10 @@ import type { LinkMaker } from "../dispatch/recipient-values.ts";
 import { recipientValues } from "../dispatch/recipient-values.ts";
 import { personalizeEmail, renderEmailVariant } from "../email/render.ts";
 import type { Ctx } from "../http/env.ts";
-import { formId } from "../http/form-values.ts";
+import { formId, formIds } from "../http/form-values.ts";
 import { formatInstant, rawFilters, single, stateChannels } from "./message-form.ts";
 import { emptyValueProblems } from "./message-values.ts";
-import { emailLook, packTestEmail } from "../dispatch/content.ts";
+import { emailLook } from "../dispatch/content.ts";
 
 const PREVIEW_OPTIONS = 50;
 
@@ -330,6 +331,11 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
     else if (!phone.ok) errors.test_phone = phone.problem;
     else to = phone.e164;
   }
+  // The files ticked go with the test as with the real send (carried on the test delivery).
+  const fileList = channel === "email" ? "attachment_ids" : "media_ids";
+  const testFiles = formIds(s.lists[fileList]);
+  const gone = await missingFileIds(db, testFiles);
+  if (gone.length) errors[fileList] = `File ${gone.join(", ")} no longer exists: untick it or choose another`;
   if (Object.keys(errors).length) return { errors };
 
   const now = clock();
@@ -367,15 +373,13 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
       ? // Marked as a test in the inbox it lands in, among real mail.
         {
           subject: `[Test] ${fillTemplate(v.subject ?? "", keepSnippets(values), unlessSnippet(inert))}`,
-          // The preheader staff typed, as the real send shows it (packed: see packTestEmail).
-          body: packTestEmail(
-            fillTemplate(
-              v.body ?? "",
-              keepSnippets(values),
-              unlessSnippet((x) => inert(escapeHtml(x))),
-            ),
-            fillTemplate(v.preheader?.trim() ?? "", keepSnippets(values), unlessSnippet(inert)),
+          body: fillTemplate(
+            v.body ?? "",
+            keepSnippets(values),
+            unlessSnippet((x) => inert(escapeHtml(x))),
           ),
+          // The preview line staff typed, as the real send shows it.
+          testPreheader: fillTemplate(v.preheader?.trim() ?? "", keepSnippets(values), unlessSnippet(inert)),
         }
       : {
           body: withOptOutHint(`[Test] ${fillTemplate(v.sms_body ?? "", keepSnippets(values), unlessSnippet(inert))}`, {
@@ -390,7 +394,7 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   await enqueueDeliveries(
     db,
     { sourceType: "test" },
-    [{ key, decision: { customerId: 0, channel, to, skip: null }, dueAt: testDueAt(now), ...content }],
+    [{ key, decision: { customerId: 0, channel, to, skip: null }, dueAt: testDueAt(now), testFiles, ...content }],
     now,
   );
   const deliveryId = await deliveryIdByKey(db, key);
@@ -413,14 +417,6 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   } catch (err) {
     deps.log("error", "message test: send failed", { delivery: deliveryId, error: String(err) });
   }
-  // A test delivery has no message behind it (the form may be unsaved), so it has nowhere to
-  // keep the chosen files: it goes without them, and staff are told so, never left to assume.
-  const chosenFiles = (s.lists[channel === "email" ? "attachment_ids" : "media_ids"] ?? []).filter((x) => x.trim());
-  const withoutFiles = chosenFiles.length
-    ? channel === "email"
-      ? ` It was sent without its attachments (${chosenFiles.length}): a test carries the text only; real recipients get them.`
-      : ` It was sent without its MMS pictures (${chosenFiles.length}): a test carries the text only; real recipients get them.`
-    : "";
   const d = deliveryId ? await db.query.deliveries.findFirst({ where: eq(deliveries.id, deliveryId) }) : undefined;
   const who = chosen.rows?.customer
     ? ` with ${`${chosen.rows.customer.firstName} ${chosen.rows.customer.lastName}`.trim()}'s data`
@@ -428,7 +424,7 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   if (!d) return { result: { ok: false, text: `${what} could not be queued.` } };
   if (d.status === "sent" || d.status === "delivered")
     return {
-      result: { ok: true, text: `${what}${who} sent to ${to} through ${via}.${withoutFiles}`, deliveryId: d.id },
+      result: { ok: true, text: `${what}${who} sent to ${to} through ${via}.`, deliveryId: d.id },
     };
   if (d.status === "failed" || d.status === "bounced" || d.status === "undelivered")
     return { result: { ok: false, text: `${what} to ${to} failed: ${d.lastError ?? d.status}.`, deliveryId: d.id } };
@@ -443,7 +439,7 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   return {
     result: {
       ok: true,
-      text: `${what} to ${to} is queued${d.waitingReason ? `: ${d.waitingReason}` : ""}.${withoutFiles}`,
+      text: `${what} to ${to} is queued${d.waitingReason ? `: ${d.waitingReason}` : ""}.`,
       deliveryId: d.id,
     },
   };

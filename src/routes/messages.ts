@@ -452,6 +452,12 @@ export const messageRoutes = new Hono<AppEnv>()
     await audit(db, actorOf(c), "created", "message", m.id);
     return c.redirect(s.values.intent === "send" ? `/messages/${m.id}/send` : `/messages/${m.id}?done=saved`, 303);
   })
+  // The form's re-renders (Attach file, Add picture, a template) answer at /messages/form, so the
+  // address bar shows it: a reload or a bookmark there goes back to the form, not to a 404.
+  .get("/form", (c) => {
+    const id = formId(c.req.query("message_id"));
+    return c.redirect(id ? `/messages/${id}/edit` : "/messages/new", 303);
+  })
   .post("/form", async (c) => {
     // Re-renders the form (a template used, or a no-JavaScript refresh): never saves.
     const { db } = c.get("deps");

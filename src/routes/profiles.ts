@@ -72,7 +72,7 @@ import { createComposer } from "../dispatch/compose.ts";
 import { recipientValues } from "../dispatch/recipient-values.ts";
 import { personalizeEmail, renderEmailVariant } from "../email/render.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
-import { typedValues } from "../http/form-values.ts";
+import { formId, typedValues } from "../http/form-values.ts";
 import { idParam } from "../http/path-id.ts";
 import { emailLook } from "../dispatch/content.ts";
 
@@ -353,8 +353,9 @@ async function renderEditor(
   notification?: Notification,
   status: 200 | 422 = 200,
   chosen?: ChosenLists,
+  notice?: EditorProps["notice"],
 ) {
-  const props = await editorProps(c, profile, values, errors, notification, chosen);
+  const props = { ...(await editorProps(c, profile, values, errors, notification, chosen)), notice };
   return c.html(isPartial(c) ? NotificationForm(props) : NotificationEditorPage(props), status);
 }
 
@@ -493,7 +494,8 @@ export const profileRoutes = new Hono<AppEnv>()
         chosen,
       );
     const n = await db.transaction(async (tx) => {
-      const created = await createNotification(tx, profile.id, parsed.value, clock());
+      // An e-mail's SMS version goes right after its e-mail in the list (the form carries `after`).
+      const created = await createNotification(tx, profile.id, parsed.value, clock(), formId(body.after));
       await saveNotificationFiles(tx, created.id, files.value);
       return created;
     });
@@ -513,8 +515,26 @@ export const profileRoutes = new Hono<AppEnv>()
       subject: "",
       preheader: "",
       body: smsDraft(n.body),
+      after: String(n.id),
     };
-    return renderEditor(c, profile, values, {});
+    // Pressed twice, it would make a second SMS sent at the same moment to the same people: say
+    // so, naming the SMS there is, before anything is saved.
+    const twin = (await listNotifications(c.get("deps").db, profile.id)).find(
+      (x) =>
+        x.channel === "sms" &&
+        x.trigger === n.trigger &&
+        x.offsetDays === n.offsetDays &&
+        x.offsetHours === n.offsetHours &&
+        x.timeOfDay === n.timeOfDay &&
+        x.audience === n.audience,
+    );
+    const notice = twin
+      ? {
+          text: `This profile already has an SMS with the same trigger, timing and audience: ${describeNotification(twin)}. Saving this one too sends those customers two texts at once; edit that one instead, or change this one's timing or audience.`,
+          href: `/profiles/${profile.id}/notifications/${twin.id}/edit`,
+        }
+      : undefined;
+    return renderEditor(c, profile, values, {}, undefined, 200, undefined, notice);
   })
   .get("/:id{[0-9]+}/notifications/:nid{[0-9]+}/edit", async (c) => {
     const profile = await loadEditable(c);

@@ -19,11 +19,12 @@ import {
   TemplateSyntaxError,
 } from "../core/placeholders.ts";
 import { smsInfo, withOptOutHint } from "../core/sms-text.ts";
-import { templateContext, templateInput } from "../core/template-input.ts";
+import { templateContext, templateInput, type TemplateInput } from "../core/template-input.ts";
 import { type Trigger } from "../core/triggers.ts";
 import { fieldErrors, type FieldErrors } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
 import { contentFilesOf } from "../db/content-files.ts";
+import { missingImagesIn } from "../db/files.ts";
 import { getMessage } from "../db/messages.ts";
 import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
 import { appointments, customers, registrations, type StudioSettings } from "../db/schema.ts";
@@ -240,6 +241,17 @@ const DONE: Record<string, string> = {
   duplicated: "This is your copy: change it and save.",
 };
 
+/**
+ * The body's problem when an uploaded image it shows is not in the file manager (deleted since,
+ * or mistyped), as a message's save finds it; null for other channels or when all are there.
+ */
+async function missingTemplateImages(c: Ctx, input: TemplateInput): Promise<FieldErrors | null> {
+  if (input.channel !== "email") return null;
+  const { db, config } = c.get("deps");
+  const problem = await missingImagesIn(db, input.body, (await getSettings(db)).publicUrl || config.publicUrl);
+  return problem ? { body: problem } : null;
+}
+
 export const templateRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const { db } = c.get("deps");
@@ -275,6 +287,8 @@ export const templateRoutes = new Hono<AppEnv>()
     if (values.intent === "preview") return renderTemplatePage(c, { mode: "new" }, { values });
     if (!parsed.success)
       return renderTemplatePage(c, { mode: "new" }, { values, errors: fieldErrors(parsed.error) }, 422);
+    const missing = await missingTemplateImages(c, parsed.data);
+    if (missing) return renderTemplatePage(c, { mode: "new" }, { values, errors: missing }, 422);
     const tpl = await createTemplate(db, parsed.data, clock());
     await audit(db, { userId: c.get("user")!.id }, "created", "template", tpl.id);
     return c.redirect(`/templates/${tpl.id}?done=created`, 303);
@@ -304,6 +318,8 @@ export const templateRoutes = new Hono<AppEnv>()
     const parsed = templateInput(Object.keys(await loadSnippets(db))).safeParse(body);
     if (!parsed.success)
       return renderTemplatePage(c, view, { values, errors: fieldErrors(parsed.error), text: typedText(values) }, 422);
+    const missing = await missingTemplateImages(c, parsed.data);
+    if (missing) return renderTemplatePage(c, view, { values, errors: missing, text: typedText(values) }, 422);
     if (!(await updateTemplate(db, tpl.id, parsed.data, clock())))
       throw new HTTPException(404, { message: "There is no such template. It may have been deleted." });
     await audit(db, { userId: c.get("user")!.id }, "updated", "template", tpl.id);

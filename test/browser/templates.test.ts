@@ -70,7 +70,7 @@ test("create a staff template, preview it, start a message from it and preview t
   await shot("list");
   await shot("list-phone", PHONE);
 
-  await page.locator("main a", { hasText: "New E-mail template" }).click();
+  await page.locator("main a", { hasText: "New e-mail template" }).click();
   await page.waitForURL((u) => u.pathname === "/templates/new");
   await page.getByLabel("Name").fill("Spring mini sessions");
   await page.getByLabel("Subject").fill("Spring mini sessions at {{studio.name}}");

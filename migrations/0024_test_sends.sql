@@ -1,0 +1,2 @@
+ALTER TABLE `deliveries` ADD `test_files` text;--> statement-breakpoint
+ALTER TABLE `deliveries` ADD `test_preheader` text;
