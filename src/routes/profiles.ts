@@ -473,30 +473,13 @@ export const profileRoutes = new Hono<AppEnv>()
   .post("/:id{[0-9]+}/notifications", async (c) => {
     const { db, clock } = c.get("deps");
     const profile = await loadEditable(c);
-    const body = await c.req.parseBody();
-    const snippets = await loadSnippets(db);
-    const parsed = parseNotificationForm(body, Object.keys(snippets), studioOptOutHint((await getSettings(db)).locale));
-    const chosen = chosenInForm(await c.req.parseBody({ all: true }));
-    const files = await checkChosen(db, chosen, String(body.channel ?? ""));
-    const missingImages = parsed.ok ? await notificationImagesMissing(c, parsed.value) : null;
-    if (!parsed.ok || !files.ok || missingImages)
-      return renderEditor(
-        c,
-        profile,
-        typedValues(body),
-        {
-          ...(parsed.ok ? {} : parsed.errors),
-          ...(files.ok ? {} : files.errors),
-          ...(missingImages ? { body: missingImages } : {}),
-        },
-        undefined,
-        422,
-        chosen,
-      );
+    const form = await readNotificationForm(c);
+    if (!form.ok) return renderEditor(c, profile, form.typed, form.errors, undefined, 422, form.chosen);
+    const { body, parsed, files } = form;
     const n = await db.transaction(async (tx) => {
       // An e-mail's SMS version goes right after its e-mail in the list (the form carries `after`).
-      const created = await createNotification(tx, profile.id, parsed.value, clock(), formId(body.after));
-      await saveNotificationFiles(tx, created.id, files.value);
+      const created = await createNotification(tx, profile.id, parsed, clock(), formId(body.after));
+      await saveNotificationFiles(tx, created.id, files);
       return created;
     });
     await audit(db, actorOf(c), "created", "notification", n.id, { profileId: profile.id });
@@ -545,29 +528,12 @@ export const profileRoutes = new Hono<AppEnv>()
     const { db, clock } = c.get("deps");
     const profile = await loadEditable(c);
     const n = await loadNotification(c, profile);
-    const body = await c.req.parseBody();
-    const snippets = await loadSnippets(db);
-    const parsed = parseNotificationForm(body, Object.keys(snippets), studioOptOutHint((await getSettings(db)).locale));
-    const chosen = chosenInForm(await c.req.parseBody({ all: true }));
-    const files = await checkChosen(db, chosen, String(body.channel ?? ""));
-    const missingImages = parsed.ok ? await notificationImagesMissing(c, parsed.value) : null;
-    if (!parsed.ok || !files.ok || missingImages)
-      return renderEditor(
-        c,
-        profile,
-        typedValues(body),
-        {
-          ...(parsed.ok ? {} : parsed.errors),
-          ...(files.ok ? {} : files.errors),
-          ...(missingImages ? { body: missingImages } : {}),
-        },
-        n,
-        422,
-        chosen,
-      );
+    const form = await readNotificationForm(c);
+    if (!form.ok) return renderEditor(c, profile, form.typed, form.errors, n, 422, form.chosen);
+    const { parsed, files } = form;
     await db.transaction(async (tx) => {
-      await updateNotification(tx, profile.id, n.id, parsed.value, clock());
-      await saveNotificationFiles(tx, n.id, files.value);
+      await updateNotification(tx, profile.id, n.id, parsed, clock());
+      await saveNotificationFiles(tx, n.id, files);
     });
     await audit(db, actorOf(c), "updated", "notification", n.id, { profileId: profile.id });
     return c.redirect(`/profiles/${profile.id}?done=saved#notification-${n.id}`, 303);
@@ -591,6 +557,33 @@ export const profileRoutes = new Hono<AppEnv>()
     await audit(db, actorOf(c), "deleted", "notification", n.id, { profileId: profile.id });
     return c.redirect(`/profiles/${profile.id}?done=removed`, 303);
   });
+
+/**
+ * A posted notification form read as the create and the edit both read it: the fields (checked,
+ * with the opt-out line the studio's language adds), the files chosen by channel, and the images
+ * its e-mail shows; or every problem at once, with what was typed, to show again.
+ */
+async function readNotificationForm(c: Ctx) {
+  const { db } = c.get("deps");
+  const body = await c.req.parseBody();
+  const snippets = await loadSnippets(db);
+  const parsed = parseNotificationForm(body, Object.keys(snippets), studioOptOutHint((await getSettings(db)).locale));
+  const chosen = chosenInForm(await c.req.parseBody({ all: true }));
+  const files = await checkChosen(db, chosen, String(body.channel ?? ""));
+  const missingImages = parsed.ok ? await notificationImagesMissing(c, parsed.value) : null;
+  if (!parsed.ok || !files.ok || missingImages)
+    return {
+      ok: false as const,
+      typed: typedValues(body),
+      chosen,
+      errors: {
+        ...(parsed.ok ? {} : parsed.errors),
+        ...(files.ok ? {} : files.errors),
+        ...(missingImages ? { body: missingImages } : {}),
+      },
+    };
+  return { ok: true as const, body, parsed: parsed.value, files: files.value };
+}
 
 /** An e-mail notification's uploaded images that are not stored, as the body's problem; else null. */
 async function notificationImagesMissing(c: Ctx, n: { channel: Channel; body: string }): Promise<string | null> {
