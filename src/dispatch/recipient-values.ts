@@ -2,9 +2,9 @@
 // Pure: the link maker and the rows come in, a flat key → value map goes out.
 import { customerDate, customerDay, staffDay } from "../core/date-format.ts";
 import { usableLocale, usableTimeZone } from "../core/intl.ts";
-import { formatMoneyForMessage } from "../core/money.ts";
+import { exampleMoney, formatMoneyForMessage } from "../core/money.ts";
 import { formatPhone } from "../core/phone.ts";
-import type { PlaceholderValues } from "../core/placeholders.ts";
+import { PLACEHOLDERS, type PlaceholderValues } from "../core/placeholders.ts";
 import type { RecipientRows } from "../db/recipient-rows.ts";
 import type { Job, StudioSettings } from "../db/schema.ts";
 
@@ -114,4 +114,23 @@ export function sharedValues(studio: StudioSettings, snippets: Record<string, st
 /** The job.* values of a job, as every recipient hearing about it gets them. */
 export function jobValues(job: Job, studio: StudioSettings): PlaceholderValues {
   return recipientValues({ deliveryId: 0, ...NO_ROWS, job }, studio, {}, noLink);
+}
+
+/**
+ * Example values for every placeholder, for a preview with no recipient chosen: the studio's own
+ * details where set, an amount in its currency, and its snippets as they are.
+ */
+export function sampleValues(s: StudioSettings, snippets: Record<string, string>): PlaceholderValues {
+  const values: PlaceholderValues = Object.fromEntries(PLACEHOLDERS.map((p) => [p.key, p.example]));
+  const studio: PlaceholderValues = {
+    "studio.name": s.name,
+    "studio.address": s.postalAddress,
+    "studio.phone": formatPhone(s.phone, ""),
+    "studio.email": s.replyTo || s.senderEmail,
+    "studio.website": s.website,
+  };
+  for (const [k, value] of Object.entries(studio)) if (value) values[k] = value;
+  values["order.amount"] = exampleMoney(s.currency, usableLocale(s.locale));
+  for (const [k, text] of Object.entries(snippets)) values[`snippet.${k}`] = text;
+  return values;
 }

@@ -13,7 +13,6 @@ import {
   checkTemplate,
   escapeHtml,
   fillTemplate,
-  PLACEHOLDERS,
   type PlaceholderValues,
   TemplateSyntaxError,
 } from "../core/placeholders.ts";
@@ -35,7 +34,7 @@ import { fileInfo, isAudio } from "../db/files.ts";
 import { getSettings } from "../db/settings.ts";
 import { createComposer } from "../dispatch/compose.ts";
 import type { LinkMaker } from "../dispatch/recipient-values.ts";
-import { recipientValues } from "../dispatch/recipient-values.ts";
+import { recipientValues, sampleValues } from "../dispatch/recipient-values.ts";
 import { personalizeEmail, renderEmailVariant } from "../email/render.ts";
 import type { Ctx } from "../http/env.ts";
 import { formId, formIds } from "../http/form-values.ts";
@@ -44,20 +43,6 @@ import { emptyValueProblems } from "./message-values.ts";
 import { emailLook } from "../dispatch/content.ts";
 
 const PREVIEW_OPTIONS = 50;
-
-/** Example values for every placeholder, with the studio's own details. */
-function sampleValues(s: StudioSettings, snippets: Record<string, string>): PlaceholderValues {
-  const values: PlaceholderValues = Object.fromEntries(PLACEHOLDERS.map((p) => [p.key, p.example]));
-  Object.assign(values, {
-    "studio.name": s.name,
-    "studio.address": s.postalAddress,
-    "studio.phone": formatPhone(s.phone, ""),
-    "studio.email": s.replyTo || s.senderEmail,
-    "studio.website": s.website,
-  });
-  for (const [k, text] of Object.entries(snippets)) values[`snippet.${k}`] = text;
-  return values;
-}
 
 type Chosen = {
   rows: RecipientRows | null;

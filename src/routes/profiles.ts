@@ -21,15 +21,11 @@ import {
 import { doneFlash } from "../../views/profile-parts.tsx";
 import { DeleteProfilePage, NotificationRow, ProfilePage } from "../../views/profile-page.tsx";
 import { ProfilesPage } from "../../views/profiles.tsx";
-import { usableLocale } from "../core/intl.ts";
-import { exampleMoney } from "../core/money.ts";
-import { formatPhone } from "../core/phone.ts";
 import { describeNotification, notificationFormValues, parseNotificationForm } from "../core/notification-input.ts";
 import { smsDraft } from "../core/sms-draft.ts";
 import {
   fillTemplate,
   noEscape,
-  PLACEHOLDERS,
   type PlaceholderValues,
   placeholdersFor,
   contextForTrigger,
@@ -65,11 +61,10 @@ import {
 } from "../db/profiles.ts";
 import { missingImagesIn } from "../db/files.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
-import type { StudioSettings } from "../db/schema.ts";
 import { AUDIENCES, type Channel, CHANNELS, TRIGGERS } from "../core/vocabulary.ts";
 import { getSettings } from "../db/settings.ts";
 import { createComposer } from "../dispatch/compose.ts";
-import { recipientValues } from "../dispatch/recipient-values.ts";
+import { recipientValues, sampleValues } from "../dispatch/recipient-values.ts";
 import { personalizeEmail, renderEmailVariant } from "../email/render.ts";
 import { type AppEnv, type Ctx, isPartial } from "../http/env.ts";
 import { formId, typedValues } from "../http/form-values.ts";
@@ -208,22 +203,6 @@ function fitToTrigger(v: Values, previous?: string): Values {
 function shownChannel(v: Values): Channel {
   const info = TRIGGER_INFO[isTrigger(v.trigger) ? v.trigger : "job_selling"];
   return isChannel(v.channel) && info.channels.includes(v.channel) ? v.channel : info.channels[0]!;
-}
-
-/** Example values for every placeholder, with the studio's own details where they are set. */
-function sampleValues(s: StudioSettings, snippets: Record<string, string>): PlaceholderValues {
-  const values: PlaceholderValues = Object.fromEntries(PLACEHOLDERS.map((p) => [p.key, p.example]));
-  const studio: PlaceholderValues = {
-    "studio.name": s.name,
-    "studio.address": s.postalAddress,
-    "studio.phone": formatPhone(s.phone, ""),
-    "studio.email": s.replyTo || s.senderEmail,
-    "studio.website": s.website,
-  };
-  for (const [k, value] of Object.entries(studio)) if (value) values[k] = value;
-  values["order.amount"] = exampleMoney(s.currency, usableLocale(s.locale));
-  for (const [k, text] of Object.entries(snippets)) values[`snippet.${k}`] = text;
-  return values;
 }
 
 /** What the notification would look like for a real customer of a real job (or sample values). */

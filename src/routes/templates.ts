@@ -10,14 +10,7 @@ import type { Flash, Values } from "../core/form-state.ts";
 import { pickLanguage, t } from "../core/i18n/translate.ts";
 import type { PreviewData } from "../core/message-pages.ts";
 import { formatPhone } from "../core/phone.ts";
-import {
-  checkTemplate,
-  fillTemplate,
-  noEscape,
-  PLACEHOLDERS,
-  type PlaceholderValues,
-  TemplateSyntaxError,
-} from "../core/placeholders.ts";
+import { checkTemplate, fillTemplate, noEscape, TemplateSyntaxError } from "../core/placeholders.ts";
 import { smsInfo, withOptOutHint } from "../core/sms-text.ts";
 import { templateContext, templateInput, type TemplateInput } from "../core/template-input.ts";
 import { type Trigger } from "../core/triggers.ts";
@@ -27,7 +20,7 @@ import { contentFilesOf } from "../db/content-files.ts";
 import { missingImagesIn } from "../db/files.ts";
 import { getMessage } from "../db/messages.ts";
 import { loadRecipientRows, loadSnippets } from "../db/recipient-rows.ts";
-import { appointments, customers, registrations, type StudioSettings } from "../db/schema.ts";
+import { appointments, customers, registrations } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import {
   createTemplate,
@@ -42,7 +35,7 @@ import {
 } from "../db/templates.ts";
 import { createComposer } from "../dispatch/compose.ts";
 import { emailLook } from "../dispatch/content.ts";
-import { recipientValues } from "../dispatch/recipient-values.ts";
+import { recipientValues, sampleValues } from "../dispatch/recipient-values.ts";
 import { personalizeEmail, renderEmailVariant } from "../email/render.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { typedValues } from "../http/form-values.ts";
@@ -52,21 +45,6 @@ import type { Channel } from "../core/vocabulary.ts";
 const PREVIEW_OPTIONS = 50;
 
 type Text = { channel: Channel; trigger: Trigger | null; subject: string; preheader: string; body: string };
-
-/** Example values for every placeholder, with the studio's own details where set. */
-function sampleValues(s: StudioSettings, snippets: Record<string, string>): PlaceholderValues {
-  const values: PlaceholderValues = Object.fromEntries(PLACEHOLDERS.map((p) => [p.key, p.example]));
-  const studio: PlaceholderValues = {
-    "studio.name": s.name,
-    "studio.address": s.postalAddress,
-    "studio.phone": formatPhone(s.phone, ""),
-    "studio.email": s.replyTo || s.senderEmail,
-    "studio.website": s.website,
-  };
-  for (const [k, value] of Object.entries(studio)) if (value) values[k] = value;
-  for (const [k, text] of Object.entries(snippets)) values[`snippet.${k}`] = text;
-  return values;
-}
 
 /** Customers a preview may be shown as: the latest registered ones, each with the job of their latest registration. */
 async function previewCustomers(c: Ctx) {
