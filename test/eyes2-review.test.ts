@@ -122,6 +122,15 @@ describe("smsDraft", () => {
     expect(smsDraft("Hi &#0; there")).not.toContain("\uFFFD");
     expect(smsDraft("Hi &#x110000; there")).not.toContain("\uFFFD");
   });
+
+  // sms-draft.ts promises placeholders "kept exactly as written"; Marked reads inside them.
+  test("a placeholder's fallback is kept as written: escaped quotes, emphasis, spaces", () => {
+    const quoted = 'Hi {{customer.first_name | "say \\"hi\\""}}!';
+    // Drafted today as {{customer.first_name | "say "hi""}}: "Bad fallback ... nothing may follow the closing quote".
+    expect(smsDraft(quoted)).toBe(quoted);
+    expect(smsDraft('Hi {{customer.first_name | "a\\\\"}} end')).toBe('Hi {{customer.first_name | "a\\\\"}} end');
+    expect(smsDraft('Hi {{customer.first_name | "*friend*"}}!')).toBe('Hi {{customer.first_name | "*friend*"}}!');
+  });
 });
 
 describe("an image address under /media/ that is no stored name", () => {
