@@ -1,11 +1,13 @@
 // Outside review, round 2 (issue 12): each test here fails on i12-eyes2 and shows one problem.
 import { afterAll, describe, expect, test } from "bun:test";
+import { IMAGE_KINDS, MAX_FILE_BYTES, sniffUpload } from "../src/core/file-types.ts";
 import { smsDraft } from "../src/core/sms-draft.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { makeApiApp } from "./api/support.ts";
 import { signedInOwner } from "./support/app.ts";
 import { postForm } from "./support/forms.ts";
 import { noon, sendStudio } from "./support/send-studio.ts";
+import { GIF_1X1, PNG_1X1 } from "./support/sample-files.ts";
 
 const studio = sendStudio();
 afterAll(() => studio.stop());
@@ -146,5 +148,17 @@ describe("an image address under /media/ that is no stored name", () => {
       form({ channels: ["email"], body: "![Our studio](/media/studio-logo.png)", "filters.customer_ids": String(people[0]!.id), intent: "save" }),
     );
     expect(saved.status).toBe(422);
+  });
+});
+
+// The fix refuses an image "a header and nothing behind it, a cut-off upload" (file-types.ts),
+// but only checks that the header names a size: a header with nothing behind it still passes.
+describe("uploads: a header and nothing behind it", () => {
+  test.each([
+    ["a PNG's signature and IHDR chunk, no image data (33 bytes)", PNG_1X1.slice(0, 33)],
+    ["a PNG cut before its IEND", PNG_1X1.slice(0, PNG_1X1.length - 12)],
+    ["a GIF's header and logical screen only (13 bytes)", GIF_1X1.slice(0, 13)],
+  ])("%s is refused", (_, bytes) => {
+    expect(sniffUpload(bytes, IMAGE_KINDS, MAX_FILE_BYTES).ok).toBe(false);
   });
 });
