@@ -48,12 +48,21 @@ describe("a test SMS is the real one", () => {
     const b = await signedInOwner(t);
     await b.get("/messages/new");
     const fits = "a".repeat(1_577); // + " Reply STOP to opt out." = 1,600: saved fine
-    const saved = await postForm(b, "/messages", form({ sms_body: fits, "filters.customer_ids": String(people[0]!.id), intent: "save" }));
+    const saved = await postForm(
+      b,
+      "/messages",
+      form({ sms_body: fits, "filters.customer_ids": String(people[0]!.id), intent: "save" }),
+    );
     expect(saved.status).toBe(303);
     await postForm(
       b,
       "/messages/test",
-      form({ sms_body: fits, "filters.customer_ids": String(people[0]!.id), test_channel: "sms", test_phone: "+1 212 555 0178" }),
+      form({
+        sms_body: fits,
+        "filters.customer_ids": String(people[0]!.id),
+        test_channel: "sms",
+        test_phone: "+1 212 555 0178",
+      }),
       partial,
     );
     // The "[Test] " prefix takes it to 1,607: the test delivery fails as too long instead.
@@ -69,12 +78,18 @@ describe("a test e-mail's packed preheader", () => {
     const res = await postForm(
       b,
       "/messages/test",
-      form({ "filters.customer_ids": String(people[0]!.id), test_channel: "email", preheader: "Bring\uFDD0SECRET a comb", body: "Body text" }),
+      form({
+        "filters.customer_ids": String(people[0]!.id),
+        test_channel: "email",
+        preheader: "Bring\uFDD0SECRET a comb",
+        body: "Body text",
+      }),
       partial,
     );
     const mail = studio.resend.sent.at(-1)!;
     // Either refused (422) or sent with the body as typed; never the preheader's tail as the body's start.
-    if (res.status === 200) expect(mail.text ?? mail.html).not.toMatch(/SECRET a comb\s*\uFDD0?\s*Body text|SECRET a comb.{0,5}Body/s);
+    if (res.status === 200)
+      expect(mail.text ?? mail.html).not.toMatch(/SECRET a comb\s*\uFDD0?\s*Body text|SECRET a comb.{0,5}Body/s);
   });
 
   test("a body starting with the marker does not become a preheader", async () => {
@@ -145,7 +160,12 @@ describe("an image address under /media/ that is no stored name", () => {
     const saved = await postForm(
       b,
       "/messages",
-      form({ channels: ["email"], body: "![Our studio](/media/studio-logo.png)", "filters.customer_ids": String(people[0]!.id), intent: "save" }),
+      form({
+        channels: ["email"],
+        body: "![Our studio](/media/studio-logo.png)",
+        "filters.customer_ids": String(people[0]!.id),
+        intent: "save",
+      }),
     );
     expect(saved.status).toBe(422);
   });
