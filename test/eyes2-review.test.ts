@@ -150,27 +150,6 @@ describe("smsDraft", () => {
   });
 });
 
-describe("an image address under /media/ that is no stored name", () => {
-  test("is refused at save, not dropped silently from every e-mail", async () => {
-    const { t, people } = await studio.studio();
-    const b = await signedInOwner(t);
-    await b.get("/messages/new");
-    // A guessed or hand-typed address: the renderer drops it (no <img> in the e-mail or the
-    // preview), where an unknown valid-looking name (/media/abcdefghijklmnopq.png) is refused.
-    const saved = await postForm(
-      b,
-      "/messages",
-      form({
-        channels: ["email"],
-        body: "![Our studio](/media/studio-logo.png)",
-        "filters.customer_ids": String(people[0]!.id),
-        intent: "save",
-      }),
-    );
-    expect(saved.status).toBe(422);
-  });
-});
-
 // The fix refuses an image "a header and nothing behind it, a cut-off upload" (file-types.ts),
 // but only checks that the header names a size: a header with nothing behind it still passes.
 describe("uploads: a header and nothing behind it", () => {
