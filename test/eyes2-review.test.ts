@@ -26,50 +26,6 @@ const form = (over: Record<string, string | string[]> = {}) => ({
   ...over,
 });
 
-describe("a test SMS is the real one", () => {
-  test("a German studio's test SMS ends with the German opt-out line its customers get", async () => {
-    const { t, people } = await studio.studio();
-    await updateSettings(t.db, { locale: "de" }, noon);
-    const b = await signedInOwner(t);
-    await b.get("/messages/new");
-    await postForm(
-      b,
-      "/messages/test",
-      form({ "filters.customer_ids": String(people[0]!.id), test_channel: "sms", test_phone: "+1 212 555 0177" }),
-      partial,
-    );
-    const sent = studio.twilio.sent.filter((x) => x.to === "+12125550177").map((x) => x.body);
-    // Real sends (compose.ts) and the preview add "Antworten Sie STOP zum Abmelden."
-    expect(sent).toEqual(["[Test] Hallo, Fototag ist Freitag Antworten Sie STOP zum Abmelden."]);
-  });
-
-  test("an SMS the save accepts (exactly at the limit) can be test-sent", async () => {
-    const { t, people } = await studio.studio();
-    const b = await signedInOwner(t);
-    await b.get("/messages/new");
-    const fits = "a".repeat(1_577); // + " Reply STOP to opt out." = 1,600: saved fine
-    const saved = await postForm(
-      b,
-      "/messages",
-      form({ sms_body: fits, "filters.customer_ids": String(people[0]!.id), intent: "save" }),
-    );
-    expect(saved.status).toBe(303);
-    await postForm(
-      b,
-      "/messages/test",
-      form({
-        sms_body: fits,
-        "filters.customer_ids": String(people[0]!.id),
-        test_channel: "sms",
-        test_phone: "+1 212 555 0178",
-      }),
-      partial,
-    );
-    // The "[Test] " prefix takes it to 1,607: the test delivery fails as too long instead.
-    expect(studio.twilio.sent.filter((x) => x.to === "+12125550178")).toHaveLength(1);
-  });
-});
-
 describe("a test e-mail's packed preheader", () => {
   test("a preheader holding U+FDD0 does not cut the preheader short and leak into the body", async () => {
     const { t, people } = await studio.studio();
