@@ -68,28 +68,6 @@ describe("a test e-mail's packed preheader", () => {
   });
 });
 
-describe("the API round trip", () => {
-  test("a message GET answers can be POSTed back unchanged (SMS-only draft that once had an e-mail)", async () => {
-    const api = await makeApiApp({ now: noon });
-    const made = await api.post("/messages", {
-      external_id: "rt-1",
-      name: "Round trip",
-      channels: ["email", "sms"],
-      subject: "Hi",
-      body: "Hello",
-      sms_body: "Hello by SMS",
-    });
-    expect(made.status).toBe(201);
-    // An integration drops the e-mail: accepted, and the e-mail body is kept (not sent).
-    const smsOnly = await api.post("/messages", { external_id: "rt-1", channels: ["sms"] });
-    expect(smsOnly.status).toBe(200);
-    const got = await api.get(`/messages/${made.body.id}`);
-    expect(got.body.body).toBe("Hello");
-    const echo = await api.post("/messages", got.body);
-    expect([echo.status, echo.body?.error?.fields]).toEqual([200, undefined]);
-  });
-});
-
 describe("smsDraft", () => {
   test("a numeric entity that is no character stays as typed, not a U+FFFD that forces UCS-2", () => {
     expect(smsDraft("Hi &#0; there")).not.toContain("\uFFFD");
