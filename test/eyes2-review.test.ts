@@ -68,22 +68,6 @@ describe("a test e-mail's packed preheader", () => {
   });
 });
 
-describe("smsDraft", () => {
-  test("a numeric entity that is no character stays as typed, not a U+FFFD that forces UCS-2", () => {
-    expect(smsDraft("Hi &#0; there")).not.toContain("\uFFFD");
-    expect(smsDraft("Hi &#x110000; there")).not.toContain("\uFFFD");
-  });
-
-  // sms-draft.ts promises placeholders "kept exactly as written"; Marked reads inside them.
-  test("a placeholder's fallback is kept as written: escaped quotes, emphasis, spaces", () => {
-    const quoted = 'Hi {{customer.first_name | "say \\"hi\\""}}!';
-    // Drafted today as {{customer.first_name | "say "hi""}}: "Bad fallback ... nothing may follow the closing quote".
-    expect(smsDraft(quoted)).toBe(quoted);
-    expect(smsDraft('Hi {{customer.first_name | "a\\\\"}} end')).toBe('Hi {{customer.first_name | "a\\\\"}} end');
-    expect(smsDraft('Hi {{customer.first_name | "*friend*"}}!')).toBe('Hi {{customer.first_name | "*friend*"}}!');
-  });
-});
-
 // The fix refuses an image "a header and nothing behind it, a cut-off upload" (file-types.ts),
 // but only checks that the header names a size: a header with nothing behind it still passes.
 describe("uploads: a header and nothing behind it", () => {
