@@ -381,6 +381,37 @@ describe("a test e-mail and a test SMS are the real ones", () => {
     expect(sent).toEqual([`${fits} Reply STOP to opt out.`]);
   });
 
+  // A test e-mail's preview line has its own column (deliveries.test_preheader), not a mark
+  // packed into the body: a U+FDD0 typed in either stays where it was typed (eyes2 review).
+  test("a preheader or body holding U+FDD0 stays in its own field of a test e-mail", async () => {
+    const { t, people } = await studio.studio();
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    const customer = { "filters.customer_ids": String(people[0]!.id), test_channel: "email" };
+    const first = await postForm(
+      b,
+      "/messages/test",
+      form({ ...customer, preheader: "Bring\uFDD0SECRET a comb", body: "Body text" }),
+      partial,
+    );
+    expect(first.status).toBe(200);
+    const second = await postForm(
+      b,
+      "/messages/test",
+      form({ ...customer, preheader: "", body: "\uFDD0preheader\uFDD0INJECTED\uFDD0Body text" }),
+      partial,
+    );
+    expect(second.status).toBe(200);
+    const tests = await t.db.select().from(deliveries).where(eq(deliveries.sourceType, "test"));
+    expect(tests.map((d) => [d.testPreheader, d.body])).toEqual([
+      ["Bring\uFDD0SECRET a comb", "Body text"],
+      [null, "\uFDD0preheader\uFDD0INJECTED\uFDD0Body text"],
+    ]);
+    const [one, two] = studio.resend.sent.slice(-2);
+    expect(one!.text).not.toMatch(/SECRET a comb.{0,5}Body/s);
+    expect(two!.text).toContain("INJECTED");
+  });
+
   test("the preview counts a CRLF text as it will be sent: one segment, not two", async () => {
     const { t, people } = await studio.studio();
     const b = await signedInOwner(t);
