@@ -3,7 +3,7 @@
 // the 600 px column; any other relative or unsafe source is still dropped; every image must have
 // alt text at save; the logo heads every e-mail, its alt the studio's name.
 import { afterAll, describe, expect, test } from "bun:test";
-import { imageAltProblem, imageProblem, mediaImagesIn } from "../src/core/email-images.ts";
+import { imageAltProblem, imageProblem, mediaImagesIn, oddMediaProblemIn } from "../src/core/email-images.ts";
 import { messageInput } from "../src/core/message-input.ts";
 import { storeFile } from "../src/db/files.ts";
 import { getSettings, updateSettings } from "../src/db/settings.ts";
@@ -13,6 +13,8 @@ import { fieldErrors } from "../src/core/validation.ts";
 import { sendStudio } from "./support/send-studio.ts";
 import { pngOf } from "./support/sample-files.ts";
 import { makeApiApp } from "./api/support.ts";
+import { signedInOwner } from "./support/app.ts";
+import { pageText, postForm } from "./support/forms.ts";
 
 const NAME = "AbCdEfGhIjKlMnOpQrStUvWx.png";
 const studio = { name: "Brightside", postalAddress: "1 Main St" };
@@ -227,5 +229,81 @@ describe("sent through the real dispatch to the fake Resend", () => {
     expect([res.status, res.headers.get("content-type")]).toEqual([200, "image/png"]);
     // Webmail in a browser loads it from another origin: the resource policy must allow that.
     expect(res.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+  });
+});
+
+describe("an image address under /media/ that is no stored name (eyes2 review)", () => {
+  test.each(["/media/studio-logo.png", `/media/${NAME}?v=1`, `/media/./${NAME}`, `/media//${NAME}`])(
+    "%s is a problem naming it (the renderer would drop it)",
+    (src) => {
+      expect(imageProblem(`Hi\n\n![Our studio](${src})`)).toStartWith(
+        `The image address ${src} is not an uploaded image's`,
+      );
+    },
+  );
+
+  test("an absolute address under the public base is one too; another site's /media/ is its own", () => {
+    const base = "https://studio.example";
+    expect(oddMediaProblemIn("![Logo](https://studio.example/media/studio-logo.png)", base)).toContain(
+      "https://studio.example/media/studio-logo.png",
+    );
+    expect(oddMediaProblemIn(`![Logo](https://studio.example/media/${NAME})`, base)).toBeNull();
+    expect(oddMediaProblemIn("![Logo](https://cdn.example/media/logo.png)", base)).toBeNull();
+  });
+
+  test("is refused at save, not dropped silently from every e-mail: a message, a notification, a template", async () => {
+    const sends = sendStudio();
+    try {
+      const { t, people } = await sends.studio();
+      const b = await signedInOwner(t);
+      await b.get("/messages/new");
+      const message = await postForm(b, "/messages", {
+        name: "Picture day",
+        mode: "filters",
+        channels: ["email"],
+        subject: "Picture day",
+        preheader: "",
+        body: "![Our studio](/media/studio-logo.png)",
+        "filters.audience": "all",
+        "filters.condition": "any",
+        "filters.customer_ids": String(people[0]!.id),
+        send_mode: "now",
+        intent: "save",
+      });
+      expect(message.status).toBe(422);
+      expect(pageText(message.text)).toContain("The image address /media/studio-logo.png is not an uploaded image's");
+      const template = await postForm(b, "/templates", {
+        name: "Logo",
+        channel: "email",
+        trigger: "",
+        description: "",
+        subject: "Hi",
+        preheader: "",
+        body: `![Our studio](https://pigeon.test/media//${NAME})`,
+      });
+      expect(template.status).toBe(422);
+      expect(pageText(template.text)).toContain(
+        `The image address https://pigeon.test/media//${NAME} is not an uploaded image's`,
+      );
+      const api = await makeApiApp();
+      const notification = await api.post("/profiles", {
+        name: "Shop",
+        notifications: [
+          {
+            trigger: "job_selling",
+            time_of_day: "immediately",
+            audience: "all",
+            condition: "with_photos",
+            channel: "email",
+            subject: "Photos",
+            body: `![Our studio](/media/${NAME}?v=1)`,
+          },
+        ],
+      });
+      expect(notification.status).toBe(422);
+      expect(JSON.stringify(notification.body)).toContain(`/media/${NAME}?v=1 is not an uploaded image's`);
+    } finally {
+      await sends.stop();
+    }
   });
 });

@@ -212,3 +212,34 @@ describe("uploads: an image must be more than its first bytes", () => {
     expect(sniffUpload(withSize(MAX_IMAGE_SIDE, 1), IMAGE_KINDS, MAX_FILE_BYTES).ok).toBe(true);
   });
 });
+
+// A header names a size but holds no picture: a header with nothing behind it, or an upload cut off.
+describe("uploads: a header and nothing behind it (eyes2 review)", () => {
+  const sosAt = JPEG_640X427.findIndex((x, i) => x === 0xff && JPEG_640X427[i + 1] === 0xda);
+  test.each([
+    ["a PNG's signature and IHDR chunk, no image data (33 bytes)", PNG_1X1.slice(0, 33)],
+    ["a PNG cut before its IEND", PNG_1X1.slice(0, PNG_1X1.length - 12)],
+    ["a PNG cut inside its IDAT", pngOf(20, 20).slice(0, 50)],
+    ["a GIF's header and logical screen only (13 bytes)", GIF_1X1.slice(0, 13)],
+    ["a GIF cut before its trailer", GIF_1X1.slice(0, GIF_1X1.length - 1)],
+    ["a GIF with a trailer and no image", new Uint8Array([...GIF_1X1.slice(0, 19), 0x3b])],
+    ["a JPEG's headers with no scan", new Uint8Array([...JPEG_640X427.slice(0, sosAt), 0xff, 0xd9])],
+    ["a JPEG cut before its end marker", JPEG_640X427.slice(0, JPEG_640X427.length - 2)],
+  ])("%s is refused as damaged or incomplete", (_, bytes) => {
+    const r = sniffUpload(bytes, IMAGE_KINDS, MAX_FILE_BYTES);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problem).toMatch(/damaged or (incomplete|cut-off)/);
+  });
+
+  test("whole pictures pass: the samples, and a JPEG with bytes after its end marker", () => {
+    for (const bytes of [
+      PNG_1X1,
+      pngOf(20, 20),
+      GIF_1X1,
+      GIF_300X200,
+      JPEG_640X427,
+      new Uint8Array([...JPEG_640X427, 0]),
+    ])
+      expect(sniffUpload(bytes, IMAGE_KINDS, MAX_FILE_BYTES).ok).toBe(true);
+  });
+});

@@ -7,7 +7,8 @@ import { runOneTimeMessages } from "../src/automation/one-time.ts";
 import { messageInput } from "../src/core/message-input.ts";
 import { messageValueProblems, requiredByChannel } from "../src/core/message-values.ts";
 import { fieldErrors } from "../src/core/validation.ts";
-import { deliveries, messages } from "../src/db/schema.ts";
+import { customers, deliveries, messages } from "../src/db/schema.ts";
+import { updateSettings } from "../src/db/settings.ts";
 import { signedInOwner } from "./support/app.ts";
 import { pageText, postForm } from "./support/forms.ts";
 import { noon, sendStudio } from "./support/send-studio.ts";
@@ -340,6 +341,75 @@ describe("a test e-mail and a test SMS are the real ones", () => {
     );
     const sent = studio.twilio.sent.filter((x) => x.to === "+12125550142").map((x) => x.body);
     expect(sent).toEqual(["[Test] Line one\nLine two\nReply STOP to opt out."]);
+  });
+
+  // The line is in the language of the recipient the preview shows (theirs, else the studio's),
+  // as the preview beside the button and the real send (compose.ts) choose it.
+  test("a German studio's test SMS ends with the German opt-out line its German customer gets (eyes2 review)", async () => {
+    const { t, people } = await studio.studio();
+    await updateSettings(t.db, { locale: "de" }, noon);
+    await t.db.update(customers).set({ locale: "de" }).where(eq(customers.id, people[0]!.id));
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    await postForm(
+      b,
+      "/messages/test",
+      form({
+        sms_body: "Hallo, Fototag ist Freitag",
+        "filters.customer_ids": String(people[0]!.id),
+        test_channel: "sms",
+        test_phone: "+1 212 555 0177",
+      }),
+      partial,
+    );
+    const sent = studio.twilio.sent.filter((x) => x.to === "+12125550177").map((x) => x.body);
+    // Real sends (compose.ts) and the preview add "Antworten Sie STOP zum Abmelden."
+    expect(sent).toEqual(["[Test] Hallo, Fototag ist Freitag Antworten Sie STOP zum Abmelden."]);
+  });
+
+  test("an SMS the save accepts at exactly the limit can be test-sent: the [Test] mark is left off (eyes2 review)", async () => {
+    const { t, people } = await studio.studio();
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    const fits = "a".repeat(1_577); // + " Reply STOP to opt out." = 1,600: saved fine
+    const over = { sms_body: fits, "filters.customer_ids": String(people[0]!.id) };
+    const saved = await postForm(b, "/messages", form({ ...over, intent: "save" }));
+    expect(saved.status).toBe(303);
+    await postForm(b, "/messages/test", form({ ...over, test_channel: "sms", test_phone: "+1 212 555 0178" }), partial);
+    // With the mark it would be 1,607 and fail as too long: sent as the customers get it instead.
+    const sent = studio.twilio.sent.filter((x) => x.to === "+12125550178").map((x) => x.body);
+    expect(sent).toEqual([`${fits} Reply STOP to opt out.`]);
+  });
+
+  // A test e-mail's preview line has its own column (deliveries.test_preheader), not a mark
+  // packed into the body: a U+FDD0 typed in either stays where it was typed (eyes2 review).
+  test("a preheader or body holding U+FDD0 stays in its own field of a test e-mail", async () => {
+    const { t, people } = await studio.studio();
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    const customer = { "filters.customer_ids": String(people[0]!.id), test_channel: "email" };
+    const first = await postForm(
+      b,
+      "/messages/test",
+      form({ ...customer, preheader: "Bring\uFDD0SECRET a comb", body: "Body text" }),
+      partial,
+    );
+    expect(first.status).toBe(200);
+    const second = await postForm(
+      b,
+      "/messages/test",
+      form({ ...customer, preheader: "", body: "\uFDD0preheader\uFDD0INJECTED\uFDD0Body text" }),
+      partial,
+    );
+    expect(second.status).toBe(200);
+    const tests = await t.db.select().from(deliveries).where(eq(deliveries.sourceType, "test"));
+    expect(tests.map((d) => [d.testPreheader, d.body])).toEqual([
+      ["Bring\uFDD0SECRET a comb", "Body text"],
+      [null, "\uFDD0preheader\uFDD0INJECTED\uFDD0Body text"],
+    ]);
+    const [one, two] = studio.resend.sent.slice(-2);
+    expect(one!.text).not.toMatch(/SECRET a comb.{0,5}Body/s);
+    expect(two!.text).toContain("INJECTED");
   });
 
   test("the preview counts a CRLF text as it will be sent: one segment, not two", async () => {

@@ -40,7 +40,6 @@ describe("a one-time message's typed number is read when it is saved", () => {
     const created = await t.post("/messages", {
       name: "Hola",
       channels: ["sms"],
-      body: "Hola",
       sms_body: "Hola",
       to_address: "612 34 15 13",
     });

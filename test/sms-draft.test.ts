@@ -83,3 +83,28 @@ describe("smsDraft: Markdown as the e-mail reads it", () => {
     expect(draft).not.toContain("{{");
   });
 });
+
+describe("smsDraft: placeholders and entities as written (eyes2 review)", () => {
+  test("a numeric entity that is no character is dropped, not a U+FFFD that forces UCS-2", () => {
+    expect(smsDraft("Hi &#0; there")).toBe("Hi there");
+    expect(smsDraft("Hi &#x110000; there")).toBe("Hi there");
+    expect(smsDraft("Hi &#xD800; there")).toBe("Hi there");
+    expect(smsDraft("Hi &#xd800;")).not.toContain("\uFFFD");
+  });
+
+  // Marked used to read inside placeholders: escaped quotes lost, emphasis dropped, spaces squashed.
+  test("a placeholder's fallback is kept as written: escaped quotes, emphasis, spaces", () => {
+    const quoted = 'Hi {{customer.first_name | "say \\"hi\\""}}!';
+    expect(smsDraft(quoted)).toBe(quoted);
+    expect(smsDraft('Hi {{customer.first_name | "a\\\\"}} end')).toBe('Hi {{customer.first_name | "a\\\\"}} end');
+    expect(smsDraft('Hi {{customer.first_name | "*friend*"}}!')).toBe('Hi {{customer.first_name | "*friend*"}}!');
+    expect(smsDraft('**Hi**  {{customer.first_name | "dear  friend"}}')).toBe(
+      'Hi {{customer.first_name | "dear  friend"}}',
+    );
+    expect(smsDraft("[Your gallery]({{job.shop_url}})")).toBe("Your gallery: {{job.shop_url}}");
+  });
+
+  test("a body holding the stand-in's own spelling is left as it is", () => {
+    expect(smsDraft("pgph0x and {{customer.first_name}}")).toBe("pgph0x and {{customer.first_name}}");
+  });
+});

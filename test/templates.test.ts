@@ -10,6 +10,7 @@ import { templateContext } from "../src/core/template-input.ts";
 import { builtinTemplates } from "../src/db/builtin-profiles.ts";
 import { setContentFiles } from "../src/db/content-files.ts";
 import { storeFile } from "../src/db/files.ts";
+import { updateSettings } from "../src/db/settings.ts";
 import { createMessage } from "../src/db/messages.ts";
 import { createCustomer, upsertRegistration } from "../src/db/customers.ts";
 import { createJob } from "../src/db/jobs.ts";
@@ -264,6 +265,50 @@ describe("the e-mail template editor, as the composer (eyes walk)", () => {
       body: hero!.body,
     });
     expect(saved.status).toBe(303);
+  });
+});
+
+describe("a template is refused where a message would be (eyes2 review)", () => {
+  const sms = { name: "Long", channel: "sms", trigger: "", description: "" };
+
+  test("an SMS template that only fits without the opt-out line is refused; an appointment's gets none, so it fits", async () => {
+    const { t, b } = await studio();
+    // 1,590 + " Reply STOP to opt out." > 1,600: a one-time message with it is refused.
+    const long = await postForm(b, "/templates", { ...sms, body: "a".repeat(1_590) });
+    expect(long.status).toBe(422);
+    expect(pageText(long.text)).toContain("with the opt-out line Pigeon adds");
+    expect(long.text).toContain(`${"a".repeat(1_590)}</textarea>`);
+    expect(await t.db.select().from(templates).where(eq(templates.builtIn, false))).toHaveLength(0);
+    const reminder = await postForm(b, "/templates", {
+      ...sms,
+      trigger: "appointment_reminder",
+      body: "a".repeat(1_590),
+    });
+    expect(reminder.status).toBe(303);
+  });
+
+  test("a German studio's SMS template counts the German opt-out line", async () => {
+    const { t, b } = await studio();
+    await updateSettings(t.db, { locale: "de" }, new Date());
+    // "Antworten Sie STOP zum Abmelden." is 32 characters: 1,570 fits with the English line only.
+    const res = await postForm(b, "/templates", { ...sms, body: "a".repeat(1_570) });
+    expect(res.status).toBe(422);
+  });
+
+  test("a template with a control character is refused, as every other text is", async () => {
+    const { t, b } = await studio();
+    const res = await postForm(b, "/templates", { ...emailForm, body: "Hello\u0001there" });
+    expect(res.status).toBe(422);
+    expect(pageText(res.text)).toContain("must not contain control characters");
+    expect(await t.db.select().from(templates).where(eq(templates.builtIn, false))).toHaveLength(0);
+  });
+
+  test("a template's CRLF line breaks are stored as LF", async () => {
+    const { t, b } = await studio();
+    const res = await postForm(b, "/templates", { ...sms, body: "Hello\r\nthere\r\n" });
+    expect(res.status).toBe(303);
+    const [saved] = await t.db.select().from(templates).where(eq(templates.name, "Long"));
+    expect(saved!.body).toBe("Hello\nthere");
   });
 });
 

@@ -91,6 +91,46 @@ export function isStudioMedia(src: string, base: string): boolean {
 }
 
 /**
+ * Whether `src` points into the studio's /media/ area without being an uploaded image's address
+ * (`/media/studio-logo.png`, `/media/N.png?v=1`, `/media/./N.png`, `/media//N.png`): the renderer
+ * keeps only `/media/<stored name>` and drops the rest without a word, so a save refuses them.
+ * Relative addresses always; absolute ones only under the public `base`, when given (elsewhere a
+ * /media/ path is another site's own).
+ */
+export function isOddMediaAddress(src: string, base?: string): boolean {
+  const s = src.trim();
+  if (/^https?:\/\//i.test(s)) {
+    if (!base) return false;
+    try {
+      const url = new URL(s);
+      const b = new URL(base);
+      const root = `${b.pathname.replace(/\/+$/, "")}/media/`;
+      return url.origin === b.origin && url.pathname.startsWith(root) && !isStudioMedia(s, base);
+    } catch {
+      return false;
+    }
+  }
+  if (!s.startsWith("/") || s.startsWith("//")) return false;
+  let decoded = s;
+  try {
+    decoded = decodeURIComponent(s);
+  } catch {
+    // A stray % is no percent-encoding: read as written.
+  }
+  return /\/media(?:\/|$)/i.test(decoded) && !isStudioMedia(s, "http://x/");
+}
+
+/** The body-field problem for an address isOddMediaAddress finds. */
+const oddMediaProblem = (src: string) =>
+  `The image address ${src} is not an uploaded image's: the file manager gives /media/ and the stored name (no other name, no ?…, no ./ or //). Insert it again with the Image button, or remove it`;
+
+/** The first image address in a body that isOddMediaAddress, as a problem; null when there is none. */
+export function oddMediaProblemIn(body: string, base?: string): string | null {
+  const odd = imagesIn(body).find((i) => isOddMediaAddress(i.src, base));
+  return odd ? oddMediaProblem(odd.src.trim()) : null;
+}
+
+/**
  * The stored names of the studio's uploaded images a body shows, each once: relative /media/
  * addresses, and with `base` also absolute ones under it (an address copied with "Copy URL").
  */
@@ -138,6 +178,8 @@ export function imageAltProblem(body: string): string | null {
 export function imageProblem(body: string): string | null {
   const alt = imageAltProblem(body);
   if (alt) return alt;
+  const unknown = oddMediaProblemIn(body);
+  if (unknown) return unknown;
   const odd = imagesIn(body)
     .map((i) => mediaAddress(i.src)?.name)
     .find((name) => name && !spelledAsStored(body, name));

@@ -191,6 +191,11 @@ export function sniffUpload(bytes: Uint8Array, allowed: readonly FileKind[], max
         ok: false,
         problem: `is a ${label} whose size in pixels cannot be read (a damaged or cut-off file): export it again`,
       };
+    if (!imageComplete(bytes, kind))
+      return {
+        ok: false,
+        problem: `is a ${label} that is damaged or incomplete (its header is there, its picture is not all there): export it again`,
+      };
     if (size.width > MAX_IMAGE_SIDE || size.height > MAX_IMAGE_SIDE)
       return {
         ok: false,
@@ -198,6 +203,100 @@ export function sniffUpload(bytes: Uint8Array, allowed: readonly FileKind[], max
       };
   }
   return { ok: true, kind, mime, ext };
+}
+
+/**
+ * Whether an image's bytes hold a whole picture, not just the header imageSize reads (a header
+ * and nothing behind it, an upload cut off): a PNG's chunks IHDR, IDAT… and IEND each complete;
+ * a GIF's blocks up to its trailer with at least one image; a JPEG's scan (SOS) and its end
+ * (FFD9). Each walk moves forward only, once. WebP's chunks are not walked.
+ */
+function imageComplete(b: Uint8Array, kind: FileKind): boolean {
+  if (kind === "png") return pngComplete(b);
+  if (kind === "gif") return gifComplete(b);
+  if (kind === "jpeg") return jpegComplete(b);
+  return true;
+}
+
+function pngComplete(b: Uint8Array): boolean {
+  let at = 8;
+  let first = true;
+  let idat = false;
+  while (at + 12 <= b.length) {
+    const length = u32be(b, at);
+    const end = at + 12 + length;
+    if (end > b.length) return false; // the chunk runs past the end: cut off
+    const type = String.fromCharCode(b[at + 4]!, b[at + 5]!, b[at + 6]!, b[at + 7]!);
+    if (first && type !== "IHDR") return false;
+    first = false;
+    if (type === "IDAT") idat = true;
+    if (type === "IEND") return idat;
+    at = end;
+  }
+  return false;
+}
+
+/** GIF sub-blocks from `at` (size byte, data, … a zero): where they end, or null when cut off. */
+function gifSubBlocks(b: Uint8Array, at: number): number | null {
+  while (at < b.length) {
+    const size = b[at]!;
+    at += 1 + size;
+    if (size === 0) return at;
+  }
+  return null;
+}
+
+function gifComplete(b: Uint8Array): boolean {
+  if (b.length < 13) return false;
+  let at = 13 + (b[10]! & 0x80 ? 3 * 2 ** ((b[10]! & 7) + 1) : 0);
+  let images = 0;
+  while (at < b.length) {
+    const block = b[at]!;
+    if (block === 0x3b) return images > 0; // the trailer
+    if (block === 0x21) {
+      // An extension: its label, then sub-blocks.
+      const next = at + 2 <= b.length ? gifSubBlocks(b, at + 2) : null;
+      if (next === null) return false;
+      at = next;
+    } else if (block === 0x2c) {
+      // An image descriptor (10 bytes), its own colour table, the LZW code size, the data.
+      if (at + 10 > b.length) return false;
+      const flags = b[at + 9]!;
+      const data = at + 10 + (flags & 0x80 ? 3 * 2 ** ((flags & 7) + 1) : 0) + 1;
+      const next = data <= b.length ? gifSubBlocks(b, data) : null;
+      if (next === null) return false;
+      images++;
+      at = next;
+    } else return false;
+  }
+  return false;
+}
+
+function jpegComplete(b: Uint8Array): boolean {
+  // The segments up to the first scan (SOS), then the end-of-image marker after its data.
+  let at = 2;
+  while (at + 4 <= b.length) {
+    if (b[at] !== 0xff) return false;
+    const marker = b[at + 1]!;
+    if (marker === 0xff) {
+      at += 1;
+      continue;
+    }
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      at += 2;
+      continue;
+    }
+    if (marker === 0xd9) return false; // the end before any scan
+    const length = u16be(b, at + 2);
+    if (length < 2 || at + 2 + length > b.length) return false;
+    if (marker === 0xda) {
+      // The scan's data, then FFD9 (a file may carry bytes after it, so it is looked for from the end).
+      for (let i = b.length - 2; i >= at + 2 + length; i--) if (b[i] === 0xff && b[i + 1] === 0xd9) return true;
+      return false;
+    }
+    at += 2 + length;
+  }
+  return false;
 }
 
 const u16be = (b: Uint8Array, at: number) => (b[at]! << 8) | b[at + 1]!;

@@ -188,22 +188,34 @@ const API_FIELDS = new Set([
  * (`smsBody` would be dropped without a word), and a channel's text given for a message without
  * that channel. Before issue 12 `body` was every channel's text; an integration updating an
  * SMS-only draft with `body` alone would get 200 and the old SMS text kept, so it is told instead.
- * `given`: the request's own fields; `channels`: the message's channels once it is applied.
+ * `given`: the request's own fields; `channels`: the message's channels once it is applied;
+ * `stored`: the message as the API answers it now (on an update), null on create. A text equal
+ * to the stored one is no change: a client posting back what GET answered (an SMS-only message
+ * keeps its e-mail's body, unsent) must be accepted.
  */
-export function apiTextProblems(given: Record<string, unknown>, channels: unknown): Record<string, string> {
+export function apiTextProblems(
+  given: Record<string, unknown>,
+  channels: unknown,
+  stored: Record<string, unknown> | null = null,
+): Record<string, string> {
   const problems: Record<string, string> = {};
   for (const key of Object.keys(given))
     if (!API_FIELDS.has(key))
       problems[key] = "is not a field of a message (see the API's list; the SMS's text is sms_body)";
   const chosen = new Set(Array.isArray(channels) ? channels : typeof channels === "string" ? [channels] : []);
-  const text = (v: unknown) => typeof v === "string" && v.trim() !== "";
+  const same = (key: "body" | "sms_body") =>
+    stored !== null && typeof stored[key] === "string" && String(given[key]).trim() === String(stored[key]).trim();
+  const text = (key: "body" | "sms_body") => {
+    const v = given[key];
+    return typeof v === "string" && v.trim() !== "" && !same(key);
+  };
   // No channel read yet (none given, or none valid): that is channels' problem, said there.
   const known = ["email", "sms", "voice"].some((c) => chosen.has(c));
-  if (known && text(given.body) && !chosen.has("email"))
+  if (known && text("body") && !chosen.has("email"))
     problems.body = chosen.has("sms")
       ? "is the e-mail's text and this message sends no e-mail; give sms_body for the SMS"
       : "is the e-mail's text and this message sends no e-mail; give voice_script for the call";
-  if (known && text(given.sms_body) && !chosen.has("sms"))
+  if (known && text("sms_body") && !chosen.has("sms"))
     problems.sms_body = "is the SMS's text and this message sends no SMS: add the sms channel or leave it out";
   return problems;
 }

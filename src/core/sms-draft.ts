@@ -11,6 +11,7 @@
 import type { Token, Tokens } from "marked";
 import { emailMarkdown } from "./email-markdown.ts";
 import { MAX_BODY } from "./notification-input.ts";
+import { parseTemplate } from "./placeholders.ts";
 
 /** "Gallery: https://x", or just the URL when the words are the URL itself. */
 function linkText(words: string, url: string): string {
@@ -37,14 +38,46 @@ const NAMED: Record<string, string> = {
   copy: "©",
 };
 
-/** HTML entities as the e-mail shows them: `&amp;` is an ampersand. Unknown names stay as typed. */
+/**
+ * HTML entities as the e-mail shows them: `&amp;` is an ampersand. Unknown names stay as typed.
+ * A number that is no character (NUL, a surrogate, past U+10FFFF) is dropped: a browser shows
+ * U+FFFD for it, which in a text would turn the whole SMS into UCS-2 (70 characters a segment).
+ */
 function decodeEntities(text: string): string {
   return text.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,15});/g, (whole, name: string) => {
     if (name[0] !== "#") return NAMED[name.toLowerCase()] ?? whole;
     const code = name[1] === "x" || name[1] === "X" ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
-    // NUL and what is no character at all stay as typed rather than become a stray symbol.
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    const character = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
+    return character ? String.fromCodePoint(code) : "";
   });
+}
+
+/**
+ * Placeholders sheltered from Markdown: each written as a stand-in word (letters and digits,
+ * which no Markdown rule reads) before lexing, and put back exactly as written after, so a
+ * fallback's escaped quotes, `*stars*` and double spaces are never read as Markdown.
+ * The placeholders come from parseTemplate's linear scan; a broken one stays text.
+ */
+function shelter(text: string): { text: string; restore: (draft: string) => string } {
+  const { parts } = parseTemplate(text);
+  const raws = parts.flatMap((p) => (p.kind === "placeholder" ? [p.raw] : []));
+  if (raws.length === 0) return { text, restore: (d) => d };
+  // A prefix the body does not hold, so a stand-in can only be one of ours.
+  let prefix = "pgph";
+  while (text.toLowerCase().includes(prefix)) prefix += "q";
+  let n = 0;
+  const sheltered = parts.map((p) => (p.kind === "text" ? p.text : `${prefix}${n++}x`)).join("");
+  const restore = (draft: string) => {
+    const pieces = draft.split(prefix);
+    let out = pieces[0]!;
+    for (const piece of pieces.slice(1)) {
+      const m = /^(\d+)x/.exec(piece);
+      const raw = m ? raws[Number(m[1])] : undefined;
+      out += raw === undefined ? prefix + piece : raw + piece.slice(m![0].length);
+    }
+    return out;
+  };
+  return { text: sheltered, restore };
 }
 
 /**
@@ -119,6 +152,12 @@ function inline(tokens: Token[] | undefined): string {
       case "escape":
         out += decodeEntities((t as Tokens.Escape).text);
         break;
+      case "text": {
+        // Marked decodes entities in a text token's text itself (&#0; to U+FFFD): its source is read.
+        const nested = (t as Tokens.Text).tokens;
+        out += nested?.length ? inline(nested) : decodeEntities(t.raw);
+        break;
+      }
       default: {
         const nested = (t as { tokens?: Token[] }).tokens;
         out += nested?.length ? inline(nested) : decodeEntities((t as { text?: string }).text ?? "");
@@ -183,11 +222,13 @@ function blocks(tokens: Token[]): string {
  * is cut there first: nothing longer is ever saved, and the draft's cost stays bounded.
  */
 export function smsDraft(markdown: string): string {
-  const text = markdown.slice(0, MAX_BODY.email).replace(/\r\n?/g, "\n");
-  return blocks(emailMarkdown.lexer(text))
-    .split("\n")
-    .map((l) => l.replace(/[ \t]{2,}/g, " ").trim())
-    .join("\n")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
+  const { text, restore } = shelter(markdown.slice(0, MAX_BODY.email).replace(/\r\n?/g, "\n"));
+  return restore(
+    blocks(emailMarkdown.lexer(text))
+      .split("\n")
+      .map((l) => l.replace(/[ \t]{2,}/g, " ").trim())
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim(),
+  );
 }

@@ -7,7 +7,8 @@ import { MAX_BODY } from "./notification-input.ts";
 import { checkTemplate, contextForTrigger, type PlaceholderContext } from "./placeholders.ts";
 import { TRIGGER_INFO, type Trigger } from "./triggers.ts";
 import { CHANNELS, TRIGGERS } from "./vocabulary.ts";
-import { optionalText, requiredText } from "./validation.ts";
+import { smsLineBreaks, smsTemplateLengthProblem } from "./sms-text.ts";
+import { CONTROL_PROBLEM, noControl, optionalText, requiredText } from "./validation.ts";
 
 export const TEMPLATE_MAX = { name: 200, description: 1_000, subject: 300, preheader: 150 } as const;
 
@@ -21,8 +22,11 @@ const trigger = z.preprocess(
   z.enum(TRIGGERS, { error: "must be one of the triggers, or none for one-time messages" }).nullable(),
 );
 
-/** `snippetKeys`: the studio's snippets, which placeholders may name. */
-export const templateInput = (snippetKeys: readonly string[]) =>
+/**
+ * `snippetKeys`: the studio's snippets, which placeholders may name. `optOutHint`: the opt-out
+ * line in the studio's language, counted in an SMS template's length as a message's save counts it.
+ */
+export const templateInput = (snippetKeys: readonly string[], optOutHint?: string) =>
   z
     .object({
       name: requiredText(TEMPLATE_MAX.name, "A name"),
@@ -31,7 +35,11 @@ export const templateInput = (snippetKeys: readonly string[]) =>
       description: optionalText(TEMPLATE_MAX.description),
       subject: optionalText(TEMPLATE_MAX.subject),
       preheader: optionalText(TEMPLATE_MAX.preheader),
-      body: z.preprocess((v) => (typeof v === "string" ? v.replace(/\s+$/, "") : (v ?? "")), z.string()),
+      // A browser posts a textarea's breaks as CRLF: stored as LF, as every other text (smsLineBreaks).
+      body: z.preprocess(
+        (v) => (typeof v === "string" ? smsLineBreaks(v).replace(/\s+$/, "") : (v ?? "")),
+        z.string().refine(noControl, CONTROL_PROBLEM),
+      ),
     })
     .superRefine((t, ctx) => {
       const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
@@ -50,6 +58,16 @@ export const templateInput = (snippetKeys: readonly string[]) =>
           `${what} can hold at most ${MAX_BODY[t.channel].toLocaleString("en")} characters; this one has ${t.body.length.toLocaleString("en")}`,
         );
       }
+      // The SMS it becomes gets the opt-out line unless it is an appointment's (as notifications
+      // and one-time messages count it): a template that cannot fit with it is refused here.
+      const smsLength =
+        t.channel === "sms" && t.body.trim() && t.body.length <= MAX_BODY.sms
+          ? smsTemplateLengthProblem(t.body, {
+              required: !t.trigger?.startsWith("appointment_"),
+              hint: optOutHint,
+            })
+          : null;
+      if (smsLength) issue("body", smsLength);
       const context = templateContext(t.trigger);
       const fields = t.channel === "email" ? (["subject", "preheader", "body"] as const) : (["body"] as const);
       for (const field of fields) {

@@ -6,7 +6,7 @@ import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { randomToken } from "../core/crypto.ts";
 import type { FileKind } from "../core/file-types.ts";
 import { FILE_KINDS, imageSize } from "../core/file-types.ts";
-import { mediaImagesIn, missingImagesProblem } from "../core/email-images.ts";
+import { mediaImagesIn, missingImagesProblem, oddMediaProblemIn } from "../core/email-images.ts";
 import type { Db } from "./client.ts";
 import { files, users } from "./schema.ts";
 
@@ -170,6 +170,10 @@ export async function imageWidths(db: Db, storedNames: readonly string[]): Promi
  * absolute under the public `base`): the ones not stored as images, named; null when all are.
  */
 export async function missingImagesIn(db: Db, body: string, base: string): Promise<string | null> {
+  // An absolute address under the studio's own /media/ that is no stored name (a relative one
+  // is refused by imageProblem, which knows no base).
+  const odd = oddMediaProblemIn(body, base);
+  if (odd) return odd;
   const names = mediaImagesIn(body, base);
   if (names.length === 0) return null;
   const stored = await db

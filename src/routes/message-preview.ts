@@ -19,7 +19,7 @@ import {
 import { skipReasonInSentence } from "../core/labels.ts";
 import { decideRecipients } from "../core/recipients.ts";
 import { pickLanguage, t } from "../core/i18n/translate.ts";
-import { smsInfo, withOptOutHint } from "../core/sms-text.ts";
+import { SMS_MAX, smsInfo, withOptOutHint } from "../core/sms-text.ts";
 import { CONTROL_PROBLEM, type FieldErrors, noControl } from "../core/validation.ts";
 import { preheaderProblem } from "../core/notification-input.ts";
 import { audit } from "../db/audit.ts";
@@ -287,6 +287,18 @@ const unlessSnippet = (escape: (x: string) => string) => (x: string, key: string
   key.startsWith("snippet.") ? x : escape(x);
 
 /** Sends the form's message to the staff member as the chosen recipient would get it, and says how it went. */
+/**
+ * A test SMS as the real one goes out (the opt-out line in `lang`, as compose.ts adds it), marked
+ * "[Test] " in front. The save counts the text without that mark, so a text saved at exactly
+ * 1,600 would fail its test as too long for a mark no customer gets: the mark is left off when it
+ * would not fit, and the test is still the real text.
+ */
+export function testSmsText(filled: string, lang: Parameters<typeof t>[0]): string {
+  const options = { required: true, hint: t(lang, "sms.optOut") };
+  const marked = withOptOutHint(`[Test] ${filled}`, options);
+  return marked.length <= SMS_MAX ? marked : withOptOutHint(filled, options);
+}
+
 export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: TestResult; errors?: FieldErrors }> {
   const deps = c.get("deps");
   const { db, config, clock } = deps;
@@ -329,6 +341,8 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
   const base = settings.publicUrl || config.publicUrl;
   const values = await valuesFor(c, chosen, settings, snippets, deadLink(base));
   const what = channel === "email" ? "Test e-mail" : "Test SMS";
+  // The opt-out line in the language the preview shows (the recipient's, else the studio's).
+  const lang = pickLanguage(chosen.rows?.customer?.locale, settings.locale);
   // The recipient shown would be skipped for a value the text cannot do without: a test must not
   // show staff a blank that no customer would ever get.
   const missing = missingByChannel(
@@ -366,11 +380,7 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
           // The preview line staff typed, as the real send shows it.
           testPreheader: fillTemplate(v.preheader?.trim() ?? "", keepSnippets(values), unlessSnippet(inert)),
         }
-      : {
-          body: withOptOutHint(`[Test] ${fillTemplate(v.sms_body ?? "", keepSnippets(values), unlessSnippet(inert))}`, {
-            required: true,
-          }),
-        };
+      : { body: testSmsText(fillTemplate(v.sms_body ?? "", keepSnippets(values), unlessSnippet(inert)), lang) };
   const key = deliveryKey(
     { kind: "test", id: `${now.getTime().toString(36)}${randomToken(6)}` },
     { address: to },

@@ -11,7 +11,7 @@ import { pickLanguage, t } from "../core/i18n/translate.ts";
 import type { PreviewData } from "../core/message-pages.ts";
 import { formatPhone } from "../core/phone.ts";
 import { checkTemplate, fillTemplate, noEscape, TemplateSyntaxError } from "../core/placeholders.ts";
-import { smsInfo, withOptOutHint } from "../core/sms-text.ts";
+import { smsInfo, studioOptOutHint, withOptOutHint } from "../core/sms-text.ts";
 import { templateContext, templateInput, type TemplateInput } from "../core/template-input.ts";
 import { type Trigger } from "../core/triggers.ts";
 import { fieldErrors, type FieldErrors } from "../core/validation.ts";
@@ -261,7 +261,7 @@ export const templateRoutes = new Hono<AppEnv>()
     const body = await c.req.parseBody();
     const values = typedValues(body);
     const snippetKeys = Object.keys(await loadSnippets(db));
-    const parsed = templateInput(snippetKeys).safeParse(body);
+    const parsed = templateInput(snippetKeys, studioOptOutHint((await getSettings(db)).locale)).safeParse(body);
     if (values.intent === "preview") return renderTemplatePage(c, { mode: "new" }, { values });
     if (!parsed.success)
       return renderTemplatePage(c, { mode: "new" }, { values, errors: fieldErrors(parsed.error) }, 422);
@@ -293,7 +293,8 @@ export const templateRoutes = new Hono<AppEnv>()
     const values = typedValues(body);
     const view: TemplateView = { mode: "edit", template: tpl };
     if (values.intent === "preview") return renderTemplatePage(c, view, { values, text: typedText(values) });
-    const parsed = templateInput(Object.keys(await loadSnippets(db))).safeParse(body);
+    const hint = studioOptOutHint((await getSettings(db)).locale);
+    const parsed = templateInput(Object.keys(await loadSnippets(db)), hint).safeParse(body);
     if (!parsed.success)
       return renderTemplatePage(c, view, { values, errors: fieldErrors(parsed.error), text: typedText(values) }, 422);
     const missing = await missingTemplateImages(c, parsed.data);

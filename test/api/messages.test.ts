@@ -171,6 +171,34 @@ describe("/api/v1/messages", () => {
     expect(await t.db.select().from(messages).where(eq(messages.name, "x"))).toHaveLength(1);
   });
 
+  test("what GET answers can be POSTed back unchanged: an SMS-only message keeps its e-mail body unsent (eyes2 review)", async () => {
+    const { t } = await setup();
+    const made = await t.post("/messages", {
+      external_id: "rt-1",
+      name: "Round trip",
+      channels: ["email", "sms"],
+      subject: "Hi",
+      body: "Hello",
+      sms_body: "Hello by SMS",
+    });
+    expect(made.status).toBe(201);
+    // An integration drops the e-mail: accepted, and the e-mail body is kept (not sent).
+    const smsOnly = await t.post("/messages", { external_id: "rt-1", channels: ["sms"] });
+    expect(smsOnly.status).toBe(200);
+    const got = await t.get(`/messages/${made.body.id}`);
+    expect(got.body.body).toBe("Hello");
+    const echo = await t.post("/messages", got.body);
+    expect([echo.status, echo.body?.error?.fields]).toEqual([200, undefined]);
+    // A changed e-mail body on a message without e-mail is still refused: it would never be sent.
+    const changed = await t.post("/messages", { ...got.body, body: "Hello again" });
+    expect(changed.status).toBe(422);
+    expect(changed.body.error.fields.body).toBe(
+      "is the e-mail's text and this message sends no e-mail; give sms_body for the SMS",
+    );
+    const [row] = await t.db.select().from(messages).where(eq(messages.id, made.body.id));
+    expect(row!.body).toBe("Hello");
+  });
+
   test("each channel its own text: sms_body, voice_script and preheader in and out; an SMS without sms_body is refused", async () => {
     const { t, job } = await setup();
     // Before issue 12 an SMS went with `body`: now `body` is the e-mail's, and the SMS needs its own.

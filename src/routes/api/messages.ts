@@ -91,9 +91,10 @@ export const messageApiRoutes = new Hono<AppEnv>()
         });
       }
       const settings = await getSettings(tx);
-      const merged = current ? overlay(await messageJson(tx, current), body) : body;
+      const stored = current ? await messageJson(tx, current) : null;
+      const merged = stored ? overlay(stored, body) : body;
       const schema = messageInput(snippetKeys, studioCountry(settings), studioOptOutHint(settings.locale));
-      const textProblems = apiTextProblems(body, merged.channels);
+      const textProblems = apiTextProblems(body, merged.channels, stored);
       if (Object.keys(textProblems).length) {
         // Named with every other bad field, as one 422 always does.
         const r = schema.safeParse(merged);
