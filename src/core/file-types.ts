@@ -274,10 +274,28 @@ function gifComplete(b: Uint8Array): boolean {
 
 function jpegComplete(b: Uint8Array): boolean {
   // The segments up to the first scan (SOS), then the end-of-image marker after its data.
+  for (const { marker, at, length } of jpegSegments(b)) {
+    if (at + 2 + length > b.length) return false;
+    if (marker === 0xda) {
+      // The scan's data, then FFD9 (a file may carry bytes after it, so it is looked for from the end).
+      for (let i = b.length - 2; i >= at + 2 + length; i--) if (b[i] === 0xff && b[i + 1] === 0xd9) return true;
+      return false;
+    }
+  }
+  return false;
+}
+
+/**
+ * A JPEG's marker segments from the start, up to and including its first scan (SOS): each marker,
+ * where its segment starts and its length. Ends at the end of the image or at anything that is no
+ * well-formed marker; what that means is the caller's to say.
+ */
+function* jpegSegments(b: Uint8Array): Generator<{ marker: number; at: number; length: number }> {
   let at = 2;
   while (at + 4 <= b.length) {
-    if (b[at] !== 0xff) return false;
+    if (b[at] !== 0xff) return;
     const marker = b[at + 1]!;
+    // Fill bytes before a marker, and markers without a length (RSTn, TEM).
     if (marker === 0xff) {
       at += 1;
       continue;
@@ -286,17 +304,13 @@ function jpegComplete(b: Uint8Array): boolean {
       at += 2;
       continue;
     }
-    if (marker === 0xd9) return false; // the end before any scan
+    if (marker === 0xd9) return;
     const length = u16be(b, at + 2);
-    if (length < 2 || at + 2 + length > b.length) return false;
-    if (marker === 0xda) {
-      // The scan's data, then FFD9 (a file may carry bytes after it, so it is looked for from the end).
-      for (let i = b.length - 2; i >= at + 2 + length; i--) if (b[i] === 0xff && b[i + 1] === 0xd9) return true;
-      return false;
-    }
+    if (length < 2) return;
+    yield { marker, at, length };
+    if (marker === 0xda) return;
     at += 2 + length;
   }
-  return false;
 }
 
 const u16be = (b: Uint8Array, at: number) => (b[at]! << 8) | b[at + 1]!;
@@ -308,29 +322,11 @@ const u32be = (b: Uint8Array, at: number) =>
 /** JPEG markers whose segment is a frame header (SOF0–SOF15 but DHT, JPG and DAC, which share the range). */
 const isSof = (m: number) => m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
 
-/** A JPEG's size from its first frame header (SOFn), walking the segments from the start. */
+/** A JPEG's size from its first frame header (SOFn); none when a scan or the end comes first. */
 function jpegSize(b: Uint8Array): { width: number; height: number } | null {
-  let at = 2;
-  while (at + 4 <= b.length) {
-    if (b[at] !== 0xff) return null;
-    const marker = b[at + 1]!;
-    // Fill bytes before a marker, and markers without a length (RSTn, TEM).
-    if (marker === 0xff) {
-      at += 1;
-      continue;
-    }
-    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-      at += 2;
-      continue;
-    }
-    if (marker === 0xd9 || marker === 0xda) return null; // end of image, or scan data before any frame
-    const length = u16be(b, at + 2);
-    if (length < 2) return null;
-    if (isSof(marker)) {
-      if (at + 9 > b.length) return null;
-      return { height: u16be(b, at + 5), width: u16be(b, at + 7) };
-    }
-    at += 2 + length;
+  for (const { marker, at } of jpegSegments(b)) {
+    if (marker === 0xda) return null; // scan data before any frame
+    if (isSof(marker)) return at + 9 > b.length ? null : { height: u16be(b, at + 5), width: u16be(b, at + 7) };
   }
   return null;
 }
