@@ -6,11 +6,11 @@
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { appointmentHistory } from "../src/db/appointment-changes.ts";
-import { createAppointment, createCustomer } from "../src/db/customers.ts";
+import { createAppointment } from "../src/db/customers.ts";
 import { appointments, devOutbox, inboundMessages } from "../src/db/schema.ts";
 import { makeTestApp, signedInOwner, type TestApp } from "./support/app.ts";
 import { pageText } from "./support/forms.ts";
-import { keptText, sentTextAbout } from "./support/replies.ts";
+import { keptText, mayaWithSession, sentTextAbout } from "./support/replies.ts";
 
 const NOW = new Date("2026-09-01T15:00:00Z");
 const PHONE = "+12175550123";
@@ -20,18 +20,7 @@ const STUDIO_NUMBER = "+12175550100";
 async function studio(env: Record<string, string> = {}) {
   const t = await makeTestApp({ now: NOW, env });
   const b = await signedInOwner(t);
-  const maya = await createCustomer(
-    t.db,
-    { first_name: "Maya", last_name: "Rivera", phone: PHONE, consent: { sms: true } },
-    "test",
-    NOW,
-  );
-  const appt = await createAppointment(
-    t.db,
-    { customerId: maya.id, startsAt: new Date("2026-09-02T15:00:00Z"), location: "Studio A" },
-    "api",
-    NOW,
-  );
+  const { maya, appt } = await mayaWithSession(t.db, PHONE, NOW);
   const entry = (channel: "sms" | "email", id: string) =>
     keptText(t.db, {
       id,

@@ -2,11 +2,10 @@
 // inbox — is a word for staff, not a keyword: it lands in the inbox and cancels nothing.
 import { expect, test } from "bun:test";
 import { runOneTimeMessages } from "../src/automation/one-time.ts";
-import { createAppointment, createCustomer } from "../src/db/customers.ts";
 import { appointments, devOutbox, inboundMessages } from "../src/db/schema.ts";
 import { createDispatcher } from "../src/dispatch/dispatcher.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
-import { keptText } from "./support/replies.ts";
+import { keptText, mayaWithSession } from "./support/replies.ts";
 
 const NOW = new Date("2026-09-01T15:00:00Z");
 const PHONE = "+12175550123";
@@ -14,18 +13,7 @@ const PHONE = "+12175550123";
 test("“No” answering staff's question in the inbox goes to the inbox; it does not cancel her session", async () => {
   const t = await makeTestApp({ now: NOW });
   const b = await signedInOwner(t);
-  const maya = await createCustomer(
-    t.db,
-    { first_name: "Maya", last_name: "Rivera", phone: PHONE, consent: { sms: true } },
-    "test",
-    NOW,
-  );
-  const appt = await createAppointment(
-    t.db,
-    { customerId: maya.id, startsAt: new Date("2026-09-02T15:00:00Z"), location: "Studio A" },
-    "api",
-    NOW,
-  );
+  const { maya, appt } = await mayaWithSession(t.db, PHONE, NOW);
   await keptText(t.db, {
     id: "dev_1",
     to: PHONE,

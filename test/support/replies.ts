@@ -1,6 +1,7 @@
 // What a reply answers, set up for the SMS-reply tests: a text the dev outbox kept (which "Simulate
 // a reply" answers) and a text sent about an appointment (which says what that reply is about).
 import type { Db } from "../../src/db/client.ts";
+import { createAppointment, createCustomer } from "../../src/db/customers.ts";
 import { deliveries, devOutbox } from "../../src/db/schema.ts";
 
 /** An SMS the dev outbox kept, from the studio's number to `to`, as a send would have left it. */
@@ -38,4 +39,21 @@ export async function sentTextAbout(
     dueAt: d.sentAt,
     sentAt: d.sentAt,
   });
+}
+
+/** Maya, who agreed to texts at `phone`, and her session at Studio A on 2 September 2026, both made `now`. */
+export async function mayaWithSession(db: Db, phone: string, now: Date) {
+  const maya = await createCustomer(
+    db,
+    { first_name: "Maya", last_name: "Rivera", phone, consent: { sms: true } },
+    "test",
+    now,
+  );
+  const appt = await createAppointment(
+    db,
+    { customerId: maya.id, startsAt: new Date("2026-09-02T15:00:00Z"), location: "Studio A" },
+    "api",
+    now,
+  );
+  return { maya, appt };
 }
