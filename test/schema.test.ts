@@ -27,6 +27,8 @@ describe("schema", () => {
       "dev_outbox",
       // The exact request of each e-mail batch, for a byte-for-byte replay (migration 0008).
       "email_batches",
+      // Opens and clicks of deliveries, machines marked (migration 0025).
+      "engagements",
       "events",
       "files",
       // A CSV import's journal, so a start after a crash takes it back (migration 0013).
@@ -50,6 +52,8 @@ describe("schema", () => {
       "studio_settings",
       "suppressions",
       "templates",
+      // Link addresses behind the tracked redirect /t/… (migration 0025).
+      "tracked_links",
       "users",
       "worker_state",
     ]);

@@ -69,3 +69,22 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export type JobType = (typeof JOB_TYPES)[number];
 export type Channel = (typeof CHANNELS)[number];
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** What a customer did with a message (issue 14): opened an e-mail, or followed one of its links. */
+export const ENGAGEMENT_TYPES = ["open", "click"] as const;
+export type EngagementType = (typeof ENGAGEMENT_TYPES)[number];
+/**
+ * Where it was seen: our tracked redirect (`link`), our open pixel (`pixel`), or a Resend webhook.
+ */
+export const ENGAGEMENT_SOURCES = ["link", "pixel", "resend"] as const;
+export type EngagementSource = (typeof ENGAGEMENT_SOURCES)[number];
+/**
+ * Who it was, as far as can be told. `person` and `image_proxy` (Gmail and Yahoo fetch images
+ * when the reader opens the mail) count as people; the rest are machines and do not count:
+ * `prefetch` (a HEAD request, a link preview), `scanner` (a known link scanner's user agent),
+ * `burst` (every link of a message followed within seconds of its delivery: a security scanner),
+ * `privacy_proxy` (Apple Mail Privacy Protection loads every image whether or not it is read).
+ */
+export const ENGAGEMENT_KINDS = ["person", "image_proxy", "prefetch", "scanner", "burst", "privacy_proxy"] as const;
+export type EngagementKind = (typeof ENGAGEMENT_KINDS)[number];
+export const COUNTED_ENGAGEMENT_KINDS = ["person", "image_proxy"] as const satisfies readonly EngagementKind[];

@@ -33,6 +33,9 @@ import {
   DELIVERY_SOURCES,
   APPOINTMENT_CHANGE_SOURCES,
   CONTENT_FILE_ROLES,
+  ENGAGEMENT_TYPES,
+  ENGAGEMENT_SOURCES,
+  ENGAGEMENT_KINDS,
 } from "../core/vocabulary.ts";
 
 const id = () => integer().primaryKey({ autoIncrement: true });
@@ -87,6 +90,12 @@ export const studioSettings = sqliteTable("studio_settings", {
   lateGraceHours: integer().notNull().default(24),
   smsHelpReply: text().notNull().default(""),
   publicUrl: text().notNull().default(""),
+  /** Links in messages go through the tracked redirect `/t/…` (issue 14); off: they go straight to their address. */
+  trackLinks: integer({ mode: "boolean" }).notNull().default(true),
+  /** E-mails carry a 1×1 open pixel (`/o/…`); off by default: Resend's own open tracking is the first source. */
+  trackOpens: integer({ mode: "boolean" }).notNull().default(false),
+  /** An order this many days or fewer after a customer's click on a message is that message's (last click wins). */
+  attributionDays: integer().notNull().default(7),
   defaultProfileId: integer().references((): AnySQLiteColumn => communicationProfiles.id, {
     onDelete: "set null",
   }),
@@ -357,10 +366,19 @@ export const orders = sqliteTable(
     /** ISO 4217. */
     currency: text().notNull().default("USD"),
     orderedAt: integer({ mode: "timestamp_ms" }).notNull(),
+    /**
+     * The delivery whose link the customer followed last before ordering, within the studio's
+     * attribution window (issue 14); null when no click came before it. Decided when the order is
+     * written, so a later change of the window does not move past revenue.
+     */
+    attributedDeliveryId: integer().references((): AnySQLiteColumn => deliveries.id, { onDelete: "set null" }),
+    /** The engagement (a click) that decided it. */
+    attributedEngagementId: integer().references((): AnySQLiteColumn => engagements.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("orders_external_id_unique").on(t.externalId),
+    index("orders_attributed_delivery_idx").on(t.attributedDeliveryId),
     index("orders_job_customer_idx").on(t.jobId, t.customerId),
     index("orders_customer_idx").on(t.customerId),
   ],
@@ -864,6 +882,57 @@ export const contentFiles = sqliteTable(
 );
 
 /**
+ * A link address in a sent message (issue 14). The tracked redirect names it by this id, so an
+ * SMS link stays short however long the address; one row per distinct address, shared by all.
+ */
+export const trackedLinks = sqliteTable(
+  "tracked_links",
+  {
+    id: id(),
+    url: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("tracked_links_url_unique").on(t.url)],
+);
+
+/**
+ * An open or a click of one delivery (issue 14), whoever made it: machines are kept with their
+ * `kind` (see ENGAGEMENT_KINDS) so the numbers can leave them out and staff can see why.
+ * `customerId` is copied from the delivery: attribution looks up a customer's last click.
+ */
+export const engagements = sqliteTable(
+  "engagements",
+  {
+    id: id(),
+    deliveryId: integer()
+      .notNull()
+      .references(() => deliveries.id, { onDelete: "cascade" }),
+    customerId: integer().references(() => customers.id, { onDelete: "set null" }),
+    type: text({ enum: ENGAGEMENT_TYPES }).notNull(),
+    source: text({ enum: ENGAGEMENT_SOURCES }).notNull(),
+    kind: text({ enum: ENGAGEMENT_KINDS }).notNull(),
+    /** The tracked link followed (clicks through our redirect). */
+    linkId: integer().references(() => trackedLinks.id, { onDelete: "set null" }),
+    /** The address followed, as the customer saw it go (clicks). */
+    url: text(),
+    userAgent: text(),
+    /** A webhook's event id: a retried webhook records nothing twice. */
+    providerEventId: text(),
+    occurredAt: integer({ mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("engagements_delivery_idx").on(t.deliveryId, t.type),
+    index("engagements_customer_idx").on(t.customerId, t.type, t.occurredAt),
+    index("engagements_time_idx").on(t.occurredAt),
+    uniqueIndex("engagements_provider_event_unique").on(t.providerEventId),
+    oneOf("engagements_type_check", t.type, ENGAGEMENT_TYPES),
+    oneOf("engagements_source_check", t.source, ENGAGEMENT_SOURCES),
+    oneOf("engagements_kind_check", t.kind, ENGAGEMENT_KINDS),
+  ],
+);
+
+/**
  * A CSV import under way. Each of its transactions records here what it wrote, in the same
  * transaction, so a web process that starts after a crash mid-import can take the import back
  * (all or nothing, SPEC I2); the last transaction deletes the run with its records.
@@ -910,3 +979,4 @@ export type Order = typeof orders.$inferSelect;
 export type Appointment = typeof appointments.$inferSelect;
 export type AppointmentChange = typeof appointmentChanges.$inferSelect;
 export type InboundMedia = typeof inboundMedia.$inferSelect;
+export type Engagement = typeof engagements.$inferSelect;
