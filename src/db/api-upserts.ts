@@ -3,6 +3,7 @@
 import { LibsqlError } from "@libsql/client";
 import { and, count, desc, eq, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "./client.ts";
+import { attributeOrders } from "./attribution.ts";
 import type { AppointmentInput, OrderInput } from "./customers.ts";
 import { type JobFilters, jobWhere } from "./jobs.ts";
 import { albums, apiKeys, appointments, customers, jobs, orders, registrations } from "./schema.ts";
@@ -93,7 +94,9 @@ export async function updateOrder(db: Db, id: number, input: OrderInput) {
     .set({ ...input, externalId: input.externalId ?? null })
     .where(eq(orders.id, id))
     .returning();
-  return row!;
+  // A corrected time or customer may change which click earned it.
+  await attributeOrders(db, row!.customerId, row!.orderedAt);
+  return (await db.query.orders.findFirst({ where: eq(orders.id, id) }))!;
 }
 
 export async function getAppointment(db: Db, id: number) {
