@@ -3,6 +3,7 @@
 import type { AlertList } from "../src/db/inbox.ts";
 import type { User } from "../src/db/schema.ts";
 import { Alerts } from "./inbox.tsx";
+import { TodayCard, type TodayData } from "./dashboard-today.tsx";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 
@@ -25,6 +26,9 @@ export function DashboardPage(p: {
   /** Customers' cancellations and reschedule requests nobody has marked seen (SPEC A3). */
   alerts: AlertList;
   timeZone: string;
+  /** The "Today" card's contents, and the fingerprint its live update starts from. */
+  today: TodayData;
+  todayVersion: string;
   welcome: boolean;
   flash?: { kind: "ok" | "bad" | "info"; text: string } | null;
 }) {
@@ -98,13 +102,7 @@ export function DashboardPage(p: {
           </form>
         </article>
       ) : (
-        <article>
-          <h2>Today</h2>
-          <p class="muted">
-            One-time messages and their progress are under <a href="/messages">Messages</a>, every e-mail, text and call
-            in the <a href="/outbox">Outbox</a>, and each job's page shows its automated notifications.
-          </p>
-        </article>
+        <TodayCard d={p.today} version={p.todayVersion} />
       )}
     </Page>
   );

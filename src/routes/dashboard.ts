@@ -8,7 +8,44 @@ import { countHeld } from "../db/held-deliveries.ts";
 import { alertRows } from "../db/inbox.ts";
 import { appointments, customers, jobs, orders, registrations } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
+import { audienceSize } from "../db/message-audience.ts";
+import { todayCounts } from "../db/today.ts";
+import { outgoingLines, todaySpans } from "../core/today.ts";
+import type { StudioSettings } from "../db/schema.ts";
+import type { Db } from "../db/client.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
+import { type TodayData, TodayBody } from "../../views/dashboard-today.tsx";
+import { storedFilters } from "./message-form.ts";
+import { liveView } from "./inbox.ts";
+
+/** What "Today" shows at `now`: one set of queries (src/db/today.ts), shaped by src/core/today.ts. */
+async function todayData(db: Db, settings: StudioSettings, now: Date): Promise<TodayData> {
+  const spans = todaySpans(now, settings.timeZone);
+  const counts = await todayCounts(db, spans, now, settings.currency);
+  // A scheduled message's recipients are chosen when it starts; until then its filters say how
+  // many they select now (at most TODAY_SHOWN messages, each one count).
+  const scheduled = await Promise.all(
+    counts.scheduled.map(async (m) => ({
+      id: m.id,
+      name: m.name,
+      sendAt: m.sendAt,
+      recipients: m.toAddress
+        ? 1
+        : await audienceSize(db, storedFilters({ filters: m.filters }), now, { timeZone: settings.timeZone }),
+    })),
+  );
+  return {
+    spans,
+    now,
+    today: outgoingLines("today", counts.written, counts.planned),
+    tomorrow: outgoingLines("tomorrow", counts.written, counts.planned),
+    scheduled,
+    counts,
+    timeZone: settings.timeZone,
+    currency: settings.currency,
+    locale: settings.locale,
+  };
+}
 
 async function render(
   c: Ctx,
@@ -17,9 +54,10 @@ async function render(
 ) {
   const { db, clock } = c.get("deps");
   const n = async (q: Promise<{ n: number }[]>) => (await q)[0]?.n ?? 0;
-  const [settings, jobCount, selling, customerCount, registrationCount, orderCount, upcoming, held, alerts] =
+  const settings = await getSettings(db);
+  const [today, jobCount, selling, customerCount, registrationCount, orderCount, upcoming, held, alerts] =
     await Promise.all([
-      getSettings(db),
+      todayData(db, settings, clock()),
       n(db.select({ n: count() }).from(jobs)),
       n(db.select({ n: count() }).from(jobs).where(eq(jobs.status, "selling"))),
       n(db.select({ n: count() }).from(customers)),
@@ -54,13 +92,35 @@ async function render(
       heldForReview: held.total - held.ofPausedMessages,
       alerts,
       timeZone: settings.timeZone,
+      today,
+      todayVersion: todayVersion(String(await TodayBody({ d: today }))),
     }),
     status,
   );
 }
 
+async function todayHtml(db: Db, settings: StudioSettings, now: Date): Promise<string> {
+  return String(await TodayBody({ d: await todayData(db, settings, now) }));
+}
+
+/** A short fingerprint of what the card reads: what the live update compares. */
+const todayVersion = (html: string) => new Bun.CryptoHasher("sha256").update(html).digest("hex").slice(0, 24);
+
 export const dashboardRoutes = new Hono<AppEnv>()
   .get("/", (c) => render(c))
+  // The card's live update: each tick asks the same query set once and sends the card's body
+  // when it reads differently from what was sent last (a send progressed, a reply came).
+  .get("/today/events", async (c) => {
+    const { db, clock } = c.get("deps");
+    let html = "";
+    const version = async () => {
+      html = await todayHtml(db, await getSettings(db), clock());
+      return todayVersion(html);
+    };
+    // From what the page showed (`v`), so a change between the page and this connection is sent at once.
+    const shown = c.req.query("v");
+    return liveView(c, shown && shown.length <= 100 ? shown : await version(), version, async () => html);
+  })
   .post("/demo", async (c) => {
     const { db, clock } = c.get("deps");
     const result = await loadDemoData(db, clock());

@@ -52,7 +52,7 @@ const SSE_MAX_POLLS = 1800;
  * comment every few seconds of silence, since servers and proxies close a connection idle for long
  * (Bun.serve after 10 s) and EventSource ignores comments. The browser reconnects after SSE_MAX_POLLS.
  */
-function liveView(c: Ctx, shown: string, version: () => Promise<string>, render: () => Promise<string>) {
+export function liveView(c: Ctx, shown: string, version: () => Promise<string>, render: () => Promise<string>) {
   let last = shown;
   return streamSSE(c, async (stream) => {
     await stream.write(": connected\n\n");

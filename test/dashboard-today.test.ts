@@ -1,0 +1,324 @@
+// The dashboard's "Today" (issue 14) against a seeded day in Berlin on 2026-10-25, the night the
+// clocks go back (a 25-hour day): what goes out today, tomorrow and not the day after; a scheduled
+// message; a send in progress; failures, held work, an unread reply and a cancellation; this
+// week's revenue (Monday-start) and not last week's; and the live update when something changes.
+import { describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import {
+  appointmentChanges,
+  appointments,
+  communicationProfiles,
+  customers,
+  deliveries,
+  inboundMessages,
+  jobs,
+  messages,
+  notificationRuns,
+  notifications,
+  orders,
+} from "../src/db/schema.ts";
+import { updateSettings } from "../src/db/settings.ts";
+import { makeTestApp, signedInOwner, type TestApp } from "./support/app.ts";
+import { pageText } from "./support/forms.ts";
+import { until } from "./support/until.ts";
+
+// Sunday 2026-10-25, 09:00 CET (the clocks went back from 03:00 CEST to 02:00 CET at 01:00 UTC).
+const NOW = new Date("2026-10-25T08:00:00Z");
+const at = (iso: string) => new Date(iso);
+let keys = 0;
+
+async function seededDay() {
+  const t = await makeTestApp({ now: NOW });
+  const b = await signedInOwner(t);
+  await updateSettings(t.db, { timeZone: "Europe/Berlin", currency: "EUR", locale: "de" }, NOW);
+  const [profile] = await t.db.select().from(communicationProfiles).limit(1);
+  const [job] = await t.db.insert(jobs).values({ name: "Spring school", type: "school", year: 2026 }).returning();
+  const [other] = await t.db.insert(jobs).values({ name: "Autumn league", type: "sports", year: 2026 }).returning();
+  const [selling, archive, followup] = await t.db
+    .insert(notifications)
+    .values([
+      { profileId: profile!.id, trigger: "job_selling", channel: "email", subject: "Selling reminder" },
+      { profileId: profile!.id, trigger: "job_archiving", channel: "email", subject: "Last chance" },
+      { profileId: profile!.id, trigger: "photos_available", channel: "sms", subject: "" },
+    ])
+    .returning();
+  const people = await t.db
+    .insert(customers)
+    .values([1, 2, 3].map((i) => ({ firstName: `P${i}`, lastName: "X", email: `p${i}@x.test` })))
+    .returning();
+  const delivery = (v: Partial<typeof deliveries.$inferInsert> & { dueAt: Date }) =>
+    t.db
+      .insert(deliveries)
+      .values({
+        deliveryKey: `k${++keys}`,
+        sourceType: "notification",
+        channel: "email",
+        customerId: people[0]!.id,
+        ...v,
+      })
+      .returning()
+      .then((r) => r[0]!);
+
+  // Today: three selling e-mails at 10:00 CET and one at 23:30 CET (22:30 UTC: still today on a
+  // 25-hour day, though 24 hours from midnight would have ended at 23:00 CET).
+  for (let i = 0; i < 3; i++)
+    await delivery({ notificationId: selling!.id, jobId: job!.id, dueAt: at("2026-10-25T09:00:00Z") });
+  await delivery({ notificationId: selling!.id, jobId: job!.id, dueAt: at("2026-10-25T22:30:00Z") });
+  // Tomorrow (Monday, 23:30 CET) and the day after (Tuesday 00:30 CET): only the first shows.
+  await delivery({ notificationId: followup!.id, jobId: other!.id, channel: "sms", dueAt: at("2026-10-26T22:30:00Z") });
+  await delivery({ notificationId: archive!.id, jobId: other!.id, dueAt: at("2026-10-26T23:30:00Z") });
+  // A planned firing of "Last chance" tomorrow at 09:00 CET: its recipients are chosen when it fires.
+  await t.db.insert(notificationRuns).values({
+    notificationId: archive!.id,
+    jobId: job!.id,
+    dueAt: at("2026-10-26T08:00:00Z"),
+    nextTryAt: at("2026-10-26T08:00:00Z"),
+    status: "planned",
+  });
+
+  // A one-time message scheduled for 15:00 CET to everyone (three customers).
+  const [scheduled] = await t.db
+    .insert(messages)
+    .values({
+      name: "Halloween mini sessions",
+      channels: ["email"],
+      filters: {},
+      status: "scheduled",
+      sendAt: at("2026-10-25T14:00:00Z"),
+    })
+    .returning();
+  // A message going out: three of four done.
+  const [sending] = await t.db
+    .insert(messages)
+    .values({
+      name: "Retake day",
+      channels: ["email"],
+      filters: {},
+      status: "sending",
+      sendAt: at("2026-10-25T07:00:00Z"),
+    })
+    .returning();
+  for (const status of ["sent", "delivered", "sent", "queued"] as const)
+    await delivery({
+      sourceType: "message",
+      messageId: sending!.id,
+      status,
+      dueAt: at("2026-10-25T07:00:00Z"),
+      sentAt: status === "queued" ? null : at("2026-10-25T07:01:00Z"),
+    });
+
+  // Failures: two an hour ago (one reason), one 30 hours ago (not shown).
+  for (let i = 0; i < 2; i++)
+    await delivery({
+      notificationId: selling!.id,
+      jobId: job!.id,
+      status: "failed",
+      lastError: "The mailbox does not exist",
+      dueAt: at("2026-10-25T06:00:00Z"),
+      updatedAt: at("2026-10-25T07:00:00Z"),
+    });
+  await delivery({
+    notificationId: selling!.id,
+    jobId: job!.id,
+    status: "failed",
+    lastError: "Old trouble",
+    dueAt: at("2026-10-24T01:00:00Z"),
+    updatedAt: at("2026-10-24T02:00:00Z"),
+  });
+  // Held for review.
+  await delivery({ notificationId: selling!.id, jobId: job!.id, status: "held", dueAt: at("2026-10-25T05:00:00Z") });
+
+  // An unread reply, and a cancellation this morning.
+  await t.db.insert(inboundMessages).values({
+    channel: "sms",
+    fromAddress: "+4915112345678",
+    customerId: people[1]!.id,
+    body: "Can we move it?",
+    receivedAt: at("2026-10-25T07:30:00Z"),
+  });
+  const [appt] = await t.db
+    .insert(appointments)
+    .values({ customerId: people[2]!.id, startsAt: at("2026-10-27T09:00:00Z"), status: "cancelled" })
+    .returning();
+  await t.db.insert(appointmentChanges).values({
+    appointmentId: appt!.id,
+    fromStatus: "scheduled",
+    toStatus: "cancelled",
+    source: "link",
+    createdAt: at("2026-10-25T07:45:00Z"),
+  });
+
+  // Revenue: a selling e-mail delivered on Monday led to an order this week (24,90 €); one sent
+  // the week before led to an order on Sunday 18 October at 23:30 CEST, last week.
+  const thisWeek = await delivery({
+    notificationId: selling!.id,
+    jobId: job!.id,
+    status: "delivered",
+    dueAt: at("2026-10-19T07:00:00Z"),
+    sentAt: at("2026-10-19T07:00:00Z"),
+  });
+  const lastWeek = await delivery({
+    notificationId: archive!.id,
+    jobId: other!.id,
+    status: "delivered",
+    dueAt: at("2026-10-15T07:00:00Z"),
+    sentAt: at("2026-10-15T07:00:00Z"),
+  });
+  await t.db.insert(orders).values([
+    {
+      jobId: job!.id,
+      customerId: people[0]!.id,
+      amountMinor: 2490,
+      currency: "EUR",
+      orderedAt: at("2026-10-20T10:00:00Z"),
+      attributedDeliveryId: thisWeek.id,
+    },
+    {
+      jobId: other!.id,
+      customerId: people[0]!.id,
+      amountMinor: 9900,
+      currency: "EUR",
+      orderedAt: at("2026-10-18T21:30:00Z"),
+      attributedDeliveryId: lastWeek.id,
+    },
+  ]);
+  return {
+    t,
+    b,
+    profile: profile!,
+    job: job!,
+    other: other!,
+    selling: selling!,
+    archive: archive!,
+    followup: followup!,
+    scheduled: scheduled!,
+    sending: sending!,
+    people,
+  };
+}
+
+/** The text of one section of the card, by its aria-label. */
+function section(html: string, label: string): string {
+  const start = html.indexOf(`aria-label="${label}"`);
+  if (start < 0) return "";
+  const end = html.indexOf("</section>", start);
+  // pageText spaces out each element; a link before a full stop reads as one sentence again.
+  return pageText(html.slice(start, end)).replace(/ ([;.,:)])/g, "$1");
+}
+
+describe("the dashboard's Today on a 25-hour day in Berlin", () => {
+  test("each list shows what belongs to it and nothing else", async () => {
+    const s = await seededDay();
+    const { text: html } = await s.b.get("/");
+    const today = section(html, "Goes out today");
+    const tomorrow = section(html, "Goes out tomorrow");
+    expect(today).toContain("2026-10-25");
+    // The four selling e-mails, grouped, from the first at 10:00 CET; and the scheduled message.
+    expect(today).toContain("Selling reminder · Spring school · 4 e-mails at 10:00 CET");
+    expect(today).toContain("Halloween mini sessions · one-time message to 3 recipients at 15:00 CET");
+    expect(today).not.toContain("Last chance");
+    expect(html).toContain(`href="/profiles/${s.profile.id}#notification-${s.selling.id}"`);
+    expect(html).toContain(`href="/outbox?status=queued&amp;channel=email&amp;job=${s.job.id}"`);
+    expect(html).toContain(`href="/messages/${s.scheduled.id}"`);
+    // Tomorrow: the SMS at 23:30 and the planned firing at 09:00, earliest first; not Tuesday's e-mail.
+    expect(tomorrow).toContain("2026-10-26");
+    expect(tomorrow).toContain(
+      "Last chance · Spring school · 1 planned firing (recipients chosen when it fires) at 09:00 CET",
+    );
+    expect(tomorrow).toContain("Photos available for a customer · Autumn league · 1 text at 23:30 CET");
+    expect(tomorrow.indexOf("Last chance")).toBeLessThan(tomorrow.indexOf("Photos available"));
+    expect(tomorrow).not.toContain("e-mail");
+    expect(today).not.toContain("Autumn league");
+
+    const sending = section(html, "Sending now");
+    expect(sending).toContain("Retake day");
+    expect(sending).toContain("3 of 4 done");
+    expect(html).toMatch(/<progress value="3" max="4">/);
+
+    const attention = section(html, "Needs attention");
+    expect(attention).toContain("2 deliveries failed in the last 24 hours");
+    expect(attention).toContain("2 e-mails: The mailbox does not exist");
+    expect(attention).not.toContain("Old trouble");
+    expect(attention).toContain("1 delivery is held for review");
+    expect(attention).toContain("1 unread reply in the inbox");
+    expect(attention).toContain("1 appointment cancelled today");
+    for (const href of ["/outbox?status=failed", "/help/not-reached", "/outbox?status=held", "/inbox", "/appointments"])
+      expect(html).toContain(`href="${href}"`);
+
+    const week = section(html, "This week");
+    // Monday-start week in Berlin: the order of Tuesday 20th counts, Sunday 18th 23:30 CEST does not.
+    expect(week).toContain("24,90 € from 1 order that followed a message since Monday 2026-10-19");
+    expect(week).not.toContain("99,00");
+    // Recent sends: the selling reminder on Spring school, with its rates of delivered and revenue.
+    expect(week).toContain("Opened (est.)");
+    expect(week).toMatch(/Retake day \d+ /);
+    expect(week).toContain("Selling reminder · Spring school");
+  });
+
+  test("an empty day says what to do", async () => {
+    const t = await makeTestApp({ now: NOW });
+    const b = await signedInOwner(t);
+    await t.db.insert(jobs).values({ name: "Spring school", type: "school", year: 2026 });
+    const html = (await b.get("/")).text;
+    expect(section(html, "Goes out today")).toContain(
+      "Nothing goes out today. Automated notifications run from your profiles; schedule a message from Messages.",
+    );
+    expect(section(html, "Needs attention")).toContain("Nothing failed in the last 24 hours");
+    expect(section(html, "This week")).toContain("Nothing has been sent this week yet");
+  });
+});
+
+describe("the live update", () => {
+  async function readEvents(t: TestApp, b: Awaited<ReturnType<typeof signedInOwner>>, path: string) {
+    const res = await b.request(path);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toContain("text/event-stream");
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let got = "";
+    const pump = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        got += decoder.decode(value);
+      }
+    })();
+    return { text: () => got, stop: () => reader.cancel().then(() => pump), t };
+  }
+
+  test("sends the card again when a send progresses and when a reply arrives, and not before", async () => {
+    const s = await seededDay();
+    const html = (await s.b.get("/")).text;
+    const v = html.match(/data-sse-connect="\/today\/events\?v=([0-9a-f]+)"/)?.[1];
+    expect(v).toBeDefined();
+    const live = await readEvents(s.t, s.b, `/today/events?v=${v}`);
+    await until("connected", () => live.text().includes(": connected"));
+    // Nothing changed: keep-alives come, and no card.
+    await until("a keep-alive", () => live.text().includes(": keep-alive"));
+    expect(live.text()).not.toContain("data:");
+    // The last delivery of "Retake day" goes out.
+    await s.t.db.update(deliveries).set({ status: "sent", sentAt: NOW }).where(eq(deliveries.messageId, s.sending.id));
+    await until("the card with 4 of 4", () => live.text().includes("4 of 4 done"));
+    // A reply arrives.
+    await s.t.db
+      .insert(inboundMessages)
+      .values({ channel: "sms", fromAddress: "+4915100000000", body: "Thanks!", receivedAt: NOW });
+    await until("two unread replies", () => live.text().includes("2 unread replies"));
+    await live.stop();
+  });
+
+  test("a bad version is not trusted: the stream starts from what it reads now", async () => {
+    const s = await seededDay();
+    const live = await readEvents(s.t, s.b, `/today/events?v=${"x".repeat(500)}`);
+    await until("a keep-alive", () => live.text().includes(": keep-alive"));
+    expect(live.text()).not.toContain("data:");
+    await live.stop();
+  });
+
+  test("needs a signed-in session", async () => {
+    const t = await makeTestApp({ now: NOW });
+    await signedInOwner(t);
+    const res = await t.browser().request("/today/events");
+    expect(res.status).toBe(303);
+  });
+});
