@@ -5,22 +5,9 @@
 import { staffClock, staffDay } from "../src/core/date-format.ts";
 import { formatMoney } from "../src/core/money.ts";
 import { formatRate, performanceRates } from "../src/core/performance.ts";
-import { channelCount, notificationName, type OutgoingLine, progressOf, type TodaySpans } from "../src/core/today.ts";
-import type { RecentSend, TodayCounts } from "../src/db/today.ts";
-
-export type ScheduledLine = { id: number; name: string; sendAt: Date | null; recipients: number };
-
-export type TodayData = {
-  spans: TodaySpans;
-  now: Date;
-  today: OutgoingLine[];
-  tomorrow: OutgoingLine[];
-  scheduled: ScheduledLine[];
-  counts: TodayCounts;
-  timeZone: string;
-  currency: string;
-  locale: string;
-};
+import { channelCount, notificationName, type OutgoingLine, progressOf } from "../src/core/today.ts";
+import type { RecentSend, ScheduledLine, TodayCounts, TodayData } from "../src/db/today.ts";
+import { STATIC_VERSION } from "../src/static-assets.ts";
 
 const n = (x: number) => x.toLocaleString("en");
 const plural = (x: number, one: string, many: string) => `${n(x)} ${x === 1 ? one : many}`;
@@ -199,10 +186,10 @@ function Week({ d }: { d: TodayData }) {
                   <tr>
                     <td>{recentName(s)}</td>
                     <td>{n(s.counts.sent)}</td>
-                    <td>{formatRate(rate.delivered)}</td>
-                    <td>{formatRate(rate.opened)}</td>
-                    <td>{formatRate(rate.clicked)}</td>
-                    <td>{formatRate(rate.ordered)}</td>
+                    <td>{formatRate(rate.delivered, d.locale)}</td>
+                    <td>{formatRate(rate.opened, d.locale)}</td>
+                    <td>{formatRate(rate.clicked, d.locale)}</td>
+                    <td>{formatRate(rate.ordered, d.locale)}</td>
                     <td>{money(s.counts.revenueMinor)}</td>
                   </tr>
                 );
@@ -262,6 +249,7 @@ export function TodayCard({ d, version }: { d: TodayData; version: string }) {
       <div id="today" aria-live="polite" data-sse-connect={`/today/events?v=${version}`}>
         <TodayBody d={d} />
       </div>
+      <script src={`/static/hx-sse.min.js?v=${STATIC_VERSION}`} defer></script>
       <p class="muted">
         <small>
           Times in {d.timeZone}. Updates live; without JavaScript, reload for the latest. Notifications whose moment

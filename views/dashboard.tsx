@@ -3,7 +3,8 @@
 import type { AlertList } from "../src/db/inbox.ts";
 import type { User } from "../src/db/schema.ts";
 import { Alerts } from "./inbox.tsx";
-import { TodayCard, type TodayData } from "./dashboard-today.tsx";
+import type { TodayData } from "../src/db/today.ts";
+import { TodayCard } from "./dashboard-today.tsx";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
 

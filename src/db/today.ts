@@ -3,7 +3,7 @@
 // recent sends' performance (at most RECENT_SHOWN of each kind). The spans come from
 // src/core/today.ts; turning the rows into lines is done there too.
 import { sql } from "drizzle-orm";
-import type { OutgoingRow, PlannedRow, Span, TodaySpans } from "../core/today.ts";
+import type { OutgoingLine, OutgoingRow, PlannedRow, Span, TodaySpans } from "../core/today.ts";
 import type { PerformanceCounts } from "../core/performance.ts";
 import type { Db } from "./client.ts";
 import { countHeld } from "./held-deliveries.ts";
@@ -230,3 +230,19 @@ export async function todayCounts(db: Db, spans: TodaySpans, now: Date, currency
     recent,
   };
 }
+
+/** A scheduled one-time message as the card lists it: its recipients as its filters select them now. */
+export type ScheduledLine = { id: number; name: string; sendAt: Date | null; recipients: number };
+
+/** What the card shows: the counts, shaped into lines per day. */
+export type TodayData = {
+  spans: TodaySpans;
+  now: Date;
+  today: OutgoingLine[];
+  tomorrow: OutgoingLine[];
+  scheduled: ScheduledLine[];
+  counts: TodayCounts;
+  timeZone: string;
+  currency: string;
+  locale: string;
+};

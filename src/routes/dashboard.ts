@@ -9,12 +9,12 @@ import { alertRows } from "../db/inbox.ts";
 import { appointments, customers, jobs, orders, registrations } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
 import { audienceSize } from "../db/message-audience.ts";
-import { todayCounts } from "../db/today.ts";
+import { type TodayData, todayCounts } from "../db/today.ts";
 import { outgoingLines, todaySpans } from "../core/today.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import type { Db } from "../db/client.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
-import { type TodayData, TodayBody } from "../../views/dashboard-today.tsx";
+import { TodayBody } from "../../views/dashboard-today.tsx";
 import { storedFilters } from "./message-form.ts";
 import { liveView } from "./inbox.ts";
 
