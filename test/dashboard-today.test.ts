@@ -268,6 +268,35 @@ describe("the dashboard's Today on a 25-hour day in Berlin", () => {
   });
 });
 
+test("a busy day on 1,000 jobs lists its first lines and leads to the outbox for the rest", async () => {
+  const t = await makeTestApp({ now: NOW });
+  const b = await signedInOwner(t);
+  await updateSettings(t.db, { timeZone: "Europe/Berlin" }, NOW);
+  const [profile] = await t.db.select().from(communicationProfiles).limit(1);
+  const [n] = await t.db
+    .insert(notifications)
+    .values({ profileId: profile!.id, trigger: "job_selling", channel: "email", subject: "Selling reminder" })
+    .returning();
+  const made = await t.db
+    .insert(jobs)
+    .values(Array.from({ length: 1000 }, (_, i) => ({ name: `Job ${i + 1}`, type: "school" as const, year: 2026 })))
+    .returning({ id: jobs.id });
+  const rows = made.flatMap((j) =>
+    [0, 1, 2, 3, 4].map(() => ({
+      deliveryKey: `busy${++keys}`,
+      sourceType: "notification" as const,
+      notificationId: n!.id,
+      jobId: j.id,
+      channel: "email" as const,
+      dueAt: at("2026-10-25T15:00:00Z"),
+    })),
+  );
+  for (let i = 0; i < rows.length; i += 500) await t.db.insert(deliveries).values(rows.slice(i, i + 500));
+  const today = section((await b.get("/")).text, "Goes out today");
+  expect(today.match(/Selling reminder · Job \d+ · 5 e-mails at 16:00 CET/g)).toHaveLength(20);
+  expect(today).toContain("and 980 more notifications on other jobs: see the outbox");
+});
+
 describe("the live update", () => {
   async function readEvents(t: TestApp, b: Awaited<ReturnType<typeof signedInOwner>>, path: string) {
     const res = await b.request(path);

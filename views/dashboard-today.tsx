@@ -6,7 +6,7 @@ import { staffClock, staffDay } from "../src/core/date-format.ts";
 import { formatMoney } from "../src/core/money.ts";
 import { formatRate, performanceRates } from "../src/core/performance.ts";
 import { channelCount, notificationName, type OutgoingLine, progressOf } from "../src/core/today.ts";
-import type { RecentSend, ScheduledLine, TodayCounts, TodayData } from "../src/db/today.ts";
+import { type RecentSend, type ScheduledLine, TODAY_SHOWN, type TodayCounts, type TodayData } from "../src/db/today.ts";
 import { STATIC_VERSION } from "../src/static-assets.ts";
 
 const n = (x: number) => x.toLocaleString("en");
@@ -16,9 +16,11 @@ const notificationHref = (profileId: number, notificationId: number) =>
 
 function Outgoing({ lines, scheduled, tz }: { lines: OutgoingLine[]; scheduled: ScheduledLine[]; tz: string }) {
   if (!lines.length && !scheduled.length) return null;
+  // A busy day on many jobs lists its first lines; the outbox lists them all.
+  const more = lines.length - TODAY_SHOWN;
   return (
     <ul class="today-list">
-      {lines.map((l) => (
+      {lines.slice(0, TODAY_SHOWN).map((l) => (
         <li>
           <a href={notificationHref(l.profileId, l.notificationId)}>{l.name}</a>
           {l.jobId !== null && (
@@ -45,6 +47,12 @@ function Outgoing({ lines, scheduled, tz }: { lines: OutgoingLine[]; scheduled: 
           at {staffClock(l.at, tz)}
         </li>
       ))}
+      {more > 0 && (
+        <li>
+          and {plural(more, "more notification", "more notifications")} on other jobs:{" "}
+          <a href="/outbox?status=queued">see the outbox</a>
+        </li>
+      )}
       {scheduled.map((m) => (
         <li>
           <a href={`/messages/${m.id}`}>{m.name}</a> · one-time message to{" "}
