@@ -5,8 +5,8 @@
 import { staffClock, staffDay } from "../src/core/date-format.ts";
 import { formatMoney } from "../src/core/money.ts";
 import { formatRate, performanceRates } from "../src/core/performance.ts";
-import { channelCount, notificationName, type OutgoingLine, progressOf } from "../src/core/today.ts";
-import { type RecentSend, type ScheduledLine, TODAY_SHOWN, type TodayCounts, type TodayData } from "../src/db/today.ts";
+import { channelCount, notificationName, type OutgoingLine, progressOf, TODAY_SHOWN } from "../src/core/today.ts";
+import type { RecentSend, ScheduledLine, TodayCounts, TodayData } from "../src/db/today.ts";
 import { STATIC_VERSION } from "../src/static-assets.ts";
 
 const n = (x: number) => x.toLocaleString("en");

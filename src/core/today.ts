@@ -18,6 +18,8 @@ export type TodaySpans = {
 };
 
 const DAY_MS = 86_400_000;
+/** Lines shown per list on the card; the rest are counted and linked. */
+export const TODAY_SHOWN = 20;
 
 type CalendarDay = { year: number; month: number; day: number };
 // Calendar arithmetic on dates alone (noon UTC, so no zone or DST can move the day).

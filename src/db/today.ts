@@ -3,21 +3,39 @@
 // recent sends' performance (at most RECENT_SHOWN of each kind). The spans come from
 // src/core/today.ts; turning the rows into lines is done there too.
 import { sql } from "drizzle-orm";
-import type { OutgoingLine, OutgoingRow, PlannedRow, Span, TodaySpans } from "../core/today.ts";
+import {
+  type OutgoingLine,
+  type OutgoingRow,
+  type PlannedRow,
+  type Span,
+  TODAY_SHOWN,
+  type TodaySpans,
+} from "../core/today.ts";
 import type { PerformanceCounts } from "../core/performance.ts";
 import type { Db } from "./client.ts";
 import { countHeld } from "./held-deliveries.ts";
 import { unreadCount } from "./inbox.ts";
 import { performanceOf } from "./performance.ts";
 
-/** Lines shown per list; the rest are counted and linked. */
-export const TODAY_SHOWN = 20;
 /** Recent sends shown with their rates, of one-time messages and of notifications each. */
 export const RECENT_SHOWN = 4;
 const HOUR = 3_600_000;
 
 const ms = (d: Date) => d.getTime();
 const date = (v: unknown) => new Date(Number(v));
+
+/** The columns both lists of notifications going out select, as the line reads them. */
+const lineOf = (r: Record<string, unknown>): Omit<OutgoingRow, "n"> => ({
+  day: r.day as "today" | "tomorrow",
+  notificationId: Number(r.notification_id),
+  profileId: Number(r.profile_id),
+  subject: String(r.subject ?? ""),
+  trigger: String(r.trigger),
+  channel: String(r.channel),
+  jobId: r.job_id == null ? null : Number(r.job_id),
+  jobName: r.job_name == null ? null : String(r.job_name),
+  firstDue: date(r.first_due),
+});
 
 /** Notification deliveries written and waiting for their moment today or tomorrow, per notification, job and channel. */
 async function outgoingDeliveries(db: Db, s: TodaySpans): Promise<OutgoingRow[]> {
@@ -31,18 +49,7 @@ async function outgoingDeliveries(db: Db, s: TodaySpans): Promise<OutgoingRow[]>
     where d.status in ('queued', 'waiting') and d.source_type = 'notification'
       and d.due_at >= ${ms(s.today.from)} and d.due_at < ${ms(s.tomorrow.to)}
     group by 1, d.notification_id, d.job_id, d.channel`);
-  return rows.map((r) => ({
-    day: r.day as "today" | "tomorrow",
-    notificationId: Number(r.notification_id),
-    profileId: Number(r.profile_id),
-    subject: String(r.subject ?? ""),
-    trigger: String(r.trigger),
-    jobId: r.job_id == null ? null : Number(r.job_id),
-    jobName: r.job_name == null ? null : String(r.job_name),
-    channel: String(r.channel),
-    n: Number(r.n),
-    firstDue: date(r.first_due),
-  }));
+  return rows.map((r) => ({ ...lineOf(r), n: Number(r.n) }));
 }
 
 /**
@@ -60,18 +67,7 @@ async function plannedFirings(db: Db, s: TodaySpans): Promise<PlannedRow[]> {
     left join jobs j on j.id = r.job_id
     where r.status = 'planned' and r.due_at >= ${ms(s.today.from)} and r.due_at < ${ms(s.tomorrow.to)}
     group by 1, r.notification_id, r.job_id`);
-  return rows.map((r) => ({
-    day: r.day as "today" | "tomorrow",
-    notificationId: Number(r.notification_id),
-    profileId: Number(r.profile_id),
-    subject: String(r.subject ?? ""),
-    trigger: String(r.trigger),
-    channel: String(r.channel),
-    jobId: r.job_id == null ? null : Number(r.job_id),
-    jobName: r.job_name == null ? null : String(r.job_name),
-    firings: Number(r.firings),
-    firstDue: date(r.first_due),
-  }));
+  return rows.map((r) => ({ ...lineOf(r), firings: Number(r.firings) }));
 }
 
 /** One-time messages armed to start before tomorrow ends (a start time already past: at once). */
