@@ -18,6 +18,7 @@ import {
   orders,
 } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
+import { todaySpans } from "../src/core/today.ts";
 import { makeTestApp, signedInOwner, type TestApp } from "./support/app.ts";
 import { pageText } from "./support/forms.ts";
 import { until } from "./support/until.ts";
@@ -196,6 +197,26 @@ async function seededDay() {
     people,
   };
 }
+
+test("a day with a clock change is 25 or 23 hours long, and the week starts on Monday in the studio's zone", () => {
+  const autumn = todaySpans(NOW, "Europe/Berlin");
+  expect([autumn.day, autumn.today.from.toISOString(), autumn.today.to.toISOString()]).toEqual([
+    "2026-10-25",
+    "2026-10-24T22:00:00.000Z",
+    "2026-10-25T23:00:00.000Z",
+  ]);
+  expect(autumn.tomorrow.to.toISOString()).toBe("2026-10-26T23:00:00.000Z");
+  // Sunday's week began on Monday 19 October, in summer time.
+  expect([autumn.week.from.toISOString(), autumn.week.to.toISOString()]).toEqual([
+    "2026-10-18T22:00:00.000Z",
+    "2026-10-25T23:00:00.000Z",
+  ]);
+  const spring = todaySpans(new Date("2026-03-29T12:00:00Z"), "Europe/Berlin");
+  expect((spring.today.to.getTime() - spring.today.from.getTime()) / 3_600_000).toBe(23);
+  // Late on Sunday evening in Los Angeles it is already Monday in UTC: still Sunday's day and week.
+  const la = todaySpans(new Date("2026-10-26T05:00:00Z"), "America/Los_Angeles");
+  expect([la.day, la.week.from.toISOString()]).toEqual(["2026-10-25", "2026-10-19T07:00:00.000Z"]);
+});
 
 /** The text of one section of the card, by its aria-label. */
 function section(html: string, label: string): string {
