@@ -9,9 +9,11 @@ import { signLinkToken } from "../src/core/link-tokens.ts";
 import { createOrder } from "../src/db/customers.ts";
 import { enqueueDeliveries } from "../src/db/outbox.ts";
 import { performanceOf } from "../src/db/performance.ts";
-import { deliveries, deliveryEvents, engagements, jobs, trackedLinks } from "../src/db/schema.ts";
+import { deliveries, deliveryEvents, engagements, jobs, orders, trackedLinks } from "../src/db/schema.ts";
 import { linkSigningSecret } from "../src/db/secrets.ts";
-import { updateSettings } from "../src/db/settings.ts";
+import { getSettings, updateSettings } from "../src/db/settings.ts";
+import { upsertRegistration } from "../src/db/customers.ts";
+import { createJob } from "../src/db/jobs.ts";
 import { createComposer } from "../src/dispatch/compose.ts";
 import { later, noon, sendStudio } from "./support/send-studio.ts";
 import type { TestApp } from "./support/app.ts";
@@ -76,7 +78,7 @@ describe("links in a sent e-mail", () => {
       expect(res.headers.get("Location")).toBe("https://shop.example/offer?a=1&b=2");
       expect(res.headers.get("Cache-Control")).toBe("no-store");
     } finally {
-      web.stop();
+      await web.stop();
     }
     const [click] = await clicks(t);
     expect(click).toMatchObject({
@@ -116,7 +118,6 @@ describe("links in a sent e-mail", () => {
     await t.app.request(tracked[0]!, { headers: { "User-Agent": CHROME } });
     const [row] = await t.db.select().from(deliveries).where(eq(deliveries.id, d.id));
     expect(row).toBeDefined();
-    const { orders } = await import("../src/db/schema.ts");
     const [again] = await t.db.select().from(orders).where(eq(orders.id, order.id));
     expect(again!.attributedDeliveryId).toBe(d.id);
   });
@@ -138,7 +139,7 @@ describe("links in a sent e-mail", () => {
       await web.follow(tracked[0]!, { headers: { "User-Agent": "Microsoft Office Protection SafeLinks" } });
       await web.follow(tracked[1]!, { headers: { "User-Agent": "Mozilla/5.0 (compatible; BingPreview/1.0b)" } });
     } finally {
-      web.stop();
+      await web.stop();
     }
     expect((await clicks(t)).map((e) => e.kind)).toEqual([
       "burst",
@@ -216,13 +217,67 @@ describe("links in a sent e-mail", () => {
 
   test("composing a delivery twice gives the same bytes (a replayed batch sends what was recorded)", async () => {
     const { t, d } = await emailed();
-    const settings = (await import("../src/db/settings.ts")).getSettings;
+    const settings = getSettings;
     const one = await (await createComposer(t.deps, await settings(t.db), noon)).emails([d]);
     // A fresh composer (as after a crash): nothing cached, the links' rows already stored.
     const two = await (await createComposer(t.deps, await settings(t.db), noon)).emails([d]);
     expect(two[0]!.html).toBe(one[0]!.html);
     expect(two[0]!.text).toBe(one[0]!.text);
     expect(one[0]!.html).toContain("https://pigeon.test/t/");
+  });
+});
+
+describe("the gallery link", () => {
+  test("goes through the tracked redirect, counts for the delivery, and still opens the gallery", async () => {
+    const s = await fakes.studio();
+    const anna = s.people[0]!;
+    const job = await createJob(
+      s.t.db,
+      { name: "Lincoln", type: "school", gallery_url: "https://shop.example.com/lincoln" },
+      {},
+      "ui",
+      noon,
+    );
+    await upsertRegistration(s.t.db, { jobId: job.id, customerId: anna.id, accessCode: "AB-12" }, "ui", noon);
+    const m = await fakes.message(s.t, [anna], "email", "[Your photos]({{customer.gallery_link}})");
+    await s.t.db.update(deliveries).set({ jobId: job.id }).where(eq(deliveries.messageId, m.id));
+    await s.dispatcher().tick();
+    const mail = fakes.resend.sent.find((e) => e.to.includes(anna.email))!;
+    expect(mail.html).not.toMatch(/href="https:\/\/pigeon\.test\/g\//);
+    const tracked = mail.html!.match(/href="(https:\/\/pigeon\.test\/t\/[^"]+)"[^>]*>Your photos/)![1]!;
+    s.t.setNow(later(3600_000));
+    const first = await s.t.app.request(tracked, { headers: { "User-Agent": CHROME } });
+    expect(first.status).toBe(302);
+    const gallery = first.headers.get("Location")!;
+    expect(gallery).toMatch(/^https:\/\/pigeon\.test\/g\//);
+    const second = await s.t.app.request(gallery);
+    expect(second.headers.get("Location")).toBe("https://shop.example.com/lincoln?code=AB-12");
+    expect((await clicks(s.t)).map((e) => [e.kind, e.url])).toEqual([["person", gallery]]);
+    expect((await performanceOf(s.t.db, { messageId: m.id }, "USD")).clicked).toBe(1);
+  });
+});
+
+describe("deliveries without a customer", () => {
+  test("an e-mail to a typed address is composed untracked", async () => {
+    const s = await fakes.studio();
+    const m = await fakes.message(s.t, [], "email", BODY);
+    const [d] = await s.t.db
+      .insert(deliveries)
+      .values({
+        deliveryKey: "typed-1",
+        sourceType: "message",
+        messageId: m.id,
+        channel: "email",
+        customerId: null,
+        toAddress: "someone@typed.test",
+        status: "queued",
+        dueAt: noon,
+      })
+      .returning();
+    const [email] = await (await createComposer(s.t.deps, await getSettings(s.t.db), noon)).emails([d!]);
+    expect(email!.html).toContain("https://shop.example/offer?a=1&amp;b=2");
+    expect(email!.html).not.toContain("/t/");
+    expect(await s.t.db.select().from(trackedLinks)).toHaveLength(0);
   });
 });
 
