@@ -215,6 +215,20 @@ describe("links in a sent e-mail", () => {
     expect(mail.html).not.toContain("/t/");
   });
 
+  test("a batch whose answer was lost is replayed with the same tracked links: Resend sees the same request", async () => {
+    const s = await fakes.studio();
+    const before = fakes.resend.sent.length;
+    await fakes.message(s.t, s.people.slice(0, 2), "email", BODY);
+    fakes.resend.failNext(1, { status: 500, afterAccept: true });
+    expect((await s.dispatcher().tick()).retried).toBe(2);
+    s.t.setNow(later(60_000));
+    // A different payload under the same idempotency key would be refused (409) by Resend.
+    expect((await s.dispatcher("w2").tick()).sent).toBe(2);
+    const sent = fakes.resend.sent.slice(before);
+    expect(sent).toHaveLength(2);
+    expect(sent.every((e) => e.html!.includes("https://pigeon.test/t/"))).toBe(true);
+  });
+
   test("composing a delivery twice gives the same bytes (a replayed batch sends what was recorded)", async () => {
     const { t, d } = await emailed();
     const settings = getSettings;
