@@ -154,6 +154,15 @@ describe("links in a sent e-mail", () => {
     expect(perf.machineClicks).toBe(1);
   });
 
+  test("a link whose delivery was deleted since still forwards, recording nothing", async () => {
+    const { t, tracked, d } = await emailed();
+    await t.db.delete(deliveries).where(eq(deliveries.id, d.id));
+    const res = await t.app.request(tracked[0]!, { headers: { "User-Agent": CHROME } });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toBe("https://shop.example/offer?a=1&b=2");
+    expect(await clicks(t)).toHaveLength(0);
+  });
+
   test("a tampered or unknown token is refused with a page, records nothing, and never redirects", async () => {
     const { t, tracked, d, anna } = await emailed();
     const token = tracked[0]!.split("/t/")[1]!;
