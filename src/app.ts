@@ -15,6 +15,7 @@ import { appointmentRoutes } from "./routes/appointments.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { customerImportRoutes } from "./routes/customer-import.ts";
 import { customerLinkRoutes } from "./routes/customer-links.ts";
+import { trackingRoutes } from "./routes/tracking.ts";
 import { customerRoutes } from "./routes/customers.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { sendingStatusRoutes } from "./routes/sending-status.ts";
@@ -75,8 +76,9 @@ export function createApp(deps: Deps) {
   // Uploaded files by their unguessable stored name: Twilio fetches call audio without a session.
   app.route("/media", mediaRoutes);
   // Customer links carry their own signed token: no staff session, no CSRF (RFC 8058 one-click).
-  for (const scope of ["/u/*", "/p/*", "/c/*", "/g/*", "/v/*", "/a/*"]) app.use(scope, noStore);
+  for (const scope of ["/u/*", "/p/*", "/c/*", "/g/*", "/v/*", "/a/*", "/t/*", "/o/*"]) app.use(scope, noStore);
   app.route("/", customerLinkRoutes);
+  app.route("/", trackingRoutes);
   app.route("/", appointmentLinkRoutes);
 
   // Everything below is the staff UI: sessions and CSRF checks on every state change.

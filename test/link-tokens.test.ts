@@ -22,10 +22,35 @@ describe("link tokens", () => {
       { purpose: "appointment", customerId: 42, subjectId: 0, channel: "sms", expiresAt: LATER },
     ],
     ["a gallery link", { purpose: "gallery", customerId: Number.MAX_SAFE_INTEGER, expiresAt: LATER }],
+    ["a tracked link", { purpose: "track", customerId: 42, subjectId: 1234, linkId: 77 }],
+    ["an open pixel", { purpose: "open", customerId: 42, subjectId: 1234 }],
   ])("round trip: %s", (_name, payload) => {
     const token = signLinkToken(SECRET, payload);
     expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     expect(verifyLinkToken(SECRET, token, payload.purpose, NOW)).toEqual(payload);
+  });
+
+  // Made by the code before tracked links added a field (main at df53e5f): old mail keeps working.
+  test("tokens made before tracked links verify exactly as before", () => {
+    expect(verifyLinkToken("old-secret", "dToxNjp5YQ.51JtkxXJah8bH244NrDQlA", "unsubscribe", NOW)).toEqual({
+      purpose: "unsubscribe",
+      customerId: 42,
+      subjectId: 1234,
+    });
+    expect(verifyLinkToken("old-secret", "Zzo3OjJy.fAXd-jowibFHciDB99BX9w", "gallery", NOW)).toEqual({
+      purpose: "gallery",
+      customerId: 7,
+      subjectId: 99,
+    });
+  });
+
+  test("a tracked link never expires, is the same every time and is short", () => {
+    const payload = { purpose: "track", customerId: 123_456, subjectId: 9_876_543, linkId: 4_321 } as const;
+    const token = signLinkToken(SECRET, payload);
+    expect(signLinkToken(SECRET, payload)).toBe(token);
+    expect(verifyLinkToken(SECRET, token, "track", new Date("2036-01-01T00:00:00Z"))).toEqual(payload);
+    expect(verifyLinkToken(SECRET, token, "gallery", NOW)).toEqual({ error: "wrong_purpose" });
+    expect(token.length).toBeLessThanOrEqual(60);
   });
 
   test("tokens are short enough for an SMS", () => {

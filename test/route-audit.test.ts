@@ -26,6 +26,7 @@ import {
   registrations,
   snippets,
   templates,
+  trackedLinks,
 } from "../src/db/schema.ts";
 import { linkSigningSecret } from "../src/db/secrets.ts";
 import { revokeApiKey } from "../src/db/staff.ts";
@@ -54,7 +55,7 @@ const WEBHOOKS = [
   "POST /webhooks/twilio/voice",
 ];
 /** Customer links and the purpose their signed token must carry. */
-type LinkKind = "unsubscribe" | "preferences" | "gallery" | "view" | "confirm" | "appointment";
+type LinkKind = "unsubscribe" | "preferences" | "gallery" | "view" | "confirm" | "appointment" | "track" | "open";
 const CUSTOMER_LINKS: Record<string, LinkKind> = {
   "GET /u/:token": "unsubscribe",
   "POST /u/:token": "unsubscribe",
@@ -66,6 +67,8 @@ const CUSTOMER_LINKS: Record<string, LinkKind> = {
   "POST /c/:token": "confirm",
   "GET /a/:token": "appointment",
   "POST /a/:token": "appointment",
+  "GET /t/:token": "track",
+  "GET /o/:token": "open",
 };
 /** Middleware mounts (`ALL <scope>/*`) Hono lists beside the routes: the guards and body limits themselves. */
 const MIDDLEWARE_SCOPES = new Set([
@@ -81,6 +84,8 @@ const MIDDLEWARE_SCOPES = new Set([
   "/g/*",
   "/v/*",
   "/a/*",
+  "/t/*",
+  "/o/*",
 ]);
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -228,6 +233,13 @@ beforeAll(async () => {
     view: sign("view", anna.id),
     confirm: sign("confirm", confirmationSubject(annaRow!.phone!, ["sms"])),
     appointment: sign("appointment", annasAppointment!.id),
+    track: signLinkToken(secret, {
+      purpose: "track",
+      customerId: anna.customerId!,
+      subjectId: anna.id,
+      linkId: (await t.db.insert(trackedLinks).values({ url: "https://shop.example/" }).returning())[0]!.id,
+    }),
+    open: sign("open", anna.id),
   };
 
   staff = t.browser();

@@ -5,7 +5,16 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { sha256Hex } from "./crypto.ts";
 import type { Channel } from "./vocabulary.ts";
 
-export const LINK_PURPOSES = ["unsubscribe", "preferences", "gallery", "view", "appointment", "confirm"] as const;
+export const LINK_PURPOSES = [
+  "unsubscribe",
+  "preferences",
+  "gallery",
+  "view",
+  "appointment",
+  "confirm",
+  "track",
+  "open",
+] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 export type LinkTokenPayload = {
@@ -15,6 +24,8 @@ export type LinkTokenPayload = {
   subjectId?: number;
   channel?: Channel;
   expiresAt?: Date;
+  /** A tracked link (`track`): the tracked_links row it forwards to. */
+  linkId?: number;
 };
 /** An expired link was signed by us, so the customer it names is known (to answer in their language). */
 export type LinkTokenError =
@@ -28,6 +39,8 @@ const PURPOSE_CODES: Record<LinkPurpose, string> = {
   view: "v",
   appointment: "a",
   confirm: "c",
+  track: "t",
+  open: "o",
 };
 
 /**
@@ -37,6 +50,8 @@ const PURPOSE_CODES: Record<LinkPurpose, string> = {
  * SMS or calls) lasts 2 days. Unsubscribe links never expire: the law wants them working for
  * at least 30 days after sending (CAN-SPAM), mail clients follow List-Unsubscribe from old
  * mail, and all they can do is send less. Gallery and view links show what the message did.
+ * Tracked links (`track`) and the open pixel (`open`) never expire either: mail is read late, and
+ * the address they forward to was in the message anyway.
  */
 export const LINK_LIFETIME_DAYS: Partial<Record<LinkPurpose, number>> = { preferences: 60, confirm: 2 };
 
@@ -75,12 +90,16 @@ export function signLinkToken(secret: string, payload: LinkTokenPayload): string
     throw new Error("customerId must be a positive integer");
   if (payload.subjectId !== undefined && (!Number.isSafeInteger(payload.subjectId) || payload.subjectId < 0))
     throw new Error("subjectId must be a whole number");
+  if (payload.linkId !== undefined && (!Number.isSafeInteger(payload.linkId) || payload.linkId <= 0))
+    throw new Error("linkId must be a positive integer");
   const fields = [
     PURPOSE_CODES[payload.purpose],
     payload.customerId.toString(36),
     payload.subjectId?.toString(36) ?? "",
     payload.channel ? CHANNEL_CODES[payload.channel] : "",
     payload.expiresAt ? Math.floor(payload.expiresAt.getTime() / 1000).toString(36) : "",
+    // Added last, so every token made before it reads exactly as it did.
+    payload.linkId?.toString(36) ?? "",
   ];
   while (fields.at(-1) === "") fields.pop();
   const encoded = Buffer.from(fields.join(":")).toString("base64url");
@@ -113,7 +132,7 @@ export function verifyLinkToken(
 }
 
 function decodePayload(text: string): LinkTokenPayload | undefined {
-  const [purposeCode, customer, subject, channelCode, expires, ...rest] = text.split(":");
+  const [purposeCode, customer, subject, channelCode, expires, link, ...rest] = text.split(":");
   const purpose = PURPOSES_BY_CODE.get(purposeCode ?? "");
   const number = (s: string | undefined) => (s && /^[0-9a-z]{1,11}$/.test(s) ? parseInt(s, 36) : undefined);
   const customerId = number(customer);
@@ -122,7 +141,9 @@ function decodePayload(text: string): LinkTokenPayload | undefined {
   if (subject) payload.subjectId = number(subject);
   if (channelCode) payload.channel = CHANNELS_BY_CODE.get(channelCode);
   if (expires) payload.expiresAt = new Date((number(expires) ?? NaN) * 1000);
+  if (link) payload.linkId = number(link);
   const broken =
+    (link && !payload.linkId) ||
     (subject && payload.subjectId === undefined) ||
     (channelCode && !payload.channel) ||
     (payload.expiresAt && Number.isNaN(payload.expiresAt.getTime()));

@@ -7,6 +7,8 @@ import { pickLanguage, t } from "../core/i18n/translate.ts";
 import { linkExpiresAt, signLinkToken } from "../core/link-tokens.ts";
 import { firstMissing, noEscape } from "../core/placeholders.ts";
 import { smsLengthProblem, withOptOutHint } from "../core/sms-text.ts";
+import { rewriteHtmlLinks, rewriteTextUrls, trackableUrls, withOpenPixel } from "../core/tracked-links.ts";
+import { trackedLinkIds } from "../db/engagements.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { fileInfo, isAudio } from "../db/files.ts";
 import { loadRecipientRows, loadSnippets, type RecipientRows } from "../db/recipient-rows.ts";
@@ -66,6 +68,7 @@ export async function createComposer(deps: SendDeps, s: StudioSettings, now: Dat
     `${base}/${PATHS[purpose]}/${signLinkToken(secret, { purpose, customerId, subjectId, expiresAt: linkExpiresAt(purpose, now) })}${action ? `?do=${action}` : ""}`;
   const cache = contentCache(deps.db, () => s, base);
   const snippets = await loadSnippets(deps.db);
+  const tracking = linkTracking(deps, s, secret, base);
 
   return {
     link,
@@ -111,12 +114,15 @@ export async function createComposer(deps: SendDeps, s: StudioSettings, now: Dat
           });
         }
       }
+      await tracking.emails(out.filter((e) => !e.error));
       return out;
     },
     /** The SMS text (with the opt-out hint where required) or voice script of each delivery; never throws for one. */
     async texts(batch: Delivery[]): Promise<ComposedText[]> {
       const rows = await loadRecipientRows(deps.db, batch);
       const out: ComposedText[] = [];
+      // SMS texts wait for their tracked links before the length check, so it sees what is sent.
+      const sms: { item: ComposedText; hintAdded: boolean }[] = [];
       for (const d of batch) {
         const r = rows.get(d.id) ?? emptyRows(d);
         try {
@@ -144,26 +150,74 @@ export async function createComposer(deps: SendDeps, s: StudioSettings, now: Dat
           const filled = template(values, noEscape);
           const hint = t(pickLanguage(r.customer?.locale, s.locale), "sms.optOut");
           const text = withOptOutHint(filled, { required: d.channel === "sms" && src.marketing, hint });
-          // A save checks the fixed part; the values filled in (and a customer's own language's
-          // opt-out line) can still take a text past Twilio's limit: that one delivery fails,
-          // saying so, rather than Twilio refusing it with a code staff cannot read.
-          const tooLong = d.channel === "sms" ? smsLengthProblem(text, { hintAdded: text !== filled }) : null;
-          out.push({
+          const item: ComposedText = {
             delivery: d,
             rows: r,
             text,
             missing: firstMissing(template.required, values),
             error: null,
-            problem: tooLong && `its text is too long once filled in for this recipient. ${tooLong}`,
+            problem: null,
             empty: filled.trim() === "",
             files: d.channel === "sms" ? (src.files ?? []) : [],
-          });
+          };
+          out.push(item);
+          if (d.channel === "sms") sms.push({ item, hintAdded: text !== filled });
         } catch (err) {
           deps.log("error", "compose: text could not be composed", { delivery: d.id, error: describe(err) });
           out.push({ delivery: d, rows: r, text: null, missing: null, error: describe(err) });
         }
       }
+      await tracking.texts(sms.map((m) => m.item));
+      for (const { item, hintAdded } of sms) {
+        // A save checks the fixed part; the values filled in (and a customer's own language's
+        // opt-out line, and tracked links) can still take a text past Twilio's limit: that one
+        // delivery fails, saying so, rather than Twilio refusing it with a code staff cannot read.
+        const tooLong = smsLengthProblem(item.text ?? "", { hintAdded });
+        item.problem = tooLong && `its text is too long once filled in for this recipient. ${tooLong}`;
+      }
       return out;
+    },
+  };
+}
+
+/**
+ * Tracked links (issue 14): after personalisation, each trackable address of a message becomes
+ * `/t/<token>`, the token naming the delivery and the address's tracked_links row. Deterministic
+ * (no expiry, one row per address), so an e-mail batch replayed after a crash is the same bytes
+ * (SPEC D4). Not for deliveries without a customer (a typed address), staff tests, or a studio
+ * that turned tracking off; the open pixel only when the studio turned it on.
+ */
+function linkTracking(deps: SendDeps, s: StudioSettings, secret: string, base: string) {
+  const ids = new Map<string, number>(); // for the tick: a message's links are stored once
+  const tracked = (d: Delivery) => d.customerId !== null && d.sourceType !== "test";
+  const token = (d: Delivery, purpose: "track" | "open", linkId?: number) =>
+    signLinkToken(secret, { purpose, customerId: d.customerId!, subjectId: d.id, linkId });
+  async function redirects(items: { delivery: Delivery; parts: { html?: string; text?: string } }[]) {
+    const urls = new Set(items.flatMap((i) => trackableUrls(i.parts, base)));
+    const missing = [...urls].filter((u) => !ids.has(u));
+    if (missing.length) for (const [u, id] of await trackedLinkIds(deps.db, missing)) ids.set(u, id);
+    return (d: Delivery) => (url: string) => {
+      const id = ids.get(url);
+      return id === undefined ? undefined : `${base}/t/${token(d, "track", id)}`;
+    };
+  }
+  return {
+    async emails(list: ComposedEmail[]) {
+      const mine = list.filter((e) => tracked(e.delivery));
+      if (s.trackLinks) {
+        const redirect = await redirects(mine.map((e) => ({ delivery: e.delivery, parts: e })));
+        for (const e of mine) {
+          e.html = rewriteHtmlLinks(e.html, redirect(e.delivery));
+          e.text = rewriteTextUrls(e.text, redirect(e.delivery));
+        }
+      }
+      if (s.trackOpens) for (const e of mine) e.html = withOpenPixel(e.html, `${base}/o/${token(e.delivery, "open")}`);
+    },
+    async texts(list: ComposedText[]) {
+      const mine = list.filter((t) => t.text !== null && tracked(t.delivery));
+      if (!s.trackLinks || mine.length === 0) return;
+      const redirect = await redirects(mine.map((t) => ({ delivery: t.delivery, parts: { text: t.text! } })));
+      for (const t of mine) t.text = rewriteTextUrls(t.text!, redirect(t.delivery));
     },
   };
 }

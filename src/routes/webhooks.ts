@@ -7,7 +7,8 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
-import { type ProviderEvent, resendEvent, twilioEvent } from "../core/delivery-status.ts";
+import { type ProviderEvent, resendEngagement, resendEvent, twilioEvent } from "../core/delivery-status.ts";
+import { recordEngagement } from "../db/engagements.ts";
 import { pickLanguage, SAY_LANGUAGE, t } from "../core/i18n/translate.ts";
 import { stripControl } from "../core/validation.ts";
 import {
@@ -49,7 +50,15 @@ const resendBody = z.looseObject({
         .optional(),
       failed: z.looseObject({ reason: z.string().optional() }).optional(),
       suppressed: z.looseObject({ type: z.string().optional(), message: z.string().optional() }).optional(),
-      click: z.looseObject({ link: z.string().optional(), timestamp: z.string().optional() }).optional(),
+      click: z
+        .looseObject({
+          link: z.string().optional().catch(undefined),
+          timestamp: z.string().optional().catch(undefined),
+          userAgent: z.string().optional().catch(undefined),
+          ipAddress: z.string().optional().catch(undefined),
+        })
+        .optional()
+        .catch(undefined),
       // Resend gives the e-mail's tags back as an object; each e-mail we send carries its delivery's id.
       tags: z.record(z.string(), z.string()).optional().catch(undefined),
     })
@@ -126,6 +135,22 @@ export const webhookRoutes = new Hono<AppEnv>()
             detail: mapped.error ?? `delivery ${d.id}`,
           }
         : undefined;
+    // An open or click is an engagement too (issue 14), keyed by the webhook's id so a retry
+    // records nothing twice; written before the event so a failure between the two is redone.
+    const engagement = resendEngagement(event.type, event.data ?? {});
+    if (engagement)
+      await db.transaction((tx) =>
+        recordEngagement(tx, {
+          deliveryId: d.id,
+          type: engagement.type,
+          source: "resend",
+          kind: engagement.kind,
+          url: engagement.url?.slice(0, 2000) ?? null,
+          userAgent: engagement.userAgent?.slice(0, 500) ?? null,
+          providerEventId: `resend:${eventId}`,
+          occurredAt: validDate(engagement.at ?? undefined) ?? occurredAt,
+        }),
+      );
     const result = await recordOn(
       db,
       d.id,
