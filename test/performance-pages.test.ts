@@ -220,3 +220,23 @@ test("a job's page shows its notifications' numbers there and the job's total; a
   expect(emptyPage).toContain("No notification has gone out for this job yet.");
   expect(emptyPage).not.toContain("perf-table");
 });
+
+test("while a message goes out, each live update carries its performance section to replace the page's", async () => {
+  const { t, b, d, engage } = await studio();
+  const [m] = await t.db
+    .insert(messages)
+    .values({ name: "Going out", channels: ["email"], filters: {}, status: "sending" })
+    .returning();
+  const a = await d({ messageId: m!.id });
+  await d({ messageId: m!.id, status: "queued", sentAt: null });
+  await engage(a, "open", "person");
+  const page = (await b.get(`/messages/${m!.id}`)).text;
+  expect(page).toContain('<section id="performance" class="performance">');
+  const events = await b.request(`/messages/${m!.id}/events`);
+  const reader = events.body!.getReader();
+  const first = new TextDecoder().decode((await reader.read()).value);
+  await reader.cancel();
+  expect(first).toContain('<section id="performance" class="performance" hx-swap-oob="true">');
+  expect(squash(card(first, "opened"))).toBe("Opened (estimate) 1 100% of delivered e-mails");
+  expect(squash(card(first, "sent"))).toBe("Sent 1");
+});

@@ -117,7 +117,6 @@ export function BarChartSvg({
   desc: string;
   id: string;
 }) {
-  const x0 = c.labelWidth;
   return (
     <figure class="chart bar-chart">
       <ul class="chart-legend" aria-hidden="true">
@@ -144,20 +143,20 @@ export function BarChartSvg({
         <desc id={`${id}-desc`}>{desc}</desc>
         {c.rows.map((r) => (
           <g class="bar-row">
-            <text x={x0 - 8} y={r.y + 20} text-anchor="end" class="bar-label">
+            <text x="0" y={r.y + 16} class="bar-label">
               {r.label}
             </text>
-            <rect class="series-revenue" x={x0} y={r.y + 4} width={Math.max(r.revenue.w, 1)} height="16" />
-            <text x={x0 + r.revenue.w + 6} y={r.y + 17}>
+            <rect class="series-revenue" x="0" y={r.y + 24} width={Math.max(r.revenue.w, 1)} height="16" />
+            <text x={r.revenue.w + 6} y={r.y + 37}>
               {r.revenue.text}
             </text>
-            <rect class="series-orders" x={x0} y={r.y + 24} width={Math.max(r.orders.w, 1)} height="10" />
-            <text x={x0 + r.orders.w + 6} y={r.y + 33} class="small">
+            <rect class="series-orders" x="0" y={r.y + 44} width={Math.max(r.orders.w, 1)} height="10" />
+            <text x={r.orders.w + 6} y={r.y + 54} class="small">
               {r.orders.text}
             </text>
           </g>
         ))}
-        <line class="axis" x1={x0} x2={x0} y1="0" y2={c.height} />
+        <line class="axis" x1="0" x2="0" y1="20" y2={c.height} />
       </svg>
     </figure>
   );

@@ -133,7 +133,6 @@ export type BarRow = { label: string; revenue: number; revenueText: string; orde
 export type BarChart = {
   width: number;
   height: number;
-  labelWidth: number;
   rows: {
     label: string;
     y: number;
@@ -143,11 +142,10 @@ export type BarChart = {
 };
 
 const BAR_W = 640;
-const LABEL_W = 180;
-const ROW_H = 44;
+const ROW_H = 64;
 
-/** Cuts a name to fit the label column (the full name is in the table and the bar's title). */
-export function shorten(s: string, max = 26): string {
+/** Cuts a name to fit above its bars (the full name is in the table beside the chart). */
+export function shorten(s: string, max = 56): string {
   return s.length <= max ? s : `${s.slice(0, max - 1).trimEnd()}…`;
 }
 
@@ -156,17 +154,17 @@ export function shorten(s: string, max = 26): string {
  * largest; the numbers are written beside the bars, so nothing depends on reading a length.
  */
 export function barChart(rows: BarRow[]): BarChart {
-  const room = BAR_W - LABEL_W - 110;
+  // Each name sits on its own line above its bars, so the bars get the whole width but their labels.
+  const room = BAR_W - 110;
   const maxRevenue = Math.max(0, ...rows.map((r) => r.revenue));
   const maxOrders = Math.max(0, ...rows.map((r) => r.orders));
   const width = (v: number, max: number) => (max > 0 ? round((room * v) / max) : 0);
   return {
     width: BAR_W,
-    height: Math.max(1, rows.length) * ROW_H + 8,
-    labelWidth: LABEL_W,
+    height: Math.max(1, rows.length) * ROW_H + 4,
     rows: rows.map((r, i) => ({
       label: shorten(r.label),
-      y: 4 + i * ROW_H,
+      y: i * ROW_H,
       revenue: { w: width(r.revenue, maxRevenue), text: r.revenueText },
       orders: {
         w: width(r.orders, maxOrders),
