@@ -7,6 +7,7 @@ import { staffClock, staffDay, zoneAbbreviation } from "../src/core/date-format.
 import { formatMoney } from "../src/core/money.ts";
 import { formatRate, type PerformanceCounts, performanceRates } from "../src/core/performance.ts";
 import type { MessageSeries } from "../src/db/performance-series.ts";
+import type { NotificationNumbers } from "../src/db/notification-numbers.ts";
 import { BarChartSvg, TimeChartSvg } from "./performance-chart.tsx";
 
 const nf = (n: number) => n.toLocaleString("en");
@@ -213,8 +214,6 @@ export function MessagePerformance({
     </section>
   );
 }
-
-export type NotificationNumbers = { id: number; name: string; href?: string; counts: PerformanceCounts };
 
 const cell = (count: number, rate: string | null) => (
   <td class="num">

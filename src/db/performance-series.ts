@@ -7,8 +7,6 @@ import { chooseBucket, cumulative } from "../core/chart.ts";
 import { staffDay, staffDayInstant } from "../core/date-format.ts";
 import { COUNTED_ENGAGEMENT_KINDS } from "../core/vocabulary.ts";
 import type { Db } from "./client.ts";
-import { inJson } from "./in-json.ts";
-import { notifications } from "./schema.ts";
 
 export type MessageSeries = {
   /** The first bucket's start and each bucket's width, in ms. */
@@ -107,14 +105,4 @@ export function seriesFromRows(
     ordered: per.ordered!,
     revenueMinor: revenue,
   };
-}
-
-/** The notifications (any profile's) with these ids, in their profile's order: a job's numbers name them. */
-export async function notificationsByIds(db: Db, ids: number[]) {
-  if (!ids.length) return [];
-  return db
-    .select()
-    .from(notifications)
-    .where(inJson(notifications.id, ids))
-    .orderBy(notifications.profileId, notifications.position);
 }

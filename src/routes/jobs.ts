@@ -30,7 +30,7 @@ import { countCustomersUpTo } from "../db/customers.ts";
 import { listAppointments, messageCounts } from "../db/appointments.ts";
 import { listProfileNames } from "../db/profiles.ts";
 import { getSettings } from "../db/settings.ts";
-import { notificationNumbers } from "./notification-numbers.ts";
+import { notificationNumbers } from "../db/notification-numbers.ts";
 import { readNotice } from "./appointment-notice.ts";
 import { notificationMoment, TRIGGER_INFO } from "../core/triggers.ts";
 import type { Job } from "../db/schema.ts";

@@ -63,7 +63,7 @@ import { missingImagesIn } from "../db/files.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
 import { AUDIENCES, type Channel, CHANNELS, TRIGGERS } from "../core/vocabulary.ts";
 import { getSettings } from "../db/settings.ts";
-import { notificationNumbers } from "./notification-numbers.ts";
+import { notificationNumbers } from "../db/notification-numbers.ts";
 import { createComposer } from "../dispatch/compose.ts";
 import { recipientValues, sampleValues } from "../dispatch/recipient-values.ts";
 import { personalizeEmail, renderEmailVariant } from "../email/render.ts";

@@ -2,11 +2,24 @@
 // across all jobs (a profile) or on one job, named as the profile page names them, and the total.
 import { describeNotification } from "../core/notification-input.ts";
 import { NO_PERFORMANCE, type PerformanceCounts } from "../core/performance.ts";
-import type { Db } from "../db/client.ts";
-import { performanceByNotification, performanceOf } from "../db/performance.ts";
-import { notificationsByIds } from "../db/performance-series.ts";
-import type { Notification } from "../db/profiles.ts";
-import type { NotificationNumbers } from "../../views/performance-section.tsx";
+import type { Db } from "./client.ts";
+import { inJson } from "./in-json.ts";
+import { performanceByNotification, performanceOf } from "./performance.ts";
+import type { Notification } from "./profiles.ts";
+import { notifications } from "./schema.ts";
+
+/** A notification's numbers as the profile and job pages list them. */
+export type NotificationNumbers = { id: number; name: string; href?: string; counts: PerformanceCounts };
+
+/** The notifications (any profile's) with these ids, in their profile's order: a job's numbers name them. */
+async function notificationsByIds(db: Db, ids: number[]) {
+  if (!ids.length) return [];
+  return db
+    .select()
+    .from(notifications)
+    .where(inJson(notifications.id, ids))
+    .orderBy(notifications.profileId, notifications.position);
+}
 
 /** "E-mail · 3 days after … · everyone: “Your photos are online”": the sentence, and the subject that tells two e-mails apart. */
 function notificationName(n: Notification): string {
