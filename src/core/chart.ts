@@ -72,7 +72,7 @@ const TOP = 12;
 const PLOT_H = 180;
 const STRIP_GAP = 34;
 const STRIP_H = 40;
-const BOTTOM = 34;
+const BOTTOM = 46;
 
 /** Lines of running totals over the buckets and the orders strip beneath them, in a 640-wide box. */
 export function timeChart(input: TimeChartInput): TimeChart {

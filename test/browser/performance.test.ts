@@ -28,6 +28,7 @@ let liveId = 0;
 let liveDelivery = 0;
 let profileId = 0;
 let customerId = 0;
+let jobId = 0;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -45,6 +46,7 @@ beforeAll(async () => {
   const cu = await createCustomer(h.db, { first_name: "Anna", email: "anna@x.test", consent: {} }, "test", now);
   customerId = cu.id;
   const [job] = await h.db.insert(jobs).values({ name: "Spring school", type: "school", year: 2026 }).returning();
+  jobId = job!.id;
   const [m] = await h.db
     .insert(messages)
     .values({ name: HOSTILE, channels: ["email"], filters: {}, status: "sent" })
@@ -215,4 +217,31 @@ test("a profile's page: which notification earns what", async () => {
   await page.setViewportSize(PHONE);
   await page.locator("#performance").screenshot({ path: `${SHOTS}/profile-390.png` });
   await page.setViewportSize(DESKTOP);
+});
+
+test("a job's page: its notifications' numbers and total, at desktop and phone width", async () => {
+  const { page } = h;
+  await page.setViewportSize(DESKTOP);
+  await page.goto(`/jobs/${jobId}`);
+  expect(await page.locator('#performance [data-perf="revenue"] strong').textContent()).toBe("€195.00");
+  await page.locator("#performance").screenshot({ path: `${SHOTS}/job-1280.png` });
+  await page.setViewportSize(PHONE);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  await page.locator("#performance").screenshot({ path: `${SHOTS}/job-390.png` });
+  await page.setViewportSize(DESKTOP);
+});
+
+test("without JavaScript the chart, its numbers and the counts are all there", async () => {
+  const context = await h.browser.newContext({
+    baseURL: h.baseUrl,
+    javaScriptEnabled: false,
+    storageState: await h.context.storageState(),
+  });
+  const page = await context.newPage();
+  await page.goto(`/messages/${messageId}`);
+  expect(await page.locator('[data-perf="clicked"] strong').textContent()).toBe("8");
+  expect(await page.getByRole("img", { name: /sent, opened and clicked over time/ }).isVisible()).toBe(true);
+  await page.getByText("The chart's numbers").click();
+  expect(await page.locator(".chart-data tbody tr").count()).toBeGreaterThan(10);
+  await context.close();
 });
