@@ -3,7 +3,16 @@
 // and a large message counted in SQL into a bounded number of buckets with the right totals.
 import { expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
-import { barChart, chooseBucket, cumulative, MAX_BUCKETS, niceTicks, shorten, timeChart } from "../src/core/chart.ts";
+import {
+  barChart,
+  chooseBucket,
+  cumulative,
+  MAX_BUCKETS,
+  niceTicks,
+  seriesFromRows,
+  shorten,
+  timeChart,
+} from "../src/core/chart.ts";
 import { createCustomer } from "../src/db/customers.ts";
 import { performanceOf } from "../src/db/performance.ts";
 import { messageSeries } from "../src/db/performance-series.ts";
@@ -31,6 +40,25 @@ test("running totals, a round axis of whole numbers, names cut to fit", () => {
   expect(niceTicks(101)).toEqual([0, 50, 100, 150]);
   expect(shorten("short")).toBe("short");
   expect(shorten("x".repeat(80))).toHaveLength(56);
+});
+
+test("grouped rows spread over the buckets: running totals, orders per bucket, strays on the edges", () => {
+  const s = seriesFromRows(
+    [
+      { s: "sent", k: 0, n: 5, r: 0 },
+      { s: "sent", k: 2, n: 1, r: 0 },
+      { s: "opened", k: -1, n: 2, r: 0 }, // an open recorded before the send's time: the first bucket
+      { s: "ordered", k: 9, n: 1, r: 2490 }, // beyond the last: the last
+    ],
+    0,
+    HOUR,
+    3,
+  );
+  expect(s.sent).toEqual([5, 5, 6]);
+  expect(s.opened).toEqual([2, 2, 2]);
+  expect(s.clicked).toEqual([0, 0, 0]);
+  expect(s.ordered).toEqual([0, 0, 1]);
+  expect(s.revenueMinor).toEqual([0, 0, 2490]);
 });
 
 test("a time chart's lines end at their totals and its bars stand where orders were", () => {

@@ -16,6 +16,20 @@ export function chooseBucket(spanMs: number): number {
   return BUCKETS.find((b) => Math.ceil(Math.max(spanMs, 1) / b) <= MAX_BUCKETS) ?? BUCKETS[BUCKETS.length - 1]!;
 }
 
+/** A message's numbers per time bucket (src/db/performance-series.ts counts them). */
+export type MessageSeries = {
+  /** The first bucket's start and each bucket's width, in ms. */
+  start: number;
+  bucketMs: number;
+  /** Per bucket, running totals. */
+  sent: number[];
+  opened: number[];
+  clicked: number[];
+  /** Per bucket, not running: orders placed in it, and their revenue in the studio's currency. */
+  ordered: number[];
+  revenueMinor: number[];
+};
+
 /** Running totals: what had happened by the end of each bucket. */
 export function cumulative(values: number[]): number[] {
   let sum = 0;
@@ -175,3 +189,29 @@ export function barChart(rows: BarRow[]): BarChart {
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;
+
+/** Spreads the grouped rows over `count` buckets (anything outside the span lands on its edge). */
+export function seriesFromRows(
+  rows: { s: string; k: number; n: number; r: number }[],
+  start: number,
+  bucketMs: number,
+  count: number,
+): MessageSeries {
+  const zero = () => new Array<number>(count).fill(0);
+  const per: Record<string, number[]> = { sent: zero(), opened: zero(), clicked: zero(), ordered: zero() };
+  const revenue = zero();
+  for (const row of rows) {
+    const i = Math.min(count - 1, Math.max(0, Math.floor(Number(row.k ?? 0))));
+    per[row.s]![i]! += Number(row.n ?? 0);
+    if (row.s === "ordered") revenue[i]! += Number(row.r ?? 0);
+  }
+  return {
+    start,
+    bucketMs,
+    sent: cumulative(per.sent!),
+    opened: cumulative(per.opened!),
+    clicked: cumulative(per.clicked!),
+    ordered: per.ordered!,
+    revenueMinor: revenue,
+  };
+}

@@ -3,27 +3,16 @@
 // 100,000 customers returns at most a few hundred rows, never one per delivery. The totals match
 // src/db/performance.ts's: the same deliveries, the same counted kinds.
 import { sql } from "drizzle-orm";
-import { chooseBucket, cumulative } from "../core/chart.ts";
+import { chooseBucket, MAX_BUCKETS, type MessageSeries, seriesFromRows } from "../core/chart.ts";
 import { staffDay, staffDayInstant } from "../core/date-format.ts";
 import { COUNTED_ENGAGEMENT_KINDS } from "../core/vocabulary.ts";
 import type { Db } from "./client.ts";
 
-export type MessageSeries = {
-  /** The first bucket's start and each bucket's width, in ms. */
-  start: number;
-  bucketMs: number;
-  /** Per bucket, running totals. */
-  sent: number[];
-  opened: number[];
-  clicked: number[];
-  /** Per bucket, not running: orders placed in it, and their revenue in the studio's currency. */
-  ordered: number[];
-  revenueMinor: number[];
-};
-
 const DAY = 86_400_000;
 const COUNTED = sql.raw(COUNTED_ENGAGEMENT_KINDS.map((k) => `'${k}'`).join(", "));
 const n = (v: unknown) => Number(v ?? 0);
+
+export type { MessageSeries };
 
 /** A delivery's send time: a bounce reported before its send was recorded still went out at its due time. */
 const SENT_AT = sql`coalesce(d.sent_at, d.due_at)`;
@@ -59,7 +48,7 @@ export async function messageSeries(
   let bucketMs = chooseBucket(last - first);
   let start = origin(first, bucketMs, timeZone);
   // Starting at the hour (or midnight) before the first send can need one bucket more.
-  if (Math.ceil((last - start + 1) / bucketMs) > 72) {
+  if (Math.ceil((last - start + 1) / bucketMs) > MAX_BUCKETS) {
     bucketMs = chooseBucket(last - start + 1);
     start = origin(first, bucketMs, timeZone);
   }
@@ -79,30 +68,4 @@ export async function messageSeries(
       sum(case when o.currency = ${currency} then o.amount_minor else 0 end) as r
     from orders o join deliveries d on d.id = o.attributed_delivery_id where ${where} group by k`);
   return seriesFromRows(rows, start, bucketMs, count);
-}
-
-/** Spreads the grouped rows over `count` buckets (anything outside the span lands on its edge). */
-export function seriesFromRows(
-  rows: { s: string; k: number; n: number; r: number }[],
-  start: number,
-  bucketMs: number,
-  count: number,
-): MessageSeries {
-  const zero = () => new Array<number>(count).fill(0);
-  const per: Record<string, number[]> = { sent: zero(), opened: zero(), clicked: zero(), ordered: zero() };
-  const revenue = zero();
-  for (const row of rows) {
-    const i = Math.min(count - 1, Math.max(0, Math.floor(n(row.k))));
-    per[row.s]![i]! += n(row.n);
-    if (row.s === "ordered") revenue[i]! += n(row.r);
-  }
-  return {
-    start,
-    bucketMs,
-    sent: cumulative(per.sent!),
-    opened: cumulative(per.opened!),
-    clicked: cumulative(per.clicked!),
-    ordered: per.ordered!,
-    revenueMinor: revenue,
-  };
 }
