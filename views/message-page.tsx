@@ -116,8 +116,10 @@ export function ProgressBlock({ progress, messageId }: { progress: Progress; mes
 
 const REPORT_LABELS: Record<string, string> = {
   queued: "Queued",
-  sent: "Sent",
-  delivered: "Delivered",
+  // Where each delivery stands now, worded apart from Performance's "Sent" and "Delivered" (which
+  // count every send, and a delivery a person's open or click proves), so no two numbers share a name.
+  sent: "Sent, no delivery report",
+  delivered: "Delivery reported",
   failed: "Failed",
   bounced: "Bounced",
   skipped: "Skipped",

@@ -202,8 +202,9 @@ export function MessagePerformance({
           <OtherCurrency p={p} />
           <p class="muted">
             <small>
-              Rates are of delivered messages (opens: of delivered e-mails; delivered and bounced: of sent). An order
-              counts for the message whose link its customer clicked last before ordering.
+              Delivered counts a provider's delivery report, or an open or click by a person. Rates are of delivered
+              messages (opens: of delivered e-mails; delivered and bounced: of sent). An order counts for the message
+              whose link its customer clicked last before ordering.
             </small>
           </p>
           {series && (
