@@ -15,6 +15,7 @@ import { StatusBadge } from "./jobs.tsx";
 import { AppointmentsTable, ComposeSelection } from "./appointments.tsx";
 import type { ListedAppointment } from "../src/db/appointments.ts";
 import type { MessageCounts } from "../src/core/appointment-list.ts";
+import { JobNumbers, type NumbersProps as JobNumbersProps } from "./performance-section.tsx";
 
 type RegistrationRow = { registration: Registration; customer: Customer; album: Album | null; orders: number };
 
@@ -34,6 +35,8 @@ export function JobPage(
     appointments: { rows: ListedAppointment[]; total: number; upcoming: number; counts: Map<number, MessageCounts> };
     /** The status history is shown in it. */
     studioTimeZone: string;
+    /** What each notification achieved on this job (issue 14). */
+    numbers?: JobNumbersProps;
   },
 ) {
   const j = p.job;
@@ -118,6 +121,8 @@ export function JobPage(
         now={p.automation.now}
         timeZone={p.studioTimeZone}
       />
+
+      {p.numbers && <JobNumbers {...p.numbers} />}
 
       <section id="communication">
         <h2>Communication</h2>

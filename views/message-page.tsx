@@ -14,6 +14,9 @@ import { Page, PageHead } from "./layout.tsx";
 import { SaveAsTemplateButton } from "./save-as-template.tsx";
 import { channelList, MessageStatusBadge, nf } from "./messages.tsx";
 import type { Common } from "./layout.tsx";
+import { MessagePerformance } from "./performance-section.tsx";
+
+type MessagePerformanceProps = Parameters<typeof MessagePerformance>[0];
 
 const SSE_SCRIPT = `/static/hx-sse.min.js?v=${STATIC_VERSION}`;
 
@@ -113,14 +116,16 @@ export function ProgressBlock({ progress, messageId }: { progress: Progress; mes
 
 const REPORT_LABELS: Record<string, string> = {
   queued: "Queued",
-  sent: "Sent",
-  delivered: "Delivered",
+  // Where each delivery stands now, worded apart from Performance's "Sent" and "Delivered" (which
+  // count every send, and a delivery a person's open or click proves), so no two numbers share a name.
+  sent: "Sent, no delivery report",
+  delivered: "Delivery reported",
   failed: "Failed",
   bounced: "Bounced",
   skipped: "Skipped",
 };
 
-/** The report's totals: by status, opened and clicked, and by channel when there are several. */
+/** The report's totals: by status, and by channel when there are several (opens and clicks: Performance). */
 function ReportTotals({ report: r }: { report: ReportData }) {
   return (
     <>
@@ -138,14 +143,6 @@ function ReportTotals({ report: r }: { report: ReportData }) {
             )}
           </article>
         ))}
-        <article data-total="opened">
-          <span class="muted">Opened</span>
-          <strong>{nf(r.opened)}</strong>
-        </article>
-        <article data-total="clicked">
-          <span class="muted">Clicked</span>
-          <strong>{nf(r.clicked)}</strong>
-        </article>
       </div>
       {r.byChannel.length > 1 && (
         <div class="table-wrap">
@@ -195,7 +192,6 @@ export function ReportBlock({ report: r, messageId, live }: { report: ReportData
         <ReportTotals report={r} />
       )}
       <p class="muted">
-        <small>Opened and clicked count only e-mails whose provider reports them (Resend with tracking on).</small>{" "}
         <small>
           <a href={`/outbox?message=${messageId}`}>Every delivery in the outbox</a>
         </small>
@@ -309,6 +305,8 @@ export type MessagePageProps = Common & {
   when: string;
   progress: Progress | null;
   report: ReportData | null;
+  /** Its performance section (issue 14); replaced with each live update. */
+  performance?: MessagePerformanceProps;
   flash?: Flash;
 };
 
@@ -386,6 +384,7 @@ export function MessagePage(p: MessagePageProps) {
       </article>
       {/* Once finished, the report below says it all. */}
       {p.progress && !p.progress.finished && <ProgressBlock progress={p.progress} messageId={m.id} />}
+      {p.performance && <MessagePerformance {...p.performance} />}
       {p.report && <ReportBlock report={p.report} messageId={m.id} live={!!p.progress && !p.progress.finished} />}
       {p.progress && !p.progress.finished && (
         <>

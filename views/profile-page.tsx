@@ -7,6 +7,7 @@ import type { FieldErrors } from "../src/core/validation.ts";
 import { ConfirmedPost, Csrf, Field, type Values } from "./form.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";
 import { DefaultButton, DeleteButton, DuplicateButton, type Flash, ProfileBadges } from "./profile-parts.tsx";
+import { type NumbersProps as ProfileNumbersProps, ProfileNumbers } from "./performance-section.tsx";
 
 /** One notification of a profile page; also the fragment the on/off switch swaps in. */
 export function NotificationRow({ profile, n, csrf }: { profile: Profile; n: Notification; csrf: string }) {
@@ -85,6 +86,8 @@ export function ProfilePage(
     notifications: Notification[];
     jobs: { rows: { id: number; name: string; status: string; year: number }[]; total: number };
     isDefault: boolean;
+    /** What each notification achieved across all jobs (issue 14). */
+    numbers?: ProfileNumbersProps;
     values: Values;
     errors: FieldErrors;
     flash?: Flash;
@@ -158,6 +161,8 @@ export function ProfilePage(
           </div>
         )}
       </section>
+
+      {p.numbers && <ProfileNumbers {...p.numbers} />}
 
       <section>
         <h2>Jobs using it ({p.jobs.total})</h2>

@@ -102,8 +102,6 @@ export type ReportData = {
   /** Of the skipped, the SMS-or-call halves whose customer the other half reached: no failure. */
   skippedReached?: number;
   totals: Record<string, number>;
-  opened: number;
-  clicked: number;
   notReached: {
     customerId: number | null;
     name: string;

@@ -1,13 +1,13 @@
 // Named queries behind the one-time message pages (SPEC O1–O7): the templates a message may
 // start from, names for describing its filters, the appointments it was composed for, and the
 // figures its list, progress and report show beyond the totals in src/db/messages.ts.
-import { and, count, countDistinct, desc, eq, inArray, min, ne, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, min, ne, sql } from "drizzle-orm";
 import type { FilterNames, MessageFilters } from "../core/message-filters.ts";
 import { checkTemplate } from "../core/placeholders.ts";
 import type { Db } from "./client.ts";
 import type { Message } from "./messages.ts";
 import { inJson } from "./in-json.ts";
-import { albums, appointments, customers, deliveries, deliveryEvents, jobs, templates } from "./schema.ts";
+import { albums, appointments, customers, deliveries, jobs, templates } from "./schema.ts";
 
 /** A row of the messages list: the message, whom it goes to, how many it reached (none yet while a draft or scheduled), and when. */
 export type MessageRow = { message: Message; who: string; recipients: number | null; when: string };
@@ -89,16 +89,4 @@ export async function sendPace(db: Db, id: number, since: Date) {
     recent: Number(row?.recent ?? 0),
     lastDue: row?.lastDue ? new Date(Number(row.lastDue)) : null,
   };
-}
-
-/** E-mails of a message opened and clicked, where the provider reports it. */
-export async function engagement(db: Db, id: number) {
-  const rows = await db
-    .select({ type: deliveryEvents.type, n: countDistinct(deliveryEvents.deliveryId) })
-    .from(deliveryEvents)
-    .innerJoin(deliveries, eq(deliveries.id, deliveryEvents.deliveryId))
-    .where(and(eq(deliveries.messageId, id), inArray(deliveryEvents.type, ["opened", "clicked"])))
-    .groupBy(deliveryEvents.type);
-  const of = (t: string) => rows.find((r) => r.type === t)?.n ?? 0;
-  return { opened: of("opened"), clicked: of("clicked") };
 }

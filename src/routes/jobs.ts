@@ -30,6 +30,7 @@ import { countCustomersUpTo } from "../db/customers.ts";
 import { listAppointments, messageCounts } from "../db/appointments.ts";
 import { listProfileNames } from "../db/profiles.ts";
 import { getSettings } from "../db/settings.ts";
+import { notificationNumbers } from "../db/notification-numbers.ts";
 import { readNotice } from "./appointment-notice.ts";
 import { notificationMoment, TRIGGER_INFO } from "../core/triggers.ts";
 import type { Job } from "../db/schema.ts";
@@ -135,6 +136,7 @@ async function renderJob(
     getSettings(db),
   ]);
   const profileName = profiles.find((p) => p.id === job.profileId)?.name ?? null;
+  const numbers = await notificationNumbers(db, { jobId: job.id }, settings.currency);
   const automation = await plannedNotifications(c, job);
   // The job's appointments, upcoming first, with their Messages column (SPEC A1).
   const appointments = await listAppointments(
@@ -159,6 +161,7 @@ async function renderJob(
       automation,
       appointments: { ...appointments, counts: appointmentCounts },
       studioTimeZone: settings.timeZone,
+      numbers: { ...numbers, locale: settings.locale },
       ...extra,
     }),
     status,

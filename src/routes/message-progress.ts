@@ -3,7 +3,11 @@
 // figures come from named queries; this turns them into what the page shows.
 import { type Progress, type ReportData, reportBucket } from "../core/message-pages.ts";
 import type { Db } from "../db/client.ts";
-import { engagement, sendPace } from "../db/message-pages.ts";
+import { sendPace } from "../db/message-pages.ts";
+import { performanceOf } from "../db/performance.ts";
+import { messageSeries } from "../db/performance-series.ts";
+import type { PerformanceCounts } from "../core/performance.ts";
+import type { MessageSeries } from "../db/performance-series.ts";
 import {
   type Message,
   messageTotals,
@@ -71,7 +75,7 @@ export async function messageProgress(db: Db, m: Message, now: Date, timeZone: s
 }
 
 /**
- * The report (SPEC O7): totals, opens and clicks, and who was not reached and why; null before
+ * The report (SPEC O7): totals, and who was not reached and why; null before
  * any delivery. A message to appointments counts messages, one per appointment, and says so.
  */
 export async function messageReport(db: Db, m: Message, timeZone: string): Promise<ReportData | null> {
@@ -86,9 +90,8 @@ export async function messageReport(db: Db, m: Message, timeZone: string): Promi
     ch[bucket] = (ch[bucket] ?? 0) + r.n;
     byChannel.set(r.channel, ch);
   }
-  const [rows, eng, perAppointment, bySkipReason, smsOrCall, reachedOtherwise] = await Promise.all([
+  const [rows, perAppointment, bySkipReason, smsOrCall, reachedOtherwise] = await Promise.all([
     notReached(db, m.id, 200),
-    engagement(db, m.id),
     sentPerAppointment(db, m.id),
     notReachedByReason(db, m.id),
     smsOrCallOutcome(db, m.id),
@@ -99,8 +102,6 @@ export async function messageReport(db: Db, m: Message, timeZone: string): Promi
     skippedReached: reachedOtherwise.sms + reachedOtherwise.voice,
     totals: sum,
     byChannel: CHANNELS.filter((ch) => byChannel.has(ch)).map((ch) => ({ channel: ch, counts: byChannel.get(ch)! })),
-    opened: eng.opened,
-    clicked: eng.clicked,
     bySkipReason,
     smsOrCall,
     notReachedTotal: Object.values(bySkipReason).reduce((a, n) => a + n, 0),
@@ -116,4 +117,27 @@ export async function messageReport(db: Db, m: Message, timeZone: string): Promi
       appointment: r.appointmentStartsAt ? formatInstant(r.appointmentStartsAt, timeZone) : null,
     })),
   };
+}
+
+/**
+ * What the message achieved (issue 14) and its chart's series, in the studio's currency, zone and
+ * language: the page's "Performance" section, and each live update's copy of it. The only opens
+ * and clicks the page shows, so it never gives two different counts.
+ */
+export async function messagePerformance(
+  db: Db,
+  m: Message,
+  settings: { currency: string; timeZone: string; locale: string },
+): Promise<{
+  p: PerformanceCounts;
+  series: MessageSeries | null;
+  name: string;
+  timeZone: string;
+  locale: string;
+}> {
+  const [p, series] = await Promise.all([
+    performanceOf(db, { messageId: m.id }, settings.currency),
+    messageSeries(db, m.id, settings.currency, settings.timeZone),
+  ]);
+  return { p, series, name: m.name, timeZone: settings.timeZone, locale: settings.locale };
 }

@@ -13,6 +13,7 @@ import { z } from "zod";
 import { AlbumFilter, ComposePage, type ComposeProps, MessageForm } from "../../views/message-compose.tsx";
 import { armedPhrase, ConfirmPage } from "../../views/message-confirm.tsx";
 import { MessageActions, MessagePage, ProgressBody } from "../../views/message-page.tsx";
+import { MessagePerformance } from "../../views/performance-section.tsx";
 import { MessagePreview, TestSendResult } from "../../views/message-preview.tsx";
 import { ExcludedNames, ExcludedPage, RecipientCount } from "../../views/message-recipients.tsx";
 import { MessagesPage, MessagesTable } from "../../views/messages.tsx";
@@ -78,7 +79,7 @@ import { fileInfo, isAudio } from "../db/files.ts";
 import { filesIntoState, messageFiles, saveMessageFiles, takeFileUploads } from "./message-files.ts";
 import { fileChoices } from "../db/attachment-files.ts";
 import { buildPreview, sendTest } from "./message-preview.ts";
-import { messageProgress, messageReport } from "./message-progress.ts";
+import { messagePerformance, messageProgress, messageReport } from "./message-progress.ts";
 import { idParam } from "../http/path-id.ts";
 import { type Language, pickLanguage } from "../core/i18n/translate.ts";
 
@@ -223,9 +224,10 @@ async function renderMessage(c: Ctx, m: Message, flash: Flash = null, status: 20
   const tz = settings.timeZone;
   const filters = storedFilters(m);
   const names = await filterNames(deps.db, [filters]);
-  const [progress, report] = await Promise.all([
+  const [progress, report, performance] = await Promise.all([
     m.status !== "draft" ? messageProgress(deps.db, m, deps.clock(), tz) : Promise.resolve(null),
     messageReport(deps.db, m, tz),
+    messagePerformance(deps.db, m, settings),
   ]);
   if (progress && m.status === "scheduled") progress.armedFor = armedPhrase(await countAudience(c, fromMessage(m), tz));
   return c.html(
@@ -237,6 +239,7 @@ async function renderMessage(c: Ctx, m: Message, flash: Flash = null, status: 20
       when: describeWhen(m, tz) + windowNote(m, settings, deps.clock()),
       progress,
       report,
+      performance,
       flash,
       files: await messageFiles(deps, m, null),
     }),
@@ -705,7 +708,8 @@ export const messageRoutes = new Hono<AppEnv>()
   .get("/:id{[0-9]+}/events", async (c) => {
     const deps = c.get("deps");
     const first = await loadMessage(c);
-    const tz = (await getSettings(deps.db)).timeZone;
+    const settings = await getSettings(deps.db);
+    const tz = settings.timeZone;
     const csrf = c.get("csrfToken");
     // Counted once per connection: what an armed message will reach, shown until it starts.
     const armedFor = first.status === "scheduled" ? armedPhrase(await countAudience(c, fromMessage(first), tz)) : null;
@@ -720,7 +724,9 @@ export const messageRoutes = new Hono<AppEnv>()
         const progress = await messageProgress(deps.db, m, deps.clock(), tz);
         if (m.status === "scheduled") progress.armedFor = armedFor;
         // The numbers, and out of band the status badge and buttons, which change as the send moves on.
-        const html = `${await ProgressBody({ progress, messageId: m.id })}${await MessageActions({ message: m, csrf, oob: true })}`;
+        // …and the performance section, so its counts and chart follow the send.
+        const perf = await messagePerformance(deps.db, m, settings);
+        const html = `${await ProgressBody({ progress, messageId: m.id })}${await MessageActions({ message: m, csrf, oob: true })}${await MessagePerformance({ ...perf, oob: true })}`;
         await stream.writeSSE({ id: String(i), data: html });
         // A finished send (or one returned to draft) has nothing more to say: the page closes on "done".
         if (progress.finished || m.status === "draft") {

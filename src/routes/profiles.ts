@@ -63,6 +63,7 @@ import { missingImagesIn } from "../db/files.ts";
 import { loadSnippets } from "../db/recipient-rows.ts";
 import { AUDIENCES, type Channel, CHANNELS, TRIGGERS } from "../core/vocabulary.ts";
 import { getSettings } from "../db/settings.ts";
+import { notificationNumbers } from "../db/notification-numbers.ts";
 import { createComposer } from "../dispatch/compose.ts";
 import { recipientValues, sampleValues } from "../dispatch/recipient-values.ts";
 import { personalizeEmail, renderEmailVariant } from "../email/render.ts";
@@ -135,11 +136,13 @@ async function renderProfile(
   status: 200 | 422 = 200,
 ) {
   const { db } = c.get("deps");
-  const [notifications, jobs, defaultId] = await Promise.all([
+  const [notifications, jobs, defaultId, settings] = await Promise.all([
     listNotifications(db, profile.id),
     jobsUsingProfile(db, profile.id),
     defaultProfileId(db),
+    getSettings(db),
   ]);
+  const numbers = await notificationNumbers(db, { profileId: profile.id, notifications }, settings.currency);
   return c.html(
     ProfilePage({
       user: c.get("user")!,
@@ -148,6 +151,7 @@ async function renderProfile(
       notifications,
       jobs,
       isDefault: defaultId === profile.id,
+      numbers: { ...numbers, locale: settings.locale },
       values: values ?? { name: profile.name },
       errors,
       flash: doneFlash(c.req.query("done")),
