@@ -13,7 +13,7 @@ type Help = { title: string; means: Child; sees: Child; can: Child };
 type Reason = (typeof SKIP_REASONS)[number];
 
 const customers = <a href="/customers">Customers</a>;
-const sending = <a href="/settings#tracking">Settings → Studio</a>;
+const sending = <a href="/settings">Settings → Studio</a>;
 const ONLY_CUSTOMER =
   "Only the customer can undo this: the preferences link at the foot of any e-mail, or replying START to a text. Pigeon never overrides an opt-out, and neither should staff: it is the law in most countries.";
 
@@ -214,7 +214,8 @@ export function NotReachedHelpPage(p: Common) {
         Pigeon never leaves anyone out silently: every recipient it does not send to is recorded with a reason, and each
         reason it shows links here. Some are the customer's choice and only they can change them; others staff can fix.
       </p>
-      <nav aria-label="Reasons" class="help-toc">
+      {/* Not a <nav>: Pico lays a nav's list out in one row, too wide for a phone. */}
+      <div class="help-toc" role="navigation" aria-label="Reasons">
         <ul>
           {reasons.map(([id, h]) => (
             <li>
@@ -230,7 +231,7 @@ export function NotReachedHelpPage(p: Common) {
             </li>
           ))}
         </ul>
-      </nav>
+      </div>
       {reasons.map(([id, h]) => (
         <Section id={id} h={h} />
       ))}
