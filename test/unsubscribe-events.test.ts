@@ -7,9 +7,10 @@ import { eq } from "drizzle-orm";
 import { signLinkToken } from "../src/core/link-tokens.ts";
 import { createCustomer } from "../src/db/customers.ts";
 import { performanceOf } from "../src/db/performance.ts";
-import { deliveries, deliveryEvents, messages, suppressions } from "../src/db/schema.ts";
+import { deliveryEvents, messages, suppressions } from "../src/db/schema.ts";
 import { linkSigningSecret } from "../src/db/secrets.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
+import { deliverySeeder } from "./support/deliveries.ts";
 import { keptText } from "./support/replies.ts";
 
 const NOW = new Date("2026-09-01T15:00:00Z");
@@ -26,25 +27,16 @@ async function studio() {
     .insert(messages)
     .values({ name: "Autumn sale", channels: ["email", "sms"], filters: {}, status: "sent" })
     .returning();
-  let k = 0;
-  const delivery = async (v: Partial<typeof deliveries.$inferInsert>) =>
-    (
-      await t.db
-        .insert(deliveries)
-        .values({
-          deliveryKey: `k${++k}`,
-          sourceType: "message",
-          messageId: m!.id,
-          channel: "email",
-          customerId: anna.id,
-          toAddress: "anna@x.test",
-          status: "delivered",
-          sentAt: NOW,
-          dueAt: NOW,
-          ...v,
-        })
-        .returning()
-    )[0]!.id;
+  const delivery = deliverySeeder(t.db, {
+    sourceType: "message",
+    messageId: m!.id,
+    channel: "email",
+    customerId: anna.id,
+    toAddress: "anna@x.test",
+    status: "delivered",
+    sentAt: NOW,
+    dueAt: NOW,
+  });
   const secret = await linkSigningSecret(t.db, undefined, NOW);
   const unsubscribe = (customerId: number, deliveryId: number) =>
     t.app.request(`/u/${signLinkToken(secret, { purpose: "unsubscribe", customerId, subjectId: deliveryId })}`, {

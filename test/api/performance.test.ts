@@ -4,7 +4,8 @@
 // Deliveries and the click are seeded in the real schema (the click route is lane tracking's);
 // orders come in through POST /api/v1/orders and POST /api/v1/events as an integration sends them.
 import { describe, expect, test } from "bun:test";
-import { deliveries, engagements, messages } from "../../src/db/schema.ts";
+import { engagements, messages } from "../../src/db/schema.ts";
+import { deliverySeeder } from "../support/deliveries.ts";
 import { type ApiApp, makeApiApp } from "./support.ts";
 
 const NOW = new Date("2026-09-10T12:00:00Z");
@@ -14,24 +15,15 @@ async function shop() {
   const t = await makeApiApp({ now: NOW });
   const job = (await t.post("/jobs", { external_id: "JOB-1", name: "Oak Hill Elementary" })).body;
   const customer = (await t.post("/customers", { external_id: "CUS-1", first_name: "Ann", email: "ann@x.test" })).body;
-  let k = 0;
-  const delivery = async (v: Partial<typeof deliveries.$inferInsert>) =>
-    (
-      await t.db
-        .insert(deliveries)
-        .values({
-          deliveryKey: `k${++k}`,
-          sourceType: "message",
-          channel: "email",
-          customerId: customer.id,
-          toAddress: "ann@x.test",
-          status: "delivered",
-          sentAt: new Date(NOW.getTime() - 48 * HOUR),
-          dueAt: new Date(NOW.getTime() - 48 * HOUR),
-          ...v,
-        })
-        .returning()
-    )[0]!.id;
+  const delivery = deliverySeeder(t.db, {
+    sourceType: "message",
+    channel: "email",
+    customerId: customer.id,
+    toAddress: "ann@x.test",
+    status: "delivered",
+    sentAt: new Date(NOW.getTime() - 48 * HOUR),
+    dueAt: new Date(NOW.getTime() - 48 * HOUR),
+  });
   // A person's click, as the tracked redirect records it.
   const click = (deliveryId: number, at: Date) =>
     t.db
