@@ -24,14 +24,16 @@ export function TrackingFields({ values: v, errors: e }: { values: Values; error
         errors={e}
         hint="A tiny invisible picture that counts opens. Opens are an estimate: Apple Mail loads every picture whether the e-mail is read or not, and some mail apps block pictures."
       />
-      <Field
-        name="attribution_days"
-        label="Attribution window (days)"
-        type="number"
-        values={v}
-        errors={e}
-        hint="An order this many days (1–90) after a customer's click counts for that message; the last click wins. A change applies to orders written from now on."
-      />
+      <div class="grid-2">
+        <Field
+          name="attribution_days"
+          label="Attribution window (days)"
+          type="number"
+          values={v}
+          errors={e}
+          hint="An order this many days (1–90) after a customer's click counts for that message; the last click wins. A change applies to orders written from now on."
+        />
+      </div>
     </fieldset>
   );
 }
