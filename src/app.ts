@@ -31,6 +31,7 @@ import { settingsMessagingRoutes } from "./routes/settings-messaging.ts";
 import { settingsSnippetsRoutes } from "./routes/settings-snippets.ts";
 import { saveAsTemplateRoutes, templateRoutes } from "./routes/templates.ts";
 import { settingsRoutes } from "./routes/settings.ts";
+import { helpRoutes } from "./routes/help.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
@@ -146,6 +147,7 @@ export function createApp(deps: Deps) {
   ui.route("/templates", templateRoutes);
   ui.route("/inbox", inboxRoutes);
   ui.route("/outbox", outboxRoutes);
+  ui.route("/help", helpRoutes);
   ui.route("/settings/messaging", settingsMessagingRoutes);
   ui.route("/settings/snippets", settingsSnippetsRoutes);
   ui.route("/settings", settingsRoutes);

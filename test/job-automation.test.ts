@@ -66,6 +66,7 @@ test("the job page shows each notification's plan, what went, and who was not re
   expect(page).toContain("Went Thu 2026-09-10 10:00 CDT");
   expect(page).toContain("1 no address for this channel");
   expect(page).toContain("Ben Brook");
+  expect(page).toContain('href="/help/not-reached#no_address"');
   expect(page).toContain("E-mail · 7 days before the archive date at 09:00 · all customers");
   expect(page).toContain("Goes Tue 2026-11-24 09:00 CST");
   expect(page).toContain("Not planned: the job has no coupon deadline");

@@ -1174,6 +1174,9 @@ describe("a value the message cannot do without is never sent blank", () => {
       '1 no value for {{customer.first_name}} · a fallback, like {{customer.first_name | "…"}}, would include them',
     );
     // The names open in place: the list's id is one a CSS selector can name.
+    // Each reason says what it means on the help page (issue 14).
+    expect(count.text).toContain('href="/help/not-reached#missing"');
+    expect(count.text).toContain('href="/help/not-reached#no_consent"');
     expect(count.text).toContain('hx-target="#excluded-email-missing-customer-first_name"');
     expect(count.text).toContain('<ul id="excluded-email-missing-customer-first_name" class="names">');
     const link = count.text
@@ -1191,7 +1194,9 @@ describe("a value the message cannot do without is never sent blank", () => {
     expect(preview).toContain("Ok will not get the e-mail: no value for {{customer.first_name}}.");
 
     const id = await createDraft(w, { subject: "{{customer.first_name}}, the photos of {{album.name}} are online" });
-    const confirm = text((await w.b.get(`/messages/${id}/send`)).text);
+    const confirmPage = (await w.b.get(`/messages/${id}/send`)).text;
+    expect(confirmPage).toContain('href="/help/not-reached#missing"');
+    const confirm = text(confirmPage);
     expect(confirm).toContain("Send to 1 recipient by e-mail?");
     expect(confirm).toContain("E-mail: 1 · no value for {{customer.first_name}}");
     await w.b.post(`/messages/${id}/send`, {});

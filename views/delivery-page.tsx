@@ -3,7 +3,7 @@
 // as sent (the dev outbox's copy) or as Pigeon would compose it now.
 import type { FC } from "hono/jsx";
 import { REPLAY_WINDOW_MS } from "../src/core/retry-policy.ts";
-import { CHANNEL_LABELS, skipReasonLabel } from "../src/core/labels.ts";
+import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import type { Delivery } from "../src/db/outbox.ts";
 import type { DeliveryDetail } from "../src/db/outbox-list.ts";
 import {
@@ -19,6 +19,7 @@ import {
 import { SentMessage } from "./dev-outbox-message.tsx";
 import { ConfirmedPost, Csrf } from "./form.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";
+import { SkipReason } from "./skip-reason.tsx";
 
 const eventLabel = (type: string) => type.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 
@@ -140,7 +141,7 @@ export function DeliveryPage(
             </dd>
             {field("Appointment", d.appointmentId ? `#${d.appointmentId}` : null)}
             {field("Subject", d.subject)}
-            {field("Skip reason", d.skipReason ? skipReasonLabel(d.skipReason) : null)}
+            {field("Skip reason", d.skipReason ? <SkipReason reason={d.skipReason} /> : null)}
             {field("Waiting", d.waitingReason)}
             {field("Last error", d.lastError)}
           </dl>
@@ -184,7 +185,10 @@ export function DeliveryPage(
           <li>
             <strong>Created</strong> <span class="muted">{second(d.createdAt, tz)}</span>
             {d.status === "skipped" && d.attempts === 0 && d.skipReason && (
-              <span> · skipped: {skipReasonLabel(d.skipReason)}</span>
+              <span>
+                {" "}
+                · skipped: <SkipReason reason={d.skipReason} />
+              </span>
             )}
           </li>
           {row.events.map((e) => (

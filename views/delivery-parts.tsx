@@ -9,6 +9,7 @@ import type { Delivery } from "../src/db/outbox.ts";
 import type { OutboxRow } from "../src/db/outbox-list.ts";
 import { formatPhone } from "../src/core/phone.ts";
 import { withParams } from "./pager.tsx";
+import { SkipReason } from "./skip-reason.tsx";
 
 /** The studio's time zone: every time on these pages is shown in it. */
 export type Zoned = { timeZone: string };
@@ -62,6 +63,14 @@ export function deliveryReason(d: Delivery, tz: string): { kind: "skip" | "wait"
 export const Reason: FC<{ d: Delivery; tz: string }> = ({ d, tz }) => {
   const r = deliveryReason(d, tz);
   if (!r) return <span class="muted">—</span>;
+  if (r.kind === "skip" && d.skipReason) return <SkipReason reason={d.skipReason} />;
+  // Held work is explained on the same help page, beside the skip reasons.
+  if (d.status === "held")
+    return (
+      <a class="muted" href="/help/not-reached#held">
+        {r.text}
+      </a>
+    );
   return r.kind === "error" ? (
     <span class="delivery-error">{r.text}</span>
   ) : (

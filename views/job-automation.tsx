@@ -6,6 +6,7 @@ import { skipReasonLabel } from "../src/core/labels.ts";
 import { staffTime } from "../src/core/date-format.ts";
 import { describeNotification, TRIGGER_INFO } from "../src/core/triggers.ts";
 import type { PlannedNotification } from "../src/db/job-automation.ts";
+import { SkipReason } from "./skip-reason.tsx";
 
 type Run = PlannedNotification["runs"][number];
 
@@ -147,7 +148,9 @@ export function AutomatedNotifications(p: {
                                 <a href={`/customers/${s.customerId}`}>
                                   {s.firstName} {s.lastName}
                                 </a>{" "}
-                                <span class="muted">— {skipReasonLabel(s.reason ?? "")}</span>
+                                <span class="muted">
+                                  — <SkipReason reason={s.reason ?? ""} />
+                                </span>
                               </li>
                             ))}
                           </ul>

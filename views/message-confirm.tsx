@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 // The explicit Send step (SPEC O5): the confirmation that states how many will receive the
 // message on each channel and who will not, before it is armed.
-import { CHANNEL_IN_SENTENCE, CHANNEL_LABELS, skipReasonInSentence } from "../src/core/labels.ts";
+import { CHANNEL_IN_SENTENCE, CHANNEL_LABELS } from "../src/core/labels.ts";
 import type { Message } from "../src/db/messages.ts";
 import { Csrf } from "./form.tsx";
 import { Page, PageHead } from "./layout.tsx";
@@ -12,6 +12,7 @@ import type { Common } from "./layout.tsx";
 import type { Language } from "../src/core/i18n/translate.ts";
 import { MessageFiles, type MessageFilesProps } from "./message-files.tsx";
 import { smsInfo, withOptOutHint } from "../src/core/sms-text.ts";
+import { SkipReason } from "./skip-reason.tsx";
 
 export type ConfirmProps = Common & {
   message: Message;
@@ -177,7 +178,7 @@ export function ConfirmPage(p: ConfirmProps) {
               {notReached.flatMap((c) =>
                 c.excluded.map((x) => (
                   <li>
-                    {CHANNEL_LABELS[c.channel]}: {nf(x.n)} · {skipReasonInSentence(x.reason)}
+                    {CHANNEL_LABELS[c.channel]}: {nf(x.n)} · <SkipReason reason={x.reason} inSentence />
                   </li>
                 )),
               )}

@@ -3,7 +3,7 @@
 // progress while it goes out, and the report. The progress numbers and, out of band, the
 // actions are the fragments each SSE update replaces.
 import { MessageFiles, type MessageFilesProps } from "./message-files.tsx";
-import { CHANNEL_LABELS, skipReasonLabel } from "../src/core/labels.ts";
+import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import type { Message } from "../src/db/messages.ts";
 import type { Channel } from "../src/core/vocabulary.ts";
 import { type Progress, REPORT_COLUMNS, type ReportData } from "../src/core/message-pages.ts";
@@ -14,6 +14,7 @@ import { Page, PageHead } from "./layout.tsx";
 import { SaveAsTemplateButton } from "./save-as-template.tsx";
 import { channelList, MessageStatusBadge, nf } from "./messages.tsx";
 import type { Common } from "./layout.tsx";
+import { SkipReason } from "./skip-reason.tsx";
 import { MessagePerformance } from "./performance-section.tsx";
 
 type MessagePerformanceProps = Parameters<typeof MessagePerformance>[0];
@@ -218,7 +219,9 @@ export function ReportBlock({ report: r, messageId, live }: { report: ReportData
           <ul class="reason-summary">
             {Object.entries(r.bySkipReason).map(([reason, n]) => (
               <li>
-                {skipReasonLabel(reason)}: <strong>{nf(n)}</strong>
+                <SkipReason reason={reason}>
+                  : <strong>{nf(n)}</strong>
+                </SkipReason>
               </li>
             ))}
           </ul>
@@ -240,7 +243,9 @@ export function ReportBlock({ report: r, messageId, live }: { report: ReportData
                     {r.perAppointment && <td>{n.appointment ?? "—"}</td>}
                     <td>{CHANNEL_LABELS[n.channel as Channel] ?? n.channel}</td>
                     <td class="hide-sm">{n.address ?? "—"}</td>
-                    <td>{skipReasonLabel(n.reason)}</td>
+                    <td>
+                      <SkipReason reason={n.reason} />
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -9,6 +9,7 @@ import { Page, PageHead } from "./layout.tsx";
 import { missingKey } from "../src/core/recipients.ts";
 import { nf, plural } from "./messages.tsx";
 import type { Common } from "./layout.tsx";
+import { SkipReason, SkipReasonWhy } from "./skip-reason.tsx";
 
 export type ExcludedQuery = {
   filtersJson: string;
@@ -87,7 +88,7 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
                     if (x.reason === "sms_sent_instead") {
                       return (
                         <li class="muted">
-                          <span class="n">{nf(x.n)}</span> {skipReasonInSentence(x.reason)}
+                          <span class="n">{nf(x.n)}</span> <SkipReason reason={x.reason} inSentence />
                         </li>
                       );
                     }
@@ -104,7 +105,8 @@ export function RecipientCount({ count, oob }: { count: CountData; oob?: boolean
                                     `· there is no snippet “${missingKey(x.reason)!.slice("snippet.".length)}”: add it under Settings → Snippets, or fix the name`
                                   : `· a fallback, like {{${missingKey(x.reason)} | "…"}}, would include them`}
                               </small>
-                            )}
+                            )}{" "}
+                            <SkipReasonWhy reason={x.reason} />
                           </summary>
                           <ul id={listId} class="names">
                             <li>

@@ -7,6 +7,7 @@ import { quietHoursRules, windowWarning } from "../src/core/quiet-hours.ts";
 import type { FieldErrors } from "../src/core/validation.ts";
 import type { FileInfo } from "../src/db/files.ts";
 import { Csrf, Field, FormErrors, Select, TextArea, type Values } from "./form.tsx";
+import { TrackingFields } from "./settings-tracking.tsx";
 import { UploadForm } from "./files.tsx";
 import { type Common, Page, PageHead } from "./layout.tsx";
 import { COUNTRIES } from "../src/core/country.ts";
@@ -262,6 +263,7 @@ export function StudioSettingsPage(
             hint="Used for links in messages. Blank uses the PUBLIC_URL setting."
           />
         </fieldset>
+        <TrackingFields values={v} errors={e} />
         <button type="submit">Save settings</button>
       </form>
     </SettingsShell>

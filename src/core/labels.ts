@@ -94,6 +94,11 @@ export function skipReasonLabel(reason: string): string {
   return (SKIP_REASON_LABELS as Record<string, string>)[reason] ?? reason.replace(/_/g, " ");
 }
 
+/** Where the help page explains a reason (views/help-not-reached.tsx): every `missing:<key>` shares one section. */
+export function skipReasonHelpUrl(reason: string): string {
+  return `/help/not-reached#${missingKey(reason) !== null ? "missing" : reason}`;
+}
+
 /** A reason's label inside a sentence: "landline (cannot receive SMS)" — the first letter lower, acronyms kept. */
 export function skipReasonInSentence(reason: string): string {
   const label = skipReasonLabel(reason);

@@ -180,7 +180,7 @@ const API_FIELDS = new Set([
   ...Object.keys(MESSAGE_MAX),
   ...["channels", "body", "voice_audio_id", "voice_name", "voice_language", "call_only_if_no_sms", "filters"],
   ...["send_at", "job_id", "attachment_ids", "media_ids", "external_id"],
-  ...["id", "status", "activated_at", "totals"],
+  ...["id", "status", "activated_at", "totals", "performance"],
 ]);
 
 /**

@@ -3,7 +3,15 @@ import { z } from "zod";
 import { readCountry } from "./country.ts";
 import { isCurrency } from "./money.ts";
 import { parsePhone } from "./phone.ts";
-import { isWebAddress, optionalEmail, optionalIdRef, optionalText, requiredText, timeZone } from "./validation.ts";
+import {
+  flag,
+  isWebAddress,
+  optionalEmail,
+  optionalIdRef,
+  optionalText,
+  requiredText,
+  timeZone,
+} from "./validation.ts";
 
 const hhmm = z
   .string()
@@ -121,6 +129,12 @@ const fields = z.object({
   sms_help_reply: optionalText(320),
   public_url: optionalUrl,
   default_profile_id: optionalIdRef,
+  // Tracking (issue 14). The form marks its Tracking fieldset with `tracking_shown`: there an
+  // unticked box (sent as nothing) means off; a post without the fieldset keeps what is stored.
+  tracking_shown: z.unknown().optional(),
+  track_links: flag.optional(),
+  track_opens: flag.optional(),
+  attribution_days: wholeNumber(1, 90, "days").optional(),
 });
 
 /** Why a link base cannot be used while links must be https (see Config.httpsLinksOnly), or null. */
@@ -161,8 +175,10 @@ export function settingsFields(rules: { httpsLinksOnly: boolean; country: string
       const problem = typeof s.public_url === "string" ? publicUrlProblem(s.public_url, rules) : null;
       if (problem) ctx.addIssue({ code: "custom", path: ["public_url"], message: problem });
     })
-    .transform((s) => ({
+    .transform(({ tracking_shown, ...s }) => ({
       ...s,
+      track_links: tracking_shown !== undefined ? (s.track_links ?? false) : s.track_links,
+      track_opens: tracking_shown !== undefined ? (s.track_opens ?? false) : s.track_opens,
       phone: e164Of(studioPhone(s.phone, s.country ?? rules.country)),
       sms_from: e164Of(studioPhone(s.sms_from, s.country ?? rules.country)),
     }));

@@ -25,6 +25,7 @@ import { getSettings } from "../db/settings.ts";
 import { activeSuppressions, resubscribe, suppress } from "../db/suppressions.ts";
 import { linkBodyLimit, openCustomerLink } from "../http/customer-link.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
+import { recordUnsubscribed } from "../db/unsubscribe-events.ts";
 import { ConfirmChannelsPage, LinkProblemPage, PreferencesPage, UnsubscribePage } from "../../views/link-pages.tsx";
 import { renderDeliveryEmail } from "../dispatch/compose.ts";
 
@@ -36,18 +37,25 @@ const unsubscribeAddress = (customer: Customer, lang: Language) =>
 async function unsubscribeEmail(c: Ctx, customer: Customer, deliveryId: number | undefined) {
   const { db, clock, log } = c.get("deps");
   if (!customer.email) return;
-  const created = await suppress(
-    db,
-    {
-      channel: "email",
-      address: customer.email,
-      reason: "unsubscribed",
-      source: "unsubscribe link",
-      customerId: customer.id,
-      detail: deliveryId ? `delivery ${deliveryId}` : undefined,
-    },
-    clock(),
-  );
+  const address = customer.email;
+  const now = clock();
+  // The suppression and the message it is counted against (issue 14) commit together.
+  const created = await db.transaction(async (tx) => {
+    const made = await suppress(
+      tx,
+      {
+        channel: "email",
+        address,
+        reason: "unsubscribed",
+        source: "unsubscribe link",
+        customerId: customer.id,
+        detail: deliveryId ? `delivery ${deliveryId}` : undefined,
+      },
+      now,
+    );
+    if (made && deliveryId) await recordUnsubscribed(tx, deliveryId, customer.id, now);
+    return made;
+  });
   if (created) log("info", "unsubscribed", { customer: customer.id, channel: "email", delivery: deliveryId });
 }
 

@@ -51,6 +51,9 @@ function settingsValues(s: StudioSettings): Values {
     sms_help_reply: s.smsHelpReply,
     public_url: s.publicUrl,
     default_profile_id: s.defaultProfileId ? String(s.defaultProfileId) : "",
+    track_links: s.trackLinks ? "on" : "",
+    track_opens: s.trackOpens ? "on" : "",
+    attribution_days: String(s.attributionDays),
   };
 }
 
@@ -73,6 +76,13 @@ function savedFlash(replanned: Replanned, s: StudioSettings): string {
       `${nf(replanned.restaggered)} staggered ${replanned.restaggered === 1 ? "one is" : "ones are"} spread again from now, ${nf(s.staggerBatchSize)} every ${nf(s.staggerIntervalSeconds)} s`,
   ].filter(Boolean);
   return `Settings saved. ${nf(n)} waiting ${n === 1 ? "delivery" : "deliveries"} re-planned: ${parts.join("; ")}.`;
+}
+
+/** The tracking settings a save changed, each as [before, after], for the audit log; null when none. */
+function trackingChanges(before: StudioSettings, after: StudioSettings) {
+  const keys = ["trackLinks", "trackOpens", "attributionDays"] as const;
+  const changed = keys.filter((k) => before[k] !== after[k]);
+  return changed.length ? Object.fromEntries(changed.map((k) => [k, [before[k], after[k]]])) : null;
 }
 
 const staffSchema = z.object({
@@ -243,17 +253,26 @@ export const settingsRoutes = new Hono<AppEnv>()
           smsHelpReply: s.sms_help_reply ?? "",
           publicUrl: (s.public_url ?? "").replace(/\/+$/, ""),
           defaultProfileId: s.default_profile_id ?? null,
+          ...(s.track_links !== undefined && { trackLinks: s.track_links }),
+          ...(s.track_opens !== undefined && { trackOpens: s.track_opens }),
+          ...(s.attribution_days !== undefined && { attributionDays: s.attribution_days }),
         },
         now,
       );
-      const r = await replanForSendingPolicy(tx, before, await getSettings(tx), now);
+      const after = await getSettings(tx);
+      const r = await replanForSendingPolicy(tx, before, after, now);
+      const tracking = trackingChanges(before, after);
+      const detail = {
+        ...((r.windowWaits || r.restaggered) && { replanned: r }),
+        ...(tracking && { tracking }),
+      };
       await audit(
         tx,
         { userId: c.get("user")!.id },
         "updated",
         "studio_settings",
         1,
-        r.windowWaits || r.restaggered ? { replanned: r } : undefined,
+        Object.keys(detail).length ? detail : undefined,
       );
       return r;
     });

@@ -21,6 +21,7 @@ import { type FetchedMedia, storeMedia } from "../db/inbox.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import { customerLocale } from "../db/customers.ts";
 import { getSettings } from "../db/settings.ts";
+import { recordSmsStop } from "../db/unsubscribe-events.ts";
 import { activeSuppressions, customersWithAddress, resubscribe, suppress } from "../db/suppressions.ts";
 import type { Logger } from "../log.ts";
 
@@ -179,18 +180,21 @@ async function actOnReply(
   switch (intent) {
     case "stop":
       // Twilio answers STOP itself (Advanced Opt-Out); a second answer from us would be noise.
-      await suppress(
-        tx,
-        {
-          channel: "sms",
-          address: r.from,
-          reason: "stop_keyword",
-          source: "STOP reply",
-          customerId: r.customerId,
-          detail: r.body.slice(0, 160),
-        },
-        now,
-      );
+      if (
+        await suppress(
+          tx,
+          {
+            channel: "sms",
+            address: r.from,
+            reason: "stop_keyword",
+            source: "STOP reply",
+            customerId: r.customerId,
+            detail: r.body.slice(0, 160),
+          },
+          now,
+        )
+      )
+        await recordSmsStop(tx, r.from, now);
       return { handledAs: "stop" };
     case "start": {
       const cleared = await resubscribe(tx, "sms", r.from, `${r.word} reply`, now);

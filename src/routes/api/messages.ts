@@ -4,7 +4,9 @@ import { studioCountry } from "../../core/country.ts";
 import { studioOptOutHint } from "../../core/sms-text.ts";
 import { Hono } from "hono";
 import { activationProblem, apiTextProblems, messageInput } from "../../core/message-input.ts";
+import { performanceJson } from "../../core/performance.ts";
 import { fieldErrors } from "../../core/validation.ts";
+import { performanceOf } from "../../db/performance.ts";
 import { audit } from "../../db/audit.ts";
 import { audioFileProblem, missingImagesIn } from "../../db/files.ts";
 import { contentFileProblems } from "../../db/attachment-files.ts";
@@ -32,6 +34,7 @@ import { writeForRequest } from "./upsert.ts";
 async function messageJson(db: Db, m: Message) {
   const totals = await messageTotals(db, m.id);
   const files = await contentFilesOf(db, { messageId: m.id });
+  const performance = await performanceOf(db, { messageId: m.id }, (await getSettings(db)).currency);
   return {
     id: m.id,
     external_id: m.externalId,
@@ -60,6 +63,8 @@ async function messageJson(db: Db, m: Message) {
       by_status: totals.byStatus,
       by_skip_reason: totals.bySkipReason,
     },
+    // What it achieved (issue 14, SPEC I3): counts, revenue in the studio's currency, rates of delivered.
+    performance: performanceJson(performance),
   };
 }
 

@@ -7,6 +7,8 @@ import { AMOUNT_PROBLEM, currencyCode, fromMinor, isDecimal, toMinor } from "../
 import { instant } from "../../core/validation.ts";
 import { getOrder, getOrderByExternalId, updateOrder } from "../../db/api-upserts.ts";
 import { createOrder } from "../../db/customers.ts";
+import type { Db } from "../../db/client.ts";
+import { type OrderWithSource, withSource } from "../../db/order-sources.ts";
 import type { Order } from "../../db/schema.ts";
 import { getSettings } from "../../db/settings.ts";
 import type { AppEnv } from "../../http/env.ts";
@@ -16,7 +18,7 @@ import { externalIdField, iso } from "./input.ts";
 import { jobRef, resolveRefs } from "./refs.ts";
 import { type Resource, saveResource, showResource, type Write } from "./upsert.ts";
 
-export function orderJson(order: Order) {
+export function orderJson(order: OrderWithSource) {
   return {
     id: order.id,
     external_id: order.externalId,
@@ -27,6 +29,12 @@ export function orderJson(order: Order) {
     currency: order.currency,
     ordered_at: iso(order.orderedAt),
     created_at: iso(order.createdAt),
+    // The message or notification whose click earned the order (last click within the window), or null.
+    attributed_to: order.attributedTo && {
+      delivery_id: order.attributedTo.deliveryId,
+      message_id: order.attributedTo.messageId,
+      notification_id: order.attributedTo.notificationId,
+    },
   };
 }
 
@@ -45,6 +53,11 @@ const orderInput = z.object({
 type OrderInput = z.infer<typeof orderInput>;
 
 export async function saveOrder(w: Write, input: OrderInput, current: Order | undefined) {
+  const { row, created } = await writeOrder(w, input, current);
+  return { row: await withSource(w.db, row), created };
+}
+
+async function writeOrder(w: Write, input: OrderInput, current: Order | undefined) {
   // Checked before the refs, which may create an inline customer the refusal would leave half-made.
   const currency = input.currency ?? (await getSettings(w.db)).currency;
   const minor = toMinor(input.amount, currency);
@@ -65,11 +78,13 @@ export async function saveOrder(w: Write, input: OrderInput, current: Order | un
   return { row: await createOrder(w.db, values, "api", w.now), created: true };
 }
 
-export const orderResource: Resource<Order, OrderInput> = {
+const sourced = (db: Db, o: Order | undefined) => (o ? withSource(db, o) : undefined);
+
+export const orderResource: Resource<OrderWithSource, OrderInput> = {
   entity: "order",
   schema: orderInput,
-  byId: getOrder,
-  byExternalId: getOrderByExternalId,
+  byId: async (db, id) => sourced(db, await getOrder(db, id)),
+  byExternalId: async (db, externalId) => sourced(db, await getOrderByExternalId(db, externalId)),
   toJson: orderJson,
   save: saveOrder,
 };

@@ -5,6 +5,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { type NotificationInput, notificationJson, parseNotification } from "../../core/notification-input.ts";
 import { studioOptOutHint } from "../../core/sms-text.ts";
+import { NO_PERFORMANCE, type PerformanceCounts, performanceJson } from "../../core/performance.ts";
+import { performanceByNotification, performanceOf } from "../../db/performance.ts";
 import { optionalText, requiredText } from "../../core/validation.ts";
 import { audit } from "../../db/audit.ts";
 import type { Db } from "../../db/client.ts";
@@ -33,12 +35,23 @@ import { type ChosenFiles, notificationFiles } from "../../core/attachments.ts";
 import { contentFileProblems, notificationFileIds } from "../../db/attachment-files.ts";
 import { setContentFiles } from "../../db/content-files.ts";
 
+/** A profile's numbers and each of its notifications' (issue 14): every answer about one profile gives them; the list leaves them out (four queries a profile). */
+export type ProfilePerformance = { profile: PerformanceCounts; byNotification: Map<number, PerformanceCounts> };
+
 export function profileJson(
   profile: Profile,
   notifications: Notification[],
   isDefault: boolean,
   files: Map<number, ChosenFiles> = new Map(),
+  performance?: ProfilePerformance,
 ) {
+  const counted = performance && {
+    performance: performanceJson(performance.profile),
+  };
+  const ofNotification = (id: number) =>
+    performance && {
+      performance: performanceJson(performance.byNotification.get(id) ?? NO_PERFORMANCE(performance.profile.currency)),
+    };
   return {
     id: profile.id,
     external_id: profile.externalId,
@@ -49,7 +62,9 @@ export function profileJson(
     notifications: notifications.map((n) => ({
       ...notificationJson(n),
       ...(files.get(n.id) ?? { attachment_ids: [], media_ids: [] }),
+      ...ofNotification(n.id),
     })),
+    ...counted,
     created_at: iso(profile.createdAt),
     updated_at: iso(profile.updatedAt),
   };
@@ -111,7 +126,15 @@ async function showProfile(c: Ctx, db: Db, profile: Profile, status: 200 | 201 =
     db,
     notifications.map((n) => n.id),
   );
-  return c.json(profileJson(profile, notifications, defaultId === profile.id, files), status);
+  const { currency } = await getSettings(db);
+  const [counts, byNotification] = await Promise.all([
+    performanceOf(db, { profileId: profile.id }, currency),
+    performanceByNotification(db, { profileId: profile.id }, currency),
+  ]);
+  return c.json(
+    profileJson(profile, notifications, defaultId === profile.id, files, { profile: counts, byNotification }),
+    status,
+  );
 }
 
 /** Creates or replaces one profile from the request body; `id` is the path's, for PUT /:id. */

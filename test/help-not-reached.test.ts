@@ -1,0 +1,82 @@
+// Help: "Why doesn't everyone get my message?" (issue 14). Every skip reason the code can record
+// has a section (so a new reason without help fails here), and the pages that name a reason link
+// to its section.
+import { describe, expect, test } from "bun:test";
+import { SKIP_REASON_LABELS, skipReasonHelpUrl } from "../src/core/labels.ts";
+import { missingReason, SKIP_REASONS } from "../src/core/recipients.ts";
+import { SUPPRESSION_REASONS } from "../src/core/vocabulary.ts";
+import { createCustomer } from "../src/db/customers.ts";
+import { deliveries, messages } from "../src/db/schema.ts";
+import { makeTestApp, signedInOwner } from "./support/app.ts";
+import { pageText } from "./support/forms.ts";
+
+const NOW = new Date("2026-09-01T15:00:00Z");
+
+describe("help: why doesn't everyone get my message?", () => {
+  test("every skip reason the code knows has a section of its own, with what it means, what the customer sees, what to do", async () => {
+    const t = await makeTestApp({ now: NOW });
+    const b = await signedInOwner(t);
+    const page = await b.get("/help/not-reached");
+    expect(page.status).toBe(200);
+    const reasons = [
+      ...new Set([
+        ...SKIP_REASONS,
+        ...SUPPRESSION_REASONS,
+        ...Object.keys(SKIP_REASON_LABELS),
+        missingReason("customer.first_name"),
+        missingReason("job.gallery_url"),
+      ]),
+    ];
+    for (const reason of reasons) {
+      const anchor = skipReasonHelpUrl(reason).split("#")[1]!;
+      const section = page.text.match(new RegExp(`<section id="${anchor}"[^>]*>([\\s\\S]*?)</section>`));
+      expect(section, `no help section for ${reason}`).not.toBeNull();
+      const text = pageText(section![1]!);
+      for (const part of ["What it means", "What the customer sees", "What you can do"]) expect(text).toContain(part);
+    }
+    // Waiting and held are explained as not skipped.
+    for (const id of ["sending-window", "held", "audience"]) expect(page.text).toContain(`<section id="${id}"`);
+    expect(pageText(page.text)).toContain("Not skipped, but not sent yet");
+  });
+
+  test("staff only: signed out, the page asks to log in", async () => {
+    const t = await makeTestApp({ now: NOW });
+    const res = await t.app.request("/help/not-reached");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toContain("/login");
+  });
+
+  test("the outbox, a delivery's page, the customer's history and the message page link each reason to its section", async () => {
+    const t = await makeTestApp({ now: NOW });
+    const b = await signedInOwner(t);
+    const anna = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", consent: {} }, "test", NOW);
+    const [m] = await t.db
+      .insert(messages)
+      .values({ name: "Sale", channels: ["email", "sms"], filters: {}, status: "sent", activatedAt: NOW })
+      .returning();
+    const skipped = (skipReason: string, channel: "email" | "sms", key: string) =>
+      t.db
+        .insert(deliveries)
+        .values({
+          deliveryKey: key,
+          sourceType: "message",
+          messageId: m!.id,
+          channel,
+          customerId: anna.id,
+          toAddress: channel === "email" ? "anna@x.test" : null,
+          status: "skipped",
+          skipReason,
+          dueAt: NOW,
+        })
+        .returning();
+    const [d] = await skipped("no_consent", "email", "k1");
+    await skipped(missingReason("customer.phone"), "sms", "k2");
+    const consent = 'href="/help/not-reached#no_consent"';
+    expect((await b.get("/outbox")).text).toContain(consent);
+    expect((await b.get(`/outbox/${d!.id}`)).text).toContain(consent);
+    expect((await b.get(`/customers/${anna.id}`)).text).toContain(consent);
+    const messagePage = await b.get(`/messages/${m!.id}`);
+    expect(messagePage.text).toContain(consent);
+    expect(messagePage.text).toContain('href="/help/not-reached#missing"');
+  });
+});
