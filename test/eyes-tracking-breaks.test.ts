@@ -1,0 +1,127 @@
+// Outside review of issue 14 (tracked links): problems found, each a failing test.
+import { afterAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { smsTemplateLengthProblem } from "../src/core/sms-text.ts";
+import { createOrder } from "../src/db/customers.ts";
+import { performanceOf } from "../src/db/performance.ts";
+import { performanceRates } from "../src/core/performance.ts";
+import { deliveries, jobs, trackedLinks } from "../src/db/schema.ts";
+import { later, sendStudio } from "./support/send-studio.ts";
+
+const fakes = sendStudio();
+afterAll(fakes.stop);
+
+const CHROME =
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
+
+/** Sends `body` as an SMS to Anna and follows each tracked link in what Twilio got. */
+async function smsAndFollow(body: string) {
+  const s = await fakes.studio();
+  const anna = s.people[0]!;
+  await fakes.message(s.t, [anna], "sms", body);
+  await s.dispatcher().tick();
+  const [d] = await s.t.db.select().from(deliveries);
+  const sms = fakes.twilio.sent.find((x) => x.to === anna.phone);
+  const locations: (string | null)[] = [];
+  for (const m of (sms?.body ?? "").matchAll(/https:\/\/pigeon\.test\/t\/[A-Za-z0-9_.-]+/g)) {
+    s.t.setNow(later(3600_000));
+    const res = await s.t.app.request(m[0], { headers: { "User-Agent": CHROME } });
+    locations.push(res.headers.get("Location"));
+  }
+  return { s, d: d!, body: sms?.body ?? null, locations };
+}
+
+describe("the redirect's Location", () => {
+  test("an SMS link with an umlaut host forwards to a valid (ASCII) address", async () => {
+    // Bun writes the header as Latin-1 bytes; Chromium then fails with net::ERR_INVALID_REDIRECT
+    // (and lands on /caf%E9 instead of /caf%C3%A9 for a path).
+    const url = "https://fotostudio-müller.de/gutschein-für-dich";
+    const { locations } = await smsAndFollow(`Ihr Gutschein: ${url}`);
+    expect(locations).toEqual([new URL(url).href]); // https://xn--fotostudio-mller-uzb.de/gutschein-f%C3%BCr-dich
+  });
+
+  test("an SMS link with a %-escape and a non-Latin-1 letter is not encoded twice", async () => {
+    const url = "https://sklep.example/zdjęcia?kod=A%20B";
+    const { locations } = await smsAndFollow(`Zdjęcia: ${url}`);
+    expect(locations[0]).not.toContain("%2520"); // got https://sklep.example/zdj%C4%99cia?kod=A%2520B
+  });
+});
+
+describe("bare addresses (SMS, e-mail text part)", () => {
+  test("an address with parentheses is tracked whole, nothing of it left after the token", async () => {
+    const url = "https://en.wikipedia.org/wiki/Foo_(bar)";
+    const { s, body, locations } = await smsAndFollow(`See ${url} today`);
+    // got: "See https://pigeon.test/t/<token>(bar) today" forwarding to .../wiki/Foo_
+    expect(body).toMatch(/^See https:\/\/pigeon\.test\/t\/\S+ today/);
+    expect(body).not.toContain("(bar)");
+    expect(locations).toEqual([url]);
+    expect((await s.t.db.select().from(trackedLinks)).map((l) => l.url)).toEqual([url]);
+  });
+
+  test("an address with an apostrophe is tracked whole", async () => {
+    const url = "https://shop.example/mother's-day";
+    const { body, locations } = await smsAndFollow(`Sale: ${url} now`);
+    expect(body).not.toContain("'s-day"); // got ".../t/<token>'s-day" forwarding to https://shop.example/mother
+    expect(locations).toEqual([url]);
+  });
+});
+
+describe("SMS length", () => {
+  test("a text the save check accepts is not failed at sending because its link was made longer", async () => {
+    const body = `${"Photos are ready. ".repeat(86)}https://x.co/a`; // 1,548 + 14 characters
+    // What the message form runs at save: it fits (with the opt-out line).
+    expect(smsTemplateLengthProblem(body, { required: true, hint: "Reply STOP to opt out." })).toBeNull();
+    const { d } = await smsAndFollow(body);
+    // got: failed, "its text is too long once filled in for this recipient. An SMS can hold at most 1,600
+    // characters …" — for every recipient, though nothing was filled in.
+    expect([d.status, d.lastError]).toEqual(["sent", null]);
+  });
+});
+
+describe("numbers", () => {
+  test("the buy rate (of delivered) is never above 100 %", async () => {
+    const s = await fakes.studio();
+    const anna = s.people[0]!;
+    const m = await fakes.message(s.t, [anna], "email", "Shop at https://shop.example/x");
+    await s.dispatcher().tick();
+    const mail = fakes.resend.sent.find((e) => e.to.includes(anna.email))!;
+    const link = mail.html!.match(/href="(https:\/\/pigeon\.test\/t\/[^"]+)"/)![1]!;
+    s.t.setNow(later(3600_000));
+    await s.t.app.request(link, { headers: { "User-Agent": CHROME } });
+    const [job] = await s.t.db.insert(jobs).values({ name: "Spring", type: "school", year: 2026 }).returning();
+    // Three children's photos, three orders, one click.
+    for (const i of [1, 2, 3])
+      await createOrder(
+        s.t.db,
+        { jobId: job!.id, customerId: anna.id, amountMinor: 1000, currency: "USD", orderedAt: later(7200_000 + i) },
+        "api",
+        later(7200_000 + i),
+      );
+    const perf = await performanceOf(s.t.db, { messageId: m.id }, "USD");
+    expect(perf.delivered).toBe(1);
+    // got ordered 3 → rate 3 (shown "300 %" under "Bought" on the dashboard)
+    expect(performanceRates(perf).ordered).toBeLessThanOrEqual(1);
+  });
+
+  test("Resend's clicks on every link within seconds of sending are a burst, as the same clicks on /t/ are", async () => {
+    const s = await fakes.studio();
+    const anna = s.people[0]!;
+    const m = await fakes.message(s.t, [anna], "email", "A https://shop.example/a and B https://shop.example/b");
+    await s.dispatcher().tick();
+    const mail = fakes.resend.sent.find((e) => e.to.includes(anna.email))!;
+    const [d] = await s.t.db.select().from(deliveries).where(eq(deliveries.messageId, m.id));
+    const sentAt = d!.sentAt!.getTime();
+    // A gateway with a browser's agent follows both links 3 and 4 seconds after sending (Resend click tracking on).
+    for (const [i, link] of ["https://shop.example/a", "https://shop.example/b"].entries()) {
+      const signed = fakes.resend.signWebhook(
+        fakes.webhookSecret,
+        fakes.resend.emailEvent("email.clicked", mail.id, {
+          click: { link, userAgent: CHROME, ipAddress: "198.51.100.7", timestamp: new Date(sentAt + 3000 + i * 1000).toISOString() },
+        }),
+      );
+      expect((await s.t.app.request("/webhooks/resend", { method: "POST", body: signed.body, headers: signed.headers })).status).toBe(200);
+    }
+    const perf = await performanceOf(s.t.db, { messageId: m.id }, "USD");
+    expect(perf.clicked).toBe(0); // got 1: both recorded as "person"
+  });
+});
