@@ -66,6 +66,18 @@ describe("bare addresses (SMS, e-mail text part)", () => {
   });
 });
 
+describe("bare addresses in typographic quotes", () => {
+  test("German quotes and an ellipsis after an SMS address are not part of it", async () => {
+    const url = "https://shop.example/gutschein";
+    const { body, locations } = await smsAndFollow(`Ihr Link: „${url}“ oder ${url}…`);
+    // got: the closing quote and the ellipsis are swallowed into the tracked address (and vanish from
+    // the text); the redirect goes to https://shop.example/gutschein%E2%80%9C and …%E2%80%A6
+    expect(body).toContain("“");
+    expect(body).toContain("…");
+    expect(locations).toEqual([url]);
+  });
+});
+
 describe("SMS length", () => {
   test("a text the save check accepts is not failed at sending because its link was made longer", async () => {
     const body = `${"Photos are ready. ".repeat(86)}https://x.co/a`; // 1,548 + 14 characters
