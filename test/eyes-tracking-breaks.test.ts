@@ -5,7 +5,7 @@ import { smsTemplateLengthProblem } from "../src/core/sms-text.ts";
 import { createOrder } from "../src/db/customers.ts";
 import { performanceOf } from "../src/db/performance.ts";
 import { performanceRates } from "../src/core/performance.ts";
-import { deliveries, jobs, trackedLinks } from "../src/db/schema.ts";
+import { deliveries, jobs, suppressions, trackedLinks } from "../src/db/schema.ts";
 import { later, sendStudio } from "./support/send-studio.ts";
 
 const fakes = sendStudio();
@@ -91,6 +91,28 @@ describe("SMS length", () => {
 });
 
 describe("numbers", () => {
+  test("a customer who unsubscribes through an e-mail's own link counts as unsubscribed for that message", async () => {
+    const s = await fakes.studio();
+    const anna = s.people[0]!;
+    const m = await fakes.message(s.t, [anna], "email", "Spring sale at https://shop.example/x");
+    await s.dispatcher().tick();
+    const mail = fakes.resend.sent.find((e) => e.to.includes(anna.email))!;
+    const unsubscribe = mail.headers["List-Unsubscribe"]!.match(/<(https:\/\/pigeon\.test\/u\/[^>]+)>/)![1]!;
+    // The mail client's one-click unsubscribe (RFC 8058), then the page's button for good measure.
+    const res = await s.t.app.request(unsubscribe, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(res.status).toBeLessThan(400);
+    const suppressed = await s.t.db.select().from(suppressions);
+    expect(suppressed.map((x) => [x.reason, x.detail])).toContainEqual(["unsubscribed", expect.stringMatching(/^delivery \d+$/)]);
+    const perf = await performanceOf(s.t.db, { messageId: m.id }, "USD");
+    // got 0: nothing in src/ writes the delivery event "unsubscribed" that performance.ts counts
+    // (only test/performance-counts.test.ts inserts one by hand).
+    expect(perf.unsubscribed).toBe(1);
+  });
+
   test("the buy rate (of delivered) is never above 100 %", async () => {
     const s = await fakes.studio();
     const anna = s.people[0]!;
