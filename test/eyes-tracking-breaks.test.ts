@@ -158,4 +158,30 @@ describe("numbers", () => {
     const perf = await performanceOf(s.t.db, { messageId: m.id }, "USD");
     expect(perf.clicked).toBe(0); // got 1: both recorded as "person"
   });
+
+  test("a gateway following every link within seconds of the e-mail's delivery (not its sending) is a burst", async () => {
+    const s = await fakes.studio();
+    const anna = s.people[0]!;
+    const m = await fakes.message(s.t, [anna], "email", "A https://shop.example/a and B https://shop.example/b");
+    await s.dispatcher().tick();
+    const mail = fakes.resend.sent.find((e) => e.to.includes(anna.email))!;
+    const [d] = await s.t.db.select().from(deliveries).where(eq(deliveries.messageId, m.id));
+    const sentAt = d!.sentAt!.getTime();
+    // Resend hands it over 30 seconds after accepting it (a queue, greylisting): delivered.
+    const delivered = fakes.resend.signWebhook(fakes.webhookSecret, {
+      ...fakes.resend.emailEvent("email.delivered", mail.id),
+      created_at: new Date(sentAt + 30_000).toISOString(),
+    });
+    s.t.setNow(new Date(sentAt + 30_500));
+    await s.t.app.request("/webhooks/resend", { method: "POST", body: delivered.body, headers: delivered.headers });
+    // The recipient's security gateway follows both links 2 and 3 seconds after delivery.
+    const links = [...new Set([...mail.html!.matchAll(/href="(https:\/\/pigeon\.test\/t\/[^"]+)"/g)].map((x) => x[1]!))];
+    expect(links).toHaveLength(2);
+    for (const [i, link] of links.entries()) {
+      s.t.setNow(new Date(sentAt + 32_000 + i * 1000));
+      await s.t.app.request(link, { headers: { "User-Agent": CHROME } });
+    }
+    const perf = await performanceOf(s.t.db, { messageId: m.id }, "USD");
+    expect(perf.clicked).toBe(0); // got 1: BURST_SECONDS counts from sent_at, so both clicks are "person"
+  });
 });
