@@ -184,4 +184,25 @@ describe("numbers", () => {
     const perf = await performanceOf(s.t.db, { messageId: m.id }, "USD");
     expect(perf.clicked).toBe(0); // got 1: BURST_SECONDS counts from sent_at, so both clicks are "person"
   });
+
+  test("a link preview's fetch does not turn the reader's tap on the other link into a burst", async () => {
+    const s = await fakes.studio();
+    const anna = s.people[0]!;
+    const m = await fakes.message(s.t, [anna], "sms", "Photos: https://shop.example/gallery Order: https://shop.example/order");
+    await s.dispatcher().tick();
+    const [d] = await s.t.db.select().from(deliveries).where(eq(deliveries.messageId, m.id));
+    const sms = fakes.twilio.sent.find((x) => x.to === anna.phone)!;
+    const links = [...sms.body.matchAll(/https:\/\/pigeon\.test\/t\/[A-Za-z0-9_.-]+/g)].map((x) => x[0]);
+    const sentAt = d!.sentAt!.getTime();
+    // iMessage fetches a preview of the first link as the text arrives (facebookexternalhit: a "scanner").
+    s.t.setNow(new Date(sentAt + 2_000));
+    await s.t.app.request(links[0]!, { headers: { "User-Agent": "facebookexternalhit/1.1 Facebot Twitterbot/1.0" } });
+    // Anna reads the text as it buzzes and taps "Order".
+    s.t.setNow(new Date(sentAt + 12_000));
+    await s.t.app.request(links[1]!, {
+      headers: { "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1" },
+    });
+    const perf = await performanceOf(s.t.db, { messageId: m.id }, "USD");
+    expect(perf.clicked).toBe(1); // got 0: her tap is a "burst" because the preview bot's fetch counts as an earlier click
+  });
 });
