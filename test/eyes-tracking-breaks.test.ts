@@ -2,7 +2,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { smsTemplateLengthProblem } from "../src/core/sms-text.ts";
-import { createOrder } from "../src/db/customers.ts";
+import { isTrackable } from "../src/core/tracked-links.ts";
+import { createCustomer, createOrder } from "../src/db/customers.ts";
 import { performanceOf } from "../src/db/performance.ts";
 import { performanceRates } from "../src/core/performance.ts";
 import { deliveries, jobs, suppressions, trackedLinks } from "../src/db/schema.ts";
@@ -44,6 +45,29 @@ describe("the redirect's Location", () => {
     const url = "https://sklep.example/zdjęcia?kod=A%20B";
     const { locations } = await smsAndFollow(`Zdjęcia: ${url}`);
     expect(locations[0]).not.toContain("%2520"); // got https://sklep.example/zdj%C4%99cia?kod=A%2520B
+  });
+});
+
+describe("an e-mail link with a placeholder value", () => {
+  test("an apostrophe in the value (O'Brien) reaches the shop as an apostrophe, not as &#x27;", async () => {
+    const s = await fakes.studio();
+    const c = await createCustomer(s.t.db, { first_name: "O'Brien", email: "obrien@x.test", consent: { email: true } }, "test", new Date());
+    await fakes.message(s.t, [{ id: c.id, email: c.email, phone: null }], "email", "[Your photos](https://shop.example/?name={{customer.first_name}})");
+    await s.dispatcher().tick();
+    const mail = fakes.resend.sent.find((e) => e.to.includes("obrien@x.test"))!;
+    const link = mail.html!.match(/href="(https:\/\/pigeon\.test\/t\/[^"]+)"/)![1]!;
+    const res = await s.t.app.request(link, { headers: { "User-Agent": CHROME } });
+    // Untracked, the mail's href="…?name=O&#x27;Brien" reads as ?name=O'Brien. Tracked, got
+    // Location: https://shop.example/?name=O&#x27;Brien — the shop sees name=O and a fragment.
+    expect(res.headers.get("Location")).not.toContain("&#x27;");
+  });
+});
+
+describe("which links are tracked", () => {
+  test("the studio's own site on Pigeon's host is tracked; only Pigeon's own paths are left alone", () => {
+    // Pigeon served at the studio's domain root (PUBLIC_URL=https://brightside.photo), its shop beside it.
+    expect(isTrackable("https://brightside.photo/shop/spring", "https://brightside.photo")).toBe(true); // got false
+    expect(isTrackable("https://brightside.photo/u/abc.def", "https://brightside.photo")).toBe(false);
   });
 });
 
