@@ -54,16 +54,14 @@ async function studio(now: Date, settings: Record<string, unknown> = {}) {
       .insert(engagements)
       .values({ deliveryId, customerId: cu.id, type: "click", source: "link", kind: "person", occurredAt: when });
   const order = (amountMinor: number, deliveryId: number, when: Date) =>
-    t.db
-      .insert(orders)
-      .values({
-        jobId: job!.id,
-        customerId: cu.id,
-        amountMinor,
-        currency: "EUR",
-        orderedAt: when,
-        attributedDeliveryId: deliveryId,
-      });
+    t.db.insert(orders).values({
+      jobId: job!.id,
+      customerId: cu.id,
+      amountMinor,
+      currency: "EUR",
+      orderedAt: when,
+      attributedDeliveryId: deliveryId,
+    });
   return { t, b, job: job!, d, click, order };
 }
 
@@ -99,16 +97,14 @@ test("F1 (API): rates.ordered is a fraction of delivered, at most 1", async () =
     dueAt: new Date(NOW.getTime() - DAY),
   });
   const dl = await seed({ messageId: m!.id });
-  await t.db
-    .insert(engagements)
-    .values({
-      deliveryId: dl,
-      customerId: c.id,
-      type: "click",
-      source: "link",
-      kind: "person",
-      occurredAt: new Date(NOW.getTime() - HOUR),
-    });
+  await t.db.insert(engagements).values({
+    deliveryId: dl,
+    customerId: c.id,
+    type: "click",
+    source: "link",
+    kind: "person",
+    occurredAt: new Date(NOW.getTime() - HOUR),
+  });
   for (const id of ["o1", "o2", "o3"])
     await t.post("/orders", {
       external_id: id,
@@ -209,16 +205,14 @@ test("F5: changing the attribution window does not move an order already attribu
     dueAt: new Date(NOW.getTime() - 25 * DAY),
     messageId: m!.id,
   })();
-  await t.db
-    .insert(engagements)
-    .values({
-      deliveryId: dl,
-      customerId: c.id,
-      type: "click",
-      source: "link",
-      kind: "person",
-      occurredAt: new Date(NOW.getTime() - 20 * DAY),
-    });
+  await t.db.insert(engagements).values({
+    deliveryId: dl,
+    customerId: c.id,
+    type: "click",
+    source: "link",
+    kind: "person",
+    occurredAt: new Date(NOW.getTime() - 20 * DAY),
+  });
   const body = {
     external_id: "o1",
     job_external_id: "JOB-1",
@@ -265,4 +259,26 @@ test("F7: a free order (0.00 in the studio's currency) is not listed as 'in anot
   expect(html).not.toContain("in another currency than EUR");
   // Today the row reads "… 1 in another currency".
   expect(table).not.toContain("in another currency");
+});
+
+test("F8: the profile page shows each notification's bounced and unsubscribed (issue 14 §4), not only sent…revenue", async () => {
+  const sent = new Date("2026-09-01T10:00:00Z");
+  const { t, b, d, job } = await studio(new Date(sent.getTime() + DAY));
+  const [profile] = await t.db.insert(communicationProfiles).values({ name: "School" }).returning();
+  const [n1] = await t.db
+    .insert(notifications)
+    .values([
+      { profileId: profile!.id, trigger: "job_selling", channel: "email", subject: "Sell", body: "Hi", position: 0 },
+    ])
+    .returning();
+  const x = await d({ sourceType: "notification", notificationId: n1!.id, jobId: job.id, sentAt: sent });
+  await d({ sourceType: "notification", notificationId: n1!.id, jobId: job.id, sentAt: sent, status: "bounced" });
+  const { recordUnsubscribed } = await import("../src/db/unsubscribe-events.ts");
+  const [row] = await t.db.select().from(deliveries).where(eq(deliveries.id, x));
+  await recordUnsubscribed(t.db, x, row!.customerId!, new Date(sent.getTime() + HOUR));
+  const html = (await b.get(`/profiles/${profile!.id}`)).text;
+  const perf = html.match(/<section id="performance"[\s\S]*?<\/section>/)?.[0] ?? "";
+  // Today the table's columns are Sent, Delivered, Opened, Clicked, Ordered, Revenue: neither number is anywhere on the page.
+  expect(perf).toContain("Unsubscribed");
+  expect(perf).toContain("Bounced");
 });
