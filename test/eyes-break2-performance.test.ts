@@ -282,3 +282,10 @@ test("F8: the profile page shows each notification's bounced and unsubscribed (i
   expect(perf).toContain("Unsubscribed");
   expect(perf).toContain("Bounced");
 });
+
+test("F10: the README's map names every module issue 14 added", async () => {
+  const readme = await Bun.file(`${import.meta.dir}/../README.md`).text();
+  // Today core/performance.ts (the rates), db/performance.ts (the counts) and db/attribution.ts (last click wins) are missing.
+  for (const file of ["performance.ts", "attribution.ts"])
+    expect(readme).toMatch(new RegExp(`(^|[\\s,(])${file.replace(".", "\\.")}`, "m"));
+});
