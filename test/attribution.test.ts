@@ -4,6 +4,7 @@
 import { expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { attributeOrders } from "../src/db/attribution.ts";
+import { updateOrder } from "../src/db/api-upserts.ts";
 import { createCustomer, createOrder } from "../src/db/customers.ts";
 import { deliveries, engagements, jobs, messages, studioSettings } from "../src/db/schema.ts";
 import { makeTestApp } from "./support/app.ts";
@@ -90,4 +91,42 @@ test("a click reported after the order was written is attributed when it is reco
   await attributeOrders(t.db, cu.id, at(1));
   const after = await t.db.query.orders.findFirst({ where: (x, { eq }) => eq(x.id, o.id) });
   expect(after?.attributedDeliveryId).toBe(spring);
+});
+
+test("a shorter window later does not move an order already attributed when it is written again unchanged", async () => {
+  const { t, sentMessage, click, order } = await seeded();
+  await t.db.update(studioSettings).set({ attributionDays: 30 }).where(eq(studioSettings.id, 1));
+  const spring = await sentMessage("Spring sale");
+  await click(spring, at(1));
+  const o = await order(at(21));
+  expect(o.attributedDeliveryId).toBe(spring);
+  await t.db.update(studioSettings).set({ attributionDays: 7 }).where(eq(studioSettings.id, 1));
+  const { amountMinor, currency, customerId, jobId, orderedAt } = o;
+  const again = await updateOrder(t.db, o.id, { amountMinor, currency, customerId, jobId, orderedAt });
+  expect(again.attributedDeliveryId).toBe(spring);
+  // A correction of its time is decided afresh, with today's window.
+  const moved = await updateOrder(t.db, o.id, { amountMinor, currency, customerId, jobId, orderedAt: at(22) });
+  expect(moved.attributedDeliveryId).toBeNull();
+});
+
+test("a later click reported late takes the order; an earlier one does not; a click found to be a machine's gives it up", async () => {
+  const { t, cu, sentMessage, click, order } = await seeded();
+  const spring = await sentMessage("Spring sale");
+  const reminder = await sentMessage("Last chance");
+  await click(spring, at(2));
+  const o = await order(at(3));
+  const attributed = async () =>
+    (await t.db.query.orders.findFirst({ where: (x, { eq }) => eq(x.id, o.id) }))?.attributedDeliveryId;
+  await click(reminder, at(1));
+  await attributeOrders(t.db, cu.id, at(1));
+  expect(await attributed()).toBe(spring);
+  await click(reminder, at(2.5));
+  await attributeOrders(t.db, cu.id, at(2.5));
+  expect(await attributed()).toBe(reminder);
+  await t.db
+    .update(engagements)
+    .set({ kind: "burst" })
+    .where(eq(engagements.occurredAt, at(2.5)));
+  await attributeOrders(t.db, cu.id, at(2.5));
+  expect(await attributed()).toBe(spring);
 });

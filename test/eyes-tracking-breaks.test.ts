@@ -51,8 +51,18 @@ describe("the redirect's Location", () => {
 describe("an e-mail link with a placeholder value", () => {
   test("an apostrophe in the value (O'Brien) reaches the shop as an apostrophe, not as &#x27;", async () => {
     const s = await fakes.studio();
-    const c = await createCustomer(s.t.db, { first_name: "O'Brien", email: "obrien@x.test", consent: { email: true } }, "test", new Date());
-    await fakes.message(s.t, [{ id: c.id, email: c.email, phone: null }], "email", "[Your photos](https://shop.example/?name={{customer.first_name}})");
+    const c = await createCustomer(
+      s.t.db,
+      { first_name: "O'Brien", email: "obrien@x.test", consent: { email: true } },
+      "test",
+      new Date(),
+    );
+    await fakes.message(
+      s.t,
+      [{ id: c.id, email: c.email, phone: null }],
+      "email",
+      "[Your photos](https://shop.example/?name={{customer.first_name}})",
+    );
     await s.dispatcher().tick();
     const mail = fakes.resend.sent.find((e) => e.to.includes("obrien@x.test"))!;
     const link = mail.html!.match(/href="(https:\/\/pigeon\.test\/t\/[^"]+)"/)![1]!;
@@ -130,7 +140,10 @@ describe("numbers", () => {
     });
     expect(res.status).toBeLessThan(400);
     const suppressed = await s.t.db.select().from(suppressions);
-    expect(suppressed.map((x) => [x.reason, x.detail])).toContainEqual(["unsubscribed", expect.stringMatching(/^delivery \d+$/)]);
+    expect(suppressed.map((x) => [x.reason, x.detail])).toContainEqual([
+      "unsubscribed",
+      expect.stringMatching(/^delivery \d+$/),
+    ]);
     const perf = await performanceOf(s.t.db, { messageId: m.id }, "USD");
     // got 0: nothing in src/ writes the delivery event "unsubscribed" that performance.ts counts
     // (only test/performance-counts.test.ts inserts one by hand).
@@ -174,10 +187,18 @@ describe("numbers", () => {
       const signed = fakes.resend.signWebhook(
         fakes.webhookSecret,
         fakes.resend.emailEvent("email.clicked", mail.id, {
-          click: { link, userAgent: CHROME, ipAddress: "198.51.100.7", timestamp: new Date(sentAt + 3000 + i * 1000).toISOString() },
+          click: {
+            link,
+            userAgent: CHROME,
+            ipAddress: "198.51.100.7",
+            timestamp: new Date(sentAt + 3000 + i * 1000).toISOString(),
+          },
         }),
       );
-      expect((await s.t.app.request("/webhooks/resend", { method: "POST", body: signed.body, headers: signed.headers })).status).toBe(200);
+      expect(
+        (await s.t.app.request("/webhooks/resend", { method: "POST", body: signed.body, headers: signed.headers }))
+          .status,
+      ).toBe(200);
     }
     const perf = await performanceOf(s.t.db, { messageId: m.id }, "USD");
     expect(perf.clicked).toBe(0); // got 1: both recorded as "person"
@@ -199,7 +220,9 @@ describe("numbers", () => {
     s.t.setNow(new Date(sentAt + 30_500));
     await s.t.app.request("/webhooks/resend", { method: "POST", body: delivered.body, headers: delivered.headers });
     // The recipient's security gateway follows both links 2 and 3 seconds after delivery.
-    const links = [...new Set([...mail.html!.matchAll(/href="(https:\/\/pigeon\.test\/t\/[^"]+)"/g)].map((x) => x[1]!))];
+    const links = [
+      ...new Set([...mail.html!.matchAll(/href="(https:\/\/pigeon\.test\/t\/[^"]+)"/g)].map((x) => x[1]!)),
+    ];
     expect(links).toHaveLength(2);
     for (const [i, link] of links.entries()) {
       s.t.setNow(new Date(sentAt + 32_000 + i * 1000));
@@ -212,7 +235,12 @@ describe("numbers", () => {
   test("a link preview's fetch does not turn the reader's tap on the other link into a burst", async () => {
     const s = await fakes.studio();
     const anna = s.people[0]!;
-    const m = await fakes.message(s.t, [anna], "sms", "Photos: https://shop.example/gallery Order: https://shop.example/order");
+    const m = await fakes.message(
+      s.t,
+      [anna],
+      "sms",
+      "Photos: https://shop.example/gallery Order: https://shop.example/order",
+    );
     await s.dispatcher().tick();
     const [d] = await s.t.db.select().from(deliveries).where(eq(deliveries.messageId, m.id));
     const sms = fakes.twilio.sent.find((x) => x.to === anna.phone)!;
@@ -224,7 +252,10 @@ describe("numbers", () => {
     // Anna reads the text as it buzzes and taps "Order".
     s.t.setNow(new Date(sentAt + 12_000));
     await s.t.app.request(links[1]!, {
-      headers: { "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1" },
+      headers: {
+        "User-Agent":
+          "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1",
+      },
     });
     const perf = await performanceOf(s.t.db, { messageId: m.id }, "USD");
     expect(perf.clicked).toBe(1); // got 0: her tap is a "burst" because the preview bot's fetch counts as an earlier click

@@ -3,7 +3,7 @@
 import { LibsqlError } from "@libsql/client";
 import { and, count, desc, eq, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import { attributeOrders } from "./attribution.ts";
+import { attributeOrder } from "./attribution.ts";
 import type { AppointmentInput, OrderInput } from "./customers.ts";
 import { type JobFilters, jobWhere } from "./jobs.ts";
 import { albums, apiKeys, appointments, customers, jobs, orders, registrations } from "./schema.ts";
@@ -89,14 +89,18 @@ export async function getOrderByExternalId(db: Db, externalId: string) {
 
 /** Corrects an order an integration sends again; no new `order_placed` event, the order was placed once. */
 export async function updateOrder(db: Db, id: number, input: OrderInput) {
+  const before = await getOrder(db, id);
   const [row] = await db
     .update(orders)
     .set({ ...input, externalId: input.externalId ?? null })
     .where(eq(orders.id, id))
     .returning();
-  // A corrected time or customer may change which click earned it.
-  await attributeOrders(db, row!.customerId, row!.orderedAt);
-  return (await db.query.orders.findFirst({ where: eq(orders.id, id) }))!;
+  // A corrected time or customer may change which click earned it; the same order sent again
+  // (a shop's nightly sync) keeps its attribution, whatever the window is now.
+  const moved = before?.customerId !== row!.customerId || before?.orderedAt.getTime() !== row!.orderedAt.getTime();
+  if (!moved) return row!;
+  await attributeOrder(db, id);
+  return (await getOrder(db, id))!;
 }
 
 export async function getAppointment(db: Db, id: number) {

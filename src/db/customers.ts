@@ -4,7 +4,7 @@
 import { and, desc, eq, lt, ne, or, sql } from "drizzle-orm";
 import { consentChanges, type CustomerFields } from "../core/customers.ts";
 import type { Db, Tx } from "./client.ts";
-import { attributeOrders } from "./attribution.ts";
+import { attributeOrder } from "./attribution.ts";
 import { noteFixedLines } from "./line-hints.ts";
 import {
   albums,
@@ -214,7 +214,7 @@ export async function createOrder(db: DbOrTx, input: OrderInput, source: Source,
     source,
     occurredAt: input.orderedAt,
   });
-  await attributeOrders(db, input.customerId, input.orderedAt);
+  await attributeOrder(db, order!.id);
   return (await db.query.orders.findFirst({ where: eq(orders.id, order!.id) }))!;
 }
 

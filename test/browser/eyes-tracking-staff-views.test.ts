@@ -20,19 +20,39 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 
 test("opening a queued delivery's page (its preview) records no open for the customer", async () => {
-  const [anna] = await h.db.insert(customers).values({ firstName: "Anna", lastName: "Berg", email: "anna@x.test" }).returning();
+  const [anna] = await h.db
+    .insert(customers)
+    .values({ firstName: "Anna", lastName: "Berg", email: "anna@x.test" })
+    .returning();
   const [m] = await h.db
     .insert(messages)
-    .values({ name: "Sale", channels: ["email"], subject: "Sale", body: "Shop at https://shop.example/x", filters: {}, status: "sending" })
+    .values({
+      name: "Sale",
+      channels: ["email"],
+      subject: "Sale",
+      body: "Shop at https://shop.example/x",
+      filters: {},
+      status: "sending",
+    })
     .returning();
   const [d] = await h.db
     .insert(deliveries)
-    .values({ deliveryKey: "eyes1", sourceType: "message", messageId: m!.id, channel: "email", customerId: anna!.id, toAddress: "anna@x.test", status: "queued", dueAt: new Date(Date.now() + 86_400_000) })
+    .values({
+      deliveryKey: "eyes1",
+      sourceType: "message",
+      messageId: m!.id,
+      channel: "email",
+      customerId: anna!.id,
+      toAddress: "anna@x.test",
+      status: "queued",
+      dueAt: new Date(Date.now() + 86_400_000),
+    })
     .returning();
   // A staff member's ordinary desktop Chrome (the harness's headless agent would read as a scanner).
   const ctx = await h.browser.newContext({
     baseURL: h.baseUrl,
-    userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    userAgent:
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
   });
   const page = await ctx.newPage();
   await page.goto("/login");
