@@ -231,9 +231,15 @@ async function audioStillThere(deps: SendDeps, fileId: number | null): Promise<b
   return !!f && isAudio(f);
 }
 
-/** The e-mail of one delivery as it was sent, for "view in browser" (SPEC L5). */
-export async function renderDeliveryEmail(deps: SendDeps, d: Delivery) {
-  const composer = await createComposer(deps, await getSettings(deps.db), deps.clock());
+/**
+ * The e-mail of one delivery as it was sent, for "view in browser" (SPEC L5) and the staff
+ * preview. `tracked: false` for staff: no tracked links (nothing stored by a look) and no open
+ * pixel, so a staff member's browser never records the customer's open or click.
+ */
+export async function renderDeliveryEmail(deps: SendDeps, d: Delivery, opts: { tracked: boolean }) {
+  const settings = await getSettings(deps.db);
+  const s = opts.tracked ? settings : { ...settings, trackLinks: false, trackOpens: false };
+  const composer = await createComposer(deps, s, deps.clock());
   const [email] = await composer.emails([d]);
   return email ?? null;
 }
