@@ -9,14 +9,24 @@ import { signLinkToken } from "../src/core/link-tokens.ts";
 import { createCustomer, createOrder } from "../src/db/customers.ts";
 import { enqueueDeliveries } from "../src/db/outbox.ts";
 import { performanceOf } from "../src/db/performance.ts";
-import { deliveries, deliveryEvents, engagements, jobs, orders, suppressions, trackedLinks } from "../src/db/schema.ts";
+import {
+  deliveries,
+  deliveryEvents,
+  devOutbox,
+  engagements,
+  jobs,
+  orders,
+  suppressions,
+  trackedLinks,
+} from "../src/db/schema.ts";
 import { linkSigningSecret } from "../src/db/secrets.ts";
 import { getSettings, updateSettings } from "../src/db/settings.ts";
 import { upsertRegistration } from "../src/db/customers.ts";
 import { createJob } from "../src/db/jobs.ts";
 import { createComposer } from "../src/dispatch/compose.ts";
 import { later, noon, sendStudio } from "./support/send-studio.ts";
-import type { TestApp } from "./support/app.ts";
+import { makeTestApp, signedInOwner, type TestApp } from "./support/app.ts";
+import { withOpenPixel } from "../src/core/tracked-links.ts";
 
 const fakes = sendStudio();
 afterAll(fakes.stop);
@@ -623,5 +633,29 @@ describe("a link followed without end", () => {
     expect(locations).toEqual(["https://shop.example/gallery"]);
     const rows = await s.t.db.select().from(engagements).where(eq(engagements.deliveryId, d.id));
     expect(rows).toHaveLength(50);
+  });
+});
+
+describe("staff looking at a sent e-mail", () => {
+  test("the dev outbox shows it without the customer's open pixel (and with everything else)", async () => {
+    const t = await makeTestApp({ now: noon });
+    const b = await signedInOwner(t);
+    const html = withOpenPixel("<html><body><p>Spring sale</p></body></html>", "https://pigeon.test/o/TOKEN.SIG");
+    await t.db.insert(devOutbox).values({
+      id: "dev_pixel",
+      channel: "email",
+      toAddress: "anna@x.test",
+      fromAddress: "studio@x.test",
+      subject: "Sale",
+      body: "Spring sale",
+      html,
+      ref: "ref-1",
+      status: "sent",
+      createdAt: noon,
+    });
+    const res = await b.get("/outbox/dev/dev_pixel");
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("Spring sale");
+    expect(res.text).not.toContain("/o/TOKEN.SIG");
   });
 });
