@@ -659,3 +659,19 @@ describe("staff looking at a sent e-mail", () => {
     expect(res.text).not.toContain("/o/TOKEN.SIG");
   });
 });
+
+describe("one address, one link", () => {
+  test("an e-mail's HTML and text parts name a non-ASCII address by the same tracked link", async () => {
+    const s = await fakes.studio();
+    const anna = s.people[0]!;
+    await fakes.message(s.t, [anna], "email", "Zdjęcia: https://sklep.example/zdjęcia?kod=A%20B");
+    await s.dispatcher().tick();
+    const mail = fakes.resend.sent.find((e) => e.to.includes(anna.email))!;
+    expect((await s.t.db.select().from(trackedLinks)).map((l) => l.url)).toEqual([
+      "https://sklep.example/zdj%C4%99cia?kod=A%20B",
+    ]);
+    const inHtml = mail.html!.match(/href="(https:\/\/pigeon\.test\/t\/[^"]+)"/)![1]!;
+    const inText = mail.text!.match(/https:\/\/pigeon\.test\/t\/\S+/)![0];
+    expect(inText).toBe(inHtml);
+  });
+});
