@@ -28,9 +28,9 @@ export function isTrackable(url: string, base: string): boolean {
 
 /**
  * The address a redirect sends in `Location`: ASCII only, as browsers require (an IDN host in
- * punycode, other letters UTF-8 percent-encoded, existing %-escapes kept as they are). Done when
- * forwarding, not when storing, so rows stored before this rule forward correctly too. Null for
- * an address that is no URL at all.
+ * punycode, other letters UTF-8 percent-encoded, existing %-escapes kept as they are). The
+ * composer stores addresses in this form; the redirect applies it again so rows stored before
+ * (as written) forward correctly too. Null for an address that is no URL at all.
  */
 export function locationOf(url: string): string | null {
   return URL.parse(url)?.href ?? null;
