@@ -276,6 +276,17 @@ describe("the dashboard's Today on a 25-hour day in Berlin", () => {
     expect(week).toContain("Selling reminder · Spring school");
   });
 
+  test("a reader who orders twice is one buyer: the Bought rate stays within 100 % and says how many orders", async () => {
+    const s = await seededDay();
+    const [first] = await s.t.db.select().from(orders).where(eq(orders.jobId, s.job.id));
+    await s.t.db.insert(orders).values({ ...first!, id: undefined, amountMinor: 1000 });
+    const week = section((await s.b.get("/")).text, "This week");
+    // Sent, delivered, opened, clicked, bought (was "200 %": two orders of one delivered e-mail), revenue.
+    expect(week.replace(/[\u00a0\u202f]/g, " ")).toContain(
+      "Selling reminder · Spring school 1 100 % 0 % 0 % 100 % (1) · 2 orders 34,90 €",
+    );
+  });
+
   test("an empty day says what to do", async () => {
     const t = await makeTestApp({ now: NOW });
     const b = await signedInOwner(t);
