@@ -134,3 +134,33 @@ describe("the message form", () => {
     expect(sent.body.length).toBeLessThanOrEqual(SMS_MAX);
   });
 });
+
+describe("the composer's counter", () => {
+  const previewOf = async (trackLinks: boolean) => {
+    const { t, people } = await studio.studio();
+    if (!trackLinks) await updateSettings(t.db, { trackLinks: false }, noon);
+    const b = await signedInOwner(t);
+    await b.get("/messages/new");
+    const res = await postForm(
+      b,
+      "/messages/preview",
+      form({ channels: ["sms"], sms_body: `Hi ${LINK}`, "filters.customer_ids": String(people[0]!.id) }),
+      { "HX-Request": "true" },
+    );
+    expect(res.status).toBe(200);
+    return res.text;
+  };
+
+  test("counts a link as the tracked link it becomes, and says so", async () => {
+    const html = await previewOf(true);
+    const counted = "Hi ".length + TRACKED + ` ${OPT_OUT_HINT}`.length;
+    expect(html).toContain(`<strong>${counted}</strong> characters`);
+    expect(pageText(html)).toContain("Links counted as the short tracked links they become");
+  });
+
+  test("with link tracking off, counts the address as typed", async () => {
+    const html = await previewOf(false);
+    expect(html).toContain(`<strong>${`Hi ${LINK} ${OPT_OUT_HINT}`.length}</strong> characters`);
+    expect(html).not.toContain("Links counted as the short tracked links");
+  });
+});

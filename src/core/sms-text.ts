@@ -24,6 +24,8 @@ export type SmsInfo = {
   /** The characters that forced UCS-2, so staff can replace a stray ’ or emoji. */
   nonGsm: string[];
   warning?: string;
+  /** Links were counted as the tracked links they become (smsInfoAsSent). */
+  linksTracked?: boolean;
 };
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
@@ -135,6 +137,16 @@ export function withTrackedLinkLengths(text: string, base: string): { text: stri
     return stand;
   });
   return { text: out, changed };
+}
+
+/**
+ * The counter's numbers for `text` as it is sent: with `trackedBase` (the studio tracks links)
+ * each trackable address counts as the longest tracked link it becomes, as the save check counts it.
+ */
+export function smsInfoAsSent(text: string, sms: Pick<SmsSaveCheck, "trackedBase">): SmsInfo {
+  if (!sms.trackedBase) return smsInfo(text);
+  const tracked = withTrackedLinkLengths(text, sms.trackedBase);
+  return tracked.changed ? { ...smsInfo(tracked.text), linksTracked: true } : smsInfo(text);
 }
 
 /** Twilio refuses a text longer than this (error 21617): the text as sent, opt-out line included. */

@@ -32,7 +32,7 @@ import {
   TemplateSyntaxError,
 } from "../core/placeholders.ts";
 import { pickLanguage, t } from "../core/i18n/translate.ts";
-import { smsInfo, smsLineBreaks, smsSaveCheck, withOptOutHint } from "../core/sms-text.ts";
+import { smsInfo, smsInfoAsSent, smsLineBreaks, smsSaveCheck, withOptOutHint } from "../core/sms-text.ts";
 import { type Audience, TRIGGER_INFO, type Trigger } from "../core/triggers.ts";
 import { type FieldErrors, flag, requiredText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
@@ -282,7 +282,7 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
       const hint = t(lang, "sms.optOut");
       preview.text = channel === "sms" ? withOptOutHint(filled, { required: marketing, hint }) : filled;
       preview.optOutAdded = marketing && preview.text !== filled ? hint : null;
-      if (channel === "sms") preview.sms = smsInfo(preview.text);
+      if (channel === "sms") preview.sms = smsInfoAsSent(preview.text, smsSaveCheck(settings, deps.config.publicUrl));
     }
   } catch (err) {
     if (!(err instanceof TemplateSyntaxError)) throw err;

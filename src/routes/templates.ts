@@ -11,7 +11,7 @@ import { pickLanguage, t } from "../core/i18n/translate.ts";
 import type { PreviewData } from "../core/message-pages.ts";
 import { formatPhone } from "../core/phone.ts";
 import { checkTemplate, fillTemplate, noEscape, TemplateSyntaxError } from "../core/placeholders.ts";
-import { smsInfo, smsSaveCheck, withOptOutHint } from "../core/sms-text.ts";
+import { smsInfoAsSent, smsSaveCheck, withOptOutHint } from "../core/sms-text.ts";
 import { templateContext, templateInput, type TemplateInput } from "../core/template-input.ts";
 import { type Trigger } from "../core/triggers.ts";
 import { fieldErrors, type FieldErrors } from "../core/validation.ts";
@@ -135,7 +135,7 @@ async function buildPreview(c: Ctx, text: Text, customerId: number | null): Prom
       pv.sms = {
         to: formatPhone(to.phone, studioCountry(settings)) || to.phone,
         text: sms,
-        info: smsInfo(sms),
+        info: smsInfoAsSent(sms, smsSaveCheck(settings, deps.config.publicUrl)),
         optOutAdded: sms !== filled ? hint : null,
       };
     } else {
