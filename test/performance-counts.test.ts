@@ -131,16 +131,14 @@ test("one reader who orders three times is one buyer: the buy rate stays within 
   await engage(a, "click", "person");
   await engage(x, "click", "person");
   const buy = (attributedDeliveryId: number, amountMinor: number) =>
-    t.db
-      .insert(orders)
-      .values({
-        jobId: job.id,
-        customerId: cu.id,
-        amountMinor,
-        currency: "USD",
-        orderedAt: noon,
-        attributedDeliveryId,
-      });
+    t.db.insert(orders).values({
+      jobId: job.id,
+      customerId: cu.id,
+      amountMinor,
+      currency: "USD",
+      orderedAt: noon,
+      attributedDeliveryId,
+    });
   for (const amountMinor of [1000, 2490, 3980]) await buy(a, amountMinor);
   await buy(x, 500);
   await buy(x, 700);
