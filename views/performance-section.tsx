@@ -5,7 +5,7 @@
 import { barChart, timeChart } from "../src/core/chart.ts";
 import { staffClock, staffDay, zoneAbbreviation } from "../src/core/date-format.ts";
 import { formatMoney } from "../src/core/money.ts";
-import { formatRate, type PerformanceCounts, performanceRates } from "../src/core/performance.ts";
+import { formatRate, ordersPhrase, type PerformanceCounts, performanceRates } from "../src/core/performance.ts";
 import type { MessageSeries } from "../src/db/performance-series.ts";
 import type { NotificationNumbers } from "../src/db/notification-numbers.ts";
 import { BarChartSvg, TimeChartSvg } from "./performance-chart.tsx";
@@ -66,7 +66,14 @@ export function PerformanceStats({ p, locale }: { p: PerformanceCounts } & Money
       {card("opened", "Opened (estimate)", nf(p.opened), formatRate(r.opened, locale), "of delivered e-mails")}
       {card("clicked", "Clicked", nf(p.clicked), formatRate(r.clicked, locale), "of delivered")}
       {card("unsubscribed", "Unsubscribed", nf(p.unsubscribed), formatRate(r.unsubscribed, locale), "of delivered")}
-      {card("ordered", "Ordered", nf(p.ordered), formatRate(r.ordered, locale), "of delivered")}
+      {/* Buyers (deliveries that led to an order), so the rate never passes 100 %; then the orders. */}
+      {card(
+        "ordered",
+        "Bought",
+        nf(p.ordered),
+        formatRate(r.ordered, locale),
+        `of delivered · ${ordersPhrase(p.orders)}`,
+      )}
       {card("revenue", "Revenue", formatMoney(p.revenueMinor, p.currency, locale))}
     </div>
   );
@@ -223,7 +230,7 @@ const cell = (count: number, rate: string | null) => (
   </td>
 );
 
-/** One row per notification (and a total): sent, delivered, opened, clicked, ordered, revenue, with rates. */
+/** One row per notification (and a total): sent, delivered, opened, clicked, bought, revenue (and orders), with rates. */
 export function NotificationNumbersTable({
   rows,
   total,
@@ -241,6 +248,7 @@ export function NotificationNumbersTable({
         {cell(p.ordered, formatRate(r.ordered, locale))}
         <td class="num">
           {formatMoney(p.revenueMinor, p.currency, locale)}
+          <small class="muted"> · {ordersPhrase(p.orders)}</small>
           {p.otherCurrencyOrders > 0 && (
             <small class="muted"> (+{nf(p.otherCurrencyOrders)} in another currency)</small>
           )}
@@ -258,7 +266,7 @@ export function NotificationNumbersTable({
             <th class="num">Delivered</th>
             <th class="num">Opened (estimate)</th>
             <th class="num">Clicked</th>
-            <th class="num">Ordered</th>
+            <th class="num">Bought</th>
             <th class="num">Revenue</th>
           </tr>
         </thead>
@@ -294,7 +302,7 @@ export function NotificationEarningsChart({ rows, locale, of }: { rows: Notifica
       label: r.name,
       revenue: r.counts.revenueMinor,
       revenueText: formatMoney(r.counts.revenueMinor, r.counts.currency, locale),
-      orders: r.counts.ordered,
+      orders: r.counts.orders,
     })),
   );
   return (
@@ -305,7 +313,7 @@ export function NotificationEarningsChart({ rows, locale, of }: { rows: Notifica
       desc={rows
         .map(
           (r) =>
-            `${r.name}: ${formatMoney(r.counts.revenueMinor, r.counts.currency, locale)}, ${nf(r.counts.ordered)} orders`,
+            `${r.name}: ${formatMoney(r.counts.revenueMinor, r.counts.currency, locale)}, ${ordersPhrase(r.counts.orders)}`,
         )
         .join("; ")}
     />

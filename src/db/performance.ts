@@ -59,7 +59,8 @@ async function orderRows(db: Db, where: SQL, byNotification: boolean, currency: 
   const group = byNotification ? sql`d.notification_id` : sql`null`;
   return db.all<Row>(sql`
     select ${group} as notification_id,
-      count(*) as ordered,
+      count(distinct o.attributed_delivery_id) as ordered,
+      count(*) as orders,
       sum(case when o.currency = ${currency} then o.amount_minor else 0 end) as revenue_minor,
       sum(case when o.currency = ${currency} then 0 else 1 end) as other_currency_orders
     from orders o join deliveries d on d.id = o.attributed_delivery_id
@@ -80,6 +81,7 @@ function toCounts(currency: string, c: Row | undefined, o: Row | undefined): Per
     machineOpens: n(c?.machine_opens),
     machineClicks: n(c?.machine_clicks),
     ordered: n(o?.ordered),
+    orders: n(o?.orders),
     revenueMinor: n(o?.revenue_minor),
     otherCurrencyOrders: n(o?.other_currency_orders),
   };
