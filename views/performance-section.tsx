@@ -31,6 +31,21 @@ function LeftOut({ p }: { p: PerformanceCounts }) {
   );
 }
 
+/** Sent with no word yet of arrival: the rates of delivered leave them out, so say how many. */
+function AwaitingReport({ p }: { p: PerformanceCounts }) {
+  if (p.awaitingReport === 0) return null;
+  const one = p.awaitingReport === 1;
+  return (
+    <p class="muted awaiting-report">
+      <small>
+        {nf(p.awaitingReport)} of {nf(p.sent)} sent {one ? "has" : "have"} no delivery report yet (reports come from the
+        provider's webhooks: see Going live in the README): the rates are of the {nf(p.delivered)} known to have
+        arrived.
+      </small>
+    </p>
+  );
+}
+
 function OtherCurrency({ p }: { p: PerformanceCounts }) {
   if (p.otherCurrencyOrders === 0) return null;
   const one = p.otherCurrencyOrders === 1;
@@ -205,13 +220,15 @@ export function MessagePerformance({
           <p class="muted open-estimate">
             <small>{OPEN_ESTIMATE}</small>
           </p>
+          <AwaitingReport p={p} />
           <LeftOut p={p} />
           <OtherCurrency p={p} />
           <p class="muted">
             <small>
-              Delivered counts a provider's delivery report, or an open or click by a person. Rates are of delivered
-              messages (opens: of delivered e-mails; delivered and bounced: of sent). An order counts for the message
-              whose link its customer clicked last before ordering.
+              Delivered counts a provider's delivery report, or what proves one: an open or click by a person, an
+              unsubscribe through the message's link, a STOP reply. Rates are of delivered messages (opens: of delivered
+              e-mails; delivered and bounced: of sent). An order counts for the message whose link its customer clicked
+              last before ordering.
             </small>
           </p>
           {series && (

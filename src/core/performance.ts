@@ -29,6 +29,11 @@ export type PerformanceCounts = {
   otherCurrencyOrders: number;
   machineOpens: number;
   machineClicks: number;
+  /**
+   * Sent and not yet known to have arrived (no delivery report, nothing the reader did): the
+   * rates of delivered leave these out, so a page says how many there are.
+   */
+  awaitingReport: number;
 };
 
 export const NO_PERFORMANCE = (currency: string): PerformanceCounts => ({
@@ -46,6 +51,7 @@ export const NO_PERFORMANCE = (currency: string): PerformanceCounts => ({
   otherCurrencyOrders: 0,
   machineOpens: 0,
   machineClicks: 0,
+  awaitingReport: 0,
 });
 
 /** A share in [0, 1], or null when there is nothing to divide by (a rate of nothing is no 0 %). */
@@ -130,6 +136,7 @@ export function performanceJson(c: PerformanceCounts) {
     opened_is_estimate: true,
     machine_opens: c.machineOpens,
     machine_clicks: c.machineClicks,
+    awaiting_report: c.awaitingReport,
     other_currency_orders: c.otherCurrencyOrders,
   };
 }

@@ -4,6 +4,7 @@ import { type ClickSeen, clickKind, withinBurst } from "../core/engagement-kinds
 import { COUNTED_ENGAGEMENT_KINDS, type EngagementKind, type EngagementSource } from "../core/vocabulary.ts";
 import { attributeOrders } from "./attribution.ts";
 import type { Db, Tx } from "./client.ts";
+import { deliveredByReader } from "./delivery-status.ts";
 import { deliveries, engagements, trackedLinks } from "./schema.ts";
 
 /** The id of each address, storing the new ones: one insert and one select however many there are. */
@@ -73,6 +74,13 @@ export async function recordEngagement(tx: Db | Tx, e: EngagementInput): Promise
     .onConflictDoNothing()
     .returning({ id: engagements.id });
   if (inserted.length === 0) return false;
+  if (counted(e.kind))
+    await deliveredByReader(
+      tx,
+      e.deliveryId,
+      e.occurredAt,
+      `the reader ${e.type === "open" ? "opened" : "clicked"} it`,
+    );
   if (e.type === "click" && counted(e.kind) && d.customerId) await attributeOrders(tx, d.customerId, e.occurredAt);
   return true;
 }

@@ -42,6 +42,7 @@ async function countRows(db: Db, where: SQL, byNotification: boolean): Promise<R
   return db.all<Row>(sql`
     select ${group} as notification_id,
       sum(case when ${SENT} then 1 else 0 end) as sent,
+      sum(case when d.status = 'sent' and not ${DELIVERED} then 1 else 0 end) as awaiting_report,
       sum(case when ${DELIVERED} then 1 else 0 end) as delivered,
       sum(case when d.channel = 'email' and ${DELIVERED} then 1 else 0 end) as delivered_emails,
       sum(case when d.status = 'bounced' then 1 else 0 end) as bounced,
@@ -80,6 +81,7 @@ function toCounts(currency: string, c: Row | undefined, o: Row | undefined): Per
     unsubscribed: n(c?.unsubscribed),
     machineOpens: n(c?.machine_opens),
     machineClicks: n(c?.machine_clicks),
+    awaitingReport: n(c?.awaiting_report),
     ordered: n(o?.ordered),
     orders: n(o?.orders),
     revenueMinor: n(o?.revenue_minor),

@@ -65,6 +65,7 @@ describe("performance in the API", () => {
       opened_is_estimate: true,
       machine_opens: 0,
       machine_clicks: 0,
+      awaiting_report: 0,
       other_currency_orders: 0,
     });
   });
