@@ -10,18 +10,19 @@ import type { MessageSeries } from "../src/db/performance-series.ts";
 import type { NotificationNumbers } from "../src/db/notification-numbers.ts";
 import { BarChartSvg, TimeChartSvg } from "./performance-chart.tsx";
 
-const nf = (n: number) => n.toLocaleString("en");
+/** A count in the studio's locale ("1.234" in a German studio), like its rates and money. */
+const nf = (n: number, locale: string) => n.toLocaleString(locale);
 const DAY = 86_400_000;
 
 type Money = { locale: string };
 
 /** "12 clicks by link scanners …": what was left out, so the counts above need no footnote hunt. */
-function LeftOut({ p }: { p: PerformanceCounts }) {
+function LeftOut({ p, locale }: { p: PerformanceCounts } & Money) {
   const parts = [
     p.machineOpens > 0 &&
-      `${nf(p.machineOpens)} ${p.machineOpens === 1 ? "open" : "opens"} by mail privacy proxies and image prefetchers`,
+      `${nf(p.machineOpens, locale)} ${p.machineOpens === 1 ? "open" : "opens"} by mail privacy proxies and image prefetchers`,
     p.machineClicks > 0 &&
-      `${nf(p.machineClicks)} ${p.machineClicks === 1 ? "click" : "clicks"} by link scanners and prefetchers`,
+      `${nf(p.machineClicks, locale)} ${p.machineClicks === 1 ? "click" : "clicks"} by link scanners and prefetchers`,
   ].filter(Boolean);
   if (!parts.length) return null;
   return (
@@ -31,14 +32,14 @@ function LeftOut({ p }: { p: PerformanceCounts }) {
   );
 }
 
-function OtherCurrency({ p }: { p: PerformanceCounts }) {
+function OtherCurrency({ p, locale }: { p: PerformanceCounts } & Money) {
   if (p.otherCurrencyOrders === 0) return null;
   const one = p.otherCurrencyOrders === 1;
   return (
     <p class="muted other-currency">
       <small>
-        {nf(p.otherCurrencyOrders)} {one ? "order was" : "orders were"} in another currency than {p.currency}: counted
-        as {one ? "an order" : "orders"}, not in the revenue.
+        {nf(p.otherCurrencyOrders, locale)} {one ? "order was" : "orders were"} in another currency than {p.currency}:
+        counted as {one ? "an order" : "orders"}, not in the revenue.
       </small>
     </p>
   );
@@ -60,13 +61,19 @@ export function PerformanceStats({ p, locale }: { p: PerformanceCounts } & Money
   );
   return (
     <div class="stats perf-stats">
-      {card("sent", "Sent", nf(p.sent))}
-      {card("delivered", "Delivered", nf(p.delivered), formatRate(r.delivered, locale), "of sent")}
-      {card("bounced", "Bounced", nf(p.bounced), formatRate(r.bounced, locale), "of sent")}
-      {card("opened", "Opened (estimate)", nf(p.opened), formatRate(r.opened, locale), "of delivered e-mails")}
-      {card("clicked", "Clicked", nf(p.clicked), formatRate(r.clicked, locale), "of delivered")}
-      {card("unsubscribed", "Unsubscribed", nf(p.unsubscribed), formatRate(r.unsubscribed, locale), "of delivered")}
-      {card("ordered", "Ordered", nf(p.ordered), formatRate(r.ordered, locale), "of delivered")}
+      {card("sent", "Sent", nf(p.sent, locale))}
+      {card("delivered", "Delivered", nf(p.delivered, locale), formatRate(r.delivered, locale), "of sent")}
+      {card("bounced", "Bounced", nf(p.bounced, locale), formatRate(r.bounced, locale), "of sent")}
+      {card("opened", "Opened (estimate)", nf(p.opened, locale), formatRate(r.opened, locale), "of delivered e-mails")}
+      {card("clicked", "Clicked", nf(p.clicked, locale), formatRate(r.clicked, locale), "of delivered")}
+      {card(
+        "unsubscribed",
+        "Unsubscribed",
+        nf(p.unsubscribed, locale),
+        formatRate(r.unsubscribed, locale),
+        "of delivered",
+      )}
+      {card("ordered", "Ordered", nf(p.ordered, locale), formatRate(r.ordered, locale), "of delivered")}
       {card("revenue", "Revenue", formatMoney(p.revenueMinor, p.currency, locale))}
     </div>
   );
@@ -103,8 +110,9 @@ export function MessageChart({
   locale,
 }: { series: MessageSeries; name: string; timeZone: string; currency: string } & Money) {
   const chart = timeChart({
-    start: s.start,
+    edges: s.edges,
     bucketMs: s.bucketMs,
+    locale,
     lines: [
       { key: "sent", label: "Sent", values: s.sent },
       { key: "opened", label: "Opened (estimate)", values: s.opened },
@@ -113,11 +121,14 @@ export function MessageChart({
     bars: { label: "Orders", values: s.ordered },
     tickLabel: tickLabel(timeZone),
   });
-  const at = (i: number) => new Date(s.start + i * s.bucketMs);
-  const zone = zoneAbbreviation(at(0), timeZone);
+  const at = (i: number) => new Date(s.edges[i] ?? s.edges[0]!);
+  // One abbreviation ("CEST") would claim one offset for a span that crosses a summer-time
+  // change; then the zone is named instead, and each hour's row still carries its own.
+  const first = zoneAbbreviation(at(0), timeZone);
+  const zone = first === zoneAbbreviation(at(s.edges.length - 1), timeZone) ? first : timeZone;
   const last = s.sent.length - 1;
   const totalOrders = s.ordered.reduce((a, b) => a + b, 0);
-  const desc = `Running totals per ${bucketName(s.bucketMs)} from ${staffDay(at(0), timeZone)}: ${nf(s.sent[last] ?? 0)} sent, ${nf(s.opened[last] ?? 0)} opened, ${nf(s.clicked[last] ?? 0)} clicked; ${nf(totalOrders)} ${totalOrders === 1 ? "order" : "orders"} after it. The table below has every ${bucketName(s.bucketMs)}.`;
+  const desc = `Running totals per ${bucketName(s.bucketMs)} from ${staffDay(at(0), timeZone)}: ${nf(s.sent[last] ?? 0, locale)} sent, ${nf(s.opened[last] ?? 0, locale)} opened, ${nf(s.clicked[last] ?? 0, locale)} clicked; ${nf(totalOrders, locale)} ${totalOrders === 1 ? "order" : "orders"} after it. The table below has every ${bucketName(s.bucketMs)}.`;
   const label = (i: number) =>
     s.bucketMs >= DAY ? staffDay(at(i), timeZone) : `${staffDay(at(i), timeZone)} ${staffClock(at(i), timeZone)}`;
   return (
@@ -127,6 +138,7 @@ export function MessageChart({
         id="message-chart"
         title={`${name}: sent, opened and clicked over time, and orders after it`}
         desc={desc}
+        locale={locale}
         timeLabel={`Time (${zone}), one bar per ${bucketName(s.bucketMs)}`}
       />
       <details class="chart-data">
@@ -150,16 +162,16 @@ export function MessageChart({
               {s.sent.map((_, i) => (
                 <tr>
                   <td>{label(i)}</td>
-                  <td class="num">{nf(s.sent[i]!)}</td>
-                  <td class="num">{nf(s.opened[i]!)}</td>
-                  <td class="num">{nf(s.clicked[i]!)}</td>
-                  <td class="num">{nf(s.ordered[i]!)}</td>
+                  <td class="num">{nf(s.sent[i]!, locale)}</td>
+                  <td class="num">{nf(s.opened[i]!, locale)}</td>
+                  <td class="num">{nf(s.clicked[i]!, locale)}</td>
+                  <td class="num">{nf(s.ordered[i]!, locale)}</td>
                   <td class="num">
                     {!s.ordered[i]
                       ? "–"
-                      : s.revenueMinor[i]
-                        ? formatMoney(s.revenueMinor[i]!, currency, locale)
-                        : "in another currency"}
+                      : s.otherCurrency[i] === s.ordered[i]
+                        ? "in another currency"
+                        : `${formatMoney(s.revenueMinor[i]!, currency, locale)}${s.otherCurrency[i] ? ` (+${nf(s.otherCurrency[i]!, locale)} in another currency)` : ""}`}
                   </td>
                 </tr>
               ))}
@@ -198,8 +210,8 @@ export function MessagePerformance({
           <p class="muted open-estimate">
             <small>{OPEN_ESTIMATE}</small>
           </p>
-          <LeftOut p={p} />
-          <OtherCurrency p={p} />
+          <LeftOut p={p} locale={locale} />
+          <OtherCurrency p={p} locale={locale} />
           <p class="muted">
             <small>
               Delivered counts a provider's delivery report, or an open or click by a person. Rates are of delivered
@@ -216,14 +228,14 @@ export function MessagePerformance({
   );
 }
 
-const cell = (count: number, rate: string | null) => (
+const cell = (count: number, rate: string | null, locale: string) => (
   <td class="num">
-    {nf(count)}
+    {nf(count, locale)}
     {rate !== null && <small class="rate muted"> {rate}</small>}
   </td>
 );
 
-/** One row per notification (and a total): sent, delivered, opened, clicked, ordered, revenue, with rates. */
+/** One row per notification (and a total): sent, delivered, bounced, opened, clicked, unsubscribed, ordered, revenue, with rates. */
 export function NotificationNumbersTable({
   rows,
   total,
@@ -234,15 +246,17 @@ export function NotificationNumbersTable({
     return (
       <tr {...attrs}>
         <th scope="row">{name}</th>
-        {cell(p.sent, null)}
-        {cell(p.delivered, formatRate(r.delivered, locale))}
-        {cell(p.opened, formatRate(r.opened, locale))}
-        {cell(p.clicked, formatRate(r.clicked, locale))}
-        {cell(p.ordered, formatRate(r.ordered, locale))}
+        {cell(p.sent, null, locale)}
+        {cell(p.delivered, formatRate(r.delivered, locale), locale)}
+        {cell(p.bounced, formatRate(r.bounced, locale), locale)}
+        {cell(p.opened, formatRate(r.opened, locale), locale)}
+        {cell(p.clicked, formatRate(r.clicked, locale), locale)}
+        {cell(p.unsubscribed, formatRate(r.unsubscribed, locale), locale)}
+        {cell(p.ordered, formatRate(r.ordered, locale), locale)}
         <td class="num">
           {formatMoney(p.revenueMinor, p.currency, locale)}
           {p.otherCurrencyOrders > 0 && (
-            <small class="muted"> (+{nf(p.otherCurrencyOrders)} in another currency)</small>
+            <small class="muted"> (+{nf(p.otherCurrencyOrders, locale)} in another currency)</small>
           )}
         </td>
       </tr>
@@ -256,8 +270,10 @@ export function NotificationNumbersTable({
             <th>Notification</th>
             <th class="num">Sent</th>
             <th class="num">Delivered</th>
+            <th class="num">Bounced</th>
             <th class="num">Opened (estimate)</th>
             <th class="num">Clicked</th>
+            <th class="num">Unsubscribed</th>
             <th class="num">Ordered</th>
             <th class="num">Revenue</th>
           </tr>
@@ -265,7 +281,7 @@ export function NotificationNumbersTable({
         <tbody>
           {rows.map((row) =>
             line(row.href ? <a href={row.href}>{row.name}</a> : row.name, row.counts, {
-              "data-notification": String(row.id),
+              "data-notification": row.id === 0 ? "deleted" : String(row.id),
             }),
           )}
         </tbody>
@@ -280,8 +296,8 @@ export function NumbersNote() {
   return (
     <p class="muted">
       <small>
-        Each rate is of delivered (opened: of delivered e-mails; delivered: of sent); "–" where nothing was delivered.{" "}
-        {OPEN_ESTIMATE} Link scanners and mail proxies are not counted.
+        Each rate is of delivered (opened: of delivered e-mails; delivered and bounced: of sent); "–" where there is
+        nothing to divide by. {OPEN_ESTIMATE} Link scanners and mail proxies are not counted.
       </small>
     </p>
   );
@@ -296,6 +312,7 @@ export function NotificationEarningsChart({ rows, locale, of }: { rows: Notifica
       revenueText: formatMoney(r.counts.revenueMinor, r.counts.currency, locale),
       orders: r.counts.ordered,
     })),
+    locale,
   );
   return (
     <BarChartSvg
@@ -305,7 +322,7 @@ export function NotificationEarningsChart({ rows, locale, of }: { rows: Notifica
       desc={rows
         .map(
           (r) =>
-            `${r.name}: ${formatMoney(r.counts.revenueMinor, r.counts.currency, locale)}, ${nf(r.counts.ordered)} orders`,
+            `${r.name}: ${formatMoney(r.counts.revenueMinor, r.counts.currency, locale)}, ${nf(r.counts.ordered, locale)} orders`,
         )
         .join("; ")}
     />
@@ -349,8 +366,8 @@ export function JobNumbers({ rows, total, locale }: NumbersProps) {
       ) : (
         <>
           <PerformanceStats p={total} locale={locale} />
-          <LeftOut p={total} />
-          <OtherCurrency p={total} />
+          <LeftOut p={total} locale={locale} />
+          <OtherCurrency p={total} locale={locale} />
           <NotificationNumbersTable rows={rows} total={total} locale={locale} />
           <NumbersNote />
         </>
