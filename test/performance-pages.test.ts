@@ -393,3 +393,21 @@ test("a free order (0.00 in the studio's currency) is not listed as 'in another 
   // Today the row reads "… 1 in another currency".
   expect(table).not.toContain("in another currency");
 });
+
+test("a message sent by SMS alone shows no opens: no Opened card, column or chart line, no Apple Mail note", async () => {
+  const sent = new Date("2026-09-01T10:00:00Z");
+  const { t, b, d } = await studioAt(new Date(sent.getTime() + DAY));
+  const [m] = await t.db
+    .insert(messages)
+    .values({ name: "Texts", channels: ["sms"], filters: {}, status: "sent" })
+    .returning();
+  await d({ messageId: m!.id, channel: "sms", toAddress: "+15555550100", sentAt: sent, dueAt: sent });
+  const html = (await b.get(`/messages/${m!.id}`)).text;
+  expect(cardText(html, "sent")).toBe("Sent 1");
+  // Before: "Opened (estimate) 0 0% of delivered e-mails" and the Apple Mail note, for texts.
+  expect(html).not.toContain('data-perf="opened"');
+  expect(html).not.toContain("Apple Mail");
+  const section = html.match(/<section id="performance"[\s\S]*?<\/section>/)?.[0] ?? "";
+  expect(section).not.toContain("Opened");
+  expect(section).toContain("sent and clicked over time");
+});

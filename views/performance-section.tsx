@@ -46,7 +46,7 @@ function OtherCurrency({ p, locale }: { p: PerformanceCounts } & Money) {
 }
 
 /** The counts as cards, each with its rate and what the rate is of. */
-export function PerformanceStats({ p, locale }: { p: PerformanceCounts } & Money) {
+export function PerformanceStats({ p, locale, emails = true }: { p: PerformanceCounts; emails?: boolean } & Money) {
   const r = performanceRates(p);
   const card = (key: string, label: string, count: string, rate?: string, of?: string) => (
     <article data-perf={key}>
@@ -64,7 +64,8 @@ export function PerformanceStats({ p, locale }: { p: PerformanceCounts } & Money
       {card("sent", "Sent", nf(p.sent, locale))}
       {card("delivered", "Delivered", nf(p.delivered, locale), formatRate(r.delivered, locale), "of sent")}
       {card("bounced", "Bounced", nf(p.bounced, locale), formatRate(r.bounced, locale), "of sent")}
-      {card("opened", "Opened (estimate)", nf(p.opened, locale), formatRate(r.opened, locale), "of delivered e-mails")}
+      {emails &&
+        card("opened", "Opened (estimate)", nf(p.opened, locale), formatRate(r.opened, locale), "of delivered e-mails")}
       {card("clicked", "Clicked", nf(p.clicked, locale), formatRate(r.clicked, locale), "of delivered")}
       {card(
         "unsubscribed",
@@ -108,19 +109,21 @@ export function MessageChart({
   timeZone,
   currency,
   locale,
-}: { series: MessageSeries; name: string; timeZone: string; currency: string } & Money) {
+  emails = true,
+}: { series: MessageSeries; name: string; timeZone: string; currency: string; emails?: boolean } & Money) {
   const chart = timeChart({
     edges: s.edges,
     bucketMs: s.bucketMs,
     locale,
     lines: [
       { key: "sent", label: "Sent", values: s.sent },
-      { key: "opened", label: "Opened (estimate)", values: s.opened },
+      ...(emails ? [{ key: "opened", label: "Opened (estimate)", values: s.opened }] : []),
       { key: "clicked", label: "Clicked", values: s.clicked },
     ],
     bars: { label: "Orders", values: s.ordered },
     tickLabel: tickLabel(timeZone),
   });
+  const lineNames = emails ? "sent, opened and clicked" : "sent and clicked";
   const at = (i: number) => new Date(s.edges[i] ?? s.edges[0]!);
   // One abbreviation ("CEST") would claim one offset for a span that crosses a summer-time
   // change; then the zone is named instead, and each hour's row still carries its own.
@@ -128,7 +131,7 @@ export function MessageChart({
   const zone = first === zoneAbbreviation(at(s.edges.length - 1), timeZone) ? first : timeZone;
   const last = s.sent.length - 1;
   const totalOrders = s.ordered.reduce((a, b) => a + b, 0);
-  const desc = `Running totals per ${bucketName(s.bucketMs)} from ${staffDay(at(0), timeZone)}: ${nf(s.sent[last] ?? 0, locale)} sent, ${nf(s.opened[last] ?? 0, locale)} opened, ${nf(s.clicked[last] ?? 0, locale)} clicked; ${nf(totalOrders, locale)} ${totalOrders === 1 ? "order" : "orders"} after it. The table below has every ${bucketName(s.bucketMs)}.`;
+  const desc = `Running totals per ${bucketName(s.bucketMs)} from ${staffDay(at(0), timeZone)}: ${nf(s.sent[last] ?? 0, locale)} sent, ${emails ? `${nf(s.opened[last] ?? 0, locale)} opened, ` : ""}${nf(s.clicked[last] ?? 0, locale)} clicked; ${nf(totalOrders, locale)} ${totalOrders === 1 ? "order" : "orders"} after it. The table below has every ${bucketName(s.bucketMs)}.`;
   const label = (i: number) =>
     s.bucketMs >= DAY ? staffDay(at(i), timeZone) : `${staffDay(at(i), timeZone)} ${staffClock(at(i), timeZone)}`;
   return (
@@ -136,7 +139,7 @@ export function MessageChart({
       <TimeChartSvg
         chart={chart}
         id="message-chart"
-        title={`${name}: sent, opened and clicked over time, and orders after it`}
+        title={`${name}: ${lineNames} over time, and orders after it`}
         desc={desc}
         locale={locale}
         timeLabel={`Time (${zone}), one bar per ${bucketName(s.bucketMs)}`}
@@ -146,13 +149,13 @@ export function MessageChart({
         <div class="table-wrap">
           <table class="striped">
             <caption class="muted">
-              Per {bucketName(s.bucketMs)} starting at, in {zone}; sent, opened and clicked are running totals.
+              Per {bucketName(s.bucketMs)} starting at, in {zone}; {lineNames} are running totals.
             </caption>
             <thead>
               <tr>
                 <th>From</th>
                 <th class="num">Sent</th>
-                <th class="num">Opened</th>
+                {emails && <th class="num">Opened</th>}
                 <th class="num">Clicked</th>
                 <th class="num">Orders</th>
                 <th class="num">Revenue</th>
@@ -163,7 +166,7 @@ export function MessageChart({
                 <tr>
                   <td>{label(i)}</td>
                   <td class="num">{nf(s.sent[i]!, locale)}</td>
-                  <td class="num">{nf(s.opened[i]!, locale)}</td>
+                  {emails && <td class="num">{nf(s.opened[i]!, locale)}</td>}
                   <td class="num">{nf(s.clicked[i]!, locale)}</td>
                   <td class="num">{nf(s.ordered[i]!, locale)}</td>
                   <td class="num">
@@ -194,8 +197,11 @@ export function MessagePerformance({
   timeZone,
   locale,
   oob,
+  emails = true,
 }: {
   p: PerformanceCounts;
+  /** Whether it went by e-mail: only then has it opens to count and the estimate to explain. */
+  emails?: boolean;
   series: MessageSeries | null;
   name: string;
   timeZone: string;
@@ -206,10 +212,12 @@ export function MessagePerformance({
       {p.sent > 0 && (
         <>
           <h2>Performance</h2>
-          <PerformanceStats p={p} locale={locale} />
-          <p class="muted open-estimate">
-            <small>{OPEN_ESTIMATE}</small>
-          </p>
+          <PerformanceStats p={p} locale={locale} emails={emails} />
+          {emails && (
+            <p class="muted open-estimate">
+              <small>{OPEN_ESTIMATE}</small>
+            </p>
+          )}
           <LeftOut p={p} locale={locale} />
           <OtherCurrency p={p} locale={locale} />
           <p class="muted">
@@ -220,7 +228,14 @@ export function MessagePerformance({
             </small>
           </p>
           {series && (
-            <MessageChart series={series} name={name} timeZone={timeZone} currency={p.currency} locale={locale} />
+            <MessageChart
+              series={series}
+              name={name}
+              timeZone={timeZone}
+              currency={p.currency}
+              locale={locale}
+              emails={emails}
+            />
           )}
         </>
       )}
