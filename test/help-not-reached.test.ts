@@ -79,4 +79,20 @@ describe("help: why doesn't everyone get my message?", () => {
     expect(messagePage.text).toContain(consent);
     expect(messagePage.text).toContain('href="/help/not-reached#missing"');
   });
+
+  test("Settings → Messaging's recent tests link a skipped test's reason to its help", async () => {
+    const t = await makeTestApp({ now: NOW });
+    const b = await signedInOwner(t);
+    await t.db.insert(deliveries).values({
+      deliveryKey: "t1:to:+15555550100:sms",
+      sourceType: "test",
+      channel: "sms",
+      toAddress: "+15555550100",
+      status: "skipped",
+      skipReason: "landline",
+      dueAt: NOW,
+    });
+    const page = (await b.get("/settings/messaging")).text;
+    expect(page).toContain('href="/help/not-reached#landline" class="skip-reason-why"');
+  });
 });
