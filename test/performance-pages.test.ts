@@ -414,7 +414,7 @@ test("a message sent by SMS alone shows no opens: no Opened card, column or char
 
 test("a chart bucket with orders in two currencies shows its revenue and says how many were in another currency", async () => {
   const sent = new Date("2026-09-01T10:00:00Z");
-  const { t, b, d, order } = await studioAt(new Date(sent.getTime() + DAY));
+  const { t, b, d, order, job } = await studioAt(new Date(sent.getTime() + DAY));
   const [m] = await t.db
     .insert(messages)
     .values({ name: "M", channels: ["email"], filters: {}, status: "sent" })
@@ -422,8 +422,8 @@ test("a chart bucket with orders in two currencies shows its revenue and says ho
   const a = await d({ messageId: m!.id, sentAt: sent, dueAt: sent });
   await order(2500, a, new Date(sent.getTime() + HOUR));
   await t.db.insert(orders).values({
-    jobId: (await t.db.select().from(jobs))[0]!.id,
-    customerId: (await t.db.select().from(deliveries))[0]!.customerId,
+    jobId: job.id,
+    customerId: (await t.db.select().from(deliveries))[0]!.customerId!,
     amountMinor: 900,
     currency: "USD",
     orderedAt: new Date(sent.getTime() + HOUR),
