@@ -108,3 +108,20 @@ for (const all of document.querySelectorAll("input[data-select-all]")) {
   });
   sync();
 }
+
+// A live update replaces the message page's Performance section (sent out of band over SSE every
+// few seconds while a message goes out): "The chart's numbers", once opened, stay open across it
+// instead of snapping shut under the reader. Closing it is remembered the same way.
+let chartDataOpen = false;
+document.addEventListener(
+  "toggle",
+  (event) => {
+    const d = event.target;
+    if (d instanceof HTMLDetailsElement && d.matches("details.chart-data")) chartDataOpen = d.open;
+  },
+  true,
+);
+new MutationObserver(() => {
+  if (!chartDataOpen) return;
+  for (const d of document.querySelectorAll("details.chart-data:not([open])")) d.open = true;
+}).observe(document.documentElement, { childList: true, subtree: true });

@@ -5,6 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { SKIP_REASON_LABELS, skipReasonHelpUrl } from "../src/core/labels.ts";
 import { missingReason, SKIP_REASONS } from "../src/core/recipients.ts";
 import { SUPPRESSION_REASONS } from "../src/core/vocabulary.ts";
+import { createUser } from "../src/db/auth.ts";
 import { createCustomer } from "../src/db/customers.ts";
 import { deliveries, messages } from "../src/db/schema.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
@@ -78,5 +79,36 @@ describe("help: why doesn't everyone get my message?", () => {
     const messagePage = await b.get(`/messages/${m!.id}`);
     expect(messagePage.text).toContain(consent);
     expect(messagePage.text).toContain('href="/help/not-reached#missing"');
+  });
+
+  test("Settings → Messaging's recent tests link a skipped test's reason to its help", async () => {
+    const t = await makeTestApp({ now: NOW });
+    const b = await signedInOwner(t);
+    await t.db.insert(deliveries).values({
+      deliveryKey: "t1:to:+15555550100:sms",
+      sourceType: "test",
+      channel: "sms",
+      toAddress: "+15555550100",
+      status: "skipped",
+      skipReason: "landline",
+      dueAt: NOW,
+    });
+    const page = (await b.get("/settings/messaging")).text;
+    expect(page).toContain('href="/help/not-reached#landline" class="skip-reason-why"');
+  });
+
+  test("staff who are not the owner are told to ask the owner, not sent to the owner-only Settings", async () => {
+    const t = await makeTestApp({ now: NOW });
+    const owner = await signedInOwner(t);
+    expect((await owner.get("/help/not-reached")).text).toMatch(/id="sending-window"[\s\S]*href="\/settings"/);
+    await createUser(t.db, { email: "sam@x.test", name: "Sam", password: "another horse battery", role: "staff" });
+    const staff = t.browser();
+    await staff.get("/login");
+    expect((await staff.post("/login", { email: "sam@x.test", password: "another horse battery" })).status).toBe(303);
+    const page = (await staff.get("/help/not-reached")).text;
+    const section = page.match(/<section[^>]*id="sending-window"[\s\S]*?<\/section>/)?.[0] ?? "";
+    expect(section).toContain("Ask the studio owner");
+    expect(section).not.toContain('href="/settings"');
+    expect((await staff.get("/settings")).status).not.toBe(200); // it is the owner's
   });
 });

@@ -65,6 +65,10 @@ test("the job page shows each notification's plan, what went, and who was not re
   expect(page).toContain("E-mail · Immediately when the job is set to selling · all customers");
   expect(page).toContain("Went Thu 2026-09-10 10:00 CDT");
   expect(page).toContain("1 no address for this channel");
+  // The summary line's reasons link to their help too, not only the names under it.
+  expect(page).toMatch(
+    /1 no address for this channel <a href="\/help\/not-reached#no_address" class="skip-reason-why"/,
+  );
   expect(page).toContain("Ben Brook");
   expect(page).toContain('href="/help/not-reached#no_address"');
   expect(page).toContain("E-mail · 7 days before the archive date at 09:00 · all customers");

@@ -412,11 +412,13 @@ describe("preview and test send", () => {
     expect(text(res.text)).toContain("segment");
     expect(text(res.text)).toContain("Reply STOP to opt out.");
     // Searching by name picks someone else; Cleo will not get the e-mail and the preview says so.
-    const cleo = text(
-      (await postForm(w.b, "/messages/preview", { ...composeForm(w), preview_q: "nocon" }, partial)).text,
-    );
+    const cleoHtml = (await postForm(w.b, "/messages/preview", { ...composeForm(w), preview_q: "nocon" }, partial))
+      .text;
+    const cleo = text(cleoHtml);
     expect(cleo).toContain("Shown with Cleo Nocon's real data");
     expect(cleo).toContain("Cleo Nocon will not get the e-mail: no consent for this channel.");
+    // The warning links to what the reason means and what to do.
+    expect(cleoHtml).toContain('href="/help/not-reached#no_consent" class="skip-reason-why"');
     // Hana is a customer, but not of this audience: neither a search nor her id shows her data.
     const hana = text(
       (await postForm(w.b, "/messages/preview", { ...composeForm(w), preview_q: "hana" }, partial)).text,

@@ -4,6 +4,7 @@
 import { expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import {
+  bucketEdges,
   barChart,
   chooseBucket,
   cumulative,
@@ -50,9 +51,8 @@ test("grouped rows spread over the buckets: running totals, orders per bucket, s
       { s: "opened", k: -1, n: 2, r: 0 }, // an open recorded before the send's time: the first bucket
       { s: "ordered", k: 9, n: 1, r: 2490 }, // beyond the last: the last
     ],
-    0,
+    [0, HOUR, 2 * HOUR, 3 * HOUR],
     HOUR,
-    3,
   );
   expect(s.sent).toEqual([5, 5, 6]);
   expect(s.opened).toEqual([2, 2, 2]);
@@ -63,7 +63,7 @@ test("grouped rows spread over the buckets: running totals, orders per bucket, s
 
 test("a time chart's lines end at their totals and its bars stand where orders were", () => {
   const c = timeChart({
-    start: 0,
+    edges: [0, HOUR, 2 * HOUR, 3 * HOUR, 4 * HOUR],
     bucketMs: HOUR,
     lines: [{ key: "sent", label: "Sent", values: [10, 20, 20, 20] }],
     bars: { label: "Orders", values: [0, 0, 2, 1] },
@@ -122,7 +122,8 @@ test("a message to 20,000 customers is counted per bucket in SQL: at most 72 buc
   expect(s.sent.at(-1)).toBe(20_000);
   expect(s.sent.at(-1)).toBe(p.sent);
   expect(s.opened.at(-1)).toBe(p.opened);
-  expect(s.opened.at(-1)).toBe(5_000);
+  // 5,000 opened, and 200 of the 400 clicked without a recorded open: a followed link is an open.
+  expect(s.opened.at(-1)).toBe(5_200);
   expect(s.clicked.at(-1)).toBe(p.clicked);
   expect(s.ordered.reduce((a, b) => a + b, 0)).toBe(p.orders);
   expect(s.revenueMinor.reduce((a, b) => a + b, 0)).toBe(p.revenueMinor);
@@ -137,4 +138,16 @@ test("nothing sent: no series", async () => {
     .values({ name: "Draft", channels: ["email"], filters: {}, status: "draft" })
     .returning();
   expect(await messageSeries(t.db, m!.id, "USD", "UTC")).toBeNull();
+});
+
+test("day buckets start at each midnight in the studio's zone: the day summer time ends is 25 hours", () => {
+  const first = Date.parse("2026-10-20T10:00:00Z");
+  const { bucketMs, edges } = bucketEdges(first, first + 39 * 24 * HOUR, "Europe/Berlin");
+  expect(bucketMs).toBe(24 * HOUR);
+  expect(new Date(edges[0]!).toISOString()).toBe("2026-10-19T22:00:00.000Z"); // midnight CEST
+  const oct25 = edges.indexOf(Date.parse("2026-10-24T22:00:00Z"));
+  expect(edges[oct25 + 1]! - edges[oct25]!).toBe(25 * HOUR);
+  expect(new Date(edges[oct25 + 1]!).toISOString()).toBe("2026-10-25T23:00:00.000Z"); // midnight CET
+  expect(edges.at(-1)!).toBeGreaterThan(first + 39 * 24 * HOUR);
+  expect(edges.length - 1).toBe(40);
 });

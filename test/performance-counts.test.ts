@@ -151,3 +151,14 @@ test("one reader who orders three times is one buyer: the buy rate stays within 
   expect(byNotification.get(n.id)).toMatchObject({ delivered: 1, ordered: 1, orders: 2, revenueMinor: 1200 });
   expect(performanceRates(byNotification.get(n.id)!).ordered).toBe(1);
 });
+
+test("an e-mail whose link a person followed counts as opened, even without an open; an SMS click opens nothing", async () => {
+  const { t, m, d, engage } = await seeded();
+  const mail = await d({});
+  const sms = await d({ channel: "sms", toAddress: "+15555550100" });
+  await engage(mail, "click", "person");
+  await engage(sms, "click", "person");
+  const p = await performanceOf(t.db, { messageId: m.id }, "USD");
+  expect(p).toMatchObject({ opened: 1, clicked: 2, deliveredEmails: 1 });
+  expect(performanceRates(p).opened).toBe(1);
+});

@@ -3,6 +3,7 @@
 // to deliveries seeded straight into the schema. Rates are of delivered, a rate of nothing is
 // "–", the open rate is an estimate, machines are left out and said so, names are escaped.
 import { expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
 import { createCustomer } from "../src/db/customers.ts";
 import {
   communicationProfiles,
@@ -189,11 +190,13 @@ test("a profile's page shows each notification's numbers across all jobs and whi
   const html = (await b.get(`/profiles/${profile.id}`)).text;
   expect(html).toContain("<h2>Performance</h2>");
   // sent, delivered (rate of sent), opened (of delivered e-mails), clicked, ordered (of delivered), revenue.
-  expect(row(html, `data-notification="${n1.id}"`)).toContain("3 2 67% 1 50% 1 50% 1 50% €49.00");
-  expect(row(html, `data-notification="${n2.id}"`)).toContain("1 1 100% 0 – 1 100% 1 100% €15.00");
+  expect(row(html, `data-notification="${n1.id}"`)).toContain("3 2 67% 1 33% 1 50% 1 50% 0 0% 1 50% €49.00");
+  expect(row(html, `data-notification="${n2.id}"`)).toContain("1 1 100% 0 0% 0 – 1 100% 0 0% 1 100% €15.00");
   // A notification that sent nothing is listed with nothing to divide: "–", not 0 %.
-  expect(row(html, `data-notification="${n3.id}"`)).toContain("0 0 – 0 – 0 – 0 – €0.00");
-  expect(row(html, 'data-total="all"')).toBe("All notifications 4 3 75% 1 50% 2 67% 2 67% €64.00 · 2 orders");
+  expect(row(html, `data-notification="${n3.id}"`)).toContain("0 0 – 0 – 0 – 0 – 0 – 0 – €0.00");
+  expect(row(html, 'data-total="all"')).toBe(
+    "All notifications 4 3 75% 1 25% 1 50% 2 67% 0 0% 2 67% €64.00 · 2 orders",
+  );
   const svg = html.match(/<figure class="chart bar-chart">[\s\S]*?<\/figure>/)?.[0] ?? "";
   expect(svg).toContain("Which notification earns what");
   expect(svg).toContain("€49.00");
@@ -205,15 +208,17 @@ test("a job's page shows its notifications' numbers there and the job's total; a
   const { t, b, job, job2, n1, n2 } = await notificationStudio();
   const html = (await b.get(`/jobs/${job.id}`)).text;
   expect(html).toContain("<h2>Performance</h2>");
-  expect(row(html, `data-notification="${n1.id}"`)).toContain("2 1 50% 1 100% 1 100% 1 100% €49.00");
+  expect(row(html, `data-notification="${n1.id}"`)).toContain("2 1 50% 1 50% 1 100% 1 100% 0 0% 1 100% €49.00");
   expect(html).not.toContain(`data-notification="${n2.id}"`);
-  expect(row(html, 'data-total="all"')).toBe("All notifications 2 1 50% 1 100% 1 100% 1 100% €49.00 · 1 order");
+  expect(row(html, 'data-total="all"')).toBe(
+    "All notifications 2 1 50% 1 50% 1 100% 1 100% 0 0% 1 100% €49.00 · 1 order",
+  );
   expect(squash(card(html, "revenue"))).toBe("Revenue €49.00");
 
   const second = (await b.get(`/jobs/${job2.id}`)).text;
   // The scanner's click on the selling e-mail is not a person's.
   expect(second).toContain("1 click by link scanners and prefetchers");
-  expect(row(second, `data-notification="${n2.id}"`)).toContain("1 1 100% 0 – 1 100% 1 100% €15.00");
+  expect(row(second, `data-notification="${n2.id}"`)).toContain("1 1 100% 0 0% 0 – 1 100% 0 0% 1 100% €15.00");
 
   const [empty] = await t.db.insert(jobs).values({ name: "Empty", type: "school", year: 2026 }).returning();
   const emptyPage = (await b.get(`/jobs/${empty!.id}`)).text;
@@ -239,4 +244,196 @@ test("while a message goes out, each live update carries its performance section
   expect(first).toContain('<section id="performance" class="performance" hx-swap-oob="true">');
   expect(squash(card(first, "opened"))).toBe("Opened (estimate) 1 100% of delivered e-mails");
   expect(squash(card(first, "sent"))).toBe("Sent 1");
+});
+
+// Found by an outside review (issue 14, second round).
+const DAY = 24 * HOUR;
+const cardText = (html: string, key: string) => squash(card(html, key));
+
+/** A Berlin studio (EUR, English unless told) at `now`, with a job and a customer to seed deliveries for. */
+async function studioAt(now: Date, settings: Record<string, unknown> = {}) {
+  const t = await makeTestApp({ now });
+  const b = await signedInOwner(t);
+  await updateSettings(t.db, { timeZone: "Europe/Berlin", currency: "EUR", locale: "en", ...settings }, now);
+  const cu = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", consent: {} }, "test", now);
+  const [job] = await t.db.insert(jobs).values({ name: "Spring", type: "school", year: 2026 }).returning();
+  let k = 0;
+  const d = async (v: Partial<typeof deliveries.$inferInsert>) =>
+    (
+      await t.db
+        .insert(deliveries)
+        .values({
+          deliveryKey: `k${++k}`,
+          sourceType: "message",
+          channel: "email",
+          customerId: cu.id,
+          toAddress: "anna@x.test",
+          status: "delivered",
+          sentAt: now,
+          dueAt: now,
+          ...v,
+        })
+        .returning()
+    )[0]!.id;
+  const click = (deliveryId: number, when: Date) =>
+    t.db
+      .insert(engagements)
+      .values({ deliveryId, customerId: cu.id, type: "click", source: "link", kind: "person", occurredAt: when });
+  const order = (amountMinor: number, deliveryId: number, when: Date) =>
+    t.db.insert(orders).values({
+      jobId: job!.id,
+      customerId: cu.id,
+      amountMinor,
+      currency: "EUR",
+      orderedAt: when,
+      attributedDeliveryId: deliveryId,
+    });
+  return { t, b, job: job!, d, click, order };
+}
+
+test("a notification deleted after sending still counts on its job: a row 'Deleted notifications' keeps the rows adding up to the total", async () => {
+  const sent = new Date("2026-09-01T10:00:00Z");
+  const { t, b, d, order, click, job } = await studioAt(new Date(sent.getTime() + DAY));
+  const [profile] = await t.db.insert(communicationProfiles).values({ name: "School" }).returning();
+  const [n1, n2] = await t.db
+    .insert(notifications)
+    .values([
+      { profileId: profile!.id, trigger: "job_selling", channel: "email", subject: "Sell", body: "Hi", position: 0 },
+      { profileId: profile!.id, trigger: "job_archiving", channel: "email", subject: "Last", body: "Hi", position: 1 },
+    ])
+    .returning();
+  const x = await d({ sourceType: "notification", notificationId: n1!.id, jobId: job.id });
+  const y = await d({ sourceType: "notification", notificationId: n2!.id, jobId: job.id });
+  await click(x, new Date(sent.getTime() + HOUR));
+  await order(5000, x, new Date(sent.getTime() + 2 * HOUR));
+  await order(7000, y, new Date(sent.getTime() + 2 * HOUR));
+  await t.db.delete(notifications).where(eq(notifications.id, n1!.id));
+  // Before: the job listed only "Last … €70.00" under a total of "2 … €120.00", nothing for the other €50.
+  const jobHtml = (await b.get(`/jobs/${job.id}`)).text;
+  const rowRevenue = [...jobHtml.matchAll(/<tr data-notification="[^"]*">([\s\S]*?)<\/tr>/g)]
+    .map((r) => Number(r[1]!.match(/€([\d.,]+)/)?.[1]?.replace(/,/g, "") ?? 0))
+    .reduce((a, v) => a + v, 0);
+  expect(rowRevenue).toBe(120);
+  expect(jobHtml).toContain('data-notification="deleted"');
+  expect(jobHtml).toContain("Deleted notifications");
+});
+
+test("a German studio's counts use the German grouping like its rates and money do (1.234, not 1,234)", async () => {
+  const sent = new Date("2026-09-01T10:00:00Z");
+  const { t, b, d } = await studioAt(new Date(sent.getTime() + DAY), { locale: "de" });
+  const [m] = await t.db
+    .insert(messages)
+    .values({ name: "M", channels: ["email"], filters: {}, status: "sent" })
+    .returning();
+  for (let i = 0; i < 1234; i++) await d({ messageId: m!.id });
+  const html = (await b.get(`/messages/${m!.id}`)).text;
+  // Today: "Sent 1,234" beside "Revenue 0,00 €" and "0,1 %": 1,234 reads as one point two in German.
+  expect(cardText(html, "sent")).toBe("Sent 1.234");
+}, 60_000);
+
+test("the profile page shows each notification's bounced and unsubscribed, not only sent…revenue", async () => {
+  const sent = new Date("2026-09-01T10:00:00Z");
+  const { t, b, d, job } = await studioAt(new Date(sent.getTime() + DAY));
+  const [profile] = await t.db.insert(communicationProfiles).values({ name: "School" }).returning();
+  const [n1] = await t.db
+    .insert(notifications)
+    .values([
+      { profileId: profile!.id, trigger: "job_selling", channel: "email", subject: "Sell", body: "Hi", position: 0 },
+    ])
+    .returning();
+  const x = await d({ sourceType: "notification", notificationId: n1!.id, jobId: job.id, sentAt: sent });
+  await d({ sourceType: "notification", notificationId: n1!.id, jobId: job.id, sentAt: sent, status: "bounced" });
+  const { recordUnsubscribed } = await import("../src/db/unsubscribe-events.ts");
+  const [row] = await t.db.select().from(deliveries).where(eq(deliveries.id, x));
+  await recordUnsubscribed(t.db, x, row!.customerId!, new Date(sent.getTime() + HOUR));
+  const html = (await b.get(`/profiles/${profile!.id}`)).text;
+  const perf = html.match(/<section id="performance"[\s\S]*?<\/section>/)?.[0] ?? "";
+  // Today the table's columns are Sent, Delivered, Opened, Clicked, Ordered, Revenue: neither number is anywhere on the page.
+  expect(perf).toContain("Unsubscribed");
+  expect(perf).toContain("Bounced");
+});
+
+test("the README's map names the performance and attribution modules", async () => {
+  const readme = await Bun.file(`${import.meta.dir}/../README.md`).text();
+  // Today core/performance.ts (the rates), db/performance.ts (the counts) and db/attribution.ts (last click wins) are missing.
+  for (const file of ["performance.ts", "attribution.ts"])
+    expect(readme).toMatch(new RegExp(`(^|[\\s,(])${file.replace(".", "\\.")}`, "m"));
+});
+test("a day-bucket chart across the end of summer time labels each day once, with its own date", async () => {
+  const start = new Date("2026-10-20T10:00:00Z"); // 12:00 CEST; summer time ends 2026-10-25
+  const { t, b, d } = await studioAt(new Date("2026-12-01T10:00:00Z"));
+  const [m] = await t.db
+    .insert(messages)
+    .values({ name: "Long", channels: ["email"], filters: {}, status: "sent" })
+    .returning();
+  for (let i = 0; i < 40; i++)
+    await d({
+      messageId: m!.id,
+      sentAt: new Date(start.getTime() + i * DAY),
+      dueAt: new Date(start.getTime() + i * DAY),
+    });
+  const html = (await b.get(`/messages/${m!.id}`)).text;
+  const table = html.match(/<details class="chart-data">[\s\S]*?<\/details>/)?.[0] ?? "";
+  const days = [...table.matchAll(/<tr>\s*<t[dh][^>]*>([^<]*)</g)]
+    .map((r) => r[1]!.trim())
+    .filter((s) => /^\d{4}-/.test(s));
+  // Today: "2026-10-25" twice, and every later row a day early (the send of 11-28 under "2026-11-27").
+  expect(new Set(days).size).toBe(days.length);
+  expect(days[days.length - 1]).toBe("2026-11-28");
+});
+
+test("a free order (0.00 in the studio's currency) is not listed as 'in another currency' in the chart's table", async () => {
+  const sent = new Date("2026-09-01T10:00:00Z");
+  const { t, b, d, order } = await studioAt(new Date(sent.getTime() + DAY));
+  const [m] = await t.db
+    .insert(messages)
+    .values({ name: "M", channels: ["email"], filters: {}, status: "sent" })
+    .returning();
+  const a = await d({ messageId: m!.id, sentAt: sent, dueAt: sent });
+  await order(0, a, new Date(sent.getTime() + HOUR));
+  const html = (await b.get(`/messages/${m!.id}`)).text;
+  const table = html.match(/<details class="chart-data">[\s\S]*?<\/details>/)?.[0] ?? "";
+  expect(html).not.toContain("in another currency than EUR");
+  // Today the row reads "… 1 in another currency".
+  expect(table).not.toContain("in another currency");
+});
+
+test("a message sent by SMS alone shows no opens: no Opened card, column or chart line, no Apple Mail note", async () => {
+  const sent = new Date("2026-09-01T10:00:00Z");
+  const { t, b, d } = await studioAt(new Date(sent.getTime() + DAY));
+  const [m] = await t.db
+    .insert(messages)
+    .values({ name: "Texts", channels: ["sms"], filters: {}, status: "sent" })
+    .returning();
+  await d({ messageId: m!.id, channel: "sms", toAddress: "+15555550100", sentAt: sent, dueAt: sent });
+  const html = (await b.get(`/messages/${m!.id}`)).text;
+  expect(cardText(html, "sent")).toBe("Sent 1");
+  // Before: "Opened (estimate) 0 0% of delivered e-mails" and the Apple Mail note, for texts.
+  expect(html).not.toContain('data-perf="opened"');
+  expect(html).not.toContain("Apple Mail");
+  const section = html.match(/<section id="performance"[\s\S]*?<\/section>/)?.[0] ?? "";
+  expect(section).not.toContain("Opened");
+  expect(section).toContain("sent and clicked over time");
+});
+
+test("a chart bucket with orders in two currencies shows its revenue and says how many were in another currency", async () => {
+  const sent = new Date("2026-09-01T10:00:00Z");
+  const { t, b, d, order, job } = await studioAt(new Date(sent.getTime() + DAY));
+  const [m] = await t.db
+    .insert(messages)
+    .values({ name: "M", channels: ["email"], filters: {}, status: "sent" })
+    .returning();
+  const a = await d({ messageId: m!.id, sentAt: sent, dueAt: sent });
+  await order(2500, a, new Date(sent.getTime() + HOUR));
+  await t.db.insert(orders).values({
+    jobId: job.id,
+    customerId: (await t.db.select().from(deliveries))[0]!.customerId!,
+    amountMinor: 900,
+    currency: "USD",
+    orderedAt: new Date(sent.getTime() + HOUR),
+    attributedDeliveryId: a,
+  });
+  const table =
+    (await b.get(`/messages/${m!.id}`)).text.match(/<details class="chart-data">[\s\S]*?<\/details>/)?.[0] ?? "";
+  expect(squash(table.replace(/<[^>]+>/g, " "))).toContain("2 €25.00 (+1 in another currency)");
 });

@@ -39,6 +39,15 @@ describe("tracking settings", () => {
     expect(again.text).toContain('value="30"');
   });
 
+  test('an attribution window typed with spaces around it (" 14 ") is read as 14', async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    await b.get("/settings");
+    expect((await b.post("/settings", tracking({ attribution_days: " 14 " }))).status).toBe(303);
+    const [row] = await t.db.select().from(studioSettings);
+    expect(row!.attributionDays).toBe(14);
+  });
+
   test("a post without the Tracking fieldset (an older form, a script) keeps the tracking settings", async () => {
     const t = await makeTestApp();
     const b = await signedInOwner(t);
@@ -54,6 +63,10 @@ describe("tracking settings", () => {
     ["abc", "must be a number of days"],
     ["7.5", "must be a whole number of days"],
     ["", "must be a number of days"],
+    // Found by an outside review: Number() read these as 10, 30 and 7 and saved them.
+    ["1e1", "must be a number of days"],
+    ["0x1e", "must be a number of days"],
+    ["+7", "must be a number of days"],
   ] as const) {
     test(`an attribution window of "${typed}" is refused beside the field, what was typed kept, nothing saved`, async () => {
       const t = await makeTestApp();

@@ -193,7 +193,7 @@ function Week({ d }: { d: TodayData }) {
                 return (
                   <tr>
                     <td>{recentName(s)}</td>
-                    <td>{n(s.counts.sent)}</td>
+                    <td>{s.counts.sent.toLocaleString(d.locale)}</td>
                     <td>{formatRate(rate.delivered, d.locale)}</td>
                     <td>{formatRate(rate.opened, d.locale)}</td>
                     <td>{formatRate(rate.clicked, d.locale)}</td>

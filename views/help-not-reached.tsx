@@ -14,6 +14,9 @@ type Reason = (typeof SKIP_REASONS)[number];
 
 const customers = <a href="/customers">Customers</a>;
 const sending = <a href="/settings">Settings → Studio</a>;
+/** Settings are the owner's (requireOwner): other staff are told whom to ask, not sent to a page that refuses them. */
+const WINDOW_FOR_STAFF =
+  "Ask the studio owner: the window is set under Settings → Studio (Sending), and what waits follows the new one as soon as it is saved.";
 const ONLY_CUSTOMER =
   "Only the customer can undo this: the preferences link at the foot of any e-mail, or replying START to a text. Pigeon never overrides an opt-out, and neither should staff: it is the law in most countries.";
 
@@ -238,7 +241,7 @@ export function NotReachedHelpPage(p: Common) {
       <Section id="missing" h={MISSING} />
       <h2>Not skipped, but not sent yet</h2>
       {NOT_SKIPPED.map(([id, h]) => (
-        <Section id={id} h={h} />
+        <Section id={id} h={id === "sending-window" && p.user.role !== "owner" ? { ...h, can: WINDOW_FOR_STAFF } : h} />
       ))}
     </Page>
   );

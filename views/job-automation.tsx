@@ -6,7 +6,7 @@ import { skipReasonLabel } from "../src/core/labels.ts";
 import { staffTime } from "../src/core/date-format.ts";
 import { describeNotification, TRIGGER_INFO } from "../src/core/triggers.ts";
 import type { PlannedNotification } from "../src/db/job-automation.ts";
-import { SkipReason } from "./skip-reason.tsx";
+import { SkipReason, SkipReasonWhy } from "./skip-reason.tsx";
 
 type Run = PlannedNotification["runs"][number];
 
@@ -138,9 +138,13 @@ export function AutomatedNotifications(p: {
                       ) : (
                         <details>
                           <summary>
-                            {skipped
-                              .map((c) => `${c.n} ${skipReasonLabel(c.skipReason ?? "").toLowerCase()}`)
-                              .join(", ")}
+                            {skipped.map((c, i) => (
+                              <>
+                                {i > 0 && ", "}
+                                {`${c.n} ${skipReasonLabel(c.skipReason ?? "").toLowerCase()}`}{" "}
+                                <SkipReasonWhy reason={c.skipReason ?? ""} />
+                              </>
+                            ))}
                           </summary>
                           <ul>
                             {item.skipped.map((s) => (

@@ -3,6 +3,7 @@
 // recipient changes: the e-mail at desktop and phone widths, the SMS with its segment count,
 // the call script; and the result of a test sent to oneself.
 import type { PreviewData, TestResult } from "../src/core/message-pages.ts";
+import { SkipReasonWhy } from "./skip-reason.tsx";
 import { SmsCounter } from "./sms-counter.tsx";
 
 export function MessagePreview({ preview: pv }: { preview: PreviewData }) {
@@ -40,7 +41,15 @@ export function MessagePreview({ preview: pv }: { preview: PreviewData }) {
       </p>
       {pv.warnings.map((w) => (
         <p class="warn">
-          <small>{w}</small>
+          <small>
+            {w.text}
+            {w.reason && (
+              <>
+                {" "}
+                <SkipReasonWhy reason={w.reason} />
+              </>
+            )}
+          </small>
         </p>
       ))}
       {pv.problem && <p class="warn">{pv.problem}</p>}
@@ -143,6 +152,12 @@ export function TestSendResult({ result }: { result: TestResult | null | undefin
   return (
     <p class={`flash ${result.ok ? "ok" : "bad"}`} role={result.ok ? "status" : "alert"}>
       {result.text}
+      {result.reason && (
+        <>
+          {" "}
+          <SkipReasonWhy reason={result.reason} />
+        </>
+      )}
       {result.deliveryId && (
         <>
           {" "}

@@ -24,8 +24,11 @@ export function TimeChartSvg({
   desc,
   id,
   timeLabel,
+  locale = "en",
 }: {
   chart: TimeChart;
+  /** The studio's locale, for the orders' counts. */
+  locale?: string;
   title: string;
   desc: string;
   id: string;
@@ -84,7 +87,7 @@ export function TimeChartSvg({
             {timeLabel}
           </text>
           <text x={c.plot.x} y={c.strip.y - 6} class="axis-title">
-            Orders{c.barsMax > 0 ? ` (most in one bar: ${c.barsMax.toLocaleString("en")})` : ": none yet"}
+            Orders{c.barsMax > 0 ? ` (most in one bar: ${c.barsMax.toLocaleString(locale)})` : ": none yet"}
           </text>
         </g>
         {c.lines.map((l) => (
@@ -96,7 +99,7 @@ export function TimeChartSvg({
         <g class="series series-ordered">
           {c.bars.map((b) => (
             <rect x={b.x} y={b.y} width={b.w} height={b.h}>
-              <title>{`${b.value.toLocaleString("en")} ${b.value === 1 ? "order" : "orders"}`}</title>
+              <title>{`${b.value.toLocaleString(locale)} ${b.value === 1 ? "order" : "orders"}`}</title>
             </rect>
           ))}
         </g>

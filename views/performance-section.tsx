@@ -10,18 +10,19 @@ import type { MessageSeries } from "../src/db/performance-series.ts";
 import type { NotificationNumbers } from "../src/db/notification-numbers.ts";
 import { BarChartSvg, TimeChartSvg } from "./performance-chart.tsx";
 
-const nf = (n: number) => n.toLocaleString("en");
+/** A count in the studio's locale ("1.234" in a German studio), like its rates and money. */
+const nf = (n: number, locale: string) => n.toLocaleString(locale);
 const DAY = 86_400_000;
 
 type Money = { locale: string };
 
 /** "12 clicks by link scanners …": what was left out, so the counts above need no footnote hunt. */
-function LeftOut({ p }: { p: PerformanceCounts }) {
+function LeftOut({ p, locale }: { p: PerformanceCounts } & Money) {
   const parts = [
     p.machineOpens > 0 &&
-      `${nf(p.machineOpens)} ${p.machineOpens === 1 ? "open" : "opens"} by mail privacy proxies and image prefetchers`,
+      `${nf(p.machineOpens, locale)} ${p.machineOpens === 1 ? "open" : "opens"} by mail privacy proxies and image prefetchers`,
     p.machineClicks > 0 &&
-      `${nf(p.machineClicks)} ${p.machineClicks === 1 ? "click" : "clicks"} by link scanners and prefetchers`,
+      `${nf(p.machineClicks, locale)} ${p.machineClicks === 1 ? "click" : "clicks"} by link scanners and prefetchers`,
   ].filter(Boolean);
   if (!parts.length) return null;
   return (
@@ -32,35 +33,35 @@ function LeftOut({ p }: { p: PerformanceCounts }) {
 }
 
 /** Sent with no word yet of arrival: the rates of delivered leave them out, so say how many. */
-function AwaitingReport({ p }: { p: PerformanceCounts }) {
+function AwaitingReport({ p, locale }: { p: PerformanceCounts } & Money) {
   if (p.awaitingReport === 0) return null;
   const one = p.awaitingReport === 1;
   return (
     <p class="muted awaiting-report">
       <small>
-        {nf(p.awaitingReport)} of {nf(p.sent)} sent {one ? "has" : "have"} no delivery report yet (reports come from the
-        provider's webhooks: see Going live in the README): the rates are of the {nf(p.delivered)} known to have
-        arrived.
+        {nf(p.awaitingReport, locale)} of {nf(p.sent, locale)} sent {one ? "has" : "have"} no delivery report yet
+        (reports come from the provider's webhooks: see Going live in the README): the rates are of the{" "}
+        {nf(p.delivered, locale)} known to have arrived.
       </small>
     </p>
   );
 }
 
-function OtherCurrency({ p }: { p: PerformanceCounts }) {
+function OtherCurrency({ p, locale }: { p: PerformanceCounts } & Money) {
   if (p.otherCurrencyOrders === 0) return null;
   const one = p.otherCurrencyOrders === 1;
   return (
     <p class="muted other-currency">
       <small>
-        {nf(p.otherCurrencyOrders)} {one ? "order was" : "orders were"} in another currency than {p.currency}: counted
-        as {one ? "an order" : "orders"}, not in the revenue.
+        {nf(p.otherCurrencyOrders, locale)} {one ? "order was" : "orders were"} in another currency than {p.currency}:
+        counted as {one ? "an order" : "orders"}, not in the revenue.
       </small>
     </p>
   );
 }
 
 /** The counts as cards, each with its rate and what the rate is of. */
-export function PerformanceStats({ p, locale }: { p: PerformanceCounts } & Money) {
+export function PerformanceStats({ p, locale, emails = true }: { p: PerformanceCounts; emails?: boolean } & Money) {
   const r = performanceRates(p);
   const card = (key: string, label: string, count: string, rate?: string, of?: string) => (
     <article data-perf={key}>
@@ -75,17 +76,24 @@ export function PerformanceStats({ p, locale }: { p: PerformanceCounts } & Money
   );
   return (
     <div class="stats perf-stats">
-      {card("sent", "Sent", nf(p.sent))}
-      {card("delivered", "Delivered", nf(p.delivered), formatRate(r.delivered, locale), "of sent")}
-      {card("bounced", "Bounced", nf(p.bounced), formatRate(r.bounced, locale), "of sent")}
-      {card("opened", "Opened (estimate)", nf(p.opened), formatRate(r.opened, locale), "of delivered e-mails")}
-      {card("clicked", "Clicked", nf(p.clicked), formatRate(r.clicked, locale), "of delivered")}
-      {card("unsubscribed", "Unsubscribed", nf(p.unsubscribed), formatRate(r.unsubscribed, locale), "of delivered")}
+      {card("sent", "Sent", nf(p.sent, locale))}
+      {card("delivered", "Delivered", nf(p.delivered, locale), formatRate(r.delivered, locale), "of sent")}
+      {card("bounced", "Bounced", nf(p.bounced, locale), formatRate(r.bounced, locale), "of sent")}
+      {emails &&
+        card("opened", "Opened (estimate)", nf(p.opened, locale), formatRate(r.opened, locale), "of delivered e-mails")}
+      {card("clicked", "Clicked", nf(p.clicked, locale), formatRate(r.clicked, locale), "of delivered")}
+      {card(
+        "unsubscribed",
+        "Unsubscribed",
+        nf(p.unsubscribed, locale),
+        formatRate(r.unsubscribed, locale),
+        "of delivered",
+      )}
       {/* Buyers (deliveries that led to an order), so the rate never passes 100 %; then the orders. */}
       {card(
         "ordered",
         "Bought",
-        nf(p.ordered),
+        nf(p.ordered, locale),
         formatRate(r.ordered, locale),
         `of delivered · ${ordersPhrase(p.orders)}`,
       )}
@@ -123,23 +131,29 @@ export function MessageChart({
   timeZone,
   currency,
   locale,
-}: { series: MessageSeries; name: string; timeZone: string; currency: string } & Money) {
+  emails = true,
+}: { series: MessageSeries; name: string; timeZone: string; currency: string; emails?: boolean } & Money) {
   const chart = timeChart({
-    start: s.start,
+    edges: s.edges,
     bucketMs: s.bucketMs,
+    locale,
     lines: [
       { key: "sent", label: "Sent", values: s.sent },
-      { key: "opened", label: "Opened (estimate)", values: s.opened },
+      ...(emails ? [{ key: "opened", label: "Opened (estimate)", values: s.opened }] : []),
       { key: "clicked", label: "Clicked", values: s.clicked },
     ],
     bars: { label: "Orders", values: s.ordered },
     tickLabel: tickLabel(timeZone),
   });
-  const at = (i: number) => new Date(s.start + i * s.bucketMs);
-  const zone = zoneAbbreviation(at(0), timeZone);
+  const lineNames = emails ? "sent, opened and clicked" : "sent and clicked";
+  const at = (i: number) => new Date(s.edges[i] ?? s.edges[0]!);
+  // One abbreviation ("CEST") would claim one offset for a span that crosses a summer-time
+  // change; then the zone is named instead, and each hour's row still carries its own.
+  const first = zoneAbbreviation(at(0), timeZone);
+  const zone = first === zoneAbbreviation(at(s.edges.length - 1), timeZone) ? first : timeZone;
   const last = s.sent.length - 1;
   const totalOrders = s.ordered.reduce((a, b) => a + b, 0);
-  const desc = `Running totals per ${bucketName(s.bucketMs)} from ${staffDay(at(0), timeZone)}: ${nf(s.sent[last] ?? 0)} sent, ${nf(s.opened[last] ?? 0)} opened, ${nf(s.clicked[last] ?? 0)} clicked; ${nf(totalOrders)} ${totalOrders === 1 ? "order" : "orders"} after it. The table below has every ${bucketName(s.bucketMs)}.`;
+  const desc = `Running totals per ${bucketName(s.bucketMs)} from ${staffDay(at(0), timeZone)}: ${nf(s.sent[last] ?? 0, locale)} sent, ${emails ? `${nf(s.opened[last] ?? 0, locale)} opened, ` : ""}${nf(s.clicked[last] ?? 0, locale)} clicked; ${nf(totalOrders, locale)} ${totalOrders === 1 ? "order" : "orders"} after it. The table below has every ${bucketName(s.bucketMs)}.`;
   const label = (i: number) =>
     s.bucketMs >= DAY ? staffDay(at(i), timeZone) : `${staffDay(at(i), timeZone)} ${staffClock(at(i), timeZone)}`;
   return (
@@ -147,8 +161,9 @@ export function MessageChart({
       <TimeChartSvg
         chart={chart}
         id="message-chart"
-        title={`${name}: sent, opened and clicked over time, and orders after it`}
+        title={`${name}: ${lineNames} over time, and orders after it`}
         desc={desc}
+        locale={locale}
         timeLabel={`Time (${zone}), one bar per ${bucketName(s.bucketMs)}`}
       />
       <details class="chart-data">
@@ -156,13 +171,13 @@ export function MessageChart({
         <div class="table-wrap">
           <table class="striped">
             <caption class="muted">
-              Per {bucketName(s.bucketMs)} starting at, in {zone}; sent, opened and clicked are running totals.
+              Per {bucketName(s.bucketMs)} starting at, in {zone}; {lineNames} are running totals.
             </caption>
             <thead>
               <tr>
                 <th>From</th>
                 <th class="num">Sent</th>
-                <th class="num">Opened</th>
+                {emails && <th class="num">Opened</th>}
                 <th class="num">Clicked</th>
                 <th class="num">Orders</th>
                 <th class="num">Revenue</th>
@@ -172,16 +187,16 @@ export function MessageChart({
               {s.sent.map((_, i) => (
                 <tr>
                   <td>{label(i)}</td>
-                  <td class="num">{nf(s.sent[i]!)}</td>
-                  <td class="num">{nf(s.opened[i]!)}</td>
-                  <td class="num">{nf(s.clicked[i]!)}</td>
-                  <td class="num">{nf(s.ordered[i]!)}</td>
+                  <td class="num">{nf(s.sent[i]!, locale)}</td>
+                  {emails && <td class="num">{nf(s.opened[i]!, locale)}</td>}
+                  <td class="num">{nf(s.clicked[i]!, locale)}</td>
+                  <td class="num">{nf(s.ordered[i]!, locale)}</td>
                   <td class="num">
                     {!s.ordered[i]
                       ? "–"
-                      : s.revenueMinor[i]
-                        ? formatMoney(s.revenueMinor[i]!, currency, locale)
-                        : "in another currency"}
+                      : s.otherCurrency[i] === s.ordered[i]
+                        ? "in another currency"
+                        : `${formatMoney(s.revenueMinor[i]!, currency, locale)}${s.otherCurrency[i] ? ` (+${nf(s.otherCurrency[i]!, locale)} in another currency)` : ""}`}
                   </td>
                 </tr>
               ))}
@@ -204,8 +219,11 @@ export function MessagePerformance({
   timeZone,
   locale,
   oob,
+  emails = true,
 }: {
   p: PerformanceCounts;
+  /** Whether it went by e-mail: only then has it opens to count and the estimate to explain. */
+  emails?: boolean;
   series: MessageSeries | null;
   name: string;
   timeZone: string;
@@ -216,13 +234,15 @@ export function MessagePerformance({
       {p.sent > 0 && (
         <>
           <h2>Performance</h2>
-          <PerformanceStats p={p} locale={locale} />
-          <p class="muted open-estimate">
-            <small>{OPEN_ESTIMATE}</small>
-          </p>
-          <AwaitingReport p={p} />
-          <LeftOut p={p} />
-          <OtherCurrency p={p} />
+          <PerformanceStats p={p} locale={locale} emails={emails} />
+          {emails && (
+            <p class="muted open-estimate">
+              <small>{OPEN_ESTIMATE}</small>
+            </p>
+          )}
+          <AwaitingReport p={p} locale={locale} />
+          <LeftOut p={p} locale={locale} />
+          <OtherCurrency p={p} locale={locale} />
           <p class="muted">
             <small>
               Delivered counts a provider's delivery report, or what proves one: an open or click by a person, an
@@ -232,7 +252,14 @@ export function MessagePerformance({
             </small>
           </p>
           {series && (
-            <MessageChart series={series} name={name} timeZone={timeZone} currency={p.currency} locale={locale} />
+            <MessageChart
+              series={series}
+              name={name}
+              timeZone={timeZone}
+              currency={p.currency}
+              locale={locale}
+              emails={emails}
+            />
           )}
         </>
       )}
@@ -240,14 +267,14 @@ export function MessagePerformance({
   );
 }
 
-const cell = (count: number, rate: string | null) => (
+const cell = (count: number, rate: string | null, locale: string) => (
   <td class="num">
-    {nf(count)}
+    {nf(count, locale)}
     {rate !== null && <small class="rate muted"> {rate}</small>}
   </td>
 );
 
-/** One row per notification (and a total): sent, delivered, opened, clicked, bought, revenue (and orders), with rates. */
+/** One row per notification (and a total): sent, delivered, bounced, opened, clicked, unsubscribed, bought, revenue (and orders), with rates. */
 export function NotificationNumbersTable({
   rows,
   total,
@@ -258,16 +285,18 @@ export function NotificationNumbersTable({
     return (
       <tr {...attrs}>
         <th scope="row">{name}</th>
-        {cell(p.sent, null)}
-        {cell(p.delivered, formatRate(r.delivered, locale))}
-        {cell(p.opened, formatRate(r.opened, locale))}
-        {cell(p.clicked, formatRate(r.clicked, locale))}
-        {cell(p.ordered, formatRate(r.ordered, locale))}
+        {cell(p.sent, null, locale)}
+        {cell(p.delivered, formatRate(r.delivered, locale), locale)}
+        {cell(p.bounced, formatRate(r.bounced, locale), locale)}
+        {cell(p.opened, formatRate(r.opened, locale), locale)}
+        {cell(p.clicked, formatRate(r.clicked, locale), locale)}
+        {cell(p.unsubscribed, formatRate(r.unsubscribed, locale), locale)}
+        {cell(p.ordered, formatRate(r.ordered, locale), locale)}
         <td class="num">
           {formatMoney(p.revenueMinor, p.currency, locale)}
           <small class="muted"> · {ordersPhrase(p.orders)}</small>
           {p.otherCurrencyOrders > 0 && (
-            <small class="muted"> (+{nf(p.otherCurrencyOrders)} in another currency)</small>
+            <small class="muted"> (+{nf(p.otherCurrencyOrders, locale)} in another currency)</small>
           )}
         </td>
       </tr>
@@ -281,8 +310,10 @@ export function NotificationNumbersTable({
             <th>Notification</th>
             <th class="num">Sent</th>
             <th class="num">Delivered</th>
+            <th class="num">Bounced</th>
             <th class="num">Opened (estimate)</th>
             <th class="num">Clicked</th>
+            <th class="num">Unsubscribed</th>
             <th class="num">Bought</th>
             <th class="num">Revenue</th>
           </tr>
@@ -290,7 +321,7 @@ export function NotificationNumbersTable({
         <tbody>
           {rows.map((row) =>
             line(row.href ? <a href={row.href}>{row.name}</a> : row.name, row.counts, {
-              "data-notification": String(row.id),
+              "data-notification": row.id === 0 ? "deleted" : String(row.id),
             }),
           )}
         </tbody>
@@ -305,8 +336,8 @@ export function NumbersNote() {
   return (
     <p class="muted">
       <small>
-        Each rate is of delivered (opened: of delivered e-mails; delivered: of sent); "–" where nothing was delivered.{" "}
-        {OPEN_ESTIMATE} Link scanners and mail proxies are not counted.
+        Each rate is of delivered (opened: of delivered e-mails; delivered and bounced: of sent); "–" where there is
+        nothing to divide by. {OPEN_ESTIMATE} Link scanners and mail proxies are not counted.
       </small>
     </p>
   );
@@ -321,6 +352,7 @@ export function NotificationEarningsChart({ rows, locale, of }: { rows: Notifica
       revenueText: formatMoney(r.counts.revenueMinor, r.counts.currency, locale),
       orders: r.counts.orders,
     })),
+    locale,
   );
   return (
     <BarChartSvg
@@ -374,8 +406,8 @@ export function JobNumbers({ rows, total, locale }: NumbersProps) {
       ) : (
         <>
           <PerformanceStats p={total} locale={locale} />
-          <LeftOut p={total} />
-          <OtherCurrency p={total} />
+          <LeftOut p={total} locale={locale} />
+          <OtherCurrency p={total} locale={locale} />
           <NotificationNumbersTable rows={rows} total={total} locale={locale} />
           <NumbersNote />
         </>

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 // Settings → Messaging (SPEC D1, U1): which provider each channel uses, the configuration that
 // switches it (names only, never values), and a "send a test" form per channel.
+import { SkipReasonWhy } from "./skip-reason.tsx";
 import type { FC } from "hono/jsx";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import type { ChannelProvider, ConfigVar } from "../src/core/channel-providers.ts";
@@ -144,6 +145,12 @@ export function MessagingSettingsPage(p: MessagingPageProps) {
                   <a href={`/outbox/${d.id}`}>{staffTime(d.createdAt, p.timeZone)}</a> · {CHANNEL_LABELS[d.channel]} to{" "}
                   {d.toAddress} <DeliveryStatusBadge status={d.status} />
                   {reason && <span class="muted"> {reason.text}</span>}
+                  {d.status === "skipped" && d.skipReason && (
+                    <>
+                      {" "}
+                      <SkipReasonWhy reason={d.skipReason} />
+                    </>
+                  )}
                 </li>
               );
             })}

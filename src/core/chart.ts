@@ -2,6 +2,7 @@
 // in SVG user units. Pure numbers in, numbers and strings out; views/performance-chart.tsx draws
 // them with hono/jsx, which escapes every name. Hand-written rather than a library: two chart
 // kinds, no JavaScript, and nothing to download at run time.
+import { startOfZonedDay, zonedParts } from "./send-window.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -16,10 +17,45 @@ export function chooseBucket(spanMs: number): number {
   return BUCKETS.find((b) => Math.ceil(Math.max(spanMs, 1) / b) <= MAX_BUCKETS) ?? BUCKETS[BUCKETS.length - 1]!;
 }
 
+/**
+ * Where the buckets of a span from `first` to `last` start and end (one more edge than buckets),
+ * and their nominal width. Buckets under a day run from the hour of the first instant; a day or
+ * more starts at each midnight in the studio's zone, so a bar is a calendar day there even when
+ * summer time makes that day 23 or 25 hours long (a fixed 24 hours would label a day twice and
+ * every later one a day early).
+ */
+export function bucketEdges(first: number, last: number, timeZone: string): { bucketMs: number; edges: number[] } {
+  for (const bucketMs of BUCKETS.slice(BUCKETS.indexOf(chooseBucket(last - first) as (typeof BUCKETS)[number]))) {
+    const edges: number[] = [];
+    if (bucketMs < DAY) {
+      const start = Math.floor(first / HOUR) * HOUR;
+      for (let e = start; edges.length <= MAX_BUCKETS + 1; e += bucketMs) {
+        edges.push(e);
+        if (e > last) break;
+      }
+    } else {
+      const p = zonedParts(new Date(first), timeZone);
+      const day0 = Date.UTC(p.year, p.month - 1, p.day);
+      for (let i = 0; edges.length <= MAX_BUCKETS + 1; i += bucketMs / DAY) {
+        const d = new Date(day0 + i * DAY);
+        const e = startOfZonedDay(
+          { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() },
+          timeZone,
+        ).getTime();
+        edges.push(e);
+        if (e > last) break;
+      }
+    }
+    if (edges.length - 1 <= MAX_BUCKETS || bucketMs === BUCKETS[BUCKETS.length - 1])
+      return { bucketMs, edges: edges.slice(0, MAX_BUCKETS + 1) };
+  }
+  throw new Error("unreachable: the widest bucket always fits");
+}
+
 /** A message's numbers per time bucket (src/db/performance-series.ts counts them). */
 export type MessageSeries = {
-  /** The first bucket's start and each bucket's width, in ms. */
-  start: number;
+  /** Each bucket's start, and the last one's end (ms), and the buckets' nominal width. */
+  edges: number[];
   bucketMs: number;
   /** Per bucket, running totals. */
   sent: number[];
@@ -28,6 +64,8 @@ export type MessageSeries = {
   /** Per bucket, not running: orders placed in it, and their revenue in the studio's currency. */
   ordered: number[];
   revenueMinor: number[];
+  /** Per bucket: of its orders, those in another currency (not in its revenue; a free order is not one). */
+  otherCurrency: number[];
 };
 
 /** Running totals: what had happened by the end of each bucket. */
@@ -57,9 +95,11 @@ export type TimeSeries = {
 };
 
 export type TimeChartInput = {
-  /** The first bucket's start (ms since the epoch) and each bucket's width. */
-  start: number;
+  /** Each bucket's start (ms since the epoch) and the last one's end; the buckets' nominal width. */
+  edges: number[];
   bucketMs: number;
+  /** The studio's locale, for the axis's numbers. */
+  locale?: string;
   lines: TimeSeries[];
   /** Per bucket, not cumulative: orders placed in it (drawn as bars in a strip below). */
   bars: { label: string; values: number[] };
@@ -128,13 +168,13 @@ export function timeChart(input: TimeChartInput): TimeChart {
   const every = Math.max(1, Math.ceil(n / 6));
   const xTicks: TimeChart["xTicks"] = [];
   for (let i = 0; i <= n; i += every)
-    xTicks.push({ x: round(xAt(i)), label: input.tickLabel(input.start + i * input.bucketMs, input.bucketMs) });
+    xTicks.push({ x: round(xAt(i)), label: input.tickLabel(input.edges[i] ?? 0, input.bucketMs) });
   return {
     width: W,
     height: strip.y + STRIP_H + BOTTOM,
     plot,
     strip,
-    yTicks: ticks.map((v) => ({ y: round(yAt(v)), label: v.toLocaleString("en") })),
+    yTicks: ticks.map((v) => ({ y: round(yAt(v)), label: v.toLocaleString(input.locale ?? "en") })),
     xTicks,
     lines,
     bars,
@@ -167,7 +207,7 @@ export function shorten(s: string, max = 56): string {
  * Horizontal bars per notification: revenue above, orders below, each scaled to its own
  * largest; the numbers are written beside the bars, so nothing depends on reading a length.
  */
-export function barChart(rows: BarRow[]): BarChart {
+export function barChart(rows: BarRow[], locale = "en"): BarChart {
   // Each name sits on its own line above its bars, so the bars get the whole width but their labels.
   const room = BAR_W - 110;
   const maxRevenue = Math.max(0, ...rows.map((r) => r.revenue));
@@ -182,7 +222,7 @@ export function barChart(rows: BarRow[]): BarChart {
       revenue: { w: width(r.revenue, maxRevenue), text: r.revenueText },
       orders: {
         w: width(r.orders, maxOrders),
-        text: `${r.orders.toLocaleString("en")} ${r.orders === 1 ? "order" : "orders"}`,
+        text: `${r.orders.toLocaleString(locale)} ${r.orders === 1 ? "order" : "orders"}`,
       },
     })),
   };
@@ -190,28 +230,33 @@ export function barChart(rows: BarRow[]): BarChart {
 
 const round = (v: number) => Math.round(v * 10) / 10;
 
-/** Spreads the grouped rows over `count` buckets (anything outside the span lands on its edge). */
+/** Spreads the grouped rows over the buckets between `edges` (anything outside the span lands on its edge). */
 export function seriesFromRows(
-  rows: { s: string; k: number; n: number; r: number }[],
-  start: number,
+  rows: { s: string; k: number; n: number; r: number; x?: number }[],
+  edges: number[],
   bucketMs: number,
-  count: number,
 ): MessageSeries {
+  const count = Math.max(1, edges.length - 1);
   const zero = () => new Array<number>(count).fill(0);
   const per: Record<string, number[]> = { sent: zero(), opened: zero(), clicked: zero(), ordered: zero() };
   const revenue = zero();
+  const other = zero();
   for (const row of rows) {
     const i = Math.min(count - 1, Math.max(0, Math.floor(Number(row.k ?? 0))));
     per[row.s]![i]! += Number(row.n ?? 0);
-    if (row.s === "ordered") revenue[i]! += Number(row.r ?? 0);
+    if (row.s === "ordered") {
+      revenue[i]! += Number(row.r ?? 0);
+      other[i]! += Number(row.x ?? 0);
+    }
   }
   return {
-    start,
+    edges,
     bucketMs,
     sent: cumulative(per.sent!),
     opened: cumulative(per.opened!),
     clicked: cumulative(per.clicked!),
     ordered: per.ordered!,
     revenueMinor: revenue,
+    otherCurrency: other,
   };
 }

@@ -56,8 +56,8 @@ export type PreviewData = {
   appointmentOptions: { id: number; label: string; selected: boolean }[];
   /** Whose data is shown, and how they were chosen. */
   note: string;
-  /** Channels this recipient will not get, with the reason. */
-  warnings: string[];
+  /** Channels this recipient will not get, with the reason (its help link, /help/not-reached#<reason>). */
+  warnings: { text: string; reason?: string }[];
   /** `preheader`: as typed and filled in; empty means the inbox shows the message's first line. */
   email?: { to: string | null; subject: string; preheader: string; html: string };
   sms?: {
@@ -71,7 +71,8 @@ export type PreviewData = {
   problem?: string;
 };
 
-export type TestResult = { ok: boolean; text: string; deliveryId?: number };
+/** `reason`: why a test was not sent, linked to its explanation beside the text. */
+export type TestResult = { ok: boolean; text: string; deliveryId?: number; reason?: string };
 
 export type Progress = {
   status: MessageStatus;

@@ -25,7 +25,8 @@ const closing = z
 
 const wholeNumber = (min: number, max: number, unit: string) =>
   z.preprocess(
-    (v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v),
+    // Only plain decimal digits: Number() would also read "1e1", "0x1e" and "+7" as numbers.
+    (v) => (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v.trim()) : v),
     z
       .number({ error: `must be a number of ${unit}` })
       .int(`must be a whole number of ${unit}`)

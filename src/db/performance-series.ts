@@ -2,13 +2,11 @@
 // clicks by people, and the orders attributed to it, counted per time bucket in SQL — a message to
 // 100,000 customers returns at most a few hundred rows, never one per delivery. The totals match
 // src/db/performance.ts's: the same deliveries, the same counted kinds.
-import { sql } from "drizzle-orm";
-import { chooseBucket, MAX_BUCKETS, type MessageSeries, seriesFromRows } from "../core/chart.ts";
-import { staffDay, staffDayInstant } from "../core/date-format.ts";
+import { type SQL, sql } from "drizzle-orm";
+import { bucketEdges, type MessageSeries, seriesFromRows } from "../core/chart.ts";
 import { COUNTED_ENGAGEMENT_KINDS } from "../core/vocabulary.ts";
 import type { Db } from "./client.ts";
 
-const DAY = 86_400_000;
 const COUNTED = sql.raw(COUNTED_ENGAGEMENT_KINDS.map((k) => `'${k}'`).join(", "));
 const n = (v: unknown) => Number(v ?? 0);
 
@@ -17,16 +15,6 @@ export type { MessageSeries };
 /** A delivery's send time: a bounce reported before its send was recorded still went out at its due time. */
 const SENT_AT = sql`coalesce(d.sent_at, d.due_at)`;
 const SENT = sql`(d.sent_at is not null or d.status in ('sent', 'delivered', 'undelivered', 'bounced'))`;
-
-/**
- * Where the buckets start: the hour of the first send, or for buckets of a day and more the
- * studio's midnight before it (so a bar is a calendar day there).
- */
-function origin(first: number, bucketMs: number, timeZone: string): number {
-  if (bucketMs < DAY) return Math.floor(first / 3_600_000) * 3_600_000;
-  const midnight = staffDayInstant(staffDay(new Date(first), timeZone), timeZone).getTime() - DAY / 2;
-  return midnight > first ? midnight - DAY : midnight;
-}
 
 /** The message's series, or null when nothing of it has gone out. */
 export async function messageSeries(
@@ -45,27 +33,33 @@ export async function messageSeries(
   if (!span?.first) return null;
   const first = n(span.first);
   const last = Math.max(first, n(span.last), n(span.e), n(span.o));
-  let bucketMs = chooseBucket(last - first);
-  let start = origin(first, bucketMs, timeZone);
-  // Starting at the hour (or midnight) before the first send can need one bucket more.
-  if (Math.ceil((last - start + 1) / bucketMs) > MAX_BUCKETS) {
-    bucketMs = chooseBucket(last - start + 1);
-    start = origin(first, bucketMs, timeZone);
-  }
-  const count = Math.max(1, Math.ceil((last - start + 1) / bucketMs));
-  const k = (t: ReturnType<typeof sql>) => sql`((${t}) - ${start}) / ${bucketMs}`;
+  const { bucketMs, edges } = bucketEdges(first, last, timeZone);
+  // The bucket of an instant: the last edge at or before it (edges are our own integers, and a
+  // day's length varies with summer time, so this is a comparison chain, not a division).
+  const inner = edges.slice(1, -1);
+  const k = (t: SQL) =>
+    inner.length === 0
+      ? sql`0`
+      : sql`(case ${sql.join(
+          inner.map((e, i) => sql`when ${t} < ${sql.raw(String(Math.trunc(e)))} then ${sql.raw(String(i))}`),
+          sql` `,
+        )} else ${sql.raw(String(inner.length))} end)`;
+  // An e-mail whose link a person followed was opened (as performance.ts counts it).
+  const opens = (type: "open" | "click") =>
+    type === "open" ? sql`(e.type = 'open' or (e.type = 'click' and d.channel = 'email'))` : sql`e.type = 'click'`;
   const firstOf = (type: "open" | "click") => sql`
-    select ${type === "open" ? sql`'opened'` : sql`'clicked'`} as s, ${k(sql`t`)} as k, count(*) as n, 0 as r
+    select ${type === "open" ? sql`'opened'` : sql`'clicked'`} as s, ${k(sql`t`)} as k, count(*) as n, 0 as r, 0 as x
     from (select min(e.occurred_at) as t from engagements e join deliveries d on d.id = e.delivery_id
-          where ${where} and e.type = ${type} and e.kind in (${COUNTED}) group by e.delivery_id)
+          where ${where} and ${opens(type)} and e.kind in (${COUNTED}) group by e.delivery_id)
     group by k`;
-  const rows = await db.all<{ s: string; k: number; n: number; r: number }>(sql`
-    select 'sent' as s, ${k(SENT_AT)} as k, count(*) as n, 0 as r from deliveries d where ${where} and ${SENT} group by k
+  const rows = await db.all<{ s: string; k: number; n: number; r: number; x: number }>(sql`
+    select 'sent' as s, ${k(SENT_AT)} as k, count(*) as n, 0 as r, 0 as x from deliveries d where ${where} and ${SENT} group by k
     union all ${firstOf("open")}
     union all ${firstOf("click")}
     union all
     select 'ordered' as s, ${k(sql`o.ordered_at`)} as k, count(*) as n,
-      sum(case when o.currency = ${currency} then o.amount_minor else 0 end) as r
+      sum(case when o.currency = ${currency} then o.amount_minor else 0 end) as r,
+      sum(case when o.currency = ${currency} then 0 else 1 end) as x
     from orders o join deliveries d on d.id = o.attributed_delivery_id where ${where} group by k`);
-  return seriesFromRows(rows, start, bucketMs, count);
+  return seriesFromRows(rows, edges, bucketMs);
 }

@@ -32,6 +32,8 @@ const engaged = (type: "open" | "click", counted: boolean) =>
   sql`exists (select 1 from engagements e where e.delivery_id = d.id and e.type = ${type} and e.kind ${sql.raw(counted ? "in" : "not in")} (${COUNTED}))`;
 // A counted open or click proves delivery even when the provider's "delivered" report was lost.
 const DELIVERED = sql`(d.status = 'delivered' or ${engaged("open", true)} or ${engaged("click", true)})`;
+// An e-mail whose link a person followed was opened, whether or not its pictures loaded.
+const OPENED = sql`(${engaged("open", true)} or (d.channel = 'email' and ${engaged("click", true)}))`;
 const SENT = sql`(d.sent_at is not null or d.status in ('sent', 'delivered', 'undelivered', 'bounced'))`;
 const n = (v: unknown) => Number(v ?? 0);
 
@@ -46,9 +48,9 @@ async function countRows(db: Db, where: SQL, byNotification: boolean): Promise<R
       sum(case when ${DELIVERED} then 1 else 0 end) as delivered,
       sum(case when d.channel = 'email' and ${DELIVERED} then 1 else 0 end) as delivered_emails,
       sum(case when d.status = 'bounced' then 1 else 0 end) as bounced,
-      sum(case when ${engaged("open", true)} then 1 else 0 end) as opened,
+      sum(case when ${OPENED} then 1 else 0 end) as opened,
       sum(case when ${engaged("click", true)} then 1 else 0 end) as clicked,
-      sum(case when not ${engaged("open", true)} and ${engaged("open", false)} then 1 else 0 end) as machine_opens,
+      sum(case when not ${OPENED} and ${engaged("open", false)} then 1 else 0 end) as machine_opens,
       sum(case when not ${engaged("click", true)} and ${engaged("click", false)} then 1 else 0 end) as machine_clicks,
       sum(case when exists (select 1 from delivery_events v where v.delivery_id = d.id and v.type = 'unsubscribed') then 1 else 0 end) as unsubscribed
     from deliveries d

@@ -201,8 +201,15 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
       if (!skip) continue;
       const other = ch === "sms" ? "voice" : ch === "voice" ? "sms" : null;
       if (pair && other && !skips.get(other))
-        pv.warnings.push(`${name} gets the ${word(other)} instead of the ${word(ch)} (${skipReasonInSentence(skip)}).`);
-      else pv.warnings.push(`${name} will not get the ${word(ch)}: ${skipReasonInSentence(skip)}.`);
+        pv.warnings.push({
+          text: `${name} gets the ${word(other)} instead of the ${word(ch)} (${skipReasonInSentence(skip)}).`,
+          reason: skip,
+        });
+      else
+        pv.warnings.push({
+          text: `${name} will not get the ${word(ch)}: ${skipReasonInSentence(skip)}.`,
+          reason: skip,
+        });
     }
   }
   const problems = (["subject", "preheader", "body", "sms_body", "voice_script"] as const).flatMap((k) =>
@@ -429,6 +436,7 @@ export async function sendTest(c: Ctx, s: ComposeState): Promise<{ result?: Test
         ok: false,
         text: `${what} to ${to} was not sent: ${skipReasonInSentence(d.skipReason ?? "skipped")}.`,
         deliveryId: d.id,
+        ...(d.skipReason && { reason: d.skipReason }),
       },
     };
   return {

@@ -134,10 +134,13 @@ export async function messagePerformance(
   name: string;
   timeZone: string;
   locale: string;
+  emails: boolean;
 }> {
   const [p, series] = await Promise.all([
     performanceOf(db, { messageId: m.id }, settings.currency),
     messageSeries(db, m.id, settings.currency, settings.timeZone),
   ]);
-  return { p, series, name: m.name, timeZone: settings.timeZone, locale: settings.locale };
+  // A message sent by SMS or call alone has no opens to count: it shows no open line at all.
+  const emails = m.channels.includes("email");
+  return { p, series, name: m.name, timeZone: settings.timeZone, locale: settings.locale, emails };
 }

@@ -206,6 +206,29 @@ test("the message page's numbers follow a send live, over SSE", async () => {
   expect(await page.locator('[data-perf="opened"] .rate-value').textContent()).toBe("100%");
 });
 
+test("'The chart's numbers', opened during a send, stays open through the live updates (and closed once closed)", async () => {
+  const { page } = h;
+  await page.setViewportSize(DESKTOP);
+  await page.goto(`/messages/${liveId}`);
+  const details = page.locator("details.chart-data");
+  await page.locator("details.chart-data summary").click();
+  expect(await details.getAttribute("open")).not.toBeNull();
+  // Mark the section, then wait for a live update to replace it (each swaps it whole, out of band).
+  const replaced = async () => {
+    await page.evaluate(() => document.getElementById("performance")?.setAttribute("data-seen", ""));
+    await until(
+      "a live update to replace the section",
+      async () => (await page.locator("#performance[data-seen]").count()) === 0,
+    );
+  };
+  await replaced();
+  // Before: each update rendered the <details> closed and the table snapped shut under the reader.
+  expect(await details.getAttribute("open")).not.toBeNull();
+  await page.locator("details.chart-data summary").click();
+  await replaced();
+  expect(await details.getAttribute("open")).toBeNull();
+}, 60_000);
+
 test("a profile's page: which notification earns what", async () => {
   const { page } = h;
   await page.setViewportSize(DESKTOP);
