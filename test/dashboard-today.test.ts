@@ -380,7 +380,7 @@ describe("the live update", () => {
     // Four ticks, nothing changed: the recent sends (a performanceOf per send) were read once, not four times.
     expect(stats.recentSendsRead).toBe(1);
     expect(live.text()).not.toContain("data:");
-    // A person clicks the selling reminder: its Clicked rate shows once the recent sends are read again.
+    // A person clicks the selling reminder: its Clicked rate (and Opened: a followed link is an open) shows once the recent sends are read again.
     const [sold] = await s.t.db.select().from(orders).where(eq(orders.jobId, s.job.id));
     await s.t.db.insert(engagements).values({
       deliveryId: sold!.attributedDeliveryId!,
@@ -395,7 +395,7 @@ describe("the live update", () => {
         .text()
         .replace(/<[^>]+>/g, " ")
         .replace(/[\s\u00a0\u202f]+/g, " ");
-    await until("the clicked rate", () => row().includes("Selling reminder · Spring school 1 100 % 0 % 100 %"));
+    await until("the clicked rate", () => row().includes("Selling reminder · Spring school 1 100 % 100 % 100 %"));
     expect(stats.recentSendsRead).toBe(2);
     expect(stats.ticks).toBeGreaterThanOrEqual(RECENT_SENDS_EVERY);
     await live.stop();
