@@ -114,6 +114,7 @@ export async function messageReport(db: Db, m: Message, timeZone: string): Promi
       address: r.address,
       status: r.status,
       reason: r.reason,
+      detail: r.detail,
       appointment: r.appointmentStartsAt ? formatInstant(r.appointmentStartsAt, timeZone) : null,
     })),
   };
