@@ -17,6 +17,7 @@ import {
   notifications,
   orders,
 } from "../src/db/schema.ts";
+import { createCustomer } from "../src/db/customers.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { todaySpans } from "../src/core/today.ts";
 import { makeTestApp, signedInOwner, type TestApp } from "./support/app.ts";
@@ -45,7 +46,7 @@ async function seededDay() {
     .returning();
   const people = await t.db
     .insert(customers)
-    .values([1, 2, 3].map((i) => ({ firstName: `P${i}`, lastName: "X", email: `p${i}@x.test` })))
+    .values([1, 2, 3].map((i) => ({ firstName: `P${i}`, lastName: "X", email: `p${i}@x.test`, consentEmail: true })))
     .returning();
   const delivery = (v: Partial<typeof deliveries.$inferInsert> & { dueAt: Date }) =>
     t.db
@@ -83,6 +84,8 @@ async function seededDay() {
     .values({
       name: "Halloween mini sessions",
       channels: ["email"],
+      subject: "Mini sessions",
+      body: "Book now",
       filters: {},
       status: "scheduled",
       sendAt: at("2026-10-25T14:00:00Z"),
@@ -236,7 +239,7 @@ describe("the dashboard's Today on a 25-hour day in Berlin", () => {
     expect(today).toContain("2026-10-25");
     // The four selling e-mails, grouped, from the first at 10:00 CET; and the scheduled message.
     expect(today).toContain("Selling reminder · Spring school · 4 e-mails at 10:00 CET");
-    expect(today).toContain("Halloween mini sessions · one-time message to 3 recipients at 15:00 CET");
+    expect(today).toContain("Halloween mini sessions · one-time message to 3 recipients by e-mail at 15:00 CET");
     expect(today).not.toContain("Last chance");
     expect(html).toContain(`href="/profiles/${s.profile.id}#notification-${s.selling.id}"`);
     expect(html).toContain(`href="/outbox?status=queued&amp;channel=email&amp;job=${s.job.id}"`);
@@ -316,6 +319,39 @@ test("a busy day on 1,000 jobs lists its first lines and leads to the outbox for
   const today = section((await b.get("/")).text, "Goes out today");
   expect(today.match(/Selling reminder · Job \d+ · 5 e-mails at 16:00 CET/g)).toHaveLength(20);
   expect(today).toContain("and 980 more notifications on other jobs: see the outbox");
+});
+
+describe("Today and the message page agree on a scheduled message's recipients", () => {
+  test("(eyes walk) a scheduled e-mail to three customers, one without e-mail consent and one without an address, goes to 1 on both pages", async () => {
+    const noon = new Date("2026-10-20T10:00:00Z");
+    const t = await makeTestApp({ now: noon });
+    const b = await signedInOwner(t);
+    await updateSettings(t.db, { timeZone: "Europe/Berlin" }, noon);
+    await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", consent: { email: true } }, "test", noon);
+    await createCustomer(t.db, { first_name: "Ben", email: "ben@x.test", consent: {} }, "test", noon);
+    await createCustomer(t.db, { first_name: "Cleo", phone: "+491701234567", consent: { email: true } }, "test", noon);
+    const [m] = await t.db
+      .insert(messages)
+      .values({
+        name: "Evening reminder",
+        channels: ["email"],
+        subject: "Hi",
+        body: "Hello",
+        filters: {},
+        status: "scheduled",
+        sendAt: new Date("2026-10-20T18:00:00Z"),
+      })
+      .returning();
+    const messagePage = pageText((await b.get(`/messages/${m!.id}`)).text);
+    const dashboard = pageText((await b.get("/")).text);
+    const onMessage = messagePage.match(/goes to (\d+) recipient/)?.[1];
+    const onDashboard = dashboard.match(/Evening reminder · one-time message to (\d+) recipient/)?.[1];
+    // Seen in the walk (demo studio, Lincoln Elementary): the message page said "it goes to 73
+    // recipients by e-mail", the dashboard "one-time message to 90 recipients" (the audience
+    // before consent and addresses).
+    expect(onMessage).toBeDefined();
+    expect(onDashboard).toBe(onMessage);
+  });
 });
 
 describe("the live update", () => {

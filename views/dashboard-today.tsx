@@ -55,8 +55,8 @@ function Outgoing({ lines, scheduled, tz }: { lines: OutgoingLine[]; scheduled: 
       )}
       {scheduled.map((m) => (
         <li>
-          <a href={`/messages/${m.id}`}>{m.name}</a> · one-time message to{" "}
-          {plural(m.recipients, "recipient", "recipients")} {m.sendAt ? `at ${staffClock(m.sendAt, tz)}` : "now"}
+          <a href={`/messages/${m.id}`}>{m.name}</a> · one-time message to {m.goesTo}{" "}
+          {m.sendAt ? `at ${staffClock(m.sendAt, tz)}` : "now"}
         </li>
       ))}
     </ul>

@@ -227,8 +227,8 @@ export async function todayCounts(db: Db, spans: TodaySpans, now: Date, currency
   };
 }
 
-/** A scheduled one-time message as the card lists it: its recipients as its filters select them now. */
-export type ScheduledLine = { id: number; name: string; sendAt: Date | null; recipients: number };
+/** A scheduled one-time message as the card lists it: whom it goes to as its page says ("3 recipients by e-mail"). */
+export type ScheduledLine = { id: number; name: string; sendAt: Date | null; goesTo: string };
 
 /** What the card shows: the counts, shaped into lines per day. */
 export type TodayData = {

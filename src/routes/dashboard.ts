@@ -1,39 +1,66 @@
 // The dashboard and the fresh-install "Load demo data" action.
-import { and, count, eq, gt, ne } from "drizzle-orm";
+import { and, count, eq, gt, inArray, ne } from "drizzle-orm";
 import { Hono } from "hono";
 import { DashboardPage } from "../../views/dashboard.tsx";
 import { audit } from "../db/audit.ts";
 import { loadDemoData } from "../db/demo.ts";
 import { countHeld } from "../db/held-deliveries.ts";
 import { alertRows } from "../db/inbox.ts";
-import { appointments, customers, jobs, orders, registrations } from "../db/schema.ts";
+import { appointments, customers, jobs, messages, orders, registrations } from "../db/schema.ts";
 import { getSettings } from "../db/settings.ts";
-import { audienceSize } from "../db/message-audience.ts";
 import { type TodayData, todayCounts } from "../db/today.ts";
 import { outgoingLines, todaySpans } from "../core/today.ts";
 import type { StudioSettings } from "../db/schema.ts";
-import type { Db } from "../db/client.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { TodayBody } from "../../views/dashboard-today.tsx";
-import { storedFilters } from "./message-form.ts";
+import { confirmQuestion } from "../../views/message-confirm.tsx";
+import { countAudience, fromMessage } from "./message-count.ts";
 import { liveView } from "./inbox.ts";
 
+/** A live connection's counts of scheduled messages, by the message as read: counted once, as on the message page. */
+type GoesToCache = Map<string, string>;
+
+/**
+ * "1 recipient by e-mail": whom a scheduled message goes to, counted as its own page counts it
+ * (consent, addresses, suppressions, values the text needs), not everyone its filters select.
+ * One read of the listed messages, then one count each (at most TODAY_SHOWN).
+ */
+async function scheduledGoesTo(c: Ctx, ids: number[], timeZone: string, cache: GoesToCache = new Map()) {
+  if (!ids.length) return new Map<number, string>();
+  const rows = await c.get("deps").db.select().from(messages).where(inArray(messages.id, ids));
+  const out = new Map<number, string>();
+  for (const m of rows) {
+    const key = JSON.stringify(m);
+    let phrase = cache.get(key);
+    if (phrase === undefined) {
+      phrase = confirmQuestion(await countAudience(c, fromMessage(m), timeZone))
+        .replace(/^Send to /, "")
+        .replace(/\?$/, "");
+      cache.set(key, phrase);
+    }
+    out.set(m.id, phrase);
+  }
+  return out;
+}
+
 /** What "Today" shows at `now`: one set of queries (src/db/today.ts), shaped by src/core/today.ts. */
-async function todayData(db: Db, settings: StudioSettings, now: Date): Promise<TodayData> {
+async function todayData(c: Ctx, settings: StudioSettings, now: Date, cache?: GoesToCache): Promise<TodayData> {
+  const { db } = c.get("deps");
   const spans = todaySpans(now, settings.timeZone);
   const counts = await todayCounts(db, spans, now, settings.currency);
-  // A scheduled message's recipients are chosen when it starts; until then its filters say how
-  // many they select now (at most TODAY_SHOWN messages, each one count).
-  const scheduled = await Promise.all(
-    counts.scheduled.map(async (m) => ({
-      id: m.id,
-      name: m.name,
-      sendAt: m.sendAt,
-      recipients: m.toAddress
-        ? 1
-        : await audienceSize(db, storedFilters({ filters: m.filters }), now, { timeZone: settings.timeZone }),
-    })),
+  // A scheduled message's recipients are chosen when it starts; until then, as its page says.
+  const goesTo = await scheduledGoesTo(
+    c,
+    counts.scheduled.map((m) => m.id),
+    settings.timeZone,
+    cache,
   );
+  const scheduled = counts.scheduled.map((m) => ({
+    id: m.id,
+    name: m.name,
+    sendAt: m.sendAt,
+    goesTo: goesTo.get(m.id) ?? "",
+  }));
   return {
     spans,
     now,
@@ -57,7 +84,7 @@ async function render(
   const settings = await getSettings(db);
   const [today, jobCount, selling, customerCount, registrationCount, orderCount, upcoming, held, alerts] =
     await Promise.all([
-      todayData(db, settings, clock()),
+      todayData(c, settings, clock()),
       n(db.select({ n: count() }).from(jobs)),
       n(db.select({ n: count() }).from(jobs).where(eq(jobs.status, "selling"))),
       n(db.select({ n: count() }).from(customers)),
@@ -99,8 +126,8 @@ async function render(
   );
 }
 
-async function todayHtml(db: Db, settings: StudioSettings, now: Date): Promise<string> {
-  return String(await TodayBody({ d: await todayData(db, settings, now) }));
+async function todayHtml(c: Ctx, settings: StudioSettings, now: Date, cache: GoesToCache): Promise<string> {
+  return String(await TodayBody({ d: await todayData(c, settings, now, cache) }));
 }
 
 /** A short fingerprint of what the card reads: what the live update compares. */
@@ -113,8 +140,9 @@ export const dashboardRoutes = new Hono<AppEnv>()
   .get("/today/events", async (c) => {
     const { db, clock } = c.get("deps");
     let html = "";
+    const cache: GoesToCache = new Map();
     const version = async () => {
-      html = await todayHtml(db, await getSettings(db), clock());
+      html = await todayHtml(c, await getSettings(db), clock(), cache);
       return todayVersion(html);
     };
     // From what the page showed (`v`), so a change between the page and this connection is sent at once.
