@@ -238,20 +238,25 @@ describe("the dashboard's Today on a 25-hour day in Berlin", () => {
     const tomorrow = section(html, "Goes out tomorrow");
     expect(today).toContain("2026-10-25");
     // The four selling e-mails, grouped, from the first at 10:00 CET; and the scheduled message.
-    expect(today).toContain("Selling reminder · Spring school · 4 e-mails at 10:00 CET");
+    // Named as the profile page names them, not by subject.
+    expect(today).toContain(
+      "E-mail · as soon as the job is set to selling · all customers · Spring school · 4 e-mails at 10:00 CET",
+    );
     expect(today).toContain("Halloween mini sessions · one-time message to 3 recipients by e-mail at 15:00 CET");
-    expect(today).not.toContain("Last chance");
+    expect(today).not.toContain("archive date");
     expect(html).toContain(`href="/profiles/${s.profile.id}#notification-${s.selling.id}"`);
     expect(html).toContain(`href="/outbox?status=queued&amp;channel=email&amp;job=${s.job.id}"`);
     expect(html).toContain(`href="/messages/${s.scheduled.id}"`);
     // Tomorrow: the SMS at 23:30 and the planned firing at 09:00, earliest first; not Tuesday's e-mail.
     expect(tomorrow).toContain("2026-10-26");
     expect(tomorrow).toContain(
-      "Last chance · Spring school · 1 planned firing (recipients chosen when it fires) at 09:00 CET",
+      "E-mail · on the archive date · all customers · Spring school · 1 planned firing (recipients chosen when it fires) at 09:00 CET",
     );
-    expect(tomorrow).toContain("Photos available for a customer · Autumn league · 1 text at 23:30 CET");
-    expect(tomorrow.indexOf("Last chance")).toBeLessThan(tomorrow.indexOf("Photos available"));
-    expect(tomorrow).not.toContain("e-mail");
+    expect(tomorrow).toContain(
+      "SMS · as soon as a customer's photos are available · all customers · Autumn league · 1 text at 23:30 CET",
+    );
+    expect(tomorrow.indexOf("archive date")).toBeLessThan(tomorrow.indexOf("photos are available"));
+    expect(tomorrow).not.toContain("1 e-mail");
     expect(today).not.toContain("Autumn league");
 
     const sending = section(html, "Sending now");
@@ -276,7 +281,7 @@ describe("the dashboard's Today on a 25-hour day in Berlin", () => {
     // Recent sends: the selling reminder on Spring school, with its rates of delivered and revenue.
     expect(week).toContain("Opened (est.)");
     expect(week).toMatch(/Retake day \d+ /);
-    expect(week).toContain("Selling reminder · Spring school");
+    expect(week).toContain("E-mail · as soon as the job is set to selling · all customers · Spring school");
   });
 
   test("an empty day says what to do", async () => {
@@ -317,7 +322,7 @@ test("a busy day on 1,000 jobs lists its first lines and leads to the outbox for
   );
   for (let i = 0; i < rows.length; i += 500) await t.db.insert(deliveries).values(rows.slice(i, i + 500));
   const today = section((await b.get("/")).text, "Goes out today");
-  expect(today.match(/Selling reminder · Job \d+ · 5 e-mails at 16:00 CET/g)).toHaveLength(20);
+  expect(today.match(/set to selling · all customers · Job \d+ · 5 e-mails at 16:00 CET/g)).toHaveLength(20);
   expect(today).toContain("and 980 more notifications on other jobs: see the outbox");
 });
 
@@ -351,6 +356,59 @@ describe("Today and the message page agree on a scheduled message's recipients",
     // before consent and addresses).
     expect(onMessage).toBeDefined();
     expect(onDashboard).toBe(onMessage);
+  });
+});
+
+describe("Today names a notification the way its profile page does", () => {
+  test("(eyes walk) this week's e-mail and SMS of one trigger are named alike, without raw {{placeholders}}", async () => {
+    const now = new Date("2026-10-21T10:00:00Z");
+    const t = await makeTestApp({ now });
+    const b = await signedInOwner(t);
+    await updateSettings(t.db, { timeZone: "Europe/Berlin", currency: "EUR" }, now);
+    const [profile] = await t.db.select().from(communicationProfiles).limit(1);
+    const [job] = await t.db.insert(jobs).values({ name: "Hillcrest High", type: "school", year: 2026 }).returning();
+    const [mail, sms] = await t.db
+      .insert(notifications)
+      .values([
+        {
+          profileId: profile!.id,
+          trigger: "job_selling",
+          channel: "email",
+          subject: "Ihre Fotos von {{job.name}} sind online",
+        },
+        { profileId: profile!.id, trigger: "job_selling", channel: "sms", subject: "" },
+      ])
+      .returning();
+    const [c] = await t.db
+      .insert(customers)
+      .values({ firstName: "Emma", lastName: "H", email: "e@x.test", phone: "+491701234567" })
+      .returning();
+    let k = 0;
+    for (const [n, channel] of [
+      [mail!, "email"],
+      [sms!, "sms"],
+    ] as const)
+      await t.db.insert(deliveries).values({
+        deliveryKey: `w${++k}`,
+        sourceType: "notification",
+        notificationId: n.id,
+        jobId: job!.id,
+        customerId: c!.id,
+        channel,
+        status: "delivered",
+        dueAt: now,
+        sentAt: now,
+        deliveredAt: now,
+      });
+    const week = pageText((await b.get("/")).text);
+    const table = week.slice(week.indexOf("Sent this week"));
+    // Seen in the walk: "Job set to selling · Hillcrest High" (the SMS) beside
+    // "Ihre Fotos von {{job.name}} sind online · Hillcrest High" (the e-mail): one named by its
+    // trigger, the other by its raw subject, so the owner cannot tell they are the same notification
+    // pair, and reads {{job.name}} where the profile page says "E-mail · as soon as the job is set to selling".
+    expect(table).not.toContain("{{");
+    expect(table).toContain("E-mail · as soon as the job is set to selling · all customers · Hillcrest High");
+    expect(table).toContain("SMS · as soon as the job is set to selling · all customers · Hillcrest High");
   });
 });
 

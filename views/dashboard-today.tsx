@@ -140,11 +140,11 @@ function Attention({ c }: { c: TodayCounts }) {
   );
 }
 
-function recentName(r: RecentSend) {
+function recentName(r: RecentSend, names: Map<number, string>) {
   if (r.kind === "message") return <a href={`/messages/${r.id}`}>{r.name}</a>;
   return (
     <>
-      <a href={notificationHref(r.profileId, r.id)}>{notificationName(r)}</a>
+      <a href={notificationHref(r.profileId, r.id)}>{names.get(r.id) ?? notificationName(r)}</a>
       {r.jobId !== null && (
         <>
           {" · "}
@@ -192,7 +192,7 @@ function Week({ d }: { d: TodayData }) {
                 const rate = performanceRates(s.counts);
                 return (
                   <tr>
-                    <td>{recentName(s)}</td>
+                    <td>{recentName(s, d.notificationNames)}</td>
                     <td>{n(s.counts.sent)}</td>
                     <td>{formatRate(rate.delivered, d.locale)}</td>
                     <td>{formatRate(rate.opened, d.locale)}</td>

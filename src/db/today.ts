@@ -237,6 +237,8 @@ export type TodayData = {
   today: OutgoingLine[];
   tomorrow: OutgoingLine[];
   scheduled: ScheduledLine[];
+  /** Notifications named as their profile page names them, by id. */
+  notificationNames: Map<number, string>;
   counts: TodayCounts;
   timeZone: string;
   currency: string;

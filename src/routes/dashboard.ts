@@ -6,10 +6,11 @@ import { audit } from "../db/audit.ts";
 import { loadDemoData } from "../db/demo.ts";
 import { countHeld } from "../db/held-deliveries.ts";
 import { alertRows } from "../db/inbox.ts";
-import { appointments, customers, jobs, messages, orders, registrations } from "../db/schema.ts";
+import { appointments, customers, jobs, messages, notifications, orders, registrations } from "../db/schema.ts";
+import { describeNotification } from "../core/notification-input.ts";
 import { getSettings } from "../db/settings.ts";
 import { type TodayData, todayCounts } from "../db/today.ts";
-import { outgoingLines, todaySpans } from "../core/today.ts";
+import { type OutgoingLine, outgoingLines, todaySpans } from "../core/today.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { TodayBody } from "../../views/dashboard-today.tsx";
@@ -43,6 +44,18 @@ async function scheduledGoesTo(c: Ctx, ids: number[], timeZone: string, cache: G
   return out;
 }
 
+/**
+ * Each listed notification named as its profile page names it ("E-mail · as soon as the job is set
+ * to selling · everyone"), never by its subject, whose {{placeholders}} only a customer's copy fills.
+ * One read for every notification the card lists.
+ */
+async function notificationNames(c: Ctx, ids: number[]): Promise<Map<number, string>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await c.get("deps").db.select().from(notifications).where(inArray(notifications.id, unique));
+  return new Map(rows.map((n) => [n.id, describeNotification(n)]));
+}
+
 /** What "Today" shows at `now`: one set of queries (src/db/today.ts), shaped by src/core/today.ts. */
 async function todayData(c: Ctx, settings: StudioSettings, now: Date, cache?: GoesToCache): Promise<TodayData> {
   const { db } = c.get("deps");
@@ -55,6 +68,12 @@ async function todayData(c: Ctx, settings: StudioSettings, now: Date, cache?: Go
     settings.timeZone,
     cache,
   );
+  const names = await notificationNames(c, [
+    ...counts.written.map((r) => r.notificationId),
+    ...counts.planned.map((r) => r.notificationId),
+    ...counts.recent.flatMap((r) => (r.kind === "notification" ? [r.id] : [])),
+  ]);
+  const named = (lines: OutgoingLine[]) => lines.map((l) => ({ ...l, name: names.get(l.notificationId) ?? l.name }));
   const scheduled = counts.scheduled.map((m) => ({
     id: m.id,
     name: m.name,
@@ -64,8 +83,9 @@ async function todayData(c: Ctx, settings: StudioSettings, now: Date, cache?: Go
   return {
     spans,
     now,
-    today: outgoingLines("today", counts.written, counts.planned),
-    tomorrow: outgoingLines("tomorrow", counts.written, counts.planned),
+    today: named(outgoingLines("today", counts.written, counts.planned)),
+    tomorrow: named(outgoingLines("tomorrow", counts.written, counts.planned)),
+    notificationNames: names,
     scheduled,
     counts,
     timeZone: settings.timeZone,

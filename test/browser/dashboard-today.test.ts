@@ -105,7 +105,7 @@ test("the Today card shows the day, and follows a send and a reply without a rel
   const page = h.page;
   await page.goto("/");
   const card = page.locator("article.today");
-  await expect(card.getByText("Selling reminder").first().isVisible()).resolves.toBe(true);
+  await expect(card.getByText("as soon as the job is set to selling").first().isVisible()).resolves.toBe(true);
   expect(await card.textContent()).toContain("42 e-mails");
   expect(await card.textContent()).toContain("4 of 10 done");
   expect(await card.textContent()).toContain("49,90");
