@@ -73,8 +73,11 @@ function Sending({ rows }: { rows: TodayCounts["sending"] }) {
           const p = progressOf(m.byStatus);
           return (
             <li>
-              <a href={`/messages/${m.id}`}>{m.name}</a>
-              {m.status === "paused" && <strong> · paused</strong>}
+              {/* One grid cell with the name, so "paused" never takes the bar's column. */}
+              <span>
+                <a href={`/messages/${m.id}`}>{m.name}</a>
+                {m.status === "paused" && <strong class="today-paused"> · paused: resume it on its page</strong>}
+              </span>
               <progress value={String(p.done)} max={String(Math.max(p.total, 1))}></progress>
               <span class="today-numbers">
                 {n(p.done)} of {n(p.total)} done
@@ -178,11 +181,16 @@ function Week({ d }: { d: TodayData }) {
               <tr>
                 <th scope="col">Sent this week</th>
                 <th scope="col">Sent</th>
-                <th scope="col">Delivered</th>
-                <th scope="col" title="An estimate: privacy proxies and blocked images hide some opens">
+                {/* On a phone the rates of delivered, opened and clicked give way, so revenue stays in view. */}
+                <th scope="col" class="hide-sm">
+                  Delivered
+                </th>
+                <th scope="col" class="hide-sm" title="An estimate: privacy proxies and blocked images hide some opens">
                   Opened (est.)
                 </th>
-                <th scope="col">Clicked</th>
+                <th scope="col" class="hide-sm">
+                  Clicked
+                </th>
                 <th scope="col">Bought</th>
                 <th scope="col">Revenue</th>
               </tr>
@@ -194,9 +202,9 @@ function Week({ d }: { d: TodayData }) {
                   <tr>
                     <td>{recentName(s, d.notificationNames)}</td>
                     <td>{n(s.counts.sent)}</td>
-                    <td>{formatRate(rate.delivered, d.locale)}</td>
-                    <td>{formatRate(rate.opened, d.locale)}</td>
-                    <td>{formatRate(rate.clicked, d.locale)}</td>
+                    <td class="hide-sm">{formatRate(rate.delivered, d.locale)}</td>
+                    <td class="hide-sm">{formatRate(rate.opened, d.locale)}</td>
+                    <td class="hide-sm">{formatRate(rate.clicked, d.locale)}</td>
                     <td>{formatRate(rate.ordered, d.locale)}</td>
                     <td>{money(s.counts.revenueMinor)}</td>
                   </tr>
