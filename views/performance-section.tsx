@@ -182,12 +182,15 @@ export function MessagePerformance({
   timeZone,
   locale,
   oob,
+  linksTracked = true,
 }: {
   p: PerformanceCounts;
   series: MessageSeries | null;
   name: string;
   timeZone: string;
   oob?: boolean;
+  /** Settings → Studio → Tracking "Count clicks on links": off, no click is counted. */
+  linksTracked?: boolean;
 } & Money) {
   return (
     <section id="performance" class="performance" hx-swap-oob={oob ? "true" : undefined}>
@@ -200,6 +203,12 @@ export function MessagePerformance({
           </p>
           <LeftOut p={p} />
           <OtherCurrency p={p} />
+          {!linksTracked && (
+            <p class="links-untracked">
+              Link tracking is off (<a href="/settings#tracking">Settings → Studio → Tracking</a>): clicks are not
+              counted. Resend's own click reports, if click tracking is on in Resend, still count.
+            </p>
+          )}
           <p class="muted">
             <small>
               Delivered counts a provider's delivery report, or an open or click by a person. Rates are of delivered

@@ -128,17 +128,25 @@ export async function messageReport(db: Db, m: Message, timeZone: string): Promi
 export async function messagePerformance(
   db: Db,
   m: Message,
-  settings: { currency: string; timeZone: string; locale: string },
+  settings: { currency: string; timeZone: string; locale: string; trackLinks: boolean },
 ): Promise<{
   p: PerformanceCounts;
   series: MessageSeries | null;
   name: string;
   timeZone: string;
   locale: string;
+  linksTracked: boolean;
 }> {
   const [p, series] = await Promise.all([
     performanceOf(db, { messageId: m.id }, settings.currency),
     messageSeries(db, m.id, settings.currency, settings.timeZone),
   ]);
-  return { p, series, name: m.name, timeZone: settings.timeZone, locale: settings.locale };
+  return {
+    p,
+    series,
+    name: m.name,
+    timeZone: settings.timeZone,
+    locale: settings.locale,
+    linksTracked: settings.trackLinks,
+  };
 }
