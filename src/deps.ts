@@ -19,7 +19,11 @@ export type Deps = {
   clock: Clock;
   log: Logger;
   /** Health of the background loops, read by /healthz (SPEC X2). */
-  health: { schedulerLastTickAt: Date | null };
+  health: {
+    schedulerLastTickAt: Date | null;
+    /** The dashboard's live "Today" (routes/dashboard.ts): its ticks, and how many of them re-read the recent sends' numbers. */
+    todayLive: { ticks: number; recentSendsRead: number };
+  };
   /** Resend/Twilio when configured, else the dev outbox (SPEC D1). */
   providers: Providers;
   /** This process's dispatcher: `start()` runs the loop (serve, worker); `sendNow` sends one delivery. */
@@ -42,7 +46,7 @@ export function createDeps(input: DepsInput): Deps {
     config: input.config,
     clock: input.clock,
     log: input.log,
-    health: { schedulerLastTickAt: null },
+    health: { schedulerLastTickAt: null, todayLive: { ticks: 0, recentSendsRead: 0 } },
     providers: input.providers ?? providersFromConfig(input.config, input.db, input.clock, { timeoutMs }),
   } as Omit<Deps, "dispatcher"> as Deps;
   // The dispatcher's name in leases: unique per process, readable in the outbox.

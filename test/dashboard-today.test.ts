@@ -10,6 +10,7 @@ import {
   communicationProfiles,
   customers,
   deliveries,
+  engagements,
   inboundMessages,
   jobs,
   messages,
@@ -19,6 +20,7 @@ import {
 } from "../src/db/schema.ts";
 import { createCustomer } from "../src/db/customers.ts";
 import { updateSettings } from "../src/db/settings.ts";
+import { RECENT_SENDS_EVERY } from "../src/routes/dashboard.ts";
 import { todaySpans } from "../src/core/today.ts";
 import { makeTestApp, signedInOwner, type TestApp } from "./support/app.ts";
 import { pageText } from "./support/forms.ts";
@@ -284,6 +286,17 @@ describe("the dashboard's Today on a 25-hour day in Berlin", () => {
     expect(week).toContain("E-mail · as soon as the job is set to selling · all customers · Spring school");
   });
 
+  test("a reader who orders twice is one buyer: the Bought rate stays within 100 % and says how many orders", async () => {
+    const s = await seededDay();
+    const [first] = await s.t.db.select().from(orders).where(eq(orders.jobId, s.job.id));
+    await s.t.db.insert(orders).values({ ...first!, id: undefined, amountMinor: 1000 });
+    const week = section((await s.b.get("/")).text, "This week");
+    // Sent, delivered, opened, clicked, bought (was "200 %": two orders of one delivered e-mail), revenue.
+    expect(week.replace(/[\u00a0\u202f]/g, " ")).toContain(
+      "Selling reminder · Spring school 1 100 % 0 % 0 % 100 % (1) · 2 orders 34,90 €",
+    );
+  });
+
   test("an empty day says what to do", async () => {
     const t = await makeTestApp({ now: NOW });
     const b = await signedInOwner(t);
@@ -448,6 +461,37 @@ describe("the live update", () => {
       .insert(inboundMessages)
       .values({ channel: "sms", fromAddress: "+4915100000000", body: "Thanks!", receivedAt: NOW });
     await until("two unread replies", () => live.text().includes("2 unread replies"));
+    await live.stop();
+  });
+
+  test("a tick with nothing changed does not re-read the recent sends' numbers; they catch up within a few ticks", async () => {
+    const s = await seededDay();
+    const stats = s.t.deps.health.todayLive;
+    const html = (await s.b.get("/")).text;
+    const v = html.match(/data-sse-connect="\/today\/events\?v=([0-9a-f]+)"/)?.[1];
+    const live = await readEvents(s.t, s.b, `/today/events?v=${v}`);
+    await until("four ticks", () => stats.ticks >= 4);
+    // Four ticks, nothing changed: the recent sends (a performanceOf per send) were read once, not four times.
+    expect(stats.recentSendsRead).toBe(1);
+    expect(live.text()).not.toContain("data:");
+    // A person clicks the selling reminder: its Clicked rate shows once the recent sends are read again.
+    const [sold] = await s.t.db.select().from(orders).where(eq(orders.jobId, s.job.id));
+    await s.t.db.insert(engagements).values({
+      deliveryId: sold!.attributedDeliveryId!,
+      customerId: s.people[0]!.id,
+      type: "click",
+      source: "link",
+      kind: "person",
+      occurredAt: NOW,
+    });
+    const row = () =>
+      live
+        .text()
+        .replace(/<[^>]+>/g, " ")
+        .replace(/[\s\u00a0\u202f]+/g, " ");
+    await until("the clicked rate", () => row().includes("Selling reminder · Spring school 1 100 % 0 % 100 %"));
+    expect(stats.recentSendsRead).toBe(2);
+    expect(stats.ticks).toBeGreaterThanOrEqual(RECENT_SENDS_EVERY);
     await live.stop();
   });
 

@@ -124,7 +124,7 @@ test("a message to 20,000 customers is counted per bucket in SQL: at most 72 buc
   expect(s.opened.at(-1)).toBe(p.opened);
   expect(s.opened.at(-1)).toBe(5_000);
   expect(s.clicked.at(-1)).toBe(p.clicked);
-  expect(s.ordered.reduce((a, b) => a + b, 0)).toBe(p.ordered);
+  expect(s.ordered.reduce((a, b) => a + b, 0)).toBe(p.orders);
   expect(s.revenueMinor.reduce((a, b) => a + b, 0)).toBe(p.revenueMinor);
   // Running totals never go down.
   expect(s.opened.every((v, i) => i === 0 || v >= s.opened[i - 1]!)).toBe(true);

@@ -77,7 +77,8 @@ test("a message's numbers: machines apart, rates of delivered, revenue in the st
     unsubscribed: 1,
     machineOpens: 1,
     machineClicks: 1,
-    ordered: 3,
+    ordered: 2,
+    orders: 3,
     revenueMinor: 3490,
     otherCurrencyOrders: 1,
   });
@@ -85,8 +86,14 @@ test("a message's numbers: machines apart, rates of delivered, revenue in the st
   expect(rates.delivered).toBe(3 / 4);
   expect(rates.opened).toBe(1 / 2);
   expect(rates.clicked).toBe(2 / 3);
-  expect(rates.ordered).toBe(1);
-  expect(performanceJson(p)).toMatchObject({ revenue: 34.9, currency: "USD", opened_is_estimate: true });
+  expect(rates.ordered).toBe(2 / 3);
+  expect(performanceJson(p)).toMatchObject({
+    ordered: 2,
+    orders: 3,
+    revenue: 34.9,
+    currency: "USD",
+    opened_is_estimate: true,
+  });
 });
 
 test("nothing sent: counts are zero and rates are null, not 0 %", async () => {
@@ -114,4 +121,33 @@ test("a notification's deliveries count for it, its job and its profile, not for
   const byNotification = await performanceByNotification(t.db, { jobId: job.id }, "USD");
   expect([...byNotification.keys()]).toEqual([n.id]);
   expect(byNotification.get(n.id)?.clicked).toBe(1);
+});
+
+test("one reader who orders three times is one buyer: the buy rate stays within 100 %, every order is counted", async () => {
+  const { t, cu, job, m, n, d, engage } = await seeded();
+  const a = await d({});
+  await d({});
+  const x = await d({ sourceType: "notification", messageId: null, notificationId: n.id, jobId: job.id });
+  await engage(a, "click", "person");
+  await engage(x, "click", "person");
+  const buy = (attributedDeliveryId: number, amountMinor: number) =>
+    t.db.insert(orders).values({
+      jobId: job.id,
+      customerId: cu.id,
+      amountMinor,
+      currency: "USD",
+      orderedAt: noon,
+      attributedDeliveryId,
+    });
+  for (const amountMinor of [1000, 2490, 3980]) await buy(a, amountMinor);
+  await buy(x, 500);
+  await buy(x, 700);
+  const p = await performanceOf(t.db, { messageId: m.id }, "USD");
+  expect(p).toMatchObject({ delivered: 2, ordered: 1, orders: 3, revenueMinor: 7470 });
+  expect(performanceRates(p).ordered).toBe(1 / 2);
+  expect(performanceJson(p)).toMatchObject({ ordered: 1, orders: 3, revenue: 74.7, rates: { ordered: 1 / 2 } });
+  // The same per notification (a profile's or a job's table).
+  const byNotification = await performanceByNotification(t.db, { jobId: job.id }, "USD");
+  expect(byNotification.get(n.id)).toMatchObject({ delivered: 1, ordered: 1, orders: 2, revenueMinor: 1200 });
+  expect(performanceRates(byNotification.get(n.id)!).ordered).toBe(1);
 });

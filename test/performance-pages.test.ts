@@ -91,7 +91,7 @@ test("a message's page shows its performance: counts, rates of delivered, the es
   // One of two delivered e-mails opened by a person; the privacy proxy's open is left out.
   expect(squash(card(html, "opened"))).toBe("Opened (estimate) 1 50% of delivered e-mails");
   expect(squash(card(html, "clicked"))).toBe("Clicked 2 67% of delivered");
-  expect(squash(card(html, "ordered"))).toBe("Ordered 2 67% of delivered");
+  expect(squash(card(html, "ordered"))).toBe("Bought 2 67% of delivered · 2 orders");
   expect(squash(card(html, "revenue"))).toBe("Revenue €24.90");
   expect(html).toContain("Apple Mail loads pictures by itself");
   expect(html).toContain("1 open by mail privacy proxies and image prefetchers and 1 click by link scanners");
@@ -130,7 +130,7 @@ test("nothing delivered: rates of delivered are “–”, not 0 %; nothing sent
   expect(squash(card(html, "delivered"))).toBe("Delivered 0 0% of sent");
   expect(squash(card(html, "opened"))).toBe("Opened (estimate) 0 – of delivered e-mails");
   expect(squash(card(html, "clicked"))).toBe("Clicked 0 – of delivered");
-  expect(squash(card(html, "ordered"))).toBe("Ordered 0 – of delivered");
+  expect(squash(card(html, "ordered"))).toBe("Bought 0 – of delivered · 0 orders");
 
   const [draft] = await t.db
     .insert(messages)
@@ -193,7 +193,7 @@ test("a profile's page shows each notification's numbers across all jobs and whi
   expect(row(html, `data-notification="${n2.id}"`)).toContain("1 1 100% 0 – 1 100% 1 100% €15.00");
   // A notification that sent nothing is listed with nothing to divide: "–", not 0 %.
   expect(row(html, `data-notification="${n3.id}"`)).toContain("0 0 – 0 – 0 – 0 – €0.00");
-  expect(row(html, 'data-total="all"')).toBe("All notifications 4 3 75% 1 50% 2 67% 2 67% €64.00");
+  expect(row(html, 'data-total="all"')).toBe("All notifications 4 3 75% 1 50% 2 67% 2 67% €64.00 · 2 orders");
   const svg = html.match(/<figure class="chart bar-chart">[\s\S]*?<\/figure>/)?.[0] ?? "";
   expect(svg).toContain("Which notification earns what");
   expect(svg).toContain("€49.00");
@@ -207,7 +207,7 @@ test("a job's page shows its notifications' numbers there and the job's total; a
   expect(html).toContain("<h2>Performance</h2>");
   expect(row(html, `data-notification="${n1.id}"`)).toContain("2 1 50% 1 100% 1 100% 1 100% €49.00");
   expect(html).not.toContain(`data-notification="${n2.id}"`);
-  expect(row(html, 'data-total="all"')).toBe("All notifications 2 1 50% 1 100% 1 100% 1 100% €49.00");
+  expect(row(html, 'data-total="all"')).toBe("All notifications 2 1 50% 1 100% 1 100% 1 100% €49.00 · 1 order");
   expect(squash(card(html, "revenue"))).toBe("Revenue €49.00");
 
   const second = (await b.get(`/jobs/${job2.id}`)).text;

@@ -1,7 +1,15 @@
 // Tracked links (issue 14): which addresses are wrapped, how, and who counts as a person. Pure.
 import { describe, expect, test } from "bun:test";
 import { clickKind, openKind } from "../src/core/engagement-kinds.ts";
-import { rewriteHtmlLinks, rewriteTextUrls, trackableUrls, withOpenPixel } from "../src/core/tracked-links.ts";
+import {
+  isTrackable,
+  locationOf,
+  rewriteHtmlLinks,
+  rewriteTextUrls,
+  trackableUrls,
+  withOpenPixel,
+  withoutOpenPixel,
+} from "../src/core/tracked-links.ts";
 
 const BASE = "https://studio.example/pigeon";
 
@@ -58,7 +66,7 @@ const SENT = new Date("2026-12-01T10:00:00Z");
 const at = (s: number) => new Date(SENT.getTime() + s * 1000);
 
 describe("who clicked", () => {
-  const click = { method: "GET", userAgent: CHROME, at: at(3600), sentAt: SENT, linkId: 1, earlier: [] };
+  const click = { method: "GET", userAgent: CHROME, at: at(3600), arrivedAt: SENT, link: 1, earlier: [] };
   test.each<[string, Partial<Parameters<typeof clickKind>[0]>, string]>([
     ["a browser", {}, "person"],
     ["a HEAD request", { method: "HEAD" }, "prefetch"],
@@ -78,10 +86,28 @@ describe("who clicked", () => {
     ["headless Chrome", { userAgent: CHROME.replace("Chrome", "HeadlessChrome") }, "scanner"],
     ["no agent at all", { userAgent: null }, "scanner"],
     ["the only link, 5 s after sending", { at: at(5) }, "person"],
-    ["a second link within 20 s", { at: at(8), earlier: [{ linkId: 2, at: at(4) }] }, "burst"],
-    ["the same link twice within 20 s", { at: at(8), earlier: [{ linkId: 1, at: at(4) }] }, "person"],
-    ["a second link after 20 s", { at: at(25), earlier: [{ linkId: 2, at: at(4) }] }, "person"],
-    ["unknown sending time", { sentAt: null, at: at(8), earlier: [{ linkId: 2, at: at(4) }] }, "person"],
+    ["a second link within 20 s", { at: at(8), earlier: [{ link: 2, at: at(4), kind: "person" as const }] }, "burst"],
+    [
+      "the same link twice within 20 s",
+      { at: at(8), earlier: [{ link: 1, at: at(4), kind: "person" as const }] },
+      "person",
+    ],
+    [
+      "a second link after a scanner's",
+      { at: at(8), earlier: [{ link: 2, at: at(4), kind: "scanner" as const }] },
+      "person",
+    ],
+    [
+      "a second link after a prefetch",
+      { at: at(8), earlier: [{ link: 2, at: at(4), kind: "prefetch" as const }] },
+      "person",
+    ],
+    ["a second link after 20 s", { at: at(25), earlier: [{ link: 2, at: at(4), kind: "person" as const }] }, "person"],
+    [
+      "unknown sending time",
+      { arrivedAt: null, at: at(8), earlier: [{ link: 2, at: at(4), kind: "person" as const }] },
+      "person",
+    ],
   ])("%s", (_name, change, kind) => {
     expect(clickKind({ ...click, ...change })).toBe(kind as never);
   });
@@ -104,5 +130,64 @@ describe("who opened", () => {
     ["Resend without an agent", { userAgent: undefined }, "person"],
   ])("%s", (_name, seen, kind) => {
     expect(openKind(seen)).toBe(kind as never);
+  });
+});
+
+describe("Pigeon served at the studio's own domain", () => {
+  test("the studio's own site on Pigeon's host is tracked; only Pigeon's own paths are left alone", () => {
+    // Pigeon served at the studio's domain root (PUBLIC_URL=https://brightside.photo), its shop beside it.
+    expect(isTrackable("https://brightside.photo/shop/spring", "https://brightside.photo")).toBe(true);
+    expect(isTrackable("https://brightside.photo/u/abc.def", "https://brightside.photo")).toBe(false);
+    expect(isTrackable("https://brightside.photo/g/abc.def", "https://brightside.photo")).toBe(true);
+  });
+});
+
+describe("addresses as written", () => {
+  test("hrefs are read with every numeric entity and the named ones decoded", () => {
+    const html = `<a href="https://shop.example/?n=O&#x27;Brien&amp;m=&#39;&#x2F;&#47;&quot;&lt;&gt;&apos;&#128247;">x</a>`;
+    expect(trackableUrls({ html }, BASE)).toEqual([`https://shop.example/?n=O'Brien&m='//"<>'\u{1F4F7}`]);
+    const out = rewriteHtmlLinks(`<a href='https://x.example/a"b'>x</a>`, () => `${BASE}/t/a'b"c`);
+    expect(out).toBe(`<a href="${BASE}/t/a&#39;b&quot;c">x</a>`);
+  });
+
+  test.each([
+    ["See https://en.wikipedia.org/wiki/Foo_(bar) today", "https://en.wikipedia.org/wiki/Foo_(bar)"],
+    ["(see https://shop.example/a)", "https://shop.example/a"],
+    ["[https://shop.example/a]", "https://shop.example/a"],
+    ["https://shop.example/mother's-day!", "https://shop.example/mother's-day"],
+    ["„https://shop.example/g“", "https://shop.example/g"],
+    ["“https://shop.example/g”.", "https://shop.example/g"],
+    ["‘https://shop.example/g’", "https://shop.example/g"],
+    ["https://shop.example/g…", "https://shop.example/g"],
+    ['"https://shop.example/g"?', "https://shop.example/g"],
+    ["https://shop.example/g;:", "https://shop.example/g"],
+  ])("%s → %s", (text, url) => {
+    expect(trackableUrls({ text }, BASE)).toEqual([url]);
+  });
+
+  test("the HTML part's autolinks end where the text part's do", async () => {
+    const { emailMarkdown } = await import("../src/core/email-markdown.ts");
+    const html = await emailMarkdown.parse(
+      "Ihr Link: „https://shop.example/g“ oder https://shop.example/g… (https://x.example/Foo_(bar))",
+    );
+    expect(trackableUrls({ html }, BASE)).toEqual(["https://shop.example/g", "https://x.example/Foo_(bar)"]);
+    expect(
+      trackableUrls(
+        { text: "Ihr Link: „https://shop.example/g“ oder https://shop.example/g… (https://x.example/Foo_(bar))" },
+        BASE,
+      ),
+    ).toEqual(["https://shop.example/g", "https://x.example/Foo_(bar)"]);
+  });
+
+  test("the Location is ASCII: punycode host, UTF-8 escapes, existing escapes kept", () => {
+    expect(locationOf("https://fotostudio-müller.de/für?kod=A%20B")).toBe(
+      "https://xn--fotostudio-mller-uzb.de/f%C3%BCr?kod=A%20B",
+    );
+    expect(locationOf("not a url")).toBeNull();
+  });
+
+  test("a staff copy of a sent e-mail loses its open pixel and nothing else", () => {
+    const html = "<html><body><p>Hi</p></body></html>";
+    expect(withoutOpenPixel(withOpenPixel(html, `${BASE}/o/X.Y`))).toBe(html);
   });
 });

@@ -4,7 +4,7 @@
 // handled. The body is also what the live update (GET /today/events) sends.
 import { staffClock, staffDay } from "../src/core/date-format.ts";
 import { formatMoney } from "../src/core/money.ts";
-import { formatRate, performanceRates } from "../src/core/performance.ts";
+import { formatRate, ordersPhrase, performanceRates } from "../src/core/performance.ts";
 import { channelCount, notificationName, type OutgoingLine, progressOf, TODAY_SHOWN } from "../src/core/today.ts";
 import type { RecentSend, ScheduledLine, TodayCounts, TodayData } from "../src/db/today.ts";
 import { STATIC_VERSION } from "../src/static-assets.ts";
@@ -205,7 +205,16 @@ function Week({ d }: { d: TodayData }) {
                     <td class="hide-sm">{formatRate(rate.delivered, d.locale)}</td>
                     <td class="hide-sm">{formatRate(rate.opened, d.locale)}</td>
                     <td class="hide-sm">{formatRate(rate.clicked, d.locale)}</td>
-                    <td>{formatRate(rate.ordered, d.locale)}</td>
+                    {/* Buyers of delivered (never above 100 %), then how many orders they placed. */}
+                    <td data-bought>
+                      {formatRate(rate.ordered, d.locale)}
+                      {s.counts.ordered > 0 && (
+                        <small class="muted">
+                          {" "}
+                          ({n(s.counts.ordered)}) · {ordersPhrase(s.counts.orders, d.locale)}
+                        </small>
+                      )}
+                    </td>
                     <td>{money(s.counts.revenueMinor)}</td>
                   </tr>
                 );

@@ -4,6 +4,7 @@
 import type { FC } from "hono/jsx";
 import { CHANNEL_LABELS } from "../src/core/labels.ts";
 import { CALL_LANGUAGES, CALL_VOICES } from "../src/core/call-voices.ts";
+import { withoutOpenPixel } from "../src/core/tracked-links.ts";
 import type { DevOutboxRow } from "../src/db/outbox-list.ts";
 import { second, type Zoned } from "./delivery-parts.tsx";
 import type { Common } from "./layout.tsx";
@@ -75,7 +76,7 @@ export const SentMessage: FC<{ entry: DevOutboxRow; script?: string | null; call
               <h3>HTML part</h3>
               <iframe
                 sandbox=""
-                srcdoc={e.html}
+                srcdoc={withoutOpenPixel(e.html)}
                 title={`The e-mail to ${e.toAddress} as it was sent`}
                 referrerpolicy="no-referrer"
                 class="sent-frame"

@@ -5,7 +5,7 @@
 import { barChart, timeChart } from "../src/core/chart.ts";
 import { staffClock, staffDay, zoneAbbreviation } from "../src/core/date-format.ts";
 import { formatMoney } from "../src/core/money.ts";
-import { formatRate, type PerformanceCounts, performanceRates } from "../src/core/performance.ts";
+import { formatRate, ordersPhrase, type PerformanceCounts, performanceRates } from "../src/core/performance.ts";
 import type { MessageSeries } from "../src/db/performance-series.ts";
 import type { NotificationNumbers } from "../src/db/notification-numbers.ts";
 import { BarChartSvg, TimeChartSvg } from "./performance-chart.tsx";
@@ -27,6 +27,21 @@ function LeftOut({ p }: { p: PerformanceCounts }) {
   return (
     <p class="muted machines-left-out">
       <small>{parts.join(" and ")} not counted: machines, not people.</small>
+    </p>
+  );
+}
+
+/** Sent with no word yet of arrival: the rates of delivered leave them out, so say how many. */
+function AwaitingReport({ p }: { p: PerformanceCounts }) {
+  if (p.awaitingReport === 0) return null;
+  const one = p.awaitingReport === 1;
+  return (
+    <p class="muted awaiting-report">
+      <small>
+        {nf(p.awaitingReport)} of {nf(p.sent)} sent {one ? "has" : "have"} no delivery report yet (reports come from the
+        provider's webhooks: see Going live in the README): the rates are of the {nf(p.delivered)} known to have
+        arrived.
+      </small>
     </p>
   );
 }
@@ -66,7 +81,14 @@ export function PerformanceStats({ p, locale }: { p: PerformanceCounts } & Money
       {card("opened", "Opened (estimate)", nf(p.opened), formatRate(r.opened, locale), "of delivered e-mails")}
       {card("clicked", "Clicked", nf(p.clicked), formatRate(r.clicked, locale), "of delivered")}
       {card("unsubscribed", "Unsubscribed", nf(p.unsubscribed), formatRate(r.unsubscribed, locale), "of delivered")}
-      {card("ordered", "Ordered", nf(p.ordered), formatRate(r.ordered, locale), "of delivered")}
+      {/* Buyers (deliveries that led to an order), so the rate never passes 100 %; then the orders. */}
+      {card(
+        "ordered",
+        "Bought",
+        nf(p.ordered),
+        formatRate(r.ordered, locale),
+        `of delivered · ${ordersPhrase(p.orders)}`,
+      )}
       {card("revenue", "Revenue", formatMoney(p.revenueMinor, p.currency, locale))}
     </div>
   );
@@ -201,6 +223,7 @@ export function MessagePerformance({
           <p class="muted open-estimate">
             <small>{OPEN_ESTIMATE}</small>
           </p>
+          <AwaitingReport p={p} />
           <LeftOut p={p} />
           <OtherCurrency p={p} />
           {!linksTracked && (
@@ -211,9 +234,10 @@ export function MessagePerformance({
           )}
           <p class="muted">
             <small>
-              Delivered counts a provider's delivery report, or an open or click by a person. Rates are of delivered
-              messages (opens: of delivered e-mails; delivered and bounced: of sent). An order counts for the message
-              whose link its customer clicked last before ordering.
+              Delivered counts a provider's delivery report, or what proves one: an open or click by a person, an
+              unsubscribe through the message's link, a STOP reply. Rates are of delivered messages (opens: of delivered
+              e-mails; delivered and bounced: of sent). An order counts for the message whose link its customer clicked
+              last before ordering.
             </small>
           </p>
           {series && (
@@ -232,7 +256,7 @@ const cell = (count: number, rate: string | null) => (
   </td>
 );
 
-/** One row per notification (and a total): sent, delivered, opened, clicked, ordered, revenue, with rates. */
+/** One row per notification (and a total): sent, delivered, opened, clicked, bought, revenue (and orders), with rates. */
 export function NotificationNumbersTable({
   rows,
   total,
@@ -250,6 +274,7 @@ export function NotificationNumbersTable({
         {cell(p.ordered, formatRate(r.ordered, locale))}
         <td class="num">
           {formatMoney(p.revenueMinor, p.currency, locale)}
+          <small class="muted"> · {ordersPhrase(p.orders)}</small>
           {p.otherCurrencyOrders > 0 && (
             <small class="muted"> (+{nf(p.otherCurrencyOrders)} in another currency)</small>
           )}
@@ -267,7 +292,7 @@ export function NotificationNumbersTable({
             <th class="num">Delivered</th>
             <th class="num">Opened (estimate)</th>
             <th class="num">Clicked</th>
-            <th class="num">Ordered</th>
+            <th class="num">Bought</th>
             <th class="num">Revenue</th>
           </tr>
         </thead>
@@ -303,7 +328,7 @@ export function NotificationEarningsChart({ rows, locale, of }: { rows: Notifica
       label: r.name,
       revenue: r.counts.revenueMinor,
       revenueText: formatMoney(r.counts.revenueMinor, r.counts.currency, locale),
-      orders: r.counts.ordered,
+      orders: r.counts.orders,
     })),
   );
   return (
@@ -314,7 +339,7 @@ export function NotificationEarningsChart({ rows, locale, of }: { rows: Notifica
       desc={rows
         .map(
           (r) =>
-            `${r.name}: ${formatMoney(r.counts.revenueMinor, r.counts.currency, locale)}, ${nf(r.counts.ordered)} orders`,
+            `${r.name}: ${formatMoney(r.counts.revenueMinor, r.counts.currency, locale)}, ${ordersPhrase(r.counts.orders)}`,
         )
         .join("; ")}
     />

@@ -11,6 +11,11 @@ export function SmsCounter({ info, id }: { info: SmsInfo; id?: string }) {
         <strong>{info.characters}</strong> characters · {info.encoding} · {info.segments}{" "}
         {info.segments === 1 ? "segment" : "segments"} <span class="muted">({info.perSegment} per segment)</span>
       </p>
+      {info.linksTracked && (
+        <p class="muted sms-tracked-links">
+          <small>Links counted as the short tracked links they become (Settings → Studio → Tracking).</small>
+        </p>
+      )}
       {info.warning && (
         <p class="warn" role="status">
           {info.warning}. Keep texts under 150 characters where you can.

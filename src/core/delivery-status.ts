@@ -1,6 +1,6 @@
 // How a delivery's status moves (SPEC D7) and what the providers' webhook events mean in our
 // words. Pure: the webhook handlers look rows up and write; this decides.
-import { clickKind, openKind } from "./engagement-kinds.ts";
+import { openKind } from "./engagement-kinds.ts";
 import type { DELIVERY_STATUSES, EngagementKind } from "./vocabulary.ts";
 
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -93,29 +93,27 @@ export type ResendEngagementData = {
 
 /**
  * The open or click a Resend `email.opened` / `email.clicked` event reports (issue 14), else null.
- * Resend's click carries the link, user agent, IP address and time (any may be absent); its open
- * carries none of these, so an open is a person unless something says otherwise.
+ * Resend's click carries the link, user agent, IP address and time (any may be absent): its kind is
+ * decided where it is recorded (recordClick), against the delivery's earlier clicks, as a click
+ * on the tracked redirect is. Its open carries none of these, so an open is a person unless
+ * something says otherwise.
  */
 export function resendEngagement(
   type: string,
   data: ResendEngagementData,
-): {
-  type: "open" | "click";
-  kind: EngagementKind;
-  url: string | null;
-  userAgent: string | null;
-  at: string | null;
-} | null {
-  if (type === "email.opened")
-    return { type: "open", kind: openKind({ userAgent: undefined }), url: null, userAgent: null, at: null };
+):
+  | { type: "open"; kind: EngagementKind }
+  | { type: "click"; url: string | null; userAgent: string | null; at: string | null }
+  | null {
+  if (type === "email.opened") return { type: "open", kind: openKind({ userAgent: undefined }) };
   if (type !== "email.clicked") return null;
   const click = data.click ?? {};
-  const userAgent = click.userAgent?.trim() || null;
-  // Resend's own redirect already took the reader on: no HEAD, no burst to tell from here.
-  const kind = userAgent
-    ? clickKind({ method: "GET", userAgent, at: new Date(0), sentAt: null, linkId: null, earlier: [] })
-    : "person";
-  return { type: "click", kind, url: click.link ?? null, userAgent, at: click.timestamp ?? null };
+  return {
+    type: "click",
+    url: click.link ?? null,
+    userAgent: click.userAgent?.trim() || null,
+    at: click.timestamp ?? null,
+  };
 }
 
 // Twilio's MessageStatus and CallStatus values. Everything before the final answer means "the

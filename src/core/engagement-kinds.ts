@@ -46,37 +46,47 @@ export function isScannerAgent(userAgent: string | null | undefined): boolean {
   return ua === "" || SCANNER_AGENTS.some((re) => re.test(ua));
 }
 
-/** How soon after sending a click can be a scanner's rather than a reader's. */
+/** How soon after the message reached the recipient a click can be a scanner's rather than a reader's. */
 export const BURST_SECONDS = 20;
 
 export type ClickSeen = {
   method: string;
   userAgent: string | null | undefined;
+  /** Resend reports clicks without an agent sometimes: that says nothing about who clicked. */
+  agentOptional?: boolean;
   /** The `Purpose` or `Sec-Purpose` request header: browsers send "prefetch" when prefetching. */
   purpose?: string | null;
   at: Date;
-  /** When the delivery was sent, if known. */
-  sentAt: Date | null;
-  linkId: number | null;
-  /** The delivery's clicks seen before this one, with their links and times. */
-  earlier: { linkId: number | null; at: Date }[];
+  /** When the delivery reached the recipient: delivered if known, else sent; null if neither. */
+  arrivedAt: Date | null;
+  /** Which link: the tracked_links id, or the address for a click the provider reports. */
+  link: number | string | null;
+  /** The delivery's clicks seen before this one (from the same source), with their kinds. */
+  earlier: { link: number | string | null; at: Date; kind: EngagementKind }[];
 };
 
-const withinBurst = (at: Date, sentAt: Date) =>
-  at.getTime() >= sentAt.getTime() && at.getTime() - sentAt.getTime() <= BURST_SECONDS * 1000;
+/** Earlier clicks that looked like a person's (a burst's earlier clicks were re-marked from person). */
+export const PERSON_LOOKING: readonly EngagementKind[] = ["person", "burst"];
+
+export const withinBurst = (at: Date, arrivedAt: Date) =>
+  at.getTime() >= arrivedAt.getTime() && at.getTime() - arrivedAt.getTime() <= BURST_SECONDS * 1000;
 
 /**
- * The kind of one click. `burst`: this click and one on another link of the same delivery both
- * came within BURST_SECONDS of its sending. Nobody reads a message and follows two of its links
- * in 20 seconds; gateways that scan every link do (their user agents often look like a browser).
- * A single-link message followed that fast is counted: a reader tapping an SMS link at once is
+ * The kind of one click. `burst`: this click and a person-looking click on another link of the
+ * same delivery both came within BURST_SECONDS of its arrival (delivered time, else sent). Nobody
+ * reads a message and follows two of its links in 20 seconds; gateways that scan every link with
+ * a browser's agent do. A machine already known by its agent or a prefetch header never makes a
+ * burst: a link preview's fetch must not turn the reader's own tap into a machine's. A
+ * single-link message followed that fast is counted: a reader tapping an SMS link at once is
  * plausible, and a scanner is usually known by its agent anyway.
  */
 export function clickKind(c: ClickSeen): EngagementKind {
   if (c.method.toUpperCase() === "HEAD" || /prefetch|prerender/i.test(c.purpose ?? "")) return "prefetch";
-  if (isScannerAgent(c.userAgent)) return "scanner";
-  if (c.sentAt && withinBurst(c.at, c.sentAt)) {
-    const other = c.earlier.some((e) => e.linkId !== c.linkId && withinBurst(e.at, c.sentAt!));
+  if (!(c.agentOptional && !c.userAgent?.trim()) && isScannerAgent(c.userAgent)) return "scanner";
+  if (c.arrivedAt && withinBurst(c.at, c.arrivedAt)) {
+    const other = c.earlier.some(
+      (e) => e.link !== c.link && PERSON_LOOKING.includes(e.kind) && withinBurst(e.at, c.arrivedAt!),
+    );
     if (other) return "burst";
   }
   return "person";

@@ -7,7 +7,7 @@ import { fileIdList } from "./attachments.ts";
 import { messageFilters } from "./message-filters.ts";
 import { MAX_BODY, MAX_PREHEADER, preheaderProblem } from "./notification-input.ts";
 import { parsePhone } from "./phone.ts";
-import { smsLineBreaks, smsTemplateLengthProblem } from "./sms-text.ts";
+import { type SmsSaveCheck, smsLineBreaks, smsTemplateLengthProblem } from "./sms-text.ts";
 import { checkTemplate } from "./placeholders.ts";
 import { imageSlotProblem } from "./image-slot.ts";
 import { CALL_LANGUAGE_IDS, CALL_VOICE_IDS, voiceLanguageProblem } from "./call-voices.ts";
@@ -44,10 +44,11 @@ const isEmail = (v: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v);
  * `country`: the studio's, where a typed national number is read. A typed number comes out in
  * E.164, read now: read when the message starts instead, a studio country changed in between
  * sent Spanish 612 34 15 13 to France's +33 6 12 34 15 13. An e-mail address stays as typed.
- * `optOutHint`: the line the studio's language adds to every one-time SMS ("Reply STOP to opt
- * out."), counted in the SMS's length: Twilio refuses the text as sent, hint included.
+ * `sms`: the line the studio's language adds to every one-time SMS ("Reply STOP to opt out.")
+ * and, when it tracks links, its public address, both counted in the SMS's length: Twilio refuses
+ * the text as sent, hint and tracked links included (smsSaveCheck).
  */
-export const messageInput = (snippetKeys: readonly string[], country: string, optOutHint?: string) =>
+export const messageInput = (snippetKeys: readonly string[], country: string, sms: SmsSaveCheck = {}) =>
   z
     .object({
       name: requiredText(MESSAGE_MAX.name, "An internal name"),
@@ -118,9 +119,7 @@ export const messageInput = (snippetKeys: readonly string[], country: string, op
       if (preheader) ctx.addIssue({ code: "custom", path: ["preheader"], message: preheader });
       // One-time messages are marketing: every SMS gets the opt-out line, so it is counted here.
       const smsLength =
-        channels.has("sms") && m.sms_body
-          ? smsTemplateLengthProblem(m.sms_body, { required: true, hint: optOutHint })
-          : null;
+        channels.has("sms") && m.sms_body ? smsTemplateLengthProblem(m.sms_body, { required: true, ...sms }) : null;
       if (smsLength) ctx.addIssue({ code: "custom", path: ["sms_body"], message: smsLength });
       if (channels.has("voice") && m.voice_script && m.voice_script.length > MAX_BODY.voice) {
         ctx.addIssue({

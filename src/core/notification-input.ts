@@ -9,7 +9,7 @@ import { CHANNEL_LABELS } from "./labels.ts";
 import { imageSlotProblem } from "./image-slot.ts";
 import { checkTemplate, contextForTrigger } from "./placeholders.ts";
 import { type Audience, type Condition, TRIGGER_INFO, type Trigger, timeOfDay } from "./triggers.ts";
-import { smsLineBreaks, smsTemplateLengthProblem } from "./sms-text.ts";
+import { type SmsSaveCheck, smsLineBreaks, smsTemplateLengthProblem } from "./sms-text.ts";
 import { CONTROL_PROBLEM, type FieldErrors, flag, noControl } from "./validation.ts";
 
 type Channel = (typeof CHANNELS)[number];
@@ -111,7 +111,7 @@ export function allowedAudiencesText(trigger: Trigger): string {
 }
 
 /** The rules between fields; `v` holds the fields that passed on their own. */
-function crossFieldErrors(v: Partial<Fields>, snippetKeys: readonly string[], optOutHint?: string): FieldErrors {
+function crossFieldErrors(v: Partial<Fields>, snippetKeys: readonly string[], sms: SmsSaveCheck = {}): FieldErrors {
   const errors: FieldErrors = {};
   const trigger = v.trigger;
   if (!trigger) return errors;
@@ -175,8 +175,8 @@ function crossFieldErrors(v: Partial<Fields>, snippetKeys: readonly string[], op
   if (v.body !== undefined && v.channel) {
     const body = v.body.trim();
     if (!body) errors.body = v.channel === "voice" ? "The call script is required" : "The message is required";
-    else if (v.channel === "sms" && smsBodyProblem(body, trigger, optOutHint))
-      errors.body = smsBodyProblem(body, trigger, optOutHint)!;
+    else if (v.channel === "sms" && smsBodyProblem(body, trigger, sms))
+      errors.body = smsBodyProblem(body, trigger, sms)!;
     else if (body.length > MAX_BODY[v.channel])
       errors.body = `must be at most ${MAX_BODY[v.channel].toLocaleString("en")} characters for ${CHANNEL_LABELS[v.channel]}`;
     else if (templateErrors(body)) errors.body = templateErrors(body);
@@ -190,8 +190,8 @@ function crossFieldErrors(v: Partial<Fields>, snippetKeys: readonly string[], op
  * An SMS notification's text against Twilio's limit, opt-out line included where it is added:
  * every trigger but an appointment's is marketing (dispatch/content.ts), so it gets the line.
  */
-function smsBodyProblem(body: string, trigger: Trigger, optOutHint?: string): string | null {
-  return smsTemplateLengthProblem(body, { required: !trigger.startsWith("appointment_"), hint: optOutHint });
+function smsBodyProblem(body: string, trigger: Trigger, sms: SmsSaveCheck = {}): string | null {
+  return smsTemplateLengthProblem(body, { required: !trigger.startsWith("appointment_"), ...sms });
 }
 
 function toInput(v: Fields): NotificationInput {
@@ -216,9 +216,9 @@ function toInput(v: Fields): NotificationInput {
  * The zod schema of one notification in the API's shape (SPEC I3), cross-field rules included.
  * Placeholders are checked against `snippetKeys` as well as the built-in ones.
  */
-export function notificationSchema(snippetKeys: readonly string[] = [], optOutHint?: string) {
+export function notificationSchema(snippetKeys: readonly string[] = [], sms: SmsSaveCheck = {}) {
   return BASE.superRefine((v, ctx) => {
-    for (const [path, message] of Object.entries(crossFieldErrors(v, snippetKeys, optOutHint)))
+    for (const [path, message] of Object.entries(crossFieldErrors(v, snippetKeys, sms)))
       ctx.addIssue({ code: "custom", path: [path], message });
   }).transform(toInput);
 }
@@ -255,7 +255,7 @@ function channelText(raw: Record<string, unknown>): { body?: unknown; errors: Fi
 export function parseNotification(
   input: unknown,
   snippetKeys: readonly string[],
-  optOutHint?: string,
+  sms: SmsSaveCheck = {},
 ): ParsedNotification {
   if (input === null || typeof input !== "object" || Array.isArray(input))
     return { ok: false, errors: { _: "must be an object" } };
@@ -271,7 +271,7 @@ export function parseNotification(
     if (result.success) good[key] = result.data;
     else errors[key] = result.error.issues[0]?.message ?? "is not valid";
   }
-  for (const [key, message] of Object.entries(crossFieldErrors(good as Partial<Fields>, snippetKeys, optOutHint)))
+  for (const [key, message] of Object.entries(crossFieldErrors(good as Partial<Fields>, snippetKeys, sms)))
     errors[key] ??= message;
   // A text given as sms_body or voice_script is answered under that name.
   const source = given.channel === "sms" ? "sms_body" : given.channel === "voice" ? "voice_script" : null;
@@ -327,9 +327,9 @@ export function notificationFormInput(form: Record<string, unknown>): Record<str
 export function parseNotificationForm(
   form: Record<string, unknown>,
   snippetKeys: readonly string[],
-  optOutHint?: string,
+  sms: SmsSaveCheck = {},
 ): ParsedNotification {
-  const parsed = parseNotification(notificationFormInput(form), snippetKeys, optOutHint);
+  const parsed = parseNotification(notificationFormInput(form), snippetKeys, sms);
   if (parsed.ok) return parsed;
   const errors: FieldErrors = {};
   for (const [key, message] of Object.entries(parsed.errors)) {

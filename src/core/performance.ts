@@ -5,9 +5,11 @@ import { fromMinor } from "./money.ts";
 /**
  * Counts of deliveries (not people: one customer may get a message by e-mail and SMS).
  * `opened` and `clicked` leave out machines (see ENGAGEMENT_KINDS); `machineOpens` and
- * `machineClicks` are what was left out, so a page can say so. `ordered` counts orders
- * attributed to these deliveries (last click within the window); `revenueMinor` sums those in
- * the studio's currency, `otherCurrencyOrders` the ones in another (not converted, not summed).
+ * `machineClicks` are what was left out, so a page can say so. `ordered` counts the deliveries
+ * that led to at least one attributed order (last click within the window): buyers, so the buy
+ * rate of delivered never passes 100 % when one reader orders three times; `orders` counts the
+ * orders themselves. `revenueMinor` sums all those orders in the studio's currency,
+ * `otherCurrencyOrders` the ones in another (not converted, not summed).
  */
 export type PerformanceCounts = {
   sent: number;
@@ -18,12 +20,20 @@ export type PerformanceCounts = {
   opened: number;
   clicked: number;
   unsubscribed: number;
+  /** Deliveries with at least one attributed order (buyers). */
   ordered: number;
+  /** Attributed orders (one buyer may place several). */
+  orders: number;
   revenueMinor: number;
   currency: string;
   otherCurrencyOrders: number;
   machineOpens: number;
   machineClicks: number;
+  /**
+   * Sent and not yet known to have arrived (no delivery report, nothing the reader did): the
+   * rates of delivered leave these out, so a page says how many there are.
+   */
+  awaitingReport: number;
 };
 
 export const NO_PERFORMANCE = (currency: string): PerformanceCounts => ({
@@ -35,11 +45,13 @@ export const NO_PERFORMANCE = (currency: string): PerformanceCounts => ({
   clicked: 0,
   unsubscribed: 0,
   ordered: 0,
+  orders: 0,
   revenueMinor: 0,
   currency,
   otherCurrencyOrders: 0,
   machineOpens: 0,
   machineClicks: 0,
+  awaitingReport: 0,
 });
 
 /** A share in [0, 1], or null when there is nothing to divide by (a rate of nothing is no 0 %). */
@@ -81,6 +93,9 @@ export function addPerformance(a: PerformanceCounts, b: PerformanceCounts): Perf
   return out;
 }
 
+/** "1 order", "3 orders": beside the buyers, since one buyer may order several times. */
+export const ordersPhrase = (n: number, locale = "en") => `${n.toLocaleString(locale)} ${n === 1 ? "order" : "orders"}`;
+
 /** "12.5 %", "0 %", or "–" for no rate; one decimal below 10 %, none above. */
 export function formatRate(r: Rate, locale = "en"): string {
   if (r === null) return "–";
@@ -93,8 +108,8 @@ export function formatRate(r: Rate, locale = "en"): string {
 }
 
 /**
- * The API's `performance` object (SPEC I3): the counts, `revenue` as a decimal of `currency`,
- * and `rates` of delivered (as fractions, null when nothing was delivered).
+ * The API's `performance` object (SPEC I3): the counts (`ordered`: deliveries that led to an
+ * order; `orders`: how many orders), `revenue` as a decimal of `currency`, and `rates` of delivered (as fractions, null when nothing was delivered).
  */
 export function performanceJson(c: PerformanceCounts) {
   const r = performanceRates(c);
@@ -106,6 +121,7 @@ export function performanceJson(c: PerformanceCounts) {
     clicked: c.clicked,
     unsubscribed: c.unsubscribed,
     ordered: c.ordered,
+    orders: c.orders,
     revenue: fromMinor(c.revenueMinor, c.currency),
     revenue_minor: c.revenueMinor,
     currency: c.currency,
@@ -120,6 +136,7 @@ export function performanceJson(c: PerformanceCounts) {
     opened_is_estimate: true,
     machine_opens: c.machineOpens,
     machine_clicks: c.machineClicks,
+    awaiting_report: c.awaitingReport,
     other_currency_orders: c.otherCurrencyOrders,
   };
 }

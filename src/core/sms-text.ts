@@ -1,4 +1,6 @@
 import { pickLanguage, t } from "./i18n/translate.ts";
+import { signLinkToken } from "./link-tokens.ts";
+import { isTrackable, rewriteTextUrls } from "./tracked-links.ts";
 
 // What an SMS costs and how replies are read (SPEC P3, D9). Carriers bill per segment: GSM-7
 // texts fit 160 units in one segment and 153 per segment once split (the rest carries the
@@ -22,6 +24,8 @@ export type SmsInfo = {
   /** The characters that forced UCS-2, so staff can replace a stray ’ or emoji. */
   nonGsm: string[];
   warning?: string;
+  /** Links were counted as the tracked links they become (smsInfoAsSent). */
+  linksTracked?: boolean;
 };
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
@@ -94,6 +98,57 @@ export const OPT_OUT_HINT = "Reply STOP to opt out.";
 export const studioOptOutHint = (studioLocale: string | null | undefined) =>
   t(pickLanguage(null, studioLocale), "sms.optOut");
 
+/**
+ * What a save counts of an SMS beyond its own text, for one studio: `hint`, its opt-out line;
+ * `trackedBase`, its public address when it tracks links (each trackable address in the text is
+ * sent as `<base>/t/<token>`, which can be longer than the address itself).
+ */
+export type SmsSaveCheck = { hint?: string; trackedBase?: string };
+
+/** The studio's save check: its opt-out line, and its public address if it tracks links. */
+export function smsSaveCheck(
+  studio: { locale: string | null; trackLinks: boolean; publicUrl: string },
+  configPublicUrl: string,
+): SmsSaveCheck {
+  const hint = studioOptOutHint(studio.locale);
+  return studio.trackLinks ? { hint, trackedBase: studio.publicUrl || configPublicUrl } : { hint };
+}
+
+// The longest tracked-link token: every id it names (customer, delivery, link) at the largest
+// a token can carry. Computed from the real signing, so a change to the token's layout follows.
+const LARGEST_ID = Number.MAX_SAFE_INTEGER;
+export const LONGEST_TRACK_TOKEN = signLinkToken("length only", {
+  purpose: "track",
+  customerId: LARGEST_ID,
+  subjectId: LARGEST_ID,
+  linkId: LARGEST_ID,
+}).length;
+
+/**
+ * `text` with each trackable address replaced by a stand-in as long as the longest tracked link
+ * it can become (`<base>/t/<token>`): what a length check counts, never shorter than what is sent.
+ */
+export function withTrackedLinkLengths(text: string, base: string): { text: string; changed: boolean } {
+  const stand = `${base.replace(/\/+$/, "")}/t/${"x".repeat(LONGEST_TRACK_TOKEN)}`;
+  let changed = false;
+  const out = rewriteTextUrls(text, (url) => {
+    if (!isTrackable(url, base)) return undefined;
+    changed = true;
+    return stand;
+  });
+  return { text: out, changed };
+}
+
+/**
+ * The counter's numbers for `text` as it is sent: with `trackedBase` (the studio tracks links)
+ * each trackable address counts as the longest tracked link it becomes, as the save check counts it.
+ */
+export function smsInfoAsSent(text: string, sms: Pick<SmsSaveCheck, "trackedBase">): SmsInfo {
+  if (!sms.trackedBase) return smsInfo(text);
+  const tracked = withTrackedLinkLengths(text, sms.trackedBase);
+  return tracked.changed ? { ...smsInfo(tracked.text), linksTracked: true } : smsInfo(text);
+}
+
 /** Twilio refuses a text longer than this (error 21617): the text as sent, opt-out line included. */
 export const SMS_MAX = 1_600;
 
@@ -114,7 +169,7 @@ const count = (n: number) => n.toLocaleString("en");
  */
 export function smsLengthProblem(
   text: string,
-  how: { hintAdded: boolean; placeholdersLeftOut?: boolean },
+  how: { hintAdded: boolean; placeholdersLeftOut?: boolean; linksTracked?: boolean },
 ): string | null {
   if (text.length <= SMS_MAX) return null;
   const characters = smsInfo(text).characters;
@@ -122,7 +177,11 @@ export function smsLengthProblem(
     characters === text.length
       ? `${count(characters)} characters`
       : `${count(characters)} characters, which Twilio counts as ${count(text.length)} (an emoji or a rare symbol counts as two)`;
-  const withHint = how.hintAdded ? "with the opt-out line Pigeon adds, " : "";
+  const counted = [
+    how.hintAdded && "the opt-out line Pigeon adds",
+    how.linksTracked && "links counted as the short tracked links they become",
+  ].filter(Boolean);
+  const withHint = counted.length ? `with ${counted.join(" and ")}, ` : "";
   const fixed = how.placeholdersLeftOut ? " before its placeholders are filled in" : "";
   return `An SMS can hold at most ${count(SMS_MAX)} characters (Twilio's limit); ${withHint}this text has ${size}${fixed}`;
 }
@@ -132,19 +191,24 @@ const fixedPart = (template: string) => template.replace(/\{\{[^{}]*\}\}/g, "");
 
 /**
  * The save-time check of an SMS template: its fixed part with the opt-out line `hint` (when
- * `required`) must fit, or it cannot fit for anyone. What placeholders add is checked per
- * delivery when sending (dispatch/compose.ts), which fails that one delivery naming the limit.
+ * `required`) must fit, or it cannot fit for anyone. With `trackedBase` (the studio tracks
+ * links) each trackable address counts as the longest tracked link it can become, so a text
+ * that passes here is not failed at sending for every recipient once its links are rewritten.
+ * What placeholders add is checked per delivery when sending (dispatch/compose.ts), which fails
+ * that one delivery naming the limit.
  */
 export function smsTemplateLengthProblem(
   template: string,
-  options: { required: boolean; hint?: string },
+  options: { required: boolean } & SmsSaveCheck,
 ): string | null {
   const text = smsLineBreaks(template);
   const fixed = fixedPart(text);
-  const sent = withOptOutHint(fixed, options);
+  const tracked = options.trackedBase ? withTrackedLinkLengths(fixed, options.trackedBase) : null;
+  const sent = withOptOutHint(tracked?.text ?? fixed, options);
   return smsLengthProblem(sent, {
     hintAdded: options.required && !/\bSTOP\b/i.test(fixed),
     placeholdersLeftOut: fixed !== text,
+    linksTracked: tracked?.changed ?? false,
   });
 }
 

@@ -7,7 +7,7 @@ import { MAX_BODY } from "./notification-input.ts";
 import { checkTemplate, contextForTrigger, type PlaceholderContext } from "./placeholders.ts";
 import { TRIGGER_INFO, type Trigger } from "./triggers.ts";
 import { CHANNELS, TRIGGERS } from "./vocabulary.ts";
-import { smsLineBreaks, smsTemplateLengthProblem } from "./sms-text.ts";
+import { type SmsSaveCheck, smsLineBreaks, smsTemplateLengthProblem } from "./sms-text.ts";
 import { CONTROL_PROBLEM, noControl, optionalText, requiredText } from "./validation.ts";
 
 export const TEMPLATE_MAX = { name: 200, description: 1_000, subject: 300, preheader: 150 } as const;
@@ -23,10 +23,11 @@ const trigger = z.preprocess(
 );
 
 /**
- * `snippetKeys`: the studio's snippets, which placeholders may name. `optOutHint`: the opt-out
- * line in the studio's language, counted in an SMS template's length as a message's save counts it.
+ * `snippetKeys`: the studio's snippets, which placeholders may name. `sms`: the opt-out line in
+ * the studio's language and its tracked links (smsSaveCheck), counted in an SMS template's length
+ * as a message's save counts them.
  */
-export const templateInput = (snippetKeys: readonly string[], optOutHint?: string) =>
+export const templateInput = (snippetKeys: readonly string[], sms: SmsSaveCheck = {}) =>
   z
     .object({
       name: requiredText(TEMPLATE_MAX.name, "A name"),
@@ -64,7 +65,7 @@ export const templateInput = (snippetKeys: readonly string[], optOutHint?: strin
         t.channel === "sms" && t.body.trim() && t.body.length <= MAX_BODY.sms
           ? smsTemplateLengthProblem(t.body, {
               required: !t.trigger?.startsWith("appointment_"),
-              hint: optOutHint,
+              ...sms,
             })
           : null;
       if (smsLength) issue("body", smsLength);

@@ -290,3 +290,21 @@ export async function applyEarlyEvents(tx: Tx, acked: { id: number; providerMess
       .where(and(eq(deliveries.id, id), eq(deliveries.status, "sent")));
   }
 }
+
+/**
+ * What the reader did proves the message arrived (issue 14): an open or click by a person, an
+ * unsubscribe through the message's own link, a STOP reply to the text. A delivery still `sent`
+ * (the provider's report lost, late, or never configured: a new studio often has no webhook)
+ * moves to `delivered`, with an event saying why, so the outbox, the report and the rates agree.
+ * A later bounce still wins (nextStatus lets `bounced` follow `delivered`).
+ */
+export async function deliveredByReader(db: Db | Tx, deliveryId: number, at: Date, why: string): Promise<boolean> {
+  const moved = await db
+    .update(deliveries)
+    .set({ status: "delivered", deliveredAt: at, updatedAt: at })
+    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, "sent")))
+    .returning({ id: deliveries.id });
+  if (!moved.length) return false;
+  await db.insert(deliveryEvents).values({ deliveryId, type: "delivered", detail: { why }, occurredAt: at });
+  return true;
+}

@@ -1,9 +1,10 @@
 // Tracked link addresses and the opens and clicks recorded against deliveries (issue 14).
-import { and, asc, eq, inArray } from "drizzle-orm";
-import { BURST_SECONDS, type ClickSeen, clickKind } from "../core/engagement-kinds.ts";
+import { and, asc, count, eq, inArray } from "drizzle-orm";
+import { type ClickSeen, clickKind, withinBurst } from "../core/engagement-kinds.ts";
 import { COUNTED_ENGAGEMENT_KINDS, type EngagementKind, type EngagementSource } from "../core/vocabulary.ts";
 import { attributeOrders } from "./attribution.ts";
 import type { Db, Tx } from "./client.ts";
+import { deliveredByReader } from "./delivery-status.ts";
 import { deliveries, engagements, trackedLinks } from "./schema.ts";
 
 /** The id of each address, storing the new ones: one insert and one select however many there are. */
@@ -45,9 +46,16 @@ export type EngagementInput = {
 };
 
 /**
+ * At most this many opens and clicks are recorded for one delivery. A person opens a message and
+ * follows its links a handful of times; past 50 it is a machine or a forwarded message passed
+ * round, and one link must not grow the database without limit. Further hits still forward.
+ */
+export const MAX_ENGAGEMENTS_PER_DELIVERY = 50;
+
+/**
  * Records one open or click; a counted click re-decides the customer's orders from its time on
- * (attributeOrders): call it inside a transaction. False when a webhook retry (same provider event id)
- * or a delivery deleted meanwhile leaves nothing to record.
+ * (attributeOrders): call it inside a transaction. False when a webhook retry (same provider event id),
+ * a delivery deleted meanwhile, or a delivery at its cap leaves nothing to record.
  */
 export async function recordEngagement(tx: Db | Tx, e: EngagementInput): Promise<boolean> {
   const [d] = await tx
@@ -55,54 +63,82 @@ export async function recordEngagement(tx: Db | Tx, e: EngagementInput): Promise
     .from(deliveries)
     .where(eq(deliveries.id, e.deliveryId));
   if (!d) return false;
+  const [{ n } = { n: 0 }] = await tx
+    .select({ n: count() })
+    .from(engagements)
+    .where(eq(engagements.deliveryId, e.deliveryId));
+  if (n >= MAX_ENGAGEMENTS_PER_DELIVERY) return false;
   const inserted = await tx
     .insert(engagements)
     .values({ ...e, customerId: d.customerId })
     .onConflictDoNothing()
     .returning({ id: engagements.id });
   if (inserted.length === 0) return false;
+  if (counted(e.kind))
+    await deliveredByReader(
+      tx,
+      e.deliveryId,
+      e.occurredAt,
+      `the reader ${e.type === "open" ? "opened" : "clicked"} it`,
+    );
   if (e.type === "click" && counted(e.kind) && d.customerId) await attributeOrders(tx, d.customerId, e.occurredAt);
   return true;
 }
 
+export type ClickInput = Omit<ClickSeen, "arrivedAt" | "earlier" | "link"> & {
+  deliveryId: number;
+  source: "link" | "resend";
+  linkId: number | null;
+  url: string | null;
+  providerEventId?: string | null;
+};
+
 /**
- * A click through the tracked redirect: classified against the delivery's earlier clicks, and when
- * it completes a burst, the burst's earlier clicks are re-marked (they were counted as a person
- * until the second link showed it was a scanner) and the customer's orders re-decided.
+ * A click through the tracked redirect or reported by Resend, classified alike (clickKind) against
+ * the delivery's earlier clicks from the same source (Resend's report of a click and our redirect
+ * seeing the same click name the link differently, so they are never compared). When it completes
+ * a burst, the burst's earlier clicks are re-marked (they were counted as a person until the second
+ * link showed it was a scanner) and the customer's orders re-decided. Null when nothing was
+ * recorded (no such delivery, a webhook retry, or the delivery at its cap).
  */
-export async function recordLinkClick(
-  db: Db,
-  c: Omit<ClickSeen, "sentAt" | "earlier"> & { deliveryId: number; url: string },
-): Promise<EngagementKind | null> {
+export async function recordClick(db: Db, c: ClickInput): Promise<EngagementKind | null> {
   return db.transaction(async (tx) => {
     const [d] = await tx
-      .select({ customerId: deliveries.customerId, sentAt: deliveries.sentAt })
+      .select({ customerId: deliveries.customerId, sentAt: deliveries.sentAt, deliveredAt: deliveries.deliveredAt })
       .from(deliveries)
       .where(eq(deliveries.id, c.deliveryId));
     if (!d) return null;
-    const earlier = await tx
-      .select({ id: engagements.id, linkId: engagements.linkId, at: engagements.occurredAt, kind: engagements.kind })
+    const arrivedAt = d.deliveredAt ?? d.sentAt;
+    const rows = await tx
+      .select({
+        id: engagements.id,
+        linkId: engagements.linkId,
+        url: engagements.url,
+        at: engagements.occurredAt,
+        kind: engagements.kind,
+      })
       .from(engagements)
       .where(
-        and(eq(engagements.deliveryId, c.deliveryId), eq(engagements.type, "click"), eq(engagements.source, "link")),
+        and(eq(engagements.deliveryId, c.deliveryId), eq(engagements.type, "click"), eq(engagements.source, c.source)),
       )
       .orderBy(asc(engagements.occurredAt));
-    const kind = clickKind({ ...c, sentAt: d.sentAt, earlier });
-    await recordEngagement(tx, {
+    const linkOf = (r: { linkId: number | null; url: string | null }) => (c.source === "link" ? r.linkId : r.url);
+    const earlier = rows.map((r) => ({ ...r, link: linkOf(r) }));
+    const kind = clickKind({ ...c, arrivedAt, link: linkOf(c), earlier });
+    const recorded = await recordEngagement(tx, {
       deliveryId: c.deliveryId,
       type: "click",
-      source: "link",
+      source: c.source,
       kind,
       linkId: c.linkId,
-      url: c.url,
+      url: c.url?.slice(0, 2000) ?? null,
       userAgent: c.userAgent?.slice(0, 500) ?? null,
+      providerEventId: c.providerEventId ?? null,
       occurredAt: c.at,
     });
-    if (kind === "burst" && d.sentAt) {
-      const sent = d.sentAt.getTime();
-      const rejoin = earlier.filter(
-        (e) => e.kind === "person" && e.at.getTime() >= sent && e.at.getTime() - sent <= BURST_SECONDS * 1000,
-      );
+    if (!recorded) return null;
+    if (kind === "burst" && arrivedAt) {
+      const rejoin = earlier.filter((e) => e.kind === "person" && withinBurst(e.at, arrivedAt));
       if (rejoin.length) {
         await tx
           .update(engagements)

@@ -42,6 +42,7 @@ async function countRows(db: Db, where: SQL, byNotification: boolean): Promise<R
   return db.all<Row>(sql`
     select ${group} as notification_id,
       sum(case when ${SENT} then 1 else 0 end) as sent,
+      sum(case when d.status = 'sent' and not ${DELIVERED} then 1 else 0 end) as awaiting_report,
       sum(case when ${DELIVERED} then 1 else 0 end) as delivered,
       sum(case when d.channel = 'email' and ${DELIVERED} then 1 else 0 end) as delivered_emails,
       sum(case when d.status = 'bounced' then 1 else 0 end) as bounced,
@@ -59,7 +60,8 @@ async function orderRows(db: Db, where: SQL, byNotification: boolean, currency: 
   const group = byNotification ? sql`d.notification_id` : sql`null`;
   return db.all<Row>(sql`
     select ${group} as notification_id,
-      count(*) as ordered,
+      count(distinct o.attributed_delivery_id) as ordered,
+      count(*) as orders,
       sum(case when o.currency = ${currency} then o.amount_minor else 0 end) as revenue_minor,
       sum(case when o.currency = ${currency} then 0 else 1 end) as other_currency_orders
     from orders o join deliveries d on d.id = o.attributed_delivery_id
@@ -79,7 +81,9 @@ function toCounts(currency: string, c: Row | undefined, o: Row | undefined): Per
     unsubscribed: n(c?.unsubscribed),
     machineOpens: n(c?.machine_opens),
     machineClicks: n(c?.machine_clicks),
+    awaitingReport: n(c?.awaiting_report),
     ordered: n(o?.ordered),
+    orders: n(o?.orders),
     revenueMinor: n(o?.revenue_minor),
     otherCurrencyOrders: n(o?.other_currency_orders),
   };

@@ -151,7 +151,11 @@ export type RecentSend =
     };
 
 /** The messages and notifications (per job) that sent something this week, latest first, with their numbers. */
-async function recentSends(db: Db, week: Span, currency: string): Promise<RecentSend[]> {
+/**
+ * The sends of this week with their numbers: the card's slow part (a performanceOf per send, over
+ * every delivery of each), which the live update refreshes less often than the rest (dashboard.ts).
+ */
+export async function recentSends(db: Db, week: Span, currency: string): Promise<RecentSend[]> {
   const [ms1, ns] = await Promise.all([
     db.all<{ id: number; name: string; last_sent: number }>(sql`
       select m.id as id, m.name as name, max(d.sent_at) as last_sent
@@ -194,8 +198,9 @@ async function recentSends(db: Db, week: Span, currency: string): Promise<Recent
 export type TodayCounts = Awaited<ReturnType<typeof todayCounts>>;
 
 /** Everything "Today" shows, in one set of queries. */
-export async function todayCounts(db: Db, spans: TodaySpans, now: Date, currency: string) {
-  const [written, planned, scheduled, sending, failed, held, unread, cancellations, revenue, recent] =
+/** Everything the card counts at `now`; `recent`, when given, is recentSends read earlier (kept by the live update). */
+export async function todayCounts(db: Db, spans: TodaySpans, now: Date, currency: string, recent?: RecentSend[]) {
+  const [written, planned, scheduled, sending, failed, held, unread, cancellations, revenue, recentRows] =
     await Promise.all([
       outgoingDeliveries(db, spans),
       plannedFirings(db, spans),
@@ -206,7 +211,7 @@ export async function todayCounts(db: Db, spans: TodaySpans, now: Date, currency
       unreadCount(db),
       cancellationsToday(db, spans.today),
       revenueThisWeek(db, spans.week, currency),
-      recentSends(db, spans.week, currency),
+      recent ?? recentSends(db, spans.week, currency),
     ]);
   return {
     written,
@@ -225,7 +230,7 @@ export async function todayCounts(db: Db, spans: TodaySpans, now: Date, currency
     unread,
     cancellations,
     revenue,
-    recent,
+    recent: recentRows,
   };
 }
 

@@ -5,6 +5,7 @@
 // did not unsubscribe because of that message.
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "./client.ts";
+import { deliveredByReader } from "./delivery-status.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -20,6 +21,7 @@ export async function recordUnsubscribed(db: Db | Tx, deliveryId: number, custom
     where d.id = ${deliveryId} and d.customer_id = ${customerId}
       and not exists (select 1 from delivery_events v where v.delivery_id = d.id and v.type = 'unsubscribed')
     returning id`);
+  if (rows.length) await deliveredByReader(db, deliveryId, now, "the reader unsubscribed through its link");
   return rows.length > 0;
 }
 
@@ -38,6 +40,7 @@ export async function recordSmsStop(db: Db | Tx, phone: string, now: Date) {
           and sent_at is not null and sent_at >= ${now.getTime() - 7 * DAY_MS} and sent_at <= ${now.getTime()}
         order by sent_at desc, id desc limit 1)
       and not exists (select 1 from delivery_events v where v.delivery_id = d.id and v.type = 'unsubscribed')
-    returning id`);
+    returning delivery_id as id`);
+  if (rows[0]) await deliveredByReader(db, rows[0].id, now, "the reader answered STOP");
   return rows.length > 0;
 }

@@ -7,7 +7,7 @@ import { pickLanguage, t } from "../core/i18n/translate.ts";
 import { linkExpiresAt, signLinkToken } from "../core/link-tokens.ts";
 import { firstMissing, noEscape } from "../core/placeholders.ts";
 import { smsLengthProblem, withOptOutHint } from "../core/sms-text.ts";
-import { rewriteHtmlLinks, rewriteTextUrls, trackableUrls, withOpenPixel } from "../core/tracked-links.ts";
+import { locationOf, rewriteHtmlLinks, rewriteTextUrls, trackableUrls, withOpenPixel } from "../core/tracked-links.ts";
 import { trackedLinkIds } from "../db/engagements.ts";
 import type { Delivery } from "../db/outbox.ts";
 import { fileInfo, isAudio } from "../db/files.ts";
@@ -193,11 +193,14 @@ function linkTracking(deps: SendDeps, s: StudioSettings, secret: string, base: s
   const token = (d: Delivery, purpose: "track" | "open", linkId?: number) =>
     signLinkToken(secret, { purpose, customerId: d.customerId!, subjectId: d.id, linkId });
   async function redirects(items: { delivery: Delivery; parts: { html?: string; text?: string } }[]) {
-    const urls = new Set(items.flatMap((i) => trackableUrls(i.parts, base)));
+    // Stored as a browser would send it (locationOf): the HTML part's href (which marked
+    // percent-encodes) and the text part's bare address are then one row, one link.
+    const stored = (url: string) => locationOf(url) ?? url;
+    const urls = new Set(items.flatMap((i) => trackableUrls(i.parts, base).map(stored)));
     const missing = [...urls].filter((u) => !ids.has(u));
     if (missing.length) for (const [u, id] of await trackedLinkIds(deps.db, missing)) ids.set(u, id);
     return (d: Delivery) => (url: string) => {
-      const id = ids.get(url);
+      const id = ids.get(stored(url));
       return id === undefined ? undefined : `${base}/t/${token(d, "track", id)}`;
     };
   }
@@ -231,9 +234,15 @@ async function audioStillThere(deps: SendDeps, fileId: number | null): Promise<b
   return !!f && isAudio(f);
 }
 
-/** The e-mail of one delivery as it was sent, for "view in browser" (SPEC L5). */
-export async function renderDeliveryEmail(deps: SendDeps, d: Delivery) {
-  const composer = await createComposer(deps, await getSettings(deps.db), deps.clock());
+/**
+ * The e-mail of one delivery as it was sent, for "view in browser" (SPEC L5) and the staff
+ * preview. `tracked: false` for staff: no tracked links (nothing stored by a look) and no open
+ * pixel, so a staff member's browser never records the customer's open or click.
+ */
+export async function renderDeliveryEmail(deps: SendDeps, d: Delivery, opts: { tracked: boolean }) {
+  const settings = await getSettings(deps.db);
+  const s = opts.tracked ? settings : { ...settings, trackLinks: false, trackOpens: false };
+  const composer = await createComposer(deps, s, deps.clock());
   const [email] = await composer.emails([d]);
   return email ?? null;
 }

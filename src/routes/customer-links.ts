@@ -247,7 +247,9 @@ export const customerLinkRoutes = new Hono<AppEnv>()
     }
     let email: Awaited<ReturnType<typeof renderDeliveryEmail>>;
     try {
-      email = await renderDeliveryEmail(c.get("deps"), d);
+      // The customer's own copy, as sent: its links tracked, and with the open pixel on, loading
+      // it counts as their open (it is one). Staff see deliveries on the outbox page, untracked.
+      email = await renderDeliveryEmail(c.get("deps"), d, { tracked: true });
     } catch (err) {
       // The sender failed this delivery with the same reason; the customer gets a page, not a stack.
       c.get("deps").log("error", "view in browser: cannot compose", { delivery: d.id, error: String(err) });

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { ConversationList, ConversationPage, InboxPage, ShownUpto, Thread } from "../../views/inbox.tsx";
 import { type ConversationKey, conversationHref, INLINE_IMAGES, type ReplyForm } from "../core/inbox.ts";
 import { studioCountry } from "../core/country.ts";
-import { studioOptOutHint } from "../core/sms-text.ts";
+import { smsSaveCheck } from "../core/sms-text.ts";
 import { messageInput } from "../core/message-input.ts";
 import { type FieldErrors, fieldErrors } from "../core/validation.ts";
 import { markAlertsSeen } from "../db/appointment-changes.ts";
@@ -329,7 +329,11 @@ const conversationRoutes = (prefix: string) =>
       // The answer form has one text field; an SMS answer is the message's SMS text (issue 12), an
       // e-mail answer its body. The check's words come back beside that one field.
       const sms = values.channel === "sms";
-      const parsed = messageInput(snippetKeys, studioCountry(settings), studioOptOutHint(settings.locale)).safeParse({
+      const parsed = messageInput(
+        snippetKeys,
+        studioCountry(settings),
+        smsSaveCheck(settings, c.get("deps").config.publicUrl),
+      ).safeParse({
         name,
         channels: [values.channel],
         subject: values.channel === "email" ? values.subject : "",

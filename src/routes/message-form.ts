@@ -2,7 +2,7 @@
 // message, the filters and channels it stands for, and its check against the one schema
 // forms and the API share. Errors come back as values keyed by the form's own field names.
 import { studioCountry } from "../core/country.ts";
-import { smsLineBreaks, studioOptOutHint } from "../core/sms-text.ts";
+import { smsLineBreaks, smsSaveCheck } from "../core/sms-text.ts";
 import { editablePhone } from "../core/phone.ts";
 import type { Values } from "../core/form-state.ts";
 import type { ComposeState } from "../core/message-pages.ts";
@@ -179,7 +179,11 @@ export async function parseCompose(c: Ctx, s: ComposeState, settings: StudioSett
     attachment_ids: s.lists.attachment_ids ?? [],
     media_ids: s.lists.media_ids ?? [],
   };
-  const r = messageInput(snippetKeys, studioCountry(settings), studioOptOutHint(settings.locale)).safeParse(raw);
+  const r = messageInput(
+    snippetKeys,
+    studioCountry(settings),
+    smsSaveCheck(settings, c.get("deps").config.publicUrl),
+  ).safeParse(raw);
   const errors = r.success ? {} : formErrors(fieldErrors(r.error));
   if (single(s) && !v.to_address?.trim()) errors.to_address ??= "Enter the e-mail address or phone number to send to";
   if (when.error) errors.send_at_local = when.error;

@@ -19,7 +19,7 @@ import {
 import { skipReasonInSentence } from "../core/labels.ts";
 import { decideRecipients } from "../core/recipients.ts";
 import { pickLanguage, t } from "../core/i18n/translate.ts";
-import { SMS_MAX, smsInfo, withOptOutHint } from "../core/sms-text.ts";
+import { SMS_MAX, smsInfoAsSent, smsSaveCheck, withOptOutHint } from "../core/sms-text.ts";
 import { CONTROL_PROBLEM, type FieldErrors, noControl } from "../core/validation.ts";
 import { preheaderProblem } from "../core/notification-input.ts";
 import { audit } from "../db/audit.ts";
@@ -245,7 +245,7 @@ export async function buildPreview(c: Ctx, s: ComposeState, settings: StudioSett
       pv.sms = {
         to: to && formatPhone(to, studioCountry(settings)),
         text,
-        info: smsInfo(text),
+        info: smsInfoAsSent(text, smsSaveCheck(settings, c.get("deps").config.publicUrl)),
         optOutAdded: text !== filled ? hint : null,
       };
     }

@@ -137,7 +137,7 @@ async function deliveryPage(
   let preview: { subject: string; html: string; text: string } | null = null;
   if (!detail.devCopy && d.channel === "email" && d.status !== "skipped") {
     try {
-      preview = await renderDeliveryEmail(deps, d);
+      preview = await renderDeliveryEmail(deps, d, { tracked: false });
     } catch (err) {
       deps.log("warn", "could not compose a delivery preview", { delivery: d.id, error: String(err) });
     }

@@ -32,7 +32,7 @@ import {
   TemplateSyntaxError,
 } from "../core/placeholders.ts";
 import { pickLanguage, t } from "../core/i18n/translate.ts";
-import { smsInfo, smsLineBreaks, studioOptOutHint, withOptOutHint } from "../core/sms-text.ts";
+import { smsInfo, smsInfoAsSent, smsLineBreaks, smsSaveCheck, withOptOutHint } from "../core/sms-text.ts";
 import { type Audience, TRIGGER_INFO, type Trigger } from "../core/triggers.ts";
 import { type FieldErrors, flag, requiredText } from "../core/validation.ts";
 import { audit } from "../db/audit.ts";
@@ -222,7 +222,7 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
   const parsed = parseNotificationForm(
     { ...v, trigger, channel },
     Object.keys(snippets),
-    studioOptOutHint(settings.locale),
+    smsSaveCheck(settings, deps.config.publicUrl),
   );
   const errors: FieldErrors = parsed.ok
     ? {}
@@ -282,7 +282,7 @@ async function buildPreview(c: Ctx, profile: Profile, v: Values): Promise<Previe
       const hint = t(lang, "sms.optOut");
       preview.text = channel === "sms" ? withOptOutHint(filled, { required: marketing, hint }) : filled;
       preview.optOutAdded = marketing && preview.text !== filled ? hint : null;
-      if (channel === "sms") preview.sms = smsInfo(preview.text);
+      if (channel === "sms") preview.sms = smsInfoAsSent(preview.text, smsSaveCheck(settings, deps.config.publicUrl));
     }
   } catch (err) {
     if (!(err instanceof TemplateSyntaxError)) throw err;
@@ -547,10 +547,14 @@ export const profileRoutes = new Hono<AppEnv>()
  * its e-mail shows; or every problem at once, with what was typed, to show again.
  */
 async function readNotificationForm(c: Ctx) {
-  const { db } = c.get("deps");
+  const { db, config } = c.get("deps");
   const body = await c.req.parseBody();
   const snippets = await loadSnippets(db);
-  const parsed = parseNotificationForm(body, Object.keys(snippets), studioOptOutHint((await getSettings(db)).locale));
+  const parsed = parseNotificationForm(
+    body,
+    Object.keys(snippets),
+    smsSaveCheck(await getSettings(db), config.publicUrl),
+  );
   const chosen = chosenInForm(await c.req.parseBody({ all: true }));
   const files = await checkChosen(db, chosen, String(body.channel ?? ""));
   const missingImages = parsed.ok ? await notificationImagesMissing(c, parsed.value) : null;

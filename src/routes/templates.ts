@@ -11,7 +11,7 @@ import { pickLanguage, t } from "../core/i18n/translate.ts";
 import type { PreviewData } from "../core/message-pages.ts";
 import { formatPhone } from "../core/phone.ts";
 import { checkTemplate, fillTemplate, noEscape, TemplateSyntaxError } from "../core/placeholders.ts";
-import { smsInfo, studioOptOutHint, withOptOutHint } from "../core/sms-text.ts";
+import { smsInfoAsSent, smsSaveCheck, withOptOutHint } from "../core/sms-text.ts";
 import { templateContext, templateInput, type TemplateInput } from "../core/template-input.ts";
 import { type Trigger } from "../core/triggers.ts";
 import { fieldErrors, type FieldErrors } from "../core/validation.ts";
@@ -135,7 +135,7 @@ async function buildPreview(c: Ctx, text: Text, customerId: number | null): Prom
       pv.sms = {
         to: formatPhone(to.phone, studioCountry(settings)) || to.phone,
         text: sms,
-        info: smsInfo(sms),
+        info: smsInfoAsSent(sms, smsSaveCheck(settings, deps.config.publicUrl)),
         optOutAdded: sms !== filled ? hint : null,
       };
     } else {
@@ -257,11 +257,11 @@ export const templateRoutes = new Hono<AppEnv>()
     return renderTemplatePage(c, { mode: "new" }, { values: { channel } });
   })
   .post("/", async (c) => {
-    const { db, clock } = c.get("deps");
+    const { db, clock, config } = c.get("deps");
     const body = await c.req.parseBody();
     const values = typedValues(body);
     const snippetKeys = Object.keys(await loadSnippets(db));
-    const parsed = templateInput(snippetKeys, studioOptOutHint((await getSettings(db)).locale)).safeParse(body);
+    const parsed = templateInput(snippetKeys, smsSaveCheck(await getSettings(db), config.publicUrl)).safeParse(body);
     if (values.intent === "preview") return renderTemplatePage(c, { mode: "new" }, { values });
     if (!parsed.success)
       return renderTemplatePage(c, { mode: "new" }, { values, errors: fieldErrors(parsed.error) }, 422);
@@ -293,8 +293,8 @@ export const templateRoutes = new Hono<AppEnv>()
     const values = typedValues(body);
     const view: TemplateView = { mode: "edit", template: tpl };
     if (values.intent === "preview") return renderTemplatePage(c, view, { values, text: typedText(values) });
-    const hint = studioOptOutHint((await getSettings(db)).locale);
-    const parsed = templateInput(Object.keys(await loadSnippets(db)), hint).safeParse(body);
+    const sms = smsSaveCheck(await getSettings(db), c.get("deps").config.publicUrl);
+    const parsed = templateInput(Object.keys(await loadSnippets(db)), sms).safeParse(body);
     if (!parsed.success)
       return renderTemplatePage(c, view, { values, errors: fieldErrors(parsed.error), text: typedText(values) }, 422);
     const missing = await missingTemplateImages(c, parsed.data);

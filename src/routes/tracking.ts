@@ -5,7 +5,8 @@ import { Hono } from "hono";
 import { openKind } from "../core/engagement-kinds.ts";
 import { pickLanguage, t } from "../core/i18n/translate.ts";
 import { verifyLinkToken } from "../core/link-tokens.ts";
-import { recordEngagement, recordLinkClick, trackedLinkUrl } from "../db/engagements.ts";
+import { locationOf } from "../core/tracked-links.ts";
+import { recordClick, recordEngagement, trackedLinkUrl } from "../db/engagements.ts";
 import { linkSigningSecret } from "../db/secrets.ts";
 import { getSettings } from "../db/settings.ts";
 import { clientIp } from "../http/client-ip.ts";
@@ -39,13 +40,15 @@ export const trackingRoutes = new Hono<AppEnv>()
     const payload = await payloadOf(c, "track");
     if (!payload?.subjectId || !payload.linkId) return problem(c, 400);
     const url = await trackedLinkUrl(db, payload.linkId);
-    if (!url) return problem(c, 404);
+    const location = url && locationOf(url);
+    if (!url || !location) return problem(c, 404);
     // A link already sent keeps forwarding whatever happens: tracking turned off since (nothing
     // is recorded), or the delivery deleted (nothing to record it on; the reader still gets there).
     if ((await getSettings(db)).trackLinks) {
       try {
-        const kind = await recordLinkClick(db, {
+        const kind = await recordClick(db, {
           deliveryId: payload.subjectId,
+          source: "link",
           linkId: payload.linkId,
           url,
           method: c.req.method,
@@ -59,8 +62,8 @@ export const trackingRoutes = new Hono<AppEnv>()
         log("error", "tracked link: click not recorded", { delivery: payload.subjectId, error: String(err) });
       }
     }
-    c.header("Referrer-Policy", "no-referrer");
-    return c.redirect(url, 302);
+    // Set as is: c.redirect would percent-encode the %-escapes of an address again.
+    return c.body(null, 302, { Location: location, "Referrer-Policy": "no-referrer" });
   })
   .get("/o/:token", async (c) => {
     const { db, clock, log } = c.get("deps");

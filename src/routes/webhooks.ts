@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { type ProviderEvent, resendEngagement, resendEvent, twilioEvent } from "../core/delivery-status.ts";
-import { recordEngagement } from "../db/engagements.ts";
+import { recordClick, recordEngagement } from "../db/engagements.ts";
 import { pickLanguage, SAY_LANGUAGE, t } from "../core/i18n/translate.ts";
 import { stripControl } from "../core/validation.ts";
 import {
@@ -138,19 +138,30 @@ export const webhookRoutes = new Hono<AppEnv>()
     // An open or click is an engagement too (issue 14), keyed by the webhook's id so a retry
     // records nothing twice; written before the event so a failure between the two is redone.
     const engagement = resendEngagement(event.type, event.data ?? {});
-    if (engagement)
+    if (engagement?.type === "open")
       await db.transaction((tx) =>
         recordEngagement(tx, {
           deliveryId: d.id,
-          type: engagement.type,
+          type: "open",
           source: "resend",
           kind: engagement.kind,
-          url: engagement.url?.slice(0, 2000) ?? null,
-          userAgent: engagement.userAgent?.slice(0, 500) ?? null,
           providerEventId: `resend:${eventId}`,
-          occurredAt: validDate(engagement.at ?? undefined) ?? occurredAt,
+          occurredAt,
         }),
       );
+    // A click is classified as one on the tracked redirect is (agent, burst), see recordClick.
+    if (engagement?.type === "click")
+      await recordClick(db, {
+        deliveryId: d.id,
+        source: "resend",
+        method: "GET",
+        userAgent: engagement.userAgent,
+        agentOptional: true,
+        linkId: null,
+        url: engagement.url,
+        providerEventId: `resend:${eventId}`,
+        at: validDate(engagement.at ?? undefined) ?? occurredAt,
+      });
     const result = await recordOn(
       db,
       d.id,

@@ -57,6 +57,7 @@ describe("performance in the API", () => {
       clicked: 0,
       unsubscribed: 0,
       ordered: 0,
+      orders: 0,
       revenue: 0,
       revenue_minor: 0,
       currency: "USD",
@@ -64,6 +65,7 @@ describe("performance in the API", () => {
       opened_is_estimate: true,
       machine_opens: 0,
       machine_clicks: 0,
+      awaiting_report: 0,
       other_currency_orders: 0,
     });
   });
@@ -91,8 +93,17 @@ describe("performance in the API", () => {
     expect((await t.get(`/orders/${first.body.id}`)).body.attributed_to.delivery_id).toBe(clicked);
 
     const p = (await t.get(`/messages/${m.id}`)).body.performance;
-    expect(p).toMatchObject({ sent: 2, delivered: 2, clicked: 1, ordered: 2, revenue: 35, revenue_minor: 3500 });
-    expect(p.rates).toMatchObject({ delivered: 1, clicked: 0.5, ordered: 1 });
+    // One reader, two orders: one buyer of two delivered (50 %), both orders in the revenue.
+    expect(p).toMatchObject({
+      sent: 2,
+      delivered: 2,
+      clicked: 1,
+      ordered: 1,
+      orders: 2,
+      revenue: 35,
+      revenue_minor: 3500,
+    });
+    expect(p.rates).toMatchObject({ delivered: 1, clicked: 0.5, ordered: 0.5 });
   });
 
   test("an order with no click before it, or after the window, is attributed to nothing", async () => {

@@ -306,7 +306,8 @@ test("the demo studio's selling reminder sent; opens, a scanner, a real click an
     want.deliveredRate,
     want.openedRate,
     want.clickedRate,
-    want.orderedRate,
+    // Buyers of delivered, then how many orders they placed (one buyer may order more than once).
+    `${want.orderedRate} (1) · 1 order`,
     want.revenue,
   ]);
   await page.screenshot({ path: "/tmp/pigeon-campaign-dashboard-1280.png", fullPage: true });
@@ -325,6 +326,7 @@ test("the demo studio's selling reminder sent; opens, a scanner, a real click an
     clicked: 1,
     unsubscribed: 0,
     ordered: 1,
+    orders: 1,
     revenue: 49.9,
     revenue_minor: 4990,
     currency: "USD",

@@ -1,7 +1,7 @@
 // /api/v1/messages (SPEC I3): one-time messages are created as drafts, armed by an explicit
 // send, and read back with their totals. Their deliveries are listed by deliveries.ts.
 import { studioCountry } from "../../core/country.ts";
-import { studioOptOutHint } from "../../core/sms-text.ts";
+import { smsSaveCheck } from "../../core/sms-text.ts";
 import { Hono } from "hono";
 import { activationProblem, apiTextProblems, messageInput } from "../../core/message-input.ts";
 import { performanceJson } from "../../core/performance.ts";
@@ -98,7 +98,11 @@ export const messageApiRoutes = new Hono<AppEnv>()
       const settings = await getSettings(tx);
       const stored = current ? await messageJson(tx, current) : null;
       const merged = stored ? overlay(stored, body) : body;
-      const schema = messageInput(snippetKeys, studioCountry(settings), studioOptOutHint(settings.locale));
+      const schema = messageInput(
+        snippetKeys,
+        studioCountry(settings),
+        smsSaveCheck(settings, c.get("deps").config.publicUrl),
+      );
       const textProblems = apiTextProblems(body, merged.channels, stored);
       if (Object.keys(textProblems).length) {
         // Named with every other bad field, as one 422 always does.

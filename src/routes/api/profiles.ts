@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { type NotificationInput, notificationJson, parseNotification } from "../../core/notification-input.ts";
-import { studioOptOutHint } from "../../core/sms-text.ts";
+import { smsSaveCheck } from "../../core/sms-text.ts";
 import { NO_PERFORMANCE, type PerformanceCounts, performanceJson } from "../../core/performance.ts";
 import { performanceByNotification, performanceOf } from "../../db/performance.ts";
 import { optionalText, requiredText } from "../../core/validation.ts";
@@ -92,12 +92,14 @@ async function parseProfileBody(db: Db, body: Record<string, unknown>, base: str
   const input: Parsed = parse(profileInput, body);
   if (!input.notifications) return input;
   const snippetKeys = Object.keys(await loadSnippets(db));
-  const optOutHint = studioOptOutHint((await getSettings(db)).locale);
+  // `base` is the studio's public address (its own or the server's): what tracked links start with.
+  const settings = await getSettings(db);
+  const sms = smsSaveCheck(settings, base);
   const fields: Record<string, string> = {};
   input.parsedNotifications = [];
   input.notificationFiles = [];
   for (const [i, raw] of input.notifications.entries()) {
-    const parsed = parseNotification(raw, snippetKeys, optOutHint);
+    const parsed = parseNotification(raw, snippetKeys, sms);
     if (!parsed.ok) {
       for (const [key, problem] of Object.entries(parsed.errors))
         fields[key === "_" ? `notifications.${i}` : `notifications.${i}.${key}`] = problem;

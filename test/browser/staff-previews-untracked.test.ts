@@ -1,9 +1,10 @@
-// Outside review of issue 14: staff looking at a delivery must not count as the customer opening it.
+// Staff looking at a delivery never count as the customer opening it (issue 14): the outbox
+// preview is composed untracked, and the dev outbox copy is shown without its open pixel.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createUser } from "../../src/db/auth.ts";
 import { ensureBuiltinProfiles } from "../../src/db/builtin-profiles.ts";
 import { performanceOf } from "../../src/db/performance.ts";
-import { customers, deliveries, engagements, messages } from "../../src/db/schema.ts";
+import { customers, deliveries, engagements, messages, trackedLinks } from "../../src/db/schema.ts";
 import { updateSettings } from "../../src/db/settings.ts";
 import { type BrowserHarness, startBrowserHarness } from "./support.ts";
 
@@ -68,6 +69,8 @@ test("opening a queued delivery's page (its preview) records no open for the cus
   // override); a staff member's ordinary Chrome or Safari is a "person": then the look counts as
   // Anna's open and makes a delivery that was never sent count as delivered and opened.
   expect(rows.map((e) => [e.type, e.source, e.kind, e.userAgent?.slice(0, 20)])).toEqual([]);
+  // Composed untracked: a look stores no tracked link either.
+  expect(await h.db.select().from(trackedLinks)).toEqual([]);
   const perf = await performanceOf(h.db, { messageId: m!.id }, "USD");
   expect([perf.delivered, perf.opened]).toEqual([0, 0]);
   const html = await page.locator("iframe").first().getAttribute("srcdoc");
