@@ -293,7 +293,7 @@ describe("the dashboard's Today on a 25-hour day in Berlin", () => {
     const week = section((await s.b.get("/")).text, "This week");
     // Sent, delivered, opened, clicked, bought (was "200 %": two orders of one delivered e-mail), revenue.
     expect(week.replace(/[\u00a0\u202f]/g, " ")).toContain(
-      "Selling reminder · Spring school 1 100 % 0 % 0 % 100 % (1) · 2 orders 34,90 €",
+      "E-mail · as soon as the job is set to selling · all customers · Spring school 1 100 % 0 % 0 % 100 % (1) · 2 orders 34,90 €",
     );
   });
 
@@ -489,7 +489,9 @@ describe("the live update", () => {
         .text()
         .replace(/<[^>]+>/g, " ")
         .replace(/[\s\u00a0\u202f]+/g, " ");
-    await until("the clicked rate", () => row().includes("Selling reminder · Spring school 1 100 % 0 % 100 %"));
+    await until("the clicked rate", () =>
+      row().includes("E-mail · as soon as the job is set to selling · all customers · Spring school 1 100 % 0 % 100 %"),
+    );
     expect(stats.recentSendsRead).toBe(2);
     expect(stats.ticks).toBeGreaterThanOrEqual(RECENT_SENDS_EVERY);
     await live.stop();
