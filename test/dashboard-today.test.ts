@@ -18,6 +18,7 @@ import {
   notifications,
   orders,
 } from "../src/db/schema.ts";
+import { createCustomer } from "../src/db/customers.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { RECENT_SENDS_EVERY } from "../src/routes/dashboard.ts";
 import { todaySpans } from "../src/core/today.ts";
@@ -47,7 +48,7 @@ async function seededDay() {
     .returning();
   const people = await t.db
     .insert(customers)
-    .values([1, 2, 3].map((i) => ({ firstName: `P${i}`, lastName: "X", email: `p${i}@x.test` })))
+    .values([1, 2, 3].map((i) => ({ firstName: `P${i}`, lastName: "X", email: `p${i}@x.test`, consentEmail: true })))
     .returning();
   const delivery = (v: Partial<typeof deliveries.$inferInsert> & { dueAt: Date }) =>
     t.db
@@ -85,6 +86,8 @@ async function seededDay() {
     .values({
       name: "Halloween mini sessions",
       channels: ["email"],
+      subject: "Mini sessions",
+      body: "Book now",
       filters: {},
       status: "scheduled",
       sendAt: at("2026-10-25T14:00:00Z"),
@@ -237,20 +240,25 @@ describe("the dashboard's Today on a 25-hour day in Berlin", () => {
     const tomorrow = section(html, "Goes out tomorrow");
     expect(today).toContain("2026-10-25");
     // The four selling e-mails, grouped, from the first at 10:00 CET; and the scheduled message.
-    expect(today).toContain("Selling reminder · Spring school · 4 e-mails at 10:00 CET");
-    expect(today).toContain("Halloween mini sessions · one-time message to 3 recipients at 15:00 CET");
-    expect(today).not.toContain("Last chance");
+    // Named as the profile page names them, not by subject.
+    expect(today).toContain(
+      "E-mail · as soon as the job is set to selling · all customers · Spring school · 4 e-mails at 10:00 CET",
+    );
+    expect(today).toContain("Halloween mini sessions · one-time message to 3 recipients by e-mail at 15:00 CET");
+    expect(today).not.toContain("archive date");
     expect(html).toContain(`href="/profiles/${s.profile.id}#notification-${s.selling.id}"`);
     expect(html).toContain(`href="/outbox?status=queued&amp;channel=email&amp;job=${s.job.id}"`);
     expect(html).toContain(`href="/messages/${s.scheduled.id}"`);
     // Tomorrow: the SMS at 23:30 and the planned firing at 09:00, earliest first; not Tuesday's e-mail.
     expect(tomorrow).toContain("2026-10-26");
     expect(tomorrow).toContain(
-      "Last chance · Spring school · 1 planned firing (recipients chosen when it fires) at 09:00 CET",
+      "E-mail · on the archive date · all customers · Spring school · 1 planned firing (recipients chosen when it fires) at 09:00 CET",
     );
-    expect(tomorrow).toContain("Photos available for a customer · Autumn league · 1 text at 23:30 CET");
-    expect(tomorrow.indexOf("Last chance")).toBeLessThan(tomorrow.indexOf("Photos available"));
-    expect(tomorrow).not.toContain("e-mail");
+    expect(tomorrow).toContain(
+      "SMS · as soon as a customer's photos are available · all customers · Autumn league · 1 text at 23:30 CET",
+    );
+    expect(tomorrow.indexOf("archive date")).toBeLessThan(tomorrow.indexOf("photos are available"));
+    expect(tomorrow).not.toContain("1 e-mail");
     expect(today).not.toContain("Autumn league");
 
     const sending = section(html, "Sending now");
@@ -275,7 +283,7 @@ describe("the dashboard's Today on a 25-hour day in Berlin", () => {
     // Recent sends: the selling reminder on Spring school, with its rates of delivered and revenue.
     expect(week).toContain("Opened (est.)");
     expect(week).toMatch(/Retake day \d+ /);
-    expect(week).toContain("Selling reminder · Spring school");
+    expect(week).toContain("E-mail · as soon as the job is set to selling · all customers · Spring school");
   });
 
   test("a reader who orders twice is one buyer: the Bought rate stays within 100 % and says how many orders", async () => {
@@ -285,7 +293,7 @@ describe("the dashboard's Today on a 25-hour day in Berlin", () => {
     const week = section((await s.b.get("/")).text, "This week");
     // Sent, delivered, opened, clicked, bought (was "200 %": two orders of one delivered e-mail), revenue.
     expect(week.replace(/[\u00a0\u202f]/g, " ")).toContain(
-      "Selling reminder · Spring school 1 100 % 0 % 0 % 100 % (1) · 2 orders 34,90 €",
+      "E-mail · as soon as the job is set to selling · all customers · Spring school 1 100 % 0 % 0 % 100 % (1) · 2 orders 34,90 €",
     );
   });
 
@@ -327,8 +335,94 @@ test("a busy day on 1,000 jobs lists its first lines and leads to the outbox for
   );
   for (let i = 0; i < rows.length; i += 500) await t.db.insert(deliveries).values(rows.slice(i, i + 500));
   const today = section((await b.get("/")).text, "Goes out today");
-  expect(today.match(/Selling reminder · Job \d+ · 5 e-mails at 16:00 CET/g)).toHaveLength(20);
+  expect(today.match(/set to selling · all customers · Job \d+ · 5 e-mails at 16:00 CET/g)).toHaveLength(20);
   expect(today).toContain("and 980 more notifications on other jobs: see the outbox");
+});
+
+describe("Today and the message page agree on a scheduled message's recipients", () => {
+  test("(eyes walk) a scheduled e-mail to three customers, one without e-mail consent and one without an address, goes to 1 on both pages", async () => {
+    const noon = new Date("2026-10-20T10:00:00Z");
+    const t = await makeTestApp({ now: noon });
+    const b = await signedInOwner(t);
+    await updateSettings(t.db, { timeZone: "Europe/Berlin" }, noon);
+    await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", consent: { email: true } }, "test", noon);
+    await createCustomer(t.db, { first_name: "Ben", email: "ben@x.test", consent: {} }, "test", noon);
+    await createCustomer(t.db, { first_name: "Cleo", phone: "+491701234567", consent: { email: true } }, "test", noon);
+    const [m] = await t.db
+      .insert(messages)
+      .values({
+        name: "Evening reminder",
+        channels: ["email"],
+        subject: "Hi",
+        body: "Hello",
+        filters: {},
+        status: "scheduled",
+        sendAt: new Date("2026-10-20T18:00:00Z"),
+      })
+      .returning();
+    const messagePage = pageText((await b.get(`/messages/${m!.id}`)).text);
+    const dashboard = pageText((await b.get("/")).text);
+    const onMessage = messagePage.match(/goes to (\d+) recipient/)?.[1];
+    const onDashboard = dashboard.match(/Evening reminder · one-time message to (\d+) recipient/)?.[1];
+    // Seen in the walk (demo studio, Lincoln Elementary): the message page said "it goes to 73
+    // recipients by e-mail", the dashboard "one-time message to 90 recipients" (the audience
+    // before consent and addresses).
+    expect(onMessage).toBeDefined();
+    expect(onDashboard).toBe(onMessage);
+  });
+});
+
+describe("Today names a notification the way its profile page does", () => {
+  test("(eyes walk) this week's e-mail and SMS of one trigger are named alike, without raw {{placeholders}}", async () => {
+    const now = new Date("2026-10-21T10:00:00Z");
+    const t = await makeTestApp({ now });
+    const b = await signedInOwner(t);
+    await updateSettings(t.db, { timeZone: "Europe/Berlin", currency: "EUR" }, now);
+    const [profile] = await t.db.select().from(communicationProfiles).limit(1);
+    const [job] = await t.db.insert(jobs).values({ name: "Hillcrest High", type: "school", year: 2026 }).returning();
+    const [mail, sms] = await t.db
+      .insert(notifications)
+      .values([
+        {
+          profileId: profile!.id,
+          trigger: "job_selling",
+          channel: "email",
+          subject: "Ihre Fotos von {{job.name}} sind online",
+        },
+        { profileId: profile!.id, trigger: "job_selling", channel: "sms", subject: "" },
+      ])
+      .returning();
+    const [c] = await t.db
+      .insert(customers)
+      .values({ firstName: "Emma", lastName: "H", email: "e@x.test", phone: "+491701234567" })
+      .returning();
+    let k = 0;
+    for (const [n, channel] of [
+      [mail!, "email"],
+      [sms!, "sms"],
+    ] as const)
+      await t.db.insert(deliveries).values({
+        deliveryKey: `w${++k}`,
+        sourceType: "notification",
+        notificationId: n.id,
+        jobId: job!.id,
+        customerId: c!.id,
+        channel,
+        status: "delivered",
+        dueAt: now,
+        sentAt: now,
+        deliveredAt: now,
+      });
+    const week = pageText((await b.get("/")).text);
+    const table = week.slice(week.indexOf("Sent this week"));
+    // Seen in the walk: "Job set to selling · Hillcrest High" (the SMS) beside
+    // "Ihre Fotos von {{job.name}} sind online · Hillcrest High" (the e-mail): one named by its
+    // trigger, the other by its raw subject, so the owner cannot tell they are the same notification
+    // pair, and reads {{job.name}} where the profile page says "E-mail · as soon as the job is set to selling".
+    expect(table).not.toContain("{{");
+    expect(table).toContain("E-mail · as soon as the job is set to selling · all customers · Hillcrest High");
+    expect(table).toContain("SMS · as soon as the job is set to selling · all customers · Hillcrest High");
+  });
 });
 
 describe("the live update", () => {
@@ -395,7 +489,11 @@ describe("the live update", () => {
         .text()
         .replace(/<[^>]+>/g, " ")
         .replace(/[\s\u00a0\u202f]+/g, " ");
-    await until("the clicked rate", () => row().includes("Selling reminder · Spring school 1 100 % 100 % 100 %"));
+    await until("the clicked rate", () =>
+      row().includes(
+        "E-mail · as soon as the job is set to selling · all customers · Spring school 1 100 % 100 % 100 %",
+      ),
+    );
     expect(stats.recentSendsRead).toBe(2);
     expect(stats.ticks).toBeGreaterThanOrEqual(RECENT_SENDS_EVERY);
     await live.stop();

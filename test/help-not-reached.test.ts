@@ -111,4 +111,43 @@ describe("help: why doesn't everyone get my message?", () => {
     expect(section).not.toContain('href="/settings"');
     expect((await staff.get("/settings")).status).not.toBe(200); // it is the owner's
   });
+
+  test("a bounced or failed delivery's row links to its status's section and shows the provider's words beside it (eyes walk)", async () => {
+    const t = await makeTestApp({ now: NOW });
+    const b = await signedInOwner(t);
+    const [m] = await t.db
+      .insert(messages)
+      .values({ name: "Sale", channels: ["email"], filters: {}, status: "sent", activatedAt: NOW })
+      .returning();
+    for (const [name, status, lastError] of [
+      ["Olivia", "bounced", "Permanent: General: mailbox does not exist"],
+      ["Paul", "failed", "Account limit reached"],
+    ] as const) {
+      const c = await createCustomer(t.db, { first_name: name, email: `${name}@x.test`, consent: {} }, "test", NOW);
+      await t.db.insert(deliveries).values({
+        deliveryKey: `k-${status}`,
+        sourceType: "message",
+        messageId: m!.id,
+        channel: "email",
+        customerId: c.id,
+        toAddress: `${name}@x.test`,
+        status,
+        lastError,
+        dueAt: NOW,
+        sentAt: NOW,
+      });
+    }
+    const page = (await b.get(`/messages/${m!.id}`)).text;
+    const helpLinks = new Set([...page.matchAll(/href="(\/help\/not-reached#[^"]*)"/g)].map((x) => x[1]));
+    // Seen in the walk: the row linked to "/help/not-reached#Permanent: General: mailbox does not exist",
+    // which is no section of the help page (it opens at the top).
+    expect([...helpLinks].sort()).toEqual(["/help/not-reached#bounced", "/help/not-reached#failed"]);
+    const text = pageText(page);
+    expect(text).toContain("Address bounced (Permanent: General: mailbox does not exist)");
+    expect(text).toContain("Sending failed (Account limit reached)");
+    const help = (await b.get("/help/not-reached")).text;
+    for (const id of ["bounced", "failed", "undelivered"]) expect(help).toContain(`<section id="${id}"`);
+    const csv = (await b.get(`/messages/${m!.id}/report.csv`)).text;
+    expect(csv).toContain("Address bounced: Permanent: General: mailbox does not exist");
+  });
 });

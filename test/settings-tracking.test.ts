@@ -1,7 +1,7 @@
 // Settings → Studio → Tracking (issue 14): link tracking, the open pixel and the attribution
 // window are saved from the settings form, refused with a reason beside the field, and audited.
 import { describe, expect, test } from "bun:test";
-import { auditLog, studioSettings } from "../src/db/schema.ts";
+import { auditLog, customers, deliveries, messages, studioSettings } from "../src/db/schema.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
 import { pageText, settingsForm } from "./support/forms.ts";
 
@@ -15,7 +15,9 @@ describe("tracking settings", () => {
     const text = pageText(page.text);
     expect(text).toContain("Tracking");
     expect(text).toContain("links go straight to their address");
-    expect(text).toContain("Links already sent keep working");
+    // Off: what happens to links already sent and to Resend's own click reports, said plainly.
+    expect(text).toContain("clicks on links already sent still forward but are not counted, so they earn no orders");
+    expect(text).toContain("Resend's own click reports still count, if click tracking is on in Resend");
     expect(text).toContain("Opens are an estimate: Apple Mail loads every picture");
     expect(text).toContain("the last click wins");
     // The defaults: links tracked, no pixel, 7 days.
@@ -84,4 +86,36 @@ describe("tracking settings", () => {
       expect([row!.trackLinks, row!.trackOpens, row!.attributionDays]).toEqual([true, false, 7]);
     });
   }
+
+  test("while link tracking is off, a message's Performance says its clicks are not counted (eyes walk)", async () => {
+    const t = await makeTestApp();
+    const b = await signedInOwner(t);
+    const now = t.deps.clock();
+    const [m] = await t.db
+      .insert(messages)
+      .values({ name: "Sale", channels: ["email"], filters: {}, status: "sent", activatedAt: now })
+      .returning();
+    const [c] = await t.db.insert(customers).values({ firstName: "Ann", lastName: "B", email: "a@x.test" }).returning();
+    await t.db.insert(deliveries).values({
+      deliveryKey: "k-off",
+      sourceType: "message",
+      messageId: m!.id,
+      channel: "email",
+      customerId: c!.id,
+      toAddress: "a@x.test",
+      status: "delivered",
+      dueAt: now,
+      sentAt: now,
+    });
+    const note = "Link tracking is off (Settings → Studio → Tracking): clicks are not counted";
+    const performance = async () => {
+      const text = pageText((await b.get(`/messages/${m!.id}`)).text);
+      return text.slice(text.indexOf("Performance"), text.indexOf("Report")).replace(/\( /g, "(").replace(/ \)/g, ")");
+    };
+    expect(await performance()).not.toContain("Link tracking is off");
+    await b.post("/settings", tracking({ attribution_days: "7" }));
+    expect((await t.db.select().from(studioSettings))[0]!.trackLinks).toBe(false);
+    expect(await performance()).toContain(note);
+    expect((await b.get(`/messages/${m!.id}`)).text).toContain('href="/settings#tracking"');
+  });
 });

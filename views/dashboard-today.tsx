@@ -55,8 +55,8 @@ function Outgoing({ lines, scheduled, tz }: { lines: OutgoingLine[]; scheduled: 
       )}
       {scheduled.map((m) => (
         <li>
-          <a href={`/messages/${m.id}`}>{m.name}</a> · one-time message to{" "}
-          {plural(m.recipients, "recipient", "recipients")} {m.sendAt ? `at ${staffClock(m.sendAt, tz)}` : "now"}
+          <a href={`/messages/${m.id}`}>{m.name}</a> · one-time message to {m.goesTo}{" "}
+          {m.sendAt ? `at ${staffClock(m.sendAt, tz)}` : "now"}
         </li>
       ))}
     </ul>
@@ -73,8 +73,11 @@ function Sending({ rows }: { rows: TodayCounts["sending"] }) {
           const p = progressOf(m.byStatus);
           return (
             <li>
-              <a href={`/messages/${m.id}`}>{m.name}</a>
-              {m.status === "paused" && <strong> · paused</strong>}
+              {/* One grid cell with the name, so "paused" never takes the bar's column. */}
+              <span>
+                <a href={`/messages/${m.id}`}>{m.name}</a>
+                {m.status === "paused" && <strong class="today-paused"> · paused: resume it on its page</strong>}
+              </span>
               <progress value={String(p.done)} max={String(Math.max(p.total, 1))}></progress>
               <span class="today-numbers">
                 {n(p.done)} of {n(p.total)} done
@@ -140,11 +143,11 @@ function Attention({ c }: { c: TodayCounts }) {
   );
 }
 
-function recentName(r: RecentSend) {
+function recentName(r: RecentSend, names: Map<number, string>) {
   if (r.kind === "message") return <a href={`/messages/${r.id}`}>{r.name}</a>;
   return (
     <>
-      <a href={notificationHref(r.profileId, r.id)}>{notificationName(r)}</a>
+      <a href={notificationHref(r.profileId, r.id)}>{names.get(r.id) ?? notificationName(r)}</a>
       {r.jobId !== null && (
         <>
           {" · "}
@@ -178,11 +181,16 @@ function Week({ d }: { d: TodayData }) {
               <tr>
                 <th scope="col">Sent this week</th>
                 <th scope="col">Sent</th>
-                <th scope="col">Delivered</th>
-                <th scope="col" title="An estimate: privacy proxies and blocked images hide some opens">
+                {/* On a phone the rates of delivered, opened and clicked give way, so revenue stays in view. */}
+                <th scope="col" class="hide-sm">
+                  Delivered
+                </th>
+                <th scope="col" class="hide-sm" title="An estimate: privacy proxies and blocked images hide some opens">
                   Opened (est.)
                 </th>
-                <th scope="col">Clicked</th>
+                <th scope="col" class="hide-sm">
+                  Clicked
+                </th>
                 <th scope="col">Bought</th>
                 <th scope="col">Revenue</th>
               </tr>
@@ -192,11 +200,11 @@ function Week({ d }: { d: TodayData }) {
                 const rate = performanceRates(s.counts);
                 return (
                   <tr>
-                    <td>{recentName(s)}</td>
+                    <td>{recentName(s, d.notificationNames)}</td>
                     <td>{s.counts.sent.toLocaleString(d.locale)}</td>
-                    <td>{formatRate(rate.delivered, d.locale)}</td>
-                    <td>{formatRate(rate.opened, d.locale)}</td>
-                    <td>{formatRate(rate.clicked, d.locale)}</td>
+                    <td class="hide-sm">{formatRate(rate.delivered, d.locale)}</td>
+                    <td class="hide-sm">{formatRate(rate.opened, d.locale)}</td>
+                    <td class="hide-sm">{formatRate(rate.clicked, d.locale)}</td>
                     {/* Buyers of delivered (never above 100 %), then how many orders they placed. */}
                     <td data-bought>
                       {formatRate(rate.ordered, d.locale)}

@@ -5,7 +5,7 @@
 // skipReasonHelpUrl); then what only looks like a skip: waiting for the window, held, not in the
 // audience. The table is typed by SKIP_REASONS, so a new reason without help does not compile.
 import type { Child } from "hono/jsx";
-import { SKIP_REASON_LABELS } from "../src/core/labels.ts";
+import { NOT_DELIVERED_LABELS, SKIP_REASON_LABELS } from "../src/core/labels.ts";
 import type { SKIP_REASONS } from "../src/core/recipients.ts";
 import { type Common, Page, PageHead } from "./layout.tsx";
 
@@ -152,6 +152,30 @@ const MISSING: Help = {
   ),
 };
 
+/** Sent, but the provider could not deliver it: the message page shows the provider's words beside the link. */
+const NOT_DELIVERED: [string, Help][] = [
+  [
+    "failed",
+    {
+      title: NOT_DELIVERED_LABELS.failed,
+      means:
+        "Resend or Twilio refused the message or gave up on it (the message page shows what they said: a wrong address, an account limit, an outage that lasted).",
+      sees: "Nothing.",
+      can: "Read the provider's words on the delivery's page; fix the address or the account, then send again to those left out.",
+    },
+  ],
+  [
+    "undelivered",
+    {
+      title: NOT_DELIVERED_LABELS.undelivered,
+      means:
+        "Twilio accepted the text or call, but the phone network could not deliver it (the phone is off for days, the number no longer exists, or the carrier filtered it).",
+      sees: "Nothing.",
+      can: "Check the number with the customer; a text filtered as spam often passes with fewer links and the studio's name at the start.",
+    },
+  ],
+];
+
 /** What only looks like a skip: these recipients are not "not reached" for good. */
 const NOT_SKIPPED: [string, Help][] = [
   [
@@ -228,6 +252,11 @@ export function NotReachedHelpPage(p: Common) {
           <li>
             <a href="#missing">{MISSING.title}</a>
           </li>
+          {NOT_DELIVERED.map(([id, h]) => (
+            <li>
+              <a href={`#${id}`}>{h.title}</a>
+            </li>
+          ))}
           {NOT_SKIPPED.map(([id, h]) => (
             <li>
               <a href={`#${id}`}>{h.title}</a> <span class="muted">(not skipped)</span>
@@ -239,6 +268,9 @@ export function NotReachedHelpPage(p: Common) {
         <Section id={id} h={h} />
       ))}
       <Section id="missing" h={MISSING} />
+      {NOT_DELIVERED.map(([id, h]) => (
+        <Section id={id} h={h} />
+      ))}
       <h2>Not skipped, but not sent yet</h2>
       {NOT_SKIPPED.map(([id, h]) => (
         <Section id={id} h={id === "sending-window" && p.user.role !== "owner" ? { ...h, can: WINDOW_FOR_STAFF } : h} />

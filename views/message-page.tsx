@@ -245,6 +245,7 @@ export function ReportBlock({ report: r, messageId, live }: { report: ReportData
                     <td class="hide-sm">{n.address ?? "—"}</td>
                     <td>
                       <SkipReason reason={n.reason} />
+                      {n.detail && <span class="muted"> ({n.detail})</span>}
                     </td>
                   </tr>
                 ))}

@@ -220,6 +220,7 @@ export function MessagePerformance({
   locale,
   oob,
   emails = true,
+  linksTracked = true,
 }: {
   p: PerformanceCounts;
   /** Whether it went by e-mail: only then has it opens to count and the estimate to explain. */
@@ -228,6 +229,8 @@ export function MessagePerformance({
   name: string;
   timeZone: string;
   oob?: boolean;
+  /** Settings → Studio → Tracking "Count clicks on links": off, no click is counted. */
+  linksTracked?: boolean;
 } & Money) {
   return (
     <section id="performance" class="performance" hx-swap-oob={oob ? "true" : undefined}>
@@ -243,6 +246,12 @@ export function MessagePerformance({
           <AwaitingReport p={p} locale={locale} />
           <LeftOut p={p} locale={locale} />
           <OtherCurrency p={p} locale={locale} />
+          {!linksTracked && (
+            <p class="links-untracked">
+              Link tracking is off (<a href="/settings#tracking">Settings → Studio → Tracking</a>): clicks are not
+              counted. Resend's own click reports, if click tracking is on in Resend, still count.
+            </p>
+          )}
           <p class="muted">
             <small>
               Delivered counts a provider's delivery report, or what proves one: an open or click by a person, an

@@ -15,7 +15,7 @@ export function TrackingFields({ values: v, errors: e }: { values: Values; error
         label="Count clicks on links"
         values={v}
         errors={e}
-        hint="On: links in messages go through a short redirect that counts clicks. Off: links go straight to their address. Links already sent keep working either way."
+        hint="On: links in messages go through a short redirect that counts clicks. Off: new messages' links go straight to their address, and clicks on links already sent still forward but are not counted, so they earn no orders. Resend's own click reports still count, if click tracking is on in Resend."
       />
       <Checkbox
         name="track_opens"
@@ -24,7 +24,8 @@ export function TrackingFields({ values: v, errors: e }: { values: Values; error
         errors={e}
         hint="A tiny invisible picture that counts opens. Opens are an estimate: Apple Mail loads every picture whether the e-mail is read or not, and some mail apps block pictures."
       />
-      <div class="grid-2">
+      {/* A box sized for a number of days; its hint keeps the fieldset's width. */}
+      <div class="field-number">
         <Field
           name="attribution_days"
           label="Attribution window (days)"

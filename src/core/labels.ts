@@ -87,11 +87,19 @@ export const SKIP_REASON_LABELS: Record<(typeof SKIP_REASONS)[number], string> =
   appointment_cancelled: "The appointment was cancelled before it was sent",
 };
 
+/** A delivery that went but did not arrive is "not reached" by its status (the provider's words are its detail). */
+export const NOT_DELIVERED_LABELS: Record<"failed" | "undelivered", string> = {
+  failed: "Sending failed",
+  undelivered: "Not delivered by the phone network",
+};
+
 /** The label of any skip reason, `missing:<key>` included; a reason with no label reads as its words. */
 export function skipReasonLabel(reason: string): string {
   const key = missingKey(reason);
   if (key !== null) return `No value for {{${key}}}`;
-  return (SKIP_REASON_LABELS as Record<string, string>)[reason] ?? reason.replace(/_/g, " ");
+  return (
+    ({ ...SKIP_REASON_LABELS, ...NOT_DELIVERED_LABELS } as Record<string, string>)[reason] ?? reason.replace(/_/g, " ")
+  );
 }
 
 /** Where the help page explains a reason (views/help-not-reached.tsx): every `missing:<key>` shares one section. */

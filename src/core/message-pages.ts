@@ -109,7 +109,10 @@ export type ReportData = {
     channel: string;
     address: string | null;
     status: string;
+    /** A code: skip reason, else status. */
     reason: string;
+    /** The provider's error, for one that failed or bounced. */
+    detail: string | null;
     appointment: string | null;
   }[];
   /** It went out per appointment: every number counts messages, one per appointment. */

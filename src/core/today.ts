@@ -51,9 +51,10 @@ export function todaySpans(now: Date, timeZone: string): TodaySpans {
   };
 }
 
-/** What staff call a notification: its e-mail subject when it has one, else what sets it off. */
+/** A notification by what sets it off: the fallback of the dashboard's name (src/routes/dashboard.ts names it as its profile page does). */
 export function notificationName(n: { subject: string; trigger: string }): string {
-  return n.subject.trim() || TRIGGER_INFO[n.trigger as Trigger]?.label || n.trigger;
+  // Never the subject: its {{placeholders}} are filled only in a customer's copy.
+  return TRIGGER_INFO[n.trigger as Trigger]?.label || n.trigger;
 }
 
 /** A notification's deliveries (already written, waiting for their moment) on one job and day. */

@@ -329,7 +329,12 @@ export async function notReached(db: Db, id: number, limit = 100_000) {
       channel: deliveries.channel,
       address: deliveries.toAddress,
       status: deliveries.status,
-      reason: sql<string>`coalesce(${deliveries.skipReason}, ${deliveries.lastError}, ${deliveries.status})`,
+      /** A code (skip reason, else status: bounced, failed…), never the provider's words: it names the help section. */
+      reason: sql<string>`coalesce(${deliveries.skipReason}, ${deliveries.status})`,
+      /** The provider's words for a delivery that failed or bounced ("mailbox does not exist"). */
+      detail: sql<
+        string | null
+      >`case when ${deliveries.skipReason} is null then nullif(${deliveries.lastError}, '') end`,
       /** For a message to appointments: the appointment this one was about. */
       appointmentStartsAt: appointments.startsAt,
     })

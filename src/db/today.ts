@@ -80,11 +80,13 @@ async function scheduledMessages(db: Db, s: TodaySpans) {
 
 export type SendingRow = { id: number; name: string; status: string; byStatus: Record<string, number> };
 
-/** One-time messages going out (or paused) with their deliveries counted by status. */
+/** One-time messages going out, or paused with work left (a paused one whose every delivery is done is no send in progress), with their deliveries counted by status. */
 async function sendingMessages(db: Db): Promise<SendingRow[]> {
   const rows = await db.all<{ id: number; name: string; status: string; d_status: string | null; n: number }>(sql`
     select m.id as id, m.name as name, m.status as status, d.status as d_status, count(d.id) as n
-    from (select id, name, status from messages where status in ('sending', 'paused') order by id limit ${TODAY_SHOWN}) m
+    from (select id, name, status from messages where status = 'sending' or (status = 'paused' and exists (select 1
+      from deliveries w where w.message_id = messages.id and w.status in ('queued', 'sending', 'held', 'waiting')))
+      order by id limit ${TODAY_SHOWN}) m
     left join deliveries d on d.message_id = m.id and d.source_type = 'message'
     group by m.id, d.status`);
   const out = new Map<number, SendingRow>();
@@ -232,8 +234,8 @@ export async function todayCounts(db: Db, spans: TodaySpans, now: Date, currency
   };
 }
 
-/** A scheduled one-time message as the card lists it: its recipients as its filters select them now. */
-export type ScheduledLine = { id: number; name: string; sendAt: Date | null; recipients: number };
+/** A scheduled one-time message as the card lists it: whom it goes to as its page says ("3 recipients by e-mail"). */
+export type ScheduledLine = { id: number; name: string; sendAt: Date | null; goesTo: string };
 
 /** What the card shows: the counts, shaped into lines per day. */
 export type TodayData = {
@@ -242,6 +244,8 @@ export type TodayData = {
   today: OutgoingLine[];
   tomorrow: OutgoingLine[];
   scheduled: ScheduledLine[];
+  /** Notifications named as their profile page names them, by id. */
+  notificationNames: Map<number, string>;
   counts: TodayCounts;
   timeZone: string;
   currency: string;

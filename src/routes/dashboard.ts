@@ -1,44 +1,96 @@
 // The dashboard and the fresh-install "Load demo data" action.
-import { and, count, eq, gt, ne } from "drizzle-orm";
+import { and, count, eq, gt, inArray, ne } from "drizzle-orm";
 import { Hono } from "hono";
 import { DashboardPage } from "../../views/dashboard.tsx";
 import { audit } from "../db/audit.ts";
 import { loadDemoData } from "../db/demo.ts";
 import { countHeld } from "../db/held-deliveries.ts";
 import { alertRows } from "../db/inbox.ts";
-import { appointments, customers, jobs, orders, registrations } from "../db/schema.ts";
+import { appointments, customers, jobs, messages, notifications, orders, registrations } from "../db/schema.ts";
+import { describeNotification } from "../core/notification-input.ts";
 import { getSettings } from "../db/settings.ts";
-import { audienceSize } from "../db/message-audience.ts";
 import { type RecentSend, recentSends, type TodayData, todayCounts } from "../db/today.ts";
-import { outgoingLines, todaySpans } from "../core/today.ts";
+import { type OutgoingLine, outgoingLines, todaySpans } from "../core/today.ts";
 import type { StudioSettings } from "../db/schema.ts";
-import type { Db } from "../db/client.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { TodayBody } from "../../views/dashboard-today.tsx";
-import { storedFilters } from "./message-form.ts";
+import { confirmQuestion } from "../../views/message-confirm.tsx";
+import { countAudience, fromMessage } from "./message-count.ts";
 import { liveView } from "./inbox.ts";
 
+/** A live connection's counts of scheduled messages, by the message as read: counted once, as on the message page. */
+type GoesToCache = Map<string, string>;
+
+/**
+ * "1 recipient by e-mail": whom a scheduled message goes to, counted as its own page counts it
+ * (consent, addresses, suppressions, values the text needs), not everyone its filters select.
+ * One read of the listed messages, then one count each (at most TODAY_SHOWN).
+ */
+async function scheduledGoesTo(c: Ctx, ids: number[], timeZone: string, cache: GoesToCache = new Map()) {
+  if (!ids.length) return new Map<number, string>();
+  const rows = await c.get("deps").db.select().from(messages).where(inArray(messages.id, ids));
+  const out = new Map<number, string>();
+  for (const m of rows) {
+    const key = JSON.stringify(m);
+    let phrase = cache.get(key);
+    if (phrase === undefined) {
+      phrase = confirmQuestion(await countAudience(c, fromMessage(m), timeZone))
+        .replace(/^Send to /, "")
+        .replace(/\?$/, "");
+      cache.set(key, phrase);
+    }
+    out.set(m.id, phrase);
+  }
+  return out;
+}
+
+/**
+ * Each listed notification named as its profile page names it ("E-mail · as soon as the job is set
+ * to selling · everyone"), never by its subject, whose {{placeholders}} only a customer's copy fills.
+ * One read for every notification the card lists.
+ */
+async function notificationNames(c: Ctx, ids: number[]): Promise<Map<number, string>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await c.get("deps").db.select().from(notifications).where(inArray(notifications.id, unique));
+  return new Map(rows.map((n) => [n.id, describeNotification(n)]));
+}
+
 /** What "Today" shows at `now`: one set of queries (src/db/today.ts), shaped by src/core/today.ts. */
-async function todayData(db: Db, settings: StudioSettings, now: Date, recent?: RecentSend[]): Promise<TodayData> {
+async function todayData(
+  c: Ctx,
+  settings: StudioSettings,
+  now: Date,
+  live?: { recent?: RecentSend[]; cache?: GoesToCache },
+): Promise<TodayData> {
+  const { db } = c.get("deps");
   const spans = todaySpans(now, settings.timeZone);
-  const counts = await todayCounts(db, spans, now, settings.currency, recent);
-  // A scheduled message's recipients are chosen when it starts; until then its filters say how
-  // many they select now (at most TODAY_SHOWN messages, each one count).
-  const scheduled = await Promise.all(
-    counts.scheduled.map(async (m) => ({
-      id: m.id,
-      name: m.name,
-      sendAt: m.sendAt,
-      recipients: m.toAddress
-        ? 1
-        : await audienceSize(db, storedFilters({ filters: m.filters }), now, { timeZone: settings.timeZone }),
-    })),
+  const counts = await todayCounts(db, spans, now, settings.currency, live?.recent);
+  // A scheduled message's recipients are chosen when it starts; until then, as its page says.
+  const goesTo = await scheduledGoesTo(
+    c,
+    counts.scheduled.map((m) => m.id),
+    settings.timeZone,
+    live?.cache,
   );
+  const names = await notificationNames(c, [
+    ...counts.written.map((r) => r.notificationId),
+    ...counts.planned.map((r) => r.notificationId),
+    ...counts.recent.flatMap((r) => (r.kind === "notification" ? [r.id] : [])),
+  ]);
+  const named = (lines: OutgoingLine[]) => lines.map((l) => ({ ...l, name: names.get(l.notificationId) ?? l.name }));
+  const scheduled = counts.scheduled.map((m) => ({
+    id: m.id,
+    name: m.name,
+    sendAt: m.sendAt,
+    goesTo: goesTo.get(m.id) ?? "",
+  }));
   return {
     spans,
     now,
-    today: outgoingLines("today", counts.written, counts.planned),
-    tomorrow: outgoingLines("tomorrow", counts.written, counts.planned),
+    today: named(outgoingLines("today", counts.written, counts.planned)),
+    tomorrow: named(outgoingLines("tomorrow", counts.written, counts.planned)),
+    notificationNames: names,
     scheduled,
     counts,
     timeZone: settings.timeZone,
@@ -57,7 +109,7 @@ async function render(
   const settings = await getSettings(db);
   const [today, jobCount, selling, customerCount, registrationCount, orderCount, upcoming, held, alerts] =
     await Promise.all([
-      todayData(db, settings, clock()),
+      todayData(c, settings, clock()),
       n(db.select({ n: count() }).from(jobs)),
       n(db.select({ n: count() }).from(jobs).where(eq(jobs.status, "selling"))),
       n(db.select({ n: count() }).from(customers)),
@@ -99,8 +151,13 @@ async function render(
   );
 }
 
-async function todayHtml(db: Db, settings: StudioSettings, now: Date, recent?: RecentSend[]): Promise<string> {
-  return String(await TodayBody({ d: await todayData(db, settings, now, recent) }));
+async function todayHtml(
+  c: Ctx,
+  settings: StudioSettings,
+  now: Date,
+  live: { recent?: RecentSend[]; cache?: GoesToCache },
+): Promise<string> {
+  return String(await TodayBody({ d: await todayData(c, settings, now, live) }));
 }
 
 /**
@@ -122,6 +179,7 @@ export const dashboardRoutes = new Hono<AppEnv>()
   .get("/today/events", async (c) => {
     const { db, clock, health } = c.get("deps");
     let html = "";
+    const cache: GoesToCache = new Map();
     let recent: { rows: RecentSend[]; week: number; currency: string; age: number } | null = null;
     const version = async () => {
       const settings = await getSettings(db);
@@ -139,7 +197,7 @@ export const dashboardRoutes = new Hono<AppEnv>()
         const rows = await recentSends(db, week, settings.currency);
         recent = { rows, week: week.from.getTime(), currency: settings.currency, age: 0 };
       }
-      html = await todayHtml(db, settings, now, recent.rows);
+      html = await todayHtml(c, settings, now, { recent: recent.rows, cache });
       return todayVersion(html);
     };
     // From what the page showed (`v`), so a change between the page and this connection is sent at once.

@@ -114,6 +114,7 @@ export async function messageReport(db: Db, m: Message, timeZone: string): Promi
       address: r.address,
       status: r.status,
       reason: r.reason,
+      detail: r.detail,
       appointment: r.appointmentStartsAt ? formatInstant(r.appointmentStartsAt, timeZone) : null,
     })),
   };
@@ -127,7 +128,7 @@ export async function messageReport(db: Db, m: Message, timeZone: string): Promi
 export async function messagePerformance(
   db: Db,
   m: Message,
-  settings: { currency: string; timeZone: string; locale: string },
+  settings: { currency: string; timeZone: string; locale: string; trackLinks: boolean },
 ): Promise<{
   p: PerformanceCounts;
   series: MessageSeries | null;
@@ -135,6 +136,7 @@ export async function messagePerformance(
   timeZone: string;
   locale: string;
   emails: boolean;
+  linksTracked: boolean;
 }> {
   const [p, series] = await Promise.all([
     performanceOf(db, { messageId: m.id }, settings.currency),
@@ -142,5 +144,13 @@ export async function messagePerformance(
   ]);
   // A message sent by SMS or call alone has no opens to count: it shows no open line at all.
   const emails = m.channels.includes("email");
-  return { p, series, name: m.name, timeZone: settings.timeZone, locale: settings.locale, emails };
+  return {
+    p,
+    series,
+    name: m.name,
+    timeZone: settings.timeZone,
+    locale: settings.locale,
+    emails,
+    linksTracked: settings.trackLinks,
+  };
 }

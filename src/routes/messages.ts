@@ -762,7 +762,7 @@ export const messageRoutes = new Hono<AppEnv>()
           r.channel,
           r.address ?? "",
           r.status,
-          skipReasonLabel(r.reason),
+          r.detail ? `${skipReasonLabel(r.reason)}: ${r.detail}` : skipReasonLabel(r.reason),
           ...(perAppointment ? [r.appointmentStartsAt ? isoWithOffset(r.appointmentStartsAt, tz) : ""] : []),
         ]),
       },

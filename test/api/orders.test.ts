@@ -10,7 +10,7 @@ async function shop(t: ApiApp) {
 
 describe("POST /api/v1/orders", () => {
   test("records the order in minor units of the studio's currency (dollars by default) and one order_placed event", async () => {
-    const t = await makeApiApp();
+    const t = await makeApiApp({ now: new Date("2026-09-22T10:00:00Z") });
     const { job, customer } = await shop(t);
     const res = await t.post("/orders", {
       external_id: "ORD-1",
@@ -90,5 +90,42 @@ describe("POST /api/v1/orders", () => {
     });
     expect(await rows(t.db, orders)).toBe(2);
     expect(await rows(t.db, events)).toBe(2);
+  });
+});
+
+describe("an order dated in the future (eyes walk)", () => {
+  test("POST, PUT and an order_placed event refuse an ordered_at more than a day ahead, naming the field and writing nothing", async () => {
+    const now = new Date("2026-10-20T10:00:00Z");
+    const t = await makeApiApp({ now });
+    await shop(t);
+    const refs = { job_external_id: "JOB-1", customer_external_id: "CUS-1", amount: "24.90" };
+    const future = "2026-10-23T10:00:00Z";
+    const refusal = { ordered_at: "must not be in the future (more than a day ahead of now)" };
+    const posted = await t.post("/orders", { ...refs, external_id: "ORD-F", ordered_at: future });
+    expect(posted.status).toBe(422);
+    expect(fieldsOf(posted)).toEqual(refusal);
+    // An inline customer is not made for an order refused.
+    const inline = await t.post("/orders", {
+      job_external_id: "JOB-1",
+      customer: { external_id: "CUS-NEW", first_name: "Ben" },
+      amount: "5",
+      ordered_at: future,
+    });
+    expect(fieldsOf(inline)).toEqual(refusal);
+    expect((await t.get("/customers?external_id=CUS-NEW")).body?.data?.length ?? 0).toBe(0);
+    const event = await t.post("/events", { type: "order_placed", ...refs, ordered_at: future });
+    expect(event.status).toBe(422);
+    expect(fieldsOf(event)).toEqual(refusal);
+    expect(await rows(t.db, orders)).toBe(0);
+    expect(await rows(t.db, events)).toBe(0);
+
+    // Within a day ahead (a shop's clock a little fast) it is taken; a correction to next year is not.
+    const ok = await t.post("/orders", { ...refs, external_id: "ORD-1", ordered_at: "2026-10-20T20:00:00Z" });
+    expect(ok.status).toBe(201);
+    const put = await t.put(`/orders/${ok.body.id}`, { ...refs, ordered_at: "2027-10-20T10:00:00Z" });
+    expect(put.status).toBe(422);
+    expect(fieldsOf(put)).toEqual(refusal);
+    expect((await t.get(`/orders/${ok.body.id}`)).body.ordered_at).toBe("2026-10-20T20:00:00.000Z");
+    expect(await rows(t.db, events)).toBe(1);
   });
 });

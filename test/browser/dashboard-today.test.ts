@@ -74,6 +74,17 @@ beforeAll(async () => {
         sentAt: i < 4 ? now : null,
       }),
     );
+  // Paused: one with work left (two of four sent), one whose every delivery is done.
+  const [big, done] = await h.db
+    .insert(messages)
+    .values([
+      { name: "Big send", channels: ["email"], filters: {}, status: "paused" as const, activatedAt: now },
+      { name: "Finished pause", channels: ["email"], filters: {}, status: "paused" as const, activatedAt: now },
+    ])
+    .returning();
+  for (const [i, status] of (["sent", "sent", "queued", "queued"] as const).entries())
+    rows.push(d({ sourceType: "message", messageId: big!.id, status, dueAt: now, sentAt: i < 2 ? now : null }));
+  rows.push(d({ sourceType: "message", messageId: done!.id, status: "sent", dueAt: now, sentAt: now }));
   rows.push(
     d({
       notificationId: selling!.id,
@@ -105,7 +116,7 @@ test("the Today card shows the day, and follows a send and a reply without a rel
   const page = h.page;
   await page.goto("/");
   const card = page.locator("article.today");
-  await expect(card.getByText("Selling reminder").first().isVisible()).resolves.toBe(true);
+  await expect(card.getByText("as soon as the job is set to selling").first().isVisible()).resolves.toBe(true);
   expect(await card.textContent()).toContain("42 e-mails");
   expect(await card.textContent()).toContain("4 of 10 done");
   expect(await card.textContent()).toContain("49,90");
@@ -128,5 +139,30 @@ test("the Today card shows the day, and follows a send and a reply without a rel
   // Nothing overflows the phone's width but the table, which scrolls in its own box.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+  await page.setViewportSize(DESKTOP);
+});
+
+// Seen in the outside eyes' walk: "Big send · paused" squeezed its bar to 0 px at 1280 px (the
+// label took the bar's grid column), and a paused message with nothing left stayed under "Sending now".
+test("a paused send with work left shows its bar beside its name at desktop and phone width; a finished one is not listed; revenue stays in view", async () => {
+  const page = h.page;
+  for (const size of [DESKTOP, PHONE]) {
+    await page.setViewportSize(size);
+    await page.goto("/");
+    await page.screenshot({ path: `/tmp/pigeon-today-paused-${size.width}.png`, fullPage: true });
+    const sending = page.locator('section[aria-label="Sending now"]');
+    const big = sending.locator("li", { hasText: "Big send" });
+    expect(await big.textContent()).toContain("paused");
+    expect(await big.textContent()).toContain("2 of 4 done");
+    const box = await big.locator("progress").boundingBox();
+    expect(box?.width ?? 0).toBeGreaterThan(40);
+    expect(await sending.textContent()).not.toContain("Finished pause");
+    // The week's revenue stays in view without scrolling the table, on a phone too.
+    const revenue = await page.locator("table.today-recent th", { hasText: "Revenue" }).boundingBox();
+    const scroller = await page.locator("article.today .overflow-auto").boundingBox();
+    expect((revenue?.x ?? 0) + (revenue?.width ?? 0)).toBeLessThanOrEqual(
+      (scroller?.x ?? 0) + (scroller?.width ?? 0) + 0.5,
+    );
+  }
   await page.setViewportSize(DESKTOP);
 });

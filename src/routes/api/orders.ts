@@ -57,8 +57,16 @@ export async function saveOrder(w: Write, input: OrderInput, current: Order | un
   return { row: await withSource(w.db, row), created };
 }
 
+/** How far ahead an order's time may be: a shop's clock a little fast, or a zone mistaken, not a typo's year. */
+const ORDERED_AT_LEEWAY_MS = 24 * 3_600_000;
+
 async function writeOrder(w: Write, input: OrderInput, current: Order | undefined) {
   // Checked before the refs, which may create an inline customer the refusal would leave half-made.
+  // An order from the future would sit in "this week" and win attributions of clicks yet to come.
+  if (input.ordered_at && input.ordered_at.getTime() > w.now.getTime() + ORDERED_AT_LEEWAY_MS)
+    throw new ApiError(422, "Some fields are not valid.", {
+      ordered_at: "must not be in the future (more than a day ahead of now)",
+    });
   const currency = input.currency ?? (await getSettings(w.db)).currency;
   const minor = toMinor(input.amount, currency);
   if (!minor.ok) throw new ApiError(422, "Some fields are not valid.", { amount: minor.problem });
