@@ -1,0 +1,203 @@
+// Outside eyes, round 2 (i14): what "delivered by reader" does to the burst rule and to the
+// provider's later word, and what the counts say when a reader's action and a failure meet.
+import { expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { createCustomer } from "../src/db/customers.ts";
+import { recordProviderEvent } from "../src/db/delivery-status.ts";
+import {
+	recordClick,
+	recordEngagement,
+	trackedLinkIds,
+} from "../src/db/engagements.ts";
+import { performanceOf } from "../src/db/performance.ts";
+import { deliveries, engagements, messages } from "../src/db/schema.ts";
+import { recordSmsStop } from "../src/db/unsubscribe-events.ts";
+import { makeTestApp } from "./support/app.ts";
+
+const NOW = new Date("2026-09-01T10:00:00Z");
+const at = (minutes: number, seconds = 0) =>
+	new Date(NOW.getTime() + minutes * 60_000 + seconds * 1000);
+const BROWSER =
+	"Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148";
+
+async function oneSent(channel: "email" | "sms", sentAt = NOW) {
+	const t = await makeTestApp({ now: NOW });
+	const [m] = await t.db
+		.insert(messages)
+		.values({
+			name: "Sale",
+			channels: [channel],
+			filters: {},
+			status: "sent",
+			activatedAt: sentAt,
+		})
+		.returning();
+	const c = await createCustomer(
+		t.db,
+		{
+			first_name: "Ann",
+			email: "ann@x.test",
+			phone: "+15555550100",
+			consent: { email: true, sms: true },
+		},
+		"test",
+		NOW,
+	);
+	const insert = async (key: string, when: Date) =>
+		(
+			await t.db
+				.insert(deliveries)
+				.values({
+					deliveryKey: key,
+					sourceType: "message",
+					messageId: m!.id,
+					channel,
+					customerId: c.id,
+					toAddress: channel === "email" ? "ann@x.test" : "+15555550100",
+					status: "sent",
+					provider: channel === "email" ? "resend" : "twilio",
+					providerMessageId: `pm_${key}`,
+					dueAt: when,
+					sentAt: when,
+				})
+				.returning()
+		)[0]!;
+	const d = await insert("k0", sentAt);
+	return { t, m: m!, c, d, insert };
+}
+const statusOf = async (
+	t: Awaited<ReturnType<typeof makeTestApp>>,
+	id: number,
+) =>
+	(await t.db.query.deliveries.findFirst({ where: eq(deliveries.id, id) }))
+		?.status;
+
+test("a reader's two taps two days after sending, no delivery report: both counted, not a burst", async () => {
+	// No Resend webhook set up (a new studio): the delivery stays "sent". Two days later the reader
+	// opens it and follows "Book" then, 8 s later, "Shop" (two tabs). The first click makes the
+	// delivery delivered *at the click's time*, so the second is judged 8 s after "arrival".
+	const { t, d } = await oneSent("email");
+	const ids = await trackedLinkIds(t.db, [
+		"https://shop.example/1",
+		"https://shop.example/2",
+	]);
+	const click = (n: number, when: Date) =>
+		recordClick(t.db, {
+			deliveryId: d.id,
+			source: "link",
+			linkId: ids.get(`https://shop.example/${n}`)!,
+			url: `https://shop.example/${n}`,
+			method: "GET",
+			userAgent: BROWSER,
+			at: when,
+		});
+	expect(await click(1, at(2 * 24 * 60))).toBe("person");
+	const second = await click(2, at(2 * 24 * 60, 8));
+	const kinds = (
+		await t.db
+			.select()
+			.from(engagements)
+			.where(eq(engagements.deliveryId, d.id))
+	).map((e) => e.kind);
+	expect({ second, kinds }).toEqual({
+		second: "person",
+		kinds: ["person", "person"],
+	});
+});
+
+test("a STOP answering an earlier text does not make the last text, which Twilio then reports undelivered, delivered", async () => {
+	// Text A reached Ann on Monday; text B goes out Wednesday to a phone that is off. Ann answers
+	// A with STOP an hour later: recordSmsStop picks B (the most recent) and calls it delivered by
+	// the reader. Twilio's "undelivered" for B then arrives and is ignored.
+	const { t, d: a, insert } = await oneSent("sms", at(-2 * 24 * 60));
+	await recordProviderEvent(
+		t.db,
+		a.id,
+		{
+			providerEventId: "tw-a",
+			type: "delivered",
+			status: "delivered",
+			detail: {},
+			occurredAt: at(-2 * 24 * 60, 5),
+		},
+		at(-2 * 24 * 60, 5),
+	);
+	const b = await insert("k1", NOW);
+	await recordSmsStop(t.db, "+15555550100", at(60));
+	await recordProviderEvent(
+		t.db,
+		b.id,
+		{
+			providerEventId: "tw-b",
+			type: "undelivered",
+			status: "undelivered",
+			detail: {},
+			occurredAt: at(61),
+			error: "30003 Unreachable",
+		},
+		at(61),
+	);
+	expect(await statusOf(t, b.id)).toBe("undelivered");
+});
+
+test("Twilio's 'failed'/'undelivered' after a counted click on an SMS: the counts never say delivered and failed at once", async () => {
+	const { t, m, d } = await oneSent("sms");
+	await recordEngagement(t.db, {
+		deliveryId: d.id,
+		type: "click",
+		source: "link",
+		kind: "person",
+		occurredAt: at(1),
+	});
+	await recordProviderEvent(
+		t.db,
+		d.id,
+		{
+			providerEventId: "tw-1",
+			type: "undelivered",
+			status: "undelivered",
+			detail: {},
+			occurredAt: at(2),
+			error: "30005",
+		},
+		at(2),
+	);
+	// Either the report wins (undelivered, not counted delivered) or the click wins; the status and
+	// the numbers must agree.
+	const status = await statusOf(t, d.id);
+	const p = await performanceOf(t.db, { messageId: m.id }, "USD");
+	expect({ status, delivered: p.delivered }).toEqual({
+		status: "undelivered",
+		delivered: 0,
+	});
+});
+
+test("a bounce after a click wins in the status and in the numbers: not delivered and bounced at once", async () => {
+	const { t, m, d } = await oneSent("email");
+	await recordEngagement(t.db, {
+		deliveryId: d.id,
+		type: "click",
+		source: "link",
+		kind: "person",
+		occurredAt: at(1),
+	});
+	await recordProviderEvent(
+		t.db,
+		d.id,
+		{
+			providerEventId: "svix-b",
+			type: "bounced",
+			status: "bounced",
+			detail: {},
+			occurredAt: at(5),
+		},
+		at(5),
+	);
+	expect(await statusOf(t, d.id)).toBe("bounced");
+	const p = await performanceOf(t.db, { messageId: m.id }, "USD");
+	expect({ sent: p.sent, delivered: p.delivered, bounced: p.bounced }).toEqual({
+		sent: 1,
+		delivered: 0,
+		bounced: 1,
+	});
+});
