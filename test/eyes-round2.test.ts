@@ -201,3 +201,67 @@ test("a bounce after a click wins in the status and in the numbers: not delivere
 		bounced: 1,
 	});
 });
+
+test("STOP replies landing on texts Twilio reported undelivered: the unsubscribe rate of delivered stays at most 100 %", async () => {
+	// Ann, Bob and Cy got a text on Monday (another message); today's text reached Ann only, Twilio
+	// reported Bob's and Cy's undelivered (phones off). Bob and Cy answer Monday's text with STOP:
+	// recordSmsStop charges today's undelivered texts with the unsubscribes.
+	const t = await makeTestApp({ now: NOW });
+	const mk = async (name: string, when: Date) =>
+		(
+			await t.db
+				.insert(messages)
+				.values({
+					name,
+					channels: ["sms"],
+					filters: {},
+					status: "sent",
+					activatedAt: when,
+				})
+				.returning()
+		)[0]!;
+	const monday = await mk("Monday", at(-2 * 24 * 60));
+	const today = await mk("Today", NOW);
+	const people = ["Ann", "Bob", "Cy"];
+	const todays: number[] = [];
+	for (const [i, name] of people.entries()) {
+		const phone = `+1555555020${i}`;
+		const c = await createCustomer(
+			t.db,
+			{ first_name: name, phone, consent: { sms: true } },
+			"test",
+			NOW,
+		);
+		for (const [m, when, status] of [
+			[monday, at(-2 * 24 * 60), "delivered"],
+			[today, NOW, i === 0 ? "delivered" : "undelivered"],
+		] as const) {
+			const [d] = await t.db
+				.insert(deliveries)
+				.values({
+					deliveryKey: `${name}-${m.id}`,
+					sourceType: "message",
+					messageId: m.id,
+					channel: "sms",
+					customerId: c.id,
+					toAddress: phone,
+					status,
+					provider: "twilio",
+					providerMessageId: `SM${name}${m.id}`,
+					dueAt: when,
+					sentAt: when,
+				})
+				.returning();
+			if (m === today) todays.push(d!.id);
+		}
+		if (i > 0) await recordSmsStop(t.db, phone, at(30));
+	}
+	const p = await performanceOf(t.db, { messageId: today.id }, "USD");
+	const { performanceRates } = await import("../src/core/performance.ts");
+	const r = performanceRates(p);
+	expect({ delivered: p.delivered, unsubscribed: p.unsubscribed }).toEqual({
+		delivered: 1,
+		unsubscribed: 0,
+	});
+	expect(r.unsubscribed ?? 0).toBeLessThanOrEqual(1);
+});
