@@ -312,16 +312,14 @@ test("deleting a notification after it sold: the profile's numbers keep what it 
 			dueAt: NOW,
 		})
 		.returning();
-	await t.db
-		.insert(orders)
-		.values({
-			jobId: job!.id,
-			customerId: c.id,
-			amountMinor: 5000,
-			currency: "USD",
-			orderedAt: at(60),
-			attributedDeliveryId: d!.id,
-		});
+	await t.db.insert(orders).values({
+		jobId: job!.id,
+		customerId: c.id,
+		amountMinor: 5000,
+		currency: "USD",
+		orderedAt: at(60),
+		attributedDeliveryId: d!.id,
+	});
 	const before = await performanceOf(t.db, { profileId: profile!.id }, "USD");
 	await deleteNotification(t.db, profile!.id, n1!.id, at(120));
 	const after = await performanceOf(t.db, { profileId: profile!.id }, "USD");
@@ -331,4 +329,43 @@ test("deleting a notification after it sold: the profile's numbers keep what it 
 		sent: before.sent,
 		revenueMinor: before.revenueMinor,
 	});
+});
+
+test("a gateway scanning a 25-link newsletter (HEAD and GET) does not use up the reader's 50 engagements", async () => {
+	const { t, c, d } = await oneSent("email");
+	const urls = Array.from(
+		{ length: 25 },
+		(_, i) => `https://shop.example/item/${i}`,
+	);
+	const ids = await trackedLinkIds(t.db, urls);
+	for (const u of urls)
+		for (const method of ["HEAD", "GET"])
+			await recordClick(t.db, {
+				deliveryId: d.id,
+				source: "link",
+				linkId: ids.get(u)!,
+				url: u,
+				method,
+				userAgent: "Mozilla/5.0 (compatible; Barracuda Sentinel)",
+				at: at(0, 3),
+			});
+	// The next day Ann follows one link, and buys.
+	const kind = await recordClick(t.db, {
+		deliveryId: d.id,
+		source: "link",
+		linkId: ids.get(urls[3]!)!,
+		url: urls[3]!,
+		method: "GET",
+		userAgent: BROWSER,
+		at: at(24 * 60),
+	});
+	expect(kind).toBe("person");
+	const people = (
+		await t.db
+			.select()
+			.from(engagements)
+			.where(eq(engagements.deliveryId, d.id))
+	).filter((e) => e.kind === "person");
+	expect(people).toHaveLength(1);
+	expect(c.id).toBeGreaterThan(0);
 });
