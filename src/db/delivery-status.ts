@@ -216,12 +216,19 @@ async function moveStatus(
   now: Date,
 ): Promise<DeliveryStatus | null> {
   const current = await tx.query.deliveries.findFirst({
-    columns: { status: true, providerMessageId: true },
+    columns: { status: true, providerMessageId: true, deliveredAt: true },
     where: eq(deliveries.id, deliveryId),
   });
   const acked = e.afterAck && current?.providerMessageId === e.afterAck.providerMessageId;
   const status = e.status ?? (acked ? e.afterAck!.status : null);
-  const next = current && status ? nextStatus(current.status, status) : null;
+  // Delivered by inference (deliveredByReader: no time known) yields to the provider's report.
+  const inferred = current?.status === "delivered" && current.deliveredAt === null;
+  const next =
+    current && status
+      ? inferred && (status === "undelivered" || status === "failed")
+        ? status
+        : nextStatus(current.status, status)
+      : null;
   if (!current || !next) return null;
   const failing = next === "undelivered" || next === "failed" || next === "bounced";
   const moved = await tx
@@ -296,12 +303,16 @@ export async function applyEarlyEvents(tx: Tx, acked: { id: number; providerMess
  * unsubscribe through the message's own link, a STOP reply to the text. A delivery still `sent`
  * (the provider's report lost, late, or never configured: a new studio often has no webhook)
  * moves to `delivered`, with an event saying why, so the outbox, the report and the rates agree.
- * A later bounce still wins (nextStatus lets `bounced` follow `delivered`).
+ * The provider's later word still wins: a bounce (nextStatus lets `bounced` follow `delivered`),
+ * and an undelivered or failed report (moveStatus: a carrier's filter may follow a text's link
+ * and block it; a STOP may answer an earlier text).
  */
 export async function deliveredByReader(db: Db | Tx, deliveryId: number, at: Date, why: string): Promise<boolean> {
+  // `deliveredAt` stays null: nobody said when it arrived (only that it had by `at`), and a
+  // delivered without it is an inference the provider's own failure report may still correct.
   const moved = await db
     .update(deliveries)
-    .set({ status: "delivered", deliveredAt: at, updatedAt: at })
+    .set({ status: "delivered", updatedAt: at })
     .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, "sent")))
     .returning({ id: deliveries.id });
   if (!moved.length) return false;

@@ -1,7 +1,12 @@
 // Tracked link addresses and the opens and clicks recorded against deliveries (issue 14).
 import { and, asc, count, eq, inArray } from "drizzle-orm";
 import { type ClickSeen, clickKind, withinBurst } from "../core/engagement-kinds.ts";
-import { COUNTED_ENGAGEMENT_KINDS, type EngagementKind, type EngagementSource } from "../core/vocabulary.ts";
+import {
+  COUNTED_ENGAGEMENT_KINDS,
+  ENGAGEMENT_KINDS,
+  type EngagementKind,
+  type EngagementSource,
+} from "../core/vocabulary.ts";
 import { attributeOrders } from "./attribution.ts";
 import type { Db, Tx } from "./client.ts";
 import { deliveredByReader } from "./delivery-status.ts";
@@ -32,6 +37,7 @@ export async function trackedLinkUrl(db: Db, id: number): Promise<string | null>
 }
 
 const counted = (kind: EngagementKind) => (COUNTED_ENGAGEMENT_KINDS as readonly string[]).includes(kind);
+const MACHINE_KINDS = ENGAGEMENT_KINDS.filter((k) => !counted(k));
 
 export type EngagementInput = {
   deliveryId: number;
@@ -46,7 +52,8 @@ export type EngagementInput = {
 };
 
 /**
- * At most this many opens and clicks are recorded for one delivery. A person opens a message and
+ * At most this many opens and clicks by people, and as many by machines, are recorded for one
+ * delivery. A person opens a message and
  * follows its links a handful of times; past 50 it is a machine or a forwarded message passed
  * round, and one link must not grow the database without limit. Further hits still forward.
  */
@@ -63,10 +70,13 @@ export async function recordEngagement(tx: Db | Tx, e: EngagementInput): Promise
     .from(deliveries)
     .where(eq(deliveries.id, e.deliveryId));
   if (!d) return false;
+  // People and machines have a cap each: a gateway scanning every link of a long newsletter
+  // must not use up the reader's share.
+  const kinds = counted(e.kind) ? COUNTED_ENGAGEMENT_KINDS : MACHINE_KINDS;
   const [{ n } = { n: 0 }] = await tx
     .select({ n: count() })
     .from(engagements)
-    .where(eq(engagements.deliveryId, e.deliveryId));
+    .where(and(eq(engagements.deliveryId, e.deliveryId), inArray(engagements.kind, kinds)));
   if (n >= MAX_ENGAGEMENTS_PER_DELIVERY) return false;
   const inserted = await tx
     .insert(engagements)

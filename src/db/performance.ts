@@ -31,7 +31,8 @@ const COUNTED = sql.raw(COUNTED_ENGAGEMENT_KINDS.map((k) => `'${k}'`).join(", ")
 const engaged = (type: "open" | "click", counted: boolean) =>
   sql`exists (select 1 from engagements e where e.delivery_id = d.id and e.type = ${type} and e.kind ${sql.raw(counted ? "in" : "not in")} (${COUNTED}))`;
 // A counted open or click proves delivery even when the provider's "delivered" report was lost.
-const DELIVERED = sql`(d.status = 'delivered' or ${engaged("open", true)} or ${engaged("click", true)})`;
+// Not over the provider's word: a delivery it reported bounced, undelivered or failed is not delivered.
+const DELIVERED = sql`(d.status = 'delivered' or (d.status in ('sending', 'sent') and (${engaged("open", true)} or ${engaged("click", true)})))`;
 // An e-mail whose link a person followed was opened, whether or not its pictures loaded.
 const OPENED = sql`(${engaged("open", true)} or (d.channel = 'email' and ${engaged("click", true)}))`;
 const SENT = sql`(d.sent_at is not null or d.status in ('sent', 'delivered', 'undelivered', 'bounced'))`;
@@ -52,7 +53,7 @@ async function countRows(db: Db, where: SQL, byNotification: boolean): Promise<R
       sum(case when ${engaged("click", true)} then 1 else 0 end) as clicked,
       sum(case when not ${OPENED} and ${engaged("open", false)} then 1 else 0 end) as machine_opens,
       sum(case when not ${engaged("click", true)} and ${engaged("click", false)} then 1 else 0 end) as machine_clicks,
-      sum(case when exists (select 1 from delivery_events v where v.delivery_id = d.id and v.type = 'unsubscribed') then 1 else 0 end) as unsubscribed
+      sum(case when ${DELIVERED} and exists (select 1 from delivery_events v where v.delivery_id = d.id and v.type = 'unsubscribed') then 1 else 0 end) as unsubscribed
     from deliveries d
     where ${where}
     group by ${group}`);

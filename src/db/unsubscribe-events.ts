@@ -27,7 +27,8 @@ export async function recordUnsubscribed(db: Db | Tx, deliveryId: number, custom
 
 /**
  * A STOP reply from `phone`: the most recent SMS of a message or notification sent to that number
- * in the last 7 days made them stop, if there is one. A STOP weeks after the last text is not
+ * in the last 7 days made them stop, if there is one — the most recent known to have arrived
+ * first (a text still without a report may never arrive: the phone may be off). A STOP weeks after the last text is not
  * that text's doing (nor a test's or a reply's), so it counts for no message.
  */
 export async function recordSmsStop(db: Db | Tx, phone: string, now: Date) {
@@ -38,7 +39,7 @@ export async function recordSmsStop(db: Db | Tx, phone: string, now: Date) {
         select id from deliveries
         where channel = 'sms' and to_address = ${phone} and source_type in ('message', 'notification')
           and sent_at is not null and sent_at >= ${now.getTime() - 7 * DAY_MS} and sent_at <= ${now.getTime()}
-        order by sent_at desc, id desc limit 1)
+        order by status = 'delivered' desc, sent_at desc, id desc limit 1)
       and not exists (select 1 from delivery_events v where v.delivery_id = d.id and v.type = 'unsubscribed')
     returning delivery_id as id`);
   if (rows[0]) await deliveredByReader(db, rows[0].id, now, "the reader answered STOP");
