@@ -56,4 +56,6 @@ export const FIGURE_MEANING: Record<string, string> = {
   import_50k_rows_ms: "a 50,000-row CSV import",
   import_healthz_max_ms: "slowest /healthz answer during that import",
   schema_upgrade_200k_ms: "upgrade to the self-guarding schema, 200,000 deliveries",
+  tracking_overhead_ratio: "e-mail personalisation with tracked links over the same without (compose step)",
+  performance_100k_ms: "a message's numbers and chart, 100,000 recipients (performanceOf + messageSeries)",
 };
