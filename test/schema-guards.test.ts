@@ -60,6 +60,8 @@ describe("triggers, views and virtual tables", () => {
       // A call waiting on its SMS (0010; re-created by 0014 and 0020).
       "deliveries_call_after_undelivered_sms",
       "deliveries_decide_waiting_call",
+      // A deleted notification's profile remembered for its numbers (0026).
+      "notifications_remember_deleted",
       // reach_addresses forgets an address no customer has (0015).
       "reach_addresses_forget_delete",
       "reach_addresses_forget_update",

@@ -22,6 +22,8 @@ describe("schema", () => {
       // Kept in step by triggers (migration 0007) for the live recipient count.
       "customer_reach",
       "customers",
+      // Which profile a deleted notification was in, for the profile's numbers (migration 0026).
+      "deleted_notifications",
       "deliveries",
       "delivery_events",
       "dev_outbox",

@@ -45,15 +45,12 @@ export async function notificationNumbers(
     counts: byId.get(n.id) ?? NO_PERFORMANCE(currency),
   }));
   // A deleted notification's deliveries keep their job but lose their notification (set null), so
-  // the job's total still counts them and no notification's row does. They get one row of their
-  // own, the total less the named rows, so the rows add up to the total and nothing earned
-  // vanishes. (A profile cannot do the same: nothing left records which profile a deleted
-  // notification belonged to, so its total is of the notifications it has now.)
-  if ("jobId" in scope) {
-    const deleted = minus(total, rows.map((r) => r.counts).reduce(addPerformance, NO_PERFORMANCE(currency)));
-    if (deleted.sent > 0 || deleted.revenueMinor > 0 || deleted.otherCurrencyOrders > 0)
-      rows.push({ id: 0, name: "Deleted notifications", counts: deleted });
-  }
+  // the job's total still counts them (and a profile's: deleted_notifications remembers whose it
+  // was) and no notification's row does. They get one row of their own, the total less the named
+  // rows, so the rows add up to the total and nothing earned vanishes.
+  const deleted = minus(total, rows.map((r) => r.counts).reduce(addPerformance, NO_PERFORMANCE(currency)));
+  if (deleted.sent > 0 || deleted.revenueMinor > 0 || deleted.otherCurrencyOrders > 0)
+    rows.push({ id: 0, name: "Deleted notifications", counts: deleted });
   return { rows, total };
 }
 

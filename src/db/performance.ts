@@ -23,7 +23,11 @@ function scopeWhere(s: PerformanceScope): SQL {
       ? sql`d.notification_id = ${s.notificationId} and d.source_type = 'notification'`
       : sql`d.notification_id = ${s.notificationId} and d.job_id = ${s.jobId} and d.source_type = 'notification'`;
   if ("profileId" in s)
-    return sql`d.notification_id in (select id from notifications where profile_id = ${s.profileId}) and d.source_type = 'notification'`;
+    // Its notifications now, and those deleted since (their deliveries found by key, `n<id>:…`).
+    return sql`d.source_type = 'notification' and (d.notification_id in (select id from notifications where profile_id = ${s.profileId})
+      or d.id in (select g.id from deleted_notifications x join deliveries g
+        on g.delivery_key >= 'n' || x.notification_id || ':' and g.delivery_key < 'n' || x.notification_id || ';'
+        where x.profile_id = ${s.profileId}))`;
   return sql`d.job_id = ${s.jobId} and d.source_type = 'notification'`;
 }
 

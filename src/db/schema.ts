@@ -882,6 +882,18 @@ export const contentFiles = sqliteTable(
 );
 
 /**
+ * Which profile a deleted notification belonged to (issue 14): its deliveries lose their
+ * notification (set null) but keep their key (`n<id>:…`), so the profile's numbers can still
+ * count what it sent and earned. Written by a trigger (migration 0026) as the row goes; no
+ * foreign key, so deleting a whole profile (which deletes its notifications) is never refused.
+ */
+export const deletedNotifications = sqliteTable("deleted_notifications", {
+  notificationId: integer().primaryKey(),
+  profileId: integer().notNull(),
+  deletedAt: integer({ mode: "timestamp_ms" }).notNull(),
+});
+
+/**
  * A link address in a sent message (issue 14). The tracked redirect names it by this id, so an
  * SMS link stays short however long the address; one row per distinct address, shared by all.
  */
