@@ -5,17 +5,10 @@
 import { expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { createCustomer } from "../src/db/customers.ts";
-import {
-  communicationProfiles,
-  deliveries,
-  engagements,
-  jobs,
-  messages,
-  notifications,
-  orders,
-} from "../src/db/schema.ts";
+import { communicationProfiles, deliveries, jobs, messages, notifications } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
+import { attributedOrderSeeder, deliveredEmailSeeder, engagementSeeder } from "./support/deliveries.ts";
 
 const noon = new Date("2026-09-01T10:00:00Z"); // 12:00 in Berlin
 const HOUR = 3_600_000;
@@ -28,34 +21,9 @@ async function studio() {
   await updateSettings(t.db, { timeZone: "Europe/Berlin", currency: "EUR", locale: "en" }, noon);
   const cu = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", consent: {} }, "test", noon);
   const [job] = await t.db.insert(jobs).values({ name: "Spring school", type: "school", year: 2026 }).returning();
-  let k = 0;
-  const d = async (v: Partial<typeof deliveries.$inferInsert>) =>
-    (
-      await t.db
-        .insert(deliveries)
-        .values({
-          deliveryKey: `k${++k}`,
-          sourceType: "message",
-          channel: "email",
-          customerId: cu.id,
-          toAddress: "anna@x.test",
-          status: "delivered",
-          sentAt: noon,
-          dueAt: noon,
-          ...v,
-        })
-        .returning()
-    )[0]!.id;
-  const engage = (
-    deliveryId: number,
-    type: "open" | "click",
-    kind: (typeof engagements.$inferInsert)["kind"],
-    when = at(1),
-  ) => t.db.insert(engagements).values({ deliveryId, customerId: cu.id, type, source: "link", kind, occurredAt: when });
-  const order = (amountMinor: number, currency: string, attributedDeliveryId: number, when = at(5)) =>
-    t.db
-      .insert(orders)
-      .values({ jobId: job!.id, customerId: cu.id, amountMinor, currency, orderedAt: when, attributedDeliveryId });
+  const d = deliveredEmailSeeder(t.db, { customerId: cu.id, toAddress: "anna@x.test", sentAt: noon });
+  const engage = engagementSeeder(t.db, cu.id, at(1));
+  const order = attributedOrderSeeder(t.db, job!.id, cu.id, at(5));
   return { t, b, cu, job: job!, d, engage, order };
 }
 
@@ -257,37 +225,10 @@ async function studioAt(now: Date, settings: Record<string, unknown> = {}) {
   await updateSettings(t.db, { timeZone: "Europe/Berlin", currency: "EUR", locale: "en", ...settings }, now);
   const cu = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", consent: {} }, "test", now);
   const [job] = await t.db.insert(jobs).values({ name: "Spring", type: "school", year: 2026 }).returning();
-  let k = 0;
-  const d = async (v: Partial<typeof deliveries.$inferInsert>) =>
-    (
-      await t.db
-        .insert(deliveries)
-        .values({
-          deliveryKey: `k${++k}`,
-          sourceType: "message",
-          channel: "email",
-          customerId: cu.id,
-          toAddress: "anna@x.test",
-          status: "delivered",
-          sentAt: now,
-          dueAt: now,
-          ...v,
-        })
-        .returning()
-    )[0]!.id;
-  const click = (deliveryId: number, when: Date) =>
-    t.db
-      .insert(engagements)
-      .values({ deliveryId, customerId: cu.id, type: "click", source: "link", kind: "person", occurredAt: when });
-  const order = (amountMinor: number, deliveryId: number, when: Date) =>
-    t.db.insert(orders).values({
-      jobId: job!.id,
-      customerId: cu.id,
-      amountMinor,
-      currency: "EUR",
-      orderedAt: when,
-      attributedDeliveryId: deliveryId,
-    });
+  const d = deliveredEmailSeeder(t.db, { customerId: cu.id, toAddress: "anna@x.test", sentAt: now });
+  const engage = engagementSeeder(t.db, cu.id, now);
+  const click = (deliveryId: number, when: Date) => engage(deliveryId, "click", "person", when);
+  const order = attributedOrderSeeder(t.db, job!.id, cu.id, now);
   return { t, b, job: job!, d, click, order };
 }
 
@@ -305,8 +246,8 @@ test("a notification deleted after sending still counts on its job: a row 'Delet
   const x = await d({ sourceType: "notification", notificationId: n1!.id, jobId: job.id });
   const y = await d({ sourceType: "notification", notificationId: n2!.id, jobId: job.id });
   await click(x, new Date(sent.getTime() + HOUR));
-  await order(5000, x, new Date(sent.getTime() + 2 * HOUR));
-  await order(7000, y, new Date(sent.getTime() + 2 * HOUR));
+  await order(5000, "EUR", x, new Date(sent.getTime() + 2 * HOUR));
+  await order(7000, "EUR", y, new Date(sent.getTime() + 2 * HOUR));
   await t.db.delete(notifications).where(eq(notifications.id, n1!.id));
   // Before: the job listed only "Last … €70.00" under a total of "2 … €120.00", nothing for the other €50.
   const jobHtml = (await b.get(`/jobs/${job.id}`)).text;
@@ -390,7 +331,7 @@ test("a free order (0.00 in the studio's currency) is not listed as 'in another 
     .values({ name: "M", channels: ["email"], filters: {}, status: "sent" })
     .returning();
   const a = await d({ messageId: m!.id, sentAt: sent, dueAt: sent });
-  await order(0, a, new Date(sent.getTime() + HOUR));
+  await order(0, "EUR", a, new Date(sent.getTime() + HOUR));
   const html = (await b.get(`/messages/${m!.id}`)).text;
   const table = html.match(/<details class="chart-data">[\s\S]*?<\/details>/)?.[0] ?? "";
   expect(html).not.toContain("in another currency than EUR");
@@ -418,21 +359,14 @@ test("a message sent by SMS alone shows no opens: no Opened card, column or char
 
 test("a chart bucket with orders in two currencies shows its revenue and says how many were in another currency", async () => {
   const sent = new Date("2026-09-01T10:00:00Z");
-  const { t, b, d, order, job } = await studioAt(new Date(sent.getTime() + DAY));
+  const { t, b, d, order } = await studioAt(new Date(sent.getTime() + DAY));
   const [m] = await t.db
     .insert(messages)
     .values({ name: "M", channels: ["email"], filters: {}, status: "sent" })
     .returning();
   const a = await d({ messageId: m!.id, sentAt: sent, dueAt: sent });
-  await order(2500, a, new Date(sent.getTime() + HOUR));
-  await t.db.insert(orders).values({
-    jobId: job.id,
-    customerId: (await t.db.select().from(deliveries))[0]!.customerId!,
-    amountMinor: 900,
-    currency: "USD",
-    orderedAt: new Date(sent.getTime() + HOUR),
-    attributedDeliveryId: a,
-  });
+  await order(2500, "EUR", a, new Date(sent.getTime() + HOUR));
+  await order(900, "USD", a, new Date(sent.getTime() + HOUR));
   const table =
     (await b.get(`/messages/${m!.id}`)).text.match(/<details class="chart-data">[\s\S]*?<\/details>/)?.[0] ?? "";
   expect(squash(table.replace(/<[^>]+>/g, " "))).toContain("2 €25.00 (+1 in another currency)");

@@ -505,14 +505,19 @@ describe("bare addresses in typographic quotes", () => {
 });
 
 describe("who clicked: bursts", () => {
-  test("Resend's clicks on every link within seconds of sending are a burst, as the same clicks on /t/ are", async () => {
+  /** An e-mail with two links sent to Anna: the studio, the message, what Resend got and when it went. */
+  async function sentWithTwoLinks() {
     const s = await fakes.studio();
     const anna = s.people[0]!;
     const m = await fakes.message(s.t, [anna], "email", "A https://shop.example/a and B https://shop.example/b");
     await s.dispatcher().tick();
     const mail = fakes.resend.sent.find((e) => e.to.includes(anna.email))!;
     const [d] = await s.t.db.select().from(deliveries).where(eq(deliveries.messageId, m.id));
-    const sentAt = d!.sentAt!.getTime();
+    return { s, m, mail, sentAt: d!.sentAt!.getTime() };
+  }
+
+  test("Resend's clicks on every link within seconds of sending are a burst, as the same clicks on /t/ are", async () => {
+    const { s, m, mail, sentAt } = await sentWithTwoLinks();
     // A gateway with a browser's agent follows both links 3 and 4 seconds after sending (Resend click tracking on).
     for (const [i, link] of ["https://shop.example/a", "https://shop.example/b"].entries()) {
       const signed = fakes.resend.signWebhook(
@@ -536,13 +541,7 @@ describe("who clicked: bursts", () => {
   });
 
   test("a gateway following every link within seconds of the e-mail's delivery (not its sending) is a burst", async () => {
-    const s = await fakes.studio();
-    const anna = s.people[0]!;
-    const m = await fakes.message(s.t, [anna], "email", "A https://shop.example/a and B https://shop.example/b");
-    await s.dispatcher().tick();
-    const mail = fakes.resend.sent.find((e) => e.to.includes(anna.email))!;
-    const [d] = await s.t.db.select().from(deliveries).where(eq(deliveries.messageId, m.id));
-    const sentAt = d!.sentAt!.getTime();
+    const { s, m, mail, sentAt } = await sentWithTwoLinks();
     // Resend hands it over 30 seconds after accepting it (a queue, greylisting): delivered.
     const delivered = fakes.resend.signWebhook(fakes.webhookSecret, {
       ...fakes.resend.emailEvent("email.delivered", mail.id),
