@@ -229,7 +229,9 @@ async function studioAt(now: Date, settings: Record<string, unknown> = {}) {
   const engage = engagementSeeder(t.db, cu.id, now);
   const click = (deliveryId: number, when: Date) => engage(deliveryId, "click", "person", when);
   const order = attributedOrderSeeder(t.db, job!.id, cu.id, now);
-  return { t, b, job: job!, d, click, order };
+  const sentMessage = async (name: string, channels: ("email" | "sms")[] = ["email"]) =>
+    (await t.db.insert(messages).values({ name, channels, filters: {}, status: "sent" }).returning())[0]!;
+  return { t, b, job: job!, d, click, order, sentMessage };
 }
 
 test("a notification deleted after sending still counts on its job: a row 'Deleted notifications' keeps the rows adding up to the total", async () => {
@@ -261,13 +263,10 @@ test("a notification deleted after sending still counts on its job: a row 'Delet
 
 test("a German studio's counts use the German grouping like its rates and money do (1.234, not 1,234)", async () => {
   const sent = new Date("2026-09-01T10:00:00Z");
-  const { t, b, d } = await studioAt(new Date(sent.getTime() + DAY), { locale: "de" });
-  const [m] = await t.db
-    .insert(messages)
-    .values({ name: "M", channels: ["email"], filters: {}, status: "sent" })
-    .returning();
-  for (let i = 0; i < 1234; i++) await d({ messageId: m!.id });
-  const html = (await b.get(`/messages/${m!.id}`)).text;
+  const { b, d, sentMessage } = await studioAt(new Date(sent.getTime() + DAY), { locale: "de" });
+  const m = await sentMessage("M");
+  for (let i = 0; i < 1234; i++) await d({ messageId: m.id });
+  const html = (await b.get(`/messages/${m.id}`)).text;
   // Today: "Sent 1,234" beside "Revenue 0,00 €" and "0,1 %": 1,234 reads as one point two in German.
   expect(cardText(html, "sent")).toBe("Sent 1.234");
 }, 60_000);
@@ -302,18 +301,15 @@ test("the README's map names the performance and attribution modules", async () 
 });
 test("a day-bucket chart across the end of summer time labels each day once, with its own date", async () => {
   const start = new Date("2026-10-20T10:00:00Z"); // 12:00 CEST; summer time ends 2026-10-25
-  const { t, b, d } = await studioAt(new Date("2026-12-01T10:00:00Z"));
-  const [m] = await t.db
-    .insert(messages)
-    .values({ name: "Long", channels: ["email"], filters: {}, status: "sent" })
-    .returning();
+  const { b, d, sentMessage } = await studioAt(new Date("2026-12-01T10:00:00Z"));
+  const m = await sentMessage("Long");
   for (let i = 0; i < 40; i++)
     await d({
-      messageId: m!.id,
+      messageId: m.id,
       sentAt: new Date(start.getTime() + i * DAY),
       dueAt: new Date(start.getTime() + i * DAY),
     });
-  const html = (await b.get(`/messages/${m!.id}`)).text;
+  const html = (await b.get(`/messages/${m.id}`)).text;
   const table = html.match(/<details class="chart-data">[\s\S]*?<\/details>/)?.[0] ?? "";
   const days = [...table.matchAll(/<tr>\s*<t[dh][^>]*>([^<]*)</g)]
     .map((r) => r[1]!.trim())
@@ -325,14 +321,11 @@ test("a day-bucket chart across the end of summer time labels each day once, wit
 
 test("a free order (0.00 in the studio's currency) is not listed as 'in another currency' in the chart's table", async () => {
   const sent = new Date("2026-09-01T10:00:00Z");
-  const { t, b, d, order } = await studioAt(new Date(sent.getTime() + DAY));
-  const [m] = await t.db
-    .insert(messages)
-    .values({ name: "M", channels: ["email"], filters: {}, status: "sent" })
-    .returning();
-  const a = await d({ messageId: m!.id, sentAt: sent, dueAt: sent });
+  const { b, d, order, sentMessage } = await studioAt(new Date(sent.getTime() + DAY));
+  const m = await sentMessage("M");
+  const a = await d({ messageId: m.id, sentAt: sent, dueAt: sent });
   await order(0, "EUR", a, new Date(sent.getTime() + HOUR));
-  const html = (await b.get(`/messages/${m!.id}`)).text;
+  const html = (await b.get(`/messages/${m.id}`)).text;
   const table = html.match(/<details class="chart-data">[\s\S]*?<\/details>/)?.[0] ?? "";
   expect(html).not.toContain("in another currency than EUR");
   // Today the row reads "… 1 in another currency".
@@ -341,13 +334,10 @@ test("a free order (0.00 in the studio's currency) is not listed as 'in another 
 
 test("a message sent by SMS alone shows no opens: no Opened card, column or chart line, no Apple Mail note", async () => {
   const sent = new Date("2026-09-01T10:00:00Z");
-  const { t, b, d } = await studioAt(new Date(sent.getTime() + DAY));
-  const [m] = await t.db
-    .insert(messages)
-    .values({ name: "Texts", channels: ["sms"], filters: {}, status: "sent" })
-    .returning();
-  await d({ messageId: m!.id, channel: "sms", toAddress: "+15555550100", sentAt: sent, dueAt: sent });
-  const html = (await b.get(`/messages/${m!.id}`)).text;
+  const { b, d, sentMessage } = await studioAt(new Date(sent.getTime() + DAY));
+  const m = await sentMessage("Texts", ["sms"]);
+  await d({ messageId: m.id, channel: "sms", toAddress: "+15555550100", sentAt: sent, dueAt: sent });
+  const html = (await b.get(`/messages/${m.id}`)).text;
   expect(cardText(html, "sent")).toBe("Sent 1");
   // Before: "Opened (estimate) 0 0% of delivered e-mails" and the Apple Mail note, for texts.
   expect(html).not.toContain('data-perf="opened"');
@@ -359,15 +349,12 @@ test("a message sent by SMS alone shows no opens: no Opened card, column or char
 
 test("a chart bucket with orders in two currencies shows its revenue and says how many were in another currency", async () => {
   const sent = new Date("2026-09-01T10:00:00Z");
-  const { t, b, d, order } = await studioAt(new Date(sent.getTime() + DAY));
-  const [m] = await t.db
-    .insert(messages)
-    .values({ name: "M", channels: ["email"], filters: {}, status: "sent" })
-    .returning();
-  const a = await d({ messageId: m!.id, sentAt: sent, dueAt: sent });
+  const { b, d, order, sentMessage } = await studioAt(new Date(sent.getTime() + DAY));
+  const m = await sentMessage("M");
+  const a = await d({ messageId: m.id, sentAt: sent, dueAt: sent });
   await order(2500, "EUR", a, new Date(sent.getTime() + HOUR));
   await order(900, "USD", a, new Date(sent.getTime() + HOUR));
   const table =
-    (await b.get(`/messages/${m!.id}`)).text.match(/<details class="chart-data">[\s\S]*?<\/details>/)?.[0] ?? "";
+    (await b.get(`/messages/${m.id}`)).text.match(/<details class="chart-data">[\s\S]*?<\/details>/)?.[0] ?? "";
   expect(squash(table.replace(/<[^>]+>/g, " "))).toContain("2 €25.00 (+1 in another currency)");
 });
