@@ -6,8 +6,9 @@ import { eq } from "drizzle-orm";
 import { attributeOrders } from "../src/db/attribution.ts";
 import { updateOrder } from "../src/db/api-upserts.ts";
 import { createCustomer, createOrder } from "../src/db/customers.ts";
-import { deliveries, engagements, jobs, messages, studioSettings } from "../src/db/schema.ts";
+import { engagements, jobs, messages, studioSettings } from "../src/db/schema.ts";
 import { makeTestApp } from "./support/app.ts";
+import { deliveredEmailSeeder, engagementSeeder } from "./support/deliveries.ts";
 
 const day = 24 * 3600_000;
 const t0 = new Date("2026-09-01T12:00:00Z");
@@ -17,32 +18,17 @@ async function seeded() {
   const t = await makeTestApp({ now: t0 });
   const cu = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", consent: {} }, "test", t0);
   const [job] = await t.db.insert(jobs).values({ name: "Spring school", type: "school", year: 2026 }).returning();
-  let k = 0;
+  const delivery = deliveredEmailSeeder(t.db, { customerId: cu.id, toAddress: "anna@x.test", sentAt: t0 });
   const sentMessage = async (name: string) => {
     const [m] = await t.db
       .insert(messages)
       .values({ name, channels: ["email"], filters: {}, status: "sent" })
       .returning();
-    const [d] = await t.db
-      .insert(deliveries)
-      .values({
-        deliveryKey: `k${++k}`,
-        sourceType: "message",
-        messageId: m!.id,
-        channel: "email",
-        customerId: cu.id,
-        toAddress: "anna@x.test",
-        status: "delivered",
-        sentAt: t0,
-        dueAt: t0,
-      })
-      .returning();
-    return d!.id;
+    return delivery({ messageId: m!.id });
   };
+  const engage = engagementSeeder(t.db, cu.id, t0);
   const click = async (deliveryId: number, when: Date, kind: "person" | "scanner" = "person") => {
-    await t.db
-      .insert(engagements)
-      .values({ deliveryId, customerId: cu.id, type: "click", source: "link", kind, occurredAt: when });
+    await engage(deliveryId, "click", kind, when);
   };
   const order = (when: Date) =>
     createOrder(

@@ -12,6 +12,7 @@ import { recordProviderEvent } from "../src/db/delivery-status.ts";
 import { deliveries, deliveryEvents, messages } from "../src/db/schema.ts";
 import { recordSmsStop, recordUnsubscribed } from "../src/db/unsubscribe-events.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
+import { deliverySeeder } from "./support/deliveries.ts";
 import { pageText } from "./support/forms.ts";
 
 const NOW = new Date("2026-09-01T10:00:00Z");
@@ -23,6 +24,15 @@ async function sentMessage(channel: "email" | "sms", count: number) {
     .insert(messages)
     .values({ name: "Sale", channels: [channel], filters: {}, status: "sent", activatedAt: NOW })
     .returning();
+  const delivery = deliverySeeder(t.db, {
+    sourceType: "message",
+    messageId: m!.id,
+    channel,
+    status: "sent",
+    provider: "resend",
+    dueAt: NOW,
+    sentAt: NOW,
+  });
   const ids: number[] = [];
   for (let i = 0; i < count; i++) {
     const c = await createCustomer(
@@ -31,23 +41,8 @@ async function sentMessage(channel: "email" | "sms", count: number) {
       "test",
       NOW,
     );
-    const [d] = await t.db
-      .insert(deliveries)
-      .values({
-        deliveryKey: `k${i}`,
-        sourceType: "message",
-        messageId: m!.id,
-        channel,
-        customerId: c.id,
-        toAddress: channel === "email" ? `c${i}@x.test` : `+1555555010${i}`,
-        status: "sent",
-        provider: "resend",
-        providerMessageId: `re_${i}`,
-        dueAt: NOW,
-        sentAt: NOW,
-      })
-      .returning();
-    ids.push(d!.id);
+    const toAddress = channel === "email" ? `c${i}@x.test` : `+1555555010${i}`;
+    ids.push(await delivery({ customerId: c.id, toAddress, providerMessageId: `re_${i}` }));
   }
   return { t, m: m!, ids };
 }

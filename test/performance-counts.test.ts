@@ -5,8 +5,9 @@ import { expect, test } from "bun:test";
 import { performanceJson, performanceRates } from "../src/core/performance.ts";
 import { createCustomer } from "../src/db/customers.ts";
 import { performanceByNotification, performanceOf } from "../src/db/performance.ts";
-import { deliveries, deliveryEvents, engagements, jobs, messages, notifications, orders } from "../src/db/schema.ts";
+import { deliveryEvents, jobs, messages, notifications } from "../src/db/schema.ts";
 import { makeTestApp } from "./support/app.ts";
+import { attributedOrderSeeder, deliveredEmailSeeder, engagementSeeder } from "./support/deliveries.ts";
 
 const noon = new Date("2026-09-01T17:00:00Z");
 
@@ -19,32 +20,14 @@ async function seeded() {
     .values({ name: "Sale", channels: ["email"], filters: {}, status: "sent" })
     .returning();
   const [n] = await t.db.select().from(notifications).limit(1);
-  let k = 0;
-  const d = async (v: Partial<typeof deliveries.$inferInsert>) =>
-    (
-      await t.db
-        .insert(deliveries)
-        .values({
-          deliveryKey: `k${++k}`,
-          sourceType: "message",
-          messageId: m!.id,
-          channel: "email",
-          customerId: cu.id,
-          toAddress: "anna@x.test",
-          status: "delivered",
-          sentAt: noon,
-          dueAt: noon,
-          ...v,
-        })
-        .returning()
-    )[0]!.id;
-  const engage = (deliveryId: number, type: "open" | "click", kind: (typeof engagements.$inferInsert)["kind"]) =>
-    t.db.insert(engagements).values({ deliveryId, customerId: cu.id, type, source: "link", kind, occurredAt: noon });
-  return { t, cu, job: job!, m: m!, n: n!, d, engage };
+  const d = deliveredEmailSeeder(t.db, { customerId: cu.id, toAddress: "anna@x.test", sentAt: noon, messageId: m!.id });
+  const engage = engagementSeeder(t.db, cu.id, noon);
+  const order = attributedOrderSeeder(t.db, job!.id, cu.id, noon);
+  return { t, cu, job: job!, m: m!, n: n!, d, engage, order };
 }
 
 test("a message's numbers: machines apart, rates of delivered, revenue in the studio's currency", async () => {
-  const { t, cu, job, m, d, engage } = await seeded();
+  const { t, m, d, engage, order } = await seeded();
   const a = await d({});
   const b = await d({});
   await d({ status: "bounced" });
@@ -58,10 +41,6 @@ test("a message's numbers: machines apart, rates of delivered, revenue in the st
   await engage(b, "click", "scanner");
   await engage(sms, "click", "person");
   await t.db.insert(deliveryEvents).values({ deliveryId: b, type: "unsubscribed", occurredAt: noon });
-  const order = (amountMinor: number, currency: string, attributedDeliveryId: number) =>
-    t.db
-      .insert(orders)
-      .values({ jobId: job.id, customerId: cu.id, amountMinor, currency, orderedAt: noon, attributedDeliveryId });
   await order(2490, "USD", a);
   await order(1000, "USD", sms);
   await order(5000, "EUR", a);
@@ -124,21 +103,13 @@ test("a notification's deliveries count for it, its job and its profile, not for
 });
 
 test("one reader who orders three times is one buyer: the buy rate stays within 100 %, every order is counted", async () => {
-  const { t, cu, job, m, n, d, engage } = await seeded();
+  const { t, job, m, n, d, engage, order } = await seeded();
   const a = await d({});
   await d({});
   const x = await d({ sourceType: "notification", messageId: null, notificationId: n.id, jobId: job.id });
   await engage(a, "click", "person");
   await engage(x, "click", "person");
-  const buy = (attributedDeliveryId: number, amountMinor: number) =>
-    t.db.insert(orders).values({
-      jobId: job.id,
-      customerId: cu.id,
-      amountMinor,
-      currency: "USD",
-      orderedAt: noon,
-      attributedDeliveryId,
-    });
+  const buy = (attributedDeliveryId: number, amountMinor: number) => order(amountMinor, "USD", attributedDeliveryId);
   for (const amountMinor of [1000, 2490, 3980]) await buy(a, amountMinor);
   await buy(x, 500);
   await buy(x, 700);

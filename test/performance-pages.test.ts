@@ -5,17 +5,10 @@
 import { expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { createCustomer } from "../src/db/customers.ts";
-import {
-  communicationProfiles,
-  deliveries,
-  engagements,
-  jobs,
-  messages,
-  notifications,
-  orders,
-} from "../src/db/schema.ts";
+import { communicationProfiles, deliveries, jobs, messages, notifications } from "../src/db/schema.ts";
 import { updateSettings } from "../src/db/settings.ts";
 import { makeTestApp, signedInOwner } from "./support/app.ts";
+import { attributedOrderSeeder, deliveredEmailSeeder, engagementSeeder } from "./support/deliveries.ts";
 
 const noon = new Date("2026-09-01T10:00:00Z"); // 12:00 in Berlin
 const HOUR = 3_600_000;
@@ -28,34 +21,9 @@ async function studio() {
   await updateSettings(t.db, { timeZone: "Europe/Berlin", currency: "EUR", locale: "en" }, noon);
   const cu = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", consent: {} }, "test", noon);
   const [job] = await t.db.insert(jobs).values({ name: "Spring school", type: "school", year: 2026 }).returning();
-  let k = 0;
-  const d = async (v: Partial<typeof deliveries.$inferInsert>) =>
-    (
-      await t.db
-        .insert(deliveries)
-        .values({
-          deliveryKey: `k${++k}`,
-          sourceType: "message",
-          channel: "email",
-          customerId: cu.id,
-          toAddress: "anna@x.test",
-          status: "delivered",
-          sentAt: noon,
-          dueAt: noon,
-          ...v,
-        })
-        .returning()
-    )[0]!.id;
-  const engage = (
-    deliveryId: number,
-    type: "open" | "click",
-    kind: (typeof engagements.$inferInsert)["kind"],
-    when = at(1),
-  ) => t.db.insert(engagements).values({ deliveryId, customerId: cu.id, type, source: "link", kind, occurredAt: when });
-  const order = (amountMinor: number, currency: string, attributedDeliveryId: number, when = at(5)) =>
-    t.db
-      .insert(orders)
-      .values({ jobId: job!.id, customerId: cu.id, amountMinor, currency, orderedAt: when, attributedDeliveryId });
+  const d = deliveredEmailSeeder(t.db, { customerId: cu.id, toAddress: "anna@x.test", sentAt: noon });
+  const engage = engagementSeeder(t.db, cu.id, at(1));
+  const order = attributedOrderSeeder(t.db, job!.id, cu.id, at(5));
   return { t, b, cu, job: job!, d, engage, order };
 }
 
@@ -257,38 +225,13 @@ async function studioAt(now: Date, settings: Record<string, unknown> = {}) {
   await updateSettings(t.db, { timeZone: "Europe/Berlin", currency: "EUR", locale: "en", ...settings }, now);
   const cu = await createCustomer(t.db, { first_name: "Anna", email: "anna@x.test", consent: {} }, "test", now);
   const [job] = await t.db.insert(jobs).values({ name: "Spring", type: "school", year: 2026 }).returning();
-  let k = 0;
-  const d = async (v: Partial<typeof deliveries.$inferInsert>) =>
-    (
-      await t.db
-        .insert(deliveries)
-        .values({
-          deliveryKey: `k${++k}`,
-          sourceType: "message",
-          channel: "email",
-          customerId: cu.id,
-          toAddress: "anna@x.test",
-          status: "delivered",
-          sentAt: now,
-          dueAt: now,
-          ...v,
-        })
-        .returning()
-    )[0]!.id;
-  const click = (deliveryId: number, when: Date) =>
-    t.db
-      .insert(engagements)
-      .values({ deliveryId, customerId: cu.id, type: "click", source: "link", kind: "person", occurredAt: when });
-  const order = (amountMinor: number, deliveryId: number, when: Date) =>
-    t.db.insert(orders).values({
-      jobId: job!.id,
-      customerId: cu.id,
-      amountMinor,
-      currency: "EUR",
-      orderedAt: when,
-      attributedDeliveryId: deliveryId,
-    });
-  return { t, b, job: job!, d, click, order };
+  const d = deliveredEmailSeeder(t.db, { customerId: cu.id, toAddress: "anna@x.test", sentAt: now });
+  const engage = engagementSeeder(t.db, cu.id, now);
+  const click = (deliveryId: number, when: Date) => engage(deliveryId, "click", "person", when);
+  const order = attributedOrderSeeder(t.db, job!.id, cu.id, now);
+  const sentMessage = async (name: string, channels: ("email" | "sms")[] = ["email"]) =>
+    (await t.db.insert(messages).values({ name, channels, filters: {}, status: "sent" }).returning())[0]!;
+  return { t, b, job: job!, d, click, order, sentMessage };
 }
 
 test("a notification deleted after sending still counts on its job: a row 'Deleted notifications' keeps the rows adding up to the total", async () => {
@@ -305,8 +248,8 @@ test("a notification deleted after sending still counts on its job: a row 'Delet
   const x = await d({ sourceType: "notification", notificationId: n1!.id, jobId: job.id });
   const y = await d({ sourceType: "notification", notificationId: n2!.id, jobId: job.id });
   await click(x, new Date(sent.getTime() + HOUR));
-  await order(5000, x, new Date(sent.getTime() + 2 * HOUR));
-  await order(7000, y, new Date(sent.getTime() + 2 * HOUR));
+  await order(5000, "EUR", x, new Date(sent.getTime() + 2 * HOUR));
+  await order(7000, "EUR", y, new Date(sent.getTime() + 2 * HOUR));
   await t.db.delete(notifications).where(eq(notifications.id, n1!.id));
   // Before: the job listed only "Last … €70.00" under a total of "2 … €120.00", nothing for the other €50.
   const jobHtml = (await b.get(`/jobs/${job.id}`)).text;
@@ -320,13 +263,10 @@ test("a notification deleted after sending still counts on its job: a row 'Delet
 
 test("a German studio's counts use the German grouping like its rates and money do (1.234, not 1,234)", async () => {
   const sent = new Date("2026-09-01T10:00:00Z");
-  const { t, b, d } = await studioAt(new Date(sent.getTime() + DAY), { locale: "de" });
-  const [m] = await t.db
-    .insert(messages)
-    .values({ name: "M", channels: ["email"], filters: {}, status: "sent" })
-    .returning();
-  for (let i = 0; i < 1234; i++) await d({ messageId: m!.id });
-  const html = (await b.get(`/messages/${m!.id}`)).text;
+  const { b, d, sentMessage } = await studioAt(new Date(sent.getTime() + DAY), { locale: "de" });
+  const m = await sentMessage("M");
+  for (let i = 0; i < 1234; i++) await d({ messageId: m.id });
+  const html = (await b.get(`/messages/${m.id}`)).text;
   // Today: "Sent 1,234" beside "Revenue 0,00 €" and "0,1 %": 1,234 reads as one point two in German.
   expect(cardText(html, "sent")).toBe("Sent 1.234");
 }, 60_000);
@@ -361,18 +301,15 @@ test("the README's map names the performance and attribution modules", async () 
 });
 test("a day-bucket chart across the end of summer time labels each day once, with its own date", async () => {
   const start = new Date("2026-10-20T10:00:00Z"); // 12:00 CEST; summer time ends 2026-10-25
-  const { t, b, d } = await studioAt(new Date("2026-12-01T10:00:00Z"));
-  const [m] = await t.db
-    .insert(messages)
-    .values({ name: "Long", channels: ["email"], filters: {}, status: "sent" })
-    .returning();
+  const { b, d, sentMessage } = await studioAt(new Date("2026-12-01T10:00:00Z"));
+  const m = await sentMessage("Long");
   for (let i = 0; i < 40; i++)
     await d({
-      messageId: m!.id,
+      messageId: m.id,
       sentAt: new Date(start.getTime() + i * DAY),
       dueAt: new Date(start.getTime() + i * DAY),
     });
-  const html = (await b.get(`/messages/${m!.id}`)).text;
+  const html = (await b.get(`/messages/${m.id}`)).text;
   const table = html.match(/<details class="chart-data">[\s\S]*?<\/details>/)?.[0] ?? "";
   const days = [...table.matchAll(/<tr>\s*<t[dh][^>]*>([^<]*)</g)]
     .map((r) => r[1]!.trim())
@@ -384,14 +321,11 @@ test("a day-bucket chart across the end of summer time labels each day once, wit
 
 test("a free order (0.00 in the studio's currency) is not listed as 'in another currency' in the chart's table", async () => {
   const sent = new Date("2026-09-01T10:00:00Z");
-  const { t, b, d, order } = await studioAt(new Date(sent.getTime() + DAY));
-  const [m] = await t.db
-    .insert(messages)
-    .values({ name: "M", channels: ["email"], filters: {}, status: "sent" })
-    .returning();
-  const a = await d({ messageId: m!.id, sentAt: sent, dueAt: sent });
-  await order(0, a, new Date(sent.getTime() + HOUR));
-  const html = (await b.get(`/messages/${m!.id}`)).text;
+  const { b, d, order, sentMessage } = await studioAt(new Date(sent.getTime() + DAY));
+  const m = await sentMessage("M");
+  const a = await d({ messageId: m.id, sentAt: sent, dueAt: sent });
+  await order(0, "EUR", a, new Date(sent.getTime() + HOUR));
+  const html = (await b.get(`/messages/${m.id}`)).text;
   const table = html.match(/<details class="chart-data">[\s\S]*?<\/details>/)?.[0] ?? "";
   expect(html).not.toContain("in another currency than EUR");
   // Today the row reads "… 1 in another currency".
@@ -400,13 +334,10 @@ test("a free order (0.00 in the studio's currency) is not listed as 'in another 
 
 test("a message sent by SMS alone shows no opens: no Opened card, column or chart line, no Apple Mail note", async () => {
   const sent = new Date("2026-09-01T10:00:00Z");
-  const { t, b, d } = await studioAt(new Date(sent.getTime() + DAY));
-  const [m] = await t.db
-    .insert(messages)
-    .values({ name: "Texts", channels: ["sms"], filters: {}, status: "sent" })
-    .returning();
-  await d({ messageId: m!.id, channel: "sms", toAddress: "+15555550100", sentAt: sent, dueAt: sent });
-  const html = (await b.get(`/messages/${m!.id}`)).text;
+  const { b, d, sentMessage } = await studioAt(new Date(sent.getTime() + DAY));
+  const m = await sentMessage("Texts", ["sms"]);
+  await d({ messageId: m.id, channel: "sms", toAddress: "+15555550100", sentAt: sent, dueAt: sent });
+  const html = (await b.get(`/messages/${m.id}`)).text;
   expect(cardText(html, "sent")).toBe("Sent 1");
   // Before: "Opened (estimate) 0 0% of delivered e-mails" and the Apple Mail note, for texts.
   expect(html).not.toContain('data-perf="opened"');
@@ -418,22 +349,12 @@ test("a message sent by SMS alone shows no opens: no Opened card, column or char
 
 test("a chart bucket with orders in two currencies shows its revenue and says how many were in another currency", async () => {
   const sent = new Date("2026-09-01T10:00:00Z");
-  const { t, b, d, order, job } = await studioAt(new Date(sent.getTime() + DAY));
-  const [m] = await t.db
-    .insert(messages)
-    .values({ name: "M", channels: ["email"], filters: {}, status: "sent" })
-    .returning();
-  const a = await d({ messageId: m!.id, sentAt: sent, dueAt: sent });
-  await order(2500, a, new Date(sent.getTime() + HOUR));
-  await t.db.insert(orders).values({
-    jobId: job.id,
-    customerId: (await t.db.select().from(deliveries))[0]!.customerId!,
-    amountMinor: 900,
-    currency: "USD",
-    orderedAt: new Date(sent.getTime() + HOUR),
-    attributedDeliveryId: a,
-  });
+  const { b, d, order, sentMessage } = await studioAt(new Date(sent.getTime() + DAY));
+  const m = await sentMessage("M");
+  const a = await d({ messageId: m.id, sentAt: sent, dueAt: sent });
+  await order(2500, "EUR", a, new Date(sent.getTime() + HOUR));
+  await order(900, "USD", a, new Date(sent.getTime() + HOUR));
   const table =
-    (await b.get(`/messages/${m!.id}`)).text.match(/<details class="chart-data">[\s\S]*?<\/details>/)?.[0] ?? "";
+    (await b.get(`/messages/${m.id}`)).text.match(/<details class="chart-data">[\s\S]*?<\/details>/)?.[0] ?? "";
   expect(squash(table.replace(/<[^>]+>/g, " "))).toContain("2 €25.00 (+1 in another currency)");
 });

@@ -60,6 +60,17 @@ async function emailed(opts: { body?: string } = {}) {
 }
 const clicks = (t: TestApp) => t.db.select().from(engagements).orderBy(engagements.id);
 
+/** An order through the API two hours after noon, for a job of its own: what attribution decides on. */
+async function orderTwoHoursLater(t: TestApp, customerId: number) {
+  const [job] = await t.db.insert(jobs).values({ name: "Spring", type: "school", year: 2026 }).returning();
+  return createOrder(
+    t.db,
+    { jobId: job!.id, customerId, amountMinor: 4900, currency: "USD", orderedAt: later(7200_000) },
+    "api",
+    later(7200_000),
+  );
+}
+
 describe("links in a sent e-mail", () => {
   test("are tracked in HTML and text; unsubscribe, view, mailto and tel are left alone", async () => {
     const { mail, tracked, t } = await emailed();
@@ -103,26 +114,14 @@ describe("links in a sent e-mail", () => {
     const perf = await performanceOf(t.db, { messageId: m.id }, "USD");
     expect(perf.clicked).toBe(1);
     expect(perf.delivered).toBe(1);
-    const [job] = await t.db.insert(jobs).values({ name: "Spring", type: "school", year: 2026 }).returning();
-    const order = await createOrder(
-      t.db,
-      { jobId: job!.id, customerId: anna.id, amountMinor: 4900, currency: "USD", orderedAt: later(7200_000) },
-      "api",
-      later(7200_000),
-    );
+    const order = await orderTwoHoursLater(t, anna.id);
     expect(order.attributedDeliveryId).toBe(d.id);
     expect(order.attributedEngagementId).toBe(click!.id);
   });
 
   test("a click reported after an order placed later than it re-decides the order", async () => {
     const { t, tracked, d, anna } = await emailed();
-    const [job] = await t.db.insert(jobs).values({ name: "Spring", type: "school", year: 2026 }).returning();
-    const order = await createOrder(
-      t.db,
-      { jobId: job!.id, customerId: anna.id, amountMinor: 4900, currency: "USD", orderedAt: later(7200_000) },
-      "api",
-      later(7200_000),
-    );
+    const order = await orderTwoHoursLater(t, anna.id);
     expect(order.attributedDeliveryId).toBeNull();
     t.setNow(later(3600_000));
     await t.app.request(tracked[0]!, { headers: { "User-Agent": CHROME } });
@@ -505,14 +504,14 @@ describe("bare addresses in typographic quotes", () => {
 });
 
 describe("who clicked: bursts", () => {
+  /** An e-mail with two links sent to Anna: the studio, the message, what Resend got and when it went. */
+  async function sentWithTwoLinks() {
+    const s = await emailed({ body: "A https://shop.example/a and B https://shop.example/b" });
+    return { s, m: s.m, mail: s.mail, sentAt: s.d.sentAt!.getTime() };
+  }
+
   test("Resend's clicks on every link within seconds of sending are a burst, as the same clicks on /t/ are", async () => {
-    const s = await fakes.studio();
-    const anna = s.people[0]!;
-    const m = await fakes.message(s.t, [anna], "email", "A https://shop.example/a and B https://shop.example/b");
-    await s.dispatcher().tick();
-    const mail = fakes.resend.sent.find((e) => e.to.includes(anna.email))!;
-    const [d] = await s.t.db.select().from(deliveries).where(eq(deliveries.messageId, m.id));
-    const sentAt = d!.sentAt!.getTime();
+    const { s, m, mail, sentAt } = await sentWithTwoLinks();
     // A gateway with a browser's agent follows both links 3 and 4 seconds after sending (Resend click tracking on).
     for (const [i, link] of ["https://shop.example/a", "https://shop.example/b"].entries()) {
       const signed = fakes.resend.signWebhook(
@@ -536,13 +535,7 @@ describe("who clicked: bursts", () => {
   });
 
   test("a gateway following every link within seconds of the e-mail's delivery (not its sending) is a burst", async () => {
-    const s = await fakes.studio();
-    const anna = s.people[0]!;
-    const m = await fakes.message(s.t, [anna], "email", "A https://shop.example/a and B https://shop.example/b");
-    await s.dispatcher().tick();
-    const mail = fakes.resend.sent.find((e) => e.to.includes(anna.email))!;
-    const [d] = await s.t.db.select().from(deliveries).where(eq(deliveries.messageId, m.id));
-    const sentAt = d!.sentAt!.getTime();
+    const { s, m, mail, sentAt } = await sentWithTwoLinks();
     // Resend hands it over 30 seconds after accepting it (a queue, greylisting): delivered.
     const delivered = fakes.resend.signWebhook(fakes.webhookSecret, {
       ...fakes.resend.emailEvent("email.delivered", mail.id),

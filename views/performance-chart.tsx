@@ -2,6 +2,7 @@
 // The performance charts as server-rendered SVG (issue 14), from the geometry src/core/chart.ts
 // works out. Each chart names itself (<title>, <desc>) for screen readers, tells its lines apart
 // by dash and marker as well as colour, and prints; the numbers are also in a table beside it.
+import type { Child } from "hono/jsx";
 import type { BarChart, TimeChart } from "../src/core/chart.ts";
 
 /** Dash patterns and markers per line: a legend readable without colour (and on a black-and-white print). */
@@ -15,6 +16,43 @@ function Marker({ kind, x, y }: { kind: "circle" | "square" | "diamond"; x: numb
   if (kind === "circle") return <circle cx={x} cy={y} r="3.5" />;
   if (kind === "square") return <rect x={x - 3.5} y={y - 3.5} width="7" height="7" />;
   return <path d={`M${x} ${y - 4.5} L${x + 4.5} ${y} L${x} ${y + 4.5} L${x - 4.5} ${y} Z`} />;
+}
+
+/** A legend entry's small picture of a line or a bar. */
+function Swatch({ children }: { children: Child }) {
+  return (
+    <svg width="34" height="12" viewBox="0 0 34 12">
+      {children}
+    </svg>
+  );
+}
+
+/** The chart's own SVG, named by its <title> and described by its <desc> for screen readers. */
+function NamedSvg({
+  chart,
+  id,
+  title,
+  desc,
+  children,
+}: {
+  chart: { width: number; height: number };
+  id: string;
+  title: string;
+  desc: string;
+  children: Child;
+}) {
+  return (
+    <svg
+      viewBox={`0 0 ${chart.width} ${chart.height}`}
+      role="img"
+      aria-labelledby={`${id}-title ${id}-desc`}
+      xmlns="http://www.w3.org/2000/svg"
+    >
+      <title id={`${id}-title`}>{title}</title>
+      <desc id={`${id}-desc`}>{desc}</desc>
+      {children}
+    </svg>
+  );
 }
 
 /** Running totals of sends, opens and clicks over time, and the orders per bucket in a strip below. */
@@ -40,28 +78,21 @@ export function TimeChartSvg({
       <ul class="chart-legend" aria-hidden="true">
         {c.lines.map((l) => (
           <li class={`series-${l.key}`}>
-            <svg width="34" height="12" viewBox="0 0 34 12">
+            <Swatch>
               <line x1="1" y1="6" x2="33" y2="6" stroke-dasharray={LINE_STYLE[l.key]?.dash} />
               <Marker kind={LINE_STYLE[l.key]?.marker ?? "circle"} x={17} y={6} />
-            </svg>{" "}
+            </Swatch>{" "}
             {l.label}
           </li>
         ))}
         <li class="series-ordered">
-          <svg width="34" height="12" viewBox="0 0 34 12">
+          <Swatch>
             <rect x="11" y="1" width="12" height="10" />
-          </svg>{" "}
+          </Swatch>{" "}
           Orders (bars)
         </li>
       </ul>
-      <svg
-        viewBox={`0 0 ${c.width} ${c.height}`}
-        role="img"
-        aria-labelledby={`${id}-title ${id}-desc`}
-        xmlns="http://www.w3.org/2000/svg"
-      >
-        <title id={`${id}-title`}>{title}</title>
-        <desc id={`${id}-desc`}>{desc}</desc>
+      <NamedSvg chart={c} id={id} title={title} desc={desc}>
         <g class="grid">
           {c.yTicks.map((t) => (
             <>
@@ -103,7 +134,7 @@ export function TimeChartSvg({
             </rect>
           ))}
         </g>
-      </svg>
+      </NamedSvg>
     </figure>
   );
 }
@@ -124,26 +155,19 @@ export function BarChartSvg({
     <figure class="chart bar-chart">
       <ul class="chart-legend" aria-hidden="true">
         <li class="series-revenue">
-          <svg width="34" height="12" viewBox="0 0 34 12">
+          <Swatch>
             <rect x="1" y="1" width="32" height="10" />
-          </svg>{" "}
+          </Swatch>{" "}
           Revenue (upper bar)
         </li>
         <li class="series-orders">
-          <svg width="34" height="12" viewBox="0 0 34 12">
+          <Swatch>
             <rect x="1" y="3" width="32" height="6" />
-          </svg>{" "}
+          </Swatch>{" "}
           Orders (lower, thinner bar)
         </li>
       </ul>
-      <svg
-        viewBox={`0 0 ${c.width} ${c.height}`}
-        role="img"
-        aria-labelledby={`${id}-title ${id}-desc`}
-        xmlns="http://www.w3.org/2000/svg"
-      >
-        <title id={`${id}-title`}>{title}</title>
-        <desc id={`${id}-desc`}>{desc}</desc>
+      <NamedSvg chart={c} id={id} title={title} desc={desc}>
         {c.rows.map((r) => (
           <g class="bar-row">
             <text x="0" y={r.y + 16} class="bar-label">
@@ -160,7 +184,7 @@ export function BarChartSvg({
           </g>
         ))}
         <line class="axis" x1="0" x2="0" y1="20" y2={c.height} />
-      </svg>
+      </NamedSvg>
     </figure>
   );
 }

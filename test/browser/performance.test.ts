@@ -6,16 +6,9 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { createUser } from "../../src/db/auth.ts";
 import { createCustomer } from "../../src/db/customers.ts";
-import {
-  communicationProfiles,
-  deliveries,
-  engagements,
-  jobs,
-  messages,
-  notifications,
-  orders,
-} from "../../src/db/schema.ts";
+import { communicationProfiles, engagements, jobs, messages, notifications } from "../../src/db/schema.ts";
 import { updateSettings } from "../../src/db/settings.ts";
+import { attributedOrderSeeder, deliveredEmailSeeder, engagementSeeder } from "../support/deliveries.ts";
 import { until } from "../support/until.ts";
 import { type BrowserHarness, DESKTOP, PHONE, startBrowserHarness } from "./support.ts";
 
@@ -52,30 +45,9 @@ beforeAll(async () => {
     .values({ name: HOSTILE, channels: ["email"], filters: {}, status: "sent" })
     .returning();
   messageId = m!.id;
-  let k = 0;
-  const d = async (v: Partial<typeof deliveries.$inferInsert>) =>
-    (
-      await h.db
-        .insert(deliveries)
-        .values({
-          deliveryKey: `k${++k}`,
-          sourceType: "message",
-          channel: "email",
-          customerId: cu.id,
-          toAddress: "anna@x.test",
-          status: "delivered",
-          sentAt: t0,
-          dueAt: t0,
-          ...v,
-        })
-        .returning()
-    )[0]!.id;
-  const engage = (
-    deliveryId: number,
-    type: "open" | "click",
-    kind: "person" | "scanner" | "privacy_proxy",
-    when: Date,
-  ) => h.db.insert(engagements).values({ deliveryId, customerId: cu.id, type, source: "link", kind, occurredAt: when });
+  const d = deliveredEmailSeeder(h.db, { customerId: cu.id, toAddress: "anna@x.test", sentAt: t0 });
+  const engage = engagementSeeder(h.db, cu.id, t0);
+  const order = attributedOrderSeeder(h.db, job!.id, cu.id, t0);
   // 40 e-mails over the first two hours; opens and clicks trailing off over a day; three orders.
   for (let i = 0; i < 40; i++) {
     const sent = at((i % 8) / 4);
@@ -84,15 +56,7 @@ beforeAll(async () => {
     if (i % 3 === 0) await engage(id, "open", "privacy_proxy", sent);
     if (i % 5 === 0) await engage(id, "click", "person", at(2 + (i % 13)));
     if (i % 7 === 0) await engage(id, "click", "scanner", sent);
-    if (i % 10 === 0)
-      await h.db.insert(orders).values({
-        jobId: job!.id,
-        customerId: cu.id,
-        amountMinor: 2490 + i * 100,
-        currency: "EUR",
-        orderedAt: at(6 + i / 2),
-        attributedDeliveryId: id,
-      });
+    if (i % 10 === 0) await order(2490 + i * 100, "EUR", id, at(6 + i / 2));
   }
   // A message still going out, to watch the section follow it.
   const [live] = await h.db
@@ -123,14 +87,7 @@ beforeAll(async () => {
       const id = await d({ sourceType: "notification", notificationId: ns[ni]!.id, jobId: job!.id });
       if (i < buyers) {
         await engage(id, "click", "person", at(3));
-        await h.db.insert(orders).values({
-          jobId: job!.id,
-          customerId: cu.id,
-          amountMinor: 3900 * (ni + 1),
-          currency: "EUR",
-          orderedAt: at(5),
-          attributedDeliveryId: id,
-        });
+        await order(3900 * (ni + 1), "EUR", id, at(5));
       }
     }
   }
