@@ -5,8 +5,8 @@ import type { EngagementKind } from "./vocabulary.ts";
 
 /**
  * User agents of link scanners and link previews, which fetch every link of a message before (or
- * instead of) its reader. Sources: the vendors' own documentation and our logs of security
- * gateways — Microsoft Defender Safe Links, Barracuda, Mimecast, Proofpoint URL Defense, Cisco
+ * instead of) its reader. Sources: the vendors' documentation and published lists of their
+ * agents — Microsoft Defender Safe Links, Barracuda, Mimecast, Proofpoint URL Defense, Cisco
  * and Sophos gateways; link previews of Facebook/Messenger and iMessage (which sends the
  * facebookexternalhit agent), Slack, WhatsApp, Telegram, Discord, Twitter/X, LinkedIn, Skype,
  * Bing and Google's safe-browsing checks; and plain HTTP libraries (curl, wget, python-requests,
