@@ -8,10 +8,9 @@
 // a later click by a person is recorded for it (a click reported late), or when its click turns
 // out to be a machine's (a burst found afterwards).
 import { type SQL, sql } from "drizzle-orm";
-import { COUNTED_ENGAGEMENT_KINDS } from "../core/vocabulary.ts";
 import type { Db, Tx } from "./client.ts";
+import { COUNTED } from "./performance.ts";
 
-const COUNTED = sql.raw(COUNTED_ENGAGEMENT_KINDS.map((k) => `'${k}'`).join(", "));
 const DAY_MS = 24 * 3600_000;
 
 // The last counted click of the order's customer in [ordered_at − window, ordered_at]; ties by id.

@@ -4,17 +4,15 @@
 // src/db/performance.ts's: the same deliveries, the same counted kinds.
 import { type SQL, sql } from "drizzle-orm";
 import { bucketEdges, type MessageSeries, seriesFromRows } from "../core/chart.ts";
-import { COUNTED_ENGAGEMENT_KINDS } from "../core/vocabulary.ts";
 import type { Db } from "./client.ts";
+import { COUNTED, SENT } from "./performance.ts";
 
-const COUNTED = sql.raw(COUNTED_ENGAGEMENT_KINDS.map((k) => `'${k}'`).join(", "));
 const n = (v: unknown) => Number(v ?? 0);
 
 export type { MessageSeries };
 
 /** A delivery's send time: a bounce reported before its send was recorded still went out at its due time. */
 const SENT_AT = sql`coalesce(d.sent_at, d.due_at)`;
-const SENT = sql`(d.sent_at is not null or d.status in ('sent', 'delivered', 'undelivered', 'bounced'))`;
 
 /** The message's series, or null when nothing of it has gone out. */
 export async function messageSeries(

@@ -31,7 +31,8 @@ function scopeWhere(s: PerformanceScope): SQL {
   return sql`d.job_id = ${s.jobId} and d.source_type = 'notification'`;
 }
 
-const COUNTED = sql.raw(COUNTED_ENGAGEMENT_KINDS.map((k) => `'${k}'`).join(", "));
+/** The engagement kinds that are people, as an SQL list (`e.kind in (${COUNTED})`); the chart and attribution use it too. */
+export const COUNTED = sql.raw(COUNTED_ENGAGEMENT_KINDS.map((k) => `'${k}'`).join(", "));
 const engaged = (type: "open" | "click", counted: boolean) =>
   sql`exists (select 1 from engagements e where e.delivery_id = d.id and e.type = ${type} and e.kind ${sql.raw(counted ? "in" : "not in")} (${COUNTED}))`;
 // A counted open or click proves delivery even when the provider's "delivered" report was lost.
@@ -39,7 +40,8 @@ const engaged = (type: "open" | "click", counted: boolean) =>
 const DELIVERED = sql`(d.status = 'delivered' or (d.status in ('sending', 'sent') and (${engaged("open", true)} or ${engaged("click", true)})))`;
 // An e-mail whose link a person followed was opened, whether or not its pictures loaded.
 const OPENED = sql`(${engaged("open", true)} or (d.channel = 'email' and ${engaged("click", true)}))`;
-const SENT = sql`(d.sent_at is not null or d.status in ('sent', 'delivered', 'undelivered', 'bounced'))`;
+/** A delivery `d` that left for the provider, whatever came of it; the chart counts the same. */
+export const SENT = sql`(d.sent_at is not null or d.status in ('sent', 'delivered', 'undelivered', 'bounced'))`;
 const n = (v: unknown) => Number(v ?? 0);
 
 type Row = Record<string, unknown> & { notification_id?: number | null };
