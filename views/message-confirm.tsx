@@ -48,6 +48,11 @@ const unitOf = (counts: ChannelCount[]) =>
  * SMS cannot are named as such.
  */
 export function confirmQuestion(counts: ChannelCount[]): string {
+  return `Send to ${goesTo(counts)}?`;
+}
+
+/** Whom it goes to, as the confirm question says it ("73 recipients by e-mail"): also the dashboard's words. */
+export function goesTo(counts: ChannelCount[]): string {
   const going = counts.filter((c) => c.willReceive > 0);
   const shown = going.length ? going : counts.slice(0, 1);
   const parts = shown.map(
@@ -56,7 +61,7 @@ export function confirmQuestion(counts: ChannelCount[]): string {
   );
   const joined = parts.length < 2 ? (parts[0] ?? "nobody") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`;
   const maybe = counts.find((c) => c.ifSmsCannot)?.ifSmsCannot;
-  return `Send to ${joined}${maybe ? `, and call ${nf(maybe)} more if their number cannot take SMS` : ""}?`;
+  return `${joined}${maybe ? `, and call ${nf(maybe)} more if their number cannot take SMS` : ""}`;
 }
 
 /**

@@ -14,7 +14,7 @@ import { type OutgoingLine, outgoingLines, todaySpans } from "../core/today.ts";
 import type { StudioSettings } from "../db/schema.ts";
 import type { AppEnv, Ctx } from "../http/env.ts";
 import { TodayBody } from "../../views/dashboard-today.tsx";
-import { confirmQuestion } from "../../views/message-confirm.tsx";
+import { goesTo } from "../../views/message-confirm.tsx";
 import { countAudience, fromMessage } from "./message-count.ts";
 import { liveView } from "./inbox.ts";
 
@@ -34,9 +34,7 @@ async function scheduledGoesTo(c: Ctx, ids: number[], timeZone: string, cache: G
     const key = JSON.stringify(m);
     let phrase = cache.get(key);
     if (phrase === undefined) {
-      phrase = confirmQuestion(await countAudience(c, fromMessage(m), timeZone))
-        .replace(/^Send to /, "")
-        .replace(/\?$/, "");
+      phrase = goesTo(await countAudience(c, fromMessage(m), timeZone));
       cache.set(key, phrase);
     }
     out.set(m.id, phrase);
