@@ -83,15 +83,23 @@ export function performanceRates(c: PerformanceCounts): PerformanceRates {
   };
 }
 
-/** Adds counts (a profile's across its notifications); both must be in one currency. */
-export function addPerformance(a: PerformanceCounts, b: PerformanceCounts): PerformanceCounts {
+/** Each count of `a` with the same count of `b` (both in one currency). */
+function countByCount(a: PerformanceCounts, b: PerformanceCounts, op: (x: number, y: number) => number) {
   const out = { ...a };
   for (const key of Object.keys(a) as (keyof PerformanceCounts)[]) {
     if (key === "currency") continue;
-    (out[key] as number) = (a[key] as number) + (b[key] as number);
+    (out[key] as number) = op(a[key] as number, b[key] as number);
   }
   return out;
 }
+
+/** Adds counts (a profile's across its notifications); both must be in one currency. */
+export const addPerformance = (a: PerformanceCounts, b: PerformanceCounts): PerformanceCounts =>
+  countByCount(a, b, (x, y) => x + y);
+
+/** `a` less `b`, count by count: what a total holds that its rows do not. */
+export const subtractPerformance = (a: PerformanceCounts, b: PerformanceCounts): PerformanceCounts =>
+  countByCount(a, b, (x, y) => x - y);
 
 /** "1 order", "3 orders": beside the buyers, since one buyer may order several times. */
 export const ordersPhrase = (n: number, locale = "en") => `${n.toLocaleString(locale)} ${n === 1 ? "order" : "orders"}`;

@@ -1,7 +1,7 @@
 // Per-notification numbers for the profile and job pages (issue 14): each notification's counts
 // across all jobs (a profile) or on one job, named as the profile page names them, and the total.
 import { describeNotification } from "../core/notification-input.ts";
-import { addPerformance, NO_PERFORMANCE, type PerformanceCounts } from "../core/performance.ts";
+import { addPerformance, NO_PERFORMANCE, type PerformanceCounts, subtractPerformance } from "../core/performance.ts";
 import type { Db } from "./client.ts";
 import { inJson } from "./in-json.ts";
 import { performanceByNotification, performanceOf } from "./performance.ts";
@@ -48,16 +48,11 @@ export async function notificationNumbers(
   // the job's total still counts them (and a profile's: deleted_notifications remembers whose it
   // was) and no notification's row does. They get one row of their own, the total less the named
   // rows, so the rows add up to the total and nothing earned vanishes.
-  const deleted = minus(total, rows.map((r) => r.counts).reduce(addPerformance, NO_PERFORMANCE(currency)));
+  const deleted = subtractPerformance(
+    total,
+    rows.map((r) => r.counts).reduce(addPerformance, NO_PERFORMANCE(currency)),
+  );
   if (deleted.sent > 0 || deleted.revenueMinor > 0 || deleted.otherCurrencyOrders > 0)
     rows.push({ id: 0, name: "Deleted notifications", counts: deleted });
   return { rows, total };
-}
-
-/** `a` less `b`, count by count. */
-function minus(a: PerformanceCounts, b: PerformanceCounts): PerformanceCounts {
-  const out = { ...a };
-  for (const key of Object.keys(a) as (keyof PerformanceCounts)[])
-    if (typeof a[key] === "number") (out[key] as number) = (a[key] as number) - (b[key] as number);
-  return out;
 }
