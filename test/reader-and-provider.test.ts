@@ -61,6 +61,16 @@ async function oneSent(channel: "email" | "sms", sentAt = NOW) {
   const d = await insert("k0", sentAt);
   return { t, m: m!, c, d, insert };
 }
+/** A reader's click a minute after sending, then the provider's report of the delivery at `when`. */
+async function clickThenReport(
+  t: Awaited<ReturnType<typeof makeTestApp>>,
+  deliveryId: number,
+  report: { providerEventId: string; status: "undelivered" | "bounced"; error?: string },
+  when: Date,
+) {
+  await recordEngagement(t.db, { deliveryId, type: "click", source: "link", kind: "person", occurredAt: at(1) });
+  await recordProviderEvent(t.db, deliveryId, { ...report, type: report.status, detail: {}, occurredAt: when }, when);
+}
 const statusOf = async (t: Awaited<ReturnType<typeof makeTestApp>>, id: number) =>
   (await t.db.query.deliveries.findFirst({ where: eq(deliveries.id, id) }))?.status;
 
@@ -126,26 +136,7 @@ test("a STOP answering an earlier text does not make the last text, which Twilio
 
 test("Twilio's 'failed'/'undelivered' after a counted click on an SMS: the counts never say delivered and failed at once", async () => {
   const { t, m, d } = await oneSent("sms");
-  await recordEngagement(t.db, {
-    deliveryId: d.id,
-    type: "click",
-    source: "link",
-    kind: "person",
-    occurredAt: at(1),
-  });
-  await recordProviderEvent(
-    t.db,
-    d.id,
-    {
-      providerEventId: "tw-1",
-      type: "undelivered",
-      status: "undelivered",
-      detail: {},
-      occurredAt: at(2),
-      error: "30005",
-    },
-    at(2),
-  );
+  await clickThenReport(t, d.id, { providerEventId: "tw-1", status: "undelivered", error: "30005" }, at(2));
   // Either the report wins (undelivered, not counted delivered) or the click wins; the status and
   // the numbers must agree.
   const status = await statusOf(t, d.id);
@@ -158,25 +149,7 @@ test("Twilio's 'failed'/'undelivered' after a counted click on an SMS: the count
 
 test("a bounce after a click wins in the status and in the numbers: not delivered and bounced at once", async () => {
   const { t, m, d } = await oneSent("email");
-  await recordEngagement(t.db, {
-    deliveryId: d.id,
-    type: "click",
-    source: "link",
-    kind: "person",
-    occurredAt: at(1),
-  });
-  await recordProviderEvent(
-    t.db,
-    d.id,
-    {
-      providerEventId: "svix-b",
-      type: "bounced",
-      status: "bounced",
-      detail: {},
-      occurredAt: at(5),
-    },
-    at(5),
-  );
+  await clickThenReport(t, d.id, { providerEventId: "svix-b", status: "bounced" }, at(5));
   expect(await statusOf(t, d.id)).toBe("bounced");
   const p = await performanceOf(t.db, { messageId: m.id }, "USD");
   expect({ sent: p.sent, delivered: p.delivered, bounced: p.bounced }).toEqual({
